@@ -1,0 +1,192 @@
+"""Building condition trees from YAML data, and checking what a schema cannot say.
+
+A condition is data: `{field: employees, between: [50, 500]}`, `{segment:
+mid-market}`, `{all: [...]}`, `{any: [...]}`, `{not: {...}}`. The builder checks
+every field against the vocabulary, every operator against the field's type,
+every operand against the field's values, and every segment and region
+reference, reporting each problem at its position with the nearest valid name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import AllOf, AnyOf, Condition, Field, Leaf, Not, Region, SegmentRef
+from .operators import LOGICAL, NUMERIC, OPERATORS
+from .problems import Level, Problem, json_path
+from .schema import found, suggest
+from .yamlio import Document, YamlDate
+
+Parts = list[str | int]
+
+
+@dataclass
+class Builder:
+    """Builds conditions for one document, collecting problems."""
+
+    doc: Document
+    fields: Mapping[str, Field]
+    regions: Mapping[str, Region]
+    #: resolves a segment id to its condition (None if unknown); may recurse
+    segment: Callable[[str], tuple[str, Condition] | None]
+    segment_ids: Sequence[str] = ()
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, parts: Parts, message: str, rule: str, *, key: bool = False,
+                level: Level = Level.ERROR) -> None:
+        line, column = self.doc.position(parts, key=key)
+        self.problems.append(
+            Problem(self.doc.path, line, column, level, message, rule, json_path(parts))
+        )
+
+    def build(self, data: Any, parts: Parts) -> Condition | None:
+        if not isinstance(data, dict):
+            return None  # the schema has said so
+        logical = [k for k in data if k in LOGICAL]
+        ops = [k for k in data if k in OPERATORS]
+        if logical and (ops or "field" in data or len(logical) > 1):
+            names = ", ".join(k for k in data)
+            self.problem(parts, f"found {names} together; expected one of field + operator, "
+                         "segment, all, any or not per condition (nest them with all:)",
+                         "condition-shape")
+            return None
+        if logical:
+            return self._logical(logical[0], data[logical[0]], parts)
+        if "field" not in data:
+            self.problem(parts, "found an operator without a field; expected 'field:' "
+                         "naming the company attribute to test", "condition-shape")
+            return None
+        if len(ops) != 1:
+            found_ops = ", ".join(ops) if ops else "no operator"
+            self.problem(parts, f"found {found_ops}; expected exactly one operator "
+                         f"({', '.join(OPERATORS)})", "condition-shape")
+            return None
+        return self._leaf(data["field"], ops[0], data[ops[0]], parts)
+
+    def _logical(self, key: str, value: Any, parts: Parts) -> Condition | None:
+        if key == "segment":
+            resolved = self.segment(str(value))
+            if resolved is None:
+                self.problem([*parts, "segment"], f"found the segment '{value}', which is not "
+                             "defined in rules/segments.yaml" + suggest(value, self.segment_ids),
+                             "unknown-segment")
+                return None
+            label, cond = resolved
+            return SegmentRef(str(value), label, cond)
+        if key == "not":
+            item = self.build(value, [*parts, "not"])
+            return Not(item) if item is not None else None
+        if not isinstance(value, list):
+            return None
+        items = [self.build(v, [*parts, key, i]) for i, v in enumerate(value)]
+        if any(i is None for i in items):
+            return None
+        built = tuple(i for i in items if i is not None)
+        return AllOf(built) if key == "all" else AnyOf(built)
+
+    def _leaf(self, name: Any, op_key: str, operand: Any, parts: Parts) -> Condition | None:
+        fld = self.fields.get(str(name))
+        if fld is None:
+            self.problem([*parts, "field"], f"found the field '{name}', which is not in "
+                         "rules/vocabulary.yaml" + suggest(str(name), list(self.fields)),
+                         "unknown-field")
+            return None
+        op = OPERATORS[op_key]
+        where = [*parts, op_key]
+        if fld.type not in op.types:
+            fitting = [k for k, o in OPERATORS.items() if fld.type in o.types]
+            self.problem(where, f"found '{op_key}' on {fld.name}, a {fld.type} field; expected "
+                         f"one of {', '.join(fitting)}", "operator-type", key=True)
+            return None
+        if op.operand == "regions":
+            return self._regions(fld, operand, where)
+        value = self.operand(fld, op.operand, operand, where)
+        if value is None and op.operand != "none":
+            return None
+        return Leaf(fld.name, op_key, value, operand)
+
+    def _regions(self, fld: Field, operand: Any, where: Parts) -> Condition | None:
+        if not fld.is_country:
+            self.problem(where, f"found in_region on {fld.name}; expected it on a country field",
+                         "operator-type", key=True)
+            return None
+        countries: list[str] = []
+        ok = True
+        for i, rid in enumerate(operand if isinstance(operand, list) else []):
+            region = self.regions.get(str(rid))
+            if region is None:
+                self.problem([*where, i], f"found the region '{rid}', which is not in "
+                             "rules/regions.yaml" + suggest(str(rid), list(self.regions)),
+                             "unknown-region")
+                ok = False
+                continue
+            countries += [c for c in region.countries if c not in countries]
+        return Leaf(fld.name, "in_region", tuple(countries), tuple(operand)) if ok else None
+
+    def operand(self, fld: Field, kind: str, value: Any, where: Parts) -> Any:
+        """Check and convert an operand for `fld`; None (with a problem) when it cannot be used."""
+        if kind == "none":
+            return None
+        if kind == "flag" or kind == "days":
+            return value
+        if kind == "pair":
+            if not isinstance(value, list) or len(value) != 2:
+                return None
+            low = self.scalar(fld, value[0], [*where, 0])
+            high = self.scalar(fld, value[1], [*where, 1])
+            if low is None or high is None:
+                return None
+            if low > high:
+                self.problem(where, f"found between [{value[0]}, {value[1]}]; expected the low "
+                             "value first", "operand-order")
+                return None
+            return (low, high)
+        if kind == "values":
+            items = [self.member(fld, v, [*where, i]) for i, v in enumerate(value or [])]
+            return None if any(i is None for i in items) else tuple(items)
+        return self.scalar(fld, value, where)
+
+    def scalar(self, fld: Field, value: Any, where: Parts) -> Any:
+        t = fld.type
+        if t in NUMERIC:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                self._wrong(fld, value, "a number", where)
+                return None
+            if t == "integer" and isinstance(value, float) and not value.is_integer():
+                self._wrong(fld, value, "a whole number", where)
+                return None
+            return value
+        if t == "date":
+            if isinstance(value, YamlDate):
+                return value.value
+            try:
+                return dt.date.fromisoformat(str(value))
+            except ValueError:
+                self._wrong(fld, value, "a date as YYYY-MM-DD", where)
+                return None
+        if t == "yes_no":
+            if not isinstance(value, bool):
+                self._wrong(fld, value, "true or false", where)
+                return None
+            return value
+        return self.member(fld, value, where)
+
+    def member(self, fld: Field, value: Any, where: Parts) -> str | None:
+        if not isinstance(value, str) or isinstance(value, YamlDate):
+            self._wrong(fld, value, "text", where)
+            return None
+        if fld.values is not None and value not in fld.values:
+            hint = suggest(value, fld.values)
+            if not hint and fld.is_country:
+                hint = " (use ISO 3166 codes such as DE, GB, US)"
+            self.problem(where, f"found '{value}', which is not a value of {fld.name}" + hint,
+                         "unknown-value")
+            return None
+        return value
+
+    def _wrong(self, fld: Field, value: Any, expected: str, where: Parts) -> None:
+        self.problem(where, f"found {found(value)}; expected {expected} for {fld.name} "
+                     f"(a {fld.type.replace('_', ' ')} field)", "operand-type")

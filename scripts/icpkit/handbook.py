@@ -1,0 +1,404 @@
+"""Loading a handbook repository: every YAML file, validated, built into the model.
+
+Layout: `rules/*.yaml` (vocabulary, regions, segments, tier policy, routing),
+`profiles/**/*.yaml` (ICPs and negative portraits), `tests/fixtures/**/*.yaml`
+(fixture companies). A document's `kind:` says what it is. Every problem is
+collected; a document with problems is left out of the model, the rest loads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pycountry
+
+from . import schema
+from .conditions import Builder
+from .errors import UsageError
+from .model import (
+    Condition,
+    Expectation,
+    Field,
+    Fixture,
+    Handbook,
+    Icp,
+    Negative,
+    Policy,
+    Region,
+    Review,
+    Route,
+    Rule,
+    Segment,
+    Source,
+    Tiers,
+)
+from .problems import Level, Problem, Report, json_path
+from .values import ValueProblem, typed_value
+from .yamlio import Document, YamlDate, load_file
+
+RULES_DIR = "rules"
+PROFILES_DIR = "profiles"
+FIXTURES_DIR = "tests/fixtures"
+RULE_KINDS = ("vocabulary", "regions", "segments", "tier_policy", "routing")
+DEFAULT_TIERS = Tiers(80, 60, 40)
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The handbook root: the nearest folder (upwards) holding rules/vocabulary.yaml."""
+    here = (start or Path.cwd()).resolve()
+    for folder in [here, *here.parents]:
+        if (folder / RULES_DIR / "vocabulary.yaml").is_file():
+            return folder
+    raise UsageError(f"found no {RULES_DIR}/vocabulary.yaml in {here} or above; expected to run "
+                     "inside a handbook repository (or pass --root)")
+
+
+def handbook_files(root: Path) -> list[Path]:
+    files: list[Path] = []
+    for sub in (RULES_DIR, PROFILES_DIR, FIXTURES_DIR):
+        folder = root / sub
+        if folder.is_dir():
+            files += sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml"))
+    return files
+
+
+def display_path(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def country_codes() -> tuple[str, ...]:
+    return tuple(sorted(c.alpha_2 for c in pycountry.countries))
+
+
+@dataclass
+class Loaded:
+    """The result of loading: the model (when the rules could be built) and the report."""
+
+    handbook: Handbook
+    report: Report
+    docs: dict[str, Document] = field(default_factory=dict)
+
+
+@dataclass
+class _Loader:
+    root: Path
+    today: dt.date
+    report: Report = field(default_factory=Report)
+    docs: dict[str, Document] = field(default_factory=dict)
+    by_kind: dict[str, list[Document]] = field(default_factory=dict)
+    fields: dict[str, Field] = field(default_factory=dict)
+    regions: dict[str, Region] = field(default_factory=dict)
+    segment_docs: dict[str, tuple[Document, int, dict[str, Any]]] = field(default_factory=dict)
+    segments: dict[str, Segment | None] = field(default_factory=dict)
+    resolving: list[str] = field(default_factory=list)
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def read(self, paths: Iterable[Path]) -> None:
+        for path in paths:
+            doc = load_file(path)
+            doc.path = display_path(path, self.root)
+            doc.problems = [
+                Problem(doc.path, p.line, p.column, p.level, p.message, p.rule, p.json_path)
+                for p in doc.problems
+            ]
+            self.report.files_checked += 1
+            self.docs[doc.path] = doc
+            if doc.problems:
+                self.report.extend(doc.problems)
+                continue
+            kind = self.kind_of(doc)
+            if kind is None:
+                continue
+            problems = schema.validate(doc, kind)
+            self.report.extend(problems)
+            if not problems:
+                self.by_kind.setdefault(kind, []).append(doc)
+
+    def kind_of(self, doc: Document) -> str | None:
+        data = doc.data
+        if not isinstance(data, dict):
+            self.problem(doc, [], f"found {schema.found(data)}; expected a mapping that starts "
+                         "with 'kind:'", "document-type")
+            return None
+        kind = data.get("kind")
+        if kind not in schema.KINDS:
+            kinds = list(schema.KINDS)
+            if kind is None:
+                self.problem(doc, [], "found no 'kind'; expected one of " + ", ".join(kinds),
+                             "schema-required")
+            else:
+                self.problem(doc, ["kind"], f"found the kind '{kind}'; expected one of "
+                             + ", ".join(kinds) + schema.suggest(str(kind), kinds),
+                             "schema-enum")
+            return None
+        return str(kind)
+
+    def problem(self, doc: Document, parts: list[str | int], message: str, rule: str, *,
+                level: Level = Level.ERROR, key: bool = False) -> None:
+        line, column = doc.position(parts, key=key)
+        self.report.problems.append(
+            Problem(doc.path, line, column, level, message, rule, json_path(parts))
+        )
+
+    def single(self, kind: str, *, required: bool) -> Document | None:
+        docs = self.by_kind.get(kind, [])
+        for extra in docs[1:]:
+            self.problem(extra, ["kind"], f"found a second {kind} document (the first is "
+                         f"{docs[0].path}); expected one", "duplicate-kind")
+        if not docs and required:
+            where = f"{RULES_DIR}/{kind.replace('_', '-')}.yaml"
+            self.report.problems.append(Problem(where, 1, 1, Level.ERROR, f"found no {kind} "
+                                        f"document; expected {where}", "missing-rules"))
+        return docs[0] if docs else None
+
+    # -- rules/ ---------------------------------------------------------------------------------
+
+    def vocabulary(self) -> tuple[str, ...]:
+        doc = self.single("vocabulary", required=True)
+        if doc is None:
+            return ()
+        codes = country_codes()
+        for name, spec in doc.data["fields"].items():
+            values = spec.get("values")
+            is_country = values == "iso-3166"
+            aliases = tuple(
+                (_norm(k), v) for k, v in (spec.get("value_aliases") or {}).items()
+            )
+            columns = tuple(c for group in (spec.get("columns") or {}).values() for c in group)
+            fld = Field(
+                name=name, type=spec["type"], label=spec["label"],
+                description=spec["description"], unit=spec.get("unit"),
+                minimum=spec.get("minimum"), maximum=spec.get("maximum"),
+                values=codes if is_country else (tuple(values) if values else None),
+                value_aliases=aliases, empty_set=spec.get("empty") == "empty_set",
+                columns=columns, is_country=is_country,
+            )
+            if values is not None and fld.type not in ("one_of", "set_of"):
+                self.problem(doc, ["fields", name, "values"], f"found values on {name}, a "
+                             f"{fld.type} field; expected them only on one_of or set_of fields",
+                             "field-values")
+            if fld.type == "one_of" and values is None:
+                self.problem(doc, ["fields", name, "type"], f"found a one_of field {name} "
+                             "without values; expected a list of values (or type: text)",
+                             "field-values")
+            for alias, target in aliases:
+                if fld.values is not None and target not in fld.values:
+                    self.problem(doc, ["fields", name, "value_aliases"], f"found the alias "
+                                 f"'{alias}' pointing to '{target}', which is not a value of "
+                                 f"{name}" + schema.suggest(target, fld.values), "unknown-value")
+            self.fields[name] = fld
+        return tuple(doc.data.get("id_columns") or ("id", "account_id"))
+
+    def load_regions(self) -> None:
+        doc = self.single("regions", required=False)
+        if doc is None:
+            return
+        codes = set(country_codes())
+        for i, item in enumerate(doc.data["regions"]):
+            for j, code in enumerate(item["countries"]):
+                if code not in codes:
+                    self.problem(doc, ["regions", i, "countries", j], f"found '{code}', which is "
+                                 "not an ISO 3166 country code" + schema.suggest(code, codes),
+                                 "unknown-value")
+            self.unique(doc, self.regions, item["id"], ["regions", i, "id"], "region")
+            self.regions[item["id"]] = Region(item["id"], item["label"], tuple(item["countries"]))
+
+    def unique(self, doc: Document, seen: dict[str, Any], ident: str, parts: list[str | int],
+               what: str) -> None:
+        if ident in seen:
+            self.problem(doc, parts, f"found the {what} id '{ident}' twice; expected each id once",
+                         "duplicate-id")
+
+    def builder(self, doc: Document) -> Builder:
+        return Builder(doc, self.fields, self.regions, self.resolve_segment,
+                       list(self.segment_docs))
+
+    def resolve_segment(self, ident: str) -> tuple[str, Condition] | None:
+        if ident in self.segments:
+            seg = self.segments[ident]
+            return (seg.label, seg.when) if seg else None
+        if ident not in self.segment_docs:
+            return None
+        doc, index, item = self.segment_docs[ident]
+        if ident in self.resolving:
+            cycle = " → ".join([*self.resolving[self.resolving.index(ident):], ident])
+            self.problem(doc, ["segments", index, "when"], f"found segments that refer to each "
+                         f"other in a loop ({cycle}); expected no loop", "segment-cycle")
+            return None
+        self.resolving.append(ident)
+        b = self.builder(doc)
+        when = b.build(item["when"], ["segments", index, "when"])
+        self.resolving.pop()
+        self.report.extend(b.problems)
+        seg = Segment(ident, item["label"], when, item.get("description")) if when else None
+        self.segments[ident] = seg
+        return (seg.label, seg.when) if seg else None
+
+    def load_segments(self) -> None:
+        doc = self.single("segments", required=False)
+        if doc is None:
+            return
+        for i, item in enumerate(doc.data["segments"]):
+            if item["id"] in self.segment_docs:
+                self.unique(doc, self.segment_docs, item["id"], ["segments", i, "id"], "segment")
+                continue
+            self.segment_docs[item["id"]] = (doc, i, item)
+        for ident in list(self.segment_docs):
+            self.resolve_segment(ident)
+
+    def policy(self) -> Policy:
+        doc = self.single("tier_policy", required=True)
+        if doc is None:
+            return Policy(DEFAULT_TIERS, "B")
+        tiers = self.tiers(doc, doc.data["tiers"], ["tiers"])
+        return Policy(tiers or DEFAULT_TIERS, doc.data["unknown_cap"], doc.data.get("notes"))
+
+    def tiers(self, doc: Document, data: dict[str, int], parts: list[str | int]) -> Tiers | None:
+        if not data["A"] > data["B"] > data["C"]:
+            self.problem(doc, parts, f"found thresholds A {data['A']}, B {data['B']}, C "
+                         f"{data['C']}; expected A above B above C", "tier-order")
+            return None
+        return Tiers(data["A"], data["B"], data["C"])
+
+    def routes(self) -> dict[str, Route]:
+        doc = self.single("routing", required=False)
+        if doc is None:
+            return {}
+        return {
+            tier: Route(r["owner"], r["response"], r["action"], r.get("content"))
+            for tier, r in doc.data["routes"].items()
+        }
+
+    # -- profiles/ ------------------------------------------------------------------------------
+
+    def rules(self, doc: Document, items: list[dict[str, Any]], parts: list[str | int],
+              kind: str, seen: dict[str, Any]) -> tuple[Rule, ...]:
+        built = []
+        b = self.builder(doc)
+        for i, item in enumerate(items):
+            where: list[str | int] = [*parts, i]
+            self.unique(doc, seen, item["id"], [*where, "id"], "rule")
+            seen[item["id"]] = True
+            when = b.build(item["when"], [*where, "when"])
+            if when is None:
+                continue
+            points = item.get("points", 0) if kind != "warning" else -item["points_off"]
+            line, column = doc.position(where)
+            built.append(Rule(item["id"], item["label"], when, kind, points, item.get("why"),
+                              Source(doc.path, line, column)))
+        self.report.extend(b.problems)
+        return tuple(built) if not b.problems else ()
+
+    def review(self, data: dict[str, Any]) -> Review:
+        last = data["review"]["last_reviewed"]
+        last = last.value if isinstance(last, YamlDate) else dt.date.fromisoformat(last)
+        return Review(last, data["review"]["cadence"])
+
+    def icps(self, policy: Policy) -> list[Icp]:
+        out = []
+        for doc in self.by_kind.get("icp", []):
+            data = doc.data
+            q = data["qualification"]
+            seen: dict[str, Any] = {}
+            before = len(self.report.errors)
+            reqs = self.rules(doc, q["requirements"], ["qualification", "requirements"],
+                              "requirement", seen)
+            crit = self.rules(doc, q["criteria"], ["qualification", "criteria"], "criterion",
+                              seen)
+            tiers = self.tiers(doc, q["tiers"], ["qualification", "tiers"]) if "tiers" in q \
+                else policy.tiers
+            if len(self.report.errors) > before or tiers is None:
+                continue
+            out.append(Icp(data["id"], data["title"], data["status"], data.get("priority", 100),
+                           reqs, crit, tiers, self.review(data), tuple(data["owners"]),
+                           doc.path, data))
+        return out
+
+    def negatives(self) -> list[Negative]:
+        out = []
+        for doc in self.by_kind.get("negative", []):
+            data = doc.data
+            seen: dict[str, Any] = {}
+            before = len(self.report.errors)
+            disq = self.rules(doc, data.get("disqualifiers", []), ["disqualifiers"],
+                              "disqualifier", seen)
+            warn = self.rules(doc, data.get("warning_signs", []), ["warning_signs"], "warning",
+                              seen)
+            if len(self.report.errors) > before:
+                continue
+            applies = data.get("applies_to")
+            out.append(Negative(data["id"], data["title"], data["status"],
+                                tuple(applies) if applies is not None else None, disq, warn,
+                                self.review(data), tuple(data["owners"]), doc.path, data))
+        return out
+
+    # -- tests/fixtures/ --------------------------------------------------------------------------
+
+    def fixtures(self) -> list[Fixture]:
+        out = []
+        for doc in self.by_kind.get("fixture", []):
+            data = doc.data
+            company: dict[str, Any] = {}
+            ok = True
+            for name, value in data["company"].items():
+                fld = self.fields.get(name)
+                if fld is None:
+                    self.problem(doc, ["company", name], f"found the field '{name}', which is "
+                                 "not in rules/vocabulary.yaml" + schema.suggest(name,
+                                                                                 list(self.fields)),
+                                 "unknown-field", key=True)
+                    ok = False
+                    continue
+                try:
+                    company[name] = typed_value(fld, value)
+                except ValueProblem as exc:
+                    self.problem(doc, ["company", name], f"found {schema.found(value)} for "
+                                 f"{name}; {exc}", "fixture-value")
+                    ok = False
+            as_of = data.get("as_of")
+            as_of = as_of.value if isinstance(as_of, YamlDate) else (
+                dt.date.fromisoformat(as_of) if as_of else None)
+            expectations = tuple(
+                Expectation(key, value, doc.position(["expect", key], key=True)[0])
+                for key, value in data["expect"].items()
+            )
+            if ok:
+                out.append(Fixture(data["name"], doc.path, 1, company, expectations, as_of,
+                                   data.get("story")))
+        return out
+
+
+def _norm(text: str) -> str:
+    return "_".join(str(text).lower().replace("-", " ").split())
+
+
+def load(root: Path, paths: Iterable[Path] | None = None, *,
+         today: dt.date | None = None) -> Loaded:
+    """Load the handbook at `root`. Problems are collected in the report, never raised."""
+    loader = _Loader(root, today or dt.date.today())
+    loader.read(paths if paths is not None else handbook_files(root))
+    id_columns = loader.vocabulary()
+    loader.load_regions()
+    loader.load_segments()
+    policy = loader.policy()
+    routes = loader.routes()
+    icps = loader.icps(policy)
+    negatives = loader.negatives()
+    fixtures = loader.fixtures()
+    documents: dict[str, list[dict[str, Any]]] = {
+        kind: [d.data for d in docs] for kind, docs in loader.by_kind.items()
+    }
+    handbook = Handbook(
+        str(root), loader.fields, id_columns, loader.regions,
+        {k: v for k, v in loader.segments.items() if v is not None}, policy, routes,
+        tuple(icps), tuple(negatives), tuple(fixtures), documents,
+    )
+    return Loaded(handbook, loader.report, loader.docs)

@@ -1,0 +1,279 @@
+"""The handbook as plain, immutable data: fields, conditions, rules, profiles, policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+TIERS = ("A", "B", "C", "D")
+TIER_RANK = {"A": 4, "B": 3, "C": 2, "D": 1}
+CADENCE_DAYS = {"monthly": 31, "quarterly": 92, "half-yearly": 183, "yearly": 366}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One company attribute from the vocabulary."""
+
+    name: str
+    type: str
+    label: str
+    description: str
+    unit: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    #: allowed values of a one_of / set_of field (None: open)
+    values: tuple[str, ...] | None = None
+    #: other spellings (normalised: lowercase, _ for spaces) mapped to an allowed value
+    value_aliases: tuple[tuple[str, str], ...] = ()
+    empty_set: bool = False
+    columns: tuple[str, ...] = ()
+    is_country: bool = False
+
+
+# --- conditions ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """A field compared by one operator from the operator table."""
+
+    field: str
+    op: str
+    operand: Any
+    #: the operand as written, for explanations (region names for in_region)
+    shown: Any = None
+
+
+@dataclass(frozen=True)
+class AllOf:
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    item: Condition
+
+
+@dataclass(frozen=True)
+class SegmentRef:
+    segment: str
+    label: str
+    item: Condition
+
+
+Condition = Leaf | AllOf | AnyOf | Not | SegmentRef
+
+
+def condition_fields(cond: Condition) -> list[str]:
+    """The fields a condition reads, in order, without repeats."""
+    out: list[str] = []
+
+    def walk(c: Condition) -> None:
+        if isinstance(c, Leaf):
+            if c.field not in out:
+                out.append(c.field)
+        elif isinstance(c, AllOf | AnyOf):
+            for item in c.items:
+                walk(item)
+        else:
+            walk(c.item)
+
+    walk(cond)
+    return out
+
+
+# --- rules and profiles ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A requirement, criterion, disqualifier or warning sign."""
+
+    id: str
+    label: str
+    when: Condition
+    #: requirement | criterion | disqualifier | warning
+    kind: str
+    #: points added (criterion) or taken off (warning, as a negative number); 0 for hard rules
+    points: int = 0
+    why: str | None = None
+    source: Source | None = None
+
+    @property
+    def hard(self) -> bool:
+        return self.kind in ("requirement", "disqualifier")
+
+
+@dataclass(frozen=True)
+class Tiers:
+    A: int
+    B: int
+    C: int
+
+    def tier_of(self, score: int) -> str:
+        if score >= self.A:
+            return "A"
+        if score >= self.B:
+            return "B"
+        if score >= self.C:
+            return "C"
+        return "D"
+
+    def threshold(self, tier: str) -> int:
+        return int(getattr(self, tier))
+
+
+@dataclass(frozen=True)
+class Review:
+    last_reviewed: dt.date
+    cadence: str
+
+    @property
+    def due(self) -> dt.date:
+        return self.last_reviewed + dt.timedelta(days=CADENCE_DAYS[self.cadence])
+
+    def overdue(self, today: dt.date) -> bool:
+        return today > self.due
+
+
+@dataclass(frozen=True)
+class Icp:
+    id: str
+    title: str
+    status: str
+    priority: int
+    requirements: tuple[Rule, ...]
+    criteria: tuple[Rule, ...]
+    tiers: Tiers
+    review: Review | None
+    owners: tuple[str, ...]
+    path: str
+    data: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return self.requirements + self.criteria
+
+
+@dataclass(frozen=True)
+class Negative:
+    id: str
+    title: str
+    status: str
+    #: the ICP ids it cuts into (all active ICPs when None)
+    applies_to: tuple[str, ...] | None
+    disqualifiers: tuple[Rule, ...]
+    warnings: tuple[Rule, ...]
+    review: Review | None
+    owners: tuple[str, ...]
+    path: str
+    data: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return self.disqualifiers + self.warnings
+
+    def applies(self, icp_id: str) -> bool:
+        return self.applies_to is None or icp_id in self.applies_to
+
+
+@dataclass(frozen=True)
+class Route:
+    owner: str
+    response: str
+    action: str
+    content: str | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    tiers: Tiers
+    unknown_cap: str
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class Segment:
+    id: str
+    label: str
+    when: Condition
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    label: str
+    countries: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """One expected outcome of a fixture: one rule test."""
+
+    key: str
+    expected: Any
+    line: int
+
+
+@dataclass(frozen=True)
+class Fixture:
+    name: str
+    path: str
+    line: int
+    company: dict[str, Any]
+    expectations: tuple[Expectation, ...]
+    as_of: dt.date | None = None
+    story: str | None = None
+
+    @property
+    def id(self) -> str:
+        from pathlib import PurePath
+
+        return PurePath(self.path).stem
+
+
+@dataclass(frozen=True)
+class Handbook:
+    """Everything loaded from one repository."""
+
+    root: str
+    fields: dict[str, Field]
+    id_columns: tuple[str, ...]
+    regions: dict[str, Region]
+    segments: dict[str, Segment]
+    policy: Policy
+    routes: dict[str, Route]
+    icps: tuple[Icp, ...]
+    negatives: tuple[Negative, ...]
+    fixtures: tuple[Fixture, ...]
+    #: raw documents by kind, for the handbook pages
+    documents: dict[str, list[dict[str, Any]]] = field(default_factory=dict, compare=False)
+
+    @property
+    def active_icps(self) -> tuple[Icp, ...]:
+        icps = [i for i in self.icps if i.status == "active"]
+        return tuple(sorted(icps, key=lambda i: (i.priority, i.id)))
+
+    @property
+    def active_negatives(self) -> tuple[Negative, ...]:
+        return tuple(n for n in self.negatives if n.status == "active")
+
+    def icp(self, icp_id: str) -> Icp | None:
+        return next((i for i in self.icps if i.id == icp_id), None)
+
+    def negative(self, neg_id: str) -> Negative | None:
+        return next((n for n in self.negatives if n.id == neg_id), None)

@@ -1,0 +1,210 @@
+"""JSON Schema validation of loaded documents, with messages in the user's words.
+
+The schemas are files in `icpkit/schemas/` (draft 2020-12). Every error is
+placed at the file:line:col of the offending key or value, says what was found
+and what was expected ("list", "text", not "array", "str"), and suggests the
+nearest valid name for a misspelt key or value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator, Sequence
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
+from referencing import Registry, Resource
+
+from .problems import Level, Problem, json_path
+from .yamlio import Document, YamlDate, describe_value
+
+KINDS = {
+    "icp": "icp.schema.json",
+    "negative": "negative.schema.json",
+    "vocabulary": "vocabulary.schema.json",
+    "regions": "regions.schema.json",
+    "segments": "segments.schema.json",
+    "tier_policy": "tier_policy.schema.json",
+    "routing": "routing.schema.json",
+    "fixture": "fixture.schema.json",
+}
+SCHEMA_FILES = ("common.schema.json", *KINDS.values())
+BASE_URI = "https://icp-as-code.dev/schemas/"
+
+TYPE_WORDS = {
+    "string": "text",
+    "array": "a list",
+    "object": "a mapping",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "nothing",
+}
+
+
+def suggest(word: str, candidates: Sequence[str]) -> str:
+    """' (did you mean 'x'?)' for the closest candidate, or ''."""
+    matches = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=1, cutoff=0.6)
+    if not matches:
+        lowered = {str(c).lower(): str(c) for c in candidates}
+        if str(word).lower() in lowered:
+            matches = [lowered[str(word).lower()]]
+    return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+def shorten(value: object, limit: int = 40) -> str:
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def found(value: object) -> str:
+    """How a found value is named in a message: its kind and, when short, itself."""
+    kind = describe_value(value)
+    if isinstance(value, dict | list) or value is None:
+        return kind
+    return f"{kind} '{shorten(value)}'"
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    text = resources.files("icpkit.schemas").joinpath(name).read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def registry() -> Registry[Any]:
+    return Registry().with_resources(
+        (BASE_URI + name, Resource.from_contents(load_schema(name))) for name in SCHEMA_FILES
+    )
+
+
+def _type_allowing_dates(validator: Any, types: Any, instance: Any, schema: Any) -> Any:
+    # an unquoted date is text to editors (YAML 1.2): accept it where a date is asked for,
+    # and name it as a date everywhere else
+    if isinstance(instance, YamlDate) and schema.get("format") == "date":
+        return
+    if isinstance(instance, YamlDate):
+        yield ValidationError(f"{instance!r} is a date")
+        return
+    yield from Draft202012Validator.VALIDATORS["type"](validator, types, instance, schema)
+
+
+_Validator = validators.extend(Draft202012Validator, validators={"type": _type_allowing_dates})
+
+
+@cache
+def validator(kind: str) -> Any:
+    return _Validator(load_schema(KINDS[kind]), registry=registry(), format_checker=FormatChecker())
+
+
+def subschema(kind: str, parts: Sequence[str | int]) -> dict[str, Any]:
+    """The schema that describes the value at `parts` (following $refs), for messages."""
+    schema = load_schema(KINDS[kind])
+    resolver = registry().resolver(base_uri=BASE_URI + KINDS[kind])
+    for part in parts:
+        while "$ref" in schema:
+            resolved = resolver.lookup(schema["$ref"])
+            resolver, schema = resolved.resolver, resolved.contents
+        if isinstance(part, int):
+            schema = schema.get("items", {})
+        elif part in schema.get("properties", {}):
+            schema = schema["properties"][part]
+        else:
+            schema = schema.get("additionalProperties") or {}
+        if not isinstance(schema, dict):
+            return {}
+    while "$ref" in schema:
+        resolved = resolver.lookup(schema["$ref"])
+        resolver, schema = resolved.resolver, resolved.contents
+    return schema
+
+
+def validate(doc: Document, kind: str) -> list[Problem]:
+    """All schema problems of one document of a known kind."""
+    problems = []
+    for error in _leaf_errors(validator(kind).iter_errors(doc.data)):
+        problems.append(_problem(doc, kind, error))
+    return problems
+
+
+def _leaf_errors(errors: Iterator[ValidationError]) -> Iterator[ValidationError]:
+    for error in errors:
+        if error.validator in ("oneOf", "anyOf") and error.context:
+            # an error under alternatives: report the alternative that got furthest
+            from jsonschema.exceptions import best_match
+
+            deepest = best_match(error.context)
+            if deepest is not None and deepest.validator not in ("type", "const"):
+                yield deepest
+                continue
+        yield error
+
+
+def _problem(doc: Document, kind: str, error: ValidationError) -> Problem:
+    parts: list[str | int] = list(error.absolute_path)
+    instance = error.instance
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    key = False
+    v = error.validator
+    if v == "additionalProperties":
+        allowed = list(subschema(kind, parts).get("properties", {}))
+        extra = [k for k in instance if k not in allowed] if isinstance(instance, dict) else []
+        name = extra[0] if extra else "?"
+        parts = [*parts, name]
+        key = True
+        expected = ", ".join(allowed) if len(allowed) <= 8 else ", ".join(allowed[:8]) + ", …"
+        message = f"found the unknown key '{shorten(name)}'; expected one of {expected}"
+        message += suggest(name, allowed)
+    elif v == "required":
+        missing = str(error.message).split("'")[1] if "'" in error.message else "?"
+        where = f"'{parts[-1]}'" if parts else "the document"
+        message = f"found no '{missing}' in {where}; expected it (it is required)"
+        key = bool(parts)
+    elif v == "type":
+        wanted = schema.get("type")
+        words = [TYPE_WORDS.get(t, t) for t in (wanted if isinstance(wanted, list) else [wanted])]
+        message = f"found {found(instance)}; expected {' or '.join(words)}"
+        if isinstance(instance, YamlDate):
+            message += " (put the date in quotes if you mean text)"
+    elif v == "enum":
+        options = [str(o) for o in schema.get("enum", [])]
+        message = f"found {found(instance)}; expected one of {', '.join(options)}"
+        message += suggest(str(instance), options)
+    elif v == "const":
+        message = f"found {found(instance)}; expected '{schema.get('const')}'"
+        if isinstance(schema.get("const"), str):
+            message += suggest(str(instance), [schema["const"]])
+    elif v == "pattern" or v == "format" or v == "propertyNames":
+        desc = schema.get("description") or subschema(kind, parts).get("description", "")
+        if v == "format":
+            desc = "a date as YYYY-MM-DD" if schema.get("format") == "date" else desc
+        if v == "propertyNames":
+            bad = instance if isinstance(instance, str) else "?"
+            message = f"found the name '{shorten(bad)}'; expected {desc[:1].lower() + desc[1:]}"
+        else:
+            message = f"found {found(instance)}; expected {desc[:1].lower() + desc[1:]}"
+        message = message.rstrip(".")
+    elif v in ("minItems", "minLength", "minProperties"):
+        n = schema.get(v)
+        unit = {"minItems": "item", "minLength": "character", "minProperties": "entry"}[v]
+        message = f"found {found(instance) if instance else 'an empty value'}; expected at least "
+        message += f"{n} {unit}{'s' if n != 1 else ''}"
+    elif v in ("maxItems", "maxLength"):
+        n = schema.get(v)
+        size = len(instance) if isinstance(instance, list | str) else "?"
+        unit = "items" if v == "maxItems" else "characters"
+        message = f"found {size} {unit}; expected at most {n}"
+    elif v in ("minimum", "maximum"):
+        bound = "at least" if v == "minimum" else "at most"
+        message = f"found {found(instance)}; expected {bound} {schema.get(v)}"
+    elif v == "uniqueItems":
+        message = f"found {found(instance)} with a value twice; expected each value once"
+    elif v == "not":
+        message = f"found {found(instance)}; expected a value other than that"
+    else:
+        message = f"found {found(instance)}; expected {shorten(error.message, 120)}"
+    line, column = doc.position(parts, key=key)
+    return Problem(doc.path, line, column, Level.ERROR, message, f"schema-{v}", json_path(parts))

@@ -1,0 +1,95 @@
+"""Company values as the evaluator sees them, from typed input (YAML, JSON, Python).
+
+Text from CRM exports ("51-200", "$1.2M", "Yes") is parsed by one layer only,
+the SQL parse expressions in `icpkit.parsing`, which the scorer runs in bulk and
+`explain` runs on a single row. This module accepts values that already have a
+type and checks they fit the field.
+
+Representation: numbers stay numbers, or `(low, high)` for a band; sets are
+frozensets; dates are `datetime.date`; yes/no are bools; text is str.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from .model import Field
+from .operators import NUMERIC
+from .yamlio import YamlDate
+
+
+class ValueProblem(ValueError):
+    """A value that does not fit its field; the message says what was expected."""
+
+
+def typed_value(fld: Field, value: Any) -> Any:
+    """The evaluator's value for a typed input value, or ValueProblem. None stays None."""
+    if value is None:
+        return frozenset() if fld.empty_set else None
+    t = fld.type
+    if t in NUMERIC:
+        return _number(fld, value)
+    if t == "yes_no":
+        if not isinstance(value, bool):
+            raise ValueProblem("expected true or false")
+        return value
+    if t == "date":
+        if isinstance(value, YamlDate):
+            return value.value
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise ValueProblem("expected a date as YYYY-MM-DD") from None
+    if t == "set_of":
+        if not isinstance(value, list | tuple | set | frozenset):
+            raise ValueProblem("expected a list of values")
+        items = frozenset(_member(fld, v) for v in value)
+        return items
+    return _member(fld, value)
+
+
+def _number(fld: Field, value: Any) -> Any:
+    if isinstance(value, list | tuple) and len(value) == 2:
+        low, high = (_number(fld, v) for v in value)
+        if low > high:
+            raise ValueProblem("expected a band as [low, high]")
+        return (low, high)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueProblem("expected a number")
+    if fld.type == "integer" and not float(value).is_integer():
+        raise ValueProblem("expected a whole number")
+    return value
+
+
+def _member(fld: Field, value: Any) -> str:
+    if not isinstance(value, str) or isinstance(value, YamlDate):
+        raise ValueProblem("expected text")
+    if fld.values is not None and value not in fld.values:
+        raise ValueProblem(f"expected one of the values of {fld.name}")
+    return value
+
+
+def show(value: Any) -> str:
+    """A value as a sales rep reads it."""
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple) and len(value) == 2:
+        low, high = value
+        return f"{show(low)}–{show(high)}" if high != math.inf else f"{show(low)}+"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, frozenset | set):
+        return ", ".join(sorted(value)) if value else "none"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
