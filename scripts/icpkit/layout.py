@@ -1,0 +1,86 @@
+"""The parsed relation's layout: one column per field, shared by the parser, the SQL
+compiler and the evaluator's bridge to SQL.
+
+A field gets column `f<i>` (its position in the vocabulary); a number gets
+`f<i>__lo` and `f<i>__hi` (equal for an exact value, the ends of a band);
+a set is ';a;b;' text so that a member test is a substring test on ';a;'.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Field, Handbook
+from .operators import NUMERIC
+
+DUCK_TYPES = {"number": "DOUBLE", "integer": "DOUBLE", "text": "VARCHAR", "one_of": "VARCHAR",
+              "set_of": "VARCHAR", "yes_no": "BOOLEAN", "date": "DATE"}
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Field name -> SQL column name in the parsed relation."""
+
+    handbook: Handbook
+
+    def name(self, field: str) -> str:
+        return f"f{list(self.handbook.fields).index(field)}"
+
+    def of(self, field: str) -> list[str]:
+        col = self.name(field)
+        return [f"{col}__lo", f"{col}__hi"] if self.numeric(field) else [col]
+
+    def numeric(self, field: str) -> bool:
+        return self.handbook.fields[field].type in NUMERIC
+
+    def known(self, field: str) -> str:
+        """SQL that is true when the field has a value."""
+        return f"({self.of(field)[0]} IS NOT NULL)"
+
+    def schema(self) -> list[tuple[str, str]]:
+        """(column, DuckDB type) of every field column."""
+        return [(col, DUCK_TYPES[fld.type]) for name, fld in self.handbook.fields.items()
+                for col in self.of(name)]
+
+    def to_row(self, company: Mapping[str, Any]) -> list[Any]:
+        """A typed company (as the evaluator takes it) as values of `schema()` columns."""
+        row: list[Any] = []
+        for name, fld in self.handbook.fields.items():
+            value = company.get(name)
+            if fld.type in NUMERIC:
+                low, high = value if isinstance(value, tuple) else (value, value)
+                row += [None if low is None else float(low), None if high is None else float(high)]
+            elif fld.type == "set_of":
+                if value is None:
+                    row.append(";" if fld.empty_set else None)
+                else:
+                    row.append(";" + ";".join(sorted(value)) + ";" if value else ";")
+            else:
+                row.append(value)
+        return row
+
+    def from_row(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """A parsed row (column -> value) as a typed company for the evaluator."""
+        company: dict[str, Any] = {}
+        for name, fld in self.handbook.fields.items():
+            cols = self.of(name)
+            if fld.type in NUMERIC:
+                low, high = row.get(cols[0]), row.get(cols[1])
+                if low is None or high is None:
+                    continue
+                company[name] = _number(fld, low) if low == high else (
+                    _number(fld, low), high if math.isinf(high) else _number(fld, high))
+            elif fld.type == "set_of":
+                text = row.get(cols[0])
+                if text is not None:
+                    company[name] = frozenset(x for x in text.split(";") if x)
+            elif row.get(cols[0]) is not None:
+                company[name] = row[cols[0]]
+        return company
+
+
+def _number(fld: Field, value: float) -> int | float:
+    return int(value) if fld.type == "integer" or float(value).is_integer() else value

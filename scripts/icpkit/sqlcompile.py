@@ -1,0 +1,161 @@
+"""Compiling a handbook into one vectorised SQL query (DuckDB dialect).
+
+The query reads a relation `parsed` with one column per field (`f<i>`, or
+`f<i>__lo` / `f<i>__hi` for numbers, sets as ';a;b;' text) and returns one row
+per account with the verdict's columns. It implements the contract of
+`icpkit.evaluate` with SQL's three-valued logic, which is the same Kleene
+logic: a hard requirement's AND is FALSE when one fails, NULL (unknown) when
+none fails and one is unknown. Leaf tests come from the operator table, like
+the evaluator's. Points and thresholds are integers: no float is ever cast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .evaluate import read_fields
+from .layout import Columns
+from .model import TIER_RANK, AllOf, AnyOf, Condition, Handbook, Leaf, Negative, Not, Rule
+from .operators import OPERATORS, Ctx, sql_literal
+from .parsing import Parsed
+
+RANK_TIER = {v: k for k, v in TIER_RANK.items()}
+
+
+def ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def condition_sql(cond: Condition, handbook: Handbook, cols: Columns, ctx: Ctx) -> str:
+    if isinstance(cond, Leaf):
+        op = OPERATORS[cond.op]
+        ftype = handbook.fields[cond.field].type
+        return op.sql(cols.name(cond.field), ftype, cond.operand, ctx)
+    if isinstance(cond, AllOf | AnyOf):
+        joiner = " AND " if isinstance(cond, AllOf) else " OR "
+        return "(" + joiner.join(condition_sql(c, handbook, cols, ctx) for c in cond.items) + ")"
+    if isinstance(cond, Not):
+        return f"(NOT {condition_sql(cond.item, handbook, cols, ctx)})"
+    return condition_sql(cond.item, handbook, cols, ctx)
+
+
+def _points(rule: Rule, handbook: Handbook, cols: Columns, ctx: Ctx) -> str:
+    return f"CASE WHEN {condition_sql(rule.when, handbook, cols, ctx)} THEN {rule.points} ELSE 0 END"
+
+
+def _concat(parts: list[str]) -> str:
+    if not parts:
+        return "CAST(NULL AS VARCHAR)"
+    return f"nullif(concat_ws(';', {', '.join(parts)}), '')"
+
+
+def verdict_sql(handbook: Handbook, as_of: dt.date, *, per_profile: bool = False,
+                relation: str = "parsed", keep: tuple[str, ...] = ("icp_id",)) -> str:
+    """A SELECT over `relation` giving best_profile, tier, score, disqualified_by,
+    unknown_fields (and <icp>_score / <icp>_tier per profile), keeping the `keep` columns."""
+    ctx = Ctx(as_of)
+    cols = Columns(handbook)
+    icps = handbook.active_icps
+    negatives = handbook.active_negatives
+    kept = ", ".join(keep)
+
+    warn_cols: list[tuple[str, Negative]] = []
+    layer1 = []
+    for j, neg in enumerate(negatives):
+        disq = [condition_sql(r.when, handbook, cols, ctx) for r in neg.disqualifiers]
+        layer1.append(f"coalesce({' OR '.join(disq) or 'FALSE'}, FALSE) AS d{j}")
+        for k, rule in enumerate(neg.warnings):
+            layer1.append(f"{_points(rule, handbook, cols, ctx)} AS w{j}_{k}")
+            warn_cols.append((f"w{j}_{k}", neg))
+    for i, icp in enumerate(icps):
+        hard = [condition_sql(r.when, handbook, cols, ctx) for r in icp.requirements]
+        layer1.append(f"({' AND '.join(hard) or 'TRUE'}) AS h{i}")
+        points = [_points(r, handbook, cols, ctx) for r in icp.criteria]
+        layer1.append(f"({' + '.join(points) or '0'}) AS c{i}")
+    unknown = [f"CASE WHEN NOT {cols.known(name)} THEN {sql_literal(name)} END"
+               for name in read_fields(handbook)]
+    layer1.append(f"{_concat(unknown)} AS unknown_fields")
+
+    cap = TIER_RANK[handbook.policy.unknown_cap]
+    layer2 = []
+    max_points = 0
+    for i, icp in enumerate(icps):
+        warns = [c for c, neg in warn_cols if neg.applies(icp.id)]
+        layer2.append(f"(c{i}{''.join(' + ' + w for w in warns)}) AS s{i}")
+        max_points = max(max_points, sum(abs(r.points) for r in icp.criteria)
+                         + sum(abs(r.points) for n in negatives for r in n.warnings))
+    offset = max_points + 1
+    base = 2 * offset + len(icps) + 2
+
+    layer3 = []
+    for i, icp in enumerate(icps):
+        t = icp.tiers
+        rank = (f"CASE WHEN s{i} >= {t.A} THEN 4 WHEN s{i} >= {t.B} THEN 3 "
+                f"WHEN s{i} >= {t.C} THEN 2 ELSE 1 END")
+        layer3.append(f"CASE WHEN h{i} IS NULL THEN least({rank}, {cap}) "
+                      f"WHEN h{i} THEN {rank} END AS r{i}")
+    layer4 = [
+        f"CASE WHEN r{i} IS NULL THEN -1 ELSE r{i} * {base * base} + (s{i} + {offset}) * {base} "
+        f"+ {len(icps) - i} END AS k{i}"
+        for i in range(len(icps))
+    ]
+    best = f"greatest({', '.join(f'k{i}' for i in range(len(icps)))})" if icps else "-1"
+    pick_profile = " ".join(f"WHEN best = k{i} THEN {sql_literal(icp.id)}"
+                            for i, icp in enumerate(icps))
+    pick_score = " ".join(f"WHEN best = k{i} THEN s{i}" for i in range(len(icps)))
+    disq = " OR ".join(f"d{j}" for j in range(len(negatives))) or "FALSE"
+    disq_by = _concat([f"CASE WHEN d{j} THEN {sql_literal(n.id)} END"
+                       for j, n in enumerate(negatives)])
+    tier_of_best = ("CASE best // " + str(base * base) + " "
+                    + " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items()) + " END")
+    final = [
+        kept,
+        f"CASE WHEN best < 0 THEN NULL {pick_profile} END AS best_profile" if icps
+        else "CAST(NULL AS VARCHAR) AS best_profile",
+        f"CASE WHEN {disq} OR best < 0 THEN 'D' ELSE {tier_of_best} END AS tier",
+        f"CAST(CASE WHEN best < 0 THEN 0 {pick_score} END AS INTEGER) AS score" if icps
+        else "CAST(0 AS INTEGER) AS score",
+        f"{disq_by} AS disqualified_by",
+        "unknown_fields",
+    ]
+    if per_profile:
+        for i, icp in enumerate(icps):
+            final.append(f"CASE WHEN r{i} IS NULL THEN NULL ELSE CAST(s{i} AS INTEGER) END "
+                         f"AS {ident(icp.id + '_score')}")
+            final.append(f"CASE r{i} " + " ".join(f"WHEN {r} THEN '{t}'"
+                                                   for r, t in RANK_TIER.items())
+                         + f" END AS {ident(icp.id + '_tier')}")
+
+    def layer(items: list[str], src: str) -> str:
+        return f"SELECT *, {', '.join(items)} FROM {src}"
+
+    return (
+        f"WITH l1 AS ({layer(layer1, relation)}),\n"
+        f"l2 AS ({layer(layer2 or ['0 AS _s'], 'l1')}),\n"
+        f"l3 AS ({layer(layer3 or ['0 AS _r'], 'l2')}),\n"
+        f"l4 AS ({layer(layer4 or ['0 AS _k'], 'l3')}),\n"
+        f"l5 AS (SELECT *, {best} AS best FROM l4)\n"
+        f"SELECT {', '.join(final)} FROM l5"
+    )
+
+
+def parsed_sql(handbook: Handbook, parsed: dict[str, Parsed], relation: str,
+               keep: tuple[str, ...] = ("icp_id",)) -> str:
+    """SELECT that renames each field's parsed expressions to the compiler's column names,
+    adding `unreadable_fields` (fields whose cell had text that could not be read)."""
+    cols = Columns(handbook)
+    items = list(keep)
+    bad = []
+    for name, p in parsed.items():
+        for col, expr in p.columns.items():
+            suffix = col[len(name):]
+            items.append(f"{expr} AS {cols.name(name)}{suffix}")
+        bad.append(f"CASE WHEN {p.bad} THEN {sql_literal(name)} END")
+    types = dict(cols.schema())
+    for name, fld in handbook.fields.items():
+        if name not in parsed:
+            for col in cols.of(name):
+                empty = "';'" if fld.type == "set_of" and fld.empty_set else "NULL"
+                items.append(f"CAST({empty} AS {types[col]}) AS {col}")
+    items.append(f"{_concat(bad)} AS unreadable_fields")
+    return "SELECT " + ",\n  ".join(items) + f" FROM {relation}"
