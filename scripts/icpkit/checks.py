@@ -1,0 +1,264 @@
+"""Checks across documents, beyond what a schema can say.
+
+- duplicate profile ids across files
+- hard requirements that no company can meet together (employees >= 500 and <= 100)
+- tiers the soft points can never reach
+- an ICP that a negative portrait always disqualifies
+- reviews past due (a warning)
+- references from Pond Maps, `applies_to` and fixture expectations to rules,
+  profiles and portraits that do not exist
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .model import AllOf, Condition, Handbook, Icp, Leaf, Negative, SegmentRef
+from .problems import Level, Problem, json_path
+from .schema import suggest
+from .yamlio import Document
+
+Parts = list[str | int]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A numeric (or date) interval; open ends are excluded."""
+
+    lo: float = -math.inf
+    lo_open: bool = False
+    hi: float = math.inf
+    hi_open: bool = False
+
+    def meet(self, other: Span) -> Span:
+        """The intersection: the higher low end and the lower high end (open wins a tie)."""
+        low = max(self, other, key=lambda s: (s.lo, s.lo_open))
+        high = min(self, other, key=lambda s: (s.hi, not s.hi_open))
+        return Span(low.lo, low.lo_open, high.hi, high.hi_open)
+
+    @property
+    def empty(self) -> bool:
+        return self.lo > self.hi or (self.lo == self.hi and (self.lo_open or self.hi_open))
+
+    def within(self, other: Span) -> bool:
+        return self.meet(other) == self
+
+
+def _span(leaf: Leaf) -> Span | None:
+    x = leaf.operand
+    numbers = x if isinstance(x, tuple) else (x,)
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in numbers):
+        return None
+    return {
+        "at_least": lambda: Span(lo=x),
+        "more_than": lambda: Span(lo=x, lo_open=True),
+        "at_most": lambda: Span(hi=x),
+        "less_than": lambda: Span(hi=x, hi_open=True),
+        "between": lambda: Span(lo=x[0], hi=x[1]),
+        "equals": lambda: Span(lo=x, hi=x),
+    }.get(leaf.op, lambda: None)()
+
+
+def conjuncts(cond: Condition) -> Iterator[Leaf]:
+    """The leaves that must all hold for `cond` to hold (through all: and segments)."""
+    if isinstance(cond, Leaf):
+        yield cond
+    elif isinstance(cond, AllOf):
+        for item in cond.items:
+            yield from conjuncts(item)
+    elif isinstance(cond, SegmentRef):
+        yield from conjuncts(cond.item)
+
+
+@dataclass
+class Facts:
+    """What an ICP's hard requirements force on each field."""
+
+    spans: dict[str, Span]
+    choices: dict[str, set[object]]
+
+    @classmethod
+    def of(cls, icp: Icp) -> Facts:
+        facts = cls({}, {})
+        for rule in icp.requirements:
+            for leaf in conjuncts(rule.when):
+                span = _span(leaf)
+                if span is not None:
+                    facts.spans[leaf.field] = facts.spans.get(leaf.field, Span()).meet(span)
+                if leaf.op in ("one_of", "in_region") or (leaf.op == "equals"
+                                                         and isinstance(leaf.operand, str)):
+                    values = set(leaf.operand) if leaf.op != "equals" else {leaf.operand}
+                    known = facts.choices.get(leaf.field)
+                    facts.choices[leaf.field] = values if known is None else known & values
+                if leaf.op == "is":
+                    known = facts.choices.get(leaf.field)
+                    values = {leaf.operand}
+                    facts.choices[leaf.field] = values if known is None else known & values
+        return facts
+
+    def implies(self, leaf: Leaf) -> bool:
+        span = _span(leaf)
+        if span is not None and leaf.field in self.spans:
+            return self.spans[leaf.field].within(span)
+        if leaf.field in self.choices:
+            chosen = self.choices[leaf.field]
+            if leaf.op in ("one_of", "in_region"):
+                return chosen <= set(leaf.operand)
+            if leaf.op in ("equals", "is"):
+                return chosen == {leaf.operand}
+        return False
+
+
+@dataclass
+class Checker:
+    handbook: Handbook
+    docs: dict[str, Document]
+    today: dt.date
+
+    def problem(self, path: str, parts: Parts, message: str, rule: str,
+                level: Level = Level.ERROR, *, key: bool = False) -> Problem:
+        doc = self.docs.get(path)
+        line, column = doc.position(parts, key=key) if doc else (1, 1)
+        return Problem(path, line, column, level, message, rule, json_path(parts))
+
+    def run(self) -> list[Problem]:
+        out: list[Problem] = []
+        out += self.duplicate_ids()
+        for icp in self.handbook.icps:
+            out += self.unsatisfiable(icp)
+            out += self.unreachable(icp)
+            out += self.always_disqualified(icp)
+            out += self.pond_refs(icp.path, icp.data, {r.id for r in icp.rules}
+                                  | {n.id for n in self.handbook.negatives}
+                                  | {f"{n.id}/{r.id}" for n in self.handbook.negatives
+                                     for r in n.rules})
+        for neg in self.handbook.negatives:
+            out += self.applies_to(neg)
+            out += self.pond_refs(neg.path, neg.data, {r.id for r in neg.rules})
+        for owner in (*self.handbook.icps, *self.handbook.negatives):
+            if owner.review and owner.status == "active" and owner.review.overdue(self.today):
+                out.append(self.problem(
+                    owner.path, ["review", "last_reviewed"],
+                    f"found the last review on {owner.review.last_reviewed}; a {owner.review.cadence}"
+                    f" review was due on {owner.review.due}: review the profile and update the date",
+                    "review-overdue", Level.WARNING))
+        out += self.fixture_refs()
+        return out
+
+    def duplicate_ids(self) -> list[Problem]:
+        seen: dict[str, str] = {}
+        out = []
+        for owner in (*self.handbook.icps, *self.handbook.negatives):
+            if owner.id in seen:
+                out.append(self.problem(owner.path, ["id"], f"found the id '{owner.id}', already "
+                                        f"used by {seen[owner.id]}; expected ids to be unique",
+                                        "duplicate-id"))
+            seen.setdefault(owner.id, owner.path)
+        return out
+
+    def unsatisfiable(self, icp: Icp) -> list[Problem]:
+        out = []
+        facts = Facts.of(icp)
+        where: Parts = ["qualification", "requirements"]
+        for fld, span in facts.spans.items():
+            if span.empty:
+                out.append(self.problem(icp.path, where, f"found hard requirements on {fld} that no "
+                                        "company can meet together; expected an overlapping range",
+                                        "unsatisfiable"))
+        for fld, values in facts.choices.items():
+            if not values:
+                out.append(self.problem(icp.path, where, f"found hard requirements on {fld} that "
+                                        "allow no value together; expected at least one shared "
+                                        "value", "unsatisfiable"))
+        return out
+
+    def unreachable(self, icp: Icp) -> list[Problem]:
+        best = sum(r.points for r in icp.criteria if r.points > 0)
+        out = []
+        for tier in ("A", "B", "C"):
+            needed = icp.tiers.threshold(tier)
+            if best < needed:
+                out.append(self.problem(
+                    icp.path, ["qualification", "criteria"],
+                    f"found at most {best} points from the criteria; tier {tier} needs {needed}, "
+                    "so no company can reach it: add points or lower the threshold",
+                    "unreachable-tier"))
+        return out
+
+    def always_disqualified(self, icp: Icp) -> list[Problem]:
+        if not icp.requirements:
+            return []
+        facts = Facts.of(icp)
+        out = []
+        for neg in self.handbook.negatives:
+            if not neg.applies(icp.id) or neg.status == "retired":
+                continue
+            for rule in neg.disqualifiers:
+                leaves = list(conjuncts(rule.when))
+                if leaves and all(facts.implies(leaf) for leaf in leaves):
+                    out.append(self.problem(
+                        icp.path, ["qualification", "requirements"],
+                        f"found that every company meeting these requirements is disqualified by "
+                        f"'{neg.id}/{rule.id}' ({rule.label}); expected an ICP someone can fit",
+                        "always-disqualified"))
+        return out
+
+    def pond_refs(self, path: str, data: dict[str, object], ids: set[str]) -> list[Problem]:
+        out = []
+        pond = data.get("pond_map")
+        if not isinstance(pond, dict):
+            return out
+        for category, content in pond.items():
+            for side in ("negatives", "positives"):
+                for i, item in enumerate(content.get(side, [])):
+                    ref = item.get("rule")
+                    if ref is not None and ref not in ids:
+                        out.append(self.problem(
+                            path, ["pond_map", category, side, i, "rule"],
+                            f"found the rule '{ref}', which is not a rule of this profile, a "
+                            "negative portrait or portrait/rule" + suggest(ref, sorted(ids)),
+                            "unknown-rule"))
+        return out
+
+    def applies_to(self, neg: Negative) -> list[Problem]:
+        icp_ids = [i.id for i in self.handbook.icps]
+        return [
+            self.problem(neg.path, ["applies_to", i], f"found the ICP '{ref}', which does not "
+                         "exist" + suggest(ref, icp_ids), "unknown-profile")
+            for i, ref in enumerate(neg.applies_to or ()) if ref not in icp_ids
+        ]
+
+    def fixture_refs(self) -> list[Problem]:
+        out = []
+        icps = [i.id for i in self.handbook.icps]
+        negs = [n.id for n in self.handbook.negatives]
+        warns = [f"{n.id}/{r.id}" for n in self.handbook.negatives for r in n.warnings]
+        rules = [f"{o.id}/{r.id}" for o in (*self.handbook.icps, *self.handbook.negatives)
+                 for r in o.rules]
+        for fx in self.handbook.fixtures:
+            for exp in fx.expectations:
+                refs: list[tuple[Parts, object, list[str], str]] = []
+                if exp.key == "best_profile" and exp.expected is not None:
+                    refs.append((["expect", "best_profile"], exp.expected, icps, "ICP"))
+                elif exp.key == "disqualified_by":
+                    refs += [(["expect", "disqualified_by", i], v, negs, "negative portrait")
+                             for i, v in enumerate(exp.expected)]
+                elif exp.key == "warnings":
+                    refs += [(["expect", "warnings", i], v, warns, "warning sign")
+                             for i, v in enumerate(exp.expected)]
+                elif exp.key == "criteria":
+                    refs += [(["expect", "criteria", k], k, rules, "rule") for k in exp.expected]
+                for parts, value, known, what in refs:
+                    if value not in known:
+                        out.append(self.problem(
+                            fx.path, parts, f"found the {what} '{value}', which does not exist"
+                            + suggest(str(value), known), "unknown-reference",
+                            key=exp.key == "criteria"))
+        return out
+
+
+def check(handbook: Handbook, docs: dict[str, Document], today: dt.date) -> list[Problem]:
+    return Checker(handbook, docs, today).run()

@@ -1,0 +1,32 @@
+"""Renderings of result values: text, JSON, GitHub annotations, JUnit. Reporters return strings;
+only the CLI prints them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .. import __version__
+
+#: bumped when the shape of any JSON output changes
+JSON_VERSION = 1
+
+
+def envelope(command: str, ok: bool, **payload: Any) -> str:
+    """The versioned JSON envelope every `--format json` output uses."""
+    body = {"version": JSON_VERSION, "tool": "icp", "tool_version": __version__,
+            "command": command, "ok": ok, **payload}
+    return json.dumps(body, indent=2, ensure_ascii=False, default=str)
+
+
+def gh_escape(text: str, *, prop: bool = False) -> str:
+    """Escape for a GitHub Actions workflow command (data, or a property value)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def annotation(level: str, path: str, line: int, column: int, title: str, message: str) -> str:
+    return (f"::{level} file={gh_escape(path, prop=True)},line={line},col={column},"
+            f"title={gh_escape(title, prop=True)}::{gh_escape(message)}")
