@@ -175,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         return int(ExitCode.USAGE)
-    except Exception as exc:  # noqa: BLE001 - the one place an unexpected error becomes a message
+    except Exception as exc:
         if os.environ.get("ICP_DEBUG"):
             raise
         click.echo(f"icp: internal error: {type(exc).__name__}: {exc} (set ICP_DEBUG=1 for "

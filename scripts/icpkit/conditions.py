@@ -98,7 +98,7 @@ class Builder:
         where = [*parts, op_key]
         if fld.type not in op.types:
             fitting = [k for k, o in OPERATORS.items() if fld.type in o.types]
-            self.problem(where, f"found '{op_key}' on {fld.name}, a {fld.type} field; expected "
+            self.problem(where, f"found '{op_key}' on {fld.name}, {article(fld.type)} field; expected "
                          f"one of {', '.join(fitting)}", "operator-type", key=True)
             return None
         if op.operand == "regions":
@@ -189,4 +189,8 @@ class Builder:
 
     def _wrong(self, fld: Field, value: Any, expected: str, where: Parts) -> None:
         self.problem(where, f"found {found(value)}; expected {expected} for {fld.name} "
-                     f"(a {fld.type.replace('_', ' ')} field)", "operand-type")
+                     f"({article(fld.type.replace('_', ' '))} field)", "operand-type")
+
+
+def article(word: str) -> str:
+    return ("an " if word[:1] in "aeiou" else "a ") + word

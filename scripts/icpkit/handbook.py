@@ -370,9 +370,8 @@ class _Loader:
                 Expectation(key, value, doc.position(["expect", key], key=True)[0])
                 for key, value in data["expect"].items()
             )
-            if ok:
-                out.append(Fixture(data["name"], doc.path, 1, company, expectations, as_of,
-                                   data.get("story")))
+            out.append(Fixture(data["name"], doc.path, 1, company, expectations, as_of,
+                               data.get("story"), broken=not ok))
         return out
 
 

@@ -238,6 +238,8 @@ class Fixture:
     expectations: tuple[Expectation, ...]
     as_of: dt.date | None = None
     story: str | None = None
+    #: a company value did not fit its field (reported by validate; the fixture is not run)
+    broken: bool = False
 
     @property
     def id(self) -> str:

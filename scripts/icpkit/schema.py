@@ -124,10 +124,16 @@ def subschema(kind: str, parts: Sequence[str | int]) -> dict[str, Any]:
 
 def validate(doc: Document, kind: str) -> list[Problem]:
     """All schema problems of one document of a known kind."""
-    problems = []
-    for error in _leaf_errors(validator(kind).iter_errors(doc.data)):
-        problems.append(_problem(doc, kind, error))
-    return problems
+    problems = [_problem(doc, kind, e) for e in _leaf_errors(validator(kind).iter_errors(doc.data))]
+    # a misspelt key also makes its right spelling 'missing': say it once, at the misspelling
+    suggested = {(p.json_path.rsplit(".", 1)[0], p.message.rsplit("'", 2)[-2])
+                 for p in problems if p.rule == "schema-additionalProperties" and "did you mean" in p.message}
+    return [p for p in problems
+            if not (p.rule == "schema-required" and (p.json_path, _missing(p.message)) in suggested)]
+
+
+def _missing(message: str) -> str:
+    return message.split("'")[1] if "'" in message else ""
 
 
 def _leaf_errors(errors: Iterator[ValidationError]) -> Iterator[ValidationError]:

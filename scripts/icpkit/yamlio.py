@@ -111,6 +111,8 @@ class _Builder:
 
     def build(self, node: Node, parts: list[str | int]) -> Any:
         if id(node) in self.seen:
+            if any(p.rule == "yaml-alias" for p in self.problems):
+                return None  # one alias problem per file is enough (and bounds an alias bomb)
             self.problem(
                 node,
                 "found an alias (*name) to an anchor; profiles do not use anchors or "
@@ -193,7 +195,7 @@ class _Builder:
             what = "date" if tag.endswith("timestamp") else "number"
             self.problem(
                 node,
-                f"found {node.value!r}, which is not a valid {what} ({_short(exc)}); "
+                f"found '{_clip(node.value)}', which is not a valid {what} ({_short(exc)}); "
                 "expected a real one, or quotes if you meant text",
                 "yaml-value",
                 parts,
@@ -207,9 +209,13 @@ class _Builder:
         return value
 
 
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _short(exc: BaseException) -> str:
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:80]
+    return _clip(text, 80)
 
 
 def describe_value(value: object) -> str:

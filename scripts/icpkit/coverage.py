@@ -1,0 +1,74 @@
+"""Criterion coverage: does some fixture make each rule met, some unmet, and (when its data
+can be missing) some unknown? A rule that no fixture exercises both ways is untested."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .model import AllOf, AnyOf, Condition, Handbook, Leaf, Rule
+from .operators import OPERATORS
+from .ruletests import verdicts
+
+
+def can_be_unknown(cond: Condition, handbook: Handbook) -> bool:
+    """Whether missing data can make the condition unknown (never for present / missing, nor
+    for a set field whose empty cell means an empty set)."""
+    if isinstance(cond, Leaf):
+        fld = handbook.fields[cond.field]
+        return not (OPERATORS[cond.op].null_known or fld.empty_set)
+    if isinstance(cond, AllOf | AnyOf):
+        return any(can_be_unknown(c, handbook) for c in cond.items)
+    return can_be_unknown(cond.item, handbook)
+
+
+@dataclass(frozen=True)
+class RuleCoverage:
+    owner: str
+    rule: Rule
+    needed: tuple[str, ...]
+    seen: tuple[str, ...]
+    #: fixtures that showed each status, for the handbook
+    examples: tuple[tuple[str, str], ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.owner}/{self.rule.id}"
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(s for s in self.needed if s not in self.seen)
+
+    @property
+    def covered(self) -> bool:
+        return not self.missing
+
+
+@dataclass(frozen=True)
+class Coverage:
+    rules: tuple[RuleCoverage, ...]
+
+    @property
+    def percent(self) -> float:
+        if not self.rules:
+            return 100.0
+        return 100.0 * sum(r.covered for r in self.rules) / len(self.rules)
+
+
+def coverage(handbook: Handbook, *, today: dt.date) -> Coverage:
+    by_fixture = verdicts(handbook, today)
+    names = {f.path: f.name for f in handbook.fixtures}
+    out = []
+    for owner in (*handbook.active_icps, *handbook.active_negatives):
+        for rule in owner.rules:
+            unknowable = can_be_unknown(rule.when, handbook)
+            needed = ("met", "unmet", "unknown") if unknowable else ("met", "unmet")
+            seen: dict[str, str] = {}
+            for path, verdict in by_fixture.items():
+                result = verdict.rule(f"{owner.id}/{rule.id}")
+                if result is not None:
+                    seen.setdefault(result.status, names[path])
+            out.append(RuleCoverage(owner.id, rule, needed,
+                                    tuple(s for s in needed if s in seen),
+                                    tuple(sorted(seen.items()))))
+    return Coverage(tuple(out))

@@ -1,0 +1,111 @@
+"""A verdict in words a sales rep understands, and as data for JSON.
+
+"Employees: 240, between 50 and 1,000: met, +15". Every sentence names the
+rule, the value it read, the test, the result and the points.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import Handbook
+from .operators import OPERATORS
+from .values import show
+from .verdict import LeafResult, RuleResult, Verdict
+
+
+def operand_words(handbook: Handbook, op: str, operand: Any) -> str:
+    if op == "between":
+        return f"{show(operand[0])} and {show(operand[1])}"
+    if op == "in_region":
+        return ", ".join(handbook.regions[r].label if r in handbook.regions else str(r)
+                         for r in operand)
+    if isinstance(operand, list | tuple):
+        return ", ".join(show(v) for v in operand)
+    return show(operand)
+
+
+def test_words(handbook: Handbook, field: str, op: str, operand: Any) -> str:
+    """'Employees between 50 and 500': a test without a value, for checklists."""
+    label = handbook.fields[field].label if field in handbook.fields else field
+    return f"{label} {OPERATORS[op].phrase.format(x=operand_words(handbook, op, operand))}"
+
+
+def leaf_sentence(handbook: Handbook, leaf: LeafResult) -> str:
+    fld = handbook.fields[leaf.field]
+    phrase = OPERATORS[leaf.op].phrase.format(x=operand_words(handbook, leaf.op, leaf.operand))
+    unit = f" {fld.unit}" if fld.unit and leaf.value is not None and fld.unit != "people" else ""
+    return f"{fld.label}: {show(leaf.value)}{unit}, {phrase}"
+
+
+def rule_sentence(handbook: Handbook, result: RuleResult) -> str:
+    tests = "; ".join(leaf_sentence(handbook, leaf) for leaf in result.leaves)
+    sentence = f"{tests}: {result.status}"
+    if result.rule.kind in ("criterion", "warning"):
+        sentence += f", {result.points:+d}"
+    return sentence
+
+
+def summary(verdict: Verdict, handbook: Handbook) -> str:
+    """One line: the outcome and its main reason."""
+    if verdict.disqualified_by:
+        names = ", ".join(f"'{n}'" for n in verdict.disqualified_by)
+        return f"Tier D: disqualified by {names}"
+    best = verdict.best
+    if best is None:
+        return "Tier D: no ICP fits (every ICP has an unmet requirement)"
+    icp = handbook.icp(best.icp)
+    title = icp.title if icp else best.icp
+    line = f"Tier {verdict.tier}: best fit '{best.icp}' ({title}), {best.score} points"
+    if best.capped and best.score_tier != best.tier:
+        unknown = ", ".join(r.rule.label for r in best.unknown)
+        line += f"; capped from {best.score_tier} because unknown: {unknown}"
+    return line
+
+
+def _rule_data(handbook: Handbook, r: RuleResult) -> dict[str, Any]:
+    return {
+        "id": r.rule.id, "label": r.rule.label, "kind": r.rule.kind, "result": r.status,
+        "points": r.points, "sentence": rule_sentence(handbook, r),
+        "values": [{"field": leaf.field, "value": _json_value(leaf.value), "test": leaf.op,
+                    "result": "unknown" if leaf.result is None else
+                    ("met" if leaf.result else "unmet")} for leaf in r.leaves],
+    }
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, frozenset):
+        return sorted(value)
+    if isinstance(value, tuple):
+        return list(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def verdict_data(handbook: Handbook, verdict: Verdict) -> dict[str, Any]:
+    """The verdict as JSON-ready data (its shape is pinned by a test)."""
+    return {
+        "as_of": verdict.as_of.isoformat(),
+        "best_profile": verdict.best_profile,
+        "tier": verdict.tier,
+        "score": verdict.score,
+        "disqualified_by": list(verdict.disqualified_by),
+        "warnings": list(verdict.warnings),
+        "unknown_fields": list(verdict.unknown_fields),
+        "summary": summary(verdict, handbook),
+        "profiles": [
+            {"id": p.icp, "title": p.title, "eligible": p.eligible, "capped": p.capped,
+             "score": p.score, "score_tier": p.score_tier, "tier": p.tier,
+             "requirements": [_rule_data(handbook, r) for r in p.requirements],
+             "criteria": [_rule_data(handbook, r) for r in p.criteria],
+             "warnings": [_rule_data(handbook, r) for r in p.warnings]}
+            for p in verdict.profiles
+        ],
+        "negatives": [
+            {"id": n.negative, "title": n.title, "disqualifies": n.disqualifies,
+             "disqualifiers": [_rule_data(handbook, r) for r in n.disqualifiers],
+             "warning_signs": [_rule_data(handbook, r) for r in n.warnings]}
+            for n in verdict.negatives
+        ],
+    }

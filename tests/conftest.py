@@ -1,0 +1,30 @@
+"""Shared test helpers: the repository's example handbook, copied where a test may change it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+#: reviews and time-relative rules are checked against this date in tests, so results never
+#: depend on the day the suite runs
+TODAY = dt.date(2026, 11, 23)
+
+
+def copy_handbook(dest: Path, *, fixtures: bool = True) -> Path:
+    for sub in ("rules", "profiles"):
+        shutil.copytree(REPO / sub, dest / sub)
+    target = dest / "tests" / "fixtures"
+    if fixtures and (REPO / "tests" / "fixtures").is_dir():
+        shutil.copytree(REPO / "tests" / "fixtures", target)
+    target.mkdir(parents=True, exist_ok=True)
+    return dest
+
+
+@pytest.fixture
+def handbook_copy(tmp_path: Path) -> Path:
+    """A writable copy of the example handbook (rules, profiles, fixtures)."""
+    return copy_handbook(tmp_path / "handbook")
