@@ -36,6 +36,7 @@ from .model import (
     Source,
     Tiers,
 )
+from .parsing import normalise
 from .problems import Level, Problem, Report, json_path
 from .values import ValueProblem, typed_value
 from .yamlio import Document, YamlDate, load_file
@@ -170,7 +171,7 @@ class _Loader:
             values = spec.get("values")
             is_country = values == "iso-3166"
             aliases = tuple(
-                (_norm(k), v) for k, v in (spec.get("value_aliases") or {}).items()
+                (normalise(k), v) for k, v in (spec.get("value_aliases") or {}).items()
             )
             columns = tuple(c for group in (spec.get("columns") or {}).values() for c in group)
             fld = Field(
@@ -336,7 +337,7 @@ class _Loader:
                 continue
             applies = data.get("applies_to")
             out.append(Negative(data["id"], data["title"], data["status"],
-                                tuple(applies) if applies is not None else None, disq, warn,
+                                data.get("priority", 100), tuple(applies) if applies is not None else None, disq, warn,
                                 self.review(data), tuple(data["owners"]), doc.path, data))
         return out
 
@@ -373,10 +374,6 @@ class _Loader:
             out.append(Fixture(data["name"], doc.path, 1, company, expectations, as_of,
                                data.get("story"), broken=not ok))
         return out
-
-
-def _norm(text: str) -> str:
-    return "_".join(str(text).lower().replace("-", " ").split())
 
 
 def load(root: Path, paths: Iterable[Path] | None = None, *,

@@ -173,6 +173,7 @@ class Negative:
     id: str
     title: str
     status: str
+    priority: int
     #: the ICP ids it cuts into (all active ICPs when None)
     applies_to: tuple[str, ...] | None
     disqualifiers: tuple[Rule, ...]
@@ -272,7 +273,8 @@ class Handbook:
 
     @property
     def active_negatives(self) -> tuple[Negative, ...]:
-        return tuple(n for n in self.negatives if n.status == "active")
+        negatives = [n for n in self.negatives if n.status == "active"]
+        return tuple(sorted(negatives, key=lambda n: (n.priority, n.id)))
 
     def icp(self, icp_id: str) -> Icp | None:
         return next((i for i in self.icps if i.id == icp_id), None)

@@ -27,6 +27,9 @@ SCALAR = frozenset({"number", "integer", "text", "one_of", "yes_no", "date"})
 CHOICE = frozenset({"text", "one_of"})
 SET = frozenset({"set_of"})
 ANY_TYPE = frozenset({"number", "integer", "text", "one_of", "set_of", "yes_no", "date"})
+#: the SQL type given to builders for a number column known to hold no bands: it compiles to
+#: plain comparisons on its low column, like any ordered scalar
+EXACT = "exact"
 
 
 @dataclass(frozen=True)

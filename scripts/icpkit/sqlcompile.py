@@ -16,7 +16,7 @@ import datetime as dt
 from .evaluate import read_fields
 from .layout import Columns
 from .model import TIER_RANK, AllOf, AnyOf, Condition, Handbook, Leaf, Negative, Not, Rule
-from .operators import OPERATORS, Ctx, sql_literal
+from .operators import EXACT, OPERATORS, Ctx, sql_literal
 from .parsing import Parsed
 
 RANK_TIER = {v: k for k, v in TIER_RANK.items()}
@@ -26,21 +26,29 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def condition_sql(cond: Condition, handbook: Handbook, cols: Columns, ctx: Ctx) -> str:
+def condition_sql(cond: Condition, handbook: Handbook, cols: Columns, ctx: Ctx,
+                  exact: frozenset[str] = frozenset()) -> str:
+    """SQL for a condition; number fields in `exact` hold no bands and compile to plain
+    comparisons."""
     if isinstance(cond, Leaf):
         op = OPERATORS[cond.op]
+        if cond.field in exact:
+            return op.sql(cols.of(cond.field)[0], EXACT, cond.operand, ctx)
         ftype = handbook.fields[cond.field].type
         return op.sql(cols.name(cond.field), ftype, cond.operand, ctx)
     if isinstance(cond, AllOf | AnyOf):
         joiner = " AND " if isinstance(cond, AllOf) else " OR "
-        return "(" + joiner.join(condition_sql(c, handbook, cols, ctx) for c in cond.items) + ")"
+        return "(" + joiner.join(condition_sql(c, handbook, cols, ctx, exact)
+                                 for c in cond.items) + ")"
     if isinstance(cond, Not):
-        return f"(NOT {condition_sql(cond.item, handbook, cols, ctx)})"
-    return condition_sql(cond.item, handbook, cols, ctx)
+        return f"(NOT {condition_sql(cond.item, handbook, cols, ctx, exact)})"
+    return condition_sql(cond.item, handbook, cols, ctx, exact)
 
 
-def _points(rule: Rule, handbook: Handbook, cols: Columns, ctx: Ctx) -> str:
-    return f"CASE WHEN {condition_sql(rule.when, handbook, cols, ctx)} THEN {rule.points} ELSE 0 END"
+def _points(rule: Rule, handbook: Handbook, cols: Columns, ctx: Ctx,
+            exact: frozenset[str]) -> str:
+    when = condition_sql(rule.when, handbook, cols, ctx, exact)
+    return f"CASE WHEN {when} THEN {rule.points} ELSE 0 END"
 
 
 def _concat(parts: list[str]) -> str:
@@ -50,7 +58,8 @@ def _concat(parts: list[str]) -> str:
 
 
 def verdict_sql(handbook: Handbook, as_of: dt.date, *, per_profile: bool = False,
-                relation: str = "parsed", keep: tuple[str, ...] = ("icp_id",)) -> str:
+                relation: str = "parsed", keep: tuple[str, ...] = ("icp_id",),
+                exact: frozenset[str] = frozenset()) -> str:
     """A SELECT over `relation` giving best_profile, tier, score, disqualified_by,
     unknown_fields (and <icp>_score / <icp>_tier per profile), keeping the `keep` columns."""
     ctx = Ctx(as_of)
@@ -62,15 +71,15 @@ def verdict_sql(handbook: Handbook, as_of: dt.date, *, per_profile: bool = False
     warn_cols: list[tuple[str, Negative]] = []
     layer1 = []
     for j, neg in enumerate(negatives):
-        disq = [condition_sql(r.when, handbook, cols, ctx) for r in neg.disqualifiers]
+        disq = [condition_sql(r.when, handbook, cols, ctx, exact) for r in neg.disqualifiers]
         layer1.append(f"coalesce({' OR '.join(disq) or 'FALSE'}, FALSE) AS d{j}")
         for k, rule in enumerate(neg.warnings):
-            layer1.append(f"{_points(rule, handbook, cols, ctx)} AS w{j}_{k}")
+            layer1.append(f"{_points(rule, handbook, cols, ctx, exact)} AS w{j}_{k}")
             warn_cols.append((f"w{j}_{k}", neg))
     for i, icp in enumerate(icps):
-        hard = [condition_sql(r.when, handbook, cols, ctx) for r in icp.requirements]
+        hard = [condition_sql(r.when, handbook, cols, ctx, exact) for r in icp.requirements]
         layer1.append(f"({' AND '.join(hard) or 'TRUE'}) AS h{i}")
-        points = [_points(r, handbook, cols, ctx) for r in icp.criteria]
+        points = [_points(r, handbook, cols, ctx, exact) for r in icp.criteria]
         layer1.append(f"({' + '.join(points) or '0'}) AS c{i}")
     unknown = [f"CASE WHEN NOT {cols.known(name)} THEN {sql_literal(name)} END"
                for name in read_fields(handbook)]
@@ -139,18 +148,32 @@ def verdict_sql(handbook: Handbook, as_of: dt.date, *, per_profile: bool = False
     )
 
 
+def staged(parsed: dict[str, Parsed], relation: str) -> str:
+    """`relation` with every field's helper stages added as nested layers."""
+    depth = max((len(p.stages) for p in parsed.values()), default=0)
+    source = relation
+    for level in range(depth):
+        helpers = [f"{expr} AS {name}" for p in parsed.values() if level < len(p.stages)
+                   for name, expr in p.stages[level].items()]
+        source = f"(SELECT *, {', '.join(helpers)} FROM {source})"
+    return source
+
+
 def parsed_sql(handbook: Handbook, parsed: dict[str, Parsed], relation: str,
                keep: tuple[str, ...] = ("icp_id",)) -> str:
     """SELECT that renames each field's parsed expressions to the compiler's column names,
-    adding `unreadable_fields` (fields whose cell had text that could not be read)."""
+    adding `unreadable_fields` (fields whose cell had text that could not be read). Helper
+    stages become nested layers, so that no expression is repeated inside another."""
     cols = Columns(handbook)
+    source = staged(parsed, relation)
     items = list(keep)
     bad = []
     for name, p in parsed.items():
         for col, expr in p.columns.items():
             suffix = col[len(name):]
             items.append(f"{expr} AS {cols.name(name)}{suffix}")
-        bad.append(f"CASE WHEN {p.bad} THEN {sql_literal(name)} END")
+        if p.bad != "FALSE":
+            bad.append(f"CASE WHEN {p.bad} THEN {sql_literal(name)} END")
     types = dict(cols.schema())
     for name, fld in handbook.fields.items():
         if name not in parsed:
@@ -158,4 +181,4 @@ def parsed_sql(handbook: Handbook, parsed: dict[str, Parsed], relation: str,
                 empty = "';'" if fld.type == "set_of" and fld.empty_set else "NULL"
                 items.append(f"CAST({empty} AS {types[col]}) AS {col}")
     items.append(f"{_concat(bad)} AS unreadable_fields")
-    return "SELECT " + ",\n  ".join(items) + f" FROM {relation}"
+    return "SELECT " + ",\n  ".join(items) + f" FROM {source}"
