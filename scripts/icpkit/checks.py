@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from .model import AllOf, Condition, Handbook, Icp, Leaf, Negative, SegmentRef
 from .problems import Level, Problem, json_path
-from .schema import suggest
+from .wording import suggest
 from .yamlio import Document
 
 Parts = list[str | int]

@@ -156,6 +156,208 @@ def new(state: State, kind: str, ident: str) -> ExitCode:
     return ExitCode.OK
 
 
+def _as_of(state: State, value: dt.date | None) -> dt.date:
+    return value or state.today
+
+
+def _mapping(path: Path | None) -> dict[str, str] | None:
+    if path is None:
+        return None
+    from .errors import UsageError
+    from .yamlio import load_file
+
+    doc = load_file(path)
+    if doc.problems:
+        raise UsageError(str(doc.problems[0]))
+    if not isinstance(doc.data, dict) or not all(isinstance(v, str) for v in doc.data.values()):
+        raise UsageError(f"{path}: found {type(doc.data).__name__}; expected a mapping of field "
+                         "names to column names")
+    return {str(k): str(v) for k, v in doc.data.items()}
+
+
+def _loaded(state: State, *, cache: bool = False) -> Any:
+    """The handbook, refusing to run on one with errors (validate says which)."""
+    from .errors import InputError
+    from .validate import load_checked
+
+    loaded = load_checked(state.root, today=state.today, cache=cache)
+    if loaded.report.errors:
+        first = loaded.report.sorted()[0]
+        raise InputError(f"the handbook has {len(loaded.report.errors)} error(s), the first: "
+                         f"{first}; run icp validate")
+    return loaded
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("company", required=False, type=click.Path(exists=True, dir_okay=False,
+                                                            path_type=Path))
+@click.option("--row", type=int, help="Explain row N (1 = first account) of a CSV, Parquet or "
+              "JSON Lines export.")
+@click.option("--set", "pairs", multiple=True, metavar="FIELD=VALUE",
+              help="A value, as a CRM export would write it (repeatable).")
+@click.option("--as-of", "as_of", callback=_date, metavar="YYYY-MM-DD",
+              help="Date for time-relative rules (default: today; always printed).")
+@click.option("--id-column", help="The export's id column (default: from the vocabulary).")
+@click.option("--map", "map_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="YAML or JSON mapping of field names to column names.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.pass_obj
+def explain(state: State, company: Path | None, row: int | None, pairs: tuple[str, ...],
+            as_of: dt.date | None, id_column: str | None, map_file: Path | None,
+            fmt: str) -> ExitCode:
+    """Explain the verdict for one company: every rule, the value it read, its points.
+
+    \b
+    Examples:
+      icp explain examples/prospect.yaml
+      icp explain examples/hubspot-export.csv --row 3
+      icp explain --set country=DE --set employees=51-200 --set industry=saas
+    """
+    from .companies import from_export, from_file, from_values
+    from .errors import UsageError
+    from .evaluate import evaluate
+    from .reporters import verdict as report
+
+    handbook = _loaded(state).handbook
+    unreadable: list[str] = []
+    values: dict[str, Any] = {}
+    name = "--set"
+    if company is not None and row is not None:
+        name, base, unreadable = from_export(handbook, company, row, id_column=id_column,
+                                             mapping=_mapping(map_file))
+        name = f"{company.name} row {row} ({name})"
+    elif company is not None:
+        name, base, unreadable = from_file(handbook, company)
+    elif row is not None:
+        raise UsageError("found --row without an export file; expected icp explain FILE --row N")
+    else:
+        base = {}
+    for pair in pairs:
+        field, sep, value = pair.partition("=")
+        if not sep:
+            raise UsageError(f"found --set {pair}; expected FIELD=VALUE")
+        values[field.strip()] = value.strip()
+    if values:
+        extra, bad = from_values(handbook, values)
+        base = {**base, **extra}
+        unreadable += bad
+    if company is None and not values:
+        raise UsageError("found no company; expected a file, FILE --row N, or --set FIELD=VALUE")
+    verdict = evaluate(handbook, base, _as_of(state, as_of))
+    if fmt == "json":
+        echo(report.json_text(handbook, verdict, name=name))
+    else:
+        echo(report.text(handbook, verdict, name=name))
+        if unreadable:
+            echo(f"unreadable (counted as unknown): {', '.join(unreadable)}")
+    return ExitCode.OK
+
+
+def _threshold(root: Path) -> float | None:
+    import tomllib
+
+    path = root / "pyproject.toml"
+    if not path.is_file():
+        return None
+    value = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("icp", {}).get(
+        "coverage_threshold")
+    return float(value) if value is not None else None
+
+
+@cli.command("test", context_settings=CONTEXT)
+@click.option("-k", "name_filter", metavar="PATTERN",
+              help="Only tests whose name (fixture::expectation) contains PATTERN or matches it "
+              "as a glob.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "github"]),
+              default=_default_format, show_default="text; github under GitHub Actions")
+@click.option("--coverage", "with_coverage", is_flag=True,
+              help="Report per-criterion coverage; fail below [tool.icp] coverage_threshold.")
+@click.option("--mutate", is_flag=True,
+              help="Remove or negate each rule and move each threshold; fail if a fixture does "
+              "not notice.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file (atomically) instead of standard output.")
+@click.option("-v", "--verbose", is_flag=True, help="List passing tests and covered rules too.")
+@click.pass_obj
+def test_cmd(state: State, name_filter: str | None, fmt: str, with_coverage: bool,
+             mutate: bool, output: Path | None, verbose: bool) -> ExitCode:
+    """Run the rule tests: every expectation of every fixture company in tests/fixtures.
+
+    Fails when a test fails, when no test ran, below the coverage threshold
+    (with --coverage), or when a mutation survives (with --mutate).
+
+    \b
+    Examples:
+      icp test
+      icp test -k pennine --verbose
+      icp test --coverage --mutate --format junit -o rule-tests.xml
+    """
+    from .atomic import write_text
+    from .coverage import coverage
+    from .mutation import mutate as run_mutations
+    from .reporters.ruletests import render
+    from .ruletests import run
+
+    handbook = _loaded(state).handbook
+    result = run(handbook, today=state.today, name_filter=name_filter)
+    ok = result.ok
+    cov = coverage(handbook, today=state.today) if with_coverage else None
+    threshold = _threshold(state.root) if with_coverage else None
+    if cov is not None and threshold is not None and cov.percent < threshold:
+        ok = False
+    mutations = run_mutations(handbook, today=state.today) if mutate else None
+    if mutations is not None and any(m.survived for m in mutations):
+        ok = False
+    text = render(handbook, result, fmt, verbose=verbose, cov=cov, threshold=threshold,
+                  mutations=mutations, ok=ok)
+    if output:
+        write_text(output, text + "\n")
+    else:
+        echo(text)
+    return ExitCode.OK if ok else ExitCode.FINDINGS
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the scores (.csv, .parquet or .jsonl).")
+@click.option("--input-format", type=click.Choice(["csv", "parquet", "jsonl"]))
+@click.option("--output-format", type=click.Choice(["csv", "parquet", "jsonl"]))
+@click.option("--as-of", "as_of", callback=_date, metavar="YYYY-MM-DD",
+              help="Date for time-relative rules (default: today; recorded in the output).")
+@click.option("--id-column", help="The export's id column (default: from the vocabulary).")
+@click.option("--map", "map_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="YAML or JSON mapping of field names to column names.")
+@click.option("--per-profile", is_flag=True, help="Add <icp>_score and <icp>_tier columns.")
+@click.option("--threads", type=int, help="DuckDB threads (default: all cores).")
+@click.pass_obj
+def score(state: State, source: Path, output: Path, input_format: str | None,
+          output_format: str | None, as_of: dt.date | None, id_column: str | None,
+          map_file: Path | None, per_profile: bool, threads: int | None) -> ExitCode:
+    """Score a CRM export (HubSpot, Salesforce or any CSV, Parquet, JSON Lines).
+
+    One output row per account: its id, best_profile, tier, score,
+    disqualified_by, unknown_fields, unreadable_fields. Exit 1 when some
+    values could not be read (they count as unknown; every row is still scored).
+
+    \b
+    Examples:
+      icp score examples/hubspot-export.csv -o scores.csv
+      icp score accounts.parquet -o scores.parquet --per-profile --as-of 2026-11-01
+    """
+    from .reporters.scoring import render
+    from .scoring import ScoreOptions, progress_wanted
+    from .scoring import score as run
+
+    handbook = _loaded(state, cache=True).handbook
+    summary = run(handbook, ScoreOptions(
+        source, output, _as_of(state, as_of), input_format, output_format, id_column,
+        _mapping(map_file), per_profile, progress_wanted(), threads))
+    click.echo(render(handbook, summary), err=True)
+    return ExitCode.FINDINGS if any(summary.unreadable.values()) else ExitCode.OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: the one place errors become messages and exit codes."""
     try:

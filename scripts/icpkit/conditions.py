@@ -17,7 +17,7 @@ from typing import Any
 from .model import AllOf, AnyOf, Condition, Field, Leaf, Not, Region, SegmentRef
 from .operators import LOGICAL, NUMERIC, OPERATORS
 from .problems import Level, Problem, json_path
-from .schema import found, suggest
+from .wording import found, suggest
 from .yamlio import Document, YamlDate
 
 Parts = list[str | int]

@@ -20,6 +20,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from . import schema
 from .atomic import write_text
+from .kinds import KINDS
 from .yamlio import load_bytes
 
 
@@ -67,7 +68,7 @@ def format_file(path: Path, shown: str, *, write: bool) -> FormatResult:
     raw = path.read_bytes()
     doc = load_bytes(shown, raw)
     kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
-    if doc.problems or kind not in schema.KINDS:
+    if doc.problems or kind not in KINDS:
         first = str(doc.problems[0]) if doc.problems else f"{shown}:1:1: error found no known kind"
         return FormatResult(path, shown, False, "", first)
     before = raw.decode("utf-8")

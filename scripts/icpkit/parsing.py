@@ -28,14 +28,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import pycountry
-
 from .model import Field
 from .operators import NUMERIC, sql_literal
 
 NULL_TOKENS = ("n/a", "#n/a", "na", "null", "nan", "-", "—", "?")
 # one regular expression: an IN list becomes a hash join per column, twice as slow
-_NULL_RE = " *(|" + "|".join(re.escape(t) for t in NULL_TOKENS) + ") *"
+_NULL_RE = "(|" + "|".join(re.escape(t) for t in NULL_TOKENS) + ")"
+assert max(len(t.encode()) for t in NULL_TOKENS) <= 4  # icp_text's shortcut relies on it
 CURRENCIES = {"USD": ("$", "us$", "usd"), "EUR": ("€", "eur"), "GBP": ("£", "gbp")}
 COUNTRY_EXTRAS = {
     "usa": "US", "u_s": "US", "u_s_a": "US", "united_states_of_america": "US", "america": "US",
@@ -56,7 +55,9 @@ def normalise(text: str) -> str:
 
 MACROS = rf"""
 CREATE OR REPLACE TEMP MACRO icp_text(r) AS
-  CASE WHEN regexp_full_match(r, {sql_literal(_NULL_RE)}, 'i') THEN NULL ELSE trim(r) END;
+  CASE WHEN strlen(r) > 4 AND NOT starts_with(r, ' ') AND NOT ends_with(r, ' ') THEN r
+       WHEN strlen(trim(r)) > 4 THEN trim(r)
+       WHEN regexp_full_match(trim(r), {sql_literal(_NULL_RE)}, 'i') THEN NULL ELSE trim(r) END;
 CREATE OR REPLACE TEMP MACRO icp_norm(t) AS trim(regexp_replace(lower(t), '[^a-z0-9]+', '_', 'g'), '_');
 CREATE OR REPLACE TEMP MACRO icp_plain(t) AS
   CASE WHEN regexp_full_match(t, '{_PLAIN}') AND isfinite(TRY_CAST(t AS DOUBLE))
@@ -104,6 +105,8 @@ def value_map(fld: Field) -> dict[str, str]:
     """Normalised spelling -> allowed value, for one-of and set values."""
     mapping: dict[str, str] = {}
     if fld.is_country:
+        import pycountry
+
         for c in pycountry.countries:
             for name in (c.alpha_2, c.alpha_3, c.name, getattr(c, "common_name", None),
                          getattr(c, "official_name", None)):
@@ -136,14 +139,28 @@ def prelude(fields: Iterable[Field]) -> str:
     )
 
 
-def _choice(fld: Field, t: str) -> str:
+def _choice(fld: Field, r: str) -> Parsed:
+    """A one-of field: an exact value by ENUM hash (no cleaning); other spellings, padding and
+    null tokens only for the cells that need them."""
+    h = f"{r}_"
+    t = text_of(r)
     if fld.values is None:
-        return t
-    return (f"coalesce(CAST(TRY_CAST({t} AS {enum_type(fld)}) AS VARCHAR), "
-            f"{_map_literal(value_map(fld))}[icp_norm({t})])")
+        return Parsed({fld.name: f"{h}v"}, "FALSE", ({f"{h}v": t},))
+    return Parsed(
+        {fld.name: f"{h}v"},
+        f"(CASE WHEN {h}v IS NOT NULL THEN FALSE ELSE {t} IS NOT NULL END)",
+        ({f"{h}e": f"CAST(TRY_CAST({r} AS {enum_type(fld)}) AS VARCHAR)"},
+         # empty cells take their own branch, so that a chunk of clean rows never builds the
+         # alias map (a constant MAP costs as much as the ENUM lookup itself)
+         {f"{h}v": (f"CASE WHEN {h}e IS NOT NULL THEN {h}e WHEN {r} IS NULL THEN NULL "
+                    f"ELSE {_map_literal(value_map(fld))}[icp_norm({t})] END")}),
+    )
 
 
-def _set(fld: Field, t: str) -> str:
+def _set(fld: Field, r: str) -> Parsed:
+    """A set field: text that is already ';'-separated normalised values is used as it is;
+    anything else is split on ; , | and each element read like a one-of value."""
+    t = text_of(r)
     empty = "';'" if fld.empty_set else "NULL"
     if fld.values is None:
         element = "icp_norm(x)"
@@ -152,21 +169,23 @@ def _set(fld: Field, t: str) -> str:
     slow = (f"';' || array_to_string(list_filter(list_transform(string_split("
             f"regexp_replace({t}, '\\s*[;,|]\\s*', ';', 'g'), ';'), lambda x: {element}), "
             f"lambda x: x <> ''), ';') || ';'")
-    return (f"(CASE WHEN {t} IS NULL THEN {empty} "
-            f"WHEN regexp_full_match({t}, '[a-z0-9_]+(;[a-z0-9_]+)*') THEN ';' || {t} || ';' "
-            f"ELSE {slow} END)")
+    value = (f"CASE WHEN {r} IS NULL THEN {empty} "
+             f"WHEN regexp_full_match({r}, '[a-z0-9_]+(;[a-z0-9_]+)*') THEN ';' || {r} || ';' "
+             f"WHEN {t} IS NULL THEN {empty} ELSE {slow} END")
+    return Parsed({fld.name: f"{r}_v"}, "FALSE", ({f"{r}_v": value},))
 
 
-def _number(fld: Field, t: str) -> Parsed:
+def _number(fld: Field, r: str) -> Parsed:
     """A number or integer field: a plain number on the fast path; bands, amounts with
     suffixes and currencies only for the cells that need them."""
     unit = (fld.unit or "").upper()
     allowed = [unit] if unit in CURRENCIES else (["%"] if unit == "PERCENT" else [])
     allowed_list = "[" + ", ".join(sql_literal(c) for c in [*allowed, ""]) + "]"
-    h = f"{t}_"  # helper column prefix
+    h = f"{r}_"  # helper column prefix
+    t = text_of(r)
     stages: tuple[dict[str, str], ...] = (
-        {f"{h}p": f"icp_plain({t})"},
-        {f"{h}c": f"CASE WHEN {h}p IS NULL AND {t} IS NOT NULL THEN icp_compact({t}) END"},
+        {f"{h}p": f"icp_plain({r})"},
+        {f"{h}c": f"CASE WHEN {h}p IS NULL THEN icp_compact({t}) END"},
         {f"{h}band": f"regexp_extract({h}c, '^({_NUM})-({_NUM})$', ['lo', 'x', 'hi', 'y'])",
          f"{h}plus": f"regexp_extract({h}c, '^({_NUM})\\+$', ['lo', 'x'])",
          f"{h}am": f"icp_amount({h}c)"},
@@ -181,11 +200,10 @@ def _number(fld: Field, t: str) -> Parsed:
         whole = f"({lo} = floor({lo}) AND ({hi} = floor({hi}) OR isinf({hi})))"
         stages = (*stages, {f"{h}ok": f"{lo} <= {hi} AND {whole}"})
         lo, hi = f"(CASE WHEN {h}ok THEN {lo} END)", f"(CASE WHEN {h}ok THEN {hi} END)"
-        bad = f"({t} IS NOT NULL AND {h}ok IS NOT TRUE)"
     else:
         stages = (*stages, {f"{h}ok": f"{lo} <= {hi}"})
         lo, hi = f"(CASE WHEN {h}ok THEN {lo} END)", f"(CASE WHEN {h}ok THEN {hi} END)"
-        bad = f"({t} IS NOT NULL AND {h}ok IS NOT TRUE)"
+    bad = f"(CASE WHEN {h}ok THEN FALSE ELSE {t} IS NOT NULL END)"
     return Parsed({f"{fld.name}__lo": lo, f"{fld.name}__hi": hi}, bad, stages)
 
 
@@ -194,22 +212,19 @@ def text_of(raw: str) -> str:
     return f"icp_text({raw})"
 
 
-def parse_field(fld: Field, t: str) -> Parsed:
-    """Expressions that parse field `fld` from `t`, a column already cleaned by `text_of`."""
+def parse_field(fld: Field, r: str) -> Parsed:
+    """Expressions that parse field `fld` from `r`, a column of raw text (cleaning with
+    `text_of` happens inside, only where the fast path does not apply)."""
     if fld.type in NUMERIC:
-        return _number(fld, t)
-    if fld.type == "text":
-        return Parsed({fld.name: t}, "FALSE")
-    if fld.type == "yes_no":
-        value = f"icp_bool({t})"
-    elif fld.type == "date":
-        value = f"icp_date({t})"
-    elif fld.type == "set_of":
-        value = _set(fld, t)
-    else:
-        value = _choice(fld, t)
-    helper = f"{t}_v"  # computed once, read by the column and by the unreadable flag
-    return Parsed({fld.name: helper}, f"({t} IS NOT NULL AND {helper} IS NULL)",
+        return _number(fld, r)
+    if fld.type in ("text", "one_of"):
+        return _choice(fld, r)
+    if fld.type == "set_of":
+        return _set(fld, r)
+    t = text_of(r)
+    value = f"icp_bool({t})" if fld.type == "yes_no" else f"icp_date({t})"
+    helper = f"{r}_v"  # computed once, read by the column and by the unreadable flag
+    return Parsed({fld.name: helper}, f"({helper} IS NULL AND {t} IS NOT NULL)",
                   ({helper: value},))
 
 
@@ -241,5 +256,5 @@ def typed_column(fld: Field, col: str, duck_type: str) -> Parsed | None:
     if fld.type == "date" and t == "DATE":
         return Parsed({fld.name: col}, "FALSE")
     if fld.type == "set_of" and t.endswith("[]"):
-        return parse_field(fld, text_of(f"array_to_string({col}, ';')"))
+        return None  # read as text: the caller casts the list to 'a;b' text
     return None

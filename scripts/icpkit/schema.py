@@ -8,7 +8,6 @@ nearest valid name for a misspelt key or value.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterator, Sequence
 from functools import cache
@@ -18,20 +17,11 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 from referencing import Registry, Resource
 
+from .kinds import KINDS, SCHEMA_FILES
 from .problems import Level, Problem, json_path
-from .yamlio import Document, YamlDate, describe_value
+from .wording import found, shorten, suggest
+from .yamlio import Document, YamlDate
 
-KINDS = {
-    "icp": "icp.schema.json",
-    "negative": "negative.schema.json",
-    "vocabulary": "vocabulary.schema.json",
-    "regions": "regions.schema.json",
-    "segments": "segments.schema.json",
-    "tier_policy": "tier_policy.schema.json",
-    "routing": "routing.schema.json",
-    "fixture": "fixture.schema.json",
-}
-SCHEMA_FILES = ("common.schema.json", *KINDS.values())
 BASE_URI = "https://icp-as-code.dev/schemas/"
 
 TYPE_WORDS = {
@@ -43,29 +33,6 @@ TYPE_WORDS = {
     "boolean": "true or false",
     "null": "nothing",
 }
-
-
-def suggest(word: str, candidates: Sequence[str]) -> str:
-    """' (did you mean 'x'?)' for the closest candidate, or ''."""
-    matches = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=1, cutoff=0.6)
-    if not matches:
-        lowered = {str(c).lower(): str(c) for c in candidates}
-        if str(word).lower() in lowered:
-            matches = [lowered[str(word).lower()]]
-    return f" (did you mean '{matches[0]}'?)" if matches else ""
-
-
-def shorten(value: object, limit: int = 40) -> str:
-    text = str(value).replace("\n", " ")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def found(value: object) -> str:
-    """How a found value is named in a message: its kind and, when short, itself."""
-    kind = describe_value(value)
-    if isinstance(value, dict | list) or value is None:
-        return kind
-    return f"{kind} '{shorten(value)}'"
 
 
 def load_schema(name: str) -> dict[str, Any]:

@@ -106,7 +106,7 @@ def score(handbook: Handbook, opts: ScoreOptions) -> ScoreSummary:
              if opts.per_profile else [])
     prov = provenance(Path(handbook.root), opts.as_of, opts.input)
     typeable = {col for name, col in plan.used.items() if handbook.fields[name].type in TYPEABLE}
-    attempts = [source.typed(con, typeable), source]
+    attempts = [source.typed(typeable), source]
     with atomic_path(opts.output) as tmp:
         target = sql_literal(str(tmp))
         if out_fmt == "parquet":

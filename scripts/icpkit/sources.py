@@ -22,8 +22,8 @@ import duckdb
 from .errors import InputError, UsageError
 from .model import Handbook
 from .operators import sql_literal
-from .parsing import Parsed, parse_field, text_of, typed_column
-from .schema import suggest
+from .parsing import Parsed, parse_field, typed_column
+from .wording import suggest
 
 FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet",
            ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
@@ -63,21 +63,20 @@ class Source:
     def names(self) -> list[str]:
         return [c for c, _ in self.columns]
 
-    def typed(self, con: duckdb.DuckDBPyConnection, columns: set[str]) -> Source:
-        """This CSV with `columns` typed by DuckDB's sniffer (every other column stays text).
-        Reading it fails if a value beyond the sniffed sample does not fit the type; the
+    #: the types DuckDB's sniffer gave each CSV column
+    sniffed: tuple[tuple[str, str], ...] = ()
+
+    def typed(self, columns: set[str]) -> Source:
+        """This CSV with `columns` read with their sniffed types (every other column stays
+        text). Reading fails if a value beyond the sniffed sample does not fit its type; the
         caller then falls back to the all-text source."""
         if self.csv_options is None or not columns:
             return self
-        text = ", ".join(f"{sql_literal(c)}: 'VARCHAR'" for c in self.names if c not in columns)
-        relation = (f"read_csv({sql_literal(str(self.path))}, {self.csv_options}"
-                    + (f", types = {{{text}}})" if text else ")"))
-        try:
-            described = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
-        except duckdb.Error:
+        types = tuple((c, t if c in columns else "VARCHAR") for c, t in self.sniffed)
+        if types == self.columns:
             return self
-        return Source(self.path, self.fmt, relation,
-                      tuple((str(r[0]), str(r[1])) for r in described), self.csv_options)
+        return Source(self.path, self.fmt, _csv_read(self.path, self.csv_options, types), types,
+                      self.csv_options, self.sniffed)
 
 
 def open_source(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> Source:
@@ -86,31 +85,41 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> Source:
     if path.stat().st_size == 0:
         raise InputError(f"{path}: found an empty file; expected a header row and accounts")
     lit = sql_literal(str(path))
-    options = None
     if fmt == "csv":
-        options = _csv_options(con, path, lit)
-        relation = f"read_csv({lit}, {options}, all_varchar = true)"
-    elif fmt == "parquet":
-        relation = f"read_parquet({lit})"
-    else:
-        relation = f"read_json({lit}, format = 'newline_delimited')"
+        options, sniffed = _csv_sniff(con, path, lit)
+        text = tuple((c, "VARCHAR") for c, _ in sniffed)
+        return Source(path, fmt, _csv_read(path, options, text), text, options, sniffed)
+    relation = (f"read_parquet({lit})" if fmt == "parquet"
+                else f"read_json({lit}, format = 'newline_delimited')")
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
     except duckdb.Error as exc:
         raise InputError(f"{path}: cannot be read as {fmt}: {_first_line(exc)}") from None
-    return Source(path, fmt, relation, tuple((str(r[0]), str(r[1])) for r in described), options)
+    return Source(path, fmt, relation, tuple((str(r[0]), str(r[1])) for r in described))
+
+
+def _csv_read(path: Path, options: str, columns: tuple[tuple[str, str], ...]) -> str:
+    spec = ", ".join(f"{sql_literal(c)}: {sql_literal(t)}" for c, t in columns)
+    return (f"read_csv({sql_literal(str(path))}, {options}, auto_detect = false, "
+            f"columns = {{{spec}}})")
 
 
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0][:300]
 
 
-def _csv_options(con: duckdb.DuckDBPyConnection, path: Path, lit: str) -> str:
+def _csv_sniff(con: duckdb.DuckDBPyConnection, path: Path,
+               lit: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The CSV's dialect as read_csv options, and its columns with their sniffed types
+    (sniffed once: sniffing a large file costs as much as a tenth of reading it)."""
     try:
-        sniffed = con.execute(f"SELECT Delimiter, Quote, Escape FROM sniff_csv({lit})").fetchone()
+        sniffed = con.execute(f"SELECT Delimiter, Quote, Escape, Columns FROM sniff_csv({lit}, sample_size = 4096)"
+                              ).fetchone()
     except duckdb.Error as exc:
         raise InputError(f"{path}: cannot be read as CSV: {_first_line(exc)}") from None
-    delim, quote_char, escape = sniffed if sniffed else (",", '"', '"')
+    if sniffed is None:
+        raise InputError(f"{path}: found no columns; expected a header row and accounts")
+    delim, quote_char, escape, columns = sniffed
     header = _header(path, str(delim), str(quote_char or '"'))
     seen: dict[str, int] = {}
     for i, name in enumerate(header, 1):
@@ -118,12 +127,16 @@ def _csv_options(con: duckdb.DuckDBPyConnection, path: Path, lit: str) -> str:
             raise InputError(f"{path}:1: found the column '{name}' twice (columns {seen[name]} "
                              f"and {i}); expected unique column names (rename or drop one)")
         seen[name] = i
+    if len(header) != len(columns):
+        raise InputError(f"{path}:1: found {len(header)} names in the header but {len(columns)} "
+                         "columns in the rows; expected one name per column")
     options = [f"delim = {sql_literal(str(delim))}", "header = true"]
     if quote_char:
         options.append(f"quote = {sql_literal(str(quote_char))}")
     if escape:
         options.append(f"escape = {sql_literal(str(escape))}")
-    return ", ".join(options)
+    types = tuple((name, str(col["type"])) for name, col in zip(header, columns, strict=True))
+    return ", ".join(options), types
 
 
 def _header(path: Path, delim: str, quote_char: str) -> list[str]:
@@ -216,7 +229,10 @@ def parsed_columns(handbook: Handbook, source: Source, plan: Plan) -> tuple[str,
             items.append(f"{quote(col)} AS {alias}")
             parsed[name] = typed
         else:
-            raw = quote(col) if types[col] == "VARCHAR" else f"CAST({quote(col)} AS VARCHAR)"
-            items.append(f"{text_of(raw)} AS {alias}")
+            ctype = types[col]
+            raw = (quote(col) if ctype == "VARCHAR" else
+                   f"array_to_string({quote(col)}, ';')" if ctype.endswith("[]") else
+                   f"CAST({quote(col)} AS VARCHAR)")
+            items.append(f"{raw} AS {alias}")
             parsed[name] = parse_field(handbook.fields[name], alias)
     return f"SELECT {', '.join(items)} FROM {source.relation}", parsed

@@ -1,0 +1,119 @@
+"""Single companies for `explain`, read through the same parse layer as the bulk scorer.
+
+A company comes from a YAML or JSON file (field or column names to values), one
+row of an export (`--row N`), or `--set field=value` pairs. Whatever the source,
+its text goes through `icpkit.parsing` in DuckDB, exactly as `score` reads it,
+so `explain` and `score` cannot disagree about what a cell means.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from .errors import InputError, UsageError
+from .layout import Columns
+from .model import Handbook
+from .operators import sql_literal
+from .scoring import connect
+from .sources import Plan, Source, fmt_of, key, open_source, parsed_columns, plan_columns
+from .sqlcompile import parsed_sql
+from .wording import suggest
+from .yamlio import YamlDate, load_file
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        if len(value) == 2 and all(isinstance(v, int | float) for v in value):
+            return f"{value[0]}-{value[1]}"
+        return ";".join(str(v) for v in value)
+    if isinstance(value, YamlDate | dt.date):
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    return str(value)
+
+
+def _parse(handbook: Handbook, con: duckdb.DuckDBPyConnection, source: Source, plan: Plan,
+           row: int) -> tuple[str, dict[str, Any], list[str]]:
+    text_select, parsed = parsed_columns(handbook, source, plan)
+    query = (f"WITH txt AS (SELECT * FROM ({text_select}) LIMIT 1 OFFSET {row - 1}) "
+             f"{parsed_sql(handbook, parsed, 'txt')}")
+    try:
+        cursor = con.execute(query)
+        values = cursor.fetchone()
+    except duckdb.Error as exc:
+        raise InputError(f"{source.path}: {str(exc).strip().splitlines()[0][:300]}") from None
+    if values is None:
+        raise UsageError(f"found no row {row} in {source.path}")
+    names = [d[0] for d in cursor.description]
+    data = dict(zip(names, values, strict=True))
+    unreadable = (data.get("unreadable_fields") or "").split(";")
+    return str(data["icp_id"]), Columns(handbook).from_row(data), [u for u in unreadable if u]
+
+
+def from_export(handbook: Handbook, path: Path, row: int, *, fmt: str | None = None,
+                id_column: str | None = None, mapping: Mapping[str, str] | None = None,
+                ) -> tuple[str, dict[str, Any], list[str]]:
+    """(account id, company, unreadable fields) of row `row` (1-based) of an export."""
+    if row < 1:
+        raise UsageError(f"found --row {row}; expected 1 or more (the first account is row 1)")
+    con = connect(handbook)
+    source = open_source(con, path, fmt_of(path, fmt))
+    plan = plan_columns(handbook, source, id_column=id_column, mapping=dict(mapping or {}))
+    return _parse(handbook, con, source, plan, row)
+
+
+def from_values(handbook: Handbook, values: Mapping[str, Any], *, origin: str = "--set",
+                ) -> tuple[dict[str, Any], list[str]]:
+    """A company from names (fields, or CRM column names) to values, parsed like a CSV row."""
+    by_key = {key(name): name for name in handbook.fields}
+    for name, fld in handbook.fields.items():
+        for col in fld.columns:
+            by_key.setdefault(key(col), name)
+    text: dict[str, str | None] = {}
+    for name, value in values.items():
+        fld = by_key.get(key(str(name)))
+        if fld is None:
+            raise UsageError(f"{origin}: found '{name}', which is not a field or a known column"
+                             + suggest(str(name), list(handbook.fields)))
+        text[fld] = _as_text(value)
+    con = connect(handbook)
+    names = ["icp_id", *text]
+    row = ", ".join(sql_literal(v) if v is not None else "CAST(NULL AS VARCHAR)"
+                    for v in ["company", *text.values()])
+    con.execute(f"CREATE TEMP TABLE one ({', '.join(f'{_q(n)} VARCHAR' for n in names)})")
+    con.execute(f"INSERT INTO one VALUES ({row})")
+    source = Source(Path(origin), "values", "one", tuple((n, "VARCHAR") for n in names))
+    plan = Plan("icp_id", {f: f for f in text})
+    _, company, unreadable = _parse(handbook, con, source, plan, 1)
+    return company, unreadable
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def from_file(handbook: Handbook, path: Path) -> tuple[str, dict[str, Any], list[str]]:
+    """(name, company, unreadable fields) from a YAML or JSON file: a flat mapping of fields
+    or column names to values, or a fixture (its `company`)."""
+    doc = load_file(path)
+    if doc.problems:
+        raise InputError(str(doc.problems[0]))
+    data = doc.data
+    if not isinstance(data, dict):
+        raise InputError(f"{path}:1:1: found a list or a value; expected a mapping of fields to "
+                         "values")
+    name = str(data.get("name") or path.stem)
+    if data.get("kind") == "fixture" and isinstance(data.get("company"), dict):
+        data = data["company"]
+    else:
+        data = {k: v for k, v in data.items() if k not in ("name", "kind")}
+    company, unreadable = from_values(handbook, data, origin=str(path))
+    return name, company, unreadable

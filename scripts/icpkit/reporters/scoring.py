@@ -1,0 +1,37 @@
+"""A scoring run's summary, for the terminal (standard error: standard output may be data)."""
+
+from __future__ import annotations
+
+from ..model import Handbook
+from ..scoring import ScoreSummary
+
+
+def render(handbook: Handbook, s: ScoreSummary) -> str:
+    plan = s.plan
+    lines = [f"scored {s.rows:,} accounts into {s.output} (as of {s.provenance.get('as_of')}, "
+             f"handbook {str(s.provenance.get('handbook_commit') or 'not in git')[:12]}"
+             f"{' with uncommitted changes' if s.provenance.get('handbook_dirty') else ''})",
+             f"id column: {plan.id_column}"]
+    lines.append("columns used: " + ", ".join(f"{col} → {fld}" for fld, col in plan.used.items()))
+    if plan.missing:
+        lines.append("fields no column supplied (unknown for every account): "
+                     + ", ".join(plan.missing))
+    if plan.unused:
+        lines.append("columns not used: " + ", ".join(plan.unused))
+    for col, fld in plan.ignored:
+        lines.append(f"column {col} also fits {fld}, already read from {plan.used[fld]}; ignored")
+    lines.append("")
+    lines.append(f"{'best profile':<32} {'A':>9} {'B':>9} {'C':>9} {'D':>9}")
+    for profile in [i.id for i in handbook.active_icps] + [""]:
+        counts = s.tiers.get(profile, {})
+        if not counts:
+            continue
+        label = profile or "(no ICP fits)"
+        lines.append(f"{label:<32} " + " ".join(f"{counts.get(t, 0):>9,}" for t in "ABCD"))
+    for neg, n in s.disqualified.items():
+        lines.append(f"disqualified by {neg}: {n:,}")
+    for fld, n in s.unreadable.items():
+        lines.append(f"warning: {n:,} values of {fld} could not be read (counted as unknown)")
+    for row, col, text in s.examples:
+        lines.append(f"warning: row {row}, column {col}: cannot read {text!r}")
+    return "\n".join(lines)

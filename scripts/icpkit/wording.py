@@ -1,0 +1,31 @@
+"""Words for messages: the kind of a found value, the nearest valid name."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+
+from .yamlio import describe_value
+
+
+def suggest(word: str, candidates: Sequence[str]) -> str:
+    """' (did you mean 'x'?)' for the closest candidate, or ''."""
+    matches = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=1, cutoff=0.6)
+    if not matches:
+        lowered = {str(c).lower(): str(c) for c in candidates}
+        if str(word).lower() in lowered:
+            matches = [lowered[str(word).lower()]]
+    return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+def shorten(value: object, limit: int = 40) -> str:
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def found(value: object) -> str:
+    """How a found value is named in a message: its kind and, when short, itself."""
+    kind = describe_value(value)
+    if isinstance(value, dict | list) or value is None:
+        return kind
+    return f"{kind} '{shorten(value)}'"
