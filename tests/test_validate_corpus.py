@@ -27,7 +27,7 @@ def problems_for(case: Path, tmp_path: Path) -> list[str]:
     prefix = f"profiles/icp/{case.name}:"
     lines = [str(p) for p in report.sorted()]
     assert all(line.startswith(prefix) for line in lines), lines
-    return [line[len(prefix):] for line in lines]
+    return [line[len(prefix) :] for line in lines]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])

@@ -20,7 +20,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
-        os.replace(tmp, target)
+        tmp.replace(target)
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -30,4 +30,4 @@ def write_text(target: Path, text: str) -> None:
         mode = target.stat().st_mode if target.exists() else None
         tmp.write_text(text, encoding="utf-8")
         if mode is not None:
-            os.chmod(tmp, mode)
+            tmp.chmod(mode)

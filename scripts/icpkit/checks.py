@@ -88,8 +88,9 @@ class Facts:
                 span = _span(leaf)
                 if span is not None:
                     facts.spans[leaf.field] = facts.spans.get(leaf.field, Span()).meet(span)
-                if leaf.op in ("one_of", "in_region") or (leaf.op == "equals"
-                                                         and isinstance(leaf.operand, str)):
+                if leaf.op in ("one_of", "in_region") or (
+                    leaf.op == "equals" and isinstance(leaf.operand, str)
+                ):
                     values = set(leaf.operand) if leaf.op != "equals" else {leaf.operand}
                     known = facts.choices.get(leaf.field)
                     facts.choices[leaf.field] = values if known is None else known & values
@@ -118,8 +119,16 @@ class Checker:
     docs: dict[str, Document]
     today: dt.date
 
-    def problem(self, path: str, parts: Parts, message: str, rule: str,
-                level: Level = Level.ERROR, *, key: bool = False) -> Problem:
+    def problem(
+        self,
+        path: str,
+        parts: Parts,
+        message: str,
+        rule: str,
+        level: Level = Level.ERROR,
+        *,
+        key: bool = False,
+    ) -> Problem:
         doc = self.docs.get(path)
         line, column = doc.position(parts, key=key) if doc else (1, 1)
         return Problem(path, line, column, level, message, rule, json_path(parts))
@@ -131,31 +140,46 @@ class Checker:
             out += self.unsatisfiable(icp)
             out += self.unreachable(icp)
             out += self.always_disqualified(icp)
-            out += self.pond_refs(icp.path, icp.data, {r.id for r in icp.rules}
-                                  | {n.id for n in self.handbook.negatives}
-                                  | {f"{n.id}/{r.id}" for n in self.handbook.negatives
-                                     for r in n.rules})
+            out += self.pond_refs(
+                icp.path,
+                icp.data,
+                {r.id for r in icp.rules}
+                | {n.id for n in self.handbook.negatives}
+                | {f"{n.id}/{r.id}" for n in self.handbook.negatives for r in n.rules},
+            )
         for neg in self.handbook.negatives:
             out += self.applies_to(neg)
             out += self.pond_refs(neg.path, neg.data, {r.id for r in neg.rules})
-        for owner in (*self.handbook.icps, *self.handbook.negatives):
+        for owner in self.handbook.owners:
             if owner.review and owner.status == "active" and owner.review.overdue(self.today):
-                out.append(self.problem(
-                    owner.path, ["review", "last_reviewed"],
-                    f"found the last review on {owner.review.last_reviewed}; a {owner.review.cadence}"
-                    f" review was due on {owner.review.due}: review the profile and update the date",
-                    "review-overdue", Level.WARNING))
+                out.append(
+                    self.problem(
+                        owner.path,
+                        ["review", "last_reviewed"],
+                        f"found the last review on {owner.review.last_reviewed}; a "
+                        f"{owner.review.cadence} review was due on {owner.review.due}: "
+                        "review the profile and update the date",
+                        "review-overdue",
+                        Level.WARNING,
+                    )
+                )
         out += self.fixture_refs()
         return out
 
     def duplicate_ids(self) -> list[Problem]:
         seen: dict[str, str] = {}
         out = []
-        for owner in (*self.handbook.icps, *self.handbook.negatives):
+        for owner in self.handbook.owners:
             if owner.id in seen:
-                out.append(self.problem(owner.path, ["id"], f"found the id '{owner.id}', already "
-                                        f"used by {seen[owner.id]}; expected ids to be unique",
-                                        "duplicate-id"))
+                out.append(
+                    self.problem(
+                        owner.path,
+                        ["id"],
+                        f"found the id '{owner.id}', already "
+                        f"used by {seen[owner.id]}; expected ids to be unique",
+                        "duplicate-id",
+                    )
+                )
             seen.setdefault(owner.id, owner.path)
         return out
 
@@ -165,14 +189,27 @@ class Checker:
         where: Parts = ["qualification", "requirements"]
         for fld, span in facts.spans.items():
             if span.empty:
-                out.append(self.problem(icp.path, where, f"found hard requirements on {fld} that no "
-                                        "company can meet together; expected an overlapping range",
-                                        "unsatisfiable"))
+                out.append(
+                    self.problem(
+                        icp.path,
+                        where,
+                        f"found hard requirements on {fld} that no "
+                        "company can meet together; expected an overlapping range",
+                        "unsatisfiable",
+                    )
+                )
         for fld, values in facts.choices.items():
             if not values:
-                out.append(self.problem(icp.path, where, f"found hard requirements on {fld} that "
-                                        "allow no value together; expected at least one shared "
-                                        "value", "unsatisfiable"))
+                out.append(
+                    self.problem(
+                        icp.path,
+                        where,
+                        f"found hard requirements on {fld} that "
+                        "allow no value together; expected at least one shared "
+                        "value",
+                        "unsatisfiable",
+                    )
+                )
         return out
 
     def unreachable(self, icp: Icp) -> list[Problem]:
@@ -181,11 +218,15 @@ class Checker:
         for tier in ("A", "B", "C"):
             needed = icp.tiers.threshold(tier)
             if best < needed:
-                out.append(self.problem(
-                    icp.path, ["qualification", "criteria"],
-                    f"found at most {best} points from the criteria; tier {tier} needs {needed}, "
-                    "so no company can reach it: add points or lower the threshold",
-                    "unreachable-tier"))
+                out.append(
+                    self.problem(
+                        icp.path,
+                        ["qualification", "criteria"],
+                        f"found at most {best} points from the criteria; tier {tier} needs "
+                        f"{needed}, so no company can reach it: add points or lower the threshold",
+                        "unreachable-tier",
+                    )
+                )
         return out
 
     def always_disqualified(self, icp: Icp) -> list[Problem]:
@@ -199,15 +240,20 @@ class Checker:
             for rule in neg.disqualifiers:
                 leaves = list(conjuncts(rule.when))
                 if leaves and all(facts.implies(leaf) for leaf in leaves):
-                    out.append(self.problem(
-                        icp.path, ["qualification", "requirements"],
-                        f"found that every company meeting these requirements is disqualified by "
-                        f"'{neg.id}/{rule.id}' ({rule.label}); expected an ICP someone can fit",
-                        "always-disqualified"))
+                    out.append(
+                        self.problem(
+                            icp.path,
+                            ["qualification", "requirements"],
+                            "found that every company meeting these requirements is disqualified "
+                        "by "
+                            f"'{neg.id}/{rule.id}' ({rule.label}); expected an ICP someone can fit",
+                            "always-disqualified",
+                        )
+                    )
         return out
 
     def pond_refs(self, path: str, data: dict[str, object], ids: set[str]) -> list[Problem]:
-        out = []
+        out: list[Problem] = []
         pond = data.get("pond_map")
         if not isinstance(pond, dict):
             return out
@@ -216,19 +262,28 @@ class Checker:
                 for i, item in enumerate(content.get(side, [])):
                     ref = item.get("rule")
                     if ref is not None and ref not in ids:
-                        out.append(self.problem(
-                            path, ["pond_map", category, side, i, "rule"],
-                            f"found the rule '{ref}', which is not a rule of this profile, a "
-                            "negative portrait or portrait/rule" + suggest(ref, sorted(ids)),
-                            "unknown-rule"))
+                        out.append(
+                            self.problem(
+                                path,
+                                ["pond_map", category, side, i, "rule"],
+                                f"found the rule '{ref}', which is not a rule of this profile, a "
+                                "negative portrait or portrait/rule" + suggest(ref, sorted(ids)),
+                                "unknown-rule",
+                            )
+                        )
         return out
 
     def applies_to(self, neg: Negative) -> list[Problem]:
         icp_ids = [i.id for i in self.handbook.icps]
         return [
-            self.problem(neg.path, ["applies_to", i], f"found the ICP '{ref}', which does not "
-                         "exist" + suggest(ref, icp_ids), "unknown-profile")
-            for i, ref in enumerate(neg.applies_to or ()) if ref not in icp_ids
+            self.problem(
+                neg.path,
+                ["applies_to", i],
+                f"found the ICP '{ref}', which does not exist" + suggest(ref, icp_ids),
+                "unknown-profile",
+            )
+            for i, ref in enumerate(neg.applies_to or ())
+            if ref not in icp_ids
         ]
 
     def fixture_refs(self) -> list[Problem]:
@@ -236,27 +291,40 @@ class Checker:
         icps = [i.id for i in self.handbook.icps]
         negs = [n.id for n in self.handbook.negatives]
         warns = [f"{n.id}/{r.id}" for n in self.handbook.negatives for r in n.warnings]
-        rules = [f"{o.id}/{r.id}" for o in (*self.handbook.icps, *self.handbook.negatives)
-                 for r in o.rules]
+        rules = [
+            f"{o.id}/{r.id}"
+            for o in self.handbook.owners
+            for r in o.rules
+        ]
         for fx in self.handbook.fixtures:
             for exp in fx.expectations:
                 refs: list[tuple[Parts, object, list[str], str]] = []
                 if exp.key == "best_profile" and exp.expected is not None:
                     refs.append((["expect", "best_profile"], exp.expected, icps, "ICP"))
                 elif exp.key == "disqualified_by":
-                    refs += [(["expect", "disqualified_by", i], v, negs, "negative portrait")
-                             for i, v in enumerate(exp.expected)]
+                    refs += [
+                        (["expect", "disqualified_by", i], v, negs, "negative portrait")
+                        for i, v in enumerate(exp.expected)
+                    ]
                 elif exp.key == "warnings":
-                    refs += [(["expect", "warnings", i], v, warns, "warning sign")
-                             for i, v in enumerate(exp.expected)]
+                    refs += [
+                        (["expect", "warnings", i], v, warns, "warning sign")
+                        for i, v in enumerate(exp.expected)
+                    ]
                 elif exp.key == "criteria":
                     refs += [(["expect", "criteria", k], k, rules, "rule") for k in exp.expected]
                 for parts, value, known, what in refs:
                     if value not in known:
-                        out.append(self.problem(
-                            fx.path, parts, f"found the {what} '{value}', which does not exist"
-                            + suggest(str(value), known), "unknown-reference",
-                            key=exp.key == "criteria"))
+                        out.append(
+                            self.problem(
+                                fx.path,
+                                parts,
+                                f"found the {what} '{value}', which does not exist"
+                                + suggest(str(value), known),
+                                "unknown-reference",
+                                key=exp.key == "criteria",
+                            )
+                        )
         return out
 
 

@@ -29,9 +29,17 @@ class State:
 
     @property
     def root(self) -> Path:
+        from .errors import UsageError
         from .handbook import find_root
 
-        return self._root.resolve() if self._root else find_root()
+        if self._root is None:
+            return find_root()
+        if not (self._root / "rules" / "vocabulary.yaml").is_file():
+            raise UsageError(
+                f"found no rules/vocabulary.yaml in {self._root}; expected --root "
+                "to name a handbook repository"
+            )
+        return self._root.resolve()
 
 
 def _date(_ctx: Any, _param: Any, value: str | None) -> dt.date | None:
@@ -54,10 +62,19 @@ def echo(text: str) -> None:
 
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="icp")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), envvar="ICP_ROOT",
-              help="The handbook repository (default: the nearest folder with rules/vocabulary.yaml).")
-@click.option("--today", callback=_date, envvar="ICP_TODAY", metavar="YYYY-MM-DD",
-              help="The date reviews are checked against (default: today).")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="ICP_ROOT",
+    help="The handbook repository (default: the nearest folder with rules/vocabulary.yaml).",
+)
+@click.option(
+    "--today",
+    callback=_date,
+    envvar="ICP_TODAY",
+    metavar="YYYY-MM-DD",
+    help="The date reviews are checked against (default: today).",
+)
 @click.pass_context
 def cli(ctx: click.Context, root: Path | None, today: dt.date | None) -> None:
     """ICP as code: validate, test, explain and score Ideal Customer Profiles.
@@ -70,9 +87,14 @@ def cli(ctx: click.Context, root: Path | None, today: dt.date | None) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]),
-              default=_default_format, show_default="text; github under GitHub Actions",
-              help="How to report problems.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default=_default_format,
+    show_default="text; github under GitHub Actions",
+    help="How to report problems.",
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings too (such as overdue reviews).")
 @click.pass_obj
 def validate(state: State, paths: tuple[Path, ...], fmt: str, strict: bool) -> ExitCode:
@@ -170,8 +192,10 @@ def _mapping(path: Path | None) -> dict[str, str] | None:
     if doc.problems:
         raise UsageError(str(doc.problems[0]))
     if not isinstance(doc.data, dict) or not all(isinstance(v, str) for v in doc.data.values()):
-        raise UsageError(f"{path}: found {type(doc.data).__name__}; expected a mapping of field "
-                         "names to column names")
+        raise UsageError(
+            f"{path}: found {type(doc.data).__name__}; expected a mapping of field "
+            "names to column names"
+        )
     return {str(k): str(v) for k, v in doc.data.items()}
 
 
@@ -183,29 +207,57 @@ def _loaded(state: State, *, cache: bool = False) -> Any:
     loaded = load_checked(state.root, today=state.today, cache=cache)
     if loaded.report.errors:
         first = loaded.report.sorted()[0]
-        raise InputError(f"the handbook has {len(loaded.report.errors)} error(s), the first: "
-                         f"{first}; run icp validate")
+        raise InputError(
+            f"the handbook has {len(loaded.report.errors)} error(s), the first: "
+            f"{first}; run icp validate"
+        )
     return loaded
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("company", required=False, type=click.Path(exists=True, dir_okay=False,
-                                                            path_type=Path))
-@click.option("--row", type=int, help="Explain row N (1 = first account) of a CSV, Parquet or "
-              "JSON Lines export.")
-@click.option("--set", "pairs", multiple=True, metavar="FIELD=VALUE",
-              help="A value, as a CRM export would write it (repeatable).")
-@click.option("--as-of", "as_of", callback=_date, metavar="YYYY-MM-DD",
-              help="Date for time-relative rules (default: today; always printed).")
+@click.argument(
+    "company", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--row",
+    type=int,
+    help="Explain row N (1 = first account) of a CSV, Parquet or JSON Lines export.",
+)
+@click.option(
+    "--set",
+    "pairs",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="A value, as a CRM export would write it (repeatable).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    callback=_date,
+    metavar="YYYY-MM-DD",
+    help="Date for time-relative rules (default: today; always printed).",
+)
 @click.option("--id-column", help="The export's id column (default: from the vocabulary).")
-@click.option("--map", "map_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="YAML or JSON mapping of field names to column names.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--map",
+    "map_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML or JSON mapping of field names to column names.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.pass_obj
-def explain(state: State, company: Path | None, row: int | None, pairs: tuple[str, ...],
-            as_of: dt.date | None, id_column: str | None, map_file: Path | None,
-            fmt: str) -> ExitCode:
+def explain(
+    state: State,
+    company: Path | None,
+    row: int | None,
+    pairs: tuple[str, ...],
+    as_of: dt.date | None,
+    id_column: str | None,
+    map_file: Path | None,
+    fmt: str,
+) -> ExitCode:
     """Explain the verdict for one company: every rule, the value it read, its points.
 
     \b
@@ -224,8 +276,9 @@ def explain(state: State, company: Path | None, row: int | None, pairs: tuple[st
     values: dict[str, Any] = {}
     name = "--set"
     if company is not None and row is not None:
-        name, base, unreadable = from_export(handbook, company, row, id_column=id_column,
-                                             mapping=_mapping(map_file))
+        name, base, unreadable = from_export(
+            handbook, company, row, id_column=id_column, mapping=_mapping(map_file)
+        )
         name = f"{company.name} row {row} ({name})"
     elif company is not None:
         name, base, unreadable = from_file(handbook, company)
@@ -260,28 +313,57 @@ def _threshold(root: Path) -> float | None:
     path = root / "pyproject.toml"
     if not path.is_file():
         return None
-    value = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("icp", {}).get(
-        "coverage_threshold")
+    value = (
+        tomllib.loads(path.read_text(encoding="utf-8"))
+        .get("tool", {})
+        .get("icp", {})
+        .get("coverage_threshold")
+    )
     return float(value) if value is not None else None
 
 
 @cli.command("test", context_settings=CONTEXT)
-@click.option("-k", "name_filter", metavar="PATTERN",
-              help="Only tests whose name (fixture::expectation) contains PATTERN or matches it "
-              "as a glob.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "github"]),
-              default=_default_format, show_default="text; github under GitHub Actions")
-@click.option("--coverage", "with_coverage", is_flag=True,
-              help="Report per-criterion coverage; fail below [tool.icp] coverage_threshold.")
-@click.option("--mutate", is_flag=True,
-              help="Remove or negate each rule and move each threshold; fail if a fixture does "
-              "not notice.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the report to this file (atomically) instead of standard output.")
+@click.option(
+    "-k",
+    "name_filter",
+    metavar="PATTERN",
+    help="Only tests whose name (fixture::expectation) contains PATTERN or matches it as a glob.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "junit", "github"]),
+    default=_default_format,
+    show_default="text; github under GitHub Actions",
+)
+@click.option(
+    "--coverage",
+    "with_coverage",
+    is_flag=True,
+    help="Report per-criterion coverage; fail below [tool.icp] coverage_threshold.",
+)
+@click.option(
+    "--mutate",
+    is_flag=True,
+    help="Remove or negate each rule and move each threshold; fail if a fixture does not notice.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file (atomically) instead of standard output.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="List passing tests and covered rules too.")
 @click.pass_obj
-def test_cmd(state: State, name_filter: str | None, fmt: str, with_coverage: bool,
-             mutate: bool, output: Path | None, verbose: bool) -> ExitCode:
+def test_cmd(
+    state: State,
+    name_filter: str | None,
+    fmt: str,
+    with_coverage: bool,
+    mutate: bool,
+    output: Path | None,
+    verbose: bool,
+) -> ExitCode:
     """Run the rule tests: every expectation of every fixture company in tests/fixtures.
 
     Fails when a test fails, when no test ran, below the coverage threshold
@@ -309,8 +391,16 @@ def test_cmd(state: State, name_filter: str | None, fmt: str, with_coverage: boo
     mutations = run_mutations(handbook, today=state.today) if mutate else None
     if mutations is not None and any(m.survived for m in mutations):
         ok = False
-    text = render(handbook, result, fmt, verbose=verbose, cov=cov, threshold=threshold,
-                  mutations=mutations, ok=ok)
+    text = render(
+        handbook,
+        result,
+        fmt,
+        verbose=verbose,
+        cov=cov,
+        threshold=threshold,
+        mutations=mutations,
+        ok=ok,
+    )
     if output:
         write_text(output, text + "\n")
     else:
@@ -320,26 +410,52 @@ def test_cmd(state: State, name_filter: str | None, fmt: str, with_coverage: boo
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the scores (.csv, .parquet or .jsonl).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the scores (.csv, .parquet or .jsonl).",
+)
 @click.option("--input-format", type=click.Choice(["csv", "parquet", "jsonl"]))
 @click.option("--output-format", type=click.Choice(["csv", "parquet", "jsonl"]))
-@click.option("--as-of", "as_of", callback=_date, metavar="YYYY-MM-DD",
-              help="Date for time-relative rules (default: today; recorded in the output).")
+@click.option(
+    "--as-of",
+    "as_of",
+    callback=_date,
+    metavar="YYYY-MM-DD",
+    help="Date for time-relative rules (default: today; recorded in the output).",
+)
 @click.option("--id-column", help="The export's id column (default: from the vocabulary).")
-@click.option("--map", "map_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="YAML or JSON mapping of field names to column names.")
+@click.option(
+    "--map",
+    "map_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML or JSON mapping of field names to column names.",
+)
 @click.option("--per-profile", is_flag=True, help="Add <icp>_score and <icp>_tier columns.")
 @click.option("--threads", type=int, help="DuckDB threads (default: all cores).")
+@click.option("--strict", is_flag=True, help="Exit 1 when some values could not be read.")
 @click.pass_obj
-def score(state: State, source: Path, output: Path, input_format: str | None,
-          output_format: str | None, as_of: dt.date | None, id_column: str | None,
-          map_file: Path | None, per_profile: bool, threads: int | None) -> ExitCode:
+def score(
+    state: State,
+    source: Path,
+    output: Path,
+    input_format: str | None,
+    output_format: str | None,
+    as_of: dt.date | None,
+    id_column: str | None,
+    map_file: Path | None,
+    per_profile: bool,
+    threads: int | None,
+    strict: bool,
+) -> ExitCode:
     """Score a CRM export (HubSpot, Salesforce or any CSV, Parquet, JSON Lines).
 
     One output row per account: its id, best_profile, tier, score,
-    disqualified_by, unknown_fields, unreadable_fields. Exit 1 when some
-    values could not be read (they count as unknown; every row is still scored).
+    disqualified_by, unknown_fields, unreadable_fields. A value that cannot be
+    read counts as unknown and is reported with its row and column; every row
+    is still scored (--strict: exit 1 when that happens).
 
     \b
     Examples:
@@ -351,18 +467,31 @@ def score(state: State, source: Path, output: Path, input_format: str | None,
     from .scoring import score as run
 
     handbook = _loaded(state, cache=True).handbook
-    summary = run(handbook, ScoreOptions(
-        source, output, _as_of(state, as_of), input_format, output_format, id_column,
-        _mapping(map_file), per_profile, progress_wanted(), threads))
+    summary = run(
+        handbook,
+        ScoreOptions(
+            source,
+            output,
+            _as_of(state, as_of),
+            input_format,
+            output_format,
+            id_column,
+            _mapping(map_file),
+            per_profile,
+            progress_wanted(),
+            threads,
+        ),
+    )
     click.echo(render(handbook, summary), err=True)
-    return ExitCode.FINDINGS if any(summary.unreadable.values()) else ExitCode.OK
+    return ExitCode.FINDINGS if strict and any(summary.unreadable.values()) else ExitCode.OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: the one place errors become messages and exit codes."""
     try:
-        result = cli.main(args=list(argv) if argv is not None else None,
-                          prog_name="icp", standalone_mode=False)
+        result = cli.main(
+            args=list(argv) if argv is not None else None, prog_name="icp", standalone_mode=False
+        )
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.exceptions.Abort:
@@ -380,8 +509,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("ICP_DEBUG"):
             raise
-        click.echo(f"icp: internal error: {type(exc).__name__}: {exc} (set ICP_DEBUG=1 for "
-                   "details, and please report it)", err=True)
+        click.echo(
+            f"icp: internal error: {type(exc).__name__}: {exc} (set ICP_DEBUG=1 for "
+            "details, and please report it)",
+            err=True,
+        )
         return int(ExitCode.USAGE)
     return int(result) if isinstance(result, int) else int(ExitCode.OK)
 

@@ -40,11 +40,14 @@ def _as_text(value: Any) -> str | None:
     return str(value)
 
 
-def _parse(handbook: Handbook, con: duckdb.DuckDBPyConnection, source: Source, plan: Plan,
-           row: int) -> tuple[str, dict[str, Any], list[str]]:
+def _parse(
+    handbook: Handbook, con: duckdb.DuckDBPyConnection, source: Source, plan: Plan, row: int
+) -> tuple[str, dict[str, Any], list[str]]:
     text_select, parsed = parsed_columns(handbook, source, plan)
-    query = (f"WITH txt AS (SELECT * FROM ({text_select}) LIMIT 1 OFFSET {row - 1}) "
-             f"{parsed_sql(handbook, parsed, 'txt')}")
+    query = (
+        f"WITH txt AS (SELECT * FROM ({text_select}) LIMIT 1 OFFSET {row - 1}) "
+        f"{parsed_sql(handbook, parsed, 'txt')}"
+    )
     try:
         cursor = con.execute(query)
         values = cursor.fetchone()
@@ -58,9 +61,15 @@ def _parse(handbook: Handbook, con: duckdb.DuckDBPyConnection, source: Source, p
     return str(data["icp_id"]), Columns(handbook).from_row(data), [u for u in unreadable if u]
 
 
-def from_export(handbook: Handbook, path: Path, row: int, *, fmt: str | None = None,
-                id_column: str | None = None, mapping: Mapping[str, str] | None = None,
-                ) -> tuple[str, dict[str, Any], list[str]]:
+def from_export(
+    handbook: Handbook,
+    path: Path,
+    row: int,
+    *,
+    fmt: str | None = None,
+    id_column: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> tuple[str, dict[str, Any], list[str]]:
     """(account id, company, unreadable fields) of row `row` (1-based) of an export."""
     if row < 1:
         raise UsageError(f"found --row {row}; expected 1 or more (the first account is row 1)")
@@ -70,24 +79,32 @@ def from_export(handbook: Handbook, path: Path, row: int, *, fmt: str | None = N
     return _parse(handbook, con, source, plan, row)
 
 
-def from_values(handbook: Handbook, values: Mapping[str, Any], *, origin: str = "--set",
-                ) -> tuple[dict[str, Any], list[str]]:
+def from_values(
+    handbook: Handbook,
+    values: Mapping[str, Any],
+    *,
+    origin: str = "--set",
+) -> tuple[dict[str, Any], list[str]]:
     """A company from names (fields, or CRM column names) to values, parsed like a CSV row."""
     by_key = {key(name): name for name in handbook.fields}
-    for name, fld in handbook.fields.items():
-        for col in fld.columns:
+    for name, spec in handbook.fields.items():
+        for col in spec.columns:
             by_key.setdefault(key(col), name)
     text: dict[str, str | None] = {}
     for name, value in values.items():
-        fld = by_key.get(key(str(name)))
-        if fld is None:
-            raise UsageError(f"{origin}: found '{name}', which is not a field or a known column"
-                             + suggest(str(name), list(handbook.fields)))
-        text[fld] = _as_text(value)
+        target = by_key.get(key(str(name)))
+        if target is None:
+            raise UsageError(
+                f"{origin}: found '{name}', which is not a field or a known column"
+                + suggest(str(name), list(handbook.fields))
+            )
+        text[target] = _as_text(value)
     con = connect(handbook)
     names = ["icp_id", *text]
-    row = ", ".join(sql_literal(v) if v is not None else "CAST(NULL AS VARCHAR)"
-                    for v in ["company", *text.values()])
+    row = ", ".join(
+        sql_literal(v) if v is not None else "CAST(NULL AS VARCHAR)"
+        for v in ["company", *text.values()]
+    )
     con.execute(f"CREATE TEMP TABLE one ({', '.join(f'{_q(n)} VARCHAR' for n in names)})")
     con.execute(f"INSERT INTO one VALUES ({row})")
     source = Source(Path(origin), "values", "one", tuple((n, "VARCHAR") for n in names))
@@ -108,8 +125,9 @@ def from_file(handbook: Handbook, path: Path) -> tuple[str, dict[str, Any], list
         raise InputError(str(doc.problems[0]))
     data = doc.data
     if not isinstance(data, dict):
-        raise InputError(f"{path}:1:1: found a list or a value; expected a mapping of fields to "
-                         "values")
+        raise InputError(
+            f"{path}:1:1: found a list or a value; expected a mapping of fields to values"
+        )
     name = str(data.get("name") or path.stem)
     if data.get("kind") == "fixture" and isinstance(data.get("company"), dict):
         data = data["company"]

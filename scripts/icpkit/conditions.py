@@ -35,8 +35,15 @@ class Builder:
     segment_ids: Sequence[str] = ()
     problems: list[Problem] = field(default_factory=list)
 
-    def problem(self, parts: Parts, message: str, rule: str, *, key: bool = False,
-                level: Level = Level.ERROR) -> None:
+    def problem(
+        self,
+        parts: Parts,
+        message: str,
+        rule: str,
+        *,
+        key: bool = False,
+        level: Level = Level.ERROR,
+    ) -> None:
         line, column = self.doc.position(parts, key=key)
         self.problems.append(
             Problem(self.doc.path, line, column, level, message, rule, json_path(parts))
@@ -49,20 +56,30 @@ class Builder:
         ops = [k for k in data if k in OPERATORS]
         if logical and (ops or "field" in data or len(logical) > 1):
             names = ", ".join(k for k in data)
-            self.problem(parts, f"found {names} together; expected one of field + operator, "
-                         "segment, all, any or not per condition (nest them with all:)",
-                         "condition-shape")
+            self.problem(
+                parts,
+                f"found {names} together; expected one of field + operator, "
+                "segment, all, any or not per condition (nest them with all:)",
+                "condition-shape",
+            )
             return None
         if logical:
             return self._logical(logical[0], data[logical[0]], parts)
         if "field" not in data:
-            self.problem(parts, "found an operator without a field; expected 'field:' "
-                         "naming the company attribute to test", "condition-shape")
+            self.problem(
+                parts,
+                "found an operator without a field; expected 'field:' "
+                "naming the company attribute to test",
+                "condition-shape",
+            )
             return None
         if len(ops) != 1:
             found_ops = ", ".join(ops) if ops else "no operator"
-            self.problem(parts, f"found {found_ops}; expected exactly one operator "
-                         f"({', '.join(OPERATORS)})", "condition-shape")
+            self.problem(
+                parts,
+                f"found {found_ops}; expected exactly one operator ({', '.join(OPERATORS)})",
+                "condition-shape",
+            )
             return None
         return self._leaf(data["field"], ops[0], data[ops[0]], parts)
 
@@ -70,9 +87,12 @@ class Builder:
         if key == "segment":
             resolved = self.segment(str(value))
             if resolved is None:
-                self.problem([*parts, "segment"], f"found the segment '{value}', which is not "
-                             "defined in rules/segments.yaml" + suggest(value, self.segment_ids),
-                             "unknown-segment")
+                self.problem(
+                    [*parts, "segment"],
+                    f"found the segment '{value}', which is not "
+                    "defined in rules/segments.yaml" + suggest(value, self.segment_ids),
+                    "unknown-segment",
+                )
                 return None
             label, cond = resolved
             return SegmentRef(str(value), label, cond)
@@ -90,16 +110,24 @@ class Builder:
     def _leaf(self, name: Any, op_key: str, operand: Any, parts: Parts) -> Condition | None:
         fld = self.fields.get(str(name))
         if fld is None:
-            self.problem([*parts, "field"], f"found the field '{name}', which is not in "
-                         "rules/vocabulary.yaml" + suggest(str(name), list(self.fields)),
-                         "unknown-field")
+            self.problem(
+                [*parts, "field"],
+                f"found the field '{name}', which is not in "
+                "rules/vocabulary.yaml" + suggest(str(name), list(self.fields)),
+                "unknown-field",
+            )
             return None
         op = OPERATORS[op_key]
         where = [*parts, op_key]
         if fld.type not in op.types:
             fitting = [k for k, o in OPERATORS.items() if fld.type in o.types]
-            self.problem(where, f"found '{op_key}' on {fld.name}, {article(fld.type)} field; expected "
-                         f"one of {', '.join(fitting)}", "operator-type", key=True)
+            self.problem(
+                where,
+                f"found '{op_key}' on {fld.name}, {article(fld.type)} field; expected "
+                f"one of {', '.join(fitting)}",
+                "operator-type",
+                key=True,
+            )
             return None
         if op.operand == "regions":
             return self._regions(fld, operand, where)
@@ -110,17 +138,24 @@ class Builder:
 
     def _regions(self, fld: Field, operand: Any, where: Parts) -> Condition | None:
         if not fld.is_country:
-            self.problem(where, f"found in_region on {fld.name}; expected it on a country field",
-                         "operator-type", key=True)
+            self.problem(
+                where,
+                f"found in_region on {fld.name}; expected it on a country field",
+                "operator-type",
+                key=True,
+            )
             return None
         countries: list[str] = []
         ok = True
         for i, rid in enumerate(operand if isinstance(operand, list) else []):
             region = self.regions.get(str(rid))
             if region is None:
-                self.problem([*where, i], f"found the region '{rid}', which is not in "
-                             "rules/regions.yaml" + suggest(str(rid), list(self.regions)),
-                             "unknown-region")
+                self.problem(
+                    [*where, i],
+                    f"found the region '{rid}', which is not in "
+                    "rules/regions.yaml" + suggest(str(rid), list(self.regions)),
+                    "unknown-region",
+                )
                 ok = False
                 continue
             countries += [c for c in region.countries if c not in countries]
@@ -140,8 +175,11 @@ class Builder:
             if low is None or high is None:
                 return None
             if low > high:
-                self.problem(where, f"found between [{value[0]}, {value[1]}]; expected the low "
-                             "value first", "operand-order")
+                self.problem(
+                    where,
+                    f"found between [{value[0]}, {value[1]}]; expected the low value first",
+                    "operand-order",
+                )
                 return None
             return (low, high)
         if kind == "values":
@@ -182,14 +220,21 @@ class Builder:
             hint = suggest(value, fld.values)
             if not hint and fld.is_country:
                 hint = " (use ISO 3166 codes such as DE, GB, US)"
-            self.problem(where, f"found '{value}', which is not a value of {fld.name}" + hint,
-                         "unknown-value")
+            self.problem(
+                where,
+                f"found '{value}', which is not a value of {fld.name}" + hint,
+                "unknown-value",
+            )
             return None
         return value
 
     def _wrong(self, fld: Field, value: Any, expected: str, where: Parts) -> None:
-        self.problem(where, f"found {found(value)}; expected {expected} for {fld.name} "
-                     f"({article(fld.type.replace('_', ' '))} field)", "operand-type")
+        self.problem(
+            where,
+            f"found {found(value)}; expected {expected} for {fld.name} "
+            f"({article(fld.type.replace('_', ' '))} field)",
+            "operand-type",
+        )
 
 
 def article(word: str) -> str:

@@ -59,7 +59,7 @@ def coverage(handbook: Handbook, *, today: dt.date) -> Coverage:
     by_fixture = verdicts(handbook, today)
     names = {f.path: f.name for f in handbook.fixtures}
     out = []
-    for owner in (*handbook.active_icps, *handbook.active_negatives):
+    for owner in handbook.active_owners:
         for rule in owner.rules:
             unknowable = can_be_unknown(rule.when, handbook)
             needed = ("met", "unmet", "unknown") if unknowable else ("met", "unmet")
@@ -68,7 +68,13 @@ def coverage(handbook: Handbook, *, today: dt.date) -> Coverage:
                 result = verdict.rule(f"{owner.id}/{rule.id}")
                 if result is not None:
                     seen.setdefault(result.status, names[path])
-            out.append(RuleCoverage(owner.id, rule, needed,
-                                    tuple(s for s in needed if s in seen),
-                                    tuple(sorted(seen.items()))))
+            out.append(
+                RuleCoverage(
+                    owner.id,
+                    rule,
+                    needed,
+                    tuple(s for s in needed if s in seen),
+                    tuple(sorted(seen.items())),
+                )
+            )
     return Coverage(tuple(out))

@@ -41,14 +41,14 @@ from .operators import OPERATORS, Ctx
 from .verdict import LeafResult, NegativeVerdict, ProfileVerdict, RuleResult, Tri, Verdict
 
 
-def test_condition(cond: Condition, company: Mapping[str, Any], ctx: Ctx,
-                   trace: list[LeafResult] | None = None) -> Tri:
+def test_condition(
+    cond: Condition, company: Mapping[str, Any], ctx: Ctx, trace: list[LeafResult] | None = None
+) -> Tri:
     """Three-valued result of a condition (Kleene logic, as SQL's AND / OR / NOT)."""
     if isinstance(cond, Leaf):
         op = OPERATORS[cond.op]
         value = company.get(cond.field)
-        result = op.test(value, cond.operand, ctx) if value is not None or op.null_known \
-            else None
+        result = op.test(value, cond.operand, ctx) if value is not None or op.null_known else None
         if trace is not None:
             trace.append(LeafResult(cond.field, cond.op, cond.shown, value, result))
         return result
@@ -78,8 +78,14 @@ def cap(tier: str, limit: str) -> str:
     return limit if TIER_RANK[tier] > TIER_RANK[limit] else tier
 
 
-def _profile(icp: Icp, order: int, company: Mapping[str, Any], ctx: Ctx, cap_to: str,
-             warnings: list[tuple[Negative, RuleResult]]) -> ProfileVerdict:
+def _profile(
+    icp: Icp,
+    order: int,
+    company: Mapping[str, Any],
+    ctx: Ctx,
+    cap_to: str,
+    warnings: list[tuple[Negative, RuleResult]],
+) -> ProfileVerdict:
     reqs = tuple(apply_rule(r, icp.id, company, ctx) for r in icp.requirements)
     crit = tuple(apply_rule(r, icp.id, company, ctx) for r in icp.criteria)
     applied = tuple(r for neg, r in warnings if neg.applies(icp.id))
@@ -89,8 +95,9 @@ def _profile(icp: Icp, order: int, company: Mapping[str, Any], ctx: Ctx, cap_to:
     score_tier = icp.tiers.tier_of(score)
     tier = (cap(score_tier, cap_to) if capped else score_tier) if eligible else None
     rank = (TIER_RANK[tier], score, -order) if tier else (0, 0, -order)
-    return ProfileVerdict(icp.id, icp.title, reqs, crit, applied, eligible, capped, score,
-                          score_tier, tier, rank)
+    return ProfileVerdict(
+        icp.id, icp.title, reqs, crit, applied, eligible, capped, score, score_tier, tier, rank
+    )
 
 
 def evaluate(handbook: Handbook, company: Mapping[str, Any], as_of: dt.date) -> Verdict:
@@ -130,7 +137,7 @@ def evaluate(handbook: Handbook, company: Mapping[str, Any], as_of: dt.date) -> 
 def read_fields(handbook: Handbook) -> tuple[str, ...]:
     """The fields any active rule reads, in vocabulary order."""
     used: set[str] = set()
-    for owner in (*handbook.active_icps, *handbook.active_negatives):
+    for owner in handbook.active_owners:
         for rule in owner.rules:
             used.update(condition_fields(rule.when))
     return tuple(name for name in handbook.fields if name in used)
@@ -138,4 +145,3 @@ def read_fields(handbook: Handbook) -> tuple[str, ...]:
 
 def unknown_fields(handbook: Handbook, company: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(name for name in read_fields(handbook) if company.get(name) is None)
-

@@ -18,8 +18,9 @@ def operand_words(handbook: Handbook, op: str, operand: Any) -> str:
     if op == "between":
         return f"{show(operand[0])} and {show(operand[1])}"
     if op == "in_region":
-        return ", ".join(handbook.regions[r].label if r in handbook.regions else str(r)
-                         for r in operand)
+        return ", ".join(
+            handbook.regions[r].label if r in handbook.regions else str(r) for r in operand
+        )
     if isinstance(operand, list | tuple):
         return ", ".join(show(v) for v in operand)
     return show(operand)
@@ -65,11 +66,21 @@ def summary(verdict: Verdict, handbook: Handbook) -> str:
 
 def _rule_data(handbook: Handbook, r: RuleResult) -> dict[str, Any]:
     return {
-        "id": r.rule.id, "label": r.rule.label, "kind": r.rule.kind, "result": r.status,
-        "points": r.points, "sentence": rule_sentence(handbook, r),
-        "values": [{"field": leaf.field, "value": _json_value(leaf.value), "test": leaf.op,
-                    "result": "unknown" if leaf.result is None else
-                    ("met" if leaf.result else "unmet")} for leaf in r.leaves],
+        "id": r.rule.id,
+        "label": r.rule.label,
+        "kind": r.rule.kind,
+        "result": r.status,
+        "points": r.points,
+        "sentence": rule_sentence(handbook, r),
+        "values": [
+            {
+                "field": leaf.field,
+                "value": _json_value(leaf.value),
+                "test": leaf.op,
+                "result": "unknown" if leaf.result is None else ("met" if leaf.result else "unmet"),
+            }
+            for leaf in r.leaves
+        ],
     }
 
 
@@ -95,17 +106,28 @@ def verdict_data(handbook: Handbook, verdict: Verdict) -> dict[str, Any]:
         "unknown_fields": list(verdict.unknown_fields),
         "summary": summary(verdict, handbook),
         "profiles": [
-            {"id": p.icp, "title": p.title, "eligible": p.eligible, "capped": p.capped,
-             "score": p.score, "score_tier": p.score_tier, "tier": p.tier,
-             "requirements": [_rule_data(handbook, r) for r in p.requirements],
-             "criteria": [_rule_data(handbook, r) for r in p.criteria],
-             "warnings": [_rule_data(handbook, r) for r in p.warnings]}
+            {
+                "id": p.icp,
+                "title": p.title,
+                "eligible": p.eligible,
+                "capped": p.capped,
+                "score": p.score,
+                "score_tier": p.score_tier,
+                "tier": p.tier,
+                "requirements": [_rule_data(handbook, r) for r in p.requirements],
+                "criteria": [_rule_data(handbook, r) for r in p.criteria],
+                "warnings": [_rule_data(handbook, r) for r in p.warnings],
+            }
             for p in verdict.profiles
         ],
         "negatives": [
-            {"id": n.negative, "title": n.title, "disqualifies": n.disqualifies,
-             "disqualifiers": [_rule_data(handbook, r) for r in n.disqualifiers],
-             "warning_signs": [_rule_data(handbook, r) for r in n.warnings]}
+            {
+                "id": n.negative,
+                "title": n.title,
+                "disqualifies": n.disqualifies,
+                "disqualifiers": [_rule_data(handbook, r) for r in n.disqualifiers],
+                "warning_signs": [_rule_data(handbook, r) for r in n.warnings],
+            }
             for n in verdict.negatives
         ],
     }

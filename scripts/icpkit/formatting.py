@@ -74,8 +74,15 @@ def format_file(path: Path, shown: str, *, write: bool) -> FormatResult:
     before = raw.decode("utf-8")
     after = format_text(before, str(kind))
     changed = after != before
-    diff = "".join(difflib.unified_diff(before.splitlines(True), after.splitlines(True),
-                                        f"a/{shown}", f"b/{shown}")) if changed else ""
+    diff = (
+        "".join(
+            difflib.unified_diff(
+                before.splitlines(True), after.splitlines(True), f"a/{shown}", f"b/{shown}"
+            )
+        )
+        if changed
+        else ""
+    )
     if changed and write:
         write_text(path, after)
     return FormatResult(path, shown, changed, diff)

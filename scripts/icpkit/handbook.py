@@ -53,8 +53,10 @@ def find_root(start: Path | None = None) -> Path:
     for folder in [here, *here.parents]:
         if (folder / RULES_DIR / "vocabulary.yaml").is_file():
             return folder
-    raise UsageError(f"found no {RULES_DIR}/vocabulary.yaml in {here} or above; expected to run "
-                     "inside a handbook repository (or pass --root)")
+    raise UsageError(
+        f"found no {RULES_DIR}/vocabulary.yaml in {here} or above; expected to run "
+        "inside a handbook repository (or pass --root)"
+    )
 
 
 def handbook_files(root: Path) -> list[Path]:
@@ -134,24 +136,45 @@ class _Loader:
     def kind_of(self, doc: Document) -> str | None:
         data = doc.data
         if not isinstance(data, dict):
-            self.problem(doc, [], f"found {wording.found(data)}; expected a mapping that starts "
-                         "with 'kind:'", "document-type")
+            self.problem(
+                doc,
+                [],
+                f"found {wording.found(data)}; expected a mapping that starts with 'kind:'",
+                "document-type",
+            )
             return None
         kind = data.get("kind")
         if kind not in KINDS:
             kinds = list(KINDS)
             if kind is None:
-                self.problem(doc, [], "found no 'kind'; expected one of " + ", ".join(kinds),
-                             "schema-required")
+                self.problem(
+                    doc,
+                    [],
+                    "found no 'kind'; expected one of " + ", ".join(kinds),
+                    "schema-required",
+                )
             else:
-                self.problem(doc, ["kind"], f"found the kind '{kind}'; expected one of "
-                             + ", ".join(kinds) + wording.suggest(str(kind), kinds),
-                             "schema-enum")
+                self.problem(
+                    doc,
+                    ["kind"],
+                    f"found the kind '{kind}'; expected one of "
+                    + ", ".join(kinds)
+                    + wording.suggest(str(kind), kinds),
+                    "schema-enum",
+                )
             return None
         return str(kind)
 
-    def problem(self, doc: Document, parts: list[str | int], message: str, rule: str, *,
-                level: Level = Level.ERROR, key: bool = False) -> None:
+    def problem(
+        self,
+        doc: Document,
+        parts: list[str | int],
+        message: str,
+        rule: str,
+        *,
+        level: Level = Level.ERROR,
+        key: bool = False,
+    ) -> None:
         line, column = doc.position(parts, key=key)
         self.report.problems.append(
             Problem(doc.path, line, column, level, message, rule, json_path(parts))
@@ -160,12 +183,24 @@ class _Loader:
     def single(self, kind: str, *, required: bool) -> Document | None:
         docs = self.by_kind.get(kind, [])
         for extra in docs[1:]:
-            self.problem(extra, ["kind"], f"found a second {kind} document (the first is "
-                         f"{docs[0].path}); expected one", "duplicate-kind")
+            self.problem(
+                extra,
+                ["kind"],
+                f"found a second {kind} document (the first is {docs[0].path}); expected one",
+                "duplicate-kind",
+            )
         if not docs and required:
             where = f"{RULES_DIR}/{kind.replace('_', '-')}.yaml"
-            self.report.problems.append(Problem(where, 1, 1, Level.ERROR, f"found no {kind} "
-                                        f"document; expected {where}", "missing-rules"))
+            self.report.problems.append(
+                Problem(
+                    where,
+                    1,
+                    1,
+                    Level.ERROR,
+                    f"found no {kind} document; expected {where}",
+                    "missing-rules",
+                )
+            )
         return docs[0] if docs else None
 
     # -- rules/ ---------------------------------------------------------------------------------
@@ -178,31 +213,48 @@ class _Loader:
         for name, spec in doc.data["fields"].items():
             values = spec.get("values")
             is_country = values == "iso-3166"
-            aliases = tuple(
-                (normalise(k), v) for k, v in (spec.get("value_aliases") or {}).items()
-            )
+            aliases = tuple((normalise(k), v) for k, v in (spec.get("value_aliases") or {}).items())
             columns = tuple(c for group in (spec.get("columns") or {}).values() for c in group)
             fld = Field(
-                name=name, type=spec["type"], label=spec["label"],
-                description=spec["description"], unit=spec.get("unit"),
-                minimum=spec.get("minimum"), maximum=spec.get("maximum"),
+                name=name,
+                type=spec["type"],
+                label=spec["label"],
+                description=spec["description"],
+                unit=spec.get("unit"),
+                minimum=spec.get("minimum"),
+                maximum=spec.get("maximum"),
                 values=codes if is_country else (tuple(values) if values else None),
-                value_aliases=aliases, empty_set=spec.get("empty") == "empty_set",
-                columns=columns, is_country=is_country,
+                value_aliases=aliases,
+                empty_set=spec.get("empty") == "empty_set",
+                columns=columns,
+                is_country=is_country,
             )
             if values is not None and fld.type not in ("one_of", "set_of"):
-                self.problem(doc, ["fields", name, "values"], f"found values on {name}, a "
-                             f"{fld.type} field; expected them only on one_of or set_of fields",
-                             "field-values")
+                self.problem(
+                    doc,
+                    ["fields", name, "values"],
+                    f"found values on {name}, a "
+                    f"{fld.type} field; expected them only on one_of or set_of fields",
+                    "field-values",
+                )
             if fld.type == "one_of" and values is None:
-                self.problem(doc, ["fields", name, "type"], f"found a one_of field {name} "
-                             "without values; expected a list of values (or type: text)",
-                             "field-values")
+                self.problem(
+                    doc,
+                    ["fields", name, "type"],
+                    f"found a one_of field {name} "
+                    "without values; expected a list of values (or type: text)",
+                    "field-values",
+                )
             for alias, target in aliases:
                 if fld.values is not None and target not in fld.values:
-                    self.problem(doc, ["fields", name, "value_aliases"], f"found the alias "
-                                 f"'{alias}' pointing to '{target}', which is not a value of "
-                                 f"{name}" + wording.suggest(target, fld.values), "unknown-value")
+                    self.problem(
+                        doc,
+                        ["fields", name, "value_aliases"],
+                        f"found the alias "
+                        f"'{alias}' pointing to '{target}', which is not a value of "
+                        f"{name}" + wording.suggest(target, fld.values),
+                        "unknown-value",
+                    )
             self.fields[name] = fld
         return tuple(doc.data.get("id_columns") or ("id", "account_id"))
 
@@ -214,21 +266,31 @@ class _Loader:
         for i, item in enumerate(doc.data["regions"]):
             for j, code in enumerate(item["countries"]):
                 if code not in codes:
-                    self.problem(doc, ["regions", i, "countries", j], f"found '{code}', which is "
-                                 "not an ISO 3166 country code" + wording.suggest(code, codes),
-                                 "unknown-value")
+                    self.problem(
+                        doc,
+                        ["regions", i, "countries", j],
+                        f"found '{code}', which is "
+                        "not an ISO 3166 country code" + wording.suggest(code, sorted(codes)),
+                        "unknown-value",
+                    )
             self.unique(doc, self.regions, item["id"], ["regions", i, "id"], "region")
             self.regions[item["id"]] = Region(item["id"], item["label"], tuple(item["countries"]))
 
-    def unique(self, doc: Document, seen: dict[str, Any], ident: str, parts: list[str | int],
-               what: str) -> None:
+    def unique(
+        self, doc: Document, seen: dict[str, Any], ident: str, parts: list[str | int], what: str
+    ) -> None:
         if ident in seen:
-            self.problem(doc, parts, f"found the {what} id '{ident}' twice; expected each id once",
-                         "duplicate-id")
+            self.problem(
+                doc,
+                parts,
+                f"found the {what} id '{ident}' twice; expected each id once",
+                "duplicate-id",
+            )
 
     def builder(self, doc: Document) -> Builder:
-        return Builder(doc, self.fields, self.regions, self.resolve_segment,
-                       list(self.segment_docs))
+        return Builder(
+            doc, self.fields, self.regions, self.resolve_segment, list(self.segment_docs)
+        )
 
     def resolve_segment(self, ident: str) -> tuple[str, Condition] | None:
         if ident in self.segments:
@@ -238,9 +300,13 @@ class _Loader:
             return None
         doc, index, item = self.segment_docs[ident]
         if ident in self.resolving:
-            cycle = " → ".join([*self.resolving[self.resolving.index(ident):], ident])
-            self.problem(doc, ["segments", index, "when"], f"found segments that refer to each "
-                         f"other in a loop ({cycle}); expected no loop", "segment-cycle")
+            cycle = " → ".join([*self.resolving[self.resolving.index(ident) :], ident])
+            self.problem(
+                doc,
+                ["segments", index, "when"],
+                f"found segments that refer to each other in a loop ({cycle}); expected no loop",
+                "segment-cycle",
+            )
             return None
         self.resolving.append(ident)
         b = self.builder(doc)
@@ -272,8 +338,13 @@ class _Loader:
 
     def tiers(self, doc: Document, data: dict[str, int], parts: list[str | int]) -> Tiers | None:
         if not data["A"] > data["B"] > data["C"]:
-            self.problem(doc, parts, f"found thresholds A {data['A']}, B {data['B']}, C "
-                         f"{data['C']}; expected A above B above C", "tier-order")
+            self.problem(
+                doc,
+                parts,
+                f"found thresholds A {data['A']}, B {data['B']}, C "
+                f"{data['C']}; expected A above B above C",
+                "tier-order",
+            )
             return None
         return Tiers(data["A"], data["B"], data["C"])
 
@@ -288,8 +359,14 @@ class _Loader:
 
     # -- profiles/ ------------------------------------------------------------------------------
 
-    def rules(self, doc: Document, items: list[dict[str, Any]], parts: list[str | int],
-              kind: str, seen: dict[str, Any]) -> tuple[Rule, ...]:
+    def rules(
+        self,
+        doc: Document,
+        items: list[dict[str, Any]],
+        parts: list[str | int],
+        kind: str,
+        seen: dict[str, Any],
+    ) -> tuple[Rule, ...]:
         built = []
         b = self.builder(doc)
         for i, item in enumerate(items):
@@ -301,8 +378,17 @@ class _Loader:
                 continue
             points = item.get("points", 0) if kind != "warning" else -item["points_off"]
             line, column = doc.position(where)
-            built.append(Rule(item["id"], item["label"], when, kind, points, item.get("why"),
-                              Source(doc.path, line, column)))
+            built.append(
+                Rule(
+                    item["id"],
+                    item["label"],
+                    when,
+                    kind,
+                    points,
+                    item.get("why"),
+                    Source(doc.path, line, column),
+                )
+            )
         self.report.extend(b.problems)
         return tuple(built) if not b.problems else ()
 
@@ -318,17 +404,32 @@ class _Loader:
             q = data["qualification"]
             seen: dict[str, Any] = {}
             before = len(self.report.errors)
-            reqs = self.rules(doc, q["requirements"], ["qualification", "requirements"],
-                              "requirement", seen)
-            crit = self.rules(doc, q["criteria"], ["qualification", "criteria"], "criterion",
-                              seen)
-            tiers = self.tiers(doc, q["tiers"], ["qualification", "tiers"]) if "tiers" in q \
+            reqs = self.rules(
+                doc, q["requirements"], ["qualification", "requirements"], "requirement", seen
+            )
+            crit = self.rules(doc, q["criteria"], ["qualification", "criteria"], "criterion", seen)
+            tiers = (
+                self.tiers(doc, q["tiers"], ["qualification", "tiers"])
+                if "tiers" in q
                 else policy.tiers
+            )
             if len(self.report.errors) > before or tiers is None:
                 continue
-            out.append(Icp(data["id"], data["title"], data["status"], data.get("priority", 100),
-                           reqs, crit, tiers, self.review(data), tuple(data["owners"]),
-                           doc.path, data))
+            out.append(
+                Icp(
+                    data["id"],
+                    data["title"],
+                    data["status"],
+                    data.get("priority", 100),
+                    reqs,
+                    crit,
+                    tiers,
+                    self.review(data),
+                    tuple(data["owners"]),
+                    doc.path,
+                    data,
+                )
+            )
         return out
 
     def negatives(self) -> list[Negative]:
@@ -337,16 +438,30 @@ class _Loader:
             data = doc.data
             seen: dict[str, Any] = {}
             before = len(self.report.errors)
-            disq = self.rules(doc, data.get("disqualifiers", []), ["disqualifiers"],
-                              "disqualifier", seen)
-            warn = self.rules(doc, data.get("warning_signs", []), ["warning_signs"], "warning",
-                              seen)
+            disq = self.rules(
+                doc, data.get("disqualifiers", []), ["disqualifiers"], "disqualifier", seen
+            )
+            warn = self.rules(
+                doc, data.get("warning_signs", []), ["warning_signs"], "warning", seen
+            )
             if len(self.report.errors) > before:
                 continue
             applies = data.get("applies_to")
-            out.append(Negative(data["id"], data["title"], data["status"],
-                                data.get("priority", 100), tuple(applies) if applies is not None else None, disq, warn,
-                                self.review(data), tuple(data["owners"]), doc.path, data))
+            out.append(
+                Negative(
+                    data["id"],
+                    data["title"],
+                    data["status"],
+                    data.get("priority", 100),
+                    tuple(applies) if applies is not None else None,
+                    disq,
+                    warn,
+                    self.review(data),
+                    tuple(data["owners"]),
+                    doc.path,
+                    data,
+                )
+            )
         return out
 
     # -- tests/fixtures/ --------------------------------------------------------------------------
@@ -360,32 +475,58 @@ class _Loader:
             for name, value in data["company"].items():
                 fld = self.fields.get(name)
                 if fld is None:
-                    self.problem(doc, ["company", name], f"found the field '{name}', which is "
-                                 "not in rules/vocabulary.yaml" + wording.suggest(name,
-                                                                                 list(self.fields)),
-                                 "unknown-field", key=True)
+                    self.problem(
+                        doc,
+                        ["company", name],
+                        f"found the field '{name}', which is "
+                        "not in rules/vocabulary.yaml" + wording.suggest(name, list(self.fields)),
+                        "unknown-field",
+                        key=True,
+                    )
                     ok = False
                     continue
                 try:
                     company[name] = typed_value(fld, value)
                 except ValueProblem as exc:
-                    self.problem(doc, ["company", name], f"found {wording.found(value)} for "
-                                 f"{name}; {exc}", "fixture-value")
+                    self.problem(
+                        doc,
+                        ["company", name],
+                        f"found {wording.found(value)} for {name}; {exc}",
+                        "fixture-value",
+                    )
                     ok = False
             as_of = data.get("as_of")
-            as_of = as_of.value if isinstance(as_of, YamlDate) else (
-                dt.date.fromisoformat(as_of) if as_of else None)
+            as_of = (
+                as_of.value
+                if isinstance(as_of, YamlDate)
+                else (dt.date.fromisoformat(as_of) if as_of else None)
+            )
             expectations = tuple(
                 Expectation(key, value, doc.position(["expect", key], key=True)[0])
                 for key, value in data["expect"].items()
             )
-            out.append(Fixture(data["name"], doc.path, 1, company, expectations, as_of,
-                               data.get("story"), broken=not ok))
+            out.append(
+                Fixture(
+                    data["name"],
+                    doc.path,
+                    1,
+                    company,
+                    expectations,
+                    as_of,
+                    data.get("story"),
+                    broken=not ok,
+                )
+            )
         return out
 
 
-def load(root: Path, paths: Iterable[Path] | None = None, *,
-         today: dt.date | None = None, trusted: bool = False) -> Loaded:
+def load(
+    root: Path,
+    paths: Iterable[Path] | None = None,
+    *,
+    today: dt.date | None = None,
+    trusted: bool = False,
+) -> Loaded:
     """Load the handbook at `root`. Problems are collected in the report, never raised.
     `trusted` skips schema validation, for files known to have validated clean."""
     loader = _Loader(root, today or dt.date.today(), trusted=trusted)
@@ -402,8 +543,16 @@ def load(root: Path, paths: Iterable[Path] | None = None, *,
         kind: [d.data for d in docs] for kind, docs in loader.by_kind.items()
     }
     handbook = Handbook(
-        str(root), loader.fields, id_columns, loader.regions,
-        {k: v for k, v in loader.segments.items() if v is not None}, policy, routes,
-        tuple(icps), tuple(negatives), tuple(fixtures), documents,
+        str(root),
+        loader.fields,
+        id_columns,
+        loader.regions,
+        {k: v for k, v in loader.segments.items() if v is not None},
+        policy,
+        routes,
+        tuple(icps),
+        tuple(negatives),
+        tuple(fixtures),
+        documents,
     )
     return Loaded(handbook, loader.report, loader.docs)

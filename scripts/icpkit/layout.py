@@ -16,8 +16,15 @@ from typing import Any
 from .model import Field, Handbook
 from .operators import NUMERIC
 
-DUCK_TYPES = {"number": "DOUBLE", "integer": "DOUBLE", "text": "VARCHAR", "one_of": "VARCHAR",
-              "set_of": "VARCHAR", "yes_no": "BOOLEAN", "date": "DATE"}
+DUCK_TYPES = {
+    "number": "DOUBLE",
+    "integer": "DOUBLE",
+    "text": "VARCHAR",
+    "one_of": "VARCHAR",
+    "set_of": "VARCHAR",
+    "yes_no": "BOOLEAN",
+    "date": "DATE",
+}
 
 
 @dataclass(frozen=True)
@@ -42,8 +49,11 @@ class Columns:
 
     def schema(self) -> list[tuple[str, str]]:
         """(column, DuckDB type) of every field column."""
-        return [(col, DUCK_TYPES[fld.type]) for name, fld in self.handbook.fields.items()
-                for col in self.of(name)]
+        return [
+            (col, DUCK_TYPES[fld.type])
+            for name, fld in self.handbook.fields.items()
+            for col in self.of(name)
+        ]
 
     def to_row(self, company: Mapping[str, Any]) -> list[Any]:
         """A typed company (as the evaluator takes it) as values of `schema()` columns."""
@@ -71,8 +81,11 @@ class Columns:
                 low, high = row.get(cols[0]), row.get(cols[1])
                 if low is None or high is None:
                     continue
-                company[name] = _number(fld, low) if low == high else (
-                    _number(fld, low), high if math.isinf(high) else _number(fld, high))
+                company[name] = (
+                    _number(fld, low)
+                    if low == high
+                    else (_number(fld, low), high if math.isinf(high) else _number(fld, high))
+                )
             elif fld.type == "set_of":
                 text = row.get(cols[0])
                 if text is not None:

@@ -262,9 +262,11 @@ class Handbook:
     routes: dict[str, Route]
     icps: tuple[Icp, ...]
     negatives: tuple[Negative, ...]
-    fixtures: tuple[Fixture, ...]
+    fixtures: tuple[Fixture, ...] = field(repr=False)
     #: raw documents by kind, for the handbook pages
-    documents: dict[str, list[dict[str, Any]]] = field(default_factory=dict, compare=False)
+    documents: dict[str, list[dict[str, Any]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def active_icps(self) -> tuple[Icp, ...]:
@@ -275,6 +277,15 @@ class Handbook:
     def active_negatives(self) -> tuple[Negative, ...]:
         negatives = [n for n in self.negatives if n.status == "active"]
         return tuple(sorted(negatives, key=lambda n: (n.priority, n.id)))
+
+    @property
+    def owners(self) -> tuple[Icp | Negative, ...]:
+        """Every ICP and negative portrait, whatever its status."""
+        return (*self.icps, *self.negatives)
+
+    @property
+    def active_owners(self) -> tuple[Icp | Negative, ...]:
+        return (*self.active_icps, *self.active_negatives)
 
     def icp(self, icp_id: str) -> Icp | None:
         return next((i for i in self.icps if i.id == icp_id), None)

@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from .evaluate import evaluate
 from .model import Handbook, Icp, Negative, Not, Rule, Tiers
@@ -48,14 +49,18 @@ def _replace_owner(handbook: Handbook, owner: Icp | Negative) -> Handbook:
     return dataclasses.replace(handbook, negatives=negs)
 
 
-def _rule_mutations(handbook: Handbook, owner: Icp | Negative, group: str,
-                    rules: tuple[Rule, ...]) -> Iterator[Mutation]:
+def _rule_mutations(
+    handbook: Handbook, owner: Icp | Negative, group: str, rules: tuple[Rule, ...]
+) -> Iterator[Mutation]:
     for i, rule in enumerate(rules):
-        without = rules[:i] + rules[i + 1:]
-        negated = rules[:i] + (dataclasses.replace(rule, when=Not(rule.when)),) + rules[i + 1:]
+        without = rules[:i] + rules[i + 1 :]
+        negated = (*rules[:i], dataclasses.replace(rule, when=Not(rule.when)), *rules[i + 1:])
         for verb, changed in (("removed", without), ("negated", negated)):
-            yield Mutation(f"{owner.id}/{rule.id} {verb}",
-                           _replace_owner(handbook, dataclasses.replace(owner, **{group: changed})))
+            changes: dict[str, Any] = {group: changed}
+            yield Mutation(
+                f"{owner.id}/{rule.id} {verb}",
+                _replace_owner(handbook, dataclasses.replace(owner, **changes)),
+            )
 
 
 def mutations(handbook: Handbook) -> Iterator[Mutation]:
@@ -63,15 +68,25 @@ def mutations(handbook: Handbook) -> Iterator[Mutation]:
         yield from _rule_mutations(handbook, icp, "requirements", icp.requirements)
         yield from _rule_mutations(handbook, icp, "criteria", icp.criteria)
         t = icp.tiers
-        lowered = {"A": Tiers(t.B, t.B, t.C), "B": Tiers(t.A, t.C, t.C),
-                   "C": Tiers(t.A, t.B, LOWEST)}
-        dropped = {"A": Tiers(UNREACHABLE, t.B, t.C), "B": Tiers(t.A, UNREACHABLE - 1, t.C),
-                   "C": Tiers(t.A, t.B, UNREACHABLE - 2)}
+        lowered = {
+            "A": Tiers(t.B, t.B, t.C),
+            "B": Tiers(t.A, t.C, t.C),
+            "C": Tiers(t.A, t.B, LOWEST),
+        }
+        dropped = {
+            "A": Tiers(UNREACHABLE, t.B, t.C),
+            "B": Tiers(t.A, UNREACHABLE - 1, t.C),
+            "C": Tiers(t.A, t.B, UNREACHABLE - 2),
+        }
         for tier in ("A", "B", "C"):
-            yield Mutation(f"{icp.id} tier {tier} threshold dropped",
-                           _replace_owner(handbook, dataclasses.replace(icp, tiers=dropped[tier])))
-            yield Mutation(f"{icp.id} tier {tier} threshold lowered to the next tier's",
-                           _replace_owner(handbook, dataclasses.replace(icp, tiers=lowered[tier])))
+            yield Mutation(
+                f"{icp.id} tier {tier} threshold dropped",
+                _replace_owner(handbook, dataclasses.replace(icp, tiers=dropped[tier])),
+            )
+            yield Mutation(
+                f"{icp.id} tier {tier} threshold lowered to the next tier's",
+                _replace_owner(handbook, dataclasses.replace(icp, tiers=lowered[tier])),
+            )
     for neg in handbook.active_negatives:
         yield from _rule_mutations(handbook, neg, "disqualifiers", neg.disqualifiers)
         yield from _rule_mutations(handbook, neg, "warnings", neg.warnings)
@@ -89,5 +104,7 @@ def caught_by(mutant: Handbook, *, today: dt.date) -> str | None:
 
 
 def mutate(handbook: Handbook, *, today: dt.date) -> tuple[MutationResult, ...]:
-    return tuple(MutationResult(m.description, caught_by(m.handbook, today=today))
-                 for m in mutations(handbook))
+    return tuple(
+        MutationResult(m.description, caught_by(m.handbook, today=today))
+        for m in mutations(handbook)
+    )

@@ -219,38 +219,85 @@ OPERATORS: dict[str, Operator] = {
     for op in [
         Operator("equals", SCALAR, "value", _eq, _sql_eq, "equal to {x}"),
         Operator("not_equals", SCALAR, "value", _ne, _sql_ne, "not {x}"),
-        Operator("at_least", ORDERED, "value", _ge, _sql_ordered("lo", ">=", "hi", "<"),
-                 "{x} or more"),
-        Operator("more_than", ORDERED, "value", _gt, _sql_ordered("lo", ">", "hi", "<="),
-                 "more than {x}"),
-        Operator("at_most", ORDERED, "value", _le, _sql_ordered("hi", "<=", "lo", ">"),
-                 "{x} or less"),
-        Operator("less_than", ORDERED, "value", _lt, _sql_ordered("hi", "<", "lo", ">="),
-                 "less than {x}"),
+        Operator(
+            "at_least", ORDERED, "value", _ge, _sql_ordered("lo", ">=", "hi", "<"), "{x} or more"
+        ),
+        Operator(
+            "more_than", ORDERED, "value", _gt, _sql_ordered("lo", ">", "hi", "<="), "more than {x}"
+        ),
+        Operator(
+            "at_most", ORDERED, "value", _le, _sql_ordered("hi", "<=", "lo", ">"), "{x} or less"
+        ),
+        Operator(
+            "less_than", ORDERED, "value", _lt, _sql_ordered("hi", "<", "lo", ">="), "less than {x}"
+        ),
         Operator("between", ORDERED, "pair", _between, _sql_between, "between {x}"),
         Operator("one_of", CHOICE, "values", lambda v, x, c: v in x, _sql_in, "one of {x}"),
-        Operator("none_of", CHOICE, "values", lambda v, x, c: v not in x, _sql_not_in,
-                 "none of {x}"),
-        Operator("in_region", frozenset({"one_of"}), "regions", lambda v, x, c: v in x,
-                 _sql_in, "in {x}"),
-        Operator("has_any", SET, "values", lambda v, x, c: not v.isdisjoint(x), _sql_has_any,
-                 "includes any of {x}"),
-        Operator("has_all", SET, "values", lambda v, x, c: set(x) <= v, _sql_has_all,
-                 "includes all of {x}"),
-        Operator("has_none", SET, "values", lambda v, x, c: v.isdisjoint(x), _sql_has_none,
-                 "includes none of {x}"),
-        Operator("is", frozenset({"yes_no"}), "flag", lambda v, x, c: v is x, _sql_is,
-                 "{x}"),
-        Operator("present", ANY_TYPE, "none", lambda v, x, c: v is not None, _sql_present,
-                 "known", null_known=True),
-        Operator("missing", ANY_TYPE, "none", lambda v, x, c: v is None, _sql_missing,
-                 "unknown", null_known=True),
-        Operator("within_days", frozenset({"date"}), "days",
-                 lambda v, x, c: v >= c.as_of - dt.timedelta(days=x), _sql_within,
-                 "at most {x} days before the as-of date"),
-        Operator("older_than_days", frozenset({"date"}), "days",
-                 lambda v, x, c: v < c.as_of - dt.timedelta(days=x), _sql_older,
-                 "more than {x} days before the as-of date"),
+        Operator(
+            "none_of", CHOICE, "values", lambda v, x, c: v not in x, _sql_not_in, "none of {x}"
+        ),
+        Operator(
+            "in_region", frozenset({"one_of"}), "regions", lambda v, x, c: v in x, _sql_in, "in {x}"
+        ),
+        Operator(
+            "has_any",
+            SET,
+            "values",
+            lambda v, x, c: not v.isdisjoint(x),
+            _sql_has_any,
+            "includes any of {x}",
+        ),
+        Operator(
+            "has_all",
+            SET,
+            "values",
+            lambda v, x, c: set(x) <= v,
+            _sql_has_all,
+            "includes all of {x}",
+        ),
+        Operator(
+            "has_none",
+            SET,
+            "values",
+            lambda v, x, c: v.isdisjoint(x),
+            _sql_has_none,
+            "includes none of {x}",
+        ),
+        Operator("is", frozenset({"yes_no"}), "flag", lambda v, x, c: v is x, _sql_is, "{x}"),
+        Operator(
+            "present",
+            ANY_TYPE,
+            "none",
+            lambda v, x, c: v is not None,
+            _sql_present,
+            "known",
+            null_known=True,
+        ),
+        Operator(
+            "missing",
+            ANY_TYPE,
+            "none",
+            lambda v, x, c: v is None,
+            _sql_missing,
+            "unknown",
+            null_known=True,
+        ),
+        Operator(
+            "within_days",
+            frozenset({"date"}),
+            "days",
+            lambda v, x, c: v >= c.as_of - dt.timedelta(days=x),
+            _sql_within,
+            "at most {x} days before the as-of date",
+        ),
+        Operator(
+            "older_than_days",
+            frozenset({"date"}),
+            "days",
+            lambda v, x, c: v < c.as_of - dt.timedelta(days=x),
+            _sql_older,
+            "more than {x} days before the as-of date",
+        ),
     ]
 }
 

@@ -37,12 +37,34 @@ _NULL_RE = "(|" + "|".join(re.escape(t) for t in NULL_TOKENS) + ")"
 assert max(len(t.encode()) for t in NULL_TOKENS) <= 4  # icp_text's shortcut relies on it
 CURRENCIES = {"USD": ("$", "us$", "usd"), "EUR": ("€", "eur"), "GBP": ("£", "gbp")}
 COUNTRY_EXTRAS = {
-    "usa": "US", "u_s": "US", "u_s_a": "US", "united_states_of_america": "US", "america": "US",
-    "uk": "GB", "u_k": "GB", "great_britain": "GB", "britain": "GB", "england": "GB",
-    "scotland": "GB", "wales": "GB", "northern_ireland": "GB", "holland": "NL",
-    "the_netherlands": "NL", "deutschland": "DE", "schweiz": "CH", "suisse": "CH",
-    "osterreich": "AT", "österreich": "AT", "south_korea": "KR", "korea": "KR", "russia": "RU",
-    "czechia": "CZ", "czech_republic": "CZ", "vietnam": "VN", "uae": "AE", "turkey": "TR",
+    "usa": "US",
+    "u_s": "US",
+    "u_s_a": "US",
+    "united_states_of_america": "US",
+    "america": "US",
+    "uk": "GB",
+    "u_k": "GB",
+    "great_britain": "GB",
+    "britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern_ireland": "GB",
+    "holland": "NL",
+    "the_netherlands": "NL",
+    "deutschland": "DE",
+    "schweiz": "CH",
+    "suisse": "CH",
+    "osterreich": "AT",
+    "österreich": "AT",
+    "south_korea": "KR",
+    "korea": "KR",
+    "russia": "RU",
+    "czechia": "CZ",
+    "czech_republic": "CZ",
+    "vietnam": "VN",
+    "uae": "AE",
+    "turkey": "TR",
 }
 _NUM = r"[0-9]+(\.[0-9]+)?"
 _PLAIN = r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?"
@@ -58,7 +80,8 @@ CREATE OR REPLACE TEMP MACRO icp_text(r) AS
   CASE WHEN strlen(r) > 4 AND NOT starts_with(r, ' ') AND NOT ends_with(r, ' ') THEN r
        WHEN strlen(trim(r)) > 4 THEN trim(r)
        WHEN regexp_full_match(trim(r), {sql_literal(_NULL_RE)}, 'i') THEN NULL ELSE trim(r) END;
-CREATE OR REPLACE TEMP MACRO icp_norm(t) AS trim(regexp_replace(lower(t), '[^a-z0-9]+', '_', 'g'), '_');
+CREATE OR REPLACE TEMP MACRO icp_norm(t) AS
+  trim(regexp_replace(lower(t), '[^a-z0-9]+', '_', 'g'), '_');
 CREATE OR REPLACE TEMP MACRO icp_plain(t) AS
   CASE WHEN regexp_full_match(t, '{_PLAIN}') AND isfinite(TRY_CAST(t AS DOUBLE))
        THEN TRY_CAST(t AS DOUBLE) END;
@@ -108,11 +131,16 @@ def value_map(fld: Field) -> dict[str, str]:
         import pycountry
 
         for c in pycountry.countries:
-            for name in (c.alpha_2, c.alpha_3, c.name, getattr(c, "common_name", None),
-                         getattr(c, "official_name", None)):
+            for name in (
+                c.alpha_2,
+                c.alpha_3,
+                c.name,
+                getattr(c, "common_name", None),
+                getattr(c, "official_name", None),
+            ):
                 if name:
                     mapping.setdefault(normalise(name), c.alpha_2)
-        mapping.update({k: v for k, v in COUNTRY_EXTRAS.items()})
+        mapping.update(dict(COUNTRY_EXTRAS.items()))
     else:
         for value in fld.values or ():
             mapping[normalise(value)] = value
@@ -135,7 +163,8 @@ def prelude(fields: Iterable[Field]) -> str:
     """SQL that creates what the parse expressions of these fields need."""
     return "".join(
         f"CREATE TYPE {enum_type(f)} AS ENUM ({', '.join(sql_literal(v) for v in f.values)});\n"
-        for f in fields if f.values is not None and f.type in ("one_of", "set_of")
+        for f in fields
+        if f.values is not None and f.type in ("one_of", "set_of")
     )
 
 
@@ -149,11 +178,17 @@ def _choice(fld: Field, r: str) -> Parsed:
     return Parsed(
         {fld.name: f"{h}v"},
         f"(CASE WHEN {h}v IS NOT NULL THEN FALSE ELSE {t} IS NOT NULL END)",
-        ({f"{h}e": f"CAST(TRY_CAST({r} AS {enum_type(fld)}) AS VARCHAR)"},
-         # empty cells take their own branch, so that a chunk of clean rows never builds the
-         # alias map (a constant MAP costs as much as the ENUM lookup itself)
-         {f"{h}v": (f"CASE WHEN {h}e IS NOT NULL THEN {h}e WHEN {r} IS NULL THEN NULL "
-                    f"ELSE {_map_literal(value_map(fld))}[icp_norm({t})] END")}),
+        (
+            {f"{h}e": f"CAST(TRY_CAST({r} AS {enum_type(fld)}) AS VARCHAR)"},
+            # empty cells take their own branch, so that a chunk of clean rows never builds the
+            # alias map (a constant MAP costs as much as the ENUM lookup itself)
+            {
+                f"{h}v": (
+                    f"CASE WHEN {h}e IS NOT NULL THEN {h}e WHEN {r} IS NULL THEN NULL "
+                    f"ELSE {_map_literal(value_map(fld))}[icp_norm({t})] END"
+                )
+            },
+        ),
     )
 
 
@@ -166,12 +201,17 @@ def _set(fld: Field, r: str) -> Parsed:
         element = "icp_norm(x)"
     else:
         element = f"coalesce({_map_literal(value_map(fld))}[icp_norm(x)], icp_norm(x))"
-    slow = (f"';' || array_to_string(list_filter(list_transform(string_split("
-            f"regexp_replace({t}, '\\s*[;,|]\\s*', ';', 'g'), ';'), lambda x: {element}), "
-            f"lambda x: x <> ''), ';') || ';'")
-    value = (f"CASE WHEN {r} IS NULL THEN {empty} "
-             f"WHEN regexp_full_match({r}, '[a-z0-9_]+(;[a-z0-9_]+)*') THEN ';' || {r} || ';' "
-             f"WHEN {t} IS NULL THEN {empty} ELSE {slow} END")
+    slow = (
+        f"';' || array_to_string(list_filter(list_transform(string_split("
+        f"regexp_replace({t}, '\\s*[;,|]\\s*', ';', 'g'), ';'), lambda x: {element}), "
+        f"lambda x: x <> ''), ';') || ';'"
+    )
+    value = (
+        f"CASE WHEN {r} IS NULL THEN {empty} "
+        f"WHEN strlen({r}) <= 4 AND {t} IS NULL THEN {empty} "  # 'null', 'n/a', 'na', ...
+        f"WHEN regexp_full_match({r}, '[a-z0-9_]+(;[a-z0-9_]+)*') THEN ';' || {r} || ';' "
+        f"WHEN {t} IS NULL THEN {empty} ELSE {slow} END"
+    )
     return Parsed({fld.name: f"{r}_v"}, "FALSE", ({f"{r}_v": value},))
 
 
@@ -186,14 +226,22 @@ def _number(fld: Field, r: str) -> Parsed:
     stages: tuple[dict[str, str], ...] = (
         {f"{h}p": f"icp_plain({r})"},
         {f"{h}c": f"CASE WHEN {h}p IS NULL THEN icp_compact({t}) END"},
-        {f"{h}band": f"regexp_extract({h}c, '^({_NUM})-({_NUM})$', ['lo', 'x', 'hi', 'y'])",
-         f"{h}plus": f"regexp_extract({h}c, '^({_NUM})\\+$', ['lo', 'x'])",
-         f"{h}am": f"icp_amount({h}c)"},
+        {
+            f"{h}band": f"regexp_extract({h}c, '^({_NUM})-({_NUM})$', ['lo', 'x', 'hi', 'y'])",
+            f"{h}plus": f"regexp_extract({h}c, '^({_NUM})\\+$', ['lo', 'x'])",
+            f"{h}am": f"icp_amount({h}c)",
+        },
         {f"{h}amt": f"icp_money({h}am, {allowed_list})"},
-        {f"{h}lo": (f"coalesce({h}p, CASE WHEN {h}band.lo <> '' THEN TRY_CAST({h}band.lo AS DOUBLE) "
-                    f"WHEN {h}plus.lo <> '' THEN TRY_CAST({h}plus.lo AS DOUBLE) ELSE {h}amt END)"),
-         f"{h}hi": (f"coalesce({h}p, CASE WHEN {h}band.hi <> '' THEN TRY_CAST({h}band.hi AS DOUBLE) "
-                    f"WHEN {h}plus.lo <> '' THEN CAST('inf' AS DOUBLE) ELSE {h}amt END)")},
+        {
+            f"{h}lo": (
+                f"coalesce({h}p, CASE WHEN {h}band.lo <> '' THEN TRY_CAST({h}band.lo AS DOUBLE) "
+                f"WHEN {h}plus.lo <> '' THEN TRY_CAST({h}plus.lo AS DOUBLE) ELSE {h}amt END)"
+            ),
+            f"{h}hi": (
+                f"coalesce({h}p, CASE WHEN {h}band.hi <> '' THEN TRY_CAST({h}band.hi AS DOUBLE) "
+                f"WHEN {h}plus.lo <> '' THEN CAST('inf' AS DOUBLE) ELSE {h}amt END)"
+            ),
+        },
     )
     lo, hi = f"{h}lo", f"{h}hi"
     if fld.type == "integer":
@@ -224,8 +272,7 @@ def parse_field(fld: Field, r: str) -> Parsed:
     t = text_of(r)
     value = f"icp_bool({t})" if fld.type == "yes_no" else f"icp_date({t})"
     helper = f"{r}_v"  # computed once, read by the column and by the unreadable flag
-    return Parsed({fld.name: helper}, f"({helper} IS NULL AND {t} IS NOT NULL)",
-                  ({helper: value},))
+    return Parsed({fld.name: helper}, f"({helper} IS NULL AND {t} IS NOT NULL)", ({helper: value},))
 
 
 #: fields whose column a reader may type itself (CSV sniffing, Parquet, JSON)
@@ -239,12 +286,24 @@ def typed_column(fld: Field, col: str, duck_type: str) -> Parsed | None:
     (finite decimal numbers, true/false, ISO dates; pinned by a property test); a value
     it does not accept makes the reader fail and the file is read again as text."""
     t = duck_type.upper()
-    numeric_types = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE",
-                     "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
+    numeric_types = (
+        "TINYINT",
+        "SMALLINT",
+        "INTEGER",
+        "BIGINT",
+        "HUGEINT",
+        "FLOAT",
+        "DOUBLE",
+        "UTINYINT",
+        "USMALLINT",
+        "UINTEGER",
+        "UBIGINT",
+    )
     if fld.type in NUMERIC and (t in numeric_types or t.startswith("DECIMAL")):
         value = f"CAST({col} AS DOUBLE)"
-        ok = f"isfinite({value})" + (f" AND {value} = floor({value})"
-                                      if fld.type == "integer" else "")
+        ok = f"isfinite({value})" + (
+            f" AND {value} = floor({value})" if fld.type == "integer" else ""
+        )
         if t.startswith(("BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "U")):
             value, ok = value, "TRUE"
         else:

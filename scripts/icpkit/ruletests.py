@@ -65,15 +65,11 @@ def checks(fixture: Fixture) -> Iterator[Check]:
 
 def actual(check_key: str, verdict: Verdict) -> Any:
     if check_key.startswith("criteria["):
-        result = verdict.rule(check_key[len("criteria["):-1])
+        result = verdict.rule(check_key[len("criteria[") : -1])
         return result.status if result else None
-    return {
-        "best_profile": lambda: verdict.best_profile,
-        "tier": lambda: verdict.tier,
-        "score": lambda: verdict.score,
-        "disqualified_by": lambda: sorted(verdict.disqualified_by),
-        "warnings": lambda: sorted(verdict.warnings),
-    }[check_key]()
+    if check_key in ("disqualified_by", "warnings"):
+        return sorted(getattr(verdict, check_key))
+    return getattr(verdict, check_key)
 
 
 def passes(check: Check, verdict: Verdict) -> tuple[bool, Any]:
@@ -90,7 +86,8 @@ def verdicts(handbook: Handbook, today: dt.date) -> dict[str, Verdict]:
     """The verdict of every runnable fixture, by fixture path."""
     return {
         f.path: evaluate(handbook, f.company, fixture_as_of(f, today))
-        for f in handbook.fixtures if not f.broken
+        for f in handbook.fixtures
+        if not f.broken
     }
 
 

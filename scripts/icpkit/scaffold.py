@@ -120,22 +120,30 @@ warning_signs: []
 def scaffold(handbook: Handbook, kind: str, ident: str, *, today: dt.date) -> tuple[Path, str]:
     """The path and text of a new profile; raises UsageError when it cannot be made."""
     if not ID_PATTERN.match(ident):
-        raise UsageError(f"found the id '{ident}'; expected lowercase letters, digits, - or _, "
-                         "starting with a letter (for example dach-logistics)")
+        raise UsageError(
+            f"found the id '{ident}'; expected lowercase letters, digits, - or _, "
+            "starting with a letter (for example dach-logistics)"
+        )
     if handbook.icp(ident) or handbook.negative(ident):
         raise UsageError(f"found an existing profile with the id '{ident}'; expected a new id")
     numeric = [f for f in handbook.fields.values() if f.type in ("integer", "number")]
     if not numeric or not handbook.fields:
-        raise UsageError("found no number field in rules/vocabulary.yaml; expected one to "
-                         "scaffold an example rule")
+        raise UsageError(
+            "found no number field in rules/vocabulary.yaml; expected one to "
+            "scaffold an example rule"
+        )
     size = next((f for f in numeric if f.name == "employees"), numeric[0])
     crit = next(iter(handbook.fields.values()))
     folder = "icp" if kind == "icp" else "negative"
     template = ICP_TEMPLATE if kind == "icp" else NEGATIVE_TEMPLATE
     text = template.format(
-        id=ident, title=ident.replace("-", " ").replace("_", " ").capitalize(),
-        today=today.isoformat(), size_field=size.name, size_label=f"{size.label} known",
-        crit_field=crit.name, crit_label=f"{crit.label} known",
+        id=ident,
+        title=ident.replace("-", " ").replace("_", " ").capitalize(),
+        today=today.isoformat(),
+        size_field=size.name,
+        size_label=f"{size.label} known",
+        crit_field=crit.name,
+        crit_label=f"{crit.label} known",
     )
     return Path(handbook.root) / "profiles" / folder / f"{ident}.yaml", text
 

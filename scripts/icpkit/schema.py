@@ -59,7 +59,9 @@ def _type_allowing_dates(validator: Any, types: Any, instance: Any, schema: Any)
     yield from Draft202012Validator.VALIDATORS["type"](validator, types, instance, schema)
 
 
-_Validator = validators.extend(Draft202012Validator, validators={"type": _type_allowing_dates})
+_Validator = validators.extend(  # type: ignore[no-untyped-call]
+    Draft202012Validator, validators={"type": _type_allowing_dates}
+)
 
 
 @cache
@@ -93,10 +95,16 @@ def validate(doc: Document, kind: str) -> list[Problem]:
     """All schema problems of one document of a known kind."""
     problems = [_problem(doc, kind, e) for e in _leaf_errors(validator(kind).iter_errors(doc.data))]
     # a misspelt key also makes its right spelling 'missing': say it once, at the misspelling
-    suggested = {(p.json_path.rsplit(".", 1)[0], p.message.rsplit("'", 2)[-2])
-                 for p in problems if p.rule == "schema-additionalProperties" and "did you mean" in p.message}
-    return [p for p in problems
-            if not (p.rule == "schema-required" and (p.json_path, _missing(p.message)) in suggested)]
+    suggested = {
+        (p.json_path.rsplit(".", 1)[0], p.message.rsplit("'", 2)[-2])
+        for p in problems
+        if p.rule == "schema-additionalProperties" and "did you mean" in p.message
+    }
+    return [
+        p
+        for p in problems
+        if not (p.rule == "schema-required" and (p.json_path, _missing(p.message)) in suggested)
+    ]
 
 
 def _missing(message: str) -> str:
@@ -138,7 +146,8 @@ def _problem(doc: Document, kind: str, error: ValidationError) -> Problem:
         key = bool(parts)
     elif v == "type":
         wanted = schema.get("type")
-        words = [TYPE_WORDS.get(t, t) for t in (wanted if isinstance(wanted, list) else [wanted])]
+        names = [str(t) for t in (wanted if isinstance(wanted, list) else [wanted])]
+        words = [TYPE_WORDS.get(t, t) for t in names]
         message = f"found {found(instance)}; expected {' or '.join(words)}"
         if isinstance(instance, YamlDate):
             message += " (put the date in quotes if you mean text)"

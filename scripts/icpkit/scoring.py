@@ -29,8 +29,14 @@ from .provenance import provenance
 from .sources import Plan, Source, fmt_of, open_source, parsed_columns, plan_columns, quote
 from .sqlcompile import ident, parsed_sql, staged, verdict_sql
 
-OUTPUT_COLUMNS = ("best_profile", "tier", "score", "disqualified_by", "unknown_fields",
-                  "unreadable_fields")
+OUTPUT_COLUMNS = (
+    "best_profile",
+    "tier",
+    "score",
+    "disqualified_by",
+    "unknown_fields",
+    "unreadable_fields",
+)
 MAX_EXAMPLES = 20
 
 
@@ -73,23 +79,30 @@ def connect(handbook: Handbook, threads: int | None = None) -> duckdb.DuckDBPyCo
     return con
 
 
-def scoring_sql(handbook: Handbook, source: Source, plan: Plan, as_of: dt.date, *,
-                per_profile: bool) -> str:
+def scoring_sql(
+    handbook: Handbook, source: Source, plan: Plan, as_of: dt.date, *, per_profile: bool
+) -> str:
     text_select, parsed = parsed_columns(handbook, source, plan)
     exact = frozenset(name for name, p in parsed.items() if p.exact) | frozenset(
-        name for name in handbook.fields if name not in parsed)
-    verdict = verdict_sql(handbook, as_of, per_profile=per_profile,
-                          keep=("icp_id", "unreadable_fields"), exact=exact)
-    return (f"WITH txt AS ({text_select}),\n"
-            f"parsed AS ({parsed_sql(handbook, parsed, 'txt', keep=('icp_id',))})\n"
-            f"SELECT * FROM ({verdict})")
+        name for name in handbook.fields if name not in parsed
+    )
+    verdict = verdict_sql(
+        handbook, as_of, per_profile=per_profile, keep=("icp_id", "unreadable_fields"), exact=exact
+    )
+    return (
+        f"WITH txt AS ({text_select}),\n"
+        f"parsed AS ({parsed_sql(handbook, parsed, 'txt', keep=('icp_id',))})\n"
+        f"SELECT * FROM ({verdict})"
+    )
 
 
 def _output_select(inner: str, plan: Plan, out_fmt: str, extra: list[str]) -> str:
     id_expr = "icp_id"
     if out_fmt == "csv":
-        id_expr = ("CASE WHEN left(icp_id, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) "
-                   "THEN '''' || icp_id ELSE icp_id END")
+        id_expr = (
+            "CASE WHEN left(icp_id, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) "
+            "THEN '''' || icp_id ELSE icp_id END"
+        )
     cols = [f"{id_expr} AS {quote(plan.id_column)}", *OUTPUT_COLUMNS, *extra]
     return f"SELECT {', '.join(cols)} FROM ({inner})"
 
@@ -102,8 +115,11 @@ def score(handbook: Handbook, opts: ScoreOptions) -> ScoreSummary:
         con.execute("SET enable_progress_bar = true")
     source = open_source(con, opts.input, in_fmt)
     plan = plan_columns(handbook, source, id_column=opts.id_column, mapping=opts.mapping)
-    extra = ([ident(f"{i.id}_{c}") for i in handbook.active_icps for c in ("score", "tier")]
-             if opts.per_profile else [])
+    extra = (
+        [ident(f"{i.id}_{c}") for i in handbook.active_icps for c in ("score", "tier")]
+        if opts.per_profile
+        else []
+    )
     prov = provenance(Path(handbook.root), opts.as_of, opts.input)
     typeable = {col for name, col in plan.used.items() if handbook.fields[name].type in TYPEABLE}
     attempts = [source.typed(typeable), source]
@@ -117,8 +133,12 @@ def score(handbook: Handbook, opts: ScoreOptions) -> ScoreSummary:
         else:
             options = "FORMAT json"
         for attempt in attempts if attempts[0] is not source else [source]:
-            query = _output_select(scoring_sql(handbook, attempt, plan, opts.as_of,
-                                               per_profile=opts.per_profile), plan, out_fmt, extra)
+            query = _output_select(
+                scoring_sql(handbook, attempt, plan, opts.as_of, per_profile=opts.per_profile),
+                plan,
+                out_fmt,
+                extra,
+            )
             try:
                 con.execute(f"COPY ({query}) TO {target} ({options})")
                 break
@@ -139,8 +159,11 @@ def score(handbook: Handbook, opts: ScoreOptions) -> ScoreSummary:
 
 def _read(path: Path, fmt: str) -> str:
     lit = sql_literal(str(path))
-    return {"parquet": f"read_parquet({lit})", "csv": f"read_csv({lit}, all_varchar = true)",
-            "jsonl": f"read_json({lit}, format = 'newline_delimited')"}[fmt]
+    return {
+        "parquet": f"read_parquet({lit})",
+        "csv": f"read_csv({lit}, all_varchar = true)",
+        "jsonl": f"read_json({lit}, format = 'newline_delimited')",
+    }[fmt]
 
 
 def _summarise(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, plan: Plan) -> ScoreSummary:
@@ -149,22 +172,24 @@ def _summarise(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, plan: Plan)
     total = int(rows[0]) if rows else 0
     tiers: dict[str, dict[str, int]] = {}
     for profile, tier, n in con.execute(
-            f"SELECT coalesce(best_profile, ''), tier, count(*) FROM {rel} GROUP BY ALL "
-            "ORDER BY ALL").fetchall():
+        f"SELECT coalesce(best_profile, ''), tier, count(*) FROM {rel} GROUP BY ALL ORDER BY ALL"
+    ).fetchall():
         tiers.setdefault(str(profile), {})[str(tier)] = int(n)
     disq: dict[str, int] = {}
     unreadable: dict[str, int] = {}
     for column, target in (("disqualified_by", disq), ("unreadable_fields", unreadable)):
         for name, n in con.execute(
-                f"SELECT name, count(*) FROM (SELECT unnest(string_split({column}, ';')) AS name "
-                f"FROM {rel} WHERE {column} IS NOT NULL AND {column} <> '') GROUP BY ALL "
-                "ORDER BY ALL").fetchall():
+            f"SELECT name, count(*) FROM (SELECT unnest(string_split({column}, ';')) AS name "
+            f"FROM {rel} WHERE {column} IS NOT NULL AND {column} <> '') GROUP BY ALL "
+            "ORDER BY ALL"
+        ).fetchall():
             target[str(name)] = int(n)
     return ScoreSummary(path, total, plan, tiers, disq, unreadable)
 
 
-def _examples(con: duckdb.DuckDBPyConnection, source: Source, plan: Plan,
-              handbook: Handbook) -> list[tuple[int, str, str]]:
+def _examples(
+    con: duckdb.DuckDBPyConnection, source: Source, plan: Plan, handbook: Handbook
+) -> list[tuple[int, str, str]]:
     """Row, column and text of the first unreadable cells (a second pass, only when needed)."""
     text_select, parsed = parsed_columns(handbook, source, plan)
     checks = []
@@ -173,11 +198,13 @@ def _examples(con: duckdb.DuckDBPyConnection, source: Source, plan: Plan,
         checks.append(f"CASE WHEN {bad} THEN [{sql_literal(col)}, CAST(t{i} AS VARCHAR)] END")
     if not checks:
         return []
-    query = (f"WITH txt AS (SELECT row_number() OVER () AS icp_row, * FROM ({text_select})), "
-             f"cells AS (SELECT icp_row, unnest([{', '.join(checks)}]) AS cell "
-             f"FROM {staged(parsed, 'txt')}) "
-             f"SELECT icp_row, cell[1], cell[2] FROM cells WHERE cell IS NOT NULL "
-             f"ORDER BY icp_row LIMIT {MAX_EXAMPLES}")
+    query = (
+        f"WITH txt AS (SELECT row_number() OVER () AS icp_row, * FROM ({text_select})), "
+        f"cells AS (SELECT icp_row, unnest([{', '.join(checks)}]) AS cell "
+        f"FROM {staged(parsed, 'txt')}) "
+        f"SELECT icp_row, cell[1], cell[2] FROM cells WHERE cell IS NOT NULL "
+        f"ORDER BY icp_row LIMIT {MAX_EXAMPLES}"
+    )
     return [(int(r), str(c), str(v)) for r, c, v in con.execute(query).fetchall()]
 
 

@@ -25,8 +25,16 @@ from .operators import sql_literal
 from .parsing import Parsed, parse_field, typed_column
 from .wording import suggest
 
-FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet",
-           ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
+FORMATS = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+}
 
 
 def fmt_of(path: Path, given: str | None) -> str:
@@ -34,8 +42,10 @@ def fmt_of(path: Path, given: str | None) -> str:
         return given
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise UsageError(f"found the extension '{path.suffix}' on {path}; expected .csv, "
-                         ".parquet or .jsonl (or --input-format / --output-format)")
+        raise UsageError(
+            f"found the extension '{path.suffix}' on {path}; expected .csv, "
+            ".parquet or .jsonl (or --input-format / --output-format)"
+        )
     return fmt
 
 
@@ -75,8 +85,14 @@ class Source:
         types = tuple((c, t if c in columns else "VARCHAR") for c, t in self.sniffed)
         if types == self.columns:
             return self
-        return Source(self.path, self.fmt, _csv_read(self.path, self.csv_options, types), types,
-                      self.csv_options, self.sniffed)
+        return Source(
+            self.path,
+            self.fmt,
+            _csv_read(self.path, self.csv_options, types),
+            types,
+            self.csv_options,
+            self.sniffed,
+        )
 
 
 def open_source(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> Source:
@@ -89,8 +105,11 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> Source:
         options, sniffed = _csv_sniff(con, path, lit)
         text = tuple((c, "VARCHAR") for c, _ in sniffed)
         return Source(path, fmt, _csv_read(path, options, text), text, options, sniffed)
-    relation = (f"read_parquet({lit})" if fmt == "parquet"
-                else f"read_json({lit}, format = 'newline_delimited')")
+    relation = (
+        f"read_parquet({lit})"
+        if fmt == "parquet"
+        else f"read_json({lit}, format = 'newline_delimited')"
+    )
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
     except duckdb.Error as exc:
@@ -100,41 +119,52 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> Source:
 
 def _csv_read(path: Path, options: str, columns: tuple[tuple[str, str], ...]) -> str:
     spec = ", ".join(f"{sql_literal(c)}: {sql_literal(t)}" for c, t in columns)
-    return (f"read_csv({sql_literal(str(path))}, {options}, auto_detect = false, "
-            f"columns = {{{spec}}})")
+    return (
+        f"read_csv({sql_literal(str(path))}, {options}, auto_detect = false, columns = {{{spec}}})"
+    )
 
 
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0][:300]
 
 
-def _csv_sniff(con: duckdb.DuckDBPyConnection, path: Path,
-               lit: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+def _csv_sniff(
+    con: duckdb.DuckDBPyConnection, path: Path, lit: str
+) -> tuple[str, tuple[tuple[str, str], ...]]:
     """The CSV's dialect as read_csv options, and its columns with their sniffed types
     (sniffed once: sniffing a large file costs as much as a tenth of reading it)."""
     try:
-        sniffed = con.execute(f"SELECT Delimiter, Quote, Escape, Columns FROM sniff_csv({lit}, sample_size = 4096)"
-                              ).fetchone()
+        sniffed = con.execute(
+            f"SELECT Delimiter, Quote, Escape, Columns FROM sniff_csv({lit}, sample_size = 4096)"
+        ).fetchone()
     except duckdb.Error as exc:
         raise InputError(f"{path}: cannot be read as CSV: {_first_line(exc)}") from None
     if sniffed is None:
         raise InputError(f"{path}: found no columns; expected a header row and accounts")
     delim, quote_char, escape, columns = sniffed
-    header = _header(path, str(delim), str(quote_char or '"'))
+    # the sniffer says '(empty)' when the sample has no quotes: quotes later still work
+    quote_char = quote_char if isinstance(quote_char, str) and len(quote_char) == 1 else '"'
+    escape = escape if isinstance(escape, str) and len(escape) == 1 else quote_char
+    header = _header(path, str(delim), quote_char)
     seen: dict[str, int] = {}
     for i, name in enumerate(header, 1):
         if name in seen:
-            raise InputError(f"{path}:1: found the column '{name}' twice (columns {seen[name]} "
-                             f"and {i}); expected unique column names (rename or drop one)")
+            raise InputError(
+                f"{path}:1: found the column '{name}' twice (columns {seen[name]} "
+                f"and {i}); expected unique column names (rename or drop one)"
+            )
         seen[name] = i
     if len(header) != len(columns):
-        raise InputError(f"{path}:1: found {len(header)} names in the header but {len(columns)} "
-                         "columns in the rows; expected one name per column")
-    options = [f"delim = {sql_literal(str(delim))}", "header = true"]
-    if quote_char:
-        options.append(f"quote = {sql_literal(str(quote_char))}")
-    if escape:
-        options.append(f"escape = {sql_literal(str(escape))}")
+        raise InputError(
+            f"{path}:1: found {len(header)} names in the header but {len(columns)} "
+            "columns in the rows; expected one name per column"
+        )
+    options = [
+        f"delim = {sql_literal(str(delim))}",
+        "header = true",
+        f"quote = {sql_literal(quote_char)}",
+        f"escape = {sql_literal(escape)}",
+    ]
     types = tuple((name, str(col["type"])) for name, col in zip(header, columns, strict=True))
     return ", ".join(options), types
 
@@ -161,16 +191,24 @@ class Plan:
     ignored: list[tuple[str, str]] = field(default_factory=list)
 
 
-def plan_columns(handbook: Handbook, source: Source, *, id_column: str | None,
-                 mapping: dict[str, str] | None = None) -> Plan:
+def plan_columns(
+    handbook: Handbook,
+    source: Source,
+    *,
+    id_column: str | None,
+    mapping: dict[str, str] | None = None,
+) -> Plan:
     names = source.names
     by_key: dict[str, str] = {}
     for name in names:
         by_key.setdefault(key(name), name)
     if id_column is not None:
         if id_column not in names:
-            raise InputError(f"{source.path}: found no column '{id_column}'"
-                             + suggest(id_column, names) + f"; columns are {', '.join(names)}")
+            raise InputError(
+                f"{source.path}: found no column '{id_column}'"
+                + suggest(id_column, names)
+                + f"; columns are {', '.join(names)}"
+            )
         ident = id_column
     else:
         found = next((by_key[key(c)] for c in handbook.id_columns if key(c) in by_key), None)
@@ -178,39 +216,42 @@ def plan_columns(handbook: Handbook, source: Source, *, id_column: str | None,
             raise InputError(
                 f"{source.path}: found no id column; expected one of "
                 f"{', '.join(handbook.id_columns)} (or --id-column NAME); columns are "
-                f"{', '.join(names[:12])}{', …' if len(names) > 12 else ''}")
+                f"{', '.join(names[:12])}{', …' if len(names) > 12 else ''}"
+            )
         ident = found
     plan = Plan(ident)
     mapping = mapping or {}
-    for fld, col in mapping.items():
-        if fld not in handbook.fields:
-            raise UsageError(f"--map: found the field '{fld}', which is not in the vocabulary"
-                             + suggest(fld, list(handbook.fields)))
+    for field_name, col in mapping.items():
+        if field_name not in handbook.fields:
+            raise UsageError(
+                f"--map: found the field '{field_name}', which is not in the vocabulary"
+                + suggest(field_name, list(handbook.fields))
+            )
         if col not in names:
-            raise UsageError(f"--map: found the column '{col}', which is not in {source.path}"
-                             + suggest(col, names))
-        plan.used[fld] = col
+            raise UsageError(
+                f"--map: found the column '{col}', which is not in {source.path}"
+                + suggest(col, names)
+            )
+        plan.used[field_name] = col
     taken = set(plan.used.values()) | {ident}
     for name, fld in handbook.fields.items():
         if name in plan.used:
             continue
         for candidate in (name, *fld.columns):
-            col = by_key.get(key(candidate))
-            if col is None:
+            found = by_key.get(key(candidate))
+            if found is None or found in taken:
                 continue
-            if col in taken:
-                continue
-            plan.used[name] = col
-            taken.add(col)
+            plan.used[name] = found
+            taken.add(found)
             break
     for name, fld in handbook.fields.items():
         if name not in plan.used:
             plan.missing.append(name)
             continue
         for candidate in fld.columns:
-            col = by_key.get(key(candidate))
-            if col is not None and col not in taken:
-                plan.ignored.append((col, name))
+            other = by_key.get(key(candidate))
+            if other is not None and other not in taken:
+                plan.ignored.append((other, name))
                 taken.add(col)
     plan.unused = [c for c in names if c not in taken]
     return plan
@@ -230,9 +271,13 @@ def parsed_columns(handbook: Handbook, source: Source, plan: Plan) -> tuple[str,
             parsed[name] = typed
         else:
             ctype = types[col]
-            raw = (quote(col) if ctype == "VARCHAR" else
-                   f"array_to_string({quote(col)}, ';')" if ctype.endswith("[]") else
-                   f"CAST({quote(col)} AS VARCHAR)")
+            raw = (
+                quote(col)
+                if ctype == "VARCHAR"
+                else f"array_to_string({quote(col)}, ';')"
+                if ctype.endswith("[]")
+                else f"CAST({quote(col)} AS VARCHAR)"
+            )
             items.append(f"{raw} AS {alias}")
             parsed[name] = parse_field(handbook.fields[name], alias)
     return f"SELECT {', '.join(items)} FROM {source.relation}", parsed

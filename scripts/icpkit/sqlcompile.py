@@ -26,8 +26,13 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def condition_sql(cond: Condition, handbook: Handbook, cols: Columns, ctx: Ctx,
-                  exact: frozenset[str] = frozenset()) -> str:
+def condition_sql(
+    cond: Condition,
+    handbook: Handbook,
+    cols: Columns,
+    ctx: Ctx,
+    exact: frozenset[str] = frozenset(),
+) -> str:
     """SQL for a condition; number fields in `exact` hold no bands and compile to plain
     comparisons."""
     if isinstance(cond, Leaf):
@@ -38,15 +43,17 @@ def condition_sql(cond: Condition, handbook: Handbook, cols: Columns, ctx: Ctx,
         return op.sql(cols.name(cond.field), ftype, cond.operand, ctx)
     if isinstance(cond, AllOf | AnyOf):
         joiner = " AND " if isinstance(cond, AllOf) else " OR "
-        return "(" + joiner.join(condition_sql(c, handbook, cols, ctx, exact)
-                                 for c in cond.items) + ")"
+        return (
+            "("
+            + joiner.join(condition_sql(c, handbook, cols, ctx, exact) for c in cond.items)
+            + ")"
+        )
     if isinstance(cond, Not):
         return f"(NOT {condition_sql(cond.item, handbook, cols, ctx, exact)})"
     return condition_sql(cond.item, handbook, cols, ctx, exact)
 
 
-def _points(rule: Rule, handbook: Handbook, cols: Columns, ctx: Ctx,
-            exact: frozenset[str]) -> str:
+def _points(rule: Rule, handbook: Handbook, cols: Columns, ctx: Ctx, exact: frozenset[str]) -> str:
     when = condition_sql(rule.when, handbook, cols, ctx, exact)
     return f"CASE WHEN {when} THEN {rule.points} ELSE 0 END"
 
@@ -57,9 +64,15 @@ def _concat(parts: list[str]) -> str:
     return f"nullif(concat_ws(';', {', '.join(parts)}), '')"
 
 
-def verdict_sql(handbook: Handbook, as_of: dt.date, *, per_profile: bool = False,
-                relation: str = "parsed", keep: tuple[str, ...] = ("icp_id",),
-                exact: frozenset[str] = frozenset()) -> str:
+def verdict_sql(
+    handbook: Handbook,
+    as_of: dt.date,
+    *,
+    per_profile: bool = False,
+    relation: str = "parsed",
+    keep: tuple[str, ...] = ("icp_id",),
+    exact: frozenset[str] = frozenset(),
+) -> str:
     """A SELECT over `relation` giving best_profile, tier, score, disqualified_by,
     unknown_fields (and <icp>_score / <icp>_tier per profile), keeping the `keep` columns."""
     ctx = Ctx(as_of)
@@ -81,8 +94,10 @@ def verdict_sql(handbook: Handbook, as_of: dt.date, *, per_profile: bool = False
         layer1.append(f"({' AND '.join(hard) or 'TRUE'}) AS h{i}")
         points = [_points(r, handbook, cols, ctx, exact) for r in icp.criteria]
         layer1.append(f"({' + '.join(points) or '0'}) AS c{i}")
-    unknown = [f"CASE WHEN NOT {cols.known(name)} THEN {sql_literal(name)} END"
-               for name in read_fields(handbook)]
+    unknown = [
+        f"CASE WHEN NOT {cols.known(name)} THEN {sql_literal(name)} END"
+        for name in read_fields(handbook)
+    ]
     layer1.append(f"{_concat(unknown)} AS unknown_fields")
 
     cap = TIER_RANK[handbook.policy.unknown_cap]
@@ -91,49 +106,68 @@ def verdict_sql(handbook: Handbook, as_of: dt.date, *, per_profile: bool = False
     for i, icp in enumerate(icps):
         warns = [c for c, neg in warn_cols if neg.applies(icp.id)]
         layer2.append(f"(c{i}{''.join(' + ' + w for w in warns)}) AS s{i}")
-        max_points = max(max_points, sum(abs(r.points) for r in icp.criteria)
-                         + sum(abs(r.points) for n in negatives for r in n.warnings))
+        max_points = max(
+            max_points,
+            sum(abs(r.points) for r in icp.criteria)
+            + sum(abs(r.points) for n in negatives for r in n.warnings),
+        )
     offset = max_points + 1
     base = 2 * offset + len(icps) + 2
 
     layer3 = []
     for i, icp in enumerate(icps):
         t = icp.tiers
-        rank = (f"CASE WHEN s{i} >= {t.A} THEN 4 WHEN s{i} >= {t.B} THEN 3 "
-                f"WHEN s{i} >= {t.C} THEN 2 ELSE 1 END")
-        layer3.append(f"CASE WHEN h{i} IS NULL THEN least({rank}, {cap}) "
-                      f"WHEN h{i} THEN {rank} END AS r{i}")
+        rank = (
+            f"CASE WHEN s{i} >= {t.A} THEN 4 WHEN s{i} >= {t.B} THEN 3 "
+            f"WHEN s{i} >= {t.C} THEN 2 ELSE 1 END"
+        )
+        layer3.append(
+            f"CASE WHEN h{i} IS NULL THEN least({rank}, {cap}) WHEN h{i} THEN {rank} END AS r{i}"
+        )
     layer4 = [
         f"CASE WHEN r{i} IS NULL THEN -1 ELSE r{i} * {base * base} + (s{i} + {offset}) * {base} "
         f"+ {len(icps) - i} END AS k{i}"
         for i in range(len(icps))
     ]
     best = f"greatest({', '.join(f'k{i}' for i in range(len(icps)))})" if icps else "-1"
-    pick_profile = " ".join(f"WHEN best = k{i} THEN {sql_literal(icp.id)}"
-                            for i, icp in enumerate(icps))
+    pick_profile = " ".join(
+        f"WHEN best = k{i} THEN {sql_literal(icp.id)}" for i, icp in enumerate(icps)
+    )
     pick_score = " ".join(f"WHEN best = k{i} THEN s{i}" for i in range(len(icps)))
-    disq = " OR ".join(f"d{j}" for j in range(len(negatives))) or "FALSE"
-    disq_by = _concat([f"CASE WHEN d{j} THEN {sql_literal(n.id)} END"
-                       for j, n in enumerate(negatives)])
-    tier_of_best = ("CASE best // " + str(base * base) + " "
-                    + " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items()) + " END")
+    any_disq = " OR ".join(f"d{j}" for j in range(len(negatives))) or "FALSE"
+    disq_by = _concat(
+        [f"CASE WHEN d{j} THEN {sql_literal(n.id)} END" for j, n in enumerate(negatives)]
+    )
+    tier_of_best = (
+        "CASE best // "
+        + str(base * base)
+        + " "
+        + " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
+        + " END"
+    )
     final = [
         kept,
-        f"CASE WHEN best < 0 THEN NULL {pick_profile} END AS best_profile" if icps
+        f"CASE WHEN best < 0 THEN NULL {pick_profile} END AS best_profile"
+        if icps
         else "CAST(NULL AS VARCHAR) AS best_profile",
-        f"CASE WHEN {disq} OR best < 0 THEN 'D' ELSE {tier_of_best} END AS tier",
-        f"CAST(CASE WHEN best < 0 THEN 0 {pick_score} END AS INTEGER) AS score" if icps
+        f"CASE WHEN {any_disq} OR best < 0 THEN 'D' ELSE {tier_of_best} END AS tier",
+        f"CAST(CASE WHEN best < 0 THEN 0 {pick_score} END AS INTEGER) AS score"
+        if icps
         else "CAST(0 AS INTEGER) AS score",
         f"{disq_by} AS disqualified_by",
         "unknown_fields",
     ]
     if per_profile:
         for i, icp in enumerate(icps):
-            final.append(f"CASE WHEN r{i} IS NULL THEN NULL ELSE CAST(s{i} AS INTEGER) END "
-                         f"AS {ident(icp.id + '_score')}")
-            final.append(f"CASE r{i} " + " ".join(f"WHEN {r} THEN '{t}'"
-                                                   for r, t in RANK_TIER.items())
-                         + f" END AS {ident(icp.id + '_tier')}")
+            final.append(
+                f"CASE WHEN r{i} IS NULL THEN NULL ELSE CAST(s{i} AS INTEGER) END "
+                f"AS {ident(icp.id + '_score')}"
+            )
+            final.append(
+                f"CASE r{i} "
+                + " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
+                + f" END AS {ident(icp.id + '_tier')}"
+            )
 
     def layer(items: list[str], src: str) -> str:
         return f"SELECT *, {', '.join(items)} FROM {src}"
@@ -153,14 +187,22 @@ def staged(parsed: dict[str, Parsed], relation: str) -> str:
     depth = max((len(p.stages) for p in parsed.values()), default=0)
     source = relation
     for level in range(depth):
-        helpers = [f"{expr} AS {name}" for p in parsed.values() if level < len(p.stages)
-                   for name, expr in p.stages[level].items()]
+        helpers = [
+            f"{expr} AS {name}"
+            for p in parsed.values()
+            if level < len(p.stages)
+            for name, expr in p.stages[level].items()
+        ]
         source = f"(SELECT *, {', '.join(helpers)} FROM {source})"
     return source
 
 
-def parsed_sql(handbook: Handbook, parsed: dict[str, Parsed], relation: str,
-               keep: tuple[str, ...] = ("icp_id",)) -> str:
+def parsed_sql(
+    handbook: Handbook,
+    parsed: dict[str, Parsed],
+    relation: str,
+    keep: tuple[str, ...] = ("icp_id",),
+) -> str:
     """SELECT that renames each field's parsed expressions to the compiler's column names,
     adding `unreadable_fields` (fields whose cell had text that could not be read). Helper
     stages become nested layers, so that no expression is repeated inside another."""
@@ -170,7 +212,7 @@ def parsed_sql(handbook: Handbook, parsed: dict[str, Parsed], relation: str,
     bad = []
     for name, p in parsed.items():
         for col, expr in p.columns.items():
-            suffix = col[len(name):]
+            suffix = col[len(name) :]
             items.append(f"{expr} AS {cols.name(name)}{suffix}")
         if p.bad != "FALSE":
             bad.append(f"CASE WHEN {p.bad} THEN {sql_literal(name)} END")

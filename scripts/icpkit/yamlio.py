@@ -104,7 +104,12 @@ class _Builder:
         mark = node.start_mark
         self.problems.append(
             Problem(
-                self.path, mark.line + 1, mark.column + 1, Level.ERROR, message, rule,
+                self.path,
+                mark.line + 1,
+                mark.column + 1,
+                Level.ERROR,
+                message,
+                rule,
                 json_path(parts),
             )
         )
@@ -139,7 +144,7 @@ class _Builder:
             if tag not in _COLLECTION_TAGS:
                 return self._bad_tag(node, tag, parts)
             return [self.build(item, [*parts, i]) for i, item in enumerate(node.value)]
-        if tag not in _ALLOWED_TAGS:
+        if tag not in _ALLOWED_TAGS or not isinstance(node, ScalarNode):
             return self._bad_tag(node, tag, parts)
         return self._scalar(node, tag, parts)
 
@@ -158,8 +163,9 @@ class _Builder:
         first: dict[str, Node] = {}
         for knode, vnode in node.value:
             if not isinstance(knode, ScalarNode):
-                self.problem(knode, "found a list or mapping as a key; expected a name", "yaml-key",
-                             parts)
+                self.problem(
+                    knode, "found a list or mapping as a key; expected a name", "yaml-key", parts
+                )
                 continue
             key = self.build(knode, parts)
             if not isinstance(key, str) or isinstance(key, YamlDate):
@@ -255,26 +261,53 @@ def load_bytes(path: str, raw: bytes) -> Document:
     """Load one YAML document. Problems are returned in the document, never raised."""
     if len(raw) > MAX_BYTES:
         size = f"{len(raw) / 1_000_000:.1f} MB"
-        return _fail(path, 1, 1, f"found a file of {size}; expected a profile of a few KB "
-                     f"(the limit is {MAX_BYTES // 1_000_000} MB)", "yaml-size")
+        return _fail(
+            path,
+            1,
+            1,
+            f"found a file of {size}; expected a profile of a few KB "
+            f"(the limit is {MAX_BYTES // 1_000_000} MB)",
+            "yaml-size",
+        )
     for bom, name in _BOMS.items():
         if raw.startswith(bom):
-            return _fail(path, 1, 1, f"found a {name} byte-order mark; expected UTF-8 without "
-                         "one (save the file as plain UTF-8)", "yaml-encoding")
+            return _fail(
+                path,
+                1,
+                1,
+                f"found a {name} byte-order mark; expected UTF-8 without "
+                "one (save the file as plain UTF-8)",
+                "yaml-encoding",
+            )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, column = _offset_position(raw, exc.start)
-        return _fail(path, line, column, f"found the byte 0x{raw[exc.start]:02x}, which is not "
-                     "UTF-8; expected UTF-8 text", "yaml-encoding")
+        return _fail(
+            path,
+            line,
+            column,
+            f"found the byte 0x{raw[exc.start]:02x}, which is not UTF-8; expected UTF-8 text",
+            "yaml-encoding",
+        )
     if match := _DIRECTIVE.search(raw):
         line, column = _offset_position(raw, match.start())
-        return _fail(path, line, column, "found a % directive (such as %YAML 1.1); expected "
-                     "none: files are read as YAML 1.2", "yaml-directive")
+        return _fail(
+            path,
+            line,
+            column,
+            "found a % directive (such as %YAML 1.1); expected none: files are read as YAML 1.2",
+            "yaml-directive",
+        )
     if match := _TAB_INDENT.search(raw):
         line, column = _offset_position(raw, match.end() - 1)
-        return _fail(path, line, column, "found a tab in the indentation; expected spaces "
-                     "(YAML indents with spaces only)", "yaml-tabs")
+        return _fail(
+            path,
+            line,
+            column,
+            "found a tab in the indentation; expected spaces (YAML indents with spaces only)",
+            "yaml-tabs",
+        )
     try:
         nodes = list(_yaml.compose_all(text))
     except MarkedYAMLError as exc:
@@ -286,12 +319,22 @@ def load_bytes(path: str, raw: bytes) -> Document:
         return _fail(path, 1, 1, f"found invalid YAML: {_short(exc)}", "yaml-syntax")
     nodes = [n for n in nodes if n is not None]
     if not nodes:
-        return _fail(path, 1, 1, "found an empty file; expected a mapping that starts with "
-                     "'kind:'", "yaml-empty")
+        return _fail(
+            path,
+            1,
+            1,
+            "found an empty file; expected a mapping that starts with 'kind:'",
+            "yaml-empty",
+        )
     if len(nodes) > 1:
         mark = nodes[1].start_mark
-        return _fail(path, mark.line + 1, 1, "found a second document (after ---); expected "
-                     "one document per file", "yaml-multi-doc")
+        return _fail(
+            path,
+            mark.line + 1,
+            1,
+            "found a second document (after ---); expected one document per file",
+            "yaml-multi-doc",
+        )
     builder = _Builder(path)
     data = builder.build(nodes[0], [])
     return Document(path, data, nodes[0], builder.problems)
@@ -305,9 +348,14 @@ def load_file(path: Path | str) -> Document:
             raw = handle.read(MAX_BYTES + 1)
             if len(raw) > MAX_BYTES:
                 size = path.stat().st_size
-                return _fail(shown, 1, 1, f"found a file of {size / 1_000_000:.1f} MB; expected "
-                             f"a profile of a few KB (the limit is {MAX_BYTES // 1_000_000} MB)",
-                             "yaml-size")
+                return _fail(
+                    shown,
+                    1,
+                    1,
+                    f"found a file of {size / 1_000_000:.1f} MB; expected "
+                    f"a profile of a few KB (the limit is {MAX_BYTES // 1_000_000} MB)",
+                    "yaml-size",
+                )
     except OSError as exc:
         return _fail(shown, 1, 1, f"cannot read the file: {exc.strerror}", "file-read")
     return load_bytes(shown, raw)

@@ -14,8 +14,14 @@ JSON_VERSION = 1
 
 def envelope(command: str, ok: bool, **payload: Any) -> str:
     """The versioned JSON envelope every `--format json` output uses."""
-    body = {"version": JSON_VERSION, "tool": "icp", "tool_version": __version__,
-            "command": command, "ok": ok, **payload}
+    body = {
+        "version": JSON_VERSION,
+        "tool": "icp",
+        "tool_version": __version__,
+        "command": command,
+        "ok": ok,
+        **payload,
+    }
     return json.dumps(body, indent=2, ensure_ascii=False, default=str)
 
 
@@ -28,5 +34,7 @@ def gh_escape(text: str, *, prop: bool = False) -> str:
 
 
 def annotation(level: str, path: str, line: int, column: int, title: str, message: str) -> str:
-    return (f"::{level} file={gh_escape(path, prop=True)},line={line},col={column},"
-            f"title={gh_escape(title, prop=True)}::{gh_escape(message)}")
+    return (
+        f"::{level} file={gh_escape(path, prop=True)},line={line},col={column},"
+        f"title={gh_escape(title, prop=True)}::{gh_escape(message)}"
+    )

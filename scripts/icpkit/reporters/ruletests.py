@@ -16,13 +16,23 @@ FORMATS = ("text", "json", "junit", "github")
 
 def failure_detail(handbook: Handbook, result: CheckResult) -> str:
     check = result.check
-    return (f"{check.fixture.path}:{check.line}: {check.fixture.name}: {result.message}\n"
-            + verdict_text(handbook, result.verdict, all_profiles=False))
+    return (
+        f"{check.fixture.path}:{check.line}: {check.fixture.name}: {result.message}\n"
+        + verdict_text(handbook, result.verdict, all_profiles=False)
+    )
 
 
-def render(handbook: Handbook, run: TestRun, fmt: str, *, verbose: bool = False,
-           cov: Coverage | None = None, threshold: float | None = None,
-           mutations: tuple[MutationResult, ...] | None = None, ok: bool = True) -> str:
+def render(
+    handbook: Handbook,
+    run: TestRun,
+    fmt: str,
+    *,
+    verbose: bool = False,
+    cov: Coverage | None = None,
+    threshold: float | None = None,
+    mutations: tuple[MutationResult, ...] | None = None,
+    ok: bool = True,
+) -> str:
     if fmt == "json":
         return _json(run, cov, threshold, mutations, ok)
     if fmt == "junit":
@@ -31,19 +41,30 @@ def render(handbook: Handbook, run: TestRun, fmt: str, *, verbose: bool = False,
     for result in run.results:
         check = result.check
         if fmt == "github" and not result.passed:
-            lines.append(annotation("error", check.fixture.path, check.line, 1,
-                                    f"rule test {check.name}", result.message))
+            lines.append(
+                annotation(
+                    "error",
+                    check.fixture.path,
+                    check.line,
+                    1,
+                    f"rule test {check.name}",
+                    result.message,
+                )
+            )
         elif fmt == "text" and (verbose or not result.passed):
             status = "PASS" if result.passed else "FAIL"
             lines.append(f"{status} {check.name}")
             if not result.passed:
                 lines.append(_indent(failure_detail(handbook, result)))
     for fixture in run.broken:
-        lines.append(f"SKIP {fixture.path}: a company value does not fit its field "
-                     "(run icp validate)")
+        lines.append(
+            f"SKIP {fixture.path}: a company value does not fit its field (run icp validate)"
+        )
     passed = len(run.results) - len(run.failed)
-    lines.append(f"{len(run.results)} rule tests: {passed} passed, {len(run.failed)} failed"
-                 + (f", {len(run.broken)} fixtures not run" if run.broken else ""))
+    lines.append(
+        f"{len(run.results)} rule tests: {passed} passed, {len(run.failed)} failed"
+        + (f", {len(run.broken)} fixtures not run" if run.broken else "")
+    )
     if not run.results:
         lines.append("no rule test ran (no fixtures, or none matched the filter)")
     if cov is not None:
@@ -66,8 +87,9 @@ def coverage_lines(cov: Coverage, threshold: float | None, *, verbose: bool) -> 
             lines.append(f"  {'✔' if rc.covered else '✘'} {rc.key}: {seen}{need}")
     covered = sum(r.covered for r in cov.rules)
     limit = f" (threshold {threshold:g}%)" if threshold is not None else ""
-    lines.append(f"coverage {cov.percent:.1f}%: {covered} of {len(cov.rules)} rules fully "
-                 f"exercised{limit}")
+    lines.append(
+        f"coverage {cov.percent:.1f}%: {covered} of {len(cov.rules)} rules fully exercised{limit}"
+    )
     return lines
 
 
@@ -75,41 +97,80 @@ def mutation_lines(mutations: tuple[MutationResult, ...]) -> list[str]:
     survivors = [m for m in mutations if m.survived]
     lines = ["", "Mutation check (each rule removed or negated, each threshold moved):"]
     lines += [f"  survived: {m.description} (no fixture notices)" for m in survivors]
-    lines.append(f"{len(mutations)} mutations: {len(mutations) - len(survivors)} caught, "
-                 f"{len(survivors)} survived")
+    lines.append(
+        f"{len(mutations)} mutations: {len(mutations) - len(survivors)} caught, "
+        f"{len(survivors)} survived"
+    )
     return lines
 
 
-def _json(run: TestRun, cov: Coverage | None, threshold: float | None,
-          mutations: tuple[MutationResult, ...] | None, ok: bool) -> str:
+def _json(
+    run: TestRun,
+    cov: Coverage | None,
+    threshold: float | None,
+    mutations: tuple[MutationResult, ...] | None,
+    ok: bool,
+) -> str:
     payload: dict[str, object] = {
-        "summary": {"tests": len(run.results), "passed": len(run.results) - len(run.failed),
-                    "failed": len(run.failed), "fixtures_not_run": len(run.broken)},
+        "summary": {
+            "tests": len(run.results),
+            "passed": len(run.results) - len(run.failed),
+            "failed": len(run.failed),
+            "fixtures_not_run": len(run.broken),
+        },
         "results": [
-            {"name": r.check.name, "fixture": r.check.fixture.name, "path": r.check.fixture.path,
-             "line": r.check.line, "expectation": r.check.key.split("[")[0],
-             "expected": r.check.expected, "actual": r.actual, "passed": r.passed}
+            {
+                "name": r.check.name,
+                "fixture": r.check.fixture.name,
+                "path": r.check.fixture.path,
+                "line": r.check.line,
+                "expectation": r.check.key.split("[")[0],
+                "expected": r.check.expected,
+                "actual": r.actual,
+                "passed": r.passed,
+            }
             for r in run.results
         ],
     }
     if cov is not None:
         payload["coverage"] = {
-            "percent": round(cov.percent, 2), "threshold": threshold,
-            "rules": [{"rule": r.key, "needed": list(r.needed), "seen": list(r.seen),
-                       "covered": r.covered} for r in cov.rules],
+            "percent": round(cov.percent, 2),
+            "threshold": threshold,
+            "rules": [
+                {
+                    "rule": r.key,
+                    "needed": list(r.needed),
+                    "seen": list(r.seen),
+                    "covered": r.covered,
+                }
+                for r in cov.rules
+            ],
         }
     if mutations is not None:
-        payload["mutations"] = [{"mutation": m.description, "caught_by": m.caught_by}
-                                for m in mutations]
+        payload["mutations"] = [
+            {"mutation": m.description, "caught_by": m.caught_by} for m in mutations
+        ]
     return envelope("test", ok, **payload)
 
 
 def _junit(handbook: Handbook, run: TestRun) -> str:
-    suite = ET.Element("testsuite", name="icp rule tests", tests=str(len(run.results)),
-                       failures=str(len(run.failed)), errors="0", skipped=str(len(run.broken)))
+    suite = ET.Element(
+        "testsuite",
+        name="icp rule tests",
+        tests=str(len(run.results)),
+        failures=str(len(run.failed)),
+        errors="0",
+        skipped=str(len(run.broken)),
+    )
     for r in run.results:
-        case = ET.SubElement(suite, "testcase", classname=r.check.fixture.id, name=r.check.key,
-                             file=r.check.fixture.path, line=str(r.check.line))
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=r.check.fixture.id,
+            name=r.check.key,
+            file=r.check.fixture.path,
+            line=str(r.check.line),
+        )
         if not r.passed:
             failure = ET.SubElement(case, "failure", message=r.message)
             failure.text = failure_detail(handbook, r)

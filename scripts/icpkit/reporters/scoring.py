@@ -8,14 +8,17 @@ from ..scoring import ScoreSummary
 
 def render(handbook: Handbook, s: ScoreSummary) -> str:
     plan = s.plan
-    lines = [f"scored {s.rows:,} accounts into {s.output} (as of {s.provenance.get('as_of')}, "
-             f"handbook {str(s.provenance.get('handbook_commit') or 'not in git')[:12]}"
-             f"{' with uncommitted changes' if s.provenance.get('handbook_dirty') else ''})",
-             f"id column: {plan.id_column}"]
+    lines = [
+        f"scored {s.rows:,} accounts into {s.output} (as of {s.provenance.get('as_of')}, "
+        f"handbook {str(s.provenance.get('handbook_commit') or 'not in git')[:12]}"
+        f"{' with uncommitted changes' if s.provenance.get('handbook_dirty') else ''})",
+        f"id column: {plan.id_column}",
+    ]
     lines.append("columns used: " + ", ".join(f"{col} → {fld}" for fld, col in plan.used.items()))
     if plan.missing:
-        lines.append("fields no column supplied (unknown for every account): "
-                     + ", ".join(plan.missing))
+        lines.append(
+            "fields no column supplied (unknown for every account): " + ", ".join(plan.missing)
+        )
     if plan.unused:
         lines.append("columns not used: " + ", ".join(plan.unused))
     for col, fld in plan.ignored:

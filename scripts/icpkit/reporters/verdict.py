@@ -14,15 +14,17 @@ def _row(handbook: Handbook, tag: str, r: RuleResult) -> str:
     return f"  {MARK[r.status]} {tag:<9} {r.rule.label}\n      {rule_sentence(handbook, r)}"
 
 
-def text(handbook: Handbook, verdict: Verdict, *, name: str | None = None,
-         all_profiles: bool = True) -> str:
+def text(
+    handbook: Handbook, verdict: Verdict, *, name: str | None = None, all_profiles: bool = True
+) -> str:
     lines = []
     if name:
         lines.append(name)
     lines.append(summary(verdict, handbook))
-    lines.append(f"as of {verdict.as_of.isoformat()}"
-                 + (f"; unknown: {', '.join(verdict.unknown_fields)}"
-                    if verdict.unknown_fields else ""))
+    lines.append(
+        f"as of {verdict.as_of.isoformat()}"
+        + (f"; unknown: {', '.join(verdict.unknown_fields)}" if verdict.unknown_fields else "")
+    )
     for neg in verdict.negatives:
         fired = neg.fired
         if fired:
@@ -34,9 +36,12 @@ def text(handbook: Handbook, verdict: Verdict, *, name: str | None = None,
     for p in verdict.profiles:
         if not all_profiles and p.icp != verdict.best_profile:
             continue
-        state = (f"tier {p.tier}" + (f" (capped from {p.score_tier})"
-                                      if p.capped and p.tier != p.score_tier else "")
-                 if p.eligible else "not eligible")
+        state = (
+            f"tier {p.tier}"
+            + (f" (capped from {p.score_tier})" if p.capped and p.tier != p.score_tier else "")
+            if p.eligible
+            else "not eligible"
+        )
         best = "  ← best fit" if p.icp == verdict.best_profile else ""
         lines.append("")
         lines.append(f"ICP '{p.icp}': {p.score} points, {state}{best}")

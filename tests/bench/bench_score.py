@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark `icp score` against the hand-written DuckDB and polars baselines.
 
-    python bench/bench_score.py                      # 1,000,000 accounts, 5 rounds
-    python bench/bench_score.py --rows 100000 --rounds 3
+    python tests/bench/bench_score.py                      # 1,000,000 accounts, 5 rounds
+    python tests/bench/bench_score.py --rows 100000 --rounds 3
 
 The baselines and the account generator live in the shared bench folder
 (`--shared`, default ../shared/bench beside the repository, or $ICP_BENCH_SHARED)
@@ -11,7 +11,7 @@ and are run from there, never copied. Every program runs as a whole process
 median wall time and the peak resident memory of each, the ratios of `icp score`
 to the faster baseline, and whether all outputs agree row by row (the shared
 compare.py). Targets: time within 1.3x, memory within 2x, identical verdicts.
-Results are written to bench/results/score.json.
+Results are written to tests/bench/results/score.json.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
+REPO = HERE.parent.parent
 
 
 def run(cmd: list[str]) -> tuple[float, int]:
@@ -42,13 +42,17 @@ def run(cmd: list[str]) -> tuple[float, int]:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=42)
-    ap.add_argument("--shared", type=Path, default=Path(
-        os.environ.get("ICP_BENCH_SHARED", REPO.parent / "shared" / "bench")))
+    ap.add_argument(
+        "--shared",
+        type=Path,
+        default=Path(os.environ.get("ICP_BENCH_SHARED", REPO.parent / "shared" / "bench")),
+    )
     args = ap.parse_args()
     shared = args.shared.resolve()
     if not (shared / "gen_accounts.py").is_file():
@@ -57,29 +61,65 @@ def main() -> int:
     out = HERE / "out"
     out.mkdir(exist_ok=True)
     if not data.with_suffix(".csv").is_file():
-        subprocess.run([sys.executable, str(shared / "gen_accounts.py"), "--rows", str(args.rows),
-                        "--seed", str(args.seed), "--out", str(data)], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(shared / "gen_accounts.py"),
+                "--rows",
+                str(args.rows),
+                "--seed",
+                str(args.seed),
+                "--out",
+                str(data),
+            ],
+            check=True,
+        )
     csv = str(data.with_suffix(".csv"))
     icp = str(Path(sys.executable).with_name("icp"))
     programs = {
-        "duckdb (hand-written)": [sys.executable, str(shared / "impl" / "icp_duckdb.py"), csv,
-                                  str(out / "duckdb.parquet")],
-        "polars (hand-written)": [sys.executable, str(shared / "impl" / "icp_polars.py"), csv,
-                                  str(out / "polars.parquet")],
-        "icp score": [icp, "--root", str(HERE / "handbook"), "score", csv, "-o",
-                      str(out / "icp.parquet"), "--as-of", "2026-11-01"],
+        "duckdb (hand-written)": [
+            sys.executable,
+            str(shared / "impl" / "icp_duckdb.py"),
+            csv,
+            str(out / "duckdb.parquet"),
+        ],
+        "polars (hand-written)": [
+            sys.executable,
+            str(shared / "impl" / "icp_polars.py"),
+            csv,
+            str(out / "polars.parquet"),
+        ],
+        "icp score": [
+            icp,
+            "--root",
+            str(HERE / "handbook"),
+            "score",
+            csv,
+            "-o",
+            str(out / "icp.parquet"),
+            "--as-of",
+            "2026-11-01",
+        ],
     }
     times: dict[str, list[float]] = {name: [] for name in programs}
     peaks: dict[str, list[int]] = {name: [] for name in programs}
     names = list(programs)
     for r in range(args.rounds):
-        for name in names[r % len(names):] + names[:r % len(names)]:
+        for name in names[r % len(names) :] + names[: r % len(names)]:
             wall, peak = run(programs[name])
             times[name].append(wall)
             peaks[name].append(peak)
-    same = subprocess.run([sys.executable, str(shared / "compare.py"), str(out / "duckdb.parquet"),
-                           str(out / "polars.parquet"), str(out / "icp.parquet")],
-                          capture_output=True, text=True)
+    same = subprocess.run(
+        [
+            sys.executable,
+            str(shared / "compare.py"),
+            str(out / "duckdb.parquet"),
+            str(out / "polars.parquet"),
+            str(out / "icp.parquet"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     median = {n: statistics.median(t) for n, t in times.items()}
     peak = {n: max(p) for n, p in peaks.items()}
     fastest = min(("duckdb (hand-written)", "polars (hand-written)"), key=median.__getitem__)
@@ -88,18 +128,32 @@ def main() -> int:
     print(f"{args.rows:,} accounts, CSV in, Parquet out, median of {args.rounds} runs")
     for n in programs:
         print(f"  {n:<24} {median[n]:6.2f} s   peak {peak[n] / 1024:7.0f} MB")
-    print(f"icp score / {fastest}: time {time_ratio:.2f}x (target 1.3x), "
-          f"memory {mem_ratio:.2f}x (target 2x)")
+    print(
+        f"icp score / {fastest}: time {time_ratio:.2f}x (target 1.3x), "
+        f"memory {mem_ratio:.2f}x (target 2x)"
+    )
     print(same.stdout.strip())
     verdicts_same = same.returncode == 0
     print("verdicts identical" if verdicts_same else "VERDICTS DIFFER")
     results = HERE / "results"
     results.mkdir(exist_ok=True)
-    (results / "score.json").write_text(json.dumps({
-        "rows": args.rows, "rounds": args.rounds, "median_s": median, "peak_kb": peak,
-        "baseline": fastest, "time_ratio": round(time_ratio, 3), "memory_ratio": round(mem_ratio, 3),
-        "verdicts_identical": verdicts_same, "command": " ".join(sys.argv),
-    }, indent=2) + "\n")
+    (results / "score.json").write_text(
+        json.dumps(
+            {
+                "rows": args.rows,
+                "rounds": args.rounds,
+                "median_s": median,
+                "peak_kb": peak,
+                "baseline": fastest,
+                "time_ratio": round(time_ratio, 3),
+                "memory_ratio": round(mem_ratio, 3),
+                "verdicts_identical": verdicts_same,
+                "command": " ".join(sys.argv),
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     return 0 if verdicts_same else 1
 
 

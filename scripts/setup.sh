@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Set up a fresh machine: a virtual environment with icpkit and everything its tests need,
+# and Debian's chromium for the browser tests. Idempotent; safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV="${ICP_VENV:-.venv}"
+if [ ! -x "$VENV/bin/python" ]; then
+  python3 -m venv "$VENV"
+fi
+"$VENV/bin/python" -m pip install --quiet --upgrade pip
+"$VENV/bin/python" -m pip install --quiet -e ".[test]"
+if ! command -v chromium >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  else
+    echo "warning: chromium not found and apt-get unavailable; browser tests will fail" >&2
+  fi
+fi

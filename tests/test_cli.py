@@ -1,0 +1,252 @@
+"""The command line contract: exit codes, output formats, help with examples, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import click
+import pytest
+
+from conftest import REPO, TODAY
+from icpkit.cli import cli, main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["--today", TODAY.isoformat(), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_example_handbook_validates_strictly(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--root", str(REPO), "validate", "--strict")
+    assert code == 0, out
+    assert "0 errors, 0 warnings; validation passed" in out
+
+
+def test_the_example_handbook_is_formatted(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--root", str(REPO), "fmt", "--check")
+    assert code == 0, out
+
+
+def test_findings_exit_1_and_usage_exits_2(
+    capsys: pytest.CaptureFixture[str], handbook_copy: Path
+) -> None:
+    bad = handbook_copy / "profiles" / "icp" / "broken.yaml"
+    bad.write_text("kind: icp\nid: [\n")
+    code, out, _ = run(capsys, "--root", str(handbook_copy), "validate")
+    assert code == 1 and "broken.yaml:3:1: error found invalid YAML" in out
+    code, _, err = run(capsys, "--root", str(handbook_copy), "validate", "--format", "yaml")
+    assert code == 2 and "Invalid value for '--format'" in err
+
+
+def test_warnings_fail_only_with_strict(
+    capsys: pytest.CaptureFixture[str], handbook_copy: Path
+) -> None:
+    path = handbook_copy / "profiles" / "icp" / "na-saas-scaleups.yaml"
+    path.write_text(
+        path.read_text().replace("last_reviewed: 2026-11-09", "last_reviewed: 2025-01-01")
+    )
+    assert run(capsys, "--root", str(handbook_copy), "validate")[0] == 0
+    code, out, _ = run(capsys, "--root", str(handbook_copy), "validate", "--strict")
+    assert code == 1 and "(review-overdue)" in out
+
+
+def test_validate_json_envelope_shape_is_pinned(
+    capsys: pytest.CaptureFixture[str], handbook_copy: Path
+) -> None:
+    (handbook_copy / "profiles" / "icp" / "typo.yaml").write_text(
+        (handbook_copy / "profiles" / "icp" / "na-saas-scaleups.yaml")
+        .read_text()
+        .replace("id: na-saas-scaleups", "id: typo")
+        .replace("status: active", "status: actve")
+    )
+    code, out, _ = run(capsys, "--root", str(handbook_copy), "validate", "--format", "json")
+    data = json.loads(out)
+    assert code == 1
+    assert set(data) == {
+        "version",
+        "tool",
+        "tool_version",
+        "command",
+        "ok",
+        "strict",
+        "summary",
+        "problems",
+    }
+    assert data["version"] == 1 and data["command"] == "validate" and data["ok"] is False
+    assert set(data["summary"]) == {"files", "errors", "warnings"}
+    problem = data["problems"][0]
+    assert set(problem) == {"path", "line", "column", "level", "message", "rule", "json_path"}
+    assert problem["path"] == "profiles/icp/typo.yaml" and problem["json_path"] == "$.status"
+    assert "did you mean 'active'?" in problem["message"]
+
+
+def test_github_annotations_are_chosen_under_actions(
+    capsys: pytest.CaptureFixture[str], handbook_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (handbook_copy / "profiles" / "icp" / "x.yaml").write_text("kind: icpp\n")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    code, out, _ = run(capsys, "--root", str(handbook_copy), "validate")
+    assert code == 1
+    assert out.startswith("::error file=profiles/icp/x.yaml,line=1,col=7,title=schema-enum::")
+
+
+def test_no_traceback_reaches_a_user(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, err = run(capsys, "--root", str(tmp_path), "validate")
+    assert code == 2 and "Traceback" not in out + err
+    assert "found no rules/vocabulary.yaml" in err
+
+
+def test_new_scaffolds_a_profile_that_validates(
+    capsys: pytest.CaptureFixture[str], handbook_copy: Path
+) -> None:
+    for kind, ident in (("icp", "dach-logistics"), ("negative", "resellers")):
+        code, out, _ = run(capsys, "--root", str(handbook_copy), "new", kind, ident)
+        assert code == 0, out
+    code, out, _ = run(capsys, "--root", str(handbook_copy), "validate", "--strict")
+    assert code == 0, out
+    assert run(capsys, "--root", str(handbook_copy), "fmt", "--check")[0] == 0
+    code, _, err = run(capsys, "--root", str(handbook_copy), "new", "icp", "dach-logistics")
+    assert code == 2 and "existing profile" in err
+
+
+def test_fmt_check_names_files_and_fmt_fixes_them(
+    capsys: pytest.CaptureFixture[str], handbook_copy: Path
+) -> None:
+    path = handbook_copy / "rules" / "tier-policy.yaml"
+    text = path.read_text()
+    path.write_text(
+        text.replace("unknown_cap: B\n", "").replace(
+            "kind: tier_policy\n", "unknown_cap: B\nkind: tier_policy\n"
+        )
+    )
+    code, out, _ = run(capsys, "--root", str(handbook_copy), "fmt", "--check")
+    assert code == 1 and "rules/tier-policy.yaml: would be reformatted" in out
+    assert run(capsys, "--root", str(handbook_copy), "fmt", "--diff")[0] == 0
+    assert run(capsys, "--root", str(handbook_copy), "fmt")[0] == 0
+    assert path.read_text() == text
+
+
+def test_test_command_formats_and_failure(
+    capsys: pytest.CaptureFixture[str], handbook_copy: Path, tmp_path: Path
+) -> None:
+    code, out, _ = run(capsys, "--root", str(handbook_copy), "test", "--format", "junit")
+    assert code == 0 and out.startswith('<?xml version="1.0" encoding="utf-8"?>')
+    fixture = handbook_copy / "tests" / "fixtures" / "companies" / "cadence-hr.yaml"
+    fixture.write_text(fixture.read_text().replace("  score: 100", "  score: 90"))
+    code, out, _ = run(capsys, "--root", str(handbook_copy), "test")
+    assert code == 1
+    assert "FAIL cadence-hr::score" in out and "expected score 90, got 100" in out
+    assert "cadence-hr.yaml:20:" in out
+    code, out, _ = run(capsys, "--root", str(handbook_copy), "test", "-k", "nothing-matches")
+    assert code == 1 and "no rule test ran" in out
+    report = tmp_path / "report.json"
+    code, _, _ = run(
+        capsys, "--root", str(handbook_copy), "test", "--format", "json", "-o", str(report)
+    )
+    data = json.loads(report.read_text())
+    assert data["summary"] == {"tests": 160, "passed": 159, "failed": 1, "fixtures_not_run": 0}
+
+
+def test_coverage_and_mutation_on_the_example(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--root", str(REPO), "test", "--coverage", "--mutate")
+    assert code == 0, out
+    assert "coverage 100.0%" in out and "0 survived" in out
+
+
+def test_explain_sentences(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys,
+        "--root",
+        str(REPO),
+        "explain",
+        "--set",
+        "country=DE",
+        "--set",
+        "employees=240",
+        "--set",
+        "industry=saas",
+        "--set",
+        "tech_stack=python",
+        "--as-of",
+        "2026-11-01",
+    )
+    assert code == 0
+    assert "Employees: 240, between 50 and 1,000: met" in out
+    assert "Employees: 240, between 100 and 500: met, +15" in out
+    assert "as of 2026-11-01" in out
+
+
+def test_explain_a_row_of_the_sample_export(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys,
+        "--root",
+        str(REPO),
+        "explain",
+        str(REPO / "tests" / "examples" / "hubspot-export.csv"),
+        "--row",
+        "5",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-01",
+    )
+    data = json.loads(out)
+    assert code == 0 and data["verdict"]["disqualified_by"] == ["enterprise-tenders"]
+    assert data["verdict"]["best_profile"] == "uk-eu-manufacturers-docs"
+    assert data["verdict"]["tier"] == "D"
+
+
+def test_score_exit_code_and_strict(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    sample = REPO / "tests" / "examples" / "hubspot-export.csv"
+    code, _, err = run(
+        capsys,
+        "--root",
+        str(REPO),
+        "score",
+        str(sample),
+        "-o",
+        str(tmp_path / "s.csv"),
+        "--as-of",
+        "2026-11-01",
+    )
+    assert code == 0 and "scored 12 accounts" in err and "row 10, column Annual Revenue" in err
+    code, _, _ = run(
+        capsys, "--root", str(REPO), "score", str(sample), "-o", str(tmp_path / "s.csv"), "--strict"
+    )
+    assert code == 1
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    assert isinstance(cli, click.Group)
+    for name, command in cli.commands.items():
+        assert command.help, name
+        assert "Example" in command.help, f"icp {name} has no example in its help"
+
+
+def test_readme_documents_every_command() -> None:
+    readme = (REPO / "README.md").read_text()
+    for name in cli.commands:
+        assert f"icp {name}" in readme, f"README does not mention icp {name}"
+
+
+def test_a_handbook_with_errors_is_not_scored(
+    capsys: pytest.CaptureFixture[str], handbook_copy: Path, tmp_path: Path
+) -> None:
+    shutil.copyfile(
+        REPO / "tests" / "corpus" / "validate" / "unknown-field.yaml",
+        handbook_copy / "profiles" / "icp" / "bad.yaml",
+    )
+    code, _, err = run(
+        capsys,
+        "--root",
+        str(handbook_copy),
+        "score",
+        str(REPO / "tests" / "examples" / "hubspot-export.csv"),
+        "-o",
+        str(tmp_path / "o.csv"),
+    )
+    assert code == 1 and "run icp validate" in err
+    assert not (tmp_path / "o.csv").exists()

@@ -1,0 +1,135 @@
+"""`fmt` is idempotent and loses nothing; every schema error points at a real position."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
+
+from conftest import REPO
+from icpkit.formatting import format_text
+from icpkit.schema import validate
+from icpkit.yamlio import load_bytes
+
+PROFILE = (REPO / "profiles" / "icp" / "western-software-teams.yaml").read_text()
+KEYS = [
+    "title",
+    "status",
+    "priority",
+    "summary",
+    "tags",
+    "pains",
+    "messaging",
+    "owners",
+    "review",
+    "persona",
+    "pond_map",
+    "decision_chain",
+    "qualification",
+    "evidence",
+    "kind",
+    "id",
+]
+words = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=20
+).filter(lambda s: s.strip() == s and s[0] not in "#&*!|>%@`'\"-?:,[]{}")
+
+
+def comments(text: str) -> list[str]:
+    return sorted(m.group(0).strip() for m in re.finditer(r"#[^\n]*", text))
+
+
+def shuffled(order: list[int]) -> str:
+    """The example profile with its top-level blocks in another order, and comments added."""
+    blocks = re.split(r"(?m)^(?=[a-z_]+:)", PROFILE)
+    head, body = blocks[0], blocks[1:]
+    moved = [body[i % len(body)] for i in order]
+    rest = [b for b in body if b not in moved]
+    return head + "".join(f"# note {i}\n{b}" for i, b in enumerate(moved + rest))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.permutations(list(range(len(KEYS)))))
+def test_fmt_is_idempotent_and_keeps_content_and_comments(order: list[int]) -> None:
+    text = shuffled(order)
+    once = format_text(text, "icp")
+    assert format_text(once, "icp") == once
+    yaml = YAML(typ="safe")
+    assert yaml.load(once) == yaml.load(text)
+    assert comments(once) == comments(text)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(words, min_size=1, max_size=5))
+def test_fmt_keeps_any_text(values: list[str]) -> None:
+    text = PROFILE.replace(
+        "pains:\n", "pains:\n" + "".join(f"  - {YAML_QUOTE(v)}\n" for v in values), 1
+    )
+    once = format_text(text, "icp")
+    assert YAML(typ="safe").load(once)["pains"][: len(values)] == values
+
+
+def YAML_QUOTE(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def test_fmt_writes_atomically_and_only_when_changed(tmp_path: Path) -> None:
+    from icpkit.formatting import format_file
+
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        PROFILE.replace(
+            "kind: icp\nid: western-software-teams\n", "id: western-software-teams\nkind: icp\n"
+        )
+    )
+    before = path.stat().st_mtime_ns
+    result = format_file(path, "p.yaml", write=True)
+    assert result.changed and path.read_text() == format_text(path.read_text(), "icp")
+    assert list(tmp_path.iterdir()) == [path]
+    assert format_file(path, "p.yaml", write=True).changed is False
+    assert path.stat().st_mtime_ns >= before
+
+
+# --- positions ---------------------------------------------------------------------------------
+
+mutations = st.sampled_from(
+    [
+        ("status: active", "status: {}"),
+        ("priority: 10", "priority: {}"),
+        ("  cadence: quarterly", "  cadence: {}"),
+        ("      points: 20", "      points: {}"),
+        ("title: Western", "titel: Western"),
+        ("      part: decides", "      part: {}"),
+        ("  last_reviewed: 2026-10-06", "  last_reviewed: {}"),
+        ("summary: >-", "summary: {} >-"),
+    ]
+)
+junk = st.one_of(
+    st.sampled_from(
+        ["[1, 2]", "{a: 1}", "yes", "''", "-3", "2026-13-01", "x y", "NO", "null", "1e9", "active!"]
+    ),
+    st.integers().map(str),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(mutations, junk)
+def test_every_schema_error_points_inside_the_file_at_the_key_or_value(
+    mutation: tuple[str, str], value: str
+) -> None:
+    old, new = mutation
+    text = PROFILE.replace(old, new.format(value), 1)
+    doc = load_bytes("p.yaml", text.encode())
+    if doc.problems:
+        return  # a YAML-level problem (also positioned; see the corpus)
+    lines = text.splitlines()
+    for problem in validate(doc, "icp"):
+        assert 1 <= problem.line <= len(lines), problem
+        line = lines[problem.line - 1]
+        assert 1 <= problem.column <= len(line) + 1, problem
+        last = problem.json_path.rsplit(".", 1)[-1].split("[")[0]
+        if last and last != "$":
+            assert last in line or line.strip().startswith("-") or ":" in line, (problem, line)

@@ -1,0 +1,323 @@
+"""`icp score` end to end: formats, CRM shapes, bad exports, atomic output, provenance."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import REPO
+from icpkit.errors import InputError, UsageError
+from icpkit.handbook import load
+from icpkit.scoring import ScoreOptions, score
+
+HANDBOOK = load(REPO).handbook
+AS_OF = dt.date(2026, 11, 1)
+HUBSPOT = [
+    "Record ID",
+    "Company name",
+    "Country/Region",
+    "Number of Employees",
+    "Annual Revenue",
+    "Industry",
+    "Web Technologies",
+    "Funding Stage",
+    "IT Budget",
+    "Growth Rate",
+    "Services Needed",
+    "Profitability Trend",
+]
+BRIGHTLOOP = [
+    "101",
+    "Brightloop Software Ltd",
+    "United Kingdom",
+    "201-500",
+    "$12M",
+    "Computer Software",
+    ".NET; Azure; Python",
+    "Series B",
+    "600k",
+    "25%",
+    "Dedicated team",
+    "profitable_growing",
+]
+
+
+def write_csv(path: Path, rows: list[list[str]], **kwargs: str) -> Path:
+    with path.open("w", newline="", encoding=kwargs.pop("encoding", "utf-8")) as handle:
+        csv.writer(handle, **kwargs).writerows(rows)  # type: ignore[arg-type]
+    return path
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def run(tmp_path: Path, src: Path, out: str = "out.csv", **kw: object) -> tuple[Path, object]:
+    target = tmp_path / out
+    summary = score(HANDBOOK, ScoreOptions(src, target, AS_OF, **kw))  # type: ignore[arg-type]
+    return target, summary
+
+
+def test_a_hubspot_export_scores_with_no_configuration(tmp_path: Path) -> None:
+    src = write_csv(tmp_path / "hubspot.csv", [HUBSPOT, BRIGHTLOOP])
+    out, summary = run(tmp_path, src)
+    row = read(out)[0]
+    assert row["Record ID"] == "101"
+    assert (row["best_profile"], row["tier"], row["score"]) == (
+        "western-software-teams",
+        "A",
+        "100",
+    )
+    assert row["disqualified_by"] == "" and row["unreadable_fields"] == ""
+    assert summary.plan.used["employees"] == "Number of Employees"  # type: ignore[attr-defined]
+
+
+def test_a_salesforce_export_scores_with_no_configuration(tmp_path: Path) -> None:
+    header = [
+        "Account ID",
+        "Account Name",
+        "Billing Country",
+        "Employees",
+        "AnnualRevenue",
+        "Industry",
+        "ERP_Deployed__c",
+        "Services_Needed__c",
+        "Tech_Stack__c",
+    ]
+    row = [
+        "0015g00000ABC",
+        "Pennine Garments",
+        "GB",
+        "650",
+        "85000000",
+        "Apparel & Fashion",
+        "Yes",
+        "document_automation",
+        "SAP;Microsoft 365",
+    ]
+    out, _ = run(tmp_path, write_csv(tmp_path / "sf.csv", [header, row]))
+    got = read(out)[0]
+    assert (got["Account ID"], got["best_profile"]) == ("0015g00000ABC", "uk-eu-manufacturers-docs")
+    assert got["unreadable_fields"] == ""
+
+
+def test_unreadable_values_are_unknown_counted_and_named(tmp_path: Path) -> None:
+    bad = [*BRIGHTLOOP]
+    bad[3], bad[4] = "lots", "€3m"  # employees unreadable; revenue in EUR for a USD field
+    out, summary = run(tmp_path, write_csv(tmp_path / "x.csv", [HUBSPOT, BRIGHTLOOP, bad]))
+    rows = read(out)
+    assert len(rows) == 2
+    assert rows[1]["unreadable_fields"] == "employees;annual_revenue"
+    assert "employees" in rows[1]["unknown_fields"]
+    assert summary.unreadable == {"annual_revenue": 1, "employees": 1}  # type: ignore[attr-defined]
+    assert (2, "Number of Employees", "lots") in summary.examples  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("51-200", 51, 200),
+        ("1,001-5,000", 1001, 5000),
+        ("10,001+", 10001, None),
+        ("240", 240, 240),
+        (" 1,200 ", 1200, 1200),
+    ],
+)
+def test_employee_bands(tmp_path: Path, text: str, low: int, high: int | None) -> None:
+    from icpkit.companies import from_values
+
+    company, bad = from_values(HANDBOOK, {"employees": text})
+    value = company["employees"]
+    assert bad == []
+    assert (value if isinstance(value, tuple) else (value, value))[0] == low
+    if high is not None:
+        assert (value if isinstance(value, tuple) else (value, value))[1] == high
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "expected"),
+    [
+        ("annual_revenue", "$1.2M", 1_200_000),
+        ("annual_revenue", "1,200,000", 1_200_000),
+        ("annual_revenue", "USD 3m", 3_000_000),
+        ("annual_revenue", "250k", 250_000),
+        ("annual_revenue", "1.5e7", 15_000_000),
+        ("growth_rate", "25%", 25),
+        ("erp_deployed", "Yes", True),
+        ("erp_deployed", "false", False),
+        ("country", "Germany", "DE"),
+        ("country", "usa", "US"),
+        ("country", "no", "NO"),
+        ("country", "United Kingdom", "GB"),
+        ("industry", "Computer Software", "software"),
+        ("funding_stage", "Series B", "series_b"),
+        ("last_funding_date", "2026-03-01", dt.date(2026, 3, 1)),
+        (
+            "tech_stack",
+            ".NET, Microsoft 365 | python",
+            frozenset({"dotnet", "microsoft365", "python"}),
+        ),
+    ],
+)
+def test_common_crm_value_shapes(field: str, text: str, expected: object) -> None:
+    from icpkit.companies import from_values
+
+    company, bad = from_values(HANDBOOK, {field: text})
+    assert bad == []
+    assert company[field] == expected
+
+
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [
+        ("annual_revenue", "€3m"),
+        ("annual_revenue", "£2m"),
+        ("employees", "many"),
+        ("employees", "12.5"),
+        ("erp_deployed", "maybe"),
+        ("country", "Atlantis"),
+        ("last_funding_date", "next spring"),
+        ("growth_rate", "inf"),
+    ],
+)
+def test_unreadable_shapes_are_unknown_never_guessed(field: str, text: str) -> None:
+    from icpkit.companies import from_values
+
+    company, bad = from_values(HANDBOOK, {field: text})
+    assert field not in company
+    assert bad == [field]
+
+
+@pytest.mark.parametrize("text", ["", "N/A", "null", "-", "  "])
+def test_empty_cells_are_unknown_not_unreadable(text: str) -> None:
+    from icpkit.companies import from_values
+
+    company, bad = from_values(HANDBOOK, {"employees": text, "tech_stack": text})
+    assert "employees" not in company and bad == []
+    assert company["tech_stack"] == frozenset()  # the vocabulary says: empty means no tools
+
+
+def test_bom_semicolons_and_quoted_newlines(tmp_path: Path) -> None:
+    src = tmp_path / "excel.csv"
+    rows = [HUBSPOT, [*BRIGHTLOOP[:1], "Brightloop\nSoftware; Ltd", *BRIGHTLOOP[2:]]]
+    write_csv(src, rows, delimiter=";", encoding="utf-8-sig")
+    assert src.read_bytes().startswith(b"\xef\xbb\xbf")
+    out, _ = run(tmp_path, src)
+    row = read(out)[0]
+    assert row["Record ID"] == "101" and row["tier"] == "A"
+
+
+def test_duplicate_headers_are_refused(tmp_path: Path) -> None:
+    src = write_csv(tmp_path / "dup.csv", [[*HUBSPOT, "Industry"], [*BRIGHTLOOP, "retail"]])
+    with pytest.raises(InputError, match="found the column 'Industry' twice"):
+        run(tmp_path, src)
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_an_empty_file_is_refused(tmp_path: Path) -> None:
+    src = tmp_path / "empty.csv"
+    src.write_bytes(b"")
+    with pytest.raises(InputError, match="found an empty file"):
+        run(tmp_path, src)
+
+
+def test_a_missing_id_column_is_named(tmp_path: Path) -> None:
+    src = write_csv(tmp_path / "noid.csv", [HUBSPOT[1:], BRIGHTLOOP[1:]])
+    with pytest.raises(InputError, match="found no id column; expected one of Record ID"):
+        run(tmp_path, src)
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_formula_cells_are_never_run_and_escaped_for_spreadsheets(tmp_path: Path) -> None:
+    evil = [*BRIGHTLOOP]
+    evil[0] = '=HYPERLINK("http://evil.example","click")'
+    out, _ = run(tmp_path, write_csv(tmp_path / "f.csv", [HUBSPOT, evil]))
+    assert read(out)[0]["Record ID"] == "'" + evil[0]
+
+
+def test_parquet_and_jsonl_in_and_out_give_the_same_scores(tmp_path: Path) -> None:
+    src = write_csv(tmp_path / "in.csv", [HUBSPOT, BRIGHTLOOP])
+    con = duckdb.connect()
+    con.execute(
+        f"COPY (SELECT * FROM read_csv('{src}', all_varchar=true)) TO "
+        f"'{tmp_path / 'in.parquet'}' (FORMAT parquet)"
+    )
+    con.execute(
+        f"COPY (SELECT * FROM read_csv('{src}', all_varchar=true)) TO "
+        f"'{tmp_path / 'in.jsonl'}' (FORMAT json)"
+    )
+    results = []
+    for name, out in (("in.csv", "a.parquet"), ("in.parquet", "b.jsonl"), ("in.jsonl", "c.csv")):
+        target, _ = run(tmp_path, tmp_path / name, out)
+        rel = {"parquet": "read_parquet", "jsonl": "read_json", "csv": "read_csv"}[
+            target.suffix[1:]
+        ]
+        results.append(
+            con.execute(
+                f"SELECT best_profile, tier, CAST(score AS INTEGER) FROM {rel}('{target}')"
+            ).fetchall()
+        )
+    assert results[0] == results[1] == results[2] == [("western-software-teams", "A", 100)]
+
+
+def test_provenance_is_recorded_with_every_output(tmp_path: Path) -> None:
+    src = write_csv(tmp_path / "in.csv", [HUBSPOT, BRIGHTLOOP])
+    out, _ = run(tmp_path, src, "scores.parquet")
+    sidecar = json.loads(Path(f"{out}.provenance.json").read_text())
+    assert sidecar["as_of"] == "2026-11-01" and sidecar["rows"] == 1
+    assert "handbook_commit" in sidecar and "handbook_dirty" in sidecar
+    meta = (
+        duckdb.connect()
+        .execute(f"SELECT value FROM parquet_kv_metadata('{out}') WHERE key = 'icp_provenance'")
+        .fetchone()
+    )
+    assert meta is not None and json.loads(meta[0])["as_of"] == "2026-11-01"
+
+
+def test_a_failed_run_leaves_no_file_behind(tmp_path: Path) -> None:
+    src = write_csv(tmp_path / "in.csv", [HUBSPOT, BRIGHTLOOP])
+    with pytest.raises(UsageError):
+        run(tmp_path, src, out="scores.xlsx")
+    assert list(tmp_path.iterdir()) == [src]
+
+
+def test_a_map_file_names_columns_for_anything_else(tmp_path: Path) -> None:
+    src = write_csv(
+        tmp_path / "odd.csv",
+        [["id", "Land", "Staff", "Sector", "Stack"], ["7", "DE", "300", "software", "python"]],
+    )
+    out, summary = run(
+        tmp_path,
+        src,
+        mapping={
+            "country": "Land",
+            "employees": "Staff",
+            "industry": "Sector",
+            "tech_stack": "Stack",
+        },
+    )
+    assert read(out)[0]["best_profile"] == "western-software-teams"
+    assert summary.plan.used["country"] == "Land"  # type: ignore[attr-defined]
+
+
+def test_per_profile_columns(tmp_path: Path) -> None:
+    out, _ = run(tmp_path, write_csv(tmp_path / "in.csv", [HUBSPOT, BRIGHTLOOP]), per_profile=True)
+    row = read(out)[0]
+    assert row["western-software-teams_score"] == "100"
+    assert row["western-software-teams_tier"] == "A"
+    assert row["na-saas-scaleups_tier"] == ""  # not eligible
+
+
+def test_a_late_value_that_breaks_the_sniffed_type_falls_back_to_text(tmp_path: Path) -> None:
+    rows = [HUBSPOT] + [[str(i), *BRIGHTLOOP[1:3], "300", *BRIGHTLOOP[4:]] for i in range(5000)]
+    rows.append(["late", *BRIGHTLOOP[1:3], "51-200", *BRIGHTLOOP[4:]])
+    out, summary = run(tmp_path, write_csv(tmp_path / "late.csv", rows))
+    got = read(out)
+    assert len(got) == 5001 and got[-1]["tier"] == "A"
+    assert summary.unreadable == {}  # type: ignore[attr-defined]
