@@ -486,6 +486,30 @@ def score(
     return ExitCode.FINDINGS if strict and any(summary.unreadable.values()) else ExitCode.OK
 
 
+@cli.command(context_settings=CONTEXT)
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write the site (default: site_dir of mkdocs.yml).")
+@click.option("--strict/--no-strict", default=True, show_default=True,
+              help="Fail on any mkdocs warning (broken links and anchors included).")
+@click.pass_obj
+def build(state: State, site_dir: Path | None, strict: bool) -> ExitCode:
+    """Build the handbook site from the profiles (what `mkdocs build` does, for CI).
+
+    The site is built into a temporary folder and moved into place only when the
+    build succeeds. It works offline: no CDN, no web fonts.
+
+    \b
+    Example:
+      icp build
+      ICP_SITE_URL=https://handbook.example.com/ icp build -d public
+    """
+    from .sitebuild import build_site
+
+    out = build_site(state.root, site_dir=site_dir, strict=strict, today=state.today)
+    echo(f"built the handbook into {out}")
+    return ExitCode.OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: the one place errors become messages and exit codes."""
     try:

@@ -1,0 +1,68 @@
+"""Escaping free text from YAML for Markdown and HTML.
+
+HTML escaping is not enough for Markdown: its own syntax turns HTML-safe text into
+links, attribute lists (`{: onclick=…}`), headings, table cells or snippet includes.
+Every ASCII punctuation character of user text therefore becomes a numeric character
+reference, which Markdown renders as the character itself and never as syntax, and
+HTML renders as text. One-line contexts also collapse whitespace, so a newline can
+never start a heading or end a table row. Templates apply `inline` to every value by
+default (Jinja's `finalize`); markup the site builds itself is wrapped in `Markup`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import string
+
+from markupsafe import Markup
+
+_REFS = {ord(c): f"&#{ord(c)};" for c in string.punctuation}
+
+
+def inline(text: object) -> Markup:
+    """User text for one line of Markdown (a cell, a heading, a list item)."""
+    if isinstance(text, Markup):
+        return text
+    return Markup(" ".join(str(text).split()).translate(_REFS))
+
+
+def paragraphs(text: object) -> Markup:
+    """User text as Markdown paragraphs: blank lines separate paragraphs, nothing else
+    survives as structure."""
+    parts = [inline(p) for p in str(text).split("\n\n") if p.strip()]
+    return Markup("\n\n".join(parts))
+
+
+def front_matter(value: object) -> Markup:
+    """A front-matter value (title, tag): mkdocs and the theme write these into HTML as they
+    are (navigation, tag listings), so they are HTML-escaped, then written as a JSON string,
+    which is valid YAML and cannot break out of its line."""
+    return Markup(json.dumps(html.escape(str(value)), ensure_ascii=True))
+
+
+_SLUG = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+def slug(value: object) -> Markup:
+    """An id used in a link target: ids are validated by the schema; checked again here."""
+    text = str(value)
+    if not _SLUG.match(text):
+        raise ValueError(f"not an id: {text!r}")
+    return Markup(text)
+
+
+def code(value: object) -> Markup:
+    """Text shown as code: a Markdown code span would print character references as they are,
+    so this is an HTML <code> element with the text HTML-escaped."""
+    return Markup(f"<code>{html.escape(str(value))}</code>")
+
+
+def finalize(value: object) -> object:
+    """Jinja's finalize: every `{{ value }}` is escaped unless it is Markup."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return ""
+    return inline(value)
