@@ -23,11 +23,18 @@ from conftest import REPO, TODAY, copy_handbook
 from icpkit.sitebuild import build_site
 
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-default-apps"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+]
 
-EVIL_PROFILE = '''\
+EVIL_PROFILE = """\
 kind: icp
 id: injection-test
 title: "Evil <script>alert('title')</script> title"
@@ -36,7 +43,8 @@ owners: ['@security/red-team']
 review:
   last_reviewed: 2026-11-20
   cadence: yearly
-summary: "Summary with a [link](javascript:alert('link')) and {: onclick=\\"alert('attr')\\"} and |pipes|"
+summary: "Summary with a [link](javascript:alert('link')) and {: onclick=\\"alert('attr')\\"}
+  and |pipes|"
 tags: ["<img src=x onerror=alert('tag')>"]
 persona:
   name: "Mallory {{ 7*7 }} {% raw %}"
@@ -67,7 +75,7 @@ qualification:
       label: "[x](javascript:alert('crit'))"
       when: {field: tech_stack, has_any: [python]}
       points: 80
-'''
+"""
 
 
 def chromium_path() -> str:
@@ -89,7 +97,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
     (root / "profiles" / "icp" / "injection-test.yaml").write_text(EVIL_PROFILE)
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(root / "site")))
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(root / "site"))
+    )
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     os.environ["ICP_SITE_URL"] = base
     try:
@@ -136,7 +145,12 @@ def test_every_profile_page_renders_with_its_pond_map(served: str, page: Any, ic
     svg = page.locator("svg.pond-map")
     assert svg.count() == 1 and svg.is_visible()
     assert svg.locator("text.pm-head").all_text_contents() == [
-        "Account Profile", "Needs", "Urgency Drivers", "Beliefs", "Tipping Point"]
+        "Account Profile",
+        "Needs",
+        "Urgency Drivers",
+        "Beliefs",
+        "Tipping Point",
+    ]
     assert page.locator("svg.pond-map rect.pm-disq").count() >= 1
     assert "Qualification checklist" in page.locator("article").inner_text()
 
@@ -153,8 +167,9 @@ def test_search_finds_a_profile_by_a_word_from_its_story(served: str, page: Any)
 
 def test_navigation_works(served: str, page: Any) -> None:
     page.goto(served)
-    page.get_by_role("link", name="North American B2B SaaS scaleups on Salesforce and Outreach"
-                     ).first.click()
+    page.get_by_role(
+        "link", name="North American B2B SaaS scaleups on Salesforce and Outreach"
+    ).first.click()
     page.wait_for_url("**/icp/na-saas-scaleups/")
     assert "North American B2B SaaS" in page.locator("h1").inner_text()
     page.get_by_role("link", name="Rule tests").first.click()
@@ -174,11 +189,20 @@ def test_injected_text_shows_as_text_and_never_runs(served: str, page: Any) -> N
     page.goto(f"{served}icp/injection-test/")
     page.wait_for_timeout(500)
     article = page.locator("article").inner_text()
-    for literal in ("<script>alert('story')</script>", "{{ config }}", "{% include 'x' %}",
-                    "Mallory {{ 7*7 }}", "Pipes | in | a | table", "# not a heading",
-                    "<img src=x onerror=alert('img')>", "[link](javascript:alert('link'))",
-                    "{: onclick=\"alert('attr')\"}", "--8<--", "</text><script>alert('svg')</script>",
-                    "title: forged front matter"):
+    for literal in (
+        "<script>alert('story')</script>",
+        "{{ config }}",
+        "{% include 'x' %}",
+        "Mallory {{ 7*7 }}",
+        "Pipes | in | a | table",
+        "# not a heading",
+        "<img src=x onerror=alert('img')>",
+        "[link](javascript:alert('link'))",
+        "{: onclick=\"alert('attr')\"}",
+        "--8<--",
+        "</text><script>alert('svg')</script>",
+        "title: forged front matter",
+    ):
         assert literal in article, literal
     assert "Evil <script>alert('title')</script> title" in page.locator("h1").inner_text()
     assert page.locator("article script").count() == 0
@@ -191,8 +215,16 @@ def test_injected_text_shows_as_text_and_never_runs(served: str, page: Any) -> N
 def test_every_page_has_no_request_outside_and_no_console_error(served: str, page: Any) -> None:
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    for path in ["", "qualify/", "tests/", "reference/fields/", "reference/schemas/",
-                 "changes/", "negative/enterprise-tenders/", "tags/"]:
+    for path in [
+        "",
+        "qualify/",
+        "tests/",
+        "reference/fields/",
+        "reference/schemas/",
+        "changes/",
+        "negative/enterprise-tenders/",
+        "tags/",
+    ]:
         page.goto(served + path)
         assert page.locator("h1").count() >= 1, path
     assert errors == []

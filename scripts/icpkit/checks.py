@@ -245,7 +245,7 @@ class Checker:
                             icp.path,
                             ["qualification", "requirements"],
                             "found that every company meeting these requirements is disqualified "
-                        "by "
+                            "by "
                             f"'{neg.id}/{rule.id}' ({rule.label}); expected an ICP someone can fit",
                             "always-disqualified",
                         )
@@ -291,11 +291,7 @@ class Checker:
         icps = [i.id for i in self.handbook.icps]
         negs = [n.id for n in self.handbook.negatives]
         warns = [f"{n.id}/{r.id}" for n in self.handbook.negatives for r in n.warnings]
-        rules = [
-            f"{o.id}/{r.id}"
-            for o in self.handbook.owners
-            for r in o.rules
-        ]
+        rules = [f"{o.id}/{r.id}" for o in self.handbook.owners for r in o.rules]
         for fx in self.handbook.fixtures:
             for exp in fx.expectations:
                 refs: list[tuple[Parts, object, list[str], str]] = []

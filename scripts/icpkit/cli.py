@@ -487,10 +487,18 @@ def score(
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Where to write the site (default: site_dir of mkdocs.yml).")
-@click.option("--strict/--no-strict", default=True, show_default=True,
-              help="Fail on any mkdocs warning (broken links and anchors included).")
+@click.option(
+    "-d",
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the site (default: site_dir of mkdocs.yml).",
+)
+@click.option(
+    "--strict/--no-strict",
+    default=True,
+    show_default=True,
+    help="Fail on any mkdocs warning (broken links and anchors included).",
+)
 @click.pass_obj
 def build(state: State, site_dir: Path | None, strict: bool) -> ExitCode:
     """Build the handbook site from the profiles (what `mkdocs build` does, for CI).

@@ -18,7 +18,11 @@ import string
 
 from markupsafe import Markup
 
-_REFS = {ord(c): f"&#{ord(c)};" for c in string.punctuation}
+_REFS: dict[int, str | None] = {ord(c): f"&#{ord(c)};" for c in string.punctuation}
+# control characters never reach Markdown (Python-Markdown uses \x02 and \x03 as its own
+# placeholders); whitespace ones are collapsed by split() first
+_REFS.update(dict.fromkeys(range(32)))
+_REFS[127] = None
 
 
 def inline(text: object) -> Markup:

@@ -54,7 +54,7 @@ def _rule_mutations(
 ) -> Iterator[Mutation]:
     for i, rule in enumerate(rules):
         without = rules[:i] + rules[i + 1 :]
-        negated = (*rules[:i], dataclasses.replace(rule, when=Not(rule.when)), *rules[i + 1:])
+        negated = (*rules[:i], dataclasses.replace(rule, when=Not(rule.when)), *rules[i + 1 :])
         for verb, changed in (("removed", without), ("negated", negated)):
             changes: dict[str, Any] = {group: changed}
             yield Mutation(

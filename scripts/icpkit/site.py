@@ -26,7 +26,7 @@ from .coverage import coverage
 from .errors import InputError
 from .explain import operand_words, rule_sentence, summary
 from .kinds import KINDS
-from .model import AllOf, AnyOf, Condition, Handbook, Leaf, Not, Rule, SegmentRef
+from .model import AllOf, AnyOf, Condition, Handbook, Icp, Leaf, Negative, Not, Rule, SegmentRef
 from .operators import OPERATORS
 from .ruletests import run
 from .validate import load_checked
@@ -50,8 +50,7 @@ def words(handbook: Handbook, cond: Condition) -> str:
     """A condition in plain words: 'Employees between 50 and 500'."""
     if isinstance(cond, Leaf):
         fld = handbook.fields[cond.field]
-        phrase = OPERATORS[cond.op].phrase.format(
-            x=operand_words(handbook, cond.op, cond.shown))
+        phrase = OPERATORS[cond.op].phrase.format(x=operand_words(handbook, cond.op, cond.shown))
         return f"{fld.label} {phrase}"
     if isinstance(cond, SegmentRef):
         return cond.label
@@ -63,14 +62,31 @@ def words(handbook: Handbook, cond: Condition) -> str:
     return joiner.join(f"({w})" if (" and " in w or " or " in w) else w for w in inner)
 
 
+def hb_owners(icps: list[Icp], negs: list[Negative]) -> list[Icp | Negative]:
+    return [*icps, *negs]
+
+
 def histories(root: Path) -> dict[str, list[dict[str, str]]]:
     """The git history of every file under profiles/ (date, author, message; newest first),
     from one `git log` for the whole folder (one per file would cost a process each)."""
     try:
         done = subprocess.run(
-            ["git", "-C", str(root), "log", "--date=short", "--name-only",
-             "--format=%x1e%ad%x1f%an%x1f%s%x1f%h", "--", "profiles"],
-            capture_output=True, text=True, timeout=60, check=False)
+            [
+                "git",
+                "-C",
+                str(root),
+                "log",
+                "--date=short",
+                "--name-only",
+                "--format=%x1e%ad%x1f%an%x1f%s%x1f%h",
+                "--",
+                "profiles",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return {}
     out: dict[str, list[dict[str, str]]] = {}
@@ -89,8 +105,13 @@ def histories(root: Path) -> dict[str, list[dict[str, str]]]:
 def git_prefix(root: Path) -> str:
     """The handbook's folder inside its git repository ('' at the top)."""
     try:
-        done = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-prefix"],
-                              capture_output=True, text=True, timeout=10, check=False)
+        done = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--show-prefix"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return ""
     return done.stdout.strip() if done.returncode == 0 else ""
@@ -118,30 +139,39 @@ def render(env: jinja2.Environment, template: str, **context: Any) -> str:
     try:
         return env.get_template(template).render(**context)
     except jinja2.TemplateSyntaxError as exc:
-        raise InputError(f"{TEMPLATES}/{exc.name or template}:{exc.lineno}: template error: "
-                         f"{exc.message}") from None
+        raise InputError(
+            f"{TEMPLATES}/{exc.name or template}:{exc.lineno}: template error: {exc.message}"
+        ) from None
     except jinja2.UndefinedError as exc:
         import traceback
 
-        line = next((f.lineno for f in reversed(traceback.extract_tb(exc.__traceback__))
-                     if f.filename.endswith(".j2")), 0)
-        raise InputError(f"{TEMPLATES}/{template}:{line}: template error: {exc.message}"
-                         ) from None
+        line = next(
+            (
+                f.lineno
+                for f in reversed(traceback.extract_tb(exc.__traceback__))
+                if f.filename.endswith(".j2")
+            ),
+            0,
+        )
+        raise InputError(f"{TEMPLATES}/{template}:{line}: template error: {exc.message}") from None
 
 
 def _rule_rows(handbook: Handbook, rules: tuple[Rule, ...]) -> list[dict[str, Any]]:
     return [{"rule": r, "words": words(handbook, r.when)} for r in rules]
 
 
-def pages(root: Path, *, today: dt.date | None = None, edit_base: str = "",
-          badges: Markup = Markup("")) -> Site:
+def pages(
+    root: Path, *, today: dt.date | None = None, edit_base: str = "", badges: str = ""
+) -> Site:
     """Every generated page of the handbook at `root`, and its navigation."""
     today = today or dt.date.today()
     loaded = load_checked(root, today=today)
     if loaded.report.errors:
         first = loaded.report.sorted()[0]
-        raise InputError(f"the handbook has {len(loaded.report.errors)} error(s), the first: "
-                         f"{first}; run icp validate")
+        raise InputError(
+            f"the handbook has {len(loaded.report.errors)} error(s), the first: "
+            f"{first}; run icp validate"
+        )
     hb = loaded.handbook
     env = environment(root)
     results = run(hb, today=today)
@@ -150,9 +180,15 @@ def pages(root: Path, *, today: dt.date | None = None, edit_base: str = "",
     for r in results.results:
         by_fixture.setdefault(r.check.fixture.path, []).append(r)
     fixtures = [
-        {"fixture": f, "verdict": rs[0].verdict, "summary": summary(rs[0].verdict, hb),
-         "passed": all(r.passed for r in rs), "checks": rs}
-        for f in hb.fixtures if (rs := by_fixture.get(f.path))
+        {
+            "fixture": f,
+            "verdict": rs[0].verdict,
+            "summary": summary(rs[0].verdict, hb),
+            "passed": all(r.passed for r in rs),
+            "checks": rs,
+        }
+        for f in hb.fixtures
+        if (rs := by_fixture.get(f.path))
     ]
     warnings = {p.path for p in loaded.report.warnings}
     log = histories(root)
@@ -162,12 +198,22 @@ def pages(root: Path, *, today: dt.date | None = None, edit_base: str = "",
     def edit(path: str) -> Markup:
         return Markup(edit_base + urllib.parse.quote(path))
 
-    common = {"hb": hb, "today": today, "edit_base": edit_base, "edit": edit,
-              "words": lambda c: words(hb, c), "sentence": lambda r: rule_sentence(hb, r)}
+    common = {
+        "hb": hb,
+        "today": today,
+        "edit_base": edit_base,
+        "edit": edit,
+        "words": lambda c: words(hb, c),
+        "sentence": lambda r: rule_sentence(hb, r),
+    }
 
     def review(owner: Any) -> dict[str, Any]:
-        return {"last": owner.review.last_reviewed, "due": owner.review.due,
-                "overdue": owner.review.overdue(today), "cadence": owner.review.cadence}
+        return {
+            "last": owner.review.last_reviewed,
+            "due": owner.review.due,
+            "overdue": owner.review.overdue(today),
+            "cadence": owner.review.cadence,
+        }
 
     out: list[Page] = []
     icps = sorted(hb.icps, key=lambda i: (i.status != "active", i.priority, i.id))
@@ -175,53 +221,122 @@ def pages(root: Path, *, today: dt.date | None = None, edit_base: str = "",
     for icp in icps:
         shown = [f for f in fixtures if f["verdict"].best_profile == icp.id]
         cut_by = [n for n in hb.negatives if n.applies(icp.id)]
-        out.append(Page(f"icp/{icp.id}.md", render(
-            env, "icp.md.j2", **common, icp=icp, d=icp.data, review=review(icp),
-            requirements=_rule_rows(hb, icp.requirements),
-            criteria=_rule_rows(hb, icp.criteria), fixtures=shown, cut_by=cut_by,
-            pond=svg.pond_map(icp.data.get("pond_map"), f"Pond Map: {icp.title}"),
-            history=log.get(icp.path, []), warned=icp.path in warnings)))
+        out.append(
+            Page(
+                f"icp/{icp.id}.md",
+                render(
+                    env,
+                    "icp.md.j2",
+                    **common,
+                    icp=icp,
+                    d=icp.data,
+                    review=review(icp),
+                    requirements=_rule_rows(hb, icp.requirements),
+                    criteria=_rule_rows(hb, icp.criteria),
+                    fixtures=shown,
+                    cut_by=cut_by,
+                    pond=svg.pond_map(icp.data.get("pond_map"), f"Pond Map: {icp.title}"),
+                    history=log.get(icp.path, []),
+                    warned=icp.path in warnings,
+                ),
+            )
+        )
     for neg in negs:
-        hit = [f for f in fixtures if neg.id in f["verdict"].disqualified_by
-               or any(w.startswith(neg.id + "/") for w in f["verdict"].warnings)]
-        out.append(Page(f"negative/{neg.id}.md", render(
-            env, "negative.md.j2", **common, neg=neg, d=neg.data, review=review(neg),
-            disqualifiers=_rule_rows(hb, neg.disqualifiers),
-            warning_signs=_rule_rows(hb, neg.warnings), fixtures=hit,
-            icps=[i for i in hb.icps if neg.applies(i.id)],
-            pond=svg.pond_map(neg.data.get("pond_map"), f"Pond Map: {neg.title}")
-            if neg.data.get("pond_map") else Markup(""),
-            history=log.get(neg.path, []))))
+        hit = [
+            f
+            for f in fixtures
+            if neg.id in f["verdict"].disqualified_by
+            or any(w.startswith(neg.id + "/") for w in f["verdict"].warnings)
+        ]
+        out.append(
+            Page(
+                f"negative/{neg.id}.md",
+                render(
+                    env,
+                    "negative.md.j2",
+                    **common,
+                    neg=neg,
+                    d=neg.data,
+                    review=review(neg),
+                    disqualifiers=_rule_rows(hb, neg.disqualifiers),
+                    warning_signs=_rule_rows(hb, neg.warnings),
+                    fixtures=hit,
+                    icps=[i for i in hb.icps if neg.applies(i.id)],
+                    pond=svg.pond_map(neg.data.get("pond_map"), f"Pond Map: {neg.title}")
+                    if neg.data.get("pond_map")
+                    else Markup(""),
+                    history=log.get(neg.path, []),
+                ),
+            )
+        )
     counts: dict[str, Counter[str]] = {}
     for f in fixtures:
         v = f["verdict"]
-        label = ("disqualified" if v.disqualified_by else v.best_profile or "no ICP fits")
+        label = "disqualified" if v.disqualified_by else v.best_profile or "no ICP fits"
         counts.setdefault(label, Counter())[v.tier] += 1
-    example = next((f for f in fixtures if f["verdict"].tier in ("A", "B")
-                    and not f["verdict"].disqualified_by), fixtures[0] if fixtures else None)
-    out.append(Page("index.md", render(env, "index.md.j2", **common, icps=icps, negs=negs,
-                                       review=review, badges=badges)))
+    example = next(
+        (
+            f
+            for f in fixtures
+            if f["verdict"].tier in ("A", "B") and not f["verdict"].disqualified_by
+        ),
+        fixtures[0] if fixtures else None,
+    )
+    out.append(
+        Page(
+            "index.md",
+            render(
+                env, "index.md.j2", **common, icps=icps, negs=negs, review=review, badges=badges
+            ),
+        )
+    )
     out.append(Page("qualify.md", render(env, "qualify.md.j2", **common, example=example)))
-    out.append(Page("tests.md", render(
-        env, "tests.md.j2", **common, fixtures=fixtures, run=results, cov=cov,
-        chart=svg.tier_chart({k: dict(v) for k, v in sorted(counts.items())},
-                             "Fixture companies by best profile and tier"))))
+    out.append(
+        Page(
+            "tests.md",
+            render(
+                env,
+                "tests.md.j2",
+                **common,
+                fixtures=fixtures,
+                run=results,
+                cov=cov,
+                chart=svg.tier_chart(
+                    {k: dict(v) for k, v in sorted(counts.items())},
+                    "Fixture companies by best profile and tier",
+                ),
+            ),
+        )
+    )
     out.append(Page("reference/fields.md", render(env, "fields.md.j2", **common)))
     out.append(Page("reference/segments.md", render(env, "segments.md.j2", **common)))
-    out.append(Page("reference/schemas.md", render(
-        env, "schemas.md.j2", **common, schemas=schema_docs())))
-    out.append(Page("changes.md", render(
-        env, "changes.md.j2", **common,
-        files=[(o, log.get(o.path, [])) for o in (*icps, *negs)])))
+    out.append(
+        Page("reference/schemas.md", render(env, "schemas.md.j2", **common, schemas=schema_docs()))
+    )
+    out.append(
+        Page(
+            "changes.md",
+            render(
+                env,
+                "changes.md.j2",
+                **common,
+                files=[(o, log.get(o.path, [])) for o in hb_owners(icps, negs)],
+            ),
+        )
+    )
     nav = [
         {"Home": "index.md"},
         {"Qualify a lead": "qualify.md"},
         # mkdocs writes navigation titles into the page as they are: escape them for HTML
         {"Ideal Customer Profiles": [{html.escape(i.title): f"icp/{i.id}.md"} for i in icps]},
         {"Negative portraits": [{html.escape(n.title): f"negative/{n.id}.md"} for n in negs]},
-        {"Reference": [{"Fields": "reference/fields.md"},
-                       {"Segments and regions": "reference/segments.md"},
-                       {"Schemas": "reference/schemas.md"}]},
+        {
+            "Reference": [
+                {"Fields": "reference/fields.md"},
+                {"Segments and regions": "reference/segments.md"},
+                {"Schemas": "reference/schemas.md"},
+            ]
+        },
         {"Rule tests": "tests.md"},
         {"Changes": "changes.md"},
         {"Tags": "tags.md"},
@@ -229,33 +344,51 @@ def pages(root: Path, *, today: dt.date | None = None, edit_base: str = "",
     return Site(tuple(out), nav)
 
 
+def _schema_rows(kind: str) -> list[dict[str, Any]]:
+    from .schema import subschema
+
+    rows: list[dict[str, Any]] = []
+
+    def walk(parts: list[str | int], depth: int) -> None:
+        sub = subschema(kind, parts)
+        props = sub.get("properties", {})
+        if not props and isinstance(sub.get("items"), dict):
+            walk([*parts, 0], depth)
+            return
+        for prop in props:
+            child = subschema(kind, [*parts, prop])
+            desc = props[prop].get("description") or child.get("description", "")
+            rows.append(
+                {
+                    "path": ".".join(str(p) for p in [*parts, prop] if p != 0),
+                    "depth": depth,
+                    "type": child.get("type", "enum" if "enum" in child else ""),
+                    "enum": child.get("enum"),
+                    "required": prop in sub.get("required", []),
+                    "description": desc,
+                }
+            )
+            if depth < 3:
+                walk([*parts, prop], depth + 1)
+
+    walk([], 0)
+    return rows
+
+
 def schema_docs() -> list[dict[str, Any]]:
     """Each kind's properties with their descriptions, from the JSON Schemas themselves."""
-    from .schema import load_schema, subschema
+    from .schema import load_schema
 
     docs = []
     for kind, name in KINDS.items():
         schema = load_schema(name)
-        rows: list[dict[str, Any]] = []
-
-        def walk(parts: list[str | int], depth: int) -> None:
-            sub = subschema(kind, parts)
-            props = sub.get("properties", {})
-            if not props and isinstance(sub.get("items"), dict):
-                walk([*parts, 0], depth)
-                return
-            for prop in props:
-                child = subschema(kind, [*parts, prop])
-                desc = props[prop].get("description") or child.get("description", "")
-                kind_word = child.get("type", "enum" if "enum" in child else "")
-                rows.append({"path": ".".join(str(p) for p in [*parts, prop] if p != 0),
-                             "depth": depth, "type": kind_word, "enum": child.get("enum"),
-                             "required": prop in sub.get("required", []),
-                             "description": desc})
-                if depth < 3:
-                    walk([*parts, prop], depth + 1)
-
-        walk([], 0)
-        docs.append({"kind": kind, "title": schema.get("title", kind),
-                     "description": schema.get("description", ""), "file": name, "rows": rows})
+        docs.append(
+            {
+                "kind": kind,
+                "title": schema.get("title", kind),
+                "description": schema.get("description", ""),
+                "file": name,
+                "rows": _schema_rows(kind),
+            }
+        )
     return docs

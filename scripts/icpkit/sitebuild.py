@@ -12,8 +12,9 @@ from pathlib import Path
 from .errors import InputError, UsageError
 
 
-def build_site(root: Path, *, site_dir: Path | None = None, strict: bool = True,
-               today: dt.date | None = None) -> Path:
+def build_site(
+    root: Path, *, site_dir: Path | None = None, strict: bool = True, today: dt.date | None = None
+) -> Path:
     import logging
 
     from mkdocs.commands.build import build

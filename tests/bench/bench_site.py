@@ -60,37 +60,49 @@ def prepare(base: Path, count: int) -> tuple[Path, Path]:
         target.write_text(page.text, encoding="utf-8")
     config = (REPO / "mkdocs.yml").read_text()
     config = config.replace("hooks:\n  - site_src/hooks.py\n", "").replace(
-        "docs_dir: site_src/docs", "docs_dir: docs")
-    config = "\n".join(line for line in config.splitlines()
-                       if not line.lstrip().startswith(("- profiles", "- rules", "- tests/",
-                                                        "- site_src/templates", "watch:")))
+        "docs_dir: site_src/docs", "docs_dir: docs"
+    )
+    config = "\n".join(
+        line
+        for line in config.splitlines()
+        if not line.lstrip().startswith(
+            ("- profiles", "- rules", "- tests/", "- site_src/templates", "watch:")
+        )
+    )
     nav = yaml.safe_dump({"nav": site.nav}, allow_unicode=True, sort_keys=False)
     (plain / "mkdocs.yml").write_text(config + "\n" + nav)
     return hb, plain
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--profiles", type=int, nargs="*", default=[200, 1000])
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
     bindir = Path(sys.executable).parent
-    env = {"PATH": f"{bindir}:/usr/bin:/bin", "ICP_TODAY": "2026-11-23",
-           "NO_MKDOCS_2_WARNING": "1", "HOME": str(Path.home())}
+    env = {
+        "PATH": f"{bindir}:/usr/bin:/bin",
+        "ICP_TODAY": "2026-11-23",
+        "NO_MKDOCS_2_WARNING": "1",
+        "HOME": str(Path.home()),
+    }
     report = {}
     for count in args.profiles:
         with tempfile.TemporaryDirectory() as tmp:
             hb, plain = prepare(Path(tmp), count)
             programs = {
-                "plain mkdocs-material": ([str(bindir / "mkdocs"), "build", "--strict", "-q"],
-                                          plain),
+                "plain mkdocs-material": (
+                    [str(bindir / "mkdocs"), "build", "--strict", "-q"],
+                    plain,
+                ),
                 "icp build": ([str(bindir / "icp"), "--root", str(hb), "build"], hb),
             }
             times: dict[str, list[float]] = {n: [] for n in programs}
             names = list(programs)
             for r in range(args.rounds):
-                for name in names[r % 2:] + names[:r % 2]:
+                for name in names[r % 2 :] + names[: r % 2]:
                     cmd, cwd = programs[name]
                     times[name].append(timed(cmd, cwd, env))
             pages = sum(1 for _ in (plain / "docs").rglob("*.md"))
@@ -103,8 +115,10 @@ def main() -> int:
         print(f"  icp build / plain: {ratio:.2f}x (target 1.3x)")
     results = HERE / "results"
     results.mkdir(exist_ok=True)
-    (results / "site.json").write_text(json.dumps(
-        {"rounds": args.rounds, "runs": report, "command": " ".join(sys.argv)}, indent=2) + "\n")
+    (results / "site.json").write_text(
+        json.dumps({"rounds": args.rounds, "runs": report, "command": " ".join(sys.argv)}, indent=2)
+        + "\n"
+    )
     return 0
 
 

@@ -103,11 +103,20 @@ def generate(root: Path, count: int) -> list[Path]:
     for n in range(count):
         low = rng.randint(10, 400)
         path = folder / f"generated-{n}.yaml"
-        path.write_text(PROFILE.format(
-            n=n, status=rng.choice(["active", "draft"]), priority=rng.randint(1, 999),
-            team=rng.randint(1, 9), industry=rng.choice(["saas", "fintech", "retail"]),
-            employees=rng.randint(50, 5000), country=rng.choice(["FR", "NL", "SE", "CA"]),
-            low=low, high=low + rng.randint(100, 5000), growth=rng.randint(5, 40)))
+        path.write_text(
+            PROFILE.format(
+                n=n,
+                status=rng.choice(["active", "draft"]),
+                priority=rng.randint(1, 999),
+                team=rng.randint(1, 9),
+                industry=rng.choice(["saas", "fintech", "retail"]),
+                employees=rng.randint(50, 5000),
+                country=rng.choice(["FR", "NL", "SE", "CA"]),
+                low=low,
+                high=low + rng.randint(100, 5000),
+                growth=rng.randint(5, 40),
+            )
+        )
         files.append(path)
     return files
 
@@ -117,14 +126,17 @@ def timed(cmd: list[str], ok: tuple[int, ...] = (0,)) -> float:
     done = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - start
     if done.returncode not in ok:
-        sys.exit(f"failed ({done.returncode}): {' '.join(cmd[:4])} …\n{done.stdout[-2000:]}"
-                 f"{done.stderr[-2000:]}")
+        sys.exit(
+            f"failed ({done.returncode}): {' '.join(cmd[:4])} …\n{done.stdout[-2000:]}"
+            f"{done.stderr[-2000:]}"
+        )
     return wall
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--profiles", type=int, default=1000)
     ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
@@ -133,17 +145,28 @@ def main() -> int:
         root = Path(tmp)
         files = generate(root, args.profiles)
         programs = {
-            "check-jsonschema": [str(bindir / "check-jsonschema"), "--schemafile",
-                                 str(SCHEMAS / "icp.schema.json"), "--base-uri",
-                                 (SCHEMAS / "icp.schema.json").as_uri(),
-                                 *map(str, files)],
-            "icp validate": [str(bindir / "icp"), "--root", str(root), "--today", "2026-11-23",
-                             "validate", "--strict"],
+            "check-jsonschema": [
+                str(bindir / "check-jsonschema"),
+                "--schemafile",
+                str(SCHEMAS / "icp.schema.json"),
+                "--base-uri",
+                (SCHEMAS / "icp.schema.json").as_uri(),
+                *map(str, files),
+            ],
+            "icp validate": [
+                str(bindir / "icp"),
+                "--root",
+                str(root),
+                "--today",
+                "2026-11-23",
+                "validate",
+                "--strict",
+            ],
         }
         times: dict[str, list[float]] = {n: [] for n in programs}
         names = list(programs)
         for r in range(args.rounds):
-            for name in names[r % 2:] + names[:r % 2]:
+            for name in names[r % 2 :] + names[: r % 2]:
                 times[name].append(timed(programs[name]))
     median = {n: statistics.median(t) for n, t in times.items()}
     ratio = median["icp validate"] / median["check-jsonschema"]
@@ -153,9 +176,19 @@ def main() -> int:
     print(f"icp validate / check-jsonschema: {ratio:.2f}x (target: 1.0x or less)")
     results = HERE / "results"
     results.mkdir(exist_ok=True)
-    (results / "validate.json").write_text(json.dumps(
-        {"profiles": args.profiles, "rounds": args.rounds, "median_s": median,
-         "ratio": round(ratio, 3), "command": " ".join(sys.argv)}, indent=2) + "\n")
+    (results / "validate.json").write_text(
+        json.dumps(
+            {
+                "profiles": args.profiles,
+                "rounds": args.rounds,
+                "median_s": median,
+                "ratio": round(ratio, 3),
+                "command": " ".join(sys.argv),
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     return 0
 
 
