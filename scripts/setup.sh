@@ -3,6 +3,10 @@
 # and Debian's chromium for the browser tests. Idempotent; safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${ICP_SETUP_SKIP:-}" = "1" ]; then
+  # the environment is already set up (used when the tests run the workflow steps locally)
+  exit 0
+fi
 VENV="${ICP_VENV:-.venv}"
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"

@@ -20,8 +20,10 @@ def on_config(config: Any) -> Any:
     today = os.environ.get("ICP_TODAY")
     import datetime as dt
 
+    diff_report = os.environ.get("ICP_DIFF_REPORT")  # a saved `icp diff --format json`
     _site = pages(root, today=dt.date.fromisoformat(today) if today else None,
-                  edit_base=str(config.extra.get("edit_base") or ""))
+                  edit_base=str(config.extra.get("edit_base") or ""),
+                  diff_report=Path(diff_report) if diff_report else None)
     config.nav = _site.nav
     return config
 
@@ -29,4 +31,6 @@ def on_config(config: Any) -> Any:
 def on_files(files: Files, config: Any) -> Files:
     for page in _site.pages:
         files.append(File.generated(config, page.path, content=page.text))
+    for path, data in _site.assets.items():
+        files.append(File.generated(config, path, content=data))
     return files

@@ -518,6 +518,102 @@ def build(state: State, site_dir: Path | None, strict: bool) -> ExitCode:
     return ExitCode.OK
 
 
+@cli.command("diff", context_settings=CONTEXT)
+@click.argument("base", required=False)
+@click.argument("head", required=False, default="WORKTREE")
+@click.option("--accounts", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A sample export to compare too (CSV, Parquet or JSON Lines).")
+@click.option("--as-of", "as_of", callback=_date, metavar="YYYY-MM-DD",
+              help="Date for time-relative rules of the sample accounts (default: today).")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file (atomically) instead of standard output.")
+@click.pass_obj
+def diff_cmd(state: State, base: str | None, head: str, accounts: Path | None,
+             as_of: dt.date | None, fmt: str, output: Path | None) -> ExitCode:
+    """Compare the handbook at two git revisions: who moved, why, and regressions.
+
+    BASE defaults to the merge base with the main branch, HEAD to the working tree
+    (WORKTREE). Exit 1 when a fixture expectation that held at BASE fails at HEAD.
+
+    \b
+    Examples:
+      icp diff                                  # this branch against main
+      icp diff origin/main HEAD --format json -o diff.json
+      icp diff v1.4 --accounts tests/examples/hubspot-export.csv
+    """
+    from .atomic import write_text
+    from .diff import diff
+    from .reporters import diff as report
+
+    result = diff(state.root, base, head, accounts=accounts, as_of=as_of, today=state.today)
+    text = report.json_text(result) if fmt == "json" else report.markdown(result)
+    if output:
+        write_text(output, text + "\n")
+    else:
+        echo(text)
+    return ExitCode.OK if result.ok else ExitCode.FINDINGS
+
+
+@cli.command("codeowners", context_settings=CONTEXT)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The CODEOWNERS file (default: .github/CODEOWNERS).")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when the file is not current.")
+@click.pass_obj
+def codeowners_cmd(state: State, output: Path | None, check: bool) -> ExitCode:
+    """Generate .github/CODEOWNERS from the owners listed in each profile.
+
+    \b
+    Example:
+      icp codeowners           # after changing a profile's owners
+      icp codeowners --check   # in CI
+    """
+    from .atomic import write_text
+    from .codeowners import codeowners
+
+    target = output or state.root / ".github" / "CODEOWNERS"
+    text = codeowners(_loaded(state).handbook)
+    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    if check:
+        if current != text:
+            echo(f"{target}: not current; run icp codeowners and commit it")
+            return ExitCode.FINDINGS
+        echo(f"{target}: current")
+        return ExitCode.OK
+    if current != text:
+        write_text(target, text)
+        echo(f"wrote {target}")
+    return ExitCode.OK
+
+
+@cli.command("badges", context_settings=CONTEXT)
+@click.option("-o", "--output", "out_dir", required=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Folder for the badges.")
+@click.option("--diff", "diff_report", type=click.Path(exists=True, dir_okay=False,
+                                                       path_type=Path),
+              help="A saved `icp diff --format json` for the regressions badge.")
+@click.pass_obj
+def badges_cmd(state: State, out_dir: Path, diff_report: Path | None) -> ExitCode:
+    """Write badges (SVG and shields.io endpoint JSON) from a real rule-test run.
+
+    `icp build` publishes the same badges with the handbook, under badges/.
+
+    \b
+    Example:
+      icp diff origin/main HEAD --format json -o diff.json; icp badges -o badges --diff diff.json
+    """
+    from .atomic import atomic_path
+    from .badges import badges, files
+
+    made = badges(_loaded(state).handbook, today=state.today, diff_report=diff_report)
+    for name, data in files(made).items():
+        with atomic_path(out_dir / name.removeprefix("badges/")) as tmp:
+            tmp.write_bytes(data)
+    echo(", ".join(f"{b.label}: {b.message}" for b in made))
+    return ExitCode.OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: the one place errors become messages and exit codes."""
     try:

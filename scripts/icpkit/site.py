@@ -14,7 +14,7 @@ import html
 import subprocess
 import urllib.parse
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,8 @@ class Page:
 class Site:
     pages: tuple[Page, ...]
     nav: list[Any]
+    #: other generated files (badges), path -> bytes
+    assets: dict[str, bytes] = field(default_factory=dict)
 
 
 def words(handbook: Handbook, cond: Condition) -> str:
@@ -161,7 +163,8 @@ def _rule_rows(handbook: Handbook, rules: tuple[Rule, ...]) -> list[dict[str, An
 
 
 def pages(
-    root: Path, *, today: dt.date | None = None, edit_base: str = "", badges: str = ""
+    root: Path, *, today: dt.date | None = None, edit_base: str = "",
+    diff_report: Path | None = None,
 ) -> Site:
     """Every generated page of the handbook at `root`, and its navigation."""
     today = today or dt.date.today()
@@ -282,14 +285,11 @@ def pages(
         ),
         fixtures[0] if fixtures else None,
     )
-    out.append(
-        Page(
-            "index.md",
-            render(
-                env, "index.md.j2", **common, icps=icps, negs=negs, review=review, badges=badges
-            ),
-        )
-    )
+    from .badges import badges, files
+
+    made = badges(hb, today=today, diff_report=diff_report)
+    out.append(Page("index.md", render(env, "index.md.j2", **common, icps=icps, negs=negs,
+                                       review=review, badges=made)))
     out.append(Page("qualify.md", render(env, "qualify.md.j2", **common, example=example)))
     out.append(
         Page(
@@ -341,7 +341,7 @@ def pages(
         {"Changes": "changes.md"},
         {"Tags": "tags.md"},
     ]
-    return Site(tuple(out), nav)
+    return Site(tuple(out), nav, files(made))
 
 
 def _schema_rows(kind: str) -> list[dict[str, Any]]:
