@@ -39,11 +39,19 @@ expect:
 
 
 def git(root: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                          check=True, env={**os.environ, "GIT_AUTHOR_NAME": "Test Editor",
-                                           "GIT_AUTHOR_EMAIL": "t@example.com",
-                                           "GIT_COMMITTER_NAME": "Test Editor",
-                                           "GIT_COMMITTER_EMAIL": "t@example.com"})
+    done = subprocess.run(
+        ["git", "-C", str(root), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={
+            **os.environ,
+            "GIT_AUTHOR_NAME": "Test Editor",
+            "GIT_AUTHOR_EMAIL": "t@example.com",
+            "GIT_COMMITTER_NAME": "Test Editor",
+            "GIT_COMMITTER_EMAIL": "t@example.com",
+        },
+    )
     return done.stdout
 
 
@@ -57,52 +65,80 @@ def scratch_repo(tmp_path: Path) -> Path:
 
 
 def diff_json(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tuple[int, dict]:
-    code = main(["--root", str(root), "--today", TODAY.isoformat(), "diff", *args, "--format",
-                 "json"])
+    code = main(
+        ["--root", str(root), "--today", TODAY.isoformat(), "diff", *args, "--format", "json"]
+    )
     return code, json.loads(capsys.readouterr().out)
 
 
 def test_diff_reports_exactly_the_flipped_companies_and_why(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = scratch_repo(tmp_path)
     profile = root / "profiles" / "icp" / "western-software-teams.yaml"
     # commit 1: retune a criterion, moving Initech from B (65) to C (55), breaking no test
-    profile.write_text(profile.read_text().replace(
-        "      when: {field: growth_rate, at_least: 20}\n      points: 20",
-        "      when: {field: growth_rate, at_least: 20}\n      points: 10"))
+    profile.write_text(
+        profile.read_text().replace(
+            "      when: {field: growth_rate, at_least: 20}\n      points: 20",
+            "      when: {field: growth_rate, at_least: 20}\n      points: 10",
+        )
+    )
     git(root, "commit", "-q", "-am", "Retune fast growth")
     code, data = diff_json(capsys, root, "HEAD~1", "HEAD")
     assert code == 0 and data["ok"] is True and data["regressions"] == []
     assert [c["change"] for c in data["rule_changes"]] == [
-        "'Growing 20% a year or more' went from +20 to +10 points"]
-    assert [(m["company"], m["before"]["tier"], m["after"]["tier"], m["because"])
-            for m in data["moves"]] == [
-        ("Initech Software Ltd", "B", "C",
-         ["'Growing 20% a year or more' went from +20 to +10 points"])]
+        "'Growing 20% a year or more' went from +20 to +10 points"
+    ]
+    assert [
+        (m["company"], m["before"]["tier"], m["after"]["tier"], m["because"]) for m in data["moves"]
+    ] == [
+        (
+            "Initech Software Ltd",
+            "B",
+            "C",
+            ["'Growing 20% a year or more' went from +20 to +10 points"],
+        )
+    ]
     # commit 2: a new disqualifier catches Initech, breaking its expectation
     neg = root / "profiles" / "negative" / "churn-risk-startups.yaml"
-    neg.write_text(neg.read_text().replace("disqualifiers:\n", (
-        "disqualifiers:\n  - id: azure-shops\n    label: Runs on Azure\n"
-        "    when: {field: tech_stack, has_any: [azure]}\n"), 1))
+    neg.write_text(
+        neg.read_text().replace(
+            "disqualifiers:\n",
+            (
+                "disqualifiers:\n  - id: azure-shops\n    label: Runs on Azure\n"
+                "    when: {field: tech_stack, has_any: [azure]}\n"
+            ),
+            1,
+        )
+    )
     git(root, "commit", "-q", "-am", "Disqualify Azure shops")
     code, data = diff_json(capsys, root, "HEAD~1", "HEAD")
     assert code == 1 and data["ok"] is False
-    assert [(r["fixture"], r["expectation"], r["expected"], r["after"])
-            for r in data["regressions"]] == [
-        ("Initech Software Ltd", "disqualified_by", [], ["churn-risk-startups"])]
+    assert [
+        (r["fixture"], r["expectation"], r["expected"], r["after"]) for r in data["regressions"]
+    ] == [("Initech Software Ltd", "disqualified_by", [], ["churn-risk-startups"])]
     assert data["moves"][0]["after"]["disqualified_by"] == ["churn-risk-startups"]
     assert "'Runs on Azure' was added: met" in data["moves"][0]["because"]
 
 
-def test_diff_markdown_defaults_and_sample_accounts(tmp_path: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_diff_markdown_defaults_and_sample_accounts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = scratch_repo(tmp_path)
     git(root, "checkout", "-q", "-b", "retune")
     profile = root / "profiles" / "icp" / "na-saas-scaleups.yaml"
     profile.write_text(profile.read_text().replace("status: active", "status: retired"))
-    code = main(["--root", str(root), "diff", "--accounts",
-                 str(REPO / "tests" / "examples" / "hubspot-export.csv"), "--as-of",
-                 "2026-11-01"])
+    code = main(
+        [
+            "--root",
+            str(root),
+            "diff",
+            "--accounts",
+            str(REPO / "tests" / "examples" / "hubspot-export.csv"),
+            "--as-of",
+            "2026-11-01",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0  # moves, but no fixture expectation breaks
     assert "profile &#39;na&#45;saas&#45;scaleups&#39; was retired" in out
@@ -113,8 +149,9 @@ def test_badges_are_made_from_a_real_run(handbook_copy: Path) -> None:
     fixture = handbook_copy / "tests" / "fixtures" / "companies" / "cadence-hr.yaml"
     fixture.write_text(fixture.read_text().replace("  score: 100", "  score: 90"))
     profile = handbook_copy / "profiles" / "icp" / "na-saas-scaleups.yaml"
-    profile.write_text(profile.read_text().replace("last_reviewed: 2026-11-09",
-                                                   "last_reviewed: 2025-01-01"))
+    profile.write_text(
+        profile.read_text().replace("last_reviewed: 2026-11-09", "last_reviewed: 2025-01-01")
+    )
     hb = load(handbook_copy).handbook
     made = {b.name: b for b in badges(hb, today=TODAY)}
     result = run(hb, today=TODAY)
@@ -126,19 +163,25 @@ def test_badges_are_made_from_a_real_run(handbook_copy: Path) -> None:
     assert made["rule-tests"].svg().startswith("<svg")
 
 
-def test_codeowners_is_current_and_drift_is_caught(handbook_copy: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_codeowners_is_current_and_drift_is_caught(
+    handbook_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert (REPO / ".github" / "CODEOWNERS").read_text() == codeowners(load(REPO).handbook)
     shutil.copytree(REPO / ".github", handbook_copy / ".github")
     profile = handbook_copy / "profiles" / "icp" / "na-saas-scaleups.yaml"
-    profile.write_text(profile.read_text().replace("['@northwind-it/sales-na']",
-                                                   "['@northwind-it/sales-na', '@new-owner']"))
+    profile.write_text(
+        profile.read_text().replace(
+            "['@northwind-it/sales-na']", "['@northwind-it/sales-na', '@new-owner']"
+        )
+    )
     args = ["--root", str(handbook_copy), "codeowners"]
     assert main([*args, "--check"]) == 1
     assert main(args) == 0
     assert main([*args, "--check"]) == 0
-    assert "/profiles/icp/na-saas-scaleups.yaml @northwind-it/sales-na @new-owner" in (
-        handbook_copy / ".github" / "CODEOWNERS").read_text()
+    assert (
+        "/profiles/icp/na-saas-scaleups.yaml @northwind-it/sales-na @new-owner"
+        in (handbook_copy / ".github" / "CODEOWNERS").read_text()
+    )
 
 
 def test_the_workflows_pass_actionlint() -> None:
@@ -164,33 +207,45 @@ def _steps(path: Path, job: str) -> list[dict]:
     return yaml.safe_load(path.read_text())["jobs"][job]["steps"]
 
 
-@pytest.mark.parametrize(("workflow", "job"), [("pull-request.yml", "check"),
-                                                ("publish.yml", "build")])
-def test_the_workflow_commands_pass_when_run_locally(tmp_path: Path, workflow: str,
-                                                     job: str) -> None:
+@pytest.mark.parametrize(
+    ("workflow", "job"), [("pull-request.yml", "check"), ("publish.yml", "build")]
+)
+def test_the_workflow_commands_pass_when_run_locally(
+    tmp_path: Path, workflow: str, job: str
+) -> None:
     """Each `run:` of the workflow, in order, on a clean clone (installed tools reused)."""
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True)
     # the clone holds the committed files; its setup script must honour ICP_SETUP_SKIP, or
     # it would reinstall the package into this very environment
-    assert "ICP_SETUP_SKIP" in (clone / "scripts" / "setup.sh").read_text(), \
+    assert "ICP_SETUP_SKIP" in (clone / "scripts" / "setup.sh").read_text(), (
         "commit scripts/setup.sh first"
+    )
     git(clone, "update-ref", "refs/remotes/origin/main", "HEAD")
     bindir = Path(sys.executable).parent
     (clone / ".venv").symlink_to(bindir.parent)
     stub = tmp_path / "stub"
     stub.mkdir()
-    (stub / "gh").write_text("#!/bin/sh\necho \"$@\" >> \"$GH_LOG\"\n")
+    (stub / "gh").write_text('#!/bin/sh\necho "$@" >> "$GH_LOG"\n')
     (stub / "gh").chmod(0o755)
     github_path, summary = tmp_path / "github_path", tmp_path / "summary.md"
     github_path.write_text("")
-    values = {"${{ github.base_ref }}": "main", "${{ github.token }}": "token",
-              "${{ github.event.pull_request.number }}": "7",
-              "${{ steps.pages.outputs.base_url }}": "http://127.0.0.1:8000"}
-    env = {"PATH": f"{stub}:{bindir}:/usr/bin:/bin", "HOME": str(tmp_path),
-           "GITHUB_PATH": str(github_path), "GITHUB_STEP_SUMMARY": str(summary),
-           "ICP_SETUP_SKIP": "1", "GH_LOG": str(tmp_path / "gh.log"),
-           "ICP_TODAY": TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
+    values = {
+        "${{ github.base_ref }}": "main",
+        "${{ github.token }}": "token",
+        "${{ github.event.pull_request.number }}": "7",
+        "${{ steps.pages.outputs.base_url }}": "http://127.0.0.1:8000",
+    }
+    env = {
+        "PATH": f"{stub}:{bindir}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "GITHUB_PATH": str(github_path),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "ICP_SETUP_SKIP": "1",
+        "GH_LOG": str(tmp_path / "gh.log"),
+        "ICP_TODAY": TODAY.isoformat(),
+        "NO_MKDOCS_2_WARNING": "1",
+    }
     ran = []
     for step in _steps(REPO / ".github" / "workflows" / workflow, job):
         if "run" not in step:
@@ -200,10 +255,16 @@ def test_the_workflow_commands_pass_when_run_locally(tmp_path: Path, workflow: s
             for expr, replacement in values.items():
                 value = value.replace(expr, replacement)
             step_env[key] = value
-        done = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=clone,
-                              env={**env, **step_env}, capture_output=True, text=True)
-        assert done.returncode == 0, f"{step.get('name')}: {done.stdout[-2000:]}" \
-                                     f"{done.stderr[-2000:]}"
+        done = subprocess.run(
+            ["bash", "-e", "-c", step["run"]],
+            cwd=clone,
+            env={**env, **step_env},
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, (
+            f"{step.get('name')}: {done.stdout[-2000:]}{done.stderr[-2000:]}"
+        )
         ran.append(step.get("name"))
     assert (clone / "site" / "index.html").is_file()
     if workflow == "pull-request.yml":

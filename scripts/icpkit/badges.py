@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .coverage import coverage
+from .errors import InputError
 from .model import Handbook
 from .ruletests import run
 
@@ -24,31 +25,57 @@ class Badge:
     color: str
 
     def svg(self) -> str:
-        import pybadges
+        try:
+            import pybadges
+        except ImportError as exc:  # pybadges imports imghdr, removed in Python 3.13
+            raise InputError(f"cannot draw badges: {exc}") from None
 
-        return str(pybadges.badge(left_text=self.label, right_text=self.message,
-                                  right_color=self.color))
+        return str(
+            pybadges.badge(left_text=self.label, right_text=self.message, right_color=self.color)
+        )
 
     def endpoint(self) -> str:
         """shields.io endpoint JSON (https://shields.io/badges/endpoint-badge)."""
-        return json.dumps({"schemaVersion": 1, "label": self.label, "message": self.message,
-                           "color": self.color.lstrip("#")}) + "\n"
+        return (
+            json.dumps(
+                {
+                    "schemaVersion": 1,
+                    "label": self.label,
+                    "message": self.message,
+                    "color": self.color.lstrip("#"),
+                }
+            )
+            + "\n"
+        )
 
 
-def badges(handbook: Handbook, *, today: dt.date, diff_report: Path | None = None,
-           ) -> list[Badge]:
+def badges(
+    handbook: Handbook,
+    *,
+    today: dt.date,
+    diff_report: Path | None = None,
+) -> list[Badge]:
     result = run(handbook, today=today)
     failed = len(result.failed)
-    tests = Badge("rule-tests", "rule tests",
-                  f"{failed} failed" if failed else f"{len(result.results)} passed",
-                  RED if failed or not result.results else GREEN)
+    tests = Badge(
+        "rule-tests",
+        "rule tests",
+        f"{failed} failed" if failed else f"{len(result.results)} passed",
+        RED if failed or not result.results else GREEN,
+    )
     cov = coverage(handbook, today=today).percent
-    cover = Badge("coverage", "criterion coverage", f"{cov:.0f}%",
-                  GREEN if cov >= 100 else YELLOW if cov >= 80 else RED)
-    overdue = [o for o in handbook.owners
-               if o.status == "active" and o.review and o.review.overdue(today)]
-    reviews = Badge("reviews", "reviews overdue", str(len(overdue)),
-                    GREEN if not overdue else YELLOW)
+    cover = Badge(
+        "coverage",
+        "criterion coverage",
+        f"{cov:.0f}%",
+        GREEN if cov >= 100 else YELLOW if cov >= 80 else RED,
+    )
+    overdue = [
+        o for o in handbook.owners if o.status == "active" and o.review and o.review.overdue(today)
+    ]
+    reviews = Badge(
+        "reviews", "reviews overdue", str(len(overdue)), GREEN if not overdue else YELLOW
+    )
     out = [tests, cover, reviews]
     if diff_report is not None:
         data = json.loads(diff_report.read_text(encoding="utf-8"))

@@ -521,17 +521,41 @@ def build(state: State, site_dir: Path | None, strict: bool) -> ExitCode:
 @cli.command("diff", context_settings=CONTEXT)
 @click.argument("base", required=False)
 @click.argument("head", required=False, default="WORKTREE")
-@click.option("--accounts", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A sample export to compare too (CSV, Parquet or JSON Lines).")
-@click.option("--as-of", "as_of", callback=_date, metavar="YYYY-MM-DD",
-              help="Date for time-relative rules of the sample accounts (default: today).")
-@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
-              show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the report to this file (atomically) instead of standard output.")
+@click.option(
+    "--accounts",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A sample export to compare too (CSV, Parquet or JSON Lines).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    callback=_date,
+    metavar="YYYY-MM-DD",
+    help="Date for time-relative rules of the sample accounts (default: today).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file (atomically) instead of standard output.",
+)
 @click.pass_obj
-def diff_cmd(state: State, base: str | None, head: str, accounts: Path | None,
-             as_of: dt.date | None, fmt: str, output: Path | None) -> ExitCode:
+def diff_cmd(
+    state: State,
+    base: str | None,
+    head: str,
+    accounts: Path | None,
+    as_of: dt.date | None,
+    fmt: str,
+    output: Path | None,
+) -> ExitCode:
     """Compare the handbook at two git revisions: who moved, why, and regressions.
 
     BASE defaults to the merge base with the main branch, HEAD to the working tree
@@ -557,8 +581,12 @@ def diff_cmd(state: State, base: str | None, head: str, accounts: Path | None,
 
 
 @cli.command("codeowners", context_settings=CONTEXT)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="The CODEOWNERS file (default: .github/CODEOWNERS).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The CODEOWNERS file (default: .github/CODEOWNERS).",
+)
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when the file is not current.")
 @click.pass_obj
 def codeowners_cmd(state: State, output: Path | None, check: bool) -> ExitCode:
@@ -588,11 +616,20 @@ def codeowners_cmd(state: State, output: Path | None, check: bool) -> ExitCode:
 
 
 @cli.command("badges", context_settings=CONTEXT)
-@click.option("-o", "--output", "out_dir", required=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Folder for the badges.")
-@click.option("--diff", "diff_report", type=click.Path(exists=True, dir_okay=False,
-                                                       path_type=Path),
-              help="A saved `icp diff --format json` for the regressions badge.")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the badges.",
+)
+@click.option(
+    "--diff",
+    "diff_report",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A saved `icp diff --format json` for the regressions badge.",
+)
 @click.pass_obj
 def badges_cmd(state: State, out_dir: Path, diff_report: Path | None) -> ExitCode:
     """Write badges (SVG and shields.io endpoint JSON) from a real rule-test run.

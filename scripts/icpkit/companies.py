@@ -137,15 +137,21 @@ def from_file(handbook: Handbook, path: Path) -> tuple[str, dict[str, Any], list
     return name, company, unreadable
 
 
-def all_rows(handbook: Handbook, path: Path, *, limit: int = 100_000,
-             ) -> list[tuple[str, dict[str, Any]]]:
+def all_rows(
+    handbook: Handbook,
+    path: Path,
+    *,
+    limit: int = 100_000,
+) -> list[tuple[str, dict[str, Any]]]:
     """(account id, company) of every row of an export (a sample: at most `limit` rows)."""
     con = connect(handbook)
     source = open_source(con, path, fmt_of(path, None))
     plan = plan_columns(handbook, source, id_column=None)
     text_select, parsed = parsed_columns(handbook, source, plan)
-    query = (f"WITH txt AS (SELECT * FROM ({text_select}) LIMIT {limit}) "
-             f"{parsed_sql(handbook, parsed, 'txt')}")
+    query = (
+        f"WITH txt AS (SELECT * FROM ({text_select}) LIMIT {limit}) "
+        f"{parsed_sql(handbook, parsed, 'txt')}"
+    )
     cursor = con.execute(query)
     names = [d[0] for d in cursor.description]
     cols = Columns(handbook)

@@ -34,8 +34,9 @@ HANDBOOK_PARTS = ("rules", "profiles", "tests/fixtures")
 
 def _git(root: Path, *args: str) -> str:
     try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True,
-                              timeout=60, check=False)
+        done = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, timeout=60, check=False
+        )
     except (OSError, subprocess.SubprocessError) as exc:
         raise UsageError(f"cannot run git: {exc}") from None
     if done.returncode != 0:
@@ -64,12 +65,24 @@ def checkout(root: Path, rev: str) -> Iterator[Path]:
     commit = _git(root, "rev-parse", "--verify", f"{rev}^{{commit}}").strip()
     tree = f"{commit}:{prefix}" if prefix else commit
     try:
-        data = subprocess.run(["git", "-C", str(root), "archive", "--format=tar", tree,
-                               *[p for p in HANDBOOK_PARTS if _exists(root, tree, p)]],
-                              capture_output=True, timeout=120, check=True).stdout
+        data = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(root),
+                "archive",
+                "--format=tar",
+                tree,
+                *[p for p in HANDBOOK_PARTS if _exists(root, tree, p)],
+            ],
+            capture_output=True,
+            timeout=120,
+            check=True,
+        ).stdout
     except subprocess.CalledProcessError as exc:
-        raise UsageError(f"git archive {rev}: {exc.stderr.decode(errors='replace')[:200]}"
-                         ) from None
+        raise UsageError(
+            f"git archive {rev}: {exc.stderr.decode(errors='replace')[:200]}"
+        ) from None
     with tempfile.TemporaryDirectory(prefix="icp-diff-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(data)) as tar:
             tar.extractall(tmp, filter="data")
@@ -77,8 +90,11 @@ def checkout(root: Path, rev: str) -> Iterator[Path]:
 
 
 def _exists(root: Path, tree: str, path: str) -> bool:
-    done = subprocess.run(["git", "-C", str(root), "cat-file", "-e", f"{tree}/{path}"],
-                          capture_output=True, check=False)
+    done = subprocess.run(
+        ["git", "-C", str(root), "cat-file", "-e", f"{tree}/{path}"],
+        capture_output=True,
+        check=False,
+    )
     return done.returncode == 0
 
 
@@ -122,25 +138,37 @@ def rule_changes(hb_a: Handbook, hb_b: Handbook) -> list[RuleChange]:
             for tier in ("A", "B", "C"):
                 ta, tb = a.tiers.threshold(tier), b.tiers.threshold(tier)
                 if ta != tb:
-                    out.append(RuleChange(oid, None, f"'{oid}': tier {tier} threshold moved from "
-                                          f"{ta} to {tb} points"))
+                    out.append(
+                        RuleChange(
+                            oid,
+                            None,
+                            f"'{oid}': tier {tier} threshold moved from {ta} to {tb} points",
+                        )
+                    )
         ra, rb = _rule_map(a), _rule_map(b)
         for rid in [*ra, *[r for r in rb if r not in ra]]:
             x, y = ra.get(rid), rb.get(rid)
             if x is None and y is not None:
                 extra = f", {_points(y)} points" if y.points else ""
-                out.append(RuleChange(oid, rid, f"'{oid}': {y.kind} '{y.label}' was added "
-                                      f"({words(hb_b, y.when)}{extra})"))
+                out.append(
+                    RuleChange(
+                        oid,
+                        rid,
+                        f"'{oid}': {y.kind} '{y.label}' was added ({words(hb_b, y.when)}{extra})",
+                    )
+                )
             elif y is None and x is not None:
                 out.append(RuleChange(oid, rid, f"'{oid}': {x.kind} '{x.label}' was removed"))
             elif x is not None and y is not None:
                 if x.points != y.points:
-                    out.append(RuleChange(oid, rid, f"'{y.label}' went from {_points(x)} to "
-                                          f"{_points(y)} points"))
+                    out.append(
+                        RuleChange(
+                            oid, rid, f"'{y.label}' went from {_points(x)} to {_points(y)} points"
+                        )
+                    )
                 wa, wb = words(hb_a, x.when), words(hb_b, y.when)
                 if x.when != y.when:
-                    out.append(RuleChange(oid, rid, f"'{y.label}' changed from \"{wa}\" to "
-                                          f"\"{wb}\""))
+                    out.append(RuleChange(oid, rid, f'\'{y.label}\' changed from "{wa}" to "{wb}"'))
     return out
 
 
@@ -205,8 +233,9 @@ class DiffReport:
         return not self.regressions
 
 
-def _reasons(hb_a: Handbook, hb_b: Handbook, va: Verdict, vb: Verdict,
-             changes: list[RuleChange]) -> tuple[str, ...]:
+def _reasons(
+    hb_a: Handbook, hb_b: Handbook, va: Verdict, vb: Verdict, changes: list[RuleChange]
+) -> tuple[str, ...]:
     """The rule changes that moved this company: rules whose result or points changed."""
     changed_rules = {(c.owner, c.rule) for c in changes if c.rule}
     reasons: list[str] = []
@@ -220,32 +249,44 @@ def _reasons(hb_a: Handbook, hb_b: Handbook, va: Verdict, vb: Verdict,
         if (owner, rid) not in changed_rules:
             continue
         if a is None and b is not None:
-            reasons.append(f"'{b.rule.label}' was added: {b.status}"
-                           + (f", {b.points:+d}" if b.rule.kind in ("criterion", "warning") else ""))
+            reasons.append(
+                f"'{b.rule.label}' was added: {b.status}"
+                + (f", {b.points:+d}" if b.rule.kind in ("criterion", "warning") else "")
+            )
         elif b is None and a is not None:
             reasons.append(f"'{a.rule.label}' was removed (it was {a.status})")
         elif a is not None and b is not None:
             if a.rule.points != b.rule.points and (a.points or b.points):
-                reasons.append(f"'{b.rule.label}' went from {a.rule.points:+d} to "
-                               f"{b.rule.points:+d} points")
+                reasons.append(
+                    f"'{b.rule.label}' went from {a.rule.points:+d} to {b.rule.points:+d} points"
+                )
             elif a.status != b.status:
                 reasons.append(f"'{b.rule.label}' is now {b.status} (was {a.status})")
     for c in changes:
-        if c.rule is None and (c.owner in (va.best_profile, vb.best_profile)
-                               or c.owner in va.disqualified_by + vb.disqualified_by):
+        if c.rule is None and (
+            c.owner in (va.best_profile, vb.best_profile)
+            or c.owner in va.disqualified_by + vb.disqualified_by
+        ):
             reasons.append(c.text)
     return tuple(dict.fromkeys(reasons)) or ("no single rule: the combination of changes",)
 
 
-def _evaluate_pair(hb_a: Handbook, hb_b: Handbook, company: dict[str, Any],
-                   as_of: dt.date) -> tuple[Verdict, Verdict]:
+def _evaluate_pair(
+    hb_a: Handbook, hb_b: Handbook, company: dict[str, Any], as_of: dt.date
+) -> tuple[Verdict, Verdict]:
     only_a = {k: v for k, v in company.items() if k in hb_a.fields}
     return evaluate(hb_a, only_a, as_of), evaluate(hb_b, company, as_of)
 
 
-def diff(root: Path, base: str | None = None, head: str = WORKTREE, *,
-         accounts: Path | None = None, as_of: dt.date | None = None,
-         today: dt.date | None = None) -> DiffReport:
+def diff(
+    root: Path,
+    base: str | None = None,
+    head: str = WORKTREE,
+    *,
+    accounts: Path | None = None,
+    as_of: dt.date | None = None,
+    today: dt.date | None = None,
+) -> DiffReport:
     """Compare the handbook at `base` (default: merge base with main) and at `head`."""
     today = today or dt.date.today()
     as_of = as_of or today
@@ -271,15 +312,33 @@ def diff(root: Path, base: str | None = None, head: str = WORKTREE, *,
             for check in checks(fx):
                 ok_b, got_b = passes(check, vb)
                 before_check = old_checks.get(check.key)
-                ok_a = (va_own is not None and before_check is not None
-                        and passes(before_check, va_own)[0])
+                ok_a = (
+                    va_own is not None
+                    and before_check is not None
+                    and passes(before_check, va_own)[0]
+                )
                 if ok_a and not ok_b:
-                    report.regressions.append(Regression(
-                        fx.name, fx.path, check.line, check.key, check.expected,
-                        passes(check, va)[1], got_b))
+                    report.regressions.append(
+                        Regression(
+                            fx.name,
+                            fx.path,
+                            check.line,
+                            check.key,
+                            check.expected,
+                            passes(check, va)[1],
+                            got_b,
+                        )
+                    )
             if Outcome.of(va).key() != Outcome.of(vb).key():
-                report.moves.append(Move(fx.name, fx.path, Outcome.of(va), Outcome.of(vb),
-                                         _reasons(hb_a, hb_b, va, vb, report.rule_changes)))
+                report.moves.append(
+                    Move(
+                        fx.name,
+                        fx.path,
+                        Outcome.of(va),
+                        Outcome.of(vb),
+                        _reasons(hb_a, hb_b, va, vb, report.rule_changes),
+                    )
+                )
         if accounts is not None:
             from .companies import all_rows
 
@@ -287,7 +346,13 @@ def diff(root: Path, base: str | None = None, head: str = WORKTREE, *,
                 va, vb = _evaluate_pair(hb_a, hb_b, company, as_of)
                 report.compared += 1
                 if Outcome.of(va).key() != Outcome.of(vb).key():
-                    report.moves.append(Move(ident, str(accounts), Outcome.of(va),
-                                             Outcome.of(vb),
-                                             _reasons(hb_a, hb_b, va, vb, report.rule_changes)))
+                    report.moves.append(
+                        Move(
+                            ident,
+                            str(accounts),
+                            Outcome.of(va),
+                            Outcome.of(vb),
+                            _reasons(hb_a, hb_b, va, vb, report.rule_changes),
+                        )
+                    )
     return report

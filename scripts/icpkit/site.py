@@ -163,7 +163,10 @@ def _rule_rows(handbook: Handbook, rules: tuple[Rule, ...]) -> list[dict[str, An
 
 
 def pages(
-    root: Path, *, today: dt.date | None = None, edit_base: str = "",
+    root: Path,
+    *,
+    today: dt.date | None = None,
+    edit_base: str = "",
     diff_report: Path | None = None,
 ) -> Site:
     """Every generated page of the handbook at `root`, and its navigation."""
@@ -288,8 +291,12 @@ def pages(
     from .badges import badges, files
 
     made = badges(hb, today=today, diff_report=diff_report)
-    out.append(Page("index.md", render(env, "index.md.j2", **common, icps=icps, negs=negs,
-                                       review=review, badges=made)))
+    out.append(
+        Page(
+            "index.md",
+            render(env, "index.md.j2", **common, icps=icps, negs=negs, review=review, badges=made),
+        )
+    )
     out.append(Page("qualify.md", render(env, "qualify.md.j2", **common, example=example)))
     out.append(
         Page(
