@@ -7,7 +7,7 @@ from pathlib import Path
 
 import markdown
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from conftest import REPO, TODAY, copy_handbook
@@ -20,6 +20,8 @@ EXTENSIONS = ["admonition", "tables", "toc", "attr_list", "md_in_html"]
 
 
 @given(st.text(max_size=60))
+@example("\x1b\x850")  # a removed control character beside a Unicode space
+@example("[x](javascript:alert(1)) {: onclick=x} <b>|</b> --8<-- {{ a }} \x02\x03")
 def test_escaped_text_renders_as_exactly_itself(text: str) -> None:
     """Whatever the text, Markdown (even with attr_list on) renders it as plain text."""
     html = markdown.markdown(f"para {inline(text)}", extensions=EXTENSIONS)

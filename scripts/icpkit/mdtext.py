@@ -29,7 +29,8 @@ def inline(text: object) -> Markup:
     """User text for one line of Markdown (a cell, a heading, a list item)."""
     if isinstance(text, Markup):
         return text
-    return Markup(" ".join(str(text).split()).translate(_REFS))
+    collapsed = " ".join(str(text).split()).translate(_REFS)
+    return Markup(" ".join(collapsed.split()))  # a removed control character leaves no gap
 
 
 def paragraphs(text: object) -> Markup:
