@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark `icp score` against the hand-written DuckDB and polars baselines.
 
+    pip install -e ".[bench]"                              # polars, numpy for the baselines
     python tests/bench/bench_score.py                      # 1,000,000 accounts, 5 rounds
     python tests/bench/bench_score.py --rows 100000 --rounds 3
 
