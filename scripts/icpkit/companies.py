@@ -40,25 +40,53 @@ def _as_text(value: Any) -> str | None:
     return str(value)
 
 
-def _parse(
-    handbook: Handbook, con: duckdb.DuckDBPyConnection, source: Source, plan: Plan, row: int
-) -> tuple[str, dict[str, Any], list[str]]:
+Row = tuple[str, dict[str, Any], list[str]]
+
+
+def _rows(
+    handbook: Handbook,
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    plan: Plan,
+    *,
+    limit: int,
+    offset: int = 0,
+) -> list[Row]:
+    """(account id, company, unreadable fields) of rows offset+1 .. offset+limit."""
     text_select, parsed = parsed_columns(handbook, source, plan)
     query = (
-        f"WITH txt AS (SELECT * FROM ({text_select}) LIMIT 1 OFFSET {row - 1}) "
+        f"WITH txt AS (SELECT * FROM ({text_select}) LIMIT {limit} OFFSET {offset}) "
         f"{parsed_sql(handbook, parsed, 'txt')}"
     )
     try:
         cursor = con.execute(query)
-        values = cursor.fetchone()
+        fetched = cursor.fetchall()
     except duckdb.Error as exc:
         raise InputError(f"{source.path}: {str(exc).strip().splitlines()[0][:300]}") from None
-    if values is None:
-        raise UsageError(f"found no row {row} in {source.path}")
     names = [d[0] for d in cursor.description]
-    data = dict(zip(names, values, strict=True))
-    unreadable = (data.get("unreadable_fields") or "").split(";")
-    return str(data["icp_id"]), Columns(handbook).from_row(data), [u for u in unreadable if u]
+    cols = Columns(handbook)
+    out = []
+    for values in fetched:
+        data = dict(zip(names, values, strict=True))
+        unreadable = [u for u in (data.get("unreadable_fields") or "").split(";") if u]
+        out.append((str(data["icp_id"]), cols.from_row(data), unreadable))
+    return out
+
+
+def _open(
+    handbook: Handbook,
+    path: Path,
+    fmt: str | None,
+    id_column: str | None,
+    mapping: Mapping[str, str] | None,
+) -> tuple[duckdb.DuckDBPyConnection, Source, Plan]:
+    con = connect(handbook)
+    source = open_source(con, path, fmt_of(path, fmt))
+    return (
+        con,
+        source,
+        plan_columns(handbook, source, id_column=id_column, mapping=dict(mapping or {})),
+    )
 
 
 def from_export(
@@ -69,14 +97,15 @@ def from_export(
     fmt: str | None = None,
     id_column: str | None = None,
     mapping: Mapping[str, str] | None = None,
-) -> tuple[str, dict[str, Any], list[str]]:
+) -> Row:
     """(account id, company, unreadable fields) of row `row` (1-based) of an export."""
     if row < 1:
         raise UsageError(f"found --row {row}; expected 1 or more (the first account is row 1)")
-    con = connect(handbook)
-    source = open_source(con, path, fmt_of(path, fmt))
-    plan = plan_columns(handbook, source, id_column=id_column, mapping=dict(mapping or {}))
-    return _parse(handbook, con, source, plan, row)
+    con, source, plan = _open(handbook, path, fmt, id_column, mapping)
+    found = _rows(handbook, con, source, plan, limit=1, offset=row - 1)
+    if not found:
+        raise UsageError(f"found no row {row} in {source.path}")
+    return found[0]
 
 
 def from_values(
@@ -109,7 +138,7 @@ def from_values(
     con.execute(f"INSERT INTO one VALUES ({row})")
     source = Source(Path(origin), "values", "one", tuple((n, "VARCHAR") for n in names))
     plan = Plan("icp_id", {f: f for f in text})
-    _, company, unreadable = _parse(handbook, con, source, plan, 1)
+    _, company, unreadable = _rows(handbook, con, source, plan, limit=1)[0]
     return company, unreadable
 
 
@@ -144,19 +173,7 @@ def all_rows(
     limit: int = 100_000,
 ) -> list[tuple[str, dict[str, Any]]]:
     """(account id, company) of every row of an export (a sample: at most `limit` rows)."""
-    con = connect(handbook)
-    source = open_source(con, path, fmt_of(path, None))
-    plan = plan_columns(handbook, source, id_column=None)
-    text_select, parsed = parsed_columns(handbook, source, plan)
-    query = (
-        f"WITH txt AS (SELECT * FROM ({text_select}) LIMIT {limit}) "
-        f"{parsed_sql(handbook, parsed, 'txt')}"
-    )
-    cursor = con.execute(query)
-    names = [d[0] for d in cursor.description]
-    cols = Columns(handbook)
-    out = []
-    for values in cursor.fetchall():
-        data = dict(zip(names, values, strict=True))
-        out.append((str(data["icp_id"]), cols.from_row(data)))
-    return out
+    con, source, plan = _open(handbook, path, None, None, None)
+    return [
+        (ident, company) for ident, company, _ in _rows(handbook, con, source, plan, limit=limit)
+    ]
