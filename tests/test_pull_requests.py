@@ -153,8 +153,8 @@ def test_badges_are_made_from_a_real_run(handbook_copy: Path) -> None:
         profile.read_text().replace("last_reviewed: 2026-11-09", "last_reviewed: 2025-01-01")
     )
     hb = load(handbook_copy).handbook
-    made = {b.name: b for b in badges(hb, today=TODAY)}
     result = run(hb, today=TODAY)
+    made = {b.name: b for b in badges(hb, result, coverage(hb, today=TODAY), today=TODAY)}
     assert made["rule-tests"].message == f"{len(result.failed)} failed" == "1 failed"
     assert made["coverage"].message == f"{coverage(hb, today=TODAY).percent:.0f}%"
     assert made["reviews"].message == "1"

@@ -9,10 +9,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .coverage import coverage
+from .coverage import Coverage
 from .errors import InputError
 from .model import Handbook
-from .ruletests import run
+from .ruletests import TestRun
 
 GREEN, YELLOW, RED, GREY = "#2e7d32", "#b7791f", "#c62828", "#757575"
 
@@ -51,11 +51,13 @@ class Badge:
 
 def badges(
     handbook: Handbook,
+    result: TestRun,
+    criterion_coverage: Coverage,
     *,
     today: dt.date,
     diff_report: Path | None = None,
 ) -> list[Badge]:
-    result = run(handbook, today=today)
+    """The badges for a rule-test run and its coverage (computed once by the caller)."""
     failed = len(result.failed)
     tests = Badge(
         "rule-tests",
@@ -63,7 +65,7 @@ def badges(
         f"{failed} failed" if failed else f"{len(result.results)} passed",
         RED if failed or not result.results else GREEN,
     )
-    cov = coverage(handbook, today=today).percent
+    cov = criterion_coverage.percent
     cover = Badge(
         "coverage",
         "criterion coverage",

@@ -642,8 +642,17 @@ def badges_cmd(state: State, out_dir: Path, diff_report: Path | None) -> ExitCod
     """
     from .atomic import atomic_path
     from .badges import badges, files
+    from .coverage import coverage
+    from .ruletests import run
 
-    made = badges(_loaded(state).handbook, today=state.today, diff_report=diff_report)
+    handbook = _loaded(state).handbook
+    made = badges(
+        handbook,
+        run(handbook, today=state.today),
+        coverage(handbook, today=state.today),
+        today=state.today,
+        diff_report=diff_report,
+    )
     for name, data in files(made).items():
         with atomic_path(out_dir / name.removeprefix("badges/")) as tmp:
             tmp.write_bytes(data)

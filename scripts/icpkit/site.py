@@ -290,7 +290,7 @@ def pages(
     )
     from .badges import badges, files
 
-    made = badges(hb, today=today, diff_report=diff_report)
+    made = badges(hb, results, cov, today=today, diff_report=diff_report)
     out.append(
         Page(
             "index.md",
