@@ -88,15 +88,13 @@ class Facts:
                 span = _span(leaf)
                 if span is not None:
                     facts.spans[leaf.field] = facts.spans.get(leaf.field, Span()).meet(span)
-                if leaf.op in ("one_of", "in_region") or (
-                    leaf.op == "equals" and isinstance(leaf.operand, str)
-                ):
-                    values = set(leaf.operand) if leaf.op != "equals" else {leaf.operand}
-                    known = facts.choices.get(leaf.field)
-                    facts.choices[leaf.field] = values if known is None else known & values
-                if leaf.op == "is":
-                    known = facts.choices.get(leaf.field)
+                values: set[object] | None = None
+                if leaf.op in ("one_of", "in_region"):
+                    values = set(leaf.operand)
+                elif leaf.op == "is" or (leaf.op == "equals" and isinstance(leaf.operand, str)):
                     values = {leaf.operand}
+                if values is not None:
+                    known = facts.choices.get(leaf.field)
                     facts.choices[leaf.field] = values if known is None else known & values
         return facts
 

@@ -109,12 +109,7 @@ class _Loader:
 
     def read(self, paths: Iterable[Path]) -> None:
         for path in paths:
-            doc = load_file(path)
-            doc.path = display_path(path, self.root)
-            doc.problems = [
-                Problem(doc.path, p.line, p.column, p.level, p.message, p.rule, p.json_path)
-                for p in doc.problems
-            ]
+            doc = load_file(path, display_path(path, self.root))
             self.report.files_checked += 1
             self.docs[doc.path] = doc
             if doc.problems:

@@ -122,7 +122,10 @@ def score(handbook: Handbook, opts: ScoreOptions) -> ScoreSummary:
     )
     prov = provenance(Path(handbook.root), opts.as_of, opts.input)
     typeable = {col for name, col in plan.used.items() if handbook.fields[name].type in TYPEABLE}
-    attempts = [source.typed(typeable), source]
+    typed = source.typed(typeable)
+    # the sniffed types are a fast path; a value beyond the sample that does not fit them
+    # fails the read, and the file is read again as text
+    attempts = [typed, source] if typed is not source else [source]
     with atomic_path(opts.output) as tmp:
         target = sql_literal(str(tmp))
         if out_fmt == "parquet":
@@ -132,7 +135,7 @@ def score(handbook: Handbook, opts: ScoreOptions) -> ScoreSummary:
             options = "FORMAT csv, HEADER true"
         else:
             options = "FORMAT json"
-        for attempt in attempts if attempts[0] is not source else [source]:
+        for attempt in attempts:
             query = _output_select(
                 scoring_sql(handbook, attempt, plan, opts.as_of, per_profile=opts.per_profile),
                 plan,

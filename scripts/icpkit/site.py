@@ -64,10 +64,6 @@ def words(handbook: Handbook, cond: Condition) -> str:
     return joiner.join(f"({w})" if (" and " in w or " or " in w) else w for w in inner)
 
 
-def hb_owners(icps: list[Icp], negs: list[Negative]) -> list[Icp | Negative]:
-    return [*icps, *negs]
-
-
 def histories(root: Path) -> dict[str, list[dict[str, str]]]:
     """The git history of every file under profiles/ (date, author, message; newest first),
     from one `git log` for the whole folder (one per file would cost a process each)."""
@@ -224,6 +220,7 @@ def pages(
     out: list[Page] = []
     icps = sorted(hb.icps, key=lambda i: (i.status != "active", i.priority, i.id))
     negs = sorted(hb.negatives, key=lambda n: (n.status != "active", n.priority, n.id))
+    owners: list[Icp | Negative] = [*icps, *negs]
     for icp in icps:
         shown = [f for f in fixtures if f["verdict"].best_profile == icp.id]
         cut_by = [n for n in hb.negatives if n.applies(icp.id)]
@@ -327,7 +324,7 @@ def pages(
                 env,
                 "changes.md.j2",
                 **common,
-                files=[(o, log.get(o.path, [])) for o in hb_owners(icps, negs)],
+                files=[(o, log.get(o.path, [])) for o in owners],
             ),
         )
     )

@@ -340,9 +340,10 @@ def load_bytes(path: str, raw: bytes) -> Document:
     return Document(path, data, nodes[0], builder.problems)
 
 
-def load_file(path: Path | str) -> Document:
+def load_file(path: Path | str, shown: str | None = None) -> Document:
+    """Load a YAML file; problems name it as `shown` (default: the path as given)."""
     path = Path(path)
-    shown = str(path)
+    shown = shown or str(path)
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)

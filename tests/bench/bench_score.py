@@ -18,13 +18,14 @@ Results are written to tests/bench/results/score.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from benchlib import rotating, save
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -102,14 +103,7 @@ def main() -> int:
             "2026-11-01",
         ],
     }
-    times: dict[str, list[float]] = {name: [] for name in programs}
-    peaks: dict[str, list[int]] = {name: [] for name in programs}
-    names = list(programs)
-    for r in range(args.rounds):
-        for name in names[r % len(names) :] + names[: r % len(names)]:
-            wall, peak = run(programs[name])
-            times[name].append(wall)
-            peaks[name].append(peak)
+    runs = rotating(list(programs), args.rounds, lambda name: run(programs[name]))
     same = subprocess.run(
         [
             sys.executable,
@@ -121,8 +115,8 @@ def main() -> int:
         capture_output=True,
         text=True,
     )
-    median = {n: statistics.median(t) for n, t in times.items()}
-    peak = {n: max(p) for n, p in peaks.items()}
+    median = {n: statistics.median(wall for wall, _ in r) for n, r in runs.items()}
+    peak = {n: max(kb for _, kb in r) for n, r in runs.items()}
     fastest = min(("duckdb (hand-written)", "polars (hand-written)"), key=median.__getitem__)
     time_ratio = median["icp score"] / median[fastest]
     mem_ratio = peak["icp score"] / peak[fastest]
@@ -136,24 +130,18 @@ def main() -> int:
     print(same.stdout.strip())
     verdicts_same = same.returncode == 0
     print("verdicts identical" if verdicts_same else "VERDICTS DIFFER")
-    results = HERE / "results"
-    results.mkdir(exist_ok=True)
-    (results / "score.json").write_text(
-        json.dumps(
-            {
-                "rows": args.rows,
-                "rounds": args.rounds,
-                "median_s": median,
-                "peak_kb": peak,
-                "baseline": fastest,
-                "time_ratio": round(time_ratio, 3),
-                "memory_ratio": round(mem_ratio, 3),
-                "verdicts_identical": verdicts_same,
-                "command": " ".join(sys.argv),
-            },
-            indent=2,
-        )
-        + "\n"
+    save(
+        "score",
+        {
+            "rows": args.rows,
+            "rounds": args.rounds,
+            "median_s": median,
+            "peak_kb": peak,
+            "baseline": fastest,
+            "time_ratio": round(time_ratio, 3),
+            "memory_ratio": round(mem_ratio, 3),
+            "verdicts_identical": verdicts_same,
+        },
     )
     return 0 if verdicts_same else 1
 

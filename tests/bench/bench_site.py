@@ -14,7 +14,6 @@ in the handbook's mkdocs.yml), as whole processes in rotating order. Target: wit
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import statistics
 import subprocess
@@ -28,6 +27,7 @@ REPO = HERE.parent.parent
 sys.path.insert(0, str(HERE))
 
 from bench_validate import generate  # noqa: E402
+from benchlib import rotating, save  # noqa: E402
 
 
 def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
@@ -99,12 +99,11 @@ def main() -> int:
                 ),
                 "icp build": ([str(bindir / "icp"), "--root", str(hb), "build"], hb),
             }
-            times: dict[str, list[float]] = {n: [] for n in programs}
-            names = list(programs)
-            for r in range(args.rounds):
-                for name in names[r % 2 :] + names[: r % 2]:
-                    cmd, cwd = programs[name]
-                    times[name].append(timed(cmd, cwd, env))
+            times = rotating(
+                list(programs),
+                args.rounds,
+                lambda name, programs=programs: timed(*programs[name], env),
+            )
             pages = sum(1 for _ in (plain / "docs").rglob("*.md"))
         median = {n: statistics.median(t) for n, t in times.items()}
         ratio = median["icp build"] / median["plain mkdocs-material"]
@@ -113,12 +112,7 @@ def main() -> int:
         for n, t in median.items():
             print(f"  {n:<22} {t:6.2f} s")
         print(f"  icp build / plain: {ratio:.2f}x (target 1.3x)")
-    results = HERE / "results"
-    results.mkdir(exist_ok=True)
-    (results / "site.json").write_text(
-        json.dumps({"rounds": args.rounds, "runs": report, "command": " ".join(sys.argv)}, indent=2)
-        + "\n"
-    )
+    save("site", {"rounds": args.rounds, "runs": report})
     return 0
 
 

@@ -14,7 +14,6 @@ tests/bench/results/validate.json.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import shutil
 import statistics
@@ -23,6 +22,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchlib import rotating, save
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -163,31 +164,21 @@ def main() -> int:
                 "--strict",
             ],
         }
-        times: dict[str, list[float]] = {n: [] for n in programs}
-        names = list(programs)
-        for r in range(args.rounds):
-            for name in names[r % 2 :] + names[: r % 2]:
-                times[name].append(timed(programs[name]))
+        times = rotating(list(programs), args.rounds, lambda name: timed(programs[name]))
     median = {n: statistics.median(t) for n, t in times.items()}
     ratio = median["icp validate"] / median["check-jsonschema"]
     print(f"{args.profiles} profiles of about 60 lines, median of {args.rounds} runs")
     for n, t in median.items():
         print(f"  {n:<18} {t:6.2f} s")
     print(f"icp validate / check-jsonschema: {ratio:.2f}x (target: 1.0x or less)")
-    results = HERE / "results"
-    results.mkdir(exist_ok=True)
-    (results / "validate.json").write_text(
-        json.dumps(
-            {
-                "profiles": args.profiles,
-                "rounds": args.rounds,
-                "median_s": median,
-                "ratio": round(ratio, 3),
-                "command": " ".join(sys.argv),
-            },
-            indent=2,
-        )
-        + "\n"
+    save(
+        "validate",
+        {
+            "profiles": args.profiles,
+            "rounds": args.rounds,
+            "median_s": median,
+            "ratio": round(ratio, 3),
+        },
     )
     return 0
 
