@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,3 +29,12 @@ def copy_handbook(dest: Path, *, fixtures: bool = True) -> Path:
 def handbook_copy(tmp_path: Path) -> Path:
     """A writable copy of the example handbook (rules, profiles, fixtures)."""
     return copy_handbook(tmp_path / "handbook")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The handbook cache of this run lives in a temporary folder, never in the user's home
+    (set in the environment, so that `icp` subprocesses use it too)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ICP_CACHE_DIR", str(tmp_path_factory.mktemp("icp-cache")))
+        yield

@@ -12,12 +12,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
 from .errors import ExitCode, IcpError
+
+if TYPE_CHECKING:
+    from .model import Handbook
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -30,7 +33,7 @@ class State:
     @property
     def root(self) -> Path:
         from .errors import UsageError
-        from .handbook import find_root
+        from .repo import find_root
 
         if self._root is None:
             return find_root()
@@ -127,7 +130,7 @@ def fmt(state: State, paths: tuple[Path, ...], check: bool, show_diff: bool) -> 
       icp fmt --check    # in CI: fail when a file is not formatted
     """
     from .formatting import format_file
-    from .handbook import display_path, handbook_files
+    from .repo import display_path, handbook_files
 
     root = state.root
     files = _expand(paths) if paths else handbook_files(root)
@@ -199,19 +202,11 @@ def _mapping(path: Path | None) -> dict[str, str] | None:
     return {str(k): str(v) for k, v in doc.data.items()}
 
 
-def _loaded(state: State, *, cache: bool = False) -> Any:
+def _handbook(state: State, *, cache: bool = False) -> Handbook:
     """The handbook, refusing to run on one with errors (validate says which)."""
-    from .errors import InputError
-    from .validate import load_checked
+    from .validate import valid_handbook
 
-    loaded = load_checked(state.root, today=state.today, cache=cache)
-    if loaded.report.errors:
-        first = loaded.report.sorted()[0]
-        raise InputError(
-            f"the handbook has {len(loaded.report.errors)} error(s), the first: "
-            f"{first}; run icp validate"
-        )
-    return loaded
+    return valid_handbook(state.root, today=state.today, cache=cache)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -271,7 +266,7 @@ def explain(
     from .evaluate import evaluate
     from .reporters import verdict as report
 
-    handbook = _loaded(state).handbook
+    handbook = _handbook(state)
     unreadable: list[str] = []
     values: dict[str, Any] = {}
     name = "--set"
@@ -381,7 +376,7 @@ def test_cmd(
     from .reporters.ruletests import render
     from .ruletests import run
 
-    handbook = _loaded(state).handbook
+    handbook = _handbook(state)
     result = run(handbook, today=state.today, name_filter=name_filter)
     ok = result.ok
     cov = coverage(handbook, today=state.today) if with_coverage else None
@@ -466,7 +461,7 @@ def score(
     from .scoring import ScoreOptions, progress_wanted
     from .scoring import score as run
 
-    handbook = _loaded(state, cache=True).handbook
+    handbook = _handbook(state, cache=True)
     summary = run(
         handbook,
         ScoreOptions(
@@ -601,7 +596,7 @@ def codeowners_cmd(state: State, output: Path | None, check: bool) -> ExitCode:
     from .codeowners import codeowners
 
     target = output or state.root / ".github" / "CODEOWNERS"
-    text = codeowners(_loaded(state).handbook)
+    text = codeowners(_handbook(state))
     current = target.read_text(encoding="utf-8") if target.is_file() else None
     if check:
         if current != text:
@@ -645,7 +640,7 @@ def badges_cmd(state: State, out_dir: Path, diff_report: Path | None) -> ExitCod
     from .coverage import coverage
     from .ruletests import run
 
-    handbook = _loaded(state).handbook
+    handbook = _handbook(state)
     made = badges(
         handbook,
         run(handbook, today=state.today),

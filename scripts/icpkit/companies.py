@@ -23,7 +23,8 @@ from .scoring import connect
 from .sources import Plan, Source, fmt_of, key, open_source, parsed_columns, plan_columns
 from .sqlcompile import parsed_sql
 from .wording import suggest
-from .yamlio import YamlDate, load_file
+from .yamlio import load_file
+from .yamlvalues import YamlDate
 
 
 def _as_text(value: Any) -> str | None:

@@ -18,7 +18,8 @@ from .model import AllOf, AnyOf, Condition, Field, Leaf, Not, Region, SegmentRef
 from .operators import LOGICAL, NUMERIC, OPERATORS
 from .problems import Level, Problem, json_path
 from .wording import found, suggest
-from .yamlio import Document, YamlDate
+from .yamlio import Document
+from .yamlvalues import YamlDate
 
 Parts = list[str | int]
 

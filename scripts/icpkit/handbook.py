@@ -16,7 +16,6 @@ from typing import Any
 
 from . import wording
 from .conditions import Builder
-from .errors import UsageError
 from .kinds import KINDS
 from .model import (
     Condition,
@@ -37,42 +36,13 @@ from .model import (
 )
 from .parsing import normalise
 from .problems import Level, Problem, Report, json_path
+from .repo import RULES_DIR, display_path, handbook_files
 from .values import ValueProblem, typed_value
-from .yamlio import Document, YamlDate, load_file
+from .yamlio import Document, load_file
+from .yamlvalues import YamlDate
 
-RULES_DIR = "rules"
-PROFILES_DIR = "profiles"
-FIXTURES_DIR = "tests/fixtures"
 RULE_KINDS = ("vocabulary", "regions", "segments", "tier_policy", "routing")
 DEFAULT_TIERS = Tiers(80, 60, 40)
-
-
-def find_root(start: Path | None = None) -> Path:
-    """The handbook root: the nearest folder (upwards) holding rules/vocabulary.yaml."""
-    here = (start or Path.cwd()).resolve()
-    for folder in [here, *here.parents]:
-        if (folder / RULES_DIR / "vocabulary.yaml").is_file():
-            return folder
-    raise UsageError(
-        f"found no {RULES_DIR}/vocabulary.yaml in {here} or above; expected to run "
-        "inside a handbook repository (or pass --root)"
-    )
-
-
-def handbook_files(root: Path) -> list[Path]:
-    files: list[Path] = []
-    for sub in (RULES_DIR, PROFILES_DIR, FIXTURES_DIR):
-        folder = root / sub
-        if folder.is_dir():
-            files += sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml"))
-    return files
-
-
-def display_path(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
 
 
 def country_codes() -> tuple[str, ...]:

@@ -308,7 +308,7 @@ def typed_column(fld: Field, col: str, duck_type: str) -> Parsed | None:
             value, ok = value, "TRUE"
         else:
             value = f"(CASE WHEN {ok} THEN {value} END)"
-        bad = f"({col} IS NOT NULL AND NOT ({ok}))"
+        bad = "FALSE" if ok == "TRUE" else f"({col} IS NOT NULL AND NOT ({ok}))"
         return Parsed({f"{fld.name}__lo": value, f"{fld.name}__hi": value}, bad, exact=True)
     if fld.type == "yes_no" and t == "BOOLEAN":
         return Parsed({fld.name: col}, "FALSE")

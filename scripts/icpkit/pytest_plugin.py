@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from .errors import IcpError
-from .handbook import FIXTURES_DIR, display_path, find_root, load
+from .handbook import load
 from .model import Handbook
+from .repo import FIXTURES_DIR, display_path, find_root
 from .ruletests import Check, checks, fixture_as_of, passes
 from .verdict import Verdict
 

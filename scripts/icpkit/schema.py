@@ -20,7 +20,8 @@ from referencing import Registry, Resource
 from .kinds import KINDS, SCHEMA_FILES
 from .problems import Level, Problem, json_path
 from .wording import found, shorten, suggest
-from .yamlio import Document, YamlDate
+from .yamlio import Document
+from .yamlvalues import YamlDate
 
 BASE_URI = "https://icp-as-code.dev/schemas/"
 

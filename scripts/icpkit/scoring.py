@@ -170,24 +170,30 @@ def _read(path: Path, fmt: str) -> str:
 
 
 def _summarise(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, plan: Plan) -> ScoreSummary:
-    rel = _read(path, fmt)
-    rows = con.execute(f"SELECT count(*) FROM {rel}").fetchone()
-    total = int(rows[0]) if rows else 0
+    """Counts from the written output, in one scan."""
+    groups = con.execute(
+        "SELECT coalesce(best_profile, ''), tier, coalesce(disqualified_by, ''), "
+        f"coalesce(unreadable_fields, ''), count(*) FROM {_read(path, fmt)} GROUP BY ALL"
+    ).fetchall()
+    total = 0
     tiers: dict[str, dict[str, int]] = {}
-    for profile, tier, n in con.execute(
-        f"SELECT coalesce(best_profile, ''), tier, count(*) FROM {rel} GROUP BY ALL ORDER BY ALL"
-    ).fetchall():
-        tiers.setdefault(str(profile), {})[str(tier)] = int(n)
     disq: dict[str, int] = {}
     unreadable: dict[str, int] = {}
-    for column, target in (("disqualified_by", disq), ("unreadable_fields", unreadable)):
-        for name, n in con.execute(
-            f"SELECT name, count(*) FROM (SELECT unnest(string_split({column}, ';')) AS name "
-            f"FROM {rel} WHERE {column} IS NOT NULL AND {column} <> '') GROUP BY ALL "
-            "ORDER BY ALL"
-        ).fetchall():
-            target[str(name)] = int(n)
-    return ScoreSummary(path, total, plan, tiers, disq, unreadable)
+    for profile, tier, disqualified_by, unreadable_fields, n in groups:
+        total += n
+        by_tier = tiers.setdefault(str(profile), {})
+        by_tier[str(tier)] = by_tier.get(str(tier), 0) + n
+        for names, counts in ((disqualified_by, disq), (unreadable_fields, unreadable)):
+            for name in filter(None, str(names).split(";")):
+                counts[name] = counts.get(name, 0) + n
+    return ScoreSummary(
+        path,
+        total,
+        plan,
+        {p: dict(sorted(t.items())) for p, t in sorted(tiers.items())},
+        dict(sorted(disq.items())),
+        dict(sorted(unreadable.items())),
+    )
 
 
 def _examples(

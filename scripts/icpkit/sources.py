@@ -135,7 +135,7 @@ def _csv_sniff(
     (sniffed once: sniffing a large file costs as much as a tenth of reading it)."""
     try:
         sniffed = con.execute(
-            f"SELECT Delimiter, Quote, Escape, Columns FROM sniff_csv({lit}, sample_size = 4096)"
+            f"SELECT Delimiter, Quote, Escape, Columns FROM sniff_csv({lit}, sample_size = 1024)"
         ).fetchone()
     except duckdb.Error as exc:
         raise InputError(f"{path}: cannot be read as CSV: {_first_line(exc)}") from None

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import __version__
-from .checks import check
-from .handbook import Loaded, display_path, handbook_files, load
-from .kinds import SCHEMA_FILES
+from .errors import InputError
+from .model import Handbook
 from .problems import Report
+from .repo import display_path
+
+if TYPE_CHECKING:
+    from .handbook import Loaded
 
 
 def validate(root: Path, paths: Sequence[Path] = (), *, today: dt.date | None = None) -> Report:
@@ -20,10 +21,8 @@ def validate(root: Path, paths: Sequence[Path] = (), *, today: dt.date | None = 
 
     The whole handbook is always loaded, because a profile's references reach into rules/.
     """
-    today = today or dt.date.today()
-    loaded = load(root, today=today)
+    loaded = load_checked(root, today=today)
     report = loaded.report
-    report.extend(check(loaded.handbook, loaded.docs, today))
     if paths:
         wanted = [display_path(p, root) for p in paths]
         report = Report(
@@ -33,40 +32,39 @@ def validate(root: Path, paths: Sequence[Path] = (), *, today: dt.date | None = 
     return report
 
 
-CACHE_DIR = ".icp-cache"
+def load_checked(root: Path, *, today: dt.date | None = None) -> Loaded:
+    """The handbook with every check run."""
+    from .checks import check
+    from .handbook import load
 
-
-def digest(root: Path) -> str:
-    """A fingerprint of everything validation depends on: every handbook file's path and
-    bytes, the schemas and the tool version."""
-    h = hashlib.sha256(__version__.encode())
-    for name in SCHEMA_FILES:
-        h.update(resources.files("icpkit.schemas").joinpath(name).read_bytes())
-    for path in handbook_files(root):
-        h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
-def load_checked(root: Path, *, today: dt.date | None = None, cache: bool = False) -> Loaded:
-    """The handbook with every check run; commands that need a valid handbook use this.
-
-    With `cache`, a handbook whose exact files validated with no error before (a marker in
-    .icp-cache/) is loaded without schema validation and checks (and without importing
-    jsonschema): `score` on a large export should not pay for validation twice."""
     today = today or dt.date.today()
-    marker = root / CACHE_DIR / f"valid-{digest(root)}" if cache else None
-    if marker is not None and marker.is_file():
-        return load(root, today=today, trusted=True)
     loaded = load(root, today=today)
     loaded.report.extend(check(loaded.handbook, loaded.docs, today))
-    if marker is not None and not loaded.report.errors:
-        try:
-            marker.parent.mkdir(exist_ok=True)
-            (marker.parent / ".gitignore").write_text("*\n")
-            marker.touch()
-        except OSError:
-            pass  # a read-only checkout simply validates every time
     return loaded
+
+
+def valid_handbook(root: Path, *, today: dt.date | None = None, cache: bool = False) -> Handbook:
+    """The handbook, for commands that need a valid one: an error stops them (validate
+    says which).
+
+    With `cache`, a handbook whose exact files validated before is read from the cache
+    (`icpkit.cache`) without parsing YAML or validating again."""
+    from . import cache as kept
+
+    if cache:
+        handbook = kept.read(root)
+        if handbook is not None:
+            return handbook
+    loaded = load_checked(root, today=today)
+    if loaded.report.errors:
+        first = loaded.report.sorted()[0]
+        raise InputError(
+            f"the handbook has {len(loaded.report.errors)} error(s), the first: "
+            f"{first}; run icp validate"
+        )
+    if cache:
+        kept.write(root, loaded.handbook)
+    return loaded.handbook
 
 
 def _under(path: str, wanted: str) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 
 from .model import Field
 from .operators import NUMERIC
-from .yamlio import YamlDate
+from .yamlvalues import YamlDate
 
 
 class ValueProblem(ValueError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
-from .yamlio import describe_value
+from .yamlvalues import describe_value
 
 
 def suggest(word: str, candidates: Sequence[str]) -> str:

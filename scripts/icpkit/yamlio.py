@@ -23,6 +23,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .problems import Level, Problem, json_path
+from .yamlvalues import YamlDate, describe_value
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
@@ -37,18 +38,6 @@ _BOMS = {
     b"\xff\xfe": "UTF-16",
     b"\xfe\xff": "UTF-16",
 }
-
-
-class YamlDate(str):
-    """A date written without quotes. It is text (as in editors, YAML 1.2) that
-    remembers it looked like a date, so a text field can say so."""
-
-    value: dt.date
-
-    def __new__(cls, value: dt.date) -> YamlDate:
-        obj = super().__new__(cls, value.isoformat())
-        obj.value = value
-        return obj
 
 
 @dataclass
@@ -222,25 +211,6 @@ def _clip(text: str, limit: int = 40) -> str:
 def _short(exc: BaseException) -> str:
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return _clip(text, 80)
-
-
-def describe_value(value: object) -> str:
-    """The kind of a loaded value in the user's words."""
-    if value is None:
-        return "nothing (an empty value)"
-    if isinstance(value, YamlDate):
-        return "a date"
-    if isinstance(value, bool):
-        return "yes/no (true/false)"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
 
 
 def _offset_position(data: bytes, offset: int) -> tuple[int, int]:

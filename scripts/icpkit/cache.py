@@ -1,0 +1,78 @@
+"""The validated handbook, kept between runs by content.
+
+`score` on a large export should pay neither for validation nor for reading
+YAML on every run. A handbook whose files validated with no error is stored
+(pickled) under a name that digests everything it was built from: the tool's
+version, its schemas and model code, the handbook's folder, and the path and
+bytes of every handbook file. Any change to any of them is a new name, so a
+stale entry is never read.
+
+The entries live in the user's own cache folder ($ICP_CACHE_DIR, else
+$XDG_CACHE_HOME/icpkit, else ~/.cache/icpkit), never in the repository: a
+pickle can run code, and a repository is not trusted to ship one. A cache that
+cannot be read or written is simply not used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from importlib import resources
+from pathlib import Path
+
+from . import __version__
+from .atomic import atomic_path
+from .kinds import SCHEMA_FILES
+from .model import Handbook
+from .repo import handbook_files
+
+#: the modules whose classes a pickled handbook holds
+_MODEL_MODULES = ("model.py", "yamlvalues.py")
+
+
+def folder() -> Path:
+    explicit = os.environ.get("ICP_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "icpkit"
+
+
+def digest(root: Path) -> str:
+    """A fingerprint of everything the loaded handbook depends on."""
+    h = hashlib.sha256(__version__.encode() + b"\0" + str(root.resolve()).encode() + b"\0")
+    package = resources.files("icpkit")
+    for name in _MODEL_MODULES:
+        h.update(package.joinpath(name).read_bytes())
+    for name in SCHEMA_FILES:
+        h.update(package.joinpath("schemas", name).read_bytes())
+    for path in handbook_files(root):
+        h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _entry(root: Path) -> Path:
+    return folder() / f"handbook-{digest(root)}.pickle"
+
+
+def read(root: Path) -> Handbook | None:
+    """The handbook at `root` as it validated before, or None."""
+    try:
+        data = _entry(root).read_bytes()
+    except OSError:
+        return None
+    try:
+        handbook = pickle.loads(data)
+    except Exception:  # a damaged entry is a miss
+        return None
+    return handbook if isinstance(handbook, Handbook) else None
+
+
+def write(root: Path, handbook: Handbook) -> None:
+    """Keep a handbook that validated with no error (temporary file, then rename)."""
+    try:
+        with atomic_path(_entry(root)) as tmp:
+            tmp.write_bytes(pickle.dumps(handbook, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass  # a read-only home simply validates every time

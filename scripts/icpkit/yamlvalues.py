@@ -1,0 +1,44 @@
+"""The values a YAML file loads as, and how a message names their kind.
+
+Kept apart from the loader (which needs ruamel.yaml) so that code holding
+loaded values, such as a cached handbook, does not import the parser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+
+class YamlDate(str):
+    """A date written without quotes. It is text (as in editors, YAML 1.2) that
+    remembers it looked like a date, so a text field can say so."""
+
+    value: dt.date
+
+    def __new__(cls, value: dt.date) -> YamlDate:
+        obj = super().__new__(cls, value.isoformat())
+        obj.value = value
+        return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (YamlDate, (self.value,))
+
+
+def describe_value(value: object) -> str:
+    """The kind of a loaded value in the user's words."""
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, YamlDate):
+        return "a date"
+    if isinstance(value, bool):
+        return "yes/no (true/false)"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
