@@ -9,10 +9,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO
 from icpkit.errors import InputError, UsageError
 from icpkit.handbook import load
+from icpkit.parsing import NULL_TOKENS
 from icpkit.scoring import ScoreOptions, score
 
 HANDBOOK = load(REPO).handbook
@@ -201,6 +204,31 @@ def test_empty_cells_are_unknown_not_unreadable(text: str) -> None:
     company, bad = from_values(HANDBOOK, {"employees": text, "tech_stack": text})
     assert "employees" not in company and bad == []
     assert company["tech_stack"] == frozenset()  # the vocabulary says: empty means no tools
+
+
+BENCH = load(REPO / "tests" / "bench" / "handbook").handbook
+cells = st.one_of(
+    st.text(alphabet=st.sampled_from(list("naNA/#-—?lLuU| x\x1f")), max_size=8),
+    st.tuples(
+        st.sampled_from(["", " ", "  "]),
+        st.sampled_from([*NULL_TOKENS, "none", "seed", "saas", "n/a|x", "|n/a", "\x1fn/a", "-\x1f"]),
+        st.sampled_from(["", " ", "  "]),
+    ).map("".join),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(cells)
+def test_text_cells_are_trimmed_and_null_tokens_are_unknown(text: str) -> None:
+    """The SQL text cleaning, shortcuts and all, agrees with its plain definition: trim
+    spaces; empty or a null token (any case) is unknown; anything else is the text."""
+    from icpkit.companies import from_values
+
+    company, bad = from_values(BENCH, {"industry": text})
+    trimmed = text.strip(" ")
+    expected = None if trimmed.lower() in ("", *NULL_TOKENS) else trimmed
+    assert company.get("industry") == expected
+    assert bad == []
 
 
 def test_bom_semicolons_and_quoted_newlines(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from .model import (
     Source,
     Tiers,
 )
-from .parsing import normalise
+from .parsing import normalise, value_map
 from .problems import Level, Problem, Report, json_path
 from .repo import RULES_DIR, display_path, handbook_files
 from .values import ValueProblem, typed_value
@@ -194,6 +194,7 @@ class _Loader:
                 columns=columns,
                 is_country=is_country,
             )
+            fld = replace(fld, spellings=tuple(sorted(value_map(fld).items())))
             if values is not None and fld.type not in ("one_of", "set_of"):
                 self.problem(
                     doc,

@@ -26,6 +26,9 @@ class Field:
     values: tuple[str, ...] | None = None
     #: other spellings (normalised: lowercase, _ for spaces) mapped to an allowed value
     value_aliases: tuple[tuple[str, str], ...] = ()
+    #: every spelling a CRM cell may use (normalised) -> allowed value: the values, their
+    #: aliases and, for countries, ISO codes and names; set by the loader
+    spellings: tuple[tuple[str, str], ...] = ()
     empty_set: bool = False
     columns: tuple[str, ...] = ()
     is_country: bool = False

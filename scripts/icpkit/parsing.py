@@ -32,8 +32,11 @@ from .model import Field
 from .operators import NUMERIC, sql_literal
 
 NULL_TOKENS = ("n/a", "#n/a", "na", "null", "nan", "-", "—", "?")
-# one regular expression: an IN list becomes a hash join per column, twice as slow
-_NULL_RE = "(|" + "|".join(re.escape(t) for t in NULL_TOKENS) + ")"
+# the tokens between unit separators: a null token is a substring test (a constant list or an
+# IN list would be rewritten into a hash join over every row, an ENUM cast fails slowly, a
+# regular expression costs three times as much); a cell holding the separator is no token
+_SEP = "\x1f"
+_NULL_TOKENS_TEXT = _SEP + _SEP.join(("", *NULL_TOKENS)) + _SEP
 assert max(len(t.encode()) for t in NULL_TOKENS) <= 4  # icp_text's shortcut relies on it
 CURRENCIES = {"USD": ("$", "us$", "usd"), "EUR": ("€", "eur"), "GBP": ("£", "gbp")}
 COUNTRY_EXTRAS = {
@@ -78,8 +81,8 @@ def normalise(text: str) -> str:
 MACROS = rf"""
 CREATE OR REPLACE TEMP MACRO icp_text(r) AS
   CASE WHEN strlen(r) > 4 AND NOT starts_with(r, ' ') AND NOT ends_with(r, ' ') THEN r
-       WHEN strlen(trim(r)) > 4 THEN trim(r)
-       WHEN regexp_full_match(trim(r), {sql_literal(_NULL_RE)}, 'i') THEN NULL ELSE trim(r) END;
+       WHEN contains({sql_literal(_NULL_TOKENS_TEXT)}, chr(31) || lower(trim(r)) || chr(31))
+            AND NOT contains(r, chr(31)) THEN NULL ELSE trim(r) END;
 CREATE OR REPLACE TEMP MACRO icp_norm(t) AS
   trim(regexp_replace(lower(t), '[^a-z0-9]+', '_', 'g'), '_');
 CREATE OR REPLACE TEMP MACRO icp_plain(t) AS
@@ -185,7 +188,7 @@ def _choice(fld: Field, r: str) -> Parsed:
             {
                 f"{h}v": (
                     f"CASE WHEN {h}e IS NOT NULL THEN {h}e WHEN {r} IS NULL THEN NULL "
-                    f"ELSE {_map_literal(value_map(fld))}[icp_norm({t})] END"
+                    f"ELSE {_map_literal(dict(fld.spellings))}[icp_norm({t})] END"
                 )
             },
         ),
@@ -200,7 +203,7 @@ def _set(fld: Field, r: str) -> Parsed:
     if fld.values is None:
         element = "icp_norm(x)"
     else:
-        element = f"coalesce({_map_literal(value_map(fld))}[icp_norm(x)], icp_norm(x))"
+        element = f"coalesce({_map_literal(dict(fld.spellings))}[icp_norm(x)], icp_norm(x))"
     slow = (
         f"';' || array_to_string(list_filter(list_transform(string_split("
         f"regexp_replace({t}, '\\s*[;,|]\\s*', ';', 'g'), ';'), lambda x: {element}), "
