@@ -211,7 +211,9 @@ cells = st.one_of(
     st.text(alphabet=st.sampled_from(list("naNA/#-—?lLuU| x\x1f")), max_size=8),
     st.tuples(
         st.sampled_from(["", " ", "  "]),
-        st.sampled_from([*NULL_TOKENS, "none", "seed", "saas", "n/a|x", "|n/a", "\x1fn/a", "-\x1f"]),
+        st.sampled_from(
+            [*NULL_TOKENS, "none", "seed", "saas", "n/a|x", "|n/a", "\x1fn/a", "-\x1f"]
+        ),
         st.sampled_from(["", " ", "  "]),
     ).map("".join),
 )
