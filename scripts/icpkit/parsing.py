@@ -81,6 +81,9 @@ def normalise(text: str) -> str:
 MACROS = rf"""
 CREATE OR REPLACE TEMP MACRO icp_text(r) AS
   CASE WHEN strlen(r) > 4 AND NOT starts_with(r, ' ') AND NOT ends_with(r, ' ') THEN r
+       WHEN NOT starts_with(r, ' ') AND NOT ends_with(r, ' ')
+            AND NOT contains({sql_literal(_NULL_TOKENS_TEXT)}, chr(31) || lower(r) || chr(31))
+            THEN r
        WHEN contains({sql_literal(_NULL_TOKENS_TEXT)}, chr(31) || lower(trim(r)) || chr(31))
             AND NOT contains(r, chr(31)) THEN NULL ELSE trim(r) END;
 CREATE OR REPLACE TEMP MACRO icp_norm(t) AS

@@ -58,13 +58,13 @@ def _points(rule: Rule, handbook: Handbook, cols: Columns, ctx: Ctx, exact: froz
     return f"CASE WHEN {when} THEN {rule.points} ELSE 0 END"
 
 
-#: conditions per bitmask in `names_sql` (a constant list of 2**8 texts)
-_MASK_BITS = 8
+#: conditions per bitmask in `names_sql` (a constant list of 2**6 texts)
+_MASK_BITS = 6
 
 
 def names_sql(items: list[tuple[str, str]]) -> str:
     """SQL for the ';'-joined names whose condition is true (NULL counts as false), in order,
-    or NULL when none is. Each run of up to eight conditions becomes a bitmask that picks its
+    or NULL when none is. Each run of up to six conditions becomes a bitmask that picks its
     text from a constant list: a third of the cost of concatenating a CASE per name."""
     if not items:
         return "CAST(NULL AS VARCHAR)"
