@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -15,7 +16,8 @@ from hypothesis import strategies as st
 from conftest import REPO
 from icpkit.errors import InputError, UsageError
 from icpkit.handbook import load
-from icpkit.parsing import NULL_TOKENS
+from icpkit.model import Field
+from icpkit.parsing import NULL_TOKENS, normalise
 from icpkit.scoring import ScoreOptions, score
 
 HANDBOOK = load(REPO).handbook
@@ -230,6 +232,43 @@ def test_text_cells_are_trimmed_and_null_tokens_are_unknown(text: str) -> None:
     trimmed = text.strip(" ")
     expected = None if trimmed.lower() in ("", *NULL_TOKENS) else trimmed
     assert company.get("industry") == expected
+    assert bad == []
+
+
+ELEMENTS = [
+    *("python", "aws", "dotnet", "sap_erp", "microsoft365", "salesforce", "java"),
+    *(".NET", "ASP.NET", "Microsoft 365", "Office 365", "SAP", "Django", "Python", "AWS"),
+    *("_python", "python_", "a__b", "node.js", "c#", "na", "null", "N/A", "-", "x"),
+]
+set_cells = st.tuples(
+    st.sampled_from(["", " "]),
+    st.lists(st.sampled_from(ELEMENTS), max_size=5),
+    st.lists(st.sampled_from([";", ", ", " | ", ";;", ",", " ; "]), min_size=5, max_size=5),
+    st.sampled_from(["", " ", ";"]),
+).map(lambda p: p[0] + "".join(e + sep for e, sep in zip(p[1], p[2], strict=False))[:-1] + p[3])
+
+
+def _read_set(fld: Field, text: str) -> frozenset[str] | None:
+    """The documented reading of a set cell, in plain Python."""
+    trimmed = text.strip(" ")
+    if trimmed.lower() in ("", *NULL_TOKENS):
+        return frozenset() if fld.empty_set else None
+    spellings = dict(fld.spellings)
+    names = (normalise(e) for e in re.split(r"\s*[;,|]\s*", trimmed))
+    return frozenset(spellings.get(n, n) if fld.values else n for n in names if n)
+
+
+@settings(max_examples=200, deadline=None)
+@given(set_cells, st.sampled_from(["example", "bench"]))
+def test_set_cells_read_as_their_documented_elements(text: str, which: str) -> None:
+    """The fast path (a cell already in final form is used as it is) and the slow path
+    (split, normalise, map spellings) agree with the plain definition, for a set field with
+    allowed values and aliases (the example handbook) and for an open one (the benchmark)."""
+    from icpkit.companies import from_values
+
+    handbook = HANDBOOK if which == "example" else BENCH
+    company, bad = from_values(handbook, {"tech_stack": text})
+    assert company.get("tech_stack") == _read_set(handbook.fields["tech_stack"], text)
     assert bad == []
 
 

@@ -199,24 +199,35 @@ def _choice(fld: Field, r: str) -> Parsed:
 
 
 def _set(fld: Field, r: str) -> Parsed:
-    """A set field: text that is already ';'-separated normalised values is used as it is;
-    anything else is split on ; , | and each element read like a one-of value."""
+    """A set field: text that already is ';'-separated values in their final form is used as it
+    is (one regular expression decides); anything else is split on ; , | and each element read
+    like a one-of value."""
     t = text_of(r)
     empty = "';'" if fld.empty_set else "NULL"
+    spellings = dict(fld.spellings)
     if fld.values is None:
         element = "icp_norm(x)"
+        final = "[a-z0-9]+(?:_[a-z0-9]+)*"  # what icp_norm leaves unchanged
     else:
-        element = f"coalesce({_map_literal(dict(fld.spellings))}[icp_norm(x)], icp_norm(x))"
+        element = f"coalesce({_map_literal(spellings)}[icp_norm(x)], icp_norm(x))"
+        # the allowed values that read as themselves (an alias is no final form)
+        kept = sorted(v for v in fld.values if normalise(v) == v and spellings.get(v) == v)
+        final = "(?:" + "|".join(kept) + ")" if kept else ""
     slow = (
         f"';' || array_to_string(list_filter(list_transform(string_split("
         f"regexp_replace({t}, '\\s*[;,|]\\s*', ';', 'g'), ';'), lambda x: {element}), "
         f"lambda x: x <> ''), ';') || ';'"
     )
+    # a trailing ';' is harmless: a member test looks for ';x;'
+    fast = (
+        f"WHEN regexp_full_match({r}, {sql_literal(f'(?:{final};?)+')}) THEN ';' || {r} || ';' "
+        if final
+        else ""
+    )
     value = (
         f"CASE WHEN {r} IS NULL THEN {empty} "
         f"WHEN strlen({r}) <= 4 AND {t} IS NULL THEN {empty} "  # 'null', 'n/a', 'na', ...
-        f"WHEN regexp_full_match({r}, '[a-z0-9_]+(;[a-z0-9_]+)*') THEN ';' || {r} || ';' "
-        f"WHEN {t} IS NULL THEN {empty} ELSE {slow} END"
+        f"{fast}WHEN {t} IS NULL THEN {empty} ELSE {slow} END"
     )
     return Parsed({fld.name: f"{r}_v"}, "FALSE", ({f"{r}_v": value},))
 
