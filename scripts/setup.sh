@@ -13,6 +13,9 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
 "$VENV/bin/python" -m pip install --quiet -e ".[test]"
+# byte-compile the package as a regular install would (an editable install does not, and
+# PYTHONDONTWRITEBYTECODE would make every run compile it again)
+"$VENV/bin/python" -m compileall -q scripts/icpkit
 if ! command -v chromium >/dev/null 2>&1; then
   if command -v apt-get >/dev/null 2>&1; then
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -35,7 +35,6 @@ from .model import (
     Negative,
     Not,
     Rule,
-    condition_fields,
 )
 from .operators import OPERATORS, Ctx
 from .verdict import LeafResult, NegativeVerdict, ProfileVerdict, RuleResult, Tri, Verdict
@@ -134,14 +133,5 @@ def evaluate(handbook: Handbook, company: Mapping[str, Any], as_of: dt.date) -> 
     )
 
 
-def read_fields(handbook: Handbook) -> tuple[str, ...]:
-    """The fields any active rule reads, in vocabulary order."""
-    used: set[str] = set()
-    for owner in handbook.active_owners:
-        for rule in owner.rules:
-            used.update(condition_fields(rule.when))
-    return tuple(name for name in handbook.fields if name in used)
-
-
 def unknown_fields(handbook: Handbook, company: Mapping[str, Any]) -> tuple[str, ...]:
-    return tuple(name for name in read_fields(handbook) if company.get(name) is None)
+    return tuple(name for name in handbook.read_fields if company.get(name) is None)

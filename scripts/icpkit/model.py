@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 TIERS = ("A", "B", "C", "D")
@@ -289,6 +290,14 @@ class Handbook:
     @property
     def active_owners(self) -> tuple[Icp | Negative, ...]:
         return (*self.active_icps, *self.active_negatives)
+
+    @cached_property
+    def read_fields(self) -> tuple[str, ...]:
+        """The fields any active rule reads, in vocabulary order (worked out once)."""
+        used = {
+            f for owner in self.active_owners for r in owner.rules for f in condition_fields(r.when)
+        }
+        return tuple(name for name in self.fields if name in used)
 
     def icp(self, icp_id: str) -> Icp | None:
         return next((i for i in self.icps if i.id == icp_id), None)

@@ -5,36 +5,54 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 
 
-def git(root: Path, *args: str) -> str | None:
+def _git(root: Path, *args: str) -> subprocess.Popen[str] | None:
     try:
-        done = subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10, check=False
+        return subprocess.Popen(
+            ["git", "-C", str(root), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
         )
-    except (OSError, subprocess.SubprocessError):
+    except OSError:
         return None
-    return done.stdout.strip() if done.returncode == 0 else None
 
 
-def handbook_version(root: Path) -> dict[str, Any]:
-    commit = git(root, "rev-parse", "HEAD")
-    status = git(root, "status", "--porcelain", "--", "rules", "profiles") if commit else None
-    return {"commit": commit, "dirty": bool(status) if status is not None else None}
+def _output(proc: subprocess.Popen[str] | None) -> str | None:
+    if proc is None:
+        return None
+    try:
+        out, _ = proc.communicate(timeout=10)
+    except subprocess.SubprocessError:
+        proc.kill()
+        proc.communicate()
+        return None
+    return out.strip() if proc.returncode == 0 else None
 
 
-def provenance(root: Path, as_of: dt.date, source: Path | None = None) -> dict[str, Any]:
-    version = handbook_version(root)
-    return {
-        "tool": "icp",
-        "tool_version": __version__,
-        "handbook_commit": version["commit"],
-        "handbook_dirty": version["dirty"],
-        "as_of": as_of.isoformat(),
-        "input": str(source) if source else None,
-        "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-    }
+def start(root: Path, as_of: dt.date, source: Path | None = None) -> Callable[[], dict[str, Any]]:
+    """Start asking git now (both questions at once, while the caller does other work); the
+    function returned waits for the answers and gives the record."""
+    head = _git(root, "rev-parse", "HEAD")
+    status = _git(root, "status", "--porcelain", "--", "rules", "profiles")
+
+    def record() -> dict[str, Any]:
+        commit = _output(head)
+        changes = _output(status) if commit else None
+        return {
+            "tool": "icp",
+            "tool_version": __version__,
+            "handbook_commit": commit,
+            "handbook_dirty": bool(changes) if changes is not None else None,
+            "as_of": as_of.isoformat(),
+            "input": str(source) if source else None,
+            "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        }
+
+    return record

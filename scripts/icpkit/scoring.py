@@ -20,12 +20,12 @@ from typing import Any
 
 import duckdb
 
+from . import provenance
 from .atomic import atomic_path, write_text
 from .errors import InputError
 from .model import Handbook
 from .operators import sql_literal
 from .parsing import MACROS, TYPEABLE, prelude
-from .provenance import provenance
 from .sources import Plan, Source, fmt_of, open_source, parsed_columns, plan_columns, quote
 from .sqlcompile import ident, parsed_sql, staged, verdict_sql
 
@@ -110,6 +110,8 @@ def _output_select(inner: str, plan: Plan, out_fmt: str, extra: list[str]) -> st
 def score(handbook: Handbook, opts: ScoreOptions) -> ScoreSummary:
     in_fmt = fmt_of(opts.input, opts.input_format)
     out_fmt = fmt_of(opts.output, opts.output_format)
+    # git answers while DuckDB starts and sniffs the input
+    pending_provenance = provenance.start(Path(handbook.root), opts.as_of, opts.input)
     con = connect(handbook, opts.threads)
     if opts.progress:
         con.execute("SET enable_progress_bar = true")
@@ -120,7 +122,7 @@ def score(handbook: Handbook, opts: ScoreOptions) -> ScoreSummary:
         if opts.per_profile
         else []
     )
-    prov = provenance(Path(handbook.root), opts.as_of, opts.input)
+    prov = pending_provenance()
     typeable = {col for name, col in plan.used.items() if handbook.fields[name].type in TYPEABLE}
     typed = source.typed(typeable)
     # the sniffed types are a fast path; a value beyond the sample that does not fit them

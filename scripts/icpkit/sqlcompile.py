@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .evaluate import read_fields
 from .layout import Columns
 from .model import TIER_RANK, AllOf, AnyOf, Condition, Handbook, Leaf, Negative, Not, Rule
 from .operators import EXACT, OPERATORS, Ctx, sql_literal
@@ -115,7 +114,7 @@ def verdict_sql(
         layer1.append(f"({' AND '.join(hard) or 'TRUE'}) AS h{i}")
         points = [_points(r, handbook, cols, ctx, exact) for r in icp.criteria]
         layer1.append(f"({' + '.join(points) or '0'}) AS c{i}")
-    unknown = [(f"NOT {cols.known(name)}", name) for name in read_fields(handbook)]
+    unknown = [(f"NOT {cols.known(name)}", name) for name in handbook.read_fields]
     layer1.append(f"{names_sql(unknown)} AS unknown_fields")
 
     cap = TIER_RANK[handbook.policy.unknown_cap]
