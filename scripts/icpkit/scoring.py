@@ -75,7 +75,11 @@ def connect(handbook: Handbook, threads: int | None = None) -> duckdb.DuckDBPyCo
     """An in-memory DuckDB with the parse layer's macros and the handbook's value types."""
     con = duckdb.connect(config={"threads": threads} if threads else {})
     con.execute(MACROS)
-    con.execute(prelude(handbook.fields.values()))
+    types, lists = prelude(handbook.fields.values())
+    if types:
+        con.execute(types)
+    for name, values in lists.items():
+        con.execute(f"SET VARIABLE {ident(name)} = $1::VARCHAR[]", [values])
     return con
 
 
