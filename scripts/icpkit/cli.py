@@ -450,7 +450,9 @@ def score(
     One output row per account: its id, best_profile, tier, score,
     disqualified_by, unknown_fields, unreadable_fields. A value that cannot be
     read counts as unknown and is reported with its row and column; every row
-    is still scored (--strict: exit 1 when that happens).
+    is still scored (--strict: exit 1 when that happens). A handbook that
+    validated is kept in ~/.cache/icpkit (or $ICP_CACHE_DIR), so later runs skip
+    validation.
 
     \b
     Examples:
