@@ -206,8 +206,8 @@ def _choice(fld: Field, r: str) -> Parsed:
         f"(CASE WHEN {h}v IS NOT NULL THEN FALSE ELSE {t} IS NOT NULL END)",
         (
             {f"{h}e": f"CAST(TRY_CAST({r} AS {enum_type(fld)}) AS VARCHAR)"},
-            # empty cells take their own branch, so that a chunk of clean rows never builds the
-            # alias map (a constant MAP costs as much as the ENUM lookup itself)
+            # empty cells take their own branch, so that clean rows never clean and normalise
+            # their text to look up a spelling
             {
                 f"{h}v": (
                     f"CASE WHEN {h}e IS NOT NULL THEN {h}e WHEN {r} IS NULL THEN NULL "
