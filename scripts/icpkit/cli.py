@@ -23,6 +23,16 @@ if TYPE_CHECKING:
     from .model import Handbook
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+#: options shared by the commands that read account exports (explain --row, score)
+_id_column_option = click.option(
+    "--id-column", help="The export's id column (default: from the vocabulary)."
+)
+_map_option = click.option(
+    "--map",
+    "map_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML or JSON mapping of field names to column names.",
+)
 
 
 class State:
@@ -232,13 +242,8 @@ def _handbook(state: State, *, cache: bool = False) -> Handbook:
     metavar="YYYY-MM-DD",
     help="Date for time-relative rules (default: today; always printed).",
 )
-@click.option("--id-column", help="The export's id column (default: from the vocabulary).")
-@click.option(
-    "--map",
-    "map_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="YAML or JSON mapping of field names to column names.",
-)
+@_id_column_option
+@_map_option
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -421,13 +426,8 @@ def test_cmd(
     metavar="YYYY-MM-DD",
     help="Date for time-relative rules (default: today; recorded in the output).",
 )
-@click.option("--id-column", help="The export's id column (default: from the vocabulary).")
-@click.option(
-    "--map",
-    "map_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="YAML or JSON mapping of field names to column names.",
-)
+@_id_column_option
+@_map_option
 @click.option("--per-profile", is_flag=True, help="Add <icp>_score and <icp>_tier columns.")
 @click.option("--threads", type=int, help="DuckDB threads (default: all cores).")
 @click.option("--strict", is_flag=True, help="Exit 1 when some values could not be read.")

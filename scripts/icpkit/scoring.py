@@ -116,17 +116,19 @@ def score(handbook: Handbook, opts: ScoreOptions) -> ScoreSummary:
     out_fmt = fmt_of(opts.output, opts.output_format)
     # git answers while DuckDB starts and sniffs the input
     pending_provenance = provenance.start(Path(handbook.root), opts.as_of, opts.input)
-    con = connect(handbook, opts.threads)
-    if opts.progress:
-        con.execute("SET enable_progress_bar = true")
-    source = open_source(con, opts.input, in_fmt)
-    plan = plan_columns(handbook, source, id_column=opts.id_column, mapping=opts.mapping)
+    try:
+        con = connect(handbook, opts.threads)
+        if opts.progress:
+            con.execute("SET enable_progress_bar = true")
+        source = open_source(con, opts.input, in_fmt)
+        plan = plan_columns(handbook, source, id_column=opts.id_column, mapping=opts.mapping)
+    finally:
+        prov = pending_provenance()  # also when the input is refused: git is waited for
     extra = (
         [ident(f"{i.id}_{c}") for i in handbook.active_icps for c in ("score", "tier")]
         if opts.per_profile
         else []
     )
-    prov = pending_provenance()
     typeable = {col for name, col in plan.used.items() if handbook.fields[name].type in TYPEABLE}
     typed = source.typed(typeable)
     # the sniffed types are a fast path; a value beyond the sample that does not fit them

@@ -55,6 +55,14 @@ def valid_handbook(root: Path, *, today: dt.date | None = None, cache: bool = Fa
         handbook = kept.read(root)
         if handbook is not None:
             return handbook
+    handbook = load_valid(root, today=today).handbook
+    if cache:
+        kept.write(root, handbook)
+    return handbook
+
+
+def load_valid(root: Path, *, today: dt.date | None = None) -> Loaded:
+    """The handbook with every check run; an error stops the caller (validate says which)."""
     loaded = load_checked(root, today=today)
     if loaded.report.errors:
         first = loaded.report.sorted()[0]
@@ -62,9 +70,7 @@ def valid_handbook(root: Path, *, today: dt.date | None = None, cache: bool = Fa
             f"the handbook has {len(loaded.report.errors)} error(s), the first: "
             f"{first}; run icp validate"
         )
-    if cache:
-        kept.write(root, loaded.handbook)
-    return loaded.handbook
+    return loaded
 
 
 def _under(path: str, wanted: str) -> bool:
