@@ -1,5 +1,5 @@
 """mkdocs hook: hand the generated handbook pages to mkdocs (about twenty lines on purpose;
-the generator is the plain function icpkit.site.pages)."""
+the generator is the plain function icpkit.site.pages.pages)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from mkdocs.structure.files import File, Files
 
-from icpkit.site import pages
+from icpkit.site.pages import pages
 
 _site: Any = None
 

@@ -14,13 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from icpkit.evaluate import evaluate
-from icpkit.handbook import load
-from icpkit.layout import Columns
-from icpkit.model import AllOf, AnyOf, Condition, Field, Handbook, Leaf, Not, Rule, Tiers
-from icpkit.operators import OPERATORS
-from icpkit.parsing import MACROS
-from icpkit.sqlcompile import verdict_sql
+from icpkit.engine.evaluate import evaluate
+from icpkit.engine.model import AllOf, AnyOf, Condition, Field, Handbook, Leaf, Not, Rule, Tiers
+from icpkit.engine.operators import OPERATORS
+from icpkit.loading.handbook import load
+from icpkit.sql.layout import Columns
+from icpkit.sql.parsing import MACROS
+from icpkit.sql.sqlcompile import verdict_sql
 
 HANDBOOK = load(REPO).handbook
 AS_OF = dt.date(2026, 11, 1)
@@ -231,8 +231,8 @@ def test_random_rules_same_verdict_in_both_paths(
 
 def test_unknown_is_never_met_or_unmet() -> None:
     """Every operator on a missing value is unknown (except present / missing)."""
-    from icpkit.evaluate import test_condition
-    from icpkit.operators import Ctx
+    from icpkit.engine.evaluate import test_condition
+    from icpkit.engine.operators import Ctx
 
     for key, op in OPERATORS.items():
         for name, fld in FIELDS.items():

@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 import pytest
 
 from conftest import REPO, TODAY, copy_handbook
-from icpkit.sitebuild import build_site
+from icpkit.site.build import build_site
 
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM_ARGS = [

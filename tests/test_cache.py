@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY
-from icpkit import cache
+from icpkit.loading import cache
 from icpkit.errors import InputError
-from icpkit.validate import load_checked, valid_handbook
+from icpkit.loading.validate import load_checked, valid_handbook
 
 
 @pytest.fixture

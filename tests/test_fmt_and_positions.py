@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from conftest import REPO
-from icpkit.formatting import format_text
-from icpkit.schema import validate
-from icpkit.yamlio import load_bytes
+from icpkit.loading.formatting import format_text
+from icpkit.loading.schema import validate
+from icpkit.loading.yamlio import load_bytes
 
 PROFILE = (REPO / "profiles" / "icp" / "western-software-teams.yaml").read_text()
 KEYS = [
@@ -77,7 +77,7 @@ def YAML_QUOTE(value: str) -> str:
 
 
 def test_fmt_writes_atomically_and_only_when_changed(tmp_path: Path) -> None:
-    from icpkit.formatting import format_file
+    from icpkit.loading.formatting import format_file
 
     path = tmp_path / "p.yaml"
     path.write_text(

@@ -1,7 +1,7 @@
 """The typed fast path and the text parse layer read every value the same way.
 
 A CSV column DuckDB types itself (numbers, true/false, ISO dates) is used as typed; the
-same cells read as text go through icpkit.parsing. Both must give the same value.
+same cells read as text go through icpkit.sql.parsing. Both must give the same value.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from icpkit.handbook import load
-from icpkit.layout import Columns
-from icpkit.scoring import connect, scoring_sql
-from icpkit.sources import open_source, parsed_columns, plan_columns
-from icpkit.sqlcompile import parsed_sql
+from icpkit.loading.handbook import load
+from icpkit.sql.layout import Columns
+from icpkit.sql.scoring import connect, scoring_sql
+from icpkit.sql.sources import open_source, parsed_columns, plan_columns
+from icpkit.sql.sqlcompile import parsed_sql
 
 HANDBOOK = load(REPO / "tests" / "bench" / "handbook").handbook
 FIELDS = ["employees", "annual_revenue_usd", "growth_rate_pct", "has_erp", "founded_year"]

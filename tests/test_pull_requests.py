@@ -14,12 +14,12 @@ import pytest
 import yaml
 
 from conftest import REPO, TODAY, copy_handbook
-from icpkit.badges import badges
 from icpkit.cli import main
 from icpkit.codeowners import codeowners
-from icpkit.coverage import coverage
-from icpkit.handbook import load
-from icpkit.ruletests import run
+from icpkit.engine.coverage import coverage
+from icpkit.engine.ruletests import run
+from icpkit.loading.handbook import load
+from icpkit.site.badges import badges
 
 INITECH = """\
 kind: fixture

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 from conftest import REPO, TODAY
-from icpkit.coverage import coverage
-from icpkit.handbook import load
-from icpkit.mutation import mutate
-from icpkit.ruletests import run
+from icpkit.engine.coverage import coverage
+from icpkit.engine.mutation import mutate
+from icpkit.engine.ruletests import run
+from icpkit.loading.handbook import load
 
 HANDBOOK = load(REPO).handbook
 

@@ -14,11 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
+from icpkit.engine.model import Field
 from icpkit.errors import InputError, UsageError
-from icpkit.handbook import load
-from icpkit.model import Field
-from icpkit.parsing import NULL_TOKENS, normalise
-from icpkit.scoring import ScoreOptions, score
+from icpkit.loading.handbook import load
+from icpkit.sql.parsing import NULL_TOKENS, normalise
+from icpkit.sql.scoring import ScoreOptions, score
 
 HANDBOOK = load(REPO).handbook
 AS_OF = dt.date(2026, 11, 1)
@@ -135,7 +135,7 @@ def test_unreadable_values_are_unknown_counted_and_named(tmp_path: Path) -> None
     ],
 )
 def test_employee_bands(tmp_path: Path, text: str, low: int, high: int | None) -> None:
-    from icpkit.companies import from_values
+    from icpkit.sql.companies import from_values
 
     company, bad = from_values(HANDBOOK, {"employees": text})
     value = company["employees"]
@@ -171,7 +171,7 @@ def test_employee_bands(tmp_path: Path, text: str, low: int, high: int | None) -
     ],
 )
 def test_common_crm_value_shapes(field: str, text: str, expected: object) -> None:
-    from icpkit.companies import from_values
+    from icpkit.sql.companies import from_values
 
     company, bad = from_values(HANDBOOK, {field: text})
     assert bad == []
@@ -192,7 +192,7 @@ def test_common_crm_value_shapes(field: str, text: str, expected: object) -> Non
     ],
 )
 def test_unreadable_shapes_are_unknown_never_guessed(field: str, text: str) -> None:
-    from icpkit.companies import from_values
+    from icpkit.sql.companies import from_values
 
     company, bad = from_values(HANDBOOK, {field: text})
     assert field not in company
@@ -201,7 +201,7 @@ def test_unreadable_shapes_are_unknown_never_guessed(field: str, text: str) -> N
 
 @pytest.mark.parametrize("text", ["", "N/A", "null", "-", "  "])
 def test_empty_cells_are_unknown_not_unreadable(text: str) -> None:
-    from icpkit.companies import from_values
+    from icpkit.sql.companies import from_values
 
     company, bad = from_values(HANDBOOK, {"employees": text, "tech_stack": text})
     assert "employees" not in company and bad == []
@@ -226,7 +226,7 @@ cells = st.one_of(
 def test_text_cells_are_trimmed_and_null_tokens_are_unknown(text: str) -> None:
     """The SQL text cleaning, shortcuts and all, agrees with its plain definition: trim
     spaces; empty or a null token (any case) is unknown; anything else is the text."""
-    from icpkit.companies import from_values
+    from icpkit.sql.companies import from_values
 
     company, bad = from_values(BENCH, {"industry": text})
     trimmed = text.strip(" ")
@@ -264,7 +264,7 @@ def test_set_cells_read_as_their_documented_elements(text: str, which: str) -> N
     """The fast path (a cell already in final form is used as it is) and the slow path
     (split, normalise, map spellings) agree with the plain definition, for a set field with
     allowed values and aliases (the example handbook) and for an open one (the benchmark)."""
-    from icpkit.companies import from_values
+    from icpkit.sql.companies import from_values
 
     handbook = HANDBOOK if which == "example" else BENCH
     company, bad = from_values(handbook, {"tech_stack": text})

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from conftest import REPO, TODAY, copy_handbook
 from icpkit.errors import InputError
-from icpkit.mdtext import code, front_matter, inline, paragraphs, slug
-from icpkit.site import pages
-from icpkit.sitebuild import build_site
+from icpkit.site.build import build_site
+from icpkit.site.mdtext import code, front_matter, inline, paragraphs, slug
+from icpkit.site.pages import pages
 
 EXTENSIONS = ["admonition", "tables", "toc", "attr_list", "md_in_html"]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY, copy_handbook
-from icpkit.validate import validate
+from icpkit.loading.validate import validate
 
 CORPUS = Path(__file__).parent / "corpus" / "validate"
 CASES = sorted(CORPUS.glob("*.yaml"))

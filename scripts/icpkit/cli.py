@@ -20,7 +20,7 @@ from . import __version__
 from .errors import ExitCode, IcpError
 
 if TYPE_CHECKING:
-    from .model import Handbook
+    from .engine.model import Handbook
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 #: options shared by the commands that read account exports (explain --row, score)
@@ -118,8 +118,8 @@ def validate(state: State, paths: tuple[Path, ...], fmt: str, strict: bool) -> E
       icp validate --strict
       icp validate profiles/icp/western-software-teams.yaml --format json
     """
+    from .loading.validate import validate as run
     from .reporters.problems import render
-    from .validate import validate as run
 
     report = run(state.root, paths, today=state.today)
     echo(render(report, fmt, strict=strict))
@@ -139,7 +139,7 @@ def fmt(state: State, paths: tuple[Path, ...], check: bool, show_diff: bool) -> 
       icp fmt            # rewrite in place (atomically)
       icp fmt --check    # in CI: fail when a file is not formatted
     """
-    from .formatting import format_file
+    from .loading.formatting import format_file
     from .repo import display_path, handbook_files
 
     root = state.root
@@ -181,8 +181,8 @@ def new(state: State, kind: str, ident: str) -> ExitCode:
       icp new icp dach-logistics
       icp new negative agencies-reselling
     """
-    from .scaffold import scaffold, write_new
-    from .validate import load_checked
+    from .loading.scaffold import scaffold, write_new
+    from .loading.validate import load_checked
 
     loaded = load_checked(state.root, today=state.today)
     path, text = scaffold(loaded.handbook, kind, ident, today=state.today)
@@ -199,7 +199,7 @@ def _mapping(path: Path | None) -> dict[str, str] | None:
     if path is None:
         return None
     from .errors import UsageError
-    from .yamlio import load_file
+    from .loading.yamlio import load_file
 
     doc = load_file(path)
     if doc.problems:
@@ -214,7 +214,7 @@ def _mapping(path: Path | None) -> dict[str, str] | None:
 
 def _handbook(state: State, *, cache: bool = False) -> Handbook:
     """The handbook, refusing to run on one with errors (validate says which)."""
-    from .validate import valid_handbook
+    from .loading.validate import valid_handbook
 
     return valid_handbook(state.root, today=state.today, cache=cache)
 
@@ -266,10 +266,10 @@ def explain(
       icp explain examples/hubspot-export.csv --row 3
       icp explain --set country=DE --set employees=51-200 --set industry=saas
     """
-    from .companies import from_export, from_file, from_values
+    from .engine.evaluate import evaluate
     from .errors import UsageError
-    from .evaluate import evaluate
     from .reporters import verdict as report
+    from .sql.companies import from_export, from_file, from_values
 
     handbook = _handbook(state)
     unreadable: list[str] = []
@@ -376,10 +376,10 @@ def test_cmd(
       icp test --coverage --mutate --format junit -o rule-tests.xml
     """
     from .atomic import write_text
-    from .coverage import coverage
-    from .mutation import mutate as run_mutations
+    from .engine.coverage import coverage
+    from .engine.mutation import mutate as run_mutations
+    from .engine.ruletests import run
     from .reporters.ruletests import render
-    from .ruletests import run
 
     handbook = _handbook(state)
     result = run(handbook, today=state.today, name_filter=name_filter)
@@ -460,8 +460,8 @@ def score(
       icp score accounts.parquet -o scores.parquet --per-profile --as-of 2026-11-01
     """
     from .reporters.scoring import render
-    from .scoring import ScoreOptions, progress_wanted
-    from .scoring import score as run
+    from .sql.scoring import ScoreOptions, progress_wanted
+    from .sql.scoring import score as run
 
     handbook = _handbook(state, cache=True)
     summary = run(
@@ -508,7 +508,7 @@ def build(state: State, site_dir: Path | None, strict: bool) -> ExitCode:
       icp build
       ICP_SITE_URL=https://handbook.example.com/ icp build -d public
     """
-    from .sitebuild import build_site
+    from .site.build import build_site
 
     out = build_site(state.root, site_dir=site_dir, strict=strict, today=state.today)
     echo(f"built the handbook into {out}")
@@ -638,9 +638,9 @@ def badges_cmd(state: State, out_dir: Path, diff_report: Path | None) -> ExitCod
       icp diff origin/main HEAD --format json -o diff.json; icp badges -o badges --diff diff.json
     """
     from .atomic import atomic_path
-    from .badges import badges, files
-    from .coverage import coverage
-    from .ruletests import run
+    from .engine.coverage import coverage
+    from .engine.ruletests import run
+    from .site.badges import badges, files
 
     handbook = _handbook(state)
     made = badges(

@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .engine.evaluate import evaluate
+from .engine.model import Handbook, Icp, Negative, Rule
+from .engine.ruletests import checks, fixture_as_of, passes
+from .engine.verdict import Verdict
 from .errors import InputError, UsageError
-from .evaluate import evaluate
-from .handbook import load
-from .model import Handbook, Icp, Negative, Rule
-from .ruletests import checks, fixture_as_of, passes
-from .site import words
-from .verdict import Verdict
+from .loading.handbook import load
+from .site.pages import words
 
 WORKTREE = "WORKTREE"
 HANDBOOK_PARTS = ("rules", "profiles", "tests/fixtures")
@@ -340,7 +340,7 @@ def diff(
                     )
                 )
         if accounts is not None:
-            from .companies import all_rows
+            from .sql.companies import all_rows
 
             for ident, company in all_rows(hb_b, accounts):
                 va, vb = _evaluate_pair(hb_a, hb_b, company, as_of)

@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
+from .engine.model import Handbook
+from .engine.ruletests import Check, checks, fixture_as_of, passes
+from .engine.verdict import Verdict
 from .errors import IcpError
-from .handbook import load
-from .model import Handbook
+from .loading.handbook import load
 from .repo import FIXTURES_DIR, display_path, find_root
-from .ruletests import Check, checks, fixture_as_of, passes
-from .verdict import Verdict
 
 _CACHE: dict[Path, tuple[Handbook, list[str]]] = {}
 
@@ -75,7 +75,7 @@ class FixtureItem(pytest.Item):
         self.handbook = handbook
 
     def runtest(self) -> None:
-        from .evaluate import evaluate
+        from .engine.evaluate import evaluate
 
         fixture = self.check.fixture
         verdict = evaluate(self.handbook, fixture.company, fixture_as_of(fixture, _today()))
@@ -85,8 +85,8 @@ class FixtureItem(pytest.Item):
 
     def repr_failure(self, excinfo: Any, style: Any = None) -> str:
         if isinstance(excinfo.value, FixtureMismatch):
+            from .engine.ruletests import CheckResult
             from .reporters.ruletests import failure_detail
-            from .ruletests import CheckResult
 
             e = excinfo.value
             return failure_detail(self.handbook, CheckResult(e.check, False, e.actual, e.verdict))

@@ -43,7 +43,7 @@ def prepare(base: Path, count: int) -> tuple[Path, Path]:
     """A generated handbook, and a plain mkdocs site with the pages it generates."""
     import yaml  # mkdocs depends on PyYAML
 
-    from icpkit.site import pages
+    from icpkit.site.pages import pages
 
     hb = base / "handbook"
     generate(hb, count)

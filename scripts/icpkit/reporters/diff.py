@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..diff import DiffReport, Outcome
-from ..mdtext import inline
+from ..site.mdtext import inline
 from . import envelope
 
 

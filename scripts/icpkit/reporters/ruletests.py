@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ..coverage import Coverage
-from ..model import Handbook
-from ..mutation import MutationResult
-from ..ruletests import CheckResult, TestRun
+from ..engine.coverage import Coverage
+from ..engine.model import Handbook
+from ..engine.mutation import MutationResult
+from ..engine.ruletests import CheckResult, TestRun
 from . import annotation, envelope
 from .verdict import text as verdict_text
 

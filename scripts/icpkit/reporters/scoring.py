@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..model import Handbook
-from ..scoring import ScoreSummary
+from ..engine.model import Handbook
+from ..sql.scoring import ScoreSummary
 
 
 def render(handbook: Handbook, s: ScoreSummary) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..explain import rule_sentence, summary, verdict_data
-from ..model import Handbook
-from ..verdict import RuleResult, Verdict
+from ..engine.explain import rule_sentence, summary, verdict_data
+from ..engine.model import Handbook
+from ..engine.verdict import RuleResult, Verdict
 from . import envelope
 
 MARK = {"met": "✔", "unmet": "✘", "unknown": "?"}

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import InputError
-from .model import Handbook
-from .problems import Report
-from .repo import display_path
+from ..engine.model import Handbook
+from ..errors import InputError
+from ..problems import Report
+from ..repo import display_path
 
 if TYPE_CHECKING:
     from .handbook import Loaded
@@ -48,7 +48,7 @@ def valid_handbook(root: Path, *, today: dt.date | None = None, cache: bool = Fa
     says which).
 
     With `cache`, a handbook whose exact files validated before is read from the cache
-    (`icpkit.cache`) without parsing YAML or validating again."""
+    (`icpkit.loading.cache`) without parsing YAML or validating again."""
     from . import cache as kept
 
     if cache:

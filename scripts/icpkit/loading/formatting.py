@@ -18,9 +18,9 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from ..atomic import write_text
+from ..kinds import KINDS
 from . import schema
-from .atomic import write_text
-from .kinds import KINDS
 from .yamlio import load_bytes
 
 

@@ -3,7 +3,7 @@
 The query reads a relation `parsed` with one column per field (`f<i>`, or
 `f<i>__lo` / `f<i>__hi` for numbers, sets as ';a;b;' text) and returns one row
 per account with the verdict's columns. It implements the contract of
-`icpkit.evaluate` with SQL's three-valued logic, which is the same Kleene
+`icpkit.engine.evaluate` with SQL's three-valued logic, which is the same Kleene
 logic: a hard requirement's AND is FALSE when one fails, NULL (unknown) when
 none fails and one is unknown. Leaf tests come from the operator table, like
 the evaluator's. Points and thresholds are integers: no float is ever cast.
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..engine.model import TIER_RANK, AllOf, AnyOf, Condition, Handbook, Leaf, Negative, Not, Rule
+from ..engine.operators import EXACT, OPERATORS, Ctx, sql_literal
 from .layout import Columns
-from .model import TIER_RANK, AllOf, AnyOf, Condition, Handbook, Leaf, Negative, Not, Rule
-from .operators import EXACT, OPERATORS, Ctx, sql_literal
 from .parsing import Parsed
 
 RANK_TIER = {v: k for k, v in TIER_RANK.items()}

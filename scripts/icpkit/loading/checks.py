@@ -16,9 +16,9 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .model import AllOf, Condition, Handbook, Icp, Leaf, Negative, SegmentRef
-from .problems import Level, Problem, json_path
-from .wording import suggest
+from ..engine.model import AllOf, Condition, Handbook, Icp, Leaf, Negative, SegmentRef
+from ..problems import Level, Problem, json_path
+from ..wording import suggest
 from .yamlio import Document
 
 Parts = list[str | int]

@@ -6,7 +6,7 @@ how it reads in plain words. The evaluator, the SQL compiler, the validator,
 the explainer and the handbook all read this table: adding an operator is
 adding a row.
 
-Values seen by `test` are already parsed (see `icpkit.values`): numbers are
+Values seen by `test` are already parsed (see `icpkit.engine.values`): numbers are
 `(low, high)` bounds (equal for an exact value, different for a band such as
 "51-200"), sets are frozensets, dates are `datetime.date`. A test returns True,
 False or None (unknown). Unknown input never reaches `test` except for

@@ -20,11 +20,11 @@ from typing import Any
 
 import duckdb
 
+from ..atomic import atomic_path, write_text
+from ..engine.model import Handbook
+from ..engine.operators import sql_literal
+from ..errors import InputError
 from . import provenance
-from .atomic import atomic_path, write_text
-from .errors import InputError
-from .model import Handbook
-from .operators import sql_literal
 from .parsing import MACROS, TYPEABLE, prelude
 from .sources import Plan, Source, fmt_of, open_source, parsed_columns, plan_columns, quote
 from .sqlcompile import ident, parsed_sql, staged, verdict_sql

@@ -28,8 +28,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .model import Field
-from .operators import NUMERIC, sql_literal
+from ..engine.model import Field
+from ..engine.operators import NUMERIC, sql_literal
 
 NULL_TOKENS = ("n/a", "#n/a", "na", "null", "nan", "-", "—", "?")
 # the tokens between unit separators: a null token is a substring test (a constant list or an

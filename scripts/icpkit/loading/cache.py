@@ -21,14 +21,14 @@ import pickle
 from importlib import resources
 from pathlib import Path
 
-from . import __version__
-from .atomic import atomic_path
-from .kinds import SCHEMA_FILES
-from .model import Handbook
-from .repo import handbook_files
+from .. import __version__
+from ..atomic import atomic_path
+from ..engine.model import Handbook
+from ..kinds import SCHEMA_FILES
+from ..repo import handbook_files
 
 #: the modules whose classes a pickled handbook holds
-_MODEL_MODULES = ("model.py", "yamlvalues.py")
+_MODEL_MODULES = ("engine/model.py", "yamlvalues.py")
 
 
 def folder() -> Path:
@@ -44,7 +44,7 @@ def digest(root: Path) -> str:
     h = hashlib.sha256(__version__.encode() + b"\0" + str(root.resolve()).encode() + b"\0")
     package = resources.files("icpkit")
     for name in _MODEL_MODULES:
-        h.update(package.joinpath(name).read_bytes())
+        h.update(package.joinpath(*name.split("/")).read_bytes())
     for name in SCHEMA_FILES:
         h.update(package.joinpath("schemas", name).read_bytes())
     for path in handbook_files(root):

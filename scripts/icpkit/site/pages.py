@@ -4,7 +4,7 @@
 navigation; the mkdocs hook in site_src/hooks.py only hands them to mkdocs, so another
 builder can call the same function. Every verdict shown is computed here at build
 time, never typed by hand. Templates use StrictUndefined and escape every value for
-Markdown by default (see icpkit.mdtext); a template error names the template and line.
+Markdown by default (see icpkit.site.mdtext); a template error names the template and line.
 """
 
 from __future__ import annotations
@@ -22,14 +22,14 @@ import jinja2
 from markupsafe import Markup
 
 from . import mdtext, svg
-from .coverage import coverage
-from .errors import InputError
-from .explain import operand_words, rule_sentence, summary
-from .kinds import KINDS
-from .model import AllOf, AnyOf, Condition, Handbook, Icp, Leaf, Negative, Not, Rule, SegmentRef
-from .operators import OPERATORS
-from .ruletests import run
-from .validate import load_valid
+from ..engine.coverage import coverage
+from ..errors import InputError
+from ..engine.explain import operand_words, rule_sentence, summary
+from ..kinds import KINDS
+from ..engine.model import AllOf, AnyOf, Condition, Handbook, Icp, Leaf, Negative, Not, Rule, SegmentRef
+from ..engine.operators import OPERATORS
+from ..engine.ruletests import run
+from ..loading.validate import load_valid
 
 TEMPLATES = "site_src/templates"
 
@@ -343,7 +343,7 @@ def pages(
 
 
 def _schema_rows(kind: str) -> list[dict[str, Any]]:
-    from .schema import subschema
+    from ..loading.schema import subschema
 
     rows: list[dict[str, Any]] = []
 
@@ -375,7 +375,7 @@ def _schema_rows(kind: str) -> list[dict[str, Any]]:
 
 def schema_docs() -> list[dict[str, Any]]:
     """Each kind's properties with their descriptions, from the JSON Schemas themselves."""
-    from .schema import load_schema
+    from ..loading.schema import load_schema
 
     docs = []
     for kind, name in KINDS.items():

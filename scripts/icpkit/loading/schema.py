@@ -17,11 +17,11 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 from referencing import Registry, Resource
 
-from .kinds import KINDS, SCHEMA_FILES
-from .problems import Level, Problem, json_path
-from .wording import found, shorten, suggest
+from ..kinds import KINDS, SCHEMA_FILES
+from ..problems import Level, Problem, json_path
+from ..wording import found, shorten, suggest
+from ..yamlvalues import YamlDate
 from .yamlio import Document
-from .yamlvalues import YamlDate
 
 BASE_URI = "https://icp-as-code.dev/schemas/"
 

@@ -14,7 +14,7 @@
    (unknown never disqualifies): the tier is D whatever the score, and the best
    profile and its score are kept for the explanation.
 
-The bulk scorer (`icpkit.sqlcompile`) compiles the same contract to SQL; the
+The bulk scorer (`icpkit.sql.sqlcompile`) compiles the same contract to SQL; the
 property-based tests prove both give the same verdict.
 """
 

@@ -1,7 +1,7 @@
 """Company values as the evaluator sees them, from typed input (YAML, JSON, Python).
 
 Text from CRM exports ("51-200", "$1.2M", "Yes") is parsed by one layer only,
-the SQL parse expressions in `icpkit.parsing`, which the scorer runs in bulk and
+the SQL parse expressions in `icpkit.sql.parsing`, which the scorer runs in bulk and
 `explain` runs on a single row. This module accepts values that already have a
 type and checks they fit the field.
 
@@ -15,9 +15,9 @@ import datetime as dt
 import math
 from typing import Any
 
+from ..yamlvalues import YamlDate
 from .model import Field
 from .operators import NUMERIC
-from .yamlvalues import YamlDate
 
 
 class ValueProblem(ValueError):

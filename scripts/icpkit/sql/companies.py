@@ -2,7 +2,7 @@
 
 A company comes from a YAML or JSON file (field or column names to values), one
 row of an export (`--row N`), or `--set field=value` pairs. Whatever the source,
-its text goes through `icpkit.parsing` in DuckDB, exactly as `score` reads it,
+its text goes through `icpkit.sql.parsing` in DuckDB, exactly as `score` reads it,
 so `explain` and `score` cannot disagree about what a cell means.
 """
 
@@ -15,16 +15,16 @@ from typing import Any
 
 import duckdb
 
-from .errors import InputError, UsageError
+from ..engine.model import Handbook
+from ..engine.operators import sql_literal
+from ..errors import InputError, UsageError
+from ..loading.yamlio import load_file
+from ..wording import suggest
+from ..yamlvalues import YamlDate
 from .layout import Columns
-from .model import Handbook
-from .operators import sql_literal
 from .scoring import connect
 from .sources import Plan, Source, fmt_of, key, open_source, parsed_columns, plan_columns
 from .sqlcompile import parsed_sql
-from .wording import suggest
-from .yamlio import load_file
-from .yamlvalues import YamlDate
 
 
 def _as_text(value: Any) -> str | None:

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Field, Handbook
-from .operators import NUMERIC
+from ..engine.model import Field, Handbook
+from ..engine.operators import NUMERIC
 
 DUCK_TYPES = {
     "number": "DOUBLE",

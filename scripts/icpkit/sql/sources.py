@@ -19,11 +19,11 @@ from pathlib import Path
 
 import duckdb
 
-from .errors import InputError, UsageError
-from .model import Handbook
-from .operators import sql_literal
+from ..engine.model import Handbook
+from ..engine.operators import sql_literal
+from ..errors import InputError, UsageError
+from ..wording import suggest
 from .parsing import Parsed, parse_field, typed_column
-from .wording import suggest
 
 FORMATS = {
     ".csv": "csv",

@@ -22,8 +22,8 @@ from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .problems import Level, Problem, json_path
-from .yamlvalues import YamlDate, describe_value
+from ..problems import Level, Problem, json_path
+from ..yamlvalues import YamlDate, describe_value
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40

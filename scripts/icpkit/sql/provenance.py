@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from .. import __version__
 
 
 def _git(root: Path, *args: str) -> subprocess.Popen[str] | None:

@@ -14,12 +14,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import AllOf, AnyOf, Condition, Field, Leaf, Not, Region, SegmentRef
-from .operators import LOGICAL, NUMERIC, OPERATORS
-from .problems import Level, Problem, json_path
-from .wording import found, suggest
+from ..engine.model import AllOf, AnyOf, Condition, Field, Leaf, Not, Region, SegmentRef
+from ..engine.operators import LOGICAL, NUMERIC, OPERATORS
+from ..problems import Level, Problem, json_path
+from ..wording import found, suggest
+from ..yamlvalues import YamlDate
 from .yamlio import Document
-from .yamlvalues import YamlDate
 
 Parts = list[str | int]
 

@@ -7,9 +7,9 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from .atomic import write_text
-from .errors import UsageError
-from .model import Handbook
+from ..atomic import write_text
+from ..engine.model import Handbook
+from ..errors import UsageError
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*$")
 

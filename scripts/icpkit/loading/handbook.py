@@ -14,10 +14,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import wording
-from .conditions import Builder
-from .kinds import KINDS
-from .model import (
+from .. import wording
+from ..engine.model import (
     Condition,
     Expectation,
     Field,
@@ -34,12 +32,14 @@ from .model import (
     Source,
     Tiers,
 )
-from .parsing import normalise, value_map
-from .problems import Level, Problem, Report, json_path
-from .repo import RULES_DIR, display_path, handbook_files
-from .values import ValueProblem, typed_value
+from ..engine.values import ValueProblem, typed_value
+from ..kinds import KINDS
+from ..problems import Level, Problem, Report, json_path
+from ..repo import RULES_DIR, display_path, handbook_files
+from ..sql.parsing import normalise, value_map
+from ..yamlvalues import YamlDate
+from .conditions import Builder
 from .yamlio import Document, load_file
-from .yamlvalues import YamlDate
 
 RULE_KINDS = ("vocabulary", "regions", "segments", "tier_policy", "routing")
 DEFAULT_TIERS = Tiers(80, 60, 40)

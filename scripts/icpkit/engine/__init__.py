@@ -1,0 +1,3 @@
+"""The engine: the handbook model, the operator table, evaluation, explanation and rule tests.
+
+Pure Python; imports no third-party library."""

@@ -1,0 +1,1 @@
+"""The SQL wing: the CRM parse layer, the rule compiler and the bulk scorer (DuckDB)."""
