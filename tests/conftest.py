@@ -38,3 +38,25 @@ def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ICP_CACHE_DIR", str(tmp_path_factory.mktemp("icp-cache")))
         yield
+
+
+# --- throwaway warehouse engines (one per test run; see warehouse_servers.py) -----------------
+
+
+@pytest.fixture(scope="session")
+def pg_dsn() -> Iterator[str]:
+    """A DSN of a PostgreSQL server this test run started (and stops)."""
+    from warehouse_servers import postgres_server
+
+    with postgres_server() as dsn:
+        yield dsn
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[object]:
+    """One local Spark session for the whole run (stopped at the end)."""
+    from icpkit.sql.engines import spark_session
+
+    session = spark_session("local[2]", "icpkit-tests")
+    yield session
+    session.stop()

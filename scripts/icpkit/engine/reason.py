@@ -1,0 +1,54 @@
+"""One line a sales rep reads for a verdict: the `reason` column of scores sent to a CRM.
+
+    A for western-software-teams: 100 pts; Growing 20% a year or more, IT budget of 500,000 USD or more
+    B for na-saas-scaleups: 85 pts; Raised Series B or C; insufficient data: no Country
+    disqualified: Public sector and education (Public body or school)
+    D: no profile fits
+
+The SQL rendering (`icpkit.sql.ir`) builds the same text in the warehouse; the
+parity tests compare the two.
+
+- Disqualified: the first disqualifying negative portrait (in priority order)
+  by title, and the label of its first disqualifier that holds.
+- No eligible profile: "D: no profile fits".
+- Otherwise: the tier and best profile with its score; then the labels of the
+  criteria it met, in handbook order; then, when a hard requirement could not be
+  checked (the tier is capped), the fields those requirements read that are
+  unknown, as "insufficient data: no <label>, no <label>".
+"""
+
+from __future__ import annotations
+
+from .model import Handbook, condition_fields
+from .verdict import ProfileVerdict, Verdict
+
+
+def missing_fields(handbook: Handbook, profile: ProfileVerdict) -> list[str]:
+    """Field names read by the profile's hard requirements whose value is unknown, in order."""
+    unknown = {leaf.field for r in profile.requirements for leaf in r.leaves if leaf.value is None}
+    out: list[str] = []
+    for r in profile.requirements:
+        for name in condition_fields(r.rule.when):
+            if name in unknown and name not in out and not handbook.fields[name].empty_set:
+                out.append(name)
+    return out
+
+
+def reason(handbook: Handbook, verdict: Verdict) -> str:
+    """The one-line reason for a verdict (see the module docstring)."""
+    for neg in verdict.negatives:
+        fired = [r for r in neg.disqualifiers if r.result is True]
+        if fired:
+            return f"disqualified: {neg.title} ({fired[0].rule.label})"
+    best = verdict.best
+    if best is None:
+        return "D: no profile fits"
+    parts = [f"{verdict.tier} for {best.icp}: {best.score} pts"]
+    met = [r.rule.label for r in best.criteria if r.result is True]
+    if met:
+        parts.append(", ".join(met))
+    if best.capped:
+        missing = [handbook.fields[name].label for name in missing_fields(handbook, best)]
+        if missing:
+            parts.append("insufficient data: " + ", ".join(f"no {m}" for m in missing))
+    return "; ".join(parts)

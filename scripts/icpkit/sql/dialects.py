@@ -1,0 +1,94 @@
+"""The warehouse dialects the scoring query is rendered for, as one table of facts.
+
+Each row says what the rule IR (`icpkit.sql.ir`) needs to know about a dialect
+and nothing else: its sqlglot name, whether it has an array type for set fields,
+how "N days before the warehouse's current date" is written, and how a view is
+replaced. Every other construct the IR uses means the same on every target
+(see PITFALLS, "SQL that must mean the same everywhere"): `CASE`, `AND`/`OR`/
+`NOT` over NULL, `IN`, `BETWEEN`, `||` on text, string position, `SUBSTRING`,
+integer arithmetic, `GREATEST` over non-null integers, `CAST` of an integer to
+text, and plain CTEs (never `MATERIALIZED`, which only PostgreSQL and DuckDB
+accept).
+
+Adding a dialect is adding a row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from ..errors import UsageError
+from ..wording import suggest
+
+
+def _minus_days(days: int) -> exp.Expression:
+    """CURRENT_DATE - N (a DATE in PostgreSQL and DuckDB)."""
+    return exp.Sub(this=exp.CurrentDate(), expression=exp.Literal.number(days))
+
+
+def _date_sub(days: int) -> exp.Expression:
+    return exp.DateSub(
+        this=exp.CurrentDate(), expression=exp.Literal.number(days), unit=exp.var("DAY")
+    )
+
+
+def _spark_days(days: int) -> exp.Expression:
+    return exp.Anonymous(
+        this="DATE_SUB", expressions=[exp.CurrentDate(), exp.Literal.number(days)]
+    )
+
+
+def _sqlite_days(days: int) -> exp.Expression:
+    # SQLite keeps dates as ISO text; date('now', '-N days') is that text
+    return exp.Anonymous(
+        this="DATE",
+        expressions=[exp.Literal.string("now"), exp.Literal.string(f"-{days} days")],
+    )
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What the IR needs to know about one SQL dialect."""
+
+    #: the name users give (`icp sql --dialect NAME`)
+    name: str
+    #: sqlglot's name for it
+    sqlglot: str
+    #: has an array type a set field may be stored as
+    arrays: bool
+    #: the DATE that is `days` days before the warehouse's current date
+    days_before_today: Callable[[int], exp.Expression]
+    #: `CREATE OR REPLACE VIEW` is accepted (SQLite: DROP VIEW IF EXISTS, then CREATE VIEW)
+    replace_view: bool = True
+    #: `WITH x AS MATERIALIZED (...)` is accepted (never used by the IR; recorded so a
+    #: reader does not have to look it up)
+    materialized_cte: bool = False
+    #: the type to write in a cast to text
+    text_type: str = "VARCHAR"
+
+
+DIALECTS: dict[str, Dialect] = {
+    d.name: d
+    for d in [
+        Dialect("duckdb", "duckdb", True, _minus_days, materialized_cte=True),
+        Dialect("postgres", "postgres", True, _minus_days, materialized_cte=True),
+        Dialect("sqlite", "sqlite", False, _sqlite_days, replace_view=False, text_type="TEXT"),
+        Dialect("spark", "spark", True, _spark_days, text_type="STRING"),
+        Dialect("snowflake", "snowflake", True, _date_sub),
+        Dialect("bigquery", "bigquery", True, _date_sub, text_type="STRING"),
+    ]
+}
+
+
+def dialect(name: str) -> Dialect:
+    """The row for `name`, or UsageError naming the nearest one."""
+    found = DIALECTS.get(name.lower())
+    if found is None:
+        raise UsageError(
+            f"found the dialect '{name}'; expected one of {', '.join(DIALECTS)}"
+            + suggest(name, list(DIALECTS))
+        )
+    return found

@@ -1,0 +1,710 @@
+"""The rule IR: the scoring query as a sqlglot expression tree, rendered per dialect.
+
+Built from the handbook's compiled rules (never transpiled from the DuckDB query
+of `icpkit.sql.sqlcompile`), over a warehouse table of *typed* columns, with
+only constructs that mean the same on every dialect of `icpkit.sql.dialects`.
+It implements the evaluation contract of `icpkit.engine.evaluate`:
+
+- Each leaf comes from `LEAVES`, keyed like the operator table; SQL's
+  three-valued logic carries "unknown" (a NULL value makes a leaf NULL; `AND`,
+  `OR`, `NOT` over NULL are Kleene logic, as in the evaluator).
+- Points and thresholds are integers; no float is ever cast or rounded.
+- Best fit is the greatest integer key `rank * B² + (score + offset) * B + (n - i)`
+  per eligible profile (-1 when not eligible), so ties break as in the evaluator
+  (best tier, then score, then priority order).
+
+How the table is expected to hold each field type (`TableSpec`):
+- numbers: numeric columns (INTEGER, BIGINT, DOUBLE, NUMERIC); never parsed from text.
+- one_of / text: text columns holding the vocabulary's values.
+- set_of: the delimited text CRM syncs write (`a;b;c`, no spaces; '' is the empty
+  set), or, with `sets="array"`, the dialect's array of text.
+- dates: DATE columns, or ISO text (`YYYY-MM-DD`) with `dates="text"`
+  (SQLite has no DATE type: ISO text always).
+- yes/no: BOOLEAN columns (0/1 in SQLite), or with `flags="text"` the CRM's text
+  (true/false, yes/no, y/n, 1/0, t/f in any case).
+A NULL is unknown (for a set field with `empty: empty_set`, the empty set).
+
+Query layers (plain CTEs, no `MATERIALIZED`): `src` reads and renames the
+columns, `l1` has one flag per rule, `l2` the per-profile sums and texts, `l3`
+the ranks, `l4` the keys, `l5` the best key, `l6` the verdict; the final SELECT
+names the output columns (see `icpkit.sql.names`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlglot import exp
+
+from ..engine.model import (
+    TIER_RANK,
+    AllOf,
+    AnyOf,
+    Condition,
+    Field,
+    Handbook,
+    Leaf,
+    Not,
+    condition_fields,
+)
+from ..engine.operators import NUMERIC, OPERATORS, Ctx
+from ..errors import UsageError
+from .dialects import Dialect
+from .names import CORE, profile_column
+
+RANK_TIER = {v: k for k, v in TIER_RANK.items()}
+TRUE_WORDS = ("true", "yes", "y", "1", "t")
+FALSE_WORDS = ("false", "no", "n", "0", "f")
+#: the plain names of the columns a query may give (besides the per-profile ones)
+ALL_OUTPUTS = tuple(plain for plain, _ in CORE)
+#: the id column is read under this name inside the query
+ID = "icp_id"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """Where the accounts are and how their columns hold the fields."""
+
+    #: table reference, optionally qualified (`crm.accounts`)
+    table: str
+    id_column: str = "account_id"
+    #: field name -> column name, when they differ (`--map`)
+    columns: Mapping[str, str] = field(default_factory=dict)
+    #: set_of fields as delimited "text" or as an "array"
+    sets: str = "text"
+    #: dates as "date" columns or ISO "text"
+    dates: str = "date"
+    #: yes/no as "boolean" columns or the CRM's "text"
+    flags: str = "boolean"
+
+    def column(self, name: str) -> str:
+        return self.columns.get(name, name)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the query computes."""
+
+    #: fixed as-of date, or None for the warehouse's current date at run time
+    as_of: dt.date | None
+    #: plain names of the core columns to give, in this order (see `ALL_OUTPUTS`)
+    outputs: tuple[str, ...] = ALL_OUTPUTS
+    per_profile: bool = True
+
+
+# --- leaves -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeafCtx:
+    """What a leaf builder may need besides the value and operand."""
+
+    field: Field
+    dialect: Dialect
+    #: set fields are arrays (else ';a;b;' text, already wrapped in separators)
+    array: bool
+    as_of: dt.date | None
+
+
+LeafBuilder = Callable[[exp.Expression, Any, LeafCtx], exp.Expression]
+
+
+def literal(value: Any, ftype: str) -> exp.Expression:
+    """A SQL literal for an operand of a field of type `ftype`."""
+    if isinstance(value, bool):
+        return exp.true() if value else exp.false()
+    if ftype == "date" or isinstance(value, dt.date):
+        text = value.isoformat() if isinstance(value, dt.date) else str(value)
+        return exp.cast(exp.Literal.string(text), exp.DataType.Type.DATE)
+    if isinstance(value, int):
+        return exp.Literal.number(str(value))
+    if isinstance(value, float):
+        return exp.Literal.number(repr(value))
+    return exp.Literal.string(str(value))
+
+
+def _p(e: exp.Expression) -> exp.Expression:
+    return e if isinstance(e, exp.Paren | exp.Column | exp.Boolean | exp.Literal) else exp.Paren(
+        this=e
+    )
+
+
+def conj(items: Sequence[exp.Expression], kind: type[exp.Connector]) -> exp.Expression:
+    """Items joined by AND or OR, each in parentheses (precedence is never left to chance)."""
+    out = _p(items[0])
+    for item in items[1:]:
+        out = kind(this=out, expression=_p(item))
+    return out
+
+
+def negate(e: exp.Expression) -> exp.Expression:
+    return exp.Not(this=_p(e))
+
+
+def _cmp(kind: type[exp.Binary]) -> LeafBuilder:
+    def build(v: exp.Expression, x: Any, c: LeafCtx) -> exp.Expression:
+        return kind(this=v, expression=literal(x, c.field.type))
+
+    return build
+
+
+def _ne(v: exp.Expression, x: Any, c: LeafCtx) -> exp.Expression:
+    return negate(exp.EQ(this=v, expression=literal(x, c.field.type)))
+
+
+def _between(v: exp.Expression, x: Sequence[Any], c: LeafCtx) -> exp.Expression:
+    return exp.Between(
+        this=v, low=literal(x[0], c.field.type), high=literal(x[1], c.field.type)
+    )
+
+
+def _in(v: exp.Expression, x: Sequence[Any], c: LeafCtx) -> exp.Expression:
+    return exp.In(this=v, expressions=[literal(item, c.field.type) for item in x])
+
+
+def _not_in(v: exp.Expression, x: Sequence[Any], c: LeafCtx) -> exp.Expression:
+    return negate(_in(v, x, c))
+
+
+def member(v: exp.Expression, value: str, c: LeafCtx) -> exp.Expression:
+    """The set holds `value`: ARRAY_CONTAINS on an array, else a position test on ';a;b;'
+    (a string position: LIKE would read '_' in a value as a wildcard)."""
+    if c.array:
+        return exp.ArrayContains(this=v, expression=exp.Literal.string(value))
+    found = exp.StrPosition(this=v, substr=exp.Literal.string(f";{value};"))
+    return exp.GT(this=found, expression=exp.Literal.number(0))
+
+
+def _has_any(v: exp.Expression, x: Sequence[str], c: LeafCtx) -> exp.Expression:
+    return conj([member(v, item, c) for item in x], exp.Or)
+
+
+def _has_all(v: exp.Expression, x: Sequence[str], c: LeafCtx) -> exp.Expression:
+    return conj([member(v, item, c) for item in x], exp.And)
+
+
+def _has_none(v: exp.Expression, x: Sequence[str], c: LeafCtx) -> exp.Expression:
+    return negate(_has_any(v, x, c))
+
+
+def _is(v: exp.Expression, x: bool, _c: LeafCtx) -> exp.Expression:
+    return exp.EQ(this=v, expression=exp.true() if x else exp.false())
+
+
+def _present(v: exp.Expression, _x: Any, _c: LeafCtx) -> exp.Expression:
+    return exp.Not(this=exp.Is(this=v, expression=exp.Null()))
+
+
+def _missing(v: exp.Expression, _x: Any, _c: LeafCtx) -> exp.Expression:
+    return exp.Is(this=v, expression=exp.Null())
+
+
+def days_before(days: int, c: LeafCtx) -> exp.Expression:
+    """The date `days` days before the as-of date: a literal for a fixed date, else the
+    dialect's arithmetic on its current date."""
+    if c.as_of is not None:
+        return literal(c.as_of - dt.timedelta(days=days), "date")
+    return c.dialect.days_before_today(days)
+
+
+def _within(v: exp.Expression, x: int, c: LeafCtx) -> exp.Expression:
+    return exp.GTE(this=v, expression=days_before(x, c))
+
+
+def _older(v: exp.Expression, x: int, c: LeafCtx) -> exp.Expression:
+    return exp.LT(this=v, expression=days_before(x, c))
+
+
+#: one SQL builder per row of the operator table (a test checks none is missing)
+LEAVES: dict[str, LeafBuilder] = {
+    "equals": _cmp(exp.EQ),
+    "not_equals": _ne,
+    "at_least": _cmp(exp.GTE),
+    "more_than": _cmp(exp.GT),
+    "at_most": _cmp(exp.LTE),
+    "less_than": _cmp(exp.LT),
+    "between": _between,
+    "one_of": _in,
+    "none_of": _not_in,
+    "in_region": _in,
+    "has_any": _has_any,
+    "has_all": _has_all,
+    "has_none": _has_none,
+    "is": _is,
+    "present": _present,
+    "missing": _missing,
+    "within_days": _within,
+    "older_than_days": _older,
+}
+
+
+# --- the query --------------------------------------------------------------------------------
+
+
+def col(name: str) -> exp.Column:
+    return exp.column(exp.to_identifier(name))
+
+
+def lit(text: str) -> exp.Literal:
+    return exp.Literal.string(text)
+
+
+def num(n: int) -> exp.Literal:
+    return exp.Literal.number(str(n))
+
+
+def case(
+    whens: Sequence[tuple[exp.Expression, exp.Expression]], default: exp.Expression | None = None
+) -> exp.Expression:
+    out = exp.Case()
+    for cond, then in whens:
+        out = out.when(cond, then)
+    return out.else_(default) if default is not None else out
+
+
+def concat(items: Sequence[exp.Expression]) -> exp.Expression:
+    out = items[0]
+    for item in items[1:]:
+        out = exp.DPipe(this=out, expression=item, safe=False)
+    return out
+
+
+def names_text(items: Sequence[tuple[exp.Expression, str]], sep: str) -> exp.Expression:
+    """Text of the names whose condition holds (NULL counts as not), each preceded by `sep`;
+    '' when none does."""
+    if not items:
+        return lit("")
+    return concat([case([(cond, lit(sep + name))], lit("")) for cond, name in items])
+
+
+def drop_first(text: exp.Expression, sep: str) -> exp.Expression:
+    """`text` without its leading separator."""
+    return exp.Substring(this=text, start=num(len(sep) + 1))
+
+
+class _Query:
+    def __init__(self, handbook: Handbook, spec: TableSpec, d: Dialect, opts: Options) -> None:
+        self.hb = handbook
+        self.spec = spec
+        self.d = d
+        self.opts = opts
+        self.fields = list(handbook.read_fields)
+        self.icps = handbook.active_icps
+        self.negs = handbook.active_negatives
+        unknown = [o for o in opts.outputs if o not in ALL_OUTPUTS]
+        if unknown:
+            raise UsageError(f"found the output {unknown[0]}; expected one of {ALL_OUTPUTS}")
+        if spec.sets == "array" and not d.arrays:
+            raise UsageError(
+                f"found sets as arrays for {d.name}; expected text ({d.name} has no array type)"
+            )
+
+    # values ----------------------------------------------------------------------------------
+
+    def v(self, name: str) -> exp.Column:
+        return col(f"v{self.fields.index(name)}")
+
+    def source_value(self, name: str) -> exp.Expression:
+        fld = self.hb.fields[name]
+        raw: exp.Expression = col(self.spec.column(name))
+        if fld.type == "set_of" and self.spec.sets == "text":
+            return concat([lit(";"), raw, lit(";")])
+        if fld.type == "yes_no" and self.spec.flags == "text":
+            word = exp.Lower(this=exp.Trim(this=raw))
+            return case(
+                [
+                    (exp.In(this=word, expressions=[lit(w) for w in TRUE_WORDS]), exp.true()),
+                    (exp.In(this=word, expressions=[lit(w) for w in FALSE_WORDS]), exp.false()),
+                ]
+            )
+        if fld.type == "date" and (self.spec.dates == "text" or self.d.name == "sqlite"):
+            return exp.cast(raw, exp.DataType.Type.DATE)
+        return raw
+
+    def leaf(self, leaf: Leaf) -> exp.Expression:
+        fld = self.hb.fields[leaf.field]
+        op = OPERATORS[leaf.op]
+        ctx = LeafCtx(fld, self.d, fld.type == "set_of" and self.spec.sets == "array", None)
+        ctx = LeafCtx(ctx.field, ctx.dialect, ctx.array, self.opts.as_of)
+        v = self.v(leaf.field)
+        test = LEAVES[leaf.op](v, leaf.operand, ctx)
+        if fld.type == "set_of" and (fld.empty_set or ctx.array):
+            # a NULL set is the empty set (empty: empty_set) or unknown; an array test would
+            # not always give NULL for a NULL array (PostgreSQL's = ANY is coalesced)
+            if fld.empty_set:
+                when_null: exp.Expression = self.const(
+                    op.test(frozenset(), leaf.operand, Ctx(self.opts.as_of or dt.date.today()))
+                )
+            else:
+                when_null = exp.Null()
+            return case([(exp.Is(this=v, expression=exp.Null()), when_null)], test)
+        return test
+
+    @staticmethod
+    def const(value: bool | None) -> exp.Expression:
+        return exp.Null() if value is None else (exp.true() if value else exp.false())
+
+    def cond(self, c: Condition) -> exp.Expression:
+        if isinstance(c, Leaf):
+            return self.leaf(c)
+        if isinstance(c, AllOf | AnyOf):
+            return conj([self.cond(i) for i in c.items], exp.And if isinstance(c, AllOf) else exp.Or)
+        if isinstance(c, Not):
+            return negate(self.cond(c.item))
+        return self.cond(c.item)
+
+    def known(self, name: str) -> exp.Expression:
+        """The field has a value (a set field with empty: empty_set always has)."""
+        return exp.Not(this=exp.Is(this=self.v(name), expression=exp.Null()))
+
+    # layers ----------------------------------------------------------------------------------
+
+    def build(self) -> exp.Select:
+        n = len(self.icps)
+        src = exp.select(
+            exp.alias_(col(self.spec.id_column), ID),
+            *(exp.alias_(self.source_value(f), f"v{i}") for i, f in enumerate(self.fields)),
+        ).from_(exp.to_table(self.spec.table, dialect=self.d.sqlglot))
+
+        # l1: one flag per rule
+        l1: list[exp.Expression] = []
+        for j, neg in enumerate(self.negs):
+            for k, r in enumerate(neg.disqualifiers):
+                l1.append(exp.alias_(self.cond(r.when), f"dq{j}_{k}"))
+            for k, r in enumerate(neg.warnings):
+                l1.append(exp.alias_(self.cond(r.when), f"wm{j}_{k}"))
+        for i, icp in enumerate(self.icps):
+            for k, r in enumerate(icp.requirements):
+                l1.append(exp.alias_(self.cond(r.when), f"q{i}_{k}"))
+            for k, r in enumerate(icp.criteria):
+                l1.append(exp.alias_(self.cond(r.when), f"m{i}_{k}"))
+
+        # l2: sums and texts
+        reason = "reason" in self.opts.outputs
+        l2: list[exp.Expression] = []
+        for j, neg in enumerate(self.negs):
+            fired = [col(f"dq{j}_{k}") for k in range(len(neg.disqualifiers))]
+            l2.append(
+                exp.alias_(
+                    exp.Coalesce(this=_p(conj(fired, exp.Or)), expressions=[exp.false()])
+                    if fired
+                    else exp.false(),
+                    f"d{j}",
+                )
+            )
+        for i, icp in enumerate(self.icps):
+            reqs = [col(f"q{i}_{k}") for k in range(len(icp.requirements))]
+            l2.append(exp.alias_(conj(reqs, exp.And) if reqs else exp.true(), f"h{i}"))
+            points = [
+                case([(col(f"m{i}_{k}"), num(r.points))], num(0))
+                for k, r in enumerate(icp.criteria)
+            ]
+            points += [
+                case([(col(f"wm{j}_{k}"), num(r.points))], num(0))
+                for j, neg in enumerate(self.negs)
+                if neg.applies(icp.id)
+                for k, r in enumerate(neg.warnings)
+            ]
+            total = points[0] if points else num(0)
+            for p in points[1:]:
+                total = exp.Add(this=total, expression=p)
+            l2.append(exp.alias_(total, f"s{i}"))
+            if reason:
+                met = [(col(f"m{i}_{k}"), r.label) for k, r in enumerate(icp.criteria)]
+                l2.append(exp.alias_(names_text(met, ", "), f"why{i}"))
+                read = [
+                    f
+                    for r in icp.requirements
+                    for f in condition_fields(r.when)
+                    if not self.hb.fields[f].empty_set
+                ]
+                read = list(dict.fromkeys(read))
+                missing = [
+                    (exp.Is(this=self.v(f), expression=exp.Null()), "no " + self.hb.fields[f].label)
+                    for f in read
+                ]
+                l2.append(exp.alias_(names_text(missing, ", "), f"miss{i}"))
+        if "unknown_fields" in self.opts.outputs:
+            unknown = [
+                (exp.Is(this=self.v(f), expression=exp.Null()), f)
+                for f in self.fields
+                if not self.hb.fields[f].empty_set
+            ]
+            l2.append(
+                exp.alias_(
+                    exp.Nullif(this=drop_first(names_text(unknown, ";"), ";"), expression=lit(""))
+                    if unknown
+                    else exp.cast(exp.Null(), self.d.text_type),
+                    "unknown_text",
+                )
+            )
+
+        # l3: ranks (capped when a requirement is unknown); l4: keys
+        cap = TIER_RANK[self.hb.policy.unknown_cap]
+        max_points = max(
+            (
+                sum(abs(r.points) for r in icp.criteria)
+                + sum(abs(r.points) for neg in self.negs for r in neg.warnings)
+                for icp in self.icps
+            ),
+            default=0,
+        )
+        offset = max_points + 1
+        base = 2 * offset + n + 2
+        big = 5 * base * base >= 2**31
+        l3: list[exp.Expression] = []
+        l4: list[exp.Expression] = []
+        for i, icp in enumerate(self.icps):
+            s = col(f"s{i}")
+            t = icp.tiers
+
+            def rank(limit: int, s: exp.Expression = s, t: Any = t) -> exp.Expression:
+                return case(
+                    [
+                        (exp.GTE(this=s, expression=num(t.A)), num(min(4, limit))),
+                        (exp.GTE(this=s, expression=num(t.B)), num(min(3, limit))),
+                        (exp.GTE(this=s, expression=num(t.C)), num(min(2, limit))),
+                    ],
+                    num(1),
+                )
+
+            h = col(f"h{i}")
+            l3.append(
+                exp.alias_(
+                    case([(exp.Is(this=h, expression=exp.Null()), rank(cap)), (h, rank(4))]),
+                    f"r{i}",
+                )
+            )
+            r_col: exp.Expression = col(f"r{i}")
+            if big:
+                r_col = exp.cast(r_col, exp.DataType.Type.BIGINT)
+            key = exp.Add(
+                this=exp.Add(
+                    this=exp.Mul(this=r_col, expression=num(base * base)),
+                    expression=exp.Mul(
+                        this=exp.Paren(this=exp.Add(this=s, expression=num(offset))),
+                        expression=num(base),
+                    ),
+                ),
+                expression=num(n - i),
+            )
+            l4.append(
+                exp.alias_(
+                    case([(exp.Is(this=col(f"r{i}"), expression=exp.Null()), num(-1))], key),
+                    f"k{i}",
+                )
+            )
+        keys = [col(f"k{i}") for i in range(n)]
+        if not keys:
+            best: exp.Expression = num(-1)
+        elif len(keys) == 1:
+            best = keys[0]
+        else:
+            best = exp.Greatest(this=keys[0], expressions=keys[1:])
+
+        # l6: the verdict
+        b = col("best")
+        none = exp.LT(this=b, expression=num(0))
+        picks = [exp.EQ(this=b, expression=col(f"k{i}")) for i in range(n)]
+        null_text = exp.cast(exp.Null(), self.d.text_type)
+        any_disq = conj([col(f"d{j}") for j in range(len(self.negs))] or [exp.false()], exp.Or)
+        l6: dict[str, exp.Expression] = {
+            "best_profile": case(
+                [(none, null_text), *((picks[i], lit(icp.id)) for i, icp in enumerate(self.icps))]
+            )
+            if n
+            else null_text,
+            "best_profile_title": case(
+                [
+                    (none, null_text),
+                    *((picks[i], lit(icp.title)) for i, icp in enumerate(self.icps)),
+                ]
+            )
+            if n
+            else null_text,
+            "tier": case(
+                [
+                    (conj([any_disq, none], exp.Or), lit("D")),
+                    *(
+                        (exp.GTE(this=b, expression=num(rank * base * base)), lit(RANK_TIER[rank]))
+                        for rank in (4, 3, 2)
+                    ),
+                ],
+                lit("D"),
+            ),
+            "score": case(
+                [(none, num(0)), *((picks[i], col(f"s{i}")) for i in range(n))]
+            ),
+            "disqualified_by": exp.Nullif(
+                this=drop_first(
+                    names_text([(col(f"d{j}"), neg.id) for j, neg in enumerate(self.negs)], ";"),
+                    ";",
+                ),
+                expression=lit(""),
+            )
+            if self.negs
+            else null_text,
+            "unknown_fields": col("unknown_text"),
+        }
+        l6_items = [
+            exp.alias_(l6[k], f"o_{k}")
+            for k in ("best_profile", "best_profile_title", "tier", "score", "disqualified_by")
+        ]
+
+        final: list[exp.Expression] = [exp.alias_(col(ID), exp.to_identifier(self.spec.id_column))]
+        safe = dict(CORE)
+        for out in self.opts.outputs:
+            if out == "reason":
+                expr = self.reason_expr(picks)
+            elif out == "unknown_fields":
+                expr = col("unknown_text")
+            else:
+                expr = col(f"o_{out}")
+            final.append(exp.alias_(expr, safe[out]))
+        if self.opts.per_profile:
+            for i, icp in enumerate(self.icps):
+                r = col(f"r{i}")
+                final.append(
+                    exp.alias_(
+                        case([(exp.Is(this=r, expression=exp.Null()), exp.Null())], col(f"s{i}")),
+                        profile_column(icp.id, "score"),
+                    )
+                )
+                final.append(
+                    exp.alias_(
+                        case(
+                            [
+                                (exp.EQ(this=r, expression=num(rank)), lit(t))
+                                for rank, t in RANK_TIER.items()
+                            ]
+                        ),
+                        profile_column(icp.id, "tier"),
+                    )
+                )
+
+        def layer(items: list[exp.Expression], source: str) -> exp.Select:
+            return exp.select(exp.Star(), *items).from_(source) if items else exp.select(
+                exp.Star()
+            ).from_(source)
+
+        query = exp.select(*final).from_("l6")
+        for name, sel in (
+            ("src", src),
+            ("l1", layer(l1, "src")),
+            ("l2", layer(l2, "l1")),
+            ("l3", layer(l3, "l2")),
+            ("l4", layer(l4, "l3")),
+            ("l5", layer([exp.alias_(best, "best")], "l4")),
+            ("l6", layer(l6_items, "l5")),
+        ):
+            query = query.with_(name, as_=sel)
+        return query
+
+    def reason_expr(self, picks: list[exp.Expression]) -> exp.Expression:
+        whens: list[tuple[exp.Expression, exp.Expression]] = []
+        for j, neg in enumerate(self.negs):
+            if not neg.disqualifiers:
+                continue
+            label = case(
+                [(col(f"dq{j}_{k}"), lit(r.label)) for k, r in enumerate(neg.disqualifiers)]
+            )
+            whens.append(
+                (col(f"d{j}"), concat([lit(f"disqualified: {neg.title} ("), label, lit(")")]))
+            )
+        whens.append((exp.LT(this=col("best"), expression=num(0)), lit("D: no profile fits")))
+        if not self.icps:
+            return case(whens)
+        met = case(
+            [
+                (
+                    picks[i],
+                    case(
+                        [(exp.EQ(this=col(f"why{i}"), expression=lit("")), lit(""))],
+                        concat([lit("; "), drop_first(col(f"why{i}"), ", ")]),
+                    ),
+                )
+                for i in range(len(self.icps))
+            ],
+            lit(""),
+        )
+        missing = case(
+            [
+                (
+                    conj(
+                        [
+                            picks[i],
+                            exp.Is(this=col(f"h{i}"), expression=exp.Null()),
+                            exp.NEQ(this=col(f"miss{i}"), expression=lit("")),
+                        ],
+                        exp.And,
+                    ),
+                    concat([lit("; insufficient data: "), drop_first(col(f"miss{i}"), ", ")]),
+                )
+                for i in range(len(self.icps))
+            ],
+            lit(""),
+        )
+        score_text = exp.cast(col("o_score"), self.d.text_type)
+        normal = concat(
+            [
+                col("o_tier"),
+                lit(" for "),
+                col("o_best_profile"),
+                lit(": "),
+                score_text,
+                lit(" pts"),
+                met,
+                missing,
+            ]
+        )
+        return case(whens, normal)
+
+
+def scoring_query(
+    handbook: Handbook, spec: TableSpec, d: Dialect, opts: Options
+) -> exp.Select:
+    """The scoring query as a sqlglot expression tree (one row per account: the id column,
+    then the safe-named outputs of `opts`, then per-profile score and tier)."""
+    return _Query(handbook, spec, d, opts).build()
+
+
+def header(commit: str | None, dirty: bool | None, as_of: dt.date | None, d: Dialect) -> str:
+    """The comment that records what produced a query."""
+    when = (
+        f"as of {as_of.isoformat()} (fixed: time-relative rules count days back from it)"
+        if as_of
+        else "as of the warehouse's current date when the query runs (CURRENT_DATE)"
+    )
+    made = commit[:12] if commit else "not in git"
+    return (
+        f"-- icpkit scoring query for {d.name}, generated from handbook commit {made}"
+        f"{' with uncommitted changes' if dirty else ''}\n-- {when}\n"
+    )
+
+
+def render(
+    handbook: Handbook,
+    spec: TableSpec,
+    d: Dialect,
+    opts: Options,
+    *,
+    view: str | None = None,
+    comment: str = "",
+    pretty: bool = True,
+) -> str:
+    """The query (or a view over it) as SQL text of dialect `d`, after `comment`."""
+    query = scoring_query(handbook, spec, d, opts)
+    body = query.sql(dialect=d.sqlglot, pretty=pretty)
+    if view is None:
+        return f"{comment}{body}\n"
+    target = exp.to_table(view, dialect=d.sqlglot).sql(dialect=d.sqlglot)
+    if d.replace_view:
+        return f"{comment}CREATE OR REPLACE VIEW {target} AS\n{body};\n"
+    return f"{comment}DROP VIEW IF EXISTS {target};\nCREATE VIEW {target} AS\n{body};\n"
+
+
+def numeric_fields(handbook: Handbook) -> list[str]:
+    return [f for f in handbook.read_fields if handbook.fields[f].type in NUMERIC]

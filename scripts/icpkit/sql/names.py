@@ -1,0 +1,84 @@
+"""SQL- and CRM-safe output column names, and their mapping from `icp score`'s columns.
+
+`icp score` names its columns after the verdict (`tier`, `score`) and the profile
+ids (`western-software-teams_score`); a hyphen is not a SQL identifier and no CRM
+accepts it in a property name. Everywhere scores leave for a warehouse or a CRM
+(`icp sql`, `icp export dbt`, `icp score --engine postgres|spark`, the CRM
+presets) the columns are named by this table instead:
+
+| `icp score` column | safe name |
+| --- | --- |
+| best_profile | icp_best_profile |
+| (new) best_profile_title | icp_best_profile_title |
+| tier | icp_tier |
+| score | icp_score |
+| disqualified_by | icp_disqualified_by |
+| unknown_fields | icp_unknown_fields |
+| (new) reason | icp_reason |
+| `<profile>`_score | icp_`<profile, safe>`_score |
+| `<profile>`_tier | icp_`<profile, safe>`_tier |
+
+A safe name is lowercase ASCII letters, digits and single underscores, starts
+with a letter and is at most 40 characters (Salesforce's limit for a custom
+field's API name, the strictest of the targets); a longer profile id is cut and
+given a short hash so that two ids never share a name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from ..engine.model import Handbook
+from ..errors import UsageError
+
+MAX_LENGTH = 40
+CORE = (
+    ("best_profile", "icp_best_profile"),
+    ("best_profile_title", "icp_best_profile_title"),
+    ("tier", "icp_tier"),
+    ("score", "icp_score"),
+    ("disqualified_by", "icp_disqualified_by"),
+    ("unknown_fields", "icp_unknown_fields"),
+    ("reason", "icp_reason"),
+)
+SAFE = re.compile(r"^[a-z](?:[a-z0-9]|_(?!_))*$")
+
+
+def safe(text: str) -> str:
+    """`text` as lowercase letters, digits and single underscores, starting with a letter."""
+    out = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    if not out or not out[0].isalpha():
+        out = "p_" + out
+    return out
+
+
+def profile_column(icp_id: str, what: str) -> str:
+    """The safe name of a profile's `score` or `tier` column."""
+    name = f"icp_{safe(icp_id)}_{what}"
+    if len(name) > MAX_LENGTH:
+        digest = hashlib.sha1(icp_id.encode()).hexdigest()[:6]
+        keep = MAX_LENGTH - len(what) - len(digest) - 2
+        name = f"{name[:keep].rstrip('_')}_{digest}_{what}"
+    return name
+
+
+def column_mapping(handbook: Handbook, *, per_profile: bool = True) -> list[tuple[str, str]]:
+    """(`icp score` column, safe name) for every output column, in output order.
+
+    Raises UsageError when two profile ids give the same safe name.
+    """
+    pairs = list(CORE)
+    if per_profile:
+        for icp in handbook.active_icps:
+            for what in ("score", "tier"):
+                pairs.append((f"{icp.id}_{what}", profile_column(icp.id, what)))
+    seen: dict[str, str] = {}
+    for plain, name in pairs:
+        if name in seen:
+            raise UsageError(
+                f"found two columns named {name} (from {seen[name]} and {plain}); expected "
+                "profile ids that differ in more than punctuation"
+            )
+        seen[name] = plain
+    return pairs
