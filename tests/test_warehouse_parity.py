@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from test_backends_agree import HANDBOOK, random_handbook
 
@@ -191,7 +191,16 @@ def test_random_rules_same_verdict_everywhere(
 # --- Spark (one session per run; modest example counts) ---------------------------------------
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: Spark plans each query in seconds: few examples, and a failure is reported unshrunk
+SPARK = settings(
+    max_examples=8,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+@SPARK
 @given(
     random_handbook(),
     st.lists(companies(HANDBOOK), min_size=1, max_size=25),
@@ -204,7 +213,7 @@ def test_random_rules_same_verdict_on_spark(
     assert_parity(handbook, rows, as_of, {"spark": spark}, sets)
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(SPARK, max_examples=3)
 @given(st.lists(companies(HANDBOOK), min_size=20, max_size=60), as_of_dates)
 def test_example_handbook_same_verdict_on_spark(
     spark: Any, rows: list[dict[str, Any]], as_of: dt.date

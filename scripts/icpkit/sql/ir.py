@@ -327,11 +327,11 @@ class _Query:
     def leaf(self, leaf: Leaf) -> exp.Expression:
         fld = self.hb.fields[leaf.field]
         op = OPERATORS[leaf.op]
-        ctx = LeafCtx(fld, self.d, fld.type == "set_of" and self.spec.sets == "array", None)
-        ctx = LeafCtx(ctx.field, ctx.dialect, ctx.array, self.opts.as_of)
+        array = fld.type == "set_of" and self.spec.sets == "array"
+        ctx = LeafCtx(fld, self.d, array, self.opts.as_of)
         v = self.v(leaf.field)
         test = LEAVES[leaf.op](v, leaf.operand, ctx)
-        if fld.type == "set_of" and (fld.empty_set or ctx.array):
+        if fld.type == "set_of" and (fld.empty_set or (ctx.array and not op.null_known)):
             # a NULL set is the empty set (empty: empty_set) or unknown; an array test would
             # not always give NULL for a NULL array (PostgreSQL's = ANY is coalesced)
             if fld.empty_set:
