@@ -657,6 +657,117 @@ def badges_cmd(state: State, out_dir: Path, diff_report: Path | None) -> ExitCod
     return ExitCode.OK
 
 
+# --- in the warehouse (issue 14) -------------------------------------------------------------
+
+_warehouse_table_options = [
+    click.option("--id-column", default="account_id", show_default=True, help="The id column."),
+    _map_option,
+    click.option(
+        "--sets",
+        type=click.Choice(["text", "array"]),
+        default="text",
+        show_default=True,
+        help="Set fields as delimited text (a;b;c) or the dialect's array type.",
+    ),
+    click.option(
+        "--dates",
+        type=click.Choice(["date", "text"]),
+        default="date",
+        show_default=True,
+        help="Date fields as DATE columns or ISO text.",
+    ),
+    click.option(
+        "--flags",
+        type=click.Choice(["boolean", "text"]),
+        default="boolean",
+        show_default=True,
+        help="Yes/no fields as BOOLEAN columns or CRM text (true/false, yes/no).",
+    ),
+]
+
+
+def _warehouse_options(f: Any) -> Any:
+    for option in reversed(_warehouse_table_options):
+        f = option(f)
+    return f
+
+
+def _table_spec(
+    table: str, id_column: str, map_file: Path | None, sets: str, dates: str, flags: str
+) -> Any:
+    from .sql.ir import TableSpec
+
+    return TableSpec(table, id_column, _mapping(map_file) or {}, sets, dates, flags)
+
+
+@cli.command("sql", context_settings=CONTEXT)
+@click.option(
+    "--dialect",
+    "dialect_name",
+    required=True,
+    type=click.Choice(["duckdb", "postgres", "sqlite", "spark", "snowflake", "bigquery"]),
+)
+@click.option("--table", required=True, help="The table of typed columns to score.")
+@_warehouse_options
+@click.option("--view", help="Write CREATE VIEW NAME AS ... instead of the bare query.")
+@click.option("--ddl", is_flag=True, help="Write the CREATE TABLE the query expects instead.")
+@click.option(
+    "--as-of",
+    "as_of",
+    callback=_date,
+    metavar="YYYY-MM-DD",
+    help="Fixed date for time-relative rules (default: the warehouse's current date).",
+)
+@click.option("--no-per-profile", is_flag=True, help="Leave out icp_<profile>_score/_tier.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE."
+)
+@click.pass_obj
+def sql_cmd(
+    state: State,
+    dialect_name: str,
+    table: str,
+    id_column: str,
+    map_file: Path | None,
+    sets: str,
+    dates: str,
+    flags: str,
+    view: str | None,
+    ddl: bool,
+    as_of: dt.date | None,
+    no_per_profile: bool,
+    output: Path | None,
+) -> ExitCode:
+    """Print the scoring query for a warehouse table (or a view over it).
+
+    The table holds the id and one typed column per field a rule reads (named as
+    the field, or through --map): numbers numeric, sets as a;b;c text or arrays,
+    dates DATE or ISO text, yes/no BOOLEAN or CRM text (--ddl prints the table).
+    Output columns: the id, icp_best_profile, icp_best_profile_title, icp_tier,
+    icp_score, icp_disqualified_by, icp_unknown_fields, icp_reason, and
+    icp_<profile>_score / icp_<profile>_tier. A header comment records the
+    handbook commit and the as-of rule.
+
+    \b
+    Examples:
+      icp sql --dialect postgres --table crm.accounts --view icp_scores
+      icp sql --dialect spark --table accounts --sets array --as-of 2026-11-01 -o score.sql
+    """
+    from .atomic import write_text
+    from .sql.warehouse import sql_text
+
+    handbook = _handbook(state, cache=True)
+    spec = _table_spec(table, id_column, map_file, sets, dates, flags)
+    text = sql_text(
+        handbook, dialect_name, spec, as_of, view=view, ddl=ddl, per_profile=not no_per_profile
+    )
+    if output is not None:
+        write_text(output, text)
+    else:
+        click.echo(text, nl=False)
+    return ExitCode.OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: the one place errors become messages and exit codes."""
     try:

@@ -1,0 +1,450 @@
+WITH src AS (
+  SELECT
+    account_id AS icp_id,
+    country AS v0,
+    employees AS v1,
+    annual_revenue AS v2,
+    profitability AS v3,
+    industry AS v4,
+    ';' || tech_stack || ';' AS v5,
+    ';' || services_needed || ';' AS v6,
+    funding_stage AS v7,
+    last_funding_date AS v8,
+    growth_rate AS v9,
+    it_budget AS v10,
+    erp_deployed AS v11,
+    founded_year AS v12,
+    buys_through_tenders AS v13,
+    ownership AS v14
+  FROM crm.accounts
+), l1 AS (
+  SELECT
+    *,
+    (
+      v1 < 10
+    ) AND (
+      v7 IN ('bootstrapped', 'seed')
+    ) AS dq0_0,
+    v3 = 'loss_making' AS wm0_0,
+    v3 = 'declining' AS wm0_1,
+    (
+      v1 > 1000
+    ) AND (
+      v13 = TRUE
+    ) AS dq1_0,
+    (
+      v1 > 1000
+    )
+    AND (
+      v7 = 'public'
+    )
+    AND (
+      v4 IN (
+        'utilities',
+        'energy',
+        'telecom',
+        'banking',
+        'insurance',
+        'aerospace',
+        'healthcare',
+        'pharma',
+        'automotive',
+        'mining'
+      )
+    ) AS dq1_1,
+    v1 > 1000 AS wm1_0,
+    v4 IN ('government', 'education', 'non_profit') AS dq2_0,
+    v14 = 'state_owned' AS wm2_0,
+    (
+      v0 IN (
+        'US',
+        'CA',
+        'GB',
+        'IE',
+        'DE',
+        'AT',
+        'CH',
+        'DK',
+        'SE',
+        'NO',
+        'FI',
+        'IS',
+        'BE',
+        'NL',
+        'LU',
+        'AU',
+        'NZ'
+      )
+    )
+    OR (
+      v0 = 'FR'
+    ) AS q0_0,
+    v4 IN (
+      'software',
+      'saas',
+      'fintech',
+      'healthtech',
+      'edtech',
+      'martech',
+      'hrtech',
+      'security',
+      'ecommerce'
+    ) AS q0_1,
+    v1 BETWEEN 50 AND 1000 AS q0_2,
+    CASE
+      WHEN v5 IS NULL
+      THEN FALSE
+      ELSE (
+        CHARINDEX(';dotnet;', v5) > 0
+      ) OR (
+        CHARINDEX(';python;', v5) > 0
+      )
+    END AS q0_3,
+    v9 >= 20 AS m0_0,
+    v7 IN ('series_a', 'series_b', 'series_c') AS m0_1,
+    v10 >= 500000 AS m0_2,
+    CASE
+      WHEN v5 IS NULL
+      THEN FALSE
+      ELSE (
+        CHARINDEX(';aws;', v5) > 0
+      ) OR (
+        CHARINDEX(';azure;', v5) > 0
+      )
+    END AS m0_3,
+    v1 BETWEEN 100 AND 500 AS m0_4,
+    (
+      CHARINDEX(';dedicated_team;', v6) > 0
+    )
+    OR (
+      CHARINDEX(';staff_augmentation;', v6) > 0
+    ) AS m0_5,
+    v3 IN ('profitable_growing', 'returning_to_profit') AS m0_6,
+    v0 IN (
+      'GB',
+      'IE',
+      'AT',
+      'BE',
+      'BG',
+      'HR',
+      'CY',
+      'CZ',
+      'DK',
+      'EE',
+      'FI',
+      'FR',
+      'DE',
+      'GR',
+      'HU',
+      'IT',
+      'LV',
+      'LT',
+      'LU',
+      'MT',
+      'NL',
+      'PL',
+      'PT',
+      'RO',
+      'SK',
+      'SI',
+      'ES',
+      'SE'
+    ) AS q1_0,
+    v4 IN (
+      'manufacturing',
+      'automotive',
+      'industrial_machinery',
+      'chemicals',
+      'electronics',
+      'food_production',
+      'apparel',
+      'furniture'
+    ) AS q1_1,
+    v1 BETWEEN 200 AND 5000 AS q1_2,
+    v2 >= 20000000 AS q1_3,
+    v11 = TRUE AS q1_4,
+    (
+      CHARINDEX(';document_automation;', v6) > 0
+    )
+    OR (
+      CHARINDEX(';distributor_portal;', v6) > 0
+    )
+    OR (
+      CHARINDEX(';training_platform;', v6) > 0
+    ) AS m1_0,
+    CASE
+      WHEN v5 IS NULL
+      THEN FALSE
+      ELSE (
+        CHARINDEX(';sap_erp;', v5) > 0
+      ) OR (
+        CHARINDEX(';dynamics365;', v5) > 0
+      )
+    END AS m1_1,
+    v10 >= 1000000 AS m1_2,
+    v9 >= 5 AS m1_3,
+    v12 < 1990 AS m1_4,
+    CASE
+      WHEN v5 IS NULL
+      THEN FALSE
+      ELSE (
+        CHARINDEX(';microsoft365;', v5) > 0
+      )
+      OR (
+        CHARINDEX(';sharepoint;', v5) > 0
+      )
+    END AS m1_5,
+    v1 BETWEEN 500 AND 2000 AS m1_6,
+    v0 IN ('US', 'CA') AS q2_0,
+    v4 IN ('saas', 'software', 'martech', 'hrtech', 'fintech', 'security') AS q2_1,
+    v1 BETWEEN 50 AND 2000 AS q2_2,
+    CASE
+      WHEN v5 IS NULL
+      THEN FALSE
+      ELSE (
+        CHARINDEX(';salesforce;', v5) > 0
+      ) AND (
+        CHARINDEX(';outreach;', v5) > 0
+      )
+    END AS q2_3,
+    v7 IN ('series_a', 'series_b', 'series_c') AS q2_4,
+    v9 >= 30 AS m2_0,
+    v2 BETWEEN 5000000 AND 100000000 AS m2_1,
+    v7 IN ('series_b', 'series_c') AS m2_2,
+    CASE
+      WHEN v5 IS NULL
+      THEN FALSE
+      ELSE (
+        CHARINDEX(';gong;', v5) > 0
+      ) OR (
+        CHARINDEX(';zoominfo;', v5) > 0
+      )
+    END AS m2_3,
+    v8 >= CAST('2025-11-01' AS DATE) AS m2_4,
+    v10 >= 250000 AS m2_5
+  FROM src
+), l2 AS (
+  SELECT
+    *,
+    COALESCE(dq0_0, FALSE) AS d0,
+    COALESCE((
+      dq1_0 OR dq1_1
+    ), FALSE) AS d1,
+    COALESCE(dq2_0, FALSE) AS d2,
+    q0_0 AND q0_1 AND q0_2 AND q0_3 AS h0,
+    CASE WHEN m0_0 THEN 20 ELSE 0 END + CASE WHEN m0_1 THEN 15 ELSE 0 END + CASE WHEN m0_2 THEN 20 ELSE 0 END + CASE WHEN m0_3 THEN 10 ELSE 0 END + CASE WHEN m0_4 THEN 15 ELSE 0 END + CASE WHEN m0_5 THEN 10 ELSE 0 END + CASE WHEN m0_6 THEN 10 ELSE 0 END + CASE WHEN wm0_0 THEN -10 ELSE 0 END + CASE WHEN wm0_1 THEN -15 ELSE 0 END + CASE WHEN wm1_0 THEN -10 ELSE 0 END + CASE WHEN wm2_0 THEN -20 ELSE 0 END AS s0,
+    CASE WHEN m0_0 THEN ', Growing 20% a year or more' ELSE '' END || CASE WHEN m0_1 THEN ', Raised Series A, B or C' ELSE '' END || CASE WHEN m0_2 THEN ', IT budget of 500,000 USD or more' ELSE '' END || CASE WHEN m0_3 THEN ', Runs on AWS or Azure' ELSE '' END || CASE WHEN m0_4 THEN ', Between 100 and 500 employees' ELSE '' END || CASE
+      WHEN m0_5
+      THEN ', Looking for a dedicated team or staff augmentation'
+      ELSE ''
+    END || CASE WHEN m0_6 THEN ', Profits growing or returning' ELSE '' END AS why0,
+    CASE WHEN v0 IS NULL THEN ', no Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', no Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', no Employees' ELSE '' END AS miss0,
+    q1_0 AND q1_1 AND q1_2 AND q1_3 AND q1_4 AS h1,
+    CASE WHEN m1_0 THEN 25 ELSE 0 END + CASE WHEN m1_1 THEN 20 ELSE 0 END + CASE WHEN m1_2 THEN 15 ELSE 0 END + CASE WHEN m1_3 THEN 10 ELSE 0 END + CASE WHEN m1_4 THEN 10 ELSE 0 END + CASE WHEN m1_5 THEN 10 ELSE 0 END + CASE WHEN m1_6 THEN 10 ELSE 0 END + CASE WHEN wm0_0 THEN -10 ELSE 0 END + CASE WHEN wm0_1 THEN -15 ELSE 0 END + CASE WHEN wm1_0 THEN -10 ELSE 0 END + CASE WHEN wm2_0 THEN -20 ELSE 0 END AS s1,
+    CASE
+      WHEN m1_0
+      THEN ', Needs document automation, a distributor portal or a training platform'
+      ELSE ''
+    END || CASE WHEN m1_1 THEN ', Runs SAP or Dynamics 365' ELSE '' END || CASE WHEN m1_2 THEN ', IT budget of 1 million USD or more' ELSE '' END || CASE WHEN m1_3 THEN ', Growing 5% a year or more' ELSE '' END || CASE WHEN m1_4 THEN ', Founded before 1990' ELSE '' END || CASE WHEN m1_5 THEN ', Uses Microsoft 365 or SharePoint' ELSE '' END || CASE WHEN m1_6 THEN ', Between 500 and 2,000 employees' ELSE '' END AS why1,
+    CASE WHEN v0 IS NULL THEN ', no Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', no Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', no Employees' ELSE '' END || CASE WHEN v2 IS NULL THEN ', no Annual revenue' ELSE '' END || CASE WHEN v11 IS NULL THEN ', no ERP deployed' ELSE '' END AS miss1,
+    q2_0 AND q2_1 AND q2_2 AND q2_3 AND q2_4 AS h2,
+    CASE WHEN m2_0 THEN 25 ELSE 0 END + CASE WHEN m2_1 THEN 20 ELSE 0 END + CASE WHEN m2_2 THEN 15 ELSE 0 END + CASE WHEN m2_3 THEN 15 ELSE 0 END + CASE WHEN m2_4 THEN 15 ELSE 0 END + CASE WHEN m2_5 THEN 10 ELSE 0 END + CASE WHEN wm0_0 THEN -10 ELSE 0 END + CASE WHEN wm0_1 THEN -15 ELSE 0 END + CASE WHEN wm1_0 THEN -10 ELSE 0 END + CASE WHEN wm2_0 THEN -20 ELSE 0 END AS s2,
+    CASE WHEN m2_0 THEN ', Growing 30% a year or more' ELSE '' END || CASE WHEN m2_1 THEN ', Revenue between 5 and 100 million USD' ELSE '' END || CASE WHEN m2_2 THEN ', Raised Series B or C' ELSE '' END || CASE WHEN m2_3 THEN ', Uses Gong or ZoomInfo' ELSE '' END || CASE WHEN m2_4 THEN ', Raised its last round in the past 12 months' ELSE '' END || CASE WHEN m2_5 THEN ', IT budget of 250,000 USD or more' ELSE '' END AS why2,
+    CASE WHEN v0 IS NULL THEN ', no Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', no Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', no Employees' ELSE '' END || CASE WHEN v7 IS NULL THEN ', no Funding stage' ELSE '' END AS miss2,
+    NULLIF(
+      SUBSTRING(
+        CASE WHEN v0 IS NULL THEN ';country' ELSE '' END || CASE WHEN v1 IS NULL THEN ';employees' ELSE '' END || CASE WHEN v2 IS NULL THEN ';annual_revenue' ELSE '' END || CASE WHEN v3 IS NULL THEN ';profitability' ELSE '' END || CASE WHEN v4 IS NULL THEN ';industry' ELSE '' END || CASE WHEN v6 IS NULL THEN ';services_needed' ELSE '' END || CASE WHEN v7 IS NULL THEN ';funding_stage' ELSE '' END || CASE WHEN v8 IS NULL THEN ';last_funding_date' ELSE '' END || CASE WHEN v9 IS NULL THEN ';growth_rate' ELSE '' END || CASE WHEN v10 IS NULL THEN ';it_budget' ELSE '' END || CASE WHEN v11 IS NULL THEN ';erp_deployed' ELSE '' END || CASE WHEN v12 IS NULL THEN ';founded_year' ELSE '' END || CASE WHEN v13 IS NULL THEN ';buys_through_tenders' ELSE '' END || CASE WHEN v14 IS NULL THEN ';ownership' ELSE '' END,
+        2
+      ),
+      ''
+    ) AS unknown_text
+  FROM l1
+), l3 AS (
+  SELECT
+    *,
+    CASE
+      WHEN h0 IS NULL
+      THEN CASE WHEN s0 >= 80 THEN 3 WHEN s0 >= 60 THEN 3 WHEN s0 >= 40 THEN 2 ELSE 1 END
+      WHEN h0
+      THEN CASE WHEN s0 >= 80 THEN 4 WHEN s0 >= 60 THEN 3 WHEN s0 >= 40 THEN 2 ELSE 1 END
+    END AS r0,
+    CASE
+      WHEN h1 IS NULL
+      THEN CASE WHEN s1 >= 80 THEN 3 WHEN s1 >= 60 THEN 3 WHEN s1 >= 40 THEN 2 ELSE 1 END
+      WHEN h1
+      THEN CASE WHEN s1 >= 80 THEN 4 WHEN s1 >= 60 THEN 3 WHEN s1 >= 40 THEN 2 ELSE 1 END
+    END AS r1,
+    CASE
+      WHEN h2 IS NULL
+      THEN CASE WHEN s2 >= 80 THEN 3 WHEN s2 >= 60 THEN 3 WHEN s2 >= 40 THEN 2 ELSE 1 END
+      WHEN h2
+      THEN CASE WHEN s2 >= 80 THEN 4 WHEN s2 >= 60 THEN 3 WHEN s2 >= 40 THEN 2 ELSE 1 END
+    END AS r2
+  FROM l2
+), l4 AS (
+  SELECT
+    *,
+    CASE WHEN r0 IS NULL THEN -1 ELSE r0 * 100489 + (
+      s0 + 156
+    ) * 317 + 3 END AS k0,
+    CASE WHEN r1 IS NULL THEN -1 ELSE r1 * 100489 + (
+      s1 + 156
+    ) * 317 + 2 END AS k1,
+    CASE WHEN r2 IS NULL THEN -1 ELSE r2 * 100489 + (
+      s2 + 156
+    ) * 317 + 1 END AS k2
+  FROM l3
+), l5 AS (
+  SELECT
+    *,
+    GREATEST(k0, k1, k2) AS best
+  FROM l4
+), l6 AS (
+  SELECT
+    *,
+    CASE
+      WHEN best < 0
+      THEN CAST(NULL AS VARCHAR)
+      WHEN best = k0
+      THEN 'western-software-teams'
+      WHEN best = k1
+      THEN 'uk-eu-manufacturers-docs'
+      WHEN best = k2
+      THEN 'na-saas-scaleups'
+    END AS o_best_profile,
+    CASE
+      WHEN best < 0
+      THEN CAST(NULL AS VARCHAR)
+      WHEN best = k0
+      THEN 'Western software companies that need dedicated .NET or Python teams'
+      WHEN best = k1
+      THEN 'UK and EU manufacturers that need document automation'
+      WHEN best = k2
+      THEN 'North American B2B SaaS scaleups on Salesforce and Outreach'
+    END AS o_best_profile_title,
+    CASE
+      WHEN (
+        d0 OR d1 OR d2
+      ) OR (
+        best < 0
+      )
+      THEN 'D'
+      WHEN best >= 401956
+      THEN 'A'
+      WHEN best >= 301467
+      THEN 'B'
+      WHEN best >= 200978
+      THEN 'C'
+      ELSE 'D'
+    END AS o_tier,
+    CASE
+      WHEN best < 0
+      THEN 0
+      WHEN best = k0
+      THEN s0
+      WHEN best = k1
+      THEN s1
+      WHEN best = k2
+      THEN s2
+    END AS o_score,
+    NULLIF(
+      SUBSTRING(
+        CASE WHEN d0 THEN ';churn-risk-startups' ELSE '' END || CASE WHEN d1 THEN ';enterprise-tenders' ELSE '' END || CASE WHEN d2 THEN ';public-sector-education' ELSE '' END,
+        2
+      ),
+      ''
+    ) AS o_disqualified_by
+  FROM l5
+)
+SELECT
+  icp_id AS account_id,
+  o_best_profile AS icp_best_profile,
+  o_best_profile_title AS icp_best_profile_title,
+  o_tier AS icp_tier,
+  o_score AS icp_score,
+  o_disqualified_by AS icp_disqualified_by,
+  unknown_text AS icp_unknown_fields,
+  CASE
+    WHEN d0
+    THEN 'disqualified: Early startups and companies in decline (' || CASE WHEN dq0_0 THEN 'Fewer than 10 employees and no outside funding' END || ')'
+    WHEN d1
+    THEN 'disqualified: Enterprises over 1,000 employees that buy through tenders (' || CASE
+      WHEN dq1_0
+      THEN 'Over 1,000 employees and buys through tenders'
+      WHEN dq1_1
+      THEN 'Listed, over 1,000 employees, in a regulated industry'
+    END || ')'
+    WHEN d2
+    THEN 'disqualified: Public sector, education and non-profits (' || CASE WHEN dq2_0 THEN 'In government, education or the non-profit sector' END || ')'
+    WHEN best < 0
+    THEN 'D: no profile fits'
+    ELSE o_tier || ' for ' || o_best_profile || ': ' || CAST(o_score AS VARCHAR) || ' pts' || CASE
+      WHEN best = k0
+      THEN CASE WHEN why0 = '' THEN '' ELSE '; ' || SUBSTRING(why0, 3) END
+      WHEN best = k1
+      THEN CASE WHEN why1 = '' THEN '' ELSE '; ' || SUBSTRING(why1, 3) END
+      WHEN best = k2
+      THEN CASE WHEN why2 = '' THEN '' ELSE '; ' || SUBSTRING(why2, 3) END
+      ELSE ''
+    END || CASE
+      WHEN (
+        best = k0
+      ) AND (
+        h0 IS NULL
+      ) AND (
+        miss0 <> ''
+      )
+      THEN '; insufficient data: ' || SUBSTRING(miss0, 3)
+      WHEN (
+        best = k1
+      ) AND (
+        h1 IS NULL
+      ) AND (
+        miss1 <> ''
+      )
+      THEN '; insufficient data: ' || SUBSTRING(miss1, 3)
+      WHEN (
+        best = k2
+      ) AND (
+        h2 IS NULL
+      ) AND (
+        miss2 <> ''
+      )
+      THEN '; insufficient data: ' || SUBSTRING(miss2, 3)
+      ELSE ''
+    END
+  END AS icp_reason,
+  CASE WHEN r0 IS NULL THEN NULL ELSE s0 END AS icp_western_software_teams_score,
+  CASE
+    WHEN r0 = 4
+    THEN 'A'
+    WHEN r0 = 3
+    THEN 'B'
+    WHEN r0 = 2
+    THEN 'C'
+    WHEN r0 = 1
+    THEN 'D'
+  END AS icp_western_software_teams_tier,
+  CASE WHEN r1 IS NULL THEN NULL ELSE s1 END AS icp_uk_eu_manufacturers_docs_score,
+  CASE
+    WHEN r1 = 4
+    THEN 'A'
+    WHEN r1 = 3
+    THEN 'B'
+    WHEN r1 = 2
+    THEN 'C'
+    WHEN r1 = 1
+    THEN 'D'
+  END AS icp_uk_eu_manufacturers_docs_tier,
+  CASE WHEN r2 IS NULL THEN NULL ELSE s2 END AS icp_na_saas_scaleups_score,
+  CASE
+    WHEN r2 = 4
+    THEN 'A'
+    WHEN r2 = 3
+    THEN 'B'
+    WHEN r2 = 2
+    THEN 'C'
+    WHEN r2 = 1
+    THEN 'D'
+  END AS icp_na_saas_scaleups_tier
+FROM l6
