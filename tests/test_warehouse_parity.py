@@ -17,7 +17,6 @@ import duckdb
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from test_backends_agree import HANDBOOK, random_handbook
 
 from icpkit.engine.evaluate import evaluate
 from icpkit.engine.model import Field, Handbook
@@ -27,6 +26,7 @@ from icpkit.sql.dialects import DIALECTS
 from icpkit.sql.engines import column_types, create_table_sql, to_row
 from icpkit.sql.ir import ALL_OUTPUTS, LEAVES, Options, TableSpec, render
 from icpkit.sql.names import CORE, profile_column
+from test_backends_agree import HANDBOOK, random_handbook
 
 SAFE = dict(CORE)
 

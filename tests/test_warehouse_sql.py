@@ -14,13 +14,13 @@ import pytest
 import sqlglot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_warehouse_parity import HANDBOOK, as_of_dates, companies, expected
 
 from conftest import REPO
 from icpkit.cli import main
 from icpkit.sql.dialects import DIALECTS
 from icpkit.sql.engines import column_types, create_table_sql, to_row
 from icpkit.sql.ir import Options, TableSpec, render
+from test_warehouse_parity import HANDBOOK, as_of_dates, companies, expected
 
 GOLDEN = Path(__file__).parent / "golden" / "warehouse"
 AS_OF = dt.date(2026, 11, 1)
@@ -31,7 +31,9 @@ def test_golden_query(dialect: str) -> None:
     """The rendered query is the reviewed one (sets as text; arrays where the dialect has
     them)."""
     for sets in ("text", "array") if DIALECTS[dialect].arrays else ("text",):
-        sql = render(HANDBOOK, TableSpec("crm.accounts", sets=sets), DIALECTS[dialect], Options(AS_OF))
+        sql = render(
+            HANDBOOK, TableSpec("crm.accounts", sets=sets), DIALECTS[dialect], Options(AS_OF)
+        )
         path = GOLDEN / f"{dialect}.{sets}.sql"
         if os.environ.get("ICP_UPDATE_GOLDEN"):
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -50,7 +52,11 @@ def test_query_parses_back_in_its_dialect(dialect: str) -> None:
             tree = sqlglot.parse_one(sql, read=d.sqlglot)
             again = sqlglot.parse_one(tree.sql(dialect=d.sqlglot), read=d.sqlglot)
             assert again == tree
-            assert tree.named_selects[:3] == ["account_id", "icp_best_profile", "icp_best_profile_title"]
+            assert tree.named_selects[:3] == [
+                "account_id",
+                "icp_best_profile",
+                "icp_best_profile_title",
+            ]
 
 
 def snowflake_verdicts(rows: list[dict[str, Any]], as_of: dt.date) -> list[dict[str, Any]]:
@@ -91,7 +97,9 @@ def icp(*args: str) -> int:
 
 
 def test_sql_prints_query_with_header(capsys: pytest.CaptureFixture[str]) -> None:
-    assert icp("sql", "--dialect", "postgres", "--table", "crm.accounts", "--as-of", "2026-11-01") == 0
+    assert (
+        icp("sql", "--dialect", "postgres", "--table", "crm.accounts", "--as-of", "2026-11-01") == 0
+    )
     out = capsys.readouterr().out
     assert out.startswith("-- icpkit scoring query for postgres, generated from handbook commit ")
     assert "-- as of 2026-11-01 (fixed" in out
@@ -100,7 +108,10 @@ def test_sql_prints_query_with_header(capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_sql_view_current_date(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     target = tmp_path / "v.sql"
-    assert icp("sql", "--dialect", "spark", "--table", "t", "--view", "icp_scores", "-o", str(target)) == 0
+    assert (
+        icp("sql", "--dialect", "spark", "--table", "t", "--view", "icp_scores", "-o", str(target))
+        == 0
+    )
     text = target.read_text()
     assert "CREATE OR REPLACE VIEW icp_scores AS" in text
     assert "warehouse's current date" in text and "CURRENT_DATE" in text
@@ -119,7 +130,9 @@ def test_sql_map_renames_columns(capsys: pytest.CaptureFixture[str], tmp_path: P
 def test_sql_ddl_names_the_expected_types(capsys: pytest.CaptureFixture[str]) -> None:
     assert icp("sql", "--dialect", "postgres", "--table", "t", "--ddl", "--sets", "array") == 0
     out = capsys.readouterr().out
-    assert "tech_stack TEXT[]" in out and "employees BIGINT" in out and "erp_deployed BOOLEAN" in out
+    assert (
+        "tech_stack TEXT[]" in out and "employees BIGINT" in out and "erp_deployed BOOLEAN" in out
+    )
 
 
 def test_sql_refuses_arrays_where_there_are_none(capsys: pytest.CaptureFixture[str]) -> None:

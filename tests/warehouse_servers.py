@@ -10,7 +10,6 @@ Spark: pyspark in local mode with SPARK_LOCAL_IP=127.0.0.1, one session per run.
 
 from __future__ import annotations
 
-import glob
 import os
 import pwd
 import shutil
@@ -23,8 +22,10 @@ from pathlib import Path
 
 
 def pg_bin() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
-    return Path(found[-1]).parent if found else None
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[4])
+    )
+    return found[-1].parent if found else None
 
 
 def free_port() -> int:

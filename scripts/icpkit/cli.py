@@ -247,6 +247,7 @@ def _handbook(state: State, *, cache: bool = False) -> Handbook:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@click.option("--id", "account_id", metavar="ID", help="Explain the account with this id.")
 @click.pass_obj
 def explain(
     state: State,
@@ -257,6 +258,7 @@ def explain(
     id_column: str | None,
     map_file: Path | None,
     fmt: str,
+    account_id: str | None,
 ) -> ExitCode:
     """Explain the verdict for one company: every rule, the value it read, its points.
 
@@ -265,7 +267,26 @@ def explain(
       icp explain examples/prospect.yaml
       icp explain examples/hubspot-export.csv --row 3
       icp explain --set country=DE --set employees=51-200 --set industry=saas
+      icp explain examples/hubspot-export.csv --id 1001
     """
+    if account_id is not None and company is not None:
+        from .engine.evaluate import evaluate as _evaluate
+        from .reporters import verdict as _report
+        from .sql.companies import from_export_id
+
+        handbook = _handbook(state)
+        ident, found, bad = from_export_id(
+            handbook, company, account_id, id_column=id_column, mapping=_mapping(map_file)
+        )
+        verdict = _evaluate(handbook, found, _as_of(state, as_of))
+        label = f"{company.name} id {ident}"
+        if fmt == "json":
+            echo(_report.json_text(handbook, verdict, name=label))
+        else:
+            echo(_report.text(handbook, verdict, name=label))
+            if bad:
+                echo(f"unreadable (counted as unknown): {', '.join(bad)}")
+        return ExitCode.OK
     from .engine.evaluate import evaluate
     from .errors import UsageError
     from .reporters import verdict as report
@@ -409,7 +430,9 @@ def test_cmd(
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "source", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option(
     "-o",
     "--output",
@@ -431,10 +454,25 @@ def test_cmd(
 @click.option("--per-profile", is_flag=True, help="Add <icp>_score and <icp>_tier columns.")
 @click.option("--threads", type=int, help="DuckDB threads (default: all cores).")
 @click.option("--strict", is_flag=True, help="Exit 1 when some values could not be read.")
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "postgres", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="Where to run: postgres and spark (and --crm) run the warehouse query on typed columns.",
+)
+@click.option("--dsn", help="PostgreSQL connection string (--engine postgres).")
+@click.option("--table", help="Score this table in the engine instead of SOURCE.")
+@click.option("--master", default="local[*]", show_default=True, help="Spark master URL.")
+@click.option(
+    "--crm",
+    type=click.Choice(["hubspot", "salesforce"]),
+    help="Write an import-ready CSV and the CRM's property definitions beside it.",
+)
 @click.pass_obj
 def score(
     state: State,
-    source: Path,
+    source: Path | None,
     output: Path,
     input_format: str | None,
     output_format: str | None,
@@ -444,6 +482,11 @@ def score(
     per_profile: bool,
     threads: int | None,
     strict: bool,
+    engine: str,
+    dsn: str | None,
+    table: str | None,
+    master: str,
+    crm: str | None,
 ) -> ExitCode:
     """Score a CRM export (HubSpot, Salesforce or any CSV, Parquet, JSON Lines).
 
@@ -458,7 +501,17 @@ def score(
     Examples:
       icp score examples/hubspot-export.csv -o scores.csv
       icp score accounts.parquet -o scores.parquet --per-profile --as-of 2026-11-01
+      icp score --engine postgres --dsn "host=db dbname=crm" --table accounts -o scores.csv
+      icp score --engine spark accounts.parquet -o scores.parquet --crm hubspot
     """
+    if engine != "duckdb" or crm or table:
+        return _score_in_warehouse(
+            state, source, output, as_of, id_column, map_file, engine, dsn, table, master, crm
+        )
+    if source is None:
+        from .errors import UsageError
+
+        raise UsageError("found no SOURCE; expected an export file (or --table with --engine)")
     from .reporters.scoring import render
     from .sql.scoring import ScoreOptions, progress_wanted
     from .sql.scoring import score as run
@@ -654,6 +707,38 @@ def badges_cmd(state: State, out_dir: Path, diff_report: Path | None) -> ExitCod
         with atomic_path(out_dir / name.removeprefix("badges/")) as tmp:
             tmp.write_bytes(data)
     echo(", ".join(f"{b.label}: {b.message}" for b in made))
+    return ExitCode.OK
+
+
+def _score_in_warehouse(
+    state: State,
+    source: Path | None,
+    output: Path,
+    as_of: dt.date | None,
+    id_column: str | None,
+    map_file: Path | None,
+    engine: str,
+    dsn: str | None,
+    table: str | None,
+    master: str,
+    crm: str | None,
+) -> ExitCode:
+    """`icp score --engine postgres|spark` or `--crm`: the warehouse query on typed columns."""
+    from .sql.engines import WarehouseRun
+    from .sql.warehouse import render_summary, score_in
+
+    handbook = _handbook(state, cache=True)
+    run = WarehouseRun(engine, dsn=dsn, master=master, table=table, source=source)
+    summary = score_in(
+        handbook,
+        run,
+        output,
+        _as_of(state, as_of),
+        crm=crm,
+        id_column=id_column,
+        mapping=_mapping(map_file),
+    )
+    click.echo(render_summary(summary), err=True)
     return ExitCode.OK
 
 

@@ -1,6 +1,6 @@
 """One line a sales rep reads for a verdict: the `reason` column of scores sent to a CRM.
 
-    A for western-software-teams: 100 pts; Growing 20% a year or more, IT budget of 500,000 USD or more
+    A for western-software-teams: 100 pts; Growing 20% a year or more, Runs on AWS or Azure
     B for na-saas-scaleups: 85 pts; Raised Series B or C; insufficient data: no Country
     disqualified: Public sector and education (Public body or school)
     D: no profile fits

@@ -178,3 +178,35 @@ def all_rows(
     return [
         (ident, company) for ident, company, _ in _rows(handbook, con, source, plan, limit=limit)
     ]
+
+
+def from_export_id(
+    handbook: Handbook,
+    path: Path,
+    ident: str,
+    *,
+    fmt: str | None = None,
+    id_column: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> Row:
+    """(account id, company, unreadable fields) of the row whose id column is `ident` (a CSV
+    written by icp may carry a leading apostrophe on an id a spreadsheet would run; both
+    spellings are found). Raises UsageError when no row or several rows have that id."""
+    import dataclasses
+
+    con, source, plan = _open(handbook, path, fmt, id_column, mapping)
+    id_col = '"' + plan.id_column.replace('"', '""') + '"'
+    wanted = ", ".join(sql_literal(v) for v in {ident, ident.lstrip("'"), "'" + ident})
+    filtered = dataclasses.replace(
+        source,
+        relation=f"(SELECT * FROM {source.relation} WHERE CAST({id_col} AS VARCHAR) IN ({wanted}))",
+    )
+    found = _rows(handbook, con, filtered, plan, limit=2)
+    if not found:
+        raise UsageError(f"found no account with {plan.id_column} {ident} in {source.path}")
+    if len(found) > 1:
+        raise UsageError(
+            f"found several accounts with {plan.id_column} {ident} in {source.path}; "
+            "expected the id to be unique (use --row N)"
+        )
+    return found[0]

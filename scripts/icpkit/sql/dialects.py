@@ -24,24 +24,22 @@ from ..errors import UsageError
 from ..wording import suggest
 
 
-def _minus_days(days: int) -> exp.Expression:
+def _minus_days(days: int) -> exp.Expr:
     """CURRENT_DATE - N (a DATE in PostgreSQL and DuckDB)."""
     return exp.Sub(this=exp.CurrentDate(), expression=exp.Literal.number(days))
 
 
-def _date_sub(days: int) -> exp.Expression:
+def _date_sub(days: int) -> exp.Expr:
     return exp.DateSub(
         this=exp.CurrentDate(), expression=exp.Literal.number(days), unit=exp.var("DAY")
     )
 
 
-def _spark_days(days: int) -> exp.Expression:
-    return exp.Anonymous(
-        this="DATE_SUB", expressions=[exp.CurrentDate(), exp.Literal.number(days)]
-    )
+def _spark_days(days: int) -> exp.Expr:
+    return exp.Anonymous(this="DATE_SUB", expressions=[exp.CurrentDate(), exp.Literal.number(days)])
 
 
-def _sqlite_days(days: int) -> exp.Expression:
+def _sqlite_days(days: int) -> exp.Expr:
     # SQLite keeps dates as ISO text; date('now', '-N days') is that text
     return exp.Anonymous(
         this="DATE",
@@ -60,7 +58,7 @@ class Dialect:
     #: has an array type a set field may be stored as
     arrays: bool
     #: the DATE that is `days` days before the warehouse's current date
-    days_before_today: Callable[[int], exp.Expression]
+    days_before_today: Callable[[int], exp.Expr]
     #: `CREATE OR REPLACE VIEW` is accepted (SQLite: DROP VIEW IF EXISTS, then CREATE VIEW)
     replace_view: bool = True
     #: `WITH x AS MATERIALIZED (...)` is accepted (never used by the IR; recorded so a

@@ -62,13 +62,15 @@ def column_types(handbook: Handbook, spec: Any, d: Dialect) -> list[tuple[str, s
     types = SQL_TYPES[d.name]
     out = [(spec.id_column, types["text"])]
     for name in handbook.read_fields:
+        if name in spec.absent:
+            continue
         ftype = handbook.fields[name].type
         key = ftype
         if ftype == "set_of" and spec.sets == "array":
             key = "set_array"
-        elif ftype == "date" and spec.dates == "text":
-            key = "text"
-        elif ftype == "yes_no" and spec.flags == "text":
+        elif (ftype == "date" and spec.dates == "text") or (
+            ftype == "yes_no" and spec.flags == "text"
+        ):
             key = "text"
         out.append((spec.column(name), types[key]))
     return out
@@ -92,6 +94,8 @@ def to_row(
     ISO text and yes/no as 0/1."""
     row: list[Any] = [ident]
     for name in handbook.read_fields:
+        if name in spec.absent:
+            continue
         fld = handbook.fields[name]
         value = company.get(name)
         if value is None:
@@ -199,7 +203,7 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0][:400] if text else type(exc).__name__
 
 
-# --- a run ------------------------------------------------------------------------------------
+# --- a run ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -213,10 +217,8 @@ class WarehouseRun:
     master: str = "local[*]"
     #: a table already in the engine (else `source` is loaded)
     table: str | None = None
-    #: a CSV (PostgreSQL, COPY) or Parquet (Spark) of typed columns
+    #: a CSV (PostgreSQL: COPY) or a Parquet file (Spark, DuckDB) of typed columns
     source: Path | None = None
-    #: write the scores into this table in the engine (else they are fetched)
-    into: str | None = None
 
 
 @dataclass
@@ -225,69 +227,194 @@ class WarehouseResult:
 
     names: list[str]
     rows: list[tuple[Any, ...]]
+    #: the table layout the query was built for
+    spec: Any = None
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def run_query(run: WarehouseRun, handbook: Handbook, spec: Any, sql_for: Any) -> WarehouseResult:
-    """Load the input if needed, run `sql_for(table_name)`, fetch (or store) the scores."""
-    timings: dict[str, float] = {}
-    if run.engine == "postgres":
-        if not run.dsn:
-            raise UsageError("found --engine postgres without --dsn; expected a DSN")
-        from .dialects import DIALECTS
+def detect_spec(
+    handbook: Handbook,
+    table: str,
+    types: Mapping[str, str],
+    id_column: str | None,
+    mapping: Mapping[str, str] | None,
+) -> Any:
+    """The TableSpec for a table whose columns have these (lowercased) engine types: arrays,
+    dates as text and yes/no as text are recognised per column kind; a field with no column is
+    unknown for every account. Raises InputError when no id column is found."""
+    from .ir import TableSpec
 
-        con = postgres_connect(run.dsn)
-        try:
-            table = run.table or "icp_accounts"
-            start = time.perf_counter()
-            if run.table is None:
-                if run.source is None:
-                    raise UsageError("found neither --table nor an input CSV")
-                postgres_load_csv(con, handbook, spec, DIALECTS["postgres"], run.source, table)
-            timings["load"] = time.perf_counter() - start
-            sql = sql_for(table)
-            start = time.perf_counter()
-            if run.into:
-                con.execute(f"DROP TABLE IF EXISTS {run.into}")
-                con.execute(f"CREATE TABLE {run.into} AS {sql}")
-                names, rows = postgres_rows(con, f"SELECT * FROM {run.into} LIMIT 0")
-            else:
-                names, rows = postgres_rows(con, sql)
-            timings["query"] = time.perf_counter() - start
-        except Exception as exc:
-            if type(exc).__module__.startswith("psycopg"):
-                raise InputError(f"PostgreSQL: {_first_line(exc)}") from None
-            raise
-        finally:
-            con.close()
-        return WarehouseResult(names, rows, timings)
+    lower = {c.lower(): c for c in types}
+    columns: dict[str, str] = {}
+    absent = set()
+    for name in handbook.read_fields:
+        wanted = (mapping or {}).get(name, name)
+        if wanted.lower() in lower:
+            columns[name] = lower[wanted.lower()]
+        else:
+            absent.add(name)
+    candidates = [id_column] if id_column else [*handbook.id_columns, "account_id", "id"]
+    ident = next((lower[c.lower()] for c in candidates if c.lower() in lower), None)
+    if ident is None:
+        raise InputError(
+            f"{table}: found no id column ({', '.join(candidates)}); expected --id-column "
+            f"naming one of {', '.join(types)}"
+        )
+
+    def kind(field_type: str) -> list[str]:
+        return [types[columns[n]] for n in columns if handbook.fields[n].type == field_type]
+
+    sets = "array" if any("[]" in t or "array" in t for t in kind("set_of")) else "text"
+    dates = "text" if any(t in ("text", "varchar", "string") for t in kind("date")) else "date"
+    text_flags = any(t in ("text", "varchar", "string") for t in kind("yes_no"))
+    return TableSpec(
+        table, ident, columns, sets, dates, "text" if text_flags else "boolean", frozenset(absent)
+    )
+
+
+def run_query(
+    run: WarehouseRun,
+    handbook: Handbook,
+    sql_for: Any,
+    *,
+    id_column: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> WarehouseResult:
+    """Load the input if needed, work out the table's layout, run `sql_for(spec)` and fetch
+    the scores. Engine errors become InputError with the engine's first line."""
+    if run.engine == "postgres":
+        return _run_postgres(run, handbook, sql_for, id_column, mapping)
     if run.engine == "spark":
-        start = time.perf_counter()
-        spark = spark_session(run.master)
-        timings["session"] = time.perf_counter() - start
-        try:
-            start = time.perf_counter()
-            table = run.table or "icp_accounts"
-            if run.table is None:
-                if run.source is None:
-                    raise UsageError("found neither --table nor an input Parquet")
-                spark.read.parquet(str(run.source.resolve())).createOrReplaceTempView(table)
-            timings["load"] = time.perf_counter() - start
-            start = time.perf_counter()
-            df = spark.sql(sql_for(table))
-            if run.into:
-                df.write.mode("overwrite").saveAsTable(run.into)
-                names, rows = list(df.columns), []
-            else:
-                names = list(df.columns)
-                rows = [tuple(r) for r in df.collect()]
-            timings["query"] = time.perf_counter() - start
-        except Exception as exc:
-            if "pyspark" in type(exc).__module__:
-                raise InputError(f"Spark: {_first_line(exc)}") from None
-            raise
-        return WarehouseResult(names, rows, timings)
+        return _run_spark(run, handbook, sql_for, id_column, mapping)
+    if run.engine == "duckdb":
+        return _run_duckdb(run, handbook, sql_for, id_column, mapping)
     raise UsageError(f"found the engine '{run.engine}'; expected duckdb, postgres or spark")
+
+
+def _run_postgres(
+    run: WarehouseRun,
+    handbook: Handbook,
+    sql_for: Any,
+    id_column: str | None,
+    mapping: Mapping[str, str] | None,
+) -> WarehouseResult:
+    from .dialects import DIALECTS
+    from .ir import TableSpec
+
+    if not run.dsn:
+        raise UsageError("found --engine postgres without --dsn; expected a DSN")
+    timings: dict[str, float] = {}
+    con = postgres_connect(run.dsn)
+    try:
+        start = time.perf_counter()
+        if run.table is None:
+            if run.source is None:
+                raise UsageError("found neither --table nor an input CSV")
+            table = "icp_accounts"
+            spec = detect_spec(handbook, table, _csv_header(run.source), id_column, mapping)
+            postgres_load_csv(con, handbook, spec, DIALECTS["postgres"], run.source, table)
+        else:
+            table = run.table
+            schema, _, name = table.rpartition(".")
+            found = con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_name = %s AND (%s = '' OR table_schema = %s)",
+                [name, schema, schema],
+            ).fetchall()
+            if not found:
+                raise InputError(f"PostgreSQL: found no table {table}")
+            spec = detect_spec(
+                handbook, table, {c: t.lower() for c, t in found}, id_column, mapping
+            )
+        timings["load"] = time.perf_counter() - start
+        assert isinstance(spec, TableSpec)
+        start = time.perf_counter()
+        names, rows = postgres_rows(con, sql_for(spec))
+        timings["query"] = time.perf_counter() - start
+    except Exception as exc:
+        if type(exc).__module__.startswith("psycopg"):
+            raise InputError(f"PostgreSQL: {_first_line(exc)}") from None
+        raise
+    finally:
+        con.close()
+    return WarehouseResult(names, rows, spec, timings)
+
+
+def _csv_header(path: Path) -> dict[str, str]:
+    import csv
+
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        return dict.fromkeys(next(csv.reader(f), []), "text")
+
+
+def _run_spark(
+    run: WarehouseRun,
+    handbook: Handbook,
+    sql_for: Any,
+    id_column: str | None,
+    mapping: Mapping[str, str] | None,
+) -> WarehouseResult:
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    spark = spark_session(run.master)
+    timings["session"] = time.perf_counter() - start
+    try:
+        start = time.perf_counter()
+        if run.table is None:
+            if run.source is None:
+                raise UsageError("found neither --table nor an input Parquet")
+            table = "icp_accounts"
+            spark.read.parquet(str(run.source.resolve())).createOrReplaceTempView(table)
+        else:
+            table = run.table
+        schema = spark.table(table).schema
+        types = {f.name: f.dataType.simpleString().lower() for f in schema.fields}
+        spec = detect_spec(handbook, table, types, id_column, mapping)
+        timings["load"] = time.perf_counter() - start
+        start = time.perf_counter()
+        df = spark.sql(sql_for(spec))
+        names = list(df.columns)
+        rows = [tuple(r) for r in df.collect()]
+        timings["query"] = time.perf_counter() - start
+    except Exception as exc:
+        if "pyspark" in type(exc).__module__ or "py4j" in type(exc).__module__:
+            raise InputError(f"Spark: {_first_line(exc)}") from None
+        raise
+    return WarehouseResult(names, rows, spec, timings)
+
+
+def _run_duckdb(
+    run: WarehouseRun,
+    handbook: Handbook,
+    sql_for: Any,
+    id_column: str | None,
+    mapping: Mapping[str, str] | None,
+) -> WarehouseResult:
+    import duckdb
+
+    timings: dict[str, float] = {}
+    con = duckdb.connect()
+    try:
+        start = time.perf_counter()
+        if run.source is None:
+            raise UsageError("found no input; expected a Parquet or CSV file of typed columns")
+        path = str(run.source).replace("'", "''")
+        reader = "read_parquet" if run.source.suffix.lower() in (".parquet", ".pq") else "read_csv"
+        table = "icp_accounts"
+        con.execute(f"CREATE VIEW {table} AS SELECT * FROM {reader}('{path}')")
+        types = {str(r[0]): str(r[1]).lower() for r in con.execute(f"DESCRIBE {table}").fetchall()}
+        spec = detect_spec(handbook, table, types, id_column, mapping)
+        timings["load"] = time.perf_counter() - start
+        start = time.perf_counter()
+        cur = con.execute(sql_for(spec))
+        names = [c[0] for c in cur.description or []]
+        rows = cur.fetchall()
+        timings["query"] = time.perf_counter() - start
+    except duckdb.Error as exc:
+        raise InputError(f"DuckDB: {_first_line(exc)}") from None
+    finally:
+        con.close()
+    return WarehouseResult(names, rows, spec, timings)
 
 
 def write_rows(path: Path, names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -300,14 +427,14 @@ def write_rows(path: Path, names: Sequence[str], rows: Iterable[Sequence[Any]]) 
 
     suffix = path.suffix.lower()
     with atomic_path(path) as tmp:
-        if suffix == ".parquet":
+        if suffix in (".parquet", ".pq"):
             import pyarrow as pa
             import pyarrow.parquet as pq
 
             data = list(rows)
             table = pa.table({n: [r[i] for r in data] for i, n in enumerate(names)})
             pq.write_table(table, tmp)
-        elif suffix in (".jsonl", ".json"):
+        elif suffix in (".jsonl", ".json", ".ndjson"):
             with tmp.open("w", encoding="utf-8") as f:
                 for r in rows:
                     f.write(json.dumps(dict(zip(names, r, strict=True)), default=str) + "\n")

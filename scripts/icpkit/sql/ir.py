@@ -53,6 +53,7 @@ from ..engine.model import (
 from ..engine.operators import NUMERIC, OPERATORS, Ctx
 from ..errors import UsageError
 from .dialects import Dialect
+from .engines import SQL_TYPES
 from .names import CORE, profile_column
 
 RANK_TIER = {v: k for k, v in TIER_RANK.items()}
@@ -79,6 +80,8 @@ class TableSpec:
     dates: str = "date"
     #: yes/no as "boolean" columns or the CRM's "text"
     flags: str = "boolean"
+    #: fields the table has no column for: unknown for every account
+    absent: frozenset[str] = frozenset()
 
     def column(self, name: str) -> str:
         return self.columns.get(name, name)
@@ -109,10 +112,10 @@ class LeafCtx:
     as_of: dt.date | None
 
 
-LeafBuilder = Callable[[exp.Expression, Any, LeafCtx], exp.Expression]
+LeafBuilder = Callable[[exp.Expr, Any, LeafCtx], exp.Expr]
 
 
-def literal(value: Any, ftype: str) -> exp.Expression:
+def literal(value: Any, ftype: str) -> exp.Expr:
     """A SQL literal for an operand of a field of type `ftype`."""
     if isinstance(value, bool):
         return exp.true() if value else exp.false()
@@ -126,13 +129,15 @@ def literal(value: Any, ftype: str) -> exp.Expression:
     return exp.Literal.string(str(value))
 
 
-def _p(e: exp.Expression) -> exp.Expression:
-    return e if isinstance(e, exp.Paren | exp.Column | exp.Boolean | exp.Literal) else exp.Paren(
-        this=e
+def _p(e: exp.Expr) -> exp.Expr:
+    return (
+        e
+        if isinstance(e, exp.Paren | exp.Column | exp.Boolean | exp.Literal)
+        else exp.Paren(this=e)
     )
 
 
-def conj(items: Sequence[exp.Expression], kind: type[exp.Connector]) -> exp.Expression:
+def conj(items: Sequence[exp.Expr], kind: type[exp.Connector]) -> exp.Expr:
     """Items joined by AND or OR, each in parentheses (precedence is never left to chance)."""
     out = _p(items[0])
     for item in items[1:]:
@@ -140,36 +145,34 @@ def conj(items: Sequence[exp.Expression], kind: type[exp.Connector]) -> exp.Expr
     return out
 
 
-def negate(e: exp.Expression) -> exp.Expression:
+def negate(e: exp.Expr) -> exp.Expr:
     return exp.Not(this=_p(e))
 
 
 def _cmp(kind: type[exp.Binary]) -> LeafBuilder:
-    def build(v: exp.Expression, x: Any, c: LeafCtx) -> exp.Expression:
+    def build(v: exp.Expr, x: Any, c: LeafCtx) -> exp.Expr:
         return kind(this=v, expression=literal(x, c.field.type))
 
     return build
 
 
-def _ne(v: exp.Expression, x: Any, c: LeafCtx) -> exp.Expression:
+def _ne(v: exp.Expr, x: Any, c: LeafCtx) -> exp.Expr:
     return negate(exp.EQ(this=v, expression=literal(x, c.field.type)))
 
 
-def _between(v: exp.Expression, x: Sequence[Any], c: LeafCtx) -> exp.Expression:
-    return exp.Between(
-        this=v, low=literal(x[0], c.field.type), high=literal(x[1], c.field.type)
-    )
+def _between(v: exp.Expr, x: Sequence[Any], c: LeafCtx) -> exp.Expr:
+    return exp.Between(this=v, low=literal(x[0], c.field.type), high=literal(x[1], c.field.type))
 
 
-def _in(v: exp.Expression, x: Sequence[Any], c: LeafCtx) -> exp.Expression:
+def _in(v: exp.Expr, x: Sequence[Any], c: LeafCtx) -> exp.Expr:
     return exp.In(this=v, expressions=[literal(item, c.field.type) for item in x])
 
 
-def _not_in(v: exp.Expression, x: Sequence[Any], c: LeafCtx) -> exp.Expression:
+def _not_in(v: exp.Expr, x: Sequence[Any], c: LeafCtx) -> exp.Expr:
     return negate(_in(v, x, c))
 
 
-def member(v: exp.Expression, value: str, c: LeafCtx) -> exp.Expression:
+def member(v: exp.Expr, value: str, c: LeafCtx) -> exp.Expr:
     """The set holds `value`: ARRAY_CONTAINS on an array, else a position test on ';a;b;'
     (a string position: LIKE would read '_' in a value as a wildcard)."""
     if c.array:
@@ -178,31 +181,31 @@ def member(v: exp.Expression, value: str, c: LeafCtx) -> exp.Expression:
     return exp.GT(this=found, expression=exp.Literal.number(0))
 
 
-def _has_any(v: exp.Expression, x: Sequence[str], c: LeafCtx) -> exp.Expression:
+def _has_any(v: exp.Expr, x: Sequence[str], c: LeafCtx) -> exp.Expr:
     return conj([member(v, item, c) for item in x], exp.Or)
 
 
-def _has_all(v: exp.Expression, x: Sequence[str], c: LeafCtx) -> exp.Expression:
+def _has_all(v: exp.Expr, x: Sequence[str], c: LeafCtx) -> exp.Expr:
     return conj([member(v, item, c) for item in x], exp.And)
 
 
-def _has_none(v: exp.Expression, x: Sequence[str], c: LeafCtx) -> exp.Expression:
+def _has_none(v: exp.Expr, x: Sequence[str], c: LeafCtx) -> exp.Expr:
     return negate(_has_any(v, x, c))
 
 
-def _is(v: exp.Expression, x: bool, _c: LeafCtx) -> exp.Expression:
+def _is(v: exp.Expr, x: bool, _c: LeafCtx) -> exp.Expr:
     return exp.EQ(this=v, expression=exp.true() if x else exp.false())
 
 
-def _present(v: exp.Expression, _x: Any, _c: LeafCtx) -> exp.Expression:
+def _present(v: exp.Expr, _x: Any, _c: LeafCtx) -> exp.Expr:
     return exp.Not(this=exp.Is(this=v, expression=exp.Null()))
 
 
-def _missing(v: exp.Expression, _x: Any, _c: LeafCtx) -> exp.Expression:
+def _missing(v: exp.Expr, _x: Any, _c: LeafCtx) -> exp.Expr:
     return exp.Is(this=v, expression=exp.Null())
 
 
-def days_before(days: int, c: LeafCtx) -> exp.Expression:
+def days_before(days: int, c: LeafCtx) -> exp.Expr:
     """The date `days` days before the as-of date: a literal for a fixed date, else the
     dialect's arithmetic on its current date."""
     if c.as_of is not None:
@@ -210,11 +213,11 @@ def days_before(days: int, c: LeafCtx) -> exp.Expression:
     return c.dialect.days_before_today(days)
 
 
-def _within(v: exp.Expression, x: int, c: LeafCtx) -> exp.Expression:
+def _within(v: exp.Expr, x: int, c: LeafCtx) -> exp.Expr:
     return exp.GTE(this=v, expression=days_before(x, c))
 
 
-def _older(v: exp.Expression, x: int, c: LeafCtx) -> exp.Expression:
+def _older(v: exp.Expr, x: int, c: LeafCtx) -> exp.Expr:
     return exp.LT(this=v, expression=days_before(x, c))
 
 
@@ -252,27 +255,25 @@ def lit(text: str) -> exp.Literal:
     return exp.Literal.string(text)
 
 
-def num(n: int) -> exp.Literal:
+def num(n: int) -> exp.Expr:
     return exp.Literal.number(str(n))
 
 
-def case(
-    whens: Sequence[tuple[exp.Expression, exp.Expression]], default: exp.Expression | None = None
-) -> exp.Expression:
+def case(whens: Sequence[tuple[exp.Expr, exp.Expr]], default: exp.Expr | None = None) -> exp.Expr:
     out = exp.Case()
     for cond, then in whens:
         out = out.when(cond, then)
     return out.else_(default) if default is not None else out
 
 
-def concat(items: Sequence[exp.Expression]) -> exp.Expression:
+def concat(items: Sequence[exp.Expr]) -> exp.Expr:
     out = items[0]
     for item in items[1:]:
         out = exp.DPipe(this=out, expression=item, safe=False)
     return out
 
 
-def names_text(items: Sequence[tuple[exp.Expression, str]], sep: str) -> exp.Expression:
+def names_text(items: Sequence[tuple[exp.Expr, str]], sep: str) -> exp.Expr:
     """Text of the names whose condition holds (NULL counts as not), each preceded by `sep`;
     '' when none does."""
     if not items:
@@ -280,7 +281,7 @@ def names_text(items: Sequence[tuple[exp.Expression, str]], sep: str) -> exp.Exp
     return concat([case([(cond, lit(sep + name))], lit("")) for cond, name in items])
 
 
-def drop_first(text: exp.Expression, sep: str) -> exp.Expression:
+def drop_first(text: exp.Expr, sep: str) -> exp.Expr:
     """`text` without its leading separator."""
     return exp.Substring(this=text, start=num(len(sep) + 1))
 
@@ -307,9 +308,15 @@ class _Query:
     def v(self, name: str) -> exp.Column:
         return col(f"v{self.fields.index(name)}")
 
-    def source_value(self, name: str) -> exp.Expression:
+    def source_value(self, name: str) -> exp.Expr:
         fld = self.hb.fields[name]
-        raw: exp.Expression = col(self.spec.column(name))
+        if name in self.spec.absent:
+            key = "set_array" if fld.type == "set_of" and self.spec.sets == "array" else fld.type
+            if fld.type == "set_of" and self.spec.sets == "text":
+                key = "text"
+            kind = exp.DataType.build(SQL_TYPES[self.d.name][key], dialect=self.d.sqlglot)
+            return exp.cast(exp.Null(), kind)
+        raw: exp.Expr = col(self.spec.column(name))
         if fld.type == "set_of" and self.spec.sets == "text":
             return concat([lit(";"), raw, lit(";")])
         if fld.type == "yes_no" and self.spec.flags == "text":
@@ -324,7 +331,7 @@ class _Query:
             return exp.cast(raw, exp.DataType.Type.DATE)
         return raw
 
-    def leaf(self, leaf: Leaf) -> exp.Expression:
+    def leaf(self, leaf: Leaf) -> exp.Expr:
         fld = self.hb.fields[leaf.field]
         op = OPERATORS[leaf.op]
         array = fld.type == "set_of" and self.spec.sets == "array"
@@ -335,7 +342,7 @@ class _Query:
             # a NULL set is the empty set (empty: empty_set) or unknown; an array test would
             # not always give NULL for a NULL array (PostgreSQL's = ANY is coalesced)
             if fld.empty_set:
-                when_null: exp.Expression = self.const(
+                when_null: exp.Expr = self.const(
                     op.test(frozenset(), leaf.operand, Ctx(self.opts.as_of or dt.date.today()))
                 )
             else:
@@ -344,19 +351,21 @@ class _Query:
         return test
 
     @staticmethod
-    def const(value: bool | None) -> exp.Expression:
+    def const(value: bool | None) -> exp.Expr:
         return exp.Null() if value is None else (exp.true() if value else exp.false())
 
-    def cond(self, c: Condition) -> exp.Expression:
+    def cond(self, c: Condition) -> exp.Expr:
         if isinstance(c, Leaf):
             return self.leaf(c)
         if isinstance(c, AllOf | AnyOf):
-            return conj([self.cond(i) for i in c.items], exp.And if isinstance(c, AllOf) else exp.Or)
+            return conj(
+                [self.cond(i) for i in c.items], exp.And if isinstance(c, AllOf) else exp.Or
+            )
         if isinstance(c, Not):
             return negate(self.cond(c.item))
         return self.cond(c.item)
 
-    def known(self, name: str) -> exp.Expression:
+    def known(self, name: str) -> exp.Expr:
         """The field has a value (a set field with empty: empty_set always has)."""
         return exp.Not(this=exp.Is(this=self.v(name), expression=exp.Null()))
 
@@ -370,7 +379,7 @@ class _Query:
         ).from_(exp.to_table(self.spec.table, dialect=self.d.sqlglot))
 
         # l1: one flag per rule
-        l1: list[exp.Expression] = []
+        l1: list[exp.Expr] = []
         for j, neg in enumerate(self.negs):
             for k, r in enumerate(neg.disqualifiers):
                 l1.append(exp.alias_(self.cond(r.when), f"dq{j}_{k}"))
@@ -384,7 +393,7 @@ class _Query:
 
         # l2: sums and texts
         reason = "reason" in self.opts.outputs
-        l2: list[exp.Expression] = []
+        l2: list[exp.Expr] = []
         for j, neg in enumerate(self.negs):
             fired = [col(f"dq{j}_{k}") for k in range(len(neg.disqualifiers))]
             l2.append(
@@ -455,13 +464,13 @@ class _Query:
         offset = max_points + 1
         base = 2 * offset + n + 2
         big = 5 * base * base >= 2**31
-        l3: list[exp.Expression] = []
-        l4: list[exp.Expression] = []
+        l3: list[exp.Expr] = []
+        l4: list[exp.Expr] = []
         for i, icp in enumerate(self.icps):
             s = col(f"s{i}")
             t = icp.tiers
 
-            def rank(limit: int, s: exp.Expression = s, t: Any = t) -> exp.Expression:
+            def rank(limit: int, s: exp.Expr = s, t: Any = t) -> exp.Expr:
                 return case(
                     [
                         (exp.GTE(this=s, expression=num(t.A)), num(min(4, limit))),
@@ -478,7 +487,7 @@ class _Query:
                     f"r{i}",
                 )
             )
-            r_col: exp.Expression = col(f"r{i}")
+            r_col: exp.Expr = col(f"r{i}")
             if big:
                 r_col = exp.cast(r_col, exp.DataType.Type.BIGINT)
             key = exp.Add(
@@ -499,7 +508,7 @@ class _Query:
             )
         keys = [col(f"k{i}") for i in range(n)]
         if not keys:
-            best: exp.Expression = num(-1)
+            best: exp.Expr = num(-1)
         elif len(keys) == 1:
             best = keys[0]
         else:
@@ -511,7 +520,7 @@ class _Query:
         picks = [exp.EQ(this=b, expression=col(f"k{i}")) for i in range(n)]
         null_text = exp.cast(exp.Null(), self.d.text_type)
         any_disq = conj([col(f"d{j}") for j in range(len(self.negs))] or [exp.false()], exp.Or)
-        l6: dict[str, exp.Expression] = {
+        l6: dict[str, exp.Expr] = {
             "best_profile": case(
                 [(none, null_text), *((picks[i], lit(icp.id)) for i, icp in enumerate(self.icps))]
             )
@@ -535,9 +544,7 @@ class _Query:
                 ],
                 lit("D"),
             ),
-            "score": case(
-                [(none, num(0)), *((picks[i], col(f"s{i}")) for i in range(n))]
-            ),
+            "score": case([(none, num(0)), *((picks[i], col(f"s{i}")) for i in range(n))]),
             "disqualified_by": exp.Nullif(
                 this=drop_first(
                     names_text([(col(f"d{j}"), neg.id) for j, neg in enumerate(self.negs)], ";"),
@@ -554,7 +561,7 @@ class _Query:
             for k in ("best_profile", "best_profile_title", "tier", "score", "disqualified_by")
         ]
 
-        final: list[exp.Expression] = [exp.alias_(col(ID), exp.to_identifier(self.spec.id_column))]
+        final: list[exp.Expr] = [exp.alias_(col(ID), exp.to_identifier(self.spec.id_column))]
         safe = dict(CORE)
         for out in self.opts.outputs:
             if out == "reason":
@@ -566,10 +573,13 @@ class _Query:
             final.append(exp.alias_(expr, safe[out]))
         if self.opts.per_profile:
             for i, icp in enumerate(self.icps):
-                r = col(f"r{i}")
+                rank_col = col(f"r{i}")
                 final.append(
                     exp.alias_(
-                        case([(exp.Is(this=r, expression=exp.Null()), exp.Null())], col(f"s{i}")),
+                        case(
+                            [(exp.Is(this=rank_col, expression=exp.Null()), exp.Null())],
+                            col(f"s{i}"),
+                        ),
                         profile_column(icp.id, "score"),
                     )
                 )
@@ -577,7 +587,7 @@ class _Query:
                     exp.alias_(
                         case(
                             [
-                                (exp.EQ(this=r, expression=num(rank)), lit(t))
+                                (exp.EQ(this=rank_col, expression=num(rank)), lit(t))
                                 for rank, t in RANK_TIER.items()
                             ]
                         ),
@@ -585,10 +595,12 @@ class _Query:
                     )
                 )
 
-        def layer(items: list[exp.Expression], source: str) -> exp.Select:
-            return exp.select(exp.Star(), *items).from_(source) if items else exp.select(
-                exp.Star()
-            ).from_(source)
+        def layer(items: list[exp.Expr], source: str) -> exp.Select:
+            return (
+                exp.select(exp.Star(), *items).from_(source)
+                if items
+                else exp.select(exp.Star()).from_(source)
+            )
 
         query = exp.select(*final).from_("l6")
         for name, sel in (
@@ -603,8 +615,8 @@ class _Query:
             query = query.with_(name, as_=sel)
         return query
 
-    def reason_expr(self, picks: list[exp.Expression]) -> exp.Expression:
-        whens: list[tuple[exp.Expression, exp.Expression]] = []
+    def reason_expr(self, picks: Sequence[exp.Expr]) -> exp.Expr:
+        whens: list[tuple[exp.Expr, exp.Expr]] = []
         for j, neg in enumerate(self.negs):
             if not neg.disqualifiers:
                 continue
@@ -663,9 +675,7 @@ class _Query:
         return case(whens, normal)
 
 
-def scoring_query(
-    handbook: Handbook, spec: TableSpec, d: Dialect, opts: Options
-) -> exp.Select:
+def scoring_query(handbook: Handbook, spec: TableSpec, d: Dialect, opts: Options) -> exp.Select:
     """The scoring query as a sqlglot expression tree (one row per account: the id column,
     then the safe-named outputs of `opts`, then per-profile score and tier)."""
     return _Query(handbook, spec, d, opts).build()

@@ -4,12 +4,14 @@ header that records the handbook commit and the as-of rule."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..engine.model import Handbook
 from . import provenance
 from .dialects import dialect
-from .engines import create_table_sql
+from .engines import WarehouseRun, create_table_sql
 from .ir import Options, TableSpec, header, render
 
 
@@ -36,4 +38,81 @@ def sql_text(
     comment = header(commit, dirty, as_of, d)
     if ddl:
         return comment + create_table_sql(handbook, spec, d) + ";\n"
-    return render(handbook, spec, d, Options(as_of, per_profile=per_profile), view=view, comment=comment)
+    return render(
+        handbook, spec, d, Options(as_of, per_profile=per_profile), view=view, comment=comment
+    )
+
+
+@dataclass
+class WarehouseSummary:
+    """What a run on another engine did: data for the reporter."""
+
+    engine: str
+    files: list[Path]
+    rows: int
+    #: tier -> accounts
+    tiers: dict[str, int]
+    timings: dict[str, float] = field(default_factory=dict)
+    #: fields the table had no column for (unknown for every account)
+    absent: tuple[str, ...] = ()
+
+
+def score_in(
+    handbook: Handbook,
+    run: WarehouseRun,
+    output: Path,
+    as_of: dt.date,
+    *,
+    crm: str | None = None,
+    id_column: str | None = None,
+    mapping: dict[str, str] | None = None,
+) -> WarehouseSummary:
+    """Score where the data lives (`run`) with the rule IR, write the scores (or a CRM import
+    with its property definitions) to `output`, and a provenance sidecar beside it."""
+    from ..atomic import write_text
+    from . import crm as crm_preset
+    from .dialects import DIALECTS
+    from .engines import run_query, write_rows
+
+    pending = provenance.start(Path(handbook.root), as_of, run.source)
+    d = DIALECTS[run.engine]
+    result = run_query(
+        run,
+        handbook,
+        lambda spec: render(handbook, spec, d, Options(as_of)),
+        id_column=id_column,
+        mapping=mapping,
+    )
+    if crm:
+        files = crm_preset.write(crm, handbook, result.names, result.rows, output)
+    else:
+        write_rows(output, result.names, result.rows)
+        files = [output]
+    record = pending()
+    record["engine"] = run.engine
+    record["rows"] = len(result.rows)
+    write_text(Path(f"{files[0]}.provenance.json"), json.dumps(record, indent=2) + "\n")
+    tier_at = result.names.index("icp_tier")
+    tiers: dict[str, int] = {}
+    for row in result.rows:
+        tiers[str(row[tier_at])] = tiers.get(str(row[tier_at]), 0) + 1
+    return WarehouseSummary(
+        run.engine,
+        files,
+        len(result.rows),
+        dict(sorted(tiers.items())),
+        result.timings,
+        tuple(sorted(result.spec.absent)),
+    )
+
+
+def render_summary(s: WarehouseSummary) -> str:
+    """The run's summary for the terminal."""
+    lines = [
+        f"scored {s.rows:,} accounts on {s.engine} into {', '.join(map(str, s.files))}",
+        "tiers: " + ", ".join(f"{t} {n:,}" for t, n in s.tiers.items()),
+        "seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in s.timings.items()),
+    ]
+    if s.absent:
+        lines.append("fields with no column (unknown for every account): " + ", ".join(s.absent))
+    return "\n".join(lines)

@@ -1,0 +1,282 @@
+"""Scores that go straight back into the CRM: HubSpot and Salesforce import presets.
+
+A preset turns scored rows (safe-named columns, see `icpkit.sql.names`) into:
+- an import-ready CSV: the record id column as the CRM expects it (HubSpot
+  `Record ID`, Salesforce `Id`), one column per property, named as the CRM
+  requires, the route from `rules/routing.yaml` (owner, response time) included;
+- a property-definition file so the import creates the fields: HubSpot's property
+  JSON (the body of `POST /crm/v3/properties/companies/batch/create`, with its
+  property group), or Salesforce custom-field metadata (a Metadata API folder:
+  `package.xml` and `objects/Account.object`).
+
+Naming rules checked here (and by the tests):
+- HubSpot internal names: lowercase letters, digits and underscores, starting
+  with a letter, at most 100 characters; labels at most 100 characters;
+  enumeration options with unique values.
+- Salesforce custom fields: an API name of letters, digits and single
+  underscores, starting with a letter, not ending with an underscore, at most 40
+  characters before the `__c` suffix; labels at most 40 characters; picklist
+  values unique, at most 255 characters.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from ..atomic import write_text
+from ..engine.model import TIERS, Handbook
+from ..errors import UsageError
+from .names import profile_column
+
+HUBSPOT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
+SALESFORCE_NAME = re.compile(r"^[A-Za-z](?:[A-Za-z0-9]|_(?!_)){0,39}(?<!_)__c$")
+HUBSPOT_GROUP = "icp_scoring"
+
+
+@dataclass(frozen=True)
+class Property:
+    """One CRM property a preset writes: where its value comes from and what it holds."""
+
+    #: the safe column name in the scores (or route_owner / route_response)
+    source: str
+    label: str
+    #: text | long_text | number | choice
+    kind: str
+    description: str
+    options: tuple[str, ...] = ()
+
+
+def properties(handbook: Handbook) -> list[Property]:
+    """Every property a preset writes, in column order."""
+    icps = handbook.active_icps
+    out = [
+        Property("icp_tier", "ICP tier", "choice", "Tier from the ICP handbook (A best).", TIERS),
+        Property("icp_score", "ICP score", "number", "Points of the best-fitting profile."),
+        Property(
+            "icp_best_profile",
+            "ICP best profile",
+            "choice",
+            "The profile the account fits best (empty: none fits).",
+            tuple(i.id for i in icps),
+        ),
+        Property("icp_best_profile_title", "ICP best profile title", "text", "Its title."),
+        Property("icp_reason", "ICP reason", "long_text", "Why, in one line."),
+        Property(
+            "icp_disqualified_by",
+            "ICP disqualified by",
+            "text",
+            "Negative portraits that rule the account out (';' between).",
+        ),
+        Property(
+            "icp_unknown_fields",
+            "ICP unknown fields",
+            "text",
+            "Fields the rules read that the account lacks (';' between).",
+        ),
+        Property("route_owner", "ICP route owner", "text", "Who follows the lead up."),
+        Property("route_response", "ICP route response time", "text", "How fast."),
+    ]
+    for icp in icps:
+        label = icp.id.replace("-", " ")
+        out.append(
+            Property(
+                profile_column(icp.id, "score"),
+                _cut(f"ICP {label} score", 40),
+                "number",
+                f"Score for {icp.title} (empty: a hard requirement unmet).",
+            )
+        )
+        out.append(
+            Property(
+                profile_column(icp.id, "tier"),
+                _cut(f"ICP {label} tier", 40),
+                "choice",
+                f"Tier for {icp.title}.",
+                TIERS,
+            )
+        )
+    return out
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def hubspot_name(source: str) -> str:
+    return source
+
+
+def salesforce_name(source: str) -> str:
+    """`icp_tier` -> `Icp_Tier__c`."""
+    return "_".join(part.capitalize() for part in source.split("_")) + "__c"
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    id_header: str
+    field_name: Any
+
+
+PRESETS = {
+    "hubspot": Preset("hubspot", "Record ID", hubspot_name),
+    "salesforce": Preset("salesforce", "Id", salesforce_name),
+}
+
+
+def check_names(preset: str, props: Sequence[Property]) -> list[str]:
+    """Problems with the names and options of `props` under the preset's documented rules."""
+    problems = []
+    pattern = HUBSPOT_NAME if preset == "hubspot" else SALESFORCE_NAME
+    label_limit = 100 if preset == "hubspot" else 40
+    seen: set[str] = set()
+    for p in props:
+        name = PRESETS[preset].field_name(p.source)
+        if not pattern.match(name):
+            problems.append(f"{name}: not a valid {preset} property name")
+        if name.lower() in seen:
+            problems.append(f"{name}: used twice")
+        seen.add(name.lower())
+        if len(p.label) > label_limit:
+            problems.append(f"{name}: label longer than {label_limit} characters")
+        if len(set(p.options)) != len(p.options) or any(len(o) > 255 for o in p.options):
+            problems.append(f"{name}: options not unique or too long")
+    return problems
+
+
+# --- the files --------------------------------------------------------------------------------
+
+
+def hubspot_properties(props: Sequence[Property]) -> dict[str, Any]:
+    """The body of HubSpot's batch create for company properties, and the group they go in."""
+    kinds = {
+        "text": ("string", "text"),
+        "long_text": ("string", "textarea"),
+        "number": ("number", "number"),
+        "choice": ("enumeration", "select"),
+    }
+    inputs = []
+    for order, p in enumerate(props):
+        ptype, field_type = kinds[p.kind]
+        item: dict[str, Any] = {
+            "name": hubspot_name(p.source),
+            "label": p.label,
+            "type": ptype,
+            "fieldType": field_type,
+            "groupName": HUBSPOT_GROUP,
+            "description": p.description,
+            "displayOrder": order,
+        }
+        if p.kind == "choice":
+            item["options"] = [
+                {"label": o, "value": o, "displayOrder": i, "hidden": False}
+                for i, o in enumerate(p.options)
+            ]
+        inputs.append(item)
+    return {
+        "objectType": "companies",
+        "group": {"name": HUBSPOT_GROUP, "label": "ICP scoring", "displayOrder": -1},
+        "inputs": inputs,
+    }
+
+
+def salesforce_fields(props: Sequence[Property]) -> dict[str, str]:
+    """Metadata API files (path -> XML) that create the custom fields on Account."""
+    fields = []
+    for p in props:
+        name = salesforce_name(p.source)
+        parts = [f"<fullName>{name}</fullName>", f"<label>{escape(p.label)}</label>"]
+        parts.append(f"<description>{escape(_cut(p.description, 1000))}</description>")
+        if p.kind == "number":
+            parts += ["<type>Number</type>", "<precision>18</precision>", "<scale>0</scale>"]
+        elif p.kind == "long_text":
+            parts += [
+                "<type>LongTextArea</type>",
+                "<length>32768</length>",
+                "<visibleLines>3</visibleLines>",
+            ]
+        elif p.kind == "choice":
+            values = "".join(
+                f"<value><fullName>{escape(o)}</fullName><default>false</default>"
+                f"<label>{escape(o)}</label></value>"
+                for o in p.options
+            )
+            parts += [
+                "<type>Picklist</type>",
+                "<valueSet><restricted>true</restricted><valueSetDefinition><sorted>false"
+                f"</sorted>{values}</valueSetDefinition></valueSet>",
+            ]
+        else:
+            parts += ["<type>Text</type>", "<length>255</length>"]
+        fields.append("    <fields>\n        " + "\n        ".join(parts) + "\n    </fields>")
+    ns = 'xmlns="http://soap.sforce.com/2006/04/metadata"'
+    obj = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<CustomObject {ns}>\n'
+        + "\n".join(fields)
+        + "\n</CustomObject>\n"
+    )
+    members = "".join(
+        f"\n        <members>Account.{salesforce_name(p.source)}</members>" for p in props
+    )
+    package = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Package {ns}>\n    <types>{members}\n'
+        "        <name>CustomField</name>\n    </types>\n    <version>60.0</version>\n"
+        "</Package>\n"
+    )
+    return {"package.xml": package, "objects/Account.object": obj}
+
+
+def write(
+    preset_name: str,
+    handbook: Handbook,
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    output: Path,
+) -> list[Path]:
+    """Write the import file at `output` and the property definitions beside it; return the
+    paths written. Raises UsageError for an unknown preset or names the CRM would refuse."""
+    from .engines import write_rows
+
+    preset = PRESETS.get(preset_name)
+    if preset is None:
+        raise UsageError(f"found the CRM '{preset_name}'; expected hubspot or salesforce")
+    props = properties(handbook)
+    problems = check_names(preset_name, props)
+    if problems:
+        raise UsageError(f"cannot write a {preset_name} import: {problems[0]}")
+    index = {n: i for i, n in enumerate(names)}
+    header = [preset.id_header, *(preset.field_name(p.source) for p in props)]
+    out_rows = []
+    for row in rows:
+        tier = row[index["icp_tier"]]
+        disq = row[index["icp_disqualified_by"]]
+        route = handbook.routes.get("disqualified" if disq else str(tier))
+        values: dict[str, Any] = {
+            "route_owner": route.owner if route else None,
+            "route_response": route.response if route else None,
+        }
+        out_rows.append(
+            [
+                row[0],
+                *(values[p.source] if p.source in values else row[index[p.source]] for p in props),
+            ]
+        )
+    write_rows(output.with_suffix(".csv"), header, out_rows)
+    written = [output.with_suffix(".csv")]
+    if preset_name == "hubspot":
+        target = output.with_name(output.stem + ".hubspot-properties.json")
+        write_text(target, json.dumps(hubspot_properties(props), indent=2) + "\n")
+        written.append(target)
+    else:
+        folder = output.with_name(output.stem + ".salesforce-fields")
+        for rel, text in salesforce_fields(props).items():
+            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            write_text(folder / rel, text)
+        written.append(folder)
+    return written
