@@ -1,0 +1,255 @@
+"""`icp score --engine postgres|spark|duckdb` on typed accounts, the CRM presets, and
+`icp explain EXPORT --id ID`."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import REPO
+from icpkit.cli import main
+from icpkit.engine.model import Handbook
+from icpkit.loading.handbook import load
+from icpkit.sql.crm import (
+    HUBSPOT_NAME,
+    SALESFORCE_NAME,
+    Property,
+    check_names,
+    properties,
+)
+from icpkit.sql.dialects import DIALECTS
+from icpkit.sql.engines import column_types, create_table_sql, to_row
+from icpkit.sql.ir import TableSpec
+from test_warehouse_parity import expected
+
+HANDBOOK: Handbook = load(REPO).handbook
+AS_OF = dt.date(2026, 11, 1)
+ACCOUNTS: list[dict[str, Any]] = [
+    {
+        "country": "GB",
+        "industry": "saas",
+        "employees": 240,
+        "tech_stack": frozenset({"python", "aws"}),
+        "growth_rate": 25.0,
+        "it_budget": 600_000.0,
+        "funding_stage": "series_b",
+        "last_funding_date": dt.date(2026, 3, 1),
+        "erp_deployed": True,
+        "services_needed": frozenset(),
+    },
+    {"country": "US", "industry": "government", "employees": 2000},
+    {"industry": "saas", "growth_rate": 5.0, "funding_stage": "seed"},
+    {},
+]
+IDS = ["a1", "a2", "=a3", "a4"]
+
+
+def icp(*args: str) -> int:
+    return main(["--root", str(REPO), "--today", AS_OF.isoformat(), *args])
+
+
+def typed_csv(path: Path) -> Path:
+    """The accounts as a CSV of typed columns (None: an unquoted empty cell, NULL; the empty
+    set: "" quoted, the empty text)."""
+    spec = TableSpec("t")
+    names = [c for c, _ in column_types(HANDBOOK, spec, DIALECTS["postgres"])]
+
+    def cell(v: Any) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, str | dt.date):
+            return '"' + str(v).replace('"', '""') + '"'
+        return str(v)
+
+    lines = [",".join(names)]
+    for ident, company in zip(IDS, ACCOUNTS, strict=True):
+        lines.append(
+            ",".join(cell(v) for v in to_row(HANDBOOK, spec, DIALECTS["postgres"], ident, company))
+        )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def typed_parquet(path: Path) -> Path:
+    spec = TableSpec("t")
+    d = DIALECTS["spark"]
+    names = [c for c, _ in column_types(HANDBOOK, spec, d)]
+    rows = [to_row(HANDBOOK, spec, d, i, c) for i, c in zip(IDS, ACCOUNTS, strict=True)]
+    for row in rows:
+        for j, name in enumerate(HANDBOOK.read_fields, start=1):
+            if HANDBOOK.fields[name].type == "number" and row[j] is not None:
+                row[j] = float(row[j])
+    types = {
+        "number": pa.float64(),
+        "integer": pa.int64(),
+        "yes_no": pa.bool_(),
+        "date": pa.date32(),
+    }
+    schema = pa.schema(
+        [("account_id", pa.string())]
+        + [(n, types.get(HANDBOOK.fields[n].type, pa.string())) for n in HANDBOOK.read_fields]
+    )
+    pq.write_table(
+        pa.Table.from_pylist([dict(zip(names, r, strict=True)) for r in rows], schema), path
+    )
+    return path
+
+
+def read_scores(path: Path) -> dict[str, dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as f:
+        return {r[next(iter(r))].lstrip("'"): r for r in csv.DictReader(f)}
+
+
+def as_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def assert_scores(path: Path) -> None:
+    got = read_scores(path)
+    for ident, company in zip(IDS, ACCOUNTS, strict=True):
+        want = {k: as_text(v) for k, v in expected(HANDBOOK, company, AS_OF).items()}
+        row = {k: v for k, v in got[ident].items() if k in want}
+        assert row == want, ident
+
+
+def test_score_on_postgres_from_csv(pg_dsn: str, tmp_path: Path) -> None:
+    out = tmp_path / "scores.csv"
+    source = typed_csv(tmp_path / "accounts.csv")
+    assert icp("score", "--engine", "postgres", "--dsn", pg_dsn, str(source), "-o", str(out)) == 0
+    assert_scores(out)
+    assert read_scores(out)["=a3"]["account_id"] == "'=a3"  # never a live formula
+    prov = json.loads(Path(f"{out}.provenance.json").read_text())
+    assert prov["engine"] == "postgres" and prov["rows"] == 4 and prov["as_of"] == "2026-11-01"
+
+
+def test_score_on_postgres_table(pg_dsn: str, tmp_path: Path) -> None:
+    import psycopg
+
+    spec = TableSpec("crm_accounts", sets="array")
+    d = DIALECTS["postgres"]
+    types = [t for _, t in column_types(HANDBOOK, spec, d)]
+    with psycopg.connect(pg_dsn, autocommit=True) as con:
+        con.execute("DROP TABLE IF EXISTS crm_accounts")
+        con.execute(create_table_sql(HANDBOOK, spec, d))
+        with con.cursor() as cur:
+            cur.executemany(
+                f"INSERT INTO crm_accounts VALUES ({', '.join(f'%s::{t}' for t in types)})",
+                [to_row(HANDBOOK, spec, d, i, c) for i, c in zip(IDS, ACCOUNTS, strict=True)],
+            )
+    out = tmp_path / "scores.csv"
+    args = ["score", "--engine", "postgres", "--dsn", pg_dsn, "--table", "crm_accounts"]
+    assert icp(*args, "-o", str(out)) == 0
+    assert_scores(out)
+
+
+def test_score_on_spark_from_parquet(spark: Any, tmp_path: Path) -> None:
+    out = tmp_path / "scores.csv"
+    source = typed_parquet(tmp_path / "accounts.parquet")
+    assert (
+        icp("score", "--engine", "spark", "--master", "local[2]", str(source), "-o", str(out)) == 0
+    )
+    assert_scores(out)
+
+
+def test_score_on_duckdb_typed_input(tmp_path: Path) -> None:
+    out = tmp_path / "scores.csv"
+    source = typed_parquet(tmp_path / "accounts.parquet")
+    assert icp("score", "--engine", "duckdb", "--table", "x", str(source), "-o", str(out)) == 0
+    assert_scores(out)
+
+
+def test_postgres_errors_are_messages(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    args = ["score", "--engine", "postgres", "--dsn", "host=127.0.0.1 port=1 user=x"]
+    assert icp(*args, "--table", "t", "-o", str(tmp_path / "o.csv")) == 1
+    assert "cannot connect to PostgreSQL" in capsys.readouterr().err
+
+
+# --- CRM presets ------------------------------------------------------------------------------
+
+
+def test_hubspot_import_and_properties(tmp_path: Path) -> None:
+    source = typed_parquet(tmp_path / "accounts.parquet")
+    out = tmp_path / "hubspot.csv"
+    assert icp("score", "--crm", "hubspot", str(source), "-o", str(out)) == 0
+    with out.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0])[0] == "Record ID"
+    first = {r["Record ID"]: r for r in rows}["a1"]
+    assert first["icp_tier"] == "A" and first["route_owner"].startswith("Account executive")
+    assert first["icp_reason"].startswith("A for western-software-teams: ")
+    disq = {r["Record ID"]: r for r in rows}["a2"]
+    assert disq["route_response"] == "Do not contact"
+    spec = json.loads((tmp_path / "hubspot.hubspot-properties.json").read_text())
+    names = [p["name"] for p in spec["inputs"]]
+    assert names == list(rows[0])[1:]
+    valid = {("string", "text"), ("string", "textarea"), ("number", "number")}
+    valid |= {("enumeration", "select")}
+    for p in spec["inputs"]:
+        assert HUBSPOT_NAME.match(p["name"]) and len(p["label"]) <= 100
+        assert (p["type"], p["fieldType"]) in valid and p["groupName"] == spec["group"]["name"]
+        if p["type"] == "enumeration":
+            values = [o["value"] for o in p["options"]]
+            assert values and len(values) == len(set(values))
+    tier = next(p for p in spec["inputs"] if p["name"] == "icp_tier")
+    assert [o["value"] for o in tier["options"]] == ["A", "B", "C", "D"]
+
+
+def test_salesforce_import_and_field_metadata(tmp_path: Path) -> None:
+    source = typed_parquet(tmp_path / "accounts.parquet")
+    out = tmp_path / "sf.csv"
+    assert icp("score", "--crm", "salesforce", str(source), "-o", str(out)) == 0
+    with out.open(newline="") as f:
+        header = next(csv.reader(f))
+    assert header[0] == "Id" and "Icp_Tier__c" in header and "Icp_Reason__c" in header
+    folder = tmp_path / "sf.salesforce-fields"
+    ns = {"m": "http://soap.sforce.com/2006/04/metadata"}
+    obj = ET.parse(folder / "objects" / "Account.object").getroot()
+    fields = obj.findall("m:fields", ns)
+    assert [f.findtext("m:fullName", namespaces=ns) for f in fields] == header[1:]
+    for f in fields:
+        name = f.findtext("m:fullName", namespaces=ns) or ""
+        assert SALESFORCE_NAME.match(name), name
+        assert len(name) - len("__c") <= 40 and "__" not in name[: -len("__c")]
+        assert len(f.findtext("m:label", namespaces=ns) or "") <= 40
+        kind = f.findtext("m:type", namespaces=ns)
+        assert kind in ("Text", "LongTextArea", "Number", "Picklist")
+        if kind == "Picklist":
+            values = [v.text for v in f.iter("{%s}fullName" % ns["m"])][1:]
+            assert values and len(values) == len(set(values))
+    package = ET.parse(folder / "package.xml").getroot()
+    members = [m.text for m in package.iter("{%s}members" % ns["m"])]
+    assert members == [f"Account.{h}" for h in header[1:]]
+
+
+def test_name_rules_refuse_what_the_crm_refuses() -> None:
+    bad = [Property("icp__x_", "a" * 41, "text", "")]
+    assert check_names("salesforce", bad)
+    assert check_names("hubspot", [Property("Icp-Tier", "x", "text", "")])
+    assert not check_names("salesforce", properties(HANDBOOK))
+    assert not check_names("hubspot", properties(HANDBOOK))
+    long_id = "a-profile-id-that-is-far-too-long-for-salesforce-fields"
+    from icpkit.sql.names import profile_column
+
+    name = profile_column(long_id, "score")
+    assert len(name) <= 40 and re.match(r"^icp_[a-z0-9_]+_score$", name)
+
+
+# --- explain by id ----------------------------------------------------------------------------
+
+
+def test_explain_finds_an_account_by_id(capsys: pytest.CaptureFixture[str]) -> None:
+    export = REPO / "tests" / "examples" / "hubspot-export.csv"
+    assert icp("explain", str(export), "--id", "9002") == 0
+    out = capsys.readouterr().out
+    assert "hubspot-export.csv id 9002" in out
+    assert icp("explain", str(export), "--id", "nope") == 2
+    assert "found no account with Record ID nope" in capsys.readouterr().err
