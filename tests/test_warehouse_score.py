@@ -182,7 +182,7 @@ def test_hubspot_import_and_properties(tmp_path: Path) -> None:
     assert icp("score", "--crm", "hubspot", str(source), "-o", str(out)) == 0
     with out.open(newline="") as f:
         rows = list(csv.DictReader(f))
-    assert list(rows[0])[0] == "Record ID"
+    assert next(iter(rows[0])) == "Record ID"
     first = {r["Record ID"]: r for r in rows}["a1"]
     assert first["icp_tier"] == "A" and first["route_owner"].startswith("Account executive")
     assert first["icp_reason"].startswith("A for western-software-teams: ")
@@ -223,10 +223,10 @@ def test_salesforce_import_and_field_metadata(tmp_path: Path) -> None:
         kind = f.findtext("m:type", namespaces=ns)
         assert kind in ("Text", "LongTextArea", "Number", "Picklist")
         if kind == "Picklist":
-            values = [v.text for v in f.iter("{%s}fullName" % ns["m"])][1:]
+            values = [v.text for v in f.iter(f"{{{ns['m']}}}fullName")][1:]
             assert values and len(values) == len(set(values))
     package = ET.parse(folder / "package.xml").getroot()
-    members = [m.text for m in package.iter("{%s}members" % ns["m"])]
+    members = [m.text for m in package.iter(f"{{{ns['m']}}}members")]
     assert members == [f"Account.{h}" for h in header[1:]]
 
 
