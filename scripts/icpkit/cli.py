@@ -853,6 +853,72 @@ def sql_cmd(
     return ExitCode.OK
 
 
+@cli.group("export", context_settings=CONTEXT)
+def export_group() -> None:
+    """Export the rules for another tool (dbt)."""
+
+
+@export_group.command("dbt", context_settings=CONTEXT)
+@click.argument("out_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--dialect",
+    "dialect_name",
+    default="duckdb",
+    show_default=True,
+    type=click.Choice(["duckdb", "postgres", "spark", "snowflake", "bigquery"]),
+    help="The dbt adapter's SQL dialect.",
+)
+@click.option("--source", "source", metavar="SOURCE.TABLE", help="Read {{ source(...) }}.")
+@click.option("--ref", "ref", metavar="MODEL", help="Read {{ ref(MODEL) }} instead.")
+@click.option("--model", default="icp_scores", show_default=True, help="The model's name.")
+@_warehouse_options
+@click.option(
+    "--as-of",
+    "as_of",
+    callback=_date,
+    metavar="YYYY-MM-DD",
+    help="Fixed date for time-relative rules (default: the warehouse's current date).",
+)
+@click.pass_obj
+def export_dbt(
+    state: State,
+    out_dir: Path,
+    dialect_name: str,
+    source: str | None,
+    ref: str | None,
+    model: str,
+    id_column: str,
+    map_file: Path | None,
+    sets: str,
+    dates: str,
+    flags: str,
+    as_of: dt.date | None,
+) -> ExitCode:
+    """Write a dbt model of the scores and its schema.yml tests into DIR.
+
+    \b
+    Examples:
+      icp export dbt analytics/ --source crm.accounts --dialect snowflake
+      icp export dbt analytics/ --ref stg_accounts --sets array
+    """
+    from .sql.dbt import export
+
+    handbook = _handbook(state, cache=True)
+    spec = _table_spec("unused", id_column, map_file, sets, dates, flags)
+    written = export(
+        handbook,
+        out_dir,
+        dialect_name=dialect_name,
+        spec=spec,
+        source=source,
+        ref=ref,
+        as_of=as_of,
+        model=model,
+    )
+    echo("wrote " + ", ".join(str(p) for p in written))
+    return ExitCode.OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: the one place errors become messages and exit codes."""
     try:
