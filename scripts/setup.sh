@@ -25,3 +25,20 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "warning: chromium not found and apt-get unavailable; browser tests will fail" >&2
   fi
 fi
+# the warehouse tests start their own PostgreSQL (Debian's server) and Spark (Java 17)
+if command -v apt-get >/dev/null 2>&1; then
+  NEED=""
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || NEED="$NEED postgresql"
+  command -v java >/dev/null 2>&1 || NEED="$NEED openjdk-17-jre-headless"
+  if [ -n "$NEED" ]; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $NEED >/dev/null
+  fi
+fi
+# dbt in its own environment: dbt-core pins pathspec below what mypy needs (1.12 does not build)
+if [ ! -x "$VENV-dbt/bin/dbt" ]; then
+  python3 -m venv "$VENV-dbt"
+  "$VENV-dbt/bin/python" -m pip install --quiet "dbt-core>=1.10,<1.12" "dbt-duckdb>=1.9"
+fi

@@ -24,7 +24,7 @@ def dbt_command() -> str:
     libraries the project's linters need newer)."""
     for candidate in (
         os.environ.get("ICP_DBT"),
-        str(REPO / ".venv-dbt" / "bin" / "dbt"),
+        str(REPO / (os.environ.get("ICP_VENV", ".venv") + "-dbt") / "bin" / "dbt"),
         shutil.which("dbt"),
     ):
         if candidate and Path(candidate).is_file():
