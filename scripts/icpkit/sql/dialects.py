@@ -66,13 +66,17 @@ class Dialect:
     materialized_cte: bool = False
     #: the type to write in a cast to text
     text_type: str = "VARCHAR"
+    #: end each layer with OFFSET 0 so the planner keeps it a layer: PostgreSQL pulls a
+    #: plain subquery up into its parent and copies each column's expression into every place
+    #: it is used (a profile's score is read a dozen times), evaluating it again each time
+    fence: bool = False
 
 
 DIALECTS: dict[str, Dialect] = {
     d.name: d
     for d in [
         Dialect("duckdb", "duckdb", True, _minus_days, materialized_cte=True),
-        Dialect("postgres", "postgres", True, _minus_days, materialized_cte=True),
+        Dialect("postgres", "postgres", True, _minus_days, materialized_cte=True, fence=True),
         Dialect("sqlite", "sqlite", False, _sqlite_days, replace_view=False, text_type="TEXT"),
         Dialect("spark", "spark", True, _spark_days, text_type="STRING"),
         Dialect("snowflake", "snowflake", True, _date_sub),

@@ -25,9 +25,12 @@ How the table is expected to hold each field type (`TableSpec`):
 A NULL is unknown (for a set field with `empty: empty_set`, the empty set).
 
 Query layers (plain CTEs, no `MATERIALIZED`): `src` reads and renames the
-columns, `l1` has one flag per rule, `l2` the per-profile sums and texts, `l3`
-the ranks, `l4` the keys, `l5` the best key, `l6` the verdict; the final SELECT
-names the output columns (see `icpkit.sql.names`).
+columns, `l1` has each profile's hard requirements and one flag per other rule,
+`l2` the per-profile sums and texts, `l3` the ranks and keys, `l5` the best key,
+`l6` the verdict; the final SELECT names the output columns (see
+`icpkit.sql.names`). On PostgreSQL each layer ends with `OFFSET 0` (the dialect's
+`fence`), which keeps the planner from copying a layer's expressions into every
+place they are read.
 """
 
 from __future__ import annotations
@@ -386,8 +389,8 @@ class _Query:
             for k, r in enumerate(neg.warnings):
                 l1.append(exp.alias_(self.cond(r.when), f"wm{j}_{k}"))
         for i, icp in enumerate(self.icps):
-            for k, r in enumerate(icp.requirements):
-                l1.append(exp.alias_(self.cond(r.when), f"q{i}_{k}"))
+            reqs = [self.cond(r.when) for r in icp.requirements]
+            l1.append(exp.alias_(conj(reqs, exp.And) if reqs else exp.true(), f"h{i}"))
             for k, r in enumerate(icp.criteria):
                 l1.append(exp.alias_(self.cond(r.when), f"m{i}_{k}"))
 
@@ -405,8 +408,6 @@ class _Query:
                 )
             )
         for i, icp in enumerate(self.icps):
-            reqs = [col(f"q{i}_{k}") for k in range(len(icp.requirements))]
-            l2.append(exp.alias_(conj(reqs, exp.And) if reqs else exp.true(), f"h{i}"))
             points = [
                 case([(col(f"m{i}_{k}"), num(r.points))], num(0))
                 for k, r in enumerate(icp.criteria)
@@ -451,7 +452,7 @@ class _Query:
                 )
             )
 
-        # l3: ranks (capped when a requirement is unknown); l4: keys
+        # l3: ranks (capped when a requirement is unknown) and keys
         cap = TIER_RANK[self.hb.policy.unknown_cap]
         max_points = max(
             (
@@ -465,7 +466,6 @@ class _Query:
         base = 2 * offset + n + 2
         big = 5 * base * base >= 2**31
         l3: list[exp.Expr] = []
-        l4: list[exp.Expr] = []
         for i, icp in enumerate(self.icps):
             s = col(f"s{i}")
             t = icp.tiers
@@ -487,22 +487,31 @@ class _Query:
                     f"r{i}",
                 )
             )
-            r_col: exp.Expr = col(f"r{i}")
-            if big:
-                r_col = exp.cast(r_col, exp.DataType.Type.BIGINT)
-            key = exp.Add(
-                this=exp.Add(
-                    this=exp.Mul(this=r_col, expression=num(base * base)),
-                    expression=exp.Mul(
-                        this=exp.Paren(this=exp.Add(this=s, expression=num(offset))),
-                        expression=num(base),
+
+            def key(rank_expr: exp.Expr, s: exp.Expr = s, i: int = i) -> exp.Expr:
+                r_col = exp.cast(rank_expr, exp.DataType.Type.BIGINT) if big else _p(rank_expr)
+                return exp.Add(
+                    this=exp.Add(
+                        this=exp.Mul(this=r_col, expression=num(base * base)),
+                        expression=exp.Mul(
+                            this=exp.Paren(this=exp.Add(this=s, expression=num(offset))),
+                            expression=num(base),
+                        ),
                     ),
-                ),
-                expression=num(n - i),
-            )
-            l4.append(
+                    expression=num(n - i),
+                )
+
+            # the key from the score and the requirements directly (not from r{i}), so that
+            # the two are one layer
+            l3.append(
                 exp.alias_(
-                    case([(exp.Is(this=col(f"r{i}"), expression=exp.Null()), num(-1))], key),
+                    case(
+                        [
+                            (exp.Is(this=h, expression=exp.Null()), key(rank(cap))),
+                            (h, key(rank(4))),
+                        ],
+                        num(-1),
+                    ),
                     f"k{i}",
                 )
             )
@@ -596,11 +605,8 @@ class _Query:
                 )
 
         def layer(items: list[exp.Expr], source: str) -> exp.Select:
-            return (
-                exp.select(exp.Star(), *items).from_(source)
-                if items
-                else exp.select(exp.Star()).from_(source)
-            )
+            sel = exp.select(exp.Star(), *items).from_(source)
+            return sel.offset(0) if self.d.fence else sel
 
         query = exp.select(*final).from_("l6")
         for name, sel in (
@@ -608,8 +614,7 @@ class _Query:
             ("l1", layer(l1, "src")),
             ("l2", layer(l2, "l1")),
             ("l3", layer(l3, "l2")),
-            ("l4", layer(l4, "l3")),
-            ("l5", layer([exp.alias_(best, "best")], "l4")),
+            ("l5", layer([exp.alias_(best, "best")], "l3")),
             ("l6", layer(l6_items, "l5")),
         ):
             query = query.with_(name, as_=sel)
