@@ -725,7 +725,8 @@ def _score_in_warehouse(
 ) -> ExitCode:
     """`icp score --engine postgres|spark` or `--crm`: the warehouse query on typed columns."""
     from .sql.engines import WarehouseRun
-    from .sql.warehouse import render_summary, score_in
+    from .reporters.warehouse import render as render_summary
+    from .sql.warehouse import score_in
 
     handbook = _handbook(state, cache=True)
     run = WarehouseRun(engine, dsn=dsn, master=master, table=table, source=source)
@@ -855,7 +856,12 @@ def sql_cmd(
 
 @cli.group("export", context_settings=CONTEXT)
 def export_group() -> None:
-    """Export the rules for another tool (dbt)."""
+    """Export the rules for another tool (dbt).
+
+    \b
+    Example:
+      icp export dbt analytics/ --source crm.accounts --dialect postgres
+    """
 
 
 @export_group.command("dbt", context_settings=CONTEXT)

@@ -104,15 +104,3 @@ def score_in(
         result.timings,
         tuple(sorted(result.spec.absent)),
     )
-
-
-def render_summary(s: WarehouseSummary) -> str:
-    """The run's summary for the terminal."""
-    lines = [
-        f"scored {s.rows:,} accounts on {s.engine} into {', '.join(map(str, s.files))}",
-        "tiers: " + ", ".join(f"{t} {n:,}" for t, n in s.tiers.items()),
-        "seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in s.timings.items()),
-    ]
-    if s.absent:
-        lines.append("fields with no column (unknown for every account): " + ", ".join(s.absent))
-    return "\n".join(lines)
