@@ -724,8 +724,8 @@ def _score_in_warehouse(
     crm: str | None,
 ) -> ExitCode:
     """`icp score --engine postgres|spark` or `--crm`: the warehouse query on typed columns."""
-    from .sql.engines import WarehouseRun
     from .reporters.warehouse import render as render_summary
+    from .sql.engines import WarehouseRun
     from .sql.warehouse import score_in
 
     handbook = _handbook(state, cache=True)
