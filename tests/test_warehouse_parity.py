@@ -228,14 +228,18 @@ def test_every_operator_has_an_sql_leaf() -> None:
     assert set(LEAVES) == set(OPERATORS)
 
 
-def test_current_date_mode_matches_today() -> None:
+def test_current_date_mode_matches_today(pg_dsn: str) -> None:
     """Without a fixed as-of date the query counts days back from the warehouse's date."""
-    today = dt.date.today()
-    company = {"last_funding_date": today - dt.timedelta(days=100)}
-    rows = [company, {"last_funding_date": today - dt.timedelta(days=1000)}]
-    for engine in ("duckdb", "sqlite"):
-        got = run(engine, HANDBOOK, rows, None)
-        assert got == [expected(HANDBOOK, c, today) for c in rows], engine
+    import psycopg
+
+    with psycopg.connect(pg_dsn, autocommit=True) as pg:
+        today = pg.execute("SELECT CURRENT_DATE").fetchone()[0]  # type: ignore[index]
+        rows = [
+            {"last_funding_date": today - dt.timedelta(days=days)} for days in (100, 365, 366, 1000)
+        ]
+        for engine, con in (("duckdb", None), ("sqlite", None), ("postgres", pg)):
+            got = run(engine, HANDBOOK, rows, None, con=con)
+            assert got == [expected(HANDBOOK, c, today) for c in rows], engine
 
 
 @pytest.mark.parametrize("dialect", sorted(DIALECTS))
