@@ -56,50 +56,58 @@ WITH src AS (
     v4 IN ('government', 'education', 'non_profit') AS dq2_0,
     v14 = 'state_owned' AS wm2_0,
     (
-      v0 IN (
-        'US',
-        'CA',
-        'GB',
-        'IE',
-        'DE',
-        'AT',
-        'CH',
-        'DK',
-        'SE',
-        'NO',
-        'FI',
-        'IS',
-        'BE',
-        'NL',
-        'LU',
-        'AU',
-        'NZ'
+      (
+        v0 IN (
+          'US',
+          'CA',
+          'GB',
+          'IE',
+          'DE',
+          'AT',
+          'CH',
+          'DK',
+          'SE',
+          'NO',
+          'FI',
+          'IS',
+          'BE',
+          'NL',
+          'LU',
+          'AU',
+          'NZ'
+        )
+      )
+      OR (
+        v0 = 'FR'
       )
     )
-    OR (
-      v0 = 'FR'
-    ) AS q0_0,
-    v4 IN (
-      'software',
-      'saas',
-      'fintech',
-      'healthtech',
-      'edtech',
-      'martech',
-      'hrtech',
-      'security',
-      'ecommerce'
-    ) AS q0_1,
-    v1 BETWEEN 50 AND 1000 AS q0_2,
-    CASE
-      WHEN v5 IS NULL
-      THEN FALSE
-      ELSE (
-        ARRAY_CONTAINS(v5, 'dotnet')
-      ) OR (
-        ARRAY_CONTAINS(v5, 'python')
+    AND (
+      v4 IN (
+        'software',
+        'saas',
+        'fintech',
+        'healthtech',
+        'edtech',
+        'martech',
+        'hrtech',
+        'security',
+        'ecommerce'
       )
-    END AS q0_3,
+    )
+    AND (
+      v1 BETWEEN 50 AND 1000
+    )
+    AND (
+      CASE
+        WHEN v5 IS NULL
+        THEN FALSE
+        ELSE (
+          ARRAY_CONTAINS(v5, 'dotnet')
+        ) OR (
+          ARRAY_CONTAINS(v5, 'python')
+        )
+      END
+    ) AS h0,
     v9 >= 20 AS m0_0,
     v7 IN ('series_a', 'series_b', 'series_c') AS m0_1,
     v10 >= 500000 AS m0_2,
@@ -124,49 +132,59 @@ WITH src AS (
       )
     END AS m0_5,
     v3 IN ('profitable_growing', 'returning_to_profit') AS m0_6,
-    v0 IN (
-      'GB',
-      'IE',
-      'AT',
-      'BE',
-      'BG',
-      'HR',
-      'CY',
-      'CZ',
-      'DK',
-      'EE',
-      'FI',
-      'FR',
-      'DE',
-      'GR',
-      'HU',
-      'IT',
-      'LV',
-      'LT',
-      'LU',
-      'MT',
-      'NL',
-      'PL',
-      'PT',
-      'RO',
-      'SK',
-      'SI',
-      'ES',
-      'SE'
-    ) AS q1_0,
-    v4 IN (
-      'manufacturing',
-      'automotive',
-      'industrial_machinery',
-      'chemicals',
-      'electronics',
-      'food_production',
-      'apparel',
-      'furniture'
-    ) AS q1_1,
-    v1 BETWEEN 200 AND 5000 AS q1_2,
-    v2 >= 20000000 AS q1_3,
-    v11 = TRUE AS q1_4,
+    (
+      v0 IN (
+        'GB',
+        'IE',
+        'AT',
+        'BE',
+        'BG',
+        'HR',
+        'CY',
+        'CZ',
+        'DK',
+        'EE',
+        'FI',
+        'FR',
+        'DE',
+        'GR',
+        'HU',
+        'IT',
+        'LV',
+        'LT',
+        'LU',
+        'MT',
+        'NL',
+        'PL',
+        'PT',
+        'RO',
+        'SK',
+        'SI',
+        'ES',
+        'SE'
+      )
+    )
+    AND (
+      v4 IN (
+        'manufacturing',
+        'automotive',
+        'industrial_machinery',
+        'chemicals',
+        'electronics',
+        'food_production',
+        'apparel',
+        'furniture'
+      )
+    )
+    AND (
+      v1 BETWEEN 200 AND 5000
+    )
+    AND (
+      v2 >= 20000000
+    )
+    AND (
+      v11 = TRUE
+    ) AS h1,
     CASE
       WHEN v6 IS NULL
       THEN NULL
@@ -203,19 +221,29 @@ WITH src AS (
       )
     END AS m1_5,
     v1 BETWEEN 500 AND 2000 AS m1_6,
-    v0 IN ('US', 'CA') AS q2_0,
-    v4 IN ('saas', 'software', 'martech', 'hrtech', 'fintech', 'security') AS q2_1,
-    v1 BETWEEN 50 AND 2000 AS q2_2,
-    CASE
-      WHEN v5 IS NULL
-      THEN FALSE
-      ELSE (
-        ARRAY_CONTAINS(v5, 'salesforce')
-      ) AND (
-        ARRAY_CONTAINS(v5, 'outreach')
-      )
-    END AS q2_3,
-    v7 IN ('series_a', 'series_b', 'series_c') AS q2_4,
+    (
+      v0 IN ('US', 'CA')
+    )
+    AND (
+      v4 IN ('saas', 'software', 'martech', 'hrtech', 'fintech', 'security')
+    )
+    AND (
+      v1 BETWEEN 50 AND 2000
+    )
+    AND (
+      CASE
+        WHEN v5 IS NULL
+        THEN FALSE
+        ELSE (
+          ARRAY_CONTAINS(v5, 'salesforce')
+        ) AND (
+          ARRAY_CONTAINS(v5, 'outreach')
+        )
+      END
+    )
+    AND (
+      v7 IN ('series_a', 'series_b', 'series_c')
+    ) AS h2,
     v9 >= 30 AS m2_0,
     v2 BETWEEN 5000000 AND 100000000 AS m2_1,
     v7 IN ('series_b', 'series_c') AS m2_2,
@@ -239,7 +267,6 @@ WITH src AS (
       dq1_0 OR dq1_1
     ), FALSE) AS d1,
     COALESCE(dq2_0, FALSE) AS d2,
-    q0_0 AND q0_1 AND q0_2 AND q0_3 AS h0,
     CASE WHEN m0_0 THEN 20 ELSE 0 END + CASE WHEN m0_1 THEN 15 ELSE 0 END + CASE WHEN m0_2 THEN 20 ELSE 0 END + CASE WHEN m0_3 THEN 10 ELSE 0 END + CASE WHEN m0_4 THEN 15 ELSE 0 END + CASE WHEN m0_5 THEN 10 ELSE 0 END + CASE WHEN m0_6 THEN 10 ELSE 0 END + CASE WHEN wm0_0 THEN -10 ELSE 0 END + CASE WHEN wm0_1 THEN -15 ELSE 0 END + CASE WHEN wm1_0 THEN -10 ELSE 0 END + CASE WHEN wm2_0 THEN -20 ELSE 0 END AS s0,
     CASE WHEN m0_0 THEN ', Growing 20% a year or more' ELSE '' END || CASE WHEN m0_1 THEN ', Raised Series A, B or C' ELSE '' END || CASE WHEN m0_2 THEN ', IT budget of 500,000 USD or more' ELSE '' END || CASE WHEN m0_3 THEN ', Runs on AWS or Azure' ELSE '' END || CASE WHEN m0_4 THEN ', Between 100 and 500 employees' ELSE '' END || CASE
       WHEN m0_5
@@ -247,7 +274,6 @@ WITH src AS (
       ELSE ''
     END || CASE WHEN m0_6 THEN ', Profits growing or returning' ELSE '' END AS why0,
     CASE WHEN v0 IS NULL THEN ', no Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', no Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', no Employees' ELSE '' END AS miss0,
-    q1_0 AND q1_1 AND q1_2 AND q1_3 AND q1_4 AS h1,
     CASE WHEN m1_0 THEN 25 ELSE 0 END + CASE WHEN m1_1 THEN 20 ELSE 0 END + CASE WHEN m1_2 THEN 15 ELSE 0 END + CASE WHEN m1_3 THEN 10 ELSE 0 END + CASE WHEN m1_4 THEN 10 ELSE 0 END + CASE WHEN m1_5 THEN 10 ELSE 0 END + CASE WHEN m1_6 THEN 10 ELSE 0 END + CASE WHEN wm0_0 THEN -10 ELSE 0 END + CASE WHEN wm0_1 THEN -15 ELSE 0 END + CASE WHEN wm1_0 THEN -10 ELSE 0 END + CASE WHEN wm2_0 THEN -20 ELSE 0 END AS s1,
     CASE
       WHEN m1_0
@@ -255,7 +281,6 @@ WITH src AS (
       ELSE ''
     END || CASE WHEN m1_1 THEN ', Runs SAP or Dynamics 365' ELSE '' END || CASE WHEN m1_2 THEN ', IT budget of 1 million USD or more' ELSE '' END || CASE WHEN m1_3 THEN ', Growing 5% a year or more' ELSE '' END || CASE WHEN m1_4 THEN ', Founded before 1990' ELSE '' END || CASE WHEN m1_5 THEN ', Uses Microsoft 365 or SharePoint' ELSE '' END || CASE WHEN m1_6 THEN ', Between 500 and 2,000 employees' ELSE '' END AS why1,
     CASE WHEN v0 IS NULL THEN ', no Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', no Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', no Employees' ELSE '' END || CASE WHEN v2 IS NULL THEN ', no Annual revenue' ELSE '' END || CASE WHEN v11 IS NULL THEN ', no ERP deployed' ELSE '' END AS miss1,
-    q2_0 AND q2_1 AND q2_2 AND q2_3 AND q2_4 AS h2,
     CASE WHEN m2_0 THEN 25 ELSE 0 END + CASE WHEN m2_1 THEN 20 ELSE 0 END + CASE WHEN m2_2 THEN 15 ELSE 0 END + CASE WHEN m2_3 THEN 15 ELSE 0 END + CASE WHEN m2_4 THEN 15 ELSE 0 END + CASE WHEN m2_5 THEN 10 ELSE 0 END + CASE WHEN wm0_0 THEN -10 ELSE 0 END + CASE WHEN wm0_1 THEN -15 ELSE 0 END + CASE WHEN wm1_0 THEN -10 ELSE 0 END + CASE WHEN wm2_0 THEN -20 ELSE 0 END AS s2,
     CASE WHEN m2_0 THEN ', Growing 30% a year or more' ELSE '' END || CASE WHEN m2_1 THEN ', Revenue between 5 and 100 million USD' ELSE '' END || CASE WHEN m2_2 THEN ', Raised Series B or C' ELSE '' END || CASE WHEN m2_3 THEN ', Uses Gong or ZoomInfo' ELSE '' END || CASE WHEN m2_4 THEN ', Raised its last round in the past 12 months' ELSE '' END || CASE WHEN m2_5 THEN ', IT budget of 250,000 USD or more' ELSE '' END AS why2,
     CASE WHEN v0 IS NULL THEN ', no Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', no Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', no Employees' ELSE '' END || CASE WHEN v7 IS NULL THEN ', no Funding stage' ELSE '' END AS miss2,
@@ -277,36 +302,68 @@ WITH src AS (
       THEN CASE WHEN s0 >= 80 THEN 4 WHEN s0 >= 60 THEN 3 WHEN s0 >= 40 THEN 2 ELSE 1 END
     END AS r0,
     CASE
+      WHEN h0 IS NULL
+      THEN (
+        CASE WHEN s0 >= 80 THEN 3 WHEN s0 >= 60 THEN 3 WHEN s0 >= 40 THEN 2 ELSE 1 END
+      ) * 100489 + (
+        s0 + 156
+      ) * 317 + 3
+      WHEN h0
+      THEN (
+        CASE WHEN s0 >= 80 THEN 4 WHEN s0 >= 60 THEN 3 WHEN s0 >= 40 THEN 2 ELSE 1 END
+      ) * 100489 + (
+        s0 + 156
+      ) * 317 + 3
+      ELSE -1
+    END AS k0,
+    CASE
       WHEN h1 IS NULL
       THEN CASE WHEN s1 >= 80 THEN 3 WHEN s1 >= 60 THEN 3 WHEN s1 >= 40 THEN 2 ELSE 1 END
       WHEN h1
       THEN CASE WHEN s1 >= 80 THEN 4 WHEN s1 >= 60 THEN 3 WHEN s1 >= 40 THEN 2 ELSE 1 END
     END AS r1,
     CASE
+      WHEN h1 IS NULL
+      THEN (
+        CASE WHEN s1 >= 80 THEN 3 WHEN s1 >= 60 THEN 3 WHEN s1 >= 40 THEN 2 ELSE 1 END
+      ) * 100489 + (
+        s1 + 156
+      ) * 317 + 2
+      WHEN h1
+      THEN (
+        CASE WHEN s1 >= 80 THEN 4 WHEN s1 >= 60 THEN 3 WHEN s1 >= 40 THEN 2 ELSE 1 END
+      ) * 100489 + (
+        s1 + 156
+      ) * 317 + 2
+      ELSE -1
+    END AS k1,
+    CASE
       WHEN h2 IS NULL
       THEN CASE WHEN s2 >= 80 THEN 3 WHEN s2 >= 60 THEN 3 WHEN s2 >= 40 THEN 2 ELSE 1 END
       WHEN h2
       THEN CASE WHEN s2 >= 80 THEN 4 WHEN s2 >= 60 THEN 3 WHEN s2 >= 40 THEN 2 ELSE 1 END
-    END AS r2
+    END AS r2,
+    CASE
+      WHEN h2 IS NULL
+      THEN (
+        CASE WHEN s2 >= 80 THEN 3 WHEN s2 >= 60 THEN 3 WHEN s2 >= 40 THEN 2 ELSE 1 END
+      ) * 100489 + (
+        s2 + 156
+      ) * 317 + 1
+      WHEN h2
+      THEN (
+        CASE WHEN s2 >= 80 THEN 4 WHEN s2 >= 60 THEN 3 WHEN s2 >= 40 THEN 2 ELSE 1 END
+      ) * 100489 + (
+        s2 + 156
+      ) * 317 + 1
+      ELSE -1
+    END AS k2
   FROM l2
-), l4 AS (
-  SELECT
-    *,
-    CASE WHEN r0 IS NULL THEN -1 ELSE r0 * 100489 + (
-      s0 + 156
-    ) * 317 + 3 END AS k0,
-    CASE WHEN r1 IS NULL THEN -1 ELSE r1 * 100489 + (
-      s1 + 156
-    ) * 317 + 2 END AS k1,
-    CASE WHEN r2 IS NULL THEN -1 ELSE r2 * 100489 + (
-      s2 + 156
-    ) * 317 + 1 END AS k2
-  FROM l3
 ), l5 AS (
   SELECT
     *,
     GREATEST(k0, k1, k2) AS best
-  FROM l4
+  FROM l3
 ), l6 AS (
   SELECT
     *,
