@@ -321,7 +321,10 @@ class _Query:
             return exp.cast(exp.Null(), kind)
         raw: exp.Expr = col(self.spec.column(name))
         if fld.type == "set_of" and self.spec.sets == "text":
-            return concat([lit(";"), raw, lit(";")])
+            # ';a;b;' so that a member test never matches part of a value; a NULL set with
+            # `empty: empty_set` is the empty set ';;' (no test on each leaf)
+            inner = exp.Coalesce(this=raw, expressions=[lit("")]) if fld.empty_set else raw
+            return concat([lit(";"), inner, lit(";")])
         if fld.type == "yes_no" and self.spec.flags == "text":
             word = exp.Lower(this=exp.Trim(this=raw))
             return case(
@@ -341,7 +344,7 @@ class _Query:
         ctx = LeafCtx(fld, self.d, array, self.opts.as_of)
         v = self.v(leaf.field)
         test = LEAVES[leaf.op](v, leaf.operand, ctx)
-        if fld.type == "set_of" and (fld.empty_set or (ctx.array and not op.null_known)):
+        if ctx.array and (fld.empty_set or not op.null_known):
             # a NULL set is the empty set (empty: empty_set) or unknown; an array test would
             # not always give NULL for a NULL array (PostgreSQL's = ANY is coalesced)
             if fld.empty_set:
@@ -502,19 +505,23 @@ class _Query:
                 )
 
             # the key from the score and the requirements directly (not from r{i}), so that
-            # the two are one layer
-            l3.append(
-                exp.alias_(
-                    case(
-                        [
-                            (exp.Is(this=h, expression=exp.Null()), key(rank(cap))),
-                            (h, key(rank(4))),
-                        ],
-                        num(-1),
-                    ),
-                    f"k{i}",
-                )
+            # the two are one layer; the cap is tested only where it changes the rank (a
+            # smaller expression: Spark's generated code stays small enough to be compiled)
+            def capped(r: int, h: exp.Expr = h) -> exp.Expr:
+                if min(r, cap) == r:
+                    return num(r)
+                return case([(exp.Is(this=h, expression=exp.Null()), num(min(r, cap)))], num(r))
+
+            one_rank = case(
+                [
+                    (exp.GTE(this=s, expression=num(t.A)), capped(4)),
+                    (exp.GTE(this=s, expression=num(t.B)), capped(3)),
+                    (exp.GTE(this=s, expression=num(t.C)), capped(2)),
+                ],
+                num(1),
             )
+            eligible = exp.Coalesce(this=h, expressions=[exp.true()])
+            l3.append(exp.alias_(case([(eligible, key(one_rank))], num(-1)), f"k{i}"))
         keys = [col(f"k{i}") for i in range(n)]
         if not keys:
             best: exp.Expr = num(-1)

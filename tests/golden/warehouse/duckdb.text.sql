@@ -6,7 +6,7 @@ WITH src AS (
     annual_revenue AS v2,
     profitability AS v3,
     industry AS v4,
-    ';' || tech_stack || ';' AS v5,
+    ';' || COALESCE(tech_stack, '') || ';' AS v5,
     ';' || services_needed || ';' AS v6,
     funding_stage AS v7,
     last_funding_date AS v8,
@@ -98,28 +98,20 @@ WITH src AS (
       v1 BETWEEN 50 AND 1000
     )
     AND (
-      CASE
-        WHEN v5 IS NULL
-        THEN FALSE
-        ELSE (
-          STRPOS(v5, ';dotnet;') > 0
-        ) OR (
-          STRPOS(v5, ';python;') > 0
-        )
-      END
+      (
+        STRPOS(v5, ';dotnet;') > 0
+      ) OR (
+        STRPOS(v5, ';python;') > 0
+      )
     ) AS h0,
     v9 >= 20 AS m0_0,
     v7 IN ('series_a', 'series_b', 'series_c') AS m0_1,
     v10 >= 500000 AS m0_2,
-    CASE
-      WHEN v5 IS NULL
-      THEN FALSE
-      ELSE (
-        STRPOS(v5, ';aws;') > 0
-      ) OR (
-        STRPOS(v5, ';azure;') > 0
-      )
-    END AS m0_3,
+    (
+      STRPOS(v5, ';aws;') > 0
+    ) OR (
+      STRPOS(v5, ';azure;') > 0
+    ) AS m0_3,
     v1 BETWEEN 100 AND 500 AS m0_4,
     (
       STRPOS(v6, ';dedicated_team;') > 0
@@ -190,27 +182,19 @@ WITH src AS (
     OR (
       STRPOS(v6, ';training_platform;') > 0
     ) AS m1_0,
-    CASE
-      WHEN v5 IS NULL
-      THEN FALSE
-      ELSE (
-        STRPOS(v5, ';sap_erp;') > 0
-      ) OR (
-        STRPOS(v5, ';dynamics365;') > 0
-      )
-    END AS m1_1,
+    (
+      STRPOS(v5, ';sap_erp;') > 0
+    ) OR (
+      STRPOS(v5, ';dynamics365;') > 0
+    ) AS m1_1,
     v10 >= 1000000 AS m1_2,
     v9 >= 5 AS m1_3,
     v12 < 1990 AS m1_4,
-    CASE
-      WHEN v5 IS NULL
-      THEN FALSE
-      ELSE (
-        STRPOS(v5, ';microsoft365;') > 0
-      ) OR (
-        STRPOS(v5, ';sharepoint;') > 0
-      )
-    END AS m1_5,
+    (
+      STRPOS(v5, ';microsoft365;') > 0
+    ) OR (
+      STRPOS(v5, ';sharepoint;') > 0
+    ) AS m1_5,
     v1 BETWEEN 500 AND 2000 AS m1_6,
     (
       v0 IN ('US', 'CA')
@@ -222,15 +206,11 @@ WITH src AS (
       v1 BETWEEN 50 AND 2000
     )
     AND (
-      CASE
-        WHEN v5 IS NULL
-        THEN FALSE
-        ELSE (
-          STRPOS(v5, ';salesforce;') > 0
-        ) AND (
-          STRPOS(v5, ';outreach;') > 0
-        )
-      END
+      (
+        STRPOS(v5, ';salesforce;') > 0
+      ) AND (
+        STRPOS(v5, ';outreach;') > 0
+      )
     )
     AND (
       v7 IN ('series_a', 'series_b', 'series_c')
@@ -238,15 +218,11 @@ WITH src AS (
     v9 >= 30 AS m2_0,
     v2 BETWEEN 5000000 AND 100000000 AS m2_1,
     v7 IN ('series_b', 'series_c') AS m2_2,
-    CASE
-      WHEN v5 IS NULL
-      THEN FALSE
-      ELSE (
-        STRPOS(v5, ';gong;') > 0
-      ) OR (
-        STRPOS(v5, ';zoominfo;') > 0
-      )
-    END AS m2_3,
+    (
+      STRPOS(v5, ';gong;') > 0
+    ) OR (
+      STRPOS(v5, ';zoominfo;') > 0
+    ) AS m2_3,
     v8 >= CAST('2025-11-01' AS DATE) AS m2_4,
     v10 >= 250000 AS m2_5
   FROM src
@@ -293,15 +269,17 @@ WITH src AS (
       THEN CASE WHEN s0 >= 80 THEN 4 WHEN s0 >= 60 THEN 3 WHEN s0 >= 40 THEN 2 ELSE 1 END
     END AS r0,
     CASE
-      WHEN h0 IS NULL
+      WHEN COALESCE(h0, TRUE)
       THEN (
-        CASE WHEN s0 >= 80 THEN 3 WHEN s0 >= 60 THEN 3 WHEN s0 >= 40 THEN 2 ELSE 1 END
-      ) * 100489 + (
-        s0 + 156
-      ) * 317 + 3
-      WHEN h0
-      THEN (
-        CASE WHEN s0 >= 80 THEN 4 WHEN s0 >= 60 THEN 3 WHEN s0 >= 40 THEN 2 ELSE 1 END
+        CASE
+          WHEN s0 >= 80
+          THEN CASE WHEN h0 IS NULL THEN 3 ELSE 4 END
+          WHEN s0 >= 60
+          THEN 3
+          WHEN s0 >= 40
+          THEN 2
+          ELSE 1
+        END
       ) * 100489 + (
         s0 + 156
       ) * 317 + 3
@@ -314,15 +292,17 @@ WITH src AS (
       THEN CASE WHEN s1 >= 80 THEN 4 WHEN s1 >= 60 THEN 3 WHEN s1 >= 40 THEN 2 ELSE 1 END
     END AS r1,
     CASE
-      WHEN h1 IS NULL
+      WHEN COALESCE(h1, TRUE)
       THEN (
-        CASE WHEN s1 >= 80 THEN 3 WHEN s1 >= 60 THEN 3 WHEN s1 >= 40 THEN 2 ELSE 1 END
-      ) * 100489 + (
-        s1 + 156
-      ) * 317 + 2
-      WHEN h1
-      THEN (
-        CASE WHEN s1 >= 80 THEN 4 WHEN s1 >= 60 THEN 3 WHEN s1 >= 40 THEN 2 ELSE 1 END
+        CASE
+          WHEN s1 >= 80
+          THEN CASE WHEN h1 IS NULL THEN 3 ELSE 4 END
+          WHEN s1 >= 60
+          THEN 3
+          WHEN s1 >= 40
+          THEN 2
+          ELSE 1
+        END
       ) * 100489 + (
         s1 + 156
       ) * 317 + 2
@@ -335,15 +315,17 @@ WITH src AS (
       THEN CASE WHEN s2 >= 80 THEN 4 WHEN s2 >= 60 THEN 3 WHEN s2 >= 40 THEN 2 ELSE 1 END
     END AS r2,
     CASE
-      WHEN h2 IS NULL
+      WHEN COALESCE(h2, TRUE)
       THEN (
-        CASE WHEN s2 >= 80 THEN 3 WHEN s2 >= 60 THEN 3 WHEN s2 >= 40 THEN 2 ELSE 1 END
-      ) * 100489 + (
-        s2 + 156
-      ) * 317 + 1
-      WHEN h2
-      THEN (
-        CASE WHEN s2 >= 80 THEN 4 WHEN s2 >= 60 THEN 3 WHEN s2 >= 40 THEN 2 ELSE 1 END
+        CASE
+          WHEN s2 >= 80
+          THEN CASE WHEN h2 IS NULL THEN 3 ELSE 4 END
+          WHEN s2 >= 60
+          THEN 3
+          WHEN s2 >= 40
+          THEN 2
+          ELSE 1
+        END
       ) * 100489 + (
         s2 + 156
       ) * 317 + 1

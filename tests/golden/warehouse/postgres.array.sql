@@ -396,15 +396,17 @@ WITH src AS (
       THEN CASE WHEN s0 >= 80 THEN 4 WHEN s0 >= 60 THEN 3 WHEN s0 >= 40 THEN 2 ELSE 1 END
     END AS r0,
     CASE
-      WHEN h0 IS NULL
+      WHEN COALESCE(h0, TRUE)
       THEN (
-        CASE WHEN s0 >= 80 THEN 3 WHEN s0 >= 60 THEN 3 WHEN s0 >= 40 THEN 2 ELSE 1 END
-      ) * 100489 + (
-        s0 + 156
-      ) * 317 + 3
-      WHEN h0
-      THEN (
-        CASE WHEN s0 >= 80 THEN 4 WHEN s0 >= 60 THEN 3 WHEN s0 >= 40 THEN 2 ELSE 1 END
+        CASE
+          WHEN s0 >= 80
+          THEN CASE WHEN h0 IS NULL THEN 3 ELSE 4 END
+          WHEN s0 >= 60
+          THEN 3
+          WHEN s0 >= 40
+          THEN 2
+          ELSE 1
+        END
       ) * 100489 + (
         s0 + 156
       ) * 317 + 3
@@ -417,15 +419,17 @@ WITH src AS (
       THEN CASE WHEN s1 >= 80 THEN 4 WHEN s1 >= 60 THEN 3 WHEN s1 >= 40 THEN 2 ELSE 1 END
     END AS r1,
     CASE
-      WHEN h1 IS NULL
+      WHEN COALESCE(h1, TRUE)
       THEN (
-        CASE WHEN s1 >= 80 THEN 3 WHEN s1 >= 60 THEN 3 WHEN s1 >= 40 THEN 2 ELSE 1 END
-      ) * 100489 + (
-        s1 + 156
-      ) * 317 + 2
-      WHEN h1
-      THEN (
-        CASE WHEN s1 >= 80 THEN 4 WHEN s1 >= 60 THEN 3 WHEN s1 >= 40 THEN 2 ELSE 1 END
+        CASE
+          WHEN s1 >= 80
+          THEN CASE WHEN h1 IS NULL THEN 3 ELSE 4 END
+          WHEN s1 >= 60
+          THEN 3
+          WHEN s1 >= 40
+          THEN 2
+          ELSE 1
+        END
       ) * 100489 + (
         s1 + 156
       ) * 317 + 2
@@ -438,15 +442,17 @@ WITH src AS (
       THEN CASE WHEN s2 >= 80 THEN 4 WHEN s2 >= 60 THEN 3 WHEN s2 >= 40 THEN 2 ELSE 1 END
     END AS r2,
     CASE
-      WHEN h2 IS NULL
+      WHEN COALESCE(h2, TRUE)
       THEN (
-        CASE WHEN s2 >= 80 THEN 3 WHEN s2 >= 60 THEN 3 WHEN s2 >= 40 THEN 2 ELSE 1 END
-      ) * 100489 + (
-        s2 + 156
-      ) * 317 + 1
-      WHEN h2
-      THEN (
-        CASE WHEN s2 >= 80 THEN 4 WHEN s2 >= 60 THEN 3 WHEN s2 >= 40 THEN 2 ELSE 1 END
+        CASE
+          WHEN s2 >= 80
+          THEN CASE WHEN h2 IS NULL THEN 3 ELSE 4 END
+          WHEN s2 >= 60
+          THEN 3
+          WHEN s2 >= 40
+          THEN 2
+          ELSE 1
+        END
       ) * 100489 + (
         s2 + 156
       ) * 317 + 1

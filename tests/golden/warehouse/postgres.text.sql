@@ -6,7 +6,7 @@ WITH src AS (
     annual_revenue AS v2,
     profitability AS v3,
     industry AS v4,
-    ';' || tech_stack || ';' AS v5,
+    ';' || COALESCE(tech_stack, '') || ';' AS v5,
     ';' || services_needed || ';' AS v6,
     funding_stage AS v7,
     last_funding_date AS v8,
@@ -98,28 +98,20 @@ WITH src AS (
       v1 BETWEEN 50 AND 1000
     )
     AND (
-      CASE
-        WHEN v5 IS NULL
-        THEN FALSE
-        ELSE (
-          POSITION(';dotnet;' IN v5) > 0
-        ) OR (
-          POSITION(';python;' IN v5) > 0
-        )
-      END
+      (
+        POSITION(';dotnet;' IN v5) > 0
+      ) OR (
+        POSITION(';python;' IN v5) > 0
+      )
     ) AS h0,
     v9 >= 20 AS m0_0,
     v7 IN ('series_a', 'series_b', 'series_c') AS m0_1,
     v10 >= 500000 AS m0_2,
-    CASE
-      WHEN v5 IS NULL
-      THEN FALSE
-      ELSE (
-        POSITION(';aws;' IN v5) > 0
-      ) OR (
-        POSITION(';azure;' IN v5) > 0
-      )
-    END AS m0_3,
+    (
+      POSITION(';aws;' IN v5) > 0
+    ) OR (
+      POSITION(';azure;' IN v5) > 0
+    ) AS m0_3,
     v1 BETWEEN 100 AND 500 AS m0_4,
     (
       POSITION(';dedicated_team;' IN v6) > 0
@@ -190,29 +182,21 @@ WITH src AS (
     OR (
       POSITION(';training_platform;' IN v6) > 0
     ) AS m1_0,
-    CASE
-      WHEN v5 IS NULL
-      THEN FALSE
-      ELSE (
-        POSITION(';sap_erp;' IN v5) > 0
-      )
-      OR (
-        POSITION(';dynamics365;' IN v5) > 0
-      )
-    END AS m1_1,
+    (
+      POSITION(';sap_erp;' IN v5) > 0
+    )
+    OR (
+      POSITION(';dynamics365;' IN v5) > 0
+    ) AS m1_1,
     v10 >= 1000000 AS m1_2,
     v9 >= 5 AS m1_3,
     v12 < 1990 AS m1_4,
-    CASE
-      WHEN v5 IS NULL
-      THEN FALSE
-      ELSE (
-        POSITION(';microsoft365;' IN v5) > 0
-      )
-      OR (
-        POSITION(';sharepoint;' IN v5) > 0
-      )
-    END AS m1_5,
+    (
+      POSITION(';microsoft365;' IN v5) > 0
+    )
+    OR (
+      POSITION(';sharepoint;' IN v5) > 0
+    ) AS m1_5,
     v1 BETWEEN 500 AND 2000 AS m1_6,
     (
       v0 IN ('US', 'CA')
@@ -224,16 +208,12 @@ WITH src AS (
       v1 BETWEEN 50 AND 2000
     )
     AND (
-      CASE
-        WHEN v5 IS NULL
-        THEN FALSE
-        ELSE (
-          POSITION(';salesforce;' IN v5) > 0
-        )
-        AND (
-          POSITION(';outreach;' IN v5) > 0
-        )
-      END
+      (
+        POSITION(';salesforce;' IN v5) > 0
+      )
+      AND (
+        POSITION(';outreach;' IN v5) > 0
+      )
     )
     AND (
       v7 IN ('series_a', 'series_b', 'series_c')
@@ -241,15 +221,11 @@ WITH src AS (
     v9 >= 30 AS m2_0,
     v2 BETWEEN 5000000 AND 100000000 AS m2_1,
     v7 IN ('series_b', 'series_c') AS m2_2,
-    CASE
-      WHEN v5 IS NULL
-      THEN FALSE
-      ELSE (
-        POSITION(';gong;' IN v5) > 0
-      ) OR (
-        POSITION(';zoominfo;' IN v5) > 0
-      )
-    END AS m2_3,
+    (
+      POSITION(';gong;' IN v5) > 0
+    ) OR (
+      POSITION(';zoominfo;' IN v5) > 0
+    ) AS m2_3,
     v8 >= CAST('2025-11-01' AS DATE) AS m2_4,
     v10 >= 250000 AS m2_5
   FROM src
@@ -295,15 +271,17 @@ WITH src AS (
       THEN CASE WHEN s0 >= 80 THEN 4 WHEN s0 >= 60 THEN 3 WHEN s0 >= 40 THEN 2 ELSE 1 END
     END AS r0,
     CASE
-      WHEN h0 IS NULL
+      WHEN COALESCE(h0, TRUE)
       THEN (
-        CASE WHEN s0 >= 80 THEN 3 WHEN s0 >= 60 THEN 3 WHEN s0 >= 40 THEN 2 ELSE 1 END
-      ) * 100489 + (
-        s0 + 156
-      ) * 317 + 3
-      WHEN h0
-      THEN (
-        CASE WHEN s0 >= 80 THEN 4 WHEN s0 >= 60 THEN 3 WHEN s0 >= 40 THEN 2 ELSE 1 END
+        CASE
+          WHEN s0 >= 80
+          THEN CASE WHEN h0 IS NULL THEN 3 ELSE 4 END
+          WHEN s0 >= 60
+          THEN 3
+          WHEN s0 >= 40
+          THEN 2
+          ELSE 1
+        END
       ) * 100489 + (
         s0 + 156
       ) * 317 + 3
@@ -316,15 +294,17 @@ WITH src AS (
       THEN CASE WHEN s1 >= 80 THEN 4 WHEN s1 >= 60 THEN 3 WHEN s1 >= 40 THEN 2 ELSE 1 END
     END AS r1,
     CASE
-      WHEN h1 IS NULL
+      WHEN COALESCE(h1, TRUE)
       THEN (
-        CASE WHEN s1 >= 80 THEN 3 WHEN s1 >= 60 THEN 3 WHEN s1 >= 40 THEN 2 ELSE 1 END
-      ) * 100489 + (
-        s1 + 156
-      ) * 317 + 2
-      WHEN h1
-      THEN (
-        CASE WHEN s1 >= 80 THEN 4 WHEN s1 >= 60 THEN 3 WHEN s1 >= 40 THEN 2 ELSE 1 END
+        CASE
+          WHEN s1 >= 80
+          THEN CASE WHEN h1 IS NULL THEN 3 ELSE 4 END
+          WHEN s1 >= 60
+          THEN 3
+          WHEN s1 >= 40
+          THEN 2
+          ELSE 1
+        END
       ) * 100489 + (
         s1 + 156
       ) * 317 + 2
@@ -337,15 +317,17 @@ WITH src AS (
       THEN CASE WHEN s2 >= 80 THEN 4 WHEN s2 >= 60 THEN 3 WHEN s2 >= 40 THEN 2 ELSE 1 END
     END AS r2,
     CASE
-      WHEN h2 IS NULL
+      WHEN COALESCE(h2, TRUE)
       THEN (
-        CASE WHEN s2 >= 80 THEN 3 WHEN s2 >= 60 THEN 3 WHEN s2 >= 40 THEN 2 ELSE 1 END
-      ) * 100489 + (
-        s2 + 156
-      ) * 317 + 1
-      WHEN h2
-      THEN (
-        CASE WHEN s2 >= 80 THEN 4 WHEN s2 >= 60 THEN 3 WHEN s2 >= 40 THEN 2 ELSE 1 END
+        CASE
+          WHEN s2 >= 80
+          THEN CASE WHEN h2 IS NULL THEN 3 ELSE 4 END
+          WHEN s2 >= 60
+          THEN 3
+          WHEN s2 >= 40
+          THEN 2
+          ELSE 1
+        END
       ) * 100489 + (
         s2 + 156
       ) * 317 + 1
