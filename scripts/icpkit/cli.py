@@ -473,16 +473,16 @@ def score(
     summary = run(
         handbook,
         ScoreOptions(
-            source,
-            output,
-            _as_of(state, as_of),
-            input_format,
-            output_format,
-            id_column,
-            _mapping(map_file),
-            per_profile,
-            progress_wanted(),
-            threads,
+            input=source,
+            output=output,
+            as_of=_as_of(state, as_of),
+            input_format=input_format,
+            output_format=output_format,
+            id_column=id_column,
+            mapping=_mapping(map_file),
+            per_profile=per_profile,
+            progress=progress_wanted(),
+            threads=threads,
         ),
     )
     click.echo(render(handbook, summary), err=True)

@@ -37,8 +37,8 @@ from .model import (
     Rule,
     SegmentRef,
 )
-from .operators import OPERATORS, Ctx
-from .verdict import LeafResult, NegativeVerdict, ProfileVerdict, RuleResult, Tri, Verdict
+from .operators import OPERATORS, Ctx, Tri
+from .verdict import LeafResult, NegativeVerdict, ProfileVerdict, RuleResult, Verdict
 
 
 def test_condition(

@@ -17,7 +17,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import assert_never
 
-from ..engine.model import AllOf, AnyOf, Condition, Handbook, Icp, Leaf, Negative, Not, SegmentRef
+from ..engine.model import (
+    AllOf,
+    AnyOf,
+    Condition,
+    Handbook,
+    Icp,
+    Leaf,
+    Negative,
+    Not,
+    SegmentRef,
+    review_overdue,
+)
 from ..engine.operators import OPERATORS
 from ..problems import Level, Problem, json_path
 from ..wording import suggest
@@ -158,13 +169,14 @@ class Checker:
             out += self.applies_to(neg)
             out += self.pond_refs(neg.path, neg.data, {r.id for r in neg.rules})
         for owner in self.handbook.owners:
-            if owner.review and owner.status == "active" and owner.review.overdue(self.today):
+            review = owner.review
+            if review is not None and review_overdue(owner, self.today):
                 out.append(
                     self.problem(
                         owner.path,
                         ["review", "last_reviewed"],
-                        f"found the last review on {owner.review.last_reviewed}; a "
-                        f"{owner.review.cadence} review was due on {owner.review.due}: "
+                        f"found the last review on {review.last_reviewed}; a "
+                        f"{review.cadence} review was due on {review.due}: "
                         "review the profile and update the date",
                         "review-overdue",
                         Level.WARNING,

@@ -32,11 +32,11 @@ from ..engine.model import (
     Source,
     Tiers,
 )
+from ..engine.spellings import normalise, value_map
 from ..engine.values import typed_company
 from ..kinds import KINDS
 from ..problems import Level, Problem, Report, json_path
 from ..repo import RULES_DIR, display_path, handbook_files
-from ..sql.parsing import normalise, value_map
 from ..yamlvalues import YamlDate
 from .conditions import Builder
 from .yamlio import Document, load_file

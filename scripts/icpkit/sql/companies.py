@@ -22,8 +22,8 @@ from ..errors import InputError, UsageError
 from ..loading.yamlio import load_file
 from ..wording import suggest
 from ..yamlvalues import YamlDate
+from .connection import connect, input_error, quote_ident
 from .layout import Columns
-from .scoring import connect
 from .sources import Plan, Source, fmt_of, key, open_source, parsed_columns, plan_columns
 from .sqlcompile import parsed_sql
 
@@ -64,7 +64,7 @@ def _rows(
         cursor = con.execute(query)
         fetched = cursor.fetchall()
     except duckdb.Error as exc:
-        raise InputError(f"{source.path}: {str(exc).strip().splitlines()[0][:300]}") from None
+        raise input_error(source.path, exc) from exc
     names = [d[0] for d in cursor.description]
     cols = Columns(handbook)
     out = []
@@ -136,16 +136,12 @@ def from_values(
         sql_literal(v) if v is not None else "CAST(NULL AS VARCHAR)"
         for v in ["company", *text.values()]
     )
-    con.execute(f"CREATE TEMP TABLE one ({', '.join(f'{_q(n)} VARCHAR' for n in names)})")
+    con.execute(f"CREATE TEMP TABLE one ({', '.join(f'{quote_ident(n)} VARCHAR' for n in names)})")
     con.execute(f"INSERT INTO one VALUES ({row})")
     source = Source(Path(origin), "values", "one", tuple((n, "VARCHAR") for n in names))
     plan = Plan("icp_id", {f: f for f in text})
     _, company, unreadable = _rows(handbook, con, source, plan, limit=1)[0]
     return company, unreadable
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def from_file(handbook: Handbook, path: Path) -> tuple[str, dict[str, Any], list[str]]:

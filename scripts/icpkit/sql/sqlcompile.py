@@ -27,14 +27,11 @@ from ..engine.model import (
     SegmentRef,
 )
 from ..engine.operators import EXACT, OPERATORS, Ctx, sql_literal
+from .connection import quote_ident
 from .layout import Columns
 from .parsing import Parsed
 
 RANK_TIER = {v: k for k, v in TIER_RANK.items()}
-
-
-def ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def condition_sql(
@@ -189,12 +186,12 @@ def verdict_sql(
         for i, icp in enumerate(icps):
             final.append(
                 f"CASE WHEN r{i} IS NULL THEN NULL ELSE CAST(s{i} AS INTEGER) END "
-                f"AS {ident(icp.id + '_score')}"
+                f"AS {quote_ident(icp.id + '_score')}"
             )
             final.append(
                 f"CASE r{i} "
                 + " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
-                + f" END AS {ident(icp.id + '_tier')}"
+                + f" END AS {quote_ident(icp.id + '_tier')}"
             )
 
     def layer(items: list[str], src: str) -> str:
