@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import subprocess
 import tarfile
 import tempfile
 from collections.abc import Iterator
@@ -27,22 +26,14 @@ from .engine.ruletests import checks, fixture_as_of, passes
 from .engine.verdict import Verdict
 from .errors import UsageError
 from .loading.validate import open_handbook
+from .repo import git, git_ok
 
 WORKTREE = "WORKTREE"
 HANDBOOK_PARTS = ("rules", "profiles", "tests/fixtures")
 
 
 def _git(root: Path, *args: str) -> str:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, timeout=60, check=False
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise UsageError(f"cannot run git: {exc}") from None
-    if done.returncode != 0:
-        message = done.stderr.decode(errors="replace").strip().splitlines()
-        raise UsageError(f"git {' '.join(args)}: {message[0] if message else 'failed'}")
-    return done.stdout.decode(errors="replace")
+    return git(root, *args).decode(errors="replace")
 
 
 def default_base(root: Path) -> str:
@@ -64,38 +55,12 @@ def checkout(root: Path, rev: str) -> Iterator[Path]:
     prefix = _git(root, "rev-parse", "--show-prefix").strip()
     commit = _git(root, "rev-parse", "--verify", f"{rev}^{{commit}}").strip()
     tree = f"{commit}:{prefix}" if prefix else commit
-    try:
-        data = subprocess.run(
-            [
-                "git",
-                "-C",
-                str(root),
-                "archive",
-                "--format=tar",
-                tree,
-                *[p for p in HANDBOOK_PARTS if _exists(root, tree, p)],
-            ],
-            capture_output=True,
-            timeout=120,
-            check=True,
-        ).stdout
-    except subprocess.CalledProcessError as exc:
-        raise UsageError(
-            f"git archive {rev}: {exc.stderr.decode(errors='replace')[:200]}"
-        ) from None
+    parts = [p for p in HANDBOOK_PARTS if git_ok(root, "cat-file", "-e", f"{tree}/{p}")]
+    data = git(root, "archive", "--format=tar", tree, *parts, timeout=120)
     with tempfile.TemporaryDirectory(prefix="icp-diff-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(data)) as tar:
             tar.extractall(tmp, filter="data")
         yield Path(tmp)
-
-
-def _exists(root: Path, tree: str, path: str) -> bool:
-    done = subprocess.run(
-        ["git", "-C", str(root), "cat-file", "-e", f"{tree}/{path}"],
-        capture_output=True,
-        check=False,
-    )
-    return done.returncode == 0
 
 
 # --- rule changes ------------------------------------------------------------------------------
