@@ -84,6 +84,8 @@ def _points(rule: Rule) -> str:
 
 
 def rule_changes(hb_a: Handbook, hb_b: Handbook) -> list[RuleChange]:
+    """What changed in the rules between two handbooks: profiles added, removed or set to
+    another status, tier thresholds moved, rules added, removed or changed (in words)."""
     out: list[RuleChange] = []
     owners_a = {o.id: o for o in hb_a.owners}
     owners_b = {o.id: o for o in hb_b.owners}
@@ -91,49 +93,50 @@ def rule_changes(hb_a: Handbook, hb_b: Handbook) -> list[RuleChange]:
         a, b = owners_a.get(oid), owners_b.get(oid)
         if a is None and b is not None:
             out.append(RuleChange(oid, None, f"profile '{oid}' was added ({b.status})"))
-            continue
-        if b is None and a is not None:
+        elif b is None and a is not None:
             out.append(RuleChange(oid, None, f"profile '{oid}' was removed"))
-            continue
-        assert a is not None and b is not None
-        if a.status != b.status:
-            verb = "retired" if b.status == "retired" else f"set to {b.status}"
-            out.append(RuleChange(oid, None, f"profile '{oid}' was {verb} (was {a.status})"))
-        if isinstance(a, Icp) and isinstance(b, Icp):
-            for tier in ("A", "B", "C"):
-                ta, tb = a.tiers.threshold(tier), b.tiers.threshold(tier)
-                if ta != tb:
-                    out.append(
-                        RuleChange(
-                            oid,
-                            None,
-                            f"'{oid}': tier {tier} threshold moved from {ta} to {tb} points",
-                        )
-                    )
-        ra, rb = _rule_map(a), _rule_map(b)
-        for rid in [*ra, *[r for r in rb if r not in ra]]:
-            x, y = ra.get(rid), rb.get(rid)
-            if x is None and y is not None:
-                extra = f", {_points(y)} points" if y.points else ""
-                out.append(
-                    RuleChange(
-                        oid,
-                        rid,
-                        f"'{oid}': {y.kind} '{y.label}' was added ({words(hb_b, y.when)}{extra})",
-                    )
-                )
-            elif y is None and x is not None:
-                out.append(RuleChange(oid, rid, f"'{oid}': {x.kind} '{x.label}' was removed"))
-            elif x is not None and y is not None:
-                if x.points != y.points:
-                    out.append(
-                        RuleChange(
-                            oid, rid, f"'{y.label}' went from {_points(x)} to {_points(y)} points"
-                        )
-                    )
+        elif a is not None and b is not None:
+            out += _profile_changes(a, b)
+            out += _rules_changes(hb_a, hb_b, a, b)
+    return out
+
+
+def _profile_changes(a: Icp | Negative, b: Icp | Negative) -> list[RuleChange]:
+    out: list[RuleChange] = []
+    oid = b.id
+    if a.status != b.status:
+        verb = "retired" if b.status == "retired" else f"set to {b.status}"
+        out.append(RuleChange(oid, None, f"profile '{oid}' was {verb} (was {a.status})"))
+    if isinstance(a, Icp) and isinstance(b, Icp):
+        for tier in ("A", "B", "C"):
+            ta, tb = a.tiers.threshold(tier), b.tiers.threshold(tier)
+            if ta != tb:
+                said = f"'{oid}': tier {tier} threshold moved from {ta} to {tb} points"
+                out.append(RuleChange(oid, None, said))
+    return out
+
+
+def _rules_changes(
+    hb_a: Handbook, hb_b: Handbook, a: Icp | Negative, b: Icp | Negative
+) -> list[RuleChange]:
+    out: list[RuleChange] = []
+    oid = b.id
+    ra, rb = _rule_map(a), _rule_map(b)
+    for rid in [*ra, *[r for r in rb if r not in ra]]:
+        x, y = ra.get(rid), rb.get(rid)
+        if x is None and y is not None:
+            extra = f", {_points(y)} points" if y.points else ""
+            said = f"'{oid}': {y.kind} '{y.label}' was added ({words(hb_b, y.when)}{extra})"
+            out.append(RuleChange(oid, rid, said))
+        elif y is None and x is not None:
+            out.append(RuleChange(oid, rid, f"'{oid}': {x.kind} '{x.label}' was removed"))
+        elif x is not None and y is not None:
+            if x.points != y.points:
+                said = f"'{y.label}' went from {_points(x)} to {_points(y)} points"
+                out.append(RuleChange(oid, rid, said))
+            if x.when != y.when:
                 wa, wb = words(hb_a, x.when), words(hb_b, y.when)
-                if x.when != y.when:
-                    out.append(RuleChange(oid, rid, f'\'{y.label}\' changed from "{wa}" to "{wb}"'))
+                out.append(RuleChange(oid, rid, f'\'{y.label}\' changed from "{wa}" to "{wb}"'))
     return out
 
 
