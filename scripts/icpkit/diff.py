@@ -37,7 +37,9 @@ def _git(root: Path, *args: str) -> str:
 
 
 def default_base(root: Path) -> str:
-    """The merge base with the main branch (origin/main, main, origin/master or master)."""
+    """The merge base with the main branch (origin/main, main, origin/master or master).
+
+    Raises UsageError when none of these branches exists."""
     for branch in ("origin/main", "main", "origin/master", "master"):
         try:
             return _git(root, "merge-base", "HEAD", branch).strip()
@@ -255,7 +257,10 @@ def diff(
     as_of: dt.date | None = None,
     today: dt.date | None = None,
 ) -> DiffReport:
-    """Compare the handbook at `base` (default: merge base with main) and at `head`."""
+    """Compare the handbook at `base` (default: merge base with main) and at `head`.
+
+    Raises UsageError when git fails (an unknown revision, no main branch) and InputError
+    when the handbook at either revision has an error (the message names the revision)."""
     today = today or dt.date.today()
     as_of = as_of or today
     base = base or default_base(root)

@@ -12,7 +12,9 @@ FIXTURES_DIR = "tests/fixtures"
 
 
 def find_root(start: Path | None = None) -> Path:
-    """The handbook root: the nearest folder (upwards) holding rules/vocabulary.yaml."""
+    """The handbook root: the nearest folder (upwards) holding rules/vocabulary.yaml.
+
+    Raises UsageError when no folder from `start` (default: the working folder) up has one."""
     here = (start or Path.cwd()).resolve()
     for folder in [here, *here.parents]:
         if (folder / RULES_DIR / "vocabulary.yaml").is_file():

@@ -27,7 +27,10 @@ class ValueProblem(ValueError):
 
 
 def typed_value(fld: Field, value: Any) -> Any:
-    """The evaluator's value for a typed input value, or ValueProblem. None stays None."""
+    """The evaluator's value for a typed input value. None stays None (an empty set for a set
+    field whose empty cell means an empty set).
+
+    Raises ValueProblem (its message says what was expected) when the value does not fit."""
     if value is None:
         return frozenset() if fld.empty_set else None
     t = fld.type

@@ -100,7 +100,10 @@ def from_export(
     id_column: str | None = None,
     mapping: Mapping[str, str] | None = None,
 ) -> Row:
-    """(account id, company, unreadable fields) of row `row` (1-based) of an export."""
+    """(account id, company, unreadable fields) of row `row` (1-based) of an export.
+
+    Raises UsageError for a row below 1 or past the end, and InputError when the export
+    cannot be read."""
     if row < 1:
         raise UsageError(f"found --row {row}; expected 1 or more (the first account is row 1)")
     con, source, plan = _open(handbook, path, fmt, id_column, mapping)
@@ -116,7 +119,10 @@ def from_values(
     *,
     origin: str = "--set",
 ) -> tuple[dict[str, Any], list[str]]:
-    """A company from names (fields, or CRM column names) to values, parsed like a CSV row."""
+    """A company from names (fields, or CRM column names) to values, parsed like a CSV row:
+    (company, names of the fields whose text could not be read).
+
+    Raises UsageError for a name that is neither a field nor a known column."""
     by_key = {key(name): name for name in handbook.fields}
     for name, spec in handbook.fields.items():
         for col in spec.columns:
@@ -146,7 +152,11 @@ def from_values(
 
 def from_file(handbook: Handbook, path: Path) -> tuple[str, dict[str, Any], list[str]]:
     """(name, company, unreadable fields) from a YAML or JSON file: a flat mapping of fields
-    or column names to values, or a fixture (its `company`)."""
+    or column names to values (read as CRM text), or a fixture (its `company`, read with
+    `typed_company` exactly as `icp test` reads it; values that do not fit are unreadable).
+
+    Raises InputError when the file is not valid YAML or not a mapping, and UsageError for a
+    name that is not a field."""
     doc = load_file(path)
     if doc.problems:
         raise InputError(str(doc.problems[0]))

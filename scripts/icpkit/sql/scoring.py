@@ -100,6 +100,11 @@ def _output_select(inner: str, plan: Plan, out_fmt: str, extra: list[str]) -> st
 
 
 def score(handbook: Handbook, opts: ScoreOptions) -> ScoreSummary:
+    """Score every account of `opts.input` into `opts.output` (and its .provenance.json).
+
+    Raises UsageError for an unknown file format or an id column / mapping that does not fit
+    the export, and InputError when the export cannot be read (the DuckDB error is kept as
+    the cause)."""
     in_fmt = fmt_of(opts.input, opts.input_format)
     out_fmt = fmt_of(opts.output, opts.output_format)
     # git answers while DuckDB starts and sniffs the input
