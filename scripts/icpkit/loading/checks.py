@@ -148,8 +148,9 @@ class Checker:
         key: bool = False,
     ) -> Problem:
         doc = self.docs.get(path)
-        line, column = doc.position(parts, key=key) if doc else (1, 1)
-        return Problem(path, line, column, level, message, rule, json_path(parts))
+        if doc is None:
+            return Problem(path, 1, 1, level, message, rule, json_path(parts))
+        return doc.problem_at(parts, message, rule, level=level, key=key)
 
     def run(self) -> list[Problem]:
         out: list[Problem] = []

@@ -16,7 +16,7 @@ from typing import Any
 from ..engine.model import AllOf, AnyOf, Condition, Field, Leaf, Not, Region, SegmentRef
 from ..engine.operators import LOGICAL, OPERATORS
 from ..engine.values import NotAValue, ValueProblem, scalar_value
-from ..problems import Level, Problem, json_path
+from ..problems import Level, Problem
 from ..wording import found, suggest
 from .yamlio import Document
 
@@ -44,10 +44,7 @@ class Builder:
         key: bool = False,
         level: Level = Level.ERROR,
     ) -> None:
-        line, column = self.doc.position(parts, key=key)
-        self.problems.append(
-            Problem(self.doc.path, line, column, level, message, rule, json_path(parts))
-        )
+        self.problems.append(self.doc.problem_at(parts, message, rule, level=level, key=key))
 
     def build(self, data: Any, parts: Parts) -> Condition | None:
         if not isinstance(data, dict):

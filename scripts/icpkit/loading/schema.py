@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError, val
 from referencing import Registry, Resource
 
 from ..kinds import KINDS, SCHEMA_FILES
-from ..problems import Level, Problem, json_path
+from ..problems import Problem
 from ..wording import found, shorten, suggest
 from ..yamlvalues import YamlDate
 from .yamlio import Document
@@ -255,5 +255,4 @@ def _problem(doc: Document, kind: str, error: ValidationError) -> Problem:
     v = str(error.validator)
     e = _Error(kind, list(error.absolute_path), error.instance, schema, v, str(error.message))
     message, parts, key = _MESSAGES.get(v, _other)(e)
-    line, column = doc.position(parts, key=key)
-    return Problem(doc.path, line, column, Level.ERROR, message, f"schema-{v}", json_path(parts))
+    return doc.problem_at(parts, message, f"schema-{v}", key=key)
