@@ -274,34 +274,21 @@ def explain(
       icp explain --set country=DE --set employees=51-200 --set industry=saas
       icp explain examples/hubspot-export.csv --id 1001
     """
-    if account_id is not None and company is not None:
-        from .engine.evaluate import evaluate as _evaluate
-        from .reporters import verdict as _report
-        from .sql.companies import from_export_id
-
-        handbook = _handbook(state)
-        ident, found, bad = from_export_id(
-            handbook, company, account_id, id_column=id_column, mapping=_mapping(map_file)
-        )
-        verdict = _evaluate(handbook, found, _as_of(state, as_of))
-        label = f"{company.name} id {ident}"
-        if fmt == "json":
-            echo(_report.json_text(handbook, verdict, name=label))
-        else:
-            echo(_report.text(handbook, verdict, name=label))
-            if bad:
-                echo(f"unreadable (counted as unknown): {', '.join(bad)}")
-        return ExitCode.OK
     from .engine.evaluate import evaluate
     from .errors import UsageError
     from .reporters import verdict as report
-    from .sql.companies import from_export, from_file, from_values
+    from .sql.companies import from_export, from_export_id, from_file, from_values
 
     handbook = _handbook(state)
     unreadable: list[str] = []
     values: dict[str, Any] = {}
     name = "--set"
-    if company is not None and row is not None:
+    if company is not None and account_id is not None:
+        name, base, unreadable = from_export_id(
+            handbook, company, account_id, id_column=id_column, mapping=_mapping(map_file)
+        )
+        name = f"{company.name} id {name}"
+    elif company is not None and row is not None:
         name, base, unreadable = from_export(
             handbook, company, row, id_column=id_column, mapping=_mapping(map_file)
         )

@@ -30,10 +30,11 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from ..atomic import write_text
-from ..engine.model import TIERS, Handbook
+from ..engine.model import TIER_RANK, Handbook
 from ..errors import UsageError
 from .names import profile_column
 
+TIERS = tuple(TIER_RANK)  # A, B, C, D
 HUBSPOT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
 SALESFORCE_NAME = re.compile(r"^[A-Za-z](?:[A-Za-z0-9]|_(?!_)){0,39}(?<!_)__c$")
 HUBSPOT_GROUP = "icp_scoring"

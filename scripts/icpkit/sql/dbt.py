@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from ..atomic import write_text
-from ..engine.model import TIERS, Handbook
+from ..engine.model import TIER_RANK, Handbook
 from ..errors import UsageError
 from .dialects import dialect
 from .ir import Options, TableSpec, header, render
@@ -24,6 +24,7 @@ from .names import column_mapping
 from .warehouse import commit_of
 
 PLACEHOLDER = "icp__dbt_input__"
+TIERS = tuple(TIER_RANK)  # A, B, C, D
 
 
 def _q(text: str) -> str:

@@ -38,6 +38,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlglot import exp
@@ -378,38 +379,58 @@ class _Query:
     # layers ----------------------------------------------------------------------------------
 
     def build(self) -> exp.Select:
-        n = len(self.icps)
-        src = exp.select(
+        def layer(items: list[exp.Expr], source: str) -> exp.Select:
+            sel = exp.select(exp.Star(), *items).from_(source)
+            return sel.offset(0) if self.d.fence else sel
+
+        keys = [col(f"k{i}") for i in range(len(self.icps))]
+        if not keys:
+            best: exp.Expr = num(-1)
+        elif len(keys) == 1:
+            best = keys[0]
+        else:
+            best = exp.Greatest(this=keys[0], expressions=keys[1:])
+        query = exp.select(*self.final()).from_("l6")
+        for name, sel in (
+            ("src", self.src()),
+            ("l1", layer(self.l1(), "src")),
+            ("l2", layer(self.l2(), "l1")),
+            ("l3", layer(self.l3(), "l2")),
+            ("l5", layer([exp.alias_(best, "best")], "l3")),
+            ("l6", layer(self.verdict(), "l5")),
+        ):
+            query = query.with_(name, as_=sel)
+        return query
+
+    def src(self) -> exp.Select:
+        """The id and each field's value, read once."""
+        return exp.select(
             exp.alias_(col(self.spec.id_column), ID),
             *(exp.alias_(self.source_value(f), f"v{i}") for i, f in enumerate(self.fields)),
         ).from_(exp.to_table(self.spec.table, dialect=self.d.sqlglot))
 
-        # l1: one flag per rule
-        l1: list[exp.Expr] = []
+    def l1(self) -> list[exp.Expr]:
+        """Each profile's hard requirements, and one flag per other rule."""
+        out: list[exp.Expr] = []
         for j, neg in enumerate(self.negs):
             for k, r in enumerate(neg.disqualifiers):
-                l1.append(exp.alias_(self.cond(r.when), f"dq{j}_{k}"))
+                out.append(exp.alias_(self.cond(r.when), f"dq{j}_{k}"))
             for k, r in enumerate(neg.warnings):
-                l1.append(exp.alias_(self.cond(r.when), f"wm{j}_{k}"))
+                out.append(exp.alias_(self.cond(r.when), f"wm{j}_{k}"))
         for i, icp in enumerate(self.icps):
             reqs = [self.cond(r.when) for r in icp.requirements]
-            l1.append(exp.alias_(conj(reqs, exp.And) if reqs else exp.true(), f"h{i}"))
+            out.append(exp.alias_(conj(reqs, exp.And) if reqs else exp.true(), f"h{i}"))
             for k, r in enumerate(icp.criteria):
-                l1.append(exp.alias_(self.cond(r.when), f"m{i}_{k}"))
+                out.append(exp.alias_(self.cond(r.when), f"m{i}_{k}"))
+        return out
 
-        # l2: sums and texts
-        reason = "reason" in self.opts.outputs
-        l2: list[exp.Expr] = []
+    def l2(self) -> list[exp.Expr]:
+        """Disqualified per portrait, score per profile, and the texts of the reason."""
+        out: list[exp.Expr] = []
         for j, neg in enumerate(self.negs):
             fired = [col(f"dq{j}_{k}") for k in range(len(neg.disqualifiers))]
-            l2.append(
-                exp.alias_(
-                    exp.Coalesce(this=_p(conj(fired, exp.Or)), expressions=[exp.false()])
-                    if fired
-                    else exp.false(),
-                    f"d{j}",
-                )
-            )
+            any_fired = exp.Coalesce(this=_p(conj(fired, exp.Or)), expressions=[exp.false()])
+            out.append(exp.alias_(any_fired if fired else exp.false(), f"d{j}"))
         for i, icp in enumerate(self.icps):
             points = [
                 case([(col(f"m{i}_{k}"), num(r.points))], num(0))
@@ -424,39 +445,45 @@ class _Query:
             total = points[0] if points else num(0)
             for p in points[1:]:
                 total = exp.Add(this=total, expression=p)
-            l2.append(exp.alias_(total, f"s{i}"))
-            if reason:
-                met = [(col(f"m{i}_{k}"), r.label) for k, r in enumerate(icp.criteria)]
-                l2.append(exp.alias_(names_text(met, ", "), f"why{i}"))
-                read = [
-                    f
-                    for r in icp.requirements
-                    for f in condition_fields(r.when)
-                    if not self.hb.fields[f].empty_set
-                ]
-                read = list(dict.fromkeys(read))
-                missing = [
-                    (exp.Is(this=self.v(f), expression=exp.Null()), "no " + self.hb.fields[f].label)
-                    for f in read
-                ]
-                l2.append(exp.alias_(names_text(missing, ", "), f"miss{i}"))
+            out.append(exp.alias_(total, f"s{i}"))
+            if "reason" in self.opts.outputs:
+                out += self.reason_texts(i)
         if "unknown_fields" in self.opts.outputs:
             unknown = [
                 (exp.Is(this=self.v(f), expression=exp.Null()), f)
                 for f in self.fields
                 if not self.hb.fields[f].empty_set
             ]
-            l2.append(
-                exp.alias_(
-                    exp.Nullif(this=drop_first(names_text(unknown, ";"), ";"), expression=lit(""))
-                    if unknown
-                    else exp.cast(exp.Null(), self.d.text_type),
-                    "unknown_text",
-                )
+            text = (
+                exp.Nullif(this=drop_first(names_text(unknown, ";"), ";"), expression=lit(""))
+                if unknown
+                else exp.cast(exp.Null(), self.d.text_type)
             )
+            out.append(exp.alias_(text, "unknown_text"))
+        return out
 
-        # l3: ranks (capped when a requirement is unknown) and keys
-        cap = TIER_RANK[self.hb.policy.unknown_cap]
+    def reason_texts(self, i: int) -> list[exp.Expr]:
+        """Profile i's met criteria (', ' before each label) and unknown required fields."""
+        icp = self.icps[i]
+        met = [(col(f"m{i}_{k}"), r.label) for k, r in enumerate(icp.criteria)]
+        read = [
+            f
+            for r in icp.requirements
+            for f in condition_fields(r.when)
+            if not self.hb.fields[f].empty_set
+        ]
+        missing = [
+            (exp.Is(this=self.v(f), expression=exp.Null()), "no " + self.hb.fields[f].label)
+            for f in dict.fromkeys(read)
+        ]
+        return [
+            exp.alias_(names_text(met, ", "), f"why{i}"),
+            exp.alias_(names_text(missing, ", "), f"miss{i}"),
+        ]
+
+    @cached_property
+    def base(self) -> tuple[int, int]:
+        """(offset, base) of the keys: every score plus offset is in 1 .. base - 1."""
         max_points = max(
             (
                 sum(abs(r.points) for r in icp.criteria)
@@ -466,12 +493,19 @@ class _Query:
             default=0,
         )
         offset = max_points + 1
-        base = 2 * offset + n + 2
+        return offset, 2 * offset + len(self.icps) + 2
+
+    def l3(self) -> list[exp.Expr]:
+        """Each profile's rank (capped when a requirement is unknown) and key."""
+        cap = TIER_RANK[self.hb.policy.unknown_cap]
+        offset, base = self.base
         big = 5 * base * base >= 2**31
-        l3: list[exp.Expr] = []
+        n = len(self.icps)
+        out: list[exp.Expr] = []
         for i, icp in enumerate(self.icps):
             s = col(f"s{i}")
             t = icp.tiers
+            h = col(f"h{i}")
 
             def rank(limit: int, s: exp.Expr = s, t: Any = t) -> exp.Expr:
                 return case(
@@ -483,26 +517,8 @@ class _Query:
                     num(1),
                 )
 
-            h = col(f"h{i}")
-            l3.append(
-                exp.alias_(
-                    case([(exp.Is(this=h, expression=exp.Null()), rank(cap)), (h, rank(4))]),
-                    f"r{i}",
-                )
-            )
-
-            def key(rank_expr: exp.Expr, s: exp.Expr = s, i: int = i) -> exp.Expr:
-                r_col = exp.cast(rank_expr, exp.DataType.Type.BIGINT) if big else _p(rank_expr)
-                return exp.Add(
-                    this=exp.Add(
-                        this=exp.Mul(this=r_col, expression=num(base * base)),
-                        expression=exp.Mul(
-                            this=exp.Paren(this=exp.Add(this=s, expression=num(offset))),
-                            expression=num(base),
-                        ),
-                    ),
-                    expression=num(n - i),
-                )
+            ranked = case([(exp.Is(this=h, expression=exp.Null()), rank(cap)), (h, rank(4))])
+            out.append(exp.alias_(ranked, f"r{i}"))
 
             # the key from the score and the requirements directly (not from r{i}), so that
             # the two are one layer; the cap is tested only where it changes the rank (a
@@ -512,7 +528,7 @@ class _Query:
                     return num(r)
                 return case([(exp.Is(this=h, expression=exp.Null()), num(min(r, cap)))], num(r))
 
-            one_rank = case(
+            one_rank: exp.Expr = case(
                 [
                     (exp.GTE(this=s, expression=num(t.A)), capped(4)),
                     (exp.GTE(this=s, expression=num(t.B)), capped(3)),
@@ -520,36 +536,44 @@ class _Query:
                 ],
                 num(1),
             )
+            one_rank = exp.cast(one_rank, exp.DataType.Type.BIGINT) if big else _p(one_rank)
+            key = exp.Add(
+                this=exp.Add(
+                    this=exp.Mul(this=one_rank, expression=num(base * base)),
+                    expression=exp.Mul(
+                        this=exp.Paren(this=exp.Add(this=s, expression=num(offset))),
+                        expression=num(base),
+                    ),
+                ),
+                expression=num(n - i),
+            )
             eligible = exp.Coalesce(this=h, expressions=[exp.true()])
-            l3.append(exp.alias_(case([(eligible, key(one_rank))], num(-1)), f"k{i}"))
-        keys = [col(f"k{i}") for i in range(n)]
-        if not keys:
-            best: exp.Expr = num(-1)
-        elif len(keys) == 1:
-            best = keys[0]
-        else:
-            best = exp.Greatest(this=keys[0], expressions=keys[1:])
+            out.append(exp.alias_(case([(eligible, key)], num(-1)), f"k{i}"))
+        return out
 
-        # l6: the verdict
+    @property
+    def picks(self) -> list[exp.Expr]:
+        """Profile i is the best fit."""
+        return [exp.EQ(this=col("best"), expression=col(f"k{i}")) for i in range(len(self.icps))]
+
+    def verdict(self) -> list[exp.Expr]:
+        """The verdict's columns, o_<name>, from the best key."""
         b = col("best")
         none = exp.LT(this=b, expression=num(0))
-        picks = [exp.EQ(this=b, expression=col(f"k{i}")) for i in range(n)]
+        picks = self.picks
         null_text = exp.cast(exp.Null(), self.d.text_type)
         any_disq = conj([col(f"d{j}") for j in range(len(self.negs))] or [exp.false()], exp.Or)
-        l6: dict[str, exp.Expr] = {
-            "best_profile": case(
-                [(none, null_text), *((picks[i], lit(icp.id)) for i, icp in enumerate(self.icps))]
-            )
-            if n
-            else null_text,
-            "best_profile_title": case(
-                [
-                    (none, null_text),
-                    *((picks[i], lit(icp.title)) for i, icp in enumerate(self.icps)),
-                ]
-            )
-            if n
-            else null_text,
+        _, base = self.base
+
+        def by_profile(values: list[str]) -> exp.Expr:
+            if not values:
+                return null_text
+            return case([(none, null_text), *zip(picks, map(lit, values), strict=True)])
+
+        disq_by = names_text([(col(f"d{j}"), neg.id) for j, neg in enumerate(self.negs)], ";")
+        items: dict[str, exp.Expr] = {
+            "best_profile": by_profile([icp.id for icp in self.icps]),
+            "best_profile_title": by_profile([icp.title for icp in self.icps]),
             "tier": case(
                 [
                     (conj([any_disq, none], exp.Or), lit("D")),
@@ -560,72 +584,40 @@ class _Query:
                 ],
                 lit("D"),
             ),
-            "score": case([(none, num(0)), *((picks[i], col(f"s{i}")) for i in range(n))]),
-            "disqualified_by": exp.Nullif(
-                this=drop_first(
-                    names_text([(col(f"d{j}"), neg.id) for j, neg in enumerate(self.negs)], ";"),
-                    ";",
-                ),
-                expression=lit(""),
-            )
+            "score": case([(none, num(0)), *((p, col(f"s{i}")) for i, p in enumerate(picks))]),
+            "disqualified_by": exp.Nullif(this=drop_first(disq_by, ";"), expression=lit(""))
             if self.negs
             else null_text,
-            "unknown_fields": col("unknown_text"),
         }
-        l6_items = [
-            exp.alias_(l6[k], f"o_{k}")
-            for k in ("best_profile", "best_profile_title", "tier", "score", "disqualified_by")
-        ]
+        return [exp.alias_(e, f"o_{k}") for k, e in items.items()]
 
-        final: list[exp.Expr] = [exp.alias_(col(ID), exp.to_identifier(self.spec.id_column))]
+    def final(self) -> list[exp.Expr]:
+        """The output columns, under their safe names."""
+        out: list[exp.Expr] = [exp.alias_(col(ID), exp.to_identifier(self.spec.id_column))]
         safe = dict(CORE)
-        for out in self.opts.outputs:
-            if out == "reason":
-                expr = self.reason_expr(picks)
-            elif out == "unknown_fields":
+        for name in self.opts.outputs:
+            if name == "reason":
+                expr = self.reason_expr(self.picks)
+            elif name == "unknown_fields":
                 expr = col("unknown_text")
             else:
-                expr = col(f"o_{out}")
-            final.append(exp.alias_(expr, safe[out]))
+                expr = col(f"o_{name}")
+            out.append(exp.alias_(expr, safe[name]))
         if self.opts.per_profile:
             for i, icp in enumerate(self.icps):
                 rank_col = col(f"r{i}")
-                final.append(
-                    exp.alias_(
-                        case(
-                            [(exp.Is(this=rank_col, expression=exp.Null()), exp.Null())],
-                            col(f"s{i}"),
-                        ),
-                        profile_column(icp.id, "score"),
-                    )
+                score = case(
+                    [(exp.Is(this=rank_col, expression=exp.Null()), exp.Null())], col(f"s{i}")
                 )
-                final.append(
-                    exp.alias_(
-                        case(
-                            [
-                                (exp.EQ(this=rank_col, expression=num(rank)), lit(t))
-                                for rank, t in RANK_TIER.items()
-                            ]
-                        ),
-                        profile_column(icp.id, "tier"),
-                    )
+                tier = case(
+                    [
+                        (exp.EQ(this=rank_col, expression=num(r)), lit(t))
+                        for r, t in RANK_TIER.items()
+                    ]
                 )
-
-        def layer(items: list[exp.Expr], source: str) -> exp.Select:
-            sel = exp.select(exp.Star(), *items).from_(source)
-            return sel.offset(0) if self.d.fence else sel
-
-        query = exp.select(*final).from_("l6")
-        for name, sel in (
-            ("src", src),
-            ("l1", layer(l1, "src")),
-            ("l2", layer(l2, "l1")),
-            ("l3", layer(l3, "l2")),
-            ("l5", layer([exp.alias_(best, "best")], "l3")),
-            ("l6", layer(l6_items, "l5")),
-        ):
-            query = query.with_(name, as_=sel)
-        return query
+                out.append(exp.alias_(score, profile_column(icp.id, "score")))
+                out.append(exp.alias_(tier, profile_column(icp.id, "tier")))
+        return out
 
     def reason_expr(self, picks: Sequence[exp.Expr]) -> exp.Expr:
         whens: list[tuple[exp.Expr, exp.Expr]] = []
