@@ -21,6 +21,9 @@ WINGS = {
     "markupsafe": ("site",),
     "mkdocs": ("site",),
     "ruamel": ("loading",),
+    "sqlglot": ("sql",),
+    "psycopg": ("sql",),
+    "pyspark": ("sql",),
 }
 
 

@@ -39,7 +39,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, assert_never
 
 from sqlglot import exp
 
@@ -52,6 +52,7 @@ from ..engine.model import (
     Handbook,
     Leaf,
     Not,
+    SegmentRef,
     condition_fields,
 )
 from ..engine.operators import NUMERIC, OPERATORS, Ctx
@@ -362,15 +363,19 @@ class _Query:
         return exp.Null() if value is None else (exp.true() if value else exp.false())
 
     def cond(self, c: Condition) -> exp.Expr:
-        if isinstance(c, Leaf):
-            return self.leaf(c)
-        if isinstance(c, AllOf | AnyOf):
-            return conj(
-                [self.cond(i) for i in c.items], exp.And if isinstance(c, AllOf) else exp.Or
-            )
-        if isinstance(c, Not):
-            return negate(self.cond(c.item))
-        return self.cond(c.item)
+        match c:
+            case Leaf():
+                return self.leaf(c)
+            case AllOf():
+                return conj([self.cond(i) for i in c.items], exp.And)
+            case AnyOf():
+                return conj([self.cond(i) for i in c.items], exp.Or)
+            case Not():
+                return negate(self.cond(c.item))
+            case SegmentRef():
+                return self.cond(c.item)
+            case _:
+                assert_never(c)
 
     def known(self, name: str) -> exp.Expr:
         """The field has a value (a set field with empty: empty_set always has)."""
