@@ -1,0 +1,73 @@
+"""What a history export's columns and deal stages mean: a plain table, read by the SQL wing
+and printed on the handbook's reference page.
+
+Columns are found the way `score` finds a field's columns: by name, without regard to
+case, spaces or punctuation (`Deal Stage`, `dealstage` and `DEAL_STAGE` are one name);
+the first name of each list that the export has is used; `--map` names others
+(`outcome: My Stage`, `as_of: Opportunity Created`, ...).
+
+| role | column names tried, in order | meaning |
+| --- | --- | --- |
+| outcome | Deal Stage, dealstage, Stage, StageName, Opportunity Stage, outcome | the stage: won, lost, still open, or unknown (see STAGES) |
+| is_won | IsWon, Won | Salesforce: true = won; false = lost when closed (IsClosed) |
+| is_closed | IsClosed, Closed | Salesforce: false = still open |
+| as_of | Create Date, createdate, CreatedDate, Close Date, closedate, CloseDate, as_of | the row's own date: time-relative rules are evaluated as of it |
+| value | Amount, amount, ACV, ARR, value | the deal's value (a number, $ and thousands commas allowed) |
+| churned | Churned, churned, Churned__c, is_churned | yes/no; a customer whose value is empty has unknown churn |
+| churn_date | Churn Date, churn_date, Churn_Date__c | a date here also means churned |
+
+A stage the table does not know (a custom HubSpot pipeline stage) is neither won nor lost:
+it is counted, listed with its count, and the row is undecided. It is never read as lost.
+"""
+
+from __future__ import annotations
+
+import re
+
+ROLES: dict[str, tuple[str, ...]] = {
+    "outcome": ("Deal Stage", "dealstage", "Stage", "StageName", "Opportunity Stage", "outcome"),
+    "is_won": ("IsWon", "Won"),
+    "is_closed": ("IsClosed", "Closed"),
+    "as_of": (
+        "Create Date",
+        "createdate",
+        "CreatedDate",
+        "Close Date",
+        "closedate",
+        "CloseDate",
+        "as_of",
+    ),
+    "value": ("Amount", "amount", "ACV", "ARR", "value"),
+    "churned": ("Churned", "churned", "Churned__c", "is_churned"),
+    "churn_date": ("Churn Date", "churn_date", "Churn_Date__c"),
+}
+
+#: stage spellings, compared by `stage_key`, -> 'won' | 'lost' | 'open'
+STAGES: dict[str, str] = {
+    # HubSpot's default sales pipeline (internal values and labels)
+    "closedwon": "won",
+    "closedlost": "lost",
+    "appointmentscheduled": "open",
+    "qualifiedtobuy": "open",
+    "presentationscheduled": "open",
+    "decisionmakerboughtin": "open",
+    "contractsent": "open",
+    # Salesforce's default opportunity stages ("Closed Won" is closedwon once compared)
+    "prospecting": "open",
+    "qualification": "open",
+    "needsanalysis": "open",
+    "valueproposition": "open",
+    "iddecisionmakers": "open",
+    "perceptionanalysis": "open",
+    "proposalpricequote": "open",
+    "negotiationreview": "open",
+    # plain words
+    "won": "won",
+    "lost": "lost",
+    "open": "open",
+}
+
+
+def stage_key(text: str) -> str:
+    """A stage compared without case, spaces or punctuation: 'Closed Won' -> 'closedwon'."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
