@@ -16,6 +16,7 @@ opportunities than `min_decided`: nothing can be said, which is not a failure).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -100,7 +101,7 @@ def run_checks(ev: Evidence, policy: Policy, profiles: list[str]) -> list[CheckR
                     )
                 )
                 continue
-            pairs = list(zip(enough, enough[1:], strict=False))
+            pairs = list(itertools.pairwise(enough))
             wrong = [(h, lo) for h, lo in pairs if (rate[h] or 0.0) < (rate[lo] or 0.0)]
             shown = ", ".join(f"{t} {_pct(rate[t])}" for t in enough)
             skipped = [t for t in "ABCD" if t not in enough]
@@ -111,5 +112,7 @@ def run_checks(ev: Evidence, policy: Policy, profiles: list[str]) -> list[CheckR
                 )
                 out.append(CheckResult("tiers-in-order", profile, "contradicted", detail + note))
             else:
-                out.append(CheckResult("tiers-in-order", profile, "passed", f"{claim}: {shown}{note}"))
+                out.append(
+                    CheckResult("tiers-in-order", profile, "passed", f"{claim}: {shown}{note}")
+                )
     return out

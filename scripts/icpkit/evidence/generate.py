@@ -189,11 +189,17 @@ def _company(rng: random.Random) -> dict[str, Any]:
     c["growth_rate"] = round(rng.gauss(18 if kind in ("software", "saas") else 5, 14), 1)
     c["it_budget"] = round(emp * math.exp(rng.gauss(math.log(2_000), 0.6)), -3)
     c["profitability"] = rng.choices(
-        ("profitable_growing", "profitable_stable", "returning_to_profit", "loss_making", "declining"),
+        (
+            "profitable_growing",
+            "profitable_stable",
+            "returning_to_profit",
+            "loss_making",
+            "declining",
+        ),
         (0.3, 0.3, 0.1, 0.2, 0.1),
     )[0]
-    c["founded_year"] = rng.randint(1950, 2022) if kind in ("maker", "other") else rng.randint(
-        1995, 2023
+    c["founded_year"] = (
+        rng.randint(1950, 2022) if kind in ("maker", "other") else rng.randint(1995, 2023)
     )
     c["buys_through_tenders"] = rng.random() < (0.5 if emp > 1000 else 0.1)
     return c
@@ -207,7 +213,8 @@ def _flags(c: dict[str, Any], created: dt.date) -> dict[str, bool]:
     funded = c.get("last_funding_date")
     western = c["country"] in _WESTERN
     fits = (
-        (western and c["industry"] in _SOFTWARE and 50 <= emp <= 1000 and bool(stack & {"dotnet", "python"}))
+        (western and c["industry"] in _SOFTWARE and 50 <= emp <= 1000
+            and bool(stack & {"dotnet", "python"}))
         or (c["country"] in ("US", "CA") and c["industry"] in _SAAS and 50 <= emp <= 2000
             and {"salesforce", "outreach"} <= stack and venture)
         or (c["country"] in _EU and c["industry"] in _MAKERS + _MAKER_EXTRA and 200 <= emp <= 5000

@@ -6,15 +6,16 @@ case, spaces or punctuation (`Deal Stage`, `dealstage` and `DEAL_STAGE` are one 
 the first name of each list that the export has is used; `--map` names others
 (`outcome: My Stage`, `as_of: Opportunity Created`, ...).
 
-| role | column names tried, in order | meaning |
-| --- | --- | --- |
-| outcome | Deal Stage, dealstage, Stage, StageName, Opportunity Stage, outcome | the stage: won, lost, still open, or unknown (see STAGES) |
-| is_won | IsWon, Won | Salesforce: true = won; false = lost when closed (IsClosed) |
-| is_closed | IsClosed, Closed | Salesforce: false = still open |
-| as_of | Create Date, createdate, CreatedDate, Close Date, closedate, CloseDate, as_of | the row's own date: time-relative rules are evaluated as of it |
-| value | Amount, amount, ACV, ARR, value | the deal's value (a number, $ and thousands commas allowed) |
-| churned | Churned, churned, Churned__c, is_churned | yes/no; a customer whose value is empty has unknown churn |
-| churn_date | Churn Date, churn_date, Churn_Date__c | a date here also means churned |
+- outcome: Deal Stage, dealstage, Stage, StageName, Opportunity Stage, outcome. The
+  stage: won, lost, still open, or unknown (see STAGES).
+- is_won: IsWon, Won (Salesforce; used when there is no stage): true is won, false is
+  lost, unless is_closed says the opportunity is still open.
+- is_closed: IsClosed, Closed (Salesforce): false is still open.
+- as_of: Create Date, createdate, CreatedDate, Close Date, closedate, CloseDate, as_of.
+  The row's own date: time-relative rules are evaluated as of it.
+- value: Amount, amount, ACV, ARR, value. The deal's value ($ and thousands commas read).
+- churned: Churned, churned, Churned__c, is_churned (yes/no); empty is unknown churn.
+- churn_date: Churn Date, churn_date, Churn_Date__c: a date here also means churned.
 
 A stage the table does not know (a custom HubSpot pipeline stage) is neither won nor lost:
 it is counted, listed with its count, and the row is undecided. It is never read as lost.

@@ -256,14 +256,18 @@ def _rules(handbook: Handbook, c: Counts, base: float | None, policy: Policy) ->
     median = c.overall.median_value
     rows: list[RuleRow] = []
     lor: dict[int, float] = {}
-    for k, ref in enumerate(c.rules):
+    for k in range(len(c.rules)):
         states = c.rule_states.get(k, {})
         met, unmet = states.get("met", Tally()), states.get("unmet", Tally())
         if met.decided and unmet.decided:
             lor[k] = stats.log_odds_ratio(met.won, met.decided, unmet.won, unmet.decided)
     scale: dict[str, float] = {}
     for icp in handbook.active_icps:
-        ks = [k for k, ref in enumerate(c.rules) if ref.owner == icp.id and ref.rule.kind == "criterion"]
+        ks = [
+            k
+            for k, ref in enumerate(c.rules)
+            if ref.owner == icp.id and ref.rule.kind == "criterion"
+        ]
         top = max((lor[k] for k in ks if k in lor), default=0.0)
         most = max((ref.rule.points for ref in c.rules if ref.owner == icp.id), default=0)
         scale[icp.id] = most / top if top > 0 else 0.0

@@ -152,7 +152,9 @@ MISS_HEAD = ["account", "verdict", "value", "outcome", "reasons"]
 
 
 def _text_table(head: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)]
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)
+    ]
     widths[-1] = 0  # the last column is free text
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
     return [fmt.format(*head).rstrip()] + [fmt.format(*r).rstrip() for r in rows]
@@ -165,7 +167,9 @@ def _sections(ev: Evidence) -> list[tuple[str, list[str], list[list[str]]]]:
     for kind, title in _KIND_TITLES.items():
         out.append((title, RULE_HEAD, rule_rows(ev, kind)))
     out.append(("Score bands", ["band", *CELL_HEAD], band_rows(ev)))
-    out.append(("Best customers put in C, D or out of the pond", MISS_HEAD, miss_rows(ev.best_missed)))
+    out.append(
+        ("Best customers put in C, D or out of the pond", MISS_HEAD, miss_rows(ev.best_missed))
+    )
     out.append(("Lost or churned accounts put in A", MISS_HEAD, miss_rows(ev.worst_in_a)))
     return out
 
@@ -213,7 +217,9 @@ def markdown(ev: Evidence) -> str:
     named = named_findings(ev)
     if named:
         lines += ["", "### Findings", ""] + [f"- {_md(x)}" for x in named]
-    lines += ["", "### Checks", ""] + [f"- **{c.status}** {_md(c.profile or 'all ICPs')}: {_md(c.detail)}" for c in ev.checks]
+    lines += ["", "### Checks", ""] + [
+        f"- **{c.status}** {_md(c.profile or 'all ICPs')}: {_md(c.detail)}" for c in ev.checks
+    ]
     return "\n".join(lines)
 
 
@@ -241,8 +247,9 @@ def html_text(ev: Evidence) -> str:
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         "<title>ICP back-test</title><style>body{font-family:system-ui,sans-serif;margin:2em}"
-        "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #8884;padding:.2em .5em;"
-        "text-align:left}@media(prefers-color-scheme:dark){body{background:#111;color:#ddd}}</style>",
+        "table{border-collapse:collapse;margin:1em 0}"
+        "td,th{border:1px solid #8884;padding:.2em .5em;text-align:left}"
+        "@media(prefers-color-scheme:dark){body{background:#111;color:#ddd}}</style>",
         "</head><body><h1>Evidence from the CRM history</h1><ul>",
         *(f"<li>{e(x)}</li>" for x in _header(ev)),
         "</ul>",
@@ -255,7 +262,10 @@ def html_text(ev: Evidence) -> str:
             parts.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>")
         parts.append("</table>")
     parts.append("<h2>Checks</h2><ul>")
-    parts += [f"<li><b>{e(c.status)}</b> {e(c.profile or 'all ICPs')}: {e(c.detail)}</li>" for c in ev.checks]
+    parts += [
+        f"<li><b>{e(c.status)}</b> {e(c.profile or 'all ICPs')}: {e(c.detail)}</li>"
+        for c in ev.checks
+    ]
     parts.append("</ul></body></html>")
     return "\n".join(parts)
 

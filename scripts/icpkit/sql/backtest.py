@@ -41,9 +41,9 @@ BAND_WIDTH = 10
 _SETS = 48
 
 _MEASURES = (
-    "count(*)::BIGINT, count_if(bt_won)::BIGINT, count_if(NOT bt_won)::BIGINT, "
-    "count_if(bt_won AND bt_churned)::BIGINT, "
-    "count_if(bt_won AND bt_churned IS NOT NULL)::BIGINT, "
+    "count(*)::BIGINT, count_if(bt_won IS TRUE)::BIGINT, count_if(bt_won IS FALSE)::BIGINT, "
+    "count_if(bt_won IS TRUE AND bt_churned IS TRUE)::BIGINT, "
+    "count_if(bt_won IS TRUE AND bt_churned IS NOT NULL)::BIGINT, "
     "median(bt_value) FILTER (WHERE bt_won)"
 )
 
@@ -147,9 +147,7 @@ def _roles(source: Source, opts: BacktestOptions, taken: set[str]) -> dict[str, 
     by_key: dict[str, str] = {}
     for name in names:
         by_key.setdefault(key(name), name)
-    given = {
-        role: col for role, col in (opts.mapping or {}).items() if role in ROLES
-    } | {
+    given = {role: col for role, col in (opts.mapping or {}).items() if role in ROLES} | {
         role: col
         for role, col in (("as_of", opts.as_of_column), ("value", opts.value_column))
         if col
@@ -213,8 +211,10 @@ def _outcome_items(roles: dict[str, str]) -> list[str]:
     churn_flag = f"icp_bool({_text(roles['churned'])})" if "churned" in roles else "NULL"
     if "churn_date" in roles:
         churn_date = f"icp_date({_text(roles['churn_date'])})"
-        fallback = f"({churn_date} IS NOT NULL)" if "churned" not in roles else (
-            f"CASE WHEN {churn_date} IS NOT NULL THEN TRUE END"
+        fallback = (
+            f"({churn_date} IS NOT NULL)"
+            if "churned" not in roles
+            else (f"CASE WHEN {churn_date} IS NOT NULL THEN TRUE END")
         )
         churn = f"coalesce({churn_flag}, {fallback})"
     else:
@@ -249,7 +249,11 @@ def _populations(handbook: Handbook, refs: list[RuleRef]) -> list[str]:
     disqualifier's, every account; a warning sign's, every account not disqualified."""
     hard: dict[str, str] = {}
     for icp in handbook.active_icps:
-        reqs = [f"bt_r{k}" for k, ref in enumerate(refs) if ref.owner == icp.id and ref.rule.kind == "requirement"]
+        reqs = [
+            f"bt_r{k}"
+            for k, ref in enumerate(refs)
+            if ref.owner == icp.id and ref.rule.kind == "requirement"
+        ]
         hard[icp.id] = f"(({' AND '.join(reqs) or 'TRUE'}) IS NOT FALSE)"
     states = []
     for k, ref in enumerate(refs):
@@ -277,7 +281,11 @@ def count(handbook: Handbook, opts: BacktestOptions) -> Counts:
         plan = plan_columns(handbook, source, id_column=opts.id_column, mapping=field_map)
         roles = _roles(source, opts, set(plan.used.values()) | {plan.id_column})
         refs = rule_refs(handbook)
-        typeable = {c for n, c in plan.used.items() if handbook.fields[n].type in ("number", "integer", "yes_no", "date")}
+        typeable = {
+            c
+            for n, c in plan.used.items()
+            if handbook.fields[n].type in ("number", "integer", "yes_no", "date")
+        }
         typed = source.typed(typeable)
         attempts = [typed, source] if typed is not source else [source]
         for attempt in attempts:
@@ -385,7 +393,7 @@ def _counts(
     ).fetchall():
         bands.setdefault(str(profile), {})[int(low)] = Tally.of(tuple(rest))
     overall_row = con.execute(
-        f"SELECT {_MEASURES}, count_if(bt_asof IS NULL), count_if(bt_future) FROM bt"
+        f"SELECT {_MEASURES}, count_if(bt_asof IS NULL), count_if(bt_future IS TRUE) FROM bt"
     ).fetchone()
     assert overall_row is not None
     overall = Tally.of(overall_row[:6])
@@ -418,7 +426,8 @@ def _counts(
         ).fetchall()
     }
     rule_cols = ", ".join(f"bt_r{k}" for k in range(len(refs)))
-    pick = f"icp_id, best_profile, tier, score, disqualified_by, bt_value, bt_won, bt_churned{', ' + rule_cols if rule_cols else ''}"
+    pick = "icp_id, best_profile, tier, score, disqualified_by, bt_value, bt_won, bt_churned"
+    pick += f", {rule_cols}" if rule_cols else ""
     best = con.execute(
         f"SELECT {pick} FROM bt WHERE bt_won AND bt_churned IS NOT TRUE AND bt_value IS NOT NULL "
         "AND (tier IN ('C', 'D') OR disqualified_by IS NOT NULL) "

@@ -1,0 +1,250 @@
+"""`icp backtest`: the back-test recovers the seeded history's known truth, reads CRM
+outcome columns the way they are exported, and never divides by zero."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import REPO, TODAY, copy_handbook
+from icpkit.cli import main
+from icpkit.errors import InputError
+from icpkit.evidence import generate
+from icpkit.evidence.report import Evidence, backtest
+from icpkit.loading.handbook import load
+from icpkit.reporters.evidence import RENDER
+from icpkit.sql.backtest import BacktestOptions
+
+HANDBOOK = load(REPO).handbook
+SAMPLE = REPO / "tests" / "examples" / "history.parquet"
+
+
+@pytest.fixture(scope="module")
+def evidence() -> Evidence:
+    return backtest(HANDBOOK, BacktestOptions(SAMPLE, TODAY))
+
+
+def rule(ev: Evidence, owner: str, rule_id: str) -> object:
+    return next(r for r in ev.rules if r.owner == owner and r.rule == rule_id)
+
+
+def write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+# --- the generator -----------------------------------------------------------------------
+
+
+def test_generator_is_seeded() -> None:
+    """The same seed gives the same history; another seed another one."""
+    first = list(generate.history(50, seed=3))
+    assert first == list(generate.history(50, seed=3))
+    assert first != list(generate.history(50, seed=4))
+
+
+def test_sample_history_is_the_generators_output(tmp_path: Path) -> None:
+    """The committed sample is exactly what the generator writes (40,000 rows, seed 15)."""
+    rows = list(generate.history(40_000, seed=15))
+    con = duckdb.connect()
+    stored = con.execute(
+        f"SELECT * FROM read_parquet('{SAMPLE}') ORDER BY CAST(\"Record ID\" AS INTEGER)"
+    ).fetchall()
+    assert len(stored) == len(rows) == 40_000
+    for got, want in zip(stored[::997], rows[::997], strict=True):
+        assert [g or "" for g in got] == [want[c] for c in generate.COLUMNS]
+
+
+# --- the known truth is recovered -----------------------------------------------------------
+
+
+def test_noise_criterion_is_named(evidence: Evidence) -> None:
+    owner, rule_id = generate.NOISE
+    row = rule(evidence, owner, rule_id)
+    assert row.verdict == "no-difference"  # type: ignore[attr-defined]
+    assert "cannot be told apart" in row.flag  # type: ignore[attr-defined]
+
+
+def test_predictive_criteria_rank_first(evidence: Evidence) -> None:
+    """Per ICP, the criteria the world rewards most have the largest log-odds, and the
+    suggested points put them first."""
+    for icp, strong in generate.PREDICTIVE.items():
+        rows = [r for r in evidence.rules if r.owner == icp and r.kind == "criterion"]
+        ranked = sorted(rows, key=lambda r: -(r.log_odds or 0.0))
+        assert {r.rule for r in ranked[: len(strong)]} == set(strong), icp
+        for r in ranked[: len(strong)]:
+            assert r.verdict == "helps"
+            assert r.suggested_points is not None and r.suggested_points >= 10
+
+
+def test_wrong_disqualifier_is_flagged_and_only_it(evidence: Evidence) -> None:
+    owner, rule_id = generate.WRONG_DISQUALIFIER
+    flagged = [r for r in evidence.rules if r.kind == "disqualifier" and r.flag]
+    assert [(r.owner, r.rule) for r in flagged] == [(owner, rule_id)]
+    assert "threw away customers worth" in flagged[0].flag
+    assert "win more often" in flagged[0].flag
+
+
+def test_checks_pass_on_the_truthful_handbook(evidence: Evidence) -> None:
+    assert evidence.checks and {c.status for c in evidence.checks} == {"passed"}
+    assert evidence.ok
+    lift = evidence.lift_a_over_c()
+    assert lift is not None and lift >= 1.5
+
+
+def test_tiers_report_rates_with_intervals(evidence: Evidence) -> None:
+    a = evidence.tier("western-software-teams", "A")
+    assert a is not None and a.cell.win.value is not None
+    assert a.cell.win.low is not None and a.cell.win.high is not None
+    assert a.cell.win.low < a.cell.win.value < a.cell.win.high
+    assert a.cell.lift is not None and a.cell.lift > 2
+    names = {t.tier for t in evidence.tiers if not t.profile}
+    assert {"disqualified", "insufficient", "no ICP fits"} <= names
+
+
+def test_misclassified_lists_carry_reasons(evidence: Evidence) -> None:
+    assert evidence.best_missed and evidence.worst_in_a
+    top = evidence.best_missed[0]
+    assert top.outcome == "won" and top.tier in ("C", "D")
+    assert any("disqualified by enterprise-tenders" in r for r in top.reasons)
+    assert all(m.tier == "A" for m in evidence.worst_in_a)
+    values = [m.value or 0 for m in evidence.best_missed]
+    assert values == sorted(values, reverse=True)
+
+
+def test_bad_input_is_counted_not_guessed(evidence: Evidence) -> None:
+    """The custom stage is listed and undecided; rows without a date are counted; funding
+    rounds after the deal are unknown for that deal."""
+    assert evidence.unknown_stages == {generate.CUSTOM_STAGE: 623}
+    assert evidence.rows_without_date > 0
+    assert evidence.future_values > 0
+    assert any("never" in n or "undecided" in n for n in evidence.notes)
+
+
+def _invert(root: Path) -> None:
+    """Every ICP criterion negated: the accounts the world favours now score lowest."""
+    for path in (root / "profiles" / "icp").glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        head, _, criteria = text.partition("  criteria:\n")
+        criteria = re.sub(r"^(\s+)when: (\{.*\})$", r"\1when: {not: \2}", criteria, flags=re.M)
+        path.write_text(head + "  criteria:\n" + criteria, encoding="utf-8")
+
+
+def test_check_fails_on_inverted_tiers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_handbook(tmp_path / "hb", fixtures=False)
+    _invert(root)
+    args = ["--root", str(root), "--today", TODAY.isoformat(), "backtest", str(SAMPLE)]
+    assert main([*args, "--check"]) == 1
+    out = capsys.readouterr().out
+    assert "contradicted" in out
+    assert main(args) == 0  # without --check the report is not a failure
+
+
+def test_check_passes_on_the_example(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--root", str(REPO), "--today", TODAY.isoformat(), "backtest", str(SAMPLE)]
+    assert main([*args, "--check", "--format", "json"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["command"] == "backtest" and body["ok"] is True
+    assert body["evidence"]["rows"] == 40_000
+    assert any("tender-buyer" in f for f in body["findings"])
+
+
+# --- CRM shapes and bad input ---------------------------------------------------------------
+
+COMPANY = ["US", "300", "saas", "salesforce;outreach;gong", "series_b", "45"]
+COMPANY_COLS = ["Country/Region", "Number of Employees", "Industry", "Web Technologies",
+                "Funding Stage", "Growth Rate"]  # fmt: skip
+
+
+def test_salesforce_stages(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "sf.csv",
+        ["Id", *COMPANY_COLS, "Stage", "Close Date", "Amount"],
+        [
+            ["1", *COMPANY, "Closed Won", "2026-01-10", "$50,000"],
+            ["2", *COMPANY, "Closed Lost", "2026-01-11", "10000"],
+            ["3", *COMPANY, "Negotiation/Review", "2026-01-12", "1"],
+            ["4", *COMPANY, "On hold (custom)", "2026-01-12", "1"],
+        ],
+    )
+    ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
+    assert (ev.base.win.k, ev.base.win.n) == (1, 2)
+    assert ev.unknown_stages == {"On hold (custom)": 1}
+    assert ev.base.median_value == 50_000
+    assert ev.roles["as_of"] == "Close Date"
+
+
+def test_salesforce_is_won_and_is_closed(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "sf.csv",
+        ["Id", *COMPANY_COLS, "IsWon", "IsClosed", "CloseDate"],
+        [
+            ["1", *COMPANY, "true", "true", "2026-01-10"],
+            ["2", *COMPANY, "false", "true", "2026-01-10"],
+            ["3", *COMPANY, "false", "false", "2026-01-10"],
+        ],
+    )
+    ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
+    assert (ev.base.win.k, ev.base.win.n) == (1, 2)
+
+
+def test_no_decided_opportunity_is_a_message(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "open.csv",
+        ["Record ID", *COMPANY_COLS, "Deal Stage"],
+        [["1", *COMPANY, "appointmentscheduled"], ["2", *COMPANY, "Custom stage"]],
+    )
+    ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
+    assert ev.decided == 0 and ev.base.win.value is None and ev.base.lift is None
+    assert any("no decided opportunity" in n for n in ev.notes)
+    assert {c.status for c in ev.checks} == {"too-few"}
+    assert ev.ok  # too few to say is not a contradiction
+    for fmt, render in RENDER.items():
+        assert render(ev), fmt
+
+
+def test_no_outcome_column_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path / "x.csv", ["Record ID", *COMPANY_COLS], [["1", *COMPANY]])
+    with pytest.raises(InputError, match="no outcome column"):
+        backtest(HANDBOOK, BacktestOptions(path, TODAY))
+
+
+def test_time_relative_rules_use_each_rows_date(tmp_path: Path) -> None:
+    """A round 100 days before the deal is recent for that deal even years later; a round
+    after the deal is unknown for it; a row without a date leaves the rule unknown."""
+    cols = ["Record ID", *COMPANY_COLS, "Last Funding Date", "Deal Stage", "Create Date"]
+    path = write(
+        tmp_path / "h.csv",
+        cols,
+        [
+            ["1", *COMPANY, "2023-01-01", "closedwon", "2023-04-11"],
+            ["2", *COMPANY, "2024-06-01", "closedlost", "2023-04-11"],
+            ["3", *COMPANY, "2023-01-01", "closedlost", ""],
+        ],
+    )
+    ev = backtest(HANDBOOK, BacktestOptions(path, dt.date(2026, 11, 1)))
+    row = next(r for r in ev.rules if r.rule == "recent-round")
+    assert (row.met.accounts, row.unmet.accounts, row.unknown.accounts) == (1, 0, 2)
+    assert ev.rows_without_date == 1 and ev.future_values == 1
+    fixed = backtest(
+        HANDBOOK, BacktestOptions(path, dt.date(2026, 11, 1), mapping={"as_of": "Record ID"})
+    )
+    # a column that holds no date: every row is without one
+    assert fixed.rows_without_date == 3
+
+
+def test_formats_render(evidence: Evidence) -> None:
+    md = RENDER["markdown"](evidence)
+    assert "### Criteria" in md and "cloud-we-know" in md
+    page = RENDER["html"](evidence)
+    assert page.startswith("<!doctype html>") and "<script" not in page
+    assert "CHECKS" in RENDER["text"](evidence)
