@@ -339,6 +339,9 @@ def pages(
         {"Changes": "changes.md"},
         {"Tags": "tags.md"},
     ]
+    from .evidence import add_evidence
+
+    out, nav = add_evidence(root, env, hb, today, out, nav)
     return Site(tuple(out), nav, files(made))
 
 
