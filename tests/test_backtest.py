@@ -248,3 +248,43 @@ def test_formats_render(evidence: Evidence) -> None:
     page = RENDER["html"](evidence)
     assert page.startswith("<!doctype html>") and "<script" not in page
     assert "CHECKS" in RENDER["text"](evidence)
+
+
+# --- the handbook ---------------------------------------------------------------------------
+
+
+def test_handbook_evidence_pages() -> None:
+    """Each ICP gets an Evidence section with three charts; the overview lists the checks
+    and names the wrong disqualifier. Charts are inline SVG that follow the theme's text
+    colour and load nothing."""
+    from icpkit.site.evidence import evidence_pages
+    from icpkit.site.pages import environment
+
+    made = evidence_pages(REPO, environment(REPO), HANDBOOK, TODAY)
+    assert set(made.sections) == {i.id for i in HANDBOOK.active_icps}
+    section = made.sections["western-software-teams"]
+    assert "## Evidence from the CRM" in section
+    assert section.count("<svg") == 3
+    assert "currentColor" in section and "#010203" not in section
+    for text in (section, made.overview):
+        assert "<script" not in text and "url(http" not in text and "<image" not in text
+    assert "tender" in made.overview and "passed" in made.overview
+    again = evidence_pages(REPO, environment(REPO), HANDBOOK, TODAY)
+    assert again == made  # deterministic: no date or random id in the charts
+
+
+def test_handbook_says_plainly_when_there_is_no_history(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    from icpkit.site.evidence import evidence_pages
+    from icpkit.site.pages import environment
+
+    monkeypatch.setenv("ICP_HISTORY", "nowhere/history.csv")
+    made = evidence_pages(REPO, environment(REPO), HANDBOOK, TODAY)
+    assert "was not found" in made.overview
+    assert all("No evidence yet" in s for s in made.sections.values())
+    monkeypatch.delenv("ICP_HISTORY")
+    policy = {k: v for k, v in HANDBOOK.documents["tier_policy"][0].items() if k != "evidence"}
+    bare = dataclasses.replace(HANDBOOK, documents={**HANDBOOK.documents, "tier_policy": [policy]})
+    made = evidence_pages(REPO, environment(REPO), bare, TODAY)
+    assert "No CRM history is configured" in made.overview
