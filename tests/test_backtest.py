@@ -288,3 +288,36 @@ def test_handbook_says_plainly_when_there_is_no_history(monkeypatch: pytest.Monk
     bare = dataclasses.replace(HANDBOOK, documents={**HANDBOOK.documents, "tier_policy": [policy]})
     made = evidence_pages(REPO, environment(REPO), bare, TODAY)
     assert "No CRM history is configured" in made.overview
+
+
+# --- pull requests ------------------------------------------------------------------------
+
+
+def test_diff_with_history_shows_evidence_before_and_after(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A change that makes the tiers mean less shows A's win rate and lift falling, and the
+    check it now contradicts."""
+    import os
+    import subprocess
+
+    root = copy_handbook(tmp_path / "repo", fixtures=False)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.com"}  # fmt: skip
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "handbook"]):
+        subprocess.run(["git", "-C", str(root), *args], check=True, env=env)
+    _invert(root)
+    common = ["--root", str(root), "--today", TODAY.isoformat(), "diff", "main"]
+    main([*common, "--history", str(SAMPLE), "--format", "json"])
+    body = json.loads(capsys.readouterr().out)
+    changes = {c["profile"]: c for c in body["evidence"]["changes"]}
+    assert set(changes) == {"", *generate.PREDICTIVE}
+    wst = changes["western-software-teams"]
+    assert wst["after"]["a_win"] < wst["before"]["a_win"]
+    assert wst["after"]["lift"] < 1 < 1.5 < wst["before"]["lift"]
+    assert body["evidence"]["newly_contradicted"]
+    main([*common, "--history", str(SAMPLE)])
+    import html
+
+    md = html.unescape(capsys.readouterr().out)
+    assert "A-tier win rate" in md and "now contradicted" in md

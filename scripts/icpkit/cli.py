@@ -543,6 +543,11 @@ def build(state: State, site_dir: Path | None, strict: bool) -> ExitCode:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to this file (atomically) instead of standard output.",
 )
+@click.option(
+    "--history",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A CRM history: add the changed profiles' evidence before and after (icp backtest).",
+)
 @click.pass_obj
 def diff_cmd(
     state: State,
@@ -552,6 +557,7 @@ def diff_cmd(
     as_of: dt.date | None,
     fmt: str,
     output: Path | None,
+    history: Path | None = None,
 ) -> ExitCode:
     """Compare the handbook at two git revisions: who moved, why, and regressions.
 
@@ -570,6 +576,10 @@ def diff_cmd(
 
     result = diff(state.root, base, head, accounts=accounts, as_of=as_of, today=state.today)
     text = report.json_text(result) if fmt == "json" else report.markdown(result)
+    if history is not None:
+        from .evidence.compare import with_evidence
+
+        text = with_evidence(text, fmt, state.root, result.base, result.head, history, state.today)
     if output:
         write_text(output, text + "\n")
     else:

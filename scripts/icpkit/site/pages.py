@@ -341,8 +341,8 @@ def pages(
     ]
     from .evidence import add_evidence
 
-    out, nav = add_evidence(root, env, hb, today, out, nav)
-    return Site(tuple(out), nav, files(made))
+    out, nav, evidence_badge = add_evidence(root, env, hb, today, out, nav)
+    return Site(tuple(out), nav, files(made) | evidence_badge)
 
 
 def _schema_rows(kind: str) -> list[dict[str, Any]]:
