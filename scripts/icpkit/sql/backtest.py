@@ -16,6 +16,7 @@ the report is a GROUP BY over it. Nothing here computes a rate or an interval: t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,7 @@ from typing import Any
 
 import duckdb
 
-from ..engine.model import Handbook, Icp, Negative, Rule
+from ..engine.model import Field, Handbook, Icp, Leaf, Negative, Rule
 from ..engine.operators import Ctx, sql_literal
 from ..errors import InputError, UsageError
 from ..evidence.outcomes import ROLES, STAGES
@@ -37,8 +38,6 @@ from .sqlcompile import condition_sql, parsed_sql, verdict_sql
 MISCLASSIFIED = 10
 #: points per score band
 BAND_WIDTH = 10
-#: grouping sets per query (grouping_id is one 64-bit number)
-_SETS = 48
 
 _MEASURES = (
     "count(*)::BIGINT, count_if(bt_won IS TRUE)::BIGINT, count_if(bt_won IS FALSE)::BIGINT, "
@@ -179,10 +178,31 @@ def _text(col: str) -> str:
     return f"icp_text(CAST({quote(col)} AS VARCHAR))"
 
 
-def _outcome_items(roles: dict[str, str]) -> list[str]:
+_NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL")
+
+
+def _date(col: str, types: dict[str, str]) -> str:
+    if types.get(col, "").upper() == "DATE":
+        return quote(col)
+    return f"icp_date({_text(col)})"
+
+
+def _amount(col: str, types: dict[str, str]) -> str:
+    if types.get(col, "").upper().startswith(_NUMERIC):
+        return f"CAST({quote(col)} AS DOUBLE)"
+    t = _text(col)
+    # a plain number is read directly; only other spellings ($1.2M, 1,200) go through the
+    # parse layer's amount reading
+    return (
+        f"CASE WHEN TRY_CAST({t} AS DOUBLE) IS NOT NULL THEN TRY_CAST({t} AS DOUBLE) "
+        f"ELSE icp_money(icp_amount(icp_compact({t})), ['USD']) END"
+    )
+
+
+def _outcome_items(roles: dict[str, str], types: dict[str, str]) -> list[str]:
     """SELECT items reading the outcome columns: bt_won (TRUE won, FALSE lost, NULL
     undecided), bt_stage (the text of a stage the table does not know), bt_value, bt_asof,
-    bt_churned."""
+    bt_churned. Columns the reader already typed (dates, numbers) are used as they are."""
     by_class: dict[str, list[str]] = {}
     for spelling, meaning in STAGES.items():
         by_class.setdefault(meaning, []).append(sql_literal(spelling))
@@ -200,17 +220,13 @@ def _outcome_items(roles: dict[str, str]) -> list[str]:
         won = f"CASE WHEN {closed} IS DISTINCT FROM FALSE THEN icp_bool({t}) END"
         stage = f"CASE WHEN icp_bool({t}) IS NULL AND {t} IS NOT NULL THEN {t} END"
     items = [f"{won} AS bt_won", f"{stage} AS bt_stage"]
-    value = (
-        f"icp_money(icp_amount(icp_compact({_text(roles['value'])})), ['USD'])"
-        if "value" in roles
-        else "CAST(NULL AS DOUBLE)"
-    )
+    value = _amount(roles["value"], types) if "value" in roles else "CAST(NULL AS DOUBLE)"
     items.append(f"{value} AS bt_value")
-    asof = f"icp_date({_text(roles['as_of'])})" if "as_of" in roles else "CAST(NULL AS DATE)"
+    asof = _date(roles["as_of"], types) if "as_of" in roles else "CAST(NULL AS DATE)"
     items.append(f"{asof} AS bt_asof")
     churn_flag = f"icp_bool({_text(roles['churned'])})" if "churned" in roles else "NULL"
     if "churn_date" in roles:
-        churn_date = f"icp_date({_text(roles['churn_date'])})"
+        churn_date = _date(roles["churn_date"], types)
         fallback = (
             f"({churn_date} IS NOT NULL)"
             if "churned" not in roles
@@ -240,6 +256,46 @@ def _rule_items(handbook: Handbook, refs: list[RuleRef], ctx: Ctx, exact: frozen
         f"{condition_sql(ref.rule.when, handbook, cols, ctx, exact)} AS bt_r{k}"
         for k, ref in enumerate(refs)
     )
+
+
+def _shadow(handbook: Handbook, refs: list[RuleRef]) -> Handbook:
+    """The handbook with every rule reading its own outcome, computed once: rule k becomes
+    `bt_rule_k is true` on a yes/no field appended to the vocabulary (so the real fields
+    keep their columns). The compiled verdict query then combines those columns exactly
+    as it combines conditions (three-valued: NULL stays unknown), instead of evaluating
+    every condition a second time."""
+    fields = dict(handbook.fields)
+    swapped: dict[tuple[str, str], Rule] = {}
+    for k, ref in enumerate(refs):
+        name = f"bt_rule_{k}"
+        fields[name] = Field(name, "yes_no", name, "")
+        swapped[(ref.owner, ref.rule.id)] = dataclasses.replace(
+            ref.rule, when=Leaf(name, "is", True)
+        )
+
+    def rules(owner: str, items: tuple[Rule, ...]) -> tuple[Rule, ...]:
+        return tuple(swapped.get((owner, r.id), r) for r in items)
+
+    icps = tuple(
+        dataclasses.replace(
+            i, requirements=rules(i.id, i.requirements), criteria=rules(i.id, i.criteria)
+        )
+        if i in handbook.active_icps
+        else i
+        for i in handbook.icps
+    )
+    negatives = tuple(
+        dataclasses.replace(
+            n, disqualifiers=rules(n.id, n.disqualifiers), warnings=rules(n.id, n.warnings)
+        )
+        if n in handbook.active_negatives
+        else n
+        for n in handbook.negatives
+    )
+    shadow = dataclasses.replace(handbook, fields=fields, icps=icps, negatives=negatives)
+    # unknown_fields is not read by the back-test: no field list to build per row
+    shadow.__dict__["read_fields"] = ()
+    return shadow
 
 
 def _populations(handbook: Handbook, refs: list[RuleRef]) -> list[str]:
@@ -286,7 +342,8 @@ def count(handbook: Handbook, opts: BacktestOptions) -> Counts:
             for n, c in plan.used.items()
             if handbook.fields[n].type in ("number", "integer", "yes_no", "date")
         }
-        typed = source.typed(typeable)
+        typed_roles = {roles[r] for r in ("as_of", "churn_date", "value") if r in roles}
+        typed = source.typed(typeable | typed_roles)
         attempts = [typed, source] if typed is not source else [source]
         for attempt in attempts:
             query = _query(handbook, attempt, plan, roles, refs, opts.as_of)
@@ -314,7 +371,7 @@ def _query(
     exact = frozenset(n for n, p in parsed.items() if p.exact) | frozenset(
         n for n in handbook.fields if n not in parsed
     )
-    txt = _with_items(text_select, source, _outcome_items(roles))
+    txt = _with_items(text_select, source, _outcome_items(roles, dict(source.columns)))
     per_row = "as_of" in roles
     cols = Columns(handbook)
     dates = [cols.name(n) for n in handbook.read_fields if handbook.fields[n].type == "date"]
@@ -328,20 +385,27 @@ def _query(
     )
     ctx = Ctx(as_of, "bt_asof" if per_row else None)
     rules = _rule_items(handbook, refs, ctx, exact)
-    keep = (*_KEEP, "bt_future", *(f"bt_r{k}" for k in range(len(refs))))
+    keep = (*_KEEP, *(f"bt_r{k}" for k in range(len(refs))))
+    shadow = _shadow(handbook, refs)
+    shadow_cols = Columns(shadow)
+    aliases = ", ".join(f"bt_r{k} AS {shadow_cols.name(f'bt_rule_{k}')}" for k in range(len(refs)))
     verdict = verdict_sql(
-        handbook,
+        shadow,
         as_of,
         relation="ruled",
-        keep=keep,
-        exact=exact,
-        as_of_sql="bt_asof" if per_row else None,
+        keep=(*keep, "bt_future"),
+        exact=exact | frozenset(f"bt_rule_{k}" for k in range(len(refs))),
+    )
+    ruled = (
+        f"SELECT *, {aliases} FROM (SELECT {', '.join(_KEEP)}, bt_future, {rules} FROM masked)"
+        if refs
+        else "SELECT * FROM masked"
     )
     return (
         f"WITH txt AS ({txt}),\n"
         f"flagged AS ({parsed_sql(handbook, parsed, 'txt', keep=_KEEP)}),\n"
         f"masked AS ({masked}),\n"
-        f"ruled AS (SELECT *{', ' + rules if rules else ''} FROM masked),\n"
+        f"ruled AS ({ruled}),\n"
         f"verdicts AS ({verdict})\n"
         f"SELECT *, {', '.join(_populations(handbook, refs)) or '0 AS _s'} FROM verdicts"
     )
@@ -397,22 +461,7 @@ def _counts(
     ).fetchone()
     assert overall_row is not None
     overall = Tally.of(overall_row[:6])
-    rule_states: dict[int, dict[str, Tally]] = {}
-    names = {0: "unmet", 1: "met", 2: "unknown"}
-    for start in range(0, len(refs), _SETS):
-        chunk = range(start, min(start + _SETS, len(refs)))
-        ids = ", ".join(f"bt_s{k}" for k in chunk)
-        sets = ", ".join(f"(bt_s{k})" for k in chunk)
-        rows = con.execute(
-            f"SELECT grouping_id({ids}), [{ids}], {_MEASURES} FROM bt "
-            f"GROUP BY GROUPING SETS ({sets})"
-        ).fetchall()
-        for gid, values, *rest in rows:
-            # grouping_id: one bit per argument, the last argument lowest, 0 = grouped by it
-            i = next(i for i in range(len(chunk)) if not int(gid) >> (len(chunk) - 1 - i) & 1)
-            if values[i] is not None:  # NULL: outside the rule's population
-                tally = Tally.of(tuple(rest))
-                rule_states.setdefault(chunk[i], {})[names[int(values[i])]] = tally
+    rule_states = _rule_states(con, refs)
     scores: dict[str, dict[int, Tally]] = {}
     for profile, score, *rest in con.execute(
         f"SELECT best_profile, score, {_MEASURES} FROM bt WHERE {in_pond} GROUP BY ALL"
@@ -457,6 +506,48 @@ def _counts(
         best_missed=[_row(r, refs) for r in best],
         worst_in_a=[_row(r, refs) for r in worst],
     )
+
+
+_STATE_NAMES = {0: "unmet", 1: "met", 2: "unknown"}
+
+
+def _rule_states(
+    con: duckdb.DuckDBPyConnection, refs: list[RuleRef]
+) -> dict[int, dict[str, Tally]]:
+    """Per rule and state, the tally over the rule's population: one pass of conditional
+    counts (outcome and churn coded as small integers, so no count meets a NULL), and the
+    median value of the won only where a reviewer reads it (disqualifiers and warnings)."""
+    if not refs:
+        return {}
+    aggs: list[str] = []
+    for k, ref in enumerate(refs):
+        for state in _STATE_NAMES:
+            s = f"bt_s{k} = {state}"
+            aggs += [
+                f"count_if({s})",
+                f"count_if({s} AND o = 1)",
+                f"count_if({s} AND o = 0)",
+                f"count_if({s} AND o = 1 AND ch = 1)",
+                f"count_if({s} AND o = 1 AND ch < 2)",
+                f"median(bt_value) FILTER (WHERE {s} AND o = 1)"
+                if ref.rule.kind in ("disqualifier", "warning") and state == 1
+                else "NULL",
+            ]
+    coded = (
+        "SELECT *, coalesce(CAST(bt_won AS TINYINT), 2) AS o, "
+        "coalesce(CAST(bt_churned AS TINYINT), 2) AS ch FROM bt"
+    )
+    row = con.execute(f"SELECT {', '.join(aggs)} FROM ({coded})").fetchone()
+    assert row is not None
+    out: dict[int, dict[str, Tally]] = {}
+    width = 6
+    for k in range(len(refs)):
+        for state, name in _STATE_NAMES.items():
+            at = (k * len(_STATE_NAMES) + state) * width
+            values = (*(0 if v is None else v for v in row[at : at + 5]), row[at + 5])
+            if values[0]:
+                out.setdefault(k, {})[name] = Tally.of(values)
+    return out
 
 
 def _row(values: tuple[Any, ...], refs: list[RuleRef]) -> dict[str, Any]:
