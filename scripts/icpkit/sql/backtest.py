@@ -407,7 +407,9 @@ def _query(
         f"masked AS ({masked}),\n"
         f"ruled AS ({ruled}),\n"
         f"verdicts AS ({verdict})\n"
-        f"SELECT *, {', '.join(_populations(handbook, refs)) or '0 AS _s'} FROM verdicts"
+        f"SELECT *, {', '.join(_populations(handbook, refs)) or '0 AS _s'}, "
+        "CAST(coalesce(CAST(bt_won AS TINYINT), 2) * 3 + coalesce(CAST(bt_churned AS TINYINT), 2) "
+        "AS TINYINT) AS bt_oc FROM verdicts"
     )
 
 
@@ -514,39 +516,39 @@ _STATE_NAMES = {0: "unmet", 1: "met", 2: "unknown"}
 def _rule_states(
     con: duckdb.DuckDBPyConnection, refs: list[RuleRef]
 ) -> dict[int, dict[str, Tally]]:
-    """Per rule and state, the tally over the rule's population: one pass of conditional
-    counts (outcome and churn coded as small integers, so no count meets a NULL), and the
-    median value of the won only where a reviewer reads it (disqualifiers and warnings)."""
+    """Per rule and state, the tally over the rule's population: for each rule a GROUP BY
+    of its state and the row's outcome and churn coded as one small integer (9 values), so
+    every count is a count(*), and the median value of the won only where a reviewer reads
+    it (disqualifiers and warnings)."""
     if not refs:
         return {}
-    aggs: list[str] = []
-    for k, ref in enumerate(refs):
-        for state in _STATE_NAMES:
-            s = f"bt_s{k} = {state}"
-            aggs += [
-                f"count_if({s})",
-                f"count_if({s} AND o = 1)",
-                f"count_if({s} AND o = 0)",
-                f"count_if({s} AND o = 1 AND ch = 1)",
-                f"count_if({s} AND o = 1 AND ch < 2)",
-                f"median(bt_value) FILTER (WHERE {s} AND o = 1)"
-                if ref.rule.kind in ("disqualifier", "warning") and state == 1
-                else "NULL",
-            ]
-    coded = (
-        "SELECT *, coalesce(CAST(bt_won AS TINYINT), 2) AS o, "
-        "coalesce(CAST(bt_churned AS TINYINT), 2) AS ch FROM bt"
-    )
-    row = con.execute(f"SELECT {', '.join(aggs)} FROM ({coded})").fetchone()
-    assert row is not None
+    parts = [
+        f"SELECT {k} AS k, bt_s{k} AS s, bt_oc, count(*) AS n FROM bt "
+        f"WHERE bt_s{k} IS NOT NULL GROUP BY ALL"
+        for k in range(len(refs))
+    ]
+    counts: dict[tuple[int, int], dict[int, int]] = {}
+    for k, state, oc, n in con.execute(" UNION ALL ".join(parts)).fetchall():
+        counts.setdefault((int(k), int(state)), {})[int(oc)] = int(n)
+    medians: dict[int, float | None] = {}
+    negative = [k for k, r in enumerate(refs) if r.rule.kind in ("disqualifier", "warning")]
+    if negative:
+        query = " UNION ALL ".join(
+            f"SELECT {k}, median(bt_value) FROM bt WHERE bt_s{k} = 1 AND bt_won" for k in negative
+        )
+        medians = {int(k): m for k, m in con.execute(query).fetchall()}
     out: dict[int, dict[str, Tally]] = {}
-    width = 6
-    for k in range(len(refs)):
-        for state, name in _STATE_NAMES.items():
-            at = (k * len(_STATE_NAMES) + state) * width
-            values = (*(0 if v is None else v for v in row[at : at + 5]), row[at + 5])
-            if values[0]:
-                out.setdefault(k, {})[name] = Tally.of(values)
+    for (k, state), by in counts.items():
+        # bt_oc = outcome * 3 + churn: outcome 1 won, 0 lost, 2 undecided; churn 1, 0, 2 unknown
+        won = sum(n for oc, n in by.items() if oc // 3 == 1)
+        out.setdefault(k, {})[_STATE_NAMES[state]] = Tally(
+            accounts=sum(by.values()),
+            won=won,
+            lost=sum(n for oc, n in by.items() if oc // 3 == 0),
+            churned=by.get(4, 0),
+            churn_known=by.get(3, 0) + by.get(4, 0),
+            median_value=medians.get(k) if state == 1 else None,
+        )
     return out
 
 
