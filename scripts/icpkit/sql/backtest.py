@@ -39,11 +39,12 @@ MISCLASSIFIED = 10
 #: points per score band
 BAND_WIDTH = 10
 
+#: a tally's measures over the kept rows; bt_oc = outcome * 3 + churn, where outcome is
+#: 0 lost, 1 won, 2 undecided and churn 0 no, 1 yes, 2 unknown
 _MEASURES = (
-    "count(*)::BIGINT, count_if(bt_won IS TRUE)::BIGINT, count_if(bt_won IS FALSE)::BIGINT, "
-    "count_if(bt_won IS TRUE AND bt_churned IS TRUE)::BIGINT, "
-    "count_if(bt_won IS TRUE AND bt_churned IS NOT NULL)::BIGINT, "
-    "median(bt_value) FILTER (WHERE bt_won)"
+    "count(*)::BIGINT, count_if(bt_oc BETWEEN 3 AND 5)::BIGINT, count_if(bt_oc < 3)::BIGINT, "
+    "count_if(bt_oc = 4)::BIGINT, count_if(bt_oc IN (3, 4))::BIGINT, "
+    "median(bt_value) FILTER (WHERE bt_oc BETWEEN 3 AND 5)"
 )
 
 
@@ -298,30 +299,47 @@ def _shadow(handbook: Handbook, refs: list[RuleRef]) -> Handbook:
     return shadow
 
 
-def _populations(handbook: Handbook, refs: list[RuleRef]) -> list[str]:
-    """Per rule, the SQL state over its population: 1 met, 0 unmet, 2 unknown, NULL when
-    the row is outside the population. A requirement's population is every account not
-    disqualified; a criterion's, those whose ICP's requirements did not fail; a
-    disqualifier's, every account; a warning sign's, every account not disqualified."""
-    hard: dict[str, str] = {}
-    for icp in handbook.active_icps:
+#: rule states packed per BIGINT (2 bits each: 0 unmet, 1 met, 2 unknown)
+_PER_WORD = 31
+
+
+def _state(k: int) -> str:
+    """SQL for rule k's state (0 unmet, 1 met, 2 unknown) from the packed columns."""
+    return f"((bt_pk{k // _PER_WORD} >> {2 * (k % _PER_WORD)}) & 3)"
+
+
+def _packed(handbook: Handbook, refs: list[RuleRef]) -> list[str]:
+    """The compact per-row result kept in memory: rule states packed 31 to a BIGINT, and
+    per ICP whether its hard requirements did not fail (`bt_h<i>`, a criterion's
+    population)."""
+    items = []
+    for word in range(0, len(refs), _PER_WORD):
+        # TRUE 1, FALSE 0, NULL 2; times 4**j puts rule j in bits 2j and 2j+1
+        parts = [
+            f"coalesce(bt_r{k}::BIGINT, 2) * {4 ** (k - word)}"
+            for k in range(word, min(word + _PER_WORD, len(refs)))
+        ]
+        items.append(f"({' + '.join(parts)}) AS bt_pk{word // _PER_WORD}")
+    for i, icp in enumerate(handbook.active_icps):
         reqs = [
             f"bt_r{k}"
             for k, ref in enumerate(refs)
             if ref.owner == icp.id and ref.rule.kind == "requirement"
         ]
-        hard[icp.id] = f"(({' AND '.join(reqs) or 'TRUE'}) IS NOT FALSE)"
-    states = []
-    for k, ref in enumerate(refs):
-        state = f"CASE WHEN bt_r{k} THEN 1 WHEN NOT bt_r{k} THEN 0 ELSE 2 END"
-        if ref.rule.kind == "disqualifier":
-            pop = "TRUE"
-        elif ref.rule.kind == "criterion":
-            pop = f"disqualified_by IS NULL AND {hard[ref.owner]}"
-        else:
-            pop = "disqualified_by IS NULL"
-        states.append(f"CAST(CASE WHEN {pop} THEN {state} END AS TINYINT) AS bt_s{k}")
-    return states
+        items.append(f"(({' AND '.join(reqs) or 'TRUE'}) IS NOT FALSE) AS bt_h{i}")
+    return items
+
+
+def _population(handbook: Handbook, ref: RuleRef) -> str:
+    """A requirement's population is every account not disqualified; a criterion's, those
+    whose ICP's requirements did not fail; a disqualifier's, every account; a warning
+    sign's, every account not disqualified."""
+    if ref.rule.kind == "disqualifier":
+        return "TRUE"
+    if ref.rule.kind == "criterion":
+        i = [icp.id for icp in handbook.active_icps].index(ref.owner)
+        return f"NOT bt_disq AND bt_h{i}"
+    return "NOT bt_disq"
 
 
 def count(handbook: Handbook, opts: BacktestOptions) -> Counts:
@@ -407,18 +425,20 @@ def _query(
         f"masked AS ({masked}),\n"
         f"ruled AS ({ruled}),\n"
         f"verdicts AS ({verdict})\n"
-        f"SELECT *, {', '.join(_populations(handbook, refs)) or '0 AS _s'}, "
-        "CAST(coalesce(CAST(bt_won AS TINYINT), 2) * 3 + coalesce(CAST(bt_churned AS TINYINT), 2) "
-        "AS TINYINT) AS bt_oc FROM verdicts"
+        f"SELECT icp_id, best_profile, tier, score, disqualified_by, "
+        "disqualified_by IS NOT NULL AS bt_disq, bt_value, bt_stage, bt_asof IS NULL AS bt_nodate, "
+        "bt_future, CAST(coalesce(CAST(bt_won AS TINYINT), 2) * 3 "
+        "+ coalesce(CAST(bt_churned AS TINYINT), 2) AS TINYINT) AS bt_oc"
+        f"{''.join(', ' + x for x in _packed(handbook, refs))} FROM verdicts"
     )
 
 
 def _status_sql(handbook: Handbook, refs: list[RuleRef]) -> str:
     """disqualified, insufficient (no requirement of any ICP known), or scored."""
-    reqs = [f"bt_r{k} IS NULL" for k, ref in enumerate(refs) if ref.rule.kind == "requirement"]
+    reqs = [f"{_state(k)} = 2" for k, ref in enumerate(refs) if ref.rule.kind == "requirement"]
     insufficient = " AND ".join(reqs) if reqs else "FALSE"
     return (
-        "CASE WHEN disqualified_by IS NOT NULL THEN 'disqualified' "
+        "CASE WHEN bt_disq THEN 'disqualified' "
         f"WHEN {insufficient} THEN 'insufficient' ELSE 'scored' END"
     )
 
@@ -459,11 +479,11 @@ def _counts(
     ).fetchall():
         bands.setdefault(str(profile), {})[int(low)] = Tally.of(tuple(rest))
     overall_row = con.execute(
-        f"SELECT {_MEASURES}, count_if(bt_asof IS NULL), count_if(bt_future IS TRUE) FROM bt"
+        f"SELECT {_MEASURES}, count_if(bt_nodate), count_if(bt_future IS TRUE) FROM bt"
     ).fetchone()
     assert overall_row is not None
     overall = Tally.of(overall_row[:6])
-    rule_states = _rule_states(con, refs)
+    rule_states = _rule_states(con, handbook, refs)
     scores: dict[str, dict[int, Tally]] = {}
     for profile, score, *rest in con.execute(
         f"SELECT best_profile, score, {_MEASURES} FROM bt WHERE {in_pond} GROUP BY ALL"
@@ -476,17 +496,18 @@ def _counts(
             "GROUP BY 1 ORDER BY 2 DESC, 1"
         ).fetchall()
     }
-    rule_cols = ", ".join(f"bt_r{k}" for k in range(len(refs)))
-    pick = "icp_id, best_profile, tier, score, disqualified_by, bt_value, bt_won, bt_churned"
-    pick += f", {rule_cols}" if rule_cols else ""
+    states = ", ".join(_state(k) for k in range(len(refs)))
+    pick = "icp_id, best_profile, tier, score, disqualified_by, bt_value, bt_oc"
+    pick += f", {states}" if states else ""
+    # bt_oc = outcome * 3 + churn (outcome 0 lost, 1 won, 2 undecided; churn 0, 1, 2 unknown)
     best = con.execute(
-        f"SELECT {pick} FROM bt WHERE bt_won AND bt_churned IS NOT TRUE AND bt_value IS NOT NULL "
-        "AND (tier IN ('C', 'D') OR disqualified_by IS NOT NULL) "
+        f"SELECT {pick} FROM bt WHERE bt_oc IN (3, 5) AND bt_value IS NOT NULL "
+        "AND (tier IN ('C', 'D') OR bt_disq) "
         f"ORDER BY bt_value DESC, icp_id LIMIT {MISCLASSIFIED}"
     ).fetchall()
     worst = con.execute(
-        f"SELECT {pick} FROM bt WHERE tier = 'A' AND (bt_churned OR NOT bt_won) "
-        "ORDER BY bt_churned IS TRUE DESC, bt_value DESC NULLS LAST, icp_id "
+        f"SELECT {pick} FROM bt WHERE tier = 'A' AND (bt_oc = 4 OR bt_oc < 3) "
+        "ORDER BY bt_oc = 4 DESC, bt_value DESC NULLS LAST, icp_id "
         f"LIMIT {MISCLASSIFIED}"
     ).fetchall()
     return Counts(
@@ -514,7 +535,7 @@ _STATE_NAMES = {0: "unmet", 1: "met", 2: "unknown"}
 
 
 def _rule_states(
-    con: duckdb.DuckDBPyConnection, refs: list[RuleRef]
+    con: duckdb.DuckDBPyConnection, handbook: Handbook, refs: list[RuleRef]
 ) -> dict[int, dict[str, Tally]]:
     """Per rule and state, the tally over the rule's population: for each rule a GROUP BY
     of its state and the row's outcome and churn coded as one small integer (9 values), so
@@ -523,9 +544,9 @@ def _rule_states(
     if not refs:
         return {}
     parts = [
-        f"SELECT {k} AS k, bt_s{k} AS s, bt_oc, count(*) AS n FROM bt "
-        f"WHERE bt_s{k} IS NOT NULL GROUP BY ALL"
-        for k in range(len(refs))
+        f"SELECT {k} AS k, {_state(k)} AS s, bt_oc, count(*) AS n FROM bt "
+        f"WHERE {_population(handbook, ref)} GROUP BY ALL"
+        for k, ref in enumerate(refs)
     ]
     counts: dict[tuple[int, int], dict[int, int]] = {}
     for k, state, oc, n in con.execute(" UNION ALL ".join(parts)).fetchall():
@@ -534,7 +555,9 @@ def _rule_states(
     negative = [k for k, r in enumerate(refs) if r.rule.kind in ("disqualifier", "warning")]
     if negative:
         query = " UNION ALL ".join(
-            f"SELECT {k}, median(bt_value) FROM bt WHERE bt_s{k} = 1 AND bt_won" for k in negative
+            f"SELECT {k}, median(bt_value) FROM bt WHERE {_state(k)} = 1 AND bt_oc // 3 = 1 "
+            f"AND {_population(handbook, refs[k])}"
+            for k in negative
         )
         medians = {int(k): m for k, m in con.execute(query).fetchall()}
     out: dict[int, dict[str, Tally]] = {}
@@ -553,7 +576,7 @@ def _rule_states(
 
 
 def _row(values: tuple[Any, ...], refs: list[RuleRef]) -> dict[str, Any]:
-    ident, profile, tier, score, disq, value, won, churned, *states = values
+    ident, profile, tier, score, disq, value, oc, *states = values
     return {
         "id": str(ident),
         "best_profile": profile,
@@ -561,9 +584,9 @@ def _row(values: tuple[Any, ...], refs: list[RuleRef]) -> dict[str, Any]:
         "score": int(score),
         "disqualified_by": disq,
         "value": value,
-        "outcome": "won" if won else "lost" if won is False else "undecided",
-        "churned": churned,
-        "rules": {k: states[k] for k in range(len(refs))},
+        "outcome": ("lost", "won", "undecided")[int(oc) // 3],
+        "churned": (False, True, None)[int(oc) % 3],
+        "rules": {k: (False, True, None)[int(states[k])] for k in range(len(refs))},
     }
 
 
