@@ -321,3 +321,43 @@ def test_diff_with_history_shows_evidence_before_and_after(
 
     md = html.unescape(capsys.readouterr().out)
     assert "A-tier win rate" in md and "now contradicted" in md
+
+
+def test_verdicts_agree_with_icp_score_as_of_each_rows_date(tmp_path: Path) -> None:
+    """The back-test's verdicts are the scorer's: rows dated D get the tiers `icp score
+    --as-of D` gives them (dates after every funding round, so nothing is masked)."""
+    from collections import Counter
+
+    from icpkit.sql.scoring import ScoreOptions, score
+
+    dates = ["2028-01-01", "2028-06-01", "2029-01-01"]
+    rows = list(generate.history(300, seed=7))
+    for i, row in enumerate(rows):
+        row["Create Date"] = dates[i % 3]
+    header = list(generate.COLUMNS)
+    path = write(tmp_path / "all.csv", header, [[r[c] for c in header] for r in rows])
+    expected: Counter[tuple[str, str]] = Counter()
+    for d in dates:
+        part = write(
+            tmp_path / f"{d}.csv",
+            header,
+            [[r[c] for c in header] for r in rows if r["Create Date"] == d],
+        )
+        summary = score(
+            HANDBOOK,
+            ScoreOptions(
+                input=part, output=tmp_path / f"{d}.out.csv", as_of=dt.date.fromisoformat(d)
+            ),
+        )
+        for profile, tiers in summary.tiers.items():
+            for tier, n in tiers.items():
+                expected[(profile, tier)] += n
+    ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
+    from icpkit.sql.backtest import count
+
+    counts = count(HANDBOOK, BacktestOptions(path, TODAY))
+    got: Counter[tuple[str, str]] = Counter()
+    for (_status, profile, tier), t in counts.groups.items():
+        got[(profile, tier)] += t.accounts
+    assert got == expected
+    assert ev.rows == 300 and ev.rows_without_date == 0 and ev.future_values == 0
