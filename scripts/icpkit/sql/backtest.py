@@ -208,13 +208,26 @@ def _outcome_items(roles: dict[str, str], types: dict[str, str]) -> list[str]:
     for spelling, meaning in STAGES.items():
         by_class.setdefault(meaning, []).append(sql_literal(spelling))
     if "outcome" in roles:
+        raw = quote(roles["outcome"])
+        if types.get(roles["outcome"], "VARCHAR").upper() != "VARCHAR":
+            raw = f"CAST({raw} AS VARCHAR)"
         t = _text(roles["outcome"])
         k = f"regexp_replace(lower({t}), '[^a-z0-9]', '', 'g')"
-        won = f"CASE WHEN {k} IN ({', '.join(by_class['won'])}) THEN TRUE " + (
+        # the spellings as exports write them are matched first, without any cleaning
+        won_raw = ", ".join(sql_literal(s) for s in ("closedwon", "Closed Won", "won", "Won"))
+        lost_raw = ", ".join(sql_literal(s) for s in ("closedlost", "Closed Lost", "lost", "Lost"))
+        open_raw = ", ".join(v for v in by_class["open"])
+        won = (
+            f"CASE WHEN {raw} IN ({won_raw}) THEN TRUE WHEN {raw} IN ({lost_raw}) THEN FALSE "
+            f"WHEN {raw} IN ({open_raw}) THEN NULL "
+            f"WHEN {k} IN ({', '.join(by_class['won'])}) THEN TRUE "
             f"WHEN {k} IN ({', '.join(by_class['lost'])}) THEN FALSE END"
         )
         known = ", ".join(v for vs in by_class.values() for v in vs)
-        stage = f"CASE WHEN {k} NOT IN ({known}) THEN {t} END"
+        stage = (
+            f"CASE WHEN {raw} IN ({won_raw}, {lost_raw}, {open_raw}) THEN NULL "
+            f"WHEN {k} NOT IN ({known}) THEN {t} END"
+        )
     else:
         t = _text(roles["is_won"])
         closed = f"icp_bool({_text(roles['is_closed'])})" if "is_closed" in roles else "TRUE"
