@@ -11,6 +11,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO, TODAY, copy_handbook
 from icpkit.cli import main
@@ -361,3 +363,37 @@ def test_verdicts_agree_with_icp_score_as_of_each_rows_date(tmp_path: Path) -> N
         got[(profile, tier)] += t.accounts
     assert got == expected
     assert ev.rows == 300 and ev.rows_without_date == 0 and ev.future_values == 0
+
+
+STAGE_TEXT = st.one_of(
+    st.sampled_from(
+        [
+            *("closedwon", "Closed Won", "closedlost", "Closed Lost", "contractsent"),
+            *("Prospecting", "", "On hold", "WON", "closed-lost", "n/a", " Lost "),
+        ]
+    ),
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12),
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(stages=st.lists(STAGE_TEXT, min_size=1, max_size=12))
+def test_only_known_stages_are_decided(
+    tmp_path_factory: pytest.TempPathFactory, stages: list[str]
+) -> None:
+    """Won and lost are exactly the stages the table maps to them (compared without case,
+    spaces or punctuation); any other text is undecided and listed, never lost."""
+    from icpkit.evidence.outcomes import STAGES, stage_key
+    from icpkit.sql.parsing import NULL_TOKENS
+
+    path = tmp_path_factory.mktemp("stages") / "h.csv"
+    rows = [[str(i), *COMPANY, s] for i, s in enumerate(stages)]
+    write(path, ["Record ID", *COMPANY_COLS, "Deal Stage"], rows)
+    ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
+    meaning = [
+        "empty" if not s.strip() or s.strip().lower() in NULL_TOKENS else STAGES.get(stage_key(s))
+        for s in stages
+    ]
+    assert ev.base.win.k == meaning.count("won")
+    assert ev.base.win.n == meaning.count("won") + meaning.count("lost")
+    assert sum(ev.unknown_stages.values()) == meaning.count(None)
