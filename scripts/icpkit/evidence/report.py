@@ -316,20 +316,18 @@ def _flag(ref: RuleRef, verdict: str, met: Tally, median: float | None) -> str:
         if verdict == "hurts":
             return "accounts that meet it win less often"
     elif kind == "disqualifier":
-        worth = (
-            met.median_value is not None
-            and median is not None
-            and met.median_value >= 2 * median
-            and met.won > 0
+        times = (
+            met.median_value / median
+            if met.median_value is not None and median and met.won > 0
+            else None
         )
+        worth = times is not None and times >= 2
         if verdict == "helps" or (worth and verdict != "hurts"):
             parts = []
             if verdict == "helps":
                 parts.append("the accounts it excludes win more often than the rest")
             if worth:
-                parts.append(
-                    f"it threw away customers worth {met.median_value / median:.1f}× the median"  # type: ignore[operator]
-                )
+                parts.append(f"it threw away customers worth {times:.1f}× the median")
             return "; ".join(parts)
     elif kind == "warning":
         if verdict == "helps":

@@ -7,7 +7,7 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-from ..evidence.report import Cell, Evidence, Miss, Rate, RuleRow
+from ..evidence.report import Cell, Evidence, Miss, Rate
 from . import envelope
 
 FORMATS = ("text", "markdown", "json", "html")
@@ -282,4 +282,4 @@ def render(ev: Evidence, fmt: str) -> str:
     return RENDER[fmt](ev)
 
 
-__all__ = ["FORMATS", "RENDER", "RuleRow", "render"]
+__all__ = ["FORMATS", "RENDER", "render"]

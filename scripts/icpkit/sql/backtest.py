@@ -24,7 +24,7 @@ from typing import Any
 
 import duckdb
 
-from ..engine.model import Field, Handbook, Icp, Leaf, Negative, Rule
+from ..engine.model import Field, Handbook, Leaf, Rule
 from ..engine.operators import Ctx, sql_literal
 from ..errors import InputError, UsageError
 from ..evidence.outcomes import ROLES, STAGES
@@ -614,8 +614,3 @@ def csv_to_parquet(csv_path: Path, parquet_path: Path) -> None:
         )
     finally:
         con.close()
-
-
-def owners(handbook: Handbook) -> dict[str, Icp | Negative]:
-    """Active ICPs and negative portraits by id."""
-    return {o.id: o for o in handbook.active_owners}
