@@ -69,6 +69,18 @@ STAGES: dict[str, str] = {
 }
 
 
+#: what each role means, for the handbook's reference table
+ROLE_MEANINGS: dict[str, str] = {
+    "outcome": "the deal stage: won, lost, still open, or a stage the table does not know",
+    "is_won": "Salesforce, when there is no stage: true is won, false is lost",
+    "is_closed": "Salesforce: false means still open (neither won nor lost)",
+    "as_of": "the row's own date: time-relative rules are evaluated as of it",
+    "value": "the deal's value (ACV or ARR)",
+    "churned": "yes or no; empty is unknown",
+    "churn_date": "a date here also means the customer churned",
+}
+
+
 def stage_key(text: str) -> str:
     """A stage compared without case, spaces or punctuation: 'Closed Won' -> 'closedwon'."""
     return re.sub(r"[^a-z0-9]", "", text.lower())
