@@ -94,6 +94,24 @@ class RuleRow:
     #: what a reviewer should look at, in words ('' when nothing)
     flag: str = ""
 
+    @property
+    def finding(self) -> str:
+        """The flag, or what the evidence says in words when nothing is flagged."""
+        if self.flag:
+            return self.flag
+        if self.verdict == "too-few":
+            return "too few decided opportunities to say"
+        if self.verdict == "no-difference":
+            return "no difference"
+        as_intended = (self.verdict == "helps") == (self.kind in ("requirement", "criterion"))
+        if as_intended:
+            return (
+                "works as intended (met wins more)"
+                if self.verdict == "helps"
+                else ("works as intended (met wins less)")
+            )
+        return "met wins more" if self.verdict == "helps" else "met wins less"
+
 
 @dataclass(frozen=True)
 class Band:

@@ -97,7 +97,7 @@ def rule_rows(ev: Evidence, kind: str) -> list[list[str]]:
                 f"{r.met.decided:,}/{r.unmet.decided:,}/{r.unknown.decided:,}",
                 "n/a" if r.p_value is None else f"{r.p_value:.2g}",
                 pts,
-                r.flag or r.verdict,
+                r.finding,
             ]
         )
     return rows
