@@ -397,3 +397,13 @@ def test_only_known_stages_are_decided(
     assert ev.base.win.k == meaning.count("won")
     assert ev.base.win.n == meaning.count("won") + meaning.count("lost")
     assert sum(ev.unknown_stages.values()) == meaning.count(None)
+
+
+def test_lift_badge(evidence: Evidence) -> None:
+    from icpkit.site.badges import GREEN, GREY
+    from icpkit.site.evidence import lift_badge
+
+    badge = lift_badge(evidence)
+    assert badge.label == "A vs C lift" and badge.color == GREEN
+    assert badge.message == f"{evidence.lift_a_over_c():.1f}×"
+    assert lift_badge(None).message == "no history" and lift_badge(None).color == GREY

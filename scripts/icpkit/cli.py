@@ -660,6 +660,9 @@ def badges_cmd(state: State, out_dir: Path, diff_report: Path | None) -> ExitCod
         today=state.today,
         diff_report=diff_report,
     )
+    from .site.evidence import configured_lift_badge
+
+    made.append(configured_lift_badge(handbook, state.today))
     for name, data in files(made).items():
         with atomic_path(out_dir / name.removeprefix("badges/")) as tmp:
             tmp.write_bytes(data)
