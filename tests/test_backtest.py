@@ -407,3 +407,17 @@ def test_lift_badge(evidence: Evidence) -> None:
     assert badge.label == "A vs C lift" and badge.color == GREEN
     assert badge.message == f"{evidence.lift_a_over_c():.1f}×"
     assert lift_badge(None).message == "no history" and lift_badge(None).color == GREY
+
+
+def test_tier_policy_evidence_settings_are_validated(tmp_path: Path) -> None:
+    from icpkit.loading.validate import validate
+
+    root = copy_handbook(tmp_path / "hb", fixtures=False)
+    policy = root / "rules" / "tier-policy.yaml"
+    text = policy.read_text(encoding="utf-8")
+    policy.write_text(text.replace("min_decided: 30", "min_decided: 0\n  a_over_see: 2"))
+    lines = [str(p) for p in validate(root, today=TODAY).sorted()]
+    assert "rules/tier-policy.yaml:20:16: error found a number '0'; expected at least 1 " in (
+        "\n".join(lines)
+    )
+    assert any(":21:3:" in line and "(did you mean 'a_over_c'?)" in line for line in lines)
