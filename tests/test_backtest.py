@@ -109,6 +109,8 @@ def test_tiers_report_rates_with_intervals(evidence: Evidence) -> None:
     assert a.cell.win.low is not None and a.cell.win.high is not None
     assert a.cell.win.low < a.cell.win.value < a.cell.win.high
     assert a.cell.lift is not None and a.cell.lift > 2
+    assert evidence.roles["satisfaction"] == "NPS"
+    assert a.cell.satisfaction is not None and 0 <= a.cell.satisfaction <= 10
     names = {t.tier for t in evidence.tiers if not t.profile}
     assert {"disqualified", "insufficient", "no ICP fits"} <= names
 

@@ -89,6 +89,7 @@ COLUMNS = (
     "Amount",
     "Churned",
     "Churn Date",
+    "NPS",
 )
 
 OPEN_STAGES = ("appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "contractsent")
@@ -303,32 +304,58 @@ def history(rows: int, seed: int = 15) -> Iterator[dict[str, str]]:
         if flags["tender_buyer"]:
             amount *= 3
         no_date = rng.random() < 0.03
-        yield {
-            "Record ID": str(100_000 + i),
-            "Company name": f"Company {i:06d}",
-            "Country/Region": c["country"],
-            "Number of Employees": str(c["employees"]),
-            "Annual Revenue": f"{c['annual_revenue']:.0f}",
-            "Profitability Trend": _cell(rng, 0.12, c["profitability"]),
-            "Industry": c["industry"],
-            "Business Model": "",
-            "Web Technologies": ";".join(sorted(c["tech_stack"])),
-            "Services Needed": _cell(rng, 0.2, ";".join(sorted(c["services_needed"]))),
-            "Funding Stage": c["funding_stage"],
-            "Last Funding Date": str(c.get("last_funding_date") or ""),
-            "Growth Rate": _cell(rng, 0.12, str(c["growth_rate"])),
-            "IT Budget": _cell(rng, 0.15, f"{c['it_budget']:.0f}"),
-            "ERP Deployed": "Yes" if c["erp_deployed"] else "No",
-            "Year Founded": _cell(rng, 0.08, str(c["founded_year"])),
-            "Buys Through Tenders": "Yes" if c["buys_through_tenders"] else "No",
-            "Ownership": c["ownership"],
-            "Deal Stage": stage,
-            "Create Date": "" if no_date else created.isoformat(),
-            "Close Date": "" if no_date or close is None else close.isoformat(),
-            "Amount": f"{amount:.0f}",
-            "Churned": churned,
-            "Churn Date": churn_date,
-        }
+        yield _row(i, c, stage, created, close, no_date, amount, churned, churn_date, seed, rng)
+
+
+def _nps(i: int, seed: int, churned: str) -> str:
+    """A customer's NPS answer (0-10), from its own generator so that adding it changed no
+    other cell: lower for customers who churned; a third never answer."""
+    r = random.Random(seed * 1_000_003 + i)
+    if r.random() < 0.33:
+        return ""
+    return str(max(0, min(10, round(r.gauss(5.5 if churned == "true" else 8.2, 1.6)))))
+
+
+def _row(
+    i: int,
+    c: dict[str, Any],
+    stage: str,
+    created: dt.date,
+    close: dt.date | None,
+    no_date: bool,
+    amount: float,
+    churned: str,
+    churn_date: str,
+    seed: int,
+    rng: random.Random,
+) -> dict[str, str]:
+    return {
+        "Record ID": str(100_000 + i),
+        "Company name": f"Company {i:06d}",
+        "Country/Region": c["country"],
+        "Number of Employees": str(c["employees"]),
+        "Annual Revenue": f"{c['annual_revenue']:.0f}",
+        "Profitability Trend": _cell(rng, 0.12, c["profitability"]),
+        "Industry": c["industry"],
+        "Business Model": "",
+        "Web Technologies": ";".join(sorted(c["tech_stack"])),
+        "Services Needed": _cell(rng, 0.2, ";".join(sorted(c["services_needed"]))),
+        "Funding Stage": c["funding_stage"],
+        "Last Funding Date": str(c.get("last_funding_date") or ""),
+        "Growth Rate": _cell(rng, 0.12, str(c["growth_rate"])),
+        "IT Budget": _cell(rng, 0.15, f"{c['it_budget']:.0f}"),
+        "ERP Deployed": "Yes" if c["erp_deployed"] else "No",
+        "Year Founded": _cell(rng, 0.08, str(c["founded_year"])),
+        "Buys Through Tenders": "Yes" if c["buys_through_tenders"] else "No",
+        "Ownership": c["ownership"],
+        "Deal Stage": stage,
+        "Create Date": "" if no_date else created.isoformat(),
+        "Close Date": "" if no_date or close is None else close.isoformat(),
+        "Amount": f"{amount:.0f}",
+        "Churned": churned,
+        "Churn Date": churn_date,
+        "NPS": _nps(i, seed, churned) if stage == "closedwon" else "",
+    }
 
 
 def _cell(rng: random.Random, p_missing: float, text: str) -> str:

@@ -16,6 +16,7 @@ the first name of each list that the export has is used; `--map` names others
 - value: Amount, amount, ACV, ARR, value. The deal's value ($ and thousands commas read).
 - churned: Churned, churned, Churned__c, is_churned (yes/no); empty is unknown churn.
 - churn_date: Churn Date, churn_date, Churn_Date__c: a date here also means churned.
+- satisfaction: NPS, CSAT, Satisfaction: a number; its mean among customers per tier.
 
 A stage the table does not know (a custom HubSpot pipeline stage) is neither won nor lost:
 it is counted, listed with its count, and the row is undecided. It is never read as lost.
@@ -41,6 +42,7 @@ ROLES: dict[str, tuple[str, ...]] = {
     "value": ("Amount", "amount", "ACV", "ARR", "value"),
     "churned": ("Churned", "churned", "Churned__c", "is_churned"),
     "churn_date": ("Churn Date", "churn_date", "Churn_Date__c"),
+    "satisfaction": ("NPS", "CSAT", "Satisfaction"),
 }
 
 #: stage spellings, compared by `stage_key`, -> 'won' | 'lost' | 'open'
@@ -78,6 +80,7 @@ ROLE_MEANINGS: dict[str, str] = {
     "value": "the deal's value (ACV or ARR)",
     "churned": "yes or no; empty is unknown",
     "churn_date": "a date here also means the customer churned",
+    "satisfaction": "the customer's NPS or CSAT (a number): its mean is shown per tier",
 }
 
 

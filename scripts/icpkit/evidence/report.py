@@ -49,6 +49,8 @@ class Cell:
     churn: Rate
     median_value: float | None
     lift: float | None
+    #: mean NPS or CSAT of the customers who gave one
+    satisfaction: float | None = None
 
     @property
     def decided(self) -> int:
@@ -58,7 +60,8 @@ class Cell:
 def cell(t: Tally, base: float | None) -> Cell:
     win = Rate.of(t.won, t.decided)
     lift = win.value / base if win.value is not None and base else None
-    return Cell(t.accounts, win, Rate.of(t.churned, t.churn_known), t.median_value, lift)
+    churn = Rate.of(t.churned, t.churn_known)
+    return Cell(t.accounts, win, churn, t.median_value, lift, t.satisfaction)
 
 
 @dataclass(frozen=True)

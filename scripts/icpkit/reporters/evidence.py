@@ -49,11 +49,20 @@ def _cell_cols(c: Cell) -> list[str]:
         pct(c.win),
         pct(c.churn),
         money(c.median_value),
+        "n/a" if c.satisfaction is None else f"{c.satisfaction:.1f}",
         lift(c.lift),
     ]
 
 
-CELL_HEAD = ["accounts", "decided", "win rate (95% CI)", "churn", "median value", "lift"]
+CELL_HEAD = [
+    "accounts",
+    "decided",
+    "win rate (95% CI)",
+    "churn",
+    "median value",
+    "NPS/CSAT",
+    "lift",
+]
 
 
 def _header(ev: Evidence) -> list[str]:

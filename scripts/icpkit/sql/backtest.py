@@ -44,7 +44,8 @@ BAND_WIDTH = 10
 _MEASURES = (
     "count(*)::BIGINT, count_if(bt_oc BETWEEN 3 AND 5)::BIGINT, count_if(bt_oc < 3)::BIGINT, "
     "count_if(bt_oc = 4)::BIGINT, count_if(bt_oc IN (3, 4))::BIGINT, "
-    "median(bt_value) FILTER (WHERE bt_oc BETWEEN 3 AND 5)"
+    "median(bt_value) FILTER (WHERE bt_oc BETWEEN 3 AND 5), "
+    "avg(bt_sat) FILTER (WHERE bt_oc BETWEEN 3 AND 5)"
 )
 
 
@@ -73,6 +74,8 @@ class Tally:
     churned: int = 0
     churn_known: int = 0
     median_value: float | None = None
+    #: mean NPS or CSAT of the won (customers) who gave one
+    satisfaction: float | None = None
 
     @property
     def decided(self) -> int:
@@ -80,10 +83,11 @@ class Tally:
 
     @classmethod
     def of(cls, row: tuple[Any, ...]) -> Tally:
-        n, won, lost, churned, known, median = row
+        n, won, lost, churned, known, median, satisfaction = row
         return cls(
             int(n), int(won), int(lost), int(churned), int(known),
             None if median is None else float(median),
+            None if satisfaction is None else float(satisfaction),
         )  # fmt: skip
 
 
@@ -250,10 +254,12 @@ def _outcome_items(roles: dict[str, str], types: dict[str, str]) -> list[str]:
     else:
         churn = f"CAST({churn_flag} AS BOOLEAN)"
     items.append(f"{churn} AS bt_churned")
+    sat = _amount(roles["satisfaction"], types) if "satisfaction" in roles else "NULL"
+    items.append(f"CAST({sat} AS DOUBLE) AS bt_sat")
     return items
 
 
-_KEEP = ("icp_id", "bt_won", "bt_stage", "bt_value", "bt_asof", "bt_churned")
+_KEEP = ("icp_id", "bt_won", "bt_stage", "bt_value", "bt_asof", "bt_churned", "bt_sat")
 
 
 def _with_items(text_select: str, source: Source, items: list[str]) -> str:
@@ -373,7 +379,9 @@ def count(handbook: Handbook, opts: BacktestOptions) -> Counts:
             for n, c in plan.used.items()
             if handbook.fields[n].type in ("number", "integer", "yes_no", "date")
         }
-        typed_roles = {roles[r] for r in ("as_of", "churn_date", "value") if r in roles}
+        typed_roles = {
+            roles[r] for r in ("as_of", "churn_date", "value", "satisfaction") if r in roles
+        }
         typed = source.typed(typeable | typed_roles)
         attempts = [typed, source] if typed is not source else [source]
         for attempt in attempts:
@@ -439,7 +447,8 @@ def _query(
         f"ruled AS ({ruled}),\n"
         f"verdicts AS ({verdict})\n"
         f"SELECT icp_id, best_profile, tier, score, disqualified_by, "
-        "disqualified_by IS NOT NULL AS bt_disq, bt_value, bt_stage, bt_asof IS NULL AS bt_nodate, "
+        "disqualified_by IS NOT NULL AS bt_disq, bt_value, bt_sat, bt_stage, "
+        "bt_asof IS NULL AS bt_nodate, "
         "bt_future, CAST(coalesce(CAST(bt_won AS TINYINT), 2) * 3 "
         "+ coalesce(CAST(bt_churned AS TINYINT), 2) AS TINYINT) AS bt_oc"
         f"{''.join(', ' + x for x in _packed(handbook, refs))} FROM verdicts"
@@ -495,7 +504,7 @@ def _counts(
         f"SELECT {_MEASURES}, count_if(bt_nodate), count_if(bt_future IS TRUE) FROM bt"
     ).fetchone()
     assert overall_row is not None
-    overall = Tally.of(overall_row[:6])
+    overall = Tally.of(overall_row[:7])
     rule_states = _rule_states(con, handbook, refs)
     scores: dict[str, dict[int, Tally]] = {}
     for profile, score, *rest in con.execute(
@@ -536,8 +545,8 @@ def _counts(
         rule_states=rule_states,
         scores=scores,
         unknown_stages=unknown_stages,
-        rows_without_date=int(overall_row[6]) if "as_of" in roles else 0,
-        future_values=int(overall_row[7]),
+        rows_without_date=int(overall_row[7]) if "as_of" in roles else 0,
+        future_values=int(overall_row[8]),
         overall=overall,
         best_missed=[_row(r, refs) for r in best],
         worst_in_a=[_row(r, refs) for r in worst],
