@@ -690,7 +690,7 @@ def badges_cmd(state: State, out_dir: Path, diff_report: Path | None) -> ExitCod
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "markdown", "json", "html"]),
+    type=click.Choice(FORMATS["backtest"]),
     default="text",
     show_default=True,
 )

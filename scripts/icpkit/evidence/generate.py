@@ -116,30 +116,26 @@ def _maybe(rng: random.Random, p_missing: float, value: Any) -> Any:
     return None if rng.random() < p_missing else value
 
 
-def _company(rng: random.Random) -> dict[str, Any]:
-    kind = rng.choices(("software", "saas", "maker", "other"), (0.36, 0.26, 0.24, 0.14))[0]
-    c: dict[str, Any] = {"kind": kind}
+def _place(rng: random.Random, kind: str) -> dict[str, Any]:
+    """Country, industry and size for a kind of company."""
     if kind == "software":
-        c["country"] = rng.choice(_WESTERN if rng.random() < 0.8 else _NOT_WESTERN)
-        c["industry"] = rng.choice(_SOFTWARE)
-        c["employees"] = _employees(rng, 200, 1.0)
+        country = rng.choice(_WESTERN if rng.random() < 0.8 else _NOT_WESTERN)
+        industry, employees = rng.choice(_SOFTWARE), _employees(rng, 200, 1.0)
     elif kind == "saas":
-        c["country"] = rng.choice(("US", "US", "US", "CA")) if rng.random() < 0.85 else "GB"
-        c["industry"] = rng.choice(_SAAS)
-        c["employees"] = _employees(rng, 300, 0.9)
+        country = rng.choice(("US", "US", "US", "CA")) if rng.random() < 0.85 else "GB"
+        industry, employees = rng.choice(_SAAS), _employees(rng, 300, 0.9)
     elif kind == "maker":
-        c["country"] = rng.choice(_EU) if rng.random() < 0.85 else rng.choice(("US", "IN"))
-        c["industry"] = rng.choice(_MAKERS + _MAKER_EXTRA)
-        c["employees"] = _employees(rng, 900, 1.0)
+        country = rng.choice(_EU) if rng.random() < 0.85 else rng.choice(("US", "IN"))
+        industry, employees = rng.choice(_MAKERS + _MAKER_EXTRA), _employees(rng, 900, 1.0)
     else:
-        c["country"] = rng.choice(_WESTERN + _EU)
-        c["industry"] = rng.choice(_OTHER)
-        c["employees"] = _employees(rng, 600, 1.3)
+        country = rng.choice(_WESTERN + _EU)
+        industry, employees = rng.choice(_OTHER), _employees(rng, 600, 1.3)
     if rng.random() < 0.06:
-        c["employees"] = rng.randint(2, 9)  # a few tiny companies everywhere
-    emp = c["employees"]
-    c["annual_revenue"] = round(emp * math.exp(rng.gauss(math.log(150_000), 0.5)), -3)
-    c["erp_deployed"] = rng.random() < (0.75 if kind == "maker" else 0.25)
+        employees = rng.randint(2, 9)  # a few tiny companies everywhere
+    return {"kind": kind, "country": country, "industry": industry, "employees": employees}
+
+
+def _stack(rng: random.Random, kind: str) -> set[str]:
     stack = set()
     if rng.random() < 0.45:
         stack.add(rng.choice(("aws", "azure")))  # independent of everything: the noise
@@ -158,7 +154,10 @@ def _company(rng: random.Random) -> dict[str, Any]:
         stack.add(rng.choice(("sap_erp", "dynamics365", "oracle_erp")))
     if rng.random() < 0.4:
         stack.add(rng.choice(("microsoft365", "sharepoint", "google_workspace")))
-    c["tech_stack"] = stack
+    return stack
+
+
+def _services(rng: random.Random, kind: str) -> set[str]:
     services = set()
     if rng.random() < 0.35:
         services.add(rng.choice(("dedicated_team", "staff_augmentation")))
@@ -166,7 +165,28 @@ def _company(rng: random.Random) -> dict[str, Any]:
         services.add(rng.choice(("document_automation", "distributor_portal", "training_platform")))
     if rng.random() < 0.3:
         services.add(rng.choice(("data_engineering", "qa_testing", "devops", "crm_integration")))
-    c["services_needed"] = services
+    return services
+
+
+_OWNERSHIP = {
+    "series_a": "venture_backed",
+    "series_b": "venture_backed",
+    "series_c": "venture_backed",
+    "seed": "founder_owned",
+    "bootstrapped": "founder_owned",
+    "private_equity": "private_equity",
+    "public": "public_listed",
+}
+
+
+def _company(rng: random.Random) -> dict[str, Any]:
+    kind = rng.choices(("software", "saas", "maker", "other"), (0.36, 0.26, 0.24, 0.14))[0]
+    c = _place(rng, kind)
+    emp = c["employees"]
+    c["annual_revenue"] = round(emp * math.exp(rng.gauss(math.log(150_000), 0.5)), -3)
+    c["erp_deployed"] = rng.random() < (0.75 if kind == "maker" else 0.25)
+    c["tech_stack"] = _stack(rng, kind)
+    c["services_needed"] = _services(rng, kind)
     if kind in ("software", "saas"):
         c["funding_stage"] = rng.choices(
             ("bootstrapped", "seed", "series_a", "series_b", "series_c", "private_equity"),
@@ -176,15 +196,7 @@ def _company(rng: random.Random) -> dict[str, Any]:
         c["funding_stage"] = rng.choices(
             ("bootstrapped", "private_equity", "public"), (0.55, 0.25, 0.2)
         )[0]
-    c["ownership"] = {
-        "series_a": "venture_backed",
-        "series_b": "venture_backed",
-        "series_c": "venture_backed",
-        "seed": "founder_owned",
-        "bootstrapped": "founder_owned",
-        "private_equity": "private_equity",
-        "public": "public_listed",
-    }[c["funding_stage"]]
+    c["ownership"] = _OWNERSHIP[c["funding_stage"]]
     if rng.random() < 0.04:
         c["ownership"] = "state_owned"
     c["growth_rate"] = round(rng.gauss(18 if kind in ("software", "saas") else 5, 14), 1)

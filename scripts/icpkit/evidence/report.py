@@ -394,35 +394,59 @@ def _thresholds(
     return bands, boundaries
 
 
-def _miss(handbook: Handbook, refs: list[RuleRef], row: dict[str, Any]) -> Miss:
-    states: dict[int, bool | None] = row["rules"]
-    reasons: list[str] = []
+def _profile_reasons(
+    profile: str, refs: list[RuleRef], states: dict[int, bool | None]
+) -> list[str]:
+    """The best profile's unknown requirements and its criteria: points given or unknown."""
+    out: list[str] = []
     for k, ref in enumerate(refs):
-        if ref.rule.kind == "disqualifier" and states[k]:
-            reasons.append(f"disqualified by {ref.owner}: {ref.rule.label}")
-    profile = row["best_profile"] or ""
-    for k, ref in enumerate(refs):
-        if ref.owner != profile:
+        if ref.owner != profile or states[k] is False:
             continue
+        label = ref.rule.label
         if ref.rule.kind == "requirement" and states[k] is None:
-            reasons.append(f"unknown: {ref.rule.label}")
+            out.append(f"unknown: {label}")
         elif ref.rule.kind == "criterion":
-            if states[k]:
-                reasons.append(f"+{ref.rule.points} {ref.rule.label}")
-            elif states[k] is None:
-                reasons.append(f"unknown (no points): {ref.rule.label}")
-    if not profile:
-        for icp in handbook.active_icps:
-            failed = [
-                ref.rule.label
-                for k, ref in enumerate(refs)
-                if ref.owner == icp.id and ref.rule.kind == "requirement" and states[k] is False
-            ]
-            if failed:
-                reasons.append(f"not {icp.id}: {'; '.join(failed[:2])}")
-    for k, ref in enumerate(refs):
-        if ref.rule.kind == "warning" and states[k]:
-            reasons.append(f"{ref.rule.points} {ref.rule.label} ({ref.owner})")
+            out.append(
+                f"+{ref.rule.points} {label}" if states[k] else f"unknown (no points): {label}"
+            )
+    return out
+
+
+def _misfit_reasons(
+    handbook: Handbook, refs: list[RuleRef], states: dict[int, bool | None]
+) -> list[str]:
+    """For an account no ICP fits: the first requirements each ICP failed."""
+    out: list[str] = []
+    for icp in handbook.active_icps:
+        failed = [
+            ref.rule.label
+            for k, ref in enumerate(refs)
+            if ref.owner == icp.id and ref.rule.kind == "requirement" and states[k] is False
+        ]
+        if failed:
+            out.append(f"not {icp.id}: {'; '.join(failed[:2])}")
+    return out
+
+
+def _miss(handbook: Handbook, refs: list[RuleRef], row: dict[str, Any]) -> Miss:
+    """A misjudged account with its verdict's reasons: disqualifiers, the best profile's
+    points and unknowns (or why no ICP fits), and warning signs."""
+    states: dict[int, bool | None] = row["rules"]
+    profile = row["best_profile"] or ""
+    reasons = [
+        f"disqualified by {ref.owner}: {ref.rule.label}"
+        for k, ref in enumerate(refs)
+        if ref.rule.kind == "disqualifier" and states[k]
+    ]
+    if profile:
+        reasons += _profile_reasons(profile, refs, states)
+    else:
+        reasons += _misfit_reasons(handbook, refs, states)
+    reasons += [
+        f"{ref.rule.points} {ref.rule.label} ({ref.owner})"
+        for k, ref in enumerate(refs)
+        if ref.rule.kind == "warning" and states[k]
+    ]
     return Miss(
         row["id"],
         profile,

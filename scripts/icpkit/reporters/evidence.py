@@ -8,9 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ..evidence.report import Cell, Evidence, Miss, Rate
+from . import FORMATS as _REGISTRY
 from . import envelope
 
-FORMATS = ("text", "markdown", "json", "html")
+FORMATS = _REGISTRY["backtest"]
 
 _KIND_TITLES = {
     "requirement": "Requirements",

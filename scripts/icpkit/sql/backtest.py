@@ -29,8 +29,8 @@ from ..engine.operators import Ctx, sql_literal
 from ..errors import InputError, UsageError
 from ..evidence.outcomes import ROLES, STAGES
 from ..wording import suggest
+from .connection import connect, input_error
 from .layout import Columns
-from .scoring import connect
 from .sources import Plan, Source, fmt_of, key, open_source, parsed_columns, plan_columns, quote
 from .sqlcompile import condition_sql, parsed_sql, verdict_sql
 
@@ -391,8 +391,7 @@ def count(handbook: Handbook, opts: BacktestOptions) -> Counts:
                 break
             except duckdb.Error as exc:
                 if attempt is source:
-                    message = str(exc).strip().splitlines()[0][:400]
-                    raise InputError(f"{opts.input}: {message}") from None
+                    raise input_error(opts.input, exc, limit=400) from exc
         return _counts(con, handbook, plan, roles, refs, opts)
     finally:
         con.close()
