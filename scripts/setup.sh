@@ -12,7 +12,7 @@ if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
-"$VENV/bin/python" -m pip install --quiet -e ".[test]"
+"$VENV/bin/python" -m pip install --quiet -e ".[test,evidence]"
 # byte-compile the package as a regular install would (an editable install does not, and
 # PYTHONDONTWRITEBYTECODE would make every run compile it again)
 "$VENV/bin/python" -m compileall -q scripts/icpkit

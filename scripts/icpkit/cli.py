@@ -589,6 +589,11 @@ def build(state: State, site_dir: Path | None, strict: bool) -> ExitCode:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to this file (atomically) instead of standard output.",
 )
+@click.option(
+    "--history",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A CRM history: add the changed profiles' evidence before and after (icp backtest).",
+)
 @click.pass_obj
 def diff_cmd(
     state: State,
@@ -598,6 +603,7 @@ def diff_cmd(
     as_of: dt.date | None,
     fmt: str,
     output: Path | None,
+    history: Path | None = None,
 ) -> ExitCode:
     """Compare the handbook at two git revisions: who moved, why, and regressions.
 
@@ -616,6 +622,10 @@ def diff_cmd(
 
     result = diff(state.root, base, head, accounts=accounts, as_of=as_of, today=state.today)
     text = report.json_text(result) if fmt == "json" else report.markdown(result)
+    if history is not None:
+        from .evidence.compare import with_evidence
+
+        text = with_evidence(text, fmt, state.root, result.base, result.head, history, state.today)
     if output:
         write_text(output, text + "\n")
     else:
@@ -697,6 +707,9 @@ def badges_cmd(state: State, out_dir: Path, diff_report: Path | None) -> ExitCod
         today=state.today,
         diff_report=diff_report,
     )
+    from .site.evidence import configured_lift_badge
+
+    made.append(configured_lift_badge(handbook, state.today))
     for name, data in files(made).items():
         with atomic_path(out_dir / name.removeprefix("badges/")) as tmp:
             tmp.write_bytes(data)
@@ -917,6 +930,88 @@ def export_dbt(
     )
     echo("wrote " + ", ".join(str(p) for p in written))
     return ExitCode.OK
+@cli.command("backtest", context_settings=CONTEXT)
+@click.argument("history", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--as-of-column",
+    help="The column with each row's own date (default: Create Date, Close Date, ... by name).",
+)
+@click.option("--value-column", help="The column with the deal's value (default: Amount, ...).")
+@_id_column_option
+@_map_option
+@click.option("--input-format", type=click.Choice(["csv", "parquet", "jsonl"]))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS["backtest"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file (atomically) instead of standard output.",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Exit 1 when the evidence contradicts a check of the tier policy "
+    "(too few to say is not a contradiction).",
+)
+@click.pass_obj
+def backtest_cmd(
+    state: State,
+    history: Path,
+    as_of_column: str | None,
+    value_column: str | None,
+    id_column: str | None,
+    map_file: Path | None,
+    input_format: str | None,
+    fmt: str,
+    output: Path | None,
+    check: bool,
+) -> ExitCode:
+    """Back-test the profiles against a CRM history: did A accounts really win more?
+
+    HISTORY is an export of past opportunities with their company's attributes
+    (CSV, Parquet, JSON Lines). Outcomes are read from HubSpot's Deal Stage
+    (closedwon / closedlost), Salesforce's Stage ("Closed Won" / "Closed Lost") or
+    IsWon and IsClosed; a stage the mapping does not know is listed and counted as
+    undecided, never as lost. Time-relative rules are evaluated as of each row's
+    own date. --map also takes outcome, as_of, value, churned and churn_date.
+
+    \b
+    Examples:
+      icp backtest tests/examples/history.parquet
+      icp backtest deals.csv --as-of-column "Close Date" --format markdown -o evidence.md
+      icp backtest deals.csv --check          # in CI: exit 1 when the tiers mean less
+    """
+    from .atomic import write_text
+    from .evidence.report import backtest
+    from .reporters.evidence import render
+    from .sql.backtest import BacktestOptions
+
+    handbook = _handbook(state, cache=True)
+    mapping = _mapping(map_file)
+    evidence = backtest(
+        handbook,
+        BacktestOptions(
+            input=history,
+            as_of=state.today,
+            input_format=input_format,
+            id_column=id_column,
+            mapping=mapping,
+            as_of_column=as_of_column,
+            value_column=value_column,
+        ),
+    )
+    text = render(evidence, fmt)
+    if output:
+        write_text(output, text + "\n")
+    else:
+        echo(text)
+    return ExitCode.FINDINGS if check and not evidence.ok else ExitCode.OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

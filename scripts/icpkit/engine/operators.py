@@ -34,9 +34,13 @@ EXACT = "exact"
 
 @dataclass(frozen=True)
 class Ctx:
-    """What a test may need besides the value: the explicit as-of date."""
+    """What a test may need besides the value: the explicit as-of date.
+
+    `as_of_sql`, when set, is a SQL expression (a DATE column) that replaces `as_of` in
+    compiled SQL, so that each row is evaluated as of its own date (the back-test)."""
 
     as_of: dt.date
+    as_of_sql: str | None = None
 
 
 SqlBuilder = Callable[[str, str, Any, "Ctx"], str]
@@ -193,12 +197,18 @@ def _sql_missing(col: str, ftype: str, _x: Any, _c: Ctx) -> str:
     return f"({_sql_bounds(col, ftype)[0]} IS NULL)"
 
 
+def _days_before(c: Ctx, days: int) -> str:
+    if c.as_of_sql is not None:
+        return f"CAST({c.as_of_sql} - INTERVAL {int(days)} DAY AS DATE)"
+    return sql_literal(c.as_of - dt.timedelta(days=days))
+
+
 def _sql_within(col: str, _t: str, x: int, c: Ctx) -> str:
-    return f"({col} >= {sql_literal(c.as_of - dt.timedelta(days=x))})"
+    return f"({col} >= {_days_before(c, x)})"
 
 
 def _sql_older(col: str, _t: str, x: int, c: Ctx) -> str:
-    return f"({col} < {sql_literal(c.as_of - dt.timedelta(days=x))})"
+    return f"({col} < {_days_before(c, x)})"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "test": ("text", "json", "junit", "github"),
     "explain": ("text", "json"),
     "diff": ("markdown", "json"),
+    "backtest": ("text", "markdown", "json", "html"),
 }
 
 

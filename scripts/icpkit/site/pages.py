@@ -325,7 +325,10 @@ def pages(
         {"Changes": "changes.md"},
         {"Tags": "tags.md"},
     ]
-    return Site(tuple(out), nav, files(made))
+    from .evidence import add_evidence
+
+    out, nav, evidence_badge = add_evidence(root, env, hb, today, out, nav)
+    return Site(tuple(out), nav, files(made) | evidence_badge)
 
 
 def _schema_rows(kind: str) -> list[dict[str, Any]]:

@@ -102,10 +102,13 @@ def verdict_sql(
     relation: str = "parsed",
     keep: tuple[str, ...] = ("icp_id",),
     exact: frozenset[str] = frozenset(),
+    as_of_sql: str | None = None,
 ) -> str:
     """A SELECT over `relation` giving best_profile, tier, score, disqualified_by,
-    unknown_fields (and <icp>_score / <icp>_tier per profile), keeping the `keep` columns."""
-    ctx = Ctx(as_of)
+    unknown_fields (and <icp>_score / <icp>_tier per profile), keeping the `keep` columns.
+    `as_of_sql` (a DATE column of `relation`) evaluates time-relative rules as of each
+    row's own date instead of `as_of`."""
+    ctx = Ctx(as_of, as_of_sql)
     cols = Columns(handbook)
     icps = handbook.active_icps
     negatives = handbook.active_negatives

@@ -1,0 +1,89 @@
+"""What a history export's columns and deal stages mean: a plain table, read by the SQL wing
+and printed on the handbook's reference page.
+
+Columns are found the way `score` finds a field's columns: by name, without regard to
+case, spaces or punctuation (`Deal Stage`, `dealstage` and `DEAL_STAGE` are one name);
+the first name of each list that the export has is used; `--map` names others
+(`outcome: My Stage`, `as_of: Opportunity Created`, ...).
+
+- outcome: Deal Stage, dealstage, Stage, StageName, Opportunity Stage, outcome. The
+  stage: won, lost, still open, or unknown (see STAGES).
+- is_won: IsWon, Won (Salesforce; used when there is no stage): true is won, false is
+  lost, unless is_closed says the opportunity is still open.
+- is_closed: IsClosed, Closed (Salesforce): false is still open.
+- as_of: Create Date, createdate, CreatedDate, Close Date, closedate, CloseDate, as_of.
+  The row's own date: time-relative rules are evaluated as of it.
+- value: Amount, amount, ACV, ARR, value. The deal's value ($ and thousands commas read).
+- churned: Churned, churned, Churned__c, is_churned (yes/no); empty is unknown churn.
+- churn_date: Churn Date, churn_date, Churn_Date__c: a date here also means churned.
+- satisfaction: NPS, CSAT, Satisfaction: a number; its mean among customers per tier.
+
+A stage the table does not know (a custom HubSpot pipeline stage) is neither won nor lost:
+it is counted, listed with its count, and the row is undecided. It is never read as lost.
+"""
+
+from __future__ import annotations
+
+import re
+
+ROLES: dict[str, tuple[str, ...]] = {
+    "outcome": ("Deal Stage", "dealstage", "Stage", "StageName", "Opportunity Stage", "outcome"),
+    "is_won": ("IsWon", "Won"),
+    "is_closed": ("IsClosed", "Closed"),
+    "as_of": (
+        "Create Date",
+        "createdate",
+        "CreatedDate",
+        "Close Date",
+        "closedate",
+        "CloseDate",
+        "as_of",
+    ),
+    "value": ("Amount", "amount", "ACV", "ARR", "value"),
+    "churned": ("Churned", "churned", "Churned__c", "is_churned"),
+    "churn_date": ("Churn Date", "churn_date", "Churn_Date__c"),
+    "satisfaction": ("NPS", "CSAT", "Satisfaction"),
+}
+
+#: stage spellings, compared by `stage_key`, -> 'won' | 'lost' | 'open'
+STAGES: dict[str, str] = {
+    # HubSpot's default sales pipeline (internal values and labels)
+    "closedwon": "won",
+    "closedlost": "lost",
+    "appointmentscheduled": "open",
+    "qualifiedtobuy": "open",
+    "presentationscheduled": "open",
+    "decisionmakerboughtin": "open",
+    "contractsent": "open",
+    # Salesforce's default opportunity stages ("Closed Won" is closedwon once compared)
+    "prospecting": "open",
+    "qualification": "open",
+    "needsanalysis": "open",
+    "valueproposition": "open",
+    "iddecisionmakers": "open",
+    "perceptionanalysis": "open",
+    "proposalpricequote": "open",
+    "negotiationreview": "open",
+    # plain words
+    "won": "won",
+    "lost": "lost",
+    "open": "open",
+}
+
+
+#: what each role means, for the handbook's reference table
+ROLE_MEANINGS: dict[str, str] = {
+    "outcome": "the deal stage: won, lost, still open, or a stage the table does not know",
+    "is_won": "Salesforce, when there is no stage: true is won, false is lost",
+    "is_closed": "Salesforce: false means still open (neither won nor lost)",
+    "as_of": "the row's own date: time-relative rules are evaluated as of it",
+    "value": "the deal's value (ACV or ARR)",
+    "churned": "yes or no; empty is unknown",
+    "churn_date": "a date here also means the customer churned",
+    "satisfaction": "the customer's NPS or CSAT (a number): its mean is shown per tier",
+}
+
+
+def stage_key(text: str) -> str:
+    """A stage compared without case, spaces or punctuation: 'Closed Won' -> 'closedwon'."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())

@@ -1,0 +1,295 @@
+"""Renderings of a back-test (`icpkit.evidence.report.Evidence`): text, Markdown, JSON, HTML."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+from collections.abc import Callable
+from typing import Any
+
+from ..evidence.report import Cell, Evidence, Miss, Rate
+from . import FORMATS as _REGISTRY
+from . import envelope
+
+FORMATS = _REGISTRY["backtest"]
+
+_KIND_TITLES = {
+    "requirement": "Requirements",
+    "criterion": "Criteria",
+    "disqualifier": "Disqualifiers",
+    "warning": "Warning signs",
+}
+
+
+def pct(r: Rate) -> str:
+    """'41% (36-46%)', or 'n/a' for a rate over nothing."""
+    if r.value is None:
+        return "n/a"
+    assert r.low is not None and r.high is not None
+    return f"{r.value:.0%} ({r.low:.0%}–{r.high:.0%})"
+
+
+def money(x: float | None) -> str:
+    if x is None:
+        return "n/a"
+    if x >= 1e6:
+        return f"{x / 1e6:.1f}M"
+    if x >= 1e3:
+        return f"{x / 1e3:.0f}k"
+    return f"{x:.0f}"
+
+
+def lift(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.2f}×"
+
+
+def _cell_cols(c: Cell) -> list[str]:
+    return [
+        f"{c.accounts:,}",
+        f"{c.decided:,}",
+        pct(c.win),
+        pct(c.churn),
+        money(c.median_value),
+        "n/a" if c.satisfaction is None else f"{c.satisfaction:.1f}",
+        lift(c.lift),
+    ]
+
+
+CELL_HEAD = [
+    "accounts",
+    "decided",
+    "win rate (95% CI)",
+    "churn",
+    "median value",
+    "NPS/CSAT",
+    "lift",
+]
+
+
+def _header(ev: Evidence) -> list[str]:
+    lines = [
+        f"back-test of {ev.rows:,} accounts from {ev.source}: {ev.decided:,} decided "
+        f"opportunities, base win rate {pct(ev.base.win)}, churn {pct(ev.base.churn)}, "
+        f"median value {money(ev.base.median_value)}",
+        "columns: " + ", ".join(f"{role} ← {col}" for role, col in ev.roles.items()),
+        f"time-relative rules evaluated as of {ev.as_of}",
+    ]
+    return lines + [f"note: {n}" for n in ev.notes]
+
+
+def _tier_label(profile: str, tier: str) -> str:
+    return f"{profile or 'all ICPs'} {tier}" if tier in "ABCD" else tier
+
+
+def tier_rows(ev: Evidence) -> list[list[str]]:
+    return [[_tier_label(t.profile, t.tier), *_cell_cols(t.cell)] for t in ev.tiers]
+
+
+def rule_rows(ev: Evidence, kind: str) -> list[list[str]]:
+    rows = []
+    for r in ev.rules:
+        if r.kind != kind:
+            continue
+        pts = ""
+        if kind == "criterion":
+            sug = "n/a" if r.suggested_points is None else str(r.suggested_points)
+            pts = f"{r.points} → {sug}"
+        elif kind == "warning":
+            pts = str(r.points)
+        rows.append(
+            [
+                f"{r.owner}: {r.rule}",
+                pct(r.met.win),
+                pct(r.unmet.win),
+                pct(r.unknown.win),
+                lift(r.met.lift),
+                pct(r.met.churn),
+                f"{r.met.decided:,}/{r.unmet.decided:,}/{r.unknown.decided:,}",
+                "n/a" if r.p_value is None else f"{r.p_value:.2g}",
+                pts,
+                r.finding,
+            ]
+        )
+    return rows
+
+
+RULE_HEAD = [
+    "rule",
+    "won when met",
+    "unmet",
+    "unknown",
+    "lift (met)",
+    "churn (met)",
+    "decided met/unmet/unknown",
+    "p",
+    "points → suggested",
+    "finding",
+]
+
+
+def band_rows(ev: Evidence) -> list[list[str]]:
+    return [[f"{b.profile} {b.low}–{b.high}", *_cell_cols(b.cell)] for b in ev.bands]
+
+
+def boundary_lines(ev: Evidence) -> list[str]:
+    out = []
+    for b in ev.boundaries:
+        cur = ", ".join(f"{t} ≥ {v}" for t, v in b.current.items())
+        if b.best_cut is None or b.above is None or b.below is None:
+            out.append(f"{b.profile}: tiers {cur}; no cut separates winners with enough data")
+        else:
+            out.append(
+                f"{b.profile}: tiers {cur}; the best single cut is at {b.best_cut} "
+                f"(won {pct(b.above)} at or above, {pct(b.below)} below)"
+            )
+    return out
+
+
+def miss_rows(misses: list[Miss]) -> list[list[str]]:
+    return [
+        [
+            m.id,
+            f"{m.profile or '-'} {m.tier} ({m.score})",
+            money(m.value),
+            m.outcome + (", churned" if m.churned else ""),
+            "; ".join(m.reasons) or "-",
+        ]
+        for m in misses
+    ]
+
+
+MISS_HEAD = ["account", "verdict", "value", "outcome", "reasons"]
+
+
+def _text_table(head: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)
+    ]
+    widths[-1] = 0  # the last column is free text
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    return [fmt.format(*head).rstrip()] + [fmt.format(*r).rstrip() for r in rows]
+
+
+def _sections(ev: Evidence) -> list[tuple[str, list[str], list[list[str]]]]:
+    out: list[tuple[str, list[str], list[list[str]]]] = [
+        ("Tiers", ["tier", *CELL_HEAD], tier_rows(ev))
+    ]
+    for kind, title in _KIND_TITLES.items():
+        out.append((title, RULE_HEAD, rule_rows(ev, kind)))
+    out.append(("Score bands", ["band", *CELL_HEAD], band_rows(ev)))
+    out.append(
+        ("Best customers put in C, D or out of the pond", MISS_HEAD, miss_rows(ev.best_missed))
+    )
+    out.append(("Lost or churned accounts put in A", MISS_HEAD, miss_rows(ev.worst_in_a)))
+    return out
+
+
+def _check_lines(ev: Evidence) -> list[str]:
+    return [f"{c.status:<12} {c.profile or 'all ICPs'}: {c.detail}" for c in ev.checks]
+
+
+def text(ev: Evidence) -> str:
+    lines = _header(ev)
+    for title, head, rows in _sections(ev):
+        lines += ["", title.upper(), *_text_table(head, rows)]
+        if title == "Score bands":
+            lines += ["", "TIER BOUNDARIES", *boundary_lines(ev)]
+    named = named_findings(ev)
+    if named:
+        lines += ["", "FINDINGS", *named]
+    lines += ["", "CHECKS", *_check_lines(ev)]
+    return "\n".join(lines)
+
+
+def named_findings(ev: Evidence) -> list[str]:
+    """One line per rule the evidence calls into question."""
+    return [f"{r.kind} {r.owner}: {r.rule} ({r.label}): {r.flag}" for r in ev.rules if r.flag]
+
+
+def _md(text: str) -> str:
+    return html.escape(text, quote=False).replace("|", "&#124;").replace("\n", " ")
+
+
+def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join(_md(c) for c in r) + " |" for r in rows]
+    return out
+
+
+def markdown(ev: Evidence) -> str:
+    lines = ["## Evidence from the CRM history", ""]
+    lines += [f"- {_md(x)}" for x in _header(ev)]
+    for title, head, rows in _sections(ev):
+        lines += ["", f"### {title}", ""]
+        lines += _md_table(head, rows) if rows else ["(none)"]
+        if title == "Score bands":
+            lines += ["", "### Tier boundaries", ""] + [f"- {_md(x)}" for x in boundary_lines(ev)]
+    named = named_findings(ev)
+    if named:
+        lines += ["", "### Findings", ""] + [f"- {_md(x)}" for x in named]
+    lines += ["", "### Checks", ""] + [
+        f"- **{c.status}** {_md(c.profile or 'all ICPs')}: {_md(c.detail)}" for c in ev.checks
+    ]
+    return "\n".join(lines)
+
+
+def _plain(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        out = {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        if isinstance(obj, Rate):
+            out["value"] = obj.value
+        return out
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_plain(v) for v in obj]
+    return obj
+
+
+def json_text(ev: Evidence) -> str:
+    """The versioned envelope with the whole result (`evidence`)."""
+    return envelope("backtest", ev.ok, evidence=_plain(ev), findings=named_findings(ev))
+
+
+def html_text(ev: Evidence) -> str:
+    """A standalone page (no scripts, no external resources)."""
+    e = html.escape
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        "<title>ICP back-test</title><style>body{font-family:system-ui,sans-serif;margin:2em}"
+        "table{border-collapse:collapse;margin:1em 0}"
+        "td,th{border:1px solid #8884;padding:.2em .5em;text-align:left}"
+        "@media(prefers-color-scheme:dark){body{background:#111;color:#ddd}}</style>",
+        "</head><body><h1>Evidence from the CRM history</h1><ul>",
+        *(f"<li>{e(x)}</li>" for x in _header(ev)),
+        "</ul>",
+    ]
+    for title, head, rows in _sections(ev):
+        parts.append(f"<h2>{e(title)}</h2><table><tr>")
+        parts += [f"<th>{e(h)}</th>" for h in head]
+        parts.append("</tr>")
+        for r in rows:
+            parts.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>")
+        parts.append("</table>")
+    parts.append("<h2>Checks</h2><ul>")
+    parts += [
+        f"<li><b>{e(c.status)}</b> {e(c.profile or 'all ICPs')}: {e(c.detail)}</li>"
+        for c in ev.checks
+    ]
+    parts.append("</ul></body></html>")
+    return "\n".join(parts)
+
+
+RENDER: dict[str, Callable[[Evidence], str]] = {
+    "text": text,
+    "markdown": markdown,
+    "json": json_text,
+    "html": html_text,
+}
+
+
+def render(ev: Evidence, fmt: str) -> str:
+    return RENDER[fmt](ev)
+
+
+__all__ = ["FORMATS", "RENDER", "render"]

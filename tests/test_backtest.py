@@ -1,0 +1,425 @@
+"""`icp backtest`: the back-test recovers the seeded history's known truth, reads CRM
+outcome columns the way they are exported, and never divides by zero."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import REPO, TODAY, copy_handbook
+from icpkit.cli import main
+from icpkit.errors import InputError
+from icpkit.evidence import generate
+from icpkit.evidence.report import Evidence, backtest
+from icpkit.loading.handbook import load
+from icpkit.reporters.evidence import RENDER
+from icpkit.sql.backtest import BacktestOptions
+
+HANDBOOK = load(REPO).handbook
+SAMPLE = REPO / "tests" / "examples" / "history.parquet"
+
+
+@pytest.fixture(scope="module")
+def evidence() -> Evidence:
+    return backtest(HANDBOOK, BacktestOptions(SAMPLE, TODAY))
+
+
+def rule(ev: Evidence, owner: str, rule_id: str) -> object:
+    return next(r for r in ev.rules if r.owner == owner and r.rule == rule_id)
+
+
+def write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+# --- the generator -----------------------------------------------------------------------
+
+
+def test_generator_is_seeded() -> None:
+    """The same seed gives the same history; another seed another one."""
+    first = list(generate.history(50, seed=3))
+    assert first == list(generate.history(50, seed=3))
+    assert first != list(generate.history(50, seed=4))
+
+
+def test_sample_history_is_the_generators_output(tmp_path: Path) -> None:
+    """The committed sample is exactly what the generator writes (40,000 rows, seed 15)."""
+    rows = list(generate.history(40_000, seed=15))
+    con = duckdb.connect()
+    stored = con.execute(
+        f"SELECT * FROM read_parquet('{SAMPLE}') ORDER BY CAST(\"Record ID\" AS INTEGER)"
+    ).fetchall()
+    assert len(stored) == len(rows) == 40_000
+    for got, want in zip(stored[::997], rows[::997], strict=True):
+        assert [g or "" for g in got] == [want[c] for c in generate.COLUMNS]
+
+
+# --- the known truth is recovered -----------------------------------------------------------
+
+
+def test_noise_criterion_is_named(evidence: Evidence) -> None:
+    owner, rule_id = generate.NOISE
+    row = rule(evidence, owner, rule_id)
+    assert row.verdict == "no-difference"  # type: ignore[attr-defined]
+    assert "cannot be told apart" in row.flag  # type: ignore[attr-defined]
+
+
+def test_predictive_criteria_rank_first(evidence: Evidence) -> None:
+    """Per ICP, the criteria the world rewards most have the largest log-odds, and the
+    suggested points put them first."""
+    for icp, strong in generate.PREDICTIVE.items():
+        rows = [r for r in evidence.rules if r.owner == icp and r.kind == "criterion"]
+        ranked = sorted(rows, key=lambda r: -(r.log_odds or 0.0))
+        assert {r.rule for r in ranked[: len(strong)]} == set(strong), icp
+        for r in ranked[: len(strong)]:
+            assert r.verdict == "helps"
+            assert r.suggested_points is not None and r.suggested_points >= 10
+
+
+def test_wrong_disqualifier_is_flagged_and_only_it(evidence: Evidence) -> None:
+    owner, rule_id = generate.WRONG_DISQUALIFIER
+    flagged = [r for r in evidence.rules if r.kind == "disqualifier" and r.flag]
+    assert [(r.owner, r.rule) for r in flagged] == [(owner, rule_id)]
+    assert "threw away customers worth" in flagged[0].flag
+    assert "win more often" in flagged[0].flag
+
+
+def test_checks_pass_on_the_truthful_handbook(evidence: Evidence) -> None:
+    assert evidence.checks and {c.status for c in evidence.checks} == {"passed"}
+    assert evidence.ok
+    lift = evidence.lift_a_over_c()
+    assert lift is not None and lift >= 1.5
+
+
+def test_tiers_report_rates_with_intervals(evidence: Evidence) -> None:
+    a = evidence.tier("western-software-teams", "A")
+    assert a is not None and a.cell.win.value is not None
+    assert a.cell.win.low is not None and a.cell.win.high is not None
+    assert a.cell.win.low < a.cell.win.value < a.cell.win.high
+    assert a.cell.lift is not None and a.cell.lift > 2
+    assert evidence.roles["satisfaction"] == "NPS"
+    assert a.cell.satisfaction is not None and 0 <= a.cell.satisfaction <= 10
+    names = {t.tier for t in evidence.tiers if not t.profile}
+    assert {"disqualified", "insufficient", "no ICP fits"} <= names
+
+
+def test_misclassified_lists_carry_reasons(evidence: Evidence) -> None:
+    assert evidence.best_missed and evidence.worst_in_a
+    top = evidence.best_missed[0]
+    assert top.outcome == "won" and top.tier in ("C", "D")
+    assert any("disqualified by enterprise-tenders" in r for r in top.reasons)
+    assert all(m.tier == "A" for m in evidence.worst_in_a)
+    values = [m.value or 0 for m in evidence.best_missed]
+    assert values == sorted(values, reverse=True)
+
+
+def test_bad_input_is_counted_not_guessed(evidence: Evidence) -> None:
+    """The custom stage is listed and undecided; rows without a date are counted; funding
+    rounds after the deal are unknown for that deal."""
+    assert evidence.unknown_stages == {generate.CUSTOM_STAGE: 623}
+    assert evidence.rows_without_date > 0
+    assert evidence.future_values > 0
+    assert any("never" in n or "undecided" in n for n in evidence.notes)
+
+
+def _invert(root: Path) -> None:
+    """Every ICP criterion negated: the accounts the world favours now score lowest."""
+    for path in (root / "profiles" / "icp").glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        head, _, criteria = text.partition("  criteria:\n")
+        criteria = re.sub(r"^(\s+)when: (\{.*\})$", r"\1when: {not: \2}", criteria, flags=re.M)
+        path.write_text(head + "  criteria:\n" + criteria, encoding="utf-8")
+
+
+def test_check_fails_on_inverted_tiers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_handbook(tmp_path / "hb", fixtures=False)
+    _invert(root)
+    args = ["--root", str(root), "--today", TODAY.isoformat(), "backtest", str(SAMPLE)]
+    assert main([*args, "--check"]) == 1
+    out = capsys.readouterr().out
+    assert "contradicted" in out
+    assert main(args) == 0  # without --check the report is not a failure
+
+
+def test_check_passes_on_the_example(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--root", str(REPO), "--today", TODAY.isoformat(), "backtest", str(SAMPLE)]
+    assert main([*args, "--check", "--format", "json"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["command"] == "backtest" and body["ok"] is True
+    assert body["evidence"]["rows"] == 40_000
+    assert any("tender-buyer" in f for f in body["findings"])
+
+
+# --- CRM shapes and bad input ---------------------------------------------------------------
+
+COMPANY = ["US", "300", "saas", "salesforce;outreach;gong", "series_b", "45"]
+COMPANY_COLS = ["Country/Region", "Number of Employees", "Industry", "Web Technologies",
+                "Funding Stage", "Growth Rate"]  # fmt: skip
+
+
+def test_salesforce_stages(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "sf.csv",
+        ["Id", *COMPANY_COLS, "Stage", "Close Date", "Amount"],
+        [
+            ["1", *COMPANY, "Closed Won", "2026-01-10", "$50,000"],
+            ["2", *COMPANY, "Closed Lost", "2026-01-11", "10000"],
+            ["3", *COMPANY, "Negotiation/Review", "2026-01-12", "1"],
+            ["4", *COMPANY, "On hold (custom)", "2026-01-12", "1"],
+        ],
+    )
+    ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
+    assert (ev.base.win.k, ev.base.win.n) == (1, 2)
+    assert ev.unknown_stages == {"On hold (custom)": 1}
+    assert ev.base.median_value == 50_000
+    assert ev.roles["as_of"] == "Close Date"
+
+
+def test_salesforce_is_won_and_is_closed(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "sf.csv",
+        ["Id", *COMPANY_COLS, "IsWon", "IsClosed", "CloseDate"],
+        [
+            ["1", *COMPANY, "true", "true", "2026-01-10"],
+            ["2", *COMPANY, "false", "true", "2026-01-10"],
+            ["3", *COMPANY, "false", "false", "2026-01-10"],
+        ],
+    )
+    ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
+    assert (ev.base.win.k, ev.base.win.n) == (1, 2)
+
+
+def test_no_decided_opportunity_is_a_message(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "open.csv",
+        ["Record ID", *COMPANY_COLS, "Deal Stage"],
+        [["1", *COMPANY, "appointmentscheduled"], ["2", *COMPANY, "Custom stage"]],
+    )
+    ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
+    assert ev.decided == 0 and ev.base.win.value is None and ev.base.lift is None
+    assert any("no decided opportunity" in n for n in ev.notes)
+    assert {c.status for c in ev.checks} == {"too-few"}
+    assert ev.ok  # too few to say is not a contradiction
+    for fmt, render in RENDER.items():
+        assert render(ev), fmt
+
+
+def test_no_outcome_column_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path / "x.csv", ["Record ID", *COMPANY_COLS], [["1", *COMPANY]])
+    with pytest.raises(InputError, match="no outcome column"):
+        backtest(HANDBOOK, BacktestOptions(path, TODAY))
+
+
+def test_time_relative_rules_use_each_rows_date(tmp_path: Path) -> None:
+    """A round 100 days before the deal is recent for that deal even years later; a round
+    after the deal is unknown for it; a row without a date leaves the rule unknown."""
+    cols = ["Record ID", *COMPANY_COLS, "Last Funding Date", "Deal Stage", "Create Date"]
+    path = write(
+        tmp_path / "h.csv",
+        cols,
+        [
+            ["1", *COMPANY, "2023-01-01", "closedwon", "2023-04-11"],
+            ["2", *COMPANY, "2024-06-01", "closedlost", "2023-04-11"],
+            ["3", *COMPANY, "2023-01-01", "closedlost", ""],
+        ],
+    )
+    ev = backtest(HANDBOOK, BacktestOptions(path, dt.date(2026, 11, 1)))
+    row = next(r for r in ev.rules if r.rule == "recent-round")
+    assert (row.met.accounts, row.unmet.accounts, row.unknown.accounts) == (1, 0, 2)
+    assert ev.rows_without_date == 1 and ev.future_values == 1
+    fixed = backtest(
+        HANDBOOK, BacktestOptions(path, dt.date(2026, 11, 1), mapping={"as_of": "Record ID"})
+    )
+    # a column that holds no date: every row is without one
+    assert fixed.rows_without_date == 3
+
+
+def test_formats_render(evidence: Evidence) -> None:
+    md = RENDER["markdown"](evidence)
+    assert "### Criteria" in md and "cloud-we-know" in md
+    page = RENDER["html"](evidence)
+    assert page.startswith("<!doctype html>") and "<script" not in page
+    assert "CHECKS" in RENDER["text"](evidence)
+
+
+# --- the handbook ---------------------------------------------------------------------------
+
+
+def test_handbook_evidence_pages() -> None:
+    """Each ICP gets an Evidence section with three charts; the overview lists the checks
+    and names the wrong disqualifier. Charts are inline SVG that follow the theme's text
+    colour and load nothing."""
+    from icpkit.site.evidence import evidence_pages
+    from icpkit.site.pages import environment
+
+    made = evidence_pages(REPO, environment(REPO), HANDBOOK, TODAY)
+    assert set(made.sections) == {i.id for i in HANDBOOK.active_icps}
+    section = made.sections["western-software-teams"]
+    assert "## Evidence from the CRM" in section
+    assert section.count("<svg") == 3
+    assert "currentColor" in section and "#010203" not in section
+    for text in (section, made.overview):
+        assert "<script" not in text and "url(http" not in text and "<image" not in text
+    assert "tender" in made.overview and "passed" in made.overview
+    again = evidence_pages(REPO, environment(REPO), HANDBOOK, TODAY)
+    assert again == made  # deterministic: no date or random id in the charts
+
+
+def test_handbook_says_plainly_when_there_is_no_history(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    from icpkit.site.evidence import evidence_pages
+    from icpkit.site.pages import environment
+
+    monkeypatch.setenv("ICP_HISTORY", "nowhere/history.csv")
+    made = evidence_pages(REPO, environment(REPO), HANDBOOK, TODAY)
+    assert "was not found" in made.overview
+    assert all("No evidence yet" in s for s in made.sections.values())
+    monkeypatch.delenv("ICP_HISTORY")
+    policy = {k: v for k, v in HANDBOOK.documents["tier_policy"][0].items() if k != "evidence"}
+    bare = dataclasses.replace(HANDBOOK, documents={**HANDBOOK.documents, "tier_policy": [policy]})
+    made = evidence_pages(REPO, environment(REPO), bare, TODAY)
+    assert "No CRM history is configured" in made.overview
+
+
+# --- pull requests ------------------------------------------------------------------------
+
+
+def test_diff_with_history_shows_evidence_before_and_after(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A change that makes the tiers mean less shows A's win rate and lift falling, and the
+    check it now contradicts."""
+    import os
+    import subprocess
+
+    root = copy_handbook(tmp_path / "repo", fixtures=False)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.com"}  # fmt: skip
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "handbook"]):
+        subprocess.run(["git", "-C", str(root), *args], check=True, env=env)
+    _invert(root)
+    common = ["--root", str(root), "--today", TODAY.isoformat(), "diff", "main"]
+    main([*common, "--history", str(SAMPLE), "--format", "json"])
+    body = json.loads(capsys.readouterr().out)
+    changes = {c["profile"]: c for c in body["evidence"]["changes"]}
+    assert set(changes) == {"", *generate.PREDICTIVE}
+    wst = changes["western-software-teams"]
+    assert wst["after"]["a_win"] < wst["before"]["a_win"]
+    assert wst["after"]["lift"] < 1 < 1.5 < wst["before"]["lift"]
+    assert body["evidence"]["newly_contradicted"]
+    main([*common, "--history", str(SAMPLE)])
+    import html
+
+    md = html.unescape(capsys.readouterr().out)
+    assert "A-tier win rate" in md and "now contradicted" in md
+
+
+def test_verdicts_agree_with_icp_score_as_of_each_rows_date(tmp_path: Path) -> None:
+    """The back-test's verdicts are the scorer's: rows dated D get the tiers `icp score
+    --as-of D` gives them (dates after every funding round, so nothing is masked)."""
+    from collections import Counter
+
+    from icpkit.sql.scoring import ScoreOptions, score
+
+    dates = ["2028-01-01", "2028-06-01", "2029-01-01"]
+    rows = list(generate.history(300, seed=7))
+    for i, row in enumerate(rows):
+        row["Create Date"] = dates[i % 3]
+    header = list(generate.COLUMNS)
+    path = write(tmp_path / "all.csv", header, [[r[c] for c in header] for r in rows])
+    expected: Counter[tuple[str, str]] = Counter()
+    for d in dates:
+        part = write(
+            tmp_path / f"{d}.csv",
+            header,
+            [[r[c] for c in header] for r in rows if r["Create Date"] == d],
+        )
+        summary = score(
+            HANDBOOK,
+            ScoreOptions(
+                input=part, output=tmp_path / f"{d}.out.csv", as_of=dt.date.fromisoformat(d)
+            ),
+        )
+        for profile, tiers in summary.tiers.items():
+            for tier, n in tiers.items():
+                expected[(profile, tier)] += n
+    ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
+    from icpkit.sql.backtest import count
+
+    counts = count(HANDBOOK, BacktestOptions(path, TODAY))
+    got: Counter[tuple[str, str]] = Counter()
+    for (_status, profile, tier), t in counts.groups.items():
+        got[(profile, tier)] += t.accounts
+    assert got == expected
+    assert ev.rows == 300 and ev.rows_without_date == 0 and ev.future_values == 0
+
+
+STAGE_TEXT = st.one_of(
+    st.sampled_from(
+        [
+            *("closedwon", "Closed Won", "closedlost", "Closed Lost", "contractsent"),
+            *("Prospecting", "", "On hold", "WON", "closed-lost", "n/a", " Lost "),
+        ]
+    ),
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12),
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(stages=st.lists(STAGE_TEXT, min_size=1, max_size=12))
+def test_only_known_stages_are_decided(
+    tmp_path_factory: pytest.TempPathFactory, stages: list[str]
+) -> None:
+    """Won and lost are exactly the stages the table maps to them (compared without case,
+    spaces or punctuation); any other text is undecided and listed, never lost."""
+    from icpkit.evidence.outcomes import STAGES, stage_key
+    from icpkit.sql.parsing import NULL_TOKENS
+
+    path = tmp_path_factory.mktemp("stages") / "h.csv"
+    rows = [[str(i), *COMPANY, s] for i, s in enumerate(stages)]
+    write(path, ["Record ID", *COMPANY_COLS, "Deal Stage"], rows)
+    ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
+    meaning = [
+        "empty" if not s.strip() or s.strip().lower() in NULL_TOKENS else STAGES.get(stage_key(s))
+        for s in stages
+    ]
+    assert ev.base.win.k == meaning.count("won")
+    assert ev.base.win.n == meaning.count("won") + meaning.count("lost")
+    assert sum(ev.unknown_stages.values()) == meaning.count(None)
+
+
+def test_lift_badge(evidence: Evidence) -> None:
+    from icpkit.site.badges import GREEN, GREY
+    from icpkit.site.evidence import lift_badge
+
+    badge = lift_badge(evidence)
+    assert badge.label == "A vs C lift" and badge.color == GREEN
+    assert badge.message == f"{evidence.lift_a_over_c():.1f}×"
+    assert lift_badge(None).message == "no history" and lift_badge(None).color == GREY
+
+
+def test_tier_policy_evidence_settings_are_validated(tmp_path: Path) -> None:
+    from icpkit.loading.validate import validate
+
+    root = copy_handbook(tmp_path / "hb", fixtures=False)
+    policy = root / "rules" / "tier-policy.yaml"
+    text = policy.read_text(encoding="utf-8")
+    policy.write_text(text.replace("min_decided: 30", "min_decided: 0\n  a_over_see: 2"))
+    lines = [str(p) for p in validate(root, today=TODAY).sorted()]
+    assert "rules/tier-policy.yaml:20:16: error found a number '0'; expected at least 1 " in (
+        "\n".join(lines)
+    )
+    assert any(":21:3:" in line and "(did you mean 'a_over_c'?)" in line for line in lines)
