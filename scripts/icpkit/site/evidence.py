@@ -1,0 +1,225 @@
+"""The handbook's evidence: an overview page and an Evidence section on each profile page,
+from a back-test of the configured CRM history (`evidence.history` in the tier policy, or
+$ICP_HISTORY). No history configured, or the file missing, is said plainly on the pages;
+it is not an error. Charts are static SVG from `icpkit.site.charts`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from ..engine.model import Handbook
+from ..evidence.report import Evidence, RuleRow, backtest, default_options, history_path
+from ..reporters.evidence import lift, money, pct
+from . import charts
+from .badges import GREEN, GREY, RED, Badge, files
+
+PAGE = "evidence.md"
+BADGE = "evidence-lift"
+
+
+@dataclass(frozen=True)
+class EvidencePages:
+    """The overview page's text and, per ICP id, the section added to its page."""
+
+    overview: str
+    sections: dict[str, str]
+    #: None when there is no history
+    evidence: Evidence | None = None
+
+
+def _absence(handbook: Handbook) -> str | None:
+    path = history_path(handbook)
+    if path is None:
+        return (
+            "No CRM history is configured, so nothing here is measured yet. Name an export "
+            "of won and lost opportunities under evidence.history in rules/tier-policy.yaml, "
+            "or set ICP_HISTORY, and rebuild."
+        )
+    if not path.is_file():
+        return f"The configured CRM history {path.name} was not found when this handbook was built."
+    return None
+
+
+def _cell(c: Any) -> dict[str, str]:
+    return {
+        "accounts": f"{c.accounts:,}",
+        "decided": f"{c.decided:,}",
+        "win": pct(c.win),
+        "churn": pct(c.churn),
+        "value": money(c.median_value),
+        "lift": lift(c.lift),
+    }
+
+
+def _rule(r: RuleRow) -> dict[str, Any]:
+    return {
+        "row": r,
+        "met": pct(r.met.win),
+        "unmet": pct(r.unmet.win),
+        "unknown": pct(r.unknown.win),
+        "lift": lift(r.met.lift),
+        "ratio": lift(
+            r.met.win.value / r.unmet.win.value
+            if r.met.win.value is not None and r.unmet.win.value
+            else None
+        ),
+        "suggested": "n/a" if r.suggested_points is None else str(r.suggested_points),
+        "finding": r.finding,
+    }
+
+
+def _ratio(r: RuleRow) -> float | None:
+    if r.met.win.value is None or not r.unmet.win.value:
+        return None
+    return r.met.win.value / r.unmet.win.value
+
+
+def _triple(c: Any) -> tuple[float | None, float | None, float | None]:
+    return (c.win.value, c.win.low, c.win.high)
+
+
+def evidence_pages(
+    root: Path, env: jinja2.Environment, handbook: Handbook, today: dt.date
+) -> EvidencePages:
+    """The overview page and the per-profile sections (both say so when there is no
+    history). Raises what the back-test raises for a history that cannot be read."""
+    from .pages import render
+
+    absent = _absence(handbook)
+    ev: Evidence | None = None
+    if absent is None:
+        path = history_path(handbook)
+        assert path is not None
+        ev = backtest(handbook, default_options(handbook, path, today))
+    icps = handbook.active_icps
+    sections: dict[str, str] = {}
+    for icp in icps:
+        ctx: dict[str, Any] = {"absent": absent, "icp": icp, "ev": ev}
+        if ev is not None:
+            tiers = [t for t in ev.tiers if t.profile == icp.id]
+            crit = [r for r in ev.rules if r.owner == icp.id and r.kind == "criterion"]
+            reqs = [r for r in ev.rules if r.owner == icp.id and r.kind == "requirement"]
+            bands = [b for b in ev.bands if b.profile == icp.id]
+            ctx |= {
+                "tiers": [{"tier": t.tier, **_cell(t.cell)} for t in tiers],
+                "criteria": [_rule(r) for r in crit],
+                "requirements": [_rule(r) for r in reqs],
+                "boundary": next((b for b in ev.boundaries if b.profile == icp.id), None),
+                "checks": [c for c in ev.checks if c.profile == icp.id],
+                "pct": pct,
+                "tier_chart": charts.win_rate_bars(
+                    [t.tier for t in tiers],
+                    [_triple(t.cell) for t in tiers],
+                    f"Win rate by tier: {icp.id}",
+                    salt=f"tiers-{icp.id}",
+                    base=ev.base.win.value,
+                ),
+                "lift_chart": charts.lift_bars(
+                    [f"{r.rule} ({r.points})" for r in crit],
+                    [_ratio(r) for r in crit],
+                    f"Criterion lift: {icp.id}",
+                    salt=f"lift-{icp.id}",
+                )
+                if crit
+                else Markup(""),
+                "band_chart": charts.band_line(
+                    [b.low for b in bands],
+                    [_triple(b.cell) for b in bands],
+                    {"A": icp.tiers.A, "B": icp.tiers.B, "C": icp.tiers.C},
+                    f"Win rate by score band: {icp.id}",
+                    salt=f"bands-{icp.id}",
+                )
+                if bands
+                else Markup(""),
+            }
+        sections[icp.id] = render(env, "_evidence.md.j2", **ctx)
+    from ..evidence.outcomes import ROLE_MEANINGS, ROLES, STAGES
+
+    ctx = {
+        "absent": absent,
+        "ev": ev,
+        "icps": icps,
+        "today": today,
+        "roles": [(r, ROLES[r], ROLE_MEANINGS[r]) for r in ROLES],
+        "stages": {m: [s for s, v in STAGES.items() if v == m] for m in ("won", "lost", "open")},
+    }
+    if ev is not None:
+        pooled = [t for t in ev.tiers if not t.profile]
+        ctx |= {
+            "pooled": [{"tier": t.tier, **_cell(t.cell)} for t in pooled],
+            "by_profile": [
+                {"profile": t.profile, "tier": t.tier, **_cell(t.cell)}
+                for t in ev.tiers
+                if t.profile
+            ],
+            "base": _cell(ev.base),
+            "negatives": [_rule(r) for r in ev.rules if r.kind in ("disqualifier", "warning")],
+            "findings": [r for r in ev.rules if r.flag],
+            "misses": [
+                ("Best customers put in C, D or out of the pond", ev.best_missed),
+                ("Lost or churned accounts put in A", ev.worst_in_a),
+            ],
+            "money": money,
+            "chart": charts.win_rate_bars(
+                [t.tier for t in pooled],
+                [_triple(t.cell) for t in pooled],
+                "Win rate by tier, all ICPs",
+                salt="tiers-all",
+                base=ev.base.win.value,
+            ),
+        }
+    return EvidencePages(render(env, "evidence.md.j2", **ctx), sections, ev)
+
+
+def add_evidence(
+    root: Path,
+    env: jinja2.Environment,
+    handbook: Handbook,
+    today: dt.date,
+    pages: list[Any],
+    nav: list[Any],
+) -> tuple[list[Any], list[Any], dict[str, bytes]]:
+    """`pages` with each ICP page's Evidence section appended and the overview page added;
+    `nav` with the overview after the profiles; the lift badge's files."""
+    from .pages import Page
+
+    made = evidence_pages(root, env, handbook, today)
+    badge = lift_badge(made.evidence)
+    out = [
+        Page(p.path, p.text + made.sections[p.path[4:-3]])
+        if p.path.startswith("icp/") and p.path[4:-3] in made.sections
+        else p
+        for p in pages
+    ]
+    out.append(Page(PAGE, made.overview))
+    at = next((i + 1 for i, item in enumerate(nav) if "Negative portraits" in item), len(nav))
+    return out, [*nav[:at], {"Evidence": PAGE}, *nav[at:]], files([badge])
+
+
+def lift_badge(ev: Evidence | None) -> Badge:
+    """The current A-versus-C win-rate lift (all ICPs): green when it meets the tier
+    policy's a_over_c, red when not, grey when there is no history or too few to say."""
+    if ev is None:
+        return Badge(BADGE, "A vs C lift", "no history", GREY)
+    check = next((c for c in ev.checks if c.id == "a-over-c" and not c.profile), None)
+    value = ev.lift_a_over_c()
+    if value is None or (check is not None and check.status == "too-few"):
+        return Badge(BADGE, "A vs C lift", "too few to say", GREY)
+    good = check is None or check.status == "passed"
+    return Badge(BADGE, "A vs C lift", f"{value:.1f}×", GREEN if good else RED)
+
+
+def configured_lift_badge(handbook: Handbook, today: dt.date) -> Badge:
+    """The lift badge from the configured history (grey 'no history' without one)."""
+    if _absence(handbook) is not None:
+        return lift_badge(None)
+    path = history_path(handbook)
+    assert path is not None
+    return lift_badge(backtest(handbook, default_options(handbook, path, today)))
