@@ -15,6 +15,9 @@ from ..errors import InputError, UsageError
 def build_site(
     root: Path, *, site_dir: Path | None = None, strict: bool = True, today: dt.date | None = None
 ) -> Path:
+    """Build the handbook at `root` into `site_dir` (default: mkdocs.yml's site_dir) and
+    return that folder. Raises UsageError without a mkdocs.yml, InputError when the
+    handbook has errors or mkdocs fails (a strict build fails on any warning)."""
     import logging
 
     from mkdocs.commands.build import build
@@ -24,14 +27,16 @@ def build_site(
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         raise UsageError(f"found no mkdocs.yml in {root}; expected the handbook's site config")
-    if today is not None:
-        os.environ["ICP_TODAY"] = today.isoformat()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     try:
         config = load_config(str(config_file), strict=strict)
     except ConfigurationError as exc:
         raise InputError(f"{config_file}: {exc}") from None
+    from .pages import SITE_KEY, site_for_config
+
+    # the pages are computed here, once, and handed to the hook through the config
+    config.extra[SITE_KEY] = site_for_config(config, today)
     target = (site_dir or Path(config.site_dir)).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
