@@ -194,6 +194,7 @@ class Build:
 
     def common(self) -> dict[str, Any]:
         hb = self.hb
+        written = rep.written_labels(hb)
         return {
             "hb": hb,
             "today": self.today,
@@ -201,7 +202,7 @@ class Build:
             "edit": self.edit,
             "words": lambda c: rep.words(hb, c),
             "sentence": lambda r: rule_sentence(hb, r),
-            "label": lambda name, v: rep.value_label(hb.fields[name], v),
+            "label": lambda name, v: rep.value_label(hb.fields[name], v, written),
             "country": rep.country_name,
             "review": self.review,
             "link": html_link,

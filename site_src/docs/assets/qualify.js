@@ -157,7 +157,8 @@
     });
     return out;
   }
-  function outcome(v) { return v.tier + "|" + (v.best_profile || "") + "|" + v.disqualified_by.join(","); }
+  /* a change a rep cares about: the tier, or being disqualified */
+  function outcome(v) { return v.tier + "|" + (v.disqualified_by.length ? "out" : ""); }
 
   /* For each unknown field the rules read: the answers that would change the verdict. */
   function whatIf(rules, company, asOf) {
@@ -326,7 +327,10 @@
     }
     var asks = whatIf(rules, company, asOf);
     out.appendChild(el("h3", { text: "Ask next" }));
-    if (!asks.length) out.appendChild(el("p", { text: "No single unknown answer would change this verdict." }));
+    if (!asks.length) {
+      var known = Object.keys(company).length;
+      out.appendChild(el("p", { text: known ? "No single unknown answer would change the tier." : "Start with what the CRM already knows: country, industry, employees." }));
+    }
     else {
       out.appendChild(el("ul", { class: "q-ask-next", id: "q-ask-next" }, asks.map(function (a) {
         var parts = a.outcomes.slice(0, 3).map(function (o) {
