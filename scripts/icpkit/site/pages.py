@@ -267,9 +267,16 @@ def prepare(root: Path, options: Options) -> Build:
 
 
 def _rule_rows(b: Build, owner: Icp | Negative, rules: tuple[Rule, ...], raw: dict[str, Any]) -> list[dict[str, Any]]:
+    def why(r: Rule) -> str | None:
+        if r.why or not isinstance(r.when, SegmentRef):
+            return r.why
+        segment = b.hb.segments.get(r.when.segment)
+        return segment.description if segment else None
+
     return [
         {
             "rule": r,
+            "why": why(r),
             "words": rep.words(b.hb, r.when),
             "question": raw.get(r.id, {}).get("question"),
             "crm_hint": raw.get(r.id, {}).get("crm_hint"),
@@ -300,10 +307,11 @@ def _near_miss(b: Build, icp: Icp, v: Verdict) -> str | None:
     if p.eligible and v.best_profile == icp.id and v.disqualified_by:
         names = [n.title for n in b.hb.negatives if n.id in v.disqualified_by]
         return "fits, but is disqualified: " + ", ".join(names)
-    if p.eligible and p.tier == "D":
+    if p.eligible and p.tier == "D" and p.score > 0:
         return f"fits, but scores {p.score} points; tier C starts at {icp.tiers.C}"
-    if len(p.unmet) == 1:
-        return f"misses one requirement: {p.unmet[0].rule.label}"
+    # one requirement short of a lead it would otherwise be (and not a lead elsewhere)
+    if len(p.unmet) == 1 and p.score >= icp.tiers.C and (v.tier == "D" or v.disqualified_by):
+        return f"misses one requirement: {p.unmet[0].rule.label} ({p.score} points otherwise)"
     return None
 
 
