@@ -25,3 +25,10 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "warning: chromium not found and apt-get unavailable; browser tests will fail" >&2
   fi
 fi
+# JavaScript the browser tests inject (axe-core, for the accessibility checks), pinned in
+# tests/js/package-lock.json; needs npm (Debian: apt-get install npm)
+if command -v npm >/dev/null 2>&1; then
+  npm ci --prefix tests/js --no-audit --no-fund --loglevel=error >/dev/null
+else
+  echo "warning: npm not found; the accessibility browser tests will fail" >&2
+fi
