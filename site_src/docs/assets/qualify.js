@@ -374,8 +374,10 @@
     form.addEventListener("change", update);
     form.addEventListener("submit", function (e) { e.preventDefault(); });
     update();
+    window.icpQualifyReadyAt = performance.now();  /* ms since the page was opened */
     root.setAttribute("data-ready", "true");
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  /* the script follows the form's placeholder: start at once, not after the theme loads */
+  if (document.getElementById("icp-qualify")) start();
+  else document.addEventListener("DOMContentLoaded", start);
 })();
