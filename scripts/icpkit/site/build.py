@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import InputError, UsageError
+from .pages import Site
 
 
 def build_site(
@@ -57,4 +58,18 @@ def build_site(
     tmp.rename(target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def export_docs(root: Path, target: Path, site: Site) -> Path:
+    """Write the handbook as a plain docs folder any builder can take (Zensical, a plain
+    mkdocs without the hook): the static files of site_src/docs, every generated page and
+    every generated asset. Returns `target`; its navigation is `site.nav`."""
+    shutil.copytree(root / "site_src" / "docs", target, dirs_exist_ok=True)
+    files: list[tuple[str, bytes]] = [(p.path, p.text.encode()) for p in site.pages]
+    files += list(site.assets.items())
+    for path, data in files:
+        out = target / path
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
     return target
