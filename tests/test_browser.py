@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import http.server
+import itertools
 import json
 import math
 import os
 import shutil
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -184,9 +184,15 @@ def page(browser: Any) -> Iterator[Any]:
 
 CONTRAST_JS = """
 (root) => {
-  function rgba(c) { const m = c.match(/[\\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; }
+  function rgba(c) {
+    const m = c.match(/[\\d.]+/g).map(Number);
+    return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1];
+  }
   function lum(c) {
-    const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    const f = v => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    };
     return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
   }
   function background(el) {
@@ -197,11 +203,13 @@ CONTRAST_JS = """
     return [255, 255, 255, 1];
   }
   const out = [];
-  for (const el of root.querySelectorAll('.pm-head, .pm-kind, .pm-text, .pm-text a, .pm-line span, .pm-empty')) {
+  const texts = '.pm-head, .pm-kind, .pm-text, .pm-text a, .pm-line span, .pm-empty';
+  for (const el of root.querySelectorAll(texts)) {
     if (getComputedStyle(el).visibility === 'hidden') continue;
     const fg = lum(rgba(getComputedStyle(el).color)), bg = lum(background(el));
     const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
-    out.push({text: el.textContent.trim().slice(0, 40), ratio: ratio, size: parseFloat(getComputedStyle(el).fontSize)});
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    out.push({text: el.textContent.trim().slice(0, 40), ratio: ratio, size: size});
   }
   return out;
 }
@@ -209,7 +217,10 @@ CONTRAST_JS = """
 
 LAYOUT_JS = """
 (root) => {
-  const box = e => { const r = e.getBoundingClientRect(); return {x: r.left, y: r.top, r: r.right, b: r.bottom, w: r.width}; };
+  const box = e => {
+    const r = e.getBoundingClientRect();
+    return {x: r.left, y: r.top, r: r.right, b: r.bottom, w: r.width};
+  };
   return {
     page: {scroll: document.documentElement.scrollWidth, width: window.innerWidth},
     cats: [...root.querySelectorAll('.pm-cat')].map(cat => ({
@@ -218,11 +229,13 @@ LAYOUT_JS = """
       line: box(cat.querySelector('.pm-line')),
       negs: [...cat.querySelectorAll('.pm-negs li')].map(box),
       poss: [...cat.querySelectorAll('.pm-poss li')].map(box),
-      overflow: [...cat.querySelectorAll('li')].filter(li => li.scrollWidth > li.clientWidth + 1).length,
+      overflow: [...cat.querySelectorAll('li')]
+        .filter(li => li.scrollWidth > li.clientWidth + 1).length,
       texts: [...cat.querySelectorAll('.pm-text')].map(t => {
         const li = t.closest('li').getBoundingClientRect();
         const range = document.createRange(); range.selectNodeContents(t);
-        return [...range.getClientRects()].every(r => r.left >= li.left - 1 && r.right <= li.right + 1);
+        return [...range.getClientRects()]
+          .every(r => r.left >= li.left - 1 && r.right <= li.right + 1);
       }),
     })),
   };
@@ -258,11 +271,11 @@ def test_the_pond_map_reads_in_both_schemes_at_phone_and_desktop_width(
         assert all(p["y"] >= c["line"]["b"] - 1 for p in c["poss"]), c["name"]
     if width == 400:  # stacked, each with its name
         assert len({round(c["box"]["x"]) for c in cats}) == 1
-        assert all(a["box"]["b"] <= b["box"]["y"] for a, b in zip(cats, cats[1:], strict=False))
+        assert all(a["box"]["b"] <= b["box"]["y"] for a, b in itertools.pairwise(cats))
     else:  # side by side, one line across
         assert len({round(c["box"]["y"]) for c in cats}) == 1
         assert len({round(c["line"]["y"]) for c in cats}) == 1
-        assert all(a["box"]["r"] <= b["box"]["x"] for a, b in zip(cats, cats[1:], strict=False))
+        assert all(a["box"]["r"] <= b["box"]["x"] for a, b in itertools.pairwise(cats))
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pond.screenshot(path=str(ARTIFACTS / f"pond-map-{scheme}-{width}.png"))
     check_and_close(context, pg)
@@ -456,8 +469,18 @@ def py_outcome(hb: Handbook, v: Verdict) -> dict[str, Any]:
         "disqualified_by": list(v.disqualified_by),
         "warnings": list(v.warnings),
         "profiles": [
-            [p.icp, p.eligible, p.capped, p.score, p.score_tier, p.tier,
-             [[r.rule.id, status[r.result], r.points] for r in p.requirements + p.criteria + p.warnings]]
+            [
+                p.icp,
+                p.eligible,
+                p.capped,
+                p.score,
+                p.score_tier,
+                p.tier,
+                [
+                    [r.rule.id, status[r.result], r.points]
+                    for r in p.requirements + p.criteria + p.warnings
+                ],
+            ]
             for p in v.profiles
         ],
         "negatives": [
@@ -476,7 +499,8 @@ JS_OUTCOME = """
     disqualified_by: v.disqualified_by, warnings: v.warnings,
     profiles: v.profiles.map(p => [p.icp, p.eligible, p.capped, p.score, p.score_tier, p.tier,
       p.requirements.concat(p.criteria, p.warnings).map(r => [r.id, s(r.result), r.points])]),
-    negatives: v.negatives.map(n => [n.negative, n.disqualifiers.concat(n.warnings).map(r => [r.id, s(r.result)])]),
+    negatives: v.negatives.map(n => [n.negative,
+      n.disqualifiers.concat(n.warnings).map(r => [r.id, s(r.result)])]),
   };
 }
 """
@@ -539,12 +563,16 @@ def test_the_form_gives_a_verdict_as_the_rep_types(base: str, page: Any) -> None
     form.locator("#q-services_needed").get_by_label("document automation").check()
     form.locator("#q-tech_stack").get_by_label("SAP").check()
     partial = {
-        "country": "GB", "industry": "apparel", "employees": 650, "annual_revenue": 90_000_000,
-        "services_needed": frozenset({"document_automation"}), "tech_stack": frozenset({"sap_erp"}),
+        "country": "GB",
+        "industry": "apparel",
+        "employees": 650,
+        "annual_revenue": 90_000_000,
+        "services_needed": frozenset({"document_automation"}),
+        "tech_stack": frozenset({"sap_erp"}),
     }
     v = evaluate(HANDBOOK, partial, dt.date.today())
     assert v.tier == "C"
-    assert headline.inner_text().startswith(f"Tier C: best fit UK and EU manufacturers")
+    assert headline.inner_text().startswith("Tier C: best fit UK and EU manufacturers")
     # which unknown answers would change the tier
     asks = page.locator("#q-ask-next").inner_text()
     assert "ERP deployed: if no: tier D" in asks
@@ -553,9 +581,15 @@ def test_the_form_gives_a_verdict_as_the_rep_types(base: str, page: Any) -> None
     form.get_by_label("IT budget (USD)").fill("1500000")
     form.get_by_label("Growth rate (percent)").fill("8")
     company = {
-        "country": "GB", "industry": "apparel", "employees": 650, "annual_revenue": 90_000_000,
-        "erp_deployed": True, "services_needed": frozenset({"document_automation"}),
-        "tech_stack": frozenset({"sap_erp"}), "it_budget": 1_500_000, "growth_rate": 8,
+        "country": "GB",
+        "industry": "apparel",
+        "employees": 650,
+        "annual_revenue": 90_000_000,
+        "erp_deployed": True,
+        "services_needed": frozenset({"document_automation"}),
+        "tech_stack": frozenset({"sap_erp"}),
+        "it_budget": 1_500_000,
+        "growth_rate": 8,
     }
     v = evaluate(HANDBOOK, company, dt.date.today())
     assert v.tier == "A" and v.best_profile == "uk-eu-manufacturers-docs"

@@ -182,8 +182,7 @@ def test_the_wrong_tier_form_is_linked_when_the_repository_is_known() -> None:
     )
     text = next(p.text for p in made.pages if p.path == "icp/na-saas-scaleups.md")
     assert (
-        '<a href="https://github.com/o/r/issues/new?template=wrong-tier.yml&amp;title=Wrong'
-        in text
+        '<a href="https://github.com/o/r/issues/new?template=wrong-tier.yml&amp;title=Wrong' in text
     )
     with pytest.raises(InputError, match="expected an https:// URL"):
         pages(REPO, options=Options(today=TODAY, issue_base="javascript:alert(1)"))
@@ -214,9 +213,7 @@ def test_the_change_log_says_what_changed_in_plain_words(tmp_path: Path) -> None
     path = root / "profiles" / "icp" / "uk-eu-manufacturers-docs.yaml"
     text = path.read_text()
     path.write_text(
-        text.replace(
-            "at_least: 5}\n      points: 10", "at_least: 5}\n      points: 15"
-        )
+        text.replace("at_least: 5}\n      points: 10", "at_least: 5}\n      points: 15")
     )
     git("commit", "-qam", "Repository skeleton: safe YAML loader", author="Grace Hopper")
     path.write_text(path.read_text().replace("drowning in paper", "buried in paper"))
@@ -224,8 +221,14 @@ def test_the_change_log_says_what_changed_in_plain_words(tmp_path: Path) -> None
     made = pages(root, today=TODAY)
     icp = page_text(made, "icp/uk-eu-manufacturers-docs.md")
     log = icp[icp.index("## Recent changes") :]
-    assert "- **2026-11-02**, Grace Hopper: 'Growing 5% a year or more' went from +10 to +15 points." in log
-    assert "- **2026-11-02**, Grace Hopper: the text around the rules changed (no rule changed)." in log
+    assert (
+        "- **2026-11-02**, Grace Hopper: 'Growing 5% a year or more' went from +10 to +15 points."
+        in log
+    )
+    assert (
+        "- **2026-11-02**, Grace Hopper: the text around the rules changed (no rule changed)."
+        in log
+    )
     assert "- **2026-11-02**, Ada Lovelace: the profile was added." in log
     assert "Repository skeleton" not in icp
     changes = page_text(made, "changes.md")
@@ -307,7 +310,12 @@ def test_plain_mkdocs_build_still_works(tmp_path: Path) -> None:
     env = {**os.environ, "ICP_TODAY": TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(tmp_path / "s")],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert (tmp_path / "s" / "qualify.html").is_file()
@@ -332,7 +340,7 @@ def test_zensical_builds_every_page_from_the_same_generated_pages(tmp_path: Path
 
     # !ENV [NAME, default] -> the default (the builder's own environment is not read)
     Loader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
-    config = yaml.load((REPO / "mkdocs.yml").read_text(), Loader=Loader)  # noqa: S506
+    config = yaml.load((REPO / "mkdocs.yml").read_text(), Loader=Loader)
     # paths relative to the config file (Zensical 0.0.7x panics on absolute ones)
     config.update(docs_dir=docs.name, site_dir="site", nav=made.nav)
     config["theme"]["custom_dir"] = str(REPO / "site_src" / "overrides")
@@ -342,7 +350,11 @@ def test_zensical_builds_every_page_from_the_same_generated_pages(tmp_path: Path
     zensical = Path(sys.executable).with_name("zensical")
     done = subprocess.run(
         [str(zensical), "build", "-f", str(tmp_path / "zensical.yml")],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     for page in made.pages:

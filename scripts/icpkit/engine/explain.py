@@ -6,9 +6,8 @@ rule, the value it read, the test, the result and the points.
 
 from __future__ import annotations
 
-from typing import Any
-
 from collections.abc import Iterator
+from typing import Any
 
 from .model import AnyOf, Condition, Handbook, Leaf, Not, SegmentRef
 from .operators import OPERATORS

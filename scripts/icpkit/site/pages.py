@@ -28,7 +28,18 @@ from . import mdtext, pondmap, svg
 from . import words as rep
 from ..engine.coverage import Coverage, coverage
 from ..engine.explain import operand_words, rule_sentence, summary
-from ..engine.model import AllOf, AnyOf, Condition, Handbook, Icp, Leaf, Negative, Not, Rule, SegmentRef
+from ..engine.model import (
+    AllOf,
+    AnyOf,
+    Condition,
+    Handbook,
+    Icp,
+    Leaf,
+    Negative,
+    Not,
+    Rule,
+    SegmentRef,
+)
 from ..engine.operators import OPERATORS
 from ..engine.ruletests import TestRun, run
 from ..engine.verdict import ProfileVerdict, Verdict
@@ -226,7 +237,9 @@ def prepare(root: Path, options: Options) -> Build:
     """Load and check the handbook, run its rule tests once, read its history."""
     today = options.today or dt.date.today()
     if options.edit_base and not options.edit_base.startswith("https://"):
-        raise InputError(f"found the edit link base '{options.edit_base}'; expected an https:// URL")
+        raise InputError(
+            f"found the edit link base '{options.edit_base}'; expected an https:// URL"
+        )
     if options.issue_base and not options.issue_base.startswith("https://"):
         raise InputError(
             f"found the issue link base '{options.issue_base}'; expected an https:// URL"
@@ -266,7 +279,9 @@ def prepare(root: Path, options: Options) -> Build:
 # --- one function per page kind -------------------------------------------------------------
 
 
-def _rule_rows(b: Build, owner: Icp | Negative, rules: tuple[Rule, ...], raw: dict[str, Any]) -> list[dict[str, Any]]:
+def _rule_rows(
+    b: Build, owner: Icp | Negative, rules: tuple[Rule, ...], raw: dict[str, Any]
+) -> list[dict[str, Any]]:
     def why(r: Rule) -> str | None:
         if r.why or not isinstance(r.when, SegmentRef):
             return r.why
@@ -331,12 +346,16 @@ def icp_page(b: Build, icp: Icp) -> Page:
         "icp.md.j2",
         icp=icp,
         d=icp.data,
-        requirements=_rule_rows(b, icp, icp.requirements, rule_data(icp.data, "qualification", "requirements")),
+        requirements=_rule_rows(
+            b, icp, icp.requirements, rule_data(icp.data, "qualification", "requirements")
+        ),
         criteria=_rule_rows(b, icp, icp.criteria, rule_data(icp.data, "qualification", "criteria")),
         fit=fit,
         near=near,
         cut_by=cut_by,
-        pond=pondmap.pond_map(icp.data.get("pond_map"), f"Pond Map: {icp.title}", _rule_link(b, src, own)),
+        pond=pondmap.pond_map(
+            icp.data.get("pond_map"), f"Pond Map: {icp.title}", _rule_link(b, src, own)
+        ),
         history=b.log.get(icp.id, []),
         wrong_tier=b.wrong_tier(icp.title),
         warned=icp.path in b.warned,
@@ -358,11 +377,15 @@ def negative_page(b: Build, neg: Negative) -> Page:
         "negative.md.j2",
         neg=neg,
         d=neg.data,
-        disqualifiers=_rule_rows(b, neg, neg.disqualifiers, rule_data(neg.data, None, "disqualifiers")),
+        disqualifiers=_rule_rows(
+            b, neg, neg.disqualifiers, rule_data(neg.data, None, "disqualifiers")
+        ),
         warning_signs=_rule_rows(b, neg, neg.warnings, rule_data(neg.data, None, "warning_signs")),
         fixtures=hit,
         icps=[i for i in b.hb.icps if neg.applies(i.id)],
-        pond=pondmap.pond_map(pond, f"Pond Map: {neg.title}", _rule_link(b, src, own)) if pond else Markup(""),
+        pond=pondmap.pond_map(pond, f"Pond Map: {neg.title}", _rule_link(b, src, own))
+        if pond
+        else Markup(""),
         history=b.log.get(neg.id, []),
         wrong_tier=b.wrong_tier(neg.title),
     )
@@ -384,10 +407,17 @@ def tests_page(b: Build, badges: list[Any]) -> Page:
         label = "disqualified" if v.disqualified_by else v.best_profile or "no ICP fits"
         counts.setdefault(label, Counter())[v.tier] += 1
     chart = svg.tier_chart(
-        {k: dict(v) for k, v in sorted(counts.items())}, "Fixture companies by best profile and tier"
+        {k: dict(v) for k, v in sorted(counts.items())},
+        "Fixture companies by best profile and tier",
     )
     return b.page(
-        "editors/tests.md", "tests.md.j2", fixtures=b.fixtures, run=b.results, cov=b.cov, chart=chart, badges=badges
+        "editors/tests.md",
+        "tests.md.j2",
+        fixtures=b.fixtures,
+        run=b.results,
+        cov=b.cov,
+        chart=chart,
+        badges=badges,
     )
 
 
@@ -418,7 +448,12 @@ def navigation(icps: list[Icp], negs: list[Negative]) -> list[Any]:
         },
         {"Changes": "changes.md"},
         {"Tags": "tags.md"},
-        {"For editors": [{"Rule tests and coverage": "editors/tests.md"}, {"Schemas": "editors/schemas.md"}]},
+        {
+            "For editors": [
+                {"Rule tests and coverage": "editors/tests.md"},
+                {"Schemas": "editors/schemas.md"},
+            ]
+        },
     ]
 
 
