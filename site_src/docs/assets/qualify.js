@@ -304,8 +304,11 @@
       var names = v.negatives.filter(function (n) { return n.disqualifies; }).map(function (n) { return n.title; });
       head = "Tier D: disqualified (" + names.join(", ") + ")";
     } else if (!v.best) head = "Tier D: no ICP fits";
+    else if (v.tier === "D") head = "Tier D: not a lead yet (closest: " + v.best.title + ", " + v.score + " points)";
     else head = "Tier " + v.tier + ": best fit " + v.best.title + ", " + v.score + " points";
     out.appendChild(el("p", { class: "q-headline q-tier-" + v.tier, id: "q-headline", text: head }));
+    var sticky = document.getElementById("q-sticky");
+    if (sticky) sticky.textContent = head;
     if (v.best && v.best.capped && v.best.score_tier !== v.best.tier) {
       out.appendChild(el("p", { text: "The score alone gives tier " + v.best.score_tier + "; capped to " + v.best.tier + " until the unknown requirements are checked." }));
     }
@@ -368,6 +371,9 @@
     var out = el("section", { class: "q-verdict", id: "q-verdict", "aria-live": "polite", "aria-label": "Verdict" });
     root.textContent = "";
     root.appendChild(el("div", { class: "q-layout" }, [form, out]));
+    /* on a phone the verdict is below the form: its headline stays in view (a copy, hidden
+       from screen readers, which hear the verdict itself through aria-live) */
+    root.appendChild(el("p", { class: "q-sticky", id: "q-sticky", "aria-hidden": "true" }));
     var asOf = today();
     var update = function () { render(rules, out, readForm(rules, form), asOf); };
     form.addEventListener("input", update);
