@@ -364,3 +364,38 @@ def test_zensical_builds_every_page_from_the_same_generated_pages(tmp_path: Path
     assert 'id="icp-qualify"' in qualify and "assets/qualify-rules.js" in qualify
     uk = (tmp_path / "site" / "icp" / "uk-eu-manufacturers-docs.html").read_text()
     assert 'class="pond-map"' in uk and 'id="rule-erp-live"' in uk
+
+
+def test_mkdocs_serve_still_works(tmp_path: Path) -> None:
+    """`mkdocs serve` (live reload for editors) builds the pages through the hook too."""
+    import socket
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "ICP_TODAY": TODAY.isoformat(), "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/qualify.html") as r:
+                    body = r.read().decode()
+                break
+            except OSError:
+                assert proc.poll() is None, "mkdocs serve stopped"
+                assert time.monotonic() < deadline, "mkdocs serve did not answer"
+                time.sleep(0.5)
+        assert 'id="icp-qualify"' in body
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

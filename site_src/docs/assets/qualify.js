@@ -367,7 +367,13 @@
     var asked = questions(rules), read = {};
     allRules(rules).forEach(function (r) { leaves(r.when, []).forEach(function (l) { read[l[0]] = true; }); });
     var form = el("form", { class: "q-form", id: "q-form", "aria-label": "What you know about the company" });
-    Object.keys(rules.fields).forEach(function (name) { if (read[name]) form.appendChild(control(rules, name, asked)); });
+    /* every vocabulary field; the ones no rule reads yet come last, marked */
+    var names = Object.keys(rules.fields);
+    names.filter(function (n) { return read[n]; }).concat(names.filter(function (n) { return !read[n]; })).forEach(function (name) {
+      var box = control(rules, name, asked);
+      if (!read[name]) box.appendChild(el("span", { class: "q-note", text: "No rule reads this yet: it does not change the verdict." }));
+      form.appendChild(box);
+    });
     var out = el("section", { class: "q-verdict", id: "q-verdict", "aria-live": "polite", "aria-label": "Verdict" });
     root.textContent = "";
     root.appendChild(el("div", { class: "q-layout" }, [form, out]));
