@@ -24,8 +24,6 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import mdtext, pondmap, svg
-from . import words as rep
 from ..engine.coverage import Coverage, coverage
 from ..engine.explain import operand_words, rule_sentence, summary
 from ..engine.model import (
@@ -46,6 +44,8 @@ from ..engine.verdict import ProfileVerdict, Verdict
 from ..errors import InputError
 from ..kinds import KINDS
 from ..loading.validate import load_valid
+from . import mdtext, pondmap, svg
+from . import words as rep
 from .changelog import Entry, change_log
 from .qualify import compiled, rule_data, rules_script
 
