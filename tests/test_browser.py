@@ -577,6 +577,9 @@ def test_the_form_gives_a_verdict_as_the_rep_types(base: str, page: Any) -> None
     asks = page.locator("#q-ask-next").inner_text()
     assert "ERP deployed: if no: tier D" in asks
     assert "IT budget: if 1,000,000 USD" in asks and ": tier B" in asks
+    # and the engine agrees with what the page suggests
+    assert evaluate(HANDBOOK, {**partial, "erp_deployed": False}, dt.date.today()).tier == "D"
+    assert evaluate(HANDBOOK, {**partial, "it_budget": 1_000_000}, dt.date.today()).tier == "B"
     form.locator("#q-erp_deployed").get_by_label("Yes").check()
     form.get_by_label("IT budget (USD)").fill("1500000")
     form.get_by_label("Growth rate (percent)").fill("8")
