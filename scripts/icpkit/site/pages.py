@@ -42,12 +42,12 @@ from ..engine.operators import OPERATORS
 from ..engine.ruletests import TestRun, run
 from ..engine.verdict import ProfileVerdict, Verdict
 from ..errors import InputError
-from ..kinds import KINDS
 from ..loading.validate import load_valid
 from . import mdtext, pondmap, svg
 from . import words as rep
 from .changelog import Entry, change_log
 from .qualify import compiled, rule_data, rules_script
+from .schemadocs import schema_docs
 
 TEMPLATES = "site_src/templates"
 #: the issue form a rep opens when a company got the wrong tier (.github/ISSUE_TEMPLATE)
@@ -490,56 +490,6 @@ def pages(
         compiled(b.hb, lambda dst: b.url("qualify.md", dst))
     )
     return Site(tuple(out), navigation(icps, negs), assets)
-
-
-def _schema_rows(kind: str) -> list[dict[str, Any]]:
-    from ..loading.schema import subschema
-
-    rows: list[dict[str, Any]] = []
-
-    def walk(parts: list[str | int], depth: int) -> None:
-        sub = subschema(kind, parts)
-        props = sub.get("properties", {})
-        if not props and isinstance(sub.get("items"), dict):
-            walk([*parts, 0], depth)
-            return
-        for prop in props:
-            child = subschema(kind, [*parts, prop])
-            desc = props[prop].get("description") or child.get("description", "")
-            rows.append(
-                {
-                    "path": ".".join(str(p) for p in [*parts, prop] if p != 0),
-                    "depth": depth,
-                    "type": child.get("type", "enum" if "enum" in child else ""),
-                    "enum": child.get("enum"),
-                    "required": prop in sub.get("required", []),
-                    "description": desc,
-                }
-            )
-            if depth < 3:
-                walk([*parts, prop], depth + 1)
-
-    walk([], 0)
-    return rows
-
-
-def schema_docs() -> list[dict[str, Any]]:
-    """Each kind's properties with their descriptions, from the JSON Schemas themselves."""
-    from ..loading.schema import load_schema
-
-    docs = []
-    for kind, name in KINDS.items():
-        schema = load_schema(name)
-        docs.append(
-            {
-                "kind": kind,
-                "title": schema.get("title", kind),
-                "description": schema.get("description", ""),
-                "file": name,
-                "rows": _schema_rows(kind),
-            }
-        )
-    return docs
 
 
 #: where the generated site travels inside mkdocs' config (see site_src/hooks.py)
