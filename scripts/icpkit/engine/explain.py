@@ -7,9 +7,9 @@ rule, the value it read, the test, the result and the points.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, assert_never
 
-from .model import AnyOf, Condition, Handbook, Leaf, Not, SegmentRef
+from .model import AllOf, AnyOf, Condition, Handbook, Leaf, Not, SegmentRef
 from .operators import OPERATORS
 from .values import show
 from .verdict import LeafResult, RuleResult, Verdict, status
@@ -23,9 +23,12 @@ def _bare(cond: Condition) -> Condition:
 
 
 def operand_words(handbook: Handbook, op: str, operand: Any) -> str:
-    if op == "between":
+    """An operand as the operator's row says it reads: a pair as 'a and b', regions by
+    their labels, a list joined with commas, anything else as `values.show` writes it."""
+    kind = OPERATORS[op].operand
+    if kind == "pair":
         return f"{show(operand[0])} and {show(operand[1])}"
-    if op == "in_region":
+    if kind == "regions":
         return ", ".join(
             handbook.regions[r].label if r in handbook.regions else str(r) for r in operand
         )
@@ -34,10 +37,25 @@ def operand_words(handbook: Handbook, op: str, operand: Any) -> str:
     return show(operand)
 
 
-def test_words(handbook: Handbook, field: str, op: str, operand: Any) -> str:
-    """'Employees between 50 and 500': a test without a value, for checklists."""
-    label = handbook.fields[field].label if field in handbook.fields else field
-    return f"{label} {OPERATORS[op].phrase.format(x=operand_words(handbook, op, operand))}"
+def condition_words(handbook: Handbook, cond: Condition) -> str:
+    """A condition in plain words: 'Employees between 50 and 500'."""
+    match cond:
+        case Leaf():
+            fld = handbook.fields[cond.field]
+            phrase = OPERATORS[cond.op].phrase.format(
+                x=operand_words(handbook, cond.op, cond.shown)
+            )
+            return f"{fld.label} {phrase}"
+        case SegmentRef():
+            return cond.label
+        case Not():
+            return f"not ({condition_words(handbook, cond.item)})"
+        case AllOf() | AnyOf():
+            joiner = " and " if isinstance(cond, AllOf) else " or "
+            inner = [condition_words(handbook, c) for c in cond.items]
+            return joiner.join(f"({w})" if (" and " in w or " or " in w) else w for w in inner)
+        case _:
+            assert_never(cond)
 
 
 def leaf_sentence(handbook: Handbook, leaf: LeafResult) -> str:
@@ -50,20 +68,26 @@ def leaf_sentence(handbook: Handbook, leaf: LeafResult) -> str:
 def _combined(handbook: Handbook, cond: Condition, leaves: Iterator[LeafResult]) -> str:
     """A condition with each test's own result, all / any / not as a person says them:
     'either Country: GB, in North America (unmet) or Country: GB, equal to FR (unmet)'."""
-    if isinstance(cond, Leaf):
-        leaf = next(leaves)
-        return f"{leaf_sentence(handbook, leaf)} ({status(leaf.result)})"
-    if isinstance(cond, SegmentRef):
-        return _combined(handbook, cond.item, leaves)
-    if isinstance(cond, Not):
-        return f"not: {_combined(handbook, cond.item, leaves)}"
-    parts = [_combined(handbook, c, leaves) for c in cond.items]
-    if isinstance(cond, AnyOf):
-        return "either " + " or ".join(parts) if len(parts) > 1 else parts[0]
-    return ("both " if len(parts) == 2 else "all of ") + " and ".join(parts)
+    match cond:
+        case Leaf():
+            leaf = next(leaves)
+            return f"{leaf_sentence(handbook, leaf)} ({status(leaf.result)})"
+        case SegmentRef():
+            return _combined(handbook, cond.item, leaves)
+        case Not():
+            return f"not: {_combined(handbook, cond.item, leaves)}"
+        case AnyOf():
+            parts = [_combined(handbook, c, leaves) for c in cond.items]
+            return "either " + " or ".join(parts) if len(parts) > 1 else parts[0]
+        case AllOf():
+            parts = [_combined(handbook, c, leaves) for c in cond.items]
+            return ("both " if len(parts) == 2 else "all of ") + " and ".join(parts)
+        case _:
+            assert_never(cond)
 
 
 def rule_sentence(handbook: Handbook, result: RuleResult) -> str:
+    """One rule's result in words: 'Employees: 240, between 50 and 1,000: met, +15'."""
     if len(result.leaves) == 1 and isinstance(_bare(result.rule.when), Leaf):
         tests = leaf_sentence(handbook, result.leaves[0])
     else:

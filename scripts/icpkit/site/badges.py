@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..engine.coverage import Coverage
-from ..engine.model import Handbook
+from ..engine.model import Handbook, review_overdue
 from ..engine.ruletests import TestRun
 from ..errors import InputError
 
@@ -72,9 +72,7 @@ def badges(
         f"{cov:.0f}%",
         GREEN if cov >= 100 else YELLOW if cov >= 80 else RED,
     )
-    overdue = [
-        o for o in handbook.owners if o.status == "active" and o.review and o.review.overdue(today)
-    ]
+    overdue = [o for o in handbook.owners if review_overdue(o, today)]
     reviews = Badge(
         "reviews", "reviews overdue", str(len(overdue)), GREEN if not overdue else YELLOW
     )

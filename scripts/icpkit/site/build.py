@@ -16,9 +16,12 @@ from .pages import Site
 def build_site(
     root: Path, *, site_dir: Path | None = None, strict: bool = True, today: dt.date | None = None
 ) -> Path:
-    """Build the handbook at `root` into `site_dir` (default: mkdocs.yml's site_dir) and
-    return that folder. Raises UsageError without a mkdocs.yml, InputError when the
-    handbook has errors or mkdocs fails (a strict build fails on any warning)."""
+    """Build the site of the handbook at `root` with mkdocs into `site_dir` (default:
+    mkdocs.yml's site_dir); the folder it was written to. The pages are computed here once
+    and handed to the hook through the config.
+
+    Raises UsageError when there is no mkdocs.yml, and InputError when its configuration is
+    invalid, the handbook has errors or the build fails (with --strict: on any warning)."""
     import logging
 
     from mkdocs.commands.build import build

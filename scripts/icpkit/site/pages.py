@@ -25,24 +25,18 @@ import jinja2
 from markupsafe import Markup
 
 from ..engine.coverage import Coverage, coverage
-from ..engine.explain import operand_words, rule_sentence, summary
+from ..engine.explain import rule_sentence, summary
 from ..engine.model import (
-    AllOf,
-    AnyOf,
-    Condition,
     Handbook,
     Icp,
-    Leaf,
     Negative,
-    Not,
     Rule,
     SegmentRef,
 )
-from ..engine.operators import OPERATORS
-from ..engine.ruletests import TestRun, run
+from ..engine.ruletests import TestRun, run, run_fixtures
 from ..engine.verdict import ProfileVerdict, Verdict
 from ..errors import InputError
-from ..loading.validate import load_valid
+from ..loading.validate import open_loaded
 from . import mdtext, pondmap, svg
 from . import words as rep
 from .changelog import Entry, change_log
@@ -83,23 +77,6 @@ class Options:
     directory_urls: bool = False
     #: read the git history for the change log
     history: bool = True
-
-
-def words(handbook: Handbook, cond: Condition) -> str:
-    """A condition in the engine's words: 'Employees between 50 and 500' (used by `icp diff`;
-    the handbook's pages use `icpkit.site.words`, with labels and lists in full)."""
-    if isinstance(cond, Leaf):
-        fld = handbook.fields[cond.field]
-        phrase = OPERATORS[cond.op].phrase.format(x=operand_words(handbook, cond.op, cond.shown))
-        return f"{fld.label} {phrase}"
-    if isinstance(cond, SegmentRef):
-        return cond.label
-    if isinstance(cond, Not):
-        return f"not ({words(handbook, cond.item)})"
-    joiner = " and " if isinstance(cond, AllOf) else " or "
-    assert isinstance(cond, AllOf | AnyOf)
-    inner = [words(handbook, c) for c in cond.items]
-    return joiner.join(f"({w})" if (" and " in w or " or " in w) else w for w in inner)
 
 
 def environment(root: Path) -> jinja2.Environment:
@@ -244,9 +221,11 @@ def prepare(root: Path, options: Options) -> Build:
         raise InputError(
             f"found the issue link base '{options.issue_base}'; expected an https:// URL"
         )
-    loaded = load_valid(root, today=today)
+    loaded = open_loaded(root, today=today)
     hb = loaded.handbook
-    results = run(hb, today=today)
+    # the fixture verdicts, computed once, shared by the rule tests, coverage, badges, pages
+    fixture_run = run_fixtures(hb, today=today)
+    results = run(hb, today=today, fixtures=fixture_run)
     by_fixture: dict[str, list[Any]] = {}
     for r in results.results:
         by_fixture.setdefault(r.check.fixture.path, []).append(r)
@@ -269,7 +248,7 @@ def prepare(root: Path, options: Options) -> Build:
         today=today,
         options=options,
         results=results,
-        cov=coverage(hb, today=today),
+        cov=coverage(hb, today=today, fixtures=fixture_run),
         fixtures=fixtures,
         warned={p.path for p in loaded.report.warnings},
         log=change_log(root, paths) if options.history else {},
@@ -452,6 +431,7 @@ def navigation(icps: list[Icp], negs: list[Negative]) -> list[Any]:
             "For editors": [
                 {"Rule tests and coverage": "editors/tests.md"},
                 {"Schemas": "editors/schemas.md"},
+                {"Problems icp validate reports": "reference/problems.md"},
             ]
         },
     ]
