@@ -42,3 +42,10 @@ if [ ! -x "$VENV-dbt/bin/dbt" ]; then
   python3 -m venv "$VENV-dbt"
   "$VENV-dbt/bin/python" -m pip install --quiet "dbt-core>=1.10,<1.12" "dbt-duckdb>=1.9"
 fi
+# JavaScript the browser tests inject (axe-core, for the accessibility checks), pinned in
+# tests/js/package-lock.json; needs npm (Debian: apt-get install npm)
+if command -v npm >/dev/null 2>&1; then
+  npm ci --prefix tests/js --no-audit --no-fund --loglevel=error >/dev/null
+else
+  echo "warning: npm not found; the accessibility browser tests will fail" >&2
+fi

@@ -1,36 +1,31 @@
-"""mkdocs hook: hand the generated handbook pages to mkdocs (about twenty lines on purpose;
-the generator is the plain function icpkit.site.pages.pages)."""
+"""mkdocs hook: a thin adapter that hands the generated handbook to mkdocs.
+
+`icp build` computes the pages itself and passes them in the config
+(`config.extra["icp_site"]`); under plain `mkdocs build` / `mkdocs serve` this hook
+computes them from the config (ICP_TODAY and ICP_DIFF_REPORT are read, never written).
+No state lives in this module: the generator is the plain function icpkit.site.pages.pages.
+"""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 from mkdocs.structure.files import File, Files
 
-from icpkit.site.pages import pages
-
-_site: Any = None
+from icpkit.site.pages import SITE_KEY, site_for_config
 
 
 def on_config(config: Any) -> Any:
-    global _site
-    root = Path(config.config_file_path).parent
-    today = os.environ.get("ICP_TODAY")
-    import datetime as dt
-
-    diff_report = os.environ.get("ICP_DIFF_REPORT")  # a saved `icp diff --format json`
-    _site = pages(root, today=dt.date.fromisoformat(today) if today else None,
-                  edit_base=str(config.extra.get("edit_base") or ""),
-                  diff_report=Path(diff_report) if diff_report else None)
-    config.nav = _site.nav
+    if SITE_KEY not in config.extra:
+        config.extra[SITE_KEY] = site_for_config(config)
+    config.nav = config.extra[SITE_KEY].nav
     return config
 
 
 def on_files(files: Files, config: Any) -> Files:
-    for page in _site.pages:
+    site = config.extra[SITE_KEY]
+    for page in site.pages:
         files.append(File.generated(config, page.path, content=page.text))
-    for path, data in _site.assets.items():
+    for path, data in site.assets.items():
         files.append(File.generated(config, path, content=data))
     return files

@@ -1,14 +1,19 @@
 """The handbook in a real browser: headless Chromium from Debian, driven by Playwright.
 
-The site is built from a copy of the example handbook plus a profile whose every text
-tries an injection. It is served on 127.0.0.1; every request the browser makes is
-recorded, and no dialog may open.
+The site is built once from a copy of the example handbook plus a profile whose every
+text tries an injection. It is opened two ways: served on 127.0.0.1, and from disk
+(file://). Every request the browser makes is recorded (none may leave the machine) and
+no dialog may open. Screenshots for review are written to tests/artifacts/.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import http.server
+import itertools
+import json
+import math
 import os
 import shutil
 import threading
@@ -18,11 +23,20 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from conftest import REPO, TODAY, copy_handbook
+from icpkit.engine.evaluate import evaluate
+from icpkit.engine.model import Handbook
+from icpkit.engine.ruletests import fixture_as_of
+from icpkit.engine.verdict import Verdict
+from icpkit.loading.validate import load_valid
 from icpkit.site.build import build_site
+from test_backends_agree import companies
 
-ARTIFACTS = REPO / "test-artifacts"
+ARTIFACTS = REPO / "tests" / "artifacts"
+AXE = REPO / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
+HANDBOOK = load_valid(REPO, today=TODAY).handbook
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -32,6 +46,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--disable-default-apps",
+    "--allow-file-access-from-files",
 ]
 
 EVIL_PROFILE = """\
@@ -70,12 +85,17 @@ qualification:
     - id: size
       label: "Size | with pipe <i>italic</i>"
       when: {field: employees, at_least: 10}
+      question: "<script>alert('question')</script>?"
   criteria:
     - id: stack
       label: "[x](javascript:alert('crit'))"
       when: {field: tech_stack, has_any: [python]}
       points: 80
 """
+
+CATEGORY_NAMES = ["Account Profile", "Needs", "Urgency Drivers", "Beliefs", "Tipping Point"]
+ICPS = ["western-software-teams", "uk-eu-manufacturers-docs", "na-saas-scaleups"]
+SCHEMES = ["light", "dark"]
 
 
 def chromium_path() -> str:
@@ -91,24 +111,35 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_handbook(tmp_path_factory.mktemp("hb") / "handbook")
     shutil.copytree(REPO / "site_src", root / "site_src")
     shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
     (root / "profiles" / "icp" / "injection-test.yaml").write_text(EVIL_PROFILE)
+    return build_site(root, today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def served(site_dir: Path) -> Iterator[str]:
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(root / "site"))
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site_dir))
     )
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    os.environ["ICP_SITE_URL"] = base
-    try:
-        build_site(root, today=TODAY)
-    finally:
-        os.environ.pop("ICP_SITE_URL", None)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield base
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def local(site_dir: Path) -> str:
+    """The built site opened from disk."""
+    return site_dir.as_uri() + "/"
+
+
+@pytest.fixture(params=["served", "local"])
+def base(request: pytest.FixtureRequest) -> str:
+    """The site both ways: from the web server and from file://."""
+    return str(request.getfixturevalue(request.param))
 
 
 @pytest.fixture(scope="module")
@@ -121,74 +152,212 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def watched(browser: Any, **options: Any) -> tuple[Any, Any]:
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
     pg = context.new_page()
-    pg.requests = []  # type: ignore[attr-defined]
-    pg.dialogs = []  # type: ignore[attr-defined]
+    pg.requests = []
+    pg.dialogs = []
+    pg.errors = []
     pg.on("request", lambda r: pg.requests.append(r.url))
     pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
-    yield pg
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    return context, pg
+
+
+def check_and_close(context: Any, pg: Any) -> None:
     hosts = {urlparse(u).hostname for u in pg.requests if urlparse(u).scheme in ("http", "https")}
-    assert hosts <= {"127.0.0.1"}, f"requests left 127.0.0.1: {hosts}"
+    assert hosts <= {"127.0.0.1"}, f"requests left the machine: {hosts}"
     assert pg.dialogs == [], f"a dialog opened: {pg.dialogs}"
+    assert pg.errors == [], f"errors in the page: {pg.errors}"
     context.close()
 
 
-ICPS = ["western-software-teams", "uk-eu-manufacturers-docs", "na-saas-scaleups"]
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context, pg = watched(browser)
+    yield pg
+    check_and_close(context, pg)
 
 
-@pytest.mark.parametrize("icp", ICPS)
-def test_every_profile_page_renders_with_its_pond_map(served: str, page: Any, icp: str) -> None:
-    page.goto(f"{served}icp/{icp}/")
-    svg = page.locator("svg.pond-map")
-    assert svg.count() == 1 and svg.is_visible()
-    assert svg.locator("text.pm-head").all_text_contents() == [
-        "Account Profile",
-        "Needs",
-        "Urgency Drivers",
-        "Beliefs",
-        "Tipping Point",
-    ]
-    assert page.locator("svg.pond-map rect.pm-disq").count() >= 1
-    assert "Qualification checklist" in page.locator("article").inner_text()
+# --- the Pond Map ---------------------------------------------------------------------------
+
+CONTRAST_JS = """
+(root) => {
+  function rgba(c) {
+    const m = c.match(/[\\d.]+/g).map(Number);
+    return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1];
+  }
+  function lum(c) {
+    const f = v => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    };
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+  }
+  function background(el) {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgba(getComputedStyle(e).backgroundColor);
+      if (c[3] > 0.5) return c;
+    }
+    return [255, 255, 255, 1];
+  }
+  const out = [];
+  const texts = '.pm-head, .pm-kind, .pm-text, .pm-text a, .pm-line span, .pm-empty';
+  for (const el of root.querySelectorAll(texts)) {
+    if (getComputedStyle(el).visibility === 'hidden') continue;
+    const fg = lum(rgba(getComputedStyle(el).color)), bg = lum(background(el));
+    const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    out.push({text: el.textContent.trim().slice(0, 40), ratio: ratio, size: size});
+  }
+  return out;
+}
+"""
+
+LAYOUT_JS = """
+(root) => {
+  const box = e => {
+    const r = e.getBoundingClientRect();
+    return {x: r.left, y: r.top, r: r.right, b: r.bottom, w: r.width};
+  };
+  return {
+    page: {scroll: document.documentElement.scrollWidth, width: window.innerWidth},
+    cats: [...root.querySelectorAll('.pm-cat')].map(cat => ({
+      name: cat.querySelector('.pm-head').textContent,
+      box: box(cat),
+      line: box(cat.querySelector('.pm-line')),
+      negs: [...cat.querySelectorAll('.pm-negs li')].map(box),
+      poss: [...cat.querySelectorAll('.pm-poss li')].map(box),
+      overflow: [...cat.querySelectorAll('li')]
+        .filter(li => li.scrollWidth > li.clientWidth + 1).length,
+      texts: [...cat.querySelectorAll('.pm-text')].map(t => {
+        const li = t.closest('li').getBoundingClientRect();
+        const range = document.createRange(); range.selectNodeContents(t);
+        return [...range.getClientRects()]
+          .every(r => r.left >= li.left - 1 && r.right <= li.right + 1);
+      }),
+    })),
+  };
+}
+"""
 
 
-def test_search_finds_a_profile_by_a_word_from_its_story(served: str, page: Any) -> None:
-    page.goto(served)
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", [400, 1400])
+def test_the_pond_map_reads_in_both_schemes_at_phone_and_desktop_width(
+    browser: Any, served: str, scheme: str, width: int
+) -> None:
+    context, pg = watched(browser, viewport={"width": width, "height": 900}, color_scheme=scheme)
+    pg.goto(f"{served}icp/uk-eu-manufacturers-docs.html")
+    pond = pg.locator(".pond-map")
+    assert pond.count() == 1 and pond.is_visible()
+    assert pg.evaluate("document.body.getAttribute('data-md-color-scheme')") == (
+        "slate" if scheme == "dark" else "default"
+    )
+    ratios = pond.evaluate(CONTRAST_JS)
+    assert len(ratios) > 20
+    low = [r for r in ratios if r["ratio"] < 4.5]
+    assert low == [], f"contrast below 4.5:1: {low}"
+    assert min(r["size"] for r in ratios) >= 12, "text too small to read"
+    layout = pond.evaluate(LAYOUT_JS)
+    cats = layout["cats"]
+    assert [c["name"] for c in cats] == CATEGORY_NAMES
+    assert layout["page"]["scroll"] <= layout["page"]["width"], "the page scrolls sideways"
+    for c in cats:
+        assert c["overflow"] == 0 and all(c["texts"]), f"text runs past a card in {c['name']}"
+        # negatives above the line, positives below
+        assert all(n["b"] <= c["line"]["y"] + 1 for n in c["negs"]), c["name"]
+        assert all(p["y"] >= c["line"]["b"] - 1 for p in c["poss"]), c["name"]
+    if width == 400:  # stacked, each with its name
+        assert len({round(c["box"]["x"]) for c in cats}) == 1
+        assert all(a["box"]["b"] <= b["box"]["y"] for a, b in itertools.pairwise(cats))
+    else:  # side by side, one line across
+        assert len({round(c["box"]["y"]) for c in cats}) == 1
+        assert len({round(c["line"]["y"]) for c in cats}) == 1
+        assert all(a["box"]["r"] <= b["box"]["x"] for a, b in itertools.pairwise(cats))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pond.screenshot(path=str(ARTIFACTS / f"pond-map-{scheme}-{width}.png"))
+    check_and_close(context, pg)
+
+
+def test_pond_map_items_are_page_text_that_links_to_their_rule(served: str, page: Any) -> None:
+    page.goto(f"{served}icp/uk-eu-manufacturers-docs.html")
+    pond = page.locator(".pond-map")
+    assert pond.locator("svg").count() == 0
+    kinds = pond.locator(".pm-kind").all_inner_texts()
+    assert any("Disqualifier" in k for k in kinds) and any("Warning sign" in k for k in kinds)
+    assert pond.locator(".pm-disq").first.evaluate(
+        "e => getComputedStyle(e).borderLeftStyle"
+    ) != pond.locator(".pm-warn").first.evaluate("e => getComputedStyle(e).borderLeftStyle")
+    item = pond.get_by_role("link", name="No ERP in production")
+    # selectable text
+    selected = item.evaluate(
+        "a => { const r = document.createRange(); r.selectNodeContents(a);"
+        " getSelection().removeAllRanges(); getSelection().addRange(r);"
+        " return getSelection().toString(); }"
+    )
+    assert selected == "No ERP in production"
+    item.click()
+    assert page.url.endswith("#rule-erp-live")
+    row = page.locator("tr", has=page.locator("#rule-erp-live"))
+    assert "An ERP system is in production" in row.inner_text()
+    page.get_by_role("link", name="Revenue declining").click()
+    assert page.url.endswith("negative/churn-risk-startups.html#rule-declining")
+
+
+def test_search_finds_pond_map_text(served: str, page: Any) -> None:
+    page.goto(served + "index.html")
+    page.keyboard.press("s")
+    page.locator(".md-search__input").wait_for()
+    page.keyboard.type("tradition", delay=30)
+    result = page.locator(".md-search-result__item a").first
+    result.wait_for(timeout=10_000)
+    assert "uk-eu-manufacturers-docs" in (result.get_attribute("href") or "")
+
+
+# --- the site, served and from disk ---------------------------------------------------------
+
+
+def test_search_finds_a_profile_by_a_word_from_its_story(base: str, page: Any) -> None:
+    page.goto(base + "index.html")
     page.keyboard.press("s")  # the search shortcut; search listens to real key presses
     page.locator(".md-search__input").wait_for()
     page.keyboard.type("Leicester", delay=30)
     result = page.locator(".md-search-result__item a").first
     result.wait_for(timeout=10_000)
     assert "uk-eu-manufacturers-docs" in (result.get_attribute("href") or "")
+    result.click()
+    assert "UK and EU manufacturers" in page.locator("article h1").inner_text()
 
 
-def test_navigation_works(served: str, page: Any) -> None:
+def test_navigation_works(base: str, page: Any) -> None:
     from playwright.sync_api import expect
 
-    page.goto(served)
+    page.goto(base + "index.html")
     page.get_by_role(
         "link", name="North American B2B SaaS scaleups on Salesforce and Outreach"
     ).first.click()
     expect(page.locator("article h1")).to_contain_text("North American B2B SaaS")
-    assert page.url.endswith("/icp/na-saas-scaleups/")
-    page.get_by_role("link", name="Rule tests").first.click()
-    expect(page.locator("article h1")).to_have_text("Rule tests¶")
+    assert page.url.endswith("/icp/na-saas-scaleups.html")
+    page.get_by_role("link", name="Rule tests and coverage").first.click()
+    expect(page.locator("article h1")).to_contain_text("Rule tests and coverage")
     assert "rule tests:" in page.locator("article").inner_text()
+    page.get_by_role("link", name="Home").first.click()
+    expect(page.locator("article h1")).to_contain_text("ICP handbook")
 
 
-def test_a_screenshot_of_an_icp_page_is_saved(served: str, page: Any) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.goto(f"{served}icp/uk-eu-manufacturers-docs/")
-    target = ARTIFACTS / "icp-page.png"
-    page.screenshot(path=str(target), full_page=True)
-    assert target.stat().st_size > 20_000
+@pytest.mark.parametrize("icp", ICPS)
+def test_every_profile_page_renders(served: str, page: Any, icp: str) -> None:
+    page.goto(f"{served}icp/{icp}.html")
+    text = page.locator("article").inner_text()
+    assert page.locator(".pond-map .pm-head").all_inner_texts() == CATEGORY_NAMES
+    for heading in ("Must have", "Points", "Who this page is for", "Recent changes"):
+        assert heading in text
 
 
 def test_injected_text_shows_as_text_and_never_runs(served: str, page: Any) -> None:
-    page.goto(f"{served}icp/injection-test/")
+    page.goto(f"{served}icp/injection-test.html")
     page.wait_for_timeout(500)
     article = page.locator("article").inner_text()
     for literal in (
@@ -204,6 +373,7 @@ def test_injected_text_shows_as_text_and_never_runs(served: str, page: Any) -> N
         "--8<--",
         "</text><script>alert('svg')</script>",
         "title: forged front matter",
+        "<script>alert('question')</script>?",
     ):
         assert literal in article, literal
     assert "Evil <script>alert('title')</script> title" in page.locator("h1").inner_text()
@@ -214,19 +384,228 @@ def test_injected_text_shows_as_text_and_never_runs(served: str, page: Any) -> N
     assert page.locator("article img").count() == 0
 
 
-def test_every_page_has_no_request_outside_and_no_console_error(served: str, page: Any) -> None:
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    for path in [
-        "",
-        "qualify/",
-        "tests/",
-        "reference/fields/",
-        "reference/schemas/",
-        "changes/",
-        "negative/enterprise-tenders/",
-        "tags/",
-    ]:
-        page.goto(served + path)
+PAGE_KINDS = [
+    "index.html",
+    "qualify.html",
+    "icp/uk-eu-manufacturers-docs.html",
+    "negative/enterprise-tenders.html",
+    "reference/fields.html",
+    "reference/segments.html",
+    "changes.html",
+    "tags.html",
+    "editors/tests.html",
+    "editors/schemas.html",
+]
+
+
+def test_every_page_kind_loads_without_error_both_ways(base: str, page: Any) -> None:
+    for path in PAGE_KINDS:
+        page.goto(base + path)
         assert page.locator("h1").count() >= 1, path
-    assert errors == []
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_every_page_kind_passes_axe_core(browser: Any, served: str, scheme: str) -> None:
+    """No serious or critical accessibility violation on any page kind, in either scheme."""
+    if not AXE.is_file():
+        pytest.fail("axe-core is not installed: run scripts/setup.sh (needs npm)")
+    context, pg = watched(browser, color_scheme=scheme)
+    found = {}
+    for path in PAGE_KINDS:
+        pg.goto(served + path)
+        if path == "qualify.html":
+            pg.wait_for_selector("#icp-qualify[data-ready]")
+        pg.add_script_tag(path=str(AXE))
+        result = pg.evaluate("async () => (await axe.run(document)).violations")
+        bad = [
+            f"{v['id']}: {v['help']} ({len(v['nodes'])}, e.g. {v['nodes'][0]['target']})"
+            for v in result
+            if v["impact"] in ("serious", "critical")
+        ]
+        if bad:
+            found[path] = bad
+    assert found == {}
+    check_and_close(context, pg)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_screenshots_for_review(browser: Any, served: str, scheme: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context, pg = watched(browser, color_scheme=scheme)
+    for name, path in [
+        ("home", "index.html"),
+        ("profile", "icp/uk-eu-manufacturers-docs.html"),
+        ("qualify", "qualify.html"),
+    ]:
+        pg.goto(served + path)
+        if name == "qualify":
+            pg.wait_for_selector("#icp-qualify[data-ready]")
+        target = ARTIFACTS / f"{name}-{scheme}.png"
+        pg.screenshot(path=str(target), full_page=True)
+        assert target.stat().st_size > 20_000
+    check_and_close(context, pg)
+
+
+# --- qualify a lead in the page -------------------------------------------------------------
+
+
+def as_json(value: Any) -> Any:
+    if isinstance(value, frozenset | set):
+        return sorted(value)
+    if isinstance(value, tuple):
+        return [as_json(v) if not (isinstance(v, float) and math.isinf(v)) else None for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def py_outcome(hb: Handbook, v: Verdict) -> dict[str, Any]:
+    """What the page must agree on: the verdict, every profile, every rule's result."""
+    status = {True: "met", False: "unmet", None: "unknown"}
+    return {
+        "best_profile": v.best_profile,
+        "tier": v.tier,
+        "score": v.score,
+        "disqualified_by": list(v.disqualified_by),
+        "warnings": list(v.warnings),
+        "profiles": [
+            [
+                p.icp,
+                p.eligible,
+                p.capped,
+                p.score,
+                p.score_tier,
+                p.tier,
+                [
+                    [r.rule.id, status[r.result], r.points]
+                    for r in p.requirements + p.criteria + p.warnings
+                ],
+            ]
+            for p in v.profiles
+        ],
+        "negatives": [
+            [n.negative, [[r.rule.id, status[r.result]] for r in n.disqualifiers + n.warnings]]
+            for n in v.negatives
+        ],
+    }
+
+
+JS_OUTCOME = """
+([company, asOf]) => {
+  const v = icpQualify.evaluate(window.ICP_RULES, company, asOf);
+  const s = r => r === true ? "met" : r === false ? "unmet" : "unknown";
+  return {
+    best_profile: v.best_profile, tier: v.tier, score: v.score,
+    disqualified_by: v.disqualified_by, warnings: v.warnings,
+    profiles: v.profiles.map(p => [p.icp, p.eligible, p.capped, p.score, p.score_tier, p.tier,
+      p.requirements.concat(p.criteria, p.warnings).map(r => [r.id, s(r.result), r.points])]),
+    negatives: v.negatives.map(n => [n.negative,
+      n.disqualifiers.concat(n.warnings).map(r => [r.id, s(r.result)])]),
+  };
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def qualify(browser: Any, local: str) -> Iterator[Any]:
+    """The qualify page opened from disk, shared by the parity tests."""
+    context, pg = watched(browser)
+    pg.goto(local + "qualify.html")
+    pg.wait_for_selector("#icp-qualify[data-ready]")
+    yield pg
+    check_and_close(context, pg)
+
+
+def test_every_fixture_company_gets_the_engines_verdict_in_the_page(qualify: Any) -> None:
+    # the site was built from the example handbook plus a draft profile (drafts never score)
+    assert HANDBOOK.fixtures
+    for f in HANDBOOK.fixtures:
+        if f.broken:
+            continue
+        as_of = fixture_as_of(f, TODAY)
+        company = {k: as_json(v) for k, v in f.company.items()}
+        expected = py_outcome(HANDBOOK, evaluate(HANDBOOK, f.company, as_of))
+        assert qualify.evaluate(JS_OUTCOME, [company, as_of.isoformat()]) == expected, f.name
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(company=companies(HANDBOOK))
+def test_generated_companies_get_the_engines_verdict_in_the_page(
+    qualify: Any, company: dict[str, Any]
+) -> None:
+    expected = py_outcome(HANDBOOK, evaluate(HANDBOOK, company, TODAY))
+    got = qualify.evaluate(
+        JS_OUTCOME, [{k: as_json(v) for k, v in company.items()}, TODAY.isoformat()]
+    )
+    assert got == json.loads(json.dumps(expected))
+
+
+def test_the_form_gives_a_verdict_as_the_rep_types(base: str, page: Any) -> None:
+    page.goto(base + "qualify.html")
+    page.wait_for_selector("#icp-qualify[data-ready]")
+    first = page.evaluate("window.icpQualifyReadyAt")  # ms since navigation started
+    assert first < 1000, f"first verdict {first:.0f} ms after opening the page"
+    headline = page.locator("#q-headline")
+    assert headline.inner_text().startswith("Tier D")
+    form = page.locator("#q-form")
+    # every vocabulary field a rule reads, with "don't know"
+    assert form.get_by_label("Country").input_value() == ""
+    assert "Don't know" in form.get_by_label("Industry").inner_text()
+    assert form.get_by_label("Employees (people)").get_attribute("type") == "number"
+    form.get_by_label("Country").select_option(label="United Kingdom")
+    form.get_by_label("Industry").select_option(label="apparel")
+    form.get_by_label("Employees (people)").fill("650")
+    form.get_by_label("Annual revenue (USD)").fill("90000000")
+    form.locator("#q-services_needed").get_by_label("document automation").check()
+    form.locator("#q-tech_stack").get_by_label("SAP").check()
+    partial = {
+        "country": "GB",
+        "industry": "apparel",
+        "employees": 650,
+        "annual_revenue": 90_000_000,
+        "services_needed": frozenset({"document_automation"}),
+        "tech_stack": frozenset({"sap_erp"}),
+    }
+    v = evaluate(HANDBOOK, partial, dt.date.today())
+    assert v.tier == "C"
+    assert headline.inner_text().startswith("Tier C: best fit UK and EU manufacturers")
+    # which unknown answers would change the tier
+    asks = page.locator("#q-ask-next").inner_text()
+    assert "ERP deployed: if no: tier D" in asks
+    assert "IT budget: if 1,000,000 USD" in asks and ": tier B" in asks
+    # and the engine agrees with what the page suggests
+    assert evaluate(HANDBOOK, {**partial, "erp_deployed": False}, dt.date.today()).tier == "D"
+    assert evaluate(HANDBOOK, {**partial, "it_budget": 1_000_000}, dt.date.today()).tier == "B"
+    form.locator("#q-erp_deployed").get_by_label("Yes").check()
+    form.get_by_label("IT budget (USD)").fill("1500000")
+    form.get_by_label("Growth rate (percent)").fill("8")
+    company = {
+        "country": "GB",
+        "industry": "apparel",
+        "employees": 650,
+        "annual_revenue": 90_000_000,
+        "erp_deployed": True,
+        "services_needed": frozenset({"document_automation"}),
+        "tech_stack": frozenset({"sap_erp"}),
+        "it_budget": 1_500_000,
+        "growth_rate": 8,
+    }
+    v = evaluate(HANDBOOK, company, dt.date.today())
+    assert v.tier == "A" and v.best_profile == "uk-eu-manufacturers-docs"
+    assert headline.inner_text() == (
+        f"Tier A: best fit UK and EU manufacturers that need document automation, {v.score} points"
+    )
+    assert "Account executive for the territory" in page.locator("#q-route").inner_text()
+    best = page.locator("details.q-best")
+    assert "✓ met An ERP system is in production" in best.inner_text()
+    # the discovery question and the CRM hint are on the form
+    assert "Ask: Which ERP do you run" in form.locator("#q-erp_deployed").inner_text()
+    # a disqualifier is named
+    form.get_by_label("Employees (people)").fill("5000")
+    form.locator("#q-buys_through_tenders").get_by_label("Yes").check()
+    assert "disqualified" in headline.inner_text()
+    assert "× Disqualifier" in page.locator("#q-verdict").inner_text()

@@ -43,6 +43,7 @@ def prepare(base: Path, count: int) -> tuple[Path, Path]:
     """A generated handbook, and a plain mkdocs site with the pages it generates."""
     import yaml  # mkdocs depends on PyYAML
 
+    from icpkit.site.build import export_docs
     from icpkit.site.pages import pages
 
     hb = base / "handbook"
@@ -52,12 +53,9 @@ def prepare(base: Path, count: int) -> tuple[Path, Path]:
     shutil.copyfile(REPO / "mkdocs.yml", hb / "mkdocs.yml")
     site = pages(hb)
     plain = base / "plain"
-    docs = plain / "docs"
-    shutil.copytree(REPO / "site_src" / "docs", docs)
-    for page in site.pages:
-        target = docs / page.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page.text, encoding="utf-8")
+    # the very pages and assets the generator wrote, and the theme override
+    export_docs(hb, plain / "docs", site)
+    shutil.copytree(REPO / "site_src" / "overrides", plain / "site_src" / "overrides")
     config = (REPO / "mkdocs.yml").read_text()
     config = config.replace("hooks:\n  - site_src/hooks.py\n", "").replace(
         "docs_dir: site_src/docs", "docs_dir: docs"

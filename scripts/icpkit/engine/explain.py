@@ -6,12 +6,20 @@ rule, the value it read, the test, the result and the points.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, assert_never
 
 from .model import AllOf, AnyOf, Condition, Handbook, Leaf, Not, SegmentRef
 from .operators import OPERATORS
 from .values import show
-from .verdict import LeafResult, RuleResult, Verdict
+from .verdict import LeafResult, RuleResult, Verdict, status
+
+
+def _bare(cond: Condition) -> Condition:
+    """A condition without its segment wrappers."""
+    while isinstance(cond, SegmentRef):
+        cond = cond.item
+    return cond
 
 
 def operand_words(handbook: Handbook, op: str, operand: Any) -> str:
@@ -57,8 +65,33 @@ def leaf_sentence(handbook: Handbook, leaf: LeafResult) -> str:
     return f"{fld.label}: {show(leaf.value)}{unit}, {phrase}"
 
 
+def _combined(handbook: Handbook, cond: Condition, leaves: Iterator[LeafResult]) -> str:
+    """A condition with each test's own result, all / any / not as a person says them:
+    'either Country: GB, in North America (unmet) or Country: GB, equal to FR (unmet)'."""
+    match cond:
+        case Leaf():
+            leaf = next(leaves)
+            return f"{leaf_sentence(handbook, leaf)} ({status(leaf.result)})"
+        case SegmentRef():
+            return _combined(handbook, cond.item, leaves)
+        case Not():
+            return f"not: {_combined(handbook, cond.item, leaves)}"
+        case AnyOf():
+            parts = [_combined(handbook, c, leaves) for c in cond.items]
+            return "either " + " or ".join(parts) if len(parts) > 1 else parts[0]
+        case AllOf():
+            parts = [_combined(handbook, c, leaves) for c in cond.items]
+            return ("both " if len(parts) == 2 else "all of ") + " and ".join(parts)
+        case _:
+            assert_never(cond)
+
+
 def rule_sentence(handbook: Handbook, result: RuleResult) -> str:
-    tests = "; ".join(leaf_sentence(handbook, leaf) for leaf in result.leaves)
+    """One rule's result in words: 'Employees: 240, between 50 and 1,000: met, +15'."""
+    if len(result.leaves) == 1 and isinstance(_bare(result.rule.when), Leaf):
+        tests = leaf_sentence(handbook, result.leaves[0])
+    else:
+        tests = _combined(handbook, result.rule.when, iter(result.leaves))
     sentence = f"{tests}: {result.status}"
     if result.rule.kind in ("criterion", "warning"):
         sentence += f", {result.points:+d}"

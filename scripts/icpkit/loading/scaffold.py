@@ -27,6 +27,11 @@ status: draft
 priority: 100
 # GitHub users or teams who keep this profile current (they review changes)
 owners: ['@your-github-handle']
+# the person a sales rep asks about this profile (the handbook shows it): a name and an
+# e-mail address or a chat channel
+contact:
+  name: Your name
+  chat: '#your-team-channel'
 review:
   last_reviewed: {today}
   # monthly, quarterly, half-yearly or yearly
@@ -92,6 +97,10 @@ title: {title}
 # draft, active or retired
 status: draft
 owners: ['@your-github-handle']
+# the person a sales rep asks about this portrait: a name and an e-mail or a chat channel
+contact:
+  name: Your name
+  chat: '#your-team-channel'
 review:
   last_reviewed: {today}
   cadence: half-yearly

@@ -10,15 +10,18 @@ import tempfile
 from pathlib import Path
 
 from ..errors import InputError, UsageError
+from .pages import Site
 
 
 def build_site(
     root: Path, *, site_dir: Path | None = None, strict: bool = True, today: dt.date | None = None
 ) -> Path:
-    """Build the site of the handbook at `root` with mkdocs; the folder it was written to.
+    """Build the site of the handbook at `root` with mkdocs into `site_dir` (default:
+    mkdocs.yml's site_dir); the folder it was written to. The pages are computed here once
+    and handed to the hook through the config.
 
     Raises UsageError when there is no mkdocs.yml, and InputError when its configuration is
-    invalid or the build fails (with --strict: on any warning)."""
+    invalid, the handbook has errors or the build fails (with --strict: on any warning)."""
     import logging
 
     from mkdocs.commands.build import build
@@ -28,14 +31,16 @@ def build_site(
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         raise UsageError(f"found no mkdocs.yml in {root}; expected the handbook's site config")
-    if today is not None:
-        os.environ["ICP_TODAY"] = today.isoformat()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     try:
         config = load_config(str(config_file), strict=strict)
     except ConfigurationError as exc:
         raise InputError(f"{config_file}: {exc}") from None
+    from .pages import SITE_KEY, site_for_config
+
+    # the pages are computed here, once, and handed to the hook through the config
+    config.extra[SITE_KEY] = site_for_config(config, today)
     target = (site_dir or Path(config.site_dir)).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
@@ -56,4 +61,18 @@ def build_site(
     tmp.rename(target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def export_docs(root: Path, target: Path, site: Site) -> Path:
+    """Write the handbook as a plain docs folder any builder can take (Zensical, a plain
+    mkdocs without the hook): the static files of site_src/docs, every generated page and
+    every generated asset. Returns `target`; its navigation is `site.nav`."""
+    shutil.copytree(root / "site_src" / "docs", target, dirs_exist_ok=True)
+    files: list[tuple[str, bytes]] = [(p.path, p.text.encode()) for p in site.pages]
+    files += list(site.assets.items())
+    for path, data in files:
+        out = target / path
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
     return target

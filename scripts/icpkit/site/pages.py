@@ -1,19 +1,22 @@
 """The handbook: Markdown pages rendered from the YAML through Jinja2 templates in site_src/.
 
-`pages(root)` is a plain function returning every generated page (path, text) and the
-navigation; the mkdocs hook in site_src/hooks.py only hands them to mkdocs, so another
-builder can call the same function. Every verdict shown is computed here at build
-time, never typed by hand. Templates use StrictUndefined and escape every value for
-Markdown by default (see icpkit.site.mdtext); a template error names the template and line.
+`pages(root)` is a plain function returning every generated page (path, text), the
+navigation and the generated assets; the mkdocs hook in site_src/hooks.py only hands them
+to mkdocs, so another builder (Zensical, a test) can call the same function. Each page
+kind has its own function below, reading one `Build` (the handbook, its fixture verdicts
+and how links are written). Every verdict shown is computed here at build time, never
+typed by hand. Templates use StrictUndefined and escape every value for Markdown by
+default (see icpkit.site.mdtext); a template error names the template and line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-import subprocess
+import posixpath
 import urllib.parse
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,17 +24,28 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import mdtext, svg
-from ..engine.coverage import coverage
-from ..errors import InputError
-from ..engine.explain import condition_words as words
+from ..engine.coverage import Coverage, coverage
 from ..engine.explain import rule_sentence, summary
-from ..kinds import KINDS
-from ..engine.model import Handbook, Icp, Negative, Rule
-from ..engine.ruletests import run, run_fixtures
+from ..engine.model import (
+    Handbook,
+    Icp,
+    Negative,
+    Rule,
+    SegmentRef,
+)
+from ..engine.ruletests import TestRun, run, run_fixtures
+from ..engine.verdict import ProfileVerdict, Verdict
+from ..errors import InputError
 from ..loading.validate import open_loaded
+from . import mdtext, pondmap, svg
+from . import words as rep
+from .changelog import Entry, change_log
+from .qualify import compiled, rule_data, rules_script
+from .schemadocs import schema_docs
 
 TEMPLATES = "site_src/templates"
+#: the issue form a rep opens when a company got the wrong tier (.github/ISSUE_TEMPLATE)
+WRONG_TIER_FORM = "wrong-tier.yml"
 
 
 @dataclass(frozen=True)
@@ -44,59 +58,25 @@ class Page:
 class Site:
     pages: tuple[Page, ...]
     nav: list[Any]
-    #: other generated files (badges), path -> bytes
+    #: other generated files (badges, the compiled rules), path -> bytes
     assets: dict[str, bytes] = field(default_factory=dict)
 
 
-def histories(root: Path) -> dict[str, list[dict[str, str]]]:
-    """The git history of every file under profiles/ (date, author, message; newest first),
-    from one `git log` for the whole folder (one per file would cost a process each)."""
-    try:
-        done = subprocess.run(
-            [
-                "git",
-                "-C",
-                str(root),
-                "log",
-                "--date=short",
-                "--name-only",
-                "--format=%x1e%ad%x1f%an%x1f%s%x1f%h",
-                "--",
-                "profiles",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return {}
-    out: dict[str, list[dict[str, str]]] = {}
-    prefix = git_prefix(root)
-    for record in done.stdout.split("\x1e")[1:]:
-        head, _, names = record.partition("\n")
-        parts = head.split("\x1f")
-        if len(parts) != 4:
-            continue
-        entry = {"date": parts[0], "author": parts[1], "message": parts[2], "commit": parts[3]}
-        for name in names.split():
-            out.setdefault(name.removeprefix(prefix), []).append(entry)
-    return out
+@dataclass(frozen=True)
+class Options:
+    """How the site is built: what the hook reads from mkdocs' config (or a caller sets)."""
 
-
-def git_prefix(root: Path) -> str:
-    """The handbook's folder inside its git repository ('' at the top)."""
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--show-prefix"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return done.stdout.strip() if done.returncode == 0 else ""
+    today: dt.date | None = None
+    #: base of the "edit this profile" links (https://…/edit/main/), '' for none
+    edit_base: str = ""
+    #: the "new issue" address of the repository (https://…/issues/new), '' for none
+    issue_base: str = ""
+    #: a saved `icp diff --format json`, for the regressions badge
+    diff_report: Path | None = None
+    #: mkdocs' use_directory_urls: page links end in / (True) or .html (False)
+    directory_urls: bool = False
+    #: read the git history for the change log
+    history: bool = True
 
 
 def environment(root: Path) -> jinja2.Environment:
@@ -114,6 +94,7 @@ def environment(root: Path) -> jinja2.Environment:
     env.filters["md"] = mdtext.inline
     env.filters["slug"] = mdtext.slug
     env.filters["code"] = mdtext.code
+    env.filters["mailto"] = mailto
     return env
 
 
@@ -138,25 +119,113 @@ def render(env: jinja2.Environment, template: str, **context: Any) -> str:
         raise InputError(f"{TEMPLATES}/{template}:{line}: template error: {exc.message}") from None
 
 
-def _rule_rows(handbook: Handbook, rules: tuple[Rule, ...]) -> list[dict[str, Any]]:
-    return [{"rule": r, "words": words(handbook, r.when)} for r in rules]
+def html_link(href: str, text: str) -> Markup:
+    """A link built by the site (an https:// or mailto: address it checked), as HTML."""
+    if not href.startswith(("https://", "mailto:")):
+        raise InputError(f"found the link '{href}'; expected an https:// or mailto: address")
+    return Markup(f'<a href="{html.escape(href)}">{html.escape(text)}</a>')
 
 
-def pages(
-    root: Path,
-    *,
-    today: dt.date | None = None,
-    edit_base: str = "",
-    diff_report: Path | None = None,
-) -> Site:
-    """Every generated page of the handbook at `root`, and its navigation."""
-    today = today or dt.date.today()
+def mailto(address: object) -> Markup:
+    """An e-mail address (validated by the schema) as a mailto: link."""
+    text = str(address)
+    return html_link("mailto:" + urllib.parse.quote(text, safe="@.+-_"), text)
+
+
+# --- what every page kind reads ------------------------------------------------------------
+
+
+@dataclass
+class Build:
+    root: Path
+    hb: Handbook
+    env: jinja2.Environment
+    today: dt.date
+    options: Options
+    results: TestRun
+    cov: Coverage
+    #: one row per fixture company: fixture, verdict, summary, passed, checks
+    fixtures: list[dict[str, Any]]
+    warned: set[str]
+    log: dict[str, list[Entry]]
+
+    def url(self, src: str, dst: str, anchor: str = "") -> str:
+        """The link from page `src` to page `dst` (both docs paths such as 'icp/x.md') as
+        mkdocs writes it, for raw HTML that mkdocs does not rewrite."""
+
+        def served(path: str) -> str:
+            if not path.endswith(".md"):
+                return path
+            stem = path.removesuffix(".md")
+            if not self.options.directory_urls:
+                return stem + ".html"
+            if stem == "index" or stem.endswith("/index"):
+                return stem.removesuffix("index")
+            return stem + "/"
+
+        here = posixpath.dirname(served(src)) or "."
+        rel = posixpath.relpath(served(dst), here)
+        if self.options.directory_urls and served(dst).endswith("/"):
+            rel = rel.rstrip("/") + "/" if rel != "." else "./"
+        return rel + (f"#{anchor}" if anchor else "")
+
+    def edit(self, path: str) -> Markup:
+        return Markup(self.options.edit_base + urllib.parse.quote(path))
+
+    def wrong_tier(self, title: str) -> str:
+        if not self.options.issue_base:
+            return ""
+        query = urllib.parse.urlencode(
+            {"template": WRONG_TIER_FORM, "title": f"Wrong tier: ({title})", "labels": "wrong-tier"}
+        )
+        return f"{self.options.issue_base}?{query}"
+
+    def common(self) -> dict[str, Any]:
+        hb = self.hb
+        written = rep.written_labels(hb)
+        return {
+            "hb": hb,
+            "today": self.today,
+            "edit_base": self.options.edit_base,
+            "edit": self.edit,
+            "words": lambda c: rep.words(hb, c),
+            "sentence": lambda r: rule_sentence(hb, r),
+            "label": lambda name, v: rep.value_label(hb.fields[name], v, written),
+            "country": rep.country_name,
+            "review": self.review,
+            "link": html_link,
+        }
+
+    def review(self, owner: Icp | Negative) -> dict[str, Any]:
+        r = owner.review
+        assert r is not None
+        return {
+            "last": r.last_reviewed,
+            "due": r.due,
+            "overdue": r.overdue(self.today),
+            "cadence": r.cadence,
+        }
+
+    def page(self, path: str, template: str, **context: Any) -> Page:
+        return Page(path, render(self.env, template, **self.common(), **context))
+
+
+def prepare(root: Path, options: Options) -> Build:
+    """Load and check the handbook, run its rule tests once, read its history."""
+    today = options.today or dt.date.today()
+    if options.edit_base and not options.edit_base.startswith("https://"):
+        raise InputError(
+            f"found the edit link base '{options.edit_base}'; expected an https:// URL"
+        )
+    if options.issue_base and not options.issue_base.startswith("https://"):
+        raise InputError(
+            f"found the issue link base '{options.issue_base}'; expected an https:// URL"
+        )
     loaded = open_loaded(root, today=today)
     hb = loaded.handbook
-    env = environment(root)
+    # the fixture verdicts, computed once, shared by the rule tests, coverage, badges, pages
     fixture_run = run_fixtures(hb, today=today)
     results = run(hb, today=today, fixtures=fixture_run)
-    cov = coverage(hb, today=today, fixtures=fixture_run)
     by_fixture: dict[str, list[Any]] = {}
     for r in results.results:
         by_fixture.setdefault(r.check.fixture.path, []).append(r)
@@ -171,211 +240,265 @@ def pages(
         for f in hb.fixtures
         if (rs := by_fixture.get(f.path))
     ]
-    warnings = {p.path for p in loaded.report.warnings}
-    log = histories(root)
-    if edit_base and not edit_base.startswith("https://"):
-        raise InputError(f"found the edit link base '{edit_base}'; expected an https:// URL")
+    paths = {o.id: o.path for o in hb.owners}
+    return Build(
+        root=root,
+        hb=hb,
+        env=environment(root),
+        today=today,
+        options=options,
+        results=results,
+        cov=coverage(hb, today=today, fixtures=fixture_run),
+        fixtures=fixtures,
+        warned={p.path for p in loaded.report.warnings},
+        log=change_log(root, paths) if options.history else {},
+    )
 
-    def edit(path: str) -> Markup:
-        return Markup(edit_base + urllib.parse.quote(path))
 
-    common = {
-        "hb": hb,
-        "today": today,
-        "edit_base": edit_base,
-        "edit": edit,
-        "words": lambda c: words(hb, c),
-        "sentence": lambda r: rule_sentence(hb, r),
-    }
+# --- one function per page kind -------------------------------------------------------------
 
-    def review(owner: Any) -> dict[str, Any]:
-        return {
-            "last": owner.review.last_reviewed,
-            "due": owner.review.due,
-            "overdue": owner.review.overdue(today),
-            "cadence": owner.review.cadence,
+
+def _rule_rows(
+    b: Build, owner: Icp | Negative, rules: tuple[Rule, ...], raw: dict[str, Any]
+) -> list[dict[str, Any]]:
+    def why(r: Rule) -> str | None:
+        if r.why or not isinstance(r.when, SegmentRef):
+            return r.why
+        segment = b.hb.segments.get(r.when.segment)
+        return segment.description if segment else None
+
+    return [
+        {
+            "rule": r,
+            "why": why(r),
+            "words": rep.words(b.hb, r.when),
+            "question": raw.get(r.id, {}).get("question"),
+            "crm_hint": raw.get(r.id, {}).get("crm_hint"),
         }
+        for r in rules
+    ]
 
-    out: list[Page] = []
-    icps = sorted(hb.icps, key=lambda i: (i.status != "active", i.priority, i.id))
-    negs = sorted(hb.negatives, key=lambda n: (n.status != "active", n.priority, n.id))
-    owners: list[Icp | Negative] = [*icps, *negs]
-    for icp in icps:
-        shown = [f for f in fixtures if f["verdict"].best_profile == icp.id]
-        cut_by = [n for n in hb.negatives if n.applies(icp.id)]
-        out.append(
-            Page(
-                f"icp/{icp.id}.md",
-                render(
-                    env,
-                    "icp.md.j2",
-                    **common,
-                    icp=icp,
-                    d=icp.data,
-                    review=review(icp),
-                    requirements=_rule_rows(hb, icp.requirements),
-                    criteria=_rule_rows(hb, icp.criteria),
-                    fixtures=shown,
-                    cut_by=cut_by,
-                    pond=svg.pond_map(icp.data.get("pond_map"), f"Pond Map: {icp.title}"),
-                    history=log.get(icp.path, []),
-                    warned=icp.path in warnings,
-                ),
-            )
-        )
-    for neg in negs:
-        hit = [
-            f
-            for f in fixtures
-            if neg.id in f["verdict"].disqualified_by
-            or any(w.startswith(neg.id + "/") for w in f["verdict"].warnings)
-        ]
-        out.append(
-            Page(
-                f"negative/{neg.id}.md",
-                render(
-                    env,
-                    "negative.md.j2",
-                    **common,
-                    neg=neg,
-                    d=neg.data,
-                    review=review(neg),
-                    disqualifiers=_rule_rows(hb, neg.disqualifiers),
-                    warning_signs=_rule_rows(hb, neg.warnings),
-                    fixtures=hit,
-                    icps=[i for i in hb.icps if neg.applies(i.id)],
-                    pond=svg.pond_map(neg.data.get("pond_map"), f"Pond Map: {neg.title}")
-                    if neg.data.get("pond_map")
-                    else Markup(""),
-                    history=log.get(neg.path, []),
-                ),
-            )
-        )
+
+def _rule_link(b: Build, src: str, own: set[str]) -> Callable[[str], str]:
+    """A Pond Map rule reference -> the link to its rule's row."""
+
+    def link(ref: str) -> str:
+        if ref in own:
+            return f"#rule-{ref}"
+        neg_id, _, rule_id = ref.partition("/")
+        if b.hb.negative(neg_id) is None:
+            return ""
+        return b.url(src, f"negative/{neg_id}.md", f"rule-{rule_id}" if rule_id else "")
+
+    return link
+
+
+def _near_miss(b: Build, icp: Icp, v: Verdict) -> str | None:
+    """Why a fixture company just misses this ICP (None when it is not a near miss)."""
+    p: ProfileVerdict | None = next((x for x in v.profiles if x.icp == icp.id), None)
+    if p is None:
+        return None
+    if p.eligible and v.best_profile == icp.id and v.disqualified_by:
+        names = [n.title for n in b.hb.negatives if n.id in v.disqualified_by]
+        return "fits, but is disqualified: " + ", ".join(names)
+    if p.eligible and p.tier == "D" and p.score > 0:
+        return f"fits, but scores {p.score} points; tier C starts at {icp.tiers.C}"
+    # one requirement short of a lead it would otherwise be (and not a lead elsewhere)
+    if len(p.unmet) == 1 and p.score >= icp.tiers.C and (v.tier == "D" or v.disqualified_by):
+        return f"misses one requirement: {p.unmet[0].rule.label} ({p.score} points otherwise)"
+    return None
+
+
+def icp_page(b: Build, icp: Icp) -> Page:
+    src = f"icp/{icp.id}.md"
+    fit, near = [], []
+    for f in b.fixtures:
+        v: Verdict = f["verdict"]
+        if v.best_profile == icp.id and not v.disqualified_by and v.tier != "D":
+            fit.append(f)
+        elif (reason := _near_miss(b, icp, v)) is not None:
+            near.append({**f, "reason": reason})
+    cut_by = [n for n in b.hb.negatives if n.applies(icp.id)]
+    own = {r.id for r in icp.rules}
+    return b.page(
+        src,
+        "icp.md.j2",
+        icp=icp,
+        d=icp.data,
+        requirements=_rule_rows(
+            b, icp, icp.requirements, rule_data(icp.data, "qualification", "requirements")
+        ),
+        criteria=_rule_rows(b, icp, icp.criteria, rule_data(icp.data, "qualification", "criteria")),
+        fit=fit,
+        near=near,
+        cut_by=cut_by,
+        pond=pondmap.pond_map(
+            icp.data.get("pond_map"), f"Pond Map: {icp.title}", _rule_link(b, src, own)
+        ),
+        history=b.log.get(icp.id, []),
+        wrong_tier=b.wrong_tier(icp.title),
+        warned=icp.path in b.warned,
+    )
+
+
+def negative_page(b: Build, neg: Negative) -> Page:
+    src = f"negative/{neg.id}.md"
+    hit = [
+        f
+        for f in b.fixtures
+        if neg.id in f["verdict"].disqualified_by
+        or any(w.startswith(neg.id + "/") for w in f["verdict"].warnings)
+    ]
+    own = {r.id for r in neg.rules}
+    pond = neg.data.get("pond_map")
+    return b.page(
+        src,
+        "negative.md.j2",
+        neg=neg,
+        d=neg.data,
+        disqualifiers=_rule_rows(
+            b, neg, neg.disqualifiers, rule_data(neg.data, None, "disqualifiers")
+        ),
+        warning_signs=_rule_rows(b, neg, neg.warnings, rule_data(neg.data, None, "warning_signs")),
+        fixtures=hit,
+        icps=[i for i in b.hb.icps if neg.applies(i.id)],
+        pond=pondmap.pond_map(pond, f"Pond Map: {neg.title}", _rule_link(b, src, own))
+        if pond
+        else Markup(""),
+        history=b.log.get(neg.id, []),
+        wrong_tier=b.wrong_tier(neg.title),
+    )
+
+
+def home_page(b: Build, icps: list[Icp], negs: list[Negative]) -> Page:
+    return b.page("index.md", "index.md.j2", icps=icps, negs=negs)
+
+
+def qualify_page(b: Build) -> Page:
+    scripts = [b.url("qualify.md", f"assets/{name}") for name in ("qualify-rules.js", "qualify.js")]
+    return b.page("qualify.md", "qualify.md.j2", scripts=scripts)
+
+
+def tests_page(b: Build, badges: list[Any]) -> Page:
     counts: dict[str, Counter[str]] = {}
-    for f in fixtures:
+    for f in b.fixtures:
         v = f["verdict"]
         label = "disqualified" if v.disqualified_by else v.best_profile or "no ICP fits"
         counts.setdefault(label, Counter())[v.tier] += 1
-    example = next(
-        (
-            f
-            for f in fixtures
-            if f["verdict"].tier in ("A", "B") and not f["verdict"].disqualified_by
-        ),
-        fixtures[0] if fixtures else None,
+    chart = svg.tier_chart(
+        {k: dict(v) for k, v in sorted(counts.items())},
+        "Fixture companies by best profile and tier",
     )
-    from .badges import badges, files
+    return b.page(
+        "editors/tests.md",
+        "tests.md.j2",
+        fixtures=b.fixtures,
+        run=b.results,
+        cov=b.cov,
+        chart=chart,
+        badges=badges,
+    )
 
-    made = badges(hb, results, cov, today=today, diff_report=diff_report)
-    out.append(
-        Page(
-            "index.md",
-            render(env, "index.md.j2", **common, icps=icps, negs=negs, review=review, badges=made),
-        )
-    )
-    out.append(Page("qualify.md", render(env, "qualify.md.j2", **common, example=example)))
-    out.append(
-        Page(
-            "tests.md",
-            render(
-                env,
-                "tests.md.j2",
-                **common,
-                fixtures=fixtures,
-                run=results,
-                cov=cov,
-                chart=svg.tier_chart(
-                    {k: dict(v) for k, v in sorted(counts.items())},
-                    "Fixture companies by best profile and tier",
-                ),
-            ),
-        )
-    )
-    out.append(Page("reference/fields.md", render(env, "fields.md.j2", **common)))
-    out.append(Page("reference/segments.md", render(env, "segments.md.j2", **common)))
-    out.append(
-        Page("reference/schemas.md", render(env, "schemas.md.j2", **common, schemas=schema_docs()))
-    )
-    out.append(
-        Page(
-            "changes.md",
-            render(
-                env,
-                "changes.md.j2",
-                **common,
-                files=[(o, log.get(o.path, [])) for o in owners],
-            ),
-        )
-    )
-    nav = [
+
+def reference_pages(b: Build) -> list[Page]:
+    return [
+        b.page("reference/fields.md", "fields.md.j2"),
+        b.page("reference/segments.md", "segments.md.j2"),
+        b.page("editors/schemas.md", "schemas.md.j2", schemas=schema_docs()),
+    ]
+
+
+def changes_page(b: Build, owners: list[Icp | Negative]) -> Page:
+    return b.page("changes.md", "changes.md.j2", files=[(o, b.log.get(o.id, [])) for o in owners])
+
+
+def navigation(icps: list[Icp], negs: list[Negative]) -> list[Any]:
+    # mkdocs writes navigation titles into the page as they are: escape them for HTML
+    return [
         {"Home": "index.md"},
         {"Qualify a lead": "qualify.md"},
-        # mkdocs writes navigation titles into the page as they are: escape them for HTML
         {"Ideal Customer Profiles": [{html.escape(i.title): f"icp/{i.id}.md"} for i in icps]},
         {"Negative portraits": [{html.escape(n.title): f"negative/{n.id}.md"} for n in negs]},
         {
             "Reference": [
                 {"Fields": "reference/fields.md"},
                 {"Segments and regions": "reference/segments.md"},
-                {"Schemas": "reference/schemas.md"},
-                {"Problems": "reference/problems.md"},
             ]
         },
-        {"Rule tests": "tests.md"},
         {"Changes": "changes.md"},
         {"Tags": "tags.md"},
+        {
+            "For editors": [
+                {"Rule tests and coverage": "editors/tests.md"},
+                {"Schemas": "editors/schemas.md"},
+                {"Problems icp validate reports": "reference/problems.md"},
+            ]
+        },
     ]
+
+
+def pages(
+    root: Path,
+    *,
+    today: dt.date | None = None,
+    edit_base: str = "",
+    diff_report: Path | None = None,
+    options: Options | None = None,
+) -> Site:
+    """Every generated page of the handbook at `root`, its navigation and generated assets.
+
+    Pass `options` (or the older keywords `today`, `edit_base`, `diff_report`). Raises
+    InputError when the handbook has errors or a template fails."""
+    from .badges import badges, files
+
+    opts = options or Options(today=today, edit_base=edit_base, diff_report=diff_report)
+    b = prepare(root, opts)
+    icps = sorted(b.hb.icps, key=lambda i: (i.status != "active", i.priority, i.id))
+    negs = sorted(b.hb.negatives, key=lambda n: (n.status != "active", n.priority, n.id))
+    made = badges(b.hb, b.results, b.cov, today=b.today, diff_report=opts.diff_report)
+    out = [
+        home_page(b, icps, negs),
+        qualify_page(b),
+        *(icp_page(b, i) for i in icps),
+        *(negative_page(b, n) for n in negs),
+        tests_page(b, made),
+        *reference_pages(b),
+        changes_page(b, [*icps, *negs]),
+    ]
+    assets = dict(files(made))
+    assets["assets/qualify-rules.js"] = rules_script(
+        compiled(b.hb, lambda dst: b.url("qualify.md", dst))
+    )
     from .evidence import add_evidence
 
-    out, nav, evidence_badge = add_evidence(root, env, hb, today, out, nav)
-    return Site(tuple(out), nav, files(made) | evidence_badge)
+    out, nav, evidence_badge = add_evidence(
+        root, b.env, b.hb, b.today, out, navigation(icps, negs)
+    )
+    assets.update(evidence_badge)
+    return Site(tuple(out), nav, assets)
 
 
-def _schema_rows(kind: str) -> list[dict[str, Any]]:
-    from ..loading.schema import subschema
-
-    rows: list[dict[str, Any]] = []
-
-    def walk(parts: list[str | int], depth: int) -> None:
-        sub = subschema(kind, parts)
-        props = sub.get("properties", {})
-        if not props and isinstance(sub.get("items"), dict):
-            walk([*parts, 0], depth)
-            return
-        for prop in props:
-            child = subschema(kind, [*parts, prop])
-            desc = props[prop].get("description") or child.get("description", "")
-            rows.append(
-                {
-                    "path": ".".join(str(p) for p in [*parts, prop] if p != 0),
-                    "depth": depth,
-                    "type": child.get("type", "enum" if "enum" in child else ""),
-                    "enum": child.get("enum"),
-                    "required": prop in sub.get("required", []),
-                    "description": desc,
-                }
-            )
-            if depth < 3:
-                walk([*parts, prop], depth + 1)
-
-    walk([], 0)
-    return rows
+#: where the generated site travels inside mkdocs' config (see site_src/hooks.py)
+SITE_KEY = "icp_site"
 
 
-def schema_docs() -> list[dict[str, Any]]:
-    """Each kind's properties with their descriptions, from the JSON Schemas themselves."""
-    from ..loading.schema import load_schema
+def options_for_config(config: Any, today: dt.date | None = None) -> Options:
+    """The build options a mkdocs config implies: its edit and issue links, its URL style;
+    the date and a saved diff report from ICP_TODAY and ICP_DIFF_REPORT when not given."""
+    import os
 
-    docs = []
-    for kind, name in KINDS.items():
-        schema = load_schema(name)
-        docs.append(
-            {
-                "kind": kind,
-                "title": schema.get("title", kind),
-                "description": schema.get("description", ""),
-                "file": name,
-                "rows": _schema_rows(kind),
-            }
-        )
-    return docs
+    env_today = os.environ.get("ICP_TODAY")
+    report = os.environ.get("ICP_DIFF_REPORT")  # a saved `icp diff --format json`
+    return Options(
+        today=today or (dt.date.fromisoformat(env_today) if env_today else None),
+        edit_base=str(config.extra.get("edit_base") or ""),
+        issue_base=str(config.extra.get("issue_base") or ""),
+        diff_report=Path(report) if report else None,
+        directory_urls=bool(config.use_directory_urls),
+    )
+
+
+def site_for_config(config: Any, today: dt.date | None = None) -> Site:
+    """The handbook next to a loaded mkdocs config (mkdocs.yml sits at the handbook's root)."""
+    root = Path(config.config_file_path).parent
+    return pages(root, options=options_for_config(config, today))

@@ -1,0 +1,157 @@
+"""Rules in a sales rep's words: vocabulary labels instead of codes, country names instead
+of ISO codes, regions with their countries, and all / any / not as a person says them.
+
+    >>> words(hb, rule.when)
+    'Country is in UK and Ireland (United Kingdom, Ireland) or France'
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from ..engine.model import AllOf, AnyOf, Condition, Field, Handbook, Leaf, Not, SegmentRef
+from ..engine.operators import OPERATORS
+from ..engine.values import show
+
+
+@lru_cache(maxsize=512)
+def country_name(code: str) -> str:
+    """'GB' -> 'United Kingdom' (the code itself when pycountry does not know it)."""
+    import pycountry
+
+    found = pycountry.countries.get(alpha_2=code)
+    if found is None:
+        return code
+    return str(getattr(found, "common_name", None) or found.name)
+
+
+def _squash(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalnum())
+
+
+def written_labels(hb: Handbook) -> dict[str, dict[str, str]]:
+    """field -> value -> how the vocabulary writes it: an alias that spells the code
+    ('Series B' for series_b, 'Microsoft 365' for microsoft365, 'SAP' for sap_erp)."""
+    out: dict[str, dict[str, str]] = {}
+    for doc in hb.documents.get("vocabulary", []):
+        for name, spec in (doc.get("fields") or {}).items():
+            for alias, code in (spec.get("value_aliases") or {}).items():
+                a, c = _squash(str(alias)), _squash(str(code))
+                if len(a) >= 3 and a in c:
+                    out.setdefault(name, {}).setdefault(str(code), str(alias))
+    return out
+
+
+def value_label(fld: Field, value: Any, written: dict[str, dict[str, str]] | None = None) -> str:
+    """A vocabulary value as people write it: country names, the vocabulary's own spelling
+    ('Series B'), else the code in words ('loss making')."""
+    if fld.is_country and isinstance(value, str):
+        return country_name(value)
+    if isinstance(value, str) and fld.values is not None:
+        found = (written or {}).get(fld.name, {}).get(value)
+        return found or value.replace("_", " ")
+    if fld.type == "yes_no" and isinstance(value, bool):
+        return "yes" if value else "no"
+    if fld.unit == "year" and isinstance(value, int | float):
+        return str(int(value))
+    text = show(value)
+    if fld.unit and fld.unit not in ("people", "year") and fld.type in ("number", "integer"):
+        return f"{text} {fld.unit}" if fld.unit != "percent" else f"{text}%"
+    return text
+
+
+def _or_list(items: list[str], joiner: str = "or") -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {joiner} " + items[-1]
+
+
+def operand_text(hb: Handbook, leaf: Leaf) -> str:
+    """The operand of one test in words, lists in full."""
+    fld = hb.fields[leaf.field]
+    shown = leaf.shown if leaf.shown is not None else leaf.operand
+    written = written_labels(hb) if fld.values is not None and not fld.is_country else None
+    if leaf.op == "in_region":
+        parts = []
+        for r in shown:
+            region = hb.regions.get(r)
+            if region is None:
+                parts.append(str(r))
+                continue
+            names = ", ".join(country_name(c) for c in region.countries)
+            parts.append(f"{region.label} ({names})")
+        return _or_list(parts)
+    if leaf.op == "between":
+        return f"{value_label(fld, shown[0])} and {value_label(fld, shown[1])}"
+    if leaf.op in ("has_all",):
+        return _or_list([value_label(fld, v, written) for v in shown], "and")
+    if isinstance(shown, list | tuple):
+        return _or_list([value_label(fld, v, written) for v in shown])
+    return value_label(fld, shown, written)
+
+
+#: operator -> phrase after the field's label; {x} is the operand in words
+PHRASES = {
+    "equals": "is {x}",
+    "not_equals": "is not {x}",
+    "one_of": "is {x}",
+    "none_of": "is not {x}",
+    "in_region": "is in {x}",
+    "has_any": "includes {x}",
+    "has_all": "includes {x}",
+    "has_none": "includes none of {x}",
+    "is": "{x}",
+}
+
+
+#: years read as time: 'Founded before 1990'
+YEAR_PHRASES = {
+    "less_than": "before {x}",
+    "more_than": "after {x}",
+    "at_least": "in {x} or later",
+    "at_most": "in {x} or earlier",
+}
+
+
+def leaf_words(hb: Handbook, leaf: Leaf) -> str:
+    fld = hb.fields[leaf.field]
+    x = operand_text(hb, leaf)
+    if leaf.op == "is":
+        return f"{fld.label}: {'yes' if leaf.operand else 'no'}"
+    phrase = (
+        (YEAR_PHRASES.get(leaf.op) if fld.unit == "year" else None)
+        or PHRASES.get(leaf.op)
+        or OPERATORS[leaf.op].phrase
+    )
+    return f"{fld.label} {phrase.format(x=x)}"
+
+
+def words(hb: Handbook, cond: Condition) -> str:
+    """A condition as a person says it: 'Country is in DACH (Germany, Austria, Switzerland)
+    or France', 'both A and B', 'not A'. Nested groups are bracketed with 'either' / 'both'."""
+    if isinstance(cond, Leaf):
+        return leaf_words(hb, cond)
+    if isinstance(cond, SegmentRef):
+        return words(hb, cond.item)
+    if isinstance(cond, Not):
+        return f"not: {words(hb, cond.item)}"
+    parts = [words(hb, c) for c in cond.items]
+    if isinstance(cond, AnyOf):
+        # 'Country is in X or Country is in Y' -> 'Country is in X, or is Y'
+        parts = _shared_subject(parts)
+        joiner = "or"
+    else:
+        assert isinstance(cond, AllOf)
+        joiner = "and"
+    if any("," in p for p in parts) and len(parts) > 1:
+        # lists inside: separate the parts clearly ('A, B or C; or D')
+        return "; ".join(parts[:-1]) + f"; {joiner} " + parts[-1]
+    return _or_list(parts, joiner)
+
+
+def _shared_subject(parts: list[str]) -> list[str]:
+    first = parts[0].split(" is ", 1)[0] if " is " in parts[0] else None
+    if first and all(p.startswith(first + " is ") for p in parts):
+        return [parts[0]] + [p[len(first) + 1 :] for p in parts[1:]]
+    return parts

@@ -1,0 +1,395 @@
+/* Qualify a lead, in the page: the evaluation contract of icpkit.engine.evaluate over the
+   rules compiled by icpkit.site.qualify (window.ICP_RULES). OPS has one entry per row of the
+   operator table (icpkit.engine.operators.OPERATORS; a test checks the keys match) and the
+   browser tests check every verdict against the Python engine. Unknown is null: a test on
+   a missing value is unknown, never met or unmet. No network, no dependency. */
+(function () {
+  "use strict";
+  var RANK = { A: 4, B: 3, C: 2, D: 1 };
+
+  function band(v) { return Array.isArray(v) ? [v[0], v[1] === null ? Infinity : v[1]] : [v, v]; }
+  function cmp(all, none) { return all ? true : none ? false : null; }
+  function eq(v, x) {
+    if (Array.isArray(v)) { var b = band(v); return cmp(b[0] === x && x === b[1], x < b[0] || x > b[1]); }
+    return v === x;
+  }
+  function daysBefore(iso, days) {
+    var d = new Date(iso + "T00:00:00Z"); d.setUTCDate(d.getUTCDate() - days);
+    return d.toISOString().slice(0, 10);
+  }
+  function has(set, x) { return set.indexOf(x) >= 0; }
+
+  /* one function per operator key: (value, operand, ctx) -> true | false | null */
+  var OPS = {
+    equals: eq,
+    not_equals: function (v, x) { var r = eq(v, x); return r === null ? null : !r; },
+    at_least: function (v, x) { var b = band(v); return cmp(b[0] >= x, b[1] < x); },
+    more_than: function (v, x) { var b = band(v); return cmp(b[0] > x, b[1] <= x); },
+    at_most: function (v, x) { var b = band(v); return cmp(b[1] <= x, b[0] > x); },
+    less_than: function (v, x) { var b = band(v); return cmp(b[1] < x, b[0] >= x); },
+    between: function (v, x) { var b = band(v); return cmp(b[0] >= x[0] && b[1] <= x[1], b[1] < x[0] || b[0] > x[1]); },
+    one_of: function (v, x) { return has(x, v); },
+    none_of: function (v, x) { return !has(x, v); },
+    in_region: function (v, x) { return has(x, v); },
+    has_any: function (v, x) { return x.some(function (e) { return has(v, e); }); },
+    has_all: function (v, x) { return x.every(function (e) { return has(v, e); }); },
+    has_none: function (v, x) { return !x.some(function (e) { return has(v, e); }); },
+    is: function (v, x) { return v === x; },
+    present: function (v) { return v !== null; },
+    missing: function (v) { return v === null; },
+    within_days: function (v, x, ctx) { return v >= daysBefore(ctx.asOf, x); },
+    older_than_days: function (v, x, ctx) { return v < daysBefore(ctx.asOf, x); }
+  };
+
+  function test(rules, cond, company, ctx) {
+    if (cond.leaf) {
+      var f = cond.leaf[0], op = cond.leaf[1], v = company[f];
+      if (v === undefined) v = null;
+      if (v === null && !rules.operators[op].null_known) return null;
+      return OPS[op](v, cond.leaf[2], ctx);
+    }
+    var items = cond.all || cond.any, results, i;
+    if (items) {
+      results = items.map(function (c) { return test(rules, c, company, ctx); });
+      var stop = cond.all ? false : true;
+      for (i = 0; i < results.length; i++) if (results[i] === stop) return stop;
+      for (i = 0; i < results.length; i++) if (results[i] === null) return null;
+      return !stop;
+    }
+    var inner = test(rules, cond.not, company, ctx);
+    return inner === null ? null : !inner;
+  }
+
+  function apply(rules, rule, owner, company, ctx) {
+    var result = test(rules, rule.when, company, ctx);
+    return { rule: rule, owner: owner, id: rule.id, result: result, points: result === true ? rule.points : 0 };
+  }
+  function tierOf(score, t) { return score >= t.A ? "A" : score >= t.B ? "B" : score >= t.C ? "C" : "D"; }
+  function sum(list) { return list.reduce(function (s, r) { return s + r.points; }, 0); }
+  function better(a, b) {
+    for (var i = 0; i < 3; i++) if (a.rank[i] !== b.rank[i]) return a.rank[i] > b.rank[i];
+    return false;
+  }
+
+  /* The verdict for one company (field -> value; absent or null is unknown). */
+  function evaluate(rules, input, asOf) {
+    var ctx = { asOf: asOf }, company = {};
+    Object.keys(rules.fields).forEach(function (name) {
+      var v = input[name] === undefined ? null : input[name];
+      company[name] = v === null && rules.fields[name].empty_set ? [] : v;
+    });
+    var negatives = rules.negatives.map(function (n) {
+      return {
+        negative: n.id, title: n.title, applies_to: n.applies_to,
+        disqualifiers: n.disqualifiers.map(function (r) { return apply(rules, r, n.id, company, ctx); }),
+        warnings: n.warnings.map(function (r) { return apply(rules, r, n.id, company, ctx); })
+      };
+    });
+    negatives.forEach(function (n) { n.disqualifies = n.disqualifiers.some(function (r) { return r.result === true; }); });
+    var profiles = rules.icps.map(function (icp, order) {
+      var reqs = icp.requirements.map(function (r) { return apply(rules, r, icp.id, company, ctx); });
+      var crit = icp.criteria.map(function (r) { return apply(rules, r, icp.id, company, ctx); });
+      var warns = [];
+      negatives.forEach(function (n) {
+        if (n.applies_to === null || has(n.applies_to, icp.id)) warns = warns.concat(n.warnings);
+      });
+      var eligible = reqs.every(function (r) { return r.result !== false; });
+      var capped = eligible && reqs.some(function (r) { return r.result === null; });
+      var score = sum(crit) + sum(warns);
+      var scoreTier = tierOf(score, icp.tiers);
+      var tier = null;
+      if (eligible) tier = capped && RANK[scoreTier] > RANK[rules.unknown_cap] ? rules.unknown_cap : scoreTier;
+      return {
+        icp: icp.id, title: icp.title, url: icp.url, requirements: reqs, criteria: crit, warnings: warns,
+        eligible: eligible, capped: capped, score: score, score_tier: scoreTier, tier: tier,
+        rank: tier ? [RANK[tier], score, -order] : [0, 0, -order]
+      };
+    });
+    var best = null;
+    profiles.forEach(function (p) { if (p.eligible && (best === null || better(p, best))) best = p; });
+    var disq = negatives.filter(function (n) { return n.disqualifies; }).map(function (n) { return n.negative; });
+    var warnings = [];
+    negatives.forEach(function (n) {
+      n.warnings.forEach(function (r) { if (r.result === true) warnings.push(n.negative + "/" + r.id); });
+    });
+    return {
+      as_of: asOf, profiles: profiles, negatives: negatives,
+      best_profile: best ? best.icp : null, best: best,
+      score: best ? best.score : 0,
+      tier: disq.length || best === null ? "D" : best.tier,
+      disqualified_by: disq, warnings: warnings
+    };
+  }
+
+  /* ---- which unknown answers would change the verdict ------------------------------ */
+  function leaves(cond, out) {
+    if (cond.leaf) out.push(cond.leaf);
+    else if (cond.not) leaves(cond.not, out);
+    else (cond.all || cond.any).forEach(function (c) { leaves(c, out); });
+    return out;
+  }
+  function allRules(rules) {
+    var out = [];
+    rules.icps.forEach(function (i) { out = out.concat(i.requirements, i.criteria); });
+    rules.negatives.forEach(function (n) { out = out.concat(n.disqualifiers, n.warnings); });
+    return out;
+  }
+  function candidates(rules, name, asOf) {
+    var fld = rules.fields[name], out = [];
+    if (fld.type === "yes_no") return [true, false];
+    if (fld.type === "set_of") {
+      out.push([]);
+      (fld.values || []).forEach(function (v) { out.push([v[0]]); });
+      return out;
+    }
+    if (fld.values) return fld.values.map(function (v) { return v[0]; });
+    allRules(rules).forEach(function (r) {
+      leaves(r.when, []).forEach(function (l) {
+        if (l[0] !== name) return;
+        var xs = Array.isArray(l[2]) ? l[2] : [l[2]];
+        xs.forEach(function (x) {
+          if (typeof x === "number") out.push(x - 1, x, x + 1);
+          else if (l[1] === "within_days" || l[1] === "older_than_days") {
+            out.push(daysBefore(asOf, x - 1), daysBefore(asOf, x + 1));
+          } else if (typeof x === "string" && fld.type === "date") out.push(daysBefore(x, 1), x, daysBefore(x, -1));
+        });
+      });
+    });
+    return out;
+  }
+  /* a change a rep cares about: the tier, or being disqualified */
+  function outcome(v) { return v.tier + "|" + (v.disqualified_by.length ? "out" : ""); }
+
+  /* For each unknown field the rules read: the answers that would change the verdict. */
+  function whatIf(rules, company, asOf) {
+    var now = evaluate(rules, company, asOf), key = outcome(now), found = [];
+    var read = {};
+    allRules(rules).forEach(function (r) { leaves(r.when, []).forEach(function (l) { read[l[0]] = true; }); });
+    Object.keys(rules.fields).forEach(function (name) {
+      var v = company[name];
+      if (!read[name] || (v !== undefined && v !== null) || rules.fields[name].empty_set) return;
+      var groups = {}, order = [];
+      candidates(rules, name, asOf).forEach(function (c) {
+        var trial = Object.assign({}, company); trial[name] = c;
+        var v2 = evaluate(rules, trial, asOf), k = outcome(v2);
+        if (k === key) return;
+        if (!groups[k]) { groups[k] = { verdict: v2, values: [] }; order.push(k); }
+        groups[k].values.push(c);
+      });
+      if (order.length) {
+        order.sort(function (a, b) { return RANK[groups[b].verdict.tier] - RANK[groups[a].verdict.tier]; });
+        found.push({ field: name, outcomes: order.map(function (k) { return groups[k]; }) });
+      }
+    });
+    return found;
+  }
+
+  var api = { OPS: OPS, evaluate: evaluate, whatIf: whatIf };
+  window.icpQualify = api;
+
+  /* ---- the form ----------------------------------------------------------------------- */
+  function el(tag, attrs, children) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") e.textContent = attrs[k]; else e.setAttribute(k, attrs[k]);
+    });
+    (children || []).forEach(function (c) { if (c) e.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
+    return e;
+  }
+  function labelOf(rules, name, value) {
+    var fld = rules.fields[name];
+    if (value === true) return "yes";
+    if (value === false) return "no";
+    if (Array.isArray(value)) return value.length ? value.map(function (v) { return labelOf(rules, name, v); }).join(", ") : "none";
+    if (fld.values) { for (var i = 0; i < fld.values.length; i++) if (fld.values[i][0] === value) return fld.values[i][1]; }
+    if (typeof value === "number") return value.toLocaleString("en") + (fld.unit && fld.unit !== "people" && fld.unit !== "year" ? " " + fld.unit : "");
+    return String(value);
+  }
+  function today() {
+    var d = new Date();
+    return new Date(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate())).toISOString().slice(0, 10);
+  }
+  function questions(rules) {
+    var byField = {};
+    allRules(rules).forEach(function (r) {
+      if (!r.question && !r.crm_hint) return;
+      var l = leaves(r.when, [])[0];
+      if (!l) return;
+      (byField[l[0]] = byField[l[0]] || []).push(r);
+    });
+    return byField;
+  }
+
+  function control(rules, name, asked) {
+    var fld = rules.fields[name], id = "q-" + name, box;
+    var help = [];
+    (asked[name] || []).forEach(function (r) {
+      if (r.question) help.push(el("span", { class: "q-ask", text: "Ask: " + r.question }));
+      if (r.crm_hint) help.push(el("span", { class: "q-crm", text: "In the CRM: " + r.crm_hint }));
+    });
+    var helpBox = help.length ? el("span", { class: "q-help" }, help) : null;
+    if (fld.type === "set_of") {
+      var opts = (fld.values || []).map(function (v) {
+        return el("label", { class: "q-check" }, [el("input", { type: "checkbox", name: name, value: v[0] }), " " + v[1]]);
+      });
+      var note = fld.empty_set ? "Tick what applies; nothing ticked means none known." : "Nothing ticked means don't know.";
+      box = el("fieldset", { class: "q-field q-set", id: id }, [el("legend", { text: fld.label }), helpBox, el("span", { class: "q-note", text: note })].concat(opts));
+      return box;
+    }
+    if (fld.type === "yes_no") {
+      var radios = [["", "Don't know"], ["yes", "Yes"], ["no", "No"]].map(function (p, i) {
+        var attrs = { type: "radio", name: name, value: p[0] };
+        if (i === 0) attrs.checked = "checked";
+        return el("label", { class: "q-radio" }, [el("input", attrs), " " + p[1]]);
+      });
+      return el("fieldset", { class: "q-field q-yesno", id: id }, [el("legend", { text: fld.label }), helpBox].concat(radios));
+    }
+    var input;
+    if (fld.values) {
+      input = el("select", { id: id + "-in", name: name }, [el("option", { value: "", text: "Don't know" })].concat(
+        fld.values.map(function (v) { return el("option", { value: v[0], text: v[1] }); })));
+    } else if (fld.type === "number" || fld.type === "integer") {
+      var attrs = { id: id + "-in", name: name, type: "number", inputmode: "decimal", placeholder: "Don't know" };
+      if (fld.type === "integer") attrs.step = "1"; else attrs.step = "any";
+      input = el("input", attrs);
+    } else if (fld.type === "date") {
+      input = el("input", { id: id + "-in", name: name, type: "date" });
+    } else {
+      input = el("input", { id: id + "-in", name: name, type: "text", placeholder: "Don't know" });
+    }
+    var unit = fld.unit ? " (" + fld.unit + ")" : "";
+    return el("div", { class: "q-field", id: id }, [el("label", { for: id + "-in", text: fld.label + unit }), helpBox, input]);
+  }
+
+  function readForm(rules, form) {
+    var company = {};
+    Object.keys(rules.fields).forEach(function (name) {
+      var fld = rules.fields[name];
+      if (fld.type === "set_of") {
+        var ticked = Array.prototype.slice.call(form.querySelectorAll('input[name="' + name + '"]:checked')).map(function (i) { return i.value; });
+        if (ticked.length) company[name] = ticked;
+        return;
+      }
+      if (fld.type === "yes_no") {
+        var r = form.querySelector('input[name="' + name + '"]:checked');
+        if (r && r.value) company[name] = r.value === "yes";
+        return;
+      }
+      var input = form.querySelector('[name="' + name + '"]');
+      if (!input || input.value === "") return;
+      if (fld.type === "number" || fld.type === "integer") {
+        var n = Number(input.value);
+        if (isFinite(n)) company[name] = n;
+      } else company[name] = input.value;
+    });
+    return company;
+  }
+
+  var STATUS = { "true": ["met", "✓"], "false": ["unmet", "✗"], "null": ["unknown", "?"] };
+  function ruleItem(r, showPoints) {
+    var s = STATUS[String(r.result)];
+    var pts = showPoints ? " " + (r.points > 0 ? "+" : "") + r.points + " of " + (r.rule.points > 0 ? "+" : "") + r.rule.points : "";
+    return el("li", { class: "q-rule q-" + s[0] }, [
+      el("span", { class: "q-status", text: s[1] + " " + s[0] }), " ",
+      el("strong", { text: r.rule.label }), pts ? el("span", { class: "q-pts", text: pts }) : null,
+      el("span", { class: "q-words", text: r.rule.words })
+    ]);
+  }
+
+  function render(rules, out, company, asOf) {
+    var v = evaluate(rules, company, asOf);
+    out.textContent = "";
+    var head;
+    if (v.disqualified_by.length) {
+      var names = v.negatives.filter(function (n) { return n.disqualifies; }).map(function (n) { return n.title; });
+      head = "Tier D: disqualified (" + names.join(", ") + ")";
+    } else if (!v.best) head = "Tier D: no ICP fits";
+    else if (v.tier === "D") head = "Tier D: not a lead yet (closest: " + v.best.title + ", " + v.score + " points)";
+    else head = "Tier " + v.tier + ": best fit " + v.best.title + ", " + v.score + " points";
+    out.appendChild(el("p", { class: "q-headline q-tier-" + v.tier, id: "q-headline", text: head }));
+    var sticky = document.getElementById("q-sticky");
+    if (sticky) sticky.textContent = head;
+    if (v.best && v.best.capped && v.best.score_tier !== v.best.tier) {
+      out.appendChild(el("p", { text: "The score alone gives tier " + v.best.score_tier + "; capped to " + v.best.tier + " until the unknown requirements are checked." }));
+    }
+    var route = rules.routes[v.disqualified_by.length ? "disqualified" : v.tier] || rules.routes[v.tier];
+    if (route) {
+      out.appendChild(el("p", { class: "q-route", id: "q-route" }, [el("strong", { text: "What to do: " }),
+        route.owner + ", " + route.response.toLowerCase() + ". " + route.action + (route.content ? " Content: " + route.content + "." : "")]));
+    }
+    var fired = [];
+    v.negatives.forEach(function (n) {
+      n.disqualifiers.concat(n.warnings).forEach(function (r) { if (r.result === true) fired.push([n, r]); });
+    });
+    if (fired.length) {
+      out.appendChild(el("h3", { text: "Disqualifiers and warning signs" }));
+      out.appendChild(el("ul", { class: "q-fired" }, fired.map(function (p) {
+        var kind = p[1].rule.kind === "disqualifier" ? "× Disqualifier" : "⚠ Warning sign, " + p[1].points + " points";
+        return el("li", {}, [el("strong", { text: kind + ": " }), p[1].rule.label + " (" + p[0].title + ")"]);
+      })));
+    }
+    var asks = whatIf(rules, company, asOf);
+    out.appendChild(el("h3", { text: "Ask next" }));
+    if (!asks.length) {
+      var known = Object.keys(company).length;
+      out.appendChild(el("p", { text: known ? "No single unknown answer would change the tier." : "Start with what the CRM already knows: country, industry, employees." }));
+    }
+    else {
+      out.appendChild(el("ul", { class: "q-ask-next", id: "q-ask-next" }, asks.map(function (a) {
+        var parts = a.outcomes.slice(0, 3).map(function (o) {
+          var vals = o.values.slice(0, 3).map(function (x) { return labelOf(rules, a.field, x); }).join(", ") + (o.values.length > 3 ? ", …" : "");
+          var w = o.verdict, to = w.disqualified_by.length ? "tier D (disqualified)" : "tier " + w.tier + (w.best ? " (" + w.best.title + ")" : "");
+          return "if " + vals + ": " + to;
+        });
+        return el("li", {}, [el("strong", { text: rules.fields[a.field].label + ": " }), parts.join("; ")]);
+      })));
+    }
+    v.profiles.forEach(function (p) {
+      var det = el("details", { class: "q-profile" + (p === v.best ? " q-best" : "") });
+      if (p === v.best) det.setAttribute("open", "open");
+      var state = p.eligible ? "tier " + p.tier + ", " + p.score + " points" : "does not fit (" + p.requirements.filter(function (r) { return r.result === false; }).map(function (r) { return r.rule.label; }).join("; ") + ")";
+      det.appendChild(el("summary", {}, [el("strong", { text: p.title }), ": " + state]));
+      det.appendChild(el("p", {}, [el("a", { href: p.url, text: "The profile page" })]));
+      det.appendChild(el("h4", { text: "Requirements" }));
+      det.appendChild(el("ul", {}, p.requirements.map(function (r) { return ruleItem(r, false); })));
+      det.appendChild(el("h4", { text: "Points" }));
+      det.appendChild(el("ul", {}, p.criteria.concat(p.warnings).map(function (r) { return ruleItem(r, true); })));
+      out.appendChild(det);
+    });
+    out.appendChild(el("p", { class: "q-asof", text: "As of " + asOf + "." }));
+    return v;
+  }
+
+  function start() {
+    var root = document.getElementById("icp-qualify");
+    var rules = window.ICP_RULES;
+    if (!root || !rules) return;
+    var asked = questions(rules), read = {};
+    allRules(rules).forEach(function (r) { leaves(r.when, []).forEach(function (l) { read[l[0]] = true; }); });
+    var form = el("form", { class: "q-form", id: "q-form", "aria-label": "What you know about the company" });
+    /* every vocabulary field; the ones no rule reads yet come last, marked */
+    var names = Object.keys(rules.fields);
+    names.filter(function (n) { return read[n]; }).concat(names.filter(function (n) { return !read[n]; })).forEach(function (name) {
+      var box = control(rules, name, asked);
+      if (!read[name]) box.appendChild(el("span", { class: "q-note", text: "No rule reads this yet: it does not change the verdict." }));
+      form.appendChild(box);
+    });
+    var out = el("section", { class: "q-verdict", id: "q-verdict", "aria-live": "polite", "aria-label": "Verdict" });
+    root.textContent = "";
+    root.appendChild(el("div", { class: "q-layout" }, [form, out]));
+    /* on a phone the verdict is below the form: its headline stays in view (a copy, hidden
+       from screen readers, which hear the verdict itself through aria-live) */
+    root.appendChild(el("p", { class: "q-sticky", id: "q-sticky", "aria-hidden": "true" }));
+    var asOf = today();
+    var update = function () { render(rules, out, readForm(rules, form), asOf); };
+    form.addEventListener("input", update);
+    form.addEventListener("change", update);
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    update();
+    window.icpQualifyReadyAt = performance.now();  /* ms since the page was opened */
+    root.setAttribute("data-ready", "true");
+  }
+  /* the script follows the form's placeholder: start at once, not after the theme loads */
+  if (document.getElementById("icp-qualify")) start();
+  else document.addEventListener("DOMContentLoaded", start);
+})();
