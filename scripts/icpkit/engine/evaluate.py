@@ -29,6 +29,7 @@ from .model import (
     AllOf,
     AnyOf,
     Condition,
+    Field,
     Handbook,
     Icp,
     Leaf,
@@ -36,6 +37,7 @@ from .model import (
     Not,
     Rule,
 )
+from .normal import Text
 from .operators import OPERATORS, Ctx
 from .verdict import LeafResult, NegativeVerdict, ProfileVerdict, RuleResult, Tri, Verdict
 
@@ -102,10 +104,7 @@ def _profile(
 def evaluate(handbook: Handbook, company: Mapping[str, Any], as_of: dt.date) -> Verdict:
     """The verdict for one company (field name to parsed value; absent means unknown)."""
     ctx = Ctx(as_of)
-    company = {
-        name: (frozenset() if company.get(name) is None and fld.empty_set else company.get(name))
-        for name, fld in handbook.fields.items()
-    }
+    company = {name: _value(fld, company.get(name)) for name, fld in handbook.fields.items()}
     negatives = []
     warnings: list[tuple[Negative, RuleResult]] = []
     for neg in handbook.active_negatives:
@@ -131,6 +130,16 @@ def evaluate(handbook: Handbook, company: Mapping[str, Any], as_of: dt.date) -> 
         disqualified_by=disqualified_by,
         unknown_fields=unknown_fields(handbook, company),
     )
+
+
+def _value(fld: Field, value: Any) -> Any:
+    """A company value as the operators take it: an unknown set of a field whose empty cell
+    means an empty set is empty; text carries its normal form."""
+    if value is None:
+        return frozenset() if fld.empty_set else None
+    if fld.type == "text" and isinstance(value, str) and not isinstance(value, Text):
+        return Text(value, fld.folds)
+    return value
 
 
 def unknown_fields(handbook: Handbook, company: Mapping[str, Any]) -> tuple[str, ...]:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from .normal import DEFAULT_FOLDS, Folds
+
 TIERS = ("A", "B", "C", "D")
 TIER_RANK = {"A": 4, "B": 3, "C": 2, "D": 1}
 CADENCE_DAYS = {"monthly": 31, "quarterly": 92, "half-yearly": 183, "yearly": 366}
@@ -25,7 +27,7 @@ class Field:
     maximum: float | None = None
     #: allowed values of a one_of / set_of field (None: open)
     values: tuple[str, ...] | None = None
-    #: other spellings (normalised: lowercase, _ for spaces) mapped to an allowed value
+    #: other spellings (in normal form, see `icpkit.engine.normal`) mapped to an allowed value
     value_aliases: tuple[tuple[str, str], ...] = ()
     #: every spelling a CRM cell may use (normalised) -> allowed value: the values, their
     #: aliases and, for countries, ISO codes and names; set by the loader
@@ -33,6 +35,8 @@ class Field:
     empty_set: bool = False
     columns: tuple[str, ...] = ()
     is_country: bool = False
+    #: the vocabulary's folds for `icpkit.engine.normal.normal`
+    folds: Folds = DEFAULT_FOLDS
 
 
 # --- conditions ------------------------------------------------------------------------------

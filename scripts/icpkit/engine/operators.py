@@ -20,6 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .normal import Text
+
 Tri = bool | None
 NUMERIC = frozenset({"number", "integer"})
 ORDERED = NUMERIC | {"date"}
@@ -91,7 +93,13 @@ def _between(v: Any, x: Sequence[Any], _c: Ctx) -> Tri:
     return _cmp(lo >= x[0] and hi <= x[1], hi < x[0] or lo > x[1])
 
 
+def _norm(v: Any) -> Any:
+    """Text is compared in its normal form (the operand is in normal form already)."""
+    return v.normal if isinstance(v, Text) else v
+
+
 def _eq(v: Any, x: Any, _c: Ctx) -> Tri:
+    v = _norm(v)
     if isinstance(v, tuple):
         lo, hi = v
         return _cmp(lo == x == hi, x < lo or x > hi)
@@ -143,6 +151,8 @@ def _sql_between(col: str, ftype: str, x: Sequence[Any], _c: Ctx) -> str:
 
 def _sql_eq(col: str, ftype: str, x: Any, _c: Ctx) -> str:
     lit = sql_literal(x)
+    if ftype == "text":
+        return f"({col}__n = {lit})"
     if ftype not in NUMERIC:
         return f"({col} = {lit})"
     lo, hi = _sql_bounds(col, ftype)
@@ -153,11 +163,13 @@ def _sql_ne(col: str, ftype: str, x: Any, c: Ctx) -> str:
     return f"(NOT {_sql_eq(col, ftype, x, c)})"
 
 
-def _sql_in(col: str, _t: str, x: Sequence[Any], _c: Ctx) -> str:
+def _sql_in(col: str, t: str, x: Sequence[Any], _c: Ctx) -> str:
+    col = f"{col}__n" if t == "text" else col
     return f"({col} IN ({', '.join(sql_literal(v) for v in x)}))"
 
 
-def _sql_not_in(col: str, _t: str, x: Sequence[Any], _c: Ctx) -> str:
+def _sql_not_in(col: str, t: str, x: Sequence[Any], _c: Ctx) -> str:
+    col = f"{col}__n" if t == "text" else col
     return f"({col} NOT IN ({', '.join(sql_literal(v) for v in x)}))"
 
 
@@ -232,9 +244,16 @@ OPERATORS: dict[str, Operator] = {
             "less_than", ORDERED, "value", _lt, _sql_ordered("hi", "<", "lo", ">="), "less than {x}"
         ),
         Operator("between", ORDERED, "pair", _between, _sql_between, "between {x}"),
-        Operator("one_of", CHOICE, "values", lambda v, x, c: v in x, _sql_in, "one of {x}"),
         Operator(
-            "none_of", CHOICE, "values", lambda v, x, c: v not in x, _sql_not_in, "none of {x}"
+            "one_of", CHOICE, "values", lambda v, x, c: _norm(v) in x, _sql_in, "one of {x}"
+        ),
+        Operator(
+            "none_of",
+            CHOICE,
+            "values",
+            lambda v, x, c: _norm(v) not in x,
+            _sql_not_in,
+            "none of {x}",
         ),
         Operator(
             "in_region", frozenset({"one_of"}), "regions", lambda v, x, c: v in x, _sql_in, "in {x}"

@@ -6,7 +6,13 @@ the SQL parse expressions in `icpkit.sql.parsing`, which the scorer runs in bulk
 type and checks they fit the field.
 
 Representation: numbers stay numbers, or `(low, high)` for a band; sets are
-frozensets; dates are `datetime.date`; yes/no are bools; text is str.
+frozensets; dates are `datetime.date`; yes/no are bools; text is `Text` (a str
+that also carries its normal form).
+
+Text goes through the one normalisation of `icpkit.engine.normal`, as the SQL
+parse layer does it: members of an open set are kept in normal form
+("Artificial Intelligence" is `artificial_intelligence`); a value of a closed
+list may be written as any of its spellings ("Computer Software" is `software`).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from typing import Any
 
 from ..yamlvalues import YamlDate
 from .model import Field
+from .normal import Text, normal
 from .operators import NUMERIC
 
 
@@ -47,8 +54,12 @@ def typed_value(fld: Field, value: Any) -> Any:
     if t == "set_of":
         if not isinstance(value, list | tuple | set | frozenset):
             raise ValueProblem("expected a list of values")
-        items = frozenset(_member(fld, v) for v in value)
-        return items
+        members = (_member(fld, v) for v in value)
+        return frozenset(m for m in members if m)
+    if t == "text":
+        if not isinstance(value, str) or isinstance(value, YamlDate):
+            raise ValueProblem("expected text")
+        return value if isinstance(value, Text) else Text(value, fld.folds)
     return _member(fld, value)
 
 
@@ -66,11 +77,18 @@ def _number(fld: Field, value: Any) -> Any:
 
 
 def _member(fld: Field, value: Any) -> str:
+    """A one-of value or set member: a value of the list (or one of its spellings), or for an
+    open set the normal form."""
     if not isinstance(value, str) or isinstance(value, YamlDate):
         raise ValueProblem("expected text")
-    if fld.values is not None and value not in fld.values:
+    if fld.values is None:
+        return normal(value, fld.folds)
+    if value in fld.values:
+        return value
+    spelled = dict(fld.spellings).get(normal(value, fld.folds))
+    if spelled is None:
         raise ValueProblem(f"expected one of the values of {fld.name}")
-    return value
+    return spelled
 
 
 def show(value: Any) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine.model import AllOf, AnyOf, Condition, Field, Leaf, Not, Region, SegmentRef
+from ..engine.normal import normal
 from ..engine.operators import LOGICAL, NUMERIC, OPERATORS
 from ..problems import Level, Problem, json_path
 from ..wording import found, suggest
@@ -214,10 +215,24 @@ class Builder:
         return self.member(fld, value, where)
 
     def member(self, fld: Field, value: Any, where: Parts) -> str | None:
+        """A value operand: an allowed value of a closed list, or for open text and sets the
+        normal form values are compared in (`icpkit.engine.normal`)."""
         if not isinstance(value, str) or isinstance(value, YamlDate):
             self._wrong(fld, value, "text", where)
             return None
-        if fld.values is not None and value not in fld.values:
+        if fld.values is None:
+            norm = normal(value, fld.folds)
+            if not norm:
+                self.problem(
+                    where,
+                    f"found '{value}', which no value of {fld.name} can equal: values are "
+                    "compared without case, accents, spacing and punctuation, and nothing is "
+                    "left of it; expected letters or digits",
+                    "operand-never-equal",
+                )
+                return None
+            return norm
+        if value not in fld.values:
             hint = suggest(value, fld.values)
             if not hint and fld.is_country:
                 hint = " (use ISO 3166 codes such as DE, GB, US)"
