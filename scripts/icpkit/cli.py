@@ -214,9 +214,9 @@ def _mapping(path: Path | None) -> dict[str, str] | None:
 
 def _handbook(state: State, *, cache: bool = False) -> Handbook:
     """The handbook, refusing to run on one with errors (validate says which)."""
-    from .loading.validate import valid_handbook
+    from .loading.validate import open_handbook
 
-    return valid_handbook(state.root, today=state.today, cache=cache)
+    return open_handbook(state.root, today=state.today, cache=cache)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -378,13 +378,14 @@ def test_cmd(
     from .atomic import write_text
     from .engine.coverage import coverage
     from .engine.mutation import mutate as run_mutations
-    from .engine.ruletests import run
+    from .engine.ruletests import run, run_fixtures
     from .reporters.ruletests import render
 
     handbook = _handbook(state)
-    result = run(handbook, today=state.today, name_filter=name_filter)
+    fixtures = run_fixtures(handbook, today=state.today)
+    result = run(handbook, today=state.today, name_filter=name_filter, fixtures=fixtures)
     ok = result.ok
-    cov = coverage(handbook, today=state.today) if with_coverage else None
+    cov = coverage(handbook, today=state.today, fixtures=fixtures) if with_coverage else None
     threshold = _threshold(state.root) if with_coverage else None
     if cov is not None and threshold is not None and cov.percent < threshold:
         ok = False
@@ -639,14 +640,15 @@ def badges_cmd(state: State, out_dir: Path, diff_report: Path | None) -> ExitCod
     """
     from .atomic import atomic_path
     from .engine.coverage import coverage
-    from .engine.ruletests import run
+    from .engine.ruletests import run, run_fixtures
     from .site.badges import badges, files
 
     handbook = _handbook(state)
+    fixtures = run_fixtures(handbook, today=state.today)
     made = badges(
         handbook,
-        run(handbook, today=state.today),
-        coverage(handbook, today=state.today),
+        run(handbook, today=state.today, fixtures=fixtures),
+        coverage(handbook, today=state.today, fixtures=fixtures),
         today=state.today,
         diff_report=diff_report,
     )

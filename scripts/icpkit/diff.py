@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from .engine.evaluate import evaluate
+from .engine.explain import condition_words as words
 from .engine.model import Handbook, Icp, Negative, Rule
 from .engine.ruletests import checks, fixture_as_of, passes
 from .engine.verdict import Verdict
-from .errors import InputError, UsageError
-from .loading.handbook import load
-from .site.pages import words
+from .errors import UsageError
+from .loading.validate import open_handbook
 
 WORKTREE = "WORKTREE"
 HANDBOOK_PARTS = ("rules", "profiles", "tests/fixtures")
@@ -292,12 +292,8 @@ def diff(
     as_of = as_of or today
     base = base or default_base(root)
     with checkout(root, base) as dir_a, checkout(root, head) as dir_b:
-        loaded_a, loaded_b = load(dir_a, today=today), load(dir_b, today=today)
-        for label, loaded in ((base, loaded_a), (head, loaded_b)):
-            if loaded.report.errors:
-                first = loaded.report.sorted()[0]
-                raise InputError(f"the handbook at {label} has errors, the first: {first}")
-        hb_a, hb_b = loaded_a.handbook, loaded_b.handbook
+        hb_a = open_handbook(dir_a, today=today, label=base)
+        hb_b = open_handbook(dir_b, today=today, label=head)
         report = DiffReport(base, head, as_of, rule_changes(hb_a, hb_b))
         fixtures_a = {f.path: f for f in hb_a.fixtures if not f.broken}
         for fx in hb_b.fixtures:

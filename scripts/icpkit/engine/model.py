@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, assert_never
 
 from .normal import DEFAULT_FOLDS, Folds
 
-TIERS = ("A", "B", "C", "D")
 TIER_RANK = {"A": 4, "B": 3, "C": 2, "D": 1}
 CADENCE_DAYS = {"monthly": 31, "quarterly": 92, "half-yearly": 183, "yearly": 366}
 
@@ -83,14 +82,17 @@ def condition_fields(cond: Condition) -> list[str]:
     out: list[str] = []
 
     def walk(c: Condition) -> None:
-        if isinstance(c, Leaf):
-            if c.field not in out:
-                out.append(c.field)
-        elif isinstance(c, AllOf | AnyOf):
-            for item in c.items:
-                walk(item)
-        else:
-            walk(c.item)
+        match c:
+            case Leaf():
+                if c.field not in out:
+                    out.append(c.field)
+            case AllOf() | AnyOf():
+                for item in c.items:
+                    walk(item)
+            case Not() | SegmentRef():
+                walk(c.item)
+            case _:
+                assert_never(c)
 
     walk(cond)
     return out

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ..yamlvalues import YamlDate
@@ -61,6 +63,37 @@ def typed_value(fld: Field, value: Any) -> Any:
             raise ValueProblem("expected text")
         return value if isinstance(value, Text) else Text(value, fld.folds)
     return _member(fld, value)
+
+
+@dataclass(frozen=True)
+class TypedCompany:
+    """A company read from typed values (a fixture's `company`, a YAML or JSON file)."""
+
+    #: field name -> the evaluator's value, for every value that fits its field
+    values: dict[str, Any]
+    #: names that are not fields of the vocabulary, in the order met
+    unknown: tuple[str, ...]
+    #: field name -> (the value as given, what was expected), for values that do not fit
+    misfits: dict[str, tuple[Any, str]]
+
+
+def typed_company(fields: Mapping[str, Field], data: Mapping[str, Any]) -> TypedCompany:
+    """The one reading of a company given as typed values: `icp test` (through the loader's
+    fixtures) and `icp explain FILE` both read a company file through it. Never raises:
+    unknown names and values that do not fit are reported in the result."""
+    values: dict[str, Any] = {}
+    unknown: list[str] = []
+    misfits: dict[str, tuple[Any, str]] = {}
+    for name, value in data.items():
+        fld = fields.get(name)
+        if fld is None:
+            unknown.append(name)
+            continue
+        try:
+            values[name] = typed_value(fld, value)
+        except ValueProblem as exc:
+            misfits[name] = (value, str(exc))
+    return TypedCompany(values, tuple(unknown), misfits)
 
 
 def _number(fld: Field, value: Any) -> Any:

@@ -17,6 +17,7 @@ import duckdb
 
 from ..engine.model import Handbook
 from ..engine.operators import sql_literal
+from ..engine.values import typed_company
 from ..errors import InputError, UsageError
 from ..loading.yamlio import load_file
 from ..wording import suggest
@@ -160,9 +161,15 @@ def from_file(handbook: Handbook, path: Path) -> tuple[str, dict[str, Any], list
         )
     name = str(data.get("name") or path.stem)
     if data.get("kind") == "fixture" and isinstance(data.get("company"), dict):
-        data = data["company"]
-    else:
-        data = {k: v for k, v in data.items() if k not in ("name", "kind")}
+        # a fixture is read exactly as `icp test` reads it: typed values, no text parsing
+        read = typed_company(handbook.fields, data["company"])
+        if read.unknown:
+            raise UsageError(
+                f"{path}: found '{read.unknown[0]}', which is not a field"
+                + suggest(read.unknown[0], list(handbook.fields))
+            )
+        return name, read.values, list(read.misfits)
+    data = {k: v for k, v in data.items() if k not in ("name", "kind")}
     company, unreadable = from_values(handbook, data, origin=str(path))
     return name, company, unreadable
 
