@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, assert_never
 
-from .model import AllOf, AnyOf, Condition, Handbook, Leaf, Not, SegmentRef
+from .model import AllOf, AnyOf, Condition, CountOf, Handbook, Leaf, Not, SegmentRef
 from .operators import OPERATORS
 from .values import show
 from .verdict import LeafResult, RuleResult, Verdict
@@ -46,6 +46,9 @@ def condition_words(handbook: Handbook, cond: Condition) -> str:
             joiner = " and " if isinstance(cond, AllOf) else " or "
             inner = [condition_words(handbook, c) for c in cond.items]
             return joiner.join(f"({w})" if (" and " in w or " or " in w) else w for w in inner)
+        case CountOf():
+            listed = "; ".join(condition_words(handbook, c) for c in cond.items)
+            return f"{cond.op.replace('_', ' ')} {cond.n} of: {listed}"
         case _:
             assert_never(cond)
 

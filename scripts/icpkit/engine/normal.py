@@ -73,7 +73,7 @@ def prepared(folds: Iterable[tuple[str, str]]) -> Folds:
 
 def normal(text: str, folds: Folds = DEFAULT_FOLDS) -> str:
     """The normal form of `text` (see the module docstring); `folds` as from `prepared`."""
-    t = strip_marks(text).lower()
+    t = lowered(text)
     for src, dst in folds:
         if is_symbol(src):
             t = t.replace(src, f" {dst} ")
@@ -103,13 +103,21 @@ def words(text: str, folds: Folds = DEFAULT_FOLDS) -> str:
 
 class Text(str):
     """A text value as written (it compares and prints as written) with its normal form,
-    worked out once: `normal`, and `words` (the normal form padded with `_`)."""
+    worked out once: `normal`, `words` (the normal form padded with `_`) and `low` (marks
+    dropped and lowercased, for `starts_with` / `ends_with`)."""
 
     normal: str
     words: str
+    low: str
 
     def __new__(cls, raw: str, folds: Folds = DEFAULT_FOLDS) -> Text:
         obj = super().__new__(cls, raw)
         obj.normal = normal(raw, folds)
         obj.words = f"_{obj.normal}_"
+        obj.low = lowered(raw)
         return obj
+
+
+def lowered(text: str) -> str:
+    """Marks dropped and lowercased, nothing else (SQL: `icp_low`)."""
+    return strip_marks(text).lower()

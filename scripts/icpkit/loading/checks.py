@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import assert_never
 
-from ..engine.model import AllOf, AnyOf, Condition, Handbook, Icp, Leaf, Negative, Not, SegmentRef
+from ..engine.model import AllOf, AnyOf, Condition, CountOf, Handbook, Icp, Leaf, Negative, Not, SegmentRef
 from ..engine.operators import OPERATORS
 from ..problems import Level, Problem, json_path
 from ..wording import suggest
@@ -79,8 +79,8 @@ def conjuncts(cond: Condition) -> Iterator[Leaf]:
                 yield from conjuncts(item)
         case SegmentRef():
             yield from conjuncts(cond.item)
-        case AnyOf() | Not():
-            return  # neither forces any one of its leaves
+        case AnyOf() | Not() | CountOf():
+            return  # none forces any one of its leaves
         case _:
             assert_never(cond)
 
@@ -299,6 +299,9 @@ class Checker:
         negs = [n.id for n in self.handbook.negatives]
         warns = [f"{n.id}/{r.id}" for n in self.handbook.negatives for r in n.warnings]
         rules = [f"{o.id}/{r.id}" for o in self.handbook.owners for r in o.rules]
+        groups = [f"{i.id}/{g.id}" for i in self.handbook.icps for g in i.groups]
+        flags = [f.id for f in self.handbook.policy.flags]
+        statuses = ["scored", "disqualified", *(g.id for g in self.handbook.policy.gates)]
         for fx in self.handbook.fixtures:
             for exp in fx.expectations:
                 refs: list[tuple[Parts, object, list[str], str]] = []
@@ -316,6 +319,12 @@ class Checker:
                     ]
                 elif exp.key == "criteria":
                     refs += [(["expect", "criteria", k], k, rules, "rule") for k in exp.expected]
+                elif exp.key == "groups":
+                    refs += [(["expect", "groups", k], k, groups, "group") for k in exp.expected]
+                elif exp.key == "flags":
+                    refs += [(["expect", "flags", k], k, flags, "flag") for k in exp.expected]
+                elif exp.key == "status":
+                    refs.append((["expect", "status"], exp.expected, statuses, "status"))
                 for parts, value, known, what in refs:
                     if value not in known:
                         out.append(
@@ -325,7 +334,7 @@ class Checker:
                                 f"found the {what} '{value}', which does not exist"
                                 + suggest(str(value), known),
                                 "unknown-reference",
-                                key=exp.key == "criteria",
+                                key=exp.key in ("criteria", "groups", "flags"),
                             )
                         )
         return out

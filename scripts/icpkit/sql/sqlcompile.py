@@ -19,6 +19,7 @@ from ..engine.model import (
     AllOf,
     AnyOf,
     Condition,
+    CountOf,
     Handbook,
     Leaf,
     Negative,
@@ -61,6 +62,15 @@ def condition_sql(
             return f"(NOT {condition_sql(cond.item, handbook, cols, ctx, exact)})"
         case SegmentRef():
             return condition_sql(cond.item, handbook, cols, ctx, exact)
+        case CountOf():
+            counted = [condition_sql(c, handbook, cols, ctx, exact) for c in cond.items]
+            # the fewest and the most conditions that may hold (unknown ones either way)
+            least = " + ".join(f"CASE WHEN {c} THEN 1 ELSE 0 END" for c in counted) or "0"
+            most = " + ".join(f"CASE WHEN NOT {c} THEN 0 ELSE 1 END" for c in counted) or "0"
+            n = cond.n
+            if cond.op == "at_least":
+                return f"(CASE WHEN ({least}) >= {n} THEN TRUE WHEN ({most}) < {n} THEN FALSE END)"
+            return f"(CASE WHEN ({most}) <= {n} THEN TRUE WHEN ({least}) > {n} THEN FALSE END)"
         case _:
             assert_never(cond)
 
