@@ -52,7 +52,16 @@ from .model import (
 )
 from .normal import Text
 from .operators import OPERATORS, Ctx
-from .verdict import DISQUALIFIED, SCORED, LeafResult, NegativeVerdict, ProfileVerdict, RuleResult, Tri, Verdict
+from .verdict import (
+    DISQUALIFIED,
+    SCORED,
+    LeafResult,
+    NegativeVerdict,
+    ProfileVerdict,
+    RuleResult,
+    Tri,
+    Verdict,
+)
 
 
 def test_condition(

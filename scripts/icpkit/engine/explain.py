@@ -24,6 +24,10 @@ def operand_words(handbook: Handbook, op: str, operand: Any) -> str:
         return ", ".join(
             handbook.regions[r].label if r in handbook.regions else str(r) for r in operand
         )
+    if kind == "phrases" and isinstance(operand, dict):
+        listed = ", ".join(show(v) for v in operand.get("phrases", ()))
+        least = operand.get("min_length", 1)
+        return listed + (f" (those of {least}+ characters also inside a name)" if least > 1 else "")
     if isinstance(operand, list | tuple):
         return ", ".join(show(v) for v in operand)
     return show(operand)
@@ -72,7 +76,12 @@ def summary(verdict: Verdict, handbook: Handbook) -> str:
     """One line: the outcome and its main reason."""
     if verdict.disqualified_by:
         names = ", ".join(f"'{n}'" for n in verdict.disqualified_by)
-        return f"Tier D: disqualified by {names}"
+        zero = ", score 0" if handbook.policy.disqualified_score == "zero" else ""
+        return f"Tier D: disqualified by {names}{zero}"
+    if verdict.score is None:
+        gate = next((g for g in verdict.gates if g.rule.id == verdict.status), None)
+        reason = f": {gate.rule.label}" if gate else ""
+        return f"No score, status {verdict.status}{reason}"
     best = verdict.best
     if best is None:
         return "Tier D: no ICP fits (every ICP has an unmet requirement)"
@@ -122,6 +131,8 @@ def verdict_data(handbook: Handbook, verdict: Verdict) -> dict[str, Any]:
         "best_profile": verdict.best_profile,
         "tier": verdict.tier,
         "score": verdict.score,
+        "status": verdict.status,
+        "flags": verdict.flag_values,
         "disqualified_by": list(verdict.disqualified_by),
         "warnings": list(verdict.warnings),
         "unknown_fields": list(verdict.unknown_fields),
@@ -135,6 +146,7 @@ def verdict_data(handbook: Handbook, verdict: Verdict) -> dict[str, Any]:
                 "score": p.score,
                 "score_tier": p.score_tier,
                 "tier": p.tier,
+                "groups": dict(p.groups),
                 "requirements": [_rule_data(handbook, r) for r in p.requirements],
                 "criteria": [_rule_data(handbook, r) for r in p.criteria],
                 "warnings": [_rule_data(handbook, r) for r in p.warnings],

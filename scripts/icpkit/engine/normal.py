@@ -60,13 +60,13 @@ def prepared(folds: Iterable[tuple[str, str]]) -> Folds:
         src = strip_marks(source).lower().strip()
         dst = slug(strip_marks(target).lower())
         if not src or not dst:
-            raise ValueError(f"found the fold '{source}' to '{target}'; expected text on both sides")
+            raise ValueError(
+                f"found the fold '{source}' to '{target}'; expected text on both sides"
+            )
         if not is_symbol(src):
             src = slug(src)
             if "_" in src:
-                raise ValueError(
-                    f"found the fold source '{source}'; expected one word or symbols"
-                )
+                raise ValueError(f"found the fold source '{source}'; expected one word or symbols")
         out.append((src, dst))
     return tuple(out)
 

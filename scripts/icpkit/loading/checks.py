@@ -17,7 +17,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import assert_never
 
-from ..engine.model import AllOf, AnyOf, Condition, CountOf, Handbook, Icp, Leaf, Negative, Not, SegmentRef
+from ..engine.model import (
+    AllOf,
+    AnyOf,
+    Condition,
+    CountOf,
+    Handbook,
+    Icp,
+    Leaf,
+    Negative,
+    Not,
+    SegmentRef,
+)
 from ..engine.operators import OPERATORS
 from ..problems import Level, Problem, json_path
 from ..wording import suggest

@@ -280,7 +280,9 @@ class Builder:
         must be to count when it is only part of a member."""
         if not isinstance(value, dict):
             return None  # the schema has said so
-        items = [self.member(fld, v, [*where, "phrases", i]) for i, v in enumerate(value["phrases"])]
+        items = [
+            self.member(fld, v, [*where, "phrases", i]) for i, v in enumerate(value["phrases"])
+        ]
         if any(i is None for i in items):
             return None
         return tuple(i for i in items if i is not None), int(value.get("min_length", 1))

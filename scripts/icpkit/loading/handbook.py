@@ -394,7 +394,11 @@ class _Loader:
         )
 
     def scoring(
-        self, doc: Document, items: list[dict[str, Any]], parts: list[str | int], seen: dict[str, Any]
+        self,
+        doc: Document,
+        items: list[dict[str, Any]],
+        parts: list[str | int],
+        seen: dict[str, Any],
     ) -> tuple[tuple[Rule | Group, ...], tuple[Rule, ...], bool]:
         """An ICP's criteria as written (criteria and groups of them), every criterion in
         order, and whether any group was written."""
@@ -405,7 +409,9 @@ class _Loader:
             for i, item in enumerate(data):
                 where: list[str | int] = [*at, i]
                 ident = str(item.get("group", item.get("id")))
-                self.unique(doc, seen, ident, [*where, "group" if "group" in item else "id"], "rule")
+                self.unique(
+                    doc, seen, ident, [*where, "group" if "group" in item else "id"], "rule"
+                )
                 seen[ident] = True
                 if "group" not in item:
                     rule = self.rule(b, doc, item, where, "criterion")
@@ -423,7 +429,9 @@ class _Loader:
                         "group-shape",
                     )
                 out.append(
-                    Group(ident, item["label"], tuple(inner), item.get("cap"), first, item.get("why"))
+                    Group(
+                        ident, item["label"], tuple(inner), item.get("cap"), first, item.get("why")
+                    )
                 )
             return out
 

@@ -265,9 +265,7 @@ def _set(fld: Field, r: str) -> Parsed:
     else:
         element = f"coalesce({_spelled(fld, norm_x)}, {norm_x})"
         # the allowed values that read as themselves (an alias is no final form)
-        kept = sorted(
-            v for v in fld.values if normal(v, fld.folds) == v and spellings.get(v) == v
-        )
+        kept = sorted(v for v in fld.values if normal(v, fld.folds) == v and spellings.get(v) == v)
         final = "(?:" + "|".join(kept) + ")" if kept else ""
     slow = (
         f"';' || array_to_string(list_filter(list_transform(string_split("

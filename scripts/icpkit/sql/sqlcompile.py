@@ -20,6 +20,7 @@ from ..engine.model import (
     AnyOf,
     Condition,
     CountOf,
+    Group,
     Handbook,
     Leaf,
     Negative,
@@ -80,6 +81,49 @@ def _points(rule: Rule, handbook: Handbook, cols: Columns, ctx: Ctx, exact: froz
     return f"CASE WHEN {when} THEN {rule.points} ELSE 0 END"
 
 
+def item_sql(
+    item: Rule | Group, handbook: Handbook, cols: Columns, ctx: Ctx, exact: frozenset[str]
+) -> str:
+    """SQL for the points of a criterion or a group (as `evaluate.group_points`): a CASE
+    passes over an unknown (NULL) condition as the evaluator does."""
+    match item:
+        case Rule():
+            return _points(item, handbook, cols, ctx, exact)
+        case Group():
+            if item.first_match:
+                tiers = " ".join(
+                    f"WHEN {condition_sql(r.when, handbook, cols, ctx, exact)} THEN {r.points}"
+                    for r in item.items
+                    if isinstance(r, Rule)
+                )
+                total = f"(CASE {tiers} ELSE 0 END)"
+            else:
+                inner = [item_sql(i, handbook, cols, ctx, exact) for i in item.items]
+                total = "(" + " + ".join(inner) + ")"
+            return f"least({item.cap}, {total})" if item.cap is not None else total
+        case _:
+            assert_never(item)
+
+
+def flag_column(flag_id: str) -> str:
+    return f"flag_{flag_id}"
+
+
+def group_column(icp_id: str, group_id: str) -> str:
+    return f"{icp_id}_{group_id}"
+
+
+def output_extras(handbook: Handbook, *, per_profile: bool) -> list[str]:
+    """The output columns beyond the fixed ones: a column per flag, and with `per_profile`
+    <icp>_score, <icp>_tier and a subtotal per group of criteria, <icp>_<group>."""
+    out = [flag_column(f.id) for f in handbook.policy.flags]
+    if per_profile:
+        for icp in handbook.active_icps:
+            out += [f"{icp.id}_score", f"{icp.id}_tier"]
+            out += [group_column(icp.id, g.id) for g in icp.groups]
+    return out
+
+
 #: conditions per bitmask in `names_sql` (a constant list of 2**6 texts)
 _MASK_BITS = 6
 
@@ -135,8 +179,17 @@ def verdict_sql(
     for i, icp in enumerate(icps):
         hard = [condition_sql(r.when, handbook, cols, ctx, exact) for r in icp.requirements]
         layer1.append(f"({' AND '.join(hard) or 'TRUE'}) AS h{i}")
-        points = [_points(r, handbook, cols, ctx, exact) for r in icp.criteria]
+        points = [item_sql(r, handbook, cols, ctx, exact) for r in icp.items]
         layer1.append(f"({' + '.join(points) or '0'}) AS c{i}")
+        if per_profile:
+            for k, group in enumerate(icp.groups):
+                layer1.append(f"{item_sql(group, handbook, cols, ctx, exact)} AS g{i}_{k}")
+    policy = handbook.policy
+    for j, gate in enumerate(policy.gates):
+        when = condition_sql(gate.when, handbook, cols, ctx, exact)
+        layer1.append(f"coalesce({when}, FALSE) AS gt{j}")
+    for j, flag in enumerate(policy.flags):
+        layer1.append(f"{condition_sql(flag.rule.when, handbook, cols, ctx, exact)} AS fl{j}")
     unknown = [(f"NOT {cols.known(name)}", name) for name in handbook.read_fields]
     layer1.append(f"{names_sql(unknown)} AS unknown_fields")
 
@@ -183,18 +236,27 @@ def verdict_sql(
         + " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
         + " END"
     )
+    any_gate = " OR ".join(f"gt{j}" for j in range(len(policy.gates))) or "FALSE"
+    base_score = f"CASE WHEN best < 0 THEN 0 {pick_score} END" if icps else "0"
+    disq_score = "0" if policy.disqualified_score == "zero" else base_score
+    status = " ".join(f"WHEN gt{j} THEN {sql_literal(g.id)}" for j, g in enumerate(policy.gates))
+    scored = f"NOT ({any_disq}) AND NOT ({any_gate})"
     final = [
         kept,
         f"CASE WHEN best < 0 THEN NULL {pick_profile} END AS best_profile"
         if icps
         else "CAST(NULL AS VARCHAR) AS best_profile",
-        f"CASE WHEN {any_disq} OR best < 0 THEN 'D' ELSE {tier_of_best} END AS tier",
-        f"CAST(CASE WHEN best < 0 THEN 0 {pick_score} END AS INTEGER) AS score"
-        if icps
-        else "CAST(0 AS INTEGER) AS score",
+        f"CASE WHEN {any_disq} THEN 'D' WHEN {any_gate} THEN NULL WHEN best < 0 THEN 'D' "
+        f"ELSE {tier_of_best} END AS tier",
+        f"CAST(CASE WHEN {any_disq} THEN {disq_score} WHEN {any_gate} THEN NULL "
+        f"ELSE {base_score} END AS INTEGER) AS score",
         f"{disq_by} AS disqualified_by",
         "unknown_fields",
+        f"CASE WHEN {any_disq} THEN 'disqualified' {status} ELSE 'scored' END AS status",
     ]
+    for j, flag in enumerate(policy.flags):
+        value = f"CASE WHEN {scored} THEN fl{j} END" if flag.only_when_scored else f"fl{j}"
+        final.append(f"{value} AS {ident(flag_column(flag.id))}")
     if per_profile:
         for i, icp in enumerate(icps):
             final.append(
@@ -206,6 +268,11 @@ def verdict_sql(
                 + " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
                 + f" END AS {ident(icp.id + '_tier')}"
             )
+            for k, group in enumerate(icp.groups):
+                final.append(
+                    f"CASE WHEN r{i} IS NULL THEN NULL ELSE CAST(g{i}_{k} AS INTEGER) END "
+                    f"AS {ident(group_column(icp.id, group.id))}"
+                )
 
     def layer(items: list[str], src: str) -> str:
         return f"SELECT *, {', '.join(items)} FROM {src}"
