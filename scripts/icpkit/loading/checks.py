@@ -4,6 +4,8 @@
 - hard requirements that no company can meet together (employees >= 500 and <= 100)
 - tiers the soft points can never reach
 - an ICP that a negative portrait always disqualifies
+- a group's cap that its criteria cannot reach (a warning)
+- a status gate that every company meets
 - reviews past due (a warning)
 - references from Pond Maps, `applies_to` and fixture expectations to rules,
   profiles and portraits that do not exist
@@ -22,6 +24,7 @@ from ..engine.model import (
     AnyOf,
     Condition,
     CountOf,
+    Group,
     Handbook,
     Icp,
     Leaf,
@@ -96,6 +99,74 @@ def conjuncts(cond: Condition) -> Iterator[Leaf]:
             assert_never(cond)
 
 
+def always(cond: Condition) -> bool:
+    """Whether the condition holds for every company, whatever its data, by its shape: a
+    count no number of conditions can miss, `any` of a field's present and missing, of a
+    condition and its negation, or of something always true."""
+    match cond:
+        case Leaf():
+            return False
+        case SegmentRef():
+            return always(cond.item)
+        case AllOf():
+            return all(always(c) for c in cond.items)
+        case AnyOf():
+            if any(always(c) for c in cond.items):
+                return True
+            leaves = {(c.field, c.op) for c in cond.items if isinstance(c, Leaf)}
+            if any((f, "present") in leaves and (f, "missing") in leaves for f, _ in leaves):
+                return True
+            return any(Not(c) in cond.items for c in cond.items)
+        case Not():
+            return never(cond.item)
+        case CountOf():
+            if cond.op == "at_least":
+                return cond.n == 0 or (cond.n <= sum(1 for c in cond.items if always(c)))
+            return cond.n >= len(cond.items) or cond.n >= sum(1 for c in cond.items if not never(c))
+        case _:
+            assert_never(cond)
+
+
+def never(cond: Condition) -> bool:
+    """Whether the condition holds for no company, by its shape (the mirror of `always`)."""
+    match cond:
+        case Leaf():
+            return False
+        case SegmentRef():
+            return never(cond.item)
+        case AllOf():
+            return any(never(c) for c in cond.items)
+        case AnyOf():
+            return all(never(c) for c in cond.items)
+        case Not():
+            return always(cond.item)
+        case CountOf():
+            if cond.op == "at_least":
+                return cond.n > sum(1 for c in cond.items if not never(c))
+            return cond.n < sum(1 for c in cond.items if always(c))
+        case _:
+            assert_never(cond)
+
+
+def _group_path(icp: Icp, group_id: str) -> Parts:
+    """The YAML path of a group in an ICP's criteria."""
+
+    def find(items: object, at: Parts) -> Parts | None:
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if not isinstance(item, dict):
+                continue
+            if item.get("group") == group_id:
+                return [*at, i, "cap"]
+            inner = find(item.get("criteria"), [*at, i, "criteria"])
+            if inner is not None:
+                return inner
+        return None
+
+    q = icp.data.get("qualification", {})
+    crit = q.get("criteria") if isinstance(q, dict) else None
+    return find(crit, ["qualification", "criteria"]) or ["qualification", "criteria"]
+
+
 @dataclass
 class Facts:
     """What an ICP's hard requirements force on each field."""
@@ -154,9 +225,11 @@ class Checker:
     def run(self) -> list[Problem]:
         out: list[Problem] = []
         out += self.duplicate_ids()
+        out += self.gates()
         for icp in self.handbook.icps:
             out += self.unsatisfiable(icp)
             out += self.unreachable(icp)
+            out += self.caps(icp)
             out += self.always_disqualified(icp)
             out += self.pond_refs(
                 icp.path,
@@ -231,7 +304,7 @@ class Checker:
         return out
 
     def unreachable(self, icp: Icp) -> list[Problem]:
-        best = sum(r.points for r in icp.criteria if r.points > 0)
+        best = icp.most
         out = []
         for tier in ("A", "B", "C"):
             needed = icp.tiers.threshold(tier)
@@ -246,6 +319,49 @@ class Checker:
                     )
                 )
         return out
+
+    def caps(self, icp: Icp) -> list[Problem]:
+        """A group's cap above the most its criteria can give never applies."""
+        out = []
+        for group in icp.groups:
+            if group.cap is None:
+                continue
+            uncapped = Group(group.id, group.label, group.items, None, group.first_match).most
+            if group.cap > uncapped:
+                out.append(
+                    self.problem(
+                        icp.path,
+                        _group_path(icp, group.id),
+                        f"found a cap of {group.cap} on the group '{group.id}', whose criteria "
+                        f"give at most {uncapped}: no company can reach the cap; lower it or "
+                        "leave it out",
+                        "cap-unreachable",
+                        Level.WARNING,
+                    )
+                )
+        return out
+
+    def gates(self) -> list[Problem]:
+        """A status gate that every company meets would leave no company scored."""
+        path = next(
+            (
+                p
+                for p, d in self.docs.items()
+                if isinstance(d.data, dict) and d.data.get("kind") == "tier_policy"
+            ),
+            "rules/tier-policy.yaml",
+        )
+        return [
+            self.problem(
+                path,
+                ["gates", i, "when"],
+                f"found the gate '{gate.id}' met by every company; expected a condition some "
+                "company fails, or no company would ever be scored",
+                "gate-always-true",
+            )
+            for i, gate in enumerate(self.handbook.policy.gates)
+            if always(gate.when)
+        ]
 
     def always_disqualified(self, icp: Icp) -> list[Problem]:
         if not icp.requirements:

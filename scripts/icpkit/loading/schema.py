@@ -132,7 +132,8 @@ def _problem(doc: Document, kind: str, error: ValidationError) -> Problem:
     key = False
     v = error.validator
     if v == "additionalProperties":
-        allowed = list(subschema(kind, parts).get("properties", {}))
+        # the schema that refused the key lists what is allowed (under if/then/else too)
+        allowed = list(schema.get("properties") or subschema(kind, parts).get("properties", {}))
         extra = [k for k in instance if k not in allowed] if isinstance(instance, dict) else []
         name = extra[0] if extra else "?"
         parts = [*parts, name]

@@ -96,10 +96,10 @@ def item_sql(
                     for r in item.items
                     if isinstance(r, Rule)
                 )
-                total = f"(CASE {tiers} ELSE 0 END)"
+                total = f"(CASE {tiers} ELSE 0 END)" if tiers else "0"
             else:
                 inner = [item_sql(i, handbook, cols, ctx, exact) for i in item.items]
-                total = "(" + " + ".join(inner) + ")"
+                total = "(" + (" + ".join(inner) or "0") + ")"
             return f"least({item.cap}, {total})" if item.cap is not None else total
         case _:
             assert_never(item)
