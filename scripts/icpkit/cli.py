@@ -18,6 +18,7 @@ import click
 
 from . import __version__
 from .errors import ExitCode, IcpError
+from .reporters import FORMATS
 
 if TYPE_CHECKING:
     from .engine.model import Handbook
@@ -103,7 +104,7 @@ def cli(ctx: click.Context, root: Path | None, today: dt.date | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "github"]),
+    type=click.Choice(FORMATS["validate"]),
     default=_default_format,
     show_default="text; github under GitHub Actions",
     help="How to report problems.",
@@ -245,7 +246,11 @@ def _handbook(state: State, *, cache: bool = False) -> Handbook:
 @_id_column_option
 @_map_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS["explain"]),
+    default="text",
+    show_default=True,
 )
 @click.pass_obj
 def explain(
@@ -332,7 +337,7 @@ def _threshold(root: Path) -> float | None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "junit", "github"]),
+    type=click.Choice(FORMATS["test"]),
     default=_default_format,
     show_default="text; github under GitHub Actions",
 )
@@ -468,16 +473,16 @@ def score(
     summary = run(
         handbook,
         ScoreOptions(
-            source,
-            output,
-            _as_of(state, as_of),
-            input_format,
-            output_format,
-            id_column,
-            _mapping(map_file),
-            per_profile,
-            progress_wanted(),
-            threads,
+            input=source,
+            output=output,
+            as_of=_as_of(state, as_of),
+            input_format=input_format,
+            output_format=output_format,
+            id_column=id_column,
+            mapping=_mapping(map_file),
+            per_profile=per_profile,
+            progress=progress_wanted(),
+            threads=threads,
         ),
     )
     click.echo(render(handbook, summary), err=True)
@@ -534,7 +539,7 @@ def build(state: State, site_dir: Path | None, strict: bool) -> ExitCode:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["markdown", "json"]),
+    type=click.Choice(FORMATS["diff"]),
     default="markdown",
     show_default=True,
 )

@@ -51,7 +51,7 @@ from .model import (
     SegmentRef,
 )
 from .normal import Text
-from .operators import OPERATORS, Ctx
+from .operators import OPERATORS, Ctx, Tri
 from .verdict import (
     DISQUALIFIED,
     SCORED,
@@ -59,7 +59,6 @@ from .verdict import (
     NegativeVerdict,
     ProfileVerdict,
     RuleResult,
-    Tri,
     Verdict,
 )
 

@@ -225,6 +225,12 @@ class Review:
         return today > self.due
 
 
+def review_overdue(owner: Icp | Negative, today: dt.date) -> bool:
+    """Whether an active profile's review is overdue on `today` (retired and draft profiles,
+    and profiles without a review, never are)."""
+    return owner.status == "active" and owner.review is not None and owner.review.overdue(today)
+
+
 @dataclass(frozen=True)
 class Icp:
     id: str

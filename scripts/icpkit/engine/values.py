@@ -33,12 +33,34 @@ class ValueProblem(ValueError):
     """A value that does not fit its field; the message says what was expected."""
 
 
+class NotAValue(ValueProblem):
+    """Text that is not one of the allowed values of a closed one-of or set field."""
+
+
 def typed_value(fld: Field, value: Any) -> Any:
-    """The evaluator's value for a typed input value, or ValueProblem. None stays None."""
+    """The evaluator's value for a typed input value. None stays None (an empty set for a set
+    field whose empty cell means an empty set).
+
+    Raises ValueProblem (its message says what was expected) when the value does not fit."""
     if value is None:
         return frozenset() if fld.empty_set else None
+    if fld.type == "set_of":
+        if not isinstance(value, list | tuple | set | frozenset):
+            raise ValueProblem("expected a list of values")
+        members = (_member(fld, v) for v in value)
+        return frozenset(m for m in members if m)
+    return scalar_value(fld, value, bands=True)
+
+
+def scalar_value(fld: Field, value: Any, *, bands: bool = False) -> Any:
+    """One value of `fld`'s type (a set field's member: text), as written in a rule's operand
+    or a company file; with `bands`, a number may also be a [low, high] band.
+
+    Raises ValueProblem when it does not fit (NotAValue for text outside the field's values)."""
     t = fld.type
     if t in NUMERIC:
+        if not bands and isinstance(value, list | tuple):
+            raise ValueProblem("expected a number")
         return _number(fld, value)
     if t == "yes_no":
         if not isinstance(value, bool):
@@ -53,11 +75,6 @@ def typed_value(fld: Field, value: Any) -> Any:
             return dt.date.fromisoformat(str(value))
         except ValueError:
             raise ValueProblem("expected a date as YYYY-MM-DD") from None
-    if t == "set_of":
-        if not isinstance(value, list | tuple | set | frozenset):
-            raise ValueProblem("expected a list of values")
-        members = (_member(fld, v) for v in value)
-        return frozenset(m for m in members if m)
     if t == "text":
         if not isinstance(value, str) or isinstance(value, YamlDate):
             raise ValueProblem("expected text")
@@ -120,7 +137,7 @@ def _member(fld: Field, value: Any) -> str:
         return value
     spelled = dict(fld.spellings).get(normal(value, fld.folds))
     if spelled is None:
-        raise ValueProblem(f"expected one of the values of {fld.name}")
+        raise NotAValue(f"expected one of the values of {fld.name}")
     return spelled
 
 

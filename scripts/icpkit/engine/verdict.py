@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .model import Rule
-
-Tri = bool | None
+from .operators import Tri
 
 #: the status of a company that is neither disqualified nor stopped by a gate
 SCORED = "scored"

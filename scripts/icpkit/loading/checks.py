@@ -31,6 +31,7 @@ from ..engine.model import (
     Negative,
     Not,
     SegmentRef,
+    review_overdue,
 )
 from ..engine.operators import OPERATORS
 from ..problems import Level, Problem, json_path
@@ -219,8 +220,9 @@ class Checker:
         key: bool = False,
     ) -> Problem:
         doc = self.docs.get(path)
-        line, column = doc.position(parts, key=key) if doc else (1, 1)
-        return Problem(path, line, column, level, message, rule, json_path(parts))
+        if doc is None:
+            return Problem(path, 1, 1, level, message, rule, json_path(parts))
+        return doc.problem_at(parts, message, rule, level=level, key=key)
 
     def run(self) -> list[Problem]:
         out: list[Problem] = []
@@ -242,13 +244,14 @@ class Checker:
             out += self.applies_to(neg)
             out += self.pond_refs(neg.path, neg.data, {r.id for r in neg.rules})
         for owner in self.handbook.owners:
-            if owner.review and owner.status == "active" and owner.review.overdue(self.today):
+            review = owner.review
+            if review is not None and review_overdue(owner, self.today):
                 out.append(
                     self.problem(
                         owner.path,
                         ["review", "last_reviewed"],
-                        f"found the last review on {owner.review.last_reviewed}; a "
-                        f"{owner.review.cadence} review was due on {owner.review.due}: "
+                        f"found the last review on {review.last_reviewed}; a "
+                        f"{review.cadence} review was due on {review.due}: "
                         "review the profile and update the date",
                         "review-overdue",
                         Level.WARNING,

@@ -9,7 +9,6 @@ reference, reporting each problem at its position with the nearest valid name.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,11 +24,11 @@ from ..engine.model import (
     Region,
     SegmentRef,
 )
-from ..engine.normal import lowered, normal
-from ..engine.operators import LOGICAL, NUMERIC, OPERATORS
-from ..problems import Level, Problem, json_path
+from ..engine.normal import Text, lowered, normal
+from ..engine.operators import LOGICAL, OPERATORS
+from ..engine.values import NotAValue, ValueProblem, scalar_value
+from ..problems import Level, Problem
 from ..wording import found, suggest
-from ..yamlvalues import YamlDate
 from .yamlio import Document
 
 Parts = list[str | int]
@@ -58,10 +57,7 @@ class Builder:
         key: bool = False,
         level: Level = Level.ERROR,
     ) -> None:
-        line, column = self.doc.position(parts, key=key)
-        self.problems.append(
-            Problem(self.doc.path, line, column, level, message, rule, json_path(parts))
-        )
+        self.problems.append(self.doc.problem_at(parts, message, rule, level=level, key=key))
 
     def build(self, data: Any, parts: Parts) -> Condition | None:
         if not isinstance(data, dict):
@@ -241,7 +237,7 @@ class Builder:
                 return None
             return (low, high)
         if kind == "values":
-            items = [self.member(fld, v, [*where, i]) for i, v in enumerate(value or [])]
+            items = [self.scalar(fld, v, [*where, i]) for i, v in enumerate(value or [])]
             return None if any(i is None for i in items) else tuple(items)
         return self.scalar(fld, value, where)
 
@@ -281,46 +277,21 @@ class Builder:
         if not isinstance(value, dict):
             return None  # the schema has said so
         items = [
-            self.member(fld, v, [*where, "phrases", i]) for i, v in enumerate(value["phrases"])
+            self.scalar(fld, v, [*where, "phrases", i]) for i, v in enumerate(value["phrases"])
         ]
         if any(i is None for i in items):
             return None
         return tuple(i for i in items if i is not None), int(value.get("min_length", 1))
 
     def scalar(self, fld: Field, value: Any, where: Parts) -> Any:
-        t = fld.type
-        if t in NUMERIC:
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                self._wrong(fld, value, "a number", where)
-                return None
-            if t == "integer" and isinstance(value, float) and not value.is_integer():
-                self._wrong(fld, value, "a whole number", where)
-                return None
-            return value
-        if t == "date":
-            if isinstance(value, YamlDate):
-                return value.value
-            try:
-                return dt.date.fromisoformat(str(value))
-            except ValueError:
-                self._wrong(fld, value, "a date as YYYY-MM-DD", where)
-                return None
-        if t == "yes_no":
-            if not isinstance(value, bool):
-                self._wrong(fld, value, "true or false", where)
-                return None
-            return value
-        return self.member(fld, value, where)
-
-    def member(self, fld: Field, value: Any, where: Parts) -> str | None:
-        """A value operand: an allowed value of a closed list, or for open text and sets the
-        normal form values are compared in (`icpkit.engine.normal`)."""
-        if not isinstance(value, str) or isinstance(value, YamlDate):
-            self._wrong(fld, value, "text", where)
-            return None
-        if fld.values is None:
-            norm = normal(value, fld.folds)
-            if not norm:
+        """One operand value checked and converted by `values.scalar_value` (the same check
+        a company file's values get, the same normalisation); None (with a problem) when it
+        does not fit. Text and members of an open set become their normal form, and one with
+        nothing left of it is reported: no value can equal it."""
+        try:
+            checked = scalar_value(fld, value)
+            norm = checked.normal if isinstance(checked, Text) else checked
+            if fld.values is None and fld.type in ("text", "set_of") and not norm:
                 self.problem(
                     where,
                     f"found '{value}', which no value of {fld.name} can equal: values are "
@@ -330,8 +301,8 @@ class Builder:
                 )
                 return None
             return norm
-        if value not in fld.values:
-            hint = suggest(value, fld.values)
+        except NotAValue:
+            hint = suggest(value, fld.values or ())
             if not hint and fld.is_country:
                 hint = " (use ISO 3166 codes such as DE, GB, US)"
             self.problem(
@@ -339,8 +310,9 @@ class Builder:
                 f"found '{value}', which is not a value of {fld.name}" + hint,
                 "unknown-value",
             )
-            return None
-        return value
+        except ValueProblem as exc:
+            self._wrong(fld, value, str(exc).removeprefix("expected "), where)
+        return None
 
     def _wrong(self, fld: Field, value: Any, expected: str, where: Parts) -> None:
         self.problem(

@@ -35,11 +35,11 @@ from ..engine.model import (
     Tiers,
 )
 from ..engine.normal import folds_of
+from ..engine.spellings import normalise, value_map
 from ..engine.values import typed_company
 from ..kinds import KINDS
-from ..problems import Level, Problem, Report, json_path
+from ..problems import Level, Problem, Report
 from ..repo import RULES_DIR, display_path, handbook_files
-from ..sql.parsing import normalise, value_map
 from ..yamlvalues import YamlDate
 from .conditions import Builder
 from .yamlio import Document, load_file
@@ -142,10 +142,7 @@ class _Loader:
         level: Level = Level.ERROR,
         key: bool = False,
     ) -> None:
-        line, column = doc.position(parts, key=key)
-        self.report.problems.append(
-            Problem(doc.path, line, column, level, message, rule, json_path(parts))
-        )
+        self.report.problems.append(doc.problem_at(parts, message, rule, level=level, key=key))
 
     def single(self, kind: str, *, required: bool) -> Document | None:
         docs = self.by_kind.get(kind, [])

@@ -49,6 +49,22 @@ def _criteria(handbook: Handbook, p: ProfileVerdict) -> list[str]:
     return lines
 
 
+def _status_lines(handbook: Handbook, verdict: Verdict) -> list[str]:
+    """The status gate that stopped the company, and the flags shown."""
+    lines = []
+    for gate in verdict.gates:
+        if gate.result is True and verdict.status == gate.rule.id:
+            lines += ["", f"Status '{verdict.status}': no score", _row(handbook, "gate", gate)]
+    shown = [
+        f"{r.rule.id} ({'unknown' if value is None else ('yes' if value else 'no')})"
+        for r, value in verdict.flags
+        if value is not None or verdict.status == SCORED
+    ]
+    if shown:
+        lines.append("flags: " + ", ".join(shown))
+    return lines
+
+
 def text(
     handbook: Handbook, verdict: Verdict, *, name: str | None = None, all_profiles: bool = True
 ) -> str:
@@ -60,19 +76,7 @@ def text(
         f"as of {verdict.as_of.isoformat()}"
         + (f"; unknown: {', '.join(verdict.unknown_fields)}" if verdict.unknown_fields else "")
     )
-    for gate in verdict.gates:
-        if gate.result is True and verdict.status == gate.rule.id:
-            lines.append("")
-            lines.append(f"Status '{verdict.status}': no score")
-            lines.append(_row(handbook, "gate", gate))
-    if verdict.flags:
-        shown = [
-            f"{r.rule.id} ({'unknown' if value is None else ('yes' if value else 'no')})"
-            for r, value in verdict.flags
-            if value is not None or verdict.status == SCORED
-        ]
-        if shown:
-            lines.append("flags: " + ", ".join(shown))
+    lines += _status_lines(handbook, verdict)
     for neg in verdict.negatives:
         fired = neg.fired
         if fired:

@@ -318,6 +318,7 @@ def pages(
                 {"Fields": "reference/fields.md"},
                 {"Segments and regions": "reference/segments.md"},
                 {"Schemas": "reference/schemas.md"},
+                {"Problems": "reference/problems.md"},
             ]
         },
         {"Rule tests": "tests.md"},

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from ..engine.model import Field
 from ..engine.normal import DEFAULT_FOLDS, Folds, is_symbol, normal
 from ..engine.operators import NUMERIC, sql_literal
+from ..engine.spellings import normalise as normalise  # the key spellings are looked up by
 
 NULL_TOKENS = ("n/a", "#n/a", "na", "null", "nan", "-", "—", "?")
 # the tokens between unit separators: a null token is a substring test (a constant list or an
@@ -45,44 +46,8 @@ _SEP = "\x1f"
 _NULL_TOKENS_TEXT = _SEP + _SEP.join(("", *NULL_TOKENS)) + _SEP
 assert max(len(t.encode()) for t in NULL_TOKENS) <= 4  # icp_text's shortcut relies on it
 CURRENCIES = {"USD": ("$", "us$", "usd"), "EUR": ("€", "eur"), "GBP": ("£", "gbp")}
-COUNTRY_EXTRAS = {
-    "usa": "US",
-    "u_s": "US",
-    "u_s_a": "US",
-    "united_states_of_america": "US",
-    "america": "US",
-    "uk": "GB",
-    "u_k": "GB",
-    "great_britain": "GB",
-    "britain": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "wales": "GB",
-    "northern_ireland": "GB",
-    "holland": "NL",
-    "the_netherlands": "NL",
-    "deutschland": "DE",
-    "schweiz": "CH",
-    "suisse": "CH",
-    "osterreich": "AT",
-    "österreich": "AT",
-    "south_korea": "KR",
-    "korea": "KR",
-    "russia": "RU",
-    "czechia": "CZ",
-    "czech_republic": "CZ",
-    "vietnam": "VN",
-    "uae": "AE",
-    "turkey": "TR",
-}
 _NUM = r"[0-9]+(\.[0-9]+)?"
 _PLAIN = r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?"
-
-
-def normalise(text: str, folds: Folds = DEFAULT_FOLDS) -> str:
-    """The key other spellings are matched by: `icpkit.engine.normal.normal` (`normal_sql`
-    does the same in SQL)."""
-    return normal(text, folds)
 
 
 def normal_sql(expr: str, folds: Folds = DEFAULT_FOLDS) -> str:
@@ -155,30 +120,6 @@ class Parsed:
     stages: tuple[dict[str, str], ...] = ()
     #: a number column that can hold no band (low is always high)
     exact: bool = False
-
-
-def value_map(fld: Field) -> dict[str, str]:
-    """Normalised spelling -> allowed value, for one-of and set values."""
-    mapping: dict[str, str] = {}
-    if fld.is_country:
-        import pycountry
-
-        for c in pycountry.countries:
-            for name in (
-                c.alpha_2,
-                c.alpha_3,
-                c.name,
-                getattr(c, "common_name", None),
-                getattr(c, "official_name", None),
-            ):
-                if name:
-                    mapping.setdefault(normal(name, fld.folds), c.alpha_2)
-        mapping.update({normal(k, fld.folds): v for k, v in COUNTRY_EXTRAS.items()})
-    else:
-        for value in fld.values or ():
-            mapping[normal(value, fld.folds)] = value
-    mapping.update(dict(fld.value_aliases))
-    return {k: v for k, v in mapping.items() if k}
 
 
 def enum_type(fld: Field) -> str:

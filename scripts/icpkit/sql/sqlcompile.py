@@ -29,14 +29,11 @@ from ..engine.model import (
     SegmentRef,
 )
 from ..engine.operators import EXACT, OPERATORS, Ctx, sql_literal
+from .connection import quote_ident
 from .layout import Columns
 from .parsing import Parsed
 
 RANK_TIER = {v: k for k, v in TIER_RANK.items()}
-
-
-def ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def condition_sql(
@@ -151,6 +148,48 @@ def names_sql(items: list[tuple[str, str]]) -> str:
     return f"nullif(concat_ws(';', {', '.join(picks)}), '')"
 
 
+def _flag_columns(handbook: Handbook, scored: str) -> list[str]:
+    """A column per flag (fl<j>); one shown only when scored is NULL otherwise."""
+    out = []
+    for j, flag in enumerate(handbook.policy.flags):
+        value = f"CASE WHEN {scored} THEN fl{j} END" if flag.only_when_scored else f"fl{j}"
+        out.append(f"{value} AS {quote_ident(flag_column(flag.id))}")
+    return out
+
+
+def _profile_columns(handbook: Handbook) -> list[str]:
+    """<icp>_score, <icp>_tier and <icp>_<group> per active ICP (NULL when not eligible)."""
+    out = []
+    for i, icp in enumerate(handbook.active_icps):
+        out.append(
+            f"CASE WHEN r{i} IS NULL THEN NULL ELSE CAST(s{i} AS INTEGER) END "
+            f"AS {quote_ident(icp.id + '_score')}"
+        )
+        out.append(
+            f"CASE r{i} "
+            + " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
+            + f" END AS {quote_ident(icp.id + '_tier')}"
+        )
+        for k, group in enumerate(icp.groups):
+            out.append(
+                f"CASE WHEN r{i} IS NULL THEN NULL ELSE CAST(g{i}_{k} AS INTEGER) END "
+                f"AS {quote_ident(group_column(icp.id, group.id))}"
+            )
+    return out
+
+
+def _policy_layer(handbook: Handbook, cols: Columns, ctx: Ctx, exact: frozenset[str]) -> list[str]:
+    """Layer-1 columns of the tier policy: gt<j> per status gate (unknown is not met), fl<j>
+    per flag."""
+    out = []
+    for j, gate in enumerate(handbook.policy.gates):
+        when = condition_sql(gate.when, handbook, cols, ctx, exact)
+        out.append(f"coalesce({when}, FALSE) AS gt{j}")
+    for j, flag in enumerate(handbook.policy.flags):
+        out.append(f"{condition_sql(flag.rule.when, handbook, cols, ctx, exact)} AS fl{j}")
+    return out
+
+
 def verdict_sql(
     handbook: Handbook,
     as_of: dt.date,
@@ -182,14 +221,12 @@ def verdict_sql(
         points = [item_sql(r, handbook, cols, ctx, exact) for r in icp.items]
         layer1.append(f"({' + '.join(points) or '0'}) AS c{i}")
         if per_profile:
-            for k, group in enumerate(icp.groups):
-                layer1.append(f"{item_sql(group, handbook, cols, ctx, exact)} AS g{i}_{k}")
+            layer1 += [
+                f"{item_sql(g, handbook, cols, ctx, exact)} AS g{i}_{k}"
+                for k, g in enumerate(icp.groups)
+            ]
     policy = handbook.policy
-    for j, gate in enumerate(policy.gates):
-        when = condition_sql(gate.when, handbook, cols, ctx, exact)
-        layer1.append(f"coalesce({when}, FALSE) AS gt{j}")
-    for j, flag in enumerate(policy.flags):
-        layer1.append(f"{condition_sql(flag.rule.when, handbook, cols, ctx, exact)} AS fl{j}")
+    layer1 += _policy_layer(handbook, cols, ctx, exact)
     unknown = [(f"NOT {cols.known(name)}", name) for name in handbook.read_fields]
     layer1.append(f"{names_sql(unknown)} AS unknown_fields")
 
@@ -254,25 +291,9 @@ def verdict_sql(
         "unknown_fields",
         f"CASE WHEN {any_disq} THEN 'disqualified' {status} ELSE 'scored' END AS status",
     ]
-    for j, flag in enumerate(policy.flags):
-        value = f"CASE WHEN {scored} THEN fl{j} END" if flag.only_when_scored else f"fl{j}"
-        final.append(f"{value} AS {ident(flag_column(flag.id))}")
+    final += _flag_columns(handbook, scored)
     if per_profile:
-        for i, icp in enumerate(icps):
-            final.append(
-                f"CASE WHEN r{i} IS NULL THEN NULL ELSE CAST(s{i} AS INTEGER) END "
-                f"AS {ident(icp.id + '_score')}"
-            )
-            final.append(
-                f"CASE r{i} "
-                + " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
-                + f" END AS {ident(icp.id + '_tier')}"
-            )
-            for k, group in enumerate(icp.groups):
-                final.append(
-                    f"CASE WHEN r{i} IS NULL THEN NULL ELSE CAST(g{i}_{k} AS INTEGER) END "
-                    f"AS {ident(group_column(icp.id, group.id))}"
-                )
+        final += _profile_columns(handbook)
 
     def layer(items: list[str], src: str) -> str:
         return f"SELECT *, {', '.join(items)} FROM {src}"
