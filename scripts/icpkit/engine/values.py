@@ -47,12 +47,12 @@ def typed_value(fld: Field, value: Any) -> Any:
     if fld.type == "set_of":
         if not isinstance(value, list | tuple | set | frozenset):
             raise ValueProblem("expected a list of values")
-        members = (_member(fld, v) for v in value)
+        members = (_member(fld, v, spellings=True) for v in value)
         return frozenset(m for m in members if m)
-    return scalar_value(fld, value, bands=True)
+    return scalar_value(fld, value, bands=True, spellings=True)
 
 
-def scalar_value(fld: Field, value: Any, *, bands: bool = False) -> Any:
+def scalar_value(fld: Field, value: Any, *, bands: bool = False, spellings: bool = False) -> Any:
     """One value of `fld`'s type (a set field's member: text), as written in a rule's operand
     or a company file; with `bands`, a number may also be a [low, high] band.
 
@@ -79,7 +79,7 @@ def scalar_value(fld: Field, value: Any, *, bands: bool = False) -> Any:
         if not isinstance(value, str) or isinstance(value, YamlDate):
             raise ValueProblem("expected text")
         return value if isinstance(value, Text) else Text(value, fld.folds)
-    return _member(fld, value)
+    return _member(fld, value, spellings=spellings)
 
 
 @dataclass(frozen=True)
@@ -126,16 +126,16 @@ def _number(fld: Field, value: Any) -> Any:
     return value
 
 
-def _member(fld: Field, value: Any) -> str:
-    """A one-of value or set member: a value of the list (or one of its spellings), or for an
-    open set the normal form."""
+def _member(fld: Field, value: Any, *, spellings: bool = False) -> str:
+    """A one-of value or set member: a value of the list (with `spellings`, as a company value
+    may be written, also one of its other spellings), or for an open set the normal form."""
     if not isinstance(value, str) or isinstance(value, YamlDate):
         raise ValueProblem("expected text")
     if fld.values is None:
         return normal(value, fld.folds)
     if value in fld.values:
         return value
-    spelled = dict(fld.spellings).get(normal(value, fld.folds))
+    spelled = dict(fld.spellings).get(normal(value, fld.folds)) if spellings else None
     if spelled is None:
         raise NotAValue(f"expected one of the values of {fld.name}")
     return spelled
