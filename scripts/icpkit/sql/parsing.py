@@ -162,6 +162,22 @@ def _spelled(fld: Field, key: str) -> str:
     return f"getvariable({sql_literal(_spelling_list(fld))})[{code} + 1]"
 
 
+#: text that `normal` leaves as it is (lowercase ASCII words joined by single '_'), unless a
+#: word fold applies
+NORMAL_ASCII = "[a-z0-9]+(?:_[a-z0-9]+)*"
+
+
+def _normal_of_text(v: str, folds: Folds) -> str:
+    """The normal form of a text column: text already in normal form (snake_case codes) is
+    kept by one regular expression, the rest goes through `normal_sql`."""
+    if any(not is_symbol(s) for s, _ in folds):
+        return normal_sql(v, folds)
+    return (
+        f"CASE WHEN regexp_full_match({v}, {sql_literal(NORMAL_ASCII)}) THEN {v} "
+        f"ELSE {normal_sql(v, folds)} END"
+    )
+
+
 def _choice(fld: Field, r: str) -> Parsed:
     """A one-of field: an exact value by ENUM hash (no cleaning); other spellings, padding and
     null tokens only for the cells that need them."""
@@ -169,7 +185,7 @@ def _choice(fld: Field, r: str) -> Parsed:
     t = text_of(r)
     if fld.values is None:
         return Parsed(
-            {fld.name: f"{h}v", f"{fld.name}__n": normal_sql(f"{h}v", fld.folds)},
+            {fld.name: f"{h}v", f"{fld.name}__n": _normal_of_text(f"{h}v", fld.folds)},
             "FALSE",
             ({f"{h}v": t},),
         )
@@ -202,7 +218,7 @@ def _set(fld: Field, r: str) -> Parsed:
         element = norm_x
         # what normal() leaves unchanged (unless a word fold applies)
         words = any(not is_symbol(s) for s, _ in fld.folds)
-        final = "" if words else "[a-z0-9]+(?:_[a-z0-9]+)*"
+        final = "" if words else NORMAL_ASCII
     else:
         element = f"coalesce({_spelled(fld, norm_x)}, {norm_x})"
         # the allowed values that read as themselves (an alias is no final form)
