@@ -137,3 +137,45 @@ def test_explain_shows_the_status_and_no_score(tmp_path: Path) -> None:
     )
     assert out.exit_code == 0, out.output
     assert "No score, status not_found" in out.output
+
+
+def _copy(tmp_path: Path) -> Path:
+    import shutil
+
+    root = tmp_path / "hb"
+    shutil.copytree(ROOT, root)
+    return root
+
+
+def _problems(root: Path) -> list[str]:
+    from icpkit.loading.validate import validate
+
+    return [str(p) for p in validate(root, today=dt.date(2026, 11, 23)).problems]
+
+
+def test_validate_reports_a_gate_every_company_meets(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    policy = root / "rules" / "tier-policy.yaml"
+    policy.write_text(
+        policy.read_text().replace(
+            "when: {field: profile_found, is: false}",
+            "when: {any: [{field: headcount, present: true}, {field: headcount, missing: true}]}",
+        )
+    )
+    assert _problems(root) == [
+        "rules/tier-policy.yaml:18:11: error found the gate 'not_found' met by every company; "
+        "expected a condition some company fails, or no company would ever be scored "
+        "(gate-always-true)"
+    ]
+
+
+def test_validate_reports_a_word_with_no_letter(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    profile = root / "profiles" / "icp" / "ai-pilled-software-teams.yaml"
+    profile.write_text(profile.read_text().replace("mentions: [ai, ", "mentions: ['...', "))
+    problems = [p for p in _problems(root) if p.startswith("profiles/")]
+    assert problems == [
+        "profiles/icp/ai-pilled-software-teams.yaml:123:28: error found '...', which has no "
+        "letter or digit; expected a word or phrase (case, accents and punctuation are ignored) "
+        "(empty-words)"
+    ]
