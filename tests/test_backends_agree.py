@@ -424,6 +424,10 @@ def ph_handbook(draw: st.DrawFn) -> Handbook:
         requirements=tuple(rule(i, "requirement") for i in range(draw(st.integers(0, 2)))),
         criteria=tuple(crit),
         scoring=(outer,),
+        gates=tuple(
+            dataclasses.replace(rule(i, "gate"), id=f"profile_status_{i}")
+            for i in range(draw(st.integers(0, 2)))
+        ),
     )
     neg = PH.active_negatives[0]
     new_neg = dataclasses.replace(
@@ -491,3 +495,32 @@ def test_word_tests_agree_on_chosen_cases() -> None:
         sql = OPERATORS["mentions"].sql("f", "text", operand, None)  # type: ignore[arg-type]
         got = con.execute(f"SELECT {sql} FROM (SELECT ? AS f__n)", [normal(text)]).fetchone()
         assert got is not None and got[0] is expected, (text, words, sql)
+
+
+def _gated_northwind(all_profiles: bool) -> Handbook:
+    """The example handbook with a status gate on one profile (or on every profile)."""
+    import dataclasses
+
+    gate = Rule("no_country", "Country unknown", Leaf("country", "missing", None), "gate")
+    icps = tuple(
+        dataclasses.replace(i, gates=(gate,)) if all_profiles or n == 0 else i
+        for n, i in enumerate(HANDBOOK.active_icps)
+    )
+    return dataclasses.replace(HANDBOOK, icps=icps)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.booleans(), st.lists(companies(HANDBOOK), min_size=1, max_size=12))
+def test_profile_gates_same_verdict_in_both_paths(
+    all_profiles: bool, rows: list[dict[str, Any]]
+) -> None:
+    """A profile's own gate makes it not eligible; a company every profile stops gets the
+    gate's status and no score."""
+    assert_same(_gated_northwind(all_profiles), rows)
+
+
+def test_a_company_every_profile_stops_has_a_status_and_no_score() -> None:
+    v = evaluate(_gated_northwind(True), {"employees": 200}, AS_OF)
+    assert (v.status, v.score, v.tier) == ("no_country", None, None)
+    v = evaluate(_gated_northwind(False), {"employees": 200}, AS_OF)
+    assert v.status == "scored" and v.profiles[0].status == "no_country"

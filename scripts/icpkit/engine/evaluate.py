@@ -163,7 +163,10 @@ def _profile(
         crit = tuple(replace(r, points=0) if r.rule.id in shadowed else r for r in crit)
     groups = tuple((g.id, group_points(g, results)) for g in icp.groups)
     applied = tuple(r for neg, r in warnings if neg.applies(icp.id))
-    eligible = all(r.result is not False for r in reqs)
+    gated = next(
+        (g.id for g in icp.gates if apply_rule(g, icp.id, company, ctx).result is True), None
+    )
+    eligible = gated is None and all(r.result is not False for r in reqs)
     capped = eligible and any(r.result is None for r in reqs)
     earned = sum(group_points(i, results) for i in icp.items)
     score = earned + sum(r.points for r in applied)
@@ -183,6 +186,7 @@ def _profile(
         tier,
         rank,
         groups,
+        gated,
     )
 
 
@@ -207,6 +211,8 @@ def evaluate(handbook: Handbook, company: Mapping[str, Any], as_of: dt.date) -> 
     policy = handbook.policy
     gates = tuple(apply_rule(g, "policy", company, ctx) for g in policy.gates)
     gated = next((g.rule.id for g in gates if g.result is True), None)
+    if gated is None and profiles and all(p.status for p in profiles):
+        gated = profiles[0].status  # every profile stopped by a gate of its own
     status = DISQUALIFIED if disqualified_by else (gated or SCORED)
     tier: str | None = "D" if disqualified_by or best is None else str(best.tier)
     score: int | None = best.score if best else 0

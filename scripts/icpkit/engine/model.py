@@ -246,6 +246,8 @@ class Icp:
     data: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     #: the criteria as written: criteria and groups of criteria (empty: the criteria add up)
     scoring: tuple[Rule | Group, ...] = ()
+    #: status gates of this profile: the first met makes it not eligible, with that status
+    gates: tuple[Rule, ...] = ()
 
     @property
     def rules(self) -> tuple[Rule, ...]:

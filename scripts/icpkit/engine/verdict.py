@@ -72,6 +72,8 @@ class ProfileVerdict:
     rank: tuple[int, int, int]
     #: (group id, subtotal) of every group of the profile's criteria, depth first
     groups: tuple[tuple[str, int], ...] = ()
+    #: the status of the profile's first status gate met (the profile is then not eligible)
+    status: str | None = None
 
     @property
     def unmet(self) -> tuple[RuleResult, ...]:

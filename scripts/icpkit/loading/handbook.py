@@ -456,6 +456,12 @@ class _Loader:
             scoring, crit, grouped = self.scoring(
                 doc, q["criteria"], ["qualification", "criteria"], seen
             )
+            b = self.builder(doc)
+            gates = [
+                self.rule(b, doc, {**g, "id": g["status"]}, ["qualification", "gates", i], "gate")
+                for i, g in enumerate(q.get("gates") or [])
+            ]
+            self.report.extend(b.problems)
             tiers = (
                 self.tiers(doc, q["tiers"], ["qualification", "tiers"])
                 if "tiers" in q
@@ -477,6 +483,7 @@ class _Loader:
                     doc.path,
                     data,
                     scoring if grouped else (),
+                    tuple(g for g in gates if g is not None),
                 )
             )
         return out

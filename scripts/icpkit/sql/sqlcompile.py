@@ -217,7 +217,18 @@ def verdict_sql(
             warn_cols.append((f"w{j}_{k}", neg))
     for i, icp in enumerate(icps):
         hard = [condition_sql(r.when, handbook, cols, ctx, exact) for r in icp.requirements]
-        layer1.append(f"({' AND '.join(hard) or 'TRUE'}) AS h{i}")
+        requirements = f"({' AND '.join(hard) or 'TRUE'})"
+        if icp.gates:
+            # the profile's own status gates: the first met (unknown is not met) stops it
+            whens = " ".join(
+                f"WHEN {condition_sql(g.when, handbook, cols, ctx, exact)} THEN {sql_literal(g.id)}"
+                for g in icp.gates
+            )
+            layer1.append(f"CASE {whens} END AS pg{i}")
+            requirements = f"(CASE WHEN pg{i} IS NOT NULL THEN FALSE ELSE {requirements} END)"
+        else:
+            layer1.append(f"CAST(NULL AS VARCHAR) AS pg{i}")
+        layer1.append(f"{requirements} AS h{i}")
         points = [item_sql(r, handbook, cols, ctx, exact) for r in icp.items]
         layer1.append(f"({' + '.join(points) or '0'}) AS c{i}")
         if per_profile:
@@ -273,10 +284,12 @@ def verdict_sql(
         + " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
         + " END"
     )
-    any_gate = " OR ".join(f"gt{j}" for j in range(len(policy.gates))) or "FALSE"
+    all_gated = " AND ".join(f"pg{i} IS NOT NULL" for i in range(len(icps))) or "FALSE"
+    any_gate = " OR ".join([*(f"gt{j}" for j in range(len(policy.gates))), f"({all_gated})"])
     base_score = f"CASE WHEN best < 0 THEN 0 {pick_score} END" if icps else "0"
     disq_score = "0" if policy.disqualified_score == "zero" else base_score
     status = " ".join(f"WHEN gt{j} THEN {sql_literal(g.id)}" for j, g in enumerate(policy.gates))
+    status += f" WHEN {all_gated} THEN pg0" if icps else ""
     scored = f"NOT ({any_disq}) AND NOT ({any_gate})"
     final = [
         kept,
