@@ -147,6 +147,7 @@ def verdict_data(handbook: Handbook, verdict: Verdict) -> dict[str, Any]:
                 "score_tier": p.score_tier,
                 "tier": p.tier,
                 "groups": dict(p.groups),
+                "status": p.status,
                 "requirements": [_rule_data(handbook, r) for r in p.requirements],
                 "criteria": [_rule_data(handbook, r) for r in p.criteria],
                 "warnings": [_rule_data(handbook, r) for r in p.warnings],

@@ -92,7 +92,7 @@ def text(
             f"tier {p.tier}"
             + (f" (capped from {p.score_tier})" if p.capped and p.tier != p.score_tier else "")
             if p.eligible
-            else "not eligible"
+            else (f"not eligible (status {p.status})" if p.status else "not eligible")
         )
         best = "  ← best fit" if p.icp == verdict.best_profile else ""
         lines.append("")
