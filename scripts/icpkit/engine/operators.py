@@ -8,7 +8,9 @@ adding a row.
 
 Values seen by `test` are already parsed (see `icpkit.engine.values`): numbers are
 `(low, high)` bounds (equal for an exact value, different for a band such as
-"51-200"), sets are frozensets, dates are `datetime.date`. A test returns True,
+"51-200"), sets are frozensets of members in normal form, text is a `Text` (the
+text as written with its normal form, see `icpkit.engine.normal`), dates are
+`datetime.date`. A test returns True,
 False or None (unknown). Unknown input never reaches `test` except for
 operators with `null_known` (present / missing).
 """
@@ -293,7 +295,9 @@ class Operator:
 
     key: str
     types: frozenset[str]
-    #: what the operand is: value, pair, values, flag, days
+    #: what the operand is: value, pair, values, regions, flag, days, none, words (a list of
+    #: words and phrases in normal form, stems ending in *), text (lowercase text a value
+    #: starts or ends with), phrases ((phrases in normal form, min_length))
     operand: str
     test: Callable[[Any, Any, Ctx], Tri]
     sql: SqlBuilder
