@@ -148,6 +148,16 @@ def names_sql(items: list[tuple[str, str]]) -> str:
     return f"nullif(concat_ws(';', {', '.join(picks)}), '')"
 
 
+def _score(base: str, any_disq: str, any_gate: str, disq_score: str) -> str:
+    """The score: a disqualified company's (kept, or 0), none when a gate stops the company,
+    else the best profile's; `base` appears once (the query is inlined into one projection)."""
+    if any_gate == "FALSE":
+        return base if disq_score == base else f"CASE WHEN {any_disq} THEN 0 ELSE {base} END"
+    if disq_score == base:
+        return f"CASE WHEN ({any_gate}) AND NOT ({any_disq}) THEN NULL ELSE {base} END"
+    return f"CASE WHEN {any_disq} THEN 0 WHEN {any_gate} THEN NULL ELSE {base} END"
+
+
 def _flag_columns(handbook: Handbook, scored: str) -> list[str]:
     """A column per flag (fl<j>); one shown only when scored is NULL otherwise."""
     out = []
@@ -284,12 +294,17 @@ def verdict_sql(
         + " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
         + " END"
     )
-    all_gated = " AND ".join(f"pg{i} IS NOT NULL" for i in range(len(icps))) or "FALSE"
-    any_gate = " OR ".join([*(f"gt{j}" for j in range(len(policy.gates))), f"({all_gated})"])
+    gated_all = icps and all(icp.gates for icp in icps)
+    all_gated = " AND ".join(f"pg{i} IS NOT NULL" for i in range(len(icps))) if gated_all else ""
+    gate_terms = [
+        *(f"gt{j}" for j in range(len(policy.gates))),
+        *([f"({all_gated})"] * bool(all_gated)),
+    ]
+    any_gate = " OR ".join(gate_terms) or "FALSE"
     base_score = f"CASE WHEN best < 0 THEN 0 {pick_score} END" if icps else "0"
     disq_score = "0" if policy.disqualified_score == "zero" else base_score
     status = " ".join(f"WHEN gt{j} THEN {sql_literal(g.id)}" for j, g in enumerate(policy.gates))
-    status += f" WHEN {all_gated} THEN pg0" if icps else ""
+    status += f" WHEN {all_gated} THEN pg0" if all_gated else ""
     scored = f"NOT ({any_disq}) AND NOT ({any_gate})"
     final = [
         kept,
@@ -298,8 +313,7 @@ def verdict_sql(
         else "CAST(NULL AS VARCHAR) AS best_profile",
         f"CASE WHEN {any_disq} THEN 'D' WHEN {any_gate} THEN NULL WHEN best < 0 THEN 'D' "
         f"ELSE {tier_of_best} END AS tier",
-        f"CAST(CASE WHEN {any_disq} THEN {disq_score} WHEN {any_gate} THEN NULL "
-        f"ELSE {base_score} END AS INTEGER) AS score",
+        f"CAST({_score(base_score, any_disq, any_gate, disq_score)} AS INTEGER) AS score",
         f"{disq_by} AS disqualified_by",
         "unknown_fields",
         f"CASE WHEN {any_disq} THEN 'disqualified' {status} ELSE 'scored' END AS status",
