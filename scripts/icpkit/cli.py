@@ -444,7 +444,11 @@ def test_cmd(
 )
 @_id_column_option
 @_map_option
-@click.option("--per-profile", is_flag=True, help="Add <icp>_score and <icp>_tier columns.")
+@click.option(
+    "--per-profile",
+    is_flag=True,
+    help="Add <icp>_score, <icp>_tier and, for criteria in groups, <icp>_<group> columns.",
+)
 @click.option("--threads", type=int, help="DuckDB threads (default: all cores).")
 @click.option("--strict", is_flag=True, help="Exit 1 when some values could not be read.")
 @click.option(

@@ -9,6 +9,10 @@ from typing import Any
 from .model import Rule
 from .operators import Tri
 
+#: the status of a company that is neither disqualified nor stopped by a gate
+SCORED = "scored"
+DISQUALIFIED = "disqualified"
+
 
 def status(result: Tri) -> str:
     return "unknown" if result is None else ("met" if result else "unmet")
@@ -66,6 +70,10 @@ class ProfileVerdict:
     #: the tier after the cap; None when not eligible
     tier: str | None
     rank: tuple[int, int, int]
+    #: (group id, subtotal) of every group of the profile's criteria, depth first
+    groups: tuple[tuple[str, int], ...] = ()
+    #: the status of the profile's first status gate met (the profile is then not eligible)
+    status: str | None = None
 
     @property
     def unmet(self) -> tuple[RuleResult, ...]:
@@ -100,10 +108,35 @@ class Verdict:
     profiles: tuple[ProfileVerdict, ...]
     negatives: tuple[NegativeVerdict, ...]
     best_profile: str | None
-    score: int
-    tier: str
+    #: None when a status gate stopped the company (no score, no tier)
+    score: int | None
+    tier: str | None
     disqualified_by: tuple[str, ...]
     unknown_fields: tuple[str, ...]
+    #: scored, disqualified, or the status of the first status gate met
+    status: str = SCORED
+    #: the tier policy's status gates, in order
+    gates: tuple[RuleResult, ...] = ()
+    #: the tier policy's flags; a flag shown only when scored is None otherwise
+    flags: tuple[tuple[RuleResult, Tri], ...] = ()
+
+    @property
+    def flag_values(self) -> dict[str, Tri]:
+        """Flag id -> true, false, or None (unknown, or not shown)."""
+        return {r.rule.id: value for r, value in self.flags}
+
+    @property
+    def raised(self) -> tuple[str, ...]:
+        """The ids of the flags that are up."""
+        return tuple(r.rule.id for r, value in self.flags if value is True)
+
+    def group(self, key: str) -> int | None:
+        """A group's subtotal by 'profile/group-id' (None when there is no such group)."""
+        icp, _, gid = key.partition("/")
+        for p in self.profiles:
+            if p.icp == icp:
+                return dict(p.groups).get(gid)
+        return None
 
     @property
     def best(self) -> ProfileVerdict | None:

@@ -27,6 +27,7 @@ from markupsafe import Markup
 from ..engine.coverage import Coverage, coverage
 from ..engine.explain import rule_sentence, summary
 from ..engine.model import (
+    Group,
     Handbook,
     Icp,
     Negative,
@@ -301,12 +302,37 @@ def _near_miss(b: Build, icp: Icp, v: Verdict) -> str | None:
     if p.eligible and v.best_profile == icp.id and v.disqualified_by:
         names = [n.title for n in b.hb.negatives if n.id in v.disqualified_by]
         return "fits, but is disqualified: " + ", ".join(names)
-    if p.eligible and p.tier == "D" and p.score > 0:
+    if p.eligible and p.tier == "D" and (p.score or 0) > 0:
         return f"fits, but scores {p.score} points; tier C starts at {icp.tiers.C}"
     # one requirement short of a lead it would otherwise be (and not a lead elsewhere)
-    if len(p.unmet) == 1 and p.score >= icp.tiers.C and (v.tier == "D" or v.disqualified_by):
+    if len(p.unmet) == 1 and (p.score or 0) >= icp.tiers.C and (v.tier == "D" or v.disqualified_by):
         return f"misses one requirement: {p.unmet[0].rule.label} ({p.score} points otherwise)"
     return None
+
+
+def _components(icp: Icp) -> list[dict[str, Any]]:
+    """The groups of an ICP's criteria, depth first: label, nesting depth, how the points
+    combine, the cap and the most the group can give."""
+    out: list[dict[str, Any]] = []
+
+    def walk(group: Group, depth: int) -> None:
+        how = "the first criterion met counts" if group.first_match else "points add up"
+        out.append(
+            {"group": group, "depth": depth, "how": how, "most": group.most, "cap": group.cap}
+        )
+        for item in group.items:
+            if isinstance(item, Group):
+                walk(item, depth + 1)
+
+    for item in icp.items:
+        if isinstance(item, Group):
+            walk(item, 0)
+    return out
+
+
+def _group_of(icp: Icp) -> dict[str, str]:
+    """Criterion id -> the label of the group it belongs to (innermost)."""
+    return {r.id: g.label for g in icp.groups for r in g.items if isinstance(r, Rule)}
 
 
 def icp_page(b: Build, icp: Icp) -> Page:
@@ -328,7 +354,13 @@ def icp_page(b: Build, icp: Icp) -> Page:
         requirements=_rule_rows(
             b, icp, icp.requirements, rule_data(icp.data, "qualification", "requirements")
         ),
-        criteria=_rule_rows(b, icp, icp.criteria, rule_data(icp.data, "qualification", "criteria")),
+        criteria=[
+            {**row, "group": _group_of(icp).get(row["rule"].id, "")}
+            for row in _rule_rows(
+                b, icp, icp.criteria, rule_data(icp.data, "qualification", "criteria")
+            )
+        ],
+        components=_components(icp),
         fit=fit,
         near=near,
         cut_by=cut_by,

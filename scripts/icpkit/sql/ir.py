@@ -48,6 +48,7 @@ from ..engine.model import (
     AllOf,
     AnyOf,
     Condition,
+    CountOf,
     Field,
     Handbook,
     Leaf,
@@ -148,6 +149,13 @@ def conj(items: Sequence[exp.Expr], kind: type[exp.Connector]) -> exp.Expr:
     for item in items[1:]:
         out = kind(this=out, expression=_p(item))
     return out
+
+
+def _sum(items: Sequence[exp.Expr]) -> exp.Expr:
+    out: exp.Expr = exp.Paren(this=items[0]) if items else exp.Literal.number(0)
+    for item in items[1:]:
+        out = exp.Add(this=out, expression=exp.Paren(this=item))
+    return exp.Paren(this=out)
 
 
 def negate(e: exp.Expr) -> exp.Expr:
@@ -374,8 +382,28 @@ class _Query:
                 return negate(self.cond(c.item))
             case SegmentRef():
                 return self.cond(c.item)
+            case CountOf():
+                return self.count_of(c)
             case _:
                 assert_never(c)
+
+    def count_of(self, c: CountOf) -> exp.Expr:
+        """at_least / at_most N of conditions, in three-valued logic: the fewest and the most
+        that may hold (an unknown one either way), as `evaluate` and `sqlcompile` count."""
+        one, zero = exp.Literal.number(1), exp.Literal.number(0)
+        tests = [self.cond(i) for i in c.items]
+        least = _sum([case([(t, one)], zero) for t in tests])
+        most = _sum([case([(negate(t), zero)], one) for t in tests])
+        n = exp.Literal.number(c.n)
+        if c.op == "at_least":
+            return case(
+                [(exp.GTE(this=least, expression=n), exp.true()),
+                 (exp.LT(this=most, expression=n), exp.false())]
+            )
+        return case(
+            [(exp.LTE(this=most, expression=n), exp.true()),
+             (exp.GT(this=least, expression=n), exp.false())]
+        )
 
     def known(self, name: str) -> exp.Expr:
         """The field has a value (a set field with empty: empty_set always has)."""

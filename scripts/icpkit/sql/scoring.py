@@ -27,7 +27,7 @@ from . import provenance
 from .connection import connect, input_error, quote_ident
 from .parsing import TYPEABLE
 from .sources import Plan, Source, fmt_of, open_source, parsed_columns, plan_columns
-from .sqlcompile import parsed_sql, staged, verdict_sql
+from .sqlcompile import output_extras, parsed_sql, staged, verdict_sql
 
 OUTPUT_COLUMNS = (
     "best_profile",
@@ -36,6 +36,7 @@ OUTPUT_COLUMNS = (
     "disqualified_by",
     "unknown_fields",
     "unreadable_fields",
+    "status",
 )
 MAX_EXAMPLES = 20
 
@@ -117,11 +118,7 @@ def score(handbook: Handbook, opts: ScoreOptions) -> ScoreSummary:
         plan = plan_columns(handbook, source, id_column=opts.id_column, mapping=opts.mapping)
     finally:
         prov = pending_provenance()  # also when the input is refused: git is waited for
-    extra = (
-        [quote_ident(f"{i.id}_{c}") for i in handbook.active_icps for c in ("score", "tier")]
-        if opts.per_profile
-        else []
-    )
+    extra = [quote_ident(c) for c in output_extras(handbook, per_profile=opts.per_profile)]
     typeable = {col for name, col in plan.used.items() if handbook.fields[name].type in TYPEABLE}
     typed = source.typed(typeable)
     # the sniffed types are a fast path; a value beyond the sample that does not fit them
@@ -172,7 +169,7 @@ def _read(path: Path, fmt: str) -> str:
 def _summarise(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, plan: Plan) -> ScoreSummary:
     """Counts from the written output, in one scan."""
     groups = con.execute(
-        "SELECT coalesce(best_profile, ''), tier, coalesce(disqualified_by, ''), "
+        "SELECT coalesce(best_profile, ''), coalesce(tier, status), coalesce(disqualified_by, ''), "
         f"coalesce(unreadable_fields, ''), count(*) FROM {_read(path, fmt)} GROUP BY ALL"
     ).fetchall()
     total = 0

@@ -19,6 +19,8 @@ from ..engine.model import (
     AllOf,
     AnyOf,
     Condition,
+    CountOf,
+    Group,
     Handbook,
     Leaf,
     Negative,
@@ -58,6 +60,15 @@ def condition_sql(
             return f"(NOT {condition_sql(cond.item, handbook, cols, ctx, exact)})"
         case SegmentRef():
             return condition_sql(cond.item, handbook, cols, ctx, exact)
+        case CountOf():
+            counted = [condition_sql(c, handbook, cols, ctx, exact) for c in cond.items]
+            # the fewest and the most conditions that may hold (unknown ones either way)
+            least = " + ".join(f"CASE WHEN {c} THEN 1 ELSE 0 END" for c in counted) or "0"
+            most = " + ".join(f"CASE WHEN NOT {c} THEN 0 ELSE 1 END" for c in counted) or "0"
+            n = cond.n
+            if cond.op == "at_least":
+                return f"(CASE WHEN ({least}) >= {n} THEN TRUE WHEN ({most}) < {n} THEN FALSE END)"
+            return f"(CASE WHEN ({most}) <= {n} THEN TRUE WHEN ({least}) > {n} THEN FALSE END)"
         case _:
             assert_never(cond)
 
@@ -65,6 +76,49 @@ def condition_sql(
 def _points(rule: Rule, handbook: Handbook, cols: Columns, ctx: Ctx, exact: frozenset[str]) -> str:
     when = condition_sql(rule.when, handbook, cols, ctx, exact)
     return f"CASE WHEN {when} THEN {rule.points} ELSE 0 END"
+
+
+def item_sql(
+    item: Rule | Group, handbook: Handbook, cols: Columns, ctx: Ctx, exact: frozenset[str]
+) -> str:
+    """SQL for the points of a criterion or a group (as `evaluate.group_points`): a CASE
+    passes over an unknown (NULL) condition as the evaluator does."""
+    match item:
+        case Rule():
+            return _points(item, handbook, cols, ctx, exact)
+        case Group():
+            if item.first_match:
+                tiers = " ".join(
+                    f"WHEN {condition_sql(r.when, handbook, cols, ctx, exact)} THEN {r.points}"
+                    for r in item.items
+                    if isinstance(r, Rule)
+                )
+                total = f"(CASE {tiers} ELSE 0 END)" if tiers else "0"
+            else:
+                inner = [item_sql(i, handbook, cols, ctx, exact) for i in item.items]
+                total = "(" + (" + ".join(inner) or "0") + ")"
+            return f"least({item.cap}, {total})" if item.cap is not None else total
+        case _:
+            assert_never(item)
+
+
+def flag_column(flag_id: str) -> str:
+    return f"flag_{flag_id}"
+
+
+def group_column(icp_id: str, group_id: str) -> str:
+    return f"{icp_id}_{group_id}"
+
+
+def output_extras(handbook: Handbook, *, per_profile: bool) -> list[str]:
+    """The output columns beyond the fixed ones: a column per flag, and with `per_profile`
+    <icp>_score, <icp>_tier and a subtotal per group of criteria, <icp>_<group>."""
+    out = [flag_column(f.id) for f in handbook.policy.flags]
+    if per_profile:
+        for icp in handbook.active_icps:
+            out += [f"{icp.id}_score", f"{icp.id}_tier"]
+            out += [group_column(icp.id, g.id) for g in icp.groups]
+    return out
 
 
 #: conditions per bitmask in `names_sql` (a constant list of 2**6 texts)
@@ -92,6 +146,58 @@ def names_sql(items: list[tuple[str, str]]) -> str:
     if len(picks) == 1:
         return picks[0]
     return f"nullif(concat_ws(';', {', '.join(picks)}), '')"
+
+
+def _score(base: str, any_disq: str, any_gate: str, disq_score: str) -> str:
+    """The score: a disqualified company's (kept, or 0), none when a gate stops the company,
+    else the best profile's; `base` appears once (the query is inlined into one projection)."""
+    if any_gate == "FALSE":
+        return base if disq_score == base else f"CASE WHEN {any_disq} THEN 0 ELSE {base} END"
+    if disq_score == base:
+        return f"CASE WHEN ({any_gate}) AND NOT ({any_disq}) THEN NULL ELSE {base} END"
+    return f"CASE WHEN {any_disq} THEN 0 WHEN {any_gate} THEN NULL ELSE {base} END"
+
+
+def _flag_columns(handbook: Handbook, scored: str) -> list[str]:
+    """A column per flag (fl<j>); one shown only when scored is NULL otherwise."""
+    out = []
+    for j, flag in enumerate(handbook.policy.flags):
+        value = f"CASE WHEN {scored} THEN fl{j} END" if flag.only_when_scored else f"fl{j}"
+        out.append(f"{value} AS {quote_ident(flag_column(flag.id))}")
+    return out
+
+
+def _profile_columns(handbook: Handbook) -> list[str]:
+    """<icp>_score, <icp>_tier and <icp>_<group> per active ICP (NULL when not eligible)."""
+    out = []
+    for i, icp in enumerate(handbook.active_icps):
+        out.append(
+            f"CASE WHEN r{i} IS NULL THEN NULL ELSE CAST(s{i} AS INTEGER) END "
+            f"AS {quote_ident(icp.id + '_score')}"
+        )
+        out.append(
+            f"CASE r{i} "
+            + " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
+            + f" END AS {quote_ident(icp.id + '_tier')}"
+        )
+        for k, group in enumerate(icp.groups):
+            out.append(
+                f"CASE WHEN r{i} IS NULL THEN NULL ELSE CAST(g{i}_{k} AS INTEGER) END "
+                f"AS {quote_ident(group_column(icp.id, group.id))}"
+            )
+    return out
+
+
+def _policy_layer(handbook: Handbook, cols: Columns, ctx: Ctx, exact: frozenset[str]) -> list[str]:
+    """Layer-1 columns of the tier policy: gt<j> per status gate (unknown is not met), fl<j>
+    per flag."""
+    out = []
+    for j, gate in enumerate(handbook.policy.gates):
+        when = condition_sql(gate.when, handbook, cols, ctx, exact)
+        out.append(f"coalesce({when}, FALSE) AS gt{j}")
+    for j, flag in enumerate(handbook.policy.flags):
+        out.append(f"{condition_sql(flag.rule.when, handbook, cols, ctx, exact)} AS fl{j}")
+    return out
 
 
 def verdict_sql(
@@ -124,9 +230,27 @@ def verdict_sql(
             warn_cols.append((f"w{j}_{k}", neg))
     for i, icp in enumerate(icps):
         hard = [condition_sql(r.when, handbook, cols, ctx, exact) for r in icp.requirements]
-        layer1.append(f"({' AND '.join(hard) or 'TRUE'}) AS h{i}")
-        points = [_points(r, handbook, cols, ctx, exact) for r in icp.criteria]
+        requirements = f"({' AND '.join(hard) or 'TRUE'})"
+        if icp.gates:
+            # the profile's own status gates: the first met (unknown is not met) stops it
+            whens = " ".join(
+                f"WHEN {condition_sql(g.when, handbook, cols, ctx, exact)} THEN {sql_literal(g.id)}"
+                for g in icp.gates
+            )
+            layer1.append(f"CASE {whens} END AS pg{i}")
+            requirements = f"(CASE WHEN pg{i} IS NOT NULL THEN FALSE ELSE {requirements} END)"
+        else:
+            layer1.append(f"CAST(NULL AS VARCHAR) AS pg{i}")
+        layer1.append(f"{requirements} AS h{i}")
+        points = [item_sql(r, handbook, cols, ctx, exact) for r in icp.items]
         layer1.append(f"({' + '.join(points) or '0'}) AS c{i}")
+        if per_profile:
+            layer1 += [
+                f"{item_sql(g, handbook, cols, ctx, exact)} AS g{i}_{k}"
+                for k, g in enumerate(icp.groups)
+            ]
+    policy = handbook.policy
+    layer1 += _policy_layer(handbook, cols, ctx, exact)
     unknown = [(f"NOT {cols.known(name)}", name) for name in handbook.read_fields]
     layer1.append(f"{names_sql(unknown)} AS unknown_fields")
 
@@ -173,29 +297,33 @@ def verdict_sql(
         + " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
         + " END"
     )
+    gated_all = icps and all(icp.gates for icp in icps)
+    all_gated = " AND ".join(f"pg{i} IS NOT NULL" for i in range(len(icps))) if gated_all else ""
+    gate_terms = [
+        *(f"gt{j}" for j in range(len(policy.gates))),
+        *([f"({all_gated})"] * bool(all_gated)),
+    ]
+    any_gate = " OR ".join(gate_terms) or "FALSE"
+    base_score = f"CASE WHEN best < 0 THEN 0 {pick_score} END" if icps else "0"
+    disq_score = "0" if policy.disqualified_score == "zero" else base_score
+    status = " ".join(f"WHEN gt{j} THEN {sql_literal(g.id)}" for j, g in enumerate(policy.gates))
+    status += f" WHEN {all_gated} THEN pg0" if all_gated else ""
+    scored = f"NOT ({any_disq}) AND NOT ({any_gate})"
     final = [
         kept,
         f"CASE WHEN best < 0 THEN NULL {pick_profile} END AS best_profile"
         if icps
         else "CAST(NULL AS VARCHAR) AS best_profile",
-        f"CASE WHEN {any_disq} OR best < 0 THEN 'D' ELSE {tier_of_best} END AS tier",
-        f"CAST(CASE WHEN best < 0 THEN 0 {pick_score} END AS INTEGER) AS score"
-        if icps
-        else "CAST(0 AS INTEGER) AS score",
+        f"CASE WHEN {any_disq} THEN 'D' WHEN {any_gate} THEN NULL WHEN best < 0 THEN 'D' "
+        f"ELSE {tier_of_best} END AS tier",
+        f"CAST({_score(base_score, any_disq, any_gate, disq_score)} AS INTEGER) AS score",
         f"{disq_by} AS disqualified_by",
         "unknown_fields",
+        f"CASE WHEN {any_disq} THEN 'disqualified' {status} ELSE 'scored' END AS status",
     ]
+    final += _flag_columns(handbook, scored)
     if per_profile:
-        for i, icp in enumerate(icps):
-            final.append(
-                f"CASE WHEN r{i} IS NULL THEN NULL ELSE CAST(s{i} AS INTEGER) END "
-                f"AS {quote_ident(icp.id + '_score')}"
-            )
-            final.append(
-                f"CASE r{i} "
-                + " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
-                + f" END AS {quote_ident(icp.id + '_tier')}"
-            )
+        final += _profile_columns(handbook)
 
     def layer(items: list[str], src: str) -> str:
         return f"SELECT *, {', '.join(items)} FROM {src}"
