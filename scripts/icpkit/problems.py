@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 class Level(enum.StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    #: context for other problems (never fails a run, even with --strict)
+    NOTE = "note"
 
 
 @dataclass(frozen=True, order=True)

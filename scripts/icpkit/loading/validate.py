@@ -35,11 +35,14 @@ def validate(root: Path, paths: Sequence[Path] = (), *, today: dt.date | None = 
 def load_checked(root: Path, *, today: dt.date | None = None) -> Loaded:
     """The handbook with every check run."""
     from .checks import check
+    from .dependents import collapse
     from .handbook import load
 
     today = today or dt.date.today()
     loaded = load(root, today=today)
+    failed = [p.path for p in loaded.report.errors]
     loaded.report.extend(check(loaded.handbook, loaded.docs, today))
+    loaded.report.problems = collapse(loaded.report.problems, failed, loaded.docs, root)
     return loaded
 
 
