@@ -94,7 +94,14 @@ def subschema(kind: str, parts: Sequence[str | int]) -> dict[str, Any]:
 
 def validate(doc: Document, kind: str) -> list[Problem]:
     """All schema problems of one document of a known kind."""
-    problems = [_problem(doc, kind, e) for e in _leaf_errors(validator(kind).iter_errors(doc.data))]
+    problems = [
+        problem
+        for error in _leaf_errors(validator(kind).iter_errors(doc.data))
+        for problem in _problems(doc, kind, error)
+    ]
+    # a value the YAML layer refused (.nan, a bad date) is None here: it has its message
+    refused = {p.json_path for p in doc.problems}
+    problems = [p for p in problems if p.json_path not in refused]
     # a misspelt key also makes its right spelling 'missing': say it once, at the misspelling
     suggested = {
         (p.json_path.rsplit(".", 1)[0], p.message.rsplit("'", 2)[-2])
@@ -112,9 +119,35 @@ def _missing(message: str) -> str:
     return message.split("'")[1] if "'" in message else ""
 
 
+def _branch_for_type(error: ValidationError) -> int | None:
+    """The one alternative of a oneOf/anyOf meant for the value's type (a list → the list
+    branch, text → the named-set branch), or None when the type does not decide."""
+    branches = error.schema.get(str(error.validator), []) if isinstance(error.schema, dict) else []
+    checker = Draft202012Validator.TYPE_CHECKER
+    fits = []
+    for i, branch in enumerate(branches):
+        if not isinstance(branch, dict):
+            continue
+        wanted = branch.get("type")
+        if wanted is None and "const" in branch:
+            wanted = "string" if isinstance(branch["const"], str) else None
+        if wanted is None:
+            continue
+        types = wanted if isinstance(wanted, list) else [wanted]
+        if any(checker.is_type(error.instance, t) for t in types):
+            fits.append(i)
+    return fits[0] if len(fits) == 1 else None
+
+
 def _leaf_errors(errors: Iterator[ValidationError]) -> Iterator[ValidationError]:
     for error in errors:
         if error.validator in ("oneOf", "anyOf") and error.context:
+            branch = _branch_for_type(error)
+            if branch is not None:
+                chosen = [e for e in error.context if e.relative_schema_path[0] == branch]
+                if chosen:
+                    yield from _leaf_errors(iter(chosen))
+                    continue
             # an error under alternatives: report the alternative that got furthest
             from jsonschema.exceptions import best_match
 
@@ -125,22 +158,42 @@ def _leaf_errors(errors: Iterator[ValidationError]) -> Iterator[ValidationError]
         yield error
 
 
+def _problems(doc: Document, kind: str, error: ValidationError) -> list[Problem]:
+    """One problem per error; one per unknown key, each at its own line."""
+    if error.validator != "additionalProperties":
+        return [_problem(doc, kind, error)]
+    parts: list[str | int] = list(error.absolute_path)
+    allowed = list(subschema(kind, parts).get("properties", {}))
+    instance = error.instance
+    extra = [k for k in instance if k not in allowed] if isinstance(instance, dict) else ["?"]
+    expected = ", ".join(allowed) if len(allowed) <= 8 else ", ".join(allowed[:8]) + ", …"
+    out = []
+    for name in extra:
+        where = [*parts, name]
+        message = f"found the unknown key '{shorten(name)}'; expected one of {expected}"
+        message += suggest(name, allowed)
+        line, column = doc.position(where, key=True)
+        out.append(
+            Problem(
+                doc.path,
+                line,
+                column,
+                Level.ERROR,
+                message,
+                "schema-additionalProperties",
+                json_path(where),
+            )
+        )
+    return out
+
+
 def _problem(doc: Document, kind: str, error: ValidationError) -> Problem:
     parts: list[str | int] = list(error.absolute_path)
     instance = error.instance
     schema = error.schema if isinstance(error.schema, dict) else {}
     key = False
     v = error.validator
-    if v == "additionalProperties":
-        allowed = list(subschema(kind, parts).get("properties", {}))
-        extra = [k for k in instance if k not in allowed] if isinstance(instance, dict) else []
-        name = extra[0] if extra else "?"
-        parts = [*parts, name]
-        key = True
-        expected = ", ".join(allowed) if len(allowed) <= 8 else ", ".join(allowed[:8]) + ", …"
-        message = f"found the unknown key '{shorten(name)}'; expected one of {expected}"
-        message += suggest(name, allowed)
-    elif v == "required":
+    if v == "required":
         missing = str(error.message).split("'")[1] if "'" in error.message else "?"
         where = f"'{parts[-1]}'" if parts else "the document"
         message = f"found no '{missing}' in {where}; expected it (it is required)"
