@@ -18,6 +18,7 @@ import click
 
 from . import __version__
 from .errors import ExitCode, IcpError
+from .textsafety import visible
 
 if TYPE_CHECKING:
     from .engine.model import Handbook
@@ -70,7 +71,9 @@ def _default_format() -> str:
 
 def echo(text: str) -> None:
     if text:
-        click.echo(text)
+        # control, bidirectional and invisible characters from any source (YAML, a CSV
+        # cell, --set) are shown as escapes, never sent raw to a terminal or a CI log
+        click.echo(visible(text))
 
 
 @click.group(context_settings=CONTEXT)
@@ -533,7 +536,7 @@ def build(state: State, site_dir: Path | None, strict: bool) -> ExitCode:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["markdown", "json"]),
+    type=click.Choice(["markdown", "text", "json"]),
     default="markdown",
     show_default=True,
 )
@@ -542,6 +545,19 @@ def build(state: State, site_dir: Path | None, strict: bool) -> ExitCode:
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to this file (atomically) instead of standard output.",
+)
+@click.option(
+    "--max-chars",
+    type=click.IntRange(min=1000),
+    default=60_000,
+    show_default=True,
+    help="Markdown only: fit the report in this many characters (a PR comment takes at most "
+    "65,536), regressions first, then '… and N more'.",
+)
+@click.option(
+    "--link",
+    metavar="URL",
+    help="Markdown only: where the full report is (named where the report is cut).",
 )
 @click.pass_obj
 def diff_cmd(
@@ -552,6 +568,8 @@ def diff_cmd(
     as_of: dt.date | None,
     fmt: str,
     output: Path | None,
+    max_chars: int,
+    link: str | None,
 ) -> ExitCode:
     """Compare the handbook at two git revisions: who moved, why, and regressions.
 
@@ -563,13 +581,19 @@ def diff_cmd(
       icp diff                                  # this branch against main
       icp diff origin/main HEAD --format json -o diff.json
       icp diff v1.4 --accounts tests/examples/hubspot-export.csv
+      icp diff --format text                    # for a terminal
     """
     from .atomic import write_text
     from .diff import diff
     from .reporters import diff as report
 
     result = diff(state.root, base, head, accounts=accounts, as_of=as_of, today=state.today)
-    text = report.json_text(result) if fmt == "json" else report.markdown(result)
+    if fmt == "json":
+        text = report.json_text(result)
+    elif fmt == "text":
+        text = report.text(result)
+    else:
+        text = report.markdown(result, max_chars=max_chars, link=link)
     if output:
         write_text(output, text + "\n")
     else:
