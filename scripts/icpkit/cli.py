@@ -357,6 +357,12 @@ def _threshold(root: Path) -> float | None:
     help="Write the report to this file (atomically) instead of standard output.",
 )
 @click.option("-v", "--verbose", is_flag=True, help="List passing tests and covered rules too.")
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Accept an intended change: write each failing test's new outcome into its fixture "
+    "(comments and layout kept); expectations listed under 'pinned:' are refused.",
+)
 @click.pass_obj
 def test_cmd(
     state: State,
@@ -366,6 +372,7 @@ def test_cmd(
     mutate: bool,
     output: Path | None,
     verbose: bool,
+    update: bool,
 ) -> ExitCode:
     """Run the rule tests: every expectation of every fixture company in tests/fixtures.
 
@@ -377,6 +384,7 @@ def test_cmd(
       icp test
       icp test -k pennine --verbose
       icp test --coverage --mutate --format junit -o rule-tests.xml
+      icp test --update        # after an intended change: rewrite the moved expectations
     """
     from .atomic import write_text
     from .engine.coverage import coverage
@@ -386,6 +394,13 @@ def test_cmd(
 
     handbook = _handbook(state)
     result = run(handbook, today=state.today, name_filter=name_filter)
+    if update:
+        from .loading.accept import accept
+        from .loading.accept import render as render_accepted
+
+        accepted = accept(state.root, result.failed)
+        echo(render_accepted(accepted, tests_failed=len(result.failed)))
+        return ExitCode.FINDINGS if accepted.refused else ExitCode.OK
     ok = result.ok
     cov = coverage(handbook, today=state.today) if with_coverage else None
     threshold = _threshold(state.root) if with_coverage else None
