@@ -105,7 +105,9 @@ def _reorder(lines: list[str], node: MappingNode, wanted: list[str]) -> list[str
     ]
     first_key = node.value[0][0].start_mark
     prefix = lines[starts[0]][: first_key.column]
-    if not prefix.strip():  # the comment lines right above the first key go with it
+    # the comment lines right above the first key go with it, except at the top of the
+    # file, where they describe the file
+    if not prefix.strip() and node.start_mark.column > 0:
         while starts[0] > 0 and _own_comment(lines[starts[0] - 1]):
             starts[0] -= 1
     chunks: dict[str, list[str]] = {}
