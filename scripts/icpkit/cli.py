@@ -634,13 +634,16 @@ def codeowners_cmd(state: State, output: Path | None, check: bool) -> ExitCode:
       icp codeowners --check   # in CI
     """
     from .atomic import write_text
-    from .codeowners import codeowners
+    from .codeowners import codeowners, lint
 
     target = output or state.root / ".github" / "CODEOWNERS"
     text = codeowners(_handbook(state))
     current = target.read_text(encoding="utf-8") if target.is_file() else None
     if check:
-        if current != text:
+        misread = lint(current or "")
+        for message in misread:
+            echo(f"{target}: {message}")
+        if current != text or misread:
             echo(f"{target}: not current; run icp codeowners and commit it")
             return ExitCode.FINDINGS
         echo(f"{target}: current")
