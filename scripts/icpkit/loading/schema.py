@@ -42,6 +42,40 @@ def load_schema(name: str) -> dict[str, Any]:
     return schema
 
 
+COMMON = "common.schema.json"
+
+
+def _rewrite(node: Any) -> Any:
+    if isinstance(node, dict):
+        out = {k: _rewrite(v) for k, v in node.items()}
+        ref = out.get("$ref")
+        if isinstance(ref, str) and ref.startswith(COMMON + "#"):
+            out["$ref"] = ref[len(COMMON) :]
+        return out
+    if isinstance(node, list):
+        return [_rewrite(v) for v in node]
+    return node
+
+
+def bundled(kind: str) -> dict[str, Any]:
+    """The schema of `kind` as one self-contained document (the shared definitions copied
+    into its `$defs`), for editors, pre-commit hooks and check-jsonschema: nothing to fetch.
+    Raises ValueError if a definition name is used by both."""
+    schema = _rewrite(load_schema(KINDS[kind]))
+    common = load_schema(COMMON)["$defs"]
+    own = schema.setdefault("$defs", {})
+    clash = sorted(set(own) & set(common))
+    if clash:
+        raise ValueError(f"{KINDS[kind]} and {COMMON} both define {', '.join(clash)}")
+    schema["$defs"] = {**own, **common}
+    return dict(schema)
+
+
+def bundled_text(kind: str) -> str:
+    """`bundled(kind)` as the JSON text kept in schemas/bundled/ (checked for drift)."""
+    return json.dumps(bundled(kind), indent=2, ensure_ascii=False) + "\n"
+
+
 @cache
 def registry() -> Registry[Any]:
     return Registry().with_resources(
@@ -244,3 +278,14 @@ def _problem(doc: Document, kind: str, error: ValidationError) -> Problem:
         message = f"found {found(instance)}; expected {shorten(error.message, 120)}"
     line, column = doc.position(parts, key=key)
     return Problem(doc.path, line, column, Level.ERROR, message, f"schema-{v}", json_path(parts))
+
+
+if __name__ == "__main__":  # python -m icpkit.loading.schema --bundle: rewrite schemas/bundled/
+    import sys
+    from pathlib import Path
+
+    if sys.argv[1:] != ["--bundle"]:
+        raise SystemExit("usage: python -m icpkit.loading.schema --bundle")
+    folder = Path(__file__).resolve().parent.parent / "schemas" / "bundled"
+    for name in KINDS:
+        (folder / KINDS[name]).write_text(bundled_text(name), encoding="utf-8")
