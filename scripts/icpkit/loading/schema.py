@@ -36,10 +36,16 @@ TYPE_WORDS = {
 }
 
 
-def load_schema(name: str) -> dict[str, Any]:
+def _raw_schema(name: str) -> dict[str, Any]:
     text = resources.files("icpkit.schemas").joinpath(name).read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    """A schema file, with the base URI its sibling references resolve against in this
+    package's registry (the files carry none, so that tools resolve them next to the file)."""
+    return {"$id": BASE_URI + name, **_raw_schema(name)}
 
 
 COMMON = "common.schema.json"
@@ -61,8 +67,8 @@ def bundled(kind: str) -> dict[str, Any]:
     """The schema of `kind` as one self-contained document (the shared definitions copied
     into its `$defs`), for editors, pre-commit hooks and check-jsonschema: nothing to fetch.
     Raises ValueError if a definition name is used by both."""
-    schema = _rewrite(load_schema(KINDS[kind]))
-    common = load_schema(COMMON)["$defs"]
+    schema = _rewrite(_raw_schema(KINDS[kind]))
+    common = _raw_schema(COMMON)["$defs"]
     own = schema.setdefault("$defs", {})
     clash = sorted(set(own) & set(common))
     if clash:
