@@ -7,30 +7,53 @@ import os
 from pathlib import Path
 from typing import Any
 
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from icpkit.site.pages import pages
+from icpkit.errors import IcpError
+from icpkit.site.mdtext import inline
+from icpkit.site.pages import Page, Site, pages
 
 _site: Any = None
+_command = "build"
+_problem: str | None = None  # during `serve`: why the last rebuild failed
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _command
+    _command = command
 
 
 def on_config(config: Any) -> Any:
-    global _site
+    global _site, _problem
     root = Path(config.config_file_path).parent
     today = os.environ.get("ICP_TODAY")
     import datetime as dt
 
     diff_report = os.environ.get("ICP_DIFF_REPORT")  # a saved `icp diff --format json`
-    _site = pages(root, today=dt.date.fromisoformat(today) if today else None,
-                  edit_base=str(config.extra.get("edit_base") or ""),
-                  diff_report=Path(diff_report) if diff_report else None)
-    config.nav = _site.nav
+    try:
+        _site = pages(root, today=dt.date.fromisoformat(today) if today else None,
+                      edit_base=str(config.extra.get("edit_base") or ""),
+                      diff_report=Path(diff_report) if diff_report else None)
+        _problem = None
+    except IcpError as exc:  # the one-line message `icp build` prints, never a traceback
+        if _command != "serve":
+            raise PluginError(str(exc)) from None
+        # serve keeps the last good build (or a page saying what is wrong) and shows why
+        _problem = str(exc)
+        _site = _site or Site((Page("index.md", "# The handbook did not build\n"),), [], {})
+    config.nav = _site.nav or None
     return config
 
 
 def on_files(files: Files, config: Any) -> Files:
+    note = f'!!! failure "Not current: the handbook did not build"\n    {inline(_problem)}\n\n'
     for page in _site.pages:
-        files.append(File.generated(config, page.path, content=page.text))
+        text = page.text
+        if _problem:  # the note goes after the front matter, if any
+            end = text.find("\n---\n", 4) + 5 if text.startswith("---\n") else 0
+            text = text[:end] + note + text[end:]
+        files.append(File.generated(config, page.path, content=text))
     for path, data in _site.assets.items():
         files.append(File.generated(config, path, content=data))
     return files
