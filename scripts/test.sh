@@ -11,8 +11,14 @@ VENV="${ICP_VENV:-.venv}"
 "$VENV/bin/mypy"
 "$VENV/bin/python" -m pytest "$@"
 
-PY313="${ICP_PY313:-$(command -v python3.13 || ls /root/.pyenv/versions/3.13*/bin/python3.13 2>/dev/null | tail -1 || true)}"
-if [ -n "$PY313" ] && [ "${ICP_SKIP_PY313:-}" != "1" ] && "$PY313" -c "" 2>/dev/null; then
+PY313=""
+for candidate in "${ICP_PY313:-}" /root/.pyenv/versions/3.13*/bin/python3.13 "$(command -v python3.13 || true)"; do
+  if [ -n "$candidate" ] && [ -x "$candidate" ] && "$candidate" -c "" 2>/dev/null; then
+    PY313="$candidate"
+    break
+  fi
+done
+if [ -n "$PY313" ] && [ "${ICP_SKIP_PY313:-}" != "1" ]; then
   VENV313="${ICP_VENV313:-.venv313}"
   if [ ! -x "$VENV313/bin/python" ]; then
     "$PY313" -m venv "$VENV313"
