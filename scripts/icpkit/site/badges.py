@@ -31,11 +31,11 @@ class Badge:
         try:
             import anybadge
 
-            text = str(
-                anybadge.Badge(
-                    label=self.label, value=self.message, default_color=self.color
-                ).badge_svg_text
-            )
+            drawn = anybadge.Badge(label=self.label, value=self.message, default_color=self.color)
+            # anybadge numbers masks from a global counter: name it, so the SVG is the same
+            # on every run and unique when several badges are inlined in one page
+            drawn.mask_str = f"icp-badge-{self.name}"
+            text = str(drawn.badge_svg_text)
         except (ImportError, ValueError) as exc:
             raise InputError(f"cannot draw the badge {self.name}: {exc}") from None
         return text[text.index("<svg") :]

@@ -19,7 +19,7 @@ def build_site(
 
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
+    from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
@@ -40,6 +40,10 @@ def build_site(
         build(config)
     except Abort as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        # mkdocs aborts with its own words; the hook's one-line reason is the context
+        reason = exc.__context__
+        if isinstance(reason, BuildError):
+            raise InputError(str(reason)) from None
         raise InputError(f"the handbook did not build: {exc}") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
