@@ -10,7 +10,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from icpkit.errors import IcpError
+from icpkit.site.build import attempt
 from icpkit.site.mdtext import inline
 from icpkit.site.pages import Page, Site, pages
 
@@ -31,17 +31,14 @@ def on_config(config: Any) -> Any:
     import datetime as dt
 
     diff_report = os.environ.get("ICP_DIFF_REPORT")  # a saved `icp diff --format json`
-    try:
-        _site = pages(root, today=dt.date.fromisoformat(today) if today else None,
-                      edit_base=str(config.extra.get("edit_base") or ""),
-                      diff_report=Path(diff_report) if diff_report else None)
-        _problem = None
-    except IcpError as exc:  # the one-line message `icp build` prints, never a traceback
-        if _command != "serve":
-            raise PluginError(str(exc)) from None
-        # serve keeps the last good build (or a page saying what is wrong) and shows why
-        _problem = str(exc)
-        _site = _site or Site((Page("index.md", "# The handbook did not build\n"),), [], {})
+    made, _problem = attempt(lambda: pages(
+        root, today=dt.date.fromisoformat(today) if today else None,
+        edit_base=str(config.extra.get("edit_base") or ""),
+        diff_report=Path(diff_report) if diff_report else None))
+    if _problem is not None and _command != "serve":
+        raise PluginError(_problem)  # the one-line message `icp build` prints, no traceback
+    # serve keeps the last good build (or a page saying what is wrong) and shows why
+    _site = made or _site or Site((Page("index.md", "# The handbook did not build\n"),), [], {})
     config.nav = _site.nav or None
     return config
 

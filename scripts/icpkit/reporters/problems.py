@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from ..problems import Level, Report
 from ..textsafety import visible
+from . import FORMATS as ALL_FORMATS
 from . import annotation, envelope
 
-FORMATS = ("text", "json", "github")
+FORMATS = ALL_FORMATS["validate"]
 
 #: GitHub shows at most this many annotations of each level per step and drops the rest
 ANNOTATIONS_PER_LEVEL = 10

@@ -9,11 +9,12 @@ from ..engine.model import Handbook
 from ..engine.mutation import MutationResult
 from ..engine.ruletests import CheckResult, TestRun
 from ..textsafety import visible
+from . import FORMATS as ALL_FORMATS
 from . import envelope
 from .problems import Annotation, capped
 from .verdict import text as verdict_text
 
-FORMATS = ("text", "json", "junit", "github")
+FORMATS = ALL_FORMATS["test"]
 
 
 def failure_detail(handbook: Handbook, result: CheckResult) -> str:

@@ -7,14 +7,31 @@ import datetime as dt
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
-from ..errors import InputError, UsageError
+from ..errors import IcpError, InputError, UsageError
+
+T = TypeVar("T")
+
+
+def attempt(generate: Callable[[], T]) -> tuple[T | None, str | None]:
+    """Run `generate` (the page generator, for the mkdocs hook): (its result, None), or
+    (None, the one-line reason `icp build` would print) when the handbook has a problem."""
+    try:
+        return generate(), None
+    except IcpError as exc:
+        return None, str(exc)
 
 
 def build_site(
     root: Path, *, site_dir: Path | None = None, strict: bool = True, today: dt.date | None = None
 ) -> Path:
+    """Build the site of the handbook at `root` with mkdocs; the folder it was written to.
+
+    Raises UsageError when there is no mkdocs.yml, and InputError when its configuration is
+    invalid or the build fails (with --strict: on any warning)."""
     import logging
 
     from mkdocs.commands.build import build

@@ -24,12 +24,12 @@ text that could not be read.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..engine.model import Field
 from ..engine.operators import NUMERIC, sql_literal
+from ..engine.spellings import normalise
 
 NULL_TOKENS = ("n/a", "#n/a", "na", "null", "nan", "-", "—", "?")
 # the tokens between unit separators: a null token is a substring test (a constant list or an
@@ -39,43 +39,8 @@ _SEP = "\x1f"
 _NULL_TOKENS_TEXT = _SEP + _SEP.join(("", *NULL_TOKENS)) + _SEP
 assert max(len(t.encode()) for t in NULL_TOKENS) <= 4  # icp_text's shortcut relies on it
 CURRENCIES = {"USD": ("$", "us$", "usd"), "EUR": ("€", "eur"), "GBP": ("£", "gbp")}
-COUNTRY_EXTRAS = {
-    "usa": "US",
-    "u_s": "US",
-    "u_s_a": "US",
-    "united_states_of_america": "US",
-    "america": "US",
-    "uk": "GB",
-    "u_k": "GB",
-    "great_britain": "GB",
-    "britain": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "wales": "GB",
-    "northern_ireland": "GB",
-    "holland": "NL",
-    "the_netherlands": "NL",
-    "deutschland": "DE",
-    "schweiz": "CH",
-    "suisse": "CH",
-    "osterreich": "AT",
-    "österreich": "AT",
-    "south_korea": "KR",
-    "korea": "KR",
-    "russia": "RU",
-    "czechia": "CZ",
-    "czech_republic": "CZ",
-    "vietnam": "VN",
-    "uae": "AE",
-    "turkey": "TR",
-}
 _NUM = r"[0-9]+(\.[0-9]+)?"
 _PLAIN = r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?"
-
-
-def normalise(text: str) -> str:
-    """The key other spellings are matched by (the SQL `icp_norm` macro does the same)."""
-    return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
 
 
 MACROS = rf"""
@@ -128,30 +93,6 @@ class Parsed:
     stages: tuple[dict[str, str], ...] = ()
     #: a number column that can hold no band (low is always high)
     exact: bool = False
-
-
-def value_map(fld: Field) -> dict[str, str]:
-    """Normalised spelling -> allowed value, for one-of and set values."""
-    mapping: dict[str, str] = {}
-    if fld.is_country:
-        import pycountry
-
-        for c in pycountry.countries:
-            for name in (
-                c.alpha_2,
-                c.alpha_3,
-                c.name,
-                getattr(c, "common_name", None),
-                getattr(c, "official_name", None),
-            ):
-                if name:
-                    mapping.setdefault(normalise(name), c.alpha_2)
-        mapping.update(dict(COUNTRY_EXTRAS.items()))
-    else:
-        for value in fld.values or ():
-            mapping[normalise(value)] = value
-    mapping.update(dict(fld.value_aliases))
-    return {k: v for k, v in mapping.items() if k}
 
 
 def enum_type(fld: Field) -> str:

@@ -23,11 +23,11 @@ import duckdb
 from ..atomic import atomic_path, write_text
 from ..engine.model import Handbook
 from ..engine.operators import sql_literal
-from ..errors import InputError
 from . import provenance
-from .parsing import MACROS, TYPEABLE, prelude
-from .sources import Plan, Source, fmt_of, open_source, parsed_columns, plan_columns, quote
-from .sqlcompile import ident, parsed_sql, staged, verdict_sql
+from .connection import connect, input_error, quote_ident
+from .parsing import TYPEABLE
+from .sources import Plan, Source, fmt_of, open_source, parsed_columns, plan_columns
+from .sqlcompile import parsed_sql, staged, verdict_sql
 
 OUTPUT_COLUMNS = (
     "best_profile",
@@ -71,18 +71,6 @@ class ScoreSummary:
     provenance: dict[str, Any] = field(default_factory=dict)
 
 
-def connect(handbook: Handbook, threads: int | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with the parse layer's macros and the handbook's value types."""
-    con = duckdb.connect(config={"threads": threads} if threads else {})
-    con.execute(MACROS)
-    types, lists = prelude(handbook.fields.values())
-    if types:
-        con.execute(types)
-    for name, values in lists.items():
-        con.execute(f"SET VARIABLE {ident(name)} = $1::VARCHAR[]", [values])
-    return con
-
-
 def scoring_sql(
     handbook: Handbook, source: Source, plan: Plan, as_of: dt.date, *, per_profile: bool
 ) -> str:
@@ -107,11 +95,16 @@ def _output_select(inner: str, plan: Plan, out_fmt: str, extra: list[str]) -> st
             "CASE WHEN left(icp_id, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) "
             "THEN '''' || icp_id ELSE icp_id END"
         )
-    cols = [f"{id_expr} AS {quote(plan.id_column)}", *OUTPUT_COLUMNS, *extra]
+    cols = [f"{id_expr} AS {quote_ident(plan.id_column)}", *OUTPUT_COLUMNS, *extra]
     return f"SELECT {', '.join(cols)} FROM ({inner})"
 
 
 def score(handbook: Handbook, opts: ScoreOptions) -> ScoreSummary:
+    """Score every account of `opts.input` into `opts.output` (and its .provenance.json).
+
+    Raises UsageError for an unknown file format or an id column / mapping that does not fit
+    the export, and InputError when the export cannot be read (the DuckDB error is kept as
+    the cause)."""
     in_fmt = fmt_of(opts.input, opts.input_format)
     out_fmt = fmt_of(opts.output, opts.output_format)
     # git answers while DuckDB starts and sniffs the input
@@ -125,7 +118,7 @@ def score(handbook: Handbook, opts: ScoreOptions) -> ScoreSummary:
     finally:
         prov = pending_provenance()  # also when the input is refused: git is waited for
     extra = (
-        [ident(f"{i.id}_{c}") for i in handbook.active_icps for c in ("score", "tier")]
+        [quote_ident(f"{i.id}_{c}") for i in handbook.active_icps for c in ("score", "tier")]
         if opts.per_profile
         else []
     )
@@ -155,8 +148,7 @@ def score(handbook: Handbook, opts: ScoreOptions) -> ScoreSummary:
                 break
             except duckdb.Error as exc:
                 if attempt is source:
-                    message = str(exc).strip().splitlines()[0][:400]
-                    raise InputError(f"{opts.input}: {message}") from None
+                    raise input_error(opts.input, exc, limit=400) from exc
         summary = _summarise(con, tmp, out_fmt, plan)
         prov["rows"] = summary.rows
         write_text(Path(f"{opts.output}.provenance.json"), json.dumps(prov, indent=2) + "\n")
