@@ -49,3 +49,15 @@ if command -v npm >/dev/null 2>&1; then
 else
   echo "warning: npm not found; the accessibility browser tests will fail" >&2
 fi
+# yaml-language-server (what VS Code and github.dev use), an old release and the newest, for
+# the editor tests (tests/test_editor_schemas.py); pinned so the tests do not drift
+if command -v npm >/dev/null 2>&1; then
+  for version in 1.20.0 2.0.0; do
+    if [ ! -f ".yls/$version/node_modules/yaml-language-server/package.json" ]; then
+      npm install --prefix ".yls/$version" "yaml-language-server@$version" \
+        --no-audit --no-fund --silent >/dev/null
+    fi
+  done
+else
+  echo "warning: npm not found; the editor schema tests will fail" >&2
+fi

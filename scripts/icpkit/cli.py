@@ -19,6 +19,7 @@ import click
 from . import __version__
 from .errors import ExitCode, IcpError
 from .reporters import FORMATS
+from .textsafety import visible
 
 if TYPE_CHECKING:
     from .engine.model import Handbook
@@ -71,7 +72,9 @@ def _default_format() -> str:
 
 def echo(text: str) -> None:
     if text:
-        click.echo(text)
+        # control, bidirectional and invisible characters from any source (YAML, a CSV
+        # cell, --set) are shown as escapes, never sent raw to a terminal or a CI log
+        click.echo(visible(text))
 
 
 @click.group(context_settings=CONTEXT)
@@ -367,6 +370,12 @@ def _threshold(root: Path) -> float | None:
     help="Write the report to this file (atomically) instead of standard output.",
 )
 @click.option("-v", "--verbose", is_flag=True, help="List passing tests and covered rules too.")
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Accept an intended change: write each failing test's new outcome into its fixture "
+    "(comments and layout kept); expectations listed under 'pinned:' are refused.",
+)
 @click.pass_obj
 def test_cmd(
     state: State,
@@ -376,6 +385,7 @@ def test_cmd(
     mutate: bool,
     output: Path | None,
     verbose: bool,
+    update: bool,
 ) -> ExitCode:
     """Run the rule tests: every expectation of every fixture company in tests/fixtures.
 
@@ -387,6 +397,7 @@ def test_cmd(
       icp test
       icp test -k pennine --verbose
       icp test --coverage --mutate --format junit -o rule-tests.xml
+      icp test --update        # after an intended change: rewrite the moved expectations
     """
     from .atomic import write_text
     from .engine.coverage import coverage
@@ -397,6 +408,13 @@ def test_cmd(
     handbook = _handbook(state)
     fixtures = run_fixtures(handbook, today=state.today)
     result = run(handbook, today=state.today, name_filter=name_filter, fixtures=fixtures)
+    if update:
+        from .loading.accept import accept
+        from .loading.accept import render as render_accepted
+
+        accepted = accept(state.root, result.failed)
+        echo(render_accepted(accepted, tests_failed=len(result.failed)))
+        return ExitCode.FINDINGS if accepted.refused else ExitCode.OK
     ok = result.ok
     cov = coverage(handbook, today=state.today, fixtures=fixtures) if with_coverage else None
     threshold = _threshold(state.root) if with_coverage else None
@@ -598,6 +616,19 @@ def build(state: State, site_dir: Path | None, strict: bool) -> ExitCode:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A CRM history: add the changed profiles' evidence before and after (icp backtest).",
 )
+@click.option(
+    "--max-chars",
+    type=click.IntRange(min=1000),
+    default=60_000,
+    show_default=True,
+    help="Markdown only: fit the report in this many characters (a PR comment takes at most "
+    "65,536), regressions first, then '… and N more'.",
+)
+@click.option(
+    "--link",
+    metavar="URL",
+    help="Markdown only: where the full report is (named where the report is cut).",
+)
 @click.pass_obj
 def diff_cmd(
     state: State,
@@ -607,6 +638,8 @@ def diff_cmd(
     as_of: dt.date | None,
     fmt: str,
     output: Path | None,
+    max_chars: int,
+    link: str | None,
     history: Path | None = None,
 ) -> ExitCode:
     """Compare the handbook at two git revisions: who moved, why, and regressions.
@@ -619,13 +652,19 @@ def diff_cmd(
       icp diff                                  # this branch against main
       icp diff origin/main HEAD --format json -o diff.json
       icp diff v1.4 --accounts tests/examples/hubspot-export.csv
+      icp diff --format text                    # for a terminal
     """
     from .atomic import write_text
     from .diff import diff
     from .reporters import diff as report
 
     result = diff(state.root, base, head, accounts=accounts, as_of=as_of, today=state.today)
-    text = report.json_text(result) if fmt == "json" else report.markdown(result)
+    if fmt == "json":
+        text = report.json_text(result)
+    elif fmt == "text":
+        text = report.text(result)
+    else:
+        text = report.markdown(result, max_chars=max_chars, link=link)
     if history is not None:
         from .evidence.compare import with_evidence
 
@@ -655,13 +694,16 @@ def codeowners_cmd(state: State, output: Path | None, check: bool) -> ExitCode:
       icp codeowners --check   # in CI
     """
     from .atomic import write_text
-    from .codeowners import codeowners
+    from .codeowners import codeowners, lint
 
     target = output or state.root / ".github" / "CODEOWNERS"
     text = codeowners(_handbook(state))
     current = target.read_text(encoding="utf-8") if target.is_file() else None
     if check:
-        if current != text:
+        misread = lint(current or "")
+        for message in misread:
+            echo(f"{target}: {message}")
+        if current != text or misread:
             echo(f"{target}: not current; run icp codeowners and commit it")
             return ExitCode.FINDINGS
         echo(f"{target}: current")

@@ -23,7 +23,7 @@ from .engine.evaluate import evaluate
 from .engine.explain import condition_words as words
 from .engine.model import Handbook, Icp, Negative, Rule
 from .engine.ruletests import checks, fixture_as_of, passes
-from .engine.verdict import Verdict
+from .engine.verdict import RuleResult, Verdict
 from .errors import UsageError
 from .loading.validate import open_handbook
 from .repo import git, git_ok
@@ -208,6 +208,21 @@ class DiffReport:
         return not self.regressions
 
 
+def _moved(a: RuleResult | None, b: RuleResult | None) -> bool:
+    """Whether a rule's change changed what it gives this company: the points it earns (a
+    criterion or warning sign), or whether it holds (a requirement: absent counts as met; a
+    disqualifier: absent counts as not met). A new criterion the company does not meet
+    moved nothing."""
+    either = b or a
+    if either is None:
+        return False
+    rule = either.rule
+    if rule.kind in ("criterion", "warning"):
+        return (a.points if a else 0) != (b.points if b else 0)
+    absent = rule.kind == "requirement"
+    return (a.result if a else absent) != (b.result if b else absent)
+
+
 def _reasons(
     hb_a: Handbook, hb_b: Handbook, va: Verdict, vb: Verdict, changes: list[RuleChange]
 ) -> tuple[str, ...]:
@@ -221,7 +236,7 @@ def _reasons(
     for key in [*results_b, *[k for k in results_a if k not in results_b]]:
         owner, _, rid = key.partition("/")
         a, b = results_a.get(key), results_b.get(key)
-        if (owner, rid) not in changed_rules:
+        if (owner, rid) not in changed_rules or not _moved(a, b):
             continue
         if a is None and b is not None:
             reasons.append(

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 class Level(enum.StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    #: context for other problems (never fails a run, even with --strict)
+    NOTE = "note"
 
 
 @dataclass(frozen=True, order=True)
@@ -92,6 +94,8 @@ PROBLEMS: dict[str, str] = {
     "yaml-key": "A key is not plain text (a list, a mapping, or an empty key).",
     "yaml-duplicate-key": "The same key appears twice in one mapping.",
     "yaml-value": "A value is not a valid number or date as written (or is .nan / .inf).",
+    "yaml-control-character": "A raw control character (NUL, ESC, ...) in the file.",
+    "unsafe-character": "A control, bidirectional or invisible character in a value or key.",
     # the JSON Schema of each kind (icpkit.loading.schema): schema-<validator>
     "schema-additionalProperties": "A key that the kind's schema does not know.",
     "schema-required": "A required key is missing.",
@@ -144,6 +148,9 @@ PROBLEMS: dict[str, str] = {
     "always-disqualified": "Requirements that every company meeting them is disqualified by.",
     "cap-unreachable": "A group's cap above the most its criteria can give (a warning).",
     "gate-always-true": "A status gate that every company meets (none would ever be scored).",
+    "placeholder": "Text or an example rule written by icp new that was never replaced.",
+    # one root error per mistake (icpkit.loading.dependents)
+    "dependents": "A note: how many problems elsewhere wait for this document to load.",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
+from .textsafety import visible
 from .yamlvalues import describe_value
 
 
@@ -19,7 +20,7 @@ def suggest(word: str, candidates: Sequence[str]) -> str:
 
 
 def shorten(value: object, limit: int = 40) -> str:
-    text = str(value).replace("\n", " ")
+    text = visible(str(value), keep_newlines=False)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

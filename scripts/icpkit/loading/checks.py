@@ -258,7 +258,40 @@ class Checker:
                     )
                 )
         out += self.fixture_refs()
+        for owner in self.handbook.owners:
+            out += self.placeholders(owner.path, owner.data, owner.status)
         return out
+
+    def placeholders(self, path: str, data: object, status: str) -> list[Problem]:
+        """Texts and example rules `icp new` wrote that were never replaced: a warning in a
+        draft (so --strict fails), an error in an active profile (a placeholder rule must
+        never score)."""
+        from .scaffold import PLACEHOLDER_RULE_PREFIX, PLACEHOLDER_TEXTS
+
+        level = Level.ERROR if status == "active" else Level.WARNING
+        out: list[Problem] = []
+        stack: list[tuple[Parts, object]] = [([], data)]
+        while stack:
+            parts, value = stack.pop()
+            if isinstance(value, dict):
+                stack += [([*parts, k], v) for k, v in value.items()]
+            elif isinstance(value, list):
+                stack += [([*parts, i], v) for i, v in enumerate(value)]
+            elif isinstance(value, str):
+                rule_id = parts[-1:] == ["id"] and value.startswith(PLACEHOLDER_RULE_PREFIX)
+                if value in PLACEHOLDER_TEXTS or (rule_id and len(parts) > 1):
+                    what = "example rule" if rule_id else "placeholder text"
+                    out.append(
+                        self.problem(
+                            path,
+                            parts,
+                            f"found the {what} '{value}' written by icp new; expected your "
+                            "own " + ("rule" if rule_id else "words"),
+                            "placeholder",
+                            level,
+                        )
+                    )
+        return sorted(out)
 
     def duplicate_ids(self) -> list[Problem]:
         seen: dict[str, str] = {}

@@ -17,9 +17,11 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..atomic import write_text
 from ..kinds import KINDS
+from ..textsafety import visible
 from . import schema
 from .yamlio import load_bytes
 
@@ -44,14 +46,138 @@ def _order(node: Any, sub: dict[str, Any], kind: str, parts: list[str | int]) ->
             _order(item, schema.subschema(kind, [*parts, i]), kind, [*parts, i])
 
 
+def _content(line: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def _own_comment(line: str) -> bool:
+    """A comment line about the key below it (not an editor modeline such as
+    `# yaml-language-server: $schema=…`, which stays at the top)."""
+    stripped = line.strip()
+    return stripped.startswith("#") and not stripped.startswith("# yaml-language-server")
+
+
+def _last_content(lines: list[str], first: int, before: int) -> int:
+    """The last line in [first, before) holding more than a comment or blanks."""
+    for i in range(before - 1, first - 1, -1):
+        if _content(lines[i]):
+            return i
+    return first
+
+
+def _wanted(keys: list[str], sub: dict[str, Any]) -> list[str]:
+    props = list(sub.get("properties", {}))
+    return [k for k in props if k in keys] + [k for k in keys if k not in props]
+
+
+def _misordered(
+    node: Node, kind: str, parts: list[str | int]
+) -> tuple[MappingNode, list[str]] | None:
+    """The first block mapping (in document order) whose keys are not in schema order."""
+    if isinstance(node, MappingNode):
+        keys = [k.value for k, _ in node.value if isinstance(k, ScalarNode)]
+        if len(keys) == len(node.value) and not node.flow_style:
+            wanted = _wanted(keys, schema.subschema(kind, parts))
+            if wanted != keys:
+                return node, wanted
+        for k, v in node.value:
+            found = _misordered(v, kind, [*parts, str(k.value)])
+            if found:
+                return found
+    elif isinstance(node, SequenceNode):
+        for i, item in enumerate(node.value):
+            found = _misordered(item, kind, [*parts, i])
+            if found:
+                return found
+    return None
+
+
+def _reorder(lines: list[str], node: MappingNode, wanted: list[str]) -> list[str]:
+    """`lines` with the entries of one block mapping in the `wanted` order. An entry is its
+    key's line through its value's last line, with the comment and blank lines above the
+    key: a comment above a key moves with it."""
+    starts = [k.start_mark.line for k, _ in node.value]
+    end = node.end_mark.line + (1 if node.end_mark.column > 0 else 0)
+    lasts = [
+        _last_content(lines, starts[i], starts[i + 1] if i + 1 < len(starts) else end)
+        for i in range(len(starts))
+    ]
+    first_key = node.value[0][0].start_mark
+    prefix = lines[starts[0]][: first_key.column]
+    # the comment lines right above the first key go with it, except at the top of the
+    # file, where they describe the file
+    if not prefix.strip() and node.start_mark.column > 0:
+        while starts[0] > 0 and _own_comment(lines[starts[0] - 1]):
+            starts[0] -= 1
+    chunks: dict[str, list[str]] = {}
+    for i, (k, _) in enumerate(node.value):
+        begin = starts[i] if i == 0 else lasts[i - 1] + 1
+        chunk = lines[begin : lasts[i] + 1]
+        if i == 0 and prefix.strip():  # the first key shares its line with '- ': keep it
+            chunk = [" " * first_key.column + chunk[0][first_key.column :], *chunk[1:]]
+        chunks[str(k.value)] = chunk
+    body = [line for key in wanted for line in chunks[key]]
+    at = next(i for i, line in enumerate(body) if _content(line))
+    body[at] = prefix + body[at][first_key.column :]
+    if prefix.strip():  # comments of the new first key go above the '- ', at its column
+        dash = " " * (len(prefix) - len(prefix.lstrip()))
+        body[:at] = [dash + line.lstrip() if line.strip() else line for line in body[:at]]
+    return [*lines[: starts[0]], *body, *lines[lasts[-1] + 1 :]]
+
+
+def _reorder_text(text: str, kind: str) -> str:
+    """Block mappings in schema key order, moving whole lines (so comments above a key and
+    every escape stay as written)."""
+    for _ in range(1000):
+        root = _compose(text)
+        found = _misordered(root, kind, []) if root is not None else None
+        if found is None:
+            return text
+        lines = text.splitlines(keepends=True)
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += "\n"
+        text = "".join(_reorder(lines, *found))
+    return text
+
+
+_COMPOSER = YAML(typ="safe", pure=False)
+
+
+def _compose(text: str) -> Node | None:
+    node: Node | None = _COMPOSER.compose(text)
+    return node
+
+
+def _escape_invisible(text: str) -> str:
+    """Control, bidirectional and invisible characters inside double-quoted strings written
+    as escapes (`\u200b`), never raw (ruamel writes them raw)."""
+    root = _compose(text)
+    spans: list[tuple[int, int]] = []
+    stack: list[Node] = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, MappingNode):
+            stack += [n for pair in node.value for n in pair]
+        elif isinstance(node, SequenceNode):
+            stack += node.value
+        elif isinstance(node, ScalarNode) and node.style == '"':
+            spans.append((node.start_mark.index, node.end_mark.index))
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + visible(text[start:end]) + text[end:]
+    return text
+
+
 def format_text(text: str, kind: str) -> str:
-    """The canonical form of a document of `kind`."""
+    """The canonical form of a document of `kind`: keys in schema order, comments moved with
+    their keys, escapes in double-quoted strings kept as escapes."""
+    text = _reorder_text(text, kind)
     y = _yaml()
     data = y.load(text)
     _order(data, schema.subschema(kind, []), kind, [])
     out = io.StringIO()
     y.dump(data, out)
-    return out.getvalue()
+    return _escape_invisible(out.getvalue())
 
 
 @dataclass(frozen=True)

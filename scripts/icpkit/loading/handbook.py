@@ -86,18 +86,19 @@ class _Loader:
             self.docs[doc.path] = doc
             if doc.problems:
                 self.report.extend(doc.problems)
-                continue
+                if not doc.complete:
+                    continue
             kind = self.kind_of(doc)
             if kind is None:
                 continue
-            if self.trusted:
+            if self.trusted and not doc.problems:
                 self.by_kind.setdefault(kind, []).append(doc)
                 continue
             from . import schema  # jsonschema is imported only when something is validated
 
             problems = schema.validate(doc, kind)
             self.report.extend(problems)
-            if not problems:
+            if not problems and not doc.problems:
                 self.by_kind.setdefault(kind, []).append(doc)
 
     def kind_of(self, doc: Document) -> str | None:

@@ -51,6 +51,10 @@ pains:
 pond_map:
   account_profile:
     negatives: []
+    # An example item: the text shown on the map, and the rule that checks it (optional).
+    # positives:
+    #   - text: 50 to 500 employees
+    #     rule: example-requirement
     positives: []
   needs:
     negatives: []
@@ -75,7 +79,9 @@ evidence: []
 qualification:
   # Hard requirements: all must be met. Fields come from rules/vocabulary.yaml.
   requirements:
-    - id: size
+    # Rules whose id starts with example- are placeholders: replace them (validate
+    # --strict fails on them, and an active profile cannot keep them).
+    - id: example-requirement
       label: {size_label}
       when: {{field: {size_field}, at_least: 1}}
   # Soft criteria: points when met (negative points for a warning sign).
@@ -124,6 +130,29 @@ disqualifiers:
 # Warning signs: points off every ICP this portrait applies to, and flagged.
 warning_signs: []
 """
+
+
+#: the texts `icp new` writes for the editor to replace; `validate` flags each one left
+#: (a warning in a draft, so --strict fails; an error once the profile is active)
+PLACEHOLDER_TEXTS = frozenset(
+    {
+        "@your-github-handle",
+        "Describe the kind of company in two or three sentences.",
+        "Describe the kind of company we do not want, in two or three sentences.",
+        "A name that brings the profile to life",
+        "Their job title",
+        "A picture in words of the company and the person.",
+        "A short story of how this company finds and buys from us.",
+        "The most urgent problem we solve for them",
+        "Who decides",
+        "A name for the portrait",
+        "A picture in words of such a company.",
+        "What happened when we served one.",
+        "Why it fails, in plain words",
+    }
+)
+#: rule ids `icp new` writes: placeholders too
+PLACEHOLDER_RULE_PREFIX = "example-"
 
 
 def scaffold(handbook: Handbook, kind: str, ident: str, *, today: dt.date) -> tuple[Path, str]:

@@ -37,10 +37,50 @@ TYPE_WORDS = {
 }
 
 
-def load_schema(name: str) -> dict[str, Any]:
+def _raw_schema(name: str) -> dict[str, Any]:
     text = resources.files("icpkit.schemas").joinpath(name).read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    """A schema file, with the base URI its sibling references resolve against in this
+    package's registry (the files carry none, so that tools resolve them next to the file)."""
+    return {"$id": BASE_URI + name, **_raw_schema(name)}
+
+
+COMMON = "common.schema.json"
+
+
+def _rewrite(node: Any) -> Any:
+    if isinstance(node, dict):
+        out = {k: _rewrite(v) for k, v in node.items()}
+        ref = out.get("$ref")
+        if isinstance(ref, str) and ref.startswith(COMMON + "#"):
+            out["$ref"] = ref[len(COMMON) :]
+        return out
+    if isinstance(node, list):
+        return [_rewrite(v) for v in node]
+    return node
+
+
+def bundled(kind: str) -> dict[str, Any]:
+    """The schema of `kind` as one self-contained document (the shared definitions copied
+    into its `$defs`), for editors, pre-commit hooks and check-jsonschema: nothing to fetch.
+    Raises ValueError if a definition name is used by both."""
+    schema = _rewrite(_raw_schema(KINDS[kind]))
+    common = _raw_schema(COMMON)["$defs"]
+    own = schema.setdefault("$defs", {})
+    clash = sorted(set(own) & set(common))
+    if clash:
+        raise ValueError(f"{KINDS[kind]} and {COMMON} both define {', '.join(clash)}")
+    schema["$defs"] = {**own, **common}
+    return dict(schema)
+
+
+def bundled_text(kind: str) -> str:
+    """`bundled(kind)` as the JSON text kept in schemas/bundled/ (checked for drift)."""
+    return json.dumps(bundled(kind), indent=2, ensure_ascii=False) + "\n"
 
 
 @cache
@@ -95,7 +135,14 @@ def subschema(kind: str, parts: Sequence[str | int]) -> dict[str, Any]:
 
 def validate(doc: Document, kind: str) -> list[Problem]:
     """All schema problems of one document of a known kind."""
-    problems = [_problem(doc, kind, e) for e in _leaf_errors(validator(kind).iter_errors(doc.data))]
+    problems = [
+        problem
+        for error in _leaf_errors(validator(kind).iter_errors(doc.data))
+        for problem in _problems(doc, kind, error)
+    ]
+    # a value the YAML layer refused (.nan, a bad date) is None here: it has its message
+    refused = {p.json_path for p in doc.problems}
+    problems = [p for p in problems if p.json_path not in refused]
     # a misspelt key also makes its right spelling 'missing': say it once, at the misspelling
     suggested = {
         (p.json_path.rsplit(".", 1)[0], p.message.rsplit("'", 2)[-2])
@@ -113,9 +160,35 @@ def _missing(message: str) -> str:
     return message.split("'")[1] if "'" in message else ""
 
 
+def _branch_for_type(error: ValidationError) -> int | None:
+    """The one alternative of a oneOf/anyOf meant for the value's type (a list → the list
+    branch, text → the named-set branch), or None when the type does not decide."""
+    branches = error.schema.get(str(error.validator), []) if isinstance(error.schema, dict) else []
+    checker = Draft202012Validator.TYPE_CHECKER
+    fits = []
+    for i, branch in enumerate(branches):
+        if not isinstance(branch, dict):
+            continue
+        wanted = branch.get("type")
+        if wanted is None and "const" in branch:
+            wanted = "string" if isinstance(branch["const"], str) else None
+        if wanted is None:
+            continue
+        types = wanted if isinstance(wanted, list) else [wanted]
+        if any(checker.is_type(error.instance, t) for t in types):
+            fits.append(i)
+    return fits[0] if len(fits) == 1 else None
+
+
 def _leaf_errors(errors: Iterator[ValidationError]) -> Iterator[ValidationError]:
     for error in errors:
         if error.validator in ("oneOf", "anyOf") and error.context:
+            branch = _branch_for_type(error)
+            if branch is not None:
+                chosen = [e for e in error.context if e.relative_schema_path[0] == branch]
+                if chosen:
+                    yield from _leaf_errors(iter(chosen))
+                    continue
             # an error under alternatives: report the alternative that got furthest
             from jsonschema.exceptions import best_match
 
@@ -124,6 +197,27 @@ def _leaf_errors(errors: Iterator[ValidationError]) -> Iterator[ValidationError]
                 yield deepest
                 continue
         yield error
+
+
+def _problems(doc: Document, kind: str, error: ValidationError) -> list[Problem]:
+    """One problem per error; one per unknown key, each at its own line."""
+    if error.validator != "additionalProperties":
+        return [_problem(doc, kind, error)]
+    parts: list[str | int] = list(error.absolute_path)
+    allowed = list(subschema(kind, parts).get("properties", {}))
+    instance = error.instance
+    extra = [k for k in instance if k not in allowed] if isinstance(instance, dict) else ["?"]
+    expected = ", ".join(allowed) if len(allowed) <= 8 else ", ".join(allowed[:8]) + ", …"
+    return [
+        doc.problem_at(
+            [*parts, name],
+            f"found the unknown key '{shorten(name)}'; expected one of {expected}"
+            + suggest(name, allowed),
+            "schema-additionalProperties",
+            key=True,
+        )
+        for name in extra
+    ]
 
 
 @dataclass(frozen=True)
@@ -257,3 +351,14 @@ def _problem(doc: Document, kind: str, error: ValidationError) -> Problem:
     e = _Error(kind, list(error.absolute_path), error.instance, schema, v, str(error.message))
     message, parts, key = _MESSAGES.get(v, _other)(e)
     return doc.problem_at(parts, message, f"schema-{v}", key=key)
+
+
+if __name__ == "__main__":  # python -m icpkit.loading.schema --bundle: rewrite schemas/bundled/
+    import sys
+    from pathlib import Path
+
+    if sys.argv[1:] != ["--bundle"]:
+        raise SystemExit("usage: python -m icpkit.loading.schema --bundle")
+    folder = Path(__file__).resolve().parent.parent / "schemas" / "bundled"
+    for name in KINDS:
+        (folder / KINDS[name]).write_text(bundled_text(name), encoding="utf-8")

@@ -39,11 +39,14 @@ def load_checked(root: Path, *, today: dt.date | None = None) -> Loaded:
     raised. `validate`, `icp new` and the pytest plugin (which shows each fixture's own
     problems) read this; everything else goes through `open_handbook`."""
     from .checks import check
+    from .dependents import collapse
     from .handbook import load
 
     today = today or dt.date.today()
     loaded = load(root, today=today)
+    failed = [p.path for p in loaded.report.errors]
     loaded.report.extend(check(loaded.handbook, loaded.docs, today))
+    loaded.report.problems = collapse(loaded.report.problems, failed, loaded.docs, root)
     return loaded
 
 

@@ -17,7 +17,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "validate": ("text", "json", "github"),
     "test": ("text", "json", "junit", "github"),
     "explain": ("text", "json"),
-    "diff": ("markdown", "json"),
+    "diff": ("markdown", "text", "json"),
     "backtest": ("text", "markdown", "json", "html"),
 }
 

@@ -1,61 +1,167 @@
-"""A handbook diff as Markdown (a PR comment, a job summary) or as the JSON envelope."""
+"""A handbook diff as Markdown (a PR comment, a job summary), plain text, or the JSON envelope.
+
+A pull-request comment over 65,536 characters is rejected by GitHub, and a job summary
+over 1 MiB too: the Markdown is built to a character budget, regressions first, then rule
+changes, then moved companies, each cut with "… and N more" and a link to the full report.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from ..diff import DiffReport, Outcome
-from ..site.mdtext import inline
+from ..textsafety import visible
 from . import envelope
+
+#: GitHub rejects a pull-request comment longer than this (characters)
+COMMENT_LIMIT = 65_536
+#: GitHub's limit of a job summary (bytes); Markdown here is counted in characters, so the
+#: budget for a summary is set lower, leaving room for multi-byte characters
+SUMMARY_LIMIT = 1_048_576
+DEFAULT_BUDGET = 60_000
+
+# only what can start markup in GitHub Markdown: emphasis, code, links and images, HTML,
+# table cells, strikethrough, escapes; & only where it would start an entity
+_MARKUP = re.compile(r"([\\`*_\[\]<>|~])|&(?=#?\w+;)")
+
+
+def md(text: object) -> str:
+    """User text for one line of Markdown: control and invisible characters as escapes,
+    whitespace collapsed, and a backslash before each character that could start markup
+    (so `tests/fixtures/x.yaml` and `'Growing 30%'` stay as they are)."""
+    one_line = " ".join(visible(str(text), keep_newlines=False).split())
+    return _MARKUP.sub(lambda m: "\\" + (m.group(1) or "&"), one_line)
 
 
 def _short(rev: str) -> str:
     return rev[:10] if len(rev) == 40 else rev
 
 
-def markdown(report: DiffReport, *, limit: int = 50) -> str:
-    """Every piece of profile text is escaped for Markdown (it may come from any PR)."""
+class _Budget:
+    """Lines added while they fit in `limit` characters, keeping `reserve` for what follows."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.lines: list[str] = []
+        self.size = 0
+
+    def fits(self, line: str, reserve: int) -> bool:
+        return self.size + len(line) + 1 + reserve <= self.limit
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+        self.size += len(line) + 1
+
+    def rows(self, rows: Iterable[str], reserve: int, more: str) -> None:
+        """Add `rows` while they fit; then one line `more` (with {n}: how many were left)."""
+        rows = list(rows)
+        for i, row in enumerate(rows):
+            if not self.fits(row, reserve + len(more) + 20):
+                self.add(more.format(n=len(rows) - i))
+                return
+            self.add(row)
+
+
+def markdown(
+    report: DiffReport, *, max_chars: int | None = DEFAULT_BUDGET, link: str | None = None
+) -> str:
+    """The report as GitHub Markdown in at most `max_chars` characters (None: no limit).
+
+    Regressions come first, then rule changes, then moved companies; what does not fit is
+    counted ("… and 12 more") and `link` (the job summary or artifact) named for the rest."""
+    limit = max_chars or 10**12
+    reserve = 600 + (len(link) if link else 0)  # the closing lines, always kept
+    out = _Budget(limit)
     base, head = _short(report.base), _short(report.head)
-    lines = [f"### ICP handbook: {inline(base)} → {inline(head)}", ""]
+    out.add(f"### ICP handbook: {md(base)} → {md(head)}")
+    out.add("")
+    where = f" (full report: {link})" if link else " (the full report is in the job summary)"
     if report.regressions:
-        lines += [
+        out.add(
             f"**❌ {len(report.regressions)} rule test regression(s)**: a fixture "
-            "expectation that held before fails now.",
-            "",
-            "| Fixture | Expectation | Expected | Before | Now |",
-            "| --- | --- | --- | --- | --- |",
-        ]
-        for r in report.regressions:
-            lines.append(
-                f"| {inline(r.fixture)} ({inline(r.path)}:{r.line}) | "
-                f"{inline(r.expectation)} | {inline(r.expected)} | {inline(r.before)} "
-                f"| {inline(r.after)} |"
-            )
-        lines.append("")
+            "expectation that held before fails now."
+        )
+        out.add("")
+        out.add("| Fixture | Expectation | Expected | Before | Now |")
+        out.add("| --- | --- | --- | --- | --- |")
+        out.rows(
+            (
+                f"| {md(r.fixture)} ({md(r.path)}:{r.line}) | {md(r.expectation)} | "
+                f"{md(r.expected)} | {md(r.before)} | {md(r.after)} |"
+                for r in report.regressions
+            ),
+            reserve,
+            "| … and {n} more regressions" + md(where) + " | | | | |",
+        )
+        out.add("")
     else:
-        lines += ["✅ No rule test regression.", ""]
+        out.add("✅ No rule test regression.")
+        out.add("")
     if report.rule_changes:
-        lines += ["**Rule changes**", ""]
-        lines += [f"- {inline(c.text)}" for c in report.rule_changes]
-        lines.append("")
+        out.add("**Rule changes**")
+        out.add("")
+        out.rows(
+            (f"- {md(c.text)}" for c in report.rule_changes),
+            reserve,
+            "- … and {n} more rule changes" + md(where),
+        )
+        out.add("")
     else:
-        lines += ["No rule changed.", ""]
+        out.add("No rule changed.")
+        out.add("")
     if report.moves:
+        out.add(f"**{len(report.moves)} of {report.compared} companies moved**")
+        out.add("")
+        out.add("| Company | Before | After | Because |")
+        out.add("| --- | --- | --- | --- |")
+        out.rows(
+            (
+                f"| {md(m.company)} | {md(m.before.words())} | {md(m.after.words())} | "
+                f"{md('; '.join(m.reasons))} |"
+                for m in report.moves
+            ),
+            reserve,
+            "| … and {n} more companies" + md(where) + " | | | |",
+        )
+    else:
+        out.add(f"No company moved ({report.compared} compared).")
+    out.add("")
+    footer = f"<sub>as of {report.as_of.isoformat()}"
+    if link:
+        footer += f" · [full report]({link})"
+    out.add(footer + "</sub>")
+    return "\n".join(out.lines)
+
+
+def text(report: DiffReport) -> str:
+    """The whole report for a terminal: plain lines, nothing escaped but control characters."""
+    lines = [f"ICP handbook: {_short(report.base)} → {_short(report.head)}", ""]
+    if report.regressions:
+        lines.append(f"{len(report.regressions)} rule test regression(s):")
         lines += [
-            f"**{len(report.moves)} of {report.compared} companies moved**",
-            "",
-            "| Company | Before | After | Because |",
-            "| --- | --- | --- | --- |",
+            f"  {r.path}:{r.line}: {r.fixture}: {r.expectation} expected {r.expected}, "
+            f"was {r.before}, now {r.after}"
+            for r in report.regressions
         ]
-        for m in report.moves[:limit]:
-            lines.append(
-                f"| {inline(m.company)} | {inline(m.before.words())} | "
-                f"{inline(m.after.words())} | {inline('; '.join(m.reasons))} |"
-            )
-        if len(report.moves) > limit:
-            lines.append(f"| … and {len(report.moves) - limit} more | | | |")
+    else:
+        lines.append("No rule test regression.")
+    lines.append("")
+    if report.rule_changes:
+        lines.append("Rule changes:")
+        lines += [f"  - {c.text}" for c in report.rule_changes]
+    else:
+        lines.append("No rule changed.")
+    lines.append("")
+    if report.moves:
+        lines.append(f"{len(report.moves)} of {report.compared} companies moved:")
+        for m in report.moves:
+            lines.append(f"  {m.company}: {m.before.words()} → {m.after.words()}")
+            lines += [f"      because {reason}" for reason in m.reasons]
     else:
         lines.append(f"No company moved ({report.compared} compared).")
-    lines += ["", f"<sub>as of {report.as_of.isoformat()}</sub>"]
-    return "\n".join(lines)
+    lines.append(f"(as of {report.as_of.isoformat()})")
+    return visible("\n".join(lines))
 
 
 def json_text(report: DiffReport) -> str:

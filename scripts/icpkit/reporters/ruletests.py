@@ -8,8 +8,10 @@ from ..engine.coverage import Coverage
 from ..engine.model import Handbook
 from ..engine.mutation import MutationResult
 from ..engine.ruletests import CheckResult, TestRun
+from ..textsafety import visible
 from . import FORMATS as ALL_FORMATS
-from . import annotation, envelope
+from . import envelope
+from .problems import Annotation, capped
 from .verdict import text as verdict_text
 
 FORMATS = ALL_FORMATS["test"]
@@ -39,28 +41,35 @@ def render(
     if fmt == "junit":
         return _junit(handbook, run)
     lines: list[str] = []
+    if fmt == "github":
+        lines += capped(
+            [
+                Annotation(
+                    "error",
+                    r.check.fixture.path,
+                    r.check.line,
+                    1,
+                    f"rule test {r.check.name}",
+                    r.message,
+                )
+                for r in run.failed
+            ],
+            where="the log of this step (every failing test is listed below) and the JUnit report",
+        )
     for result in run.results:
         check = result.check
-        if fmt == "github" and not result.passed:
-            lines.append(
-                annotation(
-                    "error",
-                    check.fixture.path,
-                    check.line,
-                    1,
-                    f"rule test {check.name}",
-                    result.message,
-                )
-            )
-        elif fmt == "text" and (verbose or not result.passed):
+        if verbose or not result.passed:
             status = "PASS" if result.passed else "FAIL"
             lines.append(f"{status} {check.name}")
             if not result.passed:
-                lines.append(_indent(failure_detail(handbook, result)))
+                lines.append(_indent(visible(failure_detail(handbook, result))))
     for fixture in run.broken:
         lines.append(
             f"SKIP {fixture.path}: a company value does not fit its field (run icp validate)"
         )
+    if run.failed:
+        lines.append(f"failing tests ({len(run.failed)}):")
+        lines += [f"  {r.check.name} ({r.check.fixture.path}:{r.check.line})" for r in run.failed]
     passed = len(run.results) - len(run.failed)
     lines.append(
         f"{len(run.results)} rule tests: {passed} passed, {len(run.failed)} failed"

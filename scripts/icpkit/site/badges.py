@@ -1,4 +1,5 @@
-"""Badges for the README and the handbook: SVG files (drawn by pybadges, offline) and
+"""Badges for the README and the handbook: SVG files (drawn by anybadge, offline, on every
+supported Python; pybadges imports imghdr, removed in 3.13, and is no longer released) and
 shields.io endpoint JSON, from real results: rule tests, criterion coverage, profiles
 overdue for review, and regressions against the main branch (from a saved `icp diff`)."""
 
@@ -25,14 +26,19 @@ class Badge:
     color: str
 
     def svg(self) -> str:
+        """The badge as an SVG document (no XML declaration, so it can be inlined in HTML);
+        label and message are XML-escaped by anybadge. Raises InputError if it cannot."""
         try:
-            import pybadges
-        except ImportError as exc:  # pybadges imports imghdr, removed in Python 3.13
-            raise InputError(f"cannot draw badges: {exc}") from None
+            import anybadge
 
-        return str(
-            pybadges.badge(left_text=self.label, right_text=self.message, right_color=self.color)
-        )
+            drawn = anybadge.Badge(label=self.label, value=self.message, default_color=self.color)
+            # anybadge numbers masks from a global counter: name it, so the SVG is the same
+            # on every run and unique when several badges are inlined in one page
+            drawn.mask_str = f"icp-badge-{self.name}"
+            text = str(drawn.badge_svg_text)
+        except (ImportError, ValueError) as exc:
+            raise InputError(f"cannot draw the badge {self.name}: {exc}") from None
+        return text[text.index("<svg") :]
 
     def endpoint(self) -> str:
         """shields.io endpoint JSON (https://shields.io/badges/endpoint-badge)."""

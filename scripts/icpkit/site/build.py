@@ -7,10 +7,23 @@ import datetime as dt
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
-from ..errors import InputError, UsageError
+from ..errors import IcpError, InputError, UsageError
 from .pages import Site
+
+T = TypeVar("T")
+
+
+def attempt(generate: Callable[[], T]) -> tuple[T | None, str | None]:
+    """Run `generate` (the page generator, for the mkdocs hook): (its result, None), or
+    (None, the one-line reason `icp build` would print) when the handbook has a problem."""
+    try:
+        return generate(), None
+    except IcpError as exc:
+        return None, str(exc)
 
 
 def build_site(
@@ -26,7 +39,7 @@ def build_site(
 
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
+    from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
@@ -49,6 +62,10 @@ def build_site(
         build(config)
     except Abort as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        # mkdocs aborts with its own words; the hook's one-line reason is the context
+        reason = exc.__context__
+        if isinstance(reason, BuildError):
+            raise InputError(str(reason)) from None
         raise InputError(f"the handbook did not build: {exc}") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

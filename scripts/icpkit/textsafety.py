@@ -1,0 +1,71 @@
+"""Text that cannot hurt: control, bidirectional and invisible characters, found and shown.
+
+A title holding `ESC[2K` or a carriage return rewrites a terminal line; a right-to-left
+override makes code read differently from how it runs ("Trojan Source", CVE-2021-42574);
+a zero-width space makes `owners\u200b` look like `owners`. `unsafe_characters` finds them
+(for `validate`), `visible` writes each as an escape anyone can read (for every echo).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+
+#: bidirectional controls (Trojan Source): embeddings, overrides, isolates, marks
+BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+#: characters that take no space: zero-width space/joiners, word joiner, BOM, soft hyphen
+INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e")
+
+
+def kind_of(char: str) -> str | None:
+    """'a control character', 'a bidirectional control', 'an invisible character' or None.
+
+    Tab and newline are not reported (YAML folds them; they are not hidden)."""
+    if char in "\t\n":
+        return None
+    if char in BIDI:
+        return "a bidirectional control"
+    if char in INVISIBLE:
+        return "an invisible character"
+    if unicodedata.category(char) == "Cc":
+        return "a control character"
+    return None
+
+
+def unsafe_characters(text: str) -> Iterator[tuple[int, str, str]]:
+    """(index, character, kind) of every unsafe character in `text`, in order."""
+    for i, char in enumerate(text):
+        kind = kind_of(char)
+        if kind is not None:
+            yield i, char, kind
+
+
+def escape(char: str) -> str:
+    """A character as it would be written in a double-quoted YAML string: `\\x1b`, `\\u200b`."""
+    code = ord(char)
+    if code < 0x100:
+        return {"\r": "\\r", "\t": "\\t", "\n": "\\n", "\0": "\\0"}.get(char, f"\\x{code:02x}")
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def visible(text: str, *, keep_newlines: bool = True) -> str:
+    """`text` with every control, bidirectional and invisible character shown as its escape.
+
+    Newlines stay (unless `keep_newlines` is false); tabs stay."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(
+        escape(c) if (kind_of(c) is not None or (c == "\n" and not keep_newlines)) else c
+        for c in text
+    )
+
+
+def describe(char: str) -> str:
+    """'ESC (\\x1b)', 'RIGHT-TO-LEFT OVERRIDE (\\u202e)': the character's name and escape."""
+    name = unicodedata.name(char, "") or {
+        "\x1b": "ESC",
+        "\r": "CARRIAGE RETURN",
+        "\0": "NUL",
+        "\x7f": "DELETE",
+    }.get(char, "control character")
+    return f"{name} ({escape(char)})"
