@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY
-from icpkit.loading import cache
 from icpkit.errors import InputError
+from icpkit.loading import cache
 from icpkit.loading.validate import load_checked, valid_handbook
 
 

@@ -7,9 +7,16 @@
    (the ICP's thresholds, else the tier policy's).
 3. An ICP with an unmet requirement is not eligible. An ICP with an unknown
    requirement is capped at the policy's `unknown_cap`.
-4. Best fit: among eligible ICPs, the best tier, then the highest score, then
-   the lowest priority number, then the id. None eligible: no best profile,
-   score 0, tier D.
+4. Best fit: among eligible ICPs with enough requirements known (at least
+   one, and the tier policy's `min_known_share`), the best tier, then the
+   highest score, then the lowest priority number, then the id. None: no best
+   profile, score 0, tier D, and status `insufficient_data` when some ICP is
+   still eligible (its requirements unknown) or `no_fit` when none is.
+   Absent data is unknown: a field the company does not have is never read as
+   an empty set (the vocabulary's `empty` rule is for present, empty cells).
+6. The best case: the best tier an eligible ICP reaches if every unknown went
+   the company's way (unknown requirements met, unknown criteria earned, no
+   cap), and the unknown fields that decide it.
 5. A negative portrait disqualifies when one of its disqualifiers is met
    (unknown never disqualifies): the tier is D whatever the score, and the best
    profile and its score are kept for the explanation.
@@ -34,7 +41,9 @@ from .model import (
     Leaf,
     Negative,
     Not,
+    Policy,
     Rule,
+    condition_fields,
 )
 from .operators import OPERATORS, Ctx
 from .verdict import LeafResult, NegativeVerdict, ProfileVerdict, RuleResult, Tri, Verdict
@@ -82,9 +91,10 @@ def _profile(
     order: int,
     company: Mapping[str, Any],
     ctx: Ctx,
-    cap_to: str,
+    policy: Policy,
     warnings: list[tuple[Negative, RuleResult]],
 ) -> ProfileVerdict:
+    cap_to = policy.unknown_cap
     reqs = tuple(apply_rule(r, icp.id, company, ctx) for r in icp.requirements)
     crit = tuple(apply_rule(r, icp.id, company, ctx) for r in icp.criteria)
     applied = tuple(r for neg, r in warnings if neg.applies(icp.id))
@@ -94,18 +104,20 @@ def _profile(
     score_tier = icp.tiers.tier_of(score)
     tier = (cap(score_tier, cap_to) if capped else score_tier) if eligible else None
     rank = (TIER_RANK[tier], score, -order) if tier else (0, 0, -order)
+    known = sum(r.result is not None for r in reqs)
+    upside = sum(r.rule.points for r in crit if r.result is None and r.rule.points > 0)
     return ProfileVerdict(
-        icp.id, icp.title, reqs, crit, applied, eligible, capped, score, score_tier, tier, rank
+        *(icp.id, icp.title, reqs, crit, applied, eligible, capped, score, score_tier, tier, rank),
+        known=known,
+        enough=policy.known_enough(known, len(reqs)),
+        upside=upside,
+        best_case_tier=icp.tiers.tier_of(score + upside) if eligible else None,
     )
 
 
 def evaluate(handbook: Handbook, company: Mapping[str, Any], as_of: dt.date) -> Verdict:
     """The verdict for one company (field name to parsed value; absent means unknown)."""
     ctx = Ctx(as_of)
-    company = {
-        name: (frozenset() if company.get(name) is None and fld.empty_set else company.get(name))
-        for name, fld in handbook.fields.items()
-    }
     negatives = []
     warnings: list[tuple[Negative, RuleResult]] = []
     for neg in handbook.active_negatives:
@@ -114,13 +126,14 @@ def evaluate(handbook: Handbook, company: Mapping[str, Any], as_of: dt.date) -> 
         negatives.append(NegativeVerdict(neg.id, neg.title, disq, warn))
         warnings += [(neg, w) for w in warn]
     profiles = tuple(
-        _profile(icp, i, company, ctx, handbook.policy.unknown_cap, warnings)
+        _profile(icp, i, company, ctx, handbook.policy, warnings)
         for i, icp in enumerate(handbook.active_icps)
     )
-    eligible = [p for p in profiles if p.eligible]
+    eligible = [p for p in profiles if p.eligible and p.enough]
     best = max(eligible, key=lambda p: p.rank) if eligible else None
     disqualified_by = tuple(n.negative for n in negatives if n.disqualifies)
     tier = "D" if disqualified_by or best is None else str(best.tier)
+    best_case, deciding = _best_case(handbook, profiles, company, tier, bool(disqualified_by))
     return Verdict(
         as_of=as_of,
         profiles=profiles,
@@ -130,7 +143,46 @@ def evaluate(handbook: Handbook, company: Mapping[str, Any], as_of: dt.date) -> 
         tier=tier,
         disqualified_by=disqualified_by,
         unknown_fields=unknown_fields(handbook, company),
+        status=_status(profiles, best is not None, bool(disqualified_by)),
+        best_case_tier=best_case,
+        deciding_fields=deciding,
     )
+
+
+def _status(profiles: tuple[ProfileVerdict, ...], fit: bool, disqualified: bool) -> str:
+    if disqualified:
+        return "disqualified"
+    if fit:
+        return "fit"
+    return "insufficient_data" if any(p.eligible for p in profiles) else "no_fit"
+
+
+def _best_case(
+    handbook: Handbook,
+    profiles: tuple[ProfileVerdict, ...],
+    company: Mapping[str, Any],
+    tier: str,
+    disqualified: bool,
+) -> tuple[str, tuple[str, ...]]:
+    """The best tier any profile reaches if the company's unknowns go its way, and the
+    unknown fields that decide it (read by that profile's unknown requirements and
+    criteria). A disqualified company stays D."""
+    eligible = [p for p in profiles if p.eligible]
+    if disqualified or not eligible:
+        return tier, ()
+    order = {p.icp: i for i, p in enumerate(profiles)}
+    top = max(
+        eligible,
+        key=lambda p: (TIER_RANK[str(p.best_case_tier)], p.score + p.upside, -order[p.icp]),
+    )
+    best_case = str(top.best_case_tier)
+    if TIER_RANK[best_case] <= TIER_RANK[tier]:
+        return tier, ()
+    rules = [r for r in top.requirements if r.result is None]
+    rules += [r for r in top.criteria if r.result is None and r.rule.points > 0]
+    read = {f for r in rules for f in condition_fields(r.rule.when)}
+    deciding = tuple(n for n in handbook.fields if n in read and company.get(n) is None)
+    return best_case, deciding
 
 
 def unknown_fields(handbook: Handbook, company: Mapping[str, Any]) -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -208,6 +209,12 @@ class Policy:
     tiers: Tiers
     unknown_cap: str
     notes: str | None = None
+    #: the least share of a profile's hard requirements that must be known for a best fit
+    min_known_share: float = 0.0
+
+    def known_enough(self, known: int, total: int) -> bool:
+        """A profile with `known` of `total` hard requirements known may be a best fit."""
+        return total == 0 or known >= max(1, math.ceil(round(self.min_known_share * total, 9)))
 
 
 @dataclass(frozen=True)

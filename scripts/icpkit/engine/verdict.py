@@ -67,6 +67,14 @@ class ProfileVerdict:
     #: the tier after the cap; None when not eligible
     tier: str | None
     rank: tuple[int, int, int]
+    #: hard requirements whose result is known (met or unmet)
+    known: int = 0
+    #: enough requirements known (the tier policy's min_known_share) to be a best fit
+    enough: bool = True
+    #: points of criteria that are unknown: what the score could still gain
+    upside: int = 0
+    #: the tier if every unknown went the company's way (no cap); None when not eligible
+    best_case_tier: str | None = None
 
     @property
     def unmet(self) -> tuple[RuleResult, ...]:
@@ -105,6 +113,12 @@ class Verdict:
     tier: str
     disqualified_by: tuple[str, ...]
     unknown_fields: tuple[str, ...]
+    #: fit | no_fit | disqualified | insufficient_data (no profile known enough to judge)
+    status: str = "fit"
+    #: the tier if every unknown went the company's way (equal to `tier` when none matters)
+    best_case_tier: str = "D"
+    #: the unknown fields that stand between `tier` and `best_case_tier`
+    deciding_fields: tuple[str, ...] = ()
 
     @property
     def best(self) -> ProfileVerdict | None:

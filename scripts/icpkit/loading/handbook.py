@@ -300,7 +300,12 @@ class _Loader:
         if doc is None:
             return Policy(DEFAULT_TIERS, "B")
         tiers = self.tiers(doc, doc.data["tiers"], ["tiers"])
-        return Policy(tiers or DEFAULT_TIERS, doc.data["unknown_cap"], doc.data.get("notes"))
+        return Policy(
+            tiers or DEFAULT_TIERS,
+            doc.data["unknown_cap"],
+            doc.data.get("notes"),
+            float(doc.data.get("min_known_share", 0)),
+        )
 
     def tiers(self, doc: Document, data: dict[str, int], parts: list[str | int]) -> Tiers | None:
         if not data["A"] > data["B"] > data["C"]:

@@ -12,8 +12,22 @@ the evaluator's. Points and thresholds are integers: no float is ever cast.
 from __future__ import annotations
 
 import datetime as dt
+import math
 
-from ..engine.model import TIER_RANK, AllOf, AnyOf, Condition, Handbook, Leaf, Negative, Not, Rule
+from ..engine.model import (
+    TIER_RANK,
+    AllOf,
+    AnyOf,
+    Condition,
+    Handbook,
+    Icp,
+    Leaf,
+    Negative,
+    Not,
+    Rule,
+    Tiers,
+    condition_fields,
+)
 from ..engine.operators import EXACT, OPERATORS, Ctx, sql_literal
 from .layout import Columns
 from .parsing import Parsed
@@ -92,29 +106,34 @@ def verdict_sql(
     relation: str = "parsed",
     keep: tuple[str, ...] = ("icp_id",),
     exact: frozenset[str] = frozenset(),
+    absent: frozenset[str] = frozenset(),
 ) -> str:
     """A SELECT over `relation` giving best_profile, tier, score, disqualified_by,
-    unknown_fields (and <icp>_score / <icp>_tier per profile), keeping the `keep` columns."""
+    unknown_fields, status, best_case_tier, deciding_fields (and <icp>_score / <icp>_tier
+    per profile), keeping the `keep` columns. Fields in `absent` (no column supplies them)
+    are left out of the per-row unknown_fields: they are unknown for every row."""
     ctx = Ctx(as_of)
     cols = Columns(handbook)
     icps = handbook.active_icps
     negatives = handbook.active_negatives
-    kept = ", ".join(keep)
+
+    def cond(rule: Rule) -> str:
+        return condition_sql(rule.when, handbook, cols, ctx, exact)
 
     warn_cols: list[tuple[str, Negative]] = []
     layer1 = []
     for j, neg in enumerate(negatives):
-        disq = [condition_sql(r.when, handbook, cols, ctx, exact) for r in neg.disqualifiers]
+        disq = [cond(r) for r in neg.disqualifiers]
         layer1.append(f"coalesce({' OR '.join(disq) or 'FALSE'}, FALSE) AS d{j}")
         for k, rule in enumerate(neg.warnings):
             layer1.append(f"{_points(rule, handbook, cols, ctx, exact)} AS w{j}_{k}")
             warn_cols.append((f"w{j}_{k}", neg))
     for i, icp in enumerate(icps):
-        hard = [condition_sql(r.when, handbook, cols, ctx, exact) for r in icp.requirements]
-        layer1.append(f"({' AND '.join(hard) or 'TRUE'}) AS h{i}")
-        points = [_points(r, handbook, cols, ctx, exact) for r in icp.criteria]
-        layer1.append(f"({' + '.join(points) or '0'}) AS c{i}")
-    unknown = [(f"NOT {cols.known(name)}", name) for name in handbook.read_fields]
+        layer1 += [f"{cond(r)} AS q{i}_{k}" for k, r in enumerate(icp.requirements)]
+        layer1 += [f"{cond(r)} AS p{i}_{k}" for k, r in enumerate(icp.criteria)]
+    unknown = [
+        (f"NOT {cols.known(name)}", name) for name in handbook.read_fields if name not in absent
+    ]
     layer1.append(f"{names_sql(unknown)} AS unknown_fields")
 
     cap = TIER_RANK[handbook.policy.unknown_cap]
@@ -122,7 +141,22 @@ def verdict_sql(
     max_points = 0
     for i, icp in enumerate(icps):
         warns = [c for c, neg in warn_cols if neg.applies(icp.id)]
-        layer2.append(f"(c{i}{''.join(' + ' + w for w in warns)}) AS s{i}")
+        reqs = [f"q{i}_{k}" for k in range(len(icp.requirements))]
+        points = [
+            f"CASE WHEN p{i}_{k} THEN {r.points} ELSE 0 END" for k, r in enumerate(icp.criteria)
+        ]
+        upside = [
+            f"CASE WHEN p{i}_{k} IS NULL THEN {r.points} ELSE 0 END"
+            for k, r in enumerate(icp.criteria)
+            if r.points > 0
+        ]
+        known = [f"CASE WHEN {q} IS NULL THEN 0 ELSE 1 END" for q in reqs]
+        layer2 += [
+            f"({' AND '.join(reqs) or 'TRUE'}) AS h{i}",
+            f"({' + '.join([*points, *warns]) or '0'}) AS s{i}",
+            f"({' + '.join(upside) or '0'}) AS u{i}",
+            f"({' + '.join(known) or '0'}) AS n{i}",
+        ]
         max_points = max(
             max_points,
             sum(abs(r.points) for r in icp.criteria)
@@ -131,46 +165,74 @@ def verdict_sql(
     offset = max_points + 1
     base = 2 * offset + len(icps) + 2
 
+    def rank_of(score: str, t: Tiers) -> str:
+        return (
+            f"CASE WHEN {score} >= {t.A} THEN 4 WHEN {score} >= {t.B} THEN 3 "
+            f"WHEN {score} >= {t.C} THEN 2 ELSE 1 END"
+        )
+
     layer3 = []
     for i, icp in enumerate(icps):
-        t = icp.tiers
-        rank = (
-            f"CASE WHEN s{i} >= {t.A} THEN 4 WHEN s{i} >= {t.B} THEN 3 "
-            f"WHEN s{i} >= {t.C} THEN 2 ELSE 1 END"
+        rank = rank_of(f"s{i}", icp.tiers)
+        total = len(icp.requirements)
+        need = (
+            0
+            if total == 0
+            else max(1, math.ceil(round(handbook.policy.min_known_share * total, 9)))
         )
-        layer3.append(
-            f"CASE WHEN h{i} IS NULL THEN least({rank}, {cap}) WHEN h{i} THEN {rank} END AS r{i}"
-        )
-    layer4 = [
-        f"CASE WHEN r{i} IS NULL THEN -1 ELSE r{i} * {base * base} + (s{i} + {offset}) * {base} "
-        f"+ {len(icps) - i} END AS k{i}"
-        for i in range(len(icps))
+        layer3 += [
+            f"CASE WHEN h{i} IS NULL THEN least({rank}, {cap}) WHEN h{i} THEN {rank} END AS r{i}",
+            f"CASE WHEN h{i} IS NOT FALSE THEN {rank_of(f's{i} + u{i}', icp.tiers)} END AS b{i}",
+            f"n{i} >= {need} AS e{i}",
+        ]
+    layer4 = []
+    for i in range(len(icps)):
+        order = len(icps) - i
+        layer4 += [
+            f"CASE WHEN r{i} IS NULL OR NOT e{i} THEN -1 ELSE r{i} * {base * base} "
+            f"+ (s{i} + {offset}) * {base} + {order} END AS k{i}",
+            f"CASE WHEN b{i} IS NULL THEN -1 ELSE b{i} * {base * base} "
+            f"+ (s{i} + u{i} + {offset}) * {base} + {order} END AS bk{i}",
+        ]
+    keys = ", ".join(f"k{i}" for i in range(len(icps)))
+    bkeys = ", ".join(f"bk{i}" for i in range(len(icps)))
+    any_disq = " OR ".join(f"d{j}" for j in range(len(negatives))) or "FALSE"
+    layer5 = [
+        f"greatest({keys}) AS best" if icps else "-1 AS best",
+        f"greatest({bkeys}) AS bbest" if icps else "-1 AS bbest",
+        f"({any_disq}) AS disq",
     ]
-    best = f"greatest({', '.join(f'k{i}' for i in range(len(icps)))})" if icps else "-1"
+    layer6 = [
+        f"CASE WHEN disq OR best < 0 THEN 1 ELSE best // {base * base} END AS trank",
+        f"CASE WHEN disq OR bbest < 0 THEN 1 ELSE bbest // {base * base} END AS brank",
+    ]
     pick_profile = " ".join(
         f"WHEN best = k{i} THEN {sql_literal(icp.id)}" for i, icp in enumerate(icps)
     )
     pick_score = " ".join(f"WHEN best = k{i} THEN s{i}" for i in range(len(icps)))
-    any_disq = " OR ".join(f"d{j}" for j in range(len(negatives))) or "FALSE"
     disq_by = names_sql([(f"d{j}", n.id) for j, n in enumerate(negatives)])
-    tier_of_best = (
-        "CASE best // "
-        + str(base * base)
-        + " "
-        + " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
-        + " END"
+    letters = " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
+    eligible_any = " OR ".join(f"h{i} IS NOT FALSE" for i in range(len(icps))) or "FALSE"
+    deciding = " ".join(
+        f"WHEN bbest = bk{i} THEN {_deciding_sql(handbook, cols, icp, i)}"
+        for i, icp in enumerate(icps)
     )
     final = [
-        kept,
+        ", ".join(keep),
         f"CASE WHEN best < 0 THEN NULL {pick_profile} END AS best_profile"
         if icps
         else "CAST(NULL AS VARCHAR) AS best_profile",
-        f"CASE WHEN {any_disq} OR best < 0 THEN 'D' ELSE {tier_of_best} END AS tier",
+        f"CASE trank {letters} END AS tier",
         f"CAST(CASE WHEN best < 0 THEN 0 {pick_score} END AS INTEGER) AS score"
         if icps
         else "CAST(0 AS INTEGER) AS score",
         f"{disq_by} AS disqualified_by",
         "unknown_fields",
+        "CASE WHEN disq THEN 'disqualified' WHEN best >= 0 THEN 'fit' "
+        f"WHEN {eligible_any} THEN 'insufficient_data' ELSE 'no_fit' END AS status",
+        f"CASE greatest(trank, brank) {letters} END AS best_case_tier",
+        f"CASE WHEN brank > trank THEN CASE {deciding or 'WHEN FALSE THEN NULL'} END END "
+        "AS deciding_fields",
     ]
     if per_profile:
         for i, icp in enumerate(icps):
@@ -178,11 +240,7 @@ def verdict_sql(
                 f"CASE WHEN r{i} IS NULL THEN NULL ELSE CAST(s{i} AS INTEGER) END "
                 f"AS {ident(icp.id + '_score')}"
             )
-            final.append(
-                f"CASE r{i} "
-                + " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
-                + f" END AS {ident(icp.id + '_tier')}"
-            )
+            final.append(f"CASE r{i} {letters} END AS {ident(icp.id + '_tier')}")
 
     def layer(items: list[str], src: str) -> str:
         return f"SELECT *, {', '.join(items)} FROM {src}"
@@ -192,9 +250,24 @@ def verdict_sql(
         f"l2 AS ({layer(layer2 or ['0 AS _s'], 'l1')}),\n"
         f"l3 AS ({layer(layer3 or ['0 AS _r'], 'l2')}),\n"
         f"l4 AS ({layer(layer4 or ['0 AS _k'], 'l3')}),\n"
-        f"l5 AS (SELECT *, {best} AS best FROM l4)\n"
-        f"SELECT {', '.join(final)} FROM l5"
+        f"l5 AS ({layer(layer5, 'l4')}),\n"
+        f"l6 AS ({layer(layer6, 'l5')})\n"
+        f"SELECT {', '.join(final)} FROM l6"
     )
+
+
+def _deciding_sql(handbook: Handbook, cols: Columns, icp: Icp, i: int) -> str:
+    """SQL for the unknown fields read by this ICP's unknown requirements and (positive)
+    criteria, in vocabulary order."""
+    rules = [(f"q{i}_{k}", r) for k, r in enumerate(icp.requirements)]
+    rules += [(f"p{i}_{k}", r) for k, r in enumerate(icp.criteria) if r.points > 0]
+    items = []
+    for name in handbook.fields:
+        readers = [col for col, r in rules if name in condition_fields(r.when)]
+        if readers:
+            open_rule = " OR ".join(f"{c} IS NULL" for c in readers)
+            items.append((f"(NOT {cols.known(name)} AND ({open_rule}))", name))
+    return names_sql(items)
 
 
 def staged(parsed: dict[str, Parsed], relation: str) -> str:
@@ -232,10 +305,9 @@ def parsed_sql(
         if p.bad != "FALSE":
             bad.append((p.bad, name))
     types = dict(cols.schema())
-    for name, fld in handbook.fields.items():
+    for name in handbook.fields:
         if name not in parsed:
-            for col in cols.of(name):
-                empty = "';'" if fld.type == "set_of" and fld.empty_set else "NULL"
-                items.append(f"CAST({empty} AS {types[col]}) AS {col}")
+            for col in cols.of(name):  # no column: unknown (never the empty set)
+                items.append(f"CAST(NULL AS {types[col]}) AS {col}")
     items.append(f"{names_sql(bad)} AS unreadable_fields")
     return "SELECT " + ",\n  ".join(items) + f" FROM {source}"
