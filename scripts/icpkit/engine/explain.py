@@ -53,6 +53,8 @@ def summary(verdict: Verdict, handbook: Handbook) -> str:
         names = ", ".join(f"'{n}'" for n in verdict.disqualified_by)
         return f"Tier D: disqualified by {names}"
     best = verdict.best
+    if best is None and verdict.status == "insufficient_data":
+        return "Tier D: insufficient data (no requirement of a fitting ICP is known)"
     if best is None:
         return "Tier D: no ICP fits (every ICP has an unmet requirement)"
     icp = handbook.icp(best.icp)
@@ -104,6 +106,9 @@ def verdict_data(handbook: Handbook, verdict: Verdict) -> dict[str, Any]:
         "disqualified_by": list(verdict.disqualified_by),
         "warnings": list(verdict.warnings),
         "unknown_fields": list(verdict.unknown_fields),
+        "status": verdict.status,
+        "best_case_tier": verdict.best_case_tier,
+        "deciding_fields": list(verdict.deciding_fields),
         "summary": summary(verdict, handbook),
         "profiles": [
             {
@@ -131,3 +136,13 @@ def verdict_data(handbook: Handbook, verdict: Verdict) -> dict[str, Any]:
             for n in verdict.negatives
         ],
     }
+
+
+def best_case_sentence(verdict: Verdict) -> str | None:
+    """'Tier A if growth_rate, it_budget went its way': None when no unknown matters."""
+    if not verdict.deciding_fields or verdict.best_case_tier == verdict.tier:
+        return None
+    return (
+        f"Best case: tier {verdict.best_case_tier} if its unknowns went its way "
+        f"(deciding: {', '.join(verdict.deciding_fields)})"
+    )
