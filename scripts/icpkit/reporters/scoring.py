@@ -45,7 +45,9 @@ def render(handbook: Handbook, s: ScoreSummary) -> str:
         common = s.spellings.get(fld, [])
         if common:
             shown = ", ".join(f"{text!r} ({k:,})" for text, k in common)
-            lines.append(f"  most frequent: {shown} (a --map file can give their values)")
+            choice = fld in handbook.fields and handbook.fields[fld].type in ("one_of", "set_of")
+            hint = " (a --map file can give their values)" if choice else ""
+            lines.append(f"  most frequent: {shown}{hint}")
     for row, col, text, why in s.examples:
         lines.append(
             f"warning: row {row}, column {col}: cannot read {text!r}" + (f": {why}" if why else "")

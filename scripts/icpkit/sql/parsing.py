@@ -25,6 +25,7 @@ text that could not be read.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -71,7 +72,6 @@ COUNTRY_EXTRAS = {
     "schweiz": "CH",
     "suisse": "CH",
     "osterreich": "AT",
-    "österreich": "AT",
     "south_korea": "KR",
     "korea": "KR",
     "russia": "RU",
@@ -84,8 +84,12 @@ COUNTRY_EXTRAS = {
 
 
 def normalise(text: str) -> str:
-    """The key other spellings are matched by (the SQL `icp_norm` macro does the same)."""
-    return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
+    """The key other spellings are matched by: accents dropped, lowercase, runs of anything
+    but letters and digits as one `_` (the SQL `icp_norm` macro does the same)."""
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", text.strip().lower()) if not unicodedata.combining(c)
+    )
+    return re.sub(r"[^a-z0-9]+", "_", plain).strip("_")
 
 
 MACROS = (
@@ -98,13 +102,13 @@ CREATE OR REPLACE TEMP MACRO icp_text(r) AS
        WHEN contains({sql_literal(_NULL_TOKENS_TEXT)}, chr(31) || lower(trim(r)) || chr(31))
             AND NOT contains(r, chr(31)) THEN NULL ELSE trim(r) END;
 CREATE OR REPLACE TEMP MACRO icp_norm(t) AS
-  trim(regexp_replace(lower(t), '[^a-z0-9]+', '_', 'g'), '_');
+  trim(regexp_replace(strip_accents(lower(t)), '[^a-z0-9]+', '_', 'g'), '_');
 CREATE OR REPLACE TEMP MACRO icp_bool(t) AS
   CASE WHEN lower(t) IN ('yes', 'y', 'true', 't', '1') THEN TRUE
        WHEN lower(t) IN ('no', 'n', 'false', 'f', '0') THEN FALSE END;
 CREATE OR REPLACE TEMP MACRO icp_date(t) AS
   coalesce(TRY_CAST(t AS DATE), CAST(TRY_CAST(t AS TIMESTAMP) AS DATE),
-           CASE WHEN regexp_full_match(t, '-?[0-9]{11, 13}')
+           CASE WHEN regexp_full_match(t, '-?[0-9]{{11,13}}')
                 THEN CAST(epoch_ms(TRY_CAST(t AS BIGINT)) AS DATE) END);
 """
     + NUMBER_MACROS

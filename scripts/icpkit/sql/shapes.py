@@ -111,19 +111,21 @@ def inspect(path: Path, encoding: str | None = None) -> Shape:
     crlf = head.count("\r\n")
     if (crlf and head.count("\n") > crlf) or head.replace("\r\n", "").count("\r"):
         shape.reasons.append("mixed line endings")
-    if _ragged(head, shape.delimiter, size > HEAD):
+    rows = _head_rows(head, shape.delimiter, size > HEAD)
+    if len({len(r) for r in rows if r}) > 1:
         shape.reasons.append("records of different widths")
+    if any(r and not any(c.strip() for c in r) for r in rows):
+        shape.reasons.append("empty records")
     if codec.startswith("utf-8") and _footer(tail.decode("utf-8", errors="replace")):
         shape.reasons.append("a report footer")
     return shape
 
 
-def _ragged(head: str, delimiter: str, cut: bool) -> bool:
+def _head_rows(head: str, delimiter: str, cut: bool) -> list[list[str]]:
     lines = head.splitlines()
     if cut:
         lines = lines[:-1]
-    rows = [r for r in csv.reader(lines, delimiter=delimiter) if r]
-    return len({len(r) for r in rows}) > 1
+    return list(csv.reader(lines, delimiter=delimiter))
 
 
 def _footer(tail: str) -> bool:
@@ -183,7 +185,7 @@ def _copy(reader: csv.Reader, out: object, shape: Shape) -> tuple[list[str], lis
     for row in reader:
         line = reader.line_num
         if header is None:
-            if shape.sep_line and len(row) == 1 and row[0].lower().startswith("sep="):
+            if shape.sep_line and line == 1:
                 continue
             if not any(c.strip() for c in row):
                 continue
