@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from icpkit.engine.evaluate import evaluate
 from icpkit.engine.evaluate import test_condition as condition_result
-from icpkit.engine.model import AllOf, AnyOf, Condition, Leaf, Not
+from icpkit.engine.model import AllOf, AnyOf, Condition, Leaf
 from icpkit.engine.operators import OPERATORS, Ctx
 from test_backends_agree import HANDBOOK, companies, conditions
 
@@ -23,7 +23,7 @@ def _tests_presence(cond: Condition) -> bool:
         return OPERATORS[cond.op].null_known
     if isinstance(cond, AllOf | AnyOf):
         return any(_tests_presence(c) for c in cond.items)
-    return _tests_presence(cond.item if isinstance(cond, Not) else cond.item)
+    return _tests_presence(cond.item)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

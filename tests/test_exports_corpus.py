@@ -36,7 +36,9 @@ from icpkit.sql.scoring import ScoreOptions, score
 CORPUS = Path(__file__).parent / "corpus" / "exports"
 HANDBOOK = load(REPO).handbook
 AS_OF = dt.date(2026, 11, 1)
-CASES = sorted(p for p in CORPUS.iterdir() if p.suffix != ".yaml" and p.with_suffix(".yaml").exists())
+CASES = sorted(
+    p for p in CORPUS.iterdir() if p.suffix != ".yaml" and p.with_suffix(".yaml").exists()
+)
 
 
 def _map(spec: dict[str, Any]) -> ColumnMap:

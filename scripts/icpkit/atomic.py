@@ -61,7 +61,7 @@ def remove_leftovers(folder: Path) -> list[Path]:
             m = LEFTOVER.match(entry.name)
             if m and entry.is_file(follow_symlinks=False) and not _alive(int(m.group(1))):
                 with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
+                    Path(entry.path).unlink()
                     removed.append(Path(entry.path))
     return removed
 

@@ -212,9 +212,14 @@ class Policy:
     #: the least share of a profile's hard requirements that must be known for a best fit
     min_known_share: float = 0.0
 
+    def known_needed(self, total: int) -> int:
+        """How many of a profile's `total` hard requirements must be known for a best fit:
+        at least one (none for a profile without requirements) and `min_known_share`."""
+        return 0 if total == 0 else max(1, math.ceil(round(self.min_known_share * total, 9)))
+
     def known_enough(self, known: int, total: int) -> bool:
         """A profile with `known` of `total` hard requirements known may be a best fit."""
-        return total == 0 or known >= max(1, math.ceil(round(self.min_known_share * total, 9)))
+        return known >= self.known_needed(total)
 
 
 @dataclass(frozen=True)

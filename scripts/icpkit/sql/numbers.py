@@ -217,7 +217,9 @@ def detect(cells: Iterable[tuple[str, str]], delimiter: str) -> Convention:
     if DOT in seen and COMMA in seen:
         (c1, t1), (c2, t2) = seen[DOT], seen[COMMA]
         return Convention(
-            None, f"the file mixes {t1!r} ({c1}) and {t2!r} ({c2}); choose with --decimal-comma or --decimal-point"
+            None,
+            f"the file mixes {t1!r} ({c1}) and {t2!r} ({c2}); "
+            "choose with --decimal-comma or --decimal-point",
         )
     if DOT in seen:
         column, text = seen[DOT]
@@ -230,4 +232,6 @@ def detect(cells: Iterable[tuple[str, str]], delimiter: str) -> Convention:
         return Convention(
             None, f"{text!r} in {column} suggests comma; confirm with --decimal-comma"
         )
-    return Convention(None, "no value in the file shows it (--decimal-comma or --decimal-point sets it)")
+    return Convention(
+        None, "no value in the file shows it (--decimal-comma or --decimal-point sets it)"
+    )

@@ -87,7 +87,9 @@ def normalise(text: str) -> str:
     """The key other spellings are matched by: accents dropped, lowercase, runs of anything
     but letters and digits as one `_` (the SQL `icp_norm` macro does the same)."""
     plain = "".join(
-        c for c in unicodedata.normalize("NFKD", text.strip().lower()) if not unicodedata.combining(c)
+        c
+        for c in unicodedata.normalize("NFKD", text.strip().lower())
+        if not unicodedata.combining(c)
     )
     return re.sub(r"[^a-z0-9]+", "_", plain).strip("_")
 
@@ -273,7 +275,8 @@ def _number(fld: Field, r: str, decimal: str | None) -> Parsed:
         lo = (
             f"CASE WHEN {band}.a <> '' THEN icp_{conv}({band}.a) "
             f"WHEN {plus}.a <> '' THEN icp_{conv}({plus}.a) "
-            f"WHEN {am}.num <> '' AND {money} THEN {sign} * icp_{conv}({am}.num) * icp_mult({am}.mult) END"
+            f"WHEN {am}.num <> '' AND {money} "
+            f"THEN {sign} * icp_{conv}({am}.num) * icp_mult({am}.mult) END"
         )
         hi = (
             f"CASE WHEN {band}.a <> '' THEN icp_{conv}({band}.b) "
@@ -397,7 +400,8 @@ def typed_column(fld: Field, col: str, duck_type: str, decimal: str | None = DOT
         ok = fits_sql(fld, value)
         value = f"(CASE WHEN {ok} THEN {value} END)"
         bad = f"({col} IS NOT NULL AND NOT coalesce({ok}, FALSE))"
-        why = f"CASE WHEN {in_range_sql(fld, f'CAST({col} AS DOUBLE)')} THEN {sql_literal(_bounds_words(fld))} END"
+        outside = in_range_sql(fld, f"CAST({col} AS DOUBLE)")
+        why = f"CASE WHEN {outside} THEN {sql_literal(_bounds_words(fld))} END"
         return Parsed(
             {f"{fld.name}__lo": value, f"{fld.name}__hi": value}, bad, exact=True, why=why
         )

@@ -24,6 +24,7 @@ import csv
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
 
@@ -131,13 +132,11 @@ def _head_rows(head: str, delimiter: str, cut: bool) -> list[list[str]]:
 def _footer(tail: str) -> bool:
     """The file ends with a blank line followed by one-cell lines (a report footer)."""
     lines = tail.rstrip("\r\n").splitlines()
-    count = 0
-    for line in reversed(lines):
+    for count, line in enumerate(reversed(lines)):
         if not line.strip():
             return count > 0
         if any(d in line for d in DELIMITERS) and not line.startswith('"'):
             return False
-        count += 1
     return False
 
 
@@ -174,8 +173,8 @@ def rewrite(path: Path, shape: Shape, folder: Path) -> Rewritten:
     return Rewritten(target, header, notes)
 
 
-def _copy(reader: csv.Reader, out: object, shape: Shape) -> tuple[list[str], list[str]]:
-    writer = csv.writer(out, lineterminator="\n")  # type: ignore[arg-type]
+def _copy(reader: Any, out: Any, shape: Shape) -> tuple[list[str], list[str]]:
+    writer = csv.writer(out, lineterminator="\n")
     header: list[str] | None = None
     short: list[int] = []
     long: list[int] = []

@@ -12,7 +12,7 @@ the evaluator's. Points and thresholds are integers: no float is ever cast.
 from __future__ import annotations
 
 import datetime as dt
-import math
+from collections.abc import Callable
 
 from ..engine.model import (
     TIER_RANK,
@@ -129,8 +129,11 @@ def verdict_sql(
             layer1.append(f"{_points(rule, handbook, cols, ctx, exact)} AS w{j}_{k}")
             warn_cols.append((f"w{j}_{k}", neg))
     for i, icp in enumerate(icps):
-        layer1 += [f"{cond(r)} AS q{i}_{k}" for k, r in enumerate(icp.requirements)]
-        layer1 += [f"{cond(r)} AS p{i}_{k}" for k, r in enumerate(icp.criteria)]
+        # one AND per ICP: DuckDB evaluates a conjunct only on the rows the earlier ones left
+        hard = [cond(r) for r in icp.requirements]
+        layer1.append(f"({' AND '.join(hard) or 'TRUE'}) AS h{i}")
+        points = [_points(r, handbook, cols, ctx, exact) for r in icp.criteria]
+        layer1.append(f"({' + '.join(points) or '0'}) AS c{i}")
     unknown = [
         (f"NOT {cols.known(name)}", name) for name in handbook.read_fields if name not in absent
     ]
@@ -141,22 +144,20 @@ def verdict_sql(
     max_points = 0
     for i, icp in enumerate(icps):
         warns = [c for c, neg in warn_cols if neg.applies(icp.id)]
-        reqs = [f"q{i}_{k}" for k in range(len(icp.requirements))]
-        points = [
-            f"CASE WHEN p{i}_{k} THEN {r.points} ELSE 0 END" for k, r in enumerate(icp.criteria)
-        ]
+        layer2.append(f"(c{i}{''.join(' + ' + w for w in warns)}) AS s{i}")
+        # what unknowns could still add, and how many requirements are known: only for the
+        # rows where they matter (no requirement unmet; some unknown)
         upside = [
-            f"CASE WHEN p{i}_{k} IS NULL THEN {r.points} ELSE 0 END"
-            for k, r in enumerate(icp.criteria)
+            f"CASE WHEN ({cond(r)}) IS NULL THEN {r.points} ELSE 0 END"
+            for r in icp.criteria
             if r.points > 0
         ]
-        known = [f"CASE WHEN {q} IS NULL THEN 0 ELSE 1 END" for q in reqs]
-        layer2 += [
-            f"({' AND '.join(reqs) or 'TRUE'}) AS h{i}",
-            f"({' + '.join([*points, *warns]) or '0'}) AS s{i}",
-            f"({' + '.join(upside) or '0'}) AS u{i}",
-            f"({' + '.join(known) or '0'}) AS n{i}",
-        ]
+        layer2.append(f"CASE WHEN h{i} IS NOT FALSE THEN {' + '.join(upside) or '0'} END AS u{i}")
+        total = len(icp.requirements)
+        need = handbook.policy.known_needed(total)
+        known = [f"CASE WHEN ({cond(r)}) IS NULL THEN 0 ELSE 1 END" for r in icp.requirements]
+        enough = f"({' + '.join(known)}) >= {need}" if known else "TRUE"
+        layer2.append(f"CASE WHEN h{i} IS NULL THEN {enough} ELSE TRUE END AS e{i}")
         max_points = max(
             max_points,
             sum(abs(r.points) for r in icp.criteria)
@@ -174,16 +175,9 @@ def verdict_sql(
     layer3 = []
     for i, icp in enumerate(icps):
         rank = rank_of(f"s{i}", icp.tiers)
-        total = len(icp.requirements)
-        need = (
-            0
-            if total == 0
-            else max(1, math.ceil(round(handbook.policy.min_known_share * total, 9)))
-        )
         layer3 += [
             f"CASE WHEN h{i} IS NULL THEN least({rank}, {cap}) WHEN h{i} THEN {rank} END AS r{i}",
             f"CASE WHEN h{i} IS NOT FALSE THEN {rank_of(f's{i} + u{i}', icp.tiers)} END AS b{i}",
-            f"n{i} >= {need} AS e{i}",
         ]
     layer4 = []
     for i in range(len(icps)):
@@ -214,7 +208,7 @@ def verdict_sql(
     letters = " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
     eligible_any = " OR ".join(f"h{i} IS NOT FALSE" for i in range(len(icps))) or "FALSE"
     deciding = " ".join(
-        f"WHEN bbest = bk{i} THEN {_deciding_sql(handbook, cols, icp, i)}"
+        f"WHEN bbest = bk{i} THEN {_deciding_sql(handbook, cols, icp, cond)}"
         for i, icp in enumerate(icps)
     )
     final = [
@@ -256,18 +250,22 @@ def verdict_sql(
     )
 
 
-def _deciding_sql(handbook: Handbook, cols: Columns, icp: Icp, i: int) -> str:
+def _deciding_sql(handbook: Handbook, cols: Columns, icp: Icp, cond: Callable[[Rule], str]) -> str:
     """SQL for the unknown fields read by this ICP's unknown requirements and (positive)
     criteria, in vocabulary order."""
-    rules = [(f"q{i}_{k}", r) for k, r in enumerate(icp.requirements)]
-    rules += [(f"p{i}_{k}", r) for k, r in enumerate(icp.criteria) if r.points > 0]
+    rules = [*icp.requirements, *(r for r in icp.criteria if r.points > 0)]
     items = []
     for name in handbook.fields:
-        readers = [col for col, r in rules if name in condition_fields(r.when)]
+        readers = [r for r in rules if name in condition_fields(r.when)]
         if readers:
-            open_rule = " OR ".join(f"{c} IS NULL" for c in readers)
+            open_rule = " OR ".join(f"({cond(r)}) IS NULL" for r in readers)
             items.append((f"(NOT {cols.known(name)} AND ({open_rule}))", name))
-    return names_sql(items)
+    # a CASE per name: computed for the few rows whose best case is above their tier, where
+    # the bitmask table of `names_sql` would cost more
+    if not items:
+        return "CAST(NULL AS VARCHAR)"
+    parts = ", ".join(f"CASE WHEN {c} THEN {sql_literal(n)} END" for c, n in items)
+    return f"nullif(concat_ws(';', {parts}), '')"
 
 
 def staged(parsed: dict[str, Parsed], relation: str) -> str:
