@@ -11,9 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
-#: temporary files of a run: `.<target>.icp-<pid>-<random>.tmp` (and rewritten inputs,
-#: `.<input>.icp-<pid>-input.tmp`); a later run removes those whose process is gone
-LEFTOVER = re.compile(r"^\..+\.icp-(\d+)-[A-Za-z0-9_]+\.tmp$")
+#: temporary files of a run: `.<target>.icp-<pid>-<random>.tmp`, DuckDB's own `tmp_` copy of
+#: it, and rewritten inputs, `.<input>.icp-<pid>-input.tmp`; a later run removes those whose
+#: process is gone
+LEFTOVER = re.compile(r"^(?:tmp_)?\..+\.icp-(\d+)-[A-Za-z0-9_]+\.tmp$")
 
 
 @contextlib.contextmanager

@@ -695,9 +695,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        return int(ExitCode.USAGE)
+    except click.exceptions.Abort:  # click's form of Ctrl-C (and SIGTERM, see atomic)
+        click.echo("interrupted", err=True)
+        return int(ExitCode.INTERRUPTED)
     except click.ClickException as exc:
         exc.show()
         return int(ExitCode.USAGE)

@@ -167,6 +167,10 @@ def score(handbook: Handbook, opts: ScoreOptions) -> ScoreSummary:
         return _score(handbook, opts, in_fmt, out_fmt, folder, scratch)
     except duckdb.InterruptException:
         raise KeyboardInterrupt from None
+    except RuntimeError as exc:  # DuckDB's word for a signal that arrived during a query
+        if "interrupted" in str(exc).lower():
+            raise KeyboardInterrupt from None
+        raise
     finally:
         for path in scratch:
             path.unlink(missing_ok=True)
