@@ -18,6 +18,7 @@ import click
 
 from . import __version__
 from .errors import ExitCode, IcpError
+from .reporters import FORMATS
 
 if TYPE_CHECKING:
     from .engine.model import Handbook
@@ -117,7 +118,7 @@ def cli(ctx: click.Context, root: Path | None, today: dt.date | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "github"]),
+    type=click.Choice(FORMATS["validate"]),
     default=_default_format,
     show_default="text; github under GitHub Actions",
     help="How to report problems.",
@@ -217,9 +218,9 @@ def _mapping(path: Path | None) -> ColumnMap:
 
 def _handbook(state: State, *, cache: bool = False) -> Handbook:
     """The handbook, refusing to run on one with errors (validate says which)."""
-    from .loading.validate import valid_handbook
+    from .loading.validate import open_handbook
 
-    return valid_handbook(state.root, today=state.today, cache=cache)
+    return open_handbook(state.root, today=state.today, cache=cache)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -250,7 +251,11 @@ def _handbook(state: State, *, cache: bool = False) -> Handbook:
 @_decimal_option
 @_encoding_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS["explain"]),
+    default="text",
+    show_default=True,
 )
 @click.pass_obj
 def explain(
@@ -348,7 +353,7 @@ def _threshold(root: Path) -> float | None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "junit", "github"]),
+    type=click.Choice(FORMATS["test"]),
     default=_default_format,
     show_default="text; github under GitHub Actions",
 )
@@ -394,13 +399,14 @@ def test_cmd(
     from .atomic import write_text
     from .engine.coverage import coverage
     from .engine.mutation import mutate as run_mutations
-    from .engine.ruletests import run
+    from .engine.ruletests import run, run_fixtures
     from .reporters.ruletests import render
 
     handbook = _handbook(state)
-    result = run(handbook, today=state.today, name_filter=name_filter)
+    fixtures = run_fixtures(handbook, today=state.today)
+    result = run(handbook, today=state.today, name_filter=name_filter, fixtures=fixtures)
     ok = result.ok
-    cov = coverage(handbook, today=state.today) if with_coverage else None
+    cov = coverage(handbook, today=state.today, fixtures=fixtures) if with_coverage else None
     threshold = _threshold(state.root) if with_coverage else None
     if cov is not None and threshold is not None and cov.percent < threshold:
         ok = False
@@ -494,16 +500,16 @@ def score(
         summary = run(
             handbook,
             ScoreOptions(
-                source,
-                output,
-                _as_of(state, as_of),
-                input_format,
-                output_format,
-                id_column,
-                cmap.columns,
-                per_profile,
-                progress_wanted(),
-                threads,
+                input=source,
+                output=output,
+                as_of=_as_of(state, as_of),
+                input_format=input_format,
+                output_format=output_format,
+                id_column=id_column,
+                mapping=cmap.columns,
+                per_profile=per_profile,
+                progress=progress_wanted(),
+                threads=threads,
                 decimal_comma=decimal_comma,
                 encoding=encoding,
                 value_map=cmap.values,
@@ -563,7 +569,7 @@ def build(state: State, site_dir: Path | None, strict: bool) -> ExitCode:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["markdown", "json"]),
+    type=click.Choice(FORMATS["diff"]),
     default="markdown",
     show_default=True,
 )
@@ -669,14 +675,15 @@ def badges_cmd(state: State, out_dir: Path, diff_report: Path | None) -> ExitCod
     """
     from .atomic import atomic_path
     from .engine.coverage import coverage
-    from .engine.ruletests import run
+    from .engine.ruletests import run, run_fixtures
     from .site.badges import badges, files
 
     handbook = _handbook(state)
+    fixtures = run_fixtures(handbook, today=state.today)
     made = badges(
         handbook,
-        run(handbook, today=state.today),
-        coverage(handbook, today=state.today),
+        run(handbook, today=state.today, fixtures=fixtures),
+        coverage(handbook, today=state.today, fixtures=fixtures),
         today=state.today,
         diff_report=diff_report,
     )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import subprocess
 import tarfile
 import tempfile
 from collections.abc import Iterator
@@ -21,32 +20,26 @@ from pathlib import Path
 from typing import Any
 
 from .engine.evaluate import evaluate
+from .engine.explain import condition_words as words
 from .engine.model import Handbook, Icp, Negative, Rule
 from .engine.ruletests import checks, fixture_as_of, passes
 from .engine.verdict import Verdict
-from .errors import InputError, UsageError
-from .loading.handbook import load
-from .site.pages import words
+from .errors import UsageError
+from .loading.validate import open_handbook
+from .repo import git, git_ok
 
 WORKTREE = "WORKTREE"
 HANDBOOK_PARTS = ("rules", "profiles", "tests/fixtures")
 
 
 def _git(root: Path, *args: str) -> str:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, timeout=60, check=False
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise UsageError(f"cannot run git: {exc}") from None
-    if done.returncode != 0:
-        message = done.stderr.decode(errors="replace").strip().splitlines()
-        raise UsageError(f"git {' '.join(args)}: {message[0] if message else 'failed'}")
-    return done.stdout.decode(errors="replace")
+    return git(root, *args).decode(errors="replace")
 
 
 def default_base(root: Path) -> str:
-    """The merge base with the main branch (origin/main, main, origin/master or master)."""
+    """The merge base with the main branch (origin/main, main, origin/master or master).
+
+    Raises UsageError when none of these branches exists."""
     for branch in ("origin/main", "main", "origin/master", "master"):
         try:
             return _git(root, "merge-base", "HEAD", branch).strip()
@@ -64,38 +57,12 @@ def checkout(root: Path, rev: str) -> Iterator[Path]:
     prefix = _git(root, "rev-parse", "--show-prefix").strip()
     commit = _git(root, "rev-parse", "--verify", f"{rev}^{{commit}}").strip()
     tree = f"{commit}:{prefix}" if prefix else commit
-    try:
-        data = subprocess.run(
-            [
-                "git",
-                "-C",
-                str(root),
-                "archive",
-                "--format=tar",
-                tree,
-                *[p for p in HANDBOOK_PARTS if _exists(root, tree, p)],
-            ],
-            capture_output=True,
-            timeout=120,
-            check=True,
-        ).stdout
-    except subprocess.CalledProcessError as exc:
-        raise UsageError(
-            f"git archive {rev}: {exc.stderr.decode(errors='replace')[:200]}"
-        ) from None
+    parts = [p for p in HANDBOOK_PARTS if git_ok(root, "cat-file", "-e", f"{tree}/{p}")]
+    data = git(root, "archive", "--format=tar", tree, *parts, timeout=120)
     with tempfile.TemporaryDirectory(prefix="icp-diff-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(data)) as tar:
             tar.extractall(tmp, filter="data")
         yield Path(tmp)
-
-
-def _exists(root: Path, tree: str, path: str) -> bool:
-    done = subprocess.run(
-        ["git", "-C", str(root), "cat-file", "-e", f"{tree}/{path}"],
-        capture_output=True,
-        check=False,
-    )
-    return done.returncode == 0
 
 
 # --- rule changes ------------------------------------------------------------------------------
@@ -119,6 +86,8 @@ def _points(rule: Rule) -> str:
 
 
 def rule_changes(hb_a: Handbook, hb_b: Handbook) -> list[RuleChange]:
+    """What changed in the rules between two handbooks: profiles added, removed or set to
+    another status, tier thresholds moved, rules added, removed or changed (in words)."""
     out: list[RuleChange] = []
     owners_a = {o.id: o for o in hb_a.owners}
     owners_b = {o.id: o for o in hb_b.owners}
@@ -126,49 +95,50 @@ def rule_changes(hb_a: Handbook, hb_b: Handbook) -> list[RuleChange]:
         a, b = owners_a.get(oid), owners_b.get(oid)
         if a is None and b is not None:
             out.append(RuleChange(oid, None, f"profile '{oid}' was added ({b.status})"))
-            continue
-        if b is None and a is not None:
+        elif b is None and a is not None:
             out.append(RuleChange(oid, None, f"profile '{oid}' was removed"))
-            continue
-        assert a is not None and b is not None
-        if a.status != b.status:
-            verb = "retired" if b.status == "retired" else f"set to {b.status}"
-            out.append(RuleChange(oid, None, f"profile '{oid}' was {verb} (was {a.status})"))
-        if isinstance(a, Icp) and isinstance(b, Icp):
-            for tier in ("A", "B", "C"):
-                ta, tb = a.tiers.threshold(tier), b.tiers.threshold(tier)
-                if ta != tb:
-                    out.append(
-                        RuleChange(
-                            oid,
-                            None,
-                            f"'{oid}': tier {tier} threshold moved from {ta} to {tb} points",
-                        )
-                    )
-        ra, rb = _rule_map(a), _rule_map(b)
-        for rid in [*ra, *[r for r in rb if r not in ra]]:
-            x, y = ra.get(rid), rb.get(rid)
-            if x is None and y is not None:
-                extra = f", {_points(y)} points" if y.points else ""
-                out.append(
-                    RuleChange(
-                        oid,
-                        rid,
-                        f"'{oid}': {y.kind} '{y.label}' was added ({words(hb_b, y.when)}{extra})",
-                    )
-                )
-            elif y is None and x is not None:
-                out.append(RuleChange(oid, rid, f"'{oid}': {x.kind} '{x.label}' was removed"))
-            elif x is not None and y is not None:
-                if x.points != y.points:
-                    out.append(
-                        RuleChange(
-                            oid, rid, f"'{y.label}' went from {_points(x)} to {_points(y)} points"
-                        )
-                    )
+        elif a is not None and b is not None:
+            out += _profile_changes(a, b)
+            out += _rules_changes(hb_a, hb_b, a, b)
+    return out
+
+
+def _profile_changes(a: Icp | Negative, b: Icp | Negative) -> list[RuleChange]:
+    out: list[RuleChange] = []
+    oid = b.id
+    if a.status != b.status:
+        verb = "retired" if b.status == "retired" else f"set to {b.status}"
+        out.append(RuleChange(oid, None, f"profile '{oid}' was {verb} (was {a.status})"))
+    if isinstance(a, Icp) and isinstance(b, Icp):
+        for tier in ("A", "B", "C"):
+            ta, tb = a.tiers.threshold(tier), b.tiers.threshold(tier)
+            if ta != tb:
+                said = f"'{oid}': tier {tier} threshold moved from {ta} to {tb} points"
+                out.append(RuleChange(oid, None, said))
+    return out
+
+
+def _rules_changes(
+    hb_a: Handbook, hb_b: Handbook, a: Icp | Negative, b: Icp | Negative
+) -> list[RuleChange]:
+    out: list[RuleChange] = []
+    oid = b.id
+    ra, rb = _rule_map(a), _rule_map(b)
+    for rid in [*ra, *[r for r in rb if r not in ra]]:
+        x, y = ra.get(rid), rb.get(rid)
+        if x is None and y is not None:
+            extra = f", {_points(y)} points" if y.points else ""
+            said = f"'{oid}': {y.kind} '{y.label}' was added ({words(hb_b, y.when)}{extra})"
+            out.append(RuleChange(oid, rid, said))
+        elif y is None and x is not None:
+            out.append(RuleChange(oid, rid, f"'{oid}': {x.kind} '{x.label}' was removed"))
+        elif x is not None and y is not None:
+            if x.points != y.points:
+                said = f"'{y.label}' went from {_points(x)} to {_points(y)} points"
+                out.append(RuleChange(oid, rid, said))
+            if x.when != y.when:
                 wa, wb = words(hb_a, x.when), words(hb_b, y.when)
-                if x.when != y.when:
-                    out.append(RuleChange(oid, rid, f'\'{y.label}\' changed from "{wa}" to "{wb}"'))
+                out.append(RuleChange(oid, rid, f'\'{y.label}\' changed from "{wa}" to "{wb}"'))
     return out
 
 
@@ -287,17 +257,16 @@ def diff(
     as_of: dt.date | None = None,
     today: dt.date | None = None,
 ) -> DiffReport:
-    """Compare the handbook at `base` (default: merge base with main) and at `head`."""
+    """Compare the handbook at `base` (default: merge base with main) and at `head`.
+
+    Raises UsageError when git fails (an unknown revision, no main branch) and InputError
+    when the handbook at either revision has an error (the message names the revision)."""
     today = today or dt.date.today()
     as_of = as_of or today
     base = base or default_base(root)
     with checkout(root, base) as dir_a, checkout(root, head) as dir_b:
-        loaded_a, loaded_b = load(dir_a, today=today), load(dir_b, today=today)
-        for label, loaded in ((base, loaded_a), (head, loaded_b)):
-            if loaded.report.errors:
-                first = loaded.report.sorted()[0]
-                raise InputError(f"the handbook at {label} has errors, the first: {first}")
-        hb_a, hb_b = loaded_a.handbook, loaded_b.handbook
+        hb_a = open_handbook(dir_a, today=today, label=base)
+        hb_b = open_handbook(dir_b, today=today, label=head)
         report = DiffReport(base, head, as_of, rule_changes(hb_a, hb_b))
         fixtures_a = {f.path: f for f in hb_a.fixtures if not f.broken}
         for fx in hb_b.fixtures:

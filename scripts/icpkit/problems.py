@@ -69,3 +69,82 @@ def json_path(parts: Iterable[str | int]) -> str:
     for part in parts:
         out += f"[{part}]" if isinstance(part, int) else f".{part}"
     return out
+
+
+# --- the registry of problem ids ---------------------------------------------------------------
+
+#: every problem id `icp validate` can report -> what it means, in one line. An id that is
+#: not here is a bug (a test scans the package and runs the corpus against this table); the
+#: handbook's reference page `problems.md` is generated from it (`problems_markdown`).
+PROBLEMS: dict[str, str] = {
+    # reading YAML (icpkit.loading.yamlio)
+    "file-read": "The file could not be read (missing, unreadable, or not a file).",
+    "yaml-syntax": "The file is not valid YAML.",
+    "yaml-encoding": "The file is not UTF-8 text, or starts with a byte order mark.",
+    "yaml-size": "The file is larger than a handbook file can be.",
+    "yaml-empty": "The file holds no document.",
+    "yaml-multi-doc": "The file holds more than one YAML document (a second ---).",
+    "yaml-directive": "The file uses a YAML directive (%YAML, %TAG), which handbooks do not.",
+    "yaml-tabs": "A tab is used for indentation; YAML needs spaces.",
+    "yaml-alias": "An anchor or alias (& or *) is used; write each value out.",
+    "yaml-depth": "The document nests deeper than a handbook file can.",
+    "yaml-tag": "An explicit YAML tag (!!str, !foo) is used.",
+    "yaml-key": "A key is not plain text (a list, a mapping, or an empty key).",
+    "yaml-duplicate-key": "The same key appears twice in one mapping.",
+    "yaml-value": "A value is not a valid number or date as written (or is .nan / .inf).",
+    # the JSON Schema of each kind (icpkit.loading.schema): schema-<validator>
+    "schema-additionalProperties": "A key that the kind's schema does not know.",
+    "schema-required": "A required key is missing.",
+    "schema-type": "A value of the wrong type (text where a number is expected, ...).",
+    "schema-enum": "A value that is not one of the allowed values.",
+    "schema-const": "A value other than the one the schema requires.",
+    "schema-pattern": "A value that does not have the required form (an id, a date, ...).",
+    "schema-format": "A value that is not in the required format (a date as YYYY-MM-DD).",
+    "schema-propertyNames": "A name (a key) that does not have the required form.",
+    "schema-minItems": "A list with fewer items than required.",
+    "schema-minLength": "Text shorter than required (often: empty).",
+    "schema-minProperties": "A mapping with fewer entries than required (often: empty).",
+    "schema-maxItems": "A list with more items than allowed.",
+    "schema-maxLength": "Text longer than allowed.",
+    "schema-minimum": "A number below the allowed minimum.",
+    "schema-maximum": "A number above the allowed maximum.",
+    "schema-uniqueItems": "A list that holds a value twice.",
+    "schema-not": "A value the schema excludes.",
+    "schema-oneOf": "A value that fits none (or several) of the allowed shapes.",
+    "schema-anyOf": "A value that fits none of the allowed shapes.",
+    # building the handbook (icpkit.loading.handbook, icpkit.loading.conditions)
+    "document-type": "A file that is not a mapping starting with 'kind:'.",
+    "duplicate-kind": "A second document of a kind the handbook has once (vocabulary, ...).",
+    "missing-rules": "A document the handbook needs (rules/vocabulary.yaml, ...) is missing.",
+    "duplicate-id": "The same id is used twice (profiles, rules, fields, segments, regions).",
+    "field-values": "Values given on a field whose type takes none, or missing where needed.",
+    "unknown-value": "A value (an alias, a country, an operand) that the field does not allow.",
+    "unknown-field": "A field name that is not in rules/vocabulary.yaml.",
+    "unknown-segment": "A segment name that is not in rules/segments.yaml.",
+    "unknown-region": "A region name that is not in rules/regions.yaml.",
+    "segment-cycle": "Segments that refer to each other in a loop.",
+    "tier-order": "Tier thresholds that are not A above B above C.",
+    "condition-shape": "A condition that is not one of field + operator, segment, all, any, not.",
+    "operator-type": "An operator used on a field type it does not apply to.",
+    "operand-type": "An operand that does not fit the field or the operator.",
+    "operand-order": "A between whose low value comes after its high value.",
+    "fixture-value": "A fixture company value that does not fit its field.",
+    # cross-document checks (icpkit.loading.checks)
+    "review-overdue": "A profile whose review is overdue by its cadence (a warning).",
+    "unknown-profile": "A reference to an ICP that does not exist.",
+    "unknown-rule": "A reference to a rule that is not a rule of the profile.",
+    "unknown-reference": "A reference (a route, an owner, ...) to something that does not exist.",
+    "unsatisfiable": "Hard requirements that no company can meet together.",
+    "unreachable-tier": "A tier that the criteria's points can never reach.",
+    "always-disqualified": "Requirements that every company meeting them is disqualified by.",
+}
+
+
+def problems_markdown() -> str:
+    """The reference page of problem ids (Markdown: one table row per id, in registry order)."""
+    rows = "\n".join(f"| `{ident}` | {meaning} |" for ident, meaning in PROBLEMS.items())
+    return (
+        "# Problems `icp validate` reports\n\n"
+        "Each problem names its id in parentheses at the end of the line.\n\n"
+        "| Id | What it means |\n| --- | --- |\n" + rows + "\n"
+    )

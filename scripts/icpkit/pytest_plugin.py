@@ -18,7 +18,7 @@ from .engine.model import Handbook
 from .engine.ruletests import Check, checks, fixture_as_of, passes
 from .engine.verdict import Verdict
 from .errors import IcpError
-from .loading.handbook import load
+from .loading.validate import load_checked
 from .repo import FIXTURES_DIR, display_path, find_root
 
 _CACHE: dict[Path, tuple[Handbook, list[str]]] = {}
@@ -31,7 +31,7 @@ def _today() -> dt.date:
 
 def _handbook(root: Path) -> tuple[Handbook, list[str]]:
     if root not in _CACHE:
-        loaded = load(root, today=_today())
+        loaded = load_checked(root, today=_today())
         _CACHE[root] = (loaded.handbook, [str(p) for p in loaded.report.errors])
     return _CACHE[root]
 

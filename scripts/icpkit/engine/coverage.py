@@ -5,21 +5,26 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import assert_never
 
-from .model import AllOf, AnyOf, Condition, Handbook, Leaf, Rule
+from .model import AllOf, AnyOf, Condition, Handbook, Leaf, Not, Rule, SegmentRef
 from .operators import OPERATORS
-from .ruletests import verdicts
+from .ruletests import FixtureRun, run_fixtures
 
 
 def can_be_unknown(cond: Condition, handbook: Handbook) -> bool:
     """Whether missing data can make the condition unknown (never for present / missing, nor
     for a set field whose empty cell means an empty set)."""
-    if isinstance(cond, Leaf):
-        fld = handbook.fields[cond.field]
-        return not (OPERATORS[cond.op].null_known or fld.empty_set)
-    if isinstance(cond, AllOf | AnyOf):
-        return any(can_be_unknown(c, handbook) for c in cond.items)
-    return can_be_unknown(cond.item, handbook)
+    match cond:
+        case Leaf():
+            fld = handbook.fields[cond.field]
+            return not (OPERATORS[cond.op].null_known or fld.empty_set)
+        case AllOf() | AnyOf():
+            return any(can_be_unknown(c, handbook) for c in cond.items)
+        case Not() | SegmentRef():
+            return can_be_unknown(cond.item, handbook)
+        case _:
+            assert_never(cond)
 
 
 @dataclass(frozen=True)
@@ -55,8 +60,12 @@ class Coverage:
         return 100.0 * sum(r.covered for r in self.rules) / len(self.rules)
 
 
-def coverage(handbook: Handbook, *, today: dt.date) -> Coverage:
-    by_fixture = verdicts(handbook, today)
+def coverage(handbook: Handbook, *, today: dt.date, fixtures: FixtureRun | None = None) -> Coverage:
+    """Which statuses some fixture shows for each rule of each active profile.
+
+    With `fixtures` (from `run_fixtures` on the same handbook), its verdicts are used
+    instead of evaluating the fixtures again."""
+    by_fixture = (fixtures or run_fixtures(handbook, today=today)).verdicts
     names = {f.path: f.name for f in handbook.fixtures}
     out = []
     for owner in handbook.active_owners:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, assert_never
 
 from .model import (
     TIER_RANK,
@@ -43,37 +43,43 @@ from .model import (
     Not,
     Policy,
     Rule,
+    SegmentRef,
     condition_fields,
 )
-from .operators import OPERATORS, Ctx
-from .verdict import LeafResult, NegativeVerdict, ProfileVerdict, RuleResult, Tri, Verdict
+from .operators import OPERATORS, Ctx, Tri
+from .verdict import LeafResult, NegativeVerdict, ProfileVerdict, RuleResult, Verdict
 
 
 def test_condition(
     cond: Condition, company: Mapping[str, Any], ctx: Ctx, trace: list[LeafResult] | None = None
 ) -> Tri:
     """Three-valued result of a condition (Kleene logic, as SQL's AND / OR / NOT)."""
-    if isinstance(cond, Leaf):
-        op = OPERATORS[cond.op]
-        value = company.get(cond.field)
-        result = op.test(value, cond.operand, ctx) if value is not None or op.null_known else None
-        if trace is not None:
-            trace.append(LeafResult(cond.field, cond.op, cond.shown, value, result))
-        return result
-    if isinstance(cond, AllOf):
-        results = [test_condition(c, company, ctx, trace) for c in cond.items]
-        if any(r is False for r in results):
-            return False
-        return None if any(r is None for r in results) else True
-    if isinstance(cond, AnyOf):
-        results = [test_condition(c, company, ctx, trace) for c in cond.items]
-        if any(r is True for r in results):
-            return True
-        return None if any(r is None for r in results) else False
-    if isinstance(cond, Not):
-        inner = test_condition(cond.item, company, ctx, trace)
-        return None if inner is None else not inner
-    return test_condition(cond.item, company, ctx, trace)
+    match cond:
+        case Leaf():
+            op = OPERATORS[cond.op]
+            value = company.get(cond.field)
+            known = value is not None or op.null_known
+            result = op.test(value, cond.operand, ctx) if known else None
+            if trace is not None:
+                trace.append(LeafResult(cond.field, cond.op, cond.shown, value, result))
+            return result
+        case AllOf():
+            results = [test_condition(c, company, ctx, trace) for c in cond.items]
+            if any(r is False for r in results):
+                return False
+            return None if any(r is None for r in results) else True
+        case AnyOf():
+            results = [test_condition(c, company, ctx, trace) for c in cond.items]
+            if any(r is True for r in results):
+                return True
+            return None if any(r is None for r in results) else False
+        case Not():
+            inner = test_condition(cond.item, company, ctx, trace)
+            return None if inner is None else not inner
+        case SegmentRef():
+            return test_condition(cond.item, company, ctx, trace)
+        case _:
+            assert_never(cond)
 
 
 def apply_rule(rule: Rule, owner: str, company: Mapping[str, Any], ctx: Ctx) -> RuleResult:

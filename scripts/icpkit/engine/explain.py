@@ -6,18 +6,21 @@ rule, the value it read, the test, the result and the points.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, assert_never
 
-from .model import Handbook
+from .model import AllOf, AnyOf, Condition, Handbook, Leaf, Not, SegmentRef
 from .operators import OPERATORS
 from .values import show
 from .verdict import LeafResult, RuleResult, Verdict
 
 
 def operand_words(handbook: Handbook, op: str, operand: Any) -> str:
-    if op == "between":
+    """An operand as the operator's row says it reads: a pair as 'a and b', regions by
+    their labels, a list joined with commas, anything else as `values.show` writes it."""
+    kind = OPERATORS[op].operand
+    if kind == "pair":
         return f"{show(operand[0])} and {show(operand[1])}"
-    if op == "in_region":
+    if kind == "regions":
         return ", ".join(
             handbook.regions[r].label if r in handbook.regions else str(r) for r in operand
         )
@@ -26,10 +29,25 @@ def operand_words(handbook: Handbook, op: str, operand: Any) -> str:
     return show(operand)
 
 
-def test_words(handbook: Handbook, field: str, op: str, operand: Any) -> str:
-    """'Employees between 50 and 500': a test without a value, for checklists."""
-    label = handbook.fields[field].label if field in handbook.fields else field
-    return f"{label} {OPERATORS[op].phrase.format(x=operand_words(handbook, op, operand))}"
+def condition_words(handbook: Handbook, cond: Condition) -> str:
+    """A condition in plain words: 'Employees between 50 and 500'."""
+    match cond:
+        case Leaf():
+            fld = handbook.fields[cond.field]
+            phrase = OPERATORS[cond.op].phrase.format(
+                x=operand_words(handbook, cond.op, cond.shown)
+            )
+            return f"{fld.label} {phrase}"
+        case SegmentRef():
+            return cond.label
+        case Not():
+            return f"not ({condition_words(handbook, cond.item)})"
+        case AllOf() | AnyOf():
+            joiner = " and " if isinstance(cond, AllOf) else " or "
+            inner = [condition_words(handbook, c) for c in cond.items]
+            return joiner.join(f"({w})" if (" and " in w or " or " in w) else w for w in inner)
+        case _:
+            assert_never(cond)
 
 
 def leaf_sentence(handbook: Handbook, leaf: LeafResult) -> str:

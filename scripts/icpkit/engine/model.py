@@ -6,9 +6,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, assert_never
 
-TIERS = ("A", "B", "C", "D")
 TIER_RANK = {"A": 4, "B": 3, "C": 2, "D": 1}
 CADENCE_DAYS = {"monthly": 31, "quarterly": 92, "half-yearly": 183, "yearly": 366}
 
@@ -80,14 +79,17 @@ def condition_fields(cond: Condition) -> list[str]:
     out: list[str] = []
 
     def walk(c: Condition) -> None:
-        if isinstance(c, Leaf):
-            if c.field not in out:
-                out.append(c.field)
-        elif isinstance(c, AllOf | AnyOf):
-            for item in c.items:
-                walk(item)
-        else:
-            walk(c.item)
+        match c:
+            case Leaf():
+                if c.field not in out:
+                    out.append(c.field)
+            case AllOf() | AnyOf():
+                for item in c.items:
+                    walk(item)
+            case Not() | SegmentRef():
+                walk(c.item)
+            case _:
+                assert_never(c)
 
     walk(cond)
     return out
@@ -152,6 +154,12 @@ class Review:
 
     def overdue(self, today: dt.date) -> bool:
         return today > self.due
+
+
+def review_overdue(owner: Icp | Negative, today: dt.date) -> bool:
+    """Whether an active profile's review is overdue on `today` (retired and draft profiles,
+    and profiles without a review, never are)."""
+    return owner.status == "active" and owner.review is not None and owner.review.overdue(today)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,9 @@ class Ctx:
 
 
 SqlBuilder = Callable[[str, str, Any, "Ctx"], str]
+#: the interval a met test forces on a number: (low, low open, high, high open)
+Interval = tuple[float, bool, float, bool]
+_INF = float("inf")
 
 
 def sql_literal(value: Any) -> str:
@@ -212,32 +215,93 @@ class Operator:
     phrase: str
     #: present / missing: known even when the value is missing
     null_known: bool = False
+    #: for a numeric operand, the interval a met test forces on the value (checks compare
+    #: requirements with it)
+    span: Callable[[Any], Interval] | None = None
+    #: what a met test says the value is: 'any' (one of the operand's values), 'it' (the
+    #: operand itself), or None (nothing so simple)
+    chooses: str | None = None
 
 
 OPERATORS: dict[str, Operator] = {
     op.key: op
     for op in [
-        Operator("equals", SCALAR, "value", _eq, _sql_eq, "equal to {x}"),
+        Operator(
+            "equals",
+            SCALAR,
+            "value",
+            _eq,
+            _sql_eq,
+            "equal to {x}",
+            span=lambda x: (x, False, x, False),
+            chooses="it",
+        ),
         Operator("not_equals", SCALAR, "value", _ne, _sql_ne, "not {x}"),
         Operator(
-            "at_least", ORDERED, "value", _ge, _sql_ordered("lo", ">=", "hi", "<"), "{x} or more"
+            "at_least",
+            ORDERED,
+            "value",
+            _ge,
+            _sql_ordered("lo", ">=", "hi", "<"),
+            "{x} or more",
+            span=lambda x: (x, False, _INF, False),
         ),
         Operator(
-            "more_than", ORDERED, "value", _gt, _sql_ordered("lo", ">", "hi", "<="), "more than {x}"
+            "more_than",
+            ORDERED,
+            "value",
+            _gt,
+            _sql_ordered("lo", ">", "hi", "<="),
+            "more than {x}",
+            span=lambda x: (x, True, _INF, False),
         ),
         Operator(
-            "at_most", ORDERED, "value", _le, _sql_ordered("hi", "<=", "lo", ">"), "{x} or less"
+            "at_most",
+            ORDERED,
+            "value",
+            _le,
+            _sql_ordered("hi", "<=", "lo", ">"),
+            "{x} or less",
+            span=lambda x: (-_INF, False, x, False),
         ),
         Operator(
-            "less_than", ORDERED, "value", _lt, _sql_ordered("hi", "<", "lo", ">="), "less than {x}"
+            "less_than",
+            ORDERED,
+            "value",
+            _lt,
+            _sql_ordered("hi", "<", "lo", ">="),
+            "less than {x}",
+            span=lambda x: (-_INF, False, x, True),
         ),
-        Operator("between", ORDERED, "pair", _between, _sql_between, "between {x}"),
-        Operator("one_of", CHOICE, "values", lambda v, x, c: v in x, _sql_in, "one of {x}"),
+        Operator(
+            "between",
+            ORDERED,
+            "pair",
+            _between,
+            _sql_between,
+            "between {x}",
+            span=lambda x: (x[0], False, x[1], False),
+        ),
+        Operator(
+            "one_of",
+            CHOICE,
+            "values",
+            lambda v, x, c: v in x,
+            _sql_in,
+            "one of {x}",
+            chooses="any",
+        ),
         Operator(
             "none_of", CHOICE, "values", lambda v, x, c: v not in x, _sql_not_in, "none of {x}"
         ),
         Operator(
-            "in_region", frozenset({"one_of"}), "regions", lambda v, x, c: v in x, _sql_in, "in {x}"
+            "in_region",
+            frozenset({"one_of"}),
+            "regions",
+            lambda v, x, c: v in x,
+            _sql_in,
+            "in {x}",
+            chooses="any",
         ),
         Operator(
             "has_any",
@@ -263,7 +327,15 @@ OPERATORS: dict[str, Operator] = {
             _sql_has_none,
             "includes none of {x}",
         ),
-        Operator("is", frozenset({"yes_no"}), "flag", lambda v, x, c: v is x, _sql_is, "{x}"),
+        Operator(
+            "is",
+            frozenset({"yes_no"}),
+            "flag",
+            lambda v, x, c: v is x,
+            _sql_is,
+            "{x}",
+            chooses="it",
+        ),
         Operator(
             "present",
             ANY_TYPE,

@@ -82,6 +82,24 @@ def fixture_as_of(fixture: Fixture, today: dt.date) -> dt.date:
     return fixture.as_of or today
 
 
+@dataclass(frozen=True)
+class FixtureRun:
+    """Every runnable fixture of one handbook evaluated once, on one day.
+
+    The rule tests, coverage, badges and the site pages all read these verdicts, so a
+    command that shows several of them evaluates each fixture a single time."""
+
+    handbook: Handbook
+    today: dt.date
+    #: the verdict of every runnable (not broken) fixture, by fixture path
+    verdicts: dict[str, Verdict]
+
+
+def run_fixtures(handbook: Handbook, *, today: dt.date) -> FixtureRun:
+    """Evaluate every runnable fixture of `handbook` once (as of its `as_of`, else `today`)."""
+    return FixtureRun(handbook, today, verdicts(handbook, today))
+
+
 def verdicts(handbook: Handbook, today: dt.date) -> dict[str, Verdict]:
     """The verdict of every runnable fixture, by fixture path."""
     return {
@@ -106,11 +124,20 @@ class TestRun:
         return bool(self.results) and not self.failed and not self.broken
 
 
-def run(handbook: Handbook, *, today: dt.date, name_filter: str | None = None) -> TestRun:
+def run(
+    handbook: Handbook,
+    *,
+    today: dt.date,
+    name_filter: str | None = None,
+    fixtures: FixtureRun | None = None,
+) -> TestRun:
     """Run every expectation of every fixture (or those whose name matches `name_filter`,
-    a substring or a glob on 'fixture::expectation')."""
+    a substring or a glob on 'fixture::expectation').
+
+    With `fixtures` (from `run_fixtures` on the same handbook), its verdicts are used
+    instead of evaluating the fixtures again."""
     results = []
-    by_path = verdicts(handbook, today)
+    by_path = (fixtures or run_fixtures(handbook, today=today)).verdicts
     for fixture in handbook.fixtures:
         if fixture.broken:
             continue

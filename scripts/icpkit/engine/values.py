@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ..yamlvalues import YamlDate
@@ -24,12 +26,33 @@ class ValueProblem(ValueError):
     """A value that does not fit its field; the message says what was expected."""
 
 
+class NotAValue(ValueProblem):
+    """Text that is not one of the allowed values of a closed one-of or set field."""
+
+
 def typed_value(fld: Field, value: Any) -> Any:
-    """The evaluator's value for a typed input value, or ValueProblem. None stays None."""
+    """The evaluator's value for a typed input value. None stays None (an empty set for a set
+    field whose empty cell means an empty set).
+
+    Raises ValueProblem (its message says what was expected) when the value does not fit."""
     if value is None:
         return frozenset() if fld.empty_set else None
+    if fld.type == "set_of":
+        if not isinstance(value, list | tuple | set | frozenset):
+            raise ValueProblem("expected a list of values")
+        return frozenset(_member(fld, v) for v in value)
+    return scalar_value(fld, value, bands=True)
+
+
+def scalar_value(fld: Field, value: Any, *, bands: bool = False) -> Any:
+    """One value of `fld`'s type (a set field's member: text), as written in a rule's operand
+    or a company file; with `bands`, a number may also be a [low, high] band.
+
+    Raises ValueProblem when it does not fit (NotAValue for text outside the field's values)."""
     t = fld.type
     if t in NUMERIC:
+        if not bands and isinstance(value, list | tuple):
+            raise ValueProblem("expected a number")
         return _number(fld, value)
     if t == "yes_no":
         if not isinstance(value, bool):
@@ -44,12 +67,38 @@ def typed_value(fld: Field, value: Any) -> Any:
             return dt.date.fromisoformat(str(value))
         except ValueError:
             raise ValueProblem("expected a date as YYYY-MM-DD") from None
-    if t == "set_of":
-        if not isinstance(value, list | tuple | set | frozenset):
-            raise ValueProblem("expected a list of values")
-        items = frozenset(_member(fld, v) for v in value)
-        return items
     return _member(fld, value)
+
+
+@dataclass(frozen=True)
+class TypedCompany:
+    """A company read from typed values (a fixture's `company`, a YAML or JSON file)."""
+
+    #: field name -> the evaluator's value, for every value that fits its field
+    values: dict[str, Any]
+    #: names that are not fields of the vocabulary, in the order met
+    unknown: tuple[str, ...]
+    #: field name -> (the value as given, what was expected), for values that do not fit
+    misfits: dict[str, tuple[Any, str]]
+
+
+def typed_company(fields: Mapping[str, Field], data: Mapping[str, Any]) -> TypedCompany:
+    """The one reading of a company given as typed values: `icp test` (through the loader's
+    fixtures) and `icp explain FILE` both read a company file through it. Never raises:
+    unknown names and values that do not fit are reported in the result."""
+    values: dict[str, Any] = {}
+    unknown: list[str] = []
+    misfits: dict[str, tuple[Any, str]] = {}
+    for name, value in data.items():
+        fld = fields.get(name)
+        if fld is None:
+            unknown.append(name)
+            continue
+        try:
+            values[name] = typed_value(fld, value)
+        except ValueProblem as exc:
+            misfits[name] = (value, str(exc))
+    return TypedCompany(values, tuple(unknown), misfits)
 
 
 def _number(fld: Field, value: Any) -> Any:
@@ -69,7 +118,7 @@ def _member(fld: Field, value: Any) -> str:
     if not isinstance(value, str) or isinstance(value, YamlDate):
         raise ValueProblem("expected text")
     if fld.values is not None and value not in fld.values:
-        raise ValueProblem(f"expected one of the values of {fld.name}")
+        raise NotAValue(f"expected one of the values of {fld.name}")
     return value
 
 

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .model import Rule
-
-Tri = bool | None
+from .operators import Tri
 
 
 def status(result: Tri) -> str:

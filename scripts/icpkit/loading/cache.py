@@ -52,14 +52,20 @@ def digest(root: Path) -> str:
     return h.hexdigest()
 
 
-def _entry(root: Path) -> Path:
+def entry(root: Path) -> Path:
+    """The cache file for the handbook at `root` as its files are now (digests them once)."""
     return folder() / f"handbook-{digest(root)}.pickle"
 
 
 def read(root: Path) -> Handbook | None:
     """The handbook at `root` as it validated before, or None."""
+    return read_entry(entry(root))
+
+
+def read_entry(path: Path) -> Handbook | None:
+    """The handbook kept in the cache file `path`, or None (missing or damaged: a miss)."""
     try:
-        data = _entry(root).read_bytes()
+        data = path.read_bytes()
     except OSError:
         return None
     try:
@@ -71,8 +77,13 @@ def read(root: Path) -> Handbook | None:
 
 def write(root: Path, handbook: Handbook) -> None:
     """Keep a handbook that validated with no error (temporary file, then rename)."""
+    write_entry(entry(root), handbook)
+
+
+def write_entry(path: Path, handbook: Handbook) -> None:
+    """Keep `handbook` in the cache file `path`; a cache that cannot be written is skipped."""
     try:
-        with atomic_path(_entry(root)) as tmp:
+        with atomic_path(path) as tmp:
             tmp.write_bytes(pickle.dumps(handbook, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass  # a read-only home simply validates every time

@@ -15,8 +15,21 @@ import datetime as dt
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import assert_never
 
-from ..engine.model import AllOf, Condition, Handbook, Icp, Leaf, Negative, SegmentRef
+from ..engine.model import (
+    AllOf,
+    AnyOf,
+    Condition,
+    Handbook,
+    Icp,
+    Leaf,
+    Negative,
+    Not,
+    SegmentRef,
+    review_overdue,
+)
+from ..engine.operators import OPERATORS
 from ..problems import Level, Problem, json_path
 from ..wording import suggest
 from .yamlio import Document
@@ -48,29 +61,39 @@ class Span:
 
 
 def _span(leaf: Leaf) -> Span | None:
+    """The interval a met numeric leaf forces (its operator row's `span`), else None."""
     x = leaf.operand
     numbers = x if isinstance(x, tuple) else (x,)
     if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in numbers):
         return None
-    return {
-        "at_least": lambda: Span(lo=x),
-        "more_than": lambda: Span(lo=x, lo_open=True),
-        "at_most": lambda: Span(hi=x),
-        "less_than": lambda: Span(hi=x, hi_open=True),
-        "between": lambda: Span(lo=x[0], hi=x[1]),
-        "equals": lambda: Span(lo=x, hi=x),
-    }.get(leaf.op, lambda: None)()
+    forces = OPERATORS[leaf.op].span
+    return None if forces is None else Span(*forces(x))
+
+
+def _choices(leaf: Leaf) -> set[object] | None:
+    """The values a met leaf allows (its operator row's `chooses`), else None."""
+    match OPERATORS[leaf.op].chooses:
+        case "any":
+            return set(leaf.operand)
+        case "it" if isinstance(leaf.operand, str | bool):
+            return {leaf.operand}
+    return None
 
 
 def conjuncts(cond: Condition) -> Iterator[Leaf]:
     """The leaves that must all hold for `cond` to hold (through all: and segments)."""
-    if isinstance(cond, Leaf):
-        yield cond
-    elif isinstance(cond, AllOf):
-        for item in cond.items:
-            yield from conjuncts(item)
-    elif isinstance(cond, SegmentRef):
-        yield from conjuncts(cond.item)
+    match cond:
+        case Leaf():
+            yield cond
+        case AllOf():
+            for item in cond.items:
+                yield from conjuncts(item)
+        case SegmentRef():
+            yield from conjuncts(cond.item)
+        case AnyOf() | Not():
+            return  # neither forces any one of its leaves
+        case _:
+            assert_never(cond)
 
 
 @dataclass
@@ -88,11 +111,7 @@ class Facts:
                 span = _span(leaf)
                 if span is not None:
                     facts.spans[leaf.field] = facts.spans.get(leaf.field, Span()).meet(span)
-                values: set[object] | None = None
-                if leaf.op in ("one_of", "in_region"):
-                    values = set(leaf.operand)
-                elif leaf.op == "is" or (leaf.op == "equals" and isinstance(leaf.operand, str)):
-                    values = {leaf.operand}
+                values = _choices(leaf)
                 if values is not None:
                     known = facts.choices.get(leaf.field)
                     facts.choices[leaf.field] = values if known is None else known & values
@@ -104,10 +123,11 @@ class Facts:
             return self.spans[leaf.field].within(span)
         if leaf.field in self.choices:
             chosen = self.choices[leaf.field]
-            if leaf.op in ("one_of", "in_region"):
-                return chosen <= set(leaf.operand)
-            if leaf.op in ("equals", "is"):
-                return chosen == {leaf.operand}
+            match OPERATORS[leaf.op].chooses:
+                case "any":
+                    return chosen <= set(leaf.operand)
+                case "it":
+                    return chosen == {leaf.operand}
         return False
 
 
@@ -128,8 +148,9 @@ class Checker:
         key: bool = False,
     ) -> Problem:
         doc = self.docs.get(path)
-        line, column = doc.position(parts, key=key) if doc else (1, 1)
-        return Problem(path, line, column, level, message, rule, json_path(parts))
+        if doc is None:
+            return Problem(path, 1, 1, level, message, rule, json_path(parts))
+        return doc.problem_at(parts, message, rule, level=level, key=key)
 
     def run(self) -> list[Problem]:
         out: list[Problem] = []
@@ -149,13 +170,14 @@ class Checker:
             out += self.applies_to(neg)
             out += self.pond_refs(neg.path, neg.data, {r.id for r in neg.rules})
         for owner in self.handbook.owners:
-            if owner.review and owner.status == "active" and owner.review.overdue(self.today):
+            review = owner.review
+            if review is not None and review_overdue(owner, self.today):
                 out.append(
                     self.problem(
                         owner.path,
                         ["review", "last_reviewed"],
-                        f"found the last review on {owner.review.last_reviewed}; a "
-                        f"{owner.review.cadence} review was due on {owner.review.due}: "
+                        f"found the last review on {review.last_reviewed}; a "
+                        f"{review.cadence} review was due on {review.due}: "
                         "review the profile and update the date",
                         "review-overdue",
                         Level.WARNING,

@@ -9,16 +9,15 @@ reference, reporting each problem at its position with the nearest valid name.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine.model import AllOf, AnyOf, Condition, Field, Leaf, Not, Region, SegmentRef
-from ..engine.operators import LOGICAL, NUMERIC, OPERATORS
-from ..problems import Level, Problem, json_path
+from ..engine.operators import LOGICAL, OPERATORS
+from ..engine.values import NotAValue, ValueProblem, scalar_value
+from ..problems import Level, Problem
 from ..wording import found, suggest
-from ..yamlvalues import YamlDate
 from .yamlio import Document
 
 Parts = list[str | int]
@@ -45,10 +44,7 @@ class Builder:
         key: bool = False,
         level: Level = Level.ERROR,
     ) -> None:
-        line, column = self.doc.position(parts, key=key)
-        self.problems.append(
-            Problem(self.doc.path, line, column, level, message, rule, json_path(parts))
-        )
+        self.problems.append(self.doc.problem_at(parts, message, rule, level=level, key=key))
 
     def build(self, data: Any, parts: Parts) -> Condition | None:
         if not isinstance(data, dict):
@@ -184,41 +180,17 @@ class Builder:
                 return None
             return (low, high)
         if kind == "values":
-            items = [self.member(fld, v, [*where, i]) for i, v in enumerate(value or [])]
+            items = [self.scalar(fld, v, [*where, i]) for i, v in enumerate(value or [])]
             return None if any(i is None for i in items) else tuple(items)
         return self.scalar(fld, value, where)
 
     def scalar(self, fld: Field, value: Any, where: Parts) -> Any:
-        t = fld.type
-        if t in NUMERIC:
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                self._wrong(fld, value, "a number", where)
-                return None
-            if t == "integer" and isinstance(value, float) and not value.is_integer():
-                self._wrong(fld, value, "a whole number", where)
-                return None
-            return value
-        if t == "date":
-            if isinstance(value, YamlDate):
-                return value.value
-            try:
-                return dt.date.fromisoformat(str(value))
-            except ValueError:
-                self._wrong(fld, value, "a date as YYYY-MM-DD", where)
-                return None
-        if t == "yes_no":
-            if not isinstance(value, bool):
-                self._wrong(fld, value, "true or false", where)
-                return None
-            return value
-        return self.member(fld, value, where)
-
-    def member(self, fld: Field, value: Any, where: Parts) -> str | None:
-        if not isinstance(value, str) or isinstance(value, YamlDate):
-            self._wrong(fld, value, "text", where)
-            return None
-        if fld.values is not None and value not in fld.values:
-            hint = suggest(value, fld.values)
+        """One operand value checked and converted by `values.scalar_value` (the same check
+        a company file's values get); None (with a problem) when it does not fit."""
+        try:
+            return scalar_value(fld, value)
+        except NotAValue:
+            hint = suggest(value, fld.values or ())
             if not hint and fld.is_country:
                 hint = " (use ISO 3166 codes such as DE, GB, US)"
             self.problem(
@@ -226,8 +198,9 @@ class Builder:
                 f"found '{value}', which is not a value of {fld.name}" + hint,
                 "unknown-value",
             )
-            return None
-        return value
+        except ValueProblem as exc:
+            self._wrong(fld, value, str(exc).removeprefix("expected "), where)
+        return None
 
     def _wrong(self, fld: Field, value: Any, expected: str, where: Parts) -> None:
         self.problem(

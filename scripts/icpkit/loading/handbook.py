@@ -32,16 +32,15 @@ from ..engine.model import (
     Source,
     Tiers,
 )
-from ..engine.values import ValueProblem, typed_value
+from ..engine.spellings import normalise, value_map
+from ..engine.values import typed_company
 from ..kinds import KINDS
-from ..problems import Level, Problem, Report, json_path
+from ..problems import Level, Problem, Report
 from ..repo import RULES_DIR, display_path, handbook_files
-from ..sql.parsing import normalise, value_map
 from ..yamlvalues import YamlDate
 from .conditions import Builder
 from .yamlio import Document, load_file
 
-RULE_KINDS = ("vocabulary", "regions", "segments", "tier_policy", "routing")
 DEFAULT_TIERS = Tiers(80, 60, 40)
 
 
@@ -140,10 +139,7 @@ class _Loader:
         level: Level = Level.ERROR,
         key: bool = False,
     ) -> None:
-        line, column = doc.position(parts, key=key)
-        self.report.problems.append(
-            Problem(doc.path, line, column, level, message, rule, json_path(parts))
-        )
+        self.report.problems.append(doc.problem_at(parts, message, rule, level=level, key=key))
 
     def single(self, kind: str, *, required: bool) -> Document | None:
         docs = self.by_kind.get(kind, [])
@@ -441,31 +437,25 @@ class _Loader:
         out = []
         for doc in self.by_kind.get("fixture", []):
             data = doc.data
-            company: dict[str, Any] = {}
-            ok = True
-            for name, value in data["company"].items():
-                fld = self.fields.get(name)
-                if fld is None:
-                    self.problem(
-                        doc,
-                        ["company", name],
-                        f"found the field '{name}', which is "
-                        "not in rules/vocabulary.yaml" + wording.suggest(name, list(self.fields)),
-                        "unknown-field",
-                        key=True,
-                    )
-                    ok = False
-                    continue
-                try:
-                    company[name] = typed_value(fld, value)
-                except ValueProblem as exc:
-                    self.problem(
-                        doc,
-                        ["company", name],
-                        f"found {wording.found(value)} for {name}; {exc}",
-                        "fixture-value",
-                    )
-                    ok = False
+            read = typed_company(self.fields, data["company"])
+            for name in read.unknown:
+                self.problem(
+                    doc,
+                    ["company", name],
+                    f"found the field '{name}', which is "
+                    "not in rules/vocabulary.yaml" + wording.suggest(name, list(self.fields)),
+                    "unknown-field",
+                    key=True,
+                )
+            for name, (value, expected) in read.misfits.items():
+                self.problem(
+                    doc,
+                    ["company", name],
+                    f"found {wording.found(value)} for {name}; {expected}",
+                    "fixture-value",
+                )
+            company = read.values
+            ok = not read.unknown and not read.misfits
             as_of = data.get("as_of")
             as_of = (
                 as_of.value

@@ -149,6 +149,7 @@ def scaffold(handbook: Handbook, kind: str, ident: str, *, today: dt.date) -> tu
 
 
 def write_new(path: Path, text: str) -> None:
+    """Write a new profile file. Raises UsageError when `path` exists already."""
     if path.exists():
         raise UsageError(f"found {path} already; expected a new file (pick another id)")
     write_text(path, text)

@@ -9,7 +9,8 @@ nearest valid name for a misspelt key or value.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -18,7 +19,7 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError, val
 from referencing import Registry, Resource
 
 from ..kinds import KINDS, SCHEMA_FILES
-from ..problems import Level, Problem, json_path
+from ..problems import Problem
 from ..wording import found, shorten, suggest
 from ..yamlvalues import YamlDate
 from .yamlio import Document
@@ -125,69 +126,133 @@ def _leaf_errors(errors: Iterator[ValidationError]) -> Iterator[ValidationError]
         yield error
 
 
-def _problem(doc: Document, kind: str, error: ValidationError) -> Problem:
-    parts: list[str | int] = list(error.absolute_path)
-    instance = error.instance
-    schema = error.schema if isinstance(error.schema, dict) else {}
-    key = False
-    v = error.validator
-    if v == "additionalProperties":
-        allowed = list(subschema(kind, parts).get("properties", {}))
-        extra = [k for k in instance if k not in allowed] if isinstance(instance, dict) else []
-        name = extra[0] if extra else "?"
-        parts = [*parts, name]
-        key = True
-        expected = ", ".join(allowed) if len(allowed) <= 8 else ", ".join(allowed[:8]) + ", …"
-        message = f"found the unknown key '{shorten(name)}'; expected one of {expected}"
-        message += suggest(name, allowed)
-    elif v == "required":
-        missing = str(error.message).split("'")[1] if "'" in error.message else "?"
-        where = f"'{parts[-1]}'" if parts else "the document"
-        message = f"found no '{missing}' in {where}; expected it (it is required)"
-        key = bool(parts)
-    elif v == "type":
-        wanted = schema.get("type")
-        names = [str(t) for t in (wanted if isinstance(wanted, list) else [wanted])]
-        words = [TYPE_WORDS.get(t, t) for t in names]
-        message = f"found {found(instance)}; expected {' or '.join(words)}"
-        if isinstance(instance, YamlDate):
-            message += " (put the date in quotes if you mean text)"
-    elif v == "enum":
-        options = [str(o) for o in schema.get("enum", [])]
-        message = f"found {found(instance)}; expected one of {', '.join(options)}"
-        message += suggest(str(instance), options)
-    elif v == "const":
-        message = f"found {found(instance)}; expected '{schema.get('const')}'"
-        if isinstance(schema.get("const"), str):
-            message += suggest(str(instance), [schema["const"]])
-    elif v == "pattern" or v == "format" or v == "propertyNames":
-        desc = schema.get("description") or subschema(kind, parts).get("description", "")
-        if v == "format":
-            desc = "a date as YYYY-MM-DD" if schema.get("format") == "date" else desc
-        if v == "propertyNames":
-            bad = instance if isinstance(instance, str) else "?"
-            message = f"found the name '{shorten(bad)}'; expected {desc[:1].lower() + desc[1:]}"
-        else:
-            message = f"found {found(instance)}; expected {desc[:1].lower() + desc[1:]}"
-        message = message.rstrip(".")
-    elif v in ("minItems", "minLength", "minProperties"):
-        n = schema.get(v)
-        unit = {"minItems": "item", "minLength": "character", "minProperties": "entry"}[v]
-        message = f"found {found(instance) if instance else 'an empty value'}; expected at least "
-        message += f"{n} {unit}{'s' if n != 1 else ''}"
-    elif v in ("maxItems", "maxLength"):
-        n = schema.get(v)
-        size = len(instance) if isinstance(instance, list | str) else "?"
-        unit = "items" if v == "maxItems" else "characters"
-        message = f"found {size} {unit}; expected at most {n}"
-    elif v in ("minimum", "maximum"):
-        bound = "at least" if v == "minimum" else "at most"
-        message = f"found {found(instance)}; expected {bound} {schema.get(v)}"
-    elif v == "uniqueItems":
-        message = f"found {found(instance)} with a value twice; expected each value once"
-    elif v == "not":
-        message = f"found {found(instance)}; expected a value other than that"
+@dataclass(frozen=True)
+class _Error:
+    """One schema error, as the message builders below read it."""
+
+    kind: str
+    parts: list[str | int]
+    instance: Any
+    schema: dict[str, Any]
+    validator: str
+    message: str
+
+
+#: a message builder returns (message, where the problem points, whether at the key)
+_Said = tuple[str, list[str | int], bool]
+
+
+def _said(e: _Error, message: str, *, key: bool = False) -> _Said:
+    return message, e.parts, key
+
+
+def _unknown_key(e: _Error) -> _Said:
+    allowed = list(subschema(e.kind, e.parts).get("properties", {}))
+    instance = e.instance
+    extra = [k for k in instance if k not in allowed] if isinstance(instance, dict) else []
+    name = extra[0] if extra else "?"
+    expected = ", ".join(allowed) if len(allowed) <= 8 else ", ".join(allowed[:8]) + ", …"
+    message = f"found the unknown key '{shorten(name)}'; expected one of {expected}"
+    return message + suggest(name, allowed), [*e.parts, name], True
+
+
+def _required(e: _Error) -> _Said:
+    missing = e.message.split("'")[1] if "'" in e.message else "?"
+    where = f"'{e.parts[-1]}'" if e.parts else "the document"
+    return _said(
+        e, f"found no '{missing}' in {where}; expected it (it is required)", key=bool(e.parts)
+    )
+
+
+def _type(e: _Error) -> _Said:
+    wanted = e.schema.get("type")
+    names = [str(t) for t in (wanted if isinstance(wanted, list) else [wanted])]
+    words = [TYPE_WORDS.get(t, t) for t in names]
+    message = f"found {found(e.instance)}; expected {' or '.join(words)}"
+    if isinstance(e.instance, YamlDate):
+        message += " (put the date in quotes if you mean text)"
+    return _said(e, message)
+
+
+def _enum(e: _Error) -> _Said:
+    options = [str(o) for o in e.schema.get("enum", [])]
+    message = f"found {found(e.instance)}; expected one of {', '.join(options)}"
+    return _said(e, message + suggest(str(e.instance), options))
+
+
+def _const(e: _Error) -> _Said:
+    const = e.schema.get("const")
+    message = f"found {found(e.instance)}; expected '{const}'"
+    if isinstance(const, str):
+        message += suggest(str(e.instance), [const])
+    return _said(e, message)
+
+
+def _described(e: _Error) -> _Said:
+    desc = e.schema.get("description") or subschema(e.kind, e.parts).get("description", "")
+    if e.validator == "format":
+        desc = "a date as YYYY-MM-DD" if e.schema.get("format") == "date" else desc
+    expected = desc[:1].lower() + desc[1:]
+    if e.validator == "propertyNames":
+        bad = e.instance if isinstance(e.instance, str) else "?"
+        message = f"found the name '{shorten(bad)}'; expected {expected}"
     else:
-        message = f"found {found(instance)}; expected {shorten(error.message, 120)}"
-    line, column = doc.position(parts, key=key)
-    return Problem(doc.path, line, column, Level.ERROR, message, f"schema-{v}", json_path(parts))
+        message = f"found {found(e.instance)}; expected {expected}"
+    return _said(e, message.rstrip("."))
+
+
+_MIN_UNITS = {"minItems": "item", "minLength": "character", "minProperties": "entry"}
+
+
+def _too_few(e: _Error) -> _Said:
+    n = e.schema.get(e.validator)
+    unit = _MIN_UNITS[e.validator]
+    shown = found(e.instance) if e.instance else "an empty value"
+    return _said(e, f"found {shown}; expected at least {n} {unit}{'s' if n != 1 else ''}")
+
+
+def _too_many(e: _Error) -> _Said:
+    size = len(e.instance) if isinstance(e.instance, list | str) else "?"
+    unit = "items" if e.validator == "maxItems" else "characters"
+    return _said(e, f"found {size} {unit}; expected at most {e.schema.get(e.validator)}")
+
+
+def _bound(e: _Error) -> _Said:
+    bound = "at least" if e.validator == "minimum" else "at most"
+    return _said(e, f"found {found(e.instance)}; expected {bound} {e.schema.get(e.validator)}")
+
+
+#: schema validator -> how its error reads; any other validator gets the library's message
+_MESSAGES: dict[str, Callable[[_Error], _Said]] = {
+    "additionalProperties": _unknown_key,
+    "required": _required,
+    "type": _type,
+    "enum": _enum,
+    "const": _const,
+    "pattern": _described,
+    "format": _described,
+    "propertyNames": _described,
+    "minItems": _too_few,
+    "minLength": _too_few,
+    "minProperties": _too_few,
+    "maxItems": _too_many,
+    "maxLength": _too_many,
+    "minimum": _bound,
+    "maximum": _bound,
+    "uniqueItems": lambda e: _said(
+        e, f"found {found(e.instance)} with a value twice; expected each value once"
+    ),
+    "not": lambda e: _said(e, f"found {found(e.instance)}; expected a value other than that"),
+}
+
+
+def _other(e: _Error) -> _Said:
+    return _said(e, f"found {found(e.instance)}; expected {shorten(e.message, 120)}")
+
+
+def _problem(doc: Document, kind: str, error: ValidationError) -> Problem:
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    v = str(error.validator)
+    e = _Error(kind, list(error.absolute_path), error.instance, schema, v, str(error.message))
+    message, parts, key = _MESSAGES.get(v, _other)(e)
+    return doc.problem_at(parts, message, f"schema-{v}", key=key)

@@ -33,7 +33,11 @@ def validate(root: Path, paths: Sequence[Path] = (), *, today: dt.date | None = 
 
 
 def load_checked(root: Path, *, today: dt.date | None = None) -> Loaded:
-    """The handbook with every check run."""
+    """The handbook at `root` loaded, schema-validated and cross-checked (`checks.check`).
+
+    Every problem is collected in the returned report; nothing about the handbook is
+    raised. `validate`, `icp new` and the pytest plugin (which shows each fixture's own
+    problems) read this; everything else goes through `open_handbook`."""
     from .checks import check
     from .handbook import load
 
@@ -43,34 +47,48 @@ def load_checked(root: Path, *, today: dt.date | None = None) -> Loaded:
     return loaded
 
 
-def valid_handbook(root: Path, *, today: dt.date | None = None, cache: bool = False) -> Handbook:
-    """The handbook, for commands that need a valid one: an error stops them (validate
-    says which).
+def open_loaded(root: Path, *, today: dt.date | None = None, label: str | None = None) -> Loaded:
+    """The checked handbook at `root` with its report, for callers that also show its
+    warnings (the site).
 
-    With `cache`, a handbook whose exact files validated before is read from the cache
-    (`icpkit.loading.cache`) without parsing YAML or validating again."""
-    from . import cache as kept
-
-    if cache:
-        handbook = kept.read(root)
-        if handbook is not None:
-            return handbook
-    handbook = load_valid(root, today=today).handbook
-    if cache:
-        kept.write(root, handbook)
-    return handbook
-
-
-def load_valid(root: Path, *, today: dt.date | None = None) -> Loaded:
-    """The handbook with every check run; an error stops the caller (validate says which)."""
+    Raises InputError (one message: the count of errors and the first, with its
+    file:line:col) when the handbook has an error; `label` (a git revision) prefixes it."""
     loaded = load_checked(root, today=today)
     if loaded.report.errors:
         first = loaded.report.sorted()[0]
+        where = f"the handbook at {label}" if label else "the handbook"
         raise InputError(
-            f"the handbook has {len(loaded.report.errors)} error(s), the first: "
+            f"{where} has {len(loaded.report.errors)} error(s), the first: "
             f"{first}; run icp validate"
         )
     return loaded
+
+
+def open_handbook(
+    root: Path, *, today: dt.date | None = None, cache: bool = False, label: str | None = None
+) -> Handbook:
+    """The one way to open a handbook for use: load, schema-validate, cross-check.
+
+    With `cache`, a handbook whose exact files validated before is read from the cache
+    (`icpkit.loading.cache`) without parsing YAML or validating again; the cache entry's
+    digest is computed once per call. Raises InputError (see `open_loaded`) when the
+    handbook has an error; `label` names the revision in that message."""
+    from . import cache as kept
+
+    entry = kept.entry(root) if cache else None
+    if entry is not None:
+        handbook = kept.read_entry(entry)
+        if handbook is not None:
+            return handbook
+    handbook = open_loaded(root, today=today, label=label).handbook
+    if entry is not None:
+        kept.write_entry(entry, handbook)
+    return handbook
+
+
+#: the former names, kept for callers on other branches
+valid_handbook = open_handbook
+load_valid = open_loaded
 
 
 def _under(path: str, wanted: str) -> bool:

@@ -49,6 +49,20 @@ class Document:
     root: Node | None
     problems: list[Problem] = field(default_factory=list)
 
+    def problem_at(
+        self,
+        parts: Sequence[str | int],
+        message: str,
+        rule: str,
+        *,
+        level: Level = Level.ERROR,
+        key: bool = False,
+    ) -> Problem:
+        """A problem at the value (or, with `key`, the key) that `parts` leads to: the one
+        constructor of a positioned problem that the loader, builder and checks share."""
+        line, column = self.position(parts, key=key)
+        return Problem(self.path, line, column, level, message, rule, json_path(parts))
+
     def position(self, parts: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
         """1-based line and column of the value at `parts` (or of its key).
 

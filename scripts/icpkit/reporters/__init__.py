@@ -11,6 +11,15 @@ from .. import __version__
 #: bumped when the shape of any JSON output changes
 JSON_VERSION = 1
 
+#: the registry of output formats: command -> the formats its reporter renders (the first is
+#: the default). The CLI's --format choices are read from here; a new reporter adds its name.
+FORMATS: dict[str, tuple[str, ...]] = {
+    "validate": ("text", "json", "github"),
+    "test": ("text", "json", "junit", "github"),
+    "explain": ("text", "json"),
+    "diff": ("markdown", "json"),
+}
+
 
 def envelope(command: str, ok: bool, **payload: Any) -> str:
     """The versioned JSON envelope every `--format json` output uses."""

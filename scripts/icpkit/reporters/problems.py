@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from ..problems import Report
+from . import FORMATS as ALL_FORMATS
 from . import annotation, envelope
 
-FORMATS = ("text", "json", "github")
+FORMATS = ALL_FORMATS["validate"]
 
 
 def render(report: Report, fmt: str, *, strict: bool, command: str = "validate") -> str:

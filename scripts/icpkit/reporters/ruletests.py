@@ -8,10 +8,11 @@ from ..engine.coverage import Coverage
 from ..engine.model import Handbook
 from ..engine.mutation import MutationResult
 from ..engine.ruletests import CheckResult, TestRun
+from . import FORMATS as ALL_FORMATS
 from . import annotation, envelope
 from .verdict import text as verdict_text
 
-FORMATS = ("text", "json", "junit", "github")
+FORMATS = ALL_FORMATS["test"]
 
 
 def failure_detail(handbook: Handbook, result: CheckResult) -> str:

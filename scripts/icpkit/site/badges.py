@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..engine.coverage import Coverage
 from ..errors import InputError
-from ..engine.model import Handbook
+from ..engine.model import Handbook, review_overdue
 from ..engine.ruletests import TestRun
 
 GREEN, YELLOW, RED, GREY = "#2e7d32", "#b7791f", "#c62828", "#757575"
@@ -72,9 +72,7 @@ def badges(
         f"{cov:.0f}%",
         GREEN if cov >= 100 else YELLOW if cov >= 80 else RED,
     )
-    overdue = [
-        o for o in handbook.owners if o.status == "active" and o.review and o.review.overdue(today)
-    ]
+    overdue = [o for o in handbook.owners if review_overdue(o, today)]
     reviews = Badge(
         "reviews", "reviews overdue", str(len(overdue)), GREEN if not overdue else YELLOW
     )

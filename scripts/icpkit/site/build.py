@@ -15,6 +15,10 @@ from ..errors import InputError, UsageError
 def build_site(
     root: Path, *, site_dir: Path | None = None, strict: bool = True, today: dt.date | None = None
 ) -> Path:
+    """Build the site of the handbook at `root` with mkdocs; the folder it was written to.
+
+    Raises UsageError when there is no mkdocs.yml, and InputError when its configuration is
+    invalid or the build fails (with --strict: on any warning)."""
     import logging
 
     from mkdocs.commands.build import build

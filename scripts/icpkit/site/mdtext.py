@@ -51,7 +51,9 @@ _SLUG = re.compile(r"^[a-z][a-z0-9_-]*$")
 
 
 def slug(value: object) -> Markup:
-    """An id used in a link target: ids are validated by the schema; checked again here."""
+    """An id used in a link target: ids are validated by the schema; checked again here.
+
+    Raises ValueError for text that is not an id (a bug: the schema should have refused it)."""
     text = str(value)
     if not _SLUG.match(text):
         raise ValueError(f"not an id: {text!r}")

@@ -24,12 +24,12 @@ from markupsafe import Markup
 from . import mdtext, svg
 from ..engine.coverage import coverage
 from ..errors import InputError
-from ..engine.explain import operand_words, rule_sentence, summary
+from ..engine.explain import condition_words as words
+from ..engine.explain import rule_sentence, summary
 from ..kinds import KINDS
-from ..engine.model import AllOf, AnyOf, Condition, Handbook, Icp, Leaf, Negative, Not, Rule, SegmentRef
-from ..engine.operators import OPERATORS
-from ..engine.ruletests import run
-from ..loading.validate import load_valid
+from ..engine.model import Handbook, Icp, Negative, Rule
+from ..engine.ruletests import run, run_fixtures
+from ..loading.validate import open_loaded
 
 TEMPLATES = "site_src/templates"
 
@@ -46,22 +46,6 @@ class Site:
     nav: list[Any]
     #: other generated files (badges), path -> bytes
     assets: dict[str, bytes] = field(default_factory=dict)
-
-
-def words(handbook: Handbook, cond: Condition) -> str:
-    """A condition in plain words: 'Employees between 50 and 500'."""
-    if isinstance(cond, Leaf):
-        fld = handbook.fields[cond.field]
-        phrase = OPERATORS[cond.op].phrase.format(x=operand_words(handbook, cond.op, cond.shown))
-        return f"{fld.label} {phrase}"
-    if isinstance(cond, SegmentRef):
-        return cond.label
-    if isinstance(cond, Not):
-        return f"not ({words(handbook, cond.item)})"
-    joiner = " and " if isinstance(cond, AllOf) else " or "
-    assert isinstance(cond, AllOf | AnyOf)
-    inner = [words(handbook, c) for c in cond.items]
-    return joiner.join(f"({w})" if (" and " in w or " or " in w) else w for w in inner)
 
 
 def histories(root: Path) -> dict[str, list[dict[str, str]]]:
@@ -167,11 +151,12 @@ def pages(
 ) -> Site:
     """Every generated page of the handbook at `root`, and its navigation."""
     today = today or dt.date.today()
-    loaded = load_valid(root, today=today)
+    loaded = open_loaded(root, today=today)
     hb = loaded.handbook
     env = environment(root)
-    results = run(hb, today=today)
-    cov = coverage(hb, today=today)
+    fixture_run = run_fixtures(hb, today=today)
+    results = run(hb, today=today, fixtures=fixture_run)
+    cov = coverage(hb, today=today, fixtures=fixture_run)
     by_fixture: dict[str, list[Any]] = {}
     for r in results.results:
         by_fixture.setdefault(r.check.fixture.path, []).append(r)
@@ -333,6 +318,7 @@ def pages(
                 {"Fields": "reference/fields.md"},
                 {"Segments and regions": "reference/segments.md"},
                 {"Schemas": "reference/schemas.md"},
+                {"Problems": "reference/problems.md"},
             ]
         },
         {"Rule tests": "tests.md"},

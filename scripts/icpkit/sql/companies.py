@@ -17,12 +17,13 @@ import duckdb
 
 from ..engine.model import Handbook
 from ..engine.operators import sql_literal
+from ..engine.values import typed_company
 from ..errors import InputError, UsageError
 from ..loading.yamlio import load_file
 from ..wording import suggest
 from ..yamlvalues import YamlDate
+from .connection import connect, input_error, quote_ident
 from .layout import Columns
-from .scoring import connect
 from .sources import (
     Plan,
     Source,
@@ -72,7 +73,7 @@ def _rows(
         cursor = con.execute(query)
         fetched = cursor.fetchall()
     except duckdb.Error as exc:
-        raise InputError(f"{source.path}: {str(exc).strip().splitlines()[0][:300]}") from None
+        raise input_error(source.path, exc) from exc
     names = [d[0] for d in cursor.description]
     cols = Columns(handbook)
     out = []
@@ -122,7 +123,10 @@ def from_export(
     decimal_comma: bool | None = None,
     encoding: str | None = None,
 ) -> Row:
-    """(account id, company, unreadable fields) of row `row` (1-based) of an export."""
+    """(account id, company, unreadable fields) of row `row` (1-based) of an export.
+
+    Raises UsageError for a row below 1 or past the end, and InputError when the export
+    cannot be read."""
     if row < 1:
         raise UsageError(f"found --row {row}; expected 1 or more (the first account is row 1)")
     con, source, plan = _open(
@@ -144,9 +148,12 @@ def from_values(
     origin: str = "--set",
     decimal: str | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
-    """A company from names (fields, or CRM column names) to values, parsed like a CSV row;
-    `decimal` is the convention of its numbers ("dot", "comma", None: not known). A field
-    not named is absent (unknown), never empty."""
+    """A company from names (fields, or CRM column names) to values, parsed like a CSV row:
+    (company, names of the fields whose text could not be read). `decimal` is the convention
+    of its numbers ("dot", "comma", None: not known). A field not named is absent (unknown),
+    never empty.
+
+    Raises UsageError for a name that is neither a field nor a known column."""
     by_key = {key(name): name for name in handbook.fields}
     for name, spec in handbook.fields.items():
         for col in spec.columns:
@@ -166,7 +173,7 @@ def from_values(
         sql_literal(v) if v is not None else "CAST(NULL AS VARCHAR)"
         for v in ["company", *text.values()]
     )
-    con.execute(f"CREATE TEMP TABLE one ({', '.join(f'{_q(n)} VARCHAR' for n in names)})")
+    con.execute(f"CREATE TEMP TABLE one ({', '.join(f'{quote_ident(n)} VARCHAR' for n in names)})")
     con.execute(f"INSERT INTO one VALUES ({row})")
     source = Source(
         Path(origin), "values", "one", tuple((n, "VARCHAR") for n in names), decimal=decimal
@@ -176,13 +183,13 @@ def from_values(
     return company, unreadable
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def from_file(handbook: Handbook, path: Path) -> tuple[str, dict[str, Any], list[str]]:
     """(name, company, unreadable fields) from a YAML or JSON file: a flat mapping of fields
-    or column names to values, or a fixture (its `company`)."""
+    or column names to values (read as CRM text), or a fixture (its `company`, read with
+    `typed_company` exactly as `icp test` reads it; values that do not fit are unreadable).
+
+    Raises InputError when the file is not valid YAML or not a mapping, and UsageError for a
+    name that is not a field."""
     doc = load_file(path)
     if doc.problems:
         raise InputError(str(doc.problems[0]))
@@ -193,9 +200,15 @@ def from_file(handbook: Handbook, path: Path) -> tuple[str, dict[str, Any], list
         )
     name = str(data.get("name") or path.stem)
     if data.get("kind") == "fixture" and isinstance(data.get("company"), dict):
-        data = data["company"]
-    else:
-        data = {k: v for k, v in data.items() if k not in ("name", "kind")}
+        # a fixture is read exactly as `icp test` reads it: typed values, no text parsing
+        read = typed_company(handbook.fields, data["company"])
+        if read.unknown:
+            raise UsageError(
+                f"{path}: found '{read.unknown[0]}', which is not a field"
+                + suggest(read.unknown[0], list(handbook.fields))
+            )
+        return name, read.values, list(read.misfits)
+    data = {k: v for k, v in data.items() if k not in ("name", "kind")}
     company, unreadable = from_values(handbook, data, origin=str(path))
     return name, company, unreadable
 

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.model import Handbook
+from ..engine.spellings import normalise
 from ..errors import UsageError
 from ..wording import suggest
-from .parsing import normalise
 
 
 @dataclass(frozen=True)

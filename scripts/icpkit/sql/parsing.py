@@ -24,13 +24,12 @@ text that could not be read.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..engine.model import Field
 from ..engine.operators import NUMERIC, sql_literal
+from ..engine.spellings import normalise
 from .numbers import (
     AMOUNT,
     BAND,
@@ -52,46 +51,6 @@ _SEP = "\x1f"
 _NULL_TOKENS_TEXT = _SEP + _SEP.join(("", *NULL_TOKENS)) + _SEP
 assert max(len(t.encode()) for t in NULL_TOKENS) <= 4  # icp_text's shortcut relies on it
 CURRENCIES = {"USD": ("$", "us$", "usd"), "EUR": ("€", "eur"), "GBP": ("£", "gbp")}
-COUNTRY_EXTRAS = {
-    "usa": "US",
-    "u_s": "US",
-    "u_s_a": "US",
-    "united_states_of_america": "US",
-    "america": "US",
-    "uk": "GB",
-    "u_k": "GB",
-    "great_britain": "GB",
-    "britain": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "wales": "GB",
-    "northern_ireland": "GB",
-    "holland": "NL",
-    "the_netherlands": "NL",
-    "deutschland": "DE",
-    "schweiz": "CH",
-    "suisse": "CH",
-    "osterreich": "AT",
-    "south_korea": "KR",
-    "korea": "KR",
-    "russia": "RU",
-    "czechia": "CZ",
-    "czech_republic": "CZ",
-    "vietnam": "VN",
-    "uae": "AE",
-    "turkey": "TR",
-}
-
-
-def normalise(text: str) -> str:
-    """The key other spellings are matched by: accents dropped, lowercase, runs of anything
-    but letters and digits as one `_` (the SQL `icp_norm` macro does the same)."""
-    plain = "".join(
-        c
-        for c in unicodedata.normalize("NFKD", text.strip().lower())
-        if not unicodedata.combining(c)
-    )
-    return re.sub(r"[^a-z0-9]+", "_", plain).strip("_")
 
 
 MACROS = (
@@ -133,30 +92,6 @@ class Parsed:
     #: SQL for why a cell could not be read, when there is more to say than "cannot read"
     #: (read only when reporting examples)
     why: str | None = None
-
-
-def value_map(fld: Field) -> dict[str, str]:
-    """Normalised spelling -> allowed value, for one-of and set values."""
-    mapping: dict[str, str] = {}
-    if fld.is_country:
-        import pycountry
-
-        for c in pycountry.countries:
-            for name in (
-                c.alpha_2,
-                c.alpha_3,
-                c.name,
-                getattr(c, "common_name", None),
-                getattr(c, "official_name", None),
-            ):
-                if name:
-                    mapping.setdefault(normalise(name), c.alpha_2)
-        mapping.update(dict(COUNTRY_EXTRAS.items()))
-    else:
-        for value in fld.values or ():
-            mapping[normalise(value)] = value
-    mapping.update(dict(fld.value_aliases))
-    return {k: v for k, v in mapping.items() if k}
 
 
 def enum_type(fld: Field) -> str:

@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..repo import git_argv
 
 
 def _git(root: Path, *args: str) -> subprocess.Popen[str] | None:
     try:
         return subprocess.Popen(
-            ["git", "-C", str(root), *args],
+            git_argv(root, *args),
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,

@@ -23,10 +23,10 @@ import duckdb
 from ..atomic import atomic_path, remove_leftovers, write_text
 from ..engine.model import Handbook
 from ..engine.operators import sql_literal
-from ..errors import InputError
 from . import provenance
+from .connection import connect, input_error, quote_ident
 from .mapping import with_values
-from .parsing import MACROS, TYPEABLE, prelude
+from .parsing import TYPEABLE
 from .sources import (
     Plan,
     Source,
@@ -34,11 +34,10 @@ from .sources import (
     open_source,
     parsed_columns,
     plan_columns,
-    quote,
     regular,
     with_convention,
 )
-from .sqlcompile import ident, parsed_sql, staged, verdict_sql
+from .sqlcompile import parsed_sql, staged, verdict_sql
 
 OUTPUT_COLUMNS = (
     "best_profile",
@@ -107,18 +106,6 @@ class ScoreSummary:
     notes: tuple[str, ...] = ()
 
 
-def connect(handbook: Handbook, threads: int | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with the parse layer's macros and the handbook's value types."""
-    con = duckdb.connect(config={"threads": threads} if threads else {})
-    con.execute(MACROS)
-    types, lists = prelude(handbook.fields.values())
-    if types:
-        con.execute(types)
-    for name, values in lists.items():
-        con.execute(f"SET VARIABLE {ident(name)} = $1::VARCHAR[]", [values])
-    return con
-
-
 def scoring_sql(
     handbook: Handbook, source: Source, plan: Plan, as_of: dt.date, *, per_profile: bool
 ) -> str:
@@ -148,14 +135,16 @@ def _output_select(inner: str, plan: Plan, out_fmt: str, extra: list[str]) -> st
             "CASE WHEN left(icp_id, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) "
             "THEN '''' || icp_id ELSE icp_id END"
         )
-    cols = [f"{id_expr} AS {quote(plan.id_column)}", *OUTPUT_COLUMNS, *extra]
+    cols = [f"{id_expr} AS {quote_ident(plan.id_column)}", *OUTPUT_COLUMNS, *extra]
     return f"SELECT {', '.join(cols)} FROM ({inner})"
 
 
 def score(handbook: Handbook, opts: ScoreOptions) -> ScoreSummary:
-    """Score `opts.input` into `opts.output` (and its provenance sidecar). Raises UsageError
-    for bad options, InputError for an input that cannot be read, KeyboardInterrupt when
-    interrupted (no temporary file is left behind)."""
+    """Score every account of `opts.input` into `opts.output` (and its .provenance.json).
+
+    Raises UsageError for an unknown file format or an id column / mapping that does not fit
+    the export, InputError when the export cannot be read (the DuckDB error is kept as the
+    cause), and KeyboardInterrupt when interrupted (no temporary file is left behind)."""
     in_fmt = fmt_of(opts.input, opts.input_format)
     out_fmt = fmt_of(opts.output, opts.output_format)
     handbook = with_values(handbook, opts.value_map or {})
@@ -197,7 +186,7 @@ def _score(
     finally:
         prov = pending_provenance()  # also when the input is refused: git is waited for
     extra = (
-        [ident(f"{i.id}_{c}") for i in handbook.active_icps for c in ("score", "tier")]
+        [quote_ident(f"{i.id}_{c}") for i in handbook.active_icps for c in ("score", "tier")]
         if opts.per_profile
         else []
     )
@@ -272,8 +261,7 @@ def _write(
                 source = replace(careful, decimal=source.decimal, convention=source.convention)
                 attempts = [source]
                 continue
-            message = str(exc).strip().splitlines()[0][:400]
-            raise InputError(f"{opts.input}: {message}") from None
+            raise input_error(opts.input, exc, limit=400) from exc
     return source
 
 
@@ -322,7 +310,7 @@ def _duplicates(
     con: duckdb.DuckDBPyConnection, path: Path, fmt: str, plan: Plan
 ) -> list[tuple[str, list[int]]]:
     """Account ids found on more than one row, with their rows (1 = first account)."""
-    col = quote(plan.id_column)
+    col = quote_ident(plan.id_column)
     rel = _read(path, fmt)
     found = con.execute(
         f"SELECT {col} FROM {rel} GROUP BY {col} HAVING count(*) > 1 LIMIT {MAX_EXAMPLES}"

@@ -173,62 +173,85 @@ def rewrite(path: Path, shape: Shape, folder: Path) -> Rewritten:
     return Rewritten(target, header, notes)
 
 
+def _blank(row: list[str]) -> bool:
+    return not any(c.strip() for c in row)
+
+
+def _header_row(reader: Any, shape: Shape) -> list[str]:
+    """The first row that is neither Excel's `sep=` line nor blank, without trailing empty
+    names (a trailing delimiter)."""
+    for row in reader:
+        if (shape.sep_line and reader.line_num == 1) or _blank(row):
+            continue
+        while row and not row[-1].strip():
+            row = row[:-1]
+        return list(row)
+    raise InputError("found no header row; expected column names on line 1")
+
+
+@dataclass
+class _Copy:
+    """Records copied so far, and what was done to them."""
+
+    width: int
+    short: list[int] = field(default_factory=list)
+    long: list[int] = field(default_factory=list)
+    trailing: int = 0
+    #: one-cell records after a blank line: a report footer if nothing follows them
+    pending: list[tuple[int, list[str]]] = field(default_factory=list)
+
+    def fit(self, line: int, row: list[str]) -> list[str] | None:
+        """The record as wide as the header, or None when it has extra non-empty cells."""
+        if len(row) > self.width and _blank(row[self.width :]):
+            row, self.trailing = row[: self.width], self.trailing + 1
+        if len(row) < self.width:
+            self.short.append(line)
+            return row + [""] * (self.width - len(row))
+        if len(row) > self.width:
+            self.long.append(line)
+            return None
+        return row
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.pending:
+            notes.append(
+                f"ignored {len(self.pending)} footer lines after the data (a report footer)"
+            )
+        if self.trailing:
+            notes.append(
+                f"{self.trailing} records end with an extra delimiter (the empty cell is ignored)"
+            )
+        if self.short:
+            notes.append(
+                f"records on lines {_lines(self.short)} have fewer cells than the header; "
+                "their missing cells are unknown"
+            )
+        if self.long:
+            notes.append(
+                f"records on lines {_lines(self.long)} have more cells than the header; not "
+                "scored (fix the quoting or the delimiter)"
+            )
+        return notes
+
+
 def _copy(reader: Any, out: Any, shape: Shape) -> tuple[list[str], list[str]]:
     writer = csv.writer(out, lineterminator="\n")
-    header: list[str] | None = None
-    short: list[int] = []
-    long: list[int] = []
-    trailing = 0
-    pending: list[tuple[int, list[str]]] = []  # one-cell records after a blank line
+    header = _header_row(reader, shape)
+    writer.writerow(header)
+    copy = _Copy(len(header))
     blank_seen = False
     for row in reader:
-        line = reader.line_num
-        if header is None:
-            if shape.sep_line and line == 1:
-                continue
-            if not any(c.strip() for c in row):
-                continue
-            while row and not row[-1].strip():
-                row = row[:-1]
-            header = row
-            writer.writerow(header)
-            continue
-        if not any(c.strip() for c in row):
+        if _blank(row):
             blank_seen = True
             continue
         if blank_seen and len(row) == 1:
-            pending.append((line, row))
+            copy.pending.append((reader.line_num, row))
             continue
-        for held_line, held in pending:  # not a footer after all: ragged records
-            short.append(held_line)
-            writer.writerow(held + [""] * (len(header) - 1))
-        pending = []
-        blank_seen = False
-        width = len(header)
-        if len(row) > width and not any(c.strip() for c in row[width:]):
-            row, trailing = row[:width], trailing + 1
-        if len(row) < width:
-            short.append(line)
-            row = row + [""] * (width - len(row))
-        if len(row) > width:
-            long.append(line)
-            continue
-        writer.writerow(row)
-    if header is None:
-        raise InputError("found no header row; expected column names on line 1")
-    notes = []
-    if pending:
-        notes.append(f"ignored {len(pending)} footer lines after the data (a report footer)")
-    if trailing:
-        notes.append(f"{trailing} records end with an extra delimiter (the empty cell is ignored)")
-    if short:
-        notes.append(
-            f"records on lines {_lines(short)} have fewer cells than the header; "
-            "their missing cells are unknown"
-        )
-    if long:
-        notes.append(
-            f"records on lines {_lines(long)} have more cells than the header; not scored "
-            "(fix the quoting or the delimiter)"
-        )
-    return header, notes
+        for held_line, held in copy.pending:  # not a footer after all: short records
+            writer.writerow(copy.fit(held_line, held) or held)
+        copy.pending, blank_seen = [], False
+        fitted = copy.fit(reader.line_num, row)
+        if fitted is not None:
+            writer.writerow(fitted)
+    return header, copy.notes()

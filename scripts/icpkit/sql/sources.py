@@ -25,6 +25,7 @@ from ..engine.model import Handbook
 from ..engine.operators import sql_literal
 from ..errors import InputError, UsageError
 from ..wording import suggest
+from .connection import input_error, quote_ident
 from .numbers import DOT, Convention, detect
 from .parsing import Parsed, parse_field, typed_column
 from .shapes import Shape, inspect, rewrite
@@ -58,8 +59,7 @@ def key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-def quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+quote = quote_ident
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,7 @@ def open_source(
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
     except duckdb.Error as exc:
-        raise InputError(f"{path}: cannot be read as {fmt}: {_first_line(exc)}") from None
+        raise input_error(path, exc, f"cannot be read as {fmt}") from exc
     return Source(path, fmt, relation, tuple((str(r[0]), str(r[1])) for r in described))
 
 
@@ -179,10 +179,6 @@ def _csv_read(path: Path, options: str, columns: tuple[tuple[str, str], ...]) ->
     )
 
 
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0][:300]
-
-
 def _csv_sniff(
     con: duckdb.DuckDBPyConnection, path: Path, lit: str
 ) -> tuple[str, str, tuple[tuple[str, str], ...]]:
@@ -193,7 +189,7 @@ def _csv_sniff(
             f"SELECT Delimiter, Quote, Escape, Columns FROM sniff_csv({lit}, sample_size = 1024)"
         ).fetchone()
     except duckdb.Error as exc:
-        raise InputError(f"{path}: cannot be read as CSV: {_first_line(exc)}") from None
+        raise input_error(path, exc, "cannot be read as CSV") from exc
     if sniffed is None:
         raise InputError(f"{path}: found no columns; expected a header row and accounts")
     delim, quote_char, escape, columns = sniffed

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import assert_never
 
 from ..engine.model import (
     TIER_RANK,
@@ -25,18 +26,16 @@ from ..engine.model import (
     Negative,
     Not,
     Rule,
+    SegmentRef,
     Tiers,
     condition_fields,
 )
 from ..engine.operators import EXACT, OPERATORS, Ctx, sql_literal
+from .connection import quote_ident
 from .layout import Columns
 from .parsing import Parsed
 
 RANK_TIER = {v: k for k, v in TIER_RANK.items()}
-
-
-def ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def condition_sql(
@@ -48,22 +47,23 @@ def condition_sql(
 ) -> str:
     """SQL for a condition; number fields in `exact` hold no bands and compile to plain
     comparisons."""
-    if isinstance(cond, Leaf):
-        op = OPERATORS[cond.op]
-        if cond.field in exact:
-            return op.sql(cols.of(cond.field)[0], EXACT, cond.operand, ctx)
-        ftype = handbook.fields[cond.field].type
-        return op.sql(cols.name(cond.field), ftype, cond.operand, ctx)
-    if isinstance(cond, AllOf | AnyOf):
-        joiner = " AND " if isinstance(cond, AllOf) else " OR "
-        return (
-            "("
-            + joiner.join(condition_sql(c, handbook, cols, ctx, exact) for c in cond.items)
-            + ")"
-        )
-    if isinstance(cond, Not):
-        return f"(NOT {condition_sql(cond.item, handbook, cols, ctx, exact)})"
-    return condition_sql(cond.item, handbook, cols, ctx, exact)
+    match cond:
+        case Leaf():
+            op = OPERATORS[cond.op]
+            if cond.field in exact:
+                return op.sql(cols.of(cond.field)[0], EXACT, cond.operand, ctx)
+            ftype = handbook.fields[cond.field].type
+            return op.sql(cols.name(cond.field), ftype, cond.operand, ctx)
+        case AllOf() | AnyOf():
+            joiner = " AND " if isinstance(cond, AllOf) else " OR "
+            inner = (condition_sql(c, handbook, cols, ctx, exact) for c in cond.items)
+            return "(" + joiner.join(inner) + ")"
+        case Not():
+            return f"(NOT {condition_sql(cond.item, handbook, cols, ctx, exact)})"
+        case SegmentRef():
+            return condition_sql(cond.item, handbook, cols, ctx, exact)
+        case _:
+            assert_never(cond)
 
 
 def _points(rule: Rule, handbook: Handbook, cols: Columns, ctx: Ctx, exact: frozenset[str]) -> str:
@@ -232,9 +232,9 @@ def verdict_sql(
         for i, icp in enumerate(icps):
             final.append(
                 f"CASE WHEN r{i} IS NULL THEN NULL ELSE CAST(s{i} AS INTEGER) END "
-                f"AS {ident(icp.id + '_score')}"
+                f"AS {quote_ident(icp.id + '_score')}"
             )
-            final.append(f"CASE r{i} {letters} END AS {ident(icp.id + '_tier')}")
+            final.append(f"CASE r{i} {letters} END AS {quote_ident(icp.id + '_tier')}")
 
     def layer(items: list[str], src: str) -> str:
         return f"SELECT *, {', '.join(items)} FROM {src}"

@@ -1,0 +1,79 @@
+"""Spellings of one-of and set values: the key other spellings are matched by, and every
+spelling a CRM cell may use for each allowed value (the values, their aliases and, for
+countries, ISO codes and names).
+
+Neutral ground: the YAML loader computes each field's spellings with it, and the SQL parse
+layer (`icpkit.sql.parsing`) turns the same table into its lookups."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .model import Field
+
+#: country spellings that ISO 3166 does not list, normalised -> alpha-2 code
+COUNTRY_EXTRAS = {
+    "usa": "US",
+    "u_s": "US",
+    "u_s_a": "US",
+    "united_states_of_america": "US",
+    "america": "US",
+    "uk": "GB",
+    "u_k": "GB",
+    "great_britain": "GB",
+    "britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern_ireland": "GB",
+    "holland": "NL",
+    "the_netherlands": "NL",
+    "deutschland": "DE",
+    "schweiz": "CH",
+    "suisse": "CH",
+    "osterreich": "AT",
+    "south_korea": "KR",
+    "korea": "KR",
+    "russia": "RU",
+    "czechia": "CZ",
+    "czech_republic": "CZ",
+    "vietnam": "VN",
+    "uae": "AE",
+    "turkey": "TR",
+}
+
+
+def normalise(text: str) -> str:
+    """The key other spellings are matched by: accents dropped, lowercase, runs of anything
+    but letters and digits as one `_` (the SQL `icp_norm` macro does the same)."""
+    plain = "".join(
+        c
+        for c in unicodedata.normalize("NFKD", text.strip().lower())
+        if not unicodedata.combining(c)
+    )
+    return re.sub(r"[^a-z0-9]+", "_", plain).strip("_")
+
+
+def value_map(fld: Field) -> dict[str, str]:
+    """Normalised spelling -> allowed value, for one-of and set values."""
+    mapping: dict[str, str] = {}
+    if fld.is_country:
+        import pycountry
+
+        for c in pycountry.countries:
+            for name in (
+                c.alpha_2,
+                c.alpha_3,
+                c.name,
+                getattr(c, "common_name", None),
+                getattr(c, "official_name", None),
+            ):
+                if name:
+                    mapping.setdefault(normalise(name), c.alpha_2)
+        mapping.update(dict(COUNTRY_EXTRAS.items()))
+    else:
+        for value in fld.values or ():
+            mapping[normalise(value)] = value
+    mapping.update(dict(fld.value_aliases))
+    return {k: v for k, v in mapping.items() if k}
