@@ -77,13 +77,15 @@ def test_an_all_empty_record_has_insufficient_data_and_no_best_profile() -> None
     verdict = evaluate(HANDBOOK, {}, AS_OF)
     assert verdict.best_profile is None
     assert verdict.status == "insufficient_data"
-    assert verdict.tier == "D"
+    # no score and no tier, as a status gate gives (issues 11 and 16 combined)
+    assert (verdict.tier, verdict.score) == (None, None)
 
 
-def test_a_company_that_fits_nothing_is_no_fit() -> None:
+def test_a_company_that_fits_nothing_is_scored_d_with_no_best_profile() -> None:
+    """Issue 11's `no_fit` is issue 16's `scored` with no best profile: judged, tier D."""
     company = {"country": "JP", "employees": 3, "industry": "mining", "tech_stack": frozenset()}
     verdict = evaluate(HANDBOOK, company, AS_OF)
-    assert (verdict.best_profile, verdict.status) == (None, "no_fit")
+    assert (verdict.best_profile, verdict.status, verdict.tier) == (None, "scored", "D")
 
 
 def test_the_tier_policy_may_ask_for_a_share_of_known_requirements() -> None:

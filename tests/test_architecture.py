@@ -72,6 +72,9 @@ _OPERAND_SHAPES = {
     "none": lambda s: s.get("const") is True,
     "days": lambda s: s.get("type") == "integer",
     "value": lambda s: isinstance(s.get("type"), list) and "array" not in s["type"],
+    "words": lambda s: s.get("type") == "array" and s.get("minItems") == 1,
+    "text": lambda s: s.get("type") == "string" and s.get("minLength") == 1,
+    "phrases": lambda s: s.get("type") == "object" and "phrases" in s.get("required", []),
 }
 
 

@@ -15,8 +15,23 @@ from hypothesis import strategies as st
 
 from conftest import REPO
 from icpkit.engine.evaluate import evaluate
-from icpkit.engine.model import AllOf, AnyOf, Condition, Field, Handbook, Leaf, Not, Rule, Tiers
+from icpkit.engine.model import (
+    AllOf,
+    AnyOf,
+    Condition,
+    CountOf,
+    Field,
+    Flag,
+    Group,
+    Handbook,
+    Leaf,
+    Not,
+    Rule,
+    Tiers,
+)
+from icpkit.engine.normal import normal
 from icpkit.engine.operators import OPERATORS
+from icpkit.engine.values import typed_value
 from icpkit.loading.handbook import load
 from icpkit.sql.layout import Columns
 from icpkit.sql.parsing import MACROS
@@ -110,9 +125,13 @@ def py_verdict(handbook: Handbook, company: dict[str, Any]) -> dict[str, Any]:
         "best_case_tier": v.best_case_tier,
         "deciding_fields": ";".join(v.deciding_fields) or None,
     }
+    for flag, value in v.flag_values.items():
+        out[f"flag_{flag}"] = value
     for p in v.profiles:
         out[f"{p.icp}_score"] = p.score if p.eligible else None
         out[f"{p.icp}_tier"] = p.tier
+        for group, points in p.groups:
+            out[f"{p.icp}_{group}"] = points if p.eligible else None
     return out
 
 
@@ -131,6 +150,9 @@ def test_example_handbook_same_verdict_in_both_paths(rows: list[dict[str, Any]])
 # --- random rules drawn from the operator table -------------------------------------------------
 
 FIELDS = dict(HANDBOOK.fields.items())
+#: the operand kinds drawn here (text words and member phrases are drawn below, on the PostHog
+#: example, whose vocabulary has text fields and open sets)
+NORTHWIND_OPERANDS = ("value", "pair", "values", "flag", "days", "none")
 
 
 @st.composite
@@ -140,7 +162,9 @@ def leaf(draw: st.DrawFn) -> Leaf:
     op_key = draw(
         st.sampled_from(
             sorted(
-                k for k, o in OPERATORS.items() if fld.type in o.types and o.operand != "regions"
+                k
+                for k, o in OPERATORS.items()
+                if fld.type in o.types and o.operand in NORTHWIND_OPERANDS
             )
         )
     )
@@ -258,3 +282,249 @@ def test_verdicts_are_deterministic() -> None:
     }
     first = evaluate(HANDBOOK, company, AS_OF)
     assert all(evaluate(HANDBOOK, dict(company), AS_OF) == first for _ in range(5))
+
+
+# --- the rule language's newer rows: text, set members, counts, groups, gates, flags -------------
+#
+# Drawn against the PostHog example handbook, whose vocabulary has text fields and open sets.
+
+PH = load(REPO / "tests" / "examples" / "posthog").handbook
+PH_FIELDS = dict(PH.fields.items())
+#: words with case, accents, punctuation, underscores, '&' and stems to trip a normalisation
+WORDS = [
+    "AI",
+    "ai-powered",
+    "Café",
+    "ML_pipeline",
+    "automation",
+    "automat",
+    "first",
+    "aid",
+    "Développeur",
+    "&",
+    "and",
+    "LLMs",
+    "acme.ai",
+    ".AI",
+    "İstanbul",
+    "Sequoia Capital India",
+    "GV",
+    "gvk",
+    "x",
+]
+MEMBERS = sorted({normal(w) for w in WORDS} - {""})
+
+
+def ph_value(fld: Field) -> st.SearchStrategy[Any]:
+    if fld.type == "text":
+        return st.lists(st.sampled_from(WORDS), max_size=4).map(" ".join)
+    if fld.type == "set_of":
+        return st.frozensets(st.sampled_from(MEMBERS), max_size=4)
+    return value_strategy(fld)
+
+
+def ph_companies() -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries({}, optional={n: ph_value(f) for n, f in PH_FIELDS.items()})
+
+
+@st.composite
+def ph_leaf(draw: st.DrawFn) -> Leaf:
+    name = draw(st.sampled_from(sorted(PH_FIELDS)))
+    fld = PH_FIELDS[name]
+    keys = sorted(k for k, o in OPERATORS.items() if fld.type in o.types and o.operand != "regions")
+    op_key = draw(st.sampled_from(keys))
+    kind = OPERATORS[op_key].operand
+    operand: Any
+    if kind == "words":
+        # stems cut short, and stems that are a whole word (which must not match that word)
+        cut = st.integers(1, 12)
+        stems = st.tuples(st.sampled_from(MEMBERS), cut).map(lambda p: p[0][: p[1]] + "*")
+        operand = tuple(draw(st.lists(st.one_of(st.sampled_from(MEMBERS), stems), min_size=1)))
+    elif kind == "text":
+        operand = draw(st.sampled_from([".ai", "acme", "ai", "ist", "café"]))
+    elif kind == "phrases":
+        phrases = tuple(draw(st.lists(st.sampled_from(MEMBERS), min_size=1, max_size=3)))
+        operand = (phrases, draw(st.integers(1, 10)))
+    elif kind == "values" and fld.type in ("set_of", "text"):
+        operand = tuple(draw(st.lists(st.sampled_from(MEMBERS), min_size=1, max_size=3)))
+    elif kind == "value" and fld.type == "text":
+        operand = draw(st.sampled_from(MEMBERS))
+    elif kind == "none":
+        operand = None
+    else:
+        return draw(leaf_for(name))
+    return Leaf(name, op_key, operand, operand)
+
+
+def leaf_for(name: str) -> st.SearchStrategy[Leaf]:
+    """A leaf on a number, yes/no or date field of the PostHog vocabulary."""
+    fld = PH_FIELDS[name]
+    keys = sorted(
+        k
+        for k, o in OPERATORS.items()
+        if fld.type in o.types and o.operand in ("value", "pair", "flag", "none")
+    )
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Leaf:
+        op_key = draw(st.sampled_from(keys))
+        kind = OPERATORS[op_key].operand
+        operand: Any = None
+        if kind == "pair":
+            a, b = draw(st.integers(-10, 200_000)), draw(st.integers(-10, 200_000))
+            operand = (min(a, b), max(a, b))
+        elif kind == "value":
+            operand = draw(st.integers(-10, 200_000))
+        elif kind == "flag":
+            operand = draw(st.booleans())
+        return Leaf(name, op_key, operand, operand)
+
+    return build()
+
+
+def _count(args: tuple[list[Condition], str, int]) -> CountOf:
+    items, op, n = args
+    return CountOf(tuple(items), op, min(n, len(items)))
+
+
+ph_conditions = st.recursive(
+    ph_leaf(),
+    lambda inner: st.one_of(
+        st.lists(inner, min_size=1, max_size=3).map(lambda x: AllOf(tuple(x))),
+        st.lists(inner, min_size=1, max_size=3).map(lambda x: AnyOf(tuple(x))),
+        inner.map(Not),
+        st.tuples(
+            st.lists(inner, min_size=1, max_size=4),
+            st.sampled_from(["at_least", "at_most"]),
+            st.integers(0, 4),
+        ).map(_count),
+    ),
+    max_leaves=6,
+)
+
+
+@st.composite
+def ph_handbook(draw: st.DrawFn) -> Handbook:
+    import dataclasses
+
+    icp = PH.active_icps[0]
+
+    def rule(i: int, kind: str) -> Rule:
+        points = draw(st.integers(1, 30)) if kind == "criterion" else 0
+        return Rule(f"{kind[0]}{i}", f"{kind} {i}", draw(ph_conditions), kind, points)
+
+    crit = [rule(i, "criterion") for i in range(draw(st.integers(1, 6)))]
+    split = draw(st.integers(0, len(crit)))
+    cap = draw(st.one_of(st.none(), st.integers(1, 60)))
+    inner = Group("tiers", "Tiers", tuple(crit[:split]), cap, first_match=True)
+    outer = Group(
+        "all",
+        "All",
+        (inner, *crit[split:]),
+        draw(st.one_of(st.none(), st.integers(1, 90))),
+    )
+    new_icp = dataclasses.replace(
+        icp,
+        requirements=tuple(rule(i, "requirement") for i in range(draw(st.integers(0, 2)))),
+        criteria=tuple(crit),
+        scoring=(outer,),
+        gates=tuple(
+            dataclasses.replace(rule(i, "gate"), id=f"profile_status_{i}")
+            for i in range(draw(st.integers(0, 2)))
+        ),
+    )
+    neg = PH.active_negatives[0]
+    new_neg = dataclasses.replace(
+        neg, disqualifiers=tuple(rule(i, "disqualifier") for i in range(draw(st.integers(0, 2))))
+    )
+    gates = tuple(
+        dataclasses.replace(rule(i, "gate"), id=f"status_{i}")
+        for i in range(draw(st.integers(0, 2)))
+    )
+    flags = tuple(
+        Flag(rule(i, "flag"), draw(st.booleans())) for i in range(draw(st.integers(0, 2)))
+    )
+    policy = dataclasses.replace(
+        PH.policy,
+        gates=gates,
+        flags=flags,
+        disqualified_score=draw(st.sampled_from(["keep", "zero"])),
+    )
+    return dataclasses.replace(PH, icps=(new_icp,), negatives=(new_neg,), policy=policy)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ph_handbook(), st.lists(ph_companies(), min_size=1, max_size=12))
+def test_new_rows_same_verdict_in_both_paths(
+    handbook: Handbook, rows: list[dict[str, Any]]
+) -> None:
+    """Text and member tests, counts, groups with caps and tiers, gates, flags and the
+    disqualified score: the evaluator and SQL agree."""
+    typed = [{n: typed_value(PH_FIELDS[n], v) for n, v in row.items()} for row in rows]
+    assert_same(handbook, typed)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ph_companies())
+def test_posthog_example_same_verdict_in_both_paths(row: dict[str, Any]) -> None:
+    assert_same(PH, [{n: typed_value(PH_FIELDS[n], v) for n, v in row.items()}])
+
+
+WORD_CASES = [
+    # (text, words as written, expected)
+    ("We build ML pipelines for robots", ["ml"], True),
+    ("First aid mail retail", ["ai", "ml"], False),
+    ("AI-powered", ["ai"], True),
+    ("Café automation", ["automat*"], True),
+    ("an automat", ["automat*"], False),
+    ("an automat", ["automat"], True),
+    ("Machine   Learning!", ["machine learning"], True),
+    ("machine-learning", ["machine learning"], True),
+    ("learning machine", ["machine learning"], False),
+    ("ÉCOLE d'été", ["ecole"], True),
+    ("R&D tools", ["r and d"], True),
+    ("", ["ai"], False),
+]
+
+
+def test_word_tests_agree_on_chosen_cases() -> None:
+    """`mentions` reads whole words and phrases, stems only as longer words; SQL agrees."""
+    fld = PH_FIELDS["description"]
+    con = duckdb.connect()
+    con.execute(MACROS)
+    for text, words, expected in WORD_CASES:
+        operand = tuple(normal(w.rstrip("*")) + ("*" if w.endswith("*") else "") for w in words)
+        value = typed_value(fld, text)
+        assert OPERATORS["mentions"].test(value, operand, None) is expected, (text, words)  # type: ignore[arg-type]
+        sql = OPERATORS["mentions"].sql("f", "text", operand, None)  # type: ignore[arg-type]
+        got = con.execute(f"SELECT {sql} FROM (SELECT ? AS f__n)", [normal(text)]).fetchone()
+        assert got is not None and got[0] is expected, (text, words, sql)
+
+
+def _gated_northwind(all_profiles: bool) -> Handbook:
+    """The example handbook with a status gate on one profile (or on every profile)."""
+    import dataclasses
+
+    gate = Rule("no_country", "Country unknown", Leaf("country", "missing", None), "gate")
+    icps = tuple(
+        dataclasses.replace(i, gates=(gate,)) if all_profiles or n == 0 else i
+        for n, i in enumerate(HANDBOOK.active_icps)
+    )
+    return dataclasses.replace(HANDBOOK, icps=icps)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.booleans(), st.lists(companies(HANDBOOK), min_size=1, max_size=12))
+def test_profile_gates_same_verdict_in_both_paths(
+    all_profiles: bool, rows: list[dict[str, Any]]
+) -> None:
+    """A profile's own gate makes it not eligible; a company every profile stops gets the
+    gate's status and no score."""
+    assert_same(_gated_northwind(all_profiles), rows)
+
+
+def test_a_company_every_profile_stops_has_a_status_and_no_score() -> None:
+    v = evaluate(_gated_northwind(True), {"employees": 200}, AS_OF)
+    assert (v.status, v.score, v.tier) == ("no_country", None, None)
+    v = evaluate(_gated_northwind(False), {"employees": 200}, AS_OF)
+    assert v.status == "scored" and v.profiles[0].status == "no_country"

@@ -19,7 +19,17 @@ from icpkit.reporters import FORMATS
 PACKAGE = REPO / "scripts" / "icpkit"
 ID = re.compile(r"[a-z]+(-[a-zA-Z]+)*")
 #: schema keywords that only lead to nested keywords and never fail on their own
-_NESTING = {"$ref", "properties", "items", "$defs", "allOf", "patternProperties"}
+_NESTING = {
+    "$ref",
+    "properties",
+    "items",
+    "$defs",
+    "allOf",
+    "patternProperties",
+    "if",
+    "then",
+    "else",
+}
 
 
 def _emitted_literals() -> set[str]:

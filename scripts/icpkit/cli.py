@@ -452,7 +452,11 @@ def test_cmd(
 @_map_option
 @_decimal_option
 @_encoding_option
-@click.option("--per-profile", is_flag=True, help="Add <icp>_score and <icp>_tier columns.")
+@click.option(
+    "--per-profile",
+    is_flag=True,
+    help="Add <icp>_score, <icp>_tier and, for criteria in groups, <icp>_<group> columns.",
+)
 @click.option("--threads", type=int, help="DuckDB threads (default: all cores).")
 @click.option("--strict", is_flag=True, help="Exit 1 when some values could not be read.")
 @click.pass_obj
@@ -474,10 +478,11 @@ def score(
     """Score a CRM export (HubSpot, Salesforce or any CSV, Parquet, JSON Lines).
 
     One output row per account: its id, best_profile, tier, score,
-    disqualified_by, unknown_fields, unreadable_fields, status (fit, no_fit,
-    disqualified, insufficient_data), best_case_tier and deciding_fields (the
-    tier if the unknowns went the account's way, and which unknown fields
-    decide it). A value that cannot be read (or reads two ways) counts as
+    disqualified_by, unknown_fields, unreadable_fields, status (scored,
+    disqualified, insufficient_data or a status gate's; only scored and
+    disqualified have a score and a tier), best_case_tier and deciding_fields
+    (the tier if the unknowns went the account's way, and which unknown
+    fields decide it). A value that cannot be read (or reads two ways) counts as
     unknown and is reported with its row and column; every row is still
     scored (--strict: exit 1 when that happens). Ctrl-C or SIGTERM: exit 130,
     no file left behind. A handbook that

@@ -148,21 +148,26 @@ def _rules_changes(
 @dataclass(frozen=True)
 class Outcome:
     best_profile: str | None
-    tier: str
-    score: int
+    #: None when a status gate stopped the company
+    tier: str | None
+    score: int | None
     disqualified_by: tuple[str, ...]
+    status: str = "scored"
 
     @classmethod
     def of(cls, v: Verdict) -> Outcome:
-        return cls(v.best_profile, v.tier, v.score, v.disqualified_by)
+        return cls(v.best_profile, v.tier, v.score, v.disqualified_by, v.status)
 
     def key(self) -> tuple[object, ...]:
-        """What makes a move: best profile, tier or disqualification (not the score alone)."""
-        return (self.best_profile, self.tier, self.disqualified_by)
+        """What makes a move: best profile, tier, status or disqualification (not the score
+        alone)."""
+        return (self.best_profile, self.tier, self.status, self.disqualified_by)
 
     def words(self) -> str:
         if self.disqualified_by:
             return f"D (disqualified by {', '.join(self.disqualified_by)})"
+        if self.tier is None:
+            return f"no score ({self.status.replace('_', ' ')})"
         return f"{self.tier} ({self.best_profile or 'no ICP'}, {self.score})"
 
 

@@ -129,6 +129,11 @@ PROBLEMS: dict[str, str] = {
     "operand-type": "An operand that does not fit the field or the operator.",
     "operand-order": "A between whose low value comes after its high value.",
     "fixture-value": "A fixture company value that does not fit its field.",
+    "operand-never-equal": "An operand no value can equal once normalised (no letter or digit).",
+    "empty-words": "A word list (mentions) with an entry that has no letter or digit.",
+    "count-range": "at_least / at_most N of conditions with N above the number of conditions.",
+    "group-shape": "A group inside a first-match group (its tiers must be criteria).",
+    "normalisation-fold": "A fold of the vocabulary's normalisation that cannot be applied.",
     # cross-document checks (icpkit.loading.checks)
     "review-overdue": "A profile whose review is overdue by its cadence (a warning).",
     "unknown-profile": "A reference to an ICP that does not exist.",
@@ -137,6 +142,8 @@ PROBLEMS: dict[str, str] = {
     "unsatisfiable": "Hard requirements that no company can meet together.",
     "unreachable-tier": "A tier that the criteria's points can never reach.",
     "always-disqualified": "Requirements that every company meeting them is disqualified by.",
+    "cap-unreachable": "A group's cap above the most its criteria can give (a warning).",
+    "gate-always-true": "A status gate that every company meets (none would ever be scored).",
 }
 
 

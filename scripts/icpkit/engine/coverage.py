@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import assert_never
 
-from .model import AllOf, AnyOf, Condition, Handbook, Leaf, Not, Rule, SegmentRef
+from .model import AllOf, AnyOf, Condition, CountOf, Handbook, Leaf, Not, Rule, SegmentRef
 from .operators import OPERATORS
 from .ruletests import FixtureRun, run_fixtures
 
@@ -19,7 +19,7 @@ def can_be_unknown(cond: Condition, handbook: Handbook) -> bool:
         case Leaf():
             fld = handbook.fields[cond.field]
             return not (OPERATORS[cond.op].null_known or fld.empty_set)
-        case AllOf() | AnyOf():
+        case AllOf() | AnyOf() | CountOf():
             return any(can_be_unknown(c, handbook) for c in cond.items)
         case Not() | SegmentRef():
             return can_be_unknown(cond.item, handbook)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any, assert_never
 
-from .model import AllOf, AnyOf, Condition, Handbook, Leaf, Not, SegmentRef
+from .model import AllOf, AnyOf, Condition, CountOf, Handbook, Leaf, Not, SegmentRef
 from .operators import OPERATORS
 from .values import show
-from .verdict import LeafResult, RuleResult, Verdict
+from .verdict import INSUFFICIENT_DATA, LeafResult, RuleResult, Verdict
 
 
 def operand_words(handbook: Handbook, op: str, operand: Any) -> str:
@@ -24,6 +24,10 @@ def operand_words(handbook: Handbook, op: str, operand: Any) -> str:
         return ", ".join(
             handbook.regions[r].label if r in handbook.regions else str(r) for r in operand
         )
+    if kind == "phrases" and isinstance(operand, dict):
+        listed = ", ".join(show(v) for v in operand.get("phrases", ()))
+        least = operand.get("min_length", 1)
+        return listed + (f" (those of {least}+ characters also inside a name)" if least > 1 else "")
     if isinstance(operand, list | tuple):
         return ", ".join(show(v) for v in operand)
     return show(operand)
@@ -46,6 +50,9 @@ def condition_words(handbook: Handbook, cond: Condition) -> str:
             joiner = " and " if isinstance(cond, AllOf) else " or "
             inner = [condition_words(handbook, c) for c in cond.items]
             return joiner.join(f"({w})" if (" and " in w or " or " in w) else w for w in inner)
+        case CountOf():
+            listed = "; ".join(condition_words(handbook, c) for c in cond.items)
+            return f"{cond.op.replace('_', ' ')} {cond.n} of: {listed}"
         case _:
             assert_never(cond)
 
@@ -69,10 +76,15 @@ def summary(verdict: Verdict, handbook: Handbook) -> str:
     """One line: the outcome and its main reason."""
     if verdict.disqualified_by:
         names = ", ".join(f"'{n}'" for n in verdict.disqualified_by)
-        return f"Tier D: disqualified by {names}"
+        zero = ", score 0" if handbook.policy.disqualified_score == "zero" else ""
+        return f"Tier D: disqualified by {names}{zero}"
+    if verdict.score is None:
+        gate = next((g for g in verdict.gates if g.result and g.rule.id == verdict.status), None)
+        reason = f": {gate.rule.label}" if gate else ""
+        if gate is None and verdict.status == INSUFFICIENT_DATA:
+            reason = ": no requirement of a fitting ICP is known"
+        return f"No score, status {verdict.status}{reason}"
     best = verdict.best
-    if best is None and verdict.status == "insufficient_data":
-        return "Tier D: insufficient data (no requirement of a fitting ICP is known)"
     if best is None:
         return "Tier D: no ICP fits (every ICP has an unmet requirement)"
     icp = handbook.icp(best.icp)
@@ -121,10 +133,11 @@ def verdict_data(handbook: Handbook, verdict: Verdict) -> dict[str, Any]:
         "best_profile": verdict.best_profile,
         "tier": verdict.tier,
         "score": verdict.score,
+        "status": verdict.status,
+        "flags": verdict.flag_values,
         "disqualified_by": list(verdict.disqualified_by),
         "warnings": list(verdict.warnings),
         "unknown_fields": list(verdict.unknown_fields),
-        "status": verdict.status,
         "best_case_tier": verdict.best_case_tier,
         "deciding_fields": list(verdict.deciding_fields),
         "summary": summary(verdict, handbook),
@@ -137,6 +150,8 @@ def verdict_data(handbook: Handbook, verdict: Verdict) -> dict[str, Any]:
                 "score": p.score,
                 "score_tier": p.score_tier,
                 "tier": p.tier,
+                "groups": dict(p.groups),
+                "status": p.status,
                 "requirements": [_rule_data(handbook, r) for r in p.requirements],
                 "criteria": [_rule_data(handbook, r) for r in p.criteria],
                 "warnings": [_rule_data(handbook, r) for r in p.warnings],
@@ -158,7 +173,7 @@ def verdict_data(handbook: Handbook, verdict: Verdict) -> dict[str, Any]:
 
 def best_case_sentence(verdict: Verdict) -> str | None:
     """'Tier A if growth_rate, it_budget went its way': None when no unknown matters."""
-    if not verdict.deciding_fields or verdict.best_case_tier == verdict.tier:
+    if not verdict.deciding_fields or verdict.best_case_tier in (None, verdict.tier):
         return None
     return (
         f"Best case: tier {verdict.best_case_tier} if its unknowns went its way "

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, assert_never
 
+from .normal import DEFAULT_FOLDS, Folds
+
 TIER_RANK = {"A": 4, "B": 3, "C": 2, "D": 1}
 CADENCE_DAYS = {"monthly": 31, "quarterly": 92, "half-yearly": 183, "yearly": 366}
 
@@ -25,7 +27,7 @@ class Field:
     maximum: float | None = None
     #: allowed values of a one_of / set_of field (None: open)
     values: tuple[str, ...] | None = None
-    #: other spellings (normalised: lowercase, _ for spaces) mapped to an allowed value
+    #: other spellings (in normal form, see `icpkit.engine.normal`) mapped to an allowed value
     value_aliases: tuple[tuple[str, str], ...] = ()
     #: every spelling a CRM cell may use (normalised) -> allowed value: the values, their
     #: aliases and, for countries, ISO codes and names; set by the loader
@@ -33,6 +35,8 @@ class Field:
     empty_set: bool = False
     columns: tuple[str, ...] = ()
     is_country: bool = False
+    #: the vocabulary's folds for `icpkit.engine.normal.normal`
+    folds: Folds = DEFAULT_FOLDS
 
 
 # --- conditions ------------------------------------------------------------------------------
@@ -71,7 +75,17 @@ class SegmentRef:
     item: Condition
 
 
-Condition = Leaf | AllOf | AnyOf | Not | SegmentRef
+@dataclass(frozen=True)
+class CountOf:
+    """How many of the items hold: `at_least: n, of: [...]` or `at_most: n, of: [...]`."""
+
+    items: tuple[Condition, ...]
+    #: at_least | at_most
+    op: str
+    n: int
+
+
+Condition = Leaf | AllOf | AnyOf | Not | SegmentRef | CountOf
 
 
 def condition_fields(cond: Condition) -> list[str]:
@@ -83,7 +97,7 @@ def condition_fields(cond: Condition) -> list[str]:
             case Leaf():
                 if c.field not in out:
                     out.append(c.field)
-            case AllOf() | AnyOf():
+            case AllOf() | AnyOf() | CountOf():
                 for item in c.items:
                     walk(item)
             case Not() | SegmentRef():
@@ -112,7 +126,8 @@ class Rule:
     id: str
     label: str
     when: Condition
-    #: requirement | criterion | disqualifier | warning
+    #: requirement | criterion | disqualifier | warning | gate (its id is the status it gives)
+    #: | flag
     kind: str
     #: points added (criterion) or taken off (warning, as a negative number); 0 for hard rules
     points: int = 0
@@ -122,6 +137,61 @@ class Rule:
     @property
     def hard(self) -> bool:
         return self.kind in ("requirement", "disqualifier")
+
+
+@dataclass(frozen=True)
+class Group:
+    """Criteria scored together as one named component: their points add up (or, with
+    `first_match`, only the first criterion met counts: tiers read top down), and the
+    subtotal never exceeds `cap`. A group's items are criteria and (unless first_match)
+    other groups."""
+
+    id: str
+    label: str
+    items: tuple[Rule | Group, ...]
+    cap: int | None = None
+    first_match: bool = False
+    why: str | None = None
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """Every criterion inside, depth first."""
+        return tuple(r for item in self.items for r in _rules_of(item))
+
+    @property
+    def groups(self) -> tuple[Group, ...]:
+        """This group and every group inside it, depth first."""
+        inner = (g for item in self.items if isinstance(item, Group) for g in item.groups)
+        return (self, *inner)
+
+    @property
+    def most(self) -> int:
+        """The most points the group can give (its criteria's, tiers' best, the cap)."""
+        best = [item_most(i) for i in self.items]
+        total = max([0, *best]) if self.first_match else sum(b for b in best if b > 0)
+        return min(total, self.cap) if self.cap is not None else total
+
+
+def item_most(item: Rule | Group) -> int:
+    """The most points a criterion or group can give."""
+    return max(item.points, 0) if isinstance(item, Rule) else item.most
+
+
+def _rules_of(item: Rule | Group) -> tuple[Rule, ...]:
+    return (item,) if isinstance(item, Rule) else item.rules
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A named label that changes no points: shown in explanations and as an output column."""
+
+    rule: Rule
+    #: shown only when the company is scored (not disqualified, not stopped by a gate)
+    only_when_scored: bool = False
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
 
 
 @dataclass(frozen=True)
@@ -175,10 +245,29 @@ class Icp:
     owners: tuple[str, ...]
     path: str
     data: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    #: the criteria as written: criteria and groups of criteria (empty: the criteria add up)
+    scoring: tuple[Rule | Group, ...] = ()
+    #: status gates of this profile: the first met makes it not eligible, with that status
+    gates: tuple[Rule, ...] = ()
 
     @property
     def rules(self) -> tuple[Rule, ...]:
         return self.requirements + self.criteria
+
+    @property
+    def items(self) -> tuple[Rule | Group, ...]:
+        """The top-level scoring items: the criteria as written, or every criterion."""
+        return self.scoring or self.criteria
+
+    @property
+    def groups(self) -> tuple[Group, ...]:
+        """Every group, depth first."""
+        return tuple(g for item in self.items if isinstance(item, Group) for g in item.groups)
+
+    @property
+    def most(self) -> int:
+        """The most points the criteria can give."""
+        return sum(m for m in (item_most(i) for i in self.items) if m > 0)
 
 
 @dataclass(frozen=True)
@@ -219,6 +308,12 @@ class Policy:
     notes: str | None = None
     #: the least share of a profile's hard requirements that must be known for a best fit
     min_known_share: float = 0.0
+    #: checked in order after the disqualifiers; the first met gives its status (the rule's
+    #: id) and no score
+    gates: tuple[Rule, ...] = ()
+    flags: tuple[Flag, ...] = ()
+    #: what a disqualified company's score is: keep (its best profile's) or zero
+    disqualified_score: str = "keep"
 
     def known_needed(self, total: int) -> int:
         """How many of a profile's `total` hard requirements must be known for a best fit:
@@ -314,9 +409,9 @@ class Handbook:
     @cached_property
     def read_fields(self) -> tuple[str, ...]:
         """The fields any active rule reads, in vocabulary order (worked out once)."""
-        used = {
-            f for owner in self.active_owners for r in owner.rules for f in condition_fields(r.when)
-        }
+        rules = [r for owner in self.active_owners for r in owner.rules]
+        rules += [*self.policy.gates, *(f.rule for f in self.policy.flags)]
+        used = {f for r in rules for f in condition_fields(r.when)}
         return tuple(name for name in self.fields if name in used)
 
     def icp(self, icp_id: str) -> Icp | None:

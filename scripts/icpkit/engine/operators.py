@@ -8,7 +8,9 @@ adding a row.
 
 Values seen by `test` are already parsed (see `icpkit.engine.values`): numbers are
 `(low, high)` bounds (equal for an exact value, different for a band such as
-"51-200"), sets are frozensets, dates are `datetime.date`. A test returns True,
+"51-200"), sets are frozensets of members in normal form, text is a `Text` (the
+text as written with its normal form, see `icpkit.engine.normal`), dates are
+`datetime.date`. A test returns True,
 False or None (unknown). Unknown input never reaches `test` except for
 operators with `null_known` (present / missing).
 """
@@ -19,6 +21,8 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from .normal import Text
 
 Tri = bool | None
 NUMERIC = frozenset({"number", "integer"})
@@ -94,7 +98,13 @@ def _between(v: Any, x: Sequence[Any], _c: Ctx) -> Tri:
     return _cmp(lo >= x[0] and hi <= x[1], hi < x[0] or lo > x[1])
 
 
+def _norm(v: Any) -> Any:
+    """Text is compared in its normal form (the operand is in normal form already)."""
+    return v.normal if isinstance(v, Text) else v
+
+
 def _eq(v: Any, x: Any, _c: Ctx) -> Tri:
+    v = _norm(v)
     if isinstance(v, tuple):
         lo, hi = v
         return _cmp(lo == x == hi, x < lo or x > hi)
@@ -146,6 +156,8 @@ def _sql_between(col: str, ftype: str, x: Sequence[Any], _c: Ctx) -> str:
 
 def _sql_eq(col: str, ftype: str, x: Any, _c: Ctx) -> str:
     lit = sql_literal(x)
+    if ftype == "text":
+        return f"({col}__n = {lit})"
     if ftype not in NUMERIC:
         return f"({col} = {lit})"
     lo, hi = _sql_bounds(col, ftype)
@@ -156,11 +168,13 @@ def _sql_ne(col: str, ftype: str, x: Any, c: Ctx) -> str:
     return f"(NOT {_sql_eq(col, ftype, x, c)})"
 
 
-def _sql_in(col: str, _t: str, x: Sequence[Any], _c: Ctx) -> str:
+def _sql_in(col: str, t: str, x: Sequence[Any], _c: Ctx) -> str:
+    col = f"{col}__n" if t == "text" else col
     return f"({col} IN ({', '.join(sql_literal(v) for v in x)}))"
 
 
-def _sql_not_in(col: str, _t: str, x: Sequence[Any], _c: Ctx) -> str:
+def _sql_not_in(col: str, t: str, x: Sequence[Any], _c: Ctx) -> str:
+    col = f"{col}__n" if t == "text" else col
     return f"({col} NOT IN ({', '.join(sql_literal(v) for v in x)}))"
 
 
@@ -193,6 +207,80 @@ def _sql_missing(col: str, ftype: str, _x: Any, _c: Ctx) -> str:
     return f"({_sql_bounds(col, ftype)[0]} IS NULL)"
 
 
+# --- text and set members, in the normal form of `icpkit.engine.normal` ----------------------
+#
+# A text value is a `Text`: `.words` is its normal form padded with `_` ("_ai_developer_"),
+# so a whole word or phrase is a substring "_machine_learning_". A word list entry ending in
+# `*` ("automat*") is a stem: it matches a word that starts with it and is longer. In SQL the
+# normal form is the column `<col>__n`; a list of words becomes one regular expression built
+# here from letters, digits and `_` only (RE2, linear time), never taken from YAML.
+
+
+def _stem(entry: str) -> tuple[str, bool]:
+    return (entry[:-1], True) if entry.endswith("*") else (entry, False)
+
+
+def _has_stem(words: str, stem: str) -> bool:
+    """A word of `words` (padded normal form) starts with `stem` and is longer."""
+    needle = f"_{stem}"
+    at = words.find(needle)
+    while at >= 0:
+        after = at + len(needle)
+        if after < len(words) and words[after] != "_":
+            return True
+        at = words.find(needle, at + 1)
+    return False
+
+
+def _mentions(v: Any, x: Sequence[str], _c: Ctx) -> Tri:
+    words = v.words if isinstance(v, Text) else f"_{v}_"
+    for entry in x:
+        stem, is_stem = _stem(entry)
+        if _has_stem(words, stem) if is_stem else f"_{stem}_" in words:
+            return True
+    return False
+
+
+def _sql_mentions(col: str, _t: str, x: Sequence[str], _c: Ctx) -> str:
+    parts = []
+    for entry in x:
+        stem, is_stem = _stem(entry)
+        parts.append(f"{stem}[^_]" if is_stem else f"{stem}_")
+    pattern = "_(?:" + "|".join(parts) + ")"
+    return f"regexp_matches('_' || {col}__n || '_', {sql_literal(pattern)})"
+
+
+def _low(v: Any) -> str:
+    return v.low if isinstance(v, Text) else str(v)
+
+
+def _sql_starts(col: str, _t: str, x: str, _c: Ctx) -> str:
+    return f"starts_with(icp_low({col}), {sql_literal(x)})"
+
+
+def _sql_ends(col: str, _t: str, x: str, _c: Ctx) -> str:
+    return f"ends_with(icp_low({col}), {sql_literal(x)})"
+
+
+def _member_contains(v: Any, x: tuple[tuple[str, ...], int], _c: Ctx) -> Tri:
+    phrases, least = x
+    return any(m == p or (len(p) >= least and p in m) for m in v for p in phrases)
+
+
+def _sql_member_contains(col: str, _t: str, x: tuple[tuple[str, ...], int], _c: Ctx) -> str:
+    # a phrase holds no ';' (normal form: letters, digits, '_'), so it never spans two members
+    phrases, least = x
+    tests = [
+        f"contains({col}, {sql_literal(p)})" if len(p) >= least else _sql_has(col, p)
+        for p in phrases
+    ]
+    return "(" + " OR ".join(tests) + ")"
+
+
+def _sql_not_empty(col: str, _t: str, _x: Any, _c: Ctx) -> str:
+    return f"(replace({col}, ';', '') <> '')"
+
+
 def _sql_within(col: str, _t: str, x: int, c: Ctx) -> str:
     return f"({col} >= {sql_literal(c.as_of - dt.timedelta(days=x))})"
 
@@ -207,7 +295,9 @@ class Operator:
 
     key: str
     types: frozenset[str]
-    #: what the operand is: value, pair, values, flag, days
+    #: what the operand is: value, pair, values, regions, flag, days, none, words (a list of
+    #: words and phrases in normal form, stems ending in *), text (lowercase text a value
+    #: starts or ends with), phrases ((phrases in normal form, min_length))
     operand: str
     test: Callable[[Any, Any, Ctx], Tri]
     sql: SqlBuilder
@@ -286,13 +376,18 @@ OPERATORS: dict[str, Operator] = {
             "one_of",
             CHOICE,
             "values",
-            lambda v, x, c: v in x,
+            lambda v, x, c: _norm(v) in x,
             _sql_in,
             "one of {x}",
             chooses="any",
         ),
         Operator(
-            "none_of", CHOICE, "values", lambda v, x, c: v not in x, _sql_not_in, "none of {x}"
+            "none_of",
+            CHOICE,
+            "values",
+            lambda v, x, c: _norm(v) not in x,
+            _sql_not_in,
+            "none of {x}",
         ),
         Operator(
             "in_region",
@@ -370,8 +465,49 @@ OPERATORS: dict[str, Operator] = {
             _sql_older,
             "more than {x} days before the as-of date",
         ),
+        Operator(
+            "mentions",
+            frozenset({"text"}),
+            "words",
+            _mentions,
+            _sql_mentions,
+            "mentions any of {x}",
+        ),
+        Operator(
+            "starts_with",
+            frozenset({"text"}),
+            "text",
+            lambda v, x, c: _low(v).startswith(x),
+            _sql_starts,
+            "starts with {x}",
+        ),
+        Operator(
+            "ends_with",
+            frozenset({"text"}),
+            "text",
+            lambda v, x, c: _low(v).endswith(x),
+            _sql_ends,
+            "ends with {x}",
+        ),
+        Operator(
+            "member_contains",
+            SET,
+            "phrases",
+            _member_contains,
+            _sql_member_contains,
+            "has a member containing any of {x}",
+        ),
+        Operator(
+            "not_empty",
+            SET,
+            "none",
+            lambda v, x, c: len(v) > 0,
+            _sql_not_empty,
+            "not empty",
+        ),
     ]
 }
 
-#: the logical combinators a condition may use besides field operators
-LOGICAL = ("all", "any", "not", "segment")
+#: the logical combinators a condition may use besides field operators; `of` counts the
+#: conditions that hold (`at_least: 2, of: [...]`)
+LOGICAL = ("all", "any", "not", "segment", "of")

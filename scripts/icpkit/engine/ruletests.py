@@ -1,7 +1,8 @@
 """Rule tests: every fixture company's expected outcomes, checked against its verdict.
 
-Each expectation is one test: `best_profile`, `tier`, `score`, `disqualified_by`,
-`warnings`, and one test per entry under `criteria`. Results are data; the
+Each expectation is one test: `best_profile`, `tier`, `score`, `status`,
+`disqualified_by`, `warnings`, and one test per entry under `criteria` (a rule's
+result), `groups` (a group's subtotal) and `flags` (true, false or null). Results are data; the
 pytest plugin, `icp test` and the handbook all render them.
 """
 
@@ -56,17 +57,25 @@ def _show(value: Any) -> str:
 
 def checks(fixture: Fixture) -> Iterator[Check]:
     for exp in fixture.expectations:
-        if exp.key == "criteria":
-            for rule_key, status in exp.expected.items():
-                yield Check(fixture, f"criteria[{rule_key}]", status, exp.line)
+        if exp.key in MAPPED:
+            for item_key, value in exp.expected.items():
+                yield Check(fixture, f"{exp.key}[{item_key}]", value, exp.line)
         else:
             yield Check(fixture, exp.key, exp.expected, exp.line)
+
+
+#: expectations that are mappings: one test per entry, named `key[entry]`
+MAPPED = ("criteria", "groups", "flags")
 
 
 def actual(check_key: str, verdict: Verdict) -> Any:
     if check_key.startswith("criteria["):
         result = verdict.rule(check_key[len("criteria[") : -1])
         return result.status if result else None
+    if check_key.startswith("groups["):
+        return verdict.group(check_key[len("groups[") : -1])
+    if check_key.startswith("flags["):
+        return verdict.flag_values.get(check_key[len("flags[") : -1])
     if check_key in ("disqualified_by", "warnings"):
         return sorted(getattr(verdict, check_key))
     return getattr(verdict, check_key)

@@ -7,10 +7,8 @@ layer (`icpkit.sql.parsing`) turns the same table into its lookups."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from .model import Field
+from .normal import DEFAULT_FOLDS, Folds, normal
 
 #: country spellings that ISO 3166 does not list, normalised -> alpha-2 code
 COUNTRY_EXTRAS = {
@@ -44,15 +42,10 @@ COUNTRY_EXTRAS = {
 }
 
 
-def normalise(text: str) -> str:
-    """The key other spellings are matched by: accents dropped, lowercase, runs of anything
-    but letters and digits as one `_` (the SQL `icp_norm` macro does the same)."""
-    plain = "".join(
-        c
-        for c in unicodedata.normalize("NFKD", text.strip().lower())
-        if not unicodedata.combining(c)
-    )
-    return re.sub(r"[^a-z0-9]+", "_", plain).strip("_")
+def normalise(text: str, folds: Folds = DEFAULT_FOLDS) -> str:
+    """The key other spellings are matched by: the one normalisation of `icpkit.engine.normal`
+    (`icpkit.sql.parsing.normal_sql` builds the same in SQL)."""
+    return normal(text, folds)
 
 
 def value_map(fld: Field) -> dict[str, str]:
@@ -70,10 +63,10 @@ def value_map(fld: Field) -> dict[str, str]:
                 getattr(c, "official_name", None),
             ):
                 if name:
-                    mapping.setdefault(normalise(name), c.alpha_2)
-        mapping.update(dict(COUNTRY_EXTRAS.items()))
+                    mapping.setdefault(normalise(name, fld.folds), c.alpha_2)
+        mapping.update({normalise(k, fld.folds): v for k, v in COUNTRY_EXTRAS.items()})
     else:
         for value in fld.values or ():
-            mapping[normalise(value)] = value
+            mapping[normalise(value, fld.folds)] = value
     mapping.update(dict(fld.value_aliases))
     return {k: v for k, v in mapping.items() if k}

@@ -6,7 +6,13 @@ the SQL parse expressions in `icpkit.sql.parsing`, which the scorer runs in bulk
 type and checks they fit the field.
 
 Representation: numbers stay numbers, or `(low, high)` for a band; sets are
-frozensets; dates are `datetime.date`; yes/no are bools; text is str.
+frozensets; dates are `datetime.date`; yes/no are bools; text is `Text` (a str
+that also carries its normal form).
+
+Text goes through the one normalisation of `icpkit.engine.normal`, as the SQL
+parse layer does it: members of an open set are kept in normal form
+("Artificial Intelligence" is `artificial_intelligence`); a value of a closed
+list may be written as any of its spellings ("Computer Software" is `software`).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from typing import Any
 
 from ..yamlvalues import YamlDate
 from .model import Field
+from .normal import Text, normal
 from .operators import NUMERIC
 
 
@@ -40,11 +47,12 @@ def typed_value(fld: Field, value: Any) -> Any:
     if fld.type == "set_of":
         if not isinstance(value, list | tuple | set | frozenset):
             raise ValueProblem("expected a list of values")
-        return frozenset(_member(fld, v) for v in value)
-    return scalar_value(fld, value, bands=True)
+        members = (_member(fld, v, spellings=True) for v in value)
+        return frozenset(m for m in members if m)
+    return scalar_value(fld, value, bands=True, spellings=True)
 
 
-def scalar_value(fld: Field, value: Any, *, bands: bool = False) -> Any:
+def scalar_value(fld: Field, value: Any, *, bands: bool = False, spellings: bool = False) -> Any:
     """One value of `fld`'s type (a set field's member: text), as written in a rule's operand
     or a company file; with `bands`, a number may also be a [low, high] band.
 
@@ -67,7 +75,11 @@ def scalar_value(fld: Field, value: Any, *, bands: bool = False) -> Any:
             return dt.date.fromisoformat(str(value))
         except ValueError:
             raise ValueProblem("expected a date as YYYY-MM-DD") from None
-    return _member(fld, value)
+    if t == "text":
+        if not isinstance(value, str) or isinstance(value, YamlDate):
+            raise ValueProblem("expected text")
+        return value if isinstance(value, Text) else Text(value, fld.folds)
+    return _member(fld, value, spellings=spellings)
 
 
 @dataclass(frozen=True)
@@ -114,12 +126,19 @@ def _number(fld: Field, value: Any) -> Any:
     return value
 
 
-def _member(fld: Field, value: Any) -> str:
+def _member(fld: Field, value: Any, *, spellings: bool = False) -> str:
+    """A one-of value or set member: a value of the list (with `spellings`, as a company value
+    may be written, also one of its other spellings), or for an open set the normal form."""
     if not isinstance(value, str) or isinstance(value, YamlDate):
         raise ValueProblem("expected text")
-    if fld.values is not None and value not in fld.values:
+    if fld.values is None:
+        return normal(value, fld.folds)
+    if value in fld.values:
+        return value
+    spelled = dict(fld.spellings).get(normal(value, fld.folds)) if spellings else None
+    if spelled is None:
         raise NotAValue(f"expected one of the values of {fld.name}")
-    return value
+    return spelled
 
 
 def show(value: Any) -> str:

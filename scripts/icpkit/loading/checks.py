@@ -4,6 +4,8 @@
 - hard requirements that no company can meet together (employees >= 500 and <= 100)
 - tiers the soft points can never reach
 - an ICP that a negative portrait always disqualifies
+- a group's cap that its criteria cannot reach (a warning)
+- a status gate that every company meets
 - reviews past due (a warning)
 - references from Pond Maps, `applies_to` and fixture expectations to rules,
   profiles and portraits that do not exist
@@ -21,6 +23,8 @@ from ..engine.model import (
     AllOf,
     AnyOf,
     Condition,
+    CountOf,
+    Group,
     Handbook,
     Icp,
     Leaf,
@@ -90,10 +94,78 @@ def conjuncts(cond: Condition) -> Iterator[Leaf]:
                 yield from conjuncts(item)
         case SegmentRef():
             yield from conjuncts(cond.item)
-        case AnyOf() | Not():
-            return  # neither forces any one of its leaves
+        case AnyOf() | Not() | CountOf():
+            return  # none forces any one of its leaves
         case _:
             assert_never(cond)
+
+
+def always(cond: Condition) -> bool:
+    """Whether the condition holds for every company, whatever its data, by its shape: a
+    count no number of conditions can miss, `any` of a field's present and missing, of a
+    condition and its negation, or of something always true."""
+    match cond:
+        case Leaf():
+            return False
+        case SegmentRef():
+            return always(cond.item)
+        case AllOf():
+            return all(always(c) for c in cond.items)
+        case AnyOf():
+            if any(always(c) for c in cond.items):
+                return True
+            leaves = {(c.field, c.op) for c in cond.items if isinstance(c, Leaf)}
+            if any((f, "present") in leaves and (f, "missing") in leaves for f, _ in leaves):
+                return True
+            return any(Not(c) in cond.items for c in cond.items)
+        case Not():
+            return never(cond.item)
+        case CountOf():
+            if cond.op == "at_least":
+                return cond.n == 0 or (cond.n <= sum(1 for c in cond.items if always(c)))
+            return cond.n >= len(cond.items) or cond.n >= sum(1 for c in cond.items if not never(c))
+        case _:
+            assert_never(cond)
+
+
+def never(cond: Condition) -> bool:
+    """Whether the condition holds for no company, by its shape (the mirror of `always`)."""
+    match cond:
+        case Leaf():
+            return False
+        case SegmentRef():
+            return never(cond.item)
+        case AllOf():
+            return any(never(c) for c in cond.items)
+        case AnyOf():
+            return all(never(c) for c in cond.items)
+        case Not():
+            return always(cond.item)
+        case CountOf():
+            if cond.op == "at_least":
+                return cond.n > sum(1 for c in cond.items if not never(c))
+            return cond.n < sum(1 for c in cond.items if always(c))
+        case _:
+            assert_never(cond)
+
+
+def _group_path(icp: Icp, group_id: str) -> Parts:
+    """The YAML path of a group in an ICP's criteria."""
+
+    def find(items: object, at: Parts) -> Parts | None:
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if not isinstance(item, dict):
+                continue
+            if item.get("group") == group_id:
+                return [*at, i, "cap"]
+            inner = find(item.get("criteria"), [*at, i, "criteria"])
+            if inner is not None:
+                return inner
+        return None
+
+    q = icp.data.get("qualification", {})
+    crit = q.get("criteria") if isinstance(q, dict) else None
+    return find(crit, ["qualification", "criteria"]) or ["qualification", "criteria"]
 
 
 @dataclass
@@ -155,9 +227,11 @@ class Checker:
     def run(self) -> list[Problem]:
         out: list[Problem] = []
         out += self.duplicate_ids()
+        out += self.gates()
         for icp in self.handbook.icps:
             out += self.unsatisfiable(icp)
             out += self.unreachable(icp)
+            out += self.caps(icp)
             out += self.always_disqualified(icp)
             out += self.pond_refs(
                 icp.path,
@@ -233,7 +307,7 @@ class Checker:
         return out
 
     def unreachable(self, icp: Icp) -> list[Problem]:
-        best = sum(r.points for r in icp.criteria if r.points > 0)
+        best = icp.most
         out = []
         for tier in ("A", "B", "C"):
             needed = icp.tiers.threshold(tier)
@@ -248,6 +322,49 @@ class Checker:
                     )
                 )
         return out
+
+    def caps(self, icp: Icp) -> list[Problem]:
+        """A group's cap above the most its criteria can give never applies."""
+        out = []
+        for group in icp.groups:
+            if group.cap is None:
+                continue
+            uncapped = Group(group.id, group.label, group.items, None, group.first_match).most
+            if group.cap > uncapped:
+                out.append(
+                    self.problem(
+                        icp.path,
+                        _group_path(icp, group.id),
+                        f"found a cap of {group.cap} on the group '{group.id}', whose criteria "
+                        f"give at most {uncapped}: no company can reach the cap; lower it or "
+                        "leave it out",
+                        "cap-unreachable",
+                        Level.WARNING,
+                    )
+                )
+        return out
+
+    def gates(self) -> list[Problem]:
+        """A status gate that every company meets would leave no company scored."""
+        path = next(
+            (
+                p
+                for p, d in self.docs.items()
+                if isinstance(d.data, dict) and d.data.get("kind") == "tier_policy"
+            ),
+            "rules/tier-policy.yaml",
+        )
+        return [
+            self.problem(
+                path,
+                ["gates", i, "when"],
+                f"found the gate '{gate.id}' met by every company; expected a condition some "
+                "company fails, or no company would ever be scored",
+                "gate-always-true",
+            )
+            for i, gate in enumerate(self.handbook.policy.gates)
+            if always(gate.when)
+        ]
 
     def always_disqualified(self, icp: Icp) -> list[Problem]:
         if not icp.requirements:
@@ -312,6 +429,10 @@ class Checker:
         negs = [n.id for n in self.handbook.negatives]
         warns = [f"{n.id}/{r.id}" for n in self.handbook.negatives for r in n.warnings]
         rules = [f"{o.id}/{r.id}" for o in self.handbook.owners for r in o.rules]
+        groups = [f"{i.id}/{g.id}" for i in self.handbook.icps for g in i.groups]
+        flags = [f.id for f in self.handbook.policy.flags]
+        gates = [*self.handbook.policy.gates, *(g for i in self.handbook.icps for g in i.gates)]
+        statuses = ["scored", "disqualified", "insufficient_data", *(g.id for g in gates)]
         for fx in self.handbook.fixtures:
             for exp in fx.expectations:
                 refs: list[tuple[Parts, object, list[str], str]] = []
@@ -329,6 +450,12 @@ class Checker:
                     ]
                 elif exp.key == "criteria":
                     refs += [(["expect", "criteria", k], k, rules, "rule") for k in exp.expected]
+                elif exp.key == "groups":
+                    refs += [(["expect", "groups", k], k, groups, "group") for k in exp.expected]
+                elif exp.key == "flags":
+                    refs += [(["expect", "flags", k], k, flags, "flag") for k in exp.expected]
+                elif exp.key == "status":
+                    refs.append((["expect", "status"], exp.expected, statuses, "status"))
                 for parts, value, known, what in refs:
                     if value not in known:
                         out.append(
@@ -338,7 +465,7 @@ class Checker:
                                 f"found the {what} '{value}', which does not exist"
                                 + suggest(str(value), known),
                                 "unknown-reference",
-                                key=exp.key == "criteria",
+                                key=exp.key in ("criteria", "groups", "flags"),
                             )
                         )
         return out

@@ -13,7 +13,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine.model import AllOf, AnyOf, Condition, Field, Leaf, Not, Region, SegmentRef
+from ..engine.model import (
+    AllOf,
+    AnyOf,
+    Condition,
+    CountOf,
+    Field,
+    Leaf,
+    Not,
+    Region,
+    SegmentRef,
+)
+from ..engine.normal import Text, lowered, normal
 from ..engine.operators import LOGICAL, OPERATORS
 from ..engine.values import NotAValue, ValueProblem, scalar_value
 from ..problems import Level, Problem
@@ -21,6 +32,8 @@ from ..wording import found, suggest
 from .yamlio import Document
 
 Parts = list[str | int]
+#: the bounds a count of conditions takes (`at_least: 2, of: [...]`)
+COUNTS = ("at_least", "at_most")
 
 
 @dataclass
@@ -49,6 +62,8 @@ class Builder:
     def build(self, data: Any, parts: Parts) -> Condition | None:
         if not isinstance(data, dict):
             return None  # the schema has said so
+        if "of" in data and "field" not in data:
+            return self._count(data, parts)
         logical = [k for k in data if k in LOGICAL]
         ops = [k for k in data if k in OPERATORS]
         if logical and (ops or "field" in data or len(logical) > 1):
@@ -79,6 +94,42 @@ class Builder:
             )
             return None
         return self._leaf(data["field"], ops[0], data[ops[0]], parts)
+
+    def _count(self, data: dict[str, Any], parts: Parts) -> Condition | None:
+        """`at_least: n, of: [...]` or `at_most: n, of: [...]`."""
+        bounds = [k for k in data if k in COUNTS]
+        others = [k for k in data if k not in (*COUNTS, "of")]
+        if len(bounds) != 1 or others:
+            names = ", ".join(data)
+            self.problem(
+                parts,
+                f"found {names}; expected 'of:' with exactly one of at_least or at_most "
+                "(how many of the conditions must hold)",
+                "condition-shape",
+            )
+            return None
+        op = bounds[0]
+        n = data[op]
+        items_data = data["of"] if isinstance(data["of"], list) else []
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            self.problem(
+                [*parts, op],
+                f"found {found(n)}; expected a whole number of conditions, 0 or more",
+                "operand-type",
+            )
+            return None
+        if n > len(items_data):
+            self.problem(
+                [*parts, op],
+                f"found {op} {n} of {len(items_data)} conditions; expected at most "
+                f"{len(items_data)}",
+                "count-range",
+            )
+            return None
+        items = [self.build(v, [*parts, "of", i]) for i, v in enumerate(items_data)]
+        if any(i is None for i in items):
+            return None
+        return CountOf(tuple(i for i in items if i is not None), op, n)
 
     def _logical(self, key: str, value: Any, parts: Parts) -> Condition | None:
         if key == "segment":
@@ -164,6 +215,12 @@ class Builder:
             return None
         if kind == "flag" or kind == "days":
             return value
+        if kind == "words":
+            return self.words(fld, value, where)
+        if kind == "text":
+            return self.prefix(fld, value, where)
+        if kind == "phrases":
+            return self.phrases(fld, value, where)
         if kind == "pair":
             if not isinstance(value, list) or len(value) != 2:
                 return None
@@ -184,11 +241,66 @@ class Builder:
             return None if any(i is None for i in items) else tuple(items)
         return self.scalar(fld, value, where)
 
+    def words(self, fld: Field, value: Any, where: Parts) -> tuple[str, ...] | None:
+        """A list of words or phrases in normal form; an entry ending in `*` is a stem."""
+        out: list[str] = []
+        for i, entry in enumerate(value if isinstance(value, list) else []):
+            if not isinstance(entry, str):
+                self._wrong(fld, entry, "a word or phrase", [*where, i])
+                return None
+            stem = entry.rstrip().endswith("*")
+            norm = normal(entry.rstrip().rstrip("*"), fld.folds)
+            if not norm:
+                self.problem(
+                    [*where, i],
+                    f"found '{entry}', which has no letter or digit; expected a word or phrase "
+                    "(case, accents and punctuation are ignored)",
+                    "empty-words",
+                )
+                return None
+            out.append(norm + "*" if stem else norm)
+        if not out:
+            self.problem(where, "found no words; expected at least one", "empty-words")
+            return None
+        return tuple(out)
+
+    def prefix(self, fld: Field, value: Any, where: Parts) -> str | None:
+        """The text a value starts or ends with, as compared: accents dropped, lowercase."""
+        if not isinstance(value, str) or not value.strip():
+            self._wrong(fld, value, "some text", where)
+            return None
+        return lowered(value.strip(" "))
+
+    def phrases(self, fld: Field, value: Any, where: Parts) -> tuple[tuple[str, ...], int] | None:
+        """`{phrases: [...], min_length: n}`: phrases in normal form, and how long a phrase
+        must be to count when it is only part of a member."""
+        if not isinstance(value, dict):
+            return None  # the schema has said so
+        items = [
+            self.scalar(fld, v, [*where, "phrases", i]) for i, v in enumerate(value["phrases"])
+        ]
+        if any(i is None for i in items):
+            return None
+        return tuple(i for i in items if i is not None), int(value.get("min_length", 1))
+
     def scalar(self, fld: Field, value: Any, where: Parts) -> Any:
         """One operand value checked and converted by `values.scalar_value` (the same check
-        a company file's values get); None (with a problem) when it does not fit."""
+        a company file's values get, the same normalisation); None (with a problem) when it
+        does not fit. Text and members of an open set become their normal form, and one with
+        nothing left of it is reported: no value can equal it."""
         try:
-            return scalar_value(fld, value)
+            checked = scalar_value(fld, value)
+            norm = checked.normal if isinstance(checked, Text) else checked
+            if fld.values is None and fld.type in ("text", "set_of") and not norm:
+                self.problem(
+                    where,
+                    f"found '{value}', which no value of {fld.name} can equal: values are "
+                    "compared without case, accents, spacing and punctuation, and nothing is "
+                    "left of it; expected letters or digits",
+                    "operand-never-equal",
+                )
+                return None
+            return norm
         except NotAValue:
             hint = suggest(value, fld.values or ())
             if not hint and fld.is_country:

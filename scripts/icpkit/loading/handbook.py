@@ -20,6 +20,8 @@ from ..engine.model import (
     Expectation,
     Field,
     Fixture,
+    Flag,
+    Group,
     Handbook,
     Icp,
     Negative,
@@ -32,6 +34,7 @@ from ..engine.model import (
     Source,
     Tiers,
 )
+from ..engine.normal import folds_of
 from ..engine.spellings import normalise, value_map
 from ..engine.values import typed_company
 from ..kinds import KINDS
@@ -171,10 +174,17 @@ class _Loader:
         if doc is None:
             return ()
         codes = country_codes()
+        try:
+            folds = folds_of((doc.data.get("normalisation") or {}).get("folds"))
+        except ValueError as exc:
+            self.problem(doc, ["normalisation", "folds"], str(exc), "normalisation-fold")
+            folds = folds_of(None)
         for name, spec in doc.data["fields"].items():
             values = spec.get("values")
             is_country = values == "iso-3166"
-            aliases = tuple((normalise(k), v) for k, v in (spec.get("value_aliases") or {}).items())
+            aliases = tuple(
+                (normalise(k, folds), v) for k, v in (spec.get("value_aliases") or {}).items()
+            )
             columns = tuple(c for group in (spec.get("columns") or {}).values() for c in group)
             fld = Field(
                 name=name,
@@ -189,6 +199,7 @@ class _Loader:
                 empty_set=spec.get("empty") == "empty_set",
                 columns=columns,
                 is_country=is_country,
+                folds=folds,
             )
             fld = replace(fld, spellings=tuple(sorted(value_map(fld).items())))
             if values is not None and fld.type not in ("one_of", "set_of"):
@@ -295,12 +306,28 @@ class _Loader:
         doc = self.single("tier_policy", required=True)
         if doc is None:
             return Policy(DEFAULT_TIERS, "B")
-        tiers = self.tiers(doc, doc.data["tiers"], ["tiers"])
+        data = doc.data
+        tiers = self.tiers(doc, data["tiers"], ["tiers"])
+        b = self.builder(doc)
+        gates = []
+        for i, item in enumerate(data.get("gates") or []):
+            rule = self.rule(b, doc, {**item, "id": item["status"]}, ["gates", i], "gate")
+            if rule is not None:
+                gates.append(rule)
+        flags = []
+        for i, item in enumerate(data.get("flags") or []):
+            rule = self.rule(b, doc, item, ["flags", i], "flag")
+            if rule is not None:
+                flags.append(Flag(rule, bool(item.get("only_when_scored", False))))
+        self.report.extend(b.problems)
         return Policy(
             tiers or DEFAULT_TIERS,
-            doc.data["unknown_cap"],
-            doc.data.get("notes"),
-            float(doc.data.get("min_known_share", 0)),
+            data["unknown_cap"],
+            data.get("notes"),
+            min_known_share=float(data.get("min_known_share", 0)),
+            gates=tuple(gates),
+            flags=tuple(flags),
+            disqualified_score=data.get("disqualified_score", "keep"),
         )
 
     def tiers(self, doc: Document, data: dict[str, int], parts: list[str | int]) -> Tiers | None:
@@ -340,24 +367,77 @@ class _Loader:
             where: list[str | int] = [*parts, i]
             self.unique(doc, seen, item["id"], [*where, "id"], "rule")
             seen[item["id"]] = True
-            when = b.build(item["when"], [*where, "when"])
-            if when is None:
-                continue
-            points = item.get("points", 0) if kind != "warning" else -item["points_off"]
-            line, column = doc.position(where)
-            built.append(
-                Rule(
-                    item["id"],
-                    item["label"],
-                    when,
-                    kind,
-                    points,
-                    item.get("why"),
-                    Source(doc.path, line, column),
-                )
-            )
+            rule = self.rule(b, doc, item, where, kind)
+            if rule is not None:
+                built.append(rule)
         self.report.extend(b.problems)
         return tuple(built) if not b.problems else ()
+
+    def rule(
+        self, b: Builder, doc: Document, item: dict[str, Any], where: list[str | int], kind: str
+    ) -> Rule | None:
+        when = b.build(item["when"], [*where, "when"])
+        if when is None:
+            return None
+        points = -item["points_off"] if kind == "warning" else item.get("points", 0)
+        line, column = doc.position(where)
+        return Rule(
+            item["id"],
+            item["label"],
+            when,
+            kind,
+            points,
+            item.get("why"),
+            Source(doc.path, line, column),
+        )
+
+    def scoring(
+        self,
+        doc: Document,
+        items: list[dict[str, Any]],
+        parts: list[str | int],
+        seen: dict[str, Any],
+    ) -> tuple[tuple[Rule | Group, ...], tuple[Rule, ...], bool]:
+        """An ICP's criteria as written (criteria and groups of them), every criterion in
+        order, and whether any group was written."""
+        b = self.builder(doc)
+
+        def build(data: list[dict[str, Any]], at: list[str | int]) -> list[Rule | Group]:
+            out: list[Rule | Group] = []
+            for i, item in enumerate(data):
+                where: list[str | int] = [*at, i]
+                ident = str(item.get("group", item.get("id")))
+                self.unique(
+                    doc, seen, ident, [*where, "group" if "group" in item else "id"], "rule"
+                )
+                seen[ident] = True
+                if "group" not in item:
+                    rule = self.rule(b, doc, item, where, "criterion")
+                    if rule is not None:
+                        out.append(rule)
+                    continue
+                inner = build(item["criteria"], [*where, "criteria"])
+                first = bool(item.get("first_match", False))
+                if first and any(isinstance(x, Group) for x in inner):
+                    self.problem(
+                        doc,
+                        [*where, "first_match"],
+                        f"found a group inside the first-match group '{ident}'; expected only "
+                        "criteria in tiers read top down",
+                        "group-shape",
+                    )
+                out.append(
+                    Group(
+                        ident, item["label"], tuple(inner), item.get("cap"), first, item.get("why")
+                    )
+                )
+            return out
+
+        built = tuple(build(items, parts))
+        self.report.extend(b.problems)
+        grouped = any(isinstance(x, Group) for x in built)
+        flat = tuple(r for x in built for r in ((x,) if isinstance(x, Rule) else x.rules))
+        return built, flat, grouped
 
     def review(self, data: dict[str, Any]) -> Review:
         last = data["review"]["last_reviewed"]
@@ -374,7 +454,15 @@ class _Loader:
             reqs = self.rules(
                 doc, q["requirements"], ["qualification", "requirements"], "requirement", seen
             )
-            crit = self.rules(doc, q["criteria"], ["qualification", "criteria"], "criterion", seen)
+            scoring, crit, grouped = self.scoring(
+                doc, q["criteria"], ["qualification", "criteria"], seen
+            )
+            b = self.builder(doc)
+            gates = [
+                self.rule(b, doc, {**g, "id": g["status"]}, ["qualification", "gates", i], "gate")
+                for i, g in enumerate(q.get("gates") or [])
+            ]
+            self.report.extend(b.problems)
             tiers = (
                 self.tiers(doc, q["tiers"], ["qualification", "tiers"])
                 if "tiers" in q
@@ -395,6 +483,8 @@ class _Loader:
                     tuple(data["owners"]),
                     doc.path,
                     data,
+                    scoring if grouped else (),
+                    tuple(g for g in gates if g is not None),
                 )
             )
         return out

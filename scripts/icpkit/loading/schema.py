@@ -147,7 +147,8 @@ def _said(e: _Error, message: str, *, key: bool = False) -> _Said:
 
 
 def _unknown_key(e: _Error) -> _Said:
-    allowed = list(subschema(e.kind, e.parts).get("properties", {}))
+    # the schema that refused the key lists what is allowed (under if/then/else too)
+    allowed = list(e.schema.get("properties") or subschema(e.kind, e.parts).get("properties", {}))
     instance = e.instance
     extra = [k for k in instance if k not in allowed] if isinstance(instance, dict) else []
     name = extra[0] if extra else "?"

@@ -65,9 +65,12 @@ def _statuses(s: ScoreSummary) -> list[str]:
     insufficient = s.statuses.get("insufficient_data", 0)
     if insufficient:
         lines.append(
-            f"insufficient data: {insufficient:,} accounts (no requirement of a fitting ICP "
-            "is known; no best profile)"
+            f"insufficient data: {insufficient:,} accounts (not enough known to judge: no "
+            "score, no tier, no best profile)"
         )
+    for status, n in sorted(s.statuses.items()):
+        if status not in ("scored", "disqualified", "insufficient_data"):
+            lines.append(f"status {status}: {n:,} accounts (a status gate: no score, no tier)")
     if s.best_case:
         moves = ", ".join(f"{a}→{b} {n:,}" for (a, b), n in s.best_case.items())
         lines.append(f"tier if the unknowns went the account's way: {moves}")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..engine.explain import best_case_sentence, rule_sentence, summary, verdict_data
-from ..engine.model import Handbook
-from ..engine.verdict import RuleResult, Verdict
+from ..engine.model import Group, Handbook, Rule
+from ..engine.verdict import SCORED, ProfileVerdict, RuleResult, Verdict
 from . import envelope
 
 MARK = {"met": "✔", "unmet": "✘", "unknown": "?"}
@@ -12,6 +12,57 @@ MARK = {"met": "✔", "unmet": "✘", "unknown": "?"}
 
 def _row(handbook: Handbook, tag: str, r: RuleResult) -> str:
     return f"  {MARK[r.status]} {tag:<9} {r.rule.label}\n      {rule_sentence(handbook, r)}"
+
+
+def _criteria(handbook: Handbook, p: ProfileVerdict) -> list[str]:
+    """The criteria of a profile, inside their groups with each group's subtotal."""
+    icp = handbook.icp(p.icp)
+    results = {r.rule.id: r for r in p.criteria}
+    if icp is None or not icp.scoring:
+        return [_row(handbook, f"{r.rule.points:+d} pts", r) for r in p.criteria]
+    subtotals = dict(p.groups)
+    lines: list[str] = []
+
+    def walk(item: Rule | Group, depth: int) -> None:
+        pad = "  " * depth
+        if isinstance(item, Rule):
+            r = results[item.id]
+            row = _row(handbook, f"{item.points:+d} pts", r)
+            if r.result is True and r.points == 0:
+                row += " (not counted: an earlier tier was met)"
+            lines.append("\n".join(pad + line for line in row.split("\n")))
+            return
+        raw = sum(results[r.id].points for r in item.rules)
+        notes = ["first met counts" if item.first_match else ""]
+        if item.cap is not None and raw > item.cap:
+            notes.append(f"capped at {item.cap}")
+        note = "; ".join(n for n in notes if n)
+        lines.append(
+            f"{pad}  {item.label}: {subtotals.get(item.id, 0)} points"
+            + (f" ({note})" if note else "")
+        )
+        for inner in item.items:
+            walk(inner, depth + 1)
+
+    for item in icp.items:
+        walk(item, 0)
+    return lines
+
+
+def _status_lines(handbook: Handbook, verdict: Verdict) -> list[str]:
+    """The status gate that stopped the company, and the flags shown."""
+    lines = []
+    for gate in verdict.gates:
+        if gate.result is True and verdict.status == gate.rule.id:
+            lines += ["", f"Status '{verdict.status}': no score", _row(handbook, "gate", gate)]
+    shown = [
+        f"{r.rule.id} ({'unknown' if value is None else ('yes' if value else 'no')})"
+        for r, value in verdict.flags
+        if value is not None or verdict.status == SCORED
+    ]
+    if shown:
+        lines.append("flags: " + ", ".join(shown))
+    return lines
 
 
 def text(
@@ -28,6 +79,7 @@ def text(
         f"as of {verdict.as_of.isoformat()}"
         + (f"; unknown: {', '.join(verdict.unknown_fields)}" if verdict.unknown_fields else "")
     )
+    lines += _status_lines(handbook, verdict)
     for neg in verdict.negatives:
         fired = neg.fired
         if fired:
@@ -43,15 +95,14 @@ def text(
             f"tier {p.tier}"
             + (f" (capped from {p.score_tier})" if p.capped and p.tier != p.score_tier else "")
             if p.eligible
-            else "not eligible"
+            else (f"not eligible (status {p.status})" if p.status else "not eligible")
         )
         best = "  ← best fit" if p.icp == verdict.best_profile else ""
         lines.append("")
         lines.append(f"ICP '{p.icp}': {p.score} points, {state}{best}")
         for r in p.requirements:
             lines.append(_row(handbook, "required", r))
-        for r in p.criteria:
-            lines.append(_row(handbook, f"{r.rule.points:+d} pts", r))
+        lines += _criteria(handbook, p)
         for r in p.warnings:
             lines.append(_row(handbook, f"{r.rule.points:+d} pts", r))
     return "\n".join(lines)

@@ -21,15 +21,15 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import mdtext, svg
 from ..engine.coverage import coverage
-from ..errors import InputError
 from ..engine.explain import condition_words as words
 from ..engine.explain import rule_sentence, summary
-from ..kinds import KINDS
-from ..engine.model import Handbook, Icp, Negative, Rule
+from ..engine.model import Group, Handbook, Icp, Negative, Rule
 from ..engine.ruletests import run, run_fixtures
+from ..errors import InputError
+from ..kinds import KINDS
 from ..loading.validate import open_loaded
+from . import mdtext, svg
 
 TEMPLATES = "site_src/templates"
 
@@ -142,6 +142,31 @@ def _rule_rows(handbook: Handbook, rules: tuple[Rule, ...]) -> list[dict[str, An
     return [{"rule": r, "words": words(handbook, r.when)} for r in rules]
 
 
+def _components(icp: Icp) -> list[dict[str, Any]]:
+    """The groups of an ICP's criteria, depth first: label, nesting depth, how the points
+    combine, the cap and the most the group can give."""
+    out: list[dict[str, Any]] = []
+
+    def walk(group: Group, depth: int) -> None:
+        how = "the first criterion met counts" if group.first_match else "points add up"
+        out.append(
+            {"group": group, "depth": depth, "how": how, "most": group.most, "cap": group.cap}
+        )
+        for item in group.items:
+            if isinstance(item, Group):
+                walk(item, depth + 1)
+
+    for item in icp.items:
+        if isinstance(item, Group):
+            walk(item, 0)
+    return out
+
+
+def _group_of(icp: Icp) -> dict[str, str]:
+    """Criterion id -> the label of the group it belongs to (innermost)."""
+    return {r.id: g.label for g in icp.groups for r in g.items if isinstance(r, Rule)}
+
+
 def pages(
     root: Path,
     *,
@@ -214,7 +239,11 @@ def pages(
                     d=icp.data,
                     review=review(icp),
                     requirements=_rule_rows(hb, icp.requirements),
-                    criteria=_rule_rows(hb, icp.criteria),
+                    criteria=[
+                        {**row, "group": _group_of(icp).get(row["rule"].id, "")}
+                        for row in _rule_rows(hb, icp.criteria)
+                    ],
+                    components=_components(icp),
                     fixtures=shown,
                     cut_by=cut_by,
                     pond=svg.pond_map(icp.data.get("pond_map"), f"Pond Map: {icp.title}"),

@@ -3,7 +3,9 @@ compiler and the evaluator's bridge to SQL.
 
 A field gets column `f<i>` (its position in the vocabulary); a number gets
 `f<i>__lo` and `f<i>__hi` (equal for an exact value, the ends of a band);
-a set is ';a;b;' text so that a member test is a substring test on ';a;'.
+a set is ';a;b;' text so that a member test is a substring test on ';a;';
+a text field gets `f<i>` (as written) and `f<i>__n` (its normal form, see
+`icpkit.engine.normal`), which equality and word tests read.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..engine.model import Field, Handbook
+from ..engine.normal import Text, normal
 from ..engine.operators import NUMERIC
 
 DUCK_TYPES = {
@@ -38,7 +41,11 @@ class Columns:
 
     def of(self, field: str) -> list[str]:
         col = self.name(field)
-        return [f"{col}__lo", f"{col}__hi"] if self.numeric(field) else [col]
+        if self.numeric(field):
+            return [f"{col}__lo", f"{col}__hi"]
+        if self.handbook.fields[field].type == "text":
+            return [col, f"{col}__n"]
+        return [col]
 
     def numeric(self, field: str) -> bool:
         return self.handbook.fields[field].type in NUMERIC
@@ -68,6 +75,8 @@ class Columns:
                     row.append(None)
                 else:
                     row.append(";" + ";".join(sorted(value)) + ";" if value else ";")
+            elif fld.type == "text":
+                row += [value, None if value is None else normal(value, fld.folds)]
             else:
                 row.append(value)
         return row
@@ -90,6 +99,9 @@ class Columns:
                 text = row.get(cols[0])
                 if text is not None:
                     company[name] = frozenset(x for x in text.split(";") if x)
+            elif fld.type == "text":
+                if row.get(cols[0]) is not None:
+                    company[name] = Text(row[cols[0]], fld.folds)
             elif row.get(cols[0]) is not None:
                 company[name] = row[cols[0]]
         return company

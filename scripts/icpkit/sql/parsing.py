@@ -15,7 +15,13 @@ What is read (anything else is *unreadable*: unknown, and counted):
 - dates: `2026-03-01`, `2026-03-01 12:00:00`.
 - one-of values: the value itself, its other spellings (`value_aliases`) and,
   for countries, ISO codes in any case, ISO 3166 names and alpha-3 codes.
-- sets: values separated by `;` `,` or `|`, each read like a one-of value.
+- sets: values separated by `;` `,` or `|`, each read like a one-of value; a
+  member of an open set is kept in normal form (`icpkit.engine.normal`).
+- text: kept as written (trimmed), with its normal form beside it
+  (`<field>__n`), which equality and word tests read.
+
+Spellings are looked up by their normal form, the same one the evaluator uses
+for fixture values and operands (`normal_sql` builds it in SQL).
 
 Each field becomes columns of the parsed relation: `<field>` (or, for numbers,
 `<field>__lo` and `<field>__hi`), and `<field>__bad`, true when the cell had
@@ -28,8 +34,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..engine.model import Field
+from ..engine.normal import DEFAULT_FOLDS, Folds, is_symbol, normal
 from ..engine.operators import NUMERIC, sql_literal
-from ..engine.spellings import normalise
+from ..engine.spellings import normalise as normalise  # the key spellings are looked up by
 from .numbers import (
     AMOUNT,
     BAND,
@@ -53,6 +60,24 @@ assert max(len(t.encode()) for t in NULL_TOKENS) <= 4  # icp_text's shortcut rel
 CURRENCIES = {"USD": ("$", "us$", "usd"), "EUR": ("€", "eur"), "GBP": ("£", "gbp")}
 
 
+def normal_sql(expr: str, folds: Folds = DEFAULT_FOLDS) -> str:
+    """SQL for `normal(expr, folds)`: marks dropped, lowercased, symbol folds, runs of
+    other characters than letters and digits as one `_`, word folds."""
+    e = f"icp_low({expr})"
+    for src, dst in folds:
+        if is_symbol(src):
+            e = f"replace({e}, {sql_literal(src)}, {sql_literal(f' {dst} ')})"
+    e = f"icp_slug({e})"
+    word_folds = [(s, d) for s, d in folds if not is_symbol(s)]
+    if word_folds:
+        e = f"('_' || {e} || '_')"
+        for src, dst in word_folds:
+            for _ in range(2):
+                e = f"replace({e}, {sql_literal(f'_{src}_')}, {sql_literal(f'_{dst}_')})"
+        e = f"trim({e}, '_')"
+    return e
+
+
 MACROS = (
     rf"""
 CREATE OR REPLACE TEMP MACRO icp_text(r) AS
@@ -62,8 +87,10 @@ CREATE OR REPLACE TEMP MACRO icp_text(r) AS
             THEN r
        WHEN contains({sql_literal(_NULL_TOKENS_TEXT)}, chr(31) || lower(trim(r)) || chr(31))
             AND NOT contains(r, chr(31)) THEN NULL ELSE trim(r) END;
-CREATE OR REPLACE TEMP MACRO icp_norm(t) AS
-  trim(regexp_replace(strip_accents(lower(t)), '[^a-z0-9]+', '_', 'g'), '_');
+CREATE OR REPLACE TEMP MACRO icp_low(t) AS lower(strip_accents(t));
+CREATE OR REPLACE TEMP MACRO icp_slug(t) AS
+  trim(regexp_replace(t, '[^\p{{L}}\p{{N}}]+', '_', 'g'), '_');
+CREATE OR REPLACE TEMP MACRO icp_norm(t) AS icp_slug(replace(icp_low(t), '&', ' and '));
 CREATE OR REPLACE TEMP MACRO icp_bool(t) AS
   CASE WHEN lower(t) IN ('yes', 'y', 'true', 't', '1') THEN TRUE
        WHEN lower(t) IN ('no', 'n', 'false', 'f', '0') THEN FALSE END;
@@ -134,13 +161,33 @@ def _spelled(fld: Field, key: str) -> str:
     return f"getvariable({sql_literal(_spelling_list(fld))})[{code} + 1]"
 
 
+#: text that `normal` leaves as it is (lowercase ASCII words joined by single '_'), unless a
+#: word fold applies
+NORMAL_ASCII = "[a-z0-9]+(?:_[a-z0-9]+)*"
+
+
+def _normal_of_text(v: str, folds: Folds) -> str:
+    """The normal form of a text column: text already in normal form (snake_case codes) is
+    kept by one regular expression, the rest goes through `normal_sql`."""
+    if any(not is_symbol(s) for s, _ in folds):
+        return normal_sql(v, folds)
+    return (
+        f"CASE WHEN regexp_full_match({v}, {sql_literal(NORMAL_ASCII)}) THEN {v} "
+        f"ELSE {normal_sql(v, folds)} END"
+    )
+
+
 def _choice(fld: Field, r: str) -> Parsed:
     """A one-of field: an exact value by ENUM hash (no cleaning); other spellings, padding and
     null tokens only for the cells that need them."""
     h = f"{r}_"
     t = text_of(r)
     if fld.values is None:
-        return Parsed({fld.name: f"{h}v"}, "FALSE", ({f"{h}v": t},))
+        return Parsed(
+            {fld.name: f"{h}v", f"{fld.name}__n": _normal_of_text(f"{h}v", fld.folds)},
+            "FALSE",
+            ({f"{h}v": t},),
+        )
     return Parsed(
         {fld.name: f"{h}v"},
         f"(CASE WHEN {h}v IS NOT NULL THEN FALSE ELSE {t} IS NOT NULL END)",
@@ -151,7 +198,7 @@ def _choice(fld: Field, r: str) -> Parsed:
             {
                 f"{h}v": (
                     f"CASE WHEN {h}e IS NOT NULL THEN {h}e WHEN {r} IS NULL THEN NULL "
-                    f"ELSE {_spelled(fld, f'icp_norm({t})')} END"
+                    f"ELSE {_spelled(fld, normal_sql(t, fld.folds))} END"
                 )
             },
         ),
@@ -165,13 +212,16 @@ def _set(fld: Field, r: str) -> Parsed:
     t = text_of(r)
     empty = "';'" if fld.empty_set else "NULL"
     spellings = dict(fld.spellings)
+    norm_x = normal_sql("x", fld.folds)
     if fld.values is None:
-        element = "icp_norm(x)"
-        final = "[a-z0-9]+(?:_[a-z0-9]+)*"  # what icp_norm leaves unchanged
+        element = norm_x
+        # what normal() leaves unchanged (unless a word fold applies)
+        words = any(not is_symbol(s) for s, _ in fld.folds)
+        final = "" if words else NORMAL_ASCII
     else:
-        element = f"coalesce({_spelled(fld, 'icp_norm(x)')}, icp_norm(x))"
+        element = f"coalesce({_spelled(fld, norm_x)}, {norm_x})"
         # the allowed values that read as themselves (an alias is no final form)
-        kept = sorted(v for v in fld.values if normalise(v) == v and spellings.get(v) == v)
+        kept = sorted(v for v in fld.values if normal(v, fld.folds) == v and spellings.get(v) == v)
         final = "(?:" + "|".join(kept) + ")" if kept else ""
     slow = (
         f"';' || array_to_string(list_filter(list_transform(string_split("

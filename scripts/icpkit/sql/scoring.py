@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 
 from ..atomic import atomic_path, remove_leftovers, write_text
-from ..engine.model import Handbook
+from ..engine.model import TIER_RANK, Handbook
 from ..engine.operators import sql_literal
 from . import provenance
 from .connection import connect, input_error, quote_ident
@@ -37,7 +37,7 @@ from .sources import (
     regular,
     with_convention,
 )
-from .sqlcompile import parsed_sql, staged, verdict_sql
+from .sqlcompile import output_extras, parsed_sql, staged, verdict_sql
 
 OUTPUT_COLUMNS = (
     "best_profile",
@@ -90,7 +90,7 @@ class ScoreSummary:
     #: (row, column, text, why) of the first unreadable cells
     examples: list[tuple[int, str, str, str]] = field(default_factory=list)
     provenance: dict[str, Any] = field(default_factory=dict)
-    #: status (fit, no_fit, disqualified, insufficient_data) -> accounts
+    #: status (scored, disqualified, insufficient_data, a gate's) -> accounts
     statuses: dict[str, int] = field(default_factory=dict)
     #: (tier, best-case tier) -> accounts whose tier rests on unknowns
     best_case: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -185,11 +185,7 @@ def _score(
         source = with_convention(con, handbook, source, plan, opts.decimal_comma)
     finally:
         prov = pending_provenance()  # also when the input is refused: git is waited for
-    extra = (
-        [quote_ident(f"{i.id}_{c}") for i in handbook.active_icps for c in ("score", "tier")]
-        if opts.per_profile
-        else []
-    )
+    extra = [quote_ident(c) for c in output_extras(handbook, per_profile=opts.per_profile)]
     with atomic_path(opts.output) as tmp:
         source = _write(con, handbook, opts, source, plan, tmp, out_fmt, prov, extra, scratch)
         summary = _summarise(con, tmp, out_fmt, plan)
@@ -277,8 +273,8 @@ def _read(path: Path, fmt: str) -> str:
 def _summarise(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, plan: Plan) -> ScoreSummary:
     """Counts from the written output, in one scan."""
     groups = con.execute(
-        "SELECT coalesce(best_profile, ''), tier, coalesce(disqualified_by, ''), "
-        "coalesce(unreadable_fields, ''), status, best_case_tier, "
+        "SELECT coalesce(best_profile, ''), coalesce(tier, status), coalesce(disqualified_by, ''), "
+        "coalesce(unreadable_fields, ''), status, coalesce(best_case_tier, tier, 'D'), "
         f"coalesce(deciding_fields, ''), count(*) FROM {_read(path, fmt)} GROUP BY ALL"
     ).fetchall()
     summary = ScoreSummary(path, 0, plan, {}, {}, {})
@@ -288,7 +284,7 @@ def _summarise(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, plan: Plan)
         by_tier = tiers.setdefault(str(profile), {})
         by_tier[str(tier)] = by_tier.get(str(tier), 0) + n
         summary.statuses[str(status)] = summary.statuses.get(str(status), 0) + n
-        if best_case != tier:
+        if best_case != tier and (tier in TIER_RANK or best_case != "D"):
             pair = (str(tier), str(best_case))
             summary.best_case[pair] = summary.best_case.get(pair, 0) + n
         for names, counts in (

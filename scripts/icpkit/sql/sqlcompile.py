@@ -20,6 +20,8 @@ from ..engine.model import (
     AllOf,
     AnyOf,
     Condition,
+    CountOf,
+    Group,
     Handbook,
     Icp,
     Leaf,
@@ -62,13 +64,89 @@ def condition_sql(
             return f"(NOT {condition_sql(cond.item, handbook, cols, ctx, exact)})"
         case SegmentRef():
             return condition_sql(cond.item, handbook, cols, ctx, exact)
+        case CountOf():
+            counted = [condition_sql(c, handbook, cols, ctx, exact) for c in cond.items]
+            # the fewest and the most conditions that may hold (unknown ones either way)
+            least = " + ".join(f"CASE WHEN {c} THEN 1 ELSE 0 END" for c in counted) or "0"
+            most = " + ".join(f"CASE WHEN NOT {c} THEN 0 ELSE 1 END" for c in counted) or "0"
+            n = cond.n
+            if cond.op == "at_least":
+                return f"(CASE WHEN ({least}) >= {n} THEN TRUE WHEN ({most}) < {n} THEN FALSE END)"
+            return f"(CASE WHEN ({most}) <= {n} THEN TRUE WHEN ({least}) > {n} THEN FALSE END)"
         case _:
             assert_never(cond)
 
 
-def _points(rule: Rule, handbook: Handbook, cols: Columns, ctx: Ctx, exact: frozenset[str]) -> str:
-    when = condition_sql(rule.when, handbook, cols, ctx, exact)
+def _points(
+    rule: Rule,
+    handbook: Handbook,
+    cols: Columns,
+    ctx: Ctx,
+    exact: frozenset[str],
+    *,
+    hope: bool = False,
+) -> str:
+    when = _when(rule, handbook, cols, ctx, exact, hope=hope)
     return f"CASE WHEN {when} THEN {rule.points} ELSE 0 END"
+
+
+def _when(
+    rule: Rule, handbook: Handbook, cols: Columns, ctx: Ctx, exact: frozenset[str], *, hope: bool
+) -> str:
+    """A criterion's condition; with `hope`, an unknown one goes the company's way (met when
+    it gives points), as the evaluator's best case reads it."""
+    when = condition_sql(rule.when, handbook, cols, ctx, exact)
+    return f"coalesce({when}, {'TRUE' if rule.points > 0 else 'FALSE'})" if hope else when
+
+
+def item_sql(
+    item: Rule | Group,
+    handbook: Handbook,
+    cols: Columns,
+    ctx: Ctx,
+    exact: frozenset[str],
+    *,
+    hope: bool = False,
+) -> str:
+    """SQL for the points of a criterion or a group (as `evaluate.group_points`): a CASE
+    passes over an unknown (NULL) condition as the evaluator does; with `hope`, the points
+    if every unknown criterion went the company's way (the best case)."""
+    match item:
+        case Rule():
+            return _points(item, handbook, cols, ctx, exact, hope=hope)
+        case Group():
+            if item.first_match:
+                tiers = " ".join(
+                    f"WHEN {_when(r, handbook, cols, ctx, exact, hope=hope)} THEN {r.points}"
+                    for r in item.items
+                    if isinstance(r, Rule)
+                )
+                total = f"(CASE {tiers} ELSE 0 END)" if tiers else "0"
+            else:
+                inner = [item_sql(i, handbook, cols, ctx, exact, hope=hope) for i in item.items]
+                total = "(" + (" + ".join(inner) or "0") + ")"
+            return f"least({item.cap}, {total})" if item.cap is not None else total
+        case _:
+            assert_never(item)
+
+
+def flag_column(flag_id: str) -> str:
+    return f"flag_{flag_id}"
+
+
+def group_column(icp_id: str, group_id: str) -> str:
+    return f"{icp_id}_{group_id}"
+
+
+def output_extras(handbook: Handbook, *, per_profile: bool) -> list[str]:
+    """The output columns beyond the fixed ones: a column per flag, and with `per_profile`
+    <icp>_score, <icp>_tier and a subtotal per group of criteria, <icp>_<group>."""
+    out = [flag_column(f.id) for f in handbook.policy.flags]
+    if per_profile:
+        for icp in handbook.active_icps:
+            out += [f"{icp.id}_score", f"{icp.id}_tier"]
+            out += [group_column(icp.id, g.id) for g in icp.groups]
+    return out
 
 
 #: conditions per bitmask in `names_sql` (a constant list of 2**6 texts)
@@ -96,6 +174,85 @@ def names_sql(items: list[tuple[str, str]]) -> str:
     if len(picks) == 1:
         return picks[0]
     return f"nullif(concat_ws(';', {', '.join(picks)}), '')"
+
+
+def _flag_columns(handbook: Handbook, scored: str) -> list[str]:
+    """A column per flag (fl<j>); one shown only when scored is NULL otherwise."""
+    out = []
+    for j, flag in enumerate(handbook.policy.flags):
+        value = f"CASE WHEN {scored} THEN fl{j} END" if flag.only_when_scored else f"fl{j}"
+        out.append(f"{value} AS {quote_ident(flag_column(flag.id))}")
+    return out
+
+
+def _profile_columns(handbook: Handbook) -> list[str]:
+    """<icp>_score, <icp>_tier and <icp>_<group> per active ICP (NULL when not eligible)."""
+    out = []
+    for i, icp in enumerate(handbook.active_icps):
+        out.append(
+            f"CASE WHEN r{i} IS NULL THEN NULL ELSE CAST(s{i} AS INTEGER) END "
+            f"AS {quote_ident(icp.id + '_score')}"
+        )
+        out.append(
+            f"CASE r{i} "
+            + " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
+            + f" END AS {quote_ident(icp.id + '_tier')}"
+        )
+        for k, group in enumerate(icp.groups):
+            out.append(
+                f"CASE WHEN r{i} IS NULL THEN NULL ELSE CAST(g{i}_{k} AS INTEGER) END "
+                f"AS {quote_ident(group_column(icp.id, group.id))}"
+            )
+    return out
+
+
+def _policy_layer(handbook: Handbook, cols: Columns, ctx: Ctx, exact: frozenset[str]) -> list[str]:
+    """Layer-1 columns of the tier policy: gt<j> per status gate (unknown is not met), fl<j>
+    per flag."""
+    out = []
+    for j, gate in enumerate(handbook.policy.gates):
+        when = condition_sql(gate.when, handbook, cols, ctx, exact)
+        out.append(f"coalesce({when}, FALSE) AS gt{j}")
+    for j, flag in enumerate(handbook.policy.flags):
+        out.append(f"{condition_sql(flag.rule.when, handbook, cols, ctx, exact)} AS fl{j}")
+    return out
+
+
+def _icp_layer(
+    i: int,
+    icp: Icp,
+    handbook: Handbook,
+    cols: Columns,
+    ctx: Ctx,
+    exact: frozenset[str],
+    *,
+    per_profile: bool,
+) -> list[str]:
+    """Layer-1 columns of ICP number `i`: pg<i> (the status of its first gate met), h<i> (its
+    requirements), c<i> (its criteria's points) and, per profile, g<i>_<k> per group."""
+    out = []
+    # one AND per ICP: DuckDB evaluates a conjunct only on the rows the earlier ones left
+    hard = [condition_sql(r.when, handbook, cols, ctx, exact) for r in icp.requirements]
+    requirements = f"({' AND '.join(hard) or 'TRUE'})"
+    if icp.gates:
+        # the profile's own status gates: the first met (unknown is not met) stops it
+        whens = " ".join(
+            f"WHEN {condition_sql(g.when, handbook, cols, ctx, exact)} THEN {sql_literal(g.id)}"
+            for g in icp.gates
+        )
+        out.append(f"CASE {whens} END AS pg{i}")
+        requirements = f"(CASE WHEN pg{i} IS NOT NULL THEN FALSE ELSE {requirements} END)"
+    else:
+        out.append(f"CAST(NULL AS VARCHAR) AS pg{i}")
+    out.append(f"{requirements} AS h{i}")
+    points = [item_sql(r, handbook, cols, ctx, exact) for r in icp.items]
+    out.append(f"({' + '.join(points) or '0'}) AS c{i}")
+    if per_profile:
+        out += [
+            f"{item_sql(g, handbook, cols, ctx, exact)} AS g{i}_{k}"
+            for k, g in enumerate(icp.groups)
+        ]
+    return out
 
 
 def verdict_sql(
@@ -129,11 +286,9 @@ def verdict_sql(
             layer1.append(f"{_points(rule, handbook, cols, ctx, exact)} AS w{j}_{k}")
             warn_cols.append((f"w{j}_{k}", neg))
     for i, icp in enumerate(icps):
-        # one AND per ICP: DuckDB evaluates a conjunct only on the rows the earlier ones left
-        hard = [cond(r) for r in icp.requirements]
-        layer1.append(f"({' AND '.join(hard) or 'TRUE'}) AS h{i}")
-        points = [_points(r, handbook, cols, ctx, exact) for r in icp.criteria]
-        layer1.append(f"({' + '.join(points) or '0'}) AS c{i}")
+        layer1 += _icp_layer(i, icp, handbook, cols, ctx, exact, per_profile=per_profile)
+    policy = handbook.policy
+    layer1 += _policy_layer(handbook, cols, ctx, exact)
     unknown = [
         (f"NOT {cols.known(name)}", name) for name in handbook.read_fields if name not in absent
     ]
@@ -147,12 +302,10 @@ def verdict_sql(
         layer2.append(f"(c{i}{''.join(' + ' + w for w in warns)}) AS s{i}")
         # what unknowns could still add, and how many requirements are known: only for the
         # rows where they matter (no requirement unmet; some unknown)
-        upside = [
-            f"CASE WHEN ({cond(r)}) IS NULL THEN {r.points} ELSE 0 END"
-            for r in icp.criteria
-            if r.points > 0
-        ]
-        layer2.append(f"CASE WHEN h{i} IS NOT FALSE THEN {' + '.join(upside) or '0'} END AS u{i}")
+        hoped = [item_sql(r, handbook, cols, ctx, exact, hope=True) for r in icp.items]
+        layer2.append(
+            f"CASE WHEN h{i} IS NOT FALSE THEN ({' + '.join(hoped) or '0'}) - c{i} END AS u{i}"
+        )
         total = len(icp.requirements)
         need = handbook.policy.known_needed(total)
         known = [f"CASE WHEN ({cond(r)}) IS NULL THEN 0 ELSE 1 END" for r in icp.requirements]
@@ -196,45 +349,51 @@ def verdict_sql(
         f"greatest({bkeys}) AS bbest" if icps else "-1 AS bbest",
         f"({any_disq}) AS disq",
     ]
-    layer6 = [
-        f"CASE WHEN disq OR best < 0 THEN 1 ELSE best // {base * base} END AS trank",
-        f"CASE WHEN disq OR bbest < 0 THEN 1 ELSE bbest // {base * base} END AS brank",
-    ]
     pick_profile = " ".join(
         f"WHEN best = k{i} THEN {sql_literal(icp.id)}" for i, icp in enumerate(icps)
     )
     pick_score = " ".join(f"WHEN best = k{i} THEN s{i}" for i in range(len(icps)))
     disq_by = names_sql([(f"d{j}", n.id) for j, n in enumerate(negatives)])
     letters = " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
-    eligible_any = " OR ".join(f"h{i} IS NOT FALSE" for i in range(len(icps))) or "FALSE"
     deciding = " ".join(
         f"WHEN bbest = bk{i} THEN {_deciding_sql(handbook, cols, icp, cond)}"
         for i, icp in enumerate(icps)
     )
+    all_gated = " AND ".join(f"pg{i} IS NOT NULL" for i in range(len(icps))) or "FALSE"
+    base_score = f"CASE WHEN best < 0 THEN 0 {pick_score} END" if icps else "0"
+    disq_score = "0" if policy.disqualified_score == "zero" else base_score
+    status = " ".join(f"WHEN gt{j} THEN {sql_literal(g.id)}" for j, g in enumerate(policy.gates))
+    status += f" WHEN {all_gated} THEN pg0" if icps else ""
+    eligible_any = " OR ".join(f"h{i} IS NOT FALSE" for i in range(len(icps))) or "FALSE"
+    # one status (icpkit.engine.verdict): disqualified, a gate's, insufficient_data, scored
+    layer6 = [
+        f"CASE WHEN disq OR best < 0 THEN 1 ELSE best // {base * base} END AS trank",
+        f"CASE WHEN disq OR bbest < 0 THEN 1 ELSE bbest // {base * base} END AS brank",
+        f"CASE WHEN disq THEN 'disqualified' {status} "
+        f"WHEN best < 0 AND ({eligible_any}) THEN 'insufficient_data' ELSE 'scored' END AS st",
+    ]
+    scored = "st = 'scored'"
+    has_score = "st IN ('scored', 'disqualified')"
+    has_best_case = "st IN ('scored', 'disqualified', 'insufficient_data')"
     final = [
         ", ".join(keep),
         f"CASE WHEN best < 0 THEN NULL {pick_profile} END AS best_profile"
         if icps
         else "CAST(NULL AS VARCHAR) AS best_profile",
-        f"CASE trank {letters} END AS tier",
-        f"CAST(CASE WHEN best < 0 THEN 0 {pick_score} END AS INTEGER) AS score"
-        if icps
-        else "CAST(0 AS INTEGER) AS score",
+        f"CASE WHEN {has_score} THEN CASE trank {letters} END END AS tier",
+        f"CAST(CASE WHEN disq THEN {disq_score} WHEN {has_score} THEN {base_score} END "
+        "AS INTEGER) AS score",
         f"{disq_by} AS disqualified_by",
         "unknown_fields",
-        "CASE WHEN disq THEN 'disqualified' WHEN best >= 0 THEN 'fit' "
-        f"WHEN {eligible_any} THEN 'insufficient_data' ELSE 'no_fit' END AS status",
-        f"CASE greatest(trank, brank) {letters} END AS best_case_tier",
-        f"CASE WHEN brank > trank THEN CASE {deciding or 'WHEN FALSE THEN NULL'} END END "
-        "AS deciding_fields",
+        "st AS status",
+        f"CASE WHEN {has_best_case} THEN CASE greatest(trank, brank) {letters} END END "
+        "AS best_case_tier",
+        f"CASE WHEN brank > trank AND {has_best_case} THEN "
+        f"CASE {deciding or 'WHEN FALSE THEN NULL'} END END AS deciding_fields",
     ]
+    final += _flag_columns(handbook, scored)
     if per_profile:
-        for i, icp in enumerate(icps):
-            final.append(
-                f"CASE WHEN r{i} IS NULL THEN NULL ELSE CAST(s{i} AS INTEGER) END "
-                f"AS {quote_ident(icp.id + '_score')}"
-            )
-            final.append(f"CASE r{i} {letters} END AS {quote_ident(icp.id + '_tier')}")
+        final += _profile_columns(handbook)
 
     def layer(items: list[str], src: str) -> str:
         return f"SELECT *, {', '.join(items)} FROM {src}"

@@ -1,0 +1,123 @@
+"""One normalisation for every text value and every operand it is compared with.
+
+CRM cells, fixture values, `--set` values and rule operands all pass through
+`normal` before they are compared, in Python and (through
+`icpkit.sql.parsing.normal_sql`, which builds the same steps in SQL) in DuckDB:
+
+1. accents and other combining marks are dropped (`Café` reads as `cafe`);
+2. the text is lowercased (Unicode-aware);
+3. symbol folds replace a symbol with a word (`&` becomes ` and `), so that
+   "Management & Strategy" and "Management and Strategy" are one value;
+4. every run of characters that are neither letters nor digits (spaces,
+   punctuation, underscores) becomes one `_`, and `_` is trimmed from both ends;
+5. word folds replace a whole word with another (`inc` by `incorporated`).
+
+The result is a sequence of words joined by `_` ("management_and_strategy"),
+the form set members are stored in and whole-word matching works on. The folds
+are configurable per vocabulary (`normalisation: {folds: {...}}`); the default
+folds `&` into `and`. A fold's source is a symbol (no letter or digit) or one
+word; its target is one or more words.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+Folds = tuple[tuple[str, str], ...]
+
+#: the folds of a vocabulary that declares none
+DEFAULT_FOLDS: Folds = (("&", "and"),)
+
+
+def strip_marks(text: str) -> str:
+    """Accents and other combining marks dropped (as DuckDB's `strip_accents`)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    kept = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+    return unicodedata.normalize("NFC", kept)
+
+
+def is_word_char(c: str) -> bool:
+    """A letter or a digit in any script (SQL: `\\p{L}` or `\\p{N}`)."""
+    return unicodedata.category(c)[0] in "LN"
+
+
+def slug(text: str) -> str:
+    """Runs of characters other than letters and digits as one `_`, trimmed."""
+    return "_".join("".join(c if is_word_char(c) else " " for c in text).split())
+
+
+def is_symbol(source: str) -> bool:
+    """A fold source with no letter or digit (replaced wherever it occurs)."""
+    return not any(is_word_char(c) for c in source)
+
+
+def prepared(folds: Iterable[tuple[str, str]]) -> Folds:
+    """Folds as `normal` applies them: sources lowercased without marks; word sources and
+    all targets in normal form. Raises ValueError for a fold that cannot be applied."""
+    out: list[tuple[str, str]] = []
+    for source, target in folds:
+        src = strip_marks(source).lower().strip()
+        dst = slug(strip_marks(target).lower())
+        if not src or not dst:
+            raise ValueError(
+                f"found the fold '{source}' to '{target}'; expected text on both sides"
+            )
+        if not is_symbol(src):
+            src = slug(src)
+            if "_" in src:
+                raise ValueError(f"found the fold source '{source}'; expected one word or symbols")
+        out.append((src, dst))
+    return tuple(out)
+
+
+def normal(text: str, folds: Folds = DEFAULT_FOLDS) -> str:
+    """The normal form of `text` (see the module docstring); `folds` as from `prepared`."""
+    t = lowered(text)
+    for src, dst in folds:
+        if is_symbol(src):
+            t = t.replace(src, f" {dst} ")
+    t = slug(t)
+    words = [(s, d) for s, d in folds if not is_symbol(s)]
+    if words and t:
+        padded = f"_{t}_"
+        for src, dst in words:
+            # twice: adjacent occurrences share their separator
+            for _ in range(2):
+                padded = padded.replace(f"_{src}_", f"_{dst}_")
+        t = padded[1:-1]
+    return t
+
+
+def folds_of(spec: Mapping[str, str] | None) -> Folds:
+    """The prepared folds of a vocabulary's `normalisation.folds` (the default when None)."""
+    if spec is None:
+        return prepared(DEFAULT_FOLDS)
+    return prepared(spec.items())
+
+
+def words(text: str, folds: Folds = DEFAULT_FOLDS) -> str:
+    """`normal(text)` padded with `_` at both ends, for whole-word tests by substring."""
+    return f"_{normal(text, folds)}_"
+
+
+class Text(str):
+    """A text value as written (it compares and prints as written) with its normal form,
+    worked out once: `normal`, `words` (the normal form padded with `_`) and `low` (marks
+    dropped and lowercased, for `starts_with` / `ends_with`)."""
+
+    normal: str
+    words: str
+    low: str
+
+    def __new__(cls, raw: str, folds: Folds = DEFAULT_FOLDS) -> Text:
+        obj = super().__new__(cls, raw)
+        obj.normal = normal(raw, folds)
+        obj.words = f"_{obj.normal}_"
+        obj.low = lowered(raw)
+        return obj
+
+
+def lowered(text: str) -> str:
+    """Marks dropped and lowercased, nothing else (SQL: `icp_low`)."""
+    return strip_marks(text).lower()

@@ -1,0 +1,131 @@
+"""One normalisation for values and operands, the same in Python and in SQL.
+
+The defect it fixes: open-set cells were slugged by the CRM parse layer (`artificial
+intelligence` → `artificial_intelligence`) while rule operands and fixture values were
+compared as written, so one fixture scored differently under `icp test` and `icp explain`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import REPO
+from icpkit.cli import cli
+from icpkit.engine.normal import DEFAULT_FOLDS, Text, normal, prepared
+from icpkit.loading.validate import validate
+from icpkit.sql.parsing import MACROS, normal_sql
+
+ALPHABET = st.characters(
+    codec="utf-8",
+    categories=("L", "N", "P", "S", "Zs", "Mn"),
+    exclude_characters="\x00",
+)
+FOLDS = [DEFAULT_FOLDS, prepared([("&", "and"), ("+", "plus"), ("inc", "incorporated")])]
+
+
+@pytest.fixture(scope="module")
+def con() -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect()
+    connection.execute(MACROS)
+    return connection
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Artificial Intelligence", "artificial_intelligence"),
+        ("  Y COMBINATOR  ", "y_combinator"),
+        ("Management and Strategy Consulting", "management_and_strategy_consulting"),
+        ("Management & Strategy Consulting", "management_and_strategy_consulting"),
+        ("Non-Profit & Community Organizations", "non_profit_and_community_organizations"),
+        ("Café Crème", "cafe_creme"),
+        ("ML_pipeline", "ml_pipeline"),
+        ("---", ""),
+    ],
+)
+def test_normal_form(text: str, expected: str) -> None:
+    assert normal(text) == expected
+
+
+def test_word_folds_replace_whole_words_only() -> None:
+    folds = FOLDS[1]
+    assert normal("Acme Inc", folds) == "acme_incorporated"
+    assert normal("Acme Inc Inc", folds) == "acme_incorporated_incorporated"
+    assert normal("Incline", folds) == "incline"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(ALPHABET, max_size=30), st.sampled_from(range(len(FOLDS))))
+def test_python_and_sql_normalise_alike(
+    con: duckdb.DuckDBPyConnection, text: str, which: int
+) -> None:
+    folds = FOLDS[which]
+    got = con.execute(f"SELECT {normal_sql('?', folds)}", [text]).fetchone()
+    assert got is not None
+    assert got[0] == normal(text, folds)
+
+
+def test_text_values_carry_their_normal_form() -> None:
+    value = Text("AI-powered Café")
+    assert (value, value.normal, value.words, value.low) == (
+        "AI-powered Café",
+        "ai_powered_cafe",
+        "_ai_powered_cafe_",
+        "ai-powered cafe",
+    )
+
+
+def test_explain_and_test_read_an_open_set_value_alike(tmp_path: Path) -> None:
+    """The defect: a fixture with an open-set tag written with capitals and spaces."""
+    root = REPO / "tests" / "examples" / "posthog"
+    company = tmp_path / "acme.yaml"
+    company.write_text(
+        "kind: fixture\nname: Acme\ncompany:\n  profile_found: true\n"
+        "  tags: [Artificial Intelligence]\n  headcount: 5\nexpect: {status: scored}\n"
+    )
+    from_file = CliRunner().invoke(
+        cli, ["--root", str(root), "explain", str(company), "--as-of", "2026-11-01"]
+    )
+    from_cells = CliRunner().invoke(
+        cli,
+        [
+            "--root",
+            str(root),
+            "explain",
+            "--set",
+            "profile_found=yes",
+            "--set",
+            "tags=Artificial Intelligence",
+            "--set",
+            "headcount=5",
+            "--as-of",
+            "2026-11-01",
+        ],
+    )
+    assert from_file.exit_code == 0, from_file.output
+    assert from_cells.exit_code == 0, from_cells.output
+    first = [line for line in from_file.output.splitlines() if "points" in line][:2]
+    second = [line for line in from_cells.output.splitlines() if "points" in line][:2]
+    assert first == second
+    assert "15 points" in first[0]  # the AI tag earns AI-pilled's 15
+
+
+def test_validate_reports_an_operand_no_value_can_equal(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "hb"
+    shutil.copytree(REPO / "tests" / "examples" / "posthog", root)
+    segments = root / "rules" / "segments.yaml"
+    segments.write_text(
+        segments.read_text().replace("has_any: [AI Grant Batch 1]", "has_any: ['---']")
+    )
+    report = validate(root, today=dt.date(2026, 11, 23))
+    messages = [str(p) for p in report.problems]
+    assert any("(operand-never-equal)" in m and "'---'" in m for m in messages), messages
