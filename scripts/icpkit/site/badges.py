@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..engine.coverage import Coverage
-from ..errors import InputError
 from ..engine.model import Handbook, review_overdue
 from ..engine.ruletests import TestRun
+from ..errors import InputError
 
 GREEN, YELLOW, RED, GREY = "#2e7d32", "#b7791f", "#c62828", "#757575"
 

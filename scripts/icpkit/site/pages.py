@@ -21,15 +21,15 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import mdtext, svg
 from ..engine.coverage import coverage
-from ..errors import InputError
 from ..engine.explain import condition_words as words
 from ..engine.explain import rule_sentence, summary
-from ..kinds import KINDS
 from ..engine.model import Handbook, Icp, Negative, Rule
 from ..engine.ruletests import run, run_fixtures
+from ..errors import InputError
+from ..kinds import KINDS
 from ..loading.validate import open_loaded
+from . import mdtext, svg
 
 TEMPLATES = "site_src/templates"
 
