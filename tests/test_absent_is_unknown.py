@@ -111,3 +111,18 @@ def test_the_best_case_names_the_deciding_unknown_fields() -> None:
     assert verdict.best_case_tier == "A"
     assert "growth_rate" in verdict.deciding_fields
     assert "country" not in verdict.deciding_fields
+
+
+def test_explain_set_leaves_a_set_field_it_was_not_given_unknown() -> None:
+    """`icp explain --set country=DE --set employees=240 --set industry=software`: the tech
+    stack was not given, so it is unknown (it was read as the empty set, and the company got
+    tier D, "no ICP fits")."""
+    from icpkit.sql.companies import from_values
+
+    company, bad = from_values(
+        HANDBOOK, {"country": "DE", "employees": "240", "industry": "software"}
+    )
+    assert "tech_stack" not in company and bad == []
+    verdict = evaluate(HANDBOOK, company, AS_OF)
+    assert verdict.best_profile == "western-software-teams"
+    assert verdict.status == "scored"  # issue 11's "fit" is the unified "scored"
