@@ -176,6 +176,15 @@ def names_sql(items: list[tuple[str, str]]) -> str:
     return f"nullif(concat_ws(';', {', '.join(picks)}), '')"
 
 
+def _score(base: str, has_score: str, disq_score: str) -> str:
+    """The score: a disqualified company's (kept, or 0), none when its status withholds one
+    (a gate's, insufficient_data), else the best profile's; `base` appears once (the query
+    is inlined into one projection)."""
+    if disq_score == base:
+        return f"CASE WHEN {has_score} THEN {base} END"
+    return f"CASE WHEN disq THEN {disq_score} WHEN {has_score} THEN {base} END"
+
+
 def _flag_columns(handbook: Handbook, scored: str) -> list[str]:
     """A column per flag (fl<j>); one shown only when scored is NULL otherwise."""
     out = []
@@ -359,11 +368,12 @@ def verdict_sql(
         f"WHEN bbest = bk{i} THEN {_deciding_sql(handbook, cols, icp, cond)}"
         for i, icp in enumerate(icps)
     )
-    all_gated = " AND ".join(f"pg{i} IS NOT NULL" for i in range(len(icps))) or "FALSE"
+    gated_all = icps and all(icp.gates for icp in icps)
+    all_gated = " AND ".join(f"pg{i} IS NOT NULL" for i in range(len(icps))) if gated_all else ""
     base_score = f"CASE WHEN best < 0 THEN 0 {pick_score} END" if icps else "0"
     disq_score = "0" if policy.disqualified_score == "zero" else base_score
     status = " ".join(f"WHEN gt{j} THEN {sql_literal(g.id)}" for j, g in enumerate(policy.gates))
-    status += f" WHEN {all_gated} THEN pg0" if icps else ""
+    status += f" WHEN {all_gated} THEN pg0" if all_gated else ""
     eligible_any = " OR ".join(f"h{i} IS NOT FALSE" for i in range(len(icps))) or "FALSE"
     # one status (icpkit.engine.verdict): disqualified, a gate's, insufficient_data, scored
     layer6 = [
@@ -381,8 +391,7 @@ def verdict_sql(
         if icps
         else "CAST(NULL AS VARCHAR) AS best_profile",
         f"CASE WHEN {has_score} THEN CASE trank {letters} END END AS tier",
-        f"CAST(CASE WHEN disq THEN {disq_score} WHEN {has_score} THEN {base_score} END "
-        "AS INTEGER) AS score",
+        f"CAST({_score(base_score, has_score, disq_score)} AS INTEGER) AS score",
         f"{disq_by} AS disqualified_by",
         "unknown_fields",
         "st AS status",
