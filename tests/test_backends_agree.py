@@ -122,6 +122,8 @@ def py_verdict(handbook: Handbook, company: dict[str, Any]) -> dict[str, Any]:
         "disqualified_by": ";".join(v.disqualified_by) or None,
         "unknown_fields": ";".join(v.unknown_fields) or None,
         "status": v.status,
+        "best_case_tier": v.best_case_tier,
+        "deciding_fields": ";".join(v.deciding_fields) or None,
     }
     for flag, value in v.flag_values.items():
         out[f"flag_{flag}"] = value
@@ -239,10 +241,12 @@ def random_handbook(draw: st.DrawFn) -> Handbook:
             for r in rules("criterion", 2)
         ),
     )
+    share = draw(st.sampled_from([0.0, 0.5, 1.0]))
     return dataclasses.replace(
         HANDBOOK,
         icps=tuple(new_icp if i.id == icp.id else i for i in HANDBOOK.icps),
         negatives=(new_neg,),
+        policy=dataclasses.replace(HANDBOOK.policy, min_known_share=share),
     )
 
 
@@ -261,7 +265,7 @@ def test_unknown_is_never_met_or_unmet() -> None:
 
     for key, op in OPERATORS.items():
         for name, fld in FIELDS.items():
-            if fld.type not in op.types or op.operand == "regions" or fld.empty_set:
+            if fld.type not in op.types or op.operand == "regions":
                 continue
             result = test_condition(
                 Leaf(name, key, (1, 2) if op.operand == "pair" else 1), {}, Ctx(AS_OF)

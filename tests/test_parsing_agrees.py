@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from conftest import REPO
 from icpkit.loading.handbook import load
+from icpkit.sql.connection import connect
 from icpkit.sql.layout import Columns
-from icpkit.sql.scoring import connect, scoring_sql
+from icpkit.sql.scoring import scoring_sql
 from icpkit.sql.sources import open_source, parsed_columns, plan_columns
 from icpkit.sql.sqlcompile import parsed_sql
 

@@ -121,7 +121,7 @@ def test_unreadable_values_are_unknown_counted_and_named(tmp_path: Path) -> None
     assert rows[1]["unreadable_fields"] == "employees;annual_revenue"
     assert "employees" in rows[1]["unknown_fields"]
     assert summary.unreadable == {"annual_revenue": 1, "employees": 1}  # type: ignore[attr-defined]
-    assert (2, "Number of Employees", "lots") in summary.examples  # type: ignore[attr-defined]
+    assert (2, "Number of Employees", "lots", "") in summary.examples  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
+
+#: temporary files of a run: `.<target>.icp-<pid>-<random>.tmp`, DuckDB's own `tmp_` copy of
+#: it, and rewritten inputs, `.<input>.icp-<pid>-input.tmp`; a later run removes those whose
+#: process is gone
+LEFTOVER = re.compile(r"^(?:tmp_)?\..+\.icp-(\d+)-[A-Za-z0-9_]+\.tmp$")
 
 
 @contextlib.contextmanager
@@ -15,7 +23,9 @@ def atomic_path(target: Path) -> Iterator[Path]:
     when it fails."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, name = tempfile.mkstemp(
+        prefix=f".{target.name}.icp-{os.getpid()}-", suffix=".tmp", dir=target.parent
+    )
     os.close(fd)
     tmp = Path(name)
     try:
@@ -31,3 +41,46 @@ def write_text(target: Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
         if mode is not None:
             tmp.chmod(mode)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Remove the temporary files an earlier run into `folder` left behind (killed before it
+    could clean up): only files named as `LEFTOVER` whose process no longer runs."""
+    removed = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            m = LEFTOVER.match(entry.name)
+            if m and entry.is_file(follow_symlinks=False) and not _alive(int(m.group(1))):
+                with contextlib.suppress(OSError):
+                    Path(entry.path).unlink()
+                    removed.append(Path(entry.path))
+    return removed
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM raises KeyboardInterrupt inside the block (as Ctrl-C does), so that every
+    `finally` runs and temporary files are removed."""
+
+    def handler(_signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -2,7 +2,7 @@
 a reporter, map it to an exit code. Nothing else lives here.
 
 Exit codes: 0 success; 1 findings (validation problems, failing rule tests,
-regressions, unreadable input); 2 usage or internal error.
+regressions, unreadable input); 2 usage or internal error; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from .textsafety import visible
 
 if TYPE_CHECKING:
     from .engine.model import Handbook
+    from .sql.mapping import ColumnMap
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 #: options shared by the commands that read account exports (explain --row, score)
@@ -33,7 +34,20 @@ _map_option = click.option(
     "--map",
     "map_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="YAML or JSON mapping of field names to column names.",
+    help="YAML or JSON mapping of field names to column names (and, under 'values', "
+    "spellings to allowed values).",
+)
+_decimal_option = click.option(
+    "--decimal-comma/--decimal-point",
+    "decimal_comma",
+    default=None,
+    help="The export writes 1.234,5 (comma) or 1,234.5 (point) (default: detected; a value "
+    "that reads two ways, such as 1,200, is unknown until it is known).",
+)
+_encoding_option = click.option(
+    "--encoding",
+    metavar="CODEC",
+    help="The export's text encoding when it is not UTF-8 (for example cp1252, latin-1).",
 )
 
 
@@ -199,21 +213,10 @@ def _as_of(state: State, value: dt.date | None) -> dt.date:
     return value or state.today
 
 
-def _mapping(path: Path | None) -> dict[str, str] | None:
-    if path is None:
-        return None
-    from .errors import UsageError
-    from .loading.yamlio import load_file
+def _mapping(path: Path | None) -> ColumnMap:
+    from .sql.mapping import ColumnMap, read_map
 
-    doc = load_file(path)
-    if doc.problems:
-        raise UsageError(str(doc.problems[0]))
-    if not isinstance(doc.data, dict) or not all(isinstance(v, str) for v in doc.data.values()):
-        raise UsageError(
-            f"{path}: found {type(doc.data).__name__}; expected a mapping of field "
-            "names to column names"
-        )
-    return {str(k): str(v) for k, v in doc.data.items()}
+    return ColumnMap() if path is None else read_map(path)
 
 
 def _handbook(state: State, *, cache: bool = False) -> Handbook:
@@ -248,6 +251,8 @@ def _handbook(state: State, *, cache: bool = False) -> Handbook:
 )
 @_id_column_option
 @_map_option
+@_decimal_option
+@_encoding_option
 @click.option(
     "--format",
     "fmt",
@@ -265,6 +270,8 @@ def explain(
     as_of: dt.date | None,
     id_column: str | None,
     map_file: Path | None,
+    decimal_comma: bool | None,
+    encoding: str | None,
     fmt: str,
     account_id: str | None,
 ) -> ExitCode:
@@ -281,19 +288,28 @@ def explain(
     from .errors import UsageError
     from .reporters import verdict as report
     from .sql.companies import from_export, from_export_id, from_file, from_values
+    from .sql.mapping import with_values
 
-    handbook = _handbook(state)
+    cmap = _mapping(map_file)
+    handbook = with_values(_handbook(state), cmap.values)
+    decimal = None if decimal_comma is None else ("comma" if decimal_comma else "dot")
     unreadable: list[str] = []
     values: dict[str, Any] = {}
     name = "--set"
     if company is not None and account_id is not None:
         name, base, unreadable = from_export_id(
-            handbook, company, account_id, id_column=id_column, mapping=_mapping(map_file)
+            handbook, company, account_id, id_column=id_column, mapping=cmap.columns
         )
         name = f"{company.name} id {name}"
     elif company is not None and row is not None:
         name, base, unreadable = from_export(
-            handbook, company, row, id_column=id_column, mapping=_mapping(map_file)
+            handbook,
+            company,
+            row,
+            id_column=id_column,
+            mapping=cmap.columns,
+            decimal_comma=decimal_comma,
+            encoding=encoding,
         )
         name = f"{company.name} row {row} ({name})"
     elif company is not None:
@@ -308,7 +324,7 @@ def explain(
             raise UsageError(f"found --set {pair}; expected FIELD=VALUE")
         values[field.strip()] = value.strip()
     if values:
-        extra, bad = from_values(handbook, values)
+        extra, bad = from_values(handbook, values, decimal=decimal)
         base = {**base, **extra}
         unreadable += bad
     if company is None and not values:
@@ -462,6 +478,8 @@ def test_cmd(
 )
 @_id_column_option
 @_map_option
+@_decimal_option
+@_encoding_option
 @click.option(
     "--per-profile",
     is_flag=True,
@@ -494,6 +512,8 @@ def score(
     as_of: dt.date | None,
     id_column: str | None,
     map_file: Path | None,
+    decimal_comma: bool | None,
+    encoding: str | None,
     per_profile: bool,
     threads: int | None,
     strict: bool,
@@ -506,9 +526,14 @@ def score(
     """Score a CRM export (HubSpot, Salesforce or any CSV, Parquet, JSON Lines).
 
     One output row per account: its id, best_profile, tier, score,
-    disqualified_by, unknown_fields, unreadable_fields. A value that cannot be
-    read counts as unknown and is reported with its row and column; every row
-    is still scored (--strict: exit 1 when that happens). A handbook that
+    disqualified_by, unknown_fields, unreadable_fields, status (scored,
+    disqualified, insufficient_data or a status gate's; only scored and
+    disqualified have a score and a tier), best_case_tier and deciding_fields
+    (the tier if the unknowns went the account's way, and which unknown
+    fields decide it). A value that cannot be read (or reads two ways) counts as
+    unknown and is reported with its row and column; every row is still
+    scored (--strict: exit 1 when that happens). Ctrl-C or SIGTERM: exit 130,
+    no file left behind. A handbook that
     validated is kept in ~/.cache/icpkit (or $ICP_CACHE_DIR), so later runs skip
     validation.
 
@@ -531,26 +556,32 @@ def score(
         from .errors import UsageError
 
         raise UsageError("found no SOURCE; expected an export file (or --table with --engine)")
+    from .atomic import terminate_as_interrupt
     from .reporters.scoring import render
     from .sql.scoring import ScoreOptions, progress_wanted
     from .sql.scoring import score as run
 
     handbook = _handbook(state, cache=True)
-    summary = run(
-        handbook,
-        ScoreOptions(
-            input=source,
-            output=output,
-            as_of=_as_of(state, as_of),
-            input_format=input_format,
-            output_format=output_format,
-            id_column=id_column,
-            mapping=_mapping(map_file),
-            per_profile=per_profile,
-            progress=progress_wanted(),
-            threads=threads,
-        ),
-    )
+    cmap = _mapping(map_file)
+    with terminate_as_interrupt():
+        summary = run(
+            handbook,
+            ScoreOptions(
+                input=source,
+                output=output,
+                as_of=_as_of(state, as_of),
+                input_format=input_format,
+                output_format=output_format,
+                id_column=id_column,
+                mapping=cmap.columns,
+                per_profile=per_profile,
+                progress=progress_wanted(),
+                threads=threads,
+                decimal_comma=decimal_comma,
+                encoding=encoding,
+                value_map=cmap.values,
+            ),
+        )
     click.echo(render(handbook, summary), err=True)
     return ExitCode.FINDINGS if strict and any(summary.unreadable.values()) else ExitCode.OK
 
@@ -794,7 +825,7 @@ def _score_in_warehouse(
         _as_of(state, as_of),
         crm=crm,
         id_column=id_column,
-        mapping=_mapping(map_file),
+        mapping=_mapping(map_file).columns,
     )
     click.echo(render_summary(summary), err=True)
     return ExitCode.OK
@@ -840,7 +871,7 @@ def _table_spec(
 ) -> Any:
     from .sql.ir import TableSpec
 
-    return TableSpec(table, id_column, _mapping(map_file) or {}, sets, dates, flags)
+    return TableSpec(table, id_column, _mapping(map_file).columns, sets, dates, flags)
 
 
 @cli.command("sql", context_settings=CONTEXT)
@@ -1043,7 +1074,7 @@ def backtest_cmd(
     from .sql.backtest import BacktestOptions
 
     handbook = _handbook(state, cache=True)
-    mapping = _mapping(map_file)
+    mapping = _mapping(map_file).columns
     evidence = backtest(
         handbook,
         BacktestOptions(
@@ -1072,9 +1103,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        return int(ExitCode.USAGE)
+    except click.exceptions.Abort:  # click's form of Ctrl-C (and SIGTERM, see atomic)
+        click.echo("interrupted", err=True)
+        return int(ExitCode.INTERRUPTED)
     except click.ClickException as exc:
         exc.show()
         return int(ExitCode.USAGE)
@@ -1083,7 +1114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
-        return int(ExitCode.USAGE)
+        return int(ExitCode.INTERRUPTED)
     except Exception as exc:
         if os.environ.get("ICP_DEBUG"):
             raise

@@ -13,6 +13,8 @@ class ExitCode(enum.IntEnum):
     FINDINGS = 1
     #: bad usage or an internal error
     USAGE = 2
+    #: interrupted (Ctrl-C, SIGTERM): 128 + SIGINT, as shells report it
+    INTERRUPTED = 130
 
 
 class IcpError(Exception):

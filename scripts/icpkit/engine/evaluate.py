@@ -7,9 +7,18 @@
    (the ICP's thresholds, else the tier policy's).
 3. An ICP with an unmet requirement is not eligible. An ICP with an unknown
    requirement is capped at the policy's `unknown_cap`.
-4. Best fit: among eligible ICPs, the best tier, then the highest score, then
-   the lowest priority number, then the id. None eligible: no best profile,
-   score 0, tier D.
+4. Best fit: among eligible ICPs with enough requirements known (at least
+   one, and the tier policy's `min_known_share`), the best tier, then the
+   highest score, then the lowest priority number, then the id. None: no best
+   profile; status `insufficient_data` (no score, no tier) when some ICP is
+   still eligible (its requirements unknown), else score 0 and tier D.
+   Absent data is unknown: a field the company does not have is never read as
+   an empty set (the vocabulary's `empty` rule is for present, empty cells).
+5. The best case: the best tier an eligible ICP reaches if every unknown went
+   the company's way (unknown requirements met, unknown criteria earned within
+   their groups and caps, no cap on the tier), and the unknown fields that
+   decide it. A company with insufficient data has its best case counted from
+   D; a disqualified company stays D; a gate's status has none.
 5. A negative portrait disqualifies when one of its disqualifiers is met
    (unknown never disqualifies): the tier is D whatever the score, and the best
    profile and its score are kept for the explanation (or, with the policy's
@@ -19,7 +28,9 @@
    passed over), and a group never gives more than its cap.
 7. Status gates of the tier policy are checked after the disqualifiers: the
    first one met gives its status, and the company has no score and no tier
-   (unknown never stops a company). Otherwise the status is `scored`.
+   (unknown never stops a company); then `insufficient_data` (rule 4).
+   Otherwise the status is `scored` (see `icpkit.engine.verdict` for the one
+   status concept).
 8. Flags of the tier policy change no points; one marked `only_when_scored`
    is shown only when the status is `scored`.
 
@@ -47,19 +58,23 @@ from .model import (
     Leaf,
     Negative,
     Not,
+    Policy,
     Rule,
     SegmentRef,
+    condition_fields,
 )
 from .normal import Text
 from .operators import OPERATORS, Ctx, Tri
 from .verdict import (
     DISQUALIFIED,
+    INSUFFICIENT_DATA,
     SCORED,
     LeafResult,
     NegativeVerdict,
     ProfileVerdict,
     RuleResult,
     Verdict,
+    has_score,
 )
 
 
@@ -152,12 +167,14 @@ def _profile(
     order: int,
     company: Mapping[str, Any],
     ctx: Ctx,
-    cap_to: str,
+    policy: Policy,
     warnings: list[tuple[Negative, RuleResult]],
 ) -> ProfileVerdict:
+    cap_to = policy.unknown_cap
     reqs = tuple(apply_rule(r, icp.id, company, ctx) for r in icp.requirements)
     crit = tuple(apply_rule(r, icp.id, company, ctx) for r in icp.criteria)
     results = {r.rule.id: r.result for r in crit}
+    positive = {r.rule.id for r in crit if r.rule.points > 0}
     shadowed = _shadowed(icp, results)
     if shadowed:
         crit = tuple(replace(r, points=0) if r.rule.id in shadowed else r for r in crit)
@@ -173,20 +190,18 @@ def _profile(
     score_tier = icp.tiers.tier_of(score)
     tier = (cap(score_tier, cap_to) if capped else score_tier) if eligible else None
     rank = (TIER_RANK[tier], score, -order) if tier else (0, 0, -order)
+    known = sum(r.result is not None for r in reqs)
+    # the best case: an unknown criterion goes the company's way (earned when it gives points)
+    hoped = {k: (v if v is not None else k in positive) for k, v in results.items()}
+    upside = sum(group_points(i, hoped) for i in icp.items) - earned if eligible else 0
     return ProfileVerdict(
-        icp.id,
-        icp.title,
-        reqs,
-        crit,
-        applied,
-        eligible,
-        capped,
-        score,
-        score_tier,
-        tier,
-        rank,
-        groups,
-        gated,
+        *(icp.id, icp.title, reqs, crit, applied, eligible, capped, score, score_tier, tier, rank),
+        groups=groups,
+        status=gated,
+        known=known,
+        enough=policy.known_enough(known, len(reqs)),
+        upside=upside,
+        best_case_tier=icp.tiers.tier_of(score + upside) if eligible else None,
     )
 
 
@@ -202,10 +217,10 @@ def evaluate(handbook: Handbook, company: Mapping[str, Any], as_of: dt.date) -> 
         negatives.append(NegativeVerdict(neg.id, neg.title, disq, warn))
         warnings += [(neg, w) for w in warn]
     profiles = tuple(
-        _profile(icp, i, company, ctx, handbook.policy.unknown_cap, warnings)
+        _profile(icp, i, company, ctx, handbook.policy, warnings)
         for i, icp in enumerate(handbook.active_icps)
     )
-    eligible = [p for p in profiles if p.eligible]
+    eligible = [p for p in profiles if p.eligible and p.enough]
     best = max(eligible, key=lambda p: p.rank) if eligible else None
     disqualified_by = tuple(n.negative for n in negatives if n.disqualifies)
     policy = handbook.policy
@@ -213,12 +228,18 @@ def evaluate(handbook: Handbook, company: Mapping[str, Any], as_of: dt.date) -> 
     gated = next((g.rule.id for g in gates if g.result is True), None)
     if gated is None and profiles and all(p.status for p in profiles):
         gated = profiles[0].status  # every profile stopped by a gate of its own
-    status = DISQUALIFIED if disqualified_by else (gated or SCORED)
-    tier: str | None = "D" if disqualified_by or best is None else str(best.tier)
+    insufficient = best is None and any(p.eligible for p in profiles)
+    status = DISQUALIFIED if disqualified_by else (gated or _fallback(insufficient))
+    today = "D" if disqualified_by or best is None else str(best.tier)
+    tier: str | None = today
     score: int | None = best.score if best else 0
+    best_case: str | None = None
+    deciding: tuple[str, ...] = ()
+    if status in (SCORED, DISQUALIFIED, INSUFFICIENT_DATA):
+        best_case, deciding = _best_case(handbook, profiles, company, today, bool(disqualified_by))
     if status == DISQUALIFIED and policy.disqualified_score == "zero":
         score = 0
-    elif status not in (SCORED, DISQUALIFIED):
+    elif not has_score(status):
         tier, score = None, None
     flags = []
     for flag in policy.flags:
@@ -235,16 +256,51 @@ def evaluate(handbook: Handbook, company: Mapping[str, Any], as_of: dt.date) -> 
         disqualified_by=disqualified_by,
         unknown_fields=unknown_fields(handbook, company),
         status=status,
+        best_case_tier=best_case,
+        deciding_fields=deciding,
         gates=gates,
         flags=tuple(flags),
     )
 
 
+def _fallback(insufficient: bool) -> str:
+    """The status when no disqualifier and no gate decided it."""
+    return INSUFFICIENT_DATA if insufficient else SCORED
+
+
+def _best_case(
+    handbook: Handbook,
+    profiles: tuple[ProfileVerdict, ...],
+    company: Mapping[str, Any],
+    tier: str,
+    disqualified: bool,
+) -> tuple[str, tuple[str, ...]]:
+    """The best tier any profile reaches if the company's unknowns go its way, and the
+    unknown fields that decide it (read by that profile's unknown requirements and
+    criteria). A disqualified company stays D."""
+    eligible = [p for p in profiles if p.eligible]
+    if disqualified or not eligible:
+        return tier, ()
+    order = {p.icp: i for i, p in enumerate(profiles)}
+    top = max(
+        eligible,
+        key=lambda p: (TIER_RANK[str(p.best_case_tier)], p.score + p.upside, -order[p.icp]),
+    )
+    best_case = str(top.best_case_tier)
+    if TIER_RANK[best_case] <= TIER_RANK[tier]:
+        return tier, ()
+    rules = [r for r in top.requirements if r.result is None]
+    rules += [r for r in top.criteria if r.result is None and r.rule.points > 0]
+    read = {f for r in rules for f in condition_fields(r.rule.when)}
+    deciding = tuple(n for n in handbook.fields if n in read and company.get(n) is None)
+    return best_case, deciding
+
+
 def _value(fld: Field, value: Any) -> Any:
-    """A company value as the operators take it: an unknown set of a field whose empty cell
-    means an empty set is empty; text carries its normal form."""
+    """A company value as the operators take it: text carries its normal form; an absent
+    value stays unknown."""
     if value is None:
-        return frozenset() if fld.empty_set else None
+        return None  # absent is unknown, never the empty set (that is a present, empty cell)
     if fld.type == "text" and isinstance(value, str) and not isinstance(value, Text):
         return Text(value, fld.folds)
     return value

@@ -12,7 +12,7 @@ from typing import Any, assert_never
 from .model import AllOf, AnyOf, Condition, CountOf, Handbook, Leaf, Not, SegmentRef
 from .operators import OPERATORS
 from .values import show
-from .verdict import LeafResult, RuleResult, Verdict, status
+from .verdict import INSUFFICIENT_DATA, LeafResult, RuleResult, Verdict, status
 
 
 def _bare(cond: Condition) -> Condition:
@@ -115,8 +115,10 @@ def summary(verdict: Verdict, handbook: Handbook) -> str:
         zero = ", score 0" if handbook.policy.disqualified_score == "zero" else ""
         return f"Tier D: disqualified by {names}{zero}"
     if verdict.score is None:
-        gate = next((g for g in verdict.gates if g.rule.id == verdict.status), None)
+        gate = next((g for g in verdict.gates if g.result and g.rule.id == verdict.status), None)
         reason = f": {gate.rule.label}" if gate else ""
+        if gate is None and verdict.status == INSUFFICIENT_DATA:
+            reason = ": no requirement of a fitting ICP is known"
         return f"No score, status {verdict.status}{reason}"
     best = verdict.best
     if best is None:
@@ -172,6 +174,8 @@ def verdict_data(handbook: Handbook, verdict: Verdict) -> dict[str, Any]:
         "disqualified_by": list(verdict.disqualified_by),
         "warnings": list(verdict.warnings),
         "unknown_fields": list(verdict.unknown_fields),
+        "best_case_tier": verdict.best_case_tier,
+        "deciding_fields": list(verdict.deciding_fields),
         "summary": summary(verdict, handbook),
         "profiles": [
             {
@@ -201,3 +205,13 @@ def verdict_data(handbook: Handbook, verdict: Verdict) -> dict[str, Any]:
             for n in verdict.negatives
         ],
     }
+
+
+def best_case_sentence(verdict: Verdict) -> str | None:
+    """'Tier A if growth_rate, it_budget went its way': None when no unknown matters."""
+    if not verdict.deciding_fields or verdict.best_case_tier in (None, verdict.tier):
+        return None
+    return (
+        f"Best case: tier {verdict.best_case_tier} if its unknowns went its way "
+        f"(deciding: {', '.join(verdict.deciding_fields)})"
+    )

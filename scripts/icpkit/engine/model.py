@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, assert_never
@@ -305,12 +306,23 @@ class Policy:
     tiers: Tiers
     unknown_cap: str
     notes: str | None = None
+    #: the least share of a profile's hard requirements that must be known for a best fit
+    min_known_share: float = 0.0
     #: checked in order after the disqualifiers; the first met gives its status (the rule's
     #: id) and no score
     gates: tuple[Rule, ...] = ()
     flags: tuple[Flag, ...] = ()
     #: what a disqualified company's score is: keep (its best profile's) or zero
     disqualified_score: str = "keep"
+
+    def known_needed(self, total: int) -> int:
+        """How many of a profile's `total` hard requirements must be known for a best fit:
+        at least one (none for a profile without requirements) and `min_known_share`."""
+        return 0 if total == 0 else max(1, math.ceil(round(self.min_known_share * total, 9)))
+
+    def known_enough(self, known: int, total: int) -> bool:
+        """A profile with `known` of `total` hard requirements known may be a best fit."""
+        return known >= self.known_needed(total)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,6 @@ COUNTRY_EXTRAS = {
     "schweiz": "CH",
     "suisse": "CH",
     "osterreich": "AT",
-    "österreich": "AT",
     "south_korea": "KR",
     "korea": "KR",
     "russia": "RU",

@@ -1,4 +1,27 @@
-"""Verdicts as plain data: what the rules say about one company, and why."""
+"""Verdicts as plain data: what the rules say about one company, and why.
+
+One status per company (`Verdict.status`, the `status` column of `icp score`), decided
+in this order:
+
+- `disqualified`: a negative portrait's disqualifier is met. Tier D; the best
+  profile's score, or 0 with the tier policy's `disqualified_score: zero`.
+- a gate's status (`not_found`, ...): a status gate of the tier policy is met
+  (the first in order), or every active ICP is stopped by a gate of its own
+  (the first ICP's). No score, no tier (None; empty cells).
+- `insufficient_data`: no ICP is known enough to be a best fit (no requirement
+  known, or fewer than the policy's `min_known_share`) while some ICP is still
+  eligible. No score, no tier, no best profile.
+- `scored`: otherwise. The best profile with its score and tier, or, when no
+  ICP fits, no best profile, score 0 and tier D.
+
+`insufficient_data` is one status whether the engine finds it (no requirement of any ICP
+known) or a tier policy gate of that name declares it (PostHog's "no headcount, no funding,
+no tags, no traffic"): either way the company gets a status and no score, because "no data
+yet" must never read as "evaluated and low". A company with no score still has its best
+case (`best_case_tier`, `deciding_fields`) when the status is `insufficient_data`: the tier
+it would reach if its unknowns went its way, counted from D; a gate's status has none.
+Flags marked `only_when_scored` are shown only for `scored`.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +32,17 @@ from typing import Any
 from .model import Rule
 from .operators import Tri
 
-#: the status of a company that is neither disqualified nor stopped by a gate
+#: the status of a company that is judged: neither disqualified, nor stopped by a gate, nor
+#: short of known data
 SCORED = "scored"
 DISQUALIFIED = "disqualified"
+#: no ICP known enough to judge (also a gate's status when a tier policy declares it)
+INSUFFICIENT_DATA = "insufficient_data"
+
+
+def has_score(status: str) -> bool:
+    """A company with this status has a score and a tier (scored or disqualified)."""
+    return status in (SCORED, DISQUALIFIED)
 
 
 def status(result: Tri) -> str:
@@ -70,6 +101,14 @@ class ProfileVerdict:
     #: the tier after the cap; None when not eligible
     tier: str | None
     rank: tuple[int, int, int]
+    #: hard requirements whose result is known (met or unmet)
+    known: int = 0
+    #: enough requirements known (the tier policy's min_known_share) to be a best fit
+    enough: bool = True
+    #: points of criteria that are unknown: what the score could still gain
+    upside: int = 0
+    #: the tier if every unknown went the company's way (no cap); None when not eligible
+    best_case_tier: str | None = None
     #: (group id, subtotal) of every group of the profile's criteria, depth first
     groups: tuple[tuple[str, int], ...] = ()
     #: the status of the profile's first status gate met (the profile is then not eligible)
@@ -108,13 +147,18 @@ class Verdict:
     profiles: tuple[ProfileVerdict, ...]
     negatives: tuple[NegativeVerdict, ...]
     best_profile: str | None
-    #: None when a status gate stopped the company (no score, no tier)
+    #: None when the status withholds a score (a gate's status, insufficient_data)
     score: int | None
     tier: str | None
     disqualified_by: tuple[str, ...]
     unknown_fields: tuple[str, ...]
-    #: scored, disqualified, or the status of the first status gate met
+    #: scored | disqualified | insufficient_data | a status gate's status (see the module)
     status: str = SCORED
+    #: the tier if every unknown went the company's way (equal to `tier` when none matters;
+    #: counted from D for insufficient_data; None for a gate's status)
+    best_case_tier: str | None = "D"
+    #: the unknown fields that stand between `tier` and `best_case_tier`
+    deciding_fields: tuple[str, ...] = ()
     #: the tier policy's status gates, in order
     gates: tuple[RuleResult, ...] = ()
     #: the tier policy's flags; a flag shown only when scored is None otherwise

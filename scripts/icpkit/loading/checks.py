@@ -464,7 +464,8 @@ class Checker:
         rules = [f"{o.id}/{r.id}" for o in self.handbook.owners for r in o.rules]
         groups = [f"{i.id}/{g.id}" for i in self.handbook.icps for g in i.groups]
         flags = [f.id for f in self.handbook.policy.flags]
-        statuses = ["scored", "disqualified", *(g.id for g in self.handbook.policy.gates)]
+        gates = [*self.handbook.policy.gates, *(g for i in self.handbook.icps for g in i.gates)]
+        statuses = ["scored", "disqualified", "insufficient_data", *(g.id for g in gates)]
         for fx in self.handbook.fixtures:
             for exp in fx.expectations:
                 refs: list[tuple[Parts, object, list[str], str]] = []

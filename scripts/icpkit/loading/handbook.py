@@ -325,9 +325,10 @@ class _Loader:
             tiers or DEFAULT_TIERS,
             data["unknown_cap"],
             data.get("notes"),
-            tuple(gates),
-            tuple(flags),
-            data.get("disqualified_score", "keep"),
+            min_known_share=float(data.get("min_known_share", 0)),
+            gates=tuple(gates),
+            flags=tuple(flags),
+            disqualified_score=data.get("disqualified_score", "keep"),
         )
 
     def tiers(self, doc: Document, data: dict[str, int], parts: list[str | int]) -> Tiers | None:

@@ -22,7 +22,13 @@ def render(handbook: Handbook, s: ScoreSummary) -> str:
     if plan.unused:
         lines.append("columns not used: " + ", ".join(plan.unused))
     for col, fld in plan.ignored:
-        lines.append(f"column {col} also fits {fld}, already read from {plan.used[fld]}; ignored")
+        lines.append(
+            f"column {col} also fits {fld}, already read from {plan.used[fld]}; ignored "
+            "(--map chooses another)"
+        )
+    if s.convention:
+        lines.append(s.convention)
+    lines += [f"note: {note}" for note in s.notes]
     lines.append("")
     lines.append(f"{'best profile':<32} {'A':>9} {'B':>9} {'C':>9} {'D':>9}")
     for profile in [i.id for i in handbook.active_icps] + [""]:
@@ -33,8 +39,41 @@ def render(handbook: Handbook, s: ScoreSummary) -> str:
         lines.append(f"{label:<32} " + " ".join(f"{counts.get(t, 0):>9,}" for t in "ABCD"))
     for neg, n in s.disqualified.items():
         lines.append(f"disqualified by {neg}: {n:,}")
+    lines += _statuses(s)
     for fld, n in s.unreadable.items():
         lines.append(f"warning: {n:,} values of {fld} could not be read (counted as unknown)")
-    for row, col, text in s.examples:
-        lines.append(f"warning: row {row}, column {col}: cannot read {text!r}")
+        common = s.spellings.get(fld, [])
+        if common:
+            shown = ", ".join(f"{text!r} ({k:,})" for text, k in common)
+            choice = fld in handbook.fields and handbook.fields[fld].type in ("one_of", "set_of")
+            hint = " (a --map file can give their values)" if choice else ""
+            lines.append(f"  most frequent: {shown}{hint}")
+    for row, col, text, why in s.examples:
+        lines.append(
+            f"warning: row {row}, column {col}: cannot read {text!r}" + (f": {why}" if why else "")
+        )
+    for ident, rows in s.duplicates:
+        lines.append(
+            f"warning: the account id {ident!r} is on rows {', '.join(map(str, rows))}; "
+            "each row is scored"
+        )
     return "\n".join(lines)
+
+
+def _statuses(s: ScoreSummary) -> list[str]:
+    lines = []
+    insufficient = s.statuses.get("insufficient_data", 0)
+    if insufficient:
+        lines.append(
+            f"insufficient data: {insufficient:,} accounts (not enough known to judge: no "
+            "score, no tier, no best profile)"
+        )
+    for status, n in sorted(s.statuses.items()):
+        if status not in ("scored", "disqualified", "insufficient_data"):
+            lines.append(f"status {status}: {n:,} accounts (a status gate: no score, no tier)")
+    if s.best_case:
+        moves = ", ".join(f"{a}→{b} {n:,}" for (a, b), n in s.best_case.items())
+        lines.append(f"tier if the unknowns went the account's way: {moves}")
+        fields = ", ".join(f"{f} ({n:,})" for f, n in list(s.deciding.items())[:8])
+        lines.append(f"  deciding unknown fields: {fields} (enrich these, or ask in a call)")
+    return lines

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..engine.explain import rule_sentence, summary, verdict_data
+from ..engine.explain import best_case_sentence, rule_sentence, summary, verdict_data
 from ..engine.model import Group, Handbook, Rule
 from ..engine.verdict import SCORED, ProfileVerdict, RuleResult, Verdict
 from . import envelope
@@ -72,6 +72,9 @@ def text(
     if name:
         lines.append(name)
     lines.append(summary(verdict, handbook))
+    best_case = best_case_sentence(verdict)
+    if best_case:
+        lines.append(best_case)
     lines.append(
         f"as of {verdict.as_of.isoformat()}"
         + (f"; unknown: {', '.join(verdict.unknown_fields)}" if verdict.unknown_fields else "")

@@ -24,7 +24,16 @@ from ..wording import suggest
 from ..yamlvalues import YamlDate
 from .connection import connect, input_error, quote_ident
 from .layout import Columns
-from .sources import Plan, Source, fmt_of, key, open_source, parsed_columns, plan_columns
+from .sources import (
+    Plan,
+    Source,
+    fmt_of,
+    key,
+    open_source,
+    parsed_columns,
+    plan_columns,
+    with_convention,
+)
 from .sqlcompile import parsed_sql
 
 
@@ -81,14 +90,26 @@ def _open(
     fmt: str | None,
     id_column: str | None,
     mapping: Mapping[str, str] | None,
+    *,
+    decimal_comma: bool | None = None,
+    encoding: str | None = None,
 ) -> tuple[duckdb.DuckDBPyConnection, Source, Plan]:
+    """A connection, the export as a source with its decimal convention, and its plan. The
+    caller removes `Source.scratch` (a rewritten copy of an irregular CSV) when done."""
     con = connect(handbook)
-    source = open_source(con, path, fmt_of(path, fmt))
-    return (
-        con,
-        source,
-        plan_columns(handbook, source, id_column=id_column, mapping=dict(mapping or {})),
-    )
+    source = open_source(con, path, fmt_of(path, fmt), encoding=encoding)
+    try:
+        plan = plan_columns(handbook, source, id_column=id_column, mapping=dict(mapping or {}))
+        source = with_convention(con, handbook, source, plan, decimal_comma)
+    except BaseException:
+        _done(source)
+        raise
+    return con, source, plan
+
+
+def _done(source: Source) -> None:
+    if source.scratch is not None:
+        source.scratch.unlink(missing_ok=True)
 
 
 def from_export(
@@ -99,6 +120,8 @@ def from_export(
     fmt: str | None = None,
     id_column: str | None = None,
     mapping: Mapping[str, str] | None = None,
+    decimal_comma: bool | None = None,
+    encoding: str | None = None,
 ) -> Row:
     """(account id, company, unreadable fields) of row `row` (1-based) of an export.
 
@@ -106,8 +129,13 @@ def from_export(
     cannot be read."""
     if row < 1:
         raise UsageError(f"found --row {row}; expected 1 or more (the first account is row 1)")
-    con, source, plan = _open(handbook, path, fmt, id_column, mapping)
-    found = _rows(handbook, con, source, plan, limit=1, offset=row - 1)
+    con, source, plan = _open(
+        handbook, path, fmt, id_column, mapping, decimal_comma=decimal_comma, encoding=encoding
+    )
+    try:
+        found = _rows(handbook, con, source, plan, limit=1, offset=row - 1)
+    finally:
+        _done(source)
     if not found:
         raise UsageError(f"found no row {row} in {source.path}")
     return found[0]
@@ -118,9 +146,12 @@ def from_values(
     values: Mapping[str, Any],
     *,
     origin: str = "--set",
+    decimal: str | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """A company from names (fields, or CRM column names) to values, parsed like a CSV row:
-    (company, names of the fields whose text could not be read).
+    (company, names of the fields whose text could not be read). `decimal` is the convention
+    of its numbers ("dot", "comma", None: not known). A field not named is absent (unknown),
+    never empty.
 
     Raises UsageError for a name that is neither a field nor a known column."""
     by_key = {key(name): name for name in handbook.fields}
@@ -144,7 +175,9 @@ def from_values(
     )
     con.execute(f"CREATE TEMP TABLE one ({', '.join(f'{quote_ident(n)} VARCHAR' for n in names)})")
     con.execute(f"INSERT INTO one VALUES ({row})")
-    source = Source(Path(origin), "values", "one", tuple((n, "VARCHAR") for n in names))
+    source = Source(
+        Path(origin), "values", "one", tuple((n, "VARCHAR") for n in names), decimal=decimal
+    )
     plan = Plan("icp_id", {f: f for f in text})
     _, company, unreadable = _rows(handbook, con, source, plan, limit=1)[0]
     return company, unreadable
@@ -188,9 +221,11 @@ def all_rows(
 ) -> list[tuple[str, dict[str, Any]]]:
     """(account id, company) of every row of an export (a sample: at most `limit` rows)."""
     con, source, plan = _open(handbook, path, None, None, None)
-    return [
-        (ident, company) for ident, company, _ in _rows(handbook, con, source, plan, limit=limit)
-    ]
+    try:
+        rows = _rows(handbook, con, source, plan, limit=limit)
+    finally:
+        _done(source)
+    return [(ident, company) for ident, company, _ in rows]
 
 
 def from_export_id(
@@ -214,7 +249,10 @@ def from_export_id(
         source,
         relation=f"(SELECT * FROM {source.relation} WHERE CAST({id_col} AS VARCHAR) IN ({wanted}))",
     )
-    found = _rows(handbook, con, filtered, plan, limit=2)
+    try:
+        found = _rows(handbook, con, filtered, plan, limit=2)
+    finally:
+        _done(source)
     if not found:
         raise UsageError(f"found no account with {plan.id_column} {ident} in {source.path}")
     if len(found) > 1:

@@ -71,8 +71,8 @@ class Columns:
                 low, high = value if isinstance(value, tuple) else (value, value)
                 row += [None if low is None else float(low), None if high is None else float(high)]
             elif fld.type == "set_of":
-                if value is None:
-                    row.append(";" if fld.empty_set else None)
+                if value is None:  # absent: unknown, whatever the vocabulary's `empty` rule
+                    row.append(None)
                 else:
                     row.append(";" + ";".join(sorted(value)) + ";" if value else ";")
             elif fld.type == "text":

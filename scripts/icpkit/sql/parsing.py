@@ -37,6 +37,18 @@ from ..engine.model import Field
 from ..engine.normal import DEFAULT_FOLDS, Folds, is_symbol, normal
 from ..engine.operators import NUMERIC, sql_literal
 from ..engine.spellings import normalise as normalise  # the key spellings are looked up by
+from .numbers import (
+    AMOUNT,
+    BAND,
+    DOT,
+    PLUS,
+    fits_sql,
+    in_range_sql,
+    pick_sql,
+    plain_sql,
+    twofold_sql,
+)
+from .numbers import MACROS as NUMBER_MACROS
 
 NULL_TOKENS = ("n/a", "#n/a", "na", "null", "nan", "-", "—", "?")
 # the tokens between unit separators: a null token is a substring test (a constant list or an
@@ -46,8 +58,6 @@ _SEP = "\x1f"
 _NULL_TOKENS_TEXT = _SEP + _SEP.join(("", *NULL_TOKENS)) + _SEP
 assert max(len(t.encode()) for t in NULL_TOKENS) <= 4  # icp_text's shortcut relies on it
 CURRENCIES = {"USD": ("$", "us$", "usd"), "EUR": ("€", "eur"), "GBP": ("£", "gbp")}
-_NUM = r"[0-9]+(\.[0-9]+)?"
-_PLAIN = r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?"
 
 
 def normal_sql(expr: str, folds: Folds = DEFAULT_FOLDS) -> str:
@@ -68,7 +78,8 @@ def normal_sql(expr: str, folds: Folds = DEFAULT_FOLDS) -> str:
     return e
 
 
-MACROS = rf"""
+MACROS = (
+    rf"""
 CREATE OR REPLACE TEMP MACRO icp_text(r) AS
   CASE WHEN strlen(r) > 4 AND NOT starts_with(r, ' ') AND NOT ends_with(r, ' ') THEN r
        WHEN NOT starts_with(r, ' ') AND NOT ends_with(r, ' ')
@@ -80,31 +91,16 @@ CREATE OR REPLACE TEMP MACRO icp_low(t) AS lower(strip_accents(t));
 CREATE OR REPLACE TEMP MACRO icp_slug(t) AS
   trim(regexp_replace(t, '[^\p{{L}}\p{{N}}]+', '_', 'g'), '_');
 CREATE OR REPLACE TEMP MACRO icp_norm(t) AS icp_slug(replace(icp_low(t), '&', ' and '));
-CREATE OR REPLACE TEMP MACRO icp_plain(t) AS
-  CASE WHEN regexp_full_match(t, '{_PLAIN}') AND isfinite(TRY_CAST(t AS DOUBLE))
-       THEN TRY_CAST(t AS DOUBLE) END;
-CREATE OR REPLACE TEMP MACRO icp_compact(t) AS lower(regexp_replace(t, '[\s,]', '', 'g'));
-CREATE OR REPLACE TEMP MACRO icp_amount(s) AS
-  regexp_extract(s, '^(us\$|usd|\$|€|eur|£|gbp)?(-?{_NUM})(k|mm|mn|m|bn|b)?(usd|eur|gbp|%)?$',
-                 ['cur', 'num', 'dec', 'mult', 'cur2']);
-CREATE OR REPLACE TEMP MACRO icp_currency(a) AS
-  CASE WHEN a.cur IN ('$', 'us$', 'usd') OR a.cur2 = 'usd' THEN 'USD'
-       WHEN a.cur IN ('€', 'eur') OR a.cur2 = 'eur' THEN 'EUR'
-       WHEN a.cur IN ('£', 'gbp') OR a.cur2 = 'gbp' THEN 'GBP'
-       WHEN a.cur2 = '%' THEN '%' END;
-CREATE OR REPLACE TEMP MACRO icp_scaled(a) AS
-  TRY_CAST(a.num AS DOUBLE) * CASE a.mult WHEN 'k' THEN 1e3 WHEN 'm' THEN 1e6 WHEN 'mm' THEN 1e6
-                                     WHEN 'mn' THEN 1e6 WHEN 'b' THEN 1e9 WHEN 'bn' THEN 1e9
-                                     ELSE 1 END;
-CREATE OR REPLACE TEMP MACRO icp_money(a, allowed) AS
-  CASE WHEN a.num <> '' AND (icp_currency(a) IS NULL OR list_contains(allowed, icp_currency(a)))
-       THEN icp_scaled(a) END;
 CREATE OR REPLACE TEMP MACRO icp_bool(t) AS
   CASE WHEN lower(t) IN ('yes', 'y', 'true', 't', '1') THEN TRUE
        WHEN lower(t) IN ('no', 'n', 'false', 'f', '0') THEN FALSE END;
 CREATE OR REPLACE TEMP MACRO icp_date(t) AS
-  coalesce(TRY_CAST(t AS DATE), CAST(TRY_CAST(t AS TIMESTAMP) AS DATE));
+  coalesce(TRY_CAST(t AS DATE), CAST(TRY_CAST(t AS TIMESTAMP) AS DATE),
+           CASE WHEN regexp_full_match(t, '-?[0-9]{{11,13}}')
+                THEN CAST(epoch_ms(TRY_CAST(t AS BIGINT)) AS DATE) END);
 """
+    + NUMBER_MACROS
+)
 
 
 @dataclass(frozen=True)
@@ -120,6 +116,9 @@ class Parsed:
     stages: tuple[dict[str, str], ...] = ()
     #: a number column that can hold no band (low is always high)
     exact: bool = False
+    #: SQL for why a cell could not be read, when there is more to say than "cannot read"
+    #: (read only when reporting examples)
+    why: str | None = None
 
 
 def enum_type(fld: Field) -> str:
@@ -243,44 +242,89 @@ def _set(fld: Field, r: str) -> Parsed:
     return Parsed({fld.name: f"{r}_v"}, "FALSE", ({f"{r}_v": value},))
 
 
-def _number(fld: Field, r: str) -> Parsed:
+def _number(fld: Field, r: str, decimal: str | None) -> Parsed:
     """A number or integer field: a plain number on the fast path; bands, amounts with
-    suffixes and currencies only for the cells that need them."""
+    suffixes, currencies and grouped digits only for the cells that need them, each read in
+    both decimal conventions and picked as `icpkit.sql.numbers` says."""
     unit = (fld.unit or "").upper()
     allowed = [unit] if unit in CURRENCIES else (["%"] if unit == "PERCENT" else [])
-    allowed_list = "[" + ", ".join(sql_literal(c) for c in [*allowed, ""]) + "]"
+    allowed_list = "[" + ", ".join(sql_literal(c) for c in allowed) + "]"
     h = f"{r}_"  # helper column prefix
     t = text_of(r)
+    am, band, plus = f"{h}am", f"{h}band", f"{h}plus"
+    cur = f"icp_cur(coalesce(nullif({am}.c1, ''), nullif({am}.c2, ''), nullif({am}.c3, '')))"
+    money = f"({cur} IS NULL OR list_contains({allowed_list}, {cur}))"
+    sign = f"(CASE WHEN {am}.sign = '-' THEN -1 ELSE 1 END)"
+
+    def reading(conv: str) -> tuple[str, str]:
+        lo = (
+            f"CASE WHEN {band}.a <> '' THEN icp_{conv}({band}.a) "
+            f"WHEN {plus}.a <> '' THEN icp_{conv}({plus}.a) "
+            f"WHEN {am}.num <> '' AND {money} "
+            f"THEN {sign} * icp_{conv}({am}.num) * icp_mult({am}.mult) END"
+        )
+        hi = (
+            f"CASE WHEN {band}.a <> '' THEN icp_{conv}({band}.b) "
+            f"WHEN {plus}.a <> '' THEN CAST('inf' AS DOUBLE) ELSE {h}{conv[0]}l END"
+        )
+        return lo, hi
+
+    dot_lo, dot_hi = reading("dot")
+    comma_lo, comma_hi = reading("comma")
+    p = f"{h}p"
     stages: tuple[dict[str, str], ...] = (
-        {f"{h}p": f"icp_plain({r})"},
-        {f"{h}c": f"CASE WHEN {h}p IS NULL THEN icp_compact({t}) END"},
+        {p: plain_sql(r, decimal)},
+        {f"{h}c": f"CASE WHEN {p} IS NULL THEN lower({t}) END"},
         {
-            f"{h}band": f"regexp_extract({h}c, '^({_NUM})-({_NUM})$', ['lo', 'x', 'hi', 'y'])",
-            f"{h}plus": f"regexp_extract({h}c, '^({_NUM})\\+$', ['lo', 'x'])",
-            f"{h}am": f"icp_amount({h}c)",
+            band: f"regexp_extract({h}c, {sql_literal(BAND)}, ['a', 'b'])",
+            plus: f"regexp_extract({h}c, {sql_literal(PLUS)}, ['a'])",
+            am: (
+                f"regexp_extract({h}c, {sql_literal(AMOUNT)}, "
+                "['c1', 'sign', 'c2', 'num', 'mult', 'c3'])"
+            ),
         },
-        {f"{h}amt": f"icp_money({h}am, {allowed_list})"},
+        {f"{h}dl": dot_lo, f"{h}cl": comma_lo},
+        {f"{h}dh": dot_hi, f"{h}ch": comma_hi},
+        {
+            f"{h}pv": f"CASE WHEN {fits_sql(fld, p)} THEN {p} END",
+            f"{h}conv": pick_sql(fld, (f"{h}dl", f"{h}dh"), (f"{h}cl", f"{h}ch"), decimal),
+        },
         {
             f"{h}lo": (
-                f"coalesce({h}p, CASE WHEN {h}band.lo <> '' THEN TRY_CAST({h}band.lo AS DOUBLE) "
-                f"WHEN {h}plus.lo <> '' THEN TRY_CAST({h}plus.lo AS DOUBLE) ELSE {h}amt END)"
+                f"CASE WHEN {p} IS NOT NULL THEN {h}pv WHEN {h}conv = 'd' THEN {h}dl "
+                f"WHEN {h}conv = 'c' THEN {h}cl END"
             ),
             f"{h}hi": (
-                f"coalesce({h}p, CASE WHEN {h}band.hi <> '' THEN TRY_CAST({h}band.hi AS DOUBLE) "
-                f"WHEN {h}plus.lo <> '' THEN CAST('inf' AS DOUBLE) ELSE {h}amt END)"
+                f"CASE WHEN {p} IS NOT NULL THEN {h}pv WHEN {h}conv = 'd' THEN {h}dh "
+                f"WHEN {h}conv = 'c' THEN {h}ch END"
             ),
         },
+        {f"{h}ok": f"{h}lo <= {h}hi"},
     )
-    lo, hi = f"{h}lo", f"{h}hi"
-    if fld.type == "integer":
-        whole = f"({lo} = floor({lo}) AND ({hi} = floor({hi}) OR isinf({hi})))"
-        stages = (*stages, {f"{h}ok": f"{lo} <= {hi} AND {whole}"})
-        lo, hi = f"(CASE WHEN {h}ok THEN {lo} END)", f"(CASE WHEN {h}ok THEN {hi} END)"
-    else:
-        stages = (*stages, {f"{h}ok": f"{lo} <= {hi}"})
-        lo, hi = f"(CASE WHEN {h}ok THEN {lo} END)", f"(CASE WHEN {h}ok THEN {hi} END)"
+    lo, hi = f"(CASE WHEN {h}ok THEN {h}lo END)", f"(CASE WHEN {h}ok THEN {h}hi END)"
     bad = f"(CASE WHEN {h}ok THEN FALSE ELSE {t} IS NOT NULL END)"
-    return Parsed({f"{fld.name}__lo": lo, f"{fld.name}__hi": hi}, bad, stages)
+    twofold = (
+        "FALSE"
+        if decimal is not None
+        else twofold_sql(fld, (f"{h}dl", f"{h}dh"), (f"{h}cl", f"{h}ch"))
+    )
+    outside = in_range_sql(fld, f"coalesce({p}, {h}dl, {h}cl)")
+    why = (
+        f"CASE WHEN {p} IS NULL AND {twofold} "
+        "THEN 'reads two ways (such as 1,200 or 1.2): set the decimal convention' "
+        f"WHEN coalesce({outside}, FALSE) THEN {sql_literal(_bounds_words(fld))} END"
+    )
+    return Parsed({f"{fld.name}__lo": lo, f"{fld.name}__hi": hi}, bad, stages, why=why)
+
+
+def _bounds_words(fld: Field) -> str:
+    if fld.minimum is None and fld.maximum is None:
+        return ""
+    if fld.minimum is not None and fld.maximum is not None:
+        return f"outside {fld.minimum:g} to {fld.maximum:g}"
+    if fld.minimum is not None:
+        return f"below the least value {fld.minimum:g}"
+    return f"above the greatest value {fld.maximum:g}"
 
 
 def text_of(raw: str) -> str:
@@ -288,11 +332,12 @@ def text_of(raw: str) -> str:
     return f"icp_text({raw})"
 
 
-def parse_field(fld: Field, r: str) -> Parsed:
+def parse_field(fld: Field, r: str, decimal: str | None = None) -> Parsed:
     """Expressions that parse field `fld` from `r`, a column of raw text (cleaning with
-    `text_of` happens inside, only where the fast path does not apply)."""
+    `text_of` happens inside, only where the fast path does not apply); `decimal` is the
+    decimal convention of the text (`icpkit.sql.numbers`: "dot", "comma" or None, unknown)."""
     if fld.type in NUMERIC:
-        return _number(fld, r)
+        return _number(fld, r, decimal)
     if fld.type in ("text", "one_of"):
         return _choice(fld, r)
     if fld.type == "set_of":
@@ -307,12 +352,14 @@ def parse_field(fld: Field, r: str) -> Parsed:
 TYPEABLE = ("number", "integer", "yes_no", "date")
 
 
-def typed_column(fld: Field, col: str, duck_type: str) -> Parsed | None:
+def typed_column(fld: Field, col: str, duck_type: str, decimal: str | None = DOT) -> Parsed | None:
     """Expressions for a column that already has a fitting type, or None.
 
     A reader's own typing agrees with the text parse layer on every value it accepts
     (finite decimal numbers, true/false, ISO dates; pinned by a property test); a value
-    it does not accept makes the reader fail and the file is read again as text."""
+    it does not accept makes the reader fail and the file is read again as text. A CSV
+    column the sniffer typed as a decimal number is used only when the file's convention
+    is the dot (`decimal`): otherwise `8.000` may mean eight thousand."""
     t = duck_type.upper()
     numeric_types = (
         "TINYINT",
@@ -327,17 +374,22 @@ def typed_column(fld: Field, col: str, duck_type: str) -> Parsed | None:
         "UINTEGER",
         "UBIGINT",
     )
+    whole = t.startswith(("BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "U"))
     if fld.type in NUMERIC and (t in numeric_types or t.startswith("DECIMAL")):
+        if not whole and decimal != DOT:
+            return None
         value = f"CAST({col} AS DOUBLE)"
-        ok = f"isfinite({value})" + (
-            f" AND {value} = floor({value})" if fld.type == "integer" else ""
+        bounded = fld.minimum is not None or fld.maximum is not None
+        if whole and not bounded:
+            return Parsed({f"{fld.name}__lo": value, f"{fld.name}__hi": value}, "FALSE", exact=True)
+        ok = fits_sql(fld, value)
+        value = f"(CASE WHEN {ok} THEN {value} END)"
+        bad = f"({col} IS NOT NULL AND NOT coalesce({ok}, FALSE))"
+        outside = in_range_sql(fld, f"CAST({col} AS DOUBLE)")
+        why = f"CASE WHEN {outside} THEN {sql_literal(_bounds_words(fld))} END"
+        return Parsed(
+            {f"{fld.name}__lo": value, f"{fld.name}__hi": value}, bad, exact=True, why=why
         )
-        if t.startswith(("BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "U")):
-            value, ok = value, "TRUE"
-        else:
-            value = f"(CASE WHEN {ok} THEN {value} END)"
-        bad = "FALSE" if ok == "TRUE" else f"({col} IS NOT NULL AND NOT ({ok}))"
-        return Parsed({f"{fld.name}__lo": value, f"{fld.name}__hi": value}, bad, exact=True)
     if fld.type == "yes_no" and t == "BOOLEAN":
         return Parsed({fld.name: col}, "FALSE")
     if fld.type == "date" and t == "DATE":

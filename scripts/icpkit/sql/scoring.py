@@ -14,19 +14,29 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from ..atomic import atomic_path, write_text
-from ..engine.model import Handbook
+from ..atomic import atomic_path, remove_leftovers, write_text
+from ..engine.model import TIER_RANK, Handbook
 from ..engine.operators import sql_literal
 from . import provenance
 from .connection import connect, input_error, quote_ident
+from .mapping import with_values
 from .parsing import TYPEABLE
-from .sources import Plan, Source, fmt_of, open_source, parsed_columns, plan_columns
+from .sources import (
+    Plan,
+    Source,
+    fmt_of,
+    open_source,
+    parsed_columns,
+    plan_columns,
+    regular,
+    with_convention,
+)
 from .sqlcompile import output_extras, parsed_sql, staged, verdict_sql
 
 OUTPUT_COLUMNS = (
@@ -37,8 +47,12 @@ OUTPUT_COLUMNS = (
     "unknown_fields",
     "unreadable_fields",
     "status",
+    "best_case_tier",
+    "deciding_fields",
 )
 MAX_EXAMPLES = 20
+#: unreadable spellings listed per field in the summary
+MAX_SPELLINGS = 5
 
 
 @dataclass(frozen=True)
@@ -53,6 +67,12 @@ class ScoreOptions:
     per_profile: bool = False
     progress: bool = False
     threads: int | None = None
+    #: True: comma decimals (1.234,5); False: dot decimals; None: detect
+    decimal_comma: bool | None = None
+    #: the input's text encoding when it is not UTF-8 (a Python codec name: cp1252, latin-1)
+    encoding: str | None = None
+    #: field -> {spelling: allowed value}, from the --map file
+    value_map: dict[str, dict[str, str]] | None = None
 
 
 @dataclass
@@ -67,9 +87,23 @@ class ScoreSummary:
     disqualified: dict[str, int]
     #: field -> accounts whose cell could not be read
     unreadable: dict[str, int]
-    #: (row, column, text) of the first unreadable cells
-    examples: list[tuple[int, str, str]] = field(default_factory=list)
+    #: (row, column, text, why) of the first unreadable cells
+    examples: list[tuple[int, str, str, str]] = field(default_factory=list)
     provenance: dict[str, Any] = field(default_factory=dict)
+    #: status (scored, disqualified, insufficient_data, a gate's) -> accounts
+    statuses: dict[str, int] = field(default_factory=dict)
+    #: (tier, best-case tier) -> accounts whose tier rests on unknowns
+    best_case: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: field -> accounts for which it is a deciding unknown
+    deciding: dict[str, int] = field(default_factory=dict)
+    #: field -> the most frequent unreadable texts and their counts
+    spellings: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    #: (account id, rows) of ids found more than once
+    duplicates: list[tuple[str, list[int]]] = field(default_factory=list)
+    #: the decimal convention used and why
+    convention: str = ""
+    #: what was done to read the file
+    notes: tuple[str, ...] = ()
 
 
 def scoring_sql(
@@ -80,7 +114,12 @@ def scoring_sql(
         name for name in handbook.fields if name not in parsed
     )
     verdict = verdict_sql(
-        handbook, as_of, per_profile=per_profile, keep=("icp_id", "unreadable_fields"), exact=exact
+        handbook,
+        as_of,
+        per_profile=per_profile,
+        keep=("icp_id", "unreadable_fields"),
+        exact=exact,
+        absent=frozenset(plan.missing),
     )
     return (
         f"WITH txt AS ({text_select}),\n"
@@ -104,57 +143,122 @@ def score(handbook: Handbook, opts: ScoreOptions) -> ScoreSummary:
     """Score every account of `opts.input` into `opts.output` (and its .provenance.json).
 
     Raises UsageError for an unknown file format or an id column / mapping that does not fit
-    the export, and InputError when the export cannot be read (the DuckDB error is kept as
-    the cause)."""
+    the export, InputError when the export cannot be read (the DuckDB error is kept as the
+    cause), and KeyboardInterrupt when interrupted (no temporary file is left behind)."""
     in_fmt = fmt_of(opts.input, opts.input_format)
     out_fmt = fmt_of(opts.output, opts.output_format)
+    handbook = with_values(handbook, opts.value_map or {})
+    folder = opts.output.resolve().parent
+    folder.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(folder)
+    scratch: list[Path] = []
+    try:
+        return _score(handbook, opts, in_fmt, out_fmt, folder, scratch)
+    except duckdb.InterruptException:
+        raise KeyboardInterrupt from None
+    except RuntimeError as exc:  # DuckDB's word for a signal that arrived during a query
+        if "interrupted" in str(exc).lower():
+            raise KeyboardInterrupt from None
+        raise
+    finally:
+        for path in scratch:
+            path.unlink(missing_ok=True)
+
+
+def _score(
+    handbook: Handbook,
+    opts: ScoreOptions,
+    in_fmt: str,
+    out_fmt: str,
+    folder: Path,
+    scratch: list[Path],
+) -> ScoreSummary:
     # git answers while DuckDB starts and sniffs the input
     pending_provenance = provenance.start(Path(handbook.root), opts.as_of, opts.input)
     try:
         con = connect(handbook, opts.threads)
         if opts.progress:
             con.execute("SET enable_progress_bar = true")
-        source = open_source(con, opts.input, in_fmt)
+        source = open_source(con, opts.input, in_fmt, encoding=opts.encoding, folder=folder)
+        scratch += [source.scratch] if source.scratch else []
         plan = plan_columns(handbook, source, id_column=opts.id_column, mapping=opts.mapping)
+        source = with_convention(con, handbook, source, plan, opts.decimal_comma)
     finally:
         prov = pending_provenance()  # also when the input is refused: git is waited for
     extra = [quote_ident(c) for c in output_extras(handbook, per_profile=opts.per_profile)]
+    with atomic_path(opts.output) as tmp:
+        source = _write(con, handbook, opts, source, plan, tmp, out_fmt, prov, extra, scratch)
+        summary = _summarise(con, tmp, out_fmt, plan)
+        summary.duplicates = _duplicates(con, tmp, out_fmt, plan)
+        prov["rows"] = summary.rows
+        prov["decimal_convention"] = source.decimal
+        prov["fields_no_column_supplies"] = plan.missing
+        if source.notes:
+            prov["reading_notes"] = list(source.notes)
+        side = Path(f"{opts.output}.provenance.json")
+        write_text(side, json.dumps(prov, indent=2) + "\n")
+        side.chmod(tmp.stat().st_mode & 0o777)
+    if any(summary.unreadable.values()):
+        summary.examples, summary.spellings = _unreadable(con, source, plan, handbook)
+    summary.output = opts.output
+    summary.provenance = prov
+    summary.convention = source.convention
+    summary.notes = source.notes
+    con.close()
+    return summary
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    handbook: Handbook,
+    opts: ScoreOptions,
+    source: Source,
+    plan: Plan,
+    tmp: Path,
+    out_fmt: str,
+    prov: dict[str, Any],
+    extra: list[str],
+    scratch: list[Path],
+) -> Source:
+    """Write the scores to `tmp`; the source finally read (a CSV that DuckDB cannot read
+    whole is read again through the careful rewriting pass)."""
+    target = sql_literal(str(tmp))
+    if out_fmt == "parquet":
+        meta = sql_literal(json.dumps(prov))
+        options = f"FORMAT parquet, KV_METADATA {{icp_provenance: {meta}}}"
+    elif out_fmt == "csv":
+        options = "FORMAT csv, HEADER true"
+    else:
+        options = "FORMAT json"
     typeable = {col for name, col in plan.used.items() if handbook.fields[name].type in TYPEABLE}
     typed = source.typed(typeable)
     # the sniffed types are a fast path; a value beyond the sample that does not fit them
-    # fails the read, and the file is read again as text
+    # fails the read, and the file is read again as text, then through the careful pass
     attempts = [typed, source] if typed is not source else [source]
-    with atomic_path(opts.output) as tmp:
-        target = sql_literal(str(tmp))
-        if out_fmt == "parquet":
-            meta = sql_literal(json.dumps(prov))
-            options = f"FORMAT parquet, KV_METADATA {{icp_provenance: {meta}}}"
-        elif out_fmt == "csv":
-            options = "FORMAT csv, HEADER true"
-        else:
-            options = "FORMAT json"
-        for attempt in attempts:
-            query = _output_select(
-                scoring_sql(handbook, attempt, plan, opts.as_of, per_profile=opts.per_profile),
-                plan,
-                out_fmt,
-                extra,
-            )
-            try:
-                con.execute(f"COPY ({query}) TO {target} ({options})")
-                break
-            except duckdb.Error as exc:
-                if attempt is source:
-                    raise input_error(opts.input, exc, limit=400) from exc
-        summary = _summarise(con, tmp, out_fmt, plan)
-        prov["rows"] = summary.rows
-        write_text(Path(f"{opts.output}.provenance.json"), json.dumps(prov, indent=2) + "\n")
-    if any(summary.unreadable.values()):
-        summary.examples = _examples(con, source, plan, handbook)
-    summary.output = opts.output
-    summary.provenance = prov
-    con.close()
-    return summary
+    while attempts:
+        attempt = attempts.pop(0)
+        query = _output_select(
+            scoring_sql(handbook, attempt, plan, opts.as_of, per_profile=opts.per_profile),
+            plan,
+            out_fmt,
+            extra,
+        )
+        try:
+            con.execute(f"COPY ({query}) TO {target} ({options})")
+            return attempt
+        except duckdb.InterruptException:
+            raise
+        except duckdb.Error as exc:
+            if attempts:
+                continue
+            if source.fmt == "csv" and source.scratch is None:
+                careful = regular(opts.input, folder=tmp.parent)
+                scratch.append(careful.scratch) if careful.scratch else None
+                source = replace(careful, decimal=source.decimal, convention=source.convention)
+                attempts = [source]
+                continue
+            raise input_error(opts.input, exc, limit=400) from exc
+    return source
 
 
 def _read(path: Path, fmt: str) -> str:
@@ -170,48 +274,92 @@ def _summarise(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, plan: Plan)
     """Counts from the written output, in one scan."""
     groups = con.execute(
         "SELECT coalesce(best_profile, ''), coalesce(tier, status), coalesce(disqualified_by, ''), "
-        f"coalesce(unreadable_fields, ''), count(*) FROM {_read(path, fmt)} GROUP BY ALL"
+        "coalesce(unreadable_fields, ''), status, coalesce(best_case_tier, tier, 'D'), "
+        f"coalesce(deciding_fields, ''), count(*) FROM {_read(path, fmt)} GROUP BY ALL"
     ).fetchall()
-    total = 0
+    summary = ScoreSummary(path, 0, plan, {}, {}, {})
     tiers: dict[str, dict[str, int]] = {}
-    disq: dict[str, int] = {}
-    unreadable: dict[str, int] = {}
-    for profile, tier, disqualified_by, unreadable_fields, n in groups:
-        total += n
+    for profile, tier, disq, unreadable, status, best_case, deciding, n in groups:
+        summary.rows += n
         by_tier = tiers.setdefault(str(profile), {})
         by_tier[str(tier)] = by_tier.get(str(tier), 0) + n
-        for names, counts in ((disqualified_by, disq), (unreadable_fields, unreadable)):
+        summary.statuses[str(status)] = summary.statuses.get(str(status), 0) + n
+        if best_case != tier and (tier in TIER_RANK or best_case != "D"):
+            pair = (str(tier), str(best_case))
+            summary.best_case[pair] = summary.best_case.get(pair, 0) + n
+        for names, counts in (
+            (disq, summary.disqualified),
+            (unreadable, summary.unreadable),
+            (deciding, summary.deciding),
+        ):
             for name in filter(None, str(names).split(";")):
                 counts[name] = counts.get(name, 0) + n
-    return ScoreSummary(
-        path,
-        total,
-        plan,
-        {p: dict(sorted(t.items())) for p, t in sorted(tiers.items())},
-        dict(sorted(disq.items())),
-        dict(sorted(unreadable.items())),
-    )
+    summary.tiers = {p: dict(sorted(t.items())) for p, t in sorted(tiers.items())}
+    summary.disqualified = dict(sorted(summary.disqualified.items()))
+    summary.unreadable = dict(sorted(summary.unreadable.items()))
+    summary.deciding = dict(sorted(summary.deciding.items(), key=lambda kv: (-kv[1], kv[0])))
+    summary.best_case = dict(sorted(summary.best_case.items()))
+    return summary
 
 
-def _examples(
+def _duplicates(
+    con: duckdb.DuckDBPyConnection, path: Path, fmt: str, plan: Plan
+) -> list[tuple[str, list[int]]]:
+    """Account ids found on more than one row, with their rows (1 = first account)."""
+    col = quote_ident(plan.id_column)
+    rel = _read(path, fmt)
+    found = con.execute(
+        f"SELECT {col} FROM {rel} GROUP BY {col} HAVING count(*) > 1 LIMIT {MAX_EXAMPLES}"
+    ).fetchall()
+    if not found:
+        return []
+    ids = [r[0] for r in found]
+    rows = con.execute(
+        f"SELECT id, list(r ORDER BY r) FROM (SELECT row_number() OVER () AS r, {col} AS id "
+        f"FROM {rel}) WHERE list_contains($1, id) GROUP BY id ORDER BY min(r)",
+        [ids],
+    ).fetchall()
+    return [(str(i).removeprefix("'"), [int(x) for x in r]) for i, r in rows]
+
+
+def _unreadable(
     con: duckdb.DuckDBPyConnection, source: Source, plan: Plan, handbook: Handbook
-) -> list[tuple[int, str, str]]:
-    """Row, column and text of the first unreadable cells (a second pass, only when needed)."""
+) -> tuple[list[tuple[int, str, str, str]], dict[str, list[tuple[str, int]]]]:
+    """Row, column, text and reason of the first unreadable cells, and each field's most
+    frequent unreadable texts (a second pass, only when some cell could not be read)."""
     text_select, parsed = parsed_columns(handbook, source, plan)
     checks = []
     for i, (name, col) in enumerate(plan.used.items()):
-        bad = parsed[name].bad
-        checks.append(f"CASE WHEN {bad} THEN [{sql_literal(col)}, CAST(t{i} AS VARCHAR)] END")
+        p = parsed[name]
+        why = p.why or "NULL"
+        checks.append(
+            f"CASE WHEN {p.bad} THEN [{sql_literal(name)}, {sql_literal(col)}, "
+            f"CAST(t{i} AS VARCHAR), {why}] END"
+        )
     if not checks:
-        return []
-    query = (
+        return [], {}
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE icp_bad AS "
         f"WITH txt AS (SELECT row_number() OVER () AS icp_row, * FROM ({text_select})), "
         f"cells AS (SELECT icp_row, unnest([{', '.join(checks)}]) AS cell "
         f"FROM {staged(parsed, 'txt')}) "
-        f"SELECT icp_row, cell[1], cell[2] FROM cells WHERE cell IS NOT NULL "
-        f"ORDER BY icp_row LIMIT {MAX_EXAMPLES}"
+        f"SELECT icp_row, cell[1] AS fld, cell[2] AS col, cell[3] AS txt, cell[4] AS why "
+        f"FROM cells WHERE cell IS NOT NULL"
     )
-    return [(int(r), str(c), str(v)) for r, c, v in con.execute(query).fetchall()]
+    examples = [
+        (int(r), str(c), str(v), str(w or ""))
+        for r, c, v, w in con.execute(
+            f"SELECT icp_row, col, txt, why FROM icp_bad ORDER BY icp_row LIMIT {MAX_EXAMPLES}"
+        ).fetchall()
+    ]
+    spellings: dict[str, list[tuple[str, int]]] = {}
+    for fld, text, n in con.execute(
+        "SELECT fld, txt, count(*) AS n FROM icp_bad GROUP BY fld, txt "
+        "QUALIFY row_number() OVER (PARTITION BY fld ORDER BY n DESC, txt) <= "
+        f"{MAX_SPELLINGS} ORDER BY fld, n DESC, txt"
+    ).fetchall():
+        spellings.setdefault(str(fld), []).append((str(text), int(n)))
+    return examples, spellings
 
 
 def progress_wanted() -> bool:

@@ -14,7 +14,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
+import sys
+import tempfile
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -24,7 +26,9 @@ from ..engine.operators import sql_literal
 from ..errors import InputError, UsageError
 from ..wording import suggest
 from .connection import input_error, quote_ident
+from .numbers import DOT, Convention, detect
 from .parsing import Parsed, parse_field, typed_column
+from .shapes import Shape, inspect, rewrite
 
 FORMATS = {
     ".csv": "csv",
@@ -75,6 +79,16 @@ class Source:
 
     #: the types DuckDB's sniffer gave each CSV column
     sniffed: tuple[tuple[str, str], ...] = ()
+    #: the decimal convention of its text numbers ("dot", "comma", None: not known)
+    decimal: str | None = None
+    #: how the convention was decided, for the summary
+    convention: str = ""
+    #: what was done to read the file (footer lines ignored, ragged records), for the summary
+    notes: tuple[str, ...] = ()
+    #: the CSV delimiter ('' for other formats)
+    delimiter: str = ""
+    #: a rewritten copy of the input that the caller removes when done
+    scratch: Path | None = None
 
     def typed(self, columns: set[str]) -> Source:
         """This CSV with `columns` read with their sniffed types (every other column stays
@@ -82,29 +96,51 @@ class Source:
         caller then falls back to the all-text source."""
         if self.csv_options is None or not columns:
             return self
-        types = tuple((c, t if c in columns else "VARCHAR") for c, t in self.sniffed)
+        types = tuple(
+            (c, t if c in columns and (self.decimal == DOT or not _decimal_type(t)) else "VARCHAR")
+            for c, t in self.sniffed
+        )
         if types == self.columns:
             return self
-        return Source(
-            self.path,
-            self.fmt,
-            _csv_read(self.path, self.csv_options, types),
-            types,
-            self.csv_options,
-            self.sniffed,
-        )
+        return replace(self, relation=_csv_read(self.path, self.csv_options, types), columns=types)
 
 
-def open_source(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> Source:
+def _decimal_type(duck_type: str) -> bool:
+    return duck_type.upper() in ("DOUBLE", "FLOAT") or duck_type.upper().startswith("DECIMAL")
+
+
+def open_source(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    fmt: str,
+    *,
+    encoding: str | None = None,
+    folder: Path | None = None,
+) -> Source:
+    """An export as a relation. A CSV of an irregular shape (`icpkit.sql.shapes`) is first
+    rewritten into `folder` (default: the system's temporary folder); the caller removes
+    `Source.scratch` when done. Raises UsageError for a missing file, InputError for a file
+    that cannot be read (naming the cause and the line)."""
     if not path.is_file():
         raise UsageError(f"found no file {path}; expected an account export")
     if path.stat().st_size == 0:
         raise InputError(f"{path}: found an empty file; expected a header row and accounts")
     lit = sql_literal(str(path))
     if fmt == "csv":
-        options, sniffed = _csv_sniff(con, path, lit)
+        shape = inspect(path, encoding)
+        if shape.irregular:
+            return regular(path, shape, folder)
+        try:
+            delim, options, sniffed = _csv_sniff(con, path, lit)
+        except InputError:
+            if "sniffing" not in str(sys.exc_info()[1]):
+                raise
+            shape.reasons.append("a dialect DuckDB cannot sniff")
+            return regular(path, shape, folder)
         text = tuple((c, "VARCHAR") for c, _ in sniffed)
-        return Source(path, fmt, _csv_read(path, options, text), text, options, sniffed)
+        return Source(
+            path, fmt, _csv_read(path, options, text), text, options, sniffed, delimiter=delim
+        )
     relation = (
         f"read_parquet({lit})"
         if fmt == "parquet"
@@ -117,6 +153,25 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> Source:
     return Source(path, fmt, relation, tuple((str(r[0]), str(r[1])) for r in described))
 
 
+def regular(path: Path, shape: Shape | None = None, folder: Path | None = None) -> Source:
+    """A CSV read through the rewriting pass of `icpkit.sql.shapes` (all text)."""
+    shape = shape or inspect(path)
+    done = rewrite(path, shape, folder or Path(tempfile.gettempdir()))
+    _unique(path, done.header)
+    text = tuple((c.strip(), "VARCHAR") for c in done.header)
+    options = "delim = ',', header = true, quote = '\"', escape = '\"'"
+    why = ", ".join(shape.reasons) or "a record DuckDB could not read"
+    return Source(
+        path,
+        "csv",
+        _csv_read(done.path, options, text),
+        text,
+        notes=(f"read in the careful way ({why})", *done.notes),
+        delimiter=shape.delimiter,
+        scratch=done.path,
+    )
+
+
 def _csv_read(path: Path, options: str, columns: tuple[tuple[str, str], ...]) -> str:
     spec = ", ".join(f"{sql_literal(c)}: {sql_literal(t)}" for c, t in columns)
     return (
@@ -126,7 +181,7 @@ def _csv_read(path: Path, options: str, columns: tuple[tuple[str, str], ...]) ->
 
 def _csv_sniff(
     con: duckdb.DuckDBPyConnection, path: Path, lit: str
-) -> tuple[str, tuple[tuple[str, str], ...]]:
+) -> tuple[str, str, tuple[tuple[str, str], ...]]:
     """The CSV's dialect as read_csv options, and its columns with their sniffed types
     (sniffed once: sniffing a large file costs as much as a tenth of reading it)."""
     try:
@@ -142,14 +197,7 @@ def _csv_sniff(
     quote_char = quote_char if isinstance(quote_char, str) and len(quote_char) == 1 else '"'
     escape = escape if isinstance(escape, str) and len(escape) == 1 else quote_char
     header = _header(path, str(delim), quote_char)
-    seen: dict[str, int] = {}
-    for i, name in enumerate(header, 1):
-        if name in seen:
-            raise InputError(
-                f"{path}:1: found the column '{name}' twice (columns {seen[name]} "
-                f"and {i}); expected unique column names (rename or drop one)"
-            )
-        seen[name] = i
+    _unique(path, header)
     if len(header) != len(columns):
         raise InputError(
             f"{path}:1: found {len(header)} names in the header but {len(columns)} "
@@ -162,7 +210,18 @@ def _csv_sniff(
         f"escape = {sql_literal(escape)}",
     ]
     types = tuple((name, str(col["type"])) for name, col in zip(header, columns, strict=True))
-    return ", ".join(options), types
+    return str(delim), ", ".join(options), types
+
+
+def _unique(path: Path, header: list[str]) -> None:
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header, 1):
+        if name in seen:
+            raise InputError(
+                f"{path}:1: found the column '{name}' twice (columns {seen[name]} "
+                f"and {i}); expected unique column names (rename or drop one)"
+            )
+        seen[name] = i
 
 
 def _header(path: Path, delim: str, quote_char: str) -> list[str]:
@@ -182,6 +241,7 @@ class Plan:
     id_column: str
     used: dict[str, str] = field(default_factory=dict)
     unused: list[str] = field(default_factory=list)
+    #: fields no column supplies: unknown for every account (listed once, not per row)
     missing: list[str] = field(default_factory=list)
     #: columns that would also fit a field already taken: (column, field)
     ignored: list[tuple[str, str]] = field(default_factory=list)
@@ -194,10 +254,39 @@ def plan_columns(
     id_column: str | None,
     mapping: dict[str, str] | None = None,
 ) -> Plan:
+    """Which column feeds each field, in this order: the column `--map` names; else the first
+    column, in the file's order, whose name matches (without case, spaces or punctuation) the
+    field's own name, then each of its vocabulary `columns` in the order written there
+    (HubSpot's, Salesforce's, then others). Any further column that fits the same field is
+    ignored and named (`Plan.ignored`); `--map` chooses another. Raises InputError when the id
+    column is not found, UsageError when `mapping` names an unknown field or column."""
+    plan = Plan(_id_column(handbook, source, id_column))
+    _mapped(plan, handbook, source, mapping or {})
+    taken = {*plan.used.values(), plan.id_column}
+    for name, fld in handbook.fields.items():
+        candidates = [c for c in _fitting(source.names, (name, *fld.columns)) if c not in taken]
+        if name in plan.used:
+            plan.ignored += [(c, name) for c in candidates]
+        elif candidates:
+            plan.used[name] = candidates[0]
+            plan.ignored += [(c, name) for c in candidates[1:]]
+        else:
+            plan.missing.append(name)
+        taken.update(candidates)
+    plan.unused = [c for c in source.names if c not in taken]
+    return plan
+
+
+def _fitting(names: list[str], candidates: tuple[str, ...]) -> list[str]:
+    """The columns whose key equals a candidate's, in candidate order, without repeats."""
+    out: list[str] = []
+    for candidate in candidates:
+        out += [c for c in names if key(c) == key(candidate) and key(c) and c not in out]
+    return out
+
+
+def _id_column(handbook: Handbook, source: Source, id_column: str | None) -> str:
     names = source.names
-    by_key: dict[str, str] = {}
-    for name in names:
-        by_key.setdefault(key(name), name)
     if id_column is not None:
         if id_column not in names:
             raise InputError(
@@ -205,52 +294,30 @@ def plan_columns(
                 + suggest(id_column, names)
                 + f"; columns are {', '.join(names)}"
             )
-        ident = id_column
-    else:
-        found = next((by_key[key(c)] for c in handbook.id_columns if key(c) in by_key), None)
-        if found is None:
-            raise InputError(
-                f"{source.path}: found no id column; expected one of "
-                f"{', '.join(handbook.id_columns)} (or --id-column NAME); columns are "
-                f"{', '.join(names[:12])}{', …' if len(names) > 12 else ''}"
-            )
-        ident = found
-    plan = Plan(ident)
-    mapping = mapping or {}
+        return id_column
+    found = _fitting(names, handbook.id_columns)
+    if not found:
+        raise InputError(
+            f"{source.path}: found no id column; expected one of "
+            f"{', '.join(handbook.id_columns)} (or --id-column NAME); columns are "
+            f"{', '.join(names[:12])}{', …' if len(names) > 12 else ''}"
+        )
+    return found[0]
+
+
+def _mapped(plan: Plan, handbook: Handbook, source: Source, mapping: dict[str, str]) -> None:
     for field_name, col in mapping.items():
         if field_name not in handbook.fields:
             raise UsageError(
                 f"--map: found the field '{field_name}', which is not in the vocabulary"
                 + suggest(field_name, list(handbook.fields))
             )
-        if col not in names:
+        if col not in source.names:
             raise UsageError(
                 f"--map: found the column '{col}', which is not in {source.path}"
-                + suggest(col, names)
+                + suggest(col, source.names)
             )
         plan.used[field_name] = col
-    taken = set(plan.used.values()) | {ident}
-    for name, fld in handbook.fields.items():
-        if name in plan.used:
-            continue
-        for candidate in (name, *fld.columns):
-            found = by_key.get(key(candidate))
-            if found is None or found in taken:
-                continue
-            plan.used[name] = found
-            taken.add(found)
-            break
-    for name, fld in handbook.fields.items():
-        if name not in plan.used:
-            plan.missing.append(name)
-            continue
-        for candidate in fld.columns:
-            other = by_key.get(key(candidate))
-            if other is not None and other not in taken:
-                plan.ignored.append((other, name))
-                taken.add(col)
-    plan.unused = [c for c in names if c not in taken]
-    return plan
 
 
 def parsed_columns(handbook: Handbook, source: Source, plan: Plan) -> tuple[str, dict[str, Parsed]]:
@@ -261,7 +328,7 @@ def parsed_columns(handbook: Handbook, source: Source, plan: Plan) -> tuple[str,
     parsed: dict[str, Parsed] = {}
     for i, (name, col) in enumerate(plan.used.items()):
         alias = f"t{i}"
-        typed = typed_column(handbook.fields[name], alias, types[col])
+        typed = typed_column(handbook.fields[name], alias, types[col], source.decimal)
         if typed is not None:
             items.append(f"{quote(col)} AS {alias}")
             parsed[name] = typed
@@ -275,5 +342,45 @@ def parsed_columns(handbook: Handbook, source: Source, plan: Plan) -> tuple[str,
                 else f"CAST({quote(col)} AS VARCHAR)"
             )
             items.append(f"{raw} AS {alias}")
-            parsed[name] = parse_field(handbook.fields[name], alias)
+            parsed[name] = parse_field(handbook.fields[name], alias, source.decimal)
     return f"SELECT {', '.join(items)} FROM {source.relation}", parsed
+
+
+#: rows read to decide a file's decimal convention
+CONVENTION_SAMPLE = 5000
+
+
+def with_convention(
+    con: duckdb.DuckDBPyConnection,
+    handbook: Handbook,
+    source: Source,
+    plan: Plan,
+    decimal_comma: bool | None = None,
+) -> Source:
+    """`source` with its decimal convention: "comma" with `decimal_comma`, "dot" when it is
+    False, else detected from the first rows of its text number columns (`numbers.detect`)."""
+    if decimal_comma is not None:
+        chosen = "comma" if decimal_comma else DOT
+        flag = "--decimal-comma" if decimal_comma else "--decimal-point"
+        convention = Convention(chosen, f"set by {flag}")
+    else:
+        text_cols = [
+            col
+            for name, col in plan.used.items()
+            if handbook.fields[name].type in ("number", "integer")
+            and dict(source.columns)[col] == "VARCHAR"
+        ]
+        cells: list[tuple[str, str]] = []
+        if text_cols:
+            select = ", ".join(quote(c) for c in text_cols)
+            try:
+                rows = con.execute(
+                    f"SELECT {select} FROM {source.relation} LIMIT {CONVENTION_SAMPLE}"
+                ).fetchall()
+            except duckdb.Error:
+                rows = []
+            cells = [(c, v) for row in rows for c, v in zip(text_cols, row, strict=True) if v]
+        convention = detect(cells, source.delimiter)
+        if not text_cols and source.fmt != "csv":
+            convention = Convention(DOT, "numbers are typed in the file")
+    return replace(source, decimal=convention.decimal, convention=convention.describe())

@@ -12,6 +12,7 @@ the evaluator's. Points and thresholds are integers: no float is ever cast.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import assert_never
 
 from ..engine.model import (
@@ -22,11 +23,14 @@ from ..engine.model import (
     CountOf,
     Group,
     Handbook,
+    Icp,
     Leaf,
     Negative,
     Not,
     Rule,
     SegmentRef,
+    Tiers,
+    condition_fields,
 )
 from ..engine.operators import EXACT, OPERATORS, Ctx, sql_literal
 from .connection import quote_ident
@@ -73,29 +77,53 @@ def condition_sql(
             assert_never(cond)
 
 
-def _points(rule: Rule, handbook: Handbook, cols: Columns, ctx: Ctx, exact: frozenset[str]) -> str:
-    when = condition_sql(rule.when, handbook, cols, ctx, exact)
+def _points(
+    rule: Rule,
+    handbook: Handbook,
+    cols: Columns,
+    ctx: Ctx,
+    exact: frozenset[str],
+    *,
+    hope: bool = False,
+) -> str:
+    when = _when(rule, handbook, cols, ctx, exact, hope=hope)
     return f"CASE WHEN {when} THEN {rule.points} ELSE 0 END"
 
 
+def _when(
+    rule: Rule, handbook: Handbook, cols: Columns, ctx: Ctx, exact: frozenset[str], *, hope: bool
+) -> str:
+    """A criterion's condition; with `hope`, an unknown one goes the company's way (met when
+    it gives points), as the evaluator's best case reads it."""
+    when = condition_sql(rule.when, handbook, cols, ctx, exact)
+    return f"coalesce({when}, {'TRUE' if rule.points > 0 else 'FALSE'})" if hope else when
+
+
 def item_sql(
-    item: Rule | Group, handbook: Handbook, cols: Columns, ctx: Ctx, exact: frozenset[str]
+    item: Rule | Group,
+    handbook: Handbook,
+    cols: Columns,
+    ctx: Ctx,
+    exact: frozenset[str],
+    *,
+    hope: bool = False,
 ) -> str:
     """SQL for the points of a criterion or a group (as `evaluate.group_points`): a CASE
-    passes over an unknown (NULL) condition as the evaluator does."""
+    passes over an unknown (NULL) condition as the evaluator does; with `hope`, the points
+    if every unknown criterion went the company's way (the best case)."""
     match item:
         case Rule():
-            return _points(item, handbook, cols, ctx, exact)
+            return _points(item, handbook, cols, ctx, exact, hope=hope)
         case Group():
             if item.first_match:
                 tiers = " ".join(
-                    f"WHEN {condition_sql(r.when, handbook, cols, ctx, exact)} THEN {r.points}"
+                    f"WHEN {_when(r, handbook, cols, ctx, exact, hope=hope)} THEN {r.points}"
                     for r in item.items
                     if isinstance(r, Rule)
                 )
                 total = f"(CASE {tiers} ELSE 0 END)" if tiers else "0"
             else:
-                inner = [item_sql(i, handbook, cols, ctx, exact) for i in item.items]
+                inner = [item_sql(i, handbook, cols, ctx, exact, hope=hope) for i in item.items]
                 total = "(" + (" + ".join(inner) or "0") + ")"
             return f"least({item.cap}, {total})" if item.cap is not None else total
         case _:
@@ -148,14 +176,13 @@ def names_sql(items: list[tuple[str, str]]) -> str:
     return f"nullif(concat_ws(';', {', '.join(picks)}), '')"
 
 
-def _score(base: str, any_disq: str, any_gate: str, disq_score: str) -> str:
-    """The score: a disqualified company's (kept, or 0), none when a gate stops the company,
-    else the best profile's; `base` appears once (the query is inlined into one projection)."""
-    if any_gate == "FALSE":
-        return base if disq_score == base else f"CASE WHEN {any_disq} THEN 0 ELSE {base} END"
+def _score(base: str, has_score: str, disq_score: str) -> str:
+    """The score: a disqualified company's (kept, or 0), none when its status withholds one
+    (a gate's, insufficient_data), else the best profile's; `base` appears once (the query
+    is inlined into one projection)."""
     if disq_score == base:
-        return f"CASE WHEN ({any_gate}) AND NOT ({any_disq}) THEN NULL ELSE {base} END"
-    return f"CASE WHEN {any_disq} THEN 0 WHEN {any_gate} THEN NULL ELSE {base} END"
+        return f"CASE WHEN {has_score} THEN {base} END"
+    return f"CASE WHEN disq THEN {disq_score} WHEN {has_score} THEN {base} END"
 
 
 def _flag_columns(handbook: Handbook, scored: str) -> list[str]:
@@ -200,6 +227,43 @@ def _policy_layer(handbook: Handbook, cols: Columns, ctx: Ctx, exact: frozenset[
     return out
 
 
+def _icp_layer(
+    i: int,
+    icp: Icp,
+    handbook: Handbook,
+    cols: Columns,
+    ctx: Ctx,
+    exact: frozenset[str],
+    *,
+    per_profile: bool,
+) -> list[str]:
+    """Layer-1 columns of ICP number `i`: pg<i> (the status of its first gate met), h<i> (its
+    requirements), c<i> (its criteria's points) and, per profile, g<i>_<k> per group."""
+    out = []
+    # one AND per ICP: DuckDB evaluates a conjunct only on the rows the earlier ones left
+    hard = [condition_sql(r.when, handbook, cols, ctx, exact) for r in icp.requirements]
+    requirements = f"({' AND '.join(hard) or 'TRUE'})"
+    if icp.gates:
+        # the profile's own status gates: the first met (unknown is not met) stops it
+        whens = " ".join(
+            f"WHEN {condition_sql(g.when, handbook, cols, ctx, exact)} THEN {sql_literal(g.id)}"
+            for g in icp.gates
+        )
+        out.append(f"CASE {whens} END AS pg{i}")
+        requirements = f"(CASE WHEN pg{i} IS NOT NULL THEN FALSE ELSE {requirements} END)"
+    else:
+        out.append(f"CAST(NULL AS VARCHAR) AS pg{i}")
+    out.append(f"{requirements} AS h{i}")
+    points = [item_sql(r, handbook, cols, ctx, exact) for r in icp.items]
+    out.append(f"({' + '.join(points) or '0'}) AS c{i}")
+    if per_profile:
+        out += [
+            f"{item_sql(g, handbook, cols, ctx, exact)} AS g{i}_{k}"
+            for k, g in enumerate(icp.groups)
+        ]
+    return out
+
+
 def verdict_sql(
     handbook: Handbook,
     as_of: dt.date,
@@ -209,49 +273,37 @@ def verdict_sql(
     keep: tuple[str, ...] = ("icp_id",),
     exact: frozenset[str] = frozenset(),
     as_of_sql: str | None = None,
+    absent: frozenset[str] = frozenset(),
 ) -> str:
     """A SELECT over `relation` giving best_profile, tier, score, disqualified_by,
-    unknown_fields (and <icp>_score / <icp>_tier per profile), keeping the `keep` columns.
+    unknown_fields, status, best_case_tier, deciding_fields (and <icp>_score / <icp>_tier
+    per profile), keeping the `keep` columns. Fields in `absent` (no column supplies them)
+    are left out of the per-row unknown_fields: they are unknown for every row.
     `as_of_sql` (a DATE column of `relation`) evaluates time-relative rules as of each
     row's own date instead of `as_of`."""
     ctx = Ctx(as_of, as_of_sql)
     cols = Columns(handbook)
     icps = handbook.active_icps
     negatives = handbook.active_negatives
-    kept = ", ".join(keep)
+
+    def cond(rule: Rule) -> str:
+        return condition_sql(rule.when, handbook, cols, ctx, exact)
 
     warn_cols: list[tuple[str, Negative]] = []
     layer1 = []
     for j, neg in enumerate(negatives):
-        disq = [condition_sql(r.when, handbook, cols, ctx, exact) for r in neg.disqualifiers]
+        disq = [cond(r) for r in neg.disqualifiers]
         layer1.append(f"coalesce({' OR '.join(disq) or 'FALSE'}, FALSE) AS d{j}")
         for k, rule in enumerate(neg.warnings):
             layer1.append(f"{_points(rule, handbook, cols, ctx, exact)} AS w{j}_{k}")
             warn_cols.append((f"w{j}_{k}", neg))
     for i, icp in enumerate(icps):
-        hard = [condition_sql(r.when, handbook, cols, ctx, exact) for r in icp.requirements]
-        requirements = f"({' AND '.join(hard) or 'TRUE'})"
-        if icp.gates:
-            # the profile's own status gates: the first met (unknown is not met) stops it
-            whens = " ".join(
-                f"WHEN {condition_sql(g.when, handbook, cols, ctx, exact)} THEN {sql_literal(g.id)}"
-                for g in icp.gates
-            )
-            layer1.append(f"CASE {whens} END AS pg{i}")
-            requirements = f"(CASE WHEN pg{i} IS NOT NULL THEN FALSE ELSE {requirements} END)"
-        else:
-            layer1.append(f"CAST(NULL AS VARCHAR) AS pg{i}")
-        layer1.append(f"{requirements} AS h{i}")
-        points = [item_sql(r, handbook, cols, ctx, exact) for r in icp.items]
-        layer1.append(f"({' + '.join(points) or '0'}) AS c{i}")
-        if per_profile:
-            layer1 += [
-                f"{item_sql(g, handbook, cols, ctx, exact)} AS g{i}_{k}"
-                for k, g in enumerate(icp.groups)
-            ]
+        layer1 += _icp_layer(i, icp, handbook, cols, ctx, exact, per_profile=per_profile)
     policy = handbook.policy
     layer1 += _policy_layer(handbook, cols, ctx, exact)
-    unknown = [(f"NOT {cols.known(name)}", name) for name in handbook.read_fields]
+    unknown = [
+        (f"NOT {cols.known(name)}", name) for name in handbook.read_fields if name not in absent
+    ]
     layer1.append(f"{names_sql(unknown)} AS unknown_fields")
 
     cap = TIER_RANK[handbook.policy.unknown_cap]
@@ -260,6 +312,17 @@ def verdict_sql(
     for i, icp in enumerate(icps):
         warns = [c for c, neg in warn_cols if neg.applies(icp.id)]
         layer2.append(f"(c{i}{''.join(' + ' + w for w in warns)}) AS s{i}")
+        # what unknowns could still add, and how many requirements are known: only for the
+        # rows where they matter (no requirement unmet; some unknown)
+        hoped = [item_sql(r, handbook, cols, ctx, exact, hope=True) for r in icp.items]
+        layer2.append(
+            f"CASE WHEN h{i} IS NOT FALSE THEN ({' + '.join(hoped) or '0'}) - c{i} END AS u{i}"
+        )
+        total = len(icp.requirements)
+        need = handbook.policy.known_needed(total)
+        known = [f"CASE WHEN ({cond(r)}) IS NULL THEN 0 ELSE 1 END" for r in icp.requirements]
+        enough = f"({' + '.join(known)}) >= {need}" if known else "TRUE"
+        layer2.append(f"CASE WHEN h{i} IS NULL THEN {enough} ELSE TRUE END AS e{i}")
         max_points = max(
             max_points,
             sum(abs(r.points) for r in icp.criteria)
@@ -268,58 +331,77 @@ def verdict_sql(
     offset = max_points + 1
     base = 2 * offset + len(icps) + 2
 
+    def rank_of(score: str, t: Tiers) -> str:
+        return (
+            f"CASE WHEN {score} >= {t.A} THEN 4 WHEN {score} >= {t.B} THEN 3 "
+            f"WHEN {score} >= {t.C} THEN 2 ELSE 1 END"
+        )
+
     layer3 = []
     for i, icp in enumerate(icps):
-        t = icp.tiers
-        rank = (
-            f"CASE WHEN s{i} >= {t.A} THEN 4 WHEN s{i} >= {t.B} THEN 3 "
-            f"WHEN s{i} >= {t.C} THEN 2 ELSE 1 END"
-        )
-        layer3.append(
-            f"CASE WHEN h{i} IS NULL THEN least({rank}, {cap}) WHEN h{i} THEN {rank} END AS r{i}"
-        )
-    layer4 = [
-        f"CASE WHEN r{i} IS NULL THEN -1 ELSE r{i} * {base * base} + (s{i} + {offset}) * {base} "
-        f"+ {len(icps) - i} END AS k{i}"
-        for i in range(len(icps))
+        rank = rank_of(f"s{i}", icp.tiers)
+        layer3 += [
+            f"CASE WHEN h{i} IS NULL THEN least({rank}, {cap}) WHEN h{i} THEN {rank} END AS r{i}",
+            f"CASE WHEN h{i} IS NOT FALSE THEN {rank_of(f's{i} + u{i}', icp.tiers)} END AS b{i}",
+        ]
+    layer4 = []
+    for i in range(len(icps)):
+        order = len(icps) - i
+        layer4 += [
+            f"CASE WHEN r{i} IS NULL OR NOT e{i} THEN -1 ELSE r{i} * {base * base} "
+            f"+ (s{i} + {offset}) * {base} + {order} END AS k{i}",
+            f"CASE WHEN b{i} IS NULL THEN -1 ELSE b{i} * {base * base} "
+            f"+ (s{i} + u{i} + {offset}) * {base} + {order} END AS bk{i}",
+        ]
+    keys = ", ".join(f"k{i}" for i in range(len(icps)))
+    bkeys = ", ".join(f"bk{i}" for i in range(len(icps)))
+    any_disq = " OR ".join(f"d{j}" for j in range(len(negatives))) or "FALSE"
+    layer5 = [
+        f"greatest({keys}) AS best" if icps else "-1 AS best",
+        f"greatest({bkeys}) AS bbest" if icps else "-1 AS bbest",
+        f"({any_disq}) AS disq",
     ]
-    best = f"greatest({', '.join(f'k{i}' for i in range(len(icps)))})" if icps else "-1"
     pick_profile = " ".join(
         f"WHEN best = k{i} THEN {sql_literal(icp.id)}" for i, icp in enumerate(icps)
     )
     pick_score = " ".join(f"WHEN best = k{i} THEN s{i}" for i in range(len(icps)))
-    any_disq = " OR ".join(f"d{j}" for j in range(len(negatives))) or "FALSE"
     disq_by = names_sql([(f"d{j}", n.id) for j, n in enumerate(negatives)])
-    tier_of_best = (
-        "CASE best // "
-        + str(base * base)
-        + " "
-        + " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
-        + " END"
+    letters = " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
+    deciding = " ".join(
+        f"WHEN bbest = bk{i} THEN {_deciding_sql(handbook, cols, icp, cond)}"
+        for i, icp in enumerate(icps)
     )
     gated_all = icps and all(icp.gates for icp in icps)
     all_gated = " AND ".join(f"pg{i} IS NOT NULL" for i in range(len(icps))) if gated_all else ""
-    gate_terms = [
-        *(f"gt{j}" for j in range(len(policy.gates))),
-        *([f"({all_gated})"] * bool(all_gated)),
-    ]
-    any_gate = " OR ".join(gate_terms) or "FALSE"
     base_score = f"CASE WHEN best < 0 THEN 0 {pick_score} END" if icps else "0"
     disq_score = "0" if policy.disqualified_score == "zero" else base_score
     status = " ".join(f"WHEN gt{j} THEN {sql_literal(g.id)}" for j, g in enumerate(policy.gates))
     status += f" WHEN {all_gated} THEN pg0" if all_gated else ""
-    scored = f"NOT ({any_disq}) AND NOT ({any_gate})"
+    eligible_any = " OR ".join(f"h{i} IS NOT FALSE" for i in range(len(icps))) or "FALSE"
+    # one status (icpkit.engine.verdict): disqualified, a gate's, insufficient_data, scored
+    layer6 = [
+        f"CASE WHEN disq OR best < 0 THEN 1 ELSE best // {base * base} END AS trank",
+        f"CASE WHEN disq OR bbest < 0 THEN 1 ELSE bbest // {base * base} END AS brank",
+        f"CASE WHEN disq THEN 'disqualified' {status} "
+        f"WHEN best < 0 AND ({eligible_any}) THEN 'insufficient_data' ELSE 'scored' END AS st",
+    ]
+    scored = "st = 'scored'"
+    has_score = "st IN ('scored', 'disqualified')"
+    has_best_case = "st IN ('scored', 'disqualified', 'insufficient_data')"
     final = [
-        kept,
+        ", ".join(keep),
         f"CASE WHEN best < 0 THEN NULL {pick_profile} END AS best_profile"
         if icps
         else "CAST(NULL AS VARCHAR) AS best_profile",
-        f"CASE WHEN {any_disq} THEN 'D' WHEN {any_gate} THEN NULL WHEN best < 0 THEN 'D' "
-        f"ELSE {tier_of_best} END AS tier",
-        f"CAST({_score(base_score, any_disq, any_gate, disq_score)} AS INTEGER) AS score",
+        f"CASE WHEN {has_score} THEN CASE trank {letters} END END AS tier",
+        f"CAST({_score(base_score, has_score, disq_score)} AS INTEGER) AS score",
         f"{disq_by} AS disqualified_by",
         "unknown_fields",
-        f"CASE WHEN {any_disq} THEN 'disqualified' {status} ELSE 'scored' END AS status",
+        "st AS status",
+        f"CASE WHEN {has_best_case} THEN CASE greatest(trank, brank) {letters} END END "
+        "AS best_case_tier",
+        f"CASE WHEN brank > trank AND {has_best_case} THEN "
+        f"CASE {deciding or 'WHEN FALSE THEN NULL'} END END AS deciding_fields",
     ]
     final += _flag_columns(handbook, scored)
     if per_profile:
@@ -333,9 +415,28 @@ def verdict_sql(
         f"l2 AS ({layer(layer2 or ['0 AS _s'], 'l1')}),\n"
         f"l3 AS ({layer(layer3 or ['0 AS _r'], 'l2')}),\n"
         f"l4 AS ({layer(layer4 or ['0 AS _k'], 'l3')}),\n"
-        f"l5 AS (SELECT *, {best} AS best FROM l4)\n"
-        f"SELECT {', '.join(final)} FROM l5"
+        f"l5 AS ({layer(layer5, 'l4')}),\n"
+        f"l6 AS ({layer(layer6, 'l5')})\n"
+        f"SELECT {', '.join(final)} FROM l6"
     )
+
+
+def _deciding_sql(handbook: Handbook, cols: Columns, icp: Icp, cond: Callable[[Rule], str]) -> str:
+    """SQL for the unknown fields read by this ICP's unknown requirements and (positive)
+    criteria, in vocabulary order."""
+    rules = [*icp.requirements, *(r for r in icp.criteria if r.points > 0)]
+    items = []
+    for name in handbook.fields:
+        readers = [r for r in rules if name in condition_fields(r.when)]
+        if readers:
+            open_rule = " OR ".join(f"({cond(r)}) IS NULL" for r in readers)
+            items.append((f"(NOT {cols.known(name)} AND ({open_rule}))", name))
+    # a CASE per name: computed for the few rows whose best case is above their tier, where
+    # the bitmask table of `names_sql` would cost more
+    if not items:
+        return "CAST(NULL AS VARCHAR)"
+    parts = ", ".join(f"CASE WHEN {c} THEN {sql_literal(n)} END" for c, n in items)
+    return f"nullif(concat_ws(';', {parts}), '')"
 
 
 def staged(parsed: dict[str, Parsed], relation: str) -> str:
@@ -373,10 +474,9 @@ def parsed_sql(
         if p.bad != "FALSE":
             bad.append((p.bad, name))
     types = dict(cols.schema())
-    for name, fld in handbook.fields.items():
+    for name in handbook.fields:
         if name not in parsed:
-            for col in cols.of(name):
-                empty = "';'" if fld.type == "set_of" and fld.empty_set else "NULL"
-                items.append(f"CAST({empty} AS {types[col]}) AS {col}")
+            for col in cols.of(name):  # no column: unknown (never the empty set)
+                items.append(f"CAST(NULL AS {types[col]}) AS {col}")
     items.append(f"{names_sql(bad)} AS unreadable_fields")
     return "SELECT " + ",\n  ".join(items) + f" FROM {source}"

@@ -1,0 +1,237 @@
+"""Numbers in CRM text, read so that a number is never silently wrong.
+
+Two decimal conventions meet in exports: the dot (`1,234,567.89`, US and UK;
+Swiss `1'234'567.89`) and the comma (`1.234.567,89`, most of Europe; also
+`1 234 567,89`). A grouping separator (`,` `.` `'` `’` or a space) is accepted
+only where every group after it has exactly three digits, and the first group
+has one to three digits and no leading zero. So each cell has at most two
+readings, one per convention:
+
+| text        | dot reading | comma reading | read as (convention unknown)    |
+| ----------- | ----------- | ------------- | ------------------------------- |
+| `1,234.5`   | 1234.5      | none          | 1234.5                          |
+| `3,5`       | none        | 3.5           | 3.5                             |
+| `12,00`     | none        | 12            | 12                              |
+| `1,200`     | 1200        | 1.2           | unknown, with a warning         |
+| `8.000`     | 8           | 8000          | unknown, with a warning         |
+
+A reading that does not fit the field is no reading: an integer field drops
+1.2 (so `1,200` employees is 1200), and the vocabulary's `minimum` / `maximum`
+drop values outside them (`-5` employees is unreadable). When the file's
+convention is known (detected, or `--decimal-comma`), only its reading is used
+and a cell that does not follow it is unreadable, never reread the other way.
+
+Detection (`detect`): a `;`-delimited file whose number cells include
+comma-decimal values and no dot-decimal ones is the European Excel export
+(comma); a file with dot-decimal values and no comma-decimal ones is dot;
+anything else stays unknown and ambiguous cells are unknown with a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..engine.model import Field
+from ..engine.operators import sql_literal
+
+#: decimal conventions: "dot" (1,234.5), "comma" (1.234,5); None: not known
+DOT = "dot"
+COMMA = "comma"
+SPACES = " \u00a0\u202f\u2009"
+_OTHER_GROUPS = ("'", "’", f"[{SPACES}]")
+
+
+def _grammar(decimal: str, group: str) -> str:
+    groups = "|".join(f"(?:{g}[0-9]{{3}})+" for g in (re.escape(group), *_OTHER_GROUPS))
+    return (
+        rf"(?:[0-9]+|[1-9][0-9]{{0,2}}(?:{groups}))(?:{re.escape(decimal)}[0-9]+)?"
+        r"(?:e[-+]?[0-9]+)?"
+    )
+
+
+#: one unsigned number in each convention (lowercase text)
+DOT_NUMBER = _grammar(".", ",")
+COMMA_NUMBER = _grammar(",", ".")
+#: the digits-and-separators part of a cell
+_NUM = rf"[0-9](?:[0-9.,'’{SPACES}]*[0-9])?"
+_CUR = r"us\$|usd|\$|€|eur|£|gbp"
+AMOUNT = (
+    rf"^({_CUR})?\s*([-+])?\s*({_CUR})?\s*({_NUM})\s*"
+    r"(k|thousand|mm|mn|m|million|bn|b|billion)?\s*(usd|eur|gbp|%)?$"
+)
+BAND = rf"^({_NUM})\s*[-–]\s*({_NUM})$"
+PLUS = rf"^({_NUM})\s*\+$"
+#: a plain number read the same in every convention known to be dot, or not known: the
+#: ambiguous shape 1.234 (one dot, three decimals, no leading zero) is left to the slow path
+_PLAIN_DOT = r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?"
+_PLAIN_ANY = (
+    r"[-+]?([0-9]+(\.([0-9]{1,2}|[0-9]{4,}))?|0\.[0-9]+|[0-9]{4,}\.[0-9]+|\.[0-9]+)"
+    r"([eE][-+]?[0-9]+)?"
+)
+_PLAIN_COMMA = r"[-+]?[0-9]+"
+_STRIP_DOT = f"[,'’{SPACES}]"
+_STRIP_COMMA = f"[.'’{SPACES}]"
+
+MACROS = rf"""
+CREATE OR REPLACE TEMP MACRO icp_dot(t) AS
+  CASE WHEN regexp_full_match(t, {sql_literal(DOT_NUMBER)})
+       THEN TRY_CAST(regexp_replace(t, {sql_literal(_STRIP_DOT)}, '', 'g') AS DOUBLE) END;
+CREATE OR REPLACE TEMP MACRO icp_comma(t) AS
+  CASE WHEN regexp_full_match(t, {sql_literal(COMMA_NUMBER)})
+       THEN TRY_CAST(replace(regexp_replace(t, {sql_literal(_STRIP_COMMA)}, '', 'g'), ',', '.')
+                     AS DOUBLE) END;
+CREATE OR REPLACE TEMP MACRO icp_cur(x) AS
+  CASE WHEN x IN ('$', 'us$', 'usd') THEN 'USD' WHEN x IN ('€', 'eur') THEN 'EUR'
+       WHEN x IN ('£', 'gbp') THEN 'GBP' WHEN x = '%' THEN '%' END;
+CREATE OR REPLACE TEMP MACRO icp_mult(m) AS
+  CASE WHEN m IN ('k', 'thousand') THEN 1e3 WHEN m IN ('m', 'mm', 'mn', 'million') THEN 1e6
+       WHEN m IN ('b', 'bn', 'billion') THEN 1e9 ELSE 1 END;
+CREATE OR REPLACE TEMP MACRO icp_plain(t) AS
+  CASE WHEN regexp_full_match(t, {sql_literal(_PLAIN_DOT)}) AND isfinite(TRY_CAST(t AS DOUBLE))
+       THEN TRY_CAST(t AS DOUBLE) END;
+"""
+
+_PLAIN = {DOT: _PLAIN_DOT, None: _PLAIN_ANY, COMMA: _PLAIN_COMMA}
+
+
+def plain_sql(raw: str, decimal: str | None) -> str:
+    """SQL for the fast path: a plain number that reads the same whatever the convention."""
+    if decimal == DOT:
+        return f"icp_plain({raw})"
+    return (
+        f"CASE WHEN regexp_full_match({raw}, {sql_literal(_PLAIN[decimal])}) "
+        f"AND isfinite(TRY_CAST({raw} AS DOUBLE)) THEN TRY_CAST({raw} AS DOUBLE) END"
+    )
+
+
+def fits_sql(fld: Field, v: str, *, upper: bool = False) -> str:
+    """SQL: `v` is a value the field can hold (finite, whole for integers, inside the
+    vocabulary's bounds); `upper` also accepts +infinity (the open end of `10,001+`)."""
+    parts = [f"(isfinite({v}) OR {v} = CAST('inf' AS DOUBLE))" if upper else f"isfinite({v})"]
+    if fld.type == "integer":
+        parts.append(f"{v} = floor({v})")
+    if fld.minimum is not None:
+        parts.append(f"{v} >= {float(fld.minimum)!r}")
+    if fld.maximum is not None and not upper:
+        parts.append(f"{v} <= {float(fld.maximum)!r}")
+    elif fld.maximum is not None:
+        parts.append(f"({v} <= {float(fld.maximum)!r} OR isinf({v}))")
+    return "(" + " AND ".join(parts) + ")"
+
+
+def in_range_sql(fld: Field, v: str) -> str:
+    """SQL: a finite `v` is outside the vocabulary's bounds."""
+    parts = []
+    if fld.minimum is not None:
+        parts.append(f"{v} < {float(fld.minimum)!r}")
+    if fld.maximum is not None:
+        parts.append(f"{v} > {float(fld.maximum)!r}")
+    return "(" + " OR ".join(parts) + ")" if parts else "FALSE"
+
+
+def _cell_fits(fld: Field, lo: str, hi: str) -> str:
+    return f"({fits_sql(fld, lo)} AND {fits_sql(fld, hi, upper=True)} AND {lo} <= {hi})"
+
+
+def pick_sql(fld: Field, dot: tuple[str, str], comma: tuple[str, str], decimal: str | None) -> str:
+    """SQL for the convention a cell is read in ('d' or 'c', NULL for none), given the (low,
+    high) of its dot and comma readings: one convention for the whole cell (both ends of a
+    band), the file's when it is known, else the one that fits, and none when both fit and
+    differ."""
+    ok_dot, ok_comma = _cell_fits(fld, *dot), _cell_fits(fld, *comma)
+    if decimal == DOT:
+        return f"CASE WHEN {ok_dot} THEN 'd' END"
+    if decimal == COMMA:
+        return f"CASE WHEN {ok_comma} THEN 'c' END"
+    differ = f"({dot[0]} <> {comma[0]} OR {dot[1]} <> {comma[1]})"
+    return (
+        f"CASE WHEN {ok_dot} AND {ok_comma} AND {differ} THEN NULL "
+        f"WHEN {ok_dot} THEN 'd' WHEN {ok_comma} THEN 'c' END"
+    )
+
+
+def twofold_sql(fld: Field, dot: tuple[str, str], comma: tuple[str, str]) -> str:
+    """SQL: both readings of the cell fit the field and differ (it reads two ways)."""
+    differ = f"({dot[0]} <> {comma[0]} OR {dot[1]} <> {comma[1]})"
+    return f"coalesce({_cell_fits(fld, *dot)} AND {_cell_fits(fld, *comma)} AND {differ}, FALSE)"
+
+
+# --- the same grammar in Python, to detect a file's convention from a sample -------------------
+
+_DOT_RE = re.compile(DOT_NUMBER)
+_COMMA_RE = re.compile(COMMA_NUMBER)
+_AMOUNT_RE = re.compile(AMOUNT)
+_BAND_RE = re.compile(BAND)
+_PLUS_RE = re.compile(PLUS)
+
+
+def _numbers_in(text: str) -> list[str]:
+    t = text.strip().lower()
+    for pattern, groups in ((_BAND_RE, (1, 2)), (_PLUS_RE, (1,)), (_AMOUNT_RE, (4,))):
+        m = pattern.match(t)
+        if m:
+            return [m.group(g) for g in groups]
+    return []
+
+
+def evidence(text: str) -> str | None:
+    """The convention a cell shows: DOT when only the dot reading exists (`12.5`,
+    `1,234.56`), COMMA when only the comma reading exists (`3,5`, `1.234,56`), else None."""
+    found = None
+    for num in _numbers_in(text):
+        if "." not in num and "," not in num:
+            continue
+        dot, comma = bool(_DOT_RE.fullmatch(num)), bool(_COMMA_RE.fullmatch(num))
+        if dot and not comma:
+            found = found or DOT
+        elif comma and not dot:
+            found = found or COMMA
+    return found
+
+
+@dataclass(frozen=True)
+class Convention:
+    """A file's decimal convention and why (for the summary)."""
+
+    decimal: str | None
+    reason: str
+
+    def describe(self) -> str:
+        name = {
+            DOT: "dot (1,234.5)",
+            COMMA: "comma (1.234,5)",
+            None: "not known (a value that reads two ways, such as 1,200, is unknown)",
+        }[self.decimal]
+        return f"decimal convention: {name}; {self.reason}"
+
+
+def detect(cells: Iterable[tuple[str, str]], delimiter: str) -> Convention:
+    """The convention of a file from a sample of its number cells ((column, text) pairs)."""
+    seen: dict[str, tuple[str, str]] = {}
+    for column, text in cells:
+        kind = evidence(text)
+        if kind and kind not in seen:
+            seen[kind] = (column, text)
+    if DOT in seen and COMMA in seen:
+        (c1, t1), (c2, t2) = seen[DOT], seen[COMMA]
+        return Convention(
+            None,
+            f"the file mixes {t1!r} ({c1}) and {t2!r} ({c2}); "
+            "choose with --decimal-comma or --decimal-point",
+        )
+    if DOT in seen:
+        column, text = seen[DOT]
+        return Convention(DOT, f"detected from {text!r} in {column}")
+    if COMMA in seen and delimiter == ";":
+        column, text = seen[COMMA]
+        return Convention(COMMA, f"detected: ';'-separated with {text!r} in {column}")
+    if COMMA in seen:
+        column, text = seen[COMMA]
+        return Convention(
+            None, f"{text!r} in {column} suggests comma; confirm with --decimal-comma"
+        )
+    return Convention(
+        None, "no value in the file shows it (--decimal-comma or --decimal-point sets it)"
+    )

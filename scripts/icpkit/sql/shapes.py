@@ -1,0 +1,257 @@
+"""The shapes CSV exports come in, and the one pass that makes an irregular one regular.
+
+A regular file (UTF-8, one line ending, every record as wide as the header) is
+read by DuckDB directly. These shapes are recognised from the file's first
+megabyte and last 64 KB and rewritten, in one streaming pass, into a regular
+UTF-8 CSV beside the output:
+- Excel's "Unicode Text" (UTF-16 with a byte-order mark, tab-separated, CRLF);
+- Excel's `sep=;` first line (the delimiter is taken from it);
+- a Salesforce report: data, a blank line, then a footer of one-cell lines
+  (report name, confidentiality note): the footer is dropped and counted;
+- mixed CRLF and LF line endings, bare CR, blank lines between records;
+- a trailing delimiter on some rows (an empty extra cell is dropped);
+- ragged rows: a short record is padded (its missing cells are unknown) and a
+  record with extra non-empty cells is not scored; both are named by line;
+- text in another encoding given with `--encoding`.
+Text that is not UTF-8 (Latin-1, Windows-1252) is refused with its line and
+byte and how to re-save it, unless `--encoding` names its encoding.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+
+HEAD = 1 << 20
+TAIL = 1 << 16
+DELIMITERS = (",", ";", "\t", "|")
+#: temporary rewritten inputs are named so (and removed by the next run if left behind)
+REWRITE_SUFFIX = "-input.tmp"
+
+
+@dataclass
+class Shape:
+    """What the head and tail of a file show."""
+
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    sep_line: bool = False
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def irregular(self) -> bool:
+        return bool(self.reasons)
+
+
+def _decode_head(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str]:
+    """(codec, text of the head)."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", raw.decode("utf-16", errors="replace")
+    if encoding:
+        try:
+            return encoding, raw.decode(encoding, errors="replace")
+        except LookupError:
+            raise InputError(
+                f"found --encoding {encoding}, which Python does not know; expected for "
+                "example utf-8, cp1252, latin-1 or utf-16"
+            ) from None
+    try:
+        return "utf-8-sig", raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(raw) - 4:  # not a character cut by the end of the head
+            not_utf8(path)
+        return "utf-8-sig", raw[: exc.start].decode("utf-8-sig")
+
+
+def not_utf8(path: Path) -> None:
+    """Raise InputError naming the first line and byte that are not UTF-8."""
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, 1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                byte = line[exc.start]
+                guess = "Windows-1252 or Latin-1" if byte >= 0x80 else "another encoding"
+                raise InputError(
+                    f"{path}:{number}:{exc.start + 1}: not UTF-8: found the byte 0x{byte:02X} "
+                    f"(the file looks like {guess} text); re-save it as UTF-8 (Excel: Save As "
+                    "› CSV UTF-8) or read it as it is with --encoding cp1252"
+                ) from None
+    raise InputError(f"{path}: not UTF-8; re-save it as UTF-8 or pass --encoding")
+
+
+def _delimiter(line: str) -> str:
+    counts = {d: line.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def inspect(path: Path, encoding: str | None = None) -> Shape:
+    """The shape of a CSV from its first megabyte and last 64 KB (never the whole file)."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        raw = handle.read(HEAD)
+        handle.seek(max(0, size - TAIL))
+        tail = handle.read()
+    codec, head = _decode_head(path, raw, encoding)
+    shape = Shape(codec)
+    if codec not in ("utf-8-sig", "utf-8"):
+        shape.reasons.append(f"{codec} text")
+    first, _, _ = head.partition("\n")
+    if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
+        shape.sep_line, shape.delimiter = True, first.strip()[4]
+        shape.reasons.append(f"a 'sep={shape.delimiter}' first line")
+    else:
+        shape.delimiter = _delimiter(first)
+    crlf = head.count("\r\n")
+    if (crlf and head.count("\n") > crlf) or head.replace("\r\n", "").count("\r"):
+        shape.reasons.append("mixed line endings")
+    rows = _head_rows(head, shape.delimiter, size > HEAD)
+    if len({len(r) for r in rows if r}) > 1:
+        shape.reasons.append("records of different widths")
+    if any(r and not any(c.strip() for c in r) for r in rows):
+        shape.reasons.append("empty records")
+    if codec.startswith("utf-8") and _footer(tail.decode("utf-8", errors="replace")):
+        shape.reasons.append("a report footer")
+    return shape
+
+
+def _head_rows(head: str, delimiter: str, cut: bool) -> list[list[str]]:
+    lines = head.splitlines()
+    if cut:
+        lines = lines[:-1]
+    return list(csv.reader(lines, delimiter=delimiter))
+
+
+def _footer(tail: str) -> bool:
+    """The file ends with a blank line followed by one-cell lines (a report footer)."""
+    lines = tail.rstrip("\r\n").splitlines()
+    for count, line in enumerate(reversed(lines)):
+        if not line.strip():
+            return count > 0
+        if any(d in line for d in DELIMITERS) and not line.startswith('"'):
+            return False
+    return False
+
+
+@dataclass
+class Rewritten:
+    path: Path
+    header: list[str]
+    notes: list[str]
+
+
+def _lines(numbers: list[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:10])
+    return shown + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
+
+
+def rewrite(path: Path, shape: Shape, folder: Path) -> Rewritten:
+    """Write `path` as a regular UTF-8 CSV (comma-separated, LF) into `folder`, with what was
+    done for the summary. Raises InputError for text that is not in the shape's encoding."""
+    target = folder / f".{path.name}.icp-{os.getpid()}{REWRITE_SUFFIX}"
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with (
+            path.open(encoding=shape.encoding, newline="") as src,
+            os.fdopen(fd, "w", encoding="utf-8", newline="") as out,
+        ):
+            header, notes = _copy(csv.reader(src, delimiter=shape.delimiter), out, shape)
+    except UnicodeDecodeError:
+        target.unlink(missing_ok=True)
+        not_utf8(path)
+        raise
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return Rewritten(target, header, notes)
+
+
+def _blank(row: list[str]) -> bool:
+    return not any(c.strip() for c in row)
+
+
+def _header_row(reader: Any, shape: Shape) -> list[str]:
+    """The first row that is neither Excel's `sep=` line nor blank, without trailing empty
+    names (a trailing delimiter)."""
+    for row in reader:
+        if (shape.sep_line and reader.line_num == 1) or _blank(row):
+            continue
+        while row and not row[-1].strip():
+            row = row[:-1]
+        return list(row)
+    raise InputError("found no header row; expected column names on line 1")
+
+
+@dataclass
+class _Copy:
+    """Records copied so far, and what was done to them."""
+
+    width: int
+    short: list[int] = field(default_factory=list)
+    long: list[int] = field(default_factory=list)
+    trailing: int = 0
+    #: one-cell records after a blank line: a report footer if nothing follows them
+    pending: list[tuple[int, list[str]]] = field(default_factory=list)
+
+    def fit(self, line: int, row: list[str]) -> list[str] | None:
+        """The record as wide as the header, or None when it has extra non-empty cells."""
+        if len(row) > self.width and _blank(row[self.width :]):
+            row, self.trailing = row[: self.width], self.trailing + 1
+        if len(row) < self.width:
+            self.short.append(line)
+            return row + [""] * (self.width - len(row))
+        if len(row) > self.width:
+            self.long.append(line)
+            return None
+        return row
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.pending:
+            notes.append(
+                f"ignored {len(self.pending)} footer lines after the data (a report footer)"
+            )
+        if self.trailing:
+            notes.append(
+                f"{self.trailing} records end with an extra delimiter (the empty cell is ignored)"
+            )
+        if self.short:
+            notes.append(
+                f"records on lines {_lines(self.short)} have fewer cells than the header; "
+                "their missing cells are unknown"
+            )
+        if self.long:
+            notes.append(
+                f"records on lines {_lines(self.long)} have more cells than the header; not "
+                "scored (fix the quoting or the delimiter)"
+            )
+        return notes
+
+
+def _copy(reader: Any, out: Any, shape: Shape) -> tuple[list[str], list[str]]:
+    writer = csv.writer(out, lineterminator="\n")
+    header = _header_row(reader, shape)
+    writer.writerow(header)
+    copy = _Copy(len(header))
+    blank_seen = False
+    for row in reader:
+        if _blank(row):
+            blank_seen = True
+            continue
+        if blank_seen and len(row) == 1:
+            copy.pending.append((reader.line_num, row))
+            continue
+        for held_line, held in copy.pending:  # not a footer after all: short records
+            writer.writerow(copy.fit(held_line, held) or held)
+        copy.pending, blank_seen = [], False
+        fitted = copy.fit(reader.line_num, row)
+        if fitted is not None:
+            writer.writerow(fitted)
+    return header, copy.notes()

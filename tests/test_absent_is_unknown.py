@@ -1,0 +1,128 @@
+"""Absent data is unknown everywhere: never the empty set, never a match or a miss."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from icpkit.engine.evaluate import evaluate
+from icpkit.engine.evaluate import test_condition as condition_result
+from icpkit.engine.model import AllOf, AnyOf, Condition, Leaf
+from icpkit.engine.operators import OPERATORS, Ctx
+from test_backends_agree import HANDBOOK, companies, conditions
+
+AS_OF = dt.date(2026, 11, 1)
+
+
+def _tests_presence(cond: Condition) -> bool:
+    if isinstance(cond, Leaf):
+        return OPERATORS[cond.op].null_known
+    if isinstance(cond, AllOf | AnyOf):
+        return any(_tests_presence(c) for c in cond.items)
+    return _tests_presence(cond.item)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(companies(HANDBOOK), conditions, st.sampled_from(sorted(HANDBOOK.fields)))
+def test_removing_a_field_never_turns_unknown_into_met_or_unmet(
+    company: dict[str, Any], cond: Condition, name: str
+) -> None:
+    """For any company, any rule (other than present / missing, which test presence itself)
+    and any field: if the rule is unknown, it stays unknown without the field."""
+    if _tests_presence(cond):
+        return
+    ctx = Ctx(AS_OF)
+    before = condition_result(cond, company, ctx)
+    after = condition_result(cond, {k: v for k, v in company.items() if k != name}, ctx)
+    if before is None:
+        assert after is None
+    if after is not None:
+        assert after == before
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(companies(HANDBOOK), st.sampled_from(sorted(HANDBOOK.fields)))
+def test_removing_a_field_never_makes_a_verdict_rule_met_or_unmet(
+    company: dict[str, Any], name: str
+) -> None:
+    """The same over the example handbook's own rules, through the whole verdict."""
+    before = evaluate(HANDBOOK, company, AS_OF)
+    after = evaluate(HANDBOOK, {k: v for k, v in company.items() if k != name}, AS_OF)
+    for p_before, p_after in zip(before.profiles, after.profiles, strict=True):
+        for r1, r2 in zip(
+            p_before.requirements + p_before.criteria,
+            p_after.requirements + p_after.criteria,
+            strict=True,
+        ):
+            if r1.result is None:
+                assert r2.result is None, r1.key
+
+
+def test_a_set_field_no_one_supplied_is_unknown_not_empty() -> None:
+    """No tech_stack at all: 'Builds on .NET or Python' is unknown, not unmet (the issue's
+    German software company of 240 people)."""
+    company = {"country": "DE", "employees": 240, "industry": "software"}
+    verdict = evaluate(HANDBOOK, company, AS_OF)
+    western = next(p for p in verdict.profiles if p.icp == "western-software-teams")
+    assert western.eligible
+    assert verdict.best_profile == "western-software-teams"
+    assert "tech_stack" in verdict.unknown_fields
+
+
+def test_an_all_empty_record_has_insufficient_data_and_no_best_profile() -> None:
+    verdict = evaluate(HANDBOOK, {}, AS_OF)
+    assert verdict.best_profile is None
+    assert verdict.status == "insufficient_data"
+    # no score and no tier, as a status gate gives (issues 11 and 16 combined)
+    assert (verdict.tier, verdict.score) == (None, None)
+
+
+def test_a_company_that_fits_nothing_is_scored_d_with_no_best_profile() -> None:
+    """Issue 11's `no_fit` is issue 16's `scored` with no best profile: judged, tier D."""
+    company = {"country": "JP", "employees": 3, "industry": "mining", "tech_stack": frozenset()}
+    verdict = evaluate(HANDBOOK, company, AS_OF)
+    assert (verdict.best_profile, verdict.status, verdict.tier) == (None, "scored", "D")
+
+
+def test_the_tier_policy_may_ask_for_a_share_of_known_requirements() -> None:
+    company = {"country": "DE", "employees": 240, "industry": "software"}
+    strict = dataclasses.replace(
+        HANDBOOK, policy=dataclasses.replace(HANDBOOK.policy, min_known_share=1.0)
+    )
+    verdict = evaluate(strict, company, AS_OF)
+    assert verdict.best_profile is None and verdict.status == "insufficient_data"
+
+
+def test_the_best_case_names_the_deciding_unknown_fields() -> None:
+    """A HubSpot export carries no funding, growth or budget: the account scores few points
+    today, and its best case says which unknown fields would lift it."""
+    company = {
+        "country": "DE",
+        "employees": 240,
+        "industry": "software",
+        "tech_stack": frozenset({"python"}),
+    }
+    verdict = evaluate(HANDBOOK, company, AS_OF)
+    assert verdict.tier in ("C", "D")
+    assert verdict.best_case_tier == "A"
+    assert "growth_rate" in verdict.deciding_fields
+    assert "country" not in verdict.deciding_fields
+
+
+def test_explain_set_leaves_a_set_field_it_was_not_given_unknown() -> None:
+    """`icp explain --set country=DE --set employees=240 --set industry=software`: the tech
+    stack was not given, so it is unknown (it was read as the empty set, and the company got
+    tier D, "no ICP fits")."""
+    from icpkit.sql.companies import from_values
+
+    company, bad = from_values(
+        HANDBOOK, {"country": "DE", "employees": "240", "industry": "software"}
+    )
+    assert "tech_stack" not in company and bad == []
+    verdict = evaluate(HANDBOOK, company, AS_OF)
+    assert verdict.best_profile == "western-software-teams"
+    assert verdict.status == "scored"  # issue 11's "fit" is the unified "scored"

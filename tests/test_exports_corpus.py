@@ -1,0 +1,124 @@
+"""Export shapes from the field, as data files: each `tests/corpus/exports/<case>.<ext>` is
+scored with the options of `<case>.yaml`, which says what must be read.
+
+    about: the fault it pins (from issue 11)
+    options: {decimal_comma: true, encoding: cp1252, id_column: x, map: {...}}
+    rows:                       # by account id, in output order
+      "1":
+        tier: D                 # any output column, as text ('' for empty)
+        read: {employees: 8000, tech_stack: [python], growth_rate: null}
+    rows_total: 3               # accounts in the output
+    summary: [text, ...]        # each appears in the rendered summary
+    no_summary: [text, ...]     # none appears in it
+    error: text                 # the run is refused with this message (no output)
+
+`read` is what `icp explain FILE --row N` reads (null: unknown); sets are lists.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from conftest import REPO
+from icpkit.errors import IcpError
+from icpkit.loading.handbook import load
+from icpkit.reporters.scoring import render
+from icpkit.sql.companies import from_export
+from icpkit.sql.mapping import ColumnMap, with_values
+from icpkit.sql.scoring import ScoreOptions, score
+
+CORPUS = Path(__file__).parent / "corpus" / "exports"
+HANDBOOK = load(REPO).handbook
+AS_OF = dt.date(2026, 11, 1)
+CASES = sorted(
+    p for p in CORPUS.iterdir() if p.suffix != ".yaml" and p.with_suffix(".yaml").exists()
+)
+
+
+def _map(spec: dict[str, Any]) -> ColumnMap:
+    out = ColumnMap()
+    for name, entry in (spec or {}).items():
+        if isinstance(entry, str):
+            out.columns[name] = entry
+        else:
+            if entry.get("column"):
+                out.columns[name] = entry["column"]
+            out.values[name] = dict(entry.get("values") or {})
+    return out
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, frozenset):
+        return sorted(value)
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_export_reads_as_expected(path: Path, tmp_path: Path) -> None:
+    spec = YAML(typ="safe").load(path.with_suffix(".yaml").read_text(encoding="utf-8"))
+    opts = dict(spec.get("options") or {})
+    cmap = _map(opts.pop("map", None))
+    target = tmp_path / "scores.csv"
+    options = ScoreOptions(
+        path,
+        target,
+        AS_OF,
+        input_format="csv",
+        id_column=opts.get("id_column"),
+        mapping=cmap.columns,
+        decimal_comma=opts.get("decimal_comma"),
+        encoding=opts.get("encoding"),
+        value_map=cmap.values,
+    )
+    if "error" in spec:
+        with pytest.raises(IcpError) as caught:
+            score(HANDBOOK, options)
+        assert spec["error"] in str(caught.value)
+        assert not target.exists()
+        assert [p.name for p in tmp_path.iterdir()] == []
+        return
+    summary = score(HANDBOOK, options)
+    with target.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    id_col = summary.plan.id_column
+    position = {row[id_col]: i + 1 for i, row in reversed(list(enumerate(rows)))}
+    by_id = {row[id_col]: row for row in reversed(rows)}
+    handbook = with_values(HANDBOOK, cmap.values)
+    for ident, expected in (spec.get("rows") or {}).items():
+        assert str(ident) in by_id, f"no row for account {ident}"
+        got = by_id[str(ident)]
+        for column, value in expected.items():
+            if column == "read":
+                continue
+            assert got[column] == ("" if value is None else str(value)), (ident, column)
+        if "read" in expected:
+            _, company, _ = from_export(
+                handbook,
+                path,
+                position[str(ident)],
+                fmt="csv",
+                id_column=opts.get("id_column"),
+                mapping=cmap.columns,
+                decimal_comma=opts.get("decimal_comma"),
+                encoding=opts.get("encoding"),
+            )
+            for field, value in expected["read"].items():
+                assert _value(company.get(field)) == value, (ident, field)
+    if "rows_total" in spec:
+        assert len(rows) == spec["rows_total"]
+    text = render(HANDBOOK, summary)
+    for needle in spec.get("summary") or []:
+        assert needle in text, needle
+    for needle in spec.get("no_summary") or []:
+        assert needle not in text, needle
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []

@@ -1,0 +1,129 @@
+"""Numbers are never silently wrong: each reading is the true value, or unknown with a
+warning, whatever the style the number was written in (`icpkit.sql.numbers`)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import REPO
+from icpkit.loading.handbook import load
+from icpkit.sql.companies import from_export, from_values
+from icpkit.sql.numbers import COMMA, DOT, detect, evidence
+from icpkit.sql.scoring import ScoreOptions, score
+
+HANDBOOK = load(REPO).handbook
+AS_OF = dt.date(2026, 11, 1)
+
+#: style -> (convention, how a number is written)
+STYLES = {
+    "us": DOT,  # 1,234,567.89
+    "us-plain": DOT,  # 1234567.89
+    "swiss": DOT,  # 1'234'567.89
+    "european": COMMA,  # 1.234.567,89
+    "european-plain": COMMA,  # 1234567,89
+    "french": COMMA,  # 1 234 567,89 (narrow no-break spaces)
+}
+
+
+def written(value: Decimal, style: str) -> str:
+    places = max(0, -int(value.as_tuple().exponent))
+    us = f"{value:,.{places}f}"
+    plain = f"{value:.{places}f}"
+    return {
+        "us": us,
+        "us-plain": plain,
+        "swiss": us.replace(",", "'"),
+        "european": us.translate(str.maketrans(",.", ".,")),
+        "european-plain": plain.replace(".", ","),
+        "french": us.replace(",", "\u202f").replace(".", ","),
+    }[style]
+
+
+values = st.one_of(
+    st.integers(1, 10**10).map(Decimal),
+    st.decimals(Decimal("0.01"), Decimal(10**8), places=2).map(lambda d: d.normalize()),
+    st.decimals(Decimal("0.001"), Decimal(10**5), places=3),
+)
+FIELDS = {"annual_revenue": "number", "growth_rate": "number", "employees": "integer"}
+
+
+def true_or_unknown(field: str, value: Decimal, read: object, bad: list[str]) -> None:
+    if read is None:
+        assert bad == [field], "unknown without a warning"
+        return
+    assert isinstance(read, int | float) and not isinstance(read, bool)
+    assert Decimal(repr(float(read))) == Decimal(repr(float(value))), (value, read)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(values, st.sampled_from(sorted(STYLES)), st.sampled_from(sorted(FIELDS)), st.booleans())
+def test_a_number_reads_as_its_value_or_unknown_with_a_warning(
+    value: Decimal, style: str, field: str, convention_known: bool
+) -> None:
+    """Written in US, European or Swiss style and read with the convention unknown or known
+    to be the writer's, a number is its true value or unknown with a warning, never another
+    number."""
+    if FIELDS[field] == "integer":
+        value = value.to_integral_value() or Decimal(1)
+    text = written(value, style)
+    decimal = STYLES[style] if convention_known else None
+    company, bad = from_values(HANDBOOK, {field: text}, decimal=decimal)
+    true_or_unknown(field, value, company.get(field), bad)
+    if convention_known:  # the writer's own convention reads every value
+        assert field in company, text
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(STYLES)), st.lists(values, min_size=1, max_size=8))
+def test_a_file_in_one_style_reads_true_values_or_warns(
+    tmp_path_factory: pytest.TempPathFactory, style: str, column: list[Decimal]
+) -> None:
+    """A whole export in one style, its convention detected from the file: every revenue
+    read is the true value, or unknown and counted as unreadable."""
+    folder = tmp_path_factory.mktemp("numbers")
+    delimiter = ";" if STYLES[style] == COMMA else ","
+    path = folder / "accounts.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle, delimiter=delimiter)
+        out.writerow(["Record ID", "Annual Revenue"])
+        out.writerows([i, written(v, style)] for i, v in enumerate(column, 1))
+    summary = score(HANDBOOK, ScoreOptions(path, folder / "out.csv", AS_OF))
+    unreadable = summary.unreadable.get("annual_revenue", 0)
+    unknown = 0
+    for i, value in enumerate(column, 1):
+        _, company, bad = from_export(HANDBOOK, path, i)
+        read = company.get("annual_revenue")
+        unknown += read is None
+        true_or_unknown("annual_revenue", value, read, bad)
+    assert unknown == unreadable
+
+
+@pytest.mark.parametrize(
+    ("text", "shows"),
+    [
+        ("12.5", DOT),
+        ("1,234.56", DOT),
+        ("$1.2M", DOT),
+        ("3,5", COMMA),
+        ("1.234,56", COMMA),
+        ("12,00", COMMA),
+        ("1,200", None),
+        ("8.000", None),
+        ("1200", None),
+    ],
+)
+def test_the_evidence_a_cell_gives(text: str, shows: str | None) -> None:
+    assert evidence(text) == shows
+
+
+def test_detection_needs_a_semicolon_file_for_comma_and_refuses_mixtures() -> None:
+    assert detect([("x", "3,5")], ";").decimal == COMMA
+    assert detect([("x", "3,5")], ",").decimal is None
+    assert detect([("x", "3,5"), ("y", "1.5")], ";").decimal is None
+    assert detect([("x", "1.5"), ("y", "1,200")], ",").decimal == DOT
