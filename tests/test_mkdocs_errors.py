@@ -50,7 +50,7 @@ def test_build_stops_with_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in done.stdout + done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("ERROR")]
     assert len(errors) == 1
-    assert "na-saas-scaleups.yaml:116:14" in errors[0] and "did you mean 'field'" in errors[0]
+    assert "na-saas-scaleups.yaml:120:14" in errors[0] and "did you mean 'field'" in errors[0]
 
 
 def _get(url: str) -> str:

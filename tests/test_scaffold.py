@@ -26,8 +26,9 @@ def test_placeholders_fail_strict_at_their_lines(
     placeholders = [p for p in report.problems if p.rule == "placeholder"]
     assert not report.failed(strict=False) and report.failed(strict=True)
     where = {(p.json_path, p.line) for p in placeholders}
-    assert ("$.owners[0]", 13) in where and ("$.summary", 19) in where
-    assert ("$.qualification.criteria[0].id", 68) in where
+    assert ("$.owners[0]", 13) in where and ("$.summary", 24) in where
+    assert ("$.contact.name", 17) in where and ("$.contact.chat", 18) in where
+    assert ("$.qualification.criteria[0].id", 73) in where
     text = (handbook_copy / "profiles" / "icp" / "dach-logistics.yaml").read_text()
     assert "    # positives:\n    #   - text: 50 to 500 employees\n" in text
 

@@ -34,16 +34,19 @@ def _yaml() -> YAML:
     return y
 
 
-def _order(node: Any, sub: dict[str, Any], kind: str, parts: list[str | int]) -> None:
+def _order(node: Any, sub: dict[str, Any], kind: str, parts: list[str | int], root: Any) -> None:
+    # `root` is the whole document: schemas with if/then/else (a rule or a group) are
+    # resolved by the value they meet
     if isinstance(node, CommentedMap):
         props = list(sub.get("properties", {}))
         for key in [k for k in props if k in node] + [k for k in list(node) if k not in props]:
             node.move_to_end(key)
         for key in list(node):
-            _order(node[key], schema.subschema(kind, [*parts, key]), kind, [*parts, key])
+            sub_key = schema.subschema(kind, [*parts, key], root)
+            _order(node[key], sub_key, kind, [*parts, key], root)
     elif isinstance(node, CommentedSeq):
         for i, item in enumerate(node):
-            _order(item, schema.subschema(kind, [*parts, i]), kind, [*parts, i])
+            _order(item, schema.subschema(kind, [*parts, i], root), kind, [*parts, i], root)
 
 
 def _content(line: str) -> bool:
@@ -72,22 +75,22 @@ def _wanted(keys: list[str], sub: dict[str, Any]) -> list[str]:
 
 
 def _misordered(
-    node: Node, kind: str, parts: list[str | int]
+    node: Node, kind: str, parts: list[str | int], data: Any
 ) -> tuple[MappingNode, list[str]] | None:
     """The first block mapping (in document order) whose keys are not in schema order."""
     if isinstance(node, MappingNode):
         keys = [k.value for k, _ in node.value if isinstance(k, ScalarNode)]
         if len(keys) == len(node.value) and not node.flow_style:
-            wanted = _wanted(keys, schema.subschema(kind, parts))
+            wanted = _wanted(keys, schema.subschema(kind, parts, data))
             if wanted != keys:
                 return node, wanted
         for k, v in node.value:
-            found = _misordered(v, kind, [*parts, str(k.value)])
+            found = _misordered(v, kind, [*parts, str(k.value)], data)
             if found:
                 return found
     elif isinstance(node, SequenceNode):
         for i, item in enumerate(node.value):
-            found = _misordered(item, kind, [*parts, i])
+            found = _misordered(item, kind, [*parts, i], data)
             if found:
                 return found
     return None
@@ -98,7 +101,12 @@ def _reorder(lines: list[str], node: MappingNode, wanted: list[str]) -> list[str
     key's line through its value's last line, with the comment and blank lines above the
     key: a comment above a key moves with it."""
     starts = [k.start_mark.line for k, _ in node.value]
-    end = node.end_mark.line + (1 if node.end_mark.column > 0 else 0)
+    # a block mapping ends where the next token starts (say the '- ' of the next item, when
+    # its last value is a flow mapping): that line belongs to the mapping only when some of
+    # the mapping stands before the mark on it
+    mark = node.end_mark
+    ours = mark.line < len(lines) and lines[mark.line][: mark.column].strip() not in ("", "-")
+    end = mark.line + (1 if mark.column > 0 and ours else 0)
     lasts = [
         _last_content(lines, starts[i], starts[i + 1] if i + 1 < len(starts) else end)
         for i in range(len(starts))
@@ -131,7 +139,8 @@ def _reorder_text(text: str, kind: str) -> str:
     every escape stay as written)."""
     for _ in range(1000):
         root = _compose(text)
-        found = _misordered(root, kind, []) if root is not None else None
+        data = _plain(root) if root is not None else None
+        found = _misordered(root, kind, [], data) if root is not None else None
         if found is None:
             return text
         lines = text.splitlines(keepends=True)
@@ -142,6 +151,16 @@ def _reorder_text(text: str, kind: str) -> str:
 
 
 _COMPOSER = YAML(typ="safe", pure=False)
+
+
+def _plain(node: Node) -> Any:
+    """The shape of a composed node (mappings, lists, scalars as text), enough to pick an
+    if/then/else schema; lenient where loading is not (a repeated key: the last wins)."""
+    if isinstance(node, MappingNode):
+        return {str(k.value): _plain(v) for k, v in node.value if isinstance(k, ScalarNode)}
+    if isinstance(node, SequenceNode):
+        return [_plain(item) for item in node.value]
+    return node.value
 
 
 def _compose(text: str) -> Node | None:
@@ -174,7 +193,7 @@ def format_text(text: str, kind: str) -> str:
     text = _reorder_text(text, kind)
     y = _yaml()
     data = y.load(text)
-    _order(data, schema.subschema(kind, []), kind, [])
+    _order(data, schema.subschema(kind, [], data), kind, [], data)
     out = io.StringIO()
     y.dump(data, out)
     return _escape_invisible(out.getvalue())

@@ -137,6 +137,8 @@ warning_signs: []
 PLACEHOLDER_TEXTS = frozenset(
     {
         "@your-github-handle",
+        "Your name",
+        "#your-team-channel",
         "Describe the kind of company in two or three sentences.",
         "Describe the kind of company we do not want, in two or three sentences.",
         "A name that brings the profile to life",

@@ -111,14 +111,20 @@ def validator(kind: str) -> Any:
     return _Validator(load_schema(KINDS[kind]), registry=registry(), format_checker=FormatChecker())
 
 
-def subschema(kind: str, parts: Sequence[str | int]) -> dict[str, Any]:
-    """The schema that describes the value at `parts` (following $refs), for messages."""
+_NO_VALUE = object()
+
+
+def subschema(kind: str, parts: Sequence[str | int], data: Any = _NO_VALUE) -> dict[str, Any]:
+    """The schema that describes the value at `parts` (following $refs), for messages.
+
+    With `data` (the whole document), an `if/then/else` schema is resolved by the value
+    it meets there, as a oneOf is by the value's type; without it, such a schema is
+    returned as it is (it has no `properties` of its own)."""
     schema = load_schema(KINDS[kind])
     resolver = registry().resolver(base_uri=BASE_URI + KINDS[kind])
+    value = data
     for part in parts:
-        while "$ref" in schema:
-            resolved = resolver.lookup(schema["$ref"])
-            resolver, schema = resolved.resolver, resolved.contents
+        resolver, schema = _resolved(kind, resolver, schema, value)
         if isinstance(part, int):
             schema = schema.get("items", {})
         elif part in schema.get("properties", {}):
@@ -127,10 +133,32 @@ def subschema(kind: str, parts: Sequence[str | int]) -> dict[str, Any]:
             schema = schema.get("additionalProperties") or {}
         if not isinstance(schema, dict):
             return {}
-    while "$ref" in schema:
-        resolved = resolver.lookup(schema["$ref"])
-        resolver, schema = resolved.resolver, resolved.contents
-    return schema
+        value = _child(value, part)
+    return _resolved(kind, resolver, schema, value)[1]
+
+
+def _child(value: Any, part: str | int) -> Any:
+    if isinstance(part, int) and isinstance(value, list) and 0 <= part < len(value):
+        return value[part]
+    if isinstance(part, str) and isinstance(value, dict) and part in value:
+        return value[part]
+    return _NO_VALUE
+
+
+def _resolved(
+    kind: str, resolver: Any, schema: dict[str, Any], value: Any
+) -> tuple[Any, dict[str, Any]]:
+    """Follow $refs, and `if/then/else` by the value (when there is one), to a plain schema."""
+    while isinstance(schema, dict):
+        if "$ref" in schema:
+            resolved = resolver.lookup(schema["$ref"])
+            resolver, schema = resolved.resolver, resolved.contents
+        elif "if" in schema and "properties" not in schema and value is not _NO_VALUE:
+            fits = validator(kind).evolve(schema=schema["if"]).is_valid(value)
+            schema = schema.get("then" if fits else "else") or {}
+        else:
+            break
+    return resolver, schema if isinstance(schema, dict) else {}
 
 
 def validate(doc: Document, kind: str) -> list[Problem]:
@@ -204,7 +232,11 @@ def _problems(doc: Document, kind: str, error: ValidationError) -> list[Problem]
     if error.validator != "additionalProperties":
         return [_problem(doc, kind, error)]
     parts: list[str | int] = list(error.absolute_path)
-    allowed = list(subschema(kind, parts).get("properties", {}))
+    # the schema that refused the key lists what is allowed (under if/then/else too)
+    refusing = error.schema if isinstance(error.schema, dict) else {}
+    allowed = list(
+        refusing.get("properties") or subschema(kind, parts, doc.data).get("properties", {})
+    )
     instance = error.instance
     extra = [k for k in instance if k not in allowed] if isinstance(instance, dict) else ["?"]
     expected = ", ".join(allowed) if len(allowed) <= 8 else ", ".join(allowed[:8]) + ", …"
@@ -230,6 +262,8 @@ class _Error:
     schema: dict[str, Any]
     validator: str
     message: str
+    #: the whole document, to resolve if/then/else schemas by the value
+    data: Any = None
 
 
 #: a message builder returns (message, where the problem points, whether at the key)
@@ -242,7 +276,9 @@ def _said(e: _Error, message: str, *, key: bool = False) -> _Said:
 
 def _unknown_key(e: _Error) -> _Said:
     # the schema that refused the key lists what is allowed (under if/then/else too)
-    allowed = list(e.schema.get("properties") or subschema(e.kind, e.parts).get("properties", {}))
+    allowed = list(
+        e.schema.get("properties") or subschema(e.kind, e.parts, e.data).get("properties", {})
+    )
     instance = e.instance
     extra = [k for k in instance if k not in allowed] if isinstance(instance, dict) else []
     name = extra[0] if extra else "?"
@@ -284,7 +320,7 @@ def _const(e: _Error) -> _Said:
 
 
 def _described(e: _Error) -> _Said:
-    desc = e.schema.get("description") or subschema(e.kind, e.parts).get("description", "")
+    desc = e.schema.get("description") or subschema(e.kind, e.parts, e.data).get("description", "")
     if e.validator == "format":
         desc = "a date as YYYY-MM-DD" if e.schema.get("format") == "date" else desc
     expected = desc[:1].lower() + desc[1:]
@@ -348,7 +384,9 @@ def _other(e: _Error) -> _Said:
 def _problem(doc: Document, kind: str, error: ValidationError) -> Problem:
     schema = error.schema if isinstance(error.schema, dict) else {}
     v = str(error.validator)
-    e = _Error(kind, list(error.absolute_path), error.instance, schema, v, str(error.message))
+    e = _Error(
+        kind, list(error.absolute_path), error.instance, schema, v, str(error.message), doc.data
+    )
     message, parts, key = _MESSAGES.get(v, _other)(e)
     return doc.problem_at(parts, message, f"schema-{v}", key=key)
 
