@@ -24,6 +24,7 @@ from urllib.parse import urlparse
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO, TODAY, copy_handbook
 from icpkit.engine.evaluate import evaluate
@@ -31,8 +32,10 @@ from icpkit.engine.model import Handbook
 from icpkit.engine.ruletests import fixture_as_of
 from icpkit.engine.verdict import Verdict
 from icpkit.loading.validate import load_valid
+from icpkit.engine.values import typed_company, typed_value
 from icpkit.site.build import build_site
-from test_backends_agree import companies
+from icpkit.site.qualify import compiled, rules_script
+from test_backends_agree import companies, ph_companies, ph_handbook
 
 ARTIFACTS = REPO / "tests" / "artifacts"
 AXE = REPO / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
@@ -468,9 +471,14 @@ def py_outcome(hb: Handbook, v: Verdict) -> dict[str, Any]:
         "score": v.score,
         "disqualified_by": list(v.disqualified_by),
         "warnings": list(v.warnings),
+        "status": v.status,
+        "gates": [[r.rule.id, status[r.result]] for r in v.gates],
+        "flags": [[r.rule.id, status[r.result], shown] for r, shown in v.flags],
         "profiles": [
             [
                 p.icp,
+                p.status,
+                [[g, pts] for g, pts in p.groups],
                 p.eligible,
                 p.capped,
                 p.score,
@@ -491,13 +499,15 @@ def py_outcome(hb: Handbook, v: Verdict) -> dict[str, Any]:
 
 
 JS_OUTCOME = """
-([company, asOf]) => {
-  const v = icpQualify.evaluate(window.ICP_RULES, company, asOf);
+([company, asOf, rules]) => {
+  const v = icpQualify.evaluate(rules || window.ICP_RULES, company, asOf);
   const s = r => r === true ? "met" : r === false ? "unmet" : "unknown";
   return {
     best_profile: v.best_profile, tier: v.tier, score: v.score,
-    disqualified_by: v.disqualified_by, warnings: v.warnings,
-    profiles: v.profiles.map(p => [p.icp, p.eligible, p.capped, p.score, p.score_tier, p.tier,
+    disqualified_by: v.disqualified_by, warnings: v.warnings, status: v.status,
+    gates: v.gates.map(r => [r.id, s(r.result)]),
+    flags: v.flags.map(r => [r.id, s(r.result), r.shown]),
+    profiles: v.profiles.map(p => [p.icp, p.status, p.groups.map(g => [g[0], g[2]]), p.eligible, p.capped, p.score, p.score_tier, p.tier,
       p.requirements.concat(p.criteria, p.warnings).map(r => [r.id, s(r.result), r.points])]),
     negatives: v.negatives.map(n => [n.negative,
       n.disqualifiers.concat(n.warnings).map(r => [r.id, s(r.result)])]),
@@ -609,3 +619,72 @@ def test_the_form_gives_a_verdict_as_the_rep_types(base: str, page: Any) -> None
     form.locator("#q-buys_through_tenders").get_by_label("Yes").check()
     assert "disqualified" in headline.inner_text()
     assert "× Disqualifier" in page.locator("#q-verdict").inner_text()
+
+
+# --- the PostHog example: text, open sets, counts, groups, gates, flags ------------------------
+
+POSTHOG = REPO / "tests" / "examples" / "posthog"
+
+
+@functools.cache
+def posthog() -> tuple[Handbook, dict[str, Any]]:
+    """The PostHog example handbook and its rules compiled as for its qualify page."""
+    hb = load_valid(POSTHOG, today=TODAY).handbook
+    return hb, compiled(hb, lambda dst: dst)
+
+
+def test_every_posthog_fixture_gets_the_engines_verdict_in_the_page(qualify: Any) -> None:
+    """Status, score, tier, flags and component subtotals, for every public v0.5 test case."""
+    hb, rules = posthog()
+    assert len(hb.fixtures) >= 40
+    for f in hb.fixtures:
+        assert not f.broken, f.name
+        as_of = fixture_as_of(f, TODAY)
+        company = {k: as_json(v) for k, v in f.company.items()}
+        expected = py_outcome(hb, evaluate(hb, f.company, as_of))
+        got = qualify.evaluate(JS_OUTCOME, [company, as_of.isoformat(), rules])
+        assert got == json.loads(json.dumps(expected)), f.name
+
+
+def test_a_rep_typing_raw_text_gets_the_engines_verdict(qualify: Any) -> None:
+    """Values as a rep types them (case, accents, '&', spacing) are normalised in the page as
+    the engine normalises them."""
+    hb, rules = posthog()
+    raw = {
+        "profile_found": True,
+        "company_type": "  Startup ",
+        "role": "Ingénieur",
+        "description": "An AI-powered  Développeur platform; integrations & LLMs",
+        "signup_domain": "Acme.AI",
+        "tags": ["Management and Strategy Consulting", "ARTIFICIAL   intelligence"],
+        "tag_types": ["yc batch"],
+        "investors": ["Sequoia Capital India", "gv"],
+        "headcount": 30,
+        "web_traffic": 20000,
+    }
+    typed = typed_company(hb.fields, raw).values
+    expected = py_outcome(hb, evaluate(hb, typed, TODAY))
+    assert expected["status"] == "scored" and expected["score"] > 0
+    got = qualify.evaluate(JS_OUTCOME, [raw, TODAY.isoformat(), rules])
+    assert got == json.loads(json.dumps(expected))
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(handbook=ph_handbook(), rows=st.lists(ph_companies(), min_size=1, max_size=6))
+def test_generated_rules_and_companies_get_the_engines_verdict_in_the_page(
+    qualify: Any, handbook: Handbook, rows: list[dict[str, Any]]
+) -> None:
+    """Generated rules over the PostHog vocabulary (text and member tests, counts, groups with
+    caps and tiers, gates, flags, the disqualified score), compiled as for the page."""
+    rules = json.loads(rules_script(compiled(handbook, lambda dst: dst))[len("window.ICP_RULES = ") : -2])
+    for row in rows:
+        typed = {n: typed_value(handbook.fields[n], v) for n, v in row.items()}
+        expected = py_outcome(handbook, evaluate(handbook, typed, TODAY))
+        got = qualify.evaluate(
+            JS_OUTCOME, [{k: as_json(v) for k, v in typed.items()}, TODAY.isoformat(), rules]
+        )
+        assert got == json.loads(json.dumps(expected)), row
