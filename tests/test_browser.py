@@ -29,13 +29,15 @@ from hypothesis import strategies as st
 from conftest import REPO, TODAY, copy_handbook
 from icpkit.engine.evaluate import evaluate
 from icpkit.engine.model import Handbook
+from icpkit.engine.normal import Text, folds_of, normal
+from icpkit.engine.operators import OPERATORS, Ctx
 from icpkit.engine.ruletests import fixture_as_of
+from icpkit.engine.values import typed_company, typed_value
 from icpkit.engine.verdict import Verdict
 from icpkit.loading.validate import load_valid
-from icpkit.engine.values import typed_company, typed_value
 from icpkit.site.build import build_site
 from icpkit.site.qualify import compiled, rules_script
-from test_backends_agree import companies, ph_companies, ph_handbook
+from test_backends_agree import WORDS, companies, ph_companies, ph_handbook
 
 ARTIFACTS = REPO / "tests" / "artifacts"
 AXE = REPO / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
@@ -507,7 +509,8 @@ JS_OUTCOME = """
     disqualified_by: v.disqualified_by, warnings: v.warnings, status: v.status,
     gates: v.gates.map(r => [r.id, s(r.result)]),
     flags: v.flags.map(r => [r.id, s(r.result), r.shown]),
-    profiles: v.profiles.map(p => [p.icp, p.status, p.groups.map(g => [g[0], g[2]]), p.eligible, p.capped, p.score, p.score_tier, p.tier,
+    profiles: v.profiles.map(p => [p.icp, p.status, p.groups.map(g => [g[0], g[2]]),
+      p.eligible, p.capped, p.score, p.score_tier, p.tier,
       p.requirements.concat(p.criteria, p.warnings).map(r => [r.id, s(r.result), r.points])]),
     negatives: v.negatives.map(n => [n.negative,
       n.disqualifiers.concat(n.warnings).map(r => [r.id, s(r.result)])]),
@@ -656,7 +659,7 @@ def test_a_rep_typing_raw_text_gets_the_engines_verdict(qualify: Any) -> None:
         "role": "Ingénieur",
         "description": "An AI-powered  Développeur platform; integrations & LLMs",
         "signup_domain": "Acme.AI",
-        "tags": ["Management and Strategy Consulting", "ARTIFICIAL   intelligence"],
+        "tags": ["Management & Strategy Consulting", "ARTIFICIAL   intelligence"],
         "tag_types": ["yc batch"],
         "investors": ["Sequoia Capital India", "gv"],
         "headcount": 30,
@@ -665,6 +668,7 @@ def test_a_rep_typing_raw_text_gets_the_engines_verdict(qualify: Any) -> None:
     typed = typed_company(hb.fields, raw).values
     expected = py_outcome(hb, evaluate(hb, typed, TODAY))
     assert expected["status"] == "scored" and expected["score"] > 0
+    assert ["agency", "met", True] in expected["flags"]
     got = qualify.evaluate(JS_OUTCOME, [raw, TODAY.isoformat(), rules])
     assert got == json.loads(json.dumps(expected))
 
@@ -680,7 +684,9 @@ def test_generated_rules_and_companies_get_the_engines_verdict_in_the_page(
 ) -> None:
     """Generated rules over the PostHog vocabulary (text and member tests, counts, groups with
     caps and tiers, gates, flags, the disqualified score), compiled as for the page."""
-    rules = json.loads(rules_script(compiled(handbook, lambda dst: dst))[len("window.ICP_RULES = ") : -2])
+    rules = json.loads(
+        rules_script(compiled(handbook, lambda dst: dst))[len("window.ICP_RULES = ") : -2]
+    )
     for row in rows:
         typed = {n: typed_value(handbook.fields[n], v) for n, v in row.items()}
         expected = py_outcome(handbook, evaluate(handbook, typed, TODAY))
@@ -688,3 +694,78 @@ def test_generated_rules_and_companies_get_the_engines_verdict_in_the_page(
             JS_OUTCOME, [{k: as_json(v) for k, v in typed.items()}, TODAY.isoformat(), rules]
         )
         assert got == json.loads(json.dumps(expected)), row
+
+
+NORMAL_CASES = [
+    *WORDS,
+    "Management & Strategy Consulting",
+    "  Spaces\tand\nnewlines  ",
+    "ÀÉÎÕÜ ñ ç ß",
+    "Ωμέγα ΣΟΦΟΣ",
+    "İstanbul & Ankara",
+    "a&&b",
+    "Acme, Inc.",
+    "inc inc inc",
+    "__under__score__",
+    "x--y//z",
+    "数据 平台",
+    "١٢٣ arabic digits",
+    "",
+    "&",
+]
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(extra=st.lists(st.text(max_size=12), max_size=40))
+def test_the_page_normalises_text_as_the_engine_does(qualify: Any, extra: list[str]) -> None:
+    """engine.normal.normal and the page's normal give the same form, with the default fold
+    and with a word fold."""
+    for spec in (None, {"&": "and", "inc": "incorporated", "+": "plus"}):
+        folds = folds_of(spec)
+        texts = NORMAL_CASES + extra
+        got = qualify.evaluate(
+            "([ts, fs]) => ts.map(t => icpQualify.normal(t, fs))",
+            [texts, [list(f) for f in folds]],
+        )
+        assert got == [normal(t, folds) for t in texts]
+
+
+#: (operator, value as the page gets it, operand as compiled): the edges of the new rows
+OPERATOR_EDGES: list[tuple[str, Any, Any]] = [
+    ("member_contains", ["abcdefgh_x"], [["abcdefgh"], 8]),
+    ("member_contains", ["abcdefg_x"], [["abcdefg"], 8]),
+    ("member_contains", ["gv"], [["gv"], 8]),
+    ("member_contains", ["gvk"], [["gv"], 8]),
+    ("member_contains", [], [["gv"], 1]),
+    ("mentions", "automation first", ["automat*"]),
+    ("mentions", "automat", ["automat*"]),
+    ("mentions", "ML_pipeline", ["ml"]),
+    ("mentions", "aid", ["ai"]),
+    ("mentions", "AI-powered", ["ai"]),
+    ("mentions", "Machine   Learning!", ["machine_learning"]),
+    ("starts_with", "Café Acme", "cafe"),
+    ("starts_with", " Acme", "acme"),
+    ("ends_with", "Acme.AI", ".ai"),
+    ("ends_with", "acme.ai ", ".ai"),
+    ("equals", "  Start-up ", "start_up"),
+    ("one_of", "SCHOOL", ["school", "startup"]),
+    ("none_of", "Écoles", ["ecoles"]),
+    ("not_empty", [], None),
+    ("not_empty", ["x"], None),
+]
+
+
+def test_the_new_operators_agree_at_their_edges(qualify: Any) -> None:
+    ctx = Ctx(TODAY)
+    for op, value, operand in OPERATOR_EDGES:
+        py_value = Text(value) if isinstance(value, str) else frozenset(value)
+        py_operand = (tuple(operand[0]), operand[1]) if op == "member_contains" else operand
+        expected = OPERATORS[op].test(py_value, py_operand, ctx)
+        got = qualify.evaluate(
+            """([op, v, x]) => icpQualify.OPS[op](
+                 typeof v === "string" ? new icpQualify.Text(v, [["&", "and"]]) : v, x, {})""",
+            [op, value, operand],
+        )
+        assert got == expected, (op, value, operand)

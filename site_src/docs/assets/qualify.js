@@ -316,7 +316,7 @@
     return found;
   }
 
-  var api = { OPS: OPS, evaluate: evaluate, whatIf: whatIf };
+  var api = { OPS: OPS, evaluate: evaluate, whatIf: whatIf, normal: normal, Text: Text };
   window.icpQualify = api;
 
   /* ---- the form ----------------------------------------------------------------------- */
