@@ -769,3 +769,51 @@ def test_the_new_operators_agree_at_their_edges(qualify: Any) -> None:
             [op, value, operand],
         )
         assert got == expected, (op, value, operand)
+
+
+@pytest.fixture(scope="module")
+def posthog_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The PostHog example handbook built as a site (its own qualify page)."""
+    root = tmp_path_factory.mktemp("ph") / "handbook"
+    shutil.copytree(POSTHOG, root)
+    shutil.copytree(REPO / "site_src", root / "site_src")
+    shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    return build_site(root, today=TODAY)
+
+
+def test_the_posthog_page_shows_status_flags_and_the_zero_score(
+    browser: Any, posthog_site: Path
+) -> None:
+    hb, _ = posthog()
+    context, pg = watched(browser)
+    pg.goto(posthog_site.as_uri() + "/qualify.html")
+    pg.wait_for_selector("#icp-qualify[data-ready]")
+    headline, form = pg.locator("#q-headline"), pg.locator("#q-form")
+    # nothing known: a status gate, no score
+    assert headline.inner_text() == (
+        "Not scored: The profile has no headcount, funding, investors, tags or web traffic"
+        " (insufficient data)"
+    )
+    form.locator("#q-profile_found").get_by_label("No", exact=True).check()
+    assert headline.inner_text().startswith("Not scored: No company profile matched")
+    form.locator("#q-profile_found").get_by_label("Yes", exact=True).check()
+    # an open set typed one a line, '&' as the rep writes it; text as typed
+    form.locator("#q-tags-in").fill("Management & Strategy Consulting\nArtificial Intelligence")
+    form.locator("#q-headcount-in").fill("40")
+    form.locator("#q-description-in").fill("An AI  Platform")
+    company = {
+        "profile_found": True,
+        "tags": ["Management & Strategy Consulting", "Artificial Intelligence"],
+        "headcount": 40,
+        "description": "An AI  Platform",
+    }
+    v = evaluate(hb, typed_company(hb.fields, company).values, dt.date.today())
+    assert v.status == "scored" and v.raised == ("agency",) and v.score == 22
+    assert headline.inner_text().endswith(f", {v.score} points)")
+    assert "⚑ A consultancy or agency" in pg.locator("#q-flags").inner_text()
+    assert "AI-pilled: 15 points" in pg.locator("details.q-best").inner_text()
+    # a disqualifier, with the policy's zero score
+    form.locator("#q-role-in").fill(" Student ")
+    assert headline.inner_text() == "Tier D: disqualified (Students and schools), 0 points"
+    assert pg.locator("#q-flags").count() == 0  # flags shown only when scored
+    check_and_close(context, pg)
