@@ -24,15 +24,20 @@ from urllib.parse import urlparse
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO, TODAY, copy_handbook
 from icpkit.engine.evaluate import evaluate
 from icpkit.engine.model import Handbook
+from icpkit.engine.normal import Text, folds_of, normal
+from icpkit.engine.operators import OPERATORS, Ctx
 from icpkit.engine.ruletests import fixture_as_of
+from icpkit.engine.values import typed_company, typed_value
 from icpkit.engine.verdict import Verdict
 from icpkit.loading.validate import load_valid
 from icpkit.site.build import build_site
-from test_backends_agree import companies
+from icpkit.site.qualify import compiled, rules_script
+from test_backends_agree import WORDS, companies, ph_companies, ph_handbook
 
 ARTIFACTS = REPO / "tests" / "artifacts"
 AXE = REPO / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
@@ -468,9 +473,14 @@ def py_outcome(hb: Handbook, v: Verdict) -> dict[str, Any]:
         "score": v.score,
         "disqualified_by": list(v.disqualified_by),
         "warnings": list(v.warnings),
+        "status": v.status,
+        "gates": [[r.rule.id, status[r.result]] for r in v.gates],
+        "flags": [[r.rule.id, status[r.result], shown] for r, shown in v.flags],
         "profiles": [
             [
                 p.icp,
+                p.status,
+                [[g, pts] for g, pts in p.groups],
                 p.eligible,
                 p.capped,
                 p.score,
@@ -491,13 +501,16 @@ def py_outcome(hb: Handbook, v: Verdict) -> dict[str, Any]:
 
 
 JS_OUTCOME = """
-([company, asOf]) => {
-  const v = icpQualify.evaluate(window.ICP_RULES, company, asOf);
+([company, asOf, rules]) => {
+  const v = icpQualify.evaluate(rules || window.ICP_RULES, company, asOf);
   const s = r => r === true ? "met" : r === false ? "unmet" : "unknown";
   return {
     best_profile: v.best_profile, tier: v.tier, score: v.score,
-    disqualified_by: v.disqualified_by, warnings: v.warnings,
-    profiles: v.profiles.map(p => [p.icp, p.eligible, p.capped, p.score, p.score_tier, p.tier,
+    disqualified_by: v.disqualified_by, warnings: v.warnings, status: v.status,
+    gates: v.gates.map(r => [r.id, s(r.result)]),
+    flags: v.flags.map(r => [r.id, s(r.result), r.shown]),
+    profiles: v.profiles.map(p => [p.icp, p.status, p.groups.map(g => [g[0], g[2]]),
+      p.eligible, p.capped, p.score, p.score_tier, p.tier,
       p.requirements.concat(p.criteria, p.warnings).map(r => [r.id, s(r.result), r.points])]),
     negatives: v.negatives.map(n => [n.negative,
       n.disqualifiers.concat(n.warnings).map(r => [r.id, s(r.result)])]),
@@ -609,3 +622,198 @@ def test_the_form_gives_a_verdict_as_the_rep_types(base: str, page: Any) -> None
     form.locator("#q-buys_through_tenders").get_by_label("Yes").check()
     assert "disqualified" in headline.inner_text()
     assert "× Disqualifier" in page.locator("#q-verdict").inner_text()
+
+
+# --- the PostHog example: text, open sets, counts, groups, gates, flags ------------------------
+
+POSTHOG = REPO / "tests" / "examples" / "posthog"
+
+
+@functools.cache
+def posthog() -> tuple[Handbook, dict[str, Any]]:
+    """The PostHog example handbook and its rules compiled as for its qualify page."""
+    hb = load_valid(POSTHOG, today=TODAY).handbook
+    return hb, compiled(hb, lambda dst: dst)
+
+
+def test_every_posthog_fixture_gets_the_engines_verdict_in_the_page(qualify: Any) -> None:
+    """Status, score, tier, flags and component subtotals, for every public v0.5 test case."""
+    hb, rules = posthog()
+    assert len(hb.fixtures) >= 40
+    for f in hb.fixtures:
+        assert not f.broken, f.name
+        as_of = fixture_as_of(f, TODAY)
+        company = {k: as_json(v) for k, v in f.company.items()}
+        expected = py_outcome(hb, evaluate(hb, f.company, as_of))
+        got = qualify.evaluate(JS_OUTCOME, [company, as_of.isoformat(), rules])
+        assert got == json.loads(json.dumps(expected)), f.name
+
+
+def test_a_rep_typing_raw_text_gets_the_engines_verdict(qualify: Any) -> None:
+    """Values as a rep types them (case, accents, '&', spacing) are normalised in the page as
+    the engine normalises them."""
+    hb, rules = posthog()
+    raw = {
+        "profile_found": True,
+        "company_type": "  Startup ",
+        "role": "Ingénieur",
+        "description": "An AI-powered  Développeur platform; integrations & LLMs",
+        "signup_domain": "Acme.AI",
+        "tags": ["Management & Strategy Consulting", "ARTIFICIAL   intelligence"],
+        "tag_types": ["yc batch"],
+        "investors": ["Sequoia Capital India", "gv"],
+        "headcount": 30,
+        "web_traffic": 20000,
+    }
+    typed = typed_company(hb.fields, raw).values
+    expected = py_outcome(hb, evaluate(hb, typed, TODAY))
+    assert expected["status"] == "scored" and expected["score"] > 0
+    assert ["agency", "met", True] in expected["flags"]
+    got = qualify.evaluate(JS_OUTCOME, [raw, TODAY.isoformat(), rules])
+    assert got == json.loads(json.dumps(expected))
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(handbook=ph_handbook(), rows=st.lists(ph_companies(), min_size=1, max_size=6))
+def test_generated_rules_and_companies_get_the_engines_verdict_in_the_page(
+    qualify: Any, handbook: Handbook, rows: list[dict[str, Any]]
+) -> None:
+    """Generated rules over the PostHog vocabulary (text and member tests, counts, groups with
+    caps and tiers, gates, flags, the disqualified score), compiled as for the page."""
+    rules = json.loads(
+        rules_script(compiled(handbook, lambda dst: dst))[len("window.ICP_RULES = ") : -2]
+    )
+    for row in rows:
+        typed = {n: typed_value(handbook.fields[n], v) for n, v in row.items()}
+        expected = py_outcome(handbook, evaluate(handbook, typed, TODAY))
+        got = qualify.evaluate(
+            JS_OUTCOME, [{k: as_json(v) for k, v in typed.items()}, TODAY.isoformat(), rules]
+        )
+        assert got == json.loads(json.dumps(expected)), row
+
+
+NORMAL_CASES = [
+    *WORDS,
+    "Management & Strategy Consulting",
+    "  Spaces\tand\nnewlines  ",
+    "ÀÉÎÕÜ ñ ç ß",
+    "Ωμέγα ΣΟΦΟΣ",
+    "İstanbul & Ankara",
+    "a&&b",
+    "Acme, Inc.",
+    "inc inc inc",
+    "__under__score__",
+    "x--y//z",
+    "数据 平台",
+    "١٢٣ arabic digits",
+    "",
+    "&",
+]
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(extra=st.lists(st.text(max_size=12), max_size=40))
+def test_the_page_normalises_text_as_the_engine_does(qualify: Any, extra: list[str]) -> None:
+    """engine.normal.normal and the page's normal give the same form, with the default fold
+    and with a word fold."""
+    for spec in (None, {"&": "and", "inc": "incorporated", "+": "plus"}):
+        folds = folds_of(spec)
+        texts = NORMAL_CASES + extra
+        got = qualify.evaluate(
+            "([ts, fs]) => ts.map(t => icpQualify.normal(t, fs))",
+            [texts, [list(f) for f in folds]],
+        )
+        assert got == [normal(t, folds) for t in texts]
+
+
+#: (operator, value as the page gets it, operand as compiled): the edges of the new rows
+OPERATOR_EDGES: list[tuple[str, Any, Any]] = [
+    ("member_contains", ["abcdefgh_x"], [["abcdefgh"], 8]),
+    ("member_contains", ["abcdefg_x"], [["abcdefg"], 8]),
+    ("member_contains", ["gv"], [["gv"], 8]),
+    ("member_contains", ["gvk"], [["gv"], 8]),
+    ("member_contains", [], [["gv"], 1]),
+    ("mentions", "automation first", ["automat*"]),
+    ("mentions", "automat", ["automat*"]),
+    ("mentions", "ML_pipeline", ["ml"]),
+    ("mentions", "aid", ["ai"]),
+    ("mentions", "AI-powered", ["ai"]),
+    ("mentions", "Machine   Learning!", ["machine_learning"]),
+    ("starts_with", "Café Acme", "cafe"),
+    ("starts_with", " Acme", "acme"),
+    ("ends_with", "Acme.AI", ".ai"),
+    ("ends_with", "acme.ai ", ".ai"),
+    ("equals", "  Start-up ", "start_up"),
+    ("one_of", "SCHOOL", ["school", "startup"]),
+    ("none_of", "Écoles", ["ecoles"]),
+    ("not_empty", [], None),
+    ("not_empty", ["x"], None),
+]
+
+
+def test_the_new_operators_agree_at_their_edges(qualify: Any) -> None:
+    ctx = Ctx(TODAY)
+    for op, value, operand in OPERATOR_EDGES:
+        py_value = Text(value) if isinstance(value, str) else frozenset(value)
+        py_operand = (tuple(operand[0]), operand[1]) if op == "member_contains" else operand
+        expected = OPERATORS[op].test(py_value, py_operand, ctx)
+        got = qualify.evaluate(
+            """([op, v, x]) => icpQualify.OPS[op](
+                 typeof v === "string" ? new icpQualify.Text(v, [["&", "and"]]) : v, x, {})""",
+            [op, value, operand],
+        )
+        assert got == expected, (op, value, operand)
+
+
+@pytest.fixture(scope="module")
+def posthog_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The PostHog example handbook built as a site (its own qualify page)."""
+    root = tmp_path_factory.mktemp("ph") / "handbook"
+    shutil.copytree(POSTHOG, root)
+    shutil.copytree(REPO / "site_src", root / "site_src")
+    shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    return build_site(root, today=TODAY)
+
+
+def test_the_posthog_page_shows_status_flags_and_the_zero_score(
+    browser: Any, posthog_site: Path
+) -> None:
+    hb, _ = posthog()
+    context, pg = watched(browser)
+    pg.goto(posthog_site.as_uri() + "/qualify.html")
+    pg.wait_for_selector("#icp-qualify[data-ready]")
+    headline, form = pg.locator("#q-headline"), pg.locator("#q-form")
+    # nothing known: a status gate, no score
+    assert headline.inner_text() == (
+        "Not scored: The profile has no headcount, funding, investors, tags or web traffic"
+        " (insufficient data)"
+    )
+    form.locator("#q-profile_found").get_by_label("No", exact=True).check()
+    assert headline.inner_text().startswith("Not scored: No company profile matched")
+    form.locator("#q-profile_found").get_by_label("Yes", exact=True).check()
+    # an open set typed one a line, '&' as the rep writes it; text as typed
+    form.locator("#q-tags-in").fill("Management & Strategy Consulting\nArtificial Intelligence")
+    form.locator("#q-headcount-in").fill("40")
+    form.locator("#q-description-in").fill("An AI  Platform")
+    company = {
+        "profile_found": True,
+        "tags": ["Management & Strategy Consulting", "Artificial Intelligence"],
+        "headcount": 40,
+        "description": "An AI  Platform",
+    }
+    v = evaluate(hb, typed_company(hb.fields, company).values, dt.date.today())
+    assert v.status == "scored" and v.raised == ("agency",) and v.score == 22
+    assert headline.inner_text().endswith(f", {v.score} points)")
+    assert "⚑ A consultancy or agency" in pg.locator("#q-flags").inner_text()
+    assert "AI-pilled: 15 points" in pg.locator("details.q-best").inner_text()
+    # a disqualifier, with the policy's zero score
+    form.locator("#q-role-in").fill(" Student ")
+    assert headline.inner_text() == "Tier D: disqualified (Students and schools), 0 points"
+    assert pg.locator("#q-flags").count() == 0  # flags shown only when scored
+    check_and_close(context, pg)

@@ -6,13 +6,22 @@ key, and the evaluation contract of `icpkit.engine.evaluate`; the browser tests 
 gives the same verdict as the Python engine for every fixture company and hundreds of
 generated ones. Shape (all JSON):
 
-    {"fields": {name: {label, type, unit, values: [[code, label]] | null, empty_set, ...}},
+    {"fields": {name: {label, type, unit, values: [[code, label]] | null, folds: [[src, dst]],
+                       empty_set, ...}},
      "operators": {key: {"null_known": bool}}, "unknown_cap": "B",
-     "icps": [{id, title, url, tiers: {A, B, C}, requirements: [rule], criteria: [rule]}],
+     "disqualified_score": "keep" | "zero", "gates": [rule], "flags": [rule + only_when_scored],
+     "icps": [{id, title, url, tiers: {A, B, C}, requirements: [rule], criteria: [rule],
+               items: [item], gates: [rule]}],
      "negatives": [{id, title, url, applies_to: [id] | null, disqualifiers, warnings}],
      "routes": {tier: {owner, response, action, content}}}
     rule: {id, label, kind, points, why, question, crm_hint, when: condition}
+    item: {"rule": criterion id} | {"group": id, label, cap: int | null, first_match, items}
     condition: {"leaf": [field, op, operand]} | {"all": [c]} | {"any": [c]} | {"not": c}
+             | {"count": ["at_least" | "at_most", n, [c]]}
+
+A gate's id is the status it gives. Text values are compared in the normal form of
+`icpkit.engine.normal`, which the evaluator works out with the field's folds (operands are
+in normal form already); members of an open set are normalised the same way.
 
 Numbers stay numbers, dates are ISO strings (they compare as text), sets are lists;
 `in_region` carries its country codes.
@@ -25,7 +34,18 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ..engine.model import AllOf, AnyOf, Condition, Handbook, Leaf, Not, Rule, SegmentRef
+from ..engine.model import (
+    AllOf,
+    AnyOf,
+    Condition,
+    CountOf,
+    Group,
+    Handbook,
+    Leaf,
+    Not,
+    Rule,
+    SegmentRef,
+)
 from ..engine.operators import OPERATORS
 from .words import value_label, words, written_labels
 
@@ -49,6 +69,8 @@ def condition(cond: Condition) -> dict[str, Any]:
         return {"any": [condition(c) for c in cond.items]}
     if isinstance(cond, Not):
         return {"not": condition(cond.item)}
+    if isinstance(cond, CountOf):
+        return {"count": [cond.op, cond.n, [condition(c) for c in cond.items]]}
     assert isinstance(cond, SegmentRef)
     return condition(cond.item)
 
@@ -64,6 +86,19 @@ def _rule(hb: Handbook, rule: Rule, data: dict[str, Any]) -> dict[str, Any]:
         "question": data.get("question"),
         "crm_hint": data.get("crm_hint"),
         "when": condition(rule.when),
+    }
+
+
+def _item(item: Rule | Group) -> dict[str, Any]:
+    """A scoring item: a criterion by id, or a group with its items."""
+    if isinstance(item, Rule):
+        return {"rule": item.id}
+    return {
+        "group": item.id,
+        "label": item.label,
+        "cap": item.cap,
+        "first_match": item.first_match,
+        "items": [_item(i) for i in item.items],
     }
 
 
@@ -91,6 +126,7 @@ def _fields(hb: Handbook) -> dict[str, Any]:
             "unit": fld.unit,
             "description": fld.description,
             "values": values,
+            "folds": [list(f) for f in fld.folds],
             "empty_set": fld.empty_set,
             "minimum": fld.minimum,
             "maximum": fld.maximum,
@@ -113,6 +149,8 @@ def compiled(hb: Handbook, url: Callable[[str], str]) -> dict[str, Any]:
                 "tiers": {"A": icp.tiers.A, "B": icp.tiers.B, "C": icp.tiers.C},
                 "requirements": [_rule(hb, r, reqs.get(r.id, {})) for r in icp.requirements],
                 "criteria": [_rule(hb, r, crit.get(r.id, {})) for r in icp.criteria],
+                "items": [_item(i) for i in icp.items],
+                "gates": [_rule(hb, r, {}) for r in icp.gates],
             }
         )
     negatives = []
@@ -133,6 +171,12 @@ def compiled(hb: Handbook, url: Callable[[str], str]) -> dict[str, Any]:
         "fields": _fields(hb),
         "operators": {k: {"null_known": op.null_known} for k, op in OPERATORS.items()},
         "unknown_cap": hb.policy.unknown_cap,
+        "disqualified_score": hb.policy.disqualified_score,
+        "gates": [_rule(hb, r, {}) for r in hb.policy.gates],
+        "flags": [
+            {**_rule(hb, f.rule, {}), "only_when_scored": f.only_when_scored}
+            for f in hb.policy.flags
+        ],
         "icps": icps,
         "negatives": negatives,
         "routes": {

@@ -10,7 +10,17 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from ..engine.model import AllOf, AnyOf, Condition, Field, Handbook, Leaf, Not, SegmentRef
+from ..engine.model import (
+    AllOf,
+    AnyOf,
+    Condition,
+    CountOf,
+    Field,
+    Handbook,
+    Leaf,
+    Not,
+    SegmentRef,
+)
 from ..engine.operators import OPERATORS
 from ..engine.values import show
 
@@ -82,6 +92,10 @@ def operand_text(hb: Handbook, leaf: Leaf) -> str:
             names = ", ".join(country_name(c) for c in region.countries)
             parts.append(f"{region.label} ({names})")
         return _or_list(parts)
+    if leaf.op == "member_contains":
+        phrases = shown.get("phrases", []) if isinstance(shown, dict) else shown[0]
+        least = shown.get("min_length") if isinstance(shown, dict) else shown[1]
+        return _or_list([str(p) for p in phrases]) + f" (part of a name from {least} characters)"
     if leaf.op == "between":
         return f"{value_label(fld, shown[0])} and {value_label(fld, shown[1])}"
     if leaf.op in ("has_all",):
@@ -137,6 +151,9 @@ def words(hb: Handbook, cond: Condition) -> str:
     if isinstance(cond, Not):
         return f"not: {words(hb, cond.item)}"
     parts = [words(hb, c) for c in cond.items]
+    if isinstance(cond, CountOf):
+        most = "at least" if cond.op == "at_least" else "at most"
+        return f"{most} {cond.n} of: " + "; ".join(parts)
     if isinstance(cond, AnyOf):
         # 'Country is in X or Country is in Y' -> 'Country is in X, or is Y'
         parts = _shared_subject(parts)

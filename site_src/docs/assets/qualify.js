@@ -10,6 +10,7 @@
   function band(v) { return Array.isArray(v) ? [v[0], v[1] === null ? Infinity : v[1]] : [v, v]; }
   function cmp(all, none) { return all ? true : none ? false : null; }
   function eq(v, x) {
+    v = norm(v);
     if (Array.isArray(v)) { var b = band(v); return cmp(b[0] === x && x === b[1], x < b[0] || x > b[1]); }
     return v === x;
   }
@@ -18,6 +19,46 @@
     return d.toISOString().slice(0, 10);
   }
   function has(set, x) { return set.indexOf(x) >= 0; }
+
+  /* ---- the one normalisation of text (icpkit.engine.normal) ---------------------------- */
+  var NON_WORD = /[^\p{L}\p{N}]+/gu, WORD = /[\p{L}\p{N}]/u;
+  /* marks dropped and lowercased, nothing else */
+  function lowered(t) { return t.normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC").toLowerCase(); }
+  function slug(t) { return t.replace(NON_WORD, "_").replace(/^_+|_+$/g, ""); }
+  function replaceAll(t, a, b) { return t.split(a).join(b); }
+  /* folds as prepared by the compiler: [[source, target]]; a symbol source (no letter or
+     digit) is replaced wherever it occurs, a word source as a whole word */
+  function normal(text, folds) {
+    var t = lowered(text), words = [];
+    folds.forEach(function (f) {
+      if (WORD.test(f[0])) words.push(f); else t = replaceAll(t, f[0], " " + f[1] + " ");
+    });
+    t = slug(t);
+    if (words.length && t) {
+      var padded = "_" + t + "_";
+      words.forEach(function (f) {
+        for (var i = 0; i < 2; i++) padded = replaceAll(padded, "_" + f[0] + "_", "_" + f[1] + "_");
+      });
+      t = padded.slice(1, -1);
+    }
+    return t;
+  }
+  /* a text value as the operators read it (engine.normal.Text) */
+  function Text(raw, folds) {
+    this.raw = raw; this.normal = normal(raw, folds); this.words = "_" + this.normal + "_"; this.low = lowered(raw);
+  }
+  function norm(v) { return v instanceof Text ? v.normal : v; }
+  function chars(s) { return Array.from(s).length; }
+  /* a word of `words` (padded normal form) starts with `stem` and is longer */
+  function hasStem(words, stem) {
+    var needle = "_" + stem, at = words.indexOf(needle);
+    while (at >= 0) {
+      var after = at + needle.length;
+      if (after < words.length && words[after] !== "_") return true;
+      at = words.indexOf(needle, at + 1);
+    }
+    return false;
+  }
 
   /* one function per operator key: (value, operand, ctx) -> true | false | null */
   var OPS = {
@@ -28,8 +69,8 @@
     at_most: function (v, x) { var b = band(v); return cmp(b[1] <= x, b[0] > x); },
     less_than: function (v, x) { var b = band(v); return cmp(b[1] < x, b[0] >= x); },
     between: function (v, x) { var b = band(v); return cmp(b[0] >= x[0] && b[1] <= x[1], b[1] < x[0] || b[0] > x[1]); },
-    one_of: function (v, x) { return has(x, v); },
-    none_of: function (v, x) { return !has(x, v); },
+    one_of: function (v, x) { return has(x, norm(v)); },
+    none_of: function (v, x) { return !has(x, norm(v)); },
     in_region: function (v, x) { return has(x, v); },
     has_any: function (v, x) { return x.some(function (e) { return has(v, e); }); },
     has_all: function (v, x) { return x.every(function (e) { return has(v, e); }); },
@@ -38,8 +79,33 @@
     present: function (v) { return v !== null; },
     missing: function (v) { return v === null; },
     within_days: function (v, x, ctx) { return v >= daysBefore(ctx.asOf, x); },
-    older_than_days: function (v, x, ctx) { return v < daysBefore(ctx.asOf, x); }
+    older_than_days: function (v, x, ctx) { return v < daysBefore(ctx.asOf, x); },
+    mentions: function (v, x) {
+      var words = v instanceof Text ? v.words : "_" + v + "_";
+      return x.some(function (e) {
+        var stem = e.slice(-1) === "*";
+        return stem ? hasStem(words, e.slice(0, -1)) : words.indexOf("_" + e + "_") >= 0;
+      });
+    },
+    starts_with: function (v, x) { return (v instanceof Text ? v.low : String(v)).startsWith(x); },
+    ends_with: function (v, x) { return (v instanceof Text ? v.low : String(v)).endsWith(x); },
+    member_contains: function (v, x) {
+      var phrases = x[0], least = x[1];
+      return v.some(function (m) {
+        return phrases.some(function (p) { return m === p || (chars(p) >= least && m.indexOf(p) >= 0); });
+      });
+    },
+    not_empty: function (v) { return v.length > 0; }
   };
+
+  /* at_least / at_most n of three-valued results: known when the unknown ones cannot
+     change the answer (engine.evaluate.count_holds) */
+  function countHolds(op, n, results) {
+    var met = 0, unknown = 0;
+    results.forEach(function (r) { if (r === true) met++; else if (r === null) unknown++; });
+    if (op === "at_least") return met >= n ? true : met + unknown < n ? false : null;
+    return met + unknown <= n ? true : met > n ? false : null;
+  }
 
   function test(rules, cond, company, ctx) {
     if (cond.leaf) {
@@ -47,6 +113,9 @@
       if (v === undefined) v = null;
       if (v === null && !rules.operators[op].null_known) return null;
       return OPS[op](v, cond.leaf[2], ctx);
+    }
+    if (cond.count) {
+      return countHolds(cond.count[0], cond.count[1], cond.count[2].map(function (c) { return test(rules, c, company, ctx); }));
     }
     var items = cond.all || cond.any, results, i;
     if (items) {
@@ -66,6 +135,37 @@
   }
   function tierOf(score, t) { return score >= t.A ? "A" : score >= t.B ? "B" : score >= t.C ? "C" : "D"; }
   function sum(list) { return list.reduce(function (s, r) { return s + r.points; }, 0); }
+  /* the points of a criterion or group (engine.evaluate.group_points): a group's items add
+     up, or with first_match the first criterion met counts alone; never more than its cap */
+  function itemPoints(item, byId) {
+    if (item.rule !== undefined) return byId[item.rule].result === true ? byId[item.rule].rule.points : 0;
+    var total = 0;
+    if (item.first_match) {
+      for (var i = 0; i < item.items.length; i++) {
+        var r = item.items[i].rule !== undefined ? byId[item.items[i].rule] : null;
+        if (r && r.result === true) { total = r.rule.points; break; }
+      }
+    } else total = item.items.reduce(function (s, i) { return s + itemPoints(i, byId); }, 0);
+    return item.cap !== null && item.cap !== undefined ? Math.min(total, item.cap) : total;
+  }
+  /* every group, depth first: [[id, label, subtotal]]; criteria met after the first one met
+     in a first_match group earn nothing (their ids in `shadowed`) */
+  function groupsOf(items, byId, out, shadowed) {
+    items.forEach(function (item) {
+      if (item.rule !== undefined) return;
+      out.push([item.group, item.label, itemPoints(item, byId)]);
+      if (item.first_match) {
+        item.items.filter(function (i) { return i.rule !== undefined && byId[i.rule].result === true; })
+          .slice(1).forEach(function (i) { shadowed[i.rule] = true; });
+      }
+      groupsOf(item.items, byId, out, shadowed);
+    });
+    return out;
+  }
+  function firstMet(results) {
+    for (var i = 0; i < results.length; i++) if (results[i].result === true) return results[i].id;
+    return null;
+  }
   function better(a, b) {
     for (var i = 0; i < 3; i++) if (a.rank[i] !== b.rank[i]) return a.rank[i] > b.rank[i];
     return false;
@@ -75,8 +175,16 @@
   function evaluate(rules, input, asOf) {
     var ctx = { asOf: asOf }, company = {};
     Object.keys(rules.fields).forEach(function (name) {
-      var v = input[name] === undefined ? null : input[name];
-      company[name] = v === null && rules.fields[name].empty_set ? [] : v;
+      var fld = rules.fields[name], v = input[name] === undefined ? null : input[name];
+      if (v === null) v = fld.empty_set ? [] : null;
+      else if (fld.type === "text" && typeof v === "string") v = new Text(v, fld.folds);
+      else if (fld.type === "set_of" && !fld.values) {
+        /* an open set keeps its members in normal form */
+        var seen = {};
+        v = v.map(function (m) { return normal(String(m), fld.folds); })
+          .filter(function (m) { if (!m || seen[m]) return false; seen[m] = true; return true; });
+      }
+      company[name] = v;
     });
     var negatives = rules.negatives.map(function (n) {
       return {
@@ -89,18 +197,27 @@
     var profiles = rules.icps.map(function (icp, order) {
       var reqs = icp.requirements.map(function (r) { return apply(rules, r, icp.id, company, ctx); });
       var crit = icp.criteria.map(function (r) { return apply(rules, r, icp.id, company, ctx); });
+      var byId = {};
+      crit.forEach(function (r) { byId[r.id] = r; });
+      var items = icp.items && icp.items.length ? icp.items : icp.criteria.map(function (r) { return { rule: r.id }; });
+      var shadowed = {}, groups = groupsOf(items, byId, [], shadowed);
+      var earned = items.reduce(function (s, i) { return s + itemPoints(i, byId); }, 0);
+      crit.forEach(function (r) { if (shadowed[r.id]) { r.points = 0; r.shadowed = true; } });
+      var gates = (icp.gates || []).map(function (r) { return apply(rules, r, icp.id, company, ctx); });
+      var gated = firstMet(gates);
       var warns = [];
       negatives.forEach(function (n) {
         if (n.applies_to === null || has(n.applies_to, icp.id)) warns = warns.concat(n.warnings);
       });
-      var eligible = reqs.every(function (r) { return r.result !== false; });
+      var eligible = gated === null && reqs.every(function (r) { return r.result !== false; });
       var capped = eligible && reqs.some(function (r) { return r.result === null; });
-      var score = sum(crit) + sum(warns);
+      var score = earned + sum(warns);
       var scoreTier = tierOf(score, icp.tiers);
       var tier = null;
       if (eligible) tier = capped && RANK[scoreTier] > RANK[rules.unknown_cap] ? rules.unknown_cap : scoreTier;
       return {
         icp: icp.id, title: icp.title, url: icp.url, requirements: reqs, criteria: crit, warnings: warns,
+        groups: groups, gates: gates, status: gated,
         eligible: eligible, capped: capped, score: score, score_tier: scoreTier, tier: tier,
         rank: tier ? [RANK[tier], score, -order] : [0, 0, -order]
       };
@@ -112,11 +229,25 @@
     negatives.forEach(function (n) {
       n.warnings.forEach(function (r) { if (r.result === true) warnings.push(n.negative + "/" + r.id); });
     });
+    /* status gates, after the disqualifiers: the first met gives its status, no score */
+    var gates = (rules.gates || []).map(function (r) { return apply(rules, r, "policy", company, ctx); });
+    var gated = firstMet(gates);
+    if (gated === null && profiles.length && profiles.every(function (p) { return p.status; })) gated = profiles[0].status;
+    var status = disq.length ? "disqualified" : gated || "scored";
+    var tier = disq.length || best === null ? "D" : best.tier, score = best ? best.score : 0;
+    if (status === "disqualified" && rules.disqualified_score === "zero") score = 0;
+    else if (status !== "scored" && status !== "disqualified") { tier = null; score = null; }
+    /* flags change no points; one marked only_when_scored shows only when scored */
+    var flags = (rules.flags || []).map(function (f) {
+      var r = apply(rules, f, "policy", company, ctx);
+      r.shown = status === "scored" || !f.only_when_scored ? r.result : null;
+      return r;
+    });
     return {
       as_of: asOf, profiles: profiles, negatives: negatives,
       best_profile: best ? best.icp : null, best: best,
-      score: best ? best.score : 0,
-      tier: disq.length || best === null ? "D" : best.tier,
+      score: score, tier: tier, status: status, gates: gates, flags: flags,
+      raised: flags.filter(function (f) { return f.shown === true; }).map(function (f) { return f.id; }),
       disqualified_by: disq, warnings: warnings
     };
   }
@@ -125,14 +256,15 @@
   function leaves(cond, out) {
     if (cond.leaf) out.push(cond.leaf);
     else if (cond.not) leaves(cond.not, out);
-    else (cond.all || cond.any).forEach(function (c) { leaves(c, out); });
+    else (cond.all || cond.any || cond.count[2]).forEach(function (c) { leaves(c, out); });
     return out;
   }
   function allRules(rules) {
     var out = [];
     rules.icps.forEach(function (i) { out = out.concat(i.requirements, i.criteria); });
     rules.negatives.forEach(function (n) { out = out.concat(n.disqualifiers, n.warnings); });
-    return out;
+    rules.icps.forEach(function (i) { out = out.concat(i.gates || []); });
+    return out.concat(rules.gates || [], rules.flags || []);
   }
   function candidates(rules, name, asOf) {
     var fld = rules.fields[name], out = [];
@@ -158,7 +290,7 @@
     return out;
   }
   /* a change a rep cares about: the tier, or being disqualified */
-  function outcome(v) { return v.tier + "|" + (v.disqualified_by.length ? "out" : ""); }
+  function outcome(v) { return v.tier + "|" + v.status; }
 
   /* For each unknown field the rules read: the answers that would change the verdict. */
   function whatIf(rules, company, asOf) {
@@ -177,14 +309,14 @@
         groups[k].values.push(c);
       });
       if (order.length) {
-        order.sort(function (a, b) { return RANK[groups[b].verdict.tier] - RANK[groups[a].verdict.tier]; });
+        order.sort(function (a, b) { return (RANK[groups[b].verdict.tier] || 0) - (RANK[groups[a].verdict.tier] || 0); });
         found.push({ field: name, outcomes: order.map(function (k) { return groups[k]; }) });
       }
     });
     return found;
   }
 
-  var api = { OPS: OPS, evaluate: evaluate, whatIf: whatIf };
+  var api = { OPS: OPS, evaluate: evaluate, whatIf: whatIf, normal: normal, Text: Text };
   window.icpQualify = api;
 
   /* ---- the form ----------------------------------------------------------------------- */
@@ -228,6 +360,12 @@
       if (r.crm_hint) help.push(el("span", { class: "q-crm", text: "In the CRM: " + r.crm_hint }));
     });
     var helpBox = help.length ? el("span", { class: "q-help" }, help) : null;
+    if (fld.type === "set_of" && !fld.values) {
+      /* an open set: one member a line, as the CRM shows it */
+      var hint = fld.empty_set ? "One a line; empty means none known." : "One a line; empty means don't know.";
+      return el("div", { class: "q-field q-open-set", id: id }, [el("label", { for: id + "-in", text: fld.label }), helpBox,
+        el("span", { class: "q-note", text: hint }), el("textarea", { id: id + "-in", name: name, rows: "3" })]);
+    }
     if (fld.type === "set_of") {
       var opts = (fld.values || []).map(function (v) {
         return el("label", { class: "q-check" }, [el("input", { type: "checkbox", name: name, value: v[0] }), " " + v[1]]);
@@ -265,6 +403,12 @@
     var company = {};
     Object.keys(rules.fields).forEach(function (name) {
       var fld = rules.fields[name];
+      if (fld.type === "set_of" && !fld.values) {
+        var box = form.querySelector('[name="' + name + '"]');
+        var lines = box ? box.value.split("\n").filter(function (l) { return l.trim(); }) : [];
+        if (lines.length) company[name] = lines;
+        return;
+      }
       if (fld.type === "set_of") {
         var ticked = Array.prototype.slice.call(form.querySelectorAll('input[name="' + name + '"]:checked')).map(function (i) { return i.value; });
         if (ticked.length) company[name] = ticked;
@@ -296,13 +440,22 @@
     ]);
   }
 
+  /* the status gate that stopped the company (the policy's, else the first profile's) */
+  function gateMet(v) {
+    if (v.status === "scored" || v.status === "disqualified") return null;
+    var all = v.gates.concat.apply(v.gates, v.profiles.map(function (p) { return p.gates; }));
+    for (var i = 0; i < all.length; i++) if (all[i].result === true && all[i].id === v.status) return all[i];
+    return null;
+  }
+
   function render(rules, out, company, asOf) {
     var v = evaluate(rules, company, asOf);
     out.textContent = "";
-    var head;
-    if (v.disqualified_by.length) {
+    var head, gate = gateMet(v);
+    if (gate) head = "Not scored: " + gate.rule.label + " (" + v.status.replace(/_/g, " ") + ")";
+    else if (v.disqualified_by.length) {
       var names = v.negatives.filter(function (n) { return n.disqualifies; }).map(function (n) { return n.title; });
-      head = "Tier D: disqualified (" + names.join(", ") + ")";
+      head = "Tier D: disqualified (" + names.join(", ") + ")" + (rules.disqualified_score === "zero" ? ", 0 points" : "");
     } else if (!v.best) head = "Tier D: no ICP fits";
     else if (v.tier === "D") head = "Tier D: not a lead yet (closest: " + v.best.title + ", " + v.score + " points)";
     else head = "Tier " + v.tier + ": best fit " + v.best.title + ", " + v.score + " points";
@@ -312,7 +465,13 @@
     if (v.best && v.best.capped && v.best.score_tier !== v.best.tier) {
       out.appendChild(el("p", { text: "The score alone gives tier " + v.best.score_tier + "; capped to " + v.best.tier + " until the unknown requirements are checked." }));
     }
-    var route = rules.routes[v.disqualified_by.length ? "disqualified" : v.tier] || rules.routes[v.tier];
+    var raised = v.flags.filter(function (f) { return f.shown === true; });
+    if (raised.length) {
+      out.appendChild(el("ul", { class: "q-flags", id: "q-flags" }, raised.map(function (f) {
+        return el("li", {}, [el("strong", { text: "⚑ " + f.rule.label }), f.rule.why ? " " + f.rule.why : ""]);
+      })));
+    }
+    var route = gate ? null : rules.routes[v.disqualified_by.length ? "disqualified" : v.tier] || rules.routes[v.tier];
     if (route) {
       out.appendChild(el("p", { class: "q-route", id: "q-route" }, [el("strong", { text: "What to do: " }),
         route.owner + ", " + route.response.toLowerCase() + ". " + route.action + (route.content ? " Content: " + route.content + "." : "")]));
@@ -338,7 +497,7 @@
       out.appendChild(el("ul", { class: "q-ask-next", id: "q-ask-next" }, asks.map(function (a) {
         var parts = a.outcomes.slice(0, 3).map(function (o) {
           var vals = o.values.slice(0, 3).map(function (x) { return labelOf(rules, a.field, x); }).join(", ") + (o.values.length > 3 ? ", …" : "");
-          var w = o.verdict, to = w.disqualified_by.length ? "tier D (disqualified)" : "tier " + w.tier + (w.best ? " (" + w.best.title + ")" : "");
+          var w = o.verdict, to = w.disqualified_by.length ? "tier D (disqualified)" : w.tier === null ? "not scored (" + w.status.replace(/_/g, " ") + ")" : "tier " + w.tier + (w.best ? " (" + w.best.title + ")" : "");
           return "if " + vals + ": " + to;
         });
         return el("li", {}, [el("strong", { text: rules.fields[a.field].label + ": " }), parts.join("; ")]);
@@ -347,13 +506,19 @@
     v.profiles.forEach(function (p) {
       var det = el("details", { class: "q-profile" + (p === v.best ? " q-best" : "") });
       if (p === v.best) det.setAttribute("open", "open");
-      var state = p.eligible ? "tier " + p.tier + ", " + p.score + " points" : "does not fit (" + p.requirements.filter(function (r) { return r.result === false; }).map(function (r) { return r.rule.label; }).join("; ") + ")";
+      var state = p.status ? "not scored (" + p.status.replace(/_/g, " ") + ")" : p.eligible ? "tier " + p.tier + ", " + p.score + " points" : "does not fit (" + p.requirements.filter(function (r) { return r.result === false; }).map(function (r) { return r.rule.label; }).join("; ") + ")";
       det.appendChild(el("summary", {}, [el("strong", { text: p.title }), ": " + state]));
       det.appendChild(el("p", {}, [el("a", { href: p.url, text: "The profile page" })]));
       det.appendChild(el("h4", { text: "Requirements" }));
       det.appendChild(el("ul", {}, p.requirements.map(function (r) { return ruleItem(r, false); })));
       det.appendChild(el("h4", { text: "Points" }));
       det.appendChild(el("ul", {}, p.criteria.concat(p.warnings).map(function (r) { return ruleItem(r, true); })));
+      if (p.groups.length) {
+        det.appendChild(el("h4", { text: "Components" }));
+        det.appendChild(el("ul", { class: "q-groups" }, p.groups.map(function (g) {
+          return el("li", {}, [el("strong", { text: g[1] + ": " }), g[2] + " points"]);
+        })));
+      }
       out.appendChild(det);
     });
     out.appendChild(el("p", { class: "q-asof", text: "As of " + asOf + "." }));
