@@ -383,6 +383,8 @@ def leaf_for(name: str) -> st.SearchStrategy[Leaf]:
         if kind == "pair":
             a, b = draw(st.integers(-10, 200_000)), draw(st.integers(-10, 200_000))
             operand = (min(a, b), max(a, b))
+        elif kind == "value" and fld.type == "yes_no":
+            operand = draw(st.booleans())
         elif kind == "value":
             operand = draw(st.integers(-10, 200_000))
         elif kind == "flag":

@@ -543,7 +543,8 @@ class _Query:
                 # the profile's own status gates: the first met (unknown is not met) stops it
                 gate = case([(self.cond(g.when), lit(g.id)) for g in icp.gates])
                 out.append(exp.alias_(gate, f"pg{i}"))
-                stopped = exp.Not(this=exp.Is(this=col(f"pg{i}"), expression=exp.Null()))
+                # in the same layer: stopped when a gate is met (unknown is not met)
+                stopped = conj([self.cond(g.when) for g in icp.gates], exp.Or)
                 hard = case([(stopped, exp.false())], hard)
             out.append(exp.alias_(hard, f"h{i}"))
             for k, r in enumerate(icp.criteria):
@@ -587,8 +588,12 @@ class _Query:
         out: list[exp.Expr] = []
         for j, neg in enumerate(self.negs):
             fired = [col(f"dq{j}_{k}") for k in range(len(neg.disqualifiers))]
-            any_fired = exp.Coalesce(this=_p(conj(fired, exp.Or)), expressions=[exp.false()])
-            out.append(exp.alias_(any_fired if fired else exp.false(), f"d{j}"))
+            any_fired = (
+                exp.Coalesce(this=_p(conj(fired, exp.Or)), expressions=[exp.false()])
+                if fired
+                else exp.false()
+            )
+            out.append(exp.alias_(any_fired, f"d{j}"))
         for i, icp in enumerate(self.icps):
             points = [self.item_points(i, item) for item in icp.items]
             points += [
