@@ -33,9 +33,9 @@ from icpkit.engine.normal import normal
 from icpkit.engine.operators import OPERATORS
 from icpkit.engine.values import typed_value
 from icpkit.loading.handbook import load
+from icpkit.sql.ir import READS_NO_TEXT, REFUSED
 from icpkit.sql.layout import Columns
 from icpkit.sql.parsing import MACROS
-from icpkit.sql.ir import READS_NO_TEXT, REFUSED
 from icpkit.sql.sqlcompile import verdict_sql
 
 HANDBOOK = load(REPO).handbook

@@ -22,9 +22,9 @@ from icpkit.engine.evaluate import evaluate
 from icpkit.engine.model import Field, Handbook
 from icpkit.engine.operators import OPERATORS
 from icpkit.engine.reason import reason
+from icpkit.errors import InputError
 from icpkit.sql.dialects import DIALECTS
 from icpkit.sql.engines import column_types, create_table_sql, to_row
-from icpkit.errors import InputError
 from icpkit.sql.ir import ALL_OUTPUTS, LEAVES, REFUSED, Options, TableSpec, render
 from icpkit.sql.names import CORE, flag_column, profile_column
 from test_backends_agree import (
@@ -246,7 +246,6 @@ def test_every_operator_has_an_sql_leaf_or_is_refused() -> None:
 #
 # The PostHog handbook's random variants of test_backends_agree, drawn with only what the IR
 # renders (no test that reads a text field's normal form: those are refused, see below).
-
 
 
 def ph_typed(name: str) -> st.SearchStrategy[Any]:

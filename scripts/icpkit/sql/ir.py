@@ -50,8 +50,8 @@ from ..engine.model import (
     Condition,
     CountOf,
     Field,
-    Handbook,
     Group,
+    Handbook,
     Leaf,
     Not,
     Rule,
@@ -287,9 +287,9 @@ LEAVES: dict[str, LeafBuilder] = {
 }
 
 #: operators the IR refuses (a test checks LEAVES and REFUSED cover the operator table), as
-#: it refuses every test on a `text` field but present / missing: they read the normal form (`icpkit.engine.normal`), which
-#: drops accents, lowercases any script and treats every non-letter of any script as a word
-#: break. No dialect-neutral SQL does that: SQLite's lower() and the dialects' character
+#: it refuses every test on a `text` field but present / missing: they read the normal form
+#: (`icpkit.engine.normal`), which drops accents, lowercases any script and treats every
+#: non-letter of any script as a word break. No dialect-neutral SQL does that: SQLite's lower() and the dialects' character
 #: classes only know ASCII, and accents have no portable strip.
 TEXT_NORMAL_FORM = (
     "it reads the text's normal form (accents dropped, any script lowercased, non-letters as "
@@ -483,12 +483,16 @@ class _Query:
         n = exp.Literal.number(c.n)
         if c.op == "at_least":
             return case(
-                [(exp.GTE(this=least, expression=n), exp.true()),
-                 (exp.LT(this=most, expression=n), exp.false())]
+                [
+                    (exp.GTE(this=least, expression=n), exp.true()),
+                    (exp.LT(this=most, expression=n), exp.false()),
+                ]
             )
         return case(
-            [(exp.LTE(this=most, expression=n), exp.true()),
-             (exp.GT(this=least, expression=n), exp.false())]
+            [
+                (exp.LTE(this=most, expression=n), exp.true()),
+                (exp.GT(this=least, expression=n), exp.false()),
+            ]
         )
 
     def known(self, name: str) -> exp.Expr:
@@ -551,9 +555,8 @@ class _Query:
                 out.append(exp.alias_(self.cond(r.when), f"m{i}_{k}"))
         policy = self.hb.policy
         for j, g in enumerate(policy.gates):
-            out.append(
-                exp.alias_(exp.Coalesce(this=_p(self.cond(g.when)), expressions=[exp.false()]), f"gt{j}")
-            )
+            met = exp.Coalesce(this=_p(self.cond(g.when)), expressions=[exp.false()])
+            out.append(exp.alias_(met, f"gt{j}"))
         for j, flag in enumerate(policy.flags):
             out.append(exp.alias_(self.cond(flag.rule.when), f"fl{j}"))
         return out
@@ -735,7 +738,9 @@ class _Query:
         any_gate, all_gated = self.gate_terms()
         base_score = case([(none, num(0)), *((p, col(f"s{i}")) for i, p in enumerate(picks))])
         disq_score = num(0) if policy.disqualified_score == "zero" else base_score
-        status_whens = [(col(f"gt{j}"), lit(g.id)) for j, g in enumerate(policy.gates)]
+        status_whens: list[tuple[exp.Expr, exp.Expr]] = [
+            (col(f"gt{j}"), lit(g.id)) for j, g in enumerate(policy.gates)
+        ]
         if all_gated is not None:
             status_whens.append((all_gated, col("pg0")))
         scored = exp.And(this=negate(any_disq), expression=negate(any_gate))
@@ -755,9 +760,7 @@ class _Query:
                 lit("D"),
             ),
             "score": case([(any_disq, disq_score), (any_gate, exp.Null())], base_score),
-            "status": case(
-                [(any_disq, lit("disqualified")), *status_whens], lit("scored")
-            ),
+            "status": case([(any_disq, lit("disqualified")), *status_whens], lit("scored")),
             "disqualified_by": exp.Nullif(this=drop_first(disq_by, ";"), expression=lit(""))
             if self.negs
             else null_text,
@@ -780,7 +783,7 @@ class _Query:
                 ],
                 exp.And,
             )
-        terms = [col(f"gt{j}") for j in range(len(self.hb.policy.gates))]
+        terms: list[exp.Expr] = [col(f"gt{j}") for j in range(len(self.hb.policy.gates))]
         terms += [all_gated] if all_gated is not None else []
         return (conj(terms, exp.Or) if terms else exp.false()), all_gated
 
