@@ -289,8 +289,9 @@ LEAVES: dict[str, LeafBuilder] = {
 #: operators the IR refuses (a test checks LEAVES and REFUSED cover the operator table), as
 #: it refuses every test on a `text` field but present / missing: they read the normal form
 #: (`icpkit.engine.normal`), which drops accents, lowercases any script and treats every
-#: non-letter of any script as a word break. No dialect-neutral SQL does that: SQLite's lower() and the dialects' character
-#: classes only know ASCII, and accents have no portable strip.
+#: non-letter of any script as a word break. No dialect-neutral SQL does that: SQLite's
+#: lower() and the dialects' character classes only know ASCII, and accents have no portable
+#: strip.
 TEXT_NORMAL_FORM = (
     "it reads the text's normal form (accents dropped, any script lowercased, non-letters as "
     "word breaks), which no SQL means the same way on every warehouse; score such a "
@@ -737,12 +738,12 @@ class _Query:
         policy = self.hb.policy
         any_gate, all_gated = self.gate_terms()
         base_score = case([(none, num(0)), *((p, col(f"s{i}")) for i, p in enumerate(picks))])
-        disq_score = num(0) if policy.disqualified_score == "zero" else base_score
         status_whens: list[tuple[exp.Expr, exp.Expr]] = [
             (col(f"gt{j}"), lit(g.id)) for j, g in enumerate(policy.gates)
         ]
         if all_gated is not None:
             status_whens.append((all_gated, col("pg0")))
+        gated = bool(policy.gates) or all_gated is not None
         scored = exp.And(this=negate(any_disq), expression=negate(any_gate))
         items: dict[str, exp.Expr] = {
             "best_profile": by_profile([icp.id for icp in self.icps]),
@@ -750,7 +751,7 @@ class _Query:
             "tier": case(
                 [
                     (any_disq, lit("D")),
-                    (any_gate, null_text),
+                    *([(any_gate, null_text)] if gated else []),
                     (none, lit("D")),
                     *(
                         (exp.GTE(this=b, expression=num(rank * base * base)), lit(RANK_TIER[rank]))
@@ -759,7 +760,7 @@ class _Query:
                 ],
                 lit("D"),
             ),
-            "score": case([(any_disq, disq_score), (any_gate, exp.Null())], base_score),
+            "score": self.score_expr(any_disq, any_gate if gated else None, base_score),
             "status": case([(any_disq, lit("disqualified")), *status_whens], lit("scored")),
             "disqualified_by": exp.Nullif(this=drop_first(disq_by, ";"), expression=lit(""))
             if self.negs
@@ -770,6 +771,20 @@ class _Query:
             shown = case([(scored, col(f"fl{j}"))]) if flag.only_when_scored else col(f"fl{j}")
             out.append(exp.alias_(shown, f"o_fl{j}"))
         return out
+
+    def score_expr(
+        self, any_disq: exp.Expr, any_gate: exp.Expr | None, base: exp.Expr
+    ) -> exp.Expr:
+        """The score: a disqualified company's (its best profile's, or 0 with
+        `disqualified_score: zero`), none when a gate stops the company, else the best
+        profile's; `base` is written once where it can be."""
+        zero = self.hb.policy.disqualified_score == "zero"
+        if any_gate is None:
+            return case([(any_disq, num(0))], base) if zero else base
+        if not zero:
+            stopped = exp.And(this=_p(any_gate), expression=negate(any_disq))
+            return case([(stopped, exp.Null())], base)
+        return case([(any_disq, num(0)), (any_gate, exp.Null())], base)
 
     def gate_terms(self) -> tuple[exp.Expr, exp.Expr | None]:
         """(a status gate stops the company, every profile's own gate stops it (or None when
@@ -828,8 +843,9 @@ class _Query:
             whens.append(
                 (col(f"d{j}"), concat([lit(f"disqualified: {neg.title} ("), label, lit(")")]))
             )
-        any_gate, _ = self.gate_terms()
-        whens.append((any_gate, concat([lit("not scored: "), col("o_status")])))
+        any_gate, all_gated = self.gate_terms()
+        if self.hb.policy.gates or all_gated is not None:
+            whens.append((any_gate, concat([lit("not scored: "), col("o_status")])))
         whens.append((exp.LT(this=col("best"), expression=num(0)), lit("D: no profile fits")))
         if not self.icps:
             return case(whens)
