@@ -169,7 +169,7 @@ def assert_parity(
 # --- DuckDB, SQLite and PostgreSQL ------------------------------------------------------------
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(companies(HANDBOOK), min_size=1, max_size=20), as_of_dates)
 def test_example_handbook_same_verdict_everywhere(
     pg_dsn: str, rows: list[dict[str, Any]], as_of: dt.date
@@ -182,7 +182,7 @@ def test_example_handbook_same_verdict_everywhere(
         assert_parity(HANDBOOK, rows, as_of, {"duckdb": None, "postgres": pg}, sets="array")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     random_handbook(),
     st.lists(companies(HANDBOOK), min_size=1, max_size=12),

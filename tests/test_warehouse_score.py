@@ -160,11 +160,21 @@ def test_score_on_spark_from_parquet(spark: Any, tmp_path: Path) -> None:
     assert_scores(out)
 
 
-def test_score_on_duckdb_typed_input(tmp_path: Path) -> None:
+def test_crm_preset_on_duckdb_typed_input(tmp_path: Path) -> None:
+    """With --crm, DuckDB runs the warehouse query on a file of typed columns."""
     out = tmp_path / "scores.csv"
     source = typed_parquet(tmp_path / "accounts.parquet")
-    assert icp("score", "--engine", "duckdb", "--table", "x", str(source), "-o", str(out)) == 0
-    assert_scores(out)
+    assert icp("score", "--crm", "hubspot", str(source), "-o", str(out)) == 0
+    got = read_scores(out)
+    for ident, company in zip(IDS, ACCOUNTS, strict=True):
+        want = expected(HANDBOOK, company, AS_OF)
+        assert got[ident]["icp_reason"] == want["icp_reason"]
+        assert got[ident]["icp_tier"] == want["icp_tier"]
+
+
+def test_table_needs_a_warehouse_engine(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert icp("score", "--table", "t", "-o", str(tmp_path / "o.csv")) == 2
+    assert "expected --engine postgres or spark" in capsys.readouterr().err
 
 
 def test_postgres_errors_are_messages(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -501,7 +501,11 @@ def score(
       icp score --engine postgres --dsn "host=db dbname=crm" --table accounts -o scores.csv
       icp score --engine spark accounts.parquet -o scores.parquet --crm hubspot
     """
-    if engine != "duckdb" or crm or table:
+    if engine == "duckdb" and table:
+        from .errors import UsageError
+
+        raise UsageError("found --table with --engine duckdb; expected --engine postgres or spark")
+    if engine != "duckdb" or crm:
         return _score_in_warehouse(
             state, source, output, as_of, id_column, map_file, engine, dsn, table, master, crm
         )
