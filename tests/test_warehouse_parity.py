@@ -22,11 +22,21 @@ from icpkit.engine.evaluate import evaluate
 from icpkit.engine.model import Field, Handbook
 from icpkit.engine.operators import OPERATORS
 from icpkit.engine.reason import reason
+from icpkit.errors import InputError
 from icpkit.sql.dialects import DIALECTS
 from icpkit.sql.engines import column_types, create_table_sql, to_row
-from icpkit.sql.ir import ALL_OUTPUTS, LEAVES, Options, TableSpec, render
-from icpkit.sql.names import CORE, profile_column
-from test_backends_agree import HANDBOOK, random_handbook
+from icpkit.sql.ir import ALL_OUTPUTS, LEAVES, REFUSED, Options, TableSpec, render
+from icpkit.sql.names import CORE, flag_column, profile_column
+from test_backends_agree import (
+    HANDBOOK,
+    MEMBERS,
+    PH,
+    conditions_of,
+    ph_handbook,
+    ph_leaf,
+    ph_value,
+    random_handbook,
+)
 
 SAFE = dict(CORE)
 
@@ -77,7 +87,10 @@ def expected(handbook: Handbook, company: dict[str, Any], as_of: dt.date) -> dic
         "icp_disqualified_by": ";".join(v.disqualified_by) or None,
         "icp_unknown_fields": ";".join(v.unknown_fields) or None,
         "icp_reason": reason(handbook, v),
+        "icp_status": v.status,
     }
+    for result, shown in v.flags:
+        out[flag_column(result.rule.id)] = shown
     for p in v.profiles:
         out[profile_column(p.icp, "score")] = p.score if p.eligible else None
         out[profile_column(p.icp, "tier")] = p.tier
@@ -224,8 +237,93 @@ def test_example_handbook_same_verdict_on_spark(
 # --- the IR's own invariants ------------------------------------------------------------------
 
 
-def test_every_operator_has_an_sql_leaf() -> None:
-    assert set(LEAVES) == set(OPERATORS)
+def test_every_operator_has_an_sql_leaf_or_is_refused() -> None:
+    assert set(LEAVES) | set(REFUSED) == set(OPERATORS)
+    assert not set(LEAVES) & set(REFUSED)
+
+
+# --- the rule language's newer rows: set members, counts, groups, gates, flags, status -------
+#
+# The PostHog handbook's random variants of test_backends_agree, drawn with only what the IR
+# renders (no test that reads a text field's normal form: those are refused, see below).
+
+
+def ph_typed(name: str) -> st.SearchStrategy[Any]:
+    fld = PH.fields[name]
+    if fld.type == "set_of":
+        return st.frozensets(st.sampled_from(sorted({*MEMBERS, *(fld.values or ())})), max_size=4)
+    if fld.type == "text":
+        return ph_value(fld)
+    return typed_value(fld)
+
+
+def ph_rows() -> st.SearchStrategy[list[dict[str, Any]]]:
+    row = st.fixed_dictionaries({}, optional={n: ph_typed(n) for n in PH.fields})
+    return st.lists(row, min_size=1, max_size=10)
+
+
+def _no_text_warnings(handbook: Handbook) -> Handbook:
+    """The PostHog portrait's own warning signs read text: the drawn handbook without them."""
+    import dataclasses
+
+    negs = tuple(dataclasses.replace(n, warnings=()) for n in handbook.negatives)
+    return dataclasses.replace(handbook, negatives=negs)
+
+
+ph_warehouse = ph_handbook(conditions_of(ph_leaf(warehouse=True))).map(_no_text_warnings)
+#: a failure is reported unshrunk (shrinking a handbook and rows takes minutes)
+NO_SHRINK = [Phase.explicit, Phase.reuse, Phase.generate]
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    phases=NO_SHRINK,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(ph_warehouse, ph_rows(), as_of_dates, st.sampled_from(["text", "array"]))
+def test_new_rows_same_verdict_everywhere(
+    pg_dsn: str, handbook: Handbook, rows: list[dict[str, Any]], as_of: dt.date, sets: str
+) -> None:
+    """member_contains, not_empty, counts, groups with caps and first-match tiers, profile and
+    policy gates, flags, status and disqualified_score: DuckDB, SQLite and PostgreSQL agree
+    with the evaluator."""
+    import psycopg
+
+    with psycopg.connect(pg_dsn, autocommit=True) as pg:
+        engines: dict[str, Any] = {"duckdb": None, "postgres": pg}
+        if sets == "text":
+            engines["sqlite"] = None
+        assert_parity(handbook, rows, as_of, engines, sets)
+
+
+@settings(SPARK, max_examples=4)
+@given(ph_warehouse, ph_rows(), as_of_dates, st.sampled_from(["text", "array"]))
+def test_new_rows_same_verdict_on_spark(
+    spark: Any, handbook: Handbook, rows: list[dict[str, Any]], as_of: dt.date, sets: str
+) -> None:
+    assert_parity(handbook, rows, as_of, {"spark": spark}, sets)
+
+
+@pytest.mark.parametrize("op", ["mentions", "starts_with", "ends_with", "equals", "one_of"])
+def test_tests_on_text_are_refused_naming_the_rule(op: str) -> None:
+    """A test that reads a text field's normal form cannot mean the same on every warehouse:
+    `icp sql` refuses the handbook, naming the rule, the field and the reason."""
+    import dataclasses
+
+    from icpkit.engine.model import Leaf, Rule
+
+    name = next(n for n, f in PH.fields.items() if f.type == "text")
+    operand: Any = {"mentions": ("ai",), "one_of": ("ai",)}.get(op, "ai")
+    rule = Rule("says_ai", "Says AI", Leaf(name, op, operand, operand), "criterion", 5)
+    icp = dataclasses.replace(PH.active_icps[0], criteria=(rule,), scoring=(), gates=())
+    handbook = dataclasses.replace(PH, icps=(icp,))
+    for dialect in DIALECTS.values():
+        with pytest.raises(InputError) as err:
+            render(handbook, TableSpec("accounts"), dialect, Options(dt.date(2026, 11, 1)))
+        message = str(err.value)
+        assert "says_ai" in message and name in message and op in message
+        assert "normal form" in message
 
 
 def test_current_date_mode_matches_today(pg_dsn: str) -> None:

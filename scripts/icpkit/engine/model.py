@@ -411,6 +411,7 @@ class Handbook:
         """The fields any active rule reads, in vocabulary order (worked out once)."""
         rules = [r for owner in self.active_owners for r in owner.rules]
         rules += [*self.policy.gates, *(f.rule for f in self.policy.flags)]
+        rules += [g for icp in self.active_icps for g in icp.gates]
         used = {f for r in rules for f in condition_fields(r.when)}
         return tuple(name for name in self.fields if name in used)
 

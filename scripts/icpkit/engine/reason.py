@@ -10,6 +10,7 @@ parity tests compare the two.
 
 - Disqualified: the first disqualifying negative portrait (in priority order)
   by title, and the label of its first disqualifier that holds.
+- Stopped by a status gate (no tier): "not scored: <status>".
 - No eligible profile: "D: no profile fits".
 - Otherwise: the tier and best profile with its score; then the labels of the
   criteria it met, in handbook order; then, when a hard requirement could not be
@@ -40,6 +41,8 @@ def reason(handbook: Handbook, verdict: Verdict) -> str:
         fired = [r for r in neg.disqualifiers if r.result is True]
         if fired:
             return f"disqualified: {neg.title} ({fired[0].rule.label})"
+    if verdict.tier is None:
+        return f"not scored: {verdict.status}"
     best = verdict.best
     if best is None:
         return "D: no profile fits"

@@ -50,17 +50,19 @@ from ..engine.model import (
     Condition,
     CountOf,
     Field,
+    Group,
     Handbook,
     Leaf,
     Not,
+    Rule,
     SegmentRef,
     condition_fields,
 )
 from ..engine.operators import NUMERIC, OPERATORS, Ctx
-from ..errors import UsageError
+from ..errors import InputError, UsageError
 from .dialects import Dialect
 from .engines import SQL_TYPES
-from .names import CORE, profile_column
+from .names import CORE, flag_column, profile_column
 
 RANK_TIER = {v: k for k, v in TIER_RANK.items()}
 TRUE_WORDS = ("true", "yes", "y", "1", "t")
@@ -194,6 +196,32 @@ def member(v: exp.Expr, value: str, c: LeafCtx) -> exp.Expr:
     return exp.GT(this=found, expression=exp.Literal.number(0))
 
 
+def members_text(v: exp.Expr, c: LeafCtx) -> exp.Expr:
+    """The set as ';a;b;' text (an array joined by ';' and wrapped; '' members never occur)."""
+    if c.array:
+        return concat([lit(";"), exp.ArrayToString(this=v, expression=lit(";")), lit(";")])
+    return v
+
+
+def _member_contains(v: exp.Expr, x: tuple[Sequence[str], int], c: LeafCtx) -> exp.Expr:
+    """A member equals a phrase, or (phrases of at least `least` characters) contains it: a
+    phrase in normal form holds no ';', so a position test never spans two members."""
+    phrases, least = x
+    text = members_text(v, c)
+    tests = [
+        exp.GT(this=exp.StrPosition(this=text, substr=lit(p)), expression=num(0))
+        if len(p) >= least
+        else member(v, p, c)
+        for p in phrases
+    ]
+    return conj(tests, exp.Or)
+
+
+def _not_empty(v: exp.Expr, _x: Any, c: LeafCtx) -> exp.Expr:
+    """The set has a member: its ';a;b;' text is more than ';;'."""
+    return exp.NEQ(this=members_text(v, c), expression=lit(";;"))
+
+
 def _has_any(v: exp.Expr, x: Sequence[str], c: LeafCtx) -> exp.Expr:
     return conj([member(v, item, c) for item in x], exp.Or)
 
@@ -254,7 +282,65 @@ LEAVES: dict[str, LeafBuilder] = {
     "missing": _missing,
     "within_days": _within,
     "older_than_days": _older,
+    "member_contains": _member_contains,
+    "not_empty": _not_empty,
 }
+
+#: operators the IR refuses (a test checks LEAVES and REFUSED cover the operator table), as
+#: it refuses every test on a `text` field but present / missing: they read the normal form
+#: (`icpkit.engine.normal`), which drops accents, lowercases any script and treats every
+#: non-letter of any script as a word break. No dialect-neutral SQL does that: SQLite's
+#: lower() and the dialects' character classes only know ASCII, and accents have no portable
+#: strip.
+TEXT_NORMAL_FORM = (
+    "it reads the text's normal form (accents dropped, any script lowercased, non-letters as "
+    "word breaks), which no SQL means the same way on every warehouse; score such a "
+    "handbook with `icp score` instead"
+)
+#: tests on a `text` field that do not read its normal form (any other is refused)
+READS_NO_TEXT = frozenset({"present", "missing"})
+REFUSED: dict[str, str] = {
+    "mentions": TEXT_NORMAL_FORM,
+    "starts_with": TEXT_NORMAL_FORM,
+    "ends_with": TEXT_NORMAL_FORM,
+}
+
+
+def _walk_leaves(c: Condition) -> list[Leaf]:
+    match c:
+        case Leaf():
+            return [c]
+        case AllOf() | AnyOf() | CountOf():
+            return [leaf for i in c.items for leaf in _walk_leaves(i)]
+        case Not():
+            return _walk_leaves(c.item)
+        case SegmentRef():
+            return _walk_leaves(c.item)
+        case _:
+            assert_never(c)
+
+
+def refuse_unsupported(handbook: Handbook) -> None:
+    """Raise InputError naming the first active rule the IR cannot render the same on every
+    dialect (see `REFUSED`), with the reason."""
+    owners: list[tuple[str, Sequence[Rule]]] = []
+    for icp in handbook.active_icps:
+        owners.append((icp.path or icp.id, (*icp.requirements, *icp.criteria, *icp.gates)))
+    for neg in handbook.active_negatives:
+        owners.append((neg.path or neg.id, neg.rules))
+    policy = handbook.policy
+    owners.append(("tier policy", (*policy.gates, *(f.rule for f in policy.flags))))
+    for where, rules in owners:
+        for rule in rules:
+            for leaf in _walk_leaves(rule.when):
+                text = handbook.fields[leaf.field].type == "text"
+                if leaf.op in REFUSED or (text and leaf.op not in READS_NO_TEXT):
+                    raise InputError(
+                        f"{where}: rule {rule.id} ({rule.label}) tests the text field "
+                        f"{leaf.field} with {leaf.op}; expected tests `icp sql` can render "
+                        f"for every warehouse: {leaf.op} on text is not one, because "
+                        f"{TEXT_NORMAL_FORM}"
+                    )
 
 
 # --- the query --------------------------------------------------------------------------------
@@ -308,6 +394,7 @@ class _Query:
         self.fields = list(handbook.read_fields)
         self.icps = handbook.active_icps
         self.negs = handbook.active_negatives
+        refuse_unsupported(handbook)
         unknown = [o for o in opts.outputs if o not in ALL_OUTPUTS]
         if unknown:
             raise UsageError(f"found the output {unknown[0]}; expected one of {ALL_OUTPUTS}")
@@ -397,12 +484,16 @@ class _Query:
         n = exp.Literal.number(c.n)
         if c.op == "at_least":
             return case(
-                [(exp.GTE(this=least, expression=n), exp.true()),
-                 (exp.LT(this=most, expression=n), exp.false())]
+                [
+                    (exp.GTE(this=least, expression=n), exp.true()),
+                    (exp.LT(this=most, expression=n), exp.false()),
+                ]
             )
         return case(
-            [(exp.LTE(this=most, expression=n), exp.true()),
-             (exp.GT(this=least, expression=n), exp.false())]
+            [
+                (exp.LTE(this=most, expression=n), exp.true()),
+                (exp.GT(this=least, expression=n), exp.false()),
+            ]
         )
 
     def known(self, name: str) -> exp.Expr:
@@ -452,23 +543,63 @@ class _Query:
                 out.append(exp.alias_(self.cond(r.when), f"wm{j}_{k}"))
         for i, icp in enumerate(self.icps):
             reqs = [self.cond(r.when) for r in icp.requirements]
-            out.append(exp.alias_(conj(reqs, exp.And) if reqs else exp.true(), f"h{i}"))
+            hard = conj(reqs, exp.And) if reqs else exp.true()
+            if icp.gates:
+                # the profile's own status gates: the first met (unknown is not met) stops it
+                gate = case([(self.cond(g.when), lit(g.id)) for g in icp.gates])
+                out.append(exp.alias_(gate, f"pg{i}"))
+                # in the same layer: stopped when a gate is met (unknown is not met)
+                stopped = conj([self.cond(g.when) for g in icp.gates], exp.Or)
+                hard = case([(stopped, exp.false())], hard)
+            out.append(exp.alias_(hard, f"h{i}"))
             for k, r in enumerate(icp.criteria):
                 out.append(exp.alias_(self.cond(r.when), f"m{i}_{k}"))
+        policy = self.hb.policy
+        for j, g in enumerate(policy.gates):
+            met = exp.Coalesce(this=_p(self.cond(g.when)), expressions=[exp.false()])
+            out.append(exp.alias_(met, f"gt{j}"))
+        for j, flag in enumerate(policy.flags):
+            out.append(exp.alias_(self.cond(flag.rule.when), f"fl{j}"))
         return out
+
+    def item_points(self, i: int, item: Rule | Group) -> exp.Expr:
+        """The points of a criterion or group of profile i (as `evaluate.group_points`): an
+        unknown criterion earns nothing; a first-match group's first criterion met counts alone;
+        a cap is a CASE (no LEAST: SQLite has none)."""
+        index = {r.id: k for k, r in enumerate(self.icps[i].criteria)}
+        match item:
+            case Rule():
+                return case([(col(f"m{i}_{index[item.id]}"), num(item.points))], num(0))
+            case Group():
+                if item.first_match:
+                    whens = [
+                        (col(f"m{i}_{index[r.id]}"), num(r.points))
+                        for r in item.items
+                        if isinstance(r, Rule)
+                    ]
+                    total = case(whens, num(0)) if whens else num(0)
+                else:
+                    total = _sum([self.item_points(i, x) for x in item.items])
+                if item.cap is None:
+                    return total
+                over = exp.GT(this=_p(total), expression=num(item.cap))
+                return case([(over, num(item.cap))], total)
+            case _:
+                assert_never(item)
 
     def l2(self) -> list[exp.Expr]:
         """Disqualified per portrait, score per profile, and the texts of the reason."""
         out: list[exp.Expr] = []
         for j, neg in enumerate(self.negs):
             fired = [col(f"dq{j}_{k}") for k in range(len(neg.disqualifiers))]
-            any_fired = exp.Coalesce(this=_p(conj(fired, exp.Or)), expressions=[exp.false()])
-            out.append(exp.alias_(any_fired if fired else exp.false(), f"d{j}"))
+            any_fired = (
+                exp.Coalesce(this=_p(conj(fired, exp.Or)), expressions=[exp.false()])
+                if fired
+                else exp.false()
+            )
+            out.append(exp.alias_(any_fired, f"d{j}"))
         for i, icp in enumerate(self.icps):
-            points = [
-                case([(col(f"m{i}_{k}"), num(r.points))], num(0))
-                for k, r in enumerate(icp.criteria)
-            ]
+            points = [self.item_points(i, item) for item in icp.items]
             points += [
                 case([(col(f"wm{j}_{k}"), num(r.points))], num(0))
                 for j, neg in enumerate(self.negs)
@@ -604,12 +735,24 @@ class _Query:
             return case([(none, null_text), *zip(picks, map(lit, values), strict=True)])
 
         disq_by = names_text([(col(f"d{j}"), neg.id) for j, neg in enumerate(self.negs)], ";")
+        policy = self.hb.policy
+        any_gate, all_gated = self.gate_terms()
+        base_score = case([(none, num(0)), *((p, col(f"s{i}")) for i, p in enumerate(picks))])
+        status_whens: list[tuple[exp.Expr, exp.Expr]] = [
+            (col(f"gt{j}"), lit(g.id)) for j, g in enumerate(policy.gates)
+        ]
+        if all_gated is not None:
+            status_whens.append((all_gated, col("pg0")))
+        gated = bool(policy.gates) or all_gated is not None
+        scored = exp.And(this=negate(any_disq), expression=negate(any_gate))
         items: dict[str, exp.Expr] = {
             "best_profile": by_profile([icp.id for icp in self.icps]),
             "best_profile_title": by_profile([icp.title for icp in self.icps]),
             "tier": case(
                 [
-                    (conj([any_disq, none], exp.Or), lit("D")),
+                    (any_disq, lit("D")),
+                    *([(any_gate, null_text)] if gated else []),
+                    (none, lit("D")),
                     *(
                         (exp.GTE(this=b, expression=num(rank * base * base)), lit(RANK_TIER[rank]))
                         for rank in (4, 3, 2)
@@ -617,12 +760,47 @@ class _Query:
                 ],
                 lit("D"),
             ),
-            "score": case([(none, num(0)), *((p, col(f"s{i}")) for i, p in enumerate(picks))]),
+            "score": self.score_expr(any_disq, any_gate if gated else None, base_score),
+            "status": case([(any_disq, lit("disqualified")), *status_whens], lit("scored")),
             "disqualified_by": exp.Nullif(this=drop_first(disq_by, ";"), expression=lit(""))
             if self.negs
             else null_text,
         }
-        return [exp.alias_(e, f"o_{k}") for k, e in items.items()]
+        out = [exp.alias_(e, f"o_{k}") for k, e in items.items()]
+        for j, flag in enumerate(policy.flags):
+            shown = case([(scored, col(f"fl{j}"))]) if flag.only_when_scored else col(f"fl{j}")
+            out.append(exp.alias_(shown, f"o_fl{j}"))
+        return out
+
+    def score_expr(
+        self, any_disq: exp.Expr, any_gate: exp.Expr | None, base: exp.Expr
+    ) -> exp.Expr:
+        """The score: a disqualified company's (its best profile's, or 0 with
+        `disqualified_score: zero`), none when a gate stops the company, else the best
+        profile's; `base` is written once where it can be."""
+        zero = self.hb.policy.disqualified_score == "zero"
+        if any_gate is None:
+            return case([(any_disq, num(0))], base) if zero else base
+        if not zero:
+            stopped = exp.And(this=_p(any_gate), expression=negate(any_disq))
+            return case([(stopped, exp.Null())], base)
+        return case([(any_disq, num(0)), (any_gate, exp.Null())], base)
+
+    def gate_terms(self) -> tuple[exp.Expr, exp.Expr | None]:
+        """(a status gate stops the company, every profile's own gate stops it (or None when
+        some profile has no gate)): never NULL."""
+        all_gated = None
+        if self.icps and all(icp.gates for icp in self.icps):
+            all_gated = conj(
+                [
+                    exp.Not(this=exp.Is(this=col(f"pg{i}"), expression=exp.Null()))
+                    for i in range(len(self.icps))
+                ],
+                exp.And,
+            )
+        terms: list[exp.Expr] = [col(f"gt{j}") for j in range(len(self.hb.policy.gates))]
+        terms += [all_gated] if all_gated is not None else []
+        return (conj(terms, exp.Or) if terms else exp.false()), all_gated
 
     def final(self) -> list[exp.Expr]:
         """The output columns, under their safe names."""
@@ -636,6 +814,8 @@ class _Query:
             else:
                 expr = col(f"o_{name}")
             out.append(exp.alias_(expr, safe[name]))
+        for j, flag in enumerate(self.hb.policy.flags):
+            out.append(exp.alias_(col(f"o_fl{j}"), flag_column(flag.id)))
         if self.opts.per_profile:
             for i, icp in enumerate(self.icps):
                 rank_col = col(f"r{i}")
@@ -663,6 +843,9 @@ class _Query:
             whens.append(
                 (col(f"d{j}"), concat([lit(f"disqualified: {neg.title} ("), label, lit(")")]))
             )
+        any_gate, all_gated = self.gate_terms()
+        if self.hb.policy.gates or all_gated is not None:
+            whens.append((any_gate, concat([lit("not scored: "), col("o_status")])))
         whens.append((exp.LT(this=col("best"), expression=num(0)), lit("D: no profile fits")))
         if not self.icps:
             return case(whens)

@@ -15,6 +15,8 @@ presets) the columns are named by this table instead:
 | disqualified_by | icp_disqualified_by |
 | unknown_fields | icp_unknown_fields |
 | (new) reason | icp_reason |
+| status | icp_status |
+| flag_`<flag>` | icp_flag_`<flag, safe>` |
 | `<profile>`_score | icp_`<profile, safe>`_score |
 | `<profile>`_tier | icp_`<profile, safe>`_tier |
 
@@ -41,6 +43,7 @@ CORE = (
     ("disqualified_by", "icp_disqualified_by"),
     ("unknown_fields", "icp_unknown_fields"),
     ("reason", "icp_reason"),
+    ("status", "icp_status"),
 )
 SAFE = re.compile(r"^[a-z](?:[a-z0-9]|_(?!_))*$")
 
@@ -63,12 +66,22 @@ def profile_column(icp_id: str, what: str) -> str:
     return name
 
 
+def flag_column(flag_id: str) -> str:
+    """The safe name of a flag's column (`icp score` names it flag_<id>)."""
+    name = f"icp_flag_{safe(flag_id)}"
+    if len(name) > MAX_LENGTH:
+        digest = hashlib.sha1(flag_id.encode()).hexdigest()[:6]
+        name = f"{name[: MAX_LENGTH - len(digest) - 1].rstrip('_')}_{digest}"
+    return name
+
+
 def column_mapping(handbook: Handbook, *, per_profile: bool = True) -> list[tuple[str, str]]:
     """(`icp score` column, safe name) for every output column, in output order.
 
     Raises UsageError when two profile ids give the same safe name.
     """
     pairs = list(CORE)
+    pairs += [(f"flag_{f.id}", flag_column(f.id)) for f in handbook.policy.flags]
     if per_profile:
         for icp in handbook.active_icps:
             for what in ("score", "tier"):

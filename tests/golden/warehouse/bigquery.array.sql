@@ -501,11 +501,9 @@ WITH src AS (
       THEN 'North American B2B SaaS scaleups on Salesforce and Outreach'
     END AS o_best_profile_title,
     CASE
-      WHEN (
-        d0 OR d1 OR d2
-      ) OR (
-        best < 0
-      )
+      WHEN d0 OR d1 OR d2
+      THEN 'D'
+      WHEN best < 0
       THEN 'D'
       WHEN best >= 401956
       THEN 'A'
@@ -525,6 +523,7 @@ WITH src AS (
       WHEN best = k2
       THEN s2
     END AS o_score,
+    CASE WHEN d0 OR d1 OR d2 THEN 'disqualified' ELSE 'scored' END AS o_status,
     NULLIF(
       SUBSTRING(
         CASE WHEN d0 THEN ';churn-risk-startups' ELSE '' END || CASE WHEN d1 THEN ';enterprise-tenders' ELSE '' END || CASE WHEN d2 THEN ';public-sector-education' ELSE '' END,
@@ -592,6 +591,7 @@ SELECT
       ELSE ''
     END
   END AS icp_reason,
+  o_status AS icp_status,
   CASE WHEN r0 IS NULL THEN NULL ELSE s0 END AS icp_western_software_teams_score,
   CASE
     WHEN r0 = 4
