@@ -196,12 +196,26 @@ def _amount(col: str, types: dict[str, str]) -> str:
     if types.get(col, "").upper().startswith(_NUMERIC):
         return f"CAST({quote(col)} AS DOUBLE)"
     t = _text(col)
-    # a plain number is read directly; only other spellings ($1.2M, 1,200) go through the
-    # parse layer's amount reading
+    # a plain number is read directly; other spellings only as a USD amount in the CRM's
+    # export form ($1.2M, 1,200,000 with groups of exactly three digits, 250k); anything
+    # else (1.200,50, €3m) is unknown, never guessed
+    low = f"lower(trim({t}))"
+    pattern = sql_literal(_AMOUNT)
+    num = f"regexp_extract({low}, {pattern}, 1)"
+    mult = f"regexp_extract({low}, {pattern}, 2)"
+    scale = f"CASE {mult} WHEN 'k' THEN 1e3 WHEN 'm' THEN 1e6 WHEN 'b' THEN 1e9 ELSE 1 END"
     return (
         f"CASE WHEN TRY_CAST({t} AS DOUBLE) IS NOT NULL THEN TRY_CAST({t} AS DOUBLE) "
-        f"ELSE icp_money(icp_amount(icp_compact({t})), ['USD']) END"
+        f"WHEN {num} <> '' THEN TRY_CAST(replace({num}, ',', '') AS DOUBLE) * {scale} END"
     )
+
+
+#: a USD amount as CRM exports write it: optional $ / usd, digits (grouped by threes with
+#: commas, or not), an optional decimal part, an optional k / m / b multiplier
+_AMOUNT = (
+    r"^(?:usd|us\$|\$)?\s*([0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)"
+    r"\s*([kmb]?)\s*(?:usd)?$"
+)
 
 
 def _outcome_items(roles: dict[str, str], types: dict[str, str]) -> list[str]:
