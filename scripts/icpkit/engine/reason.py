@@ -30,7 +30,7 @@ def missing_fields(handbook: Handbook, profile: ProfileVerdict) -> list[str]:
     out: list[str] = []
     for r in profile.requirements:
         for name in condition_fields(r.rule.when):
-            if name in unknown and name not in out and not handbook.fields[name].empty_set:
+            if name in unknown and name not in out:
                 out.append(name)
     return out
 

@@ -22,7 +22,8 @@ How the table is expected to hold each field type (`TableSpec`):
   (SQLite has no DATE type: ISO text always).
 - yes/no: BOOLEAN columns (0/1 in SQLite), or with `flags="text"` the CRM's text
   (true/false, yes/no, y/n, 1/0, t/f in any case).
-A NULL is unknown (for a set field with `empty: empty_set`, the empty set).
+A NULL is unknown, for every field type (issue 11: absent is unknown); the empty set is a
+present, empty cell: '' in the delimited-text form, an empty array in the array form.
 
 Query layers (plain CTEs, no `MATERIALIZED`): `src` reads and renames the
 columns, `l1` has each profile's hard requirements and one flag per other rule,
@@ -58,7 +59,7 @@ from ..engine.model import (
     SegmentRef,
     condition_fields,
 )
-from ..engine.operators import NUMERIC, OPERATORS, Ctx
+from ..engine.operators import NUMERIC, OPERATORS
 from ..errors import InputError, UsageError
 from .dialects import Dialect
 from .engines import SQL_TYPES
@@ -418,10 +419,9 @@ class _Query:
             return exp.cast(exp.Null(), kind)
         raw: exp.Expr = col(self.spec.column(name))
         if fld.type == "set_of" and self.spec.sets == "text":
-            # ';a;b;' so that a member test never matches part of a value; a NULL set with
-            # `empty: empty_set` is the empty set ';;' (no test on each leaf)
-            inner = exp.Coalesce(this=raw, expressions=[lit("")]) if fld.empty_set else raw
-            return concat([lit(";"), inner, lit(";")])
+            # ';a;b;' so that a member test never matches part of a value; a NULL stays NULL
+            # (unknown), '' is the empty set ';;'
+            return concat([lit(";"), raw, lit(";")])
         if fld.type == "yes_no" and self.spec.flags == "text":
             word = exp.Lower(this=exp.Trim(this=raw))
             return case(
@@ -441,16 +441,10 @@ class _Query:
         ctx = LeafCtx(fld, self.d, array, self.opts.as_of)
         v = self.v(leaf.field)
         test = LEAVES[leaf.op](v, leaf.operand, ctx)
-        if ctx.array and (fld.empty_set or not op.null_known):
-            # a NULL set is the empty set (empty: empty_set) or unknown; an array test would
-            # not always give NULL for a NULL array (PostgreSQL's = ANY is coalesced)
-            if fld.empty_set:
-                when_null: exp.Expr = self.const(
-                    op.test(frozenset(), leaf.operand, Ctx(self.opts.as_of or dt.date.today()))
-                )
-            else:
-                when_null = exp.Null()
-            return case([(exp.Is(this=v, expression=exp.Null()), when_null)], test)
+        if ctx.array and not op.null_known:
+            # a NULL set is unknown; an array test would not always give NULL for a NULL
+            # array (PostgreSQL's = ANY is coalesced)
+            return case([(exp.Is(this=v, expression=exp.Null()), exp.Null())], test)
         return test
 
     @staticmethod
@@ -497,7 +491,7 @@ class _Query:
         )
 
     def known(self, name: str) -> exp.Expr:
-        """The field has a value (a set field with empty: empty_set always has)."""
+        """The field has a value (NULL is unknown for every field type)."""
         return exp.Not(this=exp.Is(this=self.v(name), expression=exp.Null()))
 
     # layers ----------------------------------------------------------------------------------
@@ -616,7 +610,6 @@ class _Query:
             unknown = [
                 (exp.Is(this=self.v(f), expression=exp.Null()), f)
                 for f in self.fields
-                if not self.hb.fields[f].empty_set
             ]
             text = (
                 exp.Nullif(this=drop_first(names_text(unknown, ";"), ";"), expression=lit(""))
@@ -634,7 +627,6 @@ class _Query:
             f
             for r in icp.requirements
             for f in condition_fields(r.when)
-            if not self.hb.fields[f].empty_set
         ]
         missing = [
             (exp.Is(this=self.v(f), expression=exp.Null()), "no " + self.hb.fields[f].label)

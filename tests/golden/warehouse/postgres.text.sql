@@ -6,7 +6,7 @@ WITH src AS (
     annual_revenue AS v2,
     profitability AS v3,
     industry AS v4,
-    ';' || COALESCE(tech_stack, '') || ';' AS v5,
+    ';' || tech_stack || ';' AS v5,
     ';' || services_needed || ';' AS v6,
     funding_stage AS v7,
     last_funding_date AS v8,
@@ -244,7 +244,7 @@ WITH src AS (
       THEN ', Looking for a dedicated team or staff augmentation'
       ELSE ''
     END || CASE WHEN m0_6 THEN ', Profits growing or returning' ELSE '' END AS why0,
-    CASE WHEN v0 IS NULL THEN ', no Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', no Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', no Employees' ELSE '' END AS miss0,
+    CASE WHEN v0 IS NULL THEN ', no Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', no Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', no Employees' ELSE '' END || CASE WHEN v5 IS NULL THEN ', no Tech stack' ELSE '' END AS miss0,
     CASE WHEN m1_0 THEN 25 ELSE 0 END + CASE WHEN m1_1 THEN 20 ELSE 0 END + CASE WHEN m1_2 THEN 15 ELSE 0 END + CASE WHEN m1_3 THEN 10 ELSE 0 END + CASE WHEN m1_4 THEN 10 ELSE 0 END + CASE WHEN m1_5 THEN 10 ELSE 0 END + CASE WHEN m1_6 THEN 10 ELSE 0 END + CASE WHEN wm0_0 THEN -10 ELSE 0 END + CASE WHEN wm0_1 THEN -15 ELSE 0 END + CASE WHEN wm1_0 THEN -10 ELSE 0 END + CASE WHEN wm2_0 THEN -20 ELSE 0 END AS s1,
     CASE
       WHEN m1_0
@@ -254,9 +254,9 @@ WITH src AS (
     CASE WHEN v0 IS NULL THEN ', no Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', no Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', no Employees' ELSE '' END || CASE WHEN v2 IS NULL THEN ', no Annual revenue' ELSE '' END || CASE WHEN v11 IS NULL THEN ', no ERP deployed' ELSE '' END AS miss1,
     CASE WHEN m2_0 THEN 25 ELSE 0 END + CASE WHEN m2_1 THEN 20 ELSE 0 END + CASE WHEN m2_2 THEN 15 ELSE 0 END + CASE WHEN m2_3 THEN 15 ELSE 0 END + CASE WHEN m2_4 THEN 15 ELSE 0 END + CASE WHEN m2_5 THEN 10 ELSE 0 END + CASE WHEN wm0_0 THEN -10 ELSE 0 END + CASE WHEN wm0_1 THEN -15 ELSE 0 END + CASE WHEN wm1_0 THEN -10 ELSE 0 END + CASE WHEN wm2_0 THEN -20 ELSE 0 END AS s2,
     CASE WHEN m2_0 THEN ', Growing 30% a year or more' ELSE '' END || CASE WHEN m2_1 THEN ', Revenue between 5 and 100 million USD' ELSE '' END || CASE WHEN m2_2 THEN ', Raised Series B or C' ELSE '' END || CASE WHEN m2_3 THEN ', Uses Gong or ZoomInfo' ELSE '' END || CASE WHEN m2_4 THEN ', Raised its last round in the past 12 months' ELSE '' END || CASE WHEN m2_5 THEN ', IT budget of 250,000 USD or more' ELSE '' END AS why2,
-    CASE WHEN v0 IS NULL THEN ', no Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', no Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', no Employees' ELSE '' END || CASE WHEN v7 IS NULL THEN ', no Funding stage' ELSE '' END AS miss2,
+    CASE WHEN v0 IS NULL THEN ', no Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', no Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', no Employees' ELSE '' END || CASE WHEN v5 IS NULL THEN ', no Tech stack' ELSE '' END || CASE WHEN v7 IS NULL THEN ', no Funding stage' ELSE '' END AS miss2,
     NULLIF(
-      SUBSTRING(CASE WHEN v0 IS NULL THEN ';country' ELSE '' END || CASE WHEN v1 IS NULL THEN ';employees' ELSE '' END || CASE WHEN v2 IS NULL THEN ';annual_revenue' ELSE '' END || CASE WHEN v3 IS NULL THEN ';profitability' ELSE '' END || CASE WHEN v4 IS NULL THEN ';industry' ELSE '' END || CASE WHEN v6 IS NULL THEN ';services_needed' ELSE '' END || CASE WHEN v7 IS NULL THEN ';funding_stage' ELSE '' END || CASE WHEN v8 IS NULL THEN ';last_funding_date' ELSE '' END || CASE WHEN v9 IS NULL THEN ';growth_rate' ELSE '' END || CASE WHEN v10 IS NULL THEN ';it_budget' ELSE '' END || CASE WHEN v11 IS NULL THEN ';erp_deployed' ELSE '' END || CASE WHEN v12 IS NULL THEN ';founded_year' ELSE '' END || CASE WHEN v13 IS NULL THEN ';buys_through_tenders' ELSE '' END || CASE WHEN v14 IS NULL THEN ';ownership' ELSE '' END FROM 2),
+      SUBSTRING(CASE WHEN v0 IS NULL THEN ';country' ELSE '' END || CASE WHEN v1 IS NULL THEN ';employees' ELSE '' END || CASE WHEN v2 IS NULL THEN ';annual_revenue' ELSE '' END || CASE WHEN v3 IS NULL THEN ';profitability' ELSE '' END || CASE WHEN v4 IS NULL THEN ';industry' ELSE '' END || CASE WHEN v5 IS NULL THEN ';tech_stack' ELSE '' END || CASE WHEN v6 IS NULL THEN ';services_needed' ELSE '' END || CASE WHEN v7 IS NULL THEN ';funding_stage' ELSE '' END || CASE WHEN v8 IS NULL THEN ';last_funding_date' ELSE '' END || CASE WHEN v9 IS NULL THEN ';growth_rate' ELSE '' END || CASE WHEN v10 IS NULL THEN ';it_budget' ELSE '' END || CASE WHEN v11 IS NULL THEN ';erp_deployed' ELSE '' END || CASE WHEN v12 IS NULL THEN ';founded_year' ELSE '' END || CASE WHEN v13 IS NULL THEN ';buys_through_tenders' ELSE '' END || CASE WHEN v14 IS NULL THEN ';ownership' ELSE '' END FROM 2),
       ''
     ) AS unknown_text
   FROM l1

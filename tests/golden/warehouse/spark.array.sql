@@ -100,7 +100,7 @@ WITH src AS (
     AND (
       CASE
         WHEN v5 IS NULL
-        THEN FALSE
+        THEN NULL
         ELSE (
           ARRAY_CONTAINS(v5, 'dotnet')
         ) OR (
@@ -113,7 +113,7 @@ WITH src AS (
     v10 >= 500000 AS m0_2,
     CASE
       WHEN v5 IS NULL
-      THEN FALSE
+      THEN NULL
       ELSE (
         ARRAY_CONTAINS(v5, 'aws')
       ) OR (
@@ -200,7 +200,7 @@ WITH src AS (
     END AS m1_0,
     CASE
       WHEN v5 IS NULL
-      THEN FALSE
+      THEN NULL
       ELSE (
         ARRAY_CONTAINS(v5, 'sap_erp')
       ) OR (
@@ -212,7 +212,7 @@ WITH src AS (
     v12 < 1990 AS m1_4,
     CASE
       WHEN v5 IS NULL
-      THEN FALSE
+      THEN NULL
       ELSE (
         ARRAY_CONTAINS(v5, 'microsoft365')
       )
@@ -233,7 +233,7 @@ WITH src AS (
     AND (
       CASE
         WHEN v5 IS NULL
-        THEN FALSE
+        THEN NULL
         ELSE (
           ARRAY_CONTAINS(v5, 'salesforce')
         ) AND (
@@ -249,7 +249,7 @@ WITH src AS (
     v7 IN ('series_b', 'series_c') AS m2_2,
     CASE
       WHEN v5 IS NULL
-      THEN FALSE
+      THEN NULL
       ELSE (
         ARRAY_CONTAINS(v5, 'gong')
       ) OR (
@@ -273,7 +273,7 @@ WITH src AS (
       THEN ', Looking for a dedicated team or staff augmentation'
       ELSE ''
     END || CASE WHEN m0_6 THEN ', Profits growing or returning' ELSE '' END AS why0,
-    CASE WHEN v0 IS NULL THEN ', no Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', no Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', no Employees' ELSE '' END AS miss0,
+    CASE WHEN v0 IS NULL THEN ', no Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', no Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', no Employees' ELSE '' END || CASE WHEN v5 IS NULL THEN ', no Tech stack' ELSE '' END AS miss0,
     CASE WHEN m1_0 THEN 25 ELSE 0 END + CASE WHEN m1_1 THEN 20 ELSE 0 END + CASE WHEN m1_2 THEN 15 ELSE 0 END + CASE WHEN m1_3 THEN 10 ELSE 0 END + CASE WHEN m1_4 THEN 10 ELSE 0 END + CASE WHEN m1_5 THEN 10 ELSE 0 END + CASE WHEN m1_6 THEN 10 ELSE 0 END + CASE WHEN wm0_0 THEN -10 ELSE 0 END + CASE WHEN wm0_1 THEN -15 ELSE 0 END + CASE WHEN wm1_0 THEN -10 ELSE 0 END + CASE WHEN wm2_0 THEN -20 ELSE 0 END AS s1,
     CASE
       WHEN m1_0
@@ -283,10 +283,10 @@ WITH src AS (
     CASE WHEN v0 IS NULL THEN ', no Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', no Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', no Employees' ELSE '' END || CASE WHEN v2 IS NULL THEN ', no Annual revenue' ELSE '' END || CASE WHEN v11 IS NULL THEN ', no ERP deployed' ELSE '' END AS miss1,
     CASE WHEN m2_0 THEN 25 ELSE 0 END + CASE WHEN m2_1 THEN 20 ELSE 0 END + CASE WHEN m2_2 THEN 15 ELSE 0 END + CASE WHEN m2_3 THEN 15 ELSE 0 END + CASE WHEN m2_4 THEN 15 ELSE 0 END + CASE WHEN m2_5 THEN 10 ELSE 0 END + CASE WHEN wm0_0 THEN -10 ELSE 0 END + CASE WHEN wm0_1 THEN -15 ELSE 0 END + CASE WHEN wm1_0 THEN -10 ELSE 0 END + CASE WHEN wm2_0 THEN -20 ELSE 0 END AS s2,
     CASE WHEN m2_0 THEN ', Growing 30% a year or more' ELSE '' END || CASE WHEN m2_1 THEN ', Revenue between 5 and 100 million USD' ELSE '' END || CASE WHEN m2_2 THEN ', Raised Series B or C' ELSE '' END || CASE WHEN m2_3 THEN ', Uses Gong or ZoomInfo' ELSE '' END || CASE WHEN m2_4 THEN ', Raised its last round in the past 12 months' ELSE '' END || CASE WHEN m2_5 THEN ', IT budget of 250,000 USD or more' ELSE '' END AS why2,
-    CASE WHEN v0 IS NULL THEN ', no Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', no Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', no Employees' ELSE '' END || CASE WHEN v7 IS NULL THEN ', no Funding stage' ELSE '' END AS miss2,
+    CASE WHEN v0 IS NULL THEN ', no Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', no Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', no Employees' ELSE '' END || CASE WHEN v5 IS NULL THEN ', no Tech stack' ELSE '' END || CASE WHEN v7 IS NULL THEN ', no Funding stage' ELSE '' END AS miss2,
     NULLIF(
       SUBSTRING(
-        CASE WHEN v0 IS NULL THEN ';country' ELSE '' END || CASE WHEN v1 IS NULL THEN ';employees' ELSE '' END || CASE WHEN v2 IS NULL THEN ';annual_revenue' ELSE '' END || CASE WHEN v3 IS NULL THEN ';profitability' ELSE '' END || CASE WHEN v4 IS NULL THEN ';industry' ELSE '' END || CASE WHEN v6 IS NULL THEN ';services_needed' ELSE '' END || CASE WHEN v7 IS NULL THEN ';funding_stage' ELSE '' END || CASE WHEN v8 IS NULL THEN ';last_funding_date' ELSE '' END || CASE WHEN v9 IS NULL THEN ';growth_rate' ELSE '' END || CASE WHEN v10 IS NULL THEN ';it_budget' ELSE '' END || CASE WHEN v11 IS NULL THEN ';erp_deployed' ELSE '' END || CASE WHEN v12 IS NULL THEN ';founded_year' ELSE '' END || CASE WHEN v13 IS NULL THEN ';buys_through_tenders' ELSE '' END || CASE WHEN v14 IS NULL THEN ';ownership' ELSE '' END,
+        CASE WHEN v0 IS NULL THEN ';country' ELSE '' END || CASE WHEN v1 IS NULL THEN ';employees' ELSE '' END || CASE WHEN v2 IS NULL THEN ';annual_revenue' ELSE '' END || CASE WHEN v3 IS NULL THEN ';profitability' ELSE '' END || CASE WHEN v4 IS NULL THEN ';industry' ELSE '' END || CASE WHEN v5 IS NULL THEN ';tech_stack' ELSE '' END || CASE WHEN v6 IS NULL THEN ';services_needed' ELSE '' END || CASE WHEN v7 IS NULL THEN ';funding_stage' ELSE '' END || CASE WHEN v8 IS NULL THEN ';last_funding_date' ELSE '' END || CASE WHEN v9 IS NULL THEN ';growth_rate' ELSE '' END || CASE WHEN v10 IS NULL THEN ';it_budget' ELSE '' END || CASE WHEN v11 IS NULL THEN ';erp_deployed' ELSE '' END || CASE WHEN v12 IS NULL THEN ';founded_year' ELSE '' END || CASE WHEN v13 IS NULL THEN ';buys_through_tenders' ELSE '' END || CASE WHEN v14 IS NULL THEN ';ownership' ELSE '' END,
         2
       ),
       ''
