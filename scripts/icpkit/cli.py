@@ -30,6 +30,13 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 _id_column_option = click.option(
     "--id-column", help="The export's id column (default: from the vocabulary)."
 )
+#: options shared by the commands that write a report (test, diff, backtest)
+_report_output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file (atomically) instead of standard output.",
+)
 _map_option = click.option(
     "--map",
     "map_file",
@@ -379,12 +386,7 @@ def _threshold(root: Path) -> float | None:
     is_flag=True,
     help="Remove or negate each rule and move each threshold; fail if a fixture does not notice.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to this file (atomically) instead of standard output.",
-)
+@_report_output_option
 @click.option("-v", "--verbose", is_flag=True, help="List passing tests and covered rules too.")
 @click.option(
     "--update",
@@ -640,12 +642,7 @@ def build(state: State, site_dir: Path | None, strict: bool) -> ExitCode:
     default="markdown",
     show_default=True,
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to this file (atomically) instead of standard output.",
-)
+@_report_output_option
 @click.option(
     "--history",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -1028,12 +1025,7 @@ def export_dbt(
     default="text",
     show_default=True,
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to this file (atomically) instead of standard output.",
-)
+@_report_output_option
 @click.option(
     "--check",
     is_flag=True,
