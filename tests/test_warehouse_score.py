@@ -169,7 +169,8 @@ def test_crm_preset_on_duckdb_typed_input(tmp_path: Path) -> None:
     for ident, company in zip(IDS, ACCOUNTS, strict=True):
         want = expected(HANDBOOK, company, AS_OF)
         assert got[ident]["icp_reason"] == want["icp_reason"]
-        assert got[ident]["icp_tier"] == want["icp_tier"]
+        assert got[ident]["icp_tier"] == as_text(want["icp_tier"])
+        assert got[ident]["icp_status"] == want["icp_status"]
 
 
 def test_table_needs_a_warehouse_engine(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

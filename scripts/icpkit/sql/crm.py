@@ -31,6 +31,7 @@ from xml.sax.saxutils import escape
 
 from ..atomic import write_text
 from ..engine.model import TIER_RANK, Handbook
+from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
 from ..errors import UsageError
 from .names import profile_column
 
@@ -59,6 +60,13 @@ def properties(handbook: Handbook) -> list[Property]:
     out = [
         Property("icp_tier", "ICP tier", "choice", "Tier from the ICP handbook (A best).", TIERS),
         Property("icp_score", "ICP score", "number", "Points of the best-fitting profile."),
+        Property(
+            "icp_status",
+            "ICP status",
+            "choice",
+            "scored, disqualified, or why there is no tier (insufficient_data, a gate's).",
+            statuses(handbook),
+        ),
         Property(
             "icp_best_profile",
             "ICP best profile",
@@ -103,6 +111,13 @@ def properties(handbook: Handbook) -> list[Property]:
             )
         )
     return out
+
+
+def statuses(handbook: Handbook) -> tuple[str, ...]:
+    """Every status a verdict can have under this handbook (`icpkit.engine.verdict`)."""
+    gates = [g.id for g in handbook.policy.gates]
+    gates += [g.id for icp in handbook.active_icps for g in icp.gates]
+    return tuple(dict.fromkeys([SCORED, DISQUALIFIED, INSUFFICIENT_DATA, *gates]))
 
 
 def _cut(text: str, limit: int) -> str:

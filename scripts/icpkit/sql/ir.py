@@ -60,6 +60,7 @@ from ..engine.model import (
     condition_fields,
 )
 from ..engine.operators import NUMERIC, OPERATORS
+from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
 from ..errors import InputError, UsageError
 from .dialects import Dialect
 from .engines import SQL_TYPES
@@ -536,16 +537,12 @@ class _Query:
             for k, r in enumerate(neg.warnings):
                 out.append(exp.alias_(self.cond(r.when), f"wm{j}_{k}"))
         for i, icp in enumerate(self.icps):
-            reqs = [self.cond(r.when) for r in icp.requirements]
-            hard = conj(reqs, exp.And) if reqs else exp.true()
+            for k, r in enumerate(icp.requirements):
+                out.append(exp.alias_(self.cond(r.when), f"rq{i}_{k}"))
             if icp.gates:
                 # the profile's own status gates: the first met (unknown is not met) stops it
                 gate = case([(self.cond(g.when), lit(g.id)) for g in icp.gates])
                 out.append(exp.alias_(gate, f"pg{i}"))
-                # in the same layer: stopped when a gate is met (unknown is not met)
-                stopped = conj([self.cond(g.when) for g in icp.gates], exp.Or)
-                hard = case([(stopped, exp.false())], hard)
-            out.append(exp.alias_(hard, f"h{i}"))
             for k, r in enumerate(icp.criteria):
                 out.append(exp.alias_(self.cond(r.when), f"m{i}_{k}"))
         policy = self.hb.policy
@@ -593,6 +590,13 @@ class _Query:
             )
             out.append(exp.alias_(any_fired, f"d{j}"))
         for i, icp in enumerate(self.icps):
+            reqs = [col(f"rq{i}_{k}") for k in range(len(icp.requirements))]
+            hard = conj(reqs, exp.And) if reqs else exp.true()
+            if icp.gates:
+                stopped = exp.Not(this=exp.Is(this=col(f"pg{i}"), expression=exp.Null()))
+                hard = case([(stopped, exp.false())], hard)
+            out.append(exp.alias_(hard, f"h{i}"))
+            out.append(exp.alias_(self.enough(i), f"e{i}"))
             points = [self.item_points(i, item) for item in icp.items]
             points += [
                 case([(col(f"wm{j}_{k}"), num(r.points))], num(0))
@@ -607,10 +611,7 @@ class _Query:
             if "reason" in self.opts.outputs:
                 out += self.reason_texts(i)
         if "unknown_fields" in self.opts.outputs:
-            unknown = [
-                (exp.Is(this=self.v(f), expression=exp.Null()), f)
-                for f in self.fields
-            ]
+            unknown = [(exp.Is(this=self.v(f), expression=exp.Null()), f) for f in self.fields]
             text = (
                 exp.Nullif(this=drop_first(names_text(unknown, ";"), ";"), expression=lit(""))
                 if unknown
@@ -619,15 +620,27 @@ class _Query:
             out.append(exp.alias_(text, "unknown_text"))
         return out
 
+    def enough(self, i: int) -> exp.Expr:
+        """Profile i knows enough of its hard requirements to be a best fit (the tier
+        policy's `min_known_share`, at least one; `evaluate` and `sqlcompile` count alike):
+        never NULL."""
+        total = len(self.icps[i].requirements)
+        if not total:
+            return exp.true()
+        need = self.hb.policy.known_needed(total)
+        known = _sum(
+            [
+                case([(exp.Is(this=col(f"rq{i}_{k}"), expression=exp.Null()), num(0))], num(1))
+                for k in range(total)
+            ]
+        )
+        return exp.GTE(this=_p(known), expression=num(need))
+
     def reason_texts(self, i: int) -> list[exp.Expr]:
         """Profile i's met criteria (', ' before each label) and unknown required fields."""
         icp = self.icps[i]
         met = [(col(f"m{i}_{k}"), r.label) for k, r in enumerate(icp.criteria)]
-        read = [
-            f
-            for r in icp.requirements
-            for f in condition_fields(r.when)
-        ]
+        read = [f for r in icp.requirements for f in condition_fields(r.when)]
         missing = [
             (exp.Is(this=self.v(f), expression=exp.Null()), "no " + self.hb.fields[f].label)
             for f in dict.fromkeys(read)
@@ -703,7 +716,9 @@ class _Query:
                 ),
                 expression=num(n - i),
             )
-            eligible = exp.Coalesce(this=h, expressions=[exp.true()])
+            eligible = exp.And(
+                this=exp.Coalesce(this=h, expressions=[exp.true()]), expression=col(f"e{i}")
+            )
             out.append(exp.alias_(case([(eligible, key)], num(-1)), f"k{i}"))
         return out
 
@@ -736,7 +751,10 @@ class _Query:
         if all_gated is not None:
             status_whens.append((all_gated, col("pg0")))
         gated = bool(policy.gates) or all_gated is not None
-        scored = exp.And(this=negate(any_disq), expression=negate(any_gate))
+        insufficient = self.insufficient
+        status_whens.append((insufficient, lit(INSUFFICIENT_DATA)))
+        withheld = exp.Or(this=_p(any_gate), expression=_p(insufficient)) if gated else insufficient
+        scored = conj([negate(any_disq), negate(withheld)], exp.And)
         items: dict[str, exp.Expr] = {
             "best_profile": by_profile([icp.id for icp in self.icps]),
             "best_profile_title": by_profile([icp.title for icp in self.icps]),
@@ -744,6 +762,7 @@ class _Query:
                 [
                     (any_disq, lit("D")),
                     *([(any_gate, null_text)] if gated else []),
+                    (insufficient, null_text),
                     (none, lit("D")),
                     *(
                         (exp.GTE(this=b, expression=num(rank * base * base)), lit(RANK_TIER[rank]))
@@ -752,8 +771,8 @@ class _Query:
                 ],
                 lit("D"),
             ),
-            "score": self.score_expr(any_disq, any_gate if gated else None, base_score),
-            "status": case([(any_disq, lit("disqualified")), *status_whens], lit("scored")),
+            "score": self.score_expr(any_disq, withheld, base_score),
+            "status": case([(any_disq, lit(DISQUALIFIED)), *status_whens], lit(SCORED)),
             "disqualified_by": exp.Nullif(this=drop_first(disq_by, ";"), expression=lit(""))
             if self.negs
             else null_text,
@@ -764,19 +783,28 @@ class _Query:
             out.append(exp.alias_(shown, f"o_fl{j}"))
         return out
 
-    def score_expr(
-        self, any_disq: exp.Expr, any_gate: exp.Expr | None, base: exp.Expr
-    ) -> exp.Expr:
+    @property
+    def insufficient(self) -> exp.Expr:
+        """No profile knows enough to be a best fit while some profile is still eligible
+        (`insufficient_data`, as `evaluate` decides it): never NULL."""
+        if not self.icps:
+            return exp.false()
+        eligible = [
+            exp.Coalesce(this=col(f"h{i}"), expressions=[exp.true()]) for i in range(len(self.icps))
+        ]
+        return exp.And(
+            this=exp.LT(this=col("best"), expression=num(0)),
+            expression=_p(conj(eligible, exp.Or)),
+        )
+
+    def score_expr(self, any_disq: exp.Expr, withheld: exp.Expr, base: exp.Expr) -> exp.Expr:
         """The score: a disqualified company's (its best profile's, or 0 with
-        `disqualified_score: zero`), none when a gate stops the company, else the best
-        profile's; `base` is written once where it can be."""
-        zero = self.hb.policy.disqualified_score == "zero"
-        if any_gate is None:
-            return case([(any_disq, num(0))], base) if zero else base
-        if not zero:
-            stopped = exp.And(this=_p(any_gate), expression=negate(any_disq))
-            return case([(stopped, exp.Null())], base)
-        return case([(any_disq, num(0)), (any_gate, exp.Null())], base)
+        `disqualified_score: zero`), none when its status withholds one (a gate's,
+        insufficient_data), else the best profile's; `base` is written once."""
+        if self.hb.policy.disqualified_score == "zero":
+            return case([(any_disq, num(0)), (withheld, exp.Null())], base)
+        stopped = exp.And(this=_p(withheld), expression=negate(any_disq))
+        return case([(stopped, exp.Null())], base)
 
     def gate_terms(self) -> tuple[exp.Expr, exp.Expr | None]:
         """(a status gate stops the company, every profile's own gate stops it (or None when
@@ -836,8 +864,10 @@ class _Query:
                 (col(f"d{j}"), concat([lit(f"disqualified: {neg.title} ("), label, lit(")")]))
             )
         any_gate, all_gated = self.gate_terms()
+        withheld = self.insufficient
         if self.hb.policy.gates or all_gated is not None:
-            whens.append((any_gate, concat([lit("not scored: "), col("o_status")])))
+            withheld = exp.Or(this=_p(any_gate), expression=_p(withheld))
+        whens.append((withheld, concat([lit("not scored: "), col("o_status")])))
         whens.append((exp.LT(this=col("best"), expression=num(0)), lit("D: no profile fits")))
         if not self.icps:
             return case(whens)

@@ -93,14 +93,17 @@ def score_in(
     record["rows"] = len(result.rows)
     write_text(Path(f"{files[0]}.provenance.json"), json.dumps(record, indent=2) + "\n")
     tier_at = result.names.index("icp_tier")
+    status_at = result.names.index("icp_status") if "icp_status" in result.names else None
     tiers: dict[str, int] = {}
     for row in result.rows:
-        tiers[str(row[tier_at])] = tiers.get(str(row[tier_at]), 0) + 1
+        # a row with no tier is counted under its status (insufficient_data, a gate's)
+        key = row[tier_at] or (row[status_at] if status_at is not None else None) or "no tier"
+        tiers[str(key)] = tiers.get(str(key), 0) + 1
     return WarehouseSummary(
         run.engine,
         files,
         len(result.rows),
-        dict(sorted(tiers.items())),
+        dict(sorted(tiers.items(), key=lambda kv: (len(kv[0]) > 1, kv[0]))),
         result.timings,
         tuple(sorted(result.spec.absent)),
     )

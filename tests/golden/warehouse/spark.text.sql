@@ -56,54 +56,46 @@ WITH src AS (
     v4 IN ('government', 'education', 'non_profit') AS dq2_0,
     v14 = 'state_owned' AS wm2_0,
     (
-      (
-        v0 IN (
-          'US',
-          'CA',
-          'GB',
-          'IE',
-          'DE',
-          'AT',
-          'CH',
-          'DK',
-          'SE',
-          'NO',
-          'FI',
-          'IS',
-          'BE',
-          'NL',
-          'LU',
-          'AU',
-          'NZ'
-        )
-      )
-      OR (
-        v0 = 'FR'
+      v0 IN (
+        'US',
+        'CA',
+        'GB',
+        'IE',
+        'DE',
+        'AT',
+        'CH',
+        'DK',
+        'SE',
+        'NO',
+        'FI',
+        'IS',
+        'BE',
+        'NL',
+        'LU',
+        'AU',
+        'NZ'
       )
     )
-    AND (
-      v4 IN (
-        'software',
-        'saas',
-        'fintech',
-        'healthtech',
-        'edtech',
-        'martech',
-        'hrtech',
-        'security',
-        'ecommerce'
-      )
-    )
-    AND (
-      v1 BETWEEN 50 AND 1000
-    )
-    AND (
-      (
-        LOCATE(';dotnet;', v5) > 0
-      ) OR (
-        LOCATE(';python;', v5) > 0
-      )
-    ) AS h0,
+    OR (
+      v0 = 'FR'
+    ) AS rq0_0,
+    v4 IN (
+      'software',
+      'saas',
+      'fintech',
+      'healthtech',
+      'edtech',
+      'martech',
+      'hrtech',
+      'security',
+      'ecommerce'
+    ) AS rq0_1,
+    v1 BETWEEN 50 AND 1000 AS rq0_2,
+    (
+      LOCATE(';dotnet;', v5) > 0
+    ) OR (
+      LOCATE(';python;', v5) > 0
+    ) AS rq0_3,
     v9 >= 20 AS m0_0,
     v7 IN ('series_a', 'series_b', 'series_c') AS m0_1,
     v10 >= 500000 AS m0_2,
@@ -120,59 +112,49 @@ WITH src AS (
       LOCATE(';staff_augmentation;', v6) > 0
     ) AS m0_5,
     v3 IN ('profitable_growing', 'returning_to_profit') AS m0_6,
-    (
-      v0 IN (
-        'GB',
-        'IE',
-        'AT',
-        'BE',
-        'BG',
-        'HR',
-        'CY',
-        'CZ',
-        'DK',
-        'EE',
-        'FI',
-        'FR',
-        'DE',
-        'GR',
-        'HU',
-        'IT',
-        'LV',
-        'LT',
-        'LU',
-        'MT',
-        'NL',
-        'PL',
-        'PT',
-        'RO',
-        'SK',
-        'SI',
-        'ES',
-        'SE'
-      )
-    )
-    AND (
-      v4 IN (
-        'manufacturing',
-        'automotive',
-        'industrial_machinery',
-        'chemicals',
-        'electronics',
-        'food_production',
-        'apparel',
-        'furniture'
-      )
-    )
-    AND (
-      v1 BETWEEN 200 AND 5000
-    )
-    AND (
-      v2 >= 20000000
-    )
-    AND (
-      v11 = TRUE
-    ) AS h1,
+    v0 IN (
+      'GB',
+      'IE',
+      'AT',
+      'BE',
+      'BG',
+      'HR',
+      'CY',
+      'CZ',
+      'DK',
+      'EE',
+      'FI',
+      'FR',
+      'DE',
+      'GR',
+      'HU',
+      'IT',
+      'LV',
+      'LT',
+      'LU',
+      'MT',
+      'NL',
+      'PL',
+      'PT',
+      'RO',
+      'SK',
+      'SI',
+      'ES',
+      'SE'
+    ) AS rq1_0,
+    v4 IN (
+      'manufacturing',
+      'automotive',
+      'industrial_machinery',
+      'chemicals',
+      'electronics',
+      'food_production',
+      'apparel',
+      'furniture'
+    ) AS rq1_1,
+    v1 BETWEEN 200 AND 5000 AS rq1_2,
+    v2 >= 20000000 AS rq1_3,
+    v11 = TRUE AS rq1_4,
     (
       LOCATE(';document_automation;', v6) > 0
     )
@@ -196,25 +178,15 @@ WITH src AS (
       LOCATE(';sharepoint;', v5) > 0
     ) AS m1_5,
     v1 BETWEEN 500 AND 2000 AS m1_6,
+    v0 IN ('US', 'CA') AS rq2_0,
+    v4 IN ('saas', 'software', 'martech', 'hrtech', 'fintech', 'security') AS rq2_1,
+    v1 BETWEEN 50 AND 2000 AS rq2_2,
     (
-      v0 IN ('US', 'CA')
-    )
-    AND (
-      v4 IN ('saas', 'software', 'martech', 'hrtech', 'fintech', 'security')
-    )
-    AND (
-      v1 BETWEEN 50 AND 2000
-    )
-    AND (
-      (
-        LOCATE(';salesforce;', v5) > 0
-      ) AND (
-        LOCATE(';outreach;', v5) > 0
-      )
-    )
-    AND (
-      v7 IN ('series_a', 'series_b', 'series_c')
-    ) AS h2,
+      LOCATE(';salesforce;', v5) > 0
+    ) AND (
+      LOCATE(';outreach;', v5) > 0
+    ) AS rq2_3,
+    v7 IN ('series_a', 'series_b', 'series_c') AS rq2_4,
     v9 >= 30 AS m2_0,
     v2 BETWEEN 5000000 AND 100000000 AS m2_1,
     v7 IN ('series_b', 'series_c') AS m2_2,
@@ -234,6 +206,18 @@ WITH src AS (
       dq1_0 OR dq1_1
     ), FALSE) AS d1,
     COALESCE(dq2_0, FALSE) AS d2,
+    rq0_0 AND rq0_1 AND rq0_2 AND rq0_3 AS h0,
+    (
+      (
+        CASE WHEN rq0_0 IS NULL THEN 0 ELSE 1 END
+      ) + (
+        CASE WHEN rq0_1 IS NULL THEN 0 ELSE 1 END
+      ) + (
+        CASE WHEN rq0_2 IS NULL THEN 0 ELSE 1 END
+      ) + (
+        CASE WHEN rq0_3 IS NULL THEN 0 ELSE 1 END
+      )
+    ) >= 1 AS e0,
     CASE WHEN m0_0 THEN 20 ELSE 0 END + CASE WHEN m0_1 THEN 15 ELSE 0 END + CASE WHEN m0_2 THEN 20 ELSE 0 END + CASE WHEN m0_3 THEN 10 ELSE 0 END + CASE WHEN m0_4 THEN 15 ELSE 0 END + CASE WHEN m0_5 THEN 10 ELSE 0 END + CASE WHEN m0_6 THEN 10 ELSE 0 END + CASE WHEN wm0_0 THEN -10 ELSE 0 END + CASE WHEN wm0_1 THEN -15 ELSE 0 END + CASE WHEN wm1_0 THEN -10 ELSE 0 END + CASE WHEN wm2_0 THEN -20 ELSE 0 END AS s0,
     CASE WHEN m0_0 THEN ', Growing 20% a year or more' ELSE '' END || CASE WHEN m0_1 THEN ', Raised Series A, B or C' ELSE '' END || CASE WHEN m0_2 THEN ', IT budget of 500,000 USD or more' ELSE '' END || CASE WHEN m0_3 THEN ', Runs on AWS or Azure' ELSE '' END || CASE WHEN m0_4 THEN ', Between 100 and 500 employees' ELSE '' END || CASE
       WHEN m0_5
@@ -241,6 +225,20 @@ WITH src AS (
       ELSE ''
     END || CASE WHEN m0_6 THEN ', Profits growing or returning' ELSE '' END AS why0,
     CASE WHEN v0 IS NULL THEN ', no Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', no Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', no Employees' ELSE '' END || CASE WHEN v5 IS NULL THEN ', no Tech stack' ELSE '' END AS miss0,
+    rq1_0 AND rq1_1 AND rq1_2 AND rq1_3 AND rq1_4 AS h1,
+    (
+      (
+        CASE WHEN rq1_0 IS NULL THEN 0 ELSE 1 END
+      ) + (
+        CASE WHEN rq1_1 IS NULL THEN 0 ELSE 1 END
+      ) + (
+        CASE WHEN rq1_2 IS NULL THEN 0 ELSE 1 END
+      ) + (
+        CASE WHEN rq1_3 IS NULL THEN 0 ELSE 1 END
+      ) + (
+        CASE WHEN rq1_4 IS NULL THEN 0 ELSE 1 END
+      )
+    ) >= 1 AS e1,
     CASE WHEN m1_0 THEN 25 ELSE 0 END + CASE WHEN m1_1 THEN 20 ELSE 0 END + CASE WHEN m1_2 THEN 15 ELSE 0 END + CASE WHEN m1_3 THEN 10 ELSE 0 END + CASE WHEN m1_4 THEN 10 ELSE 0 END + CASE WHEN m1_5 THEN 10 ELSE 0 END + CASE WHEN m1_6 THEN 10 ELSE 0 END + CASE WHEN wm0_0 THEN -10 ELSE 0 END + CASE WHEN wm0_1 THEN -15 ELSE 0 END + CASE WHEN wm1_0 THEN -10 ELSE 0 END + CASE WHEN wm2_0 THEN -20 ELSE 0 END AS s1,
     CASE
       WHEN m1_0
@@ -248,6 +246,20 @@ WITH src AS (
       ELSE ''
     END || CASE WHEN m1_1 THEN ', Runs SAP or Dynamics 365' ELSE '' END || CASE WHEN m1_2 THEN ', IT budget of 1 million USD or more' ELSE '' END || CASE WHEN m1_3 THEN ', Growing 5% a year or more' ELSE '' END || CASE WHEN m1_4 THEN ', Founded before 1990' ELSE '' END || CASE WHEN m1_5 THEN ', Uses Microsoft 365 or SharePoint' ELSE '' END || CASE WHEN m1_6 THEN ', Between 500 and 2,000 employees' ELSE '' END AS why1,
     CASE WHEN v0 IS NULL THEN ', no Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', no Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', no Employees' ELSE '' END || CASE WHEN v2 IS NULL THEN ', no Annual revenue' ELSE '' END || CASE WHEN v11 IS NULL THEN ', no ERP deployed' ELSE '' END AS miss1,
+    rq2_0 AND rq2_1 AND rq2_2 AND rq2_3 AND rq2_4 AS h2,
+    (
+      (
+        CASE WHEN rq2_0 IS NULL THEN 0 ELSE 1 END
+      ) + (
+        CASE WHEN rq2_1 IS NULL THEN 0 ELSE 1 END
+      ) + (
+        CASE WHEN rq2_2 IS NULL THEN 0 ELSE 1 END
+      ) + (
+        CASE WHEN rq2_3 IS NULL THEN 0 ELSE 1 END
+      ) + (
+        CASE WHEN rq2_4 IS NULL THEN 0 ELSE 1 END
+      )
+    ) >= 1 AS e2,
     CASE WHEN m2_0 THEN 25 ELSE 0 END + CASE WHEN m2_1 THEN 20 ELSE 0 END + CASE WHEN m2_2 THEN 15 ELSE 0 END + CASE WHEN m2_3 THEN 15 ELSE 0 END + CASE WHEN m2_4 THEN 15 ELSE 0 END + CASE WHEN m2_5 THEN 10 ELSE 0 END + CASE WHEN wm0_0 THEN -10 ELSE 0 END + CASE WHEN wm0_1 THEN -15 ELSE 0 END + CASE WHEN wm1_0 THEN -10 ELSE 0 END + CASE WHEN wm2_0 THEN -20 ELSE 0 END AS s2,
     CASE WHEN m2_0 THEN ', Growing 30% a year or more' ELSE '' END || CASE WHEN m2_1 THEN ', Revenue between 5 and 100 million USD' ELSE '' END || CASE WHEN m2_2 THEN ', Raised Series B or C' ELSE '' END || CASE WHEN m2_3 THEN ', Uses Gong or ZoomInfo' ELSE '' END || CASE WHEN m2_4 THEN ', Raised its last round in the past 12 months' ELSE '' END || CASE WHEN m2_5 THEN ', IT budget of 250,000 USD or more' ELSE '' END AS why2,
     CASE WHEN v0 IS NULL THEN ', no Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', no Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', no Employees' ELSE '' END || CASE WHEN v5 IS NULL THEN ', no Tech stack' ELSE '' END || CASE WHEN v7 IS NULL THEN ', no Funding stage' ELSE '' END AS miss2,
@@ -269,7 +281,7 @@ WITH src AS (
       THEN CASE WHEN s0 >= 80 THEN 4 WHEN s0 >= 60 THEN 3 WHEN s0 >= 40 THEN 2 ELSE 1 END
     END AS r0,
     CASE
-      WHEN COALESCE(h0, TRUE)
+      WHEN COALESCE(h0, TRUE) AND e0
       THEN (
         CASE
           WHEN s0 >= 80
@@ -292,7 +304,7 @@ WITH src AS (
       THEN CASE WHEN s1 >= 80 THEN 4 WHEN s1 >= 60 THEN 3 WHEN s1 >= 40 THEN 2 ELSE 1 END
     END AS r1,
     CASE
-      WHEN COALESCE(h1, TRUE)
+      WHEN COALESCE(h1, TRUE) AND e1
       THEN (
         CASE
           WHEN s1 >= 80
@@ -315,7 +327,7 @@ WITH src AS (
       THEN CASE WHEN s2 >= 80 THEN 4 WHEN s2 >= 60 THEN 3 WHEN s2 >= 40 THEN 2 ELSE 1 END
     END AS r2,
     CASE
-      WHEN COALESCE(h2, TRUE)
+      WHEN COALESCE(h2, TRUE) AND e2
       THEN (
         CASE
           WHEN s2 >= 80
@@ -364,6 +376,17 @@ WITH src AS (
       WHEN d0 OR d1 OR d2
       THEN 'D'
       WHEN best < 0
+      AND (
+        (
+          COALESCE(h0, TRUE)
+        ) OR (
+          COALESCE(h1, TRUE)
+        ) OR (
+          COALESCE(h2, TRUE)
+        )
+      )
+      THEN CAST(NULL AS STRING)
+      WHEN best < 0
       THEN 'D'
       WHEN best >= 401956
       THEN 'A'
@@ -374,16 +397,49 @@ WITH src AS (
       ELSE 'D'
     END AS o_tier,
     CASE
-      WHEN best < 0
-      THEN 0
-      WHEN best = k0
-      THEN s0
-      WHEN best = k1
-      THEN s1
-      WHEN best = k2
-      THEN s2
+      WHEN (
+        best < 0
+        AND (
+          (
+            COALESCE(h0, TRUE)
+          ) OR (
+            COALESCE(h1, TRUE)
+          ) OR (
+            COALESCE(h2, TRUE)
+          )
+        )
+      )
+      AND NOT (
+        d0 OR d1 OR d2
+      )
+      THEN NULL
+      ELSE CASE
+        WHEN best < 0
+        THEN 0
+        WHEN best = k0
+        THEN s0
+        WHEN best = k1
+        THEN s1
+        WHEN best = k2
+        THEN s2
+      END
     END AS o_score,
-    CASE WHEN d0 OR d1 OR d2 THEN 'disqualified' ELSE 'scored' END AS o_status,
+    CASE
+      WHEN d0 OR d1 OR d2
+      THEN 'disqualified'
+      WHEN best < 0
+      AND (
+        (
+          COALESCE(h0, TRUE)
+        ) OR (
+          COALESCE(h1, TRUE)
+        ) OR (
+          COALESCE(h2, TRUE)
+        )
+      )
+      THEN 'insufficient_data'
+      ELSE 'scored'
+    END AS o_status,
     NULLIF(
       SUBSTRING(
         CASE WHEN d0 THEN ';churn-risk-startups' ELSE '' END || CASE WHEN d1 THEN ';enterprise-tenders' ELSE '' END || CASE WHEN d2 THEN ';public-sector-education' ELSE '' END,
@@ -413,6 +469,17 @@ SELECT
     END || ')'
     WHEN d2
     THEN 'disqualified: Public sector, education and non-profits (' || CASE WHEN dq2_0 THEN 'In government, education or the non-profit sector' END || ')'
+    WHEN best < 0
+    AND (
+      (
+        COALESCE(h0, TRUE)
+      ) OR (
+        COALESCE(h1, TRUE)
+      ) OR (
+        COALESCE(h2, TRUE)
+      )
+    )
+    THEN 'not scored: ' || o_status
     WHEN best < 0
     THEN 'D: no profile fits'
     ELSE o_tier || ' for ' || o_best_profile || ': ' || CAST(o_score AS STRING) || ' pts' || CASE
