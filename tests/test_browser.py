@@ -37,6 +37,7 @@ from icpkit.engine.verdict import Verdict
 from icpkit.loading.validate import load_valid
 from icpkit.site.build import build_site
 from icpkit.site.qualify import compiled, rules_script
+from icpkit.sql.companies import from_values
 from test_backends_agree import WORDS, companies, ph_companies, ph_handbook
 
 ARTIFACTS = REPO / "tests" / "artifacts"
@@ -560,19 +561,22 @@ def test_generated_companies_get_the_engines_verdict_in_the_page(
 def test_the_form_gives_a_verdict_as_the_rep_types(base: str, page: Any) -> None:
     page.goto(base + "qualify.html")
     page.wait_for_selector("#icp-qualify[data-ready]")
-    first = page.evaluate("window.icpQualifyReadyAt")  # ms since navigation started
-    assert first < 1000, f"first verdict {first:.0f} ms after opening the page"
+    # ms since navigation started: measured against its 1 s target by
+    # tests/bench/bench_qualify.py, not here (a loaded CI machine is no stopwatch)
+    first = page.evaluate("window.icpQualifyReadyAt")
+    assert first > 0
     headline = page.locator("#q-headline")
     assert headline.inner_text().startswith("Tier D")
     form = page.locator("#q-form")
     # every vocabulary field a rule reads, with "don't know"
     assert form.get_by_label("Country").input_value() == ""
     assert "Don't know" in form.get_by_label("Industry").inner_text()
-    assert form.get_by_label("Employees (people)").get_attribute("type") == "number"
+    # a number box takes what a rep hears on a call: 650, 1.5M, 51-200, 200+
+    assert form.get_by_label("Employees (people)").get_attribute("inputmode") == "decimal"
     form.get_by_label("Country").select_option(label="United Kingdom")
     form.get_by_label("Industry").select_option(label="apparel")
     form.get_by_label("Employees (people)").fill("650")
-    form.get_by_label("Annual revenue (USD)").fill("90000000")
+    form.get_by_label("Annual revenue (USD)").fill("$90M")
     form.locator("#q-services_needed").get_by_label("document automation").check()
     form.locator("#q-tech_stack").get_by_label("SAP").check()
     partial = {
@@ -622,6 +626,137 @@ def test_the_form_gives_a_verdict_as_the_rep_types(base: str, page: Any) -> None
     form.locator("#q-buys_through_tenders").get_by_label("Yes").check()
     assert "disqualified" in headline.inner_text()
     assert "× Disqualifier" in page.locator("#q-verdict").inner_text()
+
+
+def test_a_band_a_rep_hears_gives_the_engines_verdict_and_a_typo_is_said(
+    base: str, page: Any
+) -> None:
+    """ "51-200 people" is a band (a rule it straddles is unknown), as `icp explain --set`
+    reads it; "1,5" is not read: the page says so and counts it as don't know."""
+    page.goto(base + "qualify.html")
+    page.wait_for_selector("#icp-qualify[data-ready]")
+    form = page.locator("#q-form")
+    form.get_by_label("Country").select_option(label="United Kingdom")
+    form.get_by_label("Industry").select_option(label="apparel")
+    form.get_by_label("Employees (people)").fill("51-200")
+    partial, unreadable = from_values(
+        HANDBOOK, {"country": "GB", "industry": "apparel", "employees": "51-200"}
+    )
+    assert partial["employees"] == (51, 200) and not unreadable
+    v = evaluate(HANDBOOK, partial, dt.date.today())
+    requirement = next(p for p in v.profiles if p.icp == "uk-eu-manufacturers-docs").requirements
+    employees = [r for r in requirement if "employees" in {leaf.field for leaf in r.leaves}]
+    assert employees and employees[0].result is None  # 200-5,000 people: the band straddles
+    best = page.locator("details.q-best")
+    assert v.best_profile is not None
+    assert f"? unknown {employees[0].rule.label}" in best.inner_text()
+    error = page.locator("#q-employees-err")
+    assert error.inner_text() == ""
+    form.get_by_label("Employees (people)").fill("1,5")
+    assert "Can\u2019t read \u201c1,5\u201d" in error.inner_text().replace("'", "\u2019")
+    assert "don't know" in error.inner_text()
+    without = evaluate(HANDBOOK, {"country": "GB", "industry": "apparel"}, dt.date.today())
+    assert page.locator("#q-headline").inner_text().startswith(f"Tier {without.tier}")
+    form.get_by_label("Employees (people)").fill("")
+    assert error.inner_text() == ""
+
+
+NUMBER_SPELLINGS = [
+    "250",
+    "1,200",
+    "1.5M",
+    "1.5m",
+    "250k",
+    "51-200",
+    "51 - 200",
+    "200+",
+    "1,001-5,000",
+    "10,001+",
+    "$1.2M",
+    "USD 5M",
+    "5M USD",
+    "-10",
+    "-10%",
+    "12.5",
+    "2.5",
+    "1bn",
+    "1mm",
+    "1b",
+    "200-51",
+    "5%",
+    "1.5 M",
+    "0",
+    "1,5",
+    "12,00",
+    "1.200",
+    "8.000",
+    "51 to 200",
+    "3,5",
+    "1'200",
+    "1 200",
+    "€3m",
+    "-5",
+    "",
+    "  42  ",
+    "1e3",
+    "0x10",
+    "١٢٣",
+    "12",
+    "7.25k",
+]
+JS_READ = "([text, fld]) => icpQualify.readNumber(text, fld)"
+
+
+def _py_reading(field: str, text: str) -> Any:
+    company, unreadable = from_values(HANDBOOK, {field: text}, decimal="dot")
+    return None if unreadable else as_json(company.get(field))
+
+
+def _js_reading(page: Any, field: str, text: str) -> tuple[Any, bool]:
+    fld = page.evaluate("(n) => window.ICP_RULES.fields[n]", field)
+    got = page.evaluate(JS_READ, [text, fld])
+    return got.get("value"), "error" in got
+
+
+def _agree(page: Any, field: str, text: str) -> bool:
+    """The page reads `text` as `icp explain --set` does, or does not read it at all (then it
+    says so); True when it read it."""
+    value, refused = _js_reading(page, field, text)
+    if refused or value is None:
+        return False
+    assert value == _py_reading(field, text), (field, text, value)
+    return True
+
+
+def test_the_form_reads_a_number_as_the_engine_does_or_not_at_all(qualify: Any) -> None:
+    read = 0
+    for field in ("employees", "annual_revenue", "growth_rate"):
+        for text in NUMBER_SPELLINGS:
+            read += _agree(qualify, field, text)
+    assert read >= 40  # most plain spellings are read in the page
+    # the page never reads what the engine calls unreadable
+    for text in ("1,5", "12,00", "200-51", "-5", "2.5"):
+        assert _js_reading(qualify, "employees", text)[1], text
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    field=st.sampled_from(["employees", "annual_revenue", "growth_rate", "it_budget"]),
+    text=st.one_of(
+        st.from_regex(r"\A-?[0-9]{1,3}(,[0-9]{3}){0,2}(\.[0-9]{1,2})? ?[kKmMbB]?\Z"),
+        st.from_regex(r"\A[0-9]{1,4} ?- ?[0-9]{1,5}\+?\Z"),
+        st.from_regex(r"\A\$?[0-9,.]{1,8}[%+]?\Z"),
+        st.text(alphabet="0123456789,.-+ $%kMb", max_size=10),
+    ),
+)
+def test_generated_number_spellings_read_as_the_engine_reads_them(
+    qualify: Any, field: str, text: str
+) -> None:
+    _agree(qualify, field, text)
 
 
 # --- the PostHog example: text, open sets, counts, groups, gates, flags ------------------------

@@ -316,7 +316,50 @@
     return found;
   }
 
-  var api = { OPS: OPS, evaluate: evaluate, whatIf: whatIf, normal: normal, Text: Text };
+  /* ---- what a rep types in a number box ----------------------------------------------
+     A deliberately small reading, never a guess: a plain number with point decimals, commas
+     only between groups of exactly three digits (1,200 but not 1,5), a k / M / bn suffix
+     (250k, 1.5M), a band "51-200" and an open band "200+"; a leading "$"
+     or "USD" only for a USD field, a trailing "%" only for a percent field. Anything else,
+     a fraction for a whole-number field, a value outside the vocabulary's bounds, or a band
+     whose ends are reversed is not read: {error}. Where it reads a spelling, it gives what
+     `icp explain --set` gives (a browser test compares the two). */
+  var SCALE = { "": 1, k: 1e3, m: 1e6, mm: 1e6, bn: 1e9, b: 1e9 };
+  var AMOUNT = /^(-?)([1-9]\d{0,2}(?:,\d{3})+|\d+)(\.\d+)?\s*(k|m|mm|bn|b)?$/i;
+  function amount(text, fld) {
+    var t = text.trim();
+    if (fld.unit === "USD") t = t.replace(/^(?:US\$|\$|USD\s*)/i, "").replace(/\s*USD$/i, "");
+    if (fld.unit === "percent") t = t.replace(/\s*%$/, "");
+    var m = AMOUNT.exec(t);
+    if (!m) return null;
+    var n = Number(m[1] + m[2].replace(/,/g, "") + (m[3] || "")) * SCALE[(m[4] || "").toLowerCase()];
+    return Math.round(n * 1e6) / 1e6;
+  }
+  function inBounds(n, fld) {
+    return (fld.minimum === null || fld.minimum === undefined || n >= fld.minimum) &&
+      (fld.maximum === null || fld.maximum === undefined || n <= fld.maximum) &&
+      (fld.type !== "integer" || Number.isInteger(n));
+  }
+  function readNumber(text, fld) {
+    var t = String(text).trim();
+    if (t === "") return { value: null };
+    var wrong = { error: "Can't read \u201c" + t + "\u201d: write 250, 1,200, 1.5M, 51-200 or 200+." };
+    var open = /^(.*?)\s*\+$/.exec(t);
+    if (open) {
+      var lo = amount(open[1], fld);
+      return lo !== null && inBounds(lo, fld) ? { value: [lo, null] } : wrong;
+    }
+    var parts = t.split(/\s*-\s*/);
+    if (parts.length === 2 && parts[0] !== "") {
+      var a = amount(parts[0], fld), b = amount(parts[1], fld);
+      if (a === null || b === null || a > b || !inBounds(a, fld) || !inBounds(b, fld)) return wrong;
+      return { value: a === b ? a : [a, b] };
+    }
+    var n = amount(t, fld);
+    return n !== null && inBounds(n, fld) ? { value: n } : wrong;
+  }
+
+  var api = { OPS: OPS, evaluate: evaluate, whatIf: whatIf, normal: normal, Text: Text, readNumber: readNumber };
   window.icpQualify = api;
 
   /* ---- the form ----------------------------------------------------------------------- */
@@ -387,9 +430,11 @@
       input = el("select", { id: id + "-in", name: name }, [el("option", { value: "", text: "Don't know" })].concat(
         fld.values.map(function (v) { return el("option", { value: v[0], text: v[1] }); })));
     } else if (fld.type === "number" || fld.type === "integer") {
-      var attrs = { id: id + "-in", name: name, type: "number", inputmode: "decimal", placeholder: "Don't know" };
-      if (fld.type === "integer") attrs.step = "1"; else attrs.step = "any";
-      input = el("input", attrs);
+      /* text, not type=number: a rep hears "51-200 people" or "1.5M" on a call */
+      input = el("input", { id: id + "-in", name: name, type: "text", inputmode: "decimal", placeholder: "Don't know (250, 1.5M, 51-200, 200+)", "aria-describedby": id + "-err" });
+      var unitText = fld.unit ? " (" + fld.unit + ")" : "";
+      return el("div", { class: "q-field", id: id }, [el("label", { for: id + "-in", text: fld.label + unitText }), helpBox, input,
+        el("span", { class: "q-error", id: id + "-err", role: "status" })]);
     } else if (fld.type === "date") {
       input = el("input", { id: id + "-in", name: name, type: "date" });
     } else {
@@ -420,11 +465,12 @@
         return;
       }
       var input = form.querySelector('[name="' + name + '"]');
-      if (!input || input.value === "") return;
+      if (!input) return;
       if (fld.type === "number" || fld.type === "integer") {
-        var n = Number(input.value);
-        if (isFinite(n)) company[name] = n;
-      } else company[name] = input.value;
+        var r = readNumber(input.value, fld), err = document.getElementById(input.id.replace(/-in$/, "-err"));
+        if (err) err.textContent = r.error ? r.error + " Counted as don't know." : "";
+        if (r.value !== null && r.value !== undefined) company[name] = r.value;
+      } else if (input.value !== "") company[name] = input.value;
     });
     return company;
   }
