@@ -66,7 +66,11 @@ def test_dbt_build_runs_the_exported_model(tmp_path: Path) -> None:
         timeout=300,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
-    assert "PASS=7" in proc.stdout, proc.stdout[-2000:]  # the view and its six tests
+    # the view and its eight tests: id not null and unique; status not null and accepted; tier
+    # and score not null where the status gives them, tier accepted (an account here has
+    # insufficient data: no tier, no score, and the tests pass)
+    assert "PASS=9" in proc.stdout, proc.stdout[-2000:]
+    assert any(expected(HANDBOOK, c, AS_OF)["icp_status"] == "insufficient_data" for c in ACCOUNTS)
 
     con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
     cur = con.execute("SELECT * FROM main.icp_scores")

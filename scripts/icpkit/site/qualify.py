@@ -8,7 +8,7 @@ generated ones. Shape (all JSON):
 
     {"fields": {name: {label, type, unit, values: [[code, label]] | null, folds: [[src, dst]],
                        empty_set, ...}},
-     "operators": {key: {"null_known": bool}}, "unknown_cap": "B",
+     "operators": {key: {"null_known": bool}}, "unknown_cap": "B", "known_needed": {"4": 1},
      "disqualified_score": "keep" | "zero", "gates": [rule], "flags": [rule + only_when_scored],
      "icps": [{id, title, url, tiers: {A, B, C}, requirements: [rule], criteria: [rule],
                items: [item], gates: [rule]}],
@@ -171,6 +171,11 @@ def compiled(hb: Handbook, url: Callable[[str], str]) -> dict[str, Any]:
         "fields": _fields(hb),
         "operators": {k: {"null_known": op.null_known} for k, op in OPERATORS.items()},
         "unknown_cap": hb.policy.unknown_cap,
+        # hard requirements a profile must know to be a best fit, by their count
+        "known_needed": {
+            str(n): hb.policy.known_needed(n)
+            for n in sorted({len(icp.requirements) for icp in hb.active_icps})
+        },
         "disqualified_score": hb.policy.disqualified_score,
         "gates": [_rule(hb, r, {}) for r in hb.policy.gates],
         "flags": [

@@ -5,8 +5,10 @@ Writes `DIR/models/icp/<model>.sql` (the rule IR rendered for the project's
 adapter, reading `{{ source('SOURCE', 'TABLE') }}` or `{{ ref('MODEL') }}`, with
 the header that records the handbook commit and the as-of rule) and
 `DIR/models/icp/schema.yml` (the source, when one is used, and tests on the
-output: the id not null and unique, the tier not null and one of A, B, C, D, the
-score not null). Generic tests use dbt's `arguments:` form (dbt 1.10 and later).
+output: the id not null and unique, the status one of the handbook's statuses, the tier one
+of A, B, C, D, and tier and score not null where the status gives them: scored or
+disqualified; `insufficient_data` and a gate's status have none). Generic tests use dbt's
+`arguments:` form (dbt 1.10 and later).
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from pathlib import Path
 
 from ..atomic import write_text
 from ..engine.model import TIER_RANK, Handbook
+from ..engine.verdict import DISQUALIFIED, SCORED
 from ..errors import UsageError
+from . import crm
 from .dialects import dialect
 from .ir import Options, TableSpec, header, render
 from .names import column_mapping
@@ -85,6 +89,8 @@ def export(
             "",
         ]
     tiers = ", ".join(_q(t) for t in TIERS)
+    statuses = ", ".join(_q(t) for t in crm.statuses(handbook))
+    scored = f"{names['status']} in ('{SCORED}', '{DISQUALIFIED}')"
     lines += [
         "models:",
         f"  - name: {_q(model)}",
@@ -95,15 +101,26 @@ def export(
         "        data_tests:",
         "          - not_null",
         "          - unique",
-        f"      - name: {names['tier']}",
+        f"      - name: {names['status']}",
         "        data_tests:",
         "          - not_null",
+        "          - accepted_values:",
+        "              arguments:",
+        f"                values: [{statuses}]",
+        f"      - name: {names['tier']}",
+        "        data_tests:",
+        # a tier and a score exactly where the status gives one (scored, disqualified)
+        "          - not_null:",
+        "              config:",
+        f"                where: {_q(scored)}",
         "          - accepted_values:",
         "              arguments:",
         f"                values: [{tiers}]",
         f"      - name: {names['score']}",
         "        data_tests:",
-        "          - not_null",
+        "          - not_null:",
+        "              config:",
+        f"                where: {_q(scored)}",
         f"      - name: {names['reason']}",
         "        data_tests:",
         "          - not_null",

@@ -176,7 +176,8 @@
     var ctx = { asOf: asOf }, company = {};
     Object.keys(rules.fields).forEach(function (name) {
       var fld = rules.fields[name], v = input[name] === undefined ? null : input[name];
-      if (v === null) v = fld.empty_set ? [] : null;
+      /* absent is unknown, never the empty set (that is a present, empty answer) */
+      if (v === null) v = null;
       else if (fld.type === "text" && typeof v === "string") v = new Text(v, fld.folds);
       else if (fld.type === "set_of" && !fld.values) {
         /* an open set keeps its members in normal form */
@@ -210,6 +211,8 @@
         if (n.applies_to === null || has(n.applies_to, icp.id)) warns = warns.concat(n.warnings);
       });
       var eligible = gated === null && reqs.every(function (r) { return r.result !== false; });
+      var known = reqs.filter(function (r) { return r.result !== null; }).length;
+      var needed = reqs.length ? rules.known_needed[String(reqs.length)] : 0;
       var capped = eligible && reqs.some(function (r) { return r.result === null; });
       var score = earned + sum(warns);
       var scoreTier = tierOf(score, icp.tiers);
@@ -219,11 +222,13 @@
         icp: icp.id, title: icp.title, url: icp.url, requirements: reqs, criteria: crit, warnings: warns,
         groups: groups, gates: gates, status: gated,
         eligible: eligible, capped: capped, score: score, score_tier: scoreTier, tier: tier,
+        known: known, enough: known >= needed,
         rank: tier ? [RANK[tier], score, -order] : [0, 0, -order]
       };
     });
     var best = null;
-    profiles.forEach(function (p) { if (p.eligible && (best === null || better(p, best))) best = p; });
+    /* the best fit among the profiles known enough to judge (the tier policy's min_known_share) */
+    profiles.forEach(function (p) { if (p.eligible && p.enough && (best === null || better(p, best))) best = p; });
     var disq = negatives.filter(function (n) { return n.disqualifies; }).map(function (n) { return n.negative; });
     var warnings = [];
     negatives.forEach(function (n) {
@@ -233,7 +238,9 @@
     var gates = (rules.gates || []).map(function (r) { return apply(rules, r, "policy", company, ctx); });
     var gated = firstMet(gates);
     if (gated === null && profiles.length && profiles.every(function (p) { return p.status; })) gated = profiles[0].status;
-    var status = disq.length ? "disqualified" : gated || "scored";
+    /* no profile known enough while some is still eligible: insufficient_data, no score */
+    var insufficient = best === null && profiles.some(function (p) { return p.eligible; });
+    var status = disq.length ? "disqualified" : gated || (insufficient ? "insufficient_data" : "scored");
     var tier = disq.length || best === null ? "D" : best.tier, score = best ? best.score : 0;
     if (status === "disqualified" && rules.disqualified_score === "zero") score = 0;
     else if (status !== "scored" && status !== "disqualified") { tier = null; score = null; }
@@ -299,7 +306,7 @@
     allRules(rules).forEach(function (r) { leaves(r.when, []).forEach(function (l) { read[l[0]] = true; }); });
     Object.keys(rules.fields).forEach(function (name) {
       var v = company[name];
-      if (!read[name] || (v !== undefined && v !== null) || rules.fields[name].empty_set) return;
+      if (!read[name] || (v !== undefined && v !== null)) return;
       var groups = {}, order = [];
       candidates(rules, name, asOf).forEach(function (c) {
         var trial = Object.assign({}, company); trial[name] = c;
@@ -322,18 +329,19 @@
      (250k, 1.5M), a band "51-200" and an open band "200+"; a leading "$"
      or "USD" only for a USD field, a trailing "%" only for a percent field. Anything else,
      a fraction for a whole-number field, a value outside the vocabulary's bounds, or a band
-     whose ends are reversed is not read: {error}. Where it reads a spelling, it gives what
+     whose ends are reversed or carry a unit is not read: {error}. Where it reads a spelling, it gives what
      `icp explain --set` gives (a browser test compares the two). */
   var SCALE = { "": 1, k: 1e3, m: 1e6, mm: 1e6, bn: 1e9, b: 1e9 };
   var AMOUNT = /^(-?)([1-9]\d{0,2}(?:,\d{3})+|\d+)(\.\d+)?\s*(k|m|mm|bn|b)?$/i;
-  function amount(text, fld) {
+  function amount(text, fld, bare) {
     var t = text.trim();
+    if (bare && !/^[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?$/.test(t)) return null;  /* a band's end */
     if (fld.unit === "USD") t = t.replace(/^(?:US\$|\$|USD\s*)/i, "").replace(/\s*USD$/i, "");
     if (fld.unit === "percent") t = t.replace(/\s*%$/, "");
     var m = AMOUNT.exec(t);
     if (!m) return null;
-    var n = Number(m[1] + m[2].replace(/,/g, "") + (m[3] || "")) * SCALE[(m[4] || "").toLowerCase()];
-    return Math.round(n * 1e6) / 1e6;
+    /* the same double arithmetic as the parse layer (DuckDB DOUBLE times the suffix) */
+    return Number(m[1] + m[2].replace(/,/g, "") + (m[3] || "")) * SCALE[(m[4] || "").toLowerCase()];
   }
   function inBounds(n, fld) {
     return (fld.minimum === null || fld.minimum === undefined || n >= fld.minimum) &&
@@ -346,12 +354,12 @@
     var wrong = { error: "Can't read \u201c" + t + "\u201d: write 250, 1,200, 1.5M, 51-200 or 200+." };
     var open = /^(.*?)\s*\+$/.exec(t);
     if (open) {
-      var lo = amount(open[1], fld);
+      var lo = amount(open[1], fld, true);
       return lo !== null && inBounds(lo, fld) ? { value: [lo, null] } : wrong;
     }
     var parts = t.split(/\s*-\s*/);
     if (parts.length === 2 && parts[0] !== "") {
-      var a = amount(parts[0], fld), b = amount(parts[1], fld);
+      var a = amount(parts[0], fld, true), b = amount(parts[1], fld, true);
       if (a === null || b === null || a > b || !inBounds(a, fld) || !inBounds(b, fld)) return wrong;
       return { value: a === b ? a : [a, b] };
     }
@@ -405,16 +413,16 @@
     var helpBox = help.length ? el("span", { class: "q-help" }, help) : null;
     if (fld.type === "set_of" && !fld.values) {
       /* an open set: one member a line, as the CRM shows it */
-      var hint = fld.empty_set ? "One a line; empty means none known." : "One a line; empty means don't know.";
+      var hint = fld.empty_set ? "One a line, or tick None; empty means don't know." : "One a line; empty means don't know.";
       return el("div", { class: "q-field q-open-set", id: id }, [el("label", { for: id + "-in", text: fld.label }), helpBox,
-        el("span", { class: "q-note", text: hint }), el("textarea", { id: id + "-in", name: name, rows: "3" })]);
+        el("span", { class: "q-note", text: hint }), el("textarea", { id: id + "-in", name: name, rows: "3" }), noneBox(fld, name)]);
     }
     if (fld.type === "set_of") {
       var opts = (fld.values || []).map(function (v) {
         return el("label", { class: "q-check" }, [el("input", { type: "checkbox", name: name, value: v[0] }), " " + v[1]]);
       });
-      var note = fld.empty_set ? "Tick what applies; nothing ticked means none known." : "Nothing ticked means don't know.";
-      box = el("fieldset", { class: "q-field q-set", id: id }, [el("legend", { text: fld.label }), helpBox, el("span", { class: "q-note", text: note })].concat(opts));
+      var note = fld.empty_set ? "Tick what applies, or None of these; nothing ticked means don't know." : "Nothing ticked means don't know.";
+      box = el("fieldset", { class: "q-field q-set", id: id }, [el("legend", { text: fld.label }), helpBox, el("span", { class: "q-note", text: note })].concat(opts, [noneBox(fld, name)]));
       return box;
     }
     if (fld.type === "yes_no") {
@@ -444,19 +452,27 @@
     return el("div", { class: "q-field", id: id }, [el("label", { for: id + "-in", text: fld.label + unit }), helpBox, input]);
   }
 
+  /* "None of these": the one way to say a field with `empty: empty_set` is known to be empty
+     (nothing ticked is "don't know", as an absent CRM column is unknown) */
+  function noneBox(fld, name) {
+    if (!fld.empty_set) return null;
+    return el("label", { class: "q-check q-none" }, [el("input", { type: "checkbox", name: name + "--none", value: "none" }), " None of these"]);
+  }
+
   function readForm(rules, form) {
     var company = {};
     Object.keys(rules.fields).forEach(function (name) {
       var fld = rules.fields[name];
+      var none = form.querySelector('input[name="' + name + '--none"]:checked') !== null;
       if (fld.type === "set_of" && !fld.values) {
         var box = form.querySelector('[name="' + name + '"]');
         var lines = box ? box.value.split("\n").filter(function (l) { return l.trim(); }) : [];
-        if (lines.length) company[name] = lines;
+        if (lines.length || none) company[name] = lines;
         return;
       }
       if (fld.type === "set_of") {
         var ticked = Array.prototype.slice.call(form.querySelectorAll('input[name="' + name + '"]:checked')).map(function (i) { return i.value; });
-        if (ticked.length) company[name] = ticked;
+        if (ticked.length || none) company[name] = ticked;
         return;
       }
       if (fld.type === "yes_no") {
