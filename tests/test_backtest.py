@@ -66,6 +66,29 @@ def test_sample_history_is_the_generators_output(tmp_path: Path) -> None:
         assert [g or "" for g in got] == [want[c] for c in generate.COLUMNS]
 
 
+def test_generated_tenure_follows_churn() -> None:
+    """A customer's tenure runs from its close date to its churn date, or to the export
+    date when it stayed; opportunities that were not won have none."""
+    rows = list(generate.history(3_000, seed=15))
+    filled = 0
+    for row in rows:
+        tenure = row["Tenure (months)"]
+        if row["Deal Stage"] != "closedwon" or not tenure:
+            assert row["Deal Stage"] == "closedwon" or tenure == ""
+            continue
+        filled += 1
+        if not row["Close Date"]:
+            continue  # a row without dates: nothing to check against
+        close = dt.date.fromisoformat(row["Close Date"])
+        end = (
+            dt.date.fromisoformat(row["Churn Date"])
+            if row["Churned"] == "true"
+            else generate.EXPORTED
+        )
+        assert int(tenure) == max(0, round((end - close).days / (365.25 / 12))), row
+    assert filled > 500
+
+
 # --- the known truth is recovered -----------------------------------------------------------
 
 
@@ -111,6 +134,8 @@ def test_tiers_report_rates_with_intervals(evidence: Evidence) -> None:
     assert a.cell.lift is not None and a.cell.lift > 2
     assert evidence.roles["satisfaction"] == "NPS"
     assert a.cell.satisfaction is not None and 0 <= a.cell.satisfaction <= 10
+    assert evidence.roles["tenure"] == "Tenure (months)"
+    assert a.cell.median_tenure is not None and 1 <= a.cell.median_tenure <= 48
     names = {t.tier for t in evidence.tiers if not t.profile}
     assert {"disqualified", "insufficient", "no ICP fits"} <= names
 
@@ -423,3 +448,104 @@ def test_tier_policy_evidence_settings_are_validated(tmp_path: Path) -> None:
         "\n".join(lines)
     )
     assert any(":21:3:" in line and "(did you mean 'a_over_c'?)" in line for line in lines)
+
+
+# --- tenure -----------------------------------------------------------------------------------
+
+
+def test_median_tenure_reads_customers_only_and_unreadable_is_unknown(tmp_path: Path) -> None:
+    """The median tenure is over customers (won) whose tenure reads: a number of months or a
+    number with a unit; 'n/a', a negative number and an empty cell are unknown, never 0;
+    a lost opportunity's tenure is not a customer's."""
+    tenures = ["12", "24 months", "2 years", "n/a", "-3", "", "1.5 yrs"]
+    rows = [["1", *COMPANY, "closedwon", "2026-01-10", t] for t in tenures]
+    rows.append(["9", *COMPANY, "closedlost", "2026-01-10", "100"])
+    path = write(
+        tmp_path / "t.csv",
+        ["Record ID", *COMPANY_COLS, "Deal Stage", "Close Date", "Tenure (months)"],
+        [[str(i), *r[1:]] for i, r in enumerate(rows)],
+    )
+    ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
+    assert ev.roles["tenure"] == "Tenure (months)"
+    # known: 12, 24, 24, 18 -> median 21 (reading n/a, -3 or empty as 0 would give 12)
+    assert ev.base.median_tenure == 21
+    (row,) = [t for t in ev.tiers if t.profile and t.cell.accounts]
+    assert row.cell.median_tenure == 21
+    pooled = ev.tier("", row.tier)
+    assert pooled is not None and pooled.cell.median_tenure == 21
+    renamed = path.with_name("renamed.csv")
+    renamed.write_text(path.read_text().replace("Tenure (months)", "Months with us"))
+    mapped = backtest(
+        HANDBOOK, BacktestOptions(renamed, TODAY, mapping={"tenure": "Months with us"})
+    )
+    assert mapped.roles["tenure"] == "Months with us" and mapped.base.median_tenure == 21
+
+
+def test_tenure_from_customer_since(tmp_path: Path) -> None:
+    """Without a tenure column, 'Customer Since' starts it; it ends at the churn date, or at
+    the back-test's date for a customer who stayed; a churned customer without a churn
+    date, and a start after the end, are unknown."""
+    cols = ["Record ID", *COMPANY_COLS, "Deal Stage", "Customer Since", "Churned", "Churn Date"]
+    path = write(
+        tmp_path / "since.csv",
+        cols,
+        [
+            ["1", *COMPANY, "closedwon", "2025-11-01", "false", ""],  # to 2026-11-01: 12
+            ["2", *COMPANY, "closedwon", "2024-11-01", "true", "2025-05-02"],  # 6
+            ["3", *COMPANY, "closedwon", "2020-01-01", "true", ""],  # unknown end
+            ["4", *COMPANY, "closedwon", "2027-01-01", "false", ""],  # after the end
+            ["5", *COMPANY, "closedwon", "not a date", "false", ""],
+        ],
+    )
+    ev = backtest(HANDBOOK, BacktestOptions(path, dt.date(2026, 11, 1)))
+    assert ev.roles["customer_since"] == "Customer Since" and "tenure" not in ev.roles
+    assert ev.base.median_tenure is not None
+    assert round(ev.base.median_tenure, 1) == 9.0  # the median of 12.0 and 6.0
+
+
+def test_no_tenure_column_is_unknown_everywhere(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "none.csv",
+        ["Record ID", *COMPANY_COLS, "Deal Stage"],
+        [["1", *COMPANY, "closedwon"], ["2", *COMPANY, "closedlost"]],
+    )
+    ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
+    assert ev.base.median_tenure is None
+    assert all(t.cell.median_tenure is None for t in ev.tiers)
+    assert "median tenure n/a" in RENDER["text"](ev)
+
+
+def test_median_tenure_in_every_rendering(evidence: Evidence) -> None:
+    """Text, Markdown and HTML have a median tenure column beside the median value; JSON
+    carries it per tier; the handbook's tier tables show it too."""
+    from icpkit.reporters.evidence import months
+    from icpkit.site.evidence import evidence_pages
+    from icpkit.site.pages import environment
+
+    a = evidence.tier("", "A")
+    assert a is not None and a.cell.median_tenure is not None
+    want = months(a.cell.median_tenure)
+    assert want.endswith(" months")
+    text = RENDER["text"](evidence)
+    assert "median tenure" in text.splitlines()[0]
+    line = next(x for x in text.splitlines() if x.startswith("all ICPs A "))
+    assert want in line
+    assert "| median value | median tenure |" in RENDER["markdown"](evidence)
+    assert f"<td>{want}</td>" in RENDER["html"](evidence)
+    body = json.loads(RENDER["json"](evidence))
+    tiers = body["evidence"]["tiers"]
+    got = next(t for t in tiers if t["profile"] == "" and t["tier"] == "A")
+    assert got["cell"]["median_tenure"] == a.cell.median_tenure
+    made = evidence_pages(REPO, environment(REPO), HANDBOOK, TODAY)
+    assert "| Median value | Median tenure |" in made.overview
+    assert f"| {want} |" in made.overview
+    assert "median tenure among customers" in made.overview
+    wst = evidence.tier("western-software-teams", "A")
+    assert wst is not None
+    section = made.sections["western-software-teams"]
+    assert "Median tenure" in section and f"| {months(wst.cell.median_tenure)} |" in section
+    import html
+
+    # the mapping is documented on the overview (page text is entity-escaped)
+    assert "| tenure | Tenure (months), Tenure, tenure_months" in html.unescape(made.overview)
+    assert "| customer_since | Became a Customer Date" in html.unescape(made.overview)

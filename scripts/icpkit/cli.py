@@ -1008,6 +1008,8 @@ def export_dbt(
     )
     echo("wrote " + ", ".join(str(p) for p in written))
     return ExitCode.OK
+
+
 @cli.command("backtest", context_settings=CONTEXT)
 @click.argument("history", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -1052,7 +1054,9 @@ def backtest_cmd(
     (closedwon / closedlost), Salesforce's Stage ("Closed Won" / "Closed Lost") or
     IsWon and IsClosed; a stage the mapping does not know is listed and counted as
     undecided, never as lost. Time-relative rules are evaluated as of each row's
-    own date. --map also takes outcome, as_of, value, churned and churn_date.
+    own date. Median tenure among customers is read from Tenure (months) or
+    Customer Since (months to the churn date or --today). --map also takes outcome,
+    as_of, value, churned, churn_date, satisfaction, tenure and customer_since.
 
     \b
     Examples:

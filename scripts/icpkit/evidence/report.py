@@ -42,7 +42,8 @@ class Rate:
 
 @dataclass(frozen=True)
 class Cell:
-    """One set of accounts: how many, how their opportunities ended, churn, value, lift."""
+    """One set of accounts: how many, how their opportunities ended, churn, value, lift,
+    and among its customers (won) satisfaction and tenure."""
 
     accounts: int
     win: Rate
@@ -51,6 +52,8 @@ class Cell:
     lift: float | None
     #: mean NPS or CSAT of the customers who gave one
     satisfaction: float | None = None
+    #: median months as a customer, among the customers whose tenure is known
+    median_tenure: float | None = None
 
     @property
     def decided(self) -> int:
@@ -61,7 +64,7 @@ def cell(t: Tally, base: float | None) -> Cell:
     win = Rate.of(t.won, t.decided)
     lift = win.value / base if win.value is not None and base else None
     churn = Rate.of(t.churned, t.churn_known)
-    return Cell(t.accounts, win, churn, t.median_value, lift, t.satisfaction)
+    return Cell(t.accounts, win, churn, t.median_value, lift, t.satisfaction, t.median_tenure)
 
 
 @dataclass(frozen=True)
