@@ -646,7 +646,14 @@ def build(state: State, site_dir: Path | None, strict: bool) -> ExitCode:
 @click.option(
     "--history",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A CRM history: add the changed profiles' evidence before and after (icp backtest).",
+    help="A CRM history: add the changed profiles' evidence before and after (icp backtest). "
+    "Default: the history configured for the handbook (evidence.history in the tier policy, "
+    "or $ICP_HISTORY); none configured or found is said in the report.",
+)
+@click.option(
+    "--no-history",
+    is_flag=True,
+    help="Leave the evidence from the CRM history out of the report.",
 )
 @click.option(
     "--max-chars",
@@ -673,11 +680,14 @@ def diff_cmd(
     max_chars: int,
     link: str | None,
     history: Path | None = None,
+    no_history: bool = False,
 ) -> ExitCode:
     """Compare the handbook at two git revisions: who moved, why, and regressions.
 
     BASE defaults to the merge base with the main branch, HEAD to the working tree
     (WORKTREE). Exit 1 when a fixture expectation that held at BASE fails at HEAD.
+    The changed profiles' evidence before and after is back-tested on --history, or on
+    the history configured in the tier policy (evidence.history, or $ICP_HISTORY).
 
     \b
     Examples:
@@ -685,6 +695,7 @@ def diff_cmd(
       icp diff origin/main HEAD --format json -o diff.json
       icp diff v1.4 --accounts tests/examples/hubspot-export.csv
       icp diff --format text                    # for a terminal
+      icp diff --history tests/examples/history.parquet   # evidence before and after
     """
     from .atomic import write_text
     from .diff import diff
@@ -697,7 +708,11 @@ def diff_cmd(
         text = report.text(result)
     else:
         text = report.markdown(result, max_chars=max_chars, link=link)
-    if history is not None:
+    if history is not None and no_history:
+        from .errors import UsageError
+
+        raise UsageError("give --history FILE or --no-history, not both")
+    if not no_history:
         from .evidence.compare import with_evidence
 
         text = with_evidence(text, fmt, state.root, result.base, result.head, history, state.today)
