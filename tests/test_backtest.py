@@ -18,7 +18,7 @@ from conftest import REPO, TODAY, copy_handbook
 from icpkit.cli import main
 from icpkit.errors import InputError
 from icpkit.evidence import generate
-from icpkit.evidence.report import Evidence, backtest
+from icpkit.evidence.report import NOTHING_DECIDED, Evidence, backtest
 from icpkit.loading.handbook import load
 from icpkit.reporters.evidence import RENDER
 from icpkit.sql.backtest import BacktestOptions
@@ -212,6 +212,39 @@ def test_salesforce_stages(tmp_path: Path) -> None:
     assert ev.roles["as_of"] == "Close Date"
 
 
+def test_unknown_stages_are_listed_with_counts_and_never_lost(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Custom stages are listed with their counts, most first, in every rendering, and the
+    rows are undecided: neither won nor lost."""
+    stages = ["closedwon", "closedlost", "On hold", "On hold", "Lost - no budget", "Won-ish"]
+    path = write(
+        tmp_path / "custom.csv",
+        ["Record ID", *COMPANY_COLS, "Deal Stage"],
+        [[str(i), *COMPANY, s] for i, s in enumerate(stages)],
+    )
+    ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
+    assert ev.unknown_stages == {"On hold": 2, "Lost - no budget": 1, "Won-ish": 1}
+    assert list(ev.unknown_stages) == ["On hold", "Lost - no budget", "Won-ish"]
+    assert (ev.base.win.k, ev.base.win.n) == (1, 2)  # one won, one lost: nothing else
+    assert sum(t.cell.win.n - t.cell.win.k for t in ev.tiers if t.profile) == 1
+    listed = "'On hold' (2), 'Lost - no budget' (1), 'Won-ish' (1)"
+    args = ["--root", str(REPO), "--today", TODAY.isoformat(), "backtest", str(path)]
+    assert main(args) == 0
+    assert f"counted as undecided: {listed}" in capsys.readouterr().out
+    assert main([*args, "--format", "json"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["evidence"]["unknown_stages"] == {"On hold": 2, "Lost - no budget": 1, "Won-ish": 1}
+    # Salesforce's IsWon: a value that is neither true nor false is listed the same way
+    sf = write(
+        tmp_path / "sf.csv",
+        ["Id", *COMPANY_COLS, "IsWon"],
+        [["1", *COMPANY, "true"], ["2", *COMPANY, "pending"], ["3", *COMPANY, "pending"]],
+    )
+    ev = backtest(HANDBOOK, BacktestOptions(sf, TODAY))
+    assert ev.unknown_stages == {"pending": 2} and (ev.base.win.k, ev.base.win.n) == (1, 1)
+
+
 def test_salesforce_is_won_and_is_closed(tmp_path: Path) -> None:
     path = write(
         tmp_path / "sf.csv",
@@ -235,10 +268,36 @@ def test_no_decided_opportunity_is_a_message(tmp_path: Path) -> None:
     ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
     assert ev.decided == 0 and ev.base.win.value is None and ev.base.lift is None
     assert any("no decided opportunity" in n for n in ev.notes)
-    assert {c.status for c in ev.checks} == {"too-few"}
-    assert ev.ok  # too few to say is not a contradiction
+    assert {c.status for c in ev.checks} == {"too-few"}  # never contradicted
+    assert ev.nothing_decided and not ev.ok  # nothing was checked: not ok either
     for fmt, render in RENDER.items():
-        assert render(ev), fmt
+        assert "no decided opportunity" in render(ev), fmt
+
+
+@pytest.mark.parametrize("rows", [[["1", *COMPANY, "Paused"], ["2", *COMPANY, "contractsent"]], []])
+def test_no_decided_opportunity_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rows: list[list[str]]
+) -> None:
+    """Only open or unknown stages, or no row at all: the report says so first, exits 0;
+    --check says on stderr that nothing was checked and exits 1 (never a traceback, never
+    a division by zero, never 'contradicted')."""
+    path = write(tmp_path / "open.csv", ["Record ID", *COMPANY_COLS, "Deal Stage"], rows)
+    args = ["--root", str(REPO), "--today", TODAY.isoformat(), "backtest", str(path)]
+    assert main(args) == 0
+    out = capsys.readouterr()
+    lines = out.out.splitlines()
+    assert f"{len(rows)} accounts" in lines[0] and "0 decided opportunities" in lines[0]
+    assert "base win rate n/a" in lines[0]
+    assert any(line.startswith("note: no decided opportunity (won or lost)") for line in lines)
+    assert out.err == ""
+    assert main([*args, "--check"]) == 1
+    out = capsys.readouterr()
+    assert "CHECKS\nnothing was checked: no decided opportunity" in out.out
+    assert "contradicted" not in out.out
+    assert out.err == f"icp: {path}: {NOTHING_DECIDED}\n"
+    assert main([*args, "--check", "--format", "json"]) == 1
+    body = json.loads(capsys.readouterr().out)
+    assert body["ok"] is False and body["evidence"]["base"]["win"]["value"] is None
 
 
 def test_no_outcome_column_is_refused(tmp_path: Path) -> None:
@@ -264,6 +323,12 @@ def test_time_relative_rules_use_each_rows_date(tmp_path: Path) -> None:
     row = next(r for r in ev.rules if r.rule == "recent-round")
     assert (row.met.accounts, row.unmet.accounts, row.unknown.accounts) == (1, 0, 2)
     assert ev.rows_without_date == 1 and ev.future_values == 1
+    # the row without a date is used for every rule that needs none, and counted
+    for rule_id in ("hypergrowth", "later-stage", "rich-stack"):
+        other = next(r for r in ev.rules if r.rule == rule_id)
+        assert (other.met.accounts, other.unknown.accounts) == (3, 0), rule_id
+    assert ev.base.decided == 3  # its outcome counts like any other
+    assert "note: 1 row has no date: time-relative rules are unknown for them" in RENDER["text"](ev)
     fixed = backtest(
         HANDBOOK, BacktestOptions(path, dt.date(2026, 11, 1), mapping={"as_of": "Record ID"})
     )

@@ -1047,7 +1047,8 @@ def export_dbt(
     "--check",
     is_flag=True,
     help="Exit 1 when the evidence contradicts a check of the tier policy "
-    "(too few to say is not a contradiction).",
+    "(too few to say is not a contradiction), or when the history has no decided "
+    "opportunity at all (nothing was checked).",
 )
 @click.pass_obj
 def backtest_cmd(
@@ -1103,6 +1104,10 @@ def backtest_cmd(
         write_text(output, text + "\n")
     else:
         echo(text)
+    if check and evidence.nothing_decided:
+        from .evidence.report import NOTHING_DECIDED
+
+        click.echo(visible(f"icp: {history}: {NOTHING_DECIDED}"), err=True)
     return ExitCode.FINDINGS if check and not evidence.ok else ExitCode.OK
 
 

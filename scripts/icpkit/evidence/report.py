@@ -19,6 +19,11 @@ from . import stats
 from .checks import CheckResult, Policy, policy_of, run_checks
 
 TIER_ORDER = ("A", "B", "C", "D")
+#: the note for a history without a single won or lost opportunity
+NOTHING_DECIDED = (
+    "no decided opportunity (won or lost) in the history: no win rate can be given, and "
+    "no check can pass or fail"
+)
 
 
 @dataclass(frozen=True)
@@ -181,9 +186,15 @@ class Evidence:
         return self.base.decided
 
     @property
+    def nothing_decided(self) -> bool:
+        """Not one won or lost opportunity: nothing was measured (`--check` fails on it)."""
+        return self.base.decided == 0
+
+    @property
     def ok(self) -> bool:
-        """No check contradicted (too few to say is not a contradiction)."""
-        return all(c.status != "contradicted" for c in self.checks)
+        """No check contradicted (too few to say is not a contradiction), and something was
+        measured: a history without a decided opportunity checks nothing, which is not ok."""
+        return not self.nothing_decided and all(c.status != "contradicted" for c in self.checks)
 
     def tier(self, profile: str, tier: str) -> TierRow | None:
         return next((t for t in self.tiers if t.profile == profile and t.tier == tier), None)
@@ -212,19 +223,20 @@ def build(handbook: Handbook, c: Counts, source: str) -> Evidence:
     bands, boundaries = _thresholds(handbook, c, base_rate.value, policy)
     notes: list[str] = []
     if c.overall.decided == 0:
-        notes.append(
-            "no decided opportunity (won or lost) in the history: no win rate can be given"
-        )
+        notes.append(NOTHING_DECIDED)
     if c.unknown_stages:
         listed = ", ".join(f"{s!r} ({n:,})" for s, n in c.unknown_stages.items())
         notes.append(f"stages the mapping does not know, counted as undecided: {listed}")
     if c.rows_without_date:
+        rows = "1 row has" if c.rows_without_date == 1 else f"{c.rows_without_date:,} rows have"
         notes.append(
-            f"{c.rows_without_date:,} rows have no date: time-relative rules are unknown for them"
+            f"{rows} no date: time-relative rules are unknown for them; the rules that need "
+            "no date are evaluated for them as for any other row"
         )
     if c.future_values:
+        rows = "1 row has" if c.future_values == 1 else f"{c.future_values:,} rows have"
         notes.append(
-            f"{c.future_values:,} rows have a date field after the row's own date "
+            f"{rows} a date field after the row's own date "
             "(read as unknown: it cannot explain the outcome)"
         )
     as_of = (

@@ -7,7 +7,7 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-from ..evidence.report import Cell, Evidence, Miss, Rate
+from ..evidence.report import NOTHING_DECIDED, Cell, Evidence, Miss, Rate
 from . import FORMATS as _REGISTRY
 from . import envelope
 
@@ -195,7 +195,8 @@ def _sections(ev: Evidence) -> list[tuple[str, list[str], list[list[str]]]]:
 
 
 def _check_lines(ev: Evidence) -> list[str]:
-    return [f"{c.status:<12} {c.profile or 'all ICPs'}: {c.detail}" for c in ev.checks]
+    lines = [f"nothing was checked: {NOTHING_DECIDED}"] if ev.nothing_decided else []
+    return lines + [f"{c.status:<12} {c.profile or 'all ICPs'}: {c.detail}" for c in ev.checks]
 
 
 def text(ev: Evidence) -> str:

@@ -87,8 +87,9 @@ class Tally:
     @classmethod
     def of(cls, row: tuple[Any, ...]) -> Tally:
         n, won, lost, churned, known, median, satisfaction, tenure = row
+        # count_if over no row at all is NULL in DuckDB: that is 0 here
         return cls(
-            int(n), int(won), int(lost), int(churned), int(known),
+            int(n or 0), int(won or 0), int(lost or 0), int(churned or 0), int(known or 0),
             None if median is None else float(median),
             None if satisfaction is None else float(satisfaction),
             None if tenure is None else float(tenure),
@@ -615,8 +616,8 @@ def _counts(
         rule_states=rule_states,
         scores=scores,
         unknown_stages=unknown_stages,
-        rows_without_date=int(overall_row[8]) if "as_of" in roles else 0,
-        future_values=int(overall_row[9]),
+        rows_without_date=int(overall_row[8] or 0) if "as_of" in roles else 0,
+        future_values=int(overall_row[9] or 0),
         overall=overall,
         best_missed=[_row(r, refs) for r in best],
         worst_in_a=[_row(r, refs) for r in worst],
