@@ -187,6 +187,29 @@ def test_check_passes_on_the_example(capsys: pytest.CaptureFixture[str]) -> None
     assert any("tender-buyer" in f for f in body["findings"])
 
 
+def test_backtest_reads_the_configured_history_when_none_is_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without HISTORY, icp backtest reads the history the tier policy (or $ICP_HISTORY)
+    names; none configured, or a file that is not there, is said in words (exit 2)."""
+    monkeypatch.delenv("ICP_HISTORY", raising=False)
+    args = ["--root", str(REPO), "--today", TODAY.isoformat(), "backtest"]
+    assert main([*args, "--check", "--format", "json"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["evidence"]["source"] == str(SAMPLE) and body["evidence"]["rows"] == 40_000
+    monkeypatch.setenv("ICP_HISTORY", "nowhere/deals.csv")
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("icp: no history found: ") and "(from $ICP_HISTORY)" in err
+    monkeypatch.delenv("ICP_HISTORY")
+    root = copy_handbook(tmp_path / "hb", fixtures=False)
+    policy = root / "rules" / "tier-policy.yaml"
+    policy.write_text(policy.read_text().replace("  history: tests/examples/history.parquet\n", ""))
+    assert main(["--root", str(root), "backtest"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("icp: no history configured: give HISTORY") and "Traceback" not in err
+
+
 # --- CRM shapes and bad input ---------------------------------------------------------------
 
 COMPANY = ["US", "300", "saas", "salesforce;outreach;gong", "series_b", "45"]

@@ -1026,7 +1026,9 @@ def export_dbt(
 
 
 @cli.command("backtest", context_settings=CONTEXT)
-@click.argument("history", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "history", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option(
     "--as-of-column",
     help="The column with each row's own date (default: Create Date, Close Date, ... by name).",
@@ -1053,7 +1055,7 @@ def export_dbt(
 @click.pass_obj
 def backtest_cmd(
     state: State,
-    history: Path,
+    history: Path | None,
     as_of_column: str | None,
     value_column: str | None,
     id_column: str | None,
@@ -1066,26 +1068,30 @@ def backtest_cmd(
     """Back-test the profiles against a CRM history: did A accounts really win more?
 
     HISTORY is an export of past opportunities with their company's attributes
-    (CSV, Parquet, JSON Lines). Outcomes are read from HubSpot's Deal Stage
-    (closedwon / closedlost), Salesforce's Stage ("Closed Won" / "Closed Lost") or
-    IsWon and IsClosed; a stage the mapping does not know is listed and counted as
-    undecided, never as lost. Time-relative rules are evaluated as of each row's
-    own date. Median tenure among customers is read from Tenure (months) or
-    Customer Since (months to the churn date or --today). --map also takes outcome,
-    as_of, value, churned, churn_date, satisfaction, tenure and customer_since.
+    (CSV, Parquet, JSON Lines); without it, the history configured for the handbook
+    (evidence.history in the tier policy, or $ICP_HISTORY) is read. Outcomes are read
+    from HubSpot's Deal Stage (closedwon / closedlost), Salesforce's Stage ("Closed
+    Won" / "Closed Lost") or IsWon and IsClosed; a stage the mapping does not know is
+    listed and counted as undecided, never as lost. Time-relative rules are evaluated
+    as of each row's own date. Median tenure among customers is read from Tenure
+    (months) or Customer Since (months to the churn date or --today). --map also takes
+    outcome, as_of, value, churned, churn_date, satisfaction, tenure and customer_since.
 
     \b
     Examples:
       icp backtest tests/examples/history.parquet
+      icp backtest --check                    # the history the tier policy names
       icp backtest deals.csv --as-of-column "Close Date" --format markdown -o evidence.md
       icp backtest deals.csv --check          # in CI: exit 1 when the tiers mean less
     """
     from .atomic import write_text
+    from .evidence.checks import policy_of
     from .evidence.report import backtest
     from .reporters.evidence import render
     from .sql.backtest import BacktestOptions
 
     handbook = _handbook(state, cache=True)
+    history = history or _configured_history(handbook)
     mapping = _mapping(map_file).columns
     evidence = backtest(
         handbook,
@@ -1095,7 +1101,7 @@ def backtest_cmd(
             input_format=input_format,
             id_column=id_column,
             mapping=mapping,
-            as_of_column=as_of_column,
+            as_of_column=as_of_column or policy_of(handbook).as_of_column,
             value_column=value_column,
         ),
     )
@@ -1109,6 +1115,23 @@ def backtest_cmd(
 
         click.echo(visible(f"icp: {history}: {NOTHING_DECIDED}"), err=True)
     return ExitCode.FINDINGS if check and not evidence.ok else ExitCode.OK
+
+
+def _configured_history(handbook: Handbook) -> Path:
+    """The history the handbook configures, for `icp backtest` without HISTORY. Raises
+    UsageError, in words, when none is configured or the file is not there."""
+    from .errors import UsageError
+    from .evidence.report import configured_history
+
+    path, origin = configured_history(handbook)
+    if path is None:
+        raise UsageError(
+            "no history configured: give HISTORY, name an export under evidence.history in "
+            "rules/tier-policy.yaml, or set ICP_HISTORY"
+        )
+    if not path.is_file():
+        raise UsageError(f"no history found: {path} (from {origin}) does not exist")
+    return path
 
 
 def main(argv: Sequence[str] | None = None) -> int:
