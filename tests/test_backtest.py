@@ -567,6 +567,15 @@ def test_median_tenure_reads_customers_only_and_unreadable_is_unknown(tmp_path: 
         HANDBOOK, BacktestOptions(renamed, TODAY, mapping={"tenure": "Months with us"})
     )
     assert mapped.roles["tenure"] == "Months with us" and mapped.base.median_tenure == 21
+    # a column of plain numbers is read typed (the CSV reader sniffs integers): the same rule
+    typed = write(
+        tmp_path / "typed.csv",
+        ["Record ID", *COMPANY_COLS, "Deal Stage", "Tenure"],
+        [["1", *COMPANY, "closedwon", "12"], ["2", *COMPANY, "closedwon", "30"],
+         ["3", *COMPANY, "closedwon", ""], ["4", *COMPANY, "closedwon", "-1"]],
+    )  # fmt: skip
+    ev = backtest(HANDBOOK, BacktestOptions(typed, TODAY))
+    assert ev.roles["tenure"] == "Tenure" and ev.base.median_tenure == 21
 
 
 def test_tenure_from_customer_since(tmp_path: Path) -> None:
