@@ -18,7 +18,7 @@ from conftest import REPO, TODAY, copy_handbook
 from icpkit.cli import main
 from icpkit.errors import InputError
 from icpkit.evidence import generate
-from icpkit.evidence.report import Evidence, backtest
+from icpkit.evidence.report import NOTHING_DECIDED, Evidence, backtest
 from icpkit.loading.handbook import load
 from icpkit.reporters.evidence import RENDER
 from icpkit.sql.backtest import BacktestOptions
@@ -66,6 +66,29 @@ def test_sample_history_is_the_generators_output(tmp_path: Path) -> None:
         assert [g or "" for g in got] == [want[c] for c in generate.COLUMNS]
 
 
+def test_generated_tenure_follows_churn() -> None:
+    """A customer's tenure runs from its close date to its churn date, or to the export
+    date when it stayed; opportunities that were not won have none."""
+    rows = list(generate.history(3_000, seed=15))
+    filled = 0
+    for row in rows:
+        tenure = row["Tenure (months)"]
+        if row["Deal Stage"] != "closedwon" or not tenure:
+            assert row["Deal Stage"] == "closedwon" or tenure == ""
+            continue
+        filled += 1
+        if not row["Close Date"]:
+            continue  # a row without dates: nothing to check against
+        close = dt.date.fromisoformat(row["Close Date"])
+        end = (
+            dt.date.fromisoformat(row["Churn Date"])
+            if row["Churned"] == "true"
+            else generate.EXPORTED
+        )
+        assert int(tenure) == max(0, round((end - close).days / (365.25 / 12))), row
+    assert filled > 500
+
+
 # --- the known truth is recovered -----------------------------------------------------------
 
 
@@ -111,6 +134,8 @@ def test_tiers_report_rates_with_intervals(evidence: Evidence) -> None:
     assert a.cell.lift is not None and a.cell.lift > 2
     assert evidence.roles["satisfaction"] == "NPS"
     assert a.cell.satisfaction is not None and 0 <= a.cell.satisfaction <= 10
+    assert evidence.roles["tenure"] == "Tenure (months)"
+    assert a.cell.median_tenure is not None and 1 <= a.cell.median_tenure <= 48
     names = {t.tier for t in evidence.tiers if not t.profile}
     assert {"disqualified", "insufficient", "no ICP fits"} <= names
 
@@ -162,6 +187,29 @@ def test_check_passes_on_the_example(capsys: pytest.CaptureFixture[str]) -> None
     assert any("tender-buyer" in f for f in body["findings"])
 
 
+def test_backtest_reads_the_configured_history_when_none_is_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without HISTORY, icp backtest reads the history the tier policy (or $ICP_HISTORY)
+    names; none configured, or a file that is not there, is said in words (exit 2)."""
+    monkeypatch.delenv("ICP_HISTORY", raising=False)
+    args = ["--root", str(REPO), "--today", TODAY.isoformat(), "backtest"]
+    assert main([*args, "--check", "--format", "json"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["evidence"]["source"] == str(SAMPLE) and body["evidence"]["rows"] == 40_000
+    monkeypatch.setenv("ICP_HISTORY", "nowhere/deals.csv")
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("icp: no history found: ") and "(from $ICP_HISTORY)" in err
+    monkeypatch.delenv("ICP_HISTORY")
+    root = copy_handbook(tmp_path / "hb", fixtures=False)
+    policy = root / "rules" / "tier-policy.yaml"
+    policy.write_text(policy.read_text().replace("  history: tests/examples/history.parquet\n", ""))
+    assert main(["--root", str(root), "backtest"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("icp: no history configured: give HISTORY") and "Traceback" not in err
+
+
 # --- CRM shapes and bad input ---------------------------------------------------------------
 
 COMPANY = ["US", "300", "saas", "salesforce;outreach;gong", "series_b", "45"]
@@ -187,6 +235,39 @@ def test_salesforce_stages(tmp_path: Path) -> None:
     assert ev.roles["as_of"] == "Close Date"
 
 
+def test_unknown_stages_are_listed_with_counts_and_never_lost(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Custom stages are listed with their counts, most first, in every rendering, and the
+    rows are undecided: neither won nor lost."""
+    stages = ["closedwon", "closedlost", "On hold", "On hold", "Lost - no budget", "Won-ish"]
+    path = write(
+        tmp_path / "custom.csv",
+        ["Record ID", *COMPANY_COLS, "Deal Stage"],
+        [[str(i), *COMPANY, s] for i, s in enumerate(stages)],
+    )
+    ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
+    assert ev.unknown_stages == {"On hold": 2, "Lost - no budget": 1, "Won-ish": 1}
+    assert list(ev.unknown_stages) == ["On hold", "Lost - no budget", "Won-ish"]
+    assert (ev.base.win.k, ev.base.win.n) == (1, 2)  # one won, one lost: nothing else
+    assert sum(t.cell.win.n - t.cell.win.k for t in ev.tiers if t.profile) == 1
+    listed = "'On hold' (2), 'Lost - no budget' (1), 'Won-ish' (1)"
+    args = ["--root", str(REPO), "--today", TODAY.isoformat(), "backtest", str(path)]
+    assert main(args) == 0
+    assert f"counted as undecided: {listed}" in capsys.readouterr().out
+    assert main([*args, "--format", "json"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["evidence"]["unknown_stages"] == {"On hold": 2, "Lost - no budget": 1, "Won-ish": 1}
+    # Salesforce's IsWon: a value that is neither true nor false is listed the same way
+    sf = write(
+        tmp_path / "sf.csv",
+        ["Id", *COMPANY_COLS, "IsWon"],
+        [["1", *COMPANY, "true"], ["2", *COMPANY, "pending"], ["3", *COMPANY, "pending"]],
+    )
+    ev = backtest(HANDBOOK, BacktestOptions(sf, TODAY))
+    assert ev.unknown_stages == {"pending": 2} and (ev.base.win.k, ev.base.win.n) == (1, 1)
+
+
 def test_salesforce_is_won_and_is_closed(tmp_path: Path) -> None:
     path = write(
         tmp_path / "sf.csv",
@@ -210,10 +291,36 @@ def test_no_decided_opportunity_is_a_message(tmp_path: Path) -> None:
     ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
     assert ev.decided == 0 and ev.base.win.value is None and ev.base.lift is None
     assert any("no decided opportunity" in n for n in ev.notes)
-    assert {c.status for c in ev.checks} == {"too-few"}
-    assert ev.ok  # too few to say is not a contradiction
+    assert {c.status for c in ev.checks} == {"too-few"}  # never contradicted
+    assert ev.nothing_decided and not ev.ok  # nothing was checked: not ok either
     for fmt, render in RENDER.items():
-        assert render(ev), fmt
+        assert "no decided opportunity" in render(ev), fmt
+
+
+@pytest.mark.parametrize("rows", [[["1", *COMPANY, "Paused"], ["2", *COMPANY, "contractsent"]], []])
+def test_no_decided_opportunity_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rows: list[list[str]]
+) -> None:
+    """Only open or unknown stages, or no row at all: the report says so first, exits 0;
+    --check says on stderr that nothing was checked and exits 1 (never a traceback, never
+    a division by zero, never 'contradicted')."""
+    path = write(tmp_path / "open.csv", ["Record ID", *COMPANY_COLS, "Deal Stage"], rows)
+    args = ["--root", str(REPO), "--today", TODAY.isoformat(), "backtest", str(path)]
+    assert main(args) == 0
+    out = capsys.readouterr()
+    lines = out.out.splitlines()
+    assert f"{len(rows)} accounts" in lines[0] and "0 decided opportunities" in lines[0]
+    assert "base win rate n/a" in lines[0]
+    assert any(line.startswith("note: no decided opportunity (won or lost)") for line in lines)
+    assert out.err == ""
+    assert main([*args, "--check"]) == 1
+    out = capsys.readouterr()
+    assert "CHECKS\nnothing was checked: no decided opportunity" in out.out
+    assert "contradicted" not in out.out
+    assert out.err == f"icp: {path}: {NOTHING_DECIDED}\n"
+    assert main([*args, "--check", "--format", "json"]) == 1
+    body = json.loads(capsys.readouterr().out)
+    assert body["ok"] is False and body["evidence"]["base"]["win"]["value"] is None
 
 
 def test_no_outcome_column_is_refused(tmp_path: Path) -> None:
@@ -239,6 +346,12 @@ def test_time_relative_rules_use_each_rows_date(tmp_path: Path) -> None:
     row = next(r for r in ev.rules if r.rule == "recent-round")
     assert (row.met.accounts, row.unmet.accounts, row.unknown.accounts) == (1, 0, 2)
     assert ev.rows_without_date == 1 and ev.future_values == 1
+    # the row without a date is used for every rule that needs none, and counted
+    for rule_id in ("hypergrowth", "later-stage", "rich-stack"):
+        other = next(r for r in ev.rules if r.rule == rule_id)
+        assert (other.met.accounts, other.unknown.accounts) == (3, 0), rule_id
+    assert ev.base.decided == 3  # its outcome counts like any other
+    assert "note: 1 row has no date: time-relative rules are unknown for them" in RENDER["text"](ev)
     fixed = backtest(
         HANDBOOK, BacktestOptions(path, dt.date(2026, 11, 1), mapping={"as_of": "Record ID"})
     )
@@ -423,3 +536,113 @@ def test_tier_policy_evidence_settings_are_validated(tmp_path: Path) -> None:
         "\n".join(lines)
     )
     assert any(":21:3:" in line and "(did you mean 'a_over_c'?)" in line for line in lines)
+
+
+# --- tenure -----------------------------------------------------------------------------------
+
+
+def test_median_tenure_reads_customers_only_and_unreadable_is_unknown(tmp_path: Path) -> None:
+    """The median tenure is over customers (won) whose tenure reads: a number of months or a
+    number with a unit; 'n/a', a negative number and an empty cell are unknown, never 0;
+    a lost opportunity's tenure is not a customer's."""
+    tenures = ["12", "24 months", "2 years", "n/a", "-3", "", "1.5 yrs"]
+    rows = [["1", *COMPANY, "closedwon", "2026-01-10", t] for t in tenures]
+    rows.append(["9", *COMPANY, "closedlost", "2026-01-10", "100"])
+    path = write(
+        tmp_path / "t.csv",
+        ["Record ID", *COMPANY_COLS, "Deal Stage", "Close Date", "Tenure (months)"],
+        [[str(i), *r[1:]] for i, r in enumerate(rows)],
+    )
+    ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
+    assert ev.roles["tenure"] == "Tenure (months)"
+    # known: 12, 24, 24, 18 -> median 21 (reading n/a, -3 or empty as 0 would give 12)
+    assert ev.base.median_tenure == 21
+    (row,) = [t for t in ev.tiers if t.profile and t.cell.accounts]
+    assert row.cell.median_tenure == 21
+    pooled = ev.tier("", row.tier)
+    assert pooled is not None and pooled.cell.median_tenure == 21
+    renamed = path.with_name("renamed.csv")
+    renamed.write_text(path.read_text().replace("Tenure (months)", "Months with us"))
+    mapped = backtest(
+        HANDBOOK, BacktestOptions(renamed, TODAY, mapping={"tenure": "Months with us"})
+    )
+    assert mapped.roles["tenure"] == "Months with us" and mapped.base.median_tenure == 21
+    # a column of plain numbers is read typed (the CSV reader sniffs integers): the same rule
+    typed = write(
+        tmp_path / "typed.csv",
+        ["Record ID", *COMPANY_COLS, "Deal Stage", "Tenure"],
+        [["1", *COMPANY, "closedwon", "12"], ["2", *COMPANY, "closedwon", "30"],
+         ["3", *COMPANY, "closedwon", ""], ["4", *COMPANY, "closedwon", "-1"]],
+    )  # fmt: skip
+    ev = backtest(HANDBOOK, BacktestOptions(typed, TODAY))
+    assert ev.roles["tenure"] == "Tenure" and ev.base.median_tenure == 21
+
+
+def test_tenure_from_customer_since(tmp_path: Path) -> None:
+    """Without a tenure column, 'Customer Since' starts it; it ends at the churn date, or at
+    the back-test's date for a customer who stayed; a churned customer without a churn
+    date, and a start after the end, are unknown."""
+    cols = ["Record ID", *COMPANY_COLS, "Deal Stage", "Customer Since", "Churned", "Churn Date"]
+    path = write(
+        tmp_path / "since.csv",
+        cols,
+        [
+            ["1", *COMPANY, "closedwon", "2025-11-01", "false", ""],  # to 2026-11-01: 12
+            ["2", *COMPANY, "closedwon", "2024-11-01", "true", "2025-05-02"],  # 6
+            ["3", *COMPANY, "closedwon", "2020-01-01", "true", ""],  # unknown end
+            ["4", *COMPANY, "closedwon", "2027-01-01", "false", ""],  # after the end
+            ["5", *COMPANY, "closedwon", "not a date", "false", ""],
+        ],
+    )
+    ev = backtest(HANDBOOK, BacktestOptions(path, dt.date(2026, 11, 1)))
+    assert ev.roles["customer_since"] == "Customer Since" and "tenure" not in ev.roles
+    assert ev.base.median_tenure is not None
+    assert round(ev.base.median_tenure, 1) == 9.0  # the median of 12.0 and 6.0
+
+
+def test_no_tenure_column_is_unknown_everywhere(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "none.csv",
+        ["Record ID", *COMPANY_COLS, "Deal Stage"],
+        [["1", *COMPANY, "closedwon"], ["2", *COMPANY, "closedlost"]],
+    )
+    ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
+    assert ev.base.median_tenure is None
+    assert all(t.cell.median_tenure is None for t in ev.tiers)
+    assert "median tenure n/a" in RENDER["text"](ev)
+
+
+def test_median_tenure_in_every_rendering(evidence: Evidence) -> None:
+    """Text, Markdown and HTML have a median tenure column beside the median value; JSON
+    carries it per tier; the handbook's tier tables show it too."""
+    from icpkit.reporters.evidence import months
+    from icpkit.site.evidence import evidence_pages
+    from icpkit.site.pages import environment
+
+    a = evidence.tier("", "A")
+    assert a is not None and a.cell.median_tenure is not None
+    want = months(a.cell.median_tenure)
+    assert want.endswith(" months")
+    text = RENDER["text"](evidence)
+    assert "median tenure" in text.splitlines()[0]
+    line = next(x for x in text.splitlines() if x.startswith("all ICPs A "))
+    assert want in line
+    assert "| median value | median tenure |" in RENDER["markdown"](evidence)
+    assert f"<td>{want}</td>" in RENDER["html"](evidence)
+    body = json.loads(RENDER["json"](evidence))
+    tiers = body["evidence"]["tiers"]
+    got = next(t for t in tiers if t["profile"] == "" and t["tier"] == "A")
+    assert got["cell"]["median_tenure"] == a.cell.median_tenure
+    made = evidence_pages(REPO, environment(REPO), HANDBOOK, TODAY)
+    assert "| Median value | Median tenure |" in made.overview
+    assert f"| {want} |" in made.overview
+    assert "median tenure among customers" in made.overview
+    wst = evidence.tier("western-software-teams", "A")
+    assert wst is not None
+    section = made.sections["western-software-teams"]
+    assert "Median tenure" in section and f"| {months(wst.cell.median_tenure)} |" in section
+    import html
+
+    # the mapping is documented on the overview (page text is entity-escaped)
+    assert "| tenure | Tenure (months), Tenure, tenure_months" in html.unescape(made.overview)
+    assert "| customer_since | Became a Customer Date" in html.unescape(made.overview)

@@ -146,6 +146,84 @@ def test_diff_markdown_defaults_and_sample_accounts(
     assert "| 9003 | A (na-saas-scaleups, 100) |" in out
 
 
+def test_diff_says_plainly_when_the_configured_history_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --history, icp diff looks for the history the tier policy names: a file that
+    is not there is 'no history found', a policy that names none 'no history configured';
+    neither is an error, and --no-history leaves the evidence out."""
+    monkeypatch.delenv("ICP_HISTORY", raising=False)
+    root = scratch_repo(tmp_path)  # rules and profiles only: the sample history is not there
+    code, data = diff_json(capsys, root, "HEAD")
+    assert code == 0 and data["ok"] is True
+    ev = data["evidence"]
+    assert ev["history"] == "tests/examples/history.parquet"
+    assert ev["origin"] == "evidence.history in the tier policy"
+    assert ev["absent"].startswith("no history found: tests/examples/history.parquet")
+    assert ev["changes"] == [] and ev["newly_contradicted"] == []
+    assert main(["--root", str(root), "--today", TODAY.isoformat(), "diff", "HEAD"]) == 0
+    out = capsys.readouterr()
+    assert "**Evidence from the CRM history**: no history found" in out.out
+    assert "Traceback" not in out.err and out.err == ""
+    args = ["--root", str(root), "--today", TODAY.isoformat(), "diff", "HEAD", "--format", "text"]
+    assert main(args) == 0
+    assert (
+        "evidence from the CRM history: no history found: tests/examples/history.parquet "
+        "(from evidence.history in the tier policy) does not exist"
+    ) in capsys.readouterr().out
+    # $ICP_HISTORY comes first, and is named as the origin
+    monkeypatch.setenv("ICP_HISTORY", "elsewhere/deals.csv")
+    code, data = diff_json(capsys, root, "HEAD")
+    assert code == 0 and data["evidence"]["origin"] == "$ICP_HISTORY"
+    assert "elsewhere/deals.csv" in data["evidence"]["absent"]
+    monkeypatch.delenv("ICP_HISTORY")
+    # a policy that names no history
+    policy = root / "rules" / "tier-policy.yaml"
+    policy.write_text(policy.read_text().replace("  history: tests/examples/history.parquet\n", ""))
+    code, data = diff_json(capsys, root, "HEAD")
+    assert code == 0 and data["evidence"]["history"] is None
+    assert data["evidence"]["absent"].startswith("no history configured")
+    code, data = diff_json(capsys, root, "HEAD", "--no-history")
+    assert code == 0 and "evidence" not in data
+    code = main(["--root", str(root), "diff", "HEAD", "--no-history", "--history", str(policy)])
+    assert code == 2 and "not both" in capsys.readouterr().err
+
+
+def test_diff_uses_the_configured_history(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the history the tier policy names in place, icp diff back-tests it before and
+    after without being told, and says where it came from."""
+    monkeypatch.delenv("ICP_HISTORY", raising=False)
+    root = scratch_repo(tmp_path)
+    sample = root / "tests" / "examples" / "history.parquet"
+    sample.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(REPO / "tests" / "examples" / "history.parquet", sample)
+    profile = root / "profiles" / "icp" / "western-software-teams.yaml"
+    # the A threshold raised: fewer, surer A accounts
+    text = profile.read_text()
+    profile.write_text(
+        text.replace("  criteria:\n", "  tiers: {A: 95, B: 60, C: 40}\n  criteria:\n", 1)
+    )
+    code, data = diff_json(capsys, root, "HEAD")
+    assert code == 0
+    ev = data["evidence"]
+    assert ev["history"] == "tests/examples/history.parquet" and ev["absent"] == ""
+    assert ev["origin"] == "evidence.history in the tier policy"
+    changes = {c["profile"]: c for c in ev["changes"]}
+    wst = changes["western-software-teams"]
+    assert wst["after"]["a_decided"] < wst["before"]["a_decided"]
+    main(["--root", str(root), "--today", TODAY.isoformat(), "diff", "HEAD"])
+    import html
+
+    md = html.unescape(capsys.readouterr().out)
+    assert (
+        "**Evidence from the CRM history** (before → after; tests/examples/history.parquet, "
+        "from evidence.history in the tier policy)" in md
+    )
+    assert "western-software-teams: A-tier win rate" in md
+
+
 def test_badges_are_made_from_a_real_run(handbook_copy: Path) -> None:
     fixture = handbook_copy / "tests" / "fixtures" / "companies" / "cadence-hr.yaml"
     fixture.write_text(fixture.read_text().replace("  score: 100", "  score: 90"))
@@ -206,6 +284,20 @@ def test_actions_are_pinned_and_permissions_are_least() -> None:
 
 def _steps(path: Path, job: str) -> list[dict]:
     return yaml.safe_load(path.read_text())["jobs"][job]["steps"]
+
+
+def test_the_pull_request_workflow_passes_the_history() -> None:
+    """Every icp diff of the pull-request check names the CRM history explicitly, the file
+    the tier policy configures, so the comment carries the evidence before and after."""
+    steps = _steps(REPO / ".github" / "workflows" / "pull-request.yml", "check")
+    step = next(s for s in steps if "icp diff" in s.get("run", ""))
+    history = step["env"]["HISTORY"]
+    policy = yaml.safe_load((REPO / "rules" / "tier-policy.yaml").read_text())
+    assert history == policy["evidence"]["history"]
+    assert (REPO / history).is_file()
+    diffs = [line for line in step["run"].splitlines() if line.strip().startswith("icp diff")]
+    assert len(diffs) == 3
+    assert all('--history "$HISTORY"' in line for line in diffs)
 
 
 @pytest.mark.parametrize(
@@ -272,5 +364,11 @@ def test_the_workflow_commands_pass_when_run_locally(
         assert (clone / "rule-tests.xml").read_text().startswith("<?xml")
         assert "ICP handbook" in summary.read_text()
         assert "pr comment 7 --body-file diff.md" in (tmp_path / "gh.log").read_text()
+        assert "Evidence from the CRM history" in summary.read_text()
+        assert "Evidence from the CRM history" in (clone / "diff.md").read_text()
+        evidence = json.loads((clone / "diff.json").read_text())["evidence"]
+        assert evidence["history"] == "tests/examples/history.parquet"
+        assert evidence["origin"] == "--history" and evidence["absent"] == ""
+        assert [c["profile"] for c in evidence["changes"]] == [""]  # nothing changed
     assert (clone / "site" / "badges" / "rule-tests.svg").is_file()
     assert len(ran) >= 6

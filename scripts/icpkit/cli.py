@@ -646,7 +646,14 @@ def build(state: State, site_dir: Path | None, strict: bool) -> ExitCode:
 @click.option(
     "--history",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A CRM history: add the changed profiles' evidence before and after (icp backtest).",
+    help="A CRM history: add the changed profiles' evidence before and after (icp backtest). "
+    "Default: the history configured for the handbook (evidence.history in the tier policy, "
+    "or $ICP_HISTORY); none configured or found is said in the report.",
+)
+@click.option(
+    "--no-history",
+    is_flag=True,
+    help="Leave the evidence from the CRM history out of the report.",
 )
 @click.option(
     "--max-chars",
@@ -673,11 +680,14 @@ def diff_cmd(
     max_chars: int,
     link: str | None,
     history: Path | None = None,
+    no_history: bool = False,
 ) -> ExitCode:
     """Compare the handbook at two git revisions: who moved, why, and regressions.
 
     BASE defaults to the merge base with the main branch, HEAD to the working tree
     (WORKTREE). Exit 1 when a fixture expectation that held at BASE fails at HEAD.
+    The changed profiles' evidence before and after is back-tested on --history, or on
+    the history configured in the tier policy (evidence.history, or $ICP_HISTORY).
 
     \b
     Examples:
@@ -685,6 +695,7 @@ def diff_cmd(
       icp diff origin/main HEAD --format json -o diff.json
       icp diff v1.4 --accounts tests/examples/hubspot-export.csv
       icp diff --format text                    # for a terminal
+      icp diff --history tests/examples/history.parquet   # evidence before and after
     """
     from .atomic import write_text
     from .diff import diff
@@ -697,7 +708,11 @@ def diff_cmd(
         text = report.text(result)
     else:
         text = report.markdown(result, max_chars=max_chars, link=link)
-    if history is not None:
+    if history is not None and no_history:
+        from .errors import UsageError
+
+        raise UsageError("give --history FILE or --no-history, not both")
+    if not no_history:
         from .evidence.compare import with_evidence
 
         text = with_evidence(text, fmt, state.root, result.base, result.head, history, state.today)
@@ -1008,8 +1023,12 @@ def export_dbt(
     )
     echo("wrote " + ", ".join(str(p) for p in written))
     return ExitCode.OK
+
+
 @cli.command("backtest", context_settings=CONTEXT)
-@click.argument("history", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "history", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option(
     "--as-of-column",
     help="The column with each row's own date (default: Create Date, Close Date, ... by name).",
@@ -1030,12 +1049,13 @@ def export_dbt(
     "--check",
     is_flag=True,
     help="Exit 1 when the evidence contradicts a check of the tier policy "
-    "(too few to say is not a contradiction).",
+    "(too few to say is not a contradiction), or when the history has no decided "
+    "opportunity at all (nothing was checked).",
 )
 @click.pass_obj
 def backtest_cmd(
     state: State,
-    history: Path,
+    history: Path | None,
     as_of_column: str | None,
     value_column: str | None,
     id_column: str | None,
@@ -1048,24 +1068,30 @@ def backtest_cmd(
     """Back-test the profiles against a CRM history: did A accounts really win more?
 
     HISTORY is an export of past opportunities with their company's attributes
-    (CSV, Parquet, JSON Lines). Outcomes are read from HubSpot's Deal Stage
-    (closedwon / closedlost), Salesforce's Stage ("Closed Won" / "Closed Lost") or
-    IsWon and IsClosed; a stage the mapping does not know is listed and counted as
-    undecided, never as lost. Time-relative rules are evaluated as of each row's
-    own date. --map also takes outcome, as_of, value, churned and churn_date.
+    (CSV, Parquet, JSON Lines); without it, the history configured for the handbook
+    (evidence.history in the tier policy, or $ICP_HISTORY) is read. Outcomes are read
+    from HubSpot's Deal Stage (closedwon / closedlost), Salesforce's Stage ("Closed
+    Won" / "Closed Lost") or IsWon and IsClosed; a stage the mapping does not know is
+    listed and counted as undecided, never as lost. Time-relative rules are evaluated
+    as of each row's own date. Median tenure among customers is read from Tenure
+    (months) or Customer Since (months to the churn date or --today). --map also takes
+    outcome, as_of, value, churned, churn_date, satisfaction, tenure and customer_since.
 
     \b
     Examples:
       icp backtest tests/examples/history.parquet
+      icp backtest --check                    # the history the tier policy names
       icp backtest deals.csv --as-of-column "Close Date" --format markdown -o evidence.md
       icp backtest deals.csv --check          # in CI: exit 1 when the tiers mean less
     """
     from .atomic import write_text
+    from .evidence.checks import policy_of
     from .evidence.report import backtest
     from .reporters.evidence import render
     from .sql.backtest import BacktestOptions
 
     handbook = _handbook(state, cache=True)
+    history = history or _configured_history(handbook)
     mapping = _mapping(map_file).columns
     evidence = backtest(
         handbook,
@@ -1075,7 +1101,7 @@ def backtest_cmd(
             input_format=input_format,
             id_column=id_column,
             mapping=mapping,
-            as_of_column=as_of_column,
+            as_of_column=as_of_column or policy_of(handbook).as_of_column,
             value_column=value_column,
         ),
     )
@@ -1084,7 +1110,28 @@ def backtest_cmd(
         write_text(output, text + "\n")
     else:
         echo(text)
+    if check and evidence.nothing_decided:
+        from .evidence.report import NOTHING_DECIDED
+
+        click.echo(visible(f"icp: {history}: {NOTHING_DECIDED}"), err=True)
     return ExitCode.FINDINGS if check and not evidence.ok else ExitCode.OK
+
+
+def _configured_history(handbook: Handbook) -> Path:
+    """The history the handbook configures, for `icp backtest` without HISTORY. Raises
+    UsageError, in words, when none is configured or the file is not there."""
+    from .errors import UsageError
+    from .evidence.report import configured_history
+
+    path, origin = configured_history(handbook)
+    if path is None:
+        raise UsageError(
+            "no history configured: give HISTORY, name an export under evidence.history in "
+            "rules/tier-policy.yaml, or set ICP_HISTORY"
+        )
+    if not path.is_file():
+        raise UsageError(f"no history found: {path} (from {origin}) does not exist")
+    return path
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,6 +14,7 @@ median wall time of each and their ratio. Target: the back-test within 2x `icp s
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import statistics
 import sys
@@ -42,6 +43,10 @@ def main() -> int:
     from icpkit.sql.scoring import ScoreOptions, score
 
     data = HERE / "data" / f"history-{args.rows}-{args.seed}.csv"
+    if data.is_file():
+        with data.open(newline="", encoding="utf-8") as handle:
+            if next(csv.reader(handle), []) != list(generate.COLUMNS):
+                data.unlink()  # written by an older generator (a column was added since)
     if not data.is_file():
         data.parent.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()

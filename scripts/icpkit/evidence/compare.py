@@ -4,10 +4,17 @@ The history is back-tested under the handbook at both revisions; for every profi
 tier evidence differs (and for all ICPs together) the report gives A's win rate, the
 A-versus-C lift and A's decided opportunities before and after:
 "A-tier win rate 41% → 35%, lift 3.1× → 2.4×, n 212 → 250".
+
+Without `--history` the history configured for the handbook at HEAD is used ($ICP_HISTORY,
+else `evidence.history` in the tier policy, relative to the repository), and the report
+says where it came from. No history configured, or a configured file that does not exist,
+is said plainly in the report ("no history configured" / "no history found"): it is not an
+error. `icp diff --no-history` leaves the evidence out.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +22,10 @@ from pathlib import Path
 from ..diff import checkout
 from ..errors import InputError
 from ..loading.handbook import load
-from .report import Evidence, backtest, default_options
+from .report import Evidence, backtest, configured_history, default_options
+
+#: where the history came from when it was given on the command line
+FROM_OPTION = "--history"
 
 
 @dataclass(frozen=True)
@@ -49,10 +59,15 @@ class ProfileChange:
 
 @dataclass(frozen=True)
 class EvidenceDiff:
-    history: str
+    #: the history back-tested (relative to the repository when inside it), or None
+    history: str | None
     changes: tuple[ProfileChange, ...]
     #: checks contradicted after the change that passed (or were too few) before
     newly_contradicted: tuple[str, ...]
+    #: where the history's name came from: --history, $ICP_HISTORY or the tier policy
+    origin: str = FROM_OPTION
+    #: why there is no evidence, in words ('' when there is)
+    absent: str = ""
 
 
 def _side(ev: Evidence, profile: str) -> Side | None:
@@ -86,13 +101,68 @@ def compare(root: Path, base: str, head: str, history: Path, today: dt.date) -> 
         for c in after.checks
         if c.status == "contradicted" and was.get((c.id, c.profile)) != "contradicted"
     )
-    return EvidenceDiff(str(history), tuple(changes), newly)
+    return EvidenceDiff(_shown(root, history), tuple(changes), newly)
+
+
+def _shown(root: Path, path: Path) -> str:
+    """A history's name as the report shows it: relative to the repository when inside it
+    (no runner's folders in a PR comment)."""
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def configured(root: Path, head: str) -> tuple[Path | None, str]:
+    """The history configured for the handbook at `head` and where its name came from;
+    (None, '') when none is. A relative name is read from the repository at `root`."""
+    with checkout(root, head) as path:
+        loaded = load(path)
+        if loaded.report.errors:
+            raise InputError(f"the handbook at {head} has errors; run icp validate there")
+        return configured_history(loaded.handbook, root)
+
+
+def evidence_diff(
+    root: Path, base: str, head: str, history: Path | None, today: dt.date
+) -> EvidenceDiff:
+    """The evidence before and after: `history` when given, else the configured one. No
+    history configured, or a configured file that does not exist, is an EvidenceDiff with
+    `absent` saying so (not an error)."""
+    if history is not None:
+        return compare(root, base, head, history.resolve(), today)
+    path, origin = configured(root, head)
+    if path is None:
+        return EvidenceDiff(
+            None,
+            (),
+            (),
+            origin="",
+            absent="no history configured (name an export under evidence.history in "
+            "rules/tier-policy.yaml, set ICP_HISTORY, or pass --history FILE)",
+        )
+    if not path.is_file():
+        return EvidenceDiff(
+            _shown(root, path),
+            (),
+            (),
+            origin=origin,
+            absent=f"no history found: {_shown(root, path)} (from {origin}) does not exist",
+        )
+    return dataclasses.replace(compare(root, base, head, path, today), origin=origin)
 
 
 def markdown(d: EvidenceDiff) -> str:
     from ..site.mdtext import inline
 
-    lines = ["", "**Evidence from the CRM history** (before → after)", ""]
+    if d.absent:
+        return "\n".join(["", f"**Evidence from the CRM history**: {inline(d.absent)}"])
+    lines = [
+        "",
+        f"**Evidence from the CRM history** (before → after; {inline(d.history or '')}, "
+        f"from {inline(d.origin)})",
+        "",
+    ]
     for c in d.changes:
         lines.append(f"- {inline(c.profile or 'all ICPs')}: {inline(c.words())}")
     for text in d.newly_contradicted:
@@ -100,17 +170,29 @@ def markdown(d: EvidenceDiff) -> str:
     return "\n".join(lines)
 
 
+def text(d: EvidenceDiff) -> str:
+    """The comparison for a terminal (`icp diff --format text`)."""
+    if d.absent:
+        return f"\nevidence from the CRM history: {d.absent}"
+    lines = ["", f"evidence from the CRM history (before → after; {d.history}, from {d.origin})"]
+    lines += [f"  {c.profile or 'all ICPs'}: {c.words()}" for c in d.changes]
+    lines += [f"  now contradicted: {t}" for t in d.newly_contradicted]
+    return "\n".join(lines)
+
+
 def with_evidence(
-    text: str, fmt: str, root: Path, base: str, head: str, history: Path, today: dt.date
+    report: str, fmt: str, root: Path, base: str, head: str, history: Path | None, today: dt.date
 ) -> str:
-    """A rendered diff report (`markdown` or `json`) with the evidence comparison added."""
-    import dataclasses
+    """A rendered diff report (`markdown`, `text` or `json`) with the evidence comparison
+    added: of `history`, or of the configured history when it is None."""
     import json
 
-    d = compare(root, base, head, history.resolve(), today)
+    d = evidence_diff(root, base, head, history, today)
+    if fmt == "text":
+        return report + "\n" + text(d)
     if fmt != "json":
-        return text + "\n" + markdown(d)
-    body = json.loads(text)
+        return report + "\n" + markdown(d)
+    body = json.loads(report)
     body["evidence"] = dataclasses.asdict(d) | {
         "words": {c.profile or "all ICPs": c.words() for c in d.changes}
     }

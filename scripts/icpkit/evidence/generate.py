@@ -9,8 +9,9 @@ times the median). The back-test's tests check that it recovers exactly that.
 Each row is one opportunity with its company's attributes, shaped like a HubSpot deal
 export joined to its company: `Deal Stage` (closedwon, closedlost, open stages, and a
 custom stage the mapping does not know), `Create Date`, `Close Date`, `Amount`,
-`Churned`, `Churn Date`. A few rows have no date; some funding rounds come after the
-deal (they must not explain it).
+`Churned`, `Churn Date`, `NPS` and `Tenure (months)` (from the close date to the churn
+date, or to the export date for a customer who stayed). A few rows have no date; some
+funding rounds come after the deal (they must not explain it).
 
     python -m icpkit.evidence.generate tests/examples/history.csv --rows 40000 --seed 15
 """
@@ -25,6 +26,8 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from .outcomes import DAYS_PER_MONTH
 
 #: the criteria whose truth effect on winning is strong, per ICP (log-odds >= 0.8)
 PREDICTIVE = {
@@ -90,12 +93,15 @@ COLUMNS = (
     "Churned",
     "Churn Date",
     "NPS",
+    "Tenure (months)",
 )
 
 OPEN_STAGES = ("appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "contractsent")
 CUSTOM_STAGE = "Paused - legal review"
 START = dt.date(2023, 1, 1)
 SPAN_DAYS = 1370  # opportunities created until late September 2026
+#: the day the history was exported: a customer who stayed has been one until then
+EXPORTED = dt.date(2026, 11, 1)
 
 _WESTERN = ("US", "US", "US", "GB", "DE", "NL", "SE", "FR", "AU", "CA", "IE", "DK", "CH")
 _NOT_WESTERN = ("PL", "IN", "BR", "RO", "UA", "ES", "IT")
@@ -328,6 +334,18 @@ def _nps(i: int, seed: int, churned: str) -> str:
     return str(max(0, min(10, round(r.gauss(5.5 if churned == "true" else 8.2, 1.6)))))
 
 
+def _tenure(i: int, seed: int, close: dt.date | None, churn_date: str) -> str:
+    """A customer's tenure in whole months, from its own generator so that adding it changed
+    no other cell: from the close date to the churn date, or to the export date for a
+    customer who stayed (0 for a deal closed after the export); one in twelve is not
+    filled in."""
+    r = random.Random(seed * 1_000_033 + i)
+    if close is None or r.random() < 1 / 12:
+        return ""
+    end = dt.date.fromisoformat(churn_date) if churn_date else EXPORTED
+    return str(max(0, round((end - close).days / DAYS_PER_MONTH)))
+
+
 def _row(
     i: int,
     c: dict[str, Any],
@@ -367,6 +385,7 @@ def _row(
         "Churned": churned,
         "Churn Date": churn_date,
         "NPS": _nps(i, seed, churned) if stage == "closedwon" else "",
+        "Tenure (months)": _tenure(i, seed, close, churn_date) if stage == "closedwon" else "",
     }
 
 

@@ -17,6 +17,14 @@ the first name of each list that the export has is used; `--map` names others
 - churned: Churned, churned, Churned__c, is_churned (yes/no); empty is unknown churn.
 - churn_date: Churn Date, churn_date, Churn_Date__c: a date here also means churned.
 - satisfaction: NPS, CSAT, Satisfaction: a number; its mean among customers per tier.
+- tenure: Tenure (months), Tenure, tenure_months, Months as Customer, Customer Tenure: how
+  long a customer has stayed, in months (a plain number, or with a unit: "14 months",
+  "2 years"); its median among customers per tier. Anything else (empty, "n/a", a
+  negative number) is unknown, never 0.
+- customer_since: Became a Customer Date, Customer Since, customer_since: the date the
+  account became a customer. Used only when there is no tenure column: the tenure is the
+  months from it to the churn date, or, for a customer who has not churned, to the
+  back-test's date (`--today`, default today). A start after that end is unknown.
 
 A stage the table does not know (a custom HubSpot pipeline stage) is neither won nor lost:
 it is counted, listed with its count, and the row is undecided. It is never read as lost.
@@ -43,7 +51,18 @@ ROLES: dict[str, tuple[str, ...]] = {
     "churned": ("Churned", "churned", "Churned__c", "is_churned"),
     "churn_date": ("Churn Date", "churn_date", "Churn_Date__c"),
     "satisfaction": ("NPS", "CSAT", "Satisfaction"),
+    "tenure": (
+        "Tenure (months)",
+        "Tenure",
+        "tenure_months",
+        "Months as Customer",
+        "Customer Tenure",
+    ),
+    "customer_since": ("Became a Customer Date", "Customer Since", "customer_since"),
 }
+
+#: days in a month, on average: a tenure read from dates is days / this
+DAYS_PER_MONTH = 365.25 / 12
 
 #: stage spellings, compared by `stage_key`, -> 'won' | 'lost' | 'open'
 STAGES: dict[str, str] = {
@@ -81,6 +100,14 @@ ROLE_MEANINGS: dict[str, str] = {
     "churned": "yes or no; empty is unknown",
     "churn_date": "a date here also means the customer churned",
     "satisfaction": "the customer's NPS or CSAT (a number): its mean is shown per tier",
+    "tenure": (
+        "months as a customer (a number, or with a unit: 14 months, 2 years): its median "
+        "is shown per tier; anything else is unknown, never 0"
+    ),
+    "customer_since": (
+        "the date the account became a customer, when there is no tenure column: tenure "
+        "is the months from it to the churn date, or to the back-test's date"
+    ),
 }
 
 

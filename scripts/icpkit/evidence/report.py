@@ -19,6 +19,11 @@ from . import stats
 from .checks import CheckResult, Policy, policy_of, run_checks
 
 TIER_ORDER = ("A", "B", "C", "D")
+#: the note for a history without a single won or lost opportunity
+NOTHING_DECIDED = (
+    "no decided opportunity (won or lost) in the history: no win rate can be given, and "
+    "no check can pass or fail"
+)
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,8 @@ class Rate:
 
 @dataclass(frozen=True)
 class Cell:
-    """One set of accounts: how many, how their opportunities ended, churn, value, lift."""
+    """One set of accounts: how many, how their opportunities ended, churn, value, lift,
+    and among its customers (won) satisfaction and tenure."""
 
     accounts: int
     win: Rate
@@ -51,6 +57,8 @@ class Cell:
     lift: float | None
     #: mean NPS or CSAT of the customers who gave one
     satisfaction: float | None = None
+    #: median months as a customer, among the customers whose tenure is known
+    median_tenure: float | None = None
 
     @property
     def decided(self) -> int:
@@ -61,7 +69,7 @@ def cell(t: Tally, base: float | None) -> Cell:
     win = Rate.of(t.won, t.decided)
     lift = win.value / base if win.value is not None and base else None
     churn = Rate.of(t.churned, t.churn_known)
-    return Cell(t.accounts, win, churn, t.median_value, lift, t.satisfaction)
+    return Cell(t.accounts, win, churn, t.median_value, lift, t.satisfaction, t.median_tenure)
 
 
 @dataclass(frozen=True)
@@ -178,9 +186,15 @@ class Evidence:
         return self.base.decided
 
     @property
+    def nothing_decided(self) -> bool:
+        """Not one won or lost opportunity: nothing was measured (`--check` fails on it)."""
+        return self.base.decided == 0
+
+    @property
     def ok(self) -> bool:
-        """No check contradicted (too few to say is not a contradiction)."""
-        return all(c.status != "contradicted" for c in self.checks)
+        """No check contradicted (too few to say is not a contradiction), and something was
+        measured: a history without a decided opportunity checks nothing, which is not ok."""
+        return not self.nothing_decided and all(c.status != "contradicted" for c in self.checks)
 
     def tier(self, profile: str, tier: str) -> TierRow | None:
         return next((t for t in self.tiers if t.profile == profile and t.tier == tier), None)
@@ -209,19 +223,20 @@ def build(handbook: Handbook, c: Counts, source: str) -> Evidence:
     bands, boundaries = _thresholds(handbook, c, base_rate.value, policy)
     notes: list[str] = []
     if c.overall.decided == 0:
-        notes.append(
-            "no decided opportunity (won or lost) in the history: no win rate can be given"
-        )
+        notes.append(NOTHING_DECIDED)
     if c.unknown_stages:
         listed = ", ".join(f"{s!r} ({n:,})" for s, n in c.unknown_stages.items())
         notes.append(f"stages the mapping does not know, counted as undecided: {listed}")
     if c.rows_without_date:
+        rows = "1 row has" if c.rows_without_date == 1 else f"{c.rows_without_date:,} rows have"
         notes.append(
-            f"{c.rows_without_date:,} rows have no date: time-relative rules are unknown for them"
+            f"{rows} no date: time-relative rules are unknown for them; the rules that need "
+            "no date are evaluated for them as for any other row"
         )
     if c.future_values:
+        rows = "1 row has" if c.future_values == 1 else f"{c.future_values:,} rows have"
         notes.append(
-            f"{c.future_values:,} rows have a date field after the row's own date "
+            f"{rows} a date field after the row's own date "
             "(read as unknown: it cannot explain the outcome)"
         )
     as_of = (
@@ -459,16 +474,29 @@ def _miss(handbook: Handbook, refs: list[RuleRef], row: dict[str, Any]) -> Miss:
     )
 
 
+#: where a configured history's name came from
+FROM_ENV = "$ICP_HISTORY"
+FROM_POLICY = "evidence.history in the tier policy"
+
+
+def configured_history(handbook: Handbook, root: Path | None = None) -> tuple[Path | None, str]:
+    """The history configured for the handbook and where its name came from: $ICP_HISTORY,
+    else the tier policy's `evidence.history`, relative to `root` (default: the handbook's
+    folder); (None, '') when neither names one. The file may not exist."""
+    import os
+
+    env = os.environ.get("ICP_HISTORY")
+    given, origin = (env, FROM_ENV) if env else (policy_of(handbook).history, FROM_POLICY)
+    if not given:
+        return None, ""
+    path = Path(given)
+    return (path if path.is_absolute() else Path(root or handbook.root) / path), origin
+
+
 def history_path(handbook: Handbook) -> Path | None:
     """The history configured for the handbook: $ICP_HISTORY, else the tier policy's
     `evidence.history` (relative to the repository); None when neither names one."""
-    import os
-
-    given = os.environ.get("ICP_HISTORY") or policy_of(handbook).history
-    if not given:
-        return None
-    path = Path(given)
-    return path if path.is_absolute() else Path(handbook.root) / path
+    return configured_history(handbook)[0]
 
 
 def default_options(handbook: Handbook, path: Path, today: dt.date) -> BacktestOptions:

@@ -7,7 +7,7 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-from ..evidence.report import Cell, Evidence, Miss, Rate
+from ..evidence.report import NOTHING_DECIDED, Cell, Evidence, Miss, Rate
 from . import FORMATS as _REGISTRY
 from . import envelope
 
@@ -39,6 +39,13 @@ def money(x: float | None) -> str:
     return f"{x:.0f}"
 
 
+def months(x: float | None) -> str:
+    """A median tenure: '14 months', or 'n/a' when no customer's tenure is known."""
+    if x is None:
+        return "n/a"
+    return "1 month" if round(x) == 1 else f"{x:.0f} months"
+
+
 def lift(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.2f}×"
 
@@ -50,6 +57,7 @@ def _cell_cols(c: Cell) -> list[str]:
         pct(c.win),
         pct(c.churn),
         money(c.median_value),
+        months(c.median_tenure),
         "n/a" if c.satisfaction is None else f"{c.satisfaction:.1f}",
         lift(c.lift),
     ]
@@ -61,6 +69,7 @@ CELL_HEAD = [
     "win rate (95% CI)",
     "churn",
     "median value",
+    "median tenure",
     "NPS/CSAT",
     "lift",
 ]
@@ -70,7 +79,8 @@ def _header(ev: Evidence) -> list[str]:
     lines = [
         f"back-test of {ev.rows:,} accounts from {ev.source}: {ev.decided:,} decided "
         f"opportunities, base win rate {pct(ev.base.win)}, churn {pct(ev.base.churn)}, "
-        f"median value {money(ev.base.median_value)}",
+        f"median value {money(ev.base.median_value)}, "
+        f"median tenure {months(ev.base.median_tenure)}",
         "columns: " + ", ".join(f"{role} ← {col}" for role, col in ev.roles.items()),
         f"time-relative rules evaluated as of {ev.as_of}",
     ]
@@ -185,7 +195,8 @@ def _sections(ev: Evidence) -> list[tuple[str, list[str], list[list[str]]]]:
 
 
 def _check_lines(ev: Evidence) -> list[str]:
-    return [f"{c.status:<12} {c.profile or 'all ICPs'}: {c.detail}" for c in ev.checks]
+    lines = [f"nothing was checked: {NOTHING_DECIDED}"] if ev.nothing_decided else []
+    return lines + [f"{c.status:<12} {c.profile or 'all ICPs'}: {c.detail}" for c in ev.checks]
 
 
 def text(ev: Evidence) -> str:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ..engine.model import Handbook
 from ..evidence.report import Evidence, RuleRow, backtest, default_options, history_path
-from ..reporters.evidence import lift, money, pct
+from ..reporters.evidence import lift, money, months, pct
 from . import charts
 from .badges import GREEN, GREY, RED, Badge, files
 
@@ -54,6 +54,7 @@ def _cell(c: Any) -> dict[str, str]:
         "win": pct(c.win),
         "churn": pct(c.churn),
         "value": money(c.median_value),
+        "tenure": months(c.median_tenure),
         "lift": lift(c.lift),
     }
 

@@ -27,7 +27,7 @@ import duckdb
 from ..engine.model import Field, Handbook, Leaf, Rule
 from ..engine.operators import Ctx, sql_literal
 from ..errors import InputError, UsageError
-from ..evidence.outcomes import ROLES, STAGES
+from ..evidence.outcomes import DAYS_PER_MONTH, ROLES, STAGES
 from ..wording import suggest
 from .connection import connect, input_error
 from .layout import Columns
@@ -45,7 +45,8 @@ _MEASURES = (
     "count(*)::BIGINT, count_if(bt_oc BETWEEN 3 AND 5)::BIGINT, count_if(bt_oc < 3)::BIGINT, "
     "count_if(bt_oc = 4)::BIGINT, count_if(bt_oc IN (3, 4))::BIGINT, "
     "median(bt_value) FILTER (WHERE bt_oc BETWEEN 3 AND 5), "
-    "avg(bt_sat) FILTER (WHERE bt_oc BETWEEN 3 AND 5)"
+    "avg(bt_sat) FILTER (WHERE bt_oc BETWEEN 3 AND 5), "
+    "median(bt_tenure) FILTER (WHERE bt_oc BETWEEN 3 AND 5)"
 )
 
 
@@ -76,6 +77,8 @@ class Tally:
     median_value: float | None = None
     #: mean NPS or CSAT of the won (customers) who gave one
     satisfaction: float | None = None
+    #: median tenure in months of the won (customers) whose tenure is known
+    median_tenure: float | None = None
 
     @property
     def decided(self) -> int:
@@ -83,11 +86,13 @@ class Tally:
 
     @classmethod
     def of(cls, row: tuple[Any, ...]) -> Tally:
-        n, won, lost, churned, known, median, satisfaction = row
+        n, won, lost, churned, known, median, satisfaction, tenure = row
+        # count_if over no row at all is NULL in DuckDB: that is 0 here
         return cls(
-            int(n), int(won), int(lost), int(churned), int(known),
+            int(n or 0), int(won or 0), int(lost or 0), int(churned or 0), int(known or 0),
             None if median is None else float(median),
             None if satisfaction is None else float(satisfaction),
+            None if tenure is None else float(tenure),
         )  # fmt: skip
 
 
@@ -218,10 +223,12 @@ _AMOUNT = (
 )
 
 
-def _outcome_items(roles: dict[str, str], types: dict[str, str]) -> list[str]:
+def _outcome_items(roles: dict[str, str], types: dict[str, str], today: dt.date) -> list[str]:
     """SELECT items reading the outcome columns: bt_won (TRUE won, FALSE lost, NULL
     undecided), bt_stage (the text of a stage the table does not know), bt_value, bt_asof,
-    bt_churned. Columns the reader already typed (dates, numbers) are used as they are."""
+    bt_churned, bt_sat, bt_tenure (months; from customer_since to the churn date or
+    `today` when there is no tenure column). Columns the reader already typed (dates,
+    numbers) are used as they are."""
     by_class: dict[str, list[str]] = {}
     for spelling, meaning in STAGES.items():
         by_class.setdefault(meaning, []).append(sql_literal(spelling))
@@ -270,10 +277,59 @@ def _outcome_items(roles: dict[str, str], types: dict[str, str]) -> list[str]:
     items.append(f"{churn} AS bt_churned")
     sat = _amount(roles["satisfaction"], types) if "satisfaction" in roles else "NULL"
     items.append(f"CAST({sat} AS DOUBLE) AS bt_sat")
+    items.append(f"{_tenure(roles, types, churn, today)} AS bt_tenure")
     return items
 
 
-_KEEP = ("icp_id", "bt_won", "bt_stage", "bt_value", "bt_asof", "bt_churned", "bt_sat")
+#: a tenure as text: a number of months, or a number with a unit (months or years)
+_TENURE = r"^([0-9]+(?:\.[0-9]+)?)\s*(months?|mos?|years?|yrs?)?$"
+
+
+def _tenure(roles: dict[str, str], types: dict[str, str], churn: str, today: dt.date) -> str:
+    """Months as a customer: the tenure column (a number, or with a unit), else the months
+    from customer_since to the churn date (or `today` for a customer who has not churned);
+    NULL (unknown) for anything that does not read, is negative or not finite, and for a
+    churned customer without a churn date."""
+    if "tenure" in roles:
+        col = roles["tenure"]
+        if types.get(col, "").upper().startswith(_NUMERIC):
+            x = f"CAST({quote(col)} AS DOUBLE)"
+            return f"CASE WHEN isfinite({x}) AND {x} >= 0 THEN {x} END"
+        t = _text(col)
+        plain = f"TRY_CAST({t} AS DOUBLE)"
+        low = f"lower(trim({t}))"
+        pattern = sql_literal(_TENURE)
+        num = f"TRY_CAST(regexp_extract({low}, {pattern}, 1) AS DOUBLE)"
+        unit = f"regexp_extract({low}, {pattern}, 2)"
+        # a plain number is read directly; the pattern has no sign, so a unit never
+        # makes a negative
+        return (
+            f"CASE WHEN {plain} IS NULL THEN "
+            f"CASE WHEN {unit} LIKE 'y%' THEN {num} * 12 ELSE {num} END "
+            f"WHEN isfinite({plain}) AND {plain} >= 0 THEN {plain} END"
+        )
+    if "customer_since" in roles:
+        since = _date(roles["customer_since"], types)
+        churn_date = _date(roles["churn_date"], types) if "churn_date" in roles else "NULL"
+        end = (
+            f"CASE WHEN {churn_date} IS NOT NULL THEN {churn_date} "
+            f"WHEN ({churn}) IS NOT TRUE THEN DATE {sql_literal(today.isoformat())} END"
+        )
+        days = f"date_diff('day', {since}, {end})"
+        return f"CASE WHEN {days} >= 0 THEN {days} / {DAYS_PER_MONTH!r} END"
+    return "CAST(NULL AS DOUBLE)"
+
+
+_KEEP = (
+    "icp_id",
+    "bt_won",
+    "bt_stage",
+    "bt_value",
+    "bt_asof",
+    "bt_churned",
+    "bt_sat",
+    "bt_tenure",
+)
 
 
 def _with_items(text_select: str, source: Source, items: list[str]) -> str:
@@ -394,7 +450,9 @@ def count(handbook: Handbook, opts: BacktestOptions) -> Counts:
             if handbook.fields[n].type in ("number", "integer", "yes_no", "date")
         }
         typed_roles = {
-            roles[r] for r in ("as_of", "churn_date", "value", "satisfaction") if r in roles
+            roles[r]
+            for r in ("as_of", "churn_date", "value", "satisfaction", "tenure", "customer_since")
+            if r in roles
         }
         typed = source.typed(typeable | typed_roles)
         attempts = [typed, source] if typed is not source else [source]
@@ -423,7 +481,7 @@ def _query(
     exact = frozenset(n for n, p in parsed.items() if p.exact) | frozenset(
         n for n in handbook.fields if n not in parsed
     )
-    txt = _with_items(text_select, source, _outcome_items(roles, dict(source.columns)))
+    txt = _with_items(text_select, source, _outcome_items(roles, dict(source.columns), as_of))
     per_row = "as_of" in roles
     cols = Columns(handbook)
     dates = [cols.name(n) for n in handbook.read_fields if handbook.fields[n].type == "date"]
@@ -460,7 +518,7 @@ def _query(
         f"ruled AS ({ruled}),\n"
         f"verdicts AS ({verdict})\n"
         f"SELECT icp_id, best_profile, tier, score, disqualified_by, "
-        "disqualified_by IS NOT NULL AS bt_disq, bt_value, bt_sat, bt_stage, "
+        "disqualified_by IS NOT NULL AS bt_disq, bt_value, bt_sat, bt_tenure, bt_stage, "
         "bt_asof IS NULL AS bt_nodate, "
         "bt_future, CAST(coalesce(CAST(bt_won AS TINYINT), 2) * 3 "
         "+ coalesce(CAST(bt_churned AS TINYINT), 2) AS TINYINT) AS bt_oc"
@@ -517,7 +575,7 @@ def _counts(
         f"SELECT {_MEASURES}, count_if(bt_nodate), count_if(bt_future IS TRUE) FROM bt"
     ).fetchone()
     assert overall_row is not None
-    overall = Tally.of(overall_row[:7])
+    overall = Tally.of(overall_row[:8])
     rule_states = _rule_states(con, handbook, refs)
     scores: dict[str, dict[int, Tally]] = {}
     for profile, score, *rest in con.execute(
@@ -558,8 +616,8 @@ def _counts(
         rule_states=rule_states,
         scores=scores,
         unknown_stages=unknown_stages,
-        rows_without_date=int(overall_row[7]) if "as_of" in roles else 0,
-        future_values=int(overall_row[8]),
+        rows_without_date=int(overall_row[8] or 0) if "as_of" in roles else 0,
+        future_values=int(overall_row[9] or 0),
         overall=overall,
         best_missed=[_row(r, refs) for r in best],
         worst_in_a=[_row(r, refs) for r in worst],
