@@ -464,6 +464,7 @@ def navigation(icps: list[Icp], negs: list[Negative]) -> list[Any]:
                 {"Rule tests and coverage": "editors/tests.md"},
                 {"Schemas": "editors/schemas.md"},
                 {"Problems icp validate reports": "reference/problems.md"},
+                {"Commands, warehouse, reading rules": "reference/commands.md"},
             ]
         },
     ]
