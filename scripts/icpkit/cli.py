@@ -19,7 +19,7 @@ import click
 from . import __version__
 from .errors import ExitCode, IcpError
 from .reporters import FORMATS
-from .textsafety import visible
+from .textsafety import one_line, visible
 
 if TYPE_CHECKING:
     from .engine.model import Handbook
@@ -584,7 +584,7 @@ def score(
                 value_map=cmap.values,
             ),
         )
-    click.echo(render(handbook, summary), err=True)
+    click.echo(visible(render(handbook, summary)), err=True)
     return ExitCode.FINDINGS if strict and any(summary.unreadable.values()) else ExitCode.OK
 
 
@@ -824,7 +824,7 @@ def _score_in_warehouse(
         id_column=id_column,
         mapping=_mapping(map_file).columns,
     )
-    click.echo(render_summary(summary), err=True)
+    click.echo(visible(render_summary(summary)), err=True)
     return ExitCode.OK
 
 
@@ -1008,6 +1008,8 @@ def export_dbt(
     )
     echo("wrote " + ", ".join(str(p) for p in written))
     return ExitCode.OK
+
+
 @cli.command("backtest", context_settings=CONTEXT)
 @click.argument("history", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -1102,7 +1104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         exc.show()
         return int(ExitCode.USAGE)
     except IcpError as exc:
-        click.echo(f"icp: {exc}", err=True)
+        click.echo(f"icp: {one_line(str(exc))}", err=True)
         return int(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
@@ -1111,7 +1113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("ICP_DEBUG"):
             raise
         click.echo(
-            f"icp: internal error: {type(exc).__name__}: {exc} (set ICP_DEBUG=1 for "
+            f"icp: internal error: {type(exc).__name__}: {one_line(str(exc))} (set ICP_DEBUG=1 for "
             "details, and please report it)",
             err=True,
         )

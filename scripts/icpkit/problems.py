@@ -6,6 +6,8 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .textsafety import one_line
+
 
 class Level(enum.StrEnum):
     ERROR = "error"
@@ -25,6 +27,12 @@ class Problem:
     message: str
     rule: str
     json_path: str = "$"
+
+    def __post_init__(self) -> None:
+        # the one place every problem's words are made: a value echoed in them (a newline,
+        # ESC, a right-to-left override) is shown as its escape, in every output format
+        object.__setattr__(self, "message", one_line(self.message))
+        object.__setattr__(self, "path", one_line(self.path))
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.level} {self.message} ({self.rule})"

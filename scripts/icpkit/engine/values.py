@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..textsafety import one_line
 from ..yamlvalues import YamlDate
 from .model import Field
 from .normal import Text, normal
@@ -157,7 +158,7 @@ def show(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.2f}".rstrip("0").rstrip(".")
     if isinstance(value, frozenset | set):
-        return ", ".join(sorted(value)) if value else "none"
+        return ", ".join(one_line(str(v)) for v in sorted(value)) if value else "none"
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    return one_line(str(value))
