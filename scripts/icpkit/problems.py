@@ -129,6 +129,7 @@ PROBLEMS: dict[str, str] = {
     "duplicate-kind": "A second document of a kind the handbook has once (vocabulary, ...).",
     "missing-rules": "A document the handbook needs (rules/vocabulary.yaml, ...) is missing.",
     "duplicate-id": "The same id is used twice (profiles, rules, fields, segments, regions).",
+    "id-file-name": "A profile whose id is not its file's name (profiles/icp/ID.yaml).",
     "field-values": "Values given on a field whose type takes none, or missing where needed.",
     "unknown-value": "A value (an alias, a country, an operand) that the field does not allow.",
     "unknown-field": "A field name that is not in rules/vocabulary.yaml.",

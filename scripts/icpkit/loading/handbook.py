@@ -9,6 +9,7 @@ collected; a document with problems is left out of the model, the rest loads.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -45,6 +46,8 @@ from .conditions import Builder
 from .yamlio import Document, load_file
 
 DEFAULT_TIERS = Tiers(80, 60, 40)
+#: the form of an id (the schemas' `id` pattern)
+ID_FORM = re.compile(r"[a-z][a-z0-9_-]*")
 
 
 def country_codes() -> tuple[str, ...]:
@@ -97,9 +100,40 @@ class _Loader:
             from . import schema  # jsonschema is imported only when something is validated
 
             problems = schema.validate(doc, kind)
+            named = self.named_by_file(doc, kind)
+            if named is not None:  # the one error about the id: not also its form
+                problems = [p for p in problems if p.json_path != "$.id"] + [named]
             self.report.extend(problems)
             if not problems and not doc.problems:
                 self.by_kind.setdefault(kind, []).append(doc)
+
+    def named_by_file(self, doc: Document, kind: str) -> Problem | None:
+        """The problem when a profile's id is not its file's name (profiles/icp/ID.yaml, as
+        `icp new` writes it). Every reference names a profile by its id, CODEOWNERS and the
+        handbook's pages by its file: the two must be one name, or an edited id would make
+        every reference elsewhere 'not exist'. None when they agree."""
+        if kind not in ("icp", "negative"):
+            return None
+        ident, stem = doc.data.get("id"), Path(doc.path).stem
+        if ident == stem or ident is None or any(p.json_path == "$.id" for p in doc.problems):
+            return None  # agreeing, missing, or already reported (an unsafe character)
+        shown = wording.shorten(ident, 60)
+        if not ID_FORM.fullmatch(stem):
+            message = (
+                f"found the id '{shown}' in a file named '{Path(doc.path).name}'; expected "
+                f"the file to be named after the id ({shown}.yaml)"
+                if isinstance(ident, str) and ID_FORM.fullmatch(ident)
+                else f"found {wording.found(ident)} as the id of '{Path(doc.path).name}'; "
+                "expected a short name in lowercase letters, digits, - or _, and the file "
+                "named after it"
+            )
+        else:
+            message = (
+                f"found the id '{shown}'; expected '{stem}', the file's name"
+                if isinstance(ident, str)
+                else f"found {wording.found(ident)} as the id; expected '{stem}', the file's name"
+            )
+        return doc.problem_at(["id"], message, "id-file-name")
 
     def kind_of(self, doc: Document) -> str | None:
         data = doc.data
