@@ -573,12 +573,17 @@ class _Loader:
                     key=True,
                 )
             for name, (value, expected) in read.misfits.items():
-                self.problem(
-                    doc,
-                    ["company", name],
-                    f"found {wording.found(value)} for {name}; {expected}",
-                    "fixture-value",
-                )
+                known = self.fields[name].values or ()
+                for index, item, said in read.bad_items.get(name, ((None, value, expected),)):
+                    hint = wording.suggest(item, known) if isinstance(item, str) else ""
+                    where: list[str | int] = ["company", name]
+                    self.problem(
+                        doc,
+                        where if index is None else [*where, index],
+                        f"found {wording.found(item)} "
+                        f"{'for' if index is None else 'in'} {name}; {said}{hint}",
+                        "fixture-value",
+                    )
             company = read.values
             ok = not read.unknown and not read.misfits
             as_of = data.get("as_of")
