@@ -575,7 +575,8 @@ class _Loader:
             for name, (value, expected) in read.misfits.items():
                 known = self.fields[name].values or ()
                 for index, item, said in read.bad_items.get(name, ((None, value, expected),)):
-                    hint = wording.suggest(item, known) if isinstance(item, str) else ""
+                    closed = said.startswith("expected one of the values")
+                    hint = wording.suggest(item, known) if closed and isinstance(item, str) else ""
                     where: list[str | int] = ["company", name]
                     self.problem(
                         doc,
