@@ -181,7 +181,8 @@ def fmt(state: State, paths: tuple[Path, ...], check: bool, show_diff: bool) -> 
                 echo(result.diff.rstrip("\n"))
             if check:
                 failed = True
-                echo(f"{result.shown}: would be reformatted")
+                line, _, why = result.where.partition(": ")
+                echo(f"{result.shown}:{line}: would be reformatted" + (f" ({why})" if why else ""))
             elif write:
                 echo(f"{result.shown}: reformatted")
     return ExitCode.FINDINGS if failed else ExitCode.OK

@@ -430,6 +430,52 @@ def _flow_not_closed(e: _Error) -> Syntax | None:
     )
 
 
+def _unclosed_bracket(text: str, limit: int) -> int | None:
+    """The offset of the last [ or { opened before `limit` and not closed (quotes and
+    comments skipped), or None."""
+    stack: list[int] = []
+    i = 0
+    line_start = 0
+    while i < min(limit, len(text)):
+        c = text[i]
+        if c == "\n":
+            line_start = i + 1
+        elif c == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            i = text.find("\n", i)
+            if i < 0:
+                break
+            continue
+        elif c in "'\"" and _starts_value(text[line_start : i + 1], i - line_start):
+            close = _close_of(text, i)
+            if close < 0:
+                break
+            i = close
+        elif c in "[{":
+            stack.append(i)
+        elif c in "]}" and stack:
+            stack.pop()
+        i += 1
+    return stack[-1] if stack else None
+
+
+def _flow_node_missing(e: _Error) -> Syntax | None:
+    """A value missing inside an unclosed [ or { (the file or the list ends first)."""
+    if "flow node" not in e.context:
+        return None
+    limit = sum(len(line) + 1 for line in e.lines[: e.line]) + e.column
+    at = _unclosed_bracket(e.text, limit)
+    if at is None:
+        return None
+    line, column = _position(e.text, at)
+    bracket = e.text[at]
+    return Syntax(
+        line + 1,
+        column + 1,
+        f"found a {bracket} opened on line {line + 1} that is never closed; expected a "
+        f"{_CLOSERS[bracket]} after its last item (and a comma between items)",
+    )
+
+
 def _colon_in_value(e: _Error) -> Syntax | None:
     """`title: Corpus case: the sequel`, or a key indented under a key that has a value."""
     if "mapping values are not allowed" not in e.problem:
@@ -588,6 +634,7 @@ EXPLAINERS: tuple[Callable[[_Error], Syntax | None], ...] = (
     _quote_never_closed,
     _quote_closed_elsewhere,
     _flow_not_closed,
+    _flow_node_missing,
     _undefined_alias,
     _duplicate_anchor,
     _item_after_key,

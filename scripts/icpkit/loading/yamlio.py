@@ -143,6 +143,18 @@ class _Builder:
             )
             return None
         self.seen.add(id(node))
+        start = node.start_mark.index
+        if self.text[start : start + 1] == "&" and not any(
+            p.rule == "yaml-alias" for p in self.problems
+        ):  # an anchor: the C composer keeps no name for it, the text does
+            name = self.text[start:].split(None, 1)[0]
+            self.problem(
+                node,
+                f"found the anchor {visible(name, keep_newlines=False)}; expected no anchors "
+                "or aliases in a profile: remove it (and write out each value it repeats)",
+                "yaml-alias",
+                parts,
+            )
         if len(parts) > MAX_DEPTH:
             self.problem(
                 node,
