@@ -9,6 +9,7 @@ collected; a document with problems is left out of the model, the rest loads.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -148,7 +149,21 @@ class _Loader:
         kind = data.get("kind")
         if kind not in KINDS:
             kinds = list(KINDS)
-            if kind is None:
+            close = [
+                k
+                for k in data
+                if isinstance(k, str) and difflib.SequenceMatcher(None, k, "kind").ratio() >= 0.75
+            ]
+            if kind is None and close:  # `knd: icp`: one problem, at the misspelt key
+                self.problem(
+                    doc,
+                    [close[0]],
+                    f"found the unknown key '{wording.shorten(close[0])}'; expected 'kind' "
+                    "(did you mean 'kind'?)",
+                    "schema-additionalProperties",
+                    key=True,
+                )
+            elif kind is None:
                 self.problem(
                     doc,
                     [],
