@@ -102,6 +102,7 @@ PROBLEMS: dict[str, str] = {
     "yaml-key": "A key is not plain text (a list, a mapping, or an empty key).",
     "yaml-duplicate-key": "The same key appears twice in one mapping.",
     "yaml-value": "A value is not a valid number or date as written (or is .nan / .inf).",
+    "yaml-comment-value": "A value that starts with # (read as a comment): put it in quotes.",
     "yaml-control-character": "A raw control character (NUL, ESC, ...) in the file.",
     "unsafe-character": "A control, bidirectional or invisible character in a value or key.",
     # the JSON Schema of each kind (icpkit.loading.schema): schema-<validator>
@@ -129,6 +130,7 @@ PROBLEMS: dict[str, str] = {
     "duplicate-kind": "A second document of a kind the handbook has once (vocabulary, ...).",
     "missing-rules": "A document the handbook needs (rules/vocabulary.yaml, ...) is missing.",
     "duplicate-id": "The same id is used twice (profiles, rules, fields, segments, regions).",
+    "duplicate-alias": "Two value aliases of a field that compare the same (case aside).",
     "id-file-name": "A profile whose id is not its file's name (profiles/icp/ID.yaml).",
     "field-values": "Values given on a field whose type takes none, or missing where needed.",
     "unknown-value": "A value (an alias, a country, an operand) that the field does not allow.",
@@ -149,6 +151,7 @@ PROBLEMS: dict[str, str] = {
     "normalisation-fold": "A fold of the vocabulary's normalisation that cannot be applied.",
     # cross-document checks (icpkit.loading.checks)
     "review-overdue": "A profile whose review is overdue by its cadence (a warning).",
+    "review-future": "A profile whose last review is dated after today (a warning).",
     "unknown-profile": "A reference to an ICP that does not exist.",
     "unknown-rule": "A reference to a rule that is not a rule of the profile.",
     "unknown-reference": "A reference (a route, an owner, ...) to something that does not exist.",

@@ -232,9 +232,7 @@ class _Loader:
         for name, spec in doc.data["fields"].items():
             values = spec.get("values")
             is_country = values == "iso-3166"
-            aliases = tuple(
-                (normalise(k, folds), v) for k, v in (spec.get("value_aliases") or {}).items()
-            )
+            aliases = self.aliases(doc, name, spec.get("value_aliases") or {}, folds)
             columns = tuple(c for group in (spec.get("columns") or {}).values() for c in group)
             fld = Field(
                 name=name,
@@ -280,6 +278,33 @@ class _Loader:
                     )
             self.fields[name] = fld
         return tuple(doc.data.get("id_columns") or ("id", "account_id"))
+
+    def aliases(
+        self, doc: Document, name: str, written: dict[str, Any], folds: Any
+    ) -> tuple[tuple[str, Any], ...]:
+        """A field's aliases in their compared form. Two spellings that compare the same
+        (`Internet` and `INTERNET`: case, accents and punctuation aside) would silently
+        override each other: the second is a problem at its own key."""
+        out: dict[str, tuple[str, Any]] = {}
+        for spelling, target in written.items():
+            key = normalise(spelling, folds)
+            if key in out:
+                first, first_target = out[key]
+                line = doc.position(["fields", name, "value_aliases", first], key=True)[0]
+                same = "the same value" if first_target == target else f"'{first_target}'"
+                self.problem(
+                    doc,
+                    ["fields", name, "value_aliases", spelling],
+                    f"found the alias '{wording.shorten(spelling)}', which reads as "
+                    f"'{wording.shorten(first)}' on line {line} (pointing to {same}): "
+                    "aliases are compared without case, accents and punctuation; expected "
+                    "each alias once",
+                    "duplicate-alias",
+                    key=True,
+                )
+                continue
+            out[key] = (spelling, target)
+        return tuple((key, target) for key, (_, target) in out.items())
 
     def load_regions(self) -> None:
         doc = self.single("regions", required=False)

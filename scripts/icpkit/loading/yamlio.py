@@ -31,7 +31,7 @@ from .syntax import explain
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
 #: problems with one value that leave the document's shape whole
-VALUE_RULES = frozenset({"yaml-value", "unsafe-character"})
+VALUE_RULES = frozenset({"yaml-value", "unsafe-character", "yaml-comment-value"})
 
 _TAG = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -219,7 +219,36 @@ class _Builder:
                 continue
             first[key] = knode
             out[key] = self.build(vnode, [*parts, key])
+            if out[key] is None and isinstance(vnode, ScalarNode) and not vnode.value:
+                self._comment_for_value(knode, key, [*parts, key])
         return out
+
+    def _comment_for_value(self, knode: Node, key: str, parts: list[str | int]) -> None:
+        """`chat: #sales-na`: a # right after the colon starts a comment, so the value is
+        empty. A comment without a space after its # is almost always a value meant."""
+        line_end = self.text.find("\n", knode.end_mark.index)
+        rest = self.text[knode.end_mark.index : line_end if line_end >= 0 else None]
+        m = re.match(r"\s*:\s+(#(\S.*?))\s*$", rest)
+        if not m:
+            return
+        at = knode.end_mark.index + m.start(1)
+        before = self.text[:at]
+        written = m.group(1)
+        self.problems.append(
+            Problem(
+                self.path,
+                before.count("\n") + 1,
+                at - (before.rfind("\n") + 1) + 1,
+                Level.ERROR,
+                f"found a comment ({visible(written, keep_newlines=False)}) where the value of "
+                f"'{visible(key, keep_newlines=False)}' should be: # after a space starts a "
+                f"comment, so the value is empty; expected the value in quotes "
+                f"({visible(key, keep_newlines=False)}: "
+                f"'{visible(written, keep_newlines=False)}')",
+                "yaml-comment-value",
+                json_path(parts),
+            )
+        )
 
     def _unsafe(self, node: ScalarNode, parts: list[str | int]) -> None:
         """Control characters anywhere, and bidirectional or invisible characters in names
