@@ -102,6 +102,7 @@ PROBLEMS: dict[str, str] = {
     "yaml-key": "A key is not plain text (a list, a mapping, or an empty key).",
     "yaml-duplicate-key": "The same key appears twice in one mapping.",
     "yaml-value": "A value is not a valid number or date as written (or is .nan / .inf).",
+    "merged-item": "A '- ' line read as more of the text above it (indented too far).",
     "yaml-comment-value": "A value that starts with # (read as a comment): put it in quotes.",
     "yaml-control-character": "A raw control character (NUL, ESC, ...) in the file.",
     "unsafe-character": "A control, bidirectional or invisible character in a value or key.",

@@ -105,7 +105,7 @@ class _Loader:
             if named is not None:  # the one error about the id: not also its form
                 problems = [p for p in problems if p.json_path != "$.id"] + [named]
             self.report.extend(problems)
-            if not problems and not doc.problems:
+            if not problems and not any(p.level is Level.ERROR for p in doc.problems):
                 self.by_kind.setdefault(kind, []).append(doc)
 
     def named_by_file(self, doc: Document, kind: str) -> Problem | None:
@@ -618,10 +618,11 @@ class _Loader:
                     closed = said.startswith("expected one of the values")
                     hint = wording.suggest(item, known) if closed and isinstance(item, str) else ""
                     where: list[str | int] = ["company", name]
+                    where = where if index is None else [*where, index]
                     self.problem(
                         doc,
-                        where if index is None else [*where, index],
-                        f"found {wording.found(item)} "
+                        where,
+                        f"found {wording.found(item, doc.written(where))} "
                         f"{'for' if index is None else 'in'} {name}; {said}{hint}",
                         "fixture-value",
                     )

@@ -31,7 +31,7 @@ from .syntax import explain
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
 #: problems with one value that leave the document's shape whole
-VALUE_RULES = frozenset({"yaml-value", "unsafe-character", "yaml-comment-value"})
+VALUE_RULES = frozenset({"yaml-value", "unsafe-character", "yaml-comment-value", "merged-item"})
 
 _TAG = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -73,6 +73,17 @@ class Document:
         constructor of a positioned problem that the loader, builder and checks share."""
         line, column = self.position(parts, key=key)
         return Problem(self.path, line, column, level, message, rule, json_path(parts))
+
+    def written(self, parts: Sequence[str | int]) -> str | None:
+        """The text of the scalar at `parts` as written in the file (`010`, `1e3`, `true`),
+        or None when `parts` leads to no scalar."""
+        node = self.root
+        for part in parts:
+            found = _child(node, part) if node is not None else None
+            if found is None:
+                return None
+            node = found[1]
+        return node.value if isinstance(node, ScalarNode) else None
 
     def position(self, parts: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
         """1-based line and column of the value at `parts` (or of its key).
@@ -250,6 +261,42 @@ class _Builder:
             )
         )
 
+    def _merged_item(self, node: ScalarNode, parts: list[str | int]) -> None:
+        """Plain text over several lines with a line starting with '- ': a list item
+        indented more than its list's items, which YAML reads as more of the text above
+        ('… wrong data - Pipeline reports …'). A warning at that line."""
+        if node.style or node.end_mark.line == node.start_mark.line or not self.text:
+            return
+        lines = self.text[node.start_mark.index : node.end_mark.index].split("\n")
+        for offset, line in enumerate(lines[1:], start=1):
+            stripped = line.lstrip(" ")
+            if not stripped.startswith("- "):
+                continue
+            start_line = self.text.rfind("\n", 0, node.start_mark.index) + 1
+            head = self.text[start_line : node.start_mark.index]
+            item = head.rstrip(" ")
+            column = len(item) if parts and isinstance(parts[-1], int) and item.endswith("-") else 0
+            where = (
+                f"at column {column} as an item of its own"
+                if column
+                else "on a line of its own as an item of a list"
+            )
+            self.problems.append(
+                Problem(
+                    self.path,
+                    node.start_mark.line + offset + 1,
+                    len(line) - len(stripped) + 1,
+                    Level.WARNING,
+                    f"found '{_clip(visible(stripped, keep_newlines=False))}' inside the text "
+                    f"that starts on line {node.start_mark.line + 1}: a line starting with '- ' "
+                    "indented more than its list's items is read as more of that text; "
+                    f"expected it {where}, or the text in quotes if the dash belongs to it",
+                    "merged-item",
+                    json_path(parts),
+                )
+            )
+            return
+
     def _unsafe(self, node: ScalarNode, parts: list[str | int]) -> None:
         """Control characters anywhere, and bidirectional or invisible characters in names
         (keys, ids, titles, labels), each at its position in the file (the value's own
@@ -293,6 +340,7 @@ class _Builder:
     def _scalar(self, node: ScalarNode, tag: str, parts: list[str | int]) -> Any:
         if tag == _TAG + "str":
             self._unsafe(node, parts)
+            self._merged_item(node, parts)
             return node.value
         try:
             value = self.scalars.construct_object(node, deep=True)
