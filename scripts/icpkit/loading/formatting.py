@@ -252,7 +252,8 @@ def _changed(before: str, b: Node, after: str, a: Node) -> list[tuple[Node, Node
         return [] if same and _anchor(before, b) == _anchor(after, a) else [(b, a)]
     flow = getattr(b, "flow_style", False)
     if isinstance(b, ScalarNode) or flow or _anchor(before, b) != _anchor(after, a):
-        return [] if _written(before, b) == _written(after, a) else [(b, a)]
+        same = _written(before, b) == _written(after, a) or _reordered(before, b, after, a)
+        return [] if same else [(b, a)]
     pairs_b = [n for pair in b.value for n in pair] if isinstance(b, MappingNode) else b.value
     pairs_a = [n for pair in a.value for n in pair] if isinstance(a, MappingNode) else a.value
     if len(pairs_a) != len(pairs_b):
@@ -260,6 +261,20 @@ def _changed(before: str, b: Node, after: str, a: Node) -> list[tuple[Node, Node
     return [
         c for nb, na in zip(pairs_b, pairs_a, strict=True) for c in _changed(before, nb, after, na)
     ]
+
+
+def _reordered(before: str, b: Node, after: str, a: Node) -> bool:
+    """Whether a one-line `{...}` mapping differs only in the order of its keys (fmt puts
+    `{field: x, at_least: 1}` in schema order, each entry written as before)."""
+    if not (isinstance(b, MappingNode) and isinstance(a, MappingNode)) or _anchor(before, b):
+        return False
+    if "\n" in before[b.start_mark.index : b.end_mark.index]:
+        return False
+
+    def entries(text: str, node: MappingNode) -> dict[str, str]:
+        return {_written(text, k): _written(text, v) for k, v in node.value}
+
+    return len(a.value) == len(b.value) and entries(before, b) == entries(after, a)
 
 
 def _anchor(text: str, node: Node) -> str:
