@@ -60,8 +60,15 @@ def typed_value(fld: Field, value: Any) -> Any:
         for index, item in enumerate(value):
             try:
                 members.append(_member(fld, item, spellings=True))
-            except ValueProblem as exc:
-                bad.append((index, item, str(exc)))
+            except ValueProblem as exc:  # an item of a closed set: say what it can be
+                closed = fld.values is not None
+                bad.append(
+                    (
+                        index,
+                        item,
+                        f"expected one of the values of {fld.name}" if closed else str(exc),
+                    )
+                )
         if bad:
             raise BadMembers(bad)
         return frozenset(m for m in members if m)
@@ -152,8 +159,6 @@ def _member(fld: Field, value: Any, *, spellings: bool = False) -> str:
     """A one-of value or set member: a value of the list (with `spellings`, as a company value
     may be written, also one of its other spellings), or for an open set the normal form."""
     if not isinstance(value, str) or isinstance(value, YamlDate):
-        if fld.values is not None:
-            raise NotAValue(f"expected one of the values of {fld.name}")
         raise ValueProblem("expected text")
     if fld.values is None:
         return normal(value, fld.folds)
