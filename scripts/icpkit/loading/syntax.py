@@ -87,7 +87,10 @@ def explain(text: str, exc: Any) -> Syntax:
         exc.context_mark,
     )
     for explainer in EXPLAINERS:
-        said = explainer(error)
+        try:
+            said = explainer(error)
+        except (IndexError, ValueError, AttributeError):  # a reading of lines that does not fit
+            continue
         if said is not None:
             return said
     return _fallback(error)
