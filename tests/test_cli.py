@@ -36,7 +36,7 @@ def test_findings_exit_1_and_usage_exits_2(
     bad = handbook_copy / "profiles" / "icp" / "broken.yaml"
     bad.write_text("kind: icp\nid: [\n")
     code, out, _ = run(capsys, "--root", str(handbook_copy), "validate")
-    assert code == 1 and "broken.yaml:3:1: error found invalid YAML" in out
+    assert code == 1 and "broken.yaml:2:5: error found a [ opened on line 2 that is never" in out
     code, _, err = run(capsys, "--root", str(handbook_copy), "validate", "--format", "yaml")
     assert code == 2 and "Invalid value for '--format'" in err
 
@@ -126,7 +126,7 @@ def test_fmt_check_names_files_and_fmt_fixes_them(
         text.replace(block, "").replace("kind: tier_policy\n", "kind: tier_policy\n" + block)
     )
     code, out, _ = run(capsys, "--root", str(handbook_copy), "fmt", "--check")
-    assert code == 1 and "rules/tier-policy.yaml: would be reformatted" in out
+    assert code == 1 and "rules/tier-policy.yaml:5: would be reformatted" in out
     assert run(capsys, "--root", str(handbook_copy), "fmt", "--diff")[0] == 0
     assert run(capsys, "--root", str(handbook_copy), "fmt")[0] == 0
     assert path.read_text() == text

@@ -133,3 +133,81 @@ def test_every_schema_error_points_inside_the_file_at_the_key_or_value(
         last = problem.json_path.rsplit(".", 1)[-1].split("[")[0]
         if last and last != "$":
             assert last in line or line.strip().startswith("-") or ":" in line, (problem, line)
+
+
+# --- values as written ---------------------------------------------------------------------------
+
+
+def _escaped(value: str) -> str:
+    """`value` in double quotes with every non-ASCII character written as an escape."""
+    out = []
+    for c in value:
+        code = ord(c)
+        if c in '"\\':
+            out.append("\\" + c)
+        elif 32 <= code < 127:
+            out.append(c)
+        else:
+            out.append(
+                f"\\x{code:02x}"
+                if code < 0x100
+                else f"\\u{code:04x}"
+                if code < 0x10000
+                else f"\\U{code:08x}"
+            )
+    return '"' + "".join(out) + '"'
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(words, min_size=1, max_size=5))
+def test_fmt_keeps_every_escape_as_written(values: list[str]) -> None:
+    """A value written with escapes (\\x41, \\u00e9, \\U0001F600) is written the same way
+    after fmt, wherever the key moves."""
+    written = [_escaped(v) for v in values]
+    text = PROFILE.replace("pains:\n", "pains:\n" + "".join(f"  - {w}\n" for w in written), 1)
+    text = text.replace(
+        "kind: icp\nid: western-software-teams\n", "id: western-software-teams\nkind: icp\n"
+    )
+    once = format_text(text, "icp")
+    for w in written:
+        assert f"  - {w}\n" in once
+    assert YAML(typ="safe").load(once)["pains"][: len(values)] == values
+
+
+def test_fmt_refuses_a_file_it_cannot_keep_as_written(tmp_path: Path) -> None:
+    """What fmt cannot keep (here: an anchor, which validate refuses too) leaves the file
+    untouched, named with its line and column, and fails --check."""
+    from icpkit.cli import main
+
+    root = tmp_path / "hb"
+    from conftest import copy_handbook
+
+    copy_handbook(root, fixtures=False)
+    path = root / "profiles" / "icp" / "western-software-teams.yaml"
+    text = path.read_text().replace(
+        "id: western-software-teams\n", "id: &me western-software-teams\n"
+    )
+    path.write_text(text)
+    for args in (["fmt", "--check"], ["fmt"]):
+        assert main(["--root", str(root), *args]) == 1
+        assert path.read_text() == text
+
+
+def test_unkept_names_the_construct(capsys: object) -> None:
+    from icpkit.loading.formatting import Unkept, _kept_as_written
+
+    try:
+        _kept_as_written("a: &x 1\nb: [1,\n  2]\n", "a: [1]\nb: [1, 2]\n")
+    except Unkept as exc:
+        assert (exc.line, exc.column) == (1, 4) and exc.what == "the anchor &x"
+    else:
+        raise AssertionError("expected Unkept")
+
+
+def test_fmt_check_names_the_first_line_it_changes_and_crlf(tmp_path: Path) -> None:
+    from icpkit.loading.formatting import format_file
+
+    path = tmp_path / "p.yaml"
+    path.write_bytes(PROFILE.replace("\n", "\r\n").encode())
+    result = format_file(path, "p.yaml", write=False)
+    assert result.changed and result.where.startswith("1: its line ends in CRLF")

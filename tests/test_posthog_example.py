@@ -171,11 +171,11 @@ def test_validate_reports_a_gate_every_company_meets(tmp_path: Path) -> None:
 
 def test_validate_reports_a_word_with_no_letter(tmp_path: Path) -> None:
     root = _copy(tmp_path)
-    profile = root / "profiles" / "icp" / "ai-pilled-software-teams.yaml"
+    profile = root / "profiles" / "icp" / "fit.yaml"
     profile.write_text(profile.read_text().replace("mentions: [ai, ", "mentions: ['...', "))
     problems = [p for p in _problems(root) if p.startswith("profiles/")]
     assert problems == [
-        "profiles/icp/ai-pilled-software-teams.yaml:123:28: error found '...', which has no "
+        "profiles/icp/fit.yaml:123:28: error found '...', which has no "
         "letter or digit; expected a word or phrase (case, accents and punctuation are ignored) "
         "(empty-words)"
     ]

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from icpkit.cli import main
-from icpkit.textsafety import unsafe_characters, visible
+from icpkit.problems import Level, Problem
+from icpkit.textsafety import one_line, unsafe_characters, visible
 
 
 @pytest.mark.parametrize(
@@ -52,3 +53,74 @@ def test_a_title_with_terminal_escapes_is_refused_and_echoed_escaped(
     assert "\x1b" not in out and "\r" not in out
     assert "ESC (\\x1b) at character 15" in out
     assert "profiles/icp/na-saas-scaleups.yaml:4:8" in out or "line=4,col=8" in out
+
+
+FORGED = "::error file=rules/routing.yaml,line=1,title=Forged::This annotation was forged"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("na\n::error", "na\\n::error"),
+        ("a\rb", "a\\rb"),
+        ("a\tb", "a\\tb"),
+        ("\x1b[31m", "\\x1b[31m"),
+        ("tag\U000e0041", "tag\\U000e0041"),
+        ("filler\u3164", "filler\\u3164"),
+        ("abc\u202edef", "abc\\u202edef"),
+        ("zero\u200bwidth", "zero\\u200bwidth"),
+        ("line\u2028sep", "line\\u2028sep"),
+    ],
+)
+def test_one_line_shows_every_character_a_value_holds(text: str, shown: str) -> None:
+    assert one_line(text) == shown
+
+
+def test_a_problem_never_holds_a_raw_line_break() -> None:
+    """Problems are where every validation message is made: whatever a message echoes, the
+    problem holds it on one line (the text, JSON and GitHub renderings all read it)."""
+    problem = Problem("a\nb.yaml", 1, 1, Level.ERROR, f"found 'na\n{FORGED}'", "x")
+    assert "\n" not in str(problem) and "\\n::error" in problem.message
+    assert problem.path == "a\\nb.yaml"
+
+
+def _forge(handbook_copy: Path, where: str) -> None:
+    if where == "fixture":
+        fixture = handbook_copy / "tests" / "fixtures" / "companies" / "atlas-cloud.yaml"
+        text = fixture.read_text()
+        fixture.write_text(text.replace("  best_profile:\n", f'  best_profile: "na\\n{FORGED}"\n'))
+    else:
+        negative = handbook_copy / "profiles" / "negative" / "churn-risk-startups.yaml"
+        text = negative.read_text()
+        negative.write_text(
+            text.replace(
+                "{field: profitability, equals: declining}",
+                '{field: profitability, equals: "declinin\\n' + FORGED + '\\u202e\\U000e0041"}',
+            )
+        )
+
+
+def _no_forgery(output: str) -> None:
+    for line in output.splitlines():
+        assert not line.startswith("::error file=rules/routing.yaml"), line
+    assert not any(c in output for c in "\r\t\x1b\u202e\U000e0041")
+
+
+@pytest.mark.parametrize("where", ["fixture", "condition"])
+@pytest.mark.parametrize("fmt", ["text", "github", "json"])
+def test_a_newline_in_a_value_cannot_forge_an_annotation(
+    handbook_copy: Path, capsys: pytest.CaptureFixture[str], fmt: str, where: str
+) -> None:
+    """A value holding a newline and `::error …` is echoed as `\\n::error …` on the same
+    line, in every format of validate and on stderr of icp test."""
+    _forge(handbook_copy, where)
+    code = main(["--root", str(handbook_copy), "validate", "--format", fmt])
+    out = capsys.readouterr().out
+    assert code == 1
+    _no_forgery(out)
+    assert "\\n::error file=rules/routing.yaml" in out.replace("\\\\n", "\\n")
+    test_format = "text" if fmt == "json" else fmt
+    main(["--root", str(handbook_copy), "test", "--format", test_format])
+    captured = capsys.readouterr()
+    _no_forgery(captured.out + captured.err)
+    assert "\\n::error file=rules/routing.yaml" in captured.err

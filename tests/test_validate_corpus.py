@@ -53,3 +53,59 @@ def test_a_50_mb_file_is_refused_before_parsing(tmp_path: Path) -> None:
         "1:1: error found a file of 52.4 MB; expected a profile of a few KB (the limit is 1 MB) "
         "(yaml-size)"
     ]
+
+
+#: the parser's own words: none of them may reach an editor
+PARSER_WORDS = (
+    "while parsing",
+    "while scanning",
+    "did not find expected",
+    "could not find expected",
+    "cannot start any token",
+    "mapping values are not allowed",
+    "undefined alias",
+    "expected <",
+    "but found",
+    "found unexpected",
+    "found invalid YAML",
+)
+
+
+def _mutations(text: str) -> list[str]:
+    """Broken copies of `text`: each line shifted a space left or right, and characters
+    YAML reads specially inserted at the start of each value and in its middle."""
+    lines = text.splitlines(keepends=True)
+    out = []
+    for i, line in enumerate(lines):
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        shifted = [" " * (indent + 1) + stripped]
+        if indent:
+            shifted.append(" " * (indent - 1) + stripped)
+        for new in shifted:
+            out.append("".join([*lines[:i], new, *lines[i + 1 :]]))
+        value_at = (
+            line.find(": ") + 2 if ": " in line else indent + (2 if stripped[:2] == "- " else 0)
+        )
+        for char in ("'", '"', "[", "{", "@", "`", "*", "&", "!", "%", "|", "- ", ": ", "]", "}"):
+            for at in {value_at, (value_at + len(line.rstrip())) // 2}:
+                out.append("".join([*lines[:i], line[:at] + char + line[at:], *lines[i + 1 :]]))
+    return out
+
+
+def test_no_syntax_error_is_in_the_parsers_words() -> None:
+    """Every broken copy of a valid profile is told in the file's terms: whatever the parser
+    said, the message names what was found and what was expected, never its own words."""
+    from icpkit.loading.yamlio import load_bytes
+
+    text = (CORPUS / "yaml-indent-more.yaml").read_text(encoding="utf-8")
+    text = text.replace("\n     cadence", "\n  cadence")
+    seen = 0
+    for broken in _mutations(text):
+        for problem in load_bytes("p.yaml", broken.encode()).problems:
+            if problem.rule.startswith("yaml-"):
+                seen += 1
+                said = problem.message
+                assert not any(w in said for w in PARSER_WORDS), (broken, said)
+                assert said.startswith("found ") and "expected" in said, (broken, said)
+    assert seen > 100

@@ -19,7 +19,7 @@ import click
 from . import __version__
 from .errors import ExitCode, IcpError
 from .reporters import FORMATS
-from .textsafety import visible
+from .textsafety import one_line, visible
 
 if TYPE_CHECKING:
     from .engine.model import Handbook
@@ -181,7 +181,8 @@ def fmt(state: State, paths: tuple[Path, ...], check: bool, show_diff: bool) -> 
                 echo(result.diff.rstrip("\n"))
             if check:
                 failed = True
-                echo(f"{result.shown}: would be reformatted")
+                line, _, why = result.where.partition(": ")
+                echo(f"{result.shown}:{line}: would be reformatted" + (f" ({why})" if why else ""))
             elif write:
                 echo(f"{result.shown}: reformatted")
     return ExitCode.FINDINGS if failed else ExitCode.OK
@@ -584,7 +585,7 @@ def score(
                 value_map=cmap.values,
             ),
         )
-    click.echo(render(handbook, summary), err=True)
+    click.echo(visible(render(handbook, summary)), err=True)
     return ExitCode.FINDINGS if strict and any(summary.unreadable.values()) else ExitCode.OK
 
 
@@ -839,7 +840,7 @@ def _score_in_warehouse(
         id_column=id_column,
         mapping=_mapping(map_file).columns,
     )
-    click.echo(render_summary(summary), err=True)
+    click.echo(visible(render_summary(summary)), err=True)
     return ExitCode.OK
 
 
@@ -1149,7 +1150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         exc.show()
         return int(ExitCode.USAGE)
     except IcpError as exc:
-        click.echo(f"icp: {exc}", err=True)
+        click.echo(f"icp: {one_line(str(exc))}", err=True)
         return int(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
@@ -1158,7 +1159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("ICP_DEBUG"):
             raise
         click.echo(
-            f"icp: internal error: {type(exc).__name__}: {exc} (set ICP_DEBUG=1 for "
+            f"icp: internal error: {type(exc).__name__}: {one_line(str(exc))} (set ICP_DEBUG=1 for "
             "details, and please report it)",
             err=True,
         )

@@ -6,6 +6,8 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .textsafety import one_line
+
 
 class Level(enum.StrEnum):
     ERROR = "error"
@@ -25,6 +27,12 @@ class Problem:
     message: str
     rule: str
     json_path: str = "$"
+
+    def __post_init__(self) -> None:
+        # the one place every problem's words are made: a value echoed in them (a newline,
+        # ESC, a right-to-left override) is shown as its escape, in every output format
+        object.__setattr__(self, "message", one_line(self.message))
+        object.__setattr__(self, "path", one_line(self.path))
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.level} {self.message} ({self.rule})"
@@ -94,6 +102,8 @@ PROBLEMS: dict[str, str] = {
     "yaml-key": "A key is not plain text (a list, a mapping, or an empty key).",
     "yaml-duplicate-key": "The same key appears twice in one mapping.",
     "yaml-value": "A value is not a valid number or date as written (or is .nan / .inf).",
+    "merged-item": "A '- ' line read as more of the text above it (indented too far).",
+    "yaml-comment-value": "A value that starts with # (read as a comment): put it in quotes.",
     "yaml-control-character": "A raw control character (NUL, ESC, ...) in the file.",
     "unsafe-character": "A control, bidirectional or invisible character in a value or key.",
     # the JSON Schema of each kind (icpkit.loading.schema): schema-<validator>
@@ -121,6 +131,8 @@ PROBLEMS: dict[str, str] = {
     "duplicate-kind": "A second document of a kind the handbook has once (vocabulary, ...).",
     "missing-rules": "A document the handbook needs (rules/vocabulary.yaml, ...) is missing.",
     "duplicate-id": "The same id is used twice (profiles, rules, fields, segments, regions).",
+    "duplicate-alias": "Two value aliases of a field that compare the same (case aside).",
+    "id-file-name": "A profile whose id is not its file's name (profiles/icp/ID.yaml).",
     "field-values": "Values given on a field whose type takes none, or missing where needed.",
     "unknown-value": "A value (an alias, a country, an operand) that the field does not allow.",
     "unknown-field": "A field name that is not in rules/vocabulary.yaml.",
@@ -140,6 +152,7 @@ PROBLEMS: dict[str, str] = {
     "normalisation-fold": "A fold of the vocabulary's normalisation that cannot be applied.",
     # cross-document checks (icpkit.loading.checks)
     "review-overdue": "A profile whose review is overdue by its cadence (a warning).",
+    "review-future": "A profile whose last review is dated after today (a warning).",
     "unknown-profile": "A reference to an ICP that does not exist.",
     "unknown-rule": "A reference to a rule that is not a rule of the profile.",
     "unknown-reference": "A reference (a route, an owner, ...) to something that does not exist.",

@@ -13,8 +13,12 @@ from collections.abc import Iterator
 
 #: bidirectional controls (Trojan Source): embeddings, overrides, isolates, marks
 BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
-#: characters that take no space: zero-width space/joiners, word joiner, BOM, soft hyphen
-INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e")
+#: characters that take no space: zero-width space/joiners, word joiner, BOM, soft hyphen,
+#: and the fillers that render as blank letters (Hangul fillers, the braille blank)
+INVISIBLE = frozenset(
+    "\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e"
+    "\u3164\u115f\u1160\uffa0\u2800"
+)
 
 
 def kind_of(char: str) -> str | None:
@@ -27,8 +31,11 @@ def kind_of(char: str) -> str | None:
         return "a bidirectional control"
     if char in INVISIBLE:
         return "an invisible character"
-    if unicodedata.category(char) == "Cc":
+    category = unicodedata.category(char)
+    if category in ("Cc", "Zl", "Zp"):  # controls, and the line / paragraph separators
         return "a control character"
+    if category == "Cf":  # every other format character (tag characters U+E0000..) is unseen
+        return "an invisible character"
     return None
 
 
@@ -51,13 +58,23 @@ def escape(char: str) -> str:
 def visible(text: str, *, keep_newlines: bool = True) -> str:
     """`text` with every control, bidirectional and invisible character shown as its escape.
 
-    Newlines stay (unless `keep_newlines` is false); tabs stay."""
+    Newlines and tabs stay (a multi-line rendering), unless `keep_newlines` is false: then
+    they are escaped too and the result is always one line (see `one_line`)."""
     if text.isascii() and text.isprintable():
         return text
     return "".join(
-        escape(c) if (kind_of(c) is not None or (c == "\n" and not keep_newlines)) else c
+        escape(c) if (kind_of(c) is not None or (c in "\n\t" and not keep_newlines)) else c
         for c in text
     )
+
+
+def one_line(text: str) -> str:
+    """`text` as one line that shows every character it holds: newlines, carriage returns,
+    tabs, ESC, bidirectional and invisible characters as their escapes. Every message that
+    can echo a value from a file, a cell or an option is passed through this once, where
+    it is built (`Problem`, a rule test's result, a value shown in a verdict), so no output
+    format (text, GitHub annotations, Markdown, JSON) can receive a raw line break from it."""
+    return visible(text, keep_newlines=False)
 
 
 def describe(char: str) -> str:

@@ -24,9 +24,10 @@ def shorten(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def found(value: object) -> str:
-    """How a found value is named in a message: its kind and, when short, itself."""
+def found(value: object, written: str | None = None) -> str:
+    """How a found value is named in a message: its kind and, when short, itself as
+    `written` in the file when known (`010`, `1e3`, `true`, not `10`, `1000.0`, `True`)."""
     kind = describe_value(value)
     if isinstance(value, dict | list) or value is None:
         return kind
-    return f"{kind} '{shorten(value)}'"
+    return f"{kind} '{shorten(value if written is None else written)}'"

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..textsafety import one_line
 from .evaluate import evaluate
 from .model import Fixture, Handbook
 from .verdict import Verdict
@@ -44,7 +45,9 @@ class CheckResult:
     def message(self) -> str:
         if self.passed:
             return "passed"
-        return f"expected {self.check.key} {_show(self.check.expected)}, got {_show(self.actual)}"
+        return one_line(
+            f"expected {self.check.key} {_show(self.check.expected)}, got {_show(self.actual)}"
+        )
 
 
 def _show(value: Any) -> str:

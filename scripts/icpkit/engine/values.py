@@ -20,9 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from ..textsafety import one_line
 from ..yamlvalues import YamlDate
 from .model import Field
 from .normal import Text, normal
@@ -37,6 +38,14 @@ class NotAValue(ValueProblem):
     """Text that is not one of the allowed values of a closed one-of or set field."""
 
 
+class BadMembers(ValueProblem):
+    """Items of a set value that do not fit: (index, item, what was expected) for each."""
+
+    def __init__(self, items: list[tuple[int, Any, str]]) -> None:
+        super().__init__(items[0][2])
+        self.items = tuple(items)
+
+
 def typed_value(fld: Field, value: Any) -> Any:
     """The evaluator's value for a typed input value. None stays None (an empty set for a set
     field whose empty cell means an empty set).
@@ -47,7 +56,21 @@ def typed_value(fld: Field, value: Any) -> Any:
     if fld.type == "set_of":
         if not isinstance(value, list | tuple | set | frozenset):
             raise ValueProblem("expected a list of values")
-        members = (_member(fld, v, spellings=True) for v in value)
+        members, bad = [], []
+        for index, item in enumerate(value):
+            try:
+                members.append(_member(fld, item, spellings=True))
+            except ValueProblem as exc:  # an item of a closed set: say what it can be
+                closed = fld.values is not None
+                bad.append(
+                    (
+                        index,
+                        item,
+                        f"expected one of the values of {fld.name}" if closed else str(exc),
+                    )
+                )
+        if bad:
+            raise BadMembers(bad)
         return frozenset(m for m in members if m)
     return scalar_value(fld, value, bands=True, spellings=True)
 
@@ -92,6 +115,8 @@ class TypedCompany:
     unknown: tuple[str, ...]
     #: field name -> (the value as given, what was expected), for values that do not fit
     misfits: dict[str, tuple[Any, str]]
+    #: set field name -> (index, item, what was expected) of each item that does not fit
+    bad_items: dict[str, tuple[tuple[int, Any, str], ...]] = field(default_factory=dict)
 
 
 def typed_company(fields: Mapping[str, Field], data: Mapping[str, Any]) -> TypedCompany:
@@ -101,6 +126,7 @@ def typed_company(fields: Mapping[str, Field], data: Mapping[str, Any]) -> Typed
     values: dict[str, Any] = {}
     unknown: list[str] = []
     misfits: dict[str, tuple[Any, str]] = {}
+    bad_items: dict[str, tuple[tuple[int, Any, str], ...]] = {}
     for name, value in data.items():
         fld = fields.get(name)
         if fld is None:
@@ -108,9 +134,12 @@ def typed_company(fields: Mapping[str, Field], data: Mapping[str, Any]) -> Typed
             continue
         try:
             values[name] = typed_value(fld, value)
+        except BadMembers as exc:
+            misfits[name] = (value, str(exc))
+            bad_items[name] = exc.items
         except ValueProblem as exc:
             misfits[name] = (value, str(exc))
-    return TypedCompany(values, tuple(unknown), misfits)
+    return TypedCompany(values, tuple(unknown), misfits, bad_items)
 
 
 def _number(fld: Field, value: Any) -> Any:
@@ -157,7 +186,7 @@ def show(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.2f}".rstrip("0").rstrip(".")
     if isinstance(value, frozenset | set):
-        return ", ".join(sorted(value)) if value else "none"
+        return ", ".join(one_line(str(v)) for v in sorted(value)) if value else "none"
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    return one_line(str(value))

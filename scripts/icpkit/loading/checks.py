@@ -257,6 +257,17 @@ class Checker:
                         Level.WARNING,
                     )
                 )
+            elif review is not None and review.last_reviewed > self.today:
+                out.append(
+                    self.problem(
+                        owner.path,
+                        ["review", "last_reviewed"],
+                        f"found the last review on {review.last_reviewed}, after today "
+                        f"({self.today}); expected the date the profile was last reviewed",
+                        "review-future",
+                        Level.WARNING,
+                    )
+                )
         out += self.fixture_refs()
         for owner in self.handbook.owners:
             out += self.placeholders(owner.path, owner.data, owner.status)

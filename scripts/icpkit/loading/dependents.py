@@ -66,7 +66,12 @@ class _Provider:
             return True  # every field / segment / region is unknown while it fails
         if self.ident is None:
             return self.kind is not None
-        return name == self.ident or name.startswith(self.ident + "/")
+        # a profile is named by its file too (its id must be its file's name): a reference
+        # to the file's name waits for the profile whatever its broken id says
+        names = {self.ident}
+        if self.kind in ("icp", "negative"):
+            names.add(Path(self.path).stem)
+        return any(name == n or name.startswith(n + "/") for n in names)
 
 
 def _sniff(root: Path, doc: Document) -> tuple[str | None, str | None]:

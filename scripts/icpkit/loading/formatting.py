@@ -1,10 +1,13 @@
 """`fmt`: one canonical key order and indentation for every kind of document.
 
 Keys follow the order of their schema's properties (unknown keys keep their
-place after them); comments move with their keys and are never dropped;
-quotes and flow style (`{field: employees, at_least: 50}`) are kept as
-written. Formatting is idempotent. Only files that load without problems are
-formatted.
+place after them); comments move with their keys and are never dropped.
+Nothing else changes but indentation: every value is written as before
+(escapes such as `\u00e9`, quotes, a value or a `[...]` list over several
+lines), because ruamel's rendering is compared with the original value by
+value and what it writes differently is put back as written. What cannot be
+put back leaves the file as it is, named by line and column (`Unkept`).
+Formatting is idempotent. Only files that load without problems are formatted.
 """
 
 from __future__ import annotations
@@ -187,16 +190,130 @@ def _escape_invisible(text: str) -> str:
     return text
 
 
+class Unkept(ValueError):
+    """A construct `fmt` cannot keep as written: it leaves the file as it is."""
+
+    def __init__(self, line: int, column: int, what: str) -> None:
+        super().__init__(f"{line}:{column}: {what}")
+        self.line, self.column, self.what = line, column, what
+
+
 def format_text(text: str, kind: str) -> str:
     """The canonical form of a document of `kind`: keys in schema order, comments moved with
-    their keys, escapes in double-quoted strings kept as escapes."""
+    their keys, and every value written exactly as before (escapes, quotes, a value over
+    several lines, a flow list, an anchor); only indentation and key order change.
+
+    Raises `Unkept` (with the construct's 1-based line and column) when ruamel would write
+    a value differently and it cannot be put back as written."""
     text = _reorder_text(text, kind)
     y = _yaml()
     data = y.load(text)
     _order(data, schema.subschema(kind, [], data), kind, [], data)
     out = io.StringIO()
     y.dump(data, out)
-    return _escape_invisible(out.getvalue())
+    return _kept_as_written(text, out.getvalue())
+
+
+# --- every value as written --------------------------------------------------------------------
+
+
+def _written(text: str, node: Node) -> str:
+    """How a value is written, apart from the indentation of its continuation lines."""
+    first, *rest = text[node.start_mark.index : node.end_mark.index].split("\n")
+    return "\n".join([first, *(line.lstrip(" ") for line in rest)]).rstrip()
+
+
+def _what(text: str, node: Node) -> str:
+    written = text[node.start_mark.index : node.end_mark.index]
+    if written.startswith("&"):
+        return f"the anchor {written.split()[0]}"
+    if isinstance(node, SequenceNode | MappingNode):
+        kind = "list" if isinstance(node, SequenceNode) else "mapping"
+        lines = written.count("\n") + 1
+        return f"the {kind} in brackets" + (f" over {lines} lines" if lines > 1 else "")
+    style = getattr(node, "style", None)
+    quoted = {"'": "the single-quoted text", '"': "the double-quoted text"}.get(
+        style or "", "the text"
+    )
+    if "\n" in written.rstrip():
+        return f"{quoted} over {written.rstrip().count(chr(10)) + 1} lines"
+    if style == '"' and "\\" in written:
+        return f"{quoted} with escapes ({written.strip()[:40]})"
+    return quoted
+
+
+def _changed(before: str, b: Node, after: str, a: Node) -> list[tuple[Node, Node]]:
+    """(before, after) pairs of the values written differently, outermost first; raises
+    `Unkept` when the two trees differ in shape."""
+    if type(a) is not type(b):
+        raise Unkept(b.start_mark.line + 1, b.start_mark.column + 1, _what(before, b))
+    if isinstance(b, ScalarNode) and isinstance(a, ScalarNode) and b.style in ("|", ">"):
+        same = b.value == a.value and b.style == a.style
+        return [] if same and _anchor(before, b) == _anchor(after, a) else [(b, a)]
+    flow = getattr(b, "flow_style", False)
+    if isinstance(b, ScalarNode) or flow or _anchor(before, b) != _anchor(after, a):
+        same = _written(before, b) == _written(after, a) or _reordered(before, b, after, a)
+        return [] if same else [(b, a)]
+    pairs_b = [n for pair in b.value for n in pair] if isinstance(b, MappingNode) else b.value
+    pairs_a = [n for pair in a.value for n in pair] if isinstance(a, MappingNode) else a.value
+    if len(pairs_a) != len(pairs_b):
+        raise Unkept(b.start_mark.line + 1, b.start_mark.column + 1, _what(before, b))
+    return [
+        c for nb, na in zip(pairs_b, pairs_a, strict=True) for c in _changed(before, nb, after, na)
+    ]
+
+
+def _reordered(before: str, b: Node, after: str, a: Node) -> bool:
+    """Whether a one-line `{...}` mapping differs only in the order of its keys (fmt puts
+    `{field: x, at_least: 1}` in schema order, each entry written as before)."""
+    if not (isinstance(b, MappingNode) and isinstance(a, MappingNode)) or _anchor(before, b):
+        return False
+    if "\n" in before[b.start_mark.index : b.end_mark.index]:
+        return False
+
+    def entries(text: str, node: MappingNode) -> dict[str, str]:
+        return {_written(text, k): _written(text, v) for k, v in node.value}
+
+    return len(a.value) == len(b.value) and entries(before, b) == entries(after, a)
+
+
+def _anchor(text: str, node: Node) -> str:
+    written = text[node.start_mark.index : node.start_mark.index + 1]
+    return text[node.start_mark.index :].split(None, 1)[0] if written == "&" else ""
+
+
+def _reindented(written: str, delta: int) -> str:
+    first, *rest = written.split("\n")
+    moved = []
+    for line in rest:
+        indent = len(line) - len(line.lstrip(" "))
+        moved.append(" " * max(indent + delta, 1) + line.lstrip(" ") if line.strip() else line)
+    return "\n".join([first, *moved])
+
+
+def _kept_as_written(before: str, after: str) -> str:
+    """`after` (ruamel's rendering of `before`) with each value that ruamel wrote differently
+    put back as `before` writes it, indented to its new place; raises `Unkept` when a value
+    still differs. The one change made on purpose: a raw invisible or bidirectional
+    character in double quotes is written as its escape (`_escape_invisible`)."""
+    before, after = _escape_invisible(before), _escape_invisible(after)
+    b_root, a_root = _compose(before), _compose(after)
+    if b_root is None or a_root is None:
+        return after
+    changes = _changed(before, b_root, after, a_root)
+    for b, a in sorted(changes, key=lambda pair: pair[1].start_mark.index, reverse=True):
+        written = before[b.start_mark.index : b.end_mark.index].rstrip()
+        end = a.end_mark.index
+        while end > a.start_mark.index and after[end - 1] in " \n":
+            end -= 1
+        delta = a.start_mark.column - b.start_mark.column
+        after = after[: a.start_mark.index] + _reindented(written, delta) + after[end:]
+    final = _compose(after)
+    left = _changed(before, b_root, after, final) if final is not None else []
+    if left:
+        b = left[0][0]
+        raise Unkept(b.start_mark.line + 1, b.start_mark.column + 1, _what(before, b))
+    return after
 
 
 @dataclass(frozen=True)
@@ -207,6 +324,8 @@ class FormatResult:
     diff: str
     #: a load problem that kept the file from being formatted
     problem: str | None = None
+    #: the first line that changes ('12', or '1: its line ends in CRLF ...')
+    where: str = ""
 
 
 def format_file(path: Path, shown: str, *, write: bool) -> FormatResult:
@@ -214,10 +333,25 @@ def format_file(path: Path, shown: str, *, write: bool) -> FormatResult:
     doc = load_bytes(shown, raw)
     kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
     if doc.problems or kind not in KINDS:
-        first = str(doc.problems[0]) if doc.problems else f"{shown}:1:1: error found no known kind"
+        first = (
+            f"{shown}:{doc.problems[0].line}:{doc.problems[0].column}: {LEFT}: "
+            f"{doc.problems[0].message} ({doc.problems[0].rule})"
+            if doc.problems
+            else f"{shown}:1:1: {LEFT}: found no known kind"
+        )
         return FormatResult(path, shown, False, "", first)
     before = raw.decode("utf-8")
-    after = format_text(before, str(kind))
+    try:
+        after = format_text(before.replace("\r\n", "\n"), str(kind))
+    except Unkept as exc:
+        return FormatResult(
+            path,
+            shown,
+            False,
+            "",
+            f"{shown}:{exc.line}:{exc.column}: {LEFT}: it cannot keep {exc.what} as written "
+            "(fmt changes only indentation and key order)",
+        )
     changed = after != before
     diff = (
         "".join(
@@ -230,4 +364,19 @@ def format_file(path: Path, shown: str, *, write: bool) -> FormatResult:
     )
     if changed and write:
         write_text(path, after)
-    return FormatResult(path, shown, changed, diff)
+    return FormatResult(path, shown, changed, diff, where=_first_change(before, after))
+
+
+#: how every refusal of `fmt` starts
+LEFT = "fmt leaves this file as it is"
+
+
+def _first_change(before: str, after: str) -> str:
+    """'line N' of the first line `fmt` changes, and why when it is only the line ending."""
+    old, new = before.split("\n"), after.split("\n")
+    for i, (a, b) in enumerate(zip(old, new, strict=False)):
+        if a != b:
+            if a.rstrip("\r") == b:
+                return f"{i + 1}: its line ends in CRLF (\\r\\n); fmt writes LF (\\n)"
+            return f"{i + 1}"
+    return f"{min(len(old), len(new))}"

@@ -9,6 +9,8 @@ collected; a document with problems is left out of the model, the rest loads.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -45,6 +47,8 @@ from .conditions import Builder
 from .yamlio import Document, load_file
 
 DEFAULT_TIERS = Tiers(80, 60, 40)
+#: the form of an id (the schemas' `id` pattern)
+ID_FORM = re.compile(r"[a-z][a-z0-9_-]*")
 
 
 def country_codes() -> tuple[str, ...]:
@@ -97,9 +101,40 @@ class _Loader:
             from . import schema  # jsonschema is imported only when something is validated
 
             problems = schema.validate(doc, kind)
+            named = self.named_by_file(doc, kind)
+            if named is not None:  # the one error about the id: not also its form
+                problems = [p for p in problems if p.json_path != "$.id"] + [named]
             self.report.extend(problems)
-            if not problems and not doc.problems:
+            if not problems and not any(p.level is Level.ERROR for p in doc.problems):
                 self.by_kind.setdefault(kind, []).append(doc)
+
+    def named_by_file(self, doc: Document, kind: str) -> Problem | None:
+        """The problem when a profile's id is not its file's name (profiles/icp/ID.yaml, as
+        `icp new` writes it). Every reference names a profile by its id, CODEOWNERS and the
+        handbook's pages by its file: the two must be one name, or an edited id would make
+        every reference elsewhere 'not exist'. None when they agree."""
+        if kind not in ("icp", "negative"):
+            return None
+        ident, stem = doc.data.get("id"), Path(doc.path).stem
+        if ident == stem or ident is None or any(p.json_path == "$.id" for p in doc.problems):
+            return None  # agreeing, missing, or already reported (an unsafe character)
+        shown = wording.shorten(ident, 60)
+        if not ID_FORM.fullmatch(stem):
+            message = (
+                f"found the id '{shown}' in a file named '{Path(doc.path).name}'; expected "
+                f"the file to be named after the id ({shown}.yaml)"
+                if isinstance(ident, str) and ID_FORM.fullmatch(ident)
+                else f"found {wording.found(ident)} as the id of '{Path(doc.path).name}'; "
+                "expected a short name in lowercase letters, digits, - or _, and the file "
+                "named after it"
+            )
+        else:
+            message = (
+                f"found the id '{shown}'; expected '{stem}', the file's name"
+                if isinstance(ident, str)
+                else f"found {wording.found(ident)} as the id; expected '{stem}', the file's name"
+            )
+        return doc.problem_at(["id"], message, "id-file-name")
 
     def kind_of(self, doc: Document) -> str | None:
         data = doc.data
@@ -114,7 +149,21 @@ class _Loader:
         kind = data.get("kind")
         if kind not in KINDS:
             kinds = list(KINDS)
-            if kind is None:
+            close = [
+                k
+                for k in data
+                if isinstance(k, str) and difflib.SequenceMatcher(None, k, "kind").ratio() >= 0.75
+            ]
+            if kind is None and close:  # `knd: icp`: one problem, at the misspelt key
+                self.problem(
+                    doc,
+                    [close[0]],
+                    f"found the unknown key '{wording.shorten(close[0])}'; expected 'kind' "
+                    "(did you mean 'kind'?)",
+                    "schema-additionalProperties",
+                    key=True,
+                )
+            elif kind is None:
                 self.problem(
                     doc,
                     [],
@@ -183,9 +232,7 @@ class _Loader:
         for name, spec in doc.data["fields"].items():
             values = spec.get("values")
             is_country = values == "iso-3166"
-            aliases = tuple(
-                (normalise(k, folds), v) for k, v in (spec.get("value_aliases") or {}).items()
-            )
+            aliases = self.aliases(doc, name, spec.get("value_aliases") or {}, folds)
             columns = tuple(c for group in (spec.get("columns") or {}).values() for c in group)
             fld = Field(
                 name=name,
@@ -231,6 +278,33 @@ class _Loader:
                     )
             self.fields[name] = fld
         return tuple(doc.data.get("id_columns") or ("id", "account_id"))
+
+    def aliases(
+        self, doc: Document, name: str, written: dict[str, Any], folds: Any
+    ) -> tuple[tuple[str, Any], ...]:
+        """A field's aliases in their compared form. Two spellings that compare the same
+        (`Internet` and `INTERNET`: case, accents and punctuation aside) would silently
+        override each other: the second is a problem at its own key."""
+        out: dict[str, tuple[str, Any]] = {}
+        for spelling, target in written.items():
+            key = normalise(spelling, folds)
+            if key in out:
+                first, first_target = out[key]
+                line = doc.position(["fields", name, "value_aliases", first], key=True)[0]
+                same = "the same value" if first_target == target else f"'{first_target}'"
+                self.problem(
+                    doc,
+                    ["fields", name, "value_aliases", spelling],
+                    f"found the alias '{wording.shorten(spelling)}', which reads as "
+                    f"'{wording.shorten(first)}' on line {line} (pointing to {same}): "
+                    "aliases are compared without case, accents and punctuation; expected "
+                    "each alias once",
+                    "duplicate-alias",
+                    key=True,
+                )
+                continue
+            out[key] = (spelling, target)
+        return tuple((key, target) for key, (_, target) in out.items())
 
     def load_regions(self) -> None:
         doc = self.single("regions", required=False)
@@ -539,12 +613,19 @@ class _Loader:
                     key=True,
                 )
             for name, (value, expected) in read.misfits.items():
-                self.problem(
-                    doc,
-                    ["company", name],
-                    f"found {wording.found(value)} for {name}; {expected}",
-                    "fixture-value",
-                )
+                known = self.fields[name].values or ()
+                for index, item, said in read.bad_items.get(name, ((None, value, expected),)):
+                    closed = said.startswith("expected one of the values")
+                    hint = wording.suggest(item, known) if closed and isinstance(item, str) else ""
+                    where: list[str | int] = ["company", name]
+                    where = where if index is None else [*where, index]
+                    self.problem(
+                        doc,
+                        where,
+                        f"found {wording.found(item, doc.written(where))} "
+                        f"{'for' if index is None else 'in'} {name}; {said}{hint}",
+                        "fixture-value",
+                    )
             company = read.values
             ok = not read.unknown and not read.misfits
             as_of = data.get("as_of")

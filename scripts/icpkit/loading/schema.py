@@ -9,6 +9,7 @@ nearest valid name for a misspelt key or value.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -19,7 +20,7 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError, val
 from referencing import Registry, Resource
 
 from ..kinds import KINDS, SCHEMA_FILES
-from ..problems import Problem
+from ..problems import Problem, json_path
 from ..wording import found, shorten, suggest
 from ..yamlvalues import YamlDate
 from .yamlio import Document
@@ -177,11 +178,81 @@ def validate(doc: Document, kind: str) -> list[Problem]:
         for p in problems
         if p.rule == "schema-additionalProperties" and "did you mean" in p.message
     }
-    return [
+    problems = [
         p
         for p in problems
         if not (p.rule == "schema-required" and (p.json_path, _missing(p.message)) in suggested)
     ]
+    return _outdented_keys(doc, _one_per_value(problems))
+
+
+#: when one value breaks several rules, the one that says most about what to write instead
+_PREFERRED = ("schema-enum", "schema-const", "schema-pattern", "schema-format", "schema-type")
+
+
+def _one_per_value(problems: list[Problem]) -> list[Problem]:
+    """One problem per value (`status: 010` is not one of the values and not text: say the
+    first); unknown and missing keys are each their own."""
+    by_value: dict[str, list[Problem]] = {}
+    for p in problems:
+        if p.rule not in ("schema-additionalProperties", "schema-required"):
+            by_value.setdefault(p.json_path, []).append(p)
+    dropped: set[Problem] = set()
+    for same in by_value.values():
+        if len(same) > 1:
+            rank = {rule: i for i, rule in enumerate(_PREFERRED)}
+            keep = min(same, key=lambda p: rank.get(p.rule, len(rank)))
+            dropped |= {p for p in same if p is not keep}
+    return [p for p in problems if p not in dropped]
+
+
+_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+
+
+def _parts(json_path: str) -> list[str | int]:
+    return [a if a else int(b) for a, b in _PART.findall(json_path.removeprefix("$"))]
+
+
+def _outdented_keys(doc: Document, problems: list[Problem]) -> list[Problem]:
+    """A key moved left out of the mapping it belongs to (`cadence:` under `review:`, now at
+    the top) is unknown where it stands and missing where it belongs: one problem, saying
+    it is indented less than the keys it belongs with."""
+    unknown = {p.json_path: p for p in problems if p.rule == "schema-additionalProperties"}
+    merged: dict[Problem, Problem] = {}
+    for p in problems:
+        if p.rule != "schema-required" or "." not in p.json_path:
+            continue
+        owner = _parts(p.json_path)
+        if not owner or not isinstance(owner[-1], str):
+            continue
+        stray = unknown.get(json_path([*owner[:-1], _missing(p.message)]))
+        if stray is None or stray in merged:
+            continue
+        node = doc.data
+        for part in owner:
+            if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node = node[part]
+            else:
+                node = node.get(part) if isinstance(node, dict) else None
+        first = next(iter(node)) if isinstance(node, dict) and node else None
+        if first is None:
+            continue
+        line, column = doc.position([*owner, first], key=True)
+        name, key = str(owner[-1]), _missing(p.message)
+        merged[stray] = Problem(
+            stray.path,
+            stray.line,
+            stray.column,
+            stray.level,
+            f"found '{shorten(key)}' at column {stray.column}, indented less than the keys of "
+            f"'{shorten(name)}' on line {line} (column {column}); expected it at column "
+            f"{column}, with the keys of '{shorten(name)}'",
+            "schema-required",
+            p.json_path,
+        )
+        merged[p] = merged[stray]
+    out = [merged.get(p, p) for p in problems]
+    return list(dict.fromkeys(out))
 
 
 def _missing(message: str) -> str:
@@ -264,6 +335,8 @@ class _Error:
     message: str
     #: the whole document, to resolve if/then/else schemas by the value
     data: Any = None
+    #: the value as written in the file (a scalar's text), when known
+    written: str | None = None
 
 
 #: a message builder returns (message, where the problem points, whether at the key)
@@ -299,7 +372,7 @@ def _type(e: _Error) -> _Said:
     wanted = e.schema.get("type")
     names = [str(t) for t in (wanted if isinstance(wanted, list) else [wanted])]
     words = [TYPE_WORDS.get(t, t) for t in names]
-    message = f"found {found(e.instance)}; expected {' or '.join(words)}"
+    message = f"found {found(e.instance, e.written)}; expected {' or '.join(words)}"
     if isinstance(e.instance, YamlDate):
         message += " (put the date in quotes if you mean text)"
     return _said(e, message)
@@ -307,13 +380,13 @@ def _type(e: _Error) -> _Said:
 
 def _enum(e: _Error) -> _Said:
     options = [str(o) for o in e.schema.get("enum", [])]
-    message = f"found {found(e.instance)}; expected one of {', '.join(options)}"
+    message = f"found {found(e.instance, e.written)}; expected one of {', '.join(options)}"
     return _said(e, message + suggest(str(e.instance), options))
 
 
 def _const(e: _Error) -> _Said:
     const = e.schema.get("const")
-    message = f"found {found(e.instance)}; expected '{const}'"
+    message = f"found {found(e.instance, e.written)}; expected '{const}'"
     if isinstance(const, str):
         message += suggest(str(e.instance), [const])
     return _said(e, message)
@@ -328,7 +401,7 @@ def _described(e: _Error) -> _Said:
         bad = e.instance if isinstance(e.instance, str) else "?"
         message = f"found the name '{shorten(bad)}'; expected {expected}"
     else:
-        message = f"found {found(e.instance)}; expected {expected}"
+        message = f"found {found(e.instance, e.written)}; expected {expected}"
     return _said(e, message.rstrip("."))
 
 
@@ -338,7 +411,7 @@ _MIN_UNITS = {"minItems": "item", "minLength": "character", "minProperties": "en
 def _too_few(e: _Error) -> _Said:
     n = e.schema.get(e.validator)
     unit = _MIN_UNITS[e.validator]
-    shown = found(e.instance) if e.instance else "an empty value"
+    shown = found(e.instance, e.written) if e.instance else "an empty value"
     return _said(e, f"found {shown}; expected at least {n} {unit}{'s' if n != 1 else ''}")
 
 
@@ -350,7 +423,9 @@ def _too_many(e: _Error) -> _Said:
 
 def _bound(e: _Error) -> _Said:
     bound = "at least" if e.validator == "minimum" else "at most"
-    return _said(e, f"found {found(e.instance)}; expected {bound} {e.schema.get(e.validator)}")
+    return _said(
+        e, f"found {found(e.instance, e.written)}; expected {bound} {e.schema.get(e.validator)}"
+    )
 
 
 #: schema validator -> how its error reads; any other validator gets the library's message
@@ -371,21 +446,24 @@ _MESSAGES: dict[str, Callable[[_Error], _Said]] = {
     "minimum": _bound,
     "maximum": _bound,
     "uniqueItems": lambda e: _said(
-        e, f"found {found(e.instance)} with a value twice; expected each value once"
+        e, f"found {found(e.instance, e.written)} with a value twice; expected each value once"
     ),
-    "not": lambda e: _said(e, f"found {found(e.instance)}; expected a value other than that"),
+    "not": lambda e: _said(
+        e, f"found {found(e.instance, e.written)}; expected a value other than that"
+    ),
 }
 
 
 def _other(e: _Error) -> _Said:
-    return _said(e, f"found {found(e.instance)}; expected {shorten(e.message, 120)}")
+    return _said(e, f"found {found(e.instance, e.written)}; expected {shorten(e.message, 120)}")
 
 
 def _problem(doc: Document, kind: str, error: ValidationError) -> Problem:
     schema = error.schema if isinstance(error.schema, dict) else {}
     v = str(error.validator)
+    parts = list(error.absolute_path)
     e = _Error(
-        kind, list(error.absolute_path), error.instance, schema, v, str(error.message), doc.data
+        kind, parts, error.instance, schema, v, str(error.message), doc.data, doc.written(parts)
     )
     message, parts, key = _MESSAGES.get(v, _other)(e)
     return doc.problem_at(parts, message, f"schema-{v}", key=key)

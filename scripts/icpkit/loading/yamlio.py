@@ -26,11 +26,12 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..problems import Level, Problem, json_path
 from ..textsafety import describe, unsafe_characters, visible
 from ..yamlvalues import YamlDate, describe_value
+from .syntax import explain
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
 #: problems with one value that leave the document's shape whole
-VALUE_RULES = frozenset({"yaml-value", "unsafe-character"})
+VALUE_RULES = frozenset({"yaml-value", "unsafe-character", "yaml-comment-value", "merged-item"})
 
 _TAG = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -72,6 +73,17 @@ class Document:
         constructor of a positioned problem that the loader, builder and checks share."""
         line, column = self.position(parts, key=key)
         return Problem(self.path, line, column, level, message, rule, json_path(parts))
+
+    def written(self, parts: Sequence[str | int]) -> str | None:
+        """The text of the scalar at `parts` as written in the file (`010`, `1e3`, `true`),
+        or None when `parts` leads to no scalar."""
+        node = self.root
+        for part in parts:
+            found = _child(node, part) if node is not None else None
+            if found is None:
+                return None
+            node = found[1]
+        return node.value if isinstance(node, ScalarNode) else None
 
     def position(self, parts: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
         """1-based line and column of the value at `parts` (or of its key).
@@ -142,6 +154,18 @@ class _Builder:
             )
             return None
         self.seen.add(id(node))
+        start = node.start_mark.index
+        if self.text[start : start + 1] == "&" and not any(
+            p.rule == "yaml-alias" for p in self.problems
+        ):  # an anchor: the C composer keeps no name for it, the text does
+            name = self.text[start:].split(None, 1)[0]
+            self.problem(
+                node,
+                f"found the anchor {visible(name, keep_newlines=False)}; expected no anchors "
+                "or aliases in a profile: remove it (and write out each value it repeats)",
+                "yaml-alias",
+                parts,
+            )
         if len(parts) > MAX_DEPTH:
             self.problem(
                 node,
@@ -206,7 +230,72 @@ class _Builder:
                 continue
             first[key] = knode
             out[key] = self.build(vnode, [*parts, key])
+            if out[key] is None and isinstance(vnode, ScalarNode) and not vnode.value:
+                self._comment_for_value(knode, key, [*parts, key])
         return out
+
+    def _comment_for_value(self, knode: Node, key: str, parts: list[str | int]) -> None:
+        """`chat: #sales-na`: a # right after the colon starts a comment, so the value is
+        empty. A comment without a space after its # is almost always a value meant."""
+        line_end = self.text.find("\n", knode.end_mark.index)
+        rest = self.text[knode.end_mark.index : line_end if line_end >= 0 else None]
+        m = re.match(r"\s*:\s+(#(\S.*?))\s*$", rest)
+        if not m:
+            return
+        at = knode.end_mark.index + m.start(1)
+        before = self.text[:at]
+        written = m.group(1)
+        self.problems.append(
+            Problem(
+                self.path,
+                before.count("\n") + 1,
+                at - (before.rfind("\n") + 1) + 1,
+                Level.ERROR,
+                f"found a comment ({visible(written, keep_newlines=False)}) where the value of "
+                f"'{visible(key, keep_newlines=False)}' should be: # after a space starts a "
+                f"comment, so the value is empty; expected the value in quotes "
+                f"({visible(key, keep_newlines=False)}: "
+                f"'{visible(written, keep_newlines=False)}')",
+                "yaml-comment-value",
+                json_path(parts),
+            )
+        )
+
+    def _merged_item(self, node: ScalarNode, parts: list[str | int]) -> None:
+        """Plain text over several lines with a line starting with '- ': a list item
+        indented more than its list's items, which YAML reads as more of the text above
+        ('… wrong data - Pipeline reports …'). A warning at that line."""
+        if node.style or node.end_mark.line == node.start_mark.line or not self.text:
+            return
+        lines = self.text[node.start_mark.index : node.end_mark.index].split("\n")
+        for offset, line in enumerate(lines[1:], start=1):
+            stripped = line.lstrip(" ")
+            if not stripped.startswith("- "):
+                continue
+            start_line = self.text.rfind("\n", 0, node.start_mark.index) + 1
+            head = self.text[start_line : node.start_mark.index]
+            item = head.rstrip(" ")
+            column = len(item) if parts and isinstance(parts[-1], int) and item.endswith("-") else 0
+            where = (
+                f"at column {column} as an item of its own"
+                if column
+                else "on a line of its own as an item of a list"
+            )
+            self.problems.append(
+                Problem(
+                    self.path,
+                    node.start_mark.line + offset + 1,
+                    len(line) - len(stripped) + 1,
+                    Level.WARNING,
+                    f"found '{_clip(visible(stripped, keep_newlines=False))}' inside the text "
+                    f"that starts on line {node.start_mark.line + 1}: a line starting with '- ' "
+                    "indented more than its list's items is read as more of that text; "
+                    f"expected it {where}, or the text in quotes if the dash belongs to it",
+                    "merged-item",
+                    json_path(parts),
+                )
+            )
+            return
 
     def _unsafe(self, node: ScalarNode, parts: list[str | int]) -> None:
         """Control characters anywhere, and bidirectional or invisible characters in names
@@ -251,6 +340,7 @@ class _Builder:
     def _scalar(self, node: ScalarNode, tag: str, parts: list[str | int]) -> Any:
         if tag == _TAG + "str":
             self._unsafe(node, parts)
+            self._merged_item(node, parts)
             return node.value
         try:
             value = self.scalars.construct_object(node, deep=True)
@@ -276,9 +366,7 @@ class _Builder:
         return value
 
 
-_KEY_LINE = re.compile(
-    r"^(?P<indent> *)(?P<dash>(?:- +)*)(?P<key>[^\s#'\"{\[][^:#]*?|'[^']*'|\"[^\"]*\"):(?: |$)"
-)
+_LONE_CR = re.compile(r"\r(?!\n)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _MAX_REPORTED = 20
 
@@ -304,95 +392,23 @@ def _control_characters(path: str, text: str) -> list[Problem]:
         )
         if len(out) >= _MAX_REPORTED:
             break
+    if not out and (lone := _LONE_CR.search(text)):
+        before = text[: lone.start()]
+        more = len(_LONE_CR.findall(text)) - 1
+        out.append(
+            Problem(
+                path,
+                before.count("\n") + 1,
+                lone.start() - (before.rfind("\n") + 1) + 1,
+                Level.ERROR,
+                "found a carriage return (\\r) without a line feed after it"
+                + (f" (and {more} more)" if more else "")
+                + ": YAML reads it as a line break that editors do not show; expected "
+                "line endings of \\n or \\r\\n only (save the file with LF line endings)",
+                "yaml-control-character",
+            )
+        )
     return out
-
-
-def _key_at(line_text: str) -> tuple[str, int] | None:
-    """The key a line starts with and its 0-based column, if it holds `key:`."""
-    m = _KEY_LINE.match(line_text)
-    if not m:
-        return None
-    key = m.group("key").strip().strip("'\"")
-    return key, len(m.group("indent")) + len(m.group("dash"))
-
-
-def _key_above(lines: list[str], index: int) -> tuple[str, int, int] | None:
-    """(key, 0-based line, 0-based column) of the nearest `key:` line above `index`."""
-    for i in range(index - 1, -1, -1):
-        stripped = lines[i].strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        found = _key_at(lines[i])
-        if found is not None:
-            return found[0], i, found[1]
-    return None
-
-
-def explain_syntax(text: str, exc: MarkedYAMLError) -> tuple[int, int, str]:
-    """1-based line, column and a message in the file's terms for a YAML syntax error.
-
-    Says which key a wrongly indented line belongs with (and its column), that a colon
-    inside an unquoted value needs quotes, or on which line a quote or bracket was opened
-    and never closed; falls back to the parser's own words."""
-    mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line, mark.column) if mark else (0, 0)
-    lines = text.splitlines()
-    here = lines[line] if 0 <= line < len(lines) else ""
-    context, problem = str(exc.context or ""), str(exc.problem or "")
-    opened = exc.context_mark
-    if "quoted scalar" in context and opened is not None:
-        quote = lines[opened.line][opened.column] if opened.line < len(lines) else "'"
-        return (
-            opened.line + 1,
-            opened.column + 1,
-            f"found a quote ({quote}) opened on line {opened.line + 1} that is never closed; "
-            f"expected a closing {quote} at the end of the value",
-        )
-    if ("flow sequence" in context or "flow mapping" in context) and opened is not None:
-        bracket = "{" if "mapping" in context else "["
-        close = "}" if bracket == "{" else "]"
-        return (
-            opened.line + 1,
-            opened.column + 1,
-            f"found a {bracket} opened on line {opened.line + 1} that is not closed before "
-            f"line {line + 1}; expected a {close} (or a comma between items) on the same line",
-        )
-    own = _key_at(here)
-    above = _key_above(lines, line)
-    if "mapping values are not allowed" in problem and own is not None:
-        key, key_column = own
-        colon = key_column + len(key)
-        if column > colon + 1 or (column > colon and here[key_column] in "'\""):
-            return (
-                line + 1,
-                column + 1,
-                f"found a colon followed by a space inside the unquoted value of "
-                f"'{visible(key)}'; expected the value in quotes "
-                f"({visible(key)}: '{visible(here[here.index(':', key_column) + 1 :].strip())}')",
-            )
-        if above is not None:
-            name, at_line, at_column = above
-            return (
-                line + 1,
-                key_column + 1,
-                f"found '{visible(key)}' at column {key_column + 1}, indented more than "
-                f"'{visible(name)}' on line {at_line + 1} (column {at_column + 1}), which "
-                f"already has a value; expected '{visible(key)}' at column {at_column + 1}",
-            )
-    if "did not find expected" in problem and "block" in context and above is not None:
-        name, at_line, at_column = above
-        indent = len(here) - len(here.lstrip(" "))
-        shown = own[0] if own else here.strip()[:30]
-        if indent < at_column:
-            return (
-                line + 1,
-                indent + 1,
-                f"found '{visible(shown)}' at column {indent + 1}, indented less than "
-                f"'{visible(name)}' on line {at_line + 1} (column {at_column + 1}); expected "
-                f"the same column as the keys it belongs with (column {at_column + 1})",
-            )
-    what = " ".join(x for x in (context, problem) if x)
-    return line + 1, column + 1, f"found invalid YAML: {what}"
 
 
 _NAMES = frozenset({"id", "title", "name", "label", "rule", "owners", "kind", "field"})
@@ -483,8 +499,8 @@ def load_bytes(path: str, raw: bytes) -> Document:
     try:
         nodes = list(_yaml.compose_all(text))
     except MarkedYAMLError as exc:
-        line, column, message = explain_syntax(text, exc)
-        return _fail(path, line, column, message, "yaml-syntax")
+        said = explain(text, exc)
+        return _fail(path, said.line, said.column, said.message, said.rule)
     except (YAMLError, RecursionError, ValueError) as exc:
         return _fail(path, 1, 1, f"found invalid YAML: {_short(exc)}", "yaml-syntax")
     nodes = [n for n in nodes if n is not None]

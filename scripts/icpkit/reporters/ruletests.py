@@ -8,7 +8,7 @@ from ..engine.coverage import Coverage
 from ..engine.model import Handbook
 from ..engine.mutation import MutationResult
 from ..engine.ruletests import CheckResult, TestRun
-from ..textsafety import visible
+from ..textsafety import one_line, visible
 from . import FORMATS as ALL_FORMATS
 from . import envelope
 from .problems import Annotation, capped
@@ -20,8 +20,8 @@ FORMATS = ALL_FORMATS["test"]
 def failure_detail(handbook: Handbook, result: CheckResult) -> str:
     check = result.check
     return (
-        f"{check.fixture.path}:{check.line}: {check.fixture.name}: {result.message}\n"
-        + verdict_text(handbook, result.verdict, all_profiles=False)
+        f"{one_line(check.fixture.path)}:{check.line}: {one_line(check.fixture.name)}: "
+        f"{result.message}\n" + verdict_text(handbook, result.verdict, all_profiles=False)
     )
 
 

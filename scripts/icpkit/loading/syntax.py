@@ -1,0 +1,651 @@
+"""YAML syntax errors in the file's terms, never in the parser's words.
+
+The parser says "while parsing a block mapping did not find expected key" at the place
+where it gave up, which is often not where the mistake is. `explain` reads the file's
+lines around that place and says what is wrong as its editor sees it: a line indented
+less (or more) than the key or item it belongs with, a quote opened on line N that is
+never closed, a value that starts with a character YAML reserves (`@`, a backtick, `*`,
+`&`, `[`), a colon inside an unquoted value. Each explainer below handles one kind and
+returns None when the error is not of its kind; the last one always answers, in plain
+words, at the line the parser stopped on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..textsafety import one_line
+
+#: a line that holds `key:` (after its indentation and any list dashes)
+_KEY_LINE = re.compile(
+    r"^(?P<indent> *)(?P<dash>(?:- +)*)(?P<key>[^\s#'\"{\[][^:#]*?|'[^']*'|\"[^\"]*\"):(?: |$)"
+)
+#: a block scalar's header: `key: >-`, `- |`, `key: |2+` (then its lines are text)
+_BLOCK_HEADER = re.compile(r"(?:^|:\s|-\s)\s*[|>][0-9+-]*\s*(?:#.*)?$")
+#: where a value starts on a line: after the indentation, list dashes and `key: `
+_VALUE_START = re.compile(r"^ *(?:- +)*(?:(?:[^\s#'\"{\[][^:#]*?|'[^']*'|\"[^\"]*\"): +)?")
+_CLOSERS = {"[": "]", "{": "}", "'": "'", '"': '"'}
+#: characters that cannot start an unquoted value, and what YAML reads them as
+_RESERVED = {
+    "@": "YAML reserves @ and the backtick: they cannot start a value",
+    "`": "YAML reserves @ and the backtick: they cannot start a value",
+    "*": "YAML reads *name as an alias (a reference to an &anchor elsewhere)",
+    "&": "YAML reads &name as an anchor (a name for a value that *name repeats)",
+    "!": "YAML reads !name as a tag",
+    "%": "YAML reads % at the start of a line as a directive",
+    "|": "YAML reads | as the start of a block of text on the following lines",
+    ">": "YAML reads > as the start of a block of text on the following lines",
+    "]": "YAML reads ] and } as the end of a list or mapping",
+    "}": "YAML reads ] and } as the end of a list or mapping",
+    ",": "YAML reads a comma as the end of an item",
+    "'": "a value that starts with a quote ends at its closing quote",
+    '"': "a value that starts with a quote ends at its closing quote",
+}
+
+
+@dataclass(frozen=True)
+class Syntax:
+    """A syntax error, in the file's terms: 1-based line and column, message, rule."""
+
+    line: int
+    column: int
+    message: str
+    rule: str = "yaml-syntax"
+
+
+@dataclass(frozen=True)
+class _Error:
+    """What the parser reported: where it stopped (0-based), its words, the file's lines."""
+
+    text: str
+    lines: list[str]
+    line: int
+    column: int
+    context: str
+    problem: str
+    opened: Any  # the context mark: where what the parser was reading began
+
+    @property
+    def here(self) -> str:
+        return self.lines[self.line] if 0 <= self.line < len(self.lines) else ""
+
+
+def explain(text: str, exc: Any) -> Syntax:
+    """The syntax error `exc` (a ruamel `MarkedYAMLError`) of `text` in the file's terms."""
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line, mark.column) if mark else (0, 0)
+    error = _Error(
+        text,
+        text.splitlines(),
+        line,
+        column,
+        str(exc.context or ""),
+        str(exc.problem or ""),
+        exc.context_mark,
+    )
+    for explainer in EXPLAINERS:
+        try:
+            said = explainer(error)
+        except (IndexError, ValueError, AttributeError):  # a reading of lines that does not fit
+            continue
+        if said is not None:
+            return said
+    return _fallback(error)
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    text = one_line(text.strip())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quoted(value: str) -> str:
+    """`value` as a quoted YAML value: single quotes (doubling any inside), or double quotes
+    when it holds a single quote and no double quote or backslash."""
+    value = value.strip()
+    if "'" in value and '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _is_item(line: str) -> bool:
+    stripped = line.lstrip(" ")
+    return stripped == "-" or stripped.startswith("- ")
+
+
+def _blank(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
+
+
+def key_at(line_text: str) -> tuple[str, int] | None:
+    """The key a line starts with and its 0-based column, if it holds `key:`."""
+    m = _KEY_LINE.match(line_text)
+    if not m:
+        return None
+    key = m.group("key").strip().strip("'\"")
+    return key, len(m.group("indent")) + len(m.group("dash"))
+
+
+def key_above(lines: list[str], index: int) -> tuple[str, int, int] | None:
+    """(key, 0-based line, 0-based column) of the nearest `key:` line above `index`."""
+    for i in range(index - 1, -1, -1):
+        if _blank(lines[i]):
+            continue
+        found = key_at(lines[i])
+        if found is not None:
+            return found[0], i, found[1]
+    return None
+
+
+def _value_after(line: str, start: int) -> str:
+    """The value that starts at `start` on `line`, without a trailing comment."""
+    value = line[start:]
+    comment = value.find(" #")
+    return (value[:comment] if comment >= 0 else value).rstrip()
+
+
+def _item_value(line: str, start: int) -> str:
+    """The unquoted value that starts at `start`: up to a comma or closing bracket when it
+    sits inside a [ ] or { } list on the line, else to the end of the line."""
+    depth = sum(line[:start].count(c) for c in "[{") - sum(line[:start].count(c) for c in "]}")
+    value = _value_after(line, start)
+    if depth > 0:
+        value = re.split(r"[,\]}]", value, maxsplit=1)[0]
+    return value
+
+
+def _in_flow(line: str, start: int) -> bool:
+    return sum(line[:start].count(c) for c in "[{") > sum(line[:start].count(c) for c in "]}")
+
+
+def _close_of(text: str, at: int) -> int:
+    """The offset of the quote closing the one opened at `at`, or -1."""
+    quote = text[at]
+    i = at + 1
+    while i < len(text):
+        c = text[i]
+        if quote == '"' and c == "\\":
+            i += 2
+            continue
+        if c == quote:
+            if quote == "'" and text[i + 1 : i + 2] == "'":
+                i += 2
+                continue
+            return i
+        i += 1
+    return -1
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n"), offset - (before.rfind("\n") + 1)
+
+
+def _quote_openings(text: str, limit: int) -> list[tuple[int, int]]:
+    """(opening, closing offset) of every quote that starts a value before `limit`, skipping
+    comments and the lines of block scalars (`>-`, `|`), in order."""
+    found: list[tuple[int, int]] = []
+    lines = text.split("\n")
+    offset, block_indent = 0, -1
+    index = 0
+    while index < len(lines) and offset < limit:
+        line = lines[index]
+        if block_indent >= 0 and (_blank(line) or _indent(line) > block_indent):
+            offset += len(line) + 1
+            index += 1
+            continue
+        block_indent = -1
+        column = 0
+        while column < len(line):
+            c = line[column]
+            if c == "#" and (column == 0 or line[column - 1] in " \t"):
+                break
+            if c in "'\"" and _starts_value(line, column):
+                close = _close_of(text, offset + column)
+                found.append((offset + column, close))
+                if close < 0:
+                    return found
+                close_line, close_column = _position(text, close)
+                if close_line != index:  # a quoted value over several lines: go on after it
+                    skipped = sum(len(lines[k]) + 1 for k in range(index, close_line))
+                    offset += skipped
+                    index = close_line
+                    line = lines[index]
+                column = close_column + 1
+                continue
+            column += 1
+        if _BLOCK_HEADER.search(line):
+            block_indent = _indent(line)
+        offset += len(line) + 1
+        index += 1
+    return found
+
+
+def _starts_value(line: str, column: int) -> bool:
+    """Whether a character at `column` starts a value: first on its line, or after `: `,
+    `- `, `? `, `[`, `{` or `,`."""
+    before = line[:column]
+    stripped = before.rstrip(" ")
+    if not stripped or stripped.endswith(("[", "{", ",")):
+        return True
+    return stripped.endswith((":", "-", "?")) and len(stripped) < len(before)
+
+
+def _ends_value(text: str, close: int) -> bool:
+    """Whether a closing quote at `close` ends its value (only spaces, a comment, a comma,
+    a closing bracket or a key's colon may follow on its line)."""
+    rest = text[close + 1 :].split("\n", 1)[0].lstrip(" ")
+    return not rest or rest[0] in ",]}:#"
+
+
+# --- the explainers, most specific first ---------------------------------------------------
+
+
+def _quote_never_closed(e: _Error) -> Syntax | None:
+    """A quote that runs to the end of the file."""
+    if "quoted scalar" not in e.context or e.opened is None:
+        return None
+    quote = e.lines[e.opened.line][e.opened.column] if e.opened.line < len(e.lines) else "'"
+    return Syntax(
+        e.opened.line + 1,
+        e.opened.column + 1,
+        f"found a quote ({quote}) opened on line {e.opened.line + 1} that is never closed; "
+        f"expected a closing {quote} at the end of the value",
+    )
+
+
+def _quote_closed_elsewhere(e: _Error) -> Syntax | None:
+    """A quote left open on its line, closed by a quote (an apostrophe, a quoted word) on
+    a later line: the parser stops there, or further on."""
+    limit = sum(len(line) + 1 for line in e.lines[: e.line]) + e.column + 1
+    for opening, close in _quote_openings(e.text, limit):
+        if close < 0 or _ends_value(e.text, close):
+            continue
+        line, column = _position(e.text, opening)
+        close_line, _ = _position(e.text, close)
+        quote = e.text[opening]
+        if close_line == line:
+            return None  # text after a closed quoted value: `_text_after_value` says so
+        return Syntax(
+            line + 1,
+            column + 1,
+            f"found a quote ({quote}) opened on line {line + 1} that is never closed on "
+            f"that line (the next {quote} is on line {close_line + 1}); expected a closing "
+            f"{quote} at the end of the value",
+        )
+    return None
+
+
+def _text_after_value(e: _Error) -> Syntax | None:
+    """`- [Salesforce] first`, `title: "Foo" bar`: a value that starts with [ { or a quote
+    ends at its closing bracket or quote, and text after it cannot be read."""
+    if not e.problem.startswith(("did not find expected", "could not find expected")):
+        return None
+    before = e.here[: e.column].rstrip()
+    if not before or before[-1] not in "]}'\"":
+        return None
+    start = _VALUE_START.match(e.here)
+    begin = start.end() if start else 0
+    if begin >= len(e.here) or e.here[begin] not in _CLOSERS:
+        return None
+    opener = e.here[begin]
+    value = _value_after(e.here, begin)
+    if opener in "[{":
+        kind = "list" if opener == "[" else "mapping"
+        what = f"a value that starts with {opener} is read as a {kind}"
+    else:
+        what = "a value that starts with a quote ends at its closing quote"
+    return Syntax(
+        e.line + 1,
+        begin + 1,
+        f"found text after {_shown(before[begin:], 30)} on line {e.line + 1}: {what}; "
+        f"expected the whole value in quotes ({quoted(value)})",
+    )
+
+
+def _reserved_start(e: _Error) -> Syntax | None:
+    """`owners: [@team]`, `` - `icp` ``, `- *urgent* reporting`: a character that YAML
+    reserves, or reads as an alias or anchor, at the start of an unquoted value."""
+    if not (
+        "cannot start any token" in e.problem or "expected node content" in e.problem or _scan_of(e)
+    ):
+        return None
+    line, column = (e.opened.line, e.opened.column) if _scan_of(e) else (e.line, e.column)
+    if line != e.line:
+        return None
+    char = e.here[column : column + 1]
+    if char == "\t":
+        return Syntax(
+            e.line + 1,
+            column + 1,
+            "found a tab; expected spaces (YAML does not allow tabs between values)",
+        )
+    if char not in _RESERVED:
+        return None
+    value = _item_value(e.here, column)
+    return Syntax(
+        e.line + 1,
+        column + 1,
+        f"found the value {_shown(value)}, which starts with {char}: {_RESERVED[char]}; "
+        f"expected it in quotes ({quoted(value)})",
+    )
+
+
+def _scan_of(e: _Error) -> bool:
+    """Whether the parser was scanning an alias or anchor that starts at its context mark."""
+    return e.opened is not None and any(
+        f"while scanning {what}" in e.context
+        for what in ("an alias", "an anchor", "a block scalar")
+    )
+
+
+def _undefined_alias(e: _Error) -> Syntax | None:
+    """`*name` with no `&name` before it: after it (used before its anchor), or nowhere."""
+    if "undefined alias" not in e.problem:
+        return None
+    m = re.match(r"\*([^\s,\[\]{}]+)", e.here[e.column :])
+    name = m.group(1) if m else ""
+    anchor = re.search(rf"&{re.escape(name)}(?=[\s,\]}}]|$)", e.text) if name else None
+    if anchor is not None:
+        at = _position(e.text, anchor.start())[0] + 1
+        message = (
+            f"found the alias *{name} on line {e.line + 1} before its anchor &{name} on line "
+            f"{at}: an alias can only repeat a value anchored above it; expected the value "
+            "written out (profiles do not use anchors or aliases)"
+        )
+    else:
+        value = _item_value(e.here, e.column)
+        message = (
+            f"found *{name}, which YAML reads as an alias to an anchor &{name} that does not "
+            f"exist; expected the value written out (in quotes if * is part of the text: "
+            f"{quoted(value)})"
+        )
+    return Syntax(e.line + 1, e.column + 1, message, "yaml-alias")
+
+
+def _item_after_key(e: _Error) -> Syntax | None:
+    """`kind: - icp`: a list item on its key's line."""
+    if "sequence entries are not allowed" not in e.problem:
+        return None
+    own = key_at(e.here)
+    value = _value_after(e.here, e.column)
+    where = f"after '{one_line(own[0])}:' " if own else ""
+    return Syntax(
+        e.line + 1,
+        e.column + 1,
+        f"found the list item '{_shown(value)}' {where}on the same line; expected each item "
+        f"on a line of its own below the key, or the value in quotes ({quoted(value)})",
+    )
+
+
+def _duplicate_anchor(e: _Error) -> Syntax | None:
+    if "duplicate anchor" not in e.context or e.opened is None:
+        return None
+    return Syntax(
+        e.line + 1,
+        e.column + 1,
+        f"found an anchor name a second time (first on line {e.opened.line + 1}); expected "
+        "no anchors at all: profiles write each value out",
+        "yaml-alias",
+    )
+
+
+def _flow_not_closed(e: _Error) -> Syntax | None:
+    """A [ or { opened and not closed: on the same line (a wrong closing bracket), or not
+    before the next line."""
+    if not ("flow sequence" in e.context or "flow mapping" in e.context) or e.opened is None:
+        return None
+    bracket = "{" if "mapping" in e.context else "["
+    close = _CLOSERS[bracket]
+    opened = e.opened.line + 1
+    if e.line == e.opened.line:
+        found = e.here[e.column : e.column + 1]
+        if found in "]}" and found:
+            what = f"closed by {found} on the same line"
+        else:
+            what = f"with {_shown(e.here[e.column :], 20)} where a comma or {close} should be"
+        return Syntax(
+            opened,
+            e.opened.column + 1,
+            f"found a {bracket} on line {opened} {what}; expected a {close} to close it "
+            "(and a comma between items)",
+        )
+    text = e.lines[e.opened.line] if e.opened.line < len(e.lines) else ""
+    as_text = (
+        f", or the value in quotes if it is text ({quoted(_value_after(text, e.opened.column))})"
+    )
+    return Syntax(
+        opened,
+        e.opened.column + 1,
+        f"found a {bracket} opened on line {opened} that is not closed on that line; "
+        f"expected a {close} (or a comma between items) on the same line"
+        + (as_text if _starts_value(text, e.opened.column) else ""),
+    )
+
+
+def _unclosed_bracket(text: str, limit: int) -> int | None:
+    """The offset of the last [ or { opened before `limit` and not closed (quotes and
+    comments skipped), or None."""
+    stack: list[int] = []
+    i = 0
+    line_start = 0
+    while i < min(limit, len(text)):
+        c = text[i]
+        if c == "\n":
+            line_start = i + 1
+        elif c == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            i = text.find("\n", i)
+            if i < 0:
+                break
+            continue
+        elif c in "'\"" and _starts_value(text[line_start : i + 1], i - line_start):
+            close = _close_of(text, i)
+            if close < 0:
+                break
+            i = close
+        elif c in "[{":
+            stack.append(i)
+        elif c in "]}" and stack:
+            stack.pop()
+        i += 1
+    return stack[-1] if stack else None
+
+
+def _flow_node_missing(e: _Error) -> Syntax | None:
+    """A value missing inside an unclosed [ or { (the file or the list ends first)."""
+    if "flow node" not in e.context:
+        return None
+    limit = sum(len(line) + 1 for line in e.lines[: e.line]) + e.column
+    at = _unclosed_bracket(e.text, limit)
+    if at is None:
+        return None
+    line, column = _position(e.text, at)
+    bracket = e.text[at]
+    return Syntax(
+        line + 1,
+        column + 1,
+        f"found a {bracket} opened on line {line + 1} that is never closed; expected a "
+        f"{_CLOSERS[bracket]} after its last item (and a comma between items)",
+    )
+
+
+def _colon_in_value(e: _Error) -> Syntax | None:
+    """`title: Corpus case: the sequel`, or a key indented under a key that has a value."""
+    if "mapping values are not allowed" not in e.problem:
+        return None
+    own = key_at(e.here)
+    if own is None:
+        start = _VALUE_START.match(e.here)
+        value = _value_after(e.here, start.end() if start else 0)
+        return Syntax(
+            e.line + 1,
+            e.column + 1,
+            f"found a colon followed by a space inside the value {_shown(value)}; expected "
+            f"the value in quotes ({quoted(value)})",
+        )
+    key, key_column = own
+    colon = key_column + len(key)
+    if e.column > colon + 1 or (e.column > colon and e.here[key_column] in "'\""):
+        value = e.here[e.here.index(":", key_column) + 1 :].strip()
+        return Syntax(
+            e.line + 1,
+            e.column + 1,
+            f"found a colon followed by a space inside the unquoted value of "
+            f"'{one_line(key)}'; expected the value in quotes ({one_line(key)}: "
+            f"{one_line(quoted(value))})",
+        )
+    return _under_a_value(e, key, key_column)
+
+
+def _under_a_value(e: _Error, key: str, key_column: int) -> Syntax | None:
+    """`key` indented more than the key above it, which already has a value."""
+    above = key_above(e.lines, e.line)
+    if above is None:
+        return None
+    name, at_line, at_column = above
+    start = _VALUE_START.match(e.lines[at_line])
+    if at_column >= key_column or not _value_after(e.lines[at_line], start.end() if start else 0):
+        return None
+    return Syntax(
+        e.line + 1,
+        key_column + 1,
+        f"found '{one_line(key)}' at column {key_column + 1}, indented more than "
+        f"'{one_line(name)}' on line {at_line + 1} (column {at_column + 1}), which "
+        f"already has a value; expected '{one_line(key)}' at column {at_column + 1}",
+    )
+
+
+def _key_indented_more(e: _Error) -> Syntax | None:
+    """A key to the right of the key above it, which has a value (a list, a mapping)."""
+    own = key_at(e.here)
+    if "did not find expected" not in e.problem or own is None or _indent(e.here) != e.column:
+        return None
+    return _under_a_value(e, *own)
+
+
+def _item_indented_less(e: _Error) -> Syntax | None:
+    """A list item (`- x`) to the left of the items it belongs with."""
+    if "did not find expected" not in e.problem or not _is_item(e.here):
+        return None
+    indent = _indent(e.here)
+    for i in range(e.line - 1, -1, -1):
+        line = e.lines[i]
+        if _blank(line):
+            continue
+        if _indent(line) < indent:
+            return None
+        if _is_item(line) and _indent(line) > indent:
+            if any(not _blank(x) and _indent(x) < _indent(line) for x in e.lines[i + 1 : e.line]):
+                continue  # a deeper list, closed before this line
+            column = _indent(line)
+            return Syntax(
+                e.line + 1,
+                indent + 1,
+                f"found the item '{_shown(e.here)}' at column {indent + 1}, indented less than "
+                f"the item on line {i + 1} (column {column + 1}); expected the items of a "
+                f"list in the same column (column {column + 1})",
+            )
+    return None
+
+
+def _key_indented_less(e: _Error) -> Syntax | None:
+    """A key to the left of the keys it belongs with."""
+    if "did not find expected" not in e.problem:
+        return None
+    above = key_above(e.lines, e.line)
+    if above is None:
+        return None
+    name, at_line, at_column = above
+    indent = _indent(e.here)
+    own = key_at(e.here)
+    if indent >= at_column:
+        return None
+    shown = own[0] if own else e.here.strip()[:30]
+    return Syntax(
+        e.line + 1,
+        indent + 1,
+        f"found '{one_line(shown)}' at column {indent + 1}, indented less than "
+        f"'{one_line(name)}' on line {at_line + 1} (column {at_column + 1}); expected "
+        f"the same column as the keys it belongs with (column {at_column + 1})",
+    )
+
+
+def _text_line_outdented(e: _Error) -> Syntax | None:
+    """A line of a value's text (a `>-` block, or plain text over several lines) moved to
+    the left of the value's other lines: YAML reads it as a key without its colon."""
+    if "could not find expected ':'" not in e.problem:
+        return None
+    if "simple key" in e.context and e.opened is not None:  # the line the key would start
+        e = replace(e, line=e.opened.line, column=e.opened.column)
+    above = next((i for i in range(e.line - 1, -1, -1) if not _blank(e.lines[i])), None)
+    if above is None:
+        return None
+    owner: tuple[str, int, int] | None = None
+    for i in range(above, -1, -1):
+        found = None if _blank(e.lines[i]) else key_at(e.lines[i])
+        if found is None:
+            continue
+        start = _VALUE_START.match(e.lines[i])
+        has_text = start is not None and bool(_value_after(e.lines[i], start.end()))
+        if (i == above and has_text) or (i < above and found[1] < _indent(e.lines[above])):
+            owner = (found[0], i, found[1])
+        break
+    if owner is None:
+        return None
+    name, key_line, key_column = owner
+    if key_line == above:  # plain text that started on the key's own line
+        start = _VALUE_START.match(e.lines[key_line])
+        text_column = start.end() if start else key_column
+    else:
+        text_column = _indent(e.lines[key_line + 1])
+    indent = _indent(e.here)
+    if indent > key_column:
+        return None
+    return Syntax(
+        e.line + 1,
+        indent + 1,
+        f"found '{_shown(e.here)}' at column {indent + 1}, which is neither a key (no colon) "
+        f"nor a list item; expected it indented as a line of the text of '{one_line(name)}' "
+        f"on line {key_line + 1} (column {text_column + 1})",
+    )
+
+
+def _fallback(e: _Error) -> Syntax:
+    """Whatever the parser said: where it stopped, and what a line of a profile may hold."""
+    near = e.here[e.column :].strip() or e.here.strip()
+    shown = f" at {_shown(near, 30)!r}" if near else ""
+    return Syntax(
+        e.line + 1,
+        e.column + 1,
+        f"found a line YAML cannot read{shown}; expected 'key: value' lines and '- ' list "
+        "items, each indented like the ones it belongs with, and in quotes any value that "
+        "holds ': ' or ' #' or starts with one of [ ] { } ' \" & * ! | > % @ `",
+    )
+
+
+EXPLAINERS: tuple[Callable[[_Error], Syntax | None], ...] = (
+    _quote_never_closed,
+    _quote_closed_elsewhere,
+    _flow_not_closed,
+    _flow_node_missing,
+    _undefined_alias,
+    _duplicate_anchor,
+    _item_after_key,
+    _reserved_start,
+    _text_after_value,
+    _colon_in_value,
+    _item_indented_less,
+    _key_indented_more,
+    _key_indented_less,
+    _text_line_outdented,
+)
