@@ -262,7 +262,8 @@ def main() -> int:
             else " (A/B/C VERDICTS HIDDEN)"
         )
     )
-    print("all other rows:", v["compare_other_rows"].splitlines()[-1])
+    verdict_lines = v["compare_other_rows"].splitlines()
+    print("all other rows:", *[x for x in verdict_lines if x.startswith(("same", "DIFF"))])
     ok = v["other_rows_identical"] and v["withholding_hides_no_abc_verdict"]
     print("verdicts identical on every other row" if ok else "VERDICTS DIFFER")
     save(
