@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from conftest import REPO
 from icpkit.loading.handbook import load
 from icpkit.sql.companies import from_export, from_values
-from icpkit.sql.numbers import COMMA, DOT, detect, evidence
+from icpkit.sql.numbers import COMMA, DOT, detect, evidence, read_evidence
 from icpkit.sql.scoring import ScoreOptions, score
 
 HANDBOOK = load(REPO).handbook
@@ -127,3 +127,14 @@ def test_detection_needs_a_semicolon_file_for_comma_and_refuses_mixtures() -> No
     assert detect([("x", "3,5")], ",").decimal is None
     assert detect([("x", "3,5"), ("y", "1.5")], ";").decimal is None
     assert detect([("x", "1.5"), ("y", "1,200")], ",").decimal == DOT
+
+
+@settings(max_examples=300)
+@given(
+    st.from_regex(r"[-+]?[0-9]{1,8}(\.[0-9]{1,5})?", fullmatch=True)
+    | st.from_regex(r"[ $€]?[-+]?[0-9][0-9.,' ]{0,9}[0-9]?[km%]?", fullmatch=True)
+)
+def test_the_plain_number_short_cut_gives_the_evidence_of_the_general_reading(text: str) -> None:
+    """`evidence` reads a plain number (digits, one dot) by a short cut: it finds what the
+    general reading of the cell finds."""
+    assert evidence(text) == read_evidence(text)

@@ -176,9 +176,27 @@ def _numbers_in(text: str) -> list[str]:
     return []
 
 
+#: a plain number (digits, at most one dot), the shape of nearly every cell of a typical export
+_PLAIN_RE = re.compile(r"[-+]?[0-9]+(\.[0-9]+)?")
+
+
 def evidence(text: str) -> str | None:
     """The convention a cell shows: DOT when only the dot reading exists (`12.5`,
     `1,234.56`), COMMA when only the comma reading exists (`3,5`, `1.234,56`), else None."""
+    if "." not in text and "," not in text:
+        return None  # only a dot or a comma shows a convention
+    plain = _PLAIN_RE.fullmatch(text)
+    if plain:
+        # the short cut of the general reading below: digits alone show nothing, and a dot
+        # always has its dot reading, so it shows DOT unless it also groups (`1.234`)
+        if plain.group(1) is None:
+            return None
+        return None if _COMMA_RE.fullmatch(text.lstrip("+-")) else DOT
+    return read_evidence(text)
+
+
+def read_evidence(text: str) -> str | None:
+    """`evidence` by the general reading of the cell (bands, amounts, grouped digits)."""
     found = None
     for num in _numbers_in(text):
         if "." not in num and "," not in num:
