@@ -390,3 +390,22 @@ def test_a_late_value_that_breaks_the_sniffed_type_falls_back_to_text(tmp_path: 
     got = read(out)
     assert len(got) == 5001 and got[-1]["tier"] == "A"
     assert summary.unreadable == {}  # type: ignore[attr-defined]
+
+
+def test_scores_come_out_in_the_exports_row_order(tmp_path: Path) -> None:
+    """Rows out in the order they came in (300,000 accounts: enough for DuckDB to run the
+    rules in parallel; its IN-clause rewrite used to reorder them), so a warning's row
+    number and a spreadsheet lookup by position both stay right."""
+    source = REPO / "tests" / "examples" / "hubspot-export.csv"
+    header, *body = list(csv.reader(source.open(newline="", encoding="utf-8")))
+    src = tmp_path / "many.csv"
+    count = 300_000
+    with src.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for i in range(count):
+            writer.writerow([str(100_000 + i), *body[i % len(body)][1:]])
+    out, _ = run(tmp_path, src)
+    with out.open(newline="", encoding="utf-8") as handle:
+        ids = [row[0] for row in csv.reader(handle)][1:]
+    assert ids == [str(100_000 + i) for i in range(count)]

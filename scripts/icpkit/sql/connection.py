@@ -33,6 +33,9 @@ def connect(handbook: Handbook, threads: int | None = None) -> duckdb.DuckDBPyCo
 
     Raises duckdb.Error only if DuckDB itself cannot start."""
     con = duckdb.connect(config={"threads": threads} if threads else {})
+    # scores come out in the export's row order (row numbers in warnings are the export's):
+    # the IN-clause rewrite turns a long value list into a join, which reorders rows
+    con.execute("SET disabled_optimizers = 'in_clause'")
     con.execute(MACROS)
     types, lists = prelude(handbook.fields.values())
     if types:
