@@ -50,13 +50,13 @@ from .numbers import (
 )
 from .numbers import MACROS as NUMBER_MACROS
 
-NULL_TOKENS = ("n/a", "#n/a", "na", "null", "nan", "-", "—", "?")
+NULL_TOKENS = ("n/a", "#n/a", "na", "null", "nan", "none", "(blank)", "-", "—", "?")
 # the tokens between unit separators: a null token is a substring test (a constant list or an
 # IN list would be rewritten into a hash join over every row, an ENUM cast fails slowly, a
 # regular expression costs three times as much); a cell holding the separator is no token
 _SEP = "\x1f"
 _NULL_TOKENS_TEXT = _SEP + _SEP.join(("", *NULL_TOKENS)) + _SEP
-assert max(len(t.encode()) for t in NULL_TOKENS) <= 4  # icp_text's shortcut relies on it
+assert max(len(t.encode()) for t in NULL_TOKENS) <= 7  # icp_text's shortcut relies on it
 CURRENCIES = {"USD": ("$", "us$", "usd"), "EUR": ("€", "eur"), "GBP": ("£", "gbp")}
 
 
@@ -81,7 +81,7 @@ def normal_sql(expr: str, folds: Folds = DEFAULT_FOLDS) -> str:
 MACROS = (
     rf"""
 CREATE OR REPLACE TEMP MACRO icp_text(r) AS
-  CASE WHEN strlen(r) > 4 AND NOT starts_with(r, ' ') AND NOT ends_with(r, ' ') THEN r
+  CASE WHEN strlen(r) > 7 AND NOT starts_with(r, ' ') AND NOT ends_with(r, ' ') THEN r
        WHEN NOT starts_with(r, ' ') AND NOT ends_with(r, ' ')
             AND NOT contains({sql_literal(_NULL_TOKENS_TEXT)}, chr(31) || lower(r) || chr(31))
             THEN r
@@ -207,25 +207,41 @@ def _choice(fld: Field, r: str) -> Parsed:
 
 def _set(fld: Field, r: str) -> Parsed:
     """A set field: text that already is ';'-separated values in their final form is used as it
-    is (one regular expression decides); anything else is split on ; , | and each element read
-    like a one-of value."""
+    is (one regular expression decides); anything else is split on ; , | and line breaks (two
+    entries of an Excel cell) and each element read like a one-of value.
+
+    Only a present cell that is empty (or blank) is the empty set (for `empty: empty_set`); a
+    missing cell (NULL: no such cell in the record, no key, a NULL list) and a null token
+    (`N/A`, `-`, `None`) are unknown. A member of a closed set that no value, alias or --map
+    spelling names makes the cell unreadable (unknown), never a member."""
     t = text_of(r)
     empty = "';'" if fld.empty_set else "NULL"
     spellings = dict(fld.spellings)
     norm_x = normal_sql("x", fld.folds)
+    pieces = (
+        f"list_filter(string_split(regexp_replace({t}, '\\s*[;,|\\r\\n]\\s*', ';', 'g'), ';'), "
+        "lambda x: x <> '')"
+    )
+    why = None
     if fld.values is None:
         element = norm_x
         # what normal() leaves unchanged (unless a word fold applies)
         words = any(not is_symbol(s) for s, _ in fld.folds)
         final = "" if words else NORMAL_ASCII
     else:
-        element = f"coalesce({_spelled(fld, norm_x)}, {norm_x})"
+        # an unknown member becomes the unit separator, which marks the cell unreadable
+        element = f"coalesce({_spelled(fld, norm_x)}, chr(31))"
         # the allowed values that read as themselves (an alias is no final form)
         kept = sorted(v for v in fld.values if normal(v, fld.folds) == v and spellings.get(v) == v)
         final = "(?:" + "|".join(kept) + ")" if kept else ""
+        unknown = f"list_filter({pieces}, lambda x: {_spelled(fld, norm_x)} IS NULL)"
+        why = (
+            f"'found ' || array_to_string(list_transform({unknown}, "
+            "lambda x: chr(39) || x || chr(39)), ', ') "
+            f"|| ', which is not a value of {fld.name} (a --map file can give its value)'"
+        )
     slow = (
-        f"';' || array_to_string(list_filter(list_transform(string_split("
-        f"regexp_replace({t}, '\\s*[;,|]\\s*', ';', 'g'), ';'), lambda x: {element}), "
+        f"';' || array_to_string(list_filter(list_transform({pieces}, lambda x: {element}), "
         f"lambda x: x <> ''), ';') || ';'"
     )
     # a trailing ';' is harmless: a member test looks for ';x;'
@@ -235,11 +251,18 @@ def _set(fld: Field, r: str) -> Parsed:
         else ""
     )
     value = (
-        f"CASE WHEN {r} IS NULL THEN {empty} "
-        f"WHEN strlen({r}) <= 4 AND {t} IS NULL THEN {empty} "  # 'null', 'n/a', 'na', ...
-        f"{fast}WHEN {t} IS NULL THEN {empty} ELSE {slow} END"
+        f"CASE WHEN {r} IS NULL THEN NULL "
+        f"WHEN trim({r}) IN ('', '[]', repeat(chr(34), 2)) THEN {empty} "
+        f"{fast}WHEN {t} IS NULL THEN NULL ELSE {slow} END"
     )
-    return Parsed({fld.name: f"{r}_v"}, "FALSE", ({f"{r}_v": value},))
+    if fld.values is None:
+        return Parsed({fld.name: f"{r}_v"}, "FALSE", ({f"{r}_v": value},))
+    return Parsed(
+        {fld.name: f"(CASE WHEN contains({r}_v, chr(31)) THEN NULL ELSE {r}_v END)"},
+        f"coalesce(contains({r}_v, chr(31)), FALSE)",
+        ({f"{r}_v": value},),
+        why=why,
+    )
 
 
 def _number(fld: Field, r: str, decimal: str | None) -> Parsed:

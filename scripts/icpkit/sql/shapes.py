@@ -33,6 +33,8 @@ TAIL = 1 << 16
 DELIMITERS = (",", ";", "\t", "|")
 #: temporary rewritten inputs are named so (and removed by the next run if left behind)
 REWRITE_SUFFIX = "-input.tmp"
+#: what the rewrite writes for a cell a short record lacks (read back as NULL: unknown)
+MISSING = "\x1e"
 
 
 @dataclass
@@ -206,7 +208,7 @@ class _Copy:
             row, self.trailing = row[: self.width], self.trailing + 1
         if len(row) < self.width:
             self.short.append(line)
-            return row + [""] * (self.width - len(row))
+            return row + [MISSING] * (self.width - len(row))
         if len(row) > self.width:
             self.long.append(line)
             return None

@@ -28,7 +28,7 @@ from ..wording import suggest
 from .connection import input_error, quote_ident
 from .numbers import DOT, Convention, detect
 from .parsing import Parsed, parse_field, typed_column
-from .shapes import Shape, inspect, rewrite
+from .shapes import MISSING, Shape, inspect, rewrite
 
 FORMATS = {
     ".csv": "csv",
@@ -104,6 +104,19 @@ class Source:
             return self
         return replace(self, relation=_csv_read(self.path, self.csv_options, types), columns=types)
 
+    def keeping_empty(self, columns: list[str]) -> Source:
+        """This CSV with an empty cell of `columns` read as '' (present and empty), not as
+        NULL (absent): a set field's empty cell may mean "none", a missing one never does."""
+        if self.csv_options is None or not columns:
+            return self
+        names = ", ".join(sql_literal(c) for c in columns)
+        options = f"{self.csv_options}, force_not_null = [{names}]"
+        return replace(
+            self,
+            csv_options=options,
+            relation=_csv_read(self.path, options, self.columns),
+        )
+
 
 def _decimal_type(duck_type: str) -> bool:
     return duck_type.upper() in ("DOUBLE", "FLOAT") or duck_type.upper().startswith("DECIMAL")
@@ -159,7 +172,10 @@ def regular(path: Path, shape: Shape | None = None, folder: Path | None = None) 
     done = rewrite(path, shape, folder or Path(tempfile.gettempdir()))
     _unique(path, done.header)
     text = tuple((c.strip(), "VARCHAR") for c in done.header)
-    options = "delim = ',', header = true, quote = '\"', escape = '\"'"
+    # a missing cell (padded by the rewrite) is NULL, an empty one '' (present and empty)
+    options = (
+        f"delim = ',', header = true, quote = '\"', escape = '\"', nullstr = {sql_literal(MISSING)}"
+    )
     why = ", ".join(shape.reasons) or "a record DuckDB could not read"
     return Source(
         path,
@@ -383,4 +399,7 @@ def with_convention(
         convention = detect(cells, source.delimiter)
         if not text_cols and source.fmt != "csv":
             convention = Convention(DOT, "numbers are typed in the file")
-    return replace(source, decimal=convention.decimal, convention=convention.describe())
+    sets = [col for name, col in plan.used.items() if handbook.fields[name].type == "set_of"]
+    return replace(
+        source.keeping_empty(sets), decimal=convention.decimal, convention=convention.describe()
+    )
