@@ -293,14 +293,16 @@ def explain(
     """
     from .engine.evaluate import evaluate
     from .errors import UsageError
-    from .reporters import verdict as report
-    from .sql.companies import from_export, from_export_id, from_file, from_values
+    from .sql.companies import Cell, from_export_id, from_file, from_values, read_row
     from .sql.mapping import with_values
+    from .sql.sources import FORMATS
 
     cmap = _mapping(map_file)
     handbook = with_values(_handbook(state), cmap.values)
     decimal = None if decimal_comma is None else ("comma" if decimal_comma else "dot")
     unreadable: list[str] = []
+    cells: list[Cell] = []
+    convention = ""
     values: dict[str, Any] = {}
     name = "--set"
     if company is not None and account_id is not None:
@@ -309,7 +311,7 @@ def explain(
         )
         name = f"{company.name} id {name}"
     elif company is not None and row is not None:
-        name, base, unreadable = from_export(
+        read = read_row(
             handbook,
             company,
             row,
@@ -318,7 +320,18 @@ def explain(
             decimal_comma=decimal_comma,
             encoding=encoding,
         )
-        name = f"{company.name} row {row} ({name})"
+        base, unreadable, cells, convention = (
+            read.company,
+            read.unreadable,
+            read.cells,
+            read.convention,
+        )
+        name = f"{company.name} row {row} ({read.ident})"
+    elif company is not None and FORMATS.get(company.suffix.lower()) not in (None, "jsonl"):
+        raise UsageError(
+            f"found the export {company} without --row or --id; expected icp explain "
+            f"{company} --row N (the first account is row 1) or --id ID"
+        )
     elif company is not None:
         name, base, unreadable = from_file(handbook, company)
     elif row is not None:
@@ -337,13 +350,45 @@ def explain(
     if company is None and not values:
         raise UsageError("found no company; expected a file, FILE --row N, or --set FIELD=VALUE")
     verdict = evaluate(handbook, base, _as_of(state, as_of))
-    if fmt == "json":
-        echo(report.json_text(handbook, verdict, name=name))
-    else:
-        echo(report.text(handbook, verdict, name=name))
-        if unreadable:
-            echo(f"unreadable (counted as unknown): {', '.join(unreadable)}")
+    reading = _reading(cells, convention) if row is not None else None
+    echo(_explanation(handbook, verdict, name, fmt, reading, unreadable))
     return ExitCode.OK
+
+
+def _reading(cells: list[Any], convention: str) -> dict[str, Any]:
+    """What `explain FILE --row N` read about the export: its decimal convention and the
+    row's unreadable cells (row, column, text as written, why)."""
+    return {
+        "decimal_convention": convention,
+        "unreadable_cells": [
+            {"row": c.row, "column": c.column, "field": c.field, "text": c.text, "why": c.why}
+            for c in cells
+        ],
+    }
+
+
+def _explanation(
+    handbook: Any,
+    verdict: Any,
+    name: str,
+    fmt: str,
+    reading: dict[str, Any] | None,
+    unreadable: list[str],
+) -> str:
+    from .reporters import verdict as report
+
+    if fmt == "json":
+        return report.json_text(handbook, verdict, name=name, **(reading or {}))
+    lines = [report.text(handbook, verdict, name=name)]
+    if reading is not None:
+        lines.append(reading["decimal_convention"])
+        lines += [
+            f"warning: row {c['row']}, column {c['column']}: cannot read {c['text']!r}: {c['why']}"
+            for c in reading["unreadable_cells"]
+        ]
+    if unreadable:
+        lines.append(f"unreadable (counted as unknown): {', '.join(unreadable)}")
+    return "\n".join(line for line in lines if line)
 
 
 def _threshold(root: Path) -> float | None:

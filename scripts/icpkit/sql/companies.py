@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,10 @@ from .sources import (
     open_source,
     parsed_columns,
     plan_columns,
+    regular,
     with_convention,
 )
-from .sqlcompile import parsed_sql
+from .sqlcompile import parsed_sql, staged
 
 
 def _as_text(value: Any) -> str | None:
@@ -52,6 +54,56 @@ def _as_text(value: Any) -> str | None:
 
 
 Row = tuple[str, dict[str, Any], list[str]]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A cell that could not be read: where it is, what it says, and why."""
+
+    row: int
+    column: str
+    field: str
+    text: str
+    why: str
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One row of an export as `explain` reads it, with what it could not read."""
+
+    ident: str
+    company: dict[str, Any]
+    unreadable: list[str]
+    cells: list[Cell]
+    #: the decimal convention used and why (as the `score` summary says it)
+    convention: str
+
+
+def _cells(
+    handbook: Handbook, con: duckdb.DuckDBPyConnection, source: Source, plan: Plan, row: int
+) -> list[Cell]:
+    """The unreadable cells of row `row` (1-based), read as `score` reports them."""
+    text_select, parsed = parsed_columns(handbook, source, plan)
+    checks = [
+        f"CASE WHEN {parsed[name].bad} THEN [{sql_literal(name)}, {sql_literal(col)}, "
+        f"CAST(t{i} AS VARCHAR), {parsed[name].why or 'NULL'}] END"
+        for i, (name, col) in enumerate(plan.used.items())
+    ]
+    if not checks:
+        return []
+    query = (
+        f"WITH txt AS (SELECT * FROM ({text_select}) LIMIT 1 OFFSET {row - 1}) "
+        f"SELECT unnest([{', '.join(checks)}]) FROM {staged(parsed, 'txt')}"
+    )
+    try:
+        found = con.execute(query).fetchall()
+    except duckdb.Error:
+        return []
+    return [
+        Cell(row, str(c[1]), str(c[0]), str(c[2]), str(c[3] or "cannot read"))
+        for (c,) in found
+        if c is not None
+    ]
 
 
 def _rows(
@@ -73,6 +125,15 @@ def _rows(
         cursor = con.execute(query)
         fetched = cursor.fetchall()
     except duckdb.Error as exc:
+        if source.fmt == "csv" and source.scratch is None and source.csv_options is not None:
+            # as `score` does: a CSV DuckDB cannot read whole goes through the careful pass,
+            # which reads it or names the line at fault (an unclosed quote)
+            careful = regular(source.path)
+            try:
+                again = replace(careful, decimal=source.decimal, convention=source.convention)
+                return _rows(handbook, con, again, plan, limit=limit, offset=offset)
+            finally:
+                _done(careful)
         raise input_error(source.path, exc) from exc
     names = [d[0] for d in cursor.description]
     cols = Columns(handbook)
@@ -127,6 +188,34 @@ def from_export(
 
     Raises UsageError for a row below 1 or past the end, and InputError when the export
     cannot be read."""
+    read = read_row(
+        handbook,
+        path,
+        row,
+        fmt=fmt,
+        id_column=id_column,
+        mapping=mapping,
+        decimal_comma=decimal_comma,
+        encoding=encoding,
+    )
+    return read.ident, read.company, read.unreadable
+
+
+def read_row(
+    handbook: Handbook,
+    path: Path,
+    row: int,
+    *,
+    fmt: str | None = None,
+    id_column: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    decimal_comma: bool | None = None,
+    encoding: str | None = None,
+) -> ExportRow:
+    """Row `row` (1-based) of an export with its unreadable cells and decimal convention.
+
+    Raises UsageError for a row below 1 or past the end, and InputError when the export
+    cannot be read."""
     if row < 1:
         raise UsageError(f"found --row {row}; expected 1 or more (the first account is row 1)")
     con, source, plan = _open(
@@ -134,11 +223,13 @@ def from_export(
     )
     try:
         found = _rows(handbook, con, source, plan, limit=1, offset=row - 1)
+        cells = _cells(handbook, con, source, plan, row) if found and found[0][2] else []
     finally:
         _done(source)
     if not found:
         raise UsageError(f"found no row {row} in {source.path}")
-    return found[0]
+    ident, company, unreadable = found[0]
+    return ExportRow(ident, company, unreadable, cells, source.convention)
 
 
 def from_values(
@@ -208,7 +299,8 @@ def from_file(handbook: Handbook, path: Path) -> tuple[str, dict[str, Any], list
                 + suggest(read.unknown[0], list(handbook.fields))
             )
         return name, read.values, list(read.misfits)
-    data = {k: v for k, v in data.items() if k not in ("name", "kind")}
+    written = doc.numbers_as_written()  # `8.000` reads as the CSV cell `8.000` does
+    data = {k: written.get(str(k), v) for k, v in data.items() if k not in ("name", "kind")}
     company, unreadable = from_values(handbook, data, origin=str(path))
     return name, company, unreadable
 

@@ -23,6 +23,7 @@ import duckdb
 from ..atomic import atomic_path, remove_leftovers, write_text
 from ..engine.model import TIER_RANK, Handbook
 from ..engine.operators import sql_literal
+from ..errors import UsageError
 from . import provenance
 from .connection import connect, input_error, quote_ident
 from .mapping import with_values
@@ -147,6 +148,7 @@ def score(handbook: Handbook, opts: ScoreOptions) -> ScoreSummary:
     cause), and KeyboardInterrupt when interrupted (no temporary file is left behind)."""
     in_fmt = fmt_of(opts.input, opts.input_format)
     out_fmt = fmt_of(opts.output, opts.output_format)
+    _not_the_input(opts.input, opts.output)
     handbook = with_values(handbook, opts.value_map or {})
     folder = opts.output.resolve().parent
     folder.mkdir(parents=True, exist_ok=True)
@@ -206,6 +208,19 @@ def _score(
     summary.notes = source.notes
     con.close()
     return summary
+
+
+def _not_the_input(source: Path, output: Path) -> None:
+    """Raise UsageError when the output is the input (by path, a symbolic link or a hard
+    link): scoring would overwrite the export it reads."""
+    same = source.resolve() == output.resolve()
+    if not same and source.exists() and output.exists():
+        same = source.samefile(output)
+    if same:
+        raise UsageError(
+            f"found the output {output}, which is the input file; expected another file "
+            f"(for example -o {source.with_name(source.stem + '.scores' + source.suffix)})"
+        )
 
 
 def _write(

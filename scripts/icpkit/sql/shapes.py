@@ -114,6 +114,8 @@ def inspect(path: Path, encoding: str | None = None) -> Shape:
     crlf = head.count("\r\n")
     if (crlf and head.count("\n") > crlf) or head.replace("\r\n", "").count("\r"):
         shape.reasons.append("mixed line endings")
+    if size <= HEAD and head.count('"') % 2:
+        shape.reasons.append("an odd number of quotes")
     rows = _head_rows(head, shape.delimiter, size > HEAD)
     if len({len(r) for r in rows if r}) > 1:
         shape.reasons.append("records of different widths")
@@ -164,7 +166,10 @@ def rewrite(path: Path, shape: Shape, folder: Path) -> Rewritten:
             path.open(encoding=shape.encoding, newline="") as src,
             os.fdopen(fd, "w", encoding="utf-8", newline="") as out,
         ):
-            header, notes = _copy(csv.reader(src, delimiter=shape.delimiter), out, shape)
+            lines = _Tracked(src)
+            reader = csv.reader(lines, delimiter=shape.delimiter)
+            header, notes = _copy(reader, lines, out, shape)
+            _closed(path, lines, shape.delimiter)
     except UnicodeDecodeError:
         target.unlink(missing_ok=True)
         not_utf8(path)
@@ -175,14 +180,60 @@ def rewrite(path: Path, shape: Shape, folder: Path) -> Rewritten:
     return Rewritten(target, header, notes)
 
 
+class _Tracked:
+    """The lines of a file, keeping those read since `mark` (the raw text of a record)."""
+
+    def __init__(self, src: Any) -> None:
+        self.src = src
+        self.number = 0
+        self.start = 1
+        self.lines: list[str] = []
+        self.last: list[str] = []
+        self.last_start = 1
+
+    def __iter__(self) -> _Tracked:
+        return self
+
+    def __next__(self) -> str:
+        line: str = next(self.src)
+        self.number += 1
+        self.lines.append(line)
+        return line
+
+    def record(self) -> None:
+        """A record was read: keep its lines as the last record's."""
+        self.last, self.last_start = self.lines, self.start
+        self.lines, self.start = [], self.number + 1
+
+
+def _closed(path: Path, lines: _Tracked, delimiter: str) -> None:
+    """Raise InputError when the last record read opens a quote that the file never closes
+    (every later line would be swallowed into one cell)."""
+    raw = lines.last + lines.lines
+    if not any('"' in line for line in raw):
+        return
+    try:
+        list(csv.reader(raw, delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        if "end of data" not in str(exc):
+            return
+        raise InputError(
+            f"{path}:{lines.last_start}: found a quote that opens on line {lines.last_start} and "
+            f"is never closed (lines {lines.last_start} to {lines.number} would be one cell); "
+            "expected every "
+            'quoted cell to end with a quote: fix the stray " on that line'
+        ) from None
+
+
 def _blank(row: list[str]) -> bool:
     return not any(c.strip() for c in row)
 
 
-def _header_row(reader: Any, shape: Shape) -> list[str]:
+def _header_row(reader: Any, lines: _Tracked, shape: Shape) -> list[str]:
     """The first row that is neither Excel's `sep=` line nor blank, without trailing empty
     names (a trailing delimiter)."""
     for row in reader:
+        lines.record()
         if (shape.sep_line and reader.line_num == 1) or _blank(row):
             continue
         while row and not row[-1].strip():
@@ -237,13 +288,14 @@ class _Copy:
         return notes
 
 
-def _copy(reader: Any, out: Any, shape: Shape) -> tuple[list[str], list[str]]:
+def _copy(reader: Any, lines: _Tracked, out: Any, shape: Shape) -> tuple[list[str], list[str]]:
     writer = csv.writer(out, lineterminator="\n")
-    header = _header_row(reader, shape)
+    header = _header_row(reader, lines, shape)
     writer.writerow(header)
     copy = _Copy(len(header))
     blank_seen = False
     for row in reader:
+        lines.record()
         if _blank(row):
             blank_seen = True
             continue

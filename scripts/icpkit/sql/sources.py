@@ -387,6 +387,7 @@ def with_convention(
             and dict(source.columns)[col] == "VARCHAR"
         ]
         cells: list[tuple[str, str]] = []
+        first = None
         if text_cols:
             select = ", ".join(quote(c) for c in text_cols)
             try:
@@ -396,7 +397,8 @@ def with_convention(
             except duckdb.Error:
                 rows = []
             cells = [(c, v) for row in rows for c, v in zip(text_cols, row, strict=True) if v]
-        convention = detect(cells, source.delimiter)
+            first = CONVENTION_SAMPLE if len(rows) >= CONVENTION_SAMPLE else None
+        convention = detect(cells, source.delimiter, first)
         if not text_cols and source.fmt != "csv":
             convention = Convention(DOT, "numbers are typed in the file")
     sets = [col for name, col in plan.used.items() if handbook.fields[name].type == "set_of"]
