@@ -22,6 +22,7 @@ from __future__ import annotations
 import codecs
 import csv
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,12 @@ def _decode_head(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str
     """(codec, text of the head)."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", raw.decode("utf-16", errors="replace")
+    if b"\x00" in raw and not (encoding or "").lower().replace("_", "-").startswith("utf-16"):
+        utf16 = _utf16_without_bom(raw)
+        if utf16 is None:
+            _nul(path, raw)
+        else:
+            return utf16, raw[: len(raw) - len(raw) % 2].decode(utf16, errors="replace")
     if encoding:
         try:
             return encoding, raw.decode(encoding, errors="replace")
@@ -69,6 +76,33 @@ def _decode_head(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str
         if exc.start < len(raw) - 4:  # not a character cut by the end of the head
             not_utf8(path)
         return "utf-8-sig", raw[: exc.start].decode("utf-8-sig")
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" when the NUL bytes fall as UTF-16 puts them in mostly Latin
+    text (every other byte), else None."""
+    sample = raw[:4096]
+    even, odd = sample[0::2], sample[1::2]
+    if not odd:
+        return None
+    if odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _nul(path: Path, raw: bytes) -> None:
+    """Raise InputError naming the first NUL byte: no text export holds one, and a cell with
+    NULs is never scored."""
+    at = raw.index(b"\x00")
+    line = raw.count(b"\n", 0, at) + 1
+    column = at - (raw.rfind(b"\n", 0, at) + 1) + 1
+    raise InputError(
+        f"{path}:{line}:{column}: found a NUL byte (0x00); expected text (the file may be "
+        "UTF-16 without a byte-order mark, or not a text export at all): re-save it as UTF-8 "
+        "(Excel: Save As › CSV UTF-8) or read it with --encoding utf-16-le"
+    )
 
 
 def not_utf8(path: Path) -> None:
@@ -121,7 +155,9 @@ def inspect(path: Path, encoding: str | None = None) -> Shape:
         shape.reasons.append("records of different widths")
     if any(r and not any(c.strip() for c in r) for r in rows):
         shape.reasons.append("empty records")
-    if codec.startswith("utf-8") and _footer(tail.decode("utf-8", errors="replace")):
+    if codec.startswith("utf-8") and _footer(
+        tail.decode("utf-8", errors="replace"), shape.delimiter
+    ):
         shape.reasons.append("a report footer")
     return shape
 
@@ -133,14 +169,40 @@ def _head_rows(head: str, delimiter: str, cut: bool) -> list[list[str]]:
     return list(csv.reader(lines, delimiter=delimiter))
 
 
-def _footer(tail: str) -> bool:
-    """The file ends with a blank line followed by one-cell lines (a report footer)."""
+#: the first cell of a report's total line ("Grand Total (2 records)", "Total")
+_TOTAL = re.compile(
+    r"\s*(?:grand\s+total|sub\s*total|total)(?:\s*\(\d[\d,.]*\s+records?\))?\s*", re.I
+)
+#: how the one-cell lines of a report footer begin
+_FOOTER_WORDS = re.compile(r"\s*(?:copyright|confidential|filtered\s+by|generated\s+by)\b", re.I)
+
+
+def _total(row: list[str]) -> bool:
+    return bool(row) and bool(_TOTAL.fullmatch(row[0]))
+
+
+def _footer_start(row: list[str], blank_seen: bool) -> bool:
+    """Whether this record may begin a report footer: a total line, or a one-cell line after a
+    blank line or with a footer's words (copyright, confidential, filtered by)."""
+    if _total(row):
+        return True
+    return len(row) == 1 and (blank_seen or bool(_FOOTER_WORDS.match(row[0])))
+
+
+def _footer(tail: str, delimiter: str) -> bool:
+    """The file ends with a report footer: one-cell lines after a blank line, a total line
+    ("Grand Total (2 records)") or a footer's words, up to the end."""
     lines = tail.rstrip("\r\n").splitlines()
     for count, line in enumerate(reversed(lines)):
         if not line.strip():
             return count > 0
-        if any(d in line for d in DELIMITERS) and not line.startswith('"'):
+        row = next(csv.reader([line], delimiter=delimiter), [])
+        if _total(row):
+            return True
+        if len(row) != 1:
             return False
+        if _FOOTER_WORDS.match(row[0]):
+            return True
     return False
 
 
@@ -299,10 +361,11 @@ def _copy(reader: Any, lines: _Tracked, out: Any, shape: Shape) -> tuple[list[st
         if _blank(row):
             blank_seen = True
             continue
-        if blank_seen and len(row) == 1:
+        if (copy.pending and len(row) == 1) or _footer_start(row, blank_seen):
+            # a footer if nothing but one-cell lines follows it
             copy.pending.append((reader.line_num, row))
             continue
-        for held_line, held in copy.pending:  # not a footer after all: short records
+        for held_line, held in copy.pending:  # not a footer after all: records
             writer.writerow(copy.fit(held_line, held) or held)
         copy.pending, blank_seen = [], False
         fitted = copy.fit(reader.line_num, row)
