@@ -188,20 +188,62 @@ def _choice(fld: Field, r: str) -> Parsed:
             "FALSE",
             ({f"{h}v": t},),
         )
+    twofold = _twofold_tokens(fld)
+    a = f"{h}a"  # a missing marker that is also a value: reads two ways
+    first: dict[str, str] = {f"{h}e": f"CAST(TRY_CAST({r} AS {enum_type(fld)}) AS VARCHAR)"}
+    if twofold:
+        tokens = ", ".join(sql_literal(tok) for tok in twofold)
+        first[a] = f"coalesce(strlen({r}) <= 9 AND lower(trim({r})) IN ({tokens}), FALSE)"
+    bad = f"(CASE WHEN {h}v IS NOT NULL THEN FALSE ELSE {t} IS NOT NULL END)"
+    why = None
+    if twofold:
+        bad = f"({a} OR {bad})"
+        why = f"CASE WHEN {a} THEN {sql_literal(_twofold_words(fld, twofold))} END"
     return Parsed(
         {fld.name: f"{h}v"},
-        f"(CASE WHEN {h}v IS NOT NULL THEN FALSE ELSE {t} IS NOT NULL END)",
+        bad,
         (
-            {f"{h}e": f"CAST(TRY_CAST({r} AS {enum_type(fld)}) AS VARCHAR)"},
+            first,
             # empty cells take their own branch, so that clean rows never clean and normalise
             # their text to look up a spelling
             {
                 f"{h}v": (
-                    f"CASE WHEN {h}e IS NOT NULL THEN {h}e WHEN {r} IS NULL THEN NULL "
+                    (f"CASE WHEN {a} THEN NULL " if twofold else "CASE ")
+                    + f"WHEN {h}e IS NOT NULL THEN {h}e WHEN {r} IS NULL THEN NULL "
                     f"ELSE {_spelled(fld, normal_sql(t, fld.folds))} END"
                 )
             },
         ),
+        why=why,
+    )
+
+
+def _twofold_tokens(fld: Field) -> list[str]:
+    """The missing markers that are also a spelling of a value of this field (`NA` is
+    Namibia's code and "not available"), unless a --map file says which it is."""
+    spellings = dict(fld.spellings)
+    values = set(fld.values or ())
+    return [
+        tok
+        for tok in NULL_TOKENS
+        if (tok in spellings or tok.upper() in values or tok in values) and tok not in fld.mapped
+    ]
+
+
+def _twofold_words(fld: Field, tokens: list[str]) -> str:
+    spellings = dict(fld.spellings)
+    parts = []
+    for tok in tokens:
+        value = spellings.get(tok) or (tok.upper() if tok.upper() in (fld.values or ()) else tok)
+        names = [k for k, v in fld.spellings if v == value and k != tok]
+        name = max(names, key=len, default=value).replace("_", " ").title() if names else value
+        if fld.is_country:
+            name = min((n for n in names if len(n) > 3), key=len, default=name)
+            name = name.replace("_", " ").title()
+        parts.append(f"'{tok.upper()}' may be {name} ({value}) or a missing value")
+    return (
+        "; ".join(parts) + f": write the value itself, or map the spelling with --map "
+        f"({fld.name}: {{values: {{{tokens[0].upper()}: ...}}}})"
     )
 
 
