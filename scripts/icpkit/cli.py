@@ -532,7 +532,7 @@ def test_cmd(
     is_flag=True,
     help="Add <icp>_score, <icp>_tier and, for criteria in groups, <icp>_<group> columns.",
 )
-@click.option("--threads", type=int, help="DuckDB threads (default: all cores).")
+@click.option("--threads", type=click.IntRange(min=1), help="DuckDB threads (default: all cores).")
 @click.option("--strict", is_flag=True, help="Exit 1 when some values could not be read.")
 @click.option(
     "--engine",

@@ -341,8 +341,9 @@ def _unreadable(
     con: duckdb.DuckDBPyConnection, source: Source, plan: Plan, handbook: Handbook
 ) -> tuple[list[tuple[int, str, str, str]], dict[str, list[tuple[str, int]]]]:
     """Row, column, text and reason of the first unreadable cells, and each field's most
-    frequent unreadable texts (a second pass, only when some cell could not be read)."""
-    text_select, parsed = parsed_columns(handbook, source, plan)
+    frequent unreadable texts (a second pass, only when some cell could not be read); every
+    column read as text, so that a cell is quoted as written (`1e400`, not `inf`)."""
+    text_select, parsed = parsed_columns(handbook, source.as_text(), plan)
     checks = []
     for i, (name, col) in enumerate(plan.used.items()):
         p = parsed[name]

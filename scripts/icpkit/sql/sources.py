@@ -104,6 +104,13 @@ class Source:
             return self
         return replace(self, relation=_csv_read(self.path, self.csv_options, types), columns=types)
 
+    def as_text(self) -> Source:
+        """This CSV with every column read as text (cells quoted as written in warnings)."""
+        if self.csv_options is None:
+            return self
+        text = tuple((c, "VARCHAR") for c, _ in self.columns)
+        return replace(self, relation=_csv_read(self.path, self.csv_options, text), columns=text)
+
     def keeping_empty(self, columns: list[str]) -> Source:
         """This CSV with an empty cell of `columns` read as '' (present and empty), not as
         NULL (absent): a set field's empty cell may mean "none", a missing one never does."""
