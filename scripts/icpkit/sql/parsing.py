@@ -119,6 +119,9 @@ class Parsed:
     #: SQL for why a cell could not be read, when there is more to say than "cannot read"
     #: (read only when reporting examples)
     why: str | None = None
+    #: SQL for the unreadable spellings of a cell, separated by chr(31), when they are not the
+    #: whole cell (a set's unknown members); the summary counts them
+    spellings: str | None = None
 
 
 def enum_type(fld: Field) -> str:
@@ -264,7 +267,7 @@ def _set(fld: Field, r: str) -> Parsed:
         f"list_filter(string_split(regexp_replace({t}, '\\s*[;,|\\r\\n]\\s*', ';', 'g'), ';'), "
         "lambda x: x <> '')"
     )
-    why = None
+    why = unknown = None
     if fld.values is None:
         element = norm_x
         # what normal() leaves unchanged (unless a word fold applies)
@@ -280,7 +283,9 @@ def _set(fld: Field, r: str) -> Parsed:
         why = (
             f"'found ' || array_to_string(list_transform({unknown}, "
             "lambda x: chr(39) || x || chr(39)), ', ') "
-            f"|| ', which is not a value of {fld.name} (a --map file can give its value)'"
+            f"|| CASE WHEN len({unknown}) > 1 THEN ', which are not values of {fld.name} "
+            "(a --map file can give theirs)' "
+            f"ELSE ', which is not a value of {fld.name} (a --map file can give its value)' END"
         )
     slow = (
         f"';' || array_to_string(list_filter(list_transform({pieces}, lambda x: {element}), "
@@ -304,6 +309,7 @@ def _set(fld: Field, r: str) -> Parsed:
         f"coalesce(contains({r}_v, chr(31)), FALSE)",
         ({f"{r}_v": value},),
         why=why,
+        spellings=f"array_to_string({unknown}, chr(31))",
     )
 
 

@@ -350,7 +350,7 @@ def _unreadable(
         why = p.why or "NULL"
         checks.append(
             f"CASE WHEN {p.bad} THEN [{sql_literal(name)}, {sql_literal(col)}, "
-            f"CAST(t{i} AS VARCHAR), {why}] END"
+            f"CAST(t{i} AS VARCHAR), {why}, {p.spellings or f'CAST(t{i} AS VARCHAR)'}] END"
         )
     if not checks:
         return [], {}
@@ -359,20 +359,22 @@ def _unreadable(
         f"WITH txt AS (SELECT row_number() OVER () AS icp_row, * FROM ({text_select})), "
         f"cells AS (SELECT icp_row, unnest([{', '.join(checks)}]) AS cell "
         f"FROM {staged(parsed, 'txt')}) "
-        f"SELECT icp_row, cell[1] AS fld, cell[2] AS col, cell[3] AS txt, cell[4] AS why "
+        f"SELECT icp_row, cell[1] AS fld, cell[2] AS col, cell[3] AS txt, cell[4] AS why, "
+        f"unnest(string_split(cell[5], chr(31))) AS spelling "
         f"FROM cells WHERE cell IS NOT NULL"
     )
     examples = [
         (int(r), str(c), str(v), str(w or ""))
         for r, c, v, w in con.execute(
-            f"SELECT icp_row, col, txt, why FROM icp_bad ORDER BY icp_row LIMIT {MAX_EXAMPLES}"
+            "SELECT icp_row, col, txt, why FROM icp_bad GROUP BY ALL "
+            f"ORDER BY icp_row, min(rowid) LIMIT {MAX_EXAMPLES}"
         ).fetchall()
     ]
     spellings: dict[str, list[tuple[str, int]]] = {}
     for fld, text, n in con.execute(
-        "SELECT fld, txt, count(*) AS n FROM icp_bad GROUP BY fld, txt "
-        "QUALIFY row_number() OVER (PARTITION BY fld ORDER BY n DESC, txt) <= "
-        f"{MAX_SPELLINGS} ORDER BY fld, n DESC, txt"
+        "SELECT fld, spelling, count(*) AS n FROM icp_bad GROUP BY fld, spelling "
+        "QUALIFY row_number() OVER (PARTITION BY fld ORDER BY n DESC, spelling) <= "
+        f"{MAX_SPELLINGS} ORDER BY fld, n DESC, spelling"
     ).fetchall():
         spellings.setdefault(str(fld), []).append((str(text), int(n)))
     return examples, spellings
