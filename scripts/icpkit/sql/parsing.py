@@ -3,8 +3,9 @@
 Exports disagree on everything (see PITFALLS), so every column is read as text
 and parsed here, once, by the same expressions in every path: the bulk scorer
 runs them over the whole file, `explain --row` and `--set` run them over one
-row. What an empty cell means is decided here too: empty, `N/A`, `null`, `-`
-are unknown (or, for a field with `empty: empty_set`, an empty set).
+row. What an empty cell means is decided here too: empty, `N/A`, `NA`, `null`,
+`None`, `(blank)`, `-` are unknown; only a present, empty cell of a field with
+`empty: empty_set` is an empty set (a missing cell, NULL, never is).
 
 What is read (anything else is *unreadable*: unknown, and counted):
 - numbers: `1200000`, `1,200,000`, `1.2e6`, `$1.2M`, `€3m`, `250k`, `25%`;
@@ -15,8 +16,13 @@ What is read (anything else is *unreadable*: unknown, and counted):
 - dates: `2026-03-01`, `2026-03-01 12:00:00`.
 - one-of values: the value itself, its other spellings (`value_aliases`) and,
   for countries, ISO codes in any case, ISO 3166 names and alpha-3 codes.
-- sets: values separated by `;` `,` or `|`, each read like a one-of value; a
-  member of an open set is kept in normal form (`icpkit.engine.normal`).
+- sets: values separated by `;` `,` `|` or a line break, each read like a one-of
+  value; a member of an open set is kept in normal form (`icpkit.engine.normal`); a
+  member of a closed set that no spelling names makes the cell unreadable (unknown).
+  Only a present empty cell (or `[]`) is the empty set; NULL (no cell, no key) and
+  null tokens are unknown.
+- a null token that is also a value's spelling (`NA`, Namibia) reads two ways:
+  unreadable, unless a `--map` spelling says which.
 - text: kept as written (trimmed), with its normal form beside it
   (`<field>__n`), which equality and word tests read.
 
@@ -193,10 +199,19 @@ def _choice(fld: Field, r: str) -> Parsed:
         )
     twofold = _twofold_tokens(fld)
     a = f"{h}a"  # a missing marker that is also a value: reads two ways
-    first: dict[str, str] = {f"{h}e": f"CAST(TRY_CAST({r} AS {enum_type(fld)}) AS VARCHAR)"}
+    stages: list[dict[str, str]] = [
+        {f"{h}e": f"CAST(TRY_CAST({r} AS {enum_type(fld)}) AS VARCHAR)"}
+    ]
     if twofold:
+        # a clean row (an exact value) costs one comparison; only other cells are lowered
         tokens = ", ".join(sql_literal(tok) for tok in twofold)
-        first[a] = f"coalesce(strlen({r}) <= 9 AND lower(trim({r})) IN ({tokens}), FALSE)"
+        exact = ", ".join(sql_literal(v) for v in fld.values if v.lower() in twofold)
+        stages.append(
+            {
+                a: f"CASE WHEN {h}e IS NOT NULL THEN {h}e IN ({exact or 'NULL'}) "
+                f"WHEN {r} IS NULL THEN FALSE ELSE lower(trim({r})) IN ({tokens}) END"
+            }
+        )
     bad = f"(CASE WHEN {h}v IS NOT NULL THEN FALSE ELSE {t} IS NOT NULL END)"
     why = None
     if twofold:
@@ -206,7 +221,7 @@ def _choice(fld: Field, r: str) -> Parsed:
         {fld.name: f"{h}v"},
         bad,
         (
-            first,
+            *stages,
             # empty cells take their own branch, so that clean rows never clean and normalise
             # their text to look up a spelling
             {

@@ -13,8 +13,15 @@ UTF-8 CSV beside the output:
 - ragged rows: a short record is padded (its missing cells are unknown) and a
   record with extra non-empty cells is not scored; both are named by line;
 - text in another encoding given with `--encoding`.
+- UTF-16 without a byte-order mark (recognised by its NUL bytes on every other byte);
+- a Salesforce footer with no blank line before it: a total line ("Grand Total (2
+  records)") or one-cell lines with a footer's words (Copyright, Confidential).
 Text that is not UTF-8 (Latin-1, Windows-1252) is refused with its line and
-byte and how to re-save it, unless `--encoding` names its encoding.
+byte and how to re-save it, unless `--encoding` names its encoding; any other NUL
+byte is refused (a cell with NULs is never scored), and so is a quote that opens
+and is never closed (it would swallow every later record), naming its line.
+A cell a short record lacks is written as `MISSING` and read back as NULL
+(unknown), unlike a present empty cell.
 """
 
 from __future__ import annotations
@@ -136,6 +143,12 @@ def inspect(path: Path, encoding: str | None = None) -> Shape:
         handle.seek(max(0, size - TAIL))
         tail = handle.read()
     codec, head = _decode_head(path, raw, encoding)
+    if size > HEAD and b"\x00" in tail and not codec.startswith("utf-16"):
+        at = max(0, size - TAIL) + tail.index(b"\x00")
+        raise InputError(
+            f"{path}: found a NUL byte (0x00) at byte {at + 1}, near the end; expected text "
+            "(the file may be cut short or not a text export): re-save it as UTF-8"
+        )
     shape = Shape(codec)
     if codec not in ("utf-8-sig", "utf-8"):
         shape.reasons.append(f"{codec} text")
