@@ -360,7 +360,9 @@ def parsed_columns(handbook: Handbook, source: Source, plan: Plan) -> tuple[str,
             raw = (
                 quote(col)
                 if ctype == "VARCHAR"
-                else f"array_to_string({quote(col)}, ';')"
+                # a list with a NULL member is not known whole: unknown, as a NULL list is
+                else f"CASE WHEN list_count({quote(col)}) = len({quote(col)}) "
+                f"THEN array_to_string({quote(col)}, ';') END"
                 if ctype.endswith("[]")
                 else f"CAST({quote(col)} AS VARCHAR)"
             )
