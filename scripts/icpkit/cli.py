@@ -383,7 +383,8 @@ def _explanation(
     if reading is not None:
         lines.append(reading["decimal_convention"])
         lines += [
-            f"warning: row {c['row']}, column {c['column']}: cannot read {c['text']!r}: {c['why']}"
+            f"warning: row {c['row']}, column {c['column']}: cannot read {c['text']!r}"
+            + (f": {c['why']}" if c["why"] else "")
             for c in reading["unreadable_cells"]
         ]
     if unreadable:

@@ -100,7 +100,7 @@ def _cells(
     except duckdb.Error:
         return []
     return [
-        Cell(row, str(c[1]), str(c[0]), str(c[2]), str(c[3] or "cannot read"))
+        Cell(row, str(c[1]), str(c[0]), str(c[2]), str(c[3] or ""))
         for (c,) in found
         if c is not None
     ]
