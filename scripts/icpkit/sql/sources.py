@@ -410,7 +410,14 @@ def with_convention(
         convention = detect(cells, source.delimiter, first)
         if not text_cols and source.fmt != "csv":
             convention = Convention(DOT, "numbers are typed in the file")
-    sets = [col for name, col in plan.used.items() if handbook.fields[name].type == "set_of"]
     return replace(
-        source.keeping_empty(sets), decimal=convention.decimal, convention=convention.describe()
+        keep_empty_sets(handbook, source, plan),
+        decimal=convention.decimal,
+        convention=convention.describe(),
     )
+
+
+def keep_empty_sets(handbook: Handbook, source: Source, plan: Plan) -> Source:
+    """`source` with the empty cells of its set columns read as present and empty ('')."""
+    sets = [col for name, col in plan.used.items() if handbook.fields[name].type == "set_of"]
+    return source.keeping_empty(sets)
