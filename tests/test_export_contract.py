@@ -142,3 +142,19 @@ def test_threads_below_one_is_a_usage_error(
     code, out, err = run(capsys, "score", src, "-o", str(tmp_path / "o.csv"), "--threads", "-1")
     assert code == ExitCode.USAGE
     assert "internal error" not in out + err and "--threads" in out + err
+
+
+def test_explain_by_id_reads_as_by_row(capsys: pytest.CaptureFixture[str]) -> None:
+    """--id finds the row and reads it exactly as --row does: its unreadable cells, the decimal
+    convention and --decimal-comma too."""
+    path = str(CORPUS / "closed-set-unknown-member.csv")
+    _, by_row, _ = run(capsys, "explain", path, "--row", "4", "--format", "json")
+    _, by_id, _ = run(capsys, "explain", path, "--id", "4", "--format", "json")
+    row, ident = json.loads(by_row), json.loads(by_id)
+    assert row["verdict"] == ident["verdict"]
+    assert row["unreadable_cells"] == ident["unreadable_cells"] != []
+    path = str(CORPUS / "decimal-comma-flag.csv")
+    _, by_row, _ = run(capsys, "explain", path, "--row", "2", "--decimal-comma", "--format", "json")
+    _, by_id, _ = run(capsys, "explain", path, "--id", "2", "--decimal-comma", "--format", "json")
+    assert json.loads(by_row)["verdict"] == json.loads(by_id)["verdict"]
+    assert "set by --decimal-comma" in json.loads(by_id)["decimal_convention"]

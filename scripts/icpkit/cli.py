@@ -293,7 +293,7 @@ def explain(
     """
     from .engine.evaluate import evaluate
     from .errors import UsageError
-    from .sql.companies import Cell, from_export_id, from_file, from_values, read_row
+    from .sql.companies import Cell, from_file, from_values, read_id, read_row
     from .sql.mapping import with_values
     from .sql.sources import FORMATS
 
@@ -306,10 +306,22 @@ def explain(
     values: dict[str, Any] = {}
     name = "--set"
     if company is not None and account_id is not None:
-        name, base, unreadable = from_export_id(
-            handbook, company, account_id, id_column=id_column, mapping=cmap.columns
+        read = read_id(
+            handbook,
+            company,
+            account_id,
+            id_column=id_column,
+            mapping=cmap.columns,
+            decimal_comma=decimal_comma,
+            encoding=encoding,
         )
-        name = f"{company.name} id {name}"
+        base, unreadable, cells, convention = (
+            read.company,
+            read.unreadable,
+            read.cells,
+            read.convention,
+        )
+        name = f"{company.name} id {read.ident}"
     elif company is not None and row is not None:
         read = read_row(
             handbook,
@@ -350,7 +362,7 @@ def explain(
     if company is None and not values:
         raise UsageError("found no company; expected a file, FILE --row N, or --set FIELD=VALUE")
     verdict = evaluate(handbook, base, _as_of(state, as_of))
-    reading = _reading(cells, convention) if row is not None else None
+    reading = _reading(cells, convention) if row is not None or account_id else None
     echo(_explanation(handbook, verdict, name, fmt, reading, unreadable))
     return ExitCode.OK
 

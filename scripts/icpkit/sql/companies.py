@@ -126,6 +126,7 @@ def _rows(
         fetched = cursor.fetchall()
     except duckdb.Error as exc:
         if source.fmt == "csv" and source.scratch is None and source.csv_options is not None:
+            # (only a whole file: a filtered relation would lose its filter)
             # as `score` does: a CSV DuckDB cannot read whole goes through the careful pass,
             # which reads it or names the line at fault (an unclosed quote)
             careful = regular(source.path)
@@ -329,27 +330,66 @@ def from_export_id(
     id_column: str | None = None,
     mapping: Mapping[str, str] | None = None,
 ) -> Row:
-    """(account id, company, unreadable fields) of the row whose id column is `ident` (a CSV
-    written by icp may carry a leading apostrophe on an id a spreadsheet would run; both
-    spellings are found). Raises UsageError when no row or several rows have that id."""
-    import dataclasses
+    """(account id, company, unreadable fields) of the row whose id column is `ident`."""
+    read = read_id(handbook, path, ident, fmt=fmt, id_column=id_column, mapping=mapping)
+    return read.ident, read.company, read.unreadable
 
-    con, source, plan = _open(handbook, path, fmt, id_column, mapping)
-    id_col = '"' + plan.id_column.replace('"', '""') + '"'
-    wanted = ", ".join(sql_literal(v) for v in {ident, ident.lstrip("'"), "'" + ident})
-    filtered = dataclasses.replace(
-        source,
-        relation=f"(SELECT * FROM {source.relation} WHERE CAST({id_col} AS VARCHAR) IN ({wanted}))",
+
+def read_id(
+    handbook: Handbook,
+    path: Path,
+    ident: str,
+    *,
+    fmt: str | None = None,
+    id_column: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    decimal_comma: bool | None = None,
+    encoding: str | None = None,
+) -> ExportRow:
+    """The row whose id column is `ident`, read as `read_row` reads it (a CSV written by icp
+    may carry a leading apostrophe on an id a spreadsheet would run; both spellings are
+    found). Raises UsageError when no row or several rows have that id."""
+    con, source, plan = _open(
+        handbook, path, fmt, id_column, mapping, decimal_comma=decimal_comma, encoding=encoding
     )
+    careful: Source | None = None
+    wanted = ", ".join(sql_literal(v) for v in {ident, ident.lstrip("'"), "'" + ident})
+
+    def rows_with_id(src: Source) -> list[int]:
+        return [
+            int(r)
+            for (r,) in con.execute(
+                f"SELECT r FROM (SELECT row_number() OVER () AS r, "
+                f"CAST({quote_ident(plan.id_column)} AS VARCHAR) AS v FROM {src.relation}) "
+                f"WHERE v IN ({wanted}) ORDER BY r LIMIT 2"
+            ).fetchall()
+        ]
+
     try:
-        found = _rows(handbook, con, filtered, plan, limit=2)
+        try:
+            numbers = rows_with_id(source)
+        except duckdb.Error:
+            if source.fmt != "csv" or source.scratch is not None:
+                raise
+            careful = regular(source.path)  # names the line at fault in a malformed CSV
+            source = replace(careful, decimal=source.decimal, convention=source.convention)
+            numbers = rows_with_id(source)
+        if len(numbers) == 1:
+            [(found, company, unreadable)] = _rows(
+                handbook, con, source, plan, limit=1, offset=numbers[0] - 1
+            )
+            cells = _cells(handbook, con, source, plan, numbers[0]) if unreadable else []
+    except duckdb.Error as exc:
+        raise input_error(path, exc) from exc
     finally:
         _done(source)
-    if not found:
+        if careful is not None:
+            _done(careful)
+    if not numbers:
         raise UsageError(f"found no account with {plan.id_column} {ident} in {source.path}")
-    if len(found) > 1:
+    if len(numbers) > 1:
         raise UsageError(
             f"found several accounts with {plan.id_column} {ident} in {source.path}; "
             "expected the id to be unique (use --row N)"
         )
-    return found[0]
+    return ExportRow(found, company, unreadable, cells, source.convention)
