@@ -32,6 +32,7 @@ from icpkit.reporters.scoring import render
 from icpkit.sql.companies import from_export
 from icpkit.sql.mapping import ColumnMap, with_values
 from icpkit.sql.scoring import ScoreOptions, score
+from icpkit.sql.sources import fmt_of
 
 CORPUS = Path(__file__).parent / "corpus" / "exports"
 HANDBOOK = load(REPO).handbook
@@ -73,7 +74,7 @@ def test_export_reads_as_expected(path: Path, tmp_path: Path) -> None:
         path,
         target,
         AS_OF,
-        input_format="csv",
+        input_format=fmt_of(path, None),
         id_column=opts.get("id_column"),
         mapping=cmap.columns,
         decimal_comma=opts.get("decimal_comma"),
@@ -106,7 +107,7 @@ def test_export_reads_as_expected(path: Path, tmp_path: Path) -> None:
                 handbook,
                 path,
                 position[str(ident)],
-                fmt="csv",
+                fmt=fmt_of(path, None),
                 id_column=opts.get("id_column"),
                 mapping=cmap.columns,
                 decimal_comma=opts.get("decimal_comma"),

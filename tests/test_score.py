@@ -199,13 +199,18 @@ def test_unreadable_shapes_are_unknown_never_guessed(field: str, text: str) -> N
     assert bad == [field]
 
 
-@pytest.mark.parametrize("text", ["", "N/A", "null", "-", "  "])
+@pytest.mark.parametrize("text", ["", "N/A", "null", "-", "  ", "NA", "#N/A", "None", "(blank)"])
 def test_empty_cells_are_unknown_not_unreadable(text: str) -> None:
+    """An empty cell and a missing marker are unknown, never unreadable; only a present empty
+    cell of a set with `empty: empty_set` is the empty set (a missing marker is unknown)."""
     from icpkit.sql.companies import from_values
 
     company, bad = from_values(HANDBOOK, {"employees": text, "tech_stack": text})
     assert "employees" not in company and bad == []
-    assert company["tech_stack"] == frozenset()  # the vocabulary says: empty means no tools
+    if text.strip():
+        assert "tech_stack" not in company  # N/A says nothing about the tools
+    else:
+        assert company["tech_stack"] == frozenset()  # the vocabulary: empty means no tools
 
 
 BENCH = load(REPO / "tests" / "bench" / "handbook").handbook
@@ -243,19 +248,30 @@ ELEMENTS = [
 set_cells = st.tuples(
     st.sampled_from(["", " "]),
     st.lists(st.sampled_from(ELEMENTS), max_size=5),
-    st.lists(st.sampled_from([";", ", ", " | ", ";;", ",", " ; "]), min_size=5, max_size=5),
+    st.lists(
+        st.sampled_from([";", ", ", " | ", ";;", ",", " ; ", "\n", "\r\n"]), min_size=5, max_size=5
+    ),
     st.sampled_from(["", " ", ";"]),
 ).map(lambda p: p[0] + "".join(e + sep for e, sep in zip(p[1], p[2], strict=False))[:-1] + p[3])
 
 
-def _read_set(fld: Field, text: str) -> frozenset[str] | None:
-    """The documented reading of a set cell, in plain Python."""
+def _read_set(fld: Field, text: str) -> tuple[frozenset[str] | None, bool]:
+    """The documented reading of a set cell, in plain Python: (members or None for unknown,
+    unreadable). Only a present empty cell (or []) is the empty set; a null token is unknown;
+    a member of a closed set that no spelling names makes the cell unreadable (unknown)."""
     trimmed = text.strip(" ")
-    if trimmed.lower() in ("", *NULL_TOKENS):
-        return frozenset() if fld.empty_set else None
+    if trimmed in ("", "[]", '""'):
+        return (frozenset() if fld.empty_set else None), False
+    if trimmed.lower() in NULL_TOKENS:
+        return None, False
     spellings = dict(fld.spellings)
-    names = (normalise(e) for e in re.split(r"\s*[;,|]\s*", trimmed))
-    return frozenset(spellings.get(n, n) if fld.values else n for n in names if n)
+    pieces = [e for e in re.split(r"\s*[;,|\r\n]\s*", trimmed) if e]
+    if fld.values:
+        members = [spellings.get(normalise(e)) for e in pieces]
+        if None in members:
+            return None, True
+        return frozenset(m for m in members if m), False
+    return frozenset(n for n in (normalise(e) for e in pieces) if n), False
 
 
 @settings(max_examples=200, deadline=None)
@@ -268,8 +284,9 @@ def test_set_cells_read_as_their_documented_elements(text: str, which: str) -> N
 
     handbook = HANDBOOK if which == "example" else BENCH
     company, bad = from_values(handbook, {"tech_stack": text})
-    assert company.get("tech_stack") == _read_set(handbook.fields["tech_stack"], text)
-    assert bad == []
+    members, unreadable = _read_set(handbook.fields["tech_stack"], text)
+    assert company.get("tech_stack") == members
+    assert bad == (["tech_stack"] if unreadable else [])
 
 
 def test_bom_semicolons_and_quoted_newlines(tmp_path: Path) -> None:

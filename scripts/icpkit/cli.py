@@ -294,23 +294,37 @@ def explain(
     """
     from .engine.evaluate import evaluate
     from .errors import UsageError
-    from .reporters import verdict as report
-    from .sql.companies import from_export, from_export_id, from_file, from_values
+    from .sql.companies import Cell, from_file, from_values, read_id, read_row
     from .sql.mapping import with_values
+    from .sql.sources import FORMATS
 
     cmap = _mapping(map_file)
     handbook = with_values(_handbook(state), cmap.values)
     decimal = None if decimal_comma is None else ("comma" if decimal_comma else "dot")
     unreadable: list[str] = []
+    cells: list[Cell] = []
+    convention = ""
     values: dict[str, Any] = {}
     name = "--set"
     if company is not None and account_id is not None:
-        name, base, unreadable = from_export_id(
-            handbook, company, account_id, id_column=id_column, mapping=cmap.columns
+        read = read_id(
+            handbook,
+            company,
+            account_id,
+            id_column=id_column,
+            mapping=cmap.columns,
+            decimal_comma=decimal_comma,
+            encoding=encoding,
         )
-        name = f"{company.name} id {name}"
+        base, unreadable, cells, convention = (
+            read.company,
+            read.unreadable,
+            read.cells,
+            read.convention,
+        )
+        name = f"{company.name} id {read.ident}"
     elif company is not None and row is not None:
-        name, base, unreadable = from_export(
+        read = read_row(
             handbook,
             company,
             row,
@@ -319,7 +333,18 @@ def explain(
             decimal_comma=decimal_comma,
             encoding=encoding,
         )
-        name = f"{company.name} row {row} ({name})"
+        base, unreadable, cells, convention = (
+            read.company,
+            read.unreadable,
+            read.cells,
+            read.convention,
+        )
+        name = f"{company.name} row {row} ({read.ident})"
+    elif company is not None and FORMATS.get(company.suffix.lower()) not in (None, "jsonl"):
+        raise UsageError(
+            f"found the export {company} without --row or --id; expected icp explain "
+            f"{company} --row N (the first account is row 1) or --id ID"
+        )
     elif company is not None:
         name, base, unreadable = from_file(handbook, company)
     elif row is not None:
@@ -338,13 +363,46 @@ def explain(
     if company is None and not values:
         raise UsageError("found no company; expected a file, FILE --row N, or --set FIELD=VALUE")
     verdict = evaluate(handbook, base, _as_of(state, as_of))
-    if fmt == "json":
-        echo(report.json_text(handbook, verdict, name=name))
-    else:
-        echo(report.text(handbook, verdict, name=name))
-        if unreadable:
-            echo(f"unreadable (counted as unknown): {', '.join(unreadable)}")
+    reading = _reading(cells, convention) if row is not None or account_id else None
+    echo(_explanation(handbook, verdict, name, fmt, reading, unreadable))
     return ExitCode.OK
+
+
+def _reading(cells: list[Any], convention: str) -> dict[str, Any]:
+    """What `explain FILE --row N` read about the export: its decimal convention and the
+    row's unreadable cells (row, column, text as written, why)."""
+    return {
+        "decimal_convention": convention,
+        "unreadable_cells": [
+            {"row": c.row, "column": c.column, "field": c.field, "text": c.text, "why": c.why}
+            for c in cells
+        ],
+    }
+
+
+def _explanation(
+    handbook: Any,
+    verdict: Any,
+    name: str,
+    fmt: str,
+    reading: dict[str, Any] | None,
+    unreadable: list[str],
+) -> str:
+    from .reporters import verdict as report
+
+    if fmt == "json":
+        return report.json_text(handbook, verdict, name=name, **(reading or {}))
+    lines = [report.text(handbook, verdict, name=name)]
+    if reading is not None:
+        lines.append(reading["decimal_convention"])
+        lines += [
+            f"warning: row {c['row']}, column {c['column']}: cannot read {c['text']!r}"
+            + (f": {c['why']}" if c["why"] else "")
+            for c in reading["unreadable_cells"]
+        ]
+    if unreadable:
+        lines.append(f"unreadable (counted as unknown): {', '.join(unreadable)}")
+    return "\n".join(line for line in lines if line)
 
 
 def _threshold(root: Path) -> float | None:
@@ -488,7 +546,7 @@ def test_cmd(
     is_flag=True,
     help="Add <icp>_score, <icp>_tier and, for criteria in groups, <icp>_<group> columns.",
 )
-@click.option("--threads", type=int, help="DuckDB threads (default: all cores).")
+@click.option("--threads", type=click.IntRange(min=1), help="DuckDB threads (default: all cores).")
 @click.option("--strict", is_flag=True, help="Exit 1 when some values could not be read.")
 @click.option(
     "--engine",

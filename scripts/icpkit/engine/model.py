@@ -37,6 +37,9 @@ class Field:
     is_country: bool = False
     #: the vocabulary's folds for `icpkit.engine.normal.normal`
     folds: Folds = DEFAULT_FOLDS
+    #: spellings a --map file gave for this run (normalised): they are read as mapped, even
+    #: one that is also a missing marker (`NA` mapped to Namibia)
+    mapped: tuple[str, ...] = ()
 
 
 # --- conditions ------------------------------------------------------------------------------

@@ -60,6 +60,19 @@ class Document:
         a bad date, an unsafe character), so the schema can still check everything else."""
         return self.data is not None and all(p.rule in VALUE_RULES for p in self.problems)
 
+    def numbers_as_written(self) -> dict[str, str]:
+        """The top-level keys whose value is a plain (unquoted) number, with the number's text
+        as written: `8.000` is 8.0 to YAML but may be eight thousand to the person who wrote
+        it, so a company file's numbers are read from their text, as a CSV cell is."""
+        if not isinstance(self.root, MappingNode):
+            return {}
+        out = {}
+        for k, v in self.root.value:
+            numeric = v.tag in (_TAG + "int", _TAG + "float") if isinstance(v.tag, str) else False
+            if isinstance(k, ScalarNode) and isinstance(v, ScalarNode) and numeric:
+                out[str(k.value)] = str(v.value)
+        return out
+
     def problem_at(
         self,
         parts: Sequence[str | int],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..engine.explain import best_case_sentence, rule_sentence, summary, verdict_data
 from ..engine.model import Group, Handbook, Rule
 from ..engine.verdict import SCORED, ProfileVerdict, RuleResult, Verdict
@@ -108,5 +110,11 @@ def text(
     return "\n".join(lines)
 
 
-def json_text(handbook: Handbook, verdict: Verdict, *, name: str | None = None) -> str:
-    return envelope("explain", True, company=name, verdict=verdict_data(handbook, verdict))
+def json_text(
+    handbook: Handbook, verdict: Verdict, *, name: str | None = None, **reading: Any
+) -> str:
+    """The verdict as JSON; `reading` adds what was read about the input (its unreadable
+    cells, its decimal convention)."""
+    return envelope(
+        "explain", True, company=name, verdict=verdict_data(handbook, verdict), **reading
+    )

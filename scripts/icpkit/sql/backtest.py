@@ -31,7 +31,17 @@ from ..evidence.outcomes import DAYS_PER_MONTH, ROLES, STAGES
 from ..wording import suggest
 from .connection import connect, input_error
 from .layout import Columns
-from .sources import Plan, Source, fmt_of, key, open_source, parsed_columns, plan_columns, quote
+from .sources import (
+    Plan,
+    Source,
+    fmt_of,
+    keep_empty_sets,
+    key,
+    open_source,
+    parsed_columns,
+    plan_columns,
+    quote,
+)
 from .sqlcompile import condition_sql, parsed_sql, verdict_sql
 
 #: how many misclassified accounts each list keeps
@@ -442,6 +452,7 @@ def count(handbook: Handbook, opts: BacktestOptions) -> Counts:
         source = open_source(con, opts.input, fmt)
         field_map = {f: c for f, c in (opts.mapping or {}).items() if f not in ROLES}
         plan = plan_columns(handbook, source, id_column=opts.id_column, mapping=field_map)
+        source = keep_empty_sets(handbook, source, plan)  # an empty set cell is "none"
         roles = _roles(source, opts, set(plan.used.values()) | {plan.id_column})
         refs = rule_refs(handbook)
         typeable = {

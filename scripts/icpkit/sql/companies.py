@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,10 @@ from .sources import (
     open_source,
     parsed_columns,
     plan_columns,
+    regular,
     with_convention,
 )
-from .sqlcompile import parsed_sql
+from .sqlcompile import parsed_sql, staged
 
 
 def _as_text(value: Any) -> str | None:
@@ -52,6 +54,56 @@ def _as_text(value: Any) -> str | None:
 
 
 Row = tuple[str, dict[str, Any], list[str]]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A cell that could not be read: where it is, what it says, and why."""
+
+    row: int
+    column: str
+    field: str
+    text: str
+    why: str
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One row of an export as `explain` reads it, with what it could not read."""
+
+    ident: str
+    company: dict[str, Any]
+    unreadable: list[str]
+    cells: list[Cell]
+    #: the decimal convention used and why (as the `score` summary says it)
+    convention: str
+
+
+def _cells(
+    handbook: Handbook, con: duckdb.DuckDBPyConnection, source: Source, plan: Plan, row: int
+) -> list[Cell]:
+    """The unreadable cells of row `row` (1-based), read as `score` reports them."""
+    text_select, parsed = parsed_columns(handbook, source, plan)
+    checks = [
+        f"CASE WHEN {parsed[name].bad} THEN [{sql_literal(name)}, {sql_literal(col)}, "
+        f"CAST(t{i} AS VARCHAR), {parsed[name].why or 'NULL'}] END"
+        for i, (name, col) in enumerate(plan.used.items())
+    ]
+    if not checks:
+        return []
+    query = (
+        f"WITH txt AS (SELECT * FROM ({text_select}) LIMIT 1 OFFSET {row - 1}) "
+        f"SELECT unnest([{', '.join(checks)}]) FROM {staged(parsed, 'txt')}"
+    )
+    try:
+        found = con.execute(query).fetchall()
+    except duckdb.Error:
+        return []
+    return [
+        Cell(row, str(c[1]), str(c[0]), str(c[2]), str(c[3] or ""))
+        for (c,) in found
+        if c is not None
+    ]
 
 
 def _rows(
@@ -73,6 +125,16 @@ def _rows(
         cursor = con.execute(query)
         fetched = cursor.fetchall()
     except duckdb.Error as exc:
+        if source.fmt == "csv" and source.scratch is None and source.csv_options is not None:
+            # (only a whole file: a filtered relation would lose its filter)
+            # as `score` does: a CSV DuckDB cannot read whole goes through the careful pass,
+            # which reads it or names the line at fault (an unclosed quote)
+            careful = regular(source.path)
+            try:
+                again = replace(careful, decimal=source.decimal, convention=source.convention)
+                return _rows(handbook, con, again, plan, limit=limit, offset=offset)
+            finally:
+                _done(careful)
         raise input_error(source.path, exc) from exc
     names = [d[0] for d in cursor.description]
     cols = Columns(handbook)
@@ -127,6 +189,34 @@ def from_export(
 
     Raises UsageError for a row below 1 or past the end, and InputError when the export
     cannot be read."""
+    read = read_row(
+        handbook,
+        path,
+        row,
+        fmt=fmt,
+        id_column=id_column,
+        mapping=mapping,
+        decimal_comma=decimal_comma,
+        encoding=encoding,
+    )
+    return read.ident, read.company, read.unreadable
+
+
+def read_row(
+    handbook: Handbook,
+    path: Path,
+    row: int,
+    *,
+    fmt: str | None = None,
+    id_column: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    decimal_comma: bool | None = None,
+    encoding: str | None = None,
+) -> ExportRow:
+    """Row `row` (1-based) of an export with its unreadable cells and decimal convention.
+
+    Raises UsageError for a row below 1 or past the end, and InputError when the export
+    cannot be read."""
     if row < 1:
         raise UsageError(f"found --row {row}; expected 1 or more (the first account is row 1)")
     con, source, plan = _open(
@@ -134,11 +224,13 @@ def from_export(
     )
     try:
         found = _rows(handbook, con, source, plan, limit=1, offset=row - 1)
+        cells = _cells(handbook, con, source, plan, row) if found and found[0][2] else []
     finally:
         _done(source)
     if not found:
         raise UsageError(f"found no row {row} in {source.path}")
-    return found[0]
+    ident, company, unreadable = found[0]
+    return ExportRow(ident, company, unreadable, cells, source.convention)
 
 
 def from_values(
@@ -208,7 +300,8 @@ def from_file(handbook: Handbook, path: Path) -> tuple[str, dict[str, Any], list
                 + suggest(read.unknown[0], list(handbook.fields))
             )
         return name, read.values, list(read.misfits)
-    data = {k: v for k, v in data.items() if k not in ("name", "kind")}
+    written = doc.numbers_as_written()  # `8.000` reads as the CSV cell `8.000` does
+    data = {k: written.get(str(k), v) for k, v in data.items() if k not in ("name", "kind")}
     company, unreadable = from_values(handbook, data, origin=str(path))
     return name, company, unreadable
 
@@ -237,27 +330,66 @@ def from_export_id(
     id_column: str | None = None,
     mapping: Mapping[str, str] | None = None,
 ) -> Row:
-    """(account id, company, unreadable fields) of the row whose id column is `ident` (a CSV
-    written by icp may carry a leading apostrophe on an id a spreadsheet would run; both
-    spellings are found). Raises UsageError when no row or several rows have that id."""
-    import dataclasses
+    """(account id, company, unreadable fields) of the row whose id column is `ident`."""
+    read = read_id(handbook, path, ident, fmt=fmt, id_column=id_column, mapping=mapping)
+    return read.ident, read.company, read.unreadable
 
-    con, source, plan = _open(handbook, path, fmt, id_column, mapping)
-    id_col = '"' + plan.id_column.replace('"', '""') + '"'
-    wanted = ", ".join(sql_literal(v) for v in {ident, ident.lstrip("'"), "'" + ident})
-    filtered = dataclasses.replace(
-        source,
-        relation=f"(SELECT * FROM {source.relation} WHERE CAST({id_col} AS VARCHAR) IN ({wanted}))",
+
+def read_id(
+    handbook: Handbook,
+    path: Path,
+    ident: str,
+    *,
+    fmt: str | None = None,
+    id_column: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    decimal_comma: bool | None = None,
+    encoding: str | None = None,
+) -> ExportRow:
+    """The row whose id column is `ident`, read as `read_row` reads it (a CSV written by icp
+    may carry a leading apostrophe on an id a spreadsheet would run; both spellings are
+    found). Raises UsageError when no row or several rows have that id."""
+    con, source, plan = _open(
+        handbook, path, fmt, id_column, mapping, decimal_comma=decimal_comma, encoding=encoding
     )
+    careful: Source | None = None
+    wanted = ", ".join(sql_literal(v) for v in {ident, ident.lstrip("'"), "'" + ident})
+
+    def rows_with_id(src: Source) -> list[int]:
+        return [
+            int(r)
+            for (r,) in con.execute(
+                f"SELECT r FROM (SELECT row_number() OVER () AS r, "
+                f"CAST({quote_ident(plan.id_column)} AS VARCHAR) AS v FROM {src.relation}) "
+                f"WHERE v IN ({wanted}) ORDER BY r LIMIT 2"
+            ).fetchall()
+        ]
+
     try:
-        found = _rows(handbook, con, filtered, plan, limit=2)
+        try:
+            numbers = rows_with_id(source)
+        except duckdb.Error:
+            if source.fmt != "csv" or source.scratch is not None:
+                raise
+            careful = regular(source.path)  # names the line at fault in a malformed CSV
+            source = replace(careful, decimal=source.decimal, convention=source.convention)
+            numbers = rows_with_id(source)
+        if len(numbers) == 1:
+            [(found, company, unreadable)] = _rows(
+                handbook, con, source, plan, limit=1, offset=numbers[0] - 1
+            )
+            cells = _cells(handbook, con, source, plan, numbers[0]) if unreadable else []
+    except duckdb.Error as exc:
+        raise input_error(path, exc) from exc
     finally:
         _done(source)
-    if not found:
+        if careful is not None:
+            _done(careful)
+    if not numbers:
         raise UsageError(f"found no account with {plan.id_column} {ident} in {source.path}")
-    if len(found) > 1:
+    if len(numbers) > 1:
         raise UsageError(
             f"found several accounts with {plan.id_column} {ident} in {source.path}; "
             "expected the id to be unique (use --row N)"
         )
-    return found[0]
+    return ExportRow(found, company, unreadable, cells, source.convention)

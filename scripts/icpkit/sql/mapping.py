@@ -86,5 +86,8 @@ def with_values(handbook: Handbook, values: dict[str, dict[str, str]]) -> Handbo
                     f"{name}" + suggest(value, list(fld.values))
                 )
         merged = dict(fld.spellings) | {normalise(k): v for k, v in spellings.items()}
-        fields[name] = dataclasses.replace(fld, spellings=tuple(sorted(merged.items())))
+        mapped = tuple(sorted({*fld.mapped, *(normalise(k) for k in spellings)}))
+        fields[name] = dataclasses.replace(
+            fld, spellings=tuple(sorted(merged.items())), mapped=mapped
+        )
     return dataclasses.replace(handbook, fields=fields)

@@ -225,8 +225,11 @@ class Convention:
         return f"decimal convention: {name}; {self.reason}"
 
 
-def detect(cells: Iterable[tuple[str, str]], delimiter: str) -> Convention:
-    """The convention of a file from a sample of its number cells ((column, text) pairs)."""
+def detect(
+    cells: Iterable[tuple[str, str]], delimiter: str, first: int | None = None
+) -> Convention:
+    """The convention of a file from a sample of its number cells ((column, text) pairs);
+    `first`: the sample is the file's first `first` rows (None: the whole file)."""
     seen: dict[str, tuple[str, str]] = {}
     for column, text in cells:
         kind = evidence(text)
@@ -250,6 +253,7 @@ def detect(cells: Iterable[tuple[str, str]], delimiter: str) -> Convention:
         return Convention(
             None, f"{text!r} in {column} suggests comma; confirm with --decimal-comma"
         )
+    where = "in the file" if first is None else f"in the first {first} rows (the sample read)"
     return Convention(
-        None, "no value in the file shows it (--decimal-comma or --decimal-point sets it)"
+        None, f"no value {where} shows it (--decimal-comma or --decimal-point sets it)"
     )

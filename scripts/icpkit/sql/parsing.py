@@ -3,8 +3,9 @@
 Exports disagree on everything (see PITFALLS), so every column is read as text
 and parsed here, once, by the same expressions in every path: the bulk scorer
 runs them over the whole file, `explain --row` and `--set` run them over one
-row. What an empty cell means is decided here too: empty, `N/A`, `null`, `-`
-are unknown (or, for a field with `empty: empty_set`, an empty set).
+row. What an empty cell means is decided here too: empty, `N/A`, `NA`, `null`,
+`None`, `(blank)`, `-` are unknown; only a present, empty cell of a field with
+`empty: empty_set` is an empty set (a missing cell, NULL, never is).
 
 What is read (anything else is *unreadable*: unknown, and counted):
 - numbers: `1200000`, `1,200,000`, `1.2e6`, `$1.2M`, `€3m`, `250k`, `25%`;
@@ -15,8 +16,13 @@ What is read (anything else is *unreadable*: unknown, and counted):
 - dates: `2026-03-01`, `2026-03-01 12:00:00`.
 - one-of values: the value itself, its other spellings (`value_aliases`) and,
   for countries, ISO codes in any case, ISO 3166 names and alpha-3 codes.
-- sets: values separated by `;` `,` or `|`, each read like a one-of value; a
-  member of an open set is kept in normal form (`icpkit.engine.normal`).
+- sets: values separated by `;` `,` `|` or a line break, each read like a one-of
+  value; a member of an open set is kept in normal form (`icpkit.engine.normal`); a
+  member of a closed set that no spelling names makes the cell unreadable (unknown).
+  Only a present empty cell (or `[]`) is the empty set; NULL (no cell, no key) and
+  null tokens are unknown.
+- a null token that is also a value's spelling (`NA`, Namibia) reads two ways:
+  unreadable, unless a `--map` spelling says which.
 - text: kept as written (trimmed), with its normal form beside it
   (`<field>__n`), which equality and word tests read.
 
@@ -50,13 +56,13 @@ from .numbers import (
 )
 from .numbers import MACROS as NUMBER_MACROS
 
-NULL_TOKENS = ("n/a", "#n/a", "na", "null", "nan", "-", "—", "?")
+NULL_TOKENS = ("n/a", "#n/a", "na", "null", "nan", "none", "(blank)", "-", "—", "?")
 # the tokens between unit separators: a null token is a substring test (a constant list or an
 # IN list would be rewritten into a hash join over every row, an ENUM cast fails slowly, a
 # regular expression costs three times as much); a cell holding the separator is no token
 _SEP = "\x1f"
 _NULL_TOKENS_TEXT = _SEP + _SEP.join(("", *NULL_TOKENS)) + _SEP
-assert max(len(t.encode()) for t in NULL_TOKENS) <= 4  # icp_text's shortcut relies on it
+assert max(len(t.encode()) for t in NULL_TOKENS) <= 7  # icp_text's shortcut relies on it
 CURRENCIES = {"USD": ("$", "us$", "usd"), "EUR": ("€", "eur"), "GBP": ("£", "gbp")}
 
 
@@ -81,7 +87,7 @@ def normal_sql(expr: str, folds: Folds = DEFAULT_FOLDS) -> str:
 MACROS = (
     rf"""
 CREATE OR REPLACE TEMP MACRO icp_text(r) AS
-  CASE WHEN strlen(r) > 4 AND NOT starts_with(r, ' ') AND NOT ends_with(r, ' ') THEN r
+  CASE WHEN strlen(r) > 7 AND NOT starts_with(r, ' ') AND NOT ends_with(r, ' ') THEN r
        WHEN NOT starts_with(r, ' ') AND NOT ends_with(r, ' ')
             AND NOT contains({sql_literal(_NULL_TOKENS_TEXT)}, chr(31) || lower(r) || chr(31))
             THEN r
@@ -119,6 +125,9 @@ class Parsed:
     #: SQL for why a cell could not be read, when there is more to say than "cannot read"
     #: (read only when reporting examples)
     why: str | None = None
+    #: SQL for the unreadable spellings of a cell, separated by chr(31), when they are not the
+    #: whole cell (a set's unknown members); the summary counts them
+    spellings: str | None = None
 
 
 def enum_type(fld: Field) -> str:
@@ -188,44 +197,113 @@ def _choice(fld: Field, r: str) -> Parsed:
             "FALSE",
             ({f"{h}v": t},),
         )
+    twofold = _twofold_tokens(fld)
+    a = f"{h}a"  # a missing marker that is also a value: reads two ways
+    stages: list[dict[str, str]] = [
+        {f"{h}e": f"CAST(TRY_CAST({r} AS {enum_type(fld)}) AS VARCHAR)"}
+    ]
+    if twofold:
+        # a clean row (an exact value) costs one comparison; only other cells are lowered
+        tokens = ", ".join(sql_literal(tok) for tok in twofold)
+        exact = ", ".join(sql_literal(v) for v in fld.values if v.lower() in twofold)
+        stages.append(
+            {
+                a: f"CASE WHEN {h}e IS NOT NULL THEN {h}e IN ({exact or 'NULL'}) "
+                f"WHEN {r} IS NULL THEN FALSE ELSE lower(trim({r})) IN ({tokens}) END"
+            }
+        )
+    bad = f"(CASE WHEN {h}v IS NOT NULL THEN FALSE ELSE {t} IS NOT NULL END)"
+    why = None
+    if twofold:
+        bad = f"({a} OR {bad})"
+        why = f"CASE WHEN {a} THEN {sql_literal(_twofold_words(fld, twofold))} END"
     return Parsed(
         {fld.name: f"{h}v"},
-        f"(CASE WHEN {h}v IS NOT NULL THEN FALSE ELSE {t} IS NOT NULL END)",
+        bad,
         (
-            {f"{h}e": f"CAST(TRY_CAST({r} AS {enum_type(fld)}) AS VARCHAR)"},
+            *stages,
             # empty cells take their own branch, so that clean rows never clean and normalise
             # their text to look up a spelling
             {
                 f"{h}v": (
-                    f"CASE WHEN {h}e IS NOT NULL THEN {h}e WHEN {r} IS NULL THEN NULL "
+                    (f"CASE WHEN {a} THEN NULL " if twofold else "CASE ")
+                    + f"WHEN {h}e IS NOT NULL THEN {h}e WHEN {r} IS NULL THEN NULL "
                     f"ELSE {_spelled(fld, normal_sql(t, fld.folds))} END"
                 )
             },
         ),
+        why=why,
+    )
+
+
+def _twofold_tokens(fld: Field) -> list[str]:
+    """The missing markers that are also a spelling of a value of this field (`NA` is
+    Namibia's code and "not available"), unless a --map file says which it is."""
+    spellings = dict(fld.spellings)
+    values = set(fld.values or ())
+    return [
+        tok
+        for tok in NULL_TOKENS
+        if (tok in spellings or tok.upper() in values or tok in values) and tok not in fld.mapped
+    ]
+
+
+def _twofold_words(fld: Field, tokens: list[str]) -> str:
+    spellings = dict(fld.spellings)
+    parts = []
+    for tok in tokens:
+        value = spellings.get(tok) or (tok.upper() if tok.upper() in (fld.values or ()) else tok)
+        names = [k for k, v in fld.spellings if v == value and k != tok]
+        name = max(names, key=len, default=value).replace("_", " ").title() if names else value
+        if fld.is_country:
+            name = min((n for n in names if len(n) > 3), key=len, default=name)
+            name = name.replace("_", " ").title()
+        parts.append(f"'{tok.upper()}' may be {name} ({value}) or a missing value")
+    return (
+        "; ".join(parts) + f": write the value itself, or map the spelling with --map "
+        f"({fld.name}: {{values: {{{tokens[0].upper()}: ...}}}})"
     )
 
 
 def _set(fld: Field, r: str) -> Parsed:
     """A set field: text that already is ';'-separated values in their final form is used as it
-    is (one regular expression decides); anything else is split on ; , | and each element read
-    like a one-of value."""
+    is (one regular expression decides); anything else is split on ; , | and line breaks (two
+    entries of an Excel cell) and each element read like a one-of value.
+
+    Only a present cell that is empty (or blank) is the empty set (for `empty: empty_set`); a
+    missing cell (NULL: no such cell in the record, no key, a NULL list) and a null token
+    (`N/A`, `-`, `None`) are unknown. A member of a closed set that no value, alias or --map
+    spelling names makes the cell unreadable (unknown), never a member."""
     t = text_of(r)
     empty = "';'" if fld.empty_set else "NULL"
     spellings = dict(fld.spellings)
     norm_x = normal_sql("x", fld.folds)
+    pieces = (
+        f"list_filter(string_split(regexp_replace({t}, '\\s*[;,|\\r\\n]\\s*', ';', 'g'), ';'), "
+        "lambda x: x <> '')"
+    )
+    why = unknown = None
     if fld.values is None:
         element = norm_x
         # what normal() leaves unchanged (unless a word fold applies)
         words = any(not is_symbol(s) for s, _ in fld.folds)
         final = "" if words else NORMAL_ASCII
     else:
-        element = f"coalesce({_spelled(fld, norm_x)}, {norm_x})"
+        # an unknown member becomes the unit separator, which marks the cell unreadable
+        element = f"coalesce({_spelled(fld, norm_x)}, chr(31))"
         # the allowed values that read as themselves (an alias is no final form)
         kept = sorted(v for v in fld.values if normal(v, fld.folds) == v and spellings.get(v) == v)
         final = "(?:" + "|".join(kept) + ")" if kept else ""
+        unknown = f"list_filter({pieces}, lambda x: {_spelled(fld, norm_x)} IS NULL)"
+        why = (
+            f"'found ' || array_to_string(list_transform({unknown}, "
+            "lambda x: chr(39) || x || chr(39)), ', ') "
+            f"|| CASE WHEN len({unknown}) > 1 THEN ', which are not values of {fld.name} "
+            "(a --map file can give theirs)' "
+            f"ELSE ', which is not a value of {fld.name} (a --map file can give its value)' END"
+        )
     slow = (
-        f"';' || array_to_string(list_filter(list_transform(string_split("
-        f"regexp_replace({t}, '\\s*[;,|]\\s*', ';', 'g'), ';'), lambda x: {element}), "
+        f"';' || array_to_string(list_filter(list_transform({pieces}, lambda x: {element}), "
         f"lambda x: x <> ''), ';') || ';'"
     )
     # a trailing ';' is harmless: a member test looks for ';x;'
@@ -235,11 +313,19 @@ def _set(fld: Field, r: str) -> Parsed:
         else ""
     )
     value = (
-        f"CASE WHEN {r} IS NULL THEN {empty} "
-        f"WHEN strlen({r}) <= 4 AND {t} IS NULL THEN {empty} "  # 'null', 'n/a', 'na', ...
-        f"{fast}WHEN {t} IS NULL THEN {empty} ELSE {slow} END"
+        f"CASE WHEN {r} IS NULL THEN NULL "
+        f"WHEN trim({r}) IN ('', '[]', repeat(chr(34), 2)) THEN {empty} "
+        f"{fast}WHEN {t} IS NULL THEN NULL ELSE {slow} END"
     )
-    return Parsed({fld.name: f"{r}_v"}, "FALSE", ({f"{r}_v": value},))
+    if fld.values is None:
+        return Parsed({fld.name: f"{r}_v"}, "FALSE", ({f"{r}_v": value},))
+    return Parsed(
+        {fld.name: f"(CASE WHEN contains({r}_v, chr(31)) THEN NULL ELSE {r}_v END)"},
+        f"coalesce(contains({r}_v, chr(31)), FALSE)",
+        ({f"{r}_v": value},),
+        why=why,
+        spellings=f"array_to_string({unknown}, chr(31))",
+    )
 
 
 def _number(fld: Field, r: str, decimal: str | None) -> Parsed:

@@ -23,6 +23,7 @@ import duckdb
 from ..atomic import atomic_path, remove_leftovers, write_text
 from ..engine.model import TIER_RANK, Handbook
 from ..engine.operators import sql_literal
+from ..errors import UsageError
 from . import provenance
 from .connection import connect, input_error, quote_ident
 from .mapping import with_values
@@ -147,6 +148,7 @@ def score(handbook: Handbook, opts: ScoreOptions) -> ScoreSummary:
     cause), and KeyboardInterrupt when interrupted (no temporary file is left behind)."""
     in_fmt = fmt_of(opts.input, opts.input_format)
     out_fmt = fmt_of(opts.output, opts.output_format)
+    _not_the_input(opts.input, opts.output)
     handbook = with_values(handbook, opts.value_map or {})
     folder = opts.output.resolve().parent
     folder.mkdir(parents=True, exist_ok=True)
@@ -206,6 +208,19 @@ def _score(
     summary.notes = source.notes
     con.close()
     return summary
+
+
+def _not_the_input(source: Path, output: Path) -> None:
+    """Raise UsageError when the output is the input (by path, a symbolic link or a hard
+    link): scoring would overwrite the export it reads."""
+    same = source.resolve() == output.resolve()
+    if not same and source.exists() and output.exists():
+        same = source.samefile(output)
+    if same:
+        raise UsageError(
+            f"found the output {output}, which is the input file; expected another file "
+            f"(for example -o {source.with_name(source.stem + '.scores' + source.suffix)})"
+        )
 
 
 def _write(
@@ -338,15 +353,16 @@ def _unreadable(
     con: duckdb.DuckDBPyConnection, source: Source, plan: Plan, handbook: Handbook
 ) -> tuple[list[tuple[int, str, str, str]], dict[str, list[tuple[str, int]]]]:
     """Row, column, text and reason of the first unreadable cells, and each field's most
-    frequent unreadable texts (a second pass, only when some cell could not be read)."""
-    text_select, parsed = parsed_columns(handbook, source, plan)
+    frequent unreadable texts (a second pass, only when some cell could not be read); every
+    column read as text, so that a cell is quoted as written (`1e400`, not `inf`)."""
+    text_select, parsed = parsed_columns(handbook, source.as_text(), plan)
     checks = []
     for i, (name, col) in enumerate(plan.used.items()):
         p = parsed[name]
         why = p.why or "NULL"
         checks.append(
             f"CASE WHEN {p.bad} THEN [{sql_literal(name)}, {sql_literal(col)}, "
-            f"CAST(t{i} AS VARCHAR), {why}] END"
+            f"CAST(t{i} AS VARCHAR), {why}, {p.spellings or f'CAST(t{i} AS VARCHAR)'}] END"
         )
     if not checks:
         return [], {}
@@ -355,20 +371,22 @@ def _unreadable(
         f"WITH txt AS (SELECT row_number() OVER () AS icp_row, * FROM ({text_select})), "
         f"cells AS (SELECT icp_row, unnest([{', '.join(checks)}]) AS cell "
         f"FROM {staged(parsed, 'txt')}) "
-        f"SELECT icp_row, cell[1] AS fld, cell[2] AS col, cell[3] AS txt, cell[4] AS why "
+        f"SELECT icp_row, cell[1] AS fld, cell[2] AS col, cell[3] AS txt, cell[4] AS why, "
+        f"unnest(string_split(cell[5], chr(31))) AS spelling "
         f"FROM cells WHERE cell IS NOT NULL"
     )
     examples = [
         (int(r), str(c), str(v), str(w or ""))
         for r, c, v, w in con.execute(
-            f"SELECT icp_row, col, txt, why FROM icp_bad ORDER BY icp_row LIMIT {MAX_EXAMPLES}"
+            "SELECT icp_row, col, txt, why FROM icp_bad GROUP BY ALL "
+            f"ORDER BY icp_row, min(rowid) LIMIT {MAX_EXAMPLES}"
         ).fetchall()
     ]
     spellings: dict[str, list[tuple[str, int]]] = {}
     for fld, text, n in con.execute(
-        "SELECT fld, txt, count(*) AS n FROM icp_bad GROUP BY fld, txt "
-        "QUALIFY row_number() OVER (PARTITION BY fld ORDER BY n DESC, txt) <= "
-        f"{MAX_SPELLINGS} ORDER BY fld, n DESC, txt"
+        "SELECT fld, spelling, count(*) AS n FROM icp_bad GROUP BY fld, spelling "
+        "QUALIFY row_number() OVER (PARTITION BY fld ORDER BY n DESC, spelling) <= "
+        f"{MAX_SPELLINGS} ORDER BY fld, n DESC, spelling"
     ).fetchall():
         spellings.setdefault(str(fld), []).append((str(text), int(n)))
     return examples, spellings

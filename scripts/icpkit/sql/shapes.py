@@ -13,8 +13,15 @@ UTF-8 CSV beside the output:
 - ragged rows: a short record is padded (its missing cells are unknown) and a
   record with extra non-empty cells is not scored; both are named by line;
 - text in another encoding given with `--encoding`.
+- UTF-16 without a byte-order mark (recognised by its NUL bytes on every other byte);
+- a Salesforce footer with no blank line before it: a total line ("Grand Total (2
+  records)") or one-cell lines with a footer's words (Copyright, Confidential).
 Text that is not UTF-8 (Latin-1, Windows-1252) is refused with its line and
-byte and how to re-save it, unless `--encoding` names its encoding.
+byte and how to re-save it, unless `--encoding` names its encoding; any other NUL
+byte is refused (a cell with NULs is never scored), and so is a quote that opens
+and is never closed (it would swallow every later record), naming its line.
+A cell a short record lacks is written as `MISSING` and read back as NULL
+(unknown), unlike a present empty cell.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from __future__ import annotations
 import codecs
 import csv
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +41,8 @@ TAIL = 1 << 16
 DELIMITERS = (",", ";", "\t", "|")
 #: temporary rewritten inputs are named so (and removed by the next run if left behind)
 REWRITE_SUFFIX = "-input.tmp"
+#: what the rewrite writes for a cell a short record lacks (read back as NULL: unknown)
+MISSING = "\x1e"
 
 
 @dataclass
@@ -53,6 +63,12 @@ def _decode_head(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str
     """(codec, text of the head)."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", raw.decode("utf-16", errors="replace")
+    if b"\x00" in raw and not (encoding or "").lower().replace("_", "-").startswith("utf-16"):
+        utf16 = _utf16_without_bom(raw)
+        if utf16 is None:
+            _nul(path, raw)
+        else:
+            return utf16, raw[: len(raw) - len(raw) % 2].decode(utf16, errors="replace")
     if encoding:
         try:
             return encoding, raw.decode(encoding, errors="replace")
@@ -67,6 +83,33 @@ def _decode_head(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str
         if exc.start < len(raw) - 4:  # not a character cut by the end of the head
             not_utf8(path)
         return "utf-8-sig", raw[: exc.start].decode("utf-8-sig")
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" when the NUL bytes fall as UTF-16 puts them in mostly Latin
+    text (every other byte), else None."""
+    sample = raw[:4096]
+    even, odd = sample[0::2], sample[1::2]
+    if not odd:
+        return None
+    if odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _nul(path: Path, raw: bytes) -> None:
+    """Raise InputError naming the first NUL byte: no text export holds one, and a cell with
+    NULs is never scored."""
+    at = raw.index(b"\x00")
+    line = raw.count(b"\n", 0, at) + 1
+    column = at - (raw.rfind(b"\n", 0, at) + 1) + 1
+    raise InputError(
+        f"{path}:{line}:{column}: found a NUL byte (0x00); expected text (the file may be "
+        "UTF-16 without a byte-order mark, or not a text export at all): re-save it as UTF-8 "
+        "(Excel: Save As › CSV UTF-8) or read it with --encoding utf-16-le"
+    )
 
 
 def not_utf8(path: Path) -> None:
@@ -100,6 +143,12 @@ def inspect(path: Path, encoding: str | None = None) -> Shape:
         handle.seek(max(0, size - TAIL))
         tail = handle.read()
     codec, head = _decode_head(path, raw, encoding)
+    if size > HEAD and b"\x00" in tail and not codec.startswith("utf-16"):
+        at = max(0, size - TAIL) + tail.index(b"\x00")
+        raise InputError(
+            f"{path}: found a NUL byte (0x00) at byte {at + 1}, near the end; expected text "
+            "(the file may be cut short or not a text export): re-save it as UTF-8"
+        )
     shape = Shape(codec)
     if codec not in ("utf-8-sig", "utf-8"):
         shape.reasons.append(f"{codec} text")
@@ -112,12 +161,16 @@ def inspect(path: Path, encoding: str | None = None) -> Shape:
     crlf = head.count("\r\n")
     if (crlf and head.count("\n") > crlf) or head.replace("\r\n", "").count("\r"):
         shape.reasons.append("mixed line endings")
+    if size <= HEAD and head.count('"') % 2:
+        shape.reasons.append("an odd number of quotes")
     rows = _head_rows(head, shape.delimiter, size > HEAD)
     if len({len(r) for r in rows if r}) > 1:
         shape.reasons.append("records of different widths")
     if any(r and not any(c.strip() for c in r) for r in rows):
         shape.reasons.append("empty records")
-    if codec.startswith("utf-8") and _footer(tail.decode("utf-8", errors="replace")):
+    if codec.startswith("utf-8") and _footer(
+        tail.decode("utf-8", errors="replace"), shape.delimiter
+    ):
         shape.reasons.append("a report footer")
     return shape
 
@@ -129,14 +182,40 @@ def _head_rows(head: str, delimiter: str, cut: bool) -> list[list[str]]:
     return list(csv.reader(lines, delimiter=delimiter))
 
 
-def _footer(tail: str) -> bool:
-    """The file ends with a blank line followed by one-cell lines (a report footer)."""
+#: the first cell of a report's total line ("Grand Total (2 records)", "Total")
+_TOTAL = re.compile(
+    r"\s*(?:grand\s+total|sub\s*total|total)(?:\s*\(\d[\d,.]*\s+records?\))?\s*", re.I
+)
+#: how the one-cell lines of a report footer begin
+_FOOTER_WORDS = re.compile(r"\s*(?:copyright|confidential|filtered\s+by|generated\s+by)\b", re.I)
+
+
+def _total(row: list[str]) -> bool:
+    return bool(row) and bool(_TOTAL.fullmatch(row[0]))
+
+
+def _footer_start(row: list[str], blank_seen: bool) -> bool:
+    """Whether this record may begin a report footer: a total line, or a one-cell line after a
+    blank line or with a footer's words (copyright, confidential, filtered by)."""
+    if _total(row):
+        return True
+    return len(row) == 1 and (blank_seen or bool(_FOOTER_WORDS.match(row[0])))
+
+
+def _footer(tail: str, delimiter: str) -> bool:
+    """The file ends with a report footer: one-cell lines after a blank line, a total line
+    ("Grand Total (2 records)") or a footer's words, up to the end."""
     lines = tail.rstrip("\r\n").splitlines()
     for count, line in enumerate(reversed(lines)):
         if not line.strip():
             return count > 0
-        if any(d in line for d in DELIMITERS) and not line.startswith('"'):
+        row = next(csv.reader([line], delimiter=delimiter), [])
+        if _total(row):
+            return True
+        if len(row) != 1:
             return False
+        if _FOOTER_WORDS.match(row[0]):
+            return True
     return False
 
 
@@ -162,7 +241,10 @@ def rewrite(path: Path, shape: Shape, folder: Path) -> Rewritten:
             path.open(encoding=shape.encoding, newline="") as src,
             os.fdopen(fd, "w", encoding="utf-8", newline="") as out,
         ):
-            header, notes = _copy(csv.reader(src, delimiter=shape.delimiter), out, shape)
+            lines = _Tracked(src)
+            reader = csv.reader(lines, delimiter=shape.delimiter)
+            header, notes = _copy(reader, lines, out, shape)
+            _closed(path, lines, shape.delimiter)
     except UnicodeDecodeError:
         target.unlink(missing_ok=True)
         not_utf8(path)
@@ -173,14 +255,60 @@ def rewrite(path: Path, shape: Shape, folder: Path) -> Rewritten:
     return Rewritten(target, header, notes)
 
 
+class _Tracked:
+    """The lines of a file, keeping those read since `mark` (the raw text of a record)."""
+
+    def __init__(self, src: Any) -> None:
+        self.src = src
+        self.number = 0
+        self.start = 1
+        self.lines: list[str] = []
+        self.last: list[str] = []
+        self.last_start = 1
+
+    def __iter__(self) -> _Tracked:
+        return self
+
+    def __next__(self) -> str:
+        line: str = next(self.src)
+        self.number += 1
+        self.lines.append(line)
+        return line
+
+    def record(self) -> None:
+        """A record was read: keep its lines as the last record's."""
+        self.last, self.last_start = self.lines, self.start
+        self.lines, self.start = [], self.number + 1
+
+
+def _closed(path: Path, lines: _Tracked, delimiter: str) -> None:
+    """Raise InputError when the last record read opens a quote that the file never closes
+    (every later line would be swallowed into one cell)."""
+    raw = lines.last + lines.lines
+    if not any('"' in line for line in raw):
+        return
+    try:
+        list(csv.reader(raw, delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        if "end of data" not in str(exc):
+            return
+        raise InputError(
+            f"{path}:{lines.last_start}: found a quote that opens on line {lines.last_start} and "
+            f"is never closed (lines {lines.last_start} to {lines.number} would be one cell); "
+            "expected every "
+            'quoted cell to end with a quote: fix the stray " on that line'
+        ) from None
+
+
 def _blank(row: list[str]) -> bool:
     return not any(c.strip() for c in row)
 
 
-def _header_row(reader: Any, shape: Shape) -> list[str]:
+def _header_row(reader: Any, lines: _Tracked, shape: Shape) -> list[str]:
     """The first row that is neither Excel's `sep=` line nor blank, without trailing empty
     names (a trailing delimiter)."""
     for row in reader:
+        lines.record()
         if (shape.sep_line and reader.line_num == 1) or _blank(row):
             continue
         while row and not row[-1].strip():
@@ -206,7 +334,7 @@ class _Copy:
             row, self.trailing = row[: self.width], self.trailing + 1
         if len(row) < self.width:
             self.short.append(line)
-            return row + [""] * (self.width - len(row))
+            return row + [MISSING] * (self.width - len(row))
         if len(row) > self.width:
             self.long.append(line)
             return None
@@ -235,20 +363,22 @@ class _Copy:
         return notes
 
 
-def _copy(reader: Any, out: Any, shape: Shape) -> tuple[list[str], list[str]]:
+def _copy(reader: Any, lines: _Tracked, out: Any, shape: Shape) -> tuple[list[str], list[str]]:
     writer = csv.writer(out, lineterminator="\n")
-    header = _header_row(reader, shape)
+    header = _header_row(reader, lines, shape)
     writer.writerow(header)
     copy = _Copy(len(header))
     blank_seen = False
     for row in reader:
+        lines.record()
         if _blank(row):
             blank_seen = True
             continue
-        if blank_seen and len(row) == 1:
+        if (copy.pending and len(row) == 1) or _footer_start(row, blank_seen):
+            # a footer if nothing but one-cell lines follows it
             copy.pending.append((reader.line_num, row))
             continue
-        for held_line, held in copy.pending:  # not a footer after all: short records
+        for held_line, held in copy.pending:  # not a footer after all: records
             writer.writerow(copy.fit(held_line, held) or held)
         copy.pending, blank_seen = [], False
         fitted = copy.fit(reader.line_num, row)

@@ -28,7 +28,7 @@ from ..wording import suggest
 from .connection import input_error, quote_ident
 from .numbers import DOT, Convention, detect
 from .parsing import Parsed, parse_field, typed_column
-from .shapes import Shape, inspect, rewrite
+from .shapes import MISSING, Shape, inspect, rewrite
 
 FORMATS = {
     ".csv": "csv",
@@ -104,6 +104,26 @@ class Source:
             return self
         return replace(self, relation=_csv_read(self.path, self.csv_options, types), columns=types)
 
+    def as_text(self) -> Source:
+        """This CSV with every column read as text (cells quoted as written in warnings)."""
+        if self.csv_options is None:
+            return self
+        text = tuple((c, "VARCHAR") for c, _ in self.columns)
+        return replace(self, relation=_csv_read(self.path, self.csv_options, text), columns=text)
+
+    def keeping_empty(self, columns: list[str]) -> Source:
+        """This CSV with an empty cell of `columns` read as '' (present and empty), not as
+        NULL (absent): a set field's empty cell may mean "none", a missing one never does."""
+        if self.csv_options is None or not columns:
+            return self
+        names = ", ".join(sql_literal(c) for c in columns)
+        options = f"{self.csv_options}, force_not_null = [{names}]"
+        return replace(
+            self,
+            csv_options=options,
+            relation=_csv_read(self.path, options, self.columns),
+        )
+
 
 def _decimal_type(duck_type: str) -> bool:
     return duck_type.upper() in ("DOUBLE", "FLOAT") or duck_type.upper().startswith("DECIMAL")
@@ -159,7 +179,10 @@ def regular(path: Path, shape: Shape | None = None, folder: Path | None = None) 
     done = rewrite(path, shape, folder or Path(tempfile.gettempdir()))
     _unique(path, done.header)
     text = tuple((c.strip(), "VARCHAR") for c in done.header)
-    options = "delim = ',', header = true, quote = '\"', escape = '\"'"
+    # a missing cell (padded by the rewrite) is NULL, an empty one '' (present and empty)
+    options = (
+        f"delim = ',', header = true, quote = '\"', escape = '\"', nullstr = {sql_literal(MISSING)}"
+    )
     why = ", ".join(shape.reasons) or "a record DuckDB could not read"
     return Source(
         path,
@@ -337,7 +360,9 @@ def parsed_columns(handbook: Handbook, source: Source, plan: Plan) -> tuple[str,
             raw = (
                 quote(col)
                 if ctype == "VARCHAR"
-                else f"array_to_string({quote(col)}, ';')"
+                # a list with a NULL member is not known whole: unknown, as a NULL list is
+                else f"CASE WHEN list_count({quote(col)}) = len({quote(col)}) "
+                f"THEN array_to_string({quote(col)}, ';') END"
                 if ctype.endswith("[]")
                 else f"CAST({quote(col)} AS VARCHAR)"
             )
@@ -371,6 +396,7 @@ def with_convention(
             and dict(source.columns)[col] == "VARCHAR"
         ]
         cells: list[tuple[str, str]] = []
+        first = None
         if text_cols:
             select = ", ".join(quote(c) for c in text_cols)
             try:
@@ -380,7 +406,18 @@ def with_convention(
             except duckdb.Error:
                 rows = []
             cells = [(c, v) for row in rows for c, v in zip(text_cols, row, strict=True) if v]
-        convention = detect(cells, source.delimiter)
+            first = CONVENTION_SAMPLE if len(rows) >= CONVENTION_SAMPLE else None
+        convention = detect(cells, source.delimiter, first)
         if not text_cols and source.fmt != "csv":
             convention = Convention(DOT, "numbers are typed in the file")
-    return replace(source, decimal=convention.decimal, convention=convention.describe())
+    return replace(
+        keep_empty_sets(handbook, source, plan),
+        decimal=convention.decimal,
+        convention=convention.describe(),
+    )
+
+
+def keep_empty_sets(handbook: Handbook, source: Source, plan: Plan) -> Source:
+    """`source` with the empty cells of its set columns read as present and empty ('')."""
+    sets = [col for name, col in plan.used.items() if handbook.fields[name].type == "set_of"]
+    return source.keeping_empty(sets)
