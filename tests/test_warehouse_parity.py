@@ -26,7 +26,7 @@ from icpkit.errors import InputError
 from icpkit.sql.dialects import DIALECTS
 from icpkit.sql.engines import column_types, create_table_sql, to_row
 from icpkit.sql.ir import ALL_OUTPUTS, LEAVES, REFUSED, Options, TableSpec, render
-from icpkit.sql.names import CORE, flag_column, profile_column
+from icpkit.sql.names import CORE, flag_column, group_column, profile_column
 from test_backends_agree import (
     HANDBOOK,
     MEMBERS,
@@ -94,6 +94,8 @@ def expected(handbook: Handbook, company: dict[str, Any], as_of: dt.date) -> dic
     for p in v.profiles:
         out[profile_column(p.icp, "score")] = p.score if p.eligible else None
         out[profile_column(p.icp, "tier")] = p.tier
+        for group, points in p.groups:
+            out[group_column(p.icp, group)] = points if p.eligible else None
     return out
 
 

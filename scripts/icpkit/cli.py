@@ -1008,6 +1008,8 @@ def export_dbt(
     )
     echo("wrote " + ", ".join(str(p) for p in written))
     return ExitCode.OK
+
+
 @cli.command("backtest", context_settings=CONTEXT)
 @click.argument("history", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(

@@ -215,6 +215,8 @@ def _days_before(c: Ctx, days: int) -> str:
     if c.as_of_sql is not None:
         return f"CAST({c.as_of_sql} - INTERVAL {int(days)} DAY AS DATE)"
     return sql_literal(c.as_of - dt.timedelta(days=days))
+
+
 # --- text and set members, in the normal form of `icpkit.engine.normal` ----------------------
 #
 # A text value is a `Text`: `.words` is its normal form padded with `_` ("_ai_developer_"),

@@ -503,9 +503,7 @@ def pages(
     )
     from .evidence import add_evidence
 
-    out, nav, evidence_badge = add_evidence(
-        root, b.env, b.hb, b.today, out, navigation(icps, negs)
-    )
+    out, nav, evidence_badge = add_evidence(root, b.env, b.hb, b.today, out, navigation(icps, negs))
     assets.update(evidence_badge)
     return Site(tuple(out), nav, assets)
 

@@ -5,8 +5,10 @@ Writes `DIR/models/icp/<model>.sql` (the rule IR rendered for the project's
 adapter, reading `{{ source('SOURCE', 'TABLE') }}` or `{{ ref('MODEL') }}`, with
 the header that records the handbook commit and the as-of rule) and
 `DIR/models/icp/schema.yml` (the source, when one is used, and tests on the
-output: the id not null and unique, the tier not null and one of A, B, C, D, the
-score not null). Generic tests use dbt's `arguments:` form (dbt 1.10 and later).
+output: the id not null and unique, the status not null and one of the handbook's
+statuses, the tier one of A, B, C, D, the reason not null). The tier and the score
+are empty when a status withholds them (insufficient_data, a gate's), so they are
+not tested for nulls. Generic tests use dbt's `arguments:` form (dbt 1.10 and later).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 from ..atomic import write_text
 from ..engine.model import TIER_RANK, Handbook
 from ..errors import UsageError
+from .crm import statuses
 from .dialects import dialect
 from .ir import Options, TableSpec, header, render
 from .names import column_mapping
@@ -95,15 +98,17 @@ def export(
         "        data_tests:",
         "          - not_null",
         "          - unique",
-        f"      - name: {names['tier']}",
+        f"      - name: {names['status']}",
         "        data_tests:",
         "          - not_null",
         "          - accepted_values:",
         "              arguments:",
-        f"                values: [{tiers}]",
-        f"      - name: {names['score']}",
+        f"                values: [{', '.join(_q(s) for s in statuses(handbook))}]",
+        f"      - name: {names['tier']}",
         "        data_tests:",
-        "          - not_null",
+        "          - accepted_values:",
+        "              arguments:",
+        f"                values: [{tiers}]",
         f"      - name: {names['reason']}",
         "        data_tests:",
         "          - not_null",

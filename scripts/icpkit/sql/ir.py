@@ -64,7 +64,7 @@ from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
 from ..errors import InputError, UsageError
 from .dialects import Dialect
 from .engines import SQL_TYPES
-from .names import CORE, flag_column, profile_column
+from .names import CORE, flag_column, group_column, profile_column
 
 RANK_TIER = {v: k for k, v in TIER_RANK.items()}
 TRUE_WORDS = ("true", "yes", "y", "1", "t")
@@ -608,6 +608,11 @@ class _Query:
             for p in points[1:]:
                 total = exp.Add(this=total, expression=p)
             out.append(exp.alias_(total, f"s{i}"))
+            if self.opts.per_profile:
+                out += [
+                    exp.alias_(self.item_points(i, g), f"g{i}_{k}")
+                    for k, g in enumerate(icp.groups)
+                ]
             if "reason" in self.opts.outputs:
                 out += self.reason_texts(i)
         if "unknown_fields" in self.opts.outputs:
@@ -850,6 +855,13 @@ class _Query:
                 )
                 out.append(exp.alias_(score, profile_column(icp.id, "score")))
                 out.append(exp.alias_(tier, profile_column(icp.id, "tier")))
+                for k, g in enumerate(icp.groups):
+                    # a group's subtotal, empty when the profile is not eligible (as its score)
+                    sub = case(
+                        [(exp.Is(this=rank_col, expression=exp.Null()), exp.Null())],
+                        col(f"g{i}_{k}"),
+                    )
+                    out.append(exp.alias_(sub, group_column(icp.id, g.id)))
         return out
 
     def reason_expr(self, picks: Sequence[exp.Expr]) -> exp.Expr:
@@ -919,7 +931,8 @@ class _Query:
 
 def scoring_query(handbook: Handbook, spec: TableSpec, d: Dialect, opts: Options) -> exp.Select:
     """The scoring query as a sqlglot expression tree (one row per account: the id column,
-    then the safe-named outputs of `opts`, then per-profile score and tier)."""
+    then the safe-named outputs of `opts`, the flags, then per profile its score, tier and
+    each group's subtotal)."""
     return _Query(handbook, spec, d, opts).build()
 
 
