@@ -41,6 +41,18 @@ def test_golden_query(dialect: str) -> None:
         assert sql == path.read_text(encoding="utf-8"), f"{path} differs: review and regenerate"
 
 
+def test_golden_text_query_on_duckdb() -> None:
+    """The PostHog handbook (text tests through the normal form, capped groups with their
+    subtotal columns) renders for DuckDB as reviewed."""
+    from test_backends_agree import PH
+
+    sql = render(PH, TableSpec("crm.accounts"), DIALECTS["duckdb"], Options(AS_OF))
+    path = GOLDEN / "duckdb.posthog.sql"
+    if os.environ.get("ICP_UPDATE_GOLDEN"):
+        path.write_text(sql, encoding="utf-8")
+    assert sql == path.read_text(encoding="utf-8"), f"{path} differs: review and regenerate"
+
+
 @pytest.mark.parametrize("dialect", sorted(DIALECTS))
 def test_query_parses_back_in_its_dialect(dialect: str) -> None:
     """sqlglot reads the query back in the same dialect, into a tree that survives another

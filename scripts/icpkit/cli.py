@@ -889,7 +889,11 @@ def _table_spec(
     metavar="YYYY-MM-DD",
     help="Fixed date for time-relative rules (default: the warehouse's current date).",
 )
-@click.option("--no-per-profile", is_flag=True, help="Leave out icp_<profile>_score/_tier.")
+@click.option(
+    "--no-per-profile",
+    is_flag=True,
+    help="Leave out icp_<profile>_score/_tier and the group subtotals.",
+)
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE."
 )
@@ -915,9 +919,15 @@ def sql_cmd(
     the field, or through --map): numbers numeric, sets as a;b;c text or arrays,
     dates DATE or ISO text, yes/no BOOLEAN or CRM text (--ddl prints the table).
     Output columns: the id, icp_best_profile, icp_best_profile_title, icp_tier,
-    icp_score, icp_disqualified_by, icp_unknown_fields, icp_reason, and
-    icp_<profile>_score / icp_<profile>_tier. A header comment records the
-    handbook commit and the as-of rule.
+    icp_score, icp_disqualified_by, icp_unknown_fields, icp_reason, icp_status,
+    a column per flag, and per profile icp_<profile>_score / _tier and each group's
+    subtotal icp_<profile>_<group>. A header comment records the handbook commit
+    and the as-of rule.
+
+    Tests on text fields (mentions, starts_with, ends_with, equals, one_of) read
+    the text's normal form (accents dropped, any script lowercased, non-letters
+    as word breaks): only the duckdb dialect renders them; the others refuse
+    such a handbook, saying what they lack.
 
     \b
     Examples:
