@@ -10,6 +10,7 @@ text and, where the dialect has them, as arrays.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sqlite3
 from typing import Any
 
@@ -405,3 +406,186 @@ def test_outputs_are_named_safely(dialect: str) -> None:
     for plain in ALL_OUTPUTS:
         assert f"AS {SAFE[plain]}" in sql
     assert "MATERIALIZED" not in sql.upper()
+
+
+# --- --parse-text: numbers as CRM text, read as the file scorer reads them ---------------------
+
+NUMBER_FIELDS = [
+    f for f in HANDBOOK.read_fields if HANDBOOK.fields[f].type in ("number", "integer")
+]
+
+
+def _grouped(digits: str, sep: str) -> str:
+    head = len(digits) % 3 or 3
+    return sep.join([digits[:head], *(digits[i : i + 3] for i in range(head, len(digits), 3))])
+
+
+@st.composite
+def numeral(draw: st.DrawFn) -> str:
+    """An unsigned number as CRMs write it: plain, grouped in threes (, . or a wrong group),
+    with a fraction after . or , or none."""
+    whole = str(draw(st.integers(0, 10**9)))
+    if draw(st.booleans()) and len(whole) > 3:
+        whole = _grouped(whole, draw(st.sampled_from([",", "."])))
+    elif draw(st.booleans()):
+        whole = draw(st.sampled_from(["0", "00", "1,23", "12,3456", "0,123", "1.2345", ""])) + whole
+    if draw(st.booleans()):
+        fraction = draw(st.sampled_from(["0", "00", "000", "5", "25", "125", "5000", "75"]))
+        whole += draw(st.sampled_from([".", ","])) + fraction
+    return whole
+
+
+#: spellings of the grammar `icpkit.sql.textnumbers` reads, and a few it leaves unknown
+SPELLINGS = st.one_of(
+    st.tuples(st.sampled_from(["", "", "-", "+", " "]), numeral()).map("".join),
+    st.tuples(numeral(), st.sampled_from(["-", " - ", "-"]), numeral()).map("".join),
+    numeral().map(lambda n: n + "+"),
+    st.sampled_from(["", "n/a", "-", "+", ".", "5.", ",5", "1e3", "$5", "12k", "1 200", "51–200"]),
+)
+#: read by icp score, unknown in SQL (see textnumbers): never a different number
+FILE_ONLY = ("e", "$", "k", " 2", "–")
+
+
+def file_reading(texts: list[str]) -> list[list[Any]]:
+    """(low, high) per number field, as the file scorer's parse layer (`icpkit.sql.parsing`,
+    convention not known) reads each text (high None for an open band): one DuckDB query."""
+    from icpkit.sql.parsing import MACROS, parse_field
+
+    con = duckdb.connect()
+    con.execute(MACROS)
+    con.execute("CREATE TABLE cells (i INTEGER, r VARCHAR)")
+    con.executemany("INSERT INTO cells VALUES (?, ?)", list(enumerate(texts)))
+    out: list[list[Any]] = [[] for _ in texts]
+    for f in NUMBER_FIELDS:
+        parsed = parse_field(HANDBOOK.fields[f], "r")
+        query = "SELECT * FROM cells"
+        for stage in parsed.stages:
+            items = ", ".join(f"{e} AS {k}" for k, e in stage.items())
+            query = f"SELECT *, {items} FROM ({query})"
+        lo, hi = parsed.columns[f"{f}__lo"], parsed.columns[f"{f}__hi"]
+        for i, low, high in con.execute(f"SELECT i, {lo}, {hi} FROM ({query})").fetchall():
+            out[i] += [low, None if high == float("inf") else high]
+    return out
+
+
+@functools.cache
+def reading_query(engine: str) -> str:
+    """The `--parse-text` query cut after its `src` layer: the id, then each number field's
+    low and high (rendered once per engine)."""
+    from sqlglot import exp
+
+    from icpkit.sql.ir import scoring_query
+
+    d = DIALECTS[engine]
+    query = scoring_query(HANDBOOK, PARSE_TEXT, d, Options(dt.date(2026, 11, 1)))
+    at = {f: HANDBOOK.read_fields.index(f) for f in NUMBER_FIELDS}
+    picks = [exp.column(f"{p}{at[f]}") for f in NUMBER_FIELDS for p in ("v", "vh")]
+    query.set("expressions", [exp.column("icp_id"), *picks])
+    query.set("from_", exp.From(this=exp.to_table("src")))
+    ctes = query.args["with_"]
+    keep = [c for c in ctes.expressions if c.alias == "src" or c.alias.startswith("rd")]
+    ctes.set("expressions", keep)
+    return query.sql(dialect=d.sqlglot)
+
+
+PARSE_TEXT = TableSpec("accounts", numbers="text", dates="text", flags="text")
+
+
+def sql_reading(engine: str, texts: list[str], con: Any = None) -> list[list[Any]]:
+    """(low, high) per number field as the `--parse-text` query reads each text on `engine`."""
+    spec, d = PARSE_TEXT, DIALECTS[engine]
+    rows = [
+        to_row(HANDBOOK, spec, d, str(i), dict.fromkeys(NUMBER_FIELDS, t))
+        for i, t in enumerate(texts)
+    ]
+    if engine == "duckdb":
+        con = duckdb.connect()
+    elif engine == "sqlite":
+        con = sqlite3.connect(":memory:")
+    else:
+        con.execute("DROP TABLE IF EXISTS accounts")
+    con.execute(create_table_sql(HANDBOOK, spec, d))
+    marks = ", ".join("%s" if engine == "postgres" else "?" for _ in rows[0])
+    if engine == "postgres":
+        with con.cursor() as cur:
+            cur.executemany(f"INSERT INTO accounts VALUES ({marks})", rows)
+    else:
+        con.executemany(f"INSERT INTO accounts VALUES ({marks})", rows)
+    got = {
+        int(r[0]): [None if x is None else float(x) for x in r[1:]]
+        for r in con.execute(reading_query(engine)).fetchall()
+    }
+    return [got[i] for i in range(len(texts))]
+
+
+def assert_same_reading(texts: list[str], got: list[list[Any]], engine: str) -> None:
+    for text, want, read in zip(texts, file_reading(texts), got, strict=True):
+        if any(mark in text for mark in FILE_ONLY):
+            # outside the SQL grammar: unknown, or the same number
+            assert all(r is None or r == w for r, w in zip(read, want, strict=True)), (engine, text)
+        else:
+            assert read == want, (engine, text, read, want)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(SPELLINGS, min_size=1, max_size=8))
+def test_parse_text_reads_numbers_as_the_file_scorer(texts: list[str]) -> None:
+    """`--parse-text` reads each spelling of a number as `icp score` does (grouping only in
+    threes, a value that reads two ways unknown, fractions in integer fields and values
+    outside minimum/maximum unknown, bands and open bands): on DuckDB and SQLite."""
+    for engine in ("duckdb", "sqlite"):
+        assert_same_reading(texts, sql_reading(engine, texts), engine)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(SPELLINGS, min_size=1, max_size=8))
+def test_parse_text_reads_numbers_as_the_file_scorer_on_postgres(
+    pg_dsn: str, texts: list[str]
+) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_dsn, autocommit=True) as pg:
+        assert_same_reading(texts, sql_reading("postgres", texts, pg), "postgres")
+
+
+@settings(
+    max_examples=12, deadline=None, phases=NO_SHRINK, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(
+    random_handbook(),
+    st.lists(
+        st.lists(SPELLINGS, min_size=len(NUMBER_FIELDS), max_size=len(NUMBER_FIELDS)),
+        min_size=1,
+        max_size=6,
+    ),
+    as_of_dates,
+)
+def test_parse_text_same_verdict(
+    handbook: Handbook, cells: list[list[str]], as_of: dt.date
+) -> None:
+    """With numbers as text (bands read as bands), DuckDB and SQLite give the evaluator's
+    verdicts on the values the file scorer reads from the same text."""
+    from icpkit.sql.companies import from_values
+
+    spec = TableSpec("accounts", numbers="text")
+    d_rows, want = [], []
+    for row in cells:
+        texts = dict(zip(NUMBER_FIELDS, row, strict=True))
+        read, _ = from_values(handbook, texts)
+        sql_texts = {f: t for f, t in texts.items() if not any(m in t for m in FILE_ONLY)}
+        read = {f: v for f, v in read.items() if f in sql_texts}
+        want.append(expected(handbook, read, as_of))
+        d_rows.append(sql_texts)
+    for engine in ("duckdb", "sqlite"):
+        d = DIALECTS[engine]
+        sql = render(handbook, spec, d, Options(as_of))
+        con: Any = duckdb.connect() if engine == "duckdb" else sqlite3.connect(":memory:")
+        con.execute(create_table_sql(handbook, spec, d))
+        rows = [to_row(handbook, spec, d, str(i), r) for i, r in enumerate(d_rows)]
+        marks = ", ".join("?" for _ in rows[0])
+        con.executemany(f"INSERT INTO accounts VALUES ({marks})", rows)
+        cur = con.execute(sql)
+        names = [c[0] for c in cur.description]
+        got = {str(r[0]): dict(zip(names[1:], r[1:], strict=True)) for r in cur.fetchall()}
+        for i, w in enumerate(want):
+            assert got[str(i)] == w, (engine, cells[i])

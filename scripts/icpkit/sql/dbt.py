@@ -13,6 +13,7 @@ not tested for nulls. Generic tests use dbt's `arguments:` form (dbt 1.10 and la
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -64,7 +65,7 @@ def export(
     commit, dirty = commit_of(Path(handbook.root))
     sql = render(
         handbook,
-        TableSpec(PLACEHOLDER, spec.id_column, spec.columns, spec.sets, spec.dates, spec.flags),
+        dataclasses.replace(spec, table=PLACEHOLDER),
         d,
         Options(as_of),
         comment=header(commit, dirty, as_of, d),

@@ -105,6 +105,10 @@ class Dialect:
     #: plain subquery up into its parent and copies each column's expression into every place
     #: it is used (a profile's score is read a dozen times), evaluating it again each time
     fence: bool = False
+    #: end the layers that read numbers from text (`--parse-text`) with OFFSET 0 too (SQLite:
+    #: LIMIT -1 OFFSET 0): SQLite flattens a subquery without OFFSET into its parent, which
+    #: copies each helper column's expression into every place it is read, layer after layer
+    reading_fence: bool = False
     #: SQL for a text's normal form, or None when the dialect has none that means the same
     normal_form: NormalForm | None = None
     #: why there is no `normal_form` (said when a handbook is refused for this dialect)
@@ -140,6 +144,7 @@ DIALECTS: dict[str, Dialect] = {
             _sqlite_days,
             replace_view=False,
             text_type="TEXT",
+            reading_fence=True,
             lacks="SQLite's lower() knows only ASCII letters, and it has no accent strip and "
             "no regular expressions",
         ),

@@ -14,7 +14,10 @@ It implements the evaluation contract of `icpkit.engine.evaluate`:
   (best tier, then score, then priority order).
 
 How the table is expected to hold each field type (`TableSpec`):
-- numbers: numeric columns (INTEGER, BIGINT, DOUBLE, NUMERIC); never parsed from text.
+- numbers: numeric columns (INTEGER, BIGINT, DOUBLE, NUMERIC); parsed from text only with
+  `numbers="text"` (`--parse-text`): `icpkit.sql.textnumbers` reads the cell in layers
+  `rd0`, `rd1`, ... before `src`, as a low and a high end (a band), and each number test
+  then holds, fails or is unknown as the evaluator's bounds arithmetic says (`band_leaf`).
 - one_of / text: text columns holding the vocabulary's values. A test on a text field
   (mentions, starts_with, ends_with, equals, one_of) reads its normal form
   (`icpkit.engine.normal`), computed in `src` from the dialect's `normal_form` row;
@@ -69,6 +72,7 @@ from ..errors import InputError, UsageError
 from .dialects import Dialect
 from .engines import SQL_TYPES
 from .names import CORE, flag_column, group_column, profile_column
+from .textnumbers import picked, stages
 
 RANK_TIER = {v: k for k, v in TIER_RANK.items()}
 TRUE_WORDS = ("true", "yes", "y", "1", "t")
@@ -96,6 +100,9 @@ class TableSpec:
     flags: str = "boolean"
     #: fields the table has no column for: unknown for every account
     absent: frozenset[str] = frozenset()
+    #: numbers as "numeric" columns or, with `--parse-text`, "text" read by the rules of the
+    #: file scorer's parse layer (`icpkit.sql.textnumbers`)
+    numbers: str = "numeric"
 
     def column(self, name: str) -> str:
         return self.columns.get(name, name)
@@ -286,6 +293,48 @@ def _older(v: exp.Expr, x: int, c: LeafCtx) -> exp.Expr:
     return exp.LT(this=v, expression=days_before(x, c))
 
 
+def band_leaf(op: str, lo: exp.Expr, hi: exp.Expr, x: Any, c: LeafCtx) -> exp.Expr:
+    """A number test on a value read from text, which may be a band [lo, hi] (hi NULL: open,
+    above every number): TRUE when it holds for every value of the band, FALSE when for none,
+    else unknown (as the evaluator's bounds arithmetic, `operators._ge` and its kin)."""
+
+    def tri(holds: exp.Expr, fails: exp.Expr) -> exp.Expr:
+        return case([(holds, exp.true()), (fails, exp.false())])
+
+    def n(value: Any) -> exp.Expr:
+        return literal(value, c.field.type)
+
+    def both(a: exp.Expr, b: exp.Expr) -> exp.Expr:
+        return exp.And(this=_p(a), expression=_p(b))
+
+    def either(a: exp.Expr, b: exp.Expr) -> exp.Expr:
+        return exp.Or(this=_p(a), expression=_p(b))
+
+    match op:
+        case "equals" | "not_equals":
+            eq = tri(
+                both(exp.EQ(this=lo, expression=n(x)), exp.EQ(this=hi, expression=n(x))),
+                either(exp.LT(this=hi, expression=n(x)), exp.GT(this=lo, expression=n(x))),
+            )
+            return eq if op == "equals" else negate(eq)
+        case "at_least":
+            return tri(exp.GTE(this=lo, expression=n(x)), exp.LT(this=hi, expression=n(x)))
+        case "more_than":
+            return tri(exp.GT(this=lo, expression=n(x)), exp.LTE(this=hi, expression=n(x)))
+        case "at_most":
+            return tri(exp.LTE(this=hi, expression=n(x)), exp.GT(this=lo, expression=n(x)))
+        case "less_than":
+            return tri(exp.LT(this=hi, expression=n(x)), exp.GTE(this=lo, expression=n(x)))
+        case "between":
+            a, b = n(x[0]), n(x[1])
+            return tri(
+                both(exp.GTE(this=lo, expression=a), exp.LTE(this=hi, expression=b)),
+                either(exp.LT(this=hi, expression=a), exp.GT(this=lo, expression=b)),
+            )
+        case _:
+            return LEAVES[op](lo, x, c)  # present / missing: the low end is NULL when unknown
+
+
 #: one SQL builder per row of the operator table (a test checks none is missing)
 LEAVES: dict[str, LeafBuilder] = {
     "equals": _cmp(exp.EQ),
@@ -418,6 +467,8 @@ class _Query:
         self.icps = handbook.active_icps
         self.negs = handbook.active_negatives
         refuse_unsupported(handbook, d)
+        #: numbers are text to read (`--parse-text`)
+        self.text_numbers = spec.numbers == "text"
         #: text fields some test reads by their normal form (or lowered text)
         self.normal_fields = self.normal_read(handbook)
         unknown = [o for o in opts.outputs if o not in ALL_OUTPUTS]
@@ -464,6 +515,9 @@ class _Query:
         array = fld.type == "set_of" and self.spec.sets == "array"
         ctx = LeafCtx(fld, self.d, array, self.opts.as_of)
         v = self.v(leaf.field)
+        if fld.type in NUMERIC and self.text_numbers and leaf.field not in self.spec.absent:
+            at = self.fields.index(leaf.field)
+            return band_leaf(leaf.op, v, col(f"vh{at}"), leaf.operand, ctx)
         if reads_normal_form(self.hb, leaf):
             at = self.fields.index(leaf.field)
             v = col(f"lw{at}" if leaf.op in READS_LOWERED else f"n{at}")
@@ -536,8 +590,18 @@ class _Query:
         else:
             best = exp.Greatest(this=keys[0], expressions=keys[1:])
         query = exp.select(*self.final()).from_("l6")
+        table = exp.to_table(self.spec.table, dialect=self.d.sqlglot)
+        pre: list[tuple[str, exp.Select]] = []
+        if self.text_numbers and self.number_fields:
+            # numbers as text: both readings of each cell, layer by layer
+            for n, items in enumerate(self.number_layers()):
+                name = f"rd{n}"
+                sel = exp.select(exp.Star(), *items).from_(pre[-1][0] if pre else table)
+                fenced = self.d.fence or self.d.reading_fence
+                pre.append((name, sel.offset(0) if fenced else sel))
         for name, sel in (
-            ("src", self.src()),
+            *pre,
+            ("src", self.src(pre[-1][0] if pre else None)),
             ("l1", layer(self.l1(), "src")),
             ("l2", layer(self.l2(), "l1")),
             ("l3", layer(self.l3(), "l2")),
@@ -547,11 +611,40 @@ class _Query:
             query = query.with_(name, as_=sel)
         return query
 
-    def src(self) -> exp.Select:
-        """The id and each field's value, read once; a text field some test reads by its
-        normal form also gives lw<i> (lowered) and n<i> (normal form)."""
+    @property
+    def number_fields(self) -> list[tuple[int, str]]:
+        """(index, name) of the numeric fields the table has a column for."""
+        return [
+            (i, f)
+            for i, f in enumerate(self.fields)
+            if self.hb.fields[f].type in NUMERIC and f not in self.spec.absent
+        ]
+
+    def number_layers(self) -> list[list[exp.Expr]]:
+        """The layers that read each number field from text (`textnumbers.stages`), the
+        fields' stages side by side."""
+        per_field = [
+            stages(self.hb.fields[f], col(self.spec.column(f)), f"icp__n{i}")
+            for i, f in self.number_fields
+        ]
+        return [
+            [exp.alias_(e, k) for field_stages in per_field for k, e in field_stages[n].items()]
+            for n in range(len(per_field[0]))
+        ]
+
+    def src(self, source: str | None = None) -> exp.Select:
+        """The id and each field's value, read once (from the table, or from `source`, the
+        layer that read numbers from text); a number read from text gives v<i> (low) and
+        vh<i> (high, NULL for an open band); a text field some test reads by its normal form
+        also gives lw<i> (lowered) and n<i> (normal form)."""
         items = [exp.alias_(col(self.spec.id_column), ID)]
+        numbers = dict(self.number_fields) if self.text_numbers else {}
         for i, f in enumerate(self.fields):
+            if i in numbers:
+                parts = [col(f"icp__n{i}_{k}") for k in ("dl", "dh", "cl", "ch", "dk", "ck")]
+                lo, hi = picked(*parts)
+                items += [exp.alias_(lo, f"v{i}"), exp.alias_(hi, f"vh{i}")]
+                continue
             value = self.source_value(f)
             items.append(exp.alias_(value, f"v{i}"))
             forms = self.normal_fields.get(f, ())
@@ -559,7 +652,8 @@ class _Query:
                 low, normal = self.normal_form(value, self.hb.fields[f].folds)
                 items += [exp.alias_(low, f"lw{i}")] if "lw" in forms else []
                 items += [exp.alias_(normal, f"n{i}")] if "n" in forms else []
-        return exp.select(*items).from_(exp.to_table(self.spec.table, dialect=self.d.sqlglot))
+        table = source or exp.to_table(self.spec.table, dialect=self.d.sqlglot)
+        return exp.select(*items).from_(table)
 
     @staticmethod
     def normal_read(handbook: Handbook) -> dict[str, set[str]]:
