@@ -56,6 +56,11 @@ def _sub(e: exp.Expr, start: exp.Expr, length: exp.Expr | None = None) -> exp.Ex
     return exp.Substring(this=e, start=start, length=length)
 
 
+def _nonneg(e: exp.Expr) -> exp.Expr:
+    """`e`, or 0 when it is negative (no GREATEST: SQLite has none)."""
+    return _case([(exp.LT(this=e, expression=_num(0)), _num(0))], e)
+
+
 def _case(whens: list[tuple[exp.Expr, exp.Expr]], default: exp.Expr | None = None) -> exp.Expr:
     out = exp.Case()
     for cond, then in whens:
@@ -146,9 +151,10 @@ def stages(fld: Field, raw: exp.Expr, name: str) -> list[Stage]:
         _eq(_sub(t, length, _num(1)), _lit("+")),
         exp.Not(this=signed),
     )
-    before_dash = exp.Sub(this=dash, expression=_num(1))
+    # a length is never negative: PostgreSQL refuses SUBSTRING with one (no dash, empty text)
+    before_dash = _nonneg(exp.Sub(this=dash, expression=_num(1)))
     after_dash = exp.Add(this=dash, expression=_num(1))
-    but_last = exp.Sub(this=length, expression=_num(1))
+    but_last = _nonneg(exp.Sub(this=length, expression=_num(1)))
     cuts = {
         "lo": (_num(1), before_dash),
         "hi": (after_dash, None),
