@@ -7,16 +7,21 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from conftest import REPO
 from icpkit.cli import main
+from icpkit.engine.model import Handbook
 from icpkit.sql.dialects import DIALECTS
 from icpkit.sql.engines import column_types, create_table_sql, to_row
 from icpkit.sql.ir import TableSpec
+from test_backends_agree import PH
 from test_warehouse_parity import expected
 from test_warehouse_score import ACCOUNTS, AS_OF, HANDBOOK, IDS
+
+POSTHOG = REPO / "tests" / "examples" / "posthog"
 
 
 def dbt_command() -> str:
@@ -32,7 +37,11 @@ def dbt_command() -> str:
     raise AssertionError("dbt not found: run scripts/setup.sh (it creates .venv-dbt)")
 
 
-def test_dbt_build_runs_the_exported_model(tmp_path: Path) -> None:
+def build_export(
+    tmp_path: Path, root: Path, handbook: Handbook, accounts: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """`icp export dbt` for the handbook at `root`, `dbt build` on dbt-duckdb over a table of
+    `accounts` (id -> typed company); the rows of the built view by id."""
     project = tmp_path / "analytics"
     project.mkdir()
     (project / "dbt_project.yml").write_text(
@@ -47,15 +56,15 @@ def test_dbt_build_runs_the_exported_model(tmp_path: Path) -> None:
     d = DIALECTS["duckdb"]
     con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
     con.execute("CREATE SCHEMA crm")
-    con.execute(create_table_sql(HANDBOOK, spec, d))
-    marks = ", ".join("?" for _ in column_types(HANDBOOK, spec, d))
+    con.execute(create_table_sql(handbook, spec, d))
+    marks = ", ".join("?" for _ in column_types(handbook, spec, d))
     con.executemany(
         f"INSERT INTO crm.accounts VALUES ({marks})",
-        [to_row(HANDBOOK, spec, d, i, c) for i, c in zip(IDS, ACCOUNTS, strict=True)],
+        [to_row(handbook, spec, d, i, c) for i, c in accounts.items()],
     )
     con.close()
 
-    args = ["--root", str(REPO), "export", "dbt", str(project), "--source", "crm.accounts"]
+    args = ["--root", str(root), "export", "dbt", str(project), "--source", "crm.accounts"]
     assert main([*args, "--as-of", AS_OF.isoformat()]) == 0
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
     proc = subprocess.run(
@@ -67,17 +76,35 @@ def test_dbt_build_runs_the_exported_model(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     # the view and its eight tests: id not null and unique; status not null and accepted; tier
-    # and score not null where the status gives them, tier accepted (an account here has
-    # insufficient data: no tier, no score, and the tests pass)
+    # and score not null where the status gives them, tier accepted
     assert "PASS=9" in proc.stdout, proc.stdout[-2000:]
-    assert any(expected(HANDBOOK, c, AS_OF)["icp_status"] == "insufficient_data" for c in ACCOUNTS)
 
     con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
     cur = con.execute("SELECT * FROM main.icp_scores")
     names = [c[0] for c in cur.description]
-    got = {r[0]: dict(zip(names[1:], r[1:], strict=True)) for r in cur.fetchall()}
+    return {r[0]: dict(zip(names[1:], r[1:], strict=True)) for r in cur.fetchall()}
+
+
+def test_dbt_build_runs_the_exported_model(tmp_path: Path) -> None:
+    got = build_export(tmp_path, REPO, HANDBOOK, dict(zip(IDS, ACCOUNTS, strict=True)))
+    # an account here has insufficient data: no tier, no score, and the schema tests pass
+    assert any(expected(HANDBOOK, c, AS_OF)["icp_status"] == "insufficient_data" for c in ACCOUNTS)
     for ident, company in zip(IDS, ACCOUNTS, strict=True):
         assert got[ident] == expected(HANDBOOK, company, AS_OF), ident
+
+
+def test_dbt_build_runs_the_posthog_example(tmp_path: Path) -> None:
+    """Text tests (AI words, a `.ai` domain) and capped groups render for dbt-duckdb, and the
+    built view gives explain's verdicts and group subtotals."""
+    accounts: dict[str, dict[str, Any]] = {
+        "p1": {"description": "Café IA: AI-powered ML pipelines", "signup_domain": "acme.ai"},
+        "p2": {"description": "Développeur", "headcount": 40, "engineering_headcount": 12},
+        "p3": {"tags": frozenset({"saas"}), "web_traffic": 250_000, "profile_found": True},
+        "p4": {},
+    }
+    got = build_export(tmp_path, POSTHOG, PH, accounts)
+    for ident, company in accounts.items():
+        assert got[ident] == expected(PH, company, AS_OF), ident
 
 
 def test_export_needs_one_input(tmp_path: Path) -> None:

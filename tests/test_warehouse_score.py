@@ -264,3 +264,29 @@ def test_explain_finds_an_account_by_id(capsys: pytest.CaptureFixture[str]) -> N
     assert "hubspot-export.csv id 9002" in out
     assert icp("explain", str(export), "--id", "nope") == 2
     assert "found no account with Record ID nope" in capsys.readouterr().err
+
+
+def test_group_subtotals_are_crm_properties() -> None:
+    """Each profile's groups of criteria (PostHog's capped components) are number properties
+    under their safe column names, which both CRMs accept."""
+    from icpkit.sql.names import group_column
+    from test_backends_agree import PH
+
+    props = {p.source: p for p in properties(PH)}
+    groups = [(icp.id, g.id) for icp in PH.active_icps for g in icp.groups]
+    assert groups
+    for icp_id, group_id in groups:
+        assert props[group_column(icp_id, group_id)].kind == "number"
+    assert not check_names("salesforce", list(props.values()))
+    assert not check_names("hubspot", list(props.values()))
+
+
+def test_group_column_names_are_safe_and_distinct() -> None:
+    from icpkit.sql.names import SAFE, group_column
+
+    assert group_column("fit", "tech-stack") == "icp_fit_tech_stack"
+    long_id = "a-profile-id-that-is-far-too-long-for-salesforce-fields"
+    one, two = group_column(long_id, "engineers-a"), group_column(long_id, "engineers-b")
+    assert one != two
+    for name in (one, two):
+        assert len(name) <= 40 and SAFE.match(name), name

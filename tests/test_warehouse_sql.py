@@ -41,6 +41,18 @@ def test_golden_query(dialect: str) -> None:
         assert sql == path.read_text(encoding="utf-8"), f"{path} differs: review and regenerate"
 
 
+def test_golden_text_query_on_duckdb() -> None:
+    """The PostHog handbook (text tests through the normal form, capped groups with their
+    subtotal columns) renders for DuckDB as reviewed."""
+    from test_backends_agree import PH
+
+    sql = render(PH, TableSpec("crm.accounts"), DIALECTS["duckdb"], Options(AS_OF))
+    path = GOLDEN / "duckdb.posthog.sql"
+    if os.environ.get("ICP_UPDATE_GOLDEN"):
+        path.write_text(sql, encoding="utf-8")
+    assert sql == path.read_text(encoding="utf-8"), f"{path} differs: review and regenerate"
+
+
 @pytest.mark.parametrize("dialect", sorted(DIALECTS))
 def test_query_parses_back_in_its_dialect(dialect: str) -> None:
     """sqlglot reads the query back in the same dialect, into a tree that survives another
@@ -138,3 +150,36 @@ def test_sql_ddl_names_the_expected_types(capsys: pytest.CaptureFixture[str]) ->
 def test_sql_refuses_arrays_where_there_are_none(capsys: pytest.CaptureFixture[str]) -> None:
     assert icp("sql", "--dialect", "sqlite", "--table", "t", "--sets", "array") == 2
     assert "sqlite has no array type" in capsys.readouterr().err
+
+
+def test_parse_text_table_and_query_run_on_sqlite(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`icp sql --parse-text --ddl` gives text columns for numbers, dates and yes/no, and the
+    query reads a HubSpot-style row (a band, grouped digits, 'Yes', ISO date) on SQLite with
+    the verdict the evaluator gives on the file scorer's reading of the same text."""
+    import sqlite3
+
+    base = ["sql", "--dialect", "sqlite", "--table", "accounts", "--parse-text"]
+    assert icp(*base, "--ddl") == 0
+    ddl = capsys.readouterr().out
+    assert "employees TEXT" in ddl and "annual_revenue TEXT" in ddl
+    assert icp(*base, "--as-of", AS_OF.isoformat()) == 0
+    query = capsys.readouterr().out
+    con = sqlite3.connect(":memory:")
+    con.execute(ddl)
+    names = [r[1] for r in con.execute("PRAGMA table_info(accounts)")]
+    cells = {"account_id": "a1", "employees": "51-200", "annual_revenue": "12,500,000"}
+    cells |= {"country": "US", "industry": "software"}
+    con.execute(
+        f"INSERT INTO accounts VALUES ({', '.join('?' for _ in names)})",
+        [cells.get(n) for n in names],
+    )
+    cur = con.execute(query)
+    got = dict(zip([c[0] for c in cur.description], cur.fetchone(), strict=True))
+    from icpkit.sql.companies import from_values
+
+    read, _ = from_values(HANDBOOK, {k: v for k, v in cells.items() if k != "account_id"})
+    assert read["employees"] == (51, 200)
+    want = expected(HANDBOOK, read, AS_OF)
+    assert {k: got[k] for k in want} == want

@@ -928,6 +928,12 @@ _warehouse_table_options = [
         show_default=True,
         help="Yes/no fields as BOOLEAN columns or CRM text (true/false, yes/no).",
     ),
+    click.option(
+        "--parse-text",
+        is_flag=True,
+        help="Number, date and yes/no columns hold CRM text (1,200 / 51-200 / 10,001+), read "
+        "as icp score reads them; what it cannot read in SQL is unknown (see icp sql --help).",
+    ),
 ]
 
 
@@ -938,11 +944,20 @@ def _warehouse_options(f: Any) -> Any:
 
 
 def _table_spec(
-    table: str, id_column: str, map_file: Path | None, sets: str, dates: str, flags: str
+    table: str,
+    id_column: str,
+    map_file: Path | None,
+    sets: str,
+    dates: str,
+    flags: str,
+    parse_text: bool = False,
 ) -> Any:
     from .sql.ir import TableSpec
 
-    return TableSpec(table, id_column, _mapping(map_file).columns, sets, dates, flags)
+    columns = _mapping(map_file).columns
+    if parse_text:
+        return TableSpec(table, id_column, columns, sets, "text", "text", numbers="text")
+    return TableSpec(table, id_column, columns, sets, dates, flags)
 
 
 @cli.command("sql", context_settings=CONTEXT)
@@ -963,7 +978,11 @@ def _table_spec(
     metavar="YYYY-MM-DD",
     help="Fixed date for time-relative rules (default: the warehouse's current date).",
 )
-@click.option("--no-per-profile", is_flag=True, help="Leave out icp_<profile>_score/_tier.")
+@click.option(
+    "--no-per-profile",
+    is_flag=True,
+    help="Leave out icp_<profile>_score/_tier and the group subtotals.",
+)
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE."
 )
@@ -977,6 +996,7 @@ def sql_cmd(
     sets: str,
     dates: str,
     flags: str,
+    parse_text: bool,
     view: str | None,
     ddl: bool,
     as_of: dt.date | None,
@@ -989,20 +1009,37 @@ def sql_cmd(
     the field, or through --map): numbers numeric, sets as a;b;c text or arrays,
     dates DATE or ISO text, yes/no BOOLEAN or CRM text (--ddl prints the table).
     Output columns: the id, icp_best_profile, icp_best_profile_title, icp_tier,
-    icp_score, icp_disqualified_by, icp_unknown_fields, icp_reason, and
-    icp_<profile>_score / icp_<profile>_tier. A header comment records the
-    handbook commit and the as-of rule.
+    icp_score, icp_disqualified_by, icp_unknown_fields, icp_reason, icp_status,
+    a column per flag, and per profile icp_<profile>_score / _tier and each group's
+    subtotal icp_<profile>_<group>. A header comment records the handbook commit
+    and the as-of rule.
+
+    Tests on text fields (mentions, starts_with, ends_with, equals, one_of) read
+    the text's normal form (accents dropped, any script lowercased, non-letters
+    as word breaks): only the duckdb dialect renders them; the others refuse
+    such a handbook, saying what they lack.
+
+    --parse-text: the number, date and yes/no columns hold the text a CRM sync
+    writes. Numbers are read as icp score reads them, in SQL every dialect runs:
+    an optional sign, digits grouped in threes by , or . (1,234.5 and 1.234,5),
+    bands (51-200, low and high) and open bands (10,001+); a value that reads two
+    ways (1,200 in a decimal field), a fraction in an integer field or a value
+    outside the field's minimum/maximum is unknown. Currency signs, k/M/bn, %,
+    exponents and space or apostrophe groups are read by icp score only: here
+    they are unknown, never another number. Yes/no as --flags text; dates as ISO
+    text (--dates text).
 
     \b
     Examples:
       icp sql --dialect postgres --table crm.accounts --view icp_scores
+      icp sql --dialect sqlite --table hubspot_companies --parse-text
       icp sql --dialect spark --table accounts --sets array --as-of 2026-11-01 -o score.sql
     """
     from .atomic import write_text
     from .sql.warehouse import sql_text
 
     handbook = _handbook(state, cache=True)
-    spec = _table_spec(table, id_column, map_file, sets, dates, flags)
+    spec = _table_spec(table, id_column, map_file, sets, dates, flags, parse_text)
     text = sql_text(
         handbook, dialect_name, spec, as_of, view=view, ddl=ddl, per_profile=not no_per_profile
     )
@@ -1057,6 +1094,7 @@ def export_dbt(
     sets: str,
     dates: str,
     flags: str,
+    parse_text: bool,
     as_of: dt.date | None,
 ) -> ExitCode:
     """Write a dbt model of the scores and its schema.yml tests into DIR.
@@ -1069,7 +1107,7 @@ def export_dbt(
     from .sql.dbt import export
 
     handbook = _handbook(state, cache=True)
-    spec = _table_spec("unused", id_column, map_file, sets, dates, flags)
+    spec = _table_spec("unused", id_column, map_file, sets, dates, flags, parse_text)
     written = export(
         handbook,
         out_dir,

@@ -33,7 +33,7 @@ from ..atomic import write_text
 from ..engine.model import TIER_RANK, Handbook
 from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
 from ..errors import UsageError
-from .names import profile_column
+from .names import group_column, profile_column
 
 TIERS = tuple(TIER_RANK)  # A, B, C, D
 HUBSPOT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
@@ -110,6 +110,15 @@ def properties(handbook: Handbook) -> list[Property]:
                 TIERS,
             )
         )
+        for g in icp.groups:
+            out.append(
+                Property(
+                    group_column(icp.id, g.id),
+                    _cut(f"ICP {label} {g.label}", 40),
+                    "number",
+                    f"Points of {g.label} for {icp.title} (empty: a hard requirement unmet).",
+                )
+            )
     return out
 
 

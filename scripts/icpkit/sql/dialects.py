@@ -10,6 +10,13 @@ integer arithmetic, `GREATEST` over non-null integers, `CAST` of an integer to
 text, and plain CTEs (never `MATERIALIZED`, which only PostgreSQL and DuckDB
 accept).
 
+One fact is not shared: a text's normal form (`icpkit.engine.normal`: accents
+dropped, any script lowercased, runs of non-letters of any script as one `_`),
+which every test on a `text` field but present / missing reads. A row gives the
+SQL for it (`normal_form`) only where it means what the evaluator computes, proven
+on the engine (`tests/test_warehouse_parity.py`); elsewhere `lacks` says why not,
+and such a handbook is refused for that dialect.
+
 Adding a dialect is adding a row.
 """
 
@@ -47,6 +54,34 @@ def _sqlite_days(days: int) -> exp.Expr:
     )
 
 
+def _duck_low(text: exp.Expr) -> exp.Expr:
+    """Marks dropped, then lowercased (`normal.lowered`; the bulk scorer's `icp_low`)."""
+    return exp.Lower(this=exp.Anonymous(this="STRIP_ACCENTS", expressions=[text]))
+
+
+def _duck_slug(text: exp.Expr) -> exp.Expr:
+    """Runs of characters other than letters and digits of any script as one `_`, trimmed
+    (`normal.slug`; the bulk scorer's `icp_slug`)."""
+    runs = exp.RegexpReplace(
+        this=text,
+        expression=exp.Literal.string(r"[^\p{L}\p{N}]+"),
+        replacement=exp.Literal.string("_"),
+        modifiers=exp.Literal.string("g"),
+    )
+    return exp.Trim(this=runs, expression=exp.Literal.string("_"))
+
+
+@dataclass(frozen=True)
+class NormalForm:
+    """SQL for the two steps of a text's normal form a dialect must supply itself (the folds
+    between them are REPLACE, which every dialect has)."""
+
+    #: accents and other marks dropped, lowercased in any script
+    low: Callable[[exp.Expr], exp.Expr]
+    #: runs of characters that are neither letters nor digits (any script) as one `_`, trimmed
+    slug: Callable[[exp.Expr], exp.Expr]
+
+
 @dataclass(frozen=True)
 class Dialect:
     """What the IR needs to know about one SQL dialect."""
@@ -70,17 +105,74 @@ class Dialect:
     #: plain subquery up into its parent and copies each column's expression into every place
     #: it is used (a profile's score is read a dozen times), evaluating it again each time
     fence: bool = False
+    #: end the layers that read numbers from text (`--parse-text`) with OFFSET 0 too (SQLite:
+    #: LIMIT -1 OFFSET 0): SQLite flattens a subquery without OFFSET into its parent, which
+    #: copies each helper column's expression into every place it is read, layer after layer
+    reading_fence: bool = False
+    #: SQL for a text's normal form, or None when the dialect has none that means the same
+    normal_form: NormalForm | None = None
+    #: why there is no `normal_form` (said when a handbook is refused for this dialect)
+    lacks: str = ""
 
 
 DIALECTS: dict[str, Dialect] = {
     d.name: d
     for d in [
-        Dialect("duckdb", "duckdb", True, _minus_days, materialized_cte=True),
-        Dialect("postgres", "postgres", True, _minus_days, materialized_cte=True, fence=True),
-        Dialect("sqlite", "sqlite", False, _sqlite_days, replace_view=False, text_type="TEXT"),
-        Dialect("spark", "spark", True, _spark_days, text_type="STRING"),
-        Dialect("snowflake", "snowflake", True, _date_sub),
-        Dialect("bigquery", "bigquery", True, _date_sub, text_type="STRING"),
+        Dialect(
+            "duckdb",
+            "duckdb",
+            True,
+            _minus_days,
+            materialized_cte=True,
+            normal_form=NormalForm(_duck_low, _duck_slug),
+        ),
+        Dialect(
+            "postgres",
+            "postgres",
+            True,
+            _minus_days,
+            materialized_cte=True,
+            fence=True,
+            lacks="PostgreSQL drops accents only with the unaccent extension (its own table, "
+            "not Unicode's marks) and its lower() and letter classes follow the database's "
+            "locale",
+        ),
+        Dialect(
+            "sqlite",
+            "sqlite",
+            False,
+            _sqlite_days,
+            replace_view=False,
+            text_type="TEXT",
+            reading_fence=True,
+            lacks="SQLite's lower() knows only ASCII letters, and it has no accent strip and "
+            "no regular expressions",
+        ),
+        Dialect(
+            "spark",
+            "spark",
+            True,
+            _spark_days,
+            text_type="STRING",
+            lacks="Spark SQL has no Unicode decomposition to drop accents with",
+        ),
+        Dialect(
+            "snowflake",
+            "snowflake",
+            True,
+            _date_sub,
+            lacks="Snowflake has no accent strip and its regular expressions have no Unicode "
+            "letter class",
+        ),
+        Dialect(
+            "bigquery",
+            "bigquery",
+            True,
+            _date_sub,
+            text_type="STRING",
+            lacks="no BigQuery engine runs here to prove its NORMALIZE and RE2 classes give "
+            "the same normal form",
+        ),
     ]
 }
 

@@ -68,8 +68,10 @@ def column_types(handbook: Handbook, spec: Any, d: Dialect) -> list[tuple[str, s
         key = ftype
         if ftype == "set_of" and spec.sets == "array":
             key = "set_array"
-        elif (ftype == "date" and spec.dates == "text") or (
-            ftype == "yes_no" and spec.flags == "text"
+        elif (
+            (ftype == "date" and spec.dates == "text")
+            or (ftype == "yes_no" and spec.flags == "text")
+            or (ftype in NUMERIC and spec.numbers == "text")
         ):
             key = "text"
         out.append((spec.column(name), types[key]))
@@ -108,6 +110,8 @@ def to_row(
             row.append("true" if value else "false")
         elif fld.type == "yes_no" and d.name == "sqlite":
             row.append(int(value))
+        elif fld.type in NUMERIC and spec.numbers == "text":
+            row.append(value if isinstance(value, str) else repr(value))
         elif fld.type in NUMERIC and isinstance(value, tuple):
             raise UsageError(f"found a band for {name}; a warehouse table holds exact numbers")
         else:

@@ -14,8 +14,14 @@ It implements the evaluation contract of `icpkit.engine.evaluate`:
   (best tier, then score, then priority order).
 
 How the table is expected to hold each field type (`TableSpec`):
-- numbers: numeric columns (INTEGER, BIGINT, DOUBLE, NUMERIC); never parsed from text.
-- one_of / text: text columns holding the vocabulary's values.
+- numbers: numeric columns (INTEGER, BIGINT, DOUBLE, NUMERIC); parsed from text only with
+  `numbers="text"` (`--parse-text`): `icpkit.sql.textnumbers` reads the cell in layers
+  `rd0`, `rd1`, ... before `src`, as a low and a high end (a band), and each number test
+  then holds, fails or is unknown as the evaluator's bounds arithmetic says (`band_leaf`).
+- one_of / text: text columns holding the vocabulary's values. A test on a text field
+  (mentions, starts_with, ends_with, equals, one_of) reads its normal form
+  (`icpkit.engine.normal`), computed in `src` from the dialect's `normal_form` row;
+  a dialect without one refuses the handbook (`refuse_unsupported`).
 - set_of: the delimited text CRM syncs write (`a;b;c`, no spaces; '' is the empty
   set), or, with `sets="array"`, the dialect's array of text.
 - dates: DATE columns, or ISO text (`YYYY-MM-DD`) with `dates="text"`
@@ -59,12 +65,14 @@ from ..engine.model import (
     SegmentRef,
     condition_fields,
 )
+from ..engine.normal import Folds, is_symbol
 from ..engine.operators import NUMERIC, OPERATORS
 from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
 from ..errors import InputError, UsageError
 from .dialects import Dialect
 from .engines import SQL_TYPES
-from .names import CORE, flag_column, profile_column
+from .names import CORE, flag_column, group_column, profile_column
+from .textnumbers import picked, stages
 
 RANK_TIER = {v: k for k, v in TIER_RANK.items()}
 TRUE_WORDS = ("true", "yes", "y", "1", "t")
@@ -92,6 +100,9 @@ class TableSpec:
     flags: str = "boolean"
     #: fields the table has no column for: unknown for every account
     absent: frozenset[str] = frozenset()
+    #: numbers as "numeric" columns or, with `--parse-text`, "text" read by the rules of the
+    #: file scorer's parse layer (`icpkit.sql.textnumbers`)
+    numbers: str = "numeric"
 
     def column(self, name: str) -> str:
         return self.columns.get(name, name)
@@ -256,12 +267,72 @@ def days_before(days: int, c: LeafCtx) -> exp.Expr:
     return c.dialect.days_before_today(days)
 
 
+def _mentions(v: exp.Expr, x: Sequence[str], _c: LeafCtx) -> exp.Expr:
+    """A whole word or phrase of the list, or a word longer than a stem (`automat*`), in the
+    normal form `v` (as `operators._sql_mentions`): one regular expression of letters, digits
+    and `_` only, built here (never taken from YAML) for a linear-time engine."""
+    parts = [f"{e[:-1]}[^_]" if e.endswith("*") else f"{e}_" for e in x]
+    padded = concat([lit("_"), v, lit("_")])
+    return exp.RegexpLike(this=padded, expression=lit("_(?:" + "|".join(parts) + ")"))
+
+
+def _starts(v: exp.Expr, x: str, _c: LeafCtx) -> exp.Expr:
+    """The lowered text (marks dropped, lowercased) starts with `x`."""
+    return exp.StartsWith(this=v, expression=lit(x))
+
+
+def _ends(v: exp.Expr, x: str, _c: LeafCtx) -> exp.Expr:
+    return exp.EndsWith(this=v, expression=lit(x))
+
+
 def _within(v: exp.Expr, x: int, c: LeafCtx) -> exp.Expr:
     return exp.GTE(this=v, expression=days_before(x, c))
 
 
 def _older(v: exp.Expr, x: int, c: LeafCtx) -> exp.Expr:
     return exp.LT(this=v, expression=days_before(x, c))
+
+
+def band_leaf(op: str, lo: exp.Expr, hi: exp.Expr, x: Any, c: LeafCtx) -> exp.Expr:
+    """A number test on a value read from text, which may be a band [lo, hi] (hi NULL: open,
+    above every number): TRUE when it holds for every value of the band, FALSE when for none,
+    else unknown (as the evaluator's bounds arithmetic, `operators._ge` and its kin)."""
+
+    def tri(holds: exp.Expr, fails: exp.Expr) -> exp.Expr:
+        return case([(holds, exp.true()), (fails, exp.false())])
+
+    def n(value: Any) -> exp.Expr:
+        return literal(value, c.field.type)
+
+    def both(a: exp.Expr, b: exp.Expr) -> exp.Expr:
+        return exp.And(this=_p(a), expression=_p(b))
+
+    def either(a: exp.Expr, b: exp.Expr) -> exp.Expr:
+        return exp.Or(this=_p(a), expression=_p(b))
+
+    match op:
+        case "equals" | "not_equals":
+            eq = tri(
+                both(exp.EQ(this=lo, expression=n(x)), exp.EQ(this=hi, expression=n(x))),
+                either(exp.LT(this=hi, expression=n(x)), exp.GT(this=lo, expression=n(x))),
+            )
+            return eq if op == "equals" else negate(eq)
+        case "at_least":
+            return tri(exp.GTE(this=lo, expression=n(x)), exp.LT(this=hi, expression=n(x)))
+        case "more_than":
+            return tri(exp.GT(this=lo, expression=n(x)), exp.LTE(this=hi, expression=n(x)))
+        case "at_most":
+            return tri(exp.LTE(this=hi, expression=n(x)), exp.GT(this=lo, expression=n(x)))
+        case "less_than":
+            return tri(exp.LT(this=hi, expression=n(x)), exp.GTE(this=lo, expression=n(x)))
+        case "between":
+            a, b = n(x[0]), n(x[1])
+            return tri(
+                both(exp.GTE(this=lo, expression=a), exp.LTE(this=hi, expression=b)),
+                either(exp.LT(this=hi, expression=a), exp.GT(this=lo, expression=b)),
+            )
+        case _:
+            return LEAVES[op](lo, x, c)  # present / missing: the low end is NULL when unknown
 
 
 #: one SQL builder per row of the operator table (a test checks none is missing)
@@ -286,26 +357,17 @@ LEAVES: dict[str, LeafBuilder] = {
     "older_than_days": _older,
     "member_contains": _member_contains,
     "not_empty": _not_empty,
+    "mentions": _mentions,
+    "starts_with": _starts,
+    "ends_with": _ends,
 }
 
-#: operators the IR refuses (a test checks LEAVES and REFUSED cover the operator table), as
-#: it refuses every test on a `text` field but present / missing: they read the normal form
-#: (`icpkit.engine.normal`), which drops accents, lowercases any script and treats every
-#: non-letter of any script as a word break. No dialect-neutral SQL does that: SQLite's
-#: lower() and the dialects' character classes only know ASCII, and accents have no portable
-#: strip.
-TEXT_NORMAL_FORM = (
-    "it reads the text's normal form (accents dropped, any script lowercased, non-letters as "
-    "word breaks), which no SQL means the same way on every warehouse; score such a "
-    "handbook with `icp score` instead"
-)
-#: tests on a `text` field that do not read its normal form (any other is refused)
+#: tests on a `text` field that do not read its normal form; every other one reads it
+#: (`icpkit.engine.normal`: accents dropped, any script lowercased, every non-letter of any
+#: script a word break) and is rendered only for a dialect with a `normal_form`
 READS_NO_TEXT = frozenset({"present", "missing"})
-REFUSED: dict[str, str] = {
-    "mentions": TEXT_NORMAL_FORM,
-    "starts_with": TEXT_NORMAL_FORM,
-    "ends_with": TEXT_NORMAL_FORM,
-}
+#: tests that read the lowered text (marks dropped, lowercased) rather than the normal form
+READS_LOWERED = frozenset({"starts_with", "ends_with"})
 
 
 def _walk_leaves(c: Condition) -> list[Leaf]:
@@ -322,9 +384,16 @@ def _walk_leaves(c: Condition) -> list[Leaf]:
             assert_never(c)
 
 
-def refuse_unsupported(handbook: Handbook) -> None:
-    """Raise InputError naming the first active rule the IR cannot render the same on every
-    dialect (see `REFUSED`), with the reason."""
+def reads_normal_form(handbook: Handbook, leaf: Leaf) -> bool:
+    """The leaf tests a text field by its normal form (or lowered text)."""
+    return handbook.fields[leaf.field].type == "text" and leaf.op not in READS_NO_TEXT
+
+
+def refuse_unsupported(handbook: Handbook, d: Dialect) -> None:
+    """Raise InputError naming the first active rule that tests a text field by its normal
+    form when dialect `d` has no SQL for it, with what the dialect lacks and the way out."""
+    if d.normal_form is not None:
+        return
     owners: list[tuple[str, Sequence[Rule]]] = []
     for icp in handbook.active_icps:
         owners.append((icp.path or icp.id, (*icp.requirements, *icp.criteria, *icp.gates)))
@@ -335,13 +404,14 @@ def refuse_unsupported(handbook: Handbook) -> None:
     for where, rules in owners:
         for rule in rules:
             for leaf in _walk_leaves(rule.when):
-                text = handbook.fields[leaf.field].type == "text"
-                if leaf.op in REFUSED or (text and leaf.op not in READS_NO_TEXT):
+                if reads_normal_form(handbook, leaf):
                     raise InputError(
                         f"{where}: rule {rule.id} ({rule.label}) tests the text field "
-                        f"{leaf.field} with {leaf.op}; expected tests `icp sql` can render "
-                        f"for every warehouse: {leaf.op} on text is not one, because "
-                        f"{TEXT_NORMAL_FORM}"
+                        f"{leaf.field} with {leaf.op}, which reads the text's normal form "
+                        "(accents dropped, any script lowercased, non-letters as word breaks); "
+                        f"expected tests the {d.name} dialect can render the same way: "
+                        f"{d.lacks}. Render it for duckdb (`icp sql --dialect duckdb`, "
+                        "`icp export dbt` on dbt-duckdb) or score with `icp score`"
                     )
 
 
@@ -396,7 +466,11 @@ class _Query:
         self.fields = list(handbook.read_fields)
         self.icps = handbook.active_icps
         self.negs = handbook.active_negatives
-        refuse_unsupported(handbook)
+        refuse_unsupported(handbook, d)
+        #: numbers are text to read (`--parse-text`)
+        self.text_numbers = spec.numbers == "text"
+        #: text fields some test reads by their normal form (or lowered text)
+        self.normal_fields = self.normal_read(handbook)
         unknown = [o for o in opts.outputs if o not in ALL_OUTPUTS]
         if unknown:
             raise UsageError(f"found the output {unknown[0]}; expected one of {ALL_OUTPUTS}")
@@ -441,6 +515,12 @@ class _Query:
         array = fld.type == "set_of" and self.spec.sets == "array"
         ctx = LeafCtx(fld, self.d, array, self.opts.as_of)
         v = self.v(leaf.field)
+        if fld.type in NUMERIC and self.text_numbers and leaf.field not in self.spec.absent:
+            at = self.fields.index(leaf.field)
+            return band_leaf(leaf.op, v, col(f"vh{at}"), leaf.operand, ctx)
+        if reads_normal_form(self.hb, leaf):
+            at = self.fields.index(leaf.field)
+            v = col(f"lw{at}" if leaf.op in READS_LOWERED else f"n{at}")
         test = LEAVES[leaf.op](v, leaf.operand, ctx)
         if ctx.array and not op.null_known:
             # a NULL set is unknown; an array test would not always give NULL for a NULL
@@ -510,8 +590,18 @@ class _Query:
         else:
             best = exp.Greatest(this=keys[0], expressions=keys[1:])
         query = exp.select(*self.final()).from_("l6")
+        table = exp.to_table(self.spec.table, dialect=self.d.sqlglot)
+        pre: list[tuple[str, exp.Select]] = []
+        if self.text_numbers and self.number_fields:
+            # numbers as text: both readings of each cell, layer by layer
+            for n, items in enumerate(self.number_layers()):
+                name = f"rd{n}"
+                sel = exp.select(exp.Star(), *items).from_(pre[-1][0] if pre else table)
+                fenced = self.d.fence or self.d.reading_fence
+                pre.append((name, sel.offset(0) if fenced else sel))
         for name, sel in (
-            ("src", self.src()),
+            *pre,
+            ("src", self.src(pre[-1][0] if pre else None)),
             ("l1", layer(self.l1(), "src")),
             ("l2", layer(self.l2(), "l1")),
             ("l3", layer(self.l3(), "l2")),
@@ -521,12 +611,84 @@ class _Query:
             query = query.with_(name, as_=sel)
         return query
 
-    def src(self) -> exp.Select:
-        """The id and each field's value, read once."""
-        return exp.select(
-            exp.alias_(col(self.spec.id_column), ID),
-            *(exp.alias_(self.source_value(f), f"v{i}") for i, f in enumerate(self.fields)),
-        ).from_(exp.to_table(self.spec.table, dialect=self.d.sqlglot))
+    @property
+    def number_fields(self) -> list[tuple[int, str]]:
+        """(index, name) of the numeric fields the table has a column for."""
+        return [
+            (i, f)
+            for i, f in enumerate(self.fields)
+            if self.hb.fields[f].type in NUMERIC and f not in self.spec.absent
+        ]
+
+    def number_layers(self) -> list[list[exp.Expr]]:
+        """The layers that read each number field from text (`textnumbers.stages`), the
+        fields' stages side by side."""
+        per_field = [
+            stages(self.hb.fields[f], col(self.spec.column(f)), f"icp__n{i}")
+            for i, f in self.number_fields
+        ]
+        return [
+            [exp.alias_(e, k) for field_stages in per_field for k, e in field_stages[n].items()]
+            for n in range(len(per_field[0]))
+        ]
+
+    def src(self, source: str | None = None) -> exp.Select:
+        """The id and each field's value, read once (from the table, or from `source`, the
+        layer that read numbers from text); a number read from text gives v<i> (low) and
+        vh<i> (high, NULL for an open band); a text field some test reads by its normal form
+        also gives lw<i> (lowered) and n<i> (normal form)."""
+        items = [exp.alias_(col(self.spec.id_column), ID)]
+        numbers = dict(self.number_fields) if self.text_numbers else {}
+        for i, f in enumerate(self.fields):
+            if i in numbers:
+                parts = [col(f"icp__n{i}_{k}") for k in ("dl", "dh", "cl", "ch", "dk", "ck")]
+                lo, hi = picked(*parts)
+                items += [exp.alias_(lo, f"v{i}"), exp.alias_(hi, f"vh{i}")]
+                continue
+            value = self.source_value(f)
+            items.append(exp.alias_(value, f"v{i}"))
+            forms = self.normal_fields.get(f, ())
+            if forms:
+                low, normal = self.normal_form(value, self.hb.fields[f].folds)
+                items += [exp.alias_(low, f"lw{i}")] if "lw" in forms else []
+                items += [exp.alias_(normal, f"n{i}")] if "n" in forms else []
+        table = source or exp.to_table(self.spec.table, dialect=self.d.sqlglot)
+        return exp.select(*items).from_(table)
+
+    @staticmethod
+    def normal_read(handbook: Handbook) -> dict[str, set[str]]:
+        """Text field -> the forms its tests read: "lw" (lowered) and / or "n" (normal)."""
+        rules = [r for icp in handbook.active_icps for r in (*icp.rules, *icp.gates)]
+        rules += [r for neg in handbook.active_negatives for r in neg.rules]
+        rules += [*handbook.policy.gates, *(f.rule for f in handbook.policy.flags)]
+        out: dict[str, set[str]] = {}
+        for r in rules:
+            for leaf in _walk_leaves(r.when):
+                if reads_normal_form(handbook, leaf):
+                    form = "lw" if leaf.op in READS_LOWERED else "n"
+                    out.setdefault(leaf.field, set()).add(form)
+        return out
+
+    def normal_form(self, text: exp.Expr, folds: Folds) -> tuple[exp.Expr, exp.Expr]:
+        """(lowered, normal form) of `text` in SQL, step by step as `normal.normal`: marks
+        dropped and lowercased, symbol folds, the slug, word folds (twice each: adjacent
+        occurrences share their `_`)."""
+        form = self.d.normal_form
+        assert form is not None  # refuse_unsupported stopped every other dialect
+        low = form.low(text)
+        e = low
+        for src, dst in folds:
+            if is_symbol(src):
+                e = exp.Replace(this=e, expression=lit(src), replacement=lit(f" {dst} "))
+        e = form.slug(e)
+        words = [(src, dst) for src, dst in folds if not is_symbol(src)]
+        if words:
+            e = concat([lit("_"), e, lit("_")])
+            for src, dst in words:
+                for _ in range(2):
+                    e = exp.Replace(this=e, expression=lit(f"_{src}_"), replacement=lit(f"_{dst}_"))
+            e = exp.Trim(this=e, expression=lit("_"))
+        return low, e
 
     def l1(self) -> list[exp.Expr]:
         """Each profile's hard requirements, and one flag per other rule."""
@@ -608,6 +770,11 @@ class _Query:
             for p in points[1:]:
                 total = exp.Add(this=total, expression=p)
             out.append(exp.alias_(total, f"s{i}"))
+            if self.opts.per_profile:
+                out += [
+                    exp.alias_(self.item_points(i, g), f"g{i}_{k}")
+                    for k, g in enumerate(icp.groups)
+                ]
             if "reason" in self.opts.outputs:
                 out += self.reason_texts(i)
         if "unknown_fields" in self.opts.outputs:
@@ -850,6 +1017,13 @@ class _Query:
                 )
                 out.append(exp.alias_(score, profile_column(icp.id, "score")))
                 out.append(exp.alias_(tier, profile_column(icp.id, "tier")))
+                for k, g in enumerate(icp.groups):
+                    # a group's subtotal, empty when the profile is not eligible (as its score)
+                    sub = case(
+                        [(exp.Is(this=rank_col, expression=exp.Null()), exp.Null())],
+                        col(f"g{i}_{k}"),
+                    )
+                    out.append(exp.alias_(sub, group_column(icp.id, g.id)))
         return out
 
     def reason_expr(self, picks: Sequence[exp.Expr]) -> exp.Expr:
@@ -919,7 +1093,8 @@ class _Query:
 
 def scoring_query(handbook: Handbook, spec: TableSpec, d: Dialect, opts: Options) -> exp.Select:
     """The scoring query as a sqlglot expression tree (one row per account: the id column,
-    then the safe-named outputs of `opts`, then per-profile score and tier)."""
+    then the safe-named outputs of `opts`, the flags, then per profile its score, tier and
+    each group's subtotal)."""
     return _Query(handbook, spec, d, opts).build()
 
 

@@ -19,11 +19,14 @@ presets) the columns are named by this table instead:
 | flag_`<flag>` | icp_flag_`<flag, safe>` |
 | `<profile>`_score | icp_`<profile, safe>`_score |
 | `<profile>`_tier | icp_`<profile, safe>`_tier |
+| `<profile>`_`<group>` | icp_`<profile, safe>`_`<group, safe>` |
 
 A safe name is lowercase ASCII letters, digits and single underscores, starts
 with a letter and is at most 40 characters (Salesforce's limit for a custom
-field's API name, the strictest of the targets); a longer profile id is cut and
-given a short hash so that two ids never share a name.
+field's API name, the strictest of the targets); a longer name is cut and
+given a short hash of the ids it comes from so that two ids never share a name.
+A group's column is its subtotal of points in that profile (`explain`'s group
+line), empty when the profile is not eligible, like the profile's score.
 """
 
 from __future__ import annotations
@@ -56,23 +59,30 @@ def safe(text: str) -> str:
     return out
 
 
+def _fit(name: str, key: str, tail: str = "") -> str:
+    """`name` (ending in `tail`) cut to the length limit, with a short hash of `key` before
+    the tail when it had to be cut."""
+    if len(name) <= MAX_LENGTH:
+        return name
+    digest = hashlib.sha1(key.encode()).hexdigest()[:6]
+    keep = MAX_LENGTH - len(tail) - len(digest) - (2 if tail else 1)
+    return f"{name[:keep].rstrip('_')}_{digest}" + (f"_{tail}" if tail else "")
+
+
 def profile_column(icp_id: str, what: str) -> str:
     """The safe name of a profile's `score` or `tier` column."""
-    name = f"icp_{safe(icp_id)}_{what}"
-    if len(name) > MAX_LENGTH:
-        digest = hashlib.sha1(icp_id.encode()).hexdigest()[:6]
-        keep = MAX_LENGTH - len(what) - len(digest) - 2
-        name = f"{name[:keep].rstrip('_')}_{digest}_{what}"
-    return name
+    return _fit(f"icp_{safe(icp_id)}_{what}", icp_id, what)
+
+
+def group_column(icp_id: str, group_id: str) -> str:
+    """The safe name of the subtotal column of a profile's group of criteria (`icp score`
+    names it <profile>_<group>)."""
+    return _fit(f"icp_{safe(icp_id)}_{safe(group_id)}", f"{icp_id}\x00{group_id}")
 
 
 def flag_column(flag_id: str) -> str:
     """The safe name of a flag's column (`icp score` names it flag_<id>)."""
-    name = f"icp_flag_{safe(flag_id)}"
-    if len(name) > MAX_LENGTH:
-        digest = hashlib.sha1(flag_id.encode()).hexdigest()[:6]
-        name = f"{name[: MAX_LENGTH - len(digest) - 1].rstrip('_')}_{digest}"
-    return name
+    return _fit(f"icp_flag_{safe(flag_id)}", flag_id)
 
 
 def column_mapping(handbook: Handbook, *, per_profile: bool = True) -> list[tuple[str, str]]:
@@ -86,6 +96,8 @@ def column_mapping(handbook: Handbook, *, per_profile: bool = True) -> list[tupl
         for icp in handbook.active_icps:
             for what in ("score", "tier"):
                 pairs.append((f"{icp.id}_{what}", profile_column(icp.id, what)))
+            for g in icp.groups:
+                pairs.append((f"{icp.id}_{g.id}", group_column(icp.id, g.id)))
     seen: dict[str, str] = {}
     for plain, name in pairs:
         if name in seen:

@@ -1,0 +1,277 @@
+"""Numbers given as text in a warehouse table (`icp sql --parse-text`), read in portable SQL.
+
+CRM syncs often land numbers as text (`1,200`, `51-200`). With `--parse-text` the
+rule IR (`icpkit.sql.ir`) reads such a column by the rules of the file scorer's
+parse layer (`icpkit.sql.numbers`, convention not known), in SQL that means the
+same on every dialect: no regular expressions (SQLite has none), only `TRIM`,
+`LOWER`, `REPLACE`, `SUBSTRING`, string position, `LENGTH` and a `CAST` of text
+already checked to be digits and one `.`. What is read:
+
+- a number with an optional sign: `1200`, `-5`, `.5`, `12.50`;
+- grouped digits, in either convention: `1,234,567.89` or `1.234.567,89`; a
+  grouping separator counts only where every group after the first has exactly
+  three digits and the first has one to three and no leading zero;
+- a band `51-200` (low and high, read in one convention) and an open band `10,001+`.
+
+Each cell has at most two readings (dot and comma decimal mark); a reading that
+does not fit the field (a fraction for an integer, outside `minimum` /
+`maximum`, a band whose low end is above its high end) is no reading; a cell
+whose two readings both fit and differ (`1,200` for a number field) is unknown.
+So `1,200` employees is 1200, `3,5` is 3.5 and `8.000` revenue is unknown, as
+in `icp score`.
+
+What the file scorer reads and this does not (currency signs, `k`/`M`/`bn`
+suffixes, `%`, exponents, apostrophe or space groups, an en dash in a band,
+spaces after a sign) is unknown here: never a different number. A property test
+(`tests/test_warehouse_parity.py`) holds the two readings equal on every spelling
+of the grammar above, and this one unknown or equal on any other text.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from ..engine.model import Field
+
+DIGITS = "0123456789"
+
+
+def _lit(text: str) -> exp.Literal:
+    return exp.Literal.string(text)
+
+
+def _num(n: int) -> exp.Expr:
+    return exp.Literal.number(str(n))
+
+
+def _replace(e: exp.Expr, old: str, new: str) -> exp.Expr:
+    return exp.Replace(this=e, expression=_lit(old), replacement=_lit(new))
+
+
+def _pos(e: exp.Expr, needle: str) -> exp.Expr:
+    return exp.StrPosition(this=e, substr=_lit(needle))
+
+
+def _sub(e: exp.Expr, start: exp.Expr, length: exp.Expr | None = None) -> exp.Expr:
+    return exp.Substring(this=e, start=start, length=length)
+
+
+def _nonneg(e: exp.Expr) -> exp.Expr:
+    """`e`, or 0 when it is negative (no GREATEST: SQLite has none)."""
+    return _case([(exp.LT(this=e, expression=_num(0)), _num(0))], e)
+
+
+def _case(whens: list[tuple[exp.Expr, exp.Expr]], default: exp.Expr | None = None) -> exp.Expr:
+    out = exp.Case()
+    for cond, then in whens:
+        out = out.when(cond, then)
+    return out.else_(default) if default is not None else out
+
+
+def _and(*items: exp.Expr) -> exp.Expr:
+    out: exp.Expr = exp.Paren(this=items[0])
+    for item in items[1:]:
+        out = exp.And(this=out, expression=exp.Paren(this=item))
+    return out
+
+
+def _eq(a: exp.Expr, b: exp.Expr) -> exp.Expr:
+    return exp.EQ(this=a, expression=b)
+
+
+def cleaned(raw: exp.Expr) -> exp.Expr:
+    """The cell as the parse layer reads it: spaces trimmed, lowercased."""
+    return exp.Lower(this=exp.Trim(this=raw))
+
+
+def shape(text: exp.Expr) -> exp.Expr:
+    """`text` with every digit written as `9` (same length: positions agree)."""
+    out = text
+    for d in DIGITS[:-1]:
+        out = _replace(out, d, "9")
+    return out
+
+
+def _only(e: exp.Expr, chars: str) -> exp.Expr:
+    """`e` holds nothing but `chars` (may be empty)."""
+    for c in chars:
+        e = _replace(e, c, "")
+    return _eq(e, _lit(""))
+
+
+Stage = dict[str, exp.Expr]
+PARTS = ("lo", "hi", "op", "sg")  # band low end, band high end, open band, signed number
+CONVENTIONS = (("d", ",", "."), ("c", ".", ","))  # key, grouping separator, decimal mark
+
+
+def _fits(fld: Field, value: exp.Expr, whole: exp.Expr) -> exp.Expr:
+    """`value` is one the field can hold (never NULL: a NULL value does not fit)."""
+    parts: list[exp.Expr] = [exp.Not(this=exp.Is(this=value, expression=exp.Null()))]
+    if fld.type == "integer":
+        parts.append(whole)
+    if fld.minimum is not None:
+        parts.append(exp.GTE(this=value, expression=exp.Literal.number(repr(float(fld.minimum)))))
+    if fld.maximum is not None:
+        parts.append(exp.LTE(this=value, expression=exp.Literal.number(repr(float(fld.maximum)))))
+    return _case([(_and(*parts), exp.true())], exp.false())
+
+
+def stages(fld: Field, raw: exp.Expr, name: str) -> list[Stage]:
+    """The reading of number field `fld` from text column `raw`, as layers of helper columns
+    (each reads only the earlier layers' columns, named `<name>_<key>`, so that the SQL grows
+    linearly). The last layer has `<name>_dl` / `_dh` and `_cl` / `_ch`, the low and high of
+    the dot and comma readings (high NULL: an open band), and `_dk` / `_ck`, the reading fits
+    the field; `picked` chooses between them."""
+
+    def c(key: str) -> exp.Expr:
+        return exp.column(exp.to_identifier(f"{name}_{key}"))
+
+    out: list[Stage] = []
+    text = cleaned(raw)
+    out.append({"t": text, "s": shape(text)})
+    t, s = c("t"), c("s")
+    length: exp.Expr = exp.Length(this=t)
+    first = _sub(t, _num(1), _num(1))
+    dash = _pos(t, "-")
+    out.append(
+        {
+            "band": exp.GT(this=dash, expression=_num(1)),
+            "sign": _case(
+                [(exp.In(this=first, expressions=[_lit("-"), _lit("+")]), exp.true())],
+                exp.false(),
+            ),
+            "neg": _eq(first, _lit("-")),
+            "dash": dash,
+            "len": length,
+        }
+    )
+    band, signed, dash, length = c("band"), c("sign"), c("dash"), c("len")
+    open_end = _and(
+        exp.GT(this=length, expression=_num(1)),
+        _eq(_sub(t, length, _num(1)), _lit("+")),
+        exp.Not(this=signed),
+    )
+    # a length is never negative: PostgreSQL refuses SUBSTRING with one (no dash, empty text)
+    before_dash = _nonneg(exp.Sub(this=dash, expression=_num(1)))
+    after_dash = exp.Add(this=dash, expression=_num(1))
+    but_last = _nonneg(exp.Sub(this=length, expression=_num(1)))
+    cuts = {
+        "lo": (_num(1), before_dash),
+        "hi": (after_dash, None),
+        "op": (_num(1), but_last),
+    }
+    parts: Stage = {"open": _case([(open_end, exp.true())], exp.false())}
+    for part, (start, size) in cuts.items():
+        parts[f"{part}_t"] = exp.Trim(this=_sub(t, start, size))
+        parts[f"{part}_s"] = exp.Trim(this=_sub(s, start, size))
+    parts["sg_t"] = _case([(signed, _sub(t, _num(2)))], t)
+    parts["sg_s"] = _case([(signed, _sub(s, _num(2)))], s)
+    out.append(parts)
+
+    # each part in each convention: where the mark is, the integer and fraction parts
+    split: Stage = {}
+    for part in PARTS:
+        for key, _group, mark in CONVENTIONS:
+            pt, ps = c(f"{part}_t"), c(f"{part}_s")
+            at = _pos(ps, mark)
+            has: exp.Expr = exp.GT(this=at, expression=_num(0))
+            after = exp.Add(this=at, expression=_num(1))
+            k = f"{part}{key}"
+            split[f"{k}_has"] = has
+            split[f"{k}_ip"] = _case(
+                [(has, _sub(ps, _num(1), exp.Sub(this=at, expression=_num(1))))], ps
+            )
+            split[f"{k}_fp"] = _case([(has, _sub(ps, after))], _lit(""))
+            split[f"{k}_fr"] = _case([(has, _sub(pt, after))], _lit(""))
+    out.append(split)
+    grouped_marks: Stage = {}
+    for part in PARTS:
+        for key, group, _mark in CONVENTIONS:
+            k = f"{part}{key}"
+            grouped_marks[f"{k}_gm"] = _replace(c(f"{k}_ip"), f"{group}999", "#")
+    out.append(grouped_marks)
+
+    # valid numeral of the convention, its value and whether its fraction is all zeros
+    read: Stage = {}
+    for part in PARTS:
+        for key, group, mark in CONVENTIONS:
+            k = f"{part}{key}"
+            pt, ps = c(f"{part}_t"), c(f"{part}_s")
+            has, ip, fp, gm = c(f"{k}_has"), c(f"{k}_ip"), c(f"{k}_fp"), c(f"{k}_gm")
+            first_group = _pos(gm, "#")
+            # grouped: 9{1,3} (G999)+, no leading zero
+            grouped = _and(
+                exp.NEQ(this=_sub(pt, _num(1), _num(1)), expression=_lit("0")),
+                _eq(_pos(gm, group), _num(0)),
+                exp.Between(this=first_group, low=_num(2), high=_num(4)),
+                _only(_sub(gm, first_group), "#"),
+            )
+            ip_ok = _case(
+                [(exp.GT(this=_pos(ip, group), expression=_num(0)), grouped)], _only(ip, "9")
+            )
+            # `.5`: no integer part, only with the dot as decimal mark (the file's plain path)
+            empty_ip = _and(has, exp.true() if mark == "." else exp.false())
+            valid = _and(
+                _only(ps, "9" + group + mark),
+                _eq(_pos(fp, mark), _num(0)),
+                _eq(_pos(fp, group), _num(0)),
+                _case([(has, exp.GT(this=exp.Length(this=fp), expression=_num(0)))], exp.true()),
+                _case([(_eq(exp.Length(this=ip), _num(0)), empty_ip)], ip_ok),
+                exp.GT(this=exp.Length(this=pt), expression=_num(0)),
+            )
+            digits = _replace(_replace(pt, group, ""), mark, ".")
+            read[f"{k}_v"] = _case([(valid, exp.cast(digits, exp.DataType.Type.DOUBLE))])
+            read[f"{k}_w"] = _case([(_only(c(f"{k}_fr"), "0"), exp.true())], exp.false())
+    out.append(read)
+
+    # per convention: the cell's low and high, and whether each end is whole
+    ends: Stage = {}
+    sign = _case([(c("neg"), exp.Literal.number("-1"))], exp.Literal.number("1"))
+    opened = c("open")
+    for key, _group, _mark in CONVENTIONS:
+        single = exp.Mul(this=sign, expression=c(f"sg{key}_v"))
+        ends[f"{key}l"] = _case([(band, c(f"lo{key}_v")), (opened, c(f"op{key}_v"))], single)
+        ends[f"{key}h"] = _case([(band, c(f"hi{key}_v")), (opened, exp.Null())], single)
+        ends[f"{key}wl"] = _case(
+            [(band, c(f"lo{key}_w")), (opened, c(f"op{key}_w"))], c(f"sg{key}_w")
+        )
+        ends[f"{key}wh"] = _case([(band, c(f"hi{key}_w"))], c(f"{key}wl"))
+    # the whole-flag of the high end reads the low end's column: compute it in its own layer
+    whole_hi = {k: ends.pop(k) for k in [k for k in ends if k.endswith("wh")]}
+    out.append(ends)
+    out.append(whole_hi)
+
+    fits: Stage = {}
+    for key, _group, _mark in CONVENTIONS:
+        lo, hi = c(f"{key}l"), c(f"{key}h")
+        ordered = _case(
+            [(exp.Is(this=hi, expression=exp.Null()), exp.true())],
+            exp.LTE(this=lo, expression=hi),
+        )
+        ok = _and(
+            _fits(fld, lo, c(f"{key}wl")),
+            _case([(opened, exp.true())], _fits(fld, hi, c(f"{key}wh"))),
+            _case([(band, ordered)], exp.true()),
+        )
+        fits[f"{key}k"] = _case([(ok, exp.true())], exp.false())
+    out.append(fits)
+    return [{f"{name}_{k}": e for k, e in stage.items()} for stage in out]
+
+
+def picked(
+    dl: exp.Expr, dh: exp.Expr, cl: exp.Expr, ch: exp.Expr, dk: exp.Expr, ck: exp.Expr
+) -> tuple[exp.Expr, exp.Expr]:
+    """(low, high) of the cell: the reading that fits, none when both fit and differ (the
+    cell reads two ways). High is NULL for an open band or an unknown cell."""
+    differ = exp.Or(
+        this=exp.NEQ(this=dl, expression=cl),
+        expression=exp.NEQ(
+            this=exp.Coalesce(this=dh, expressions=[dl]),
+            expression=exp.Coalesce(this=ch, expressions=[cl]),
+        ),
+    )
+    pick_dot = _and(dk, exp.Not(this=exp.Paren(this=_and(ck, differ))))
+    pick_comma = _and(ck, exp.Not(this=dk))
+    lo = _case([(pick_dot, dl), (pick_comma, cl)])
+    hi = _case([(pick_dot, dh), (pick_comma, ch)])
+    return lo, hi
