@@ -140,13 +140,29 @@ WITH src AS (
                 ELSE 1
               END
             ) + (
-              CASE WHEN NOT (
-                v13 <> ';;'
-              ) THEN 0 ELSE 1 END
+              CASE
+                WHEN NOT (
+                  (
+                    NOT v13 IS NULL
+                  ) AND (
+                    v13 <> ';;'
+                  )
+                )
+                THEN 0
+                ELSE 1
+              END
             ) + (
-              CASE WHEN NOT (
-                v14 <> ';;'
-              ) THEN 0 ELSE 1 END
+              CASE
+                WHEN NOT (
+                  (
+                    NOT v14 IS NULL
+                  ) AND (
+                    v14 <> ';;'
+                  )
+                )
+                THEN 0
+                ELSE 1
+              END
             ) + (
               CASE WHEN NOT (
                 (
@@ -172,9 +188,17 @@ WITH src AS (
                 v11 > 0
               ) THEN 1 ELSE 0 END
             ) + (
-              CASE WHEN v13 <> ';;' THEN 1 ELSE 0 END
+              CASE WHEN (
+                NOT v13 IS NULL
+              ) AND (
+                v13 <> ';;'
+              ) THEN 1 ELSE 0 END
             ) + (
-              CASE WHEN v14 <> ';;' THEN 1 ELSE 0 END
+              CASE WHEN (
+                NOT v14 IS NULL
+              ) AND (
+                v14 <> ';;'
+              ) THEN 1 ELSE 0 END
             ) + (
               CASE WHEN (
                 NOT v9 IS NULL
@@ -214,12 +238,20 @@ WITH src AS (
           CASE
             WHEN NOT (
               (
-                (
-                  NOT v11 IS NULL
-                ) AND (
-                  v11 > 0
-                )
-              ) OR (
+                NOT v11 IS NULL
+              ) AND (
+                v11 > 0
+              )
+            )
+            THEN 0
+            ELSE 1
+          END
+        ) + (
+          CASE
+            WHEN NOT (
+              (
+                NOT v13 IS NULL
+              ) AND (
                 v13 <> ';;'
               )
             )
@@ -227,9 +259,17 @@ WITH src AS (
             ELSE 1
           END
         ) + (
-          CASE WHEN NOT (
-            v14 <> ';;'
-          ) THEN 0 ELSE 1 END
+          CASE
+            WHEN NOT (
+              (
+                NOT v14 IS NULL
+              ) AND (
+                v14 <> ';;'
+              )
+            )
+            THEN 0
+            ELSE 1
+          END
         )
       ) <= 1
       THEN TRUE
@@ -247,21 +287,25 @@ WITH src AS (
             v9 >= 100
           ) THEN 1 ELSE 0 END
         ) + (
-          CASE
-            WHEN (
-              (
-                NOT v11 IS NULL
-              ) AND (
-                v11 > 0
-              )
-            ) OR (
-              v13 <> ';;'
+          CASE WHEN (
+            (
+              NOT v11 IS NULL
+            ) AND (
+              v11 > 0
             )
-            THEN 1
-            ELSE 0
-          END
+          ) THEN 1 ELSE 0 END
         ) + (
-          CASE WHEN v14 <> ';;' THEN 1 ELSE 0 END
+          CASE WHEN (
+            NOT v13 IS NULL
+          ) AND (
+            v13 <> ';;'
+          ) THEN 1 ELSE 0 END
+        ) + (
+          CASE WHEN (
+            NOT v14 IS NULL
+          ) AND (
+            v14 <> ';;'
+          ) THEN 1 ELSE 0 END
         )
       ) > 1
       THEN FALSE
