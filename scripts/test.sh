@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 VENV="${ICP_VENV:-.venv}"
 "$VENV/bin/ruff" check scripts tests
+"$VENV/bin/ruff" format --check scripts tests
 "$VENV/bin/mypy"
 "$VENV/bin/python" -m pytest "$@"
 

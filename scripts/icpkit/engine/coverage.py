@@ -13,12 +13,11 @@ from .ruletests import FixtureRun, run_fixtures
 
 
 def can_be_unknown(cond: Condition, handbook: Handbook) -> bool:
-    """Whether missing data can make the condition unknown (never for present / missing, nor
-    for a set field whose empty cell means an empty set)."""
+    """Whether missing data can make the condition unknown (never for present / missing; an
+    absent set is unknown too, whatever its field's empty cell means)."""
     match cond:
         case Leaf():
-            fld = handbook.fields[cond.field]
-            return not (OPERATORS[cond.op].null_known or fld.empty_set)
+            return not OPERATORS[cond.op].null_known
         case AllOf() | AnyOf() | CountOf():
             return any(can_be_unknown(c, handbook) for c in cond.items)
         case Not() | SegmentRef():

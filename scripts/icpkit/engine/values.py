@@ -47,12 +47,12 @@ class BadMembers(ValueProblem):
 
 
 def typed_value(fld: Field, value: Any) -> Any:
-    """The evaluator's value for a typed input value. None stays None (an empty set for a set
-    field whose empty cell means an empty set).
+    """The evaluator's value for a typed input value. None (absent, or a YAML null) stays
+    None, unknown for every field type: an empty set is written `[]`.
 
     Raises ValueProblem (its message says what was expected) when the value does not fit."""
     if value is None:
-        return frozenset() if fld.empty_set else None
+        return None
     if fld.type == "set_of":
         if not isinstance(value, list | tuple | set | frozenset):
             raise ValueProblem("expected a list of values")
