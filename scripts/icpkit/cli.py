@@ -306,40 +306,32 @@ def explain(
     convention = ""
     values: dict[str, Any] = {}
     name = "--set"
-    if company is not None and account_id is not None:
-        read = read_id(
-            handbook,
-            company,
-            account_id,
-            id_column=id_column,
-            mapping=cmap.columns,
-            decimal_comma=decimal_comma,
-            encoding=encoding,
-        )
-        base, unreadable, cells, convention = (
-            read.company,
-            read.unreadable,
-            read.cells,
-            read.convention,
-        )
-        name = f"{company.name} id {read.ident}"
-    elif company is not None and row is not None:
-        read = read_row(
-            handbook,
-            company,
-            row,
-            id_column=id_column,
-            mapping=cmap.columns,
-            decimal_comma=decimal_comma,
-            encoding=encoding,
-        )
-        base, unreadable, cells, convention = (
-            read.company,
-            read.unreadable,
-            read.cells,
-            read.convention,
-        )
-        name = f"{company.name} row {row} ({read.ident})"
+    if company is not None and (account_id is not None or row is not None):
+        if account_id is not None:
+            read = read_id(
+                handbook,
+                company,
+                account_id,
+                id_column=id_column,
+                mapping=cmap.columns,
+                decimal_comma=decimal_comma,
+                encoding=encoding,
+            )
+            name = f"{company.name} id {read.ident}"
+        else:
+            assert row is not None
+            read = read_row(
+                handbook,
+                company,
+                row,
+                id_column=id_column,
+                mapping=cmap.columns,
+                decimal_comma=decimal_comma,
+                encoding=encoding,
+            )
+            name = f"{company.name} row {row} ({read.ident})"
+        base, unreadable = read.company, read.unreadable
+        cells, convention = read.cells, read.convention
     elif company is not None and FORMATS.get(company.suffix.lower()) not in (None, "jsonl"):
         raise UsageError(
             f"found the export {company} without --row or --id; expected icp explain "

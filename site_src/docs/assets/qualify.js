@@ -22,9 +22,25 @@
 
   /* ---- the one normalisation of text (icpkit.engine.normal) ---------------------------- */
   var NON_WORD = /[^\p{L}\p{N}]+/gu, WORD = /[\p{L}\p{N}]/u;
+  /* code points the engine's Unicode database has not assigned (rules.unicode.unassigned,
+     from Python's unicodedata): a newer browser may know them as letters; the engine reads
+     them as no letter, no case and no decomposition, and so does the page */
+  var UNASSIGNED = null;
+  function useUnicode(u) {
+    if (!u || UNASSIGNED) return;
+    var hex = function (n) { return "\\u{" + n.toString(16) + "}"; };
+    UNASSIGNED = new RegExp("([" + u.unassigned.map(function (r) { return hex(r[0]) + "-" + hex(r[1]); }).join("") + "]+)", "u");
+  }
+  function lowerAssigned(t) { return t.normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC").toLowerCase(); }
   /* marks dropped and lowercased, nothing else */
-  function lowered(t) { return t.normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC").toLowerCase(); }
-  function slug(t) { return t.replace(NON_WORD, "_").replace(/^_+|_+$/g, ""); }
+  function lowered(t) {
+    if (!UNASSIGNED) return lowerAssigned(t);
+    return t.split(UNASSIGNED).map(function (part, i) { return i % 2 ? part : lowerAssigned(part); }).join("");
+  }
+  function slug(t) {
+    if (UNASSIGNED) t = t.split(UNASSIGNED).map(function (part, i) { return i % 2 ? " " : part; }).join("");
+    return t.replace(NON_WORD, "_").replace(/^_+|_+$/g, "");
+  }
   function replaceAll(t, a, b) { return t.split(a).join(b); }
   /* folds as prepared by the compiler: [[source, target]]; a symbol source (no letter or
      digit) is replaced wherever it occurs, a word source as a whole word */
@@ -173,6 +189,7 @@
 
   /* The verdict for one company (field -> value; absent or null is unknown). */
   function evaluate(rules, input, asOf) {
+    useUnicode(rules.unicode);
     var ctx = { asOf: asOf }, company = {};
     Object.keys(rules.fields).forEach(function (name) {
       var fld = rules.fields[name], v = input[name] === undefined ? null : input[name];
@@ -367,6 +384,7 @@
     return n !== null && inBounds(n, fld) ? { value: n } : wrong;
   }
 
+  if (window.ICP_RULES) useUnicode(window.ICP_RULES.unicode);
   var api = { OPS: OPS, evaluate: evaluate, whatIf: whatIf, normal: normal, Text: Text, readNumber: readNumber };
   window.icpQualify = api;
 
