@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -228,6 +229,17 @@ def test_every_command_has_help_with_an_example() -> None:
     for name, command in cli.commands.items():
         assert command.help, name
         assert "Example" in command.help, f"icp {name} has no example in its help"
+
+
+def test_help_examples_name_files_that_exist() -> None:
+    """An example a user copies from --help runs on the example handbook: the files it names
+    are in the repository."""
+    named = 0
+    for name, command in cli.commands.items():
+        for path in re.findall(r"(?:tests|profiles|rules)/[\w./-]+\.\w+", command.help or ""):
+            named += 1
+            assert (REPO / path).exists(), f"icp {name} --help names {path}, which does not exist"
+    assert named >= 4
 
 
 def test_readme_is_one_screen_and_every_command_is_documented() -> None:

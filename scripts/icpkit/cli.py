@@ -287,10 +287,10 @@ def explain(
 
     \b
     Examples:
-      icp explain examples/prospect.yaml
-      icp explain examples/hubspot-export.csv --row 3
+      icp explain tests/examples/prospect.yaml
+      icp explain tests/examples/hubspot-export.csv --row 3
       icp explain --set country=DE --set employees=51-200 --set industry=saas
-      icp explain examples/hubspot-export.csv --id 1001
+      icp explain tests/examples/hubspot-export.csv --id 9003
     """
     from .engine.evaluate import evaluate
     from .errors import UsageError
@@ -592,7 +592,7 @@ def score(
 
     \b
     Examples:
-      icp score examples/hubspot-export.csv -o scores.csv
+      icp score tests/examples/hubspot-export.csv -o scores.csv
       icp score accounts.parquet -o scores.parquet --per-profile --as-of 2026-11-01
       icp score --engine postgres --dsn "host=db dbname=crm" --table accounts -o scores.csv
       icp score --engine spark accounts.parquet -o scores.parquet --crm hubspot
