@@ -183,3 +183,47 @@ def test_parse_text_table_and_query_run_on_sqlite(
     assert read["employees"] == (51, 200)
     want = expected(HANDBOOK, read, AS_OF)
     assert {k: got[k] for k in want} == want
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "duckdb"])
+def test_a_choice_the_vocabulary_does_not_name_is_unknown_not_unmet(
+    capsys: pytest.CaptureFixture[str], dialect: str
+) -> None:
+    """'United States' or 'Narnia' in a country column of codes, 'HR Tech' for an industry:
+    unknown, as `icp score` reads a spelling it does not know, never a failed requirement."""
+    import sqlite3
+
+    import duckdb
+
+    base = ["sql", "--dialect", dialect, "--table", "accounts"]
+    assert icp(*base, "--ddl") == 0
+    ddl = capsys.readouterr().out
+    assert icp(*base, "--as-of", AS_OF.isoformat()) == 0
+    query = capsys.readouterr().out
+    con: Any = sqlite3.connect(":memory:") if dialect == "sqlite" else duckdb.connect()
+    con.execute(ddl)
+    names = [c[0] for c in con.execute("SELECT * FROM accounts LIMIT 0").description]
+    typed = {"employees": 250, "tech_stack": "python", "it_budget": 600_000, "growth_rate": 25}
+    rows = {
+        "us-spelt-out": {"country": "United States", "industry": "software"},
+        "narnia": {"country": "Narnia", "industry": "software"},
+        "hr-tech": {"country": "US", "industry": "HR Tech"},
+    }
+    for ident, cells in rows.items():
+        values = {"account_id": ident, **typed, **cells}
+        con.execute(
+            f"INSERT INTO accounts VALUES ({', '.join('?' for _ in names)})",
+            [values.get(n) for n in names],
+        )
+    cur = con.execute(query)
+    got = {
+        r[0]: dict(zip([c[0] for c in cur.description][1:], r[1:], strict=True))
+        for r in cur.fetchall()
+    }
+    for ident, cells in rows.items():
+        known = {"employees": 250, "tech_stack": frozenset({"python"}), "it_budget": 600_000}
+        known |= {"growth_rate": 25}
+        known |= {k: v for k, v in cells.items() if v in HANDBOOK.fields[k].values}  # type: ignore[operator]
+        want = expected(HANDBOOK, known, AS_OF)
+        assert {k: got[ident][k] for k in want} == want, ident
+        assert got[ident]["icp_tier"] != "D", ident  # an unknown requirement caps, never fails

@@ -507,6 +507,10 @@ class _Query:
             )
         if fld.type == "date" and (self.spec.dates == "text" or self.d.name == "sqlite"):
             return exp.cast(raw, exp.DataType.Type.DATE)
+        if fld.type == "one_of" and fld.values is not None:
+            # a value the vocabulary does not name ('United States' for the code US) is
+            # unknown, never unmet: as icp score reads it, the table holds the values
+            return case([(exp.In(this=raw, expressions=[lit(v) for v in fld.values]), raw)])
         return raw
 
     def leaf(self, leaf: Leaf) -> exp.Expr:
