@@ -475,6 +475,8 @@ def py_outcome(hb: Handbook, v: Verdict) -> dict[str, Any]:
         "disqualified_by": list(v.disqualified_by),
         "warnings": list(v.warnings),
         "status": v.status,
+        "best_case_tier": v.best_case_tier,
+        "deciding_fields": list(v.deciding_fields),
         "gates": [[r.rule.id, status[r.result]] for r in v.gates],
         "flags": [[r.rule.id, status[r.result], shown] for r, shown in v.flags],
         "profiles": [
@@ -508,6 +510,7 @@ JS_OUTCOME = """
   return {
     best_profile: v.best_profile, tier: v.tier, score: v.score,
     disqualified_by: v.disqualified_by, warnings: v.warnings, status: v.status,
+    best_case_tier: v.best_case_tier, deciding_fields: v.deciding_fields,
     gates: v.gates.map(r => [r.id, s(r.result)]),
     flags: v.flags.map(r => [r.id, s(r.result), r.shown]),
     profiles: v.profiles.map(p => [p.icp, p.status, p.groups.map(g => [g[0], g[2]]),
@@ -639,6 +642,15 @@ def test_a_band_a_rep_hears_gives_the_engines_verdict_and_a_typo_is_said(
     form.get_by_label("Country").select_option(label="United Kingdom")
     form.get_by_label("Industry").select_option(label="apparel")
     form.get_by_label("Employees (people)").fill("51-200")
+    # what a rep may not drop yet: the best case if the unknowns go the lead's way
+    v0 = evaluate(
+        HANDBOOK, {"country": "GB", "industry": "apparel", "employees": (51, 200)}, dt.date.today()
+    )
+    if v0.best_case_tier != v0.tier:
+        best_case = page.locator("#q-best-case").inner_text()
+        assert best_case.startswith(f"Could be tier {v0.best_case_tier}")
+        for name in v0.deciding_fields:
+            assert HANDBOOK.fields[name].label in best_case
     partial, unreadable = from_values(
         HANDBOOK, {"country": "GB", "industry": "apparel", "employees": "51-200"}
     )

@@ -235,7 +235,12 @@
       var scoreTier = tierOf(score, icp.tiers);
       var tier = null;
       if (eligible) tier = capped && RANK[scoreTier] > RANK[rules.unknown_cap] ? rules.unknown_cap : scoreTier;
+      /* the best case: an unknown criterion goes the company's way (met when it gives points) */
+      var hoped = {};
+      crit.forEach(function (r) { hoped[r.id] = r.result === null ? { rule: r.rule, result: r.rule.points > 0 } : r; });
+      var upside = eligible ? items.reduce(function (s, i) { return s + itemPoints(i, hoped); }, 0) - earned : 0;
       return {
+        upside: upside, best_case_tier: eligible ? tierOf(score + upside, icp.tiers) : null,
         icp: icp.id, title: icp.title, url: icp.url, requirements: reqs, criteria: crit, warnings: warns,
         groups: groups, gates: gates, status: gated,
         eligible: eligible, capped: capped, score: score, score_tier: scoreTier, tier: tier,
@@ -261,6 +266,11 @@
     var tier = disq.length || best === null ? "D" : best.tier, score = best ? best.score : 0;
     if (status === "disqualified" && rules.disqualified_score === "zero") score = 0;
     else if (status !== "scored" && status !== "disqualified") { tier = null; score = null; }
+    var bestCase = null, deciding = [];
+    if (status === "scored" || status === "disqualified" || status === "insufficient_data") {
+      var found = bestCaseOf(rules, profiles, company, disq.length || best === null ? "D" : best.tier, disq.length > 0);
+      bestCase = found[0]; deciding = found[1];
+    }
     /* flags change no points; one marked only_when_scored shows only when scored */
     var flags = (rules.flags || []).map(function (f) {
       var r = apply(rules, f, "policy", company, ctx);
@@ -272,8 +282,32 @@
       best_profile: best ? best.icp : null, best: best,
       score: score, tier: tier, status: status, gates: gates, flags: flags,
       raised: flags.filter(function (f) { return f.shown === true; }).map(function (f) { return f.id; }),
-      disqualified_by: disq, warnings: warnings
+      disqualified_by: disq, warnings: warnings, best_case_tier: bestCase, deciding_fields: deciding
     };
+  }
+
+  /* engine.evaluate._best_case: the best tier a profile reaches if the company's unknowns go
+     its way, and the unknown fields that decide it; a disqualified company stays D */
+  function bestCaseOf(rules, profiles, company, tier, disqualified) {
+    var eligible = profiles.filter(function (p) { return p.eligible; });
+    if (disqualified || !eligible.length) return [tier, []];
+    var order = {};
+    profiles.forEach(function (p, i) { order[p.icp] = i; });
+    var key = function (p) { return [RANK[p.best_case_tier], p.score + p.upside, -order[p.icp]]; };
+    var top = eligible.reduce(function (a, b) {
+      var ka = key(a), kb = key(b);
+      for (var i = 0; i < 3; i++) if (ka[i] !== kb[i]) return kb[i] > ka[i] ? b : a;
+      return a;
+    });
+    if (RANK[top.best_case_tier] <= RANK[tier]) return [tier, []];
+    var open = top.requirements.filter(function (r) { return r.result === null; })
+      .concat(top.criteria.filter(function (r) { return r.result === null && r.rule.points > 0; }));
+    var read = {};
+    open.forEach(function (r) { leaves(r.rule.when, []).forEach(function (l) { read[l[0]] = true; }); });
+    var deciding = Object.keys(rules.fields).filter(function (n) {
+      return read[n] && (company[n] === null || company[n] === undefined);
+    });
+    return [top.best_case_tier, deciding];
   }
 
   /* ---- which unknown answers would change the verdict ------------------------------ */
@@ -540,6 +574,13 @@
     else if (v.tier === "D") head = "Tier D: not a lead yet (closest: " + v.best.title + ", " + v.score + " points)";
     else head = "Tier " + v.tier + ": best fit " + v.best.title + ", " + v.score + " points";
     out.appendChild(el("p", { class: "q-headline q-tier-" + v.tier, id: "q-headline", text: head }));
+    /* a lead whose unknowns could still lift it is not dropped: say how far, and what to ask */
+    if (v.best_case_tier && RANK[v.best_case_tier] > RANK[v.tier || "D"]) {
+      var asks0 = v.deciding_fields.map(function (n) { return rules.fields[n].label; });
+      out.appendChild(el("p", { class: "q-best-case", id: "q-best-case" }, [
+        el("strong", { text: "Could be tier " + v.best_case_tier + ": " }),
+        "if the unknowns go its way. Ask about " + (asks0.join(", ") || "the open requirements") + " before acting on this tier."]));
+    }
     var sticky = document.getElementById("q-sticky");
     if (sticky) sticky.textContent = head;
     if (v.best && v.best.capped && v.best.score_tier !== v.best.tier) {
