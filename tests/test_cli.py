@@ -272,3 +272,18 @@ def test_a_handbook_with_errors_is_not_scored(
     )
     assert code == 1 and "run icp validate" in err
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_explain_writes_a_year_as_a_year(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys,
+        "--root",
+        str(REPO),
+        "explain",
+        "--set",
+        "founded_year=2016",
+        "--as-of",
+        "2026-11-01",
+    )
+    assert code == 0
+    assert "Founded: 2016, less than 1990" in out and "2,016" not in out and "1,990" not in out

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, assert_never
 
-from .model import AllOf, AnyOf, Condition, CountOf, Handbook, Leaf, Not, SegmentRef
+from .model import AllOf, AnyOf, Condition, CountOf, Field, Handbook, Leaf, Not, SegmentRef
 from .operators import OPERATORS
 from .values import show
 from .verdict import INSUFFICIENT_DATA, LeafResult, RuleResult, Verdict, status
@@ -22,12 +22,21 @@ def _bare(cond: Condition) -> Condition:
     return cond
 
 
-def operand_words(handbook: Handbook, op: str, operand: Any) -> str:
+def shown(fld: Field | None, value: Any) -> str:
+    """`values.show`, but a year as written (1990, not 1,990)."""
+    if fld is not None and fld.unit == "year" and isinstance(value, int | float):
+        return str(int(value))
+    if fld is not None and fld.unit == "year" and isinstance(value, tuple):
+        return "-".join(shown(fld, v) for v in value if v is not None)
+    return show(value)
+
+
+def operand_words(handbook: Handbook, op: str, operand: Any, fld: Field | None = None) -> str:
     """An operand as the operator's row says it reads: a pair as 'a and b', regions by
     their labels, a list joined with commas, anything else as `values.show` writes it."""
     kind = OPERATORS[op].operand
     if kind == "pair":
-        return f"{show(operand[0])} and {show(operand[1])}"
+        return f"{shown(fld, operand[0])} and {shown(fld, operand[1])}"
     if kind == "regions":
         return ", ".join(
             handbook.regions[r].label if r in handbook.regions else str(r) for r in operand
@@ -37,8 +46,8 @@ def operand_words(handbook: Handbook, op: str, operand: Any) -> str:
         least = operand.get("min_length", 1)
         return listed + (f" (those of {least}+ characters also inside a name)" if least > 1 else "")
     if isinstance(operand, list | tuple):
-        return ", ".join(show(v) for v in operand)
-    return show(operand)
+        return ", ".join(shown(fld, v) for v in operand)
+    return shown(fld, operand)
 
 
 def condition_words(handbook: Handbook, cond: Condition) -> str:
@@ -47,7 +56,7 @@ def condition_words(handbook: Handbook, cond: Condition) -> str:
         case Leaf():
             fld = handbook.fields[cond.field]
             phrase = OPERATORS[cond.op].phrase.format(
-                x=operand_words(handbook, cond.op, cond.shown)
+                x=operand_words(handbook, cond.op, cond.shown, fld)
             )
             return f"{fld.label} {phrase}"
         case SegmentRef():
@@ -67,9 +76,10 @@ def condition_words(handbook: Handbook, cond: Condition) -> str:
 
 def leaf_sentence(handbook: Handbook, leaf: LeafResult) -> str:
     fld = handbook.fields[leaf.field]
-    phrase = OPERATORS[leaf.op].phrase.format(x=operand_words(handbook, leaf.op, leaf.operand))
-    unit = f" {fld.unit}" if fld.unit and leaf.value is not None and fld.unit != "people" else ""
-    return f"{fld.label}: {show(leaf.value)}{unit}, {phrase}"
+    phrase = OPERATORS[leaf.op].phrase.format(x=operand_words(handbook, leaf.op, leaf.operand, fld))
+    plain = ("people", "year")
+    unit = f" {fld.unit}" if fld.unit and leaf.value is not None and fld.unit not in plain else ""
+    return f"{fld.label}: {shown(fld, leaf.value)}{unit}, {phrase}"
 
 
 def _combined(handbook: Handbook, cond: Condition, leaves: Iterator[LeafResult]) -> str:
