@@ -315,7 +315,8 @@ def _set(fld: Field, r: str) -> Parsed:
     value = (
         f"CASE WHEN {r} IS NULL THEN NULL "
         f"WHEN trim({r}) IN ('', '[]', repeat(chr(34), 2)) THEN {empty} "
-        f"{fast}WHEN {t} IS NULL THEN NULL ELSE {slow} END"
+        # a null token ('na', 'N/A') is unknown before any final form is looked for
+        f"WHEN {t} IS NULL THEN NULL {fast}ELSE {slow} END"
     )
     if fld.values is None:
         return Parsed({fld.name: f"{r}_v"}, "FALSE", ({f"{r}_v": value},))
