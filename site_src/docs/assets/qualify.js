@@ -193,10 +193,9 @@
     var ctx = { asOf: asOf }, company = {};
     Object.keys(rules.fields).forEach(function (name) {
       var fld = rules.fields[name], v = input[name] === undefined ? null : input[name];
-      /* absent is unknown, never the empty set (that is a present, empty answer) */
-      if (v === null) v = null;
-      else if (fld.type === "text" && typeof v === "string") v = new Text(v, fld.folds);
-      else if (fld.type === "set_of" && !fld.values) {
+      /* absent stays null (unknown), never the empty set (that is a present, empty answer) */
+      if (fld.type === "text" && typeof v === "string") v = new Text(v, fld.folds);
+      else if (fld.type === "set_of" && !fld.values && v !== null) {
         /* an open set keeps its members in normal form */
         var seen = {};
         v = v.map(function (m) { return normal(String(m), fld.folds); })
