@@ -24,12 +24,14 @@ if [ -n "$PY313" ] && [ "${ICP_SKIP_PY313:-}" != "1" ]; then
   if [ ! -x "$VENV313/bin/python" ]; then
     "$PY313" -m venv "$VENV313"
   fi
-  # reinstall only when the declared dependencies changed
+  # the same extras as setup.sh installs in .venv; reinstall only when they or the
+  # declared dependencies changed
+  extras="test,evidence"
   stamp="$VENV313/.icp-installed"
-  if [ ! -f "$stamp" ] || ! cmp -s pyproject.toml "$stamp"; then
+  if [ ! -f "$stamp" ] || ! { echo "$extras"; cat pyproject.toml; } | cmp -s - "$stamp"; then
     "$VENV313/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV313/bin/python" -m pip install --quiet -e ".[test]"
-    cp pyproject.toml "$stamp"
+    "$VENV313/bin/python" -m pip install --quiet -e ".[$extras]"
+    { echo "$extras"; cat pyproject.toml; } > "$stamp"
   fi
   echo "--- the suite on $("$VENV313/bin/python" --version) (browser tests run above only)"
   "$VENV313/bin/python" -m pytest -p no:cacheprovider --ignore=tests/test_browser.py "$@"

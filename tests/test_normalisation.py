@@ -8,9 +8,11 @@ compared as written, so one fixture scored differently under `icp test` and `icp
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
@@ -18,7 +20,8 @@ from hypothesis import strategies as st
 
 from conftest import REPO
 from icpkit.cli import cli
-from icpkit.engine.normal import DEFAULT_FOLDS, Text, normal, prepared
+from icpkit.engine import unicode15
+from icpkit.engine.normal import DEFAULT_FOLDS, Text, lowered, normal, prepared
 from icpkit.loading.validate import validate
 from icpkit.sql.parsing import MACROS, normal_sql
 
@@ -70,6 +73,54 @@ def test_python_and_sql_normalise_alike(
     got = con.execute(f"SELECT {normal_sql('?', folds)}", [text]).fetchone()
     assert got is not None
     assert got[0] == normal(text, folds)
+
+
+def test_every_code_point_reads_alike_in_python_and_sql(con: duckdb.DuckDBPyConnection) -> None:
+    """Each of the 1,112,062 code points, alone and between two letters, has one normal form
+    and one lowered form in the engine and in DuckDB, whatever Unicode version the
+    interpreter carries (14.0 in Python 3.11, 15.1 in 3.13): both follow Unicode 15.0."""
+    texts = [f"a{chr(cp)}b" for cp in range(1, 0x110000) if not 0xD800 <= cp <= 0xDFFF]
+    code_points = pa.table({"t": texts})  # noqa: F841 - read by DuckDB's replacement scan
+    got = con.execute("SELECT icp_norm(t), icp_low(t) FROM code_points").fetchall()
+    wrong = [
+        (f"U+{ord(t[1]):04X}", sql, (normal(t), lowered(t)))
+        for t, sql in zip(texts, got, strict=True)
+        if sql != (normal(t), lowered(t))
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("ΟΔΟΣ", "οδοσ"), ("οδος", "οδοσ"), ("Σοφος Σ", "σοφοσ_σ"), ("ΣΑΣ", "σασ")],
+)
+def test_a_final_sigma_reads_as_any_sigma(
+    con: duckdb.DuckDBPyConnection, text: str, expected: str
+) -> None:
+    """Python's lower() writes a word-final capital sigma as 'ς', DuckDB's as 'σ': both read
+    as 'σ', so 'ΟΔΟΣ' and 'οδος' are one value in every backend."""
+    got = con.execute(f"SELECT {normal_sql('?')}", [text]).fetchone()
+    assert (normal(text), got) == (expected, (expected,))
+
+
+def test_the_pinned_tables_agree_with_this_interpreter_where_both_assign() -> None:
+    """The Unicode 15.0 tables against the running `unicodedata`: every code point both
+    assign has the same class (word, mark, other); a code point the interpreter has not
+    assigned is unassigned in 15.0 only if the interpreter is older."""
+    newer = tuple(map(int, unicodedata.unidata_version.split("."))) >= (15, 0)
+    for cp in range(0x110000):
+        c = chr(cp)
+        category = unicodedata.category(c)
+        if category == "Cn":
+            assert unicode15.is_unassigned(c) or not newer, f"U+{cp:04X}"
+            continue
+        if unicode15.is_unassigned(c):
+            assert newer, f"U+{cp:04X}"
+            continue
+        assert (unicode15.is_word(c), unicode15.is_mark(c)) == (
+            category[0] in "LN",
+            category[0] == "M",
+        ), f"U+{cp:04X}"
 
 
 def test_text_values_carry_their_normal_form() -> None:

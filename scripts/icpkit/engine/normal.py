@@ -5,12 +5,15 @@ CRM cells, fixture values, `--set` values and rule operands all pass through
 `icpkit.sql.parsing.normal_sql`, which builds the same steps in SQL) in DuckDB:
 
 1. accents and other combining marks are dropped (`Café` reads as `cafe`);
-2. the text is lowercased (Unicode-aware);
+2. the text is lowercased (Unicode-aware; a final sigma `ς` reads as `σ`);
 3. symbol folds replace a symbol with a word (`&` becomes ` and `), so that
    "Management & Strategy" and "Management and Strategy" are one value;
 4. every run of characters that are neither letters nor digits (spaces,
    punctuation, underscores) becomes one `_`, and `_` is trimmed from both ends;
 5. word folds replace a whole word with another (`inc` by `incorporated`).
+
+Letters, digits and marks are those of Unicode 15.0 (`icpkit.engine.unicode15`), whatever
+the interpreter's own Unicode version, so every backend reads a character alike.
 
 The result is a sequence of words joined by `_` ("management_and_strategy"),
 the form set members are stored in and whole-word matching works on. The folds
@@ -24,6 +27,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping
 
+from . import unicode15
+
 Folds = tuple[tuple[str, str], ...]
 
 #: the folds of a vocabulary that declares none
@@ -31,20 +36,22 @@ DEFAULT_FOLDS: Folds = (("&", "and"),)
 
 
 def strip_marks(text: str) -> str:
-    """Accents and other combining marks dropped (as DuckDB's `strip_accents`)."""
+    """Accents and other combining marks dropped (as DuckDB's `strip_accents`); marks are
+    Unicode 15.0's (`unicode15`)."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFD", text)
-    kept = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
-    return unicodedata.normalize("NFC", kept)
+    return unicodedata.normalize("NFC", unicode15.MARK_CHAR.sub("", decomposed))
 
 
 def is_word_char(c: str) -> bool:
-    """A letter or a digit in any script (SQL: `\\p{L}` or `\\p{N}`)."""
-    return unicodedata.category(c)[0] in "LN"
+    """A letter or a digit in any script, by Unicode 15.0 (SQL: `\\p{L}` or `\\p{N}`)."""
+    return unicode15.is_word(c)
 
 
 def slug(text: str) -> str:
     """Runs of characters other than letters and digits as one `_`, trimmed."""
-    return "_".join("".join(c if is_word_char(c) else " " for c in text).split())
+    return unicode15.NON_WORD_RUN.sub("_", text).strip("_")
 
 
 def is_symbol(source: str) -> bool:
@@ -118,6 +125,16 @@ class Text(str):
         return obj
 
 
+def _lowered_assigned(text: str) -> str:
+    # a final sigma reads as any sigma (SQL's lower() knows no word ends)
+    return strip_marks(text).lower().replace("\u03c2", "\u03c3")
+
+
 def lowered(text: str) -> str:
-    """Marks dropped and lowercased, nothing else (SQL: `icp_low`)."""
-    return strip_marks(text).lower()
+    """Marks dropped and lowercased, nothing else (SQL: `icp_low`). Code points Unicode 15.0
+    has not assigned are kept as they are (no case, no decomposition), and the final sigma
+    `ς` reads as `σ`, as the warehouse's per-character lower() gives it."""
+    if text.isascii():
+        return text.lower()
+    parts = unicode15.UNASSIGNED_RUN.split(text)
+    return "".join(p if i % 2 else _lowered_assigned(p) for i, p in enumerate(parts))

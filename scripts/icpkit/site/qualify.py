@@ -30,12 +30,11 @@ Numbers stay numbers, dates are ISO strings (they compare as text), sets are lis
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+from ..engine import unicode15
 from ..engine.model import (
     AllOf,
     AnyOf,
@@ -136,24 +135,6 @@ def _fields(hb: Handbook) -> dict[str, Any]:
     return out
 
 
-@functools.cache
-def unassigned_ranges() -> tuple[tuple[int, int], ...]:
-    """[first, last] code points that Python's Unicode database (the engine's normal form)
-    has not assigned: the page treats them as the engine does (no letter, no case, no
-    decomposition), whatever newer Unicode its browser knows. About 700 ranges."""
-    out: list[tuple[int, int]] = []
-    start: int | None = None
-    for cp in range(0x110000):
-        if unicodedata.category(chr(cp)) == "Cn":
-            start = cp if start is None else start
-        elif start is not None:
-            out.append((start, cp - 1))
-            start = None
-    if start is not None:
-        out.append((start, 0x10FFFF))
-    return tuple(out)
-
-
 def compiled(hb: Handbook, url: Callable[[str], str]) -> dict[str, Any]:
     """The active rules of the handbook for the page's evaluator (`url` maps a page path such
     as 'icp/x.md' to its link from the qualify page)."""
@@ -192,8 +173,8 @@ def compiled(hb: Handbook, url: Callable[[str], str]) -> dict[str, Any]:
         "operators": {k: {"null_known": op.null_known} for k, op in OPERATORS.items()},
         "unknown_cap": hb.policy.unknown_cap,
         "unicode": {
-            "version": unicodedata.unidata_version,
-            "unassigned": [list(r) for r in unassigned_ranges()],
+            "version": unicode15.UNIDATA_VERSION,
+            "unassigned": [list(r) for r in unicode15.UNASSIGNED],
         },
         # hard requirements a profile must know to be a best fit, by their count
         "known_needed": {

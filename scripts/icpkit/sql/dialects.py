@@ -55,8 +55,12 @@ def _sqlite_days(days: int) -> exp.Expr:
 
 
 def _duck_low(text: exp.Expr) -> exp.Expr:
-    """Marks dropped, then lowercased (`normal.lowered`; the bulk scorer's `icp_low`)."""
-    return exp.Lower(this=exp.Anonymous(this="STRIP_ACCENTS", expressions=[text]))
+    """Marks dropped, then lowercased, a final sigma as any sigma (`normal.lowered`; the bulk
+    scorer's `icp_low`)."""
+    low = exp.Lower(this=exp.Anonymous(this="STRIP_ACCENTS", expressions=[text]))
+    return exp.Anonymous(
+        this="REPLACE", expressions=[low, exp.Literal.string("ς"), exp.Literal.string("σ")]
+    )
 
 
 def _duck_slug(text: exp.Expr) -> exp.Expr:

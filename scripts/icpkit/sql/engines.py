@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -178,9 +179,14 @@ def postgres_rows(con: Any, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]
 
 
 def spark_session(master: str = "local[*]", app: str = "icpkit") -> Any:
-    """A SparkSession (SPARK_LOCAL_IP defaults to 127.0.0.1 for local masters)."""
+    """A SparkSession.
+
+    For local masters SPARK_LOCAL_IP defaults to 127.0.0.1 and the Python workers default to
+    this interpreter (PYSPARK_PYTHON), since PySpark refuses a worker of another minor version.
+    """
     if master.startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     try:
         from pyspark.sql import SparkSession
     except ImportError:

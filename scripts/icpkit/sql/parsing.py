@@ -93,7 +93,7 @@ CREATE OR REPLACE TEMP MACRO icp_text(r) AS
             THEN r
        WHEN contains({sql_literal(_NULL_TOKENS_TEXT)}, chr(31) || lower(trim(r)) || chr(31))
             AND NOT contains(r, chr(31)) THEN NULL ELSE trim(r) END;
-CREATE OR REPLACE TEMP MACRO icp_low(t) AS lower(strip_accents(t));
+CREATE OR REPLACE TEMP MACRO icp_low(t) AS replace(lower(strip_accents(t)), 'ς', 'σ');
 CREATE OR REPLACE TEMP MACRO icp_slug(t) AS
   trim(regexp_replace(t, '[^\p{{L}}\p{{N}}]+', '_', 'g'), '_');
 CREATE OR REPLACE TEMP MACRO icp_norm(t) AS icp_slug(replace(icp_low(t), '&', ' and '));

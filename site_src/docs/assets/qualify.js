@@ -31,7 +31,7 @@
     var hex = function (n) { return "\\u{" + n.toString(16) + "}"; };
     UNASSIGNED = new RegExp("([" + u.unassigned.map(function (r) { return hex(r[0]) + "-" + hex(r[1]); }).join("") + "]+)", "u");
   }
-  function lowerAssigned(t) { return t.normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC").toLowerCase(); }
+  function lowerAssigned(t) { return t.normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC").toLowerCase().replace(/\u03c2/g, "\u03c3"); }
   /* marks dropped and lowercased, nothing else */
   function lowered(t) {
     if (!UNASSIGNED) return lowerAssigned(t);
