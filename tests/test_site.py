@@ -135,8 +135,58 @@ def test_any_of_reads_as_either_or_in_the_handbook_and_in_explain(site: Any) -> 
     result = verdict.rule("western-software-teams/western-market")
     assert result is not None
     sentence = rule_sentence(hb, result)
-    assert sentence.startswith("either Country: GB, in North America")
-    assert "(met) or Country: GB, equal to FR (unmet): met" in sentence
+    assert sentence.startswith("either Country: United Kingdom, in North America")
+    assert "(met) or Country: United Kingdom, equal to France (unmet): met" in sentence
+
+
+def test_values_read_by_their_labels_in_the_handbook_the_form_and_explain(
+    site: Any, tmp_path: Path
+) -> None:
+    """`value_labels` in the vocabulary (saas: SaaS), else an alias that spells the code
+    (Microsoft 365), else the code in words: one name for a value wherever a rep meets it.
+    A label is text from YAML: escaped in the page (control characters are refused by
+    validation)."""
+    from click.testing import CliRunner
+
+    from icpkit.cli import cli
+    from icpkit.loading.validate import load_valid
+    from icpkit.site.qualify import compiled
+
+    west = page_text(site, "icp/western-software-teams.md")
+    assert "SaaS" in west and "saas" not in west
+    hb = load_valid(REPO, today=TODAY).handbook
+    fields = compiled(hb, lambda dst: dst)["fields"]
+    industry = dict(fields["industry"]["values"])
+    stack = dict(fields["tech_stack"]["values"])
+    assert (industry["saas"], industry["fintech"]) == ("SaaS", "fintech")
+    assert (stack["oracle_erp"], stack["microsoft365"], stack["dotnet"]) == (
+        "Oracle ERP",
+        "Microsoft 365",
+        ".NET",
+    )
+    result = CliRunner().invoke(
+        cli,
+        ["explain", "--as-of", TODAY.isoformat(), "--set", "industry=saas",
+         "--set", "tech_stack=oracle erp; python"],
+    )  # fmt: skip
+    assert "Industry: SaaS, one of software, SaaS, fintech" in result.output
+    assert "Tech stack: Oracle ERP, Python, includes any of .NET, Python" in result.output
+
+    root = copy_handbook(tmp_path / "hb")
+    shutil.copytree(REPO / "site_src", root / "site_src")
+    vocabulary = root / "rules" / "vocabulary.yaml"
+    text = vocabulary.read_text(encoding="utf-8")
+    vocabulary.write_text(
+        text.replace("      saas: SaaS\n", "      saas: <b>SaaS</b>\n"), encoding="utf-8"
+    )
+    built = {p.path: p.text for p in pages(root, today=TODAY).pages}
+    assert "<b>SaaS</b>" not in built["icp/western-software-teams.md"]
+    assert "software, <b>SaaS</b>, fintech" in html.unescape(built["icp/western-software-teams.md"])
+    result = CliRunner().invoke(
+        cli,
+        ["--root", str(root), "explain", "--as-of", TODAY.isoformat(), "--set", "industry=saas"],
+    )
+    assert "Industry: <b>SaaS</b>, one of software, <b>SaaS</b>" in result.output
 
 
 def test_profile_pages_show_fits_and_near_misses_with_the_reason(site: Any) -> None:

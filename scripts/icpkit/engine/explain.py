@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, assert_never
 
+from ..textsafety import one_line
+from .labels import value_label
 from .model import AllOf, AnyOf, Condition, CountOf, Field, Handbook, Leaf, Not, SegmentRef
 from .operators import OPERATORS
 from .values import show
@@ -23,7 +25,13 @@ def _bare(cond: Condition) -> Condition:
 
 
 def shown(fld: Field | None, value: Any) -> str:
-    """`values.show`, but a year as written (1990, not 1,990)."""
+    """`values.show`, but allowed values by their labels (`labels.value_label`: 'SaaS',
+    'United Kingdom') and a year as written (1990, not 1,990)."""
+    if fld is not None and fld.values is not None:
+        if isinstance(value, str):
+            return one_line(value_label(fld, value))
+        if isinstance(value, frozenset | set) and value:
+            return ", ".join(sorted(one_line(value_label(fld, v)) for v in value))
     if fld is not None and fld.unit == "year" and isinstance(value, int | float):
         return str(int(value))
     if fld is not None and fld.unit == "year" and isinstance(value, tuple):

@@ -29,6 +29,9 @@ class Field:
     values: tuple[str, ...] | None = None
     #: other spellings (in normal form, see `icpkit.engine.normal`) mapped to an allowed value
     value_aliases: tuple[tuple[str, str], ...] = ()
+    #: allowed value -> how people read it ('SaaS' for saas): the vocabulary's `value_labels`,
+    #: else an alias that spells the code; set by the loader (see `icpkit.engine.labels`)
+    value_labels: tuple[tuple[str, str], ...] = ()
     #: every spelling a CRM cell may use (normalised) -> allowed value: the values, their
     #: aliases and, for countries, ISO codes and names; set by the loader
     spellings: tuple[tuple[str, str], ...] = ()

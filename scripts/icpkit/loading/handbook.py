@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import wording
+from ..engine.labels import labels_of
 from ..engine.model import (
     Condition,
     Expectation,
@@ -249,7 +250,11 @@ class _Loader:
                 is_country=is_country,
                 folds=folds,
             )
-            fld = replace(fld, spellings=tuple(sorted(value_map(fld).items())))
+            fld = replace(
+                fld,
+                spellings=tuple(sorted(value_map(fld).items())),
+                value_labels=self.value_labels(doc, name, spec, fld),
+            )
             if values is not None and fld.type not in ("one_of", "set_of"):
                 self.problem(
                     doc,
@@ -278,6 +283,35 @@ class _Loader:
                     )
             self.fields[name] = fld
         return tuple(doc.data.get("id_columns") or ("id", "account_id"))
+
+    def value_labels(
+        self, doc: Document, name: str, spec: dict[str, Any], fld: Field
+    ) -> tuple[tuple[str, str], ...]:
+        """A field's labels (`labels.labels_of`); a label for a value the field does not
+        allow is a problem at its own key, with the closest value."""
+        written = {str(k): str(v) for k, v in (spec.get("value_labels") or {}).items()}
+        if fld.values is None or fld.is_country:
+            if written:
+                self.problem(
+                    doc,
+                    ["fields", name, "value_labels"],
+                    f"found value_labels on {name}, which has no list of values; expected "
+                    "them only on a one_of or set_of field with values",
+                    "field-values",
+                    key=True,
+                )
+            return ()
+        for value in written:
+            if value not in fld.values:
+                self.problem(
+                    doc,
+                    ["fields", name, "value_labels", value],
+                    f"found a label for '{wording.shorten(value)}', which is not a value of "
+                    f"{name}" + wording.suggest(value, fld.values),
+                    "unknown-value",
+                    key=True,
+                )
+        return labels_of(fld.values, written, spec.get("value_aliases") or {})
 
     def aliases(
         self, doc: Document, name: str, written: dict[str, Any], folds: Any

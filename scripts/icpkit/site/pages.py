@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from ..engine.coverage import Coverage, coverage
 from ..engine.explain import rule_sentence, summary
+from ..engine.labels import country_name, value_label
 from ..engine.model import (
     Group,
     Handbook,
@@ -183,7 +184,6 @@ class Build:
 
     def common(self) -> dict[str, Any]:
         hb = self.hb
-        written = rep.written_labels(hb)
         return {
             "hb": hb,
             "today": self.today,
@@ -191,8 +191,8 @@ class Build:
             "edit": self.edit,
             "words": lambda c: rep.words(hb, c),
             "sentence": lambda r: rule_sentence(hb, r),
-            "label": lambda name, v: rep.value_label(hb.fields[name], v, written),
-            "country": rep.country_name,
+            "label": lambda name, v: value_label(hb.fields[name], v),
+            "country": country_name,
             "review": self.review,
             "link": html_link,
         }

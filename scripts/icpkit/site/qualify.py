@@ -35,6 +35,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..engine import unicode15
+from ..engine.labels import value_label
 from ..engine.model import (
     AllOf,
     AnyOf,
@@ -48,7 +49,7 @@ from ..engine.model import (
     SegmentRef,
 )
 from ..engine.operators import OPERATORS
-from .words import value_label, words, written_labels
+from .words import words
 
 
 def _operand(value: Any) -> Any:
@@ -114,11 +115,10 @@ def rule_data(
 
 def _fields(hb: Handbook) -> dict[str, Any]:
     out = {}
-    written = written_labels(hb)
     for name, fld in hb.fields.items():
         values = None
         if fld.values is not None:
-            values = [[v, value_label(fld, v, written)] for v in fld.values]
+            values = [[v, value_label(fld, v)] for v in fld.values]
             if fld.is_country:
                 values.sort(key=lambda p: p[1].lower())
         out[name] = {

@@ -7,68 +7,18 @@ of ISO codes, regions with their countries, and all / any / not as a person says
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any
-
+from ..engine.labels import country_name, value_label
 from ..engine.model import (
     AllOf,
     AnyOf,
     Condition,
     CountOf,
-    Field,
     Handbook,
     Leaf,
     Not,
     SegmentRef,
 )
 from ..engine.operators import OPERATORS
-from ..engine.values import show
-
-
-@lru_cache(maxsize=512)
-def country_name(code: str) -> str:
-    """'GB' -> 'United Kingdom' (the code itself when pycountry does not know it)."""
-    import pycountry
-
-    found = pycountry.countries.get(alpha_2=code)
-    if found is None:
-        return code
-    return str(getattr(found, "common_name", None) or found.name)
-
-
-def _squash(text: str) -> str:
-    return "".join(c for c in text.lower() if c.isalnum())
-
-
-def written_labels(hb: Handbook) -> dict[str, dict[str, str]]:
-    """field -> value -> how the vocabulary writes it: an alias that spells the code
-    ('Series B' for series_b, 'Microsoft 365' for microsoft365, 'SAP' for sap_erp)."""
-    out: dict[str, dict[str, str]] = {}
-    for doc in hb.documents.get("vocabulary", []):
-        for name, spec in (doc.get("fields") or {}).items():
-            for alias, code in (spec.get("value_aliases") or {}).items():
-                a, c = _squash(str(alias)), _squash(str(code))
-                if len(a) >= 3 and a in c:
-                    out.setdefault(name, {}).setdefault(str(code), str(alias))
-    return out
-
-
-def value_label(fld: Field, value: Any, written: dict[str, dict[str, str]] | None = None) -> str:
-    """A vocabulary value as people write it: country names, the vocabulary's own spelling
-    ('Series B'), else the code in words ('loss making')."""
-    if fld.is_country and isinstance(value, str):
-        return country_name(value)
-    if isinstance(value, str) and fld.values is not None:
-        found = (written or {}).get(fld.name, {}).get(value)
-        return found or value.replace("_", " ")
-    if fld.type == "yes_no" and isinstance(value, bool):
-        return "yes" if value else "no"
-    if fld.unit == "year" and isinstance(value, int | float):
-        return str(int(value))
-    text = show(value)
-    if fld.unit and fld.unit not in ("people", "year") and fld.type in ("number", "integer"):
-        return f"{text} {fld.unit}" if fld.unit != "percent" else f"{text}%"
-    return text
 
 
 def _or_list(items: list[str], joiner: str = "or") -> str:
@@ -81,7 +31,6 @@ def operand_text(hb: Handbook, leaf: Leaf) -> str:
     """The operand of one test in words, lists in full."""
     fld = hb.fields[leaf.field]
     shown = leaf.shown if leaf.shown is not None else leaf.operand
-    written = written_labels(hb) if fld.values is not None and not fld.is_country else None
     if leaf.op == "in_region":
         parts = []
         for r in shown:
@@ -99,10 +48,10 @@ def operand_text(hb: Handbook, leaf: Leaf) -> str:
     if leaf.op == "between":
         return f"{value_label(fld, shown[0])} and {value_label(fld, shown[1])}"
     if leaf.op in ("has_all",):
-        return _or_list([value_label(fld, v, written) for v in shown], "and")
+        return _or_list([value_label(fld, v) for v in shown], "and")
     if isinstance(shown, list | tuple):
-        return _or_list([value_label(fld, v, written) for v in shown])
-    return value_label(fld, shown, written)
+        return _or_list([value_label(fld, v) for v in shown])
+    return value_label(fld, shown)
 
 
 #: operator -> phrase after the field's label; {x} is the operand in words
