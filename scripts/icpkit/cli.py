@@ -305,7 +305,7 @@ def explain(
     cells: list[Cell] = []
     convention = ""
     values: dict[str, Any] = {}
-    name = "--set"
+    name = "The company given with --set"
     if company is not None and (account_id is not None or row is not None):
         if account_id is not None:
             read = read_id(

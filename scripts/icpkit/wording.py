@@ -19,6 +19,11 @@ def suggest(word: str, candidates: Sequence[str]) -> str:
     return f" (did you mean '{matches[0]}'?)" if matches else ""
 
 
+def accounts(n: int) -> str:
+    """'1 account', '2,400 accounts'."""
+    return f"{n:,} account" if n == 1 else f"{n:,} accounts"
+
+
 def shorten(value: object, limit: int = 40) -> str:
     text = visible(str(value), keep_newlines=False)
     return text if len(text) <= limit else text[: limit - 1] + "…"

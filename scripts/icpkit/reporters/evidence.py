@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..evidence.report import NOTHING_DECIDED, Cell, Evidence, Miss, Rate
+from ..wording import accounts
 from . import FORMATS as _REGISTRY
 from . import envelope
 
@@ -77,7 +78,7 @@ CELL_HEAD = [
 
 def _header(ev: Evidence) -> list[str]:
     lines = [
-        f"back-test of {ev.rows:,} accounts from {ev.source}: {ev.decided:,} decided "
+        f"back-test of {accounts(ev.rows)} from {ev.source}: {ev.decided:,} decided "
         f"opportunities, base win rate {pct(ev.base.win)}, churn {pct(ev.base.churn)}, "
         f"median value {money(ev.base.median_value)}, "
         f"median tenure {months(ev.base.median_tenure)}",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from ..engine.model import Handbook
 from ..sql.scoring import ScoreSummary
+from ..wording import accounts
 
 
 def render(handbook: Handbook, s: ScoreSummary) -> str:
     plan = s.plan
     lines = [
-        f"scored {s.rows:,} accounts into {s.output} (as of {s.provenance.get('as_of')}, "
+        f"scored {accounts(s.rows)} into {s.output} (as of {s.provenance.get('as_of')}, "
         f"handbook {str(s.provenance.get('handbook_commit') or 'not in git')[:12]}"
         f"{' with uncommitted changes' if s.provenance.get('handbook_dirty') else ''})",
         f"id column: {plan.id_column}",
@@ -65,12 +66,12 @@ def _statuses(s: ScoreSummary) -> list[str]:
     insufficient = s.statuses.get("insufficient_data", 0)
     if insufficient:
         lines.append(
-            f"insufficient data: {insufficient:,} accounts (not enough known to judge: no "
+            f"insufficient data: {accounts(insufficient)} (not enough known to judge: no "
             "score, no tier, no best profile)"
         )
     for status, n in sorted(s.statuses.items()):
         if status not in ("scored", "disqualified", "insufficient_data"):
-            lines.append(f"status {status}: {n:,} accounts (a status gate: no score, no tier)")
+            lines.append(f"status {status}: {accounts(n)} (a status gate: no score, no tier)")
     if s.best_case:
         moves = ", ".join(f"{a}→{b} {n:,}" for (a, b), n in s.best_case.items())
         lines.append(f"tier if the unknowns went the account's way: {moves}")

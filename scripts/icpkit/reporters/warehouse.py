@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from ..sql.warehouse import WarehouseSummary
+from ..wording import accounts
 
 
 def render(s: WarehouseSummary) -> str:
     """The run's summary for the terminal."""
     lines = [
-        f"scored {s.rows:,} accounts on {s.engine} into {', '.join(map(str, s.files))}",
+        f"scored {accounts(s.rows)} on {s.engine} into {', '.join(map(str, s.files))}",
         "tiers: " + ", ".join(f"{t} {n:,}" for t, n in s.tiers.items()),
         "seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in s.timings.items()),
     ]

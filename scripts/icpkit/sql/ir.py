@@ -582,9 +582,13 @@ class _Query:
     # layers ----------------------------------------------------------------------------------
 
     def build(self) -> exp.Select:
-        def layer(items: list[exp.Expr], source: str) -> exp.Select:
-            sel = exp.select(exp.Star(), *items).from_(source)
+        def fence(sel: exp.Select) -> exp.Select:
+            # every layer, the reading one too: PostgreSQL otherwise copies a value's
+            # vocabulary check (an IN list of every allowed value) into each test reading it
             return sel.offset(0) if self.d.fence else sel
+
+        def layer(items: list[exp.Expr], source: str) -> exp.Select:
+            return fence(exp.select(exp.Star(), *items).from_(source))
 
         keys = [col(f"k{i}") for i in range(len(self.icps))]
         if not keys:
@@ -605,7 +609,7 @@ class _Query:
                 pre.append((name, sel.offset(0) if fenced else sel))
         for name, sel in (
             *pre,
-            ("src", self.src(pre[-1][0] if pre else None)),
+            ("src", fence(self.src(pre[-1][0] if pre else None))),
             ("l1", layer(self.l1(), "src")),
             ("l2", layer(self.l2(), "l1")),
             ("l3", layer(self.l3(), "l2")),
@@ -1110,9 +1114,15 @@ def header(commit: str | None, dirty: bool | None, as_of: dt.date | None, d: Dia
         else "as of the warehouse's current date when the query runs (CURRENT_DATE)"
     )
     made = commit[:12] if commit else "not in git"
+    tip = (
+        "-- on Spark, SET spark.sql.codegen.hugeMethodLimit = 8000 first: the JVM does not\n"
+        "-- compile generated methods above 8,000 bytes, and this query is one wide projection\n"
+        if d.name == "spark"
+        else ""
+    )
     return (
         f"-- icpkit scoring query for {d.name}, generated from handbook commit {made}"
-        f"{' with uncommitted changes' if dirty else ''}\n-- {when}\n"
+        f"{' with uncommitted changes' if dirty else ''}\n-- {when}\n{tip}"
     )
 
 

@@ -3,20 +3,35 @@ WITH src AS (
     account_id AS icp_id,
     role AS v0,
     TRIM(
-      REGEXP_REPLACE(REPLACE(LOWER(STRIP_ACCENTS(role)), '&', ' and '), '[^\p{L}\p{N}]+', '_', 'g'),
+      REGEXP_REPLACE(
+        REPLACE(REPLACE(LOWER(STRIP_ACCENTS(role)), 'ς', 'σ'), '&', ' and '),
+        '[^\p{L}\p{N}]+',
+        '_',
+        'g'
+      ),
       '_'
     ) AS n0,
     signup_domain AS v1,
-    LOWER(STRIP_ACCENTS(signup_domain)) AS lw1,
+    REPLACE(LOWER(STRIP_ACCENTS(signup_domain)), 'ς', 'σ') AS lw1,
     profile_found AS v2,
     company_type AS v3,
     TRIM(
-      REGEXP_REPLACE(REPLACE(LOWER(STRIP_ACCENTS(company_type)), '&', ' and '), '[^\p{L}\p{N}]+', '_', 'g'),
+      REGEXP_REPLACE(
+        REPLACE(REPLACE(LOWER(STRIP_ACCENTS(company_type)), 'ς', 'σ'), '&', ' and '),
+        '[^\p{L}\p{N}]+',
+        '_',
+        'g'
+      ),
       '_'
     ) AS n3,
     description AS v4,
     TRIM(
-      REGEXP_REPLACE(REPLACE(LOWER(STRIP_ACCENTS(description)), '&', ' and '), '[^\p{L}\p{N}]+', '_', 'g'),
+      REGEXP_REPLACE(
+        REPLACE(REPLACE(LOWER(STRIP_ACCENTS(description)), 'ς', 'σ'), '&', ' and '),
+        '[^\p{L}\p{N}]+',
+        '_',
+        'g'
+      ),
       '_'
     ) AS n4,
     headcount AS v5,

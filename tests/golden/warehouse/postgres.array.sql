@@ -354,6 +354,7 @@ WITH src AS (
       THEN ownership
     END AS v14
   FROM crm.accounts
+  OFFSET 0
 ), l1 AS (
   SELECT
     *,
