@@ -43,6 +43,7 @@ place they are read.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -493,10 +494,17 @@ class _Query:
             kind = exp.DataType.build(SQL_TYPES[self.d.name][key], dialect=self.d.sqlglot)
             return exp.cast(exp.Null(), kind)
         raw: exp.Expr = col(self.spec.column(name))
-        if fld.type == "set_of" and self.spec.sets == "text":
+        if fld.type == "set_of":
             # ';a;b;' so that a member test never matches part of a value; a NULL stays NULL
             # (unknown), '' is the empty set ';;'
-            return concat([lit(";"), raw, lit(";")])
+            text = self.spec.sets == "text"
+            value = concat([lit(";"), raw, lit(";")]) if text else raw
+            if fld.values is None:
+                return value
+            # a member the vocabulary does not name makes the set unknown, never a member
+            # or a miss, as icp score reads it
+            joined = raw if text else exp.ArrayToString(this=raw, expression=lit(";"))
+            return case([(self.members_named(joined, fld.values), value)])
         if fld.type == "yes_no" and self.spec.flags == "text":
             word = exp.Lower(this=exp.Trim(this=raw))
             return case(
@@ -512,6 +520,52 @@ class _Query:
             # unknown, never unmet: as icp score reads it, the table holds the values
             return case([(exp.In(this=raw, expressions=[lit(v) for v in fld.values]), raw)])
         return raw
+
+    def members_named(self, joined: exp.Expr, values: Sequence[str]) -> exp.Expr:
+        """Every member of `joined` (members separated by ';', empty ones ignored) is one of
+        `values`. One regular expression removes each 'value;', and only separators may be
+        left (a POSIX group, which every dialect reads alike). SQLite has no regular
+        expressions: there the named members' characters and the separators must add up to
+        the whole text (each ';value;' counted in the text with its separators doubled)."""
+        if self.d.name != "sqlite":
+            alternatives = "|".join(re.sub(r"([\\.^$|?*+()\[\]{}])", r"\\\1", v) for v in values)
+            rest = exp.RegexpReplace(
+                this=concat([joined, lit(";")]),
+                expression=lit(f"({alternatives});"),
+                replacement=lit(""),
+            )
+            bare = exp.Anonymous(this="REPLACE", expressions=[rest, lit(";"), lit("")])
+            return exp.EQ(this=bare, expression=lit(""))
+
+        def length(e: exp.Expr) -> exp.Expr:
+            return exp.Length(this=e)
+
+        def without(e: exp.Expr, part: str) -> exp.Expr:
+            return exp.Anonymous(this="REPLACE", expressions=[e, lit(part), lit("")])
+
+        doubled = concat(
+            [
+                lit(";"),
+                exp.Anonymous(this="REPLACE", expressions=[joined, lit(";"), lit(";;")]),
+                lit(";"),
+            ]
+        )
+
+        def count(e: exp.Expr, part: str) -> exp.Expr:
+            """How often `part` occurs in `e` (integer division: the difference is a
+            multiple of the part's length)."""
+            gone = exp.Paren(this=exp.Sub(this=length(e), expression=length(without(e, part))))
+            return exp.Paren(
+                this=exp.Div(this=gone, expression=exp.Literal.number(len(part)), typed=True)
+            )
+
+        covered: exp.Expr = count(joined, ";")
+        for value in values:
+            term = exp.Mul(
+                this=count(doubled, f";{value};"), expression=exp.Literal.number(len(value))
+            )
+            covered = exp.Add(this=covered, expression=term)
+        return exp.EQ(this=covered, expression=length(joined))
 
     def leaf(self, leaf: Leaf) -> exp.Expr:
         fld = self.hb.fields[leaf.field]

@@ -321,8 +321,30 @@ WITH src AS (
       )
       THEN industry
     END AS v4,
-    tech_stack AS v5,
-    services_needed AS v6,
+    CASE
+      WHEN REPLACE(
+        REGEXP_REPLACE(
+          ARRAY_JOIN(tech_stack, ';') || ';',
+          '(salesforce|hubspot|outreach|salesloft|gong|zoominfo|marketo|pipedrive|zendesk|intercom|slack|microsoft365|google_workspace|sharepoint|sap_erp|oracle_erp|netsuite|dynamics365|workday|dotnet|python|java|javascript|php|go|aws|azure|gcp|snowflake|jira);',
+          ''
+        ),
+        ';',
+        ''
+      ) = ''
+      THEN tech_stack
+    END AS v5,
+    CASE
+      WHEN REPLACE(
+        REGEXP_REPLACE(
+          ARRAY_JOIN(services_needed, ';') || ';',
+          '(dedicated_team|staff_augmentation|document_automation|distributor_portal|training_platform|data_engineering|qa_testing|devops|crm_integration|revops_automation);',
+          ''
+        ),
+        ';',
+        ''
+      ) = ''
+      THEN services_needed
+    END AS v6,
     CASE
       WHEN funding_stage IN (
         'bootstrapped',

@@ -321,8 +321,198 @@ WITH src AS (
       )
       THEN industry
     END AS v4,
-    ';' || tech_stack || ';' AS v5,
-    ';' || services_needed || ';' AS v6,
+    CASE
+      WHEN (
+        (
+          LENGTH(tech_stack) - LENGTH(REPLACE(tech_stack, ';', ''))
+        ) / 1
+      ) + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';salesforce;', ''))
+        ) / 12
+      ) * 10 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';hubspot;', ''))
+        ) / 9
+      ) * 7 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';outreach;', ''))
+        ) / 10
+      ) * 8 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';salesloft;', ''))
+        ) / 11
+      ) * 9 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';gong;', ''))
+        ) / 6
+      ) * 4 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';zoominfo;', ''))
+        ) / 10
+      ) * 8 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';marketo;', ''))
+        ) / 9
+      ) * 7 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';pipedrive;', ''))
+        ) / 11
+      ) * 9 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';zendesk;', ''))
+        ) / 9
+      ) * 7 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';intercom;', ''))
+        ) / 10
+      ) * 8 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';slack;', ''))
+        ) / 7
+      ) * 5 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';microsoft365;', ''))
+        ) / 14
+      ) * 12 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';google_workspace;', ''))
+        ) / 18
+      ) * 16 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';sharepoint;', ''))
+        ) / 12
+      ) * 10 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';sap_erp;', ''))
+        ) / 9
+      ) * 7 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';oracle_erp;', ''))
+        ) / 12
+      ) * 10 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';netsuite;', ''))
+        ) / 10
+      ) * 8 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';dynamics365;', ''))
+        ) / 13
+      ) * 11 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';workday;', ''))
+        ) / 9
+      ) * 7 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';dotnet;', ''))
+        ) / 8
+      ) * 6 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';python;', ''))
+        ) / 8
+      ) * 6 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';java;', ''))
+        ) / 6
+      ) * 4 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';javascript;', ''))
+        ) / 12
+      ) * 10 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';php;', ''))
+        ) / 5
+      ) * 3 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';go;', ''))
+        ) / 4
+      ) * 2 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';aws;', ''))
+        ) / 5
+      ) * 3 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';azure;', ''))
+        ) / 7
+      ) * 5 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';gcp;', ''))
+        ) / 5
+      ) * 3 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';snowflake;', ''))
+        ) / 11
+      ) * 9 + (
+        (
+          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';jira;', ''))
+        ) / 6
+      ) * 4 = LENGTH(tech_stack)
+      THEN ';' || tech_stack || ';'
+    END AS v5,
+    CASE
+      WHEN (
+        (
+          LENGTH(services_needed) - LENGTH(REPLACE(services_needed, ';', ''))
+        ) / 1
+      ) + (
+        (
+          LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
+            REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';dedicated_team;', '')
+          )
+        ) / 16
+      ) * 14 + (
+        (
+          LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
+            REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';staff_augmentation;', '')
+          )
+        ) / 20
+      ) * 18 + (
+        (
+          LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
+            REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';document_automation;', '')
+          )
+        ) / 21
+      ) * 19 + (
+        (
+          LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
+            REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';distributor_portal;', '')
+          )
+        ) / 20
+      ) * 18 + (
+        (
+          LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
+            REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';training_platform;', '')
+          )
+        ) / 19
+      ) * 17 + (
+        (
+          LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
+            REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';data_engineering;', '')
+          )
+        ) / 18
+      ) * 16 + (
+        (
+          LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';qa_testing;', ''))
+        ) / 12
+      ) * 10 + (
+        (
+          LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';devops;', ''))
+        ) / 8
+      ) * 6 + (
+        (
+          LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
+            REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';crm_integration;', '')
+          )
+        ) / 17
+      ) * 15 + (
+        (
+          LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
+            REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';revops_automation;', '')
+          )
+        ) / 19
+      ) * 17 = LENGTH(services_needed)
+      THEN ';' || services_needed || ';'
+    END AS v6,
     CASE
       WHEN funding_stage IN (
         'bootstrapped',
