@@ -13,6 +13,7 @@ import yaml
 
 from conftest import REPO, TODAY
 from test_pull_requests import git, scratch_repo
+from workflow_steps import run_step
 
 WORKFLOW = REPO / ".github" / "workflows" / "accept.yml"
 GH_STUB = """#!/bin/sh
@@ -73,18 +74,7 @@ def run_accept(
     for step in steps:
         if "run" not in step or step.get("name") == "Install":
             continue
-        step_env = {k: str(v) for k, v in (step.get("env") or {}).items()}
-        for key, value in step_env.items():
-            for expr, replacement in values.items():
-                value = value.replace(expr, replacement)
-            step_env[key] = value
-        done = subprocess.run(
-            ["bash", "-e", "-c", step["run"]],
-            cwd=work,
-            env={**env, **step_env},
-            capture_output=True,
-            text=True,
-        )
+        done = run_step(step, values, work, env)
         ran.append((step["name"], done.returncode, done.stdout + done.stderr))
         if done.returncode != 0:
             break

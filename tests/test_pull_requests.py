@@ -20,6 +20,7 @@ from icpkit.engine.coverage import coverage
 from icpkit.engine.ruletests import run
 from icpkit.loading.handbook import load
 from icpkit.site.badges import badges
+from workflow_steps import run_step
 
 INITECH = """\
 kind: fixture
@@ -343,18 +344,7 @@ def test_the_workflow_commands_pass_when_run_locally(
     for step in _steps(REPO / ".github" / "workflows" / workflow, job):
         if "run" not in step:
             continue
-        step_env = {k: str(v) for k, v in (step.get("env") or {}).items()}
-        for key, value in step_env.items():
-            for expr, replacement in values.items():
-                value = value.replace(expr, replacement)
-            step_env[key] = value
-        done = subprocess.run(
-            ["bash", "-e", "-c", step["run"]],
-            cwd=clone,
-            env={**env, **step_env},
-            capture_output=True,
-            text=True,
-        )
+        done = run_step(step, values, clone, env)
         assert done.returncode == 0, (
             f"{step.get('name')}: {done.stdout[-2000:]}{done.stderr[-2000:]}"
         )
