@@ -72,7 +72,7 @@ CELL_HEAD = [
     "median value",
     "median tenure",
     "NPS/CSAT",
-    "lift",
+    "lift vs base",
 ]
 
 
@@ -129,7 +129,7 @@ RULE_HEAD = [
     "won when met",
     "unmet",
     "unknown",
-    "lift (met)",
+    "lift vs base (met)",
     "churn (met)",
     "decided met/unmet/unknown",
     "p",
