@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -164,6 +165,28 @@ def test_diff_text_format_for_a_terminal(
     assert re.search(r"^  Initech Software Ltd: B \(western-software-teams, \d+\) → C ", out, re.M)
     assert "      because 'Growing 20% a year or more' went from +20 to +10 points" in out
     assert "&#" not in out and "\\" not in out
+
+
+def test_diff_writes_text_to_a_terminal_and_markdown_elsewhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --format: plain text for a person at a terminal, Markdown into a pipe or a
+    file (what the pull-request workflow posts)."""
+    root = scratch_repo(tmp_path)
+    profile = root / "profiles" / "icp" / "western-software-teams.yaml"
+    profile.write_text(profile.read_text().replace("points: 20", "points: 10", 1))
+    git(root, "commit", "-q", "-am", "Retune")
+    args = ["--root", str(root), "--today", TODAY.isoformat(), "diff", "HEAD~1", "HEAD"]
+    assert main([*args, "--no-history"]) == 0
+    piped = capsys.readouterr().out
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert main([*args, "--no-history"]) == 0
+    terminal = capsys.readouterr().out
+    assert piped.startswith("### ICP handbook: HEAD\\~1 → HEAD") and "| --- |" in piped
+    assert "'Growing 20% a year or more' went from +20 to +10 points" in terminal
+    assert "#" not in terminal and "| --- |" not in terminal and "\\" not in terminal
+    assert main([*args, "--no-history", "-o", str(tmp_path / "d.md")]) == 0
+    assert (tmp_path / "d.md").read_text(encoding="utf-8") == piped
 
 
 def test_because_names_only_rule_changes_that_moved_the_company(

@@ -690,8 +690,8 @@ def build(state: State, site_dir: Path | None, strict: bool) -> ExitCode:
     "--format",
     "fmt",
     type=click.Choice(FORMATS["diff"]),
-    default="markdown",
-    show_default=True,
+    default=None,
+    help="Default: text in a terminal, Markdown into a file or a pipe (a PR comment).",
 )
 @_report_output_option
 @click.option(
@@ -726,7 +726,7 @@ def diff_cmd(
     head: str,
     accounts: Path | None,
     as_of: dt.date | None,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     max_chars: int,
     link: str | None,
@@ -745,13 +745,15 @@ def diff_cmd(
       icp diff                                  # this branch against main
       icp diff origin/main HEAD --format json -o diff.json
       icp diff v1.4 --accounts tests/examples/hubspot-export.csv
-      icp diff --format text                    # for a terminal
+      icp diff > report.md                      # Markdown (text in a terminal)
       icp diff --history tests/examples/history.parquet   # evidence before and after
     """
     from .atomic import write_text
     from .diff import diff
     from .reporters import diff as report
 
+    if fmt is None:
+        fmt = "text" if output is None and sys.stdout.isatty() else "markdown"
     result = diff(state.root, base, head, accounts=accounts, as_of=as_of, today=state.today)
     if fmt == "json":
         text = report.json_text(result)
