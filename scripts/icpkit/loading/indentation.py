@@ -35,6 +35,8 @@ BLOCK_HEADER = re.compile(r"(?:^|:\s|-\s)\s*[|>][0-9+-]*\s*(?:#.*)?$")
 Judge = Callable[[str], "Sequence[Problem] | None"]
 #: how many lines above the place the parser stopped a moved line is looked for
 REACH = 40
+#: a move that makes a file read but leaves more problems than this is not a fix
+FEW = 3
 
 
 def indent(line: str) -> int:
@@ -77,9 +79,10 @@ def key_above(lines: list[str], index: int) -> tuple[str, int, int] | None:
 
 
 def _opens(line: str) -> bool:
-    """Whether a line opens a block below it: `key:` or `-` with nothing after."""
+    """Whether a line opens a block below it: `key:` or `-` with nothing after, or the
+    header of a block of text (`key: >-`)."""
     bare = re.sub(r"\s+#.*$", "", line).rstrip()
-    return bare.endswith(":") or bare.strip() == "-"
+    return bare.endswith(":") or bare.strip() == "-" or bool(BLOCK_HEADER.search(line))
 
 
 def _columns_of(line: str) -> set[int]:
@@ -114,15 +117,13 @@ class Move:
 
 
 def columns(lines: Sequence[str], m: int, texts: set[int]) -> list[int]:
-    """The columns line `m` could belong at, nearest first: for a key or an item, those of
-    the structure above it (`_structure`); for a line of text, those of the lines around it."""
+    """The columns line `m` could belong at, nearest first: those of the structure above
+    it (`_structure`) and, for a line of text, those of the lines around it."""
     here = indent(lines[m])
-    found: set[int] = set()
+    found = _structure(lines, m, texts)
     near = [i for i in (m - 1, m + 1) if 0 <= i < len(lines) and not blank(lines[i])]
     if m in texts or m - 1 in texts or not (key_at(lines[m]) or is_item(lines[m])):
-        found = {indent(lines[i]) for i in near}  # a line of text, or just after some
-    if key_at(lines[m]) or is_item(lines[m]):
-        found |= _structure(lines, m, texts)
+        found |= {indent(lines[i]) for i in near}  # a line of text, or just after some
     return sorted(found - {here}, key=lambda c: (abs(c - here), c))
 
 
@@ -173,20 +174,38 @@ def find(text: str, tried: Iterable[int], judge: Judge) -> Move | None:
     return best[1] if best else None
 
 
-def _irregular(lines: Sequence[str]) -> tuple[int, int]:
-    """How irregular an indentation is: how many different steps a block is indented by
-    under the line that opens it (2 in a file that indents by 2, 0 for a list in its key's
-    column), then how many different columns lines start at."""
-    steps, starts = set(), set()
+def _steps(lines: Sequence[str]) -> dict[int, int]:
+    """The line that opens each block -> how far the block is indented under it (2 in a
+    file that indents by 2, 0 for a list in its key's column)."""
+    steps = {}
     above = None
-    for line in lines:
+    for i, line in enumerate(lines):
         if blank(line):
             continue
-        starts.add(indent(line))
-        if above is not None and _opens(above):
-            steps.add(indent(line) - max(_columns_of(above)))
-        above = line
-    return len(steps), len(starts)
+        if above is not None and _opens(lines[above]):
+            steps[above] = indent(line) - max(_columns_of(lines[above]))
+        above = i
+    return steps
+
+
+def _irregular(lines: Sequence[str]) -> tuple[int, int]:
+    """How irregular an indentation is: how many different steps its blocks are indented
+    by, then how many different columns its lines start at (one more when none starts at
+    the first)."""
+    starts = {indent(x) for x in lines if not blank(x)}
+    return len(set(_steps(lines).values())), len(starts) + (0 not in starts)
+
+
+def suspects(text: str, line: int) -> list[int]:
+    """The lines to try moving when the parser stopped on `line`, nearest first: those up
+    to `REACH` lines above it, then any line further up whose block is indented by another
+    step than the file's others (a key moved with its block below it, which the parser
+    reads on until the block ends)."""
+    lines = text.split("\n")
+    steps = _steps(lines)
+    usual = max(set(steps.values()), key=list(steps.values()).count, default=2)
+    odd = [i for i, step in steps.items() if step != usual and i <= line - REACH]
+    return [*range(line, line - REACH, -1), *sorted(odd, reverse=True)]
 
 
 def _what(line: str) -> str:
@@ -236,14 +255,16 @@ def say(text: str, move: Move) -> str:
     fixed = moved(lines, move.line, move.column)
     what, own = _what(line), key_at(line)
     than = "less" if at < to else "more"
-    if move.line in text_lines(fixed) or not (own or is_item(line)):
+    texts = text_lines(fixed)
+    if move.line in texts or not (own or is_item(line)):
         owner = _parent(fixed, move.line, move.column)
         of = f" of '{one_line(owner[0])}' on line {owner[1] + 1}" if owner else ""
+        alone = move.line - 1 not in texts and move.line + 1 not in texts
         return (
-            f"found '{shown(line)}' at column {at}, indented {than} than the other lines of "
-            f"the text{of}; expected it at column {to}, with them"
+            f"found '{shown(line)}' at column {at}; expected it at column {to}, as a line of "
+            f"the text{of}" + ("" if alone else ", in the same column as its other lines")
         )
-    sibling = _sibling(fixed, move.line, move.column, text_lines(fixed))
+    sibling = _sibling(fixed, move.line, move.column, texts)
     if sibling is not None and is_item(line):
         return (
             f"found {what} at column {at}, indented {than} than the item on line "

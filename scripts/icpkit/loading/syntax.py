@@ -472,8 +472,8 @@ def _misindented(e: _Error) -> Syntax | None:
     column by trying them): at that line, naming the key or item it belongs with."""
     if e.judge is None:
         return None
-    move = indentation.find(e.text, range(e.line, e.line - indentation.REACH, -1), e.judge)
-    if move is None:
+    move = indentation.find(e.text, indentation.suspects(e.text, e.line), e.judge)
+    if move is None or len(move.left) > indentation.FEW:
         return None
     at = indent(e.text.split("\n")[move.line])
     return Syntax(move.line + 1, at + 1, indentation.say(e.text, move), "yaml-indent")
