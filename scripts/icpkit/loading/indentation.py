@@ -256,6 +256,13 @@ def say(text: str, move: Move) -> str:
     what, own = _what(line), key_at(line)
     than = "less" if at < to else "more"
     texts = text_lines(fixed)
+    if own and move.line not in texts and move.line in text_lines(lines):
+        header = _parent(lines, move.line, indent(line))
+        of = f" of '{one_line(header[0])}' on line {header[1] + 1}" if header else ""
+        return (
+            f"found {what} at column {at}, which YAML reads as more of the text{of}; "
+            f"expected {what} at column {to}, as a key of its own"
+        )
     if move.line in texts or not (own or is_item(line)):
         owner = _parent(fixed, move.line, move.column)
         of = f" of '{one_line(owner[0])}' on line {owner[1] + 1}" if owner else ""
@@ -318,3 +325,23 @@ def as_one(
 
 def _same(problem: Problem) -> tuple[str, int, str]:
     return problem.rule, problem.line, problem.message
+
+
+def swallowed(path: str, text: str, names: frozenset[str], judge: Judge) -> Problem | None:
+    """A key pushed right into the text above it (`tags:` under the lines of `summary: >-`):
+    YAML reads it as the last line of that text, and the file may be valid without it. One
+    problem at it, when it is one of the `names` a file of its kind has and moving it left
+    makes it a key again in a file that stays valid."""
+    lines = text.split("\n")
+    texts = text_lines(lines)
+    last = [i for i in texts if not blank(lines[i]) and _next(lines, i) not in texts]
+    tried = [i for i in last if (own := key_at(lines[i])) and own[0] in names]
+    move = find(text, tried, judge) if tried else None
+    if move is None or move.left or move.line in text_lines(moved(lines, move.line, move.column)):
+        return None
+    at = indent(lines[move.line]) + 1
+    return Problem(path, move.line + 1, at, Level.ERROR, say(text, move), "yaml-indent", "$")
+
+
+def _next(lines: Sequence[str], i: int) -> int | None:
+    return next((j for j in range(i + 1, len(lines)) if not blank(lines[j])), None)

@@ -164,8 +164,31 @@ def _resolved(
 
 def validate(doc: Document, kind: str) -> list[Problem]:
     """All schema problems of one document of a known kind, those of a line indented
-    wrongly said as one."""
-    return _misindented(doc, checked(doc, kind))
+    wrongly said as one; in a valid one, a key pushed into the text above it."""
+    problems = checked(doc, kind)
+    if problems:
+        return _misindented(doc, problems)
+    swallowed = indentation.swallowed(doc.path, doc.text, key_names(kind), reread)
+    return [swallowed] if swallowed else []
+
+
+@cache
+def key_names(kind: str) -> frozenset[str]:
+    """Every key the schema of `kind` names, at any depth."""
+    names: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            properties = node.get("properties")
+            names.update(properties if isinstance(properties, dict) else ())
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(bundled(kind))
+    return frozenset(names)
 
 
 def checked(doc: Document, kind: str) -> list[Problem]:
