@@ -67,17 +67,6 @@ def key_at(line_text: str) -> tuple[str, int] | None:
     return key, len(m.group("indent")) + len(m.group("dash"))
 
 
-def key_above(lines: list[str], index: int) -> tuple[str, int, int] | None:
-    """(key, 0-based line, 0-based column) of the nearest `key:` line above `index`."""
-    for i in range(index - 1, -1, -1):
-        if blank(lines[i]):
-            continue
-        found = key_at(lines[i])
-        if found is not None:
-            return found[0], i, found[1]
-    return None
-
-
 def _opens(line: str) -> bool:
     """Whether a line opens a block below it: `key:` or `-` with nothing after, or the
     header of a block of text (`key: >-`)."""
@@ -136,10 +125,10 @@ def _structure(lines: Sequence[str], m: int, texts: set[int]) -> set[int]:
     limit: int | None = None
     for i in structure:
         cols = _columns_of(lines[i])
-        if limit is None and _opens(lines[i]):
-            cols.add(max(cols) + 2)
-            below = next((j for j in range(m + 1, len(lines)) if not blank(lines[j])), None)
-            if below is not None and indent(lines[below]) > max(cols) - 2:
+        if limit is None and _opens(lines[i]):  # under it: as the file indents, or as below
+            top, below = max(cols), _next(lines, m)
+            cols.add(top + 2)
+            if below is not None and indent(lines[below]) > top:
                 cols.add(indent(lines[below]))
         found |= {c for c in cols if limit is None or c < limit}
         limit = min(cols) if limit is None else min(limit, *cols)
@@ -318,9 +307,7 @@ def as_one(
     left = {_same(p) for p in move.left}
     if not left < {_same(p) for p in problems}:
         return problems
-    at = indent(lines[move.line]) + 1
-    said = Problem(path, move.line + 1, at, Level.ERROR, say(text, move), "yaml-indent", "$")
-    return [p for p in problems if _same(p) in left] + [said]
+    return [p for p in problems if _same(p) in left] + [_problem(path, text, move)]
 
 
 def _same(problem: Problem) -> tuple[str, int, str]:
@@ -339,7 +326,12 @@ def swallowed(path: str, text: str, names: frozenset[str], judge: Judge) -> Prob
     move = find(text, tried, judge) if tried else None
     if move is None or move.left or move.line in text_lines(moved(lines, move.line, move.column)):
         return None
-    at = indent(lines[move.line]) + 1
+    return _problem(path, text, move)
+
+
+def _problem(path: str, text: str, move: Move) -> Problem:
+    """The one problem of a line indented wrongly, at the line as it stands."""
+    at = indent(text.split("\n")[move.line]) + 1
     return Problem(path, move.line + 1, at, Level.ERROR, say(text, move), "yaml-indent", "$")
 
 

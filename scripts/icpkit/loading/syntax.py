@@ -2,13 +2,12 @@
 
 The parser says "while parsing a block mapping did not find expected key" at the place
 where it gave up, which is often not where the mistake is. `explain` reads the file's
-lines around that place and says what is wrong as its editor sees it: a line indented
-less (or more) than the key or item it belongs with, a quote opened on line N that is
-never closed, a value that starts with a character YAML reserves (`@`, a backtick, `*`,
-`&`, `[`), a colon inside an unquoted value. Each explainer below handles one kind and
-returns None when the error is not of its kind; the last one always answers, in plain
-words, at the line the parser stopped on.
-"""
+lines around that place and says what is wrong as its editor sees it: a quote opened on
+line N that is never closed, a value that starts with a character YAML reserves (`@`, a
+backtick, `*`, `&`, `[`), a colon inside an unquoted value, and a line indented less (or
+more) than the key or item it belongs with, which `indentation` finds by trying. Each
+explainer below handles one kind and returns None when the error is not of its kind; the
+last one always answers, in plain words, at the line the parser stopped on."""
 
 from __future__ import annotations
 

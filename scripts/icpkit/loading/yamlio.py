@@ -35,7 +35,8 @@ MAX_DEPTH = 40
 #: problems with one value that leave the document's shape whole
 VALUE_RULES = frozenset({"yaml-value", "unsafe-character", "yaml-comment-value", "merged-item"})
 
-_DUPLICATE = frozenset({"yaml-duplicate-key"})
+#: what a line moved out of place can leave that the parser reads (see `as_one`)
+_MOVED = frozenset({"yaml-duplicate-key", "merged-item"})
 
 _TAG = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -541,8 +542,9 @@ def load_bytes(path: str, raw: bytes) -> Document:
         )
     builder = _Builder(path, text)
     data = builder.build(nodes[0], [])
-    # a key moved into a mapping that has it already (`needs:` under `account_profile:`)
-    problems = as_one(path, text, builder.problems, reread, _DUPLICATE)
+    # a key moved into a mapping that has it already (`needs:` under `account_profile:`),
+    # an item moved right of its list's items (read as more of the text of the one above)
+    problems = as_one(path, text, builder.problems, reread, _MOVED)
     return Document(path, data, nodes[0], problems, text)
 
 
