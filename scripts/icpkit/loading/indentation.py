@@ -147,7 +147,7 @@ def find(text: str, tried: Iterable[int], judge: Judge) -> Move | None:
     """The best move of one line of `text` (lines `tried`, in order of preference) to a
     column where the file reads, or None when no move makes it read."""
     lines = text.split("\n")
-    texts = text_lines(lines)
+    texts, usual = text_lines(lines), _usual(lines)
     best: tuple[tuple[int, tuple[int, int], int, int], Move] | None = None
     for order, m in enumerate(tried):
         if not 0 <= m < len(lines) or blank(lines[m]):
@@ -157,7 +157,7 @@ def find(text: str, tried: Iterable[int], judge: Judge) -> Move | None:
             left = judge("\n".join(after))
             if left is None:
                 continue
-            rank = (len(left), _irregular(after), order, abs(column - indent(lines[m])))
+            rank = (len(left), _irregular(after, usual), order, abs(column - indent(lines[m])))
             if best is None or rank < best[0]:
                 best = rank, Move(m, column, left)
     return best[1] if best else None
@@ -177,12 +177,19 @@ def _steps(lines: Sequence[str]) -> dict[int, int]:
     return steps
 
 
-def _irregular(lines: Sequence[str]) -> tuple[int, int]:
-    """How irregular an indentation is: how many different steps its blocks are indented
-    by, then how many different columns its lines start at (one more when none starts at
+def _usual(lines: Sequence[str]) -> int:
+    """The step most blocks are indented by."""
+    steps = list(_steps(lines).values())
+    return max(set(steps), key=steps.count, default=2)
+
+
+def _irregular(lines: Sequence[str], usual: int) -> tuple[int, int]:
+    """How irregular an indentation is: how many blocks are indented by another step than
+    `usual`, then how many different columns lines start at (one more when none starts at
     the first)."""
     starts = {indent(x) for x in lines if not blank(x)}
-    return len(set(_steps(lines).values())), len(starts) + (0 not in starts)
+    odd = sum(step != usual for step in _steps(lines).values())
+    return odd, len(starts) + (0 not in starts)
 
 
 def suspects(text: str, line: int) -> list[int]:
@@ -191,9 +198,8 @@ def suspects(text: str, line: int) -> list[int]:
     step than the file's others (a key moved with its block below it, which the parser
     reads on until the block ends)."""
     lines = text.split("\n")
-    steps = _steps(lines)
-    usual = max(set(steps.values()), key=list(steps.values()).count, default=2)
-    odd = [i for i, step in steps.items() if step != usual and i <= line - REACH]
+    usual = _usual(lines)
+    odd = [i for i, step in _steps(lines).items() if step != usual and i <= line - REACH]
     return [*range(line, line - REACH, -1), *sorted(odd, reverse=True)]
 
 
