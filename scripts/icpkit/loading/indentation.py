@@ -251,9 +251,11 @@ def say(text: str, move: Move) -> str:
     what, own = _what(line), key_at(line)
     than = "less" if at < to else "more"
     texts = text_lines(fixed)
-    if own and move.line not in texts and move.line in text_lines(lines):
-        header = _parent(lines, move.line, indent(line))
-        of = f" of '{one_line(header[0])}' on line {header[1] + 1}" if header else ""
+    read_as = text_lines(lines)
+    if own and move.line not in texts and move.line in read_as:
+        header = next(i for i in range(move.line, -1, -1) if i not in read_as)
+        named = key_at(lines[header])
+        of = f" of '{one_line(named[0])}' on line {header + 1}" if named else ""
         return (
             f"found {what} at column {at}, which YAML reads as more of the text{of}; "
             f"expected {what} at column {to}, as a key of its own"
