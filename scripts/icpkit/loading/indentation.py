@@ -24,9 +24,11 @@ from dataclasses import dataclass
 from ..problems import Level, Problem
 from ..textsafety import one_line
 
-#: a line that holds `key:` (after its indentation and any list dashes)
+#: a line that holds `key:` (after its indentation and any list dashes); a # starts a
+#: comment only after a space (`C#: dotnet` is a key)
 KEY_LINE = re.compile(
-    r"^(?P<indent> *)(?P<dash>(?:- +)*)(?P<key>[^\s#'\"{\[][^:#]*?|'[^']*'|\"[^\"]*\"):(?: |$)"
+    r"^(?P<indent> *)(?P<dash>(?:- +)*)"
+    r"(?P<key>[^\s#'\"{\[](?:[^:\s]|\s+(?!#))*?|'[^']*'|\"[^\"]*\"):(?: |$)"
 )
 #: a block scalar's header: `key: >-`, `- |`, `key: |2+` (then its lines are text)
 BLOCK_HEADER = re.compile(r"(?:^|:\s|-\s)\s*[|>][0-9+-]*\s*(?:#.*)?$")
