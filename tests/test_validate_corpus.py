@@ -112,8 +112,6 @@ def _mutations(text: str) -> list[str]:
 def test_no_syntax_error_is_in_the_parsers_words() -> None:
     """Every broken copy of a valid profile is told in the file's terms: whatever the parser
     said, the message names what was found and what was expected, never its own words."""
-    from icpkit.loading.yamlio import load_bytes
-
     text = _valid_profile()
     seen = 0
     for broken in _mutations(text):
