@@ -300,11 +300,14 @@ def as_one(
     judge: Judge,
     rules: frozenset[str],
     missing: Iterable[str] = (),
+    names: frozenset[str] | None = None,
 ) -> list[Problem]:
     """`problems` with those one line indented wrongly causes said as one, at that line:
     tried when one of them has one of `rules` (a key unknown where it stands, a key seen
     twice), on the lines near them and those of the `missing` keys; kept only when moving
-    the line takes problems away and adds none."""
+    the line takes problems away and adds none, and, given the `names` of the keys a
+    file of its kind has, when the line holds one of them (a key no file has is not put
+    into a mapping that takes any key)."""
     if not text or not any(p.rule in rules for p in problems):
         return problems
     lines = text.split("\n")
@@ -312,7 +315,8 @@ def as_one(
     near = {p.line - 1 + d for p in problems if p.rule in rules for d in (-1, 0, 1)}
     near |= {i for i, line in enumerate(lines) if (own := key_at(line)) and own[0] in missing}
     move = find(text, sorted(near), judge)
-    if move is None:
+    own = key_at(lines[move.line]) if move else None
+    if move is None or (names is not None and own is not None and own[0] not in names):
         return problems
     left = {_same(p) for p in move.left}
     if not left < {_same(p) for p in problems}:

@@ -167,7 +167,7 @@ def validate(doc: Document, kind: str) -> list[Problem]:
     wrongly said as one; in a valid one, a key pushed into the text above it."""
     problems = checked(doc, kind)
     if problems:
-        return _misindented(doc, problems)
+        return _misindented(doc, kind, problems)
     swallowed = indentation.swallowed(doc.path, doc.text, key_names(kind), reread)
     return [swallowed] if swallowed else []
 
@@ -240,12 +240,13 @@ def _one_per_value(problems: list[Problem]) -> list[Problem]:
 _MOVED = frozenset({"schema-additionalProperties", "schema-required", "schema-type"})
 
 
-def _misindented(doc: Document, problems: list[Problem]) -> list[Problem]:
+def _misindented(doc: Document, kind: str, problems: list[Problem]) -> list[Problem]:
     """A key moved out of the mapping it belongs to (`cadence:` left of the keys of
     `review:`, `pains:` under `persona:`) is unknown where it stands, missing where it
     belongs, and may leave a mapping empty: said as one problem, at its line."""
     missing = {_missing(p.message) for p in problems if p.rule == "schema-required"}
-    return indentation.as_one(doc.path, doc.text, problems, reread, _MOVED, missing)
+    names = key_names(kind)
+    return indentation.as_one(doc.path, doc.text, problems, reread, _MOVED, missing, names)
 
 
 def _missing(message: str) -> str:
