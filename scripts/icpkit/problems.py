@@ -96,6 +96,7 @@ PROBLEMS: dict[str, str] = {
     "yaml-multi-doc": "The file holds more than one YAML document (a second ---).",
     "yaml-directive": "The file uses a YAML directive (%YAML, %TAG), which handbooks do not.",
     "yaml-tabs": "A tab is used for indentation; YAML needs spaces.",
+    "yaml-indent": "A line indented more or less than the lines it belongs with.",
     "yaml-alias": "An anchor or alias (& or *) is used; write each value out.",
     "yaml-depth": "The document nests deeper than a handbook file can.",
     "yaml-tag": "An explicit YAML tag (!!str, !foo) is used.",

@@ -9,7 +9,6 @@ nearest valid name for a misspelt key or value.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -20,10 +19,11 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError, val
 from referencing import Registry, Resource
 
 from ..kinds import KINDS, SCHEMA_FILES
-from ..problems import Problem, json_path
+from ..problems import Problem
 from ..wording import found, shorten, suggest
 from ..yamlvalues import YamlDate
-from .yamlio import Document
+from . import indentation
+from .yamlio import Document, reread
 
 BASE_URI = "https://icp-as-code.dev/schemas/"
 
@@ -163,7 +163,36 @@ def _resolved(
 
 
 def validate(doc: Document, kind: str) -> list[Problem]:
-    """All schema problems of one document of a known kind."""
+    """All schema problems of one document of a known kind, those of a line indented
+    wrongly said as one; in a valid one, a key pushed into the text above it."""
+    problems = checked(doc, kind)
+    if problems:
+        return _misindented(doc, kind, problems)
+    swallowed = indentation.swallowed(doc.path, doc.text, key_names(kind), reread)
+    return [swallowed] if swallowed else []
+
+
+@cache
+def key_names(kind: str) -> frozenset[str]:
+    """Every key the schema of `kind` names, at any depth."""
+    names: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            properties = node.get("properties")
+            names.update(properties if isinstance(properties, dict) else ())
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(bundled(kind))
+    return frozenset(names)
+
+
+def checked(doc: Document, kind: str) -> list[Problem]:
+    """All schema problems of one document of a known kind, as the schema finds them."""
     problems = [
         problem
         for error in _leaf_errors(validator(kind).iter_errors(doc.data))
@@ -183,7 +212,7 @@ def validate(doc: Document, kind: str) -> list[Problem]:
         for p in problems
         if not (p.rule == "schema-required" and (p.json_path, _missing(p.message)) in suggested)
     ]
-    return _outdented_keys(doc, _one_per_value(problems))
+    return _one_per_value(problems)
 
 
 #: when one value breaks several rules, the one that says most about what to write instead
@@ -206,53 +235,18 @@ def _one_per_value(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p not in dropped]
 
 
-_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+#: what a key moved out of its mapping leaves: a key where it does not belong, a key
+#: missing where it does, an empty value
+_MOVED = frozenset({"schema-additionalProperties", "schema-required", "schema-type"})
 
 
-def _parts(json_path: str) -> list[str | int]:
-    return [a if a else int(b) for a, b in _PART.findall(json_path.removeprefix("$"))]
-
-
-def _outdented_keys(doc: Document, problems: list[Problem]) -> list[Problem]:
-    """A key moved left out of the mapping it belongs to (`cadence:` under `review:`, now at
-    the top) is unknown where it stands and missing where it belongs: one problem, saying
-    it is indented less than the keys it belongs with."""
-    unknown = {p.json_path: p for p in problems if p.rule == "schema-additionalProperties"}
-    merged: dict[Problem, Problem] = {}
-    for p in problems:
-        if p.rule != "schema-required" or "." not in p.json_path:
-            continue
-        owner = _parts(p.json_path)
-        if not owner or not isinstance(owner[-1], str):
-            continue
-        stray = unknown.get(json_path([*owner[:-1], _missing(p.message)]))
-        if stray is None or stray in merged:
-            continue
-        node = doc.data
-        for part in owner:
-            if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-                node = node[part]
-            else:
-                node = node.get(part) if isinstance(node, dict) else None
-        first = next(iter(node)) if isinstance(node, dict) and node else None
-        if first is None:
-            continue
-        line, column = doc.position([*owner, first], key=True)
-        name, key = str(owner[-1]), _missing(p.message)
-        merged[stray] = Problem(
-            stray.path,
-            stray.line,
-            stray.column,
-            stray.level,
-            f"found '{shorten(key)}' at column {stray.column}, indented less than the keys of "
-            f"'{shorten(name)}' on line {line} (column {column}); expected it at column "
-            f"{column}, with the keys of '{shorten(name)}'",
-            "schema-required",
-            p.json_path,
-        )
-        merged[p] = merged[stray]
-    out = [merged.get(p, p) for p in problems]
-    return list(dict.fromkeys(out))
+def _misindented(doc: Document, kind: str, problems: list[Problem]) -> list[Problem]:
+    """A key moved out of the mapping it belongs to (`cadence:` left of the keys of
+    `review:`, `pains:` under `persona:`) is unknown where it stands, missing where it
+    belongs, and may leave a mapping empty: said as one problem, at its line."""
+    missing = {_missing(p.message) for p in problems if p.rule == "schema-required"}
+    names = key_names(kind)
+    return indentation.as_one(doc.path, doc.text, problems, reread, _MOVED, missing, names)
 
 
 def _missing(message: str) -> str:

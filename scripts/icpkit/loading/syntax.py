@@ -2,29 +2,24 @@
 
 The parser says "while parsing a block mapping did not find expected key" at the place
 where it gave up, which is often not where the mistake is. `explain` reads the file's
-lines around that place and says what is wrong as its editor sees it: a line indented
-less (or more) than the key or item it belongs with, a quote opened on line N that is
-never closed, a value that starts with a character YAML reserves (`@`, a backtick, `*`,
-`&`, `[`), a colon inside an unquoted value. Each explainer below handles one kind and
-returns None when the error is not of its kind; the last one always answers, in plain
-words, at the line the parser stopped on.
-"""
+lines around that place and says what is wrong as its editor sees it: a quote opened on
+line N that is never closed, a value that starts with a character YAML reserves (`@`, a
+backtick, `*`, `&`, `[`), a colon inside an unquoted value, and a line indented less (or
+more) than the key or item it belongs with, which `indentation` finds by trying. Each
+explainer below handles one kind and returns None when the error is not of its kind; the
+last one always answers, in plain words, at the line the parser stopped on."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from ..textsafety import one_line
+from . import indentation
+from .indentation import BLOCK_HEADER, blank, indent, key_at, shown
 
-#: a line that holds `key:` (after its indentation and any list dashes)
-_KEY_LINE = re.compile(
-    r"^(?P<indent> *)(?P<dash>(?:- +)*)(?P<key>[^\s#'\"{\[][^:#]*?|'[^']*'|\"[^\"]*\"):(?: |$)"
-)
-#: a block scalar's header: `key: >-`, `- |`, `key: |2+` (then its lines are text)
-_BLOCK_HEADER = re.compile(r"(?:^|:\s|-\s)\s*[|>][0-9+-]*\s*(?:#.*)?$")
 #: where a value starts on a line: after the indentation, list dashes and `key: `
 _VALUE_START = re.compile(r"^ *(?:- +)*(?:(?:[^\s#'\"{\[][^:#]*?|'[^']*'|\"[^\"]*\"): +)?")
 _CLOSERS = {"[": "]", "{": "}", "'": "'", '"': '"'}
@@ -67,14 +62,16 @@ class _Error:
     context: str
     problem: str
     opened: Any  # the context mark: where what the parser was reading began
+    judge: indentation.Judge | None = None  # reads a text again: its problems, None if not YAML
 
     @property
     def here(self) -> str:
         return self.lines[self.line] if 0 <= self.line < len(self.lines) else ""
 
 
-def explain(text: str, exc: Any) -> Syntax:
-    """The syntax error `exc` (a ruamel `MarkedYAMLError`) of `text` in the file's terms."""
+def explain(text: str, exc: Any, judge: indentation.Judge | None = None) -> Syntax:
+    """The syntax error `exc` (a ruamel `MarkedYAMLError`) of `text` in the file's terms;
+    `judge` reads a changed text again, to find where a line moved out of place belongs."""
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line, mark.column) if mark else (0, 0)
     error = _Error(
@@ -85,6 +82,7 @@ def explain(text: str, exc: Any) -> Syntax:
         str(exc.context or ""),
         str(exc.problem or ""),
         exc.context_mark,
+        judge,
     )
     for explainer in EXPLAINERS:
         try:
@@ -99,11 +97,6 @@ def explain(text: str, exc: Any) -> Syntax:
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _shown(text: str, limit: int = 40) -> str:
-    text = one_line(text.strip())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def quoted(value: str) -> str:
     """`value` as a quoted YAML value: single quotes (doubling any inside), or double quotes
     when it holds a single quote and no double quote or backslash."""
@@ -111,40 +104,6 @@ def quoted(value: str) -> str:
     if "'" in value and '"' not in value and "\\" not in value:
         return f'"{value}"'
     return "'" + value.replace("'", "''") + "'"
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _is_item(line: str) -> bool:
-    stripped = line.lstrip(" ")
-    return stripped == "-" or stripped.startswith("- ")
-
-
-def _blank(line: str) -> bool:
-    stripped = line.strip()
-    return not stripped or stripped.startswith("#")
-
-
-def key_at(line_text: str) -> tuple[str, int] | None:
-    """The key a line starts with and its 0-based column, if it holds `key:`."""
-    m = _KEY_LINE.match(line_text)
-    if not m:
-        return None
-    key = m.group("key").strip().strip("'\"")
-    return key, len(m.group("indent")) + len(m.group("dash"))
-
-
-def key_above(lines: list[str], index: int) -> tuple[str, int, int] | None:
-    """(key, 0-based line, 0-based column) of the nearest `key:` line above `index`."""
-    for i in range(index - 1, -1, -1):
-        if _blank(lines[i]):
-            continue
-        found = key_at(lines[i])
-        if found is not None:
-            return found[0], i, found[1]
-    return None
 
 
 def _value_after(line: str, start: int) -> str:
@@ -200,7 +159,7 @@ def _quote_openings(text: str, limit: int) -> list[tuple[int, int]]:
     index = 0
     while index < len(lines) and offset < limit:
         line = lines[index]
-        if block_indent >= 0 and (_blank(line) or _indent(line) > block_indent):
+        if block_indent >= 0 and (blank(line) or indent(line) > block_indent):
             offset += len(line) + 1
             index += 1
             continue
@@ -224,8 +183,8 @@ def _quote_openings(text: str, limit: int) -> list[tuple[int, int]]:
                 column = close_column + 1
                 continue
             column += 1
-        if _BLOCK_HEADER.search(line):
-            block_indent = _indent(line)
+        if BLOCK_HEADER.search(line):
+            block_indent = indent(line)
         offset += len(line) + 1
         index += 1
     return found
@@ -308,7 +267,7 @@ def _text_after_value(e: _Error) -> Syntax | None:
     return Syntax(
         e.line + 1,
         begin + 1,
-        f"found text after {_shown(before[begin:], 30)} on line {e.line + 1}: {what}; "
+        f"found text after {shown(before[begin:], 30)} on line {e.line + 1}: {what}; "
         f"expected the whole value in quotes ({quoted(value)})",
     )
 
@@ -336,7 +295,7 @@ def _reserved_start(e: _Error) -> Syntax | None:
     return Syntax(
         e.line + 1,
         column + 1,
-        f"found the value {_shown(value)}, which starts with {char}: {_RESERVED[char]}; "
+        f"found the value {shown(value)}, which starts with {char}: {_RESERVED[char]}; "
         f"expected it in quotes ({quoted(value)})",
     )
 
@@ -383,7 +342,7 @@ def _item_after_key(e: _Error) -> Syntax | None:
     return Syntax(
         e.line + 1,
         e.column + 1,
-        f"found the list item '{_shown(value)}' {where}on the same line; expected each item "
+        f"found the list item '{shown(value)}' {where}on the same line; expected each item "
         f"on a line of its own below the key, or the value in quotes ({quoted(value)})",
     )
 
@@ -413,7 +372,7 @@ def _flow_not_closed(e: _Error) -> Syntax | None:
         if found in "]}" and found:
             what = f"closed by {found} on the same line"
         else:
-            what = f"with {_shown(e.here[e.column :], 20)} where a comma or {close} should be"
+            what = f"with {shown(e.here[e.column :], 20)} where a comma or {close} should be"
         return Syntax(
             opened,
             e.opened.column + 1,
@@ -490,7 +449,7 @@ def _colon_in_value(e: _Error) -> Syntax | None:
         return Syntax(
             e.line + 1,
             e.column + 1,
-            f"found a colon followed by a space inside the value {_shown(value)}; expected "
+            f"found a colon followed by a space inside the value {shown(value)}; expected "
             f"the value in quotes ({quoted(value)})",
         )
     key, key_column = own
@@ -504,130 +463,29 @@ def _colon_in_value(e: _Error) -> Syntax | None:
             f"'{one_line(key)}'; expected the value in quotes ({one_line(key)}: "
             f"{one_line(quoted(value))})",
         )
-    return _under_a_value(e, key, key_column)
+    return None  # a key where it does not belong: `_misindented` finds where it does
 
 
-def _under_a_value(e: _Error, key: str, key_column: int) -> Syntax | None:
-    """`key` indented more than the key above it, which already has a value."""
-    above = key_above(e.lines, e.line)
-    if above is None:
+def _misindented(e: _Error) -> Syntax | None:
+    """A line moved left or right of where it belongs (`indentation` finds the line and its
+    column by trying them): at that line, naming the key or item it belongs with."""
+    if e.judge is None:
         return None
-    name, at_line, at_column = above
-    start = _VALUE_START.match(e.lines[at_line])
-    if at_column >= key_column or not _value_after(e.lines[at_line], start.end() if start else 0):
+    move = indentation.find(e.text, indentation.suspects(e.text, e.line), e.judge)
+    if move is None or len(move.left) > indentation.FEW:
         return None
-    return Syntax(
-        e.line + 1,
-        key_column + 1,
-        f"found '{one_line(key)}' at column {key_column + 1}, indented more than "
-        f"'{one_line(name)}' on line {at_line + 1} (column {at_column + 1}), which "
-        f"already has a value; expected '{one_line(key)}' at column {at_column + 1}",
-    )
-
-
-def _key_indented_more(e: _Error) -> Syntax | None:
-    """A key to the right of the key above it, which has a value (a list, a mapping)."""
-    own = key_at(e.here)
-    if "did not find expected" not in e.problem or own is None or _indent(e.here) != e.column:
-        return None
-    return _under_a_value(e, *own)
-
-
-def _item_indented_less(e: _Error) -> Syntax | None:
-    """A list item (`- x`) to the left of the items it belongs with."""
-    if "did not find expected" not in e.problem or not _is_item(e.here):
-        return None
-    indent = _indent(e.here)
-    for i in range(e.line - 1, -1, -1):
-        line = e.lines[i]
-        if _blank(line):
-            continue
-        if _indent(line) < indent:
-            return None
-        if _is_item(line) and _indent(line) > indent:
-            if any(not _blank(x) and _indent(x) < _indent(line) for x in e.lines[i + 1 : e.line]):
-                continue  # a deeper list, closed before this line
-            column = _indent(line)
-            return Syntax(
-                e.line + 1,
-                indent + 1,
-                f"found the item '{_shown(e.here)}' at column {indent + 1}, indented less than "
-                f"the item on line {i + 1} (column {column + 1}); expected the items of a "
-                f"list in the same column (column {column + 1})",
-            )
-    return None
-
-
-def _key_indented_less(e: _Error) -> Syntax | None:
-    """A key to the left of the keys it belongs with."""
-    if "did not find expected" not in e.problem:
-        return None
-    above = key_above(e.lines, e.line)
-    if above is None:
-        return None
-    name, at_line, at_column = above
-    indent = _indent(e.here)
-    own = key_at(e.here)
-    if indent >= at_column:
-        return None
-    shown = own[0] if own else e.here.strip()[:30]
-    return Syntax(
-        e.line + 1,
-        indent + 1,
-        f"found '{one_line(shown)}' at column {indent + 1}, indented less than "
-        f"'{one_line(name)}' on line {at_line + 1} (column {at_column + 1}); expected "
-        f"the same column as the keys it belongs with (column {at_column + 1})",
-    )
-
-
-def _text_line_outdented(e: _Error) -> Syntax | None:
-    """A line of a value's text (a `>-` block, or plain text over several lines) moved to
-    the left of the value's other lines: YAML reads it as a key without its colon."""
-    if "could not find expected ':'" not in e.problem:
-        return None
-    if "simple key" in e.context and e.opened is not None:  # the line the key would start
-        e = replace(e, line=e.opened.line, column=e.opened.column)
-    above = next((i for i in range(e.line - 1, -1, -1) if not _blank(e.lines[i])), None)
-    if above is None:
-        return None
-    owner: tuple[str, int, int] | None = None
-    for i in range(above, -1, -1):
-        found = None if _blank(e.lines[i]) else key_at(e.lines[i])
-        if found is None:
-            continue
-        start = _VALUE_START.match(e.lines[i])
-        has_text = start is not None and bool(_value_after(e.lines[i], start.end()))
-        if (i == above and has_text) or (i < above and found[1] < _indent(e.lines[above])):
-            owner = (found[0], i, found[1])
-        break
-    if owner is None:
-        return None
-    name, key_line, key_column = owner
-    if key_line == above:  # plain text that started on the key's own line
-        start = _VALUE_START.match(e.lines[key_line])
-        text_column = start.end() if start else key_column
-    else:
-        text_column = _indent(e.lines[key_line + 1])
-    indent = _indent(e.here)
-    if indent > key_column:
-        return None
-    return Syntax(
-        e.line + 1,
-        indent + 1,
-        f"found '{_shown(e.here)}' at column {indent + 1}, which is neither a key (no colon) "
-        f"nor a list item; expected it indented as a line of the text of '{one_line(name)}' "
-        f"on line {key_line + 1} (column {text_column + 1})",
-    )
+    at = indent(e.text.split("\n")[move.line])
+    return Syntax(move.line + 1, at + 1, indentation.say(e.text, move), "yaml-indent")
 
 
 def _fallback(e: _Error) -> Syntax:
     """Whatever the parser said: where it stopped, and what a line of a profile may hold."""
     near = e.here[e.column :].strip() or e.here.strip()
-    shown = f" at {_shown(near, 30)!r}" if near else ""
+    at = f" at {shown(near, 30)!r}" if near else ""
     return Syntax(
         e.line + 1,
         e.column + 1,
-        f"found a line YAML cannot read{shown}; expected 'key: value' lines and '- ' list "
+        f"found a line YAML cannot read{at}; expected 'key: value' lines and '- ' list "
         "items, each indented like the ones it belongs with, and in quotes any value that "
         "holds ': ' or ' #' or starts with one of [ ] { } ' \" & * ! | > % @ `",
     )
@@ -644,8 +502,5 @@ EXPLAINERS: tuple[Callable[[_Error], Syntax | None], ...] = (
     _reserved_start,
     _text_after_value,
     _colon_in_value,
-    _item_indented_less,
-    _key_indented_more,
-    _key_indented_less,
-    _text_line_outdented,
+    _misindented,
 )

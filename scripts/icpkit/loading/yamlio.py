@@ -23,15 +23,20 @@ from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from ..kinds import KINDS
 from ..problems import Level, Problem, json_path
 from ..textsafety import describe, unsafe_characters, visible
 from ..yamlvalues import YamlDate, describe_value
+from .indentation import as_one
 from .syntax import explain
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
 #: problems with one value that leave the document's shape whole
 VALUE_RULES = frozenset({"yaml-value", "unsafe-character", "yaml-comment-value", "merged-item"})
+
+#: what a line moved out of place can leave that the parser reads (see `as_one`)
+_MOVED = frozenset({"yaml-duplicate-key", "merged-item"})
 
 _TAG = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -53,6 +58,7 @@ class Document:
     data: Any
     root: Node | None
     problems: list[Problem] = field(default_factory=list)
+    text: str = ""
 
     @property
     def complete(self) -> bool:
@@ -512,7 +518,7 @@ def load_bytes(path: str, raw: bytes) -> Document:
     try:
         nodes = list(_yaml.compose_all(text))
     except MarkedYAMLError as exc:
-        said = explain(text, exc)
+        said = explain(text, exc, reread)
         return _fail(path, said.line, said.column, said.message, said.rule)
     except (YAMLError, RecursionError, ValueError) as exc:
         return _fail(path, 1, 1, f"found invalid YAML: {_short(exc)}", "yaml-syntax")
@@ -536,7 +542,32 @@ def load_bytes(path: str, raw: bytes) -> Document:
         )
     builder = _Builder(path, text)
     data = builder.build(nodes[0], [])
-    return Document(path, data, nodes[0], builder.problems)
+    # a key moved into a mapping that has it already (`needs:` under `account_profile:`),
+    # an item moved right of its list's items (read as more of the text of the one above)
+    problems = as_one(path, text, builder.problems, reread, _MOVED)
+    return Document(path, data, nodes[0], problems, text)
+
+
+def reread(text: str) -> list[Problem] | None:
+    """The problems of `text` read as one whole document (its YAML, then the schema of its
+    kind), or None when it is not one YAML document: how `indentation` judges a line moved
+    to another column. Quiet and bounded by the file it was read from."""
+    try:
+        for _event in _yaml.parse(text):  # a quick look first: most texts tried do not read
+            pass
+        nodes = [n for n in _yaml.compose_all(text) if n is not None]
+    except (YAMLError, RecursionError, ValueError):
+        return None
+    if len(nodes) != 1:
+        return None
+    builder = _Builder("", text)
+    doc = Document("", builder.build(nodes[0], []), nodes[0], builder.problems, text)
+    kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
+    if kind not in KINDS or not doc.complete:
+        return doc.problems
+    from .schema import checked
+
+    return [*doc.problems, *checked(doc, str(kind))]
 
 
 def load_file(path: Path | str, shown: str | None = None) -> Document:
