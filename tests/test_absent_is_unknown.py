@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import REPO
+from icpkit.cli import main
 from icpkit.engine.evaluate import evaluate
 from icpkit.engine.evaluate import test_condition as condition_result
 from icpkit.engine.model import AllOf, AnyOf, Condition, Leaf
@@ -111,6 +114,44 @@ def test_the_best_case_names_the_deciding_unknown_fields() -> None:
     assert verdict.best_case_tier == "A"
     assert "growth_rate" in verdict.deciding_fields
     assert "country" not in verdict.deciding_fields
+
+
+def test_a_band_across_a_rules_edge_is_a_deciding_field_in_every_backend(
+    tmp_path: Path,
+) -> None:
+    """Harbor Analytics (LinkedIn band 51-200) meets 'between 50 and 1,000' but not surely
+    'between 100 and 500': its headcount is what to ask, in explain and in icp score alike
+    (the page's evaluator is held to the same in the browser parity tests)."""
+    company = {
+        "country": "IE",
+        "employees": (51, 200),
+        "industry": "saas",
+        "tech_stack": frozenset({"python", "gcp"}),
+        "funding_stage": "series_a",
+        "growth_rate": 40,
+        "it_budget": 300_000,
+        "services_needed": frozenset({"dedicated_team"}),
+        "profitability": "profitable_growing",
+    }
+    verdict = evaluate(HANDBOOK, company, AS_OF)
+    assert (verdict.tier, verdict.best_case_tier) == ("C", "B")
+    assert verdict.deciding_fields == ("employees",)
+    exact = evaluate(HANDBOOK, {**company, "employees": 150}, AS_OF)
+    assert exact.tier == "B" and exact.deciding_fields == ()
+
+    export = tmp_path / "harbor.csv"
+    export.write_text(
+        "id,country,employees,industry,tech_stack,funding_stage,growth_rate,it_budget,"
+        "services_needed,profitability\n"
+        "harbor,IE,51-200,saas,python;gcp,series_a,40,300000,dedicated_team,profitable_growing\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "scores.csv"
+    args = ["--root", str(REPO), "score", str(export), "-o", str(out), "--as-of", "2026-11-01"]
+    assert main(args) == 0
+    scored = out.read_text(encoding="utf-8").splitlines()
+    row = dict(zip(scored[0].split(","), scored[1].split(","), strict=True))
+    assert (row["tier"], row["best_case_tier"], row["deciding_fields"]) == ("C", "B", "employees")
 
 
 def test_explain_set_leaves_a_set_field_it_was_not_given_unknown() -> None:

@@ -110,3 +110,44 @@ def test_ctrl_c_is_an_interruption_not_an_internal_error(
     code = cli.main(["--root", str(REPO), "score", str(src), "-o", str(tmp_path / "o.csv")])
     assert code == 130
     assert capsys.readouterr().err.strip() == "interrupted"
+
+
+def test_what_icp_writes_is_readable_by_others_as_the_umask_says(tmp_path: Path) -> None:
+    """Written through a 0o600 temporary file, an output would stay unreadable to a web
+    server or a colleague: new files get the umask's mode (0o644 under 022), a replaced file
+    keeps its own, and the built site's folder is 0o755."""
+    old = os.umask(0o022)
+    try:
+        sql = tmp_path / "icp.sql"
+        assert cli.main(["--root", str(REPO), "sql", "--dialect", "duckdb", "--table", "t",
+                         "-o", str(sql)]) == 0  # fmt: skip
+        dbt = tmp_path / "dbt"
+        assert cli.main(["--root", str(REPO), "export", "dbt", str(dbt), "--source", "crm.a"]) == 0
+        src = tmp_path / "in.csv"
+        src.write_text("Record ID,Country/Region\n1,DE\n", encoding="utf-8")
+        out = tmp_path / "scores.csv"
+        assert cli.main(["--root", str(REPO), "score", str(src), "-o", str(out)]) == 0
+        written = [sql, *[p for p in dbt.rglob("*") if p.is_file()], out]
+        written.append(Path(f"{out}.provenance.json"))
+        assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in written} == {
+            p.name: 0o644 for p in written
+        }
+        out.chmod(0o640)
+        assert cli.main(["--root", str(REPO), "score", str(src), "-o", str(out)]) == 0
+        assert stat.S_IMODE(out.stat().st_mode) == 0o640
+        assert stat.S_IMODE(Path(f"{out}.provenance.json").stat().st_mode) == 0o640
+    finally:
+        os.umask(old)
+
+
+def test_the_built_site_folder_is_readable_by_others(tmp_path: Path) -> None:
+    from icpkit.site.build import build_site
+
+    old = os.umask(0o022)
+    try:
+        site = tmp_path / "site"
+        build_site(REPO, site_dir=site)
+        assert stat.S_IMODE(site.stat().st_mode) == 0o755
+        assert stat.S_IMODE((site / "index.html").stat().st_mode) == 0o644
+    finally:
+        os.umask(old)

@@ -17,10 +17,19 @@ from types import FrameType
 LEFTOVER = re.compile(r"^(?:tmp_)?\..+\.icp-(\d+)-[A-Za-z0-9_]+\.tmp$")
 
 
+def default_mode(directory: bool = False) -> int:
+    """The mode a new file (or folder) gets from the process's umask: 0o644 (0o755) under
+    the usual 022. A temporary file is created 0o600, which a web server or a colleague
+    could not read once it is renamed into place."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return (0o777 if directory else 0o666) & ~mask
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """A temporary path beside `target`; renamed onto it when the block succeeds, removed
-    when it fails."""
+    """A temporary path beside `target`; renamed onto it when the block succeeds (with the
+    mode of the file it replaces, or a new file's usual mode), removed when it fails."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(
@@ -30,6 +39,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
+        mode = target.stat().st_mode & 0o7777 if target.exists() else default_mode()
+        tmp.chmod(mode)
         tmp.replace(target)
     finally:
         tmp.unlink(missing_ok=True)
@@ -37,10 +48,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
 def write_text(target: Path, text: str) -> None:
     with atomic_path(target) as tmp:
-        mode = target.stat().st_mode if target.exists() else None
         tmp.write_text(text, encoding="utf-8")
-        if mode is not None:
-            tmp.chmod(mode)
 
 
 def _alive(pid: int) -> bool:

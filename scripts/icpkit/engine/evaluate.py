@@ -276,8 +276,8 @@ def _best_case(
     disqualified: bool,
 ) -> tuple[str, tuple[str, ...]]:
     """The best tier any profile reaches if the company's unknowns go its way, and the
-    unknown fields that decide it (read by that profile's unknown requirements and
-    criteria). A disqualified company stays D."""
+    fields that decide it: read by that profile's unknown requirements and criteria, and
+    unknown or a band. A disqualified company stays D."""
     eligible = [p for p in profiles if p.eligible]
     if disqualified or not eligible:
         return tier, ()
@@ -292,8 +292,14 @@ def _best_case(
     rules = [r for r in top.requirements if r.result is None]
     rules += [r for r in top.criteria if r.result is None and r.rule.points > 0]
     read = {f for r in rules for f in condition_fields(r.rule.when)}
-    deciding = tuple(n for n in handbook.fields if n in read and company.get(n) is None)
+    deciding = tuple(n for n in handbook.fields if n in read and not _exact(company.get(n)))
     return best_case, deciding
+
+
+def _exact(value: Any) -> bool:
+    """A known value that is not a band: an account of '51-200' people may still be asked
+    its headcount when the band straddles a rule's edge."""
+    return value is not None and not (isinstance(value, tuple) and value[0] != value[1])
 
 
 def _value(fld: Field, value: Any) -> Any:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from ..atomic import default_mode
 from ..errors import IcpError, InputError, UsageError
 from .pages import Site
 
@@ -75,6 +76,7 @@ def build_site(
         old = target.with_name(f".{target.name}.old")
         shutil.rmtree(old, ignore_errors=True)
         target.rename(old)
+    tmp.chmod(default_mode(directory=True))  # mkdtemp makes it 0o700
     tmp.rename(target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)

@@ -54,6 +54,14 @@ class Columns:
         """SQL that is true when the field has a value."""
         return f"({self.of(field)[0]} IS NOT NULL)"
 
+    def exact(self, field: str) -> str:
+        """SQL that is true when the field has one value: known, and for a number not a
+        band ('51-200', '200+')."""
+        if self.numeric(field):
+            low, high = self.of(field)
+            return f"coalesce({low} = {high}, FALSE)"
+        return self.known(field)
+
     def schema(self) -> list[tuple[str, str]]:
         """(column, DuckDB type) of every field column."""
         return [

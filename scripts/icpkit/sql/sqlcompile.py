@@ -422,15 +422,15 @@ def verdict_sql(
 
 
 def _deciding_sql(handbook: Handbook, cols: Columns, icp: Icp, cond: Callable[[Rule], str]) -> str:
-    """SQL for the unknown fields read by this ICP's unknown requirements and (positive)
-    criteria, in vocabulary order."""
+    """SQL for the fields read by this ICP's unknown requirements and (positive) criteria
+    that are unknown or a band (`evaluate._best_case`), in vocabulary order."""
     rules = [*icp.requirements, *(r for r in icp.criteria if r.points > 0)]
     items = []
     for name in handbook.fields:
         readers = [r for r in rules if name in condition_fields(r.when)]
         if readers:
             open_rule = " OR ".join(f"({cond(r)}) IS NULL" for r in readers)
-            items.append((f"(NOT {cols.known(name)} AND ({open_rule}))", name))
+            items.append((f"(NOT {cols.exact(name)} AND ({open_rule}))", name))
     # a CASE per name: computed for the few rows whose best case is above their tier, where
     # the bitmask table of `names_sql` would cost more
     if not items:

@@ -304,7 +304,8 @@
     var read = {};
     open.forEach(function (r) { leaves(r.rule.when, []).forEach(function (l) { read[l[0]] = true; }); });
     var deciding = Object.keys(rules.fields).filter(function (n) {
-      return read[n] && (company[n] === null || company[n] === undefined);
+      var v = company[n];  /* unknown, or a band ("51-200") that straddles the rule's edge */
+      return read[n] && (v === null || v === undefined || (Array.isArray(v) && v[0] !== v[1]));
     });
     return [top.best_case_tier, deciding];
   }
