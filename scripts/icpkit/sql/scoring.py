@@ -246,7 +246,8 @@ def _write(
     else:
         options = "FORMAT json"
     typeable = {col for name, col in plan.used.items() if handbook.fields[name].type in TYPEABLE}
-    typed = source.typed(typeable)
+    numbers = {c for n, c in plan.used.items() if handbook.fields[n].type in ("number", "integer")}
+    typed = source.typed(typeable, numbers)
     # the sniffed types are a fast path; a value beyond the sample that does not fit them
     # fails the read, and the file is read again as text, then through the careful pass
     attempts = [typed, source] if typed is not source else [source]

@@ -16,6 +16,7 @@ import io
 import re
 import sys
 import tempfile
+from collections.abc import Set
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -90,19 +91,30 @@ class Source:
     #: a rewritten copy of the input that the caller removes when done
     scratch: Path | None = None
 
-    def typed(self, columns: set[str]) -> Source:
+    def typed(self, columns: Set[str], numbers: Set[str] = frozenset()) -> Source:
         """This CSV with `columns` read with their sniffed types (every other column stays
         text). Reading fails if a value beyond the sniffed sample does not fit its type; the
-        caller then falls back to the all-text source."""
+        caller then falls back to the all-text source.
+
+        A whole-number type is never kept: DuckDB's reader rounds a later `3.5` to 4 and reads
+        `1.200` as 1 in an integer column instead of failing. A column of `numbers` (number
+        and integer fields) the sniffer typed as whole is read as DOUBLE when the convention is
+        the dot (whose reading of every plain number it is), any other as text."""
         if self.csv_options is None or not columns:
             return self
-        types = tuple(
-            (c, t if c in columns and (self.decimal == DOT or not _decimal_type(t)) else "VARCHAR")
-            for c, t in self.sniffed
-        )
+        types = tuple((c, self._type_read(c, t, columns, numbers)) for c, t in self.sniffed)
         if types == self.columns:
             return self
         return replace(self, relation=_csv_read(self.path, self.csv_options, types), columns=types)
+
+    def _type_read(self, column: str, sniffed: str, columns: Set[str], numbers: Set[str]) -> str:
+        if column not in columns:
+            return "VARCHAR"
+        if _whole_type(sniffed):
+            return "DOUBLE" if column in numbers and self.decimal == DOT else "VARCHAR"
+        if _decimal_type(sniffed) and self.decimal != DOT:
+            return "VARCHAR"
+        return sniffed
 
     def as_text(self) -> Source:
         """This CSV with every column read as text (cells quoted as written in warnings)."""
@@ -127,6 +139,11 @@ class Source:
 
 def _decimal_type(duck_type: str) -> bool:
     return duck_type.upper() in ("DOUBLE", "FLOAT") or duck_type.upper().startswith("DECIMAL")
+
+
+def _whole_type(duck_type: str) -> bool:
+    whole = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT")
+    return duck_type.upper().removeprefix("U") in whole
 
 
 def open_source(
