@@ -123,3 +123,23 @@ def test_export_reads_as_expected(path: Path, tmp_path: Path) -> None:
     for needle in spec.get("no_summary") or []:
         assert needle not in text, needle
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_jsonl_key_is_typed_from_every_record(tmp_path: Path) -> None:
+    """DuckDB types a JSON Lines key from a sample of records (20,480): a key of whole
+    numbers there, typed BIGINT, rounded a later 49.6 employees to 50 and 19.6 percent growth
+    to 20 (+20 points, 'Growing 20% a year or more'). Every record decides the type."""
+    path = tmp_path / "accounts.jsonl"
+    line = '{"Record ID": "%s", "country": "DE", "employees": %s, "industry": "software", '
+    line += '"technologies": ["python"], "growth_rate": %s}\n'
+    with path.open("w", encoding="utf-8") as handle:
+        handle.writelines(line % (i, 240, 10) for i in range(1, 21_001))
+        handle.write(line % ("late", 49.6, 19.6))
+    target = tmp_path / "scores.csv"
+    score(HANDBOOK, ScoreOptions(path, target, AS_OF, input_format="jsonl"))
+    with target.open(newline="", encoding="utf-8") as handle:
+        late = next(row for row in csv.DictReader(handle) if row["Record ID"] == "late")
+    assert late["unreadable_fields"] == "employees"
+    _, company, _ = from_export(HANDBOOK, path, 21_001, fmt="jsonl")
+    assert company.get("employees") is None
+    assert company["growth_rate"] == 19.6

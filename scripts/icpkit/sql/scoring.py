@@ -132,9 +132,11 @@ def scoring_sql(
 def _output_select(inner: str, plan: Plan, out_fmt: str, extra: list[str]) -> str:
     id_expr = "icp_id"
     if out_fmt == "csv":
+        # a typed id (a number in Parquet or JSON) is text in a CSV cell all the same
+        text = "CAST(icp_id AS VARCHAR)"
         id_expr = (
-            "CASE WHEN left(icp_id, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) "
-            "THEN '''' || icp_id ELSE icp_id END"
+            f"CASE WHEN left({text}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) "
+            f"THEN '''' || {text} ELSE {text} END"
         )
     cols = [f"{id_expr} AS {quote_ident(plan.id_column)}", *OUTPUT_COLUMNS, *extra]
     return f"SELECT {', '.join(cols)} FROM ({inner})"

@@ -181,13 +181,25 @@ def open_source(
     relation = (
         f"read_parquet({lit})"
         if fmt == "parquet"
-        else f"read_json({lit}, format = 'newline_delimited')"
+        # every record decides a key's type: from a sample, a key typed BIGINT rounds a
+        # later 49.6 to 50 (a key holding numbers and text is typed JSON, read as text)
+        else f"read_json({lit}, format = 'newline_delimited', sample_size = -1)"
     )
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
     except duckdb.Error as exc:
         raise input_error(path, exc, f"cannot be read as {fmt}") from exc
-    return Source(path, fmt, relation, tuple((str(r[0]), str(r[1])) for r in described))
+    columns = tuple((str(r[0]), str(r[1])) for r in described)
+    if fmt == "jsonl":
+        # the types found, given to the reader, so that no later query reads the file twice
+        spec = ", ".join(f"{sql_literal(c)}: {sql_literal(t)}" for c, t in columns)
+        pinned = f"read_json({lit}, format = 'newline_delimited', columns = {{{spec}}})"
+        try:
+            con.execute(f"DESCRIBE SELECT * FROM {pinned}").fetchall()
+            relation = pinned
+        except duckdb.Error:
+            pass
+    return Source(path, fmt, relation, columns)
 
 
 def regular(path: Path, shape: Shape | None = None, folder: Path | None = None) -> Source:
@@ -373,19 +385,30 @@ def parsed_columns(handbook: Handbook, source: Source, plan: Plan) -> tuple[str,
             items.append(f"{quote(col)} AS {alias}")
             parsed[name] = typed
         else:
-            ctype = types[col]
-            raw = (
-                quote(col)
-                if ctype == "VARCHAR"
-                # a list with a NULL member is not known whole: unknown, as a NULL list is
-                else f"CASE WHEN list_count({quote(col)}) = len({quote(col)}) "
-                f"THEN array_to_string({quote(col)}, ';') END"
-                if ctype.endswith("[]")
-                else f"CAST({quote(col)} AS VARCHAR)"
-            )
-            items.append(f"{raw} AS {alias}")
+            items.append(f"{text_column(col, types[col])} AS {alias}")
             parsed[name] = parse_field(handbook.fields[name], alias, source.decimal)
     return f"SELECT {', '.join(items)} FROM {source.relation}", parsed
+
+
+def text_column(col: str, ctype: str) -> str:
+    """SQL for the text of a column of type `ctype`: a list as `a;b`, a JSON value (a JSON
+    Lines key holding both numbers and text) as the text it holds, without JSON's quotes."""
+    q = quote(col)
+
+    def joined(lst: str) -> str:
+        # a list with a NULL member is not known whole: unknown, as a NULL list is
+        return f"CASE WHEN list_count({lst}) = len({lst}) THEN array_to_string({lst}, ';') END"
+
+    if ctype == "VARCHAR":
+        return q
+    if ctype.endswith("[]"):
+        return joined(q)
+    if ctype == "JSON":
+        return (
+            f"CASE WHEN json_type({q}) = 'ARRAY' THEN {joined(f'TRY_CAST({q} AS VARCHAR[])')} "
+            f"ELSE {q} ->> '$' END"
+        )
+    return f"CAST({q} AS VARCHAR)"
 
 
 #: rows read to decide a file's decimal convention
@@ -406,16 +429,17 @@ def with_convention(
         flag = "--decimal-comma" if decimal_comma else "--decimal-point"
         convention = Convention(chosen, f"set by {flag}")
     else:
+        types = dict(source.columns)
         text_cols = [
             col
             for name, col in plan.used.items()
             if handbook.fields[name].type in ("number", "integer")
-            and dict(source.columns)[col] == "VARCHAR"
+            and types[col] in ("VARCHAR", "JSON")
         ]
         cells: list[tuple[str, str]] = []
         first = None
         if text_cols:
-            select = ", ".join(quote(c) for c in text_cols)
+            select = ", ".join(text_column(c, types[c]) for c in text_cols)
             try:
                 rows = con.execute(
                     f"SELECT {select} FROM {source.relation} LIMIT {CONVENTION_SAMPLE}"
