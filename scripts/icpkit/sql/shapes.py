@@ -129,6 +129,10 @@ def not_utf8(path: Path) -> None:
     raise InputError(f"{path}: not UTF-8; re-save it as UTF-8 or pass --encoding")
 
 
+#: Excel's first line naming the delimiter: `sep=;`, `sep=<tab>`, or quoted as `"sep=;"`
+_SEP_LINE = re.compile(r' *(?:sep=([^"\r\n])|"sep=([^"\r\n])") *', re.I)
+
+
 def _delimiter(line: str) -> str:
     counts = {d: line.count(d) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: counts[d])
@@ -153,9 +157,12 @@ def inspect(path: Path, encoding: str | None = None) -> Shape:
     if codec not in ("utf-8-sig", "utf-8"):
         shape.reasons.append(f"{codec} text")
     first, _, _ = head.partition("\n")
-    if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
-        shape.sep_line, shape.delimiter = True, first.strip()[4]
-        shape.reasons.append(f"a 'sep={shape.delimiter}' first line")
+    # the delimiter may be a tab (which strip() would remove), and a tool that re-saved the
+    # file with that delimiter quotes the line ("sep=;")
+    sep = _SEP_LINE.fullmatch(first.rstrip("\r\n"))
+    if sep:
+        shape.sep_line, shape.delimiter = True, sep.group(1) or sep.group(2)
+        shape.reasons.append(f"a {'sep=' + shape.delimiter!r} first line")
     else:
         shape.delimiter = _delimiter(first)
     crlf = head.count("\r\n")
