@@ -171,6 +171,10 @@ def inspect(path: Path, encoding: str | None = None) -> Shape:
     if size <= HEAD and head.count('"') % 2:
         shape.reasons.append("an odd number of quotes")
     rows = _head_rows(head, shape.delimiter, size > HEAD)
+    if rows and len(rows[0]) > 1 and not rows[0][-1].strip() and not shape.sep_line:
+        # Excel writes `a;b;c;;;` for a sheet once wider: columns without a name, which no
+        # field reads (and '' twice, which no reader takes)
+        shape.reasons.append("unnamed columns at the end of the header")
     if len({len(r) for r in rows if r}) > 1:
         shape.reasons.append("records of different widths")
     if any(r and not any(c.strip() for c in r) for r in rows):
@@ -311,16 +315,17 @@ def _blank(row: list[str]) -> bool:
     return not any(c.strip() for c in row)
 
 
-def _header_row(reader: Any, lines: _Tracked, shape: Shape) -> list[str]:
+def _header_row(reader: Any, lines: _Tracked, shape: Shape) -> tuple[list[str], int]:
     """The first row that is neither Excel's `sep=` line nor blank, without trailing empty
-    names (a trailing delimiter)."""
+    names (a trailing delimiter, or columns without a name), and how many were dropped."""
     for row in reader:
         lines.record()
         if (shape.sep_line and reader.line_num == 1) or _blank(row):
             continue
-        while row and not row[-1].strip():
-            row = row[:-1]
-        return list(row)
+        named = list(row)
+        while named and not named[-1].strip():
+            named = named[:-1]
+        return named, len(row) - len(named)
     raise InputError("found no header row; expected column names on line 1")
 
 
@@ -329,6 +334,10 @@ class _Copy:
     """Records copied so far, and what was done to them."""
 
     width: int
+    #: columns without a name after the named ones (their cells are read by no field)
+    unnamed: int = 0
+    #: records with text in those columns
+    in_unnamed: int = 0
     short: list[int] = field(default_factory=list)
     long: list[int] = field(default_factory=list)
     trailing: int = 0
@@ -339,6 +348,8 @@ class _Copy:
         """The record as wide as the header, or None when it has extra non-empty cells."""
         if len(row) > self.width and _blank(row[self.width :]):
             row, self.trailing = row[: self.width], self.trailing + 1
+        elif self.width < len(row) <= self.width + self.unnamed:
+            row, self.in_unnamed = row[: self.width], self.in_unnamed + 1
         if len(row) < self.width:
             self.short.append(line)
             return row + [MISSING] * (self.width - len(row))
@@ -357,6 +368,11 @@ class _Copy:
             notes.append(
                 f"{self.trailing} records end with an extra delimiter (the empty cell is ignored)"
             )
+        if self.in_unnamed:
+            notes.append(
+                f"{self.in_unnamed} records have text in columns without a name at the end "
+                "of the header (ignored: no field reads a column without a name)"
+            )
         if self.short:
             notes.append(
                 f"records on lines {_lines(self.short)} have fewer cells than the header; "
@@ -372,9 +388,9 @@ class _Copy:
 
 def _copy(reader: Any, lines: _Tracked, out: Any, shape: Shape) -> tuple[list[str], list[str]]:
     writer = csv.writer(out, lineterminator="\n")
-    header = _header_row(reader, lines, shape)
+    header, unnamed = _header_row(reader, lines, shape)
     writer.writerow(header)
-    copy = _Copy(len(header))
+    copy = _Copy(len(header), unnamed)
     blank_seen = False
     for row in reader:
         lines.record()

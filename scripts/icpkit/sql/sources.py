@@ -206,8 +206,9 @@ def regular(path: Path, shape: Shape | None = None, folder: Path | None = None) 
     """A CSV read through the rewriting pass of `icpkit.sql.shapes` (all text)."""
     shape = shape or inspect(path)
     done = rewrite(path, shape, folder or Path(tempfile.gettempdir()))
-    _unique(path, done.header)
-    text = tuple((c.strip(), "VARCHAR") for c in done.header)
+    header = _named(done.header)
+    _unique(path, header)
+    text = tuple((c, "VARCHAR") for c in header)
     # a missing cell (padded by the rewrite) is NULL, an empty one '' (present and empty)
     options = (
         f"delim = ',', header = true, quote = '\"', escape = '\"', nullstr = {sql_literal(MISSING)}"
@@ -248,7 +249,7 @@ def _csv_sniff(
     # the sniffer says '(empty)' when the sample has no quotes: quotes later still work
     quote_char = quote_char if isinstance(quote_char, str) and len(quote_char) == 1 else '"'
     escape = escape if isinstance(escape, str) and len(escape) == 1 else quote_char
-    header = _header(path, str(delim), quote_char)
+    header = _named(_header(path, str(delim), quote_char))
     _unique(path, header)
     if len(header) != len(columns):
         raise InputError(
@@ -263,6 +264,14 @@ def _csv_sniff(
     ]
     types = tuple((name, str(col["type"])) for name, col in zip(header, columns, strict=True))
     return str(delim), ", ".join(options), types
+
+
+def _named(header: list[str]) -> list[str]:
+    """The header's names, trimmed, with a column that has none named by its position (a
+    spreadsheet's index column, as pandas writes it: no field reads it, and a reader needs a
+    name for every column)."""
+    names = [c.strip() for c in header]
+    return [name or f"(column {i} without a name)" for i, name in enumerate(names, 1)]
 
 
 def _unique(path: Path, header: list[str]) -> None:
