@@ -143,3 +143,21 @@ def test_a_jsonl_key_is_typed_from_every_record(tmp_path: Path) -> None:
     _, company, _ = from_export(HANDBOOK, path, 21_001, fmt="jsonl")
     assert company.get("employees") is None
     assert company["growth_rate"] == 19.6
+
+
+def test_an_unclosed_quote_past_the_first_megabyte_is_named_by_its_line(tmp_path: Path) -> None:
+    """The head's check for an unclosed quote reads the first megabyte; one further on made
+    the careful pass fail as "internal error: field larger than field limit (131072)" once
+    the rest of the file passed 128 KB. It is refused naming its line, and leaves no file."""
+    path = tmp_path / "accounts.csv"
+    row = "{},DE,240,Computer Software,Python\n"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("Record ID,Country/Region,Number of Employees,Industry,Web Technologies\n")
+        handle.writelines(row.format(i) for i in range(1, 30_001))
+        handle.write('bad,DE,240,Computer Software,"Python\n')
+        handle.writelines(row.format(i) for i in range(30_001, 35_001))
+    out = tmp_path / "out"
+    with pytest.raises(IcpError) as caught:
+        score(HANDBOOK, ScoreOptions(path, out / "scores.csv", AS_OF))
+    assert f"{path}:30002: found a quote that opens on line 30002" in str(caught.value)
+    assert list(out.iterdir()) == []

@@ -41,6 +41,8 @@ TAIL = 1 << 16
 DELIMITERS = (",", ";", "\t", "|")
 #: temporary rewritten inputs are named so (and removed by the next run if left behind)
 REWRITE_SUFFIX = "-input.tmp"
+#: the longest cell the rewrite reads: a longer one is a quote that is never closed
+CELL_LIMIT = 16 << 20
 #: what the rewrite writes for a cell a short record lacks (read back as NULL: unknown)
 MISSING = "\x1e"
 
@@ -247,6 +249,8 @@ def rewrite(path: Path, shape: Shape, folder: Path) -> Rewritten:
     done for the summary. Raises InputError for text that is not in the shape's encoding."""
     target = folder / f".{path.name}.icp-{os.getpid()}{REWRITE_SUFFIX}"
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    csv.field_size_limit(max(csv.field_size_limit(), CELL_LIMIT))
+    lines: _Tracked | None = None
     try:
         with (
             path.open(encoding=shape.encoding, newline="") as src,
@@ -260,6 +264,17 @@ def rewrite(path: Path, shape: Shape, folder: Path) -> Rewritten:
         target.unlink(missing_ok=True)
         not_utf8(path)
         raise
+    except csv.Error as exc:
+        target.unlink(missing_ok=True)
+        if lines is None or "field limit" not in str(exc):
+            raise
+        # (an unclosed quote past the head: the head's check cannot see it)
+        raise InputError(
+            f"{path}:{lines.start}: found a cell of more than {CELL_LIMIT >> 20} MB from line "
+            f"{lines.start} on (a quote that opens there and is never closed makes every later "
+            'line one cell); expected every quoted cell to end with a quote: fix the stray " '
+            "on that line"
+        ) from None
     except BaseException:
         target.unlink(missing_ok=True)
         raise
