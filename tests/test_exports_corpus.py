@@ -161,3 +161,18 @@ def test_an_unclosed_quote_past_the_first_megabyte_is_named_by_its_line(tmp_path
         score(HANDBOOK, ScoreOptions(path, out / "scores.csv", AS_OF))
     assert f"{path}:30002: found a quote that opens on line 30002" in str(caught.value)
     assert list(out.iterdir()) == []
+
+
+def test_a_cell_longer_than_128_kb_is_read(tmp_path: Path) -> None:
+    """A long notes or description cell (over Python's default 128 KB for a CSV field) ended
+    in "internal error: field larger than field limit (131072)" in `score` and `explain`."""
+    path = tmp_path / "accounts.csv"
+    path.write_text(
+        "Record ID,Country/Region,Number of Employees,Notes\n"
+        f'1,DE,240,"{"long notes " * 20_000}"\n2,US,300,short\n',
+        encoding="utf-8",
+    )
+    summary = score(HANDBOOK, ScoreOptions(path, tmp_path / "scores.csv", AS_OF))
+    assert summary.rows == 2
+    _, company, _ = from_export(HANDBOOK, path, 1)
+    assert company["employees"] == 240

@@ -141,8 +141,14 @@ def _delimiter(line: str) -> str:
     return best if counts[best] else ","
 
 
+def allow_long_cells() -> None:
+    """Python's CSV reader refuses a cell over 128 KB (a long description or notes field)."""
+    csv.field_size_limit(max(csv.field_size_limit(), CELL_LIMIT))
+
+
 def inspect(path: Path, encoding: str | None = None) -> Shape:
     """The shape of a CSV from its first megabyte and last 64 KB (never the whole file)."""
+    allow_long_cells()
     size = path.stat().st_size
     with path.open("rb") as handle:
         raw = handle.read(HEAD)
@@ -249,7 +255,7 @@ def rewrite(path: Path, shape: Shape, folder: Path) -> Rewritten:
     done for the summary. Raises InputError for text that is not in the shape's encoding."""
     target = folder / f".{path.name}.icp-{os.getpid()}{REWRITE_SUFFIX}"
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    csv.field_size_limit(max(csv.field_size_limit(), CELL_LIMIT))
+    allow_long_cells()
     lines: _Tracked | None = None
     try:
         with (
