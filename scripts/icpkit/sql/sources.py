@@ -178,12 +178,14 @@ def open_source(
         return Source(
             path, fmt, _csv_read(path, options, text), text, options, sniffed, delimiter=delim
         )
+    # JSON Lines, or (a .json file) one array of records, as APIs and `jq -s` write it
+    form = "'auto'" if path.suffix.lower() == ".json" else "'newline_delimited'"
     relation = (
         f"read_parquet({lit})"
         if fmt == "parquet"
         # every record decides a key's type: from a sample, a key typed BIGINT rounds a
         # later 49.6 to 50 (a key holding numbers and text is typed JSON, read as text)
-        else f"read_json({lit}, format = 'newline_delimited', sample_size = -1)"
+        else f"read_json({lit}, format = {form}, sample_size = -1)"
     )
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
@@ -193,7 +195,7 @@ def open_source(
     if fmt == "jsonl":
         # the types found, given to the reader, so that no later query reads the file twice
         spec = ", ".join(f"{sql_literal(c)}: {sql_literal(t)}" for c, t in columns)
-        pinned = f"read_json({lit}, format = 'newline_delimited', columns = {{{spec}}})"
+        pinned = f"read_json({lit}, format = {form}, columns = {{{spec}}})"
         try:
             con.execute(f"DESCRIBE SELECT * FROM {pinned}").fetchall()
             relation = pinned
