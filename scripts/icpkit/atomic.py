@@ -30,9 +30,20 @@ def atomic_path(target: Path) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
+        if tmp.exists() and tmp.stat().st_mode & 0o777 == 0o600:
+            # mkstemp's private mode is the temporary file's, not the result's: the result
+            # gets the mode of the file it replaces, or of any new file (the umask's)
+            tmp.chmod(target.stat().st_mode & 0o777 if target.exists() else _new_file_mode())
         tmp.replace(target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _new_file_mode() -> int:
+    """The mode a new file gets (0o666 less the process's umask)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def write_text(target: Path, text: str) -> None:
