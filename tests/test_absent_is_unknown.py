@@ -167,3 +167,62 @@ def test_explain_set_leaves_a_set_field_it_was_not_given_unknown() -> None:
     verdict = evaluate(HANDBOOK, company, AS_OF)
     assert verdict.best_profile == "western-software-teams"
     assert verdict.status == "scored"  # issue 11's "fit" is the unified "scored"
+
+
+def _explain_json(capsys: Any, *args: str) -> tuple[int, dict[str, Any], str]:
+    import json
+
+    from conftest import REPO
+    from icpkit.cli import main
+
+    code = main(
+        ["--root", str(REPO), "explain", *args, "--as-of", "2026-11-01", "--format", "json"]
+    )
+    out, err = capsys.readouterr()
+    return code, (json.loads(out) if code == 0 else {}), err
+
+
+def _read(doc: dict[str, Any], field: str) -> Any:
+    found = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("field") == field and "test" in node:
+                found.append(node["value"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(doc["verdict"])
+    return found[0]
+
+
+def test_explain_row_with_set_replaces_the_row_s_value_even_by_an_unknown(capsys: Any) -> None:
+    """`icp explain FILE --row 1 --set employees=8.000`: the value set reads two ways, so
+    employees is unknown; the row's own 201-500 must not stand in for it (it did: met, +15,
+    under a footer saying employees was unreadable). `--set tech_stack=N/A` likewise."""
+    from conftest import REPO
+
+    export = str(REPO / "tests" / "examples" / "hubspot-export.csv")
+    code, doc, _ = _explain_json(capsys, export, "--row", "1", "--set", "employees=8.000")
+    assert code == 0
+    assert _read(doc, "employees") is None
+    assert "employees" in doc["verdict"]["unknown_fields"]
+    code, doc, _ = _explain_json(capsys, export, "--row", "1", "--set", "tech_stack=N/A")
+    assert _read(doc, "tech_stack") is None
+    # a value set for a cell the row could not read is read, and no longer called unreadable
+    code, doc, _ = _explain_json(capsys, export, "--row", "10", "--set", "annual_revenue=3e7")
+    assert _read(doc, "annual_revenue") == 30_000_000
+    assert doc["unreadable_cells"] == []
+
+
+def test_explain_refuses_two_set_values_for_one_field(capsys: Any) -> None:
+    """`--set "Number of Employees=1,200" --set employees=240` name one field twice: the
+    last one silently won."""
+    code, _, err = _explain_json(
+        capsys, "--set", "Number of Employees=1,200", "--set", "employees=240"
+    )
+    assert code == 2
+    assert "both for employees" in err

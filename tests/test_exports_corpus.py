@@ -123,3 +123,56 @@ def test_export_reads_as_expected(path: Path, tmp_path: Path) -> None:
     for needle in spec.get("no_summary") or []:
         assert needle not in text, needle
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_jsonl_key_is_typed_from_every_record(tmp_path: Path) -> None:
+    """DuckDB types a JSON Lines key from a sample of records (20,480): a key of whole
+    numbers there, typed BIGINT, rounded a later 49.6 employees to 50 and 19.6 percent growth
+    to 20 (+20 points, 'Growing 20% a year or more'). Every record decides the type."""
+    path = tmp_path / "accounts.jsonl"
+    line = '{"Record ID": "%s", "country": "DE", "employees": %s, "industry": "software", '
+    line += '"technologies": ["python"], "growth_rate": %s}\n'
+    with path.open("w", encoding="utf-8") as handle:
+        handle.writelines(line % (i, 240, 10) for i in range(1, 21_001))
+        handle.write(line % ("late", 49.6, 19.6))
+    target = tmp_path / "scores.csv"
+    score(HANDBOOK, ScoreOptions(path, target, AS_OF, input_format="jsonl"))
+    with target.open(newline="", encoding="utf-8") as handle:
+        late = next(row for row in csv.DictReader(handle) if row["Record ID"] == "late")
+    assert late["unreadable_fields"] == "employees"
+    _, company, _ = from_export(HANDBOOK, path, 21_001, fmt="jsonl")
+    assert company.get("employees") is None
+    assert company["growth_rate"] == 19.6
+
+
+def test_an_unclosed_quote_past_the_first_megabyte_is_named_by_its_line(tmp_path: Path) -> None:
+    """The head's check for an unclosed quote reads the first megabyte; one further on made
+    the careful pass fail as "internal error: field larger than field limit (131072)" once
+    the rest of the file passed 128 KB. It is refused naming its line, and leaves no file."""
+    path = tmp_path / "accounts.csv"
+    row = "{},DE,240,Computer Software,Python\n"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("Record ID,Country/Region,Number of Employees,Industry,Web Technologies\n")
+        handle.writelines(row.format(i) for i in range(1, 30_001))
+        handle.write('bad,DE,240,Computer Software,"Python\n')
+        handle.writelines(row.format(i) for i in range(30_001, 35_001))
+    out = tmp_path / "out"
+    with pytest.raises(IcpError) as caught:
+        score(HANDBOOK, ScoreOptions(path, out / "scores.csv", AS_OF))
+    assert f"{path}:30002: found a quote that opens on line 30002" in str(caught.value)
+    assert list(out.iterdir()) == []
+
+
+def test_a_cell_longer_than_128_kb_is_read(tmp_path: Path) -> None:
+    """A long notes or description cell (over Python's default 128 KB for a CSV field) ended
+    in "internal error: field larger than field limit (131072)" in `score` and `explain`."""
+    path = tmp_path / "accounts.csv"
+    path.write_text(
+        "Record ID,Country/Region,Number of Employees,Notes\n"
+        f'1,DE,240,"{"long notes " * 20_000}"\n2,US,300,short\n',
+        encoding="utf-8",
+    )
+    summary = score(HANDBOOK, ScoreOptions(path, tmp_path / "scores.csv", AS_OF))
+    assert summary.rows == 2
+    _, company, _ = from_export(HANDBOOK, path, 1)
+    assert company["employees"] == 240

@@ -96,6 +96,23 @@ def test_the_provenance_file_has_the_output_s_mode(tmp_path: Path) -> None:
     assert stat.S_IMODE(side.stat().st_mode) == stat.S_IMODE(out.stat().st_mode)
 
 
+def test_crm_import_files_have_a_new_file_s_mode(tmp_path: Path) -> None:
+    """`icp score --crm hubspot` wrote the import CSV, its provenance and the property
+    definitions with mkstemp's private mode 0600, where `icp score` writes 0644."""
+    mask = os.umask(0o022)
+    try:
+        out = tmp_path / "icp.csv"
+        src = REPO / "tests" / "examples" / "hubspot-export.csv"
+        code = cli.main(
+            ["--root", str(REPO), "score", str(src), "-o", str(out), "--crm", "hubspot"]
+        )
+        assert code == 0
+        written = [out, Path(f"{out}.provenance.json"), tmp_path / "icp.hubspot-properties.json"]
+        assert [stat.S_IMODE(p.stat().st_mode) for p in written] == [0o644] * 3
+    finally:
+        os.umask(mask)
+
+
 def test_ctrl_c_is_an_interruption_not_an_internal_error(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -7,6 +7,7 @@ same cells read as text go through icpkit.sql.parsing. Both must give the same v
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -64,6 +65,45 @@ def test_typed_and_text_reading_agree(tmp_path_factory, data) -> None:  # type: 
     text = parsed(path, typed=False)
     typed = parsed(path, typed=True)
     assert typed == text
+
+
+def test_a_whole_number_type_from_the_sample_never_rounds_a_later_cell(tmp_path: Path) -> None:
+    """The sniffer types a column from a sample of the file: when the sample held only whole
+    numbers (BIGINT) and a later cell holds `3.5`, `12.7` or `1.200`, DuckDB's reader rounds
+    it (4, 13, 1) instead of failing. The typed read must still read what the text layer
+    reads, in every decimal convention."""
+    path = tmp_path / "accounts.csv"
+    lines = [
+        "account_id,employees,growth_rate_pct,annual_revenue_usd,founded_year",
+        "1,240,10,1000000,1990",
+        "2,12.7,19.6,499999.7,1990.5",
+        "3,1.200,3.5,1.200,1.990",
+        "4,8.000,8.000,8.000,2.001",
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    con = connect(HANDBOOK)
+    source = open_source(con, path, "csv")
+    plan = plan_columns(HANDBOOK, source, id_column=None)
+    # what the sniffer says when its sample of the file held whole numbers only
+    source = replace(source, sniffed=tuple((c, "BIGINT") for c, _ in source.sniffed))
+    used = set(plan.used.values())
+    for decimal in (None, "dot", "comma"):
+        conv = replace(source, decimal=decimal)
+        typed = _read(con, conv.typed(used, used - {"has_erp"}), plan)
+        assert typed == _read(con, conv, plan), decimal
+    dot = _read(con, replace(source, decimal="dot").typed(used, used), plan)
+    assert [r.get("growth_rate_pct") for r in dot] == [10, 19.6, 3.5, 8]
+    assert [r.get("employees") for r in dot] == [240, None, None, 8]
+
+
+def _read(con: object, source: object, plan: object) -> list[dict[str, object]]:
+    text_select, exprs = parsed_columns(HANDBOOK, source, plan)  # type: ignore[arg-type]
+    cur = con.execute(  # type: ignore[attr-defined]
+        f"WITH txt AS ({text_select}) {parsed_sql(HANDBOOK, exprs, 'txt')}"
+    )
+    names = [d[0] for d in cur.description]
+    cols = Columns(HANDBOOK)
+    return [cols.from_row(dict(zip(names, r, strict=True))) for r in cur.fetchall()]
 
 
 def test_scoring_sql_is_deterministic_text() -> None:

@@ -39,8 +39,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
-        mode = target.stat().st_mode & 0o7777 if target.exists() else default_mode()
-        tmp.chmod(mode)
+        if tmp.exists():
+            tmp.chmod(target.stat().st_mode & 0o7777 if target.exists() else default_mode())
         tmp.replace(target)
     finally:
         tmp.unlink(missing_ok=True)

@@ -294,7 +294,7 @@ def explain(
     """
     from .engine.evaluate import evaluate
     from .errors import UsageError
-    from .sql.companies import Cell, from_file, from_values, read_id, read_row
+    from .sql.companies import Cell, field_names, from_file, from_values, read_id, read_row
     from .sql.mapping import with_values
     from .sql.sources import FORMATS
 
@@ -343,15 +343,27 @@ def explain(
         raise UsageError("found --row without an export file; expected icp explain FILE --row N")
     else:
         base = {}
+    seen: dict[str, str] = {}
     for pair in pairs:
         field, sep, value = pair.partition("=")
         if not sep:
             raise UsageError(f"found --set {pair}; expected FIELD=VALUE")
+        [target] = field_names(handbook, [field.strip()])
+        if target in seen:
+            raise UsageError(
+                f"found --set {seen[target]} and --set {pair}, both for {target}; expected "
+                "one value per field"
+            )
+        seen[target] = pair
         values[field.strip()] = value.strip()
     if values:
         extra, bad = from_values(handbook, values, decimal=decimal)
-        base = {**base, **extra}
-        unreadable += bad
+        # a --set replaces what the file read for that field, also when it is unknown
+        # (N/A) or unreadable: the file's value (or its warning) never stands in for it
+        given = set(field_names(handbook, list(values)))
+        base = {k: v for k, v in base.items() if k not in given} | extra
+        unreadable = [u for u in unreadable if u not in given] + bad
+        cells = [c for c in cells if c.field not in given]
     if company is None and not values:
         raise UsageError("found no company; expected a file, FILE --row N, or --set FIELD=VALUE")
     verdict = evaluate(handbook, base, _as_of(state, as_of))

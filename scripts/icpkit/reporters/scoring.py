@@ -53,12 +53,25 @@ def render(handbook: Handbook, s: ScoreSummary) -> str:
         lines.append(
             f"warning: row {row}, column {col}: cannot read {text!r}" + (f": {why}" if why else "")
         )
-    for ident, rows in s.duplicates:
+    return "\n".join(lines + _ids(s))
+
+
+def _ids(s: ScoreSummary) -> list[str]:
+    """Warnings on the id column: ids on more than one row, rows without an id."""
+    lines = [
+        f"warning: the account id {ident!r} is on rows {', '.join(map(str, rows))}; "
+        "each row is scored"
+        for ident, rows in s.duplicates
+    ]
+    missing, rows = s.no_id
+    if missing:
+        shown = ", ".join(map(str, rows)) + (" and more" if missing > len(rows) else "")
         lines.append(
-            f"warning: the account id {ident!r} is on rows {', '.join(map(str, rows))}; "
-            "each row is scored"
+            f"warning: {accounts(missing)} without an account id in column "
+            f"{s.plan.id_column} (rows {shown}); each row is scored, but its scores cannot be "
+            "matched to a record"
         )
-    return "\n".join(lines)
+    return lines
 
 
 def _statuses(s: ScoreSummary) -> list[str]:

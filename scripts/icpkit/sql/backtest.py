@@ -465,7 +465,10 @@ def count(handbook: Handbook, opts: BacktestOptions) -> Counts:
             for r in ("as_of", "churn_date", "value", "satisfaction", "tenure", "customer_since")
             if r in roles
         }
-        typed = source.typed(typeable | typed_roles)
+        numbers = {
+            c for n, c in plan.used.items() if handbook.fields[n].type in ("number", "integer")
+        }
+        typed = source.typed(typeable | typed_roles, numbers)
         attempts = [typed, source] if typed is not source else [source]
         for attempt in attempts:
             query = _query(handbook, attempt, plan, roles, refs, opts.as_of)

@@ -233,6 +233,26 @@ def read_row(
     return ExportRow(ident, company, unreadable, cells, source.convention)
 
 
+def field_names(handbook: Handbook, names: list[Any], *, origin: str = "--set") -> list[str]:
+    """The field each name stands for (a field, or a CRM column name of one).
+
+    Raises UsageError for a name that is neither a field nor a known column."""
+    by_key = {key(name): name for name in handbook.fields}
+    for name, spec in handbook.fields.items():
+        for col in spec.columns:
+            by_key.setdefault(key(col), name)
+    out = []
+    for name in names:
+        target = by_key.get(key(str(name)))
+        if target is None:
+            raise UsageError(
+                f"{origin}: found '{name}', which is not a field or a known column"
+                + suggest(str(name), list(handbook.fields))
+            )
+        out.append(target)
+    return out
+
+
 def from_values(
     handbook: Handbook,
     values: Mapping[str, Any],
@@ -246,19 +266,10 @@ def from_values(
     never empty.
 
     Raises UsageError for a name that is neither a field nor a known column."""
-    by_key = {key(name): name for name in handbook.fields}
-    for name, spec in handbook.fields.items():
-        for col in spec.columns:
-            by_key.setdefault(key(col), name)
-    text: dict[str, str | None] = {}
-    for name, value in values.items():
-        target = by_key.get(key(str(name)))
-        if target is None:
-            raise UsageError(
-                f"{origin}: found '{name}', which is not a field or a known column"
-                + suggest(str(name), list(handbook.fields))
-            )
-        text[target] = _as_text(value)
+    targets = field_names(handbook, list(values), origin=origin)
+    text: dict[str, str | None] = {
+        target: _as_text(value) for target, value in zip(targets, values.values(), strict=True)
+    }
     con = connect(handbook)
     names = ["icp_id", *text]
     row = ", ".join(

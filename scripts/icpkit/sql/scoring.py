@@ -101,6 +101,8 @@ class ScoreSummary:
     spellings: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     #: (account id, rows) of ids found more than once
     duplicates: list[tuple[str, list[int]]] = field(default_factory=list)
+    #: accounts with an empty id (their rows cannot be matched to a record), and the first rows
+    no_id: tuple[int, list[int]] = (0, [])
     #: the decimal convention used and why
     convention: str = ""
     #: what was done to read the file
@@ -132,9 +134,11 @@ def scoring_sql(
 def _output_select(inner: str, plan: Plan, out_fmt: str, extra: list[str]) -> str:
     id_expr = "icp_id"
     if out_fmt == "csv":
+        # a typed id (a number in Parquet or JSON) is text in a CSV cell all the same
+        text = "CAST(icp_id AS VARCHAR)"
         id_expr = (
-            "CASE WHEN left(icp_id, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) "
-            "THEN '''' || icp_id ELSE icp_id END"
+            f"CASE WHEN left({text}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) "
+            f"THEN '''' || {text} ELSE {text} END"
         )
     cols = [f"{id_expr} AS {quote_ident(plan.id_column)}", *OUTPUT_COLUMNS, *extra]
     return f"SELECT {', '.join(cols)} FROM ({inner})"
@@ -192,6 +196,7 @@ def _score(
         source = _write(con, handbook, opts, source, plan, tmp, out_fmt, prov, extra, scratch)
         summary = _summarise(con, tmp, out_fmt, plan)
         summary.duplicates = _duplicates(con, tmp, out_fmt, plan)
+        summary.no_id = _without_id(con, tmp, out_fmt, plan)
         prov["rows"] = summary.rows
         prov["decimal_convention"] = source.decimal
         prov["fields_no_column_supplies"] = plan.missing
@@ -248,7 +253,8 @@ def _write(
     else:
         options = "FORMAT json"
     typeable = {col for name, col in plan.used.items() if handbook.fields[name].type in TYPEABLE}
-    typed = source.typed(typeable)
+    numbers = {c for n, c in plan.used.items() if handbook.fields[n].type in ("number", "integer")}
+    typed = source.typed(typeable, numbers)
     # the sniffed types are a fast path; a value beyond the sample that does not fit them
     # fails the read, and the file is read again as text, then through the careful pass
     attempts = [typed, source] if typed is not source else [source]
@@ -349,6 +355,23 @@ def _duplicates(
         [ids],
     ).fetchall()
     return [(str(i).removeprefix("'"), [int(x) for x in r]) for i, r in rows]
+
+
+def _without_id(
+    con: duckdb.DuckDBPyConnection, path: Path, fmt: str, plan: Plan
+) -> tuple[int, list[int]]:
+    """How many accounts have an empty id (no cell, or only spaces), and their first rows:
+    each is scored, but its output row cannot be matched back to a record."""
+    empty = f"coalesce(trim(CAST({quote_ident(plan.id_column)} AS VARCHAR)), '') = ''"
+    rel = _read(path, fmt)
+    n = con.execute(f"SELECT count(*) FROM {rel} WHERE {empty}").fetchone()
+    if not n or not n[0]:
+        return 0, []
+    rows = con.execute(
+        f"SELECT r FROM (SELECT row_number() OVER () AS r, {empty} AS e FROM {rel}) "
+        f"WHERE e ORDER BY r LIMIT {MAX_EXAMPLES}"
+    ).fetchall()
+    return int(n[0]), [int(r[0]) for r in rows]
 
 
 def _unreadable(

@@ -41,6 +41,8 @@ TAIL = 1 << 16
 DELIMITERS = (",", ";", "\t", "|")
 #: temporary rewritten inputs are named so (and removed by the next run if left behind)
 REWRITE_SUFFIX = "-input.tmp"
+#: the longest cell the rewrite reads: a longer one is a quote that is never closed
+CELL_LIMIT = 16 << 20
 #: what the rewrite writes for a cell a short record lacks (read back as NULL: unknown)
 MISSING = "\x1e"
 
@@ -129,14 +131,24 @@ def not_utf8(path: Path) -> None:
     raise InputError(f"{path}: not UTF-8; re-save it as UTF-8 or pass --encoding")
 
 
+#: Excel's first line naming the delimiter: `sep=;`, `sep=<tab>`, or quoted as `"sep=;"`
+_SEP_LINE = re.compile(r' *(?:sep=([^"\r\n])|"sep=([^"\r\n])") *', re.I)
+
+
 def _delimiter(line: str) -> str:
     counts = {d: line.count(d) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: counts[d])
     return best if counts[best] else ","
 
 
+def allow_long_cells() -> None:
+    """Python's CSV reader refuses a cell over 128 KB (a long description or notes field)."""
+    csv.field_size_limit(max(csv.field_size_limit(), CELL_LIMIT))
+
+
 def inspect(path: Path, encoding: str | None = None) -> Shape:
     """The shape of a CSV from its first megabyte and last 64 KB (never the whole file)."""
+    allow_long_cells()
     size = path.stat().st_size
     with path.open("rb") as handle:
         raw = handle.read(HEAD)
@@ -153,9 +165,12 @@ def inspect(path: Path, encoding: str | None = None) -> Shape:
     if codec not in ("utf-8-sig", "utf-8"):
         shape.reasons.append(f"{codec} text")
     first, _, _ = head.partition("\n")
-    if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
-        shape.sep_line, shape.delimiter = True, first.strip()[4]
-        shape.reasons.append(f"a 'sep={shape.delimiter}' first line")
+    # the delimiter may be a tab (which strip() would remove), and a tool that re-saved the
+    # file with that delimiter quotes the line ("sep=;")
+    sep = _SEP_LINE.fullmatch(first.rstrip("\r\n"))
+    if sep:
+        shape.sep_line, shape.delimiter = True, sep.group(1) or sep.group(2)
+        shape.reasons.append(f"a {'sep=' + shape.delimiter!r} first line")
     else:
         shape.delimiter = _delimiter(first)
     crlf = head.count("\r\n")
@@ -164,6 +179,10 @@ def inspect(path: Path, encoding: str | None = None) -> Shape:
     if size <= HEAD and head.count('"') % 2:
         shape.reasons.append("an odd number of quotes")
     rows = _head_rows(head, shape.delimiter, size > HEAD)
+    if rows and len(rows[0]) > 1 and not rows[0][-1].strip() and not shape.sep_line:
+        # Excel writes `a;b;c;;;` for a sheet once wider: columns without a name, which no
+        # field reads (and '' twice, which no reader takes)
+        shape.reasons.append("unnamed columns at the end of the header")
     if len({len(r) for r in rows if r}) > 1:
         shape.reasons.append("records of different widths")
     if any(r and not any(c.strip() for c in r) for r in rows):
@@ -236,6 +255,8 @@ def rewrite(path: Path, shape: Shape, folder: Path) -> Rewritten:
     done for the summary. Raises InputError for text that is not in the shape's encoding."""
     target = folder / f".{path.name}.icp-{os.getpid()}{REWRITE_SUFFIX}"
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    allow_long_cells()
+    lines: _Tracked | None = None
     try:
         with (
             path.open(encoding=shape.encoding, newline="") as src,
@@ -249,6 +270,17 @@ def rewrite(path: Path, shape: Shape, folder: Path) -> Rewritten:
         target.unlink(missing_ok=True)
         not_utf8(path)
         raise
+    except csv.Error as exc:
+        target.unlink(missing_ok=True)
+        if lines is None or "field limit" not in str(exc):
+            raise
+        # (an unclosed quote past the head: the head's check cannot see it)
+        raise InputError(
+            f"{path}:{lines.start}: found a cell of more than {CELL_LIMIT >> 20} MB from line "
+            f"{lines.start} on (a quote that opens there and is never closed makes every later "
+            'line one cell); expected every quoted cell to end with a quote: fix the stray " '
+            "on that line"
+        ) from None
     except BaseException:
         target.unlink(missing_ok=True)
         raise
@@ -304,16 +336,17 @@ def _blank(row: list[str]) -> bool:
     return not any(c.strip() for c in row)
 
 
-def _header_row(reader: Any, lines: _Tracked, shape: Shape) -> list[str]:
+def _header_row(reader: Any, lines: _Tracked, shape: Shape) -> tuple[list[str], int]:
     """The first row that is neither Excel's `sep=` line nor blank, without trailing empty
-    names (a trailing delimiter)."""
+    names (a trailing delimiter, or columns without a name), and how many were dropped."""
     for row in reader:
         lines.record()
         if (shape.sep_line and reader.line_num == 1) or _blank(row):
             continue
-        while row and not row[-1].strip():
-            row = row[:-1]
-        return list(row)
+        named = list(row)
+        while named and not named[-1].strip():
+            named = named[:-1]
+        return named, len(row) - len(named)
     raise InputError("found no header row; expected column names on line 1")
 
 
@@ -322,6 +355,10 @@ class _Copy:
     """Records copied so far, and what was done to them."""
 
     width: int
+    #: columns without a name after the named ones (their cells are read by no field)
+    unnamed: int = 0
+    #: records with text in those columns
+    in_unnamed: int = 0
     short: list[int] = field(default_factory=list)
     long: list[int] = field(default_factory=list)
     trailing: int = 0
@@ -332,6 +369,8 @@ class _Copy:
         """The record as wide as the header, or None when it has extra non-empty cells."""
         if len(row) > self.width and _blank(row[self.width :]):
             row, self.trailing = row[: self.width], self.trailing + 1
+        elif self.width < len(row) <= self.width + self.unnamed:
+            row, self.in_unnamed = row[: self.width], self.in_unnamed + 1
         if len(row) < self.width:
             self.short.append(line)
             return row + [MISSING] * (self.width - len(row))
@@ -350,6 +389,11 @@ class _Copy:
             notes.append(
                 f"{self.trailing} records end with an extra delimiter (the empty cell is ignored)"
             )
+        if self.in_unnamed:
+            notes.append(
+                f"{self.in_unnamed} records have text in columns without a name at the end "
+                "of the header (ignored: no field reads a column without a name)"
+            )
         if self.short:
             notes.append(
                 f"records on lines {_lines(self.short)} have fewer cells than the header; "
@@ -365,9 +409,9 @@ class _Copy:
 
 def _copy(reader: Any, lines: _Tracked, out: Any, shape: Shape) -> tuple[list[str], list[str]]:
     writer = csv.writer(out, lineterminator="\n")
-    header = _header_row(reader, lines, shape)
+    header, unnamed = _header_row(reader, lines, shape)
     writer.writerow(header)
-    copy = _Copy(len(header))
+    copy = _Copy(len(header), unnamed)
     blank_seen = False
     for row in reader:
         lines.record()

@@ -16,6 +16,7 @@ import io
 import re
 import sys
 import tempfile
+from collections.abc import Set
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -90,19 +91,30 @@ class Source:
     #: a rewritten copy of the input that the caller removes when done
     scratch: Path | None = None
 
-    def typed(self, columns: set[str]) -> Source:
+    def typed(self, columns: Set[str], numbers: Set[str] = frozenset()) -> Source:
         """This CSV with `columns` read with their sniffed types (every other column stays
         text). Reading fails if a value beyond the sniffed sample does not fit its type; the
-        caller then falls back to the all-text source."""
+        caller then falls back to the all-text source.
+
+        A whole-number type is never kept: DuckDB's reader rounds a later `3.5` to 4 and reads
+        `1.200` as 1 in an integer column instead of failing. A column of `numbers` (number
+        and integer fields) the sniffer typed as whole is read as DOUBLE when the convention is
+        the dot (whose reading of every plain number it is), any other as text."""
         if self.csv_options is None or not columns:
             return self
-        types = tuple(
-            (c, t if c in columns and (self.decimal == DOT or not _decimal_type(t)) else "VARCHAR")
-            for c, t in self.sniffed
-        )
+        types = tuple((c, self._type_read(c, t, columns, numbers)) for c, t in self.sniffed)
         if types == self.columns:
             return self
         return replace(self, relation=_csv_read(self.path, self.csv_options, types), columns=types)
+
+    def _type_read(self, column: str, sniffed: str, columns: Set[str], numbers: Set[str]) -> str:
+        if column not in columns:
+            return "VARCHAR"
+        if _whole_type(sniffed):
+            return "DOUBLE" if column in numbers and self.decimal == DOT else "VARCHAR"
+        if _decimal_type(sniffed) and self.decimal != DOT:
+            return "VARCHAR"
+        return sniffed
 
     def as_text(self) -> Source:
         """This CSV with every column read as text (cells quoted as written in warnings)."""
@@ -127,6 +139,11 @@ class Source:
 
 def _decimal_type(duck_type: str) -> bool:
     return duck_type.upper() in ("DOUBLE", "FLOAT") or duck_type.upper().startswith("DECIMAL")
+
+
+def _whole_type(duck_type: str) -> bool:
+    whole = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT")
+    return duck_type.upper().removeprefix("U") in whole
 
 
 def open_source(
@@ -161,24 +178,39 @@ def open_source(
         return Source(
             path, fmt, _csv_read(path, options, text), text, options, sniffed, delimiter=delim
         )
+    # JSON Lines, or (a .json file) one array of records, as APIs and `jq -s` write it
+    form = "'auto'" if path.suffix.lower() == ".json" else "'newline_delimited'"
     relation = (
         f"read_parquet({lit})"
         if fmt == "parquet"
-        else f"read_json({lit}, format = 'newline_delimited')"
+        # every record decides a key's type: from a sample, a key typed BIGINT rounds a
+        # later 49.6 to 50 (a key holding numbers and text is typed JSON, read as text)
+        else f"read_json({lit}, format = {form}, sample_size = -1)"
     )
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
     except duckdb.Error as exc:
         raise input_error(path, exc, f"cannot be read as {fmt}") from exc
-    return Source(path, fmt, relation, tuple((str(r[0]), str(r[1])) for r in described))
+    columns = tuple((str(r[0]), str(r[1])) for r in described)
+    if fmt == "jsonl":
+        # the types found, given to the reader, so that no later query reads the file twice
+        spec = ", ".join(f"{sql_literal(c)}: {sql_literal(t)}" for c, t in columns)
+        pinned = f"read_json({lit}, format = {form}, columns = {{{spec}}})"
+        try:
+            con.execute(f"DESCRIBE SELECT * FROM {pinned}").fetchall()
+            relation = pinned
+        except duckdb.Error:
+            pass
+    return Source(path, fmt, relation, columns)
 
 
 def regular(path: Path, shape: Shape | None = None, folder: Path | None = None) -> Source:
     """A CSV read through the rewriting pass of `icpkit.sql.shapes` (all text)."""
     shape = shape or inspect(path)
     done = rewrite(path, shape, folder or Path(tempfile.gettempdir()))
-    _unique(path, done.header)
-    text = tuple((c.strip(), "VARCHAR") for c in done.header)
+    header = _named(done.header)
+    _unique(path, header)
+    text = tuple((c, "VARCHAR") for c in header)
     # a missing cell (padded by the rewrite) is NULL, an empty one '' (present and empty)
     options = (
         f"delim = ',', header = true, quote = '\"', escape = '\"', nullstr = {sql_literal(MISSING)}"
@@ -219,7 +251,7 @@ def _csv_sniff(
     # the sniffer says '(empty)' when the sample has no quotes: quotes later still work
     quote_char = quote_char if isinstance(quote_char, str) and len(quote_char) == 1 else '"'
     escape = escape if isinstance(escape, str) and len(escape) == 1 else quote_char
-    header = _header(path, str(delim), quote_char)
+    header = _named(_header(path, str(delim), quote_char))
     _unique(path, header)
     if len(header) != len(columns):
         raise InputError(
@@ -234,6 +266,14 @@ def _csv_sniff(
     ]
     types = tuple((name, str(col["type"])) for name, col in zip(header, columns, strict=True))
     return str(delim), ", ".join(options), types
+
+
+def _named(header: list[str]) -> list[str]:
+    """The header's names, trimmed, with a column that has none named by its position (a
+    spreadsheet's index column, as pandas writes it: no field reads it, and a reader needs a
+    name for every column)."""
+    names = [c.strip() for c in header]
+    return [name or f"(column {i} without a name)" for i, name in enumerate(names, 1)]
 
 
 def _unique(path: Path, header: list[str]) -> None:
@@ -356,19 +396,30 @@ def parsed_columns(handbook: Handbook, source: Source, plan: Plan) -> tuple[str,
             items.append(f"{quote(col)} AS {alias}")
             parsed[name] = typed
         else:
-            ctype = types[col]
-            raw = (
-                quote(col)
-                if ctype == "VARCHAR"
-                # a list with a NULL member is not known whole: unknown, as a NULL list is
-                else f"CASE WHEN list_count({quote(col)}) = len({quote(col)}) "
-                f"THEN array_to_string({quote(col)}, ';') END"
-                if ctype.endswith("[]")
-                else f"CAST({quote(col)} AS VARCHAR)"
-            )
-            items.append(f"{raw} AS {alias}")
+            items.append(f"{text_column(col, types[col])} AS {alias}")
             parsed[name] = parse_field(handbook.fields[name], alias, source.decimal)
     return f"SELECT {', '.join(items)} FROM {source.relation}", parsed
+
+
+def text_column(col: str, ctype: str) -> str:
+    """SQL for the text of a column of type `ctype`: a list as `a;b`, a JSON value (a JSON
+    Lines key holding both numbers and text) as the text it holds, without JSON's quotes."""
+    q = quote(col)
+
+    def joined(lst: str) -> str:
+        # a list with a NULL member is not known whole: unknown, as a NULL list is
+        return f"CASE WHEN list_count({lst}) = len({lst}) THEN array_to_string({lst}, ';') END"
+
+    if ctype == "VARCHAR":
+        return q
+    if ctype.endswith("[]"):
+        return joined(q)
+    if ctype == "JSON":
+        return (
+            f"CASE WHEN json_type({q}) = 'ARRAY' THEN {joined(f'TRY_CAST({q} AS VARCHAR[])')} "
+            f"ELSE {q} ->> '$' END"
+        )
+    return f"CAST({q} AS VARCHAR)"
 
 
 #: rows read to decide a file's decimal convention
@@ -389,16 +440,17 @@ def with_convention(
         flag = "--decimal-comma" if decimal_comma else "--decimal-point"
         convention = Convention(chosen, f"set by {flag}")
     else:
+        types = dict(source.columns)
         text_cols = [
             col
             for name, col in plan.used.items()
             if handbook.fields[name].type in ("number", "integer")
-            and dict(source.columns)[col] == "VARCHAR"
+            and types[col] in ("VARCHAR", "JSON")
         ]
         cells: list[tuple[str, str]] = []
         first = None
         if text_cols:
-            select = ", ".join(quote(c) for c in text_cols)
+            select = ", ".join(text_column(c, types[c]) for c in text_cols)
             try:
                 rows = con.execute(
                     f"SELECT {select} FROM {source.relation} LIMIT {CONVENTION_SAMPLE}"
