@@ -42,7 +42,8 @@ def render(handbook: Handbook, s: ScoreSummary) -> str:
         lines.append(f"disqualified by {neg}: {n:,}")
     lines += _statuses(s)
     for fld, n in s.unreadable.items():
-        lines.append(f"warning: {n:,} values of {fld} could not be read (counted as unknown)")
+        values = "value" if n == 1 else "values"
+        lines.append(f"warning: {n:,} {values} of {fld} could not be read (counted as unknown)")
         common = s.spellings.get(fld, [])
         if common:
             shown = ", ".join(f"{text!r} ({k:,})" for text, k in common)
@@ -86,8 +87,14 @@ def _statuses(s: ScoreSummary) -> list[str]:
         if status not in ("scored", "disqualified", "insufficient_data"):
             lines.append(f"status {status}: {accounts(n)} (a status gate: no score, no tier)")
     if s.best_case:
-        moves = ", ".join(f"{a}→{b} {n:,}" for (a, b), n in s.best_case.items())
+        moves = ", ".join(
+            f"{a.replace('insufficient_data', 'insufficient data')}→{b} {n:,}"
+            for (a, b), n in s.best_case.items()
+        )
         lines.append(f"tier if the unknowns went the account's way: {moves}")
         fields = ", ".join(f"{f} ({n:,})" for f, n in list(s.deciding.items())[:8])
-        lines.append(f"  deciding unknown fields: {fields} (enrich these, or ask in a call)")
+        lines.append(
+            f"  deciding fields (unknown, or a band across a rule's edge): {fields} "
+            "(enrich these, or ask in a call)"
+        )
     return lines
