@@ -1014,6 +1014,9 @@ def sql_cmd(
     The table holds the id and one typed column per field a rule reads (named as
     the field, or through --map): numbers numeric, sets as a;b;c text or arrays,
     dates DATE or ISO text, yes/no BOOLEAN or CRM text (--ddl prints the table).
+    Closed fields hold the vocabulary's codes (ISO country codes, 'software'): another
+    spelling ('United Kingdom', 'Computer Software') reads as unknown; map spellings to
+    codes before the query, or score the export with icp score, which reads them.
     Output columns: the id, icp_best_profile, icp_best_profile_title, icp_tier,
     icp_score, icp_disqualified_by, icp_unknown_fields, icp_reason, icp_status,
     a column per flag, and per profile icp_<profile>_score / _tier and each group's

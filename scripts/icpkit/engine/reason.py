@@ -1,7 +1,7 @@
 """One line a sales rep reads for a verdict: the `reason` column of scores sent to a CRM.
 
     A for western-software-teams: 100 pts; Growing 20% a year or more, Runs on AWS or Azure
-    B for na-saas-scaleups: 85 pts; Raised Series B or C; insufficient data: no Country
+    B for na-saas-scaleups: 85 pts; Raised Series B or C; capped, not known: Country
     disqualified: Public sector and education (Public body or school)
     D: no profile fits
 
@@ -15,7 +15,8 @@ parity tests compare the two.
 - Otherwise: the tier and best profile with its score; then the labels of the
   criteria it met, in handbook order; then, when a hard requirement could not be
   checked (the tier is capped), the fields those requirements read that are
-  unknown, as "insufficient data: no <label>, no <label>".
+  unknown, as "capped, not known: <label>, <label>" (not the insufficient_data status,
+  which gives no tier at all).
 """
 
 from __future__ import annotations
@@ -53,5 +54,5 @@ def reason(handbook: Handbook, verdict: Verdict) -> str:
     if best.capped:
         missing = [handbook.fields[name].label for name in missing_fields(handbook, best)]
         if missing:
-            parts.append("insufficient data: " + ", ".join(f"no {m}" for m in missing))
+            parts.append("capped, not known: " + ", ".join(missing))
     return "; ".join(parts)

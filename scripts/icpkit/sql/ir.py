@@ -871,7 +871,7 @@ class _Query:
         met = [(col(f"m{i}_{k}"), r.label) for k, r in enumerate(icp.criteria)]
         read = [f for r in icp.requirements for f in condition_fields(r.when)]
         missing = [
-            (exp.Is(this=self.v(f), expression=exp.Null()), "no " + self.hb.fields[f].label)
+            (exp.Is(this=self.v(f), expression=exp.Null()), self.hb.fields[f].label)
             for f in dict.fromkeys(read)
         ]
         return [
@@ -1131,7 +1131,7 @@ class _Query:
                         ],
                         exp.And,
                     ),
-                    concat([lit("; insufficient data: "), drop_first(col(f"miss{i}"), ", ")]),
+                    concat([lit("; capped, not known: "), drop_first(col(f"miss{i}"), ", ")]),
                 )
                 for i in range(len(self.icps))
             ],
@@ -1174,9 +1174,13 @@ def header(commit: str | None, dirty: bool | None, as_of: dt.date | None, d: Dia
         if d.name == "spark"
         else ""
     )
+    codes = (
+        "-- closed fields hold the vocabulary's codes (ISO country codes, 'software', a;b;c of\n"
+        "-- codes): another spelling ('United Kingdom') reads as unknown, never as a miss\n"
+    )
     return (
         f"-- icpkit scoring query for {d.name}, generated from handbook commit {made}"
-        f"{' with uncommitted changes' if dirty else ''}\n-- {when}\n{tip}"
+        f"{' with uncommitted changes' if dirty else ''}\n-- {when}\n{codes}{tip}"
     )
 
 

@@ -650,7 +650,7 @@ SELECT
       ) AND (
         miss0 <> ''
       )
-      THEN '; insufficient data: ' || SUBSTRING(miss0, 3)
+      THEN '; capped, not known: ' || SUBSTRING(miss0, 3)
       ELSE ''
     END
   END AS icp_reason,

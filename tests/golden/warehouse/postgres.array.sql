@@ -715,7 +715,7 @@ WITH src AS (
       THEN ', Looking for a dedicated team or staff augmentation'
       ELSE ''
     END || CASE WHEN m0_6 THEN ', Profits growing or returning' ELSE '' END AS why0,
-    CASE WHEN v0 IS NULL THEN ', no Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', no Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', no Employees' ELSE '' END || CASE WHEN v5 IS NULL THEN ', no Tech stack' ELSE '' END AS miss0,
+    CASE WHEN v0 IS NULL THEN ', Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', Employees' ELSE '' END || CASE WHEN v5 IS NULL THEN ', Tech stack' ELSE '' END AS miss0,
     rq1_0 AND rq1_1 AND rq1_2 AND rq1_3 AND rq1_4 AS h1,
     (
       (
@@ -736,7 +736,7 @@ WITH src AS (
       THEN ', Needs document automation, a distributor portal or a training platform'
       ELSE ''
     END || CASE WHEN m1_1 THEN ', Runs SAP or Dynamics 365' ELSE '' END || CASE WHEN m1_2 THEN ', IT budget of 1 million USD or more' ELSE '' END || CASE WHEN m1_3 THEN ', Growing 5% a year or more' ELSE '' END || CASE WHEN m1_4 THEN ', Founded before 1990' ELSE '' END || CASE WHEN m1_5 THEN ', Uses Microsoft 365 or SharePoint' ELSE '' END || CASE WHEN m1_6 THEN ', Between 500 and 2,000 employees' ELSE '' END AS why1,
-    CASE WHEN v0 IS NULL THEN ', no Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', no Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', no Employees' ELSE '' END || CASE WHEN v2 IS NULL THEN ', no Annual revenue' ELSE '' END || CASE WHEN v11 IS NULL THEN ', no ERP deployed' ELSE '' END AS miss1,
+    CASE WHEN v0 IS NULL THEN ', Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', Employees' ELSE '' END || CASE WHEN v2 IS NULL THEN ', Annual revenue' ELSE '' END || CASE WHEN v11 IS NULL THEN ', ERP deployed' ELSE '' END AS miss1,
     rq2_0 AND rq2_1 AND rq2_2 AND rq2_3 AND rq2_4 AS h2,
     (
       (
@@ -753,7 +753,7 @@ WITH src AS (
     ) >= 1 AS e2,
     CASE WHEN m2_0 THEN 25 ELSE 0 END + CASE WHEN m2_1 THEN 20 ELSE 0 END + CASE WHEN m2_2 THEN 15 ELSE 0 END + CASE WHEN m2_3 THEN 15 ELSE 0 END + CASE WHEN m2_4 THEN 15 ELSE 0 END + CASE WHEN m2_5 THEN 10 ELSE 0 END + CASE WHEN wm0_0 THEN -10 ELSE 0 END + CASE WHEN wm0_1 THEN -15 ELSE 0 END + CASE WHEN wm1_0 THEN -10 ELSE 0 END + CASE WHEN wm2_0 THEN -20 ELSE 0 END AS s2,
     CASE WHEN m2_0 THEN ', Growing 30% a year or more' ELSE '' END || CASE WHEN m2_1 THEN ', Revenue between 5 and 100 million USD' ELSE '' END || CASE WHEN m2_2 THEN ', Raised Series B or C' ELSE '' END || CASE WHEN m2_3 THEN ', Uses Gong or ZoomInfo' ELSE '' END || CASE WHEN m2_4 THEN ', Raised its last round in the past 12 months' ELSE '' END || CASE WHEN m2_5 THEN ', IT budget of 250,000 USD or more' ELSE '' END AS why2,
-    CASE WHEN v0 IS NULL THEN ', no Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', no Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', no Employees' ELSE '' END || CASE WHEN v5 IS NULL THEN ', no Tech stack' ELSE '' END || CASE WHEN v7 IS NULL THEN ', no Funding stage' ELSE '' END AS miss2,
+    CASE WHEN v0 IS NULL THEN ', Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', Employees' ELSE '' END || CASE WHEN v5 IS NULL THEN ', Tech stack' ELSE '' END || CASE WHEN v7 IS NULL THEN ', Funding stage' ELSE '' END AS miss2,
     NULLIF(
       SUBSTRING(CASE WHEN v0 IS NULL THEN ';country' ELSE '' END || CASE WHEN v1 IS NULL THEN ';employees' ELSE '' END || CASE WHEN v2 IS NULL THEN ';annual_revenue' ELSE '' END || CASE WHEN v3 IS NULL THEN ';profitability' ELSE '' END || CASE WHEN v4 IS NULL THEN ';industry' ELSE '' END || CASE WHEN v5 IS NULL THEN ';tech_stack' ELSE '' END || CASE WHEN v6 IS NULL THEN ';services_needed' ELSE '' END || CASE WHEN v7 IS NULL THEN ';funding_stage' ELSE '' END || CASE WHEN v8 IS NULL THEN ';last_funding_date' ELSE '' END || CASE WHEN v9 IS NULL THEN ';growth_rate' ELSE '' END || CASE WHEN v10 IS NULL THEN ';it_budget' ELSE '' END || CASE WHEN v11 IS NULL THEN ';erp_deployed' ELSE '' END || CASE WHEN v12 IS NULL THEN ';founded_year' ELSE '' END || CASE WHEN v13 IS NULL THEN ';buys_through_tenders' ELSE '' END || CASE WHEN v14 IS NULL THEN ';ownership' ELSE '' END FROM 2),
       ''
@@ -987,7 +987,7 @@ SELECT
       ) AND (
         miss0 <> ''
       )
-      THEN '; insufficient data: ' || SUBSTRING(miss0 FROM 3)
+      THEN '; capped, not known: ' || SUBSTRING(miss0 FROM 3)
       WHEN (
         best = k1
       ) AND (
@@ -995,7 +995,7 @@ SELECT
       ) AND (
         miss1 <> ''
       )
-      THEN '; insufficient data: ' || SUBSTRING(miss1 FROM 3)
+      THEN '; capped, not known: ' || SUBSTRING(miss1 FROM 3)
       WHEN (
         best = k2
       ) AND (
@@ -1003,7 +1003,7 @@ SELECT
       ) AND (
         miss2 <> ''
       )
-      THEN '; insufficient data: ' || SUBSTRING(miss2 FROM 3)
+      THEN '; capped, not known: ' || SUBSTRING(miss2 FROM 3)
       ELSE ''
     END
   END AS icp_reason,
