@@ -253,21 +253,18 @@ WITH src AS (
           CASE
             WHEN NOT (
               (
-                NOT v11 IS NULL
-              ) AND (
-                v11 > 0
+                (
+                  NOT v11 IS NULL
+                ) AND (
+                  v11 > 0
+                )
               )
-            )
-            THEN 0
-            ELSE 1
-          END
-        ) + (
-          CASE
-            WHEN NOT (
-              (
-                NOT v13 IS NULL
-              ) AND (
-                v13 <> ';;'
+              OR (
+                (
+                  NOT v13 IS NULL
+                ) AND (
+                  v13 <> ';;'
+                )
               )
             )
             THEN 0
@@ -302,19 +299,24 @@ WITH src AS (
             v9 >= 100
           ) THEN 1 ELSE 0 END
         ) + (
-          CASE WHEN (
-            (
-              NOT v11 IS NULL
-            ) AND (
-              v11 > 0
+          CASE
+            WHEN (
+              (
+                NOT v11 IS NULL
+              ) AND (
+                v11 > 0
+              )
             )
-          ) THEN 1 ELSE 0 END
-        ) + (
-          CASE WHEN (
-            NOT v13 IS NULL
-          ) AND (
-            v13 <> ';;'
-          ) THEN 1 ELSE 0 END
+            OR (
+              (
+                NOT v13 IS NULL
+              ) AND (
+                v13 <> ';;'
+              )
+            )
+            THEN 1
+            ELSE 0
+          END
         ) + (
           CASE WHEN (
             NOT v14 IS NULL
