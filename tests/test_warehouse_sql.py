@@ -240,3 +240,56 @@ def test_a_choice_the_vocabulary_does_not_name_is_unknown_not_unmet(
         want = expected(HANDBOOK, known, AS_OF)
         assert {k: got[ident][k] for k in want} == want, ident
         assert got[ident]["icp_tier"] != "D", ident  # an unknown requirement caps, never fails
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "duckdb"])
+def test_a_date_that_is_not_iso_text_is_unknown_not_an_error_nor_another_day(
+    capsys: pytest.CaptureFixture[str], dialect: str
+) -> None:
+    """Dates as text (`--dates text`; SQLite always): one cell that is not an ISO date
+    ('garbage', a 30 February, epoch milliseconds) is unknown for its row, as `icp explain`
+    reads it, never an error that stops the whole query (DuckDB's CAST) nor another day
+    (SQLite's DATE() reads 2026-02-30 as 2026-03-02); spaces around it and a time after it
+    are read."""
+    import sqlite3
+
+    import duckdb
+
+    base = ["sql", "--dialect", dialect, "--table", "accounts", "--dates", "text"]
+    assert icp(*base, "--ddl") == 0
+    ddl = capsys.readouterr().out
+    assert icp(*base, "--as-of", AS_OF.isoformat()) == 0
+    query = capsys.readouterr().out
+    con: Any = sqlite3.connect(":memory:") if dialect == "sqlite" else duckdb.connect()
+    con.execute(ddl)
+    names = [c[0] for c in con.execute("SELECT * FROM accounts LIMIT 0").description]
+    dates = {
+        "garbage": None,
+        "2026-02-30": None,
+        "2025-02-29": None,
+        "1772150400000": None,
+        "2026-13-01": None,
+        "0000-01-01": None,
+        "2024-02-29": dt.date(2024, 2, 29),
+        " 2026-03-01 ": dt.date(2026, 3, 1),
+        "2026-03-01 12:00:00": dt.date(2026, 3, 1),
+        "2026-03-01T12:00:00": dt.date(2026, 3, 1),
+    }
+    typed = {"country": "US", "industry": "saas", "funding_stage": "series_b"}
+    for i, text in enumerate(dates):
+        values = {"account_id": str(i), **typed, "last_funding_date": text}
+        con.execute(
+            f"INSERT INTO accounts VALUES ({', '.join('?' for _ in names)})",
+            [values.get(n) for n in names],
+        )
+    cur = con.execute(query)
+    got = {
+        r[0]: dict(zip([c[0] for c in cur.description][1:], r[1:], strict=True))
+        for r in cur.fetchall()
+    }
+    for i, (text, day) in enumerate(dates.items()):
+        company: dict[str, Any] = dict(typed)
+        if day is not None:
+            company["last_funding_date"] = day
+        want = expected(HANDBOOK, company, AS_OF)
+        assert {k: got[str(i)][k] for k in want} == want, text

@@ -25,7 +25,7 @@ How the table is expected to hold each field type (`TableSpec`):
 - set_of: the delimited text CRM syncs write (`a;b;c`, no spaces; '' is the empty
   set), or, with `sets="array"`, the dialect's array of text.
 - dates: DATE columns, or ISO text (`YYYY-MM-DD`) with `dates="text"`
-  (SQLite has no DATE type: ISO text always).
+  (SQLite has no DATE type: ISO text always); other text is unknown (`iso_date`).
 - yes/no: BOOLEAN columns (0/1 in SQLite), or with `flags="text"` the CRM's text
   (true/false, yes/no, y/n, 1/0, t/f in any case).
 A NULL is unknown, for every field type (issue 11: absent is unknown); the empty set is a
@@ -458,6 +458,62 @@ def drop_first(text: exp.Expr, sep: str) -> exp.Expr:
     return exp.Substring(this=text, start=num(len(sep) + 1))
 
 
+def iso_date(raw: exp.Expr) -> exp.Expr:
+    """The DATE of ISO text `YYYY-MM-DD` (spaces around it, and a time after a space or `T`,
+    ignored); NULL (unknown) for any other text, never an error nor another day: a bare CAST
+    fails the whole query on DuckDB and PostgreSQL for one bad cell, and SQLite's DATE()
+    reads 2026-02-30 as 2026-03-02. Only character tests, CASE and integer arithmetic, which
+    every dialect reads alike; the integer casts run only once the shape holds."""
+    text = exp.Trim(this=raw)
+
+    def ch(i: int) -> exp.Expr:
+        return exp.Substring(this=text, start=num(i), length=num(1))
+
+    def part(start: int, length: int) -> exp.Expr:
+        piece = exp.Substring(this=text, start=num(start), length=num(length))
+        return exp.cast(piece, exp.DataType.Type.INT)
+
+    digits = [lit(str(n)) for n in range(10)]
+    shape: list[exp.Expr] = [
+        exp.In(this=ch(i), expressions=list(digits)) for i in (1, 2, 3, 4, 6, 7, 9, 10)
+    ]
+    shape += [exp.EQ(this=ch(5), expression=lit("-")), exp.EQ(this=ch(8), expression=lit("-"))]
+    shape.append(
+        exp.Or(
+            this=exp.EQ(this=exp.Length(this=text), expression=num(10)),
+            expression=exp.In(this=ch(11), expressions=[lit(" "), lit("T")]),
+        )
+    )
+    year, month, day = part(1, 4), part(6, 2), part(9, 2)
+
+    def divides(n: int) -> exp.Expr:
+        return exp.EQ(this=exp.Mod(this=year, expression=num(n)), expression=num(0))
+
+    leap = exp.Or(
+        this=_p(exp.And(this=divides(4), expression=negate(divides(100)))),
+        expression=divides(400),
+    )
+    month_days = case(
+        [
+            (exp.EQ(this=month, expression=num(2)), case([(leap, num(29))], num(28))),
+            (exp.In(this=month, expressions=[num(4), num(6), num(9), num(11)]), num(30)),
+        ],
+        num(31),
+    )
+    valid = conj(
+        [
+            exp.GTE(this=year, expression=num(1)),
+            exp.Between(this=month, low=num(1), high=num(12)),
+            exp.Between(this=day, low=num(1), high=month_days),
+        ],
+        exp.And,
+    )
+    as_date = exp.cast(
+        exp.Substring(this=text, start=num(1), length=num(10)), exp.DataType.Type.DATE
+    )
+    return case([(conj(shape, exp.And), case([(valid, as_date)]))])
+
+
 class _Query:
     def __init__(self, handbook: Handbook, spec: TableSpec, d: Dialect, opts: Options) -> None:
         self.hb = handbook
@@ -514,7 +570,7 @@ class _Query:
                 ]
             )
         if fld.type == "date" and (self.spec.dates == "text" or self.d.name == "sqlite"):
-            return exp.cast(raw, exp.DataType.Type.DATE)
+            return iso_date(raw)
         if fld.type == "one_of" and fld.values is not None:
             # a value the vocabulary does not name ('United States' for the code US) is
             # unknown, never unmet: as icp score reads it, the table holds the values
