@@ -135,7 +135,8 @@ def test_sql_map_renames_columns(capsys: pytest.CaptureFixture[str], tmp_path: P
     mapping.write_text("employees: number_of_employees\ncountry: billing_country\n")
     assert icp("sql", "--dialect", "sqlite", "--table", "t", "--map", str(mapping)) == 0
     out = capsys.readouterr().out
-    assert "number_of_employees AS v" in out
+    # employees read from its column (a number below the field's minimum is unknown)
+    assert "number_of_employees >= 1.0" in out and "THEN number_of_employees END AS v" in out
     # the country is read from its column, an unknown spelling NULL (see the test below)
     assert "WHEN billing_country IN (" in out and "THEN billing_country" in out
     assert "DATE('now', '-" in out or "icp" in out
@@ -293,3 +294,49 @@ def test_a_date_that_is_not_iso_text_is_unknown_not_an_error_nor_another_day(
             company["last_funding_date"] = day
         want = expected(HANDBOOK, company, AS_OF)
         assert {k: got[str(i)][k] for k in want} == want, text
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "duckdb"])
+def test_a_number_outside_the_fields_bounds_is_unknown(
+    capsys: pytest.CaptureFixture[str], dialect: str
+) -> None:
+    """0 or -5 employees (minimum 1), a negative revenue, a founding year of 3000 (maximum
+    2100) in a numeric column: unknown, as `icp score` and `icp explain` read them, never a
+    number a rule tests (0 employees is not 'fewer than 10', a disqualifier)."""
+    import sqlite3
+
+    import duckdb
+
+    base = ["sql", "--dialect", dialect, "--table", "accounts"]
+    assert icp(*base, "--ddl") == 0
+    ddl = capsys.readouterr().out
+    assert icp(*base, "--as-of", AS_OF.isoformat()) == 0
+    query = capsys.readouterr().out
+    con: Any = sqlite3.connect(":memory:") if dialect == "sqlite" else duckdb.connect()
+    con.execute(ddl)
+    names = [c[0] for c in con.execute("SELECT * FROM accounts LIMIT 0").description]
+    typed = {"country": "US", "industry": "saas", "funding_stage": "series_b"}
+    rows = {
+        "zero": ({"employees": 0}, {}),
+        "negative": ({"employees": -5, "annual_revenue": -1000}, {}),
+        "future": ({"employees": 5, "founded_year": 3000}, {"employees": 5}),
+        "edges": (
+            {"employees": 1, "annual_revenue": 0, "founded_year": 2100},
+            {"employees": 1, "annual_revenue": 0, "founded_year": 2100},
+        ),
+    }
+    for ident, (cells, _) in rows.items():
+        values = {"account_id": ident, **typed, **cells}
+        con.execute(
+            f"INSERT INTO accounts VALUES ({', '.join('?' for _ in names)})",
+            [values.get(n) for n in names],
+        )
+    cur = con.execute(query)
+    got = {
+        r[0]: dict(zip([c[0] for c in cur.description][1:], r[1:], strict=True))
+        for r in cur.fetchall()
+    }
+    for ident, (_, known) in rows.items():
+        want = expected(HANDBOOK, {**typed, **known}, AS_OF)
+        assert {k: got[ident][k] for k in want} == want, ident
+    assert got["zero"]["icp_disqualified_by"] is None

@@ -14,7 +14,8 @@ It implements the evaluation contract of `icpkit.engine.evaluate`:
   (best tier, then score, then priority order).
 
 How the table is expected to hold each field type (`TableSpec`):
-- numbers: numeric columns (INTEGER, BIGINT, DOUBLE, NUMERIC); parsed from text only with
+- numbers: numeric columns (INTEGER, BIGINT, DOUBLE, NUMERIC; a number outside the field's
+  `minimum` / `maximum` is unknown, as `icp score` reads it); parsed from text only with
   `numbers="text"` (`--parse-text`): `icpkit.sql.textnumbers` reads the cell in layers
   `rd0`, `rd1`, ... before `src`, as a low and a high end (a band), and each number test
   then holds, fails or is unknown as the evaluator's bounds arithmetic says (`band_leaf`).
@@ -571,6 +572,15 @@ class _Query:
             )
         if fld.type == "date" and (self.spec.dates == "text" or self.d.name == "sqlite"):
             return iso_date(raw)
+        if fld.type in NUMERIC and (fld.minimum is not None or fld.maximum is not None):
+            # a number outside the field's minimum / maximum (0 or -5 employees) is unknown,
+            # as icp score reads it (and --parse-text, `textnumbers._fits`), never a number
+            bounds = [
+                kind(this=raw, expression=exp.Literal.number(repr(float(end))))
+                for kind, end in ((exp.GTE, fld.minimum), (exp.LTE, fld.maximum))
+                if end is not None
+            ]
+            return case([(conj(bounds, exp.And), raw)])
         if fld.type == "one_of" and fld.values is not None:
             # a value the vocabulary does not name ('United States' for the code US) is
             # unknown, never unmet: as icp score reads it, the table holds the values

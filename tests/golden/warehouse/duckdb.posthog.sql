@@ -34,13 +34,21 @@ WITH src AS (
       ),
       '_'
     ) AS n4,
-    headcount AS v5,
-    engineering_headcount AS v6,
+    CASE WHEN (
+      headcount >= 0.0
+    ) THEN headcount END AS v5,
+    CASE WHEN (
+      engineering_headcount >= 0.0
+    ) THEN engineering_headcount END AS v6,
     headcount_growth_180d AS v7,
     headcount_adds_180d AS v8,
-    web_traffic AS v9,
+    CASE WHEN (
+      web_traffic >= 0.0
+    ) THEN web_traffic END AS v9,
     traffic_growth_90d AS v10,
-    funding_total AS v11,
+    CASE WHEN (
+      funding_total >= 0.0
+    ) THEN funding_total END AS v11,
     funding_undisclosed AS v12,
     ';' || investors || ';' AS v13,
     ';' || tags || ';' AS v14,
