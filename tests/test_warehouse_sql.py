@@ -340,3 +340,34 @@ def test_a_number_outside_the_fields_bounds_is_unknown(
         want = expected(HANDBOOK, {**typed, **known}, AS_OF)
         assert {k: got[ident][k] for k in want} == want, ident
     assert got["zero"]["icp_disqualified_by"] is None
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "duckdb"])
+def test_columns_named_by_reserved_words_are_quoted(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, dialect: str
+) -> None:
+    """`--map` to a column named by a reserved word (`order`, `group`, an id column `select`):
+    the table `--ddl` prints and the query both parse and score it."""
+    import sqlite3
+
+    import duckdb
+
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("country: order\nindustry: group\nemployees: User\n")
+    base = ["sql", "--dialect", dialect, "--table", "accounts", "--map", str(mapping)]
+    base += ["--id-column", "select"]
+    assert icp(*base, "--ddl") == 0
+    ddl = capsys.readouterr().out
+    assert icp(*base, "--as-of", AS_OF.isoformat()) == 0
+    query = capsys.readouterr().out
+    con: Any = sqlite3.connect(":memory:") if dialect == "sqlite" else duckdb.connect()
+    con.execute(ddl)
+    con.execute(
+        'INSERT INTO accounts ("select", "order", "group", "User") VALUES (?, ?, ?, ?)',
+        ["a1", "US", "saas", 250],
+    )
+    cur = con.execute(query)
+    got = dict(zip([c[0] for c in cur.description], cur.fetchone(), strict=True))
+    want = expected(HANDBOOK, {"country": "US", "industry": "saas", "employees": 250}, AS_OF)
+    assert got["select"] == "a1"
+    assert {k: got[k] for k in want} == want

@@ -424,6 +424,33 @@ def col(name: str) -> exp.Column:
     return exp.column(exp.to_identifier(name))
 
 
+#: words PostgreSQL or SQLite reserve: a table column so named (`--map country: order`) is
+#: quoted, or the query would not parse there
+RESERVED = frozenset(
+    """all alter analyse analyze and any array as asc asymmetric between both by case cast
+    check collate column commit constraint create cross current_catalog current_date
+    current_role current_time current_timestamp current_user default deferrable delete desc
+    distinct do drop else end escape except exists false fetch for foreign from full grant
+    group having in index initially inner insert intersect into is isnull join lateral
+    leading left limit localtime localtimestamp natural not nothing notnull null offset on
+    only or order outer placing primary references returning right select session_user set
+    some symmetric system_user table then to trailing transaction true union unique update
+    user using values variadic when where window with""".split()  # noqa: SIM905
+)
+
+
+def table_ident(name: str, d: Dialect) -> exp.Identifier:
+    """A column of the scored table, quoted when it is a reserved word (except on Snowflake,
+    where a quoted name keeps its case and an unquoted one is read in capitals): quoting a
+    reserved word cannot change what it names, as unquoted it does not parse."""
+    quoted = name.lower() in RESERVED and d.name != "snowflake"
+    return exp.to_identifier(name, quoted=True) if quoted else exp.to_identifier(name)
+
+
+def table_col(name: str, d: Dialect) -> exp.Column:
+    return exp.column(table_ident(name, d))
+
+
 def lit(text: str) -> exp.Literal:
     return exp.Literal.string(text)
 
@@ -550,7 +577,7 @@ class _Query:
                 key = "text"
             kind = exp.DataType.build(SQL_TYPES[self.d.name][key], dialect=self.d.sqlglot)
             return exp.cast(exp.Null(), kind)
-        raw: exp.Expr = col(self.spec.column(name))
+        raw: exp.Expr = table_col(self.spec.column(name), self.d)
         if fld.type == "set_of":
             # ';a;b;' so that a member test never matches part of a value; a NULL stays NULL
             # (unknown), '' is the empty set ';;'
@@ -752,7 +779,7 @@ class _Query:
         """The layers that read each number field from text (`textnumbers.stages`), the
         fields' stages side by side."""
         per_field = [
-            stages(self.hb.fields[f], col(self.spec.column(f)), f"icp__n{i}")
+            stages(self.hb.fields[f], table_col(self.spec.column(f), self.d), f"icp__n{i}")
             for i, f in self.number_fields
         ]
         return [
@@ -765,7 +792,7 @@ class _Query:
         layer that read numbers from text); a number read from text gives v<i> (low) and
         vh<i> (high, NULL for an open band); a text field some test reads by its normal form
         also gives lw<i> (lowered) and n<i> (normal form)."""
-        items = [exp.alias_(col(self.spec.id_column), ID)]
+        items = [exp.alias_(table_col(self.spec.id_column, self.d), ID)]
         numbers = dict(self.number_fields) if self.text_numbers else {}
         for i, f in enumerate(self.fields):
             if i in numbers:
@@ -1119,7 +1146,7 @@ class _Query:
 
     def final(self) -> list[exp.Expr]:
         """The output columns, under their safe names."""
-        out: list[exp.Expr] = [exp.alias_(col(ID), exp.to_identifier(self.spec.id_column))]
+        out: list[exp.Expr] = [exp.alias_(col(ID), table_ident(self.spec.id_column, self.d))]
         safe = dict(CORE)
         for name in self.opts.outputs:
             if name == "reason":
