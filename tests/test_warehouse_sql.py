@@ -136,7 +136,7 @@ def test_sql_map_renames_columns(capsys: pytest.CaptureFixture[str], tmp_path: P
     assert icp("sql", "--dialect", "sqlite", "--table", "t", "--map", str(mapping)) == 0
     out = capsys.readouterr().out
     # employees read from its column (a number below the field's minimum is unknown)
-    assert "number_of_employees >= 1.0" in out and "THEN number_of_employees END AS v" in out
+    assert "number_of_employees >= 1.0" in out and "THEN number_of_employees" in out
     # the country is read from its column, an unknown spelling NULL (see the test below)
     assert "WHEN billing_country IN (" in out and "THEN billing_country" in out
     assert "DATE('now', '-" in out or "icp" in out
@@ -371,3 +371,49 @@ def test_columns_named_by_reserved_words_are_quoted(
     want = expected(HANDBOOK, {"country": "US", "industry": "saas", "employees": 250}, AS_OF)
     assert got["select"] == "a1"
     assert {k: got[k] for k in want} == want
+
+
+def test_sqlite_text_in_a_number_or_yes_no_column_is_unknown(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """SQLite stores any value in any column: 'unknown' in the INTEGER employees column (text
+    compares above every number, so it was 'more than 1,000' and disqualified the company as
+    a tender buyer) and 'true' in the 0/1 yes/no column are unknown, as `icp explain` reads
+    a cell it cannot read, never a number or a flag."""
+    import sqlite3
+
+    base = ["sql", "--dialect", "sqlite", "--table", "accounts"]
+    assert icp(*base, "--ddl") == 0
+    ddl = capsys.readouterr().out
+    assert icp(*base, "--as-of", AS_OF.isoformat()) == 0
+    query = capsys.readouterr().out
+    con = sqlite3.connect(":memory:")
+    con.execute(ddl)
+    rows = {
+        "text-employees": ("unknown", 1),
+        "text-flag": (2000, "true"),
+        "flag-two": (2000, 2),
+        "typed": (2000, 1),
+    }
+    for ident, (employees, tenders) in rows.items():
+        con.execute(
+            "INSERT INTO accounts (account_id, country, industry, employees, "
+            "buys_through_tenders) VALUES (?, 'DE', 'software', ?, ?)",
+            [ident, employees, tenders],
+        )
+    cur = con.execute(query)
+    got = {
+        r[0]: dict(zip([c[0] for c in cur.description][1:], r[1:], strict=True))
+        for r in cur.fetchall()
+    }
+    known = {
+        "text-employees": {"buys_through_tenders": True},
+        "text-flag": {"employees": 2000},
+        "flag-two": {"employees": 2000},
+        "typed": {"employees": 2000, "buys_through_tenders": True},
+    }
+    for ident, values in known.items():
+        want = expected(HANDBOOK, {"country": "DE", "industry": "software", **values}, AS_OF)
+        assert {k: got[ident][k] for k in want} == want, ident
+    assert got["text-employees"]["icp_disqualified_by"] is None
+    assert got["typed"]["icp_disqualified_by"] == "enterprise-tenders"

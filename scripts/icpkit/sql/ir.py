@@ -599,15 +599,34 @@ class _Query:
             )
         if fld.type == "date" and (self.spec.dates == "text" or self.d.name == "sqlite"):
             return iso_date(raw)
-        if fld.type in NUMERIC and (fld.minimum is not None or fld.maximum is not None):
-            # a number outside the field's minimum / maximum (0 or -5 employees) is unknown,
-            # as icp score reads it (and --parse-text, `textnumbers._fits`), never a number
-            bounds = [
+        # SQLite keeps any value in any column: text in a number column ('unknown', '1,200')
+        # would compare above every number, and 'true' in a yes/no column equal no flag
+        stored = exp.Anonymous(this="typeof", expressions=[raw])
+        if fld.type == "yes_no" and self.d.name == "sqlite":
+            flag = exp.In(this=raw, expressions=[num(0), num(1)])
+            return case(
+                [
+                    (
+                        exp.And(
+                            this=exp.EQ(this=stored, expression=lit("integer")), expression=flag
+                        ),
+                        raw,
+                    )
+                ]
+            )
+        if fld.type in NUMERIC:
+            tests: list[exp.Expr] = [
                 kind(this=raw, expression=exp.Literal.number(repr(float(end))))
                 for kind, end in ((exp.GTE, fld.minimum), (exp.LTE, fld.maximum))
                 if end is not None
             ]
-            return case([(conj(bounds, exp.And), raw)])
+            if self.d.name == "sqlite":
+                numeric = exp.In(this=stored, expressions=[lit("integer"), lit("real")])
+                tests.insert(0, numeric)
+            # a number outside the field's minimum / maximum (0 or -5 employees) is unknown,
+            # as icp score reads it (and --parse-text, `textnumbers._fits`), never a number
+            if tests:
+                return case([(conj(tests, exp.And), raw)])
         if fld.type == "one_of" and fld.values is not None:
             # a value the vocabulary does not name ('United States' for the code US) is
             # unknown, never unmet: as icp score reads it, the table holds the values

@@ -255,12 +255,23 @@ WITH src AS (
       )
       THEN country
     END AS v0,
-    CASE WHEN (
-      employees >= 1.0
-    ) THEN employees END AS v1,
-    CASE WHEN (
-      annual_revenue >= 0.0
-    ) THEN annual_revenue END AS v2,
+    CASE
+      WHEN (
+        TYPEOF(employees) IN ('integer', 'real')
+      ) AND (
+        employees >= 1.0
+      )
+      THEN employees
+    END AS v1,
+    CASE
+      WHEN (
+        TYPEOF(annual_revenue) IN ('integer', 'real')
+      )
+      AND (
+        annual_revenue >= 0.0
+      )
+      THEN annual_revenue
+    END AS v2,
     CASE
       WHEN profitability IN (
         'profitable_growing',
@@ -594,20 +605,37 @@ WITH src AS (
         THEN DATE(SUBSTRING(TRIM(last_funding_date), 1, 10))
       END
     END AS v8,
-    growth_rate AS v9,
     CASE WHEN (
-      it_budget >= 0.0
-    ) THEN it_budget END AS v10,
-    erp_deployed AS v11,
+      TYPEOF(growth_rate) IN ('integer', 'real')
+    ) THEN growth_rate END AS v9,
     CASE
       WHEN (
-        founded_year >= 1600.0
+        TYPEOF(it_budget) IN ('integer', 'real')
       ) AND (
+        it_budget >= 0.0
+      )
+      THEN it_budget
+    END AS v10,
+    CASE
+      WHEN TYPEOF(erp_deployed) = 'integer' AND erp_deployed IN (0, 1)
+      THEN erp_deployed
+    END AS v11,
+    CASE
+      WHEN (
+        TYPEOF(founded_year) IN ('integer', 'real')
+      )
+      AND (
+        founded_year >= 1600.0
+      )
+      AND (
         founded_year <= 2100.0
       )
       THEN founded_year
     END AS v12,
-    buys_through_tenders AS v13,
+    CASE
+      WHEN TYPEOF(buys_through_tenders) = 'integer' AND buys_through_tenders IN (0, 1)
+      THEN buys_through_tenders
+    END AS v13,
     CASE
       WHEN ownership IN (
         'founder_owned',
