@@ -41,6 +41,22 @@ def test_every_public_case_is_a_fixture_and_passes() -> None:
     assert result.ok, [r.message for r in result.failed]
 
 
+@pytest.mark.parametrize(
+    ("company", "low"),
+    [
+        # funding or investors is one of the four core signals (PostHog's coverage counter)
+        ({"funding_total": 3_000_000, "investors": frozenset({"acme_ventures"})}, True),
+        ({"funding_total": 3_000_000, "investors": frozenset(), "headcount": 5}, False),
+        ({"investors": frozenset({"acme_ventures"}), "tags": frozenset({"saas"})}, False),
+    ],
+)
+def test_low_confidence_counts_funding_or_investors_as_one_signal(
+    company: dict[str, Any], low: bool
+) -> None:
+    company = {"profile_found": True, "company_type": "startup", **company}
+    assert evaluate(HANDBOOK, company, AS_OF).flag_values["low_confidence"] is low
+
+
 def test_icp_test_passes_from_the_command_line() -> None:
     out = CliRunner().invoke(cli, ["--root", str(ROOT), "test"])
     assert out.exit_code == 0, out.output

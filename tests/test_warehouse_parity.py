@@ -81,10 +81,17 @@ NOT_NAMED = st.sampled_from(["cobol", "Python", "United States", "a.b", "x+y", "
 
 def named(handbook: Handbook, company: dict[str, Any]) -> dict[str, Any]:
     """`company` as the warehouse reads it: a closed field holding a value its vocabulary
-    does not name (a one-of value, or any member of a set) is unknown."""
+    does not name (a one-of value, or any member of a set) is unknown, and so is a number
+    outside the field's minimum / maximum."""
     out = {}
     for name, value in company.items():
-        allowed = handbook.fields[name].values
+        fld = handbook.fields[name]
+        if fld.type in ("number", "integer") and isinstance(value, int | float):
+            low = fld.minimum if fld.minimum is not None else value
+            high = fld.maximum if fld.maximum is not None else value
+            if not low <= value <= high:
+                continue
+        allowed = fld.values
         members = value if isinstance(value, frozenset) else {value}
         if allowed is None or all(m in allowed for m in members):
             out[name] = value

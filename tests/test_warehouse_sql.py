@@ -135,7 +135,8 @@ def test_sql_map_renames_columns(capsys: pytest.CaptureFixture[str], tmp_path: P
     mapping.write_text("employees: number_of_employees\ncountry: billing_country\n")
     assert icp("sql", "--dialect", "sqlite", "--table", "t", "--map", str(mapping)) == 0
     out = capsys.readouterr().out
-    assert "number_of_employees AS v" in out
+    # employees read from its column (a number below the field's minimum is unknown)
+    assert "number_of_employees >= 1.0" in out and "THEN number_of_employees" in out
     # the country is read from its column, an unknown spelling NULL (see the test below)
     assert "WHEN billing_country IN (" in out and "THEN billing_country" in out
     assert "DATE('now', '-" in out or "icp" in out
@@ -240,3 +241,179 @@ def test_a_choice_the_vocabulary_does_not_name_is_unknown_not_unmet(
         want = expected(HANDBOOK, known, AS_OF)
         assert {k: got[ident][k] for k in want} == want, ident
         assert got[ident]["icp_tier"] != "D", ident  # an unknown requirement caps, never fails
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "duckdb"])
+def test_a_date_that_is_not_iso_text_is_unknown_not_an_error_nor_another_day(
+    capsys: pytest.CaptureFixture[str], dialect: str
+) -> None:
+    """Dates as text (`--dates text`; SQLite always): one cell that is not an ISO date
+    ('garbage', a 30 February, epoch milliseconds) is unknown for its row, as `icp explain`
+    reads it, never an error that stops the whole query (DuckDB's CAST) nor another day
+    (SQLite's DATE() reads 2026-02-30 as 2026-03-02); spaces around it and a time after it
+    are read."""
+    import sqlite3
+
+    import duckdb
+
+    base = ["sql", "--dialect", dialect, "--table", "accounts", "--dates", "text"]
+    assert icp(*base, "--ddl") == 0
+    ddl = capsys.readouterr().out
+    assert icp(*base, "--as-of", AS_OF.isoformat()) == 0
+    query = capsys.readouterr().out
+    con: Any = sqlite3.connect(":memory:") if dialect == "sqlite" else duckdb.connect()
+    con.execute(ddl)
+    names = [c[0] for c in con.execute("SELECT * FROM accounts LIMIT 0").description]
+    dates = {
+        "garbage": None,
+        "2026-02-30": None,
+        "2025-02-29": None,
+        "1772150400000": None,
+        "2026-13-01": None,
+        "0000-01-01": None,
+        "2024-02-29": dt.date(2024, 2, 29),
+        " 2026-03-01 ": dt.date(2026, 3, 1),
+        "2026-03-01 12:00:00": dt.date(2026, 3, 1),
+        "2026-03-01T12:00:00": dt.date(2026, 3, 1),
+    }
+    typed = {"country": "US", "industry": "saas", "funding_stage": "series_b"}
+    for i, text in enumerate(dates):
+        values = {"account_id": str(i), **typed, "last_funding_date": text}
+        con.execute(
+            f"INSERT INTO accounts VALUES ({', '.join('?' for _ in names)})",
+            [values.get(n) for n in names],
+        )
+    cur = con.execute(query)
+    got = {
+        r[0]: dict(zip([c[0] for c in cur.description][1:], r[1:], strict=True))
+        for r in cur.fetchall()
+    }
+    for i, (text, day) in enumerate(dates.items()):
+        company: dict[str, Any] = dict(typed)
+        if day is not None:
+            company["last_funding_date"] = day
+        want = expected(HANDBOOK, company, AS_OF)
+        assert {k: got[str(i)][k] for k in want} == want, text
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "duckdb"])
+def test_a_number_outside_the_fields_bounds_is_unknown(
+    capsys: pytest.CaptureFixture[str], dialect: str
+) -> None:
+    """0 or -5 employees (minimum 1), a negative revenue, a founding year of 3000 (maximum
+    2100) in a numeric column: unknown, as `icp score` and `icp explain` read them, never a
+    number a rule tests (0 employees is not 'fewer than 10', a disqualifier)."""
+    import sqlite3
+
+    import duckdb
+
+    base = ["sql", "--dialect", dialect, "--table", "accounts"]
+    assert icp(*base, "--ddl") == 0
+    ddl = capsys.readouterr().out
+    assert icp(*base, "--as-of", AS_OF.isoformat()) == 0
+    query = capsys.readouterr().out
+    con: Any = sqlite3.connect(":memory:") if dialect == "sqlite" else duckdb.connect()
+    con.execute(ddl)
+    names = [c[0] for c in con.execute("SELECT * FROM accounts LIMIT 0").description]
+    typed = {"country": "US", "industry": "saas", "funding_stage": "series_b"}
+    rows = {
+        "zero": ({"employees": 0}, {}),
+        "negative": ({"employees": -5, "annual_revenue": -1000}, {}),
+        "future": ({"employees": 5, "founded_year": 3000}, {"employees": 5}),
+        "edges": (
+            {"employees": 1, "annual_revenue": 0, "founded_year": 2100},
+            {"employees": 1, "annual_revenue": 0, "founded_year": 2100},
+        ),
+    }
+    for ident, (cells, _) in rows.items():
+        values = {"account_id": ident, **typed, **cells}
+        con.execute(
+            f"INSERT INTO accounts VALUES ({', '.join('?' for _ in names)})",
+            [values.get(n) for n in names],
+        )
+    cur = con.execute(query)
+    got = {
+        r[0]: dict(zip([c[0] for c in cur.description][1:], r[1:], strict=True))
+        for r in cur.fetchall()
+    }
+    for ident, (_, known) in rows.items():
+        want = expected(HANDBOOK, {**typed, **known}, AS_OF)
+        assert {k: got[ident][k] for k in want} == want, ident
+    assert got["zero"]["icp_disqualified_by"] is None
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "duckdb"])
+def test_columns_named_by_reserved_words_are_quoted(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, dialect: str
+) -> None:
+    """`--map` to a column named by a reserved word (`order`, `group`, an id column `select`):
+    the table `--ddl` prints and the query both parse and score it."""
+    import sqlite3
+
+    import duckdb
+
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("country: order\nindustry: group\nemployees: User\n")
+    base = ["sql", "--dialect", dialect, "--table", "accounts", "--map", str(mapping)]
+    base += ["--id-column", "select"]
+    assert icp(*base, "--ddl") == 0
+    ddl = capsys.readouterr().out
+    assert icp(*base, "--as-of", AS_OF.isoformat()) == 0
+    query = capsys.readouterr().out
+    con: Any = sqlite3.connect(":memory:") if dialect == "sqlite" else duckdb.connect()
+    con.execute(ddl)
+    con.execute(
+        'INSERT INTO accounts ("select", "order", "group", "User") VALUES (?, ?, ?, ?)',
+        ["a1", "US", "saas", 250],
+    )
+    cur = con.execute(query)
+    got = dict(zip([c[0] for c in cur.description], cur.fetchone(), strict=True))
+    want = expected(HANDBOOK, {"country": "US", "industry": "saas", "employees": 250}, AS_OF)
+    assert got["select"] == "a1"
+    assert {k: got[k] for k in want} == want
+
+
+def test_sqlite_text_in_a_number_or_yes_no_column_is_unknown(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """SQLite stores any value in any column: 'unknown' in the INTEGER employees column (text
+    compares above every number, so it was 'more than 1,000' and disqualified the company as
+    a tender buyer) and 'true' in the 0/1 yes/no column are unknown, as `icp explain` reads
+    a cell it cannot read, never a number or a flag."""
+    import sqlite3
+
+    base = ["sql", "--dialect", "sqlite", "--table", "accounts"]
+    assert icp(*base, "--ddl") == 0
+    ddl = capsys.readouterr().out
+    assert icp(*base, "--as-of", AS_OF.isoformat()) == 0
+    query = capsys.readouterr().out
+    con = sqlite3.connect(":memory:")
+    con.execute(ddl)
+    rows = {
+        "text-employees": ("unknown", 1),
+        "text-flag": (2000, "true"),
+        "flag-two": (2000, 2),
+        "typed": (2000, 1),
+    }
+    for ident, (employees, tenders) in rows.items():
+        con.execute(
+            "INSERT INTO accounts (account_id, country, industry, employees, "
+            "buys_through_tenders) VALUES (?, 'DE', 'software', ?, ?)",
+            [ident, employees, tenders],
+        )
+    cur = con.execute(query)
+    got = {
+        r[0]: dict(zip([c[0] for c in cur.description][1:], r[1:], strict=True))
+        for r in cur.fetchall()
+    }
+    known = {
+        "text-employees": {"buys_through_tenders": True},
+        "text-flag": {"employees": 2000},
+        "flag-two": {"employees": 2000},
+        "typed": {"employees": 2000, "buys_through_tenders": True},
+    }
+    for ident, values in known.items():
+        want = expected(HANDBOOK, {"country": "DE", "industry": "software", **values}, AS_OF)
+        assert {k: got[ident][k] for k in want} == want, ident
+    assert got["text-employees"]["icp_disqualified_by"] is None
+    assert got["typed"]["icp_disqualified_by"] == "enterprise-tenders"

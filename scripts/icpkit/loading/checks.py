@@ -232,6 +232,7 @@ class Checker:
             out += self.unsatisfiable(icp)
             out += self.unreachable(icp)
             out += self.caps(icp)
+            out += self.profile_gates(icp)
             out += self.always_disqualified(icp)
             out += self.pond_refs(
                 icp.path,
@@ -407,6 +408,22 @@ class Checker:
                 "gate-always-true",
             )
             for i, gate in enumerate(self.handbook.policy.gates)
+            if always(gate.when)
+        ]
+
+    def profile_gates(self, icp: Icp) -> list[Problem]:
+        """A profile's own status gate that every company meets leaves the profile eligible
+        for no company."""
+        return [
+            self.problem(
+                icp.path,
+                ["qualification", "gates", i, "when"],
+                f"found the gate '{gate.id}' of the profile '{icp.id}' met by every company; "
+                "expected a condition some company fails, or the profile would never score "
+                "a company",
+                "gate-always-true",
+            )
+            for i, gate in enumerate(icp.gates)
             if always(gate.when)
         ]
 

@@ -81,9 +81,11 @@ def column_types(handbook: Handbook, spec: Any, d: Dialect) -> list[tuple[str, s
 
 def create_table_sql(handbook: Handbook, spec: Any, d: Dialect, table: str | None = None) -> str:
     """CREATE TABLE for the typed table a scoring query expects."""
+    from .ir import table_ident
+
     name = exp.to_table(table or spec.table, dialect=d.sqlglot).sql(dialect=d.sqlglot)
     cols = ",\n  ".join(
-        f"{exp.to_identifier(c).sql(dialect=d.sqlglot)} {t}"
+        f"{table_ident(c, d).sql(dialect=d.sqlglot)} {t}"
         for c, t in column_types(handbook, spec, d)
     )
     return f"CREATE TABLE {name} (\n  {cols}\n)"

@@ -14,7 +14,8 @@ It implements the evaluation contract of `icpkit.engine.evaluate`:
   (best tier, then score, then priority order).
 
 How the table is expected to hold each field type (`TableSpec`):
-- numbers: numeric columns (INTEGER, BIGINT, DOUBLE, NUMERIC); parsed from text only with
+- numbers: numeric columns (INTEGER, BIGINT, DOUBLE, NUMERIC; a number outside the field's
+  `minimum` / `maximum` is unknown, as `icp score` reads it); parsed from text only with
   `numbers="text"` (`--parse-text`): `icpkit.sql.textnumbers` reads the cell in layers
   `rd0`, `rd1`, ... before `src`, as a low and a high end (a band), and each number test
   then holds, fails or is unknown as the evaluator's bounds arithmetic says (`band_leaf`).
@@ -25,7 +26,7 @@ How the table is expected to hold each field type (`TableSpec`):
 - set_of: the delimited text CRM syncs write (`a;b;c`, no spaces; '' is the empty
   set), or, with `sets="array"`, the dialect's array of text.
 - dates: DATE columns, or ISO text (`YYYY-MM-DD`) with `dates="text"`
-  (SQLite has no DATE type: ISO text always).
+  (SQLite has no DATE type: ISO text always); other text is unknown (`iso_date`).
 - yes/no: BOOLEAN columns (0/1 in SQLite), or with `flags="text"` the CRM's text
   (true/false, yes/no, y/n, 1/0, t/f in any case).
 A NULL is unknown, for every field type (issue 11: absent is unknown); the empty set is a
@@ -423,6 +424,33 @@ def col(name: str) -> exp.Column:
     return exp.column(exp.to_identifier(name))
 
 
+#: words PostgreSQL or SQLite reserve: a table column so named (`--map country: order`) is
+#: quoted, or the query would not parse there
+RESERVED = frozenset(
+    """all alter analyse analyze and any array as asc asymmetric between both by case cast
+    check collate column commit constraint create cross current_catalog current_date
+    current_role current_time current_timestamp current_user default deferrable delete desc
+    distinct do drop else end escape except exists false fetch for foreign from full grant
+    group having in index initially inner insert intersect into is isnull join lateral
+    leading left limit localtime localtimestamp natural not nothing notnull null offset on
+    only or order outer placing primary references returning right select session_user set
+    some symmetric system_user table then to trailing transaction true union unique update
+    user using values variadic when where window with""".split()  # noqa: SIM905
+)
+
+
+def table_ident(name: str, d: Dialect) -> exp.Identifier:
+    """A column of the scored table, quoted when it is a reserved word (except on Snowflake,
+    where a quoted name keeps its case and an unquoted one is read in capitals): quoting a
+    reserved word cannot change what it names, as unquoted it does not parse."""
+    quoted = name.lower() in RESERVED and d.name != "snowflake"
+    return exp.to_identifier(name, quoted=True) if quoted else exp.to_identifier(name)
+
+
+def table_col(name: str, d: Dialect) -> exp.Column:
+    return exp.column(table_ident(name, d))
+
+
 def lit(text: str) -> exp.Literal:
     return exp.Literal.string(text)
 
@@ -456,6 +484,62 @@ def names_text(items: Sequence[tuple[exp.Expr, str]], sep: str) -> exp.Expr:
 def drop_first(text: exp.Expr, sep: str) -> exp.Expr:
     """`text` without its leading separator."""
     return exp.Substring(this=text, start=num(len(sep) + 1))
+
+
+def iso_date(raw: exp.Expr) -> exp.Expr:
+    """The DATE of ISO text `YYYY-MM-DD` (spaces around it, and a time after a space or `T`,
+    ignored); NULL (unknown) for any other text, never an error nor another day: a bare CAST
+    fails the whole query on DuckDB and PostgreSQL for one bad cell, and SQLite's DATE()
+    reads 2026-02-30 as 2026-03-02. Only character tests, CASE and integer arithmetic, which
+    every dialect reads alike; the integer casts run only once the shape holds."""
+    text = exp.Trim(this=raw)
+
+    def ch(i: int) -> exp.Expr:
+        return exp.Substring(this=text, start=num(i), length=num(1))
+
+    def part(start: int, length: int) -> exp.Expr:
+        piece = exp.Substring(this=text, start=num(start), length=num(length))
+        return exp.cast(piece, exp.DataType.Type.INT)
+
+    digits = [lit(str(n)) for n in range(10)]
+    shape: list[exp.Expr] = [
+        exp.In(this=ch(i), expressions=list(digits)) for i in (1, 2, 3, 4, 6, 7, 9, 10)
+    ]
+    shape += [exp.EQ(this=ch(5), expression=lit("-")), exp.EQ(this=ch(8), expression=lit("-"))]
+    shape.append(
+        exp.Or(
+            this=exp.EQ(this=exp.Length(this=text), expression=num(10)),
+            expression=exp.In(this=ch(11), expressions=[lit(" "), lit("T")]),
+        )
+    )
+    year, month, day = part(1, 4), part(6, 2), part(9, 2)
+
+    def divides(n: int) -> exp.Expr:
+        return exp.EQ(this=exp.Mod(this=year, expression=num(n)), expression=num(0))
+
+    leap = exp.Or(
+        this=_p(exp.And(this=divides(4), expression=negate(divides(100)))),
+        expression=divides(400),
+    )
+    month_days = case(
+        [
+            (exp.EQ(this=month, expression=num(2)), case([(leap, num(29))], num(28))),
+            (exp.In(this=month, expressions=[num(4), num(6), num(9), num(11)]), num(30)),
+        ],
+        num(31),
+    )
+    valid = conj(
+        [
+            exp.GTE(this=year, expression=num(1)),
+            exp.Between(this=month, low=num(1), high=num(12)),
+            exp.Between(this=day, low=num(1), high=month_days),
+        ],
+        exp.And,
+    )
+    as_date = exp.cast(
+        exp.Substring(this=text, start=num(1), length=num(10)), exp.DataType.Type.DATE
+    )
+    return case([(conj(shape, exp.And), case([(valid, as_date)]))])
 
 
 class _Query:
@@ -493,7 +577,7 @@ class _Query:
                 key = "text"
             kind = exp.DataType.build(SQL_TYPES[self.d.name][key], dialect=self.d.sqlglot)
             return exp.cast(exp.Null(), kind)
-        raw: exp.Expr = col(self.spec.column(name))
+        raw: exp.Expr = table_col(self.spec.column(name), self.d)
         if fld.type == "set_of":
             # ';a;b;' so that a member test never matches part of a value; a NULL stays NULL
             # (unknown), '' is the empty set ';;'
@@ -514,7 +598,35 @@ class _Query:
                 ]
             )
         if fld.type == "date" and (self.spec.dates == "text" or self.d.name == "sqlite"):
-            return exp.cast(raw, exp.DataType.Type.DATE)
+            return iso_date(raw)
+        # SQLite keeps any value in any column: text in a number column ('unknown', '1,200')
+        # would compare above every number, and 'true' in a yes/no column equal no flag
+        stored = exp.Anonymous(this="typeof", expressions=[raw])
+        if fld.type == "yes_no" and self.d.name == "sqlite":
+            flag = exp.In(this=raw, expressions=[num(0), num(1)])
+            return case(
+                [
+                    (
+                        exp.And(
+                            this=exp.EQ(this=stored, expression=lit("integer")), expression=flag
+                        ),
+                        raw,
+                    )
+                ]
+            )
+        if fld.type in NUMERIC:
+            tests: list[exp.Expr] = [
+                kind(this=raw, expression=exp.Literal.number(repr(float(end))))
+                for kind, end in ((exp.GTE, fld.minimum), (exp.LTE, fld.maximum))
+                if end is not None
+            ]
+            if self.d.name == "sqlite":
+                numeric = exp.In(this=stored, expressions=[lit("integer"), lit("real")])
+                tests.insert(0, numeric)
+            # a number outside the field's minimum / maximum (0 or -5 employees) is unknown,
+            # as icp score reads it (and --parse-text, `textnumbers._fits`), never a number
+            if tests:
+                return case([(conj(tests, exp.And), raw)])
         if fld.type == "one_of" and fld.values is not None:
             # a value the vocabulary does not name ('United States' for the code US) is
             # unknown, never unmet: as icp score reads it, the table holds the values
@@ -686,7 +798,7 @@ class _Query:
         """The layers that read each number field from text (`textnumbers.stages`), the
         fields' stages side by side."""
         per_field = [
-            stages(self.hb.fields[f], col(self.spec.column(f)), f"icp__n{i}")
+            stages(self.hb.fields[f], table_col(self.spec.column(f), self.d), f"icp__n{i}")
             for i, f in self.number_fields
         ]
         return [
@@ -699,7 +811,7 @@ class _Query:
         layer that read numbers from text); a number read from text gives v<i> (low) and
         vh<i> (high, NULL for an open band); a text field some test reads by its normal form
         also gives lw<i> (lowered) and n<i> (normal form)."""
-        items = [exp.alias_(col(self.spec.id_column), ID)]
+        items = [exp.alias_(table_col(self.spec.id_column, self.d), ID)]
         numbers = dict(self.number_fields) if self.text_numbers else {}
         for i, f in enumerate(self.fields):
             if i in numbers:
@@ -1053,7 +1165,7 @@ class _Query:
 
     def final(self) -> list[exp.Expr]:
         """The output columns, under their safe names."""
-        out: list[exp.Expr] = [exp.alias_(col(ID), exp.to_identifier(self.spec.id_column))]
+        out: list[exp.Expr] = [exp.alias_(col(ID), table_ident(self.spec.id_column, self.d))]
         safe = dict(CORE)
         for name in self.opts.outputs:
             if name == "reason":

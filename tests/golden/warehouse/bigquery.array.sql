@@ -255,8 +255,12 @@ WITH src AS (
       )
       THEN country
     END AS v0,
-    employees AS v1,
-    annual_revenue AS v2,
+    CASE WHEN (
+      employees >= 1.0
+    ) THEN employees END AS v1,
+    CASE WHEN (
+      annual_revenue >= 0.0
+    ) THEN annual_revenue END AS v2,
     CASE
       WHEN profitability IN (
         'profitable_growing',
@@ -360,9 +364,18 @@ WITH src AS (
     END AS v7,
     last_funding_date AS v8,
     growth_rate AS v9,
-    it_budget AS v10,
+    CASE WHEN (
+      it_budget >= 0.0
+    ) THEN it_budget END AS v10,
     erp_deployed AS v11,
-    founded_year AS v12,
+    CASE
+      WHEN (
+        founded_year >= 1600.0
+      ) AND (
+        founded_year <= 2100.0
+      )
+      THEN founded_year
+    END AS v12,
     buys_through_tenders AS v13,
     CASE
       WHEN ownership IN (

@@ -34,13 +34,21 @@ WITH src AS (
       ),
       '_'
     ) AS n4,
-    headcount AS v5,
-    engineering_headcount AS v6,
+    CASE WHEN (
+      headcount >= 0.0
+    ) THEN headcount END AS v5,
+    CASE WHEN (
+      engineering_headcount >= 0.0
+    ) THEN engineering_headcount END AS v6,
     headcount_growth_180d AS v7,
     headcount_adds_180d AS v8,
-    web_traffic AS v9,
+    CASE WHEN (
+      web_traffic >= 0.0
+    ) THEN web_traffic END AS v9,
     traffic_growth_90d AS v10,
-    funding_total AS v11,
+    CASE WHEN (
+      funding_total >= 0.0
+    ) THEN funding_total END AS v11,
     funding_undisclosed AS v12,
     ';' || investors || ';' AS v13,
     ';' || tags || ';' AS v14,
@@ -253,21 +261,18 @@ WITH src AS (
           CASE
             WHEN NOT (
               (
-                NOT v11 IS NULL
-              ) AND (
-                v11 > 0
+                (
+                  NOT v11 IS NULL
+                ) AND (
+                  v11 > 0
+                )
               )
-            )
-            THEN 0
-            ELSE 1
-          END
-        ) + (
-          CASE
-            WHEN NOT (
-              (
-                NOT v13 IS NULL
-              ) AND (
-                v13 <> ';;'
+              OR (
+                (
+                  NOT v13 IS NULL
+                ) AND (
+                  v13 <> ';;'
+                )
               )
             )
             THEN 0
@@ -302,19 +307,24 @@ WITH src AS (
             v9 >= 100
           ) THEN 1 ELSE 0 END
         ) + (
-          CASE WHEN (
-            (
-              NOT v11 IS NULL
-            ) AND (
-              v11 > 0
+          CASE
+            WHEN (
+              (
+                NOT v11 IS NULL
+              ) AND (
+                v11 > 0
+              )
             )
-          ) THEN 1 ELSE 0 END
-        ) + (
-          CASE WHEN (
-            NOT v13 IS NULL
-          ) AND (
-            v13 <> ';;'
-          ) THEN 1 ELSE 0 END
+            OR (
+              (
+                NOT v13 IS NULL
+              ) AND (
+                v13 <> ';;'
+              )
+            )
+            THEN 1
+            ELSE 0
+          END
         ) + (
           CASE WHEN (
             NOT v14 IS NULL

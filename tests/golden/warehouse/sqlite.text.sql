@@ -255,8 +255,23 @@ WITH src AS (
       )
       THEN country
     END AS v0,
-    employees AS v1,
-    annual_revenue AS v2,
+    CASE
+      WHEN (
+        TYPEOF(employees) IN ('integer', 'real')
+      ) AND (
+        employees >= 1.0
+      )
+      THEN employees
+    END AS v1,
+    CASE
+      WHEN (
+        TYPEOF(annual_revenue) IN ('integer', 'real')
+      )
+      AND (
+        annual_revenue >= 0.0
+      )
+      THEN annual_revenue
+    END AS v2,
     CASE
       WHEN profitability IN (
         'profitable_growing',
@@ -526,12 +541,101 @@ WITH src AS (
       )
       THEN funding_stage
     END AS v7,
-    DATE(last_funding_date) AS v8,
-    growth_rate AS v9,
-    it_budget AS v10,
-    erp_deployed AS v11,
-    founded_year AS v12,
-    buys_through_tenders AS v13,
+    CASE
+      WHEN (
+        SUBSTRING(TRIM(last_funding_date), 1, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
+      )
+      AND (
+        SUBSTRING(TRIM(last_funding_date), 2, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
+      )
+      AND (
+        SUBSTRING(TRIM(last_funding_date), 3, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
+      )
+      AND (
+        SUBSTRING(TRIM(last_funding_date), 4, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
+      )
+      AND (
+        SUBSTRING(TRIM(last_funding_date), 6, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
+      )
+      AND (
+        SUBSTRING(TRIM(last_funding_date), 7, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
+      )
+      AND (
+        SUBSTRING(TRIM(last_funding_date), 9, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
+      )
+      AND (
+        SUBSTRING(TRIM(last_funding_date), 10, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
+      )
+      AND (
+        SUBSTRING(TRIM(last_funding_date), 5, 1) = '-'
+      )
+      AND (
+        SUBSTRING(TRIM(last_funding_date), 8, 1) = '-'
+      )
+      AND (
+        LENGTH(TRIM(last_funding_date)) = 10
+        OR SUBSTRING(TRIM(last_funding_date), 11, 1) IN (' ', 'T')
+      )
+      THEN CASE
+        WHEN (
+          CAST(SUBSTRING(TRIM(last_funding_date), 1, 4) AS INTEGER) >= 1
+        )
+        AND (
+          CAST(SUBSTRING(TRIM(last_funding_date), 6, 2) AS INTEGER) BETWEEN 1 AND 12
+        )
+        AND (
+          CAST(SUBSTRING(TRIM(last_funding_date), 9, 2) AS INTEGER) BETWEEN 1 AND CASE
+            WHEN CAST(SUBSTRING(TRIM(last_funding_date), 6, 2) AS INTEGER) = 2
+            THEN CASE
+              WHEN (
+                CAST(SUBSTRING(TRIM(last_funding_date), 1, 4) AS INTEGER) % 4 = 0
+                AND NOT (
+                  CAST(SUBSTRING(TRIM(last_funding_date), 1, 4) AS INTEGER) % 100 = 0
+                )
+              )
+              OR CAST(SUBSTRING(TRIM(last_funding_date), 1, 4) AS INTEGER) % 400 = 0
+              THEN 29
+              ELSE 28
+            END
+            WHEN CAST(SUBSTRING(TRIM(last_funding_date), 6, 2) AS INTEGER) IN (4, 6, 9, 11)
+            THEN 30
+            ELSE 31
+          END
+        )
+        THEN DATE(SUBSTRING(TRIM(last_funding_date), 1, 10))
+      END
+    END AS v8,
+    CASE WHEN (
+      TYPEOF(growth_rate) IN ('integer', 'real')
+    ) THEN growth_rate END AS v9,
+    CASE
+      WHEN (
+        TYPEOF(it_budget) IN ('integer', 'real')
+      ) AND (
+        it_budget >= 0.0
+      )
+      THEN it_budget
+    END AS v10,
+    CASE
+      WHEN TYPEOF(erp_deployed) = 'integer' AND erp_deployed IN (0, 1)
+      THEN erp_deployed
+    END AS v11,
+    CASE
+      WHEN (
+        TYPEOF(founded_year) IN ('integer', 'real')
+      )
+      AND (
+        founded_year >= 1600.0
+      )
+      AND (
+        founded_year <= 2100.0
+      )
+      THEN founded_year
+    END AS v12,
+    CASE
+      WHEN TYPEOF(buys_through_tenders) = 'integer' AND buys_through_tenders IN (0, 1)
+      THEN buys_through_tenders
+    END AS v13,
     CASE
       WHEN ownership IN (
         'founder_owned',
