@@ -22,7 +22,7 @@ from ..kinds import KINDS, SCHEMA_FILES
 from ..problems import Problem
 from ..wording import found, shorten, suggest
 from ..yamlvalues import YamlDate
-from . import indentation
+from . import indentation, spacing
 from .indentation import shown
 from .syntax import quoted
 from .yamlio import Document, reread
@@ -169,6 +169,7 @@ def validate(doc: Document, kind: str) -> list[Problem]:
     wrongly said as one; in a valid one, a key pushed into the text above it."""
     problems = checked(doc, kind)
     if problems:
+        problems = spacing.as_one(doc.path, doc.text, problems, reread)
         return _misindented(doc, kind, problems)
     swallowed = indentation.swallowed(doc.path, doc.text, key_names(kind), reread)
     return [swallowed] if swallowed else []
