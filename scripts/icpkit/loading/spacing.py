@@ -12,11 +12,11 @@ advice built on it is true by construction, as in `indentation`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from ..problems import Level, Problem
-from .indentation import Judge, blank, shown, text_lines
+from .indentation import Judge, blank, indent, shown, text_lines
 
 #: a dash with no space after it, where a list item's dash stands (`-id`, `- -x`)
 _DASH_TIGHT = re.compile(r"^ *(?:- +)*(?P<dash>-)(?=[^\s-])")
@@ -24,6 +24,8 @@ _DASH_TIGHT = re.compile(r"^ *(?:- +)*(?P<dash>-)(?=[^\s-])")
 _DASH_WIDE = re.compile(r"^ *(?:- +)*?(?P<dash>-)(?P<spaces> {2,})(?=\S)")
 #: a key with no space after its colon (`points:20`, `- label:Growing`)
 _COLON_TIGHT = re.compile(r"^ *(?:- +)*(?P<key>[A-Za-z_][\w-]*)(?P<colon>:)(?=[^\s:/\\])")
+#: a key with no space after its colon inside a { } mapping (`{field:employees}`)
+_FLOW_TIGHT = re.compile(r"(?P<key>[{,] *[A-Za-z_][\w-]*)(?P<colon>:)(?=[^\s:/\\,}])")
 
 
 @dataclass(frozen=True)
@@ -35,86 +37,188 @@ class Fix:
     column: int
     message: str
     left: Sequence[Problem]
+    #: the lines below it with the same mistake: (line, column, message), 0-based
+    also: Sequence[tuple[int, int, str]] = ()
+
+
+def _dash(line: str) -> tuple[str, int, str, str] | None:
+    """`line` with the spaces after a list item's dash made one, the dash's column, what
+    was wrong and what is expected; None when they are one already."""
+    if m := _DASH_TIGHT.match(line):
+        at = m.start("dash")
+        return (
+            line[: at + 1] + " " + line[at + 1 :],
+            at,
+            "no space after its '-'",
+            "a space after the '-' of a list item",
+        )
+    if m := _DASH_WIDE.match(line):
+        at = m.start("dash")
+        return (
+            line[: at + 1] + " " + line[m.end("spaces") :],
+            at,
+            f"{len(m.group('spaces'))} spaces after its '-'",
+            "one space after the '-' of a list item, so that the item lines up with its "
+            "other lines",
+        )
+    return None
+
+
+def _colon(line: str) -> tuple[str, int, str, str] | None:
+    """`line` with a space after its key's colon (and its value in quotes when it holds
+    ': ' too), the colon's column, what was wrong and what is expected; None when the
+    colon has its space."""
+    m = _COLON_TIGHT.match(line)
+    if not m:
+        return None
+    at, key = m.start("colon"), m.group("key")
+    value = line[at + 1 :]
+    comment = value.find(" #")
+    value, rest = (value[:comment], value[comment:]) if comment >= 0 else (value, "")
+    expected = "a space after a key's colon"
+    if ": " in value:
+        from .syntax import quoted  # syntax uses this module
+
+        value, expected = quoted(value), expected + ", and the value in quotes as it holds ': '"
+    return (
+        line[: at + 1] + " " + value.rstrip() + rest,
+        at,
+        f"no space after the colon of '{key}'",
+        expected,
+    )
+
+
+def _flow(line: str) -> tuple[str, int, str, str] | None:
+    """`line` with a space after each key's colon inside a { } mapping on it
+    (`{field:employees}`): the line fixed, the first colon's column, that key and value
+    as written and as they should be; None when each colon has its space."""
+    first = _FLOW_TIGHT.search(line)
+    if first is None:
+        return None
+    start = first.start("key") + 1
+    piece = re.split(r"[,}]", line[start:], maxsplit=1)[0].strip()
+    return (
+        _FLOW_TIGHT.sub(r"\g<key>: ", line),
+        first.start("colon"),
+        piece,
+        piece.replace(":", ": ", 1),
+    )
 
 
 def _candidates(line: str) -> list[tuple[str, int, str]]:
     """(the line fixed, the column of the mistake, the message) for each way `line` may
-    be missing a space or have one too many."""
+    be missing a space after a dash or colon (or have one too many after a dash), alone
+    and together."""
     out = []
-    text = line.strip()
-    if m := _DASH_TIGHT.match(line):
-        at = m.start("dash")
-        fixed = line[: at + 1] + " " + line[at + 1 :]
-        out.append(
-            (
-                fixed,
-                at,
-                f"found the list item '{shown(text)}' with no space after its '-'; expected "
-                f"a space after the '-' of a list item ({shown(fixed.strip())})",
-            )
+    text = shown(line)
+    dash, colon = _dash(line), _colon(line)
+    both = (dash, _colon(dash[0])) if dash else (None, None)
+    for fixes in ([dash], [colon], list(both)):
+        if any(f is None for f in fixes):
+            continue
+        done = [f for f in fixes if f is not None]
+        fixed = done[-1][0]
+        message = (
+            f"found '{text}' with {' and '.join(f[2] for f in done)}; expected "
+            f"{', and '.join(f[3] for f in done)} ({shown(fixed)})"
         )
-    if m := _DASH_WIDE.match(line):
-        at, spaces = m.start("dash"), len(m.group("spaces"))
-        fixed = line[: at + 1] + " " + line[m.end("spaces") :]
-        out.append(
-            (
-                fixed,
-                at,
-                f"found {spaces} spaces after the '-' of the list item '{shown(text)}'; "
-                f"expected one space, so that the item lines up with its other lines "
-                f"({shown(fixed.strip())})",
-            )
+        out.append((fixed, done[0][1], message))
+    if flow := _flow(line):
+        key = flow[2].split(":", 1)[0]
+        message = (
+            f"found '{shown(flow[2])}' with no space after the colon of '{key}'; expected a "
+            f"space after a key's colon, inside {{ }} too ({shown(flow[3])})"
         )
-    if m := _COLON_TIGHT.match(line):
-        at = m.start("colon")
-        fixed = line[: at + 1] + " " + line[at + 1 :]
-        key = m.group("key")
-        out.append(
-            (
-                fixed,
-                at,
-                f"found '{shown(text)}' with no space after the colon of '{key}'; expected a "
-                f"space after a key's colon ({shown(fixed.strip())})",
-            )
-        )
+        out.append((flow[0], flow[1], message))
     return out
 
 
-def find(text: str, tried: Iterable[int], judge: Judge) -> Fix | None:
+def find(
+    text: str,
+    tried: Iterable[int],
+    judge: Judge,
+    accept: Callable[[int, Sequence[Problem]], bool] | None = None,
+) -> Fix | None:
     """The fix of one line of `text` (lines `tried`, in order of preference) after which the
-    file reads with the fewest problems, or None when no fix makes it read."""
+    file reads with the fewest problems (and, given `accept`, that it accepts), or None when
+    no fix makes it read. A fix of one line that leaves the file unread is tried again with
+    the same fix on the lines just below it that need it too (`-A pain` then `-Another`)."""
     lines = text.split("\n")
     texts = text_lines(lines)
     best: tuple[tuple[int, int], Fix] | None = None
     for order, i in enumerate(tried):
         if not 0 <= i < len(lines) or blank(lines[i]) or i in texts:
             continue
-        for fixed, column, message in _candidates(lines[i]):
-            left = judge("\n".join([*lines[:i], fixed, *lines[i + 1 :]]))
+        for n, (fixed, column, message) in enumerate(_candidates(lines[i])):
+            after = [*lines[:i], fixed, *lines[i + 1 :]]
+            left = judge("\n".join(after))
+            also: list[int] = []
             if left is None:
+                also = _alike(lines, i, n)
+                for j in also:
+                    after[j] = _candidates(lines[j])[n][0]
+                left = judge("\n".join(after)) if also else None
+            if left is None or (accept is not None and not accept(i, left)):
                 continue
+            if also:
+                message += (
+                    f" (the same on line{'s' if len(also) > 1 else ''} "
+                    + ", ".join(str(j + 1) for j in also)
+                    + ")"
+                )
             rank = (len(left), order)
             if best is None or rank < best[0]:
-                best = rank, Fix(i, column, message, left)
+                more = [(j, *_candidates(lines[j])[n][1:]) for j in also]
+                best = rank, Fix(i, column, message, left, more)
     return best[1] if best else None
+
+
+def _alike(lines: Sequence[str], i: int, n: int) -> list[int]:
+    """The lines just below line `i`, at its indentation, that need the same fix (the
+    `n`th of their candidates has the same message but for the line's text)."""
+    out = []
+    kind = _kind(lines[i], n)
+    for j in range(i + 1, len(lines)):
+        if blank(lines[j]):
+            continue
+        if indent(lines[j]) != indent(lines[i]) or _kind(lines[j], n) != kind:
+            break
+        out.append(j)
+    return out
+
+
+def _kind(line: str, n: int) -> str | None:
+    """What the `n`th fix of `line` is about (its message without the line's text)."""
+    found = _candidates(line)
+    return found[n][2].split("' with ", 1)[-1].split(";")[0] if n < len(found) else None
 
 
 def as_one(path: str, text: str, problems: list[Problem], judge: Judge) -> list[Problem]:
     """`problems` with those a missing space causes in a file that reads (`-A pain` read
     as text where a list belongs) said as one, at its line: kept only when the fix takes
-    problems away and adds none."""
+    away a problem at that line and adds none there (what it adds elsewhere, a key now
+    missing from the mapping it makes, is for the next reading)."""
     if not text or not problems:
         return problems
-    fix = find(text, range(len(text.split("\n"))), judge)
+    before = {_same(p) for p in problems}
+
+    def accept(i: int, left: Sequence[Problem]) -> bool:
+        after = {_same(p) for p in left}
+        gone = any(p[1] == i + 1 for p in before - after)
+        return gone and not any(p[1] == i + 1 for p in after - before)
+
+    fix = find(text, range(len(text.split("\n"))), judge, accept)
     if fix is None:
         return problems
     left = {_same(p) for p in fix.left}
-    if not left < {_same(p) for p in problems}:
-        return problems
     kept = [p for p in problems if _same(p) in left]
+    alone = fix.message.rsplit(" (the same on line", 1)[0] if fix.also else fix.message
     return [
         *kept,
-        Problem(path, fix.line + 1, fix.column + 1, Level.ERROR, fix.message, "yaml-syntax", "$"),
+        *(
+            Problem(path, line + 1, column + 1, Level.ERROR, message, "yaml-syntax", "$")
+            for line, column, message in [(fix.line, fix.column, alone), *fix.also]
+        ),
     ]
 
 
