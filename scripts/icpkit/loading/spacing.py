@@ -138,11 +138,14 @@ def find(
     tried: Iterable[int],
     judge: Judge,
     accept: Callable[[int, Sequence[Problem]], bool] | None = None,
+    depth: int = 0,
 ) -> Fix | None:
     """The fix of one line of `text` (lines `tried`, in order of preference) after which the
     file reads with the fewest problems (and, given `accept`, that it accepts), or None when
     no fix makes it read. A fix of one line that leaves the file unread is tried again with
-    the same fix on the lines just below it that need it too (`-A pain` then `-Another`)."""
+    the same fix on the lines just below it that need it too (`-A pain` then `-Another`),
+    then with a fix of the same kinds further down, where the parser now stops (`points:50`
+    in two rules): the lines below are in the fix's `also`."""
     lines = text.split("\n")
     texts = text_lines(lines)
     best: tuple[tuple[int, int], Fix] | None = None
@@ -152,25 +155,58 @@ def find(
         for n, (fixed, column, message) in enumerate(_candidates(lines[i])):
             after = [*lines[:i], fixed, *lines[i + 1 :]]
             left = judge("\n".join(after))
-            also: list[int] = []
-            if left is None:
-                also = _alike(lines, i, n)
-                for j in also:
+            more: list[tuple[int, int, str]] = []
+            if left is None and (alike := _alike(lines, i, n)):
+                for j in alike:
                     after[j] = _candidates(lines[j])[n][0]
-                left = judge("\n".join(after)) if also else None
+                left = judge("\n".join(after))
+                more = (
+                    [(j, *_candidates(lines[j])[n][1:]) for j in alike] if left is not None else []
+                )
+            if left is None and depth < _DEPTH and (stop := _stops("\n".join(after))) and stop > i:
+                below = find("\n".join(after), range(stop, i, -1), judge, None, depth + 1)
+                if below is not None:
+                    left = below.left
+                    more = [(below.line, below.column, below.message), *below.also]
             if left is None or (accept is not None and not accept(i, left)):
                 continue
-            if also:
-                message += (
-                    f" (the same on line{'s' if len(also) > 1 else ''} "
-                    + ", ".join(str(j + 1) for j in also)
-                    + ")"
-                )
             rank = (len(left), order)
             if best is None or rank < best[0]:
-                more = [(j, *_candidates(lines[j])[n][1:]) for j in also]
                 best = rank, Fix(i, column, message, left, more)
     return best[1] if best else None
+
+
+#: how many mistakes of this kind one reading finds in a file that does not read
+_DEPTH = 3
+
+
+def _stops(text: str) -> int | None:
+    """The 0-based line where the parser stops reading `text`, or None when it reads."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    from .yamlio import _yaml  # yamlio reads files with this module's help
+
+    try:
+        for _event in _yaml.parse(text):
+            pass
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return mark.line if mark else None
+    except (YAMLError, RecursionError, ValueError):  # not YAML some other way: no line
+        return None
+    return None
+
+
+def said(fix: Fix) -> str:
+    """The message of `fix`, naming the lines below it that need fixing too."""
+    if not fix.also:
+        return fix.message
+    lines = sorted({line + 1 for line, _, _ in fix.also})
+    named = ", ".join(str(n) for n in lines[:-1]) + (" and " if len(lines) > 1 else "")
+    return (
+        f"{fix.message}; line{'s' if len(lines) > 1 else ''} {named}{lines[-1]} "
+        f"need{'' if len(lines) > 1 else 's'} the same kind of fix"
+    )
 
 
 def _alike(lines: Sequence[str], i: int, n: int) -> list[int]:
@@ -212,12 +248,11 @@ def as_one(path: str, text: str, problems: list[Problem], judge: Judge) -> list[
         return problems
     left = {_same(p) for p in fix.left}
     kept = [p for p in problems if _same(p) in left]
-    alone = fix.message.rsplit(" (the same on line", 1)[0] if fix.also else fix.message
     return [
         *kept,
         *(
             Problem(path, line + 1, column + 1, Level.ERROR, message, "yaml-syntax", "$")
-            for line, column, message in [(fix.line, fix.column, alone), *fix.also]
+            for line, column, message in [(fix.line, fix.column, fix.message), *fix.also]
         ),
     ]
 

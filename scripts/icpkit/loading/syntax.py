@@ -475,7 +475,7 @@ def _missing_space(e: _Error) -> Syntax | None:
     fix = spacing.find(e.text, range(e.line, e.line - indentation.REACH, -1), e.judge)
     if fix is None or len(fix.left) > indentation.FEW:
         return None
-    return Syntax(fix.line + 1, fix.column + 1, fix.message)
+    return Syntax(fix.line + 1, fix.column + 1, spacing.said(fix))
 
 
 def _misindented(e: _Error) -> Syntax | None:
