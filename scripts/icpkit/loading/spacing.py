@@ -164,7 +164,9 @@ def find(
                     [(j, *_candidates(lines[j])[n][1:]) for j in alike] if left is not None else []
                 )
             if left is None and depth < _DEPTH and (stop := _stops("\n".join(after))) and stop > i:
-                below = find("\n".join(after), range(stop, i, -1), judge, None, depth + 1)
+                below = find(
+                    "\n".join(after), range(stop, max(i, stop - _NEAR), -1), judge, None, depth + 1
+                )
                 if below is not None:
                     left = below.left
                     more = [(below.line, below.column, below.message), *below.also]
@@ -178,6 +180,8 @@ def find(
 
 #: how many mistakes of this kind one reading finds in a file that does not read
 _DEPTH = 3
+#: how far above where the parser stops the next such mistake is looked for
+_NEAR = 3
 
 
 def _stops(text: str) -> int | None:
