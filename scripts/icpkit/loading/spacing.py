@@ -160,16 +160,14 @@ def find(
                 for j in alike:
                     after[j] = _candidates(lines[j])[n][0]
                 left = judge("\n".join(after))
-                more = (
-                    [(j, *_candidates(lines[j])[n][1:]) for j in alike] if left is not None else []
-                )
+                more = [(j, *_candidates(lines[j])[n][1:]) for j in alike]
             if left is None and depth < _DEPTH and (stop := _stops("\n".join(after))) and stop > i:
                 below = find(
                     "\n".join(after), range(stop, max(i, stop - _NEAR), -1), judge, None, depth + 1
                 )
                 if below is not None:
                     left = below.left
-                    more = [(below.line, below.column, below.message), *below.also]
+                    more += [(below.line, below.column, below.message), *below.also]
             if left is None or (accept is not None and not accept(i, left)):
                 continue
             rank = (len(left), order)
@@ -230,7 +228,8 @@ def _alike(lines: Sequence[str], i: int, n: int) -> list[int]:
 def _kind(line: str, n: int) -> str | None:
     """What the `n`th fix of `line` is about (its message without the line's text)."""
     found = _candidates(line)
-    return found[n][2].split("' with ", 1)[-1].split(";")[0] if n < len(found) else None
+    said = found[n][2].split("' with ", 1)[-1].split(";")[0] if n < len(found) else None
+    return re.sub(r"'[^']*'", "''", said) if said else None
 
 
 def as_one(path: str, text: str, problems: list[Problem], judge: Judge) -> list[Problem]:
