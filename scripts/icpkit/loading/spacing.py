@@ -184,19 +184,9 @@ _NEAR = 3
 
 def _stops(text: str) -> int | None:
     """The 0-based line where the parser stops reading `text`, or None when it reads."""
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from .yamlio import stops  # yamlio reads files with this module's help
 
-    from .yamlio import _yaml  # yamlio reads files with this module's help
-
-    try:
-        for _event in _yaml.parse(text):
-            pass
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        return mark.line if mark else None
-    except (YAMLError, RecursionError, ValueError):  # not YAML some other way: no line
-        return None
-    return None
+    return stops(text)
 
 
 def said(fix: Fix) -> str:
