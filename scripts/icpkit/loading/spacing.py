@@ -6,7 +6,12 @@ parser stops on a later line, or the file reads and its schema finds text where 
 mapping belongs, and what it says is about that later line or that other shape. `find`
 tries the fix on each line that looks like one of these (the space put in, or the spaces
 after the dash made one) and keeps the one after which the file has the fewest problems:
-advice built on it is true by construction, as in `indentation`.
+advice built on it is true by construction, as in `indentation`. The same mistake on the
+lines just below (`-A pain`, `-Another`) or further down (`points:50` in two rules) is
+fixed with it, and named: in the one message of a file that does not read, as problems
+of their own in one that does. In a file that reads, a fix is kept only when it takes
+away a problem at its line and adds none there (`- Ask:how many` in a list of text
+stays text).
 """
 
 from __future__ import annotations
@@ -30,8 +35,8 @@ _FLOW_TIGHT = re.compile(r"(?P<key>[{,] *[A-Za-z_][\w-]*)(?P<colon>:)(?=[^\s:/\\
 
 @dataclass(frozen=True)
 class Fix:
-    """Line `line` (0-based) fixed as `fixed`; `column` (0-based) where the mistake is;
-    `message` what is wrong in the editor's words; `left` the problems the file still has."""
+    """The mistake on line `line` at `column` (both 0-based), `message` what is wrong in the
+    editor's words; `left` the problems the file still has once it is fixed."""
 
     line: int
     column: int
