@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..problems import Level, Problem
 from .indentation import Judge, blank, indent, shown, text_lines
@@ -230,8 +230,8 @@ def _kind(line: str, n: int) -> str | None:
 def as_one(path: str, text: str, problems: list[Problem], judge: Judge) -> list[Problem]:
     """`problems` with those a missing space causes in a file that reads (`-A pain` read
     as text where a list belongs) said as one, at its line: kept only when the fix takes
-    away a problem at that line and adds none there (what it adds elsewhere, a key now
-    missing from the mapping it makes, is for the next reading)."""
+    away a problem at that line and adds none there; what is left once it is fixed (a key
+    missing from the mapping it makes) is said with it."""
     if not text or not problems:
         return problems
     before = {_same(p) for p in problems}
@@ -244,8 +244,9 @@ def as_one(path: str, text: str, problems: list[Problem], judge: Judge) -> list[
     fix = find(text, range(len(text.split("\n"))), judge, accept)
     if fix is None:
         return problems
-    left = {_same(p) for p in fix.left}
-    kept = [p for p in problems if _same(p) in left]
+    # what is left once it is fixed is true of the file now (`review:` has no `cadence:`)
+    # (those of the schema: the file's own reading says the others)
+    kept = [replace(p, path=path) for p in fix.left if p.rule.startswith("schema-")]
     return [
         *kept,
         *(
