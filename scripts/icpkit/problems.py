@@ -164,7 +164,10 @@ PROBLEMS: dict[str, str] = {
     "gate-always-true": "A status gate that every company meets (none would ever be scored).",
     "placeholder": "Text or an example rule written by icp new that was never replaced.",
     # one root error per mistake (icpkit.loading.dependents)
-    "dependents": "A note: how many problems elsewhere wait for this document to load.",
+    "dependents": (
+        "A note, not an error: how many checks of other files wait until this file's error "
+        "is fixed."
+    ),
 }
 
 

@@ -172,8 +172,9 @@ def collapse(
                 line,
                 column,
                 Level.NOTE,
-                f"{n} problem{'s' if n != 1 else ''} in {m} other file{'s' if m != 1 else ''} "
-                "depend on this document and will be checked once it loads",
+                f"checks of {n} thing{'s' if n != 1 else ''} in {m} other "
+                f"{'file that uses' if m == 1 else 'files that use'} this file wait until the "
+                "error above is fixed; they are not more errors",
                 DEPENDENTS_RULE,
             )
         )

@@ -22,7 +22,9 @@ from ..kinds import KINDS, SCHEMA_FILES
 from ..problems import Problem
 from ..wording import found, shorten, suggest
 from ..yamlvalues import YamlDate
-from . import indentation
+from . import indentation, spacing
+from .indentation import shown
+from .syntax import quoted
 from .yamlio import Document, reread
 
 BASE_URI = "https://icp-as-code.dev/schemas/"
@@ -167,6 +169,7 @@ def validate(doc: Document, kind: str) -> list[Problem]:
     wrongly said as one; in a valid one, a key pushed into the text above it."""
     problems = checked(doc, kind)
     if problems:
+        problems = spacing.as_one(doc.path, doc.text, problems, reread)
         return _misindented(doc, kind, problems)
     swallowed = indentation.swallowed(doc.path, doc.text, key_names(kind), reread)
     return [swallowed] if swallowed else []
@@ -460,7 +463,34 @@ def _problem(doc: Document, kind: str, error: ValidationError) -> Problem:
         kind, parts, error.instance, schema, v, str(error.message), doc.data, doc.written(parts)
     )
     message, parts, key = _MESSAGES.get(v, _other)(e)
+    if v == "type" and (colon := _colon_in_text(doc, parts, error.instance, schema)):
+        message = colon
     return doc.problem_at(parts, message, f"schema-{v}", key=key)
+
+
+def _colon_in_text(doc: Document, parts: list[str | int], instance: Any, schema: Any) -> str:
+    """Where text is expected, a mapping of one key read from one line because of a ': '
+    in the text (`- Offer a trial sprint: two weeks free`): the advice to quote it, as
+    the same mistake after a key gets it; '' for any other mapping."""
+    wanted = schema.get("type") if isinstance(schema, dict) else None
+    types = wanted if isinstance(wanted, list) else [wanted]
+    if "string" not in types or "object" in types or not isinstance(instance, dict):
+        return ""
+    if len(instance) != 1 or not all(
+        isinstance(v, str | int | float | bool) for v in instance.values()
+    ):
+        return ""
+    line, column = doc.position(parts)
+    lines = doc.text.split("\n")
+    text = lines[line - 1][column - 1 :] if 0 < line <= len(lines) else ""
+    comment = text.find(" #")
+    value = (text[:comment] if comment >= 0 else text).rstrip()
+    if ": " not in value:
+        return ""
+    return (
+        f"found a colon followed by a space inside the value {shown(value)}, which YAML reads "
+        f"as 'key: value'; expected text: the value in quotes ({quoted(value)})"
+    )
 
 
 if __name__ == "__main__":  # python -m icpkit.loading.schema --bundle: rewrite schemas/bundled/

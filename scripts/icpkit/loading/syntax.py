@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..textsafety import one_line
-from . import indentation
+from . import indentation, spacing
 from .indentation import BLOCK_HEADER, blank, indent, key_at, shown
 
 #: where a value starts on a line: after the indentation, list dashes and `key: `
@@ -466,6 +466,18 @@ def _colon_in_value(e: _Error) -> Syntax | None:
     return None  # a key where it does not belong: `_misindented` finds where it does
 
 
+def _missing_space(e: _Error) -> Syntax | None:
+    """`-id: budget`, `-  id: budget`, `points:20`: a space missing after a list item's dash
+    or a key's colon (or one too many after a dash), on the line the parser stopped on or
+    above it; `spacing` finds the line by trying the fix."""
+    if e.judge is None:
+        return None
+    fix = spacing.find(e.text, range(e.line, e.line - indentation.REACH, -1), e.judge)
+    if fix is None or len(fix.left) > indentation.FEW:
+        return None
+    return Syntax(fix.line + 1, fix.column + 1, spacing.said(fix))
+
+
 def _misindented(e: _Error) -> Syntax | None:
     """A line moved left or right of where it belongs (`indentation` finds the line and its
     column by trying them): at that line, naming the key or item it belongs with."""
@@ -501,6 +513,7 @@ EXPLAINERS: tuple[Callable[[_Error], Syntax | None], ...] = (
     _item_after_key,
     _reserved_start,
     _text_after_value,
+    _missing_space,
     _colon_in_value,
     _misindented,
 )

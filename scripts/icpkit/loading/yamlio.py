@@ -570,6 +570,20 @@ def reread(text: str) -> list[Problem] | None:
     return [*doc.problems, *checked(doc, str(kind))]
 
 
+def stops(text: str) -> int | None:
+    """The 0-based line where the parser stops reading `text`, or None when it reads (or
+    fails with no place to name)."""
+    try:
+        for _event in _yaml.parse(text):
+            pass
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return mark.line if mark else None
+    except (YAMLError, RecursionError, ValueError):
+        return None
+    return None
+
+
 def load_file(path: Path | str, shown: str | None = None) -> Document:
     """Load a YAML file; problems name it as `shown` (default: the path as given)."""
     path = Path(path)

@@ -1,0 +1,260 @@
+"""A space missing (or one too many) where YAML needs exactly one: after a list item's dash
+(`-id: budget`, `-A pain`, `-  id: budget`) and after a key's colon (`points:20`).
+
+YAML reads `-id` as a key named '-id' and `points:20` as the text 'points:20', so the
+parser stops on a later line, or the file reads and its schema finds text where a list or a
+mapping belongs, and what it says is about that later line or that other shape. `find`
+tries the fix on each line that looks like one of these (the space put in, or the spaces
+after the dash made one) and keeps the one after which the file has the fewest problems:
+advice built on it is true by construction, as in `indentation`. The same mistake on the
+lines just below (`-A pain`, `-Another`) or further down (`points:50` in two rules) is
+fixed with it, and named: in the one message of a file that does not read, as problems
+of their own in one that does. In a file that reads, a fix is kept only when it takes
+away a problem at its line and adds none there (`- Ask:how many` in a list of text
+stays text).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from ..problems import Level, Problem
+from .indentation import Judge, blank, indent, shown, text_lines
+
+#: a dash with no space after it, where a list item's dash stands (`-id`, `- -x`)
+_DASH_TIGHT = re.compile(r"^ *(?:- +)*(?P<dash>-)(?=[^\s-])")
+#: a dash with more than one space after it (`-  id: budget`)
+_DASH_WIDE = re.compile(r"^ *(?:- +)*?(?P<dash>-)(?P<spaces> {2,})(?=\S)")
+#: a key with no space after its colon (`points:20`, `- label:Growing`)
+_COLON_TIGHT = re.compile(r"^ *(?:- +)*(?P<key>[A-Za-z_][\w-]*)(?P<colon>:)(?=[^\s:/\\])")
+#: a key with no space after its colon inside a { } mapping (`{field:employees}`)
+_FLOW_TIGHT = re.compile(r"(?P<key>[{,] *[A-Za-z_][\w-]*)(?P<colon>:)(?=[^\s:/\\,}])")
+
+
+@dataclass(frozen=True)
+class Fix:
+    """The mistake on line `line` at `column` (both 0-based), `message` what is wrong in the
+    editor's words; `left` the problems the file still has once it is fixed."""
+
+    line: int
+    column: int
+    message: str
+    left: Sequence[Problem]
+    #: the lines below it with the same mistake: (line, column, message), 0-based
+    also: Sequence[tuple[int, int, str]] = ()
+
+
+def _dash(line: str) -> tuple[str, int, str, str] | None:
+    """`line` with the spaces after a list item's dash made one, the dash's column, what
+    was wrong and what is expected; None when they are one already."""
+    if m := _DASH_TIGHT.match(line):
+        at = m.start("dash")
+        return (
+            line[: at + 1] + " " + line[at + 1 :],
+            at,
+            "no space after its '-'",
+            "a space after the '-' of a list item",
+        )
+    if m := _DASH_WIDE.match(line):
+        at = m.start("dash")
+        return (
+            line[: at + 1] + " " + line[m.end("spaces") :],
+            at,
+            f"{len(m.group('spaces'))} spaces after its '-'",
+            "one space after the '-' of a list item, so that the item lines up with its "
+            "other lines",
+        )
+    return None
+
+
+def _colon(line: str) -> tuple[str, int, str, str] | None:
+    """`line` with a space after its key's colon (and its value in quotes when it holds
+    ': ' too), the colon's column, what was wrong and what is expected; None when the
+    colon has its space."""
+    m = _COLON_TIGHT.match(line)
+    if not m:
+        return None
+    at, key = m.start("colon"), m.group("key")
+    value = line[at + 1 :]
+    comment = value.find(" #")
+    value, rest = (value[:comment], value[comment:]) if comment >= 0 else (value, "")
+    expected = "a space after a key's colon"
+    if ": " in value:
+        from .syntax import quoted  # syntax uses this module
+
+        value, expected = quoted(value), expected + ", and the value in quotes as it holds ': '"
+    return (
+        line[: at + 1] + " " + value.rstrip() + rest,
+        at,
+        f"no space after the colon of '{key}'",
+        expected,
+    )
+
+
+def _flow(line: str) -> tuple[str, int, str, str] | None:
+    """`line` with a space after each key's colon inside a { } mapping on it
+    (`{field:employees}`): the line fixed, the first colon's column, that key and value
+    as written and as they should be; None when each colon has its space."""
+    first = _FLOW_TIGHT.search(line)
+    if first is None:
+        return None
+    start = first.start("key") + 1
+    piece = re.split(r"[,}]", line[start:], maxsplit=1)[0].strip()
+    return (
+        _FLOW_TIGHT.sub(r"\g<key>: ", line),
+        first.start("colon"),
+        piece,
+        piece.replace(":", ": ", 1),
+    )
+
+
+def _candidates(line: str) -> list[tuple[str, int, str]]:
+    """(the line fixed, the column of the mistake, the message) for each way `line` may
+    be missing a space after a dash or colon (or have one too many after a dash), alone
+    and together."""
+    out = []
+    text = shown(line)
+    dash, colon = _dash(line), _colon(line)
+    both = (dash, _colon(dash[0])) if dash else (None, None)
+    for fixes in ([dash], [colon], list(both)):
+        if any(f is None for f in fixes):
+            continue
+        done = [f for f in fixes if f is not None]
+        fixed = done[-1][0]
+        message = (
+            f"found '{text}' with {' and '.join(f[2] for f in done)}; expected "
+            f"{', and '.join(f[3] for f in done)} ({shown(fixed)})"
+        )
+        out.append((fixed, done[0][1], message))
+    if flow := _flow(line):
+        key = flow[2].split(":", 1)[0]
+        message = (
+            f"found '{shown(flow[2])}' with no space after the colon of '{key}'; expected a "
+            f"space after a key's colon, inside {{ }} too ({shown(flow[3])})"
+        )
+        out.append((flow[0], flow[1], message))
+    return out
+
+
+def find(
+    text: str,
+    tried: Iterable[int],
+    judge: Judge,
+    accept: Callable[[int, Sequence[Problem]], bool] | None = None,
+    depth: int = 0,
+) -> Fix | None:
+    """The fix of one line of `text` (lines `tried`, in order of preference) after which the
+    file reads with the fewest problems (and, given `accept`, that it accepts), or None when
+    no fix makes it read. A fix of one line that leaves the file unread is tried again with
+    the same fix on the lines just below it that need it too (`-A pain` then `-Another`),
+    then with a fix of the same kinds further down, where the parser now stops (`points:50`
+    in two rules): the lines below are in the fix's `also`."""
+    lines = text.split("\n")
+    texts = text_lines(lines)
+    best: tuple[tuple[int, int], Fix] | None = None
+    for order, i in enumerate(tried):
+        if not 0 <= i < len(lines) or blank(lines[i]) or i in texts:
+            continue
+        for n, (fixed, column, message) in enumerate(_candidates(lines[i])):
+            after = [*lines[:i], fixed, *lines[i + 1 :]]
+            left = judge("\n".join(after))
+            more: list[tuple[int, int, str]] = []
+            if left is None and (alike := _alike(lines, i, n)):
+                for j in alike:
+                    after[j] = _candidates(lines[j])[n][0]
+                left = judge("\n".join(after))
+                more = [(j, *_candidates(lines[j])[n][1:]) for j in alike]
+            if left is None and depth < _DEPTH and (stop := _stops("\n".join(after))) and stop > i:
+                below = find(
+                    "\n".join(after), range(stop, max(i, stop - _NEAR), -1), judge, None, depth + 1
+                )
+                if below is not None:
+                    left = below.left
+                    more += [(below.line, below.column, below.message), *below.also]
+            if left is None or (accept is not None and not accept(i, left)):
+                continue
+            rank = (len(left), order)
+            if best is None or rank < best[0]:
+                best = rank, Fix(i, column, message, left, more)
+    return best[1] if best else None
+
+
+#: how many mistakes of this kind one reading finds in a file that does not read
+_DEPTH = 3
+#: how far above where the parser stops the next such mistake is looked for
+_NEAR = 3
+
+
+def _stops(text: str) -> int | None:
+    """The 0-based line where the parser stops reading `text`, or None when it reads."""
+    from .yamlio import stops  # yamlio reads files with this module's help
+
+    return stops(text)
+
+
+def said(fix: Fix) -> str:
+    """The message of `fix`, naming the lines below it that need fixing too."""
+    if not fix.also:
+        return fix.message
+    lines = sorted({line + 1 for line, _, _ in fix.also})
+    named = ", ".join(str(n) for n in lines[:-1]) + (" and " if len(lines) > 1 else "")
+    return (
+        f"{fix.message}; line{'s' if len(lines) > 1 else ''} {named}{lines[-1]} "
+        f"need{'' if len(lines) > 1 else 's'} the same kind of fix"
+    )
+
+
+def _alike(lines: Sequence[str], i: int, n: int) -> list[int]:
+    """The lines just below line `i`, at its indentation, that need the same fix (the
+    `n`th of their candidates has the same message but for the line's text)."""
+    out = []
+    kind = _kind(lines[i], n)
+    for j in range(i + 1, len(lines)):
+        if blank(lines[j]):
+            continue
+        if indent(lines[j]) != indent(lines[i]) or _kind(lines[j], n) != kind:
+            break
+        out.append(j)
+    return out
+
+
+def _kind(line: str, n: int) -> str | None:
+    """What the `n`th fix of `line` is about (its message without the line's text)."""
+    found = _candidates(line)
+    said = found[n][2].split("' with ", 1)[-1].split(";")[0] if n < len(found) else None
+    return re.sub(r"'[^']*'", "''", said) if said else None
+
+
+def as_one(path: str, text: str, problems: list[Problem], judge: Judge) -> list[Problem]:
+    """`problems` with those a missing space causes in a file that reads (`-A pain` read
+    as text where a list belongs) said as one, at its line: kept only when the fix takes
+    away a problem at that line and adds none there; what is left once it is fixed (a key
+    missing from the mapping it makes) is said with it."""
+    if not text or not problems:
+        return problems
+    before = {_same(p) for p in problems}
+
+    def accept(i: int, left: Sequence[Problem]) -> bool:
+        after = {_same(p) for p in left}
+        gone = any(p[1] == i + 1 for p in before - after)
+        return gone and not any(p[1] == i + 1 for p in after - before)
+
+    fix = find(text, range(len(text.split("\n"))), judge, accept)
+    if fix is None:
+        return problems
+    # what is left once it is fixed is true of the file now (`review:` has no `cadence:`)
+    # (those of the schema: the file's own reading says the others)
+    kept = [replace(p, path=path) for p in fix.left if p.rule.startswith("schema-")]
+    return [
+        *kept,
+        *(
+            Problem(path, line + 1, column + 1, Level.ERROR, message, "yaml-syntax", "$")
+            for line, column, message in [(fix.line, fix.column, fix.message), *fix.also]
+        ),
+    ]
+
+
+def _same(problem: Problem) -> tuple[str, int, str]:
+    return problem.rule, problem.line, problem.message
