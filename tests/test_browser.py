@@ -15,6 +15,7 @@ import itertools
 import json
 import math
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -570,6 +571,9 @@ def test_the_form_gives_a_verdict_as_the_rep_types(base: str, page: Any) -> None
     assert first > 0
     headline = page.locator("#q-headline")
     assert headline.inner_text().startswith("Tier D")
+    # an empty form is not told which answers would make it tier D (every country would)
+    asks = page.locator("#q-ask-next")
+    assert asks.count() == 0 or not re.search(r": tier D(?! \(disq)", asks.inner_text())
     form = page.locator("#q-form")
     # every vocabulary field a rule reads, with "don't know"
     assert form.get_by_label("Country").input_value() == ""
@@ -596,7 +600,9 @@ def test_the_form_gives_a_verdict_as_the_rep_types(base: str, page: Any) -> None
     # which unknown answers would change the tier
     asks = page.locator("#q-ask-next").inner_text()
     assert "ERP deployed: if no: tier D" in asks
-    assert "IT budget: if 1,000,000 USD" in asks and ": tier B" in asks
+    assert "IT budget: if 1,000,000 USD or more: tier B" in asks
+    # numbers as ranges a rep can ask about, never the values tried around a threshold
+    assert "999,999" not in asks and "1,000,001" not in asks
     # and the engine agrees with what the page suggests
     assert evaluate(HANDBOOK, {**partial, "erp_deployed": False}, dt.date.today()).tier == "D"
     assert evaluate(HANDBOOK, {**partial, "it_budget": 1_000_000}, dt.date.today()).tier == "B"

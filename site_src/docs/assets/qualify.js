@@ -353,6 +353,9 @@
   /* For each unknown field the rules read: the answers that would change the verdict. */
   function whatIf(rules, company, asOf) {
     var now = evaluate(rules, company, asOf), key = outcome(now), found = [];
+    /* a lead with no tier yet is not told which answers would make it tier D: only moves
+       up, or a disqualifier, are worth a question on a call */
+    var noise = function (v) { return now.tier === null && v.tier === "D" && !v.disqualified_by.length; };
     var read = {};
     allRules(rules).forEach(function (r) { leaves(r.when, []).forEach(function (l) { read[l[0]] = true; }); });
     Object.keys(rules.fields).forEach(function (name) {
@@ -362,7 +365,7 @@
       candidates(rules, name, asOf).forEach(function (c) {
         var trial = Object.assign({}, company); trial[name] = c;
         var v2 = evaluate(rules, trial, asOf), k = outcome(v2);
-        if (k === key) return;
+        if (k === key || noise(v2)) return;
         if (!groups[k]) { groups[k] = { verdict: v2, values: [] }; order.push(k); }
         groups[k].values.push(c);
       });
@@ -431,6 +434,30 @@
     (children || []).forEach(function (c) { if (c) e.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
     return e;
   }
+  /* the numbers of one outcome as ranges a rep can ask about ("20 percent or more",
+     "50 to 99"), from the values tried around every threshold of the rules: between two
+     tried values no rule changes its answer */
+  function numberRanges(rules, name, values, asOf) {
+    var fld = rules.fields[name];
+    if (fld.type !== "number" && fld.type !== "integer") return null;
+    var tried = candidates(rules, name, asOf).filter(function (x) { return typeof x === "number"; });
+    tried = tried.filter(function (x, i) { return tried.indexOf(x) === i; }).sort(function (a, b) { return a - b; });
+    var inGroup = {}, runs = [], run = null;
+    values.forEach(function (x) { inGroup[x] = true; });
+    tried.forEach(function (x) {
+      if (inGroup[x]) { if (run) run[1] = x; else { run = [x, x]; runs.push(run); } }
+      else run = null;
+    });
+    if (!runs.length) return null;
+    var first = tried[0], last = tried[tried.length - 1], say = function (x) { return labelOf(rules, name, x); };
+    return runs.slice(0, 3).map(function (r) {
+      if (r[0] === first && r[1] === last) return "any number";
+      if (r[0] === first) return say(r[1]) + " or less";
+      if (r[1] === last) return say(r[0]) + " or more";
+      return r[0] === r[1] ? say(r[0]) : say(r[0]) + " to " + say(r[1]);
+    }).join(" or ");
+  }
+
   function labelOf(rules, name, value) {
     var fld = rules.fields[name];
     if (value === true) return "yes";
@@ -617,7 +644,8 @@
     else {
       out.appendChild(el("ul", { class: "q-ask-next", id: "q-ask-next" }, asks.map(function (a) {
         var parts = a.outcomes.slice(0, 3).map(function (o) {
-          var vals = o.values.slice(0, 3).map(function (x) { return labelOf(rules, a.field, x); }).join(", ") + (o.values.length > 3 ? ", …" : "");
+          var vals = numberRanges(rules, a.field, o.values, asOf) ||
+            o.values.slice(0, 3).map(function (x) { return labelOf(rules, a.field, x); }).join(", ") + (o.values.length > 3 ? ", …" : "");
           var w = o.verdict, to = w.disqualified_by.length ? "tier D (disqualified)" : w.tier === null ? "not scored (" + w.status.replace(/_/g, " ") + ")" : "tier " + w.tier + (w.best ? " (" + w.best.title + ")" : "");
           return "if " + vals + ": " + to;
         });
