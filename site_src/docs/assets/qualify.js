@@ -304,8 +304,9 @@
     var read = {};
     open.forEach(function (r) { leaves(r.rule.when, []).forEach(function (l) { read[l[0]] = true; }); });
     var deciding = Object.keys(rules.fields).filter(function (n) {
-      var v = company[n];  /* unknown, or a band ("51-200") that straddles the rule's edge */
-      return read[n] && (v === null || v === undefined || (Array.isArray(v) && v[0] !== v[1]));
+      /* unknown, or a band ("51-200") that straddles the rule's edge (a set is an array too) */
+      var v = company[n], t = rules.fields[n].type, number = t === "number" || t === "integer";
+      return read[n] && (v === null || v === undefined || (number && Array.isArray(v) && v[0] !== v[1]));
     });
     return [top.best_case_tier, deciding];
   }
