@@ -188,13 +188,11 @@ def test_parse_text_table_and_query_run_on_sqlite(
     assert {k: got[k] for k in want} == want
 
 
-@pytest.mark.parametrize("dialect", ["sqlite", "duckdb"])
-def test_a_choice_the_vocabulary_does_not_name_is_unknown_not_unmet(
-    capsys: pytest.CaptureFixture[str], dialect: str
-) -> None:
-    """'United States' or 'Narnia' in a country column of codes, 'HR Tech' for an industry,
-    'cobol' among the technologies: unknown, as `icp score` reads a spelling it does not know,
-    never a failed requirement (and never a member)."""
+def scored_rows(
+    capsys: pytest.CaptureFixture[str], dialect: str, rows: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """`icp sql --ddl` and the query for `dialect`, run on `rows` (id -> column values) in an
+    in-memory SQLite or DuckDB: id -> output columns."""
     import sqlite3
 
     import duckdb
@@ -207,6 +205,26 @@ def test_a_choice_the_vocabulary_does_not_name_is_unknown_not_unmet(
     con: Any = sqlite3.connect(":memory:") if dialect == "sqlite" else duckdb.connect()
     con.execute(ddl)
     names = [c[0] for c in con.execute("SELECT * FROM accounts LIMIT 0").description]
+    for ident, cells in rows.items():
+        values = {"account_id": ident, **cells}
+        con.execute(
+            f"INSERT INTO accounts VALUES ({', '.join('?' for _ in names)})",
+            [values.get(n) for n in names],
+        )
+    cur = con.execute(query)
+    return {
+        r[0]: dict(zip([c[0] for c in cur.description][1:], r[1:], strict=True))
+        for r in cur.fetchall()
+    }
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "duckdb"])
+def test_a_choice_the_vocabulary_does_not_name_is_unknown_not_unmet(
+    capsys: pytest.CaptureFixture[str], dialect: str
+) -> None:
+    """'United States' or 'Narnia' in a country column of codes, 'HR Tech' for an industry,
+    'cobol' among the technologies: unknown, as `icp score` reads a spelling it does not know,
+    never a failed requirement (and never a member)."""
     typed = {"employees": 250, "tech_stack": "python", "it_budget": 600_000, "growth_rate": 25}
     rows = {
         "us-spelt-out": {"country": "United States", "industry": "software"},
@@ -217,17 +235,7 @@ def test_a_choice_the_vocabulary_does_not_name_is_unknown_not_unmet(
         "cobol": {"country": "US", "industry": "software", "tech_stack": "python;cobol"},
         "python-capital": {"country": "US", "industry": "software", "tech_stack": "Python"},
     }
-    for ident, cells in rows.items():
-        values = {"account_id": ident, **typed, **cells}
-        con.execute(
-            f"INSERT INTO accounts VALUES ({', '.join('?' for _ in names)})",
-            [values.get(n) for n in names],
-        )
-    cur = con.execute(query)
-    got = {
-        r[0]: dict(zip([c[0] for c in cur.description][1:], r[1:], strict=True))
-        for r in cur.fetchall()
-    }
+    got = scored_rows(capsys, dialect, {i: {**typed, **cells} for i, cells in rows.items()})
     for ident, cells in rows.items():
         known = {"employees": 250, "tech_stack": frozenset({"python"}), "it_budget": 600_000}
         known |= {"growth_rate": 25}
@@ -303,18 +311,6 @@ def test_a_number_outside_the_fields_bounds_is_unknown(
     """0 or -5 employees (minimum 1), a negative revenue, a founding year of 3000 (maximum
     2100) in a numeric column: unknown, as `icp score` and `icp explain` read them, never a
     number a rule tests (0 employees is not 'fewer than 10', a disqualifier)."""
-    import sqlite3
-
-    import duckdb
-
-    base = ["sql", "--dialect", dialect, "--table", "accounts"]
-    assert icp(*base, "--ddl") == 0
-    ddl = capsys.readouterr().out
-    assert icp(*base, "--as-of", AS_OF.isoformat()) == 0
-    query = capsys.readouterr().out
-    con: Any = sqlite3.connect(":memory:") if dialect == "sqlite" else duckdb.connect()
-    con.execute(ddl)
-    names = [c[0] for c in con.execute("SELECT * FROM accounts LIMIT 0").description]
     typed = {"country": "US", "industry": "saas", "funding_stage": "series_b"}
     rows = {
         "zero": ({"employees": 0}, {}),
@@ -325,17 +321,7 @@ def test_a_number_outside_the_fields_bounds_is_unknown(
             {"employees": 1, "annual_revenue": 0, "founded_year": 2100},
         ),
     }
-    for ident, (cells, _) in rows.items():
-        values = {"account_id": ident, **typed, **cells}
-        con.execute(
-            f"INSERT INTO accounts VALUES ({', '.join('?' for _ in names)})",
-            [values.get(n) for n in names],
-        )
-    cur = con.execute(query)
-    got = {
-        r[0]: dict(zip([c[0] for c in cur.description][1:], r[1:], strict=True))
-        for r in cur.fetchall()
-    }
+    got = scored_rows(capsys, dialect, {i: {**typed, **c} for i, (c, _) in rows.items()})
     for ident, (_, known) in rows.items():
         want = expected(HANDBOOK, {**typed, **known}, AS_OF)
         assert {k: got[ident][k] for k in want} == want, ident
