@@ -226,3 +226,24 @@ def test_explain_refuses_two_set_values_for_one_field(capsys: Any) -> None:
     )
     assert code == 2
     assert "both for employees" in err
+
+
+def test_a_quoted_empty_set_cell_is_the_empty_set(tmp_path: Path) -> None:
+    """Exporters that quote every text cell (the bench generator, Salesforce): "" in the
+    technologies column is present and empty (no tools), not absent, also when the numbers
+    are read as typed columns (DuckDB 2 reads a quoted "" as NULL under force_not_null)."""
+    export = tmp_path / "quoted.csv"
+    export.write_text(
+        '"account_id","name","country","employees","annual_revenue_usd","industry",'
+        '"tech_stack","funding_stage","founded_year","it_budget_usd","has_erp","growth_rate_pct"\n'
+        '"ACC1","Teken Inc","US",215,66846982.03,"saas","","series_b",2008,2645759.06,false,2.8\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "scores.csv"
+    bench = REPO / "tests" / "bench" / "handbook"
+    args = ["--root", str(bench), "score", str(export), "-o", str(out), "--as-of", "2026-11-01"]
+    assert main(args) == 0
+    header, row = out.read_text(encoding="utf-8").splitlines()
+    got = dict(zip(header.split(","), row.split(","), strict=True))
+    # no tools: 'Builds on .NET or Python' is unmet, so no profile fits (the reference's D, 0)
+    assert (got["best_profile"], got["tier"], got["unknown_fields"]) == ("", "D", "")

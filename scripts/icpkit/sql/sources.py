@@ -125,11 +125,14 @@ class Source:
 
     def keeping_empty(self, columns: list[str]) -> Source:
         """This CSV with an empty cell of `columns` read as '' (present and empty), not as
-        NULL (absent): a set field's empty cell may mean "none", a missing one never does."""
+        NULL (absent): a set field's empty cell may mean "none", a missing one never does.
+        A quoted empty cell ("", as Salesforce and many exporters write every empty cell) is
+        also '' (DuckDB 2 reads it as NULL even under force_not_null); in other columns ''
+        reads as unknown as an empty cell does."""
         if self.csv_options is None or not columns:
             return self
         names = ", ".join(sql_literal(c) for c in columns)
-        options = f"{self.csv_options}, force_not_null = [{names}]"
+        options = f"{self.csv_options}, force_not_null = [{names}], allow_quoted_nulls = false"
         return replace(
             self,
             csv_options=options,
