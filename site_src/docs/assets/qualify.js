@@ -19,6 +19,7 @@
     return d.toISOString().slice(0, 10);
   }
   function has(set, x) { return set.indexOf(x) >= 0; }
+  function isNumber(fld) { return fld.type === "number" || fld.type === "integer"; }
 
   /* ---- the one normalisation of text (icpkit.engine.normal) ---------------------------- */
   var NON_WORD = /[^\p{L}\p{N}]+/gu, WORD = /[\p{L}\p{N}]/u;
@@ -305,8 +306,8 @@
     open.forEach(function (r) { leaves(r.rule.when, []).forEach(function (l) { read[l[0]] = true; }); });
     var deciding = Object.keys(rules.fields).filter(function (n) {
       /* unknown, or a band ("51-200") that straddles the rule's edge (a set is an array too) */
-      var v = company[n], t = rules.fields[n].type, number = t === "number" || t === "integer";
-      return read[n] && (v === null || v === undefined || (number && Array.isArray(v) && v[0] !== v[1]));
+      var v = company[n];
+      return read[n] && (v === null || v === undefined || (isNumber(rules.fields[n]) && Array.isArray(v) && v[0] !== v[1]));
     });
     return [top.best_case_tier, deciding];
   }
@@ -362,8 +363,8 @@
     Object.keys(rules.fields).forEach(function (name) {
       var v = company[name];
       if (!read[name] || (v !== undefined && v !== null)) return;
-      var groups = {}, order = [];
-      candidates(rules, name, asOf).forEach(function (c) {
+      var groups = {}, order = [], tried = candidates(rules, name, asOf);
+      tried.forEach(function (c) {
         var trial = Object.assign({}, company); trial[name] = c;
         var v2 = evaluate(rules, trial, asOf), k = outcome(v2);
         if (k === key || noise(v2)) return;
@@ -372,7 +373,7 @@
       });
       if (order.length) {
         order.sort(function (a, b) { return (RANK[groups[b].verdict.tier] || 0) - (RANK[groups[a].verdict.tier] || 0); });
-        found.push({ field: name, outcomes: order.map(function (k) { return groups[k]; }) });
+        found.push({ field: name, outcomes: order.map(function (k) { return groups[k]; }), tried: tried });
       }
     });
     return found;
@@ -436,13 +437,12 @@
     return e;
   }
   /* the numbers of one outcome as ranges a rep can ask about ("20 percent or more",
-     "50 to 99"), from the values tried around every threshold of the rules: between two
-     tried values no rule changes its answer */
-  function numberRanges(rules, name, values, asOf) {
-    var fld = rules.fields[name];
-    if (fld.type !== "number" && fld.type !== "integer") return null;
-    var tried = candidates(rules, name, asOf).filter(function (x) { return typeof x === "number"; });
-    tried = tried.filter(function (x, i) { return tried.indexOf(x) === i; }).sort(function (a, b) { return a - b; });
+     "50 to 99"), from `all` the values whatIf tried around every threshold of the rules:
+     between two tried values no rule changes its answer */
+  function numberRanges(rules, name, values, all) {
+    if (!isNumber(rules.fields[name])) return null;
+    var tried = all.filter(function (x, i) { return typeof x === "number" && all.indexOf(x) === i; })
+      .sort(function (a, b) { return a - b; });
     var inGroup = {}, runs = [], run = null;
     values.forEach(function (x) { inGroup[x] = true; });
     tried.forEach(function (x) {
@@ -517,7 +517,7 @@
     if (fld.values) {
       input = el("select", { id: id + "-in", name: name }, [el("option", { value: "", text: "Don't know" })].concat(
         fld.values.map(function (v) { return el("option", { value: v[0], text: v[1] }); })));
-    } else if (fld.type === "number" || fld.type === "integer") {
+    } else if (isNumber(fld)) {
       /* text, not type=number: a rep hears "51-200 people" or "1.5M" on a call */
       input = el("input", { id: id + "-in", name: name, type: "text", inputmode: "decimal", placeholder: "Don't know (250, 1.5M, 51-200, 200+)", "aria-describedby": id + "-err" });
       var unitText = fld.unit ? " (" + fld.unit + ")" : "";
@@ -562,7 +562,7 @@
       }
       var input = form.querySelector('[name="' + name + '"]');
       if (!input) return;
-      if (fld.type === "number" || fld.type === "integer") {
+      if (isNumber(fld)) {
         var r = readNumber(input.value, fld), err = document.getElementById(input.id.replace(/-in$/, "-err"));
         if (err) err.textContent = r.error ? r.error + " Counted as don't know." : "";
         if (r.value !== null && r.value !== undefined) company[name] = r.value;
@@ -645,7 +645,7 @@
     else {
       out.appendChild(el("ul", { class: "q-ask-next", id: "q-ask-next" }, asks.map(function (a) {
         var parts = a.outcomes.slice(0, 3).map(function (o) {
-          var vals = numberRanges(rules, a.field, o.values, asOf) ||
+          var vals = numberRanges(rules, a.field, o.values, a.tried) ||
             o.values.slice(0, 3).map(function (x) { return labelOf(rules, a.field, x); }).join(", ") + (o.values.length > 3 ? ", …" : "");
           var w = o.verdict, to = w.disqualified_by.length ? "tier D (disqualified)" : w.tier === null ? "not scored (" + w.status.replace(/_/g, " ") + ")" : "tier " + w.tier + (w.best ? " (" + w.best.title + ")" : "");
           return "if " + vals + ": " + to;
