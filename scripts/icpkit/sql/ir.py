@@ -447,6 +447,11 @@ def table_ident(name: str, d: Dialect) -> exp.Identifier:
     return exp.to_identifier(name, quoted=True) if quoted else exp.to_identifier(name)
 
 
+def replaced(text: exp.Expr, old: str, new: str) -> exp.Expr:
+    """REPLACE(text, old, new): every occurrence, in every dialect."""
+    return exp.Anonymous(this="REPLACE", expressions=[text, lit(old), lit(new)])
+
+
 def table_col(name: str, d: Dialect) -> exp.Column:
     return exp.column(table_ident(name, d))
 
@@ -646,29 +651,18 @@ class _Query:
                 expression=lit(f"({alternatives});"),
                 replacement=lit(""),
             )
-            bare = exp.Anonymous(this="REPLACE", expressions=[rest, lit(";"), lit("")])
-            return exp.EQ(this=bare, expression=lit(""))
+            return exp.EQ(this=replaced(rest, ";", ""), expression=lit(""))
 
-        def length(e: exp.Expr) -> exp.Expr:
-            return exp.Length(this=e)
-
-        def without(e: exp.Expr, part: str) -> exp.Expr:
-            return exp.Anonymous(this="REPLACE", expressions=[e, lit(part), lit("")])
-
-        doubled = concat(
-            [
-                lit(";"),
-                exp.Anonymous(this="REPLACE", expressions=[joined, lit(";"), lit(";;")]),
-                lit(";"),
-            ]
-        )
+        doubled = concat([lit(";"), replaced(joined, ";", ";;"), lit(";")])
 
         def count(e: exp.Expr, part: str) -> exp.Expr:
             """How often `part` occurs in `e` (integer division: the difference is a
             multiple of the part's length)."""
-            gone = exp.Paren(this=exp.Sub(this=length(e), expression=length(without(e, part))))
+            gone = exp.Sub(
+                this=exp.Length(this=e), expression=exp.Length(this=replaced(e, part, ""))
+            )
             return exp.Paren(
-                this=exp.Div(this=gone, expression=exp.Literal.number(len(part)), typed=True)
+                this=exp.Div(this=_p(gone), expression=exp.Literal.number(len(part)), typed=True)
             )
 
         covered: exp.Expr = count(joined, ";")
@@ -677,7 +671,7 @@ class _Query:
                 this=count(doubled, f";{value};"), expression=exp.Literal.number(len(value))
             )
             covered = exp.Add(this=covered, expression=term)
-        return exp.EQ(this=covered, expression=length(joined))
+        return exp.EQ(this=covered, expression=exp.Length(this=joined))
 
     def leaf(self, leaf: Leaf) -> exp.Expr:
         fld = self.hb.fields[leaf.field]
