@@ -26,6 +26,11 @@ def default_mode(directory: bool = False) -> int:
     return (0o777 if directory else 0o666) & ~mask
 
 
+def mode_for(target: Path) -> int:
+    """The mode `target` gets when written: its own when it exists, else a new file's."""
+    return target.stat().st_mode & 0o7777 if target.exists() else default_mode()
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path beside `target`; renamed onto it when the block succeeds (with the
@@ -40,7 +45,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     try:
         yield tmp
         if tmp.exists():
-            tmp.chmod(target.stat().st_mode & 0o7777 if target.exists() else default_mode())
+            tmp.chmod(mode_for(target))
         tmp.replace(target)
     finally:
         tmp.unlink(missing_ok=True)

@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from ..atomic import atomic_path, default_mode, remove_leftovers, write_text
+from ..atomic import atomic_path, mode_for, remove_leftovers, write_text
 from ..engine.model import TIER_RANK, Handbook
 from ..engine.operators import sql_literal
 from ..errors import UsageError
@@ -204,9 +204,7 @@ def _score(
             prov["reading_notes"] = list(source.notes)
         side = Path(f"{opts.output}.provenance.json")
         write_text(side, json.dumps(prov, indent=2) + "\n")
-        # the scores' mode: the file they replace keeps its own, a new one the usual
-        out = opts.output
-        side.chmod(out.stat().st_mode & 0o7777 if out.exists() else default_mode())
+        side.chmod(mode_for(opts.output))  # the scores' mode
     if any(summary.unreadable.values()):
         summary.examples, summary.spellings = _unreadable(con, source, plan, handbook)
     summary.output = opts.output
