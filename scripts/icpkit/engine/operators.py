@@ -288,7 +288,8 @@ def _sql_member_contains(col: str, _t: str, x: tuple[tuple[str, ...], int], _c: 
 
 
 def _sql_not_empty(col: str, _t: str, _x: Any, _c: Ctx) -> str:
-    return f"(replace({col}, ';', '') <> '')"
+    # a set is ';a;b;' text: the empty set ';' or ';;', a member at least one character
+    return f"(strlen({col}) > 2)"
 
 
 def _sql_within(col: str, _t: str, x: int, c: Ctx) -> str:
