@@ -428,3 +428,28 @@ def test_scores_come_out_in_the_exports_row_order(tmp_path: Path) -> None:
     with out.open(newline="", encoding="utf-8") as handle:
         ids = [row[0] for row in csv.reader(handle)][1:]
     assert ids == [str(100_000 + i) for i in range(count)]
+
+
+def test_a_null_token_that_is_an_allowed_value_reads_two_ways_until_mapped(
+    tmp_path: Path,
+) -> None:
+    # the bench vocabulary's funding stages include "none" (no outside funding), also a missing
+    # marker: unknown with a warning, never silently either; the --map file settles it
+    handbook = BENCH
+    src = write_csv(
+        tmp_path / "a.csv",
+        [["account_id", "funding_stage"], ["1", "none"], ["2", "series_a"], ["3", "None"]],
+    )
+    summary = score(handbook, ScoreOptions(src, tmp_path / "o.csv", AS_OF))
+    assert summary.unreadable == {"funding_stage": 2}
+    assert [r["unreadable_fields"] for r in read(tmp_path / "o.csv")] == [
+        "funding_stage",
+        "",
+        "funding_stage",
+    ]
+    assert "may be the value none or a missing value" in summary.examples[0][3]
+    mapped = ScoreOptions(
+        src, tmp_path / "m.csv", AS_OF, value_map={"funding_stage": {"none": "none"}}
+    )
+    assert not any(score(handbook, mapped).unreadable.values())
+    assert [r["unreadable_fields"] for r in read(tmp_path / "m.csv")] == ["", "", ""]

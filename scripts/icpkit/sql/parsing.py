@@ -258,10 +258,18 @@ def _twofold_words(fld: Field, tokens: list[str]) -> str:
         if fld.is_country:
             name = min((n for n in names if len(n) > 3), key=len, default=name)
             name = name.replace("_", " ").title()
-        parts.append(f"'{tok.upper()}' may be {name} ({value}) or a missing value")
+        # as the value is written ('NA' for Namibia's code, 'none' for a stage called none)
+        shown = value if value.lower() == tok else tok.upper()
+        meaning = f"{name} ({value})" if name != value else f"the value {value}"
+        parts.append(f"'{shown}' may be {meaning} or a missing value")
+    first = tokens[0]
+    value = spellings.get(first) or next(
+        (v for v in fld.values or () if v.lower() == first), first.upper()
+    )
     return (
-        "; ".join(parts) + f": write the value itself, or map the spelling with --map "
-        f"({fld.name}: {{values: {{{tokens[0].upper()}: ...}}}})"
+        "; ".join(parts) + ": map the spelling with --map "
+        f"({fld.name}: {{values: {{{first}: {value}}}}} if it is the value), or leave the "
+        "cell empty where it is not known"
     )
 
 
