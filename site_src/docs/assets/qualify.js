@@ -95,8 +95,9 @@
     is: function (v, x) { return v === x; },
     present: function (v) { return v !== null; },
     missing: function (v) { return v === null; },
-    within_days: function (v, x, ctx) { return v >= daysBefore(ctx.asOf, x); },
-    older_than_days: function (v, x, ctx) { return v < daysBefore(ctx.asOf, x); },
+    /* a date after the as-of date says nothing of the days before it: unknown */
+    within_days: function (v, x, ctx) { return v > ctx.asOf ? null : v >= daysBefore(ctx.asOf, x); },
+    older_than_days: function (v, x, ctx) { return v > ctx.asOf ? null : v < daysBefore(ctx.asOf, x); },
     mentions: function (v, x) {
       var words = v instanceof Text ? v.words : "_" + v + "_";
       return x.some(function (e) {
