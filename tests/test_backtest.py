@@ -375,7 +375,7 @@ def test_handbook_evidence_pages() -> None:
     and names the wrong disqualifier. Charts are inline SVG that follow the theme's text
     colour and load nothing."""
     from icpkit.site.evidence import evidence_pages
-    from icpkit.site.pages import environment
+    from icpkit.site.templating import environment
 
     made = evidence_pages(REPO, environment(REPO), HANDBOOK, TODAY)
     assert set(made.sections) == {i.id for i in HANDBOOK.active_icps}
@@ -394,7 +394,7 @@ def test_handbook_says_plainly_when_there_is_no_history(monkeypatch: pytest.Monk
     import dataclasses
 
     from icpkit.site.evidence import evidence_pages
-    from icpkit.site.pages import environment
+    from icpkit.site.templating import environment
 
     monkeypatch.setenv("ICP_HISTORY", "nowhere/history.csv")
     made = evidence_pages(REPO, environment(REPO), HANDBOOK, TODAY)
@@ -621,7 +621,7 @@ def test_median_tenure_in_every_rendering(evidence: Evidence) -> None:
     carries it per tier; the handbook's tier tables show it too."""
     from icpkit.reporters.evidence import months
     from icpkit.site.evidence import evidence_pages
-    from icpkit.site.pages import environment
+    from icpkit.site.templating import environment
 
     a = evidence.tier("", "A")
     assert a is not None and a.cell.median_tenure is not None

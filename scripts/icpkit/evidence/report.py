@@ -199,6 +199,11 @@ class Evidence:
     def tier(self, profile: str, tier: str) -> TierRow | None:
         return next((t for t in self.tiers if t.profile == profile and t.tier == tier), None)
 
+    def tier_counts(self, profile: str, tier: str) -> tuple[int, float | None]:
+        """(decided opportunities, win rate or None) of a profile's tier ('' for all)."""
+        row = self.tier(profile, tier)
+        return (row.cell.decided, row.cell.win.value) if row else (0, None)
+
     def lift_a_over_c(self, profile: str = "") -> float | None:
         a, c = self.tier(profile, "A"), self.tier(profile, "C")
         if a is None or c is None or a.cell.win.value is None or not c.cell.win.value:
@@ -263,7 +268,7 @@ def build(handbook: Handbook, c: Counts, source: str) -> Evidence:
         policy=policy,
         notes=notes,
     )
-    ev.checks = run_checks(ev, policy, [i.id for i in handbook.active_icps])
+    ev.checks = run_checks(ev.tier_counts, policy, [i.id for i in handbook.active_icps])
     return ev
 
 

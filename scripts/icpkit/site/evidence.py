@@ -19,6 +19,7 @@ from ..evidence.report import Evidence, RuleRow, backtest, default_options, hist
 from ..reporters.evidence import lift, money, months, pct
 from . import charts
 from .badges import GREEN, GREY, RED, Badge, files
+from .templating import Page, render
 
 PAGE = "evidence.md"
 BADGE = "evidence-lift"
@@ -91,8 +92,6 @@ def evidence_pages(
 ) -> EvidencePages:
     """The overview page and the per-profile sections (both say so when there is no
     history). Raises what the back-test raises for a history that cannot be read."""
-    from .pages import render
-
     absent = _absence(handbook)
     ev: Evidence | None = None
     if absent is None:
@@ -189,8 +188,6 @@ def add_evidence(
 ) -> tuple[list[Any], list[Any], dict[str, bytes]]:
     """`pages` with each ICP page's Evidence section appended and the overview page added;
     `nav` with the overview after the profiles; the lift badge's files."""
-    from .pages import Page
-
     made = evidence_pages(root, env, handbook, today)
     badge = lift_badge(made.evidence)
     out = [
