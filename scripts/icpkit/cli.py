@@ -294,7 +294,15 @@ def explain(
     """
     from .engine.evaluate import evaluate
     from .errors import UsageError
-    from .sql.companies import Cell, field_names, from_file, from_values, read_id, read_row
+    from .sql.companies import (
+        Cell,
+        ExportOptions,
+        field_names,
+        from_file,
+        from_values,
+        read_id,
+        read_row,
+    )
     from .sql.mapping import with_values
     from .sql.sources import FORMATS
 
@@ -307,28 +315,18 @@ def explain(
     values: dict[str, Any] = {}
     name = "The company given with --set"
     if company is not None and (account_id is not None or row is not None):
+        options = ExportOptions(
+            id_column=id_column,
+            mapping=cmap.columns,
+            decimal_comma=decimal_comma,
+            encoding=encoding,
+        )
         if account_id is not None:
-            read = read_id(
-                handbook,
-                company,
-                account_id,
-                id_column=id_column,
-                mapping=cmap.columns,
-                decimal_comma=decimal_comma,
-                encoding=encoding,
-            )
+            read = read_id(handbook, company, account_id, options)
             name = f"{company.name} id {read.ident}"
         else:
             assert row is not None
-            read = read_row(
-                handbook,
-                company,
-                row,
-                id_column=id_column,
-                mapping=cmap.columns,
-                decimal_comma=decimal_comma,
-                encoding=encoding,
-            )
+            read = read_row(handbook, company, row, options)
             name = f"{company.name} row {row} ({read.ident})"
         base, unreadable = read.company, read.unreadable
         cells, convention = read.cells, read.convention
