@@ -28,33 +28,29 @@ from ..engine.operators import NUMERIC
 from ..errors import InputError, UsageError
 from .dialects import Dialect
 
-#: warehouse column type per dialect and field type ("set_array": a set field as an array)
-SQL_TYPES: dict[str, dict[str, str]] = {
-    "duckdb": {
-        "number": "DOUBLE", "integer": "BIGINT", "text": "VARCHAR", "one_of": "VARCHAR",
-        "set_of": "VARCHAR", "set_array": "VARCHAR[]", "yes_no": "BOOLEAN", "date": "DATE",
-    },
-    "postgres": {
-        "number": "DOUBLE PRECISION", "integer": "BIGINT", "text": "TEXT", "one_of": "TEXT",
-        "set_of": "TEXT", "set_array": "TEXT[]", "yes_no": "BOOLEAN", "date": "DATE",
-    },
-    "sqlite": {
-        "number": "REAL", "integer": "INTEGER", "text": "TEXT", "one_of": "TEXT",
-        "set_of": "TEXT", "yes_no": "INTEGER", "date": "TEXT",
-    },
-    "spark": {
-        "number": "DOUBLE", "integer": "BIGINT", "text": "STRING", "one_of": "STRING",
-        "set_of": "STRING", "set_array": "ARRAY<STRING>", "yes_no": "BOOLEAN", "date": "DATE",
-    },
-    "snowflake": {
-        "number": "DOUBLE", "integer": "NUMBER(38,0)", "text": "VARCHAR", "one_of": "VARCHAR",
-        "set_of": "VARCHAR", "set_array": "ARRAY", "yes_no": "BOOLEAN", "date": "DATE",
-    },
-    "bigquery": {
-        "number": "FLOAT64", "integer": "INT64", "text": "STRING", "one_of": "STRING",
-        "set_of": "STRING", "set_array": "ARRAY<STRING>", "yes_no": "BOOL", "date": "DATE",
-    },
-}  # fmt: skip
+#: the field types in the order of the columns of `_TYPES` ("set_array": a set field as an
+#: array); one_of and set_of fields are stored as text fields are
+_FIELD_TYPES = ("number", "integer", "text", "set_array", "yes_no", "date")
+#: warehouse column type per dialect, one column per field type of `_FIELD_TYPES` (None: the
+#: dialect has no such type)
+_TYPES: dict[str, tuple[str | None, ...]] = {
+    "duckdb": ("DOUBLE", "BIGINT", "VARCHAR", "VARCHAR[]", "BOOLEAN", "DATE"),
+    "postgres": ("DOUBLE PRECISION", "BIGINT", "TEXT", "TEXT[]", "BOOLEAN", "DATE"),
+    "sqlite": ("REAL", "INTEGER", "TEXT", None, "INTEGER", "TEXT"),
+    "spark": ("DOUBLE", "BIGINT", "STRING", "ARRAY<STRING>", "BOOLEAN", "DATE"),
+    "snowflake": ("DOUBLE", "NUMBER(38,0)", "VARCHAR", "ARRAY", "BOOLEAN", "DATE"),
+    "bigquery": ("FLOAT64", "INT64", "STRING", "ARRAY<STRING>", "BOOL", "DATE"),
+}
+
+
+def _by_field_type(row: tuple[str | None, ...]) -> dict[str, str]:
+    """A row of `_TYPES` keyed by field type, one_of and set_of typed as text."""
+    types = {ftype: sql for ftype, sql in zip(_FIELD_TYPES, row, strict=True) if sql is not None}
+    return types | {"one_of": types["text"], "set_of": types["text"]}
+
+
+#: warehouse column type per dialect and field type
+SQL_TYPES: dict[str, dict[str, str]] = {d: _by_field_type(row) for d, row in _TYPES.items()}
 
 
 def column_types(handbook: Handbook, spec: Any, d: Dialect) -> list[tuple[str, str]]:
