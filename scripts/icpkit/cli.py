@@ -23,6 +23,7 @@ from .textsafety import one_line, visible
 
 if TYPE_CHECKING:
     from .engine.model import Handbook
+    from .sql.engines import WarehouseRun
     from .sql.mapping import ColumnMap
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -610,9 +611,10 @@ def score(
 
         raise UsageError("found --table with --engine duckdb; expected --engine postgres or spark")
     if engine != "duckdb" or crm:
-        return _score_in_warehouse(
-            state, source, output, as_of, id_column, map_file, engine, dsn, table, master, crm
-        )
+        from .sql.engines import WarehouseRun
+
+        where = WarehouseRun(engine, dsn=dsn, master=master, table=table, source=source)
+        return _score_in_warehouse(state, where, output, as_of, id_column, map_file, crm)
     if source is None:
         from .errors import UsageError
 
@@ -865,24 +867,18 @@ def badges_cmd(state: State, out_dir: Path, diff_report: Path | None) -> ExitCod
 
 def _score_in_warehouse(
     state: State,
-    source: Path | None,
+    run: WarehouseRun,
     output: Path,
     as_of: dt.date | None,
     id_column: str | None,
     map_file: Path | None,
-    engine: str,
-    dsn: str | None,
-    table: str | None,
-    master: str,
     crm: str | None,
 ) -> ExitCode:
     """`icp score --engine postgres|spark` or `--crm`: the warehouse query on typed columns."""
     from .reporters.warehouse import render as render_summary
-    from .sql.engines import WarehouseRun
     from .sql.warehouse import score_in
 
     handbook = _handbook(state, cache=True)
-    run = WarehouseRun(engine, dsn=dsn, master=master, table=table, source=source)
     summary = score_in(
         handbook,
         run,
