@@ -13,7 +13,7 @@ from conftest import REPO, TODAY
 from icpkit.cli import main
 from icpkit.errors import ExitCode
 from icpkit.loading.handbook import load
-from icpkit.sql.companies import from_export, from_file
+from icpkit.sql.companies import ExportOptions, from_export, from_file
 
 HANDBOOK = load(REPO).handbook
 CORPUS = Path(__file__).parent / "corpus" / "exports"
@@ -74,7 +74,7 @@ def test_a_company_file_reads_a_number_as_a_csv_cell_does(
     csv_file = tmp_path / "company.csv"
     csv_file.write_text(f'id,country,{field}\n1,DE,"{text}"\n', encoding="utf-8")
     _, from_yaml, bad_yaml = from_file(HANDBOOK, yaml_file)
-    _, from_csv, bad_csv = from_export(HANDBOOK, csv_file, 1, id_column="id")
+    _, from_csv, bad_csv = from_export(HANDBOOK, csv_file, 1, ExportOptions(id_column="id"))
     assert from_yaml.get(field) == from_csv.get(field)
     assert bad_yaml == bad_csv
 

@@ -29,7 +29,7 @@ from conftest import REPO
 from icpkit.errors import IcpError
 from icpkit.loading.handbook import load
 from icpkit.reporters.scoring import render
-from icpkit.sql.companies import from_export
+from icpkit.sql.companies import ExportOptions, from_export
 from icpkit.sql.mapping import ColumnMap, with_values
 from icpkit.sql.scoring import ScoreOptions, score
 from icpkit.sql.sources import fmt_of
@@ -107,11 +107,13 @@ def test_export_reads_as_expected(path: Path, tmp_path: Path) -> None:
                 handbook,
                 path,
                 position[str(ident)],
-                fmt=fmt_of(path, None),
-                id_column=opts.get("id_column"),
-                mapping=cmap.columns,
-                decimal_comma=opts.get("decimal_comma"),
-                encoding=opts.get("encoding"),
+                ExportOptions(
+                    fmt=fmt_of(path, None),
+                    id_column=opts.get("id_column"),
+                    mapping=cmap.columns,
+                    decimal_comma=opts.get("decimal_comma"),
+                    encoding=opts.get("encoding"),
+                ),
             )
             for field, value in expected["read"].items():
                 assert _value(company.get(field)) == value, (ident, field)
@@ -140,7 +142,7 @@ def test_a_jsonl_key_is_typed_from_every_record(tmp_path: Path) -> None:
     with target.open(newline="", encoding="utf-8") as handle:
         late = next(row for row in csv.DictReader(handle) if row["Record ID"] == "late")
     assert late["unreadable_fields"] == "employees"
-    _, company, _ = from_export(HANDBOOK, path, 21_001, fmt="jsonl")
+    _, company, _ = from_export(HANDBOOK, path, 21_001, ExportOptions(fmt="jsonl"))
     assert company.get("employees") is None
     assert company["growth_rate"] == 19.6
 

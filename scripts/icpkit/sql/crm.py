@@ -30,7 +30,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from ..atomic import write_text
-from ..engine.model import TIER_RANK, Handbook
+from ..engine.model import TIER_RANK, Handbook, Icp
 from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
 from ..errors import UsageError
 from .names import group_column, profile_column
@@ -91,35 +91,36 @@ def properties(handbook: Handbook) -> list[Property]:
         Property("route_owner", "ICP route owner", "text", "Who follows the lead up."),
         Property("route_response", "ICP route response time", "text", "How fast."),
     ]
+    unmet = "(empty: a hard requirement unmet)"
     for icp in icps:
-        label = icp.id.replace("-", " ")
-        out.append(
+        out += [
+            _per_profile(icp, "score", "number", f"Score for {icp.title} {unmet}."),
+            _per_profile(icp, "tier", "choice", f"Tier for {icp.title}.", TIERS),
+        ]
+        out += [
             Property(
-                profile_column(icp.id, "score"),
-                _cut(f"ICP {label} score", 40),
+                group_column(icp.id, g.id),
+                _profile_label(icp, g.label),
                 "number",
-                f"Score for {icp.title} (empty: a hard requirement unmet).",
+                f"Points of {g.label} for {icp.title} {unmet}.",
             )
-        )
-        out.append(
-            Property(
-                profile_column(icp.id, "tier"),
-                _cut(f"ICP {label} tier", 40),
-                "choice",
-                f"Tier for {icp.title}.",
-                TIERS,
-            )
-        )
-        for g in icp.groups:
-            out.append(
-                Property(
-                    group_column(icp.id, g.id),
-                    _cut(f"ICP {label} {g.label}", 40),
-                    "number",
-                    f"Points of {g.label} for {icp.title} (empty: a hard requirement unmet).",
-                )
-            )
+            for g in icp.groups
+        ]
     return out
+
+
+def _profile_label(icp: Icp, what: str) -> str:
+    """'ICP <profile id in words> <what>', cut to the 40 characters a CRM label may have."""
+    return _cut(f"ICP {icp.id.replace('-', ' ')} {what}", 40)
+
+
+def _per_profile(
+    icp: Icp, what: str, kind: str, description: str, options: tuple[str, ...] = ()
+) -> Property:
+    """The property of a profile's column `what` (score, tier)."""
+    return Property(
+        profile_column(icp.id, what), _profile_label(icp, what), kind, description, options
+    )
 
 
 def statuses(handbook: Handbook) -> tuple[str, ...]:

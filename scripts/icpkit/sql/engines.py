@@ -16,7 +16,8 @@ import datetime as dt
 import os
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,33 +29,29 @@ from ..engine.operators import NUMERIC
 from ..errors import InputError, UsageError
 from .dialects import Dialect
 
-#: warehouse column type per dialect and field type ("set_array": a set field as an array)
-SQL_TYPES: dict[str, dict[str, str]] = {
-    "duckdb": {
-        "number": "DOUBLE", "integer": "BIGINT", "text": "VARCHAR", "one_of": "VARCHAR",
-        "set_of": "VARCHAR", "set_array": "VARCHAR[]", "yes_no": "BOOLEAN", "date": "DATE",
-    },
-    "postgres": {
-        "number": "DOUBLE PRECISION", "integer": "BIGINT", "text": "TEXT", "one_of": "TEXT",
-        "set_of": "TEXT", "set_array": "TEXT[]", "yes_no": "BOOLEAN", "date": "DATE",
-    },
-    "sqlite": {
-        "number": "REAL", "integer": "INTEGER", "text": "TEXT", "one_of": "TEXT",
-        "set_of": "TEXT", "yes_no": "INTEGER", "date": "TEXT",
-    },
-    "spark": {
-        "number": "DOUBLE", "integer": "BIGINT", "text": "STRING", "one_of": "STRING",
-        "set_of": "STRING", "set_array": "ARRAY<STRING>", "yes_no": "BOOLEAN", "date": "DATE",
-    },
-    "snowflake": {
-        "number": "DOUBLE", "integer": "NUMBER(38,0)", "text": "VARCHAR", "one_of": "VARCHAR",
-        "set_of": "VARCHAR", "set_array": "ARRAY", "yes_no": "BOOLEAN", "date": "DATE",
-    },
-    "bigquery": {
-        "number": "FLOAT64", "integer": "INT64", "text": "STRING", "one_of": "STRING",
-        "set_of": "STRING", "set_array": "ARRAY<STRING>", "yes_no": "BOOL", "date": "DATE",
-    },
-}  # fmt: skip
+#: the field types in the order of the columns of `_TYPES` ("set_array": a set field as an
+#: array); one_of and set_of fields are stored as text fields are
+_FIELD_TYPES = ("number", "integer", "text", "set_array", "yes_no", "date")
+#: warehouse column type per dialect, one column per field type of `_FIELD_TYPES` (None: the
+#: dialect has no such type)
+_TYPES: dict[str, tuple[str | None, ...]] = {
+    "duckdb": ("DOUBLE", "BIGINT", "VARCHAR", "VARCHAR[]", "BOOLEAN", "DATE"),
+    "postgres": ("DOUBLE PRECISION", "BIGINT", "TEXT", "TEXT[]", "BOOLEAN", "DATE"),
+    "sqlite": ("REAL", "INTEGER", "TEXT", None, "INTEGER", "TEXT"),
+    "spark": ("DOUBLE", "BIGINT", "STRING", "ARRAY<STRING>", "BOOLEAN", "DATE"),
+    "snowflake": ("DOUBLE", "NUMBER(38,0)", "VARCHAR", "ARRAY", "BOOLEAN", "DATE"),
+    "bigquery": ("FLOAT64", "INT64", "STRING", "ARRAY<STRING>", "BOOL", "DATE"),
+}
+
+
+def _by_field_type(row: tuple[str | None, ...]) -> dict[str, str]:
+    """A row of `_TYPES` keyed by field type, one_of and set_of typed as text."""
+    types = {ftype: sql for ftype, sql in zip(_FIELD_TYPES, row, strict=True) if sql is not None}
+    return types | {"one_of": types["text"], "set_of": types["text"]}
+
+
+#: warehouse column type per dialect and field type
+SQL_TYPES: dict[str, dict[str, str]] = {d: _by_field_type(row) for d, row in _TYPES.items()}
 
 
 def column_types(handbook: Handbook, spec: Any, d: Dialect) -> list[tuple[str, str]]:
@@ -288,6 +285,28 @@ def detect_spec(
     )
 
 
+@dataclass(frozen=True)
+class _Query:
+    """What every engine is asked: the scoring query `sql_for(spec)` for the layout of the
+    table it reads, found from the table's columns (`detect_spec`)."""
+
+    handbook: Handbook
+    sql_for: Any
+    id_column: str | None
+    mapping: Mapping[str, str] | None
+
+    def spec(self, table: str, types: Mapping[str, str]) -> Any:
+        return detect_spec(self.handbook, table, types, self.id_column, self.mapping)
+
+
+@contextmanager
+def _timed(timings: dict[str, float], step: str) -> Iterator[None]:
+    """Records the seconds the block took as `timings[step]` (when it does not raise)."""
+    start = time.perf_counter()
+    yield
+    timings[step] = time.perf_counter() - start
+
+
 def run_query(
     run: WarehouseRun,
     handbook: Handbook,
@@ -298,22 +317,13 @@ def run_query(
 ) -> WarehouseResult:
     """Load the input if needed, work out the table's layout, run `sql_for(spec)` and fetch
     the scores. Engine errors become InputError with the engine's first line."""
-    if run.engine == "postgres":
-        return _run_postgres(run, handbook, sql_for, id_column, mapping)
-    if run.engine == "spark":
-        return _run_spark(run, handbook, sql_for, id_column, mapping)
-    if run.engine == "duckdb":
-        return _run_duckdb(run, handbook, sql_for, id_column, mapping)
-    raise UsageError(f"found the engine '{run.engine}'; expected duckdb, postgres or spark")
+    runner = _RUNNERS.get(run.engine)
+    if runner is None:
+        raise UsageError(f"found the engine '{run.engine}'; expected duckdb, postgres or spark")
+    return runner(run, _Query(handbook, sql_for, id_column, mapping))
 
 
-def _run_postgres(
-    run: WarehouseRun,
-    handbook: Handbook,
-    sql_for: Any,
-    id_column: str | None,
-    mapping: Mapping[str, str] | None,
-) -> WarehouseResult:
+def _run_postgres(run: WarehouseRun, query: _Query) -> WarehouseResult:
     from .dialects import DIALECTS
     from .ir import TableSpec
 
@@ -322,31 +332,28 @@ def _run_postgres(
     timings: dict[str, float] = {}
     con = postgres_connect(run.dsn)
     try:
-        start = time.perf_counter()
-        if run.table is None:
-            if run.source is None:
-                raise UsageError("found neither --table nor an input CSV")
-            table = "icp_accounts"
-            spec = detect_spec(handbook, table, _csv_header(run.source), id_column, mapping)
-            postgres_load_csv(con, handbook, spec, DIALECTS["postgres"], run.source, table)
-        else:
-            table = run.table
-            schema, _, name = table.rpartition(".")
-            found = con.execute(
-                "SELECT column_name, data_type FROM information_schema.columns "
-                "WHERE table_name = %s AND (%s = '' OR table_schema = %s)",
-                [name, schema, schema],
-            ).fetchall()
-            if not found:
-                raise InputError(f"PostgreSQL: found no table {table}")
-            spec = detect_spec(
-                handbook, table, {c: t.lower() for c, t in found}, id_column, mapping
-            )
-        timings["load"] = time.perf_counter() - start
+        with _timed(timings, "load"):
+            if run.table is None:
+                if run.source is None:
+                    raise UsageError("found neither --table nor an input CSV")
+                table = "icp_accounts"
+                spec = query.spec(table, _csv_header(run.source))
+                dialect = DIALECTS["postgres"]
+                postgres_load_csv(con, query.handbook, spec, dialect, run.source, table)
+            else:
+                table = run.table
+                schema, _, name = table.rpartition(".")
+                found = con.execute(
+                    "SELECT column_name, data_type FROM information_schema.columns "
+                    "WHERE table_name = %s AND (%s = '' OR table_schema = %s)",
+                    [name, schema, schema],
+                ).fetchall()
+                if not found:
+                    raise InputError(f"PostgreSQL: found no table {table}")
+                spec = query.spec(table, {c: t.lower() for c, t in found})
         assert isinstance(spec, TableSpec)
-        start = time.perf_counter()
-        names, rows = postgres_rows(con, sql_for(spec))
-        timings["query"] = time.perf_counter() - start
+        with _timed(timings, "query"):
+            names, rows = postgres_rows(con, query.sql_for(spec))
     except Exception as exc:
         if type(exc).__module__.startswith("psycopg"):
             raise InputError(f"PostgreSQL: {_first_line(exc)}") from None
@@ -363,35 +370,26 @@ def _csv_header(path: Path) -> dict[str, str]:
         return dict.fromkeys(next(csv.reader(f), []), "text")
 
 
-def _run_spark(
-    run: WarehouseRun,
-    handbook: Handbook,
-    sql_for: Any,
-    id_column: str | None,
-    mapping: Mapping[str, str] | None,
-) -> WarehouseResult:
+def _run_spark(run: WarehouseRun, query: _Query) -> WarehouseResult:
     timings: dict[str, float] = {}
-    start = time.perf_counter()
-    spark = spark_session(run.master)
-    timings["session"] = time.perf_counter() - start
+    with _timed(timings, "session"):
+        spark = spark_session(run.master)
     try:
-        start = time.perf_counter()
-        if run.table is None:
-            if run.source is None:
-                raise UsageError("found neither --table nor an input Parquet")
-            table = "icp_accounts"
-            spark.read.parquet(str(run.source.resolve())).createOrReplaceTempView(table)
-        else:
-            table = run.table
-        schema = spark.table(table).schema
-        types = {f.name: f.dataType.simpleString().lower() for f in schema.fields}
-        spec = detect_spec(handbook, table, types, id_column, mapping)
-        timings["load"] = time.perf_counter() - start
-        start = time.perf_counter()
-        df = spark.sql(sql_for(spec))
-        names = list(df.columns)
-        rows = [tuple(r) for r in df.collect()]
-        timings["query"] = time.perf_counter() - start
+        with _timed(timings, "load"):
+            if run.table is None:
+                if run.source is None:
+                    raise UsageError("found neither --table nor an input Parquet")
+                table = "icp_accounts"
+                spark.read.parquet(str(run.source.resolve())).createOrReplaceTempView(table)
+            else:
+                table = run.table
+            schema = spark.table(table).schema
+            types = {f.name: f.dataType.simpleString().lower() for f in schema.fields}
+            spec = query.spec(table, types)
+        with _timed(timings, "query"):
+            df = spark.sql(query.sql_for(spec))
+            names = list(df.columns)
+            rows = [tuple(r) for r in df.collect()]
     except Exception as exc:
         if "pyspark" in type(exc).__module__ or "py4j" in type(exc).__module__:
             raise InputError(f"Spark: {_first_line(exc)}") from None
@@ -399,38 +397,40 @@ def _run_spark(
     return WarehouseResult(names, rows, spec, timings)
 
 
-def _run_duckdb(
-    run: WarehouseRun,
-    handbook: Handbook,
-    sql_for: Any,
-    id_column: str | None,
-    mapping: Mapping[str, str] | None,
-) -> WarehouseResult:
+def _run_duckdb(run: WarehouseRun, query: _Query) -> WarehouseResult:
     import duckdb
 
     timings: dict[str, float] = {}
     con = duckdb.connect()
     try:
-        start = time.perf_counter()
-        if run.source is None:
-            raise UsageError("found no input; expected a Parquet or CSV file of typed columns")
-        path = str(run.source).replace("'", "''")
-        reader = "read_parquet" if run.source.suffix.lower() in (".parquet", ".pq") else "read_csv"
-        table = "icp_accounts"
-        con.execute(f"CREATE VIEW {table} AS SELECT * FROM {reader}('{path}')")
-        types = {str(r[0]): str(r[1]).lower() for r in con.execute(f"DESCRIBE {table}").fetchall()}
-        spec = detect_spec(handbook, table, types, id_column, mapping)
-        timings["load"] = time.perf_counter() - start
-        start = time.perf_counter()
-        cur = con.execute(sql_for(spec))
-        names = [c[0] for c in cur.description or []]
-        rows = cur.fetchall()
-        timings["query"] = time.perf_counter() - start
+        with _timed(timings, "load"):
+            if run.source is None:
+                raise UsageError("found no input; expected a Parquet or CSV file of typed columns")
+            path = str(run.source).replace("'", "''")
+            parquet = run.source.suffix.lower() in (".parquet", ".pq")
+            reader = "read_parquet" if parquet else "read_csv"
+            table = "icp_accounts"
+            con.execute(f"CREATE VIEW {table} AS SELECT * FROM {reader}('{path}')")
+            described = con.execute(f"DESCRIBE {table}").fetchall()
+            types = {str(r[0]): str(r[1]).lower() for r in described}
+            spec = query.spec(table, types)
+        with _timed(timings, "query"):
+            cur = con.execute(query.sql_for(spec))
+            names = [c[0] for c in cur.description or []]
+            rows = cur.fetchall()
     except duckdb.Error as exc:
         raise InputError(f"DuckDB: {_first_line(exc)}") from None
     finally:
         con.close()
     return WarehouseResult(names, rows, spec, timings)
+
+
+#: the engine a run names -> how to score in it
+_RUNNERS: dict[str, Callable[[WarehouseRun, _Query], WarehouseResult]] = {
+    "postgres": _run_postgres,
+    "spark": _run_spark,
+    "duckdb": _run_duckdb,
+}
 
 
 def write_rows(path: Path, names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
