@@ -5,7 +5,7 @@ typed columns loaded with COPY into a temporary table); Spark through pyspark
 (`local[*]` or a cluster's master URL; a Parquet file or directory, or a table).
 psycopg and pyspark are optional: `pip install 'icpkit[warehouse]'`.
 
-The warehouse column types each field type is expected in are in `SQL_TYPES`
+The warehouse column types each field type is expected in are in `tables.SQL_TYPES`
 (`create_table_sql` writes the table a query expects). Generated queries run
 with PostgreSQL's JIT off (see PITFALLS: one probe ran 10x slower with it on).
 """
@@ -28,30 +28,8 @@ from ..engine.model import Handbook
 from ..engine.operators import NUMERIC
 from ..errors import InputError, UsageError
 from .dialects import Dialect
-
-#: the field types in the order of the columns of `_TYPES` ("set_array": a set field as an
-#: array); one_of and set_of fields are stored as text fields are
-_FIELD_TYPES = ("number", "integer", "text", "set_array", "yes_no", "date")
-#: warehouse column type per dialect, one column per field type of `_FIELD_TYPES` (None: the
-#: dialect has no such type)
-_TYPES: dict[str, tuple[str | None, ...]] = {
-    "duckdb": ("DOUBLE", "BIGINT", "VARCHAR", "VARCHAR[]", "BOOLEAN", "DATE"),
-    "postgres": ("DOUBLE PRECISION", "BIGINT", "TEXT", "TEXT[]", "BOOLEAN", "DATE"),
-    "sqlite": ("REAL", "INTEGER", "TEXT", None, "INTEGER", "TEXT"),
-    "spark": ("DOUBLE", "BIGINT", "STRING", "ARRAY<STRING>", "BOOLEAN", "DATE"),
-    "snowflake": ("DOUBLE", "NUMBER(38,0)", "VARCHAR", "ARRAY", "BOOLEAN", "DATE"),
-    "bigquery": ("FLOAT64", "INT64", "STRING", "ARRAY<STRING>", "BOOL", "DATE"),
-}
-
-
-def _by_field_type(row: tuple[str | None, ...]) -> dict[str, str]:
-    """A row of `_TYPES` keyed by field type, one_of and set_of typed as text."""
-    types = {ftype: sql for ftype, sql in zip(_FIELD_TYPES, row, strict=True) if sql is not None}
-    return types | {"one_of": types["text"], "set_of": types["text"]}
-
-
-#: warehouse column type per dialect and field type
-SQL_TYPES: dict[str, dict[str, str]] = {d: _by_field_type(row) for d, row in _TYPES.items()}
+from .ir import TableSpec, table_ident
+from .tables import SQL_TYPES
 
 
 def column_types(handbook: Handbook, spec: Any, d: Dialect) -> list[tuple[str, str]]:
@@ -78,8 +56,6 @@ def column_types(handbook: Handbook, spec: Any, d: Dialect) -> list[tuple[str, s
 
 def create_table_sql(handbook: Handbook, spec: Any, d: Dialect, table: str | None = None) -> str:
     """CREATE TABLE for the typed table a scoring query expects."""
-    from .ir import table_ident
-
     name = exp.to_table(table or spec.table, dialect=d.sqlglot).sql(dialect=d.sqlglot)
     cols = ",\n  ".join(
         f"{table_ident(c, d).sql(dialect=d.sqlglot)} {t}"
@@ -255,8 +231,6 @@ def detect_spec(
     """The TableSpec for a table whose columns have these (lowercased) engine types: arrays,
     dates as text and yes/no as text are recognised per column kind; a field with no column is
     unknown for every account. Raises InputError when no id column is found."""
-    from .ir import TableSpec
-
     lower = {c.lower(): c for c in types}
     columns: dict[str, str] = {}
     absent = set()
@@ -325,7 +299,6 @@ def run_query(
 
 def _run_postgres(run: WarehouseRun, query: _Query) -> WarehouseResult:
     from .dialects import DIALECTS
-    from .ir import TableSpec
 
     if not run.dsn:
         raise UsageError("found --engine postgres without --dsn; expected a DSN")

@@ -72,8 +72,8 @@ from ..engine.operators import NUMERIC, OPERATORS
 from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
 from ..errors import InputError, UsageError
 from .dialects import Dialect
-from .engines import SQL_TYPES
 from .names import CORE, flag_column, group_column, profile_column
+from .tables import SQL_TYPES
 from .textnumbers import picked, stages
 
 RANK_TIER = {v: k for k, v in TIER_RANK.items()}
