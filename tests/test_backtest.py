@@ -650,3 +650,34 @@ def test_median_tenure_in_every_rendering(evidence: Evidence) -> None:
     # the mapping is documented on the overview (page text is entity-escaped)
     assert "| tenure | Tenure (months), Tenure, tenure_months" in html.unescape(made.overview)
     assert "| customer_since | Became a Customer Date" in html.unescape(made.overview)
+
+
+def test_a_handbook_with_grouped_criteria_backtests_as_it_scores(tmp_path: Path) -> None:
+    """The back-test reads each rule's outcome once (a shadow column per rule); criteria
+    inside a capped or first-match group (the PostHog example) are read through the same
+    columns, and every account's tier is the one `evaluate` gives the same record."""
+    from icpkit.engine.evaluate import evaluate
+    from icpkit.sql.companies import from_values
+
+    posthog = load(REPO / "tests" / "examples" / "posthog").handbook
+    header = ["id", "headcount", "engineering_headcount", "web_traffic"]
+    header += ["funding_total", "tags", "description", "Deal Stage", "Close Date"]
+    rows = [
+        ["1", "40", "25", "120000", "12000000", "Developer Tools;B2B", "AI agents", "closedwon"],
+        ["2", "8", "", "3000", "", "", "A bakery", "closedlost"],
+        ["3", "250", "90", "", "80000000", "Fintech", "payments", "closedwon"],
+        ["4", "", "", "", "", "", "", "closedlost"],
+        ["5", "1200", "400", "900000", "", "Open Source", "", "closedwon"],
+    ]
+    rows = [[*r, "2026-06-01"] for r in rows]
+    path = write(tmp_path / "deals.csv", header, rows)
+    ev = backtest(posthog, BacktestOptions(path, TODAY))
+    counted = {(t.profile, t.tier): t.cell.accounts for t in ev.tiers if t.profile}
+    expected: dict[tuple[str, str], int] = {}
+    for row in rows:
+        company, _ = from_values(posthog, dict(zip(header[1:7], row[1:7], strict=True)))
+        v = evaluate(posthog, company, dt.date(2026, 6, 1))
+        if v.best_profile and v.tier:
+            key = (v.best_profile, v.tier)
+            expected[key] = expected.get(key, 0) + 1
+    assert expected and {k: n for k, n in counted.items() if n} == expected

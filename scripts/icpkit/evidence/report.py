@@ -76,7 +76,7 @@ def cell(t: Tally, base: float | None) -> Cell:
 class TierRow:
     #: an ICP id, or '' for all profiles together
     profile: str
-    #: A-D, or 'disqualified' / 'insufficient' / 'no ICP fits'
+    #: A-D, or 'disqualified' / 'insufficient' / 'no ICP fits' / a status gate's id
     tier: str
     cell: Cell
 
@@ -280,7 +280,9 @@ def _tiers(handbook: Handbook, c: Counts, base: float | None) -> list[TierRow]:
             rows.append(TierRow(icp.id, tier, cell(t, base)))
     for tier in TIER_ORDER:
         rows.append(TierRow("", tier, cell(c.pooled.get(tier, Tally()), base)))
-    for name in ("no ICP fits", "disqualified", "insufficient"):
+    fixed = ("no ICP fits", "disqualified", "insufficient")
+    # then each status gate that stopped accounts (not scored: `not_found`), by its id
+    for name in (*fixed, *sorted(set(c.others) - set(fixed))):
         rows.append(TierRow("", name, cell(c.others.get(name, Tally()), base)))
     return rows
 

@@ -521,7 +521,8 @@ def _query(
         exact=exact | frozenset(f"bt_rule_{k}" for k in range(len(refs))),
     )
     ruled = (
-        f"SELECT *, {aliases} FROM (SELECT {', '.join(_KEEP)}, bt_future, {rules} FROM masked)"
+        # the fields stay: the status gates, flags and profile gates read them directly
+        f"SELECT *, {aliases} FROM (SELECT *, {rules} FROM masked)"
         if refs
         else "SELECT * FROM masked"
     )
@@ -531,7 +532,7 @@ def _query(
         f"masked AS ({masked}),\n"
         f"ruled AS ({ruled}),\n"
         f"verdicts AS ({verdict})\n"
-        f"SELECT icp_id, best_profile, tier, score, disqualified_by, "
+        f"SELECT icp_id, best_profile, tier, score, disqualified_by, status AS bt_status, "
         "disqualified_by IS NOT NULL AS bt_disq, bt_value, bt_sat, bt_tenure, bt_stage, "
         "bt_asof IS NULL AS bt_nodate, "
         "bt_future, CAST(coalesce(CAST(bt_won AS TINYINT), 2) * 3 "
@@ -540,14 +541,10 @@ def _query(
     )
 
 
-def _status_sql(handbook: Handbook, refs: list[RuleRef]) -> str:
-    """disqualified, insufficient (no requirement of any ICP known), or scored."""
-    reqs = [f"{_state(k)} = 2" for k, ref in enumerate(refs) if ref.rule.kind == "requirement"]
-    insufficient = " AND ".join(reqs) if reqs else "FALSE"
-    return (
-        "CASE WHEN bt_disq THEN 'disqualified' "
-        f"WHEN {insufficient} THEN 'insufficient' ELSE 'scored' END"
-    )
+def _status_sql() -> str:
+    """The verdict's status as the report groups it: disqualified, insufficient (no profile
+    knows enough to judge), a status gate's id (not scored: `not_found`), or scored."""
+    return "CASE bt_status WHEN 'insufficient_data' THEN 'insufficient' ELSE bt_status END"
 
 
 def _counts(
@@ -558,7 +555,7 @@ def _counts(
     refs: list[RuleRef],
     opts: BacktestOptions,
 ) -> Counts:
-    status = _status_sql(handbook, refs)
+    status = _status_sql()
     groups = {
         (str(s), str(p or ""), str(t)): Tally.of(tuple(rest))
         for s, p, t, *rest in con.execute(

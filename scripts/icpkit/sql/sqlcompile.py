@@ -210,24 +210,29 @@ def _policy_layer(handbook: Handbook, cols: Columns, ctx: Ctx, exact: frozenset[
 class _Conditions:
     """The column each rule condition of the active profiles is computed in, once, in the
     query's first layer: rq<i>_<k> for requirement k of ICP i, m<i>_<k> for its criterion k.
-    Points, the best case, the known share and the deciding fields read these columns."""
+    Points, the best case, the known share and the deciding fields read these columns; a
+    rule is found by its id within its profile (a group holds the same rules)."""
 
     def __init__(self, icps: Sequence[Icp]) -> None:
         self.icps = icps
-        self._names: dict[int, str] = {}
-        for i, icp in enumerate(icps):
-            for k, r in enumerate(icp.requirements):
-                self._names[id(r)] = f"rq{i}_{k}"
-            for k, r in enumerate(icp.criteria):
-                self._names[id(r)] = f"m{i}_{k}"
+        self._names: list[dict[str, str]] = [
+            {r.id: f"rq{i}_{k}" for k, r in enumerate(icp.requirements)}
+            | {r.id: f"m{i}_{k}" for k, r in enumerate(icp.criteria)}
+            for i, icp in enumerate(icps)
+        ]
 
-    def __call__(self, rule: Rule) -> str:
-        return self._names[id(rule)]
+    def of(self, i: int) -> When:
+        """The column reader of ICP number `i`."""
+        names = self._names[i]
+        return lambda rule: names[rule.id]
 
     def layer(self, sql: Callable[[Rule], str]) -> list[str]:
         """The first layer's columns: each condition's SQL (from `sql`) under its name."""
-        rules = [r for icp in self.icps for r in (*icp.requirements, *icp.criteria)]
-        return [f"{sql(r)} AS {self(r)}" for r in rules]
+        out = []
+        for i, icp in enumerate(self.icps):
+            when = self.of(i)
+            out += [f"{sql(r)} AS {when(r)}" for r in (*icp.requirements, *icp.criteria)]
+        return out
 
 
 def _icp_layer(i: int, icp: Icp, when: When, *, per_profile: bool) -> list[str]:
@@ -309,7 +314,7 @@ def verdict_sql(
 
     layer2 = []
     for i, icp in enumerate(icps):
-        layer2 += _icp_layer(i, icp, when, per_profile=per_profile)
+        layer2 += _icp_layer(i, icp, when.of(i), per_profile=per_profile)
 
     layer3 = []
     max_points = 0
@@ -318,7 +323,7 @@ def verdict_sql(
         layer3.append(f"(c{i}{''.join(' + ' + w for w in warns)}) AS s{i}")
         # what unknowns could still add: only for the rows where it matters (no requirement
         # unmet)
-        hoped = [item_sql(r, when, hope=True) for r in icp.items]
+        hoped = [item_sql(r, when.of(i), hope=True) for r in icp.items]
         layer3.append(
             f"CASE WHEN h{i} IS NOT FALSE THEN ({' + '.join(hoped) or '0'}) - c{i} END AS u{i}"
         )
@@ -371,7 +376,7 @@ def verdict_sql(
     disq_by = names_sql([(f"d{j}", n.id) for j, n in enumerate(negatives)])
     letters = " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
     deciding = " ".join(
-        f"WHEN bbest = bk{i} THEN {_deciding_sql(handbook, cols, icp, when)}"
+        f"WHEN bbest = bk{i} THEN {_deciding_sql(handbook, cols, icp, when.of(i))}"
         for i, icp in enumerate(icps)
     )
     gated_all = icps and all(icp.gates for icp in icps)
