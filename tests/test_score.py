@@ -453,3 +453,28 @@ def test_a_null_token_that_is_an_allowed_value_reads_two_ways_until_mapped(
     )
     assert not any(score(handbook, mapped).unreadable.values())
     assert [r["unreadable_fields"] for r in read(tmp_path / "m.csv")] == ["", "", ""]
+
+
+def test_an_empty_set_cell_is_the_empty_set_wherever_its_column_stands(tmp_path: Path) -> None:
+    """A Salesforce report with columns no rule reads before and after the set columns: an
+    empty Tech_Stack__c is "no tools" (the vocabulary's `empty: empty_set`) in every row,
+    the same with or without the report's footer (which sends the file down the careful
+    path), and a number column beside it still reads (DuckDB's force_not_null, which these
+    readings once relied on, applies its list by the position among the columns read)."""
+    header = ["Opportunity ID", "Account ID", "Account Name", "Billing Country", "Employees"]
+    header += ["Industry", "Business_Model__c", "Tech_Stack__c", "Services_Needed__c"]
+    header += ["IT_Budget__c", "Stage", "Amount"]
+    rows = [
+        ["o1", "1", "A", "US", "120", "software", "", "", "dedicated_team", "", "Won", "5"],
+        ["o2", "2", "B", "DE", "300", "saas", "", "python", "", "250000", "Lost", ""],
+        ["o3", "3", "C", "FR", "", "", "", "", "", "", "", ""],
+    ]
+    plain = write_csv(tmp_path / "plain.csv", [header, *rows])
+    footed = write_csv(tmp_path / "footed.csv", [header, *rows, [], ["Total"], ["Confidential"]])
+    read_plain = read(run(tmp_path, plain, "p.csv")[0])
+    read_footed = read(run(tmp_path, footed, "f.csv")[0])
+    assert read_plain == read_footed
+    unknown = [r["unknown_fields"].split(";") for r in read_plain]
+    assert all("tech_stack" not in u for u in unknown)  # an empty cell: no tools
+    assert "services_needed" in unknown[1]  # no `empty: empty_set`: an empty cell is unknown
+    assert "it_budget" not in unknown[1] and "it_budget" in unknown[0]

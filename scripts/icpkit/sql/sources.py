@@ -16,7 +16,7 @@ import io
 import re
 import sys
 import tempfile
-from collections.abc import Set
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -90,6 +90,8 @@ class Source:
     delimiter: str = ""
     #: a rewritten copy of the input that the caller removes when done
     scratch: Path | None = None
+    #: columns whose empty cell reads as '' (present and empty), not NULL (`keeping_empty`)
+    present_empty: tuple[str, ...] = ()
 
     def typed(self, columns: Set[str], numbers: Set[str] = frozenset()) -> Source:
         """This CSV with `columns` read with their sniffed types (every other column stays
@@ -105,7 +107,8 @@ class Source:
         types = tuple((c, self._type_read(c, t, columns, numbers)) for c, t in self.sniffed)
         if types == self.columns:
             return self
-        return replace(self, relation=_csv_read(self.path, self.csv_options, types), columns=types)
+        relation = _csv_read(self.path, self.csv_options, types, self.present_empty)
+        return replace(self, relation=relation, columns=types)
 
     def _type_read(self, column: str, sniffed: str, columns: Set[str], numbers: Set[str]) -> str:
         if column not in columns:
@@ -121,22 +124,31 @@ class Source:
         if self.csv_options is None:
             return self
         text = tuple((c, "VARCHAR") for c, _ in self.columns)
-        return replace(self, relation=_csv_read(self.path, self.csv_options, text), columns=text)
+        relation = _csv_read(self.path, self.csv_options, text, self.present_empty)
+        return replace(self, relation=relation, columns=text)
 
     def keeping_empty(self, columns: list[str]) -> Source:
         """This CSV with an empty cell of `columns` read as '' (present and empty), not as
         NULL (absent): a set field's empty cell may mean "none", a missing one never does.
         A quoted empty cell ("", as Salesforce and many exporters write every empty cell) is
-        also '' (DuckDB 2 reads it as NULL even under force_not_null); in other columns ''
-        reads as unknown as an empty cell does."""
+        also ''; in other columns '' reads as unknown as an empty cell does.
+
+        Every record of a regular CSV has every cell (a ragged file is rewritten first, its
+        missing cells written as `shapes.MISSING`, the rewrite's only NULL), so a NULL in such
+        a column is an empty cell: it is read as ''. DuckDB's `force_not_null` is not used:
+        it applies its list by the position among the columns a query reads, not in the file
+        (DuckDB 2.0: reading columns b and c of a, b, c keeps c's empty cell and makes b's
+        NULL, and a DOUBLE column it lands on fails the read)."""
         if self.csv_options is None or not columns:
             return self
-        names = ", ".join(sql_literal(c) for c in columns)
-        options = f"{self.csv_options}, force_not_null = [{names}], allow_quoted_nulls = false"
+        options = f"{self.csv_options}, allow_quoted_nulls = false"
+        # a rewritten copy already reads an empty cell as '' (its NULL is MISSING)
+        empty = () if self.scratch is not None else tuple(columns)
         return replace(
             self,
             csv_options=options,
-            relation=_csv_read(self.path, options, self.columns),
+            relation=_csv_read(self.path, options, self.columns, empty),
+            present_empty=empty,
         )
 
 
@@ -230,11 +242,18 @@ def regular(path: Path, shape: Shape | None = None, folder: Path | None = None) 
     )
 
 
-def _csv_read(path: Path, options: str, columns: tuple[tuple[str, str], ...]) -> str:
+def _csv_read(
+    path: Path, options: str, columns: tuple[tuple[str, str], ...], empty: Sequence[str] = ()
+) -> str:
+    """read_csv of `path` with these columns and types; the NULL cells of `empty` read as ''
+    (see `Source.keeping_empty`)."""
     spec = ", ".join(f"{sql_literal(c)}: {sql_literal(t)}" for c, t in columns)
-    return (
-        f"read_csv({sql_literal(str(path))}, {options}, auto_detect = false, columns = {{{spec}}})"
-    )
+    lit = sql_literal(str(path))
+    read = f"read_csv({lit}, {options}, auto_detect = false, columns = {{{spec}}})"
+    if not empty:
+        return read
+    kept = ", ".join(f"coalesce({quote(c)}, '') AS {quote(c)}" for c in empty)
+    return f"(SELECT * REPLACE ({kept}) FROM {read})"
 
 
 def _csv_sniff(
