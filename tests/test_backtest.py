@@ -681,3 +681,31 @@ def test_a_handbook_with_grouped_criteria_backtests_as_it_scores(tmp_path: Path)
             key = (v.best_profile, v.tier)
             expected[key] = expected.get(key, 0) + 1
     assert expected and {k: n for k, n in counted.items() if n} == expected
+
+
+def test_a_map_file_says_what_custom_stages_mean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`outcome: {column: Opp Result, values: {Signed: won, Dead: lost}}` in the --map file
+    reads a custom pipeline: mapped stages are decided (before the built-in table), the
+    rest stay undecided and listed; a meaning other than won / lost / open is refused."""
+    stages = ["Signed", "signed ", "DEAD", "Dead", "Paused", "closedwon"]
+    path = write(
+        tmp_path / "custom.csv",
+        ["Record ID", *COMPANY_COLS, "Opp Result"],
+        [[str(i), *COMPANY, s] for i, s in enumerate(stages)],
+    )
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(
+        "outcome:\n  column: Opp Result\n  values: {Signed: won, Dead: lost, Paused: open}\n",
+        encoding="utf-8",
+    )
+    args = ["--root", str(REPO), "--today", TODAY.isoformat(), "backtest", str(path)]
+    assert main([*args, "--map", str(mapping), "--format", "json"]) == 0
+    body = json.loads(capsys.readouterr().out)["evidence"]
+    assert body["unknown_stages"] == {}
+    assert (body["base"]["win"]["k"], body["base"]["win"]["n"]) == (3, 5)
+    mapping.write_text("outcome:\n  values: {Signed: wonn}\n", encoding="utf-8")
+    assert main([*args, "--map", str(mapping)]) == 2
+    err = capsys.readouterr().err
+    assert "found 'Signed: wonn'; expected won, lost or open" in err and "won" in err

@@ -1150,13 +1150,18 @@ def backtest_cmd(
     """
     from .atomic import write_text
     from .evidence.checks import policy_of
+    from .evidence.outcomes import outcome_values
     from .evidence.report import backtest
     from .reporters.evidence import render
     from .sql.backtest import BacktestOptions
+    from .sql.mapping import with_values
 
     handbook = _handbook(state, cache=True)
     history = history or _configured_history(handbook)
-    mapping = _mapping(map_file).columns
+    column_map = _mapping(map_file)
+    mapping = column_map.columns
+    stages = outcome_values(column_map.values.pop("outcome", {}))
+    handbook = with_values(handbook, column_map.values)
     evidence = backtest(
         handbook,
         BacktestOptions(
@@ -1167,6 +1172,7 @@ def backtest_cmd(
             mapping=mapping,
             as_of_column=as_of_column or policy_of(handbook).as_of_column,
             value_column=value_column,
+            stages=stages,
         ),
     )
     text = render(evidence, fmt)

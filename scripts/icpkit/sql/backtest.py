@@ -27,7 +27,7 @@ import duckdb
 from ..engine.model import Field, Handbook, Leaf, Rule
 from ..engine.operators import Ctx, sql_literal
 from ..errors import InputError, UsageError
-from ..evidence.outcomes import DAYS_PER_MONTH, ROLES, STAGES
+from ..evidence.outcomes import DAYS_PER_MONTH, ROLES, STAGES, stage_key
 from ..wording import suggest
 from .connection import connect, input_error
 from .layout import Columns
@@ -72,6 +72,9 @@ class BacktestOptions:
     as_of_column: str | None = None
     value_column: str | None = None
     threads: int | None = None
+    #: stage spellings of this export -> 'won' | 'lost' | 'open' (the --map file's
+    #: `outcome: {values: ...}`), before the built-in table
+    stages: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -233,15 +236,26 @@ _AMOUNT = (
 )
 
 
-def _outcome_items(roles: dict[str, str], types: dict[str, str], today: dt.date) -> list[str]:
+def _outcome_items(
+    roles: dict[str, str],
+    types: dict[str, str],
+    today: dt.date,
+    stages: dict[str, str] | None = None,
+) -> list[str]:
     """SELECT items reading the outcome columns: bt_won (TRUE won, FALSE lost, NULL
     undecided), bt_stage (the text of a stage the table does not know), bt_value, bt_asof,
     bt_churned, bt_sat, bt_tenure (months; from customer_since to the churn date or
     `today` when there is no tenure column). Columns the reader already typed (dates,
-    numbers) are used as they are."""
-    by_class: dict[str, list[str]] = {}
+    numbers) are used as they are. `stages` (spelling -> won / lost / open) come before the
+    built-in table."""
+    mapped = {stage_key(k): v for k, v in (stages or {}).items()}
+    by_class: dict[str, list[str]] = {"won": [], "lost": [], "open": []}
     for spelling, meaning in STAGES.items():
-        by_class.setdefault(meaning, []).append(sql_literal(spelling))
+        if spelling not in mapped:
+            by_class[meaning].append(sql_literal(spelling))
+    mapped_class: dict[str, list[str]] = {}
+    for spelling, meaning in mapped.items():
+        mapped_class.setdefault(meaning, []).append(sql_literal(spelling))
     if "outcome" in roles:
         raw = quote(roles["outcome"])
         if types.get(roles["outcome"], "VARCHAR").upper() != "VARCHAR":
@@ -252,13 +266,17 @@ def _outcome_items(roles: dict[str, str], types: dict[str, str], today: dt.date)
         won_raw = ", ".join(sql_literal(s) for s in ("closedwon", "Closed Won", "won", "Won"))
         lost_raw = ", ".join(sql_literal(s) for s in ("closedlost", "Closed Lost", "lost", "Lost"))
         open_raw = ", ".join(v for v in by_class["open"])
+        truth = {"won": "TRUE", "lost": "FALSE", "open": "NULL"}
+        first = " ".join(
+            f"WHEN {k} IN ({', '.join(keys)}) THEN {truth[m]}" for m, keys in mapped_class.items()
+        )
         won = (
-            f"CASE WHEN {raw} IN ({won_raw}) THEN TRUE WHEN {raw} IN ({lost_raw}) THEN FALSE "
-            f"WHEN {raw} IN ({open_raw}) THEN NULL "
+            f"CASE {first} WHEN {raw} IN ({won_raw}) THEN TRUE WHEN {raw} IN ({lost_raw}) "
+            f"THEN FALSE WHEN {raw} IN ({open_raw}) THEN NULL "
             f"WHEN {k} IN ({', '.join(by_class['won'])}) THEN TRUE "
             f"WHEN {k} IN ({', '.join(by_class['lost'])}) THEN FALSE END"
         )
-        known = ", ".join(v for vs in by_class.values() for v in vs)
+        known = ", ".join(v for vs in (*by_class.values(), *mapped_class.values()) for v in vs)
         stage = (
             f"CASE WHEN {raw} IN ({won_raw}, {lost_raw}, {open_raw}) THEN NULL "
             f"WHEN {k} NOT IN ({known}) THEN {t} END"
@@ -471,7 +489,7 @@ def count(handbook: Handbook, opts: BacktestOptions) -> Counts:
         typed = source.typed(typeable | typed_roles, numbers)
         attempts = [typed, source] if typed is not source else [source]
         for attempt in attempts:
-            query = _query(handbook, attempt, plan, roles, refs, opts.as_of)
+            query = _query(handbook, attempt, plan, roles, refs, opts.as_of, opts.stages)
             try:
                 con.execute(f"CREATE OR REPLACE TEMP TABLE bt AS {query}")
                 break
@@ -490,12 +508,14 @@ def _query(
     roles: dict[str, str],
     refs: list[RuleRef],
     as_of: dt.date,
+    stages: dict[str, str] | None = None,
 ) -> str:
     text_select, parsed = parsed_columns(handbook, source, plan)
     exact = frozenset(n for n, p in parsed.items() if p.exact) | frozenset(
         n for n in handbook.fields if n not in parsed
     )
-    txt = _with_items(text_select, source, _outcome_items(roles, dict(source.columns), as_of))
+    outcomes = _outcome_items(roles, dict(source.columns), as_of, stages)
+    txt = _with_items(text_select, source, outcomes)
     per_row = "as_of" in roles
     cols = Columns(handbook)
     dates = [cols.name(n) for n in handbook.read_fields if handbook.fields[n].type == "date"]
