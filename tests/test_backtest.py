@@ -222,7 +222,9 @@ def test_salesforce_stages(tmp_path: Path) -> None:
         tmp_path / "sf.csv",
         ["Id", *COMPANY_COLS, "Stage", "Close Date", "Amount"],
         [
-            ["1", *COMPANY, "Closed Won", "2026-01-10", "$50,000"],
+            # as Salesforce writes amounts (the cents show the decimal convention: alone,
+            # "$50,000" reads two ways and is unknown, as icp score reads it)
+            ["1", *COMPANY, "Closed Won", "2026-01-10", "$50,000.00"],
             ["2", *COMPANY, "Closed Lost", "2026-01-11", "10000"],
             ["3", *COMPANY, "Negotiation/Review", "2026-01-12", "1"],
             ["4", *COMPANY, "On hold (custom)", "2026-01-12", "1"],
@@ -709,3 +711,28 @@ def test_a_map_file_says_what_custom_stages_mean(
     assert main([*args, "--map", str(mapping)]) == 2
     err = capsys.readouterr().err
     assert "found 'Signed: wonn'; expected won, lost or open" in err and "won" in err
+
+
+def test_amounts_are_read_as_score_reads_numbers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A European export's amounts (30.416,00 in a ';' file) read in the file's decimal
+    convention, as `icp score` reads numbers; text that is no amount is unknown and counted,
+    never a median of nothing without a word; --decimal-comma / --encoding are accepted."""
+    header = ["Record ID", *COMPANY_COLS, "Deal Stage", "Amount"]
+    rows = [
+        [str(i), *COMPANY[:-1], "4,5", stage, amount]
+        for i, (stage, amount) in enumerate(
+            [("closedwon", "30.416,00"), ("closedwon", "12.000,00"), ("closedlost", "abc")]
+        )
+    ]
+    path = tmp_path / "eu.csv"
+    with path.open("w", newline="", encoding="cp1252") as handle:
+        csv.writer(handle, delimiter=";").writerows([header, *rows, ["3", "DE"] + [""] * 7])
+    ev = backtest(HANDBOOK, BacktestOptions(path, TODAY, encoding="cp1252"))
+    assert ev.base.median_value == pytest.approx((30_416 + 12_000) / 2)
+    assert any("1 value of Amount could not be read" in n for n in ev.notes)
+    assert any(n.startswith("decimal convention: comma") for n in ev.notes)
+    args = ["--root", str(REPO), "--today", TODAY.isoformat(), "backtest", str(path)]
+    assert main([*args, "--encoding", "cp1252", "--decimal-comma"]) == 0
+    assert "set by --decimal-comma" in capsys.readouterr().out

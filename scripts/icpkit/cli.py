@@ -1104,8 +1104,7 @@ def export_dbt(
     help="The column with each row's own date (default: Create Date, Close Date, ... by name).",
 )
 @click.option("--value-column", help="The column with the deal's value (default: Amount, ...).")
-@_id_column_option
-@_map_option
+@_export_options
 @click.option("--input-format", type=click.Choice(["csv", "parquet", "jsonl"]))
 @_format_option("backtest", default="text", show_default=True)
 @_report_output_option
@@ -1124,6 +1123,8 @@ def backtest_cmd(
     value_column: str | None,
     id_column: str | None,
     map_file: Path | None,
+    decimal_comma: bool | None,
+    encoding: str | None,
     input_format: str | None,
     fmt: str,
     output: Path | None,
@@ -1173,6 +1174,8 @@ def backtest_cmd(
             as_of_column=as_of_column or policy_of(handbook).as_of_column,
             value_column=value_column,
             stages=stages,
+            decimal_comma=decimal_comma,
+            encoding=encoding,
         ),
     )
     text = render(evidence, fmt)

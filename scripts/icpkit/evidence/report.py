@@ -238,6 +238,15 @@ def build(handbook: Handbook, c: Counts, source: str) -> Evidence:
             f"{rows} no date: time-relative rules are unknown for them; the rules that need "
             "no date are evaluated for them as for any other row"
         )
+    if c.convention:
+        notes.append(c.convention)
+    if c.unreadable_values:
+        rows = "1 value" if c.unreadable_values == 1 else f"{c.unreadable_values:,} values"
+        notes.append(
+            f"{rows} of {c.roles['value']} could not be read as an amount (unknown: left out "
+            "of the medians); amounts are read as icp score reads numbers, in the file's "
+            "decimal convention"
+        )
     if c.future_values:
         rows = "1 row has" if c.future_values == 1 else f"{c.future_values:,} rows have"
         notes.append(

@@ -35,12 +35,12 @@ from .sources import (
     Plan,
     Source,
     fmt_of,
-    keep_empty_sets,
     key,
     open_source,
     parsed_columns,
     plan_columns,
     quote,
+    with_convention,
 )
 from .sqlcompile import condition_sql, parsed_sql, verdict_sql
 
@@ -75,6 +75,10 @@ class BacktestOptions:
     #: stage spellings of this export -> 'won' | 'lost' | 'open' (the --map file's
     #: `outcome: {values: ...}`), before the built-in table
     stages: dict[str, str] | None = None
+    #: True: comma decimals (1.234,5); False: dot decimals; None: detect, as `score` does
+    decimal_comma: bool | None = None
+    #: the history's text encoding when it is not UTF-8 (a Python codec name)
+    encoding: str | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,10 @@ class Counts:
     #: rows where a date field's value came after the row's own date (read as unknown)
     future_values: int
     overall: Tally
+    #: rows whose value cell has text that does not read as an amount (unknown value)
+    unreadable_values: int = 0
+    #: the decimal convention numbers were read in, and why (as `icp score` says it)
+    convention: str = ""
     #: the best customers the rules put low, and the worst they put in A (dicts per row)
     best_missed: list[dict[str, Any]] = field(default_factory=list)
     worst_in_a: list[dict[str, Any]] = field(default_factory=list)
@@ -204,36 +212,17 @@ def _text(col: str) -> str:
 _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL")
 
 
+def _score_of(col: str, types: dict[str, str]) -> str:
+    """An NPS or CSAT answer: a plain number (8, 9.5), else unknown."""
+    if types.get(col, "").upper().startswith(_NUMERIC):
+        return f"CAST({quote(col)} AS DOUBLE)"
+    return f"TRY_CAST({_text(col)} AS DOUBLE)"
+
+
 def _date(col: str, types: dict[str, str]) -> str:
     if types.get(col, "").upper() == "DATE":
         return quote(col)
     return f"icp_date({_text(col)})"
-
-
-def _amount(col: str, types: dict[str, str]) -> str:
-    if types.get(col, "").upper().startswith(_NUMERIC):
-        return f"CAST({quote(col)} AS DOUBLE)"
-    t = _text(col)
-    # a plain number is read directly; other spellings only as a USD amount in the CRM's
-    # export form ($1.2M, 1,200,000 with groups of exactly three digits, 250k); anything
-    # else (1.200,50, €3m) is unknown, never guessed
-    low = f"lower(trim({t}))"
-    pattern = sql_literal(_AMOUNT)
-    num = f"regexp_extract({low}, {pattern}, 1)"
-    mult = f"regexp_extract({low}, {pattern}, 2)"
-    scale = f"CASE {mult} WHEN 'k' THEN 1e3 WHEN 'm' THEN 1e6 WHEN 'b' THEN 1e9 ELSE 1 END"
-    return (
-        f"CASE WHEN TRY_CAST({t} AS DOUBLE) IS NOT NULL THEN TRY_CAST({t} AS DOUBLE) "
-        f"WHEN {num} <> '' THEN TRY_CAST(replace({num}, ',', '') AS DOUBLE) * {scale} END"
-    )
-
-
-#: a USD amount as CRM exports write it: optional $ / usd, digits (grouped by threes with
-#: commas, or not), an optional decimal part, an optional k / m / b multiplier
-_AMOUNT = (
-    r"^(?:usd|us\$|\$)?\s*([0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)"
-    r"\s*([kmb]?)\s*(?:usd)?$"
-)
 
 
 def _outcome_items(
@@ -287,8 +276,8 @@ def _outcome_items(
         won = f"CASE WHEN {closed} IS DISTINCT FROM FALSE THEN icp_bool({t}) END"
         stage = f"CASE WHEN icp_bool({t}) IS NULL AND {t} IS NOT NULL THEN {t} END"
     items = [f"{won} AS bt_won", f"{stage} AS bt_stage"]
-    value = _amount(roles["value"], types) if "value" in roles else "CAST(NULL AS DOUBLE)"
-    items.append(f"{value} AS bt_value")
+    # the value is read with the fields (`VALUE`) and put in place after the parse layer
+    items += ["CAST(NULL AS DOUBLE) AS bt_value", "FALSE AS bt_value_bad"]
     asof = _date(roles["as_of"], types) if "as_of" in roles else "CAST(NULL AS DATE)"
     items.append(f"{asof} AS bt_asof")
     churn_flag = f"icp_bool({_text(roles['churned'])})" if "churned" in roles else "NULL"
@@ -303,7 +292,7 @@ def _outcome_items(
     else:
         churn = f"CAST({churn_flag} AS BOOLEAN)"
     items.append(f"{churn} AS bt_churned")
-    sat = _amount(roles["satisfaction"], types) if "satisfaction" in roles else "NULL"
+    sat = _score_of(roles["satisfaction"], types) if "satisfaction" in roles else "NULL"
     items.append(f"CAST({sat} AS DOUBLE) AS bt_sat")
     items.append(f"{_tenure(roles, types, churn, today)} AS bt_tenure")
     return items
@@ -348,11 +337,16 @@ def _tenure(roles: dict[str, str], types: dict[str, str], churn: str, today: dt.
     return "CAST(NULL AS DOUBLE)"
 
 
+#: the deal value is read as a number field of the handbook is (`parsing`: the file's decimal
+#: convention, $ and k / m suffixes, groups of three, a reading two ways is unknown)
+VALUE = Field("bt_value", "number", "Deal value", "The value column of the history", "USD", 0)
+
 _KEEP = (
     "icp_id",
     "bt_won",
     "bt_stage",
     "bt_value",
+    "bt_value_bad",
     "bt_asof",
     "bt_churned",
     "bt_sat",
@@ -466,12 +460,18 @@ def count(handbook: Handbook, opts: BacktestOptions) -> Counts:
     that cannot be read or has no outcome column."""
     fmt = fmt_of(opts.input, opts.input_format)
     con = connect(handbook, opts.threads)
+    scratch: Path | None = None
     try:
-        source = open_source(con, opts.input, fmt)
+        source = open_source(con, opts.input, fmt, encoding=opts.encoding)
+        scratch = source.scratch  # a rewritten copy (a report footer, another encoding)
         field_map = {f: c for f, c in (opts.mapping or {}).items() if f not in ROLES}
         plan = plan_columns(handbook, source, id_column=opts.id_column, mapping=field_map)
-        source = keep_empty_sets(handbook, source, plan)  # an empty set cell is "none"
         roles = _roles(source, opts, set(plan.used.values()) | {plan.id_column})
+        if "value" in roles:
+            handbook = dataclasses.replace(handbook, fields={**handbook.fields, VALUE.name: VALUE})
+            plan = dataclasses.replace(plan, used={**plan.used, VALUE.name: roles["value"]})
+        # the file's decimal convention, as score detects it; an empty set cell is "none"
+        source = with_convention(con, handbook, source, plan, opts.decimal_comma)
         refs = rule_refs(handbook)
         typeable = {
             c
@@ -496,9 +496,12 @@ def count(handbook: Handbook, opts: BacktestOptions) -> Counts:
             except duckdb.Error as exc:
                 if attempt is source:
                     raise input_error(opts.input, exc, limit=400) from exc
-        return _counts(con, handbook, plan, roles, refs, opts)
+        counts = _counts(con, handbook, plan, roles, refs, opts)
+        return dataclasses.replace(counts, convention=source.convention)
     finally:
         con.close()
+        if scratch is not None:
+            scratch.unlink(missing_ok=True)
 
 
 def _query(
@@ -546,15 +549,23 @@ def _query(
         if refs
         else "SELECT * FROM masked"
     )
+    flagged = parsed_sql(handbook, parsed, "txt", keep=_KEEP)
+    if VALUE.name in parsed:
+        lo, hi = cols.of(VALUE.name)
+        flagged = (
+            f"SELECT * REPLACE (CASE WHEN {lo} = {hi} THEN {lo} END AS bt_value, "
+            f"coalesce(contains(unreadable_fields, {sql_literal(VALUE.name)}), FALSE) "
+            f"AS bt_value_bad) FROM ({flagged})"
+        )
     return (
         f"WITH txt AS ({txt}),\n"
-        f"flagged AS ({parsed_sql(handbook, parsed, 'txt', keep=_KEEP)}),\n"
+        f"flagged AS ({flagged}),\n"
         f"masked AS ({masked}),\n"
         f"ruled AS ({ruled}),\n"
         f"verdicts AS ({verdict})\n"
         f"SELECT icp_id, best_profile, tier, score, disqualified_by, status AS bt_status, "
         "disqualified_by IS NOT NULL AS bt_disq, bt_value, bt_sat, bt_tenure, bt_stage, "
-        "bt_asof IS NULL AS bt_nodate, "
+        "bt_asof IS NULL AS bt_nodate, bt_value_bad, "
         "bt_future, CAST(coalesce(CAST(bt_won AS TINYINT), 2) * 3 "
         "+ coalesce(CAST(bt_churned AS TINYINT), 2) AS TINYINT) AS bt_oc"
         f"{''.join(', ' + x for x in _packed(handbook, refs))} FROM verdicts"
@@ -603,7 +614,8 @@ def _counts(
     ).fetchall():
         bands.setdefault(str(profile), {})[int(low)] = Tally.of(tuple(rest))
     overall_row = con.execute(
-        f"SELECT {_MEASURES}, count_if(bt_nodate), count_if(bt_future IS TRUE) FROM bt"
+        f"SELECT {_MEASURES}, count_if(bt_nodate), count_if(bt_future IS TRUE), "
+        "count_if(bt_value_bad) FROM bt"
     ).fetchone()
     assert overall_row is not None
     overall = Tally.of(overall_row[:8])
@@ -649,6 +661,7 @@ def _counts(
         unknown_stages=unknown_stages,
         rows_without_date=int(overall_row[8] or 0) if "as_of" in roles else 0,
         future_values=int(overall_row[9] or 0),
+        unreadable_values=int(overall_row[10] or 0),
         overall=overall,
         best_missed=[_row(r, refs) for r in best],
         worst_in_a=[_row(r, refs) for r in worst],
