@@ -736,3 +736,19 @@ def test_amounts_are_read_as_score_reads_numbers(
     args = ["--root", str(REPO), "--today", TODAY.isoformat(), "backtest", str(path)]
     assert main([*args, "--encoding", "cp1252", "--decimal-comma"]) == 0
     assert "set by --decimal-comma" in capsys.readouterr().out
+
+
+def test_a_history_without_a_date_column_leaves_time_relative_rules_unknown(
+    tmp_path: Path,
+) -> None:
+    """No date column at all: every row is without a date, so 'raised in the past 12
+    months' is unknown for each (never judged as of today), and the report says why."""
+    cols = ["Record ID", *COMPANY_COLS, "Last Funding Date", "Deal Stage"]
+    rows = [["1", *COMPANY, "2026-10-01", "closedwon"], ["2", *COMPANY, "2019-01-01", "closedlost"]]
+    ev = backtest(HANDBOOK, BacktestOptions(write(tmp_path / "h.csv", cols, rows), TODAY))
+    row = next(r for r in ev.rules if r.rule == "recent-round")
+    assert (row.met.accounts, row.unmet.accounts, row.unknown.accounts) == (0, 0, 2)
+    assert ev.rows_without_date == 2
+    assert "no date column" in ev.as_of
+    hyper = next(r for r in ev.rules if r.rule == "hypergrowth")
+    assert hyper.met.accounts == 2  # the rules that need no date are evaluated

@@ -255,8 +255,9 @@ def build(handbook: Handbook, c: Counts, source: str) -> Evidence:
         )
     as_of = (
         f"each row's own date ({c.roles['as_of']})"
-        if c.fixed_as_of is None
-        else f"a fixed date, {c.fixed_as_of.isoformat()} (no date column found)"
+        if "as_of" in c.roles
+        else "no date at all (the history has no date column, so they are unknown for every "
+        "row; --as-of-column names one)"
     )
     ev = Evidence(
         source=source,

@@ -131,8 +131,6 @@ class Counts:
     plan: Plan
     #: role -> the column read for it
     roles: dict[str, str]
-    #: the date used for every row when the history has no date column
-    fixed_as_of: dt.date | None
     #: (status, best profile or '', tier) -> tally; status: scored | disqualified | insufficient
     groups: dict[tuple[str, str, str], Tally]
     #: tier -> tally over every ICP's accounts (not disqualified, with a best profile)
@@ -519,7 +517,9 @@ def _query(
     )
     outcomes = _outcome_items(roles, dict(source.columns), as_of, stages)
     txt = _with_items(text_select, source, outcomes)
-    per_row = "as_of" in roles
+    # each row's own date; a history without a date column has none (bt_asof NULL): its
+    # time-relative rules are unknown, the rules that need no date are evaluated
+    per_row = True
     cols = Columns(handbook)
     dates = [cols.name(n) for n in handbook.read_fields if handbook.fields[n].type == "date"]
     future = " OR ".join(f"{d} > bt_asof" for d in dates) if per_row and dates else "FALSE"
@@ -539,6 +539,7 @@ def _query(
     verdict = verdict_sql(
         shadow,
         as_of,
+        as_of_sql="bt_asof",  # the status gates, flags and profile gates as of each row too
         relation="ruled",
         keep=(*keep, "bt_future"),
         exact=exact | frozenset(f"bt_rule_{k}" for k in range(len(refs))),
@@ -650,7 +651,6 @@ def _counts(
         rows=overall.accounts,
         plan=plan,
         roles=roles,
-        fixed_as_of=None if "as_of" in roles else opts.as_of,
         groups=groups,
         pooled=pooled,
         others=others,
@@ -659,7 +659,7 @@ def _counts(
         rule_states=rule_states,
         scores=scores,
         unknown_stages=unknown_stages,
-        rows_without_date=int(overall_row[8] or 0) if "as_of" in roles else 0,
+        rows_without_date=int(overall_row[8] or 0),
         future_values=int(overall_row[9] or 0),
         unreadable_values=int(overall_row[10] or 0),
         overall=overall,
