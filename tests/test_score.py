@@ -478,3 +478,23 @@ def test_an_empty_set_cell_is_the_empty_set_wherever_its_column_stands(tmp_path:
     assert all("tech_stack" not in u for u in unknown)  # an empty cell: no tools
     assert "services_needed" in unknown[1]  # no `empty: empty_set`: an empty cell is unknown
     assert "it_budget" not in unknown[1] and "it_budget" in unknown[0]
+
+
+def test_an_output_path_under_a_file_is_a_usage_error_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """-o under a path that is a file: a message naming it, exit 2, for score and backtest."""
+    from icpkit.cli import main
+
+    src = write_csv(tmp_path / "a.csv", [HUBSPOT, BRIGHTLOOP])
+    blocker = tmp_path / "blocker"
+    blocker.write_text("", encoding="utf-8")
+    history = REPO / "tests" / "examples" / "history.parquet"
+    for args in (
+        ["score", str(src), "-o", str(blocker / "out.csv")],
+        ["backtest", str(history), "-o", str(blocker / "out.md")],
+    ):
+        assert main(["--root", str(REPO), *args]) == 2
+        err = capsys.readouterr().err
+        assert f"found a file at {blocker} where a folder should be" in err
+        assert "internal error" not in err and "Traceback" not in err

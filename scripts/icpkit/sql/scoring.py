@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from ..atomic import atomic_path, mode_for, remove_leftovers, write_text
+from ..atomic import atomic_path, make_folder, mode_for, remove_leftovers, write_text
 from ..engine.model import TIER_RANK, Handbook
 from ..engine.operators import sql_literal
 from ..errors import UsageError
@@ -155,7 +155,7 @@ def score(handbook: Handbook, opts: ScoreOptions) -> ScoreSummary:
     _not_the_input(opts.input, opts.output)
     handbook = with_values(handbook, opts.value_map or {})
     folder = opts.output.resolve().parent
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder, opts.output)
     remove_leftovers(folder)
     scratch: list[Path] = []
     try:
