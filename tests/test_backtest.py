@@ -357,8 +357,9 @@ def test_time_relative_rules_use_each_rows_date(tmp_path: Path) -> None:
     fixed = backtest(
         HANDBOOK, BacktestOptions(path, dt.date(2026, 11, 1), mapping={"as_of": "Record ID"})
     )
-    # a column that holds no date: every row is without one
-    assert fixed.rows_without_date == 3
+    # a column that holds no date: every row's date does not read, and that is said
+    assert fixed.rows_without_date == 0
+    assert any("3 rows have a date in Record ID that does not read" in n for n in fixed.notes)
 
 
 def test_formats_render(evidence: Evidence) -> None:
@@ -752,3 +753,17 @@ def test_a_history_without_a_date_column_leaves_time_relative_rules_unknown(
     assert "no date column" in ev.as_of
     hyper = next(r for r in ev.rules if r.rule == "hypergrowth")
     assert hyper.met.accounts == 2  # the rules that need no date are evaluated
+
+
+def test_a_date_that_does_not_read_is_named_apart_from_a_missing_one(tmp_path: Path) -> None:
+    cols = ["Record ID", *COMPANY_COLS, "Deal Stage", "Create Date"]
+    rows = [
+        ["1", *COMPANY, "closedwon", "3/14/2025"],
+        ["2", *COMPANY, "closedlost", ""],
+        ["3", *COMPANY, "closedwon", "2025-03-14"],
+    ]
+    ev = backtest(HANDBOOK, BacktestOptions(write(tmp_path / "h.csv", cols, rows), TODAY))
+    assert ev.rows_without_date == 1
+    said = " ".join(ev.notes)
+    assert "1 row has a date in Create Date that does not read, such as '3/14/2025'" in said
+    assert "expected ISO dates (2025-03-14)" in said

@@ -247,6 +247,15 @@ def build(handbook: Handbook, c: Counts, source: str) -> Evidence:
             "of the medians); amounts are read as icp score reads numbers, in the file's "
             "decimal convention"
         )
+    bad_dates, example = c.unreadable_dates
+    if bad_dates:
+        rows = "1 row has" if bad_dates == 1 else f"{bad_dates:,} rows have"
+        notes.append(
+            f"{rows} a date in {c.roles['as_of']} that does not read, such as {example!r}: "
+            "time-relative rules are unknown for them; expected ISO dates (2025-03-14), a "
+            "date and time, or epoch milliseconds (3/14/2025 reads two ways: month or day "
+            "first)"
+        )
     if c.future_values:
         rows = "1 row has" if c.future_values == 1 else f"{c.future_values:,} rows have"
         notes.append(

@@ -152,6 +152,8 @@ class Counts:
     overall: Tally
     #: rows whose value cell has text that does not read as an amount (unknown value)
     unreadable_values: int = 0
+    #: rows whose date cell has text that does not read as a date, and one such text
+    unreadable_dates: tuple[int, str] = (0, "")
     #: the decimal convention numbers were read in, and why (as `icp score` says it)
     convention: str = ""
     #: the best customers the rules put low, and the worst they put in A (dicts per row)
@@ -278,6 +280,14 @@ def _outcome_items(
     items += ["CAST(NULL AS DOUBLE) AS bt_value", "FALSE AS bt_value_bad"]
     asof = _date(roles["as_of"], types) if "as_of" in roles else "CAST(NULL AS DATE)"
     items.append(f"{asof} AS bt_asof")
+    # the text of a date cell that does not read (3/14/2025 reads two ways): counted apart
+    # from the rows with no date, with an example
+    bad_date = (
+        f"CASE WHEN {asof} IS NULL THEN {_text(roles['as_of'])} END"
+        if "as_of" in roles and types.get(roles["as_of"], "").upper() != "DATE"
+        else "CAST(NULL AS VARCHAR)"
+    )
+    items.append(f"{bad_date} AS bt_date_bad")
     churn_flag = f"icp_bool({_text(roles['churned'])})" if "churned" in roles else "NULL"
     if "churn_date" in roles:
         churn_date = _date(roles["churn_date"], types)
@@ -345,6 +355,7 @@ _KEEP = (
     "bt_stage",
     "bt_value",
     "bt_value_bad",
+    "bt_date_bad",
     "bt_asof",
     "bt_churned",
     "bt_sat",
@@ -566,7 +577,7 @@ def _query(
         f"verdicts AS ({verdict})\n"
         f"SELECT icp_id, best_profile, tier, score, disqualified_by, status AS bt_status, "
         "disqualified_by IS NOT NULL AS bt_disq, bt_value, bt_sat, bt_tenure, bt_stage, "
-        "bt_asof IS NULL AS bt_nodate, bt_value_bad, "
+        "bt_asof IS NULL AND bt_date_bad IS NULL AS bt_nodate, bt_value_bad, bt_date_bad, "
         "bt_future, CAST(coalesce(CAST(bt_won AS TINYINT), 2) * 3 "
         "+ coalesce(CAST(bt_churned AS TINYINT), 2) AS TINYINT) AS bt_oc"
         f"{''.join(', ' + x for x in _packed(handbook, refs))} FROM verdicts"
@@ -616,7 +627,7 @@ def _counts(
         bands.setdefault(str(profile), {})[int(low)] = Tally.of(tuple(rest))
     overall_row = con.execute(
         f"SELECT {_MEASURES}, count_if(bt_nodate), count_if(bt_future IS TRUE), "
-        "count_if(bt_value_bad) FROM bt"
+        "count_if(bt_value_bad), count(bt_date_bad), min(bt_date_bad) FROM bt"
     ).fetchone()
     assert overall_row is not None
     overall = Tally.of(overall_row[:8])
@@ -662,6 +673,7 @@ def _counts(
         rows_without_date=int(overall_row[8] or 0),
         future_values=int(overall_row[9] or 0),
         unreadable_values=int(overall_row[10] or 0),
+        unreadable_dates=(int(overall_row[11] or 0), str(overall_row[12] or "")),
         overall=overall,
         best_missed=[_row(r, refs) for r in best],
         worst_in_a=[_row(r, refs) for r in worst],
