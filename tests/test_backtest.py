@@ -767,3 +767,10 @@ def test_a_date_that_does_not_read_is_named_apart_from_a_missing_one(tmp_path: P
     said = " ".join(ev.notes)
     assert "1 row has a date in Create Date that does not read, such as '3/14/2025'" in said
     assert "expected ISO dates (2025-03-14)" in said
+
+
+def test_repeated_account_ids_are_said(tmp_path: Path) -> None:
+    cols = ["Record ID", *COMPANY_COLS, "Deal Stage"]
+    rows = [["1", *COMPANY, "closedwon"], ["1", *COMPANY, "closedlost"], ["2", *COMPANY, "x"]]
+    ev = backtest(HANDBOOK, BacktestOptions(write(tmp_path / "h.csv", cols, rows), TODAY))
+    assert any(n.startswith("3 rows hold 2 distinct account ids") for n in ev.notes)

@@ -238,6 +238,12 @@ def build(handbook: Handbook, c: Counts, source: str) -> Evidence:
             f"{rows} no date: time-relative rules are unknown for them; the rules that need "
             "no date are evaluated for them as for any other row"
         )
+    if c.distinct_ids and c.distinct_ids < c.rows:
+        notes.append(
+            f"{c.rows:,} rows hold {c.distinct_ids:,} distinct account ids: each row is "
+            "counted as one account's opportunity (an opportunity report); the counts are of "
+            "rows"
+        )
     if c.convention:
         notes.append(c.convention)
     if c.unreadable_values:

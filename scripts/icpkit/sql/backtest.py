@@ -154,6 +154,8 @@ class Counts:
     unreadable_values: int = 0
     #: rows whose date cell has text that does not read as a date, and one such text
     unreadable_dates: tuple[int, str] = (0, "")
+    #: distinct account ids (fewer than rows: an opportunity report, a row per deal)
+    distinct_ids: int = 0
     #: the decimal convention numbers were read in, and why (as `icp score` says it)
     convention: str = ""
     #: the best customers the rules put low, and the worst they put in A (dicts per row)
@@ -627,7 +629,8 @@ def _counts(
         bands.setdefault(str(profile), {})[int(low)] = Tally.of(tuple(rest))
     overall_row = con.execute(
         f"SELECT {_MEASURES}, count_if(bt_nodate), count_if(bt_future IS TRUE), "
-        "count_if(bt_value_bad), count(bt_date_bad), min(bt_date_bad) FROM bt"
+        "count_if(bt_value_bad), count(bt_date_bad), min(bt_date_bad), "
+        "count(DISTINCT icp_id) FROM bt"
     ).fetchone()
     assert overall_row is not None
     overall = Tally.of(overall_row[:8])
@@ -674,6 +677,7 @@ def _counts(
         future_values=int(overall_row[9] or 0),
         unreadable_values=int(overall_row[10] or 0),
         unreadable_dates=(int(overall_row[11] or 0), str(overall_row[12] or "")),
+        distinct_ids=int(overall_row[13] or 0),
         overall=overall,
         best_missed=[_row(r, refs) for r in best],
         worst_in_a=[_row(r, refs) for r in worst],
