@@ -738,9 +738,11 @@ def diff_cmd(
     """Compare the handbook at two git revisions: who moved, why, and regressions.
 
     BASE defaults to the merge base with the main branch, HEAD to the working tree
-    (WORKTREE). Exit 1 when a fixture expectation that held at BASE fails at HEAD.
-    The changed profiles' evidence before and after is back-tested on --history, or on
-    the history configured in the tier policy (evidence.history, or $ICP_HISTORY).
+    (WORKTREE). Exit 1 when a fixture expectation that held at BASE fails at HEAD, or
+    when the change makes a check of the tier policy contradicted by the CRM history
+    (the tiers mean less). The changed profiles' evidence before and after is
+    back-tested on --history, or on the history configured in the tier policy
+    (evidence.history, or $ICP_HISTORY).
 
     \b
     Examples:
@@ -767,15 +769,19 @@ def diff_cmd(
         from .errors import UsageError
 
         raise UsageError("give --history FILE or --no-history, not both")
+    contradicted = False
     if not no_history:
         from .evidence.compare import with_evidence
 
-        text = with_evidence(text, fmt, state.root, result.base, result.head, history, state.today)
+        text, evidence = with_evidence(
+            text, fmt, state.root, result.base, result.head, history, state.today
+        )
+        contradicted = bool(evidence.newly_contradicted)
     if output:
         write_text(output, text + "\n")
     else:
         echo(text)
-    return ExitCode.OK if result.ok else ExitCode.FINDINGS
+    return ExitCode.OK if result.ok and not contradicted else ExitCode.FINDINGS
 
 
 @cli.command("codeowners", context_settings=CONTEXT)
