@@ -498,3 +498,10 @@ def test_an_output_path_under_a_file_is_a_usage_error_not_a_crash(
         err = capsys.readouterr().err
         assert f"found a file at {blocker} where a folder should be" in err
         assert "internal error" not in err and "Traceback" not in err
+
+
+def test_a_file_of_blank_lines_is_refused_naming_it(tmp_path: Path) -> None:
+    src = tmp_path / "blank.csv"
+    src.write_text("\n\n  \n", encoding="utf-8")
+    with pytest.raises(InputError, match=rf"^{re.escape(str(src))}: found no header row"):
+        run(tmp_path, src)

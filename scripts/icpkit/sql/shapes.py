@@ -264,7 +264,7 @@ def rewrite(path: Path, shape: Shape, folder: Path) -> Rewritten:
         ):
             lines = _Tracked(src)
             reader = csv.reader(lines, delimiter=shape.delimiter)
-            header, notes = _copy(reader, lines, out, shape)
+            header, notes = _copy(path, reader, lines, out, shape)
             _closed(path, lines, shape.delimiter)
     except UnicodeDecodeError:
         target.unlink(missing_ok=True)
@@ -336,7 +336,7 @@ def _blank(row: list[str]) -> bool:
     return not any(c.strip() for c in row)
 
 
-def _header_row(reader: Any, lines: _Tracked, shape: Shape) -> tuple[list[str], int]:
+def _header_row(path: Path, reader: Any, lines: _Tracked, shape: Shape) -> tuple[list[str], int]:
     """The first row that is neither Excel's `sep=` line nor blank, without trailing empty
     names (a trailing delimiter, or columns without a name), and how many were dropped."""
     for row in reader:
@@ -347,7 +347,7 @@ def _header_row(reader: Any, lines: _Tracked, shape: Shape) -> tuple[list[str], 
         while named and not named[-1].strip():
             named = named[:-1]
         return named, len(row) - len(named)
-    raise InputError("found no header row; expected column names on line 1")
+    raise InputError(f"{path}: found no header row; expected column names on line 1")
 
 
 @dataclass
@@ -407,9 +407,11 @@ class _Copy:
         return notes
 
 
-def _copy(reader: Any, lines: _Tracked, out: Any, shape: Shape) -> tuple[list[str], list[str]]:
+def _copy(
+    path: Path, reader: Any, lines: _Tracked, out: Any, shape: Shape
+) -> tuple[list[str], list[str]]:
     writer = csv.writer(out, lineterminator="\n")
-    header, unnamed = _header_row(reader, lines, shape)
+    header, unnamed = _header_row(path, reader, lines, shape)
     writer.writerow(header)
     copy = _Copy(len(header), unnamed)
     blank_seen = False
