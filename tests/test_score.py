@@ -505,3 +505,18 @@ def test_a_file_of_blank_lines_is_refused_naming_it(tmp_path: Path) -> None:
     src.write_text("\n\n  \n", encoding="utf-8")
     with pytest.raises(InputError, match=rf"^{re.escape(str(src))}: found no header row"):
         run(tmp_path, src)
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ('{"Record ID": "x", oops}', "3:20: found invalid JSON"),
+        ('{"Record ID": "x"', "3:18: found invalid JSON"),
+    ],
+)
+def test_a_bad_json_lines_record_is_named_by_its_line(tmp_path: Path, line: str, said: str) -> None:
+    src = tmp_path / "a.jsonl"
+    good = '{"Record ID": "1", "Country/Region": "DE"}'
+    src.write_text(f"{good}\n{good}\n{line}\n{good}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=re.escape(f"{src}:{said}")):
+        run(tmp_path, src)

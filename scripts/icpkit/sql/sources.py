@@ -205,6 +205,8 @@ def open_source(
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
     except duckdb.Error as exc:
+        if fmt == "jsonl" and form == "'newline_delimited'":
+            _first_bad_record(path)
         raise input_error(path, exc, f"cannot be read as {fmt}") from exc
     columns = tuple((str(r[0]), str(r[1])) for r in described)
     if fmt == "jsonl":
@@ -240,6 +242,39 @@ def regular(path: Path, shape: Shape | None = None, folder: Path | None = None) 
         delimiter=shape.delimiter,
         scratch=done.path,
     )
+
+
+def _first_bad_record(path: Path) -> None:
+    """Raise InputError at the first line of a JSON Lines file that is not one JSON object,
+    as file:line:column (DuckDB's own message counts lines from another place)."""
+    import json
+
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8").rstrip("\r\n")
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{path}:{number}:{exc.start + 1}: found the byte 0x{raw[exc.start]:02x}, "
+                    "which is not UTF-8; expected UTF-8 text"
+                ) from None
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(
+                    f"{path}:{number}:{exc.colno}: found invalid JSON ({exc.msg.lower()}); "
+                    "expected one JSON object per line"
+                ) from None
+            if not isinstance(record, dict):
+                kind = {list: "an array", str: "a string", bool: "true or false"}.get(
+                    type(record), "a number" if record is not None else "null"
+                )
+                raise InputError(
+                    f"{path}:{number}:1: found {kind}; expected one JSON object (a record "
+                    "with its keys) per line"
+                )
 
 
 def _csv_read(
