@@ -774,3 +774,12 @@ def test_repeated_account_ids_are_said(tmp_path: Path) -> None:
     rows = [["1", *COMPANY, "closedwon"], ["1", *COMPANY, "closedlost"], ["2", *COMPANY, "x"]]
     ev = backtest(HANDBOOK, BacktestOptions(write(tmp_path / "h.csv", cols, rows), TODAY))
     assert any(n.startswith("3 rows hold 2 distinct account ids") for n in ev.notes)
+
+
+def test_rule_rows_show_churn_when_met_unmet_and_unknown(evidence: Evidence) -> None:
+    text = RENDER["text"](evidence)
+    assert "churn met / unmet / unknown" in text
+    row = next(r for r in evidence.rules if r.rule == "fast-growth")
+    shares = [f"{c.churn.value:.0%}" for c in (row.met, row.unmet, row.unknown)]
+    assert " / ".join(shares) in text
+    assert "Churn met / unmet / unknown" in RENDER["markdown"](evidence) or "churn" in text

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ..engine.model import Handbook
 from ..evidence.report import Evidence, RuleRow, backtest, default_options, history_path
-from ..reporters.evidence import lift, money, months, pct
+from ..reporters.evidence import churn_shares, lift, money, months, pct
 from . import charts
 from .badges import GREEN, GREY, RED, Badge, files
 from .templating import Page, render
@@ -66,6 +66,7 @@ def _rule(r: RuleRow) -> dict[str, Any]:
         "met": pct(r.met.win),
         "unmet": pct(r.unmet.win),
         "unknown": pct(r.unknown.win),
+        "churn": churn_shares(r),
         "lift": lift(r.met.lift),
         "ratio": lift(
             r.met.win.value / r.unmet.win.value
