@@ -554,7 +554,7 @@ def test_cmd(
     type=click.Choice(["duckdb", "postgres", "spark"]),
     default="duckdb",
     show_default=True,
-    help="Where to run: postgres and spark (and --crm) run the warehouse query on typed columns.",
+    help="Where to run: postgres and spark run the warehouse query on typed columns.",
 )
 @click.option("--dsn", help="PostgreSQL connection string (--engine postgres).")
 @click.option("--table", help="Score this table in the engine instead of SOURCE.")
@@ -562,7 +562,8 @@ def test_cmd(
 @click.option(
     "--crm",
     type=click.Choice(["hubspot", "salesforce"]),
-    help="Write an import-ready CSV and the CRM's property definitions beside it.",
+    help="Write an import-ready CSV and the CRM's property definitions beside it (the same "
+    "verdicts as without it).",
 )
 @click.pass_obj
 def score(
@@ -610,9 +611,17 @@ def score(
         from .errors import UsageError
 
         raise UsageError("found --table with --engine duckdb; expected --engine postgres or spark")
-    if engine != "duckdb" or crm:
+    if engine != "duckdb":
         from .sql.engines import WarehouseRun
 
+        _typed_columns_only(
+            engine,
+            input_format=input_format,
+            output_format=output_format,
+            decimal_comma=decimal_comma,
+            encoding=encoding,
+            value_map=bool(_mapping(map_file).values),
+        )
         where = WarehouseRun(engine, dsn=dsn, master=master, table=table, source=source)
         return _score_in_warehouse(state, where, output, as_of, id_column, map_file, crm)
     if source is None:
@@ -643,6 +652,7 @@ def score(
                 decimal_comma=decimal_comma,
                 encoding=encoding,
                 value_map=cmap.values,
+                crm=crm,
             ),
         )
     click.echo(visible(render(handbook, summary)), err=True)
@@ -865,6 +875,36 @@ def badges_cmd(state: State, out_dir: Path, diff_report: Path | None) -> ExitCod
     return ExitCode.OK
 
 
+def _typed_columns_only(
+    engine: str,
+    *,
+    input_format: str | None,
+    output_format: str | None,
+    decimal_comma: bool | None,
+    encoding: str | None,
+    value_map: bool,
+) -> None:
+    """Refuse the options of reading a raw export where the warehouse query reads typed
+    columns instead (they would be ignored, and the export misread)."""
+    from .errors import UsageError
+
+    given = [
+        ("--input-format", input_format is not None),
+        ("--output-format", output_format is not None),
+        ("--decimal-comma / --decimal-point", decimal_comma is not None),
+        ("--encoding", encoding is not None),
+        ("value spellings in --map", value_map),
+    ]
+    for option, present in given:
+        if present:
+            raise UsageError(
+                f"found {option} with --engine {engine}; expected no such option there: "
+                f"--engine {engine} reads a table of typed columns (numbers, dates, sets as "
+                "a;b), not a raw CRM export. Score a raw export without --engine "
+                "(--crm hubspot|salesforce works there too)"
+            )
+
+
 def _score_in_warehouse(
     state: State,
     run: WarehouseRun,
@@ -874,7 +914,7 @@ def _score_in_warehouse(
     map_file: Path | None,
     crm: str | None,
 ) -> ExitCode:
-    """`icp score --engine postgres|spark` or `--crm`: the warehouse query on typed columns."""
+    """`icp score --engine postgres|spark`: the warehouse query on typed columns."""
     from .reporters.warehouse import render as render_summary
     from .sql.warehouse import score_in
 

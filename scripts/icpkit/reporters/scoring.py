@@ -9,8 +9,9 @@ from ..wording import accounts
 
 def render(handbook: Handbook, s: ScoreSummary) -> str:
     plan = s.plan
+    files = ", ".join(map(str, s.files or [s.output]))
     lines = [
-        f"scored {accounts(s.rows)} into {s.output} (as of {s.provenance.get('as_of')}, "
+        f"scored {accounts(s.rows)} into {files} (as of {s.provenance.get('as_of')}, "
         f"handbook {str(s.provenance.get('handbook_commit') or 'not in git')[:12]}"
         f"{' with uncommitted changes' if s.provenance.get('handbook_dirty') else ''})",
         f"id column: {plan.id_column}",
