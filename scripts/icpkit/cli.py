@@ -313,9 +313,9 @@ def explain(
         ExportOptions,
         field_names,
         from_file,
-        from_values,
         read_id,
         read_row,
+        read_values,
     )
     from .sql.mapping import with_values
     from .sql.sources import FORMATS
@@ -368,8 +368,10 @@ def explain(
             )
         seen[target] = pair
         values[field.strip()] = value.strip()
+    set_cells: list[Cell] = []
     if values:
-        extra, bad = from_values(handbook, values, decimal=decimal)
+        got = read_values(handbook, values, decimal=decimal)
+        extra, bad, set_cells = got.company, got.unreadable, got.cells
         # a --set replaces what the file read for that field, also when it is unknown
         # (N/A) or unreadable: the file's value (or its warning) never stands in for it
         given = set(field_names(handbook, list(values)))
@@ -380,6 +382,14 @@ def explain(
         raise UsageError("found no company; expected a file, FILE --row N, or --set FIELD=VALUE")
     verdict = evaluate(handbook, base, _as_of(state, as_of))
     reading = _reading(cells, convention) if row is not None or account_id else None
+    if set_cells:
+        # why a value given with --set could not be read: the number reader's words, as the
+        # scorer's warning says them of a cell
+        reading = (reading or {}) | {
+            "unreadable_values": [
+                {"field": c.field, "text": c.text, "why": c.why} for c in set_cells
+            ]
+        }
     echo(_explanation(handbook, verdict, name, fmt, reading, unreadable))
     return ExitCode.OK
 
@@ -410,11 +420,16 @@ def _explanation(
         return report.json_text(handbook, verdict, name=name, **(reading or {}))
     lines = [report.text(handbook, verdict, name=name)]
     if reading is not None:
-        lines.append(reading["decimal_convention"])
+        lines.append(reading.get("decimal_convention", ""))
         lines += [
             f"warning: row {c['row']}, column {c['column']}: cannot read {c['text']!r}"
             + (f": {c['why']}" if c["why"] else "")
-            for c in reading["unreadable_cells"]
+            for c in reading.get("unreadable_cells", [])
+        ]
+        lines += [
+            f"warning: --set {c['field']}: cannot read {c['text']!r}"
+            + (f": {c['why']}" if c["why"] else "")
+            for c in reading.get("unreadable_values", [])
         ]
     if unreadable:
         lines.append(f"unreadable (counted as unknown): {', '.join(unreadable)}")

@@ -158,6 +158,33 @@ def twofold_sql(fld: Field, dot: tuple[str, str], comma: tuple[str, str]) -> str
     return f"coalesce({_cell_fits(fld, *dot)} AND {_cell_fits(fld, *comma)} AND {differ}, FALSE)"
 
 
+def _shown_sql(lo: str, hi: str) -> str:
+    """SQL for a reading as a person writes it: 8000, 1.2, 1200-5000, 10000+."""
+
+    def one(v: str) -> str:
+        return (
+            f"CASE WHEN {v} = floor({v}) AND abs({v}) < 1e15 THEN CAST(CAST({v} AS BIGINT) AS "
+            f"VARCHAR) ELSE CAST({v} AS VARCHAR) END"
+        )
+
+    return (
+        f"(CASE WHEN {lo} = {hi} THEN {one(lo)} WHEN isinf({hi}) THEN {one(lo)} || '+' "
+        f"ELSE {one(lo)} || '-' || {one(hi)} END)"
+    )
+
+
+def twofold_why_sql(dot: tuple[str, str], comma: tuple[str, str]) -> str:
+    """SQL for why a cell that reads two ways (`twofold_sql`) is unknown, with both readings
+    and what to write instead. The one wording of it: `score` warnings, `explain --row` and
+    `explain --set` all say this."""
+    d, c = _shown_sql(*dot), _shown_sql(*comma)
+    return (
+        f"'reads two ways: ' || {d} || ' with a decimal point (1,234.5) or ' || {c} || "
+        f"' with a decimal comma (1.234,5); write ' || {d} || ' or ' || {c} || ', or set "
+        "the decimal convention (--decimal-point or --decimal-comma)'"
+    )
+
+
 # --- the same grammar in Python, to detect a file's convention from a sample -------------------
 
 _DOT_RE = re.compile(DOT_NUMBER)

@@ -53,6 +53,7 @@ from .numbers import (
     pick_sql,
     plain_sql,
     twofold_sql,
+    twofold_why_sql,
 )
 from .numbers import MACROS as NUMBER_MACROS
 
@@ -406,7 +407,7 @@ def _number(fld: Field, r: str, decimal: str | None) -> Parsed:
     outside = in_range_sql(fld, f"coalesce({p}, {h}dl, {h}cl)")
     why = (
         f"CASE WHEN {p} IS NULL AND {twofold} "
-        "THEN 'reads two ways (such as 1,200 or 1.2): set the decimal convention' "
+        f"THEN {twofold_why_sql((f'{h}dl', f'{h}dh'), (f'{h}cl', f'{h}ch'))} "
         f"WHEN coalesce({outside}, FALSE) THEN {sql_literal(_bounds_words(fld))} END"
     )
     return Parsed({f"{fld.name}__lo": lo, f"{fld.name}__hi": hi}, bad, stages, why=why)
