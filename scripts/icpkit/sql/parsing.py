@@ -46,6 +46,8 @@ from ..engine.spellings import normalise as normalise  # the key spellings are l
 from .numbers import (
     AMOUNT,
     BAND,
+    BLANK,
+    BLANKS,
     DOT,
     PLUS,
     fits_sql,
@@ -57,6 +59,8 @@ from .numbers import (
 )
 from .numbers import MACROS as NUMBER_MACROS
 
+#: where a set cell is split into members: ; , | or a line break, with blanks around it
+SET_SPLIT = f"{BLANK}*[;,|\r\n]{BLANK}*"
 NULL_TOKENS = ("n/a", "#n/a", "na", "null", "nan", "none", "(blank)", "-", "—", "?")
 # the tokens between unit separators: a null token is a substring test (a constant list or an
 # IN list would be rewritten into a hash join over every row, an ENUM cast fails slowly, a
@@ -87,13 +91,19 @@ def normal_sql(expr: str, folds: Folds = DEFAULT_FOLDS) -> str:
 
 MACROS = (
     rf"""
+CREATE OR REPLACE TEMP MACRO icp_trim(r) AS trim(r, {sql_literal(BLANKS)});
+CREATE OR REPLACE TEMP MACRO icp_edge(c) AS c > 32 AND c <> 133 AND c <> 160
+  AND NOT (c >= 5760 AND (c IN (5760, 6158, 8232, 8233, 8239, 8287, 8288, 12288, 65279)
+                          OR c BETWEEN 8192 AND 8203));
+CREATE OR REPLACE TEMP MACRO icp_clean_ends(r) AS
+  icp_edge(ascii(r)) AND (strlen(r) = 1 OR icp_edge(ascii(right(r, 1))));
 CREATE OR REPLACE TEMP MACRO icp_text(r) AS
-  CASE WHEN strlen(r) > 7 AND NOT starts_with(r, ' ') AND NOT ends_with(r, ' ') THEN r
-       WHEN NOT starts_with(r, ' ') AND NOT ends_with(r, ' ')
+  CASE WHEN strlen(r) > 7 AND icp_clean_ends(r) THEN r
+       WHEN icp_clean_ends(r)
             AND NOT contains({sql_literal(_NULL_TOKENS_TEXT)}, chr(31) || lower(r) || chr(31))
             THEN r
-       WHEN contains({sql_literal(_NULL_TOKENS_TEXT)}, chr(31) || lower(trim(r)) || chr(31))
-            AND NOT contains(r, chr(31)) THEN NULL ELSE trim(r) END;
+       WHEN contains({sql_literal(_NULL_TOKENS_TEXT)}, chr(31) || lower(icp_trim(r)) || chr(31))
+            AND NOT contains(r, chr(31)) THEN NULL ELSE icp_trim(r) END;
 CREATE OR REPLACE TEMP MACRO icp_low(t) AS replace(lower(strip_accents(t)), 'ς', 'σ');
 CREATE OR REPLACE TEMP MACRO icp_slug(t) AS
   trim(regexp_replace(t, '[^\p{{L}}\p{{N}}]+', '_', 'g'), '_');
@@ -210,7 +220,7 @@ def _choice(fld: Field, r: str) -> Parsed:
         stages.append(
             {
                 a: f"CASE WHEN {h}e IS NOT NULL THEN {h}e IN ({exact or 'NULL'}) "
-                f"WHEN {r} IS NULL THEN FALSE ELSE lower(trim({r})) IN ({tokens}) END"
+                f"WHEN {r} IS NULL THEN FALSE ELSE lower(icp_trim({r})) IN ({tokens}) END"
             }
         )
     bad = f"(CASE WHEN {h}v IS NOT NULL THEN FALSE ELSE {t} IS NOT NULL END)"
@@ -288,8 +298,8 @@ def _set(fld: Field, r: str) -> Parsed:
     spellings = dict(fld.spellings)
     norm_x = normal_sql("x", fld.folds)
     pieces = (
-        f"list_filter(string_split(regexp_replace({t}, '\\s*[;,|\\r\\n]\\s*', ';', 'g'), ';'), "
-        "lambda x: x <> '')"
+        f"list_filter(string_split(regexp_replace({t}, {sql_literal(SET_SPLIT)}, ';', 'g'), "
+        "';'), lambda x: x <> '')"
     )
     why = unknown = None
     if fld.values is None:
@@ -323,7 +333,7 @@ def _set(fld: Field, r: str) -> Parsed:
     )
     value = (
         f"CASE WHEN {r} IS NULL THEN NULL "
-        f"WHEN trim({r}) IN ('', '[]', repeat(chr(34), 2)) THEN {empty} "
+        f"WHEN icp_trim({r}) IN ('', '[]', repeat(chr(34), 2)) THEN {empty} "
         # a null token ('na', 'N/A') is unknown before any final form is looked for
         f"WHEN {t} IS NULL THEN NULL {fast}ELSE {slow} END"
     )
@@ -424,7 +434,7 @@ def _bounds_words(fld: Field) -> str:
 
 
 def text_of(raw: str) -> str:
-    """The cleaned text of a cell: trimmed, NULL when empty or a null token."""
+    """The cleaned text of a cell: trimmed of `BLANKS`, NULL when empty or a null token."""
     return f"icp_text({raw})"
 
 

@@ -437,7 +437,7 @@ def _without_id(
 ) -> tuple[int, list[int]]:
     """How many accounts have an empty id (no cell, or only spaces), and their first rows:
     each is scored, but its output row cannot be matched back to a record."""
-    empty = f"coalesce(trim(CAST({quote_ident(plan.id_column)} AS VARCHAR)), '') = ''"
+    empty = f"coalesce(icp_trim(CAST({quote_ident(plan.id_column)} AS VARCHAR)), '') = ''"
     rel = _read(path, fmt)
     n = con.execute(f"SELECT count(*) FROM {rel} WHERE {empty}").fetchone()
     if not n or not n[0]:

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from .numbers import BLANKS
 
 HEAD = 1 << 20
 TAIL = 1 << 16
@@ -218,13 +219,13 @@ def inspect(path: Path, encoding: str | None = None) -> Shape:
     if size <= HEAD and head.count('"') % 2:
         shape.reasons.append("an odd number of quotes")
     rows = _head_rows(head, shape.delimiter, size > HEAD)
-    if rows and len(rows[0]) > 1 and not rows[0][-1].strip() and not shape.sep_line:
+    if rows and len(rows[0]) > 1 and not rows[0][-1].strip(BLANKS) and not shape.sep_line:
         # Excel writes `a;b;c;;;` for a sheet once wider: columns without a name, which no
         # field reads (and '' twice, which no reader takes)
         shape.reasons.append("unnamed columns at the end of the header")
     if len({len(r) for r in rows if r}) > 1:
         shape.reasons.append("records of different widths")
-    if any(r and not any(c.strip() for c in r) for r in rows):
+    if any(r and not any(c.strip(BLANKS) for c in r) for r in rows):
         shape.reasons.append("empty records")
     if codec.startswith("utf-8") and _footer(
         tail.decode("utf-8", errors="replace"), shape.delimiter
@@ -286,7 +287,7 @@ class Rewritten:
 
 def _shown(row: list[str], limit: int = 6) -> str:
     """The first cells of a record, for a message (as text, quoted)."""
-    cells = [repr(c.strip()) for c in row if c.strip()]
+    cells = [repr(c.strip(BLANKS)) for c in row if c.strip(BLANKS)]
     return ", ".join(cells[:limit]) + (", …" if len(cells) > limit else "")
 
 
@@ -378,7 +379,7 @@ def _closed(path: Path, lines: _Tracked, delimiter: str) -> None:
 
 
 def _blank(row: list[str]) -> bool:
-    return not any(c.strip() for c in row)
+    return not any(c.strip(BLANKS) for c in row)
 
 
 def _header_row(reader: Any, lines: _Tracked, shape: Shape) -> tuple[list[str], int]:
@@ -389,7 +390,7 @@ def _header_row(reader: Any, lines: _Tracked, shape: Shape) -> tuple[list[str], 
         if (shape.sep_line and reader.line_num == 1) or _blank(row):
             continue
         named = list(row)
-        while named and not named[-1].strip():
+        while named and not named[-1].strip(BLANKS):
             named = named[:-1]
         return named, len(row) - len(named)
     raise InputError("found no header row; expected column names on line 1")

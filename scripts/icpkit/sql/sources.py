@@ -26,7 +26,7 @@ from ..engine.operators import sql_literal
 from ..errors import InputError, UsageError
 from ..wording import suggest
 from .connection import input_error, quote_ident
-from .numbers import DOT, Convention, detect
+from .numbers import BLANKS, DOT, Convention, detect
 from .parsing import Parsed, parse_field, typed_column
 from .shapes import KEY_SQL, MISSING, Shape, inspect, rewrite
 from .shapes import key as key  # column names are compared by it (companies, backtest)
@@ -319,7 +319,7 @@ def _named(header: list[str]) -> list[str]:
     """The header's names, trimmed, with a column that has none named by its position (a
     spreadsheet's index column, as pandas writes it: no field reads it, and a reader needs a
     name for every column)."""
-    names = [c.strip() for c in header]
+    names = [c.strip(BLANKS) for c in header]
     return [name or f"(column {i} without a name)" for i, name in enumerate(names, 1)]
 
 
@@ -341,7 +341,7 @@ def _header(path: Path, delim: str, quote_char: str) -> list[str]:
     row = next(reader, None)
     if not row:
         raise InputError(f"{path}: found no header row; expected column names on line 1")
-    return [c.strip() for c in row]
+    return [c.strip(BLANKS) for c in row]
 
 
 @dataclass
