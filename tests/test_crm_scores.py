@@ -180,3 +180,18 @@ def test_a_warehouse_engine_refuses_the_options_of_a_raw_export(
     assert f"found {option[0]}" in err and "without --engine" in err
     assert "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_warehouse_query_refuses_a_raw_export_by_its_crm_column_names() -> None:
+    """The warehouse query reads typed columns named after the fields: given a raw HubSpot
+    export it found no column and scored every account as if nothing were known. A column
+    with a CRM export's name for a field that has no column of its own is refused, naming the
+    file, the column and the way that reads it."""
+    from icpkit.sql.engines import WarehouseRun, run_query
+
+    source = Path(__file__).parent / "examples" / "hubspot-export.csv"
+    with pytest.raises(UsageError) as caught:
+        run_query(WarehouseRun("duckdb", source=source), HANDBOOK, lambda spec: "SELECT 1")
+    message = str(caught.value)
+    assert message.startswith(f"{source}: found the column 'Country/Region'")
+    assert "Score a raw export without --engine" in message

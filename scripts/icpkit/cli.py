@@ -619,6 +619,7 @@ def score(
     Examples:
       icp score tests/examples/hubspot-export.csv -o scores.csv
       icp score accounts.parquet -o scores.parquet --per-profile --as-of 2026-11-01
+      icp score tests/examples/hubspot-export.csv -o icp.csv --crm hubspot  # same verdicts
       icp score --engine postgres --dsn "host=db dbname=crm" --table accounts -o scores.csv
       icp score --engine spark accounts.parquet -o scores.parquet --crm hubspot
     """

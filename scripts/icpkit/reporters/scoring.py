@@ -30,7 +30,8 @@ def render(handbook: Handbook, s: ScoreSummary) -> str:
         )
     if s.convention:
         lines.append(s.convention)
-    lines += [f"note: {note}" for note in s.notes]
+    # a note that is a warning says so itself (a repeated header row skipped)
+    lines += [note if note.startswith("warning: ") else f"note: {note}" for note in s.notes]
     lines.append("")
     lines.append(f"{'best profile':<32} {'A':>9} {'B':>9} {'C':>9} {'D':>9}")
     for profile in [i.id for i in handbook.active_icps] + [""]:

@@ -431,7 +431,7 @@ class _Copy:
         notes = []
         if self.headers:
             notes.append(
-                f"skipped the header row repeated on lines {_lines(self.headers)} (not an "
+                f"warning: skipped the header row repeated on lines {_lines(self.headers)} (not an "
                 "account: two exports joined, or a copy-paste)"
             )
         if self.pending:
