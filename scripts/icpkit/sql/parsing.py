@@ -59,6 +59,11 @@ from .numbers import (
 )
 from .numbers import MACROS as NUMBER_MACROS
 
+#: a cell's blanks at either end (`icp_trim`: DuckDB's trim(text, characters) costs ten
+#: times as much), and the code points `icp_clean_ends` tells from the first and last
+#: character, so that a cell without them is never trimmed
+_ENDS = f"^{BLANK}+|{BLANK}+$"
+_BLANK_CODES = ", ".join(str(ord(c)) for c in BLANKS if ord(c) > 126)
 #: where a set cell is split into members: ; , | or a line break, with blanks around it
 SET_SPLIT = f"{BLANK}*[;,|\r\n]{BLANK}*"
 NULL_TOKENS = ("n/a", "#n/a", "na", "null", "nan", "none", "(blank)", "-", "—", "?")
@@ -68,6 +73,7 @@ NULL_TOKENS = ("n/a", "#n/a", "na", "null", "nan", "none", "(blank)", "-", "—"
 _SEP = "\x1f"
 _NULL_TOKENS_TEXT = _SEP + _SEP.join(("", *NULL_TOKENS)) + _SEP
 assert max(len(t.encode()) for t in NULL_TOKENS) <= 7  # icp_text's shortcut relies on it
+_TOKENS = sql_literal(_NULL_TOKENS_TEXT)
 CURRENCIES = {"USD": ("$", "us$", "usd"), "EUR": ("€", "eur"), "GBP": ("£", "gbp")}
 
 
@@ -91,18 +97,17 @@ def normal_sql(expr: str, folds: Folds = DEFAULT_FOLDS) -> str:
 
 MACROS = (
     rf"""
-CREATE OR REPLACE TEMP MACRO icp_trim(r) AS trim(r, {sql_literal(BLANKS)});
-CREATE OR REPLACE TEMP MACRO icp_edge(c) AS c > 32 AND c <> 133 AND c <> 160
-  AND NOT (c >= 5760 AND (c IN (5760, 6158, 8232, 8233, 8239, 8287, 8288, 12288, 65279)
-                          OR c BETWEEN 8192 AND 8203));
-CREATE OR REPLACE TEMP MACRO icp_clean_ends(r) AS
-  icp_edge(ascii(r)) AND (strlen(r) = 1 OR icp_edge(ascii(right(r, 1))));
+CREATE OR REPLACE TEMP MACRO icp_trim(r) AS regexp_replace(r, {sql_literal(_ENDS)}, '', 'g');
+CREATE OR REPLACE TEMP MACRO icp_edge(c) AS c > 32 AND (c < 127 OR c NOT IN ({_BLANK_CODES}));
+CREATE OR REPLACE TEMP MACRO icp_clean_ends(r) AS icp_edge(ord(r)) AND icp_edge(ord(r[-1]));
+CREATE OR REPLACE TEMP MACRO icp_trimmed(r) AS
+  CASE WHEN icp_clean_ends(r) THEN r ELSE icp_trim(r) END;
 CREATE OR REPLACE TEMP MACRO icp_text(r) AS
-  CASE WHEN strlen(r) > 7 AND icp_clean_ends(r) THEN r
-       WHEN icp_clean_ends(r)
-            AND NOT contains({sql_literal(_NULL_TOKENS_TEXT)}, chr(31) || lower(r) || chr(31))
-            THEN r
-       WHEN contains({sql_literal(_NULL_TOKENS_TEXT)}, chr(31) || lower(icp_trim(r)) || chr(31))
+  CASE WHEN icp_clean_ends(r)
+       THEN CASE WHEN strlen(r) > 7 OR contains(r, chr(31))
+                      OR NOT contains({_TOKENS}, chr(31) || lower(r) || chr(31))
+                 THEN r END
+       WHEN contains({_TOKENS}, chr(31) || lower(icp_trim(r)) || chr(31))
             AND NOT contains(r, chr(31)) THEN NULL ELSE icp_trim(r) END;
 CREATE OR REPLACE TEMP MACRO icp_low(t) AS replace(lower(strip_accents(t)), 'ς', 'σ');
 CREATE OR REPLACE TEMP MACRO icp_slug(t) AS
@@ -220,7 +225,7 @@ def _choice(fld: Field, r: str) -> Parsed:
         stages.append(
             {
                 a: f"CASE WHEN {h}e IS NOT NULL THEN {h}e IN ({exact or 'NULL'}) "
-                f"WHEN {r} IS NULL THEN FALSE ELSE lower(icp_trim({r})) IN ({tokens}) END"
+                f"WHEN {r} IS NULL THEN FALSE ELSE lower(icp_trimmed({r})) IN ({tokens}) END"
             }
         )
     bad = f"(CASE WHEN {h}v IS NOT NULL THEN FALSE ELSE {t} IS NOT NULL END)"
@@ -333,7 +338,7 @@ def _set(fld: Field, r: str) -> Parsed:
     )
     value = (
         f"CASE WHEN {r} IS NULL THEN NULL "
-        f"WHEN icp_trim({r}) IN ('', '[]', repeat(chr(34), 2)) THEN {empty} "
+        f"WHEN icp_trimmed({r}) IN ('', '[]', repeat(chr(34), 2)) THEN {empty} "
         # a null token ('na', 'N/A') is unknown before any final form is looked for
         f"WHEN {t} IS NULL THEN NULL {fast}ELSE {slow} END"
     )
