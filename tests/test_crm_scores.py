@@ -23,7 +23,7 @@ from icpkit.engine.evaluate import evaluate
 from icpkit.engine.reason import reason
 from icpkit.errors import UsageError
 from icpkit.loading.handbook import load
-from icpkit.sql.companies import from_export
+from icpkit.sql.companies import ExportOptions, from_export
 from icpkit.sql.mapping import ColumnMap, with_values
 from icpkit.sql.scoring import ScoreOptions, score
 from icpkit.sql.sources import fmt_of
@@ -124,11 +124,13 @@ def test_crm_import_has_the_verdicts_of_plain_score(path: Path, crm: str, tmp_pa
             handbook,
             path,
             n,
-            fmt=fmt_of(path, None),
-            id_column=opts.get("id_column"),
-            mapping=cmap.columns,
-            decimal_comma=opts.get("decimal_comma"),
-            encoding=opts.get("encoding"),
+            ExportOptions(
+                fmt=fmt_of(path, None),
+                id_column=opts.get("id_column"),
+                mapping=cmap.columns,
+                decimal_comma=opts.get("decimal_comma"),
+                encoding=opts.get("encoding"),
+            ),
         )
         verdict = evaluate(handbook, company, AS_OF)
         name = "icp_reason" if crm == "hubspot" else SALESFORCE["icp_reason"]
