@@ -178,3 +178,23 @@ def test_a_cell_longer_than_128_kb_is_read(tmp_path: Path) -> None:
     assert summary.rows == 2
     _, company, _ = from_export(HANDBOOK, path, 1)
     assert company["employees"] == 240
+
+
+def test_a_header_repeated_past_the_first_megabyte_is_skipped(tmp_path: Path) -> None:
+    """Two exports joined: the second one's header, 30,000 records down (past the head that
+    shapes the reading), was scored as an account 'Record ID'. It is skipped and named by its
+    line, in `score` and in `explain` (whose rows are the scorer's)."""
+    path = tmp_path / "accounts.csv"
+    header = "Record ID,Country/Region,Number of Employees,Industry,Web Technologies\n"
+    row = "{},DE,240,Computer Software,Python\n"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(header)
+        handle.writelines(row.format(i) for i in range(1, 30_001))
+        handle.write(header.upper())
+        handle.writelines(row.format(i) for i in range(30_001, 30_011))
+    assert path.stat().st_size > 1 << 20
+    summary = score(HANDBOOK, ScoreOptions(path, tmp_path / "scores.csv", AS_OF))
+    assert summary.rows == 30_010
+    assert any("header row repeated on lines 30002 " in note for note in summary.notes)
+    ident, company, _ = from_export(HANDBOOK, path, 30_001)
+    assert ident == "30001" and company["employees"] == 240

@@ -17,7 +17,8 @@ from conftest import REPO
 from icpkit.engine.model import Field
 from icpkit.errors import InputError, UsageError
 from icpkit.loading.handbook import load
-from icpkit.sql.parsing import NULL_TOKENS, normalise
+from icpkit.sql.numbers import BLANKS
+from icpkit.sql.parsing import NULL_TOKENS, SET_SPLIT, normalise
 from icpkit.sql.scoring import ScoreOptions, score
 
 HANDBOOK = load(REPO).handbook
@@ -214,27 +215,33 @@ def test_empty_cells_are_unknown_not_unreadable(text: str) -> None:
 
 
 BENCH = load(REPO / "tests" / "bench" / "handbook").handbook
+#: padding as exports write it: ASCII spaces and tabs, and the Unicode blanks a cell may hold
+#: (no-break, figure, narrow, ideographic and zero-width spaces, a byte-order mark mid-file)
+PADS = ["", " ", "  ", "\t", "\u00a0", "\u2007", "\u202f", "\u3000", "\u200b", "\ufeff"]
 cells = st.one_of(
-    st.text(alphabet=st.sampled_from(list("naNA/#-—?lLuU| x\x1f")), max_size=8),
+    st.text(alphabet=st.sampled_from(list("naNA/#-—?lLuU| x\x1f\u00a0\u200b\ufeff")), max_size=8),
     st.tuples(
-        st.sampled_from(["", " ", "  "]),
+        st.lists(st.sampled_from(PADS), max_size=3).map("".join),
         st.sampled_from(
-            [*NULL_TOKENS, "none", "seed", "saas", "n/a|x", "|n/a", "\x1fn/a", "-\x1f"]
+            [*NULL_TOKENS, "none", "seed", "saas", "n/a|x", "|n/a", "\x1fn/a", "-\x1f", "a b",
+             "a\u00a0b", "élan", "x\u00a0"]
         ),
-        st.sampled_from(["", " ", "  "]),
+        st.lists(st.sampled_from(PADS), max_size=3).map("".join),
     ).map("".join),
-)
+)  # fmt: skip
 
 
 @settings(max_examples=150, deadline=None)
 @given(cells)
 def test_text_cells_are_trimmed_and_null_tokens_are_unknown(text: str) -> None:
     """The SQL text cleaning, shortcuts and all, agrees with its plain definition: trim
-    spaces; empty or a null token (any case) is unknown; anything else is the text."""
+    blanks (ASCII and Unicode whitespace, zero-width spaces, a BOM: `BLANKS`); empty or a
+    null token (any case) is unknown; anything else is the text. A cell of only no-break
+    spaces was "cannot read" (issue 11)."""
     from icpkit.sql.companies import from_values
 
     company, bad = from_values(BENCH, {"industry": text})
-    trimmed = text.strip(" ")
+    trimmed = text.strip(BLANKS)
     expected = None if trimmed.lower() in ("", *NULL_TOKENS) else trimmed
     assert company.get("industry") == expected
     assert bad == []
@@ -246,12 +253,14 @@ ELEMENTS = [
     *("_python", "python_", "a__b", "node.js", "c#", "na", "null", "N/A", "-", "x"),
 ]
 set_cells = st.tuples(
-    st.sampled_from(["", " "]),
+    st.sampled_from(["", " ", "\u00a0", "\u200b", "\ufeff\u3000"]),
     st.lists(st.sampled_from(ELEMENTS), max_size=5),
     st.lists(
-        st.sampled_from([";", ", ", " | ", ";;", ",", " ; ", "\n", "\r\n"]), min_size=5, max_size=5
+        st.sampled_from([";", ", ", " | ", ";;", ",", " ; ", "\n", "\r\n", ";\u00a0", "\u202f,"]),
+        min_size=5,
+        max_size=5,
     ),
-    st.sampled_from(["", " ", ";"]),
+    st.sampled_from(["", " ", ";", "\u00a0", "\t"]),
 ).map(lambda p: p[0] + "".join(e + sep for e, sep in zip(p[1], p[2], strict=False))[:-1] + p[3])
 
 
@@ -259,13 +268,13 @@ def _read_set(fld: Field, text: str) -> tuple[frozenset[str] | None, bool]:
     """The documented reading of a set cell, in plain Python: (members or None for unknown,
     unreadable). Only a present empty cell (or []) is the empty set; a null token is unknown;
     a member of a closed set that no spelling names makes the cell unreadable (unknown)."""
-    trimmed = text.strip(" ")
+    trimmed = text.strip(BLANKS)
     if trimmed in ("", "[]", '""'):
         return (frozenset() if fld.empty_set else None), False
     if trimmed.lower() in NULL_TOKENS:
         return None, False
     spellings = dict(fld.spellings)
-    pieces = [e for e in re.split(r"\s*[;,|\r\n]\s*", trimmed) if e]
+    pieces = [e for e in re.split(SET_SPLIT, trimmed) if e]
     if fld.values:
         members = [spellings.get(normalise(e)) for e in pieces]
         if None in members:

@@ -313,9 +313,9 @@ def explain(
         ExportOptions,
         field_names,
         from_file,
-        from_values,
         read_id,
         read_row,
+        read_values,
     )
     from .sql.mapping import with_values
     from .sql.sources import FORMATS
@@ -368,8 +368,10 @@ def explain(
             )
         seen[target] = pair
         values[field.strip()] = value.strip()
+    set_cells: list[Cell] = []
     if values:
-        extra, bad = from_values(handbook, values, decimal=decimal)
+        got = read_values(handbook, values, decimal=decimal)
+        extra, bad, set_cells = got.company, got.unreadable, got.cells
         # a --set replaces what the file read for that field, also when it is unknown
         # (N/A) or unreadable: the file's value (or its warning) never stands in for it
         given = set(field_names(handbook, list(values)))
@@ -380,6 +382,14 @@ def explain(
         raise UsageError("found no company; expected a file, FILE --row N, or --set FIELD=VALUE")
     verdict = evaluate(handbook, base, _as_of(state, as_of))
     reading = _reading(cells, convention) if row is not None or account_id else None
+    if set_cells:
+        # why a value given with --set could not be read: the number reader's words, as the
+        # scorer's warning says them of a cell
+        reading = (reading or {}) | {
+            "unreadable_values": [
+                {"field": c.field, "text": c.text, "why": c.why} for c in set_cells
+            ]
+        }
     echo(_explanation(handbook, verdict, name, fmt, reading, unreadable))
     return ExitCode.OK
 
@@ -410,11 +420,16 @@ def _explanation(
         return report.json_text(handbook, verdict, name=name, **(reading or {}))
     lines = [report.text(handbook, verdict, name=name)]
     if reading is not None:
-        lines.append(reading["decimal_convention"])
+        lines.append(reading.get("decimal_convention", ""))
         lines += [
             f"warning: row {c['row']}, column {c['column']}: cannot read {c['text']!r}"
             + (f": {c['why']}" if c["why"] else "")
-            for c in reading["unreadable_cells"]
+            for c in reading.get("unreadable_cells", [])
+        ]
+        lines += [
+            f"warning: --set {c['field']}: cannot read {c['text']!r}"
+            + (f": {c['why']}" if c["why"] else "")
+            for c in reading.get("unreadable_values", [])
         ]
     if unreadable:
         lines.append(f"unreadable (counted as unknown): {', '.join(unreadable)}")
@@ -554,7 +569,7 @@ def test_cmd(
     type=click.Choice(["duckdb", "postgres", "spark"]),
     default="duckdb",
     show_default=True,
-    help="Where to run: postgres and spark (and --crm) run the warehouse query on typed columns.",
+    help="Where to run: postgres and spark run the warehouse query on typed columns.",
 )
 @click.option("--dsn", help="PostgreSQL connection string (--engine postgres).")
 @click.option("--table", help="Score this table in the engine instead of SOURCE.")
@@ -562,7 +577,8 @@ def test_cmd(
 @click.option(
     "--crm",
     type=click.Choice(["hubspot", "salesforce"]),
-    help="Write an import-ready CSV and the CRM's property definitions beside it.",
+    help="Write an import-ready CSV and the CRM's property definitions beside it (the same "
+    "verdicts as without it).",
 )
 @click.pass_obj
 def score(
@@ -603,6 +619,7 @@ def score(
     Examples:
       icp score tests/examples/hubspot-export.csv -o scores.csv
       icp score accounts.parquet -o scores.parquet --per-profile --as-of 2026-11-01
+      icp score tests/examples/hubspot-export.csv -o icp.csv --crm hubspot  # same verdicts
       icp score --engine postgres --dsn "host=db dbname=crm" --table accounts -o scores.csv
       icp score --engine spark accounts.parquet -o scores.parquet --crm hubspot
     """
@@ -610,9 +627,17 @@ def score(
         from .errors import UsageError
 
         raise UsageError("found --table with --engine duckdb; expected --engine postgres or spark")
-    if engine != "duckdb" or crm:
+    if engine != "duckdb":
         from .sql.engines import WarehouseRun
 
+        _typed_columns_only(
+            engine,
+            input_format=input_format,
+            output_format=output_format,
+            decimal_comma=decimal_comma,
+            encoding=encoding,
+            value_map=bool(_mapping(map_file).values),
+        )
         where = WarehouseRun(engine, dsn=dsn, master=master, table=table, source=source)
         return _score_in_warehouse(state, where, output, as_of, id_column, map_file, crm)
     if source is None:
@@ -643,6 +668,7 @@ def score(
                 decimal_comma=decimal_comma,
                 encoding=encoding,
                 value_map=cmap.values,
+                crm=crm,
             ),
         )
     click.echo(visible(render(handbook, summary)), err=True)
@@ -871,6 +897,36 @@ def badges_cmd(state: State, out_dir: Path, diff_report: Path | None) -> ExitCod
     return ExitCode.OK
 
 
+def _typed_columns_only(
+    engine: str,
+    *,
+    input_format: str | None,
+    output_format: str | None,
+    decimal_comma: bool | None,
+    encoding: str | None,
+    value_map: bool,
+) -> None:
+    """Refuse the options of reading a raw export where the warehouse query reads typed
+    columns instead (they would be ignored, and the export misread)."""
+    from .errors import UsageError
+
+    given = [
+        ("--input-format", input_format is not None),
+        ("--output-format", output_format is not None),
+        ("--decimal-comma / --decimal-point", decimal_comma is not None),
+        ("--encoding", encoding is not None),
+        ("value spellings in --map", value_map),
+    ]
+    for option, present in given:
+        if present:
+            raise UsageError(
+                f"found {option} with --engine {engine}; expected no such option there: "
+                f"--engine {engine} reads a table of typed columns (numbers, dates, sets as "
+                "a;b), not a raw CRM export. Score a raw export without --engine "
+                "(--crm hubspot|salesforce works there too)"
+            )
+
+
 def _score_in_warehouse(
     state: State,
     run: WarehouseRun,
@@ -880,7 +936,7 @@ def _score_in_warehouse(
     map_file: Path | None,
     crm: str | None,
 ) -> ExitCode:
-    """`icp score --engine postgres|spark` or `--crm`: the warehouse query on typed columns."""
+    """`icp score --engine postgres|spark`: the warehouse query on typed columns."""
     from .reporters.warehouse import render as render_summary
     from .sql.warehouse import score_in
 

@@ -246,6 +246,19 @@ def from_values(
     never empty.
 
     Raises UsageError for a name that is neither a field nor a known column."""
+    read = read_values(handbook, values, origin=origin, decimal=decimal)
+    return read.company, read.unreadable
+
+
+def read_values(
+    handbook: Handbook,
+    values: Mapping[str, Any],
+    *,
+    origin: str = "--set",
+    decimal: str | None = None,
+) -> ExportRow:
+    """`from_values`, with the values that could not be read and why, as the scorer says it
+    of a cell (`Cell.column` is the field's name)."""
     targets = field_names(handbook, list(values), origin=origin)
     text: dict[str, str | None] = {
         target: _as_text(value) for target, value in zip(targets, values.values(), strict=True)
@@ -262,8 +275,10 @@ def from_values(
         Path(origin), "values", "one", tuple((n, "VARCHAR") for n in names), decimal=decimal
     )
     plan = Plan("icp_id", {f: f for f in text})
-    _, company, unreadable = _rows(handbook, con, source, plan, limit=1)[0]
-    return company, unreadable
+    ident, company, unreadable = _rows(handbook, con, source, plan, limit=1)[0]
+    cells = _cells(handbook, con, source, plan, 1) if unreadable else []
+    con.close()
+    return ExportRow(ident, company, unreadable, cells, "")
 
 
 def from_file(handbook: Handbook, path: Path) -> tuple[str, dict[str, Any], list[str]]:

@@ -227,6 +227,7 @@ def detect_spec(
     types: Mapping[str, str],
     id_column: str | None,
     mapping: Mapping[str, str] | None,
+    origin: str | None = None,
 ) -> Any:
     """The TableSpec for a table whose columns have these (lowercased) engine types: arrays,
     dates as text and yes/no as text are recognised per column kind; a field with no column is
@@ -240,6 +241,7 @@ def detect_spec(
             columns[name] = lower[wanted.lower()]
         else:
             absent.add(name)
+    _not_a_raw_export(handbook, origin or table, list(types), absent)
     candidates = [id_column] if id_column else [*handbook.id_columns, "account_id", "id"]
     ident = next((lower[c.lower()] for c in candidates if c.lower() in lower), None)
     if ident is None:
@@ -259,6 +261,29 @@ def detect_spec(
     )
 
 
+def _not_a_raw_export(handbook: Handbook, table: str, names: list[str], absent: set[str]) -> None:
+    """Raise UsageError when a field has no column of its own name but a column has a CRM
+    export's name for it (`Number of Employees`): a raw export, which the warehouse query
+    would read as if that field were missing for every account."""
+    from .sources import key
+
+    by_key = {key(n): n for n in names}
+    for name in handbook.read_fields:
+        if name not in absent:
+            continue
+        found = next(
+            (by_key[key(c)] for c in handbook.fields[name].columns if key(c) in by_key), None
+        )
+        if found is not None:
+            raise UsageError(
+                f"{table}: found the column '{found}', a CRM export's name for {name}, and no "
+                f"column {name}; expected typed columns named after the fields: the warehouse "
+                "query does not read a raw export (bands, '1,200', 'a; b', country names). "
+                "Score a raw export without --engine (--crm works there too), or, if the "
+                f"column holds typed values, name it with --map ({name}: {found})"
+            )
+
+
 @dataclass(frozen=True)
 class _Query:
     """What every engine is asked: the scoring query `sql_for(spec)` for the layout of the
@@ -269,8 +294,9 @@ class _Query:
     id_column: str | None
     mapping: Mapping[str, str] | None
 
-    def spec(self, table: str, types: Mapping[str, str]) -> Any:
-        return detect_spec(self.handbook, table, types, self.id_column, self.mapping)
+    def spec(self, table: str, types: Mapping[str, str], origin: str | None = None) -> Any:
+        """`origin`: the file read into `table`, named in errors instead."""
+        return detect_spec(self.handbook, table, types, self.id_column, self.mapping, origin)
 
 
 @contextmanager
@@ -310,7 +336,7 @@ def _run_postgres(run: WarehouseRun, query: _Query) -> WarehouseResult:
                 if run.source is None:
                     raise UsageError("found neither --table nor an input CSV")
                 table = "icp_accounts"
-                spec = query.spec(table, _csv_header(run.source))
+                spec = query.spec(table, _csv_header(run.source), str(run.source))
                 dialect = DIALECTS["postgres"]
                 postgres_load_csv(con, query.handbook, spec, dialect, run.source, table)
             else:
@@ -358,7 +384,7 @@ def _run_spark(run: WarehouseRun, query: _Query) -> WarehouseResult:
                 table = run.table
             schema = spark.table(table).schema
             types = {f.name: f.dataType.simpleString().lower() for f in schema.fields}
-            spec = query.spec(table, types)
+            spec = query.spec(table, types, str(run.source) if run.table is None else None)
         with _timed(timings, "query"):
             df = spark.sql(query.sql_for(spec))
             names = list(df.columns)
@@ -386,7 +412,7 @@ def _run_duckdb(run: WarehouseRun, query: _Query) -> WarehouseResult:
             con.execute(f"CREATE VIEW {table} AS SELECT * FROM {reader}('{path}')")
             described = con.execute(f"DESCRIBE {table}").fetchall()
             types = {str(r[0]): str(r[1]).lower() for r in described}
-            spec = query.spec(table, types)
+            spec = query.spec(table, types, str(run.source))
         with _timed(timings, "query"):
             cur = con.execute(query.sql_for(spec))
             names = [c[0] for c in cur.description or []]

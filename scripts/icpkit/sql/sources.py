@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import sys
 import tempfile
 from collections.abc import Sequence, Set
@@ -27,9 +26,10 @@ from ..engine.operators import sql_literal
 from ..errors import InputError, UsageError
 from ..wording import suggest
 from .connection import input_error, quote_ident
-from .numbers import DOT, Convention, detect
+from .numbers import BLANKS, DOT, Convention, detect
 from .parsing import Parsed, parse_field, typed_column
-from .shapes import MISSING, Shape, inspect, rewrite
+from .shapes import KEY_SQL, MISSING, Shape, inspect, rewrite
+from .shapes import key as key  # column names are compared by it (companies, backtest)
 
 FORMATS = {
     ".csv": "csv",
@@ -53,11 +53,6 @@ def fmt_of(path: Path, given: str | None) -> str:
             ".parquet or .jsonl (or --input-format / --output-format)"
         )
     return fmt
-
-
-def key(name: str) -> str:
-    """Column names are compared by this key: lowercase letters and digits only."""
-    return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 quote = quote_ident
@@ -190,9 +185,14 @@ def open_source(
             shape.reasons.append("a dialect DuckDB cannot sniff")
             return regular(path, shape, folder)
         text = tuple((c, "VARCHAR") for c, _ in sniffed)
-        return Source(
-            path, fmt, _csv_read(path, options, text), text, options, sniffed, delimiter=delim
-        )
+        relation = _csv_read(path, options, text)
+        again = _header_again(con, relation, [c for c, _ in sniffed])
+        if again is not False:
+            shape.reasons.append(
+                "a record DuckDB cannot read" if again is None else "a row of column names"
+            )
+            return regular(path, shape, folder)
+        return Source(path, fmt, relation, text, options, sniffed, delimiter=delim)
     # JSON Lines, or (a .json file) one array of records, as APIs and `jq -s` write it
     form = "'auto'" if path.suffix.lower() == ".json" else "'newline_delimited'"
     relation = (
@@ -219,6 +219,31 @@ def open_source(
         except duckdb.Error:
             pass
     return Source(path, fmt, relation, columns)
+
+
+def _header_again(con: duckdb.DuckDBPyConnection, relation: str, names: list[str]) -> bool | None:
+    """Whether some record may be a header row again (`shapes.header_again` decides, in the
+    careful pass): its first cell and at least two cells are column names, by `key`. One
+    scan that compares the first cell before any other (about 1% of the time of scoring).
+    None when DuckDB cannot read the file whole (the careful pass reads it, or says why)."""
+    keys = sorted({key(n) for n in names if key(n)})
+    if not keys:
+        return False
+    within = ", ".join(sql_literal(k) for k in keys)
+    first = KEY_SQL.format(quote(names[0]))
+    named = " + ".join(
+        f"CASE WHEN {KEY_SQL.format(quote(n))} IN ({within}) THEN 1 ELSE 0 END" for n in names
+    )
+    least = min(2, len(keys))
+    try:
+        found = con.execute(
+            f"SELECT 1 FROM {relation} WHERE {first} IN ({within}) AND ({named}) >= {least} LIMIT 1"
+        ).fetchall()
+    except duckdb.InterruptException:
+        raise
+    except duckdb.Error:
+        return None
+    return bool(found)
 
 
 def regular(path: Path, shape: Shape | None = None, folder: Path | None = None) -> Source:
@@ -329,7 +354,7 @@ def _named(header: list[str]) -> list[str]:
     """The header's names, trimmed, with a column that has none named by its position (a
     spreadsheet's index column, as pandas writes it: no field reads it, and a reader needs a
     name for every column)."""
-    names = [c.strip() for c in header]
+    names = [c.strip(BLANKS) for c in header]
     return [name or f"(column {i} without a name)" for i, name in enumerate(names, 1)]
 
 
@@ -351,7 +376,7 @@ def _header(path: Path, delim: str, quote_char: str) -> list[str]:
     row = next(reader, None)
     if not row:
         raise InputError(f"{path}: found no header row; expected column names on line 1")
-    return [c.strip() for c in row]
+    return [c.strip(BLANKS) for c in row]
 
 
 @dataclass
