@@ -31,10 +31,12 @@ from .connection import connect, input_error, quote_ident
 from .mapping import with_values
 from .parsing import TYPEABLE
 from .reasons import reason_sql
+from .shapes import KEY_SQL
 from .sources import (
     Plan,
     Source,
     fmt_of,
+    key,
     open_source,
     parsed_columns,
     plan_columns,
@@ -208,7 +210,9 @@ def _score(
         con = connect(handbook, opts.threads)
         if opts.progress:
             con.execute("SET enable_progress_bar = true")
-        source = open_source(con, opts.input, in_fmt, encoding=opts.encoding, folder=folder)
+        source = open_source(
+            con, opts.input, in_fmt, encoding=opts.encoding, folder=folder, headers_again=False
+        )
         scratch += [source.scratch] if source.scratch else []
         plan = plan_columns(handbook, source, id_column=opts.id_column, mapping=opts.mapping)
         source = with_convention(con, handbook, source, plan, opts.decimal_comma)
@@ -341,22 +345,47 @@ def _write(
             out_fmt,
             extra,
         )
+        careful_next = source.fmt == "csv" and source.scratch is None
         try:
             con.execute(f"COPY ({query}) TO {target} ({options})")
-            return attempt
+            # a row of column names below the header (two exports joined) was scored as an
+            # account: read the file again through the careful pass, which skips or refuses
+            # it (looked for in the scores, not in a scan of the export before them)
+            if not (careful_next and _header_again_in(con, tmp, out_fmt, plan, source)):
+                return attempt
+            failure: duckdb.Error | None = None
         except duckdb.InterruptException:
             raise
         except duckdb.Error as exc:
             if attempts:
                 continue
-            if source.fmt == "csv" and source.scratch is None:
-                careful = regular(opts.input, folder=tmp.parent)
-                scratch.append(careful.scratch) if careful.scratch else None
-                source = replace(careful, decimal=source.decimal, convention=source.convention)
-                attempts = [source]
-                continue
-            raise input_error(opts.input, exc, limit=400) from exc
+            failure = exc
+        if careful_next:
+            careful = regular(opts.input, folder=tmp.parent)
+            scratch.append(careful.scratch) if careful.scratch else None
+            source = replace(careful, decimal=source.decimal, convention=source.convention)
+            attempts = [source]
+            continue
+        assert failure is not None
+        raise input_error(opts.input, failure, limit=400) from failure
     return source
+
+
+def _header_again_in(
+    con: duckdb.DuckDBPyConnection, path: Path, fmt: str, plan: Plan, source: Source
+) -> bool:
+    """Some account's id is a column name of the export (compared as header names are): a
+    header row repeated below the header, or another export's header. One read of the id
+    column of the scores."""
+    keys = sorted({key(c) for c in source.names if key(c)})
+    if not keys:
+        return False
+    ident = f"CAST({quote_ident(plan.id_column)} AS VARCHAR)"
+    within = ", ".join(sql_literal(k) for k in keys)
+    found = con.execute(
+        f"SELECT 1 FROM {_read(path, fmt)} WHERE {KEY_SQL.format(ident)} IN ({within}) LIMIT 1"
+    ).fetchall()
+    return bool(found)
 
 
 def _read(path: Path, fmt: str) -> str:
