@@ -724,6 +724,7 @@ def reading_texts(chars: frozenset[str]) -> list[str]:
     texts = [t.replace(";", " ") for t in texts]
     texts += [*DISPLAY, "Developer Tools\nAI\n  -- \nS&P 500"]
     texts += [f"Developer Tools{c}" for c in FOREIGN]
+    texts += ["AI\u037eML"]  # lowers to 'ai;ml': outside the portable repertoire
     return texts
 
 

@@ -161,14 +161,44 @@ def _sqlite_runs(keep: str, extra: frozenset[str]) -> list[Step]:
     replaced)."""
     del extra
     chars = [c for c in portable.ASCII_NON_WORD if c not in keep and c != "_"]
-    return [*(replacing(c, "_") for c in chars), *_squeeze("_")]
+    return [*(_sqlite_replacing(c) for c in chars), *_squeeze("_")]
+
+
+def _sqlite_text(text: str) -> exp.Expr:
+    """`text` as SQLite SQL: a control character as CHAR(code), never written in the SQL."""
+    parts: list[exp.Expr] = []
+    for c in text:
+        if c.isprintable():
+            if parts and isinstance(parts[-1], exp.Literal):
+                parts[-1] = exp.Literal.string(parts[-1].this + c)
+            else:
+                parts.append(exp.Literal.string(c))
+        else:
+            parts.append(exp.Anonymous(this="CHAR", expressions=[exp.Literal.number(ord(c))]))
+    if not parts:
+        return exp.Literal.string("")
+    out = parts[0]
+    for part in parts[1:]:
+        out = exp.DPipe(this=out, expression=part, safe=False)
+    return out
+
+
+def _sqlite_replacing(old: str, new: str = "_") -> Step:
+    """REPLACE(text, old, new), control characters as CHAR(code)."""
+
+    def step(text: exp.Expr) -> exp.Expr:
+        return exp.Anonymous(
+            this="REPLACE", expressions=[text, _sqlite_text(old), _sqlite_text(new)]
+        )
+
+    return step
 
 
 def _squeeze(c: str) -> list[Step]:
     """Each run of `c` as one `c`, with REPLACE only: after each `c` a marker no accepted text
     holds, then every marker followed by `c` removed, then the markers."""
     m = portable.MARKER
-    return [replacing(c, c + m), replacing(m + c, ""), replacing(m, "")]
+    return [_sqlite_replacing(c, c + m), _sqlite_replacing(m + c, ""), _sqlite_replacing(m, "")]
 
 
 def _sqlite_separators() -> list[Step]:
@@ -203,8 +233,23 @@ def _outside(search: Callable[[exp.Expr, str], exp.Expr]) -> Callable[[exp.Expr]
 
 
 def _sqlite_outside(text: exp.Expr) -> exp.Expr:
-    """A character other than tab, line breaks and printable ASCII (GLOB reads characters)."""
-    return exp.Glob(this=text, expression=exp.Literal.string("*[^\t\n\r -~]*"))
+    """A character other than tab, line breaks and printable ASCII (GLOB reads characters; it
+    has no escapes, so the control characters are CHAR(9, 10, 13), not written in the SQL)."""
+    controls = exp.Anonymous(this="CHAR", expressions=[exp.Literal.number(n) for n in (9, 10, 13)])
+    pattern = exp.DPipe(
+        this=exp.DPipe(this=exp.Literal.string("*[^"), expression=controls, safe=False),
+        expression=exp.Literal.string(" -~]*"),
+        safe=False,
+    )
+    return exp.Glob(this=text, expression=pattern)
+
+
+def _duck_separator(text: exp.Expr) -> exp.Expr:
+    """U+037E GREEK QUESTION MARK, which DuckDB's accent strip (as `normal.lowered`) reads as
+    ';' (its canonical form)."""
+    mark = exp.Anonymous(this="CHR", expressions=[exp.Literal.number(0x37E)])
+    position = exp.StrPosition(this=text, substr=mark)
+    return exp.GT(this=position, expression=exp.Literal.number(0))
 
 
 def _sqlite_low(text: exp.Expr) -> exp.Expr:
@@ -231,6 +276,9 @@ class NormalForm:
     search: Callable[[exp.Expr, str], exp.Expr] | None = _regexp_search
     #: the SQL of steps applied in order (nested calls, or stages where nesting is bounded)
     chain: Callable[[exp.Expr, Sequence[Step]], exp.Expr] = _nested
+    #: the text holds a character `outside` accepts that lowers to ';' (which would cut a
+    #: set's member in two); None: none does
+    separator: Callable[[exp.Expr], exp.Expr] | None = None
 
 
 _PORTABLE = NormalForm(
@@ -283,7 +331,12 @@ DIALECTS: dict[str, Dialect] = {
             True,
             _minus_days,
             materialized_cte=True,
-            normal_form=NormalForm(_duck_low, _regexp_runs(_duck_word), _regexp_separators),
+            normal_form=NormalForm(
+                _duck_low,
+                _regexp_runs(_duck_word),
+                _regexp_separators,
+                separator=_duck_separator,
+            ),
         ),
         Dialect(
             "postgres",

@@ -83,8 +83,6 @@ FALSE_WORDS = ("false", "no", "n", "0", "f")
 ALL_OUTPUTS = tuple(plain for plain, _ in CORE)
 #: the id column is read under this name inside the query
 ID = "icp_id"
-#: U+037E, whose canonical form (and so its lowered form) is ';'
-GREEK_QUESTION_MARK = "\u037e"
 
 
 @dataclass(frozen=True)
@@ -915,7 +913,8 @@ class _Query:
         `icp explain` reads them (issue 14: 'Developer Tools' is the member developer_tools),
         empty members dropped; from the delimited text ('a;b', '' the empty set) or an array.
         Unknown (NULL) when a member holds a character outside the dialect's repertoire, or
-        one that reads as ';' (in an array a ';', and U+037E): it would read as two members.
+        one that reads as ';' (in an array a ';'; U+037E once lowered): it would read as two
+        members.
         Every member at once: `;` is kept through the normal form's steps, and each member's
         ends are trimmed with it."""
         form = self.d.normal_form
@@ -933,10 +932,8 @@ class _Query:
             )
             seps = exp.Sub(this=exp.Length(this=wide), expression=exp.Length(this=joined))
             guards.append(exp.GT(this=_p(semis), expression=_p(seps)))
-        # the Greek question mark reads as ';' once lowered (its canonical form), which would
-        # cut a member in two: such a set is unknown
-        greek = exp.StrPosition(this=joined, substr=lit(GREEK_QUESTION_MARK))
-        guards.insert(0, exp.GT(this=greek, expression=num(0)))
+        if form.separator is not None:
+            guards.insert(0, form.separator(joined))
         if form.outside is not None:
             guards.insert(0, form.outside(joined))
         steps: list[Step] = [form.low]

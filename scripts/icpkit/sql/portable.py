@@ -11,7 +11,8 @@ own definition, `normal.lowered`, applied to each character:
 - Latin Extended Additional (U+1E00-U+1EFF);
 
 each code point Unicode 15.0 assigns, except one whose lowered form is more than one character
-(none in these blocks today; a test pins it). Per character, lowering means one character or
+(none in these blocks today; a test pins it) and U+037E GREEK QUESTION MARK, whose canonical
+form is `;`, the separator of a set's members. Per character, lowering means one character or
 none (a mark), so one `TRANSLATE(text, FROM, TO)` gives the lowered text (a character of FROM
 with no counterpart in TO is deleted, as PostgreSQL, Spark, Snowflake and BigQuery define it);
 runs of characters outside `WORD` (the word characters those characters lower to, listed as
@@ -76,7 +77,10 @@ def tables() -> Tables:
         for cp in range(first, last + 1)
         if not is_unassigned(chr(cp))
     ]
-    repertoire = [c for c in chars if len(_lowers_to(c)) <= 1]
+    # a character other than ";" that lowers to ";" (U+037E) would cut a set member in two
+    repertoire = [
+        c for c in chars if len(_lowers_to(c)) <= 1 and (c == ";" or _lowers_to(c) != ";")
+    ]
     mapped = [(c, _lowers_to(c)) for c in repertoire if _lowers_to(c) not in ("", c)]
     dropped = [c for c in repertoire if _lowers_to(c) == ""]
     images = {_lowers_to(c) for c in repertoire} - {""}
@@ -116,13 +120,13 @@ def _special(c: str) -> bool:
 
 @functools.cache
 def outside_class() -> str:
-    """A bracket class matching one character outside the repertoire (`[^...]`): printable
-    ASCII as the range ` -~` (so no bracket syntax is written as itself), then the other
-    characters (the non-letters of the Latin-1 Supplement and the other blocks as ranges of
-    their own; the range ends are letters, digits or marks where possible)."""
+    """A bracket class matching one character outside the repertoire (`[^...]`): tab and line
+    breaks as the escapes `\\t`, `\\n`, `\\r` (every engine's regular expressions read them,
+    and the SQL holds no control character), printable ASCII as the range ` -~` (so no
+    bracket syntax is written as itself), then the other characters as code point ranges."""
     rep = tables().repertoire
-    rest = {c for c in rep if ord(c) > 0x7E or c in "\t\n\r"}
-    return "[^ -~" + bracket(rest) + "]"
+    rest = {c for c in rep if ord(c) > 0x7E}
+    return "[^\\t\\n\\r -~" + bracket(rest) + "]"
 
 
 @functools.cache
