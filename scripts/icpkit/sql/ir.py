@@ -21,10 +21,14 @@ How the table is expected to hold each field type (`TableSpec`):
   then holds, fails or is unknown as the evaluator's bounds arithmetic says (`band_leaf`).
 - one_of / text: text columns holding the vocabulary's values. A test on a text field
   (mentions, starts_with, ends_with, equals, one_of) reads its normal form
-  (`icpkit.engine.normal`), computed in `src` from the dialect's `normal_form` row;
+  (`icpkit.engine.normal`), computed once per field in `src` from the dialect's
+  `normal_form` row (DuckDB's own; elsewhere the portable one of `icpkit.sql.portable`,
+  exact for its repertoire: a text with another character is unknown, `v<i>` NULL);
   a dialect without one refuses the handbook (`refuse_unsupported`).
 - set_of: the delimited text CRM syncs write (`a;b;c`, no spaces; '' is the empty
-  set), or, with `sets="array"`, the dialect's array of text.
+  set), or, with `sets="array"`, the dialect's array of text. An open set (no `values`)
+  is read in `src` as ';a;b;' text of its members' normal forms, as `icp explain` reads
+  them (issue 14; `open_members`).
 - dates: DATE columns, or ISO text (`YYYY-MM-DD`) with `dates="text"`
   (SQLite has no DATE type: ISO text always); other text is unknown (`iso_date`).
 - yes/no: BOOLEAN columns (0/1 in SQLite), or with `flags="text"` the CRM's text
