@@ -668,8 +668,29 @@ def _reading_handbook() -> Handbook:
 READING = _reading_handbook()
 
 
+def _folded(handbook: Handbook) -> Handbook:
+    """`handbook` with folds of every kind on its text fields and open sets: symbols to ASCII
+    and to Greek words, and word folds."""
+    import dataclasses
+
+    from icpkit.engine.normal import prepared
+
+    folds = prepared(
+        [("&", "and"), ("+", "plus"), ("§", "paragraphe"), ("@", "ατ"), ("inc", "incorporated")]
+    )
+    fields = {
+        n: dataclasses.replace(f, folds=folds) if n in TEXTUAL else f
+        for n, f in handbook.fields.items()
+    }
+    return dataclasses.replace(handbook, fields=fields)
+
+
 def src_reading(
-    engine: str, texts: list[str], sets: str = "text", con: Any = None
+    engine: str,
+    texts: list[str],
+    sets: str = "text",
+    con: Any = None,
+    handbook: Handbook = READING,
 ) -> list[tuple[Any, Any, Any, Any]]:
     """(value, lowered, normal form, open set) of each text as the query's `src` layer reads
     it on `engine`: `description` holding the text, `tags` holding its lines as members."""
@@ -677,9 +698,9 @@ def src_reading(
 
     d = DIALECTS[engine]
     spec = TableSpec("accounts", sets=sets)
-    query = scoring_query(READING, spec, d, Options(dt.date(2026, 11, 1)))
-    at = READING.read_fields.index("description")
-    tags = READING.read_fields.index("tags")
+    query = scoring_query(handbook, spec, d, Options(dt.date(2026, 11, 1)))
+    at = handbook.read_fields.index("description")
+    tags = handbook.read_fields.index("tags")
     picks = [exp.column(c) for c in ("icp_id", f"v{at}", f"lw{at}", f"n{at}", f"v{tags}")]
     query.set("expressions", picks)
     query.set("from_", exp.From(this=exp.to_table("src")))
@@ -688,9 +709,9 @@ def src_reading(
     )
     sql = query.sql(dialect=d.sqlglot)
     companies = [{"description": t, "tags": frozenset(t.split("\n"))} for t in texts]
-    data = _typed(READING, spec, engine, companies)
+    data = _typed(handbook, spec, engine, companies)
     if engine == "spark":
-        schema = ", ".join(f"`{c}` {t}" for c, t in column_types(READING, spec, d))
+        schema = ", ".join(f"`{c}` {t}" for c, t in column_types(handbook, spec, d))
         con.createDataFrame(data, schema).createOrReplaceTempView("accounts")
         rows = [tuple(r) for r in con.sql(sql).collect()]
     else:
@@ -698,8 +719,8 @@ def src_reading(
             con = sqlite3.connect(":memory:")
         else:
             con.execute("DROP TABLE IF EXISTS accounts")
-        con.execute(create_table_sql(READING, spec, d))
-        types = [t for _, t in column_types(READING, spec, d)]
+        con.execute(create_table_sql(handbook, spec, d))
+        types = [t for _, t in column_types(handbook, spec, d)]
         marks = ", ".join(f"%s::{t}" if engine == "postgres" else "?" for t in types)
         if engine == "postgres":
             with con.cursor() as cur:
@@ -725,10 +746,13 @@ def reading_texts(chars: frozenset[str]) -> list[str]:
     texts += [*DISPLAY, "Developer Tools\nAI\n  -- \nS&P 500"]
     texts += [f"Developer Tools{c}" for c in FOREIGN]
     texts += ["AI\u037eML"]  # lowers to 'ai;ml': outside the portable repertoire
+    texts += ["Acme Inc & Co+inc inc § @ INC.", "inc\nInc & Co\n@\n+"]
     return texts
 
 
-def assert_reads_normal_form(engine: str, con: Any = None, sets: str = "text") -> None:
+def assert_reads_normal_form(
+    engine: str, con: Any = None, sets: str = "text", handbook: Handbook = READING
+) -> None:
     """The lowered text and the normal form of each text are `normal.lowered` and
     `normal.normal`'s, and an open set's members their normal forms, or all are unknown
     when the text holds a character outside the engine's repertoire."""
@@ -736,9 +760,9 @@ def assert_reads_normal_form(engine: str, con: Any = None, sets: str = "text") -
 
     chars = repertoire(engine)
     texts = reading_texts(chars or PORTABLE)
-    folds = READING.fields["description"].folds
+    folds = handbook.fields["description"].folds
     for text, (value, low, norm, members) in zip(
-        texts, src_reading(engine, texts, sets, con), strict=True
+        texts, src_reading(engine, texts, sets, con, handbook), strict=True
     ):
         if chars is not None and any(c not in chars for c in text):
             assert (value, low, norm, members) == (None, None, None, None), (engine, text)
@@ -755,6 +779,7 @@ def assert_reads_normal_form(engine: str, con: Any = None, sets: str = "text") -
 
 def test_normal_form_of_every_character_on_sqlite() -> None:
     assert_reads_normal_form("sqlite")
+    assert_reads_normal_form("sqlite", handbook=_folded(READING))
 
 
 def test_normal_form_of_every_character_on_postgres(pg_dsn: str) -> None:
@@ -766,17 +791,20 @@ def test_normal_form_of_every_character_on_postgres(pg_dsn: str) -> None:
     with psycopg.connect(pg_dsn, autocommit=True) as pg:
         for sets in ("text", "array"):
             assert_reads_normal_form("postgres", pg, sets)
+        assert_reads_normal_form("postgres", pg, handbook=_folded(READING))
 
 
 def test_normal_form_of_every_character_on_spark(spark: Any) -> None:
     for sets in ("text", "array"):
         assert_reads_normal_form("spark", spark, sets)
+    assert_reads_normal_form("spark", spark, handbook=_folded(READING))
 
 
 def test_normal_form_of_every_character_on_duckdb() -> None:
     import duckdb as _duckdb
 
     assert_reads_normal_form("duckdb", _duckdb.connect())
+    assert_reads_normal_form("duckdb", _duckdb.connect(), handbook=_folded(READING))
 
 
 # --- text tests on DuckDB: the normal form in SQL ---------------------------------------------
