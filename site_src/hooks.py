@@ -18,7 +18,8 @@ from mkdocs.structure.files import File, Files
 
 from icpkit.site.build import attempt
 from icpkit.site.mdtext import inline
-from icpkit.site.pages import SITE_KEY, Page, Site, site_for_config
+from icpkit.site.pages import SITE_KEY, Site, site_for_config
+from icpkit.site.templating import Page
 
 PROBLEM_KEY = "icp_problem"
 

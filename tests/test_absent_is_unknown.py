@@ -247,3 +247,36 @@ def test_a_quoted_empty_set_cell_is_the_empty_set(tmp_path: Path) -> None:
     got = dict(zip(header.split(","), row.split(","), strict=True))
     # no tools: 'Builds on .NET or Python' is unmet, so no profile fits (the reference's D, 0)
     assert (got["best_profile"], got["tier"], got["unknown_fields"]) == ("", "D", "")
+
+
+def test_a_date_after_the_as_of_date_is_unknown_in_every_backend() -> None:
+    """A funding round dated after the as-of date (a deal's date in the back-test) cannot
+    explain it, and the round before it is not in the record: 'within 365 days' and 'more
+    than 365 days ago' are both unknown, in the evaluator, icp score's SQL and every warehouse
+    dialect (the browser is held to the same by its parity tests)."""
+    import duckdb
+
+    from icpkit.sql import ir
+    from icpkit.sql.dialects import DIALECTS
+
+    ctx = Ctx(AS_OF)
+    days = {"within_days": 365, "older_than_days": 365}
+    cases = {
+        dt.date(2027, 1, 5): (None, None),  # after the as-of date
+        AS_OF: (True, False),
+        dt.date(2026, 1, 1): (True, False),
+        dt.date(2025, 1, 1): (False, True),
+    }
+    con = duckdb.connect()
+    for value, expected in cases.items():
+        for op, want in zip(days, expected, strict=True):
+            leaf = Leaf("last_funding_date", op, days[op])
+            assert condition_result(leaf, {"last_funding_date": value}, ctx) is want, (op, value)
+            duck = OPERATORS[op].sql(f"DATE '{value}'", "date", days[op], ctx)
+            assert con.execute(f"SELECT {duck}").fetchone() == (want,), (op, value)
+            fld = HANDBOOK.fields["last_funding_date"]
+            for d in DIALECTS.values():
+                c = ir.LeafCtx(fld, d, False, AS_OF)
+                rendered = ir.LEAVES[op](ir.literal(value, "date"), days[op], c).sql(d.sqlglot)
+                if d.name in ("duckdb", "postgres", "spark", "snowflake", "bigquery"):
+                    assert con.execute(f"SELECT {rendered}").fetchone() == (want,), (d.name, op)

@@ -222,7 +222,9 @@ def test_salesforce_stages(tmp_path: Path) -> None:
         tmp_path / "sf.csv",
         ["Id", *COMPANY_COLS, "Stage", "Close Date", "Amount"],
         [
-            ["1", *COMPANY, "Closed Won", "2026-01-10", "$50,000"],
+            # as Salesforce writes amounts (the cents show the decimal convention: alone,
+            # "$50,000" reads two ways and is unknown, as icp score reads it)
+            ["1", *COMPANY, "Closed Won", "2026-01-10", "$50,000.00"],
             ["2", *COMPANY, "Closed Lost", "2026-01-11", "10000"],
             ["3", *COMPANY, "Negotiation/Review", "2026-01-12", "1"],
             ["4", *COMPANY, "On hold (custom)", "2026-01-12", "1"],
@@ -355,8 +357,9 @@ def test_time_relative_rules_use_each_rows_date(tmp_path: Path) -> None:
     fixed = backtest(
         HANDBOOK, BacktestOptions(path, dt.date(2026, 11, 1), mapping={"as_of": "Record ID"})
     )
-    # a column that holds no date: every row is without one
-    assert fixed.rows_without_date == 3
+    # a column that holds no date: every row's date does not read, and that is said
+    assert fixed.rows_without_date == 0
+    assert any("3 rows have a date in Record ID that does not read" in n for n in fixed.notes)
 
 
 def test_formats_render(evidence: Evidence) -> None:
@@ -375,7 +378,7 @@ def test_handbook_evidence_pages() -> None:
     and names the wrong disqualifier. Charts are inline SVG that follow the theme's text
     colour and load nothing."""
     from icpkit.site.evidence import evidence_pages
-    from icpkit.site.pages import environment
+    from icpkit.site.templating import environment
 
     made = evidence_pages(REPO, environment(REPO), HANDBOOK, TODAY)
     assert set(made.sections) == {i.id for i in HANDBOOK.active_icps}
@@ -394,7 +397,7 @@ def test_handbook_says_plainly_when_there_is_no_history(monkeypatch: pytest.Monk
     import dataclasses
 
     from icpkit.site.evidence import evidence_pages
-    from icpkit.site.pages import environment
+    from icpkit.site.templating import environment
 
     monkeypatch.setenv("ICP_HISTORY", "nowhere/history.csv")
     made = evidence_pages(REPO, environment(REPO), HANDBOOK, TODAY)
@@ -621,7 +624,7 @@ def test_median_tenure_in_every_rendering(evidence: Evidence) -> None:
     carries it per tier; the handbook's tier tables show it too."""
     from icpkit.reporters.evidence import months
     from icpkit.site.evidence import evidence_pages
-    from icpkit.site.pages import environment
+    from icpkit.site.templating import environment
 
     a = evidence.tier("", "A")
     assert a is not None and a.cell.median_tenure is not None
@@ -650,3 +653,133 @@ def test_median_tenure_in_every_rendering(evidence: Evidence) -> None:
     # the mapping is documented on the overview (page text is entity-escaped)
     assert "| tenure | Tenure (months), Tenure, tenure_months" in html.unescape(made.overview)
     assert "| customer_since | Became a Customer Date" in html.unescape(made.overview)
+
+
+def test_a_handbook_with_grouped_criteria_backtests_as_it_scores(tmp_path: Path) -> None:
+    """The back-test reads each rule's outcome once (a shadow column per rule); criteria
+    inside a capped or first-match group (the PostHog example) are read through the same
+    columns, and every account's tier is the one `evaluate` gives the same record."""
+    from icpkit.engine.evaluate import evaluate
+    from icpkit.sql.companies import from_values
+
+    posthog = load(REPO / "tests" / "examples" / "posthog").handbook
+    header = ["id", "headcount", "engineering_headcount", "web_traffic"]
+    header += ["funding_total", "tags", "description", "Deal Stage", "Close Date"]
+    rows = [
+        ["1", "40", "25", "120000", "12000000", "Developer Tools;B2B", "AI agents", "closedwon"],
+        ["2", "8", "", "3000", "", "", "A bakery", "closedlost"],
+        ["3", "250", "90", "", "80000000", "Fintech", "payments", "closedwon"],
+        ["4", "", "", "", "", "", "", "closedlost"],
+        ["5", "1200", "400", "900000", "", "Open Source", "", "closedwon"],
+    ]
+    rows = [[*r, "2026-06-01"] for r in rows]
+    path = write(tmp_path / "deals.csv", header, rows)
+    ev = backtest(posthog, BacktestOptions(path, TODAY))
+    counted = {(t.profile, t.tier): t.cell.accounts for t in ev.tiers if t.profile}
+    expected: dict[tuple[str, str], int] = {}
+    for row in rows:
+        company, _ = from_values(posthog, dict(zip(header[1:7], row[1:7], strict=True)))
+        v = evaluate(posthog, company, dt.date(2026, 6, 1))
+        if v.best_profile and v.tier:
+            key = (v.best_profile, v.tier)
+            expected[key] = expected.get(key, 0) + 1
+    assert expected and {k: n for k, n in counted.items() if n} == expected
+
+
+def test_a_map_file_says_what_custom_stages_mean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`outcome: {column: Opp Result, values: {Signed: won, Dead: lost}}` in the --map file
+    reads a custom pipeline: mapped stages are decided (before the built-in table), the
+    rest stay undecided and listed; a meaning other than won / lost / open is refused."""
+    stages = ["Signed", "signed ", "DEAD", "Dead", "Paused", "closedwon"]
+    path = write(
+        tmp_path / "custom.csv",
+        ["Record ID", *COMPANY_COLS, "Opp Result"],
+        [[str(i), *COMPANY, s] for i, s in enumerate(stages)],
+    )
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(
+        "outcome:\n  column: Opp Result\n  values: {Signed: won, Dead: lost, Paused: open}\n",
+        encoding="utf-8",
+    )
+    args = ["--root", str(REPO), "--today", TODAY.isoformat(), "backtest", str(path)]
+    assert main([*args, "--map", str(mapping), "--format", "json"]) == 0
+    body = json.loads(capsys.readouterr().out)["evidence"]
+    assert body["unknown_stages"] == {}
+    assert (body["base"]["win"]["k"], body["base"]["win"]["n"]) == (3, 5)
+    mapping.write_text("outcome:\n  values: {Signed: wonn}\n", encoding="utf-8")
+    assert main([*args, "--map", str(mapping)]) == 2
+    err = capsys.readouterr().err
+    assert "found 'Signed: wonn'; expected won, lost or open" in err and "won" in err
+
+
+def test_amounts_are_read_as_score_reads_numbers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A European export's amounts (30.416,00 in a ';' file) read in the file's decimal
+    convention, as `icp score` reads numbers; text that is no amount is unknown and counted,
+    never a median of nothing without a word; --decimal-comma / --encoding are accepted."""
+    header = ["Record ID", *COMPANY_COLS, "Deal Stage", "Amount"]
+    rows = [
+        [str(i), *COMPANY[:-1], "4,5", stage, amount]
+        for i, (stage, amount) in enumerate(
+            [("closedwon", "30.416,00"), ("closedwon", "12.000,00"), ("closedlost", "abc")]
+        )
+    ]
+    path = tmp_path / "eu.csv"
+    with path.open("w", newline="", encoding="cp1252") as handle:
+        csv.writer(handle, delimiter=";").writerows([header, *rows, ["3", "DE"] + [""] * 7])
+    ev = backtest(HANDBOOK, BacktestOptions(path, TODAY, encoding="cp1252"))
+    assert ev.base.median_value == pytest.approx((30_416 + 12_000) / 2)
+    assert any("1 value of Amount could not be read" in n for n in ev.notes)
+    assert any(n.startswith("decimal convention: comma") for n in ev.notes)
+    args = ["--root", str(REPO), "--today", TODAY.isoformat(), "backtest", str(path)]
+    assert main([*args, "--encoding", "cp1252", "--decimal-comma"]) == 0
+    assert "set by --decimal-comma" in capsys.readouterr().out
+
+
+def test_a_history_without_a_date_column_leaves_time_relative_rules_unknown(
+    tmp_path: Path,
+) -> None:
+    """No date column at all: every row is without a date, so 'raised in the past 12
+    months' is unknown for each (never judged as of today), and the report says why."""
+    cols = ["Record ID", *COMPANY_COLS, "Last Funding Date", "Deal Stage"]
+    rows = [["1", *COMPANY, "2026-10-01", "closedwon"], ["2", *COMPANY, "2019-01-01", "closedlost"]]
+    ev = backtest(HANDBOOK, BacktestOptions(write(tmp_path / "h.csv", cols, rows), TODAY))
+    row = next(r for r in ev.rules if r.rule == "recent-round")
+    assert (row.met.accounts, row.unmet.accounts, row.unknown.accounts) == (0, 0, 2)
+    assert ev.rows_without_date == 2
+    assert "no date column" in ev.as_of
+    hyper = next(r for r in ev.rules if r.rule == "hypergrowth")
+    assert hyper.met.accounts == 2  # the rules that need no date are evaluated
+
+
+def test_a_date_that_does_not_read_is_named_apart_from_a_missing_one(tmp_path: Path) -> None:
+    cols = ["Record ID", *COMPANY_COLS, "Deal Stage", "Create Date"]
+    rows = [
+        ["1", *COMPANY, "closedwon", "3/14/2025"],
+        ["2", *COMPANY, "closedlost", ""],
+        ["3", *COMPANY, "closedwon", "2025-03-14"],
+    ]
+    ev = backtest(HANDBOOK, BacktestOptions(write(tmp_path / "h.csv", cols, rows), TODAY))
+    assert ev.rows_without_date == 1
+    said = " ".join(ev.notes)
+    assert "1 row has a date in Create Date that does not read, such as '3/14/2025'" in said
+    assert "expected ISO dates (2025-03-14)" in said
+
+
+def test_repeated_account_ids_are_said(tmp_path: Path) -> None:
+    cols = ["Record ID", *COMPANY_COLS, "Deal Stage"]
+    rows = [["1", *COMPANY, "closedwon"], ["1", *COMPANY, "closedlost"], ["2", *COMPANY, "x"]]
+    ev = backtest(HANDBOOK, BacktestOptions(write(tmp_path / "h.csv", cols, rows), TODAY))
+    assert any(n.startswith("3 rows hold 2 distinct account ids") for n in ev.notes)
+
+
+def test_rule_rows_show_churn_when_met_unmet_and_unknown(evidence: Evidence) -> None:
+    text = RENDER["text"](evidence)
+    assert "churn met / unmet / unknown" in text
+    row = next(r for r in evidence.rules if r.rule == "fast-growth")
+    shares = [f"{c.churn.value:.0%}" for c in (row.met, row.unmet, row.unknown)]
+    assert " / ".join(shares) in text
+    assert "churn met / unmet / unknown" in RENDER["markdown"](evidence)

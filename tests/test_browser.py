@@ -652,11 +652,18 @@ def test_a_band_a_rep_hears_gives_the_engines_verdict_and_a_typo_is_said(
     v0 = evaluate(
         HANDBOOK, {"country": "GB", "industry": "apparel", "employees": (51, 200)}, dt.date.today()
     )
-    if v0.best_case_tier != v0.tier:
-        best_case = page.locator("#q-best-case").inner_text()
-        assert best_case.startswith(f"Could be tier {v0.best_case_tier}")
-        for name in v0.deciding_fields:
-            assert HANDBOOK.fields[name].label in best_case
+    assert (v0.tier, v0.best_case_tier) == ("D", "A")
+    best_case = page.locator("#q-best-case").inner_text()
+    assert best_case.startswith(f"Could be tier {v0.best_case_tier}")
+    for name in v0.deciding_fields:
+        assert HANDBOOK.fields[name].label in best_case
+    # the route is the tier's for now, and the best case's beside it (never "no outreach"
+    # alone for a lead the answers could make an A)
+    route = page.locator("#q-route").inner_text()
+    assert route.startswith("What to do until the answers are in:")
+    up = page.locator("#q-route-up").inner_text()
+    assert up.startswith(f"If the answers make it tier {v0.best_case_tier}:")
+    assert HANDBOOK.routes[v0.best_case_tier].owner in up
     partial, unreadable = from_values(
         HANDBOOK, {"country": "GB", "industry": "apparel", "employees": "51-200"}
     )
@@ -673,6 +680,10 @@ def test_a_band_a_rep_hears_gives_the_engines_verdict_and_a_typo_is_said(
     form.get_by_label("Employees (people)").fill("1,5")
     assert "Can\u2019t read \u201c1,5\u201d" in error.inner_text().replace("'", "\u2019")
     assert "don't know" in error.inner_text()
+    # what to write instead, in the field's own unit: bands of people, a plain year
+    assert "250 or 51-200 or 10,001+" in error.inner_text()
+    founded = form.get_by_label("Founded (year)")
+    assert founded.get_attribute("placeholder") == "Don't know (2015)"
     without = evaluate(HANDBOOK, {"country": "GB", "industry": "apparel"}, dt.date.today())
     assert page.locator("#q-headline").inner_text().startswith(f"Tier {without.tier}")
     form.get_by_label("Employees (people)").fill("")

@@ -13,7 +13,7 @@ from conftest import REPO, TODAY
 from icpkit.cli import main
 from icpkit.errors import ExitCode
 from icpkit.loading.handbook import load
-from icpkit.sql.companies import from_export, from_file
+from icpkit.sql.companies import ExportOptions, from_export, from_file
 
 HANDBOOK = load(REPO).handbook
 CORPUS = Path(__file__).parent / "corpus" / "exports"
@@ -74,7 +74,7 @@ def test_a_company_file_reads_a_number_as_a_csv_cell_does(
     csv_file = tmp_path / "company.csv"
     csv_file.write_text(f'id,country,{field}\n1,DE,"{text}"\n', encoding="utf-8")
     _, from_yaml, bad_yaml = from_file(HANDBOOK, yaml_file)
-    _, from_csv, bad_csv = from_export(HANDBOOK, csv_file, 1, id_column="id")
+    _, from_csv, bad_csv = from_export(HANDBOOK, csv_file, 1, ExportOptions(id_column="id"))
     assert from_yaml.get(field) == from_csv.get(field)
     assert bad_yaml == bad_csv
 
@@ -158,3 +158,31 @@ def test_explain_by_id_reads_as_by_row(capsys: pytest.CaptureFixture[str]) -> No
     _, by_id, _ = run(capsys, "explain", path, "--id", "2", "--decimal-comma", "--format", "json")
     assert json.loads(by_row)["verdict"] == json.loads(by_id)["verdict"]
     assert "set by --decimal-comma" in json.loads(by_id)["decimal_convention"]
+
+
+@pytest.mark.parametrize(
+    ("field", "column", "text"),
+    [
+        ("employees", "Number of Employees", "8.000"),
+        ("annual_revenue", "Annual Revenue", "1,200"),
+        ("employees", "Number of Employees", "5,000"),
+    ],
+)
+def test_explain_set_says_why_a_value_reads_two_ways_as_score_does(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, field: str, column: str, text: str
+) -> None:
+    """`icp explain --set employees=8.000` said only "unreadable (counted as unknown):
+    employees"; the scorer's warning on the same text in a file (tests/corpus/exports/
+    reads-two-ways.csv) says why and what to write instead. Both now say it in the number
+    reader's words: the same reason, word for word."""
+    path = CORPUS / "reads-two-ways.csv"
+    code, _, err = run(capsys, "score", str(path), "-o", str(tmp_path / "o.csv"))
+    warning = f"column {column}: cannot read {text!r}: "
+    [line] = [ln for ln in err.splitlines() if warning in ln]
+    why = line.split(warning, 1)[1]
+    assert why.startswith("reads two ways: ") and "; write " in why
+    code, out, _ = run(capsys, "explain", "--set", f"{field}={text}", "--set", "country=DE")
+    assert code == ExitCode.OK
+    assert f"warning: --set {field}: cannot read {text!r}: {why}" in out
+    code, out, _ = run(capsys, "explain", "--set", f"{field}={text}", "--format", "json")
+    assert json.loads(out)["unreadable_values"] == [{"field": field, "text": text, "why": why}]

@@ -29,7 +29,7 @@ from conftest import REPO
 from icpkit.errors import IcpError
 from icpkit.loading.handbook import load
 from icpkit.reporters.scoring import render
-from icpkit.sql.companies import from_export
+from icpkit.sql.companies import ExportOptions, from_export
 from icpkit.sql.mapping import ColumnMap, with_values
 from icpkit.sql.scoring import ScoreOptions, score
 from icpkit.sql.sources import fmt_of
@@ -107,11 +107,13 @@ def test_export_reads_as_expected(path: Path, tmp_path: Path) -> None:
                 handbook,
                 path,
                 position[str(ident)],
-                fmt=fmt_of(path, None),
-                id_column=opts.get("id_column"),
-                mapping=cmap.columns,
-                decimal_comma=opts.get("decimal_comma"),
-                encoding=opts.get("encoding"),
+                ExportOptions(
+                    fmt=fmt_of(path, None),
+                    id_column=opts.get("id_column"),
+                    mapping=cmap.columns,
+                    decimal_comma=opts.get("decimal_comma"),
+                    encoding=opts.get("encoding"),
+                ),
             )
             for field, value in expected["read"].items():
                 assert _value(company.get(field)) == value, (ident, field)
@@ -140,7 +142,7 @@ def test_a_jsonl_key_is_typed_from_every_record(tmp_path: Path) -> None:
     with target.open(newline="", encoding="utf-8") as handle:
         late = next(row for row in csv.DictReader(handle) if row["Record ID"] == "late")
     assert late["unreadable_fields"] == "employees"
-    _, company, _ = from_export(HANDBOOK, path, 21_001, fmt="jsonl")
+    _, company, _ = from_export(HANDBOOK, path, 21_001, ExportOptions(fmt="jsonl"))
     assert company.get("employees") is None
     assert company["growth_rate"] == 19.6
 
@@ -176,3 +178,23 @@ def test_a_cell_longer_than_128_kb_is_read(tmp_path: Path) -> None:
     assert summary.rows == 2
     _, company, _ = from_export(HANDBOOK, path, 1)
     assert company["employees"] == 240
+
+
+def test_a_header_repeated_past_the_first_megabyte_is_skipped(tmp_path: Path) -> None:
+    """Two exports joined: the second one's header, 30,000 records down (past the head that
+    shapes the reading), was scored as an account 'Record ID'. It is skipped and named by its
+    line, in `score` and in `explain` (whose rows are the scorer's)."""
+    path = tmp_path / "accounts.csv"
+    header = "Record ID,Country/Region,Number of Employees,Industry,Web Technologies\n"
+    row = "{},DE,240,Computer Software,Python\n"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(header)
+        handle.writelines(row.format(i) for i in range(1, 30_001))
+        handle.write(header.upper())
+        handle.writelines(row.format(i) for i in range(30_001, 30_011))
+    assert path.stat().st_size > 1 << 20
+    summary = score(HANDBOOK, ScoreOptions(path, tmp_path / "scores.csv", AS_OF))
+    assert summary.rows == 30_010
+    assert any("header row repeated on lines 30002 " in note for note in summary.notes)
+    ident, company, _ = from_export(HANDBOOK, path, 30_001)
+    assert ident == "30001" and company["employees"] == 240

@@ -5,16 +5,30 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
 from icpkit.loading.handbook import load
 from icpkit.sql.companies import from_export, from_values
-from icpkit.sql.numbers import COMMA, DOT, detect, evidence, read_evidence
+from icpkit.sql.connection import connect
+from icpkit.sql.numbers import (
+    AMOUNT,
+    BAND,
+    BLANKS,
+    COMMA,
+    COMMA_NUMBER,
+    DOT,
+    DOT_NUMBER,
+    PLUS,
+    detect,
+    evidence,
+    read_evidence,
+)
 from icpkit.sql.scoring import ScoreOptions, score
 
 HANDBOOK = load(REPO).handbook
@@ -28,6 +42,10 @@ STYLES = {
     "european": COMMA,  # 1.234.567,89
     "european-plain": COMMA,  # 1234567,89
     "french": COMMA,  # 1 234 567,89 (narrow no-break spaces)
+    "french-nbsp": COMMA,  # 1 234 567,89 (no-break spaces, as Excel in French writes them)
+    "si": DOT,  # 1 234 567.89 (narrow no-break spaces, a decimal point: Swiss, Canadian)
+    "figure": COMMA,  # 1 234 567,89 (figure spaces)
+    "us-padded": DOT,  # 1,234,567.89 between no-break and zero-width spaces
 }
 
 
@@ -42,6 +60,10 @@ def written(value: Decimal, style: str) -> str:
         "european": us.translate(str.maketrans(",.", ".,")),
         "european-plain": plain.replace(".", ","),
         "french": us.replace(",", "\u202f").replace(".", ","),
+        "french-nbsp": us.replace(",", "\u00a0").replace(".", ","),
+        "si": us.replace(",", "\u202f"),
+        "figure": us.replace(",", "\u2007").replace(".", ","),
+        "us-padded": f"\u00a0{us}\u200b\u3000",
     }[style]
 
 
@@ -138,3 +160,35 @@ def test_the_plain_number_short_cut_gives_the_evidence_of_the_general_reading(te
     """`evidence` reads a plain number (digits, one dot) by a short cut: it finds what the
     general reading of the cell finds."""
     assert evidence(text) == read_evidence(text)
+
+
+CON = connect(HANDBOOK)
+#: the number grammar's patterns, with their number of capture groups
+PATTERNS = {"amount": (AMOUNT, 6), "band": (BAND, 2), "plus": (PLUS, 1)}
+PATTERNS |= {"dot": (f"^(?:{DOT_NUMBER})$", 0), "comma": (f"^(?:{COMMA_NUMBER})$", 0)}
+number_text = st.text(
+    alphabet=st.sampled_from([*"0123456789.,'’-–+$€£%kmb ", *BLANKS]), max_size=14
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(number_text, st.sampled_from(sorted(PATTERNS)))
+@example("25\u00a0%", "amount")
+@example("1\u202f200\u00a0k", "amount")
+@example("51\u00a0-\u3000200", "band")
+@example("1\u2007234,5", "comma")
+@example("1\u00a0200", "dot")
+def test_python_and_duckdb_read_numbers_alike(text: str, pattern: str) -> None:
+    """The grammar of numbers is read by Python's re (a file's convention, from a sample) and
+    by DuckDB's RE2 (every cell): both find the same match and the same parts, blanks
+    included (RE2's `\\s` is ASCII only and Python's Unicode: `25\u00a0%` read apart)."""
+    regex, groups = PATTERNS[pattern]
+    m = re.fullmatch(regex, text)
+    parts = ", ".join(f"regexp_extract($1, $2, {i})" for i in range(1, groups + 1))
+    row = CON.execute(
+        f"SELECT regexp_matches($1, $2){', ' + parts if parts else ''}", [text, regex]
+    ).fetchone()
+    assert row is not None
+    assert row[0] == (m is not None), (text, pattern)
+    if m is not None:
+        assert list(row[1:]) == [m.group(i) or "" for i in range(1, groups + 1)], text

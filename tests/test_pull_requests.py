@@ -362,3 +362,21 @@ def test_the_workflow_commands_pass_when_run_locally(
         assert [c["profile"] for c in evidence["changes"]] == [""]  # nothing changed
     assert (clone / "site" / "badges" / "rule-tests.svg").is_file()
     assert len(ran) >= 6
+
+
+def test_a_change_that_contradicts_the_tier_checks_fails_the_diff(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The pull request that makes the tiers mean less is flagged, not only commented on:
+    a check of the tier policy that held before and is contradicted after exits 1."""
+    root = scratch_repo(tmp_path)
+    history = REPO / "tests" / "examples" / "history.parquet"
+    policy = root / "rules" / "tier-policy.yaml"
+    policy.write_text(policy.read_text().replace("a_over_c: 1.5", "a_over_c: 1.95"))
+    code, data = diff_json(capsys, root, "HEAD", "--history", str(history))
+    assert data["ok"] is True  # no fixture expectation breaks
+    assert data["evidence"]["newly_contradicted"], data["evidence"]
+    assert code == 1
+    # the same history and no change: nothing newly contradicted, exit 0
+    code, data = diff_json(capsys, root, "HEAD", "HEAD", "--history", str(history))
+    assert code == 0 and data["evidence"]["newly_contradicted"] == []

@@ -17,7 +17,8 @@ from conftest import REPO
 from icpkit.engine.model import Field
 from icpkit.errors import InputError, UsageError
 from icpkit.loading.handbook import load
-from icpkit.sql.parsing import NULL_TOKENS, normalise
+from icpkit.sql.numbers import BLANKS
+from icpkit.sql.parsing import NULL_TOKENS, SET_SPLIT, normalise
 from icpkit.sql.scoring import ScoreOptions, score
 
 HANDBOOK = load(REPO).handbook
@@ -214,27 +215,33 @@ def test_empty_cells_are_unknown_not_unreadable(text: str) -> None:
 
 
 BENCH = load(REPO / "tests" / "bench" / "handbook").handbook
+#: padding as exports write it: ASCII spaces and tabs, and the Unicode blanks a cell may hold
+#: (no-break, figure, narrow, ideographic and zero-width spaces, a byte-order mark mid-file)
+PADS = ["", " ", "  ", "\t", "\u00a0", "\u2007", "\u202f", "\u3000", "\u200b", "\ufeff"]
 cells = st.one_of(
-    st.text(alphabet=st.sampled_from(list("naNA/#-—?lLuU| x\x1f")), max_size=8),
+    st.text(alphabet=st.sampled_from(list("naNA/#-—?lLuU| x\x1f\u00a0\u200b\ufeff")), max_size=8),
     st.tuples(
-        st.sampled_from(["", " ", "  "]),
+        st.lists(st.sampled_from(PADS), max_size=3).map("".join),
         st.sampled_from(
-            [*NULL_TOKENS, "none", "seed", "saas", "n/a|x", "|n/a", "\x1fn/a", "-\x1f"]
+            [*NULL_TOKENS, "none", "seed", "saas", "n/a|x", "|n/a", "\x1fn/a", "-\x1f", "a b",
+             "a\u00a0b", "élan", "x\u00a0"]
         ),
-        st.sampled_from(["", " ", "  "]),
+        st.lists(st.sampled_from(PADS), max_size=3).map("".join),
     ).map("".join),
-)
+)  # fmt: skip
 
 
 @settings(max_examples=150, deadline=None)
 @given(cells)
 def test_text_cells_are_trimmed_and_null_tokens_are_unknown(text: str) -> None:
     """The SQL text cleaning, shortcuts and all, agrees with its plain definition: trim
-    spaces; empty or a null token (any case) is unknown; anything else is the text."""
+    blanks (ASCII and Unicode whitespace, zero-width spaces, a BOM: `BLANKS`); empty or a
+    null token (any case) is unknown; anything else is the text. A cell of only no-break
+    spaces was "cannot read" (issue 11)."""
     from icpkit.sql.companies import from_values
 
     company, bad = from_values(BENCH, {"industry": text})
-    trimmed = text.strip(" ")
+    trimmed = text.strip(BLANKS)
     expected = None if trimmed.lower() in ("", *NULL_TOKENS) else trimmed
     assert company.get("industry") == expected
     assert bad == []
@@ -246,12 +253,14 @@ ELEMENTS = [
     *("_python", "python_", "a__b", "node.js", "c#", "na", "null", "N/A", "-", "x"),
 ]
 set_cells = st.tuples(
-    st.sampled_from(["", " "]),
+    st.sampled_from(["", " ", "\u00a0", "\u200b", "\ufeff\u3000"]),
     st.lists(st.sampled_from(ELEMENTS), max_size=5),
     st.lists(
-        st.sampled_from([";", ", ", " | ", ";;", ",", " ; ", "\n", "\r\n"]), min_size=5, max_size=5
+        st.sampled_from([";", ", ", " | ", ";;", ",", " ; ", "\n", "\r\n", ";\u00a0", "\u202f,"]),
+        min_size=5,
+        max_size=5,
     ),
-    st.sampled_from(["", " ", ";"]),
+    st.sampled_from(["", " ", ";", "\u00a0", "\t"]),
 ).map(lambda p: p[0] + "".join(e + sep for e, sep in zip(p[1], p[2], strict=False))[:-1] + p[3])
 
 
@@ -259,13 +268,13 @@ def _read_set(fld: Field, text: str) -> tuple[frozenset[str] | None, bool]:
     """The documented reading of a set cell, in plain Python: (members or None for unknown,
     unreadable). Only a present empty cell (or []) is the empty set; a null token is unknown;
     a member of a closed set that no spelling names makes the cell unreadable (unknown)."""
-    trimmed = text.strip(" ")
+    trimmed = text.strip(BLANKS)
     if trimmed in ("", "[]", '""'):
         return (frozenset() if fld.empty_set else None), False
     if trimmed.lower() in NULL_TOKENS:
         return None, False
     spellings = dict(fld.spellings)
-    pieces = [e for e in re.split(r"\s*[;,|\r\n]\s*", trimmed) if e]
+    pieces = [e for e in re.split(SET_SPLIT, trimmed) if e]
     if fld.values:
         members = [spellings.get(normalise(e)) for e in pieces]
         if None in members:
@@ -428,3 +437,95 @@ def test_scores_come_out_in_the_exports_row_order(tmp_path: Path) -> None:
     with out.open(newline="", encoding="utf-8") as handle:
         ids = [row[0] for row in csv.reader(handle)][1:]
     assert ids == [str(100_000 + i) for i in range(count)]
+
+
+def test_a_null_token_that_is_an_allowed_value_reads_two_ways_until_mapped(
+    tmp_path: Path,
+) -> None:
+    # the bench vocabulary's funding stages include "none" (no outside funding), also a missing
+    # marker: unknown with a warning, never silently either; the --map file settles it
+    handbook = BENCH
+    src = write_csv(
+        tmp_path / "a.csv",
+        [["account_id", "funding_stage"], ["1", "none"], ["2", "series_a"], ["3", "None"]],
+    )
+    summary = score(handbook, ScoreOptions(src, tmp_path / "o.csv", AS_OF))
+    assert summary.unreadable == {"funding_stage": 2}
+    assert [r["unreadable_fields"] for r in read(tmp_path / "o.csv")] == [
+        "funding_stage",
+        "",
+        "funding_stage",
+    ]
+    assert "may be the value none or a missing value" in summary.examples[0][3]
+    mapped = ScoreOptions(
+        src, tmp_path / "m.csv", AS_OF, value_map={"funding_stage": {"none": "none"}}
+    )
+    assert not any(score(handbook, mapped).unreadable.values())
+    assert [r["unreadable_fields"] for r in read(tmp_path / "m.csv")] == ["", "", ""]
+
+
+def test_an_empty_set_cell_is_the_empty_set_wherever_its_column_stands(tmp_path: Path) -> None:
+    """A Salesforce report with columns no rule reads before and after the set columns: an
+    empty Tech_Stack__c is "no tools" (the vocabulary's `empty: empty_set`) in every row,
+    the same with or without the report's footer (which sends the file down the careful
+    path), and a number column beside it still reads (DuckDB's force_not_null, which these
+    readings once relied on, applies its list by the position among the columns read)."""
+    header = ["Opportunity ID", "Account ID", "Account Name", "Billing Country", "Employees"]
+    header += ["Industry", "Business_Model__c", "Tech_Stack__c", "Services_Needed__c"]
+    header += ["IT_Budget__c", "Stage", "Amount"]
+    rows = [
+        ["o1", "1", "A", "US", "120", "software", "", "", "dedicated_team", "", "Won", "5"],
+        ["o2", "2", "B", "DE", "300", "saas", "", "python", "", "250000", "Lost", ""],
+        ["o3", "3", "C", "FR", "", "", "", "", "", "", "", ""],
+    ]
+    plain = write_csv(tmp_path / "plain.csv", [header, *rows])
+    footed = write_csv(tmp_path / "footed.csv", [header, *rows, [], ["Total"], ["Confidential"]])
+    read_plain = read(run(tmp_path, plain, "p.csv")[0])
+    read_footed = read(run(tmp_path, footed, "f.csv")[0])
+    assert read_plain == read_footed
+    unknown = [r["unknown_fields"].split(";") for r in read_plain]
+    assert all("tech_stack" not in u for u in unknown)  # an empty cell: no tools
+    assert "services_needed" in unknown[1]  # no `empty: empty_set`: an empty cell is unknown
+    assert "it_budget" not in unknown[1] and "it_budget" in unknown[0]
+
+
+def test_an_output_path_under_a_file_is_a_usage_error_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """-o under a path that is a file: a message naming it, exit 2, for score and backtest."""
+    from icpkit.cli import main
+
+    src = write_csv(tmp_path / "a.csv", [HUBSPOT, BRIGHTLOOP])
+    blocker = tmp_path / "blocker"
+    blocker.write_text("", encoding="utf-8")
+    history = REPO / "tests" / "examples" / "history.parquet"
+    for args in (
+        ["score", str(src), "-o", str(blocker / "out.csv")],
+        ["backtest", str(history), "-o", str(blocker / "out.md")],
+    ):
+        assert main(["--root", str(REPO), *args]) == 2
+        err = capsys.readouterr().err
+        assert f"found a file at {blocker} where a folder should be" in err
+        assert "internal error" not in err and "Traceback" not in err
+
+
+def test_a_file_of_blank_lines_is_refused_naming_it(tmp_path: Path) -> None:
+    src = tmp_path / "blank.csv"
+    src.write_text("\n\n  \n", encoding="utf-8")
+    with pytest.raises(InputError, match=rf"^{re.escape(str(src))}: found no header row"):
+        run(tmp_path, src)
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ('{"Record ID": "x", oops}', "3:20: found invalid JSON"),
+        ('{"Record ID": "x"', "3:18: found invalid JSON"),
+    ],
+)
+def test_a_bad_json_lines_record_is_named_by_its_line(tmp_path: Path, line: str, said: str) -> None:
+    src = tmp_path / "a.jsonl"
+    good = '{"Record ID": "1", "Country/Region": "DE"}'
+    src.write_text(f"{good}\n{good}\n{line}\n{good}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=re.escape(f"{src}:{said}")):
+        run(tmp_path, src)

@@ -161,7 +161,8 @@ def test_score_on_spark_from_parquet(spark: Any, tmp_path: Path) -> None:
 
 
 def test_crm_preset_on_duckdb_typed_input(tmp_path: Path) -> None:
-    """With --crm, DuckDB runs the warehouse query on a file of typed columns."""
+    """With --crm, a file of typed columns is read as plain `icp score` reads it: the same
+    verdicts and the evaluator's reason (tests/test_crm_scores.py: raw exports)."""
     out = tmp_path / "scores.csv"
     source = typed_parquet(tmp_path / "accounts.parquet")
     assert icp("score", "--crm", "hubspot", str(source), "-o", str(out)) == 0

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
+from .errors import UsageError
+
 #: temporary files of a run: `.<target>.icp-<pid>-<random>.tmp`, DuckDB's own `tmp_` copy of
 #: it, and rewritten inputs, `.<input>.icp-<pid>-input.tmp`; a later run removes those whose
 #: process is gone
@@ -31,22 +33,50 @@ def mode_for(target: Path) -> int:
     return target.stat().st_mode & 0o7777 if target.exists() else default_mode()
 
 
+def make_folder(folder: Path, target: Path | None = None) -> None:
+    """Create `folder` (and its parents) for writing `target` into it. Raises UsageError
+    naming the path and the reason when it cannot be (a file where a folder should be, no
+    permission, a read-only disk)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _cannot_write(target or folder, exc) from None
+
+
+def _cannot_write(target: Path, exc: OSError) -> UsageError:
+    if isinstance(exc, (FileExistsError, NotADirectoryError)) and exc.filename:
+        found = f"found a file at {exc.filename} where a folder should be"
+    else:
+        where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(target) else ""
+        found = f"{exc.strerror or exc}{where}"
+    return UsageError(
+        f"cannot write {target}: {found}; expected a file path in a folder that can be written"
+    )
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path beside `target`; renamed onto it when the block succeeds (with the
-    mode of the file it replaces, or a new file's usual mode), removed when it fails."""
+    mode of the file it replaces, or a new file's usual mode), removed when it fails.
+    Raises UsageError when `target` cannot be written (see `make_folder`)."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(
-        prefix=f".{target.name}.icp-{os.getpid()}-", suffix=".tmp", dir=target.parent
-    )
+    make_folder(target.parent, target)
+    try:
+        fd, name = tempfile.mkstemp(
+            prefix=f".{target.name}.icp-{os.getpid()}-", suffix=".tmp", dir=target.parent
+        )
+    except OSError as exc:
+        raise _cannot_write(target, exc) from None
     os.close(fd)
     tmp = Path(name)
     try:
         yield tmp
         if tmp.exists():
             tmp.chmod(mode_for(target))
-        tmp.replace(target)
+        try:
+            tmp.replace(target)
+        except OSError as exc:  # a folder where the file should go
+            raise _cannot_write(target, exc) from None
     finally:
         tmp.unlink(missing_ok=True)
 

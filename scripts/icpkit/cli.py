@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -23,6 +23,7 @@ from .textsafety import one_line, visible
 
 if TYPE_CHECKING:
     from .engine.model import Handbook
+    from .sql.engines import WarehouseRun
     from .sql.mapping import ColumnMap
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -58,6 +59,24 @@ _encoding_option = click.option(
 )
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _options(*options: Callable[[Any], Any]) -> Callable[[_F], _F]:
+    """One decorator applying `options` in the order given (as if stacked in that order)."""
+
+    def apply(f: _F) -> _F:
+        for option in reversed(options):
+            f = option(f)
+        return f
+
+    return apply
+
+
+#: how an account export is read (explain --row/--id, score)
+_export_options = _options(_id_column_option, _map_option, _decimal_option, _encoding_option)
+
+
 class State:
     def __init__(self, root: Path | None, today: dt.date | None) -> None:
         self._root = root
@@ -87,8 +106,25 @@ def _date(_ctx: Any, _param: Any, value: str | None) -> dt.date | None:
         raise click.BadParameter(f"found '{value}'; expected a date as YYYY-MM-DD") from None
 
 
+def _as_of_option(help_text: str) -> Callable[[_F], _F]:
+    """The --as-of option of a command that evaluates time-relative rules."""
+    return click.option("--as-of", "as_of", callback=_date, metavar="YYYY-MM-DD", help=help_text)
+
+
 def _default_format() -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+#: the --format default of the commands CI runs: GitHub annotations under GitHub Actions
+_CI_FORMAT: dict[str, Any] = {
+    "default": _default_format,
+    "show_default": "text; github under GitHub Actions",
+}
+
+
+def _format_option(command: str, **settings: Any) -> Callable[[_F], _F]:
+    """The --format option of `command`: one of its reporter's formats (`reporters.FORMATS`)."""
+    return click.option("--format", "fmt", type=click.Choice(FORMATS[command]), **settings)
 
 
 def echo(text: str) -> None:
@@ -125,14 +161,7 @@ def cli(ctx: click.Context, root: Path | None, today: dt.date | None) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS["validate"]),
-    default=_default_format,
-    show_default="text; github under GitHub Actions",
-    help="How to report problems.",
-)
+@_format_option("validate", help="How to report problems.", **_CI_FORMAT)
 @click.option("--strict", is_flag=True, help="Fail on warnings too (such as overdue reviews).")
 @click.pass_obj
 def validate(state: State, paths: tuple[Path, ...], fmt: str, strict: bool) -> ExitCode:
@@ -250,24 +279,9 @@ def _handbook(state: State, *, cache: bool = False) -> Handbook:
     metavar="FIELD=VALUE",
     help="A value, as a CRM export would write it (repeatable).",
 )
-@click.option(
-    "--as-of",
-    "as_of",
-    callback=_date,
-    metavar="YYYY-MM-DD",
-    help="Date for time-relative rules (default: today; always printed).",
-)
-@_id_column_option
-@_map_option
-@_decimal_option
-@_encoding_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS["explain"]),
-    default="text",
-    show_default=True,
-)
+@_as_of_option("Date for time-relative rules (default: today; always printed).")
+@_export_options
+@_format_option("explain", default="text", show_default=True)
 @click.option("--id", "account_id", metavar="ID", help="Explain the account with this id.")
 @click.pass_obj
 def explain(
@@ -294,7 +308,15 @@ def explain(
     """
     from .engine.evaluate import evaluate
     from .errors import UsageError
-    from .sql.companies import Cell, field_names, from_file, from_values, read_id, read_row
+    from .sql.companies import (
+        Cell,
+        ExportOptions,
+        field_names,
+        from_file,
+        read_id,
+        read_row,
+        read_values,
+    )
     from .sql.mapping import with_values
     from .sql.sources import FORMATS
 
@@ -307,28 +329,18 @@ def explain(
     values: dict[str, Any] = {}
     name = "The company given with --set"
     if company is not None and (account_id is not None or row is not None):
+        options = ExportOptions(
+            id_column=id_column,
+            mapping=cmap.columns,
+            decimal_comma=decimal_comma,
+            encoding=encoding,
+        )
         if account_id is not None:
-            read = read_id(
-                handbook,
-                company,
-                account_id,
-                id_column=id_column,
-                mapping=cmap.columns,
-                decimal_comma=decimal_comma,
-                encoding=encoding,
-            )
+            read = read_id(handbook, company, account_id, options)
             name = f"{company.name} id {read.ident}"
         else:
             assert row is not None
-            read = read_row(
-                handbook,
-                company,
-                row,
-                id_column=id_column,
-                mapping=cmap.columns,
-                decimal_comma=decimal_comma,
-                encoding=encoding,
-            )
+            read = read_row(handbook, company, row, options)
             name = f"{company.name} row {row} ({read.ident})"
         base, unreadable = read.company, read.unreadable
         cells, convention = read.cells, read.convention
@@ -356,8 +368,10 @@ def explain(
             )
         seen[target] = pair
         values[field.strip()] = value.strip()
+    set_cells: list[Cell] = []
     if values:
-        extra, bad = from_values(handbook, values, decimal=decimal)
+        got = read_values(handbook, values, decimal=decimal)
+        extra, bad, set_cells = got.company, got.unreadable, got.cells
         # a --set replaces what the file read for that field, also when it is unknown
         # (N/A) or unreadable: the file's value (or its warning) never stands in for it
         given = set(field_names(handbook, list(values)))
@@ -368,6 +382,14 @@ def explain(
         raise UsageError("found no company; expected a file, FILE --row N, or --set FIELD=VALUE")
     verdict = evaluate(handbook, base, _as_of(state, as_of))
     reading = _reading(cells, convention) if row is not None or account_id else None
+    if set_cells:
+        # why a value given with --set could not be read: the number reader's words, as the
+        # scorer's warning says them of a cell
+        reading = (reading or {}) | {
+            "unreadable_values": [
+                {"field": c.field, "text": c.text, "why": c.why} for c in set_cells
+            ]
+        }
     echo(_explanation(handbook, verdict, name, fmt, reading, unreadable))
     return ExitCode.OK
 
@@ -398,11 +420,16 @@ def _explanation(
         return report.json_text(handbook, verdict, name=name, **(reading or {}))
     lines = [report.text(handbook, verdict, name=name)]
     if reading is not None:
-        lines.append(reading["decimal_convention"])
+        lines.append(reading.get("decimal_convention", ""))
         lines += [
             f"warning: row {c['row']}, column {c['column']}: cannot read {c['text']!r}"
             + (f": {c['why']}" if c["why"] else "")
-            for c in reading["unreadable_cells"]
+            for c in reading.get("unreadable_cells", [])
+        ]
+        lines += [
+            f"warning: --set {c['field']}: cannot read {c['text']!r}"
+            + (f": {c['why']}" if c["why"] else "")
+            for c in reading.get("unreadable_values", [])
         ]
     if unreadable:
         lines.append(f"unreadable (counted as unknown): {', '.join(unreadable)}")
@@ -431,13 +458,7 @@ def _threshold(root: Path) -> float | None:
     metavar="PATTERN",
     help="Only tests whose name (fixture::expectation) contains PATTERN or matches it as a glob.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS["test"]),
-    default=_default_format,
-    show_default="text; github under GitHub Actions",
-)
+@_format_option("test", **_CI_FORMAT)
 @click.option(
     "--coverage",
     "with_coverage",
@@ -534,17 +555,8 @@ def test_cmd(
 )
 @click.option("--input-format", type=click.Choice(["csv", "parquet", "jsonl"]))
 @click.option("--output-format", type=click.Choice(["csv", "parquet", "jsonl"]))
-@click.option(
-    "--as-of",
-    "as_of",
-    callback=_date,
-    metavar="YYYY-MM-DD",
-    help="Date for time-relative rules (default: today; recorded in the output).",
-)
-@_id_column_option
-@_map_option
-@_decimal_option
-@_encoding_option
+@_as_of_option("Date for time-relative rules (default: today; recorded in the output).")
+@_export_options
 @click.option(
     "--per-profile",
     is_flag=True,
@@ -557,7 +569,7 @@ def test_cmd(
     type=click.Choice(["duckdb", "postgres", "spark"]),
     default="duckdb",
     show_default=True,
-    help="Where to run: postgres and spark (and --crm) run the warehouse query on typed columns.",
+    help="Where to run: postgres and spark run the warehouse query on typed columns.",
 )
 @click.option("--dsn", help="PostgreSQL connection string (--engine postgres).")
 @click.option("--table", help="Score this table in the engine instead of SOURCE.")
@@ -565,7 +577,8 @@ def test_cmd(
 @click.option(
     "--crm",
     type=click.Choice(["hubspot", "salesforce"]),
-    help="Write an import-ready CSV and the CRM's property definitions beside it.",
+    help="Write an import-ready CSV and the CRM's property definitions beside it (the same "
+    "verdicts as without it).",
 )
 @click.pass_obj
 def score(
@@ -606,6 +619,7 @@ def score(
     Examples:
       icp score tests/examples/hubspot-export.csv -o scores.csv
       icp score accounts.parquet -o scores.parquet --per-profile --as-of 2026-11-01
+      icp score tests/examples/hubspot-export.csv -o icp.csv --crm hubspot  # same verdicts
       icp score --engine postgres --dsn "host=db dbname=crm" --table accounts -o scores.csv
       icp score --engine spark accounts.parquet -o scores.parquet --crm hubspot
     """
@@ -613,10 +627,19 @@ def score(
         from .errors import UsageError
 
         raise UsageError("found --table with --engine duckdb; expected --engine postgres or spark")
-    if engine != "duckdb" or crm:
-        return _score_in_warehouse(
-            state, source, output, as_of, id_column, map_file, engine, dsn, table, master, crm
+    if engine != "duckdb":
+        from .sql.engines import WarehouseRun
+
+        _typed_columns_only(
+            engine,
+            input_format=input_format,
+            output_format=output_format,
+            decimal_comma=decimal_comma,
+            encoding=encoding,
+            value_map=bool(_mapping(map_file).values),
         )
+        where = WarehouseRun(engine, dsn=dsn, master=master, table=table, source=source)
+        return _score_in_warehouse(state, where, output, as_of, id_column, map_file, crm)
     if source is None:
         from .errors import UsageError
 
@@ -645,6 +668,7 @@ def score(
                 decimal_comma=decimal_comma,
                 encoding=encoding,
                 value_map=cmap.values,
+                crm=crm,
             ),
         )
     click.echo(visible(render(handbook, summary)), err=True)
@@ -691,17 +715,9 @@ def build(state: State, site_dir: Path | None, strict: bool) -> ExitCode:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A sample export to compare too (CSV, Parquet or JSON Lines).",
 )
-@click.option(
-    "--as-of",
-    "as_of",
-    callback=_date,
-    metavar="YYYY-MM-DD",
-    help="Date for time-relative rules of the sample accounts (default: today).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS["diff"]),
+@_as_of_option("Date for time-relative rules of the sample accounts (default: today).")
+@_format_option(
+    "diff",
     default=None,
     help="Default: text in a terminal, Markdown into a file or a pipe (a PR comment).",
 )
@@ -748,9 +764,11 @@ def diff_cmd(
     """Compare the handbook at two git revisions: who moved, why, and regressions.
 
     BASE defaults to the merge base with the main branch, HEAD to the working tree
-    (WORKTREE). Exit 1 when a fixture expectation that held at BASE fails at HEAD.
-    The changed profiles' evidence before and after is back-tested on --history, or on
-    the history configured in the tier policy (evidence.history, or $ICP_HISTORY).
+    (WORKTREE). Exit 1 when a fixture expectation that held at BASE fails at HEAD, or
+    when the change makes a check of the tier policy contradicted by the CRM history
+    (the tiers mean less). The changed profiles' evidence before and after is
+    back-tested on --history, or on the history configured in the tier policy
+    (evidence.history, or $ICP_HISTORY).
 
     \b
     Examples:
@@ -777,15 +795,19 @@ def diff_cmd(
         from .errors import UsageError
 
         raise UsageError("give --history FILE or --no-history, not both")
+    contradicted = False
     if not no_history:
         from .evidence.compare import with_evidence
 
-        text = with_evidence(text, fmt, state.root, result.base, result.head, history, state.today)
+        text, evidence = with_evidence(
+            text, fmt, state.root, result.base, result.head, history, state.today
+        )
+        contradicted = bool(evidence.newly_contradicted)
     if output:
         write_text(output, text + "\n")
     else:
         echo(text)
-    return ExitCode.OK if result.ok else ExitCode.FINDINGS
+    return ExitCode.OK if result.ok and not contradicted else ExitCode.FINDINGS
 
 
 @cli.command("codeowners", context_settings=CONTEXT)
@@ -875,26 +897,50 @@ def badges_cmd(state: State, out_dir: Path, diff_report: Path | None) -> ExitCod
     return ExitCode.OK
 
 
+def _typed_columns_only(
+    engine: str,
+    *,
+    input_format: str | None,
+    output_format: str | None,
+    decimal_comma: bool | None,
+    encoding: str | None,
+    value_map: bool,
+) -> None:
+    """Refuse the options of reading a raw export where the warehouse query reads typed
+    columns instead (they would be ignored, and the export misread)."""
+    from .errors import UsageError
+
+    given = [
+        ("--input-format", input_format is not None),
+        ("--output-format", output_format is not None),
+        ("--decimal-comma / --decimal-point", decimal_comma is not None),
+        ("--encoding", encoding is not None),
+        ("value spellings in --map", value_map),
+    ]
+    for option, present in given:
+        if present:
+            raise UsageError(
+                f"found {option} with --engine {engine}; expected no such option there: "
+                f"--engine {engine} reads a table of typed columns (numbers, dates, sets as "
+                "a;b), not a raw CRM export. Score a raw export without --engine "
+                "(--crm hubspot|salesforce works there too)"
+            )
+
+
 def _score_in_warehouse(
     state: State,
-    source: Path | None,
+    run: WarehouseRun,
     output: Path,
     as_of: dt.date | None,
     id_column: str | None,
     map_file: Path | None,
-    engine: str,
-    dsn: str | None,
-    table: str | None,
-    master: str,
     crm: str | None,
 ) -> ExitCode:
-    """`icp score --engine postgres|spark` or `--crm`: the warehouse query on typed columns."""
+    """`icp score --engine postgres|spark`: the warehouse query on typed columns."""
     from .reporters.warehouse import render as render_summary
-    from .sql.engines import WarehouseRun
     from .sql.warehouse import score_in
 
     handbook = _handbook(state, cache=True)
-    run = WarehouseRun(engine, dsn=dsn, master=master, table=table, source=source)
     summary = score_in(
         handbook,
         run,
@@ -910,29 +956,33 @@ def _score_in_warehouse(
 
 # --- in the warehouse (issue 14) -------------------------------------------------------------
 
-_warehouse_table_options = [
+
+def _layout_option(name: str, default: str, other: str, help_text: str) -> Callable[[_F], _F]:
+    """An option choosing how a kind of column is stored: `default` or `other`."""
+    return click.option(
+        name,
+        type=click.Choice([default, other]),
+        default=default,
+        show_default=True,
+        help=help_text,
+    )
+
+
+_warehouse_options = _options(
     click.option("--id-column", default="account_id", show_default=True, help="The id column."),
     _map_option,
-    click.option(
+    _layout_option(
         "--sets",
-        type=click.Choice(["text", "array"]),
-        default="text",
-        show_default=True,
-        help="Set fields as delimited text (a;b;c) or the dialect's array type.",
+        "text",
+        "array",
+        "Set fields as delimited text (a;b;c) or the dialect's array type.",
     ),
-    click.option(
-        "--dates",
-        type=click.Choice(["date", "text"]),
-        default="date",
-        show_default=True,
-        help="Date fields as DATE columns or ISO text.",
-    ),
-    click.option(
+    _layout_option("--dates", "date", "text", "Date fields as DATE columns or ISO text."),
+    _layout_option(
         "--flags",
-        type=click.Choice(["boolean", "text"]),
-        default="boolean",
-        show_default=True,
-        help="Yes/no fields as BOOLEAN columns or CRM text (true/false, yes/no).",
+        "boolean",
+        "text",
+        "Yes/no fields as BOOLEAN columns or CRM text (true/false, yes/no).",
     ),
     click.option(
         "--parse-text",
@@ -940,24 +990,20 @@ _warehouse_table_options = [
         help="Number, date and yes/no columns hold CRM text (1,200 / 51-200 / 10,001+), read "
         "as icp score reads them; what it cannot read in SQL is unknown (see icp sql --help).",
     ),
-]
-
-
-def _warehouse_options(f: Any) -> Any:
-    for option in reversed(_warehouse_table_options):
-        f = option(f)
-    return f
+)
 
 
 def _table_spec(
     table: str,
+    *,
     id_column: str,
     map_file: Path | None,
     sets: str,
     dates: str,
     flags: str,
-    parse_text: bool = False,
+    parse_text: bool,
 ) -> Any:
+    """The layout of `table` the `_warehouse_options` of a command give (its `**layout`)."""
     from .sql.ir import TableSpec
 
     columns = _mapping(map_file).columns
@@ -977,13 +1023,7 @@ def _table_spec(
 @_warehouse_options
 @click.option("--view", help="Write CREATE VIEW NAME AS ... instead of the bare query.")
 @click.option("--ddl", is_flag=True, help="Write the CREATE TABLE the query expects instead.")
-@click.option(
-    "--as-of",
-    "as_of",
-    callback=_date,
-    metavar="YYYY-MM-DD",
-    help="Fixed date for time-relative rules (default: the warehouse's current date).",
-)
+@_as_of_option("Fixed date for time-relative rules (default: the warehouse's current date).")
 @click.option(
     "--no-per-profile",
     is_flag=True,
@@ -995,19 +1035,15 @@ def _table_spec(
 @click.pass_obj
 def sql_cmd(
     state: State,
+    /,  # (so that click.pass_obj types with **layout)
     dialect_name: str,
     table: str,
-    id_column: str,
-    map_file: Path | None,
-    sets: str,
-    dates: str,
-    flags: str,
-    parse_text: bool,
     view: str | None,
     ddl: bool,
     as_of: dt.date | None,
     no_per_profile: bool,
     output: Path | None,
+    **layout: Any,  # the _warehouse_options, read by _table_spec
 ) -> ExitCode:
     """Print the scoring query for a warehouse table (or a view over it).
 
@@ -1049,7 +1085,7 @@ def sql_cmd(
     from .sql.warehouse import sql_text
 
     handbook = _handbook(state, cache=True)
-    spec = _table_spec(table, id_column, map_file, sets, dates, flags, parse_text)
+    spec = _table_spec(table, **layout)
     text = sql_text(
         handbook, dialect_name, spec, as_of, view=view, ddl=ddl, per_profile=not no_per_profile
     )
@@ -1084,28 +1120,18 @@ def export_group() -> None:
 @click.option("--ref", "ref", metavar="MODEL", help="Read {{ ref(MODEL) }} instead.")
 @click.option("--model", default="icp_scores", show_default=True, help="The model's name.")
 @_warehouse_options
-@click.option(
-    "--as-of",
-    "as_of",
-    callback=_date,
-    metavar="YYYY-MM-DD",
-    help="Fixed date for time-relative rules (default: the warehouse's current date).",
-)
+@_as_of_option("Fixed date for time-relative rules (default: the warehouse's current date).")
 @click.pass_obj
 def export_dbt(
     state: State,
+    /,  # (so that click.pass_obj types with **layout)
     out_dir: Path,
     dialect_name: str,
     source: str | None,
     ref: str | None,
     model: str,
-    id_column: str,
-    map_file: Path | None,
-    sets: str,
-    dates: str,
-    flags: str,
-    parse_text: bool,
     as_of: dt.date | None,
+    **layout: Any,  # the _warehouse_options, read by _table_spec
 ) -> ExitCode:
     """Write a dbt model of the scores and its schema.yml tests into DIR.
 
@@ -1117,7 +1143,7 @@ def export_dbt(
     from .sql.dbt import export
 
     handbook = _handbook(state, cache=True)
-    spec = _table_spec("unused", id_column, map_file, sets, dates, flags, parse_text)
+    spec = _table_spec("unused", **layout)
     written = export(
         handbook,
         out_dir,
@@ -1141,16 +1167,9 @@ def export_dbt(
     help="The column with each row's own date (default: Create Date, Close Date, ... by name).",
 )
 @click.option("--value-column", help="The column with the deal's value (default: Amount, ...).")
-@_id_column_option
-@_map_option
+@_export_options
 @click.option("--input-format", type=click.Choice(["csv", "parquet", "jsonl"]))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS["backtest"]),
-    default="text",
-    show_default=True,
-)
+@_format_option("backtest", default="text", show_default=True)
 @_report_output_option
 @click.option(
     "--check",
@@ -1167,6 +1186,8 @@ def backtest_cmd(
     value_column: str | None,
     id_column: str | None,
     map_file: Path | None,
+    decimal_comma: bool | None,
+    encoding: str | None,
     input_format: str | None,
     fmt: str,
     output: Path | None,
@@ -1193,13 +1214,18 @@ def backtest_cmd(
     """
     from .atomic import write_text
     from .evidence.checks import policy_of
+    from .evidence.outcomes import outcome_values
     from .evidence.report import backtest
     from .reporters.evidence import render
     from .sql.backtest import BacktestOptions
+    from .sql.mapping import with_values
 
     handbook = _handbook(state, cache=True)
     history = history or _configured_history(handbook)
-    mapping = _mapping(map_file).columns
+    column_map = _mapping(map_file)
+    mapping = column_map.columns
+    stages = outcome_values(column_map.values.pop("outcome", {}))
+    handbook = with_values(handbook, column_map.values)
     evidence = backtest(
         handbook,
         BacktestOptions(
@@ -1210,6 +1236,9 @@ def backtest_cmd(
             mapping=mapping,
             as_of_column=as_of_column or policy_of(handbook).as_of_column,
             value_column=value_column,
+            stages=stages,
+            decimal_comma=decimal_comma,
+            encoding=encoding,
         ),
     )
     text = render(evidence, fmt)

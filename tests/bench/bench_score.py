@@ -108,6 +108,8 @@ def programs(
             str(out / f"icp{tag}.parquet"),
             "--as-of",
             "2026-11-01",
+            "--map",
+            str(HERE / "handbook" / "map.yaml"),
         ],
     }
     if not polars:

@@ -43,22 +43,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any, assert_never
+from typing import TYPE_CHECKING, Any, assert_never
 
 from .model import (
     TIER_RANK,
     AllOf,
     AnyOf,
-    Condition,
     CountOf,
-    Field,
     Group,
-    Handbook,
-    Icp,
     Leaf,
-    Negative,
     Not,
-    Policy,
     Rule,
     SegmentRef,
     condition_fields,
@@ -76,6 +70,9 @@ from .verdict import (
     Verdict,
     has_score,
 )
+
+if TYPE_CHECKING:
+    from .model import Condition, Field, Handbook, Icp, Negative, Policy
 
 
 def test_condition(

@@ -87,6 +87,9 @@ def leaf_sentence(handbook: Handbook, leaf: LeafResult) -> str:
     phrase = OPERATORS[leaf.op].phrase.format(x=operand_words(handbook, leaf.op, leaf.operand, fld))
     plain = ("people", "year")
     unit = f" {fld.unit}" if fld.unit and leaf.value is not None and fld.unit not in plain else ""
+    if fld.type == "date" and leaf.value is not None and leaf.result is None:
+        # `operators`: a date after the as-of date says nothing of the days before it
+        unit = " (after the as-of date: not known then)"
     return f"{fld.label}: {shown(fld, leaf.value)}{unit}, {phrase}"
 
 

@@ -172,14 +172,14 @@ def _sql_ne(col: str, ftype: str, x: Any, c: Ctx) -> str:
     return f"(NOT {_sql_eq(col, ftype, x, c)})"
 
 
-def _sql_in(col: str, t: str, x: Sequence[Any], _c: Ctx) -> str:
-    col = f"{col}__n" if t == "text" else col
-    return f"({col} IN ({', '.join(sql_literal(v) for v in x)}))"
+def _sql_in(op: str) -> SqlBuilder:
+    """`IN` or `NOT IN` the operand's values (a text field's normal form)."""
 
+    def build(col: str, t: str, x: Sequence[Any], _c: Ctx) -> str:
+        col = f"{col}__n" if t == "text" else col
+        return f"({col} {op} ({', '.join(sql_literal(v) for v in x)}))"
 
-def _sql_not_in(col: str, t: str, x: Sequence[Any], _c: Ctx) -> str:
-    col = f"{col}__n" if t == "text" else col
-    return f"({col} NOT IN ({', '.join(sql_literal(v) for v in x)}))"
+    return build
 
 
 def _sql_has(col: str, value: str) -> str:
@@ -187,12 +187,16 @@ def _sql_has(col: str, value: str) -> str:
     return f"contains({col}, {sql_literal(';' + value + ';')})"
 
 
-def _sql_has_any(col: str, _t: str, x: Sequence[str], _c: Ctx) -> str:
-    return "(" + " OR ".join(_sql_has(col, v) for v in x) + ")"
+def _sql_has_each(joiner: str) -> SqlBuilder:
+    """The set has any (`OR`) or all (`AND`) of the operand's members."""
+
+    def build(col: str, _t: str, x: Sequence[str], _c: Ctx) -> str:
+        return "(" + f" {joiner} ".join(_sql_has(col, v) for v in x) + ")"
+
+    return build
 
 
-def _sql_has_all(col: str, _t: str, x: Sequence[str], _c: Ctx) -> str:
-    return "(" + " AND ".join(_sql_has(col, v) for v in x) + ")"
+_sql_has_any = _sql_has_each("OR")
 
 
 def _sql_has_none(col: str, t: str, x: Sequence[str], c: Ctx) -> str:
@@ -203,12 +207,13 @@ def _sql_is(col: str, _t: str, x: bool, _c: Ctx) -> str:
     return f"({col} = {sql_literal(x)})"
 
 
-def _sql_present(col: str, ftype: str, _x: Any, _c: Ctx) -> str:
-    return f"({_sql_bounds(col, ftype)[0]} IS NOT NULL)"
+def _sql_null(test: str) -> SqlBuilder:
+    """The value `IS NULL` or `IS NOT NULL` (a number: its low column)."""
 
+    def build(col: str, ftype: str, _x: Any, _c: Ctx) -> str:
+        return f"({_sql_bounds(col, ftype)[0]} {test})"
 
-def _sql_missing(col: str, ftype: str, _x: Any, _c: Ctx) -> str:
-    return f"({_sql_bounds(col, ftype)[0]} IS NULL)"
+    return build
 
 
 def _days_before(c: Ctx, days: int) -> str:
@@ -264,12 +269,13 @@ def _low(v: Any) -> str:
     return v.low if isinstance(v, Text) else str(v)
 
 
-def _sql_starts(col: str, _t: str, x: str, _c: Ctx) -> str:
-    return f"starts_with(icp_low({col}), {sql_literal(x)})"
+def _sql_affix(function: str) -> SqlBuilder:
+    """The lowercased text `starts_with` or `ends_with` the operand."""
 
+    def build(col: str, _t: str, x: str, _c: Ctx) -> str:
+        return f"{function}(icp_low({col}), {sql_literal(x)})"
 
-def _sql_ends(col: str, _t: str, x: str, _c: Ctx) -> str:
-    return f"ends_with(icp_low({col}), {sql_literal(x)})"
+    return build
 
 
 def _member_contains(v: Any, x: tuple[tuple[str, ...], int], _c: Ctx) -> Tri:
@@ -288,15 +294,23 @@ def _sql_member_contains(col: str, _t: str, x: tuple[tuple[str, ...], int], _c: 
 
 
 def _sql_not_empty(col: str, _t: str, _x: Any, _c: Ctx) -> str:
-    return f"(replace({col}, ';', '') <> '')"
+    # a set is ';a;b;' text: the empty set ';' or ';;', a member at least one character
+    return f"(strlen({col}) > 2)"
 
 
-def _sql_within(col: str, _t: str, x: int, c: Ctx) -> str:
-    return f"({col} >= {_days_before(c, x)})"
+# A date after the as-of date says nothing of the days before it (a funding round after the
+# deal cannot explain it; the round before it is not in the record): both tests are unknown.
 
 
-def _sql_older(col: str, _t: str, x: int, c: Ctx) -> str:
-    return f"({col} < {_days_before(c, x)})"
+def _sql_days(op: str) -> SqlBuilder:
+    """The date compared (`>=`: within, `<`: older than) with the day `x` days before the
+    as-of date; unknown for a date after the as-of date."""
+
+    def build(col: str, _t: str, x: int, c: Ctx) -> str:
+        after = f"{col} > {_days_before(c, 0)}"
+        return f"(CASE WHEN {after} THEN NULL ELSE {col} {op} {_days_before(c, x)} END)"
+
+    return build
 
 
 @dataclass(frozen=True)
@@ -387,7 +401,7 @@ OPERATORS: dict[str, Operator] = {
             CHOICE,
             "values",
             lambda v, x, c: _norm(v) in x,
-            _sql_in,
+            _sql_in("IN"),
             "one of {x}",
             chooses="any",
         ),
@@ -396,7 +410,7 @@ OPERATORS: dict[str, Operator] = {
             CHOICE,
             "values",
             lambda v, x, c: _norm(v) not in x,
-            _sql_not_in,
+            _sql_in("NOT IN"),
             "none of {x}",
         ),
         Operator(
@@ -404,7 +418,7 @@ OPERATORS: dict[str, Operator] = {
             frozenset({"one_of"}),
             "regions",
             lambda v, x, c: v in x,
-            _sql_in,
+            _sql_in("IN"),
             "in {x}",
             chooses="any",
         ),
@@ -421,7 +435,7 @@ OPERATORS: dict[str, Operator] = {
             SET,
             "values",
             lambda v, x, c: set(x) <= v,
-            _sql_has_all,
+            _sql_has_each("AND"),
             "includes all of {x}",
         ),
         Operator(
@@ -446,7 +460,7 @@ OPERATORS: dict[str, Operator] = {
             ANY_TYPE,
             "none",
             lambda v, x, c: v is not None,
-            _sql_present,
+            _sql_null("IS NOT NULL"),
             "known",
             null_known=True,
         ),
@@ -455,7 +469,7 @@ OPERATORS: dict[str, Operator] = {
             ANY_TYPE,
             "none",
             lambda v, x, c: v is None,
-            _sql_missing,
+            _sql_null("IS NULL"),
             "unknown",
             null_known=True,
         ),
@@ -463,16 +477,16 @@ OPERATORS: dict[str, Operator] = {
             "within_days",
             frozenset({"date"}),
             "days",
-            lambda v, x, c: v >= c.as_of - dt.timedelta(days=x),
-            _sql_within,
+            lambda v, x, c: None if v > c.as_of else v >= c.as_of - dt.timedelta(days=x),
+            _sql_days(">="),
             "at most {x} days before the as-of date",
         ),
         Operator(
             "older_than_days",
             frozenset({"date"}),
             "days",
-            lambda v, x, c: v < c.as_of - dt.timedelta(days=x),
-            _sql_older,
+            lambda v, x, c: None if v > c.as_of else v < c.as_of - dt.timedelta(days=x),
+            _sql_days("<"),
             "more than {x} days before the as-of date",
         ),
         Operator(
@@ -488,7 +502,7 @@ OPERATORS: dict[str, Operator] = {
             frozenset({"text"}),
             "text",
             lambda v, x, c: _low(v).startswith(x),
-            _sql_starts,
+            _sql_affix("starts_with"),
             "starts with {x}",
         ),
         Operator(
@@ -496,7 +510,7 @@ OPERATORS: dict[str, Operator] = {
             frozenset({"text"}),
             "text",
             lambda v, x, c: _low(v).endswith(x),
-            _sql_ends,
+            _sql_affix("ends_with"),
             "ends with {x}",
         ),
         Operator(

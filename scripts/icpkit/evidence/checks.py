@@ -17,13 +17,11 @@ opportunities than `min_decided`: nothing can be said, which is not a failure).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..engine.model import Handbook
-
-if TYPE_CHECKING:
-    from .report import Evidence
 
 STATUSES = ("passed", "contradicted", "too-few")
 
@@ -66,13 +64,18 @@ def _pct(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.0%}"
 
 
-def run_checks(ev: Evidence, policy: Policy, profiles: list[str]) -> list[CheckResult]:
+#: (decided opportunities, win rate or None) of a profile's tier ('' for all profiles): the
+#: back-test's counts (`report.Evidence.tier_counts`)
+TierCounts = Callable[[str, str], tuple[int, float | None]]
+
+
+def run_checks(counts: TierCounts, policy: Policy, profiles: list[str]) -> list[CheckResult]:
     """Every configured check, for each profile and for all together ('')."""
     out: list[CheckResult] = []
     for profile in [*profiles, ""]:
-        rows = {t: ev.tier(profile, t) for t in "ABCD"}
-        decided = {t: (r.cell.decided if r else 0) for t, r in rows.items()}
-        rate = {t: (r.cell.win.value if r else None) for t, r in rows.items()}
+        rows = {t: counts(profile, t) for t in "ABCD"}
+        decided = {t: n for t, (n, _) in rows.items()}
+        rate = {t: r for t, (_, r) in rows.items()}
         if policy.a_over_c is not None:
             claim = f"A's win rate at least {policy.a_over_c:g}× C's"
             if min(decided["A"], decided["C"]) < policy.min_decided:

@@ -182,18 +182,19 @@ def text(d: EvidenceDiff) -> str:
 
 def with_evidence(
     report: str, fmt: str, root: Path, base: str, head: str, history: Path | None, today: dt.date
-) -> str:
+) -> tuple[str, EvidenceDiff]:
     """A rendered diff report (`markdown`, `text` or `json`) with the evidence comparison
-    added: of `history`, or of the configured history when it is None."""
+    added (of `history`, or of the configured history when it is None), and the comparison
+    (its `newly_contradicted` checks fail `icp diff`)."""
     import json
 
     d = evidence_diff(root, base, head, history, today)
     if fmt == "text":
-        return report + "\n" + text(d)
+        return report + "\n" + text(d), d
     if fmt != "json":
-        return report + "\n" + markdown(d)
+        return report + "\n" + markdown(d), d
     body = json.loads(report)
     body["evidence"] = dataclasses.asdict(d) | {
         "words": {c.profile or "all ICPs": c.words() for c in d.changes}
     }
-    return json.dumps(body, indent=2, ensure_ascii=False)
+    return json.dumps(body, indent=2, ensure_ascii=False), d

@@ -28,6 +28,11 @@ the first name of each list that the export has is used; `--map` names others
 
 A stage the table does not know (a custom HubSpot pipeline stage) is neither won nor lost:
 it is counted, listed with its count, and the row is undecided. It is never read as lost.
+The --map file says what a custom stage means, before the table:
+
+    outcome:
+      column: Opp Result          # optional
+      values: {Signed: won, Dead: lost, On hold: open}
 """
 
 from __future__ import annotations
@@ -114,3 +119,30 @@ ROLE_MEANINGS: dict[str, str] = {
 def stage_key(text: str) -> str:
     """A stage compared without case, spaces or punctuation: 'Closed Won' -> 'closedwon'."""
     return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+#: what a stage may mean
+OUTCOMES = ("won", "lost", "open")
+
+
+def outcome_values(spellings: dict[str, str]) -> dict[str, str]:
+    """The --map file's `outcome: {values: {Signed: won, Dead: lost, On hold: open}}`,
+    checked: UsageError for a meaning that is not won, lost or open (with the closest) or a
+    spelling with no letter or digit to compare by."""
+    from ..errors import UsageError
+    from ..wording import suggest
+
+    out = {}
+    for spelling, meaning in spellings.items():
+        if meaning.lower() not in OUTCOMES:
+            raise UsageError(
+                f"--map: outcome: found '{spelling}: {meaning}'; expected won, lost or open"
+                + suggest(meaning, list(OUTCOMES))
+            )
+        if not stage_key(spelling):
+            raise UsageError(
+                f"--map: outcome: found the stage '{spelling}'; expected a stage with a letter "
+                "or digit (stages are compared without case, spaces or punctuation)"
+            )
+        out[spelling] = meaning.lower()
+    return out

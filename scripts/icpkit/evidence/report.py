@@ -76,7 +76,7 @@ def cell(t: Tally, base: float | None) -> Cell:
 class TierRow:
     #: an ICP id, or '' for all profiles together
     profile: str
-    #: A-D, or 'disqualified' / 'insufficient' / 'no ICP fits'
+    #: A-D, or 'disqualified' / 'insufficient' / 'no ICP fits' / a status gate's id
     tier: str
     cell: Cell
 
@@ -199,6 +199,11 @@ class Evidence:
     def tier(self, profile: str, tier: str) -> TierRow | None:
         return next((t for t in self.tiers if t.profile == profile and t.tier == tier), None)
 
+    def tier_counts(self, profile: str, tier: str) -> tuple[int, float | None]:
+        """(decided opportunities, win rate or None) of a profile's tier ('' for all)."""
+        row = self.tier(profile, tier)
+        return (row.cell.decided, row.cell.win.value) if row else (0, None)
+
     def lift_a_over_c(self, profile: str = "") -> float | None:
         a, c = self.tier(profile, "A"), self.tier(profile, "C")
         if a is None or c is None or a.cell.win.value is None or not c.cell.win.value:
@@ -233,6 +238,30 @@ def build(handbook: Handbook, c: Counts, source: str) -> Evidence:
             f"{rows} no date: time-relative rules are unknown for them; the rules that need "
             "no date are evaluated for them as for any other row"
         )
+    if c.distinct_ids and c.distinct_ids < c.rows:
+        notes.append(
+            f"{c.rows:,} rows hold {c.distinct_ids:,} distinct account ids: each row is "
+            "counted as one account's opportunity (an opportunity report); the counts are of "
+            "rows"
+        )
+    if c.convention:
+        notes.append(c.convention)
+    if c.unreadable_values:
+        rows = "1 value" if c.unreadable_values == 1 else f"{c.unreadable_values:,} values"
+        notes.append(
+            f"{rows} of {c.roles['value']} could not be read as an amount (unknown: left out "
+            "of the medians); amounts are read as icp score reads numbers, in the file's "
+            "decimal convention"
+        )
+    bad_dates, example = c.unreadable_dates
+    if bad_dates:
+        rows = "1 row has" if bad_dates == 1 else f"{bad_dates:,} rows have"
+        notes.append(
+            f"{rows} a date in {c.roles['as_of']} that does not read, such as {example!r}: "
+            "time-relative rules are unknown for them; expected ISO dates (2025-03-14), a "
+            "date and time, or epoch milliseconds (3/14/2025 reads two ways: month or day "
+            "first)"
+        )
     if c.future_values:
         rows = "1 row has" if c.future_values == 1 else f"{c.future_values:,} rows have"
         notes.append(
@@ -241,8 +270,9 @@ def build(handbook: Handbook, c: Counts, source: str) -> Evidence:
         )
     as_of = (
         f"each row's own date ({c.roles['as_of']})"
-        if c.fixed_as_of is None
-        else f"a fixed date, {c.fixed_as_of.isoformat()} (no date column found)"
+        if "as_of" in c.roles
+        else "no date at all (the history has no date column, so they are unknown for every "
+        "row; --as-of-column names one)"
     )
     ev = Evidence(
         source=source,
@@ -263,7 +293,7 @@ def build(handbook: Handbook, c: Counts, source: str) -> Evidence:
         policy=policy,
         notes=notes,
     )
-    ev.checks = run_checks(ev, policy, [i.id for i in handbook.active_icps])
+    ev.checks = run_checks(ev.tier_counts, policy, [i.id for i in handbook.active_icps])
     return ev
 
 
@@ -275,7 +305,9 @@ def _tiers(handbook: Handbook, c: Counts, base: float | None) -> list[TierRow]:
             rows.append(TierRow(icp.id, tier, cell(t, base)))
     for tier in TIER_ORDER:
         rows.append(TierRow("", tier, cell(c.pooled.get(tier, Tally()), base)))
-    for name in ("no ICP fits", "disqualified", "insufficient"):
+    fixed = ("no ICP fits", "disqualified", "insufficient")
+    # then each status gate that stopped accounts (not scored: `not_found`), by its id
+    for name in (*fixed, *sorted(set(c.others) - set(fixed))):
         rows.append(TierRow("", name, cell(c.others.get(name, Tally()), base)))
     return rows
 

@@ -17,26 +17,16 @@ import datetime as dt
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
-from ..engine.model import (
-    AllOf,
-    AnyOf,
-    Condition,
-    CountOf,
-    Group,
-    Handbook,
-    Icp,
-    Leaf,
-    Negative,
-    Not,
-    SegmentRef,
-    review_overdue,
-)
+from ..engine.model import AllOf, AnyOf, CountOf, Group, Leaf, Not, SegmentRef, review_overdue
 from ..engine.operators import OPERATORS
 from ..problems import Level, Problem, json_path
 from ..wording import suggest
 from .yamlio import Document
+
+if TYPE_CHECKING:
+    from ..engine.model import Condition, Handbook, Icp, Negative
 
 Parts = list[str | int]
 

@@ -8,7 +8,7 @@ changes, then moved companies, each cut with "… and N more" and a link to the 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from ..diff import DiffReport, Outcome
 from ..textsafety import visible
@@ -53,6 +53,11 @@ class _Budget:
         self.lines.append(line)
         self.size += len(line) + 1
 
+    def paragraph(self, line: str) -> None:
+        """A line and the blank line that ends its paragraph."""
+        self.add(line)
+        self.add("")
+
     def rows(self, rows: Iterable[str], reserve: int, more: str) -> None:
         """Add `rows` while they fit; then one line `more` (with {n}: how many were left)."""
         rows = list(rows)
@@ -61,6 +66,13 @@ class _Budget:
                 self.add(more.format(n=len(rows) - i))
                 return
             self.add(row)
+
+    def table(self, header: Sequence[str], rows: Iterable[str], reserve: int, more: str) -> None:
+        """A Markdown table with this `header`: its `rows` as `rows` adds them, `more` in the
+        first cell of the last line."""
+        self.add("| " + " | ".join(header) + " |")
+        self.add("|" + " --- |" * len(header))
+        self.rows(rows, reserve, "| " + more + " |" + " |" * (len(header) - 1))
 
 
 def markdown(
@@ -74,55 +86,47 @@ def markdown(
     reserve = 600 + (len(link) if link else 0)  # the closing lines, always kept
     out = _Budget(limit)
     base, head = _short(report.base), _short(report.head)
-    out.add(f"### ICP handbook: {md(base)} → {md(head)}")
-    out.add("")
+    out.paragraph(f"### ICP handbook: {md(base)} → {md(head)}")
     where = f" (full report: {link})" if link else " (the full report is in the job summary)"
     if report.regressions:
-        out.add(
+        out.paragraph(
             f"**❌ {len(report.regressions)} rule test regression(s)**: a fixture "
             "expectation that held before fails now."
         )
-        out.add("")
-        out.add("| Fixture | Expectation | Expected | Before | Now |")
-        out.add("| --- | --- | --- | --- | --- |")
-        out.rows(
+        out.table(
+            ("Fixture", "Expectation", "Expected", "Before", "Now"),
             (
                 f"| {md(r.fixture)} ({md(r.path)}:{r.line}) | {md(r.expectation)} | "
                 f"{md(r.expected)} | {md(r.before)} | {md(r.after)} |"
                 for r in report.regressions
             ),
             reserve,
-            "| … and {n} more regressions" + md(where) + " | | | | |",
+            "… and {n} more regressions" + md(where),
         )
-        out.add("")
     else:
         out.add("✅ No rule test regression.")
-        out.add("")
+    out.add("")
     if report.rule_changes:
-        out.add("**Rule changes**")
-        out.add("")
+        out.paragraph("**Rule changes**")
         out.rows(
             (f"- {md(c.text)}" for c in report.rule_changes),
             reserve,
             "- … and {n} more rule changes" + md(where),
         )
-        out.add("")
     else:
         out.add("No rule changed.")
-        out.add("")
+    out.add("")
     if report.moves:
-        out.add(f"**{len(report.moves)} of {report.compared} companies moved**")
-        out.add("")
-        out.add("| Company | Before | After | Because |")
-        out.add("| --- | --- | --- | --- |")
-        out.rows(
+        out.paragraph(f"**{len(report.moves)} of {report.compared} companies moved**")
+        out.table(
+            ("Company", "Before", "After", "Because"),
             (
                 f"| {md(m.company)} | {md(m.before.words())} | {md(m.after.words())} | "
                 f"{md('; '.join(m.reasons))} |"
                 for m in report.moves
             ),
             reserve,
-            "| … and {n} more companies" + md(where) + " | | | |",
+            "… and {n} more companies" + md(where),
         )
     else:
         out.add(f"No company moved ({report.compared} compared).")

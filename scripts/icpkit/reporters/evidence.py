@@ -7,7 +7,7 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-from ..evidence.report import NOTHING_DECIDED, Cell, Evidence, Miss, Rate
+from ..evidence.report import NOTHING_DECIDED, Cell, Evidence, Miss, Rate, RuleRow
 from ..wording import accounts
 from . import FORMATS as _REGISTRY
 from . import envelope
@@ -28,6 +28,16 @@ def pct(r: Rate) -> str:
         return "n/a"
     assert r.low is not None and r.high is not None
     return f"{r.value:.0%} ({r.low:.0%}–{r.high:.0%})"
+
+
+def _share(r: Rate) -> str:
+    """'12%' (the value alone, where a table has no room for the interval), or 'n/a'."""
+    return "n/a" if r.value is None else f"{r.value:.0%}"
+
+
+def churn_shares(r: RuleRow) -> str:
+    """A rule's churn among customers when it was met, unmet and unknown: '8% / 14% / 13%'."""
+    return " / ".join(_share(c.churn) for c in (r.met, r.unmet, r.unknown))
 
 
 def money(x: float | None) -> str:
@@ -114,7 +124,7 @@ def rule_rows(ev: Evidence, kind: str) -> list[list[str]]:
                 pct(r.unmet.win),
                 pct(r.unknown.win),
                 lift(r.met.lift),
-                pct(r.met.churn),
+                churn_shares(r),
                 f"{r.met.decided:,}/{r.unmet.decided:,}/{r.unknown.decided:,}",
                 "n/a" if r.p_value is None else f"{r.p_value:.2g}",
                 pts,
@@ -130,7 +140,7 @@ RULE_HEAD = [
     "unmet",
     "unknown",
     "lift vs base (met)",
-    "churn (met)",
+    "churn met / unmet / unknown",
     "decided met/unmet/unknown",
     "p",
     "points → suggested",

@@ -9,8 +9,9 @@ from ..wording import accounts
 
 def render(handbook: Handbook, s: ScoreSummary) -> str:
     plan = s.plan
+    files = ", ".join(map(str, s.files or [s.output]))
     lines = [
-        f"scored {accounts(s.rows)} into {s.output} (as of {s.provenance.get('as_of')}, "
+        f"scored {accounts(s.rows)} into {files} (as of {s.provenance.get('as_of')}, "
         f"handbook {str(s.provenance.get('handbook_commit') or 'not in git')[:12]}"
         f"{' with uncommitted changes' if s.provenance.get('handbook_dirty') else ''})",
         f"id column: {plan.id_column}",
@@ -29,7 +30,8 @@ def render(handbook: Handbook, s: ScoreSummary) -> str:
         )
     if s.convention:
         lines.append(s.convention)
-    lines += [f"note: {note}" for note in s.notes]
+    # a note that is a warning says so itself (a repeated header row skipped)
+    lines += [note if note.startswith("warning: ") else f"note: {note}" for note in s.notes]
     lines.append("")
     lines.append(f"{'best profile':<32} {'A':>9} {'B':>9} {'C':>9} {'D':>9}")
     for profile in [i.id for i in handbook.active_icps] + [""]:

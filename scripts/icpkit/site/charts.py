@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -87,10 +88,13 @@ def win_rate_bars(
     """Bars of win rates (value, low, high as fractions; None where there is no decided
     opportunity) with their 95% intervals, and the base rate as a dashed line."""
     plt = _pyplot(salt)
-    fig, ax = plt.subplots(figsize=(max(3.2, 0.7 * len(labels) + 1.2), 2.6))
+    # a long label ('no ICP fits', 'insufficient') on lines of its own words: none overlaps
+    shown = [textwrap.fill(label, 8, break_long_words=False) for label in labels]
+    fig, ax = plt.subplots(figsize=(max(3.2, 0.8 * len(labels) + 1.2), 2.8))
     values = [(v or 0) * 100 for v, _, _ in rates]
     colours = [_BAR if v is not None else _GREY for v, _, _ in rates]
-    ax.bar(labels, values, color=colours, yerr=_errors(rates), capsize=3, ecolor=_INK)
+    ax.bar(shown, values, color=colours, yerr=_errors(rates), capsize=3, ecolor=_INK)
+    ax.tick_params(axis="x", labelsize=8)
     if base is not None:
         ax.axhline(base * 100, color=_BAR2, linestyle="--", linewidth=1, label="base rate")
         ax.legend(frameon=False, loc="upper right")

@@ -16,9 +16,10 @@ from markupsafe import Markup
 
 from ..engine.model import Handbook
 from ..evidence.report import Evidence, RuleRow, backtest, default_options, history_path
-from ..reporters.evidence import lift, money, months, pct
+from ..reporters.evidence import churn_shares, lift, money, months, pct
 from . import charts
 from .badges import GREEN, GREY, RED, Badge, files
+from .templating import Page, render
 
 PAGE = "evidence.md"
 BADGE = "evidence-lift"
@@ -65,6 +66,7 @@ def _rule(r: RuleRow) -> dict[str, Any]:
         "met": pct(r.met.win),
         "unmet": pct(r.unmet.win),
         "unknown": pct(r.unknown.win),
+        "churn": churn_shares(r),
         "lift": lift(r.met.lift),
         "ratio": lift(
             r.met.win.value / r.unmet.win.value
@@ -91,8 +93,6 @@ def evidence_pages(
 ) -> EvidencePages:
     """The overview page and the per-profile sections (both say so when there is no
     history). Raises what the back-test raises for a history that cannot be read."""
-    from .pages import render
-
     absent = _absence(handbook)
     ev: Evidence | None = None
     if absent is None:
@@ -189,8 +189,6 @@ def add_evidence(
 ) -> tuple[list[Any], list[Any], dict[str, bytes]]:
     """`pages` with each ICP page's Evidence section appended and the overview page added;
     `nav` with the overview after the profiles; the lift badge's files."""
-    from .pages import Page
-
     made = evidence_pages(root, env, handbook, today)
     badge = lift_badge(made.evidence)
     out = [

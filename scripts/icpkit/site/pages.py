@@ -39,21 +39,16 @@ from ..engine.ruletests import TestRun, run, run_fixtures
 from ..engine.verdict import ProfileVerdict, Verdict
 from ..errors import InputError
 from ..loading.validate import open_loaded
-from . import mdtext, pondmap, svg
+from . import pondmap, svg
 from . import words as rep
 from .changelog import Entry, change_log
+from .evidence import add_evidence
 from .qualify import compiled, rule_data, rules_script
 from .schemadocs import schema_docs
+from .templating import Page, environment, html_link, render
 
-TEMPLATES = "site_src/templates"
 #: the issue form a rep opens when a company got the wrong tier (.github/ISSUE_TEMPLATE)
 WRONG_TIER_FORM = "wrong-tier.yml"
-
-
-@dataclass(frozen=True)
-class Page:
-    path: str
-    text: str
 
 
 @dataclass(frozen=True)
@@ -79,59 +74,6 @@ class Options:
     directory_urls: bool = False
     #: read the git history for the change log
     history: bool = True
-
-
-def environment(root: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(root / TEMPLATES),
-        undefined=jinja2.StrictUndefined,
-        finalize=mdtext.finalize,
-        autoescape=False,  # Markdown, not HTML: finalize escapes every value for Markdown
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["para"] = mdtext.paragraphs
-    env.filters["fm"] = mdtext.front_matter
-    env.filters["md"] = mdtext.inline
-    env.filters["slug"] = mdtext.slug
-    env.filters["code"] = mdtext.code
-    env.filters["mailto"] = mailto
-    return env
-
-
-def render(env: jinja2.Environment, template: str, **context: Any) -> str:
-    try:
-        return env.get_template(template).render(**context)
-    except jinja2.TemplateSyntaxError as exc:
-        raise InputError(
-            f"{TEMPLATES}/{exc.name or template}:{exc.lineno}: template error: {exc.message}"
-        ) from None
-    except jinja2.UndefinedError as exc:
-        import traceback
-
-        line = next(
-            (
-                f.lineno
-                for f in reversed(traceback.extract_tb(exc.__traceback__))
-                if f.filename.endswith(".j2")
-            ),
-            0,
-        )
-        raise InputError(f"{TEMPLATES}/{template}:{line}: template error: {exc.message}") from None
-
-
-def html_link(href: str, text: str) -> Markup:
-    """A link built by the site (an https:// or mailto: address it checked), as HTML."""
-    if not href.startswith(("https://", "mailto:")):
-        raise InputError(f"found the link '{href}'; expected an https:// or mailto: address")
-    return Markup(f'<a href="{html.escape(href)}">{html.escape(text)}</a>')
-
-
-def mailto(address: object) -> Markup:
-    """An e-mail address (validated by the schema) as a mailto: link."""
-    text = str(address)
-    return html_link("mailto:" + urllib.parse.quote(text, safe="@.+-_"), text)
 
 
 # --- what every page kind reads ------------------------------------------------------------
@@ -502,8 +444,6 @@ def pages(
     assets["assets/qualify-rules.js"] = rules_script(
         compiled(b.hb, lambda dst: b.url("qualify.md", dst))
     )
-    from .evidence import add_evidence
-
     out, nav, evidence_badge = add_evidence(root, b.env, b.hb, b.today, out, navigation(icps, negs))
     assets.update(evidence_badge)
     return Site(tuple(out), nav, assets)

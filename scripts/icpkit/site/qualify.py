@@ -32,24 +32,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..engine import unicode15
 from ..engine.labels import value_label
-from ..engine.model import (
-    AllOf,
-    AnyOf,
-    Condition,
-    CountOf,
-    Group,
-    Handbook,
-    Leaf,
-    Not,
-    Rule,
-    SegmentRef,
-)
+from ..engine.model import AllOf, AnyOf, CountOf, Leaf, Not, Rule, SegmentRef
 from ..engine.operators import OPERATORS
 from .words import words
+
+if TYPE_CHECKING:
+    from ..engine.model import Condition, Group, Handbook
 
 
 def _operand(value: Any) -> Any:

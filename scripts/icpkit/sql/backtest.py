@@ -27,7 +27,7 @@ import duckdb
 from ..engine.model import Field, Handbook, Leaf, Rule
 from ..engine.operators import Ctx, sql_literal
 from ..errors import InputError, UsageError
-from ..evidence.outcomes import DAYS_PER_MONTH, ROLES, STAGES
+from ..evidence.outcomes import DAYS_PER_MONTH, ROLES, STAGES, stage_key
 from ..wording import suggest
 from .connection import connect, input_error
 from .layout import Columns
@@ -35,12 +35,12 @@ from .sources import (
     Plan,
     Source,
     fmt_of,
-    keep_empty_sets,
     key,
     open_source,
     parsed_columns,
     plan_columns,
     quote,
+    with_convention,
 )
 from .sqlcompile import condition_sql, parsed_sql, verdict_sql
 
@@ -72,6 +72,13 @@ class BacktestOptions:
     as_of_column: str | None = None
     value_column: str | None = None
     threads: int | None = None
+    #: stage spellings of this export -> 'won' | 'lost' | 'open' (the --map file's
+    #: `outcome: {values: ...}`), before the built-in table
+    stages: dict[str, str] | None = None
+    #: True: comma decimals (1.234,5); False: dot decimals; None: detect, as `score` does
+    decimal_comma: bool | None = None
+    #: the history's text encoding when it is not UTF-8 (a Python codec name)
+    encoding: str | None = None
 
 
 @dataclass(frozen=True)
@@ -124,8 +131,6 @@ class Counts:
     plan: Plan
     #: role -> the column read for it
     roles: dict[str, str]
-    #: the date used for every row when the history has no date column
-    fixed_as_of: dt.date | None
     #: (status, best profile or '', tier) -> tally; status: scored | disqualified | insufficient
     groups: dict[tuple[str, str, str], Tally]
     #: tier -> tally over every ICP's accounts (not disqualified, with a best profile)
@@ -145,6 +150,14 @@ class Counts:
     #: rows where a date field's value came after the row's own date (read as unknown)
     future_values: int
     overall: Tally
+    #: rows whose value cell has text that does not read as an amount (unknown value)
+    unreadable_values: int = 0
+    #: rows whose date cell has text that does not read as a date, and one such text
+    unreadable_dates: tuple[int, str] = (0, "")
+    #: distinct account ids (fewer than rows: an opportunity report, a row per deal)
+    distinct_ids: int = 0
+    #: the decimal convention numbers were read in, and why (as `icp score` says it)
+    convention: str = ""
     #: the best customers the rules put low, and the worst they put in A (dicts per row)
     best_missed: list[dict[str, Any]] = field(default_factory=list)
     worst_in_a: list[dict[str, Any]] = field(default_factory=list)
@@ -201,47 +214,39 @@ def _text(col: str) -> str:
 _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL")
 
 
+def _score_of(col: str, types: dict[str, str]) -> str:
+    """An NPS or CSAT answer: a plain number (8, 9.5), else unknown."""
+    if types.get(col, "").upper().startswith(_NUMERIC):
+        return f"CAST({quote(col)} AS DOUBLE)"
+    return f"TRY_CAST({_text(col)} AS DOUBLE)"
+
+
 def _date(col: str, types: dict[str, str]) -> str:
     if types.get(col, "").upper() == "DATE":
         return quote(col)
     return f"icp_date({_text(col)})"
 
 
-def _amount(col: str, types: dict[str, str]) -> str:
-    if types.get(col, "").upper().startswith(_NUMERIC):
-        return f"CAST({quote(col)} AS DOUBLE)"
-    t = _text(col)
-    # a plain number is read directly; other spellings only as a USD amount in the CRM's
-    # export form ($1.2M, 1,200,000 with groups of exactly three digits, 250k); anything
-    # else (1.200,50, €3m) is unknown, never guessed
-    low = f"lower(trim({t}))"
-    pattern = sql_literal(_AMOUNT)
-    num = f"regexp_extract({low}, {pattern}, 1)"
-    mult = f"regexp_extract({low}, {pattern}, 2)"
-    scale = f"CASE {mult} WHEN 'k' THEN 1e3 WHEN 'm' THEN 1e6 WHEN 'b' THEN 1e9 ELSE 1 END"
-    return (
-        f"CASE WHEN TRY_CAST({t} AS DOUBLE) IS NOT NULL THEN TRY_CAST({t} AS DOUBLE) "
-        f"WHEN {num} <> '' THEN TRY_CAST(replace({num}, ',', '') AS DOUBLE) * {scale} END"
-    )
-
-
-#: a USD amount as CRM exports write it: optional $ / usd, digits (grouped by threes with
-#: commas, or not), an optional decimal part, an optional k / m / b multiplier
-_AMOUNT = (
-    r"^(?:usd|us\$|\$)?\s*([0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)"
-    r"\s*([kmb]?)\s*(?:usd)?$"
-)
-
-
-def _outcome_items(roles: dict[str, str], types: dict[str, str], today: dt.date) -> list[str]:
+def _outcome_items(
+    roles: dict[str, str],
+    types: dict[str, str],
+    today: dt.date,
+    stages: dict[str, str] | None = None,
+) -> list[str]:
     """SELECT items reading the outcome columns: bt_won (TRUE won, FALSE lost, NULL
     undecided), bt_stage (the text of a stage the table does not know), bt_value, bt_asof,
     bt_churned, bt_sat, bt_tenure (months; from customer_since to the churn date or
     `today` when there is no tenure column). Columns the reader already typed (dates,
-    numbers) are used as they are."""
-    by_class: dict[str, list[str]] = {}
+    numbers) are used as they are. `stages` (spelling -> won / lost / open) come before the
+    built-in table."""
+    mapped = {stage_key(k): v for k, v in (stages or {}).items()}
+    by_class: dict[str, list[str]] = {"won": [], "lost": [], "open": []}
     for spelling, meaning in STAGES.items():
-        by_class.setdefault(meaning, []).append(sql_literal(spelling))
+        if spelling not in mapped:
+            by_class[meaning].append(sql_literal(spelling))
+    mapped_class: dict[str, list[str]] = {}
+    for spelling, meaning in mapped.items():
+        mapped_class.setdefault(meaning, []).append(sql_literal(spelling))
     if "outcome" in roles:
         raw = quote(roles["outcome"])
         if types.get(roles["outcome"], "VARCHAR").upper() != "VARCHAR":
@@ -252,13 +257,17 @@ def _outcome_items(roles: dict[str, str], types: dict[str, str], today: dt.date)
         won_raw = ", ".join(sql_literal(s) for s in ("closedwon", "Closed Won", "won", "Won"))
         lost_raw = ", ".join(sql_literal(s) for s in ("closedlost", "Closed Lost", "lost", "Lost"))
         open_raw = ", ".join(v for v in by_class["open"])
+        truth = {"won": "TRUE", "lost": "FALSE", "open": "NULL"}
+        first = " ".join(
+            f"WHEN {k} IN ({', '.join(keys)}) THEN {truth[m]}" for m, keys in mapped_class.items()
+        )
         won = (
-            f"CASE WHEN {raw} IN ({won_raw}) THEN TRUE WHEN {raw} IN ({lost_raw}) THEN FALSE "
-            f"WHEN {raw} IN ({open_raw}) THEN NULL "
+            f"CASE {first} WHEN {raw} IN ({won_raw}) THEN TRUE WHEN {raw} IN ({lost_raw}) "
+            f"THEN FALSE WHEN {raw} IN ({open_raw}) THEN NULL "
             f"WHEN {k} IN ({', '.join(by_class['won'])}) THEN TRUE "
             f"WHEN {k} IN ({', '.join(by_class['lost'])}) THEN FALSE END"
         )
-        known = ", ".join(v for vs in by_class.values() for v in vs)
+        known = ", ".join(v for vs in (*by_class.values(), *mapped_class.values()) for v in vs)
         stage = (
             f"CASE WHEN {raw} IN ({won_raw}, {lost_raw}, {open_raw}) THEN NULL "
             f"WHEN {k} NOT IN ({known}) THEN {t} END"
@@ -269,10 +278,18 @@ def _outcome_items(roles: dict[str, str], types: dict[str, str], today: dt.date)
         won = f"CASE WHEN {closed} IS DISTINCT FROM FALSE THEN icp_bool({t}) END"
         stage = f"CASE WHEN icp_bool({t}) IS NULL AND {t} IS NOT NULL THEN {t} END"
     items = [f"{won} AS bt_won", f"{stage} AS bt_stage"]
-    value = _amount(roles["value"], types) if "value" in roles else "CAST(NULL AS DOUBLE)"
-    items.append(f"{value} AS bt_value")
+    # the value is read with the fields (`VALUE`) and put in place after the parse layer
+    items += ["CAST(NULL AS DOUBLE) AS bt_value", "FALSE AS bt_value_bad"]
     asof = _date(roles["as_of"], types) if "as_of" in roles else "CAST(NULL AS DATE)"
     items.append(f"{asof} AS bt_asof")
+    # the text of a date cell that does not read (3/14/2025 reads two ways): counted apart
+    # from the rows with no date, with an example
+    bad_date = (
+        f"CASE WHEN {asof} IS NULL THEN {_text(roles['as_of'])} END"
+        if "as_of" in roles and types.get(roles["as_of"], "").upper() != "DATE"
+        else "CAST(NULL AS VARCHAR)"
+    )
+    items.append(f"{bad_date} AS bt_date_bad")
     churn_flag = f"icp_bool({_text(roles['churned'])})" if "churned" in roles else "NULL"
     if "churn_date" in roles:
         churn_date = _date(roles["churn_date"], types)
@@ -285,7 +302,7 @@ def _outcome_items(roles: dict[str, str], types: dict[str, str], today: dt.date)
     else:
         churn = f"CAST({churn_flag} AS BOOLEAN)"
     items.append(f"{churn} AS bt_churned")
-    sat = _amount(roles["satisfaction"], types) if "satisfaction" in roles else "NULL"
+    sat = _score_of(roles["satisfaction"], types) if "satisfaction" in roles else "NULL"
     items.append(f"CAST({sat} AS DOUBLE) AS bt_sat")
     items.append(f"{_tenure(roles, types, churn, today)} AS bt_tenure")
     return items
@@ -330,11 +347,17 @@ def _tenure(roles: dict[str, str], types: dict[str, str], churn: str, today: dt.
     return "CAST(NULL AS DOUBLE)"
 
 
+#: the deal value is read as a number field of the handbook is (`parsing`: the file's decimal
+#: convention, $ and k / m suffixes, groups of three, a reading two ways is unknown)
+VALUE = Field("bt_value", "number", "Deal value", "The value column of the history", "USD", 0)
+
 _KEEP = (
     "icp_id",
     "bt_won",
     "bt_stage",
     "bt_value",
+    "bt_value_bad",
+    "bt_date_bad",
     "bt_asof",
     "bt_churned",
     "bt_sat",
@@ -448,12 +471,18 @@ def count(handbook: Handbook, opts: BacktestOptions) -> Counts:
     that cannot be read or has no outcome column."""
     fmt = fmt_of(opts.input, opts.input_format)
     con = connect(handbook, opts.threads)
+    scratch: Path | None = None
     try:
-        source = open_source(con, opts.input, fmt)
+        source = open_source(con, opts.input, fmt, encoding=opts.encoding)
+        scratch = source.scratch  # a rewritten copy (a report footer, another encoding)
         field_map = {f: c for f, c in (opts.mapping or {}).items() if f not in ROLES}
         plan = plan_columns(handbook, source, id_column=opts.id_column, mapping=field_map)
-        source = keep_empty_sets(handbook, source, plan)  # an empty set cell is "none"
         roles = _roles(source, opts, set(plan.used.values()) | {plan.id_column})
+        if "value" in roles:
+            handbook = dataclasses.replace(handbook, fields={**handbook.fields, VALUE.name: VALUE})
+            plan = dataclasses.replace(plan, used={**plan.used, VALUE.name: roles["value"]})
+        # the file's decimal convention, as score detects it; an empty set cell is "none"
+        source = with_convention(con, handbook, source, plan, opts.decimal_comma)
         refs = rule_refs(handbook)
         typeable = {
             c
@@ -471,16 +500,19 @@ def count(handbook: Handbook, opts: BacktestOptions) -> Counts:
         typed = source.typed(typeable | typed_roles, numbers)
         attempts = [typed, source] if typed is not source else [source]
         for attempt in attempts:
-            query = _query(handbook, attempt, plan, roles, refs, opts.as_of)
+            query = _query(handbook, attempt, plan, roles, refs, opts.as_of, opts.stages)
             try:
                 con.execute(f"CREATE OR REPLACE TEMP TABLE bt AS {query}")
                 break
             except duckdb.Error as exc:
                 if attempt is source:
                     raise input_error(opts.input, exc, limit=400) from exc
-        return _counts(con, handbook, plan, roles, refs, opts)
+        counts = _counts(con, handbook, plan, roles, refs, opts)
+        return dataclasses.replace(counts, convention=source.convention)
     finally:
         con.close()
+        if scratch is not None:
+            scratch.unlink(missing_ok=True)
 
 
 def _query(
@@ -490,13 +522,17 @@ def _query(
     roles: dict[str, str],
     refs: list[RuleRef],
     as_of: dt.date,
+    stages: dict[str, str] | None = None,
 ) -> str:
     text_select, parsed = parsed_columns(handbook, source, plan)
     exact = frozenset(n for n, p in parsed.items() if p.exact) | frozenset(
         n for n in handbook.fields if n not in parsed
     )
-    txt = _with_items(text_select, source, _outcome_items(roles, dict(source.columns), as_of))
-    per_row = "as_of" in roles
+    outcomes = _outcome_items(roles, dict(source.columns), as_of, stages)
+    txt = _with_items(text_select, source, outcomes)
+    # each row's own date; a history without a date column has none (bt_asof NULL): its
+    # time-relative rules are unknown, the rules that need no date are evaluated
+    per_row = True
     cols = Columns(handbook)
     dates = [cols.name(n) for n in handbook.read_fields if handbook.fields[n].type == "date"]
     future = " OR ".join(f"{d} > bt_asof" for d in dates) if per_row and dates else "FALSE"
@@ -516,38 +552,44 @@ def _query(
     verdict = verdict_sql(
         shadow,
         as_of,
+        as_of_sql="bt_asof",  # the status gates, flags and profile gates as of each row too
         relation="ruled",
         keep=(*keep, "bt_future"),
         exact=exact | frozenset(f"bt_rule_{k}" for k in range(len(refs))),
     )
     ruled = (
-        f"SELECT *, {aliases} FROM (SELECT {', '.join(_KEEP)}, bt_future, {rules} FROM masked)"
+        # the fields stay: the status gates, flags and profile gates read them directly
+        f"SELECT *, {aliases} FROM (SELECT *, {rules} FROM masked)"
         if refs
         else "SELECT * FROM masked"
     )
+    flagged = parsed_sql(handbook, parsed, "txt", keep=_KEEP)
+    if VALUE.name in parsed:
+        lo, hi = cols.of(VALUE.name)
+        flagged = (
+            f"SELECT * REPLACE (CASE WHEN {lo} = {hi} THEN {lo} END AS bt_value, "
+            f"coalesce(contains(unreadable_fields, {sql_literal(VALUE.name)}), FALSE) "
+            f"AS bt_value_bad) FROM ({flagged})"
+        )
     return (
         f"WITH txt AS ({txt}),\n"
-        f"flagged AS ({parsed_sql(handbook, parsed, 'txt', keep=_KEEP)}),\n"
+        f"flagged AS ({flagged}),\n"
         f"masked AS ({masked}),\n"
         f"ruled AS ({ruled}),\n"
         f"verdicts AS ({verdict})\n"
-        f"SELECT icp_id, best_profile, tier, score, disqualified_by, "
+        f"SELECT icp_id, best_profile, tier, score, disqualified_by, status AS bt_status, "
         "disqualified_by IS NOT NULL AS bt_disq, bt_value, bt_sat, bt_tenure, bt_stage, "
-        "bt_asof IS NULL AS bt_nodate, "
+        "bt_asof IS NULL AND bt_date_bad IS NULL AS bt_nodate, bt_value_bad, bt_date_bad, "
         "bt_future, CAST(coalesce(CAST(bt_won AS TINYINT), 2) * 3 "
         "+ coalesce(CAST(bt_churned AS TINYINT), 2) AS TINYINT) AS bt_oc"
         f"{''.join(', ' + x for x in _packed(handbook, refs))} FROM verdicts"
     )
 
 
-def _status_sql(handbook: Handbook, refs: list[RuleRef]) -> str:
-    """disqualified, insufficient (no requirement of any ICP known), or scored."""
-    reqs = [f"{_state(k)} = 2" for k, ref in enumerate(refs) if ref.rule.kind == "requirement"]
-    insufficient = " AND ".join(reqs) if reqs else "FALSE"
-    return (
-        "CASE WHEN bt_disq THEN 'disqualified' "
-        f"WHEN {insufficient} THEN 'insufficient' ELSE 'scored' END"
-    )
+def _status_sql() -> str:
+    """The verdict's status as the report groups it: disqualified, insufficient (no profile
+    knows enough to judge), a status gate's id (not scored: `not_found`), or scored."""
+    return "CASE bt_status WHEN 'insufficient_data' THEN 'insufficient' ELSE bt_status END"
 
 
 def _counts(
@@ -558,7 +600,7 @@ def _counts(
     refs: list[RuleRef],
     opts: BacktestOptions,
 ) -> Counts:
-    status = _status_sql(handbook, refs)
+    status = _status_sql()
     groups = {
         (str(s), str(p or ""), str(t)): Tally.of(tuple(rest))
         for s, p, t, *rest in con.execute(
@@ -586,7 +628,9 @@ def _counts(
     ).fetchall():
         bands.setdefault(str(profile), {})[int(low)] = Tally.of(tuple(rest))
     overall_row = con.execute(
-        f"SELECT {_MEASURES}, count_if(bt_nodate), count_if(bt_future IS TRUE) FROM bt"
+        f"SELECT {_MEASURES}, count_if(bt_nodate), count_if(bt_future IS TRUE), "
+        "count_if(bt_value_bad), count(bt_date_bad), min(bt_date_bad), "
+        "count(DISTINCT icp_id) FROM bt"
     ).fetchone()
     assert overall_row is not None
     overall = Tally.of(overall_row[:8])
@@ -621,7 +665,6 @@ def _counts(
         rows=overall.accounts,
         plan=plan,
         roles=roles,
-        fixed_as_of=None if "as_of" in roles else opts.as_of,
         groups=groups,
         pooled=pooled,
         others=others,
@@ -630,8 +673,11 @@ def _counts(
         rule_states=rule_states,
         scores=scores,
         unknown_stages=unknown_stages,
-        rows_without_date=int(overall_row[8] or 0) if "as_of" in roles else 0,
+        rows_without_date=int(overall_row[8] or 0),
         future_values=int(overall_row[9] or 0),
+        unreadable_values=int(overall_row[10] or 0),
+        unreadable_dates=(int(overall_row[11] or 0), str(overall_row[12] or "")),
+        distinct_ids=int(overall_row[13] or 0),
         overall=overall,
         best_missed=[_row(r, refs) for r in best],
         worst_in_a=[_row(r, refs) for r in worst],

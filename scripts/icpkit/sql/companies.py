@@ -79,6 +79,19 @@ class ExportRow:
     convention: str
 
 
+@dataclass(frozen=True)
+class ExportOptions:
+    """How an export is read, as `score` reads it: its format (None: by its ending), id
+    column (None: from the vocabulary), column mapping, decimal convention (None: detected)
+    and text encoding (None: UTF-8)."""
+
+    fmt: str | None = None
+    id_column: str | None = None
+    mapping: Mapping[str, str] | None = None
+    decimal_comma: bool | None = None
+    encoding: str | None = None
+
+
 def _cells(
     handbook: Handbook, con: duckdb.DuckDBPyConnection, source: Source, plan: Plan, row: int
 ) -> list[Cell]:
@@ -147,22 +160,16 @@ def _rows(
 
 
 def _open(
-    handbook: Handbook,
-    path: Path,
-    fmt: str | None,
-    id_column: str | None,
-    mapping: Mapping[str, str] | None,
-    *,
-    decimal_comma: bool | None = None,
-    encoding: str | None = None,
+    handbook: Handbook, path: Path, options: ExportOptions
 ) -> tuple[duckdb.DuckDBPyConnection, Source, Plan]:
     """A connection, the export as a source with its decimal convention, and its plan. The
     caller removes `Source.scratch` (a rewritten copy of an irregular CSV) when done."""
     con = connect(handbook)
-    source = open_source(con, path, fmt_of(path, fmt), encoding=encoding)
+    source = open_source(con, path, fmt_of(path, options.fmt), encoding=options.encoding)
     try:
-        plan = plan_columns(handbook, source, id_column=id_column, mapping=dict(mapping or {}))
-        source = with_convention(con, handbook, source, plan, decimal_comma)
+        mapping = dict(options.mapping or {})
+        plan = plan_columns(handbook, source, id_column=options.id_column, mapping=mapping)
+        source = with_convention(con, handbook, source, plan, options.decimal_comma)
     except BaseException:
         _done(source)
         raise
@@ -175,43 +182,18 @@ def _done(source: Source) -> None:
 
 
 def from_export(
-    handbook: Handbook,
-    path: Path,
-    row: int,
-    *,
-    fmt: str | None = None,
-    id_column: str | None = None,
-    mapping: Mapping[str, str] | None = None,
-    decimal_comma: bool | None = None,
-    encoding: str | None = None,
+    handbook: Handbook, path: Path, row: int, options: ExportOptions = ExportOptions()
 ) -> Row:
     """(account id, company, unreadable fields) of row `row` (1-based) of an export.
 
     Raises UsageError for a row below 1 or past the end, and InputError when the export
     cannot be read."""
-    read = read_row(
-        handbook,
-        path,
-        row,
-        fmt=fmt,
-        id_column=id_column,
-        mapping=mapping,
-        decimal_comma=decimal_comma,
-        encoding=encoding,
-    )
+    read = read_row(handbook, path, row, options)
     return read.ident, read.company, read.unreadable
 
 
 def read_row(
-    handbook: Handbook,
-    path: Path,
-    row: int,
-    *,
-    fmt: str | None = None,
-    id_column: str | None = None,
-    mapping: Mapping[str, str] | None = None,
-    decimal_comma: bool | None = None,
-    encoding: str | None = None,
+    handbook: Handbook, path: Path, row: int, options: ExportOptions = ExportOptions()
 ) -> ExportRow:
     """Row `row` (1-based) of an export with its unreadable cells and decimal convention.
 
@@ -219,9 +201,7 @@ def read_row(
     cannot be read."""
     if row < 1:
         raise UsageError(f"found --row {row}; expected 1 or more (the first account is row 1)")
-    con, source, plan = _open(
-        handbook, path, fmt, id_column, mapping, decimal_comma=decimal_comma, encoding=encoding
-    )
+    con, source, plan = _open(handbook, path, options)
     try:
         found = _rows(handbook, con, source, plan, limit=1, offset=row - 1)
         cells = _cells(handbook, con, source, plan, row) if found and found[0][2] else []
@@ -266,6 +246,19 @@ def from_values(
     never empty.
 
     Raises UsageError for a name that is neither a field nor a known column."""
+    read = read_values(handbook, values, origin=origin, decimal=decimal)
+    return read.company, read.unreadable
+
+
+def read_values(
+    handbook: Handbook,
+    values: Mapping[str, Any],
+    *,
+    origin: str = "--set",
+    decimal: str | None = None,
+) -> ExportRow:
+    """`from_values`, with the values that could not be read and why, as the scorer says it
+    of a cell (`Cell.column` is the field's name)."""
     targets = field_names(handbook, list(values), origin=origin)
     text: dict[str, str | None] = {
         target: _as_text(value) for target, value in zip(targets, values.values(), strict=True)
@@ -282,8 +275,10 @@ def from_values(
         Path(origin), "values", "one", tuple((n, "VARCHAR") for n in names), decimal=decimal
     )
     plan = Plan("icp_id", {f: f for f in text})
-    _, company, unreadable = _rows(handbook, con, source, plan, limit=1)[0]
-    return company, unreadable
+    ident, company, unreadable = _rows(handbook, con, source, plan, limit=1)[0]
+    cells = _cells(handbook, con, source, plan, 1) if unreadable else []
+    con.close()
+    return ExportRow(ident, company, unreadable, cells, "")
 
 
 def from_file(handbook: Handbook, path: Path) -> tuple[str, dict[str, Any], list[str]]:
@@ -324,7 +319,7 @@ def all_rows(
     limit: int = 100_000,
 ) -> list[tuple[str, dict[str, Any]]]:
     """(account id, company) of every row of an export (a sample: at most `limit` rows)."""
-    con, source, plan = _open(handbook, path, None, None, None)
+    con, source, plan = _open(handbook, path, ExportOptions())
     try:
         rows = _rows(handbook, con, source, plan, limit=limit)
     finally:
@@ -333,36 +328,20 @@ def all_rows(
 
 
 def from_export_id(
-    handbook: Handbook,
-    path: Path,
-    ident: str,
-    *,
-    fmt: str | None = None,
-    id_column: str | None = None,
-    mapping: Mapping[str, str] | None = None,
+    handbook: Handbook, path: Path, ident: str, options: ExportOptions = ExportOptions()
 ) -> Row:
     """(account id, company, unreadable fields) of the row whose id column is `ident`."""
-    read = read_id(handbook, path, ident, fmt=fmt, id_column=id_column, mapping=mapping)
+    read = read_id(handbook, path, ident, options)
     return read.ident, read.company, read.unreadable
 
 
 def read_id(
-    handbook: Handbook,
-    path: Path,
-    ident: str,
-    *,
-    fmt: str | None = None,
-    id_column: str | None = None,
-    mapping: Mapping[str, str] | None = None,
-    decimal_comma: bool | None = None,
-    encoding: str | None = None,
+    handbook: Handbook, path: Path, ident: str, options: ExportOptions = ExportOptions()
 ) -> ExportRow:
     """The row whose id column is `ident`, read as `read_row` reads it (a CSV written by icp
     may carry a leading apostrophe on an id a spreadsheet would run; both spellings are
     found). Raises UsageError when no row or several rows have that id."""
-    con, source, plan = _open(
-        handbook, path, fmt, id_column, mapping, decimal_comma=decimal_comma, encoding=encoding
-    )
+    con, source, plan = _open(handbook, path, options)
     careful: Source | None = None
     wanted = ", ".join(sql_literal(v) for v in {ident, ident.lstrip("'"), "'" + ident})
 

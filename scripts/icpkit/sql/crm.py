@@ -30,10 +30,10 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from ..atomic import write_text
-from ..engine.model import TIER_RANK, Handbook
+from ..engine.model import TIER_RANK, Handbook, Icp
 from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
 from ..errors import UsageError
-from .names import group_column, profile_column
+from .names import column_mapping, group_column, profile_column
 
 TIERS = tuple(TIER_RANK)  # A, B, C, D
 HUBSPOT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
@@ -91,35 +91,36 @@ def properties(handbook: Handbook) -> list[Property]:
         Property("route_owner", "ICP route owner", "text", "Who follows the lead up."),
         Property("route_response", "ICP route response time", "text", "How fast."),
     ]
+    unmet = "(empty: a hard requirement unmet)"
     for icp in icps:
-        label = icp.id.replace("-", " ")
-        out.append(
+        out += [
+            _per_profile(icp, "score", "number", f"Score for {icp.title} {unmet}."),
+            _per_profile(icp, "tier", "choice", f"Tier for {icp.title}.", TIERS),
+        ]
+        out += [
             Property(
-                profile_column(icp.id, "score"),
-                _cut(f"ICP {label} score", 40),
+                group_column(icp.id, g.id),
+                _profile_label(icp, g.label),
                 "number",
-                f"Score for {icp.title} (empty: a hard requirement unmet).",
+                f"Points of {g.label} for {icp.title} {unmet}.",
             )
-        )
-        out.append(
-            Property(
-                profile_column(icp.id, "tier"),
-                _cut(f"ICP {label} tier", 40),
-                "choice",
-                f"Tier for {icp.title}.",
-                TIERS,
-            )
-        )
-        for g in icp.groups:
-            out.append(
-                Property(
-                    group_column(icp.id, g.id),
-                    _cut(f"ICP {label} {g.label}", 40),
-                    "number",
-                    f"Points of {g.label} for {icp.title} (empty: a hard requirement unmet).",
-                )
-            )
+            for g in icp.groups
+        ]
     return out
+
+
+def _profile_label(icp: Icp, what: str) -> str:
+    """'ICP <profile id in words> <what>', cut to the 40 characters a CRM label may have."""
+    return _cut(f"ICP {icp.id.replace('-', ' ')} {what}", 40)
+
+
+def _per_profile(
+    icp: Icp, what: str, kind: str, description: str, options: tuple[str, ...] = ()
+) -> Property:
+    """The property of a profile's column `what` (score, tier)."""
+    return Property(
+        profile_column(icp.id, what), _profile_label(icp, what), kind, description, options
+    )
 
 
 def statuses(handbook: Handbook) -> tuple[str, ...]:
@@ -257,6 +258,40 @@ def salesforce_fields(props: Sequence[Property]) -> dict[str, str]:
     return {"package.xml": package, "objects/Account.object": obj}
 
 
+def check_preset(preset_name: str, output_format: str | None = None) -> None:
+    """Raise UsageError for an unknown preset, or an output format other than the CSV an
+    import takes."""
+    if preset_name not in PRESETS:
+        raise UsageError(f"found the CRM '{preset_name}'; expected hubspot or salesforce")
+    if output_format not in (None, "csv"):
+        raise UsageError(
+            f"found --output-format {output_format} with --crm {preset_name}; expected csv "
+            f"(a {preset_name} import is a CSV file), or no --crm"
+        )
+
+
+def import_path(output: Path) -> Path:
+    """Where `write` puts the import file for `-o output`."""
+    return output.with_suffix(".csv")
+
+
+def write_scores(
+    preset_name: str,
+    handbook: Handbook,
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    output: Path,
+) -> list[Path]:
+    """`write` for rows of `icp score` (its column names, the id first, per-profile columns
+    and a `reason` column): the same verdicts, under the CRM's safe names."""
+    safe = dict(column_mapping(handbook, per_profile=True))
+    titles = {icp.id: icp.title for icp in handbook.active_icps}
+    best = list(names).index("best_profile")
+    out_names = [names[0], *(safe.get(n, n) for n in names[1:]), "icp_best_profile_title"]
+    out_rows = [(*row, titles.get(row[best]) if row[best] else None) for row in rows]
+    return write(preset_name, handbook, out_names, out_rows, output)
+
+
 def write(
     preset_name: str,
     handbook: Handbook,
@@ -292,8 +327,8 @@ def write(
                 *(values[p.source] if p.source in values else row[index[p.source]] for p in props),
             ]
         )
-    write_rows(output.with_suffix(".csv"), header, out_rows)
-    written = [output.with_suffix(".csv")]
+    write_rows(import_path(output), header, out_rows)
+    written = [import_path(output)]
     if preset_name == "hubspot":
         target = output.with_name(output.stem + ".hubspot-properties.json")
         write_text(target, json.dumps(hubspot_properties(props), indent=2) + "\n")

@@ -5,7 +5,7 @@ typed columns loaded with COPY into a temporary table); Spark through pyspark
 (`local[*]` or a cluster's master URL; a Parquet file or directory, or a table).
 psycopg and pyspark are optional: `pip install 'icpkit[warehouse]'`.
 
-The warehouse column types each field type is expected in are in `SQL_TYPES`
+The warehouse column types each field type is expected in are in `tables.SQL_TYPES`
 (`create_table_sql` writes the table a query expects). Generated queries run
 with PostgreSQL's JIT off (see PITFALLS: one probe ran 10x slower with it on).
 """
@@ -16,7 +16,8 @@ import datetime as dt
 import os
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,34 +28,8 @@ from ..engine.model import Handbook
 from ..engine.operators import NUMERIC
 from ..errors import InputError, UsageError
 from .dialects import Dialect
-
-#: warehouse column type per dialect and field type ("set_array": a set field as an array)
-SQL_TYPES: dict[str, dict[str, str]] = {
-    "duckdb": {
-        "number": "DOUBLE", "integer": "BIGINT", "text": "VARCHAR", "one_of": "VARCHAR",
-        "set_of": "VARCHAR", "set_array": "VARCHAR[]", "yes_no": "BOOLEAN", "date": "DATE",
-    },
-    "postgres": {
-        "number": "DOUBLE PRECISION", "integer": "BIGINT", "text": "TEXT", "one_of": "TEXT",
-        "set_of": "TEXT", "set_array": "TEXT[]", "yes_no": "BOOLEAN", "date": "DATE",
-    },
-    "sqlite": {
-        "number": "REAL", "integer": "INTEGER", "text": "TEXT", "one_of": "TEXT",
-        "set_of": "TEXT", "yes_no": "INTEGER", "date": "TEXT",
-    },
-    "spark": {
-        "number": "DOUBLE", "integer": "BIGINT", "text": "STRING", "one_of": "STRING",
-        "set_of": "STRING", "set_array": "ARRAY<STRING>", "yes_no": "BOOLEAN", "date": "DATE",
-    },
-    "snowflake": {
-        "number": "DOUBLE", "integer": "NUMBER(38,0)", "text": "VARCHAR", "one_of": "VARCHAR",
-        "set_of": "VARCHAR", "set_array": "ARRAY", "yes_no": "BOOLEAN", "date": "DATE",
-    },
-    "bigquery": {
-        "number": "FLOAT64", "integer": "INT64", "text": "STRING", "one_of": "STRING",
-        "set_of": "STRING", "set_array": "ARRAY<STRING>", "yes_no": "BOOL", "date": "DATE",
-    },
-}  # fmt: skip
+from .ir import TableSpec, table_ident
+from .tables import SQL_TYPES
 
 
 def column_types(handbook: Handbook, spec: Any, d: Dialect) -> list[tuple[str, str]]:
@@ -81,8 +56,6 @@ def column_types(handbook: Handbook, spec: Any, d: Dialect) -> list[tuple[str, s
 
 def create_table_sql(handbook: Handbook, spec: Any, d: Dialect, table: str | None = None) -> str:
     """CREATE TABLE for the typed table a scoring query expects."""
-    from .ir import table_ident
-
     name = exp.to_table(table or spec.table, dialect=d.sqlglot).sql(dialect=d.sqlglot)
     cols = ",\n  ".join(
         f"{table_ident(c, d).sql(dialect=d.sqlglot)} {t}"
@@ -254,12 +227,11 @@ def detect_spec(
     types: Mapping[str, str],
     id_column: str | None,
     mapping: Mapping[str, str] | None,
+    origin: str | None = None,
 ) -> Any:
     """The TableSpec for a table whose columns have these (lowercased) engine types: arrays,
     dates as text and yes/no as text are recognised per column kind; a field with no column is
     unknown for every account. Raises InputError when no id column is found."""
-    from .ir import TableSpec
-
     lower = {c.lower(): c for c in types}
     columns: dict[str, str] = {}
     absent = set()
@@ -269,6 +241,7 @@ def detect_spec(
             columns[name] = lower[wanted.lower()]
         else:
             absent.add(name)
+    _not_a_raw_export(handbook, origin or table, list(types), absent)
     candidates = [id_column] if id_column else [*handbook.id_columns, "account_id", "id"]
     ident = next((lower[c.lower()] for c in candidates if c.lower() in lower), None)
     if ident is None:
@@ -288,6 +261,52 @@ def detect_spec(
     )
 
 
+def _not_a_raw_export(handbook: Handbook, table: str, names: list[str], absent: set[str]) -> None:
+    """Raise UsageError when a field has no column of its own name but a column has a CRM
+    export's name for it (`Number of Employees`): a raw export, which the warehouse query
+    would read as if that field were missing for every account."""
+    from .sources import key
+
+    by_key = {key(n): n for n in names}
+    for name in handbook.read_fields:
+        if name not in absent:
+            continue
+        found = next(
+            (by_key[key(c)] for c in handbook.fields[name].columns if key(c) in by_key), None
+        )
+        if found is not None:
+            raise UsageError(
+                f"{table}: found the column '{found}', a CRM export's name for {name}, and no "
+                f"column {name}; expected typed columns named after the fields: the warehouse "
+                "query does not read a raw export (bands, '1,200', 'a; b', country names). "
+                "Score a raw export without --engine (--crm works there too), or, if the "
+                f"column holds typed values, name it with --map ({name}: {found})"
+            )
+
+
+@dataclass(frozen=True)
+class _Query:
+    """What every engine is asked: the scoring query `sql_for(spec)` for the layout of the
+    table it reads, found from the table's columns (`detect_spec`)."""
+
+    handbook: Handbook
+    sql_for: Any
+    id_column: str | None
+    mapping: Mapping[str, str] | None
+
+    def spec(self, table: str, types: Mapping[str, str], origin: str | None = None) -> Any:
+        """`origin`: the file read into `table`, named in errors instead."""
+        return detect_spec(self.handbook, table, types, self.id_column, self.mapping, origin)
+
+
+@contextmanager
+def _timed(timings: dict[str, float], step: str) -> Iterator[None]:
+    """Records the seconds the block took as `timings[step]` (when it does not raise)."""
+    start = time.perf_counter()
+    yield
+    timings[step] = time.perf_counter() - start
+
+
 def run_query(
     run: WarehouseRun,
     handbook: Handbook,
@@ -298,55 +317,42 @@ def run_query(
 ) -> WarehouseResult:
     """Load the input if needed, work out the table's layout, run `sql_for(spec)` and fetch
     the scores. Engine errors become InputError with the engine's first line."""
-    if run.engine == "postgres":
-        return _run_postgres(run, handbook, sql_for, id_column, mapping)
-    if run.engine == "spark":
-        return _run_spark(run, handbook, sql_for, id_column, mapping)
-    if run.engine == "duckdb":
-        return _run_duckdb(run, handbook, sql_for, id_column, mapping)
-    raise UsageError(f"found the engine '{run.engine}'; expected duckdb, postgres or spark")
+    runner = _RUNNERS.get(run.engine)
+    if runner is None:
+        raise UsageError(f"found the engine '{run.engine}'; expected duckdb, postgres or spark")
+    return runner(run, _Query(handbook, sql_for, id_column, mapping))
 
 
-def _run_postgres(
-    run: WarehouseRun,
-    handbook: Handbook,
-    sql_for: Any,
-    id_column: str | None,
-    mapping: Mapping[str, str] | None,
-) -> WarehouseResult:
+def _run_postgres(run: WarehouseRun, query: _Query) -> WarehouseResult:
     from .dialects import DIALECTS
-    from .ir import TableSpec
 
     if not run.dsn:
         raise UsageError("found --engine postgres without --dsn; expected a DSN")
     timings: dict[str, float] = {}
     con = postgres_connect(run.dsn)
     try:
-        start = time.perf_counter()
-        if run.table is None:
-            if run.source is None:
-                raise UsageError("found neither --table nor an input CSV")
-            table = "icp_accounts"
-            spec = detect_spec(handbook, table, _csv_header(run.source), id_column, mapping)
-            postgres_load_csv(con, handbook, spec, DIALECTS["postgres"], run.source, table)
-        else:
-            table = run.table
-            schema, _, name = table.rpartition(".")
-            found = con.execute(
-                "SELECT column_name, data_type FROM information_schema.columns "
-                "WHERE table_name = %s AND (%s = '' OR table_schema = %s)",
-                [name, schema, schema],
-            ).fetchall()
-            if not found:
-                raise InputError(f"PostgreSQL: found no table {table}")
-            spec = detect_spec(
-                handbook, table, {c: t.lower() for c, t in found}, id_column, mapping
-            )
-        timings["load"] = time.perf_counter() - start
+        with _timed(timings, "load"):
+            if run.table is None:
+                if run.source is None:
+                    raise UsageError("found neither --table nor an input CSV")
+                table = "icp_accounts"
+                spec = query.spec(table, _csv_header(run.source), str(run.source))
+                dialect = DIALECTS["postgres"]
+                postgres_load_csv(con, query.handbook, spec, dialect, run.source, table)
+            else:
+                table = run.table
+                schema, _, name = table.rpartition(".")
+                found = con.execute(
+                    "SELECT column_name, data_type FROM information_schema.columns "
+                    "WHERE table_name = %s AND (%s = '' OR table_schema = %s)",
+                    [name, schema, schema],
+                ).fetchall()
+                if not found:
+                    raise InputError(f"PostgreSQL: found no table {table}")
+                spec = query.spec(table, {c: t.lower() for c, t in found})
         assert isinstance(spec, TableSpec)
-        start = time.perf_counter()
-        names, rows = postgres_rows(con, sql_for(spec))
-        timings["query"] = time.perf_counter() - start
+        with _timed(timings, "query"):
+            names, rows = postgres_rows(con, query.sql_for(spec))
     except Exception as exc:
         if type(exc).__module__.startswith("psycopg"):
             raise InputError(f"PostgreSQL: {_first_line(exc)}") from None
@@ -363,35 +369,26 @@ def _csv_header(path: Path) -> dict[str, str]:
         return dict.fromkeys(next(csv.reader(f), []), "text")
 
 
-def _run_spark(
-    run: WarehouseRun,
-    handbook: Handbook,
-    sql_for: Any,
-    id_column: str | None,
-    mapping: Mapping[str, str] | None,
-) -> WarehouseResult:
+def _run_spark(run: WarehouseRun, query: _Query) -> WarehouseResult:
     timings: dict[str, float] = {}
-    start = time.perf_counter()
-    spark = spark_session(run.master)
-    timings["session"] = time.perf_counter() - start
+    with _timed(timings, "session"):
+        spark = spark_session(run.master)
     try:
-        start = time.perf_counter()
-        if run.table is None:
-            if run.source is None:
-                raise UsageError("found neither --table nor an input Parquet")
-            table = "icp_accounts"
-            spark.read.parquet(str(run.source.resolve())).createOrReplaceTempView(table)
-        else:
-            table = run.table
-        schema = spark.table(table).schema
-        types = {f.name: f.dataType.simpleString().lower() for f in schema.fields}
-        spec = detect_spec(handbook, table, types, id_column, mapping)
-        timings["load"] = time.perf_counter() - start
-        start = time.perf_counter()
-        df = spark.sql(sql_for(spec))
-        names = list(df.columns)
-        rows = [tuple(r) for r in df.collect()]
-        timings["query"] = time.perf_counter() - start
+        with _timed(timings, "load"):
+            if run.table is None:
+                if run.source is None:
+                    raise UsageError("found neither --table nor an input Parquet")
+                table = "icp_accounts"
+                spark.read.parquet(str(run.source.resolve())).createOrReplaceTempView(table)
+            else:
+                table = run.table
+            schema = spark.table(table).schema
+            types = {f.name: f.dataType.simpleString().lower() for f in schema.fields}
+            spec = query.spec(table, types, str(run.source) if run.table is None else None)
+        with _timed(timings, "query"):
+            df = spark.sql(query.sql_for(spec))
+            names = list(df.columns)
+            rows = [tuple(r) for r in df.collect()]
     except Exception as exc:
         if "pyspark" in type(exc).__module__ or "py4j" in type(exc).__module__:
             raise InputError(f"Spark: {_first_line(exc)}") from None
@@ -399,38 +396,40 @@ def _run_spark(
     return WarehouseResult(names, rows, spec, timings)
 
 
-def _run_duckdb(
-    run: WarehouseRun,
-    handbook: Handbook,
-    sql_for: Any,
-    id_column: str | None,
-    mapping: Mapping[str, str] | None,
-) -> WarehouseResult:
+def _run_duckdb(run: WarehouseRun, query: _Query) -> WarehouseResult:
     import duckdb
 
     timings: dict[str, float] = {}
     con = duckdb.connect()
     try:
-        start = time.perf_counter()
-        if run.source is None:
-            raise UsageError("found no input; expected a Parquet or CSV file of typed columns")
-        path = str(run.source).replace("'", "''")
-        reader = "read_parquet" if run.source.suffix.lower() in (".parquet", ".pq") else "read_csv"
-        table = "icp_accounts"
-        con.execute(f"CREATE VIEW {table} AS SELECT * FROM {reader}('{path}')")
-        types = {str(r[0]): str(r[1]).lower() for r in con.execute(f"DESCRIBE {table}").fetchall()}
-        spec = detect_spec(handbook, table, types, id_column, mapping)
-        timings["load"] = time.perf_counter() - start
-        start = time.perf_counter()
-        cur = con.execute(sql_for(spec))
-        names = [c[0] for c in cur.description or []]
-        rows = cur.fetchall()
-        timings["query"] = time.perf_counter() - start
+        with _timed(timings, "load"):
+            if run.source is None:
+                raise UsageError("found no input; expected a Parquet or CSV file of typed columns")
+            path = str(run.source).replace("'", "''")
+            parquet = run.source.suffix.lower() in (".parquet", ".pq")
+            reader = "read_parquet" if parquet else "read_csv"
+            table = "icp_accounts"
+            con.execute(f"CREATE VIEW {table} AS SELECT * FROM {reader}('{path}')")
+            described = con.execute(f"DESCRIBE {table}").fetchall()
+            types = {str(r[0]): str(r[1]).lower() for r in described}
+            spec = query.spec(table, types, str(run.source))
+        with _timed(timings, "query"):
+            cur = con.execute(query.sql_for(spec))
+            names = [c[0] for c in cur.description or []]
+            rows = cur.fetchall()
     except duckdb.Error as exc:
         raise InputError(f"DuckDB: {_first_line(exc)}") from None
     finally:
         con.close()
     return WarehouseResult(names, rows, spec, timings)
+
+
+#: the engine a run names -> how to score in it
+_RUNNERS: dict[str, Callable[[WarehouseRun, _Query], WarehouseResult]] = {
+    "postgres": _run_postgres,
+    "spark": _run_spark,
+    "duckdb": _run_duckdb,
+}
 
 
 def write_rows(path: Path, names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

@@ -76,8 +76,8 @@ from ..engine.operators import NUMERIC, OPERATORS
 from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
 from ..errors import InputError, UsageError
 from .dialects import Dialect, Step, replacing
-from .engines import SQL_TYPES
 from .names import CORE, flag_column, group_column, profile_column
+from .tables import SQL_TYPES
 from .textnumbers import picked, stages
 
 RANK_TIER = {v: k for k, v in TIER_RANK.items()}
@@ -306,12 +306,17 @@ def _ends(v: exp.Expr, x: str, c: LeafCtx) -> exp.Expr:
     return exp.EQ(this=exp.Substring(this=v, start=start), expression=lit(x))
 
 
+def _after_as_of(v: exp.Expr, test: exp.Expr, c: LeafCtx) -> exp.Expr:
+    """`test`, unknown for a date after the as-of date (`operators._sql_within`)."""
+    return case([(exp.GT(this=v, expression=days_before(0, c)), exp.Null())], test)
+
+
 def _within(v: exp.Expr, x: int, c: LeafCtx) -> exp.Expr:
-    return exp.GTE(this=v, expression=days_before(x, c))
+    return _after_as_of(v, exp.GTE(this=v, expression=days_before(x, c)), c)
 
 
 def _older(v: exp.Expr, x: int, c: LeafCtx) -> exp.Expr:
-    return exp.LT(this=v, expression=days_before(x, c))
+    return _after_as_of(v, exp.LT(this=v, expression=days_before(x, c)), c)
 
 
 def band_leaf(op: str, lo: exp.Expr, hi: exp.Expr, x: Any, c: LeafCtx) -> exp.Expr:

@@ -39,7 +39,22 @@ from ..engine.operators import sql_literal
 #: decimal conventions: "dot" (1,234.5), "comma" (1.234,5); None: not known
 DOT = "dot"
 COMMA = "comma"
-SPACES = " \u00a0\u202f\u2009"
+#: what a cell is trimmed of, everywhere it is read (`icp score`, `icp explain`, the Python
+#: grammar below): ASCII whitespace and its Unicode kin (no-break, figure, narrow no-break,
+#: ideographic and the other spaces, line and paragraph separators) and the invisible
+#: zero-width space, word joiner and byte-order mark (a BOM mid-file: two exports joined).
+#: A cell of nothing else is empty. (Not the separators U+001C..U+001F, which Python's
+#: `str.isspace` counts: the parse layer uses U+001F as a marker.)
+BLANKS = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u180e\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u2060\u3000\ufeff"
+)
+#: one blank, as a regular expression that reads the same in Python's re and DuckDB's RE2
+#: (whose `\s` is ASCII only, while Python's is Unicode: the two read `25\u00a0%` apart)
+BLANK = f"[{BLANKS}]"
+#: the spaces a number may group its digits with (1 234 567, French and Swiss exports): the
+#: ASCII space, the no-break, figure, narrow no-break and thin spaces
+SPACES = " \u00a0\u2007\u202f\u2009"
 _OTHER_GROUPS = ("'", "’", f"[{SPACES}]")
 
 
@@ -58,11 +73,11 @@ COMMA_NUMBER = _grammar(",", ".")
 _NUM = rf"[0-9](?:[0-9.,'’{SPACES}]*[0-9])?"
 _CUR = r"us\$|usd|\$|€|eur|£|gbp"
 AMOUNT = (
-    rf"^({_CUR})?\s*([-+])?\s*({_CUR})?\s*({_NUM})\s*"
-    r"(k|thousand|mm|mn|m|million|bn|b|billion)?\s*(usd|eur|gbp|%)?$"
+    rf"^({_CUR})?{BLANK}*([-+])?{BLANK}*({_CUR})?{BLANK}*({_NUM}){BLANK}*"
+    rf"(k|thousand|mm|mn|m|million|bn|b|billion)?{BLANK}*(usd|eur|gbp|%)?$"
 )
-BAND = rf"^({_NUM})\s*[-–]\s*({_NUM})$"
-PLUS = rf"^({_NUM})\s*\+$"
+BAND = rf"^({_NUM}){BLANK}*[-–]{BLANK}*({_NUM})$"
+PLUS = rf"^({_NUM}){BLANK}*\+$"
 #: a plain number read the same in every convention known to be dot, or not known: the
 #: ambiguous shape 1.234 (one dot, three decimals, no leading zero) is left to the slow path
 _PLAIN_DOT = r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?"
@@ -158,6 +173,33 @@ def twofold_sql(fld: Field, dot: tuple[str, str], comma: tuple[str, str]) -> str
     return f"coalesce({_cell_fits(fld, *dot)} AND {_cell_fits(fld, *comma)} AND {differ}, FALSE)"
 
 
+def _shown_sql(lo: str, hi: str) -> str:
+    """SQL for a reading as a person writes it: 8000, 1.2, 1200-5000, 10000+."""
+
+    def one(v: str) -> str:
+        return (
+            f"CASE WHEN {v} = floor({v}) AND abs({v}) < 1e15 THEN CAST(CAST({v} AS BIGINT) AS "
+            f"VARCHAR) ELSE CAST({v} AS VARCHAR) END"
+        )
+
+    return (
+        f"(CASE WHEN {lo} = {hi} THEN {one(lo)} WHEN isinf({hi}) THEN {one(lo)} || '+' "
+        f"ELSE {one(lo)} || '-' || {one(hi)} END)"
+    )
+
+
+def twofold_why_sql(dot: tuple[str, str], comma: tuple[str, str]) -> str:
+    """SQL for why a cell that reads two ways (`twofold_sql`) is unknown, with both readings
+    and what to write instead. The one wording of it: `score` warnings, `explain --row` and
+    `explain --set` all say this."""
+    d, c = _shown_sql(*dot), _shown_sql(*comma)
+    return (
+        f"'reads two ways: ' || {d} || ' with a decimal point (1,234.5) or ' || {c} || "
+        f"' with a decimal comma (1.234,5); write ' || {d} || ' or ' || {c} || ', or set "
+        "the decimal convention (--decimal-point or --decimal-comma)'"
+    )
+
+
 # --- the same grammar in Python, to detect a file's convention from a sample -------------------
 
 _DOT_RE = re.compile(DOT_NUMBER)
@@ -167,8 +209,13 @@ _BAND_RE = re.compile(BAND)
 _PLUS_RE = re.compile(PLUS)
 
 
+def trimmed(text: str) -> str:
+    """`text` without blanks at either end (`BLANKS`), as the parse layer's `icp_trim`."""
+    return text.strip(BLANKS)
+
+
 def _numbers_in(text: str) -> list[str]:
-    t = text.strip().lower()
+    t = trimmed(text).lower()
     for pattern, groups in ((_BAND_RE, (1, 2)), (_PLUS_RE, (1,)), (_AMOUNT_RE, (4,))):
         m = pattern.match(t)
         if m:

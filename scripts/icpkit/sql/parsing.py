@@ -46,6 +46,8 @@ from ..engine.spellings import normalise as normalise  # the key spellings are l
 from .numbers import (
     AMOUNT,
     BAND,
+    BLANK,
+    BLANKS,
     DOT,
     PLUS,
     fits_sql,
@@ -53,9 +55,17 @@ from .numbers import (
     pick_sql,
     plain_sql,
     twofold_sql,
+    twofold_why_sql,
 )
 from .numbers import MACROS as NUMBER_MACROS
 
+#: a cell's blanks at either end (`icp_trim`: DuckDB's trim(text, characters) costs ten
+#: times as much), and the code points `icp_clean_ends` tells from the first and last
+#: character, so that a cell without them is never trimmed
+_ENDS = f"^{BLANK}+|{BLANK}+$"
+_BLANK_CODES = ", ".join(str(ord(c)) for c in BLANKS if ord(c) > 126)
+#: where a set cell is split into members: ; , | or a line break, with blanks around it
+SET_SPLIT = f"{BLANK}*[;,|\r\n]{BLANK}*"
 NULL_TOKENS = ("n/a", "#n/a", "na", "null", "nan", "none", "(blank)", "-", "—", "?")
 # the tokens between unit separators: a null token is a substring test (a constant list or an
 # IN list would be rewritten into a hash join over every row, an ENUM cast fails slowly, a
@@ -63,6 +73,7 @@ NULL_TOKENS = ("n/a", "#n/a", "na", "null", "nan", "none", "(blank)", "-", "—"
 _SEP = "\x1f"
 _NULL_TOKENS_TEXT = _SEP + _SEP.join(("", *NULL_TOKENS)) + _SEP
 assert max(len(t.encode()) for t in NULL_TOKENS) <= 7  # icp_text's shortcut relies on it
+_TOKENS = sql_literal(_NULL_TOKENS_TEXT)
 CURRENCIES = {"USD": ("$", "us$", "usd"), "EUR": ("€", "eur"), "GBP": ("£", "gbp")}
 
 
@@ -86,13 +97,18 @@ def normal_sql(expr: str, folds: Folds = DEFAULT_FOLDS) -> str:
 
 MACROS = (
     rf"""
+CREATE OR REPLACE TEMP MACRO icp_trim(r) AS regexp_replace(r, {sql_literal(_ENDS)}, '', 'g');
+CREATE OR REPLACE TEMP MACRO icp_edge(c) AS c > 32 AND (c < 127 OR c NOT IN ({_BLANK_CODES}));
+CREATE OR REPLACE TEMP MACRO icp_clean_ends(r) AS icp_edge(ord(r)) AND icp_edge(ord(r[-1]));
+CREATE OR REPLACE TEMP MACRO icp_trimmed(r) AS
+  CASE WHEN icp_clean_ends(r) THEN r ELSE icp_trim(r) END;
 CREATE OR REPLACE TEMP MACRO icp_text(r) AS
-  CASE WHEN strlen(r) > 7 AND NOT starts_with(r, ' ') AND NOT ends_with(r, ' ') THEN r
-       WHEN NOT starts_with(r, ' ') AND NOT ends_with(r, ' ')
-            AND NOT contains({sql_literal(_NULL_TOKENS_TEXT)}, chr(31) || lower(r) || chr(31))
-            THEN r
-       WHEN contains({sql_literal(_NULL_TOKENS_TEXT)}, chr(31) || lower(trim(r)) || chr(31))
-            AND NOT contains(r, chr(31)) THEN NULL ELSE trim(r) END;
+  CASE WHEN icp_clean_ends(r)
+       THEN CASE WHEN strlen(r) > 7 OR contains(r, chr(31))
+                      OR NOT contains({_TOKENS}, chr(31) || lower(r) || chr(31))
+                 THEN r END
+       WHEN contains({_TOKENS}, chr(31) || lower(icp_trim(r)) || chr(31))
+            AND NOT contains(r, chr(31)) THEN NULL ELSE icp_trim(r) END;
 CREATE OR REPLACE TEMP MACRO icp_low(t) AS replace(lower(strip_accents(t)), 'ς', 'σ');
 CREATE OR REPLACE TEMP MACRO icp_slug(t) AS
   trim(regexp_replace(t, '[^\p{{L}}\p{{N}}]+', '_', 'g'), '_');
@@ -209,7 +225,7 @@ def _choice(fld: Field, r: str) -> Parsed:
         stages.append(
             {
                 a: f"CASE WHEN {h}e IS NOT NULL THEN {h}e IN ({exact or 'NULL'}) "
-                f"WHEN {r} IS NULL THEN FALSE ELSE lower(trim({r})) IN ({tokens}) END"
+                f"WHEN {r} IS NULL THEN FALSE ELSE lower(icp_trimmed({r})) IN ({tokens}) END"
             }
         )
     bad = f"(CASE WHEN {h}v IS NOT NULL THEN FALSE ELSE {t} IS NOT NULL END)"
@@ -258,10 +274,18 @@ def _twofold_words(fld: Field, tokens: list[str]) -> str:
         if fld.is_country:
             name = min((n for n in names if len(n) > 3), key=len, default=name)
             name = name.replace("_", " ").title()
-        parts.append(f"'{tok.upper()}' may be {name} ({value}) or a missing value")
+        # as the value is written ('NA' for Namibia's code, 'none' for a stage called none)
+        shown = value if value.lower() == tok else tok.upper()
+        meaning = f"{name} ({value})" if name != value else f"the value {value}"
+        parts.append(f"'{shown}' may be {meaning} or a missing value")
+    first = tokens[0]
+    value = spellings.get(first) or next(
+        (v for v in fld.values or () if v.lower() == first), first.upper()
+    )
     return (
-        "; ".join(parts) + f": write the value itself, or map the spelling with --map "
-        f"({fld.name}: {{values: {{{tokens[0].upper()}: ...}}}})"
+        "; ".join(parts) + ": map the spelling with --map "
+        f"({fld.name}: {{values: {{{first}: {value}}}}} if it is the value), or leave the "
+        "cell empty where it is not known"
     )
 
 
@@ -279,8 +303,8 @@ def _set(fld: Field, r: str) -> Parsed:
     spellings = dict(fld.spellings)
     norm_x = normal_sql("x", fld.folds)
     pieces = (
-        f"list_filter(string_split(regexp_replace({t}, '\\s*[;,|\\r\\n]\\s*', ';', 'g'), ';'), "
-        "lambda x: x <> '')"
+        f"list_filter(string_split(regexp_replace({t}, {sql_literal(SET_SPLIT)}, ';', 'g'), "
+        "';'), lambda x: x <> '')"
     )
     why = unknown = None
     if fld.values is None:
@@ -314,7 +338,7 @@ def _set(fld: Field, r: str) -> Parsed:
     )
     value = (
         f"CASE WHEN {r} IS NULL THEN NULL "
-        f"WHEN trim({r}) IN ('', '[]', repeat(chr(34), 2)) THEN {empty} "
+        f"WHEN icp_trimmed({r}) IN ('', '[]', repeat(chr(34), 2)) THEN {empty} "
         # a null token ('na', 'N/A') is unknown before any final form is looked for
         f"WHEN {t} IS NULL THEN NULL {fast}ELSE {slow} END"
     )
@@ -398,7 +422,7 @@ def _number(fld: Field, r: str, decimal: str | None) -> Parsed:
     outside = in_range_sql(fld, f"coalesce({p}, {h}dl, {h}cl)")
     why = (
         f"CASE WHEN {p} IS NULL AND {twofold} "
-        "THEN 'reads two ways (such as 1,200 or 1.2): set the decimal convention' "
+        f"THEN {twofold_why_sql((f'{h}dl', f'{h}dh'), (f'{h}cl', f'{h}ch'))} "
         f"WHEN coalesce({outside}, FALSE) THEN {sql_literal(_bounds_words(fld))} END"
     )
     return Parsed({f"{fld.name}__lo": lo, f"{fld.name}__hi": hi}, bad, stages, why=why)
@@ -415,7 +439,7 @@ def _bounds_words(fld: Field) -> str:
 
 
 def text_of(raw: str) -> str:
-    """The cleaned text of a cell: trimmed, NULL when empty or a null token."""
+    """The cleaned text of a cell: trimmed of `BLANKS`, NULL when empty or a null token."""
     return f"icp_text({raw})"
 
 

@@ -14,20 +14,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from ..atomic import atomic_path, mode_for, remove_leftovers, write_text
+from ..atomic import atomic_path, make_folder, mode_for, remove_leftovers, write_text
 from ..engine.model import TIER_RANK, Handbook
 from ..engine.operators import sql_literal
 from ..errors import UsageError
+from . import crm as crm_preset
 from . import provenance
 from .connection import connect, input_error, quote_ident
 from .mapping import with_values
 from .parsing import TYPEABLE
+from .reasons import reason_sql
 from .sources import (
     Plan,
     Source,
@@ -74,6 +77,9 @@ class ScoreOptions:
     encoding: str | None = None
     #: field -> {spelling: allowed value}, from the --map file
     value_map: dict[str, dict[str, str]] | None = None
+    #: hubspot or salesforce: write the CRM's import shape (`icpkit.sql.crm`) at the output
+    #: (as .csv) and its property definitions beside it, from the same verdicts
+    crm: str | None = None
 
 
 @dataclass
@@ -107,20 +113,32 @@ class ScoreSummary:
     convention: str = ""
     #: what was done to read the file
     notes: tuple[str, ...] = ()
+    #: the files written (the scores, or a CRM import and its property definitions)
+    files: list[Path] = field(default_factory=list)
 
 
 def scoring_sql(
-    handbook: Handbook, source: Source, plan: Plan, as_of: dt.date, *, per_profile: bool
+    handbook: Handbook,
+    source: Source,
+    plan: Plan,
+    as_of: dt.date,
+    *,
+    per_profile: bool,
+    reason: bool = False,
 ) -> str:
+    """The verdict query over the export; with `reason`, a `reason` column too."""
     text_select, parsed = parsed_columns(handbook, source, plan)
     exact = frozenset(name for name, p in parsed.items() if p.exact) | frozenset(
         name for name in handbook.fields if name not in parsed
     )
+    keep: tuple[str, ...] = ("icp_id", "unreadable_fields")
+    if reason:
+        keep += (f"{reason_sql(handbook, as_of, exact)} AS reason",)
     verdict = verdict_sql(
         handbook,
         as_of,
         per_profile=per_profile,
-        keep=("icp_id", "unreadable_fields"),
+        keep=keep,
         exact=exact,
         absent=frozenset(plan.missing),
     )
@@ -151,11 +169,16 @@ def score(handbook: Handbook, opts: ScoreOptions) -> ScoreSummary:
     the export, InputError when the export cannot be read (the DuckDB error is kept as the
     cause), and KeyboardInterrupt when interrupted (no temporary file is left behind)."""
     in_fmt = fmt_of(opts.input, opts.input_format)
-    out_fmt = fmt_of(opts.output, opts.output_format)
-    _not_the_input(opts.input, opts.output)
+    if opts.crm is None:
+        out_fmt = fmt_of(opts.output, opts.output_format)
+        _not_the_input(opts.input, opts.output)
+    else:
+        crm_preset.check_preset(opts.crm, opts.output_format)
+        out_fmt = "parquet"  # the scratch scores; the import itself is a CSV
+        _not_the_input(opts.input, crm_preset.import_path(opts.output))
     handbook = with_values(handbook, opts.value_map or {})
     folder = opts.output.resolve().parent
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder, opts.output)
     remove_leftovers(folder)
     scratch: list[Path] = []
     try:
@@ -191,28 +214,75 @@ def _score(
         source = with_convention(con, handbook, source, plan, opts.decimal_comma)
     finally:
         prov = pending_provenance()  # also when the input is refused: git is waited for
-    extra = [quote_ident(c) for c in output_extras(handbook, per_profile=opts.per_profile)]
-    with atomic_path(opts.output) as tmp:
+    extra = [quote_ident(c) for c in output_extras(handbook, per_profile=_per_profile(opts))]
+    extra += ["reason"] if opts.crm else []
+    if opts.crm is None:
+        with atomic_path(opts.output) as tmp:
+            source = _write(con, handbook, opts, source, plan, tmp, out_fmt, prov, extra, scratch)
+            summary = _counted(con, source, plan, tmp, out_fmt, prov)
+            summary.files = [opts.output]
+            _provenance(opts.output, prov)
+    else:
+        # the scores in the plain shape first (a scratch file), then the CRM's import shape
+        tmp = _scratch_beside(opts.output)
+        scratch.append(tmp)
         source = _write(con, handbook, opts, source, plan, tmp, out_fmt, prov, extra, scratch)
-        summary = _summarise(con, tmp, out_fmt, plan)
-        summary.duplicates = _duplicates(con, tmp, out_fmt, plan)
-        summary.no_id = _without_id(con, tmp, out_fmt, plan)
-        prov["rows"] = summary.rows
-        prov["decimal_convention"] = source.decimal
-        prov["fields_no_column_supplies"] = plan.missing
-        if source.notes:
-            prov["reading_notes"] = list(source.notes)
-        side = Path(f"{opts.output}.provenance.json")
-        write_text(side, json.dumps(prov, indent=2) + "\n")
-        side.chmod(mode_for(opts.output))  # the scores' mode
+        summary = _counted(con, source, plan, tmp, out_fmt, prov)
+        cur = con.execute(f"SELECT * FROM {_read(tmp, out_fmt)}")
+        names = [c[0] for c in cur.description or []]
+        summary.files = crm_preset.write_scores(
+            opts.crm, handbook, names, cur.fetchall(), opts.output
+        )
+        _provenance(summary.files[0], prov)
     if any(summary.unreadable.values()):
         summary.examples, summary.spellings = _unreadable(con, source, plan, handbook)
-    summary.output = opts.output
+    summary.output = summary.files[0]
     summary.provenance = prov
     summary.convention = source.convention
     summary.notes = source.notes
     con.close()
     return summary
+
+
+def _per_profile(opts: ScoreOptions) -> bool:
+    """Per-profile columns: asked for, or for a CRM import (it has a property per profile)."""
+    return opts.per_profile or opts.crm is not None
+
+
+def _scratch_beside(output: Path) -> Path:
+    """A temporary file beside `output` (named as `remove_leftovers` knows it)."""
+    fd, name = tempfile.mkstemp(
+        prefix=f".{output.name}.icp-{os.getpid()}-", suffix=".tmp", dir=output.resolve().parent
+    )
+    os.close(fd)
+    return Path(name)
+
+
+def _counted(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    plan: Plan,
+    path: Path,
+    fmt: str,
+    prov: dict[str, Any],
+) -> ScoreSummary:
+    """The summary's counts from the written scores, recorded in the provenance too."""
+    summary = _summarise(con, path, fmt, plan)
+    summary.duplicates = _duplicates(con, path, fmt, plan)
+    summary.no_id = _without_id(con, path, fmt, plan)
+    prov["rows"] = summary.rows
+    prov["decimal_convention"] = source.decimal
+    prov["fields_no_column_supplies"] = plan.missing
+    if source.notes:
+        prov["reading_notes"] = list(source.notes)
+    return summary
+
+
+def _provenance(scores: Path, prov: dict[str, Any]) -> None:
+    """Write the `<scores>.provenance.json` sidecar, with the scores' mode."""
+    side = Path(f"{scores}.provenance.json")
+    write_text(side, json.dumps(prov, indent=2) + "\n")
+    side.chmod(mode_for(scores))
 
 
 def _not_the_input(source: Path, output: Path) -> None:
@@ -259,7 +329,14 @@ def _write(
     while attempts:
         attempt = attempts.pop(0)
         query = _output_select(
-            scoring_sql(handbook, attempt, plan, opts.as_of, per_profile=opts.per_profile),
+            scoring_sql(
+                handbook,
+                attempt,
+                plan,
+                opts.as_of,
+                per_profile=_per_profile(opts),
+                reason=opts.crm is not None,
+            ),
             plan,
             out_fmt,
             extra,
@@ -360,7 +437,7 @@ def _without_id(
 ) -> tuple[int, list[int]]:
     """How many accounts have an empty id (no cell, or only spaces), and their first rows:
     each is scored, but its output row cannot be matched back to a record."""
-    empty = f"coalesce(trim(CAST({quote_ident(plan.id_column)} AS VARCHAR)), '') = ''"
+    empty = f"coalesce(icp_trim(CAST({quote_ident(plan.id_column)} AS VARCHAR)), '') = ''"
     rel = _read(path, fmt)
     n = con.execute(f"SELECT count(*) FROM {rel} WHERE {empty}").fetchone()
     if not n or not n[0]:

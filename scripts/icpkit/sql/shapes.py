@@ -16,6 +16,12 @@ UTF-8 CSV beside the output:
 - UTF-16 without a byte-order mark (recognised by its NUL bytes on every other byte);
 - a Salesforce footer with no blank line before it: a total line ("Grand Total (2
   records)") or one-cell lines with a footer's words (Copyright, Confidential).
+- the header row again further down (two exports joined, an Excel copy-paste): each cell
+  the column's own name (compared as header names are, `key`); it is not a record, it is
+  dropped and its lines named. A row of the header's names in another order, or of some
+  of them, is a second export's header: the records after it would be read into the wrong
+  columns, so the file is refused, naming its line. (A regular file is checked for such a
+  row by one query, `HEADER_AGAIN_SQL`, and rewritten only when it has one.)
 Text that is not UTF-8 (Latin-1, Windows-1252) is refused with its line and
 byte and how to re-save it, unless `--encoding` names its encoding; any other NUL
 byte is refused (a cell with NULs is never scored), and so is a quote that opens
@@ -35,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from .numbers import BLANKS
 
 HEAD = 1 << 20
 TAIL = 1 << 16
@@ -45,6 +52,39 @@ REWRITE_SUFFIX = "-input.tmp"
 CELL_LIMIT = 16 << 20
 #: what the rewrite writes for a cell a short record lacks (read back as NULL: unknown)
 MISSING = "\x1e"
+
+
+def key(name: str) -> str:
+    """Column names are compared by this key: lowercase letters and digits only."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+#: `key` in DuckDB's SQL, for a text expression
+KEY_SQL = "regexp_replace(lower({}), '[^a-z0-9]', '', 'g')"
+#: a repeated header is the header's exact names again; another export's header has at
+#: least this share of the header's names (and at least two), and nothing else
+HEADER_SHARE = 0.5
+
+
+def header_again(header: list[str], row: list[str]) -> str | None:
+    """'same' when `row` is the header again (each cell, by `key`, its column's name; cells
+    past the header empty), 'other' when it is a header in another order or of other columns
+    (only the header's names, at least two and half of them), else None (a record)."""
+    keys = [key(n) for n in header]
+    cells = [key(c) for c in row]
+    cells += [""] * (len(keys) - len(cells))
+    if any(keys) and cells[: len(keys)] == keys and not any(cells[len(keys) :]):
+        return "same"
+    named = {k for k in keys if k}
+    found = [c for c in cells if c]
+    if (
+        len(found) >= 2
+        and len(set(found)) == len(found)
+        and all(c in named for c in found)
+        and len(found) >= HEADER_SHARE * len(named)
+    ):
+        return "other"
+    return None
 
 
 @dataclass
@@ -179,13 +219,13 @@ def inspect(path: Path, encoding: str | None = None) -> Shape:
     if size <= HEAD and head.count('"') % 2:
         shape.reasons.append("an odd number of quotes")
     rows = _head_rows(head, shape.delimiter, size > HEAD)
-    if rows and len(rows[0]) > 1 and not rows[0][-1].strip() and not shape.sep_line:
+    if rows and len(rows[0]) > 1 and not rows[0][-1].strip(BLANKS) and not shape.sep_line:
         # Excel writes `a;b;c;;;` for a sheet once wider: columns without a name, which no
         # field reads (and '' twice, which no reader takes)
         shape.reasons.append("unnamed columns at the end of the header")
     if len({len(r) for r in rows if r}) > 1:
         shape.reasons.append("records of different widths")
-    if any(r and not any(c.strip() for c in r) for r in rows):
+    if any(r and not any(c.strip(BLANKS) for c in r) for r in rows):
         shape.reasons.append("empty records")
     if codec.startswith("utf-8") and _footer(
         tail.decode("utf-8", errors="replace"), shape.delimiter
@@ -245,6 +285,12 @@ class Rewritten:
     notes: list[str]
 
 
+def _shown(row: list[str], limit: int = 6) -> str:
+    """The first cells of a record, for a message (as text, quoted)."""
+    cells = [repr(c.strip(BLANKS)) for c in row if c.strip(BLANKS)]
+    return ", ".join(cells[:limit]) + (", …" if len(cells) > limit else "")
+
+
 def _lines(numbers: list[int]) -> str:
     shown = ", ".join(str(n) for n in numbers[:10])
     return shown + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
@@ -264,7 +310,7 @@ def rewrite(path: Path, shape: Shape, folder: Path) -> Rewritten:
         ):
             lines = _Tracked(src)
             reader = csv.reader(lines, delimiter=shape.delimiter)
-            header, notes = _copy(reader, lines, out, shape)
+            header, notes = _copy(path, reader, lines, out, shape)
             _closed(path, lines, shape.delimiter)
     except UnicodeDecodeError:
         target.unlink(missing_ok=True)
@@ -333,10 +379,10 @@ def _closed(path: Path, lines: _Tracked, delimiter: str) -> None:
 
 
 def _blank(row: list[str]) -> bool:
-    return not any(c.strip() for c in row)
+    return not any(c.strip(BLANKS) for c in row)
 
 
-def _header_row(reader: Any, lines: _Tracked, shape: Shape) -> tuple[list[str], int]:
+def _header_row(path: Path, reader: Any, lines: _Tracked, shape: Shape) -> tuple[list[str], int]:
     """The first row that is neither Excel's `sep=` line nor blank, without trailing empty
     names (a trailing delimiter, or columns without a name), and how many were dropped."""
     for row in reader:
@@ -344,10 +390,10 @@ def _header_row(reader: Any, lines: _Tracked, shape: Shape) -> tuple[list[str], 
         if (shape.sep_line and reader.line_num == 1) or _blank(row):
             continue
         named = list(row)
-        while named and not named[-1].strip():
+        while named and not named[-1].strip(BLANKS):
             named = named[:-1]
         return named, len(row) - len(named)
-    raise InputError("found no header row; expected column names on line 1")
+    raise InputError(f"{path}: found no header row; expected column names on line 1")
 
 
 @dataclass
@@ -362,6 +408,8 @@ class _Copy:
     short: list[int] = field(default_factory=list)
     long: list[int] = field(default_factory=list)
     trailing: int = 0
+    #: lines where the header row is repeated (dropped: not a record)
+    headers: list[int] = field(default_factory=list)
     #: one-cell records after a blank line: a report footer if nothing follows them
     pending: list[tuple[int, list[str]]] = field(default_factory=list)
 
@@ -381,6 +429,11 @@ class _Copy:
 
     def notes(self) -> list[str]:
         notes = []
+        if self.headers:
+            notes.append(
+                f"warning: skipped the header row repeated on lines {_lines(self.headers)} (not an "
+                "account: two exports joined, or a copy-paste)"
+            )
         if self.pending:
             notes.append(
                 f"ignored {len(self.pending)} footer lines after the data (a report footer)"
@@ -407,9 +460,11 @@ class _Copy:
         return notes
 
 
-def _copy(reader: Any, lines: _Tracked, out: Any, shape: Shape) -> tuple[list[str], list[str]]:
+def _copy(
+    path: Path, reader: Any, lines: _Tracked, out: Any, shape: Shape
+) -> tuple[list[str], list[str]]:
     writer = csv.writer(out, lineterminator="\n")
-    header, unnamed = _header_row(reader, lines, shape)
+    header, unnamed = _header_row(path, reader, lines, shape)
     writer.writerow(header)
     copy = _Copy(len(header), unnamed)
     blank_seen = False
@@ -418,6 +473,17 @@ def _copy(reader: Any, lines: _Tracked, out: Any, shape: Shape) -> tuple[list[st
         if _blank(row):
             blank_seen = True
             continue
+        again = header_again(header, row)
+        if again == "same":
+            copy.headers.append(lines.last_start)
+            continue
+        if again == "other":
+            raise InputError(
+                f"{path}:{lines.last_start}: found a second header row in another column order or "
+                f"with other columns ({_shown(row)}); expected one header row: the records "
+                "after it would be read into the wrong columns. Split the file there into two "
+                "exports and score each (or give its columns the first header's order)"
+            )
         if (copy.pending and len(row) == 1) or _footer_start(row, blank_seen):
             # a footer if nothing but one-cell lines follows it
             copy.pending.append((reader.line_num, row))

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import sys
 import tempfile
-from collections.abc import Set
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -27,9 +26,10 @@ from ..engine.operators import sql_literal
 from ..errors import InputError, UsageError
 from ..wording import suggest
 from .connection import input_error, quote_ident
-from .numbers import DOT, Convention, detect
+from .numbers import BLANKS, DOT, Convention, detect
 from .parsing import Parsed, parse_field, typed_column
-from .shapes import MISSING, Shape, inspect, rewrite
+from .shapes import KEY_SQL, MISSING, Shape, inspect, rewrite
+from .shapes import key as key  # column names are compared by it (companies, backtest)
 
 FORMATS = {
     ".csv": "csv",
@@ -53,11 +53,6 @@ def fmt_of(path: Path, given: str | None) -> str:
             ".parquet or .jsonl (or --input-format / --output-format)"
         )
     return fmt
-
-
-def key(name: str) -> str:
-    """Column names are compared by this key: lowercase letters and digits only."""
-    return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 quote = quote_ident
@@ -90,6 +85,8 @@ class Source:
     delimiter: str = ""
     #: a rewritten copy of the input that the caller removes when done
     scratch: Path | None = None
+    #: columns whose empty cell reads as '' (present and empty), not NULL (`keeping_empty`)
+    present_empty: tuple[str, ...] = ()
 
     def typed(self, columns: Set[str], numbers: Set[str] = frozenset()) -> Source:
         """This CSV with `columns` read with their sniffed types (every other column stays
@@ -105,7 +102,8 @@ class Source:
         types = tuple((c, self._type_read(c, t, columns, numbers)) for c, t in self.sniffed)
         if types == self.columns:
             return self
-        return replace(self, relation=_csv_read(self.path, self.csv_options, types), columns=types)
+        relation = _csv_read(self.path, self.csv_options, types, self.present_empty)
+        return replace(self, relation=relation, columns=types)
 
     def _type_read(self, column: str, sniffed: str, columns: Set[str], numbers: Set[str]) -> str:
         if column not in columns:
@@ -121,22 +119,31 @@ class Source:
         if self.csv_options is None:
             return self
         text = tuple((c, "VARCHAR") for c, _ in self.columns)
-        return replace(self, relation=_csv_read(self.path, self.csv_options, text), columns=text)
+        relation = _csv_read(self.path, self.csv_options, text, self.present_empty)
+        return replace(self, relation=relation, columns=text)
 
     def keeping_empty(self, columns: list[str]) -> Source:
         """This CSV with an empty cell of `columns` read as '' (present and empty), not as
         NULL (absent): a set field's empty cell may mean "none", a missing one never does.
         A quoted empty cell ("", as Salesforce and many exporters write every empty cell) is
-        also '' (DuckDB 2 reads it as NULL even under force_not_null); in other columns ''
-        reads as unknown as an empty cell does."""
+        also ''; in other columns '' reads as unknown as an empty cell does.
+
+        Every record of a regular CSV has every cell (a ragged file is rewritten first, its
+        missing cells written as `shapes.MISSING`, the rewrite's only NULL), so a NULL in such
+        a column is an empty cell: it is read as ''. DuckDB's `force_not_null` is not used:
+        it applies its list by the position among the columns a query reads, not in the file
+        (DuckDB 2.0: reading columns b and c of a, b, c keeps c's empty cell and makes b's
+        NULL, and a DOUBLE column it lands on fails the read)."""
         if self.csv_options is None or not columns:
             return self
-        names = ", ".join(sql_literal(c) for c in columns)
-        options = f"{self.csv_options}, force_not_null = [{names}], allow_quoted_nulls = false"
+        options = f"{self.csv_options}, allow_quoted_nulls = false"
+        # a rewritten copy already reads an empty cell as '' (its NULL is MISSING)
+        empty = () if self.scratch is not None else tuple(columns)
         return replace(
             self,
             csv_options=options,
-            relation=_csv_read(self.path, options, self.columns),
+            relation=_csv_read(self.path, options, self.columns, empty),
+            present_empty=empty,
         )
 
 
@@ -178,9 +185,14 @@ def open_source(
             shape.reasons.append("a dialect DuckDB cannot sniff")
             return regular(path, shape, folder)
         text = tuple((c, "VARCHAR") for c, _ in sniffed)
-        return Source(
-            path, fmt, _csv_read(path, options, text), text, options, sniffed, delimiter=delim
-        )
+        relation = _csv_read(path, options, text)
+        again = _header_again(con, relation, [c for c, _ in sniffed])
+        if again is not False:
+            shape.reasons.append(
+                "a record DuckDB cannot read" if again is None else "a row of column names"
+            )
+            return regular(path, shape, folder)
+        return Source(path, fmt, relation, text, options, sniffed, delimiter=delim)
     # JSON Lines, or (a .json file) one array of records, as APIs and `jq -s` write it
     form = "'auto'" if path.suffix.lower() == ".json" else "'newline_delimited'"
     relation = (
@@ -193,6 +205,8 @@ def open_source(
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
     except duckdb.Error as exc:
+        if fmt == "jsonl" and form == "'newline_delimited'":
+            _first_bad_record(path)
         raise input_error(path, exc, f"cannot be read as {fmt}") from exc
     columns = tuple((str(r[0]), str(r[1])) for r in described)
     if fmt == "jsonl":
@@ -205,6 +219,31 @@ def open_source(
         except duckdb.Error:
             pass
     return Source(path, fmt, relation, columns)
+
+
+def _header_again(con: duckdb.DuckDBPyConnection, relation: str, names: list[str]) -> bool | None:
+    """Whether some record may be a header row again (`shapes.header_again` decides, in the
+    careful pass): its first cell and at least two cells are column names, by `key`. One
+    scan that compares the first cell before any other (about 1% of the time of scoring).
+    None when DuckDB cannot read the file whole (the careful pass reads it, or says why)."""
+    keys = sorted({key(n) for n in names if key(n)})
+    if not keys:
+        return False
+    within = ", ".join(sql_literal(k) for k in keys)
+    first = KEY_SQL.format(quote(names[0]))
+    named = " + ".join(
+        f"CASE WHEN {KEY_SQL.format(quote(n))} IN ({within}) THEN 1 ELSE 0 END" for n in names
+    )
+    least = min(2, len(keys))
+    try:
+        found = con.execute(
+            f"SELECT 1 FROM {relation} WHERE {first} IN ({within}) AND ({named}) >= {least} LIMIT 1"
+        ).fetchall()
+    except duckdb.InterruptException:
+        raise
+    except duckdb.Error:
+        return None
+    return bool(found)
 
 
 def regular(path: Path, shape: Shape | None = None, folder: Path | None = None) -> Source:
@@ -230,11 +269,51 @@ def regular(path: Path, shape: Shape | None = None, folder: Path | None = None) 
     )
 
 
-def _csv_read(path: Path, options: str, columns: tuple[tuple[str, str], ...]) -> str:
+def _first_bad_record(path: Path) -> None:
+    """Raise InputError at the first line of a JSON Lines file that is not one JSON object,
+    as file:line:column (DuckDB's own message counts lines from another place)."""
+    import json
+
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8").rstrip("\r\n")
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{path}:{number}:{exc.start + 1}: found the byte 0x{raw[exc.start]:02x}, "
+                    "which is not UTF-8; expected UTF-8 text"
+                ) from None
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(
+                    f"{path}:{number}:{exc.colno}: found invalid JSON ({exc.msg.lower()}); "
+                    "expected one JSON object per line"
+                ) from None
+            if not isinstance(record, dict):
+                kind = {list: "an array", str: "a string", bool: "true or false"}.get(
+                    type(record), "a number" if record is not None else "null"
+                )
+                raise InputError(
+                    f"{path}:{number}:1: found {kind}; expected one JSON object (a record "
+                    "with its keys) per line"
+                )
+
+
+def _csv_read(
+    path: Path, options: str, columns: tuple[tuple[str, str], ...], empty: Sequence[str] = ()
+) -> str:
+    """read_csv of `path` with these columns and types; the NULL cells of `empty` read as ''
+    (see `Source.keeping_empty`)."""
     spec = ", ".join(f"{sql_literal(c)}: {sql_literal(t)}" for c, t in columns)
-    return (
-        f"read_csv({sql_literal(str(path))}, {options}, auto_detect = false, columns = {{{spec}}})"
-    )
+    lit = sql_literal(str(path))
+    read = f"read_csv({lit}, {options}, auto_detect = false, columns = {{{spec}}})"
+    if not empty:
+        return read
+    kept = ", ".join(f"coalesce({quote(c)}, '') AS {quote(c)}" for c in empty)
+    return f"(SELECT * REPLACE ({kept}) FROM {read})"
 
 
 def _csv_sniff(
@@ -275,7 +354,7 @@ def _named(header: list[str]) -> list[str]:
     """The header's names, trimmed, with a column that has none named by its position (a
     spreadsheet's index column, as pandas writes it: no field reads it, and a reader needs a
     name for every column)."""
-    names = [c.strip() for c in header]
+    names = [c.strip(BLANKS) for c in header]
     return [name or f"(column {i} without a name)" for i, name in enumerate(names, 1)]
 
 
@@ -297,7 +376,7 @@ def _header(path: Path, delim: str, quote_char: str) -> list[str]:
     row = next(reader, None)
     if not row:
         raise InputError(f"{path}: found no header row; expected column names on line 1")
-    return [c.strip() for c in row]
+    return [c.strip(BLANKS) for c in row]
 
 
 @dataclass

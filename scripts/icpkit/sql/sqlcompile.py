@@ -12,7 +12,7 @@ the evaluator's. Points and thresholds are integers: no float is ever cast.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import assert_never
 
 from ..engine.model import (
@@ -77,53 +77,33 @@ def condition_sql(
             assert_never(cond)
 
 
-def _points(
-    rule: Rule,
-    handbook: Handbook,
-    cols: Columns,
-    ctx: Ctx,
-    exact: frozenset[str],
-    *,
-    hope: bool = False,
-) -> str:
-    when = _when(rule, handbook, cols, ctx, exact, hope=hope)
-    return f"CASE WHEN {when} THEN {rule.points} ELSE 0 END"
+#: the SQL (a column name) of a rule's condition, as computed once in the first layer
+When = Callable[[Rule], str]
 
 
-def _when(
-    rule: Rule, handbook: Handbook, cols: Columns, ctx: Ctx, exact: frozenset[str], *, hope: bool
-) -> str:
-    """A criterion's condition; with `hope`, an unknown one goes the company's way (met when
-    it gives points), as the evaluator's best case reads it."""
-    when = condition_sql(rule.when, handbook, cols, ctx, exact)
-    return f"coalesce({when}, {'TRUE' if rule.points > 0 else 'FALSE'})" if hope else when
+def item_sql(item: Rule | Group, when: When, *, hope: bool = False) -> str:
+    """SQL for the points of a criterion or a group (as `evaluate.group_points`), its
+    conditions read through `when`: a CASE passes over an unknown (NULL) condition as the
+    evaluator does; with `hope`, the points if every unknown criterion went the company's way
+    (the best case: an unknown criterion that gives points is met, one that takes them is
+    not)."""
 
+    def test(rule: Rule) -> str:
+        if not hope:
+            return when(rule)
+        return f"coalesce({when(rule)}, {'TRUE' if rule.points > 0 else 'FALSE'})"
 
-def item_sql(
-    item: Rule | Group,
-    handbook: Handbook,
-    cols: Columns,
-    ctx: Ctx,
-    exact: frozenset[str],
-    *,
-    hope: bool = False,
-) -> str:
-    """SQL for the points of a criterion or a group (as `evaluate.group_points`): a CASE
-    passes over an unknown (NULL) condition as the evaluator does; with `hope`, the points
-    if every unknown criterion went the company's way (the best case)."""
     match item:
         case Rule():
-            return _points(item, handbook, cols, ctx, exact, hope=hope)
+            return f"CASE WHEN {test(item)} THEN {item.points} ELSE 0 END"
         case Group():
             if item.first_match:
                 tiers = " ".join(
-                    f"WHEN {_when(r, handbook, cols, ctx, exact, hope=hope)} THEN {r.points}"
-                    for r in item.items
-                    if isinstance(r, Rule)
+                    f"WHEN {test(r)} THEN {r.points}" for r in item.items if isinstance(r, Rule)
                 )
                 total = f"(CASE {tiers} ELSE 0 END)" if tiers else "0"
             else:
-                inner = [item_sql(i, handbook, cols, ctx, exact, hope=hope) for i in item.items]
+                inner = [item_sql(i, when, hope=hope) for i in item.items]
                 total = "(" + (" + ".join(inner) or "0") + ")"
             return f"least({item.cap}, {total})" if item.cap is not None else total
         case _:
@@ -227,40 +207,63 @@ def _policy_layer(handbook: Handbook, cols: Columns, ctx: Ctx, exact: frozenset[
     return out
 
 
-def _icp_layer(
-    i: int,
-    icp: Icp,
-    handbook: Handbook,
-    cols: Columns,
-    ctx: Ctx,
-    exact: frozenset[str],
-    *,
-    per_profile: bool,
-) -> list[str]:
-    """Layer-1 columns of ICP number `i`: pg<i> (the status of its first gate met), h<i> (its
-    requirements), c<i> (its criteria's points) and, per profile, g<i>_<k> per group."""
-    out = []
-    # one AND per ICP: DuckDB evaluates a conjunct only on the rows the earlier ones left
-    hard = [condition_sql(r.when, handbook, cols, ctx, exact) for r in icp.requirements]
-    requirements = f"({' AND '.join(hard) or 'TRUE'})"
-    if icp.gates:
-        # the profile's own status gates: the first met (unknown is not met) stops it
-        whens = " ".join(
-            f"WHEN {condition_sql(g.when, handbook, cols, ctx, exact)} THEN {sql_literal(g.id)}"
-            for g in icp.gates
-        )
-        out.append(f"CASE {whens} END AS pg{i}")
-        requirements = f"(CASE WHEN pg{i} IS NOT NULL THEN FALSE ELSE {requirements} END)"
-    else:
-        out.append(f"CAST(NULL AS VARCHAR) AS pg{i}")
-    out.append(f"{requirements} AS h{i}")
-    points = [item_sql(r, handbook, cols, ctx, exact) for r in icp.items]
-    out.append(f"({' + '.join(points) or '0'}) AS c{i}")
-    if per_profile:
-        out += [
-            f"{item_sql(g, handbook, cols, ctx, exact)} AS g{i}_{k}"
-            for k, g in enumerate(icp.groups)
+class _Conditions:
+    """The column each rule condition of the active profiles is computed in, once, in the
+    query's first layer: rq<i>_<k> for requirement k of ICP i, m<i>_<k> for its criterion k.
+    Points, the best case, the known share and the deciding fields read these columns; a
+    rule is found by its id within its profile (a group holds the same rules)."""
+
+    def __init__(self, icps: Sequence[Icp]) -> None:
+        self.icps = icps
+        self._names: list[dict[str, str]] = [
+            {r.id: f"rq{i}_{k}" for k, r in enumerate(icp.requirements)}
+            | {r.id: f"m{i}_{k}" for k, r in enumerate(icp.criteria)}
+            for i, icp in enumerate(icps)
         ]
+
+    def of(self, i: int) -> When:
+        """The column reader of ICP number `i`."""
+        names = self._names[i]
+        return lambda rule: names[rule.id]
+
+    def layer(self, sql: Callable[[Rule], str]) -> list[str]:
+        """The first layer's columns: each condition's SQL (from `sql`) under its name."""
+        out = []
+        for i, icp in enumerate(self.icps):
+            when = self.of(i)
+            out += [f"{sql(r)} AS {when(r)}" for r in (*icp.requirements, *icp.criteria)]
+        return out
+
+
+def _icp_layer(i: int, icp: Icp, when: When, *, per_profile: bool) -> list[str]:
+    """Second-layer columns of ICP number `i`, from its conditions' columns: h<i> (its
+    requirements; FALSE when one of its own status gates, pg<i>, stopped it), c<i> (its
+    criteria's points), q<i> (how many requirements are known) and, per profile, g<i>_<k>
+    per group."""
+    requirements = f"({' AND '.join(when(r) for r in icp.requirements) or 'TRUE'})"
+    if icp.gates:
+        requirements = f"(CASE WHEN pg{i} IS NOT NULL THEN FALSE ELSE {requirements} END)"
+    known = [f"CASE WHEN {when(r)} IS NULL THEN 0 ELSE 1 END" for r in icp.requirements]
+    out = [
+        f"{requirements} AS h{i}",
+        f"({' + '.join(item_sql(r, when) for r in icp.items) or '0'}) AS c{i}",
+        f"({' + '.join(known) or '0'}) AS q{i}",
+    ]
+    if per_profile:
+        out += [f"{item_sql(g, when)} AS g{i}_{k}" for k, g in enumerate(icp.groups)]
+    return out
+
+
+def _gate_layer(icps: Sequence[Icp], sql: Callable[[Condition], str]) -> list[str]:
+    """pg<i> per ICP: the id of its first own status gate met (unknown is not met), else
+    NULL."""
+    out = []
+    for i, icp in enumerate(icps):
+        if icp.gates:
+            whens = " ".join(f"WHEN {sql(g.when)} THEN {sql_literal(g.id)}" for g in icp.gates)
+            out.append(f"CASE {whens} END AS pg{i}")
+        else:
+            out.append(f"CAST(NULL AS VARCHAR) AS pg{i}")
     return out
 
 
@@ -280,25 +283,28 @@ def verdict_sql(
     per profile), keeping the `keep` columns. Fields in `absent` (no column supplies them)
     are left out of the per-row unknown_fields: they are unknown for every row.
     `as_of_sql` (a DATE column of `relation`) evaluates time-relative rules as of each
-    row's own date instead of `as_of`."""
+    row's own date instead of `as_of`.
+
+    Each condition of a profile is computed once, as a column of the first layer; the
+    points, the best case, the known share and the deciding fields read those columns."""
     ctx = Ctx(as_of, as_of_sql)
     cols = Columns(handbook)
     icps = handbook.active_icps
     negatives = handbook.active_negatives
 
-    def cond(rule: Rule) -> str:
-        return condition_sql(rule.when, handbook, cols, ctx, exact)
+    def sql(c: Condition) -> str:
+        return condition_sql(c, handbook, cols, ctx, exact)
 
+    when = _Conditions(icps)
     warn_cols: list[tuple[str, Negative]] = []
-    layer1 = []
+    layer1 = when.layer(lambda r: sql(r.when))
     for j, neg in enumerate(negatives):
-        disq = [cond(r) for r in neg.disqualifiers]
+        disq = [sql(r.when) for r in neg.disqualifiers]
         layer1.append(f"coalesce({' OR '.join(disq) or 'FALSE'}, FALSE) AS d{j}")
         for k, rule in enumerate(neg.warnings):
-            layer1.append(f"{_points(rule, handbook, cols, ctx, exact)} AS w{j}_{k}")
+            layer1.append(f"CASE WHEN {sql(rule.when)} THEN {rule.points} ELSE 0 END AS w{j}_{k}")
             warn_cols.append((f"w{j}_{k}", neg))
-    for i, icp in enumerate(icps):
-        layer1 += _icp_layer(i, icp, handbook, cols, ctx, exact, per_profile=per_profile)
+    layer1 += _gate_layer(icps, sql)
     policy = handbook.policy
     layer1 += _policy_layer(handbook, cols, ctx, exact)
     unknown = [
@@ -306,23 +312,23 @@ def verdict_sql(
     ]
     layer1.append(f"{names_sql(unknown)} AS unknown_fields")
 
-    cap = TIER_RANK[handbook.policy.unknown_cap]
     layer2 = []
+    for i, icp in enumerate(icps):
+        layer2 += _icp_layer(i, icp, when.of(i), per_profile=per_profile)
+
+    layer3 = []
     max_points = 0
     for i, icp in enumerate(icps):
         warns = [c for c, neg in warn_cols if neg.applies(icp.id)]
-        layer2.append(f"(c{i}{''.join(' + ' + w for w in warns)}) AS s{i}")
-        # what unknowns could still add, and how many requirements are known: only for the
-        # rows where they matter (no requirement unmet; some unknown)
-        hoped = [item_sql(r, handbook, cols, ctx, exact, hope=True) for r in icp.items]
-        layer2.append(
+        layer3.append(f"(c{i}{''.join(' + ' + w for w in warns)}) AS s{i}")
+        # what unknowns could still add: only for the rows where it matters (no requirement
+        # unmet)
+        hoped = [item_sql(r, when.of(i), hope=True) for r in icp.items]
+        layer3.append(
             f"CASE WHEN h{i} IS NOT FALSE THEN ({' + '.join(hoped) or '0'}) - c{i} END AS u{i}"
         )
-        total = len(icp.requirements)
-        need = handbook.policy.known_needed(total)
-        known = [f"CASE WHEN ({cond(r)}) IS NULL THEN 0 ELSE 1 END" for r in icp.requirements]
-        enough = f"({' + '.join(known)}) >= {need}" if known else "TRUE"
-        layer2.append(f"CASE WHEN h{i} IS NULL THEN {enough} ELSE TRUE END AS e{i}")
+        need = handbook.policy.known_needed(len(icp.requirements))
+        layer3.append(f"(h{i} IS NOT NULL OR q{i} >= {need}) AS e{i}")
         max_points = max(
             max_points,
             sum(abs(r.points) for r in icp.criteria)
@@ -331,23 +337,25 @@ def verdict_sql(
     offset = max_points + 1
     base = 2 * offset + len(icps) + 2
 
+    cap = TIER_RANK[handbook.policy.unknown_cap]
+
     def rank_of(score: str, t: Tiers) -> str:
         return (
             f"CASE WHEN {score} >= {t.A} THEN 4 WHEN {score} >= {t.B} THEN 3 "
             f"WHEN {score} >= {t.C} THEN 2 ELSE 1 END"
         )
 
-    layer3 = []
+    layer4 = []
     for i, icp in enumerate(icps):
         rank = rank_of(f"s{i}", icp.tiers)
-        layer3 += [
+        layer4 += [
             f"CASE WHEN h{i} IS NULL THEN least({rank}, {cap}) WHEN h{i} THEN {rank} END AS r{i}",
             f"CASE WHEN h{i} IS NOT FALSE THEN {rank_of(f's{i} + u{i}', icp.tiers)} END AS b{i}",
         ]
-    layer4 = []
+    layer5 = []
     for i in range(len(icps)):
         order = len(icps) - i
-        layer4 += [
+        layer5 += [
             f"CASE WHEN r{i} IS NULL OR NOT e{i} THEN -1 ELSE r{i} * {base * base} "
             f"+ (s{i} + {offset}) * {base} + {order} END AS k{i}",
             f"CASE WHEN b{i} IS NULL THEN -1 ELSE b{i} * {base * base} "
@@ -356,7 +364,7 @@ def verdict_sql(
     keys = ", ".join(f"k{i}" for i in range(len(icps)))
     bkeys = ", ".join(f"bk{i}" for i in range(len(icps)))
     any_disq = " OR ".join(f"d{j}" for j in range(len(negatives))) or "FALSE"
-    layer5 = [
+    layer6 = [
         f"greatest({keys}) AS best" if icps else "-1 AS best",
         f"greatest({bkeys}) AS bbest" if icps else "-1 AS bbest",
         f"({any_disq}) AS disq",
@@ -368,7 +376,7 @@ def verdict_sql(
     disq_by = names_sql([(f"d{j}", n.id) for j, n in enumerate(negatives)])
     letters = " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
     deciding = " ".join(
-        f"WHEN bbest = bk{i} THEN {_deciding_sql(handbook, cols, icp, cond)}"
+        f"WHEN bbest = bk{i} THEN {_deciding_sql(handbook, cols, icp, when.of(i))}"
         for i, icp in enumerate(icps)
     )
     gated_all = icps and all(icp.gates for icp in icps)
@@ -379,7 +387,7 @@ def verdict_sql(
     status += f" WHEN {all_gated} THEN pg0" if all_gated else ""
     eligible_any = " OR ".join(f"h{i} IS NOT FALSE" for i in range(len(icps))) or "FALSE"
     # one status (icpkit.engine.verdict): disqualified, a gate's, insufficient_data, scored
-    layer6 = [
+    layer7 = [
         f"CASE WHEN disq OR best < 0 THEN 1 ELSE best // {base * base} END AS trank",
         f"CASE WHEN disq OR bbest < 0 THEN 1 ELSE bbest // {base * base} END AS brank",
         f"CASE WHEN disq THEN 'disqualified' {status} "
@@ -407,21 +415,15 @@ def verdict_sql(
     if per_profile:
         final += _profile_columns(handbook)
 
-    def layer(items: list[str], src: str) -> str:
-        return f"SELECT *, {', '.join(items)} FROM {src}"
-
-    return (
-        f"WITH l1 AS ({layer(layer1, relation)}),\n"
-        f"l2 AS ({layer(layer2 or ['0 AS _s'], 'l1')}),\n"
-        f"l3 AS ({layer(layer3 or ['0 AS _r'], 'l2')}),\n"
-        f"l4 AS ({layer(layer4 or ['0 AS _k'], 'l3')}),\n"
-        f"l5 AS ({layer(layer5, 'l4')}),\n"
-        f"l6 AS ({layer(layer6, 'l5')})\n"
-        f"SELECT {', '.join(final)} FROM l6"
-    )
+    layers = [layer1, layer2, layer3, layer4, layer5, layer6, layer7]
+    ctes = []
+    for n, items in enumerate(layers, start=1):
+        source = relation if n == 1 else f"l{n - 1}"
+        ctes.append(f"l{n} AS (SELECT *, {', '.join(items or ['0 AS _l' + str(n)])} FROM {source})")
+    return "WITH " + ",\n".join(ctes) + f"\nSELECT {', '.join(final)} FROM l{len(layers)}"
 
 
-def _deciding_sql(handbook: Handbook, cols: Columns, icp: Icp, cond: Callable[[Rule], str]) -> str:
+def _deciding_sql(handbook: Handbook, cols: Columns, icp: Icp, when: When) -> str:
     """SQL for the fields read by this ICP's unknown requirements and (positive) criteria
     that are unknown or a band (`evaluate._best_case`), in vocabulary order."""
     rules = [*icp.requirements, *(r for r in icp.criteria if r.points > 0)]
@@ -429,7 +431,7 @@ def _deciding_sql(handbook: Handbook, cols: Columns, icp: Icp, cond: Callable[[R
     for name in handbook.fields:
         readers = [r for r in rules if name in condition_fields(r.when)]
         if readers:
-            open_rule = " OR ".join(f"({cond(r)}) IS NULL" for r in readers)
+            open_rule = " OR ".join(f"{when(r)} IS NULL" for r in readers)
             items.append((f"(NOT {cols.exact(name)} AND ({open_rule}))", name))
     # a CASE per name: computed for the few rows whose best case is above their tier, where
     # the bitmask table of `names_sql` would cost more

@@ -95,8 +95,9 @@
     is: function (v, x) { return v === x; },
     present: function (v) { return v !== null; },
     missing: function (v) { return v === null; },
-    within_days: function (v, x, ctx) { return v >= daysBefore(ctx.asOf, x); },
-    older_than_days: function (v, x, ctx) { return v < daysBefore(ctx.asOf, x); },
+    /* a date after the as-of date says nothing of the days before it: unknown */
+    within_days: function (v, x, ctx) { return v > ctx.asOf ? null : v >= daysBefore(ctx.asOf, x); },
+    older_than_days: function (v, x, ctx) { return v > ctx.asOf ? null : v < daysBefore(ctx.asOf, x); },
     mentions: function (v, x) {
       var words = v instanceof Text ? v.words : "_" + v + "_";
       return x.some(function (e) {
@@ -407,7 +408,7 @@
   function readNumber(text, fld) {
     var t = String(text).trim();
     if (t === "") return { value: null };
-    var wrong = { error: "Can't read \u201c" + t + "\u201d: write 250, 1,200, 1.5M, 51-200 or 200+." };
+    var wrong = { error: "Can't read \u201c" + t + "\u201d: write it as " + numberExamples(fld).join(" or ") + "." };
     var open = /^(.*?)\s*\+$/.exec(t);
     if (open) {
       var lo = amount(open[1], fld, true);
@@ -519,7 +520,7 @@
         fld.values.map(function (v) { return el("option", { value: v[0], text: v[1] }); })));
     } else if (isNumber(fld)) {
       /* text, not type=number: a rep hears "51-200 people" or "1.5M" on a call */
-      input = el("input", { id: id + "-in", name: name, type: "text", inputmode: "decimal", placeholder: "Don't know (250, 1.5M, 51-200, 200+)", "aria-describedby": id + "-err" });
+      input = el("input", { id: id + "-in", name: name, type: "text", inputmode: "decimal", placeholder: "Don't know (" + numberExamples(fld).join(", ") + ")", "aria-describedby": id + "-err" });
       var unitText = fld.unit ? " (" + fld.unit + ")" : "";
       return el("div", { class: "q-field", id: id }, [el("label", { for: id + "-in", text: fld.label + unitText }), helpBox, input,
         el("span", { class: "q-error", id: id + "-err", role: "status" })]);
@@ -530,6 +531,15 @@
     }
     var unit = fld.unit ? " (" + fld.unit + ")" : "";
     return el("div", { class: "q-field", id: id }, [el("label", { for: id + "-in", text: fld.label + unit }), helpBox, input]);
+  }
+
+  /* what a rep may type, in the field's own unit (a year is no band of people) */
+  function numberExamples(fld) {
+    if (fld.unit === "year") return ["2015"];
+    if (fld.unit === "percent") return ["25", "12.5%", "10-20"];
+    if (fld.unit === "people") return ["250", "51-200", "10,001+"];
+    if (fld.type === "integer") return ["250", "51-200", "200+"];
+    return ["600k", "1.5M", "250,000"];
   }
 
   /* "None of these": the one way to say a field with `empty: empty_set` is known to be empty
@@ -603,7 +613,8 @@
     else head = "Tier " + v.tier + ": best fit " + v.best.title + ", " + v.score + " points";
     out.appendChild(el("p", { class: "q-headline q-tier-" + v.tier, id: "q-headline", text: head }));
     /* a lead whose unknowns could still lift it is not dropped: say how far, and what to ask */
-    if (v.best_case_tier && RANK[v.best_case_tier] > RANK[v.tier || "D"]) {
+    var lifted = !!v.best_case_tier && RANK[v.best_case_tier] > RANK[v.tier || "D"];
+    if (lifted) {
       var asks0 = v.deciding_fields.map(function (n) { return rules.fields[n].label; });
       out.appendChild(el("p", { class: "q-best-case", id: "q-best-case" }, [
         el("strong", { text: "Could be tier " + v.best_case_tier + ": " }),
@@ -621,9 +632,18 @@
       })));
     }
     var route = gate ? null : rules.routes[v.disqualified_by.length ? "disqualified" : v.tier] || rules.routes[v.tier];
+    function routeText(r) {
+      return r.owner + ", " + r.response.toLowerCase() + ". " + r.action + (r.content ? " Content: " + r.content + "." : "");
+    }
+    /* a tier that rests on unknowns routes as it stands, and says where the answers could take it */
+    var upRoute = lifted && route && !v.disqualified_by.length ? rules.routes[v.best_case_tier] : null;
     if (route) {
-      out.appendChild(el("p", { class: "q-route", id: "q-route" }, [el("strong", { text: "What to do: " }),
-        route.owner + ", " + route.response.toLowerCase() + ". " + route.action + (route.content ? " Content: " + route.content + "." : "")]));
+      out.appendChild(el("p", { class: "q-route", id: "q-route" }, [
+        el("strong", { text: upRoute ? "What to do until the answers are in: " : "What to do: " }), routeText(route)]));
+    }
+    if (upRoute) {
+      out.appendChild(el("p", { class: "q-route q-route-up", id: "q-route-up" }, [
+        el("strong", { text: "If the answers make it tier " + v.best_case_tier + ": " }), routeText(upRoute)]));
     }
     var fired = [];
     v.negatives.forEach(function (n) {

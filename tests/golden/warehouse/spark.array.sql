@@ -600,7 +600,11 @@ WITH src AS (
         ARRAY_CONTAINS(v5, 'zoominfo')
       )
     END AS m2_3,
-    v8 >= CAST('2025-11-01' AS DATE) AS m2_4,
+    CASE
+      WHEN v8 > CAST('2026-11-01' AS DATE)
+      THEN NULL
+      ELSE v8 >= CAST('2025-11-01' AS DATE)
+    END AS m2_4,
     v10 >= 250000 AS m2_5
   FROM src
 ), l2 AS (

@@ -826,7 +826,7 @@ WITH src AS (
     ) OR (
       INSTR(v5, ';zoominfo;') > 0
     ) AS m2_3,
-    v8 >= DATE('2025-11-01') AS m2_4,
+    CASE WHEN v8 > DATE('2026-11-01') THEN NULL ELSE v8 >= DATE('2025-11-01') END AS m2_4,
     v10 >= 250000 AS m2_5
   FROM src
 ), l2 AS (

@@ -1,0 +1,65 @@
+"""The one-line reason of a verdict (`icpkit.engine.reason`) in the DuckDB fast path.
+
+`icp score FILE --crm hubspot|salesforce` reads the export as plain `icp score` does and
+writes the CRM's import shape, whose `icp_reason` column is this text. It is one more
+column the verdict query of `icpkit.sql.sqlcompile` keeps (`verdict_sql(keep=...)`): an
+expression over that query's last layer (disq, d<j>, st, best, k<i>, s<i>, h<i>, trank) and
+the parsed field columns, with the same leaf tests as the verdict. The warehouse renders
+the same text from the rule IR (`icpkit.sql.ir`); the tests compare all three.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..engine.model import Handbook, Rule, condition_fields
+from ..engine.operators import Ctx, sql_literal
+from .layout import Columns
+from .sqlcompile import RANK_TIER, condition_sql
+
+
+def _joined(items: list[tuple[str, str]]) -> str:
+    """SQL for the texts whose condition is true, joined by ', ' ('' when none is)."""
+    if not items:
+        return "''"
+    parts = ", ".join(f"CASE WHEN {c} THEN {sql_literal(text)} END" for c, text in items)
+    return f"concat_ws(', ', {parts})"
+
+
+def reason_sql(handbook: Handbook, as_of: dt.date, exact: frozenset[str] = frozenset()) -> str:
+    """SQL for the reason text over the last layer of `verdict_sql` (same `as_of`, `exact`)."""
+    cols = Columns(handbook)
+    ctx = Ctx(as_of)
+
+    def cond(rule: Rule) -> str:
+        return condition_sql(rule.when, handbook, cols, ctx, exact)
+
+    whens: list[str] = []
+    fired = []
+    for j, neg in enumerate(handbook.active_negatives):
+        if not neg.disqualifiers:
+            continue
+        label = " ".join(f"WHEN {cond(r)} THEN {sql_literal(r.label)}" for r in neg.disqualifiers)
+        text = sql_literal(f"disqualified: {neg.title} (")
+        fired.append(f"WHEN d{j} THEN {text} || (CASE {label} END) || ')'")
+    if fired:
+        whens.append(f"WHEN disq THEN (CASE {' '.join(fired)} END)")
+    whens.append("WHEN st <> 'scored' THEN 'not scored: ' || st")
+    whens.append("WHEN best < 0 THEN 'D: no profile fits'")
+    letter = "(CASE trank " + " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
+    letter += " END)"
+    picks = []
+    for i, icp in enumerate(handbook.active_icps):
+        met = _joined([(f"({cond(r)}) IS TRUE", r.label) for r in icp.criteria])
+        read = dict.fromkeys(f for r in icp.requirements for f in condition_fields(r.when))
+        missing = _joined([(f"NOT {cols.known(f)}", handbook.fields[f].label) for f in read])
+        text = (
+            f"{letter} || {sql_literal(f' for {icp.id}: ')} || CAST(CAST(s{i} AS BIGINT) AS "
+            f"VARCHAR) || ' pts' || coalesce('; ' || nullif({met}, ''), '') || "
+            f"(CASE WHEN h{i} IS NULL THEN coalesce('; capped, not known: ' || "
+            f"nullif({missing}, ''), '') ELSE '' END)"
+        )
+        picks.append(f"WHEN best = k{i} THEN {text}")
+    if picks:
+        whens.append(f"ELSE (CASE {' '.join(picks)} END)")
+    return f"(CASE {' '.join(whens)} END)"

@@ -1,0 +1,199 @@
+"""`icp score FILE --crm hubspot|salesforce` reads a raw export as plain `icp score FILE` does
+(issue 11): the same verdicts, only in the CRM's import shape.
+
+It ran the warehouse query over typed columns instead: a raw HubSpot company export
+(`Number of Employees` 201-500, `Country/Region` United Kingdom, `Web Technologies`
+'.NET; Azure') had no column it knew, and 9 of the 12 accounts of the repository's sample
+came out insufficient_data, the others D with 0 points.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from conftest import REPO
+from icpkit.cli import main
+from icpkit.engine.evaluate import evaluate
+from icpkit.engine.reason import reason
+from icpkit.errors import UsageError
+from icpkit.loading.handbook import load
+from icpkit.sql.companies import ExportOptions, from_export
+from icpkit.sql.mapping import ColumnMap, with_values
+from icpkit.sql.scoring import ScoreOptions, score
+from icpkit.sql.sources import fmt_of
+
+HANDBOOK = load(REPO).handbook
+AS_OF = dt.date(2026, 11, 1)
+CORPUS = Path(__file__).parent / "corpus" / "exports"
+#: the HubSpot- and Salesforce-shaped samples, and exports read with options
+SAMPLES = [
+    Path(__file__).parent / "examples" / "hubspot-export.csv",
+    *sorted(CORPUS.glob("hubspot-*.csv")),
+    *sorted(CORPUS.glob("salesforce-*.csv")),
+    CORPUS / "european-excel.csv",
+    CORPUS / "map-values.csv",
+    CORPUS / "windows-1252-with-encoding.csv",
+    CORPUS / "swiss-grouping.csv",
+]
+#: plain column -> the CRM import's column (both presets write the safe names of HubSpot
+#: or their Salesforce forms; compared through the HubSpot names here)
+VERDICT = {
+    "tier": "icp_tier",
+    "score": "icp_score",
+    "status": "icp_status",
+    "best_profile": "icp_best_profile",
+    "disqualified_by": "icp_disqualified_by",
+}
+SALESFORCE = {
+    "icp_tier": "Icp_Tier__c",
+    "icp_score": "Icp_Score__c",
+    "icp_status": "Icp_Status__c",
+    "icp_best_profile": "Icp_Best_Profile__c",
+    "icp_disqualified_by": "Icp_Disqualified_By__c",
+    "icp_reason": "Icp_Reason__c",
+}
+
+
+def _options(path: Path) -> dict[str, Any]:
+    spec = path.with_suffix(".yaml")
+    if not spec.exists():
+        return {}
+    return dict(YAML(typ="safe").load(spec.read_text(encoding="utf-8")).get("options") or {})
+
+
+def _map(spec: dict[str, Any] | None) -> ColumnMap:
+    out = ColumnMap()
+    for name, entry in (spec or {}).items():
+        if isinstance(entry, str):
+            out.columns[name] = entry
+        else:
+            if entry.get("column"):
+                out.columns[name] = entry["column"]
+            out.values[name] = dict(entry.get("values") or {})
+    return out
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.parametrize("crm", ["hubspot", "salesforce"])
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.stem for p in SAMPLES])
+def test_crm_import_has_the_verdicts_of_plain_score(path: Path, crm: str, tmp_path: Path) -> None:
+    opts = _options(path)
+    cmap = _map(opts.pop("map", None))
+
+    def run(output: Path, preset: str | None) -> None:
+        score(
+            HANDBOOK,
+            ScoreOptions(
+                path,
+                output,
+                AS_OF,
+                input_format=fmt_of(path, None),
+                id_column=opts.get("id_column"),
+                mapping=cmap.columns,
+                decimal_comma=opts.get("decimal_comma"),
+                encoding=opts.get("encoding"),
+                value_map=cmap.values,
+                crm=preset,
+            ),
+        )
+
+    run(tmp_path / "plain.csv", None)
+    run(tmp_path / "import.csv", crm)
+    plain, imported = _rows(tmp_path / "plain.csv"), _rows(tmp_path / "import.csv")
+    assert len(plain) == len(imported) > 0
+    id_plain = next(iter(plain[0]))
+    id_crm = "Record ID" if crm == "hubspot" else "Id"
+    handbook = with_values(HANDBOOK, cmap.values)
+    for n, (want, got) in enumerate(zip(plain, imported, strict=True), start=1):
+        assert got[id_crm] == want[id_plain]
+        for column, safe in VERDICT.items():
+            name = safe if crm == "hubspot" else SALESFORCE[safe]
+            assert got[name] == want[column], (n, column)
+        # the reason is the explaining evaluator's, for the row as `explain` reads it
+        _, company, _ = from_export(
+            handbook,
+            path,
+            n,
+            ExportOptions(
+                fmt=fmt_of(path, None),
+                id_column=opts.get("id_column"),
+                mapping=cmap.columns,
+                decimal_comma=opts.get("decimal_comma"),
+                encoding=opts.get("encoding"),
+            ),
+        )
+        verdict = evaluate(handbook, company, AS_OF)
+        name = "icp_reason" if crm == "hubspot" else SALESFORCE["icp_reason"]
+        assert got[name] == reason(handbook, verdict), n
+
+
+def test_the_hubspot_sample_is_read_as_a_raw_export_under_crm(tmp_path: Path) -> None:
+    """The repository's HubSpot sample, under --crm: bands, country names and sets read."""
+    source = Path(__file__).parent / "examples" / "hubspot-export.csv"
+    out = tmp_path / "import.csv"
+    assert main(["--root", str(REPO), "score", str(source), "-o", str(out), "--crm", "hubspot",
+                 "--as-of", AS_OF.isoformat()]) == 0  # fmt: skip
+    rows = {r["Record ID"]: r for r in _rows(out)}
+    assert rows["9001"]["icp_tier"] == "A"
+    assert rows["9001"]["icp_best_profile"] == "western-software-teams"
+    assert rows["9001"]["icp_reason"].startswith("A for western-software-teams: 100 pts; ")
+    assert rows["9008"]["icp_status"] == "insufficient_data"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "import.csv",
+        "import.csv.provenance.json",
+        "import.hubspot-properties.json",
+    ]
+
+
+def test_crm_refuses_an_output_format_it_cannot_write(tmp_path: Path) -> None:
+    source = Path(__file__).parent / "examples" / "hubspot-export.csv"
+    with pytest.raises(UsageError, match="expected csv"):
+        score(
+            HANDBOOK,
+            ScoreOptions(source, tmp_path / "o.parquet", AS_OF, output_format="parquet",
+                         crm="hubspot"),
+        )  # fmt: skip
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "option",
+    [["--decimal-comma"], ["--encoding", "cp1252"], ["--input-format", "csv"]],
+)
+def test_a_warehouse_engine_refuses_the_options_of_a_raw_export(
+    option: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--engine postgres|spark reads typed columns: an option of reading a raw export would be
+    ignored there (and the export misread), so it is refused, naming the way that reads it."""
+    source = Path(__file__).parent / "examples" / "hubspot-export.csv"
+    args = ["score", str(source), "-o", str(tmp_path / "o.csv"), "--crm", "hubspot"]
+    assert main(["--root", str(REPO), *args, "--engine", "spark", *option]) == 2
+    err = capsys.readouterr().err
+    assert f"found {option[0]}" in err and "without --engine" in err
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_warehouse_query_refuses_a_raw_export_by_its_crm_column_names() -> None:
+    """The warehouse query reads typed columns named after the fields: given a raw HubSpot
+    export it found no column and scored every account as if nothing were known. A column
+    with a CRM export's name for a field that has no column of its own is refused, naming the
+    file, the column and the way that reads it."""
+    from icpkit.sql.engines import WarehouseRun, run_query
+
+    source = Path(__file__).parent / "examples" / "hubspot-export.csv"
+    with pytest.raises(UsageError) as caught:
+        run_query(WarehouseRun("duckdb", source=source), HANDBOOK, lambda spec: "SELECT 1")
+    message = str(caught.value)
+    assert message.startswith(f"{source}: found the column 'Country/Region'")
+    assert "Score a raw export without --engine" in message
