@@ -4,7 +4,11 @@ accounts, from the rule IR rendered per dialect.
 
 Random companies with random gaps, random rules drawn from the operator table (the
 random handbooks of test_backends_agree), random as-of dates; set fields as delimited
-text and, where the dialect has them, as arrays.
+text and, where the dialect has them, as arrays. Tests on text fields and members of open
+sets read the normal form in every dialect (DuckDB's own; elsewhere the portable one of
+`icpkit.sql.portable`): values drawn from a dialect's repertoire give the evaluator's
+verdict, and a value with a character outside it is unknown there (`readable`), never a
+different met or unmet.
 """
 
 from __future__ import annotations
@@ -18,16 +22,20 @@ import duckdb
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from sqlglot import exp
 
 from icpkit.engine.evaluate import evaluate
-from icpkit.engine.model import Field, Handbook
+from icpkit.engine.model import Field, Handbook, Leaf
+from icpkit.engine.normal import normal
 from icpkit.engine.operators import OPERATORS
 from icpkit.engine.reason import reason
+from icpkit.engine.values import typed_value as read_value
 from icpkit.errors import InputError
 from icpkit.sql.dialects import DIALECTS
 from icpkit.sql.engines import column_types, create_table_sql, to_row
-from icpkit.sql.ir import ALL_OUTPUTS, LEAVES, Options, TableSpec, render
+from icpkit.sql.ir import ALL_OUTPUTS, LEAVES, Options, TableSpec, _Query, render
 from icpkit.sql.names import CORE, flag_column, group_column, profile_column
+from icpkit.sql.portable import tables
 from test_backends_agree import (
     HANDBOOK,
     MEMBERS,
@@ -98,6 +106,17 @@ def named(handbook: Handbook, company: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def typed(handbook: Handbook, company: dict[str, Any]) -> dict[str, Any]:
+    """`company` as `icp explain` reads it: an open set's members as their normal forms
+    ('Developer Tools' is developer_tools; issue 14), empty ones dropped."""
+    out = dict(company)
+    for name, value in company.items():
+        fld = handbook.fields[name]
+        if fld.type == "set_of" and fld.values is None:
+            out[name] = read_value(fld, value)
+    return out
+
+
 def companies(handbook: Handbook) -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries(
         {}, optional={name: typed_value(fld) for name, fld in handbook.fields.items()}
@@ -110,7 +129,7 @@ as_of_dates = st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31))
 def expected(handbook: Handbook, company: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
     """The explaining evaluator's verdict, under the safe column names (a value the
     vocabulary does not name is unknown, `named`)."""
-    v = evaluate(handbook, named(handbook, company), as_of)
+    v = evaluate(handbook, typed(handbook, named(handbook, company)), as_of)
     out: dict[str, Any] = {
         "icp_best_profile": v.best_profile,
         "icp_best_profile_title": v.best.title if v.best else None,
@@ -186,15 +205,61 @@ def run(
     return [by_id[str(i)] for i in range(len(rows))]
 
 
+#: the characters the portable normal form reads (PostgreSQL, Spark, Snowflake, BigQuery)
+PORTABLE = tables().repertoire
+#: the characters SQLite's normal form reads
+ASCII = frozenset("\t\n\r" + "".join(chr(c) for c in range(0x20, 0x7F)))
+
+
+def repertoire(engine: str) -> frozenset[str] | None:
+    """The characters `engine` reads a normal form of (None: every character)."""
+    form = DIALECTS[engine].normal_form
+    if form is None or form.outside is None:
+        return None
+    return ASCII if engine == "sqlite" else PORTABLE
+
+
+def readable(handbook: Handbook, company: dict[str, Any], engine: str, sets: str) -> dict[str, Any]:
+    """`company` as `engine` reads it: a text some test reads by its normal form, or an open
+    set, holding a character outside the dialect's repertoire is unknown, and so is an open
+    set as an array with a member holding ';', or any open set with a member holding U+037E
+    (which lowers to ';'): it would read as two members."""
+    chars = repertoire(engine)
+    read_normal = _Query.normal_read(handbook)
+    out = {}
+    for name, value in company.items():
+        fld = handbook.fields[name]
+        texts: list[str] = []
+        if fld.type == "text" and name in read_normal and isinstance(value, str):
+            texts = [value]
+        elif fld.type == "set_of" and fld.values is None:
+            texts = list(value)
+            if sets == "array" and any(";" in m for m in texts):
+                continue
+            if any("\u037e" in m for m in texts):  # it reads as ';' once lowered
+                continue
+        if chars is not None and any(c not in chars for t in texts for c in t):
+            continue
+        out[name] = value
+    return out
+
+
 def assert_parity(
     handbook: Handbook,
     rows: list[dict[str, Any]],
     as_of: dt.date,
     engines: dict[str, Any],
     sets: str = "text",
+    *,
+    every_value: bool = False,
 ) -> None:
-    want = [expected(handbook, c, as_of) for c in rows]
+    """Each engine gives the evaluator's verdict on what it reads (`readable`); with
+    `every_value`, it reads every value."""
     for engine, con in engines.items():
+        read = [readable(handbook, c, engine, sets) for c in rows]
+        if every_value:
+            assert read == rows, engine
+        want = [expected(handbook, c, as_of) for c in read]
         got = run(engine, handbook, rows, as_of, sets, con)
         for company, w, g in zip(rows, want, got, strict=True):
             assert g == w, (engine, sets, company)
@@ -277,8 +342,8 @@ def test_every_operator_has_an_sql_leaf() -> None:
 
 # --- the rule language's newer rows: set members, counts, groups, gates, flags, status -------
 #
-# The PostHog handbook's random variants of test_backends_agree, drawn with only what the IR
-# renders (no test that reads a text field's normal form: those are refused, see below).
+# The PostHog handbook's random variants of test_backends_agree (text tests and open sets
+# included: see the text tests below for values drawn to exercise them).
 
 
 def ph_typed(name: str) -> st.SearchStrategy[Any]:
@@ -295,15 +360,7 @@ def ph_rows() -> st.SearchStrategy[list[dict[str, Any]]]:
     return st.lists(row, min_size=1, max_size=10)
 
 
-def _no_text_warnings(handbook: Handbook) -> Handbook:
-    """The PostHog portrait's own warning signs read text: the drawn handbook without them."""
-    import dataclasses
-
-    negs = tuple(dataclasses.replace(n, warnings=()) for n in handbook.negatives)
-    return dataclasses.replace(handbook, negatives=negs)
-
-
-ph_warehouse = ph_handbook(conditions_of(ph_leaf(warehouse=True))).map(_no_text_warnings)
+ph_warehouse = ph_handbook(conditions_of(ph_leaf(warehouse=True)))
 #: a failure is reported unshrunk (shrinking a handbook and rows takes minutes)
 NO_SHRINK = [Phase.explicit, Phase.reuse, Phase.generate]
 
@@ -351,22 +408,403 @@ def _text_handbook(op: str) -> tuple[Handbook, str]:
 
 
 @pytest.mark.parametrize("op", ["mentions", "starts_with", "ends_with", "equals", "one_of"])
-def test_tests_on_text_are_refused_where_no_normal_form(op: str) -> None:
-    """A test that reads a text field's normal form renders only where the dialect has SQL for
-    it (DuckDB); elsewhere `icp sql` refuses the handbook, naming the rule, the field, the
-    dialect, what it lacks and the way out."""
+def test_tests_on_text_render_everywhere_and_are_refused_where_no_normal_form(op: str) -> None:
+    """A test that reads a text field's normal form renders for every dialect of the table;
+    a dialect row without SQL for the normal form would refuse the handbook, naming the rule,
+    the field, the dialect, what it lacks and the way out."""
+    import dataclasses
+
     handbook, name = _text_handbook(op)
     as_of = Options(dt.date(2026, 11, 1))
     assert "STRIP_ACCENTS" in render(handbook, TableSpec("accounts"), DIALECTS["duckdb"], as_of)
     for dialect in DIALECTS.values():
-        if dialect.normal_form is not None:
-            continue
+        sql = render(handbook, TableSpec("accounts"), dialect, as_of)
+        assert ("TRANSLATE" in sql) == (dialect.name not in ("duckdb", "sqlite")), dialect.name
+        lacking = dataclasses.replace(dialect, normal_form=None, lacks="no such function here")
         with pytest.raises(InputError) as err:
-            render(handbook, TableSpec("accounts"), dialect, as_of)
+            render(handbook, TableSpec("accounts"), lacking, as_of)
         message = str(err.value)
         assert "says_ai" in message and name in message and op in message
         assert "normal form" in message and f"the {dialect.name} dialect" in message
-        assert dialect.lacks in message and "--dialect duckdb" in message
+        assert lacking.lacks in message and "--dialect duckdb" in message
+
+
+# --- text tests and open sets in every dialect: the portable normal form ---------------------
+
+#: operands in normal form, each with spellings a CRM may write (read as that normal form:
+#: display names, other cases, accents, punctuation)
+WRITTEN: dict[str, list[str]] = {
+    "developer_tools": ["Developer Tools", "DEVELOPER-TOOLS", " developer_tools "],
+    "ai": ["AI", "Ai", ".ai"],
+    "b2b_saas": ["B2B SaaS", "b2b/saas"],
+    "s_and_p_500": ["S&P 500", "s & p 500"],
+    "y_combinator_w21": ["Y Combinator W21"],
+    "ml_pipeline": ["ML_pipeline", "ml pipeline"],
+    "cafe": ["Café", "CAFÉ", "Cafe\u0301"],
+    "developpeur": ["Développeur", "DÉVELOPPEUR", "De\u0301veloppeur"],
+    "istanbul": ["İstanbul", "ISTANBUL"],
+    "σοφια": ["ΣΟΦΙΑ", "Σοφία"],
+    "москва": ["Москва", "МОСКВА"],
+}
+DISPLAY = [*(w for ws in WRITTEN.values() for w in ws), "  -- "]
+#: characters outside every portable repertoire (and, for SQLite, non-ASCII ones)
+FOREIGN = ["😀", "中", "Ａ", "ﬁ", "ⱥ", "Ա", "\x0b", "\u2028", "ש", "é", "Σ", "\u0301"]
+
+
+#: the PostHog fields read by their normal form: text fields and open sets
+TEXTUAL = sorted(
+    n for n, f in PH.fields.items() if f.type == "text" or (f.type == "set_of" and not f.values)
+)
+#: operands in normal form, the display names' among them ('developer_tools')
+OPERANDS = sorted(WRITTEN)
+#: starts_with / ends_with operands: lowered text
+AFFIXES = ["developer", "ai", "acme", ".ai", "tools", "cafe", "devel", "σοφ", "σια", "моск", "s&p"]
+
+
+def test_spellings_read_as_their_normal_form() -> None:
+    assert all(normal(w) == key for key, ws in WRITTEN.items() for w in ws)
+
+
+@st.composite
+def text_leaf(draw: st.DrawFn) -> Leaf:
+    """A leaf on a text field or an open set of the PostHog vocabulary, with operands the
+    drawn values often meet."""
+    name = draw(st.sampled_from(TEXTUAL))
+    fld = PH.fields[name]
+    ops = sorted(k for k, o in OPERATORS.items() if fld.type in o.types and o.operand != "regions")
+    op = draw(st.sampled_from(ops))
+    kind = OPERATORS[op].operand
+    some = st.lists(st.sampled_from(OPERANDS), min_size=1, max_size=3).map(tuple)
+    operand: Any = None
+    if kind == "words":
+        stems = st.tuples(st.sampled_from(OPERANDS), st.integers(1, 12)).map(
+            lambda p: p[0][: p[1]] + "*"
+        )
+        operand = tuple(draw(st.lists(st.one_of(st.sampled_from(OPERANDS), stems), min_size=1)))
+    elif kind == "text":
+        operand = draw(st.sampled_from(AFFIXES))
+    elif kind == "phrases":
+        operand = (draw(some), draw(st.integers(1, 10)))
+    elif kind == "values":
+        operand = draw(some)
+    elif kind == "value":
+        operand = draw(st.sampled_from(OPERANDS))
+    return Leaf(name, op, operand, operand)
+
+
+#: random handbooks whose rules mostly test text fields and open sets
+text_handbooks = ph_handbook(conditions_of(st.one_of(text_leaf(), text_leaf(), ph_leaf())))
+
+
+def _in(chars: frozenset[str], words: list[str]) -> list[str]:
+    return [w for w in words if all(c in chars for c in w)]
+
+
+def text_of(chars: frozenset[str], max_size: int = 12) -> st.SearchStrategy[str]:
+    return st.text(st.sampled_from(sorted(chars)), max_size=max_size)
+
+
+def repertoire_value(name: str, chars: frozenset[str]) -> st.SearchStrategy[Any]:
+    """A value of the PostHog field `name` whose texts hold only characters of `chars`."""
+    fld = PH.fields[name]
+    words = st.sampled_from(_in(chars, [*WORDS[:4], *DISPLAY]))
+    if fld.type == "text":
+        return st.lists(st.one_of(words, words, text_of(chars, 8)), max_size=4).map(" ".join)
+    if fld.type == "set_of" and fld.values is None:
+        member = st.one_of(
+            words, words, st.sampled_from(_in(chars, OPERANDS)), text_of(chars - {";"}, 6)
+        )
+        return st.frozensets(member, max_size=4)
+    return ph_typed(name)
+
+
+def repertoire_rows(chars: frozenset[str]) -> st.SearchStrategy[list[dict[str, Any]]]:
+    row = st.fixed_dictionaries({}, optional={n: repertoire_value(n, chars) for n in PH.fields})
+    return st.lists(row, min_size=1, max_size=8)
+
+
+def foreign_value(name: str) -> st.SearchStrategy[Any]:
+    """A value of `name` that may hold a character outside a repertoire (or, in a set, a
+    member holding ';')."""
+    fld = PH.fields[name]
+    inside = repertoire_value(name, PORTABLE)
+    if fld.type == "text":
+        one = st.tuples(inside, st.sampled_from(FOREIGN), inside).map("".join)
+        return st.one_of(one, inside)
+    if fld.type == "set_of" and fld.values is None:
+        odd = st.tuples(st.sampled_from(DISPLAY), st.sampled_from([*FOREIGN, ";"])).map("".join)
+        return st.tuples(inside, odd).map(lambda p: p[0] | {p[1]})
+    return inside
+
+
+def foreign_rows() -> st.SearchStrategy[list[dict[str, Any]]]:
+    row = st.fixed_dictionaries({}, optional={n: foreign_value(n) for n in PH.fields})
+    return st.lists(row, min_size=1, max_size=8)
+
+
+@settings(max_examples=40, deadline=None, phases=NO_SHRINK)
+@given(text_handbooks, repertoire_rows(PORTABLE), as_of_dates, st.sampled_from(["text", "array"]))
+def test_text_and_open_sets_same_verdict_on_postgres(
+    pg_dsn: str, handbook: Handbook, rows: list[dict[str, Any]], as_of: dt.date, sets: str
+) -> None:
+    """mentions, starts_with, ends_with, equals and one_of on text, and every test on open
+    sets, with values in any case, with accents and punctuation of the portable repertoire:
+    PostgreSQL reads every value, and gives the evaluator's verdicts (DuckDB too)."""
+    import psycopg
+
+    with psycopg.connect(pg_dsn, autocommit=True) as pg:
+        engines = {"duckdb": None, "postgres": pg}
+        assert_parity(handbook, rows, as_of, engines, sets, every_value=True)
+
+
+@settings(max_examples=40, deadline=None, phases=NO_SHRINK)
+@given(text_handbooks, repertoire_rows(ASCII), as_of_dates)
+def test_text_and_open_sets_same_verdict_on_sqlite(
+    handbook: Handbook, rows: list[dict[str, Any]], as_of: dt.date
+) -> None:
+    """The same on SQLite, whose repertoire is ASCII."""
+    assert_parity(handbook, rows, as_of, {"sqlite": None}, every_value=True)
+
+
+@settings(SPARK, max_examples=4)
+@given(text_handbooks, repertoire_rows(PORTABLE), as_of_dates, st.sampled_from(["text", "array"]))
+def test_text_and_open_sets_same_verdict_on_spark(
+    spark: Any, handbook: Handbook, rows: list[dict[str, Any]], as_of: dt.date, sets: str
+) -> None:
+    assert_parity(handbook, rows, as_of, {"spark": spark}, sets, every_value=True)
+
+
+@settings(max_examples=30, deadline=None, phases=NO_SHRINK)
+@given(text_handbooks, foreign_rows(), as_of_dates, st.sampled_from(["text", "array"]))
+def test_a_character_outside_the_repertoire_is_unknown(
+    pg_dsn: str, handbook: Handbook, rows: list[dict[str, Any]], as_of: dt.date, sets: str
+) -> None:
+    """A text (read by its normal form) or an open set holding a character outside the
+    dialect's repertoire is unknown there: the verdict is the evaluator's with that value
+    unknown (listed among the unknown fields), never a met or unmet read from a guessed
+    normal form. DuckDB reads every character."""
+    import psycopg
+
+    with psycopg.connect(pg_dsn, autocommit=True) as pg:
+        engines: dict[str, Any] = {"duckdb": None, "postgres": pg}
+        if sets == "text":
+            engines["sqlite"] = None
+        assert_parity(handbook, rows, as_of, engines, sets)
+
+
+@settings(SPARK, max_examples=3)
+@given(text_handbooks, foreign_rows(), as_of_dates, st.sampled_from(["text", "array"]))
+def test_a_character_outside_the_repertoire_is_unknown_on_spark(
+    spark: Any, handbook: Handbook, rows: list[dict[str, Any]], as_of: dt.date, sets: str
+) -> None:
+    assert_parity(handbook, rows, as_of, {"spark": spark}, sets)
+
+
+def _tag_handbook() -> Handbook:
+    """The PostHog handbook with one criterion on the open set `tags`: developer_tools."""
+    import dataclasses
+
+    from icpkit.engine.model import Leaf, Rule
+
+    operand = ("developer_tools",)
+    rule = Rule(
+        "dev_tools", "Developer tools", Leaf("tags", "has_any", operand, operand), "criterion", 7
+    )
+    icp = dataclasses.replace(PH.active_icps[0], criteria=(rule,), scoring=(), gates=())
+    return dataclasses.replace(PH, icps=(icp,))
+
+
+def test_developer_tools_is_a_member_everywhere(pg_dsn: str, spark: Any) -> None:
+    """Issue 14: 'Developer Tools' in an open set field meets a rule on developer_tools in
+    every engine, as `icp explain` reads it ('AI;Developer  Tools ' holds two members, one of
+    them developer_tools); 'DÉVELOPER-TOOLS' too, except on SQLite, where a text that is
+    not ASCII is unknown."""
+    import psycopg
+
+    handbook = _tag_handbook()
+    rows: list[dict[str, Any]] = [
+        {"tags": frozenset({"Developer Tools"})},
+        {"tags": frozenset({"AI", "Developer  Tools "})},
+        {"tags": frozenset({"Developer", "Tools"})},
+        {"tags": frozenset({"DÉVELOPER-TOOLS"})},
+        {"tags": frozenset()},
+        {},
+    ]
+    as_of = dt.date(2026, 11, 1)
+    met = ["Developer tools" in expected(handbook, c, as_of)["icp_reason"] for c in rows]
+    assert met == [True, True, False, True, False, False]
+    with psycopg.connect(pg_dsn, autocommit=True) as pg:
+        for sets in ("text", "array"):
+            engines: dict[str, Any] = {"duckdb": None, "postgres": pg, "spark": spark}
+            if sets == "text":
+                engines["sqlite"] = None
+            for engine, con in engines.items():
+                got = run(engine, handbook, rows, as_of, sets, con)
+                seen = ["Developer tools" in g["icp_reason"] for g in got]
+                assert seen == [True, True, False, engine != "sqlite", False, False], engine
+                assert [g["icp_fit_score"] for g in got][:2] == [7, 7], engine
+            assert_parity(handbook, rows, as_of, engines, sets)
+
+
+def _reading_handbook() -> Handbook:
+    """The PostHog handbook whose one criterion reads `description` by its normal form and
+    its lowered text, and `tags` (an open set)."""
+    import dataclasses
+
+    from icpkit.engine.model import AllOf, Rule
+
+    when = AllOf(
+        (
+            Leaf("description", "mentions", ("ai",), ("ai",)),
+            Leaf("description", "starts_with", "ai", "ai"),
+            Leaf("tags", "has_any", ("ai",), ("ai",)),
+        )
+    )
+    rule = Rule("reads", "Reads", when, "criterion", 1)
+    icp = dataclasses.replace(PH.active_icps[0], criteria=(rule,), scoring=(), gates=())
+    return dataclasses.replace(PH, icps=(icp,))
+
+
+READING = _reading_handbook()
+
+
+def _folded(handbook: Handbook) -> Handbook:
+    """`handbook` with folds of every kind on its text fields and open sets: symbols to ASCII
+    and to Greek words, and word folds."""
+    import dataclasses
+
+    from icpkit.engine.normal import prepared
+
+    folds = prepared(
+        [("&", "and"), ("+", "plus"), ("§", "paragraphe"), ("@", "ατ"), ("inc", "incorporated")]
+    )
+    fields = {
+        n: dataclasses.replace(f, folds=folds) if n in TEXTUAL else f
+        for n, f in handbook.fields.items()
+    }
+    return dataclasses.replace(handbook, fields=fields)
+
+
+def src_reading(
+    engine: str,
+    texts: list[str],
+    sets: str = "text",
+    con: Any = None,
+    handbook: Handbook = READING,
+) -> list[tuple[Any, Any, Any, Any]]:
+    """(value, lowered, normal form, open set) of each text as the query's `src` layer reads
+    it on `engine`: `description` holding the text, `tags` holding its lines as members."""
+    from icpkit.sql.ir import scoring_query
+
+    d = DIALECTS[engine]
+    spec = TableSpec("accounts", sets=sets)
+    query = scoring_query(handbook, spec, d, Options(dt.date(2026, 11, 1)))
+    at = handbook.read_fields.index("description")
+    tags = handbook.read_fields.index("tags")
+    picks = [exp.column(c) for c in ("icp_id", f"v{at}", f"lw{at}", f"n{at}", f"v{tags}")]
+    query.set("expressions", picks)
+    query.set("from_", exp.From(this=exp.to_table("src")))
+    query.args["with_"].set(
+        "expressions", [c for c in query.args["with_"].expressions if c.alias == "src"]
+    )
+    sql = query.sql(dialect=d.sqlglot)
+    companies = [{"description": t, "tags": frozenset(t.split("\n"))} for t in texts]
+    data = _typed(handbook, spec, engine, companies)
+    if engine == "spark":
+        schema = ", ".join(f"`{c}` {t}" for c, t in column_types(handbook, spec, d))
+        con.createDataFrame(data, schema).createOrReplaceTempView("accounts")
+        rows = [tuple(r) for r in con.sql(sql).collect()]
+    else:
+        if engine == "sqlite":
+            con = sqlite3.connect(":memory:")
+        else:
+            con.execute("DROP TABLE IF EXISTS accounts")
+        con.execute(create_table_sql(handbook, spec, d))
+        types = [t for _, t in column_types(handbook, spec, d)]
+        marks = ", ".join(f"%s::{t}" if engine == "postgres" else "?" for t in types)
+        if engine == "postgres":
+            with con.cursor() as cur:
+                cur.executemany(f"INSERT INTO accounts VALUES ({marks})", data)
+        else:
+            con.executemany(f"INSERT INTO accounts VALUES ({marks})", data)
+        rows = list(con.execute(sql).fetchall())
+    by_id = {str(r[0]): tuple(r[1:]) for r in rows}
+    return [by_id[str(i)] for i in range(len(texts))]  # type: ignore[misc]
+
+
+def reading_texts(chars: frozenset[str]) -> list[str]:
+    """Every character of `chars`, in lines of 40 (in code point order, then shuffled), the
+    written spellings, and each with characters outside it (read as unknown)."""
+    import random
+
+    ordered = sorted(chars)
+    shuffled = random.Random(14).sample(ordered, len(ordered))
+    texts = [
+        "".join(line[i : i + 40]) for line in (ordered, shuffled) for i in range(0, len(line), 40)
+    ]
+    texts = [t.replace(";", " ") for t in texts]
+    texts += [*DISPLAY, "Developer Tools\nAI\n  -- \nS&P 500"]
+    texts += [f"Developer Tools{c}" for c in FOREIGN]
+    texts += ["AI\u037eML"]  # lowers to 'ai;ml': outside the portable repertoire
+    texts += ["Acme Inc & Co+inc inc § @ INC.", "inc\nInc & Co\n@\n+"]
+    return texts
+
+
+def assert_reads_normal_form(
+    engine: str, con: Any = None, sets: str = "text", handbook: Handbook = READING
+) -> None:
+    """The lowered text and the normal form of each text are `normal.lowered` and
+    `normal.normal`'s, and an open set's members their normal forms, or all are unknown
+    when the text holds a character outside the engine's repertoire."""
+    from icpkit.engine.normal import lowered
+
+    chars = repertoire(engine)
+    texts = reading_texts(chars or PORTABLE)
+    folds = handbook.fields["description"].folds
+    for text, (value, low, norm, members) in zip(
+        texts, src_reading(engine, texts, sets, con, handbook), strict=True
+    ):
+        if chars is not None and any(c not in chars for c in text):
+            assert (value, low, norm, members) == (None, None, None, None), (engine, text)
+            continue
+        assert (value, low, norm) == (text, lowered(text), normal(text, folds)), (engine, text)
+        if "\u037e" in text:
+            assert members is None, (engine, text)
+            continue
+        want = {normal(m, folds) for m in text.split("\n")} - {""}
+        assert members.startswith(";") and members.endswith(";"), (engine, text, members)
+        got = members[1:-1].split(";") if members != ";;" else []
+        assert sorted(got) == sorted(want), (engine, text, members)
+
+
+def test_normal_form_of_every_character_on_sqlite() -> None:
+    assert_reads_normal_form("sqlite")
+    assert_reads_normal_form("sqlite", handbook=_folded(READING))
+
+
+def test_normal_form_of_every_character_on_postgres(pg_dsn: str) -> None:
+    """PostgreSQL's TRANSLATE deletes a character without a counterpart (the marks), and
+    its regular expressions read the explicit classes by code point: every character of the
+    repertoire reads as `normal.py` reads it, as delimited text and as an array."""
+    import psycopg
+
+    with psycopg.connect(pg_dsn, autocommit=True) as pg:
+        for sets in ("text", "array"):
+            assert_reads_normal_form("postgres", pg, sets)
+        assert_reads_normal_form("postgres", pg, handbook=_folded(READING))
+
+
+def test_normal_form_of_every_character_on_spark(spark: Any) -> None:
+    for sets in ("text", "array"):
+        assert_reads_normal_form("spark", spark, sets)
+    assert_reads_normal_form("spark", spark, handbook=_folded(READING))
+
+
+def test_normal_form_of_every_character_on_duckdb() -> None:
+    import duckdb as _duckdb
+
+    assert_reads_normal_form("duckdb", _duckdb.connect())
+    assert_reads_normal_form("duckdb", _duckdb.connect(), handbook=_folded(READING))
 
 
 # --- text tests on DuckDB: the normal form in SQL ---------------------------------------------

@@ -1059,10 +1059,11 @@ def sql_cmd(
     subtotal icp_<profile>_<group>. A header comment records the handbook commit
     and the as-of rule.
 
-    Tests on text fields (mentions, starts_with, ends_with, equals, one_of) read
-    the text's normal form (accents dropped, any script lowercased, non-letters
-    as word breaks): only the duckdb dialect renders them; the others refuse
-    such a handbook, saying what they lack.
+    Tests on text fields (mentions, starts_with, ends_with, equals, one_of) and
+    members of sets with no list of values read the normal form (accents dropped,
+    lowercased, non-letters as word breaks): duckdb for any text; postgres, spark,
+    snowflake and bigquery for ASCII, Latin, Greek and Cyrillic text; sqlite for
+    ASCII. There a text holding another character is unknown, never guessed.
 
     --parse-text: the number, date and yes/no columns hold the text a CRM sync
     writes. Numbers are read as icp score reads them, in SQL every dialect runs:

@@ -11,24 +11,36 @@ text, and plain CTEs (never `MATERIALIZED`, which only PostgreSQL and DuckDB
 accept).
 
 One fact is not shared: a text's normal form (`icpkit.engine.normal`: accents
-dropped, any script lowercased, runs of non-letters of any script as one `_`),
-which every test on a `text` field but present / missing reads. A row gives the
-SQL for it (`normal_form`) only where it means what the evaluator computes, proven
-on the engine (`tests/test_warehouse_parity.py`); elsewhere `lacks` says why not,
-and such a handbook is refused for that dialect.
+dropped, any script lowercased, runs of non-letters of any script as one `_`), which every
+test on a `text` field but present / missing reads, and every member of an open set (a
+set_of field with no list of values; issue 14). A row gives the SQL for it (`normal_form`),
+proven on the engine where one runs here (`tests/test_warehouse_parity.py`):
+
+- duckdb: the full normal form (`strip_accents`, `lower`, `\\p{L}` / `\\p{N}`).
+- postgres, spark, snowflake, bigquery: the *portable* normal form of `icpkit.sql.portable`,
+  exact for its repertoire (ASCII, Latin-1 Supplement, Latin Extended-A, -B and Additional,
+  Greek, Cyrillic, combining marks U+0300-U+036F): one TRANSLATE from tables computed from
+  `normal.lowered`, then runs outside an explicit class of word characters as `_`. A text
+  (or a set) holding any other character is unknown (NULL), never given a guessed normal
+  form. PostgreSQL needs a UTF8 database. Snowflake's and BigQuery's SQL is rendered and
+  parsed back (and run on fakesnow), not proven on their engines.
+- sqlite: the portable normal form for ASCII only (`lower()` and one REPLACE per ASCII
+  punctuation character, as it has no TRANSLATE and no regular expressions); a text with
+  any other character is unknown.
 
 Adding a dialect is adding a row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlglot import exp
 
 from ..errors import UsageError
 from ..wording import suggest
+from . import portable
 
 
 def _minus_days(days: int) -> exp.Expr:
@@ -63,27 +75,218 @@ def _duck_low(text: exp.Expr) -> exp.Expr:
     )
 
 
-def _duck_slug(text: exp.Expr) -> exp.Expr:
-    """Runs of characters other than letters and digits of any script as one `_`, trimmed
-    (`normal.slug`; the bulk scorer's `icp_slug`)."""
-    runs = exp.RegexpReplace(
-        this=text,
-        expression=exp.Literal.string(r"[^\p{L}\p{N}]+"),
-        replacement=exp.Literal.string("_"),
-        modifiers=exp.Literal.string("g"),
+#: one step of a normal form: SQL over the text so far
+Step = Callable[[exp.Expr], exp.Expr]
+
+
+def replacing(old: str, new: str) -> Step:
+    """The step REPLACE(text, old, new): every occurrence, in every dialect."""
+
+    def step(text: exp.Expr) -> exp.Expr:
+        return exp.Anonymous(
+            this="REPLACE", expressions=[text, exp.Literal.string(old), exp.Literal.string(new)]
+        )
+
+    return step
+
+
+#: (keep, extra word characters) -> the steps of a slug that keeps `keep`
+Runs = Callable[[str, frozenset[str]], list[Step]]
+
+
+def _regexp_runs(word: Callable[[frozenset[str]], str]) -> Runs:
+    """Runs of characters outside the class `word(extra)` and `keep` as one `_` (no
+    modifiers: sqlglot writes the 'g' PostgreSQL and DuckDB need, and Spark, Snowflake and
+    BigQuery replace every match)."""
+
+    def runs(keep: str, extra: frozenset[str]) -> list[Step]:
+        def step(text: exp.Expr) -> exp.Expr:
+            return exp.RegexpReplace(
+                this=text,
+                expression=exp.Literal.string(f"[^{word(extra)}{keep}]+"),
+                replacement=exp.Literal.string("_"),
+            )
+
+        return [step]
+
+    return runs
+
+
+def _duck_word(_extra: frozenset[str]) -> str:
+    return r"\p{L}\p{N}"
+
+
+def _regexp_separators() -> list[Step]:
+    """Each run of `;` and `_` that holds a `;` as one `;` (a member's `_` at its ends and
+    empty members gone)."""
+
+    def step(text: exp.Expr) -> exp.Expr:
+        return exp.RegexpReplace(
+            this=text,
+            expression=exp.Literal.string("[_;]*;[_;]*"),
+            replacement=exp.Literal.string(";"),
+        )
+
+    return [step]
+
+
+def _regexp_search(text: exp.Expr, pattern: str) -> exp.Expr:
+    """`pattern` matches somewhere in `text`."""
+    return exp.RegexpLike(this=text, expression=exp.Literal.string(pattern))
+
+
+def _snowflake_search(text: exp.Expr, pattern: str) -> exp.Expr:
+    # Snowflake's REGEXP_LIKE matches the whole text; REGEXP_COUNT counts matches anywhere
+    count = exp.RegexpCount(this=text, expression=exp.Literal.string(pattern))
+    return exp.GT(this=count, expression=exp.Literal.number(0))
+
+
+def _translate_low(text: exp.Expr) -> exp.Expr:
+    """The portable lowering (`icpkit.sql.portable`): exact for a text of the repertoire."""
+    t = portable.tables()
+    return exp.Translate(
+        this=text, from_=exp.Literal.string(t.source), to=exp.Literal.string(t.target)
     )
-    return exp.Trim(this=runs, expression=exp.Literal.string("_"))
+
+
+def _nested(text: exp.Expr, steps: Sequence[Step]) -> exp.Expr:
+    for step in steps:
+        text = step(text)
+    return text
+
+
+def _sqlite_runs(keep: str, extra: frozenset[str]) -> list[Step]:
+    """ASCII only: each ASCII character that is neither letter nor digit (but `keep`) as `_`,
+    then each run of `_` as one (a fold's target needs nothing: only ASCII characters are
+    replaced)."""
+    del extra
+    chars = [c for c in portable.ASCII_NON_WORD if c not in keep and c != "_"]
+    return [*(_sqlite_replacing(c) for c in chars), *_squeeze("_")]
+
+
+def _sqlite_text(text: str) -> exp.Expr:
+    """`text` as SQLite SQL: a control character as CHAR(code), never written in the SQL."""
+    parts: list[exp.Expr] = []
+    for c in text:
+        if c.isprintable():
+            if parts and isinstance(parts[-1], exp.Literal):
+                parts[-1] = exp.Literal.string(parts[-1].this + c)
+            else:
+                parts.append(exp.Literal.string(c))
+        else:
+            parts.append(exp.Anonymous(this="CHAR", expressions=[exp.Literal.number(ord(c))]))
+    if not parts:
+        return exp.Literal.string("")
+    out = parts[0]
+    for part in parts[1:]:
+        out = exp.DPipe(this=out, expression=part, safe=False)
+    return out
+
+
+def _sqlite_replacing(old: str, new: str = "_") -> Step:
+    """REPLACE(text, old, new), control characters as CHAR(code)."""
+
+    def step(text: exp.Expr) -> exp.Expr:
+        return exp.Anonymous(
+            this="REPLACE", expressions=[text, _sqlite_text(old), _sqlite_text(new)]
+        )
+
+    return step
+
+
+def _squeeze(c: str) -> list[Step]:
+    """Each run of `c` as one `c`, with REPLACE only: after each `c` a marker no accepted text
+    holds, then every marker followed by `c` removed, then the markers."""
+    m = portable.MARKER
+    return [_sqlite_replacing(c, c + m), _sqlite_replacing(m + c, ""), _sqlite_replacing(m, "")]
+
+
+def _sqlite_separators() -> list[Step]:
+    # runs of `_` are single already: at most one `_` on each side of a `;`
+    return [replacing("_;", ";"), replacing(";_", ";"), *_squeeze(";")]
+
+
+#: SQLite's parser has a fixed stack (a hundred or so entries): a few dozen nested REPLACE
+#: calls overflow it. So the steps are read STAGE at a time, each stage a subquery.
+STAGE = 8
+
+
+def _sqlite_staged(text: exp.Expr, steps: Sequence[Step]) -> exp.Expr:
+    """The steps, `STAGE` at a time: one scalar subquery whose FROM nests a subquery per
+    stage, `(SELECT steps(icp__s) AS icp__s FROM (... (SELECT text AS icp__s)))`, so that a
+    stage's calls are closed before the next stage is read (a FROM nesting costs the parser
+    far less than a call)."""
+    if len(steps) <= STAGE:
+        return _nested(text, steps)
+    sel = exp.select(exp.alias_(text, "icp__s"))
+    for i in range(0, len(steps), STAGE):
+        stage = _nested(exp.column("icp__s"), steps[i : i + STAGE])
+        sel = exp.select(exp.alias_(stage, "icp__s")).from_(sel.subquery())
+    return sel.subquery()
+
+
+def _outside(search: Callable[[exp.Expr, str], exp.Expr]) -> Callable[[exp.Expr], exp.Expr]:
+    def outside(text: exp.Expr) -> exp.Expr:
+        return search(text, portable.outside_class())
+
+    return outside
+
+
+def _sqlite_outside(text: exp.Expr) -> exp.Expr:
+    """A character other than tab, line breaks and printable ASCII (GLOB reads characters; it
+    has no escapes, so the control characters are CHAR(9, 10, 13), not written in the SQL)."""
+    controls = exp.Anonymous(this="CHAR", expressions=[exp.Literal.number(n) for n in (9, 10, 13)])
+    pattern = exp.DPipe(
+        this=exp.DPipe(this=exp.Literal.string("*[^"), expression=controls, safe=False),
+        expression=exp.Literal.string(" -~]*"),
+        safe=False,
+    )
+    return exp.Glob(this=text, expression=pattern)
+
+
+def _duck_separator(text: exp.Expr) -> exp.Expr:
+    """U+037E GREEK QUESTION MARK, which DuckDB's accent strip (as `normal.lowered`) reads as
+    ';' (its canonical form)."""
+    mark = exp.Anonymous(this="CHR", expressions=[exp.Literal.number(0x37E)])
+    position = exp.StrPosition(this=text, substr=mark)
+    return exp.GT(this=position, expression=exp.Literal.number(0))
+
+
+def _sqlite_low(text: exp.Expr) -> exp.Expr:
+    return exp.Lower(this=text)
 
 
 @dataclass(frozen=True)
 class NormalForm:
-    """SQL for the two steps of a text's normal form a dialect must supply itself (the folds
+    """SQL for the steps of a text's normal form a dialect must supply itself (the folds
     between them are REPLACE, which every dialect has)."""
 
-    #: accents and other marks dropped, lowercased in any script
-    low: Callable[[exp.Expr], exp.Expr]
-    #: runs of characters that are neither letters nor digits (any script) as one `_`, trimmed
-    slug: Callable[[exp.Expr], exp.Expr]
+    #: accents and other marks dropped, lowercased (exact for a text `outside` accepts)
+    low: Step
+    #: (keep, extra) -> steps: runs of characters that are neither letters nor digits (nor
+    #: in `keep`) as one `_`, untrimmed; `extra` are word characters a fold writes
+    runs: Runs
+    #: steps: in ';'-separated members, each run of `;` and `_` that holds a `;` as one `;`
+    separators: Callable[[], list[Step]]
+    #: the text holds a character outside the repertoire (read as unknown); None: every
+    #: character is read
+    outside: Callable[[exp.Expr], exp.Expr] | None = None
+    #: a regular expression matches somewhere in the text; None: no regular expressions
+    #: (`mentions` is a GLOB)
+    search: Callable[[exp.Expr, str], exp.Expr] | None = _regexp_search
+    #: the SQL of steps applied in order (nested calls, or stages where nesting is bounded)
+    chain: Callable[[exp.Expr, Sequence[Step]], exp.Expr] = _nested
+    #: the text holds a character `outside` accepts that lowers to ';' (which would cut a
+    #: set's member in two); None: none does
+    separator: Callable[[exp.Expr], exp.Expr] | None = None
+
+
+_PORTABLE = NormalForm(
+    _translate_low,
+    _regexp_runs(portable.word_class),
+    _regexp_separators,
+    outside=_outside(_regexp_search),
+)
 
 
 @dataclass(frozen=True)
@@ -128,7 +331,12 @@ DIALECTS: dict[str, Dialect] = {
             True,
             _minus_days,
             materialized_cte=True,
-            normal_form=NormalForm(_duck_low, _duck_slug),
+            normal_form=NormalForm(
+                _duck_low,
+                _regexp_runs(_duck_word),
+                _regexp_separators,
+                separator=_duck_separator,
+            ),
         ),
         Dialect(
             "postgres",
@@ -137,9 +345,7 @@ DIALECTS: dict[str, Dialect] = {
             _minus_days,
             materialized_cte=True,
             fence=True,
-            lacks="PostgreSQL drops accents only with the unaccent extension (its own table, "
-            "not Unicode's marks) and its lower() and letter classes follow the database's "
-            "locale",
+            normal_form=_PORTABLE,
         ),
         Dialect(
             "sqlite",
@@ -149,8 +355,14 @@ DIALECTS: dict[str, Dialect] = {
             replace_view=False,
             text_type="TEXT",
             reading_fence=True,
-            lacks="SQLite's lower() knows only ASCII letters, and it has no accent strip and "
-            "no regular expressions",
+            normal_form=NormalForm(
+                _sqlite_low,
+                _sqlite_runs,
+                _sqlite_separators,
+                _sqlite_outside,
+                search=None,
+                chain=_sqlite_staged,
+            ),
         ),
         Dialect(
             "spark",
@@ -158,15 +370,20 @@ DIALECTS: dict[str, Dialect] = {
             True,
             _spark_days,
             text_type="STRING",
-            lacks="Spark SQL has no Unicode decomposition to drop accents with",
+            normal_form=_PORTABLE,
         ),
         Dialect(
             "snowflake",
             "snowflake",
             True,
             _date_sub,
-            lacks="Snowflake has no accent strip and its regular expressions have no Unicode "
-            "letter class",
+            normal_form=NormalForm(
+                _translate_low,
+                _regexp_runs(portable.word_class),
+                _regexp_separators,
+                outside=_outside(_snowflake_search),
+                search=_snowflake_search,
+            ),
         ),
         Dialect(
             "bigquery",
@@ -174,8 +391,7 @@ DIALECTS: dict[str, Dialect] = {
             True,
             _date_sub,
             text_type="STRING",
-            lacks="no BigQuery engine runs here to prove its NORMALIZE and RE2 classes give "
-            "the same normal form",
+            normal_form=_PORTABLE,
         ),
     ]
 }

@@ -21,10 +21,14 @@ How the table is expected to hold each field type (`TableSpec`):
   then holds, fails or is unknown as the evaluator's bounds arithmetic says (`band_leaf`).
 - one_of / text: text columns holding the vocabulary's values. A test on a text field
   (mentions, starts_with, ends_with, equals, one_of) reads its normal form
-  (`icpkit.engine.normal`), computed in `src` from the dialect's `normal_form` row;
+  (`icpkit.engine.normal`), computed once per field in `src` from the dialect's
+  `normal_form` row (DuckDB's own; elsewhere the portable one of `icpkit.sql.portable`,
+  exact for its repertoire: a text with another character is unknown, `v<i>` NULL);
   a dialect without one refuses the handbook (`refuse_unsupported`).
 - set_of: the delimited text CRM syncs write (`a;b;c`, no spaces; '' is the empty
-  set), or, with `sets="array"`, the dialect's array of text.
+  set), or, with `sets="array"`, the dialect's array of text. An open set (no `values`)
+  is read in `src` as ';a;b;' text of its members' normal forms, as `icp explain` reads
+  them (issue 14; `open_members`).
 - dates: DATE columns, or ISO text (`YYYY-MM-DD`) with `dates="text"`
   (SQLite has no DATE type: ISO text always); other text is unknown (`iso_date`).
 - yes/no: BOOLEAN columns (0/1 in SQLite), or with `flags="text"` the CRM's text
@@ -71,7 +75,7 @@ from ..engine.normal import Folds, is_symbol
 from ..engine.operators import NUMERIC, OPERATORS
 from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
 from ..errors import InputError, UsageError
-from .dialects import Dialect
+from .dialects import Dialect, Step, replacing
 from .names import CORE, flag_column, group_column, profile_column
 from .tables import SQL_TYPES
 from .textnumbers import picked, stages
@@ -269,22 +273,37 @@ def days_before(days: int, c: LeafCtx) -> exp.Expr:
     return c.dialect.days_before_today(days)
 
 
-def _mentions(v: exp.Expr, x: Sequence[str], _c: LeafCtx) -> exp.Expr:
+def _mentions(v: exp.Expr, x: Sequence[str], c: LeafCtx) -> exp.Expr:
     """A whole word or phrase of the list, or a word longer than a stem (`automat*`), in the
     normal form `v` (as `operators._sql_mentions`): one regular expression of letters, digits
-    and `_` only, built here (never taken from YAML) for a linear-time engine."""
+    and `_` only (a plain group: POSIX engines have no `(?:`), built here (never taken from
+    YAML) for a linear-time engine; where the dialect has no regular expressions (SQLite), one
+    GLOB per word (a normal form holds no GLOB syntax)."""
     parts = [f"{e[:-1]}[^_]" if e.endswith("*") else f"{e}_" for e in x]
     padded = concat([lit("_"), v, lit("_")])
-    return exp.RegexpLike(this=padded, expression=lit("_(?:" + "|".join(parts) + ")"))
+    form = c.dialect.normal_form
+    assert form is not None  # refuse_unsupported stopped every other dialect
+    if form.search is None:
+        return conj([exp.Glob(this=padded, expression=lit(f"*_{p}*")) for p in parts], exp.Or)
+    return form.search(padded, "_(" + "|".join(parts) + ")")
 
 
-def _starts(v: exp.Expr, x: str, _c: LeafCtx) -> exp.Expr:
-    """The lowered text (marks dropped, lowercased) starts with `x`."""
-    return exp.StartsWith(this=v, expression=lit(x))
+def _starts(v: exp.Expr, x: str, c: LeafCtx) -> exp.Expr:
+    """The lowered text (marks dropped, lowercased) starts with `x` (its first characters:
+    PostgreSQL has no ENDS_WITH, SQLite neither)."""
+    if c.dialect.name == "duckdb":
+        return exp.StartsWith(this=v, expression=lit(x))
+    head = exp.Substring(this=v, start=num(1), length=num(len(x)))
+    return exp.EQ(this=head, expression=lit(x))
 
 
-def _ends(v: exp.Expr, x: str, _c: LeafCtx) -> exp.Expr:
-    return exp.EndsWith(this=v, expression=lit(x))
+def _ends(v: exp.Expr, x: str, c: LeafCtx) -> exp.Expr:
+    """The lowered text ends with `x` (its last characters; a text shorter than `x` gives a
+    shorter piece in every dialect, never `x`)."""
+    if c.dialect.name == "duckdb":
+        return exp.EndsWith(this=v, expression=lit(x))
+    start = exp.Sub(this=exp.Length(this=v), expression=num(len(x) - 1))
+    return exp.EQ(this=exp.Substring(this=v, start=start), expression=lit(x))
 
 
 def _after_as_of(v: exp.Expr, test: exp.Expr, c: LeafCtx) -> exp.Expr:
@@ -389,6 +408,40 @@ def _walk_leaves(c: Condition) -> list[Leaf]:
             return _walk_leaves(c.item)
         case _:
             assert_never(c)
+
+
+def trimming(chars: str) -> Step:
+    """The step TRIM(text, chars): any of `chars` from both ends."""
+
+    def step(text: exp.Expr) -> exp.Expr:
+        return exp.Trim(this=text, expression=lit(chars))
+
+    return step
+
+
+def word_folds(folds: Folds, sep: str) -> list[Step]:
+    """The steps of the word folds on a normal form (each twice: adjacent occurrences share
+    their `_`), as `normal.normal` pads the text with `_`; with `sep` (';'), on each member
+    between its separators."""
+    words = [(src, dst) for src, dst in folds if not is_symbol(src)]
+    if not words:
+        return []
+
+    def pad(text: exp.Expr) -> exp.Expr:
+        inner = replaced(text, sep, f"_{sep}_") if sep else text
+        return concat([lit("_"), inner, lit("_")])
+
+    steps: list[Step] = [pad]
+    steps += [replacing(f"_{src}_", f"_{dst}_") for src, dst in words for _ in range(2)]
+    steps += [replacing(f"_{sep}_", sep)] if sep else []
+    steps.append(trimming("_"))
+    return steps
+
+
+def fold_words(folds: Folds) -> frozenset[str]:
+    """The characters a symbol fold writes into the text (its target's, in normal form): word
+    characters a dialect's class of them must hold."""
+    return frozenset(c for src, dst in folds if is_symbol(src) for c in dst if c != "_")
 
 
 def reads_normal_form(handbook: Handbook, leaf: Leaf) -> bool:
@@ -582,19 +635,15 @@ class _Query:
     def source_value(self, name: str) -> exp.Expr:
         fld = self.hb.fields[name]
         if name in self.spec.absent:
-            key = "set_array" if fld.type == "set_of" and self.spec.sets == "array" else fld.type
-            if fld.type == "set_of" and self.spec.sets == "text":
-                key = "text"
-            kind = exp.DataType.build(SQL_TYPES[self.d.name][key], dialect=self.d.sqlglot)
-            return exp.cast(exp.Null(), kind)
+            return self.absent_value(fld)
         raw: exp.Expr = table_col(self.spec.column(name), self.d)
         if fld.type == "set_of":
             # ';a;b;' so that a member test never matches part of a value; a NULL stays NULL
             # (unknown), '' is the empty set ';;'
             text = self.spec.sets == "text"
-            value = concat([lit(";"), raw, lit(";")]) if text else raw
             if fld.values is None:
-                return value
+                return self.open_members(raw, text, fld.folds)
+            value = concat([lit(";"), raw, lit(";")]) if text else raw
             # a member the vocabulary does not name makes the set unknown, never a member
             # or a miss, as icp score reads it
             joined = raw if text else exp.ArrayToString(this=raw, expression=lit(";"))
@@ -643,6 +692,15 @@ class _Query:
             return case([(exp.In(this=raw, expressions=[lit(v) for v in fld.values]), raw)])
         return raw
 
+    def absent_value(self, fld: Field) -> exp.Expr:
+        """A typed NULL for a field the table has no column for."""
+        key = "set_array" if fld.type == "set_of" and self.spec.sets == "array" else fld.type
+        # an open set is read as ';a;b;' text of normal forms (`open_members`)
+        if fld.type == "set_of" and (self.spec.sets == "text" or fld.values is None):
+            key = "text"
+        kind = exp.DataType.build(SQL_TYPES[self.d.name][key], dialect=self.d.sqlglot)
+        return exp.cast(exp.Null(), kind)
+
     def members_named(self, joined: exp.Expr, values: Sequence[str]) -> exp.Expr:
         """Every member of `joined` (members separated by ';', empty ones ignored) is one of
         `values`. One regular expression removes each 'value;', and only separators may be
@@ -681,7 +739,7 @@ class _Query:
     def leaf(self, leaf: Leaf) -> exp.Expr:
         fld = self.hb.fields[leaf.field]
         op = OPERATORS[leaf.op]
-        array = fld.type == "set_of" and self.spec.sets == "array"
+        array = fld.type == "set_of" and self.spec.sets == "array" and fld.values is not None
         ctx = LeafCtx(fld, self.d, array, self.opts.as_of)
         v = self.v(leaf.field)
         if fld.type in NUMERIC and self.text_numbers and leaf.field not in self.spec.absent:
@@ -819,8 +877,12 @@ class _Query:
                 items += [exp.alias_(lo, f"v{i}"), exp.alias_(hi, f"vh{i}")]
                 continue
             value = self.source_value(f)
-            items.append(exp.alias_(value, f"v{i}"))
             forms = self.normal_fields.get(f, ())
+            outside = self.d.normal_form.outside if self.d.normal_form else None
+            if forms and outside is not None and f not in self.spec.absent:
+                # a character outside the dialect's repertoire: the text is unknown
+                value = case([(outside(value), exp.Null())], value)
+            items.append(exp.alias_(value, f"v{i}"))
             if forms:
                 low, normal = self.normal_form(value, self.hb.fields[f].folds)
                 items += [exp.alias_(low, f"lw{i}")] if "lw" in forms else []
@@ -848,20 +910,54 @@ class _Query:
         occurrences share their `_`)."""
         form = self.d.normal_form
         assert form is not None  # refuse_unsupported stopped every other dialect
-        low = form.low(text)
-        e = low
-        for src, dst in folds:
-            if is_symbol(src):
-                e = exp.Replace(this=e, expression=lit(src), replacement=lit(f" {dst} "))
-        e = form.slug(e)
-        words = [(src, dst) for src, dst in folds if not is_symbol(src)]
-        if words:
-            e = concat([lit("_"), e, lit("_")])
-            for src, dst in words:
-                for _ in range(2):
-                    e = exp.Replace(this=e, expression=lit(f"_{src}_"), replacement=lit(f"_{dst}_"))
-            e = exp.Trim(this=e, expression=lit("_"))
-        return low, e
+        steps: list[Step] = [form.low]
+        steps += [replacing(src, f" {dst} ") for src, dst in folds if is_symbol(src)]
+        steps += form.runs("", fold_words(folds))
+        steps.append(trimming("_"))
+        steps += word_folds(folds, "")
+        return form.chain(text, [form.low]), form.chain(text, steps)
+
+    def open_members(self, raw: exp.Expr, text: bool, folds: Folds) -> exp.Expr:
+        """An open set (no list of values) as ';a;b;' text of its members' normal forms, as
+        `icp explain` reads them (issue 14: 'Developer Tools' is the member developer_tools),
+        empty members dropped; from the delimited text ('a;b', '' the empty set) or an array.
+        Unknown (NULL) when a member holds a character outside the dialect's repertoire, or
+        one that reads as ';' (in an array a ';'; U+037E once lowered): it would read as two
+        members.
+        Every member at once: `;` is kept through the normal form's steps, and each member's
+        ends are trimmed with it."""
+        form = self.d.normal_form
+        assert form is not None  # refuse_unsupported stopped every other dialect
+        guards: list[exp.Expr] = []
+        if text:
+            joined = raw
+        else:
+            joined = exp.ArrayToString(this=raw, expression=lit(";"))
+            wide = exp.ArrayToString(this=raw, expression=lit(";;"))
+            # ';' in the joined text beyond the separators (the doubled join adds one each)
+            semis = exp.Sub(
+                this=exp.Length(this=joined),
+                expression=exp.Length(this=replaced(joined, ";", "")),
+            )
+            seps = exp.Sub(this=exp.Length(this=wide), expression=exp.Length(this=joined))
+            guards.append(exp.GT(this=_p(semis), expression=_p(seps)))
+        if form.separator is not None:
+            guards.insert(0, form.separator(joined))
+        if form.outside is not None:
+            guards.insert(0, form.outside(joined))
+        steps: list[Step] = [form.low]
+        # a symbol holding ';' never occurs inside a member
+        steps += [
+            replacing(src, f" {dst} ") for src, dst in folds if is_symbol(src) and ";" not in src
+        ]
+        steps += form.runs(";", fold_words(folds))
+        steps += form.separators()
+        steps.append(trimming("_;"))
+        steps += word_folds(folds, ";")
+        value = concat([lit(";"), form.chain(joined, steps), lit(";")])
+        if not guards:
+            return value
+        return case([(conj(guards, exp.Or), exp.Null())], value)
 
     def l1(self) -> list[exp.Expr]:
         """Each profile's hard requirements, and one flag per other rule."""

@@ -50,9 +50,66 @@ WITH src AS (
       funding_total >= 0.0
     ) THEN funding_total END AS v11,
     funding_undisclosed AS v12,
-    ';' || investors || ';' AS v13,
-    ';' || tags || ';' AS v14,
-    ';' || tag_types || ';' AS v15
+    CASE
+      WHEN (
+        STRPOS(investors, CHR(894)) > 0
+      )
+      THEN NULL
+      ELSE ';' || TRIM(
+        REGEXP_REPLACE(
+          REGEXP_REPLACE(
+            REPLACE(REPLACE(LOWER(STRIP_ACCENTS(investors)), 'ς', 'σ'), '&', ' and '),
+            '[^\p{L}\p{N};]+',
+            '_',
+            'g'
+          ),
+          '[_;]*;[_;]*',
+          ';',
+          'g'
+        ),
+        '_;'
+      ) || ';'
+    END AS v13,
+    CASE
+      WHEN (
+        STRPOS(tags, CHR(894)) > 0
+      )
+      THEN NULL
+      ELSE ';' || TRIM(
+        REGEXP_REPLACE(
+          REGEXP_REPLACE(
+            REPLACE(REPLACE(LOWER(STRIP_ACCENTS(tags)), 'ς', 'σ'), '&', ' and '),
+            '[^\p{L}\p{N};]+',
+            '_',
+            'g'
+          ),
+          '[_;]*;[_;]*',
+          ';',
+          'g'
+        ),
+        '_;'
+      ) || ';'
+    END AS v14,
+    CASE
+      WHEN (
+        STRPOS(tag_types, CHR(894)) > 0
+      )
+      THEN NULL
+      ELSE ';' || TRIM(
+        REGEXP_REPLACE(
+          REGEXP_REPLACE(
+            REPLACE(REPLACE(LOWER(STRIP_ACCENTS(tag_types)), 'ς', 'σ'), '&', ' and '),
+            '[^\p{L}\p{N};]+',
+            '_',
+            'g'
+          ),
+          '[_;]*;[_;]*',
+          ';',
+          'g'
+        ),
+        '_;'
+      ) || ';'
+    END AS v15
   FROM crm.accounts
 ), l1 AS (
   SELECT
@@ -112,7 +169,7 @@ WITH src AS (
     OR (
       REGEXP_MATCHES(
         '_' || n4 || '_',
-        '_(?:ai_|artificial_intelligence_|machine_learning_|ml_|llm_|llms_|genai_|generative_|copilot_|neural_network_)'
+        '_(ai_|artificial_intelligence_|machine_learning_|ml_|llm_|llms_|genai_|generative_|copilot_|neural_network_)'
       )
     )
     OR (
@@ -132,7 +189,7 @@ WITH src AS (
     OR (
       REGEXP_MATCHES(
         '_' || n4 || '_',
-        '_(?:software_|platform_|api_|saas_|application_|developer_|sdk_|automat[^_]|dashboard_|analytics_|infrastructure_|integrat[^_])'
+        '_(software_|platform_|api_|saas_|application_|developer_|sdk_|automat[^_]|dashboard_|analytics_|infrastructure_|integrat[^_])'
       )
     ) AS m0_15,
     COALESCE((
