@@ -276,7 +276,7 @@ def test_a_date_after_the_as_of_date_is_unknown_in_every_backend() -> None:
             assert con.execute(f"SELECT {duck}").fetchone() == (want,), (op, value)
             fld = HANDBOOK.fields["last_funding_date"]
             for d in DIALECTS.values():
-                c = ir.LeafCtx(fld, d, False, AS_OF)
+                c = ir.LeafCtx(fld, d, AS_OF)
                 rendered = ir.LEAVES[op](ir.literal(value, "date"), days[op], c).sql(d.sqlglot)
                 if d.name in ("duckdb", "postgres", "spark", "snowflake", "bigquery"):
                     assert con.execute(f"SELECT {rendered}").fetchone() == (want,), (d.name, op)

@@ -90,7 +90,7 @@ NOT_NAMED = st.sampled_from(["cobol", "Python", "United States", "a.b", "x+y", "
 def named(handbook: Handbook, company: dict[str, Any]) -> dict[str, Any]:
     """`company` as the warehouse reads it: a closed field holding a value its vocabulary
     does not name (a one-of value, or any member of a set) is unknown, and so is a number
-    outside the field's minimum / maximum."""
+    outside the field's minimum / maximum; an empty set member ('' in an array) is ignored."""
     out = {}
     for name, value in company.items():
         fld = handbook.fields[name]
@@ -100,6 +100,8 @@ def named(handbook: Handbook, company: dict[str, Any]) -> dict[str, Any]:
             if not low <= value <= high:
                 continue
         allowed = fld.values
+        if isinstance(value, frozenset):
+            value = frozenset(m for m in value if m)  # an empty member is no member
         members = value if isinstance(value, frozenset) else {value}
         if allowed is None or all(m in allowed for m in members):
             out[name] = value
@@ -644,6 +646,31 @@ def test_developer_tools_is_a_member_everywhere(pg_dsn: str, spark: Any) -> None
                 assert seen == [True, True, False, engine != "sqlite", False, False], engine
                 assert [g["icp_fit_score"] for g in got][:2] == [7, 7], engine
             assert_parity(handbook, rows, as_of, engines, sets)
+
+
+def test_a_closed_set_array_reads_as_its_text_everywhere(pg_dsn: str, spark: Any) -> None:
+    """A closed set stored as an array reads as the same ';a;b;' text: a member holding ';'
+    ('dotnet;python', which would read as two) makes the set unknown, never a miss; an empty
+    member is ignored ([''] is the empty set, ['python', ''] is {python}), as the file scorer
+    reads 'python;'."""
+    import psycopg
+
+    rows: list[dict[str, Any]] = [
+        {"country": "DE", "tech_stack": frozenset({"dotnet;python"})},
+        {"country": "DE", "tech_stack": frozenset({""})},
+        {"country": "DE", "tech_stack": frozenset({"python", ""})},
+        {"country": "DE", "tech_stack": frozenset({"python"})},
+    ]
+    as_of = dt.date(2026, 11, 1)
+    read = [named(HANDBOOK, c).get("tech_stack") for c in rows]
+    assert read == [None, frozenset(), frozenset({"python"}), frozenset({"python"})]
+    with psycopg.connect(pg_dsn, autocommit=True) as pg:
+        engines: dict[str, Any] = {"duckdb": None, "postgres": pg, "spark": spark}
+        assert_parity(HANDBOOK, rows, as_of, engines, "array")
+        for engine, con in engines.items():
+            got = run(engine, HANDBOOK, rows, as_of, "array", con)
+            unknown = [(g["icp_unknown_fields"] or "").split(";") for g in got]
+            assert ["tech_stack" in u for u in unknown] == [True, False, False, False], engine
 
 
 def _reading_handbook() -> Handbook:

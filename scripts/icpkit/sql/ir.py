@@ -72,7 +72,7 @@ from ..engine.model import (
     condition_fields,
 )
 from ..engine.normal import Folds, is_symbol
-from ..engine.operators import NUMERIC, OPERATORS
+from ..engine.operators import NUMERIC
 from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
 from ..errors import InputError, UsageError
 from .dialects import Dialect, Step, replacing
@@ -134,8 +134,6 @@ class LeafCtx:
 
     field: Field
     dialect: Dialect
-    #: set fields are arrays (else ';a;b;' text, already wrapped in separators)
-    array: bool
     as_of: dt.date | None
 
 
@@ -207,28 +205,18 @@ def _not_in(v: exp.Expr, x: Sequence[Any], c: LeafCtx) -> exp.Expr:
 
 
 def member(v: exp.Expr, value: str, c: LeafCtx) -> exp.Expr:
-    """The set holds `value`: ARRAY_CONTAINS on an array, else a position test on ';a;b;'
-    (a string position: LIKE would read '_' in a value as a wildcard)."""
-    if c.array:
-        return exp.ArrayContains(this=v, expression=exp.Literal.string(value))
+    """The set (';a;b;' text: `_Query.source_value` reads an array so too) holds `value`: a
+    string position (LIKE would read '_' in a value as a wildcard)."""
     found = exp.StrPosition(this=v, substr=exp.Literal.string(f";{value};"))
     return exp.GT(this=found, expression=exp.Literal.number(0))
-
-
-def members_text(v: exp.Expr, c: LeafCtx) -> exp.Expr:
-    """The set as ';a;b;' text (an array joined by ';' and wrapped; '' members never occur)."""
-    if c.array:
-        return concat([lit(";"), exp.ArrayToString(this=v, expression=lit(";")), lit(";")])
-    return v
 
 
 def _member_contains(v: exp.Expr, x: tuple[Sequence[str], int], c: LeafCtx) -> exp.Expr:
     """A member equals a phrase, or (phrases of at least `least` characters) contains it: a
     phrase in normal form holds no ';', so a position test never spans two members."""
     phrases, least = x
-    text = members_text(v, c)
     tests = [
-        exp.GT(this=exp.StrPosition(this=text, substr=lit(p)), expression=num(0))
+        exp.GT(this=exp.StrPosition(this=v, substr=lit(p)), expression=num(0))
         if len(p) >= least
         else member(v, p, c)
         for p in phrases
@@ -237,8 +225,9 @@ def _member_contains(v: exp.Expr, x: tuple[Sequence[str], int], c: LeafCtx) -> e
 
 
 def _not_empty(v: exp.Expr, _x: Any, c: LeafCtx) -> exp.Expr:
-    """The set has a member: its ';a;b;' text is more than ';;'."""
-    return exp.NEQ(this=members_text(v, c), expression=lit(";;"))
+    """The set has a member: its ';a;b;' text holds more than separators (';;' and ';;;'
+    are empty sets: '' and ';' as written)."""
+    return exp.NEQ(this=replaced(v, ";", ""), expression=lit(""))
 
 
 def _has_any(v: exp.Expr, x: Sequence[str], c: LeafCtx) -> exp.Expr:
@@ -643,11 +632,15 @@ class _Query:
             text = self.spec.sets == "text"
             if fld.values is None:
                 return self.open_members(raw, text, fld.folds)
-            value = concat([lit(";"), raw, lit(";")]) if text else raw
-            # a member the vocabulary does not name makes the set unknown, never a member
-            # or a miss, as icp score reads it
+            # an array is read as the same ';a;b;' text (its '' members ignored, as the
+            # file scorer ignores empty members); a member the vocabulary does not name makes
+            # the set unknown, never a member or a miss, as icp score reads it, and so does
+            # an array member holding ';' (it would read as two)
             joined = raw if text else exp.ArrayToString(this=raw, expression=lit(";"))
-            return case([(self.members_named(joined, fld.values), value)])
+            known = self.members_named(joined, fld.values)
+            if not text:
+                known = exp.And(this=known, expression=negate(self.split_member(raw, joined)))
+            return case([(known, concat([lit(";"), joined, lit(";")]))])
         if fld.type == "yes_no" and self.spec.flags == "text":
             word = exp.Lower(this=exp.Trim(this=raw))
             return case(
@@ -694,10 +687,8 @@ class _Query:
 
     def absent_value(self, fld: Field) -> exp.Expr:
         """A typed NULL for a field the table has no column for."""
-        key = "set_array" if fld.type == "set_of" and self.spec.sets == "array" else fld.type
-        # an open set is read as ';a;b;' text of normal forms (`open_members`)
-        if fld.type == "set_of" and (self.spec.sets == "text" or fld.values is None):
-            key = "text"
+        # a set is read as ';a;b;' text, from an array too (`source_value`)
+        key = "text" if fld.type == "set_of" else fld.type
         kind = exp.DataType.build(SQL_TYPES[self.d.name][key], dialect=self.d.sqlglot)
         return exp.cast(exp.Null(), kind)
 
@@ -738,9 +729,7 @@ class _Query:
 
     def leaf(self, leaf: Leaf) -> exp.Expr:
         fld = self.hb.fields[leaf.field]
-        op = OPERATORS[leaf.op]
-        array = fld.type == "set_of" and self.spec.sets == "array" and fld.values is not None
-        ctx = LeafCtx(fld, self.d, array, self.opts.as_of)
+        ctx = LeafCtx(fld, self.d, self.opts.as_of)
         v = self.v(leaf.field)
         if fld.type in NUMERIC and self.text_numbers and leaf.field not in self.spec.absent:
             at = self.fields.index(leaf.field)
@@ -748,12 +737,7 @@ class _Query:
         if reads_normal_form(self.hb, leaf):
             at = self.fields.index(leaf.field)
             v = col(f"lw{at}" if leaf.op in READS_LOWERED else f"n{at}")
-        test = LEAVES[leaf.op](v, leaf.operand, ctx)
-        if ctx.array and not op.null_known:
-            # a NULL set is unknown; an array test would not always give NULL for a NULL
-            # array (PostgreSQL's = ANY is coalesced)
-            return case([(exp.Is(this=v, expression=exp.Null()), exp.Null())], test)
-        return test
+        return LEAVES[leaf.op](v, leaf.operand, ctx)
 
     @staticmethod
     def const(value: bool | None) -> exp.Expr:
@@ -917,6 +901,18 @@ class _Query:
         steps += word_folds(folds, "")
         return form.chain(text, [form.low]), form.chain(text, steps)
 
+    @staticmethod
+    def split_member(array: exp.Expr, joined: exp.Expr) -> exp.Expr:
+        """A member of `array` holds ';' (it would read as two members once `joined` by ';'):
+        more ';' in the joined text than separators (a join by ';;' adds one per
+        separator)."""
+        wide = exp.ArrayToString(this=array, expression=lit(";;"))
+        semis = exp.Sub(
+            this=exp.Length(this=joined), expression=exp.Length(this=replaced(joined, ";", ""))
+        )
+        seps = exp.Sub(this=exp.Length(this=wide), expression=exp.Length(this=joined))
+        return exp.GT(this=_p(semis), expression=_p(seps))
+
     def open_members(self, raw: exp.Expr, text: bool, folds: Folds) -> exp.Expr:
         """An open set (no list of values) as ';a;b;' text of its members' normal forms, as
         `icp explain` reads them (issue 14: 'Developer Tools' is the member developer_tools),
@@ -933,14 +929,7 @@ class _Query:
             joined = raw
         else:
             joined = exp.ArrayToString(this=raw, expression=lit(";"))
-            wide = exp.ArrayToString(this=raw, expression=lit(";;"))
-            # ';' in the joined text beyond the separators (the doubled join adds one each)
-            semis = exp.Sub(
-                this=exp.Length(this=joined),
-                expression=exp.Length(this=replaced(joined, ";", "")),
-            )
-            seps = exp.Sub(this=exp.Length(this=wide), expression=exp.Length(this=joined))
-            guards.append(exp.GT(this=_p(semis), expression=_p(seps)))
+            guards.append(self.split_member(raw, joined))
         if form.separator is not None:
             guards.insert(0, form.separator(joined))
         if form.outside is not None:

@@ -225,7 +225,7 @@ WITH src AS (
                   (
                     NOT v13 IS NULL
                   ) AND (
-                    v13 <> ';;'
+                    REPLACE(v13, ';', '') <> ''
                   )
                 )
                 THEN 0
@@ -237,7 +237,7 @@ WITH src AS (
                   (
                     NOT v14 IS NULL
                   ) AND (
-                    v14 <> ';;'
+                    REPLACE(v14, ';', '') <> ''
                   )
                 )
                 THEN 0
@@ -268,17 +268,25 @@ WITH src AS (
                 v11 > 0
               ) THEN 1 ELSE 0 END
             ) + (
-              CASE WHEN (
-                NOT v13 IS NULL
-              ) AND (
-                v13 <> ';;'
-              ) THEN 1 ELSE 0 END
+              CASE
+                WHEN (
+                  NOT v13 IS NULL
+                ) AND (
+                  REPLACE(v13, ';', '') <> ''
+                )
+                THEN 1
+                ELSE 0
+              END
             ) + (
-              CASE WHEN (
-                NOT v14 IS NULL
-              ) AND (
-                v14 <> ';;'
-              ) THEN 1 ELSE 0 END
+              CASE
+                WHEN (
+                  NOT v14 IS NULL
+                ) AND (
+                  REPLACE(v14, ';', '') <> ''
+                )
+                THEN 1
+                ELSE 0
+              END
             ) + (
               CASE WHEN (
                 NOT v9 IS NULL
@@ -328,7 +336,7 @@ WITH src AS (
                 (
                   NOT v13 IS NULL
                 ) AND (
-                  v13 <> ';;'
+                  REPLACE(v13, ';', '') <> ''
                 )
               )
             )
@@ -341,7 +349,7 @@ WITH src AS (
               (
                 NOT v14 IS NULL
               ) AND (
-                v14 <> ';;'
+                REPLACE(v14, ';', '') <> ''
               )
             )
             THEN 0
@@ -376,18 +384,22 @@ WITH src AS (
               (
                 NOT v13 IS NULL
               ) AND (
-                v13 <> ';;'
+                REPLACE(v13, ';', '') <> ''
               )
             )
             THEN 1
             ELSE 0
           END
         ) + (
-          CASE WHEN (
-            NOT v14 IS NULL
-          ) AND (
-            v14 <> ';;'
-          ) THEN 1 ELSE 0 END
+          CASE
+            WHEN (
+              NOT v14 IS NULL
+            ) AND (
+              REPLACE(v14, ';', '') <> ''
+            )
+            THEN 1
+            ELSE 0
+          END
         )
       ) > 1
       THEN FALSE

@@ -336,7 +336,14 @@ WITH src AS (
         ';',
         ''
       ) = ''
-      THEN tech_stack
+      AND NOT (
+        (
+          LENGTH(ARRAY_TO_STRING(tech_stack, ';')) - LENGTH(REPLACE(ARRAY_TO_STRING(tech_stack, ';'), ';', ''))
+        ) > (
+          LENGTH(ARRAY_TO_STRING(tech_stack, ';;')) - LENGTH(ARRAY_TO_STRING(tech_stack, ';'))
+        )
+      )
+      THEN ';' || ARRAY_TO_STRING(tech_stack, ';') || ';'
     END AS v5,
     CASE
       WHEN REPLACE(
@@ -349,7 +356,14 @@ WITH src AS (
         ';',
         ''
       ) = ''
-      THEN services_needed
+      AND NOT (
+        (
+          LENGTH(ARRAY_TO_STRING(services_needed, ';')) - LENGTH(REPLACE(ARRAY_TO_STRING(services_needed, ';'), ';', ''))
+        ) > (
+          LENGTH(ARRAY_TO_STRING(services_needed, ';;')) - LENGTH(ARRAY_TO_STRING(services_needed, ';'))
+        )
+      )
+      THEN ';' || ARRAY_TO_STRING(services_needed, ';') || ';'
     END AS v6,
     CASE
       WHEN funding_stage IN (
@@ -466,68 +480,26 @@ WITH src AS (
       'ecommerce'
     ) AS rq0_1,
     v1 BETWEEN 50 AND 1000 AS rq0_2,
-    CASE
-      WHEN v5 IS NULL
-      THEN NULL
-      ELSE (
-        CASE
-          WHEN 'dotnet' IS NULL
-          THEN NULL
-          ELSE COALESCE('dotnet' = ANY(
-            v5
-          ), FALSE)
-        END
-      )
-      OR (
-        CASE
-          WHEN 'python' IS NULL
-          THEN NULL
-          ELSE COALESCE('python' = ANY(
-            v5
-          ), FALSE)
-        END
-      )
-    END AS rq0_3,
+    (
+      POSITION(';dotnet;' IN v5) > 0
+    ) OR (
+      POSITION(';python;' IN v5) > 0
+    ) AS rq0_3,
     v9 >= 20 AS m0_0,
     v7 IN ('series_a', 'series_b', 'series_c') AS m0_1,
     v10 >= 500000 AS m0_2,
-    CASE
-      WHEN v5 IS NULL
-      THEN NULL
-      ELSE (
-        CASE WHEN 'aws' IS NULL THEN NULL ELSE COALESCE('aws' = ANY(
-          v5
-        ), FALSE) END
-      )
-      OR (
-        CASE WHEN 'azure' IS NULL THEN NULL ELSE COALESCE('azure' = ANY(
-          v5
-        ), FALSE) END
-      )
-    END AS m0_3,
+    (
+      POSITION(';aws;' IN v5) > 0
+    ) OR (
+      POSITION(';azure;' IN v5) > 0
+    ) AS m0_3,
     v1 BETWEEN 100 AND 500 AS m0_4,
-    CASE
-      WHEN v6 IS NULL
-      THEN NULL
-      ELSE (
-        CASE
-          WHEN 'dedicated_team' IS NULL
-          THEN NULL
-          ELSE COALESCE('dedicated_team' = ANY(
-            v6
-          ), FALSE)
-        END
-      )
-      OR (
-        CASE
-          WHEN 'staff_augmentation' IS NULL
-          THEN NULL
-          ELSE COALESCE('staff_augmentation' = ANY(
-            v6
-          ), FALSE)
-        END
-      )
-    END AS m0_5,
+    (
+      POSITION(';dedicated_team;' IN v6) > 0
+    )
+    OR (
+      POSITION(';staff_augmentation;' IN v6) > 0
+    ) AS m0_5,
     v3 IN ('profitable_growing', 'returning_to_profit') AS m0_6,
     v0 IN (
       'GB',
@@ -572,132 +544,49 @@ WITH src AS (
     v1 BETWEEN 200 AND 5000 AS rq1_2,
     v2 >= 20000000 AS rq1_3,
     v11 = TRUE AS rq1_4,
-    CASE
-      WHEN v6 IS NULL
-      THEN NULL
-      ELSE (
-        CASE
-          WHEN 'document_automation' IS NULL
-          THEN NULL
-          ELSE COALESCE('document_automation' = ANY(
-            v6
-          ), FALSE)
-        END
-      )
-      OR (
-        CASE
-          WHEN 'distributor_portal' IS NULL
-          THEN NULL
-          ELSE COALESCE('distributor_portal' = ANY(
-            v6
-          ), FALSE)
-        END
-      )
-      OR (
-        CASE
-          WHEN 'training_platform' IS NULL
-          THEN NULL
-          ELSE COALESCE('training_platform' = ANY(
-            v6
-          ), FALSE)
-        END
-      )
-    END AS m1_0,
-    CASE
-      WHEN v5 IS NULL
-      THEN NULL
-      ELSE (
-        CASE
-          WHEN 'sap_erp' IS NULL
-          THEN NULL
-          ELSE COALESCE('sap_erp' = ANY(
-            v5
-          ), FALSE)
-        END
-      )
-      OR (
-        CASE
-          WHEN 'dynamics365' IS NULL
-          THEN NULL
-          ELSE COALESCE('dynamics365' = ANY(
-            v5
-          ), FALSE)
-        END
-      )
-    END AS m1_1,
+    (
+      POSITION(';document_automation;' IN v6) > 0
+    )
+    OR (
+      POSITION(';distributor_portal;' IN v6) > 0
+    )
+    OR (
+      POSITION(';training_platform;' IN v6) > 0
+    ) AS m1_0,
+    (
+      POSITION(';sap_erp;' IN v5) > 0
+    )
+    OR (
+      POSITION(';dynamics365;' IN v5) > 0
+    ) AS m1_1,
     v10 >= 1000000 AS m1_2,
     v9 >= 5 AS m1_3,
     v12 < 1990 AS m1_4,
-    CASE
-      WHEN v5 IS NULL
-      THEN NULL
-      ELSE (
-        CASE
-          WHEN 'microsoft365' IS NULL
-          THEN NULL
-          ELSE COALESCE('microsoft365' = ANY(
-            v5
-          ), FALSE)
-        END
-      )
-      OR (
-        CASE
-          WHEN 'sharepoint' IS NULL
-          THEN NULL
-          ELSE COALESCE('sharepoint' = ANY(
-            v5
-          ), FALSE)
-        END
-      )
-    END AS m1_5,
+    (
+      POSITION(';microsoft365;' IN v5) > 0
+    )
+    OR (
+      POSITION(';sharepoint;' IN v5) > 0
+    ) AS m1_5,
     v1 BETWEEN 500 AND 2000 AS m1_6,
     v0 IN ('US', 'CA') AS rq2_0,
     v4 IN ('saas', 'software', 'martech', 'hrtech', 'fintech', 'security') AS rq2_1,
     v1 BETWEEN 50 AND 2000 AS rq2_2,
-    CASE
-      WHEN v5 IS NULL
-      THEN NULL
-      ELSE (
-        CASE
-          WHEN 'salesforce' IS NULL
-          THEN NULL
-          ELSE COALESCE('salesforce' = ANY(
-            v5
-          ), FALSE)
-        END
-      )
-      AND (
-        CASE
-          WHEN 'outreach' IS NULL
-          THEN NULL
-          ELSE COALESCE('outreach' = ANY(
-            v5
-          ), FALSE)
-        END
-      )
-    END AS rq2_3,
+    (
+      POSITION(';salesforce;' IN v5) > 0
+    )
+    AND (
+      POSITION(';outreach;' IN v5) > 0
+    ) AS rq2_3,
     v7 IN ('series_a', 'series_b', 'series_c') AS rq2_4,
     v9 >= 30 AS m2_0,
     v2 BETWEEN 5000000 AND 100000000 AS m2_1,
     v7 IN ('series_b', 'series_c') AS m2_2,
-    CASE
-      WHEN v5 IS NULL
-      THEN NULL
-      ELSE (
-        CASE WHEN 'gong' IS NULL THEN NULL ELSE COALESCE('gong' = ANY(
-          v5
-        ), FALSE) END
-      )
-      OR (
-        CASE
-          WHEN 'zoominfo' IS NULL
-          THEN NULL
-          ELSE COALESCE('zoominfo' = ANY(
-            v5
-          ), FALSE)
-        END
-      )
-    END AS m2_3,
+    (
+      POSITION(';gong;' IN v5) > 0
+    ) OR (
+      POSITION(';zoominfo;' IN v5) > 0
+    ) AS m2_3,
     CASE
       WHEN v8 > CAST('2026-11-01' AS DATE)
       THEN NULL

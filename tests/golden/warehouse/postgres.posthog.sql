@@ -278,7 +278,7 @@ WITH src AS (
                   (
                     NOT v13 IS NULL
                   ) AND (
-                    v13 <> ';;'
+                    REPLACE(v13, ';', '') <> ''
                   )
                 )
                 THEN 0
@@ -290,7 +290,7 @@ WITH src AS (
                   (
                     NOT v14 IS NULL
                   ) AND (
-                    v14 <> ';;'
+                    REPLACE(v14, ';', '') <> ''
                   )
                 )
                 THEN 0
@@ -321,17 +321,25 @@ WITH src AS (
                 v11 > 0
               ) THEN 1 ELSE 0 END
             ) + (
-              CASE WHEN (
-                NOT v13 IS NULL
-              ) AND (
-                v13 <> ';;'
-              ) THEN 1 ELSE 0 END
+              CASE
+                WHEN (
+                  NOT v13 IS NULL
+                ) AND (
+                  REPLACE(v13, ';', '') <> ''
+                )
+                THEN 1
+                ELSE 0
+              END
             ) + (
-              CASE WHEN (
-                NOT v14 IS NULL
-              ) AND (
-                v14 <> ';;'
-              ) THEN 1 ELSE 0 END
+              CASE
+                WHEN (
+                  NOT v14 IS NULL
+                ) AND (
+                  REPLACE(v14, ';', '') <> ''
+                )
+                THEN 1
+                ELSE 0
+              END
             ) + (
               CASE WHEN (
                 NOT v9 IS NULL
@@ -381,7 +389,7 @@ WITH src AS (
                 (
                   NOT v13 IS NULL
                 ) AND (
-                  v13 <> ';;'
+                  REPLACE(v13, ';', '') <> ''
                 )
               )
             )
@@ -394,7 +402,7 @@ WITH src AS (
               (
                 NOT v14 IS NULL
               ) AND (
-                v14 <> ';;'
+                REPLACE(v14, ';', '') <> ''
               )
             )
             THEN 0
@@ -429,18 +437,22 @@ WITH src AS (
               (
                 NOT v13 IS NULL
               ) AND (
-                v13 <> ';;'
+                REPLACE(v13, ';', '') <> ''
               )
             )
             THEN 1
             ELSE 0
           END
         ) + (
-          CASE WHEN (
-            NOT v14 IS NULL
-          ) AND (
-            v14 <> ';;'
-          ) THEN 1 ELSE 0 END
+          CASE
+            WHEN (
+              NOT v14 IS NULL
+            ) AND (
+              REPLACE(v14, ';', '') <> ''
+            )
+            THEN 1
+            ELSE 0
+          END
         )
       ) > 1
       THEN FALSE

@@ -335,7 +335,14 @@ WITH src AS (
         ';',
         ''
       ) = ''
-      THEN tech_stack
+      AND NOT (
+        (
+          LENGTH(ARRAY_TO_STRING(tech_stack, ';')) - LENGTH(REPLACE(ARRAY_TO_STRING(tech_stack, ';'), ';', ''))
+        ) > (
+          LENGTH(ARRAY_TO_STRING(tech_stack, ';;')) - LENGTH(ARRAY_TO_STRING(tech_stack, ';'))
+        )
+      )
+      THEN ';' || ARRAY_TO_STRING(tech_stack, ';') || ';'
     END AS v5,
     CASE
       WHEN REPLACE(
@@ -347,7 +354,14 @@ WITH src AS (
         ';',
         ''
       ) = ''
-      THEN services_needed
+      AND NOT (
+        (
+          LENGTH(ARRAY_TO_STRING(services_needed, ';')) - LENGTH(REPLACE(ARRAY_TO_STRING(services_needed, ';'), ';', ''))
+        ) > (
+          LENGTH(ARRAY_TO_STRING(services_needed, ';;')) - LENGTH(ARRAY_TO_STRING(services_needed, ';'))
+        )
+      )
+      THEN ';' || ARRAY_TO_STRING(services_needed, ';') || ';'
     END AS v6,
     CASE
       WHEN funding_stage IN (
@@ -463,40 +477,26 @@ WITH src AS (
       'ecommerce'
     ) AS rq0_1,
     v1 BETWEEN 50 AND 1000 AS rq0_2,
-    CASE
-      WHEN v5 IS NULL
-      THEN NULL
-      ELSE (
-        ARRAY_CONTAINS(CAST('dotnet' AS VARIANT), v5)
-      )
-      OR (
-        ARRAY_CONTAINS(CAST('python' AS VARIANT), v5)
-      )
-    END AS rq0_3,
+    (
+      CHARINDEX(';dotnet;', v5) > 0
+    ) OR (
+      CHARINDEX(';python;', v5) > 0
+    ) AS rq0_3,
     v9 >= 20 AS m0_0,
     v7 IN ('series_a', 'series_b', 'series_c') AS m0_1,
     v10 >= 500000 AS m0_2,
-    CASE
-      WHEN v5 IS NULL
-      THEN NULL
-      ELSE (
-        ARRAY_CONTAINS(CAST('aws' AS VARIANT), v5)
-      )
-      OR (
-        ARRAY_CONTAINS(CAST('azure' AS VARIANT), v5)
-      )
-    END AS m0_3,
+    (
+      CHARINDEX(';aws;', v5) > 0
+    ) OR (
+      CHARINDEX(';azure;', v5) > 0
+    ) AS m0_3,
     v1 BETWEEN 100 AND 500 AS m0_4,
-    CASE
-      WHEN v6 IS NULL
-      THEN NULL
-      ELSE (
-        ARRAY_CONTAINS(CAST('dedicated_team' AS VARIANT), v6)
-      )
-      OR (
-        ARRAY_CONTAINS(CAST('staff_augmentation' AS VARIANT), v6)
-      )
-    END AS m0_5,
+    (
+      CHARINDEX(';dedicated_team;', v6) > 0
+    )
+    OR (
+      CHARINDEX(';staff_augmentation;', v6) > 0
+    ) AS m0_5,
     v3 IN ('profitable_growing', 'returning_to_profit') AS m0_6,
     v0 IN (
       'GB',
@@ -541,70 +541,47 @@ WITH src AS (
     v1 BETWEEN 200 AND 5000 AS rq1_2,
     v2 >= 20000000 AS rq1_3,
     v11 = TRUE AS rq1_4,
-    CASE
-      WHEN v6 IS NULL
-      THEN NULL
-      ELSE (
-        ARRAY_CONTAINS(CAST('document_automation' AS VARIANT), v6)
-      )
-      OR (
-        ARRAY_CONTAINS(CAST('distributor_portal' AS VARIANT), v6)
-      )
-      OR (
-        ARRAY_CONTAINS(CAST('training_platform' AS VARIANT), v6)
-      )
-    END AS m1_0,
-    CASE
-      WHEN v5 IS NULL
-      THEN NULL
-      ELSE (
-        ARRAY_CONTAINS(CAST('sap_erp' AS VARIANT), v5)
-      )
-      OR (
-        ARRAY_CONTAINS(CAST('dynamics365' AS VARIANT), v5)
-      )
-    END AS m1_1,
+    (
+      CHARINDEX(';document_automation;', v6) > 0
+    )
+    OR (
+      CHARINDEX(';distributor_portal;', v6) > 0
+    )
+    OR (
+      CHARINDEX(';training_platform;', v6) > 0
+    ) AS m1_0,
+    (
+      CHARINDEX(';sap_erp;', v5) > 0
+    ) OR (
+      CHARINDEX(';dynamics365;', v5) > 0
+    ) AS m1_1,
     v10 >= 1000000 AS m1_2,
     v9 >= 5 AS m1_3,
     v12 < 1990 AS m1_4,
-    CASE
-      WHEN v5 IS NULL
-      THEN NULL
-      ELSE (
-        ARRAY_CONTAINS(CAST('microsoft365' AS VARIANT), v5)
-      )
-      OR (
-        ARRAY_CONTAINS(CAST('sharepoint' AS VARIANT), v5)
-      )
-    END AS m1_5,
+    (
+      CHARINDEX(';microsoft365;', v5) > 0
+    )
+    OR (
+      CHARINDEX(';sharepoint;', v5) > 0
+    ) AS m1_5,
     v1 BETWEEN 500 AND 2000 AS m1_6,
     v0 IN ('US', 'CA') AS rq2_0,
     v4 IN ('saas', 'software', 'martech', 'hrtech', 'fintech', 'security') AS rq2_1,
     v1 BETWEEN 50 AND 2000 AS rq2_2,
-    CASE
-      WHEN v5 IS NULL
-      THEN NULL
-      ELSE (
-        ARRAY_CONTAINS(CAST('salesforce' AS VARIANT), v5)
-      )
-      AND (
-        ARRAY_CONTAINS(CAST('outreach' AS VARIANT), v5)
-      )
-    END AS rq2_3,
+    (
+      CHARINDEX(';salesforce;', v5) > 0
+    ) AND (
+      CHARINDEX(';outreach;', v5) > 0
+    ) AS rq2_3,
     v7 IN ('series_a', 'series_b', 'series_c') AS rq2_4,
     v9 >= 30 AS m2_0,
     v2 BETWEEN 5000000 AND 100000000 AS m2_1,
     v7 IN ('series_b', 'series_c') AS m2_2,
-    CASE
-      WHEN v5 IS NULL
-      THEN NULL
-      ELSE (
-        ARRAY_CONTAINS(CAST('gong' AS VARIANT), v5)
-      )
-      OR (
-        ARRAY_CONTAINS(CAST('zoominfo' AS VARIANT), v5)
-      )
-    END AS m2_3,
+    (
+      CHARINDEX(';gong;', v5) > 0
+    ) OR (
+      CHARINDEX(';zoominfo;', v5) > 0
+    ) AS m2_3,
     CASE
       WHEN v8 > CAST('2026-11-01' AS DATE)
       THEN NULL

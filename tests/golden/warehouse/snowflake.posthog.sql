@@ -300,7 +300,7 @@ WITH src AS (
                   (
                     NOT v13 IS NULL
                   ) AND (
-                    v13 <> ';;'
+                    REPLACE(v13, ';', '') <> ''
                   )
                 )
                 THEN 0
@@ -312,7 +312,7 @@ WITH src AS (
                   (
                     NOT v14 IS NULL
                   ) AND (
-                    v14 <> ';;'
+                    REPLACE(v14, ';', '') <> ''
                   )
                 )
                 THEN 0
@@ -343,17 +343,25 @@ WITH src AS (
                 v11 > 0
               ) THEN 1 ELSE 0 END
             ) + (
-              CASE WHEN (
-                NOT v13 IS NULL
-              ) AND (
-                v13 <> ';;'
-              ) THEN 1 ELSE 0 END
+              CASE
+                WHEN (
+                  NOT v13 IS NULL
+                ) AND (
+                  REPLACE(v13, ';', '') <> ''
+                )
+                THEN 1
+                ELSE 0
+              END
             ) + (
-              CASE WHEN (
-                NOT v14 IS NULL
-              ) AND (
-                v14 <> ';;'
-              ) THEN 1 ELSE 0 END
+              CASE
+                WHEN (
+                  NOT v14 IS NULL
+                ) AND (
+                  REPLACE(v14, ';', '') <> ''
+                )
+                THEN 1
+                ELSE 0
+              END
             ) + (
               CASE WHEN (
                 NOT v9 IS NULL
@@ -403,7 +411,7 @@ WITH src AS (
                 (
                   NOT v13 IS NULL
                 ) AND (
-                  v13 <> ';;'
+                  REPLACE(v13, ';', '') <> ''
                 )
               )
             )
@@ -416,7 +424,7 @@ WITH src AS (
               (
                 NOT v14 IS NULL
               ) AND (
-                v14 <> ';;'
+                REPLACE(v14, ';', '') <> ''
               )
             )
             THEN 0
@@ -451,18 +459,22 @@ WITH src AS (
               (
                 NOT v13 IS NULL
               ) AND (
-                v13 <> ';;'
+                REPLACE(v13, ';', '') <> ''
               )
             )
             THEN 1
             ELSE 0
           END
         ) + (
-          CASE WHEN (
-            NOT v14 IS NULL
-          ) AND (
-            v14 <> ';;'
-          ) THEN 1 ELSE 0 END
+          CASE
+            WHEN (
+              NOT v14 IS NULL
+            ) AND (
+              REPLACE(v14, ';', '') <> ''
+            )
+            THEN 1
+            ELSE 0
+          END
         )
       ) > 1
       THEN FALSE

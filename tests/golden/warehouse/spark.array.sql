@@ -335,7 +335,14 @@ WITH src AS (
         ';',
         ''
       ) = ''
-      THEN tech_stack
+      AND NOT (
+        (
+          LENGTH(ARRAY_JOIN(tech_stack, ';')) - LENGTH(REPLACE(ARRAY_JOIN(tech_stack, ';'), ';', ''))
+        ) > (
+          LENGTH(ARRAY_JOIN(tech_stack, ';;')) - LENGTH(ARRAY_JOIN(tech_stack, ';'))
+        )
+      )
+      THEN ';' || ARRAY_JOIN(tech_stack, ';') || ';'
     END AS v5,
     CASE
       WHEN REPLACE(
@@ -347,7 +354,14 @@ WITH src AS (
         ';',
         ''
       ) = ''
-      THEN services_needed
+      AND NOT (
+        (
+          LENGTH(ARRAY_JOIN(services_needed, ';')) - LENGTH(REPLACE(ARRAY_JOIN(services_needed, ';'), ';', ''))
+        ) > (
+          LENGTH(ARRAY_JOIN(services_needed, ';;')) - LENGTH(ARRAY_JOIN(services_needed, ';'))
+        )
+      )
+      THEN ';' || ARRAY_JOIN(services_needed, ';') || ';'
     END AS v6,
     CASE
       WHEN funding_stage IN (
@@ -463,38 +477,26 @@ WITH src AS (
       'ecommerce'
     ) AS rq0_1,
     v1 BETWEEN 50 AND 1000 AS rq0_2,
-    CASE
-      WHEN v5 IS NULL
-      THEN NULL
-      ELSE (
-        ARRAY_CONTAINS(v5, 'dotnet')
-      ) OR (
-        ARRAY_CONTAINS(v5, 'python')
-      )
-    END AS rq0_3,
+    (
+      LOCATE(';dotnet;', v5) > 0
+    ) OR (
+      LOCATE(';python;', v5) > 0
+    ) AS rq0_3,
     v9 >= 20 AS m0_0,
     v7 IN ('series_a', 'series_b', 'series_c') AS m0_1,
     v10 >= 500000 AS m0_2,
-    CASE
-      WHEN v5 IS NULL
-      THEN NULL
-      ELSE (
-        ARRAY_CONTAINS(v5, 'aws')
-      ) OR (
-        ARRAY_CONTAINS(v5, 'azure')
-      )
-    END AS m0_3,
+    (
+      LOCATE(';aws;', v5) > 0
+    ) OR (
+      LOCATE(';azure;', v5) > 0
+    ) AS m0_3,
     v1 BETWEEN 100 AND 500 AS m0_4,
-    CASE
-      WHEN v6 IS NULL
-      THEN NULL
-      ELSE (
-        ARRAY_CONTAINS(v6, 'dedicated_team')
-      )
-      OR (
-        ARRAY_CONTAINS(v6, 'staff_augmentation')
-      )
-    END AS m0_5,
+    (
+      LOCATE(';dedicated_team;', v6) > 0
+    )
+    OR (
+      LOCATE(';staff_augmentation;', v6) > 0
+    ) AS m0_5,
     v3 IN ('profitable_growing', 'returning_to_profit') AS m0_6,
     v0 IN (
       'GB',
@@ -539,67 +541,46 @@ WITH src AS (
     v1 BETWEEN 200 AND 5000 AS rq1_2,
     v2 >= 20000000 AS rq1_3,
     v11 = TRUE AS rq1_4,
-    CASE
-      WHEN v6 IS NULL
-      THEN NULL
-      ELSE (
-        ARRAY_CONTAINS(v6, 'document_automation')
-      )
-      OR (
-        ARRAY_CONTAINS(v6, 'distributor_portal')
-      )
-      OR (
-        ARRAY_CONTAINS(v6, 'training_platform')
-      )
-    END AS m1_0,
-    CASE
-      WHEN v5 IS NULL
-      THEN NULL
-      ELSE (
-        ARRAY_CONTAINS(v5, 'sap_erp')
-      ) OR (
-        ARRAY_CONTAINS(v5, 'dynamics365')
-      )
-    END AS m1_1,
+    (
+      LOCATE(';document_automation;', v6) > 0
+    )
+    OR (
+      LOCATE(';distributor_portal;', v6) > 0
+    )
+    OR (
+      LOCATE(';training_platform;', v6) > 0
+    ) AS m1_0,
+    (
+      LOCATE(';sap_erp;', v5) > 0
+    ) OR (
+      LOCATE(';dynamics365;', v5) > 0
+    ) AS m1_1,
     v10 >= 1000000 AS m1_2,
     v9 >= 5 AS m1_3,
     v12 < 1990 AS m1_4,
-    CASE
-      WHEN v5 IS NULL
-      THEN NULL
-      ELSE (
-        ARRAY_CONTAINS(v5, 'microsoft365')
-      )
-      OR (
-        ARRAY_CONTAINS(v5, 'sharepoint')
-      )
-    END AS m1_5,
+    (
+      LOCATE(';microsoft365;', v5) > 0
+    ) OR (
+      LOCATE(';sharepoint;', v5) > 0
+    ) AS m1_5,
     v1 BETWEEN 500 AND 2000 AS m1_6,
     v0 IN ('US', 'CA') AS rq2_0,
     v4 IN ('saas', 'software', 'martech', 'hrtech', 'fintech', 'security') AS rq2_1,
     v1 BETWEEN 50 AND 2000 AS rq2_2,
-    CASE
-      WHEN v5 IS NULL
-      THEN NULL
-      ELSE (
-        ARRAY_CONTAINS(v5, 'salesforce')
-      ) AND (
-        ARRAY_CONTAINS(v5, 'outreach')
-      )
-    END AS rq2_3,
+    (
+      LOCATE(';salesforce;', v5) > 0
+    ) AND (
+      LOCATE(';outreach;', v5) > 0
+    ) AS rq2_3,
     v7 IN ('series_a', 'series_b', 'series_c') AS rq2_4,
     v9 >= 30 AS m2_0,
     v2 BETWEEN 5000000 AND 100000000 AS m2_1,
     v7 IN ('series_b', 'series_c') AS m2_2,
-    CASE
-      WHEN v5 IS NULL
-      THEN NULL
-      ELSE (
-        ARRAY_CONTAINS(v5, 'gong')
-      ) OR (
-        ARRAY_CONTAINS(v5, 'zoominfo')
-      )
-    END AS m2_3,
+    (
+      LOCATE(';gong;', v5) > 0
+    ) OR (
+      LOCATE(';zoominfo;', v5) > 0
+    ) AS m2_3,
     CASE
       WHEN v8 > CAST('2026-11-01' AS DATE)
       THEN NULL

@@ -276,7 +276,7 @@ WITH src AS (
                   (
                     NOT v13 IS NULL
                   ) AND (
-                    v13 <> ';;'
+                    REPLACE(v13, ';', '') <> ''
                   )
                 )
                 THEN 0
@@ -288,7 +288,7 @@ WITH src AS (
                   (
                     NOT v14 IS NULL
                   ) AND (
-                    v14 <> ';;'
+                    REPLACE(v14, ';', '') <> ''
                   )
                 )
                 THEN 0
@@ -319,17 +319,25 @@ WITH src AS (
                 v11 > 0
               ) THEN 1 ELSE 0 END
             ) + (
-              CASE WHEN (
-                NOT v13 IS NULL
-              ) AND (
-                v13 <> ';;'
-              ) THEN 1 ELSE 0 END
+              CASE
+                WHEN (
+                  NOT v13 IS NULL
+                ) AND (
+                  REPLACE(v13, ';', '') <> ''
+                )
+                THEN 1
+                ELSE 0
+              END
             ) + (
-              CASE WHEN (
-                NOT v14 IS NULL
-              ) AND (
-                v14 <> ';;'
-              ) THEN 1 ELSE 0 END
+              CASE
+                WHEN (
+                  NOT v14 IS NULL
+                ) AND (
+                  REPLACE(v14, ';', '') <> ''
+                )
+                THEN 1
+                ELSE 0
+              END
             ) + (
               CASE WHEN (
                 NOT v9 IS NULL
@@ -379,7 +387,7 @@ WITH src AS (
                 (
                   NOT v13 IS NULL
                 ) AND (
-                  v13 <> ';;'
+                  REPLACE(v13, ';', '') <> ''
                 )
               )
             )
@@ -392,7 +400,7 @@ WITH src AS (
               (
                 NOT v14 IS NULL
               ) AND (
-                v14 <> ';;'
+                REPLACE(v14, ';', '') <> ''
               )
             )
             THEN 0
@@ -427,18 +435,22 @@ WITH src AS (
               (
                 NOT v13 IS NULL
               ) AND (
-                v13 <> ';;'
+                REPLACE(v13, ';', '') <> ''
               )
             )
             THEN 1
             ELSE 0
           END
         ) + (
-          CASE WHEN (
-            NOT v14 IS NULL
-          ) AND (
-            v14 <> ';;'
-          ) THEN 1 ELSE 0 END
+          CASE
+            WHEN (
+              NOT v14 IS NULL
+            ) AND (
+              REPLACE(v14, ';', '') <> ''
+            )
+            THEN 1
+            ELSE 0
+          END
         )
       ) > 1
       THEN FALSE

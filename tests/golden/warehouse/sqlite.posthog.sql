@@ -951,7 +951,7 @@ WITH src AS (
                   (
                     NOT v13 IS NULL
                   ) AND (
-                    v13 <> ';;'
+                    REPLACE(v13, ';', '') <> ''
                   )
                 )
                 THEN 0
@@ -963,7 +963,7 @@ WITH src AS (
                   (
                     NOT v14 IS NULL
                   ) AND (
-                    v14 <> ';;'
+                    REPLACE(v14, ';', '') <> ''
                   )
                 )
                 THEN 0
@@ -994,17 +994,25 @@ WITH src AS (
                 v11 > 0
               ) THEN 1 ELSE 0 END
             ) + (
-              CASE WHEN (
-                NOT v13 IS NULL
-              ) AND (
-                v13 <> ';;'
-              ) THEN 1 ELSE 0 END
+              CASE
+                WHEN (
+                  NOT v13 IS NULL
+                ) AND (
+                  REPLACE(v13, ';', '') <> ''
+                )
+                THEN 1
+                ELSE 0
+              END
             ) + (
-              CASE WHEN (
-                NOT v14 IS NULL
-              ) AND (
-                v14 <> ';;'
-              ) THEN 1 ELSE 0 END
+              CASE
+                WHEN (
+                  NOT v14 IS NULL
+                ) AND (
+                  REPLACE(v14, ';', '') <> ''
+                )
+                THEN 1
+                ELSE 0
+              END
             ) + (
               CASE WHEN (
                 NOT v9 IS NULL
@@ -1054,7 +1062,7 @@ WITH src AS (
                 (
                   NOT v13 IS NULL
                 ) AND (
-                  v13 <> ';;'
+                  REPLACE(v13, ';', '') <> ''
                 )
               )
             )
@@ -1067,7 +1075,7 @@ WITH src AS (
               (
                 NOT v14 IS NULL
               ) AND (
-                v14 <> ';;'
+                REPLACE(v14, ';', '') <> ''
               )
             )
             THEN 0
@@ -1102,18 +1110,22 @@ WITH src AS (
               (
                 NOT v13 IS NULL
               ) AND (
-                v13 <> ';;'
+                REPLACE(v13, ';', '') <> ''
               )
             )
             THEN 1
             ELSE 0
           END
         ) + (
-          CASE WHEN (
-            NOT v14 IS NULL
-          ) AND (
-            v14 <> ';;'
-          ) THEN 1 ELSE 0 END
+          CASE
+            WHEN (
+              NOT v14 IS NULL
+            ) AND (
+              REPLACE(v14, ';', '') <> ''
+            )
+            THEN 1
+            ELSE 0
+          END
         )
       ) > 1
       THEN FALSE
