@@ -23,6 +23,11 @@ def render(handbook: Handbook, s: ScoreSummary) -> str:
         )
     if plan.unused:
         lines.append("columns not used: " + ", ".join(plan.unused))
+    for col, fld, currency in plan.other_currency:
+        lines.append(
+            f"warning: column {col} is in {currency}, not in the currency of {fld}: not read "
+            f"(convert it, or --map {fld} to it if its amounts are in {fld}'s currency)"
+        )
     for col, fld in plan.ignored:
         lines.append(
             f"column {col} also fits {fld}, already read from {plan.used[fld]}; ignored "

@@ -363,8 +363,15 @@ def _number(fld: Field, r: str, decimal: str | None) -> Parsed:
     h = f"{r}_"  # helper column prefix
     t = text_of(r)
     am, band, plus = f"{h}am", f"{h}band", f"{h}plus"
-    cur = f"icp_cur(coalesce(nullif({am}.c1, ''), nullif({am}.c2, ''), nullif({am}.c3, '')))"
-    money = f"({cur} IS NULL OR list_contains({allowed_list}, {cur}))"
+    # every currency the cell writes must be the field's ('$30M EUR' names two: unknown)
+    money = (
+        "("
+        + " AND ".join(
+            f"({am}.{c} = '' OR list_contains({allowed_list}, icp_cur({am}.{c})))"
+            for c in ("c1", "c2", "c3")
+        )
+        + ")"
+    )
     sign = f"(CASE WHEN {am}.sign = '-' THEN -1 ELSE 1 END)"
 
     def reading(conv: str) -> tuple[str, str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 import tempfile
 from collections.abc import Sequence, Set
@@ -396,6 +397,9 @@ class Plan:
     missing: list[str] = field(default_factory=list)
     #: columns that would also fit a field already taken: (column, field)
     ignored: list[tuple[str, str]] = field(default_factory=list)
+    #: columns whose name says another currency than their field's unit: (column, field,
+    #: currency); not read (a revenue in EUR is no revenue in USD)
+    other_currency: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def plan_columns(
@@ -416,6 +420,11 @@ def plan_columns(
     taken = {*plan.used.values(), plan.id_column}
     for name, fld in handbook.fields.items():
         candidates = [c for c in _fitting(source.names, (name, *fld.columns)) if c not in taken]
+        for c in candidates:
+            currency = _other_currency(c, fld.unit)
+            if currency is not None:
+                plan.other_currency.append((c, name, currency))
+        candidates = [c for c in candidates if _other_currency(c, fld.unit) is None]
         if name in plan.used:
             plan.ignored += [(c, name) for c in candidates]
         elif candidates:
@@ -426,6 +435,32 @@ def plan_columns(
         taken.update(candidates)
     plan.unused = [c for c in source.names if c not in taken]
     return plan
+
+
+#: how a column name says its currency: a symbol, or a code as a word ('Revenue (EUR)')
+_CURRENCY_MARKS = {
+    "USD": ("$", "usd"),
+    "EUR": ("€", "eur"),
+    "GBP": ("£", "gbp"),
+    "JPY": ("¥", "jpy"),
+    "CHF": ("chf",),
+    "INR": ("₹", "inr"),
+    "CAD": ("cad",),
+    "AUD": ("aud",),
+    "SEK": ("sek",),
+}
+
+
+def _other_currency(column: str, unit: str | None) -> str | None:
+    """The currency a column's name says (€, 'EUR' as a word) when it is not `unit`, the
+    field's currency; None when it says none, says `unit`, or the field is no amount."""
+    if unit is None or unit.upper() not in _CURRENCY_MARKS:
+        return None
+    words = set(re.findall(r"[a-z]+", column.lower()))
+    for code, marks in _CURRENCY_MARKS.items():
+        if code != unit.upper() and any(m in words if m.isalpha() else m in column for m in marks):
+            return code
+    return None
 
 
 def _fitting(names: list[str], candidates: tuple[str, ...]) -> list[str]:
