@@ -117,9 +117,10 @@ CREATE OR REPLACE TEMP MACRO icp_bool(t) AS
   CASE WHEN lower(t) IN ('yes', 'y', 'true', 't', '1') THEN TRUE
        WHEN lower(t) IN ('no', 'n', 'false', 'f', '0') THEN FALSE END;
 CREATE OR REPLACE TEMP MACRO icp_date(t) AS
-  coalesce(TRY_CAST(t AS DATE), CAST(TRY_CAST(t AS TIMESTAMP) AS DATE),
-           CASE WHEN regexp_full_match(t, '-?[0-9]{{11,13}}')
-                THEN CAST(epoch_ms(TRY_CAST(t AS BIGINT)) AS DATE) END);
+  CASE WHEN regexp_full_match(t, '[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}(?:[ T].*)?')
+       THEN coalesce(TRY_CAST(t AS DATE), CAST(TRY_CAST(t AS TIMESTAMP) AS DATE))
+       WHEN regexp_full_match(t, '-?[0-9]{{11,13}}')
+       THEN CAST(epoch_ms(TRY_CAST(t AS BIGINT)) AS DATE) END;
 """
     + NUMBER_MACROS
 )
