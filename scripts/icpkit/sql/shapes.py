@@ -250,7 +250,11 @@ _FOOTER_WORDS = re.compile(r"\s*(?:copyright|confidential|filtered\s+by|generate
 
 
 def _total(row: list[str]) -> bool:
-    return bool(row) and bool(_TOTAL.fullmatch(row[0]))
+    """A report's total line: 'Total' or 'Grand Total (2 records)' first, and at most half
+    of its cells filled (the sums); an account named Total fills its record's cells."""
+    if not row or not _TOTAL.fullmatch(row[0]):
+        return False
+    return 2 * sum(1 for c in row if c.strip(BLANKS)) <= max(len(row), 2)
 
 
 def _footer_start(row: list[str], blank_seen: bool) -> bool:
