@@ -529,3 +529,13 @@ def test_a_bad_json_lines_record_is_named_by_its_line(tmp_path: Path, line: str,
     src.write_text(f"{good}\n{good}\n{line}\n{good}\n", encoding="utf-8")
     with pytest.raises(InputError, match=re.escape(f"{src}:{said}")):
         run(tmp_path, src)
+
+
+def test_the_provenance_sidecar_may_not_be_the_input(tmp_path: Path) -> None:
+    """Scoring x.csv.provenance.json into x.csv would write its sidecar over the export it
+    reads: refused, and the export is left as it was."""
+    src = write_csv(tmp_path / "x.csv.provenance.json", [HUBSPOT, BRIGHTLOOP])
+    before = src.read_bytes()
+    with pytest.raises(UsageError, match="which is the input file"):
+        score(HANDBOOK, ScoreOptions(src, tmp_path / "x.csv", AS_OF, input_format="csv"))
+    assert src.read_bytes() == before

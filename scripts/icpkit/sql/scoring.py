@@ -173,11 +173,14 @@ def score(handbook: Handbook, opts: ScoreOptions) -> ScoreSummary:
     in_fmt = fmt_of(opts.input, opts.input_format)
     if opts.crm is None:
         out_fmt = fmt_of(opts.output, opts.output_format)
-        _not_the_input(opts.input, opts.output)
+        written = opts.output
     else:
         crm_preset.check_preset(opts.crm, opts.output_format)
         out_fmt = "parquet"  # the scratch scores; the import itself is a CSV
-        _not_the_input(opts.input, crm_preset.import_path(opts.output))
+        written = crm_preset.import_path(opts.output)
+    # the scores and their provenance sidecar: neither may be the export it reads
+    for target in (written, Path(f"{opts.output}.provenance.json")):
+        _not_the_input(opts.input, target)
     handbook = with_values(handbook, opts.value_map or {})
     folder = opts.output.resolve().parent
     make_folder(folder, opts.output)
