@@ -539,3 +539,9 @@ def test_the_provenance_sidecar_may_not_be_the_input(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="which is the input file"):
         score(HANDBOOK, ScoreOptions(src, tmp_path / "x.csv", AS_OF, input_format="csv"))
     assert src.read_bytes() == before
+
+
+def test_two_column_names_in_another_case_are_refused_naming_both(tmp_path: Path) -> None:
+    src = write_csv(tmp_path / "a.csv", [["Record ID", "Industry", "industry"], ["1", "a", "b"]])
+    with pytest.raises(InputError, match="found the columns 'Industry' and 'industry', one name"):
+        run(tmp_path, src)

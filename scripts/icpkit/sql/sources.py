@@ -366,14 +366,22 @@ def _named(header: list[str]) -> list[str]:
 
 
 def _unique(path: Path, header: list[str]) -> None:
-    seen: dict[str, int] = {}
+    """Raise InputError for two columns of one name, in any case ('Industry' and
+    'industry': the reader compares names without case)."""
+    seen: dict[str, tuple[int, str]] = {}
     for i, name in enumerate(header, 1):
-        if name in seen:
-            raise InputError(
-                f"{path}:1: found the column '{name}' twice (columns {seen[name]} "
-                f"and {i}); expected unique column names (rename or drop one)"
+        if name.lower() in seen:
+            j, first = seen[name.lower()]
+            found = (
+                f"the column '{name}' twice"
+                if first == name
+                else (f"the columns '{first}' and '{name}', one name in another case")
             )
-        seen[name] = i
+            raise InputError(
+                f"{path}:1: found {found} (columns {j} and {i}); expected unique column "
+                "names (rename or drop one)"
+            )
+        seen[name.lower()] = (i, name)
 
 
 def _header(path: Path, delim: str, quote_char: str) -> list[str]:
