@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import sys
 import tempfile
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, field, replace
@@ -184,10 +183,16 @@ def open_source(
             return regular(path, shape, folder)
         try:
             delim, options, sniffed = _csv_sniff(con, path, lit)
-        except InputError:
-            if "sniffing" not in str(sys.exc_info()[1]):
+        except InputError as exc:
+            said = str(exc)
+            if "sniffing" in said:
+                shape.reasons.append("a dialect DuckDB cannot sniff")
+            elif "names in the header but" in said and shape.delimiter in _header_line(path):
+                # the sniffer took another delimiter from the rows ('a, b, c' cells in a ';'
+                # file); the careful pass reads the delimiter of the header line
+                shape.reasons.append(f"a {shape.delimiter!r}-separated header")
+            else:
                 raise
-            shape.reasons.append("a dialect DuckDB cannot sniff")
             return regular(path, shape, folder)
         text = tuple((c, "VARCHAR") for c, _ in sniffed)
         relation = _csv_read(path, options, text)
@@ -382,6 +387,12 @@ def _unique(path: Path, header: list[str]) -> None:
                 "names (rename or drop one)"
             )
         seen[name.lower()] = (i, name)
+
+
+def _header_line(path: Path) -> str:
+    """The file's first line (up to 1 MB), as text."""
+    with path.open("rb") as handle:
+        return handle.readline(1 << 20).decode("utf-8-sig", errors="replace")
 
 
 def _header(path: Path, delim: str, quote_char: str) -> list[str]:
