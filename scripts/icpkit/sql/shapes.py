@@ -171,8 +171,10 @@ def not_utf8(path: Path) -> None:
     raise InputError(f"{path}: not UTF-8; re-save it as UTF-8 or pass --encoding")
 
 
-#: Excel's first line naming the delimiter: `sep=;`, `sep=<tab>`, or quoted as `"sep=;"`
-_SEP_LINE = re.compile(r' *(?:sep=([^"\r\n])|"sep=([^"\r\n])") *', re.I)
+#: Excel's first line naming the delimiter: `sep=;`, `sep=<tab>`, or quoted as `"sep=;"`;
+#: a tool that re-saved the file may have padded it with empty cells (`sep=;;;;`,
+#: `"sep=;";;;`): delimiters after it are allowed (checked to be the one it names)
+_SEP_LINE = re.compile(r' *(?:sep=([^"\r\n])|"sep=([^"\r\n])") *([,;\t|]*) *', re.I)
 
 
 def _delimiter(line: str) -> str:
@@ -208,6 +210,8 @@ def inspect(path: Path, encoding: str | None = None) -> Shape:
     # the delimiter may be a tab (which strip() would remove), and a tool that re-saved the
     # file with that delimiter quotes the line ("sep=;")
     sep = _SEP_LINE.fullmatch(first.rstrip("\r\n"))
+    if sep and set(sep.group(3)) - {sep.group(1) or sep.group(2)}:
+        sep = None  # padded with another character than the one it names: not a sep= line
     if sep:
         shape.sep_line, shape.delimiter = True, sep.group(1) or sep.group(2)
         shape.reasons.append(f"a {'sep=' + shape.delimiter!r} first line")
