@@ -545,3 +545,15 @@ def test_two_column_names_in_another_case_are_refused_naming_both(tmp_path: Path
     src = write_csv(tmp_path / "a.csv", [["Record ID", "Industry", "industry"], ["1", "a", "b"]])
     with pytest.raises(InputError, match="found the columns 'Industry' and 'industry', one name"):
         run(tmp_path, src)
+
+
+def test_a_cell_longer_than_the_sniffers_sample_is_read(tmp_path: Path) -> None:
+    """A 2.1 MB notes cell (longer than DuckDB's sniffer reads a line) in the first record:
+    the careful pass reads the file, every account is scored."""
+    notes = "x" * 2_100_000
+    src = write_csv(
+        tmp_path / "long.csv",
+        [["Record ID", "Country/Region", "Notes"], ["1", "DE", notes], ["2", "US", "short"]],
+    )
+    target, _ = run(tmp_path, src)
+    assert [r["Record ID"] for r in read(target)] == ["1", "2"]

@@ -28,7 +28,7 @@ from ..wording import suggest
 from .connection import input_error, quote_ident
 from .numbers import BLANKS, DOT, Convention, detect
 from .parsing import Parsed, parse_field, typed_column
-from .shapes import KEY_SQL, MISSING, Shape, inspect, rewrite
+from .shapes import CELL_LIMIT, KEY_SQL, MISSING, Shape, inspect, rewrite
 from .shapes import key as key  # column names are compared by it (companies, backtest)
 
 FORMATS = {
@@ -185,7 +185,9 @@ def open_source(
             delim, options, sniffed = _csv_sniff(con, path, lit)
         except InputError as exc:
             said = str(exc)
-            if "sniffing" in said:
+            if isinstance(exc, _Unsniffable):
+                # a dialect DuckDB cannot sniff, a cell longer than its sample reads (2 MB):
+                # the careful pass reads it, or says what is wrong and where
                 shape.reasons.append("a dialect DuckDB cannot sniff")
             elif "names in the header but" in said and shape.delimiter in _header_line(path):
                 # the sniffer took another delimiter from the rows ('a, b, c' cells in a ';'
@@ -267,7 +269,10 @@ def regular(path: Path, shape: Shape | None = None, folder: Path | None = None) 
     text = tuple((c, "VARCHAR") for c in header)
     # a missing cell (padded by the rewrite) is NULL, an empty one '' (present and empty)
     options = (
-        f"delim = ',', header = true, quote = '\"', escape = '\"', nullstr = {sql_literal(MISSING)}"
+        "delim = ',', header = true, quote = '\"', escape = '\"', "
+        f"nullstr = {sql_literal(MISSING)}, "
+        # a record as long as the rewrite lets a cell be (DuckDB's default stops at 2 MB)
+        f"max_line_size = {2 * CELL_LIMIT}"
     )
     why = ", ".join(shape.reasons) or "a record DuckDB could not read"
     return Source(
@@ -338,7 +343,7 @@ def _csv_sniff(
             f"SELECT Delimiter, Quote, Escape, Columns FROM sniff_csv({lit}, sample_size = 1024)"
         ).fetchone()
     except duckdb.Error as exc:
-        raise input_error(path, exc, "cannot be read as CSV") from exc
+        raise _Unsniffable(str(input_error(path, exc, "cannot be read as CSV"))) from exc
     if sniffed is None:
         raise InputError(f"{path}: found no columns; expected a header row and accounts")
     delim, quote_char, escape, columns = sniffed
@@ -387,6 +392,10 @@ def _unique(path: Path, header: list[str]) -> None:
                 "names (rename or drop one)"
             )
         seen[name.lower()] = (i, name)
+
+
+class _Unsniffable(InputError):
+    """DuckDB's sniffer could not read the head of a CSV."""
 
 
 def _header_line(path: Path) -> str:
