@@ -246,9 +246,35 @@ def _score(
     summary.output = summary.files[0]
     summary.provenance = prov
     summary.convention = source.convention
-    summary.notes = source.notes
+    summary.notes = source.notes + _empty_set_columns(con, source, plan, handbook)
     con.close()
     return summary
+
+
+def _empty_set_columns(
+    con: duckdb.DuckDBPyConnection, source: Source, plan: Plan, handbook: Handbook
+) -> tuple[str, ...]:
+    """A warning for each set column that is empty for every account while its field reads
+    an empty cell as "none" (`empty: empty_set`): an export that carries a property nobody
+    fills says every account uses nothing. Its first 1,024 cells are looked at, the rest
+    only when those are all empty."""
+    out: list[str] = []
+    for name, col in plan.used.items():
+        fld = handbook.fields[name]
+        if fld.type != "set_of" or not fld.empty_set:
+            continue
+        filled = f"coalesce(trim(CAST({quote_ident(col)} AS VARCHAR)), '') <> ''"
+        head = f"(SELECT {quote_ident(col)} FROM {source.relation} LIMIT 1024)"
+        if con.execute(f"SELECT 1 FROM {head} WHERE {filled} LIMIT 1").fetchall():
+            continue
+        if con.execute(f"SELECT 1 FROM {source.relation} WHERE {filled} LIMIT 1").fetchall():
+            continue
+        out.append(
+            f"warning: column {col} is empty for every account: {name} reads each as none "
+            f"(the vocabulary: an empty cell means none); if the export does not fill it, "
+            "leave the column out, and the field is unknown"
+        )
+    return tuple(out)
 
 
 def _per_profile(opts: ScoreOptions) -> bool:
