@@ -227,6 +227,9 @@ def _score(
         with atomic_path(opts.output) as tmp:
             source = _write(con, handbook, opts, source, plan, tmp, out_fmt, prov, extra, scratch)
             summary = _counted(con, source, plan, tmp, out_fmt, prov)
+            # every pass before the scores replace the old ones: an interruption until then
+            # leaves the previous output as it was
+            _reading_notes(summary, con, source, plan, handbook)
             summary.files = [opts.output]
             _provenance(opts.output, prov)
     else:
@@ -235,20 +238,32 @@ def _score(
         scratch.append(tmp)
         source = _write(con, handbook, opts, source, plan, tmp, out_fmt, prov, extra, scratch)
         summary = _counted(con, source, plan, tmp, out_fmt, prov)
+        _reading_notes(summary, con, source, plan, handbook)
         cur = con.execute(f"SELECT * FROM {_read(tmp, out_fmt)}")
         names = [c[0] for c in cur.description or []]
         summary.files = crm_preset.write_scores(
             opts.crm, handbook, names, cur.fetchall(), opts.output
         )
         _provenance(summary.files[0], prov)
-    if any(summary.unreadable.values()):
-        summary.examples, summary.spellings = _unreadable(con, source, plan, handbook)
     summary.output = summary.files[0]
     summary.provenance = prov
     summary.convention = source.convention
-    summary.notes = source.notes + _empty_set_columns(con, source, plan, handbook)
     con.close()
     return summary
+
+
+def _reading_notes(
+    summary: ScoreSummary,
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    plan: Plan,
+    handbook: Handbook,
+) -> None:
+    """The summary's examples of unreadable cells (a second pass, only when some cell could
+    not be read) and its notes on how the file was read."""
+    if any(summary.unreadable.values()):
+        summary.examples, summary.spellings = _unreadable(con, source, plan, handbook)
+    summary.notes = source.notes + _empty_set_columns(con, source, plan, handbook)
 
 
 def _empty_set_columns(
