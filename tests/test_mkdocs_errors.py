@@ -50,7 +50,12 @@ def test_build_stops_with_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in done.stdout + done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("ERROR")]
     assert len(errors) == 1
-    assert "na-saas-scaleups.yaml:120:14" in errors[0] and "did you mean 'field'" in errors[0]
+    # the line and column of the typo, as the profile holds it
+    text = (root / "profiles" / "icp" / "na-saas-scaleups.yaml").read_text()
+    line = text[: text.index(TYPO[1])].count("\n") + 1
+    column = text.index(TYPO[1]) - text.rfind("\n", 0, text.index(TYPO[1]))
+    where = f"na-saas-scaleups.yaml:{line}:{column}"
+    assert where in errors[0] and "did you mean 'field'" in errors[0]
 
 
 def _get(url: str) -> str:

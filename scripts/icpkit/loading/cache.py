@@ -24,6 +24,7 @@ from pathlib import Path
 from .. import __version__
 from ..atomic import atomic_path
 from ..engine.model import Handbook
+from ..errors import UsageError
 from ..kinds import SCHEMA_FILES
 from ..repo import handbook_files
 
@@ -85,5 +86,5 @@ def write_entry(path: Path, handbook: Handbook) -> None:
     try:
         with atomic_path(path) as tmp:
             tmp.write_bytes(pickle.dumps(handbook, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
+    except (OSError, UsageError):  # atomic_path says a folder it cannot make as UsageError
         pass  # a read-only home simply validates every time

@@ -388,16 +388,16 @@ def _shadow(handbook: Handbook, refs: list[RuleRef]) -> Handbook:
     as it combines conditions (three-valued: NULL stays unknown), instead of evaluating
     every condition a second time."""
     fields = dict(handbook.fields)
-    swapped: dict[tuple[str, str], Rule] = {}
+    swapped: dict[tuple[str, str, str], Rule] = {}
     for k, ref in enumerate(refs):
         name = f"bt_rule_{k}"
         fields[name] = Field(name, "yes_no", name, "")
-        swapped[(ref.owner, ref.rule.id)] = dataclasses.replace(
+        swapped[(ref.owner, ref.rule.kind, ref.rule.id)] = dataclasses.replace(
             ref.rule, when=Leaf(name, "is", True)
         )
 
     def rules(owner: str, items: tuple[Rule, ...]) -> tuple[Rule, ...]:
-        return tuple(swapped.get((owner, r.id), r) for r in items)
+        return tuple(swapped.get((owner, r.kind, r.id), r) for r in items)
 
     icps = tuple(
         dataclasses.replace(

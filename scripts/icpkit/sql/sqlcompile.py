@@ -211,20 +211,20 @@ class _Conditions:
     """The column each rule condition of the active profiles is computed in, once, in the
     query's first layer: rq<i>_<k> for requirement k of ICP i, m<i>_<k> for its criterion k.
     Points, the best case, the known share and the deciding fields read these columns; a
-    rule is found by its id within its profile (a group holds the same rules)."""
+    rule is found by its kind and id within its profile (a group holds the same rules)."""
 
     def __init__(self, icps: Sequence[Icp]) -> None:
         self.icps = icps
-        self._names: list[dict[str, str]] = [
-            {r.id: f"rq{i}_{k}" for k, r in enumerate(icp.requirements)}
-            | {r.id: f"m{i}_{k}" for k, r in enumerate(icp.criteria)}
+        self._names: list[dict[tuple[str, str], str]] = [
+            {(r.kind, r.id): f"rq{i}_{k}" for k, r in enumerate(icp.requirements)}
+            | {(r.kind, r.id): f"m{i}_{k}" for k, r in enumerate(icp.criteria)}
             for i, icp in enumerate(icps)
         ]
 
     def of(self, i: int) -> When:
-        """The column reader of ICP number `i`."""
+        """The column reader of ICP number `i` (a rule is found by its kind and id)."""
         names = self._names[i]
-        return lambda rule: names[rule.id]
+        return lambda rule: names[(rule.kind, rule.id)]
 
     def layer(self, sql: Callable[[Rule], str]) -> list[str]:
         """The first layer's columns: each condition's SQL (from `sql`) under its name."""
