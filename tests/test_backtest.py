@@ -783,3 +783,10 @@ def test_rule_rows_show_churn_when_met_unmet_and_unknown(evidence: Evidence) -> 
     shares = [f"{c.churn.value:.0%}" for c in (row.met, row.unmet, row.unknown)]
     assert " / ".join(shares) in text
     assert "churn met / unmet / unknown" in RENDER["markdown"](evidence)
+
+
+def test_a_repeated_header_row_is_not_an_opportunity(tmp_path: Path) -> None:
+    cols = ["Record ID", *COMPANY_COLS, "Deal Stage"]
+    rows = [["1", *COMPANY, "closedwon"], cols, ["2", *COMPANY, "closedlost"]]
+    ev = backtest(HANDBOOK, BacktestOptions(write(tmp_path / "h.csv", cols, rows), TODAY))
+    assert ev.rows == 2 and ev.unknown_stages == {}

@@ -61,8 +61,8 @@ def run(cmd: list[str]) -> tuple[float, float, int]:
 
 
 def generate(shared: Path, rows: int, seed: int) -> Path:
-    """The accounts file stem (.csv and .parquet), generated once."""
-    data = HERE / "data" / f"accounts_{rows}"
+    """The accounts file stem (.csv and .parquet), generated once per row count and seed."""
+    data = HERE / "data" / (f"accounts_{rows}" if seed == 42 else f"accounts_{rows}_seed{seed}")
     if not data.with_suffix(".csv").is_file() or not data.with_suffix(".parquet").is_file():
         data.parent.mkdir(exist_ok=True)
         subprocess.run(
@@ -269,10 +269,12 @@ def main() -> int:
     print("all other rows:", *[x for x in verdict_lines if x.startswith(("same", "DIFF"))])
     ok = v["other_rows_identical"]
     print("verdicts identical on every other row" if ok else "VERDICTS DIFFER")
+    seeded = "" if args.seed == 42 else f"-seed{args.seed}"
     save(
-        f"score-{args.rows}-{args.input}",
+        f"score-{args.rows}-{args.input}{seeded}",
         {
             "rows": args.rows,
+            "seed": args.seed,
             "input": args.input,
             "rounds": args.rounds,
             "programs": stats,

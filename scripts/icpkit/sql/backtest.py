@@ -31,15 +31,18 @@ from ..evidence.outcomes import DAYS_PER_MONTH, ROLES, STAGES, stage_key
 from ..wording import suggest
 from .connection import connect, input_error
 from .layout import Columns
+from .shapes import KEY_SQL, inspect
 from .sources import (
     Plan,
     Source,
     fmt_of,
+    keep_empty_sets,
     key,
     open_source,
     parsed_columns,
     plan_columns,
     quote,
+    regular,
     with_convention,
 )
 from .sqlcompile import condition_sql, parsed_sql, verdict_sql
@@ -473,7 +476,9 @@ def count(handbook: Handbook, opts: BacktestOptions) -> Counts:
     con = connect(handbook, opts.threads)
     scratch: Path | None = None
     try:
-        source = open_source(con, opts.input, fmt, encoding=opts.encoding)
+        # a header row repeated below the header is looked for in the rows scanned (an id
+        # that is a column name), not in a scan of the history before them
+        source = open_source(con, opts.input, fmt, encoding=opts.encoding, headers_again=False)
         scratch = source.scratch  # a rewritten copy (a report footer, another encoding)
         field_map = {f: c for f, c in (opts.mapping or {}).items() if f not in ROLES}
         plan = plan_columns(handbook, source, id_column=opts.id_column, mapping=field_map)
@@ -499,20 +504,47 @@ def count(handbook: Handbook, opts: BacktestOptions) -> Counts:
         }
         typed = source.typed(typeable | typed_roles, numbers)
         attempts = [typed, source] if typed is not source else [source]
-        for attempt in attempts:
+        while attempts:
+            attempt = attempts.pop(0)
             query = _query(handbook, attempt, plan, roles, refs, opts.as_of, opts.stages)
+            careful_next = source.fmt == "csv" and source.scratch is None
             try:
                 con.execute(f"CREATE OR REPLACE TEMP TABLE bt AS {query}")
-                break
+                if not (careful_next and _header_again_in_bt(con, source)):
+                    break
+                failure: duckdb.Error | None = None
             except duckdb.Error as exc:
-                if attempt is source:
-                    raise input_error(opts.input, exc, limit=400) from exc
+                if attempts:
+                    continue
+                failure = exc
+            if not careful_next:
+                assert failure is not None
+                raise input_error(opts.input, failure, limit=400) from failure
+            # a record DuckDB cannot read, or a header row again: the careful pass reads the
+            # file (it skips a repeated header, or refuses another one at its line)
+            careful = regular(opts.input, inspect(opts.input, opts.encoding))
+            scratch = careful.scratch
+            source = dataclasses.replace(
+                careful, decimal=source.decimal, convention=source.convention
+            )
+            source = keep_empty_sets(handbook, source, plan)
+            attempts = [source]
         counts = _counts(con, handbook, plan, roles, refs, opts)
         return dataclasses.replace(counts, convention=source.convention)
     finally:
         con.close()
         if scratch is not None:
             scratch.unlink(missing_ok=True)
+
+
+def _header_again_in_bt(con: duckdb.DuckDBPyConnection, source: Source) -> bool:
+    """Some row's account id is a column name of the history (as header names compare)."""
+    keys = sorted({key(c) for c in source.names if key(c)})
+    if not keys:
+        return False
+    within = ", ".join(sql_literal(k) for k in keys)
+    ident = KEY_SQL.format("CAST(icp_id AS VARCHAR)")
+    return bool(con.execute(f"SELECT 1 FROM bt WHERE {ident} IN ({within}) LIMIT 1").fetchall())
 
 
 def _query(
