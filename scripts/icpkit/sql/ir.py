@@ -864,8 +864,11 @@ class _Query:
             forms = self.normal_fields.get(f, ())
             outside = self.d.normal_form.outside if self.d.normal_form else None
             if forms and outside is not None and f not in self.spec.absent:
-                # a character outside the dialect's repertoire: the text is unknown
-                value = case([(outside(value), exp.Null())], value)
+                # a character outside the dialect's repertoire: the text is unknown (not
+                # looked for in a text already in normal form, as CRM codes are)
+                fast = self.already_normal(value, self.hb.fields[f].folds, "")
+                checked = case([(outside(value), exp.Null())], value)
+                value = checked if fast is None else case([(fast, value)], checked)
             items.append(exp.alias_(value, f"v{i}"))
             if forms:
                 low, normal = self.normal_form(value, self.hb.fields[f].folds)
@@ -899,7 +902,22 @@ class _Query:
         steps += form.runs("", fold_words(folds))
         steps.append(trimming("_"))
         steps += word_folds(folds, "")
-        return form.chain(text, [form.low]), form.chain(text, steps)
+        low, normal = form.chain(text, [form.low]), form.chain(text, steps)
+        fast = self.already_normal(text, folds, "")
+        if fast is None:
+            return low, normal
+        return case([(fast, text)], low), case([(fast, text)], normal)
+
+    def already_normal(self, text: exp.Expr, folds: Folds, keep: str) -> exp.Expr | None:
+        """`text` is its own normal form (lowercase ASCII words joined by single '_'; with
+        `keep` ';', members so separated), as CRM codes are: one linear regular expression
+        looks for anything else, so the normal form's steps run only for other text. None
+        where the dialect has no regular expressions or a word fold may change the text."""
+        form = self.d.normal_form
+        if form is None or form.search is None or any(not is_symbol(src) for src, _ in folds):
+            return None
+        other = f"[^a-z0-9_{keep}]|__|^_|_$" + ("|_;|;_" if keep else "")
+        return negate(form.search(text, other))
 
     @staticmethod
     def split_member(array: exp.Expr, joined: exp.Expr) -> exp.Expr:
@@ -944,9 +962,14 @@ class _Query:
         steps.append(trimming("_;"))
         steps += word_folds(folds, ";")
         value = concat([lit(";"), form.chain(joined, steps), lit(";")])
-        if not guards:
+        if guards:
+            value = case([(conj(guards, exp.Or), exp.Null())], value)
+        fast = self.already_normal(joined, folds, ";")
+        if fast is None:
             return value
-        return case([(conj(guards, exp.Or), exp.Null())], value)
+        if not text:
+            fast = exp.And(this=fast, expression=negate(self.split_member(raw, joined)))
+        return case([(fast, concat([lit(";"), joined, lit(";")]))], value)
 
     def l1(self) -> list[exp.Expr]:
         """Each profile's hard requirements, and one flag per other rule."""

@@ -2,38 +2,62 @@ WITH src AS (
   SELECT
     account_id AS icp_id,
     role AS v0,
-    TRIM(
-      REGEXP_REPLACE(
-        REPLACE(REPLACE(LOWER(STRIP_ACCENTS(role)), 'ς', 'σ'), '&', ' and '),
-        '[^\p{L}\p{N}]+',
-        '_',
-        'g'
-      ),
-      '_'
-    ) AS n0,
+    CASE
+      WHEN NOT (
+        REGEXP_MATCHES(role, '[^a-z0-9_]|__|^_|_$')
+      )
+      THEN role
+      ELSE TRIM(
+        REGEXP_REPLACE(
+          REPLACE(REPLACE(LOWER(STRIP_ACCENTS(role)), 'ς', 'σ'), '&', ' and '),
+          '[^\p{L}\p{N}]+',
+          '_',
+          'g'
+        ),
+        '_'
+      )
+    END AS n0,
     signup_domain AS v1,
-    REPLACE(LOWER(STRIP_ACCENTS(signup_domain)), 'ς', 'σ') AS lw1,
+    CASE
+      WHEN NOT (
+        REGEXP_MATCHES(signup_domain, '[^a-z0-9_]|__|^_|_$')
+      )
+      THEN signup_domain
+      ELSE REPLACE(LOWER(STRIP_ACCENTS(signup_domain)), 'ς', 'σ')
+    END AS lw1,
     profile_found AS v2,
     company_type AS v3,
-    TRIM(
-      REGEXP_REPLACE(
-        REPLACE(REPLACE(LOWER(STRIP_ACCENTS(company_type)), 'ς', 'σ'), '&', ' and '),
-        '[^\p{L}\p{N}]+',
-        '_',
-        'g'
-      ),
-      '_'
-    ) AS n3,
+    CASE
+      WHEN NOT (
+        REGEXP_MATCHES(company_type, '[^a-z0-9_]|__|^_|_$')
+      )
+      THEN company_type
+      ELSE TRIM(
+        REGEXP_REPLACE(
+          REPLACE(REPLACE(LOWER(STRIP_ACCENTS(company_type)), 'ς', 'σ'), '&', ' and '),
+          '[^\p{L}\p{N}]+',
+          '_',
+          'g'
+        ),
+        '_'
+      )
+    END AS n3,
     description AS v4,
-    TRIM(
-      REGEXP_REPLACE(
-        REPLACE(REPLACE(LOWER(STRIP_ACCENTS(description)), 'ς', 'σ'), '&', ' and '),
-        '[^\p{L}\p{N}]+',
-        '_',
-        'g'
-      ),
-      '_'
-    ) AS n4,
+    CASE
+      WHEN NOT (
+        REGEXP_MATCHES(description, '[^a-z0-9_]|__|^_|_$')
+      )
+      THEN description
+      ELSE TRIM(
+        REGEXP_REPLACE(
+          REPLACE(REPLACE(LOWER(STRIP_ACCENTS(description)), 'ς', 'σ'), '&', ' and '),
+          '[^\p{L}\p{N}]+',
+          '_',
+          'g'
+        ),
+        '_'
+      )
+    END AS n4,
     CASE WHEN (
       headcount >= 0.0
     ) THEN headcount END AS v5,
@@ -51,64 +75,82 @@ WITH src AS (
     ) THEN funding_total END AS v11,
     funding_undisclosed AS v12,
     CASE
-      WHEN (
-        STRPOS(investors, CHR(894)) > 0
+      WHEN NOT (
+        REGEXP_MATCHES(investors, '[^a-z0-9_;]|__|^_|_$|_;|;_')
       )
-      THEN NULL
-      ELSE ';' || TRIM(
-        REGEXP_REPLACE(
+      THEN ';' || investors || ';'
+      ELSE CASE
+        WHEN (
+          STRPOS(investors, CHR(894)) > 0
+        )
+        THEN NULL
+        ELSE ';' || TRIM(
           REGEXP_REPLACE(
-            REPLACE(REPLACE(LOWER(STRIP_ACCENTS(investors)), 'ς', 'σ'), '&', ' and '),
-            '[^\p{L}\p{N};]+',
-            '_',
+            REGEXP_REPLACE(
+              REPLACE(REPLACE(LOWER(STRIP_ACCENTS(investors)), 'ς', 'σ'), '&', ' and '),
+              '[^\p{L}\p{N};]+',
+              '_',
+              'g'
+            ),
+            '[_;]*;[_;]*',
+            ';',
             'g'
           ),
-          '[_;]*;[_;]*',
-          ';',
-          'g'
-        ),
-        '_;'
-      ) || ';'
+          '_;'
+        ) || ';'
+      END
     END AS v13,
     CASE
-      WHEN (
-        STRPOS(tags, CHR(894)) > 0
+      WHEN NOT (
+        REGEXP_MATCHES(tags, '[^a-z0-9_;]|__|^_|_$|_;|;_')
       )
-      THEN NULL
-      ELSE ';' || TRIM(
-        REGEXP_REPLACE(
+      THEN ';' || tags || ';'
+      ELSE CASE
+        WHEN (
+          STRPOS(tags, CHR(894)) > 0
+        )
+        THEN NULL
+        ELSE ';' || TRIM(
           REGEXP_REPLACE(
-            REPLACE(REPLACE(LOWER(STRIP_ACCENTS(tags)), 'ς', 'σ'), '&', ' and '),
-            '[^\p{L}\p{N};]+',
-            '_',
+            REGEXP_REPLACE(
+              REPLACE(REPLACE(LOWER(STRIP_ACCENTS(tags)), 'ς', 'σ'), '&', ' and '),
+              '[^\p{L}\p{N};]+',
+              '_',
+              'g'
+            ),
+            '[_;]*;[_;]*',
+            ';',
             'g'
           ),
-          '[_;]*;[_;]*',
-          ';',
-          'g'
-        ),
-        '_;'
-      ) || ';'
+          '_;'
+        ) || ';'
+      END
     END AS v14,
     CASE
-      WHEN (
-        STRPOS(tag_types, CHR(894)) > 0
+      WHEN NOT (
+        REGEXP_MATCHES(tag_types, '[^a-z0-9_;]|__|^_|_$|_;|;_')
       )
-      THEN NULL
-      ELSE ';' || TRIM(
-        REGEXP_REPLACE(
+      THEN ';' || tag_types || ';'
+      ELSE CASE
+        WHEN (
+          STRPOS(tag_types, CHR(894)) > 0
+        )
+        THEN NULL
+        ELSE ';' || TRIM(
           REGEXP_REPLACE(
-            REPLACE(REPLACE(LOWER(STRIP_ACCENTS(tag_types)), 'ς', 'σ'), '&', ' and '),
-            '[^\p{L}\p{N};]+',
-            '_',
+            REGEXP_REPLACE(
+              REPLACE(REPLACE(LOWER(STRIP_ACCENTS(tag_types)), 'ς', 'σ'), '&', ' and '),
+              '[^\p{L}\p{N};]+',
+              '_',
+              'g'
+            ),
+            '[_;]*;[_;]*',
+            ';',
             'g'
           ),
-          '[_;]*;[_;]*',
-          ';',
-          'g'
-        ),
-        '_;'
-      ) || ';'
+          '_;'
+        ) || ';'
+      END
     END AS v15
   FROM crm.accounts
 ), l1 AS (
