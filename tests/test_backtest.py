@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, TODAY, copy_handbook
@@ -496,12 +496,14 @@ STAGE_TEXT = st.one_of(
 
 @settings(max_examples=25, deadline=None)
 @given(stages=st.lists(STAGE_TEXT, min_size=1, max_size=12))
+@example(stages=["\xa0", "Closed Won", " closedlost "])  # a cell of a no-break space is empty
 def test_only_known_stages_are_decided(
     tmp_path_factory: pytest.TempPathFactory, stages: list[str]
 ) -> None:
     """Won and lost are exactly the stages the table maps to them (compared without case,
     spaces or punctuation); any other text is undecided and listed, never lost."""
     from icpkit.evidence.outcomes import STAGES, stage_key
+    from icpkit.sql.numbers import BLANKS
     from icpkit.sql.parsing import NULL_TOKENS
 
     path = tmp_path_factory.mktemp("stages") / "h.csv"
@@ -509,10 +511,9 @@ def test_only_known_stages_are_decided(
     write(path, ["Record ID", *COMPANY_COLS, "Deal Stage"], rows)
     ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
     meaning = [
-        # the parse layer trims spaces (not a no-break space: a cell of one is a stage it
-        # does not know, listed and undecided, never lost)
+        # the parse layer trims blanks (a no-break space too: a cell of blanks is empty)
         "empty"
-        if not s.strip(" ") or s.strip(" ").lower() in NULL_TOKENS
+        if not s.strip(BLANKS) or s.strip(BLANKS).lower() in NULL_TOKENS
         else STAGES.get(stage_key(s))
         for s in stages
     ]
