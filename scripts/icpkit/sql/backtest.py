@@ -31,11 +31,12 @@ from ..evidence.outcomes import DAYS_PER_MONTH, ROLES, STAGES, stage_key
 from ..wording import suggest
 from .connection import connect, input_error
 from .layout import Columns
-from .shapes import KEY_SQL, inspect
+from .shapes import inspect
 from .sources import (
     Plan,
     Source,
     fmt_of,
+    ids_name_columns,
     keep_empty_sets,
     key,
     open_source,
@@ -510,7 +511,7 @@ def count(handbook: Handbook, opts: BacktestOptions) -> Counts:
             careful_next = source.fmt == "csv" and source.scratch is None
             try:
                 con.execute(f"CREATE OR REPLACE TEMP TABLE bt AS {query}")
-                if not (careful_next and _header_again_in_bt(con, source)):
+                if not (careful_next and ids_name_columns(con, "bt", "icp_id", source)):
                     break
                 failure: duckdb.Error | None = None
             except duckdb.Error as exc:
@@ -535,16 +536,6 @@ def count(handbook: Handbook, opts: BacktestOptions) -> Counts:
         con.close()
         if scratch is not None:
             scratch.unlink(missing_ok=True)
-
-
-def _header_again_in_bt(con: duckdb.DuckDBPyConnection, source: Source) -> bool:
-    """Some row's account id is a column name of the history (as header names compare)."""
-    keys = sorted({key(c) for c in source.names if key(c)})
-    if not keys:
-        return False
-    within = ", ".join(sql_literal(k) for k in keys)
-    ident = KEY_SQL.format("CAST(icp_id AS VARCHAR)")
-    return bool(con.execute(f"SELECT 1 FROM bt WHERE {ident} IN ({within}) LIMIT 1").fetchall())
 
 
 def _query(

@@ -31,12 +31,11 @@ from .connection import connect, input_error, quote_ident
 from .mapping import with_values
 from .parsing import TYPEABLE
 from .reasons import reason_sql
-from .shapes import KEY_SQL
 from .sources import (
     Plan,
     Source,
     fmt_of,
-    key,
+    ids_name_columns,
     open_source,
     parsed_columns,
     plan_columns,
@@ -395,7 +394,8 @@ def _write(
             # a row of column names below the header (two exports joined) was scored as an
             # account: read the file again through the careful pass, which skips or refuses
             # it (looked for in the scores, not in a scan of the export before them)
-            if not (careful_next and _header_again_in(con, tmp, out_fmt, plan, source)):
+            ident = quote_ident(plan.id_column)
+            if not (careful_next and ids_name_columns(con, _read(tmp, out_fmt), ident, source)):
                 return attempt
             failure: duckdb.Error | None = None
         except duckdb.InterruptException:
@@ -413,23 +413,6 @@ def _write(
         assert failure is not None
         raise input_error(opts.input, failure, limit=400) from failure
     return source
-
-
-def _header_again_in(
-    con: duckdb.DuckDBPyConnection, path: Path, fmt: str, plan: Plan, source: Source
-) -> bool:
-    """Some account's id is a column name of the export (compared as header names are): a
-    header row repeated below the header, or another export's header. One read of the id
-    column of the scores."""
-    keys = sorted({key(c) for c in source.names if key(c)})
-    if not keys:
-        return False
-    ident = f"CAST({quote_ident(plan.id_column)} AS VARCHAR)"
-    within = ", ".join(sql_literal(k) for k in keys)
-    found = con.execute(
-        f"SELECT 1 FROM {_read(path, fmt)} WHERE {KEY_SQL.format(ident)} IN ({within}) LIMIT 1"
-    ).fetchall()
-    return bool(found)
 
 
 def _read(path: Path, fmt: str) -> str:

@@ -27,7 +27,7 @@ from ..errors import InputError, UsageError
 from ..wording import suggest
 from .connection import input_error, quote_ident
 from .numbers import BLANKS, DOT, Convention, detect
-from .parsing import Parsed, parse_field, typed_column
+from .parsing import CURRENCIES, Parsed, parse_field, typed_column
 from .shapes import CELL_LIMIT, KEY_SQL, MISSING, Shape, inspect, rewrite
 from .shapes import key as key  # column names are compared by it (companies, backtest)
 
@@ -231,6 +231,23 @@ def open_source(
         except duckdb.Error:
             pass
     return Source(path, fmt, relation, columns)
+
+
+def ids_name_columns(
+    con: duckdb.DuckDBPyConnection, relation: str, ident: str, source: Source
+) -> bool:
+    """Some row of `relation` has an id (`ident`, SQL) that is a column name of `source`,
+    compared as header names are: a header row repeated below the header, or another
+    export's header, read as an account. The scorer asks it of its scores and the back-test
+    of its rows, so that a file without such a row is not scanned for one beforehand."""
+    keys = sorted({key(c) for c in source.names if key(c)})
+    if not keys:
+        return False
+    within = ", ".join(sql_literal(k) for k in keys)
+    test = KEY_SQL.format(f"CAST({ident} AS VARCHAR)")
+    return bool(
+        con.execute(f"SELECT 1 FROM {relation} WHERE {test} IN ({within}) LIMIT 1").fetchall()
+    )
 
 
 def _header_again(con: duckdb.DuckDBPyConnection, relation: str, names: list[str]) -> bool | None:
@@ -465,11 +482,10 @@ def plan_columns(
     return plan
 
 
-#: how a column name says its currency: a symbol, or a code as a word ('Revenue (EUR)')
+#: how a column name says its currency: a symbol, or a code as a word ('Revenue (EUR)'):
+#: the currencies a cell may write (`parsing.CURRENCIES`), and others a column may be in
 _CURRENCY_MARKS = {
-    "USD": ("$", "usd"),
-    "EUR": ("€", "eur"),
-    "GBP": ("£", "gbp"),
+    **CURRENCIES,
     "JPY": ("¥", "jpy"),
     "CHF": ("chf",),
     "INR": ("₹", "inr"),
