@@ -56,6 +56,65 @@ def test_the_boundary_check_sees_imports_inside_functions(tmp_path: Path) -> Non
     assert _imported(module) == {"duckdb", "jinja2"}
 
 
+def _package_imports() -> dict[str, set[str]]:
+    """Each module of the package -> the package's modules it imports (at any depth)."""
+    modules: dict[str, Path] = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = ("icpkit", *path.relative_to(PACKAGE).with_suffix("").parts)
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    edges: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join([*base, *([node.module] if node.module else [])])
+                wanted = {target, *(f"{target}.{alias.name}" for alias in node.names)}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                wanted = {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
+            elif isinstance(node, ast.Import):
+                wanted = {alias.name for alias in node.names}
+            else:
+                continue
+            edges[name] |= (wanted & modules.keys()) - {name}
+    return edges
+
+
+def _circle(edges: dict[str, set[str]]) -> list[str]:
+    """One circle of imports (its modules in order, the first again at the end), or []."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    path: list[str] = []
+
+    def visit(name: str) -> list[str]:
+        state[name] = 1
+        path.append(name)
+        for other in sorted(edges[name]):
+            if state.get(other) == 1:
+                return [*path[path.index(other) :], other]
+            if other not in state and (found := visit(other)):
+                return found
+        state[name] = 2
+        path.pop()
+        return []
+
+    for name in sorted(edges):
+        if name not in state and (found := visit(name)):
+            return found
+    return []
+
+
+def test_no_module_of_the_package_imports_itself_through_others() -> None:
+    """A circle (even through an import inside a function) means two modules that cannot be
+    read apart: the loading wing had one (schema, spacing, syntax, yamlio)."""
+    assert _circle(_package_imports()) == []
+
+
+def test_the_circle_check_finds_a_circle_through_a_function_import() -> None:
+    edges = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}
+    assert _circle(edges) == ["a", "b", "c", "a"]
+    assert _circle({"a": {"b"}, "b": set()}) == []
+
+
 def test_the_site_hooks_reach_the_package_only_through_the_site_wing() -> None:
     for path in SITE_SRC.rglob("*.py"):
         tree = ast.parse(path.read_text())

@@ -42,3 +42,11 @@ def describe_value(value: object) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__
+
+def quoted(value: str) -> str:
+    """`value` as a quoted YAML value: single quotes (doubling any inside), or double quotes
+    when it holds a single quote and no double quote or backslash."""
+    value = value.strip()
+    if "'" in value and '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return "'" + value.replace("'", "''") + "'"

@@ -23,7 +23,7 @@ from ..engine.model import AllOf, AnyOf, CountOf, Group, Leaf, Not, SegmentRef, 
 from ..engine.operators import OPERATORS
 from ..problems import Level, Problem, json_path
 from ..wording import suggest
-from .yamlio import Document
+from .document import Document
 
 if TYPE_CHECKING:
     from ..engine.model import Condition, Handbook, Icp, Negative

@@ -29,7 +29,7 @@ from ..engine.operators import LOGICAL, OPERATORS
 from ..engine.values import NotAValue, ValueProblem, scalar_value
 from ..problems import Level, Problem
 from ..wording import found, suggest
-from .yamlio import Document
+from .document import Document
 
 Parts = list[str | int]
 #: the bounds a count of conditions takes (`at_least: 2, of: [...]`)

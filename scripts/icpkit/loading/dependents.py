@@ -20,7 +20,7 @@ from pathlib import Path
 from ..kinds import KINDS
 from ..problems import Level, Problem
 from ..repo import FIXTURES_DIR, PROFILES_DIR, RULES_DIR
-from .yamlio import Document
+from .document import Document
 
 #: problems that say a referenced thing does not exist (their first quoted name is the thing)
 REFERENCE_RULES = frozenset(

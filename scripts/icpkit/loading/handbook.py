@@ -45,7 +45,8 @@ from ..problems import Level, Problem, Report
 from ..repo import RULES_DIR, display_path, handbook_files
 from ..yamlvalues import YamlDate
 from .conditions import Builder
-from .yamlio import Document, load_file
+from .document import Document
+from .yamlio import load_file
 
 DEFAULT_TIERS = Tiers(80, 60, 40)
 #: the form of an id (the schemas' `id` pattern)

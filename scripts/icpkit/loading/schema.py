@@ -21,11 +21,10 @@ from referencing import Registry, Resource
 from ..kinds import KINDS, SCHEMA_FILES
 from ..problems import Problem
 from ..wording import found, shorten, suggest
-from ..yamlvalues import YamlDate
+from ..yamlvalues import YamlDate, quoted
 from . import indentation, spacing
+from .document import Document, compose_one
 from .indentation import shown
-from .syntax import quoted
-from .yamlio import Document, reread
 
 BASE_URI = "https://icp-as-code.dev/schemas/"
 
@@ -502,3 +501,16 @@ if __name__ == "__main__":  # python -m icpkit.loading.schema --bundle: rewrite 
     folder = Path(__file__).resolve().parent.parent / "schemas" / "bundled"
     for name in KINDS:
         (folder / KINDS[name]).write_text(bundled_text(name), encoding="utf-8")
+
+
+def reread(text: str) -> list[Problem] | None:
+    """The problems of `text` read as one whole document (its YAML, then the schema of its
+    kind), or None when it is not one YAML document: how `indentation` judges a line moved
+    to another column. Quiet and bounded by the file it was read from."""
+    doc = compose_one(text)
+    if doc is None:
+        return None
+    kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
+    if kind not in KINDS or not doc.complete:
+        return doc.problems
+    return [*doc.problems, *checked(doc, str(kind))]

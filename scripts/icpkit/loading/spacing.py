@@ -21,7 +21,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from ..problems import Level, Problem
+from ..yamlvalues import quoted
 from .indentation import Judge, blank, indent, shown, text_lines
+from .parser import stops
 
 #: a dash with no space after it, where a list item's dash stands (`-id`, `- -x`)
 _DASH_TIGHT = re.compile(r"^ *(?:- +)*(?P<dash>-)(?=[^\s-])")
@@ -82,8 +84,6 @@ def _colon(line: str) -> tuple[str, int, str, str] | None:
     value, rest = (value[:comment], value[comment:]) if comment >= 0 else (value, "")
     expected = "a space after a key's colon"
     if ": " in value:
-        from .syntax import quoted  # syntax uses this module
-
         value, expected = quoted(value), expected + ", and the value in quotes as it holds ': '"
     return (
         line[: at + 1] + " " + value.rstrip() + rest,
@@ -166,7 +166,7 @@ def find(
                     after[j] = _candidates(lines[j])[n][0]
                 left = judge("\n".join(after))
                 more = [(j, *_candidates(lines[j])[n][1:]) for j in alike]
-            if left is None and depth < _DEPTH and (stop := _stops("\n".join(after))) and stop > i:
+            if left is None and depth < _DEPTH and (stop := stops("\n".join(after))) and stop > i:
                 below = find(
                     "\n".join(after), range(stop, max(i, stop - _NEAR), -1), judge, None, depth + 1
                 )
@@ -185,13 +185,6 @@ def find(
 _DEPTH = 3
 #: how far above where the parser stops the next such mistake is looked for
 _NEAR = 3
-
-
-def _stops(text: str) -> int | None:
-    """The 0-based line where the parser stops reading `text`, or None when it reads."""
-    from .yamlio import stops  # yamlio reads files with this module's help
-
-    return stops(text)
 
 
 def said(fix: Fix) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..textsafety import one_line
+from ..yamlvalues import quoted
 from . import indentation, spacing
 from .indentation import BLOCK_HEADER, blank, indent, key_at, shown
 
@@ -95,15 +96,6 @@ def explain(text: str, exc: Any, judge: indentation.Judge | None = None) -> Synt
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def quoted(value: str) -> str:
-    """`value` as a quoted YAML value: single quotes (doubling any inside), or double quotes
-    when it holds a single quote and no double quote or backslash."""
-    value = value.strip()
-    if "'" in value and '"' not in value and "\\" not in value:
-        return f'"{value}"'
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _value_after(line: str, start: int) -> str:

@@ -1,0 +1,402 @@
+"""A YAML node tree built into plain Python data, with a position for every value.
+
+ruamel.yaml's C parser composes the node tree (fast, and every node keeps its
+start mark); `Document` then holds plain data built from the nodes here, so that
+every trap becomes a problem with a position instead of a traceback: tags,
+anchors and aliases, impossible dates, huge integers, duplicate keys, nesting
+over `MAX_DEPTH`. Reading a file (size, encoding, directives) is `yamlio`'s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml.constructor import SafeConstructor
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ..problems import Level, Problem, json_path
+from ..textsafety import describe, unsafe_characters, visible
+from ..yamlvalues import YamlDate, describe_value
+from .parser import PARSER as _yaml
+
+MAX_DEPTH = 40
+#: problems with one value that leave the document's shape whole
+VALUE_RULES = frozenset({"yaml-value", "unsafe-character", "yaml-comment-value", "merged-item"})
+
+_TAG = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_COLLECTION_TAGS = {_TAG + "map", _TAG + "seq"}
+
+
+@dataclass
+class Document:
+    """A loaded YAML file: its data, and its node tree for positions."""
+
+    path: str
+    data: Any
+    root: Node | None
+    problems: list[Problem] = field(default_factory=list)
+    text: str = ""
+
+    @property
+    def complete(self) -> bool:
+        """Whether the data has its whole shape: only single values were refused (.nan, .inf,
+        a bad date, an unsafe character), so the schema can still check everything else."""
+        return self.data is not None and all(p.rule in VALUE_RULES for p in self.problems)
+
+    def numbers_as_written(self) -> dict[str, str]:
+        """The top-level keys whose value is a plain (unquoted) number, with the number's text
+        as written: `8.000` is 8.0 to YAML but may be eight thousand to the person who wrote
+        it, so a company file's numbers are read from their text, as a CSV cell is."""
+        if not isinstance(self.root, MappingNode):
+            return {}
+        out = {}
+        for k, v in self.root.value:
+            numeric = v.tag in (_TAG + "int", _TAG + "float") if isinstance(v.tag, str) else False
+            if isinstance(k, ScalarNode) and isinstance(v, ScalarNode) and numeric:
+                out[str(k.value)] = str(v.value)
+        return out
+
+    def problem_at(
+        self,
+        parts: Sequence[str | int],
+        message: str,
+        rule: str,
+        *,
+        level: Level = Level.ERROR,
+        key: bool = False,
+    ) -> Problem:
+        """A problem at the value (or, with `key`, the key) that `parts` leads to: the one
+        constructor of a positioned problem that the loader, builder and checks share."""
+        line, column = self.position(parts, key=key)
+        return Problem(self.path, line, column, level, message, rule, json_path(parts))
+
+    def written(self, parts: Sequence[str | int]) -> str | None:
+        """The text of the scalar at `parts` as written in the file (`010`, `1e3`, `true`),
+        or None when `parts` leads to no scalar."""
+        node = self.root
+        for part in parts:
+            found = _child(node, part) if node is not None else None
+            if found is None:
+                return None
+            node = found[1]
+        return node.value if isinstance(node, ScalarNode) else None
+
+    def position(self, parts: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
+        """1-based line and column of the value at `parts` (or of its key).
+
+        When the path leads nowhere, the deepest existing node is used. An empty
+        value points at its key (its own mark is on the next line)."""
+        node = self.root
+        if node is None:
+            return 1, 1
+        key_node: Node | None = None
+        for part in parts:
+            found = _child(node, part)
+            if found is None:
+                break
+            key_node, node = found
+        target = node
+        empty = isinstance(node, ScalarNode) and node.value == "" and key_node is not None
+        if key_node is not None and (key or empty):
+            target = key_node
+        return target.start_mark.line + 1, target.start_mark.column + 1
+
+
+def _child(node: Node, part: str | int) -> tuple[Node | None, Node] | None:
+    if isinstance(node, MappingNode):
+        for k, v in node.value:
+            if isinstance(k, ScalarNode) and k.value == str(part):
+                return k, v
+    elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        return None, node.value[part]
+    return None
+
+
+class NodeBuilder:
+    """Builds plain data from a composed node tree, collecting problems."""
+
+    def __init__(self, path: str, text: str = "") -> None:
+        self.path = path
+        self.text = text
+        self.in_key = False
+        self.problems: list[Problem] = []
+        self.seen: set[int] = set()
+        self.scalars: SafeConstructor = _yaml.constructor
+
+    def problem(self, node: Node, message: str, rule: str, parts: list[str | int]) -> None:
+        mark = node.start_mark
+        self.problems.append(
+            Problem(
+                self.path,
+                mark.line + 1,
+                mark.column + 1,
+                Level.ERROR,
+                message,
+                rule,
+                json_path(parts),
+            )
+        )
+
+    def build(self, node: Node, parts: list[str | int]) -> Any:
+        if id(node) in self.seen:
+            if any(p.rule == "yaml-alias" for p in self.problems):
+                return None  # one alias problem per file is enough (and bounds an alias bomb)
+            self.problem(
+                node,
+                "found an alias (*name) to an anchor; profiles do not use anchors or "
+                "aliases: write the value out",
+                "yaml-alias",
+                parts,
+            )
+            return None
+        self.seen.add(id(node))
+        start = node.start_mark.index
+        if self.text[start : start + 1] == "&" and not any(
+            p.rule == "yaml-alias" for p in self.problems
+        ):  # an anchor: the C composer keeps no name for it, the text does
+            name = self.text[start:].split(None, 1)[0]
+            self.problem(
+                node,
+                f"found the anchor {visible(name, keep_newlines=False)}; expected no anchors "
+                "or aliases in a profile: remove it (and write out each value it repeats)",
+                "yaml-alias",
+                parts,
+            )
+        if len(parts) > MAX_DEPTH:
+            self.problem(
+                node,
+                f"found nesting deeper than {MAX_DEPTH} levels; expected a flatter document",
+                "yaml-depth",
+                parts,
+            )
+            return None
+        tag = str(node.tag)
+        if isinstance(node, MappingNode):
+            if tag not in _COLLECTION_TAGS:
+                return self._bad_tag(node, tag, parts)
+            return self._mapping(node, parts)
+        if isinstance(node, SequenceNode):
+            if tag not in _COLLECTION_TAGS:
+                return self._bad_tag(node, tag, parts)
+            return [self.build(item, [*parts, i]) for i, item in enumerate(node.value)]
+        if tag not in _ALLOWED_TAGS or not isinstance(node, ScalarNode):
+            return self._bad_tag(node, tag, parts)
+        return self._scalar(node, tag, parts)
+
+    def _bad_tag(self, node: Node, tag: str, parts: list[str | int]) -> None:
+        shown = tag.replace(_TAG, "!!")
+        self.problem(
+            node,
+            f"found the tag {shown}; expected plain YAML without tags (remove it, "
+            "or put the value in quotes)",
+            "yaml-tag",
+            parts,
+        )
+
+    def _mapping(self, node: MappingNode, parts: list[str | int]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        first: dict[str, Node] = {}
+        for knode, vnode in node.value:
+            if not isinstance(knode, ScalarNode):
+                self.problem(
+                    knode, "found a list or mapping as a key; expected a name", "yaml-key", parts
+                )
+                continue
+            self.in_key = True
+            key = self.build(knode, parts)
+            self.in_key = False
+            if not isinstance(key, str) or isinstance(key, YamlDate):
+                kind = describe_value(key)
+                self.problem(
+                    knode,
+                    f"found {kind} {knode.value!r} as a key; expected a name (put it in quotes)",
+                    "yaml-key",
+                    parts,
+                )
+                continue
+            if key in first:
+                line = first[key].start_mark.line + 1
+                self.problem(
+                    knode,
+                    f"found the key '{key}' a second time (first on line {line}); "
+                    "expected each key once",
+                    "yaml-duplicate-key",
+                    [*parts, key],
+                )
+                continue
+            first[key] = knode
+            out[key] = self.build(vnode, [*parts, key])
+            if out[key] is None and isinstance(vnode, ScalarNode) and not vnode.value:
+                self._comment_for_value(knode, key, [*parts, key])
+        return out
+
+    def _comment_for_value(self, knode: Node, key: str, parts: list[str | int]) -> None:
+        """`chat: #sales-na`: a # right after the colon starts a comment, so the value is
+        empty. A comment without a space after its # is almost always a value meant."""
+        line_end = self.text.find("\n", knode.end_mark.index)
+        rest = self.text[knode.end_mark.index : line_end if line_end >= 0 else None]
+        m = re.match(r"\s*:\s+(#(\S.*?))\s*$", rest)
+        if not m:
+            return
+        at = knode.end_mark.index + m.start(1)
+        before = self.text[:at]
+        written = m.group(1)
+        self.problems.append(
+            Problem(
+                self.path,
+                before.count("\n") + 1,
+                at - (before.rfind("\n") + 1) + 1,
+                Level.ERROR,
+                f"found a comment ({visible(written, keep_newlines=False)}) where the value of "
+                f"'{visible(key, keep_newlines=False)}' should be: # after a space starts a "
+                f"comment, so the value is empty; expected the value in quotes "
+                f"({visible(key, keep_newlines=False)}: "
+                f"'{visible(written, keep_newlines=False)}')",
+                "yaml-comment-value",
+                json_path(parts),
+            )
+        )
+
+    def _merged_item(self, node: ScalarNode, parts: list[str | int]) -> None:
+        """Plain text over several lines with a line starting with '- ': a list item
+        indented more than its list's items, which YAML reads as more of the text above
+        ('… wrong data - Pipeline reports …'). A warning at that line."""
+        if node.style or node.end_mark.line == node.start_mark.line or not self.text:
+            return
+        lines = self.text[node.start_mark.index : node.end_mark.index].split("\n")
+        for offset, line in enumerate(lines[1:], start=1):
+            stripped = line.lstrip(" ")
+            if not stripped.startswith("- "):
+                continue
+            start_line = self.text.rfind("\n", 0, node.start_mark.index) + 1
+            head = self.text[start_line : node.start_mark.index]
+            item = head.rstrip(" ")
+            column = len(item) if parts and isinstance(parts[-1], int) and item.endswith("-") else 0
+            where = (
+                f"at column {column} as an item of its own"
+                if column
+                else "on a line of its own as an item of a list"
+            )
+            self.problems.append(
+                Problem(
+                    self.path,
+                    node.start_mark.line + offset + 1,
+                    len(line) - len(stripped) + 1,
+                    Level.WARNING,
+                    f"found '{_clip(visible(stripped, keep_newlines=False))}' inside the text "
+                    f"that starts on line {node.start_mark.line + 1}: a line starting with '- ' "
+                    "indented more than its list's items is read as more of that text; "
+                    f"expected it {where}, or the text in quotes if the dash belongs to it",
+                    "merged-item",
+                    json_path(parts),
+                )
+            )
+            return
+
+    def _unsafe(self, node: ScalarNode, parts: list[str | int]) -> None:
+        """Control characters anywhere, and bidirectional or invisible characters in names
+        (keys, ids, titles, labels), each at its position in the file (the value's own
+        position when it is written as an escape)."""
+        found = [
+            (index, char, kind)
+            for index, char, kind in unsafe_characters(node.value)
+            if kind == "a control character" or self.in_key or _is_name(parts)
+        ]
+        if not found:
+            return
+        _, char, kind = found[0]
+        start, end = node.start_mark.index, node.end_mark.index
+        raw = self.text.find(char, start, end) if self.text else -1
+        mark = node.start_mark
+        line, column = mark.line + 1, mark.column + 1
+        if raw >= 0:
+            before = self.text[:raw]
+            line = before.count("\n") + 1
+            column = raw - (before.rfind("\n") + 1) + 1
+        listed = ", ".join(f"{describe(c)} at character {i + 1}" for i, c, _ in found[:5])
+        more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+        kinds = sorted({k.split(" ", 1)[1] for _, _, k in found})
+        what = (" or ".join(kinds) + "s") if len(found) > 1 else kind.split(" ", 1)[1]
+        shown = _clip(visible(node.value, keep_newlines=False), 60)
+        written = "" if raw >= 0 else " (written as escapes)"
+        self.problems.append(
+            Problem(
+                self.path,
+                line,
+                column,
+                Level.ERROR,
+                f"found {'' if len(found) > 1 else 'a' + ('n' if what[0] in 'aeiou' else '') + ' '}"
+                f"{what} in '{shown}': {listed}{more}{written}; expected plain text "
+                "(they can hide or reorder what people read)",
+                "unsafe-character",
+                json_path(parts),
+            )
+        )
+
+    def _scalar(self, node: ScalarNode, tag: str, parts: list[str | int]) -> Any:
+        if tag == _TAG + "str":
+            self._unsafe(node, parts)
+            self._merged_item(node, parts)
+            return node.value
+        try:
+            value = self.scalars.construct_object(node, deep=True)
+            self.scalars.constructed_objects.clear()
+        except (ValueError, OverflowError, YAMLError) as exc:
+            what = "date" if tag.endswith("timestamp") else "number"
+            self.problem(
+                node,
+                f"found '{_clip(node.value)}', which is not a valid {what} ({short_error(exc)}); "
+                "expected a real one, or quotes if you meant text",
+                "yaml-value",
+                parts,
+            )
+            return None
+        if isinstance(value, dt.date):
+            return YamlDate(value)
+        if isinstance(value, float) and value != value:  # NaN
+            self.problem(node, "found .nan; expected a number", "yaml-value", parts)
+            return None
+        if isinstance(value, float) and value in (math.inf, -math.inf):
+            self.problem(node, f"found {node.value}; expected a finite number", "yaml-value", parts)
+            return None
+        return value
+
+
+_NAMES = frozenset({"id", "title", "name", "label", "rule", "owners", "kind", "field"})
+
+
+def _is_name(parts: Sequence[str | int]) -> bool:
+    """Whether a value is name-like (ids, titles, labels, owners, fields, rules)."""
+    names = [p for p in parts if isinstance(p, str)]
+    return bool(names) and names[-1] in _NAMES
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def compose_one(text: str) -> Document | None:
+    """`text` read as one whole document without a file behind it (quiet: no problem is
+    raised), or None when it is not one YAML document."""
+    try:
+        for _event in _yaml.parse(text):  # a quick look first: most texts tried do not read
+            pass
+        nodes = [n for n in _yaml.compose_all(text) if n is not None]
+    except (YAMLError, RecursionError, ValueError):
+        return None
+    if len(nodes) != 1:
+        return None
+    builder = NodeBuilder("", text)
+    return Document("", builder.build(nodes[0], []), nodes[0], builder.problems, text)
+
+
+def short_error(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return _clip(text, 80)
