@@ -43,6 +43,7 @@ def describe_value(value: object) -> str:
         return "a mapping"
     return type(value).__name__
 
+
 def quoted(value: str) -> str:
     """`value` as a quoted YAML value: single quotes (doubling any inside), or double quotes
     when it holds a single quote and no double quote or backslash."""
