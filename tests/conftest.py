@@ -6,8 +6,11 @@ import datetime as dt
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from icpkit.sql.mapping import ColumnMap
 
 REPO = Path(__file__).resolve().parent.parent
 #: reviews and time-relative rules are checked against this date in tests, so results never
@@ -60,3 +63,17 @@ def spark() -> Iterator[object]:
     session = spark_session("local[2]", "icpkit-tests")
     yield session
     session.stop()
+
+
+def corpus_map(spec: dict[str, Any] | None) -> ColumnMap:
+    """The `map:` of an export's corpus spec (field -> column, or {column, values}) as the
+    ColumnMap `icp score --map` reads from a file."""
+    out = ColumnMap()
+    for name, entry in (spec or {}).items():
+        if isinstance(entry, str):
+            out.columns[name] = entry
+        else:
+            if entry.get("column"):
+                out.columns[name] = entry["column"]
+            out.values[name] = dict(entry.get("values") or {})
+    return out

@@ -17,14 +17,14 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from conftest import REPO
+from conftest import REPO, corpus_map
 from icpkit.cli import main
 from icpkit.engine.evaluate import evaluate
 from icpkit.engine.reason import reason
 from icpkit.errors import UsageError
 from icpkit.loading.handbook import load
 from icpkit.sql.companies import ExportOptions, from_export
-from icpkit.sql.mapping import ColumnMap, with_values
+from icpkit.sql.mapping import with_values
 from icpkit.sql.scoring import ScoreOptions, score
 from icpkit.sql.sources import fmt_of
 
@@ -67,18 +67,6 @@ def _options(path: Path) -> dict[str, Any]:
     return dict(YAML(typ="safe").load(spec.read_text(encoding="utf-8")).get("options") or {})
 
 
-def _map(spec: dict[str, Any] | None) -> ColumnMap:
-    out = ColumnMap()
-    for name, entry in (spec or {}).items():
-        if isinstance(entry, str):
-            out.columns[name] = entry
-        else:
-            if entry.get("column"):
-                out.columns[name] = entry["column"]
-            out.values[name] = dict(entry.get("values") or {})
-    return out
-
-
 def _rows(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
@@ -88,7 +76,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
 @pytest.mark.parametrize("path", SAMPLES, ids=[p.stem for p in SAMPLES])
 def test_crm_import_has_the_verdicts_of_plain_score(path: Path, crm: str, tmp_path: Path) -> None:
     opts = _options(path)
-    cmap = _map(opts.pop("map", None))
+    cmap = corpus_map(opts.pop("map", None))
 
     def run(output: Path, preset: str | None) -> None:
         score(

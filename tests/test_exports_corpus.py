@@ -25,12 +25,12 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from conftest import REPO
+from conftest import REPO, corpus_map
 from icpkit.errors import IcpError
 from icpkit.loading.handbook import load
 from icpkit.reporters.scoring import render
 from icpkit.sql.companies import ExportOptions, from_export
-from icpkit.sql.mapping import ColumnMap, with_values
+from icpkit.sql.mapping import with_values
 from icpkit.sql.scoring import ScoreOptions, score
 from icpkit.sql.sources import fmt_of
 
@@ -40,18 +40,6 @@ AS_OF = dt.date(2026, 11, 1)
 CASES = sorted(
     p for p in CORPUS.iterdir() if p.suffix != ".yaml" and p.with_suffix(".yaml").exists()
 )
-
-
-def _map(spec: dict[str, Any]) -> ColumnMap:
-    out = ColumnMap()
-    for name, entry in (spec or {}).items():
-        if isinstance(entry, str):
-            out.columns[name] = entry
-        else:
-            if entry.get("column"):
-                out.columns[name] = entry["column"]
-            out.values[name] = dict(entry.get("values") or {})
-    return out
 
 
 def _value(value: Any) -> Any:
@@ -68,7 +56,7 @@ def _value(value: Any) -> Any:
 def test_export_reads_as_expected(path: Path, tmp_path: Path) -> None:
     spec = YAML(typ="safe").load(path.with_suffix(".yaml").read_text(encoding="utf-8"))
     opts = dict(spec.get("options") or {})
-    cmap = _map(opts.pop("map", None))
+    cmap = corpus_map(opts.pop("map", None))
     target = tmp_path / "scores.csv"
     options = ScoreOptions(
         path,

@@ -13,6 +13,21 @@ from ..errors import UsageError
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*$")
 
+#: who keeps a new profile or portrait current, and when they look at it again
+STEWARDS_TEMPLATE = """\
+# GitHub users or teams who keep this {noun} current (they review changes)
+owners: ['@your-github-handle']
+# the person a sales rep asks about this {noun} (the handbook shows it): a name and an
+# e-mail address or a chat channel
+contact:
+  name: Your name
+  chat: '#your-team-channel'
+review:
+  last_reviewed: {today}
+  # monthly, quarterly, half-yearly or yearly
+  cadence: {cadence}
+"""
+
 ICP_TEMPLATE = """\
 # yaml-language-server: $schema=../../scripts/icpkit/schemas/icp.schema.json
 # A new Ideal Customer Profile. It starts as a draft: drafts are validated and
@@ -25,18 +40,7 @@ title: {title}
 status: draft
 # breaks ties between ICPs with the same tier and score: lower wins
 priority: 100
-# GitHub users or teams who keep this profile current (they review changes)
-owners: ['@your-github-handle']
-# the person a sales rep asks about this profile (the handbook shows it): a name and an
-# e-mail address or a chat channel
-contact:
-  name: Your name
-  chat: '#your-team-channel'
-review:
-  last_reviewed: {today}
-  # monthly, quarterly, half-yearly or yearly
-  cadence: quarterly
-# Two or three sentences: who they are and what we do for them.
+{stewards}# Two or three sentences: who they are and what we do for them.
 summary: Describe the kind of company in two or three sentences.
 tags: []
 persona:
@@ -102,15 +106,7 @@ id: {id}
 title: {title}
 # draft, active or retired
 status: draft
-owners: ['@your-github-handle']
-# the person a sales rep asks about this portrait: a name and an e-mail or a chat channel
-contact:
-  name: Your name
-  chat: '#your-team-channel'
-review:
-  last_reviewed: {today}
-  cadence: half-yearly
-summary: Describe the kind of company we do not want, in two or three sentences.
+{stewards}summary: Describe the kind of company we do not want, in two or three sentences.
 tags: []
 persona:
   name: A name for the portrait
@@ -176,7 +172,13 @@ def scaffold(handbook: Handbook, kind: str, ident: str, *, today: dt.date) -> tu
     crit = next(iter(handbook.fields.values()))
     folder = "icp" if kind == "icp" else "negative"
     template = ICP_TEMPLATE if kind == "icp" else NEGATIVE_TEMPLATE
+    stewards = STEWARDS_TEMPLATE.format(
+        noun="profile" if kind == "icp" else "portrait",
+        today=today.isoformat(),
+        cadence="quarterly" if kind == "icp" else "half-yearly",
+    )
     text = template.format(
+        stewards=stewards,
         id=ident,
         title=ident.replace("-", " ").replace("_", " ").capitalize(),
         today=today.isoformat(),

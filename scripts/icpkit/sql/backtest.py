@@ -29,21 +29,18 @@ from ..engine.operators import Ctx, sql_literal
 from ..errors import InputError, UsageError
 from ..evidence.outcomes import DAYS_PER_MONTH, ROLES, STAGES, stage_key
 from ..wording import suggest
-from .connection import connect, input_error
+from .connection import connect
 from .layout import Columns
-from .shapes import inspect
 from .sources import (
     Plan,
     Source,
     fmt_of,
-    ids_name_columns,
-    keep_empty_sets,
     key,
     open_source,
     parsed_columns,
     plan_columns,
     quote,
-    regular,
+    read_through,
     with_convention,
 )
 from .sqlcompile import condition_sql, parsed_sql, verdict_sql
@@ -475,12 +472,13 @@ def count(handbook: Handbook, opts: BacktestOptions) -> Counts:
     that cannot be read or has no outcome column."""
     fmt = fmt_of(opts.input, opts.input_format)
     con = connect(handbook, opts.threads)
-    scratch: Path | None = None
+    scratch: list[Path] = []
     try:
         # a header row repeated below the header is looked for in the rows scanned (an id
         # that is a column name), not in a scan of the history before them
         source = open_source(con, opts.input, fmt, encoding=opts.encoding, headers_again=False)
-        scratch = source.scratch  # a rewritten copy (a report footer, another encoding)
+        # a rewritten copy (a report footer, another encoding)
+        scratch += [source.scratch] if source.scratch else []
         field_map = {f: c for f, c in (opts.mapping or {}).items() if f not in ROLES}
         plan = plan_columns(handbook, source, id_column=opts.id_column, mapping=field_map)
         roles = _roles(source, opts, set(plan.used.values()) | {plan.id_column})
@@ -504,38 +502,21 @@ def count(handbook: Handbook, opts: BacktestOptions) -> Counts:
             c for n, c in plan.used.items() if handbook.fields[n].type in ("number", "integer")
         }
         typed = source.typed(typeable | typed_roles, numbers)
-        attempts = [typed, source] if typed is not source else [source]
-        while attempts:
-            attempt = attempts.pop(0)
+
+        def run(attempt: Source) -> tuple[str, str]:
             query = _query(handbook, attempt, plan, roles, refs, opts.as_of, opts.stages)
-            careful_next = source.fmt == "csv" and source.scratch is None
-            try:
-                con.execute(f"CREATE OR REPLACE TEMP TABLE bt AS {query}")
-                if not (careful_next and ids_name_columns(con, "bt", "icp_id", source)):
-                    break
-                failure: duckdb.Error | None = None
-            except duckdb.Error as exc:
-                if attempts:
-                    continue
-                failure = exc
-            if not careful_next:
-                assert failure is not None
-                raise input_error(opts.input, failure, limit=400) from failure
-            # a record DuckDB cannot read, or a header row again: the careful pass reads the
-            # file (it skips a repeated header, or refuses another one at its line)
-            careful = regular(opts.input, inspect(opts.input, opts.encoding))
-            scratch = careful.scratch
-            source = dataclasses.replace(
-                careful, decimal=source.decimal, convention=source.convention
-            )
-            source = keep_empty_sets(handbook, source, plan)
-            attempts = [source]
+            con.execute(f"CREATE OR REPLACE TEMP TABLE bt AS {query}")
+            return "bt", "icp_id"
+
+        source = read_through(
+            con, handbook, plan, source, run, typed=typed, encoding=opts.encoding, scratch=scratch
+        )
         counts = _counts(con, handbook, plan, roles, refs, opts)
         return dataclasses.replace(counts, convention=source.convention)
     finally:
         con.close()
-        if scratch is not None:
-            scratch.unlink(missing_ok=True)
+        for path in scratch:
+            path.unlink(missing_ok=True)
 
 
 def _query(

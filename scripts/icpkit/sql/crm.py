@@ -26,7 +26,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from xml.sax.saxutils import escape
 
 from ..atomic import write_text
@@ -270,37 +270,46 @@ def check_preset(preset_name: str, output_format: str | None = None) -> None:
         )
 
 
+class Table(Protocol):
+    """Rows of verdicts and the names of their columns (a warehouse's result, or `Rows`)."""
+
+    @property
+    def names(self) -> Sequence[str]: ...
+
+    @property
+    def rows(self) -> Sequence[Sequence[Any]]: ...
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A `Table` built here: column names and rows."""
+
+    names: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+
+
 def import_path(output: Path) -> Path:
     """Where `write` puts the import file for `-o output`."""
     return output.with_suffix(".csv")
 
 
-def write_scores(
-    preset_name: str,
-    handbook: Handbook,
-    names: Sequence[str],
-    rows: Sequence[Sequence[Any]],
-    output: Path,
-) -> list[Path]:
+def write_scores(preset_name: str, handbook: Handbook, scores: Table, output: Path) -> list[Path]:
     """`write` for rows of `icp score` (its column names, the id first, per-profile columns
     and a `reason` column): the same verdicts, under the CRM's safe names."""
+    names, rows = scores.names, scores.rows
     safe = dict(column_mapping(handbook, per_profile=True))
     titles = {icp.id: icp.title for icp in handbook.active_icps}
     best = list(names).index("best_profile")
     out_names = [names[0], *(safe.get(n, n) for n in names[1:]), "icp_best_profile_title"]
     out_rows = [(*row, titles.get(row[best]) if row[best] else None) for row in rows]
-    return write(preset_name, handbook, out_names, out_rows, output)
+    return write(preset_name, handbook, Rows(out_names, out_rows), output)
 
 
-def write(
-    preset_name: str,
-    handbook: Handbook,
-    names: Sequence[str],
-    rows: Sequence[Sequence[Any]],
-    output: Path,
-) -> list[Path]:
-    """Write the import file at `output` and the property definitions beside it; return the
-    paths written. Raises UsageError for an unknown preset or names the CRM would refuse."""
+def write(preset_name: str, handbook: Handbook, table: Table, output: Path) -> list[Path]:
+    """Write the import file at `output` (from `table`: safe column names, the id first) and
+    the property definitions beside it; return the paths written. Raises UsageError for an
+    unknown preset or names the CRM would refuse."""
+    names, rows = table.names, table.rows
     from .engines import write_rows
 
     preset = PRESETS.get(preset_name)

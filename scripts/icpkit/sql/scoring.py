@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import os
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from ..engine.operators import sql_literal
 from ..errors import UsageError
 from . import crm as crm_preset
 from . import provenance
-from .connection import connect, input_error, quote_ident
+from .connection import connect, quote_ident
 from .mapping import with_values
 from .parsing import TYPEABLE
 from .reasons import reason_sql
@@ -35,11 +35,10 @@ from .sources import (
     Plan,
     Source,
     fmt_of,
-    ids_name_columns,
     open_source,
     parsed_columns,
     plan_columns,
-    regular,
+    read_through,
     with_convention,
 )
 from .sqlcompile import output_extras, parsed_sql, staged, verdict_sql
@@ -240,9 +239,8 @@ def _score(
         _reading_notes(summary, con, source, plan, handbook)
         cur = con.execute(f"SELECT * FROM {_read(tmp, out_fmt)}")
         names = [c[0] for c in cur.description or []]
-        summary.files = crm_preset.write_scores(
-            opts.crm, handbook, names, cur.fetchall(), opts.output
-        )
+        scores = crm_preset.Rows(names, cur.fetchall())
+        summary.files = crm_preset.write_scores(opts.crm, handbook, scores, opts.output)
         _provenance(summary.files[0], prov)
     summary.output = summary.files[0]
     summary.provenance = prov
@@ -370,11 +368,9 @@ def _write(
     typeable = {col for name, col in plan.used.items() if handbook.fields[name].type in TYPEABLE}
     numbers = {c for n, c in plan.used.items() if handbook.fields[n].type in ("number", "integer")}
     typed = source.typed(typeable, numbers)
-    # the sniffed types are a fast path; a value beyond the sample that does not fit them
-    # fails the read, and the file is read again as text, then through the careful pass
-    attempts = [typed, source] if typed is not source else [source]
-    while attempts:
-        attempt = attempts.pop(0)
+    ident = quote_ident(plan.id_column)
+
+    def run(attempt: Source) -> tuple[str, str]:
         query = _output_select(
             scoring_sql(
                 handbook,
@@ -388,31 +384,20 @@ def _write(
             out_fmt,
             extra,
         )
-        careful_next = source.fmt == "csv" and source.scratch is None
-        try:
-            con.execute(f"COPY ({query}) TO {target} ({options})")
-            # a row of column names below the header (two exports joined) was scored as an
-            # account: read the file again through the careful pass, which skips or refuses
-            # it (looked for in the scores, not in a scan of the export before them)
-            ident = quote_ident(plan.id_column)
-            if not (careful_next and ids_name_columns(con, _read(tmp, out_fmt), ident, source)):
-                return attempt
-            failure: duckdb.Error | None = None
-        except duckdb.InterruptException:
-            raise
-        except duckdb.Error as exc:
-            if attempts:
-                continue
-            failure = exc
-        if careful_next:
-            careful = regular(opts.input, folder=tmp.parent)
-            scratch.append(careful.scratch) if careful.scratch else None
-            source = replace(careful, decimal=source.decimal, convention=source.convention)
-            attempts = [source]
-            continue
-        assert failure is not None
-        raise input_error(opts.input, failure, limit=400) from failure
-    return source
+        con.execute(f"COPY ({query}) TO {target} ({options})")
+        return _read(tmp, out_fmt), ident
+
+    return read_through(
+        con,
+        handbook,
+        plan,
+        source,
+        run,
+        typed=typed,
+        encoding=opts.encoding,
+        folder=tmp.parent,
+        scratch=scratch,
+    )
 
 
 def _read(path: Path, fmt: str) -> str:

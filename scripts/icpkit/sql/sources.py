@@ -15,7 +15,7 @@ import csv
 import io
 import re
 import tempfile
-from collections.abc import Sequence, Set
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -640,3 +640,49 @@ def keep_empty_sets(handbook: Handbook, source: Source, plan: Plan) -> Source:
     """`source` with the empty cells of its set columns read as present and empty ('')."""
     sets = [col for name, col in plan.used.items() if handbook.fields[name].type == "set_of"]
     return source.keeping_empty(sets)
+
+
+def read_through(
+    con: duckdb.DuckDBPyConnection,
+    handbook: Handbook,
+    plan: Plan,
+    source: Source,
+    run: Callable[[Source], tuple[str, str]],
+    *,
+    typed: Source,
+    encoding: str | None = None,
+    folder: Path | None = None,
+    scratch: list[Path],
+) -> Source:
+    """Run a whole-file query until a reading of `source` serves; the source it ran on.
+
+    `run(attempt)` runs the query on one reading and returns what it wrote: a relation and
+    its id expression (SQL). The readings, in order: `typed` (the sniffed types: fast),
+    `source` as text (a value beyond the sniffer's sample that does not fit its type), then,
+    for a CSV, the careful pass (`regular`, in `encoding`): when DuckDB cannot read the file
+    whole, or when a written id is a column name (`ids_name_columns`: a header row again,
+    which the careful pass skips or refuses at its line). The careful pass's copy (in
+    `folder`, default the temporary folder) is added to `scratch` for the caller to remove.
+    Raises InputError (the DuckDB error as its cause) when no reading serves;
+    duckdb.InterruptException passes through."""
+    attempts = [typed, source] if typed is not source else [source]
+    while attempts:
+        attempt = attempts.pop(0)
+        careful_next = source.fmt == "csv" and source.scratch is None
+        try:
+            relation, ident = run(attempt)
+            if not (careful_next and ids_name_columns(con, relation, ident, source)):
+                return attempt
+        except duckdb.InterruptException:
+            raise
+        except duckdb.Error as exc:
+            if attempts:
+                continue
+            if not careful_next:
+                raise input_error(source.path, exc, limit=400) from exc
+        careful = regular(source.path, inspect(source.path, encoding), folder)
+        scratch += [careful.scratch] if careful.scratch else []
+        careful = replace(careful, decimal=source.decimal, convention=source.convention)
+        source = keep_empty_sets(handbook, careful, plan)
+        attempts = [source]
+    raise AssertionError("every reading ends in a return or a raise")

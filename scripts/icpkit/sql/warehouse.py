@@ -84,7 +84,7 @@ def score_in(
         mapping=mapping,
     )
     if crm:
-        files = crm_preset.write(crm, handbook, result.names, result.rows, output)
+        files = crm_preset.write(crm, handbook, result, output)
     else:
         write_rows(output, result.names, result.rows)
         files = [output]
