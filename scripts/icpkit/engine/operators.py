@@ -270,10 +270,11 @@ def _low(v: Any) -> str:
 
 
 def _sql_affix(function: str) -> SqlBuilder:
-    """The lowercased text `starts_with` or `ends_with` the operand."""
+    """The lowered text (`<col>__l`: marks dropped, lowercase) `starts_with` or `ends_with`
+    the operand."""
 
     def build(col: str, _t: str, x: str, _c: Ctx) -> str:
-        return f"{function}(icp_low({col}), {sql_literal(x)})"
+        return f"{function}({col}__l, {sql_literal(x)})"
 
     return build
 

@@ -4,8 +4,9 @@ compiler and the evaluator's bridge to SQL.
 A field gets column `f<i>` (its position in the vocabulary); a number gets
 `f<i>__lo` and `f<i>__hi` (equal for an exact value, the ends of a band);
 a set is ';a;b;' text so that a member test is a substring test on ';a;';
-a text field gets `f<i>` (as written) and `f<i>__n` (its normal form, see
-`icpkit.engine.normal`), which equality and word tests read.
+a text field gets `f<i>` (as written), `f<i>__n` (its normal form, see
+`icpkit.engine.normal`), which equality and word tests read, and `f<i>__l` (lowered:
+marks dropped, lowercase), which `starts_with` and `ends_with` read.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..engine.model import Field, Handbook
-from ..engine.normal import Text, normal
+from ..engine.normal import Text, lowered, normal
 from ..engine.operators import NUMERIC
 
 DUCK_TYPES = {
@@ -44,7 +45,7 @@ class Columns:
         if self.numeric(field):
             return [f"{col}__lo", f"{col}__hi"]
         if self.handbook.fields[field].type == "text":
-            return [col, f"{col}__n"]
+            return [col, f"{col}__n", f"{col}__l"]
         return [col]
 
     def numeric(self, field: str) -> bool:
@@ -84,7 +85,10 @@ class Columns:
                 else:
                     row.append(";" + ";".join(sorted(value)) + ";" if value else ";")
             elif fld.type == "text":
-                row += [value, None if value is None else normal(value, fld.folds)]
+                if value is None:
+                    row += [None, None, None]
+                else:
+                    row += [value, normal(value, fld.folds), lowered(value)]
             else:
                 row.append(value)
         return row

@@ -36,6 +36,7 @@ text that could not be read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -192,27 +193,28 @@ def _spelled(fld: Field, key: str) -> str:
 NORMAL_ASCII = "[a-z0-9]+(?:_[a-z0-9]+)*"
 
 
-def _normal_of_text(v: str, folds: Folds) -> str:
-    """The normal form of a text column: text already in normal form (snake_case codes) is
-    kept by one regular expression, the rest goes through `normal_sql`."""
-    if any(not is_symbol(s) for s, _ in folds):
-        return normal_sql(v, folds)
-    return (
-        f"CASE WHEN regexp_full_match({v}, {sql_literal(NORMAL_ASCII)}) THEN {v} "
-        f"ELSE {normal_sql(v, folds)} END"
-    )
-
-
 def _choice(fld: Field, r: str) -> Parsed:
     """A one-of field: an exact value by ENUM hash (no cleaning); other spellings, padding and
     null tokens only for the cells that need them."""
     h = f"{r}_"
     t = text_of(r)
     if fld.values is None:
+        # a cell already in normal form (a CRM code: software, fin_tech) is its own text and
+        # its own normal form, found by one regular expression; only other cells are
+        # trimmed, checked for a null token and normalised
+        plain = f"{h}p"
+        words = any(not is_symbol(s) for s, _ in fld.folds)
+        normal = normal_sql(f"{h}v", fld.folds)
+        if not words:
+            normal = f"CASE WHEN {plain} THEN {h}v ELSE {normal} END"
+        low = f"CASE WHEN {plain} THEN {h}v ELSE icp_low({h}v) END"
         return Parsed(
-            {fld.name: f"{h}v", f"{fld.name}__n": _normal_of_text(f"{h}v", fld.folds)},
+            {fld.name: f"{h}v", f"{fld.name}__n": normal, f"{fld.name}__l": low},
             "FALSE",
-            ({f"{h}v": t},),
+            (
+                {plain: f"regexp_full_match({r}, {sql_literal(NORMAL_ASCII)})"},
+                {f"{h}v": f"CASE WHEN {plain} THEN {_unless_token(r, NORMAL_ASCII)} ELSE {t} END"},
+            ),
         )
     twofold = _twofold_tokens(fld)
     a = f"{h}a"  # a missing marker that is also a value: reads two ways
@@ -332,16 +334,19 @@ def _set(fld: Field, r: str) -> Parsed:
         f"lambda x: x <> ''), ';') || ';'"
     )
     # a trailing ';' is harmless: a member test looks for ';x;'
+    # (first: most cells of a CRM export are in it); a null token ('na', 'none') that it
+    # admits is unknown all the same
+    pattern = f"(?:{final};?)+"
     fast = (
-        f"WHEN regexp_full_match({r}, {sql_literal(f'(?:{final};?)+')}) THEN ';' || {r} || ';' "
+        f"WHEN regexp_full_match({r}, {sql_literal(pattern)}) "
+        f"THEN CASE WHEN {_token(r, pattern)} THEN NULL ELSE ';' || {r} || ';' END "
         if final
         else ""
     )
     value = (
-        f"CASE WHEN {r} IS NULL THEN NULL "
-        f"WHEN icp_trimmed({r}) IN ('', '[]', repeat(chr(34), 2)) THEN {empty} "
-        # a null token ('na', 'N/A') is unknown before any final form is looked for
-        f"WHEN {t} IS NULL THEN NULL {fast}ELSE {slow} END"
+        f"CASE WHEN {r} IS NULL THEN NULL {fast}"
+        f"WHEN icp_trimmed({r}) IN ('', '[]', '\"\"') THEN {empty} "
+        f"WHEN {t} IS NULL THEN NULL ELSE {slow} END"
     )
     if fld.values is None:
         return Parsed({fld.name: f"{r}_v"}, "FALSE", ({f"{r}_v": value},))
@@ -444,6 +449,20 @@ def _bounds_words(fld: Field) -> str:
     if fld.minimum is not None:
         return f"below the least value {fld.minimum:g}"
     return f"above the greatest value {fld.maximum:g}"
+
+
+def _token(raw: str, pattern: str) -> str:
+    """SQL: `raw`, a cell that fully matches `pattern` (a regular expression of lowercase
+    text without blanks), is a null token. The tokens it can be are known beforehand (none,
+    na, null, nan for snake_case): a comparison with each, or FALSE."""
+    tokens = [tok for tok in NULL_TOKENS if re.fullmatch(pattern, tok)]
+    return f"{raw} IN ({', '.join(sql_literal(tok) for tok in tokens)})" if tokens else "FALSE"
+
+
+def _unless_token(raw: str, pattern: str) -> str:
+    """SQL: `raw` (a cell that fully matches `pattern`), or NULL when it is a null token."""
+    token = _token(raw, pattern)
+    return raw if token == "FALSE" else f"CASE WHEN {token} THEN NULL ELSE {raw} END"
 
 
 def text_of(raw: str) -> str:
