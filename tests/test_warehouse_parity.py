@@ -731,9 +731,7 @@ def src_reading(
     picks = [exp.column(c) for c in ("icp_id", f"v{at}", f"lw{at}", f"n{at}", f"v{tags}")]
     query.set("expressions", picks)
     query.set("from_", exp.From(this=exp.to_table("src")))
-    query.args["with_"].set(
-        "expressions", [c for c in query.args["with_"].expressions if c.alias == "src"]
-    )
+    _up_to_src(query)
     sql = query.sql(dialect=d.sqlglot)
     companies = [{"description": t, "tags": frozenset(t.split("\n"))} for t in texts]
     data = _typed(handbook, spec, engine, companies)
@@ -977,10 +975,16 @@ def reading_query(engine: str) -> str:
     picks = [exp.column(f"{p}{at[f]}") for f in NUMBER_FIELDS for p in ("v", "vh")]
     query.set("expressions", [exp.column("icp_id"), *picks])
     query.set("from_", exp.From(this=exp.to_table("src")))
-    ctes = query.args["with_"]
-    keep = [c for c in ctes.expressions if c.alias == "src" or c.alias.startswith("rd")]
-    ctes.set("expressions", keep)
+    _up_to_src(query)
     return query.sql(dialect=d.sqlglot)
+
+
+def _up_to_src(query: exp.Select) -> None:
+    """Keep the query's layers up to `src` (those below it read numbers from text and test
+    text for its normal form), so that a SELECT from src runs."""
+    ctes = query.args["with_"]
+    layers = [c.alias for c in ctes.expressions]
+    ctes.set("expressions", ctes.expressions[: layers.index("src") + 1])
 
 
 PARSE_TEXT = TableSpec("accounts", numbers="text", dates="text", flags="text")

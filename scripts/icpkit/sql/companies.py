@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,19 +23,10 @@ from ..errors import InputError, UsageError
 from ..loading.yamlio import load_file
 from ..wording import suggest
 from ..yamlvalues import YamlDate
+from . import sources
 from .connection import connect, input_error, quote_ident
 from .layout import Columns
-from .sources import (
-    Plan,
-    Source,
-    fmt_of,
-    key,
-    open_source,
-    parsed_columns,
-    plan_columns,
-    regular,
-    with_convention,
-)
+from .sources import Plan, Source, key
 from .sqlcompile import parsed_sql, staged
 
 
@@ -96,7 +87,7 @@ def _cells(
     handbook: Handbook, con: duckdb.DuckDBPyConnection, source: Source, plan: Plan, row: int
 ) -> list[Cell]:
     """The unreadable cells of row `row` (1-based), read as `score` reports them."""
-    text_select, parsed = parsed_columns(handbook, source, plan)
+    text_select, parsed = sources.parsed_columns(handbook, source, plan)
     checks = [
         f"CASE WHEN {parsed[name].bad} THEN [{sql_literal(name)}, {sql_literal(col)}, "
         f"CAST(t{i} AS VARCHAR), {parsed[name].why or 'NULL'}] END"
@@ -129,7 +120,7 @@ def _rows(
     offset: int = 0,
 ) -> list[Row]:
     """(account id, company, unreadable fields) of rows offset+1 .. offset+limit."""
-    text_select, parsed = parsed_columns(handbook, source, plan)
+    text_select, parsed = sources.parsed_columns(handbook, source, plan)
     query = (
         f"WITH txt AS (SELECT * FROM ({text_select}) LIMIT {limit} OFFSET {offset}) "
         f"{parsed_sql(handbook, parsed, 'txt')}"
@@ -142,12 +133,11 @@ def _rows(
             # (only a whole file: a filtered relation would lose its filter)
             # as `score` does: a CSV DuckDB cannot read whole goes through the careful pass,
             # which reads it or names the line at fault (an unclosed quote)
-            careful = regular(source.path)
+            again = sources.careful(source)
             try:
-                again = replace(careful, decimal=source.decimal, convention=source.convention)
                 return _rows(handbook, con, again, plan, limit=limit, offset=offset)
             finally:
-                _done(careful)
+                _done(again)
         raise input_error(source.path, exc) from exc
     names = [d[0] for d in cursor.description]
     cols = Columns(handbook)
@@ -165,11 +155,12 @@ def _open(
     """A connection, the export as a source with its decimal convention, and its plan. The
     caller removes `Source.scratch` (a rewritten copy of an irregular CSV) when done."""
     con = connect(handbook)
-    source = open_source(con, path, fmt_of(path, options.fmt), encoding=options.encoding)
+    fmt = sources.fmt_of(path, options.fmt)
+    source = sources.open_source(con, path, fmt, encoding=options.encoding)
     try:
         mapping = dict(options.mapping or {})
-        plan = plan_columns(handbook, source, id_column=options.id_column, mapping=mapping)
-        source = with_convention(con, handbook, source, plan, options.decimal_comma)
+        plan = sources.plan_columns(handbook, source, id_column=options.id_column, mapping=mapping)
+        source = sources.with_convention(con, handbook, source, plan, options.decimal_comma)
     except BaseException:
         _done(source)
         raise
@@ -361,8 +352,8 @@ def read_id(
         except duckdb.Error:
             if source.fmt != "csv" or source.scratch is not None:
                 raise
-            careful = regular(source.path)  # names the line at fault in a malformed CSV
-            source = replace(careful, decimal=source.decimal, convention=source.convention)
+            careful = sources.careful(source)  # names the line at fault in a malformed CSV
+            source = careful
             numbers = rows_with_id(source)
         if len(numbers) == 1:
             [(found, company, unreadable)] = _rows(

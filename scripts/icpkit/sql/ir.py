@@ -814,6 +814,12 @@ class _Query:
                 sel = exp.select(exp.Star(), *items).from_(pre[-1][0] if pre else table)
                 fenced = self.d.fence or self.d.reading_fence
                 pre.append((name, sel.offset(0) if fenced else sel))
+        if plain := self.plain():
+            # each text's fast test once per row, in its own layer (PostgreSQL evaluated it
+            # for the value and again inside each of its forms)
+            items = [exp.alias_(test, f"icp__p{i}") for i, test in plain.items()]
+            sel = exp.select(exp.Star(), *items).from_(pre[-1][0] if pre else table)
+            pre.append(("pl", fence(sel)))
         for name, sel in (
             *pre,
             ("src", fence(self.src(pre[-1][0] if pre else None))),
@@ -849,11 +855,12 @@ class _Query:
 
     def src(self, source: str | None = None) -> exp.Select:
         """The id and each field's value, read once (from the table, or from `source`, the
-        layer that read numbers from text); a number read from text gives v<i> (low) and
-        vh<i> (high, NULL for an open band); a text field some test reads by its normal form
-        also gives lw<i> (lowered) and n<i> (normal form)."""
+        layer below: numbers read from text, text already in normal form); a number read
+        from text gives v<i> (low) and vh<i> (high, NULL for an open band); a text field some
+        test reads by its normal form also gives lw<i> (lowered) and n<i> (normal form)."""
         items = [exp.alias_(table_col(self.spec.id_column, self.d), ID)]
         numbers = dict(self.number_fields) if self.text_numbers else {}
+        plain = self.plain()
         for i, f in enumerate(self.fields):
             if i in numbers:
                 parts = [col(f"icp__n{i}_{k}") for k in ("dl", "dh", "cl", "ch", "dk", "ck")]
@@ -862,20 +869,36 @@ class _Query:
                 continue
             value = self.source_value(f)
             forms = self.normal_fields.get(f, ())
+            if not forms:
+                items.append(exp.alias_(value, f"v{i}"))
+                continue
             outside = self.d.normal_form.outside if self.d.normal_form else None
-            if forms and outside is not None and f not in self.spec.absent:
-                # a character outside the dialect's repertoire: the text is unknown (not
-                # looked for in a text already in normal form, as CRM codes are)
-                fast = self.already_normal(value, self.hb.fields[f].folds, "")
-                checked = case([(outside(value), exp.Null())], value)
-                value = checked if fast is None else case([(fast, value)], checked)
-            items.append(exp.alias_(value, f"v{i}"))
-            if forms:
-                low, normal = self.normal_form(value, self.hb.fields[f].folds)
-                items += [exp.alias_(low, f"lw{i}")] if "lw" in forms else []
-                items += [exp.alias_(normal, f"n{i}")] if "n" in forms else []
+            # text already in normal form (CRM codes) is its own lowered and normal form; a
+            # character outside the dialect's repertoire in other text makes it unknown
+            fast = [(col(f"icp__p{i}"), value)] if i in plain else []
+            guard = []
+            if outside is not None and f not in self.spec.absent:
+                guard = [(outside(value), exp.Null())]
+            low, normal = self.normal_form(value, self.hb.fields[f].folds)
+            items.append(exp.alias_(case([*fast, *guard], value) if guard else value, f"v{i}"))
+            for name, form in (("lw", low), ("n", normal)):
+                if name in forms:
+                    item = case([*fast, *guard], form) if fast or guard else form
+                    items.append(exp.alias_(item, f"{name}{i}"))
         table = source or exp.to_table(self.spec.table, dialect=self.d.sqlglot)
         return exp.select(*items).from_(table)
+
+    def plain(self) -> dict[int, exp.Expr]:
+        """Field index -> SQL that its text is already in normal form (`already_normal`),
+        for the text fields read by their normal form: a layer below `src` computes it once
+        per row as icp__p<i>, which `src` reads for the value and both its forms."""
+        out: dict[int, exp.Expr] = {}
+        for i, f in enumerate(self.fields):
+            if self.normal_fields.get(f) and f not in self.spec.absent:
+                fast = self.already_normal(self.source_value(f), self.hb.fields[f].folds, "")
+                if fast is not None:
+                    out[i] = fast
+        return out
 
     @staticmethod
     def normal_read(handbook: Handbook) -> dict[str, set[str]]:
@@ -902,11 +925,7 @@ class _Query:
         steps += form.runs("", fold_words(folds))
         steps.append(trimming("_"))
         steps += word_folds(folds, "")
-        low, normal = form.chain(text, [form.low]), form.chain(text, steps)
-        fast = self.already_normal(text, folds, "")
-        if fast is None:
-            return low, normal
-        return case([(fast, text)], low), case([(fast, text)], normal)
+        return form.chain(text, [form.low]), form.chain(text, steps)
 
     def already_normal(self, text: exp.Expr, folds: Folds, keep: str) -> exp.Expr | None:
         """`text` is its own normal form (lowercase ASCII words joined by single '_'; with

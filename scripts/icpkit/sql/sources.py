@@ -176,35 +176,54 @@ def open_source(
         raise UsageError(f"found no file {path}; expected an account export")
     if path.stat().st_size == 0:
         raise InputError(f"{path}: found an empty file; expected a header row and accounts")
-    lit = sql_literal(str(path))
     if fmt == "csv":
-        shape = inspect(path, encoding)
-        if shape.irregular:
-            return regular(path, shape, folder)
-        try:
-            delim, options, sniffed = _csv_sniff(con, path, lit)
-        except InputError as exc:
-            said = str(exc)
-            if isinstance(exc, _Unsniffable):
-                # a dialect DuckDB cannot sniff, a cell longer than its sample reads (2 MB):
-                # the careful pass reads it, or says what is wrong and where
-                shape.reasons.append("a dialect DuckDB cannot sniff")
-            elif "names in the header but" in said and shape.delimiter in _header_line(path):
-                # the sniffer took another delimiter from the rows ('a, b, c' cells in a ';'
-                # file); the careful pass reads the delimiter of the header line
-                shape.reasons.append(f"a {shape.delimiter!r}-separated header")
-            else:
-                raise
-            return regular(path, shape, folder)
-        text = tuple((c, "VARCHAR") for c, _ in sniffed)
-        relation = _csv_read(path, options, text)
-        again = _header_again(con, relation, [c for c, _ in sniffed]) if headers_again else False
-        if again is not False:
-            shape.reasons.append(
-                "a record DuckDB cannot read" if again is None else "a row of column names"
-            )
-            return regular(path, shape, folder)
-        return Source(path, fmt, relation, text, options, sniffed, delimiter=delim)
+        return _open_csv(con, path, encoding=encoding, folder=folder, headers_again=headers_again)
+    return _open_records(con, path, fmt)
+
+
+def _open_csv(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    encoding: str | None,
+    folder: Path | None,
+    headers_again: bool,
+) -> Source:
+    """`open_source` for a CSV: DuckDB's sniffer for a regular file, the careful pass
+    (`regular`) for another shape, a dialect it cannot sniff or a header row again."""
+    lit = sql_literal(str(path))
+    shape = inspect(path, encoding)
+    if shape.irregular:
+        return regular(path, shape, folder)
+    try:
+        delim, options, sniffed = _csv_sniff(con, path, lit)
+    except InputError as exc:
+        said = str(exc)
+        if isinstance(exc, _Unsniffable):
+            # a dialect DuckDB cannot sniff, a cell longer than its sample reads (2 MB):
+            # the careful pass reads it, or says what is wrong and where
+            shape.reasons.append("a dialect DuckDB cannot sniff")
+        elif "names in the header but" in said and shape.delimiter in _header_line(path):
+            # the sniffer took another delimiter from the rows ('a, b, c' cells in a ';'
+            # file); the careful pass reads the delimiter of the header line
+            shape.reasons.append(f"a {shape.delimiter!r}-separated header")
+        else:
+            raise
+        return regular(path, shape, folder)
+    text = tuple((c, "VARCHAR") for c, _ in sniffed)
+    relation = _csv_read(path, options, text)
+    again = _header_again(con, relation, [c for c, _ in sniffed]) if headers_again else False
+    if again is not False:
+        shape.reasons.append(
+            "a record DuckDB cannot read" if again is None else "a row of column names"
+        )
+        return regular(path, shape, folder)
+    return Source(path, "csv", relation, text, options, sniffed, delimiter=delim)
+
+
+def _open_records(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> Source:
+    """`open_source` for Parquet and JSON Lines: the reader's own types."""
+    lit = sql_literal(str(path))
     # JSON Lines, or (a .json file) one array of records, as APIs and `jq -s` write it
     form = "'auto'" if path.suffix.lower() == ".json" else "'newline_delimited'"
     relation = (
@@ -680,9 +699,17 @@ def read_through(
                 continue
             if not careful_next:
                 raise input_error(source.path, exc, limit=400) from exc
-        careful = regular(source.path, inspect(source.path, encoding), folder)
-        scratch += [careful.scratch] if careful.scratch else []
-        careful = replace(careful, decimal=source.decimal, convention=source.convention)
-        source = keep_empty_sets(handbook, careful, plan)
+        again = careful(source, encoding, folder)
+        scratch += [again.scratch] if again.scratch else []
+        source = keep_empty_sets(handbook, again, plan)
         attempts = [source]
     raise AssertionError("every reading ends in a return or a raise")
+
+
+def careful(source: Source, encoding: str | None = None, folder: Path | None = None) -> Source:
+    """`source` (a CSV) read again through the careful pass (`regular`, in `encoding`, its
+    copy in `folder`), in the decimal convention already found for it. The caller removes
+    the copy (`Source.scratch`). Raises InputError naming the line at fault when the file
+    cannot be read even so."""
+    again = regular(source.path, inspect(source.path, encoding), folder)
+    return replace(again, decimal=source.decimal, convention=source.convention)

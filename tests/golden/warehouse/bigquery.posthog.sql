@@ -1,60 +1,39 @@
-WITH src AS (
+WITH pl AS (
+  SELECT
+    *,
+    NOT (
+      REGEXP_CONTAINS(role, '[^a-z0-9_]|__|^_|_$')
+    ) AS icp__p0,
+    NOT (
+      REGEXP_CONTAINS(signup_domain, '[^a-z0-9_]|__|^_|_$')
+    ) AS icp__p1,
+    NOT (
+      REGEXP_CONTAINS(company_type, '[^a-z0-9_]|__|^_|_$')
+    ) AS icp__p3,
+    NOT (
+      REGEXP_CONTAINS(description, '[^a-z0-9_]|__|^_|_$')
+    ) AS icp__p4
+  FROM crm.accounts
+), src AS (
   SELECT
     account_id AS icp_id,
     CASE
-      WHEN NOT (
-        REGEXP_CONTAINS(role, '[^a-z0-9_]|__|^_|_$')
-      )
+      WHEN icp__p0
       THEN role
-      ELSE CASE
-        WHEN REGEXP_CONTAINS(role, '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]')
-        THEN NULL
-        ELSE role
-      END
+      WHEN REGEXP_CONTAINS(role, '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]')
+      THEN NULL
+      ELSE role
     END AS v0,
     CASE
-      WHEN NOT (
-        REGEXP_CONTAINS(
-          CASE
-            WHEN NOT (
-              REGEXP_CONTAINS(role, '[^a-z0-9_]|__|^_|_$')
-            )
-            THEN role
-            ELSE CASE
-              WHEN REGEXP_CONTAINS(role, '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]')
-              THEN NULL
-              ELSE role
-            END
-          END,
-          '[^a-z0-9_]|__|^_|_$'
-        )
-      )
-      THEN CASE
-        WHEN NOT (
-          REGEXP_CONTAINS(role, '[^a-z0-9_]|__|^_|_$')
-        )
-        THEN role
-        ELSE CASE
-          WHEN REGEXP_CONTAINS(role, '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]')
-          THEN NULL
-          ELSE role
-        END
-      END
+      WHEN icp__p0
+      THEN role
+      WHEN REGEXP_CONTAINS(role, '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]')
+      THEN NULL
       ELSE TRIM(
         REGEXP_REPLACE(
           REPLACE(
             TRANSLATE(
-              CASE
-                WHEN NOT (
-                  REGEXP_CONTAINS(role, '[^a-z0-9_]|__|^_|_$')
-                )
-                THEN role
-                ELSE CASE
-                  WHEN REGEXP_CONTAINS(role, '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]')
-                  THEN NULL
-                  ELSE role
-                END
-              END,
+              role,
               'ABCDEFGHIJKLMNOPQRSTUVWXYZÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞàáâãäåçèéêëìíîïñòóôõöùúûüýÿĀāĂăĄąĆćĈĉĊċČčĎďĐĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĦĨĩĪīĬĭĮįİĲĴĵĶķĹĺĻļĽľĿŁŃńŅņŇňŊŌōŎŏŐőŒŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŦŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽžƁƂƄƆƇƉƊƋƎƏƐƑƓƔƖƗƘƜƝƟƠơƢƤƦƧƩƬƮƯưƱƲƳƵƷƸƼǄǅǇǈǊǋǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜǞǟǠǡǢǣǤǦǧǨǩǪǫǬǭǮǯǰǱǲǴǵǶǷǸǹǺǻǼǽǾǿȀȁȂȃȄȅȆȇȈȉȊȋȌȍȎȏȐȑȒȓȔȕȖȗȘșȚțȜȞȟȠȢȤȦȧȨȩȪȫȬȭȮȯȰȱȲȳȺȻȽȾɁɃɄɅɆɈɊɌɎͰͲʹͶͿ΅Ά·ΈΉΊΌΎΏΐΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩΪΫάέήίΰςϊϋόύώϏϓϔϘϚϜϞϠϢϤϦϨϪϬϮϴϷϹϺϽϾϿЀЁЂЃЄЅІЇЈЉЊЋЌЍЎЏАБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯйѐёѓїќѝўѠѢѤѦѨѪѬѮѰѲѴѶѷѸѺѼѾҀҊҌҎҐҒҔҖҘҚҜҞҠҢҤҦҨҪҬҮҰҲҴҶҸҺҼҾӀӁӂӃӅӇӉӋӍӐӑӒӓӔӖӗӘӚӛӜӝӞӟӠӢӣӤӥӦӧӨӪӫӬӭӮӯӰӱӲӳӴӵӶӸӹӺӼӾḀḁḂḃḄḅḆḇḈḉḊḋḌḍḎḏḐḑḒḓḔḕḖḗḘḙḚḛḜḝḞḟḠḡḢḣḤḥḦḧḨḩḪḫḬḭḮḯḰḱḲḳḴḵḶḷḸḹḺḻḼḽḾḿṀṁṂṃṄṅṆṇṈṉṊṋṌṍṎṏṐṑṒṓṔṕṖṗṘṙṚṛṜṝṞṟṠṡṢṣṤṥṦṧṨṩṪṫṬṭṮṯṰṱṲṳṴṵṶṷṸṹṺṻṼṽṾṿẀẁẂẃẄẅẆẇẈẉẊẋẌẍẎẏẐẑẒẓẔẕẖẗẘẙẛẞẠạẢảẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵẶặẸẹẺẻẼẽẾếỀềỂểỄễỆệỈỉỊịỌọỎỏỐốỒồỔổỖỗỘộỚớỜờỞởỠỡỢợỤụỦủỨứỪừỬửỮữỰựỲỳỴỵỶỷỸỹỺỼỾ̴̵̶̷̸̡̢̧̨̛̖̗̘̙̜̝̞̟̠̣̤̥̦̩̪̫̬̭̮̯̰̱̲̳̹̺̻̼͇͈͉͍͎̀́̂̃̄̅̆̇̈̉̊̋̌̍̎̏̐̑̒̓̔̽̾̿̀́͂̓̈́͆͊͋͌̕̚ͅ͏͓͔͕͖͙͚͐͑͒͗͛ͣͤͥͦͧͨͩͪͫͬͭͮͯ҃҄҅҆҇͘͜͟͢͝͞͠͡҈҉',
               'abcdefghijklmnopqrstuvwxyzaaaaaaæceeeeiiiiðnoooooøuuuuyþaaaaaaceeeeiiiinooooouuuuyyaaaaaaccccccccddđeeeeeeeeeegggggggghhħiiiiiiiiiĳjjkkllllllŀłnnnnnnŋooooooœrrrrrrssssssssttttŧuuuuuuuuuuuuwwyyyzzzzzzɓƃƅɔƈɖɗƌǝəɛƒɠɣɩɨƙɯɲɵooƣƥʀƨʃƭʈuuʊʋƴƶʒƹƽǆǆǉǉǌǌaaiioouuuuuuuuuuaaaaææǥggkkooooʒʒjǳǳggƕƿnnaaææøøaaaaeeeeiiiioooorrrruuuussttȝhhƞȣȥaaeeooooooooyyⱥȼƚⱦɂƀʉʌɇɉɋɍɏͱͳʹͷϳ¨α·εηιουωιαβγδεζηθικλμνξοπρστυφχψωιυαεηιυσιυουωϗϒϒϙϛϝϟϡϣϥϧϩϫϭϯθϸϲϻͻͼͽееђгєѕііјљњћкиуџабвгдежзииклмнопрстуфхцчшщъыьэюяиеегікиуѡѣѥѧѩѫѭѯѱѳѵѵѵѹѻѽѿҁҋҍҏґғҕҗҙқҝҟҡңҥҧҩҫҭүұҳҵҷҹһҽҿӏжжӄӆӈӊӌӎааааӕееәәәжжззӡииииооөөөээууууууччӷыыӻӽӿaabbbbbbccddddddddddeeeeeeeeeeffgghhhhhhhhhhiiiikkkkkkllllllllmmmmmmnnnnnnnnoooooooopppprrrrrrrrssssssssssttttttttuuuuuuuuuuvvvvwwwwwwwwwwxxxxyyzzzzzzhtwyſßaaaaaaaaaaaaaaaaaaaaaaaaeeeeeeeeeeeeeeeeiiiioooooooooooooooooooooooouuuuuuuuuuuuuuyyyyyyyyỻỽỿ'
             ),
@@ -68,115 +47,41 @@ WITH src AS (
       )
     END AS n0,
     CASE
-      WHEN NOT (
-        REGEXP_CONTAINS(signup_domain, '[^a-z0-9_]|__|^_|_$')
-      )
+      WHEN icp__p1
       THEN signup_domain
-      ELSE CASE
-        WHEN REGEXP_CONTAINS(signup_domain, '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]')
-        THEN NULL
-        ELSE signup_domain
-      END
+      WHEN REGEXP_CONTAINS(signup_domain, '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]')
+      THEN NULL
+      ELSE signup_domain
     END AS v1,
     CASE
-      WHEN NOT (
-        REGEXP_CONTAINS(
-          CASE
-            WHEN NOT (
-              REGEXP_CONTAINS(signup_domain, '[^a-z0-9_]|__|^_|_$')
-            )
-            THEN signup_domain
-            ELSE CASE
-              WHEN REGEXP_CONTAINS(signup_domain, '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]')
-              THEN NULL
-              ELSE signup_domain
-            END
-          END,
-          '[^a-z0-9_]|__|^_|_$'
-        )
-      )
-      THEN CASE
-        WHEN NOT (
-          REGEXP_CONTAINS(signup_domain, '[^a-z0-9_]|__|^_|_$')
-        )
-        THEN signup_domain
-        ELSE CASE
-          WHEN REGEXP_CONTAINS(signup_domain, '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]')
-          THEN NULL
-          ELSE signup_domain
-        END
-      END
+      WHEN icp__p1
+      THEN signup_domain
+      WHEN REGEXP_CONTAINS(signup_domain, '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]')
+      THEN NULL
       ELSE TRANSLATE(
-        CASE
-          WHEN NOT (
-            REGEXP_CONTAINS(signup_domain, '[^a-z0-9_]|__|^_|_$')
-          )
-          THEN signup_domain
-          ELSE CASE
-            WHEN REGEXP_CONTAINS(signup_domain, '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]')
-            THEN NULL
-            ELSE signup_domain
-          END
-        END,
+        signup_domain,
         'ABCDEFGHIJKLMNOPQRSTUVWXYZÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞàáâãäåçèéêëìíîïñòóôõöùúûüýÿĀāĂăĄąĆćĈĉĊċČčĎďĐĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĦĨĩĪīĬĭĮįİĲĴĵĶķĹĺĻļĽľĿŁŃńŅņŇňŊŌōŎŏŐőŒŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŦŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽžƁƂƄƆƇƉƊƋƎƏƐƑƓƔƖƗƘƜƝƟƠơƢƤƦƧƩƬƮƯưƱƲƳƵƷƸƼǄǅǇǈǊǋǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜǞǟǠǡǢǣǤǦǧǨǩǪǫǬǭǮǯǰǱǲǴǵǶǷǸǹǺǻǼǽǾǿȀȁȂȃȄȅȆȇȈȉȊȋȌȍȎȏȐȑȒȓȔȕȖȗȘșȚțȜȞȟȠȢȤȦȧȨȩȪȫȬȭȮȯȰȱȲȳȺȻȽȾɁɃɄɅɆɈɊɌɎͰͲʹͶͿ΅Ά·ΈΉΊΌΎΏΐΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩΪΫάέήίΰςϊϋόύώϏϓϔϘϚϜϞϠϢϤϦϨϪϬϮϴϷϹϺϽϾϿЀЁЂЃЄЅІЇЈЉЊЋЌЍЎЏАБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯйѐёѓїќѝўѠѢѤѦѨѪѬѮѰѲѴѶѷѸѺѼѾҀҊҌҎҐҒҔҖҘҚҜҞҠҢҤҦҨҪҬҮҰҲҴҶҸҺҼҾӀӁӂӃӅӇӉӋӍӐӑӒӓӔӖӗӘӚӛӜӝӞӟӠӢӣӤӥӦӧӨӪӫӬӭӮӯӰӱӲӳӴӵӶӸӹӺӼӾḀḁḂḃḄḅḆḇḈḉḊḋḌḍḎḏḐḑḒḓḔḕḖḗḘḙḚḛḜḝḞḟḠḡḢḣḤḥḦḧḨḩḪḫḬḭḮḯḰḱḲḳḴḵḶḷḸḹḺḻḼḽḾḿṀṁṂṃṄṅṆṇṈṉṊṋṌṍṎṏṐṑṒṓṔṕṖṗṘṙṚṛṜṝṞṟṠṡṢṣṤṥṦṧṨṩṪṫṬṭṮṯṰṱṲṳṴṵṶṷṸṹṺṻṼṽṾṿẀẁẂẃẄẅẆẇẈẉẊẋẌẍẎẏẐẑẒẓẔẕẖẗẘẙẛẞẠạẢảẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵẶặẸẹẺẻẼẽẾếỀềỂểỄễỆệỈỉỊịỌọỎỏỐốỒồỔổỖỗỘộỚớỜờỞởỠỡỢợỤụỦủỨứỪừỬửỮữỰựỲỳỴỵỶỷỸỹỺỼỾ̴̵̶̷̸̡̢̧̨̛̖̗̘̙̜̝̞̟̠̣̤̥̦̩̪̫̬̭̮̯̰̱̲̳̹̺̻̼͇͈͉͍͎̀́̂̃̄̅̆̇̈̉̊̋̌̍̎̏̐̑̒̓̔̽̾̿̀́͂̓̈́͆͊͋͌̕̚ͅ͏͓͔͕͖͙͚͐͑͒͗͛ͣͤͥͦͧͨͩͪͫͬͭͮͯ҃҄҅҆҇͘͜͟͢͝͞͠͡҈҉',
         'abcdefghijklmnopqrstuvwxyzaaaaaaæceeeeiiiiðnoooooøuuuuyþaaaaaaceeeeiiiinooooouuuuyyaaaaaaccccccccddđeeeeeeeeeegggggggghhħiiiiiiiiiĳjjkkllllllŀłnnnnnnŋooooooœrrrrrrssssssssttttŧuuuuuuuuuuuuwwyyyzzzzzzɓƃƅɔƈɖɗƌǝəɛƒɠɣɩɨƙɯɲɵooƣƥʀƨʃƭʈuuʊʋƴƶʒƹƽǆǆǉǉǌǌaaiioouuuuuuuuuuaaaaææǥggkkooooʒʒjǳǳggƕƿnnaaææøøaaaaeeeeiiiioooorrrruuuussttȝhhƞȣȥaaeeooooooooyyⱥȼƚⱦɂƀʉʌɇɉɋɍɏͱͳʹͷϳ¨α·εηιουωιαβγδεζηθικλμνξοπρστυφχψωιυαεηιυσιυουωϗϒϒϙϛϝϟϡϣϥϧϩϫϭϯθϸϲϻͻͼͽееђгєѕііјљњћкиуџабвгдежзииклмнопрстуфхцчшщъыьэюяиеегікиуѡѣѥѧѩѫѭѯѱѳѵѵѵѹѻѽѿҁҋҍҏґғҕҗҙқҝҟҡңҥҧҩҫҭүұҳҵҷҹһҽҿӏжжӄӆӈӊӌӎааааӕееәәәжжззӡииииооөөөээууууууччӷыыӻӽӿaabbbbbbccddddddddddeeeeeeeeeeffgghhhhhhhhhhiiiikkkkkkllllllllmmmmmmnnnnnnnnoooooooopppprrrrrrrrssssssssssttttttttuuuuuuuuuuvvvvwwwwwwwwwwxxxxyyzzzzzzhtwyſßaaaaaaaaaaaaaaaaaaaaaaaaeeeeeeeeeeeeeeeeiiiioooooooooooooooooooooooouuuuuuuuuuuuuuyyyyyyyyỻỽỿ'
       )
     END AS lw1,
     profile_found AS v2,
     CASE
-      WHEN NOT (
-        REGEXP_CONTAINS(company_type, '[^a-z0-9_]|__|^_|_$')
-      )
+      WHEN icp__p3
       THEN company_type
-      ELSE CASE
-        WHEN REGEXP_CONTAINS(company_type, '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]')
-        THEN NULL
-        ELSE company_type
-      END
+      WHEN REGEXP_CONTAINS(company_type, '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]')
+      THEN NULL
+      ELSE company_type
     END AS v3,
     CASE
-      WHEN NOT (
-        REGEXP_CONTAINS(
-          CASE
-            WHEN NOT (
-              REGEXP_CONTAINS(company_type, '[^a-z0-9_]|__|^_|_$')
-            )
-            THEN company_type
-            ELSE CASE
-              WHEN REGEXP_CONTAINS(company_type, '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]')
-              THEN NULL
-              ELSE company_type
-            END
-          END,
-          '[^a-z0-9_]|__|^_|_$'
-        )
-      )
-      THEN CASE
-        WHEN NOT (
-          REGEXP_CONTAINS(company_type, '[^a-z0-9_]|__|^_|_$')
-        )
-        THEN company_type
-        ELSE CASE
-          WHEN REGEXP_CONTAINS(company_type, '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]')
-          THEN NULL
-          ELSE company_type
-        END
-      END
+      WHEN icp__p3
+      THEN company_type
+      WHEN REGEXP_CONTAINS(company_type, '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]')
+      THEN NULL
       ELSE TRIM(
         REGEXP_REPLACE(
           REPLACE(
             TRANSLATE(
-              CASE
-                WHEN NOT (
-                  REGEXP_CONTAINS(company_type, '[^a-z0-9_]|__|^_|_$')
-                )
-                THEN company_type
-                ELSE CASE
-                  WHEN REGEXP_CONTAINS(company_type, '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]')
-                  THEN NULL
-                  ELSE company_type
-                END
-              END,
+              company_type,
               'ABCDEFGHIJKLMNOPQRSTUVWXYZÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞàáâãäåçèéêëìíîïñòóôõöùúûüýÿĀāĂăĄąĆćĈĉĊċČčĎďĐĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĦĨĩĪīĬĭĮįİĲĴĵĶķĹĺĻļĽľĿŁŃńŅņŇňŊŌōŎŏŐőŒŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŦŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽžƁƂƄƆƇƉƊƋƎƏƐƑƓƔƖƗƘƜƝƟƠơƢƤƦƧƩƬƮƯưƱƲƳƵƷƸƼǄǅǇǈǊǋǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜǞǟǠǡǢǣǤǦǧǨǩǪǫǬǭǮǯǰǱǲǴǵǶǷǸǹǺǻǼǽǾǿȀȁȂȃȄȅȆȇȈȉȊȋȌȍȎȏȐȑȒȓȔȕȖȗȘșȚțȜȞȟȠȢȤȦȧȨȩȪȫȬȭȮȯȰȱȲȳȺȻȽȾɁɃɄɅɆɈɊɌɎͰͲʹͶͿ΅Ά·ΈΉΊΌΎΏΐΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩΪΫάέήίΰςϊϋόύώϏϓϔϘϚϜϞϠϢϤϦϨϪϬϮϴϷϹϺϽϾϿЀЁЂЃЄЅІЇЈЉЊЋЌЍЎЏАБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯйѐёѓїќѝўѠѢѤѦѨѪѬѮѰѲѴѶѷѸѺѼѾҀҊҌҎҐҒҔҖҘҚҜҞҠҢҤҦҨҪҬҮҰҲҴҶҸҺҼҾӀӁӂӃӅӇӉӋӍӐӑӒӓӔӖӗӘӚӛӜӝӞӟӠӢӣӤӥӦӧӨӪӫӬӭӮӯӰӱӲӳӴӵӶӸӹӺӼӾḀḁḂḃḄḅḆḇḈḉḊḋḌḍḎḏḐḑḒḓḔḕḖḗḘḙḚḛḜḝḞḟḠḡḢḣḤḥḦḧḨḩḪḫḬḭḮḯḰḱḲḳḴḵḶḷḸḹḺḻḼḽḾḿṀṁṂṃṄṅṆṇṈṉṊṋṌṍṎṏṐṑṒṓṔṕṖṗṘṙṚṛṜṝṞṟṠṡṢṣṤṥṦṧṨṩṪṫṬṭṮṯṰṱṲṳṴṵṶṷṸṹṺṻṼṽṾṿẀẁẂẃẄẅẆẇẈẉẊẋẌẍẎẏẐẑẒẓẔẕẖẗẘẙẛẞẠạẢảẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵẶặẸẹẺẻẼẽẾếỀềỂểỄễỆệỈỉỊịỌọỎỏỐốỒồỔổỖỗỘộỚớỜờỞởỠỡỢợỤụỦủỨứỪừỬửỮữỰựỲỳỴỵỶỷỸỹỺỼỾ̴̵̶̷̸̡̢̧̨̛̖̗̘̙̜̝̞̟̠̣̤̥̦̩̪̫̬̭̮̯̰̱̲̳̹̺̻̼͇͈͉͍͎̀́̂̃̄̅̆̇̈̉̊̋̌̍̎̏̐̑̒̓̔̽̾̿̀́͂̓̈́͆͊͋͌̕̚ͅ͏͓͔͕͖͙͚͐͑͒͗͛ͣͤͥͦͧͨͩͪͫͬͭͮͯ҃҄҅҆҇͘͜͟͢͝͞͠͡҈҉',
               'abcdefghijklmnopqrstuvwxyzaaaaaaæceeeeiiiiðnoooooøuuuuyþaaaaaaceeeeiiiinooooouuuuyyaaaaaaccccccccddđeeeeeeeeeegggggggghhħiiiiiiiiiĳjjkkllllllŀłnnnnnnŋooooooœrrrrrrssssssssttttŧuuuuuuuuuuuuwwyyyzzzzzzɓƃƅɔƈɖɗƌǝəɛƒɠɣɩɨƙɯɲɵooƣƥʀƨʃƭʈuuʊʋƴƶʒƹƽǆǆǉǉǌǌaaiioouuuuuuuuuuaaaaææǥggkkooooʒʒjǳǳggƕƿnnaaææøøaaaaeeeeiiiioooorrrruuuussttȝhhƞȣȥaaeeooooooooyyⱥȼƚⱦɂƀʉʌɇɉɋɍɏͱͳʹͷϳ¨α·εηιουωιαβγδεζηθικλμνξοπρστυφχψωιυαεηιυσιυουωϗϒϒϙϛϝϟϡϣϥϧϩϫϭϯθϸϲϻͻͼͽееђгєѕііјљњћкиуџабвгдежзииклмнопрстуфхцчшщъыьэюяиеегікиуѡѣѥѧѩѫѭѯѱѳѵѵѵѹѻѽѿҁҋҍҏґғҕҗҙқҝҟҡңҥҧҩҫҭүұҳҵҷҹһҽҿӏжжӄӆӈӊӌӎааааӕееәәәжжззӡииииооөөөээууууууччӷыыӻӽӿaabbbbbbccddddddddddeeeeeeeeeeffgghhhhhhhhhhiiiikkkkkkllllllllmmmmmmnnnnnnnnoooooooopppprrrrrrrrssssssssssttttttttuuuuuuuuuuvvvvwwwwwwwwwwxxxxyyzzzzzzhtwyſßaaaaaaaaaaaaaaaaaaaaaaaaeeeeeeeeeeeeeeeeiiiioooooooooooooooooooooooouuuuuuuuuuuuuuyyyyyyyyỻỽỿ'
             ),
@@ -190,59 +95,22 @@ WITH src AS (
       )
     END AS n3,
     CASE
-      WHEN NOT (
-        REGEXP_CONTAINS(description, '[^a-z0-9_]|__|^_|_$')
-      )
+      WHEN icp__p4
       THEN description
-      ELSE CASE
-        WHEN REGEXP_CONTAINS(description, '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]')
-        THEN NULL
-        ELSE description
-      END
+      WHEN REGEXP_CONTAINS(description, '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]')
+      THEN NULL
+      ELSE description
     END AS v4,
     CASE
-      WHEN NOT (
-        REGEXP_CONTAINS(
-          CASE
-            WHEN NOT (
-              REGEXP_CONTAINS(description, '[^a-z0-9_]|__|^_|_$')
-            )
-            THEN description
-            ELSE CASE
-              WHEN REGEXP_CONTAINS(description, '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]')
-              THEN NULL
-              ELSE description
-            END
-          END,
-          '[^a-z0-9_]|__|^_|_$'
-        )
-      )
-      THEN CASE
-        WHEN NOT (
-          REGEXP_CONTAINS(description, '[^a-z0-9_]|__|^_|_$')
-        )
-        THEN description
-        ELSE CASE
-          WHEN REGEXP_CONTAINS(description, '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]')
-          THEN NULL
-          ELSE description
-        END
-      END
+      WHEN icp__p4
+      THEN description
+      WHEN REGEXP_CONTAINS(description, '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]')
+      THEN NULL
       ELSE TRIM(
         REGEXP_REPLACE(
           REPLACE(
             TRANSLATE(
-              CASE
-                WHEN NOT (
-                  REGEXP_CONTAINS(description, '[^a-z0-9_]|__|^_|_$')
-                )
-                THEN description
-                ELSE CASE
-                  WHEN REGEXP_CONTAINS(description, '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]')
-                  THEN NULL
-                  ELSE description
-                END
-              END,
+              description,
               'ABCDEFGHIJKLMNOPQRSTUVWXYZÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞàáâãäåçèéêëìíîïñòóôõöùúûüýÿĀāĂăĄąĆćĈĉĊċČčĎďĐĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĦĨĩĪīĬĭĮįİĲĴĵĶķĹĺĻļĽľĿŁŃńŅņŇňŊŌōŎŏŐőŒŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŦŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽžƁƂƄƆƇƉƊƋƎƏƐƑƓƔƖƗƘƜƝƟƠơƢƤƦƧƩƬƮƯưƱƲƳƵƷƸƼǄǅǇǈǊǋǍǎǏǐǑǒǓǔǕǖǗǘǙǚǛǜǞǟǠǡǢǣǤǦǧǨǩǪǫǬǭǮǯǰǱǲǴǵǶǷǸǹǺǻǼǽǾǿȀȁȂȃȄȅȆȇȈȉȊȋȌȍȎȏȐȑȒȓȔȕȖȗȘșȚțȜȞȟȠȢȤȦȧȨȩȪȫȬȭȮȯȰȱȲȳȺȻȽȾɁɃɄɅɆɈɊɌɎͰͲʹͶͿ΅Ά·ΈΉΊΌΎΏΐΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩΪΫάέήίΰςϊϋόύώϏϓϔϘϚϜϞϠϢϤϦϨϪϬϮϴϷϹϺϽϾϿЀЁЂЃЄЅІЇЈЉЊЋЌЍЎЏАБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯйѐёѓїќѝўѠѢѤѦѨѪѬѮѰѲѴѶѷѸѺѼѾҀҊҌҎҐҒҔҖҘҚҜҞҠҢҤҦҨҪҬҮҰҲҴҶҸҺҼҾӀӁӂӃӅӇӉӋӍӐӑӒӓӔӖӗӘӚӛӜӝӞӟӠӢӣӤӥӦӧӨӪӫӬӭӮӯӰӱӲӳӴӵӶӸӹӺӼӾḀḁḂḃḄḅḆḇḈḉḊḋḌḍḎḏḐḑḒḓḔḕḖḗḘḙḚḛḜḝḞḟḠḡḢḣḤḥḦḧḨḩḪḫḬḭḮḯḰḱḲḳḴḵḶḷḸḹḺḻḼḽḾḿṀṁṂṃṄṅṆṇṈṉṊṋṌṍṎṏṐṑṒṓṔṕṖṗṘṙṚṛṜṝṞṟṠṡṢṣṤṥṦṧṨṩṪṫṬṭṮṯṰṱṲṳṴṵṶṷṸṹṺṻṼṽṾṿẀẁẂẃẄẅẆẇẈẉẊẋẌẍẎẏẐẑẒẓẔẕẖẗẘẙẛẞẠạẢảẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵẶặẸẹẺẻẼẽẾếỀềỂểỄễỆệỈỉỊịỌọỎỏỐốỒồỔổỖỗỘộỚớỜờỞởỠỡỢợỤụỦủỨứỪừỬửỮữỰựỲỳỴỵỶỷỸỹỺỼỾ̴̵̶̷̸̡̢̧̨̛̖̗̘̙̜̝̞̟̠̣̤̥̦̩̪̫̬̭̮̯̰̱̲̳̹̺̻̼͇͈͉͍͎̀́̂̃̄̅̆̇̈̉̊̋̌̍̎̏̐̑̒̓̔̽̾̿̀́͂̓̈́͆͊͋͌̕̚ͅ͏͓͔͕͖͙͚͐͑͒͗͛ͣͤͥͦͧͨͩͪͫͬͭͮͯ҃҄҅҆҇͘͜͟͢͝͞͠͡҈҉',
               'abcdefghijklmnopqrstuvwxyzaaaaaaæceeeeiiiiðnoooooøuuuuyþaaaaaaceeeeiiiinooooouuuuyyaaaaaaccccccccddđeeeeeeeeeegggggggghhħiiiiiiiiiĳjjkkllllllŀłnnnnnnŋooooooœrrrrrrssssssssttttŧuuuuuuuuuuuuwwyyyzzzzzzɓƃƅɔƈɖɗƌǝəɛƒɠɣɩɨƙɯɲɵooƣƥʀƨʃƭʈuuʊʋƴƶʒƹƽǆǆǉǉǌǌaaiioouuuuuuuuuuaaaaææǥggkkooooʒʒjǳǳggƕƿnnaaææøøaaaaeeeeiiiioooorrrruuuussttȝhhƞȣȥaaeeooooooooyyⱥȼƚⱦɂƀʉʌɇɉɋɍɏͱͳʹͷϳ¨α·εηιουωιαβγδεζηθικλμνξοπρστυφχψωιυαεηιυσιυουωϗϒϒϙϛϝϟϡϣϥϧϩϫϭϯθϸϲϻͻͼͽееђгєѕііјљњћкиуџабвгдежзииклмнопрстуфхцчшщъыьэюяиеегікиуѡѣѥѧѩѫѭѯѱѳѵѵѵѹѻѽѿҁҋҍҏґғҕҗҙқҝҟҡңҥҧҩҫҭүұҳҵҷҹһҽҿӏжжӄӆӈӊӌӎааааӕееәәәжжззӡииииооөөөээууууууччӷыыӻӽӿaabbbbbbccddddddddddeeeeeeeeeeffgghhhhhhhhhhiiiikkkkkkllllllllmmmmmmnnnnnnnnoooooooopppprrrrrrrrssssssssssttttttttuuuuuuuuuuvvvvwwwwwwwwwwxxxxyyzzzzzzhtwyſßaaaaaaaaaaaaaaaaaaaaaaaaeeeeeeeeeeeeeeeeiiiioooooooooooooooooooooooouuuuuuuuuuuuuuyyyyyyyyỻỽỿ'
             ),
@@ -367,7 +235,7 @@ WITH src AS (
         ) || ';'
       END
     END AS v15
-  FROM crm.accounts
+  FROM pl
 ), l1 AS (
   SELECT
     *,

@@ -1,11 +1,25 @@
-WITH src AS (
+WITH pl AS (
+  SELECT
+    *,
+    NOT (
+      REGEXP_MATCHES(role, '[^a-z0-9_]|__|^_|_$')
+    ) AS icp__p0,
+    NOT (
+      REGEXP_MATCHES(signup_domain, '[^a-z0-9_]|__|^_|_$')
+    ) AS icp__p1,
+    NOT (
+      REGEXP_MATCHES(company_type, '[^a-z0-9_]|__|^_|_$')
+    ) AS icp__p3,
+    NOT (
+      REGEXP_MATCHES(description, '[^a-z0-9_]|__|^_|_$')
+    ) AS icp__p4
+  FROM crm.accounts
+), src AS (
   SELECT
     account_id AS icp_id,
     role AS v0,
     CASE
-      WHEN NOT (
-        REGEXP_MATCHES(role, '[^a-z0-9_]|__|^_|_$')
-      )
+      WHEN icp__p0
       THEN role
       ELSE TRIM(
         REGEXP_REPLACE(
@@ -19,18 +33,14 @@ WITH src AS (
     END AS n0,
     signup_domain AS v1,
     CASE
-      WHEN NOT (
-        REGEXP_MATCHES(signup_domain, '[^a-z0-9_]|__|^_|_$')
-      )
+      WHEN icp__p1
       THEN signup_domain
       ELSE REPLACE(LOWER(STRIP_ACCENTS(signup_domain)), 'ς', 'σ')
     END AS lw1,
     profile_found AS v2,
     company_type AS v3,
     CASE
-      WHEN NOT (
-        REGEXP_MATCHES(company_type, '[^a-z0-9_]|__|^_|_$')
-      )
+      WHEN icp__p3
       THEN company_type
       ELSE TRIM(
         REGEXP_REPLACE(
@@ -44,9 +54,7 @@ WITH src AS (
     END AS n3,
     description AS v4,
     CASE
-      WHEN NOT (
-        REGEXP_MATCHES(description, '[^a-z0-9_]|__|^_|_$')
-      )
+      WHEN icp__p4
       THEN description
       ELSE TRIM(
         REGEXP_REPLACE(
@@ -152,7 +160,7 @@ WITH src AS (
         ) || ';'
       END
     END AS v15
-  FROM crm.accounts
+  FROM pl
 ), l1 AS (
   SELECT
     *,

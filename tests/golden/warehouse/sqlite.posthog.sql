@@ -2,46 +2,30 @@ WITH src AS (
   SELECT
     account_id AS icp_id,
     CASE WHEN role GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*' THEN NULL ELSE role END AS v0,
-    (
-      SELECT
-        TRIM(icp__s, '_') AS icp__s
-      FROM (
+    CASE
+      WHEN role GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+      THEN NULL
+      ELSE (
         SELECT
-          REPLACE(
-            REPLACE(
-              REPLACE(
-                REPLACE(
-                  REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '`', '_'), '{', '_'), '|', '_'), '}', '_'),
-                  '~',
-                  '_'
-                ),
-                '_',
-                '_' || CHAR(1)
-              ),
-              CHAR(1) || '_',
-              ''
-            ),
-            CHAR(1),
-            ''
-          ) AS icp__s
+          TRIM(icp__s, '_') AS icp__s
         FROM (
           SELECT
             REPLACE(
               REPLACE(
                 REPLACE(
                   REPLACE(
-                    REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '=', '_'), '>', '_'), '?', '_'), '@', '_'),
-                    '[',
+                    REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '`', '_'), '{', '_'), '|', '_'), '}', '_'),
+                    '~',
                     '_'
                   ),
-                  '\',
-                  '_'
+                  '_',
+                  '_' || CHAR(1)
                 ),
-                ']',
-                '_'
+                CHAR(1) || '_',
+                ''
               ),
-              '^',
-              '_'
+              CHAR(1),
+              ''
             ) AS icp__s
           FROM (
             SELECT
@@ -49,17 +33,17 @@ WITH src AS (
                 REPLACE(
                   REPLACE(
                     REPLACE(
-                      REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '+', '_'), ',', '_'), '-', '_'), '.', '_'),
-                      '/',
+                      REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '=', '_'), '>', '_'), '?', '_'), '@', '_'),
+                      '[',
                       '_'
                     ),
-                    ':',
+                    '\',
                     '_'
                   ),
-                  ';',
+                  ']',
                   '_'
                 ),
-                '<',
+                '^',
                 '_'
               ) AS icp__s
             FROM (
@@ -68,17 +52,17 @@ WITH src AS (
                   REPLACE(
                     REPLACE(
                       REPLACE(
-                        REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '#', '_'), '$', '_'), '%', '_'), '&', '_'),
-                        '''',
+                        REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '+', '_'), ',', '_'), '-', '_'), '.', '_'),
+                        '/',
                         '_'
                       ),
-                      '(',
+                      ':',
                       '_'
                     ),
-                    ')',
+                    ';',
                     '_'
                   ),
-                  '*',
+                  '<',
                   '_'
                 ) AS icp__s
               FROM (
@@ -87,41 +71,59 @@ WITH src AS (
                     REPLACE(
                       REPLACE(
                         REPLACE(
-                          REPLACE(REPLACE(REPLACE(LOWER(icp__s), '&', ' and '), CHAR(9), '_'), CHAR(10), '_'),
-                          CHAR(13),
+                          REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '#', '_'), '$', '_'), '%', '_'), '&', '_'),
+                          '''',
                           '_'
                         ),
-                        ' ',
+                        '(',
                         '_'
                       ),
-                      '!',
+                      ')',
                       '_'
                     ),
-                    '"',
+                    '*',
                     '_'
                   ) AS icp__s
                 FROM (
                   SELECT
-                    CASE WHEN role GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*' THEN NULL ELSE role END AS icp__s
+                    REPLACE(
+                      REPLACE(
+                        REPLACE(
+                          REPLACE(
+                            REPLACE(REPLACE(REPLACE(LOWER(icp__s), '&', ' and '), CHAR(9), '_'), CHAR(10), '_'),
+                            CHAR(13),
+                            '_'
+                          ),
+                          ' ',
+                          '_'
+                        ),
+                        '!',
+                        '_'
+                      ),
+                      '"',
+                      '_'
+                    ) AS icp__s
+                  FROM (
+                    SELECT
+                      role AS icp__s
+                  )
                 )
               )
             )
           )
         )
       )
-    ) AS n0,
+    END AS n0,
     CASE
       WHEN signup_domain GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
       THEN NULL
       ELSE signup_domain
     END AS v1,
-    LOWER(
-      CASE
-        WHEN signup_domain GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
-        THEN NULL
-        ELSE signup_domain
-      END
-    ) AS lw1,
+    CASE
+      WHEN signup_domain GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+      THEN NULL
+      ELSE LOWER(signup_domain)
+    END AS lw1,
     CASE
       WHEN TYPEOF(profile_found) = 'integer' AND profile_found IN (0, 1)
       THEN profile_found
@@ -131,46 +133,30 @@ WITH src AS (
       THEN NULL
       ELSE company_type
     END AS v3,
-    (
-      SELECT
-        TRIM(icp__s, '_') AS icp__s
-      FROM (
+    CASE
+      WHEN company_type GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+      THEN NULL
+      ELSE (
         SELECT
-          REPLACE(
-            REPLACE(
-              REPLACE(
-                REPLACE(
-                  REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '`', '_'), '{', '_'), '|', '_'), '}', '_'),
-                  '~',
-                  '_'
-                ),
-                '_',
-                '_' || CHAR(1)
-              ),
-              CHAR(1) || '_',
-              ''
-            ),
-            CHAR(1),
-            ''
-          ) AS icp__s
+          TRIM(icp__s, '_') AS icp__s
         FROM (
           SELECT
             REPLACE(
               REPLACE(
                 REPLACE(
                   REPLACE(
-                    REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '=', '_'), '>', '_'), '?', '_'), '@', '_'),
-                    '[',
+                    REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '`', '_'), '{', '_'), '|', '_'), '}', '_'),
+                    '~',
                     '_'
                   ),
-                  '\',
-                  '_'
+                  '_',
+                  '_' || CHAR(1)
                 ),
-                ']',
-                '_'
+                CHAR(1) || '_',
+                ''
               ),
-              '^',
-              '_'
+              CHAR(1),
+              ''
             ) AS icp__s
           FROM (
             SELECT
@@ -178,17 +164,17 @@ WITH src AS (
                 REPLACE(
                   REPLACE(
                     REPLACE(
-                      REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '+', '_'), ',', '_'), '-', '_'), '.', '_'),
-                      '/',
+                      REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '=', '_'), '>', '_'), '?', '_'), '@', '_'),
+                      '[',
                       '_'
                     ),
-                    ':',
+                    '\',
                     '_'
                   ),
-                  ';',
+                  ']',
                   '_'
                 ),
-                '<',
+                '^',
                 '_'
               ) AS icp__s
             FROM (
@@ -197,17 +183,17 @@ WITH src AS (
                   REPLACE(
                     REPLACE(
                       REPLACE(
-                        REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '#', '_'), '$', '_'), '%', '_'), '&', '_'),
-                        '''',
+                        REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '+', '_'), ',', '_'), '-', '_'), '.', '_'),
+                        '/',
                         '_'
                       ),
-                      '(',
+                      ':',
                       '_'
                     ),
-                    ')',
+                    ';',
                     '_'
                   ),
-                  '*',
+                  '<',
                   '_'
                 ) AS icp__s
               FROM (
@@ -216,78 +202,78 @@ WITH src AS (
                     REPLACE(
                       REPLACE(
                         REPLACE(
-                          REPLACE(REPLACE(REPLACE(LOWER(icp__s), '&', ' and '), CHAR(9), '_'), CHAR(10), '_'),
-                          CHAR(13),
+                          REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '#', '_'), '$', '_'), '%', '_'), '&', '_'),
+                          '''',
                           '_'
                         ),
-                        ' ',
+                        '(',
                         '_'
                       ),
-                      '!',
+                      ')',
                       '_'
                     ),
-                    '"',
+                    '*',
                     '_'
                   ) AS icp__s
                 FROM (
                   SELECT
-                    CASE
-                      WHEN company_type GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
-                      THEN NULL
-                      ELSE company_type
-                    END AS icp__s
+                    REPLACE(
+                      REPLACE(
+                        REPLACE(
+                          REPLACE(
+                            REPLACE(REPLACE(REPLACE(LOWER(icp__s), '&', ' and '), CHAR(9), '_'), CHAR(10), '_'),
+                            CHAR(13),
+                            '_'
+                          ),
+                          ' ',
+                          '_'
+                        ),
+                        '!',
+                        '_'
+                      ),
+                      '"',
+                      '_'
+                    ) AS icp__s
+                  FROM (
+                    SELECT
+                      company_type AS icp__s
+                  )
                 )
               )
             )
           )
         )
       )
-    ) AS n3,
+    END AS n3,
     CASE
       WHEN description GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
       THEN NULL
       ELSE description
     END AS v4,
-    (
-      SELECT
-        TRIM(icp__s, '_') AS icp__s
-      FROM (
+    CASE
+      WHEN description GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+      THEN NULL
+      ELSE (
         SELECT
-          REPLACE(
-            REPLACE(
-              REPLACE(
-                REPLACE(
-                  REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '`', '_'), '{', '_'), '|', '_'), '}', '_'),
-                  '~',
-                  '_'
-                ),
-                '_',
-                '_' || CHAR(1)
-              ),
-              CHAR(1) || '_',
-              ''
-            ),
-            CHAR(1),
-            ''
-          ) AS icp__s
+          TRIM(icp__s, '_') AS icp__s
         FROM (
           SELECT
             REPLACE(
               REPLACE(
                 REPLACE(
                   REPLACE(
-                    REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '=', '_'), '>', '_'), '?', '_'), '@', '_'),
-                    '[',
+                    REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '`', '_'), '{', '_'), '|', '_'), '}', '_'),
+                    '~',
                     '_'
                   ),
-                  '\',
-                  '_'
+                  '_',
+                  '_' || CHAR(1)
                 ),
-                ']',
-                '_'
+                CHAR(1) || '_',
+                ''
               ),
-              '^',
-              '_'
+              CHAR(1),
+              ''
             ) AS icp__s
           FROM (
             SELECT
@@ -295,17 +281,17 @@ WITH src AS (
                 REPLACE(
                   REPLACE(
                     REPLACE(
-                      REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '+', '_'), ',', '_'), '-', '_'), '.', '_'),
-                      '/',
+                      REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '=', '_'), '>', '_'), '?', '_'), '@', '_'),
+                      '[',
                       '_'
                     ),
-                    ':',
+                    '\',
                     '_'
                   ),
-                  ';',
+                  ']',
                   '_'
                 ),
-                '<',
+                '^',
                 '_'
               ) AS icp__s
             FROM (
@@ -314,17 +300,17 @@ WITH src AS (
                   REPLACE(
                     REPLACE(
                       REPLACE(
-                        REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '#', '_'), '$', '_'), '%', '_'), '&', '_'),
-                        '''',
+                        REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '+', '_'), ',', '_'), '-', '_'), '.', '_'),
+                        '/',
                         '_'
                       ),
-                      '(',
+                      ':',
                       '_'
                     ),
-                    ')',
+                    ';',
                     '_'
                   ),
-                  '*',
+                  '<',
                   '_'
                 ) AS icp__s
               FROM (
@@ -333,33 +319,49 @@ WITH src AS (
                     REPLACE(
                       REPLACE(
                         REPLACE(
-                          REPLACE(REPLACE(REPLACE(LOWER(icp__s), '&', ' and '), CHAR(9), '_'), CHAR(10), '_'),
-                          CHAR(13),
+                          REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '#', '_'), '$', '_'), '%', '_'), '&', '_'),
+                          '''',
                           '_'
                         ),
-                        ' ',
+                        '(',
                         '_'
                       ),
-                      '!',
+                      ')',
                       '_'
                     ),
-                    '"',
+                    '*',
                     '_'
                   ) AS icp__s
                 FROM (
                   SELECT
-                    CASE
-                      WHEN description GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
-                      THEN NULL
-                      ELSE description
-                    END AS icp__s
+                    REPLACE(
+                      REPLACE(
+                        REPLACE(
+                          REPLACE(
+                            REPLACE(REPLACE(REPLACE(LOWER(icp__s), '&', ' and '), CHAR(9), '_'), CHAR(10), '_'),
+                            CHAR(13),
+                            '_'
+                          ),
+                          ' ',
+                          '_'
+                        ),
+                        '!',
+                        '_'
+                      ),
+                      '"',
+                      '_'
+                    ) AS icp__s
+                  FROM (
+                    SELECT
+                      description AS icp__s
+                  )
                 )
               )
             )
           )
         )
       )
-    ) AS n4,
+    END AS n4,
     CASE
       WHEN (
         TYPEOF(headcount) IN ('integer', 'real')
