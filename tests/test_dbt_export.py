@@ -109,3 +109,23 @@ def test_dbt_build_runs_the_posthog_example(tmp_path: Path) -> None:
 
 def test_export_needs_one_input(tmp_path: Path) -> None:
     assert main(["--root", str(REPO), "export", "dbt", str(tmp_path)]) == 2
+
+
+def test_export_keeps_every_layout_option_of_the_table(tmp_path: Path) -> None:
+    """`icp export dbt --parse-text` renders the query `icp sql --parse-text` renders (the
+    model lost the number reading: the spec was rebuilt field by field, without `numbers`)."""
+    from icpkit.sql.dbt import PLACEHOLDER, export
+    from icpkit.sql.ir import Options, render
+
+    spec = TableSpec("crm.accounts", numbers="text", dates="text", flags="text")
+    [model, *_] = export(
+        HANDBOOK, tmp_path, dialect_name="duckdb", spec=spec, source="crm.accounts", as_of=AS_OF
+    )
+    wanted = render(
+        HANDBOOK, TableSpec(PLACEHOLDER, numbers="text", dates="text", flags="text"),
+        DIALECTS["duckdb"], Options(AS_OF),
+    )  # fmt: skip
+    relation = '{{ source("crm", "accounts") }}'
+    body = model.read_text()
+    assert wanted.replace(PLACEHOLDER, relation) in body
+    assert "icp__n" in body  # the layers that read numbers from text

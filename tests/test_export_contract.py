@@ -73,7 +73,7 @@ def test_a_company_file_reads_a_number_as_a_csv_cell_does(
     yaml_file.write_text(f"name: Acme\ncountry: DE\n{field}: {text}\n", encoding="utf-8")
     csv_file = tmp_path / "company.csv"
     csv_file.write_text(f'id,country,{field}\n1,DE,"{text}"\n', encoding="utf-8")
-    _, from_yaml, bad_yaml = from_file(HANDBOOK, yaml_file)
+    _, from_yaml, bad_yaml, _ = from_file(HANDBOOK, yaml_file)
     _, from_csv, bad_csv = from_export(HANDBOOK, csv_file, 1, ExportOptions(id_column="id"))
     assert from_yaml.get(field) == from_csv.get(field)
     assert bad_yaml == bad_csv
@@ -89,7 +89,7 @@ def test_a_company_file_missing_tech_stack_is_unknown(
     """`tech_stack: N/A` says nothing about the tools: unknown; only an empty value is none."""
     path = tmp_path / "company.yaml"
     path.write_text(f"name: Acme\ncountry: DE\ntech_stack: {value}\n", encoding="utf-8")
-    _, company, _ = from_file(HANDBOOK, path)
+    _, company, _, _ = from_file(HANDBOOK, path)
     assert company.get("tech_stack") == read
 
 

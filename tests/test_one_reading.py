@@ -22,8 +22,29 @@ def test_there_are_fixtures_to_compare() -> None:
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda f: f.id)
 def test_explain_reads_a_fixture_as_the_rule_tests_do(fixture: Fixture) -> None:
-    name, company, unreadable = from_file(HANDBOOK, REPO / fixture.path)
+    name, company, unreadable, as_of = from_file(HANDBOOK, REPO / fixture.path)
     assert (name, company, unreadable) == (fixture.name, fixture.company, [])
+    assert as_of == fixture.as_of
+
+
+def test_explain_judges_a_fixture_as_of_its_date_as_the_rule_tests_do(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`icp explain FIXTURE` took today's date where `icp test` takes the fixture's as_of:
+    with --today past a time-relative rule's window, cadence-hr got 85 points, not 100."""
+    import json
+
+    from icpkit.cli import main
+    from icpkit.engine.evaluate import evaluate
+
+    dated = [f for f in FIXTURES if f.as_of is not None]
+    assert dated
+    for fixture in dated:
+        args = ["--root", str(REPO), "--today", "2031-01-01", "explain", str(REPO / fixture.path)]
+        assert main([*args, "--format", "json"]) == 0
+        shown = json.loads(capsys.readouterr().out)["verdict"]
+        verdict = evaluate(HANDBOOK, fixture.company, fixture.as_of)
+        assert (shown["tier"], shown["score"]) == (verdict.tier, verdict.score), fixture.id
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda f: f.id)

@@ -350,7 +350,10 @@ def explain(
             f"{company} --row N (the first account is row 1) or --id ID"
         )
     elif company is not None:
-        name, base, unreadable = from_file(handbook, company)
+        read_file = from_file(handbook, company)
+        name, base, unreadable = read_file.name, read_file.company, read_file.unreadable
+        # a fixture is judged as of its as_of, as icp test judges it
+        as_of = as_of or read_file.as_of
     elif row is not None:
         raise UsageError("found --row without an export file; expected icp explain FILE --row N")
     else:
@@ -1008,8 +1011,16 @@ def _table_spec(
 
     columns = _mapping(map_file).columns
     if parse_text:
-        return TableSpec(table, id_column, columns, sets, "text", "text", numbers="text")
-    return TableSpec(table, id_column, columns, sets, dates, flags)
+        dates, flags = "text", "text"
+    return TableSpec(
+        table,
+        id_column=id_column,
+        columns=columns,
+        sets=sets,
+        dates=dates,
+        flags=flags,
+        numbers="text" if parse_text else "numeric",
+    )
 
 
 @cli.command("sql", context_settings=CONTEXT)

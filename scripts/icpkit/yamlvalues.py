@@ -51,3 +51,11 @@ def quoted(value: str) -> str:
     if "'" in value and '"' not in value and "\\" not in value:
         return f'"{value}"'
     return "'" + value.replace("'", "''") + "'"
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A date written in YAML (unquoted: a `YamlDate`; quoted: ISO text), or None when none
+    is written. Raises ValueError for text that is no ISO date (the schema refuses it first)."""
+    if isinstance(value, YamlDate):
+        return value.value
+    return dt.date.fromisoformat(value) if value else None

@@ -43,7 +43,7 @@ from ..engine.values import typed_company
 from ..kinds import KINDS
 from ..problems import Level, Problem, Report
 from ..repo import RULES_DIR, display_path, handbook_files
-from ..yamlvalues import YamlDate
+from ..yamlvalues import YamlDate, as_date
 from .conditions import Builder
 from .document import Document
 from .yamlio import load_file
@@ -663,12 +663,7 @@ class _Loader:
                     )
             company = read.values
             ok = not read.unknown and not read.misfits
-            as_of = data.get("as_of")
-            as_of = (
-                as_of.value
-                if isinstance(as_of, YamlDate)
-                else (dt.date.fromisoformat(as_of) if as_of else None)
-            )
+            as_of = as_date(data.get("as_of"))
             expectations = tuple(
                 Expectation(key, value, doc.position(["expect", key], key=True)[0])
                 for key, value in data["expect"].items()

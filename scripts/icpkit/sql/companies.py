@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 
@@ -22,7 +22,7 @@ from ..engine.values import typed_company
 from ..errors import InputError, UsageError
 from ..loading.yamlio import load_file
 from ..wording import suggest
-from ..yamlvalues import YamlDate
+from ..yamlvalues import YamlDate, as_date
 from . import sources
 from .connection import connect, input_error, quote_ident
 from .layout import Columns
@@ -272,10 +272,21 @@ def read_values(
     return ExportRow(ident, company, unreadable, cells, "")
 
 
-def from_file(handbook: Handbook, path: Path) -> tuple[str, dict[str, Any], list[str]]:
-    """(name, company, unreadable fields) from a YAML or JSON file: a flat mapping of fields
-    or column names to values (read as CRM text), or a fixture (its `company`, read with
-    `typed_company` exactly as `icp test` reads it; values that do not fit are unreadable).
+class FileCompany(NamedTuple):
+    """A company read from a YAML or JSON file (`from_file`)."""
+
+    name: str
+    company: dict[str, Any]
+    #: fields whose value could not be read
+    unreadable: list[str]
+    #: a fixture's `as_of` (its verdict is judged as of that day, as `icp test` judges it)
+    as_of: dt.date | None = None
+
+
+def from_file(handbook: Handbook, path: Path) -> FileCompany:
+    """The company of a YAML or JSON file: a flat mapping of fields or column names to
+    values (read as CRM text), or a fixture (its `company`, read with `typed_company`
+    exactly as `icp test` reads it, values that do not fit unreadable; and its `as_of`).
 
     Raises InputError when the file is not valid YAML or not a mapping, and UsageError for a
     name that is not a field."""
@@ -296,11 +307,11 @@ def from_file(handbook: Handbook, path: Path) -> tuple[str, dict[str, Any], list
                 f"{path}: found '{read.unknown[0]}', which is not a field"
                 + suggest(read.unknown[0], list(handbook.fields))
             )
-        return name, read.values, list(read.misfits)
+        return FileCompany(name, read.values, list(read.misfits), as_date(data.get("as_of")))
     written = doc.numbers_as_written()  # `8.000` reads as the CSV cell `8.000` does
     data = {k: written.get(str(k), v) for k, v in data.items() if k not in ("name", "kind")}
     company, unreadable = from_values(handbook, data, origin=str(path))
-    return name, company, unreadable
+    return FileCompany(name, company, unreadable)
 
 
 def all_rows(

@@ -13,6 +13,7 @@ disqualified; `insufficient_data` and a gate's status have none). Generic tests 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -65,7 +66,7 @@ def export(
     commit, dirty = commit_of(Path(handbook.root))
     sql = render(
         handbook,
-        TableSpec(PLACEHOLDER, spec.id_column, spec.columns, spec.sets, spec.dates, spec.flags),
+        dataclasses.replace(spec, table=PLACEHOLDER),
         d,
         Options(as_of),
         comment=header(commit, dirty, as_of, d),

@@ -257,7 +257,13 @@ def detect_spec(
     dates = "text" if any(t in ("text", "varchar", "string") for t in kind("date")) else "date"
     text_flags = any(t in ("text", "varchar", "string") for t in kind("yes_no"))
     return TableSpec(
-        table, ident, columns, sets, dates, "text" if text_flags else "boolean", frozenset(absent)
+        table,
+        id_column=ident,
+        columns=columns,
+        sets=sets,
+        dates=dates,
+        flags="text" if text_flags else "boolean",
+        absent=frozenset(absent),
     )
 
 

@@ -50,7 +50,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from functools import cached_property
 from typing import Any, assert_never
 
@@ -95,6 +95,7 @@ class TableSpec:
 
     #: table reference, optionally qualified (`crm.accounts`)
     table: str
+    _: KW_ONLY
     id_column: str = "account_id"
     #: field name -> column name, when they differ (`--map`)
     columns: Mapping[str, str] = field(default_factory=dict)
