@@ -11,6 +11,9 @@ page: that last good build is the only state kept, and only while serving.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
@@ -35,9 +38,20 @@ def on_startup(command: str, dirty: bool) -> None:
     _Serving.command = command
 
 
+def _from_environment() -> tuple[dt.date | None, Path | None]:
+    """The date and the saved diff report `icp build --today/--diff` would pass: under plain
+    mkdocs they come from ICP_TODAY and ICP_DIFF_REPORT (read here only, never written)."""
+    today, report = os.environ.get("ICP_TODAY"), os.environ.get("ICP_DIFF_REPORT")
+    try:
+        date = dt.date.fromisoformat(today) if today else None
+    except ValueError:
+        raise PluginError(f"found ICP_TODAY={today!r}; expected a date as YYYY-MM-DD") from None
+    return date, (Path(report) if report else None)
+
+
 def on_config(config: Any) -> Any:
     if SITE_KEY not in config.extra:
-        made, problem = attempt(lambda: site_for_config(config))
+        made, problem = attempt(lambda: site_for_config(config, *_from_environment()))
         if problem is not None and _Serving.command != "serve":
             raise PluginError(problem)  # the one-line message `icp build` prints
         if made is not None and _Serving.command == "serve":

@@ -35,7 +35,7 @@ from icpkit.engine.operators import OPERATORS, Ctx
 from icpkit.engine.ruletests import fixture_as_of
 from icpkit.engine.values import typed_company, typed_value
 from icpkit.engine.verdict import Verdict
-from icpkit.loading.validate import load_valid
+from icpkit.loading.validate import open_loaded
 from icpkit.site.build import build_site
 from icpkit.site.qualify import compiled, rules_script
 from icpkit.sql.companies import from_values
@@ -43,7 +43,7 @@ from test_backends_agree import WORDS, companies, ph_companies, ph_handbook
 
 ARTIFACTS = REPO / "tests" / "artifacts"
 AXE = REPO / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
-HANDBOOK = load_valid(REPO, today=TODAY).handbook
+HANDBOOK = open_loaded(REPO, today=TODAY).handbook
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -796,7 +796,7 @@ POSTHOG = REPO / "tests" / "examples" / "posthog"
 @functools.cache
 def posthog() -> tuple[Handbook, dict[str, Any]]:
     """The PostHog example handbook and its rules compiled as for its qualify page."""
-    hb = load_valid(POSTHOG, today=TODAY).handbook
+    hb = open_loaded(POSTHOG, today=TODAY).handbook
     return hb, compiled(hb, lambda dst: dst)
 
 

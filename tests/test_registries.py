@@ -114,3 +114,38 @@ def test_the_cli_offers_exactly_the_reporters_formats(command: str) -> None:
     option = next(p for p in sub.params if p.name == "fmt")
     assert isinstance(option.type, click.Choice)
     assert tuple(option.type.choices) == FORMATS[command]
+
+
+def test_the_sql_choices_are_the_registries_keys() -> None:
+    """The CLI offers `icpkit.sql.choices`; each is the key set of the registry that does
+    the work, so nothing is offered that is not registered, and nothing registered is hidden."""
+    from icpkit.sql import choices
+    from icpkit.sql.crm import PRESETS
+    from icpkit.sql.dialects import DIALECTS
+    from icpkit.sql.engines import RUNNERS
+    from icpkit.sql.sources import FORMATS as FILE_FORMATS
+
+    assert set(choices.FILE_FORMATS) == set(FILE_FORMATS.values())
+    assert set(choices.ENGINES) == set(RUNNERS)
+    assert set(choices.CRMS) == set(PRESETS)
+    assert set(choices.DIALECTS) == set(DIALECTS)
+    assert set(choices.DBT_DIALECTS) < set(DIALECTS)
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "offered"),
+    [
+        ("score", "input_format", "FILE_FORMATS"),
+        ("score", "output_format", "FILE_FORMATS"),
+        ("score", "engine", "ENGINES"),
+        ("score", "crm", "CRMS"),
+        ("sql", "dialect_name", "DIALECTS"),
+        ("backtest", "input_format", "FILE_FORMATS"),
+    ],
+)
+def test_the_cli_offers_the_sql_choices(command: str, option: str, offered: str) -> None:
+    from icpkit.sql import choices
+
+    param = next(p for p in cli.commands[command].params if p.name == option)
+    assert isinstance(param.type, click.Choice)
+    assert tuple(param.type.choices) == getattr(choices, offered)

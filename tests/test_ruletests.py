@@ -75,3 +75,26 @@ def test_plain_pytest_collects_one_item_per_expectation(tmp_path: Path) -> None:
     counts = dict(line.rsplit(": ", 1) for line in done.stdout.splitlines() if ".yaml: " in line)
     assert sum(int(n) for n in counts.values()) == len(run(HANDBOOK, today=TODAY).results)
     assert counts["tests/fixtures/companies/cadence-hr.yaml"] == "4"
+
+
+def test_plain_pytest_on_a_broken_handbook_reports_it_once(tmp_path: Path) -> None:
+    """A profile that does not validate: plain `pytest` ran every fixture against the half-
+    loaded handbook (22 failed, 139 passed, none naming the error); it now fails once, with
+    the one message `icp test` gives, and runs no rule test."""
+    from conftest import copy_handbook
+
+    root = copy_handbook(tmp_path / "hb")
+    profile = root / "profiles" / "icp" / "na-saas-scaleups.yaml"
+    text = profile.read_text()
+    assert "points: 15" in text
+    profile.write_text(text.replace("points: 15", "points: fifteen", 1))
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", str(root / "tests" / "fixtures"),
+         "-p", "no:cacheprovider", "--icp-today", "2026-11-23", "-o", "addopts="],
+        capture_output=True, text=True, cwd=root,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout
+    assert "1 failed" in done.stdout and "passed" not in done.stdout, done.stdout[-2000:]
+    assert "the handbook has 1 error(s), the first: profiles/icp/na-saas-scaleups.yaml:" in (
+        done.stdout
+    )

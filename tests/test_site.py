@@ -19,7 +19,7 @@ from conftest import REPO, TODAY, copy_handbook
 from icpkit.errors import InputError
 from icpkit.site.build import build_site
 from icpkit.site.mdtext import code, front_matter, inline, paragraphs, slug
-from icpkit.site.pages import pages
+from icpkit.site.pages import Options, pages
 
 EXTENSIONS = ["admonition", "tables", "toc", "attr_list", "md_in_html"]
 
@@ -69,7 +69,7 @@ def page_text(site: Any, path: str) -> str:
 
 @pytest.fixture(scope="module")
 def site() -> Any:
-    return pages(REPO, today=TODAY)
+    return pages(REPO, Options(today=TODAY))
 
 
 def test_pages_are_generated_from_the_yaml_and_computed(site: Any) -> None:
@@ -126,11 +126,11 @@ def test_rules_read_in_a_reps_words(site: Any) -> None:
 def test_any_of_reads_as_either_or_in_the_handbook_and_in_explain(site: Any) -> None:
     from icpkit.engine.evaluate import evaluate
     from icpkit.engine.explain import rule_sentence
-    from icpkit.loading.validate import load_valid
+    from icpkit.loading.validate import open_loaded
 
     west = page_text(site, "icp/western-software-teams.md")
     assert "Australia and New Zealand (Australia, New Zealand); or is France |" in west
-    hb = load_valid(REPO, today=TODAY).handbook
+    hb = open_loaded(REPO, today=TODAY).handbook
     verdict = evaluate(hb, {"country": "GB"}, TODAY)
     result = verdict.rule("western-software-teams/western-market")
     assert result is not None
@@ -149,12 +149,12 @@ def test_values_read_by_their_labels_in_the_handbook_the_form_and_explain(
     from click.testing import CliRunner
 
     from icpkit.cli import cli
-    from icpkit.loading.validate import load_valid
+    from icpkit.loading.validate import open_loaded
     from icpkit.site.qualify import compiled
 
     west = page_text(site, "icp/western-software-teams.md")
     assert "SaaS" in west and "saas" not in west
-    hb = load_valid(REPO, today=TODAY).handbook
+    hb = open_loaded(REPO, today=TODAY).handbook
     fields = compiled(hb, lambda dst: dst)["fields"]
     industry = dict(fields["industry"]["values"])
     stack = dict(fields["tech_stack"]["values"])
@@ -179,7 +179,7 @@ def test_values_read_by_their_labels_in_the_handbook_the_form_and_explain(
     vocabulary.write_text(
         text.replace("      saas: SaaS\n", "      saas: <b>SaaS</b>\n"), encoding="utf-8"
     )
-    built = {p.path: p.text for p in pages(root, today=TODAY).pages}
+    built = {p.path: p.text for p in pages(root, Options(today=TODAY)).pages}
     assert "<b>SaaS</b>" not in built["icp/western-software-teams.md"]
     assert "software, <b>SaaS</b>, fintech" in html.unescape(built["icp/western-software-teams.md"])
     result = CliRunner().invoke(
@@ -228,18 +228,17 @@ def test_every_profile_page_says_who_it_is_for_whom_to_ask_and_links_the_issue_f
 
 
 def test_the_wrong_tier_form_is_linked_when_the_repository_is_known() -> None:
-    from icpkit.site.pages import Options
 
     made = pages(
         REPO,
-        options=Options(today=TODAY, issue_base="https://github.com/o/r/issues/new", history=False),
+        Options(today=TODAY, issue_base="https://github.com/o/r/issues/new", history=False),
     )
     text = next(p.text for p in made.pages if p.path == "icp/na-saas-scaleups.md")
     assert (
         '<a href="https://github.com/o/r/issues/new?template=wrong-tier.yml&amp;title=Wrong' in text
     )
     with pytest.raises(InputError, match="expected an https:// URL"):
-        pages(REPO, options=Options(today=TODAY, issue_base="javascript:alert(1)"))
+        pages(REPO, Options(today=TODAY, issue_base="javascript:alert(1)"))
 
 
 def test_the_change_log_says_what_changed_in_plain_words(tmp_path: Path) -> None:
@@ -272,7 +271,7 @@ def test_the_change_log_says_what_changed_in_plain_words(tmp_path: Path) -> None
     git("commit", "-qam", "Repository skeleton: safe YAML loader", author="Grace Hopper")
     path.write_text(path.read_text().replace("drowning in paper", "buried in paper"))
     git("commit", "-qam", "wording", author="Grace Hopper")
-    made = pages(root, today=TODAY)
+    made = pages(root, Options(today=TODAY))
     icp = page_text(made, "icp/uk-eu-manufacturers-docs.md")
     log = icp[icp.index("## Recent changes") :]
     assert (
@@ -315,7 +314,7 @@ def test_the_hook_is_a_thin_adapter_without_state() -> None:
 
 
 def test_pages_are_the_same_every_time(site: Any) -> None:
-    assert pages(REPO, today=TODAY) == site
+    assert pages(REPO, Options(today=TODAY)) == site
 
 
 def test_a_template_error_names_the_template_and_line(tmp_path: Path) -> None:
@@ -328,7 +327,7 @@ def test_a_template_error_names_the_template_and_line(tmp_path: Path) -> None:
         )
     )
     with pytest.raises(InputError, match=r"site_src/templates/qualify.md.j2:\d+: template error"):
-        pages(root, today=TODAY)
+        pages(root, Options(today=TODAY))
 
 
 def test_a_handbook_with_errors_is_not_published(tmp_path: Path) -> None:
@@ -384,9 +383,8 @@ def test_zensical_builds_every_page_from_the_same_generated_pages(tmp_path: Path
     import yaml
 
     from icpkit.site.build import export_docs
-    from icpkit.site.pages import Options
 
-    made = pages(REPO, options=Options(today=TODAY, history=False))
+    made = pages(REPO, Options(today=TODAY, history=False))
     docs = export_docs(REPO, tmp_path / "docs", made)
 
     class Loader(yaml.SafeLoader):

@@ -19,6 +19,7 @@ import click
 from . import __version__
 from .errors import ExitCode, IcpError
 from .reporters import FORMATS
+from .sql import choices
 from .textsafety import one_line, visible
 
 if TYPE_CHECKING:
@@ -556,8 +557,8 @@ def test_cmd(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write the scores (.csv, .parquet or .jsonl).",
 )
-@click.option("--input-format", type=click.Choice(["csv", "parquet", "jsonl"]))
-@click.option("--output-format", type=click.Choice(["csv", "parquet", "jsonl"]))
+@click.option("--input-format", type=click.Choice(choices.FILE_FORMATS))
+@click.option("--output-format", type=click.Choice(choices.FILE_FORMATS))
 @_as_of_option("Date for time-relative rules (default: today; recorded in the output).")
 @_export_options
 @click.option(
@@ -569,7 +570,7 @@ def test_cmd(
 @click.option("--strict", is_flag=True, help="Exit 1 when some values could not be read.")
 @click.option(
     "--engine",
-    type=click.Choice(["duckdb", "postgres", "spark"]),
+    type=click.Choice(choices.ENGINES),
     default="duckdb",
     show_default=True,
     help="Where to run: postgres and spark run the warehouse query on typed columns.",
@@ -579,7 +580,7 @@ def test_cmd(
 @click.option("--master", default="local[*]", show_default=True, help="Spark master URL.")
 @click.option(
     "--crm",
-    type=click.Choice(["hubspot", "salesforce"]),
+    type=click.Choice(choices.CRMS),
     help="Write an import-ready CSV and the CRM's property definitions beside it (the same "
     "verdicts as without it).",
 )
@@ -691,8 +692,15 @@ def score(
     show_default=True,
     help="Fail on any mkdocs warning (broken links and anchors included).",
 )
+@click.option(
+    "--diff",
+    "diff_report",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    envvar="ICP_DIFF_REPORT",
+    help="A saved `icp diff --format json` for the regressions badge (or $ICP_DIFF_REPORT).",
+)
 @click.pass_obj
-def build(state: State, site_dir: Path | None, strict: bool) -> ExitCode:
+def build(state: State, site_dir: Path | None, strict: bool, diff_report: Path | None) -> ExitCode:
     """Build the handbook site from the profiles (what `mkdocs build` does, for CI).
 
     The site is built into a temporary folder and moved into place only when the
@@ -705,7 +713,9 @@ def build(state: State, site_dir: Path | None, strict: bool) -> ExitCode:
     """
     from .site.build import build_site
 
-    out = build_site(state.root, site_dir=site_dir, strict=strict, today=state.today)
+    out = build_site(
+        state.root, site_dir=site_dir, strict=strict, today=state.today, diff_report=diff_report
+    )
     echo(f"built the handbook into {out}")
     return ExitCode.OK
 
@@ -1028,7 +1038,7 @@ def _table_spec(
     "--dialect",
     "dialect_name",
     required=True,
-    type=click.Choice(["duckdb", "postgres", "sqlite", "spark", "snowflake", "bigquery"]),
+    type=click.Choice(choices.DIALECTS),
 )
 @click.option("--table", required=True, help="The table of typed columns to score.")
 @_warehouse_options
@@ -1124,7 +1134,7 @@ def export_group() -> None:
     "dialect_name",
     default="duckdb",
     show_default=True,
-    type=click.Choice(["duckdb", "postgres", "spark", "snowflake", "bigquery"]),
+    type=click.Choice(choices.DBT_DIALECTS),
     help="The dbt adapter's SQL dialect.",
 )
 @click.option("--source", "source", metavar="SOURCE.TABLE", help="Read {{ source(...) }}.")
@@ -1179,7 +1189,7 @@ def export_dbt(
 )
 @click.option("--value-column", help="The column with the deal's value (default: Amount, ...).")
 @_export_options
-@click.option("--input-format", type=click.Choice(["csv", "parquet", "jsonl"]))
+@click.option("--input-format", type=click.Choice(choices.FILE_FORMATS))
 @_format_option("backtest", default="text", show_default=True)
 @_report_output_option
 @click.option(

@@ -9,31 +9,58 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from .engine.model import Handbook
-from .engine.ruletests import Check, checks, fixture_as_of, passes
+from .engine.ruletests import Check, FixtureRun, checks, passes, run_fixtures
 from .engine.verdict import Verdict
 from .errors import IcpError
 from .loading.validate import load_checked
 from .repo import FIXTURES_DIR, display_path, find_root
 
-_CACHE: dict[Path, tuple[Handbook, list[str]]] = {}
+
+@dataclass
+class _Session:
+    """What one pytest session knows of each handbook: loaded and checked once, its
+    fixtures evaluated once (the `FixtureRun` `icp test` shares), kept in `config.stash`."""
+
+    today: dt.date
+    handbooks: dict[Path, tuple[Handbook, list[str], FixtureRun]] = field(default_factory=dict)
+    #: handbooks whose errors were reported already (one error per broken handbook)
+    reported: set[Path] = field(default_factory=set)
+
+    def handbook(self, root: Path) -> tuple[Handbook, list[str], FixtureRun]:
+        if root not in self.handbooks:
+            loaded = load_checked(root, today=self.today)
+            errors = [str(p) for p in loaded.report.sorted() if p in loaded.report.errors]
+            run = run_fixtures(loaded.handbook, today=self.today)
+            self.handbooks[root] = (loaded.handbook, errors, run)
+        return self.handbooks[root]
 
 
-def _today() -> dt.date:
-    value = os.environ.get("ICP_TODAY")
-    return dt.date.fromisoformat(value) if value else dt.date.today()
+_SESSION = pytest.StashKey[_Session]()
 
 
-def _handbook(root: Path) -> tuple[Handbook, list[str]]:
-    if root not in _CACHE:
-        loaded = load_checked(root, today=_today())
-        _CACHE[root] = (loaded.handbook, [str(p) for p in loaded.report.errors])
-    return _CACHE[root]
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--icp-today",
+        metavar="YYYY-MM-DD",
+        default=None,
+        help="The date fixtures without as_of are judged on (default: $ICP_TODAY, else today).",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    given = config.getoption("--icp-today", None) or os.environ.get("ICP_TODAY")
+    try:
+        today = dt.date.fromisoformat(given) if given else dt.date.today()
+    except ValueError:
+        raise pytest.UsageError(f"found --icp-today {given}; expected YYYY-MM-DD") from None
+    config.stash[_SESSION] = _Session(today)
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
@@ -51,15 +78,32 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
 class FixtureFile(pytest.File):
     def collect(self) -> Any:
         root = find_root(self.path.parent)
-        handbook, errors = _handbook(root)
+        session = self.config.stash[_SESSION]
+        handbook, errors, run = session.handbook(root)
         shown = display_path(self.path, root)
         fixture = next((f for f in handbook.fixtures if f.path == shown), None)
         mine = [e for e in errors if e.startswith(shown + ":")]
-        if fixture is None or fixture.broken or mine:
+        if mine:  # this fixture's own problems, at their lines
             yield BrokenFixture.from_parent(self, name="validate", problems=mine)
             return
+        if errors:
+            # an error elsewhere in the handbook: its rule tests would judge a handbook that
+            # did not load whole; the first fixture file says so once, as icp test does
+            if root not in session.reported:
+                session.reported.add(root)
+                said = (
+                    f"the handbook has {len(errors)} error(s), the first: {errors[0]}; "
+                    "run icp validate"
+                )
+                yield BrokenFixture.from_parent(self, name="handbook", problems=[said])
+            return
+        if fixture is None or fixture.broken:
+            yield BrokenFixture.from_parent(self, name="validate", problems=[])
+            return
         for check in checks(fixture):
-            yield FixtureItem.from_parent(self, name=check.key, check=check, handbook=handbook)
+            yield FixtureItem.from_parent(
+                self, name=check.key, check=check, handbook=handbook, verdict=run.verdicts[shown]
+            )
 
 
 class FixtureMismatch(Exception):
@@ -69,19 +113,18 @@ class FixtureMismatch(Exception):
 
 
 class FixtureItem(pytest.Item):
-    def __init__(self, *, check: Check, handbook: Handbook, **kwargs: Any) -> None:
+    def __init__(
+        self, *, check: Check, handbook: Handbook, verdict: Verdict, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.check = check
         self.handbook = handbook
+        self.verdict = verdict  # the fixture's verdict, evaluated once for all its checks
 
     def runtest(self) -> None:
-        from .engine.evaluate import evaluate
-
-        fixture = self.check.fixture
-        verdict = evaluate(self.handbook, fixture.company, fixture_as_of(fixture, _today()))
-        ok, actual = passes(self.check, verdict)
+        ok, actual = passes(self.check, self.verdict)
         if not ok:
-            raise FixtureMismatch(self.check, actual, verdict)
+            raise FixtureMismatch(self.check, actual, self.verdict)
 
     def repr_failure(self, excinfo: Any, style: Any = None) -> str:
         if isinstance(excinfo.value, FixtureMismatch):
@@ -105,7 +148,8 @@ class BrokenFixture(pytest.Item):
         raise AssertionError("\n".join(self.problems) or "the fixture does not load")
 
     def repr_failure(self, excinfo: Any, style: Any = None) -> str:
-        return "fixture does not validate:\n" + str(excinfo.value)
+        what = "handbook" if self.name == "handbook" else "fixture"
+        return f"{what} does not validate:\n{excinfo.value}"
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, "validate fixture"

@@ -38,7 +38,7 @@ def main() -> int:
 
     from icpkit.evidence import generate
     from icpkit.evidence.report import backtest
-    from icpkit.loading.validate import valid_handbook
+    from icpkit.loading.validate import open_handbook
     from icpkit.sql.backtest import BacktestOptions
     from icpkit.sql.scoring import ScoreOptions, score
 
@@ -52,7 +52,7 @@ def main() -> int:
         start = time.perf_counter()
         generate.write_csv(data, args.rows, args.seed)
         print(f"generated {data} in {time.perf_counter() - start:.1f}s", file=sys.stderr)
-    handbook = valid_handbook(REPO, today=TODAY)
+    handbook = open_handbook(REPO, today=TODAY)
     out = Path(tempfile.mkdtemp()) / "scores.parquet"
 
     def run_one(name: str) -> float:

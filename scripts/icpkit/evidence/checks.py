@@ -23,8 +23,6 @@ from typing import Any
 
 from ..engine.model import Handbook
 
-STATUSES = ("passed", "contradicted", "too-few")
-
 
 @dataclass(frozen=True)
 class Policy:

@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diff import checkout
-from ..errors import InputError
-from ..loading.handbook import load
+from ..loading.validate import open_handbook
 from .report import Evidence, backtest, configured_history, default_options
 
 #: where the history came from when it was given on the command line
@@ -79,10 +78,8 @@ def _side(ev: Evidence, profile: str) -> Side | None:
 
 def _evidence(root: Path, rev: str, history: Path, today: dt.date) -> Evidence:
     with checkout(root, rev) as path:
-        loaded = load(path)
-        if loaded.report.errors:
-            raise InputError(f"the handbook at {rev} has errors; run icp validate there")
-        return backtest(loaded.handbook, default_options(loaded.handbook, history, today))
+        handbook = open_handbook(path, today=today, cache=True, label=rev)
+        return backtest(handbook, default_options(handbook, history, today))
 
 
 def compare(root: Path, base: str, head: str, history: Path, today: dt.date) -> EvidenceDiff:
@@ -117,10 +114,7 @@ def configured(root: Path, head: str) -> tuple[Path | None, str]:
     """The history configured for the handbook at `head` and where its name came from;
     (None, '') when none is. A relative name is read from the repository at `root`."""
     with checkout(root, head) as path:
-        loaded = load(path)
-        if loaded.report.errors:
-            raise InputError(f"the handbook at {head} has errors; run icp validate there")
-        return configured_history(loaded.handbook, root)
+        return configured_history(open_handbook(path, cache=True, label=head), root)
 
 
 def evidence_diff(

@@ -118,10 +118,6 @@ def _employees(rng: random.Random, median: float, sigma: float) -> int:
     return max(2, round(math.exp(rng.gauss(math.log(median), sigma))))
 
 
-def _maybe(rng: random.Random, p_missing: float, value: Any) -> Any:
-    return None if rng.random() < p_missing else value
-
-
 def _place(rng: random.Random, kind: str) -> dict[str, Any]:
     """Country, industry and size for a kind of company."""
     if kind == "software":

@@ -28,8 +28,10 @@ from ..errors import UsageError
 from ..kinds import SCHEMA_FILES
 from ..repo import handbook_files
 
-#: the modules whose classes a pickled handbook holds
-_MODEL_MODULES = ("engine/model.py", "yamlvalues.py")
+#: the code a loaded handbook depends on: its classes (engine/model.py, yamlvalues.py), and
+#: what reads, checks and normalises it (the loading and engine wings), so that a changed
+#: check in a development checkout is never skipped by an entry an older one wrote
+_CODE = ("loading", "engine", "yamlvalues.py", "kinds.py", "problems.py")
 
 
 def folder() -> Path:
@@ -44,8 +46,12 @@ def digest(root: Path) -> str:
     """A fingerprint of everything the loaded handbook depends on."""
     h = hashlib.sha256(__version__.encode() + b"\0" + str(root.resolve()).encode() + b"\0")
     package = resources.files("icpkit")
-    for name in _MODEL_MODULES:
-        h.update(package.joinpath(*name.split("/")).read_bytes())
+    for name in _CODE:
+        where = package.joinpath(name)
+        files = sorted(where.iterdir(), key=lambda f: f.name) if where.is_dir() else [where]
+        for code in files:
+            if code.name.endswith(".py"):
+                h.update(code.name.encode() + b"\0" + code.read_bytes() + b"\0")
     for name in SCHEMA_FILES:
         h.update(package.joinpath("schemas", name).read_bytes())
     for path in handbook_files(root):

@@ -80,8 +80,6 @@ class _Loader:
     segment_docs: dict[str, tuple[Document, int, dict[str, Any]]] = field(default_factory=dict)
     segments: dict[str, Segment | None] = field(default_factory=dict)
     resolving: list[str] = field(default_factory=list)
-    #: the files validated clean before (same bytes): skip schema validation
-    trusted: bool = False
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -96,9 +94,6 @@ class _Loader:
                     continue
             kind = self.kind_of(doc)
             if kind is None:
-                continue
-            if self.trusted and not doc.problems:
-                self.by_kind.setdefault(kind, []).append(doc)
                 continue
             from . import schema  # jsonschema is imported only when something is validated
 
@@ -683,17 +678,10 @@ class _Loader:
         return out
 
 
-def load(
-    root: Path,
-    paths: Iterable[Path] | None = None,
-    *,
-    today: dt.date | None = None,
-    trusted: bool = False,
-) -> Loaded:
-    """Load the handbook at `root`. Problems are collected in the report, never raised.
-    `trusted` skips schema validation, for files known to have validated clean."""
-    loader = _Loader(root, today or dt.date.today(), trusted=trusted)
-    loader.read(paths if paths is not None else handbook_files(root))
+def load(root: Path, *, today: dt.date | None = None) -> Loaded:
+    """Load the handbook at `root`. Problems are collected in the report, never raised."""
+    loader = _Loader(root, today or dt.date.today())
+    loader.read(handbook_files(root))
     id_columns = loader.vocabulary()
     loader.load_regions()
     loader.load_segments()

@@ -115,10 +115,6 @@ def _item_value(line: str, start: int) -> str:
     return value
 
 
-def _in_flow(line: str, start: int) -> bool:
-    return sum(line[:start].count(c) for c in "[{") > sum(line[:start].count(c) for c in "]}")
-
-
 def _close_of(text: str, at: int) -> int:
     """The offset of the quote closing the one opened at `at`, or -1."""
     quote = text[at]

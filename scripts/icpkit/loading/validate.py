@@ -89,11 +89,6 @@ def open_handbook(
     return handbook
 
 
-#: the former names, kept for callers on other branches
-valid_handbook = open_handbook
-load_valid = open_loaded
-
-
 def _under(path: str, wanted: str) -> bool:
     wanted = wanted.rstrip("/")
     return wanted in (".", "") or path == wanted or path.startswith(wanted + "/")

@@ -16,9 +16,6 @@ from . import envelope
 
 #: GitHub rejects a pull-request comment longer than this (characters)
 COMMENT_LIMIT = 65_536
-#: GitHub's limit of a job summary (bytes); Markdown here is counted in characters, so the
-#: budget for a summary is set lower, leaving room for multi-byte characters
-SUMMARY_LIMIT = 1_048_576
 DEFAULT_BUDGET = 60_000
 
 # only what can start markup in GitHub Markdown: emphasis, code, links and images, HTML,

@@ -28,11 +28,17 @@ def attempt(generate: Callable[[], T]) -> tuple[T | None, str | None]:
 
 
 def build_site(
-    root: Path, *, site_dir: Path | None = None, strict: bool = True, today: dt.date | None = None
+    root: Path,
+    *,
+    site_dir: Path | None = None,
+    strict: bool = True,
+    today: dt.date | None = None,
+    diff_report: Path | None = None,
 ) -> Path:
     """Build the site of the handbook at `root` with mkdocs into `site_dir` (default:
     mkdocs.yml's site_dir); the folder it was written to. The pages are computed here once
-    and handed to the hook through the config.
+    and handed to the hook through the config; `diff_report` is a saved `icp diff --format
+    json` for the regressions badge.
 
     Raises UsageError when there is no mkdocs.yml, and InputError when its configuration is
     invalid, the handbook has errors or the build fails (with --strict: on any warning)."""
@@ -54,7 +60,7 @@ def build_site(
     from .pages import SITE_KEY, site_for_config
 
     # the pages are computed here, once, and handed to the hook through the config
-    config.extra[SITE_KEY] = site_for_config(config, today)
+    config.extra[SITE_KEY] = site_for_config(config, today, diff_report)
     target = (site_dir or Path(config.site_dir)).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))

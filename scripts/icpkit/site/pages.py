@@ -412,21 +412,14 @@ def navigation(icps: list[Icp], negs: list[Negative]) -> list[Any]:
     ]
 
 
-def pages(
-    root: Path,
-    *,
-    today: dt.date | None = None,
-    edit_base: str = "",
-    diff_report: Path | None = None,
-    options: Options | None = None,
-) -> Site:
-    """Every generated page of the handbook at `root`, its navigation and generated assets.
+def pages(root: Path, options: Options | None = None) -> Site:
+    """Every generated page of the handbook at `root`, its navigation and generated assets,
+    built with `options` (default: as of today, no links, no diff report).
 
-    Pass `options` (or the older keywords `today`, `edit_base`, `diff_report`). Raises
-    InputError when the handbook has errors or a template fails."""
+    Raises InputError when the handbook has errors or a template fails."""
     from .badges import badges, files
 
-    opts = options or Options(today=today, edit_base=edit_base, diff_report=diff_report)
+    opts = options or Options()
     b = prepare(root, opts)
     icps = sorted(b.hb.icps, key=lambda i: (i.status != "active", i.priority, i.id))
     negs = sorted(b.hb.negatives, key=lambda n: (n.status != "active", n.priority, n.id))
@@ -453,23 +446,25 @@ def pages(
 SITE_KEY = "icp_site"
 
 
-def options_for_config(config: Any, today: dt.date | None = None) -> Options:
-    """The build options a mkdocs config implies: its edit and issue links, its URL style;
-    the date and a saved diff report from ICP_TODAY and ICP_DIFF_REPORT when not given."""
-    import os
-
-    env_today = os.environ.get("ICP_TODAY")
-    report = os.environ.get("ICP_DIFF_REPORT")  # a saved `icp diff --format json`
+def options_for_config(
+    config: Any, today: dt.date | None = None, diff_report: Path | None = None
+) -> Options:
+    """The build options a mkdocs config implies (its edit and issue links, its URL style),
+    with the date (default: today) and a saved `icp diff --format json` report (the tests
+    page's regressions badge)."""
     return Options(
-        today=today or (dt.date.fromisoformat(env_today) if env_today else None),
+        today=today,
         edit_base=str(config.extra.get("edit_base") or ""),
         issue_base=str(config.extra.get("issue_base") or ""),
-        diff_report=Path(report) if report else None,
+        diff_report=diff_report,
         directory_urls=bool(config.use_directory_urls),
     )
 
 
-def site_for_config(config: Any, today: dt.date | None = None) -> Site:
-    """The handbook next to a loaded mkdocs config (mkdocs.yml sits at the handbook's root)."""
+def site_for_config(
+    config: Any, today: dt.date | None = None, diff_report: Path | None = None
+) -> Site:
+    """The handbook next to a loaded mkdocs config (mkdocs.yml sits at the handbook's root).
+    Raises InputError as `pages` does."""
     root = Path(config.config_file_path).parent
-    return pages(root, options=options_for_config(config, today))
+    return pages(root, options_for_config(config, today, diff_report))

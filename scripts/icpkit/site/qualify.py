@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, assert_never
 
 from ..engine import unicode15
 from ..engine.labels import value_label
@@ -55,18 +55,21 @@ def _operand(value: Any) -> Any:
 
 def condition(cond: Condition) -> dict[str, Any]:
     """One condition as JSON (segments are inlined)."""
-    if isinstance(cond, Leaf):
-        return {"leaf": [cond.field, cond.op, _operand(cond.operand)]}
-    if isinstance(cond, AllOf):
-        return {"all": [condition(c) for c in cond.items]}
-    if isinstance(cond, AnyOf):
-        return {"any": [condition(c) for c in cond.items]}
-    if isinstance(cond, Not):
-        return {"not": condition(cond.item)}
-    if isinstance(cond, CountOf):
-        return {"count": [cond.op, cond.n, [condition(c) for c in cond.items]]}
-    assert isinstance(cond, SegmentRef)
-    return condition(cond.item)
+    match cond:
+        case Leaf():
+            return {"leaf": [cond.field, cond.op, _operand(cond.operand)]}
+        case AllOf():
+            return {"all": [condition(c) for c in cond.items]}
+        case AnyOf():
+            return {"any": [condition(c) for c in cond.items]}
+        case Not():
+            return {"not": condition(cond.item)}
+        case CountOf():
+            return {"count": [cond.op, cond.n, [condition(c) for c in cond.items]]}
+        case SegmentRef():
+            return condition(cond.item)
+        case _:
+            assert_never(cond)
 
 
 def _rule(hb: Handbook, rule: Rule, data: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,8 @@ of ISO codes, regions with their countries, and all / any / not as a person says
 
 from __future__ import annotations
 
+from typing import assert_never
+
 from ..engine.labels import country_name, value_label
 from ..engine.model import (
     AllOf,
@@ -93,23 +95,25 @@ def leaf_words(hb: Handbook, leaf: Leaf) -> str:
 def words(hb: Handbook, cond: Condition) -> str:
     """A condition as a person says it: 'Country is in DACH (Germany, Austria, Switzerland)
     or France', 'both A and B', 'not A'. Nested groups are bracketed with 'either' / 'both'."""
-    if isinstance(cond, Leaf):
-        return leaf_words(hb, cond)
-    if isinstance(cond, SegmentRef):
-        return words(hb, cond.item)
-    if isinstance(cond, Not):
-        return f"not: {words(hb, cond.item)}"
-    parts = [words(hb, c) for c in cond.items]
-    if isinstance(cond, CountOf):
-        most = "at least" if cond.op == "at_least" else "at most"
-        return f"{most} {cond.n} of: " + "; ".join(parts)
-    if isinstance(cond, AnyOf):
-        # 'Country is in X or Country is in Y' -> 'Country is in X, or is Y'
-        parts = _shared_subject(parts)
-        joiner = "or"
-    else:
-        assert isinstance(cond, AllOf)
-        joiner = "and"
+    match cond:
+        case Leaf():
+            return leaf_words(hb, cond)
+        case SegmentRef():
+            return words(hb, cond.item)
+        case Not():
+            return f"not: {words(hb, cond.item)}"
+        case CountOf():
+            most = "at least" if cond.op == "at_least" else "at most"
+            return f"{most} {cond.n} of: " + "; ".join(words(hb, c) for c in cond.items)
+        case AnyOf():
+            # 'Country is in X or Country is in Y' -> 'Country is in X, or is Y'
+            parts = _shared_subject([words(hb, c) for c in cond.items])
+            joiner = "or"
+        case AllOf():
+            parts = [words(hb, c) for c in cond.items]
+            joiner = "and"
+        case _:
+            assert_never(cond)
     if any("," in p for p in parts) and len(parts) > 1:
         # lists inside: separate the parts clearly ('A, B or C; or D')
         return "; ".join(parts[:-1]) + f"; {joiner} " + parts[-1]

@@ -329,14 +329,6 @@ def all_rows(
     return [(ident, company) for ident, company, _ in rows]
 
 
-def from_export_id(
-    handbook: Handbook, path: Path, ident: str, options: ExportOptions = ExportOptions()
-) -> Row:
-    """(account id, company, unreadable fields) of the row whose id column is `ident`."""
-    read = read_id(handbook, path, ident, options)
-    return read.ident, read.company, read.unreadable
-
-
 def read_id(
     handbook: Handbook, path: Path, ident: str, options: ExportOptions = ExportOptions()
 ) -> ExportRow:

@@ -19,17 +19,17 @@ import json
 from pathlib import Path
 
 from ..atomic import write_text
-from ..engine.model import TIER_RANK, Handbook
+from ..engine.model import Handbook
 from ..engine.verdict import DISQUALIFIED, SCORED
 from ..errors import UsageError
 from . import crm
+from .crm import TIERS
 from .dialects import dialect
 from .ir import Options, TableSpec, header, render
 from .names import column_mapping
 from .warehouse import commit_of
 
 PLACEHOLDER = "icp__dbt_input__"
-TIERS = tuple(TIER_RANK)  # A, B, C, D
 
 
 def _q(text: str) -> str:

@@ -27,6 +27,7 @@ from sqlglot import exp
 from ..engine.model import Handbook
 from ..engine.operators import NUMERIC
 from ..errors import InputError, UsageError
+from .connection import first_line
 from .dialects import Dialect
 from .ir import TableSpec, table_ident
 from .tables import SQL_TYPES
@@ -110,7 +111,7 @@ def postgres_connect(dsn: str) -> Any:
     try:
         con = psycopg.connect(dsn, autocommit=True)
     except psycopg.Error as exc:
-        raise InputError(f"cannot connect to PostgreSQL ({dsn}): {_first_line(exc)}") from None
+        raise InputError(f"cannot connect to PostgreSQL ({dsn}): {first_line(exc, 400)}") from None
     con.execute("SET jit = off")
     return con
 
@@ -185,11 +186,6 @@ def spark_session(master: str = "local[*]", app: str = "icpkit") -> Any:
     )
     spark.sparkContext.setLogLevel("ERROR")
     return spark
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0][:400] if text else type(exc).__name__
 
 
 # --- a run ---------------------------------------------------------------------------------
@@ -323,7 +319,7 @@ def run_query(
 ) -> WarehouseResult:
     """Load the input if needed, work out the table's layout, run `sql_for(spec)` and fetch
     the scores. Engine errors become InputError with the engine's first line."""
-    runner = _RUNNERS.get(run.engine)
+    runner = RUNNERS.get(run.engine)
     if runner is None:
         raise UsageError(f"found the engine '{run.engine}'; expected duckdb, postgres or spark")
     return runner(run, _Query(handbook, sql_for, id_column, mapping))
@@ -361,7 +357,7 @@ def _run_postgres(run: WarehouseRun, query: _Query) -> WarehouseResult:
             names, rows = postgres_rows(con, query.sql_for(spec))
     except Exception as exc:
         if type(exc).__module__.startswith("psycopg"):
-            raise InputError(f"PostgreSQL: {_first_line(exc)}") from None
+            raise InputError(f"PostgreSQL: {first_line(exc, 400)}") from None
         raise
     finally:
         con.close()
@@ -397,7 +393,7 @@ def _run_spark(run: WarehouseRun, query: _Query) -> WarehouseResult:
             rows = [tuple(r) for r in df.collect()]
     except Exception as exc:
         if "pyspark" in type(exc).__module__ or "py4j" in type(exc).__module__:
-            raise InputError(f"Spark: {_first_line(exc)}") from None
+            raise InputError(f"Spark: {first_line(exc, 400)}") from None
         raise
     return WarehouseResult(names, rows, spec, timings)
 
@@ -424,14 +420,14 @@ def _run_duckdb(run: WarehouseRun, query: _Query) -> WarehouseResult:
             names = [c[0] for c in cur.description or []]
             rows = cur.fetchall()
     except duckdb.Error as exc:
-        raise InputError(f"DuckDB: {_first_line(exc)}") from None
+        raise InputError(f"DuckDB: {first_line(exc, 400)}") from None
     finally:
         con.close()
     return WarehouseResult(names, rows, spec, timings)
 
 
 #: the engine a run names -> how to score in it
-_RUNNERS: dict[str, Callable[[WarehouseRun, _Query], WarehouseResult]] = {
+RUNNERS: dict[str, Callable[[WarehouseRun, _Query], WarehouseResult]] = {
     "postgres": _run_postgres,
     "spark": _run_spark,
     "duckdb": _run_duckdb,

@@ -1442,7 +1442,3 @@ def render(
     if d.replace_view:
         return f"{comment}CREATE OR REPLACE VIEW {target} AS\n{body};\n"
     return f"{comment}DROP VIEW IF EXISTS {target};\nCREATE VIEW {target} AS\n{body};\n"
-
-
-def numeric_fields(handbook: Handbook) -> list[str]:
-    return [f for f in handbook.read_fields if handbook.fields[f].type in NUMERIC]
