@@ -112,7 +112,9 @@ def _shown(root: Path, path: Path) -> str:
 
 def configured(root: Path, head: str) -> tuple[Path | None, str]:
     """The history configured for the handbook at `head` and where its name came from;
-    (None, '') when none is. A relative name is read from the repository at `root`."""
+    (None, '') when none is. A relative name is read from the repository at `root`.
+    Raises InputError when the handbook at `head` has errors or `head` cannot be checked
+    out."""
     with checkout(root, head) as path:
         return configured_history(open_handbook(path, cache=True, label=head), root)
 

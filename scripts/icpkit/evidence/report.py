@@ -534,4 +534,4 @@ def history_path(handbook: Handbook) -> Path | None:
 def default_options(handbook: Handbook, path: Path, today: dt.date) -> BacktestOptions:
     """Options for the configured history (the handbook and `icp diff` use these)."""
     policy = policy_of(handbook)
-    return BacktestOptions(path, today, as_of_column=policy.as_of_column)
+    return BacktestOptions(input=path, as_of=today, as_of_column=policy.as_of_column)

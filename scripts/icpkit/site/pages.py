@@ -154,7 +154,8 @@ class Build:
 
 
 def prepare(root: Path, options: Options) -> Build:
-    """Load and check the handbook, run its rule tests once, read its history."""
+    """Load and check the handbook, run its rule tests once, read its history. Raises
+    InputError when the handbook has errors or an edit or issue link is not https://."""
     today = options.today or dt.date.today()
     if options.edit_base and not options.edit_base.startswith("https://"):
         raise InputError(

@@ -49,6 +49,8 @@ def environment(root: Path) -> jinja2.Environment:
 
 
 def render(env: jinja2.Environment, template: str, **context: Any) -> str:
+    """`template` rendered with `context`. Raises InputError naming the template file and
+    line when it has a syntax error or fails while rendering."""
     try:
         return env.get_template(template).render(**context)
     except jinja2.TemplateSyntaxError as exc:
@@ -70,7 +72,8 @@ def render(env: jinja2.Environment, template: str, **context: Any) -> str:
 
 
 def html_link(href: str, text: str) -> Markup:
-    """A link built by the site (an https:// or mailto: address it checked), as HTML."""
+    """A link built by the site (an https:// or mailto: address it checked), as HTML.
+    Raises InputError for any other address."""
     if not href.startswith(("https://", "mailto:")):
         raise InputError(f"found the link '{href}'; expected an https:// or mailto: address")
     return Markup(f'<a href="{html.escape(href)}">{html.escape(text)}</a>')

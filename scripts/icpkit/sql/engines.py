@@ -70,7 +70,8 @@ def to_row(
 ) -> list[Any]:
     """A typed company (as the evaluator takes it; numbers exact) as a row of
     `column_types`: sets as 'a;b' text ('' for the empty set) or lists, SQLite's dates as
-    ISO text and yes/no as 0/1."""
+    ISO text and yes/no as 0/1. Raises UsageError for a number band ('51-200'): a warehouse
+    table holds exact numbers."""
     row: list[Any] = [ident]
     for name in handbook.read_fields:
         if name in spec.absent:
@@ -100,7 +101,9 @@ def to_row(
 
 
 def postgres_connect(dsn: str) -> Any:
-    """A psycopg connection (autocommit) with JIT off for generated queries."""
+    """A psycopg connection (autocommit) with JIT off for generated queries. Raises
+    UsageError when psycopg is not installed, InputError when the server cannot be reached
+    (its first line, the DSN named)."""
     try:
         import psycopg
     except ImportError:
@@ -120,7 +123,9 @@ def postgres_load_csv(
     con: Any, handbook: Handbook, spec: Any, d: Dialect, path: Path, table: str
 ) -> None:
     """COPY a CSV of typed columns (header: the id and the field columns, any order) into a new
-    temporary table. An unquoted empty cell is NULL; "" is the empty text."""
+    temporary table. An unquoted empty cell is NULL; "" is the empty text. Raises
+    InputError when a column the query reads is missing from the header, psycopg's error
+    when the server refuses a value."""
     import csv
 
     with path.open(newline="", encoding="utf-8-sig") as f:
@@ -159,6 +164,7 @@ def spark_session(master: str = "local[*]", app: str = "icpkit") -> Any:
 
     For local masters SPARK_LOCAL_IP defaults to 127.0.0.1 and the Python workers default to
     this interpreter (PYSPARK_PYTHON), since PySpark refuses a worker of another minor version.
+    Raises UsageError when pyspark (or the Java it needs) is not installed.
     """
     if master.startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
@@ -318,7 +324,8 @@ def run_query(
     mapping: Mapping[str, str] | None = None,
 ) -> WarehouseResult:
     """Load the input if needed, work out the table's layout, run `sql_for(spec)` and fetch
-    the scores. Engine errors become InputError with the engine's first line."""
+    the scores. Raises UsageError for an unknown engine or a table that does not fit the
+    handbook, InputError (the engine's first line) when the engine fails."""
     runner = RUNNERS.get(run.engine)
     if runner is None:
         raise UsageError(f"found the engine '{run.engine}'; expected duckdb, postgres or spark")

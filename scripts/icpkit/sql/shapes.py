@@ -189,7 +189,9 @@ def allow_long_cells() -> None:
 
 
 def inspect(path: Path, encoding: str | None = None) -> Shape:
-    """The shape of a CSV from its first megabyte and last 64 KB (never the whole file)."""
+    """The shape of a CSV from its first megabyte and last 64 KB (never the whole file).
+    Raises InputError when the file is not text in `encoding` (default: UTF-8, then the
+    encodings `shapes` recognises) or cannot be read."""
     allow_long_cells()
     size = path.stat().st_size
     with path.open("rb") as handle:

@@ -44,6 +44,8 @@ FORMATS = {
 
 
 def fmt_of(path: Path, given: str | None) -> str:
+    """The format of `path`: `given` (an --input-format / --output-format), else its
+    extension's. Raises UsageError for an extension no reader knows."""
     if given:
         return given
     fmt = FORMATS.get(path.suffix.lower())
