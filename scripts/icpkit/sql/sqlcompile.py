@@ -290,32 +290,71 @@ def verdict_sql(
     ctx = Ctx(as_of, as_of_sql)
     cols = Columns(handbook)
     icps = handbook.active_icps
-    negatives = handbook.active_negatives
 
     def sql(c: Condition) -> str:
         return condition_sql(c, handbook, cols, ctx, exact)
 
     when = _Conditions(icps)
+    layer1, warn_cols = _condition_layer(handbook, when, sql, cols, ctx, exact, absent)
+    layer2 = [
+        item
+        for i, icp in enumerate(icps)
+        for item in _icp_layer(i, icp, when.of(i), per_profile=per_profile)
+    ]
+    layer3, offset, base = _points_layer(handbook, when, warn_cols)
+    layers = [
+        layer1,
+        layer2,
+        layer3,
+        _rank_layer(handbook),
+        _key_layer(len(icps), offset, base),
+        _best_layer(handbook),
+        _status_layer(handbook, base),
+    ]
+    final = _final_columns(handbook, cols, when, keep, per_profile=per_profile)
+    ctes = []
+    for n, items in enumerate(layers, start=1):
+        source = relation if n == 1 else f"l{n - 1}"
+        ctes.append(f"l{n} AS (SELECT *, {', '.join(items or ['0 AS _l' + str(n)])} FROM {source})")
+    return "WITH " + ",\n".join(ctes) + f"\nSELECT {', '.join(final)} FROM l{len(layers)}"
+
+
+def _condition_layer(
+    handbook: Handbook,
+    when: _Conditions,
+    sql: Callable[[Condition], str],
+    cols: Columns,
+    ctx: Ctx,
+    exact: frozenset[str],
+    absent: frozenset[str],
+) -> tuple[list[str], list[tuple[str, Negative]]]:
+    """The first layer: every condition once (profiles' rules, disqualifiers, warning signs,
+    gates, the policy's gates and flags) and unknown_fields; and the warning-sign columns
+    with their portraits."""
     warn_cols: list[tuple[str, Negative]] = []
     layer1 = when.layer(lambda r: sql(r.when))
-    for j, neg in enumerate(negatives):
+    for j, neg in enumerate(handbook.active_negatives):
         disq = [sql(r.when) for r in neg.disqualifiers]
         layer1.append(f"coalesce({' OR '.join(disq) or 'FALSE'}, FALSE) AS d{j}")
         for k, rule in enumerate(neg.warnings):
             layer1.append(f"CASE WHEN {sql(rule.when)} THEN {rule.points} ELSE 0 END AS w{j}_{k}")
             warn_cols.append((f"w{j}_{k}", neg))
-    layer1 += _gate_layer(icps, sql)
-    policy = handbook.policy
+    layer1 += _gate_layer(handbook.active_icps, sql)
     layer1 += _policy_layer(handbook, cols, ctx, exact)
     unknown = [
         (f"NOT {cols.known(name)}", name) for name in handbook.read_fields if name not in absent
     ]
     layer1.append(f"{names_sql(unknown)} AS unknown_fields")
+    return layer1, warn_cols
 
-    layer2 = []
-    for i, icp in enumerate(icps):
-        layer2 += _icp_layer(i, icp, when.of(i), per_profile=per_profile)
 
+def _points_layer(
+    handbook: Handbook, when: _Conditions, warn_cols: list[tuple[str, Negative]]
+) -> tuple[list[str], int, int]:
+    """Each profile's score s<i> (its points and the warning signs that apply), what its
+    unknowns could still add u<i>, whether it knows enough e<i>; and the offset and base
+    of the sort keys (wide enough for any score)."""
+    icps, negatives = handbook.active_icps, handbook.active_negatives
     layer3 = []
     max_points = 0
     for i, icp in enumerate(icps):
@@ -335,40 +374,85 @@ def verdict_sql(
             + sum(abs(r.points) for n in negatives for r in n.warnings),
         )
     offset = max_points + 1
-    base = 2 * offset + len(icps) + 2
+    return layer3, offset, 2 * offset + len(icps) + 2
 
+
+def _rank_of(score: str, t: Tiers) -> str:
+    return (
+        f"CASE WHEN {score} >= {t.A} THEN 4 WHEN {score} >= {t.B} THEN 3 "
+        f"WHEN {score} >= {t.C} THEN 2 ELSE 1 END"
+    )
+
+
+def _rank_layer(handbook: Handbook) -> list[str]:
+    """Each profile's tier rank r<i> (capped while a requirement is unknown) and its best
+    case b<i>."""
     cap = TIER_RANK[handbook.policy.unknown_cap]
-
-    def rank_of(score: str, t: Tiers) -> str:
-        return (
-            f"CASE WHEN {score} >= {t.A} THEN 4 WHEN {score} >= {t.B} THEN 3 "
-            f"WHEN {score} >= {t.C} THEN 2 ELSE 1 END"
-        )
-
     layer4 = []
-    for i, icp in enumerate(icps):
-        rank = rank_of(f"s{i}", icp.tiers)
+    for i, icp in enumerate(handbook.active_icps):
+        rank = _rank_of(f"s{i}", icp.tiers)
         layer4 += [
             f"CASE WHEN h{i} IS NULL THEN least({rank}, {cap}) WHEN h{i} THEN {rank} END AS r{i}",
-            f"CASE WHEN h{i} IS NOT FALSE THEN {rank_of(f's{i} + u{i}', icp.tiers)} END AS b{i}",
+            f"CASE WHEN h{i} IS NOT FALSE THEN {_rank_of(f's{i} + u{i}', icp.tiers)} END AS b{i}",
         ]
+    return layer4
+
+
+def _key_layer(count: int, offset: int, base: int) -> list[str]:
+    """A sort key per profile (rank, then score, then ruleset order; -1 not eligible), for
+    the verdict (k<i>) and the best case (bk<i>)."""
     layer5 = []
-    for i in range(len(icps)):
-        order = len(icps) - i
+    for i in range(count):
+        order = count - i
         layer5 += [
             f"CASE WHEN r{i} IS NULL OR NOT e{i} THEN -1 ELSE r{i} * {base * base} "
             f"+ (s{i} + {offset}) * {base} + {order} END AS k{i}",
             f"CASE WHEN b{i} IS NULL THEN -1 ELSE b{i} * {base * base} "
             f"+ (s{i} + u{i} + {offset}) * {base} + {order} END AS bk{i}",
         ]
-    keys = ", ".join(f"k{i}" for i in range(len(icps)))
-    bkeys = ", ".join(f"bk{i}" for i in range(len(icps)))
-    any_disq = " OR ".join(f"d{j}" for j in range(len(negatives))) or "FALSE"
-    layer6 = [
-        f"greatest({keys}) AS best" if icps else "-1 AS best",
-        f"greatest({bkeys}) AS bbest" if icps else "-1 AS bbest",
+    return layer5
+
+
+def _best_layer(handbook: Handbook) -> list[str]:
+    """The best keys (verdict, best case) and whether any portrait disqualifies."""
+    count = len(handbook.active_icps)
+    keys = ", ".join(f"k{i}" for i in range(count))
+    bkeys = ", ".join(f"bk{i}" for i in range(count))
+    any_disq = " OR ".join(f"d{j}" for j in range(len(handbook.active_negatives))) or "FALSE"
+    return [
+        f"greatest({keys}) AS best" if count else "-1 AS best",
+        f"greatest({bkeys}) AS bbest" if count else "-1 AS bbest",
         f"({any_disq}) AS disq",
     ]
+
+
+def _status_layer(handbook: Handbook, base: int) -> list[str]:
+    """The tier ranks of the verdict and the best case, and the one status
+    (`icpkit.engine.verdict`): disqualified, a gate's, insufficient_data, scored."""
+    icps, policy = handbook.active_icps, handbook.policy
+    gated_all = icps and all(icp.gates for icp in icps)
+    all_gated = " AND ".join(f"pg{i} IS NOT NULL" for i in range(len(icps))) if gated_all else ""
+    status = " ".join(f"WHEN gt{j} THEN {sql_literal(g.id)}" for j, g in enumerate(policy.gates))
+    status += f" WHEN {all_gated} THEN pg0" if all_gated else ""
+    eligible_any = " OR ".join(f"h{i} IS NOT FALSE" for i in range(len(icps))) or "FALSE"
+    return [
+        f"CASE WHEN disq OR best < 0 THEN 1 ELSE best // {base * base} END AS trank",
+        f"CASE WHEN disq OR bbest < 0 THEN 1 ELSE bbest // {base * base} END AS brank",
+        f"CASE WHEN disq THEN 'disqualified' {status} "
+        f"WHEN best < 0 AND ({eligible_any}) THEN 'insufficient_data' ELSE 'scored' END AS st",
+    ]
+
+
+def _final_columns(
+    handbook: Handbook,
+    cols: Columns,
+    when: _Conditions,
+    keep: tuple[str, ...],
+    *,
+    per_profile: bool,
+) -> list[str]:
+    """The output columns, read from the last layer."""
+    icps, negatives, policy = handbook.active_icps, handbook.active_negatives, handbook.policy
     pick_profile = " ".join(
         f"WHEN best = k{i} THEN {sql_literal(icp.id)}" for i, icp in enumerate(icps)
     )
@@ -379,21 +463,8 @@ def verdict_sql(
         f"WHEN bbest = bk{i} THEN {_deciding_sql(handbook, cols, icp, when.of(i))}"
         for i, icp in enumerate(icps)
     )
-    gated_all = icps and all(icp.gates for icp in icps)
-    all_gated = " AND ".join(f"pg{i} IS NOT NULL" for i in range(len(icps))) if gated_all else ""
     base_score = f"CASE WHEN best < 0 THEN 0 {pick_score} END" if icps else "0"
     disq_score = "0" if policy.disqualified_score == "zero" else base_score
-    status = " ".join(f"WHEN gt{j} THEN {sql_literal(g.id)}" for j, g in enumerate(policy.gates))
-    status += f" WHEN {all_gated} THEN pg0" if all_gated else ""
-    eligible_any = " OR ".join(f"h{i} IS NOT FALSE" for i in range(len(icps))) or "FALSE"
-    # one status (icpkit.engine.verdict): disqualified, a gate's, insufficient_data, scored
-    layer7 = [
-        f"CASE WHEN disq OR best < 0 THEN 1 ELSE best // {base * base} END AS trank",
-        f"CASE WHEN disq OR bbest < 0 THEN 1 ELSE bbest // {base * base} END AS brank",
-        f"CASE WHEN disq THEN 'disqualified' {status} "
-        f"WHEN best < 0 AND ({eligible_any}) THEN 'insufficient_data' ELSE 'scored' END AS st",
-    ]
-    scored = "st = 'scored'"
     has_score = "st IN ('scored', 'disqualified')"
     has_best_case = "st IN ('scored', 'disqualified', 'insufficient_data')"
     final = [
@@ -411,16 +482,10 @@ def verdict_sql(
         f"CASE WHEN brank > trank AND {has_best_case} THEN "
         f"CASE {deciding or 'WHEN FALSE THEN NULL'} END END AS deciding_fields",
     ]
-    final += _flag_columns(handbook, scored)
+    final += _flag_columns(handbook, "st = 'scored'")
     if per_profile:
         final += _profile_columns(handbook)
-
-    layers = [layer1, layer2, layer3, layer4, layer5, layer6, layer7]
-    ctes = []
-    for n, items in enumerate(layers, start=1):
-        source = relation if n == 1 else f"l{n - 1}"
-        ctes.append(f"l{n} AS (SELECT *, {', '.join(items or ['0 AS _l' + str(n)])} FROM {source})")
-    return "WITH " + ",\n".join(ctes) + f"\nSELECT {', '.join(final)} FROM l{len(layers)}"
+    return final
 
 
 def _deciding_sql(handbook: Handbook, cols: Columns, icp: Icp, when: When) -> str:
