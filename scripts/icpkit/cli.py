@@ -308,92 +308,29 @@ def explain(
       icp explain tests/examples/hubspot-export.csv --id 9003
     """
     from .engine.evaluate import evaluate
-    from .errors import UsageError
-    from .sql.companies import (
-        Cell,
-        ExportOptions,
-        field_names,
-        from_file,
-        read_id,
-        read_row,
-        read_values,
-    )
+    from .sql.companies import ExportOptions, to_explain
     from .sql.mapping import with_values
-    from .sql.sources import FORMATS
 
     cmap = _mapping(map_file)
     handbook = with_values(_handbook(state), cmap.values)
-    decimal = None if decimal_comma is None else ("comma" if decimal_comma else "dot")
-    unreadable: list[str] = []
-    cells: list[Cell] = []
-    convention = ""
-    values: dict[str, Any] = {}
-    name = "The company given with --set"
-    if company is not None and (account_id is not None or row is not None):
-        options = ExportOptions(
-            id_column=id_column,
-            mapping=cmap.columns,
-            decimal_comma=decimal_comma,
-            encoding=encoding,
-        )
-        if account_id is not None:
-            read = read_id(handbook, company, account_id, options)
-            name = f"{company.name} id {read.ident}"
-        else:
-            assert row is not None
-            read = read_row(handbook, company, row, options)
-            name = f"{company.name} row {row} ({read.ident})"
-        base, unreadable = read.company, read.unreadable
-        cells, convention = read.cells, read.convention
-    elif company is not None and FORMATS.get(company.suffix.lower()) not in (None, "jsonl"):
-        raise UsageError(
-            f"found the export {company} without --row or --id; expected icp explain "
-            f"{company} --row N (the first account is row 1) or --id ID"
-        )
-    elif company is not None:
-        read_file = from_file(handbook, company)
-        name, base, unreadable = read_file.name, read_file.company, read_file.unreadable
-        # a fixture is judged as of its as_of, as icp test judges it
-        as_of = as_of or read_file.as_of
-    elif row is not None:
-        raise UsageError("found --row without an export file; expected icp explain FILE --row N")
-    else:
-        base = {}
-    seen: dict[str, str] = {}
-    for pair in pairs:
-        field, sep, value = pair.partition("=")
-        if not sep:
-            raise UsageError(f"found --set {pair}; expected FIELD=VALUE")
-        [target] = field_names(handbook, [field.strip()])
-        if target in seen:
-            raise UsageError(
-                f"found --set {seen[target]} and --set {pair}, both for {target}; expected "
-                "one value per field"
-            )
-        seen[target] = pair
-        values[field.strip()] = value.strip()
-    set_cells: list[Cell] = []
-    if values:
-        got = read_values(handbook, values, decimal=decimal)
-        extra, bad, set_cells = got.company, got.unreadable, got.cells
-        # a --set replaces what the file read for that field, also when it is unknown
-        # (N/A) or unreadable: the file's value (or its warning) never stands in for it
-        given = set(field_names(handbook, list(values)))
-        base = {k: v for k, v in base.items() if k not in given} | extra
-        unreadable = [u for u in unreadable if u not in given] + bad
-        cells = [c for c in cells if c.field not in given]
-    if company is None and not values:
-        raise UsageError("found no company; expected a file, FILE --row N, or --set FIELD=VALUE")
-    verdict = evaluate(handbook, base, _as_of(state, as_of))
-    reading = _reading(cells, convention) if row is not None or account_id else None
-    if set_cells:
+    options = ExportOptions(
+        id_column=id_column, mapping=cmap.columns, decimal_comma=decimal_comma, encoding=encoding
+    )
+    read = to_explain(
+        handbook, company, row=row, account_id=account_id, pairs=pairs, options=options
+    )
+    # a fixture is judged as of its as_of, as icp test judges it
+    verdict = evaluate(handbook, read.company, _as_of(state, as_of or read.as_of))
+    reading = _reading(read.cells, read.convention) if read.from_export else None
+    if read.set_cells:
         # why a value given with --set could not be read: the number reader's words, as the
         # scorer's warning says them of a cell
         reading = (reading or {}) | {
             "unreadable_values": [
-                {"field": c.field, "text": c.text, "why": c.why} for c in set_cells
+                {"field": c.field, "text": c.text, "why": c.why} for c in read.set_cells
             ]
         }
+    name, unreadable = read.name, read.unreadable
     echo(_explanation(handbook, verdict, name, fmt, reading, unreadable))
     return ExitCode.OK
 

@@ -9,7 +9,7 @@ so `explain` and `score` cannot disagree about what a cell means.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -377,3 +377,102 @@ def read_id(
             "expected the id to be unique (use --row N)"
         )
     return ExportRow(found, company, unreadable, cells, source.convention)
+
+
+@dataclass(frozen=True)
+class ToExplain:
+    """The company `icp explain` judges, and what was found reading it."""
+
+    name: str
+    company: dict[str, Any]
+    #: fields whose value could not be read
+    unreadable: list[str]
+    #: the export row's unreadable cells, and the export's decimal convention
+    cells: list[Cell]
+    convention: str
+    #: the --set values that could not be read
+    set_cells: list[Cell]
+    #: a fixture's as_of (None for other input)
+    as_of: dt.date | None
+    #: read from a row of an export (--row or --id)
+    from_export: bool
+
+
+def to_explain(
+    handbook: Handbook,
+    source: Path | None,
+    *,
+    row: int | None,
+    account_id: str | None,
+    pairs: Sequence[str],
+    options: ExportOptions,
+) -> ToExplain:
+    """The company of `icp explain`: a row of the export `source` (`row` or `account_id`), a
+    YAML/JSON file (a fixture with its as_of, or a flat mapping), or none; then each `--set`
+    FIELD=VALUE pair replaces what the file read for that field, also an unknown or
+    unreadable value. Raises UsageError for an export without --row/--id, --row without an
+    export, no company at all, a --set that is not FIELD=VALUE, two --set of one field or a
+    name that is not a field; InputError when the file cannot be read."""
+    name = "The company given with --set"
+    base: dict[str, Any] = {}
+    unreadable: list[str] = []
+    cells: list[Cell] = []
+    convention = ""
+    as_of = None
+    if source is not None and (account_id is not None or row is not None):
+        if account_id is not None:
+            read = read_id(handbook, source, account_id, options)
+            name = f"{source.name} id {read.ident}"
+        else:
+            assert row is not None
+            read = read_row(handbook, source, row, options)
+            name = f"{source.name} row {row} ({read.ident})"
+        base, unreadable = read.company, read.unreadable
+        cells, convention = read.cells, read.convention
+    elif source is not None and sources.FORMATS.get(source.suffix.lower()) not in (None, "jsonl"):
+        raise UsageError(
+            f"found the export {source} without --row or --id; expected icp explain "
+            f"{source} --row N (the first account is row 1) or --id ID"
+        )
+    elif source is not None:
+        name, base, unreadable, as_of = from_file(handbook, source)
+    elif row is not None:
+        raise UsageError("found --row without an export file; expected icp explain FILE --row N")
+    values = _set_values(handbook, pairs)
+    if source is None and not values:
+        raise UsageError("found no company; expected a file, FILE --row N, or --set FIELD=VALUE")
+    set_cells: list[Cell] = []
+    if values:
+        comma = options.decimal_comma
+        got = read_values(handbook, values, decimal=None if comma is None else DECIMAL[comma])
+        set_cells = got.cells
+        given = set(field_names(handbook, list(values)))
+        base = {k: v for k, v in base.items() if k not in given} | got.company
+        unreadable = [u for u in unreadable if u not in given] + got.unreadable
+        cells = [c for c in cells if c.field not in given]
+    from_export = source is not None and (row is not None or account_id is not None)
+    return ToExplain(name, base, unreadable, cells, convention, set_cells, as_of, from_export)
+
+
+#: --decimal-comma / --decimal-point as the number reader's convention
+DECIMAL = {True: "comma", False: "dot"}
+
+
+def _set_values(handbook: Handbook, pairs: Sequence[str]) -> dict[str, str]:
+    """The --set FIELD=VALUE pairs as field (as written) -> value. Raises UsageError for a
+    pair without '=', a name that is not a field, or two pairs for one field."""
+    seen: dict[str, str] = {}
+    values: dict[str, str] = {}
+    for pair in pairs:
+        field, sep, value = pair.partition("=")
+        if not sep:
+            raise UsageError(f"found --set {pair}; expected FIELD=VALUE")
+        [target] = field_names(handbook, [field.strip()])
+        if target in seen:
+            raise UsageError(
+                f"found --set {seen[target]} and --set {pair}, both for {target}; expected "
+                "one value per field"
+            )
+        seen[target] = pair
+        values[field.strip()] = value.strip()
+    return values

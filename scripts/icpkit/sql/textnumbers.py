@@ -29,6 +29,8 @@ of the grammar above, and this one unknown or equal on any other text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlglot import exp
 
 from ..engine.model import Field
@@ -145,7 +147,7 @@ def stages(fld: Field, raw: exp.Expr, name: str) -> list[Stage]:
             "len": length,
         }
     )
-    band, signed, dash, length = c("band"), c("sign"), c("dash"), c("len")
+    signed, dash, length = c("sign"), c("dash"), c("len")
     open_end = _and(
         exp.GT(this=length, expression=_num(1)),
         _eq(_sub(t, length, _num(1)), _lit("+")),
@@ -168,6 +170,17 @@ def stages(fld: Field, raw: exp.Expr, name: str) -> list[Stage]:
     parts["sg_s"] = _case([(signed, _sub(s, _num(2)))], s)
     out.append(parts)
 
+    out += [_marks(c), _grouped_marks(c), _readings(c), *_ends(c), _fits_stage(fld, c)]
+    return [{f"{name}_{k}": e for k, e in stage.items()} for stage in out]
+
+
+#: a column of an earlier layer, by its key
+Col = Callable[[str], exp.Expr]
+
+
+def _marks(c: Col) -> Stage:
+    """Each part (low, high, open, signed) in each convention: whether it has the decimal
+    mark, its integer part, its fraction (shape and text)."""
     # each part in each convention: where the mark is, the integer and fraction parts
     split: Stage = {}
     for part in PARTS:
@@ -183,14 +196,22 @@ def stages(fld: Field, raw: exp.Expr, name: str) -> list[Stage]:
             )
             split[f"{k}_fp"] = _case([(has, _sub(ps, after))], _lit(""))
             split[f"{k}_fr"] = _case([(has, _sub(pt, after))], _lit(""))
-    out.append(split)
+    return split
+
+
+def _grouped_marks(c: Col) -> Stage:
+    """Each integer part with its groups of three digits marked `#`."""
     grouped_marks: Stage = {}
     for part in PARTS:
         for key, group, _mark in CONVENTIONS:
             k = f"{part}{key}"
             grouped_marks[f"{k}_gm"] = _replace(c(f"{k}_ip"), f"{group}999", "#")
-    out.append(grouped_marks)
+    return grouped_marks
 
+
+def _readings(c: Col) -> Stage:
+    """Each part in each convention: its value when it is a valid numeral (`_v`), and
+    whether its fraction is all zeros (`_w`)."""
     # valid numeral of the convention, its value and whether its fraction is all zeros
     read: Stage = {}
     for part in PARTS:
@@ -222,8 +243,13 @@ def stages(fld: Field, raw: exp.Expr, name: str) -> list[Stage]:
             digits = _replace(_replace(pt, group, ""), mark, ".")
             read[f"{k}_v"] = _case([(valid, exp.cast(digits, exp.DataType.Type.DOUBLE))])
             read[f"{k}_w"] = _case([(_only(c(f"{k}_fr"), "0"), exp.true())], exp.false())
-    out.append(read)
+    return read
 
+
+def _ends(c: Col) -> list[Stage]:
+    """Per convention, the cell's low and high and whether each end is whole (the high
+    end's flag reads the low end's: a layer of its own)."""
+    band, opened = c("band"), c("open")
     # per convention: the cell's low and high, and whether each end is whole
     ends: Stage = {}
     sign = _case([(c("neg"), exp.Literal.number("-1"))], exp.Literal.number("1"))
@@ -238,9 +264,12 @@ def stages(fld: Field, raw: exp.Expr, name: str) -> list[Stage]:
         ends[f"{key}wh"] = _case([(band, c(f"hi{key}_w"))], c(f"{key}wl"))
     # the whole-flag of the high end reads the low end's column: compute it in its own layer
     whole_hi = {k: ends.pop(k) for k in [k for k in ends if k.endswith("wh")]}
-    out.append(ends)
-    out.append(whole_hi)
+    return [ends, whole_hi]
 
+
+def _fits_stage(fld: Field, c: Col) -> Stage:
+    """Per convention: the reading fits the field (whole, within its bounds, low <= high)."""
+    band, opened = c("band"), c("open")
     fits: Stage = {}
     for key, _group, _mark in CONVENTIONS:
         lo, hi = c(f"{key}l"), c(f"{key}h")
@@ -254,8 +283,7 @@ def stages(fld: Field, raw: exp.Expr, name: str) -> list[Stage]:
             _case([(band, ordered)], exp.true()),
         )
         fits[f"{key}k"] = _case([(ok, exp.true())], exp.false())
-    out.append(fits)
-    return [{f"{name}_{k}": e for k, e in stage.items()} for stage in out]
+    return fits
 
 
 def picked(
