@@ -336,6 +336,14 @@ class Operator:
     #: what a met test says the value is: 'any' (one of the operand's values), 'it' (the
     #: operand itself), or None (nothing so simple)
     chooses: str | None = None
+    #: the words after a field's label on the handbook, as a sales rep reads them ('is {x}');
+    #: None: `phrase`
+    rep_phrase: str | None = None
+    #: the same for a number of years read as time ('before {x}'); None: `rep_phrase`
+    year_phrase: str | None = None
+    #: which form of a `text` field the test reads: "normal" (`icpkit.engine.normal`),
+    #: "lowered" (marks dropped, lowercase) or "none" (only whether there is a value)
+    text_form: str = "normal"
 
 
 OPERATORS: dict[str, Operator] = {
@@ -350,8 +358,9 @@ OPERATORS: dict[str, Operator] = {
             "equal to {x}",
             span=lambda x: (x, False, x, False),
             chooses="it",
+            rep_phrase="is {x}",
         ),
-        Operator("not_equals", SCALAR, "value", _ne, _sql_ne, "not {x}"),
+        Operator("not_equals", SCALAR, "value", _ne, _sql_ne, "not {x}", rep_phrase="is not {x}"),
         Operator(
             "at_least",
             ORDERED,
@@ -360,6 +369,7 @@ OPERATORS: dict[str, Operator] = {
             _sql_ordered("lo", ">=", "hi", "<"),
             "{x} or more",
             span=lambda x: (x, False, _INF, False),
+            year_phrase="in {x} or later",
         ),
         Operator(
             "more_than",
@@ -369,6 +379,7 @@ OPERATORS: dict[str, Operator] = {
             _sql_ordered("lo", ">", "hi", "<="),
             "more than {x}",
             span=lambda x: (x, True, _INF, False),
+            year_phrase="after {x}",
         ),
         Operator(
             "at_most",
@@ -378,6 +389,7 @@ OPERATORS: dict[str, Operator] = {
             _sql_ordered("hi", "<=", "lo", ">"),
             "{x} or less",
             span=lambda x: (-_INF, False, x, False),
+            year_phrase="in {x} or earlier",
         ),
         Operator(
             "less_than",
@@ -387,6 +399,7 @@ OPERATORS: dict[str, Operator] = {
             _sql_ordered("hi", "<", "lo", ">="),
             "less than {x}",
             span=lambda x: (-_INF, False, x, True),
+            year_phrase="before {x}",
         ),
         Operator(
             "between",
@@ -405,6 +418,7 @@ OPERATORS: dict[str, Operator] = {
             _sql_in("IN"),
             "one of {x}",
             chooses="any",
+            rep_phrase="is {x}",
         ),
         Operator(
             "none_of",
@@ -413,6 +427,7 @@ OPERATORS: dict[str, Operator] = {
             lambda v, x, c: _norm(v) not in x,
             _sql_in("NOT IN"),
             "none of {x}",
+            rep_phrase="is not {x}",
         ),
         Operator(
             "in_region",
@@ -422,6 +437,7 @@ OPERATORS: dict[str, Operator] = {
             _sql_in("IN"),
             "in {x}",
             chooses="any",
+            rep_phrase="is in {x}",
         ),
         Operator(
             "has_any",
@@ -430,6 +446,7 @@ OPERATORS: dict[str, Operator] = {
             lambda v, x, c: not v.isdisjoint(x),
             _sql_has_any,
             "includes any of {x}",
+            rep_phrase="includes {x}",
         ),
         Operator(
             "has_all",
@@ -438,6 +455,7 @@ OPERATORS: dict[str, Operator] = {
             lambda v, x, c: set(x) <= v,
             _sql_has_each("AND"),
             "includes all of {x}",
+            rep_phrase="includes {x}",
         ),
         Operator(
             "has_none",
@@ -446,6 +464,7 @@ OPERATORS: dict[str, Operator] = {
             lambda v, x, c: v.isdisjoint(x),
             _sql_has_none,
             "includes none of {x}",
+            rep_phrase="includes none of {x}",
         ),
         Operator(
             "is",
@@ -455,6 +474,7 @@ OPERATORS: dict[str, Operator] = {
             _sql_is,
             "{x}",
             chooses="it",
+            rep_phrase="{x}",
         ),
         Operator(
             "present",
@@ -464,6 +484,7 @@ OPERATORS: dict[str, Operator] = {
             _sql_null("IS NOT NULL"),
             "known",
             null_known=True,
+            text_form="none",
         ),
         Operator(
             "missing",
@@ -473,6 +494,7 @@ OPERATORS: dict[str, Operator] = {
             _sql_null("IS NULL"),
             "unknown",
             null_known=True,
+            text_form="none",
         ),
         Operator(
             "within_days",
@@ -505,6 +527,7 @@ OPERATORS: dict[str, Operator] = {
             lambda v, x, c: _low(v).startswith(x),
             _sql_affix("starts_with"),
             "starts with {x}",
+            text_form="lowered",
         ),
         Operator(
             "ends_with",
@@ -513,6 +536,7 @@ OPERATORS: dict[str, Operator] = {
             lambda v, x, c: _low(v).endswith(x),
             _sql_affix("ends_with"),
             "ends with {x}",
+            text_form="lowered",
         ),
         Operator(
             "member_contains",

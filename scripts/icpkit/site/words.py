@@ -56,38 +56,16 @@ def operand_text(hb: Handbook, leaf: Leaf) -> str:
     return value_label(fld, shown)
 
 
-#: operator -> phrase after the field's label; {x} is the operand in words
-PHRASES = {
-    "equals": "is {x}",
-    "not_equals": "is not {x}",
-    "one_of": "is {x}",
-    "none_of": "is not {x}",
-    "in_region": "is in {x}",
-    "has_any": "includes {x}",
-    "has_all": "includes {x}",
-    "has_none": "includes none of {x}",
-    "is": "{x}",
-}
-
-
-#: years read as time: 'Founded before 1990'
-YEAR_PHRASES = {
-    "less_than": "before {x}",
-    "more_than": "after {x}",
-    "at_least": "in {x} or later",
-    "at_most": "in {x} or earlier",
-}
-
-
 def leaf_words(hb: Handbook, leaf: Leaf) -> str:
     fld = hb.fields[leaf.field]
     x = operand_text(hb, leaf)
     if leaf.op == "is":
         return f"{fld.label}: {'yes' if leaf.operand else 'no'}"
+    operator = OPERATORS[leaf.op]
     phrase = (
-        (YEAR_PHRASES.get(leaf.op) if fld.unit == "year" else None)
-        or PHRASES.get(leaf.op)
-        or OPERATORS[leaf.op].phrase
+        (operator.year_phrase if fld.unit == "year" else None)
+        or operator.rep_phrase
+        or operator.phrase
     )
     return f"{fld.label} {phrase.format(x=x)}"
 

@@ -72,7 +72,7 @@ from ..engine.model import (
     condition_fields,
 )
 from ..engine.normal import Folds, is_symbol
-from ..engine.operators import NUMERIC
+from ..engine.operators import NUMERIC, OPERATORS
 from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
 from ..errors import InputError, UsageError
 from .dialects import Dialect, Step, replacing
@@ -381,9 +381,9 @@ LEAVES: dict[str, LeafBuilder] = {
 #: tests on a `text` field that do not read its normal form; every other one reads it
 #: (`icpkit.engine.normal`: accents dropped, any script lowercased, every non-letter of any
 #: script a word break) and is rendered only for a dialect with a `normal_form`
-READS_NO_TEXT = frozenset({"present", "missing"})
+READS_NO_TEXT = frozenset(k for k, op in OPERATORS.items() if op.text_form == "none")
 #: tests that read the lowered text (marks dropped, lowercased) rather than the normal form
-READS_LOWERED = frozenset({"starts_with", "ends_with"})
+READS_LOWERED = frozenset(k for k, op in OPERATORS.items() if op.text_form == "lowered")
 
 
 def _walk_leaves(c: Condition) -> list[Leaf]:
