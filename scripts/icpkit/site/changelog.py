@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..engine.model import Handbook
+from ..errors import UsageError
+from ..repo import git, git_ok
 
 #: commits read at most (each costs two handbook loads)
 MAX_COMMITS = 20
@@ -35,31 +36,21 @@ class Entry:
 def _commits(root: Path) -> list[tuple[str, str, str, list[str]]]:
     """(hash, date, author, files) of recent commits under profiles/, newest first."""
     try:
-        done = subprocess.run(
-            [
-                "git",
-                "-C",
-                str(root),
-                "log",
-                f"-{MAX_COMMITS}",
-                "--date=short",
-                "--name-only",
-                "--format=%x1e%H%x1f%ad%x1f%an",
-                "--relative",
-                "--",
-                "profiles",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return []
-    if done.returncode != 0:
+        log = git(
+            root,
+            "log",
+            f"-{MAX_COMMITS}",
+            "--date=short",
+            "--name-only",
+            "--format=%x1e%H%x1f%ad%x1f%an",
+            "--relative",
+            "--",
+            "profiles",
+        ).decode(errors="replace")
+    except UsageError:  # no git, or not a repository: no change log
         return []
     out = []
-    for record in done.stdout.split("\x1e")[1:]:
+    for record in log.split("\x1e")[1:]:
         head, _, names = record.partition("\n")
         parts = head.split("\x1f")
         if len(parts) == 3:
@@ -86,13 +77,7 @@ def _handbook_at(root: Path, rev: str, cache: dict[str, Handbook | None]) -> Han
 
 
 def _has_parent(root: Path, commit: str) -> bool:
-    done = subprocess.run(
-        ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{commit}^"],
-        capture_output=True,
-        timeout=30,
-        check=False,
-    )
-    return done.returncode == 0
+    return git_ok(root, "rev-parse", "--verify", "--quiet", f"{commit}^", timeout=30)
 
 
 def _commit_changes(
