@@ -288,60 +288,67 @@ def diff(
         hb_a = open_handbook(dir_a, today=today, label=base)
         hb_b = open_handbook(dir_b, today=today, label=head)
         report = DiffReport(base, head, as_of, rule_changes(hb_a, hb_b))
-        fixtures_a = {f.path: f for f in hb_a.fixtures if not f.broken}
-        for fx in hb_b.fixtures:
-            if fx.broken:
-                continue
-            fixture_date = fixture_as_of(fx, today)
-            va, vb = _evaluate_pair(hb_a, hb_b, fx.company, fixture_date)
-            report.compared += 1
-            old = fixtures_a.get(fx.path)
-            va_own = evaluate(hb_a, old.company, fixture_as_of(old, today)) if old else None
-            old_checks = {c.key: c for c in checks(old)} if old else {}
-            for check in checks(fx):
-                ok_b, got_b = passes(check, vb)
-                before_check = old_checks.get(check.key)
-                ok_a = (
-                    va_own is not None
-                    and before_check is not None
-                    and passes(before_check, va_own)[0]
-                )
-                if ok_a and not ok_b:
-                    report.regressions.append(
-                        Regression(
-                            fx.name,
-                            fx.path,
-                            check.line,
-                            check.key,
-                            check.expected,
-                            passes(check, va)[1],
-                            got_b,
-                        )
-                    )
-            if Outcome.of(va).key() != Outcome.of(vb).key():
-                report.moves.append(
-                    Move(
+        _compare_fixtures(report, hb_a, hb_b, today)
+        if accounts is not None:
+            _compare_accounts(report, hb_a, hb_b, accounts, as_of)
+    return report
+
+
+def _compare_fixtures(report: DiffReport, hb_a: Handbook, hb_b: Handbook, today: dt.date) -> None:
+    """Each fixture of `hb_b` under both handbooks: its moves, and the rule tests it passed
+    under `hb_a` (its own expectations then) that fail under `hb_b` (regressions)."""
+    fixtures_a = {f.path: f for f in hb_a.fixtures if not f.broken}
+    for fx in hb_b.fixtures:
+        if fx.broken:
+            continue
+        va, vb = _evaluate_pair(hb_a, hb_b, fx.company, fixture_as_of(fx, today))
+        report.compared += 1
+        old = fixtures_a.get(fx.path)
+        va_own = evaluate(hb_a, old.company, fixture_as_of(old, today)) if old else None
+        old_checks = {c.key: c for c in checks(old)} if old else {}
+        for check in checks(fx):
+            ok_b, got_b = passes(check, vb)
+            before_check = old_checks.get(check.key)
+            ok_a = (
+                va_own is not None and before_check is not None and passes(before_check, va_own)[0]
+            )
+            if ok_a and not ok_b:
+                report.regressions.append(
+                    Regression(
                         fx.name,
                         fx.path,
-                        Outcome.of(va),
-                        Outcome.of(vb),
-                        _reasons(hb_a, hb_b, va, vb, report.rule_changes),
+                        check.line,
+                        check.key,
+                        check.expected,
+                        passes(check, va)[1],
+                        got_b,
                     )
                 )
-        if accounts is not None:
-            from .sql.companies import all_rows
+        _note_move(report, hb_a, hb_b, fx.name, fx.path, va, vb)
 
-            for ident, company in all_rows(hb_b, accounts):
-                va, vb = _evaluate_pair(hb_a, hb_b, company, as_of)
-                report.compared += 1
-                if Outcome.of(va).key() != Outcome.of(vb).key():
-                    report.moves.append(
-                        Move(
-                            ident,
-                            str(accounts),
-                            Outcome.of(va),
-                            Outcome.of(vb),
-                            _reasons(hb_a, hb_b, va, vb, report.rule_changes),
-                        )
-                    )
-    return report
+
+def _compare_accounts(
+    report: DiffReport, hb_a: Handbook, hb_b: Handbook, accounts: Path, as_of: dt.date
+) -> None:
+    """Each account of the export `accounts` under both handbooks: its moves."""
+    from .sql.companies import all_rows
+
+    for ident, company in all_rows(hb_b, accounts):
+        va, vb = _evaluate_pair(hb_a, hb_b, company, as_of)
+        report.compared += 1
+        _note_move(report, hb_a, hb_b, ident, str(accounts), va, vb)
+
+
+def _note_move(
+    report: DiffReport,
+    hb_a: Handbook,
+    hb_b: Handbook,
+    name: str,
+    where: str,
+    va: Verdict,
+    vb: Verdict,
+) -> None:
+    """A move (tier, best profile or status changed) of one company, with its reasons."""
+    if Outcome.of(va).key() != Outcome.of(vb).key():
+        why = _reasons(hb_a, hb_b, va, vb, report.rule_changes)
+        report.moves.append(Move(name, where, Outcome.of(va), Outcome.of(vb), why))

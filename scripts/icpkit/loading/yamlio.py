@@ -90,8 +90,10 @@ def _fail(path: str, line: int, column: int, message: str, rule: str) -> Documen
     return Document(path, None, None, [Problem(path, line, column, Level.ERROR, message, rule)])
 
 
-def load_bytes(path: str, raw: bytes) -> Document:
-    """Load one YAML document. Problems are returned in the document, never raised."""
+def _text(path: str, raw: bytes) -> str | Document:
+    """The text of a file's bytes, or a Document holding the problem that stops reading it:
+    too large, a byte-order mark, not UTF-8, a % directive, control characters, tabs in
+    the indentation."""
     if len(raw) > MAX_BYTES:
         size = f"{len(raw) / 1_000_000:.1f} MB"
         return _fail(
@@ -143,6 +145,14 @@ def load_bytes(path: str, raw: bytes) -> Document:
             "found a tab in the indentation; expected spaces (YAML indents with spaces only)",
             "yaml-tabs",
         )
+    return text
+
+
+def load_bytes(path: str, raw: bytes) -> Document:
+    """Load one YAML document. Problems are returned in the document, never raised."""
+    text = _text(path, raw)
+    if isinstance(text, Document):
+        return text
     try:
         nodes = list(_yaml.compose_all(text))
     except MarkedYAMLError as exc:
