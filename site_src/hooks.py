@@ -38,15 +38,16 @@ def on_startup(command: str, dirty: bool) -> None:
     _Serving.command = command
 
 
-def _from_environment() -> tuple[dt.date | None, Path | None]:
-    """The date and the saved diff report `icp build --today/--diff` would pass: under plain
-    mkdocs they come from ICP_TODAY and ICP_DIFF_REPORT (read here only, never written)."""
+def _from_environment() -> tuple[dt.date | None, Path | None, str | None]:
+    """The date, the saved diff report and the CRM history `icp build` would pass: under
+    plain mkdocs they come from ICP_TODAY, ICP_DIFF_REPORT and ICP_HISTORY (read here only,
+    never written)."""
     today, report = os.environ.get("ICP_TODAY"), os.environ.get("ICP_DIFF_REPORT")
     try:
         date = dt.date.fromisoformat(today) if today else None
     except ValueError:
         raise PluginError(f"found ICP_TODAY={today!r}; expected a date as YYYY-MM-DD") from None
-    return date, (Path(report) if report else None)
+    return date, (Path(report) if report else None), os.environ.get("ICP_HISTORY")
 
 
 def on_config(config: Any) -> Any:

@@ -169,3 +169,23 @@ def test_every_operator_row_is_complete() -> None:
         assert op.chooses in (None, "any", "it")
         if op.span is not None:
             assert op.operand in ("value", "pair")
+
+
+#: modules that may read the process environment for an ICP_ variable: the adapters (the
+#: command line, the pytest plugin) and the cache's location (like XDG_CACHE_HOME)
+READS_ICP_ENVIRONMENT = {"cli.py", "pytest_plugin.py", "loading/cache.py"}
+
+
+def test_only_the_adapters_read_icp_settings_from_the_environment() -> None:
+    """Data reaches the library as arguments: ICP_TODAY, ICP_DIFF_REPORT and ICP_HISTORY
+    are read by the command line, the pytest plugin and the mkdocs hook, never inside."""
+    import re
+
+    reading = re.compile(r"environ(?:\.get)?\(?\[?\s*[\"']ICP_")
+    found = sorted(
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if reading.search(path.read_text())
+        and str(path.relative_to(PACKAGE)) not in READS_ICP_ENVIRONMENT
+    )
+    assert found == []

@@ -399,11 +399,10 @@ def test_handbook_says_plainly_when_there_is_no_history(monkeypatch: pytest.Monk
     from icpkit.site.evidence import evidence_pages
     from icpkit.site.templating import environment
 
-    monkeypatch.setenv("ICP_HISTORY", "nowhere/history.csv")
-    made = evidence_pages(REPO, environment(REPO), HANDBOOK, TODAY)
+    # $ICP_HISTORY, as the command line and the hook pass it
+    made = evidence_pages(REPO, environment(REPO), HANDBOOK, TODAY, "nowhere/history.csv")
     assert "was not found" in made.overview
     assert all("No evidence yet" in s for s in made.sections.values())
-    monkeypatch.delenv("ICP_HISTORY")
     policy = {k: v for k, v in HANDBOOK.documents["tier_policy"][0].items() if k != "evidence"}
     bare = dataclasses.replace(HANDBOOK, documents={**HANDBOOK.documents, "tier_policy": [policy]})
     made = evidence_pages(REPO, environment(REPO), bare, TODAY)

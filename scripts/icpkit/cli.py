@@ -651,7 +651,12 @@ def build(state: State, site_dir: Path | None, strict: bool, diff_report: Path |
     from .site.build import build_site
 
     out = build_site(
-        state.root, site_dir=site_dir, strict=strict, today=state.today, diff_report=diff_report
+        state.root,
+        site_dir=site_dir,
+        strict=strict,
+        today=state.today,
+        diff_report=diff_report,
+        history_from_env=os.environ.get("ICP_HISTORY"),
     )
     echo(f"built the handbook into {out}")
     return ExitCode.OK
@@ -750,7 +755,14 @@ def diff_cmd(
         from .evidence.compare import with_evidence
 
         text, evidence = with_evidence(
-            text, fmt, state.root, result.base, result.head, history, state.today
+            text,
+            fmt,
+            state.root,
+            result.base,
+            result.head,
+            history,
+            state.today,
+            os.environ.get("ICP_HISTORY"),
         )
         contradicted = bool(evidence.newly_contradicted)
     if output:
@@ -839,7 +851,7 @@ def badges_cmd(state: State, out_dir: Path, diff_report: Path | None) -> ExitCod
     )
     from .site.evidence import configured_lift_badge
 
-    made.append(configured_lift_badge(handbook, state.today))
+    made.append(configured_lift_badge(handbook, state.today, os.environ.get("ICP_HISTORY")))
     for name, data in files(made).items():
         with atomic_path(out_dir / name.removeprefix("badges/")) as tmp:
             tmp.write_bytes(data)
@@ -1217,7 +1229,7 @@ def _configured_history(handbook: Handbook) -> Path:
     from .errors import UsageError
     from .evidence.report import configured_history
 
-    path, origin = configured_history(handbook)
+    path, origin = configured_history(handbook, from_env=os.environ.get("ICP_HISTORY"))
     if path is None:
         raise UsageError(
             "no history configured: give HISTORY, name an export under evidence.history in "

@@ -110,24 +110,30 @@ def _shown(root: Path, path: Path) -> str:
         return str(path)
 
 
-def configured(root: Path, head: str) -> tuple[Path | None, str]:
+def configured(root: Path, head: str, from_env: str | None = None) -> tuple[Path | None, str]:
     """The history configured for the handbook at `head` and where its name came from;
     (None, '') when none is. A relative name is read from the repository at `root`.
     Raises InputError when the handbook at `head` has errors or `head` cannot be checked
     out."""
     with checkout(root, head) as path:
-        return configured_history(open_handbook(path, cache=True, label=head), root)
+        handbook = open_handbook(path, cache=True, label=head)
+        return configured_history(handbook, root, from_env=from_env)
 
 
 def evidence_diff(
-    root: Path, base: str, head: str, history: Path | None, today: dt.date
+    root: Path,
+    base: str,
+    head: str,
+    history: Path | None,
+    today: dt.date,
+    from_env: str | None = None,
 ) -> EvidenceDiff:
     """The evidence before and after: `history` when given, else the configured one. No
     history configured, or a configured file that does not exist, is an EvidenceDiff with
     `absent` saying so (not an error)."""
     if history is not None:
         return compare(root, base, head, history.resolve(), today)
-    path, origin = configured(root, head)
+    path, origin = configured(root, head, from_env)
     if path is None:
         return EvidenceDiff(
             None,
@@ -177,14 +183,21 @@ def text(d: EvidenceDiff) -> str:
 
 
 def with_evidence(
-    report: str, fmt: str, root: Path, base: str, head: str, history: Path | None, today: dt.date
+    report: str,
+    fmt: str,
+    root: Path,
+    base: str,
+    head: str,
+    history: Path | None,
+    today: dt.date,
+    from_env: str | None = None,
 ) -> tuple[str, EvidenceDiff]:
     """A rendered diff report (`markdown`, `text` or `json`) with the evidence comparison
     added (of `history`, or of the configured history when it is None), and the comparison
     (its `newly_contradicted` checks fail `icp diff`)."""
     import json
 
-    d = evidence_diff(root, base, head, history, today)
+    d = evidence_diff(root, base, head, history, today, from_env)
     if fmt == "text":
         return report + "\n" + text(d), d
     if fmt != "json":

@@ -511,24 +511,24 @@ FROM_ENV = "$ICP_HISTORY"
 FROM_POLICY = "evidence.history in the tier policy"
 
 
-def configured_history(handbook: Handbook, root: Path | None = None) -> tuple[Path | None, str]:
-    """The history configured for the handbook and where its name came from: $ICP_HISTORY,
-    else the tier policy's `evidence.history`, relative to `root` (default: the handbook's
-    folder); (None, '') when neither names one. The file may not exist."""
-    import os
-
-    env = os.environ.get("ICP_HISTORY")
-    given, origin = (env, FROM_ENV) if env else (policy_of(handbook).history, FROM_POLICY)
+def configured_history(
+    handbook: Handbook, root: Path | None = None, *, from_env: str | None = None
+) -> tuple[Path | None, str]:
+    """The history configured for the handbook and where its name came from: `from_env`
+    ($ICP_HISTORY, which the command line or the mkdocs hook reads and passes), else the
+    tier policy's `evidence.history`, relative to `root` (default: the handbook's folder);
+    (None, '') when neither names one. The file may not exist. Raises nothing."""
+    given, origin = (from_env, FROM_ENV) if from_env else (policy_of(handbook).history, FROM_POLICY)
     if not given:
         return None, ""
     path = Path(given)
     return (path if path.is_absolute() else Path(root or handbook.root) / path), origin
 
 
-def history_path(handbook: Handbook) -> Path | None:
-    """The history configured for the handbook: $ICP_HISTORY, else the tier policy's
-    `evidence.history` (relative to the repository); None when neither names one."""
-    return configured_history(handbook)[0]
+def history_path(handbook: Handbook, from_env: str | None = None) -> Path | None:
+    """The history configured for the handbook: `from_env` ($ICP_HISTORY), else the tier
+    policy's `evidence.history` (relative to the repository); None when neither names one."""
+    return configured_history(handbook, from_env=from_env)[0]
 
 
 def default_options(handbook: Handbook, path: Path, today: dt.date) -> BacktestOptions:

@@ -34,6 +34,7 @@ def build_site(
     strict: bool = True,
     today: dt.date | None = None,
     diff_report: Path | None = None,
+    history_from_env: str | None = None,
 ) -> Path:
     """Build the site of the handbook at `root` with mkdocs into `site_dir` (default:
     mkdocs.yml's site_dir); the folder it was written to. The pages are computed here once
@@ -60,7 +61,7 @@ def build_site(
     from .pages import SITE_KEY, site_for_config
 
     # the pages are computed here, once, and handed to the hook through the config
-    config.extra[SITE_KEY] = site_for_config(config, today, diff_report)
+    config.extra[SITE_KEY] = site_for_config(config, today, diff_report, history_from_env)
     target = (site_dir or Path(config.site_dir)).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))

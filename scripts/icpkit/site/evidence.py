@@ -35,8 +35,8 @@ class EvidencePages:
     evidence: Evidence | None = None
 
 
-def _absence(handbook: Handbook) -> str | None:
-    path = history_path(handbook)
+def _absence(handbook: Handbook, from_env: str | None) -> str | None:
+    path = history_path(handbook, from_env)
     if path is None:
         return (
             "No CRM history is configured, so nothing here is measured yet. Name an export "
@@ -89,14 +89,18 @@ def _triple(c: Any) -> tuple[float | None, float | None, float | None]:
 
 
 def evidence_pages(
-    root: Path, env: jinja2.Environment, handbook: Handbook, today: dt.date
+    root: Path,
+    env: jinja2.Environment,
+    handbook: Handbook,
+    today: dt.date,
+    from_env: str | None = None,
 ) -> EvidencePages:
     """The overview page and the per-profile sections (both say so when there is no
     history). Raises what the back-test raises for a history that cannot be read."""
-    absent = _absence(handbook)
+    absent = _absence(handbook, from_env)
     ev: Evidence | None = None
     if absent is None:
-        path = history_path(handbook)
+        path = history_path(handbook, from_env)
         assert path is not None
         ev = backtest(handbook, default_options(handbook, path, today))
     icps = handbook.active_icps
@@ -186,10 +190,11 @@ def add_evidence(
     today: dt.date,
     pages: list[Any],
     nav: list[Any],
+    from_env: str | None = None,
 ) -> tuple[list[Any], list[Any], dict[str, bytes]]:
     """`pages` with each ICP page's Evidence section appended and the overview page added;
     `nav` with the overview after the profiles; the lift badge's files."""
-    made = evidence_pages(root, env, handbook, today)
+    made = evidence_pages(root, env, handbook, today, from_env)
     badge = lift_badge(made.evidence)
     out = [
         Page(p.path, p.text + made.sections[p.path[4:-3]])
@@ -215,10 +220,10 @@ def lift_badge(ev: Evidence | None) -> Badge:
     return Badge(BADGE, "A vs C lift", f"{value:.1f}×", GREEN if good else RED)
 
 
-def configured_lift_badge(handbook: Handbook, today: dt.date) -> Badge:
+def configured_lift_badge(handbook: Handbook, today: dt.date, from_env: str | None = None) -> Badge:
     """The lift badge from the configured history (grey 'no history' without one)."""
-    if _absence(handbook) is not None:
+    if _absence(handbook, from_env) is not None:
         return lift_badge(None)
-    path = history_path(handbook)
+    path = history_path(handbook, from_env)
     assert path is not None
     return lift_badge(backtest(handbook, default_options(handbook, path, today)))

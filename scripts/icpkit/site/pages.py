@@ -74,6 +74,9 @@ class Options:
     directory_urls: bool = False
     #: read the git history for the change log
     history: bool = True
+    #: a CRM history named by $ICP_HISTORY (read by the command line or the hook), which
+    #: the evidence pages read instead of the tier policy's
+    history_from_env: str | None = None
 
 
 # --- what every page kind reads ------------------------------------------------------------
@@ -438,7 +441,10 @@ def pages(root: Path, options: Options | None = None) -> Site:
     assets["assets/qualify-rules.js"] = rules_script(
         compiled(b.hb, lambda dst: b.url("qualify.md", dst))
     )
-    out, nav, evidence_badge = add_evidence(root, b.env, b.hb, b.today, out, navigation(icps, negs))
+    nav = navigation(icps, negs)
+    out, nav, evidence_badge = add_evidence(
+        root, b.env, b.hb, b.today, out, nav, opts.history_from_env
+    )
     assets.update(evidence_badge)
     return Site(tuple(out), nav, assets)
 
@@ -448,7 +454,10 @@ SITE_KEY = "icp_site"
 
 
 def options_for_config(
-    config: Any, today: dt.date | None = None, diff_report: Path | None = None
+    config: Any,
+    today: dt.date | None = None,
+    diff_report: Path | None = None,
+    history_from_env: str | None = None,
 ) -> Options:
     """The build options a mkdocs config implies (its edit and issue links, its URL style),
     with the date (default: today) and a saved `icp diff --format json` report (the tests
@@ -459,13 +468,17 @@ def options_for_config(
         issue_base=str(config.extra.get("issue_base") or ""),
         diff_report=diff_report,
         directory_urls=bool(config.use_directory_urls),
+        history_from_env=history_from_env,
     )
 
 
 def site_for_config(
-    config: Any, today: dt.date | None = None, diff_report: Path | None = None
+    config: Any,
+    today: dt.date | None = None,
+    diff_report: Path | None = None,
+    history_from_env: str | None = None,
 ) -> Site:
     """The handbook next to a loaded mkdocs config (mkdocs.yml sits at the handbook's root).
     Raises InputError as `pages` does."""
     root = Path(config.config_file_path).parent
-    return pages(root, options_for_config(config, today, diff_report))
+    return pages(root, options_for_config(config, today, diff_report, history_from_env))
