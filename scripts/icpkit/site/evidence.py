@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ..engine.model import Handbook
+from ..engine.model import Handbook, Icp
 from ..evidence.report import Evidence, RuleRow, backtest, default_options, history_path
 from ..reporters.evidence import churn_shares, lift, money, months, pct
 from . import charts
@@ -108,46 +108,60 @@ def evidence_pages(
     for icp in icps:
         ctx: dict[str, Any] = {"absent": absent, "icp": icp, "ev": ev}
         if ev is not None:
-            tiers = [t for t in ev.tiers if t.profile == icp.id]
-            crit = [r for r in ev.rules if r.owner == icp.id and r.kind == "criterion"]
-            reqs = [r for r in ev.rules if r.owner == icp.id and r.kind == "requirement"]
-            bands = [b for b in ev.bands if b.profile == icp.id]
-            ctx |= {
-                "tiers": [{"tier": t.tier, **_cell(t.cell)} for t in tiers],
-                "criteria": [_rule(r) for r in crit],
-                "requirements": [_rule(r) for r in reqs],
-                "boundary": next((b for b in ev.boundaries if b.profile == icp.id), None),
-                "checks": [c for c in ev.checks if c.profile == icp.id],
-                "pct": pct,
-                "tier_chart": charts.win_rate_bars(
-                    [t.tier for t in tiers],
-                    [_triple(t.cell) for t in tiers],
-                    f"Win rate by tier: {icp.id}",
-                    salt=f"tiers-{icp.id}",
-                    base=ev.base.win.value,
-                ),
-                "lift_chart": charts.lift_bars(
-                    [f"{r.rule} ({r.points})" for r in crit],
-                    [_ratio(r) for r in crit],
-                    f"Criterion lift: {icp.id}",
-                    salt=f"lift-{icp.id}",
-                )
-                if crit
-                else Markup(""),
-                "band_chart": charts.band_line(
-                    [b.low for b in bands],
-                    [_triple(b.cell) for b in bands],
-                    {"A": icp.tiers.A, "B": icp.tiers.B, "C": icp.tiers.C},
-                    f"Win rate by score band: {icp.id}",
-                    salt=f"bands-{icp.id}",
-                )
-                if bands
-                else Markup(""),
-            }
+            ctx |= _profile_context(ev, icp)
         sections[icp.id] = render(env, "_evidence.md.j2", **ctx)
+    overview = render(env, "evidence.md.j2", **_overview_context(absent, ev, icps, today))
+    return EvidencePages(overview, sections, ev)
+
+
+def _profile_context(ev: Evidence, icp: Icp) -> dict[str, Any]:
+    """What one ICP's Evidence section shows: its tiers, rules, boundary, checks, charts."""
+    tiers = [t for t in ev.tiers if t.profile == icp.id]
+    crit = [r for r in ev.rules if r.owner == icp.id and r.kind == "criterion"]
+    reqs = [r for r in ev.rules if r.owner == icp.id and r.kind == "requirement"]
+    bands = [b for b in ev.bands if b.profile == icp.id]
+    return {
+        "tiers": [{"tier": t.tier, **_cell(t.cell)} for t in tiers],
+        "criteria": [_rule(r) for r in crit],
+        "requirements": [_rule(r) for r in reqs],
+        "boundary": next((b for b in ev.boundaries if b.profile == icp.id), None),
+        "checks": [c for c in ev.checks if c.profile == icp.id],
+        "pct": pct,
+        "tier_chart": charts.win_rate_bars(
+            [t.tier for t in tiers],
+            [_triple(t.cell) for t in tiers],
+            f"Win rate by tier: {icp.id}",
+            salt=f"tiers-{icp.id}",
+            base=ev.base.win.value,
+        ),
+        "lift_chart": charts.lift_bars(
+            [f"{r.rule} ({r.points})" for r in crit],
+            [_ratio(r) for r in crit],
+            f"Criterion lift: {icp.id}",
+            salt=f"lift-{icp.id}",
+        )
+        if crit
+        else Markup(""),
+        "band_chart": charts.band_line(
+            [b.low for b in bands],
+            [_triple(b.cell) for b in bands],
+            {"A": icp.tiers.A, "B": icp.tiers.B, "C": icp.tiers.C},
+            f"Win rate by score band: {icp.id}",
+            salt=f"bands-{icp.id}",
+        )
+        if bands
+        else Markup(""),
+    }
+
+
+def _overview_context(
+    absent: str | None, ev: Evidence | None, icps: tuple[Icp, ...], today: dt.date
+) -> dict[str, Any]:
+    """What the evidence overview page shows: all ICPs pooled, the base rate, the portraits'
+    rules, the findings, the misclassified accounts, and how the history is read."""
     from ..evidence.outcomes import ROLE_MEANINGS, ROLES, STAGES
 
-    ctx = {
+    ctx: dict[str, Any] = {
         "absent": absent,
         "ev": ev,
         "icps": icps,
@@ -180,7 +194,7 @@ def evidence_pages(
                 base=ev.base.win.value,
             ),
         }
-    return EvidencePages(render(env, "evidence.md.j2", **ctx), sections, ev)
+    return ctx
 
 
 def add_evidence(
