@@ -651,20 +651,7 @@ def _counts(
             "GROUP BY 1 ORDER BY 2 DESC, 1"
         ).fetchall()
     }
-    states = ", ".join(_state(k) for k in range(len(refs)))
-    pick = "icp_id, best_profile, tier, score, disqualified_by, bt_value, bt_oc"
-    pick += f", {states}" if states else ""
-    # bt_oc = outcome * 3 + churn (outcome 0 lost, 1 won, 2 undecided; churn 0, 1, 2 unknown)
-    best = con.execute(
-        f"SELECT {pick} FROM bt WHERE bt_oc IN (3, 5) AND bt_value IS NOT NULL "
-        "AND (tier IN ('C', 'D') OR bt_disq) "
-        f"ORDER BY bt_value DESC, icp_id LIMIT {MISCLASSIFIED}"
-    ).fetchall()
-    worst = con.execute(
-        f"SELECT {pick} FROM bt WHERE tier = 'A' AND (bt_oc = 4 OR bt_oc < 3) "
-        "ORDER BY bt_oc = 4 DESC, bt_value DESC NULLS LAST, icp_id "
-        f"LIMIT {MISCLASSIFIED}"
-    ).fetchall()
+    best, worst = _misclassified(con, refs)
     return Counts(
         rows=overall.accounts,
         plan=plan,
@@ -683,9 +670,31 @@ def _counts(
         unreadable_dates=(int(overall_row[11] or 0), str(overall_row[12] or "")),
         distinct_ids=int(overall_row[13] or 0),
         overall=overall,
-        best_missed=[_row(r, refs) for r in best],
-        worst_in_a=[_row(r, refs) for r in worst],
+        best_missed=best,
+        worst_in_a=worst,
     )
+
+
+def _misclassified(
+    con: duckdb.DuckDBPyConnection, refs: list[RuleRef]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The accounts a reviewer looks at first: the most valuable won accounts put in C, D or
+    out of the pond, and the lost or churned accounts put in A (the most valuable first)."""
+    states = ", ".join(_state(k) for k in range(len(refs)))
+    pick = "icp_id, best_profile, tier, score, disqualified_by, bt_value, bt_oc"
+    pick += f", {states}" if states else ""
+    # bt_oc = outcome * 3 + churn (outcome 0 lost, 1 won, 2 undecided; churn 0, 1, 2 unknown)
+    best = con.execute(
+        f"SELECT {pick} FROM bt WHERE bt_oc IN (3, 5) AND bt_value IS NOT NULL "
+        "AND (tier IN ('C', 'D') OR bt_disq) "
+        f"ORDER BY bt_value DESC, icp_id LIMIT {MISCLASSIFIED}"
+    ).fetchall()
+    worst = con.execute(
+        f"SELECT {pick} FROM bt WHERE tier = 'A' AND (bt_oc = 4 OR bt_oc < 3) "
+        "ORDER BY bt_oc = 4 DESC, bt_value DESC NULLS LAST, icp_id "
+        f"LIMIT {MISCLASSIFIED}"
+    ).fetchall()
+    return [_row(r, refs) for r in best], [_row(r, refs) for r in worst]
 
 
 _STATE_NAMES = {0: "unmet", 1: "met", 2: "unknown"}
