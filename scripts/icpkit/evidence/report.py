@@ -226,6 +226,40 @@ def build(handbook: Handbook, c: Counts, source: str) -> Evidence:
     tiers = _tiers(handbook, c, base_rate.value)
     rules = _rules(handbook, c, base_rate.value, policy)
     bands, boundaries = _thresholds(handbook, c, base_rate.value, policy)
+    notes = _reading_notes(c)
+    as_of = (
+        f"each row's own date ({c.roles['as_of']})"
+        if "as_of" in c.roles
+        else "no date at all (the history has no date column, so they are unknown for every "
+        "row; --as-of-column names one)"
+    )
+    ev = Evidence(
+        source=source,
+        rows=c.rows,
+        base=base,
+        roles=dict(c.roles),
+        as_of=as_of,
+        unknown_stages=dict(c.unknown_stages),
+        rows_without_date=c.rows_without_date,
+        future_values=c.future_values,
+        tiers=tiers,
+        rules=rules,
+        bands=bands,
+        boundaries=boundaries,
+        best_missed=[_miss(handbook, c.rules, r) for r in c.best_missed],
+        worst_in_a=[_miss(handbook, c.rules, r) for r in c.worst_in_a],
+        checks=[],
+        policy=policy,
+        notes=notes,
+    )
+    ev.checks = run_checks(ev.tier_counts, policy, [i.id for i in handbook.active_icps])
+    return ev
+
+
+def _reading_notes(c: Counts) -> list[str]:
+    """What the report says about how the history was read: nothing decided, stages the
+    mapping does not know, rows without a date, repeated ids, the decimal convention,
+    amounts and dates that do not read, dates after a row's own."""
     notes: list[str] = []
     if c.overall.decided == 0:
         notes.append(NOTHING_DECIDED)
@@ -268,33 +302,7 @@ def build(handbook: Handbook, c: Counts, source: str) -> Evidence:
             f"{rows} a date field after the row's own date "
             "(read as unknown: it cannot explain the outcome)"
         )
-    as_of = (
-        f"each row's own date ({c.roles['as_of']})"
-        if "as_of" in c.roles
-        else "no date at all (the history has no date column, so they are unknown for every "
-        "row; --as-of-column names one)"
-    )
-    ev = Evidence(
-        source=source,
-        rows=c.rows,
-        base=base,
-        roles=dict(c.roles),
-        as_of=as_of,
-        unknown_stages=dict(c.unknown_stages),
-        rows_without_date=c.rows_without_date,
-        future_values=c.future_values,
-        tiers=tiers,
-        rules=rules,
-        bands=bands,
-        boundaries=boundaries,
-        best_missed=[_miss(handbook, c.rules, r) for r in c.best_missed],
-        worst_in_a=[_miss(handbook, c.rules, r) for r in c.worst_in_a],
-        checks=[],
-        policy=policy,
-        notes=notes,
-    )
-    ev.checks = run_checks(ev.tier_counts, policy, [i.id for i in handbook.active_icps])
-    return ev
+    return notes
 
 
 def _tiers(handbook: Handbook, c: Counts, base: float | None) -> list[TierRow]:
