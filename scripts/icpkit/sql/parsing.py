@@ -359,15 +359,14 @@ def _set(fld: Field, r: str) -> Parsed:
     )
 
 
-def _number(fld: Field, r: str, decimal: str | None) -> Parsed:
-    """A number or integer field: a plain number on the fast path; bands, amounts with
-    suffixes, currencies and grouped digits only for the cells that need them, each read in
-    both decimal conventions and picked as `icpkit.sql.numbers` says."""
+def _readings(fld: Field, h: str, conv: str) -> tuple[str, str]:
+    """SQL for the low and high of a number cell read in convention `conv` ("dot" or
+    "comma") from the helper columns `<h>band`, `<h>plus` and `<h>am` (a band, an open band
+    'N+', an amount with its sign, multiplier and currencies: every currency it writes must
+    be the field's unit, '$30M EUR' names two and is unknown)."""
     unit = (fld.unit or "").upper()
     allowed = [unit] if unit in CURRENCIES else (["%"] if unit == "PERCENT" else [])
     allowed_list = "[" + ", ".join(sql_literal(c) for c in allowed) + "]"
-    h = f"{r}_"  # helper column prefix
-    t = text_of(r)
     am, band, plus = f"{h}am", f"{h}band", f"{h}plus"
     # every currency the cell writes must be the field's ('$30M EUR' names two: unknown)
     money = (
@@ -380,21 +379,27 @@ def _number(fld: Field, r: str, decimal: str | None) -> Parsed:
     )
     sign = f"(CASE WHEN {am}.sign = '-' THEN -1 ELSE 1 END)"
 
-    def reading(conv: str) -> tuple[str, str]:
-        lo = (
-            f"CASE WHEN {band}.a <> '' THEN icp_{conv}({band}.a) "
-            f"WHEN {plus}.a <> '' THEN icp_{conv}({plus}.a) "
-            f"WHEN {am}.num <> '' AND {money} "
-            f"THEN {sign} * icp_{conv}({am}.num) * icp_mult({am}.mult) END"
-        )
-        hi = (
-            f"CASE WHEN {band}.a <> '' THEN icp_{conv}({band}.b) "
-            f"WHEN {plus}.a <> '' THEN CAST('inf' AS DOUBLE) ELSE {h}{conv[0]}l END"
-        )
-        return lo, hi
+    lo = (
+        f"CASE WHEN {band}.a <> '' THEN icp_{conv}({band}.a) "
+        f"WHEN {plus}.a <> '' THEN icp_{conv}({plus}.a) "
+        f"WHEN {am}.num <> '' AND {money} "
+        f"THEN {sign} * icp_{conv}({am}.num) * icp_mult({am}.mult) END"
+    )
+    hi = (
+        f"CASE WHEN {band}.a <> '' THEN icp_{conv}({band}.b) "
+        f"WHEN {plus}.a <> '' THEN CAST('inf' AS DOUBLE) ELSE {h}{conv[0]}l END"
+    )
+    return lo, hi
 
-    dot_lo, dot_hi = reading("dot")
-    comma_lo, comma_hi = reading("comma")
+
+def _number(fld: Field, r: str, decimal: str | None) -> Parsed:
+    """A number or integer field: a plain number on the fast path; bands, amounts with
+    suffixes, currencies and grouped digits only for the cells that need them, each read in
+    both decimal conventions and picked as `icpkit.sql.numbers` says."""
+    h = f"{r}_"  # helper column prefix
+    t = text_of(r)
+    band, plus, am = f"{h}band", f"{h}plus", f"{h}am"
+    (dot_lo, dot_hi), (comma_lo, comma_hi) = _readings(fld, h, "dot"), _readings(fld, h, "comma")
     p = f"{h}p"
     stages: tuple[dict[str, str], ...] = (
         {p: plain_sql(r, decimal)},
