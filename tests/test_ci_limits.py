@@ -53,7 +53,7 @@ def test_strict_warnings_count_against_the_error_cap() -> None:
 
 
 def test_rule_test_annotations_stop_at_the_cap(handbook_copy: Path) -> None:
-    handbook = load(handbook_copy, today=TODAY).handbook
+    handbook = load(handbook_copy).handbook
     # every fixture now expects a tier nobody gets: one failure per fixture
     fixtures = tuple(
         f.__class__(

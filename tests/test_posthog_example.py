@@ -25,7 +25,7 @@ from icpkit.loading.handbook import load
 from icpkit.sql.scoring import ScoreOptions, score
 
 ROOT = REPO / "tests" / "examples" / "posthog"
-LOADED = load(ROOT, today=dt.date(2026, 11, 23))
+LOADED = load(ROOT)
 HANDBOOK = LOADED.handbook
 AS_OF = dt.date(2026, 11, 1)
 RAW = {f.path: f for f in HANDBOOK.fixtures}

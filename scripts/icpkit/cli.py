@@ -587,7 +587,7 @@ def score(
         raise UsageError("found no SOURCE; expected an export file (or --table with --engine)")
     from .atomic import terminate_as_interrupt
     from .reporters.scoring import render
-    from .sql.scoring import ScoreOptions, progress_wanted
+    from .sql.scoring import ScoreOptions
     from .sql.scoring import score as run
 
     handbook = _handbook(state, cache=True)
@@ -604,7 +604,7 @@ def score(
                 id_column=id_column,
                 mapping=cmap.columns,
                 per_profile=per_profile,
-                progress=progress_wanted(),
+                progress=sys.stderr.isatty() and not os.environ.get("CI"),  # never in CI
                 threads=threads,
                 decimal_comma=decimal_comma,
                 encoding=encoding,

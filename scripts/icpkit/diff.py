@@ -50,7 +50,8 @@ def default_base(root: Path) -> str:
 
 @contextmanager
 def checkout(root: Path, rev: str) -> Iterator[Path]:
-    """The handbook files at `rev` in a temporary folder (or `root` itself for WORKTREE)."""
+    """The handbook files at `rev` in a temporary folder (or `root` itself for WORKTREE).
+    Raises UsageError when git cannot read `rev` (an unknown revision, not a repository)."""
     if rev == WORKTREE:
         yield root
         return
@@ -315,13 +316,13 @@ def _compare_fixtures(report: DiffReport, hb_a: Handbook, hb_b: Handbook, today:
             if ok_a and not ok_b:
                 report.regressions.append(
                     Regression(
-                        fx.name,
-                        fx.path,
-                        check.line,
-                        check.key,
-                        check.expected,
-                        passes(check, va)[1],
-                        got_b,
+                        fixture=fx.name,
+                        path=fx.path,
+                        line=check.line,
+                        expectation=check.key,
+                        expected=check.expected,
+                        before=passes(check, va)[1],
+                        after=got_b,
                     )
                 )
         _note_move(report, hb_a, hb_b, fx.name, fx.path, va, vb)

@@ -19,7 +19,7 @@ from .engine.model import Handbook
 from .engine.ruletests import Check, FixtureRun, checks, passes, run_fixtures
 from .engine.verdict import Verdict
 from .errors import IcpError
-from .loading.validate import load_checked
+from .loading.validate import invalid, load_checked
 from .repo import FIXTURES_DIR, display_path, find_root
 
 
@@ -29,16 +29,21 @@ class _Session:
     fixtures evaluated once (the `FixtureRun` `icp test` shares), kept in `config.stash`."""
 
     today: dt.date
-    handbooks: dict[Path, tuple[Handbook, list[str], FixtureRun]] = field(default_factory=dict)
+    handbooks: dict[Path, tuple[Handbook, list[str], str | None, FixtureRun | None]] = field(
+        default_factory=dict
+    )
     #: handbooks whose errors were reported already (one error per broken handbook)
     reported: set[Path] = field(default_factory=set)
 
-    def handbook(self, root: Path) -> tuple[Handbook, list[str], FixtureRun]:
+    def handbook(self, root: Path) -> tuple[Handbook, list[str], str | None, FixtureRun | None]:
+        """The handbook at `root`, its errors, the one message for them (`invalid`), and
+        its fixtures' verdicts (None for a handbook with errors: nothing is evaluated)."""
         if root not in self.handbooks:
             loaded = load_checked(root, today=self.today)
-            errors = [str(p) for p in loaded.report.sorted() if p in loaded.report.errors]
-            run = run_fixtures(loaded.handbook, today=self.today)
-            self.handbooks[root] = (loaded.handbook, errors, run)
+            errors = [str(p) for p in sorted(set(loaded.report.errors))]
+            said = invalid(loaded.report)
+            run = None if said else run_fixtures(loaded.handbook, today=self.today)
+            self.handbooks[root] = (loaded.handbook, errors, said, run)
         return self.handbooks[root]
 
 
@@ -79,23 +84,19 @@ class FixtureFile(pytest.File):
     def collect(self) -> Any:
         root = find_root(self.path.parent)
         session = self.config.stash[_SESSION]
-        handbook, errors, run = session.handbook(root)
+        handbook, errors, said, run = session.handbook(root)
         shown = display_path(self.path, root)
         fixture = next((f for f in handbook.fixtures if f.path == shown), None)
         mine = [e for e in errors if e.startswith(shown + ":")]
         if mine:  # this fixture's own problems, at their lines
             yield BrokenFixture.from_parent(self, name="validate", problems=mine)
             return
-        if errors:
+        if said is not None or run is None:
             # an error elsewhere in the handbook: its rule tests would judge a handbook that
             # did not load whole; the first fixture file says so once, as icp test does
             if root not in session.reported:
                 session.reported.add(root)
-                said = (
-                    f"the handbook has {len(errors)} error(s), the first: {errors[0]}; "
-                    "run icp validate"
-                )
-                yield BrokenFixture.from_parent(self, name="handbook", problems=[said])
+                yield BrokenFixture.from_parent(self, name="handbook", problems=[str(said)])
             return
         if fixture is None or fixture.broken:
             yield BrokenFixture.from_parent(self, name="validate", problems=[])

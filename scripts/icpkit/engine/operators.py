@@ -344,6 +344,8 @@ class Operator:
     #: which form of a `text` field the test reads: "normal" (`icpkit.engine.normal`),
     #: "lowered" (marks dropped, lowercase) or "none" (only whether there is a value)
     text_form: str = "normal"
+    #: how a list operand is read out: any one of its values ("or") or all of them ("and")
+    joins: str = "or"
 
 
 OPERATORS: dict[str, Operator] = {
@@ -456,6 +458,7 @@ OPERATORS: dict[str, Operator] = {
             _sql_has_each("AND"),
             "includes all of {x}",
             rep_phrase="includes {x}",
+            joins="and",
         ),
         Operator(
             "has_none",

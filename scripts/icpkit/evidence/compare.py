@@ -83,7 +83,9 @@ def _evidence(root: Path, rev: str, history: Path, today: dt.date) -> Evidence:
 
 
 def compare(root: Path, base: str, head: str, history: Path, today: dt.date) -> EvidenceDiff:
-    """Back-test `history` under the handbook at `base` and at `head`."""
+    """Back-test `history` under the handbook at `base` and at `head`. Raises InputError
+    when either handbook has errors or the history cannot be read, UsageError when git
+    cannot check out a revision."""
     before = _evidence(root, base, history, today)
     after = _evidence(root, head, history, today)
     profiles = [*sorted({t.profile for t in (*before.tiers, *after.tiers) if t.profile}), ""]
@@ -130,7 +132,7 @@ def evidence_diff(
 ) -> EvidenceDiff:
     """The evidence before and after: `history` when given, else the configured one. No
     history configured, or a configured file that does not exist, is an EvidenceDiff with
-    `absent` saying so (not an error)."""
+    `absent` saying so (not an error). Raises what `compare` raises."""
     if history is not None:
         return compare(root, base, head, history.resolve(), today)
     path, origin = configured(root, head, from_env)
@@ -194,7 +196,7 @@ def with_evidence(
 ) -> tuple[str, EvidenceDiff]:
     """A rendered diff report (`markdown`, `text` or `json`) with the evidence comparison
     added (of `history`, or of the configured history when it is None), and the comparison
-    (its `newly_contradicted` checks fail `icp diff`)."""
+    (its `newly_contradicted` checks fail `icp diff`). Raises what `compare` raises."""
     import json
 
     d = evidence_diff(root, base, head, history, today, from_env)

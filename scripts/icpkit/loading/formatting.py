@@ -329,6 +329,10 @@ class FormatResult:
 
 
 def format_file(path: Path, shown: str, *, write: bool) -> FormatResult:
+    """`icp fmt` of one file (named `shown` in messages): its canonical indentation and key
+    order, the diff, and with `write` the file rewritten (atomically). A file that does not
+    load, or whose text fmt cannot keep as written, is left alone and said why in the
+    result. Raises OSError when the file cannot be read or written."""
     raw = path.read_bytes()
     doc = load_bytes(shown, raw)
     kind = doc.data.get("kind") if isinstance(doc.data, dict) else None

@@ -71,7 +71,6 @@ class Loaded:
 @dataclass
 class _Loader:
     root: Path
-    today: dt.date
     report: Report = field(default_factory=Report)
     docs: dict[str, Document] = field(default_factory=dict)
     by_kind: dict[str, list[Document]] = field(default_factory=dict)
@@ -678,9 +677,9 @@ class _Loader:
         return out
 
 
-def load(root: Path, *, today: dt.date | None = None) -> Loaded:
+def load(root: Path) -> Loaded:
     """Load the handbook at `root`. Problems are collected in the report, never raised."""
-    loader = _Loader(root, today or dt.date.today())
+    loader = _Loader(root)
     loader.read(handbook_files(root))
     id_columns = loader.vocabulary()
     loader.load_regions()
@@ -694,16 +693,16 @@ def load(root: Path, *, today: dt.date | None = None) -> Loaded:
         kind: [d.data for d in docs] for kind, docs in loader.by_kind.items()
     }
     handbook = Handbook(
-        str(root),
-        loader.fields,
-        id_columns,
-        loader.regions,
-        {k: v for k, v in loader.segments.items() if v is not None},
-        policy,
-        routes,
-        tuple(icps),
-        tuple(negatives),
-        tuple(fixtures),
-        documents,
+        root=str(root),
+        fields=loader.fields,
+        id_columns=id_columns,
+        regions=loader.regions,
+        segments={k: v for k, v in loader.segments.items() if v is not None},
+        policy=policy,
+        routes=routes,
+        icps=tuple(icps),
+        negatives=tuple(negatives),
+        fixtures=tuple(fixtures),
+        documents=documents,
     )
     return Loaded(handbook, loader.report, loader.docs)

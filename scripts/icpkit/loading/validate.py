@@ -43,7 +43,7 @@ def load_checked(root: Path, *, today: dt.date | None = None) -> Loaded:
     from .handbook import load
 
     today = today or dt.date.today()
-    loaded = load(root, today=today)
+    loaded = load(root)
     failed = [p.path for p in loaded.report.errors]
     loaded.report.extend(check(loaded.handbook, loaded.docs, today))
     loaded.report.problems = collapse(loaded.report.problems, failed, loaded.docs, root)
@@ -57,14 +57,19 @@ def open_loaded(root: Path, *, today: dt.date | None = None, label: str | None =
     Raises InputError (one message: the count of errors and the first, with its
     file:line:col) when the handbook has an error; `label` (a git revision) prefixes it."""
     loaded = load_checked(root, today=today)
-    if loaded.report.errors:
-        first = loaded.report.sorted()[0]
-        where = f"the handbook at {label}" if label else "the handbook"
-        raise InputError(
-            f"{where} has {len(loaded.report.errors)} error(s), the first: "
-            f"{first}; run icp validate"
-        )
+    if said := invalid(loaded.report, label):
+        raise InputError(said)
     return loaded
+
+
+def invalid(report: Report, label: str | None = None) -> str | None:
+    """The one message for a handbook with errors (their count and the first, with its
+    file:line:col; `label`, a git revision, names the handbook), or None without errors."""
+    errors = sorted(set(report.errors))
+    if not errors:
+        return None
+    where = f"the handbook at {label}" if label else "the handbook"
+    return f"{where} has {len(errors)} error(s), the first: {errors[0]}; run icp validate"
 
 
 def open_handbook(

@@ -235,7 +235,8 @@ def lift_badge(ev: Evidence | None) -> Badge:
 
 
 def configured_lift_badge(handbook: Handbook, today: dt.date, from_env: str | None = None) -> Badge:
-    """The lift badge from the configured history (grey 'no history' without one)."""
+    """The lift badge from the configured history (grey 'no history' without one). Raises
+    what the back-test raises for a history that cannot be read."""
     if _absence(handbook, from_env) is not None:
         return lift_badge(None)
     path = history_path(handbook, from_env)

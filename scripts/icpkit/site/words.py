@@ -33,27 +33,29 @@ def operand_text(hb: Handbook, leaf: Leaf) -> str:
     """The operand of one test in words, lists in full."""
     fld = hb.fields[leaf.field]
     shown = leaf.shown if leaf.shown is not None else leaf.operand
-    if leaf.op == "in_region":
-        parts = []
-        for r in shown:
-            region = hb.regions.get(r)
-            if region is None:
-                parts.append(str(r))
-                continue
-            names = ", ".join(country_name(c) for c in region.countries)
-            parts.append(f"{region.label} ({names})")
-        return _or_list(parts)
-    if leaf.op == "member_contains":
-        phrases = shown.get("phrases", []) if isinstance(shown, dict) else shown[0]
-        least = shown.get("min_length") if isinstance(shown, dict) else shown[1]
-        return _or_list([str(p) for p in phrases]) + f" (part of a name from {least} characters)"
-    if leaf.op == "between":
-        return f"{value_label(fld, shown[0])} and {value_label(fld, shown[1])}"
-    if leaf.op in ("has_all",):
-        return _or_list([value_label(fld, v) for v in shown], "and")
-    if isinstance(shown, list | tuple):
-        return _or_list([value_label(fld, v) for v in shown])
-    return value_label(fld, shown)
+    operator = OPERATORS[leaf.op]
+    match operator.operand:
+        case "regions":
+            parts = []
+            for r in shown:
+                region = hb.regions.get(r)
+                if region is None:
+                    parts.append(str(r))
+                    continue
+                names = ", ".join(country_name(c) for c in region.countries)
+                parts.append(f"{region.label} ({names})")
+            return _or_list(parts)
+        case "phrases":
+            phrases = shown.get("phrases", []) if isinstance(shown, dict) else shown[0]
+            least = shown.get("min_length") if isinstance(shown, dict) else shown[1]
+            listed = _or_list([str(p) for p in phrases])
+            return listed + f" (part of a name from {least} characters)"
+        case "pair":
+            return f"{value_label(fld, shown[0])} and {value_label(fld, shown[1])}"
+        case _ if isinstance(shown, list | tuple):
+            return _or_list([value_label(fld, v) for v in shown], operator.joins)
+        case _:
+            return value_label(fld, shown)
 
 
 def leaf_words(hb: Handbook, leaf: Leaf) -> str:

@@ -29,7 +29,7 @@ from ..engine.operators import Ctx, sql_literal
 from ..errors import InputError, UsageError
 from ..evidence.outcomes import DAYS_PER_MONTH, ROLES, STAGES, stage_key
 from ..wording import suggest
-from .connection import connect
+from .connection import connect, quote_ident
 from .layout import Columns
 from .sources import (
     Plan,
@@ -39,7 +39,6 @@ from .sources import (
     open_source,
     parsed_columns,
     plan_columns,
-    quote,
     read_through,
     with_convention,
 )
@@ -209,7 +208,7 @@ def _roles(source: Source, opts: BacktestOptions, taken: set[str]) -> dict[str, 
 
 
 def _text(col: str) -> str:
-    return f"icp_text(CAST({quote(col)} AS VARCHAR))"
+    return f"icp_text(CAST({quote_ident(col)} AS VARCHAR))"
 
 
 _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL")
@@ -218,13 +217,13 @@ _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOU
 def _score_of(col: str, types: dict[str, str]) -> str:
     """An NPS or CSAT answer: a plain number (8, 9.5), else unknown."""
     if types.get(col, "").upper().startswith(_NUMERIC):
-        return f"CAST({quote(col)} AS DOUBLE)"
+        return f"CAST({quote_ident(col)} AS DOUBLE)"
     return f"TRY_CAST({_text(col)} AS DOUBLE)"
 
 
 def _date(col: str, types: dict[str, str]) -> str:
     if types.get(col, "").upper() == "DATE":
-        return quote(col)
+        return quote_ident(col)
     return f"icp_date({_text(col)})"
 
 
@@ -249,7 +248,7 @@ def _outcome_items(
     for spelling, meaning in mapped.items():
         mapped_class.setdefault(meaning, []).append(sql_literal(spelling))
     if "outcome" in roles:
-        raw = quote(roles["outcome"])
+        raw = quote_ident(roles["outcome"])
         if types.get(roles["outcome"], "VARCHAR").upper() != "VARCHAR":
             raw = f"CAST({raw} AS VARCHAR)"
         t = _text(roles["outcome"])
@@ -321,7 +320,7 @@ def _tenure(roles: dict[str, str], types: dict[str, str], churn: str, today: dt.
     if "tenure" in roles:
         col = roles["tenure"]
         if types.get(col, "").upper().startswith(_NUMERIC):
-            x = f"CAST({quote(col)} AS DOUBLE)"
+            x = f"CAST({quote_ident(col)} AS DOUBLE)"
             return f"CASE WHEN isfinite({x}) AND {x} >= 0 THEN {x} END"
         t = _text(col)
         plain = f"TRY_CAST({t} AS DOUBLE)"

@@ -320,7 +320,9 @@ def all_rows(
     *,
     limit: int = 100_000,
 ) -> list[tuple[str, dict[str, Any]]]:
-    """(account id, company) of every row of an export (a sample: at most `limit` rows)."""
+    """(account id, company) of every row of an export (a sample: at most `limit` rows).
+    Raises UsageError for an id column or mapping that does not fit, InputError when the
+    export cannot be read."""
     con, source, plan = _open(handbook, path, ExportOptions())
     try:
         rows = _rows(handbook, con, source, plan, limit=limit)
@@ -451,7 +453,16 @@ def to_explain(
         unreadable = [u for u in unreadable if u not in given] + got.unreadable
         cells = [c for c in cells if c.field not in given]
     from_export = source is not None and (row is not None or account_id is not None)
-    return ToExplain(name, base, unreadable, cells, convention, set_cells, as_of, from_export)
+    return ToExplain(
+        name=name,
+        company=base,
+        unreadable=unreadable,
+        cells=cells,
+        convention=convention,
+        set_cells=set_cells,
+        as_of=as_of,
+        from_export=from_export,
+    )
 
 
 #: --decimal-comma / --decimal-point as the number reader's convention

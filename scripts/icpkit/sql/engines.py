@@ -27,7 +27,7 @@ from sqlglot import exp
 from ..engine.model import Handbook
 from ..engine.operators import NUMERIC
 from ..errors import InputError, UsageError
-from .connection import first_line
+from .connection import first_line, input_error
 from .dialects import Dialect
 from .ir import TableSpec, table_ident
 from .tables import SQL_TYPES
@@ -427,7 +427,7 @@ def _run_duckdb(run: WarehouseRun, query: _Query) -> WarehouseResult:
             names = [c[0] for c in cur.description or []]
             rows = cur.fetchall()
     except duckdb.Error as exc:
-        raise InputError(f"DuckDB: {first_line(exc, 400)}") from None
+        raise input_error("DuckDB", exc, limit=400) from exc
     finally:
         con.close()
     return WarehouseResult(names, rows, spec, timings)

@@ -531,10 +531,3 @@ def _unreadable(
     ).fetchall():
         spellings.setdefault(str(fld), []).append((str(text), int(n)))
     return examples, spellings
-
-
-def progress_wanted() -> bool:
-    """A progress bar on a terminal, never in CI."""
-    import sys
-
-    return sys.stderr.isatty() and not os.environ.get("CI")

@@ -57,9 +57,6 @@ def fmt_of(path: Path, given: str | None) -> str:
     return fmt
 
 
-quote = quote_ident
-
-
 @dataclass(frozen=True)
 class Source:
     """An input file as a relation: its FROM clause and its columns with their types."""
@@ -281,9 +278,9 @@ def _header_again(con: duckdb.DuckDBPyConnection, relation: str, names: list[str
     if not keys:
         return False
     within = ", ".join(sql_literal(k) for k in keys)
-    first = KEY_SQL.format(quote(names[0]))
+    first = KEY_SQL.format(quote_ident(names[0]))
     named = " + ".join(
-        f"CASE WHEN {KEY_SQL.format(quote(n))} IN ({within}) THEN 1 ELSE 0 END" for n in names
+        f"CASE WHEN {KEY_SQL.format(quote_ident(n))} IN ({within}) THEN 1 ELSE 0 END" for n in names
     )
     least = min(2, len(keys))
     try:
@@ -367,7 +364,7 @@ def _csv_read(
     read = f"read_csv({lit}, {options}, auto_detect = false, columns = {{{spec}}})"
     if not empty:
         return read
-    kept = ", ".join(f"coalesce({quote(c)}, '') AS {quote(c)}" for c in empty)
+    kept = ", ".join(f"coalesce({quote_ident(c)}, '') AS {quote_ident(c)}" for c in empty)
     return f"(SELECT * REPLACE ({kept}) FROM {read})"
 
 
@@ -575,13 +572,13 @@ def parsed_columns(handbook: Handbook, source: Source, plan: Plan) -> tuple[str,
     """A SELECT giving icp_id and each used field's cleaned text (or typed column), and the
     parse expressions that read those columns."""
     types = dict(source.columns)
-    items = [f"{quote(plan.id_column)} AS icp_id"]
+    items = [f"{quote_ident(plan.id_column)} AS icp_id"]
     parsed: dict[str, Parsed] = {}
     for i, (name, col) in enumerate(plan.used.items()):
         alias = f"t{i}"
         typed = typed_column(handbook.fields[name], alias, types[col], source.decimal)
         if typed is not None:
-            items.append(f"{quote(col)} AS {alias}")
+            items.append(f"{quote_ident(col)} AS {alias}")
             parsed[name] = typed
         else:
             items.append(f"{text_column(col, types[col])} AS {alias}")
@@ -592,7 +589,7 @@ def parsed_columns(handbook: Handbook, source: Source, plan: Plan) -> tuple[str,
 def text_column(col: str, ctype: str) -> str:
     """SQL for the text of a column of type `ctype`: a list as `a;b`, a JSON value (a JSON
     Lines key holding both numbers and text) as the text it holds, without JSON's quotes."""
-    q = quote(col)
+    q = quote_ident(col)
 
     def joined(lst: str) -> str:
         # a list with a NULL member is not known whole: unknown, as a NULL list is

@@ -68,7 +68,9 @@ def score_in(
     mapping: dict[str, str] | None = None,
 ) -> WarehouseSummary:
     """Score where the data lives (`run`) with the rule IR, write the scores (or a CRM import
-    with its property definitions) to `output`, and a provenance sidecar beside it."""
+    with its property definitions) to `output`, and a provenance sidecar beside it. Raises
+    UsageError for a table that does not fit the handbook or a CRM's refused names,
+    InputError when the engine fails (its first line)."""
     from ..atomic import write_text
     from . import crm as crm_preset
     from .dialects import DIALECTS
