@@ -557,3 +557,35 @@ def test_a_cell_longer_than_the_sniffers_sample_is_read(tmp_path: Path) -> None:
     )
     target, _ = run(tmp_path, src)
     assert [r["Record ID"] for r in read(target)] == ["1", "2"]
+
+
+ORDERS = [("Employees", "Number of Employees"), ("Number of Employees", "Employees")]
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_two_columns_that_fit_one_field_score_and_name_the_one_ignored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], order: tuple[str, str]
+) -> None:
+    """An export with two columns for one field (a HubSpot export joined with a
+    spreadsheet's): plan_columns stopped on an UnboundLocalError (exit 2); it scores every
+    row from one column and says, in `icp score` and in `icp explain --row`, which it left."""
+    from icpkit.cli import main
+
+    export = tmp_path / "two.csv"
+    with export.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["Record ID", "Company name", *order, "Country/Region"])
+        writer.writerow(["1", "Acme", "120", "120", "Germany"])
+        writer.writerow(["2", "Brightloop", "4000", "4000", "France"])
+    out = tmp_path / "scores.csv"
+    root = ["--root", str(REPO)]
+    assert main([*root, "score", str(export), "-o", str(out), "--as-of", "2026-11-01"]) == 0
+    said = capsys.readouterr().err
+    # the column named as the field is read, whichever comes first
+    kept, left = "Employees", "Number of Employees"
+    assert f"column {left} also fits employees, already read from {kept}; ignored" in said
+    assert len(list(csv.DictReader(out.open(encoding="utf-8")))) == 2
+    assert main([*root, "explain", str(export), "--row", "1", "--as-of", "2026-11-01"]) == 0
+    assert f"note: column {left} also fits employees, already read from {kept}" in (
+        capsys.readouterr().out
+    )

@@ -321,7 +321,7 @@ def explain(
     )
     # a fixture is judged as of its as_of, as icp test judges it
     verdict = evaluate(handbook, read.company, _as_of(state, as_of or read.as_of))
-    reading = _reading(read.cells, read.convention) if read.from_export else None
+    reading = _reading(read.cells, read.convention, read.column_notes) if read.from_export else None
     if read.set_cells:
         # why a value given with --set could not be read: the number reader's words, as the
         # scorer's warning says them of a cell
@@ -335,11 +335,13 @@ def explain(
     return ExitCode.OK
 
 
-def _reading(cells: list[Any], convention: str) -> dict[str, Any]:
-    """What `explain FILE --row N` read about the export: its decimal convention and the
-    row's unreadable cells (row, column, text as written, why)."""
+def _reading(cells: list[Any], convention: str, notes: tuple[str, ...] = ()) -> dict[str, Any]:
+    """What `explain FILE --row N` read about the export: its decimal convention, what was
+    said about its columns (one ignored because another fits its field), and the row's
+    unreadable cells (row, column, text as written, why)."""
     return {
         "decimal_convention": convention,
+        "column_notes": list(notes),
         "unreadable_cells": [
             {"row": c.row, "column": c.column, "field": c.field, "text": c.text, "why": c.why}
             for c in cells
@@ -362,6 +364,7 @@ def _explanation(
     lines = [report.text(handbook, verdict, name=name)]
     if reading is not None:
         lines.append(reading.get("decimal_convention", ""))
+        lines += [f"note: {note}" for note in reading.get("column_notes", [])]
         lines += [
             f"warning: row {c['row']}, column {c['column']}: cannot read {c['text']!r}"
             + (f": {c['why']}" if c["why"] else "")

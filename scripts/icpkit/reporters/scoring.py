@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..engine.model import Handbook
+from ..sql.companies import ignored_notes
 from ..sql.scoring import ScoreSummary
 from ..wording import accounts
 
@@ -28,11 +29,7 @@ def render(handbook: Handbook, s: ScoreSummary) -> str:
             f"warning: column {col} is in {currency}, not in the currency of {fld}: not read "
             f"(convert it, or --map {fld} to it if its amounts are in {fld}'s currency)"
         )
-    for col, fld in plan.ignored:
-        lines.append(
-            f"column {col} also fits {fld}, already read from {plan.used[fld]}; ignored "
-            "(--map chooses another)"
-        )
+    lines += ignored_notes(plan)
     if s.convention:
         lines.append(s.convention)
     # a note that is a warning says so itself (a repeated header row skipped)

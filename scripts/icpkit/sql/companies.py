@@ -68,6 +68,9 @@ class ExportRow:
     cells: list[Cell]
     #: the decimal convention used and why (as the `score` summary says it)
     convention: str
+    #: what was said about the export's columns: one that also fits a field already read
+    #: from another is ignored (as the `score` summary says it)
+    column_notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -201,7 +204,7 @@ def read_row(
     if not found:
         raise UsageError(f"found no row {row} in {source.path}")
     ident, company, unreadable = found[0]
-    return ExportRow(ident, company, unreadable, cells, source.convention)
+    return ExportRow(ident, company, unreadable, cells, source.convention, ignored_notes(plan))
 
 
 def field_names(handbook: Handbook, names: list[Any], *, origin: str = "--set") -> list[str]:
@@ -378,7 +381,7 @@ def read_id(
             f"found several accounts with {plan.id_column} {ident} in {source.path}; "
             "expected the id to be unique (use --row N)"
         )
-    return ExportRow(found, company, unreadable, cells, source.convention)
+    return ExportRow(found, company, unreadable, cells, source.convention, ignored_notes(plan))
 
 
 @dataclass(frozen=True)
@@ -398,6 +401,8 @@ class ToExplain:
     as_of: dt.date | None
     #: read from a row of an export (--row or --id)
     from_export: bool
+    #: what was said about the export's columns (`ExportRow.column_notes`)
+    column_notes: tuple[str, ...] = ()
 
 
 def to_explain(
@@ -421,6 +426,7 @@ def to_explain(
     cells: list[Cell] = []
     convention = ""
     as_of = None
+    notes: tuple[str, ...] = ()
     if source is not None and (account_id is not None or row is not None):
         if account_id is not None:
             read = read_id(handbook, source, account_id, options)
@@ -430,7 +436,7 @@ def to_explain(
             read = read_row(handbook, source, row, options)
             name = f"{source.name} row {row} ({read.ident})"
         base, unreadable = read.company, read.unreadable
-        cells, convention = read.cells, read.convention
+        cells, convention, notes = read.cells, read.convention, read.column_notes
     elif source is not None and sources.FORMATS.get(source.suffix.lower()) not in (None, "jsonl"):
         raise UsageError(
             f"found the export {source} without --row or --id; expected icp explain "
@@ -462,6 +468,7 @@ def to_explain(
         set_cells=set_cells,
         as_of=as_of,
         from_export=from_export,
+        column_notes=notes,
     )
 
 
@@ -487,3 +494,13 @@ def _set_values(handbook: Handbook, pairs: Sequence[str]) -> dict[str, str]:
         seen[target] = pair
         values[field.strip()] = value.strip()
     return values
+
+
+def ignored_notes(plan: Plan) -> tuple[str, ...]:
+    """A line per column that also fits a field already read from another column: it is
+    ignored, and --map chooses another (`icp score` and `icp explain` say it alike)."""
+    return tuple(
+        f"column {col} also fits {fld}, already read from {plan.used[fld]}; ignored "
+        "(--map chooses another)"
+        for col, fld in plan.ignored
+    )
