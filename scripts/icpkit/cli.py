@@ -755,11 +755,9 @@ def diff_cmd(
         raise UsageError("give --history FILE or --no-history, not both")
     contradicted = False
     if not no_history:
-        from .evidence.compare import with_evidence
+        from .evidence.compare import evidence_diff, with_evidence
 
-        text, evidence = with_evidence(
-            text,
-            fmt,
+        evidence = evidence_diff(
             state.root,
             result.base,
             result.head,
@@ -767,6 +765,7 @@ def diff_cmd(
             state.today,
             os.environ.get("ICP_HISTORY"),
         )
+        text = with_evidence(text, fmt, evidence)
         contradicted = bool(evidence.newly_contradicted)
     if output:
         write_text(output, text + "\n")

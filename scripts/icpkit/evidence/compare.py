@@ -184,28 +184,17 @@ def text(d: EvidenceDiff) -> str:
     return "\n".join(lines)
 
 
-def with_evidence(
-    report: str,
-    fmt: str,
-    root: Path,
-    base: str,
-    head: str,
-    history: Path | None,
-    today: dt.date,
-    from_env: str | None = None,
-) -> tuple[str, EvidenceDiff]:
+def with_evidence(report: str, fmt: str, d: EvidenceDiff) -> str:
     """A rendered diff report (`markdown`, `text` or `json`) with the evidence comparison
-    added (of `history`, or of the configured history when it is None), and the comparison
-    (its `newly_contradicted` checks fail `icp diff`). Raises what `compare` raises."""
+    `d` (`evidence_diff`) added."""
     import json
 
-    d = evidence_diff(root, base, head, history, today, from_env)
     if fmt == "text":
-        return report + "\n" + text(d), d
+        return report + "\n" + text(d)
     if fmt != "json":
-        return report + "\n" + markdown(d), d
+        return report + "\n" + markdown(d)
     body = json.loads(report)
     body["evidence"] = dataclasses.asdict(d) | {
         "words": {c.profile or "all ICPs": c.words() for c in d.changes}
     }
-    return json.dumps(body, indent=2, ensure_ascii=False), d
+    return json.dumps(body, indent=2, ensure_ascii=False)
