@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import KW_ONLY, dataclass, field
 from functools import cached_property
 from typing import Any, assert_never
@@ -815,7 +815,8 @@ class _Query:
                 sel = exp.select(exp.Star(), *items).from_(pre[-1][0] if pre else table)
                 fenced = self.d.fence or self.d.reading_fence
                 pre.append((name, sel.offset(0) if fenced else sel))
-        if plain := self.plain():
+        plain = self.plain()
+        if plain:
             # each text's fast test once per row, in its own layer (PostgreSQL evaluated it
             # for the value and again inside each of its forms)
             items = [exp.alias_(test, f"icp__p{i}") for i, test in plain.items()]
@@ -823,7 +824,7 @@ class _Query:
             pre.append(("pl", fence(sel)))
         for name, sel in (
             *pre,
-            ("src", fence(self.src(pre[-1][0] if pre else None))),
+            ("src", fence(self.src(pre[-1][0] if pre else None, set(plain)))),
             ("l1", layer(self.l1(), "src")),
             ("l2", layer(self.l2(), "l1")),
             ("l3", layer(self.l3(), "l2")),
@@ -854,14 +855,14 @@ class _Query:
             for n in range(len(per_field[0]))
         ]
 
-    def src(self, source: str | None = None) -> exp.Select:
+    def src(self, source: str | None = None, plain: Set[int] = frozenset()) -> exp.Select:
         """The id and each field's value, read once (from the table, or from `source`, the
-        layer below: numbers read from text, text already in normal form); a number read
-        from text gives v<i> (low) and vh<i> (high, NULL for an open band); a text field some
-        test reads by its normal form also gives lw<i> (lowered) and n<i> (normal form)."""
+        layer below: numbers read from text, text already in normal form, whose test of
+        field <i> for each i in `plain` is the column icp__p<i>); a number read from text
+        gives v<i> (low) and vh<i> (high, NULL for an open band); a text field some test
+        reads by its normal form also gives lw<i> (lowered) and n<i> (normal form)."""
         items = [exp.alias_(table_col(self.spec.id_column, self.d), ID)]
         numbers = dict(self.number_fields) if self.text_numbers else {}
-        plain = self.plain()
         for i, f in enumerate(self.fields):
             if i in numbers:
                 parts = [col(f"icp__n{i}_{k}") for k in ("dl", "dh", "cl", "ch", "dk", "ck")]

@@ -258,14 +258,20 @@ def ids_name_columns(
     compared as header names are: a header row repeated below the header, or another
     export's header, read as an account. The scorer asks it of its scores and the back-test
     of its rows, so that a file without such a row is not scanned for one beforehand."""
-    keys = sorted({key(c) for c in source.names if key(c)})
+    keys = _header_keys(source.names)
     if not keys:
         return False
-    within = ", ".join(sql_literal(k) for k in keys)
+    within = ", ".join(keys)
     test = KEY_SQL.format(f"CAST({ident} AS VARCHAR)")
     return bool(
         con.execute(f"SELECT 1 FROM {relation} WHERE {test} IN ({within}) LIMIT 1").fetchall()
     )
+
+
+def _header_keys(names: Sequence[str]) -> list[str]:
+    """The column names as `key` compares them, each once, as SQL literals (sorted): what a
+    cell holding a column name reads as (`KEY_SQL`)."""
+    return [sql_literal(k) for k in sorted({key(n) for n in names if key(n)})]
 
 
 def _header_again(con: duckdb.DuckDBPyConnection, relation: str, names: list[str]) -> bool | None:
@@ -274,10 +280,10 @@ def _header_again(con: duckdb.DuckDBPyConnection, relation: str, names: list[str
     of the first column (every cell of a 1,000,000-row export: 0.6 CPU-s), then of the
     other cells of the rows it finds. None when DuckDB cannot read the file whole (the
     careful pass reads it, or says why)."""
-    keys = sorted({key(n) for n in names if key(n)})
+    keys = _header_keys(names)
     if not keys:
         return False
-    within = ", ".join(sql_literal(k) for k in keys)
+    within = ", ".join(keys)
     first = KEY_SQL.format(quote_ident(names[0]))
     named = " + ".join(
         f"CASE WHEN {KEY_SQL.format(quote_ident(n))} IN ({within}) THEN 1 ELSE 0 END" for n in names
