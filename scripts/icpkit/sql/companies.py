@@ -26,6 +26,7 @@ from ..yamlvalues import YamlDate, as_date
 from . import sources
 from .connection import connect, input_error, quote_ident
 from .layout import Columns
+from .numbers import given_convention
 from .sources import Plan, Source, key
 from .sqlcompile import parsed_sql, staged
 
@@ -451,8 +452,7 @@ def to_explain(
         raise UsageError("found no company; expected a file, FILE --row N, or --set FIELD=VALUE")
     set_cells: list[Cell] = []
     if values:
-        comma = options.decimal_comma
-        got = read_values(handbook, values, decimal=None if comma is None else DECIMAL[comma])
+        got = read_values(handbook, values, decimal=given_convention(options.decimal_comma))
         set_cells = got.cells
         given = set(field_names(handbook, list(values)))
         base = {k: v for k, v in base.items() if k not in given} | got.company
@@ -470,10 +470,6 @@ def to_explain(
         from_export=from_export,
         column_notes=notes,
     )
-
-
-#: --decimal-comma / --decimal-point as the number reader's convention
-DECIMAL = {True: "comma", False: "dot"}
 
 
 def _set_values(handbook: Handbook, pairs: Sequence[str]) -> dict[str, str]:

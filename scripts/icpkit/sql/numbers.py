@@ -39,6 +39,14 @@ from ..engine.operators import sql_literal
 #: decimal conventions: "dot" (1,234.5), "comma" (1.234,5); None: not known
 DOT = "dot"
 COMMA = "comma"
+
+
+def given_convention(decimal_comma: bool | None) -> str | None:
+    """The convention --decimal-comma (True) or --decimal-point (False) names; None when
+    neither is given (the file's own is detected)."""
+    return None if decimal_comma is None else (COMMA if decimal_comma else DOT)
+
+
 #: what a cell is trimmed of, everywhere it is read (`icp score`, `icp explain`, the Python
 #: grammar below): ASCII whitespace and its Unicode kin (no-break, figure, narrow no-break,
 #: ideographic and the other spaces, line and paragraph separators) and the invisible

@@ -26,7 +26,7 @@ from ..engine.operators import sql_literal
 from ..errors import InputError, UsageError
 from ..wording import suggest
 from .connection import input_error, quote_ident
-from .numbers import BLANKS, DOT, Convention, detect
+from .numbers import BLANKS, DOT, Convention, detect, given_convention
 from .parsing import CURRENCIES, Parsed, parse_field, typed_column
 from .shapes import CELL_LIMIT, KEY_SQL, MISSING, Shape, inspect, rewrite
 from .shapes import key as key  # column names are compared by it (companies, backtest)
@@ -627,9 +627,8 @@ def with_convention(
     """`source` with its decimal convention: "comma" with `decimal_comma`, "dot" when it is
     False, else detected from the first rows of its text number columns (`numbers.detect`)."""
     if decimal_comma is not None:
-        chosen = "comma" if decimal_comma else DOT
         flag = "--decimal-comma" if decimal_comma else "--decimal-point"
-        convention = Convention(chosen, f"set by {flag}")
+        convention = Convention(str(given_convention(decimal_comma)), f"set by {flag}")
     else:
         types = dict(source.columns)
         text_cols = [
