@@ -1,18 +1,10 @@
 WITH pl AS (
   SELECT
     *,
-    NOT (
-      role RLIKE '[^a-z0-9_]|__|^_|_$'
-    ) AS icp__p0,
-    NOT (
-      signup_domain RLIKE '[^a-z0-9_]|__|^_|_$'
-    ) AS icp__p1,
-    NOT (
-      company_type RLIKE '[^a-z0-9_]|__|^_|_$'
-    ) AS icp__p3,
-    NOT (
-      description RLIKE '[^a-z0-9_]|__|^_|_$'
-    ) AS icp__p4
+    role RLIKE '^[a-z0-9]++(?:_[a-z0-9]++)*+\\z' AS icp__p0,
+    signup_domain RLIKE '^[a-z0-9]++(?:_[a-z0-9]++)*+\\z' AS icp__p1,
+    company_type RLIKE '^[a-z0-9]++(?:_[a-z0-9]++)*+\\z' AS icp__p3,
+    description RLIKE '^[a-z0-9]++(?:_[a-z0-9]++)*+\\z' AS icp__p4
   FROM crm.accounts
 ), src AS (
   SELECT
@@ -20,14 +12,18 @@ WITH pl AS (
     CASE
       WHEN icp__p0
       THEN role
-      WHEN role RLIKE '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]'
+      WHEN NOT (
+        role RLIKE '^[\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]*+\\z'
+      )
       THEN NULL
       ELSE role
     END AS v0,
     CASE
       WHEN icp__p0
       THEN role
-      WHEN role RLIKE '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]'
+      WHEN NOT (
+        role RLIKE '^[\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]*+\\z'
+      )
       THEN NULL
       ELSE TRIM('_' FROM REGEXP_REPLACE(
         REPLACE(
@@ -46,14 +42,18 @@ WITH pl AS (
     CASE
       WHEN icp__p1
       THEN signup_domain
-      WHEN signup_domain RLIKE '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]'
+      WHEN NOT (
+        signup_domain RLIKE '^[\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]*+\\z'
+      )
       THEN NULL
       ELSE signup_domain
     END AS v1,
     CASE
       WHEN icp__p1
       THEN signup_domain
-      WHEN signup_domain RLIKE '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]'
+      WHEN NOT (
+        signup_domain RLIKE '^[\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]*+\\z'
+      )
       THEN NULL
       ELSE TRANSLATE(
         signup_domain,
@@ -65,14 +65,18 @@ WITH pl AS (
     CASE
       WHEN icp__p3
       THEN company_type
-      WHEN company_type RLIKE '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]'
+      WHEN NOT (
+        company_type RLIKE '^[\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]*+\\z'
+      )
       THEN NULL
       ELSE company_type
     END AS v3,
     CASE
       WHEN icp__p3
       THEN company_type
-      WHEN company_type RLIKE '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]'
+      WHEN NOT (
+        company_type RLIKE '^[\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]*+\\z'
+      )
       THEN NULL
       ELSE TRIM('_' FROM REGEXP_REPLACE(
         REPLACE(
@@ -91,14 +95,18 @@ WITH pl AS (
     CASE
       WHEN icp__p4
       THEN description
-      WHEN description RLIKE '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]'
+      WHEN NOT (
+        description RLIKE '^[\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]*+\\z'
+      )
       THEN NULL
       ELSE description
     END AS v4,
     CASE
       WHEN icp__p4
       THEN description
-      WHEN description RLIKE '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]'
+      WHEN NOT (
+        description RLIKE '^[\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]*+\\z'
+      )
       THEN NULL
       ELSE TRIM('_' FROM REGEXP_REPLACE(
         REPLACE(
@@ -131,13 +139,13 @@ WITH pl AS (
     ) THEN funding_total END AS v11,
     funding_undisclosed AS v12,
     CASE
-      WHEN NOT (
-        investors RLIKE '[^a-z0-9_;]|__|^_|_$|_;|;_'
-      )
+      WHEN investors RLIKE '^(?:[a-z0-9]++(?:_[a-z0-9]++)*+)?+(?:;(?:[a-z0-9]++(?:_[a-z0-9]++)*+)?+)*+\\z'
       THEN ';' || investors || ';'
       ELSE CASE
         WHEN (
-          investors RLIKE '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]'
+          NOT (
+            investors RLIKE '^[\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]*+\\z'
+          )
         )
         THEN NULL
         ELSE ';' || TRIM('_;' FROM REGEXP_REPLACE(
@@ -160,13 +168,13 @@ WITH pl AS (
       END
     END AS v13,
     CASE
-      WHEN NOT (
-        tags RLIKE '[^a-z0-9_;]|__|^_|_$|_;|;_'
-      )
+      WHEN tags RLIKE '^(?:[a-z0-9]++(?:_[a-z0-9]++)*+)?+(?:;(?:[a-z0-9]++(?:_[a-z0-9]++)*+)?+)*+\\z'
       THEN ';' || tags || ';'
       ELSE CASE
         WHEN (
-          tags RLIKE '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]'
+          NOT (
+            tags RLIKE '^[\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]*+\\z'
+          )
         )
         THEN NULL
         ELSE ';' || TRIM('_;' FROM REGEXP_REPLACE(
@@ -189,13 +197,13 @@ WITH pl AS (
       END
     END AS v14,
     CASE
-      WHEN NOT (
-        tag_types RLIKE '[^a-z0-9_;]|__|^_|_$|_;|;_'
-      )
+      WHEN tag_types RLIKE '^(?:[a-z0-9]++(?:_[a-z0-9]++)*+)?+(?:;(?:[a-z0-9]++(?:_[a-z0-9]++)*+)?+)*+\\z'
       THEN ';' || tag_types || ';'
       ELSE CASE
         WHEN (
-          tag_types RLIKE '[^\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]'
+          NOT (
+            tag_types RLIKE '^[\\t\\n\\r -~ -ɏ̀-ͷͺ-ͽͿ΄-ΊΌΎ-ΡΣ-ӿḀ-ỿ]*+\\z'
+          )
         )
         THEN NULL
         ELSE ';' || TRIM('_;' FROM REGEXP_REPLACE(
