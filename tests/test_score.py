@@ -589,3 +589,31 @@ def test_two_columns_that_fit_one_field_score_and_name_the_one_ignored(
     assert f"note: column {left} also fits employees, already read from {kept}" in (
         capsys.readouterr().out
     )
+
+
+def test_no_progress_bar_unless_asked() -> None:
+    """DuckDB draws a progress bar on stderr for any query that runs over two seconds, by
+    default, into CI logs and pipes too (seen: `icp explain EXPORT --id` on 10,000,000
+    accounts). The scorer's connection has it off; `icp score` turns it on on a terminal.
+    Checked in a process of its own: under pytest DuckDB's default is off already."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, duckdb\n"
+        "from pathlib import Path\n"
+        "from icpkit.loading.handbook import load\n"
+        "from icpkit.sql.connection import connect\n"
+        "q = \"SELECT current_setting('enable_progress_bar')\"\n"
+        "print(duckdb.connect().execute(q).fetchone()[0])\n"
+        "for threads in (None, 1):\n"
+        "    print(connect(load(Path(sys.argv[1])).handbook, threads).execute(q).fetchone()[0])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(REPO)], capture_output=True, text=True, env=env
+    )
+    assert out.returncode == 0, out.stderr
+    # DuckDB's own default, then the scorer's connection with and without a thread count
+    assert out.stdout.split() == ["True", "False", "False"]

@@ -25,6 +25,8 @@ no ICP knows enough to judge (status insufficient_data, a contract of this proje
 that the reference rules predate), so those rows are left out of the row-by-row
 comparison and reported apart: how many, and the reference's verdicts for them (the
 reference caps such an account at B when its score allows: a difference by contract).
+So is an account whose reference best profile knows too few of its requirements to be a
+best fit (the reference ranks it anyway), each confirmed by the explaining evaluator.
 Results are written to tests/bench/results/score-<rows>-<input>.json.
 """
 
@@ -46,6 +48,7 @@ REPO = HERE.parent.parent
 DUCKDB = "duckdb (hand-written)"
 POLARS = "polars (hand-written)"
 ICP = "icp score"
+AS_OF = "2026-11-01"
 
 
 def run(cmd: list[str]) -> tuple[float, float, int]:
@@ -107,7 +110,7 @@ def programs(
             "-o",
             str(out / f"icp{tag}.parquet"),
             "--as-of",
-            "2026-11-01",
+            AS_OF,
             "--map",
             str(HERE / "handbook" / "map.yaml"),
         ],
@@ -146,8 +149,38 @@ def one_account(data: Path, fmt: str) -> Path:
     return target
 
 
-def verdicts(shared: Path, out: Path, baselines: list[str]) -> dict[str, Any]:
-    """Row-by-row comparison with the DuckDB baseline, insufficient_data rows apart."""
+def knows_too_little(src: Path, ids: list[str], reference: dict[str, str]) -> dict[str, str]:
+    """Of the accounts `ids`, those whose reference best profile (`reference`: id -> profile)
+    knows too few of its hard requirements to be a best fit, as `icp explain` judges the
+    account read from `src` (id -> the explainer's best profile, '' for none).
+
+    The reference ranks a profile none of whose requirements is known (its tier capped at
+    B); this project never makes such a profile the best fit (issue 11, the tier policy's
+    min_known_share): a difference by contract, confirmed here account by account by the
+    explaining evaluator, which reads the row as `icp explain EXPORT --id` does."""
+    import datetime as dt
+
+    from icpkit.engine.evaluate import evaluate
+    from icpkit.loading.validate import open_handbook
+    from icpkit.sql.companies import ExportOptions, read_id
+    from icpkit.sql.mapping import read_map, with_values
+
+    column_map = read_map(HERE / "handbook" / "map.yaml")
+    handbook = with_values(open_handbook(HERE / "handbook"), column_map.values)
+    options = ExportOptions(mapping=column_map.columns)
+    out: dict[str, str] = {}
+    for ident in ids:
+        company = read_id(handbook, src, ident, options).company
+        verdict = evaluate(handbook, company, dt.date.fromisoformat(AS_OF))
+        ref_profile = next(p for p in verdict.profiles if p.icp == reference[ident])
+        if not ref_profile.enough and verdict.best_profile != reference[ident]:
+            out[ident] = verdict.best_profile or ""
+    return out
+
+
+def verdicts(shared: Path, src: Path, out: Path, baselines: list[str]) -> dict[str, Any]:
+    """Row-by-row comparison with the DuckDB baseline, insufficient_data rows apart, and the
+    rows whose reference best profile knows too little (`knows_too_little`) apart."""
     import polars as pl
 
     ref_path, icp_path = out / "duckdb.parquet", out / "icp.parquet"
@@ -172,10 +205,30 @@ def verdicts(shared: Path, out: Path, baselines: list[str]) -> dict[str, Any]:
         capture_output=True,
         text=True,
     )
+    core = ["best_profile", "score", "tier", "disqualified_by"]
+    joined = pl.read_parquet(rest_ref).join(
+        pl.read_parquet(rest_icp).select(["account_id", *core]), on="account_id", suffix="_icp"
+    )
+    differ = joined.filter(
+        pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"{c}_icp")) for c in core])
+    ).head(50)
+    reference = {r["account_id"]: r["best_profile"] for r in differ.to_dicts()}
+    too_little = (
+        knows_too_little(src, list(reference), reference)
+        if reference and all(reference.values())
+        else {}
+    )
     return {
         "compare_all_rows": full.stdout.strip(),
         "compare_other_rows": rest.stdout.strip(),
         "other_rows_identical": rest.returncode == 0,
+        "reference_best_profile_knows_too_little": [
+            {**r, "explainer_best_profile": too_little[r["account_id"]]}
+            for r in differ.select(["account_id", *core]).to_dicts()
+            if r["account_id"] in too_little
+        ],
+        "other_rows_identical_but_by_contract": rest.returncode == 0
+        or (differ.height < 50 and len(too_little) == differ.height),
         "insufficient_data_rows": len(held),
         "insufficient_data_reference_tiers": ref_tier_counts,
         "insufficient_data_examples": withheld.head(5).to_dicts(),
@@ -249,7 +302,7 @@ def main() -> int:
             f"without it: icp score {net[ICP]:.2f} s, {DUCKDB} {net[DUCKDB]:.2f} s "
             f"= {net[ICP] / net[DUCKDB]:.2f}x"
         )
-    v = verdicts(shared, out, baselines)
+    v = verdicts(shared, data.with_suffix(f".{args.input}"), out, baselines)
     print(v["compare_all_rows"])
     print(
         f"insufficient_data (no tier, no score: no ICP knows enough): "
@@ -267,8 +320,20 @@ def main() -> int:
     )
     verdict_lines = v["compare_other_rows"].splitlines()
     print("all other rows:", *[x for x in verdict_lines if x.startswith(("same", "DIFF"))])
-    ok = v["other_rows_identical"]
-    print("verdicts identical on every other row" if ok else "VERDICTS DIFFER")
+    for r in v["reference_best_profile_knows_too_little"]:
+        print(
+            f"  {r['account_id']}: the reference's best profile {r['best_profile']} knows too "
+            f"few of its requirements here (by contract never a best fit, issue 11); "
+            f"icp explain: {r['explainer_best_profile'] or 'no best profile'}"
+        )
+    ok = v["other_rows_identical_but_by_contract"]
+    print(
+        "verdicts identical on every other row"
+        if v["other_rows_identical"]
+        else "verdicts identical on every other row but by contract"
+        if ok
+        else "VERDICTS DIFFER"
+    )
     seeded = "" if args.seed == 42 else f"-seed{args.seed}"
     save(
         f"score-{args.rows}-{args.input}{seeded}",

@@ -33,6 +33,9 @@ def connect(handbook: Handbook, threads: int | None = None) -> duckdb.DuckDBPyCo
 
     Raises duckdb.Error only if DuckDB itself cannot start."""
     con = duckdb.connect(config={"threads": threads} if threads else {})
+    # no progress bar unless asked for (`icp score` on a terminal): DuckDB draws one on
+    # stderr by default for a query that runs over two seconds, into CI logs and pipes too
+    con.execute("SET enable_progress_bar = false")
     # scores come out in the export's row order (row numbers in warnings are the export's):
     # the IN-clause rewrite turns a long value list into a join, which reorders rows
     con.execute("SET disabled_optimizers = 'in_clause'")
