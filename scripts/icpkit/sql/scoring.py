@@ -314,7 +314,8 @@ def _counted(
     """The summary's counts from the written scores, recorded in the provenance too."""
     summary = _summarise(con, path, fmt, plan)
     summary.duplicates = _duplicates(con, path, fmt, plan)
-    summary.no_id = _without_id(con, path, fmt, plan)
+    if summary.no_id[0]:
+        summary.no_id = (summary.no_id[0], _without_id(con, path, fmt, plan))
     prov["rows"] = summary.rows
     prov["decimal_convention"] = source.decimal
     prov["fields_no_column_supplies"] = plan.missing
@@ -427,17 +428,27 @@ def _read(path: Path, fmt: str) -> str:
     }[fmt]
 
 
+def _empty_id(plan: Plan) -> str:
+    """SQL: the account's id is empty (no cell, or only spaces)."""
+    return f"coalesce(icp_trim(CAST({quote_ident(plan.id_column)} AS VARCHAR)), '') = ''"
+
+
 def _summarise(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, plan: Plan) -> ScoreSummary:
-    """Counts from the written output, in one scan."""
+    """Counts from the written output, in one scan: tiers, statuses, disqualifiers, the
+    unreadable and deciding fields, and how many accounts have an empty id (`no_id`, their
+    rows not yet looked for)."""
     groups = con.execute(
         "SELECT coalesce(best_profile, ''), coalesce(tier, status), coalesce(disqualified_by, ''), "
         "coalesce(unreadable_fields, ''), status, coalesce(best_case_tier, tier, 'D'), "
-        f"coalesce(deciding_fields, ''), count(*) FROM {_read(path, fmt)} GROUP BY ALL"
+        f"coalesce(deciding_fields, ''), {_empty_id(plan)}, count(*) "
+        f"FROM {_read(path, fmt)} GROUP BY ALL"
     ).fetchall()
     summary = ScoreSummary(path, 0, plan, {}, {}, {})
     tiers: dict[str, dict[str, int]] = {}
-    for profile, tier, disq, unreadable, status, best_case, deciding, n in groups:
+    for profile, tier, disq, unreadable, status, best_case, deciding, no_id, n in groups:
         summary.rows += n
+        if no_id:
+            summary.no_id = (summary.no_id[0] + n, [])
         by_tier = tiers.setdefault(str(profile), {})
         by_tier[str(tier)] = by_tier.get(str(tier), 0) + n
         summary.statuses[str(status)] = summary.statuses.get(str(status), 0) + n
@@ -491,21 +502,15 @@ def _duplicates(
     return [(str(i).removeprefix("'"), [int(x) for x in r]) for i, r in rows]
 
 
-def _without_id(
-    con: duckdb.DuckDBPyConnection, path: Path, fmt: str, plan: Plan
-) -> tuple[int, list[int]]:
-    """How many accounts have an empty id (no cell, or only spaces), and their first rows:
-    each is scored, but its output row cannot be matched back to a record."""
-    empty = f"coalesce(icp_trim(CAST({quote_ident(plan.id_column)} AS VARCHAR)), '') = ''"
-    rel = _read(path, fmt)
-    n = con.execute(f"SELECT count(*) FROM {rel} WHERE {empty}").fetchone()
-    if not n or not n[0]:
-        return 0, []
+def _without_id(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, plan: Plan) -> list[int]:
+    """The first rows (1 = first account) of the accounts with an empty id (a second scan,
+    only when `_summarise` counted some): each is scored, but its output row cannot be
+    matched back to a record."""
     rows = con.execute(
-        f"SELECT r FROM (SELECT row_number() OVER () AS r, {empty} AS e FROM {rel}) "
-        f"WHERE e ORDER BY r LIMIT {MAX_EXAMPLES}"
+        f"SELECT r FROM (SELECT row_number() OVER () AS r, {_empty_id(plan)} AS e "
+        f"FROM {_read(path, fmt)}) WHERE e ORDER BY r LIMIT {MAX_EXAMPLES}"
     ).fetchall()
-    return int(n[0]), [int(r[0]) for r in rows]
+    return [int(r[0]) for r in rows]
 
 
 def _unreadable(
