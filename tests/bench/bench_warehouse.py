@@ -15,7 +15,8 @@ rotating order, `--rounds` times, fetching every row (Arrow for Spark). The gene
 is run with the reference's columns (best profile, score, tier, disqualified_by) for the
 ratio, and once more with every output column (reason, per-profile scores) for information.
 Results must agree row by row. Target: generated within 1.3x of the reference's median query
-time. Results go to tests/bench/results/warehouse.json.
+time. Results go to tests/bench/results/warehouse-<engine>.json (one file per engine, so that
+a run of one engine keeps the other's result).
 """
 
 from __future__ import annotations
@@ -311,7 +312,8 @@ def main() -> int:
         fn = bench_postgres if engine == "postgres" else bench_spark
         report[engine] = fn(handbook, data, args.rounds, shared)
         print(engine, report[engine], flush=True)
-    save("warehouse", report)
+        result = {"rows": args.rows, "rounds": args.rounds, engine: report[engine]}
+        save(f"warehouse-{engine}", result)
     ok = all(report[e]["agree"] for e in engines)
     return 0 if ok else 1
 
