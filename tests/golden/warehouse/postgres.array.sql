@@ -842,7 +842,6 @@ WITH src AS (
       ''
     ) AS o_disqualified_by
   FROM l5
-  OFFSET 0
 )
 SELECT
   icp_id AS account_id,

@@ -803,7 +803,6 @@ WITH pl AS (
       THEN fl3
     END AS o_fl3
   FROM l5
-  OFFSET 0
 )
 SELECT
   icp_id AS account_id,
