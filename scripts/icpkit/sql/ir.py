@@ -934,12 +934,13 @@ class _Query:
     def already_normal(self, text: exp.Expr, folds: Folds, keep: str) -> exp.Expr | None:
         """`text` is its own normal form (lowercase ASCII words joined by single '_'; with
         `keep` ';', members so separated), as CRM codes are: the dialect's one regular
-        expression (`NormalForm.plain`), so the normal form's steps run only for other text.
-        None where the dialect has no regular expressions or a word fold may change the text."""
+        expression (`NormalForm.already_normal`), so the normal form's steps run only for
+        other text. None where the dialect has no regular expressions or a word fold may
+        change the text."""
         form = self.d.normal_form
-        if form is None or form.plain is None or any(not is_symbol(src) for src, _ in folds):
+        if form is None or any(not is_symbol(src) for src, _ in folds):
             return None
-        return form.plain(text, keep)
+        return form.already_normal(text, keep)
 
     @staticmethod
     def split_member(array: exp.Expr, joined: exp.Expr) -> exp.Expr:
