@@ -626,9 +626,10 @@ def with_convention(
 ) -> Source:
     """`source` with its decimal convention: "comma" with `decimal_comma`, "dot" when it is
     False, else detected from the first rows of its text number columns (`numbers.detect`)."""
-    if decimal_comma is not None:
+    given = given_convention(decimal_comma)
+    if given is not None:
         flag = "--decimal-comma" if decimal_comma else "--decimal-point"
-        convention = Convention(str(given_convention(decimal_comma)), f"set by {flag}")
+        convention = Convention(given, f"set by {flag}")
     else:
         types = dict(source.columns)
         text_cols = [
