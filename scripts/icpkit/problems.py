@@ -161,6 +161,7 @@ PROBLEMS: dict[str, str] = {
     "unreachable-tier": "A tier that the criteria's points can never reach.",
     "always-disqualified": "Requirements that every company meeting them is disqualified by.",
     "cap-unreachable": "A group's cap above the most its criteria can give (a warning).",
+    "first-match-order": "A first-match tier worth more than a tier above it (a warning).",
     "gate-always-true": "A status gate that every company meets (none would ever be scored).",
     "placeholder": "Text or an example rule written by icp new that was never replaced.",
     # one root error per mistake (icpkit.loading.dependents)

@@ -320,6 +320,9 @@ class Policy:
     flags: tuple[Flag, ...] = ()
     #: what a disqualified company's score is: keep (its best profile's) or zero
     disqualified_score: str = "keep"
+    #: True when rules/tier-policy.yaml did not load (its own error says why): these are the
+    #: defaults standing in, and no check may blame a profile for them
+    stand_in: bool = False
 
     def known_needed(self, total: int) -> int:
         """How many of a profile's `total` hard requirements must be known for a best fit:

@@ -19,9 +19,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, assert_never
 
-from ..engine.model import AllOf, AnyOf, CountOf, Group, Leaf, Not, SegmentRef, review_overdue
+from ..engine.model import (
+    AllOf,
+    AnyOf,
+    CountOf,
+    Group,
+    Leaf,
+    Not,
+    SegmentRef,
+    item_most,
+    review_overdue,
+)
 from ..engine.operators import OPERATORS
 from ..problems import Level, Problem, json_path
+from ..sql.names import flag_column
 from ..wording import suggest
 from .document import Document
 
@@ -217,11 +228,13 @@ class Checker:
     def run(self) -> list[Problem]:
         out: list[Problem] = []
         out += self.duplicate_ids()
+        out += self.flag_ids()
         out += self.gates()
         for icp in self.handbook.icps:
             out += self.unsatisfiable(icp)
             out += self.unreachable(icp)
             out += self.caps(icp)
+            out += self.first_match_order(icp)
             out += self.profile_gates(icp)
             out += self.always_disqualified(icp)
             out += self.pond_refs(
@@ -342,6 +355,9 @@ class Checker:
         return out
 
     def unreachable(self, icp: Icp) -> list[Problem]:
+        own = "tiers" in (icp.data.get("qualification") or {})
+        if self.handbook.policy.stand_in and not own:
+            return []  # the thresholds are defaults while the tier policy fails to load
         best = icp.most
         out = []
         for tier in ("A", "B", "C"):
@@ -379,9 +395,40 @@ class Checker:
                 )
         return out
 
-    def gates(self) -> list[Problem]:
-        """A status gate that every company meets would leave no company scored."""
-        path = next(
+    def first_match_order(self, icp: Icp) -> list[Problem]:
+        """First-match tiers read top down: a tier worth more than one above it is scored
+        only while the one above is not met, so an account whose upper tier is unknown
+        scores the lower tier's higher points (and the upper tier, once known, lowers them)."""
+        out = []
+        for group in icp.groups:
+            if not group.first_match:
+                continue
+            base = _group_path(icp, group.id)
+            base = base[:-1] if base[-1] == "cap" else base
+            for j, item in enumerate(group.items):
+                above = [i for i in group.items[:j] if item_most(i) < item_most(item)]
+                if not above:
+                    continue
+                first = above[0]
+                out.append(
+                    self.problem(
+                        icp.path,
+                        [*base, "criteria", j, "points"],
+                        f"found the tier '{item.id}' ({item_most(item)} points) below the tier "
+                        f"'{first.id}' ({item_most(first)} points) in the first-match group "
+                        f"'{group.id}': a company whose '{first.id}' is unknown gets "
+                        f"{item_most(item)}, and {item_most(first)} once it is known to be met; "
+                        "expected tiers from most points to fewest",
+                        "first-match-order",
+                        Level.WARNING,
+                    )
+                )
+        return out
+
+    @property
+    def policy_path(self) -> str:
+        """The tier policy's file (as the report names files)."""
+        return next(
             (
                 p
                 for p, d in self.docs.items()
@@ -389,6 +436,35 @@ class Checker:
             ),
             "rules/tier-policy.yaml",
         )
+
+    def flag_ids(self) -> list[Problem]:
+        """Each flag is an output column (`flag_<id>`, in SQL `icp_flag_<safe id>`): two
+        flags of one id, or of ids that make the same column name, would be one column."""
+        doc = self.docs.get(self.policy_path)
+        items = doc.data.get("flags") if doc is not None and isinstance(doc.data, dict) else None
+        built = {f.id for f in self.handbook.policy.flags}  # a flag in error says so itself
+        out: list[Problem] = []
+        seen: dict[str, str] = {}
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            ident = item.get("id") if isinstance(item, dict) else None
+            if ident not in built or not isinstance(ident, str):
+                continue
+            column = flag_column(ident)
+            if column in seen:
+                first = seen[column]
+                said = (
+                    f"found the flag id '{ident}' twice; expected each flag's id to be unique"
+                    if first == ident
+                    else f"found the flag id '{ident}', whose column {column} is that of the "
+                    f"flag '{first}' too; expected ids that differ in their letters or digits"
+                )
+                out.append(self.problem(self.policy_path, ["flags", i, "id"], said, "duplicate-id"))
+            seen.setdefault(column, ident)
+        return out
+
+    def gates(self) -> list[Problem]:
+        """A status gate that every company meets would leave no company scored."""
+        path = self.policy_path
         return [
             self.problem(
                 path,

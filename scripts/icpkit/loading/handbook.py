@@ -409,7 +409,7 @@ class _Loader:
     def policy(self) -> Policy:
         doc = self.single("tier_policy", required=True)
         if doc is None:
-            return Policy(DEFAULT_TIERS, "B")
+            return Policy(DEFAULT_TIERS, "B", stand_in=True)
         data = doc.data
         tiers = self.tiers(doc, data["tiers"], ["tiers"])
         b = self.builder(doc)

@@ -1,0 +1,93 @@
+"""validate on the tier policy and the groups of a small handbook (tests/corpus/small): one
+mistake gives one error, flags make distinct columns, first-match tiers read top down."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import REPO, TODAY
+from icpkit.loading.validate import validate
+
+SMALL = REPO / "tests" / "corpus" / "small"
+
+
+def _problems(tmp_path: Path, edits: dict[str, tuple[str, str]]) -> list[str]:
+    root = tmp_path / "hb"
+    shutil.copytree(SMALL, root)
+    for rel, (old, new) in edits.items():
+        path = root / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (rel, old)
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return [str(p) for p in validate(root, today=TODAY).sorted()]
+
+
+POLICY = "rules/tier-policy.yaml"
+PROFILE = "profiles/icp/p.yaml"
+
+
+def test_the_small_handbook_is_valid(tmp_path: Path) -> None:
+    assert _problems(tmp_path, {}) == []
+
+
+def test_a_typo_in_the_tier_policy_is_one_error(tmp_path: Path) -> None:
+    """While the policy fails to load, the default thresholds (80/60/40) stand in: the
+    profile, which reaches 22 points, is not blamed for missing them."""
+    got = _problems(tmp_path, {POLICY: ("  - status: no_data", "  - stauts: no_data")})
+    assert got == [
+        "rules/tier-policy.yaml:6:5: error found the unknown key 'stauts'; expected one of "
+        "status, label, why, when (did you mean 'status'?) (schema-additionalProperties)"
+    ]
+
+
+def test_a_misspelt_policy_value_is_one_error(tmp_path: Path) -> None:
+    got = _problems(tmp_path, {POLICY: ("disqualified_score: zero", "disqualified_score: Zero")})
+    assert len(got) == 1 and "(schema-enum)" in got[0], got
+
+
+def test_a_profile_with_its_own_tiers_is_still_checked_when_the_policy_fails(
+    tmp_path: Path,
+) -> None:
+    got = _problems(
+        tmp_path,
+        {
+            POLICY: ("  - status: no_data", "  - stauts: no_data"),
+            PROFILE: ("  criteria:\n", "  tiers: {A: 90, B: 15, C: 5}\n  criteria:\n"),
+        },
+    )
+    assert [g for g in got if "(unreachable-tier)" in g] == [
+        "profiles/icp/p.yaml:22:5: error found at most 22 points from the criteria; tier A "
+        "needs 90, so no company can reach it: add points or lower the threshold "
+        "(unreachable-tier)"
+    ]
+
+
+def test_two_flags_of_one_id_are_an_error(tmp_path: Path) -> None:
+    got = _problems(tmp_path, {POLICY: ("{id: f_always,", "{id: f_scored,")})
+    assert got == [
+        "rules/tier-policy.yaml:11:10: error found the flag id 'f_scored' twice; expected "
+        "each flag's id to be unique (duplicate-id)"
+    ]
+
+
+def test_two_flag_ids_of_one_column_are_an_error(tmp_path: Path) -> None:
+    got = _problems(tmp_path, {POLICY: ("{id: f_always,", "{id: f-scored,")})
+    assert got == [
+        "rules/tier-policy.yaml:11:10: error found the flag id 'f-scored', whose column "
+        "icp_flag_f_scored is that of the flag 'f_scored' too; expected ids that differ in "
+        "their letters or digits (duplicate-id)"
+    ]
+
+
+def test_a_first_match_tier_worth_more_than_one_above_it_is_a_warning(tmp_path: Path) -> None:
+    got = _problems(
+        tmp_path,
+        {PROFILE: ("at_least: 10}, points: 7}", "at_least: 10}, points: 3}")},
+    )
+    assert got == [
+        "profiles/icp/p.yaml:31:80: warning found the tier 'b-low' (4 points) below the tier "
+        "'b-high' (3 points) in the first-match group 'tiers': a company whose 'b-high' is "
+        "unknown gets 4, and 3 once it is known to be met; expected tiers from most points "
+        "to fewest (first-match-order)"
+    ]
