@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 from sqlglot import exp
 
 from icpkit.engine.evaluate import evaluate
-from icpkit.engine.model import Field, Handbook, Leaf
-from icpkit.engine.normal import normal
+from icpkit.engine.model import Field, Handbook, Leaf, Rule
+from icpkit.engine.normal import BLANKS, normal
 from icpkit.engine.operators import OPERATORS
 from icpkit.engine.reason import reason
 from icpkit.engine.values import typed_value as read_value
@@ -233,7 +233,7 @@ def readable(handbook: Handbook, company: dict[str, Any], engine: str, sets: str
         fld = handbook.fields[name]
         texts: list[str] = []
         if fld.type == "text" and name in read_normal and isinstance(value, str):
-            texts = [value]
+            texts = [value.strip(BLANKS)]  # blanks around a text are no part of it
         elif fld.type == "set_of" and fld.values is None:
             texts = list(value)
             if sets == "array" and any(";" in m for m in texts):
@@ -461,6 +461,32 @@ TEXTUAL = sorted(
 OPERANDS = sorted(WRITTEN)
 #: starts_with / ends_with operands: lowered text
 AFFIXES = ["developer", "ai", "acme", ".ai", "tools", "cafe", "devel", "σοφ", "σια", "моск", "s&p"]
+
+
+@pytest.mark.parametrize("op", ["starts_with", "ends_with", "mentions", "equals"])
+def test_blanks_around_a_text_are_no_part_of_it_everywhere(op: str) -> None:
+    """'acme.ai ' ends with '.ai' (a CRM cell is read trimmed): the explaining evaluator
+    (`icp test`'s typed reading), DuckDB and SQLite agree, and a text of blanks alone is
+    unknown, never a miss."""
+    import dataclasses
+
+    name = next(n for n, f in PH.fields.items() if f.type == "text")
+    operand: Any = {"starts_with": "acme", "ends_with": ".ai", "mentions": ("acme",)}.get(
+        op, normal("acme.ai")
+    )
+    rule = Rule("dot_ai", "Dot AI", Leaf(name, op, operand, operand), "criterion", 5)
+    icp = dataclasses.replace(PH.active_icps[0], criteria=(rule,), scoring=(), gates=())
+    handbook = dataclasses.replace(PH, icps=(icp,))
+    known = {"profile_found": True, "headcount": 10}  # scored, not held by a gate
+    texts = ["acme.ai ", "\u00a0acme.ai\t", "\u200b acme.ai", " \t"]
+    rows = [{**known, name: text} for text in texts]
+    as_of = dt.date(2026, 11, 1)
+    want = [expected(handbook, c, as_of) for c in rows]
+    points = profile_column(icp.id, "score")
+    assert [w[points] for w in want] == [5, 5, 5, 0]
+    assert name in str(want[3]["icp_unknown_fields"]).split(";")  # blanks alone: unknown
+    for engine in ("duckdb", "sqlite"):
+        assert run(engine, handbook, rows, as_of) == want, engine
 
 
 def test_spellings_read_as_their_normal_form() -> None:
@@ -792,12 +818,13 @@ def assert_reads_normal_form(
     for text, (value, low, norm, members) in zip(
         texts, src_reading(engine, texts, sets, con, handbook), strict=True
     ):
-        if chars is not None and any(c not in chars for c in text):
+        read = text.strip(BLANKS)  # blanks around a text are no part of it
+        if chars is not None and any(c not in chars for c in read):
             assert (value, low, norm, members) == (None, None, None, None), (engine, text)
             continue
-        assert (value, low, norm) == (text, lowered(text), normal(text, folds)), (engine, text)
-        if "\u037e" in text:
-            assert members is None, (engine, text)
+        assert (value, low, norm) == (read, lowered(read), normal(read, folds)), (engine, text)
+        if "\u037e" in text or (chars is not None and any(c not in chars for c in text)):
+            assert members is None, (engine, text)  # a set's members are read untrimmed
             continue
         want = {normal(m, folds) for m in text.split("\n")} - {""}
         assert members.startswith(";") and members.endswith(";"), (engine, text, members)

@@ -57,7 +57,7 @@ from .model import (
     SegmentRef,
     condition_fields,
 )
-from .normal import Text
+from .normal import BLANKS, Text
 from .operators import OPERATORS, Ctx, Tri
 from .verdict import (
     DISQUALIFIED,
@@ -305,9 +305,11 @@ def _value(fld: Field, value: Any) -> Any:
     if value is None:
         return None  # absent is unknown, never the empty set (that is a present, empty cell)
     if fld.type == "text" and isinstance(value, str) and not isinstance(value, Text):
-        return Text(value, fld.folds)
+        # blanks around a text are no part of it; a text of nothing else is unknown
+        return Text(value.strip(BLANKS), fld.folds) if value.strip(BLANKS) else None
     return value
 
 
 def unknown_fields(handbook: Handbook, company: Mapping[str, Any]) -> tuple[str, ...]:
-    return tuple(name for name in handbook.read_fields if company.get(name) is None)
+    fields = handbook.fields
+    return tuple(n for n in handbook.read_fields if _value(fields[n], company.get(n)) is None)

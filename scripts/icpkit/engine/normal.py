@@ -29,6 +29,18 @@ from collections.abc import Iterable, Mapping
 
 from . import unicode15
 
+#: what a value is trimmed of, everywhere it is read (`icp score`, `icp explain`, `icp test`'s
+#: typed text, the warehouse SQL's text fields, the parse layer's grammar): ASCII whitespace
+#: and its Unicode kin (no-break, figure, narrow no-break, ideographic and the other spaces,
+#: line and paragraph separators) and the invisible zero-width space, word joiner and
+#: byte-order mark (a BOM mid-file: two exports joined). A cell of nothing else is empty.
+#: (Not the separators U+001C..U+001F, which Python's `str.isspace` counts: the parse layer
+#: uses U+001F as a marker.)
+BLANKS = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u180e\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u2060\u3000\ufeff"
+)
+
 Folds = tuple[tuple[str, str], ...]
 
 #: the folds of a vocabulary that declares none

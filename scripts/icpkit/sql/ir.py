@@ -71,7 +71,7 @@ from ..engine.model import (
     SegmentRef,
     condition_fields,
 )
-from ..engine.normal import Folds, is_symbol
+from ..engine.normal import BLANKS, Folds, is_symbol
 from ..engine.operators import NUMERIC, OPERATORS
 from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
 from ..errors import InputError, UsageError
@@ -519,6 +519,14 @@ def case(whens: Sequence[tuple[exp.Expr, exp.Expr]], default: exp.Expr | None = 
     return out.else_(default) if default is not None else out
 
 
+def blanks() -> exp.Expr:
+    """`BLANKS` as SQL text: its control characters (tab, line breaks, U+0085) as CHR(n),
+    since no control character is written in the SQL (an editor or git could change it)."""
+    control = [c for c in BLANKS if c < " " or "\x7f" <= c < "\xa0"]
+    rest = "".join(c for c in BLANKS if c not in control)
+    return concat([*(exp.Chr(expressions=[num(ord(c))]) for c in control), lit(rest)])
+
+
 def concat(items: Sequence[exp.Expr]) -> exp.Expr:
     out = items[0]
     for item in items[1:]:
@@ -667,6 +675,11 @@ class _Query:
                     )
                 ]
             )
+        return self.checked_value(fld, raw, stored)
+
+    def checked_value(self, fld: Field, raw: exp.Expr, stored: exp.Expr) -> exp.Expr:
+        """A number, one-of value or text of the table as the scorer reads it (`stored`:
+        SQLite's type of the cell)."""
         if fld.type in NUMERIC:
             tests: list[exp.Expr] = [
                 kind(this=raw, expression=exp.Literal.number(repr(float(end))))
@@ -680,6 +693,10 @@ class _Query:
             # as icp score reads it (and --parse-text, `textnumbers._fits`), never a number
             if tests:
                 return case([(conj(tests, exp.And), raw)])
+        if fld.type == "text":
+            # blanks around a text are no part of it and a text of nothing else is unknown,
+            # as `icp explain` and `icp test` read it (`values.typed_value`)
+            return exp.Nullif(this=exp.Trim(this=raw, expression=blanks()), expression=lit(""))
         if fld.type == "one_of" and fld.values is not None:
             # a value the vocabulary does not name ('United States' for the code US) is
             # unknown, never unmet: as icp score reads it, the table holds the values

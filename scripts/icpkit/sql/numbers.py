@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..engine.model import Field
+from ..engine.normal import BLANKS as BLANKS
 from ..engine.operators import sql_literal
 
 #: decimal conventions: "dot" (1,234.5), "comma" (1.234,5); None: not known
@@ -47,16 +48,6 @@ def given_convention(decimal_comma: bool | None) -> str | None:
     return None if decimal_comma is None else (COMMA if decimal_comma else DOT)
 
 
-#: what a cell is trimmed of, everywhere it is read (`icp score`, `icp explain`, the Python
-#: grammar below): ASCII whitespace and its Unicode kin (no-break, figure, narrow no-break,
-#: ideographic and the other spaces, line and paragraph separators) and the invisible
-#: zero-width space, word joiner and byte-order mark (a BOM mid-file: two exports joined).
-#: A cell of nothing else is empty. (Not the separators U+001C..U+001F, which Python's
-#: `str.isspace` counts: the parse layer uses U+001F as a marker.)
-BLANKS = (
-    "\t\n\x0b\x0c\r \x85\xa0\u1680\u180e\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
-    "\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u2060\u3000\ufeff"
-)
 #: one blank, as a regular expression that reads the same in Python's re and DuckDB's RE2
 #: (whose `\s` is ASCII only, while Python's is Unicode: the two read `25\u00a0%` apart)
 BLANK = f"[{BLANKS}]"

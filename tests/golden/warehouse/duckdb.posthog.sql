@@ -2,28 +2,94 @@ WITH pl AS (
   SELECT
     *,
     NOT (
-      REGEXP_MATCHES(role, '[^a-z0-9_]|__|^_|_$')
+      REGEXP_MATCHES(
+        NULLIF(
+          TRIM(
+            role,
+            CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+          ),
+          ''
+        ),
+        '[^a-z0-9_]|__|^_|_$'
+      )
     ) AS icp__p0,
     NOT (
-      REGEXP_MATCHES(signup_domain, '[^a-z0-9_]|__|^_|_$')
+      REGEXP_MATCHES(
+        NULLIF(
+          TRIM(
+            signup_domain,
+            CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+          ),
+          ''
+        ),
+        '[^a-z0-9_]|__|^_|_$'
+      )
     ) AS icp__p1,
     NOT (
-      REGEXP_MATCHES(company_type, '[^a-z0-9_]|__|^_|_$')
+      REGEXP_MATCHES(
+        NULLIF(
+          TRIM(
+            company_type,
+            CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+          ),
+          ''
+        ),
+        '[^a-z0-9_]|__|^_|_$'
+      )
     ) AS icp__p3,
     NOT (
-      REGEXP_MATCHES(description, '[^a-z0-9_]|__|^_|_$')
+      REGEXP_MATCHES(
+        NULLIF(
+          TRIM(
+            description,
+            CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+          ),
+          ''
+        ),
+        '[^a-z0-9_]|__|^_|_$'
+      )
     ) AS icp__p4
   FROM crm.accounts
 ), src AS (
   SELECT
     account_id AS icp_id,
-    role AS v0,
+    NULLIF(
+      TRIM(
+        role,
+        CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+      ),
+      ''
+    ) AS v0,
     CASE
       WHEN icp__p0
-      THEN role
+      THEN NULLIF(
+        TRIM(
+          role,
+          CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+        ),
+        ''
+      )
       ELSE TRIM(
         REGEXP_REPLACE(
-          REPLACE(REPLACE(LOWER(STRIP_ACCENTS(role)), 'ς', 'σ'), '&', ' and '),
+          REPLACE(
+            REPLACE(
+              LOWER(
+                STRIP_ACCENTS(
+                  NULLIF(
+                    TRIM(
+                      role,
+                      CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+                    ),
+                    ''
+                  )
+                )
+              ),
+              'ς',
+              'σ'
+            ),
+            '&',
+            ' and '
+          ),
           '[^\p{L}\p{N}]+',
           '_',
           'g'
@@ -31,20 +97,76 @@ WITH pl AS (
         '_'
       )
     END AS n0,
-    signup_domain AS v1,
+    NULLIF(
+      TRIM(
+        signup_domain,
+        CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+      ),
+      ''
+    ) AS v1,
     CASE
       WHEN icp__p1
-      THEN signup_domain
-      ELSE REPLACE(LOWER(STRIP_ACCENTS(signup_domain)), 'ς', 'σ')
+      THEN NULLIF(
+        TRIM(
+          signup_domain,
+          CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+        ),
+        ''
+      )
+      ELSE REPLACE(
+        LOWER(
+          STRIP_ACCENTS(
+            NULLIF(
+              TRIM(
+                signup_domain,
+                CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+              ),
+              ''
+            )
+          )
+        ),
+        'ς',
+        'σ'
+      )
     END AS lw1,
     profile_found AS v2,
-    company_type AS v3,
+    NULLIF(
+      TRIM(
+        company_type,
+        CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+      ),
+      ''
+    ) AS v3,
     CASE
       WHEN icp__p3
-      THEN company_type
+      THEN NULLIF(
+        TRIM(
+          company_type,
+          CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+        ),
+        ''
+      )
       ELSE TRIM(
         REGEXP_REPLACE(
-          REPLACE(REPLACE(LOWER(STRIP_ACCENTS(company_type)), 'ς', 'σ'), '&', ' and '),
+          REPLACE(
+            REPLACE(
+              LOWER(
+                STRIP_ACCENTS(
+                  NULLIF(
+                    TRIM(
+                      company_type,
+                      CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+                    ),
+                    ''
+                  )
+                )
+              ),
+              'ς',
+              'σ'
+            ),
+            '&',
+            ' and '
+          ),
           '[^\p{L}\p{N}]+',
           '_',
           'g'
@@ -52,13 +174,43 @@ WITH pl AS (
         '_'
       )
     END AS n3,
-    description AS v4,
+    NULLIF(
+      TRIM(
+        description,
+        CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+      ),
+      ''
+    ) AS v4,
     CASE
       WHEN icp__p4
-      THEN description
+      THEN NULLIF(
+        TRIM(
+          description,
+          CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+        ),
+        ''
+      )
       ELSE TRIM(
         REGEXP_REPLACE(
-          REPLACE(REPLACE(LOWER(STRIP_ACCENTS(description)), 'ς', 'σ'), '&', ' and '),
+          REPLACE(
+            REPLACE(
+              LOWER(
+                STRIP_ACCENTS(
+                  NULLIF(
+                    TRIM(
+                      description,
+                      CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+                    ),
+                    ''
+                  )
+                )
+              ),
+              'ς',
+              'σ'
+            ),
+            '&',
+            ' and '
+          ),
           '[^\p{L}\p{N}]+',
           '_',
           'g'

@@ -1,9 +1,31 @@
 WITH src AS (
   SELECT
     account_id AS icp_id,
-    CASE WHEN role GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*' THEN NULL ELSE role END AS v0,
     CASE
-      WHEN role GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+      WHEN NULLIF(
+        TRIM(
+          role,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        ),
+        ''
+      ) GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+      THEN NULL
+      ELSE NULLIF(
+        TRIM(
+          role,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        ),
+        ''
+      )
+    END AS v0,
+    CASE
+      WHEN NULLIF(
+        TRIM(
+          role,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        ),
+        ''
+      ) GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
       THEN NULL
       ELSE (
         SELECT
@@ -105,7 +127,13 @@ WITH src AS (
                     ) AS icp__s
                   FROM (
                     SELECT
-                      role AS icp__s
+                      NULLIF(
+                        TRIM(
+                          role,
+                          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+                        ),
+                        ''
+                      ) AS icp__s
                   )
                 )
               )
@@ -115,26 +143,70 @@ WITH src AS (
       )
     END AS n0,
     CASE
-      WHEN signup_domain GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+      WHEN NULLIF(
+        TRIM(
+          signup_domain,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        ),
+        ''
+      ) GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
       THEN NULL
-      ELSE signup_domain
+      ELSE NULLIF(
+        TRIM(
+          signup_domain,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        ),
+        ''
+      )
     END AS v1,
     CASE
-      WHEN signup_domain GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+      WHEN NULLIF(
+        TRIM(
+          signup_domain,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        ),
+        ''
+      ) GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
       THEN NULL
-      ELSE LOWER(signup_domain)
+      ELSE LOWER(
+        NULLIF(
+          TRIM(
+            signup_domain,
+            CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+          ),
+          ''
+        )
+      )
     END AS lw1,
     CASE
       WHEN TYPEOF(profile_found) = 'integer' AND profile_found IN (0, 1)
       THEN profile_found
     END AS v2,
     CASE
-      WHEN company_type GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+      WHEN NULLIF(
+        TRIM(
+          company_type,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        ),
+        ''
+      ) GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
       THEN NULL
-      ELSE company_type
+      ELSE NULLIF(
+        TRIM(
+          company_type,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        ),
+        ''
+      )
     END AS v3,
     CASE
-      WHEN company_type GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+      WHEN NULLIF(
+        TRIM(
+          company_type,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        ),
+        ''
+      ) GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
       THEN NULL
       ELSE (
         SELECT
@@ -236,7 +308,13 @@ WITH src AS (
                     ) AS icp__s
                   FROM (
                     SELECT
-                      company_type AS icp__s
+                      NULLIF(
+                        TRIM(
+                          company_type,
+                          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+                        ),
+                        ''
+                      ) AS icp__s
                   )
                 )
               )
@@ -246,12 +324,30 @@ WITH src AS (
       )
     END AS n3,
     CASE
-      WHEN description GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+      WHEN NULLIF(
+        TRIM(
+          description,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        ),
+        ''
+      ) GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
       THEN NULL
-      ELSE description
+      ELSE NULLIF(
+        TRIM(
+          description,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        ),
+        ''
+      )
     END AS v4,
     CASE
-      WHEN description GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+      WHEN NULLIF(
+        TRIM(
+          description,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        ),
+        ''
+      ) GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
       THEN NULL
       ELSE (
         SELECT
@@ -353,7 +449,13 @@ WITH src AS (
                     ) AS icp__s
                   FROM (
                     SELECT
-                      description AS icp__s
+                      NULLIF(
+                        TRIM(
+                          description,
+                          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+                        ),
+                        ''
+                      ) AS icp__s
                   )
                 )
               )
