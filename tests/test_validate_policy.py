@@ -87,7 +87,34 @@ def test_a_first_match_tier_worth_more_than_one_above_it_is_a_warning(tmp_path: 
     )
     assert got == [
         "profiles/icp/p.yaml:31:80: warning found the tier 'b-low' (4 points) below the tier "
-        "'b-high' (3 points) in the first-match group 'tiers': a company whose 'b-high' is "
+        "'b-high' (3 points) in the first-match group 'tier-s': a company whose 'b-high' is "
         "unknown gets 4, and 3 once it is known to be met; expected tiers from most points "
         "to fewest (first-match-order)"
+    ]
+
+
+def test_two_profile_ids_of_one_column_are_an_error(tmp_path: Path) -> None:
+    root = tmp_path / "hb"
+    shutil.copytree(SMALL, root)
+    profile = root / PROFILE
+    text = profile.read_text(encoding="utf-8")
+    (root / "profiles" / "icp" / "p-x.yaml").write_text(text.replace("\nid: p\n", "\nid: p-x\n"))
+    (root / "profiles" / "icp" / "p_x.yaml").write_text(text.replace("\nid: p\n", "\nid: p_x\n"))
+    profile.unlink()
+    assert [str(p) for p in validate(root, today=TODAY).sorted()] == [
+        "profiles/icp/p_x.yaml:2:5: error found the id 'p_x', whose columns (icp_p_x_score) are "
+        "those of the ICP 'p-x' too; expected ids that differ in their letters or digits "
+        "(duplicate-id)"
+    ]
+
+
+def test_two_group_ids_of_one_column_are_an_error(tmp_path: Path) -> None:
+    got = _problems(
+        tmp_path,
+        {PROFILE: ("    - group: neg\n      label: Neg", "    - group: tier_s\n      label: Neg")},
+    )
+    assert got == [
+        "profiles/icp/p.yaml:32:14: error found the group 'tier_s', whose subtotal column "
+        "(icp_p_tier_s) is that of the group 'tier-s' too; expected group ids that differ in "
+        "their letters or digits (duplicate-id)"
     ]

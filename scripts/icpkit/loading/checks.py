@@ -32,7 +32,7 @@ from ..engine.model import (
 )
 from ..engine.operators import OPERATORS
 from ..problems import Level, Problem, json_path
-from ..sql.names import flag_column
+from ..sql.names import flag_column, group_column, profile_column
 from ..wording import suggest
 from .document import Document
 
@@ -229,6 +229,7 @@ class Checker:
         out: list[Problem] = []
         out += self.duplicate_ids()
         out += self.flag_ids()
+        out += self.column_names()
         out += self.gates()
         for icp in self.handbook.icps:
             out += self.unsatisfiable(icp)
@@ -436,6 +437,43 @@ class Checker:
             ),
             "rules/tier-policy.yaml",
         )
+
+    def column_names(self) -> list[Problem]:
+        """Each ICP's score and tier, and each group's subtotal, is a warehouse column named
+        from its id (`icp_<safe id>_score`): two ids that make one name would be one column
+        (a profile id reused is `duplicate_ids`' to report)."""
+        out: list[Problem] = []
+        seen: dict[str, str] = {}
+        for icp in self.handbook.icps:
+            column = profile_column(icp.id, "score")
+            first = seen.setdefault(column, icp.id)
+            if first != icp.id:
+                out.append(
+                    self.problem(
+                        icp.path,
+                        ["id"],
+                        f"found the id '{icp.id}', whose columns ({column}) are those of the "
+                        f"ICP '{first}' too; expected ids that differ in their letters or digits",
+                        "duplicate-id",
+                    )
+                )
+            groups: dict[str, str] = {}
+            for group in icp.groups:
+                column = group_column(icp.id, group.id)
+                twin = groups.setdefault(column, group.id)
+                if twin != group.id:
+                    where = _group_path(icp, group.id)
+                    out.append(
+                        self.problem(
+                            icp.path,
+                            [*where[:-1], "group"] if where[-1] == "cap" else where,
+                            f"found the group '{group.id}', whose subtotal column ({column}) is "
+                            f"that of the group '{twin}' too; expected group ids that differ in "
+                            "their letters or digits",
+                            "duplicate-id",
+                        )
+                    )
+        return out
 
     def flag_ids(self) -> list[Problem]:
         """Each flag is an output column (`flag_<id>`, in SQL `icp_flag_<safe id>`): two
