@@ -313,7 +313,9 @@ def from_file(handbook: Handbook, path: Path) -> FileCompany:
             )
         return FileCompany(name, read.values, list(read.misfits), as_date(data.get("as_of")))
     written = doc.numbers_as_written()  # `8.000` reads as the CSV cell `8.000` does
-    data = {k: written.get(str(k), v) for k, v in data.items() if k not in ("name", "kind")}
+    # `name` (the company's) and `kind` label the file, unless the vocabulary has such a field
+    labels = {"name", "kind"} - set(handbook.fields)
+    data = {k: written.get(str(k), v) for k, v in data.items() if k not in labels}
     company, unreadable = from_values(handbook, data, origin=str(path))
     return FileCompany(name, company, unreadable)
 
