@@ -57,7 +57,7 @@ from .model import (
     SegmentRef,
     condition_fields,
 )
-from .normal import BLANKS, Text
+from .normal import Text, read_text
 from .operators import OPERATORS, Ctx, Tri
 from .verdict import (
     DISQUALIFIED,
@@ -305,8 +305,7 @@ def _value(fld: Field, value: Any) -> Any:
     if value is None:
         return None  # absent is unknown, never the empty set (that is a present, empty cell)
     if fld.type == "text" and isinstance(value, str) and not isinstance(value, Text):
-        # blanks around a text are no part of it; a text of nothing else is unknown
-        return Text(value.strip(BLANKS), fld.folds) if value.strip(BLANKS) else None
+        return read_text(value, fld.folds)
     return value
 
 

@@ -137,6 +137,13 @@ class Text(str):
         return obj
 
 
+def read_text(raw: str, folds: Folds = DEFAULT_FOLDS) -> Text | None:
+    """A company's text as every reader takes it: blanks around it (`BLANKS`) are no part of
+    it ('acme.ai ' ends with '.ai'), and a text of nothing else is unknown (None)."""
+    text = raw.strip(BLANKS)
+    return Text(text, folds) if text else None
+
+
 def _lowered_assigned(text: str) -> str:
     # a final sigma reads as any sigma (SQL's lower() knows no word ends)
     return strip_marks(text).lower().replace("\u03c2", "\u03c3")

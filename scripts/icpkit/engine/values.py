@@ -26,7 +26,7 @@ from typing import Any
 from ..textsafety import one_line
 from ..yamlvalues import YamlDate
 from .model import Field
-from .normal import BLANKS, Text, normal
+from .normal import Text, normal, read_text
 from .operators import NUMERIC
 
 
@@ -54,11 +54,7 @@ def typed_value(fld: Field, value: Any) -> Any:
     if value is None:
         return None
     if fld.type == "text" and isinstance(value, str) and not isinstance(value, YamlDate):
-        # blanks around a text are no part of it, as a CRM cell is read: 'acme.ai ' ends
-        # with '.ai'; a text of nothing else is unknown
-        value = value.strip(BLANKS) or None
-        if value is None:
-            return None
+        return read_text(value, fld.folds)  # as a CRM cell is read
     if fld.type == "set_of":
         if not isinstance(value, list | tuple | set | frozenset):
             raise ValueProblem("expected a list of values")

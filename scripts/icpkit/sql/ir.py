@@ -694,9 +694,7 @@ class _Query:
             if tests:
                 return case([(conj(tests, exp.And), raw)])
         if fld.type == "text":
-            # blanks around a text are no part of it and a text of nothing else is unknown,
-            # as `icp explain` and `icp test` read it (`values.typed_value`)
-            return exp.Nullif(this=exp.Trim(this=raw, expression=blanks()), expression=lit(""))
+            return col(f"icp__t{self.fields.index(fld.name)}")  # trimmed below (`trimmed`)
         if fld.type == "one_of" and fld.values is not None:
             # a value the vocabulary does not name ('United States' for the code US) is
             # unknown, never unmet: as icp score reads it, the table holds the values
@@ -825,13 +823,19 @@ class _Query:
         query = exp.select(*self.final()).from_("l6")
         table = exp.to_table(self.spec.table, dialect=self.d.sqlglot)
         pre: list[tuple[str, exp.Select]] = []
+
+        def reading(name: str, items: list[exp.Expr]) -> None:
+            sel = exp.select(exp.Star(), *items).from_(pre[-1][0] if pre else table)
+            fenced = self.d.fence or self.d.reading_fence
+            pre.append((name, sel.offset(0) if fenced else sel))
+
         if self.text_numbers and self.number_fields:
             # numbers as text: both readings of each cell, layer by layer
             for n, items in enumerate(self.number_layers()):
-                name = f"rd{n}"
-                sel = exp.select(exp.Star(), *items).from_(pre[-1][0] if pre else table)
-                fenced = self.d.fence or self.d.reading_fence
-                pre.append((name, sel.offset(0) if fenced else sel))
+                reading(f"rd{n}", items)
+        if self.text_fields:
+            # each text trimmed once per row: its fast test, value and forms read it
+            reading("tx", self.trimmed())
         plain = self.plain()
         if plain:
             # each text's fast test once per row, in its own layer (PostgreSQL evaluated it
@@ -860,6 +864,29 @@ class _Query:
             (i, f)
             for i, f in enumerate(self.fields)
             if self.hb.fields[f].type in NUMERIC and f not in self.spec.absent
+        ]
+
+    @property
+    def text_fields(self) -> list[tuple[int, str]]:
+        """(index, name) of the text fields the table has a column for."""
+        return [
+            (i, f)
+            for i, f in enumerate(self.fields)
+            if self.hb.fields[f].type == "text" and f not in self.spec.absent
+        ]
+
+    def trimmed(self) -> list[exp.Expr]:
+        """Each text field as icp__t<i>: blanks around a text are no part of it and a text of
+        nothing else is unknown, as `icp explain` and `icp test` read it (`normal.read_text`)."""
+        return [
+            exp.alias_(
+                exp.Nullif(
+                    this=exp.Trim(this=table_col(self.spec.column(f), self.d), expression=blanks()),
+                    expression=lit(""),
+                ),
+                f"icp__t{i}",
+            )
+            for i, f in self.text_fields
         ]
 
     def number_layers(self) -> list[list[exp.Expr]]:

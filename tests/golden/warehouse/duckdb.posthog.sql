@@ -1,95 +1,61 @@
-WITH pl AS (
+WITH tx AS (
   SELECT
     *,
-    NOT (
-      REGEXP_MATCHES(
-        NULLIF(
-          TRIM(
-            role,
-            CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
-          ),
-          ''
-        ),
-        '[^a-z0-9_]|__|^_|_$'
-      )
-    ) AS icp__p0,
-    NOT (
-      REGEXP_MATCHES(
-        NULLIF(
-          TRIM(
-            signup_domain,
-            CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
-          ),
-          ''
-        ),
-        '[^a-z0-9_]|__|^_|_$'
-      )
-    ) AS icp__p1,
-    NOT (
-      REGEXP_MATCHES(
-        NULLIF(
-          TRIM(
-            company_type,
-            CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
-          ),
-          ''
-        ),
-        '[^a-z0-9_]|__|^_|_$'
-      )
-    ) AS icp__p3,
-    NOT (
-      REGEXP_MATCHES(
-        NULLIF(
-          TRIM(
-            description,
-            CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
-          ),
-          ''
-        ),
-        '[^a-z0-9_]|__|^_|_$'
-      )
-    ) AS icp__p4
-  FROM crm.accounts
-), src AS (
-  SELECT
-    account_id AS icp_id,
     NULLIF(
       TRIM(
         role,
         CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
       ),
       ''
-    ) AS v0,
+    ) AS icp__t0,
+    NULLIF(
+      TRIM(
+        signup_domain,
+        CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+      ),
+      ''
+    ) AS icp__t1,
+    NULLIF(
+      TRIM(
+        company_type,
+        CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+      ),
+      ''
+    ) AS icp__t3,
+    NULLIF(
+      TRIM(
+        description,
+        CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+      ),
+      ''
+    ) AS icp__t4
+  FROM crm.accounts
+), pl AS (
+  SELECT
+    *,
+    NOT (
+      REGEXP_MATCHES(icp__t0, '[^a-z0-9_]|__|^_|_$')
+    ) AS icp__p0,
+    NOT (
+      REGEXP_MATCHES(icp__t1, '[^a-z0-9_]|__|^_|_$')
+    ) AS icp__p1,
+    NOT (
+      REGEXP_MATCHES(icp__t3, '[^a-z0-9_]|__|^_|_$')
+    ) AS icp__p3,
+    NOT (
+      REGEXP_MATCHES(icp__t4, '[^a-z0-9_]|__|^_|_$')
+    ) AS icp__p4
+  FROM tx
+), src AS (
+  SELECT
+    account_id AS icp_id,
+    icp__t0 AS v0,
     CASE
       WHEN icp__p0
-      THEN NULLIF(
-        TRIM(
-          role,
-          CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
-        ),
-        ''
-      )
+      THEN icp__t0
       ELSE TRIM(
         REGEXP_REPLACE(
-          REPLACE(
-            REPLACE(
-              LOWER(
-                STRIP_ACCENTS(
-                  NULLIF(
-                    TRIM(
-                      role,
-                      CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
-                    ),
-                    ''
-                  )
-                )
-              ),
-              'ς',
-              'σ'
-            ),
-            '&',
-            ' and '
-          ),
+          REPLACE(REPLACE(LOWER(STRIP_ACCENTS(icp__t0)), 'ς', 'σ'), '&', ' and '),
           '[^\p{L}\p{N}]+',
           '_',
           'g'
@@ -97,76 +63,20 @@ WITH pl AS (
         '_'
       )
     END AS n0,
-    NULLIF(
-      TRIM(
-        signup_domain,
-        CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
-      ),
-      ''
-    ) AS v1,
+    icp__t1 AS v1,
     CASE
       WHEN icp__p1
-      THEN NULLIF(
-        TRIM(
-          signup_domain,
-          CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
-        ),
-        ''
-      )
-      ELSE REPLACE(
-        LOWER(
-          STRIP_ACCENTS(
-            NULLIF(
-              TRIM(
-                signup_domain,
-                CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
-              ),
-              ''
-            )
-          )
-        ),
-        'ς',
-        'σ'
-      )
+      THEN icp__t1
+      ELSE REPLACE(LOWER(STRIP_ACCENTS(icp__t1)), 'ς', 'σ')
     END AS lw1,
     profile_found AS v2,
-    NULLIF(
-      TRIM(
-        company_type,
-        CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
-      ),
-      ''
-    ) AS v3,
+    icp__t3 AS v3,
     CASE
       WHEN icp__p3
-      THEN NULLIF(
-        TRIM(
-          company_type,
-          CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
-        ),
-        ''
-      )
+      THEN icp__t3
       ELSE TRIM(
         REGEXP_REPLACE(
-          REPLACE(
-            REPLACE(
-              LOWER(
-                STRIP_ACCENTS(
-                  NULLIF(
-                    TRIM(
-                      company_type,
-                      CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
-                    ),
-                    ''
-                  )
-                )
-              ),
-              'ς',
-              'σ'
-            ),
-            '&',
-            ' and '
-          ),
+          REPLACE(REPLACE(LOWER(STRIP_ACCENTS(icp__t3)), 'ς', 'σ'), '&', ' and '),
           '[^\p{L}\p{N}]+',
           '_',
           'g'
@@ -174,43 +84,13 @@ WITH pl AS (
         '_'
       )
     END AS n3,
-    NULLIF(
-      TRIM(
-        description,
-        CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
-      ),
-      ''
-    ) AS v4,
+    icp__t4 AS v4,
     CASE
       WHEN icp__p4
-      THEN NULLIF(
-        TRIM(
-          description,
-          CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
-        ),
-        ''
-      )
+      THEN icp__t4
       ELSE TRIM(
         REGEXP_REPLACE(
-          REPLACE(
-            REPLACE(
-              LOWER(
-                STRIP_ACCENTS(
-                  NULLIF(
-                    TRIM(
-                      description,
-                      CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
-                    ),
-                    ''
-                  )
-                )
-              ),
-              'ς',
-              'σ'
-            ),
-            '&',
-            ' and '
-          ),
+          REPLACE(REPLACE(LOWER(STRIP_ACCENTS(icp__t4)), 'ς', 'σ'), '&', ' and '),
           '[^\p{L}\p{N}]+',
           '_',
           'g'

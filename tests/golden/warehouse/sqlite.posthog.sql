@@ -1,31 +1,47 @@
-WITH src AS (
+WITH tx AS (
+  SELECT
+    *,
+    NULLIF(
+      TRIM(
+        role,
+        CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+      ),
+      ''
+    ) AS icp__t0,
+    NULLIF(
+      TRIM(
+        signup_domain,
+        CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+      ),
+      ''
+    ) AS icp__t1,
+    NULLIF(
+      TRIM(
+        company_type,
+        CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+      ),
+      ''
+    ) AS icp__t3,
+    NULLIF(
+      TRIM(
+        description,
+        CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+      ),
+      ''
+    ) AS icp__t4
+  FROM crm.accounts
+  LIMIT -1
+  OFFSET 0
+), src AS (
   SELECT
     account_id AS icp_id,
     CASE
-      WHEN NULLIF(
-        TRIM(
-          role,
-          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-        ),
-        ''
-      ) GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+      WHEN icp__t0 GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
       THEN NULL
-      ELSE NULLIF(
-        TRIM(
-          role,
-          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-        ),
-        ''
-      )
+      ELSE icp__t0
     END AS v0,
     CASE
-      WHEN NULLIF(
-        TRIM(
-          role,
-          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-        ),
-        ''
-      ) GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+      WHEN icp__t0 GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
       THEN NULL
       ELSE (
         SELECT
@@ -127,13 +143,7 @@ WITH src AS (
                     ) AS icp__s
                   FROM (
                     SELECT
-                      NULLIF(
-                        TRIM(
-                          role,
-                          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-                        ),
-                        ''
-                      ) AS icp__s
+                      icp__t0 AS icp__s
                   )
                 )
               )
@@ -143,70 +153,26 @@ WITH src AS (
       )
     END AS n0,
     CASE
-      WHEN NULLIF(
-        TRIM(
-          signup_domain,
-          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-        ),
-        ''
-      ) GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+      WHEN icp__t1 GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
       THEN NULL
-      ELSE NULLIF(
-        TRIM(
-          signup_domain,
-          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-        ),
-        ''
-      )
+      ELSE icp__t1
     END AS v1,
     CASE
-      WHEN NULLIF(
-        TRIM(
-          signup_domain,
-          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-        ),
-        ''
-      ) GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+      WHEN icp__t1 GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
       THEN NULL
-      ELSE LOWER(
-        NULLIF(
-          TRIM(
-            signup_domain,
-            CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-          ),
-          ''
-        )
-      )
+      ELSE LOWER(icp__t1)
     END AS lw1,
     CASE
       WHEN TYPEOF(profile_found) = 'integer' AND profile_found IN (0, 1)
       THEN profile_found
     END AS v2,
     CASE
-      WHEN NULLIF(
-        TRIM(
-          company_type,
-          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-        ),
-        ''
-      ) GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+      WHEN icp__t3 GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
       THEN NULL
-      ELSE NULLIF(
-        TRIM(
-          company_type,
-          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-        ),
-        ''
-      )
+      ELSE icp__t3
     END AS v3,
     CASE
-      WHEN NULLIF(
-        TRIM(
-          company_type,
-          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-        ),
-        ''
-      ) GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+      WHEN icp__t3 GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
       THEN NULL
       ELSE (
         SELECT
@@ -308,13 +274,7 @@ WITH src AS (
                     ) AS icp__s
                   FROM (
                     SELECT
-                      NULLIF(
-                        TRIM(
-                          company_type,
-                          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-                        ),
-                        ''
-                      ) AS icp__s
+                      icp__t3 AS icp__s
                   )
                 )
               )
@@ -324,30 +284,12 @@ WITH src AS (
       )
     END AS n3,
     CASE
-      WHEN NULLIF(
-        TRIM(
-          description,
-          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-        ),
-        ''
-      ) GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+      WHEN icp__t4 GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
       THEN NULL
-      ELSE NULLIF(
-        TRIM(
-          description,
-          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-        ),
-        ''
-      )
+      ELSE icp__t4
     END AS v4,
     CASE
-      WHEN NULLIF(
-        TRIM(
-          description,
-          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-        ),
-        ''
-      ) GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+      WHEN icp__t4 GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
       THEN NULL
       ELSE (
         SELECT
@@ -449,13 +391,7 @@ WITH src AS (
                     ) AS icp__s
                   FROM (
                     SELECT
-                      NULLIF(
-                        TRIM(
-                          description,
-                          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-                        ),
-                        ''
-                      ) AS icp__s
+                      icp__t4 AS icp__s
                   )
                 )
               )
@@ -882,7 +818,7 @@ WITH src AS (
         )
       ) || ';'
     END AS v15
-  FROM crm.accounts
+  FROM tx
 ), l1 AS (
   SELECT
     *,
