@@ -41,7 +41,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchlib import rotating, save
+from benchlib import add_shared, rotating, save
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -251,11 +251,7 @@ def main() -> int:
         default=5,
         help="Runs on a one-account file for the start-up cost (0: skip).",
     )
-    ap.add_argument(
-        "--shared",
-        type=Path,
-        default=Path(os.environ.get("ICP_BENCH_SHARED", REPO.parent / "shared" / "bench")),
-    )
+    add_shared(ap)
     args = ap.parse_args()
     shared = args.shared.resolve()
     if not (shared / "gen_accounts.py").is_file():

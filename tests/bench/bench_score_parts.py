@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.util
-import os
 import statistics
 import sys
 import time
@@ -29,14 +28,13 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from bench_score import AS_OF, HERE, REPO, generate
-from benchlib import rotating, save
+from bench_score import AS_OF, HERE, generate
+from benchlib import add_shared, rotating, save
 
 from icpkit.loading.validate import open_handbook
 from icpkit.sql import scoring
 from icpkit.sql.connection import connect, quote_ident
 from icpkit.sql.mapping import read_map, with_values
-from icpkit.sql.parsing import TYPEABLE
 from icpkit.sql.sources import open_source, plan_columns, with_convention
 from icpkit.sql.sqlcompile import output_extras
 
@@ -52,12 +50,9 @@ def scorer_queries(src: Path, out: Path) -> tuple[duckdb.DuckDBPyConnection, dic
     source = open_source(con, src, src.suffix[1:], folder=out, headers_again=False)
     plan = plan_columns(handbook, source, id_column=None, mapping=column_map.columns)
     source = with_convention(con, handbook, source, plan, None)
-    types = {col: handbook.fields[name].type for name, col in plan.used.items()}
-    typeable = {col for col, kind in types.items() if kind in TYPEABLE}
-    numbers = {col for col, kind in types.items() if kind in ("number", "integer")}
     verdicts = scoring.scoring_sql(
         handbook,
-        source.typed(typeable, numbers),
+        scoring.typed_reading(handbook, source, plan),
         plan,
         dt.date.fromisoformat(AS_OF),
         per_profile=False,
@@ -94,11 +89,7 @@ def main() -> int:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--input", choices=("csv", "parquet"), default="parquet")
-    ap.add_argument(
-        "--shared",
-        type=Path,
-        default=Path(os.environ.get("ICP_BENCH_SHARED", REPO.parent / "shared" / "bench")),
-    )
+    add_shared(ap)
     args = ap.parse_args()
     shared = args.shared.resolve()
     src = generate(shared, args.rows, 42).with_suffix(f".{args.input}")

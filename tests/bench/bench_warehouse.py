@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchlib import rotating, save
+from benchlib import add_shared, rotating, save
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -285,11 +285,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--planning", action="store_true", help="Only the planning-time table.")
-    ap.add_argument(
-        "--shared",
-        type=Path,
-        default=Path(os.environ.get("ICP_BENCH_SHARED", REPO.parent / "shared" / "bench")),
-    )
+    add_shared(ap)
     args = ap.parse_args()
     shared = args.shared.resolve()
     handbook = warehouse_handbook()

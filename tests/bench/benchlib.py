@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 RESULTS = Path(__file__).resolve().parent / "results"
+REPO = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
 
 
@@ -29,3 +32,14 @@ def save(name: str, data: dict[str, Any]) -> Path:
     target = RESULTS / f"{name}.json"
     target.write_text(json.dumps({**data, "command": " ".join(sys.argv)}, indent=2) + "\n")
     return target
+
+
+def add_shared(ap: argparse.ArgumentParser) -> None:
+    """The `--shared` option: the shared bench folder, where the baselines and the account
+    generator are run from (default ../shared/bench beside the repository, or
+    $ICP_BENCH_SHARED)."""
+    ap.add_argument(
+        "--shared",
+        type=Path,
+        default=Path(os.environ.get("ICP_BENCH_SHARED", REPO.parent / "shared" / "bench")),
+    )
