@@ -310,5 +310,5 @@ def _value(fld: Field, value: Any) -> Any:
 
 
 def unknown_fields(handbook: Handbook, company: Mapping[str, Any]) -> tuple[str, ...]:
-    fields = handbook.fields
-    return tuple(n for n in handbook.read_fields if _value(fields[n], company.get(n)) is None)
+    """The fields read that have no value in `company` (its values as `_value` reads them)."""
+    return tuple(name for name in handbook.read_fields if company.get(name) is None)
