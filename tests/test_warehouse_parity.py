@@ -90,7 +90,8 @@ NOT_NAMED = st.sampled_from(["cobol", "Python", "United States", "a.b", "x+y", "
 def named(handbook: Handbook, company: dict[str, Any]) -> dict[str, Any]:
     """`company` as the warehouse reads it: a closed field holding a value its vocabulary
     does not name (a one-of value, or any member of a set) is unknown, and so is a number
-    outside the field's minimum / maximum; an empty set member ('' in an array) is ignored."""
+    outside the field's minimum / maximum; an empty set member ('' in an array) is ignored,
+    and a set of no members is unknown unless its field says `empty: empty_set`."""
     out = {}
     for name, value in company.items():
         fld = handbook.fields[name]
@@ -102,6 +103,8 @@ def named(handbook: Handbook, company: dict[str, Any]) -> dict[str, Any]:
         allowed = fld.values
         if isinstance(value, frozenset):
             value = frozenset(m for m in value if m)  # an empty member is no member
+            if not value and not fld.empty_set:
+                continue  # no members is unknown unless the field says `empty: empty_set`
         members = value if isinstance(value, frozenset) else {value}
         if allowed is None or all(m in allowed for m in members):
             out[name] = value

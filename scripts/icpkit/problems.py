@@ -147,6 +147,8 @@ PROBLEMS: dict[str, str] = {
     "operand-order": "A between whose low value comes after its high value.",
     "fixture-value": "A fixture company value that does not fit its field.",
     "operand-never-equal": "An operand no value can equal once normalised (no letter or digit).",
+    "operand-splits": "A set member operand holding ';', ',' or '|', where a CSV cell is split "
+    "(a warning).",
     "empty-words": "A word list (mentions) with an entry that has no letter or digit.",
     "count-range": "at_least / at_most N of conditions with N above the number of conditions.",
     "group-shape": "A group inside a first-match group (its tiers must be criteria).",

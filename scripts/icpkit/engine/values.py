@@ -48,7 +48,8 @@ class BadMembers(ValueProblem):
 
 def typed_value(fld: Field, value: Any) -> Any:
     """The evaluator's value for a typed input value. None (absent, or a YAML null) stays
-    None, unknown for every field type: an empty set is written `[]`.
+    None, unknown for every field type; an empty list `[]` is the empty set only for a field
+    with `empty: empty_set`, and unknown otherwise (as an empty cell of an export).
 
     Raises ValueProblem (its message says what was expected) when the value does not fit."""
     if value is None:
@@ -73,7 +74,10 @@ def typed_value(fld: Field, value: Any) -> Any:
                 )
         if bad:
             raise BadMembers(bad)
-        return frozenset(m for m in members if m)
+        kept = frozenset(m for m in members if m)
+        # no members is "none" only for a field that says so (`empty: empty_set`), as an
+        # empty cell of an export is read; otherwise it is unknown
+        return kept if kept or fld.empty_set else None
     return scalar_value(fld, value, bands=True, spellings=True)
 
 

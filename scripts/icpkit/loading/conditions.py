@@ -291,6 +291,8 @@ class Builder:
         try:
             checked = scalar_value(fld, value)
             norm = checked.normal if isinstance(checked, Text) else checked
+            if fld.type == "set_of" and isinstance(value, str):
+                self.split_member(fld, value, where)
             if fld.values is None and fld.type in ("text", "set_of") and not norm:
                 self.problem(
                     where,
@@ -313,6 +315,23 @@ class Builder:
         except ValueProblem as exc:
             self._wrong(fld, value, str(exc).removeprefix("expected "), where)
         return None
+
+    def split_member(self, fld: Field, value: str, where: Parts) -> None:
+        """Warn of a member operand holding a character at which `icp score` splits an
+        export's set cell into members (`parsing.SET_SPLIT`): no member of such a cell can be
+        it (a list in a JSON or YAML file, or a list column, keeps its members whole)."""
+        mark = next((c for c in (";", ",", "|") if c in value), None)
+        if mark is None:
+            return
+        self.problem(
+            where,
+            f"found '{value}', which holds '{mark}': a CSV export's cell of {fld.name} is "
+            f"split into members at '{mark}', so it can only match a list (a JSON or YAML "
+            "list, an array column); expected a member without ';', ',' or '|' (the part "
+            "your export writes)",
+            "operand-splits",
+            level=Level.WARNING,
+        )
 
     def _wrong(self, fld: Field, value: Any, expected: str, where: Parts) -> None:
         self.problem(

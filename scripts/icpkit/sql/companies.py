@@ -27,16 +27,21 @@ from . import sources
 from .connection import connect, input_error, quote_ident
 from .layout import Columns
 from .numbers import given_convention
+from .parsing import MEMBERS
 from .sources import Plan, Source, key
 from .sqlcompile import parsed_sql, staged
 
 
-def _as_text(value: Any) -> str | None:
+def _as_text(value: Any, *, members: bool = False) -> str | None:
+    """A value of a YAML or JSON file as the text of a CSV cell; a list for a set field
+    (`members`) as its members marked, as `sources.text_column` writes a list column."""
     if value is None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
+        if members:
+            return "".join(MEMBERS + str(v) for v in value)
         if len(value) == 2 and all(isinstance(v, int | float) for v in value):
             return f"{value[0]}-{value[1]}"
         return ";".join(str(v) for v in value)
@@ -92,9 +97,12 @@ def _cells(
 ) -> list[Cell]:
     """The unreadable cells of row `row` (1-based), read as `score` reports them."""
     text_select, parsed = sources.parsed_columns(handbook, source, plan)
+    marker = f"chr({ord(MEMBERS)})"
+    # a list's members are shown as a CRM writes them: 'a; b'
+    shown = "replace(ltrim(CAST(t{i} AS VARCHAR), {m}), {m}, '; ')"
     checks = [
         f"CASE WHEN {parsed[name].bad} THEN [{sql_literal(name)}, {sql_literal(col)}, "
-        f"CAST(t{i} AS VARCHAR), {parsed[name].why or 'NULL'}] END"
+        f"{shown.format(i=i, m=marker)}, {parsed[name].why or 'NULL'}] END"
         for i, (name, col) in enumerate(plan.used.items())
     ]
     if not checks:
@@ -256,7 +264,8 @@ def read_values(
     of a cell (`Cell.column` is the field's name)."""
     targets = field_names(handbook, list(values), origin=origin)
     text: dict[str, str | None] = {
-        target: _as_text(value) for target, value in zip(targets, values.values(), strict=True)
+        target: _as_text(value, members=handbook.fields[target].type == "set_of")
+        for target, value in zip(targets, values.values(), strict=True)
     }
     con = connect(handbook)
     names = ["icp_id", *text]

@@ -636,20 +636,12 @@ class _Query:
             return self.absent_value(fld)
         raw: exp.Expr = table_col(self.spec.column(name), self.d)
         if fld.type == "set_of":
-            # ';a;b;' so that a member test never matches part of a value; a NULL stays NULL
-            # (unknown), '' is the empty set ';;'
-            text = self.spec.sets == "text"
-            if fld.values is None:
-                return self.open_members(raw, text, fld.folds)
-            # an array is read as the same ';a;b;' text (its '' members ignored, as the
-            # file scorer ignores empty members); a member the vocabulary does not name makes
-            # the set unknown, never a member or a miss, as icp score reads it, and so does
-            # an array member holding ';' (it would read as two)
-            joined = raw if text else exp.ArrayToString(this=raw, expression=lit(";"))
-            known = self.members_named(joined, fld.values)
-            if not text:
-                known = exp.And(this=known, expression=negate(self.split_member(raw, joined)))
-            return case([(known, concat([lit(";"), joined, lit(";")]))])
+            value = self.set_value(fld, raw)
+            if fld.empty_set:
+                return value
+            # a set of no members is unknown unless the field says `empty: empty_set`, as
+            # icp score reads an empty cell and icp test an empty list
+            return case([(self.no_members(raw), exp.Null())], value)
         if fld.type == "yes_no" and self.spec.flags == "text":
             word = exp.Lower(this=exp.Trim(this=raw))
             return case(
@@ -676,6 +668,31 @@ class _Query:
                 ]
             )
         return self.checked_value(fld, raw, stored)
+
+    def set_value(self, fld: Field, raw: exp.Expr) -> exp.Expr:
+        """A set field's column as ';a;b;' text, so that a member test never matches part
+        of a value; a NULL stays NULL (unknown), '' is ';;' (no members)."""
+        text = self.spec.sets == "text"
+        if fld.values is None:
+            return self.open_members(raw, text, fld.folds)
+        # an array is read as the same ';a;b;' text (its '' members ignored, as the
+        # file scorer ignores empty members); a member the vocabulary does not name makes
+        # the set unknown, never a member or a miss, as icp score reads it, and so does
+        # an array member holding ';' (it would read as two)
+        joined = raw if text else exp.ArrayToString(this=raw, expression=lit(";"))
+        known = self.members_named(joined, fld.values)
+        if not text:
+            known = exp.And(this=known, expression=negate(self.split_member(raw, joined)))
+        return case([(known, concat([lit(";"), joined, lit(";")]))])
+
+    def no_members(self, raw: exp.Expr) -> exp.Expr:
+        """The set column names no member: text of nothing but ';' and blanks, or an array
+        of nothing but '' (members whose normal form is empty are not counted here)."""
+        if self.spec.sets == "text":
+            text: exp.Expr = replaced(raw, ";", "")
+        else:
+            text = exp.ArrayToString(this=raw, expression=lit(""))
+        return exp.EQ(this=exp.Trim(this=text, expression=blanks()), expression=lit(""))
 
     def checked_value(self, fld: Field, raw: exp.Expr, stored: exp.Expr) -> exp.Expr:
         """A number, one-of value or text of the table as the scorer reads it (`stored`:

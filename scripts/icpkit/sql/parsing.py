@@ -67,6 +67,10 @@ _ENDS = f"^{BLANK}+|{BLANK}+$"
 _BLANK_CODES = ", ".join(str(ord(c)) for c in BLANKS if ord(c) > 126)
 #: where a set cell is split into members: ; , | or a line break, with blanks around it
 SET_SPLIT = f"{BLANK}*[;,|\r\n]{BLANK}*"
+#: a list's members (a JSON or YAML list, a Parquet list column) as one text: each member
+#: preceded by this character, so that a member holding ',' or ';' stays one member, as
+#: `icp test` reads the list (no blank, no null token, and not in CRM text)
+MEMBERS = "\x1e"
 NULL_TOKENS = ("n/a", "#n/a", "na", "null", "nan", "none", "(blank)", "-", "—", "?")
 # the tokens between unit separators: a null token is a substring test (a constant list or an
 # IN list would be rewritten into a hash join over every row, an ENUM cast fails slowly, a
@@ -305,9 +309,11 @@ def _set(fld: Field, r: str) -> Parsed:
     empty = "';'" if fld.empty_set else "NULL"
     spellings = dict(fld.spellings)
     norm_x = normal_sql("x", fld.folds)
+    split = f"string_split(regexp_replace({t}, {sql_literal(SET_SPLIT)}, ';', 'g'), ';')"
+    listed = f"string_split({t}[2:], chr({ord(MEMBERS)}))"
     pieces = (
-        f"list_filter(string_split(regexp_replace({t}, {sql_literal(SET_SPLIT)}, ';', 'g'), "
-        "';'), lambda x: x <> '')"
+        f"list_filter(CASE WHEN starts_with({t}, chr({ord(MEMBERS)})) THEN {listed} "
+        f"ELSE {split} END, lambda x: x <> '')"
     )
     why = unknown = None
     if fld.values is None:
@@ -333,6 +339,9 @@ def _set(fld: Field, r: str) -> Parsed:
         f"';' || array_to_string(list_filter(list_transform({pieces}, lambda x: {element}), "
         f"lambda x: x <> ''), ';') || ';'"
     )
+    if not fld.empty_set:
+        # a cell of separators and blanks alone ('; ;') names no member, as an empty one
+        slow = f"nullif({slow}, ';;')"
     # a trailing ';' is harmless: a member test looks for ';x;'
     # (first: most cells of a CRM export are in it); a null token ('na', 'none') that it
     # admits is unknown all the same

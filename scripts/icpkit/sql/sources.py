@@ -27,7 +27,7 @@ from ..errors import InputError, UsageError
 from ..wording import suggest
 from .connection import input_error, quote_ident
 from .numbers import BLANKS, DOT, Convention, detect, given_convention
-from .parsing import CURRENCIES, Parsed, parse_field, typed_column
+from .parsing import CURRENCIES, MEMBERS, Parsed, parse_field, typed_column
 from .shapes import CELL_LIMIT, KEY_SQL, MISSING, Shape, inspect, rewrite
 from .shapes import key as key  # column names are compared by it (companies, backtest)
 
@@ -587,19 +587,28 @@ def parsed_columns(handbook: Handbook, source: Source, plan: Plan) -> tuple[str,
             items.append(f"{quote_ident(col)} AS {alias}")
             parsed[name] = typed
         else:
-            items.append(f"{text_column(col, types[col])} AS {alias}")
+            members = handbook.fields[name].type == "set_of"
+            items.append(f"{text_column(col, types[col], members=members)} AS {alias}")
             parsed[name] = parse_field(handbook.fields[name], alias, source.decimal)
     return f"SELECT {', '.join(items)} FROM {source.relation}", parsed
 
 
-def text_column(col: str, ctype: str) -> str:
-    """SQL for the text of a column of type `ctype`: a list as `a;b`, a JSON value (a JSON
-    Lines key holding both numbers and text) as the text it holds, without JSON's quotes."""
+def text_column(col: str, ctype: str, *, members: bool = False) -> str:
+    """SQL for the text of a column of type `ctype`: a list as `a;b`, or for a set field
+    (`members`) as its members marked (`parsing.MEMBERS`: each member is one, a ',' in it
+    splits nothing); a JSON value (a JSON Lines key holding both numbers and text) as the
+    text it holds, without JSON's quotes."""
     q = quote_ident(col)
 
     def joined(lst: str) -> str:
         # a list with a NULL member is not known whole: unknown, as a NULL list is
-        return f"CASE WHEN list_count({lst}) = len({lst}) THEN array_to_string({lst}, ';') END"
+        text = f"array_to_string({lst}, ';')"
+        if members:
+            text = (
+                f"CASE WHEN len({lst}) > 0 THEN chr({ord(MEMBERS)}) || "
+                f"array_to_string({lst}, chr({ord(MEMBERS)})) ELSE '' END"
+            )
+        return f"CASE WHEN list_count({lst}) = len({lst}) THEN {text} END"
 
     if ctype == "VARCHAR":
         return q

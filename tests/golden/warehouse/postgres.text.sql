@@ -339,17 +339,21 @@ WITH src AS (
       THEN ';' || tech_stack || ';'
     END AS v5,
     CASE
-      WHEN REPLACE(
-        REGEXP_REPLACE(
-          services_needed || ';',
-          '(dedicated_team|staff_augmentation|document_automation|distributor_portal|training_platform|data_engineering|qa_testing|devops|crm_integration|revops_automation);',
-          '',
-          'g'
-        ),
-        ';',
-        ''
-      ) = ''
-      THEN ';' || services_needed || ';'
+      WHEN TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(services_needed, ';', '')) = ''
+      THEN NULL
+      ELSE CASE
+        WHEN REPLACE(
+          REGEXP_REPLACE(
+            services_needed || ';',
+            '(dedicated_team|staff_augmentation|document_automation|distributor_portal|training_platform|data_engineering|qa_testing|devops|crm_integration|revops_automation);',
+            '',
+            'g'
+          ),
+          ';',
+          ''
+        ) = ''
+        THEN ';' || services_needed || ';'
+      END
     END AS v6,
     CASE
       WHEN funding_stage IN (

@@ -345,23 +345,30 @@ WITH src AS (
       THEN ';' || ARRAY_TO_STRING(tech_stack, ';') || ';'
     END AS v5,
     CASE
-      WHEN REPLACE(
-        REGEXP_REPLACE(
-          ARRAY_TO_STRING(services_needed, ';') || ';',
-          '(dedicated_team|staff_augmentation|document_automation|distributor_portal|training_platform|data_engineering|qa_testing|devops|crm_integration|revops_automation);',
-          ''
-        ),
-        ';',
-        ''
+      WHEN TRIM(
+        ARRAY_TO_STRING(services_needed, ''),
+        CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
       ) = ''
-      AND NOT (
-        (
-          LENGTH(ARRAY_TO_STRING(services_needed, ';')) - LENGTH(REPLACE(ARRAY_TO_STRING(services_needed, ';'), ';', ''))
-        ) > (
-          LENGTH(ARRAY_TO_STRING(services_needed, ';;')) - LENGTH(ARRAY_TO_STRING(services_needed, ';'))
+      THEN NULL
+      ELSE CASE
+        WHEN REPLACE(
+          REGEXP_REPLACE(
+            ARRAY_TO_STRING(services_needed, ';') || ';',
+            '(dedicated_team|staff_augmentation|document_automation|distributor_portal|training_platform|data_engineering|qa_testing|devops|crm_integration|revops_automation);',
+            ''
+          ),
+          ';',
+          ''
+        ) = ''
+        AND NOT (
+          (
+            LENGTH(ARRAY_TO_STRING(services_needed, ';')) - LENGTH(REPLACE(ARRAY_TO_STRING(services_needed, ';'), ';', ''))
+          ) > (
+            LENGTH(ARRAY_TO_STRING(services_needed, ';;')) - LENGTH(ARRAY_TO_STRING(services_needed, ';'))
+          )
         )
-      )
-      THEN ';' || ARRAY_TO_STRING(services_needed, ';') || ';'
+        THEN ';' || ARRAY_TO_STRING(services_needed, ';') || ';'
+      END
     END AS v6,
     CASE
       WHEN funding_stage IN (

@@ -345,23 +345,27 @@ WITH src AS (
       THEN ';' || ARRAY_JOIN(tech_stack, ';') || ';'
     END AS v5,
     CASE
-      WHEN REPLACE(
-        REGEXP_REPLACE(
-          ARRAY_JOIN(services_needed, ';') || ';',
-          '(dedicated_team|staff_augmentation|document_automation|distributor_portal|training_platform|data_engineering|qa_testing|devops|crm_integration|revops_automation);',
+      WHEN TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM ARRAY_JOIN(services_needed, '')) = ''
+      THEN NULL
+      ELSE CASE
+        WHEN REPLACE(
+          REGEXP_REPLACE(
+            ARRAY_JOIN(services_needed, ';') || ';',
+            '(dedicated_team|staff_augmentation|document_automation|distributor_portal|training_platform|data_engineering|qa_testing|devops|crm_integration|revops_automation);',
+            ''
+          ),
+          ';',
           ''
-        ),
-        ';',
-        ''
-      ) = ''
-      AND NOT (
-        (
-          LENGTH(ARRAY_JOIN(services_needed, ';')) - LENGTH(REPLACE(ARRAY_JOIN(services_needed, ';'), ';', ''))
-        ) > (
-          LENGTH(ARRAY_JOIN(services_needed, ';;')) - LENGTH(ARRAY_JOIN(services_needed, ';'))
+        ) = ''
+        AND NOT (
+          (
+            LENGTH(ARRAY_JOIN(services_needed, ';')) - LENGTH(REPLACE(ARRAY_JOIN(services_needed, ';'), ';', ''))
+          ) > (
+            LENGTH(ARRAY_JOIN(services_needed, ';;')) - LENGTH(ARRAY_JOIN(services_needed, ';'))
+          )
         )
-      )
-      THEN ';' || ARRAY_JOIN(services_needed, ';') || ';'
+        THEN ';' || ARRAY_JOIN(services_needed, ';') || ';'
+      END
     END AS v6,
     CASE
       WHEN funding_stage IN (

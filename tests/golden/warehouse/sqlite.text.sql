@@ -465,68 +465,75 @@ WITH src AS (
       THEN ';' || tech_stack || ';'
     END AS v5,
     CASE
-      WHEN (
-        (
-          LENGTH(services_needed) - LENGTH(REPLACE(services_needed, ';', ''))
-        ) / 1
-      ) + (
-        (
-          LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
-            REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';dedicated_team;', '')
-          )
-        ) / 16
-      ) * 14 + (
-        (
-          LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
-            REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';staff_augmentation;', '')
-          )
-        ) / 20
-      ) * 18 + (
-        (
-          LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
-            REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';document_automation;', '')
-          )
-        ) / 21
-      ) * 19 + (
-        (
-          LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
-            REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';distributor_portal;', '')
-          )
-        ) / 20
-      ) * 18 + (
-        (
-          LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
-            REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';training_platform;', '')
-          )
-        ) / 19
-      ) * 17 + (
-        (
-          LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
-            REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';data_engineering;', '')
-          )
-        ) / 18
-      ) * 16 + (
-        (
-          LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';qa_testing;', ''))
-        ) / 12
-      ) * 10 + (
-        (
-          LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';devops;', ''))
-        ) / 8
-      ) * 6 + (
-        (
-          LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
-            REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';crm_integration;', '')
-          )
-        ) / 17
-      ) * 15 + (
-        (
-          LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
-            REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';revops_automation;', '')
-          )
-        ) / 19
-      ) * 17 = LENGTH(services_needed)
-      THEN ';' || services_needed || ';'
+      WHEN TRIM(
+        REPLACE(services_needed, ';', ''),
+        CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+      ) = ''
+      THEN NULL
+      ELSE CASE
+        WHEN (
+          (
+            LENGTH(services_needed) - LENGTH(REPLACE(services_needed, ';', ''))
+          ) / 1
+        ) + (
+          (
+            LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
+              REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';dedicated_team;', '')
+            )
+          ) / 16
+        ) * 14 + (
+          (
+            LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
+              REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';staff_augmentation;', '')
+            )
+          ) / 20
+        ) * 18 + (
+          (
+            LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
+              REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';document_automation;', '')
+            )
+          ) / 21
+        ) * 19 + (
+          (
+            LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
+              REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';distributor_portal;', '')
+            )
+          ) / 20
+        ) * 18 + (
+          (
+            LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
+              REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';training_platform;', '')
+            )
+          ) / 19
+        ) * 17 + (
+          (
+            LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
+              REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';data_engineering;', '')
+            )
+          ) / 18
+        ) * 16 + (
+          (
+            LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';qa_testing;', ''))
+          ) / 12
+        ) * 10 + (
+          (
+            LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';devops;', ''))
+          ) / 8
+        ) * 6 + (
+          (
+            LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
+              REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';crm_integration;', '')
+            )
+          ) / 17
+        ) * 15 + (
+          (
+            LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
+              REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';revops_automation;', '')
+            )
+          ) / 19
+        ) * 17 = LENGTH(services_needed)
+        THEN ';' || services_needed || ';'
+      END
     END AS v6,
     CASE
       WHEN funding_stage IN (
