@@ -130,10 +130,11 @@ def py_verdict(handbook: Handbook, company: dict[str, Any]) -> dict[str, Any]:
     for flag, value in v.flag_values.items():
         out[f"flag_{flag}"] = value
     for p in v.profiles:
-        out[f"{p.icp}_score"] = p.score if p.eligible else None
-        out[f"{p.icp}_tier"] = p.tier
+        shown = v.shows_score(p)  # none under a status without a score
+        out[f"{p.icp}_score"] = p.score if shown else None
+        out[f"{p.icp}_tier"] = p.tier if shown else None
         for group, points in p.groups:
-            out[f"{p.icp}_{group}"] = points if p.eligible else None
+            out[f"{p.icp}_{group}"] = points if shown else None
     return out
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO, TODAY
 from icpkit.loading.validate import validate
 
@@ -118,3 +120,53 @@ def test_two_group_ids_of_one_column_are_an_error(tmp_path: Path) -> None:
         "(icp_p_tier_s) is that of the group 'tier-s' too; expected group ids that differ in "
         "their letters or digits (duplicate-id)"
     ]
+
+
+GATE = "    when: {at_most: 0, of: [{field: a, present: true}, {field: b, present: true}, {field: c, present: true}]}"  # noqa: E501
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        "{at_least: 0, of: [{field: a, present: true}, {field: b, present: true}]}",
+        "{at_most: 2, of: [{field: a, present: true}, {field: b, present: true}]}",
+        "{any: [{field: a, present: true}, {field: a, missing: true}]}",
+        "{any: [{field: a, present: true}, {not: {field: a, present: true}}]}",
+        # the shape alone cannot tell these: every case is tried
+        "{not: {all: [{field: a, present: true}, {field: a, missing: true}]}}",
+        "{any: [{field: a, at_least: 5}, {field: a, less_than: 5}, {field: a, missing: true}]}",
+        "{any: [{field: a, more_than: 3}, {field: a, at_most: 3}, {field: a, missing: true}]}",
+        "{any: [{field: name, starts_with: acme}, {not: {field: name, starts_with: acme}},"
+        " {field: name, missing: true}]}",
+    ],
+)
+def test_a_gate_every_company_meets_is_an_error(tmp_path: Path, when: str) -> None:
+    got = _problems(tmp_path, {POLICY: (GATE, f"    when: {when}")})
+    assert len(got) == 1 and got[0].endswith("(gate-always-true)"), got
+    assert got[0].startswith("rules/tier-policy.yaml:8:11: error found the gate 'no_data' met")
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        "{at_most: 0, of: [{field: a, present: true}, {field: a, missing: true}]}",
+        "{all: [{field: a, at_least: 5}, {field: a, less_than: 5}]}",
+        "{all: [{field: name, equals: acme}, {field: name, equals: other}]}",
+    ],
+)
+def test_a_gate_no_company_meets_is_a_warning(tmp_path: Path, when: str) -> None:
+    got = _problems(tmp_path, {POLICY: (GATE, f"    when: {when}")})
+    assert len(got) == 1 and got[0].endswith("(gate-never-met)"), got
+    assert "warning found the gate 'no_data' met by no company" in got[0]
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        "{any: [{field: a, at_least: 5}, {field: a, less_than: 4}]}",
+        "{any: [{field: a, missing: true}, {field: b, present: true}]}",
+        "{not: {field: name, mentions: [acme, beta]}}",
+    ],
+)
+def test_a_gate_some_companies_meet_is_valid(tmp_path: Path, when: str) -> None:
+    assert _problems(tmp_path, {POLICY: (GATE, f"    when: {when}")}) == []

@@ -148,10 +148,11 @@ def expected(handbook: Handbook, company: dict[str, Any], as_of: dt.date) -> dic
     for result, shown in v.flags:
         out[flag_column(result.rule.id)] = shown
     for p in v.profiles:
-        out[profile_column(p.icp, "score")] = p.score if p.eligible else None
-        out[profile_column(p.icp, "tier")] = p.tier
+        shown = v.shows_score(p)  # none under a status without a score
+        out[profile_column(p.icp, "score")] = p.score if shown else None
+        out[profile_column(p.icp, "tier")] = p.tier if shown else None
         for group, points in p.groups:
-            out[group_column(p.icp, group)] = points if p.eligible else None
+            out[group_column(p.icp, group)] = points if shown else None
     return out
 
 

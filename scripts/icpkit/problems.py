@@ -165,6 +165,7 @@ PROBLEMS: dict[str, str] = {
     "cap-unreachable": "A group's cap above the most its criteria can give (a warning).",
     "first-match-order": "A first-match tier worth more than a tier above it (a warning).",
     "gate-always-true": "A status gate that every company meets (none would ever be scored).",
+    "gate-never-met": "A status gate no company meets: its status is never given (a warning).",
     "placeholder": "Text or an example rule written by icp new that was never replaced.",
     # one root error per mistake (icpkit.loading.dependents)
     "dependents": (

@@ -14,7 +14,7 @@ from .labels import value_label
 from .model import AllOf, AnyOf, Condition, CountOf, Field, Handbook, Leaf, Not, SegmentRef
 from .operators import OPERATORS
 from .values import show
-from .verdict import INSUFFICIENT_DATA, LeafResult, RuleResult, Verdict, status
+from .verdict import INSUFFICIENT_DATA, LeafResult, RuleResult, Verdict, has_score, status
 
 
 def _bare(cond: Condition) -> Condition:
@@ -198,17 +198,20 @@ def verdict_data(handbook: Handbook, verdict: Verdict) -> dict[str, Any]:
         "best_case_tier": verdict.best_case_tier,
         "deciding_fields": list(verdict.deciding_fields),
         "summary": summary(verdict, handbook),
+        "gates": [_rule_data(handbook, g) for g in verdict.gates],
+        "undecided_gates": [g.rule.id for g in undecided_gates(verdict)],
         "profiles": [
             {
                 "id": p.icp,
                 "title": p.title,
                 "eligible": p.eligible,
                 "capped": p.capped,
-                "score": p.score,
-                "score_tier": p.score_tier,
-                "tier": p.tier,
-                "groups": dict(p.groups),
-                "status": p.status,
+                # a status without a score (a gate, insufficient data) withholds them all
+                "score": p.score if verdict.shows_score(p) else None,
+                "score_tier": p.score_tier if verdict.shows_score(p) else None,
+                "tier": p.tier if verdict.shows_score(p) else None,
+                "groups": {g: (n if verdict.shows_score(p) else None) for g, n in p.groups},
+                "status": p.status or (None if has_score(verdict.status) else verdict.status),
                 "requirements": [_rule_data(handbook, r) for r in p.requirements],
                 "criteria": [_rule_data(handbook, r) for r in p.criteria],
                 "warnings": [_rule_data(handbook, r) for r in p.warnings],
@@ -226,6 +229,27 @@ def verdict_data(handbook: Handbook, verdict: Verdict) -> dict[str, Any]:
             for n in verdict.negatives
         ],
     }
+
+
+def undecided_gates(verdict: Verdict) -> tuple[RuleResult, ...]:
+    """The tier policy's status gates that are unknown and could have given the status: an
+    unknown gate stops no company (it is not met), so the company is scored, and explain
+    says which unknown values might have stopped it. Gates after the one met, and every gate
+    of a disqualified company, decide nothing and are not listed."""
+    if verdict.disqualified_by:
+        return ()
+    out = []
+    for gate in verdict.gates:
+        if gate.result is True:
+            break
+        if gate.result is None:
+            out.append(gate)
+    return tuple(out)
+
+
+def unknown_reads(result: RuleResult) -> tuple[str, ...]:
+    """The fields a rule read and found unknown, each once, in the order read."""
+    return tuple(dict.fromkeys(leaf.field for leaf in result.leaves if leaf.value is None))
 
 
 def best_case_sentence(verdict: Verdict) -> str | None:

@@ -186,6 +186,12 @@ class Verdict:
     def best(self) -> ProfileVerdict | None:
         return next((p for p in self.profiles if p.icp == self.best_profile), None)
 
+    def shows_score(self, profile: ProfileVerdict) -> bool:
+        """A profile's score, tier and group subtotals are written (the per-profile
+        columns, explain): it is eligible and the company's status gives a score (a gate or
+        insufficient data withholds every profile's score, as the company's)."""
+        return profile.eligible and has_score(self.status)
+
     @property
     def warnings(self) -> tuple[str, ...]:
         return tuple(r.key for n in self.negatives for r in n.warnings if r.result is True)

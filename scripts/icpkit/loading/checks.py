@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, assert_never
 
@@ -26,6 +26,7 @@ from ..engine.model import (
     Group,
     Leaf,
     Not,
+    Rule,
     SegmentRef,
     item_most,
     review_overdue,
@@ -34,6 +35,7 @@ from ..engine.operators import OPERATORS
 from ..problems import Level, Problem, json_path
 from ..sql.names import flag_column, group_column, profile_column
 from ..wording import suggest
+from .cases import always_met, never_met
 from .document import Document
 
 if TYPE_CHECKING:
@@ -501,35 +503,58 @@ class Checker:
         return out
 
     def gates(self) -> list[Problem]:
-        """A status gate that every company meets would leave no company scored."""
-        path = self.policy_path
-        return [
-            self.problem(
-                path,
-                ["gates", i, "when"],
-                f"found the gate '{gate.id}' met by every company; expected a condition some "
-                "company fails, or no company would ever be scored",
-                "gate-always-true",
-            )
-            for i, gate in enumerate(self.handbook.policy.gates)
-            if always(gate.when)
-        ]
+        """A status gate that every company meets would leave no company scored; one that
+        no company meets gives its status to none (a warning)."""
+        return self._gates(
+            self.policy_path,
+            ["gates"],
+            self.handbook.policy.gates,
+            "",
+            "no company would ever be scored",
+        )
 
     def profile_gates(self, icp: Icp) -> list[Problem]:
         """A profile's own status gate that every company meets leaves the profile eligible
-        for no company."""
-        return [
-            self.problem(
-                icp.path,
-                ["qualification", "gates", i, "when"],
-                f"found the gate '{gate.id}' of the profile '{icp.id}' met by every company; "
-                "expected a condition some company fails, or the profile would never score "
-                "a company",
-                "gate-always-true",
-            )
-            for i, gate in enumerate(icp.gates)
-            if always(gate.when)
-        ]
+        for no company; one that no company meets stops none (a warning)."""
+        return self._gates(
+            icp.path,
+            ["qualification", "gates"],
+            icp.gates,
+            f" of the profile '{icp.id}'",
+            "the profile would never score a company",
+        )
+
+    def _gates(
+        self, path: str, at: Parts, gates: Sequence[Rule], whose: str, then: str
+    ) -> list[Problem]:
+        """Gates met by every company or by none: by their shape (`always`, `never`), or
+        by trying every case that tells their tests apart (`cases`)."""
+        fields = self.handbook.fields
+        out = []
+        for i, gate in enumerate(gates):
+            where = [*at, i, "when"]
+            if always(gate.when) or always_met(fields, gate.when):
+                out.append(
+                    self.problem(
+                        path,
+                        where,
+                        f"found the gate '{gate.id}'{whose} met by every company; expected a "
+                        f"condition some company fails, or {then}",
+                        "gate-always-true",
+                    )
+                )
+            elif never(gate.when) or never_met(fields, gate.when):
+                out.append(
+                    self.problem(
+                        path,
+                        where,
+                        f"found the gate '{gate.id}'{whose} met by no company; expected a "
+                        "condition some company meets, or its status is never given",
+                        "gate-never-met",
+                        level=Level.WARNING,
+                    )
+                )
+        return out
 
     def always_disqualified(self, icp: Icp) -> list[Problem]:
         if not icp.requirements:

@@ -374,17 +374,27 @@ def _type(e: _Error) -> _Said:
     return _said(e, message)
 
 
+def _yaml(value: object) -> str:
+    """A schema's constant as YAML writes it (true, false, null), not as Python does."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "null" if value is None else str(value)
+
+
 def _enum(e: _Error) -> _Said:
-    options = [str(o) for o in e.schema.get("enum", [])]
+    options = [_yaml(o) for o in e.schema.get("enum", [])]
     message = f"found {found(e.instance, e.written)}; expected one of {', '.join(options)}"
     return _said(e, message + suggest(str(e.instance), options))
 
 
 def _const(e: _Error) -> _Said:
     const = e.schema.get("const")
-    message = f"found {found(e.instance, e.written)}; expected '{const}'"
+    shown = f"'{const}'" if isinstance(const, str) else _yaml(const)
+    message = f"found {found(e.instance, e.written)}; expected {shown}"
     if isinstance(const, str):
         message += suggest(str(e.instance), [const])
+    elif const is True and e.instance is False and e.parts and e.parts[-1] == "not_empty":
+        message += " (for an empty set, write not: {field: ..., not_empty: true})"
     return _said(e, message)
 
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine.explain import best_case_sentence, rule_sentence, summary, verdict_data
+from ..engine.explain import (
+    best_case_sentence,
+    rule_sentence,
+    summary,
+    undecided_gates,
+    unknown_reads,
+    verdict_data,
+)
 from ..engine.model import Group, Handbook, Rule
 from ..engine.verdict import SCORED, ProfileVerdict, RuleResult, Verdict
 from . import envelope
@@ -52,7 +59,8 @@ def _criteria(handbook: Handbook, p: ProfileVerdict) -> list[str]:
 
 
 def _status_lines(handbook: Handbook, verdict: Verdict) -> list[str]:
-    """The status gate that stopped the company, and the flags shown."""
+    """The status gate that stopped the company, the flags shown, and the gates left
+    undecided by unknown values (`undecided_gates`)."""
     lines = []
     for gate in verdict.gates:
         if gate.result is True and verdict.status == gate.rule.id:
@@ -64,6 +72,13 @@ def _status_lines(handbook: Handbook, verdict: Verdict) -> list[str]:
     ]
     if shown:
         lines.append("flags: " + ", ".join(shown))
+    for gate in undecided_gates(verdict):
+        lines += [
+            "",
+            f"Status gate '{gate.rule.id}' undecided: an unknown gate stops no company, so "
+            f"its status is not given ({', '.join(unknown_reads(gate))} unknown)",
+            _row(handbook, "gate", gate),
+        ]
     return lines
 
 
@@ -94,14 +109,18 @@ def text(
         if not all_profiles and p.icp != verdict.best_profile:
             continue
         state = (
-            f"tier {p.tier}"
+            f"{p.score} points, tier {p.tier}"
             + (f" (capped from {p.score_tier})" if p.capped and p.tier != p.score_tier else "")
+            if verdict.shows_score(p)
+            else f"no score (status {verdict.status})"
             if p.eligible
             else (f"not eligible (status {p.status})" if p.status else "not eligible")
         )
+        if not p.eligible:
+            state = f"{p.score} points, {state}"
         best = "  ← best fit" if p.icp == verdict.best_profile else ""
         lines.append("")
-        lines.append(f"ICP '{p.icp}': {p.score} points, {state}{best}")
+        lines.append(f"ICP '{p.icp}': {state}{best}")
         for r in p.requirements:
             lines.append(_row(handbook, "required", r))
         lines += _criteria(handbook, p)

@@ -1369,13 +1369,18 @@ class _Query:
         for j, flag in enumerate(self.hb.policy.flags):
             out.append(exp.alias_(col(f"o_fl{j}"), flag_column(flag.id)))
         if self.opts.per_profile:
+            # the company's tier is NULL exactly when its status gives no score (a gate,
+            # insufficient data): then no profile's score is written (`Verdict.shows_score`)
+            withheld = exp.Is(this=col("o_tier"), expression=exp.Null())
             for i, icp in enumerate(self.icps):
                 rank_col = col(f"r{i}")
-                score = case(
-                    [(exp.Is(this=rank_col, expression=exp.Null()), exp.Null())], col(f"s{i}")
+                hidden = exp.Or(
+                    this=exp.Is(this=rank_col, expression=exp.Null()), expression=withheld
                 )
+                score = case([(hidden, exp.Null())], col(f"s{i}"))
                 tier = case(
-                    [
+                    [(withheld, exp.Null())]
+                    + [
                         (exp.EQ(this=rank_col, expression=num(r)), lit(t))
                         for r, t in RANK_TIER.items()
                     ]
@@ -1383,11 +1388,8 @@ class _Query:
                 out.append(exp.alias_(score, profile_column(icp.id, "score")))
                 out.append(exp.alias_(tier, profile_column(icp.id, "tier")))
                 for k, g in enumerate(icp.groups):
-                    # a group's subtotal, empty when the profile is not eligible (as its score)
-                    sub = case(
-                        [(exp.Is(this=rank_col, expression=exp.Null()), exp.Null())],
-                        col(f"g{i}_{k}"),
-                    )
+                    # a group's subtotal, empty when the profile's score is (as its score)
+                    sub = case([(hidden, exp.Null())], col(f"g{i}_{k}"))
                     out.append(exp.alias_(sub, group_column(icp.id, g.id)))
         return out
 

@@ -174,22 +174,24 @@ def _flag_columns(handbook: Handbook, scored: str) -> list[str]:
     return out
 
 
-def _profile_columns(handbook: Handbook) -> list[str]:
-    """<icp>_score, <icp>_tier and <icp>_<group> per active ICP (NULL when not eligible)."""
+def _profile_columns(handbook: Handbook, has_score: str) -> list[str]:
+    """<icp>_score, <icp>_tier and <icp>_<group> per active ICP: NULL when not eligible, or
+    when the company's status gives no score (`has_score` false: a gate, insufficient
+    data), as `Verdict.shows_score`."""
     out = []
     for i, icp in enumerate(handbook.active_icps):
+        shown = f"r{i} IS NOT NULL AND {has_score}"
         out.append(
-            f"CASE WHEN r{i} IS NULL THEN NULL ELSE CAST(s{i} AS INTEGER) END "
-            f"AS {quote_ident(icp.id + '_score')}"
+            f"CASE WHEN {shown} THEN CAST(s{i} AS INTEGER) END AS {quote_ident(icp.id + '_score')}"
         )
         out.append(
-            f"CASE r{i} "
+            f"CASE WHEN {shown} THEN CASE r{i} "
             + " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
-            + f" END AS {quote_ident(icp.id + '_tier')}"
+            + f" END END AS {quote_ident(icp.id + '_tier')}"
         )
         for k, group in enumerate(icp.groups):
             out.append(
-                f"CASE WHEN r{i} IS NULL THEN NULL ELSE CAST(g{i}_{k} AS INTEGER) END "
+                f"CASE WHEN {shown} THEN CAST(g{i}_{k} AS INTEGER) END "
                 f"AS {quote_ident(group_column(icp.id, group.id))}"
             )
     return out
@@ -484,7 +486,7 @@ def _final_columns(
     ]
     final += _flag_columns(handbook, "st = 'scored'")
     if per_profile:
-        final += _profile_columns(handbook)
+        final += _profile_columns(handbook, has_score)
     return final
 
 

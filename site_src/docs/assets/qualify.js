@@ -676,7 +676,9 @@
     v.profiles.forEach(function (p) {
       var det = el("details", { class: "q-profile" + (p === v.best ? " q-best" : "") });
       if (p === v.best) det.setAttribute("open", "open");
-      var state = p.status ? "not scored (" + p.status.replace(/_/g, " ") + ")" : p.eligible ? "tier " + p.tier + ", " + p.score + " points" : "does not fit (" + p.requirements.filter(function (r) { return r.result === false; }).map(function (r) { return r.rule.label; }).join("; ") + ")";
+      /* a status without a score (a gate, insufficient data) withholds every profile's (Verdict.shows_score) */
+      var stopped = p.status || (p.eligible && v.tier === null ? v.status : null);
+      var state = stopped ? "not scored (" + stopped.replace(/_/g, " ") + ")" : p.eligible ? "tier " + p.tier + ", " + p.score + " points" : "does not fit (" + p.requirements.filter(function (r) { return r.result === false; }).map(function (r) { return r.rule.label; }).join("; ") + ")";
       det.appendChild(el("summary", {}, [el("strong", { text: p.title }), ": " + state]));
       det.appendChild(el("p", {}, [el("a", { href: p.url, text: "The profile page" })]));
       det.appendChild(el("h4", { text: "Requirements" }));

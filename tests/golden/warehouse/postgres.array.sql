@@ -917,8 +917,10 @@ SELECT
     END
   END AS icp_reason,
   o_status AS icp_status,
-  CASE WHEN r0 IS NULL THEN NULL ELSE s0 END AS icp_western_software_teams_score,
+  CASE WHEN r0 IS NULL OR o_tier IS NULL THEN NULL ELSE s0 END AS icp_western_software_teams_score,
   CASE
+    WHEN o_tier IS NULL
+    THEN NULL
     WHEN r0 = 4
     THEN 'A'
     WHEN r0 = 3
@@ -928,8 +930,10 @@ SELECT
     WHEN r0 = 1
     THEN 'D'
   END AS icp_western_software_teams_tier,
-  CASE WHEN r1 IS NULL THEN NULL ELSE s1 END AS icp_uk_eu_manufacturers_docs_score,
+  CASE WHEN r1 IS NULL OR o_tier IS NULL THEN NULL ELSE s1 END AS icp_uk_eu_manufacturers_docs_score,
   CASE
+    WHEN o_tier IS NULL
+    THEN NULL
     WHEN r1 = 4
     THEN 'A'
     WHEN r1 = 3
@@ -939,8 +943,10 @@ SELECT
     WHEN r1 = 1
     THEN 'D'
   END AS icp_uk_eu_manufacturers_docs_tier,
-  CASE WHEN r2 IS NULL THEN NULL ELSE s2 END AS icp_na_saas_scaleups_score,
+  CASE WHEN r2 IS NULL OR o_tier IS NULL THEN NULL ELSE s2 END AS icp_na_saas_scaleups_score,
   CASE
+    WHEN o_tier IS NULL
+    THEN NULL
     WHEN r2 = 4
     THEN 'A'
     WHEN r2 = 3

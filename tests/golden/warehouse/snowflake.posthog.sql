@@ -895,8 +895,10 @@ SELECT
   o_fl1 AS icp_flag_agency,
   o_fl2 AS icp_flag_nonprofit,
   o_fl3 AS icp_flag_quality_investor,
-  CASE WHEN r0 IS NULL THEN NULL ELSE s0 END AS icp_fit_score,
+  CASE WHEN r0 IS NULL OR o_tier IS NULL THEN NULL ELSE s0 END AS icp_fit_score,
   CASE
+    WHEN o_tier IS NULL
+    THEN NULL
     WHEN r0 = 4
     THEN 'A'
     WHEN r0 = 3
@@ -906,12 +908,12 @@ SELECT
     WHEN r0 = 1
     THEN 'D'
   END AS icp_fit_tier,
-  CASE WHEN r0 IS NULL THEN NULL ELSE g0_0 END AS icp_fit_traction,
-  CASE WHEN r0 IS NULL THEN NULL ELSE g0_1 END AS icp_fit_traffic_level,
-  CASE WHEN r0 IS NULL THEN NULL ELSE g0_2 END AS icp_fit_traffic_growth,
-  CASE WHEN r0 IS NULL THEN NULL ELSE g0_3 END AS icp_fit_capital,
-  CASE WHEN r0 IS NULL THEN NULL ELSE g0_4 END AS icp_fit_funding,
-  CASE WHEN r0 IS NULL THEN NULL ELSE g0_5 END AS icp_fit_ai_pilled,
-  CASE WHEN r0 IS NULL THEN NULL ELSE g0_6 END AS icp_fit_headcount_growth,
-  CASE WHEN r0 IS NULL THEN NULL ELSE g0_7 END AS icp_fit_software_relevance
+  CASE WHEN r0 IS NULL OR o_tier IS NULL THEN NULL ELSE g0_0 END AS icp_fit_traction,
+  CASE WHEN r0 IS NULL OR o_tier IS NULL THEN NULL ELSE g0_1 END AS icp_fit_traffic_level,
+  CASE WHEN r0 IS NULL OR o_tier IS NULL THEN NULL ELSE g0_2 END AS icp_fit_traffic_growth,
+  CASE WHEN r0 IS NULL OR o_tier IS NULL THEN NULL ELSE g0_3 END AS icp_fit_capital,
+  CASE WHEN r0 IS NULL OR o_tier IS NULL THEN NULL ELSE g0_4 END AS icp_fit_funding,
+  CASE WHEN r0 IS NULL OR o_tier IS NULL THEN NULL ELSE g0_5 END AS icp_fit_ai_pilled,
+  CASE WHEN r0 IS NULL OR o_tier IS NULL THEN NULL ELSE g0_6 END AS icp_fit_headcount_growth,
+  CASE WHEN r0 IS NULL OR o_tier IS NULL THEN NULL ELSE g0_7 END AS icp_fit_software_relevance
 FROM l6
