@@ -170,3 +170,17 @@ def test_a_gate_no_company_meets_is_a_warning(tmp_path: Path, when: str) -> None
 )
 def test_a_gate_some_companies_meet_is_valid(tmp_path: Path, when: str) -> None:
     assert _problems(tmp_path, {POLICY: (GATE, f"    when: {when}")}) == []
+
+
+def test_a_phrase_whose_written_and_compared_lengths_disagree_is_a_warning(
+    tmp_path: Path,
+) -> None:
+    """min_length counts the compared form: 'A&B Cap' (7 as written) is a_and_b_cap (11),
+    so with min_length 8 it matches part of a member; 'Index Co' (8 and 8) says nothing."""
+    flag = (
+        "  - {id: f_mc, label: mc, when: {field: inv, member_contains: "
+        "{phrases: ['Index Co', 'A&B Cap'], min_length: 8}}}\n"
+    )
+    got = _problems(tmp_path, {POLICY: ("flags:\n", "flags:\n" + flag)})
+    assert len(got) == 1 and got[0].endswith("(min-length-form)"), got
+    assert "warning found 'A&B Cap', 7 characters as written and 11 as compared" in got[0]

@@ -13,7 +13,9 @@ import csv
 import datetime as dt
 import json
 import shutil
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -22,9 +24,11 @@ from conftest import REPO
 from icpkit.cli import main
 from icpkit.engine.evaluate import evaluate
 from icpkit.engine.explain import undecided_gates, verdict_data
+from icpkit.engine.model import Handbook
+from icpkit.engine.reason import reason
 from icpkit.loading.validate import open_handbook
 from icpkit.sql.dialects import DIALECTS
-from icpkit.sql.engines import create_table_sql
+from icpkit.sql.engines import create_table_sql, to_row
 from icpkit.sql.ir import Options, TableSpec, render
 
 AS_OF = dt.date(2026, 11, 1)
@@ -137,3 +141,99 @@ def test_a_gate_decides_nothing_after_the_one_met_or_for_a_disqualified_company(
     known = evaluate(handbook, {"name": "Acme", "a": 1}, AS_OF)
     assert undecided_gates(known) == ()
     assert verdict_data(handbook, known)["undecided_gates"] == []
+
+
+# --- the reason a rep reads -------------------------------------------------------------------
+
+
+def _warehouse_reasons(handbook: Handbook, rows: list[dict[str, Any]], engine: str) -> list[str]:
+    spec = TableSpec("accounts")
+    d = DIALECTS[engine]
+    con: Any = duckdb.connect() if engine == "duckdb" else sqlite3.connect(":memory:")
+    con.execute(create_table_sql(handbook, spec, d))
+    names = ["icp_id", *handbook.read_fields]
+    for i, company in enumerate(rows):
+        row = to_row(handbook, spec, d, str(i), company)
+        con.execute(f"INSERT INTO accounts VALUES ({', '.join('?' for _ in names)})", row)
+    cur = con.execute(render(handbook, spec, d, Options(AS_OF)))
+    cols = [c[0] for c in cur.description]
+    got = {r[0]: dict(zip(cols, r, strict=True)) for r in cur.fetchall()}
+    return [got[str(i)]["icp_reason"] for i in range(len(rows))]
+
+
+def _crm_reasons(root: Path, tmp_path: Path, rows: list[dict[str, str]]) -> list[str]:
+    """icp_reason of `icp score FILE --crm hubspot` (the DuckDB fast path)."""
+    export = tmp_path / "accounts.csv"
+    names = sorted({k for r in rows for k in r})
+    with export.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", *names])
+        writer.writerows([[str(i), *(r.get(n, "") for n in names)] for i, r in enumerate(rows)])
+    out = tmp_path / "icp.csv"
+    args = ["--root", str(root), "score", str(export), "-o", str(out), "--crm", "hubspot"]
+    assert main([*args, "--as-of", "2026-11-01"]) == 0
+    return [r["icp_reason"] for r in csv.DictReader(out.open(encoding="utf-8"))]
+
+
+def test_insufficient_data_names_the_unknown_fields_everywhere(tmp_path: Path) -> None:
+    handbook = open_handbook(REPO)
+    rows: list[dict[str, Any]] = [{}, {"employees": 120}]
+    want = [reason(handbook, evaluate(handbook, c, AS_OF)) for c in rows]
+    assert want[0] == (
+        "insufficient data: no Country, no Employees, no Annual revenue, no Industry, "
+        "no Tech stack, no Funding stage, no ERP deployed"
+    )
+    assert want[1] == (
+        "D for western-software-teams: 15 pts; Between 100 and 500 employees; "
+        "capped, not known: Country, Industry, Tech stack"
+    )
+    for engine in ("duckdb", "sqlite"):
+        assert _warehouse_reasons(handbook, rows, engine) == want, engine
+    assert _crm_reasons(REPO, tmp_path, [{}, {"Employees": "120"}]) == want
+
+
+def test_a_label_of_two_lines_is_one_line_in_the_reason(tmp_path: Path) -> None:
+    root = tmp_path / "hb"
+    shutil.copytree(REPO / "tests" / "corpus" / "small", root)
+    profile = root / "profiles" / "icp" / "p.yaml"
+    text = profile.read_text(encoding="utf-8")
+    old = "{id: a8, label: a8, when: {field: a, at_least: 1}, points: 8}"
+    assert old in text
+    profile.write_text(
+        text.replace(
+            old, '{id: a8, label: "a8\\nsecond line", when: {field: a, at_least: 1}, points: 8}'
+        ),
+        encoding="utf-8",
+    )
+    handbook = open_handbook(root)
+    want = reason(handbook, evaluate(handbook, {"a": 1}, AS_OF))
+    assert want == "C for p: 8 pts; a8\\nsecond line"
+    for engine in ("duckdb", "sqlite"):
+        assert _warehouse_reasons(handbook, [{"a": 1}], engine) == [want], engine
+    assert _crm_reasons(root, tmp_path, [{"a": "1"}]) == [want]
+
+
+def test_a_tier_counted_while_a_cheaper_tier_above_is_unknown_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """First-match tiers out of order (validate warns, first-match-order): 'b low' counts
+    4 while 'c high' above it, worth 3, is unknown; explain says the 4 is not sure."""
+    root = tmp_path / "hb"
+    shutil.copytree(REPO / "tests" / "corpus" / "small", root)
+    profile = root / "profiles" / "icp" / "p.yaml"
+    text = profile.read_text(encoding="utf-8")
+    old = "{id: b-high, label: b high, when: {field: b, at_least: 10}, points: 7}"
+    assert old in text
+    new = "{id: b-high, label: c high, when: {field: c, at_least: 10}, points: 3}"
+    profile.write_text(text.replace(old, new), encoding="utf-8")
+    company = tmp_path / "c.yaml"
+    company.write_text("a: 1\nb: 5\n", encoding="utf-8")
+    code, said = icp(capsys, root, "explain", str(company), "--as-of", "2026-11-01")
+    assert code == 0, said
+    assert (
+        "b low\n          B: 5, 1 or more: met, +4 (counted while 'c high' above it is unknown: "
+        "met, that tier would give +3 instead)"
+    ) in said, said
+    company.write_text("a: 1\nb: 5\nc: 1\n", encoding="utf-8")
+    code, said = icp(capsys, root, "explain", str(company), "--as-of", "2026-11-01")
+    assert "counted while" not in said

@@ -11,18 +11,25 @@ parity tests compare the two.
 - Disqualified: the first disqualifying negative portrait (in priority order)
   by title, and the label of its first disqualifier that holds.
 - Stopped by a status gate (no tier): "not scored: <status>".
+- Insufficient data (no tier): "insufficient data: no <label>, no <label>", the fields
+  that the hard requirements of the profiles still in play read and found unknown, in
+  vocabulary order.
 - No eligible profile: "D: no profile fits".
 - Otherwise: the tier and best profile with its score; then the labels of the
   criteria it met, in handbook order; then, when a hard requirement could not be
   checked (the tier is capped), the fields those requirements read that are
   unknown, as "capped, not known: <label>, <label>" (not the insufficient_data status,
   which gives no tier at all).
+
+Every title and label is written on one line (`textsafety.one_line`): a YAML block scalar's
+line break would split the CSV row a rep reads.
 """
 
 from __future__ import annotations
 
+from ..textsafety import one_line
 from .model import Handbook, condition_fields
-from .verdict import ProfileVerdict, Verdict
+from .verdict import INSUFFICIENT_DATA, ProfileVerdict, Verdict
 
 
 def missing_fields(handbook: Handbook, profile: ProfileVerdict) -> list[str]:
@@ -41,18 +48,24 @@ def reason(handbook: Handbook, verdict: Verdict) -> str:
     for neg in verdict.negatives:
         fired = [r for r in neg.disqualifiers if r.result is True]
         if fired:
-            return f"disqualified: {neg.title} ({fired[0].rule.label})"
+            return f"disqualified: {one_line(neg.title)} ({one_line(fired[0].rule.label)})"
+    if verdict.tier is None and verdict.status == INSUFFICIENT_DATA:
+        unknown = {f for p in verdict.profiles if p.eligible for f in missing_fields(handbook, p)}
+        named = [
+            f"no {one_line(handbook.fields[f].label)}" for f in handbook.read_fields if f in unknown
+        ]
+        return "insufficient data" + (": " + ", ".join(named) if named else "")
     if verdict.tier is None:
         return f"not scored: {verdict.status}"
     best = verdict.best
     if best is None:
         return "D: no profile fits"
     parts = [f"{verdict.tier} for {best.icp}: {best.score} pts"]
-    met = [r.rule.label for r in best.criteria if r.result is True]
+    met = [one_line(r.rule.label) for r in best.criteria if r.result is True]
     if met:
         parts.append(", ".join(met))
     if best.capped:
-        missing = [handbook.fields[name].label for name in missing_fields(handbook, best)]
+        missing = [one_line(handbook.fields[f].label) for f in missing_fields(handbook, best)]
         if missing:
             parts.append("capped, not known: " + ", ".join(missing))
     return "; ".join(parts)

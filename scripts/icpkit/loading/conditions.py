@@ -281,7 +281,21 @@ class Builder:
         ]
         if any(i is None for i in items):
             return None
-        return tuple(i for i in items if i is not None), int(value.get("min_length", 1))
+        least = int(value.get("min_length", 1))
+        for i, (written, norm) in enumerate(zip(value["phrases"], items, strict=True)):
+            shown = " ".join(str(written).split())
+            if (len(shown) >= least) != (len(norm) >= least):
+                self.problem(
+                    [*where, "phrases", i],
+                    f"found '{written}', {len(shown)} characters as written and "
+                    f"{len(norm)} as compared ('{norm}'): min_length {least} counts the "
+                    "compared form (case, accents and punctuation folded, '&' read as 'and'), "
+                    f"so it {'can' if len(norm) >= least else 'cannot'} match part of a "
+                    "member; expected a phrase whose two lengths agree, or another min_length",
+                    "min-length-form",
+                    level=Level.WARNING,
+                )
+        return tuple(i for i in items if i is not None), least
 
     def scalar(self, fld: Field, value: Any, where: Parts) -> Any:
         """One operand value checked and converted by `values.scalar_value` (the same check

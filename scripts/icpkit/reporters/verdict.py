@@ -12,7 +12,7 @@ from ..engine.explain import (
     unknown_reads,
     verdict_data,
 )
-from ..engine.model import Group, Handbook, Rule
+from ..engine.model import Group, Handbook, Icp, Rule
 from ..engine.verdict import SCORED, ProfileVerdict, RuleResult, Verdict
 from . import envelope
 
@@ -23,6 +23,25 @@ def _row(handbook: Handbook, tag: str, r: RuleResult) -> str:
     return f"  {MARK[r.status]} {tag:<9} {r.rule.label}\n      {rule_sentence(handbook, r)}"
 
 
+def _pending_tiers(icp: Icp, results: dict[str, RuleResult]) -> dict[str, list[Rule]]:
+    """For the criterion counted in a first-match group, the unknown tiers above it worth
+    fewer points: the points counted are not sure while they are unknown (validate warns
+    of such an order, `first-match-order`)."""
+    out: dict[str, list[Rule]] = {}
+    for group in icp.groups:
+        if not group.first_match:
+            continue
+        tiers = [r for r in group.items if isinstance(r, Rule)]
+        counted = next((r for r in tiers if results[r.id].result is True), None)
+        if counted is None:
+            continue
+        above = tiers[: tiers.index(counted)]
+        lower = [r for r in above if results[r.id].result is None and r.points < counted.points]
+        if lower:
+            out[counted.id] = lower
+    return out
+
+
 def _criteria(handbook: Handbook, p: ProfileVerdict) -> list[str]:
     """The criteria of a profile, inside their groups with each group's subtotal."""
     icp = handbook.icp(p.icp)
@@ -31,6 +50,7 @@ def _criteria(handbook: Handbook, p: ProfileVerdict) -> list[str]:
         return [_row(handbook, f"{r.rule.points:+d} pts", r) for r in p.criteria]
     subtotals = dict(p.groups)
     lines: list[str] = []
+    pending = _pending_tiers(icp, results)
 
     def walk(item: Rule | Group, depth: int) -> None:
         pad = "  " * depth
@@ -39,6 +59,11 @@ def _criteria(handbook: Handbook, p: ProfileVerdict) -> list[str]:
             row = _row(handbook, f"{item.points:+d} pts", r)
             if r.result is True and r.points == 0:
                 row += " (not counted: an earlier tier was met)"
+            for upper in pending.get(item.id, ()):
+                row += (
+                    f" (counted while '{upper.label}' above it is unknown: met, that tier "
+                    f"would give {upper.points:+d} instead)"
+                )
             lines.append("\n".join(pad + line for line in row.split("\n")))
             return
         raw = sum(results[r.id].points for r in item.rules)

@@ -75,6 +75,7 @@ from ..engine.normal import BLANKS, Folds, is_symbol
 from ..engine.operators import NUMERIC, OPERATORS
 from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
 from ..errors import InputError, UsageError
+from ..textsafety import one_line
 from .dialects import Dialect, Step, replacing
 from .names import CORE, flag_column, group_column, profile_column
 from .tables import SQL_TYPES
@@ -1168,13 +1169,34 @@ class _Query:
         )
         return exp.GTE(this=_p(known), expression=num(need))
 
+    def insufficient_reason(self) -> exp.Expr:
+        """'insufficient data: no Country, no Employees': the fields that the hard
+        requirements of the profiles still eligible read and found unknown, in vocabulary
+        order (`reason.reason`)."""
+        items = []
+        for f in self.fields:
+            readers = [
+                exp.Coalesce(this=col(f"h{i}"), expressions=[exp.true()])
+                for i, icp in enumerate(self.icps)
+                if any(f in condition_fields(r.when) for r in icp.requirements)
+            ]
+            if readers:
+                unknown = exp.Is(this=self.v(f), expression=exp.Null())
+                cond = exp.And(this=unknown, expression=_p(conj(readers, exp.Or)))
+                items.append((cond, f"no {one_line(self.hb.fields[f].label)}"))
+        named = exp.Nullif(this=drop_first(names_text(items, ", "), ", "), expression=lit(""))
+        return exp.Coalesce(
+            this=concat([lit("insufficient data: "), named]),
+            expressions=[lit("insufficient data")],
+        )
+
     def reason_texts(self, i: int) -> list[exp.Expr]:
         """Profile i's met criteria (', ' before each label) and unknown required fields."""
         icp = self.icps[i]
-        met = [(col(f"m{i}_{k}"), r.label) for k, r in enumerate(icp.criteria)]
+        met = [(col(f"m{i}_{k}"), one_line(r.label)) for k, r in enumerate(icp.criteria)]
         read = [f for r in icp.requirements for f in condition_fields(r.when)]
         missing = [
-            (exp.Is(this=self.v(f), expression=exp.Null()), self.hb.fields[f].label)
+            (exp.Is(this=self.v(f), expression=exp.Null()), one_line(self.hb.fields[f].label))
             for f in dict.fromkeys(read)
         ]
         return [
@@ -1399,16 +1421,27 @@ class _Query:
             if not neg.disqualifiers:
                 continue
             label = case(
-                [(col(f"dq{j}_{k}"), lit(r.label)) for k, r in enumerate(neg.disqualifiers)]
+                [
+                    (col(f"dq{j}_{k}"), lit(one_line(r.label)))
+                    for k, r in enumerate(neg.disqualifiers)
+                ]
             )
-            whens.append(
-                (col(f"d{j}"), concat([lit(f"disqualified: {neg.title} ("), label, lit(")")]))
-            )
+            title = one_line(neg.title)
+            whens.append((col(f"d{j}"), concat([lit(f"disqualified: {title} ("), label, lit(")")])))
         any_gate, all_gated = self.gate_terms()
         withheld = self.insufficient
         if self.hb.policy.gates or all_gated is not None:
             withheld = exp.Or(this=_p(any_gate), expression=_p(withheld))
-        whens.append((withheld, concat([lit("not scored: "), col("o_status")])))
+        insufficient = exp.EQ(this=col("o_status"), expression=lit(INSUFFICIENT_DATA))
+        whens.append(
+            (
+                withheld,
+                case(
+                    [(insufficient, self.insufficient_reason())],
+                    concat([lit("not scored: "), col("o_status")]),
+                ),
+            )
+        )
         whens.append((exp.LT(this=col("best"), expression=num(0)), lit("D: no profile fits")))
         if not self.icps:
             return case(whens)

@@ -14,6 +14,7 @@ import datetime as dt
 
 from ..engine.model import Handbook, Rule, condition_fields
 from ..engine.operators import Ctx, sql_literal
+from ..textsafety import one_line
 from .layout import Columns
 from .sqlcompile import RANK_TIER, condition_sql
 
@@ -24,6 +25,23 @@ def _joined(items: list[tuple[str, str]]) -> str:
         return "''"
     parts = ", ".join(f"CASE WHEN {c} THEN {sql_literal(text)} END" for c, text in items)
     return f"concat_ws(', ', {parts})"
+
+
+def _insufficient(handbook: Handbook, cols: Columns) -> str:
+    """'insufficient data: no Country, no Employees' (`reason.reason`): the unknown fields
+    the hard requirements of the profiles still eligible (h<i> not false) read."""
+    items = []
+    for f in handbook.read_fields:
+        readers = [
+            f"coalesce(h{i}, TRUE)"
+            for i, icp in enumerate(handbook.active_icps)
+            if any(f in condition_fields(r.when) for r in icp.requirements)
+        ]
+        if readers:
+            label = one_line(handbook.fields[f].label)
+            items.append((f"NOT {cols.known(f)} AND ({' OR '.join(readers)})", f"no {label}"))
+    named = _joined(items)
+    return f"coalesce('insufficient data: ' || nullif({named}, ''), 'insufficient data')"
 
 
 def reason_sql(handbook: Handbook, as_of: dt.date, exact: frozenset[str] = frozenset()) -> str:
@@ -39,20 +57,25 @@ def reason_sql(handbook: Handbook, as_of: dt.date, exact: frozenset[str] = froze
     for j, neg in enumerate(handbook.active_negatives):
         if not neg.disqualifiers:
             continue
-        label = " ".join(f"WHEN {cond(r)} THEN {sql_literal(r.label)}" for r in neg.disqualifiers)
-        text = sql_literal(f"disqualified: {neg.title} (")
+        label = " ".join(
+            f"WHEN {cond(r)} THEN {sql_literal(one_line(r.label))}" for r in neg.disqualifiers
+        )
+        text = sql_literal(f"disqualified: {one_line(neg.title)} (")
         fired.append(f"WHEN d{j} THEN {text} || (CASE {label} END) || ')'")
     if fired:
         whens.append(f"WHEN disq THEN (CASE {' '.join(fired)} END)")
+    whens.append(f"WHEN st = 'insufficient_data' THEN {_insufficient(handbook, cols)}")
     whens.append("WHEN st <> 'scored' THEN 'not scored: ' || st")
     whens.append("WHEN best < 0 THEN 'D: no profile fits'")
     letter = "(CASE trank " + " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
     letter += " END)"
     picks = []
     for i, icp in enumerate(handbook.active_icps):
-        met = _joined([(f"({cond(r)}) IS TRUE", r.label) for r in icp.criteria])
+        met = _joined([(f"({cond(r)}) IS TRUE", one_line(r.label)) for r in icp.criteria])
         read = dict.fromkeys(f for r in icp.requirements for f in condition_fields(r.when))
-        missing = _joined([(f"NOT {cols.known(f)}", handbook.fields[f].label) for f in read])
+        missing = _joined(
+            [(f"NOT {cols.known(f)}", one_line(handbook.fields[f].label)) for f in read]
+        )
         text = (
             f"{letter} || {sql_literal(f' for {icp.id}: ')} || CAST(CAST(s{i} AS BIGINT) AS "
             f"VARCHAR) || ' pts' || coalesce('; ' || nullif({met}, ''), '') || "

@@ -871,7 +871,11 @@ SELECT
         COALESCE(h0, TRUE)
       )
     )
-    THEN 'not scored: ' || o_status
+    THEN CASE
+      WHEN o_status = 'insufficient_data'
+      THEN COALESCE('insufficient data: ' || NULLIF(SUBSTRING('', 3), ''), 'insufficient data')
+      ELSE 'not scored: ' || o_status
+    END
     WHEN best < 0
     THEN 'D: no profile fits'
     ELSE o_tier || ' for ' || o_best_profile || ': ' || CAST(o_score AS STRING) || ' pts' || CASE

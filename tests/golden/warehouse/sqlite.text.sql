@@ -1117,7 +1117,87 @@ SELECT
         COALESCE(h2, TRUE)
       )
     )
-    THEN 'not scored: ' || o_status
+    THEN CASE
+      WHEN o_status = 'insufficient_data'
+      THEN COALESCE(
+        'insufficient data: ' || NULLIF(
+          SUBSTRING(
+            CASE
+              WHEN v0 IS NULL
+              AND (
+                (
+                  COALESCE(h0, TRUE)
+                ) OR (
+                  COALESCE(h1, TRUE)
+                ) OR (
+                  COALESCE(h2, TRUE)
+                )
+              )
+              THEN ', no Country'
+              ELSE ''
+            END || CASE
+              WHEN v1 IS NULL
+              AND (
+                (
+                  COALESCE(h0, TRUE)
+                ) OR (
+                  COALESCE(h1, TRUE)
+                ) OR (
+                  COALESCE(h2, TRUE)
+                )
+              )
+              THEN ', no Employees'
+              ELSE ''
+            END || CASE
+              WHEN v2 IS NULL AND (
+                COALESCE(h1, TRUE)
+              )
+              THEN ', no Annual revenue'
+              ELSE ''
+            END || CASE
+              WHEN v4 IS NULL
+              AND (
+                (
+                  COALESCE(h0, TRUE)
+                ) OR (
+                  COALESCE(h1, TRUE)
+                ) OR (
+                  COALESCE(h2, TRUE)
+                )
+              )
+              THEN ', no Industry'
+              ELSE ''
+            END || CASE
+              WHEN v5 IS NULL AND (
+                (
+                  COALESCE(h0, TRUE)
+                ) OR (
+                  COALESCE(h2, TRUE)
+                )
+              )
+              THEN ', no Tech stack'
+              ELSE ''
+            END || CASE
+              WHEN v7 IS NULL AND (
+                COALESCE(h2, TRUE)
+              )
+              THEN ', no Funding stage'
+              ELSE ''
+            END || CASE
+              WHEN v11 IS NULL AND (
+                COALESCE(h1, TRUE)
+              )
+              THEN ', no ERP deployed'
+              ELSE ''
+            END,
+            3
+          ),
+          ''
+        ),
+        'insufficient data'
+      )
+      ELSE 'not scored: ' || o_status
+    END
     WHEN best < 0
     THEN 'D: no profile fits'
     ELSE o_tier || ' for ' || o_best_profile || ': ' || CAST(o_score AS TEXT) || ' pts' || CASE
