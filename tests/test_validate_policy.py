@@ -132,12 +132,12 @@ GATE = "    when: {at_most: 0, of: [{field: a, present: true}, {field: b, presen
         "{at_most: 2, of: [{field: a, present: true}, {field: b, present: true}]}",
         "{any: [{field: a, present: true}, {field: a, missing: true}]}",
         "{any: [{field: a, present: true}, {not: {field: a, present: true}}]}",
-        # the shape alone cannot tell these: every case is tried
+        # the shape alone cannot tell this one: every case is tried
         "{not: {all: [{field: a, present: true}, {field: a, missing: true}]}}",
-        "{any: [{field: a, at_least: 5}, {field: a, less_than: 5}, {field: a, missing: true}]}",
-        "{any: [{field: a, more_than: 3}, {field: a, at_most: 3}, {field: a, missing: true}]}",
         "{any: [{field: name, starts_with: acme}, {not: {field: name, starts_with: acme}},"
         " {field: name, missing: true}]}",
+        "{any: [{field: tags, not_empty: true}, {not: {field: tags, not_empty: true}},"
+        " {field: tags, missing: true}]}",
     ],
 )
 def test_a_gate_every_company_meets_is_an_error(tmp_path: Path, when: str) -> None:
@@ -151,7 +151,9 @@ def test_a_gate_every_company_meets_is_an_error(tmp_path: Path, when: str) -> No
     [
         "{at_most: 0, of: [{field: a, present: true}, {field: a, missing: true}]}",
         "{all: [{field: a, at_least: 5}, {field: a, less_than: 5}]}",
-        "{all: [{field: name, equals: acme}, {field: name, equals: other}]}",
+        # a whole number: none lies between 5 and 6, or between 5 and 7 but 6
+        "{all: [{field: a, more_than: 5}, {field: a, less_than: 6}]}",
+        "{all: [{field: b, more_than: 5}, {field: b, less_than: 7}, {field: b, not_equals: 6}]}",
     ],
 )
 def test_a_gate_no_company_meets_is_a_warning(tmp_path: Path, when: str) -> None:
@@ -166,6 +168,15 @@ def test_a_gate_no_company_meets_is_a_warning(tmp_path: Path, when: str) -> None
         "{any: [{field: a, at_least: 5}, {field: a, less_than: 4}]}",
         "{any: [{field: a, missing: true}, {field: b, present: true}]}",
         "{not: {field: name, mentions: [acme, beta]}}",
+        # a band ('51-200') leaves these unknown: some company fails them
+        "{any: [{field: a, at_least: 5}, {field: a, less_than: 5}, {field: a, missing: true}]}",
+        "{any: [{field: a, more_than: 3}, {field: a, at_most: 3}, {field: a, missing: true}]}",
+        # met by a=2, by 'bar foo', by a set holding both: never 'met by no company'
+        "{all: [{field: a, more_than: 1}, {field: a, less_than: 3}]}",
+        "{all: [{field: name, ends_with: foo}, {field: name, mentions: [bar]}]}",
+        "{all: [{field: name, starts_with: ab}, {field: name, ends_with: bc}]}",
+        "{all: [{field: tags, member_contains: {phrases: [alpha]}}, {field: tags, has_none: [x]}]}",
+        "{at_least: 2, of: [{field: a, more_than: 1}, {field: a, less_than: 3}]}",
     ],
 )
 def test_a_gate_some_companies_meet_is_valid(tmp_path: Path, when: str) -> None:
@@ -184,3 +195,24 @@ def test_a_phrase_whose_written_and_compared_lengths_disagree_is_a_warning(
     got = _problems(tmp_path, {POLICY: ("flags:\n", "flags:\n" + flag)})
     assert len(got) == 1 and got[0].endswith("(min-length-form)"), got
     assert "warning found 'A&B Cap', 7 characters as written and 11 as compared" in got[0]
+
+
+def test_cases_decide_dates_only_where_the_as_of_day_does_not_matter() -> None:
+    """A day count leaves a date after the as-of day unknown, so 'within 30 days, or not,
+    or missing' is not met by every company; one date field compared both by a day count
+    and by a date depends on the as-of day and is not decided."""
+    import datetime as dt
+
+    from icpkit.engine.model import AnyOf, Leaf, Not
+    from icpkit.loading.cases import always_met, never_met
+    from icpkit.loading.validate import open_handbook
+
+    fields = open_handbook(REPO).fields
+    name = next(n for n, f in fields.items() if f.type == "date")
+    recent = Leaf(name, "within_days", 30, 30)
+    either = AnyOf((recent, Not(recent), Leaf(name, "missing", None, True)))
+    assert always_met(fields, either) is False
+    assert never_met(fields, recent) is False
+    after = Leaf(name, "more_than", dt.date(2026, 6, 1), "2026-06-01")
+    assert always_met(fields, AnyOf((recent, after))) is None
+    assert never_met(fields, AnyOf((recent, after))) is None

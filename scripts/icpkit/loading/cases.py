@@ -1,47 +1,58 @@
 """Whether a condition is met by every company, or by none, decided by trying it on every
-case that can tell its tests apart: for each field it reads, unknown and a value on each
-side of each operand (a number just below, at and above each threshold; each listed value
-and one more; a text holding each word or affix, all of them, and none), every field's
-cases against every other's.
+case that its tests can tell apart, where such a finite set of cases exists.
 
-This is what `validate` uses to find a status gate met by every company ("at least 0 of",
-"a present or a missing", "at least 5, or less than 5, or missing") where the shape alone
-(`checks.always`) cannot tell. The answer is exact for numbers, yes/no, dates and closed
-lists read as exact values; a number band ('51-200') is not tried, and for free text and
-open sets the cases are the operands' own words, so that a condition found always met
-holds for every text that uses or avoids them.
+For each field the condition reads, the cases are unknown and one value from each cell of
+the partition its operands make:
+
+- a number: each threshold, a value between each two, one below and one above, and every
+  band ('51-200') from one of these values to another or to no upper end (a band makes a
+  comparison it straddles unknown);
+- yes/no: yes and no; a closed list (one of, or a set of its values): the values the
+  operands name and one more (every subset, for a set);
+- a date: each day that an operand's day count (within_days) or date names, the day on
+  either side, and one after the as-of day (a date in the future is unknown to a day
+  count); a condition that compares one date field with both a day count and a date
+  depends on the as-of day and is not decided.
+
+Free text and open sets have no such finite partition (a word can hide in any text), so a
+condition reading one is not decided here (None): the caller falls back on the shape.
+Every field's cases meet every other's, up to `LIMIT` companies. This is what `validate`
+uses to find a status gate met by every company or by none (`checks.Checks.gates`): an
+unknown gate is not met, so a case that leaves it unknown fails it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..engine.evaluate import test_condition
 from ..engine.model import AllOf, AnyOf, Condition, CountOf, Field, Leaf, Not, SegmentRef
-from ..engine.normal import Text
 from ..engine.operators import NUMERIC, Ctx
 
 #: the day every case is judged as of (dates are tried relative to it)
 AS_OF = dt.date(2026, 1, 1)
 #: beyond this many companies, nothing is decided (the caller falls back on the shape)
 LIMIT = 20_000
-#: a word no operand holds
-OTHER = "zqx"
+#: day-count operators (relative to the as-of day)
+RELATIVE = ("within_days", "older_than_days")
+#: presence tests, which read no operand
+PRESENCE = ("present", "missing")
 
 
 def always_met(fields: Mapping[str, Field], cond: Condition) -> bool | None:
     """True when every case meets `cond` (unknown is not met, as for a status gate), False
-    when some case does not, None when there are too many cases to try."""
+    when some case does not, None when the cases cannot be listed (free text, an open set,
+    a date compared both ways, too many)."""
     results = _results(fields, cond)
     return None if results is None else all(r is True for r in results)
 
 
 def never_met(fields: Mapping[str, Field], cond: Condition) -> bool | None:
-    """True when no case meets `cond`, False when some does, None when there are too many
-    cases to try."""
+    """True when no case meets `cond`, False when some does, None as for `always_met`."""
     results = _results(fields, cond)
     return None if results is None else all(r is not True for r in results)
 
@@ -51,12 +62,17 @@ def _results(fields: Mapping[str, Field], cond: Condition) -> list[bool | None] 
     for leaf in _leaves(cond):
         by_field.setdefault(leaf.field, []).append(leaf)
     names = [n for n in by_field if n in fields]
-    options = [_cases(fields[n], by_field[n]) for n in names]
+    options = []
+    for name in names:
+        cases = _cases(fields[name], by_field[name])
+        if cases is None:
+            return None
+        options.append(cases)
     total = 1
     for o in options:
         total *= len(o)
-    if total > LIMIT:
-        return None
+        if total > LIMIT:
+            return None
     ctx = Ctx(AS_OF)
     return [
         test_condition(cond, dict(zip(names, combo, strict=True)), ctx)
@@ -75,91 +91,81 @@ def _leaves(cond: Condition) -> Iterator[Leaf]:
             yield from _leaves(cond.item)
 
 
-def _cases(fld: Field, leaves: list[Leaf]) -> list[Any]:
-    """Unknown, and the values of `fld` that tell its `leaves` apart."""
-    operands = [leaf.operand for leaf in leaves]
+def _cases(fld: Field, leaves: list[Leaf]) -> list[Any] | None:
+    """Unknown, and a value of each cell the `leaves` make of `fld`'s values; None when
+    there is no finite set of such cells."""
+    operands = [leaf.operand for leaf in leaves if leaf.op not in PRESENCE]
     if fld.type in NUMERIC:
         return [None, *_numbers(fld, operands)]
     if fld.type == "yes_no":
         return [None, True, False]
     if fld.type == "date":
-        return [None, *_dates(operands)]
+        dates = _dates(leaves)
+        return None if dates is None else [None, *dates]
+    if fld.values is None:  # free text, an open set
+        return None if operands else [None, frozenset() if fld.type == "set_of" else "x"]
+    named = [v for v in fld.values if v in _flat(operands)]
+    other = [v for v in fld.values if v not in named][:1]
     if fld.type == "set_of":
-        return [None, *_sets(fld, operands)]
-    if fld.values is not None:  # one of a closed list
-        named = [v for v in fld.values if v in _flat(operands)]
-        other = [v for v in fld.values if v not in named][:1]
-        return [None, *named, *other]
-    return [None, *(Text(t, fld.folds) for t in _texts(operands))]
+        members = named + other
+        if len(members) > 10:
+            return None
+        subsets = itertools.chain.from_iterable(
+            itertools.combinations(members, k) for k in range(len(members) + 1)
+        )
+        return [None, *(frozenset(s) for s in subsets)]
+    return [None, *named, *other]
 
 
 def _flat(operands: list[Any]) -> list[Any]:
     out: list[Any] = []
     for x in operands:
-        if (
-            isinstance(x, tuple)
-            and len(x) == 2
-            and isinstance(x[1], int)
-            and isinstance(x[0], tuple)
-        ):
-            out += list(x[0])  # member_contains: (phrases, min_length)
-        elif isinstance(x, tuple | list | frozenset | set):
-            out += list(x)
+        if isinstance(x, tuple | list | frozenset | set):
+            out += _flat(list(x))
         elif x is not None and not isinstance(x, bool):
             out.append(x)
     return out
 
 
-def _numbers(fld: Field, operands: list[Any]) -> list[float]:
-    step: float = 1 if fld.type == "integer" else 0.5
-    points: set[float] = {0}
-    for t in _flat(operands):
-        if isinstance(t, int | float):
-            points |= {t - step, t, t + step}
+def _numbers(fld: Field, operands: list[Any]) -> list[Any]:
+    """A value in each cell of the line the thresholds cut (within the field's bounds),
+    and every band between two of them or open above."""
+    cuts = sorted({float(t) for t in _flat(operands) if isinstance(t, int | float)})
+    whole = fld.type == "integer"
+    points: set[float] = set(cuts)
+    if cuts:
+        below, above = cuts[0] - 1, cuts[-1] + 1
+        points |= {float(math.floor(below)), float(math.ceil(above))} if whole else {below, above}
+        for a, b in itertools.pairwise(cuts):
+            middle = (a + b) / 2
+            if whole:
+                inside = [v for v in (float(int(middle)), float(int(middle)) + 1) if a < v < b]
+                points |= set(inside[:1])
+            else:
+                points.add(middle)
+    else:
+        points.add(0.0)
     low = fld.minimum if fld.minimum is not None else float("-inf")
     high = fld.maximum if fld.maximum is not None else float("inf")
-    return sorted(p for p in points if low <= p <= high)
+    exact = sorted(p for p in points if low <= p <= high and (not whole or p.is_integer()))
+    values: list[Any] = [int(p) if whole else p for p in exact]
+    bands: list[Any] = [(a, b) for a, b in itertools.combinations(values, 2)]
+    bands += [(a, float("inf")) for a in values]
+    return values + bands
 
 
-def _dates(operands: list[Any]) -> list[dt.date]:
-    days = {0, 1}
-    for x in _flat(operands):
-        if isinstance(x, int):
-            days |= {x - 1, x, x + 1}
-    out = {AS_OF - dt.timedelta(days=d) for d in days}
-    out |= {AS_OF + dt.timedelta(days=1)}
-    for x in _flat(operands):
-        if isinstance(x, dt.date):
-            out |= {x - dt.timedelta(days=1), x, x + dt.timedelta(days=1)}
+def _dates(leaves: list[Leaf]) -> list[dt.date] | None:
+    """A day in each cell the day counts or the dates cut; None when both kinds are used
+    (the answer then depends on the as-of day)."""
+    relative = [leaf.operand for leaf in leaves if leaf.op in RELATIVE]
+    absolute = [d for leaf in leaves if leaf.op not in RELATIVE for d in _flat([leaf.operand])]
+    absolute = [d for d in absolute if isinstance(d, dt.date)]
+    if relative and absolute:
+        return None
+    if relative:
+        days = {0} | {d + k for d in relative for k in (-1, 0, 1)}
+        out = {AS_OF - dt.timedelta(days=d) for d in days if d >= 0}
+        return sorted(out | {AS_OF + dt.timedelta(days=1)})
+    cuts = sorted(set(absolute)) or [AS_OF]
+    out = {d + dt.timedelta(days=k) for d in cuts for k in (-1, 0, 1)}
     return sorted(out)
-
-
-def _words(operands: list[Any]) -> list[str]:
-    """The operands as text: normal forms back to words ('developer_tools' is 'developer
-    tools'), a stem ('automat*') as itself."""
-    return [str(x).rstrip("*").replace("_", " ") for x in _flat(operands) if str(x).strip("*_")]
-
-
-def _texts(operands: list[Any]) -> list[str]:
-    words = _words(operands)
-    out = [OTHER, *words, *(f"{OTHER} {w}" for w in words), *(f"{w} {OTHER}" for w in words)]
-    if len(words) > 1:
-        out.append(" ".join(words))
-    return list(dict.fromkeys(out))
-
-
-def _sets(fld: Field, operands: list[Any]) -> list[frozenset[str]]:
-    if fld.values is not None:
-        named = [v for v in fld.values if v in _flat(operands)]
-        other = [v for v in fld.values if v not in named][:1]
-    else:
-        named = [w.replace(" ", "_") for w in _words(operands)]
-        # a member that holds a phrase without being it (member_contains)
-        named += [f"{w}_{OTHER}" for w in named]
-        other = [OTHER]
-    members = list(dict.fromkeys(named + other))
-    out = [frozenset(), *(frozenset({m}) for m in members)]
-    if len(members) > 1:
-        out.append(frozenset(members))
-        out.append(frozenset(named))
-    return list(dict.fromkeys(out))

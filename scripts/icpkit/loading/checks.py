@@ -104,9 +104,11 @@ def conjuncts(cond: Condition) -> Iterator[Leaf]:
 
 
 def always(cond: Condition) -> bool:
-    """Whether the condition holds for every company, whatever its data, by its shape: a
-    count no number of conditions can miss, `any` of a field's present and missing, of a
-    condition and its negation, or of something always true."""
+    """Whether the condition holds for every company, whatever its data, by its shape (an
+    unknown result does not hold: a status gate's reading): a count no number of conditions
+    can miss, `any` of a field's present and missing, of something always true, or of a
+    condition, its negation and `missing` for each field it reads (not a number field: a
+    band such as '51-200' leaves a comparison unknown while present)."""
     match cond:
         case Leaf():
             return False
@@ -120,7 +122,8 @@ def always(cond: Condition) -> bool:
             leaves = {(c.field, c.op) for c in cond.items if isinstance(c, Leaf)}
             if any((f, "present") in leaves and (f, "missing") in leaves for f, _ in leaves):
                 return True
-            return any(Not(c) in cond.items for c in cond.items)
+            missing = {c.field for c in cond.items if isinstance(c, Leaf) and c.op == "missing"}
+            return any(Not(c) in cond.items and _reads_only(c, missing) for c in cond.items)
         case Not():
             return never(cond.item)
         case CountOf():
@@ -129,6 +132,39 @@ def always(cond: Condition) -> bool:
             return cond.n >= len(cond.items) or cond.n >= sum(1 for c in cond.items if not never(c))
         case _:
             assert_never(cond)
+
+
+def _reads_only(cond: Condition, fields: set[str]) -> bool:
+    """Every field `cond` reads is in `fields`, and no test is one a present value can
+    leave unknown (`NUMBER_TESTS`)."""
+    leaves = list(_all_leaves(cond))
+    return all(leaf.field in fields and leaf.op not in NUMBER_TESTS for leaf in leaves)
+
+
+def _all_leaves(cond: Condition) -> Iterator[Leaf]:
+    match cond:
+        case Leaf():
+            yield cond
+        case AllOf() | AnyOf() | CountOf():
+            for c in cond.items:
+                yield from _all_leaves(c)
+        case Not() | SegmentRef():
+            yield from _all_leaves(cond.item)
+
+
+#: the tests a present value can leave unknown: a number compared (a band such as '51-200'
+#: straddles it), a day count (a date after the as-of day)
+NUMBER_TESTS = (
+    "equals",
+    "not_equals",
+    "at_least",
+    "more_than",
+    "at_most",
+    "less_than",
+    "between",
+    "within_days",
+    "older_than_days",
+)
 
 
 def never(cond: Condition) -> bool:
