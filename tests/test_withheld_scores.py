@@ -24,7 +24,7 @@ from conftest import REPO
 from icpkit.cli import main
 from icpkit.engine.evaluate import evaluate
 from icpkit.engine.explain import undecided_gates, verdict_data
-from icpkit.engine.model import Handbook
+from icpkit.engine.model import Handbook, condition_fields
 from icpkit.engine.reason import reason
 from icpkit.loading.validate import open_handbook
 from icpkit.sql.dialects import DIALECTS
@@ -207,7 +207,7 @@ def test_a_label_of_two_lines_is_one_line_in_the_reason(tmp_path: Path) -> None:
     )
     handbook = open_handbook(root)
     want = reason(handbook, evaluate(handbook, {"a": 1}, AS_OF))
-    assert want == "C for p: 8 pts; a8\\nsecond line"
+    assert want == "C for p: 8 pts; a8 second line"
     for engine in ("duckdb", "sqlite"):
         assert _warehouse_reasons(handbook, [{"a": 1}], engine) == [want], engine
     assert _crm_reasons(root, tmp_path, [{"a": "1"}]) == [want]
@@ -237,3 +237,33 @@ def test_a_tier_counted_while_a_cheaper_tier_above_is_unknown_says_so(
     company.write_text("a: 1\nb: 5\nc: 1\n", encoding="utf-8")
     code, said = icp(capsys, root, "explain", str(company), "--as-of", "2026-11-01")
     assert "counted while" not in said
+
+
+def test_a_policy_gate_of_insufficient_data_names_what_it_missed(tmp_path: Path) -> None:
+    """PostHog's handbook gives insufficient_data by a tier-policy gate (no headcount, no
+    funding, no tags, no traffic): the reason names those fields, on every path."""
+    root = REPO / "tests" / "examples" / "posthog"
+    handbook = open_handbook(root)
+    gate = next(g for g in handbook.policy.gates if g.id == "insufficient_data")
+    rows: list[dict[str, Any]] = [{}]
+    want = [reason(handbook, evaluate(handbook, c, AS_OF)) for c in rows]
+    assert want[0].startswith("insufficient data: no "), want
+    named = want[0].removeprefix("insufficient data: ").split(", ")
+    read = [f for f in handbook.read_fields if f in condition_fields(gate.when)]
+    assert named == [f"no {handbook.fields[f].label}" for f in read]
+    for engine in ("duckdb",):
+        assert _warehouse_reasons(handbook, rows, engine) == want, engine
+    assert _crm_reasons(root, tmp_path, [{"name": "x"}]) == want
+
+
+def test_a_tier_not_counted_is_not_named_in_the_reason(tmp_path: Path) -> None:
+    """b=20 meets both first-match tiers of tests/corpus/small ('b high' 7, 'b low' 4);
+    only 'b high' counts, and only it is named."""
+    root = REPO / "tests" / "corpus" / "small"
+    handbook = open_handbook(root)
+    company = {"a": 1, "b": 20}
+    want = reason(handbook, evaluate(handbook, company, AS_OF))
+    assert want == "B for p: 10 pts; a8, b high", want
+    for engine in ("duckdb", "sqlite"):
+        assert _warehouse_reasons(handbook, [company], engine) == [want], engine
+    assert _crm_reasons(root, tmp_path, [{"a": "1", "b": "20"}]) == [want]

@@ -77,6 +77,12 @@ def one_line(text: str) -> str:
     return visible(text, keep_newlines=False)
 
 
+def flat(text: str) -> str:
+    """A label on one line as a reader wants it: runs of blanks and line breaks (a YAML
+    block scalar's) are one space, none at either end, and what else `one_line` shows."""
+    return one_line(" ".join(text.split()))
+
+
 def describe(char: str) -> str:
     """'ESC (\\x1b)', 'RIGHT-TO-LEFT OVERRIDE (\\u202e)': the character's name and escape."""
     name = unicodedata.name(char, "") or {

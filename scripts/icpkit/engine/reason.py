@@ -21,15 +21,15 @@ parity tests compare the two.
   unknown, as "capped, not known: <label>, <label>" (not the insufficient_data status,
   which gives no tier at all).
 
-Every title and label is written on one line (`textsafety.one_line`): a YAML block scalar's
+Every title and label is written on one line (`textsafety.flat`): a YAML block scalar's
 line break would split the CSV row a rep reads.
 """
 
 from __future__ import annotations
 
-from ..textsafety import one_line
-from .model import Handbook, condition_fields
-from .verdict import INSUFFICIENT_DATA, ProfileVerdict, Verdict
+from ..textsafety import flat
+from .model import Handbook, Icp, Rule, condition_fields
+from .verdict import INSUFFICIENT_DATA, ProfileVerdict, RuleResult, Verdict
 
 
 def missing_fields(handbook: Handbook, profile: ProfileVerdict) -> list[str]:
@@ -43,16 +43,40 @@ def missing_fields(handbook: Handbook, profile: ProfileVerdict) -> list[str]:
     return out
 
 
+def earlier_tiers(icp: Icp) -> dict[str, tuple[str, ...]]:
+    """Criterion id -> the ids of the tiers above it in its first-match group (it counts
+    only when none of them is met); criteria outside such groups are not keys."""
+    out: dict[str, tuple[str, ...]] = {}
+    for group in icp.groups:
+        if group.first_match:
+            tiers = [r.id for r in group.items if isinstance(r, Rule)]
+            for k, rid in enumerate(tiers):
+                out[rid] = tuple(tiers[:k])
+    return out
+
+
+def _shadowed(result: RuleResult) -> bool:
+    """A criterion met that earned nothing though it gives points: an earlier tier of its
+    first-match group was met (`evaluate._shadowed`)."""
+    return result.points == 0 and result.rule.points != 0
+
+
 def reason(handbook: Handbook, verdict: Verdict) -> str:
     """The one-line reason for a verdict (see the module docstring)."""
     for neg in verdict.negatives:
         fired = [r for r in neg.disqualifiers if r.result is True]
         if fired:
-            return f"disqualified: {one_line(neg.title)} ({one_line(fired[0].rule.label)})"
+            return f"disqualified: {flat(neg.title)} ({flat(fired[0].rule.label)})"
     if verdict.tier is None and verdict.status == INSUFFICIENT_DATA:
-        unknown = {f for p in verdict.profiles if p.eligible for f in missing_fields(handbook, p)}
+        gate = next((g for g in verdict.gates if g.result is True), None)
+        if gate is not None:  # the tier policy's gate of that status: the fields it missed
+            unknown = {leaf.field for leaf in gate.leaves if leaf.value is None}
+        else:
+            unknown = {
+                f for p in verdict.profiles if p.eligible for f in missing_fields(handbook, p)
+            }
         named = [
-            f"no {one_line(handbook.fields[f].label)}" for f in handbook.read_fields if f in unknown
+            f"no {flat(handbook.fields[f].label)}" for f in handbook.read_fields if f in unknown
         ]
         return "insufficient data" + (": " + ", ".join(named) if named else "")
     if verdict.tier is None:
@@ -61,11 +85,12 @@ def reason(handbook: Handbook, verdict: Verdict) -> str:
     if best is None:
         return "D: no profile fits"
     parts = [f"{verdict.tier} for {best.icp}: {best.score} pts"]
-    met = [one_line(r.rule.label) for r in best.criteria if r.result is True]
+    # a tier met after the first one met in its first-match group counts nothing: not named
+    met = [flat(r.rule.label) for r in best.criteria if r.result is True and not _shadowed(r)]
     if met:
         parts.append(", ".join(met))
     if best.capped:
-        missing = [one_line(handbook.fields[f].label) for f in missing_fields(handbook, best)]
+        missing = [flat(handbook.fields[f].label) for f in missing_fields(handbook, best)]
         if missing:
             parts.append("capped, not known: " + ", ".join(missing))
     return "; ".join(parts)

@@ -73,9 +73,10 @@ from ..engine.model import (
 )
 from ..engine.normal import BLANKS, Folds, is_symbol
 from ..engine.operators import NUMERIC, OPERATORS
+from ..engine.reason import earlier_tiers
 from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
 from ..errors import InputError, UsageError
-from ..textsafety import one_line
+from ..textsafety import flat
 from .dialects import Dialect, Step, replacing
 from .names import CORE, flag_column, group_column, profile_column
 from .tables import SQL_TYPES
@@ -1183,20 +1184,61 @@ class _Query:
             if readers:
                 unknown = exp.Is(this=self.v(f), expression=exp.Null())
                 cond = exp.And(this=unknown, expression=_p(conj(readers, exp.Or)))
-                items.append((cond, f"no {one_line(self.hb.fields[f].label)}"))
-        named = exp.Nullif(this=drop_first(names_text(items, ", "), ", "), expression=lit(""))
+                items.append((cond, f"no {flat(self.hb.fields[f].label)}"))
+        named = names_text(items, ", ")
+        # a tier-policy gate of this status: the fields it read and found unknown
+        gated = [
+            (
+                col(f"gt{j}"),
+                names_text(
+                    [
+                        (exp.Is(this=self.v(f), expression=exp.Null()), f"no {flat(fld.label)}")
+                        for f, fld in self.hb.fields.items()
+                        if f in self.fields and f in condition_fields(g.when)
+                    ],
+                    ", ",
+                ),
+            )
+            for j, g in enumerate(self.hb.policy.gates)
+            if g.id == INSUFFICIENT_DATA
+        ]
+        if gated:
+            named = case(gated, named)
+        text = exp.Nullif(this=drop_first(named, ", "), expression=lit(""))
         return exp.Coalesce(
-            this=concat([lit("insufficient data: "), named]),
+            this=concat([lit("insufficient data: "), text]),
             expressions=[lit("insufficient data")],
         )
 
     def reason_texts(self, i: int) -> list[exp.Expr]:
         """Profile i's met criteria (', ' before each label) and unknown required fields."""
         icp = self.icps[i]
-        met = [(col(f"m{i}_{k}"), one_line(r.label)) for k, r in enumerate(icp.criteria)]
+        # a tier met after one met above it in its first-match group counts nothing
+        index = {r.id: k for k, r in enumerate(icp.criteria)}
+        above = earlier_tiers(icp)
+        met = [
+            (
+                conj(
+                    [
+                        col(f"m{i}_{k}"),
+                        *(
+                            negate(
+                                exp.Coalesce(
+                                    this=col(f"m{i}_{index[e]}"), expressions=[exp.false()]
+                                )
+                            )
+                            for e in above.get(r.id, ())
+                        ),
+                    ],
+                    exp.And,
+                ),
+                flat(r.label),
+            )
+            for k, r in enumerate(icp.criteria)
+        ]
         read = [f for r in icp.requirements for f in condition_fields(r.when)]
         missing = [
-            (exp.Is(this=self.v(f), expression=exp.Null()), one_line(self.hb.fields[f].label))
+            (exp.Is(this=self.v(f), expression=exp.Null()), flat(self.hb.fields[f].label))
             for f in dict.fromkeys(read)
         ]
         return [
@@ -1421,12 +1463,9 @@ class _Query:
             if not neg.disqualifiers:
                 continue
             label = case(
-                [
-                    (col(f"dq{j}_{k}"), lit(one_line(r.label)))
-                    for k, r in enumerate(neg.disqualifiers)
-                ]
+                [(col(f"dq{j}_{k}"), lit(flat(r.label))) for k, r in enumerate(neg.disqualifiers)]
             )
-            title = one_line(neg.title)
+            title = flat(neg.title)
             whens.append((col(f"d{j}"), concat([lit(f"disqualified: {title} ("), label, lit(")")])))
         any_gate, all_gated = self.gate_terms()
         withheld = self.insufficient

@@ -14,7 +14,8 @@ import datetime as dt
 
 from ..engine.model import Handbook, Rule, condition_fields
 from ..engine.operators import Ctx, sql_literal
-from ..textsafety import one_line
+from ..engine.reason import earlier_tiers
+from ..textsafety import flat
 from .layout import Columns
 from .sqlcompile import RANK_TIER, condition_sql
 
@@ -38,9 +39,23 @@ def _insufficient(handbook: Handbook, cols: Columns) -> str:
             if any(f in condition_fields(r.when) for r in icp.requirements)
         ]
         if readers:
-            label = one_line(handbook.fields[f].label)
+            label = flat(handbook.fields[f].label)
             items.append((f"NOT {cols.known(f)} AND ({' OR '.join(readers)})", f"no {label}"))
     named = _joined(items)
+    gated = [
+        f"WHEN gt{j} THEN "
+        + _joined(
+            [
+                (f"NOT {cols.known(f)}", f"no {flat(handbook.fields[f].label)}")
+                for f in handbook.read_fields
+                if f in condition_fields(g.when)
+            ]
+        )
+        for j, g in enumerate(handbook.policy.gates)
+        if g.id == "insufficient_data"
+    ]
+    if gated:  # a tier-policy gate of this status: the fields it read and found unknown
+        named = f"(CASE {' '.join(gated)} ELSE {named} END)"
     return f"coalesce('insufficient data: ' || nullif({named}, ''), 'insufficient data')"
 
 
@@ -58,9 +73,9 @@ def reason_sql(handbook: Handbook, as_of: dt.date, exact: frozenset[str] = froze
         if not neg.disqualifiers:
             continue
         label = " ".join(
-            f"WHEN {cond(r)} THEN {sql_literal(one_line(r.label))}" for r in neg.disqualifiers
+            f"WHEN {cond(r)} THEN {sql_literal(flat(r.label))}" for r in neg.disqualifiers
         )
-        text = sql_literal(f"disqualified: {one_line(neg.title)} (")
+        text = sql_literal(f"disqualified: {flat(neg.title)} (")
         fired.append(f"WHEN d{j} THEN {text} || (CASE {label} END) || ')'")
     if fired:
         whens.append(f"WHEN disq THEN (CASE {' '.join(fired)} END)")
@@ -71,11 +86,20 @@ def reason_sql(handbook: Handbook, as_of: dt.date, exact: frozenset[str] = froze
     letter += " END)"
     picks = []
     for i, icp in enumerate(handbook.active_icps):
-        met = _joined([(f"({cond(r)}) IS TRUE", one_line(r.label)) for r in icp.criteria])
-        read = dict.fromkeys(f for r in icp.requirements for f in condition_fields(r.when))
-        missing = _joined(
-            [(f"NOT {cols.known(f)}", one_line(handbook.fields[f].label)) for f in read]
+        above = earlier_tiers(icp)
+        by_id = {r.id: r for r in icp.criteria}
+        met = _joined(
+            [
+                (
+                    f"({cond(r)}) IS TRUE"
+                    + "".join(f" AND ({cond(by_id[e])}) IS NOT TRUE" for e in above.get(r.id, ())),
+                    flat(r.label),
+                )
+                for r in icp.criteria
+            ]
         )
+        read = dict.fromkeys(f for r in icp.requirements for f in condition_fields(r.when))
+        missing = _joined([(f"NOT {cols.known(f)}", flat(handbook.fields[f].label)) for f in read])
         text = (
             f"{letter} || {sql_literal(f' for {icp.id}: ')} || CAST(CAST(s{i} AS BIGINT) AS "
             f"VARCHAR) || ' pts' || coalesce('; ' || nullif({met}, ''), '') || "

@@ -660,8 +660,70 @@ WITH tx AS (
     ) AS g0_5,
     CASE WHEN m0_11 THEN 10 WHEN m0_12 THEN 6 WHEN m0_13 THEN 3 ELSE 0 END AS g0_6,
     CASE WHEN m0_14 THEN 10 WHEN m0_15 THEN 7 ELSE 0 END AS g0_7,
-    CASE WHEN m0_0 THEN ', 100,000 visits a month or more' ELSE '' END || CASE WHEN m0_1 THEN ', 10,000 visits a month or more' ELSE '' END || CASE WHEN m0_2 THEN ', 1,000 visits a month or more' ELSE '' END || CASE WHEN m0_3 THEN ', Traffic up 40% or more on a base of 5,000 visits' ELSE '' END || CASE WHEN m0_4 THEN ', Traffic up 15% or more on a base of 5,000 visits' ELSE '' END || CASE WHEN m0_5 THEN ', Traffic growing on a base of 5,000 visits' ELSE '' END || CASE WHEN m0_6 THEN ', 10 million USD raised or more' ELSE '' END || CASE WHEN m0_7 THEN ', 2 million USD raised or more' ELSE '' END || CASE
+    CASE WHEN m0_0 THEN ', 100,000 visits a month or more' ELSE '' END || CASE
+      WHEN m0_1 AND (
+        NOT (
+          COALESCE(m0_0, FALSE)
+        )
+      )
+      THEN ', 10,000 visits a month or more'
+      ELSE ''
+    END || CASE
+      WHEN m0_2
+      AND (
+        NOT (
+          COALESCE(m0_0, FALSE)
+        )
+      )
+      AND (
+        NOT (
+          COALESCE(m0_1, FALSE)
+        )
+      )
+      THEN ', 1,000 visits a month or more'
+      ELSE ''
+    END || CASE WHEN m0_3 THEN ', Traffic up 40% or more on a base of 5,000 visits' ELSE '' END || CASE
+      WHEN m0_4 AND (
+        NOT (
+          COALESCE(m0_3, FALSE)
+        )
+      )
+      THEN ', Traffic up 15% or more on a base of 5,000 visits'
+      ELSE ''
+    END || CASE
+      WHEN m0_5
+      AND (
+        NOT (
+          COALESCE(m0_3, FALSE)
+        )
+      )
+      AND (
+        NOT (
+          COALESCE(m0_4, FALSE)
+        )
+      )
+      THEN ', Traffic growing on a base of 5,000 visits'
+      ELSE ''
+    END || CASE WHEN m0_6 THEN ', 10 million USD raised or more' ELSE '' END || CASE
+      WHEN m0_7 AND (
+        NOT (
+          COALESCE(m0_6, FALSE)
+        )
+      )
+      THEN ', 2 million USD raised or more'
+      ELSE ''
+    END || CASE
       WHEN m0_8
+      AND (
+        NOT (
+          COALESCE(m0_6, FALSE)
+        )
+      )
+      AND (
+        NOT (
+          COALESCE(m0_7, FALSE)
+        )
+      )
       THEN ', Some funding raised, even when the amount is undisclosed'
       ELSE ''
     END || CASE
@@ -673,11 +735,33 @@ WITH tx AS (
       THEN ', An AI tag, AI words in the description, or a .ai signup domain'
       ELSE ''
     END || CASE WHEN m0_11 THEN ', Headcount up 15% or more in 180 days' ELSE '' END || CASE
-      WHEN m0_12
+      WHEN m0_12 AND (
+        NOT (
+          COALESCE(m0_11, FALSE)
+        )
+      )
       THEN ', Headcount up 5% or more, or three net hires, in 180 days'
       ELSE ''
-    END || CASE WHEN m0_13 THEN ', Headcount growing in 180 days' ELSE '' END || CASE WHEN m0_14 THEN ', Engineers on the team' ELSE '' END || CASE
-      WHEN m0_15
+    END || CASE
+      WHEN m0_13
+      AND (
+        NOT (
+          COALESCE(m0_11, FALSE)
+        )
+      )
+      AND (
+        NOT (
+          COALESCE(m0_12, FALSE)
+        )
+      )
+      THEN ', Headcount growing in 180 days'
+      ELSE ''
+    END || CASE WHEN m0_14 THEN ', Engineers on the team' ELSE '' END || CASE
+      WHEN m0_15 AND (
+        NOT (
+          COALESCE(m0_14, FALSE)
+        )
+      )
       THEN ', A software tag or software words in the description'
       ELSE ''
     END AS why0,
@@ -873,7 +957,20 @@ SELECT
     )
     THEN CASE
       WHEN o_status = 'insufficient_data'
-      THEN COALESCE('insufficient data: ' || NULLIF(SUBSTRING('', 3), ''), 'insufficient data')
+      THEN COALESCE(
+        'insufficient data: ' || NULLIF(
+          SUBSTRING(
+            CASE
+              WHEN gt1
+              THEN CASE WHEN v5 IS NULL THEN ', no Headcount' ELSE '' END || CASE WHEN v9 IS NULL THEN ', no Monthly web traffic' ELSE '' END || CASE WHEN v11 IS NULL THEN ', no Total funding' ELSE '' END || CASE WHEN v13 IS NULL THEN ', no Investors' ELSE '' END || CASE WHEN v14 IS NULL THEN ', no Tags' ELSE '' END
+              ELSE ''
+            END,
+            3
+          ),
+          ''
+        ),
+        'insufficient data'
+      )
       ELSE 'not scored: ' || o_status
     END
     WHEN best < 0
