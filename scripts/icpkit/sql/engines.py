@@ -22,11 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlglot import exp
-
 from ..engine.model import Handbook
 from ..engine.operators import NUMERIC
 from ..errors import InputError, UsageError
+from . import idents
 from .connection import first_line, input_error
 from .dialects import Dialect
 from .ir import TableSpec, table_ident
@@ -57,7 +56,7 @@ def column_types(handbook: Handbook, spec: Any, d: Dialect) -> list[tuple[str, s
 
 def create_table_sql(handbook: Handbook, spec: Any, d: Dialect, table: str | None = None) -> str:
     """CREATE TABLE for the typed table a scoring query expects."""
-    name = exp.to_table(table or spec.table, dialect=d.sqlglot).sql(dialect=d.sqlglot)
+    name = idents.table_sql(table or spec.table, d)
     cols = ",\n  ".join(
         f"{table_ident(c, d).sql(dialect=d.sqlglot)} {t}"
         for c, t in column_types(handbook, spec, d)
@@ -137,9 +136,7 @@ def postgres_load_csv(
             f"{path}: found no column {missing[0]}; expected the id column and one column per "
             f"field a rule reads ({', '.join(types)})"
         )
-    cols = ", ".join(
-        f"{exp.to_identifier(c).sql('postgres')} {types.get(c, 'TEXT')}" for c in header
-    )
+    cols = ", ".join(f"{idents.ident(c, d).sql('postgres')} {types.get(c, 'TEXT')}" for c in header)
     con.execute(f"CREATE TEMPORARY TABLE {table} ({cols})")
     with con.cursor() as cur, path.open("rb") as f:
         copy_sql = f"COPY {table} FROM STDIN (FORMAT csv, HEADER true)"
@@ -147,6 +144,44 @@ def postgres_load_csv(
             while chunk := f.read(1 << 20):
                 cp.write(chunk)
     con.execute(f"ANALYZE {table}")
+
+
+def postgres_table(con: Any, given: str) -> tuple[str, dict[str, str]]:
+    """The one table (or view) `given` names, as `schema.table`, and its columns' types
+    (lowercased `information_schema` data types), in column order.
+
+    The name is resolved as PostgreSQL resolves it in a query: quoted as `idents` quotes it
+    (its exact case), in the schema it names or else the first schema of the search_path
+    that has it; when no table has that exact name, as PostgreSQL reads the name unquoted
+    (folded to lower case: `--table Accounts` finds accounts). Raises InputError when
+    neither names a table, UsageError for an empty name."""
+    from .dialects import DIALECTS
+
+    d = DIALECTS["postgres"]
+    tries = [idents.table_sql(given, d)]
+    folded = idents.table_sql(given.lower(), d)
+    if folded != tries[0]:
+        tries.append(folded)
+    for name in tries:
+        found = con.execute(
+            "SELECT n.nspname, c.relname FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(%s)",
+            [name],
+        ).fetchone()
+        if found is None:
+            continue
+        schema, relname = found
+        columns = con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = %s AND table_name = %s ORDER BY ordinal_position",
+            [schema, relname],
+        ).fetchall()
+        qualified = f"{schema}.{relname}" if "." not in schema + relname else given
+        return qualified, {c: str(t).lower() for c, t in columns}
+    raise InputError(
+        f"PostgreSQL: found no table {tries[0]} (in the search_path, or the schema named); "
+        "expected --table naming a table or view this connection can read"
+    )
 
 
 def postgres_rows(con: Any, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -194,6 +229,10 @@ def spark_session(master: str = "local[*]", app: str = "icpkit") -> Any:
     return spark
 
 
+#: the id column `run_query` checks when none is given (the table's is found by name)
+ID_DEFAULT = "account_id"
+
+
 # --- a run ---------------------------------------------------------------------------------
 
 
@@ -239,13 +278,17 @@ def detect_spec(
     absent = set()
     for name in handbook.read_fields:
         wanted = (mapping or {}).get(name, name)
-        if wanted.lower() in lower:
+        if wanted in types:
+            columns[name] = wanted
+        elif wanted.lower() in lower:
             columns[name] = lower[wanted.lower()]
         else:
             absent.add(name)
     _not_a_raw_export(handbook, origin or table, list(types), absent)
     candidates = [id_column] if id_column else [*handbook.id_columns, "account_id", "id"]
-    ident = next((lower[c.lower()] for c in candidates if c.lower() in lower), None)
+    ident = next((c for c in candidates if c in types), None) or next(
+        (lower[c.lower()] for c in candidates if c.lower() in lower), None
+    )
     if ident is None:
         raise InputError(
             f"{table}: found no id column ({', '.join(candidates)}); expected --id-column "
@@ -329,6 +372,7 @@ def run_query(
     runner = RUNNERS.get(run.engine)
     if runner is None:
         raise UsageError(f"found the engine '{run.engine}'; expected duckdb, postgres or spark")
+    idents.check_spec(run.table, id_column or ID_DEFAULT, mapping or {})
     return runner(run, _Query(handbook, sql_for, id_column, mapping))
 
 
@@ -349,16 +393,8 @@ def _run_postgres(run: WarehouseRun, query: _Query) -> WarehouseResult:
                 dialect = DIALECTS["postgres"]
                 postgres_load_csv(con, query.handbook, spec, dialect, run.source, table)
             else:
-                table = run.table
-                schema, _, name = table.rpartition(".")
-                found = con.execute(
-                    "SELECT column_name, data_type FROM information_schema.columns "
-                    "WHERE table_name = %s AND (%s = '' OR table_schema = %s)",
-                    [name, schema, schema],
-                ).fetchall()
-                if not found:
-                    raise InputError(f"PostgreSQL: found no table {table}")
-                spec = query.spec(table, {c: t.lower() for c, t in found})
+                table, types = postgres_table(con, run.table)
+                spec = query.spec(table, types)
         assert isinstance(spec, TableSpec)
         with _timed(timings, "query"):
             names, rows = postgres_rows(con, query.sql_for(spec))
@@ -379,6 +415,8 @@ def _csv_header(path: Path) -> dict[str, str]:
 
 
 def _run_spark(run: WarehouseRun, query: _Query) -> WarehouseResult:
+    from .dialects import DIALECTS
+
     timings: dict[str, float] = {}
     with _timed(timings, "session"):
         spark = spark_session(run.master)
@@ -391,7 +429,7 @@ def _run_spark(run: WarehouseRun, query: _Query) -> WarehouseResult:
                 spark.read.parquet(str(run.source.resolve())).createOrReplaceTempView(table)
             else:
                 table = run.table
-            schema = spark.table(table).schema
+            schema = spark.table(idents.table_sql(table, DIALECTS["spark"])).schema
             types = {f.name: f.dataType.simpleString().lower() for f in schema.fields}
             spec = query.spec(table, types, str(run.source) if run.table is None else None)
         with _timed(timings, "query"):
