@@ -251,10 +251,12 @@ def _as_of(state: State, value: dt.date | None) -> dt.date:
     return value or state.today
 
 
-def _mapping(path: Path | None) -> ColumnMap:
+def _mapping(path: Path | None, handbook: Handbook | None = None) -> ColumnMap:
+    """The --map file; given the `handbook`, a key that is not one of its fields is an error
+    at its line and column."""
     from .sql.mapping import ColumnMap, read_map
 
-    return ColumnMap() if path is None else read_map(path)
+    return ColumnMap() if path is None else read_map(path, handbook)
 
 
 def _handbook(state: State, *, cache: bool = False) -> Handbook:
@@ -311,8 +313,9 @@ def explain(
     from .sql.companies import ExportOptions, to_explain
     from .sql.mapping import with_values
 
-    cmap = _mapping(map_file)
-    handbook = with_values(_handbook(state), cmap.values)
+    handbook = _handbook(state)
+    cmap = _mapping(map_file, handbook)
+    handbook = with_values(handbook, cmap.values)
     options = ExportOptions(
         id_column=id_column, mapping=cmap.columns, decimal_comma=decimal_comma, encoding=encoding
     )
@@ -594,7 +597,7 @@ def score(
     from .sql.scoring import score as run
 
     handbook = _handbook(state, cache=True)
-    cmap = _mapping(map_file)
+    cmap = _mapping(map_file, handbook)
     with terminate_as_interrupt():
         summary = run(
             handbook,
@@ -912,7 +915,7 @@ def _score_in_warehouse(
         _as_of(state, as_of),
         crm=crm,
         id_column=id_column,
-        mapping=_mapping(map_file).columns,
+        mapping=_mapping(map_file, handbook).columns,
     )
     click.echo(visible(render_summary(summary)), err=True)
     return ExitCode.OK
@@ -959,6 +962,8 @@ _warehouse_options = _options(
 
 def _table_spec(
     table: str,
+    handbook: Handbook,
+    command: str,
     *,
     id_column: str,
     map_file: Path | None,
@@ -967,10 +972,14 @@ def _table_spec(
     flags: str,
     parse_text: bool,
 ) -> Any:
-    """The layout of `table` the `_warehouse_options` of a command give (its `**layout`)."""
+    """The layout of `table` the `_warehouse_options` of `command` give (its `**layout`).
+    Raises UsageError for a --map key that is not a field of `handbook`, or value spellings
+    in it (the query reads codes)."""
     from .sql.ir import TableSpec
 
-    columns = _mapping(map_file).columns
+    cmap = _mapping(map_file, handbook)
+    cmap.refuse_values(command)
+    columns = cmap.columns
     if parse_text:
         dates, flags = "text", "text"
     return TableSpec(
@@ -1057,7 +1066,7 @@ def sql_cmd(
     from .sql.warehouse import sql_text
 
     handbook = _handbook(state, cache=True)
-    spec = _table_spec(table, **layout)
+    spec = _table_spec(table, handbook, "icp sql", **layout)
     text = sql_text(
         handbook, dialect_name, spec, as_of, view=view, ddl=ddl, per_profile=not no_per_profile
     )
@@ -1115,7 +1124,7 @@ def export_dbt(
     from .sql.dbt import export
 
     handbook = _handbook(state, cache=True)
-    spec = _table_spec("unused", **layout)
+    spec = _table_spec("unused", handbook, "icp export dbt", **layout)
     written = export(
         handbook,
         out_dir,
