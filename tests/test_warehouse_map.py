@@ -23,14 +23,14 @@ def icp(*args: str) -> int:
 
 def commands(tmp_path: Path, mapping: Path) -> dict[str, list[str]]:
     out = str(tmp_path / "out.csv")
+    m = ["--map", str(mapping)]
+    pg = ["--engine", "postgres", "--dsn", "host=127.0.0.1 port=1", "--table", "t"]
     return {
-        "sql": ["sql", "--dialect", "postgres", "--table", "t", "--map", str(mapping)],
-        "dbt": ["export", "dbt", str(tmp_path / "dbt"), "--source", "crm.accounts"]
-        + ["--map", str(mapping)],
-        "score": ["score", str(EXPORT), "-o", out, "--map", str(mapping)],
-        "score-postgres": ["score", "--engine", "postgres", "--dsn", "host=127.0.0.1 port=1"]
-        + ["--table", "t", "-o", out, "--map", str(mapping)],
-        "explain": ["explain", str(EXPORT), "--row", "1", "--map", str(mapping)],
+        "sql": ["sql", "--dialect", "postgres", "--table", "t", *m],
+        "dbt": ["export", "dbt", str(tmp_path / "dbt"), "--source", "crm.accounts", *m],
+        "score": ["score", str(EXPORT), "-o", out, *m],
+        "score-postgres": ["score", *pg, "-o", out, *m],
+        "explain": ["explain", str(EXPORT), "--row", "1", *m],
     }
 
 
