@@ -5,12 +5,15 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 import sqlglot
 from sqlglot import exp
@@ -22,7 +25,7 @@ from icpkit.sql.engines import column_types, to_row
 from icpkit.sql.idents import ident, needs_quotes
 from icpkit.sql.ir import Options, TableSpec, render
 from test_warehouse_parity import HANDBOOK, expected
-from test_warehouse_score import read_scores
+from test_warehouse_score import as_csv_reads, read_scores
 
 AS_OF = dt.date(2026, 11, 1)
 #: awkward warehouse names: mixed case, a space, a double quote, a reserved word
@@ -239,3 +242,68 @@ def test_postgres_table_lookup_is_the_one_postgres_resolves(
     assert icp(*args, "--table", "nowhere.accounts", "-o", str(tmp_path / "x.csv")) == 1
     err = capsys.readouterr().err
     assert "found no table nowhere.accounts" in err and "Traceback" not in err
+
+
+# --- icp score --engine: awkward column names in the file read -----------------------------
+
+
+def _awkward_rows() -> tuple[list[str], list[Any]]:
+    """The header and one row of a typed file whose columns have the awkward names."""
+    spec = TableSpec("t", id_column=ID, columns=MAP)
+    names = [c for c, _ in column_types(HANDBOOK, spec, DIALECTS["postgres"])]
+    return names, to_row(HANDBOOK, spec, DIALECTS["postgres"], "a1", COMPANY)
+
+
+def _engine_scores(out: Path) -> dict[str, str]:
+    got = read_scores(out)["a1"]
+    return {k: v for k, v in got.items() if k.startswith("icp_")}
+
+
+def _want(company: dict[str, Any] = COMPANY) -> dict[str, str]:
+    return {k: "" if v is None else str(v) for k, v in expected(HANDBOOK, company, AS_OF).items()}
+
+
+def test_awkward_column_names_score_on_postgres_from_csv(pg_dsn: str, tmp_path: Path) -> None:
+    """A CSV whose id column is `Record ID` and whose mapped columns have capitals, a space
+    and a double quote: COPY's table and the query name the same columns."""
+    names, row = _awkward_rows()
+    path = tmp_path / "accounts.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(names)
+        w.writerow(["" if v is None else v for v in row])
+    out = tmp_path / "scores.csv"
+    args = ["--today", AS_OF.isoformat(), "score", "--engine", "postgres", "--dsn", pg_dsn]
+    args += [str(path), "--map", str(write_map(tmp_path)), "--id-column", ID]
+    assert icp(*args, "-o", str(out)) == 0
+    got = _engine_scores(out)
+    # (an empty cell of tech_stack is the empty set there, as icp score reads the CSV)
+    want = _want(as_csv_reads(COMPANY))
+    assert {k: got[k] for k in want} == want
+
+
+def test_awkward_column_names_score_on_spark(spark: Any, tmp_path: Path) -> None:
+    names, row = _awkward_rows()
+    path = tmp_path / "accounts.parquet"
+    types = {
+        "number": pa.float64(),
+        "integer": pa.int64(),
+        "yes_no": pa.bool_(),
+        "date": pa.date32(),
+    }
+    by_column = {MAP.get(f, f): f for f in HANDBOOK.read_fields}
+    schema = pa.schema(
+        [(ID, pa.string())]
+        + [(n, types.get(HANDBOOK.fields[by_column[n]].type, pa.string())) for n in names[1:]]
+    )
+    values = [
+        float(v) if v is not None and schema.field(n).type == pa.float64() else v
+        for n, v in zip(names, row, strict=True)
+    ]
+    pq.write_table(pa.Table.from_pylist([dict(zip(names, values, strict=True))], schema), path)
+    out = tmp_path / "scores.csv"
+    args = ["--today", AS_OF.isoformat(), "score", "--engine", "spark", "--master", "local[2]"]
+    args += [str(path), "--map", str(write_map(tmp_path)), "--id-column", ID]
+    assert icp(*args, "-o", str(out)) == 0
+    got = _engine_scores(out)
+    assert {k: got[k] for k in _want()} == _want()
