@@ -80,3 +80,17 @@ def test_an_unknown_key_under_a_field_names_the_closest(
     err = capsys.readouterr().err
     assert f"{mapping}:2:1: industry: expected a column name" in err
     assert "(did you mean 'column'?)" in err
+
+
+def test_backtest_takes_outcome_roles_and_refuses_a_typo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`icp backtest --map` also names the outcome columns (outcome, as_of, ...): those are
+    no typo, a misspelt one is."""
+    history = tmp_path / "deals.csv"
+    history.write_text("Record ID,Country,Deal Stage\n1,DE,closedwon\n", encoding="utf-8")
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("outcome: Deal Stage\noutcom: Deal Stage\n", encoding="utf-8")
+    assert icp("backtest", str(history), "--map", str(mapping)) == 2
+    err = capsys.readouterr().err
+    assert f"{mapping}:2:1: found the field 'outcom'" in err and "'outcome'" in err

@@ -251,12 +251,14 @@ def _as_of(state: State, value: dt.date | None) -> dt.date:
     return value or state.today
 
 
-def _mapping(path: Path | None, handbook: Handbook | None = None) -> ColumnMap:
-    """The --map file; given the `handbook`, a key that is not one of its fields is an error
-    at its line and column."""
+def _mapping(
+    path: Path | None, handbook: Handbook | None = None, also: tuple[str, ...] = ()
+) -> ColumnMap:
+    """The --map file; given the `handbook`, a key that is not one of its fields (nor of
+    `also`) is an error at its line and column."""
     from .sql.mapping import ColumnMap, read_map
 
-    return ColumnMap() if path is None else read_map(path, handbook)
+    return ColumnMap() if path is None else read_map(path, handbook, also)
 
 
 def _handbook(state: State, *, cache: bool = False) -> Handbook:
@@ -1203,7 +1205,9 @@ def backtest_cmd(
 
     handbook = _handbook(state, cache=True)
     history = history or _configured_history(handbook)
-    column_map = _mapping(map_file)
+    from .evidence.outcomes import ROLES
+
+    column_map = _mapping(map_file, handbook, tuple(ROLES))
     mapping = column_map.columns
     stages = outcome_values(column_map.values.pop("outcome", {}))
     handbook = with_values(handbook, column_map.values)

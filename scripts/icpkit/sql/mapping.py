@@ -15,6 +15,7 @@ wait for a rules pull request to read an export.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,13 +45,13 @@ class ColumnMap:
         line, column = (at if at is not None else self.keys_at).get(name, (1, 1))
         return f"{self.path}:{line}:{column}: " if self.path else "--map: "
 
-    def check_fields(self, handbook: Handbook) -> None:
-        """Raise UsageError at the first key that is not a field of the vocabulary, naming
-        the closest field (a typo would otherwise leave the field unmapped, unknown for
-        every account, silently)."""
-        fields = list(handbook.fields)
+    def check_fields(self, handbook: Handbook, also: Sequence[str] = ()) -> None:
+        """Raise UsageError at the first key that is not a field of the vocabulary (nor one
+        of `also`: `icp backtest`'s outcome roles), naming the closest (a typo would
+        otherwise leave the field unmapped, unknown for every account, silently)."""
+        fields = [*handbook.fields, *also]
         for name in (*self.keys_at, *self.columns, *self.values):
-            if name not in handbook.fields:
+            if name not in fields:
                 raise UsageError(
                     f"{self.where(name)}found the field '{name}', which is not in the "
                     f"vocabulary; expected one of its fields{suggest(name, fields)}"
@@ -69,9 +70,10 @@ class ColumnMap:
             )
 
 
-def read_map(path: Path, handbook: Handbook | None = None) -> ColumnMap:
+def read_map(path: Path, handbook: Handbook | None = None, also: Sequence[str] = ()) -> ColumnMap:
     """The map file at `path`; UsageError naming the file (and line and column) when it is
-    not shaped as above or, given the `handbook`, a key is not one of its fields."""
+    not shaped as above or, given the `handbook`, a key is not one of its fields (or of
+    `also`)."""
     from ..loading.yamlio import load_file
 
     doc = load_file(path)
@@ -86,7 +88,7 @@ def read_map(path: Path, handbook: Handbook | None = None) -> ColumnMap:
             out.values_at[str(name)] = doc.position([name, "values"], key=True)
         _entry(out.where(str(name)), str(name), spec, out)
     if handbook is not None:
-        out.check_fields(handbook)
+        out.check_fields(handbook, also)
     return out
 
 
