@@ -1040,7 +1040,10 @@ def sql_cmd(
     icp_score, icp_disqualified_by, icp_unknown_fields, icp_reason, icp_status,
     a column per flag, and per profile icp_<profile>_score / _tier and each group's
     subtotal icp_<profile>_<group>. A header comment records the handbook commit
-    and the as-of rule.
+    and the as-of rule. The names given (--table, SCHEMA.TABLE, --view, --map
+    columns, --id-column) are the warehouse's own, quoted where the dialect needs
+    it (Record ID, order, AccountId on postgres); on snowflake a name in one case
+    (account_id) is read as unquoted names are, in capitals.
 
     Tests on text fields (mentions, starts_with, ends_with, equals, one_of) and
     members of sets with no list of values read the normal form (accents dropped,
