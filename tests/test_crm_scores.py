@@ -185,3 +185,45 @@ def test_the_warehouse_query_refuses_a_raw_export_by_its_crm_column_names() -> N
     message = str(caught.value)
     assert message.startswith(f"{source}: found the column 'Country/Region'")
     assert "Score a raw export without --engine" in message
+
+
+def test_two_long_profile_ids_sharing_a_prefix_keep_two_properties(tmp_path: Path) -> None:
+    """Two profiles whose ids share their first 50 characters: every property (name and
+    label) stays distinct within both CRMs' limits, the same on every run, and the files
+    written for the import are valid."""
+    import dataclasses
+    import json
+    import xml.etree.ElementTree as ET
+
+    from icpkit.loading.handbook import load
+    from icpkit.sql.crm import HUBSPOT_NAME, SALESFORCE_NAME, Rows, check_names, properties, write
+
+    base = load(REPO).handbook
+    prefix = "enterprise-software-teams-in-western-europe-with-erp"
+    first = dataclasses.replace(base.icps[0], id=f"{prefix}-and-python")
+    second = dataclasses.replace(base.icps[0], id=f"{prefix}-and-dotnet")
+    handbook = dataclasses.replace(base, icps=(first, second))
+    props = properties(handbook)
+    assert props == properties(handbook)  # deterministic
+    per_profile = [p for p in props if p.source.startswith("icp_enterprise")]
+    assert len(per_profile) >= 4
+    for attr in ("source", "label"):
+        values = [getattr(p, attr).lower() for p in props]
+        assert len(values) == len(set(values)), attr
+    assert not check_names("hubspot", props) and not check_names("salesforce", props)
+    names = [p.source for p in props]
+    out = tmp_path / "scores.csv"
+    row = [None] * len(names)
+    write("hubspot", handbook, Rows(["id", *names], [["a1", *row]]), out)
+    spec = json.loads((tmp_path / "scores.hubspot-properties.json").read_text())
+    labels = [p["label"] for p in spec["inputs"]]
+    assert len(set(labels)) == len(labels) and all(len(x) <= 100 for x in labels)
+    assert all(HUBSPOT_NAME.match(p["name"]) for p in spec["inputs"])
+    write("salesforce", handbook, Rows(["id", *names], [["a1", *row]]), out)
+    obj = ET.parse(tmp_path / "scores.salesforce-fields" / "objects" / "Account.object")
+    ns = {"m": "http://soap.sforce.com/2006/04/metadata"}
+    fields = obj.getroot().findall("m:fields", ns)
+    sf_names = [f.findtext("m:fullName", namespaces=ns) or "" for f in fields]
+    sf_labels = [f.findtext("m:label", namespaces=ns) or "" for f in fields]
+    assert len(set(sf_names)) == len(sf_names) and all(SALESFORCE_NAME.match(n) for n in sf_names)
+    assert len(set(sf_labels)) == len(sf_labels) and all(len(x) <= 40 for x in sf_labels)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pytest
 
 from conftest import REPO
 from icpkit.cli import main
@@ -38,10 +39,17 @@ def dbt_command() -> str:
 
 
 def build_export(
-    tmp_path: Path, root: Path, handbook: Handbook, accounts: dict[str, dict[str, Any]]
+    tmp_path: Path,
+    root: Path,
+    handbook: Handbook,
+    accounts: dict[str, dict[str, Any]],
+    *,
+    id_column: str = "account_id",
+    files: dict[str, str] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """`icp export dbt` for the handbook at `root`, `dbt build` on dbt-duckdb over a table of
-    `accounts` (id -> typed company); the rows of the built view by id."""
+    `accounts` (id -> typed company) whose id column is `id_column`, in a project that has
+    `files` already (relative path -> text); the rows of the built view by id."""
     project = tmp_path / "analytics"
     project.mkdir()
     (project / "dbt_project.yml").write_text(
@@ -52,7 +60,10 @@ def build_export(
         "icp_demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
         f"      path: {tmp_path / 'warehouse.duckdb'}\n      threads: 1\n"
     )
-    spec = TableSpec("crm.accounts")
+    for rel, text in (files or {}).items():
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_text(text)
+    spec = TableSpec("crm.accounts", id_column=id_column)
     d = DIALECTS["duckdb"]
     con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
     con.execute("CREATE SCHEMA crm")
@@ -65,6 +76,7 @@ def build_export(
     con.close()
 
     args = ["--root", str(root), "export", "dbt", str(project), "--source", "crm.accounts"]
+    args += ["--id-column", id_column]
     assert main([*args, "--as-of", AS_OF.isoformat()]) == 0
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
     proc = subprocess.run(
@@ -129,3 +141,47 @@ def test_export_keeps_every_layout_option_of_the_table(tmp_path: Path) -> None:
     body = model.read_text()
     assert wanted.replace(PLACEHOLDER, relation) in body
     assert "icp__n" in body  # the layers that read numbers from text
+
+
+def test_dbt_build_with_the_projects_own_source_and_a_quoted_id(tmp_path: Path) -> None:
+    """The project declares the source `crm.accounts` already (a second declaration broke
+    `dbt build`: the export reads the project's), and the id column is `Record ID` (dbt's
+    tests quote it: `quote: true`)."""
+    own = "version: 2\nsources:\n  - name: crm\n    tables:\n      - name: accounts\n"
+    accounts = dict(zip(IDS, ACCOUNTS, strict=True))
+    got = build_export(
+        tmp_path,
+        REPO,
+        HANDBOOK,
+        accounts,
+        id_column="Record ID",
+        files={"models/staging/sources.yml": own},
+    )
+    schema = (tmp_path / "analytics" / "models" / "icp" / "schema.yml").read_text()
+    assert "sources:" not in schema and "quote: true" in schema
+    for ident, company in accounts.items():
+        assert got[ident] == expected(HANDBOOK, company, AS_OF), ident
+
+
+def test_a_source_declared_with_other_tables_is_declared_here(tmp_path: Path) -> None:
+    """Another table of the same source, declared elsewhere, is no conflict for dbt: the
+    export declares its own table."""
+    other = tmp_path / "models" / "staging" / "sources.yml"
+    other.parent.mkdir(parents=True)
+    other.write_text("version: 2\nsources:\n  - name: crm\n    tables:\n      - name: deals\n")
+    assert (
+        main(["--root", str(REPO), "export", "dbt", str(tmp_path), "--source", "crm.accounts"]) == 0
+    )
+    schema = (tmp_path / "models" / "icp" / "schema.yml").read_text()
+    assert 'sources:\n  - name: "crm"\n    tables:\n      - name: "accounts"' in schema
+
+
+@pytest.mark.parametrize("model", ["../..", "../escape", "a/b", "", "1st", "scores.v2"])
+def test_a_model_name_with_path_parts_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], model: str
+) -> None:
+    project = tmp_path / "p" / "analytics"
+    args = ["--root", str(REPO), "export", "dbt", str(project), "--source", "crm.accounts"]
+    assert main([*args, "--model", model]) == 2
+    assert "expected a plain name" in capsys.readouterr().err
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))

@@ -251,10 +251,14 @@ def _as_of(state: State, value: dt.date | None) -> dt.date:
     return value or state.today
 
 
-def _mapping(path: Path | None) -> ColumnMap:
+def _mapping(
+    path: Path | None, handbook: Handbook | None = None, also: tuple[str, ...] = ()
+) -> ColumnMap:
+    """The --map file; given the `handbook`, a key that is not one of its fields (nor of
+    `also`) is an error at its line and column."""
     from .sql.mapping import ColumnMap, read_map
 
-    return ColumnMap() if path is None else read_map(path)
+    return ColumnMap() if path is None else read_map(path, handbook, also)
 
 
 def _handbook(state: State, *, cache: bool = False) -> Handbook:
@@ -311,8 +315,9 @@ def explain(
     from .sql.companies import ExportOptions, to_explain
     from .sql.mapping import with_values
 
-    cmap = _mapping(map_file)
-    handbook = with_values(_handbook(state), cmap.values)
+    handbook = _handbook(state)
+    cmap = _mapping(map_file, handbook)
+    handbook = with_values(handbook, cmap.values)
     options = ExportOptions(
         id_column=id_column, mapping=cmap.columns, decimal_comma=decimal_comma, encoding=encoding
     )
@@ -594,7 +599,7 @@ def score(
     from .sql.scoring import score as run
 
     handbook = _handbook(state, cache=True)
-    cmap = _mapping(map_file)
+    cmap = _mapping(map_file, handbook)
     with terminate_as_interrupt():
         summary = run(
             handbook,
@@ -912,7 +917,7 @@ def _score_in_warehouse(
         _as_of(state, as_of),
         crm=crm,
         id_column=id_column,
-        mapping=_mapping(map_file).columns,
+        mapping=_mapping(map_file, handbook).columns,
     )
     click.echo(visible(render_summary(summary)), err=True)
     return ExitCode.OK
@@ -959,6 +964,8 @@ _warehouse_options = _options(
 
 def _table_spec(
     table: str,
+    handbook: Handbook,
+    command: str,
     *,
     id_column: str,
     map_file: Path | None,
@@ -967,10 +974,14 @@ def _table_spec(
     flags: str,
     parse_text: bool,
 ) -> Any:
-    """The layout of `table` the `_warehouse_options` of a command give (its `**layout`)."""
+    """The layout of `table` the `_warehouse_options` of `command` give (its `**layout`).
+    Raises UsageError for a --map key that is not a field of `handbook`, or value spellings
+    in it (the query reads codes)."""
     from .sql.ir import TableSpec
 
-    columns = _mapping(map_file).columns
+    cmap = _mapping(map_file, handbook)
+    cmap.refuse_values(command)
+    columns = cmap.columns
     if parse_text:
         dates, flags = "text", "text"
     return TableSpec(
@@ -1029,7 +1040,10 @@ def sql_cmd(
     icp_score, icp_disqualified_by, icp_unknown_fields, icp_reason, icp_status,
     a column per flag, and per profile icp_<profile>_score / _tier and each group's
     subtotal icp_<profile>_<group>. A header comment records the handbook commit
-    and the as-of rule.
+    and the as-of rule. The names given (--table, SCHEMA.TABLE, --view, --map
+    columns, --id-column) are the warehouse's own, quoted where the dialect needs
+    it (Record ID, order, AccountId on postgres); on snowflake a name in one case
+    (account_id) is read as unquoted names are, in capitals.
 
     Tests on text fields (mentions, starts_with, ends_with, equals, one_of) and
     members of sets with no list of values read the normal form (accents dropped,
@@ -1057,7 +1071,7 @@ def sql_cmd(
     from .sql.warehouse import sql_text
 
     handbook = _handbook(state, cache=True)
-    spec = _table_spec(table, **layout)
+    spec = _table_spec(table, handbook, "icp sql", **layout)
     text = sql_text(
         handbook, dialect_name, spec, as_of, view=view, ddl=ddl, per_profile=not no_per_profile
     )
@@ -1115,7 +1129,7 @@ def export_dbt(
     from .sql.dbt import export
 
     handbook = _handbook(state, cache=True)
-    spec = _table_spec("unused", **layout)
+    spec = _table_spec("unused", handbook, "icp export dbt", **layout)
     written = export(
         handbook,
         out_dir,
@@ -1194,7 +1208,9 @@ def backtest_cmd(
 
     handbook = _handbook(state, cache=True)
     history = history or _configured_history(handbook)
-    column_map = _mapping(map_file)
+    from .evidence.outcomes import ROLES
+
+    column_map = _mapping(map_file, handbook, tuple(ROLES))
     mapping = column_map.columns
     stages = outcome_values(column_map.values.pop("outcome", {}))
     handbook = with_values(handbook, column_map.values)

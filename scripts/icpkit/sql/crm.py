@@ -21,6 +21,8 @@ Naming rules checked here (and by the tests):
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import re
 from collections.abc import Sequence
@@ -100,18 +102,56 @@ def properties(handbook: Handbook) -> list[Property]:
         out += [
             Property(
                 group_column(icp.id, g.id),
-                _profile_label(icp, g.label),
+                _profile_label(icp, g.label, f"{icp.id}\x00{g.id}"),
                 "number",
                 f"Points of {g.label} for {icp.title} {unmet}.",
             )
             for g in icp.groups
         ]
+    return _unique_labels(out)
+
+
+#: the longest label both CRMs take (Salesforce's field labels)
+LABEL_LIMIT = 40
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha1(key.encode()).hexdigest()[:6]
+
+
+def _profile_label(icp: Icp, what: str, key: str) -> str:
+    """'ICP <profile id in words> <what>', within the 40 characters a CRM label may have;
+    a longer one is cut and ends in a short hash of `key` (what the column comes from), so
+    that two long profile ids sharing their first 40 characters keep two labels."""
+    return _fitted(f"ICP {icp.id.replace('-', ' ')} {what}", key)
+
+
+def _fitted(label: str, key: str) -> str:
+    """`label`, or, when longer than `LABEL_LIMIT`, its start, '…' and a hash of `key`."""
+    if len(label) <= LABEL_LIMIT:
+        return label
+    tail = f"… {_digest(key)}"
+    return label[: LABEL_LIMIT - len(tail)].rstrip() + tail
+
+
+def _unique_labels(props: list[Property]) -> list[Property]:
+    """`props` with every label used twice (HubSpot refuses a second property of the same
+    label) given a short hash of its column's name: deterministic, and within the limit."""
+    seen: dict[str, int] = {}
+    for p in props:
+        seen[p.label.lower()] = seen.get(p.label.lower(), 0) + 1
+    out = []
+    for p in props:
+        if seen[p.label.lower()] > 1:
+            tail = f" {_digest(p.source)}"
+            head = (
+                p.label
+                if len(p.label) + len(tail) <= LABEL_LIMIT
+                else p.label[: LABEL_LIMIT - len(tail) - 1].rstrip() + "…"
+            )
+            p = dataclasses.replace(p, label=head + tail)
+        out.append(p)
     return out
-
-
-def _profile_label(icp: Icp, what: str) -> str:
-    """'ICP <profile id in words> <what>', cut to the 40 characters a CRM label may have."""
-    return _cut(f"ICP {icp.id.replace('-', ' ')} {what}", 40)
 
 
 def _per_profile(
@@ -119,7 +159,11 @@ def _per_profile(
 ) -> Property:
     """The property of a profile's column `what` (score, tier)."""
     return Property(
-        profile_column(icp.id, what), _profile_label(icp, what), kind, description, options
+        profile_column(icp.id, what),
+        _profile_label(icp, what, f"{icp.id}\x00{what}"),
+        kind,
+        description,
+        options,
     )
 
 
@@ -162,6 +206,7 @@ def check_names(preset: str, props: Sequence[Property]) -> list[str]:
     pattern = HUBSPOT_NAME if preset == "hubspot" else SALESFORCE_NAME
     label_limit = 100 if preset == "hubspot" else 40
     seen: set[str] = set()
+    labels: set[str] = set()
     for p in props:
         name = PRESETS[preset].field_name(p.source)
         if not pattern.match(name):
@@ -171,6 +216,9 @@ def check_names(preset: str, props: Sequence[Property]) -> list[str]:
         seen.add(name.lower())
         if len(p.label) > label_limit:
             problems.append(f"{name}: label longer than {label_limit} characters")
+        if p.label.lower() in labels:
+            problems.append(f"{name}: label '{p.label}' used twice")
+        labels.add(p.label.lower())
         if len(set(p.options)) != len(p.options) or any(len(o) > 255 for o in p.options):
             problems.append(f"{name}: options not unique or too long")
     return problems

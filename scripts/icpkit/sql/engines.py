@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -22,13 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlglot import exp
-
 from ..engine.model import Handbook
 from ..engine.operators import NUMERIC
 from ..errors import InputError, UsageError
+from ..wording import suggest
+from . import idents
 from .connection import first_line, input_error
 from .dialects import Dialect
+from .engine_errors import postgres_copy_message, spark_message
 from .ir import TableSpec, table_ident
 from .tables import SQL_TYPES
 
@@ -57,7 +59,7 @@ def column_types(handbook: Handbook, spec: Any, d: Dialect) -> list[tuple[str, s
 
 def create_table_sql(handbook: Handbook, spec: Any, d: Dialect, table: str | None = None) -> str:
     """CREATE TABLE for the typed table a scoring query expects."""
-    name = exp.to_table(table or spec.table, dialect=d.sqlglot).sql(dialect=d.sqlglot)
+    name = idents.table_sql(table or spec.table, d)
     cols = ",\n  ".join(
         f"{table_ident(c, d).sql(dialect=d.sqlglot)} {t}"
         for c, t in column_types(handbook, spec, d)
@@ -123,10 +125,14 @@ def postgres_load_csv(
     con: Any, handbook: Handbook, spec: Any, d: Dialect, path: Path, table: str
 ) -> None:
     """COPY a CSV of typed columns (header: the id and the field columns, any order) into a new
-    temporary table. An unquoted empty cell is NULL; "" is the empty text. Raises
-    InputError when a column the query reads is missing from the header, psycopg's error
-    when the server refuses a value."""
+    temporary table. An empty cell, quoted ("") or not, is read as `icp score` reads it
+    (`parsing`): the empty set in the column of a set field with `empty: empty_set`, NULL
+    (unknown) in every other column. Raises InputError when a column the query reads is
+    missing from the header, or when the server refuses a value: the file's line (COPY's,
+    the header being line 1), the column and PostgreSQL's message."""
     import csv
+
+    import psycopg
 
     with path.open(newline="", encoding="utf-8-sig") as f:
         header = next(csv.reader(f), [])
@@ -137,16 +143,66 @@ def postgres_load_csv(
             f"{path}: found no column {missing[0]}; expected the id column and one column per "
             f"field a rule reads ({', '.join(types)})"
         )
-    cols = ", ".join(
-        f"{exp.to_identifier(c).sql('postgres')} {types.get(c, 'TEXT')}" for c in header
-    )
+    cols = ", ".join(f"{idents.ident(c, d).sql('postgres')} {types.get(c, 'TEXT')}" for c in header)
     con.execute(f"CREATE TEMPORARY TABLE {table} ({cols})")
-    with con.cursor() as cur, path.open("rb") as f:
-        copy_sql = f"COPY {table} FROM STDIN (FORMAT csv, HEADER true)"
-        with cur.copy(copy_sql) as cp:
-            while chunk := f.read(1 << 20):
-                cp.write(chunk)
+    field_of = {spec.column(f): f for f in handbook.read_fields if f not in spec.absent}
+    as_empty = {c for c in header if c in field_of and handbook.fields[field_of[c]].empty_set}
+
+    def listed(names: list[str]) -> str:
+        return ", ".join(idents.ident(c, d).sql("postgres") for c in names)
+
+    options = ["FORMAT csv", "HEADER true"]
+    if [c for c in header if c not in as_empty]:
+        options.append(f"FORCE_NULL ({listed([c for c in header if c not in as_empty])})")
+    if as_empty:
+        options.append(f"FORCE_NOT_NULL ({listed([c for c in header if c in as_empty])})")
+    try:
+        with con.cursor() as cur, path.open("rb") as raw:
+            copy_sql = f"COPY {table} FROM STDIN ({', '.join(options)})"
+            with cur.copy(copy_sql) as cp:
+                while chunk := raw.read(1 << 20):
+                    cp.write(chunk)
+    except psycopg.Error as exc:
+        raise InputError(postgres_copy_message(exc, path)) from None
     con.execute(f"ANALYZE {table}")
+
+
+def postgres_table(con: Any, given: str) -> tuple[str, dict[str, str]]:
+    """The one table (or view) `given` names, as `schema.table`, and its columns' types
+    (lowercased `information_schema` data types), in column order.
+
+    The name is resolved as PostgreSQL resolves it in a query: quoted as `idents` quotes it
+    (its exact case), in the schema it names or else the first schema of the search_path
+    that has it; when no table has that exact name, as PostgreSQL reads the name unquoted
+    (folded to lower case: `--table Accounts` finds accounts). Raises InputError when
+    neither names a table, UsageError for an empty name."""
+    from .dialects import DIALECTS
+
+    d = DIALECTS["postgres"]
+    tries = [idents.table_sql(given, d)]
+    folded = idents.table_sql(given.lower(), d)
+    if folded != tries[0]:
+        tries.append(folded)
+    for name in tries:
+        found = con.execute(
+            "SELECT n.nspname, c.relname FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(%s)",
+            [name],
+        ).fetchone()
+        if found is None:
+            continue
+        schema, relname = found
+        columns = con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = %s AND table_name = %s ORDER BY ordinal_position",
+            [schema, relname],
+        ).fetchall()
+        qualified = f"{schema}.{relname}" if "." not in schema + relname else given
+        return qualified, {c: str(t).lower() for c, t in columns}
+    raise InputError(
+        f"PostgreSQL: found no table {tries[0]} (in the search_path, or the schema named); "
+        "expected --table naming a table or view this connection can read"
+    )
 
 
 def postgres_rows(con: Any, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -190,8 +246,25 @@ def spark_session(master: str = "local[*]", app: str = "icpkit") -> Any:
         .config("spark.sql.codegen.hugeMethodLimit", "8000")
         .getOrCreate()
     )
-    spark.sparkContext.setLogLevel("ERROR")
+    # failures reach the user as one sentence (`engine_errors.spark_message`): neither the
+    # JVM's log of a failed task (a Java stack trace) nor pyspark's JSON log of the exception
+    spark.sparkContext.setLogLevel("OFF")
+    _quiet_pyspark_loggers()
     return spark
+
+
+def _quiet_pyspark_loggers() -> None:
+    """Switch off pyspark's loggers that print each failed query's Java stack as JSON."""
+    try:
+        from pyspark.logger import PySparkLogger
+    except ImportError:  # pyspark before 4.0 has none
+        return
+    for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
+        PySparkLogger.getLogger(name).disabled = True
+
+
+#: the id column `run_query` checks when none is given (the table's is found by name)
+ID_DEFAULT = "account_id"
 
 
 # --- a run ---------------------------------------------------------------------------------
@@ -239,13 +312,23 @@ def detect_spec(
     absent = set()
     for name in handbook.read_fields:
         wanted = (mapping or {}).get(name, name)
-        if wanted.lower() in lower:
+        if wanted in types:
+            columns[name] = wanted
+        elif wanted.lower() in lower:
             columns[name] = lower[wanted.lower()]
+        elif mapping and name in mapping:
+            raise InputError(
+                f"{origin or table}: found no column {wanted}, which --map names for {name}; "
+                f"expected one of its columns{suggest(wanted, list(types))}"
+            )
         else:
             absent.add(name)
     _not_a_raw_export(handbook, origin or table, list(types), absent)
+    _types_fit(handbook, origin or table, columns, types)
     candidates = [id_column] if id_column else [*handbook.id_columns, "account_id", "id"]
-    ident = next((lower[c.lower()] for c in candidates if c.lower() in lower), None)
+    ident = next((c for c in candidates if c in types), None) or next(
+        (lower[c.lower()] for c in candidates if c.lower() in lower), None
+    )
     if ident is None:
         raise InputError(
             f"{table}: found no id column ({', '.join(candidates)}); expected --id-column "
@@ -267,6 +350,51 @@ def detect_spec(
         flags="text" if text_flags else "boolean",
         absent=frozenset(absent),
     )
+
+
+#: an engine's column type (lowercased) -> its family: numeric, date, boolean, array or text
+_NUMERIC_TYPE = re.compile(
+    r"^(u?(tiny|small|big|huge)?int(eger)?|long|short|byte|float|real|double|decimal|numeric|number)"
+)
+#: per field type, the families its column may not have (the query could not read them)
+_REFUSED: dict[str, tuple[frozenset[str], str]] = {
+    "number": (frozenset({"date", "boolean", "array"}), "numbers"),
+    "integer": (frozenset({"date", "boolean", "array"}), "whole numbers"),
+    "date": (frozenset({"numeric", "boolean", "array"}), "dates (DATE, or ISO text)"),
+    "yes_no": (frozenset({"date", "array"}), "yes/no (BOOLEAN, or true/false text)"),
+    "set_of": (frozenset({"numeric", "date", "boolean"}), "a;b;c text or an array of text"),
+    "one_of": (frozenset({"array"}), "one value as text"),
+    "text": (frozenset({"array"}), "text"),
+}
+
+
+def type_family(engine_type: str) -> str:
+    """numeric, date, boolean, array or text, for a column type as an engine names it
+    (`bigint`, `double precision`, `timestamp`, `array<string>`, `text[]`, `ARRAY`)."""
+    t = engine_type.strip().lower()
+    if "[]" in t or t.startswith("array"):
+        return "array"
+    if t.startswith(("date", "timestamp")):
+        return "date"
+    if t in ("boolean", "bool"):
+        return "boolean"
+    return "numeric" if _NUMERIC_TYPE.match(t) else "text"
+
+
+def _types_fit(
+    handbook: Handbook, table: str, columns: Mapping[str, str], types: Mapping[str, str]
+) -> None:
+    """Raise InputError for a column whose type the query cannot read as its field (a date
+    in a number field's column): one sentence, before the engine fails on the query."""
+    for name, column in columns.items():
+        ftype = handbook.fields[name].type
+        refused, expected = _REFUSED.get(ftype, (frozenset(), ""))
+        family = type_family(types[column])
+        if family in refused:
+            raise InputError(
+                f"{table}: found the column {column} of type {types[column]} for {name}; "
+                f"expected {expected}"
+            )
 
 
 def _not_a_raw_export(handbook: Handbook, table: str, names: list[str], absent: set[str]) -> None:
@@ -329,6 +457,7 @@ def run_query(
     runner = RUNNERS.get(run.engine)
     if runner is None:
         raise UsageError(f"found the engine '{run.engine}'; expected duckdb, postgres or spark")
+    idents.check_spec(run.table, id_column or ID_DEFAULT, mapping or {})
     return runner(run, _Query(handbook, sql_for, id_column, mapping))
 
 
@@ -349,16 +478,8 @@ def _run_postgres(run: WarehouseRun, query: _Query) -> WarehouseResult:
                 dialect = DIALECTS["postgres"]
                 postgres_load_csv(con, query.handbook, spec, dialect, run.source, table)
             else:
-                table = run.table
-                schema, _, name = table.rpartition(".")
-                found = con.execute(
-                    "SELECT column_name, data_type FROM information_schema.columns "
-                    "WHERE table_name = %s AND (%s = '' OR table_schema = %s)",
-                    [name, schema, schema],
-                ).fetchall()
-                if not found:
-                    raise InputError(f"PostgreSQL: found no table {table}")
-                spec = query.spec(table, {c: t.lower() for c, t in found})
+                table, types = postgres_table(con, run.table)
+                spec = query.spec(table, types)
         assert isinstance(spec, TableSpec)
         with _timed(timings, "query"):
             names, rows = postgres_rows(con, query.sql_for(spec))
@@ -379,9 +500,18 @@ def _csv_header(path: Path) -> dict[str, str]:
 
 
 def _run_spark(run: WarehouseRun, query: _Query) -> WarehouseResult:
+    from .dialects import DIALECTS
+
     timings: dict[str, float] = {}
-    with _timed(timings, "session"):
-        spark = spark_session(run.master)
+    try:
+        with _timed(timings, "session"):
+            spark = spark_session(run.master)
+    except Exception as exc:
+        if _from_spark(exc):
+            raise InputError(
+                f"Spark: cannot start a session on {run.master}: {spark_message(exc)}"
+            ) from None
+        raise
     try:
         with _timed(timings, "load"):
             if run.table is None:
@@ -391,7 +521,7 @@ def _run_spark(run: WarehouseRun, query: _Query) -> WarehouseResult:
                 spark.read.parquet(str(run.source.resolve())).createOrReplaceTempView(table)
             else:
                 table = run.table
-            schema = spark.table(table).schema
+            schema = spark.table(idents.table_sql(table, DIALECTS["spark"])).schema
             types = {f.name: f.dataType.simpleString().lower() for f in schema.fields}
             spec = query.spec(table, types, str(run.source) if run.table is None else None)
         with _timed(timings, "query"):
@@ -399,10 +529,17 @@ def _run_spark(run: WarehouseRun, query: _Query) -> WarehouseResult:
             names = list(df.columns)
             rows = [tuple(r) for r in df.collect()]
     except Exception as exc:
-        if "pyspark" in type(exc).__module__ or "py4j" in type(exc).__module__:
-            raise InputError(f"Spark: {first_line(exc, 400)}") from None
+        if _from_spark(exc):
+            where = f" ({run.source})" if run.table is None else f" (table {run.table})"
+            raise InputError(f"Spark{where}: {spark_message(exc)}") from None
         raise
     return WarehouseResult(names, rows, spec, timings)
+
+
+def _from_spark(exc: BaseException) -> bool:
+    """The exception comes from pyspark or py4j (AnalysisException, Py4JJavaError, ...)."""
+    module = type(exc).__module__
+    return module.startswith(("pyspark", "py4j"))
 
 
 def _run_duckdb(run: WarehouseRun, query: _Query) -> WarehouseResult:

@@ -77,6 +77,7 @@ from ..engine.reason import earlier_tiers
 from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
 from ..errors import InputError, UsageError
 from ..textsafety import flat
+from . import idents
 from .dialects import Dialect, Step, replacing
 from .names import CORE, flag_column, group_column, profile_column
 from .tables import SQL_TYPES
@@ -474,27 +475,11 @@ def col(name: str) -> exp.Column:
     return exp.column(exp.to_identifier(name))
 
 
-#: words PostgreSQL or SQLite reserve: a table column so named (`--map country: order`) is
-#: quoted, or the query would not parse there
-RESERVED = frozenset(
-    """all alter analyse analyze and any array as asc asymmetric between both by case cast
-    check collate column commit constraint create cross current_catalog current_date
-    current_role current_time current_timestamp current_user default deferrable delete desc
-    distinct do drop else end escape except exists false fetch for foreign from full grant
-    group having in index initially inner insert intersect into is isnull join lateral
-    leading left limit localtime localtimestamp natural not nothing notnull null offset on
-    only or order outer placing primary references returning right select session_user set
-    some symmetric system_user table then to trailing transaction true union unique update
-    user using values variadic when where window with""".split()  # noqa: SIM905
-)
-
-
 def table_ident(name: str, d: Dialect) -> exp.Identifier:
-    """A column of the scored table, quoted when it is a reserved word (except on Snowflake,
-    where a quoted name keeps its case and an unquoted one is read in capitals): quoting a
-    reserved word cannot change what it names, as unquoted it does not parse."""
-    quoted = name.lower() in RESERVED and d.name != "snowflake"
-    return exp.to_identifier(name, quoted=True) if quoted else exp.to_identifier(name)
+    """A column of the scored table as the user named it (a field, `--map`, the id column),
+    quoted in dialect `d` exactly when it must be (`icpkit.sql.idents`). Raises UsageError
+    for an empty name."""
+    return idents.ident(name, d)
 
 
 def replaced(text: exp.Expr, old: str, new: str) -> exp.Expr:
@@ -840,7 +825,7 @@ class _Query:
         else:
             best = exp.Greatest(this=keys[0], expressions=keys[1:])
         query = exp.select(*self.final()).from_("l6")
-        table = exp.to_table(self.spec.table, dialect=self.d.sqlglot)
+        table = idents.table(self.spec.table, self.d)
         pre: list[tuple[str, exp.Select]] = []
 
         def reading(name: str, items: list[exp.Expr]) -> None:
@@ -952,7 +937,7 @@ class _Query:
                 if name in forms:
                     item = case([*fast, *guard], form) if fast or guard else form
                     items.append(exp.alias_(item, f"{name}{i}"))
-        table = source or exp.to_table(self.spec.table, dialect=self.d.sqlglot)
+        table = source or idents.table(self.spec.table, self.d)
         return exp.select(*items).from_(table)
 
     def plain(self) -> dict[int, exp.Expr]:
@@ -1576,7 +1561,7 @@ def render(
     body = query.sql(dialect=d.sqlglot, pretty=pretty)
     if view is None:
         return f"{comment}{body}\n"
-    target = exp.to_table(view, dialect=d.sqlglot).sql(dialect=d.sqlglot)
+    target = idents.table_sql(view, d, "--view")
     if d.replace_view:
         return f"{comment}CREATE OR REPLACE VIEW {target} AS\n{body};\n"
     return f"{comment}DROP VIEW IF EXISTS {target};\nCREATE VIEW {target} AS\n{body};\n"

@@ -15,6 +15,7 @@ wait for a rules pull request to read an export.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,41 +28,87 @@ from ..wording import suggest
 
 @dataclass(frozen=True)
 class ColumnMap:
-    """Field -> column, and field -> {spelling: allowed value}."""
+    """Field -> column, and field -> {spelling: allowed value}; and, for a map read from a
+    file, where each field's key and `values:` are written (for messages)."""
 
     columns: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: the file it was read from ('' when built in code)
+    path: str = ""
+    #: field -> 1-based (line, column) of its key in the file
+    keys_at: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: field -> (line, column) of its `values:` key
+    values_at: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, name: str, at: dict[str, tuple[int, int]] | None = None) -> str:
+        """'file:line:col: ' of `name`'s key (or of `at[name]`), or '--map: ' without a file."""
+        line, column = (at if at is not None else self.keys_at).get(name, (1, 1))
+        return f"{self.path}:{line}:{column}: " if self.path else "--map: "
+
+    def check_fields(self, handbook: Handbook, also: Sequence[str] = ()) -> None:
+        """Raise UsageError at the first key that is not a field of the vocabulary (nor one
+        of `also`: `icp backtest`'s outcome roles), naming the closest (a typo would
+        otherwise leave the field unmapped, unknown for every account, silently)."""
+        fields = [*handbook.fields, *also]
+        for name in (*self.keys_at, *self.columns, *self.values):
+            if name not in fields:
+                raise UsageError(
+                    f"{self.where(name)}found the field '{name}', which is not in the "
+                    f"vocabulary; expected one of its fields{suggest(name, fields)}"
+                )
+
+    def refuse_values(self, command: str) -> None:
+        """Raise UsageError when the map has a `values:` section, which `command` (icp sql,
+        icp export dbt) cannot honour: the warehouse query reads the vocabulary's codes."""
+        name = next((n for n, v in self.values.items() if v), None)
+        if name is not None:
+            raise UsageError(
+                f"{self.where(name, self.values_at)}found 'values:' for {name}; expected "
+                f"none with {command}: the query reads the vocabulary's own values (codes), "
+                "it does not rename a warehouse's spellings. Map them in the warehouse "
+                "first, or score the export with icp score, which reads them"
+            )
 
 
-def read_map(path: Path) -> ColumnMap:
-    """The map file at `path`; UsageError naming the file when it is not shaped as above."""
+def read_map(path: Path, handbook: Handbook | None = None, also: Sequence[str] = ()) -> ColumnMap:
+    """The map file at `path`; UsageError naming the file (and line and column) when it is
+    not shaped as above or, given the `handbook`, a key is not one of its fields (or of
+    `also`)."""
     from ..loading.yamlio import load_file
 
     doc = load_file(path)
     if doc.problems:
         raise UsageError(str(doc.problems[0]))
     if not isinstance(doc.data, dict):
-        raise UsageError(f"{path}: found a list or a value; expected a mapping of field names")
-    out = ColumnMap()
+        raise UsageError(f"{path}:1:1: found a list or a value; expected a mapping of field names")
+    out = ColumnMap(path=str(path))
     for name, spec in doc.data.items():
-        _entry(path, str(name), spec, out)
+        out.keys_at[str(name)] = doc.position([name], key=True)
+        if isinstance(spec, dict) and "values" in spec:
+            out.values_at[str(name)] = doc.position([name, "values"], key=True)
+        _entry(out.where(str(name)), str(name), spec, out)
+    if handbook is not None:
+        out.check_fields(handbook, also)
     return out
 
 
-def _entry(path: Path, name: str, spec: Any, out: ColumnMap) -> None:
+def _entry(where: str, name: str, spec: Any, out: ColumnMap) -> None:
     if isinstance(spec, str):
         out.columns[name] = spec
         return
     if not isinstance(spec, dict) or not set(spec) <= {"column", "values"}:
+        extra = sorted(set(spec) - {"column", "values"}) if isinstance(spec, dict) else []
+        hint = suggest(str(extra[0]), ["column", "values"]) if extra else ""
         raise UsageError(
-            f"{path}: {name}: expected a column name, or 'column' and 'values' under it"
+            f"{where}{name}: expected a column name, or 'column' and 'values' under it{hint}"
         )
     if spec.get("column") is not None:
         out.columns[name] = str(spec["column"])
     values = spec.get("values") or {}
     if not isinstance(values, dict):
-        raise UsageError(f"{path}: {name}.values: expected spellings mapped to allowed values")
-    out.values[name] = {str(k): str(v) for k, v in values.items()}
+        raise UsageError(f"{where}{name}.values: expected spellings mapped to allowed values")
+    if values:
+        out.values[name] = {str(k): str(v) for k, v in values.items()}
 
 
 def with_values(handbook: Handbook, values: dict[str, dict[str, str]]) -> Handbook:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..engine.model import Handbook
-from . import provenance
+from . import idents, provenance
 from .dialects import dialect
 from .engines import WarehouseRun, create_table_sql
 from .ir import Options, TableSpec, header, render
@@ -34,6 +34,9 @@ def sql_text(
     """The query, a view over it (`view`), or with `ddl` the CREATE TABLE of the typed table
     it reads. Raises UsageError for an unknown dialect or sets as arrays where there are none."""
     d = dialect(dialect_name)
+    idents.check_spec(spec.table, spec.id_column, spec.columns)
+    if view is not None:
+        idents.parts(view, "--view")
     commit, dirty = commit_of(Path(handbook.root))
     comment = header(commit, dirty, as_of, d)
     if ddl:
