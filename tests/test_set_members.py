@@ -182,3 +182,15 @@ def test_no_members_reads_alike_in_the_warehouse(
         assert got["icp_flag_ne_tags"] in (False, 0), got
         assert got["icp_flag_ne_inv"] is None, got
         assert "inv" in str(got["icp_unknown_fields"]).split(";"), got
+
+
+def test_a_list_with_a_null_member_is_unknown_in_a_company_file(
+    handbook: Handbook, tmp_path: Path
+) -> None:
+    """A YAML '- ' with nothing after it is a null member: the list is not known whole, as
+    a JSON Lines list with a null is read (never a member called 'none')."""
+    company = tmp_path / "c.yaml"
+    company.write_text("a: 1\ninv:\n  - x\n  -\n", encoding="utf-8")
+    read = from_file(handbook, company)
+    assert read.company.get("inv") is None
+    assert flags(handbook, read.company)["ne_inv"] is None

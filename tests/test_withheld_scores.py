@@ -267,3 +267,33 @@ def test_a_tier_not_counted_is_not_named_in_the_reason(tmp_path: Path) -> None:
     for engine in ("duckdb", "sqlite"):
         assert _warehouse_reasons(handbook, [company], engine) == [want], engine
     assert _crm_reasons(root, tmp_path, [{"a": "1", "b": "20"}]) == [want]
+
+
+def test_a_profile_gate_stops_its_score_and_an_undecided_one_is_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A profile's own gate: met, the profile reads 'not scored (status ...)' with no points
+    and no subtotals; unknown, explain names it and what it lacks (text and JSON)."""
+    root = tmp_path / "hb"
+    shutil.copytree(REPO / "tests" / "corpus" / "small", root)
+    profile = root / "profiles" / "icp" / "p.yaml"
+    text = profile.read_text(encoding="utf-8")
+    gate = "  gates:\n    - {status: p_blocked, label: c is 50+, when: {field: c, at_least: 50}}\n"
+    profile.write_text(
+        text.replace("qualification:\n", "qualification:\n" + gate), encoding="utf-8"
+    )
+    company = tmp_path / "c.yaml"
+    company.write_text("a: 1\nc: 60\n", encoding="utf-8")
+    code, said = icp(capsys, root, "explain", str(company), "--as-of", "2026-11-01")
+    assert code == 0, said
+    assert "ICP 'p': not scored (status p_blocked)" in said
+    assert "Capped: no score" in said and "Capped: 8 points" not in said
+    company.write_text("a: 1\n", encoding="utf-8")
+    code, said = icp(capsys, root, "explain", str(company), "--as-of", "2026-11-01")
+    assert "gate 'p_blocked' undecided (c unknown): an unknown gate stops nothing" in said
+    code, said = icp(
+        capsys, root, "explain", str(company), "--as-of", "2026-11-01", "--format", "json"
+    )
+    profile_data = json.loads(said)["verdict"]["profiles"][0]
+    assert profile_data["undecided_gates"] == ["p_blocked"]
+    assert [g["result"] for g in profile_data["gates"]] == ["unknown"]

@@ -177,9 +177,8 @@ def _profile(
         crit = tuple(replace(r, points=0) if r.rule.id in shadowed else r for r in crit)
     groups = tuple((g.id, group_points(g, results)) for g in icp.groups)
     applied = tuple(r for neg, r in warnings if neg.applies(icp.id))
-    gated = next(
-        (g.id for g in icp.gates if apply_rule(g, icp.id, company, ctx).result is True), None
-    )
+    gates = tuple(apply_rule(g, icp.id, company, ctx) for g in icp.gates)
+    gated = next((g.rule.id for g in gates if g.result is True), None)
     eligible = gated is None and all(r.result is not False for r in reqs)
     capped = eligible and any(r.result is None for r in reqs)
     earned = sum(group_points(i, results) for i in icp.items)
@@ -195,6 +194,7 @@ def _profile(
         *(icp.id, icp.title, reqs, crit, applied, eligible, capped, score, score_tier, tier, rank),
         groups=groups,
         status=gated,
+        gates=gates,
         known=known,
         enough=policy.known_enough(known, len(reqs)),
         upside=upside,

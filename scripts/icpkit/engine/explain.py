@@ -14,7 +14,15 @@ from .labels import value_label
 from .model import AllOf, AnyOf, Condition, CountOf, Field, Handbook, Leaf, Not, SegmentRef
 from .operators import OPERATORS
 from .values import show
-from .verdict import INSUFFICIENT_DATA, LeafResult, RuleResult, Verdict, has_score, status
+from .verdict import (
+    INSUFFICIENT_DATA,
+    LeafResult,
+    ProfileVerdict,
+    RuleResult,
+    Verdict,
+    has_score,
+    status,
+)
 
 
 def _bare(cond: Condition) -> Condition:
@@ -143,6 +151,10 @@ def summary(verdict: Verdict, handbook: Handbook) -> str:
         return f"No score, status {verdict.status}{reason}"
     best = verdict.best
     if best is None:
+        if verdict.profiles and all(p.status for p in verdict.profiles):
+            return "Tier D: no ICP fits (every ICP stopped by a gate of its own)"
+        if any(p.status for p in verdict.profiles):
+            return "Tier D: no ICP fits (each ICP has an unmet requirement or a gate of its own)"
         return "Tier D: no ICP fits (every ICP has an unmet requirement)"
     icp = handbook.icp(best.icp)
     title = icp.title if icp else best.icp
@@ -212,6 +224,8 @@ def verdict_data(handbook: Handbook, verdict: Verdict) -> dict[str, Any]:
                 "tier": p.tier if verdict.shows_score(p) else None,
                 "groups": {g: (n if verdict.shows_score(p) else None) for g, n in p.groups},
                 "status": p.status or (None if has_score(verdict.status) else verdict.status),
+                "gates": [_rule_data(handbook, g) for g in p.gates],
+                "undecided_gates": [g.rule.id for g in undecided_profile_gates(p)],
                 "requirements": [_rule_data(handbook, r) for r in p.requirements],
                 "criteria": [_rule_data(handbook, r) for r in p.criteria],
                 "warnings": [_rule_data(handbook, r) for r in p.warnings],
@@ -236,10 +250,18 @@ def undecided_gates(verdict: Verdict) -> tuple[RuleResult, ...]:
     unknown gate stops no company (it is not met), so the company is scored, and explain
     says which unknown values might have stopped it. Gates after the one met, and every gate
     of a disqualified company, decide nothing and are not listed."""
-    if verdict.disqualified_by:
-        return ()
+    return () if verdict.disqualified_by else _undecided(verdict.gates)
+
+
+def undecided_profile_gates(profile: ProfileVerdict) -> tuple[RuleResult, ...]:
+    """A profile's own status gates that are unknown before the one met (if any): each
+    might have stopped the profile (`undecided_gates`, for one profile)."""
+    return _undecided(profile.gates)
+
+
+def _undecided(gates: tuple[RuleResult, ...]) -> tuple[RuleResult, ...]:
     out = []
-    for gate in verdict.gates:
+    for gate in gates:
         if gate.result is True:
             break
         if gate.result is None:

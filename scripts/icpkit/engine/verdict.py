@@ -113,6 +113,8 @@ class ProfileVerdict:
     groups: tuple[tuple[str, int], ...] = ()
     #: the status of the profile's first status gate met (the profile is then not eligible)
     status: str | None = None
+    #: the profile's own status gates, in order
+    gates: tuple[RuleResult, ...] = ()
 
     @property
     def unmet(self) -> tuple[RuleResult, ...]:

@@ -9,6 +9,7 @@ from ..engine.explain import (
     rule_sentence,
     summary,
     undecided_gates,
+    undecided_profile_gates,
     unknown_reads,
     verdict_data,
 )
@@ -42,8 +43,9 @@ def _pending_tiers(icp: Icp, results: dict[str, RuleResult]) -> dict[str, list[R
     return out
 
 
-def _criteria(handbook: Handbook, p: ProfileVerdict) -> list[str]:
-    """The criteria of a profile, inside their groups with each group's subtotal."""
+def _criteria(handbook: Handbook, p: ProfileVerdict, *, withheld: bool = False) -> list[str]:
+    """The criteria of a profile, inside their groups with each group's subtotal (none
+    when the profile's score is `withheld`: a status without a score)."""
     icp = handbook.icp(p.icp)
     results = {r.rule.id: r for r in p.criteria}
     if icp is None or not icp.scoring:
@@ -71,9 +73,9 @@ def _criteria(handbook: Handbook, p: ProfileVerdict) -> list[str]:
         if item.cap is not None and raw > item.cap:
             notes.append(f"capped at {item.cap}")
         note = "; ".join(n for n in notes if n)
+        subtotal = "no score" if withheld else f"{subtotals.get(item.id, 0)} points"
         lines.append(
-            f"{pad}  {item.label}: {subtotals.get(item.id, 0)} points"
-            + (f" ({note})" if note else "")
+            f"{pad}  {item.label}: {subtotal}" + (f" ({note})" if note and not withheld else "")
         )
         for inner in item.items:
             walk(inner, depth + 1)
@@ -107,6 +109,37 @@ def _status_lines(handbook: Handbook, verdict: Verdict) -> list[str]:
     return lines
 
 
+def _profile_lines(handbook: Handbook, verdict: Verdict, p: ProfileVerdict) -> list[str]:
+    """One profile: its state, its own gates (the one met, the undecided), requirements,
+    criteria in their groups, and the warning signs that apply to it."""
+    state = (
+        f"{p.score} points, tier {p.tier}"
+        + (f" (capped from {p.score_tier})" if p.capped and p.tier != p.score_tier else "")
+        if verdict.shows_score(p)
+        else f"no score (status {verdict.status})"
+        if p.eligible
+        else (f"not scored (status {p.status})" if p.status else f"{p.score} points, not eligible")
+    )
+    best = "  ← best fit" if p.icp == verdict.best_profile else ""
+    lines = [f"ICP '{p.icp}': {state}{best}"]
+    for gate in p.gates:
+        if gate.result is True and gate.rule.id == p.status:
+            lines.append(_row(handbook, "gate", gate))
+    for gate in undecided_profile_gates(p):
+        lines.append(
+            f"  gate '{gate.rule.id}' undecided ({', '.join(unknown_reads(gate))} unknown): "
+            "an unknown gate stops nothing"
+        )
+        lines.append(_row(handbook, "gate", gate))
+    for r in p.requirements:
+        lines.append(_row(handbook, "required", r))
+    withheld = (p.eligible and not verdict.shows_score(p)) or bool(p.status)
+    lines += _criteria(handbook, p, withheld=withheld)
+    for r in p.warnings:
+        lines.append(_row(handbook, f"{r.rule.points:+d} pts", r))
+    return lines
+
+
 def text(
     handbook: Handbook, verdict: Verdict, *, name: str | None = None, all_profiles: bool = True
 ) -> str:
@@ -131,26 +164,8 @@ def text(
                 tag = "DISQUALIFY" if r.rule.kind == "disqualifier" else "warning"
                 lines.append(_row(handbook, tag, r))
     for p in verdict.profiles:
-        if not all_profiles and p.icp != verdict.best_profile:
-            continue
-        state = (
-            f"{p.score} points, tier {p.tier}"
-            + (f" (capped from {p.score_tier})" if p.capped and p.tier != p.score_tier else "")
-            if verdict.shows_score(p)
-            else f"no score (status {verdict.status})"
-            if p.eligible
-            else (f"not eligible (status {p.status})" if p.status else "not eligible")
-        )
-        if not p.eligible:
-            state = f"{p.score} points, {state}"
-        best = "  ← best fit" if p.icp == verdict.best_profile else ""
-        lines.append("")
-        lines.append(f"ICP '{p.icp}': {state}{best}")
-        for r in p.requirements:
-            lines.append(_row(handbook, "required", r))
-        lines += _criteria(handbook, p)
-        for r in p.warnings:
-            lines.append(_row(handbook, f"{r.rule.points:+d} pts", r))
+        if all_profiles or p.icp == verdict.best_profile:
+            lines += ["", *_profile_lines(handbook, verdict, p)]
     return "\n".join(lines)
 
 

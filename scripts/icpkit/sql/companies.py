@@ -41,6 +41,9 @@ def _as_text(value: Any, *, members: bool = False) -> str | None:
         return "true" if value else "false"
     if isinstance(value, list | tuple):
         if members:
+            # a list with a null member is not known whole: unknown, as a JSON Lines list is
+            if any(v is None for v in value):
+                return None
             return "".join(MEMBERS + str(v) for v in value)
         if len(value) == 2 and all(isinstance(v, int | float) for v in value):
             return f"{value[0]}-{value[1]}"
