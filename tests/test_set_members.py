@@ -194,3 +194,37 @@ def test_a_list_with_a_null_member_is_unknown_in_a_company_file(
     read = from_file(handbook, company)
     assert read.company.get("inv") is None
     assert flags(handbook, read.company)["ne_inv"] is None
+
+
+@pytest.mark.parametrize("cell", ["n/a", "N/A", "-", "null", "none", "[]", '""'])
+@pytest.mark.parametrize("engine", ["duckdb", "sqlite"])
+def test_null_tokens_and_empty_lists_in_a_set_text_read_as_icp_score_reads_them(
+    root: Path,
+    handbook: Handbook,
+    tmp_path: Path,
+    engine: str,
+    cell: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    export = tmp_path / "accounts.csv"
+    with export.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([["id", "a", "tags", "inv"], ["x", "1", cell, cell]])
+    out = tmp_path / "out.csv"
+    code, said = icp(capsys, root, "score", str(export), "-o", str(out), "--as-of", "2026-11-01")
+    assert code == 0, said
+    scored = next(csv.DictReader(out.open(encoding="utf-8")))
+    spec = TableSpec("accounts")
+    d = DIALECTS[engine]
+    con: Any = duckdb.connect() if engine == "duckdb" else sqlite3.connect(":memory:")
+    con.execute(create_table_sql(handbook, spec, d))
+    names = ["icp_id", *handbook.read_fields]
+    row = {n: None for n in names} | {"icp_id": "x", "a": 1, "tags": cell, "inv": cell}
+    con.execute(
+        f"INSERT INTO accounts VALUES ({', '.join('?' for _ in names)})", list(row.values())
+    )
+    cur = con.execute(render(handbook, spec, d, Options(AS_OF)))
+    got = dict(zip([c[0] for c in cur.description], cur.fetchone(), strict=True))
+    shown = {None: "", True: "true", False: "false", 1: "true", 0: "false"}
+    for flag in ("ne_tags", "ne_inv"):
+        assert shown[got[f"icp_flag_{flag}"]] == scored[f"flag_{flag}"], (flag, got, scored)
+    assert scored["flag_ne_inv"] == ""  # never a member called 'n/a'

@@ -80,6 +80,7 @@ from ..textsafety import flat
 from . import idents
 from .dialects import Dialect, Step, replacing
 from .names import CORE, flag_column, group_column, profile_column
+from .parsing import NULL_TOKENS
 from .tables import SQL_TYPES
 from .textnumbers import picked, stages
 
@@ -624,11 +625,23 @@ class _Query:
         raw: exp.Expr = table_col(self.spec.column(name), self.d)
         if fld.type == "set_of":
             value = self.set_value(fld, raw)
-            if fld.empty_set:
-                return value
-            # a set of no members is unknown unless the field says `empty: empty_set`, as
-            # icp score reads an empty cell and icp test an empty list
-            return case([(self.no_members(raw), exp.Null())], value)
+            whens: list[tuple[exp.Expr, exp.Expr]] = []
+            if self.spec.sets == "text":
+                # a null token ('n/a', '-', 'none') is unknown, as icp score reads the cell
+                word = exp.Lower(this=exp.Trim(this=raw, expression=blanks()))
+                tokens = [lit(t) for t in NULL_TOKENS]
+                whens.append((exp.In(this=word, expressions=tokens), exp.Null()))
+            if not fld.empty_set:
+                # a set of no members is unknown unless the field says `empty: empty_set`,
+                # as icp score reads an empty cell and icp test an empty list
+                whens.append((self.no_members(raw), exp.Null()))
+            elif self.spec.sets == "text":
+                # '[]' and '""' name no member, as icp score reads them
+                empty = exp.In(
+                    this=exp.Trim(this=raw, expression=blanks()), expressions=[lit("[]"), lit('""')]
+                )
+                whens.append((empty, lit(";;")))
+            return case(whens, value) if whens else value
         if fld.type == "yes_no" and self.spec.flags == "text":
             word = exp.Lower(this=exp.Trim(this=raw))
             return case(
@@ -677,8 +690,10 @@ class _Query:
         of nothing but '' (members whose normal form is empty are not counted here)."""
         if self.spec.sets == "text":
             text: exp.Expr = replaced(raw, ";", "")
-        else:
-            text = exp.ArrayToString(this=raw, expression=lit(""))
+            bare = exp.Trim(this=text, expression=blanks())
+            # '[]' and '""' name no member, as icp score reads them
+            return exp.In(this=bare, expressions=[lit(""), lit("[]"), lit('""')])
+        text = exp.ArrayToString(this=raw, expression=lit(""))
         return exp.EQ(this=exp.Trim(this=text, expression=blanks()), expression=lit(""))
 
     def checked_value(self, fld: Field, raw: exp.Expr, stored: exp.Expr) -> exp.Expr:

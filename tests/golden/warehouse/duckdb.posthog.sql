@@ -115,81 +115,123 @@ WITH tx AS (
     ) THEN funding_total END AS v11,
     funding_undisclosed AS v12,
     CASE
-      WHEN NOT (
-        REGEXP_MATCHES(investors, '[^a-z0-9_;]|__|^_|_$|_;|;_')
-      )
-      THEN ';' || investors || ';'
-      ELSE CASE
-        WHEN (
-          STRPOS(investors, CHR(894)) > 0
+      WHEN LOWER(
+        TRIM(
+          investors,
+          CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
         )
-        THEN NULL
-        ELSE ';' || TRIM(
-          REGEXP_REPLACE(
+      ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
+      THEN NULL
+      WHEN TRIM(
+        investors,
+        CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+      ) IN ('[]', '""')
+      THEN ';;'
+      ELSE CASE
+        WHEN NOT (
+          REGEXP_MATCHES(investors, '[^a-z0-9_;]|__|^_|_$|_;|;_')
+        )
+        THEN ';' || investors || ';'
+        ELSE CASE
+          WHEN (
+            STRPOS(investors, CHR(894)) > 0
+          )
+          THEN NULL
+          ELSE ';' || TRIM(
             REGEXP_REPLACE(
-              REPLACE(REPLACE(LOWER(STRIP_ACCENTS(investors)), 'ς', 'σ'), '&', ' and '),
-              '[^\p{L}\p{N};]+',
-              '_',
+              REGEXP_REPLACE(
+                REPLACE(REPLACE(LOWER(STRIP_ACCENTS(investors)), 'ς', 'σ'), '&', ' and '),
+                '[^\p{L}\p{N};]+',
+                '_',
+                'g'
+              ),
+              '[_;]*;[_;]*',
+              ';',
               'g'
             ),
-            '[_;]*;[_;]*',
-            ';',
-            'g'
-          ),
-          '_;'
-        ) || ';'
+            '_;'
+          ) || ';'
+        END
       END
     END AS v13,
     CASE
-      WHEN NOT (
-        REGEXP_MATCHES(tags, '[^a-z0-9_;]|__|^_|_$|_;|;_')
-      )
-      THEN ';' || tags || ';'
-      ELSE CASE
-        WHEN (
-          STRPOS(tags, CHR(894)) > 0
+      WHEN LOWER(
+        TRIM(
+          tags,
+          CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
         )
-        THEN NULL
-        ELSE ';' || TRIM(
-          REGEXP_REPLACE(
+      ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
+      THEN NULL
+      WHEN TRIM(
+        tags,
+        CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+      ) IN ('[]', '""')
+      THEN ';;'
+      ELSE CASE
+        WHEN NOT (
+          REGEXP_MATCHES(tags, '[^a-z0-9_;]|__|^_|_$|_;|;_')
+        )
+        THEN ';' || tags || ';'
+        ELSE CASE
+          WHEN (
+            STRPOS(tags, CHR(894)) > 0
+          )
+          THEN NULL
+          ELSE ';' || TRIM(
             REGEXP_REPLACE(
-              REPLACE(REPLACE(LOWER(STRIP_ACCENTS(tags)), 'ς', 'σ'), '&', ' and '),
-              '[^\p{L}\p{N};]+',
-              '_',
+              REGEXP_REPLACE(
+                REPLACE(REPLACE(LOWER(STRIP_ACCENTS(tags)), 'ς', 'σ'), '&', ' and '),
+                '[^\p{L}\p{N};]+',
+                '_',
+                'g'
+              ),
+              '[_;]*;[_;]*',
+              ';',
               'g'
             ),
-            '[_;]*;[_;]*',
-            ';',
-            'g'
-          ),
-          '_;'
-        ) || ';'
+            '_;'
+          ) || ';'
+        END
       END
     END AS v14,
     CASE
-      WHEN NOT (
-        REGEXP_MATCHES(tag_types, '[^a-z0-9_;]|__|^_|_$|_;|;_')
-      )
-      THEN ';' || tag_types || ';'
-      ELSE CASE
-        WHEN (
-          STRPOS(tag_types, CHR(894)) > 0
+      WHEN LOWER(
+        TRIM(
+          tag_types,
+          CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
         )
-        THEN NULL
-        ELSE ';' || TRIM(
-          REGEXP_REPLACE(
+      ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
+      THEN NULL
+      WHEN TRIM(
+        tag_types,
+        CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+      ) IN ('[]', '""')
+      THEN ';;'
+      ELSE CASE
+        WHEN NOT (
+          REGEXP_MATCHES(tag_types, '[^a-z0-9_;]|__|^_|_$|_;|;_')
+        )
+        THEN ';' || tag_types || ';'
+        ELSE CASE
+          WHEN (
+            STRPOS(tag_types, CHR(894)) > 0
+          )
+          THEN NULL
+          ELSE ';' || TRIM(
             REGEXP_REPLACE(
-              REPLACE(REPLACE(LOWER(STRIP_ACCENTS(tag_types)), 'ς', 'σ'), '&', ' and '),
-              '[^\p{L}\p{N};]+',
-              '_',
+              REGEXP_REPLACE(
+                REPLACE(REPLACE(LOWER(STRIP_ACCENTS(tag_types)), 'ς', 'σ'), '&', ' and '),
+                '[^\p{L}\p{N};]+',
+                '_',
+                'g'
+              ),
+              '[_;]*;[_;]*',
+              ';',
               'g'
             ),
-            '[_;]*;[_;]*',
-            ';',
-            'g'
-          ),
-          '_;'
-        ) || ';'
+            '_;'
+          ) || ';'
+        END
       END
     END AS v15
   FROM pl

@@ -326,19 +326,31 @@ WITH src AS (
       THEN industry
     END AS v4,
     CASE
-      WHEN REPLACE(
-        REGEXP_REPLACE(
-          tech_stack || ';',
-          '(salesforce|hubspot|outreach|salesloft|gong|zoominfo|marketo|pipedrive|zendesk|intercom|slack|microsoft365|google_workspace|sharepoint|sap_erp|oracle_erp|netsuite|dynamics365|workday|dotnet|python|java|javascript|php|go|aws|azure|gcp|snowflake|jira);',
+      WHEN LOWER(
+        TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM tech_stack)
+      ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
+      THEN NULL
+      WHEN TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM tech_stack) IN ('[]', '""')
+      THEN ';;'
+      ELSE CASE
+        WHEN REPLACE(
+          REGEXP_REPLACE(
+            tech_stack || ';',
+            '(salesforce|hubspot|outreach|salesloft|gong|zoominfo|marketo|pipedrive|zendesk|intercom|slack|microsoft365|google_workspace|sharepoint|sap_erp|oracle_erp|netsuite|dynamics365|workday|dotnet|python|java|javascript|php|go|aws|azure|gcp|snowflake|jira);',
+            ''
+          ),
+          ';',
           ''
-        ),
-        ';',
-        ''
-      ) = ''
-      THEN ';' || tech_stack || ';'
+        ) = ''
+        THEN ';' || tech_stack || ';'
+      END
     END AS v5,
     CASE
-      WHEN TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(services_needed, ';', '')) = ''
+      WHEN LOWER(
+        TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM services_needed)
+      ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
+      THEN NULL
+      WHEN TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(services_needed, ';', '')) IN ('', '[]', '""')
       THEN NULL
       ELSE CASE
         WHEN REPLACE(

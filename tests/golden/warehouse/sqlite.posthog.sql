@@ -456,38 +456,32 @@ WITH tx AS (
       THEN funding_undisclosed
     END AS v12,
     CASE
-      WHEN (
-        investors GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
-      )
+      WHEN LOWER(
+        TRIM(
+          investors,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        )
+      ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
       THEN NULL
-      ELSE ';' || (
-        SELECT
-          TRIM(
-            REPLACE(
-              REPLACE(REPLACE(REPLACE(icp__s, ';_', ';'), ';', ';' || CHAR(1)), CHAR(1) || ';', ''),
-              CHAR(1),
-              ''
-            ),
-            '_;'
-          ) AS icp__s
-        FROM (
+      WHEN TRIM(
+        investors,
+        CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+      ) IN ('[]', '""')
+      THEN ';;'
+      ELSE CASE
+        WHEN (
+          investors GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+        )
+        THEN NULL
+        ELSE ';' || (
           SELECT
-            REPLACE(
+            TRIM(
               REPLACE(
-                REPLACE(
-                  REPLACE(
-                    REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '{', '_'), '|', '_'), '}', '_'), '~', '_'),
-                    '_',
-                    '_' || CHAR(1)
-                  ),
-                  CHAR(1) || '_',
-                  ''
-                ),
+                REPLACE(REPLACE(REPLACE(icp__s, ';_', ';'), ';', ';' || CHAR(1)), CHAR(1) || ';', ''),
                 CHAR(1),
                 ''
               ),
-              '_;',
-              ';'
+              '_;'
             ) AS icp__s
           FROM (
             SELECT
@@ -495,18 +489,18 @@ WITH tx AS (
                 REPLACE(
                   REPLACE(
                     REPLACE(
-                      REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '>', '_'), '?', '_'), '@', '_'), '[', '_'),
-                      '\',
-                      '_'
+                      REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '{', '_'), '|', '_'), '}', '_'), '~', '_'),
+                      '_',
+                      '_' || CHAR(1)
                     ),
-                    ']',
-                    '_'
+                    CHAR(1) || '_',
+                    ''
                   ),
-                  '^',
-                  '_'
+                  CHAR(1),
+                  ''
                 ),
-                '`',
-                '_'
+                '_;',
+                ';'
               ) AS icp__s
             FROM (
               SELECT
@@ -514,17 +508,17 @@ WITH tx AS (
                   REPLACE(
                     REPLACE(
                       REPLACE(
-                        REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '+', '_'), ',', '_'), '-', '_'), '.', '_'),
-                        '/',
+                        REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '>', '_'), '?', '_'), '@', '_'), '[', '_'),
+                        '\',
                         '_'
                       ),
-                      ':',
+                      ']',
                       '_'
                     ),
-                    '<',
+                    '^',
                     '_'
                   ),
-                  '=',
+                  '`',
                   '_'
                 ) AS icp__s
               FROM (
@@ -533,17 +527,17 @@ WITH tx AS (
                     REPLACE(
                       REPLACE(
                         REPLACE(
-                          REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '#', '_'), '$', '_'), '%', '_'), '&', '_'),
-                          '''',
+                          REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '+', '_'), ',', '_'), '-', '_'), '.', '_'),
+                          '/',
                           '_'
                         ),
-                        '(',
+                        ':',
                         '_'
                       ),
-                      ')',
+                      '<',
                       '_'
                     ),
-                    '*',
+                    '=',
                     '_'
                   ) AS icp__s
                 FROM (
@@ -552,63 +546,77 @@ WITH tx AS (
                       REPLACE(
                         REPLACE(
                           REPLACE(
-                            REPLACE(REPLACE(REPLACE(LOWER(icp__s), '&', ' and '), CHAR(9), '_'), CHAR(10), '_'),
-                            CHAR(13),
+                            REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '#', '_'), '$', '_'), '%', '_'), '&', '_'),
+                            '''',
                             '_'
                           ),
-                          ' ',
+                          '(',
                           '_'
                         ),
-                        '!',
+                        ')',
                         '_'
                       ),
-                      '"',
+                      '*',
                       '_'
                     ) AS icp__s
                   FROM (
                     SELECT
-                      investors AS icp__s
+                      REPLACE(
+                        REPLACE(
+                          REPLACE(
+                            REPLACE(
+                              REPLACE(REPLACE(REPLACE(LOWER(icp__s), '&', ' and '), CHAR(9), '_'), CHAR(10), '_'),
+                              CHAR(13),
+                              '_'
+                            ),
+                            ' ',
+                            '_'
+                          ),
+                          '!',
+                          '_'
+                        ),
+                        '"',
+                        '_'
+                      ) AS icp__s
+                    FROM (
+                      SELECT
+                        investors AS icp__s
+                    )
                   )
                 )
               )
             )
           )
-        )
-      ) || ';'
+        ) || ';'
+      END
     END AS v13,
     CASE
-      WHEN (
-        tags GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
-      )
+      WHEN LOWER(
+        TRIM(
+          tags,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        )
+      ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
       THEN NULL
-      ELSE ';' || (
-        SELECT
-          TRIM(
-            REPLACE(
-              REPLACE(REPLACE(REPLACE(icp__s, ';_', ';'), ';', ';' || CHAR(1)), CHAR(1) || ';', ''),
-              CHAR(1),
-              ''
-            ),
-            '_;'
-          ) AS icp__s
-        FROM (
+      WHEN TRIM(
+        tags,
+        CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+      ) IN ('[]', '""')
+      THEN ';;'
+      ELSE CASE
+        WHEN (
+          tags GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+        )
+        THEN NULL
+        ELSE ';' || (
           SELECT
-            REPLACE(
+            TRIM(
               REPLACE(
-                REPLACE(
-                  REPLACE(
-                    REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '{', '_'), '|', '_'), '}', '_'), '~', '_'),
-                    '_',
-                    '_' || CHAR(1)
-                  ),
-                  CHAR(1) || '_',
-                  ''
-                ),
+                REPLACE(REPLACE(REPLACE(icp__s, ';_', ';'), ';', ';' || CHAR(1)), CHAR(1) || ';', ''),
                 CHAR(1),
                 ''
               ),
-              '_;',
-              ';'
+              '_;'
             ) AS icp__s
           FROM (
             SELECT
@@ -616,18 +624,18 @@ WITH tx AS (
                 REPLACE(
                   REPLACE(
                     REPLACE(
-                      REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '>', '_'), '?', '_'), '@', '_'), '[', '_'),
-                      '\',
-                      '_'
+                      REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '{', '_'), '|', '_'), '}', '_'), '~', '_'),
+                      '_',
+                      '_' || CHAR(1)
                     ),
-                    ']',
-                    '_'
+                    CHAR(1) || '_',
+                    ''
                   ),
-                  '^',
-                  '_'
+                  CHAR(1),
+                  ''
                 ),
-                '`',
-                '_'
+                '_;',
+                ';'
               ) AS icp__s
             FROM (
               SELECT
@@ -635,17 +643,17 @@ WITH tx AS (
                   REPLACE(
                     REPLACE(
                       REPLACE(
-                        REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '+', '_'), ',', '_'), '-', '_'), '.', '_'),
-                        '/',
+                        REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '>', '_'), '?', '_'), '@', '_'), '[', '_'),
+                        '\',
                         '_'
                       ),
-                      ':',
+                      ']',
                       '_'
                     ),
-                    '<',
+                    '^',
                     '_'
                   ),
-                  '=',
+                  '`',
                   '_'
                 ) AS icp__s
               FROM (
@@ -654,17 +662,17 @@ WITH tx AS (
                     REPLACE(
                       REPLACE(
                         REPLACE(
-                          REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '#', '_'), '$', '_'), '%', '_'), '&', '_'),
-                          '''',
+                          REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '+', '_'), ',', '_'), '-', '_'), '.', '_'),
+                          '/',
                           '_'
                         ),
-                        '(',
+                        ':',
                         '_'
                       ),
-                      ')',
+                      '<',
                       '_'
                     ),
-                    '*',
+                    '=',
                     '_'
                   ) AS icp__s
                 FROM (
@@ -673,63 +681,77 @@ WITH tx AS (
                       REPLACE(
                         REPLACE(
                           REPLACE(
-                            REPLACE(REPLACE(REPLACE(LOWER(icp__s), '&', ' and '), CHAR(9), '_'), CHAR(10), '_'),
-                            CHAR(13),
+                            REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '#', '_'), '$', '_'), '%', '_'), '&', '_'),
+                            '''',
                             '_'
                           ),
-                          ' ',
+                          '(',
                           '_'
                         ),
-                        '!',
+                        ')',
                         '_'
                       ),
-                      '"',
+                      '*',
                       '_'
                     ) AS icp__s
                   FROM (
                     SELECT
-                      tags AS icp__s
+                      REPLACE(
+                        REPLACE(
+                          REPLACE(
+                            REPLACE(
+                              REPLACE(REPLACE(REPLACE(LOWER(icp__s), '&', ' and '), CHAR(9), '_'), CHAR(10), '_'),
+                              CHAR(13),
+                              '_'
+                            ),
+                            ' ',
+                            '_'
+                          ),
+                          '!',
+                          '_'
+                        ),
+                        '"',
+                        '_'
+                      ) AS icp__s
+                    FROM (
+                      SELECT
+                        tags AS icp__s
+                    )
                   )
                 )
               )
             )
           )
-        )
-      ) || ';'
+        ) || ';'
+      END
     END AS v14,
     CASE
-      WHEN (
-        tag_types GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
-      )
+      WHEN LOWER(
+        TRIM(
+          tag_types,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        )
+      ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
       THEN NULL
-      ELSE ';' || (
-        SELECT
-          TRIM(
-            REPLACE(
-              REPLACE(REPLACE(REPLACE(icp__s, ';_', ';'), ';', ';' || CHAR(1)), CHAR(1) || ';', ''),
-              CHAR(1),
-              ''
-            ),
-            '_;'
-          ) AS icp__s
-        FROM (
+      WHEN TRIM(
+        tag_types,
+        CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+      ) IN ('[]', '""')
+      THEN ';;'
+      ELSE CASE
+        WHEN (
+          tag_types GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+        )
+        THEN NULL
+        ELSE ';' || (
           SELECT
-            REPLACE(
+            TRIM(
               REPLACE(
-                REPLACE(
-                  REPLACE(
-                    REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '{', '_'), '|', '_'), '}', '_'), '~', '_'),
-                    '_',
-                    '_' || CHAR(1)
-                  ),
-                  CHAR(1) || '_',
-                  ''
-                ),
+                REPLACE(REPLACE(REPLACE(icp__s, ';_', ';'), ';', ';' || CHAR(1)), CHAR(1) || ';', ''),
                 CHAR(1),
                 ''
               ),
-              '_;',
-              ';'
+              '_;'
             ) AS icp__s
           FROM (
             SELECT
@@ -737,18 +759,18 @@ WITH tx AS (
                 REPLACE(
                   REPLACE(
                     REPLACE(
-                      REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '>', '_'), '?', '_'), '@', '_'), '[', '_'),
-                      '\',
-                      '_'
+                      REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '{', '_'), '|', '_'), '}', '_'), '~', '_'),
+                      '_',
+                      '_' || CHAR(1)
                     ),
-                    ']',
-                    '_'
+                    CHAR(1) || '_',
+                    ''
                   ),
-                  '^',
-                  '_'
+                  CHAR(1),
+                  ''
                 ),
-                '`',
-                '_'
+                '_;',
+                ';'
               ) AS icp__s
             FROM (
               SELECT
@@ -756,17 +778,17 @@ WITH tx AS (
                   REPLACE(
                     REPLACE(
                       REPLACE(
-                        REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '+', '_'), ',', '_'), '-', '_'), '.', '_'),
-                        '/',
+                        REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '>', '_'), '?', '_'), '@', '_'), '[', '_'),
+                        '\',
                         '_'
                       ),
-                      ':',
+                      ']',
                       '_'
                     ),
-                    '<',
+                    '^',
                     '_'
                   ),
-                  '=',
+                  '`',
                   '_'
                 ) AS icp__s
               FROM (
@@ -775,17 +797,17 @@ WITH tx AS (
                     REPLACE(
                       REPLACE(
                         REPLACE(
-                          REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '#', '_'), '$', '_'), '%', '_'), '&', '_'),
-                          '''',
+                          REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '+', '_'), ',', '_'), '-', '_'), '.', '_'),
+                          '/',
                           '_'
                         ),
-                        '(',
+                        ':',
                         '_'
                       ),
-                      ')',
+                      '<',
                       '_'
                     ),
-                    '*',
+                    '=',
                     '_'
                   ) AS icp__s
                 FROM (
@@ -794,29 +816,49 @@ WITH tx AS (
                       REPLACE(
                         REPLACE(
                           REPLACE(
-                            REPLACE(REPLACE(REPLACE(LOWER(icp__s), '&', ' and '), CHAR(9), '_'), CHAR(10), '_'),
-                            CHAR(13),
+                            REPLACE(REPLACE(REPLACE(REPLACE(icp__s, '#', '_'), '$', '_'), '%', '_'), '&', '_'),
+                            '''',
                             '_'
                           ),
-                          ' ',
+                          '(',
                           '_'
                         ),
-                        '!',
+                        ')',
                         '_'
                       ),
-                      '"',
+                      '*',
                       '_'
                     ) AS icp__s
                   FROM (
                     SELECT
-                      tag_types AS icp__s
+                      REPLACE(
+                        REPLACE(
+                          REPLACE(
+                            REPLACE(
+                              REPLACE(REPLACE(REPLACE(LOWER(icp__s), '&', ' and '), CHAR(9), '_'), CHAR(10), '_'),
+                              CHAR(13),
+                              '_'
+                            ),
+                            ' ',
+                            '_'
+                          ),
+                          '!',
+                          '_'
+                        ),
+                        '"',
+                        '_'
+                      ) AS icp__s
+                    FROM (
+                      SELECT
+                        tag_types AS icp__s
+                    )
                   )
                 )
               )
             )
           )
-        )
-      ) || ';'
+        ) || ';'
+      END
     END AS v15
   FROM tx
 ), l1 AS (

@@ -337,138 +337,159 @@ WITH src AS (
       THEN industry
     END AS v4,
     CASE
-      WHEN (
-        (
-          LENGTH(tech_stack) - LENGTH(REPLACE(tech_stack, ';', ''))
-        ) / 1
-      ) + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';salesforce;', ''))
-        ) / 12
-      ) * 10 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';hubspot;', ''))
-        ) / 9
-      ) * 7 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';outreach;', ''))
-        ) / 10
-      ) * 8 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';salesloft;', ''))
-        ) / 11
-      ) * 9 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';gong;', ''))
-        ) / 6
-      ) * 4 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';zoominfo;', ''))
-        ) / 10
-      ) * 8 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';marketo;', ''))
-        ) / 9
-      ) * 7 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';pipedrive;', ''))
-        ) / 11
-      ) * 9 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';zendesk;', ''))
-        ) / 9
-      ) * 7 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';intercom;', ''))
-        ) / 10
-      ) * 8 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';slack;', ''))
-        ) / 7
-      ) * 5 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';microsoft365;', ''))
-        ) / 14
-      ) * 12 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';google_workspace;', ''))
-        ) / 18
-      ) * 16 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';sharepoint;', ''))
-        ) / 12
-      ) * 10 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';sap_erp;', ''))
-        ) / 9
-      ) * 7 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';oracle_erp;', ''))
-        ) / 12
-      ) * 10 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';netsuite;', ''))
-        ) / 10
-      ) * 8 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';dynamics365;', ''))
-        ) / 13
-      ) * 11 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';workday;', ''))
-        ) / 9
-      ) * 7 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';dotnet;', ''))
-        ) / 8
-      ) * 6 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';python;', ''))
-        ) / 8
-      ) * 6 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';java;', ''))
-        ) / 6
-      ) * 4 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';javascript;', ''))
-        ) / 12
-      ) * 10 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';php;', ''))
-        ) / 5
-      ) * 3 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';go;', ''))
-        ) / 4
-      ) * 2 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';aws;', ''))
-        ) / 5
-      ) * 3 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';azure;', ''))
-        ) / 7
-      ) * 5 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';gcp;', ''))
-        ) / 5
-      ) * 3 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';snowflake;', ''))
-        ) / 11
-      ) * 9 + (
-        (
-          LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';jira;', ''))
-        ) / 6
-      ) * 4 = LENGTH(tech_stack)
-      THEN ';' || tech_stack || ';'
+      WHEN LOWER(
+        TRIM(
+          tech_stack,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        )
+      ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
+      THEN NULL
+      WHEN TRIM(
+        tech_stack,
+        CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+      ) IN ('[]', '""')
+      THEN ';;'
+      ELSE CASE
+        WHEN (
+          (
+            LENGTH(tech_stack) - LENGTH(REPLACE(tech_stack, ';', ''))
+          ) / 1
+        ) + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';salesforce;', ''))
+          ) / 12
+        ) * 10 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';hubspot;', ''))
+          ) / 9
+        ) * 7 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';outreach;', ''))
+          ) / 10
+        ) * 8 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';salesloft;', ''))
+          ) / 11
+        ) * 9 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';gong;', ''))
+          ) / 6
+        ) * 4 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';zoominfo;', ''))
+          ) / 10
+        ) * 8 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';marketo;', ''))
+          ) / 9
+        ) * 7 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';pipedrive;', ''))
+          ) / 11
+        ) * 9 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';zendesk;', ''))
+          ) / 9
+        ) * 7 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';intercom;', ''))
+          ) / 10
+        ) * 8 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';slack;', ''))
+          ) / 7
+        ) * 5 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';microsoft365;', ''))
+          ) / 14
+        ) * 12 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';google_workspace;', ''))
+          ) / 18
+        ) * 16 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';sharepoint;', ''))
+          ) / 12
+        ) * 10 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';sap_erp;', ''))
+          ) / 9
+        ) * 7 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';oracle_erp;', ''))
+          ) / 12
+        ) * 10 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';netsuite;', ''))
+          ) / 10
+        ) * 8 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';dynamics365;', ''))
+          ) / 13
+        ) * 11 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';workday;', ''))
+          ) / 9
+        ) * 7 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';dotnet;', ''))
+          ) / 8
+        ) * 6 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';python;', ''))
+          ) / 8
+        ) * 6 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';java;', ''))
+          ) / 6
+        ) * 4 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';javascript;', ''))
+          ) / 12
+        ) * 10 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';php;', ''))
+          ) / 5
+        ) * 3 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';go;', ''))
+          ) / 4
+        ) * 2 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';aws;', ''))
+          ) / 5
+        ) * 3 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';azure;', ''))
+          ) / 7
+        ) * 5 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';gcp;', ''))
+          ) / 5
+        ) * 3 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';snowflake;', ''))
+          ) / 11
+        ) * 9 + (
+          (
+            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';jira;', ''))
+          ) / 6
+        ) * 4 = LENGTH(tech_stack)
+        THEN ';' || tech_stack || ';'
+      END
     END AS v5,
     CASE
+      WHEN LOWER(
+        TRIM(
+          services_needed,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        )
+      ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
+      THEN NULL
       WHEN TRIM(
         REPLACE(services_needed, ';', ''),
         CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-      ) = ''
+      ) IN ('', '[]', '""')
       THEN NULL
       ELSE CASE
         WHEN (
