@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import KW_ONLY, dataclass, field
 from functools import cached_property
@@ -78,9 +79,12 @@ from ..errors import InputError, UsageError
 from .dialects import Dialect, Step, replacing
 from .names import CORE, flag_column, group_column, profile_column
 from .tables import SQL_TYPES
-from .textnumbers import picked, stages
+from .textnumbers import picked, stages, trim_blanks
 
 RANK_TIER = {v: k for k, v in TIER_RANK.items()}
+#: the largest finite double: a number beyond it either way (or NaN) is unreadable, in a
+#: numeric column and in text (`textnumbers`), as icp score reads it
+FINITE = sys.float_info.max
 TRUE_WORDS = ("true", "yes", "y", "1", "t")
 FALSE_WORDS = ("false", "no", "n", "0", "f")
 #: the plain names of the columns a query may give (besides the per-profile ones)
@@ -519,14 +523,6 @@ def case(whens: Sequence[tuple[exp.Expr, exp.Expr]], default: exp.Expr | None = 
     return out.else_(default) if default is not None else out
 
 
-def blanks() -> exp.Expr:
-    """`BLANKS` as SQL text: its control characters (tab, line breaks, U+0085) as CHR(n),
-    since no control character is written in the SQL (an editor or git could change it)."""
-    control = [c for c in BLANKS if c < " " or "\x7f" <= c < "\xa0"]
-    rest = "".join(c for c in BLANKS if c not in control)
-    return concat([*(exp.Chr(expressions=[num(ord(c))]) for c in control), lit(rest)])
-
-
 def concat(items: Sequence[exp.Expr]) -> exp.Expr:
     out = items[0]
     for item in items[1:]:
@@ -553,7 +549,7 @@ def iso_date(raw: exp.Expr) -> exp.Expr:
     fails the whole query on DuckDB and PostgreSQL for one bad cell, and SQLite's DATE()
     reads 2026-02-30 as 2026-03-02. Only character tests, CASE and integer arithmetic, which
     every dialect reads alike; the integer casts run only once the shape holds."""
-    text = exp.Trim(this=raw)
+    text = trim_blanks(raw)
 
     def ch(i: int) -> exp.Expr:
         return exp.Substring(this=text, start=num(i), length=num(1))
@@ -651,7 +647,7 @@ class _Query:
                 known = exp.And(this=known, expression=negate(self.split_member(raw, joined)))
             return case([(known, concat([lit(";"), joined, lit(";")]))])
         if fld.type == "yes_no" and self.spec.flags == "text":
-            word = exp.Lower(this=exp.Trim(this=raw))
+            word = exp.Lower(this=trim_blanks(raw))
             return case(
                 [
                     (exp.In(this=word, expressions=[lit(w) for w in TRUE_WORDS]), exp.true()),
@@ -681,18 +677,21 @@ class _Query:
         """A number, one-of value or text of the table as the scorer reads it (`stored`:
         SQLite's type of the cell)."""
         if fld.type in NUMERIC:
+            # a number outside the field's minimum / maximum (0 or -5 employees) is unknown,
+            # as icp score reads it (and --parse-text, `textnumbers._fits`), never a number;
+            # so is NaN, +inf, -inf or a NUMERIC beyond a double's range: unreadable, as icp
+            # score reads it (NaN compares above every number in DuckDB, PostgreSQL, Spark
+            # and Snowflake, and fails every comparison in BigQuery: both ends are tested)
+            low = -FINITE if fld.minimum is None else float(fld.minimum)
+            high = FINITE if fld.maximum is None else float(fld.maximum)
             tests: list[exp.Expr] = [
-                kind(this=raw, expression=exp.Literal.number(repr(float(end))))
-                for kind, end in ((exp.GTE, fld.minimum), (exp.LTE, fld.maximum))
-                if end is not None
+                exp.GTE(this=raw, expression=exp.Literal.number(repr(low))),
+                exp.LTE(this=raw, expression=exp.Literal.number(repr(high))),
             ]
             if self.d.name == "sqlite":
                 numeric = exp.In(this=stored, expressions=[lit("integer"), lit("real")])
                 tests.insert(0, numeric)
-            # a number outside the field's minimum / maximum (0 or -5 employees) is unknown,
-            # as icp score reads it (and --parse-text, `textnumbers._fits`), never a number
-            if tests:
-                return case([(conj(tests, exp.And), raw)])
+            return case([(conj(tests, exp.And), raw)])
         if fld.type == "text":
             return col(f"icp__t{self.fields.index(fld.name)}")  # trimmed below (`trimmed`)
         if fld.type == "one_of" and fld.values is not None:
@@ -881,7 +880,7 @@ class _Query:
         return [
             exp.alias_(
                 exp.Nullif(
-                    this=exp.Trim(this=table_col(self.spec.column(f), self.d), expression=blanks()),
+                    this=trim_blanks(table_col(self.spec.column(f), self.d)),
                     expression=lit(""),
                 ),
                 f"icp__t{i}",

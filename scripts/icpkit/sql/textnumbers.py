@@ -34,6 +34,8 @@ from collections.abc import Callable
 from sqlglot import exp
 
 from ..engine.model import Field
+from ..engine.normal import BLANKS
+from .numbers import LONGEST
 
 DIGITS = "0123456789"
 
@@ -81,9 +83,32 @@ def _eq(a: exp.Expr, b: exp.Expr) -> exp.Expr:
     return exp.EQ(this=a, expression=b)
 
 
+def blanks() -> exp.Expr:
+    """`BLANKS` as SQL text: its control characters (tab, line breaks, U+0085) as CHR(n),
+    since no control character is written in the SQL (an editor or git could change it)."""
+    control = [c for c in BLANKS if c < " " or "\x7f" <= c < "\xa0"]
+    rest = "".join(c for c in BLANKS if c not in control)
+    items: list[exp.Expr] = [*(exp.Chr(expressions=[_num(ord(c))]) for c in control), _lit(rest)]
+    out = items[0]
+    for item in items[1:]:
+        out = exp.DPipe(this=out, expression=item, safe=False)
+    return out
+
+
+def trim_blanks(text: exp.Expr) -> exp.Expr:
+    """`text` without `BLANKS` at either end, as every reader trims a value (the set of
+    `icpkit.engine.normal`; a dialect's own TRIM() trims spaces only, or its own set)."""
+    return exp.Trim(this=text, expression=blanks())
+
+
 def cleaned(raw: exp.Expr) -> exp.Expr:
-    """The cell as the parse layer reads it: spaces trimmed, lowercased."""
-    return exp.Lower(this=exp.Trim(this=raw))
+    """The cell as the parse layer reads it: blanks trimmed (`BLANKS`), lowercased; NULL
+    (unreadable) when longer than `numbers.LONGEST` characters, as `icp score` reads it (a
+    longer numeral is beyond a double's range or would be read as another number, and
+    PostgreSQL's CAST would fail the whole query on it)."""
+    text = exp.Lower(this=trim_blanks(raw))
+    too_long = exp.GT(this=exp.Length(this=text), expression=_num(LONGEST))
+    return _case([(too_long, exp.Null())], text)
 
 
 def shape(text: exp.Expr) -> exp.Expr:
@@ -164,8 +189,8 @@ def stages(fld: Field, raw: exp.Expr, name: str) -> list[Stage]:
     }
     parts: Stage = {"open": _case([(open_end, exp.true())], exp.false())}
     for part, (start, size) in cuts.items():
-        parts[f"{part}_t"] = exp.Trim(this=_sub(t, start, size))
-        parts[f"{part}_s"] = exp.Trim(this=_sub(s, start, size))
+        parts[f"{part}_t"] = trim_blanks(_sub(t, start, size))
+        parts[f"{part}_s"] = trim_blanks(_sub(s, start, size))
     parts["sg_t"] = _case([(signed, _sub(t, _num(2)))], t)
     parts["sg_s"] = _case([(signed, _sub(s, _num(2)))], s)
     out.append(parts)
