@@ -949,7 +949,8 @@ def numeral(draw: st.DrawFn) -> str:
     with a fraction after . or , or none."""
     whole = str(draw(st.integers(0, 10**9)))
     if draw(st.booleans()) and len(whole) > 3:
-        whole = _grouped(whole, draw(st.sampled_from([",", "."])))
+        groups = [",", ".", "'", "’", " ", "\u00a0", "\u202f", "\u2009"]
+        whole = _grouped(whole, draw(st.sampled_from(groups)))
     elif draw(st.booleans()):
         whole = draw(st.sampled_from(["0", "00", "1,23", "12,3456", "0,123", "1.2345", ""])) + whole
     if draw(st.booleans()):
@@ -958,15 +959,27 @@ def numeral(draw: st.DrawFn) -> str:
     return whole
 
 
+#: numbers no engine reads as a number (NaN, infinities, beyond a double's range, longer
+#: than `numbers.LONGEST`), and space or apostrophe groups every engine reads (issue 14)
+ODD_NUMBERS = [
+    "NaN", "nan", "-NaN", "inf", "-inf", "+inf", "Infinity", "-Infinity", "1e400", "-1e400",
+    "1" + "0" * 310, "9" * 300, "9" * 301, "0." + "0" * 400 + "1", "1" + "0" * 400 + ".5",
+    "1 200", "1\u00a0200", "1\u202f200", "1\u2009200,5", "1'200", "1’200.5", "1'200 300",
+    "\u00a0120\u00a0", "\t42\n", "51\u00a0-\u00a0200", "10,001\u00a0+", "\u200b7\ufeff",
+]  # fmt: skip
 #: spellings of the grammar `icpkit.sql.textnumbers` reads, and a few it leaves unknown
 SPELLINGS = st.one_of(
     st.tuples(st.sampled_from(["", "", "-", "+", " "]), numeral()).map("".join),
     st.tuples(numeral(), st.sampled_from(["-", " - ", "-"]), numeral()).map("".join),
     numeral().map(lambda n: n + "+"),
     st.sampled_from(["", "n/a", "-", "+", ".", "5.", ",5", "1e3", "$5", "12k", "1 200", "51–200"]),
+    st.sampled_from(ODD_NUMBERS),
+    # blanks of every kind around a number, a band's ends and an open band's +
+    st.tuples(st.sampled_from(BLANKS), numeral(), st.sampled_from(BLANKS)).map("".join),
+    st.tuples(numeral(), st.sampled_from(BLANKS), st.sampled_from(["-", "+"])).map("".join),
 )
 #: read by icp score, unknown in SQL (see textnumbers): never a different number
-FILE_ONLY = ("e", "$", "k", " 2", "–")
+FILE_ONLY = ("e", "$", "k", "–")
 
 
 def file_reading(texts: list[str]) -> list[list[Any]]:
@@ -1027,6 +1040,12 @@ def sql_reading(engine: str, texts: list[str], con: Any = None) -> list[list[Any
         to_row(HANDBOOK, spec, d, str(i), dict.fromkeys(NUMBER_FIELDS, t))
         for i, t in enumerate(texts)
     ]
+    if engine == "spark":
+        schema = ", ".join(f"`{c}` {t}" for c, t in column_types(HANDBOOK, spec, d))
+        con.createDataFrame(rows, schema).createOrReplaceTempView("accounts")
+        found = con.sql(reading_query(engine)).collect()
+        read = {int(r[0]): [None if x is None else float(x) for x in r[1:]] for r in found}
+        return [read[i] for i in range(len(texts))]
     if engine == "duckdb":
         con = duckdb.connect()
     elif engine == "sqlite":
@@ -1064,6 +1083,32 @@ def test_parse_text_reads_numbers_as_the_file_scorer(texts: list[str]) -> None:
     outside minimum/maximum unknown, bands and open bands): on DuckDB and SQLite."""
     for engine in ("duckdb", "sqlite"):
         assert_same_reading(texts, sql_reading(engine, texts), engine)
+
+
+def test_odd_numbers_read_alike_on_duckdb_and_sqlite() -> None:
+    """NaN, infinities, numbers beyond a double's range or longer than 300 characters are
+    unreadable (never an error, never another number); blanks of every kind around a number
+    are trimmed and space or apostrophe groups read, as `icp score` reads them (issue 14)."""
+    for engine in ("duckdb", "sqlite"):
+        assert_same_reading(ODD_NUMBERS, sql_reading(engine, ODD_NUMBERS), engine)
+    read = dict(zip(ODD_NUMBERS, file_reading(ODD_NUMBERS), strict=True))
+    assert read["1\u00a0200"][0] == read["1'200"][0] == 1200
+    assert read["\u00a0120\u00a0"][0] == 120 and read["\t42\n"][0] == 42
+    assert read["9" * 300][0] == float("9" * 300)  # 300 characters: read
+    unreadable = [t for t in ODD_NUMBERS[:15] if t != "9" * 300]
+    assert all(read[t] == [None] * len(read[t]) for t in unreadable)
+
+
+def test_odd_numbers_read_alike_on_postgres(pg_dsn: str) -> None:
+    """As on DuckDB: PostgreSQL's CAST of a 310-digit number failed the whole query."""
+    import psycopg
+
+    with psycopg.connect(pg_dsn, autocommit=True) as pg:
+        assert_same_reading(ODD_NUMBERS, sql_reading("postgres", ODD_NUMBERS, pg), "postgres")
+
+
+def test_odd_numbers_read_alike_on_spark(spark: Any) -> None:
+    assert_same_reading(ODD_NUMBERS, sql_reading("spark", ODD_NUMBERS, spark), "spark")
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -35,7 +35,7 @@ from sqlglot import exp
 
 from ..engine.model import Field
 from ..engine.normal import BLANKS
-from .numbers import LONGEST
+from .numbers import LONGEST, SPACES
 
 DIGITS = "0123456789"
 
@@ -48,12 +48,16 @@ def _num(n: int) -> exp.Expr:
     return exp.Literal.number(str(n))
 
 
-def _replace(e: exp.Expr, old: str, new: str) -> exp.Expr:
-    return exp.Replace(this=e, expression=_lit(old), replacement=_lit(new))
+def _text(text: str | exp.Expr) -> exp.Expr:
+    return _lit(text) if isinstance(text, str) else text
 
 
-def _pos(e: exp.Expr, needle: str) -> exp.Expr:
-    return exp.StrPosition(this=e, substr=_lit(needle))
+def _replace(e: exp.Expr, old: str | exp.Expr, new: str) -> exp.Expr:
+    return exp.Replace(this=e, expression=_text(old), replacement=_lit(new))
+
+
+def _pos(e: exp.Expr, needle: str | exp.Expr) -> exp.Expr:
+    return exp.StrPosition(this=e, substr=_text(needle))
 
 
 def _sub(e: exp.Expr, start: exp.Expr, length: exp.Expr | None = None) -> exp.Expr:
@@ -119,16 +123,31 @@ def shape(text: exp.Expr) -> exp.Expr:
     return out
 
 
-def _only(e: exp.Expr, chars: str) -> exp.Expr:
-    """`e` holds nothing but `chars` (may be empty)."""
+def _only(e: exp.Expr, chars: str, also: exp.Expr | None = None) -> exp.Expr:
+    """`e` holds nothing but `chars` and the character `also` (may be empty)."""
     for c in chars:
         e = _replace(e, c, "")
+    if also is not None:
+        e = _replace(e, also, "")
     return _eq(e, _lit(""))
+
+
+def spaced(text: exp.Expr) -> exp.Expr:
+    """`text` with each space a number may group its digits with (`numbers.SPACES`: no-break,
+    figure, narrow no-break, thin) written as ' ' (same length: positions agree)."""
+    for c in SPACES:
+        if c != " ":
+            text = _replace(text, c, " ")
+    return text
 
 
 Stage = dict[str, exp.Expr]
 PARTS = ("lo", "hi", "op", "sg")  # band low end, band high end, open band, signed number
 CONVENTIONS = (("d", ",", "."), ("c", ".", ","))  # key, grouping separator, decimal mark
+#: the other grouping separators either convention takes (`numbers._OTHER_GROUPS`): an
+#: apostrophe (Swiss 1'234.5), a typographic one, a space (1 234,5; `spaced`); one kind
+#: per numeral
+OTHER_GROUPS = ("'", "’", " ")
 
 
 def _fits(fld: Field, value: exp.Expr, whole: exp.Expr) -> exp.Expr:
@@ -154,7 +173,7 @@ def stages(fld: Field, raw: exp.Expr, name: str) -> list[Stage]:
         return exp.column(exp.to_identifier(f"{name}_{key}"))
 
     out: list[Stage] = []
-    text = cleaned(raw)
+    text = spaced(cleaned(raw))
     out.append({"t": text, "s": shape(text)})
     t, s = c("t"), c("s")
     length: exp.Expr = exp.Length(this=t)
@@ -224,13 +243,25 @@ def _marks(c: Col) -> Stage:
     return split
 
 
+def _group_of(ip: exp.Expr, group: str) -> exp.Expr:
+    """The grouping separator integer part `ip` uses: the convention's `group`, else the
+    first of `OTHER_GROUPS` it holds (a numeral groups with one kind; another kind left in it
+    makes it no numeral), else `group`."""
+    found = [(exp.GT(this=_pos(ip, g), expression=_num(0)), _lit(g)) for g in (group, *OTHER_GROUPS)]
+    return _case(found, _lit(group))
+
+
 def _grouped_marks(c: Col) -> Stage:
-    """Each integer part with its groups of three digits marked `#`."""
+    """Each integer part's grouping separator (`_g`, `_group_of`) and the part with its groups
+    of three digits marked `#` (`_gm`)."""
     grouped_marks: Stage = {}
     for part in PARTS:
         for key, group, _mark in CONVENTIONS:
             k = f"{part}{key}"
-            grouped_marks[f"{k}_gm"] = _replace(c(f"{k}_ip"), f"{group}999", "#")
+            g = _group_of(c(f"{k}_ip"), group)
+            grouped_marks[f"{k}_g"] = g
+            three = exp.DPipe(this=g, expression=_lit("999"), safe=False)
+            grouped_marks[f"{k}_gm"] = _replace(c(f"{k}_ip"), three, "#")
     return grouped_marks
 
 
@@ -240,10 +271,11 @@ def _readings(c: Col) -> Stage:
     # valid numeral of the convention, its value and whether its fraction is all zeros
     read: Stage = {}
     for part in PARTS:
-        for key, group, mark in CONVENTIONS:
+        for key, _group, mark in CONVENTIONS:
             k = f"{part}{key}"
             pt, ps = c(f"{part}_t"), c(f"{part}_s")
             has, ip, fp, gm = c(f"{k}_has"), c(f"{k}_ip"), c(f"{k}_fp"), c(f"{k}_gm")
+            group = c(f"{k}_g")
             first_group = _pos(gm, "#")
             # grouped: 9{1,3} (G999)+, no leading zero
             grouped = _and(
@@ -258,7 +290,7 @@ def _readings(c: Col) -> Stage:
             # `.5`: no integer part, only with the dot as decimal mark (the file's plain path)
             empty_ip = _and(has, exp.true() if mark == "." else exp.false())
             valid = _and(
-                _only(ps, "9" + group + mark),
+                _only(ps, "9" + mark, group),
                 _eq(_pos(fp, mark), _num(0)),
                 _eq(_pos(fp, group), _num(0)),
                 _case([(has, exp.GT(this=exp.Length(this=fp), expression=_num(0)))], exp.true()),
