@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import sqlite3
+import sys
 from typing import Any
 
 import duckdb
@@ -64,6 +66,7 @@ def typed_value(fld: Field) -> st.SearchStrategy[Any]:
         return st.one_of(
             ints,
             st.floats(-100, 1e9, allow_nan=False, allow_infinity=False, allow_subnormal=False),
+            st.sampled_from(ODD_FLOATS),
         )
     if fld.type == "yes_no":
         return st.booleans()
@@ -83,6 +86,10 @@ def typed_value(fld: Field) -> st.SearchStrategy[Any]:
     return st.one_of(st.sampled_from(values), NOT_NAMED)
 
 
+#: what a DOUBLE column may hold besides numbers (NaN, infinities: unknown in every engine,
+#: issue 14) and the ends of a double's range (numbers)
+ODD_FLOATS = [math.nan, math.inf, -math.inf, sys.float_info.max, -sys.float_info.max, 5e-324]
+
 #: values no vocabulary of these tests names: a closed field holding one is unknown
 NOT_NAMED = st.sampled_from(["cobol", "Python", "United States", "a.b", "x+y", "(b)"])
 
@@ -94,6 +101,8 @@ def named(handbook: Handbook, company: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for name, value in company.items():
         fld = handbook.fields[name]
+        if isinstance(value, float) and not math.isfinite(value):
+            continue  # NaN, +inf, -inf: unreadable, as icp score reads them
         if fld.type in ("number", "integer") and isinstance(value, int | float):
             low = fld.minimum if fld.minimum is not None else value
             high = fld.maximum if fld.maximum is not None else value
@@ -159,7 +168,8 @@ def _typed(handbook: Handbook, spec: TableSpec, engine: str, rows: list[dict[str
         row = to_row(handbook, spec, d, str(i), company)
         # a DOUBLE column takes floats only in Spark
         for j, name in enumerate(handbook.read_fields, start=1):
-            if handbook.fields[name].type == "number" and row[j] is not None:
+            numeric = spec.numbers == "numeric" and handbook.fields[name].type == "number"
+            if numeric and row[j] is not None:
                 row[j] = float(row[j])
         out.append(row)
     return out
@@ -172,9 +182,11 @@ def run(
     as_of: dt.date | None,
     sets: str = "text",
     con: Any = None,
+    spec: TableSpec | None = None,
 ) -> list[dict[str, Any]]:
-    """Verdicts from one engine, in row order, keyed by output column."""
-    spec = TableSpec("accounts", sets=sets)
+    """Verdicts from one engine, in row order, keyed by output column (`spec`: the table's
+    layout, by default typed columns with sets as `sets`)."""
+    spec = spec or TableSpec("accounts", sets=sets)
     d = DIALECTS[engine]
     sql = render(handbook, spec, d, Options(as_of))
     data = _typed(handbook, spec, engine, rows)
@@ -1163,3 +1175,127 @@ def test_parse_text_same_verdict(
         got = {str(r[0]): dict(zip(names[1:], r[1:], strict=True)) for r in cur.fetchall()}
         for i, w in enumerate(want):
             assert got[str(i)] == w, (engine, cells[i])
+
+
+# --- CRM text cells: blanks, case, odd numbers, on every engine (issue 14) --------------------
+
+#: yes/no as a CRM sync writes them, with blanks of every kind and in any case
+FLAG_TEXTS = [
+    "yes\t", "\ntrue", "YES", "True", " y ", "\u00a0no\u00a0", "FALSE\r\n", "0", "1", "T", "n",
+    "\u200byes\ufeff", "\u3000No", "maybe", "", "\t", "yes no",
+]  # fmt: skip
+DATE_TEXTS = ["2026-01-05\t", "\u00a02025-12-31 ", "2026-02-30", "2024-06-01T10:00:00", "x", ""]
+
+
+def crm_cells() -> list[dict[str, str]]:
+    """Rows of CRM text for the example handbook: every yes/no and number spelling above,
+    dates with blanks around them, and enough known to be scored."""
+    known = {"country": "US", "industry": "software", "funding_stage": "series_b"}
+    rows = []
+    for i, flag in enumerate(FLAG_TEXTS + ODD_NUMBERS):
+        number = ODD_NUMBERS[i % len(ODD_NUMBERS)]
+        rows.append(
+            {
+                **known,
+                "erp_deployed": flag,
+                "buys_through_tenders": FLAG_TEXTS[(i + 3) % len(FLAG_TEXTS)],
+                "employees": number,
+                "annual_revenue": ODD_NUMBERS[(i + 5) % len(ODD_NUMBERS)],
+                "it_budget": "600,000",
+                "growth_rate": number,
+                "founded_year": "2012\u00a0",
+                "last_funding_date": DATE_TEXTS[i % len(DATE_TEXTS)],
+            }
+        )
+    return rows
+
+
+def assert_text_parity(engine: str, con: Any = None) -> None:
+    """Each engine gives, on CRM text (`--parse-text`), the verdict of the values `icp explain
+    --set` (the file scorer's parse layer) reads from the same text."""
+    from icpkit.sql.companies import from_values
+
+    as_of = dt.date(2026, 11, 1)
+    cells = crm_cells()
+    want = [expected(HANDBOOK, from_values(HANDBOOK, c)[0], as_of) for c in cells]
+    got = run(engine, HANDBOOK, cells, as_of, con=con, spec=PARSE_TEXT)  # type: ignore[arg-type]
+    for c, w, g in zip(cells, want, got, strict=True):
+        assert g == w, (engine, c)
+
+
+def test_crm_text_reads_alike_on_duckdb_and_sqlite() -> None:
+    """'yes\\t', '\\ntrue', 'YES' are yes and a no-break space around a number or a date is
+    no part of it, in SQL as in icp score (the SQL trimmed spaces only)."""
+    from icpkit.sql.companies import from_values
+
+    read = from_values(HANDBOOK, {"erp_deployed": "yes\t", "buys_through_tenders": "\nTrue"})[0]
+    assert read == {"erp_deployed": True, "buys_through_tenders": True}
+    for engine in ("duckdb", "sqlite"):
+        assert_text_parity(engine)
+
+
+def test_crm_text_reads_alike_on_postgres(pg_dsn: str) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_dsn, autocommit=True) as pg:
+        assert_text_parity("postgres", pg)
+
+
+def test_crm_text_reads_alike_on_spark(spark: Any) -> None:
+    assert_text_parity("spark", spark)
+
+
+# --- NaN, infinities and numbers beyond a double in numeric columns (issue 14) ----------------
+
+ODD_ROWS: list[dict[str, Any]] = [
+    {"growth_rate": math.nan, "annual_revenue": math.inf, "it_budget": -math.inf},
+    {"growth_rate": -math.inf, "annual_revenue": math.nan, "it_budget": 600_000.0},
+    {"growth_rate": sys.float_info.max, "annual_revenue": -sys.float_info.max},
+]
+for _row in ODD_ROWS:
+    _row.update(country="US", employees=120, industry="software", funding_stage="series_b")
+
+
+def test_nan_and_infinity_are_unknown_on_duckdb_and_sqlite() -> None:
+    """NaN compares above every number in DuckDB (and PostgreSQL, Spark): a DOUBLE column
+    holding NaN, +inf or -inf is unknown there, as icp score reads it, never a number."""
+    as_of = dt.date(2026, 11, 1)
+    want = [expected(HANDBOOK, c, as_of) for c in ODD_ROWS]
+    assert "growth_rate" in want[0]["icp_unknown_fields"].split(";")
+    for engine in ("duckdb", "sqlite"):
+        assert run(engine, HANDBOOK, ODD_ROWS, as_of) == want, engine
+
+
+def test_nan_and_infinity_are_unknown_on_postgres(pg_dsn: str) -> None:
+    """As on DuckDB; and a NUMERIC column holding a number of 310 digits (beyond a double's
+    range) is unknown too, never an error of the whole query."""
+    import psycopg
+
+    as_of = dt.date(2026, 11, 1)
+    want = [expected(HANDBOOK, c, as_of) for c in ODD_ROWS]
+    with psycopg.connect(pg_dsn, autocommit=True) as pg:
+        assert run("postgres", HANDBOOK, ODD_ROWS, as_of, con=pg) == want
+        spec = TableSpec("accounts")
+        d = DIALECTS["postgres"]
+        pg.execute("DROP TABLE IF EXISTS accounts")
+        pg.execute(create_table_sql(HANDBOOK, spec, d))
+        for name in ("annual_revenue", "growth_rate", "employees"):
+            pg.execute(f"ALTER TABLE accounts ALTER COLUMN {name} TYPE NUMERIC")
+        huge = {"annual_revenue": 10**310, "growth_rate": -(10**310), "employees": 10**400}
+        rows = [{**ODD_ROWS[2], **huge}, {**ODD_ROWS[2], "annual_revenue": 10**300}]
+        data = [to_row(HANDBOOK, spec, d, str(i), r) for i, r in enumerate(rows)]
+        marks = ", ".join("%s" for _ in data[0])
+        with pg.cursor() as cur:
+            cur.executemany(f"INSERT INTO accounts VALUES ({marks})", data)
+        cur = pg.execute(render(HANDBOOK, spec, d, Options(as_of)))
+        names = [c[0] for c in cur.description or []]
+        got = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+        unknown = {r["account_id"]: r["icp_unknown_fields"].split(";") for r in got}
+        assert {"annual_revenue", "growth_rate", "employees"} <= set(unknown["0"])
+        assert "annual_revenue" not in unknown["1"]
+
+
+def test_nan_and_infinity_are_unknown_on_spark(spark: Any) -> None:
+    as_of = dt.date(2026, 11, 1)
+    want = [expected(HANDBOOK, c, as_of) for c in ODD_ROWS]
+    assert run("spark", HANDBOOK, ODD_ROWS, as_of, con=spark) == want

@@ -83,9 +83,9 @@ def to_row(
         elif fld.type == "set_of":
             row.append(sorted(value) if spec.sets == "array" else ";".join(sorted(value)))
         elif fld.type == "date" and (spec.dates == "text" or d.name == "sqlite"):
-            row.append(value.isoformat())
+            row.append(value if isinstance(value, str) else value.isoformat())
         elif fld.type == "yes_no" and spec.flags == "text":
-            row.append("true" if value else "false")
+            row.append(value if isinstance(value, str) else "true" if value else "false")
         elif fld.type == "yes_no" and d.name == "sqlite":
             row.append(int(value))
         elif fld.type in NUMERIC and spec.numbers == "text":
