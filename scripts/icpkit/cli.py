@@ -954,6 +954,15 @@ _warehouse_options = _options(
         help="Number, date and yes/no columns hold CRM text (1,200 / 51-200 / 10,001+), read "
         "as icp score reads them; what it cannot read in SQL is unknown (see icp sql --help).",
     ),
+    click.option(
+        "--shape",
+        "shapes",
+        multiple=True,
+        metavar="FIELD=SHAPE",
+        help="One field's column where it differs from the options above: a set as "
+        "text or array, a date as date or text, yes/no as boolean or text, a number as "
+        "numeric or text (also `shape:` in the --map file). Repeatable.",
+    ),
 )
 
 
@@ -966,21 +975,23 @@ def _table_spec(
     dates: str,
     flags: str,
     parse_text: bool,
+    shapes: tuple[str, ...] = (),
 ) -> Any:
     """The layout of `table` the `_warehouse_options` of a command give (its `**layout`)."""
-    from .sql.ir import TableSpec
+    from .sql.ir import TableSpec, parse_shapes
 
-    columns = _mapping(map_file).columns
+    cmap = _mapping(map_file)
     if parse_text:
         dates, flags = "text", "text"
     return TableSpec(
         table,
         id_column=id_column,
-        columns=columns,
+        columns=cmap.columns,
         sets=sets,
         dates=dates,
         flags=flags,
         numbers="text" if parse_text else "numeric",
+        shapes=cmap.shapes | parse_shapes(shapes),
     )
 
 
@@ -1022,6 +1033,9 @@ def sql_cmd(
     The table holds the id and one typed column per field a rule reads (named as
     the field, or through --map): numbers numeric, sets as a;b;c text or arrays,
     dates DATE or ISO text, yes/no BOOLEAN or CRM text (--ddl prints the table).
+    One field's column may differ from the others: --shape tech_stack=array, or
+    `shape: array` under the field in the --map file (icp score --engine reads
+    each column's shape from its type).
     Closed fields hold the vocabulary's codes (ISO country codes, 'software'): another
     spelling ('United Kingdom', 'Computer Software') reads as unknown; map spellings to
     codes before the query, or score the export with icp score, which reads them.

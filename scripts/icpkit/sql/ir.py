@@ -114,9 +114,68 @@ class TableSpec:
     #: numbers as "numeric" columns or, with `--parse-text`, "text" read by the rules of the
     #: file scorer's parse layer (`icpkit.sql.textnumbers`)
     numbers: str = "numeric"
+    #: field name -> its column's own shape, where it differs from its type's above (a set
+    #: field as an "array" beside others as "text", a yes/no field as "text" beside BOOLEAN
+    #: ones); `SHAPES` lists each field type's shapes
+    shapes: Mapping[str, str] = field(default_factory=dict)
 
     def column(self, name: str) -> str:
         return self.columns.get(name, name)
+
+    def shape(self, name: str, ftype: str) -> str:
+        """How the column of field `name` (of type `ftype`) holds it: one of `SHAPES[ftype]`,
+        its own (`shapes`) or its type's; "" for a type with one shape."""
+        own = self.shapes.get(name)
+        if own is not None:
+            return own
+        by_type = {"set_of": self.sets, "date": self.dates, "yes_no": self.flags}
+        return by_type.get(ftype, self.numbers if ftype in NUMERIC else "")
+
+
+#: field type -> the shapes a warehouse column may hold it in (the first: the default)
+SHAPES: dict[str, tuple[str, ...]] = {
+    "set_of": ("text", "array"),
+    "date": ("date", "text"),
+    "yes_no": ("boolean", "text"),
+    "number": ("numeric", "text"),
+    "integer": ("numeric", "text"),
+}
+
+
+def parse_shapes(pairs: Sequence[str]) -> dict[str, str]:
+    """`--shape FIELD=SHAPE` options as field -> shape. Raises UsageError for one without '='
+    (the shapes themselves are checked against the fields by `check_shapes`)."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        name, eq, shape = pair.partition("=")
+        if not eq or not name.strip() or not shape.strip():
+            raise UsageError(f"found --shape {pair}; expected FIELD=SHAPE (tech_stack=array)")
+        out[name.strip()] = shape.strip()
+    return out
+
+
+def check_shapes(handbook: Handbook, spec: TableSpec, d: Dialect) -> None:
+    """Raise UsageError for a shape a field cannot take, or arrays where `d` has none."""
+    for name, shape in spec.shapes.items():
+        fld = handbook.fields.get(name)
+        if fld is None:
+            raise UsageError(f"found a shape for '{name}', which is not a field of the vocabulary")
+        allowed = SHAPES.get(fld.type, ())
+        if shape not in allowed:
+            expected = " or ".join(allowed) if allowed else "no shape (it has one)"
+            raise UsageError(
+                f"found the shape '{shape}' for {name}, a {fld.type} field; expected {expected}"
+            )
+    arrays = [
+        n
+        for n in handbook.read_fields
+        if handbook.fields[n].type == "set_of" and spec.shape(n, "set_of") == "array"
+    ]
+    if arrays and not d.arrays:
+        raise UsageError(
+            f"found {arrays[0]} as an array for {d.name}; expected text ({d.name} has no array "
+            "type)"
+        )
 
 
 @dataclass(frozen=True)
@@ -543,13 +602,13 @@ def drop_first(text: exp.Expr, sep: str) -> exp.Expr:
     return exp.Substring(this=text, start=num(len(sep) + 1))
 
 
-def iso_date(raw: exp.Expr) -> exp.Expr:
-    """The DATE of ISO text `YYYY-MM-DD` (spaces around it, and a time after a space or `T`,
-    ignored); NULL (unknown) for any other text, never an error nor another day: a bare CAST
-    fails the whole query on DuckDB and PostgreSQL for one bad cell, and SQLite's DATE()
-    reads 2026-02-30 as 2026-03-02. Only character tests, CASE and integer arithmetic, which
-    every dialect reads alike; the integer casts run only once the shape holds."""
-    text = trim_blanks(raw)
+def iso_date(text: exp.Expr) -> exp.Expr:
+    """The DATE of ISO text `YYYY-MM-DD` (already trimmed of `BLANKS`: `_Query.trimmed`; a
+    time after a space or `T` ignored); NULL (unknown) for any other text, never an error nor
+    another day: a bare CAST fails the whole query on DuckDB and PostgreSQL for one bad cell,
+    and SQLite's DATE() reads 2026-02-30 as 2026-03-02. Only character tests, CASE and integer
+    arithmetic, which every dialect reads alike; the integer casts run only once the shape
+    holds."""
 
     def ch(i: int) -> exp.Expr:
         return exp.Substring(this=text, start=num(i), length=num(1))
@@ -609,17 +668,12 @@ class _Query:
         self.icps = handbook.active_icps
         self.negs = handbook.active_negatives
         refuse_unsupported(handbook, d)
-        #: numbers are text to read (`--parse-text`)
-        self.text_numbers = spec.numbers == "text"
         #: text fields some test reads by their normal form (or lowered text)
         self.normal_fields = self.normal_read(handbook)
         unknown = [o for o in opts.outputs if o not in ALL_OUTPUTS]
         if unknown:
             raise UsageError(f"found the output {unknown[0]}; expected one of {ALL_OUTPUTS}")
-        if spec.sets == "array" and not d.arrays:
-            raise UsageError(
-                f"found sets as arrays for {d.name}; expected text ({d.name} has no array type)"
-            )
+        check_shapes(handbook, spec, d)
 
     # values ----------------------------------------------------------------------------------
 
@@ -634,7 +688,7 @@ class _Query:
         if fld.type == "set_of":
             # ';a;b;' so that a member test never matches part of a value; a NULL stays NULL
             # (unknown), '' is the empty set ';;'
-            text = self.spec.sets == "text"
+            text = self.spec.shape(name, fld.type) == "text"
             if fld.values is None:
                 return self.open_members(raw, text, fld.folds)
             # an array is read as the same ';a;b;' text (its '' members ignored, as the
@@ -646,16 +700,19 @@ class _Query:
             if not text:
                 known = exp.And(this=known, expression=negate(self.split_member(raw, joined)))
             return case([(known, concat([lit(";"), joined, lit(";")]))])
-        if fld.type == "yes_no" and self.spec.flags == "text":
-            word = exp.Lower(this=trim_blanks(raw))
+        trimmed = col(f"icp__t{self.fields.index(name)}")  # (`trimmed`, for text cells)
+        if fld.type == "yes_no" and self.spec.shape(name, fld.type) == "text":
+            word = exp.Lower(this=trimmed)
             return case(
                 [
                     (exp.In(this=word, expressions=[lit(w) for w in TRUE_WORDS]), exp.true()),
                     (exp.In(this=word, expressions=[lit(w) for w in FALSE_WORDS]), exp.false()),
                 ]
             )
-        if fld.type == "date" and (self.spec.dates == "text" or self.d.name == "sqlite"):
-            return iso_date(raw)
+        if fld.type == "date" and (
+            self.spec.shape(name, fld.type) == "text" or self.d.name == "sqlite"
+        ):
+            return iso_date(trimmed)
         # SQLite keeps any value in any column: text in a number column ('unknown', '1,200')
         # would compare above every number, and 'true' in a yes/no column equal no flag
         stored = exp.Anonymous(this="typeof", expressions=[raw])
@@ -746,7 +803,7 @@ class _Query:
         fld = self.hb.fields[leaf.field]
         ctx = LeafCtx(fld, self.d, self.opts.as_of)
         v = self.v(leaf.field)
-        if fld.type in NUMERIC and self.text_numbers and leaf.field not in self.spec.absent:
+        if leaf.field in dict(self.number_fields).values():
             at = self.fields.index(leaf.field)
             return band_leaf(leaf.op, v, col(f"vh{at}"), leaf.operand, ctx)
         if reads_normal_form(self.hb, leaf):
@@ -828,7 +885,7 @@ class _Query:
             fenced = self.d.fence or self.d.reading_fence
             pre.append((name, sel.offset(0) if fenced else sel))
 
-        if self.text_numbers and self.number_fields:
+        if self.number_fields:
             # numbers as text: both readings of each cell, layer by layer
             for n, items in enumerate(self.number_layers()):
                 reading(f"rd{n}", items)
@@ -856,27 +913,38 @@ class _Query:
             query = query.with_(name, as_=sel)
         return query
 
-    @property
+    @cached_property
     def number_fields(self) -> list[tuple[int, str]]:
-        """(index, name) of the numeric fields the table has a column for."""
+        """(index, name) of the numeric fields the table has a text column for (`--parse-text`,
+        or their shape "text"): read by `textnumbers`."""
         return [
             (i, f)
             for i, f in enumerate(self.fields)
-            if self.hb.fields[f].type in NUMERIC and f not in self.spec.absent
+            if self.hb.fields[f].type in NUMERIC
+            and f not in self.spec.absent
+            and self.spec.shape(f, self.hb.fields[f].type) == "text"
         ]
 
-    @property
+    @cached_property
     def text_fields(self) -> list[tuple[int, str]]:
-        """(index, name) of the text fields the table has a column for."""
+        """(index, name) of the fields the table has a text column for: text fields, and
+        yes/no and dates held as text (SQLite's dates always)."""
+
+        def as_text(name: str) -> bool:
+            ftype = self.hb.fields[name].type
+            shape = self.spec.shape(name, ftype)
+            if ftype == "date":
+                return shape == "text" or self.d.name == "sqlite"
+            return ftype == "text" or (ftype == "yes_no" and shape == "text")
+
         return [
-            (i, f)
-            for i, f in enumerate(self.fields)
-            if self.hb.fields[f].type == "text" and f not in self.spec.absent
+            (i, f) for i, f in enumerate(self.fields) if as_text(f) and f not in self.spec.absent
         ]
 
     def trimmed(self) -> list[exp.Expr]:
-        """Each text field as icp__t<i>: blanks around a text are no part of it and a text of
-        nothing else is unknown, as `icp explain` and `icp test` read it (`normal.read_text`)."""
+        """Each text cell as icp__t<i>: blanks around a text are no part of it and a text of
+        nothing else is unknown, as `icp explain` and `icp test` read it (`normal.read_text`),
+        and as the parse layer reads a yes/no or a date (`icp score`)."""
         return [
             exp.alias_(
                 exp.Nullif(
@@ -907,7 +975,7 @@ class _Query:
         gives v<i> (low) and vh<i> (high, NULL for an open band); a text field some test
         reads by its normal form also gives lw<i> (lowered) and n<i> (normal form)."""
         items = [exp.alias_(table_col(self.spec.id_column, self.d), ID)]
-        numbers = dict(self.number_fields) if self.text_numbers else {}
+        numbers = dict(self.number_fields)
         for i, f in enumerate(self.fields):
             if i in numbers:
                 parts = [col(f"icp__n{i}_{k}") for k in ("dl", "dh", "cl", "ch", "dk", "ck")]

@@ -6,6 +6,13 @@
       values:                     # spellings of this export -> allowed values
         Technology: software
         Finance: banking
+    tech_stack:
+      shape: array                # how a warehouse column holds it (icp sql, icp export dbt)
+
+A `shape` says how one warehouse column holds its field where it differs from the
+table's `--sets` / `--dates` / `--flags` / `--parse-text`: a set as `text` (a;b;c) or
+`array`, a date as `date` or ISO `text`, yes/no as `boolean` or the CRM's `text`, a
+number as `numeric` or CRM `text` (read as `--parse-text` reads it).
 
 Values are matched like every other spelling (without case, spaces or punctuation)
 and come before the vocabulary's own, for this run only: a data engineer need not
@@ -31,6 +38,8 @@ class ColumnMap:
 
     columns: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: field -> the shape of its warehouse column (`icpkit.sql.ir.SHAPES`)
+    shapes: dict[str, str] = field(default_factory=dict)
 
 
 def read_map(path: Path) -> ColumnMap:
@@ -52,12 +61,14 @@ def _entry(path: Path, name: str, spec: Any, out: ColumnMap) -> None:
     if isinstance(spec, str):
         out.columns[name] = spec
         return
-    if not isinstance(spec, dict) or not set(spec) <= {"column", "values"}:
+    if not isinstance(spec, dict) or not set(spec) <= {"column", "values", "shape"}:
         raise UsageError(
-            f"{path}: {name}: expected a column name, or 'column' and 'values' under it"
+            f"{path}: {name}: expected a column name, or 'column', 'values' and 'shape' under it"
         )
     if spec.get("column") is not None:
         out.columns[name] = str(spec["column"])
+    if spec.get("shape") is not None:
+        out.shapes[name] = str(spec["shape"])
     values = spec.get("values") or {}
     if not isinstance(values, dict):
         raise UsageError(f"{path}: {name}.values: expected spellings mapped to allowed values")

@@ -255,12 +255,22 @@ WITH src AS (
       )
       THEN country
     END AS v0,
-    CASE WHEN (
-      employees >= 1.0
-    ) THEN employees END AS v1,
-    CASE WHEN (
-      annual_revenue >= 0.0
-    ) THEN annual_revenue END AS v2,
+    CASE
+      WHEN (
+        employees >= 1.0
+      ) AND (
+        employees <= 1.7976931348623157e+308
+      )
+      THEN employees
+    END AS v1,
+    CASE
+      WHEN (
+        annual_revenue >= 0.0
+      ) AND (
+        annual_revenue <= 1.7976931348623157e+308
+      )
+      THEN annual_revenue
+    END AS v2,
     CASE
       WHEN profitability IN (
         'profitable_growing',
@@ -379,10 +389,23 @@ WITH src AS (
       THEN funding_stage
     END AS v7,
     last_funding_date AS v8,
-    growth_rate AS v9,
-    CASE WHEN (
-      it_budget >= 0.0
-    ) THEN it_budget END AS v10,
+    CASE
+      WHEN (
+        growth_rate >= -1.7976931348623157E+308
+      )
+      AND (
+        growth_rate <= 1.7976931348623157e+308
+      )
+      THEN growth_rate
+    END AS v9,
+    CASE
+      WHEN (
+        it_budget >= 0.0
+      ) AND (
+        it_budget <= 1.7976931348623157e+308
+      )
+      THEN it_budget
+    END AS v10,
     erp_deployed AS v11,
     CASE
       WHEN (

@@ -155,21 +155,66 @@ WITH tx AS (
         '_'
       )
     END AS n4,
-    CASE WHEN (
-      headcount >= 0.0
-    ) THEN headcount END AS v5,
-    CASE WHEN (
-      engineering_headcount >= 0.0
-    ) THEN engineering_headcount END AS v6,
-    headcount_growth_180d AS v7,
-    headcount_adds_180d AS v8,
-    CASE WHEN (
-      web_traffic >= 0.0
-    ) THEN web_traffic END AS v9,
-    traffic_growth_90d AS v10,
-    CASE WHEN (
-      funding_total >= 0.0
-    ) THEN funding_total END AS v11,
+    CASE
+      WHEN (
+        headcount >= 0.0
+      ) AND (
+        headcount <= 1.7976931348623157e+308
+      )
+      THEN headcount
+    END AS v5,
+    CASE
+      WHEN (
+        engineering_headcount >= 0.0
+      )
+      AND (
+        engineering_headcount <= 1.7976931348623157e+308
+      )
+      THEN engineering_headcount
+    END AS v6,
+    CASE
+      WHEN (
+        headcount_growth_180d >= -1.7976931348623157E+308
+      )
+      AND (
+        headcount_growth_180d <= 1.7976931348623157e+308
+      )
+      THEN headcount_growth_180d
+    END AS v7,
+    CASE
+      WHEN (
+        headcount_adds_180d >= -1.7976931348623157E+308
+      )
+      AND (
+        headcount_adds_180d <= 1.7976931348623157e+308
+      )
+      THEN headcount_adds_180d
+    END AS v8,
+    CASE
+      WHEN (
+        web_traffic >= 0.0
+      ) AND (
+        web_traffic <= 1.7976931348623157e+308
+      )
+      THEN web_traffic
+    END AS v9,
+    CASE
+      WHEN (
+        traffic_growth_90d >= -1.7976931348623157E+308
+      )
+      AND (
+        traffic_growth_90d <= 1.7976931348623157e+308
+      )
+      THEN traffic_growth_90d
+    END AS v10,
+    CASE
+      WHEN (
+        funding_total >= 0.0
+      ) AND (
+        funding_total <= 1.7976931348623157e+308
+      )
+      THEN funding_total
+    END AS v11,
     funding_undisclosed AS v12,
     CASE
       WHEN NOT (

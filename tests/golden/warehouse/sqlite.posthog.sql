@@ -403,8 +403,12 @@ WITH tx AS (
     CASE
       WHEN (
         TYPEOF(headcount) IN ('integer', 'real')
-      ) AND (
+      )
+      AND (
         headcount >= 0.0
+      )
+      AND (
+        headcount <= 1.7976931348623157e+308
       )
       THEN headcount
     END AS v5,
@@ -415,11 +419,20 @@ WITH tx AS (
       AND (
         engineering_headcount >= 0.0
       )
+      AND (
+        engineering_headcount <= 1.7976931348623157e+308
+      )
       THEN engineering_headcount
     END AS v6,
     CASE
       WHEN (
         TYPEOF(headcount_growth_180d) IN ('integer', 'real')
+      )
+      AND (
+        headcount_growth_180d >= -1.7976931348623157E+308
+      )
+      AND (
+        headcount_growth_180d <= 1.7976931348623157e+308
       )
       THEN headcount_growth_180d
     END AS v7,
@@ -427,13 +440,23 @@ WITH tx AS (
       WHEN (
         TYPEOF(headcount_adds_180d) IN ('integer', 'real')
       )
+      AND (
+        headcount_adds_180d >= -1.7976931348623157E+308
+      )
+      AND (
+        headcount_adds_180d <= 1.7976931348623157e+308
+      )
       THEN headcount_adds_180d
     END AS v8,
     CASE
       WHEN (
         TYPEOF(web_traffic) IN ('integer', 'real')
-      ) AND (
+      )
+      AND (
         web_traffic >= 0.0
+      )
+      AND (
+        web_traffic <= 1.7976931348623157e+308
       )
       THEN web_traffic
     END AS v9,
@@ -441,13 +464,23 @@ WITH tx AS (
       WHEN (
         TYPEOF(traffic_growth_90d) IN ('integer', 'real')
       )
+      AND (
+        traffic_growth_90d >= -1.7976931348623157E+308
+      )
+      AND (
+        traffic_growth_90d <= 1.7976931348623157e+308
+      )
       THEN traffic_growth_90d
     END AS v10,
     CASE
       WHEN (
         TYPEOF(funding_total) IN ('integer', 'real')
-      ) AND (
+      )
+      AND (
         funding_total >= 0.0
+      )
+      AND (
+        funding_total <= 1.7976931348623157e+308
       )
       THEN funding_total
     END AS v11,

@@ -1,4 +1,17 @@
-WITH src AS (
+WITH tx AS (
+  SELECT
+    *,
+    NULLIF(
+      TRIM(
+        last_funding_date,
+        CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+      ),
+      ''
+    ) AS icp__t8
+  FROM crm.accounts
+  LIMIT -1
+  OFFSET 0
+), src AS (
   SELECT
     account_id AS icp_id,
     CASE
@@ -258,8 +271,12 @@ WITH src AS (
     CASE
       WHEN (
         TYPEOF(employees) IN ('integer', 'real')
-      ) AND (
+      )
+      AND (
         employees >= 1.0
+      )
+      AND (
+        employees <= 1.7976931348623157e+308
       )
       THEN employees
     END AS v1,
@@ -269,6 +286,9 @@ WITH src AS (
       )
       AND (
         annual_revenue >= 0.0
+      )
+      AND (
+        annual_revenue <= 1.7976931348623157e+308
       )
       THEN annual_revenue
     END AS v2,
@@ -543,76 +563,88 @@ WITH src AS (
     END AS v7,
     CASE
       WHEN (
-        SUBSTRING(TRIM(last_funding_date), 1, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
+        SUBSTRING(icp__t8, 1, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
       )
       AND (
-        SUBSTRING(TRIM(last_funding_date), 2, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
+        SUBSTRING(icp__t8, 2, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
       )
       AND (
-        SUBSTRING(TRIM(last_funding_date), 3, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
+        SUBSTRING(icp__t8, 3, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
       )
       AND (
-        SUBSTRING(TRIM(last_funding_date), 4, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
+        SUBSTRING(icp__t8, 4, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
       )
       AND (
-        SUBSTRING(TRIM(last_funding_date), 6, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
+        SUBSTRING(icp__t8, 6, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
       )
       AND (
-        SUBSTRING(TRIM(last_funding_date), 7, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
+        SUBSTRING(icp__t8, 7, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
       )
       AND (
-        SUBSTRING(TRIM(last_funding_date), 9, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
+        SUBSTRING(icp__t8, 9, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
       )
       AND (
-        SUBSTRING(TRIM(last_funding_date), 10, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
+        SUBSTRING(icp__t8, 10, 1) IN ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
       )
       AND (
-        SUBSTRING(TRIM(last_funding_date), 5, 1) = '-'
+        SUBSTRING(icp__t8, 5, 1) = '-'
       )
       AND (
-        SUBSTRING(TRIM(last_funding_date), 8, 1) = '-'
+        SUBSTRING(icp__t8, 8, 1) = '-'
       )
       AND (
-        LENGTH(TRIM(last_funding_date)) = 10
-        OR SUBSTRING(TRIM(last_funding_date), 11, 1) IN (' ', 'T')
+        LENGTH(icp__t8) = 10 OR SUBSTRING(icp__t8, 11, 1) IN (' ', 'T')
       )
       THEN CASE
         WHEN (
-          CAST(SUBSTRING(TRIM(last_funding_date), 1, 4) AS INTEGER) >= 1
+          CAST(SUBSTRING(icp__t8, 1, 4) AS INTEGER) >= 1
         )
         AND (
-          CAST(SUBSTRING(TRIM(last_funding_date), 6, 2) AS INTEGER) BETWEEN 1 AND 12
+          CAST(SUBSTRING(icp__t8, 6, 2) AS INTEGER) BETWEEN 1 AND 12
         )
         AND (
-          CAST(SUBSTRING(TRIM(last_funding_date), 9, 2) AS INTEGER) BETWEEN 1 AND CASE
-            WHEN CAST(SUBSTRING(TRIM(last_funding_date), 6, 2) AS INTEGER) = 2
+          CAST(SUBSTRING(icp__t8, 9, 2) AS INTEGER) BETWEEN 1 AND CASE
+            WHEN CAST(SUBSTRING(icp__t8, 6, 2) AS INTEGER) = 2
             THEN CASE
               WHEN (
-                CAST(SUBSTRING(TRIM(last_funding_date), 1, 4) AS INTEGER) % 4 = 0
+                CAST(SUBSTRING(icp__t8, 1, 4) AS INTEGER) % 4 = 0
                 AND NOT (
-                  CAST(SUBSTRING(TRIM(last_funding_date), 1, 4) AS INTEGER) % 100 = 0
+                  CAST(SUBSTRING(icp__t8, 1, 4) AS INTEGER) % 100 = 0
                 )
               )
-              OR CAST(SUBSTRING(TRIM(last_funding_date), 1, 4) AS INTEGER) % 400 = 0
+              OR CAST(SUBSTRING(icp__t8, 1, 4) AS INTEGER) % 400 = 0
               THEN 29
               ELSE 28
             END
-            WHEN CAST(SUBSTRING(TRIM(last_funding_date), 6, 2) AS INTEGER) IN (4, 6, 9, 11)
+            WHEN CAST(SUBSTRING(icp__t8, 6, 2) AS INTEGER) IN (4, 6, 9, 11)
             THEN 30
             ELSE 31
           END
         )
-        THEN DATE(SUBSTRING(TRIM(last_funding_date), 1, 10))
+        THEN DATE(SUBSTRING(icp__t8, 1, 10))
       END
     END AS v8,
-    CASE WHEN (
-      TYPEOF(growth_rate) IN ('integer', 'real')
-    ) THEN growth_rate END AS v9,
+    CASE
+      WHEN (
+        TYPEOF(growth_rate) IN ('integer', 'real')
+      )
+      AND (
+        growth_rate >= -1.7976931348623157E+308
+      )
+      AND (
+        growth_rate <= 1.7976931348623157e+308
+      )
+      THEN growth_rate
+    END AS v9,
     CASE
       WHEN (
         TYPEOF(it_budget) IN ('integer', 'real')
-      ) AND (
+      )
+      AND (
         it_budget >= 0.0
+      )
+      AND (
+        it_budget <= 1.7976931348623157e+308
       )
       THEN it_budget
     END AS v10,
@@ -647,7 +679,7 @@ WITH src AS (
       )
       THEN ownership
     END AS v14
-  FROM crm.accounts
+  FROM tx
 ), l1 AS (
   SELECT
     *,
