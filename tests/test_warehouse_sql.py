@@ -99,6 +99,19 @@ def _trim_keeping_characters(expression: Any) -> Any:
     return expression
 
 
+def _written(row: list[Any]) -> list[Any]:
+    """A row as the Snowflake connector can send it: NaN and the infinities as the text
+    Snowflake reads into a FLOAT column ('NaN', 'inf', '-inf'; the connector writes NAN)."""
+    import math
+
+    def one(v: Any) -> Any:
+        if isinstance(v, float) and not math.isfinite(v):
+            return "NaN" if math.isnan(v) else ("inf" if v > 0 else "-inf")
+        return v
+
+    return [one(v) for v in row]
+
+
 def snowflake_verdicts(
     rows: list[dict[str, Any]], as_of: dt.date, handbook: Handbook = HANDBOOK
 ) -> list[dict[str, Any]]:
@@ -116,7 +129,7 @@ def snowflake_verdicts(
         cur.execute(create_table_sql(handbook, spec, d))
         cur.executemany(
             f"INSERT INTO accounts VALUES ({', '.join(['%s'] * n)})",
-            [to_row(handbook, spec, d, str(i), c) for i, c in enumerate(rows)],
+            [_written(to_row(handbook, spec, d, str(i), c)) for i, c in enumerate(rows)],
         )
         cur.execute(render(handbook, spec, d, Options(as_of)))
         names = [c[0].lower() for c in cur.description]
