@@ -369,7 +369,9 @@ def test_score_on_spark_reads_each_columns_shape(
     source = tmp_path / "accounts.parquet"
     pq.write_table(table.cast(schema), source)
     out = tmp_path / "scores.csv"
-    assert icp("score", "--engine", "spark", "--master", "local[2]", str(source), "-o", str(out)) == 0
+    assert (
+        icp("score", "--engine", "spark", "--master", "local[2]", str(source), "-o", str(out)) == 0
+    )
     assert_scores(out)
 
 

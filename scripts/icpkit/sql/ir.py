@@ -72,7 +72,7 @@ from ..engine.model import (
     SegmentRef,
     condition_fields,
 )
-from ..engine.normal import BLANKS, Folds, is_symbol
+from ..engine.normal import Folds, is_symbol
 from ..engine.operators import NUMERIC, OPERATORS
 from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
 from ..errors import InputError, UsageError

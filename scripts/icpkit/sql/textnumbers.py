@@ -247,7 +247,9 @@ def _group_of(ip: exp.Expr, group: str) -> exp.Expr:
     """The grouping separator integer part `ip` uses: the convention's `group`, else the
     first of `OTHER_GROUPS` it holds (a numeral groups with one kind; another kind left in it
     makes it no numeral), else `group`."""
-    found = [(exp.GT(this=_pos(ip, g), expression=_num(0)), _lit(g)) for g in (group, *OTHER_GROUPS)]
+    found: list[tuple[exp.Expr, exp.Expr]] = [
+        (exp.GT(this=_pos(ip, g), expression=_num(0)), _lit(g)) for g in (group, *OTHER_GROUPS)
+    ]
     return _case(found, _lit(group))
 
 
