@@ -1056,10 +1056,12 @@ def sql_cmd(
     an optional sign, digits grouped in threes by , or . (1,234.5 and 1.234,5),
     bands (51-200, low and high) and open bands (10,001+); a value that reads two
     ways (1,200 in a decimal field), a fraction in an integer field or a value
-    outside the field's minimum/maximum is unknown. Currency signs, k/M/bn, %,
-    exponents and space or apostrophe groups are read by icp score only: here
-    they are unknown, never another number. Yes/no as --flags text; dates as ISO
-    text (--dates text).
+    outside the field's minimum/maximum is unknown; space and apostrophe groups
+    (1 200, 1'200) are read, blanks around a cell (no-break spaces, tabs) are no
+    part of it. Currency signs, k/M/bn, % and exponents are read by icp score
+    only: here they are unknown, never another number. NaN, infinities and cells
+    over 300 characters are unknown everywhere. Yes/no as --flags text; dates as
+    ISO text (--dates text).
 
     \b
     Examples:

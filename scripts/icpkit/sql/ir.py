@@ -32,7 +32,14 @@ How the table is expected to hold each field type (`TableSpec`):
 - dates: DATE columns, or ISO text (`YYYY-MM-DD`) with `dates="text"`
   (SQLite has no DATE type: ISO text always); other text is unknown (`iso_date`).
 - yes/no: BOOLEAN columns (0/1 in SQLite), or with `flags="text"` the CRM's text
-  (true/false, yes/no, y/n, 1/0, t/f in any case).
+  (true/false, yes/no, y/n, 1/0, t/f in any case, blanks around it trimmed).
+A field's column may have a shape of its own (`TableSpec.shapes`, `SHAPES`: a set as an
+array beside others as text, yes/no as text beside BOOLEAN ones); `icp score --engine`
+reads each column's from its type (`engines.column_shape`). Text cells (yes/no, dates,
+text) are trimmed of `BLANKS` once per row in the layer `tx`, as every reader trims them.
+A number column holding NaN, +inf or -inf (or a NUMERIC beyond a double's range) is
+unknown, as `icp score` reads it: never a number (NaN compares above every number in
+most engines).
 A NULL is unknown, for every field type (issue 11: absent is unknown); the empty set is a
 present, empty cell: '' in the delimited-text form, an empty array in the array form.
 

@@ -8,9 +8,11 @@ same on every dialect: no regular expressions (SQLite has none), only `TRIM`,
 already checked to be digits and one `.`. What is read:
 
 - a number with an optional sign: `1200`, `-5`, `.5`, `12.50`;
-- grouped digits, in either convention: `1,234,567.89` or `1.234.567,89`; a
-  grouping separator counts only where every group after the first has exactly
-  three digits and the first has one to three and no leading zero;
+- grouped digits, in either convention: `1,234,567.89` or `1.234.567,89`, or
+  grouped by an apostrophe (`1'234.5`, `1’234,5`) or a space of `numbers.SPACES`
+  (`1 234`, no-break and narrow no-break too), one kind per numeral; a grouping
+  separator counts only where every group after the first has exactly three digits
+  and the first has one to three and no leading zero;
 - a band `51-200` (low and high, read in one convention) and an open band `10,001+`.
 
 Each cell has at most two readings (dot and comma decimal mark); a reading that
@@ -20,9 +22,14 @@ whose two readings both fit and differ (`1,200` for a number field) is unknown.
 So `1,200` employees is 1200, `3,5` is 3.5 and `8.000` revenue is unknown, as
 in `icp score`.
 
+The cell is trimmed of `BLANKS` (`engine.normal`), as every reader trims a value;
+a cell longer than `numbers.LONGEST` characters is unknown, as `icp score` reads it
+(beyond a double's range, or read as another number: 0.000…1 as 0), and so is
+NaN or an infinity in any spelling: only digits are ever cast, so no engine fails.
+
 What the file scorer reads and this does not (currency signs, `k`/`M`/`bn`
-suffixes, `%`, exponents, apostrophe or space groups, an en dash in a band,
-spaces after a sign) is unknown here: never a different number. A property test
+suffixes, `%`, exponents, an en dash in a band, spaces after a sign) is unknown
+here: never a different number. A property test
 (`tests/test_warehouse_parity.py`) holds the two readings equal on every spelling
 of the grammar above, and this one unknown or equal on any other text.
 """
