@@ -266,15 +266,16 @@ def assert_parity(
     sets: str = "text",
     *,
     every_value: bool = False,
+    spec: TableSpec | None = None,
 ) -> None:
     """Each engine gives the evaluator's verdict on what it reads (`readable`); with
-    `every_value`, it reads every value."""
+    `every_value`, it reads every value (`spec`: the table's layout, as `run` takes it)."""
     for engine, con in engines.items():
         read = [readable(handbook, c, engine, sets) for c in rows]
         if every_value:
             assert read == rows, engine
         want = [expected(handbook, c, as_of) for c in read]
-        got = run(engine, handbook, rows, as_of, sets, con)
+        got = run(engine, handbook, rows, as_of, sets, con, spec)
         for company, w, g in zip(rows, want, got, strict=True):
             assert g == w, (engine, sets, company)
 
@@ -1299,3 +1300,42 @@ def test_nan_and_infinity_are_unknown_on_spark(spark: Any) -> None:
     as_of = dt.date(2026, 11, 1)
     want = [expected(HANDBOOK, c, as_of) for c in ODD_ROWS]
     assert run("spark", HANDBOOK, ODD_ROWS, as_of, con=spark) == want
+
+
+# --- a shape per column (issue 14): sets as arrays beside text, yes/no and dates as text ----
+
+
+@st.composite
+def column_shapes(draw: st.DrawFn, handbook: Handbook = HANDBOOK) -> dict[str, str]:
+    """A random shape for each set, yes/no and date field of `handbook` (`ir.SHAPES`)."""
+    from icpkit.sql.ir import SHAPES
+
+    kinds = ("set_of", "yes_no", "date")
+    return {
+        name: draw(st.sampled_from(SHAPES[fld.type]))
+        for name, fld in handbook.fields.items()
+        if fld.type in kinds and name in handbook.read_fields
+    }
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(companies(HANDBOOK), min_size=1, max_size=10), as_of_dates, column_shapes())
+def test_each_column_its_own_shape_same_verdict(
+    pg_dsn: str, rows: list[dict[str, Any]], as_of: dt.date, shapes: dict[str, str]
+) -> None:
+    """A table holding one set as an array and another as text, one yes/no as BOOLEAN and
+    another as text, gives the evaluator's verdicts on DuckDB and PostgreSQL."""
+    import psycopg
+
+    spec = TableSpec("accounts", shapes=shapes)
+    with psycopg.connect(pg_dsn, autocommit=True) as pg:
+        assert_parity(HANDBOOK, rows, as_of, {"duckdb": None, "postgres": pg}, spec=spec)
+
+
+@settings(SPARK, max_examples=3)
+@given(st.lists(companies(HANDBOOK), min_size=5, max_size=20), as_of_dates, column_shapes())
+def test_each_column_its_own_shape_same_verdict_on_spark(
+    spark: Any, rows: list[dict[str, Any]], as_of: dt.date, shapes: dict[str, str]
+) -> None:
+    spec = TableSpec("accounts", shapes=shapes)
+    assert_parity(HANDBOOK, rows, as_of, {"spark": spark}, spec=spec)
