@@ -18,6 +18,7 @@ import functools
 import math
 import sqlite3
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
@@ -137,10 +138,23 @@ def companies(handbook: Handbook) -> st.SearchStrategy[dict[str, Any]]:
 as_of_dates = st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31))
 
 
-def expected(handbook: Handbook, company: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
+def expected(
+    handbook: Handbook,
+    company: dict[str, Any],
+    as_of: dt.date,
+    given: dict[str, Any] | None = None,
+    unreadable: Sequence[str] | None = None,
+) -> dict[str, Any]:
     """The explaining evaluator's verdict, under the safe column names (a value the
-    vocabulary does not name is unknown, `named`)."""
-    v = evaluate(handbook, typed(handbook, named(handbook, company)), as_of)
+    vocabulary does not name is unknown, `named`). Unreadable: the fields `unreadable` names,
+    or those `given` (the company as the table holds it; by default `company`) has a value
+    for and the reading has none."""
+    read = typed(handbook, named(handbook, company))
+    v = evaluate(handbook, read, as_of)
+    if unreadable is None:
+        held = company if given is None else given
+        unreadable = [f for f, x in held.items() if x is not None and read.get(f) is None]
+    bad = [f for f in handbook.read_fields if f in unreadable]
     out: dict[str, Any] = {
         "icp_best_profile": v.best_profile,
         "icp_best_profile_title": v.best.title if v.best else None,
@@ -148,6 +162,7 @@ def expected(handbook: Handbook, company: dict[str, Any], as_of: dt.date) -> dic
         "icp_score": v.score,
         "icp_disqualified_by": ";".join(v.disqualified_by) or None,
         "icp_unknown_fields": ";".join(v.unknown_fields) or None,
+        "icp_unreadable_fields": ";".join(bad) or None,
         "icp_reason": reason(handbook, v),
         "icp_status": v.status,
     }
@@ -258,6 +273,13 @@ def readable(handbook: Handbook, company: dict[str, Any], engine: str, sets: str
     return out
 
 
+def stored(company: dict[str, Any], engine: str) -> dict[str, Any]:
+    """`company` as `engine` stores it: SQLite keeps NaN as NULL (absent, not unreadable)."""
+    if engine != "sqlite":
+        return company
+    return {k: v for k, v in company.items() if not (isinstance(v, float) and math.isnan(v))}
+
+
 def assert_parity(
     handbook: Handbook,
     rows: list[dict[str, Any]],
@@ -274,7 +296,10 @@ def assert_parity(
         read = [readable(handbook, c, engine, sets) for c in rows]
         if every_value:
             assert read == rows, engine
-        want = [expected(handbook, c, as_of) for c in read]
+        held = [stored(c, engine) for c in rows]
+        want = [
+            expected(handbook, stored(c, engine), as_of, h) for c, h in zip(read, held, strict=True)
+        ]
         got = run(engine, handbook, rows, as_of, sets, con, spec)
         for company, w, g in zip(rows, want, got, strict=True):
             assert g == w, (engine, sets, company)
@@ -1158,10 +1183,11 @@ def test_parse_text_same_verdict(
     d_rows, want = [], []
     for row in cells:
         texts = dict(zip(NUMBER_FIELDS, row, strict=True))
-        read, _ = from_values(handbook, texts)
+        read, bad = from_values(handbook, texts)
         sql_texts = {f: t for f, t in texts.items() if not any(m in t for m in FILE_ONLY)}
         read = {f: v for f, v in read.items() if f in sql_texts}
-        want.append(expected(handbook, read, as_of))
+        bad = [f for f in bad if f in sql_texts]  # unreadable in icp score and in SQL
+        want.append(expected(handbook, read, as_of, unreadable=bad))
         d_rows.append(sql_texts)
     for engine in ("duckdb", "sqlite"):
         d = DIALECTS[engine]
@@ -1218,7 +1244,11 @@ def assert_text_parity(engine: str, con: Any = None) -> None:
 
     as_of = dt.date(2026, 11, 1)
     cells = crm_cells()
-    want = [expected(HANDBOOK, from_values(HANDBOOK, c)[0], as_of) for c in cells]
+    # the fields icp score reports unreadable are reported so by every engine too
+    want = []
+    for c in cells:
+        read, bad = from_values(HANDBOOK, c)
+        want.append(expected(HANDBOOK, read, as_of, unreadable=bad))
     got = run(engine, HANDBOOK, cells, as_of, con=con, spec=PARSE_TEXT)  # type: ignore[arg-type]
     for c, w, g in zip(cells, want, got, strict=True):
         assert g == w, (engine, c)
@@ -1263,8 +1293,11 @@ def test_nan_and_infinity_are_unknown_on_duckdb_and_sqlite() -> None:
     as_of = dt.date(2026, 11, 1)
     want = [expected(HANDBOOK, c, as_of) for c in ODD_ROWS]
     assert "growth_rate" in want[0]["icp_unknown_fields"].split(";")
-    for engine in ("duckdb", "sqlite"):
-        assert run(engine, HANDBOOK, ODD_ROWS, as_of) == want, engine
+    assert want[0]["icp_unreadable_fields"] == "annual_revenue;growth_rate;it_budget"
+    assert run("duckdb", HANDBOOK, ODD_ROWS, as_of) == want
+    # SQLite keeps NaN as NULL: absent there, not unreadable
+    sqlite_want = [expected(HANDBOOK, stored(c, "sqlite"), as_of) for c in ODD_ROWS]
+    assert run("sqlite", HANDBOOK, ODD_ROWS, as_of) == sqlite_want
 
 
 def test_nan_and_infinity_are_unknown_on_postgres(pg_dsn: str) -> None:
@@ -1283,7 +1316,10 @@ def test_nan_and_infinity_are_unknown_on_postgres(pg_dsn: str) -> None:
         for name in ("annual_revenue", "growth_rate", "employees"):
             pg.execute(f"ALTER TABLE accounts ALTER COLUMN {name} TYPE NUMERIC")
         huge = {"annual_revenue": 10**310, "growth_rate": -(10**310), "employees": 10**400}
-        rows = [{**ODD_ROWS[2], **huge}, {**ODD_ROWS[2], "annual_revenue": 10**300}]
+        rows = [
+            {**ODD_ROWS[2], **huge},
+            {**ODD_ROWS[2], "annual_revenue": 10**300, "growth_rate": 5},
+        ]
         data = [to_row(HANDBOOK, spec, d, str(i), r) for i, r in enumerate(rows)]
         marks = ", ".join("%s" for _ in data[0])
         with pg.cursor() as cur:
@@ -1294,6 +1330,8 @@ def test_nan_and_infinity_are_unknown_on_postgres(pg_dsn: str) -> None:
         unknown = {r["account_id"]: r["icp_unknown_fields"].split(";") for r in got}
         assert {"annual_revenue", "growth_rate", "employees"} <= set(unknown["0"])
         assert "annual_revenue" not in unknown["1"]
+        bad = {r["account_id"]: r["icp_unreadable_fields"] for r in got}
+        assert bad == {"0": "employees;annual_revenue;growth_rate", "1": None}
 
 
 def test_nan_and_infinity_are_unknown_on_spark(spark: Any) -> None:

@@ -85,6 +85,7 @@ from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
 from ..errors import InputError, UsageError
 from .dialects import Dialect, Step, replacing
 from .names import CORE, flag_column, group_column, profile_column
+from .parsing import NULL_TOKENS
 from .tables import SQL_TYPES
 from .textnumbers import picked, stages, trim_blanks
 
@@ -983,6 +984,8 @@ class _Query:
         reads by its normal form also gives lw<i> (lowered) and n<i> (normal form)."""
         items = [exp.alias_(table_col(self.spec.id_column, self.d), ID)]
         numbers = dict(self.number_fields)
+        if "unreadable_fields" in self.opts.outputs:
+            items += [exp.alias_(g, f"g{i}") for i, g in self.given().items()]
         for i, f in enumerate(self.fields):
             if i in numbers:
                 parts = [col(f"icp__n{i}_{k}") for k in ("dl", "dh", "cl", "ch", "dk", "ck")]
@@ -1009,6 +1012,39 @@ class _Query:
                     items.append(exp.alias_(item, f"{name}{i}"))
         table = source or exp.to_table(self.spec.table, dialect=self.d.sqlglot)
         return exp.select(*items).from_(table)
+
+    def given(self) -> dict[int, exp.Expr]:
+        """Field index -> SQL that its cell holds something to read (a NULL, a text of blanks
+        or a null token such as 'n/a' holds nothing: unknown, not unreadable, as `icp score`
+        reads them); a cell that holds something and reads as unknown is unreadable (NaN,
+        +inf, -inf, a number outside the field's bounds, a value the vocabulary does not
+        name, text the dialect cannot read, 'maybe' for a yes/no)."""
+        out: dict[int, exp.Expr] = {}
+        trimmed = dict(self.text_fields)
+        numbers = dict(self.number_fields)
+        for i, f in enumerate(self.fields):
+            fld = self.hb.fields[f]
+            if f in self.spec.absent:
+                continue
+            raw: exp.Expr = table_col(self.spec.column(f), self.d)
+            if i in numbers:
+                raw = exp.Lower(this=trim_blanks(raw))
+            elif i in trimmed:
+                raw = exp.Lower(this=col(f"icp__t{i}"))
+            elif fld.type != "one_of":
+                out[i] = exp.Not(this=exp.Is(this=raw, expression=exp.Null()))
+                continue
+            if fld.type == "text":
+                out[i] = exp.Not(this=exp.Is(this=raw, expression=exp.Null()))
+                continue
+            nothing = (
+                [lit(""), *(lit(t) for t in NULL_TOKENS)] if fld.type != "one_of" else [lit("")]
+            )
+            out[i] = case(
+                [(exp.In(this=raw, expressions=nothing), exp.false())],
+                exp.Not(this=exp.Is(this=raw, expression=exp.Null())),
+            )
+        return out
 
     def plain(self) -> dict[int, exp.Expr]:
         """Field index -> SQL that its text is already in normal form (`already_normal`),
@@ -1199,6 +1235,23 @@ class _Query:
                 ]
             if "reason" in self.opts.outputs:
                 out += self.reason_texts(i)
+        if "unreadable_fields" in self.opts.outputs:
+            bad = [
+                (
+                    exp.And(
+                        this=col(f"g{i}"), expression=exp.Is(this=self.v(f), expression=exp.Null())
+                    ),
+                    f,
+                )
+                for i, f in enumerate(self.fields)
+                if f not in self.spec.absent
+            ]
+            text = (
+                exp.Nullif(this=drop_first(names_text(bad, ";"), ";"), expression=lit(""))
+                if bad
+                else exp.cast(exp.Null(), self.d.text_type)
+            )
+            out.append(exp.alias_(text, "unreadable_text"))
         if "unknown_fields" in self.opts.outputs:
             unknown = [(exp.Is(this=self.v(f), expression=exp.Null()), f) for f in self.fields]
             text = (
@@ -1420,6 +1473,8 @@ class _Query:
                 expr = self.reason_expr(self.picks)
             elif name == "unknown_fields":
                 expr = col("unknown_text")
+            elif name == "unreadable_fields":
+                expr = col("unreadable_text")
             else:
                 expr = col(f"o_{name}")
             out.append(exp.alias_(expr, safe[name]))
