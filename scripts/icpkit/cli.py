@@ -1040,7 +1040,9 @@ def sql_cmd(
     spelling ('United Kingdom', 'Computer Software') reads as unknown; map spellings to
     codes before the query, or score the export with icp score, which reads them.
     Output columns: the id, icp_best_profile, icp_best_profile_title, icp_tier,
-    icp_score, icp_disqualified_by, icp_unknown_fields, icp_reason, icp_status,
+    icp_score, icp_disqualified_by, icp_unknown_fields, icp_unreadable_fields
+    (a cell that held something unreadable: NaN, infinity, a number outside the
+    field's bounds, a value not of the vocabulary), icp_reason, icp_status,
     a column per flag, and per profile icp_<profile>_score / _tier and each group's
     subtotal icp_<profile>_<group>. A header comment records the handbook commit
     and the as-of rule.
