@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import sqlite3
+import sys
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
@@ -64,6 +67,7 @@ def typed_value(fld: Field) -> st.SearchStrategy[Any]:
         return st.one_of(
             ints,
             st.floats(-100, 1e9, allow_nan=False, allow_infinity=False, allow_subnormal=False),
+            st.sampled_from(ODD_FLOATS),
         )
     if fld.type == "yes_no":
         return st.booleans()
@@ -83,6 +87,10 @@ def typed_value(fld: Field) -> st.SearchStrategy[Any]:
     return st.one_of(st.sampled_from(values), NOT_NAMED)
 
 
+#: what a DOUBLE column may hold besides numbers (NaN, infinities: unknown in every engine,
+#: issue 14) and the ends of a double's range (numbers)
+ODD_FLOATS = [math.nan, math.inf, -math.inf, sys.float_info.max, -sys.float_info.max, 5e-324]
+
 #: values no vocabulary of these tests names: a closed field holding one is unknown
 NOT_NAMED = st.sampled_from(["cobol", "Python", "United States", "a.b", "x+y", "(b)"])
 
@@ -95,6 +103,8 @@ def named(handbook: Handbook, company: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for name, value in company.items():
         fld = handbook.fields[name]
+        if isinstance(value, float) and not math.isfinite(value):
+            continue  # NaN, +inf, -inf: unreadable, as icp score reads them
         if fld.type in ("number", "integer") and isinstance(value, int | float):
             low = fld.minimum if fld.minimum is not None else value
             high = fld.maximum if fld.maximum is not None else value
@@ -131,10 +141,23 @@ def companies(handbook: Handbook) -> st.SearchStrategy[dict[str, Any]]:
 as_of_dates = st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31))
 
 
-def expected(handbook: Handbook, company: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
+def expected(
+    handbook: Handbook,
+    company: dict[str, Any],
+    as_of: dt.date,
+    given: dict[str, Any] | None = None,
+    unreadable: Sequence[str] | None = None,
+) -> dict[str, Any]:
     """The explaining evaluator's verdict, under the safe column names (a value the
-    vocabulary does not name is unknown, `named`)."""
-    v = evaluate(handbook, typed(handbook, named(handbook, company)), as_of)
+    vocabulary does not name is unknown, `named`). Unreadable: the fields `unreadable` names,
+    or those `given` (the company as the table holds it; by default `company`) has a value
+    for and the reading has none."""
+    read = typed(handbook, named(handbook, company))
+    v = evaluate(handbook, read, as_of)
+    if unreadable is None:
+        held = company if given is None else given
+        unreadable = [f for f, x in held.items() if x is not None and read.get(f) is None]
+    bad = [f for f in handbook.read_fields if f in unreadable]
     out: dict[str, Any] = {
         "icp_best_profile": v.best_profile,
         "icp_best_profile_title": v.best.title if v.best else None,
@@ -142,6 +165,7 @@ def expected(handbook: Handbook, company: dict[str, Any], as_of: dt.date) -> dic
         "icp_score": v.score,
         "icp_disqualified_by": ";".join(v.disqualified_by) or None,
         "icp_unknown_fields": ";".join(v.unknown_fields) or None,
+        "icp_unreadable_fields": ";".join(bad) or None,
         "icp_reason": reason(handbook, v),
         "icp_status": v.status,
     }
@@ -163,7 +187,8 @@ def _typed(handbook: Handbook, spec: TableSpec, engine: str, rows: list[dict[str
         row = to_row(handbook, spec, d, str(i), company)
         # a DOUBLE column takes floats only in Spark
         for j, name in enumerate(handbook.read_fields, start=1):
-            if handbook.fields[name].type == "number" and row[j] is not None:
+            numeric = spec.numbers == "numeric" and handbook.fields[name].type == "number"
+            if numeric and row[j] is not None:
                 row[j] = float(row[j])
         out.append(row)
     return out
@@ -176,9 +201,11 @@ def run(
     as_of: dt.date | None,
     sets: str = "text",
     con: Any = None,
+    spec: TableSpec | None = None,
 ) -> list[dict[str, Any]]:
-    """Verdicts from one engine, in row order, keyed by output column."""
-    spec = TableSpec("accounts", sets=sets)
+    """Verdicts from one engine, in row order, keyed by output column (`spec`: the table's
+    layout, by default typed columns with sets as `sets`)."""
+    spec = spec or TableSpec("accounts", sets=sets)
     d = DIALECTS[engine]
     sql = render(handbook, spec, d, Options(as_of))
     data = _typed(handbook, spec, engine, rows)
@@ -250,6 +277,13 @@ def readable(handbook: Handbook, company: dict[str, Any], engine: str, sets: str
     return out
 
 
+def stored(company: dict[str, Any], engine: str) -> dict[str, Any]:
+    """`company` as `engine` stores it: SQLite keeps NaN as NULL (absent, not unreadable)."""
+    if engine != "sqlite":
+        return company
+    return {k: v for k, v in company.items() if not (isinstance(v, float) and math.isnan(v))}
+
+
 def assert_parity(
     handbook: Handbook,
     rows: list[dict[str, Any]],
@@ -258,15 +292,19 @@ def assert_parity(
     sets: str = "text",
     *,
     every_value: bool = False,
+    spec: TableSpec | None = None,
 ) -> None:
     """Each engine gives the evaluator's verdict on what it reads (`readable`); with
-    `every_value`, it reads every value."""
+    `every_value`, it reads every value (`spec`: the table's layout, as `run` takes it)."""
     for engine, con in engines.items():
         read = [readable(handbook, c, engine, sets) for c in rows]
         if every_value:
             assert read == rows, engine
-        want = [expected(handbook, c, as_of) for c in read]
-        got = run(engine, handbook, rows, as_of, sets, con)
+        held = [stored(c, engine) for c in rows]
+        want = [
+            expected(handbook, stored(c, engine), as_of, h) for c, h in zip(read, held, strict=True)
+        ]
+        got = run(engine, handbook, rows, as_of, sets, con, spec)
         for company, w, g in zip(rows, want, got, strict=True):
             assert g == w, (engine, sets, company)
 
@@ -953,7 +991,8 @@ def numeral(draw: st.DrawFn) -> str:
     with a fraction after . or , or none."""
     whole = str(draw(st.integers(0, 10**9)))
     if draw(st.booleans()) and len(whole) > 3:
-        whole = _grouped(whole, draw(st.sampled_from([",", "."])))
+        groups = [",", ".", "'", "’", " ", "\u00a0", "\u202f", "\u2009"]
+        whole = _grouped(whole, draw(st.sampled_from(groups)))
     elif draw(st.booleans()):
         whole = draw(st.sampled_from(["0", "00", "1,23", "12,3456", "0,123", "1.2345", ""])) + whole
     if draw(st.booleans()):
@@ -962,15 +1001,27 @@ def numeral(draw: st.DrawFn) -> str:
     return whole
 
 
+#: numbers no engine reads as a number (NaN, infinities, beyond a double's range, longer
+#: than `numbers.LONGEST`), and space or apostrophe groups every engine reads (issue 14)
+ODD_NUMBERS = [
+    "NaN", "nan", "-NaN", "inf", "-inf", "+inf", "Infinity", "-Infinity", "1e400", "-1e400",
+    "1" + "0" * 310, "9" * 300, "9" * 301, "0." + "0" * 400 + "1", "1" + "0" * 400 + ".5",
+    "1 200", "1\u00a0200", "1\u202f200", "1\u2009200,5", "1'200", "1’200.5", "1'200 300",
+    "\u00a0120\u00a0", "\t42\n", "51\u00a0-\u00a0200", "10,001\u00a0+", "\u200b7\ufeff",
+]  # fmt: skip
 #: spellings of the grammar `icpkit.sql.textnumbers` reads, and a few it leaves unknown
 SPELLINGS = st.one_of(
     st.tuples(st.sampled_from(["", "", "-", "+", " "]), numeral()).map("".join),
     st.tuples(numeral(), st.sampled_from(["-", " - ", "-"]), numeral()).map("".join),
     numeral().map(lambda n: n + "+"),
     st.sampled_from(["", "n/a", "-", "+", ".", "5.", ",5", "1e3", "$5", "12k", "1 200", "51–200"]),
+    st.sampled_from(ODD_NUMBERS),
+    # blanks of every kind around a number, a band's ends and an open band's +
+    st.tuples(st.sampled_from(BLANKS), numeral(), st.sampled_from(BLANKS)).map("".join),
+    st.tuples(numeral(), st.sampled_from(BLANKS), st.sampled_from(["-", "+"])).map("".join),
 )
 #: read by icp score, unknown in SQL (see textnumbers): never a different number
-FILE_ONLY = ("e", "$", "k", " 2", "–")
+FILE_ONLY = ("e", "$", "k", "–")
 
 
 def file_reading(texts: list[str]) -> list[list[Any]]:
@@ -1031,6 +1082,12 @@ def sql_reading(engine: str, texts: list[str], con: Any = None) -> list[list[Any
         to_row(HANDBOOK, spec, d, str(i), dict.fromkeys(NUMBER_FIELDS, t))
         for i, t in enumerate(texts)
     ]
+    if engine == "spark":
+        schema = ", ".join(f"`{c}` {t}" for c, t in column_types(HANDBOOK, spec, d))
+        con.createDataFrame(rows, schema).createOrReplaceTempView("accounts")
+        found = con.sql(reading_query(engine)).collect()
+        read = {int(r[0]): [None if x is None else float(x) for x in r[1:]] for r in found}
+        return [read[i] for i in range(len(texts))]
     if engine == "duckdb":
         con = duckdb.connect()
     elif engine == "sqlite":
@@ -1070,6 +1127,32 @@ def test_parse_text_reads_numbers_as_the_file_scorer(texts: list[str]) -> None:
         assert_same_reading(texts, sql_reading(engine, texts), engine)
 
 
+def test_odd_numbers_read_alike_on_duckdb_and_sqlite() -> None:
+    """NaN, infinities, numbers beyond a double's range or longer than 300 characters are
+    unreadable (never an error, never another number); blanks of every kind around a number
+    are trimmed and space or apostrophe groups read, as `icp score` reads them (issue 14)."""
+    for engine in ("duckdb", "sqlite"):
+        assert_same_reading(ODD_NUMBERS, sql_reading(engine, ODD_NUMBERS), engine)
+    read = dict(zip(ODD_NUMBERS, file_reading(ODD_NUMBERS), strict=True))
+    assert read["1\u00a0200"][0] == read["1'200"][0] == 1200
+    assert read["\u00a0120\u00a0"][0] == 120 and read["\t42\n"][0] == 42
+    assert read["9" * 300][0] == float("9" * 300)  # 300 characters: read
+    unreadable = [t for t in ODD_NUMBERS[:15] if t != "9" * 300]
+    assert all(read[t] == [None] * len(read[t]) for t in unreadable)
+
+
+def test_odd_numbers_read_alike_on_postgres(pg_dsn: str) -> None:
+    """As on DuckDB: PostgreSQL's CAST of a 310-digit number failed the whole query."""
+    import psycopg
+
+    with psycopg.connect(pg_dsn, autocommit=True) as pg:
+        assert_same_reading(ODD_NUMBERS, sql_reading("postgres", ODD_NUMBERS, pg), "postgres")
+
+
+def test_odd_numbers_read_alike_on_spark(spark: Any) -> None:
+    assert_same_reading(ODD_NUMBERS, sql_reading("spark", ODD_NUMBERS, spark), "spark")
+
+
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(SPELLINGS, min_size=1, max_size=8))
 def test_parse_text_reads_numbers_as_the_file_scorer_on_postgres(
@@ -1104,10 +1187,11 @@ def test_parse_text_same_verdict(
     d_rows, want = [], []
     for row in cells:
         texts = dict(zip(NUMBER_FIELDS, row, strict=True))
-        read, _ = from_values(handbook, texts)
+        read, bad = from_values(handbook, texts)
         sql_texts = {f: t for f, t in texts.items() if not any(m in t for m in FILE_ONLY)}
         read = {f: v for f, v in read.items() if f in sql_texts}
-        want.append(expected(handbook, read, as_of))
+        bad = [f for f in bad if f in sql_texts]  # unreadable in icp score and in SQL
+        want.append(expected(handbook, read, as_of, unreadable=bad))
         d_rows.append(sql_texts)
     for engine in ("duckdb", "sqlite"):
         d = DIALECTS[engine]
@@ -1122,3 +1206,178 @@ def test_parse_text_same_verdict(
         got = {str(r[0]): dict(zip(names[1:], r[1:], strict=True)) for r in cur.fetchall()}
         for i, w in enumerate(want):
             assert got[str(i)] == w, (engine, cells[i])
+
+
+# --- CRM text cells: blanks, case, odd numbers, on every engine (issue 14) --------------------
+
+#: yes/no as a CRM sync writes them, with blanks of every kind and in any case
+FLAG_TEXTS = [
+    "yes\t", "\ntrue", "YES", "True", " y ", "\u00a0no\u00a0", "FALSE\r\n", "0", "1", "T", "n",
+    "\u200byes\ufeff", "\u3000No", "maybe", "", "\t", "yes no",
+]  # fmt: skip
+DATE_TEXTS = ["2026-01-05\t", "\u00a02025-12-31 ", "2026-02-30", "2024-06-01T10:00:00", "x", ""]
+
+
+def crm_cells() -> list[dict[str, str]]:
+    """Rows of CRM text for the example handbook: every yes/no and number spelling above,
+    dates with blanks around them, and enough known to be scored."""
+    known = {"country": "US", "industry": "software", "funding_stage": "series_b"}
+    rows = []
+    for i, flag in enumerate(FLAG_TEXTS + ODD_NUMBERS):
+        number = ODD_NUMBERS[i % len(ODD_NUMBERS)]
+        rows.append(
+            {
+                **known,
+                "erp_deployed": flag,
+                "buys_through_tenders": FLAG_TEXTS[(i + 3) % len(FLAG_TEXTS)],
+                "employees": number,
+                "annual_revenue": ODD_NUMBERS[(i + 5) % len(ODD_NUMBERS)],
+                "it_budget": "600,000",
+                "growth_rate": number,
+                "founded_year": "2012\u00a0",
+                "last_funding_date": DATE_TEXTS[i % len(DATE_TEXTS)],
+            }
+        )
+    return rows
+
+
+def assert_text_parity(engine: str, con: Any = None) -> None:
+    """Each engine gives, on CRM text (`--parse-text`), the verdict of the values `icp explain
+    --set` (the file scorer's parse layer) reads from the same text."""
+    from icpkit.sql.companies import from_values
+
+    as_of = dt.date(2026, 11, 1)
+    cells = crm_cells()
+    # the fields icp score reports unreadable are reported so by every engine too
+    want = []
+    for c in cells:
+        read, bad = from_values(HANDBOOK, c)
+        want.append(expected(HANDBOOK, read, as_of, unreadable=bad))
+    got = run(engine, HANDBOOK, cells, as_of, con=con, spec=PARSE_TEXT)  # type: ignore[arg-type]
+    for c, w, g in zip(cells, want, got, strict=True):
+        assert g == w, (engine, c)
+
+
+def test_crm_text_reads_alike_on_duckdb_and_sqlite() -> None:
+    """'yes\\t', '\\ntrue', 'YES' are yes and a no-break space around a number or a date is
+    no part of it, in SQL as in icp score (the SQL trimmed spaces only)."""
+    from icpkit.sql.companies import from_values
+
+    read = from_values(HANDBOOK, {"erp_deployed": "yes\t", "buys_through_tenders": "\nTrue"})[0]
+    assert read == {"erp_deployed": True, "buys_through_tenders": True}
+    for engine in ("duckdb", "sqlite"):
+        assert_text_parity(engine)
+
+
+def test_crm_text_reads_alike_on_postgres(pg_dsn: str) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_dsn, autocommit=True) as pg:
+        assert_text_parity("postgres", pg)
+
+
+def test_crm_text_reads_alike_on_spark(spark: Any) -> None:
+    assert_text_parity("spark", spark)
+
+
+# --- NaN, infinities and numbers beyond a double in numeric columns (issue 14) ----------------
+
+ODD_ROWS: list[dict[str, Any]] = [
+    {"growth_rate": math.nan, "annual_revenue": math.inf, "it_budget": -math.inf},
+    {"growth_rate": -math.inf, "annual_revenue": math.nan, "it_budget": 600_000.0},
+    {"growth_rate": sys.float_info.max, "annual_revenue": -sys.float_info.max},
+]
+for _row in ODD_ROWS:
+    _row.update(country="US", employees=120, industry="software", funding_stage="series_b")
+
+
+def test_nan_and_infinity_are_unknown_on_duckdb_and_sqlite() -> None:
+    """NaN compares above every number in DuckDB (and PostgreSQL, Spark): a DOUBLE column
+    holding NaN, +inf or -inf is unknown there, as icp score reads it, never a number."""
+    as_of = dt.date(2026, 11, 1)
+    want = [expected(HANDBOOK, c, as_of) for c in ODD_ROWS]
+    assert "growth_rate" in want[0]["icp_unknown_fields"].split(";")
+    assert want[0]["icp_unreadable_fields"] == "annual_revenue;growth_rate;it_budget"
+    assert run("duckdb", HANDBOOK, ODD_ROWS, as_of) == want
+    # SQLite keeps NaN as NULL: absent there, not unreadable
+    sqlite_want = [expected(HANDBOOK, stored(c, "sqlite"), as_of) for c in ODD_ROWS]
+    assert run("sqlite", HANDBOOK, ODD_ROWS, as_of) == sqlite_want
+
+
+def test_nan_and_infinity_are_unknown_on_postgres(pg_dsn: str) -> None:
+    """As on DuckDB; and a NUMERIC column holding a number of 310 digits (beyond a double's
+    range) is unknown too, never an error of the whole query."""
+    import psycopg
+
+    as_of = dt.date(2026, 11, 1)
+    want = [expected(HANDBOOK, c, as_of) for c in ODD_ROWS]
+    with psycopg.connect(pg_dsn, autocommit=True) as pg:
+        assert run("postgres", HANDBOOK, ODD_ROWS, as_of, con=pg) == want
+        spec = TableSpec("accounts")
+        d = DIALECTS["postgres"]
+        pg.execute("DROP TABLE IF EXISTS accounts")
+        pg.execute(create_table_sql(HANDBOOK, spec, d))
+        for name in ("annual_revenue", "growth_rate", "employees"):
+            pg.execute(f"ALTER TABLE accounts ALTER COLUMN {name} TYPE NUMERIC")
+        huge = {"annual_revenue": 10**310, "growth_rate": -(10**310), "employees": 10**400}
+        rows = [
+            {**ODD_ROWS[2], **huge},
+            {**ODD_ROWS[2], "annual_revenue": 10**300, "growth_rate": 5},
+        ]
+        data = [to_row(HANDBOOK, spec, d, str(i), r) for i, r in enumerate(rows)]
+        marks = ", ".join("%s" for _ in data[0])
+        with pg.cursor() as cur:
+            cur.executemany(f"INSERT INTO accounts VALUES ({marks})", data)
+        cur = pg.execute(render(HANDBOOK, spec, d, Options(as_of)))
+        names = [c[0] for c in cur.description or []]
+        got = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+        unknown = {r["account_id"]: r["icp_unknown_fields"].split(";") for r in got}
+        assert {"annual_revenue", "growth_rate", "employees"} <= set(unknown["0"])
+        assert "annual_revenue" not in unknown["1"]
+        bad = {r["account_id"]: r["icp_unreadable_fields"] for r in got}
+        assert bad == {"0": "employees;annual_revenue;growth_rate", "1": None}
+
+
+def test_nan_and_infinity_are_unknown_on_spark(spark: Any) -> None:
+    as_of = dt.date(2026, 11, 1)
+    want = [expected(HANDBOOK, c, as_of) for c in ODD_ROWS]
+    assert run("spark", HANDBOOK, ODD_ROWS, as_of, con=spark) == want
+
+
+# --- a shape per column (issue 14): sets as arrays beside text, yes/no and dates as text ----
+
+
+@st.composite
+def column_shapes(draw: st.DrawFn, handbook: Handbook = HANDBOOK) -> dict[str, str]:
+    """A random shape for each set, yes/no and date field of `handbook` (`ir.SHAPES`)."""
+    from icpkit.sql.ir import SHAPES
+
+    kinds = ("set_of", "yes_no", "date")
+    return {
+        name: draw(st.sampled_from(SHAPES[fld.type]))
+        for name, fld in handbook.fields.items()
+        if fld.type in kinds and name in handbook.read_fields
+    }
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(companies(HANDBOOK), min_size=1, max_size=10), as_of_dates, column_shapes())
+def test_each_column_its_own_shape_same_verdict(
+    pg_dsn: str, rows: list[dict[str, Any]], as_of: dt.date, shapes: dict[str, str]
+) -> None:
+    """A table holding one set as an array and another as text, one yes/no as BOOLEAN and
+    another as text, gives the evaluator's verdicts on DuckDB and PostgreSQL."""
+    import psycopg
+
+    spec = TableSpec("accounts", shapes=shapes)
+    with psycopg.connect(pg_dsn, autocommit=True) as pg:
+        assert_parity(HANDBOOK, rows, as_of, {"duckdb": None, "postgres": pg}, spec=spec)
+
+
+@settings(SPARK, max_examples=3)
+@given(st.lists(companies(HANDBOOK), min_size=5, max_size=20), as_of_dates, column_shapes())
+def test_each_column_its_own_shape_same_verdict_on_spark(
+    spark: Any, rows: list[dict[str, Any]], as_of: dt.date, shapes: dict[str, str]
+) -> None:
+    spec = TableSpec("accounts", shapes=shapes)
+    assert_parity(HANDBOOK, rows, as_of, {"spark": spark}, spec=spec)

@@ -307,3 +307,104 @@ def test_group_column_names_are_safe_and_distinct() -> None:
     assert one != two
     for name in (one, two):
         assert len(name) <= 40 and SAFE.match(name), name
+
+
+# --- a field's own column shape (issue 14): each table read as its columns' types say ---------
+
+#: one table's shapes and the other's: a set as an array beside one as text, yes/no as
+#: BOOLEAN beside one as the CRM's text, a date and a number as text
+SHAPES = (
+    {"tech_stack": "array", "erp_deployed": "text", "last_funding_date": "text"},
+    {"services_needed": "array", "buys_through_tenders": "text", "employees": "text"},
+)
+#: yes/no as a CRM writes them, one per account (the typed value each means)
+FLAG_WORDS = {True: "YES\t", False: "\u00a0no"}
+
+
+def shaped_rows(spec: TableSpec, d: Any) -> list[list[Any]]:
+    rows = []
+    for ident, company in zip(IDS, ACCOUNTS, strict=True):
+        written = {
+            k: FLAG_WORDS[v] if isinstance(v, bool) and spec.shape(k, "yes_no") == "text" else v
+            for k, v in company.items()
+        }
+        rows.append(to_row(HANDBOOK, spec, d, ident, written))
+    return rows
+
+
+@pytest.mark.parametrize("shapes", SHAPES)
+def test_score_on_postgres_reads_each_columns_shape(
+    pg_dsn: str, tmp_path: Path, shapes: dict[str, str]
+) -> None:
+    """`icp score --engine postgres --table` reads each column as its type says: two tables
+    holding the same accounts in other shapes give the same verdicts (the query was built
+    for one shape of each kind and failed on the other)."""
+    import psycopg
+
+    spec = TableSpec("crm_shaped", shapes=shapes)
+    d = DIALECTS["postgres"]
+    types = [t for _, t in column_types(HANDBOOK, spec, d)]
+    with psycopg.connect(pg_dsn, autocommit=True) as con:
+        con.execute("DROP TABLE IF EXISTS crm_shaped")
+        con.execute(create_table_sql(HANDBOOK, spec, d))
+        with con.cursor() as cur:
+            cur.executemany(
+                f"INSERT INTO crm_shaped VALUES ({', '.join(f'%s::{t}' for t in types)})",
+                shaped_rows(spec, d),
+            )
+    out = tmp_path / "scores.csv"
+    args = ["score", "--engine", "postgres", "--dsn", pg_dsn, "--table", "crm_shaped"]
+    assert icp(*args, "-o", str(out)) == 0
+    assert_scores(out)
+
+
+_ARROW = {
+    "STRING": pa.string(),
+    "ARRAY<STRING>": pa.list_(pa.string()),
+    "DOUBLE": pa.float64(),
+    "BIGINT": pa.int64(),
+    "BOOLEAN": pa.bool_(),
+    "DATE": pa.date32(),
+}
+
+
+@pytest.mark.parametrize("shapes", SHAPES)
+def test_score_on_spark_reads_each_columns_shape(
+    spark: Any, tmp_path: Path, shapes: dict[str, str]
+) -> None:
+    spec = TableSpec("t", shapes=shapes)
+    d = DIALECTS["spark"]
+    columns = column_types(HANDBOOK, spec, d)
+    rows = shaped_rows(spec, d)
+    for row in rows:
+        for j, (_, t) in enumerate(columns):
+            if t == "DOUBLE" and row[j] is not None:
+                row[j] = float(row[j])
+    schema = pa.schema([(c, _ARROW[t]) for c, t in columns])
+    table = pa.Table.from_pylist([dict(zip([c for c, _ in columns], r, strict=True)) for r in rows])
+    source = tmp_path / "accounts.parquet"
+    pq.write_table(table.cast(schema), source)
+    out = tmp_path / "scores.csv"
+    assert (
+        icp("score", "--engine", "spark", "--master", "local[2]", str(source), "-o", str(out)) == 0
+    )
+    assert_scores(out)
+
+
+def test_sql_takes_a_shape_per_field(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """`icp sql --shape FIELD=SHAPE` and `shape:` in the --map file: one set as an array
+    beside the others as text; a shape the field's type has not is refused, naming both."""
+    base = ["sql", "--dialect", "postgres", "--table", "t", "--as-of", "2026-11-01"]
+    assert icp(*base, "--ddl", "--shape", "tech_stack=array", "--shape", "erp_deployed=text") == 0
+    ddl = capsys.readouterr().out
+    assert "tech_stack TEXT[]" in ddl and "services_needed TEXT," in ddl
+    assert "erp_deployed TEXT" in ddl and "buys_through_tenders BOOLEAN" in ddl
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("tech_stack:\n  shape: array\n", encoding="utf-8")
+    assert icp(*base, "--ddl", "--map", str(mapping)) == 0
+    assert "tech_stack TEXT[]" in capsys.readouterr().out
+    assert icp(*base, "--shape", "employees=array") == 2
+    err = capsys.readouterr().err
+    assert "employees" in err and "expected numeric or text" in err
+    assert icp("sql", "--dialect", "sqlite", "--table", "t", "--shape", "tech_stack=array") == 2
+    assert "sqlite has no array type" in capsys.readouterr().err

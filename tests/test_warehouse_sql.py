@@ -99,6 +99,19 @@ def _trim_keeping_characters(expression: Any) -> Any:
     return expression
 
 
+def _written(row: list[Any]) -> list[Any]:
+    """A row as the Snowflake connector can send it: NaN and the infinities as the text
+    Snowflake reads into a FLOAT column ('NaN', 'inf', '-inf'; the connector writes NAN)."""
+    import math
+
+    def one(v: Any) -> Any:
+        if isinstance(v, float) and not math.isfinite(v):
+            return "NaN" if math.isnan(v) else ("inf" if v > 0 else "-inf")
+        return v
+
+    return [one(v) for v in row]
+
+
 def snowflake_verdicts(
     rows: list[dict[str, Any]], as_of: dt.date, handbook: Handbook = HANDBOOK
 ) -> list[dict[str, Any]]:
@@ -116,7 +129,7 @@ def snowflake_verdicts(
         cur.execute(create_table_sql(handbook, spec, d))
         cur.executemany(
             f"INSERT INTO accounts VALUES ({', '.join(['%s'] * n)})",
-            [to_row(handbook, spec, d, str(i), c) for i, c in enumerate(rows)],
+            [_written(to_row(handbook, spec, d, str(i), c)) for i, c in enumerate(rows)],
         )
         cur.execute(render(handbook, spec, d, Options(as_of)))
         names = [c[0].lower() for c in cur.description]
@@ -226,9 +239,9 @@ def test_parse_text_table_and_query_run_on_sqlite(
     got = dict(zip([c[0] for c in cur.description], cur.fetchone(), strict=True))
     from icpkit.sql.companies import from_values
 
-    read, _ = from_values(HANDBOOK, {k: v for k, v in cells.items() if k != "account_id"})
+    read, bad = from_values(HANDBOOK, {k: v for k, v in cells.items() if k != "account_id"})
     assert read["employees"] == (51, 200)
-    want = expected(HANDBOOK, read, AS_OF)
+    want = expected(HANDBOOK, read, AS_OF, unreadable=bad)
     assert {k: got[k] for k in want} == want
 
 
@@ -290,7 +303,8 @@ def test_a_choice_the_vocabulary_does_not_name_is_unknown_not_unmet(
         }
         if "tech_stack" in cells:
             del known["tech_stack"]
-        want = expected(HANDBOOK, known, AS_OF)
+        # the value the vocabulary does not name is reported unreadable
+        want = expected(HANDBOOK, known, AS_OF, given={**known, **cells})
         assert {k: got[ident][k] for k in want} == want, ident
         assert got[ident]["icp_tier"] != "D", ident  # an unknown requirement caps, never fails
 
@@ -344,7 +358,8 @@ def test_a_date_that_is_not_iso_text_is_unknown_not_an_error_nor_another_day(
         company: dict[str, Any] = dict(typed)
         if day is not None:
             company["last_funding_date"] = day
-        want = expected(HANDBOOK, company, AS_OF)
+        # a text that is not an ISO date is unreadable
+        want = expected(HANDBOOK, company, AS_OF, given={**typed, "last_funding_date": text})
         assert {k: got[str(i)][k] for k in want} == want, text
 
 
@@ -366,8 +381,9 @@ def test_a_number_outside_the_fields_bounds_is_unknown(
         ),
     }
     got = scored_rows(capsys, dialect, {i: {**typed, **c} for i, (c, _) in rows.items()})
-    for ident, (_, known) in rows.items():
-        want = expected(HANDBOOK, {**typed, **known}, AS_OF)
+    for ident, (cells, known) in rows.items():
+        # a number outside the bounds is unreadable
+        want = expected(HANDBOOK, {**typed, **known}, AS_OF, given={**typed, **cells})
         assert {k: got[ident][k] for k in want} == want, ident
     assert got["zero"]["icp_disqualified_by"] is None
 
@@ -443,7 +459,10 @@ def test_sqlite_text_in_a_number_or_yes_no_column_is_unknown(
         "typed": {"employees": 2000, "buys_through_tenders": True},
     }
     for ident, values in known.items():
-        want = expected(HANDBOOK, {"country": "DE", "industry": "software", **values}, AS_OF)
+        employees, tenders = rows[ident]
+        given = {"employees": employees, "buys_through_tenders": tenders}
+        company = {"country": "DE", "industry": "software", **values}
+        want = expected(HANDBOOK, company, AS_OF, given={**company, **given})
         assert {k: got[ident][k] for k in want} == want, ident
     assert got["text-employees"]["icp_disqualified_by"] is None
     assert got["typed"]["icp_disqualified_by"] == "enterprise-tenders"

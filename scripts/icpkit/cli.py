@@ -959,6 +959,15 @@ _warehouse_options = _options(
         help="Number, date and yes/no columns hold CRM text (1,200 / 51-200 / 10,001+), read "
         "as icp score reads them; what it cannot read in SQL is unknown (see icp sql --help).",
     ),
+    click.option(
+        "--shape",
+        "shapes",
+        multiple=True,
+        metavar="FIELD=SHAPE",
+        help="One field's column where it differs from the options above: a set as "
+        "text or array, a date as date or text, yes/no as boolean or text, a number as "
+        "numeric or text (also `shape:` in the --map file). Repeatable.",
+    ),
 )
 
 
@@ -973,25 +982,26 @@ def _table_spec(
     dates: str,
     flags: str,
     parse_text: bool,
+    shapes: tuple[str, ...] = (),
 ) -> Any:
     """The layout of `table` the `_warehouse_options` of `command` give (its `**layout`).
     Raises UsageError for a --map key that is not a field of `handbook`, or value spellings
     in it (the query reads codes)."""
-    from .sql.ir import TableSpec
+    from .sql.ir import TableSpec, parse_shapes
 
     cmap = _mapping(map_file, handbook)
     cmap.refuse_values(command)
-    columns = cmap.columns
     if parse_text:
         dates, flags = "text", "text"
     return TableSpec(
         table,
         id_column=id_column,
-        columns=columns,
+        columns=cmap.columns,
         sets=sets,
         dates=dates,
         flags=flags,
         numbers="text" if parse_text else "numeric",
+        shapes=cmap.shapes | parse_shapes(shapes),
     )
 
 
@@ -1033,11 +1043,16 @@ def sql_cmd(
     The table holds the id and one typed column per field a rule reads (named as
     the field, or through --map): numbers numeric, sets as a;b;c text or arrays,
     dates DATE or ISO text, yes/no BOOLEAN or CRM text (--ddl prints the table).
+    One field's column may differ from the others: --shape tech_stack=array, or
+    `shape: array` under the field in the --map file (icp score --engine reads
+    each column's shape from its type).
     Closed fields hold the vocabulary's codes (ISO country codes, 'software'): another
     spelling ('United Kingdom', 'Computer Software') reads as unknown; map spellings to
     codes before the query, or score the export with icp score, which reads them.
     Output columns: the id, icp_best_profile, icp_best_profile_title, icp_tier,
-    icp_score, icp_disqualified_by, icp_unknown_fields, icp_reason, icp_status,
+    icp_score, icp_disqualified_by, icp_unknown_fields, icp_unreadable_fields
+    (a cell that held something unreadable: NaN, infinity, a number outside the
+    field's bounds, a value not of the vocabulary), icp_reason, icp_status,
     a column per flag, and per profile icp_<profile>_score / _tier and each group's
     subtotal icp_<profile>_<group>. A header comment records the handbook commit
     and the as-of rule. The names given (--table, SCHEMA.TABLE, --view, --map
@@ -1056,10 +1071,12 @@ def sql_cmd(
     an optional sign, digits grouped in threes by , or . (1,234.5 and 1.234,5),
     bands (51-200, low and high) and open bands (10,001+); a value that reads two
     ways (1,200 in a decimal field), a fraction in an integer field or a value
-    outside the field's minimum/maximum is unknown. Currency signs, k/M/bn, %,
-    exponents and space or apostrophe groups are read by icp score only: here
-    they are unknown, never another number. Yes/no as --flags text; dates as ISO
-    text (--dates text).
+    outside the field's minimum/maximum is unknown; space and apostrophe groups
+    (1 200, 1'200) are read, blanks around a cell (no-break spaces, tabs) are no
+    part of it. Currency signs, k/M/bn, % and exponents are read by icp score
+    only: here they are unknown, never another number. NaN, infinities and cells
+    over 300 characters are unknown everywhere. Yes/no as --flags text; dates as
+    ISO text (--dates text).
 
     \b
     Examples:

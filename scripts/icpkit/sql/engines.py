@@ -44,14 +44,11 @@ def column_types(handbook: Handbook, spec: Any, d: Dialect) -> list[tuple[str, s
         if name in spec.absent:
             continue
         ftype = handbook.fields[name].type
+        shape = spec.shape(name, ftype)
         key = ftype
-        if ftype == "set_of" and spec.sets == "array":
+        if ftype == "set_of" and shape == "array":
             key = "set_array"
-        elif (
-            (ftype == "date" and spec.dates == "text")
-            or (ftype == "yes_no" and spec.flags == "text")
-            or (ftype in NUMERIC and spec.numbers == "text")
-        ):
+        elif ftype in ("date", "yes_no", *NUMERIC) and shape == "text":
             key = "text"
         out.append((spec.column(name), types[key]))
     return out
@@ -80,17 +77,18 @@ def to_row(
             continue
         fld = handbook.fields[name]
         value = company.get(name)
+        shape = spec.shape(name, fld.type)
         if value is None:
             row.append(None)
         elif fld.type == "set_of":
-            row.append(sorted(value) if spec.sets == "array" else ";".join(sorted(value)))
-        elif fld.type == "date" and (spec.dates == "text" or d.name == "sqlite"):
-            row.append(value.isoformat())
-        elif fld.type == "yes_no" and spec.flags == "text":
-            row.append("true" if value else "false")
+            row.append(sorted(value) if shape == "array" else ";".join(sorted(value)))
+        elif fld.type == "date" and (shape == "text" or d.name == "sqlite"):
+            row.append(value if isinstance(value, str) else value.isoformat())
+        elif fld.type == "yes_no" and shape == "text":
+            row.append(value if isinstance(value, str) else "true" if value else "false")
         elif fld.type == "yes_no" and d.name == "sqlite":
             row.append(int(value))
-        elif fld.type in NUMERIC and spec.numbers == "text":
+        elif fld.type in NUMERIC and shape == "text":
             row.append(value if isinstance(value, str) else repr(value))
         elif fld.type in NUMERIC and isinstance(value, tuple):
             raise UsageError(f"found a band for {name}; a warehouse table holds exact numbers")
@@ -304,9 +302,11 @@ def detect_spec(
     mapping: Mapping[str, str] | None,
     origin: str | None = None,
 ) -> Any:
-    """The TableSpec for a table whose columns have these (lowercased) engine types: arrays,
-    dates as text and yes/no as text are recognised per column kind; a field with no column is
-    unknown for every account. Raises InputError when no id column is found."""
+    """The TableSpec for a table whose columns have these (lowercased) engine types: each
+    field's shape is its own column's (`column_shape`: a set as an array or text, a date or
+    yes/no as text or typed, a number as text or numeric), so that one table may hold a set
+    as an array and another as text; a field with no column is unknown for every account.
+    Raises InputError when no id column is found."""
     lower = {c.lower(): c for c in types}
     columns: dict[str, str] = {}
     absent = set()
@@ -335,20 +335,16 @@ def detect_spec(
             f"naming one of {', '.join(types)}"
         )
 
-    def kind(field_type: str) -> list[str]:
-        return [types[columns[n]] for n in columns if handbook.fields[n].type == field_type]
-
-    sets = "array" if any("[]" in t or "array" in t for t in kind("set_of")) else "text"
-    dates = "text" if any(t in ("text", "varchar", "string") for t in kind("date")) else "date"
-    text_flags = any(t in ("text", "varchar", "string") for t in kind("yes_no"))
+    shapes = {
+        name: column_shape(handbook.fields[name].type, types[column])
+        for name, column in columns.items()
+    }
     return TableSpec(
         table,
         id_column=ident,
         columns=columns,
-        sets=sets,
-        dates=dates,
-        flags="text" if text_flags else "boolean",
         absent=frozenset(absent),
+        shapes={n: shape for n, shape in shapes.items() if shape},
     )
 
 
@@ -395,6 +391,35 @@ def _types_fit(
                 f"{table}: found the column {column} of type {types[column]} for {name}; "
                 f"expected {expected}"
             )
+
+
+#: the type `_csv_header` gives every column of a CSV to be loaded: dates and yes/no are loaded
+#: as text, numbers as numeric (COPY reads them)
+CSV_TEXT = "text (csv)"
+
+
+def _texty(column_type: str) -> bool:
+    t = column_type.lower()
+    return t in ("text", "string", CSV_TEXT) or t.startswith(
+        ("varchar", "character varying", "char", "character", "nvarchar", "bpchar")
+    )
+
+
+def column_shape(field_type: str, column_type: str) -> str:
+    """The shape (`ir.SHAPES`) of a field of `field_type` held in a column of the engine's
+    `column_type` (lowercased: PostgreSQL's information_schema names, Spark's simple strings,
+    DuckDB's): a set as an array or text, a date or yes/no as text or typed, a number as text
+    (read as `--parse-text` reads it) or numeric; "" for a field type with one shape."""
+    t = column_type.lower()
+    if field_type == "set_of":
+        return "array" if "[]" in t or t.startswith("array") else "text"
+    if field_type == "date":
+        return "text" if _texty(t) else "date"
+    if field_type == "yes_no":
+        return "text" if _texty(t) else "boolean"
+    if field_type in NUMERIC:
+        return "text" if _texty(t) and t != CSV_TEXT else "numeric"
+    return ""
 
 
 def _not_a_raw_export(handbook: Handbook, table: str, names: list[str], absent: set[str]) -> None:
@@ -496,7 +521,7 @@ def _csv_header(path: Path) -> dict[str, str]:
     import csv
 
     with path.open(newline="", encoding="utf-8-sig") as f:
-        return dict.fromkeys(next(csv.reader(f), []), "text")
+        return dict.fromkeys(next(csv.reader(f), []), CSV_TEXT)
 
 
 def _run_spark(run: WarehouseRun, query: _Query) -> WarehouseResult:

@@ -32,7 +32,14 @@ How the table is expected to hold each field type (`TableSpec`):
 - dates: DATE columns, or ISO text (`YYYY-MM-DD`) with `dates="text"`
   (SQLite has no DATE type: ISO text always); other text is unknown (`iso_date`).
 - yes/no: BOOLEAN columns (0/1 in SQLite), or with `flags="text"` the CRM's text
-  (true/false, yes/no, y/n, 1/0, t/f in any case).
+  (true/false, yes/no, y/n, 1/0, t/f in any case, blanks around it trimmed).
+A field's column may have a shape of its own (`TableSpec.shapes`, `SHAPES`: a set as an
+array beside others as text, yes/no as text beside BOOLEAN ones); `icp score --engine`
+reads each column's from its type (`engines.column_shape`). Text cells (yes/no, dates,
+text) are trimmed of `BLANKS` once per row in the layer `tx`, as every reader trims them.
+A number column holding NaN, +inf or -inf (or a NUMERIC beyond a double's range) is
+unknown, as `icp score` reads it: never a number (NaN compares above every number in
+most engines).
 A NULL is unknown, for every field type (issue 11: absent is unknown); the empty set is a
 present, empty cell: '' in the delimited-text form, an empty array in the array form.
 
@@ -49,6 +56,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import KW_ONLY, dataclass, field
 from functools import cached_property
@@ -71,7 +79,7 @@ from ..engine.model import (
     SegmentRef,
     condition_fields,
 )
-from ..engine.normal import BLANKS, Folds, is_symbol
+from ..engine.normal import Folds, is_symbol
 from ..engine.operators import NUMERIC, OPERATORS
 from ..engine.reason import earlier_tiers
 from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
@@ -82,9 +90,12 @@ from .dialects import Dialect, Step, replacing
 from .names import CORE, flag_column, group_column, profile_column
 from .parsing import NULL_TOKENS
 from .tables import SQL_TYPES
-from .textnumbers import picked, stages
+from .textnumbers import picked, stages, trim_blanks
 
 RANK_TIER = {v: k for k, v in TIER_RANK.items()}
+#: the largest finite double: a number beyond it either way (or NaN) is unreadable, in a
+#: numeric column and in text (`textnumbers`), as icp score reads it
+FINITE = sys.float_info.max
 TRUE_WORDS = ("true", "yes", "y", "1", "t")
 FALSE_WORDS = ("false", "no", "n", "0", "f")
 #: the plain names of the columns a query may give (besides the per-profile ones)
@@ -114,9 +125,68 @@ class TableSpec:
     #: numbers as "numeric" columns or, with `--parse-text`, "text" read by the rules of the
     #: file scorer's parse layer (`icpkit.sql.textnumbers`)
     numbers: str = "numeric"
+    #: field name -> its column's own shape, where it differs from its type's above (a set
+    #: field as an "array" beside others as "text", a yes/no field as "text" beside BOOLEAN
+    #: ones); `SHAPES` lists each field type's shapes
+    shapes: Mapping[str, str] = field(default_factory=dict)
 
     def column(self, name: str) -> str:
         return self.columns.get(name, name)
+
+    def shape(self, name: str, ftype: str) -> str:
+        """How the column of field `name` (of type `ftype`) holds it: one of `SHAPES[ftype]`,
+        its own (`shapes`) or its type's; "" for a type with one shape."""
+        own = self.shapes.get(name)
+        if own is not None:
+            return own
+        by_type = {"set_of": self.sets, "date": self.dates, "yes_no": self.flags}
+        return by_type.get(ftype, self.numbers if ftype in NUMERIC else "")
+
+
+#: field type -> the shapes a warehouse column may hold it in (the first: the default)
+SHAPES: dict[str, tuple[str, ...]] = {
+    "set_of": ("text", "array"),
+    "date": ("date", "text"),
+    "yes_no": ("boolean", "text"),
+    "number": ("numeric", "text"),
+    "integer": ("numeric", "text"),
+}
+
+
+def parse_shapes(pairs: Sequence[str]) -> dict[str, str]:
+    """`--shape FIELD=SHAPE` options as field -> shape. Raises UsageError for one without '='
+    (the shapes themselves are checked against the fields by `check_shapes`)."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        name, eq, shape = pair.partition("=")
+        if not eq or not name.strip() or not shape.strip():
+            raise UsageError(f"found --shape {pair}; expected FIELD=SHAPE (tech_stack=array)")
+        out[name.strip()] = shape.strip()
+    return out
+
+
+def check_shapes(handbook: Handbook, spec: TableSpec, d: Dialect) -> None:
+    """Raise UsageError for a shape a field cannot take, or arrays where `d` has none."""
+    for name, shape in spec.shapes.items():
+        fld = handbook.fields.get(name)
+        if fld is None:
+            raise UsageError(f"found a shape for '{name}', which is not a field of the vocabulary")
+        allowed = SHAPES.get(fld.type, ())
+        if shape not in allowed:
+            expected = " or ".join(allowed) if allowed else "no shape (it has one)"
+            raise UsageError(
+                f"found the shape '{shape}' for {name}, a {fld.type} field; expected {expected}"
+            )
+    arrays = [
+        n
+        for n in handbook.read_fields
+        if handbook.fields[n].type == "set_of" and spec.shape(n, "set_of") == "array"
+    ]
+    if arrays and not d.arrays:
+        raise UsageError(
+            f"found {arrays[0]} as an array for {d.name}; expected text ({d.name} has no array "
+            "type)"
+        )
 
 
 @dataclass(frozen=True)
@@ -507,14 +577,6 @@ def case(whens: Sequence[tuple[exp.Expr, exp.Expr]], default: exp.Expr | None = 
     return out.else_(default) if default is not None else out
 
 
-def blanks() -> exp.Expr:
-    """`BLANKS` as SQL text: its control characters (tab, line breaks, U+0085) as CHR(n),
-    since no control character is written in the SQL (an editor or git could change it)."""
-    control = [c for c in BLANKS if c < " " or "\x7f" <= c < "\xa0"]
-    rest = "".join(c for c in BLANKS if c not in control)
-    return concat([*(exp.Chr(expressions=[num(ord(c))]) for c in control), lit(rest)])
-
-
 def concat(items: Sequence[exp.Expr]) -> exp.Expr:
     out = items[0]
     for item in items[1:]:
@@ -535,13 +597,13 @@ def drop_first(text: exp.Expr, sep: str) -> exp.Expr:
     return exp.Substring(this=text, start=num(len(sep) + 1))
 
 
-def iso_date(raw: exp.Expr) -> exp.Expr:
-    """The DATE of ISO text `YYYY-MM-DD` (spaces around it, and a time after a space or `T`,
-    ignored); NULL (unknown) for any other text, never an error nor another day: a bare CAST
-    fails the whole query on DuckDB and PostgreSQL for one bad cell, and SQLite's DATE()
-    reads 2026-02-30 as 2026-03-02. Only character tests, CASE and integer arithmetic, which
-    every dialect reads alike; the integer casts run only once the shape holds."""
-    text = exp.Trim(this=raw)
+def iso_date(text: exp.Expr) -> exp.Expr:
+    """The DATE of ISO text `YYYY-MM-DD` (already trimmed of `BLANKS`: `_Query.trimmed`; a
+    time after a space or `T` ignored); NULL (unknown) for any other text, never an error nor
+    another day: a bare CAST fails the whole query on DuckDB and PostgreSQL for one bad cell,
+    and SQLite's DATE() reads 2026-02-30 as 2026-03-02. Only character tests, CASE and integer
+    arithmetic, which every dialect reads alike; the integer casts run only once the shape
+    holds."""
 
     def ch(i: int) -> exp.Expr:
         return exp.Substring(this=text, start=num(i), length=num(1))
@@ -601,17 +663,12 @@ class _Query:
         self.icps = handbook.active_icps
         self.negs = handbook.active_negatives
         refuse_unsupported(handbook, d)
-        #: numbers are text to read (`--parse-text`)
-        self.text_numbers = spec.numbers == "text"
         #: text fields some test reads by their normal form (or lowered text)
         self.normal_fields = self.normal_read(handbook)
         unknown = [o for o in opts.outputs if o not in ALL_OUTPUTS]
         if unknown:
             raise UsageError(f"found the output {unknown[0]}; expected one of {ALL_OUTPUTS}")
-        if spec.sets == "array" and not d.arrays:
-            raise UsageError(
-                f"found sets as arrays for {d.name}; expected text ({d.name} has no array type)"
-            )
+        check_shapes(handbook, spec, d)
 
     # values ----------------------------------------------------------------------------------
 
@@ -625,33 +682,35 @@ class _Query:
         raw: exp.Expr = table_col(self.spec.column(name), self.d)
         if fld.type == "set_of":
             value = self.set_value(fld, raw)
+            text = self.spec.shape(name, fld.type) == "text"
             whens: list[tuple[exp.Expr, exp.Expr]] = []
-            if self.spec.sets == "text":
+            if text:
                 # a null token ('n/a', '-', 'none') is unknown, as icp score reads the cell
-                word = exp.Lower(this=exp.Trim(this=raw, expression=blanks()))
+                word = exp.Lower(this=trim_blanks(raw))
                 tokens = [lit(t) for t in NULL_TOKENS]
                 whens.append((exp.In(this=word, expressions=tokens), exp.Null()))
             if not fld.empty_set:
                 # a set of no members is unknown unless the field says `empty: empty_set`,
                 # as icp score reads an empty cell and icp test an empty list
-                whens.append((self.no_members(raw), exp.Null()))
-            elif self.spec.sets == "text":
+                whens.append((self.no_members(raw, text), exp.Null()))
+            elif text:
                 # '[]' and '""' name no member, as icp score reads them
-                empty = exp.In(
-                    this=exp.Trim(this=raw, expression=blanks()), expressions=[lit("[]"), lit('""')]
-                )
+                empty = exp.In(this=trim_blanks(raw), expressions=[lit("[]"), lit('""')])
                 whens.append((empty, lit(";;")))
             return case(whens, value) if whens else value
-        if fld.type == "yes_no" and self.spec.flags == "text":
-            word = exp.Lower(this=exp.Trim(this=raw))
+        trimmed = col(f"icp__t{self.fields.index(name)}")  # (`trimmed`, for text cells)
+        if fld.type == "yes_no" and self.spec.shape(name, fld.type) == "text":
+            word = exp.Lower(this=trimmed)
             return case(
                 [
                     (exp.In(this=word, expressions=[lit(w) for w in TRUE_WORDS]), exp.true()),
                     (exp.In(this=word, expressions=[lit(w) for w in FALSE_WORDS]), exp.false()),
                 ]
             )
-        if fld.type == "date" and (self.spec.dates == "text" or self.d.name == "sqlite"):
-            return iso_date(raw)
+        if fld.type == "date" and (
+            self.spec.shape(name, fld.type) == "text" or self.d.name == "sqlite"
+        ):
+            return iso_date(trimmed)
         # SQLite keeps any value in any column: text in a number column ('unknown', '1,200')
         # would compare above every number, and 'true' in a yes/no column equal no flag
         stored = exp.Anonymous(this="typeof", expressions=[raw])
@@ -672,7 +731,7 @@ class _Query:
     def set_value(self, fld: Field, raw: exp.Expr) -> exp.Expr:
         """A set field's column as ';a;b;' text, so that a member test never matches part
         of a value; a NULL stays NULL (unknown), '' is ';;' (no members)."""
-        text = self.spec.sets == "text"
+        text = self.spec.shape(fld.name, fld.type) == "text"
         if fld.values is None:
             return self.open_members(raw, text, fld.folds)
         # an array is read as the same ';a;b;' text (its '' members ignored, as the
@@ -685,33 +744,35 @@ class _Query:
             known = exp.And(this=known, expression=negate(self.split_member(raw, joined)))
         return case([(known, concat([lit(";"), joined, lit(";")]))])
 
-    def no_members(self, raw: exp.Expr) -> exp.Expr:
+    def no_members(self, raw: exp.Expr, text: bool) -> exp.Expr:
         """The set column names no member: text of nothing but ';' and blanks, or an array
         of nothing but '' (members whose normal form is empty are not counted here)."""
-        if self.spec.sets == "text":
-            text: exp.Expr = replaced(raw, ";", "")
-            bare = exp.Trim(this=text, expression=blanks())
+        if text:
             # '[]' and '""' name no member, as icp score reads them
+            bare = trim_blanks(replaced(raw, ";", ""))
             return exp.In(this=bare, expressions=[lit(""), lit("[]"), lit('""')])
-        text = exp.ArrayToString(this=raw, expression=lit(""))
-        return exp.EQ(this=exp.Trim(this=text, expression=blanks()), expression=lit(""))
+        joined = trim_blanks(exp.ArrayToString(this=raw, expression=lit("")))
+        return exp.EQ(this=joined, expression=lit(""))
 
     def checked_value(self, fld: Field, raw: exp.Expr, stored: exp.Expr) -> exp.Expr:
         """A number, one-of value or text of the table as the scorer reads it (`stored`:
         SQLite's type of the cell)."""
         if fld.type in NUMERIC:
+            # a number outside the field's minimum / maximum (0 or -5 employees) is unknown,
+            # as icp score reads it (and --parse-text, `textnumbers._fits`), never a number;
+            # so is NaN, +inf, -inf or a NUMERIC beyond a double's range: unreadable, as icp
+            # score reads it (NaN compares above every number in DuckDB, PostgreSQL, Spark
+            # and Snowflake, and fails every comparison in BigQuery: both ends are tested)
+            low = -FINITE if fld.minimum is None else float(fld.minimum)
+            high = FINITE if fld.maximum is None else float(fld.maximum)
             tests: list[exp.Expr] = [
-                kind(this=raw, expression=exp.Literal.number(repr(float(end))))
-                for kind, end in ((exp.GTE, fld.minimum), (exp.LTE, fld.maximum))
-                if end is not None
+                exp.GTE(this=raw, expression=exp.Literal.number(repr(low))),
+                exp.LTE(this=raw, expression=exp.Literal.number(repr(high))),
             ]
             if self.d.name == "sqlite":
                 numeric = exp.In(this=stored, expressions=[lit("integer"), lit("real")])
                 tests.insert(0, numeric)
-            # a number outside the field's minimum / maximum (0 or -5 employees) is unknown,
-            # as icp score reads it (and --parse-text, `textnumbers._fits`), never a number
-            if tests:
-                return case([(conj(tests, exp.And), raw)])
+            return case([(conj(tests, exp.And), raw)])
         if fld.type == "text":
             return col(f"icp__t{self.fields.index(fld.name)}")  # trimmed below (`trimmed`)
         if fld.type == "one_of" and fld.values is not None:
@@ -766,7 +827,7 @@ class _Query:
         fld = self.hb.fields[leaf.field]
         ctx = LeafCtx(fld, self.d, self.opts.as_of)
         v = self.v(leaf.field)
-        if fld.type in NUMERIC and self.text_numbers and leaf.field not in self.spec.absent:
+        if leaf.field in dict(self.number_fields).values():
             at = self.fields.index(leaf.field)
             return band_leaf(leaf.op, v, col(f"vh{at}"), leaf.operand, ctx)
         if reads_normal_form(self.hb, leaf):
@@ -848,7 +909,7 @@ class _Query:
             fenced = self.d.fence or self.d.reading_fence
             pre.append((name, sel.offset(0) if fenced else sel))
 
-        if self.text_numbers and self.number_fields:
+        if self.number_fields:
             # numbers as text: both readings of each cell, layer by layer
             for n, items in enumerate(self.number_layers()):
                 reading(f"rd{n}", items)
@@ -876,31 +937,42 @@ class _Query:
             query = query.with_(name, as_=sel)
         return query
 
-    @property
+    @cached_property
     def number_fields(self) -> list[tuple[int, str]]:
-        """(index, name) of the numeric fields the table has a column for."""
+        """(index, name) of the numeric fields the table has a text column for (`--parse-text`,
+        or their shape "text"): read by `textnumbers`."""
         return [
             (i, f)
             for i, f in enumerate(self.fields)
-            if self.hb.fields[f].type in NUMERIC and f not in self.spec.absent
+            if self.hb.fields[f].type in NUMERIC
+            and f not in self.spec.absent
+            and self.spec.shape(f, self.hb.fields[f].type) == "text"
         ]
 
-    @property
+    @cached_property
     def text_fields(self) -> list[tuple[int, str]]:
-        """(index, name) of the text fields the table has a column for."""
+        """(index, name) of the fields the table has a text column for: text fields, and
+        yes/no and dates held as text (SQLite's dates always)."""
+
+        def as_text(name: str) -> bool:
+            ftype = self.hb.fields[name].type
+            shape = self.spec.shape(name, ftype)
+            if ftype == "date":
+                return shape == "text" or self.d.name == "sqlite"
+            return ftype == "text" or (ftype == "yes_no" and shape == "text")
+
         return [
-            (i, f)
-            for i, f in enumerate(self.fields)
-            if self.hb.fields[f].type == "text" and f not in self.spec.absent
+            (i, f) for i, f in enumerate(self.fields) if as_text(f) and f not in self.spec.absent
         ]
 
     def trimmed(self) -> list[exp.Expr]:
-        """Each text field as icp__t<i>: blanks around a text are no part of it and a text of
-        nothing else is unknown, as `icp explain` and `icp test` read it (`normal.read_text`)."""
+        """Each text cell as icp__t<i>: blanks around a text are no part of it and a text of
+        nothing else is unknown, as `icp explain` and `icp test` read it (`normal.read_text`),
+        and as the parse layer reads a yes/no or a date (`icp score`)."""
         return [
             exp.alias_(
                 exp.Nullif(
-                    this=exp.Trim(this=table_col(self.spec.column(f), self.d), expression=blanks()),
+                    this=trim_blanks(table_col(self.spec.column(f), self.d)),
                     expression=lit(""),
                 ),
                 f"icp__t{i}",
@@ -927,7 +999,9 @@ class _Query:
         gives v<i> (low) and vh<i> (high, NULL for an open band); a text field some test
         reads by its normal form also gives lw<i> (lowered) and n<i> (normal form)."""
         items = [exp.alias_(table_col(self.spec.id_column, self.d), ID)]
-        numbers = dict(self.number_fields) if self.text_numbers else {}
+        numbers = dict(self.number_fields)
+        if "unreadable_fields" in self.opts.outputs:
+            items += [exp.alias_(g, f"g{i}") for i, g in self.given().items()]
         for i, f in enumerate(self.fields):
             if i in numbers:
                 parts = [col(f"icp__n{i}_{k}") for k in ("dl", "dh", "cl", "ch", "dk", "ck")]
@@ -954,6 +1028,39 @@ class _Query:
                     items.append(exp.alias_(item, f"{name}{i}"))
         table = source or idents.table(self.spec.table, self.d)
         return exp.select(*items).from_(table)
+
+    def given(self) -> dict[int, exp.Expr]:
+        """Field index -> SQL that its cell holds something to read (a NULL, a text of blanks
+        or a null token such as 'n/a' holds nothing: unknown, not unreadable, as `icp score`
+        reads them); a cell that holds something and reads as unknown is unreadable (NaN,
+        +inf, -inf, a number outside the field's bounds, a value the vocabulary does not
+        name, text the dialect cannot read, 'maybe' for a yes/no)."""
+        out: dict[int, exp.Expr] = {}
+        trimmed = dict(self.text_fields)
+        numbers = dict(self.number_fields)
+        for i, f in enumerate(self.fields):
+            fld = self.hb.fields[f]
+            if f in self.spec.absent:
+                continue
+            raw: exp.Expr = table_col(self.spec.column(f), self.d)
+            if i in numbers:
+                raw = exp.Lower(this=trim_blanks(raw))
+            elif i in trimmed:
+                raw = exp.Lower(this=col(f"icp__t{i}"))
+            elif fld.type != "one_of":
+                out[i] = exp.Not(this=exp.Is(this=raw, expression=exp.Null()))
+                continue
+            if fld.type == "text":
+                out[i] = exp.Not(this=exp.Is(this=raw, expression=exp.Null()))
+                continue
+            nothing = (
+                [lit(""), *(lit(t) for t in NULL_TOKENS)] if fld.type != "one_of" else [lit("")]
+            )
+            out[i] = case(
+                [(exp.In(this=raw, expressions=nothing), exp.false())],
+                exp.Not(this=exp.Is(this=raw, expression=exp.Null())),
+            )
+        return out
 
     def plain(self) -> dict[int, exp.Expr]:
         """Field index -> SQL that its text is already in normal form (`already_normal`),
@@ -1144,6 +1251,23 @@ class _Query:
                 ]
             if "reason" in self.opts.outputs:
                 out += self.reason_texts(i)
+        if "unreadable_fields" in self.opts.outputs:
+            bad = [
+                (
+                    exp.And(
+                        this=col(f"g{i}"), expression=exp.Is(this=self.v(f), expression=exp.Null())
+                    ),
+                    f,
+                )
+                for i, f in enumerate(self.fields)
+                if f not in self.spec.absent
+            ]
+            text = (
+                exp.Nullif(this=drop_first(names_text(bad, ";"), ";"), expression=lit(""))
+                if bad
+                else exp.cast(exp.Null(), self.d.text_type)
+            )
+            out.append(exp.alias_(text, "unreadable_text"))
         if "unknown_fields" in self.opts.outputs:
             unknown = [(exp.Is(this=self.v(f), expression=exp.Null()), f) for f in self.fields]
             text = (
@@ -1427,6 +1551,8 @@ class _Query:
                 expr = self.reason_expr(self.picks)
             elif name == "unknown_fields":
                 expr = col("unknown_text")
+            elif name == "unreadable_fields":
+                expr = col("unreadable_text")
             else:
                 expr = col(f"o_{name}")
             out.append(exp.alias_(expr, safe[name]))

@@ -6,6 +6,13 @@
       values:                     # spellings of this export -> allowed values
         Technology: software
         Finance: banking
+    tech_stack:
+      shape: array                # how a warehouse column holds it (icp sql, icp export dbt)
+
+A `shape` says how one warehouse column holds its field where it differs from the
+table's `--sets` / `--dates` / `--flags` / `--parse-text`: a set as `text` (a;b;c) or
+`array`, a date as `date` or ISO `text`, yes/no as `boolean` or the CRM's `text`, a
+number as `numeric` or CRM `text` (read as `--parse-text` reads it).
 
 Values are matched like every other spelling (without case, spaces or punctuation)
 and come before the vocabulary's own, for this run only: a data engineer need not
@@ -33,6 +40,8 @@ class ColumnMap:
 
     columns: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: field -> the shape of its warehouse column (`icpkit.sql.ir.SHAPES`)
+    shapes: dict[str, str] = field(default_factory=dict)
     #: the file it was read from ('' when built in code)
     path: str = ""
     #: field -> 1-based (line, column) of its key in the file
@@ -96,14 +105,17 @@ def _entry(where: str, name: str, spec: Any, out: ColumnMap) -> None:
     if isinstance(spec, str):
         out.columns[name] = spec
         return
-    if not isinstance(spec, dict) or not set(spec) <= {"column", "values"}:
-        extra = sorted(set(spec) - {"column", "values"}) if isinstance(spec, dict) else []
-        hint = suggest(str(extra[0]), ["column", "values"]) if extra else ""
+    if not isinstance(spec, dict) or not set(spec) <= {"column", "values", "shape"}:
+        extra = sorted(set(spec) - {"column", "values", "shape"}) if isinstance(spec, dict) else []
+        hint = suggest(str(extra[0]), ["column", "values", "shape"]) if extra else ""
         raise UsageError(
-            f"{where}{name}: expected a column name, or 'column' and 'values' under it{hint}"
+            f"{where}{name}: expected a column name, or 'column', 'values' and 'shape' under "
+            f"it{hint}"
         )
     if spec.get("column") is not None:
         out.columns[name] = str(spec["column"])
+    if spec.get("shape") is not None:
+        out.shapes[name] = str(spec["shape"])
     values = spec.get("values") or {}
     if not isinstance(values, dict):
         raise UsageError(f"{where}{name}.values: expected spellings mapped to allowed values")

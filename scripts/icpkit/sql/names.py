@@ -14,6 +14,7 @@ presets) the columns are named by this table instead:
 | score | icp_score |
 | disqualified_by | icp_disqualified_by |
 | unknown_fields | icp_unknown_fields |
+| unreadable_fields | icp_unreadable_fields |
 | (new) reason | icp_reason |
 | status | icp_status |
 | flag_`<flag>` | icp_flag_`<flag, safe>` |
@@ -45,6 +46,7 @@ CORE = (
     ("score", "icp_score"),
     ("disqualified_by", "icp_disqualified_by"),
     ("unknown_fields", "icp_unknown_fields"),
+    ("unreadable_fields", "icp_unreadable_fields"),
     ("reason", "icp_reason"),
     ("status", "icp_status"),
 )

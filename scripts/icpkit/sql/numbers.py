@@ -37,6 +37,11 @@ from ..engine.model import Field
 from ..engine.normal import BLANKS as BLANKS
 from ..engine.operators import sql_literal
 
+#: a number cell longer than this (once trimmed) is unreadable: a longer numeral is beyond a
+#: double's range or would be read as another number (0.000…1 as 0); the warehouse SQL
+#: (`textnumbers.LONGEST`) reads it so too
+LONGEST = 300
+
 #: decimal conventions: "dot" (1,234.5), "comma" (1.234,5); None: not known
 DOT = "dot"
 COMMA = "comma"
@@ -104,6 +109,7 @@ CREATE OR REPLACE TEMP MACRO icp_mult(m) AS
        WHEN m IN ('b', 'bn', 'billion') THEN 1e9 ELSE 1 END;
 CREATE OR REPLACE TEMP MACRO icp_plain(t) AS
   CASE WHEN regexp_full_match(t, {sql_literal(_PLAIN_DOT)}) AND isfinite(TRY_CAST(t AS DOUBLE))
+            AND length(t) <= {LONGEST}
        THEN TRY_CAST(t AS DOUBLE) END;
 """
 
@@ -116,7 +122,8 @@ def plain_sql(raw: str, decimal: str | None) -> str:
         return f"icp_plain({raw})"
     return (
         f"CASE WHEN regexp_full_match({raw}, {sql_literal(_PLAIN[decimal])}) "
-        f"AND isfinite(TRY_CAST({raw} AS DOUBLE)) THEN TRY_CAST({raw} AS DOUBLE) END"
+        f"AND isfinite(TRY_CAST({raw} AS DOUBLE)) AND length({raw}) <= {LONGEST} "
+        f"THEN TRY_CAST({raw} AS DOUBLE) END"
     )
 
 

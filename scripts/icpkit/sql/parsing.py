@@ -50,6 +50,7 @@ from .numbers import (
     BLANK,
     BLANKS,
     DOT,
+    LONGEST,
     PLUS,
     fits_sql,
     in_range_sql,
@@ -412,7 +413,7 @@ def _number(fld: Field, r: str, decimal: str | None) -> Parsed:
     p = f"{h}p"
     stages: tuple[dict[str, str], ...] = (
         {p: plain_sql(r, decimal)},
-        {f"{h}c": f"CASE WHEN {p} IS NULL THEN lower({t}) END"},
+        {f"{h}c": f"CASE WHEN {p} IS NULL AND length({t}) <= {LONGEST} THEN lower({t}) END"},
         {
             band: f"regexp_extract({h}c, {sql_literal(BAND)}, ['a', 'b'])",
             plus: f"regexp_extract({h}c, {sql_literal(PLUS)}, ['a'])",

@@ -8,9 +8,11 @@ same on every dialect: no regular expressions (SQLite has none), only `TRIM`,
 already checked to be digits and one `.`. What is read:
 
 - a number with an optional sign: `1200`, `-5`, `.5`, `12.50`;
-- grouped digits, in either convention: `1,234,567.89` or `1.234.567,89`; a
-  grouping separator counts only where every group after the first has exactly
-  three digits and the first has one to three and no leading zero;
+- grouped digits, in either convention: `1,234,567.89` or `1.234.567,89`, or
+  grouped by an apostrophe (`1'234.5`, `1’234,5`) or a space of `numbers.SPACES`
+  (`1 234`, no-break and narrow no-break too), one kind per numeral; a grouping
+  separator counts only where every group after the first has exactly three digits
+  and the first has one to three and no leading zero;
 - a band `51-200` (low and high, read in one convention) and an open band `10,001+`.
 
 Each cell has at most two readings (dot and comma decimal mark); a reading that
@@ -20,9 +22,14 @@ whose two readings both fit and differ (`1,200` for a number field) is unknown.
 So `1,200` employees is 1200, `3,5` is 3.5 and `8.000` revenue is unknown, as
 in `icp score`.
 
+The cell is trimmed of `BLANKS` (`engine.normal`), as every reader trims a value;
+a cell longer than `numbers.LONGEST` characters is unknown, as `icp score` reads it
+(beyond a double's range, or read as another number: 0.000…1 as 0), and so is
+NaN or an infinity in any spelling: only digits are ever cast, so no engine fails.
+
 What the file scorer reads and this does not (currency signs, `k`/`M`/`bn`
-suffixes, `%`, exponents, apostrophe or space groups, an en dash in a band,
-spaces after a sign) is unknown here: never a different number. A property test
+suffixes, `%`, exponents, an en dash in a band, spaces after a sign) is unknown
+here: never a different number. A property test
 (`tests/test_warehouse_parity.py`) holds the two readings equal on every spelling
 of the grammar above, and this one unknown or equal on any other text.
 """
@@ -34,6 +41,8 @@ from collections.abc import Callable
 from sqlglot import exp
 
 from ..engine.model import Field
+from ..engine.normal import BLANKS
+from .numbers import LONGEST, SPACES
 
 DIGITS = "0123456789"
 
@@ -46,12 +55,16 @@ def _num(n: int) -> exp.Expr:
     return exp.Literal.number(str(n))
 
 
-def _replace(e: exp.Expr, old: str, new: str) -> exp.Expr:
-    return exp.Replace(this=e, expression=_lit(old), replacement=_lit(new))
+def _text(text: str | exp.Expr) -> exp.Expr:
+    return _lit(text) if isinstance(text, str) else text
 
 
-def _pos(e: exp.Expr, needle: str) -> exp.Expr:
-    return exp.StrPosition(this=e, substr=_lit(needle))
+def _replace(e: exp.Expr, old: str | exp.Expr, new: str) -> exp.Expr:
+    return exp.Replace(this=e, expression=_text(old), replacement=_lit(new))
+
+
+def _pos(e: exp.Expr, needle: str | exp.Expr) -> exp.Expr:
+    return exp.StrPosition(this=e, substr=_text(needle))
 
 
 def _sub(e: exp.Expr, start: exp.Expr, length: exp.Expr | None = None) -> exp.Expr:
@@ -81,9 +94,32 @@ def _eq(a: exp.Expr, b: exp.Expr) -> exp.Expr:
     return exp.EQ(this=a, expression=b)
 
 
+def blanks() -> exp.Expr:
+    """`BLANKS` as SQL text: its control characters (tab, line breaks, U+0085) as CHR(n),
+    since no control character is written in the SQL (an editor or git could change it)."""
+    control = [c for c in BLANKS if c < " " or "\x7f" <= c < "\xa0"]
+    rest = "".join(c for c in BLANKS if c not in control)
+    items: list[exp.Expr] = [*(exp.Chr(expressions=[_num(ord(c))]) for c in control), _lit(rest)]
+    out = items[0]
+    for item in items[1:]:
+        out = exp.DPipe(this=out, expression=item, safe=False)
+    return out
+
+
+def trim_blanks(text: exp.Expr) -> exp.Expr:
+    """`text` without `BLANKS` at either end, as every reader trims a value (the set of
+    `icpkit.engine.normal`; a dialect's own TRIM() trims spaces only, or its own set)."""
+    return exp.Trim(this=text, expression=blanks())
+
+
 def cleaned(raw: exp.Expr) -> exp.Expr:
-    """The cell as the parse layer reads it: spaces trimmed, lowercased."""
-    return exp.Lower(this=exp.Trim(this=raw))
+    """The cell as the parse layer reads it: blanks trimmed (`BLANKS`), lowercased; NULL
+    (unreadable) when longer than `numbers.LONGEST` characters, as `icp score` reads it (a
+    longer numeral is beyond a double's range or would be read as another number, and
+    PostgreSQL's CAST would fail the whole query on it)."""
+    text = exp.Lower(this=trim_blanks(raw))
+    too_long = exp.GT(this=exp.Length(this=text), expression=_num(LONGEST))
+    return _case([(too_long, exp.Null())], text)
 
 
 def shape(text: exp.Expr) -> exp.Expr:
@@ -94,16 +130,31 @@ def shape(text: exp.Expr) -> exp.Expr:
     return out
 
 
-def _only(e: exp.Expr, chars: str) -> exp.Expr:
-    """`e` holds nothing but `chars` (may be empty)."""
+def _only(e: exp.Expr, chars: str, also: exp.Expr | None = None) -> exp.Expr:
+    """`e` holds nothing but `chars` and the character `also` (may be empty)."""
     for c in chars:
         e = _replace(e, c, "")
+    if also is not None:
+        e = _replace(e, also, "")
     return _eq(e, _lit(""))
+
+
+def spaced(text: exp.Expr) -> exp.Expr:
+    """`text` with each space a number may group its digits with (`numbers.SPACES`: no-break,
+    figure, narrow no-break, thin) written as ' ' (same length: positions agree)."""
+    for c in SPACES:
+        if c != " ":
+            text = _replace(text, c, " ")
+    return text
 
 
 Stage = dict[str, exp.Expr]
 PARTS = ("lo", "hi", "op", "sg")  # band low end, band high end, open band, signed number
 CONVENTIONS = (("d", ",", "."), ("c", ".", ","))  # key, grouping separator, decimal mark
+#: the other grouping separators either convention takes (`numbers._OTHER_GROUPS`): an
+#: apostrophe (Swiss 1'234.5), a typographic one, a space (1 234,5; `spaced`); one kind
+#: per numeral
+OTHER_GROUPS = ("'", "’", " ")
 
 
 def _fits(fld: Field, value: exp.Expr, whole: exp.Expr) -> exp.Expr:
@@ -129,7 +180,7 @@ def stages(fld: Field, raw: exp.Expr, name: str) -> list[Stage]:
         return exp.column(exp.to_identifier(f"{name}_{key}"))
 
     out: list[Stage] = []
-    text = cleaned(raw)
+    text = spaced(cleaned(raw))
     out.append({"t": text, "s": shape(text)})
     t, s = c("t"), c("s")
     length: exp.Expr = exp.Length(this=t)
@@ -164,8 +215,8 @@ def stages(fld: Field, raw: exp.Expr, name: str) -> list[Stage]:
     }
     parts: Stage = {"open": _case([(open_end, exp.true())], exp.false())}
     for part, (start, size) in cuts.items():
-        parts[f"{part}_t"] = exp.Trim(this=_sub(t, start, size))
-        parts[f"{part}_s"] = exp.Trim(this=_sub(s, start, size))
+        parts[f"{part}_t"] = trim_blanks(_sub(t, start, size))
+        parts[f"{part}_s"] = trim_blanks(_sub(s, start, size))
     parts["sg_t"] = _case([(signed, _sub(t, _num(2)))], t)
     parts["sg_s"] = _case([(signed, _sub(s, _num(2)))], s)
     out.append(parts)
@@ -199,13 +250,27 @@ def _marks(c: Col) -> Stage:
     return split
 
 
+def _group_of(ip: exp.Expr, group: str) -> exp.Expr:
+    """The grouping separator integer part `ip` uses: the convention's `group`, else the
+    first of `OTHER_GROUPS` it holds (a numeral groups with one kind; another kind left in it
+    makes it no numeral), else `group`."""
+    found: list[tuple[exp.Expr, exp.Expr]] = [
+        (exp.GT(this=_pos(ip, g), expression=_num(0)), _lit(g)) for g in (group, *OTHER_GROUPS)
+    ]
+    return _case(found, _lit(group))
+
+
 def _grouped_marks(c: Col) -> Stage:
-    """Each integer part with its groups of three digits marked `#`."""
+    """Each integer part's grouping separator (`_g`, `_group_of`) and the part with its groups
+    of three digits marked `#` (`_gm`)."""
     grouped_marks: Stage = {}
     for part in PARTS:
         for key, group, _mark in CONVENTIONS:
             k = f"{part}{key}"
-            grouped_marks[f"{k}_gm"] = _replace(c(f"{k}_ip"), f"{group}999", "#")
+            g = _group_of(c(f"{k}_ip"), group)
+            grouped_marks[f"{k}_g"] = g
+            three = exp.DPipe(this=g, expression=_lit("999"), safe=False)
+            grouped_marks[f"{k}_gm"] = _replace(c(f"{k}_ip"), three, "#")
     return grouped_marks
 
 
@@ -215,10 +280,11 @@ def _readings(c: Col) -> Stage:
     # valid numeral of the convention, its value and whether its fraction is all zeros
     read: Stage = {}
     for part in PARTS:
-        for key, group, mark in CONVENTIONS:
+        for key, _group, mark in CONVENTIONS:
             k = f"{part}{key}"
             pt, ps = c(f"{part}_t"), c(f"{part}_s")
             has, ip, fp, gm = c(f"{k}_has"), c(f"{k}_ip"), c(f"{k}_fp"), c(f"{k}_gm")
+            group = c(f"{k}_g")
             first_group = _pos(gm, "#")
             # grouped: 9{1,3} (G999)+, no leading zero
             grouped = _and(
@@ -233,7 +299,7 @@ def _readings(c: Col) -> Stage:
             # `.5`: no integer part, only with the dot as decimal mark (the file's plain path)
             empty_ip = _and(has, exp.true() if mark == "." else exp.false())
             valid = _and(
-                _only(ps, "9" + group + mark),
+                _only(ps, "9" + mark, group),
                 _eq(_pos(fp, mark), _num(0)),
                 _eq(_pos(fp, group), _num(0)),
                 _case([(has, exp.GT(this=exp.Length(this=fp), expression=_num(0)))], exp.true()),

@@ -1,6 +1,21 @@
 WITH src AS (
   SELECT
     account_id AS icp_id,
+    CASE WHEN country IN ('') THEN FALSE ELSE NOT country IS NULL END AS g0,
+    NOT employees IS NULL AS g1,
+    NOT annual_revenue IS NULL AS g2,
+    CASE WHEN profitability IN ('') THEN FALSE ELSE NOT profitability IS NULL END AS g3,
+    CASE WHEN industry IN ('') THEN FALSE ELSE NOT industry IS NULL END AS g4,
+    NOT tech_stack IS NULL AS g5,
+    NOT services_needed IS NULL AS g6,
+    CASE WHEN funding_stage IN ('') THEN FALSE ELSE NOT funding_stage IS NULL END AS g7,
+    NOT last_funding_date IS NULL AS g8,
+    NOT growth_rate IS NULL AS g9,
+    NOT it_budget IS NULL AS g10,
+    NOT erp_deployed IS NULL AS g11,
+    NOT founded_year IS NULL AS g12,
+    NOT buys_through_tenders IS NULL AS g13,
+    CASE WHEN ownership IN ('') THEN FALSE ELSE NOT ownership IS NULL END AS g14,
     CASE
       WHEN country IN (
         'AD',
@@ -255,12 +270,22 @@ WITH src AS (
       )
       THEN country
     END AS v0,
-    CASE WHEN (
-      employees >= 1.0
-    ) THEN employees END AS v1,
-    CASE WHEN (
-      annual_revenue >= 0.0
-    ) THEN annual_revenue END AS v2,
+    CASE
+      WHEN (
+        employees >= 1.0
+      ) AND (
+        employees <= 1.7976931348623157e+308
+      )
+      THEN employees
+    END AS v1,
+    CASE
+      WHEN (
+        annual_revenue >= 0.0
+      ) AND (
+        annual_revenue <= 1.7976931348623157e+308
+      )
+      THEN annual_revenue
+    END AS v2,
     CASE
       WHEN profitability IN (
         'profitable_growing',
@@ -384,10 +409,23 @@ WITH src AS (
       THEN funding_stage
     END AS v7,
     last_funding_date AS v8,
-    growth_rate AS v9,
-    CASE WHEN (
-      it_budget >= 0.0
-    ) THEN it_budget END AS v10,
+    CASE
+      WHEN (
+        growth_rate >= -1.7976931348623157E+308
+      )
+      AND (
+        growth_rate <= 1.7976931348623157e+308
+      )
+      THEN growth_rate
+    END AS v9,
+    CASE
+      WHEN (
+        it_budget >= 0.0
+      ) AND (
+        it_budget <= 1.7976931348623157e+308
+      )
+      THEN it_budget
+    END AS v10,
     erp_deployed AS v11,
     CASE
       WHEN (
@@ -663,6 +701,13 @@ WITH src AS (
     CASE WHEN v0 IS NULL THEN ', Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', Employees' ELSE '' END || CASE WHEN v5 IS NULL THEN ', Tech stack' ELSE '' END || CASE WHEN v7 IS NULL THEN ', Funding stage' ELSE '' END AS miss2,
     NULLIF(
       SUBSTRING(
+        CASE WHEN g0 AND v0 IS NULL THEN ';country' ELSE '' END || CASE WHEN g1 AND v1 IS NULL THEN ';employees' ELSE '' END || CASE WHEN g2 AND v2 IS NULL THEN ';annual_revenue' ELSE '' END || CASE WHEN g3 AND v3 IS NULL THEN ';profitability' ELSE '' END || CASE WHEN g4 AND v4 IS NULL THEN ';industry' ELSE '' END || CASE WHEN g5 AND v5 IS NULL THEN ';tech_stack' ELSE '' END || CASE WHEN g6 AND v6 IS NULL THEN ';services_needed' ELSE '' END || CASE WHEN g7 AND v7 IS NULL THEN ';funding_stage' ELSE '' END || CASE WHEN g8 AND v8 IS NULL THEN ';last_funding_date' ELSE '' END || CASE WHEN g9 AND v9 IS NULL THEN ';growth_rate' ELSE '' END || CASE WHEN g10 AND v10 IS NULL THEN ';it_budget' ELSE '' END || CASE WHEN g11 AND v11 IS NULL THEN ';erp_deployed' ELSE '' END || CASE WHEN g12 AND v12 IS NULL THEN ';founded_year' ELSE '' END || CASE WHEN g13 AND v13 IS NULL THEN ';buys_through_tenders' ELSE '' END || CASE WHEN g14 AND v14 IS NULL THEN ';ownership' ELSE '' END,
+        2
+      ),
+      ''
+    ) AS unreadable_text,
+    NULLIF(
+      SUBSTRING(
         CASE WHEN v0 IS NULL THEN ';country' ELSE '' END || CASE WHEN v1 IS NULL THEN ';employees' ELSE '' END || CASE WHEN v2 IS NULL THEN ';annual_revenue' ELSE '' END || CASE WHEN v3 IS NULL THEN ';profitability' ELSE '' END || CASE WHEN v4 IS NULL THEN ';industry' ELSE '' END || CASE WHEN v5 IS NULL THEN ';tech_stack' ELSE '' END || CASE WHEN v6 IS NULL THEN ';services_needed' ELSE '' END || CASE WHEN v7 IS NULL THEN ';funding_stage' ELSE '' END || CASE WHEN v8 IS NULL THEN ';last_funding_date' ELSE '' END || CASE WHEN v9 IS NULL THEN ';growth_rate' ELSE '' END || CASE WHEN v10 IS NULL THEN ';it_budget' ELSE '' END || CASE WHEN v11 IS NULL THEN ';erp_deployed' ELSE '' END || CASE WHEN v12 IS NULL THEN ';founded_year' ELSE '' END || CASE WHEN v13 IS NULL THEN ';buys_through_tenders' ELSE '' END || CASE WHEN v14 IS NULL THEN ';ownership' ELSE '' END,
         2
       ),
@@ -855,6 +900,7 @@ SELECT
   o_score AS icp_score,
   o_disqualified_by AS icp_disqualified_by,
   unknown_text AS icp_unknown_fields,
+  unreadable_text AS icp_unreadable_fields,
   CASE
     WHEN d0
     THEN 'disqualified: Early startups and companies in decline (' || CASE WHEN dq0_0 THEN 'Fewer than 10 employees and no outside funding' END || ')'

@@ -35,6 +35,22 @@ WITH tx AS (
 ), src AS (
   SELECT
     account_id AS icp_id,
+    NOT LOWER(icp__t0) IS NULL AS g0,
+    NOT LOWER(icp__t1) IS NULL AS g1,
+    NOT profile_found IS NULL AS g2,
+    NOT LOWER(icp__t3) IS NULL AS g3,
+    NOT LOWER(icp__t4) IS NULL AS g4,
+    NOT headcount IS NULL AS g5,
+    NOT engineering_headcount IS NULL AS g6,
+    NOT headcount_growth_180d IS NULL AS g7,
+    NOT headcount_adds_180d IS NULL AS g8,
+    NOT web_traffic IS NULL AS g9,
+    NOT traffic_growth_90d IS NULL AS g10,
+    NOT funding_total IS NULL AS g11,
+    NOT funding_undisclosed IS NULL AS g12,
+    NOT investors IS NULL AS g13,
+    NOT tags IS NULL AS g14,
+    NOT tag_types IS NULL AS g15,
     CASE
       WHEN icp__t0 GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
       THEN NULL
@@ -403,8 +419,12 @@ WITH tx AS (
     CASE
       WHEN (
         TYPEOF(headcount) IN ('integer', 'real')
-      ) AND (
+      )
+      AND (
         headcount >= 0.0
+      )
+      AND (
+        headcount <= 1.7976931348623157e+308
       )
       THEN headcount
     END AS v5,
@@ -415,11 +435,20 @@ WITH tx AS (
       AND (
         engineering_headcount >= 0.0
       )
+      AND (
+        engineering_headcount <= 1.7976931348623157e+308
+      )
       THEN engineering_headcount
     END AS v6,
     CASE
       WHEN (
         TYPEOF(headcount_growth_180d) IN ('integer', 'real')
+      )
+      AND (
+        headcount_growth_180d >= -1.7976931348623157E+308
+      )
+      AND (
+        headcount_growth_180d <= 1.7976931348623157e+308
       )
       THEN headcount_growth_180d
     END AS v7,
@@ -427,13 +456,23 @@ WITH tx AS (
       WHEN (
         TYPEOF(headcount_adds_180d) IN ('integer', 'real')
       )
+      AND (
+        headcount_adds_180d >= -1.7976931348623157E+308
+      )
+      AND (
+        headcount_adds_180d <= 1.7976931348623157e+308
+      )
       THEN headcount_adds_180d
     END AS v8,
     CASE
       WHEN (
         TYPEOF(web_traffic) IN ('integer', 'real')
-      ) AND (
+      )
+      AND (
         web_traffic >= 0.0
+      )
+      AND (
+        web_traffic <= 1.7976931348623157e+308
       )
       THEN web_traffic
     END AS v9,
@@ -441,13 +480,23 @@ WITH tx AS (
       WHEN (
         TYPEOF(traffic_growth_90d) IN ('integer', 'real')
       )
+      AND (
+        traffic_growth_90d >= -1.7976931348623157E+308
+      )
+      AND (
+        traffic_growth_90d <= 1.7976931348623157e+308
+      )
       THEN traffic_growth_90d
     END AS v10,
     CASE
       WHEN (
         TYPEOF(funding_total) IN ('integer', 'real')
-      ) AND (
+      )
+      AND (
         funding_total >= 0.0
+      )
+      AND (
+        funding_total <= 1.7976931348623157e+308
       )
       THEN funding_total
     END AS v11,
@@ -1419,6 +1468,13 @@ WITH tx AS (
     '' AS miss0,
     NULLIF(
       SUBSTRING(
+        CASE WHEN g0 AND v0 IS NULL THEN ';role' ELSE '' END || CASE WHEN g1 AND v1 IS NULL THEN ';signup_domain' ELSE '' END || CASE WHEN g2 AND v2 IS NULL THEN ';profile_found' ELSE '' END || CASE WHEN g3 AND v3 IS NULL THEN ';company_type' ELSE '' END || CASE WHEN g4 AND v4 IS NULL THEN ';description' ELSE '' END || CASE WHEN g5 AND v5 IS NULL THEN ';headcount' ELSE '' END || CASE WHEN g6 AND v6 IS NULL THEN ';engineering_headcount' ELSE '' END || CASE WHEN g7 AND v7 IS NULL THEN ';headcount_growth_180d' ELSE '' END || CASE WHEN g8 AND v8 IS NULL THEN ';headcount_adds_180d' ELSE '' END || CASE WHEN g9 AND v9 IS NULL THEN ';web_traffic' ELSE '' END || CASE WHEN g10 AND v10 IS NULL THEN ';traffic_growth_90d' ELSE '' END || CASE WHEN g11 AND v11 IS NULL THEN ';funding_total' ELSE '' END || CASE WHEN g12 AND v12 IS NULL THEN ';funding_undisclosed' ELSE '' END || CASE WHEN g13 AND v13 IS NULL THEN ';investors' ELSE '' END || CASE WHEN g14 AND v14 IS NULL THEN ';tags' ELSE '' END || CASE WHEN g15 AND v15 IS NULL THEN ';tag_types' ELSE '' END,
+        2
+      ),
+      ''
+    ) AS unreadable_text,
+    NULLIF(
+      SUBSTRING(
         CASE WHEN v0 IS NULL THEN ';role' ELSE '' END || CASE WHEN v1 IS NULL THEN ';signup_domain' ELSE '' END || CASE WHEN v2 IS NULL THEN ';profile_found' ELSE '' END || CASE WHEN v3 IS NULL THEN ';company_type' ELSE '' END || CASE WHEN v4 IS NULL THEN ';description' ELSE '' END || CASE WHEN v5 IS NULL THEN ';headcount' ELSE '' END || CASE WHEN v6 IS NULL THEN ';engineering_headcount' ELSE '' END || CASE WHEN v7 IS NULL THEN ';headcount_growth_180d' ELSE '' END || CASE WHEN v8 IS NULL THEN ';headcount_adds_180d' ELSE '' END || CASE WHEN v9 IS NULL THEN ';web_traffic' ELSE '' END || CASE WHEN v10 IS NULL THEN ';traffic_growth_90d' ELSE '' END || CASE WHEN v11 IS NULL THEN ';funding_total' ELSE '' END || CASE WHEN v12 IS NULL THEN ';funding_undisclosed' ELSE '' END || CASE WHEN v13 IS NULL THEN ';investors' ELSE '' END || CASE WHEN v14 IS NULL THEN ';tags' ELSE '' END || CASE WHEN v15 IS NULL THEN ';tag_types' ELSE '' END,
         2
       ),
@@ -1591,6 +1647,7 @@ SELECT
   o_score AS icp_score,
   o_disqualified_by AS icp_disqualified_by,
   unknown_text AS icp_unknown_fields,
+  unreadable_text AS icp_unreadable_fields,
   CASE
     WHEN d0
     THEN 'disqualified: Students and schools (' || CASE
