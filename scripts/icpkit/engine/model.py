@@ -94,25 +94,22 @@ class CountOf:
 Condition = Leaf | AllOf | AnyOf | Not | SegmentRef | CountOf
 
 
+def condition_leaves(cond: Condition) -> list[Leaf]:
+    """The field tests of a condition, in order (through every combinator and segment)."""
+    match cond:
+        case Leaf():
+            return [cond]
+        case AllOf() | AnyOf() | CountOf():
+            return [leaf for item in cond.items for leaf in condition_leaves(item)]
+        case Not() | SegmentRef():
+            return condition_leaves(cond.item)
+        case _:
+            assert_never(cond)
+
+
 def condition_fields(cond: Condition) -> list[str]:
     """The fields a condition reads, in order, without repeats."""
-    out: list[str] = []
-
-    def walk(c: Condition) -> None:
-        match c:
-            case Leaf():
-                if c.field not in out:
-                    out.append(c.field)
-            case AllOf() | AnyOf() | CountOf():
-                for item in c.items:
-                    walk(item)
-            case Not() | SegmentRef():
-                walk(c.item)
-            case _:
-                assert_never(c)
-
-    walk(cond)
-    return out
+    return list(dict.fromkeys(leaf.field for leaf in condition_leaves(cond)))
 
 
 # --- rules and profiles ----------------------------------------------------------------------

@@ -26,11 +26,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from ..engine.evaluate import test_condition
-from ..engine.model import AllOf, AnyOf, Condition, CountOf, Field, Leaf, Not, SegmentRef
+from ..engine.model import Condition, Field, Leaf, condition_leaves
 from ..engine.operators import NUMERIC, Ctx
 
 #: the day every case is judged as of (dates are tried relative to it)
@@ -59,7 +59,7 @@ def never_met(fields: Mapping[str, Field], cond: Condition) -> bool | None:
 
 def _results(fields: Mapping[str, Field], cond: Condition) -> list[bool | None] | None:
     by_field: dict[str, list[Leaf]] = {}
-    for leaf in _leaves(cond):
+    for leaf in condition_leaves(cond):
         by_field.setdefault(leaf.field, []).append(leaf)
     names = [n for n in by_field if n in fields]
     options = []
@@ -78,17 +78,6 @@ def _results(fields: Mapping[str, Field], cond: Condition) -> list[bool | None] 
         test_condition(cond, dict(zip(names, combo, strict=True)), ctx)
         for combo in itertools.product(*options)
     ]
-
-
-def _leaves(cond: Condition) -> Iterator[Leaf]:
-    match cond:
-        case Leaf():
-            yield cond
-        case AllOf() | AnyOf() | CountOf():
-            for c in cond.items:
-                yield from _leaves(c)
-        case Not() | SegmentRef():
-            yield from _leaves(cond.item)
 
 
 def _cases(fld: Field, leaves: list[Leaf]) -> list[Any] | None:

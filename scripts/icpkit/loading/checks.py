@@ -28,6 +28,7 @@ from ..engine.model import (
     Not,
     Rule,
     SegmentRef,
+    condition_leaves,
     item_most,
     review_overdue,
 )
@@ -137,19 +138,8 @@ def always(cond: Condition) -> bool:
 def _reads_only(cond: Condition, fields: set[str]) -> bool:
     """Every field `cond` reads is in `fields`, and no test is one a present value can
     leave unknown (`NUMBER_TESTS`)."""
-    leaves = list(_all_leaves(cond))
+    leaves = condition_leaves(cond)
     return all(leaf.field in fields and leaf.op not in NUMBER_TESTS for leaf in leaves)
-
-
-def _all_leaves(cond: Condition) -> Iterator[Leaf]:
-    match cond:
-        case Leaf():
-            yield cond
-        case AllOf() | AnyOf() | CountOf():
-            for c in cond.items:
-                yield from _all_leaves(c)
-        case Not() | SegmentRef():
-            yield from _all_leaves(cond.item)
 
 
 #: the tests a present value can leave unknown: a number compared (a band such as '51-200'

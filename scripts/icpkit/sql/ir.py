@@ -78,6 +78,7 @@ from ..engine.model import (
     Rule,
     SegmentRef,
     condition_fields,
+    condition_leaves,
 )
 from ..engine.normal import Folds, is_symbol
 from ..engine.operators import NUMERIC, OPERATORS
@@ -460,20 +461,6 @@ READS_NO_TEXT = frozenset(k for k, op in OPERATORS.items() if op.text_form == "n
 READS_LOWERED = frozenset(k for k, op in OPERATORS.items() if op.text_form == "lowered")
 
 
-def _walk_leaves(c: Condition) -> list[Leaf]:
-    match c:
-        case Leaf():
-            return [c]
-        case AllOf() | AnyOf() | CountOf():
-            return [leaf for i in c.items for leaf in _walk_leaves(i)]
-        case Not():
-            return _walk_leaves(c.item)
-        case SegmentRef():
-            return _walk_leaves(c.item)
-        case _:
-            assert_never(c)
-
-
 def trimming(chars: str) -> Step:
     """The step TRIM(text, chars): any of `chars` from both ends."""
 
@@ -527,7 +514,7 @@ def refuse_unsupported(handbook: Handbook, d: Dialect) -> None:
     owners.append(("tier policy", (*policy.gates, *(f.rule for f in policy.flags))))
     for where, rules in owners:
         for rule in rules:
-            for leaf in _walk_leaves(rule.when):
+            for leaf in condition_leaves(rule.when):
                 if reads_normal_form(handbook, leaf):
                     raise InputError(
                         f"{where}: rule {rule.id} ({rule.label}) tests the text field "
@@ -1082,7 +1069,7 @@ class _Query:
         rules += [*handbook.policy.gates, *(f.rule for f in handbook.policy.flags)]
         out: dict[str, set[str]] = {}
         for r in rules:
-            for leaf in _walk_leaves(r.when):
+            for leaf in condition_leaves(r.when):
                 if reads_normal_form(handbook, leaf):
                     form = "lw" if leaf.op in READS_LOWERED else "n"
                     out.setdefault(leaf.field, set()).add(form)
