@@ -149,8 +149,8 @@ PROBLEMS: dict[str, str] = {
     "operand-never-equal": "An operand no value can equal once normalised (no letter or digit).",
     "operand-splits": "A set member operand holding ';', ',' or '|', where a CSV cell is split "
     "(a warning).",
-    "min-length-form": "A member_contains phrase whose written and compared lengths fall on two "
-    "sides of min_length (a warning).",
+    "min-length-form": "A phrase whose written and compared lengths straddle min_length "
+    "(a warning).",
     "empty-words": "A word list (mentions) with an entry that has no letter or digit.",
     "count-range": "at_least / at_most N of conditions with N above the number of conditions.",
     "group-shape": "A group inside a first-match group (its tiers must be criteria).",
