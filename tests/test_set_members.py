@@ -228,3 +228,87 @@ def test_null_tokens_and_empty_lists_in_a_set_text_read_as_icp_score_reads_them(
     for flag in ("ne_tags", "ne_inv"):
         assert shown[got[f"icp_flag_{flag}"]] == scored[f"flag_{flag}"], (flag, got, scored)
     assert scored["flag_ne_inv"] == ""  # never a member called 'n/a'
+    # a cell that holds nothing is unknown, not unreadable, in both
+    assert (got["icp_unreadable_fields"] or "") == scored["unreadable_fields"] == ""
+    for cells in (["", ";", " ; ", " "], ["n/a", ""]):
+        con.execute("DELETE FROM accounts")
+        for i, held in enumerate(cells):
+            values = dict(row) | {"icp_id": str(i), "tags": held, "inv": held}
+            con.execute(
+                f"INSERT INTO accounts VALUES ({', '.join('?' for _ in names)})",
+                list(values.values()),
+            )
+        got_all = con.execute(render(handbook, spec, d, Options(AS_OF))).fetchall()
+        col = [c[0] for c in cur.description].index("icp_unreadable_fields")
+        assert [r[col] for r in got_all] == [None] * len(cells)
+
+
+#: arrays as a table or an export holds them, and what each reads as: a ';' inside a
+#: member is part of it (one member), a null member leaves the set unknown, even where the
+#: field's empty set is a value (`tags`)
+ARRAYS: list[tuple[list[str | None], bool | None, bool | None]] = [
+    # (tags, flag hw, flag ne_tags)
+    (["Health; Wellness and Fitness"], True, True),
+    (["AI", "Health;Wellness and Fitness"], True, True),
+    (["Health, Wellness and Fitness", None], None, None),
+    ([None], None, None),
+    ([None, ""], None, None),
+    (["AI"], False, True),
+]
+
+
+def _array_flags(got: dict[str, Any], prefix: str) -> list[Any]:
+    return [got[f"{prefix}hw"], got[f"{prefix}ne_tags"]]
+
+
+def test_an_array_member_is_one_member_in_the_warehouse(handbook: Handbook) -> None:
+    """Helper finding (session 8): the warehouse SQL read an array member holding ';' as
+    an unknown set and ignored a null member; the evaluator reads the first as one member
+    and the second as a set not known whole."""
+    spec = TableSpec("accounts", sets="array")
+    d = DIALECTS["duckdb"]
+    con = duckdb.connect()
+    con.execute(create_table_sql(handbook, spec, d))
+    names = ["icp_id", *handbook.read_fields]
+    for i, (tags, _, _) in enumerate(ARRAYS):
+        row = dict.fromkeys(names) | {"icp_id": str(i), "a": 1, "tags": tags, "inv": [None]}
+        con.execute(
+            f"INSERT INTO accounts VALUES ({', '.join('?' for _ in names)})",
+            [row[n] for n in names],
+        )
+    cur = con.execute(render(handbook, spec, d, Options(AS_OF)) + " ORDER BY 1")
+    cols = [c[0] for c in cur.description]
+    got = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    assert [_array_flags(g, "icp_flag_") for g in got] == [[hw, ne] for _, hw, ne in ARRAYS]
+    assert all(g["icp_flag_ne_inv"] is None for g in got)
+    # a null member leaves the set unknown, not unreadable, as icp score reads it
+    assert all(g["icp_unreadable_fields"] is None for g in got)
+    for g, (_, _, ne) in zip(got, ARRAYS, strict=True):
+        assert ("tags" in str(g["icp_unknown_fields"]).split(";")) == (ne is None), g
+
+
+def test_an_array_member_is_one_member_in_score_and_explain(
+    root: Path, handbook: Handbook, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same arrays in a Parquet export (`icp score`) and a JSON company file (`icp
+    explain`): the evaluator's reading, which the warehouse SQL now shares."""
+    export = tmp_path / "accounts.parquet"
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (id VARCHAR, a INTEGER, tags VARCHAR[], inv VARCHAR[])")
+    for i, (tags, _, _) in enumerate(ARRAYS):
+        con.execute("INSERT INTO t VALUES (?, 1, ?, [NULL])", [str(i), tags])
+    con.execute(f"COPY t TO '{export}' (FORMAT parquet)")
+    out = tmp_path / "out.csv"
+    code, said = icp(capsys, root, "score", str(export), "-o", str(out), "--as-of", "2026-11-01")
+    assert code == 0, said
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    words = {"true": True, "false": False, "": None}
+    got = [[words[r["flag_hw"]], words[r["flag_ne_tags"]]] for r in rows]
+    assert got == [[hw, ne] for _, hw, ne in ARRAYS]
+    assert {r["flag_ne_inv"] for r in rows} == {""}
+    assert {r["unreadable_fields"] for r in rows} == {""}
+    for i, (tags, hw, ne) in enumerate(ARRAYS):
+        company = tmp_path / f"c{i}.json"
+        company.write_text(json.dumps({"a": 1, "tags": tags, "inv": [None]}), encoding="utf-8")
+        read = from_file(handbook, company)
+        assert _array_flags(flags(handbook, read.company), "") == [hw, ne], tags

@@ -89,7 +89,7 @@ from ..textsafety import flat
 from . import idents
 from .dialects import Dialect, Step, replacing
 from .names import CORE, flag_column, group_column, profile_column
-from .parsing import NULL_TOKENS
+from .parsing import MEMBERS, NULL_TOKENS
 from .tables import SQL_TYPES
 from .textnumbers import picked, stages, trim_blanks
 
@@ -103,6 +103,8 @@ FALSE_WORDS = ("false", "no", "n", "0", "f")
 ALL_OUTPUTS = tuple(plain for plain, _ in CORE)
 #: the id column is read under this name inside the query
 ID = "icp_id"
+#: an array's null member as `_Query.array_members` joins it (no CRM value holds U+001F)
+NULL_MEMBER = "\x1f"
 
 
 @dataclass(frozen=True)
@@ -671,6 +673,10 @@ class _Query:
             value = self.set_value(fld, raw)
             text = self.spec.shape(name, fld.type) == "text"
             whens: list[tuple[exp.Expr, exp.Expr]] = []
+            if not text:
+                # a null member: the set is not known whole, as icp score reads a list
+                # with a null and icp explain a YAML '- ' with nothing after it
+                whens.append((self.null_member(raw), exp.Null()))
             if text:
                 # a null token ('n/a', '-', 'none') is unknown, as icp score reads the cell
                 word = exp.Lower(this=trim_blanks(raw))
@@ -724,11 +730,9 @@ class _Query:
         # an array is read as the same ';a;b;' text (its '' members ignored, as the
         # file scorer ignores empty members); a member the vocabulary does not name makes
         # the set unknown, never a member or a miss, as icp score reads it, and so does
-        # an array member holding ';' (it would read as two)
-        joined = raw if text else exp.ArrayToString(this=raw, expression=lit(";"))
+        # an array member holding ';' ('dotnet;python' is one member no value is)
+        joined = raw if text else self.array_members(raw)
         known = self.members_named(joined, fld.values)
-        if not text:
-            known = exp.And(this=known, expression=negate(self.split_member(raw, joined)))
         return case([(known, concat([lit(";"), joined, lit(";")]))])
 
     def no_members(self, raw: exp.Expr, text: bool) -> exp.Expr:
@@ -1034,6 +1038,9 @@ class _Query:
                 raw = exp.Lower(this=trim_blanks(raw))
             elif i in trimmed:
                 raw = exp.Lower(this=col(f"icp__t{i}"))
+            elif fld.type == "set_of":
+                out[i] = self.members_given(raw, self.spec.shape(f, fld.type) == "text")
+                continue
             elif fld.type != "one_of":
                 out[i] = exp.Not(this=exp.Is(this=raw, expression=exp.Null()))
                 continue
@@ -1048,6 +1055,21 @@ class _Query:
                 exp.Not(this=exp.Is(this=raw, expression=exp.Null())),
             )
         return out
+
+    def members_given(self, raw: exp.Expr, text: bool) -> exp.Expr:
+        """A set's cell holds members to read: not a null token ('n/a'), no cell of no
+        members ('', ';', '[]', an empty array) and no array with a null member, which
+        `icp score` reads as unknown, not unreadable (`source_value`)."""
+        nothing = [self.no_members(raw, text)]
+        if text:
+            word = exp.Lower(this=trim_blanks(raw))
+            nothing.append(exp.In(this=word, expressions=[lit(t) for t in NULL_TOKENS]))
+        else:
+            nothing.append(self.null_member(raw))
+        return case(
+            [(conj(nothing, exp.Or), exp.false())],
+            exp.Not(this=exp.Is(this=raw, expression=exp.Null())),
+        )
 
     def plain(self) -> dict[int, exp.Expr]:
         """Field index -> SQL that its text is already in normal form (`already_normal`),
@@ -1100,34 +1122,44 @@ class _Query:
         return form.already_normal(text, keep)
 
     @staticmethod
-    def split_member(array: exp.Expr, joined: exp.Expr) -> exp.Expr:
-        """A member of `array` holds ';' (it would read as two members once `joined` by ';'):
-        more ';' in the joined text than separators (a join by ';;' adds one per
-        separator)."""
-        wide = exp.ArrayToString(this=array, expression=lit(";;"))
-        semis = exp.Sub(
-            this=exp.Length(this=joined), expression=exp.Length(this=replaced(joined, ";", ""))
+    def array_members(array: exp.Expr) -> exp.Expr:
+        """`array`'s members as ';'-separated text, a ';' inside a member read as a space
+        (one member, 'Health; Wellness' as icp explain reads a list's member: the same
+        normal form, health_wellness). The members are joined by U+001E first, which no
+        member of a CRM field holds (`parsing.MEMBERS` marks a list so in icp score); a null
+        member is left out (`null_member` tells it)."""
+        joined = exp.ArrayToString(this=array, expression=lit(MEMBERS))
+        return replaced(replaced(joined, ";", " "), MEMBERS, ";")
+
+    def null_member(self, array: exp.Expr) -> exp.Expr:
+        """`array` holds a null member: DuckDB counts fewer values than members; Snowflake's
+        ARRAY_TO_STRING reads a null as '' (and takes no text for it): there, fewer members
+        once the nulls are compacted away; elsewhere the join writes a null as U+001F."""
+        size = exp.ArraySize(this=array)
+        if self.d.name == "duckdb":
+            counted = exp.Anonymous(this="list_count", expressions=[array])
+            return exp.LT(this=counted, expression=size)
+        if self.d.name == "snowflake":
+            return exp.LT(this=exp.ArraySize(this=exp.ArrayCompact(this=array)), expression=size)
+        joined = exp.ArrayToString(this=array, expression=lit(""), null=lit(NULL_MEMBER))
+        return exp.GT(
+            this=exp.Length(this=joined),
+            expression=exp.Length(this=replaced(joined, NULL_MEMBER, "")),
         )
-        seps = exp.Sub(this=exp.Length(this=wide), expression=exp.Length(this=joined))
-        return exp.GT(this=_p(semis), expression=_p(seps))
 
     def open_members(self, raw: exp.Expr, text: bool, folds: Folds) -> exp.Expr:
         """An open set (no list of values) as ';a;b;' text of its members' normal forms, as
         `icp explain` reads them (issue 14: 'Developer Tools' is the member developer_tools),
         empty members dropped; from the delimited text ('a;b', '' the empty set) or an array.
         Unknown (NULL) when a member holds a character outside the dialect's repertoire, or
-        one that reads as ';' (in an array a ';'; U+037E once lowered): it would read as two
-        members.
+        U+037E (it reads as ';' once lowered: it would read as two members); a ';' inside an
+        array's member is read as a space (`array_members`).
         Every member at once: `;` is kept through the normal form's steps, and each member's
         ends are trimmed with it."""
         form = self.d.normal_form
         assert form is not None  # refuse_unsupported stopped every other dialect
         guards: list[exp.Expr] = []
-        if text:
-            joined = raw
-        else:
-            joined = exp.ArrayToString(this=raw, expression=lit(";"))
-            guards.append(self.split_member(raw, joined))
+        joined = raw if text else self.array_members(raw)
         if form.separator is not None:
             guards.insert(0, form.separator(joined))
         if form.outside is not None:
@@ -1147,8 +1179,6 @@ class _Query:
         fast = self.already_normal(joined, folds, ";")
         if fast is None:
             return value
-        if not text:
-            fast = exp.And(this=fast, expression=negate(self.split_member(raw, joined)))
         return case([(fast, concat([lit(";"), joined, lit(";")]))], value)
 
     def l1(self) -> list[exp.Expr]:

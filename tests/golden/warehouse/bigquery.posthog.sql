@@ -62,9 +62,60 @@ WITH tx AS (
     NOT traffic_growth_90d IS NULL AS g10,
     NOT funding_total IS NULL AS g11,
     NOT funding_undisclosed IS NULL AS g12,
-    NOT investors IS NULL AS g13,
-    NOT tags IS NULL AS g14,
-    NOT tag_types IS NULL AS g15,
+    CASE
+      WHEN (
+        TRIM(
+          REPLACE(investors, ';', ''),
+          CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+        ) IN ('', '[]', '""')
+      )
+      OR (
+        LOWER(
+          TRIM(
+            investors,
+            CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+          )
+        ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
+      )
+      THEN FALSE
+      ELSE NOT investors IS NULL
+    END AS g13,
+    CASE
+      WHEN (
+        TRIM(
+          REPLACE(tags, ';', ''),
+          CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+        ) IN ('', '[]', '""')
+      )
+      OR (
+        LOWER(
+          TRIM(
+            tags,
+            CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+          )
+        ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
+      )
+      THEN FALSE
+      ELSE NOT tags IS NULL
+    END AS g14,
+    CASE
+      WHEN (
+        TRIM(
+          REPLACE(tag_types, ';', ''),
+          CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+        ) IN ('', '[]', '""')
+      )
+      OR (
+        LOWER(
+          TRIM(
+            tag_types,
+            CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+          )
+        ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
+      )
+      THEN FALSE
+      ELSE NOT tag_types IS NULL
+    END AS g15,
     CASE
       WHEN icp__p0
       THEN icp__t0

@@ -6,8 +6,26 @@ WITH src AS (
     NOT annual_revenue IS NULL AS g2,
     CASE WHEN profitability IN ('') THEN FALSE ELSE NOT profitability IS NULL END AS g3,
     CASE WHEN industry IN ('') THEN FALSE ELSE NOT industry IS NULL END AS g4,
-    NOT tech_stack IS NULL AS g5,
-    NOT services_needed IS NULL AS g6,
+    CASE
+      WHEN (
+        TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM ARRAY_TO_STRING(tech_stack, '')) = ''
+      )
+      OR (
+        LENGTH(ARRAY_TO_STRING(tech_stack, '', '')) > LENGTH(REPLACE(ARRAY_TO_STRING(tech_stack, '', ''), '', ''))
+      )
+      THEN FALSE
+      ELSE NOT tech_stack IS NULL
+    END AS g5,
+    CASE
+      WHEN (
+        TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM ARRAY_TO_STRING(services_needed, '')) = ''
+      )
+      OR (
+        LENGTH(ARRAY_TO_STRING(services_needed, '', '')) > LENGTH(REPLACE(ARRAY_TO_STRING(services_needed, '', ''), '', ''))
+      )
+      THEN FALSE
+      ELSE NOT services_needed IS NULL
+    END AS g6,
     CASE WHEN funding_stage IN ('') THEN FALSE ELSE NOT funding_stage IS NULL END AS g7,
     NOT last_funding_date IS NULL AS g8,
     NOT growth_rate IS NULL AS g9,
@@ -351,32 +369,31 @@ WITH src AS (
       THEN industry
     END AS v4,
     CASE
-      WHEN REPLACE(
-        REGEXP_REPLACE(
-          ARRAY_TO_STRING(tech_stack, ';') || ';',
-          '(salesforce|hubspot|outreach|salesloft|gong|zoominfo|marketo|pipedrive|zendesk|intercom|slack|microsoft365|google_workspace|sharepoint|sap_erp|oracle_erp|netsuite|dynamics365|workday|dotnet|python|java|javascript|php|go|aws|azure|gcp|snowflake|jira);',
-          '',
-          'g'
-        ),
-        ';',
-        ''
-      ) = ''
-      AND NOT (
-        (
-          LENGTH(ARRAY_TO_STRING(tech_stack, ';')) - LENGTH(REPLACE(ARRAY_TO_STRING(tech_stack, ';'), ';', ''))
-        ) > (
-          LENGTH(ARRAY_TO_STRING(tech_stack, ';;')) - LENGTH(ARRAY_TO_STRING(tech_stack, ';'))
-        )
-      )
-      THEN ';' || ARRAY_TO_STRING(tech_stack, ';') || ';'
+      WHEN LENGTH(ARRAY_TO_STRING(tech_stack, '', '')) > LENGTH(REPLACE(ARRAY_TO_STRING(tech_stack, '', ''), '', ''))
+      THEN NULL
+      ELSE CASE
+        WHEN REPLACE(
+          REGEXP_REPLACE(
+            REPLACE(REPLACE(ARRAY_TO_STRING(tech_stack, ''), ';', ' '), '', ';') || ';',
+            '(salesforce|hubspot|outreach|salesloft|gong|zoominfo|marketo|pipedrive|zendesk|intercom|slack|microsoft365|google_workspace|sharepoint|sap_erp|oracle_erp|netsuite|dynamics365|workday|dotnet|python|java|javascript|php|go|aws|azure|gcp|snowflake|jira);',
+            '',
+            'g'
+          ),
+          ';',
+          ''
+        ) = ''
+        THEN ';' || REPLACE(REPLACE(ARRAY_TO_STRING(tech_stack, ''), ';', ' '), '', ';') || ';'
+      END
     END AS v5,
     CASE
+      WHEN LENGTH(ARRAY_TO_STRING(services_needed, '', '')) > LENGTH(REPLACE(ARRAY_TO_STRING(services_needed, '', ''), '', ''))
+      THEN NULL
       WHEN TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM ARRAY_TO_STRING(services_needed, '')) = ''
       THEN NULL
       ELSE CASE
         WHEN REPLACE(
           REGEXP_REPLACE(
-            ARRAY_TO_STRING(services_needed, ';') || ';',
+            REPLACE(REPLACE(ARRAY_TO_STRING(services_needed, ''), ';', ' '), '', ';') || ';',
             '(dedicated_team|staff_augmentation|document_automation|distributor_portal|training_platform|data_engineering|qa_testing|devops|crm_integration|revops_automation);',
             '',
             'g'
@@ -384,14 +401,7 @@ WITH src AS (
           ';',
           ''
         ) = ''
-        AND NOT (
-          (
-            LENGTH(ARRAY_TO_STRING(services_needed, ';')) - LENGTH(REPLACE(ARRAY_TO_STRING(services_needed, ';'), ';', ''))
-          ) > (
-            LENGTH(ARRAY_TO_STRING(services_needed, ';;')) - LENGTH(ARRAY_TO_STRING(services_needed, ';'))
-          )
-        )
-        THEN ';' || ARRAY_TO_STRING(services_needed, ';') || ';'
+        THEN ';' || REPLACE(REPLACE(ARRAY_TO_STRING(services_needed, ''), ';', ' '), '', ';') || ';'
       END
     END AS v6,
     CASE

@@ -6,8 +6,42 @@ WITH src AS (
     NOT annual_revenue IS NULL AS g2,
     CASE WHEN profitability IN ('') THEN FALSE ELSE NOT profitability IS NULL END AS g3,
     CASE WHEN industry IN ('') THEN FALSE ELSE NOT industry IS NULL END AS g4,
-    NOT tech_stack IS NULL AS g5,
-    NOT services_needed IS NULL AS g6,
+    CASE
+      WHEN (
+        TRIM(
+          REPLACE(tech_stack, ';', ''),
+          CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+        ) IN ('', '[]', '""')
+      )
+      OR (
+        LOWER(
+          TRIM(
+            tech_stack,
+            CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+          )
+        ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
+      )
+      THEN FALSE
+      ELSE NOT tech_stack IS NULL
+    END AS g5,
+    CASE
+      WHEN (
+        TRIM(
+          REPLACE(services_needed, ';', ''),
+          CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+        ) IN ('', '[]', '""')
+      )
+      OR (
+        LOWER(
+          TRIM(
+            services_needed,
+            CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+          )
+        ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
+      )
+      THEN FALSE
+      ELSE NOT services_needed IS NULL
+    END AS g6,
     CASE WHEN funding_stage IN ('') THEN FALSE ELSE NOT funding_stage IS NULL END AS g7,
     NOT last_funding_date IS NULL AS g8,
     NOT growth_rate IS NULL AS g9,

@@ -19,8 +19,42 @@ WITH tx AS (
     NOT annual_revenue IS NULL AS g2,
     CASE WHEN profitability IN ('') THEN FALSE ELSE NOT profitability IS NULL END AS g3,
     CASE WHEN industry IN ('') THEN FALSE ELSE NOT industry IS NULL END AS g4,
-    NOT tech_stack IS NULL AS g5,
-    NOT services_needed IS NULL AS g6,
+    CASE
+      WHEN (
+        TRIM(
+          REPLACE(tech_stack, ';', ''),
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        ) IN ('', '[]', '""')
+      )
+      OR (
+        LOWER(
+          TRIM(
+            tech_stack,
+            CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+          )
+        ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
+      )
+      THEN FALSE
+      ELSE NOT tech_stack IS NULL
+    END AS g5,
+    CASE
+      WHEN (
+        TRIM(
+          REPLACE(services_needed, ';', ''),
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        ) IN ('', '[]', '""')
+      )
+      OR (
+        LOWER(
+          TRIM(
+            services_needed,
+            CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+          )
+        ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
+      )
+      THEN FALSE
+      ELSE NOT services_needed IS NULL
+    END AS g6,
     CASE WHEN funding_stage IN ('') THEN FALSE ELSE NOT funding_stage IS NULL END AS g7,
     CASE
       WHEN LOWER(icp__t8) IN ('', 'n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
