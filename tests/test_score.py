@@ -617,3 +617,24 @@ def test_no_progress_bar_unless_asked() -> None:
     assert out.returncode == 0, out.stderr
     # DuckDB's own default, then the scorer's connection with and without a thread count
     assert out.stdout.split() == ["True", "False", "False"]
+
+
+def test_a_field_no_column_supplies_is_named_in_each_rows_unknown_fields(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Helper finding (session 9): a CSV with only `Record ID,Industry` scored with an empty
+    unknown_fields (the absent fields were listed once, in the summary), while `icp explain`
+    on the same row and the row's reason named them. Each row names them now, in vocabulary
+    order, as explain does."""
+    from icpkit.cli import main
+
+    src = write_csv(tmp_path / "few.csv", [["Record ID", "Industry"], ["1", "Software"]])
+    out, _ = run(tmp_path, src)
+    row = read(out)[0]
+    code = main(["--root", str(REPO), "explain", str(src), "--row", "1", "--as-of",
+                 AS_OF.isoformat(), "--format", "json"])  # fmt: skip
+    assert code == 0
+    explained = json.loads(capsys.readouterr().out)["verdict"]["unknown_fields"]
+    assert row["unknown_fields"].split(";") == explained
+    assert {"country", "employees", "tech_stack"} <= set(explained)
+    assert [f for f in HANDBOOK.read_fields if f != "industry"] == explained

@@ -1427,3 +1427,29 @@ def test_each_column_its_own_shape_same_verdict_on_spark(
 ) -> None:
     spec = TableSpec("accounts", shapes=shapes)
     assert_parity(HANDBOOK, rows, as_of, {"spark": spark}, spec=spec)
+
+
+#: placeholder text a CRM export holds for "no value": a null token in any case and with
+#: blanks around it (`parsing.NULL_TOKENS`)
+PLACEHOLDERS = ["N/A", " none ", "—", "-", "?", "NULL", "#N/A", "(blank)"]
+
+
+def test_a_placeholder_in_a_text_field_is_unknown_everywhere(pg_dsn: str) -> None:
+    """Helper finding (session 9): 'N/A' in a text field was a known text in the warehouse
+    SQL (it mentions no 'ai', it does not start with 'ai', and a `not` test on it was met),
+    unknown in icp score and icp explain; '—' was known on DuckDB and unknown on
+    PostgreSQL. Now it is unknown on every engine, and not unreadable: it holds nothing."""
+    import psycopg
+
+    rows: list[dict[str, Any]] = [
+        {"description": p, "tags": frozenset({"x"})} for p in PLACEHOLDERS
+    ]
+    as_of = dt.date(2026, 11, 1)
+    with psycopg.connect(pg_dsn, autocommit=True) as pg:
+        engines: dict[str, Any] = {"duckdb": None, "postgres": pg, "sqlite": None}
+        for engine, con in engines.items():
+            got = run(engine, READING, rows, as_of, "text", con)
+            for g, company in zip(got, rows, strict=True):
+                want = expected(READING, {"tags": company["tags"]}, as_of, unreadable=[])
+                assert {k: g[k] for k in want} == want, (engine, company)
+                assert "description" in g["icp_unknown_fields"].split(";"), (engine, company)

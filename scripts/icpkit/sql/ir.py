@@ -959,17 +959,16 @@ class _Query:
     def trimmed(self) -> list[exp.Expr]:
         """Each text cell as icp__t<i>: blanks around a text are no part of it and a text of
         nothing else is unknown, as `icp explain` and `icp test` read it (`normal.read_text`),
-        and as the parse layer reads a yes/no or a date (`icp score`)."""
-        return [
-            exp.alias_(
-                exp.Nullif(
-                    this=trim_blanks(table_col(self.spec.column(f), self.d)),
-                    expression=lit(""),
-                ),
-                f"icp__t{i}",
-            )
-            for i, f in self.text_fields
-        ]
+        and as the parse layer reads a yes/no or a date (`icp score`); so is a null token
+        ('N/A', 'none', '-', in any case: `parsing.NULL_TOKENS`), as icp score's `icp_text`
+        reads it, never a text that mentions 'n' or differs from 'student'."""
+        out = []
+        for i, f in self.text_fields:
+            text = trim_blanks(table_col(self.spec.column(f), self.d))
+            token = exp.In(this=exp.Lower(this=text), expressions=[lit(t) for t in NULL_TOKENS])
+            value = case([(token, exp.Null())], exp.Nullif(this=text, expression=lit("")))
+            out.append(exp.alias_(value, f"icp__t{i}"))
+        return out
 
     def number_layers(self) -> list[list[exp.Expr]]:
         """The layers that read each number field from text (`textnumbers.stages`), the

@@ -283,7 +283,8 @@ def verdict_sql(
     """A SELECT over `relation` giving best_profile, tier, score, disqualified_by,
     unknown_fields, status, best_case_tier, deciding_fields (and <icp>_score / <icp>_tier
     per profile), keeping the `keep` columns. Fields in `absent` (no column supplies them)
-    are left out of the per-row unknown_fields: they are unknown for every row.
+    are unknown for every row, and each row's unknown_fields names them, as `icp explain`
+    and the warehouse SQL do (a row that only lacks them reads as complete otherwise).
     `as_of_sql` (a DATE column of `relation`) evaluates time-relative rules as of each
     row's own date instead of `as_of`.
 
@@ -344,7 +345,8 @@ def _condition_layer(
     layer1 += _gate_layer(handbook.active_icps, sql)
     layer1 += _policy_layer(handbook, cols, ctx, exact)
     unknown = [
-        (f"NOT {cols.known(name)}", name) for name in handbook.read_fields if name not in absent
+        ("TRUE" if name in absent else f"NOT {cols.known(name)}", name)
+        for name in handbook.read_fields
     ]
     layer1.append(f"{names_sql(unknown)} AS unknown_fields")
     return layer1, warn_cols
