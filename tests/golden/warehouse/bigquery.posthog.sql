@@ -1,34 +1,70 @@
 WITH tx AS (
   SELECT
     *,
-    NULLIF(
-      TRIM(
-        role,
-        CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
-      ),
-      ''
-    ) AS icp__t0,
-    NULLIF(
-      TRIM(
-        signup_domain,
-        CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
-      ),
-      ''
-    ) AS icp__t1,
-    NULLIF(
-      TRIM(
-        company_type,
-        CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
-      ),
-      ''
-    ) AS icp__t3,
-    NULLIF(
-      TRIM(
-        description,
-        CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
-      ),
-      ''
-    ) AS icp__t4
+    CASE
+      WHEN LOWER(
+        TRIM(
+          role,
+          CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+        )
+      ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
+      THEN NULL
+      ELSE NULLIF(
+        TRIM(
+          role,
+          CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+        ),
+        ''
+      )
+    END AS icp__t0,
+    CASE
+      WHEN LOWER(
+        TRIM(
+          signup_domain,
+          CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+        )
+      ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
+      THEN NULL
+      ELSE NULLIF(
+        TRIM(
+          signup_domain,
+          CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+        ),
+        ''
+      )
+    END AS icp__t1,
+    CASE
+      WHEN LOWER(
+        TRIM(
+          company_type,
+          CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+        )
+      ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
+      THEN NULL
+      ELSE NULLIF(
+        TRIM(
+          company_type,
+          CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+        ),
+        ''
+      )
+    END AS icp__t3,
+    CASE
+      WHEN LOWER(
+        TRIM(
+          description,
+          CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+        )
+      ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
+      THEN NULL
+      ELSE NULLIF(
+        TRIM(
+          description,
+          CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+        ),
+        ''
+      )
+    END AS icp__t4
   FROM crm.accounts
 ), pl AS (
   SELECT

@@ -1,34 +1,70 @@
 WITH tx AS (
   SELECT
     *,
-    NULLIF(
-      TRIM(
-        role,
-        CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-      ),
-      ''
-    ) AS icp__t0,
-    NULLIF(
-      TRIM(
-        signup_domain,
-        CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-      ),
-      ''
-    ) AS icp__t1,
-    NULLIF(
-      TRIM(
-        company_type,
-        CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-      ),
-      ''
-    ) AS icp__t3,
-    NULLIF(
-      TRIM(
-        description,
-        CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-      ),
-      ''
-    ) AS icp__t4
+    CASE
+      WHEN LOWER(
+        TRIM(
+          role,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        )
+      ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
+      THEN NULL
+      ELSE NULLIF(
+        TRIM(
+          role,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        ),
+        ''
+      )
+    END AS icp__t0,
+    CASE
+      WHEN LOWER(
+        TRIM(
+          signup_domain,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        )
+      ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
+      THEN NULL
+      ELSE NULLIF(
+        TRIM(
+          signup_domain,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        ),
+        ''
+      )
+    END AS icp__t1,
+    CASE
+      WHEN LOWER(
+        TRIM(
+          company_type,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        )
+      ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
+      THEN NULL
+      ELSE NULLIF(
+        TRIM(
+          company_type,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        ),
+        ''
+      )
+    END AS icp__t3,
+    CASE
+      WHEN LOWER(
+        TRIM(
+          description,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        )
+      ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
+      THEN NULL
+      ELSE NULLIF(
+        TRIM(
+          description,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        ),
+        ''
+      )
+    END AS icp__t4
   FROM crm.accounts
   LIMIT -1
   OFFSET 0

@@ -1,13 +1,22 @@
 WITH tx AS (
   SELECT
     *,
-    NULLIF(
-      TRIM(
-        last_funding_date,
-        CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-      ),
-      ''
-    ) AS icp__t8
+    CASE
+      WHEN LOWER(
+        TRIM(
+          last_funding_date,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        )
+      ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
+      THEN NULL
+      ELSE NULLIF(
+        TRIM(
+          last_funding_date,
+          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+        ),
+        ''
+      )
+    END AS icp__t8
   FROM crm.accounts
   LIMIT -1
   OFFSET 0
