@@ -299,13 +299,35 @@ class FileCompany(NamedTuple):
     as_of: dt.date | None = None
 
 
-def from_file(handbook: Handbook, path: Path) -> FileCompany:
+@dataclass(frozen=True)
+class FileRead:
+    """A company file as `explain` reads it (`read_file`)."""
+
+    company: FileCompany
+    #: the company's id, from a key that names one of the vocabulary's id columns
+    ident: str | None = None
+
+
+def from_file(
+    handbook: Handbook, path: Path, options: ExportOptions = ExportOptions()
+) -> FileCompany:
     """The company of a YAML or JSON file: a flat mapping of fields or column names to
     values (read as CRM text), or a fixture (its `company`, read with `typed_company`
     exactly as `icp test` reads it, values that do not fit unreadable; and its `as_of`).
 
     Raises InputError when the file is not valid YAML or not a mapping, and UsageError for a
     name that is not a field."""
+    return read_file(handbook, path, options).company
+
+
+def read_file(handbook: Handbook, path: Path, options: ExportOptions = ExportOptions()) -> FileRead:
+    """`from_file`, with the company's id.
+
+    A flat mapping is read as one row of an export: a key naming one of the vocabulary's id
+    columns (or `options.id_column`) is the company's id, never a field.
+
+    Raises InputError when the file is not valid YAML or not a mapping, and UsageError for a
+    name that is not a field or for an `options.id_column` the file has no key for."""
     doc = load_file(path)
     if doc.problems:
         raise InputError(str(doc.problems[0]))
@@ -323,13 +345,30 @@ def from_file(handbook: Handbook, path: Path) -> FileCompany:
                 f"{path}: found '{read.unknown[0]}', which is not a field"
                 + suggest(read.unknown[0], list(handbook.fields))
             )
-        return FileCompany(name, read.values, list(read.misfits), as_date(data.get("as_of")))
+        typed = FileCompany(name, read.values, list(read.misfits), as_date(data.get("as_of")))
+        return FileRead(typed)
     written = doc.numbers_as_written()  # `8.000` reads as the CSV cell `8.000` does
     # `name` (the company's) and `kind` label the file, unless the vocabulary has such a field
     labels = {"name", "kind"} - set(handbook.fields)
     data = {k: written.get(str(k), v) for k, v in data.items() if k not in labels}
+    # the id, as an export's id column is found (`sources.plan_columns`): it names the
+    # company and is never a field; any other id column the file also has is no field either
+    keys = {str(k): k for k in data}
+    if options.id_column is not None:
+        if options.id_column not in keys:
+            raise UsageError(
+                f"{path}: found no key '{options.id_column}' (--id-column)"
+                + suggest(options.id_column, list(keys))
+                + f"; keys are {', '.join(keys)}"
+            )
+        ids = [options.id_column]
+    else:
+        ids = sources.id_columns_in(handbook, list(keys))
+    ident = _as_text(data[keys[ids[0]]]) if ids else None
+    data = {k: v for k, v in data.items() if str(k) not in ids}
     company, unreadable = from_values(handbook, data, origin=str(path))
-    return FileCompany(name, company, unreadable)
+    shown = name if ident is None else f"{name} ({ident})"
+    return FileRead(FileCompany(shown, company, unreadable), ident)
 
 
 def all_rows(
@@ -458,7 +497,7 @@ def to_explain(
             f"{source} --row N (the first account is row 1) or --id ID"
         )
     elif source is not None:
-        name, base, unreadable, as_of = from_file(handbook, source)
+        name, base, unreadable, as_of = from_file(handbook, source, options)
     elif row is not None:
         raise UsageError("found --row without an export file; expected icp explain FILE --row N")
     values = _set_values(handbook, pairs)
