@@ -12,7 +12,7 @@ from conftest import REPO, TODAY
 from icpkit.cli import main
 from icpkit.errors import ExitCode
 from icpkit.loading.validate import open_handbook
-from icpkit.sql.companies import from_export, from_file, read_file
+from icpkit.sql.companies import ExportOptions, from_export, from_file, read_file
 
 SMALL = REPO / "tests" / "corpus" / "small"
 
@@ -99,3 +99,75 @@ def test_id_column_names_a_company_files_id(
     code, out = _explain(capsys, REPO, "explain", str(company), "--id-column", "crm_id")
     assert code == ExitCode.USAGE
     assert "found no key 'crm_id' (--id-column)" in out and "keys are crm_key, country" in out
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [("--decimal-point", 1234.0), ("--decimal-comma", 1.234)],
+)
+def test_a_company_files_text_number_is_read_with_the_decimal_option(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, suffix: str, option: str, expected: float
+) -> None:
+    """`annual_revenue: "1,234"` reads as the same CSV cell does with the same option (it was
+    left unknown: the option was ignored for a company file)."""
+    company = _write(tmp_path / f"acme{suffix}", {"country": "DE", "annual_revenue": "1,234"})
+    export = tmp_path / "acme.csv"
+    export.write_text('id,country,annual_revenue\n1,DE,"1,234"\n', encoding="utf-8")
+    handbook = open_handbook(REPO)
+    options = ExportOptions(decimal_comma=option == "--decimal-comma")
+    read = read_file(handbook, company, options)
+    _, row, _ = from_export(handbook, export, 1, ExportOptions(id_column="id", **_dec(option)))
+    assert read.company.company["annual_revenue"] == row["annual_revenue"] == expected
+    assert read.company.unreadable == [] and read.values == ()
+    code, out = _explain(capsys, REPO, "explain", str(company), option, "--format", "json")
+    assert code == ExitCode.OK
+    data = json.loads(out)
+    assert "annual_revenue" not in data["verdict"]["unknown_fields"]
+    assert data["decimal_convention"].endswith(f"set by {option}")
+
+
+def _dec(option: str) -> dict[str, bool]:
+    return {"decimal_comma": option == "--decimal-comma"}
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_a_company_files_number_that_reads_two_ways_is_unknown_and_explain_says_why(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, suffix: str
+) -> None:
+    """Without an option, the CSV rule: '1,234' reads two ways, so it is unknown; explain
+    names where it is in the file and why, in the number reader's words (as for a cell)."""
+    company = _write(tmp_path / f"acme{suffix}", {"country": "DE", "annual_revenue": "1,234"})
+    export = tmp_path / "acme.csv"
+    export.write_text('id,country,annual_revenue\n1,DE,"1,234"\n', encoding="utf-8")
+    handbook = open_handbook(REPO)
+    read = read_file(handbook, company)
+    _, row, unreadable = from_export(handbook, export, 1, ExportOptions(id_column="id"))
+    assert "annual_revenue" not in read.company.company and "annual_revenue" not in row
+    assert read.company.unreadable == unreadable == ["annual_revenue"]
+    [value] = read.values
+    line = {".json": 1, ".yaml": 2}[suffix]
+    assert (value.field, value.text, value.line) == ("annual_revenue", "1,234", line)
+    assert value.why.startswith("reads two ways: ")
+    code, out = _explain(capsys, REPO, "explain", str(company))
+    assert code == ExitCode.OK
+    where = f"{company}:{value.line}:{value.column}: annual_revenue"
+    assert f"warning: {where}: cannot read '1,234': {value.why}" in out
+    assert "decimal convention: not known" in out
+    # a value that shows the convention decides it for the file, as a CSV's cells do
+    _write(company, {"country": "DE", "annual_revenue": "1,234", "growth_rate": "12.5"})
+    assert read_file(handbook, company).company.company["annual_revenue"] == 1234.0
+
+
+def test_a_set_value_replaces_a_company_files_unreadable_value_and_both_are_said(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    company = _write(
+        tmp_path / "acme.yaml",
+        {"country": "DE", "annual_revenue": "1,234", "it_budget": "8.000"},
+    )
+    code, out = _explain(capsys, REPO, "explain", str(company), "--set", "annual_revenue=5,000")
+    assert code == ExitCode.OK
+    assert f"warning: {company}:3:12: it_budget: cannot read '8.000': reads two ways" in out
+    assert "warning: --set annual_revenue: cannot read '5,000': reads two ways" in out
+    assert "cannot read '1,234'" not in out
