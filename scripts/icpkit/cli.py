@@ -327,14 +327,30 @@ def explain(
     # a fixture is judged as of its as_of, as icp test judges it
     verdict = evaluate(handbook, read.company, _as_of(state, as_of or read.as_of))
     reading = _reading(read.cells, read.convention, read.column_notes) if read.from_export else None
+    if read.convention and not read.from_export:
+        # a company file's numbers written as text are read as an export's cells are: its
+        # convention, and why a value could not be read (where it is in the file)
+        reading = {
+            "decimal_convention": read.convention,
+            "unreadable_values": [
+                {
+                    "field": v.field,
+                    "text": v.text,
+                    "why": v.why,
+                    "file": v.path,
+                    "line": v.line,
+                    "column": v.column,
+                }
+                for v in read.file_values
+            ],
+        }
     if read.set_cells:
         # why a value given with --set could not be read: the number reader's words, as the
         # scorer's warning says them of a cell
-        reading = (reading or {}) | {
-            "unreadable_values": [
-                {"field": c.field, "text": c.text, "why": c.why} for c in read.set_cells
-            ]
-        }
+        reading = reading or {}
+        reading["unreadable_values"] = reading.get("unreadable_values", []) + [
+            {"field": c.field, "text": c.text, "why": c.why} for c in read.set_cells
+        ]
     name, unreadable = read.name, read.unreadable
     echo(_explanation(handbook, verdict, name, fmt, reading, unreadable))
     return ExitCode.OK
@@ -376,13 +392,20 @@ def _explanation(
             for c in reading.get("unreadable_cells", [])
         ]
         lines += [
-            f"warning: --set {c['field']}: cannot read {c['text']!r}"
+            f"warning: {_where(c)}: cannot read {c['text']!r}"
             + (f": {c['why']}" if c["why"] else "")
             for c in reading.get("unreadable_values", [])
         ]
     if unreadable:
         lines.append(f"unreadable (counted as unknown): {', '.join(unreadable)}")
     return "\n".join(line for line in lines if line)
+
+
+def _where(value: dict[str, Any]) -> str:
+    """Where an unreadable value was given: `--set FIELD`, or `FILE:LINE:COL: FIELD`."""
+    if "file" in value:
+        return f"{value['file']}:{value['line']}:{value['column']}: {value['field']}"
+    return f"--set {value['field']}"
 
 
 def _threshold(root: Path) -> float | None:

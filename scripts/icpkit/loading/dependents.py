@@ -5,7 +5,9 @@ built), it is left out of the model, and everything that refers to it then repor
 "found the ICP 'x', which does not exist", "found the field 'y', which is not in
 rules/vocabulary.yaml" and so on. Those are not mistakes of their own: this module
 moves them out of the report and leaves, on the failing document, one note saying how
-many problems elsewhere depend on it (they are checked again once it loads).
+many problems elsewhere depend on it (they are checked again once it loads). Every kind
+of reference counts: a fixture's expected group, flag or status that a failing profile
+or tier policy would define waits for it like a rule or a field does.
 
 A document that exists but is invalid is never reported as missing either.
 """
@@ -48,6 +50,9 @@ _WHAT = (
     ("the field '", ("vocabulary",)),
     ("the segment '", ("segments",)),
     ("the region '", ("regions",)),
+    ("the group '", ("icp",)),
+    ("the flag '", ("tier_policy",)),
+    ("the status '", ("tier_policy", "icp")),
 )
 
 
@@ -58,12 +63,17 @@ class _Provider:
     path: str
     kind: str | None
     ident: str | None
+    #: the statuses of the profile's status gates, as far as its data was read (None: its
+    #: text did not parse, so any status may be one of them)
+    statuses: frozenset[str] | None = None
 
-    def defines(self, kinds: tuple[str, ...], name: str) -> bool:
+    def defines(self, kinds: tuple[str, ...], name: str, what: str = "") -> bool:
         if self.kind is not None and self.kind not in kinds:
             return False
         if self.kind in ("vocabulary", "segments", "regions"):
             return True  # every field / segment / region is unknown while it fails
+        if what == "the status '" and self.kind == "icp":
+            return self.statuses is None or name in self.statuses
         if self.ident is None:
             return self.kind is not None
         # a profile is named by its file too (its id must be its file's name): a reference
@@ -96,6 +106,20 @@ def _sniff(root: Path, doc: Document) -> tuple[str | None, str | None]:
     return kind, ident
 
 
+def _statuses(doc: Document) -> frozenset[str] | None:
+    """The statuses of a profile's status gates (`qualification.gates`), or None when its
+    data did not parse into a mapping."""
+    if not isinstance(doc.data, dict):
+        return None
+    qualification = doc.data.get("qualification")
+    gates = qualification.get("gates") if isinstance(qualification, dict) else None
+    if not isinstance(gates, list):
+        return frozenset()
+    return frozenset(
+        g["status"] for g in gates if isinstance(g, dict) and isinstance(g.get("status"), str)
+    )
+
+
 def _kind_by_place(path: str) -> str | None:
     p = Path(path)
     if path.startswith(RULES_DIR + "/"):
@@ -109,13 +133,15 @@ def _kind_by_place(path: str) -> str | None:
     return None
 
 
-def _referenced(problem: Problem) -> tuple[tuple[str, ...], str] | None:
+def _referenced(problem: Problem) -> tuple[tuple[str, ...], str, str] | None:
+    """The kinds of document that could define what `problem` says is missing, its name,
+    and what it is (the message's words before the name)."""
     for prefix, kinds in _WHAT:
         at = problem.message.find(prefix)
         if at >= 0:
             m = _QUOTED.match(problem.message, at + len(prefix) - 1)
             if m:
-                return kinds, m.group(1)
+                return kinds, m.group(1), prefix
     return None
 
 
@@ -129,7 +155,7 @@ def collapse(
     document."""
     problems = list(problems)
     failed = [p for p in dict.fromkeys(failed) if p in docs]
-    providers = [_Provider(p, *_sniff(root, docs[p])) for p in failed]
+    providers = [_Provider(p, *_sniff(root, docs[p]), _statuses(docs[p])) for p in failed]
     kept: list[Problem] = []
     depends_on: dict[Problem, str] = {}
     for problem in problems:

@@ -26,7 +26,7 @@ from ..yamlvalues import YamlDate, as_date
 from . import sources
 from .connection import connect, input_error, quote_ident
 from .layout import Columns
-from .numbers import given_convention
+from .numbers import COMMA, given_convention
 from .parsing import MEMBERS
 from .sources import Plan, Source, key
 from .sqlcompile import parsed_sql, staged
@@ -262,9 +262,12 @@ def read_values(
     *,
     origin: str = "--set",
     decimal: str | None = None,
+    detect: bool = False,
 ) -> ExportRow:
     """`from_values`, with the values that could not be read and why, as the scorer says it
-    of a cell (`Cell.column` is the field's name)."""
+    of a cell (`Cell.column` is the field's name). With `detect` (a company file), the values
+    are read as one row of an export is: the convention `decimal` names, else the one its
+    numbers show (`sources.with_convention`), said in `ExportRow.convention`."""
     targets = field_names(handbook, list(values), origin=origin)
     text: dict[str, str | None] = {
         target: _as_text(value, members=handbook.fields[target].type == "set_of")
@@ -282,10 +285,14 @@ def read_values(
         Path(origin), "values", "one", tuple((n, "VARCHAR") for n in names), decimal=decimal
     )
     plan = Plan("icp_id", {f: f for f in text})
+    if detect:
+        source = sources.with_convention(
+            con, handbook, source, plan, None if decimal is None else decimal == COMMA
+        )
     ident, company, unreadable = _rows(handbook, con, source, plan, limit=1)[0]
     cells = _cells(handbook, con, source, plan, 1) if unreadable else []
     con.close()
-    return ExportRow(ident, company, unreadable, cells, "")
+    return ExportRow(ident, company, unreadable, cells, source.convention)
 
 
 class FileCompany(NamedTuple):
@@ -299,13 +306,55 @@ class FileCompany(NamedTuple):
     as_of: dt.date | None = None
 
 
-def from_file(handbook: Handbook, path: Path) -> FileCompany:
+@dataclass(frozen=True)
+class FileValue:
+    """A value of a company file that could not be read: where it is, its key as written,
+    the field it is for, its text and why (the number reader's words, as for a cell)."""
+
+    path: str
+    line: int
+    column: int
+    key: str
+    field: str
+    text: str
+    why: str
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """A company file as `explain` reads it (`read_file`)."""
+
+    company: FileCompany
+    #: the company's id, from a key that names one of the vocabulary's id columns
+    ident: str | None = None
+    #: the values that could not be read, with where and why
+    values: tuple[FileValue, ...] = ()
+    #: the decimal convention its numbers were read with, and why ('' for a fixture: typed)
+    convention: str = ""
+
+
+def from_file(
+    handbook: Handbook, path: Path, options: ExportOptions = ExportOptions()
+) -> FileCompany:
     """The company of a YAML or JSON file: a flat mapping of fields or column names to
     values (read as CRM text), or a fixture (its `company`, read with `typed_company`
     exactly as `icp test` reads it, values that do not fit unreadable; and its `as_of`).
 
     Raises InputError when the file is not valid YAML or not a mapping, and UsageError for a
     name that is not a field."""
+    return read_file(handbook, path, options).company
+
+
+def read_file(handbook: Handbook, path: Path, options: ExportOptions = ExportOptions()) -> FileRead:
+    """`from_file`, with the company's id and what could not be read.
+
+    A flat mapping is read as one row of an export: a key naming one of the vocabulary's id
+    columns (or `options.id_column`) is the company's id, never a field; its numbers written
+    as text are read with `options.decimal_comma`'s convention, else the one they show, as a
+    CSV cell is (a value that reads two ways is unknown, and `FileRead.values` says why).
+
+    Raises InputError when the file is not valid YAML or not a mapping, and UsageError for a
+    name that is not a field or for an `options.id_column` the file has no key for."""
     doc = load_file(path)
     if doc.problems:
         raise InputError(str(doc.problems[0]))
@@ -323,13 +372,48 @@ def from_file(handbook: Handbook, path: Path) -> FileCompany:
                 f"{path}: found '{read.unknown[0]}', which is not a field"
                 + suggest(read.unknown[0], list(handbook.fields))
             )
-        return FileCompany(name, read.values, list(read.misfits), as_date(data.get("as_of")))
+        typed = FileCompany(name, read.values, list(read.misfits), as_date(data.get("as_of")))
+        return FileRead(typed)
     written = doc.numbers_as_written()  # `8.000` reads as the CSV cell `8.000` does
     # `name` (the company's) and `kind` label the file, unless the vocabulary has such a field
     labels = {"name", "kind"} - set(handbook.fields)
     data = {k: written.get(str(k), v) for k, v in data.items() if k not in labels}
-    company, unreadable = from_values(handbook, data, origin=str(path))
-    return FileCompany(name, company, unreadable)
+    # the id, as an export's id column is found (`sources.plan_columns`): it names the
+    # company and is never a field; any other id column the file also has is no field either
+    keys = {str(k): k for k in data}
+    if options.id_column is not None:
+        if options.id_column not in keys:
+            raise UsageError(
+                f"{path}: found no key '{options.id_column}' (--id-column)"
+                + suggest(options.id_column, list(keys))
+                + f"; keys are {', '.join(keys)}"
+            )
+        ids = [options.id_column]
+    else:
+        ids = sources.id_columns_in(handbook, list(keys))
+    ident = _as_text(data[keys[ids[0]]]) if ids else None
+    data = {k: v for k, v in data.items() if str(k) not in ids}
+    got = read_values(
+        handbook,
+        data,
+        origin=str(path),
+        decimal=given_convention(options.decimal_comma),
+        detect=True,
+    )
+    by_field = dict(zip(field_names(handbook, list(data), origin=str(path)), data, strict=True))
+    values = tuple(
+        FileValue(
+            str(path),
+            *doc.position([str(by_field[c.field])]),
+            str(by_field[c.field]),
+            c.field,
+            c.text,
+            c.why,
+        )
+        for c in got.cells
+    )
+    shown = name if ident is None else f"{name} ({ident})"
+    return FileRead(FileCompany(shown, got.company, got.unreadable), ident, values, got.convention)
 
 
 def all_rows(
@@ -407,7 +491,8 @@ class ToExplain:
     company: dict[str, Any]
     #: fields whose value could not be read
     unreadable: list[str]
-    #: the export row's unreadable cells, and the export's decimal convention
+    #: the export row's unreadable cells, and the export's (or company file's) decimal
+    #: convention
     cells: list[Cell]
     convention: str
     #: the --set values that could not be read
@@ -418,6 +503,9 @@ class ToExplain:
     from_export: bool
     #: what was said about the export's columns (`ExportRow.column_notes`)
     column_notes: tuple[str, ...] = ()
+    #: a company file's values that could not be read (`FileRead.values`); its decimal
+    #: convention is `convention`
+    file_values: tuple[FileValue, ...] = ()
 
 
 def to_explain(
@@ -442,6 +530,7 @@ def to_explain(
     convention = ""
     as_of = None
     notes: tuple[str, ...] = ()
+    file_values: tuple[FileValue, ...] = ()
     if source is not None and (account_id is not None or row is not None):
         if account_id is not None:
             read = read_id(handbook, source, account_id, options)
@@ -458,7 +547,9 @@ def to_explain(
             f"{source} --row N (the first account is row 1) or --id ID"
         )
     elif source is not None:
-        name, base, unreadable, as_of = from_file(handbook, source)
+        got_file = read_file(handbook, source, options)
+        name, base, unreadable, as_of = got_file.company
+        file_values, convention = got_file.values, got_file.convention
     elif row is not None:
         raise UsageError("found --row without an export file; expected icp explain FILE --row N")
     values = _set_values(handbook, pairs)
@@ -472,6 +563,7 @@ def to_explain(
         base = {k: v for k, v in base.items() if k not in given} | got.company
         unreadable = [u for u in unreadable if u not in given] + got.unreadable
         cells = [c for c in cells if c.field not in given]
+        file_values = tuple(v for v in file_values if v.field not in given)
     from_export = source is not None and (row is not None or account_id is not None)
     return ToExplain(
         name=name,
@@ -483,6 +575,7 @@ def to_explain(
         as_of=as_of,
         from_export=from_export,
         column_notes=notes,
+        file_values=file_values,
     )
 
 

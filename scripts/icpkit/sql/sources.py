@@ -539,6 +539,12 @@ def _fitting(names: list[str], candidates: tuple[str, ...]) -> list[str]:
     return out
 
 
+def id_columns_in(handbook: Handbook, names: list[str]) -> list[str]:
+    """The `names` that are one of the vocabulary's `id_columns` (compared by `key`), in the
+    order the vocabulary lists them: the first is an export's id column."""
+    return _fitting(names, handbook.id_columns)
+
+
 def _id_column(handbook: Handbook, source: Source, id_column: str | None) -> str:
     names = source.names
     if id_column is not None:
@@ -549,7 +555,7 @@ def _id_column(handbook: Handbook, source: Source, id_column: str | None) -> str
                 + f"; columns are {', '.join(names)}"
             )
         return id_column
-    found = _fitting(names, handbook.id_columns)
+    found = id_columns_in(handbook, names)
     if not found:
         raise InputError(
             f"{source.path}: found no id column; expected one of "
