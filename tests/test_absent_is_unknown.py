@@ -280,3 +280,22 @@ def test_a_date_after_the_as_of_date_is_unknown_in_every_backend() -> None:
                 rendered = ir.LEAVES[op](ir.literal(value, "date"), days[op], c).sql(d.sqlglot)
                 if d.name in ("duckdb", "postgres", "spark", "snowflake", "bigquery"):
                     assert con.execute(f"SELECT {rendered}").fetchone() == (want,), (d.name, op)
+
+
+def test_a_placeholder_text_is_unknown_in_a_fixture_as_in_an_export() -> None:
+    """Session 9: `icp test` and `icp explain --set` read 'N/A' in a text field as a known
+    text (it mentions no 'ai', it differs from 'student'); icp score, explain on an export
+    row and the warehouse SQL read it as unknown. One reading now: `normal.read_text`."""
+    from icpkit.engine.normal import NULL_TOKENS
+    from icpkit.engine.values import typed_value
+    from icpkit.loading.validate import open_handbook
+
+    ph = open_handbook(REPO / "tests" / "examples" / "posthog")
+    role = ph.fields["role"]
+    for token in NULL_TOKENS:
+        for written in (token, token.upper(), f" {token}\t", token.title()):
+            assert typed_value(role, written) is None, written
+    for text in ("n/a please", "none yet", "-x", "nano"):
+        assert typed_value(role, text) is not None, text
+    verdict = evaluate(ph, {"role": typed_value(role, "N/A")}, dt.date(2026, 11, 1))
+    assert "role" in verdict.unknown_fields

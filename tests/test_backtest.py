@@ -501,9 +501,9 @@ def test_only_known_stages_are_decided(
 ) -> None:
     """Won and lost are exactly the stages the table maps to them (compared without case,
     spaces or punctuation); any other text is undecided and listed, never lost."""
+    from icpkit.engine.normal import NULL_TOKENS
     from icpkit.evidence.outcomes import STAGES, stage_key
     from icpkit.sql.numbers import BLANKS
-    from icpkit.sql.parsing import NULL_TOKENS
 
     path = tmp_path_factory.mktemp("stages") / "h.csv"
     rows = [[str(i), *COMPANY, s] for i, s in enumerate(stages)]

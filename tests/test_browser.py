@@ -837,6 +837,26 @@ def test_a_rep_typing_raw_text_gets_the_engines_verdict(qualify: Any) -> None:
     assert got == json.loads(json.dumps(expected))
 
 
+@pytest.mark.parametrize(
+    ("description", "role", "domain"),
+    [("N/A", " - ", " acme.ai "), (" none ", "—", "\tAcme.AI\u00a0"), ("   ", "?", "NULL")],
+)
+def test_blanks_and_placeholders_in_text_read_as_the_engine_reads_them(
+    qualify: Any, description: str, role: str, domain: str
+) -> None:
+    """Session 9: the page took a text as typed, blanks and all ('acme.ai ' did not end
+    with '.ai') and 'N/A' as a known text; the engine, icp score and the warehouse SQL read
+    blanks around a text as no part of it and a placeholder as unknown."""
+    hb, rules = posthog()
+    raw = {"profile_found": True, "description": description, "role": role,
+           "signup_domain": domain, "headcount": 30, "web_traffic": 20000}  # fmt: skip
+    typed = typed_company(hb.fields, raw).values
+    assert typed.get("description") is None and typed.get("role") is None
+    expected = py_outcome(hb, evaluate(hb, typed, TODAY))
+    got = qualify.evaluate(JS_OUTCOME, [raw, TODAY.isoformat(), rules])
+    assert got == json.loads(json.dumps(expected))
+
+
 @settings(
     max_examples=60,
     deadline=None,

@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 
 from conftest import REPO
 from icpkit.engine.model import Field
+from icpkit.engine.normal import NULL_TOKENS
 from icpkit.errors import InputError, UsageError
 from icpkit.loading.handbook import load
 from icpkit.sql.numbers import BLANKS
-from icpkit.sql.parsing import NULL_TOKENS, SET_SPLIT, normalise
+from icpkit.sql.parsing import SET_SPLIT, normalise
 from icpkit.sql.scoring import ScoreOptions, score
 
 HANDBOOK = load(REPO).handbook

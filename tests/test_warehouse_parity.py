@@ -1430,7 +1430,7 @@ def test_each_column_its_own_shape_same_verdict_on_spark(
 
 
 #: placeholder text a CRM export holds for "no value": a null token in any case and with
-#: blanks around it (`parsing.NULL_TOKENS`)
+#: blanks around it (`normal.NULL_TOKENS`)
 PLACEHOLDERS = ["N/A", " none ", "—", "-", "?", "NULL", "#N/A", "(blank)"]
 
 
@@ -1450,6 +1450,7 @@ def test_a_placeholder_in_a_text_field_is_unknown_everywhere(pg_dsn: str) -> Non
         for engine, con in engines.items():
             got = run(engine, READING, rows, as_of, "text", con)
             for g, company in zip(got, rows, strict=True):
-                want = expected(READING, {"tags": company["tags"]}, as_of, unreadable=[])
+                want = expected(READING, company, as_of, unreadable=[])
+                assert want == expected(READING, {"tags": company["tags"]}, as_of, unreadable=[])
                 assert {k: g[k] for k in want} == want, (engine, company)
                 assert "description" in g["icp_unknown_fields"].split(";"), (engine, company)

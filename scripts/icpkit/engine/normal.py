@@ -40,6 +40,9 @@ BLANKS = (
     "\t\n\x0b\x0c\r \x85\xa0\u1680\u180e\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
     "\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u2060\u3000\ufeff"
 )
+#: what a CRM export writes for "no value", in any case and with blanks around it: unknown,
+#: never a text that mentions 'n' or a member called 'none' (the docs' reading rules)
+NULL_TOKENS = ("n/a", "#n/a", "na", "null", "nan", "none", "(blank)", "-", "—", "?")
 
 Folds = tuple[tuple[str, str], ...]
 
@@ -139,9 +142,10 @@ class Text(str):
 
 def read_text(raw: str, folds: Folds = DEFAULT_FOLDS) -> Text | None:
     """A company's text as every reader takes it: blanks around it (`BLANKS`) are no part of
-    it ('acme.ai ' ends with '.ai'), and a text of nothing else is unknown (None)."""
+    it ('acme.ai ' ends with '.ai'), and a text of nothing else, or a null token ('N/A',
+    'none', '-': `NULL_TOKENS`), is unknown (None), as icp score reads a cell."""
     text = raw.strip(BLANKS)
-    return Text(text, folds) if text else None
+    return Text(text, folds) if text and text.lower() not in NULL_TOKENS else None
 
 
 def _lowered_assigned(text: str) -> str:

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, assert_never
 from ..engine import unicode15
 from ..engine.labels import value_label
 from ..engine.model import AllOf, AnyOf, CountOf, Leaf, Not, Rule, SegmentRef
+from ..engine.normal import BLANKS, NULL_TOKENS
 from ..engine.operators import OPERATORS
 from .words import words
 
@@ -167,6 +168,9 @@ def compiled(hb: Handbook, url: Callable[[str], str]) -> dict[str, Any]:
         "fields": _fields(hb),
         "operators": {k: {"null_known": op.null_known} for k, op in OPERATORS.items()},
         "unknown_cap": hb.policy.unknown_cap,
+        # a company's text as `normal.read_text` reads it: blanks around it are no part of
+        # it, and nothing else or a null token ('N/A') is unknown
+        "text_reading": {"blanks": BLANKS, "null_tokens": list(NULL_TOKENS)},
         "unicode": {
             "version": unicode15.UNIDATA_VERSION,
             "unassigned": [list(r) for r in unicode15.UNASSIGNED],

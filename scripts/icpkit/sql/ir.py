@@ -80,7 +80,7 @@ from ..engine.model import (
     condition_fields,
     condition_leaves,
 )
-from ..engine.normal import Folds, is_symbol
+from ..engine.normal import NULL_TOKENS, Folds, is_symbol
 from ..engine.operators import NUMERIC, OPERATORS
 from ..engine.reason import earlier_tiers
 from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
@@ -89,7 +89,7 @@ from ..textsafety import flat
 from . import idents
 from .dialects import Dialect, Step, replacing
 from .names import CORE, flag_column, group_column, profile_column
-from .parsing import MEMBERS, NULL_TOKENS
+from .parsing import MEMBERS
 from .tables import SQL_TYPES
 from .textnumbers import picked, stages, trim_blanks
 
@@ -960,7 +960,7 @@ class _Query:
         """Each text cell as icp__t<i>: blanks around a text are no part of it and a text of
         nothing else is unknown, as `icp explain` and `icp test` read it (`normal.read_text`),
         and as the parse layer reads a yes/no or a date (`icp score`); so is a null token
-        ('N/A', 'none', '-', in any case: `parsing.NULL_TOKENS`), as icp score's `icp_text`
+        ('N/A', 'none', '-', in any case: `normal.NULL_TOKENS`), as icp score's `icp_text`
         reads it, never a text that mentions 'n' or differs from 'student'."""
         out = []
         for i, f in self.text_fields:

@@ -41,7 +41,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..engine.model import Field
-from ..engine.normal import DEFAULT_FOLDS, Folds, is_symbol, normal
+from ..engine.normal import DEFAULT_FOLDS, NULL_TOKENS, Folds, is_symbol, normal
 from ..engine.operators import NUMERIC, sql_literal
 from ..engine.spellings import normalise as normalise  # the key spellings are looked up by
 from .numbers import (
@@ -72,7 +72,6 @@ SET_SPLIT = f"{BLANK}*[;,|\r\n]{BLANK}*"
 #: preceded by this character, so that a member holding ',' or ';' stays one member, as
 #: `icp test` reads the list (no blank, no null token, and not in CRM text)
 MEMBERS = "\x1e"
-NULL_TOKENS = ("n/a", "#n/a", "na", "null", "nan", "none", "(blank)", "-", "—", "?")
 # the tokens between unit separators: a null token is a substring test (a constant list or an
 # IN list would be rewritten into a hash join over every row, an ENUM cast fails slowly, a
 # regular expression costs three times as much); a cell holding the separator is no token

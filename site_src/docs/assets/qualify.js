@@ -64,6 +64,16 @@
   function Text(raw, folds) {
     this.raw = raw; this.normal = normal(raw, folds); this.words = "_" + this.normal + "_"; this.low = lowered(raw);
   }
+  /* a company's text as every reader takes it (engine.normal.read_text): blanks around it
+     are no part of it, and a text of nothing else, or a null token ('N/A'), is unknown */
+  function readText(raw, folds, reading) {
+    var blanks = reading.blanks, from = 0, to = raw.length;
+    while (from < to && blanks.indexOf(raw[from]) >= 0) from++;
+    while (to > from && blanks.indexOf(raw[to - 1]) >= 0) to--;
+    var t = raw.slice(from, to);
+    if (!t || reading.null_tokens.indexOf(t.toLowerCase()) >= 0) return null;
+    return new Text(t, folds);
+  }
   function norm(v) { return v instanceof Text ? v.normal : v; }
   function chars(s) { return Array.from(s).length; }
   /* a word of `words` (padded normal form) starts with `stem` and is longer */
@@ -196,7 +206,7 @@
     Object.keys(rules.fields).forEach(function (name) {
       var fld = rules.fields[name], v = input[name] === undefined ? null : input[name];
       /* absent stays null (unknown), never the empty set (that is a present, empty answer) */
-      if (fld.type === "text" && typeof v === "string") v = new Text(v, fld.folds);
+      if (fld.type === "text" && typeof v === "string") v = readText(v, fld.folds, rules.text_reading);
       else if (fld.type === "set_of" && !fld.values && v !== null) {
         /* an open set keeps its members in normal form */
         var seen = {};
