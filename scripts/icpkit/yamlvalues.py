@@ -15,14 +15,18 @@ class YamlDate(str):
     remembers it looked like a date, so a text field can say so."""
 
     value: dt.date
+    #: the text as written (`2026-1-5`, `2026-03-01 12:00:00`), which a date field reads
+    #: (`icpkit.engine.dates`); the ISO text of `value` when not known
+    written: str
 
-    def __new__(cls, value: dt.date) -> YamlDate:
+    def __new__(cls, value: dt.date, written: str | None = None) -> YamlDate:
         obj = super().__new__(cls, value.isoformat())
         obj.value = value
+        obj.written = value.isoformat() if written is None else written
         return obj
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (YamlDate, (self.value,))
+        return (YamlDate, (self.value, self.written))
 
 
 def describe_value(value: object) -> str:

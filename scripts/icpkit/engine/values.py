@@ -25,6 +25,7 @@ from typing import Any
 
 from ..textsafety import one_line
 from ..yamlvalues import YamlDate
+from .dates import read_date
 from .model import Field
 from .normal import Text, normal, read_text
 from .operators import NUMERIC
@@ -96,14 +97,15 @@ def scalar_value(fld: Field, value: Any, *, bands: bool = False, spellings: bool
             raise ValueProblem("expected true or false")
         return value
     if t == "date":
-        if isinstance(value, YamlDate):
-            return value.value
+        if isinstance(value, dt.datetime):
+            return value.date()
         if isinstance(value, dt.date):
             return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            raise ValueProblem("expected a date as YYYY-MM-DD") from None
+        # text (a YAML date as written): read in the one grammar of dates, as a CSV cell is
+        day = read_date(value.written if isinstance(value, YamlDate) else str(value).strip())
+        if day is None:
+            raise ValueProblem("expected a date as YYYY-MM-DD")
+        return day
     if t == "text":
         if not isinstance(value, str) or isinstance(value, YamlDate):
             raise ValueProblem("expected text")

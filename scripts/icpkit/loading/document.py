@@ -51,14 +51,16 @@ class Document:
         return self.data is not None and all(p.rule in VALUE_RULES for p in self.problems)
 
     def numbers_as_written(self) -> dict[str, str]:
-        """The top-level keys whose value is a plain (unquoted) number, with the number's text
+        """The top-level keys whose value is a plain (unquoted) number or date, with its text
         as written: `8.000` is 8.0 to YAML but may be eight thousand to the person who wrote
-        it, so a company file's numbers are read from their text, as a CSV cell is."""
+        it, and `2026-1-5` a date to YAML but not the date form a CSV cell is read in, so a
+        company file's numbers and dates are read from their text, as a CSV cell is."""
         if not isinstance(self.root, MappingNode):
             return {}
         out = {}
+        kinds = (_TAG + "int", _TAG + "float", _TAG + "timestamp")
         for k, v in self.root.value:
-            numeric = v.tag in (_TAG + "int", _TAG + "float") if isinstance(v.tag, str) else False
+            numeric = v.tag in kinds if isinstance(v.tag, str) else False
             if isinstance(k, ScalarNode) and isinstance(v, ScalarNode) and numeric:
                 out[str(k.value)] = str(v.value)
         return out
@@ -359,7 +361,7 @@ class NodeBuilder:
             )
             return None
         if isinstance(value, dt.date):
-            return YamlDate(value)
+            return YamlDate(value, str(node.value))
         if isinstance(value, float) and value != value:  # NaN
             self.problem(node, "found .nan; expected a number", "yaml-value", parts)
             return None

@@ -29,8 +29,9 @@ How the table is expected to hold each field type (`TableSpec`):
   set), or, with `sets="array"`, the dialect's array of text. An open set (no `values`)
   is read in `src` as ';a;b;' text of its members' normal forms, as `icp explain` reads
   them (issue 14; `open_members`).
-- dates: DATE columns, or ISO text (`YYYY-MM-DD`) with `dates="text"`
-  (SQLite has no DATE type: ISO text always); other text is unknown (`iso_date`).
+- dates: DATE columns, or date text (`YYYY-MM-DD`, a time after it, the grammar of
+  `icpkit.engine.dates`) with `dates="text"` (SQLite has no DATE type: text always);
+  other text is unknown (`iso_date`).
 - yes/no: BOOLEAN columns (0/1 in SQLite), or with `flags="text"` the CRM's text
   (true/false, yes/no, y/n, 1/0, t/f in any case, blanks around it trimmed).
 A field's column may have a shape of its own (`TableSpec.shapes`, `SHAPES`: a set as an
@@ -64,6 +65,8 @@ from typing import Any, assert_never
 
 from sqlglot import exp
 
+from ..engine.dates import DAY_RANGE
+from ..engine.dates import SHAPES as DATE_SHAPES
 from ..engine.model import (
     TIER_RANK,
     AllOf,
@@ -587,35 +590,52 @@ def drop_first(text: exp.Expr, sep: str) -> exp.Expr:
 
 
 def iso_date(text: exp.Expr) -> exp.Expr:
-    """The DATE of ISO text `YYYY-MM-DD` (already trimmed of `BLANKS`: `_Query.trimmed`; a
-    time after a space or `T` ignored); NULL (unknown) for any other text, never an error nor
-    another day: a bare CAST fails the whole query on DuckDB and PostgreSQL for one bad cell,
-    and SQLite's DATE() reads 2026-02-30 as 2026-03-02. Only character tests, CASE and integer
-    arithmetic, which every dialect reads alike; the integer casts run only once the shape
-    holds."""
+    """The DATE of date text (already trimmed of `BLANKS`: `_Query.trimmed`) in the one
+    grammar of `icpkit.engine.dates` (`2026-03-01`, `2026-03-01 12:00:00`,
+    `2026-03-01T12:00:00.000Z`: a real day of year 0001-9999, a time in range); NULL
+    (unknown) for any other text (`0000-01-01`, `2026-1-5`, `2026-10-20T`), never an error
+    nor another day: a bare CAST fails the whole query on DuckDB and PostgreSQL for one bad
+    cell, and SQLite's DATE() reads 2026-02-30 as 2026-03-02. Only REPLACE, SUBSTRING,
+    LENGTH, CASE and integer arithmetic, which every dialect reads alike: the text with each
+    digit written 0 is one of the grammar's `SHAPES`, then the numbers are in range; the
+    integer casts run only once the shape holds."""
 
     def ch(i: int) -> exp.Expr:
         return exp.Substring(this=text, start=num(i), length=num(1))
 
-    def part(start: int, length: int) -> exp.Expr:
-        piece = exp.Substring(this=text, start=num(start), length=num(length))
+    def from_end(back: int) -> exp.Expr:
+        """The 1-based position `back` characters before the last one."""
+        return exp.Sub(this=exp.Length(this=text), expression=num(back))
+
+    def part(start: int | exp.Expr, length: int = 2) -> exp.Expr:
+        at = num(start) if isinstance(start, int) else start
+        piece = exp.Substring(this=text, start=at, length=num(length))
         return exp.cast(piece, exp.DataType.Type.INT)
 
-    digits = [lit(str(n)) for n in range(10)]
-    shape: list[exp.Expr] = [
-        exp.In(this=ch(i), expressions=list(digits)) for i in (1, 2, 3, 4, 6, 7, 9, 10)
-    ]
-    shape += [exp.EQ(this=ch(5), expression=lit("-")), exp.EQ(this=ch(8), expression=lit("-"))]
-    shape.append(
-        exp.Or(
-            this=exp.EQ(this=exp.Length(this=text), expression=num(10)),
-            expression=exp.In(this=ch(11), expressions=[lit(" "), lit("T")]),
+    digits_as_zero: exp.Expr = text
+    for n in range(1, 10):
+        digits_as_zero = exp.Anonymous(
+            this="REPLACE", expressions=[digits_as_zero, lit(str(n)), lit("0")]
         )
+    length = exp.Length(this=text)
+    plain = exp.EQ(this=digits_as_zero, expression=lit(DATE_SHAPES[0]))
+    shape = case(
+        [(exp.EQ(this=length, expression=num(10)), plain)],
+        exp.In(this=digits_as_zero, expressions=[lit(s) for s in DATE_SHAPES[1:]]),
     )
-    year, month, day = part(1, 4), part(6, 2), part(9, 2)
+    year, month, day = part(1, 4), part(6), part(9)
 
     def divides(n: int) -> exp.Expr:
         return exp.EQ(this=exp.Mod(this=year, expression=num(n)), expression=num(0))
+
+    def at_most(value: exp.Expr, top: int) -> exp.Expr:
+        return exp.LTE(this=value, expression=num(top))
+
+    def sign_at(pos: exp.Expr) -> exp.Expr:
+        return exp.In(
+            this=exp.Substring(this=text, start=pos, length=num(1)),
+            expressions=[lit("+"), lit("-")],
+        )
 
     leap = exp.Or(
         this=_p(exp.And(this=divides(4), expression=negate(divides(100)))),
@@ -628,18 +648,61 @@ def iso_date(text: exp.Expr) -> exp.Expr:
         ],
         num(31),
     )
+    longer = exp.GT(this=length, expression=num(10))
+    seconds = exp.And(
+        this=exp.GTE(this=length, expression=num(19)),
+        expression=exp.EQ(this=ch(17), expression=lit(":")),
+    )
+    # the zone, when there is one: +HH:MM, +HHMM or +HH at the end (no other sign follows
+    # the date in any shape)
+    zone = case(
+        [
+            (
+                sign_at(from_end(5)),
+                exp.And(
+                    this=at_most(part(from_end(4)), 23), expression=at_most(part(from_end(1)), 59)
+                ),
+            ),
+            (
+                sign_at(from_end(4)),
+                exp.And(
+                    this=at_most(part(from_end(3)), 23), expression=at_most(part(from_end(1)), 59)
+                ),
+            ),
+            (sign_at(from_end(2)), at_most(part(from_end(1)), 23)),
+        ],
+        exp.true(),
+    )
+    time = case(
+        [
+            (
+                longer,
+                conj(
+                    [
+                        at_most(part(12), 23),
+                        at_most(part(15), 59),
+                        case([(seconds, at_most(part(18), 59))], exp.true()),
+                        zone,
+                    ],
+                    exp.And,
+                ),
+            )
+        ],
+        exp.true(),
+    )
     valid = conj(
         [
             exp.GTE(this=year, expression=num(1)),
             exp.Between(this=month, low=num(1), high=num(12)),
             exp.Between(this=day, low=num(1), high=month_days),
+            time,
         ],
         exp.And,
     )
     as_date = exp.cast(
         exp.Substring(this=text, start=num(1), length=num(10)), exp.DataType.Type.DATE
     )
-    return case([(conj(shape, exp.And), case([(valid, as_date)]))])
+    return case([(shape, case([(valid, as_date)]))])
 
 
 class _Query:
@@ -770,6 +833,11 @@ class _Query:
                 numeric = exp.In(this=stored, expressions=[lit("integer"), lit("real")])
                 tests.insert(0, numeric)
             return case([(conj(tests, exp.And), raw)])
+        if fld.type == "date":
+            # a day before year 1 (PostgreSQL's BC dates) or after 9999, or `infinity`, is
+            # no calendar day: unknown, as icp score reads such a Parquet DATE
+            first, last = (exp.cast(lit(d), exp.DataType.Type.DATE) for d in DAY_RANGE)
+            return case([(exp.Between(this=raw, low=first, high=last), raw)])
         if fld.type == "text":
             return col(f"icp__t{self.fields.index(fld.name)}")  # trimmed below (`trimmed`)
         if fld.type == "one_of" and fld.values is not None:

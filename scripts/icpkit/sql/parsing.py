@@ -13,7 +13,9 @@ What is read (anything else is *unreadable*: unknown, and counted):
   unit is unreadable (it is never silently converted).
 - bands: `51-200`, `1,001-5,000` (low and high kept), `10,001+` (no upper end).
 - yes/no: yes, no, true, false, y, n, t, f, 1, 0 (any case).
-- dates: `2026-03-01`, `2026-03-01 12:00:00`.
+- dates: `2026-03-01`, `2026-03-01 12:00:00`, `2026-03-01T12:00:00.000Z` (the grammar of
+  `icpkit.engine.dates`: a real day, 0001-9999, written `YYYY-MM-DD`; `2026-1-5`,
+  `0000-01-01`, `2026-10-20T` are unreadable), HubSpot's epoch milliseconds.
 - one-of values: the value itself, its other spellings (`value_aliases`) and,
   for countries, ISO codes in any case, ISO 3166 names and alpha-3 codes.
 - sets: values separated by `;` `,` `|` or a line break, each read like a one-of
@@ -40,6 +42,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..engine.dates import PATTERN as DATE_PATTERN
 from ..engine.model import Field
 from ..engine.normal import DEFAULT_FOLDS, NULL_TOKENS, Folds, is_symbol, normal
 from ..engine.operators import NUMERIC, sql_literal
@@ -122,8 +125,9 @@ CREATE OR REPLACE TEMP MACRO icp_bool(t) AS
   CASE WHEN lower(t) IN ('yes', 'y', 'true', 't', '1') THEN TRUE
        WHEN lower(t) IN ('no', 'n', 'false', 'f', '0') THEN FALSE END;
 CREATE OR REPLACE TEMP MACRO icp_date(t) AS
-  CASE WHEN regexp_full_match(t, '[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}(?:[ T].*)?')
-       THEN coalesce(TRY_CAST(t AS DATE), CAST(TRY_CAST(t AS TIMESTAMP) AS DATE))
+  CASE WHEN regexp_full_match(t, {sql_literal(DATE_PATTERN)})
+            AND NOT starts_with(t, '0000')
+       THEN TRY_CAST(substr(t, 1, 10) AS DATE)
        WHEN regexp_full_match(t, '-?[0-9]{{11,13}}')
        THEN CAST(epoch_ms(TRY_CAST(t AS BIGINT)) AS DATE) END;
 """
@@ -500,15 +504,17 @@ def parse_field(fld: Field, r: str, decimal: str | None = None) -> Parsed:
     return Parsed({fld.name: helper}, f"({helper} IS NULL AND {t} IS NOT NULL)", ({helper: value},))
 
 
-#: fields whose column a reader may type itself (CSV sniffing, Parquet, JSON)
-TYPEABLE = ("number", "integer", "yes_no", "date")
+#: fields whose CSV column the sniffer may type: not dates (its DATE reads `2026-1-5` and
+#: `0000-01-01`, which `icp_date` does not): a date cell is always read as text there
+TYPEABLE = ("number", "integer", "yes_no")
 
 
 def typed_column(fld: Field, col: str, duck_type: str, decimal: str | None = DOT) -> Parsed | None:
     """Expressions for a column that already has a fitting type, or None.
 
     A reader's own typing agrees with the text parse layer on every value it accepts
-    (finite decimal numbers, true/false, ISO dates; pinned by a property test); a value
+    (finite decimal numbers, true/false, a Parquet DATE of a calendar day; pinned by a property
+    test); a value
     it does not accept makes the reader fail and the file is read again as text. A CSV
     column the sniffer typed as a decimal number is used only when the file's convention
     is the dot (`decimal`): otherwise `8.000` may mean eight thousand."""
@@ -545,7 +551,10 @@ def typed_column(fld: Field, col: str, duck_type: str, decimal: str | None = DOT
     if fld.type == "yes_no" and t == "BOOLEAN":
         return Parsed({fld.name: col}, "FALSE")
     if fld.type == "date" and t == "DATE":
-        return Parsed({fld.name: col}, "FALSE")
+        # a Parquet DATE (JSON Lines and CSV dates are read as text): a day of year 0 or
+        # before, after 9999 or `infinity` is no calendar day a date text can write
+        real = f"(isfinite({col}) AND year({col}) BETWEEN 1 AND 9999)"
+        return Parsed({fld.name: f"(CASE WHEN {real} THEN {col} END)"}, f"(NOT {real})")
     if fld.type == "set_of" and t.endswith("[]"):
         return None  # read as text: the caller casts the list to 'a;b' text
     return None

@@ -240,15 +240,23 @@ def _open_records(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> Sourc
         raise input_error(path, exc, f"cannot be read as {fmt}") from exc
     columns = tuple((str(r[0]), str(r[1])) for r in described)
     if fmt == "jsonl":
+        # JSON has no dates: a key DuckDB types as a date or time holds text, read as text
+        # (`icp_date`), never as its reader's date (which reads `2026-1-5` and year 0)
+        texts = tuple((c, "VARCHAR" if _time_type(t) else t) for c, t in columns)
         # the types found, given to the reader, so that no later query reads the file twice
-        spec = ", ".join(f"{sql_literal(c)}: {sql_literal(t)}" for c, t in columns)
+        spec = ", ".join(f"{sql_literal(c)}: {sql_literal(t)}" for c, t in texts)
         pinned = f"read_json({lit}, format = {form}, columns = {{{spec}}})"
         try:
             con.execute(f"DESCRIBE SELECT * FROM {pinned}").fetchall()
-            relation = pinned
+            relation, columns = pinned, texts
         except duckdb.Error:
             pass
     return Source(path, fmt, relation, columns)
+
+
+def _time_type(duck_type: str) -> bool:
+    """Whether a type DuckDB's JSON reader gives text is a date or time type."""
+    return duck_type.upper().startswith(("DATE", "TIME", "INTERVAL"))
 
 
 def ids_name_columns(

@@ -451,7 +451,10 @@ WITH src AS (
       )
       THEN funding_stage
     END AS v7,
-    last_funding_date AS v8,
+    CASE
+      WHEN last_funding_date BETWEEN CAST('0001-01-01' AS DATE) AND CAST('9999-12-31' AS DATE)
+      THEN last_funding_date
+    END AS v8,
     CASE
       WHEN (
         growth_rate >= -1.7976931348623157E+308
