@@ -349,3 +349,102 @@ def test_postgres_agrees_on_odd_date_texts(pg_dsn: str, texts: list[str]) -> Non
 
     with psycopg.connect(pg_dsn, autocommit=True) as pg:
         assert _sql_reading("postgres", texts, pg) == [read_date(t) for t in texts], texts
+
+
+# --- an as-of date in year 1 (session 9 helper finding: OverflowError, exit 2) -----------------
+
+
+@pytest.mark.parametrize(
+    ("as_of", "funded"), [("0001-06-01", "0001-03-01"), ("0001-01-01", "0001-01-01")]
+)
+def test_a_rule_of_days_before_an_as_of_in_year_1_is_answered_everywhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], as_of: str, funded: str
+) -> None:
+    """`within_days: 365` as of 0001-06-01 reaches back before the first day any date can
+    have: every date on or before the as-of date is within it, none is older. explain,
+    score, the warehouse SQL (run on DuckDB) and the engine give that answer; no command
+    stops with an internal error."""
+    from icpkit.engine.dates import days_before
+
+    day = dt.date.fromisoformat(as_of)
+    assert days_before(day, 365) == dt.date.min
+    assert days_before(dt.date(2026, 11, 1), 365) == dt.date(2025, 11, 1)
+    read, _ = from_values(HANDBOOK, {"last_funding_date": funded})
+    assert condition_result(Leaf("last_funding_date", "within_days", 365), read, Ctx(day))
+    older = condition_result(Leaf("last_funding_date", "older_than_days", 365), read, Ctx(day))
+    assert older is False
+    args = ["--root", str(REPO), "explain", "--set", f"last_funding_date={funded}"]
+    assert main([*args, "--set", "country=US", "--as-of", as_of, "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert "internal error" not in out + err
+    explained = json.loads(out)["verdict"]
+    src = tmp_path / "a.csv"
+    src.write_text(f"Record ID,Country/Region,Last funding date\n1,US,{funded}\n", encoding="utf-8")
+    target = tmp_path / "a.jsonl"
+    assert main(["--root", str(REPO), "score", str(src), "-o", str(target), "--as-of", as_of]) == 0
+    scored = json.loads(target.read_text(encoding="utf-8").splitlines()[0])
+    assert (scored["tier"], scored["score"]) == (explained["tier"], explained["score"])
+    assert main(["--root", str(REPO), "sql", "--dialect", "duckdb", "--table", "t",
+                 "--as-of", as_of]) == 0  # fmt: skip
+    query = capsys.readouterr().out
+    from icpkit.sql.engines import create_table_sql, to_row
+
+    spec = ir.TableSpec("t")
+    d = DIALECTS["duckdb"]
+    con = duckdb.connect()
+    con.execute(create_table_sql(HANDBOOK, spec, d))
+    row = to_row(
+        HANDBOOK,
+        spec,
+        d,
+        "1",
+        {"country": "US", "last_funding_date": dt.date.fromisoformat(funded)},
+    )
+    con.execute(f"INSERT INTO t VALUES ({', '.join('?' for _ in row)})", row)
+    cur = con.execute(query)
+    got = dict(zip([c[0] for c in cur.description], cur.fetchone(), strict=True))
+    assert (got["icp_tier"], got["icp_score"]) == (explained["tier"], explained["score"])
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--dialect", "sqlite", "--sets", "array"], "sqlite has no array type"),
+        (["--dialect", "sqlite", "--shape", "services_needed=array"], "sqlite has no array type"),
+        (["--dialect", "duckdb", "--shape", "employees=foo"], "an integer field; expected"),
+    ],
+)
+def test_the_ddl_of_a_refused_query_is_refused_too(
+    capsys: pytest.CaptureFixture[str], args: list[str], said: str
+) -> None:
+    """Session 9 helper finding: `--ddl` printed a KeyError as an internal error (sqlite
+    arrays) or a table for a shape the query refuses."""
+    code = main(["--root", str(REPO), "sql", "--table", "t", *args, "--ddl"])
+    out, err = capsys.readouterr()
+    assert code == 2, out
+    assert said in err and "internal error" not in err
+
+
+def test_a_review_on_the_last_day_of_year_9999_is_a_warning_not_an_internal_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The review due date (last review + cadence) passed 9999-12-31: OverflowError."""
+    import shutil
+
+    root = tmp_path / "hb"
+    for part in ("profiles", "rules"):
+        shutil.copytree(REPO / part, root / part)
+    profile = root / "profiles" / "icp" / "na-saas-scaleups.yaml"
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(
+        "\n".join(
+            "  last_reviewed: 9999-12-31" if line.startswith("  last_reviewed:") else line
+            for line in text.splitlines()
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    assert main(["--root", str(root), "validate"]) == 0
+    out, err = capsys.readouterr()
+    assert "internal error" not in out + err
+    assert "(review-future)" in out + err

@@ -51,3 +51,21 @@ def read_date(text: str) -> dt.date | None:
         return dt.date(int(text[0:4]), int(text[5:7]), int(text[8:10]))
     except ValueError:  # year 0, month 13, 30 February
         return None
+
+
+def days_before(as_of: dt.date, days: int) -> dt.date:
+    """The day `days` days before `as_of`, or the first day of year 1 where that is earlier
+    (no date is): `within_days` / `older_than_days` compare a date with it, and every date
+    is on or after 0001-01-01, so the answer is the same and nothing overflows (`--as-of
+    0001-06-01` with a 365-day rule)."""
+    if (as_of - dt.date.min).days < days:
+        return dt.date.min
+    return as_of - dt.timedelta(days=days)
+
+
+def days_after(day: dt.date, days: int) -> dt.date:
+    """The day `days` days after `day`, or the last day of year 9999 where that is later
+    (a review due after 9999-12-31 is never overdue; nothing overflows)."""
+    if (dt.date.max - day).days < days:
+        return dt.date.max
+    return day + dt.timedelta(days=days)

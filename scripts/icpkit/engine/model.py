@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, assert_never
 
+from .dates import days_after
 from .normal import DEFAULT_FOLDS, Folds
 
 TIER_RANK = {"A": 4, "B": 3, "C": 2, "D": 1}
@@ -223,7 +224,7 @@ class Review:
 
     @property
     def due(self) -> dt.date:
-        return self.last_reviewed + dt.timedelta(days=CADENCE_DAYS[self.cadence])
+        return days_after(self.last_reviewed, CADENCE_DAYS[self.cadence])
 
     def overdue(self, today: dt.date) -> bool:
         return today > self.due

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .dates import days_before
 from .normal import Text
 
 Tri = bool | None
@@ -219,7 +220,7 @@ def _sql_null(test: str) -> SqlBuilder:
 def _days_before(c: Ctx, days: int) -> str:
     if c.as_of_sql is not None:
         return f"CAST({c.as_of_sql} - INTERVAL {int(days)} DAY AS DATE)"
-    return sql_literal(c.as_of - dt.timedelta(days=days))
+    return sql_literal(days_before(c.as_of, days))
 
 
 # --- text and set members, in the normal form of `icpkit.engine.normal` ----------------------
@@ -503,7 +504,7 @@ OPERATORS: dict[str, Operator] = {
             "within_days",
             frozenset({"date"}),
             "days",
-            lambda v, x, c: None if v > c.as_of else v >= c.as_of - dt.timedelta(days=x),
+            lambda v, x, c: None if v > c.as_of else v >= days_before(c.as_of, x),
             _sql_days(">="),
             "at most {x} days before the as-of date",
         ),
@@ -511,7 +512,7 @@ OPERATORS: dict[str, Operator] = {
             "older_than_days",
             frozenset({"date"}),
             "days",
-            lambda v, x, c: None if v > c.as_of else v < c.as_of - dt.timedelta(days=x),
+            lambda v, x, c: None if v > c.as_of else v < days_before(c.as_of, x),
             _sql_days("<"),
             "more than {x} days before the as-of date",
         ),

@@ -65,6 +65,7 @@ from typing import Any, assert_never
 
 from sqlglot import exp
 
+from ..engine import dates
 from ..engine.dates import DAY_RANGE
 from ..engine.dates import SHAPES as DATE_SHAPES
 from ..engine.model import (
@@ -171,6 +172,10 @@ def parse_shapes(pairs: Sequence[str]) -> dict[str, str]:
     return out
 
 
+def _a(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
 def check_shapes(handbook: Handbook, spec: TableSpec, d: Dialect) -> None:
     """Raise UsageError for a shape a field cannot take, or arrays where `d` has none."""
     for name, shape in spec.shapes.items():
@@ -181,7 +186,8 @@ def check_shapes(handbook: Handbook, spec: TableSpec, d: Dialect) -> None:
         if shape not in allowed:
             expected = " or ".join(allowed) if allowed else "no shape (it has one)"
             raise UsageError(
-                f"found the shape '{shape}' for {name}, a {fld.type} field; expected {expected}"
+                f"found the shape '{shape}' for {name}, {_a(fld.type)} {fld.type} field; "
+                f"expected {expected}"
             )
     arrays = [
         n
@@ -336,10 +342,10 @@ def _missing(v: exp.Expr, _x: Any, _c: LeafCtx) -> exp.Expr:
 
 
 def days_before(days: int, c: LeafCtx) -> exp.Expr:
-    """The date `days` days before the as-of date: a literal for a fixed date, else the
-    dialect's arithmetic on its current date."""
+    """The date `days` days before the as-of date (`dates.days_before`: never before year
+    1): a literal for a fixed date, else the dialect's arithmetic on its current date."""
     if c.as_of is not None:
-        return literal(c.as_of - dt.timedelta(days=days), "date")
+        return literal(dates.days_before(c.as_of, days), "date")
     return c.dialect.days_before_today(days)
 
 

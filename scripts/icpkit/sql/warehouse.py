@@ -12,7 +12,7 @@ from ..engine.model import Handbook
 from . import idents, provenance
 from .dialects import dialect
 from .engines import WarehouseRun, create_table_sql
-from .ir import Options, TableSpec, header, render
+from .ir import Options, TableSpec, check_shapes, header, render
 
 
 def commit_of(root: Path) -> tuple[str | None, bool | None]:
@@ -40,6 +40,7 @@ def sql_text(
     commit, dirty = commit_of(Path(handbook.root))
     comment = header(commit, dirty, as_of, d)
     if ddl:
+        check_shapes(handbook, spec, d)  # the table of a query that would be refused is too
         return comment + create_table_sql(handbook, spec, d) + ";\n"
     return render(
         handbook, spec, d, Options(as_of, per_profile=per_profile), view=view, comment=comment
