@@ -142,3 +142,71 @@ def test_a_broken_profile_holds_back_only_the_statuses_of_its_own_gates(tmp_path
     assert "found the status 'not_fonud'" in "\n".join(lines)
     assert "gate-status.yaml" not in "\n".join(lines)
     assert [p.rule for p in report.problems if p.level is Level.NOTE] == ["dependents"]
+
+
+def _typo(tmp_path: Path, source: Path | None, name: str, old: str, new: str) -> list[str]:
+    """A copy of a handbook (the repository's when `source` is None) with one id renamed
+    where it is defined: exactly one error and one note."""
+    if source is None:
+        root = copy_handbook(tmp_path / "hb")
+    else:
+        root = tmp_path / "hb"
+        shutil.copytree(source, root)
+    text = (root / name).read_text(encoding="utf-8")
+    assert old in text, (name, old)
+    (root / name).write_text(text.replace(old, new, 1), encoding="utf-8")
+    return _one_error_and_its_note(root)
+
+
+def test_a_renamed_group_is_one_error_not_one_per_fixture(tmp_path: Path) -> None:
+    lines = _typo(
+        tmp_path, POSTHOG, "profiles/icp/fit.yaml", "- group: ai-pilled", "- group: ai-piled"
+    )
+    assert "found the group 'fit/ai-pilled', which does not exist" in lines[0]
+    assert "(did you mean 'fit/ai-piled'?) (and 5 other references: tests/fixtures/" in lines[0]
+    assert "note 5 other references to the same id in 5 other files wait" in lines[1]
+
+
+def test_a_renamed_criterion_holds_back_the_fixtures_naming_it(tmp_path: Path) -> None:
+    lines = _typo(
+        tmp_path,
+        None,
+        "profiles/icp/western-software-teams.yaml",
+        "- id: mid-size",
+        "- id: mid-sise",
+    )
+    assert lines[0].startswith(
+        "profiles/icp/western-software-teams.yaml:47:15: error found the rule 'mid-size'"
+    )
+    assert "(and 4 other references: tests/fixtures/companies/atlas-cloud.yaml," in lines[0]
+    assert lines[1].startswith("profiles/icp/western-software-teams.yaml:47:15: note 4 other")
+
+
+def test_a_renamed_warning_sign_is_one_error(tmp_path: Path) -> None:
+    lines = _typo(
+        tmp_path,
+        None,
+        "profiles/negative/churn-risk-startups.yaml",
+        "- id: loss-making",
+        "- id: loss-makin",
+    )
+    assert "found the rule 'churn-risk-startups/loss-making'" in lines[0]
+    assert "(and 1 other reference: tests/fixtures/companies/copperleaf-software.yaml)" in lines[0]
+    assert "note 1 other reference to the same id in 1 other file waits" in lines[1]
+
+
+def test_a_renamed_segment_is_one_error_with_every_check_waiting_on_it(tmp_path: Path) -> None:
+    lines = _typo(
+        tmp_path, POSTHOG, "rules/segments.yaml", "- id: quality-capital", "- id: quality-captal"
+    )
+    assert lines[0].startswith("profiles/icp/fit.yaml:112:27: error found the segment")
+    assert "(and 1 other reference: rules/tier-policy.yaml)" in lines[0]
+    assert "1 other reference to the same id and the checks of 59 things" in lines[1]
+
+
+def test_a_renamed_flag_is_one_error(tmp_path: Path) -> None:
+    lines = _typo(
+        tmp_path, POSTHOG, "rules/tier-policy.yaml", "- id: low_confidence", "- id: low-confidence"
+    )
+    assert "found the flag 'low_confidence', which does not exist" in lines[0]
+    assert "(and 1 other reference: tests/fixtures/low-confidence--thin-coverage.yaml)" in lines[0]

@@ -10,13 +10,19 @@ of reference counts: a fixture's expected group, flag or status that a failing p
 or tier policy would define waits for it like a rule or a field does.
 
 A document that exists but is invalid is never reported as missing either.
+
+One id renamed or misspelt where it is defined makes every reference to the old id fail:
+unknown-reference problems naming the same missing id of the same kind (group, rule,
+criterion, segment, flag, status, profile) are one mistake. The first of them (by file,
+line, column) stays as the error, saying how many other references name that id; the others
+wait on it and are counted in its note, like the problems of a failing document.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..kinds import KINDS
@@ -54,6 +60,21 @@ _WHAT = (
     ("the flag '", ("tier_policy",)),
     ("the status '", ("tier_policy", "icp")),
 )
+
+
+#: what a reference message names → the kind of id it is (one kind per namespace of ids)
+_SAME_KIND = (
+    ("the ICP '", "profile"),
+    ("the negative portrait '", "profile"),
+    ("the warning sign '", "rule"),
+    ("the rule '", "rule"),
+    ("the segment '", "segment"),
+    ("the group '", "group"),
+    ("the flag '", "flag"),
+    ("the status '", "status"),
+)
+#: how many files an error folding other references lists by name
+_LISTED = 3
 
 
 @dataclass(frozen=True)
@@ -145,6 +166,58 @@ def _referenced(problem: Problem) -> tuple[tuple[str, ...], str, str] | None:
     return None
 
 
+def _missing_id(problem: Problem, docs: Mapping[str, Document]) -> tuple[str, str] | None:
+    """The kind and the (qualified) name of the id an unknown-reference problem says is
+    missing, or None for another problem. A profile's pond map names its own rules
+    without the profile's id: they are qualified with it."""
+    if problem.level is not Level.ERROR or problem.rule not in REFERENCE_RULES:
+        return None
+    for prefix, kind in _SAME_KIND:
+        at = problem.message.find(prefix)
+        if at < 0:
+            continue
+        m = _QUOTED.match(problem.message, at + len(prefix) - 1)
+        if not m:
+            return None
+        name = m.group(1)
+        if problem.rule == "unknown-rule" and "/" not in name:
+            doc = docs.get(problem.path)
+            data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+            ident = data.get("id")
+            owner = ident if isinstance(ident, str) else Path(problem.path).stem
+            name = f"{owner}/{name}"
+        return kind, name
+    return None
+
+
+def _same_mistake(
+    kept: list[Problem], docs: Mapping[str, Document]
+) -> tuple[list[Problem], dict[Problem, Problem]]:
+    """`kept` with the references to one missing id folded into the first of them (which
+    says how many others there are), and each folded problem mapped to that first one."""
+    groups: dict[tuple[str, str], list[Problem]] = {}
+    for problem in kept:
+        key = _missing_id(problem, docs)
+        if key is not None:
+            groups.setdefault(key, []).append(problem)
+    folded: dict[Problem, Problem] = {}
+    firsts: dict[Problem, Problem] = {}
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        first, *others = sorted(group)
+        files = list(dict.fromkeys(p.path for p in others))
+        shown = ", ".join(files[:_LISTED]) + (", …" if len(files) > _LISTED else "")
+        n = len(others)
+        said = replace(
+            first,
+            message=f"{first.message} (and {n} other reference{'s' if n != 1 else ''}: {shown})",
+        )
+        firsts[first] = said
+        folded.update((p, said) for p in others)
+    return [firsts.get(p, p) for p in kept if p not in folded], folded
+
+
 def collapse(
     problems: Iterable[Problem], failed: Iterable[str], docs: Mapping[str, Document], root: Path
 ) -> list[Problem]:
@@ -172,6 +245,9 @@ def collapse(
             kept.append(problem)
         else:
             depends_on[problem] = owner
+    # references to one missing id: one error, the others wait on it
+    kept, folded = _same_mistake(kept, docs)
+    depends_on.update((p, first.path) for p, first in folded.items())
     # a document that failed only because of another one: its problems belong to that root
     own_errors = {p.path for p in kept if p.level is Level.ERROR}
     roots: dict[str, str] = {}
@@ -191,16 +267,31 @@ def collapse(
         files = {d.path for d in deps} - {root_path}
         first = min((p for p in kept if p.path == root_path), default=None)
         line, column = (first.line, first.column) if first else (1, 1)
-        n, m = len(deps), len(files)
+        same = sum(1 for d in deps if d in folded)
+        n, m = len(deps) - same, len(files)
+        if same == 0:
+            said = (
+                f"checks of {n} thing{'s' if n != 1 else ''} in {m} other "
+                f"{'file that uses' if m == 1 else 'files that use'} this file wait"
+            )
+        elif n == 0:
+            said = (
+                f"{same} other reference{'s' if same != 1 else ''} to the same id in {m} other "
+                f"file{'s' if m != 1 else ''} {'waits' if same == 1 else 'wait'}"
+            )
+        else:
+            said = (
+                f"{same} other reference{'s' if same != 1 else ''} to the same id and the "
+                f"checks of {n} thing{'s' if n != 1 else ''} that depend on them, in {m} other "
+                f"file{'s' if m != 1 else ''}, wait"
+            )
         kept.append(
             Problem(
                 root_path,
                 line,
                 column,
                 Level.NOTE,
-                f"checks of {n} thing{'s' if n != 1 else ''} in {m} other "
-                f"{'file that uses' if m == 1 else 'files that use'} this file wait until the "
-                "error above is fixed; they are not more errors",
+                f"{said} until the error above is fixed; they are not more errors",
                 DEPENDENTS_RULE,
             )
         )
