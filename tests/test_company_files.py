@@ -171,3 +171,103 @@ def test_a_set_value_replaces_a_company_files_unreadable_value_and_both_are_said
     assert f"warning: {company}:3:12: it_budget: cannot read '8.000': reads two ways" in out
     assert "warning: --set annual_revenue: cannot read '5,000': reads two ways" in out
     assert "cannot read '1,234'" not in out
+
+
+def _yaml_raw(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_a_typed_number_is_no_evidence_of_the_convention_as_in_json_lines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, suffix: str
+) -> None:
+    """An unquoted 12.5 is a typed number, not text: it shows no decimal convention (as a
+    JSON Lines key typed a number does not), so '450,000' reads two ways and is unknown in
+    the company file as in the same object as a JSON Lines row."""
+    record = {"Record ID": 42, "country": "US", "growth_rate": 12.5, "it_budget": "450,000"}
+    company = _write(tmp_path / f"acme{suffix}", record)
+    export = tmp_path / "acme.jsonl"
+    export.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    handbook = open_handbook(REPO)
+    read = read_file(handbook, company)
+    ident, row, unreadable = from_export(handbook, export, 1)
+    assert (read.ident, read.company.company, read.company.unreadable) == (
+        ident,
+        row,
+        unreadable,
+    )
+    assert ident == "42"
+    assert "it_budget" in unreadable and "it_budget" not in row
+    assert "no value in the file shows it" in read.convention
+    code, out = _explain(capsys, REPO, "explain", str(company))
+    assert code == ExitCode.OK
+    assert "detected from '12.5'" not in out and "no value in the file shows it" in out
+
+
+@pytest.mark.parametrize("quoted", [True, False])
+def test_a_yaml_number_quoted_is_text_evidence_as_a_json_lines_string_is(
+    tmp_path: Path, quoted: bool
+) -> None:
+    """`growth_rate: "12.5"` is text, as the JSON Lines string "12.5" is: it shows the dot
+    (and '450,000' reads as 450000); `growth_rate: 12.5` unquoted shows nothing."""
+    rate = '"12.5"' if quoted else "12.5"
+    company = _yaml_raw(
+        tmp_path / "acme.yaml",
+        f"Record ID: 42\ncountry: US\ngrowth_rate: {rate}\nit_budget: '450,000'\n",
+    )
+    export = tmp_path / "acme.jsonl"
+    value: object = "12.5" if quoted else 12.5
+    record = {"Record ID": 42, "country": "US", "growth_rate": value, "it_budget": "450,000"}
+    export.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    handbook = open_handbook(REPO)
+    read = read_file(handbook, company)
+    _, row, unreadable = from_export(handbook, export, 1)
+    assert (read.company.company, read.company.unreadable) == (row, unreadable)
+    assert (row.get("it_budget") == 450000.0) is quoted
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_another_id_column_is_a_column_not_used_as_in_an_export(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, suffix: str
+) -> None:
+    """With --id-column naming one id column, another id column the file has is not used,
+    never 'not a field' (as a CSV reads it); without the option the first found is the id."""
+    values = {"name": "Acme", "Record ID": 1, "Account ID": 2, "country": "US"}
+    company = _write(tmp_path / f"id2{suffix}", values)
+    code, out = _explain(capsys, REPO, "explain", str(company), "--id-column", "Account ID")
+    assert code == ExitCode.OK, out
+    assert out.splitlines()[0] == "Acme (2)" and "not a field" not in out
+    code, out = _explain(capsys, REPO, "explain", str(company))
+    assert code == ExitCode.OK, out
+    assert out.splitlines()[0] == "Acme (1)"
+    handbook = open_handbook(REPO)
+    export = tmp_path / "id2.csv"
+    export.write_text("Record ID,Account ID,country\n1,2,US\n", encoding="utf-8")
+    ident, row, _ = from_export(handbook, export, 1, ExportOptions(id_column="Account ID"))
+    read = read_file(handbook, company, ExportOptions(id_column="Account ID"))
+    assert (read.ident, read.company.company) == (ident, row) == ("2", {"country": "US"})
+
+
+def test_a_key_that_is_not_a_field_is_said_where_it_is(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    company = _yaml_raw(tmp_path / "acme.yaml", "name: Acme\ncountry: US\ncrm_key: 3\n")
+    code, out = _explain(capsys, REPO, "explain", str(company))
+    assert code == ExitCode.USAGE
+    assert f"{company}:3:1: found 'crm_key', which is not a field or a known column" in out
+    fixture = _yaml_raw(tmp_path / "fx.yaml", "kind: fixture\ncompany:\n  country: US\n  bad: 1\n")
+    code, out = _explain(capsys, REPO, "explain", str(fixture))
+    assert code == ExitCode.USAGE
+    assert f"{fixture}:4:3: found 'bad', which is not a field" in out
+
+
+@pytest.mark.parametrize(("written", "found"), [("{a: 1}", "a mapping"), ("[1, 2]", "a list")])
+def test_a_company_files_id_is_one_value(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, written: str, found: str
+) -> None:
+    company = _yaml_raw(tmp_path / "acme.yaml", f"name: Acme\nRecord ID: {written}\ncountry: US\n")
+    code, out = _explain(capsys, REPO, "explain", str(company))
+    assert code == ExitCode.FINDINGS
+    assert f"{company}:2:12: Record ID: found {found}; expected the company's id" in out
+    assert "Acme (" not in out

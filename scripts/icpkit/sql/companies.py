@@ -9,8 +9,8 @@ so `explain` and `score` cannot disagree about what a cell means.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence, Set
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -263,12 +263,16 @@ def read_values(
     origin: str = "--set",
     decimal: str | None = None,
     detect: bool = False,
+    typed: Set[str] = frozenset(),
 ) -> ExportRow:
     """`from_values`, with the values that could not be read and why, as the scorer says it
     of a cell (`Cell.column` is the field's name). With `detect` (a company file), the values
     are read as one row of an export is: the convention `decimal` names, else the one its
-    numbers show (`sources.with_convention`), said in `ExportRow.convention`."""
+    numbers show (`sources.with_convention`), said in `ExportRow.convention`. The names in
+    `typed` hold a typed (unquoted) JSON or YAML number: as a JSON Lines key typed a number,
+    it is no evidence of the convention (only a number written as text is)."""
     targets = field_names(handbook, list(values), origin=origin)
+    typed_targets = {t for t, name in zip(targets, values, strict=True) if str(name) in typed}
     text: dict[str, str | None] = {
         target: _as_text(value, members=handbook.fields[target].type == "set_of")
         for target, value in zip(targets, values.values(), strict=True)
@@ -286,9 +290,19 @@ def read_values(
     )
     plan = Plan("icp_id", {f: f for f in text})
     if detect:
-        source = sources.with_convention(
-            con, handbook, source, plan, None if decimal is None else decimal == COMMA
+        # the evidence as the JSON Lines path takes it: a typed number's column is no text.
+        # A typed number is read from its text as written (`8.000` may be eight thousand),
+        # so with no text number the convention is not known, as a CSV's is ("csv" here),
+        # never "typed in the file"
+        probe = replace(
+            source,
+            fmt="csv",
+            columns=tuple((n, "DOUBLE" if n in typed_targets else t) for n, t in source.columns),
         )
+        decided = sources.with_convention(
+            con, handbook, probe, plan, None if decimal is None else decimal == COMMA
+        )
+        source = replace(source, decimal=decided.decimal, convention=decided.convention)
     ident, company, unreadable = _rows(handbook, con, source, plan, limit=1)[0]
     cells = _cells(handbook, con, source, plan, 1) if unreadable else []
     con.close()
@@ -353,8 +367,13 @@ def read_file(handbook: Handbook, path: Path, options: ExportOptions = ExportOpt
     as text are read with `options.decimal_comma`'s convention, else the one they show, as a
     CSV cell is (a value that reads two ways is unknown, and `FileRead.values` says why).
 
-    Raises InputError when the file is not valid YAML or not a mapping, and UsageError for a
-    name that is not a field or for an `options.id_column` the file has no key for."""
+    Another id column the file has is a column not used, as an export's is. A typed
+    (unquoted) number is no evidence of the convention, as a JSON Lines key typed a number
+    is not; a number written as text is.
+
+    Raises InputError when the file is not valid YAML or not a mapping or its id is a mapping
+    or a list, and UsageError (at file:line:col) for a key that is not a field, or for an
+    `options.id_column` the file has no key for."""
     doc = load_file(path)
     if doc.problems:
         raise InputError(str(doc.problems[0]))
@@ -368,19 +387,29 @@ def read_file(handbook: Handbook, path: Path, options: ExportOptions = ExportOpt
         # a fixture is read exactly as `icp test` reads it: typed values, no text parsing
         read = typed_company(handbook.fields, data["company"])
         if read.unknown:
+            line, col = doc.position(["company", str(read.unknown[0])], key=True)
             raise UsageError(
-                f"{path}: found '{read.unknown[0]}', which is not a field"
+                f"{path}:{line}:{col}: found '{read.unknown[0]}', which is not a field"
                 + suggest(read.unknown[0], list(handbook.fields))
             )
         typed = FileCompany(name, read.values, list(read.misfits), as_date(data.get("as_of")))
         return FileRead(typed)
-    written = doc.numbers_as_written()  # `8.000` reads as the CSV cell `8.000` does
+    as_written = doc.numbers_as_written()  # `8.000` reads as the CSV cell `8.000` does
     # `name` (the company's) and `kind` label the file, unless the vocabulary has such a field
     labels = {"name", "kind"} - set(handbook.fields)
-    data = {k: written.get(str(k), v) for k, v in data.items() if k not in labels}
+    # a typed (unquoted) number is read from its text, but is no evidence of the convention,
+    # as a JSON Lines key typed a number is not (a date, text to JSON Lines, is)
+    typed_keys = {
+        str(k)
+        for k, v in data.items()
+        if str(k) in as_written and isinstance(v, int | float) and not isinstance(v, bool)
+    }
+    data = {k: as_written.get(str(k), v) for k, v in data.items() if k not in labels}
     # the id, as an export's id column is found (`sources.plan_columns`): it names the
-    # company and is never a field; any other id column the file also has is no field either
+    # company and is never a field; any other id column the file also has is a column not
+    # used, as an export's is (unless it names a field)
     keys = {str(k): k for k in data}
+    found = sources.id_columns_in(handbook, list(keys))
     if options.id_column is not None:
         if options.id_column not in keys:
             raise UsageError(
@@ -388,17 +417,29 @@ def read_file(handbook: Handbook, path: Path, options: ExportOptions = ExportOpt
                 + suggest(options.id_column, list(keys))
                 + f"; keys are {', '.join(keys)}"
             )
-        ids = [options.id_column]
+        chosen: str | None = options.id_column
     else:
-        ids = sources.id_columns_in(handbook, list(keys))
-    ident = _as_text(data[keys[ids[0]]]) if ids else None
-    data = {k: v for k, v in data.items() if str(k) not in ids}
+        chosen = found[0] if found else None
+    ident = None
+    if chosen is not None:
+        ident = _file_id(path, doc, chosen, data[keys[chosen]])
+    fields = _field_keys(handbook)
+    dropped = {chosen} | {k for k in found if key(k) not in fields}
+    data = {k: v for k, v in data.items() if str(k) not in dropped}
+    for k in data:
+        if key(str(k)) not in fields:
+            line, col = doc.position([str(k)], key=True)
+            raise UsageError(
+                f"{path}:{line}:{col}: found '{k}', which is not a field or a known column"
+                + suggest(str(k), list(handbook.fields))
+            )
     got = read_values(
         handbook,
         data,
         origin=str(path),
         decimal=given_convention(options.decimal_comma),
         detect=True,
+        typed=typed_keys,
     )
     by_field = dict(zip(field_names(handbook, list(data), origin=str(path)), data, strict=True))
     values = tuple(
@@ -414,6 +455,26 @@ def read_file(handbook: Handbook, path: Path, options: ExportOptions = ExportOpt
     )
     shown = name if ident is None else f"{name} ({ident})"
     return FileRead(FileCompany(shown, got.company, got.unreadable), ident, values, got.convention)
+
+
+def _field_keys(handbook: Handbook) -> set[str]:
+    """The keys (`sources.key`) of every field and known column: the names a file may use."""
+    return {key(name) for name in handbook.fields} | {
+        key(col) for spec in handbook.fields.values() for col in spec.columns
+    }
+
+
+def _file_id(path: Path, doc: Any, name: str, value: Any) -> str | None:
+    """A company file's id as text: a scalar (text or a number). Raises InputError, at the
+    value, for a mapping or a list (an id is one value)."""
+    if isinstance(value, Mapping | list | tuple):
+        line, col = doc.position([name])
+        kind = "a mapping" if isinstance(value, Mapping) else "a list"
+        raise InputError(
+            f"{path}:{line}:{col}: {name}: found {kind}; expected the company's id, one text "
+            "or whole number"
+        )
+    return _as_text(value)
 
 
 def all_rows(
