@@ -9,6 +9,11 @@ from .textsafety import visible
 from .yamlvalues import describe_value
 
 
+def article(word: str) -> str:
+    """`word` after its indefinite article: 'an integer', 'a number'."""
+    return ("an " if word[:1] in "aeiou" else "a ") + word
+
+
 def suggest(word: str, candidates: Sequence[str]) -> str:
     """' (did you mean 'x'?)' for the closest candidate, or ''."""
     matches = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=1, cutoff=0.6)

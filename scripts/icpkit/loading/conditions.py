@@ -28,7 +28,7 @@ from ..engine.normal import Text, lowered, normal
 from ..engine.operators import LOGICAL, OPERATORS
 from ..engine.values import NotAValue, ValueProblem, scalar_value
 from ..problems import Level, Problem
-from ..wording import found, suggest
+from ..wording import article, found, suggest
 from .document import Document
 
 Parts = list[str | int]
@@ -354,7 +354,3 @@ class Builder:
             f"({article(fld.type.replace('_', ' '))} field)",
             "operand-type",
         )
-
-
-def article(word: str) -> str:
-    return ("an " if word[:1] in "aeiou" else "a ") + word

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 import duckdb
 
+from .. import wording
 from ..engine.model import Handbook
 from ..engine.operators import sql_literal
 from ..engine.values import typed_company
@@ -223,10 +224,7 @@ def field_names(handbook: Handbook, names: list[Any], *, origin: str = "--set") 
     """The field each name stands for (a field, or a CRM column name of one).
 
     Raises UsageError for a name that is neither a field nor a known column."""
-    by_key = {key(name): name for name in handbook.fields}
-    for name, spec in handbook.fields.items():
-        for col in spec.columns:
-            by_key.setdefault(key(col), name)
+    by_key = _fields_by_key(handbook)
     out = []
     for name in names:
         target = by_key.get(key(str(name)))
@@ -237,6 +235,16 @@ def field_names(handbook: Handbook, names: list[Any], *, origin: str = "--set") 
             )
         out.append(target)
     return out
+
+
+def _fields_by_key(handbook: Handbook) -> dict[str, str]:
+    """The field each name a company may be given by stands for, by its key (`sources.key`):
+    the field's own name, or a CRM column name of it."""
+    by_key = {key(name): name for name in handbook.fields}
+    for name, spec in handbook.fields.items():
+        for col in spec.columns:
+            by_key.setdefault(key(col), name)
+    return by_key
 
 
 def from_values(
@@ -423,7 +431,7 @@ def read_file(handbook: Handbook, path: Path, options: ExportOptions = ExportOpt
     ident = None
     if chosen is not None:
         ident = _file_id(path, doc, chosen, data[keys[chosen]])
-    fields = _field_keys(handbook)
+    fields = _fields_by_key(handbook)
     dropped = {chosen} | {k for k in found if key(k) not in fields}
     data = {k: v for k, v in data.items() if str(k) not in dropped}
     for k in data:
@@ -457,22 +465,14 @@ def read_file(handbook: Handbook, path: Path, options: ExportOptions = ExportOpt
     return FileRead(FileCompany(shown, got.company, got.unreadable), ident, values, got.convention)
 
 
-def _field_keys(handbook: Handbook) -> set[str]:
-    """The keys (`sources.key`) of every field and known column: the names a file may use."""
-    return {key(name) for name in handbook.fields} | {
-        key(col) for spec in handbook.fields.values() for col in spec.columns
-    }
-
-
 def _file_id(path: Path, doc: Any, name: str, value: Any) -> str | None:
     """A company file's id as text: a scalar (text or a number). Raises InputError, at the
     value, for a mapping or a list (an id is one value)."""
     if isinstance(value, Mapping | list | tuple):
         line, col = doc.position([name])
-        kind = "a mapping" if isinstance(value, Mapping) else "a list"
         raise InputError(
-            f"{path}:{line}:{col}: {name}: found {kind}; expected the company's id, one text "
-            "or whole number"
+            f"{path}:{line}:{col}: {name}: found {wording.found(value)}; "
+            "expected the company's id, one text or whole number"
         )
     return _as_text(value)
 

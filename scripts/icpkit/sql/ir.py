@@ -90,10 +90,11 @@ from ..engine.reason import earlier_tiers
 from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
 from ..errors import InputError, UsageError
 from ..textsafety import flat
+from ..wording import article
 from . import idents
 from .dialects import Dialect, Step, replacing
 from .names import CORE, flag_column, group_column, profile_column
-from .parsing import MEMBERS
+from .parsing import MEMBERS, NORMAL_ASCII
 from .tables import SQL_TYPES
 from .textnumbers import picked, stages, trim_blanks
 
@@ -172,10 +173,6 @@ def parse_shapes(pairs: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def _a(word: str) -> str:
-    return "an" if word[:1] in "aeiou" else "a"
-
-
 def check_shapes(handbook: Handbook, spec: TableSpec, d: Dialect) -> None:
     """Raise UsageError for a shape a field cannot take, or arrays where `d` has none."""
     for name, shape in spec.shapes.items():
@@ -186,7 +183,7 @@ def check_shapes(handbook: Handbook, spec: TableSpec, d: Dialect) -> None:
         if shape not in allowed:
             expected = " or ".join(allowed) if allowed else "no shape (it has one)"
             raise UsageError(
-                f"found the shape '{shape}' for {name}, {_a(fld.type)} {fld.type} field; "
+                f"found the shape '{shape}' for {name}, {article(fld.type)} field; "
                 f"expected {expected}"
             )
     arrays = [
@@ -560,6 +557,12 @@ def table_col(name: str, d: Dialect) -> exp.Column:
     return exp.column(table_ident(name, d))
 
 
+def null_token(text: exp.Expr) -> exp.Expr:
+    """`text` (trimmed of blanks) is a null token in any case ('N/A', 'none': `NULL_TOKENS`),
+    which holds nothing: unknown, as icp score's `icp_text` reads a cell."""
+    return exp.In(this=exp.Lower(this=text), expressions=[lit(t) for t in NULL_TOKENS])
+
+
 def lit(text: str) -> exp.Literal:
     return exp.Literal.string(text)
 
@@ -748,9 +751,7 @@ class _Query:
                 whens.append((self.null_member(raw), exp.Null()))
             if text:
                 # a null token ('n/a', '-', 'none') is unknown, as icp score reads the cell
-                word = exp.Lower(this=trim_blanks(raw))
-                tokens = [lit(t) for t in NULL_TOKENS]
-                whens.append((exp.In(this=word, expressions=tokens), exp.Null()))
+                whens.append((null_token(trim_blanks(raw)), exp.Null()))
             if not fld.empty_set:
                 # a set of no members is unknown unless the field says `empty: empty_set`,
                 # as icp score reads an empty cell and icp test an empty list
@@ -1045,8 +1046,9 @@ class _Query:
         out = []
         for i, f in self.text_fields:
             text = trim_blanks(table_col(self.spec.column(f), self.d))
-            token = exp.In(this=exp.Lower(this=text), expressions=[lit(t) for t in NULL_TOKENS])
-            value = case([(token, exp.Null())], exp.Nullif(this=text, expression=lit("")))
+            value = case(
+                [(null_token(text), exp.Null())], exp.Nullif(this=text, expression=lit(""))
+            )
             out.append(exp.alias_(value, f"icp__t{i}"))
         return out
 
@@ -1141,8 +1143,7 @@ class _Query:
         `icp score` reads as unknown, not unreadable (`source_value`)."""
         nothing = [self.no_members(raw, text)]
         if text:
-            word = exp.Lower(this=trim_blanks(raw))
-            nothing.append(exp.In(this=word, expressions=[lit(t) for t in NULL_TOKENS]))
+            nothing.append(null_token(trim_blanks(raw)))
         else:
             nothing.append(self.null_member(raw))
         given = case(
@@ -1201,7 +1202,7 @@ class _Query:
         fast = self.already_normal(raw, fld.folds, ";")
         if fast is None:
             return None
-        tokens = [lit(t) for t in NULL_TOKENS if re.fullmatch(r"[a-z0-9]+(?:_[a-z0-9]+)*", t)]
+        tokens = [lit(t) for t in NULL_TOKENS if re.fullmatch(NORMAL_ASCII, t)]
         some = exp.NEQ(this=replaced(raw, ";", ""), expression=lit(""))
         return conj([fast, exp.Not(this=exp.In(this=raw, expressions=tokens)), some], exp.And)
 

@@ -42,6 +42,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..engine.dates import DAY_RANGE
 from ..engine.dates import PATTERN as DATE_PATTERN
 from ..engine.model import Field
 from ..engine.normal import DEFAULT_FOLDS, NULL_TOKENS, Folds, is_symbol, normal
@@ -553,7 +554,8 @@ def typed_column(fld: Field, col: str, duck_type: str, decimal: str | None = DOT
     if fld.type == "date" and t == "DATE":
         # a Parquet DATE (JSON Lines and CSV dates are read as text): a day of year 0 or
         # before, after 9999 or `infinity` is no calendar day a date text can write
-        real = f"(isfinite({col}) AND year({col}) BETWEEN 1 AND 9999)"
+        first, last = DAY_RANGE
+        real = f"(isfinite({col}) AND {col} BETWEEN DATE '{first}' AND DATE '{last}')"
         return Parsed({fld.name: f"(CASE WHEN {real} THEN {col} END)"}, f"(NOT {real})")
     if fld.type == "set_of" and t.endswith("[]"):
         return None  # read as text: the caller casts the list to 'a;b' text
