@@ -172,22 +172,18 @@ def _missing_id(problem: Problem, docs: Mapping[str, Document]) -> tuple[str, st
     without the profile's id: they are qualified with it."""
     if problem.level is not Level.ERROR or problem.rule not in REFERENCE_RULES:
         return None
-    for prefix, kind in _SAME_KIND:
-        at = problem.message.find(prefix)
-        if at < 0:
-            continue
-        m = _QUOTED.match(problem.message, at + len(prefix) - 1)
-        if not m:
-            return None
-        name = m.group(1)
-        if problem.rule == "unknown-rule" and "/" not in name:
-            doc = docs.get(problem.path)
-            data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
-            ident = data.get("id")
-            owner = ident if isinstance(ident, str) else Path(problem.path).stem
-            name = f"{owner}/{name}"
-        return kind, name
-    return None
+    found = _referenced(problem)  # the one reading of a reference message
+    kind = dict(_SAME_KIND).get(found[2]) if found is not None else None
+    if found is None or kind is None:
+        return None
+    name = found[1]
+    if problem.rule == "unknown-rule" and "/" not in name:
+        doc = docs.get(problem.path)
+        data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+        ident = data.get("id")
+        owner = ident if isinstance(ident, str) else Path(problem.path).stem
+        name = f"{owner}/{name}"
+    return kind, name
 
 
 def _same_mistake(
