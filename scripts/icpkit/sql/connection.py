@@ -39,6 +39,10 @@ def connect(handbook: Handbook, threads: int | None = None) -> duckdb.DuckDBPyCo
     # scores come out in the export's row order (row numbers in warnings are the export's):
     # the IN-clause rewrite turns a long value list into a join, which reorders rows
     con.execute("SET disabled_optimizers = 'in_clause'")
+    # a typed timestamp with a time zone (a Parquet export's Close Date) is read as its UTC
+    # day, as Spark's session reads it: DuckDB's default is the machine's zone, so the same
+    # file gave another day, and another verdict, on a laptop in another zone than CI
+    con.execute("SET TimeZone = 'UTC'")
     con.execute(MACROS)
     types, lists = prelude(handbook.fields.values())
     if types:

@@ -573,6 +573,8 @@ def _run_duckdb(run: WarehouseRun, query: _Query) -> WarehouseResult:
     timings: dict[str, float] = {}
     con = duckdb.connect()
     try:
+        # a timestamp with a time zone is read in UTC, as every other reader does
+        con.execute("SET TimeZone = 'UTC'")
         with _timed(timings, "load"):
             if run.source is None:
                 raise UsageError("found no input; expected a Parquet or CSV file of typed columns")
