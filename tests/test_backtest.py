@@ -790,3 +790,67 @@ def test_a_repeated_header_row_is_not_an_opportunity(tmp_path: Path) -> None:
     rows = [["1", *COMPANY, "closedwon"], cols, ["2", *COMPANY, "closedlost"]]
     ev = backtest(HANDBOOK, BacktestOptions(write(tmp_path / "h.csv", cols, rows), TODAY))
     assert ev.rows == 2 and ev.unknown_stages == {}
+
+
+def test_a_timestamp_with_a_zone_is_read_as_its_utc_day_on_any_machine(tmp_path: Path) -> None:
+    """A Parquet export's typed Close Date (a timestamp with a time zone) is the same day on
+    a laptop in Los Angeles as on CI in UTC: its UTC day (DuckDB read it in the machine's
+    zone, so 23:30 at UTC-5 was June 1 there and June 2 elsewhere, and a funding round on
+    June 2 came 'after the deal' on one machine only)."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "tz.parquet"
+    cols = ["Record ID", *COMPANY_COLS, "Last Funding Date", "Deal Stage"]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (" + ", ".join(f'"{c}" VARCHAR' for c in cols) + ")")
+    con.execute(
+        "INSERT INTO t VALUES (" + ", ".join("?" for _ in cols) + ")",
+        ["1", *COMPANY, "2025-06-02", "closedwon"],
+    )
+    con.execute(
+        "COPY (SELECT *, TIMESTAMPTZ '2025-06-01 23:30:00-05' AS \"Close Date\" FROM t) "
+        f"TO '{path}' (FORMAT parquet)"
+    )
+    con.close()
+    import icpkit
+
+    scripts = str(Path(icpkit.__file__).parent.parent)
+    env = {**os.environ, "TZ": "America/Los_Angeles", "PYTHONPATH": scripts}
+    args = ["--root", str(REPO), "--today", TODAY.isoformat(), "backtest", str(path)]
+    argv = [*args, "--format", "json"]
+    code = f"import sys; from icpkit.cli import main; sys.exit(main({argv!r}))"
+    run = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    body = json.loads(run.stdout)["evidence"]
+    assert body["future_values"] == 0 and body["rows_without_date"] == 0, body["notes"]
+
+
+def test_a_difference_chance_could_explain_is_never_contradicted() -> None:
+    """--check fails only on what the history shows: A 14 of 30 against B 15 of 30 (Fisher's
+    p = 1) or A 40% against C 30% of 30 each (the intervals allow 1.5×) is too few to say,
+    never contradicted; the same rates over 300 decided opportunities each are."""
+    from icpkit.evidence.checks import Policy, run_checks
+
+    def checks(tiers: dict[str, tuple[int, int]]) -> dict[str, tuple[str, str]]:
+        got = run_checks(lambda _p, t: tiers[t], Policy(), [])
+        return {c.id: (c.status, c.detail) for c in got}
+
+    small = checks({"A": (14, 30), "B": (15, 30), "C": (8, 30), "D": (5, 30)})
+    assert small["tiers-in-order"][0] == "too-few"
+    assert "A wins less often than B (p = 1)" in small["tiers-in-order"][1]
+    assert small["a-over-c"][0] == "passed"
+    small = checks({"A": (12, 30), "B": (10, 30), "C": (9, 30), "D": (5, 30)})
+    # Wilson: 12/30 reaches 57.7%, 9/30 falls to 16.7%: 3.46× is within reach
+    assert small["a-over-c"] == (
+        "too-few",
+        "A's win rate at least 1.5× C's: A 40%, C 30%, 1.33×: below 1.5×, but too few to "
+        "say: the 95% intervals allow 3.46× (A up to 58%, C down to 17%)",
+    )
+    large = checks({"A": (140, 300), "B": (200, 300), "C": (120, 300), "D": (50, 300)})
+    assert large["tiers-in-order"][0] == "contradicted"
+    assert "A wins less often than B (p = 1.1e-06)" in large["tiers-in-order"][1]
+    large = checks({"A": (60, 300), "B": (50, 300), "C": (75, 300), "D": (5, 300)})
+    assert large["a-over-c"][0] == "contradicted"

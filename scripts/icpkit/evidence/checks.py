@@ -10,8 +10,16 @@ Configured under `evidence:` in rules/tier-policy.yaml (all keys optional):
       tiers_in_order: true   # win rates fall from A to D
 
 Each check is run for every ICP and for all ICPs together, and ends `passed`,
-`contradicted` (the evidence says otherwise) or `too-few` (fewer decided
-opportunities than `min_decided`: nothing can be said, which is not a failure).
+`contradicted` (the evidence says otherwise) or `too-few` (nothing can be said, which is
+not a failure): fewer decided opportunities than `min_decided`, or rates that go against
+the claim by less than chance could explain. Contradicted is said only when the history
+shows it at the 5% level:
+
+- tiers in order: a higher tier wins less often than the next one with enough data, and
+  Fisher's exact test tells the two apart (`stats.p_value`);
+- A over C: even the most favourable reading of both 95% intervals (A's upper end over C's
+  lower end) falls short of the ratio. Each end is passed with 2.5% chance, so a claim
+  that holds is called contradicted at most 5% of the time.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..engine.model import Handbook
+from . import stats
 
 
 @dataclass(frozen=True)
@@ -62,9 +71,57 @@ def _pct(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.0%}"
 
 
-#: (decided opportunities, win rate or None) of a profile's tier ('' for all profiles): the
-#: back-test's counts (`report.Evidence.tier_counts`)
-TierCounts = Callable[[str, str], tuple[int, float | None]]
+#: (won, decided) opportunities of a profile's tier ('' for all profiles): the back-test's
+#: counts (`report.Evidence.tier_counts`)
+TierCounts = Callable[[str, str], tuple[int, int]]
+
+
+def _a_over_c(claim: str, a: tuple[int, int], c: tuple[int, int], ratio: float) -> tuple[str, str]:
+    """(status, detail) of 'A's win rate at least `ratio` times C's', both with enough data."""
+    ra, rc = a[0] / a[1], c[0] / c[1]
+    seen = ra / rc if rc else float("inf")
+    detail = f"{claim}: A {_pct(ra)}, C {_pct(rc)}, {seen:.2f}×"
+    if seen >= ratio:
+        return "passed", detail
+    a_ci, c_ci = stats.interval(*a), stats.interval(*c)
+    a_high, c_low = (a_ci or (ra, ra))[1], (c_ci or (rc, rc))[0]
+    best = a_high / c_low if c_low else float("inf")
+    if best >= ratio:
+        return "too-few", (
+            f"{detail}: below {ratio:g}×, but too few to say: the 95% intervals allow "
+            f"{best:.2f}× (A up to {_pct(a_high)}, C down to {_pct(c_low)})"
+        )
+    return "contradicted", (
+        f"{detail}: even A's highest {_pct(a_high)} over C's lowest {_pct(c_low)} in their "
+        f"95% intervals is {best:.2f}×"
+    )
+
+
+def _in_order(claim: str, counts: dict[str, tuple[int, int]], enough: list[str]) -> tuple[str, str]:
+    """(status, detail) of 'win rates fall from A to D' over the tiers with enough data: a
+    tier winning less often than the next is contradicted only when Fisher's exact test
+    tells the two apart; otherwise it is too few to say."""
+    # every tier here has decided opportunities (min_decided is at least 1)
+    rate = {t: counts[t][0] / counts[t][1] for t in enough}
+    shown = ", ".join(f"{t} {_pct(rate[t])}" for t in enough)
+    skipped = [t for t in "ABCD" if t not in enough]
+    note = f" ({', '.join(skipped)}: too few to say)" if skipped else ""
+    shown_apart: list[str] = []
+    unclear: list[str] = []
+    for h, lo in itertools.pairwise(enough):
+        if rate[h] >= rate[lo]:
+            continue
+        p = stats.p_value(*counts[h], *counts[lo])
+        said = f"{h} wins less often than {lo} (p = {p:.2g})"
+        (shown_apart if p is not None and p < stats.ALPHA else unclear).append(said)
+    if shown_apart:
+        return "contradicted", f"{claim}: {shown}; " + ", ".join(shown_apart) + note
+    if unclear:
+        return "too-few", (
+            f"{claim}: {shown}; " + ", ".join(unclear) + ", but the difference could be "
+            f"chance: too few to say{note}"
+        )
+    return "passed", f"{claim}: {shown}{note}"
 
 
 def run_checks(counts: TierCounts, policy: Policy, profiles: list[str]) -> list[CheckResult]:
@@ -72,8 +129,7 @@ def run_checks(counts: TierCounts, policy: Policy, profiles: list[str]) -> list[
     out: list[CheckResult] = []
     for profile in [*profiles, ""]:
         rows = {t: counts(profile, t) for t in "ABCD"}
-        decided = {t: n for t, (n, _) in rows.items()}
-        rate = {t: r for t, (_, r) in rows.items()}
+        decided = {t: n for t, (_, n) in rows.items()}
         if policy.a_over_c is not None:
             claim = f"A's win rate at least {policy.a_over_c:g}× C's"
             if min(decided["A"], decided["C"]) < policy.min_decided:
@@ -83,37 +139,20 @@ def run_checks(counts: TierCounts, policy: Policy, profiles: list[str]) -> list[
                     f"C {decided['C']}; {policy.min_decided} needed)"
                 )
             else:
-                a, c = rate["A"] or 0.0, rate["C"] or 0.0
-                ratio = a / c if c else float("inf")
-                status = "passed" if ratio >= policy.a_over_c else "contradicted"
-                detail = f"{claim}: A {_pct(a)}, C {_pct(c)}, {ratio:.2f}×"
+                status, detail = _a_over_c(claim, rows["A"], rows["C"], policy.a_over_c)
             out.append(CheckResult("a-over-c", profile, status, detail))
         if policy.tiers_in_order:
             claim = "win rates fall from A to D"
             enough = [t for t in "ABCD" if decided[t] >= policy.min_decided]
             if len(enough) < 2:
-                out.append(
-                    CheckResult(
-                        "tiers-in-order",
-                        profile,
-                        "too-few",
+                status, detail = (
+                    "too-few",
+                    (
                         f"{claim}: fewer than two tiers with {policy.min_decided} decided "
-                        "opportunities",
-                    )
+                        "opportunities"
+                    ),
                 )
-                continue
-            pairs = list(itertools.pairwise(enough))
-            wrong = [(h, lo) for h, lo in pairs if (rate[h] or 0.0) < (rate[lo] or 0.0)]
-            shown = ", ".join(f"{t} {_pct(rate[t])}" for t in enough)
-            skipped = [t for t in "ABCD" if t not in enough]
-            note = f" ({', '.join(skipped)}: too few to say)" if skipped else ""
-            if wrong:
-                detail = f"{claim}: {shown}; " + ", ".join(
-                    f"{h} wins less often than {lo}" for h, lo in wrong
-                )
-                out.append(CheckResult("tiers-in-order", profile, "contradicted", detail + note))
             else:
-                out.append(
-                    CheckResult("tiers-in-order", profile, "passed", f"{claim}: {shown}{note}")
-                )
+                status, detail = _in_order(claim, rows, enough)
+            out.append(CheckResult("tiers-in-order", profile, status, detail))
     return out

@@ -199,10 +199,10 @@ class Evidence:
     def tier(self, profile: str, tier: str) -> TierRow | None:
         return next((t for t in self.tiers if t.profile == profile and t.tier == tier), None)
 
-    def tier_counts(self, profile: str, tier: str) -> tuple[int, float | None]:
-        """(decided opportunities, win rate or None) of a profile's tier ('' for all)."""
+    def tier_counts(self, profile: str, tier: str) -> tuple[int, int]:
+        """(won, decided) opportunities of a profile's tier ('' for all)."""
         row = self.tier(profile, tier)
-        return (row.cell.decided, row.cell.win.value) if row else (0, None)
+        return (row.cell.win.k, row.cell.win.n) if row else (0, 0)
 
     def lift_a_over_c(self, profile: str = "") -> float | None:
         a, c = self.tier(profile, "A"), self.tier(profile, "C")
