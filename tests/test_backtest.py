@@ -854,3 +854,20 @@ def test_a_difference_chance_could_explain_is_never_contradicted() -> None:
     assert "A wins less often than B (p = 1.1e-06)" in large["tiers-in-order"][1]
     large = checks({"A": (60, 300), "B": (50, 300), "C": (75, 300), "D": (5, 300)})
     assert large["a-over-c"][0] == "contradicted"
+
+
+def test_markdown_report_escapes_export_text(tmp_path: Path) -> None:
+    """A deal stage or account id from the export is text in the Markdown report (a PR
+    comment, a job summary), never emphasis, a link or HTML: only `|` and `<` were escaped."""
+    evil = "*x* [x](javascript:alert(1)) <b> ~~y~~ `z`"
+    path = write(
+        tmp_path / "evil.csv",
+        ["Record ID", *COMPANY_COLS, "Deal Stage", "Amount"],
+        [["1", *COMPANY, "closedwon", "1000"], [evil, *COMPANY, evil, "5000"]],
+    )
+    md = RENDER["markdown"](backtest(HANDBOOK, BacktestOptions(path, TODAY)))
+    escaped = r"\*x\* \[x\](javascript:alert(1)) \<b\> \~\~y\~\~ \`z\`"
+    assert escaped in md
+    assert "*x*" not in md.replace(r"\*x\*", "") and "](javascript" not in md.replace(
+        r"\](javascript", ""
+    )

@@ -4,9 +4,11 @@ only the CLI prints them."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from .. import __version__
+from ..textsafety import visible
 
 #: bumped when the shape of any JSON output changes
 JSON_VERSION = 1
@@ -33,6 +35,19 @@ def envelope(command: str, ok: bool, **payload: Any) -> str:
         **payload,
     }
     return json.dumps(body, indent=2, ensure_ascii=False, default=str)
+
+
+# only what can start markup in GitHub Markdown: emphasis, code, links and images, HTML,
+# table cells, strikethrough, escapes; & only where it would start an entity
+_MARKUP = re.compile(r"([\\`*_\[\]<>|~])|&(?=#?\w+;)")
+
+
+def md(text: object) -> str:
+    """User text for one line of Markdown: control and invisible characters as escapes,
+    whitespace collapsed, and a backslash before each character that could start markup
+    (so `tests/fixtures/x.yaml` and `'Growing 30%'` stay as they are)."""
+    one_line = " ".join(visible(str(text), keep_newlines=False).split())
+    return _MARKUP.sub(lambda m: "\\" + (m.group(1) or "&"), one_line)
 
 
 def gh_escape(text: str, *, prop: bool = False) -> str:

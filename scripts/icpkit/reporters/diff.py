@@ -7,28 +7,15 @@ changes, then moved companies, each cut with "… and N more" and a link to the 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from ..diff import DiffReport, Outcome
 from ..textsafety import visible
-from . import envelope
+from . import envelope, md
 
 #: GitHub rejects a pull-request comment longer than this (characters)
 COMMENT_LIMIT = 65_536
 DEFAULT_BUDGET = 60_000
-
-# only what can start markup in GitHub Markdown: emphasis, code, links and images, HTML,
-# table cells, strikethrough, escapes; & only where it would start an entity
-_MARKUP = re.compile(r"([\\`*_\[\]<>|~])|&(?=#?\w+;)")
-
-
-def md(text: object) -> str:
-    """User text for one line of Markdown: control and invisible characters as escapes,
-    whitespace collapsed, and a backslash before each character that could start markup
-    (so `tests/fixtures/x.yaml` and `'Growing 30%'` stay as they are)."""
-    one_line = " ".join(visible(str(text), keep_newlines=False).split())
-    return _MARKUP.sub(lambda m: "\\" + (m.group(1) or "&"), one_line)
 
 
 def _short(rev: str) -> str:

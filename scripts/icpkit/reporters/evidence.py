@@ -10,7 +10,7 @@ from typing import Any
 from ..evidence.report import NOTHING_DECIDED, Cell, Evidence, Miss, Rate, RuleRow
 from ..wording import accounts
 from . import FORMATS as _REGISTRY
-from . import envelope
+from . import envelope, md
 
 FORMATS = _REGISTRY["backtest"]
 
@@ -228,29 +228,25 @@ def named_findings(ev: Evidence) -> list[str]:
     return [f"{r.kind} {r.owner}: {r.rule} ({r.label}): {r.flag}" for r in ev.rules if r.flag]
 
 
-def _md(text: str) -> str:
-    return html.escape(text, quote=False).replace("|", "&#124;").replace("\n", " ")
-
-
 def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    out += ["| " + " | ".join(_md(c) for c in r) + " |" for r in rows]
+    out += ["| " + " | ".join(md(c) for c in r) + " |" for r in rows]
     return out
 
 
 def markdown(ev: Evidence) -> str:
     lines = ["## Evidence from the CRM history", ""]
-    lines += [f"- {_md(x)}" for x in _header(ev)]
+    lines += [f"- {md(x)}" for x in _header(ev)]
     for title, head, rows in _sections(ev):
         lines += ["", f"### {title}", ""]
         lines += _md_table(head, rows) if rows else ["(none)"]
         if title == "Score bands":
-            lines += ["", "### Tier boundaries", ""] + [f"- {_md(x)}" for x in boundary_lines(ev)]
+            lines += ["", "### Tier boundaries", ""] + [f"- {md(x)}" for x in boundary_lines(ev)]
     named = named_findings(ev)
     if named:
-        lines += ["", "### Findings", ""] + [f"- {_md(x)}" for x in named]
+        lines += ["", "### Findings", ""] + [f"- {md(x)}" for x in named]
     lines += ["", "### Checks", ""] + [
-        f"- **{c.status}** {_md(c.profile or 'all ICPs')}: {_md(c.detail)}" for c in ev.checks
+        f"- **{c.status}** {md(c.profile or 'all ICPs')}: {md(c.detail)}" for c in ev.checks
     ]
     return "\n".join(lines)
 
