@@ -871,3 +871,17 @@ def test_markdown_report_escapes_export_text(tmp_path: Path) -> None:
     assert "*x*" not in md.replace(r"\*x\*", "") and "](javascript" not in md.replace(
         r"\](javascript", ""
     )
+
+
+def test_charts_draw_a_rate_that_cannot_be_given_as_n_a_never_as_0() -> None:
+    """A criterion whose met-over-unmet ratio cannot be given (no decided opportunity on a
+    side) is drawn with no bar and 'n/a' in the handbook's lift chart: it was a bar of 0 in
+    the colour of a rule that hurts. A tier with no decided opportunity says n/a too."""
+    from icpkit.site import charts
+
+    svg = str(charts.lift_bars(["known (10)", "unknown (10)"], [1.5, None], "t", salt="t"))
+    assert "n/a" in svg and charts._BAR2 not in svg
+    svg = str(
+        charts.win_rate_bars(["A", "B"], [(0.5, 0.3, 0.7), (None, None, None)], "t", salt="t")
+    )
+    assert "n/a" in svg

@@ -94,6 +94,10 @@ def win_rate_bars(
     values = [(v or 0) * 100 for v, _, _ in rates]
     colours = [_BAR if v is not None else _GREY for v, _, _ in rates]
     ax.bar(shown, values, color=colours, yerr=_errors(rates), capsize=3, ecolor=_INK)
+    # a tier with no decided opportunity has no bar: it says n/a, never reads as 0% won
+    for i, (v, _, _) in enumerate(rates):
+        if v is None:
+            ax.text(i, 2, "n/a", ha="center", va="bottom", fontsize=8, color=_GREY)
     ax.tick_params(axis="x", labelsize=8)
     if base is not None:
         ax.axhline(base * 100, color=_BAR2, linestyle="--", linewidth=1, label="base rate")
@@ -108,12 +112,19 @@ def lift_bars(
     labels: Sequence[str], lifts: Sequence[float | None], title: str, *, salt: str
 ) -> Markup:
     """Horizontal bars: win rate when a rule is met divided by the rate when unmet; 1 is no
-    difference (drawn as a line)."""
+    difference (drawn as a line). A ratio that cannot be given (None: no decided
+    opportunity on a side, or unmet never won) has no bar and says n/a: it is not a ratio
+    of 0, which would draw it as the rule that hurts most."""
     plt = _pyplot(salt)
     fig, ax = plt.subplots(figsize=(5.2, 0.32 * len(labels) + 0.9))
-    values = [x if x is not None else 0 for x in lifts]
-    colours = [_BAR if (x or 0) >= 1 else _BAR2 for x in lifts]
-    ax.barh(list(labels)[::-1], values[::-1], color=colours[::-1])
+    shown = list(labels)[::-1]
+    drawn = list(lifts)[::-1]
+    values = [x if x is not None else 0 for x in drawn]
+    colours = [_BAR if x is None or x >= 1 else _BAR2 for x in drawn]
+    ax.barh(shown, values, color=colours)
+    for i, x in enumerate(drawn):
+        if x is None:
+            ax.text(0.02, i, "n/a", va="center", fontsize=8, color=_GREY)
     ax.axvline(1, color=_INK, linewidth=0.8)
     ax.set_xlabel("win rate when met ÷ when unmet")
     ax.set_title(title, fontsize=9)
