@@ -885,3 +885,22 @@ def test_charts_draw_a_rate_that_cannot_be_given_as_n_a_never_as_0() -> None:
         charts.win_rate_bars(["A", "B"], [(0.5, 0.3, 0.7), (None, None, None)], "t", salt="t")
     )
     assert "n/a" in svg
+
+
+def test_lift_carries_the_win_rates_uncertainty_in_the_report_and_the_handbook() -> None:
+    """A tier of 3 decided opportunities, 2 won, against a base of 5 won in 12: win rate 67%
+    with Wilson's 20.8%-93.9%, lift 0.667 / 0.417 = 1.60× within 0.50×-2.25×; one won deal
+    alone is 2.40× within 0.50×-2.40×, never a bare 2.40×. The CLI's table and the handbook
+    page show the same words."""
+    from icpkit.evidence.report import cell
+    from icpkit.reporters.evidence import _cell_cols, lift_ci
+    from icpkit.site.evidence import _cell
+    from icpkit.sql.backtest import Tally
+
+    base = 5 / 12
+    a = cell(Tally(accounts=4, won=2, lost=1), base)
+    assert (round(a.win.low or 0, 4), round(a.win.high or 0, 4)) == (0.2077, 0.9385)
+    assert lift_ci(a) == "1.60× (0.50×–2.25×)"
+    assert lift_ci(cell(Tally(accounts=1, won=1), base)) == "2.40× (0.50×–2.40×)"
+    assert lift_ci(cell(Tally(accounts=2), base)) == "n/a"
+    assert _cell(a)["lift"] == _cell_cols(a)[-1] == "1.60× (0.50×–2.25×)"

@@ -59,6 +59,9 @@ class Cell:
     satisfaction: float | None = None
     #: median months as a customer, among the customers whose tenure is known
     median_tenure: float | None = None
+    #: the lift's 95% interval: the win rate's interval over the base rate (None with lift)
+    lift_low: float | None = None
+    lift_high: float | None = None
 
     @property
     def decided(self) -> int:
@@ -66,10 +69,16 @@ class Cell:
 
 
 def cell(t: Tally, base: float | None) -> Cell:
+    """The cell of a tally; lift and its interval are the win rate and its interval over
+    the base rate, so a lift over one decided opportunity carries that one's uncertainty."""
     win = Rate.of(t.won, t.decided)
-    lift = win.value / base if win.value is not None and base else None
+    lift = low = high = None
+    if win.value is not None and win.low is not None and win.high is not None and base:
+        lift, low, high = win.value / base, win.low / base, win.high / base
     churn = Rate.of(t.churned, t.churn_known)
-    return Cell(t.accounts, win, churn, t.median_value, lift, t.satisfaction, t.median_tenure)
+    return Cell(
+        t.accounts, win, churn, t.median_value, lift, t.satisfaction, t.median_tenure, low, high
+    )
 
 
 @dataclass(frozen=True)

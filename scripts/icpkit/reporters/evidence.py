@@ -61,6 +61,13 @@ def lift(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.2f}×"
 
 
+def lift_ci(c: Cell) -> str:
+    """A cell's lift with its 95% interval, '1.60× (0.50×–2.25×)', or 'n/a'."""
+    if c.lift is None or c.lift_low is None or c.lift_high is None:
+        return "n/a"
+    return f"{c.lift:.2f}× ({c.lift_low:.2f}×–{c.lift_high:.2f}×)"
+
+
 def _cell_cols(c: Cell) -> list[str]:
     return [
         f"{c.accounts:,}",
@@ -70,7 +77,7 @@ def _cell_cols(c: Cell) -> list[str]:
         money(c.median_value),
         months(c.median_tenure),
         "n/a" if c.satisfaction is None else f"{c.satisfaction:.1f}",
-        lift(c.lift),
+        lift_ci(c),
     ]
 
 
@@ -82,7 +89,7 @@ CELL_HEAD = [
     "median value",
     "median tenure",
     "NPS/CSAT",
-    "lift vs base",
+    "lift vs base (95% CI)",
 ]
 
 
@@ -123,7 +130,7 @@ def rule_rows(ev: Evidence, kind: str) -> list[list[str]]:
                 pct(r.met.win),
                 pct(r.unmet.win),
                 pct(r.unknown.win),
-                lift(r.met.lift),
+                lift_ci(r.met),
                 churn_shares(r),
                 f"{r.met.decided:,}/{r.unmet.decided:,}/{r.unknown.decided:,}",
                 "n/a" if r.p_value is None else f"{r.p_value:.2g}",
@@ -139,7 +146,7 @@ RULE_HEAD = [
     "won when met",
     "unmet",
     "unknown",
-    "lift vs base (met)",
+    "lift vs base (met, 95% CI)",
     "churn met / unmet / unknown",
     "decided met/unmet/unknown",
     "p",

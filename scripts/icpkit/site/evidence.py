@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ..engine.model import Handbook, Icp
 from ..evidence.report import Evidence, RuleRow, backtest, default_options, history_path
-from ..reporters.evidence import churn_shares, lift, money, months, pct
+from ..reporters.evidence import churn_shares, lift, lift_ci, money, months, pct
 from . import charts
 from .badges import GREEN, GREY, RED, Badge, files
 from .templating import Page, render
@@ -56,7 +56,7 @@ def _cell(c: Any) -> dict[str, str]:
         "churn": pct(c.churn),
         "value": money(c.median_value),
         "tenure": months(c.median_tenure),
-        "lift": lift(c.lift),
+        "lift": lift_ci(c),
     }
 
 
@@ -67,7 +67,7 @@ def _rule(r: RuleRow) -> dict[str, Any]:
         "unmet": pct(r.unmet.win),
         "unknown": pct(r.unknown.win),
         "churn": churn_shares(r),
-        "lift": lift(r.met.lift),
+        "lift": lift_ci(r.met),
         "ratio": lift(
             r.met.win.value / r.unmet.win.value
             if r.met.win.value is not None and r.unmet.win.value
