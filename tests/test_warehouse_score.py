@@ -408,3 +408,19 @@ def test_sql_takes_a_shape_per_field(capsys: pytest.CaptureFixture[str], tmp_pat
     assert "employees" in err and "expected numeric or text" in err
     assert icp("sql", "--dialect", "sqlite", "--table", "t", "--shape", "tech_stack=array") == 2
     assert "sqlite has no array type" in capsys.readouterr().err
+
+
+def test_postgres_reads_a_timestamp_with_a_zone_as_its_utc_day(
+    pg_dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client in Los Angeles (libpq's PGTZ) gets the same day as DuckDB and Spark: 23:30 at
+    UTC-5 is the next day in UTC, never the day before."""
+    from icpkit.sql.engines import postgres_connect
+
+    monkeypatch.setenv("PGTZ", "America/Los_Angeles")
+    con = postgres_connect(pg_dsn)
+    try:
+        day = con.execute("SELECT CAST(TIMESTAMPTZ '2025-06-01 23:30:00-05' AS DATE)").fetchone()
+    finally:
+        con.close()
+    assert day == (dt.date(2025, 6, 2),)

@@ -101,7 +101,8 @@ def to_row(
 
 
 def postgres_connect(dsn: str) -> Any:
-    """A psycopg connection (autocommit) with JIT off for generated queries. Raises
+    """A psycopg connection (autocommit) with JIT off for generated queries and the session
+    in UTC (a `timestamptz` column's day is its UTC day, on any server's setting). Raises
     UsageError when psycopg is not installed, InputError when the server cannot be reached
     (its first line, the DSN named)."""
     try:
@@ -116,6 +117,8 @@ def postgres_connect(dsn: str) -> Any:
     except psycopg.Error as exc:
         raise InputError(f"cannot connect to PostgreSQL ({dsn}): {first_line(exc, 400)}") from None
     con.execute("SET jit = off")
+    # a timestamp with a time zone is read as its UTC day, as every other reader does
+    con.execute("SET TimeZone = 'UTC'")
     return con
 
 
