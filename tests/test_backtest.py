@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import json
 import re
 from pathlib import Path
@@ -368,6 +369,24 @@ def test_formats_render(evidence: Evidence) -> None:
     page = RENDER["html"](evidence)
     assert page.startswith("<!doctype html>") and "<script" not in page
     assert "CHECKS" in RENDER["text"](evidence)
+
+
+def test_every_rendering_prints_the_same_sections(evidence: Evidence) -> None:
+    """Text, Markdown and HTML print the same parts in the same order (the HTML page left out
+    the tier boundaries and the findings), each with its lines."""
+    text, md, page = (RENDER[f](evidence) for f in ("text", "markdown", "html"))
+    titles = re.findall(r"^### (.+)$", md, flags=re.M)
+    assert titles[-1] == "Checks" and "Tier boundaries" in titles
+    assert re.findall(r"<h2>(.+?)</h2>", page) == [html.escape(t) for t in titles]
+    assert [t.upper() for t in titles] == [
+        line for line in text.splitlines() if line in {t.upper() for t in titles}
+    ]
+    boundary = next(
+        line
+        for line in text.splitlines()
+        if "the best single cut" in line or "no cut separates" in line
+    )
+    assert boundary in md and html.escape(boundary) in page
 
 
 # --- the handbook ---------------------------------------------------------------------------
@@ -904,3 +923,23 @@ def test_lift_carries_the_win_rates_uncertainty_in_the_report_and_the_handbook()
     assert lift_ci(cell(Tally(accounts=1, won=1), base)) == "2.40× (0.50×–2.40×)"
     assert lift_ci(cell(Tally(accounts=2), base)) == "n/a"
     assert _cell(a)["lift"] == _cell_cols(a)[-1] == "1.60× (0.50×–2.25×)"
+
+
+def test_an_empty_outcome_is_counted_and_said_never_a_loss(tmp_path: Path) -> None:
+    """A deal whose stage cell is empty or a placeholder is undecided, and the report counts
+    those rows in a note (they were left out without a word)."""
+    rows = [
+        ["1", *COMPANY, "closedwon"],
+        ["2", *COMPANY, "closedlost"],
+        ["3", *COMPANY, ""],
+        ["4", *COMPANY, "n/a"],
+        ["5", *COMPANY, "appointmentscheduled"],
+    ]
+    path = write(tmp_path / "h.csv", ["Record ID", *COMPANY_COLS, "Deal Stage"], rows)
+    ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
+    assert ev.decided == 2 and ev.base.win.k == 1 and ev.rows_without_outcome == 2
+    note = "2 rows have no outcome in Deal Stage"
+    assert any(n.startswith(note) and "never as lost" in n for n in ev.notes), ev.notes
+    assert not ev.unknown_stages
+    for fmt, render in RENDER.items():
+        assert note in render(ev), fmt

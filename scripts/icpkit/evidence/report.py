@@ -189,6 +189,8 @@ class Evidence:
     checks: list[CheckResult]
     policy: Policy
     notes: list[str] = field(default_factory=list)
+    #: closed rows with an empty outcome cell (undecided, never lost)
+    rows_without_outcome: int = 0
 
     @property
     def decided(self) -> int:
@@ -250,6 +252,7 @@ def build(handbook: Handbook, c: Counts, source: str) -> Evidence:
         as_of=as_of,
         unknown_stages=dict(c.unknown_stages),
         rows_without_date=c.rows_without_date,
+        rows_without_outcome=c.rows_without_outcome,
         future_values=c.future_values,
         tiers=tiers,
         rules=rules,
@@ -275,6 +278,14 @@ def _reading_notes(c: Counts) -> list[str]:
     if c.unknown_stages:
         listed = ", ".join(f"{s!r} ({n:,})" for s, n in c.unknown_stages.items())
         notes.append(f"stages the mapping does not know, counted as undecided: {listed}")
+    if c.rows_without_outcome:
+        rows = (
+            "1 row has" if c.rows_without_outcome == 1 else f"{c.rows_without_outcome:,} rows have"
+        )
+        notes.append(
+            f"{rows} no outcome in {c.roles.get('outcome') or c.roles.get('is_won')} (empty or "
+            "a placeholder such as n/a): counted as undecided, never as lost"
+        )
     if c.rows_without_date:
         rows = "1 row has" if c.rows_without_date == 1 else f"{c.rows_without_date:,} rows have"
         notes.append(

@@ -198,17 +198,37 @@ def _text_table(head: list[str], rows: list[list[str]]) -> list[str]:
     return [fmt.format(*head).rstrip()] + [fmt.format(*r).rstrip() for r in rows]
 
 
-def _sections(ev: Evidence) -> list[tuple[str, list[str], list[list[str]]]]:
-    out: list[tuple[str, list[str], list[list[str]]]] = [
-        ("Tiers", ["tier", *CELL_HEAD], tier_rows(ev))
-    ]
+@dataclasses.dataclass(frozen=True)
+class Section:
+    """One part of the report: a titled table (`head` and `rows`) or a titled list of lines
+    (`head` empty, one cell per row)."""
+
+    title: str
+    head: list[str]
+    rows: list[list[str]]
+
+
+def _lines(title: str, lines: list[str]) -> Section:
+    return Section(title, [], [[x] for x in lines])
+
+
+def _sections(ev: Evidence) -> list[Section]:
+    """The report's parts in order, as every rendering prints them (text, Markdown, HTML)."""
+    out = [Section("Tiers", ["tier", *CELL_HEAD], tier_rows(ev))]
     for kind, title in _KIND_TITLES.items():
-        out.append((title, RULE_HEAD, rule_rows(ev, kind)))
-    out.append(("Score bands", ["band", *CELL_HEAD], band_rows(ev)))
+        out.append(Section(title, RULE_HEAD, rule_rows(ev, kind)))
+    out.append(Section("Score bands", ["band", *CELL_HEAD], band_rows(ev)))
+    out.append(_lines("Tier boundaries", boundary_lines(ev)))
     out.append(
-        ("Best customers put in C, D or out of the pond", MISS_HEAD, miss_rows(ev.best_missed))
+        Section(
+            "Best customers put in C, D or out of the pond", MISS_HEAD, miss_rows(ev.best_missed)
+        )
     )
-    out.append(("Lost or churned accounts put in A", MISS_HEAD, miss_rows(ev.worst_in_a)))
+    out.append(Section("Lost or churned accounts put in A", MISS_HEAD, miss_rows(ev.worst_in_a)))
+    named = named_findings(ev)
+    if named:
+        out.append(_lines("Findings", named))
+    out.append(_lines("Checks", _check_lines(ev)))
     return out
 
 
@@ -219,14 +239,9 @@ def _check_lines(ev: Evidence) -> list[str]:
 
 def text(ev: Evidence) -> str:
     lines = _header(ev)
-    for title, head, rows in _sections(ev):
-        lines += ["", title.upper(), *_text_table(head, rows)]
-        if title == "Score bands":
-            lines += ["", "TIER BOUNDARIES", *boundary_lines(ev)]
-    named = named_findings(ev)
-    if named:
-        lines += ["", "FINDINGS", *named]
-    lines += ["", "CHECKS", *_check_lines(ev)]
+    for sec in _sections(ev):
+        body = _text_table(sec.head, sec.rows) if sec.head else [r[0] for r in sec.rows]
+        lines += ["", sec.title.upper(), *body]
     return "\n".join(lines)
 
 
@@ -244,17 +259,12 @@ def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:
 def markdown(ev: Evidence) -> str:
     lines = ["## Evidence from the CRM history", ""]
     lines += [f"- {md(x)}" for x in _header(ev)]
-    for title, head, rows in _sections(ev):
-        lines += ["", f"### {title}", ""]
-        lines += _md_table(head, rows) if rows else ["(none)"]
-        if title == "Score bands":
-            lines += ["", "### Tier boundaries", ""] + [f"- {md(x)}" for x in boundary_lines(ev)]
-    named = named_findings(ev)
-    if named:
-        lines += ["", "### Findings", ""] + [f"- {md(x)}" for x in named]
-    lines += ["", "### Checks", ""] + [
-        f"- **{c.status}** {md(c.profile or 'all ICPs')}: {md(c.detail)}" for c in ev.checks
-    ]
+    for sec in _sections(ev):
+        lines += ["", f"### {sec.title}", ""]
+        if sec.head:
+            lines += _md_table(sec.head, sec.rows) if sec.rows else ["(none)"]
+        else:
+            lines += [f"- {md(r[0])}" for r in sec.rows]
     return "\n".join(lines)
 
 
@@ -289,19 +299,15 @@ def html_text(ev: Evidence) -> str:
         *(f"<li>{e(x)}</li>" for x in _header(ev)),
         "</ul>",
     ]
-    for title, head, rows in _sections(ev):
-        parts.append(f"<h2>{e(title)}</h2><table><tr>")
-        parts += [f"<th>{e(h)}</th>" for h in head]
-        parts.append("</tr>")
-        for r in rows:
-            parts.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>")
+    for sec in _sections(ev):
+        parts.append(f"<h2>{e(sec.title)}</h2>")
+        if not sec.head:
+            parts += ["<ul>", *(f"<li>{e(r[0])}</li>" for r in sec.rows), "</ul>"]
+            continue
+        parts.append("<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in sec.head) + "</tr>")
+        parts += ["<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>" for r in sec.rows]
         parts.append("</table>")
-    parts.append("<h2>Checks</h2><ul>")
-    parts += [
-        f"<li><b>{e(c.status)}</b> {e(c.profile or 'all ICPs')}: {e(c.detail)}</li>"
-        for c in ev.checks
-    ]
-    parts.append("</ul></body></html>")
+    parts.append("</body></html>")
     return "\n".join(parts)
 
 

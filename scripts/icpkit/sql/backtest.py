@@ -156,6 +156,8 @@ class Counts:
     unreadable_dates: tuple[int, str] = (0, "")
     #: distinct account ids (fewer than rows: an opportunity report, a row per deal)
     distinct_ids: int = 0
+    #: rows whose outcome cell is empty (or a placeholder such as n/a): undecided
+    rows_without_outcome: int = 0
     #: the decimal convention numbers were read in, and why (as `icp score` says it)
     convention: str = ""
     #: the best customers the rules put low, and the worst they put in A (dicts per row)
@@ -234,7 +236,8 @@ def _outcome_items(
     stages: dict[str, str] | None = None,
 ) -> list[str]:
     """SELECT items reading the outcome columns: bt_won (TRUE won, FALSE lost, NULL
-    undecided), bt_stage (the text of a stage the table does not know), bt_value, bt_asof,
+    undecided), bt_stage (the text of a stage the table does not know; '' when a closed
+    row's outcome cell is empty), bt_value, bt_asof,
     bt_churned, bt_sat, bt_tenure (months; from customer_since to the churn date or
     `today` when there is no tenure column). Columns the reader already typed (dates,
     numbers) are used as they are. `stages` (spelling -> won / lost / open) come before the
@@ -269,14 +272,18 @@ def _outcome_items(
         )
         known = ", ".join(v for vs in (*by_class.values(), *mapped_class.values()) for v in vs)
         stage = (
-            f"CASE WHEN {raw} IN ({won_raw}, {lost_raw}, {open_raw}) THEN NULL "
+            f"CASE WHEN {t} IS NULL THEN '' "
+            f"WHEN {raw} IN ({won_raw}, {lost_raw}, {open_raw}) THEN NULL "
             f"WHEN {k} NOT IN ({known}) THEN {t} END"
         )
     else:
         t = _text(roles["is_won"])
         closed = f"icp_bool({_text(roles['is_closed'])})" if "is_closed" in roles else "TRUE"
         won = f"CASE WHEN {closed} IS DISTINCT FROM FALSE THEN icp_bool({t}) END"
-        stage = f"CASE WHEN icp_bool({t}) IS NULL AND {t} IS NOT NULL THEN {t} END"
+        stage = (
+            f"CASE WHEN {closed} IS NOT DISTINCT FROM FALSE THEN NULL WHEN {t} IS NULL THEN '' "
+            f"WHEN icp_bool({t}) IS NULL THEN {t} END"
+        )
     items = [f"{won} AS bt_won", f"{stage} AS bt_stage"]
     # the value is read with the fields (`VALUE`) and put in place after the parse layer
     items += ["CAST(NULL AS DOUBLE) AS bt_value", "FALSE AS bt_value_bad"]
@@ -633,7 +640,7 @@ def _counts(
     overall_row = con.execute(
         f"SELECT {_MEASURES}, count_if(bt_nodate), count_if(bt_future IS TRUE), "
         "count_if(bt_value_bad), count(bt_date_bad), min(bt_date_bad), "
-        "count(DISTINCT icp_id) FROM bt"
+        "count(DISTINCT icp_id), count_if(bt_stage = '') FROM bt"
     ).fetchone()
     assert overall_row is not None
     overall = Tally.of(overall_row[:8])
@@ -646,7 +653,7 @@ def _counts(
     unknown_stages = {
         str(s): int(n)
         for s, n in con.execute(
-            "SELECT bt_stage, count(*) FROM bt WHERE bt_stage IS NOT NULL "
+            "SELECT bt_stage, count(*) FROM bt WHERE bt_stage IS NOT NULL AND bt_stage <> '' "
             "GROUP BY 1 ORDER BY 2 DESC, 1"
         ).fetchall()
     }
@@ -668,6 +675,7 @@ def _counts(
         unreadable_values=int(overall_row[10] or 0),
         unreadable_dates=(int(overall_row[11] or 0), str(overall_row[12] or "")),
         distinct_ids=int(overall_row[13] or 0),
+        rows_without_outcome=int(overall_row[14] or 0),
         overall=overall,
         best_missed=best,
         worst_in_a=worst,
