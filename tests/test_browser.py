@@ -1056,3 +1056,46 @@ def test_the_posthog_page_shows_status_flags_and_the_zero_score(
     assert headline.inner_text() == "Tier D: disqualified (Students and schools), 0 points"
     assert pg.locator("#q-flags").count() == 0  # flags shown only when scored
     check_and_close(context, pg)
+
+
+def test_the_form_reads_with_a_keyboard_and_a_screen_reader_on_a_phone(
+    browser: Any, local: str
+) -> None:
+    """Session 10, at 360 px: tabbing through the form put 15 of 58 focused controls behind the
+    sticky verdict bar; a field's call-script help ("Ask: …", "In the CRM: …") was not tied to
+    its control, so a screen reader never read it; and the whole verdict (every profile, every
+    rule) was one live region, re-read after each key press."""
+    context, pg = watched(browser, viewport={"width": 360, "height": 740})
+    pg.goto(local + "qualify.html")
+    pg.wait_for_selector("#icp-qualify[data-ready]")
+    pg.locator("#q-form select").first.focus()
+    covered, seen = [], 0
+    for _ in range(70):
+        hit = pg.evaluate(
+            """() => { const a = document.activeElement;
+                if (!a || !a.closest('#q-form')) return null;
+                const s = document.getElementById('q-sticky').getBoundingClientRect();
+                const e = a.getBoundingClientRect();
+                return (e.bottom > s.top && e.top < s.bottom) ? (a.id || a.name) : ''; }"""
+        )
+        if hit is not None:
+            seen += 1
+            if hit:
+                covered.append(hit)
+        pg.keyboard.press("Tab")
+    assert seen > 40 and covered == [], covered
+    # every control with a question or a CRM hint is described by it
+    described = pg.evaluate(
+        """() => [...document.querySelectorAll('#q-form .q-help')].map(h => {
+            const box = h.closest('.q-field');
+            const ctl = box.matches('fieldset') ? box : box.querySelector('select,input,textarea');
+            const ids = (ctl.getAttribute('aria-describedby') || '').split(/\\s+/);
+            return [box.id, ids.includes(h.id)]; })"""
+    )
+    assert described and all(ok for _, ok in described), described
+    # only the verdict's headline is announced, not the whole verdict
+    live = pg.locator("[aria-live]")
+    assert live.count() == 1
+    pg.locator("#q-form").get_by_label("Country").select_option(label="United Kingdom")
+    assert live.inner_text() == pg.locator("#q-headline").inner_text()
+    check_and_close(context, pg)

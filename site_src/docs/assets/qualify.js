@@ -492,7 +492,7 @@
   function el(tag, attrs, children) {
     var e = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") e.textContent = attrs[k]; else e.setAttribute(k, attrs[k]);
+      if (k === "text") e.textContent = attrs[k]; else if (attrs[k] !== null) e.setAttribute(k, attrs[k]);
     });
     (children || []).forEach(function (c) { if (c) e.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
     return e;
@@ -551,19 +551,21 @@
       if (r.question) help.push(el("span", { class: "q-ask", text: "Ask: " + r.question }));
       if (r.crm_hint) help.push(el("span", { class: "q-crm", text: "In the CRM: " + r.crm_hint }));
     });
-    var helpBox = help.length ? el("span", { class: "q-help" }, help) : null;
+    /* the call script describes its control (a screen reader reads it on focus) */
+    var helpBox = help.length ? el("span", { class: "q-help", id: id + "-help" }, help) : null;
+    var about = function (more) { return [helpBox ? id + "-help" : "", more || ""].join(" ").trim() || null; };
     if (fld.type === "set_of" && !fld.values) {
       /* an open set: one member a line, as the CRM shows it */
       var hint = fld.empty_set ? "One a line, or tick None; empty means don't know." : "One a line; empty means don't know.";
       return el("div", { class: "q-field q-open-set", id: id }, [el("label", { for: id + "-in", text: fld.label }), helpBox,
-        el("span", { class: "q-note", text: hint }), el("textarea", { id: id + "-in", name: name, rows: "3" }), noneBox(fld, name)]);
+        el("span", { class: "q-note", text: hint }), el("textarea", { id: id + "-in", name: name, rows: "3", "aria-describedby": about() }), noneBox(fld, name)]);
     }
     if (fld.type === "set_of") {
       var opts = (fld.values || []).map(function (v) {
         return el("label", { class: "q-check" }, [el("input", { type: "checkbox", name: name, value: v[0] }), " " + v[1]]);
       });
       var note = fld.empty_set ? "Tick what applies, or None of these; nothing ticked means don't know." : "Nothing ticked means don't know.";
-      box = el("fieldset", { class: "q-field q-set", id: id }, [el("legend", { text: fld.label }), helpBox, el("span", { class: "q-note", text: note })].concat(opts, [noneBox(fld, name)]));
+      box = el("fieldset", { class: "q-field q-set", id: id, "aria-describedby": about() }, [el("legend", { text: fld.label }), helpBox, el("span", { class: "q-note", text: note })].concat(opts, [noneBox(fld, name)]));
       return box;
     }
     if (fld.type === "yes_no") {
@@ -572,22 +574,22 @@
         if (i === 0) attrs.checked = "checked";
         return el("label", { class: "q-radio" }, [el("input", attrs), " " + p[1]]);
       });
-      return el("fieldset", { class: "q-field q-yesno", id: id }, [el("legend", { text: fld.label }), helpBox].concat(radios));
+      return el("fieldset", { class: "q-field q-yesno", id: id, "aria-describedby": about() }, [el("legend", { text: fld.label }), helpBox].concat(radios));
     }
     var input;
     if (fld.values) {
-      input = el("select", { id: id + "-in", name: name }, [el("option", { value: "", text: "Don't know" })].concat(
+      input = el("select", { id: id + "-in", name: name, "aria-describedby": about() }, [el("option", { value: "", text: "Don't know" })].concat(
         fld.values.map(function (v) { return el("option", { value: v[0], text: v[1] }); })));
     } else if (isNumber(fld)) {
       /* text, not type=number: a rep hears "51-200 people" or "1.5M" on a call */
-      input = el("input", { id: id + "-in", name: name, type: "text", inputmode: "decimal", placeholder: "Don't know (" + numberExamples(fld).join(", ") + ")", "aria-describedby": id + "-err" });
+      input = el("input", { id: id + "-in", name: name, type: "text", inputmode: "decimal", placeholder: "Don't know (" + numberExamples(fld).join(", ") + ")", "aria-describedby": about(id + "-err") });
       var unitText = fld.unit ? " (" + fld.unit + ")" : "";
       return el("div", { class: "q-field", id: id }, [el("label", { for: id + "-in", text: fld.label + unitText }), helpBox, input,
         el("span", { class: "q-error", id: id + "-err", role: "status" })]);
     } else if (fld.type === "date") {
-      input = el("input", { id: id + "-in", name: name, type: "date" });
+      input = el("input", { id: id + "-in", name: name, type: "date", "aria-describedby": about() });
     } else {
-      input = el("input", { id: id + "-in", name: name, type: "text", placeholder: "Don't know" });
+      input = el("input", { id: id + "-in", name: name, type: "text", placeholder: "Don't know", "aria-describedby": about() });
     }
     var unit = fld.unit ? " (" + fld.unit + ")" : "";
     return el("div", { class: "q-field", id: id }, [el("label", { for: id + "-in", text: fld.label + unit }), helpBox, input]);
@@ -682,6 +684,8 @@
     }
     var sticky = document.getElementById("q-sticky");
     if (sticky) sticky.textContent = head;
+    var live = document.getElementById("q-live");
+    if (live && live.textContent !== head) live.textContent = head;
     if (v.best && v.best.capped && v.best.score_tier !== v.best.tier) {
       out.appendChild(el("p", { text: "The score alone gives tier " + v.best.score_tier + "; capped to " + v.best.tier + " until the unknown requirements are checked." }));
     }
@@ -771,9 +775,13 @@
       if (!read[name]) box.appendChild(el("span", { class: "q-note", text: "No rule reads this yet: it does not change the verdict." }));
       form.appendChild(box);
     });
-    var out = el("section", { class: "q-verdict", id: "q-verdict", "aria-live": "polite", "aria-label": "Verdict" });
+    /* the verdict is rebuilt on every key press: a screen reader hears only its headline,
+       from a live region that stays in place (the verdict itself is read on demand) */
+    var out = el("section", { class: "q-verdict", id: "q-verdict", "aria-label": "Verdict" });
+    var live = el("p", { class: "q-live", id: "q-live", role: "status", "aria-live": "polite" });
     root.textContent = "";
     root.appendChild(el("div", { class: "q-layout" }, [form, out]));
+    root.appendChild(live);
     /* on a phone the verdict is below the form: its headline stays in view (a copy, hidden
        from screen readers, which hear the verdict itself through aria-live) */
     root.appendChild(el("p", { class: "q-sticky", id: "q-sticky", "aria-hidden": "true" }));
