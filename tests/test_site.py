@@ -62,6 +62,36 @@ def test_escaping_helpers() -> None:
         slug("../etc")
 
 
+@given(st.text(max_size=40))
+@example("Western \U0001f680 software </title><script>alert(1)</script>")
+@example("\U0001d54f \\ud83d\\ude80")  # an astral letter, and a title that spells an escape
+def test_a_front_matter_value_reads_back_as_itself_in_mkdocs(text: str) -> None:
+    """Session 10: an emoji (any character beyond U+FFFF) in a title or tag was written as a
+    JSON surrogate pair, which YAML cannot read: mkdocs dropped the whole front matter, printed
+    it at the top of the page, lost the tags, and took the <title> from the heading through
+    the theme's `striptags`, which decodes `&lt;/title&gt;&lt;script&gt;` into live HTML."""
+    from mkdocs.utils.meta import get_data
+
+    _, meta = get_data(f"---\ntitle: {front_matter(text)}\n---\n\n# heading\n")
+    assert meta == {"title": html.escape(text)}
+
+
+def test_an_emoji_in_a_title_never_puts_markup_in_the_pages_title(tmp_path: Path) -> None:
+    root = copy_handbook(tmp_path / "hb")
+    shutil.copytree(REPO / "site_src", root / "site_src")
+    shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    profile = root / "profiles" / "icp" / "western-software-teams.yaml"
+    text = profile.read_text()
+    old = "title: Western software companies that need dedicated .NET or Python teams"
+    assert old in text
+    profile.write_text(text.replace(old, 'title: "Rocket \U0001f680 </title><script>x()</script>"'))
+    built = build_site(root, today=TODAY).joinpath("icp", "western-software-teams.html")
+    page = built.read_text()
+    assert "<script>x()</script>" not in page
+    assert "<title>Rocket \U0001f680 &lt;/title&gt;&lt;script&gt;x()&lt;/script&gt; - " in page
+    assert "title: " not in re.sub(r"<[^>]+>", "", page.split("<article", 1)[1])
+
+
 def page_text(site: Any, path: str) -> str:
     """A generated page with its character references decoded (as a reader sees it)."""
     return html.unescape(next(p.text for p in site.pages if p.path == path))

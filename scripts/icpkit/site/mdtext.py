@@ -42,9 +42,21 @@ def paragraphs(text: object) -> Markup:
 
 def front_matter(value: object) -> Markup:
     """A front-matter value (title, tag): mkdocs and the theme write these into HTML as they
-    are (navigation, tag listings), so they are HTML-escaped, then written as a JSON string,
-    which is valid YAML and cannot break out of its line."""
-    return Markup(json.dumps(html.escape(str(value)), ensure_ascii=True))
+    are (navigation, tag listings), so they are HTML-escaped, then written as a double-quoted
+    YAML string in ASCII, which cannot break out of its line. JSON's escapes serve, except
+    for a character beyond U+FFFF: JSON writes it as a surrogate pair, which YAML refuses
+    (mkdocs then drops the whole front matter), so it is written as YAML's `\\UXXXXXXXX`."""
+    quoted = json.dumps(html.escape(str(value)), ensure_ascii=False)
+    return Markup(_NOT_ASCII.sub(_yaml_escape, quoted))
+
+
+#: what json.dumps leaves raw and YAML must read escaped (DEL is no printable YAML character)
+_NOT_ASCII = re.compile(r"[^\x00-\x7e]")
+
+
+def _yaml_escape(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 _SLUG = re.compile(r"^[a-z][a-z0-9_-]*$")

@@ -13,7 +13,8 @@ generated ones. Shape (all JSON):
      "icps": [{id, title, url, tiers: {A, B, C}, requirements: [rule], criteria: [rule],
                items: [item], gates: [rule]}],
      "negatives": [{id, title, url, applies_to: [id] | null, disqualifiers, warnings}],
-     "routes": {tier: {owner, response, action, content}}}
+     "routes": {tier: {owner, response, action, content}},
+     "numbers": {plain, band, plus, amount, dot, comma, ...} (`icpkit.sql.numbers.grammar`)}
     rule: {id, label, kind, points, why, question, crm_hint, when: condition}
     item: {"rule": criterion id} | {"group": id, label, cap: int | null, first_match, items}
     condition: {"leaf": [field, op, operand]} | {"all": [c]} | {"any": [c]} | {"not": c}
@@ -39,6 +40,7 @@ from ..engine.labels import value_label
 from ..engine.model import AllOf, AnyOf, CountOf, Leaf, Not, Rule, SegmentRef
 from ..engine.normal import BLANKS, NULL_TOKENS
 from ..engine.operators import OPERATORS
+from ..sql import numbers
 from .words import words
 
 if TYPE_CHECKING:
@@ -171,6 +173,8 @@ def compiled(hb: Handbook, url: Callable[[str], str]) -> dict[str, Any]:
         # a company's text as `normal.read_text` reads it: blanks around it are no part of
         # it, and nothing else or a null token ('N/A') is unknown
         "text_reading": {"blanks": BLANKS, "null_tokens": list(NULL_TOKENS)},
+        # a number as `icp explain --set` reads it (the decimal convention not known)
+        "numbers": numbers.grammar(),
         "unicode": {
             "version": unicode15.UNIDATA_VERSION,
             "unassigned": [list(r) for r in unicode15.UNASSIGNED],

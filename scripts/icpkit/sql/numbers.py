@@ -93,6 +93,30 @@ _PLAIN_COMMA = r"[-+]?[0-9]+"
 _STRIP_DOT = f"[,'’{SPACES}]"
 _STRIP_COMMA = f"[.'’{SPACES}]"
 
+#: the currencies a cell may write, by code; '%' is the percent sign (`icp_cur`)
+CURRENCIES = {"USD": ("$", "us$", "usd"), "EUR": ("€", "eur"), "GBP": ("£", "gbp")}
+#: an amount's suffix -> its factor (`icp_mult`; AMOUNT spells the same words)
+MULTIPLIERS = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "mm": 1e6,
+    "mn": 1e6,
+    "million": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "billion": 1e9,
+}
+_CUR_SQL = " ".join(
+    f"WHEN x IN ({', '.join(sql_literal(s) for s in spellings)}) THEN {sql_literal(code)}"
+    for code, spellings in CURRENCIES.items()
+)
+_MULT_SQL = " ".join(
+    f"WHEN m IN ({', '.join(sql_literal(w) for w, f in MULTIPLIERS.items() if f == factor)}) "
+    f"THEN {factor:.0e}"
+    for factor in sorted(set(MULTIPLIERS.values()))
+)
+
 MACROS = rf"""
 CREATE OR REPLACE TEMP MACRO icp_dot(t) AS
   CASE WHEN regexp_full_match(t, {sql_literal(DOT_NUMBER)})
@@ -102,11 +126,9 @@ CREATE OR REPLACE TEMP MACRO icp_comma(t) AS
        THEN TRY_CAST(replace(regexp_replace(t, {sql_literal(_STRIP_COMMA)}, '', 'g'), ',', '.')
                      AS DOUBLE) END;
 CREATE OR REPLACE TEMP MACRO icp_cur(x) AS
-  CASE WHEN x IN ('$', 'us$', 'usd') THEN 'USD' WHEN x IN ('€', 'eur') THEN 'EUR'
-       WHEN x IN ('£', 'gbp') THEN 'GBP' WHEN x = '%' THEN '%' END;
+  CASE {_CUR_SQL} WHEN x = '%' THEN '%' END;
 CREATE OR REPLACE TEMP MACRO icp_mult(m) AS
-  CASE WHEN m IN ('k', 'thousand') THEN 1e3 WHEN m IN ('m', 'mm', 'mn', 'million') THEN 1e6
-       WHEN m IN ('b', 'bn', 'billion') THEN 1e9 ELSE 1 END;
+  CASE {_MULT_SQL} ELSE 1 END;
 CREATE OR REPLACE TEMP MACRO icp_plain(t) AS
   CASE WHEN regexp_full_match(t, {sql_literal(_PLAIN_DOT)}) AND isfinite(TRY_CAST(t AS DOUBLE))
             AND length(t) <= {LONGEST}
@@ -114,6 +136,28 @@ CREATE OR REPLACE TEMP MACRO icp_plain(t) AS
 """
 
 _PLAIN = {DOT: _PLAIN_DOT, None: _PLAIN_ANY, COMMA: _PLAIN_COMMA}
+
+
+def grammar() -> dict[str, object]:
+    """The reading of a number cell with the convention not known (what `icp explain --set`
+    does), as plain regular expressions and tables, for a reader outside SQL (the qualify
+    page's): a plain number (`plain`); else the lowered cell as a band, an open band or an
+    amount (groups: currency, sign, currency, digits, suffix, currency), each digits part read
+    by `dot` and by `comma` (then `strip_dot` / `strip_comma` removed, the comma made a
+    point); the cell fits in one convention, or reads two ways (`pick_sql`)."""
+    return {
+        "plain": _PLAIN_ANY,
+        "band": BAND,
+        "plus": PLUS,
+        "amount": AMOUNT,
+        "dot": DOT_NUMBER,
+        "comma": COMMA_NUMBER,
+        "strip_dot": _STRIP_DOT,
+        "strip_comma": _STRIP_COMMA,
+        "longest": LONGEST,
+        "currencies": {s: code for code, spellings in CURRENCIES.items() for s in spellings},
+        "multipliers": MULTIPLIERS,
+    }
 
 
 def plain_sql(raw: str, decimal: str | None) -> str:

@@ -53,6 +53,7 @@ from .numbers import (
     BAND,
     BLANK,
     BLANKS,
+    CURRENCIES,
     DOT,
     LONGEST,
     PLUS,
@@ -83,7 +84,6 @@ _SEP = "\x1f"
 _NULL_TOKENS_TEXT = _SEP + _SEP.join(("", *NULL_TOKENS)) + _SEP
 assert max(len(t.encode()) for t in NULL_TOKENS) <= 7  # icp_text's shortcut relies on it
 _TOKENS = sql_literal(_NULL_TOKENS_TEXT)
-CURRENCIES = {"USD": ("$", "us$", "usd"), "EUR": ("€", "eur"), "GBP": ("£", "gbp")}
 
 
 def normal_sql(expr: str, folds: Folds = DEFAULT_FOLDS) -> str:

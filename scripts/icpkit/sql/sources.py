@@ -26,8 +26,8 @@ from ..engine.operators import sql_literal
 from ..errors import InputError, UsageError
 from ..wording import suggest
 from .connection import input_error, quote_ident
-from .numbers import BLANKS, DOT, Convention, detect, given_convention
-from .parsing import CURRENCIES, MEMBERS, Parsed, parse_field, typed_column
+from .numbers import BLANKS, CURRENCIES, DOT, Convention, detect, given_convention
+from .parsing import MEMBERS, Parsed, parse_field, typed_column
 from .shapes import CELL_LIMIT, KEY_SQL, MISSING, Shape, inspect, rewrite
 from .shapes import key as key  # column names are compared by it (companies, backtest)
 

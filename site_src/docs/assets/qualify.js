@@ -391,50 +391,100 @@
   }
 
   /* ---- what a rep types in a number box ----------------------------------------------
-     A deliberately small reading, never a guess: a plain number with point decimals, commas
-     only between groups of exactly three digits (1,200 but not 1,5), a k / M / bn suffix
-     (250k, 1.5M), a band "51-200" and an open band "200+"; a leading "$"
-     or "USD" only for a USD field, a trailing "%" only for a percent field. Anything else,
-     a fraction for a whole-number field, a value outside the vocabulary's bounds, or a band
-     whose ends are reversed or carry a unit is not read: {error}. Where it reads a spelling, it gives what
-     `icp explain --set` gives (a browser test compares the two). */
-  var SCALE = { "": 1, k: 1e3, m: 1e6, mm: 1e6, bn: 1e9, b: 1e9 };
-  var AMOUNT = /^(-?)([1-9]\d{0,2}(?:,\d{3})+|\d+)(\.\d+)?\s*(k|m|mm|bn|b)?$/i;
-  function amount(text, fld, bare) {
-    var t = text.trim();
-    if (bare && !/^[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?$/.test(t)) return null;  /* a band's end */
-    if (fld.unit === "USD") t = t.replace(/^(?:US\$|\$|USD\s*)/i, "").replace(/\s*USD$/i, "");
-    if (fld.unit === "percent") t = t.replace(/\s*%$/, "");
-    var m = AMOUNT.exec(t);
-    if (!m) return null;
-    /* the same double arithmetic as the parse layer (DuckDB DOUBLE times the suffix) */
-    return Number(m[1] + m[2].replace(/,/g, "") + (m[3] || "")) * SCALE[(m[4] || "").toLowerCase()];
+     Read as `icp explain --set` reads it, with the decimal convention not known: the grammar
+     of icpkit.sql.numbers (rules.numbers: a plain number; else a band "51-200", an open band
+     "200+" or an amount "$1.5M", "12,5 %"), each digits part read with a decimal point and
+     with a decimal comma. A reading counts when it fits the field (a whole number for an
+     integer, inside the vocabulary's bounds, a currency or "%" the field's unit); one that
+     fits both ways and differs ("1.200": 1.2 or 1200) is not read, and the rep is told both.
+     A browser test compares every spelling with the engine's reading. Never a guess. */
+  var NUM = null;
+  function useNumbers(g, blanks) {
+    if (!g || NUM) return;
+    NUM = {
+      plain: new RegExp("^(?:" + g.plain + ")$"), band: new RegExp(g.band), plus: new RegExp(g.plus),
+      amount: new RegExp(g.amount), dot: new RegExp("^(?:" + g.dot + ")$"), comma: new RegExp("^(?:" + g.comma + ")$"),
+      stripDot: new RegExp(g.strip_dot, "g"), stripComma: new RegExp(g.strip_comma, "g"),
+      longest: g.longest, currencies: g.currencies, multipliers: g.multipliers, blanks: blanks
+    };
   }
-  function inBounds(n, fld) {
-    return (fld.minimum === null || fld.minimum === undefined || n >= fld.minimum) &&
-      (fld.maximum === null || fld.maximum === undefined || n <= fld.maximum) &&
-      (fld.type !== "integer" || Number.isInteger(n));
+  function trimBlanks(t, blanks) {
+    var from = 0, to = t.length;
+    while (from < to && blanks.indexOf(t[from]) >= 0) from++;
+    while (to > from && blanks.indexOf(t[to - 1]) >= 0) to--;
+    return t.slice(from, to);
+  }
+  /* one digits part in one convention (icp_dot / icp_comma), or null */
+  function digits(num, comma) {
+    if (!(comma ? NUM.comma : NUM.dot).test(num)) return null;
+    var t = num.replace(comma ? NUM.stripComma : NUM.stripDot, "");
+    var n = Number(comma ? t.replace(",", ".") : t);
+    return isNaN(n) ? null : n;
+  }
+  /* [low, high] of the cell in one convention, or null (parsing._readings) */
+  function cellReading(shape, fld, comma) {
+    if (shape.band) {
+      var a = digits(shape.band[1], comma), b = digits(shape.band[2], comma);
+      return a === null || b === null ? null : [a, b];
+    }
+    if (shape.plus) { var p = digits(shape.plus[1], comma); return p === null ? null : [p, Infinity]; }
+    var m = shape.amount, unit = (fld.unit || "").toUpperCase();
+    var allowed = unit === "PERCENT" ? "%" : unit;
+    for (var i = 0; i < 3; i++) {
+      var c = [m[1], m[3], m[6]][i];
+      if (c && (c === "%" ? "%" : NUM.currencies[c]) !== allowed) return null;
+    }
+    var v = digits(m[4], comma);
+    if (v === null) return null;
+    var n = (m[2] === "-" ? -1 : 1) * v * (m[5] ? NUM.multipliers[m[5]] : 1);
+    return [n, n];
+  }
+  function fits(n, fld, upper) {
+    if (!(isFinite(n) || (upper && n === Infinity))) return false;
+    if (fld.type === "integer" && isFinite(n) && n !== Math.floor(n)) return false;
+    if (fld.minimum !== null && fld.minimum !== undefined && n < fld.minimum) return false;
+    return fld.maximum === null || fld.maximum === undefined || n <= fld.maximum || n === Infinity && upper;
+  }
+  function cellFits(r, fld) { return r !== null && fits(r[0], fld, false) && fits(r[1], fld, true) && r[0] <= r[1]; }
+  function shown(r) {
+    var one = function (x) { return String(x); };
+    return r[0] === r[1] ? one(r[0]) : r[1] === Infinity ? one(r[0]) + "+" : one(r[0]) + "-" + one(r[1]);
+  }
+  function outside(n, fld) {
+    var lo = fld.minimum, hi = fld.maximum, has = function (x) { return x !== null && x !== undefined; };
+    if (!has(lo) && !has(hi)) return "";
+    if (!(n < lo || n > hi)) return "";
+    return has(lo) && has(hi) ? "outside " + lo + " to " + hi : has(lo) ? "below the least value " + lo : "above the greatest value " + hi;
   }
   function readNumber(text, fld) {
-    var t = String(text).trim();
+    var t = trimBlanks(String(text), NUM.blanks);
     if (t === "") return { value: null };
-    var wrong = { error: "Can't read \u201c" + t + "\u201d: write it as " + numberExamples(fld).join(" or ") + "." };
-    var open = /^(.*?)\s*\+$/.exec(t);
-    if (open) {
-      var lo = amount(open[1], fld, true);
-      return lo !== null && inBounds(lo, fld) ? { value: [lo, null] } : wrong;
+    var wrong = function (why) {
+      return { error: "Can't read \u201c" + t + "\u201d" + (why ? " (" + why + ")" : "") + ": write it as " + numberExamples(fld).join(" or ") + "." };
+    };
+    var v;
+    if (NUM.plain.test(t) && t.length <= NUM.longest && isFinite(v = Number(t))) {
+      return fits(v, fld, false) ? { value: v } : wrong(outside(v, fld));
     }
-    var parts = t.split(/\s*-\s*/);
-    if (parts.length === 2 && parts[0] !== "") {
-      var a = amount(parts[0], fld, true), b = amount(parts[1], fld, true);
-      if (a === null || b === null || a > b || !inBounds(a, fld) || !inBounds(b, fld)) return wrong;
-      return { value: a === b ? a : [a, b] };
+    if (t.length > NUM.longest) return wrong("");
+    var low = t.toLowerCase(), shape = {};
+    if ((shape.band = NUM.band.exec(low)) === null && (shape.plus = NUM.plus.exec(low)) === null &&
+        (shape.amount = NUM.amount.exec(low)) === null) return wrong("");
+    var dot = cellReading(shape, fld, false), comma = cellReading(shape, fld, true);
+    var okDot = cellFits(dot, fld), okComma = cellFits(comma, fld), r;
+    if (okDot && okComma && (dot[0] !== comma[0] || dot[1] !== comma[1])) {
+      return { error: "Can't read \u201c" + t + "\u201d: it reads two ways, " + shown(dot) + " with a decimal point (1,234.5) or " +
+        shown(comma) + " with a decimal comma (1.234,5); write " + shown(dot) + " or " + shown(comma) + "." };
     }
-    var n = amount(t, fld);
-    return n !== null && inBounds(n, fld) ? { value: n } : wrong;
+    if (okDot) r = dot; else if (okComma) r = comma;
+    else return wrong(outside((dot || comma || [NaN])[0], fld));
+    return { value: r[0] === r[1] ? r[0] : [r[0], r[1] === Infinity ? null : r[1]] };
   }
 
-  if (window.ICP_RULES) useUnicode(window.ICP_RULES.unicode);
+  if (window.ICP_RULES) {
+    useUnicode(window.ICP_RULES.unicode);
+    useNumbers(window.ICP_RULES.numbers, window.ICP_RULES.text_reading.blanks);
+  }
   var api = { OPS: OPS, evaluate: evaluate, whatIf: whatIf, normal: normal, Text: Text, readNumber: readNumber };
   window.icpQualify = api;
 
@@ -442,7 +492,7 @@
   function el(tag, attrs, children) {
     var e = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") e.textContent = attrs[k]; else e.setAttribute(k, attrs[k]);
+      if (k === "text") e.textContent = attrs[k]; else if (attrs[k] !== null) e.setAttribute(k, attrs[k]);
     });
     (children || []).forEach(function (c) { if (c) e.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
     return e;
@@ -501,19 +551,21 @@
       if (r.question) help.push(el("span", { class: "q-ask", text: "Ask: " + r.question }));
       if (r.crm_hint) help.push(el("span", { class: "q-crm", text: "In the CRM: " + r.crm_hint }));
     });
-    var helpBox = help.length ? el("span", { class: "q-help" }, help) : null;
+    /* the call script describes its control (a screen reader reads it on focus) */
+    var helpBox = help.length ? el("span", { class: "q-help", id: id + "-help" }, help) : null;
+    var about = function (more) { return [helpBox ? id + "-help" : "", more || ""].join(" ").trim() || null; };
     if (fld.type === "set_of" && !fld.values) {
       /* an open set: one member a line, as the CRM shows it */
       var hint = fld.empty_set ? "One a line, or tick None; empty means don't know." : "One a line; empty means don't know.";
       return el("div", { class: "q-field q-open-set", id: id }, [el("label", { for: id + "-in", text: fld.label }), helpBox,
-        el("span", { class: "q-note", text: hint }), el("textarea", { id: id + "-in", name: name, rows: "3" }), noneBox(fld, name)]);
+        el("span", { class: "q-note", text: hint }), el("textarea", { id: id + "-in", name: name, rows: "3", "aria-describedby": about() }), noneBox(fld, name)]);
     }
     if (fld.type === "set_of") {
       var opts = (fld.values || []).map(function (v) {
         return el("label", { class: "q-check" }, [el("input", { type: "checkbox", name: name, value: v[0] }), " " + v[1]]);
       });
       var note = fld.empty_set ? "Tick what applies, or None of these; nothing ticked means don't know." : "Nothing ticked means don't know.";
-      box = el("fieldset", { class: "q-field q-set", id: id }, [el("legend", { text: fld.label }), helpBox, el("span", { class: "q-note", text: note })].concat(opts, [noneBox(fld, name)]));
+      box = el("fieldset", { class: "q-field q-set", id: id, "aria-describedby": about() }, [el("legend", { text: fld.label }), helpBox, el("span", { class: "q-note", text: note })].concat(opts, [noneBox(fld, name)]));
       return box;
     }
     if (fld.type === "yes_no") {
@@ -522,22 +574,22 @@
         if (i === 0) attrs.checked = "checked";
         return el("label", { class: "q-radio" }, [el("input", attrs), " " + p[1]]);
       });
-      return el("fieldset", { class: "q-field q-yesno", id: id }, [el("legend", { text: fld.label }), helpBox].concat(radios));
+      return el("fieldset", { class: "q-field q-yesno", id: id, "aria-describedby": about() }, [el("legend", { text: fld.label }), helpBox].concat(radios));
     }
     var input;
     if (fld.values) {
-      input = el("select", { id: id + "-in", name: name }, [el("option", { value: "", text: "Don't know" })].concat(
+      input = el("select", { id: id + "-in", name: name, "aria-describedby": about() }, [el("option", { value: "", text: "Don't know" })].concat(
         fld.values.map(function (v) { return el("option", { value: v[0], text: v[1] }); })));
     } else if (isNumber(fld)) {
       /* text, not type=number: a rep hears "51-200 people" or "1.5M" on a call */
-      input = el("input", { id: id + "-in", name: name, type: "text", inputmode: "decimal", placeholder: "Don't know (" + numberExamples(fld).join(", ") + ")", "aria-describedby": id + "-err" });
+      input = el("input", { id: id + "-in", name: name, type: "text", inputmode: "decimal", placeholder: "Don't know (" + numberExamples(fld).join(", ") + ")", "aria-describedby": about(id + "-err") });
       var unitText = fld.unit ? " (" + fld.unit + ")" : "";
       return el("div", { class: "q-field", id: id }, [el("label", { for: id + "-in", text: fld.label + unitText }), helpBox, input,
         el("span", { class: "q-error", id: id + "-err", role: "status" })]);
     } else if (fld.type === "date") {
-      input = el("input", { id: id + "-in", name: name, type: "date" });
+      input = el("input", { id: id + "-in", name: name, type: "date", "aria-describedby": about() });
     } else {
-      input = el("input", { id: id + "-in", name: name, type: "text", placeholder: "Don't know" });
+      input = el("input", { id: id + "-in", name: name, type: "text", placeholder: "Don't know", "aria-describedby": about() });
     }
     var unit = fld.unit ? " (" + fld.unit + ")" : "";
     return el("div", { class: "q-field", id: id }, [el("label", { for: id + "-in", text: fld.label + unit }), helpBox, input]);
@@ -632,6 +684,8 @@
     }
     var sticky = document.getElementById("q-sticky");
     if (sticky) sticky.textContent = head;
+    var live = document.getElementById("q-live");
+    if (live && live.textContent !== head) live.textContent = head;
     if (v.best && v.best.capped && v.best.score_tier !== v.best.tier) {
       out.appendChild(el("p", { text: "The score alone gives tier " + v.best.score_tier + "; capped to " + v.best.tier + " until the unknown requirements are checked." }));
     }
@@ -721,9 +775,13 @@
       if (!read[name]) box.appendChild(el("span", { class: "q-note", text: "No rule reads this yet: it does not change the verdict." }));
       form.appendChild(box);
     });
-    var out = el("section", { class: "q-verdict", id: "q-verdict", "aria-live": "polite", "aria-label": "Verdict" });
+    /* the verdict is rebuilt on every key press: a screen reader hears only its headline,
+       from a live region that stays in place (the verdict itself is read on demand) */
+    var out = el("section", { class: "q-verdict", id: "q-verdict", "aria-label": "Verdict" });
+    var live = el("p", { class: "q-live", id: "q-live", role: "status", "aria-live": "polite" });
     root.textContent = "";
     root.appendChild(el("div", { class: "q-layout" }, [form, out]));
+    root.appendChild(live);
     /* on a phone the verdict is below the form: its headline stays in view (a copy, hidden
        from screen readers, which hear the verdict itself through aria-live) */
     root.appendChild(el("p", { class: "q-sticky", id: "q-sticky", "aria-hidden": "true" }));
