@@ -100,6 +100,7 @@ qualification:
       points: 80
 """
 
+HISTORY = "tests/examples/history.parquet"
 CATEGORY_NAMES = ["Account Profile", "Needs", "Urgency Drivers", "Beliefs", "Tipping Point"]
 ICPS = ["western-software-teams", "uk-eu-manufacturers-docs", "na-saas-scaleups"]
 SCHEMES = ["light", "dark"]
@@ -123,6 +124,9 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(REPO / "site_src", root / "site_src")
     shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
     (root / "profiles" / "icp" / "injection-test.yaml").write_text(EVIL_PROFILE)
+    # the tier policy's history, so that the evidence page holds its tables and charts
+    (root / "tests" / "examples").mkdir(parents=True)
+    shutil.copyfile(REPO / HISTORY, root / HISTORY)
     return build_site(root, today=TODAY)
 
 
@@ -402,6 +406,7 @@ PAGE_KINDS = [
     "tags.html",
     "editors/tests.html",
     "editors/schemas.html",
+    "evidence.html",
 ]
 
 
