@@ -509,7 +509,8 @@ def read_id(
             int(r)
             for (r,) in con.execute(
                 f"SELECT r FROM (SELECT row_number() OVER () AS r, "
-                f"CAST({quote_ident(plan.id_column)} AS VARCHAR) AS v FROM {src.relation}) "
+                f"CAST({sources.id_value(plan.id_column, dict(src.columns)[plan.id_column])} "
+                f"AS VARCHAR) AS v FROM {src.relation}) "
                 f"WHERE v IN ({wanted}) ORDER BY r LIMIT 2"
             ).fetchall()
         ]
