@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from ..diff import DiffReport, Outcome
-from ..textsafety import visible
+from ..textsafety import one_line, visible
 from . import envelope
 
 #: GitHub rejects a pull-request comment longer than this (characters)
@@ -27,8 +27,8 @@ def md(text: object) -> str:
     """User text for one line of Markdown: control and invisible characters as escapes,
     whitespace collapsed, and a backslash before each character that could start markup
     (so `tests/fixtures/x.yaml` and `'Growing 30%'` stay as they are)."""
-    one_line = " ".join(visible(str(text), keep_newlines=False).split())
-    return _MARKUP.sub(lambda m: "\\" + (m.group(1) or "&"), one_line)
+    line = " ".join(visible(str(text), keep_newlines=False).split())
+    return _MARKUP.sub(lambda m: "\\" + (m.group(1) or "&"), line)
 
 
 def _short(rev: str) -> str:
@@ -162,7 +162,9 @@ def text(report: DiffReport) -> str:
     else:
         lines.append(f"No company moved ({report.compared} compared).")
     lines.append(f"(as of {report.as_of.isoformat()})")
-    return visible("\n".join(lines))
+    # a label's line break (a YAML block scalar) is shown as \\n: no line of the report
+    # starts with text from a file (a CI log reads a line starting '::' as a command)
+    return "\n".join(one_line(line) for line in lines)
 
 
 def json_text(report: DiffReport) -> str:
