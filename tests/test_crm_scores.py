@@ -369,3 +369,31 @@ def test_a_json_lines_id_of_numbers_and_text_is_written_without_json_quotes(
     out = tmp_path / "scores.csv"
     score(HANDBOOK, ScoreOptions(source, out, AS_OF, crm="hubspot"))
     assert [r["Record ID"] for r in _rows(out)] == ["9001", "abc", "100000000000000000000"]
+
+
+@pytest.mark.parametrize(
+    ("ident", "said"),
+    [
+        ("", "found --id '', an empty id; expected an account's Record ID"),
+        ("  ", "found --id '  ', an empty id"),
+        ("12 34", "found no account with Record ID '12 34' in"),
+        ("pad", "(did you mean '  pad  '?)"),
+        ("0012e00001abcde", "(did you mean '0012E00001AbCdE'?)"),
+        ("000123", "found several accounts with Record ID '000123'"),
+    ],
+)
+def test_explain_by_id_says_which_id_it_could_not_find(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], ident: str, said: str
+) -> None:
+    """`icp explain EXPORT --id ID` with an id that has blanks, another case, is empty or is
+    on two rows: one clear error, the id quoted so that its blanks show, and the export's id
+    that is nearest (the same id with other blanks or case, or a near spelling)."""
+    source = tmp_path / "accounts.csv"
+    source.write_text(
+        "Record ID,Country/Region\n000123,GB\n  pad  ,GB\n0012E00001AbCdE,GB\n000123,DE\n",
+        encoding="utf-8",
+    )
+    code = main(["--root", str(REPO), "explain", str(source), "--id", ident])
+    err = capsys.readouterr().err
+    assert code == 2 and said in err and "Traceback" not in err, err
+    assert len(err.strip().splitlines()) == 1
