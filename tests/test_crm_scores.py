@@ -227,3 +227,173 @@ def test_two_long_profile_ids_sharing_a_prefix_keep_two_properties(tmp_path: Pat
     sf_labels = [f.findtext("m:label", namespaces=ns) or "" for f in fields]
     assert len(set(sf_names)) == len(sf_names) and all(SALESFORCE_NAME.match(n) for n in sf_names)
     assert len(set(sf_labels)) == len(sf_labels) and all(len(x) <= 40 for x in sf_labels)
+
+
+def _export_with_ids(tmp_path: Path, ids: Any) -> Path:
+    """The HubSpot sample's first rows as Parquet, with `ids` (a pyarrow array) as Record ID."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = _rows(Path(__file__).parent / "examples" / "hubspot-export.csv")[: len(ids)]
+    columns: dict[str, Any] = {name: [r[name] for r in rows] for name in rows[0]}
+    columns["Record ID"] = ids
+    path = tmp_path / "accounts.parquet"
+    pq.write_table(pa.table(columns), path)
+    return path
+
+
+@pytest.mark.parametrize("crm", [None, "hubspot", "salesforce"])
+def test_an_id_column_typed_as_a_float_keeps_whole_ids_as_digits(
+    crm: str | None, tmp_path: Path
+) -> None:
+    """pandas writes an integer id column with a gap as float64: 9001.0, and 1e20 as 1e+20 in
+    text. A CRM matches 9001, never 9001.0 nor scientific notation: whole ids are written as
+    their digits (a fractional one as it is), in plain scores and in both imports."""
+    import pyarrow as pa
+
+    ids = pa.array([9001.0, 9002.0, None, 1e20, 12.5], pa.float64())
+    source = _export_with_ids(tmp_path, ids)
+    out = tmp_path / "scores.csv"
+    score(HANDBOOK, ScoreOptions(source, out, AS_OF, crm=crm))
+    column = {None: "Record ID", "hubspot": "Record ID", "salesforce": "Id"}[crm]
+    got = [r[column] for r in _rows(out)]
+    assert got == ["9001", "9002", "", "100000000000000000000", "12.5"]
+
+
+def test_explain_finds_an_account_by_its_id_in_a_float_id_column(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    from icpkit.sql.companies import read_id
+
+    source = _export_with_ids(tmp_path, pa.array([9001.0, 9002.0], pa.float64()))
+    assert read_id(HANDBOOK, source, "9002").ident == "9002"
+
+
+def _odd_text_handbook() -> Any:
+    """The example handbook with a profile title and a route owner holding line breaks, a
+    title as long as a line may be (300 characters), and twice as many fields."""
+    import dataclasses
+
+    base = load(REPO).handbook
+    long_title = "Western software teams " + "x" * 277
+    first = dataclasses.replace(base.icps[0], title='Two\nlines,\t"quoted"')
+    second = dataclasses.replace(base.icps[1], title=long_title)
+    routes = dict(base.routes)
+    routes["A"] = dataclasses.replace(routes["A"], owner="=Account\nexecutive")
+    fields = dict(base.fields)
+    fields.update(
+        (f"{name}_as_reported_by_the_enrichment_vendor", f) for name, f in base.fields.items()
+    )
+    return dataclasses.replace(
+        base, icps=(first, second, *base.icps[2:]), routes=routes, fields=fields
+    )
+
+
+def test_crm_text_cells_are_one_line(tmp_path: Path) -> None:
+    """A title or a route with a line break (a YAML block scalar) is one line in the import:
+    a CRM's single-line text property takes no line break, and a rep reads one line."""
+    from icpkit.sql.crm import Rows, properties, write
+
+    handbook = _odd_text_handbook()
+    names = [p.source for p in properties(handbook)]
+    row: dict[str, Any] = dict.fromkeys(names)
+    row.update(
+        icp_tier="A",
+        icp_best_profile=handbook.icps[0].id,
+        icp_best_profile_title=handbook.icps[0].title,
+    )
+    out = tmp_path / "scores.csv"
+    write("hubspot", handbook, Rows(["id", *names], [["a1", *row.values()]]), out)
+    [got] = _rows(out)
+    assert got["icp_best_profile_title"] == 'Two lines, "quoted"'
+    assert got["route_owner"] == "'=Account executive"
+
+
+def test_salesforce_text_fields_hold_the_longest_value_they_can_get(tmp_path: Path) -> None:
+    """A Salesforce Text field holds at most 255 characters and an import refuses a longer
+    value: a property whose values can be longer (a title of up to 300 characters, every
+    portrait or every field joined) is a Long Text Area."""
+    import xml.etree.ElementTree as ET
+
+    from icpkit.sql.crm import Rows, properties, write
+
+    handbook = _odd_text_handbook()
+    names = [p.source for p in properties(handbook)]
+    out = tmp_path / "scores.csv"
+    write("salesforce", handbook, Rows(["id", *names], [["a1", *[None] * len(names)]]), out)
+    obj = ET.parse(tmp_path / "scores.salesforce-fields" / "objects" / "Account.object")
+    ns = {"m": "http://soap.sforce.com/2006/04/metadata"}
+    types = {
+        f.findtext("m:fullName", namespaces=ns): f.findtext("m:type", namespaces=ns)
+        for f in obj.getroot().findall("m:fields", ns)
+    }
+    assert types["Icp_Best_Profile_Title__c"] == "LongTextArea"
+    unknown = ";".join(handbook.fields)
+    assert len(unknown) > 255
+    assert types["Icp_Unknown_Fields__c"] == "LongTextArea"
+    assert types["Route_Owner__c"] == "Text"  # short in every route
+
+
+@pytest.mark.parametrize("crm", ["hubspot", "salesforce"])
+def test_a_crm_import_is_written_whole_or_not_at_all(crm: str, tmp_path: Path) -> None:
+    """The import and its property definitions go together: when the definitions cannot
+    be written (a folder in their place), the import is not written either."""
+    from icpkit.sql.crm import Rows, properties, write
+
+    names = [p.source for p in properties(HANDBOOK)]
+    out = tmp_path / "scores.csv"
+    blocker = (
+        tmp_path / "scores.hubspot-properties.json"
+        if crm == "hubspot"
+        else tmp_path / "scores.salesforce-fields" / "package.xml"
+    )
+    blocker.mkdir(parents=True)
+    with pytest.raises(UsageError, match="cannot write"):
+        write(crm, HANDBOOK, Rows(["id", *names], [["a1", *[None] * len(names)]]), out)
+    assert not out.exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_a_json_lines_id_of_numbers_and_text_is_written_without_json_quotes(
+    tmp_path: Path,
+) -> None:
+    """A JSON Lines key holding numbers on some lines and text on others: each id is written
+    as the text it holds ("abc", not "\\"abc\\""; 1e20 as its digits)."""
+    source = tmp_path / "accounts.jsonl"
+    source.write_text(
+        '{"Record ID": 9001, "Country/Region": "GB"}\n'
+        '{"Record ID": "abc", "Country/Region": "GB"}\n'
+        '{"Record ID": 1e20, "Country/Region": "GB"}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "scores.csv"
+    score(HANDBOOK, ScoreOptions(source, out, AS_OF, crm="hubspot"))
+    assert [r["Record ID"] for r in _rows(out)] == ["9001", "abc", "100000000000000000000"]
+
+
+@pytest.mark.parametrize(
+    ("ident", "said"),
+    [
+        ("", "found --id '', an empty id; expected an account's Record ID"),
+        ("  ", "found --id '  ', an empty id"),
+        ("12 34", "found no account with Record ID '12 34' in"),
+        ("pad", "(did you mean '  pad  '?)"),
+        ("0012e00001abcde", "(did you mean '0012E00001AbCdE'?)"),
+        ("000123", "found several accounts with Record ID '000123'"),
+    ],
+)
+def test_explain_by_id_says_which_id_it_could_not_find(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], ident: str, said: str
+) -> None:
+    """`icp explain EXPORT --id ID` with an id that has blanks, another case, is empty or is
+    on two rows: one clear error, the id quoted so that its blanks show, and the export's id
+    that is nearest (the same id with other blanks or case, or a near spelling)."""
+    source = tmp_path / "accounts.csv"
+    source.write_text(
+        "Record ID,Country/Region\n000123,GB\n  pad  ,GB\n0012E00001AbCdE,GB\n000123,DE\n",
+        encoding="utf-8",
+    )
+    code = main(["--root", str(REPO), "explain", str(source), "--id", ident])
+    err = capsys.readouterr().err
+    assert code == 2 and said in err and "Traceback" not in err, err
+    assert len(err.strip().splitlines()) == 1

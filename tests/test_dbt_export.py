@@ -185,3 +185,21 @@ def test_a_model_name_with_path_parts_is_refused(
     assert main([*args, "--model", model]) == 2
     assert "expected a plain name" in capsys.readouterr().err
     assert not any(p.is_file() for p in tmp_path.rglob("*"))
+
+
+def test_the_model_and_its_schema_are_written_together_or_not_at_all(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """When schema.yml cannot be written (a folder in its place), the model is not written
+    either: a model without its tests, or with the tests of an older export, is a
+    half-written export. The message names the path; the earlier model is left as it was."""
+    folder = tmp_path / "models" / "icp"
+    (folder / "schema.yml").mkdir(parents=True)
+    old = folder / "icp_scores.sql"
+    old.write_text("-- an earlier export\n", encoding="utf-8")
+    args = ["--root", str(REPO), "export", "dbt", str(tmp_path), "--source", "crm.accounts"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert f"cannot write {folder / 'schema.yml'}" in err and "Traceback" not in err
+    assert old.read_text(encoding="utf-8") == "-- an earlier export\n"
+    assert sorted(p.name for p in folder.iterdir()) == ["icp_scores.sql", "schema.yml"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -380,3 +381,61 @@ def test_a_change_that_contradicts_the_tier_checks_fails_the_diff(
     # the same history and no change: nothing newly contradicted, exit 0
     code, data = diff_json(capsys, root, "HEAD", "HEAD", "--history", str(history))
     assert code == 0 and data["evidence"]["newly_contradicted"] == []
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        ("{bad", ":1:2: found invalid JSON"),
+        ("[1]", "found no list of regressions"),
+        ('{"command": "diff", "regressions": 3}', "found no list of regressions"),
+        ('{"regressions": []}', "found no list of regressions"),
+        (b"\xff\xfe", "cannot read the file"),
+    ],
+)
+def test_badges_say_what_is_wrong_with_a_saved_diff(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | bytes, said: str
+) -> None:
+    """`icp badges --diff FILE` with a file that is not a saved `icp diff --format json`: one
+    clear error naming the file, no internal error, no badge written."""
+    report = tmp_path / "diff.json"
+    if isinstance(content, bytes):
+        report.write_bytes(content)
+    else:
+        report.write_text(content, encoding="utf-8")
+    out = tmp_path / "badges"
+    code = main(["--root", str(REPO), "badges", "-o", str(out), "--diff", str(report)])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert f"{report}" in err and said in err and "internal error" not in err
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_label_with_a_line_break_starts_no_line_of_a_text_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A label or title written with a line break ("x\\n::error::forged") reaches `icp diff`
+    and `icp explain` as text: each shows the break as \\n, so no line of what a
+    CI log prints starts with '::' (a workflow command: a forged annotation, add-mask,
+    stop-commands)."""
+    root = scratch_repo(tmp_path)
+    profile = root / "profiles" / "icp" / "western-software-teams.yaml"
+    text = profile.read_text()
+    text = text.replace(
+        "      label: Growing 20% a year or more\n",
+        '      label: "Growing\\n::error file=x::forged"\n',
+    )
+    text = re.sub(r"(?m)^title: .*$", 'title: "Western\\n::warning::teams"', text)
+    profile.write_text(text)
+    git(root, "commit", "-q", "-am", "A label on two lines")
+    profile.write_text(text.replace("      points: 20", "      points: 10", 1))
+    base = ["--root", str(root), "--today", TODAY.isoformat()]
+    outputs = []
+    main([*base, "diff", "HEAD", "--format", "text", "--no-history"])
+    outputs.append(capsys.readouterr().out)
+    main([*base, "explain", str(root / "tests" / "fixtures" / "initech.yaml")])
+    outputs.append(capsys.readouterr().out)
+    assert "went from +20 to +10" in outputs[0] and "Growing\\n::error" in outputs[0]
+    for out in outputs:
+        assert "::error" in out or "::warning" in out, out[:400]
+        assert not [line for line in out.splitlines() if line.lstrip().startswith("::")], out

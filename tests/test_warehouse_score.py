@@ -280,7 +280,7 @@ def test_explain_finds_an_account_by_id(capsys: pytest.CaptureFixture[str]) -> N
     out = capsys.readouterr().out
     assert "hubspot-export.csv id 9002" in out
     assert icp("explain", str(export), "--id", "nope") == 2
-    assert "found no account with Record ID nope" in capsys.readouterr().err
+    assert "found no account with Record ID 'nope'" in capsys.readouterr().err
 
 
 def test_group_subtotals_are_crm_properties() -> None:

@@ -7,7 +7,7 @@ import os
 import re
 import signal
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import FrameType
 
@@ -84,6 +84,27 @@ def atomic_path(target: Path) -> Iterator[Path]:
 def write_text(target: Path, text: str) -> None:
     with atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+@contextlib.contextmanager
+def atomic_paths(targets: Sequence[Path]) -> Iterator[list[Path]]:
+    """Files that go together (a model and its schema.yml, an import and its property
+    definitions): a temporary path beside each of `targets`, all renamed onto them when the
+    block succeeds, none when it fails or is interrupted, so no target is replaced until
+    every one is written. A target that could not be replaced (a folder in its place) is
+    refused before anything is written. Raises UsageError as `atomic_path` does."""
+    for target in targets:
+        if Path(target).is_dir():
+            raise _cannot_write(Path(target), IsADirectoryError(21, "Is a directory"))
+    with contextlib.ExitStack() as stack:
+        yield [stack.enter_context(atomic_path(Path(target))) for target in targets]
+
+
+def write_texts(files: Mapping[Path, str]) -> None:
+    """Write every file of `files` (path -> text) together (`atomic_paths`)."""
+    with atomic_paths(list(files)) as tmps:
+        for tmp, text in zip(tmps, files.values(), strict=True):
+            tmp.write_text(text, encoding="utf-8")
 
 
 def _alive(pid: int) -> bool:

@@ -157,7 +157,7 @@ def summary(verdict: Verdict, handbook: Handbook) -> str:
             return "Tier D: no ICP fits (each ICP has an unmet requirement or a gate of its own)"
         return "Tier D: no ICP fits (every ICP has an unmet requirement)"
     icp = handbook.icp(best.icp)
-    title = icp.title if icp else best.icp
+    title = one_line(icp.title) if icp else best.icp
     line = f"Tier {verdict.tier}: best fit '{best.icp}' ({title}), {best.score} points"
     if best.capped and best.score_tier != best.tier:
         unknown = ", ".join(r.rule.label for r in best.unknown)

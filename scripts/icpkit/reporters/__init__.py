@@ -46,8 +46,8 @@ def md(text: object) -> str:
     """User text for one line of Markdown: control and invisible characters as escapes,
     whitespace collapsed, and a backslash before each character that could start markup
     (so `tests/fixtures/x.yaml` and `'Growing 30%'` stay as they are)."""
-    one_line = " ".join(visible(str(text), keep_newlines=False).split())
-    return _MARKUP.sub(lambda m: "\\" + (m.group(1) or "&"), one_line)
+    line = " ".join(visible(str(text), keep_newlines=False).split())
+    return _MARKUP.sub(lambda m: "\\" + (m.group(1) or "&"), line)
 
 
 def gh_escape(text: str, *, prop: bool = False) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ..diff import DiffReport, Outcome
-from ..textsafety import visible
+from ..textsafety import one_line
 from . import envelope, md
 
 #: GitHub rejects a pull-request comment longer than this (characters)
@@ -149,7 +149,9 @@ def text(report: DiffReport) -> str:
     else:
         lines.append(f"No company moved ({report.compared} compared).")
     lines.append(f"(as of {report.as_of.isoformat()})")
-    return visible("\n".join(lines))
+    # a label's line break (a YAML block scalar) is shown as \\n: no line of the report
+    # starts with text from a file (a CI log reads a line starting '::' as a command)
+    return "\n".join(one_line(line) for line in lines)
 
 
 def json_text(report: DiffReport) -> str:

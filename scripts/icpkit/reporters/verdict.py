@@ -15,13 +15,16 @@ from ..engine.explain import (
 )
 from ..engine.model import Group, Handbook, Icp, Rule
 from ..engine.verdict import SCORED, ProfileVerdict, RuleResult, Verdict
+from ..textsafety import one_line
 from . import envelope
 
 MARK = {"met": "✔", "unmet": "✘", "unknown": "?"}
 
 
 def _row(handbook: Handbook, tag: str, r: RuleResult) -> str:
-    return f"  {MARK[r.status]} {tag:<9} {r.rule.label}\n      {rule_sentence(handbook, r)}"
+    return (
+        f"  {MARK[r.status]} {tag:<9} {one_line(r.rule.label)}\n      {rule_sentence(handbook, r)}"
+    )
 
 
 def _pending_tiers(icp: Icp, results: dict[str, RuleResult]) -> dict[str, list[Rule]]:
@@ -63,8 +66,8 @@ def _criteria(handbook: Handbook, p: ProfileVerdict, *, withheld: bool = False) 
                 row += " (not counted: an earlier tier was met)"
             for upper in pending.get(item.id, ()):
                 row += (
-                    f" (counted while '{upper.label}' above it is unknown: met, that tier "
-                    f"would give {upper.points:+d} instead)"
+                    f" (counted while '{one_line(upper.label)}' above it is unknown: met, "
+                    f"that tier would give {upper.points:+d} instead)"
                 )
             lines.append("\n".join(pad + line for line in row.split("\n")))
             return
@@ -75,7 +78,8 @@ def _criteria(handbook: Handbook, p: ProfileVerdict, *, withheld: bool = False) 
         note = "; ".join(n for n in notes if n)
         subtotal = "no score" if withheld else f"{subtotals.get(item.id, 0)} points"
         lines.append(
-            f"{pad}  {item.label}: {subtotal}" + (f" ({note})" if note and not withheld else "")
+            f"{pad}  {one_line(item.label)}: {subtotal}"
+            + (f" ({note})" if note and not withheld else "")
         )
         for inner in item.items:
             walk(inner, depth + 1)
@@ -159,7 +163,7 @@ def text(
         fired = neg.fired
         if fired:
             lines.append("")
-            lines.append(f"Negative portrait '{neg.negative}' ({neg.title})")
+            lines.append(f"Negative portrait '{neg.negative}' ({one_line(neg.title)})")
             for r in fired:
                 tag = "DISQUALIFY" if r.rule.kind == "disqualifier" else "warning"
                 lines.append(_row(handbook, tag, r))

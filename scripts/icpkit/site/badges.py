@@ -84,12 +84,32 @@ def badges(
     )
     out = [tests, cover, reviews]
     if diff_report is not None:
-        data = json.loads(diff_report.read_text(encoding="utf-8"))
-        n = len(data.get("regressions", []))
+        n = regressions(diff_report)
         out.append(Badge("regressions", "regressions vs main", str(n), GREEN if n == 0 else RED))
     else:
         out.append(Badge("regressions", "regressions vs main", "not checked", GREY))
     return out
+
+
+def regressions(diff_report: Path) -> int:
+    """How many regressions a saved `icp diff --format json` lists. Raises InputError naming
+    the file (and line:col) when it cannot be read, is not JSON, or is not such a report."""
+    expected = "expected the output of icp diff --format json"
+    try:
+        text = diff_report.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise InputError(f"{diff_report}: cannot read the file ({reason}); {expected}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{diff_report}:{exc.lineno}:{exc.colno}: found invalid JSON ({exc.msg}); {expected}"
+        ) from None
+    found = data.get("regressions") if isinstance(data, dict) else None
+    if not isinstance(found, list) or (isinstance(data, dict) and data.get("command") != "diff"):
+        raise InputError(f"{diff_report}: found no list of regressions; {expected}")
+    return len(found)
 
 
 def files(items: list[Badge]) -> dict[str, bytes]:

@@ -509,7 +509,8 @@ def read_id(
             int(r)
             for (r,) in con.execute(
                 f"SELECT r FROM (SELECT row_number() OVER () AS r, "
-                f"CAST({quote_ident(plan.id_column)} AS VARCHAR) AS v FROM {src.relation}) "
+                f"CAST({sources.id_value(plan.id_column, dict(src.columns)[plan.id_column])} "
+                f"AS VARCHAR) AS v FROM {src.relation}) "
                 f"WHERE v IN ({wanted}) ORDER BY r LIMIT 2"
             ).fetchall()
         ]
@@ -523,6 +524,7 @@ def read_id(
             careful = sources.careful(source)  # names the line at fault in a malformed CSV
             source = careful
             numbers = rows_with_id(source)
+        missing = _no_such_id(con, source, plan, ident) if not numbers else ""
         if len(numbers) == 1:
             [(found, company, unreadable)] = _rows(
                 handbook, con, source, plan, limit=1, offset=numbers[0] - 1
@@ -535,13 +537,37 @@ def read_id(
         if careful is not None:
             _done(careful)
     if not numbers:
-        raise UsageError(f"found no account with {plan.id_column} {ident} in {source.path}")
+        raise UsageError(missing)
     if len(numbers) > 1:
         raise UsageError(
-            f"found several accounts with {plan.id_column} {ident} in {source.path}; "
-            "expected the id to be unique (use --row N)"
+            f"found several accounts with {plan.id_column} {ident!r} in {source.path} (rows "
+            f"{numbers[0]}, {numbers[1]}, …); expected the id to be unique (use --row N)"
         )
     return ExportRow(found, company, unreadable, cells, source.convention, ignored_notes(plan))
+
+
+def _no_such_id(con: duckdb.DuckDBPyConnection, source: Source, plan: Plan, ident: str) -> str:
+    """The message for an id no row has: the id quoted (blanks show), and the closest id of
+    the export (the same id with other blanks or case, or a near spelling)."""
+    if not ident.strip():
+        return (
+            f"found --id {ident!r}, an empty id; expected an account's {plan.id_column} "
+            "(an account without an id is explained with --row N)"
+        )
+    value = sources.id_value(plan.id_column, dict(source.columns)[plan.id_column])
+    try:
+        ids = [
+            str(v)
+            for (v,) in con.execute(
+                f"SELECT DISTINCT CAST({value} AS VARCHAR) FROM {source.relation} LIMIT 100000"
+            ).fetchall()
+            if v is not None
+        ]
+    except duckdb.Error:
+        ids = []
+    near = [i for i in ids if i.strip().lower() == ident.strip().lower()][:1]
+    hint = f" (did you mean {near[0]!r}?)" if near else wording.suggest(ident, ids)
+    return f"found no account with {plan.id_column} {ident!r} in {source.path}{hint}"
 
 
 @dataclass(frozen=True)

@@ -31,10 +31,11 @@ from pathlib import Path
 from typing import Any, Protocol
 from xml.sax.saxutils import escape
 
-from ..atomic import write_text
+from ..atomic import atomic_paths
 from ..engine.model import TIER_RANK, Handbook, Icp
 from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
 from ..errors import UsageError
+from ..textsafety import flat
 from .names import column_mapping, group_column, profile_column
 
 TIERS = tuple(TIER_RANK)  # A, B, C, D
@@ -56,9 +57,21 @@ class Property:
     options: tuple[str, ...] = ()
 
 
+#: the longest value a Salesforce Text field holds (an import refuses a longer one)
+TEXT_LIMIT = 255
+
+
+def _text(source: str, label: str, description: str, values: Sequence[str]) -> Property:
+    """A text property: one line (`text`) when every value it can hold fits a CRM's short
+    text field, else `long_text`. `values` are the longest it can hold."""
+    longest = max((len(flat(v)) for v in values), default=0)
+    return Property(source, label, "text" if longest <= TEXT_LIMIT else "long_text", description)
+
+
 def properties(handbook: Handbook) -> list[Property]:
     """Every property a preset writes, in column order."""
     icps = handbook.active_icps
+    routes = handbook.routes.values()
     out = [
         Property("icp_tier", "ICP tier", "choice", "Tier from the ICP handbook (A best).", TIERS),
         Property("icp_score", "ICP score", "number", "Points of the best-fitting profile."),
@@ -76,22 +89,31 @@ def properties(handbook: Handbook) -> list[Property]:
             "The profile the account fits best (empty: none fits).",
             tuple(i.id for i in icps),
         ),
-        Property("icp_best_profile_title", "ICP best profile title", "text", "Its title."),
+        _text(
+            "icp_best_profile_title",
+            "ICP best profile title",
+            "Its title.",
+            [i.title for i in icps],
+        ),
         Property("icp_reason", "ICP reason", "long_text", "Why, in one line."),
-        Property(
+        _text(
             "icp_disqualified_by",
             "ICP disqualified by",
-            "text",
             "Negative portraits that rule the account out (';' between).",
+            [";".join(n.id for n in handbook.negatives)],
         ),
-        Property(
+        _text(
             "icp_unknown_fields",
             "ICP unknown fields",
-            "text",
             "Fields the rules read that the account lacks (';' between).",
+            [";".join(handbook.fields)],
         ),
-        Property("route_owner", "ICP route owner", "text", "Who follows the lead up."),
-        Property("route_response", "ICP route response time", "text", "How fast."),
+        _text(
+            "route_owner", "ICP route owner", "Who follows the lead up.", [r.owner for r in routes]
+        ),
+        _text(
+            "route_response", "ICP route response time", "How fast.", [r.response for r in routes]
+        ),
     ]
     unmet = "(empty: a hard requirement unmet)"
     for icp in icps:
@@ -198,6 +220,12 @@ PRESETS = {
     "hubspot": Preset("hubspot", "Record ID", hubspot_name),
     "salesforce": Preset("salesforce", "Id", salesforce_name),
 }
+
+
+def _one_line(prop: Property, value: Any) -> Any:
+    """A text property's value on one line (`textsafety.flat`): a title or a route written
+    as a YAML block scalar keeps no line break in a CRM's text field."""
+    return flat(value) if prop.kind in ("text", "long_text") and isinstance(value, str) else value
 
 
 def check_names(preset: str, props: Sequence[Property]) -> list[str]:
@@ -358,7 +386,7 @@ def write(preset_name: str, handbook: Handbook, table: Table, output: Path) -> l
     the property definitions beside it; return the paths written. Raises UsageError for an
     unknown preset or names the CRM would refuse."""
     names, rows = table.names, table.rows
-    from .engines import write_rows
+    from .engines import write_rows_to
 
     preset = PRESETS.get(preset_name)
     if preset is None:
@@ -378,22 +406,18 @@ def write(preset_name: str, handbook: Handbook, table: Table, output: Path) -> l
             "route_owner": route.owner if route else None,
             "route_response": route.response if route else None,
         }
-        out_rows.append(
-            [
-                row[0],
-                *(values[p.source] if p.source in values else row[index[p.source]] for p in props),
-            ]
-        )
-    write_rows(import_path(output), header, out_rows)
-    written = [import_path(output)]
+        cells = (values[p.source] if p.source in values else row[index[p.source]] for p in props)
+        out_rows.append([row[0], *(_one_line(p, v) for p, v in zip(props, cells, strict=True))])
+    written = import_path(output)
     if preset_name == "hubspot":
         target = output.with_name(output.stem + ".hubspot-properties.json")
-        write_text(target, json.dumps(hubspot_properties(props), indent=2) + "\n")
-        written.append(target)
+        texts = {target: json.dumps(hubspot_properties(props), indent=2) + "\n"}
     else:
-        folder = output.with_name(output.stem + ".salesforce-fields")
-        for rel, text in salesforce_fields(props).items():
-            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-            write_text(folder / rel, text)
-        written.append(folder)
-    return written
+        target = output.with_name(output.stem + ".salesforce-fields")
+        texts = {target / rel: text for rel, text in salesforce_fields(props).items()}
+    # the import and its definitions together: none is replaced unless all are written
+    with atomic_paths([written, *texts]) as (tmp, *tmps):
+        write_rows_to(tmp, written.suffix, header, out_rows)
+        for path, text in zip(tmps, texts.values(), strict=True):
+            path.write_text(text, encoding="utf-8")
+    return [written, target]

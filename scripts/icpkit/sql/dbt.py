@@ -22,7 +22,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..atomic import write_text
+from ..atomic import write_texts
 from ..engine.model import Handbook
 from ..engine.verdict import DISQUALIFIED, SCORED
 from ..errors import UsageError
@@ -92,19 +92,16 @@ def export(
     body = "{{ config(materialized='view') }}\n\n" + sql.replace(PLACEHOLDER, relation)
     folder = out_dir / "models" / "icp"
     model_path = folder / f"{model}.sql"
-    write_text(model_path, body)
-
     schema_path = folder / "schema.yml"
-    write_text(
-        schema_path,
-        schema_yml(
-            handbook,
-            spec.id_column,
-            model,
-            source if declare else None,
-            quote=idents.needs_quotes(spec.id_column, d),
-        ),
+    schema = schema_yml(
+        handbook,
+        spec.id_column,
+        model,
+        source if declare else None,
+        quote=idents.needs_quotes(spec.id_column, d),
     )
+    # the model and its tests together: neither is replaced unless both are written
+    write_texts({model_path: body, schema_path: schema})
     return [model_path, schema_path]
 
 

@@ -611,30 +611,38 @@ RUNNERS: dict[str, Callable[[WarehouseRun, _Query], WarehouseResult]] = {
 def write_rows(path: Path, names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """Write fetched scores as CSV (cells a spreadsheet would run as a formula get a leading
     apostrophe), Parquet or JSON Lines, by the file's extension; atomically."""
+    from ..atomic import atomic_path
+
+    with atomic_path(path) as tmp:
+        write_rows_to(tmp, path.suffix, names, rows)
+
+
+def write_rows_to(
+    tmp: Path, suffix: str, names: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """`write_rows` into a temporary file `tmp` in the format of `suffix` (its caller
+    renames it into place)."""
     import csv
     import json
 
-    from ..atomic import atomic_path
+    suffix = suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
 
-    suffix = path.suffix.lower()
-    with atomic_path(path) as tmp:
-        if suffix in (".parquet", ".pq"):
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-
-            data = list(rows)
-            table = pa.table({n: [r[i] for r in data] for i, n in enumerate(names)})
-            pq.write_table(table, tmp)
-        elif suffix in (".jsonl", ".json", ".ndjson"):
-            with tmp.open("w", encoding="utf-8") as f:
-                for r in rows:
-                    f.write(json.dumps(dict(zip(names, r, strict=True)), default=str) + "\n")
-        else:
-            with tmp.open("w", newline="", encoding="utf-8") as f:
-                w = csv.writer(f)
-                w.writerow(names)
-                for r in rows:
-                    w.writerow([_cell(v) for v in r])
+        data = list(rows)
+        table = pa.table({n: [r[i] for r in data] for i, n in enumerate(names)})
+        pq.write_table(table, tmp)
+    elif suffix in (".jsonl", ".json", ".ndjson"):
+        with tmp.open("w", encoding="utf-8") as f:
+            for r in rows:
+                f.write(json.dumps(dict(zip(names, r, strict=True)), default=str) + "\n")
+    else:
+        with tmp.open("w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(names)
+            for r in rows:
+                w.writerow([_cell(v) for v in r])
 
 
 def _cell(value: Any) -> Any:

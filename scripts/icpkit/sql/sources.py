@@ -592,7 +592,7 @@ def parsed_columns(handbook: Handbook, source: Source, plan: Plan) -> tuple[str,
     """A SELECT giving icp_id and each used field's cleaned text (or typed column), and the
     parse expressions that read those columns."""
     types = dict(source.columns)
-    items = [f"{quote_ident(plan.id_column)} AS icp_id"]
+    items = [f"{id_value(plan.id_column, types[plan.id_column])} AS icp_id"]
     parsed: dict[str, Parsed] = {}
     for i, (name, col) in enumerate(plan.used.items()):
         alias = f"t{i}"
@@ -605,6 +605,28 @@ def parsed_columns(handbook: Handbook, source: Source, plan: Plan) -> tuple[str,
             items.append(f"{text_column(col, types[col], members=members)} AS {alias}")
             parsed[name] = parse_field(handbook.fields[name], alias, source.decimal)
     return f"SELECT {', '.join(items)} FROM {source.relation}", parsed
+
+
+def id_value(col: str, ctype: str) -> str:
+    """SQL for an account id as it is written out and looked up: a whole number held as a
+    float (pandas writes an integer column with a gap as float64) as its digits, `9001` and
+    `100000000000000000000`, never `9001.0` or `1e+20`, which no CRM matches; a JSON value
+    (a JSON Lines key holding both numbers and text) as the text it holds, without JSON's
+    quotes; any other column as it is."""
+    q = quote_ident(col)
+
+    def whole(x: str) -> str:
+        return (
+            f"CASE WHEN {x} = trunc({x}) AND TRY_CAST({x} AS HUGEINT) IS NOT NULL "
+            f"THEN CAST(CAST({x} AS HUGEINT) AS VARCHAR) ELSE CAST({x} AS VARCHAR) END"
+        )
+
+    if ctype in ("DOUBLE", "FLOAT", "REAL"):
+        return whole(q)
+    if ctype == "JSON":
+        number = f"TRY_CAST({q} ->> '$' AS DOUBLE)"
+        return f"CASE WHEN json_type({q}) = 'DOUBLE' THEN {whole(number)} ELSE {q} ->> '$' END"
+    return q
 
 
 def text_column(col: str, ctype: str, *, members: bool = False) -> str:
