@@ -45,6 +45,14 @@ _NO_COLON = re.compile(
 #: document, a slide or a chat: a no-break space, a narrow or an ideographic space)
 _LOOKALIKE_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 
+#: `has_any: dotnet, python` inside { }: values with commas between them, up to the } or
+#: the next key (a comma ends a value there, so each word after one reads as a key)
+_FLOW_COMMAS = re.compile(
+    r"(?:(?<=[{,])|(?<=[{,] ))(?P<key>[A-Za-z_][\w-]*): "
+    r"(?P<values>[^,\[\]{}:'\"#]+(?:, *[^,\[\]{}:'\"#]+)+?)"
+    r"(?= *(?:}|, *[A-Za-z_][\w-]*:))"
+)
+
 
 @dataclass(frozen=True)
 class Fix:
@@ -182,6 +190,32 @@ def _candidates(line: str) -> list[tuple[str, int, str]]:
         out.append((flow[0], flow[1], message))
     if lookalike := _lookalike(line):
         out.append(lookalike)
+    return out + _flow_commas(line)
+
+
+def _flow_commas(line: str) -> list[tuple[str, int, str]]:
+    """`{field: tech_stack, has_any: dotnet, python}`: the line with the values after a key
+    as a list in brackets, and as one text in quotes (the mistake's column, the message)."""
+    m = _FLOW_COMMAS.search(line)
+    if m is None:
+        return []
+    key, values = m.group("key"), [v.strip() for v in m.group("values").split(",")]
+    written = f"{key}: {m.group('values').strip()}"
+    start, end = m.span()
+    out = []
+    for meant, what in (
+        (f"{key}: [{', '.join(values)}]", "a list in brackets"),
+        (f"{key}: {quoted(', '.join(values))}", "the value in quotes, as it holds a comma"),
+    ):
+        out.append(
+            (
+                line[:start] + meant + line[end:],
+                start,
+                f"found '{shown(written)}' with commas inside {{ }}, where a comma ends a "
+                f"value (so {quoted(values[1])} reads as a key of its own); expected {what} "
+                f"({shown(meant)})",
+            )
+        )
     return out
 
 
