@@ -210,3 +210,27 @@ def test_a_renamed_flag_is_one_error(tmp_path: Path) -> None:
     )
     assert "found the flag 'low_confidence', which does not exist" in lines[0]
     assert "(and 1 other reference: tests/fixtures/low-confidence--thin-coverage.yaml)" in lines[0]
+
+
+def test_a_renamed_profile_is_one_error_with_its_rules_references_waiting(tmp_path: Path) -> None:
+    # the id and the file renamed together, as the web editor does: every fixture still names
+    # the old id, alone ('western-software-teams') or in a rule ('western-software-teams/x')
+    root = copy_handbook(tmp_path / "hb")
+    old = root / "profiles/icp/western-software-teams.yaml"
+    text = old.read_text(encoding="utf-8")
+    old.unlink()
+    (root / "profiles/icp/western-software.yaml").write_text(
+        text.replace("id: western-software-teams", "id: western-software", 1), encoding="utf-8"
+    )
+    lines = _one_error_and_its_note(root)
+    assert "found the ICP 'western-software-teams', which does not exist" in lines[0]
+    assert "(did you mean 'western-software'?)" in lines[0]
+    assert "note 24 other references to the same id in 16 other files wait" in lines[1]
+
+
+def test_a_renamed_profile_is_one_error_with_its_groups_references_waiting(tmp_path: Path) -> None:
+    root = _posthog(tmp_path, {"profiles/icp/fit.yaml": ("id: fit\n", "id: fit-score\n")})
+    (root / "profiles/icp/fit.yaml").rename(root / "profiles/icp/fit-score.yaml")
+    lines = _one_error_and_its_note(root)
+    assert "found the group 'fit/ai-pilled', which does not exist" in lines[0]
+    assert "(did you mean 'fit-score/ai-pilled'?)" in lines[0]

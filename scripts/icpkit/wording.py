@@ -14,8 +14,26 @@ def article(word: str) -> str:
     return ("an " if word[:1] in "aeiou" else "a ") + word
 
 
+#: words people write for a name that is spelt differently here (operators, as in SQL or
+#: a spreadsheet): offered when the name they stand for is a candidate
+SYNONYMS = {
+    **dict.fromkeys(("greater_than", "greater_then", "more_then", "gt", "above"), "more_than"),
+    **dict.fromkeys(("less_then", "lower_than", "lt", "below", "under"), "less_than"),
+    **dict.fromkeys(("gte", "ge", "min", "minimum", "greater_or_equal"), "at_least"),
+    **dict.fromkeys(("lte", "le", "max", "maximum", "less_or_equal"), "at_most"),
+    **dict.fromkeys(("in", "is_in", "any_of", "one_off"), "one_of"),
+    **dict.fromkeys(("not_in", "none_of"), "not_one_of"),
+    **dict.fromkeys(("eq", "equal", "is_equal"), "equals"),
+    **dict.fromkeys(("ne", "not_equal"), "not_equals"),
+}
+
+
 def suggest(word: str, candidates: Sequence[str]) -> str:
-    """' (did you mean 'x'?)' for the closest candidate, or ''."""
+    """' (did you mean 'x'?)' for the closest candidate (or the name a common synonym
+    stands for: greater_then, gte, in), or ''."""
+    meant = SYNONYMS.get(str(word).lower())
+    if meant is not None and meant in [str(c) for c in candidates]:
+        return f" (did you mean '{meant}'?)"
     matches = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=1, cutoff=0.6)
     if not matches:
         lowered = {str(c).lower(): str(c) for c in candidates}

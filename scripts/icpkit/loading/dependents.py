@@ -73,6 +73,8 @@ _SAME_KIND = (
     ("the flag '", "flag"),
     ("the status '", "status"),
 )
+#: the kinds of id written `profile/name`
+_QUALIFIED = frozenset({"rule", "group"})
 #: how many files an error folding other references lists by name
 _LISTED = 3
 
@@ -183,7 +185,27 @@ def _missing_id(problem: Problem, docs: Mapping[str, Document]) -> tuple[str, st
         ident = data.get("id")
         owner = ident if isinstance(ident, str) else Path(problem.path).stem
         name = f"{owner}/{name}"
+    profile, _, _ = name.partition("/")
+    if kind in _QUALIFIED and "/" in name and profile not in _profile_ids(docs):
+        return "profile", profile  # a renamed profile: its rules and groups are missing too
     return kind, name
+
+
+def _name_of(problem: Problem) -> str | None:
+    """The name a reference problem says is missing, as its message writes it."""
+    found = _referenced(problem)
+    return found[1] if found is not None else None
+
+
+def _profile_ids(docs: Mapping[str, Document]) -> frozenset[str]:
+    """The ids of the profiles (ICPs and negative portraits) that read, as written."""
+    return frozenset(
+        d.data["id"]
+        for d in docs.values()
+        if isinstance(d.data, dict)
+        and d.data.get("kind") in ("icp", "negative")
+        and isinstance(d.data.get("id"), str)
+    )
 
 
 def _same_mistake(
@@ -198,10 +220,11 @@ def _same_mistake(
             groups.setdefault(key, []).append(problem)
     folded: dict[Problem, Problem] = {}
     firsts: dict[Problem, Problem] = {}
-    for group in groups.values():
+    for (kind, name), group in groups.items():
         if len(group) < 2:
             continue
-        first, *others = sorted(group)
+        # the reference naming the missing id itself says it best (a profile, not its rule)
+        first, *others = sorted(group, key=lambda p: (kind == "profile" and _name_of(p) != name, p))
         files = list(dict.fromkeys(p.path for p in others))
         shown = ", ".join(files[:_LISTED]) + (", …" if len(files) > _LISTED else "")
         n = len(others)

@@ -205,7 +205,10 @@ class NodeBuilder:
     def _mapping(self, node: MappingNode, parts: list[str | int]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         first: dict[str, Node] = {}
+        grouped = self._digit_groups(node, parts)
         for knode, vnode in node.value:
+            if id(knode) in grouped:
+                continue  # `at_least: 500,000`: said once, on the number
             if not isinstance(knode, ScalarNode):
                 self.problem(
                     knode, "found a list or mapping as a key; expected a name", "yaml-key", parts
@@ -218,7 +221,8 @@ class NodeBuilder:
                 kind = describe_value(key)
                 self.problem(
                     knode,
-                    f"found {kind} {knode.value!r} as a key; expected a name (put it in quotes)",
+                    f"found {kind} '{visible(knode.value, keep_newlines=False)}' as a key; "
+                    "expected a name (put it in quotes)",
                     "yaml-key",
                     parts,
                 )
@@ -238,6 +242,44 @@ class NodeBuilder:
             if out[key] is None and isinstance(vnode, ScalarNode) and not vnode.value:
                 self._comment_for_value(knode, key, [*parts, key])
         return out
+
+    def _digit_groups(self, node: MappingNode, parts: list[str | int]) -> set[int]:
+        """`{at_least: 500,000}`: inside { } a comma ends a value, so each group of three
+        digits after a number reads as a key of its own. One problem on the number; the ids
+        of the key nodes that are its groups (left out of the mapping)."""
+        if not node.flow_style:
+            return set()
+        grouped: set[int] = set()
+        entries = node.value
+        for i, (knode, vnode) in enumerate(entries):
+            if not (isinstance(vnode, ScalarNode) and not vnode.style and vnode.value.isdigit()):
+                continue
+            groups = []
+            for gkey, gvalue in entries[i + 1 :]:
+                if not (
+                    isinstance(gkey, ScalarNode)
+                    and not gkey.style
+                    and re.fullmatch(r"\d{3}", gkey.value)
+                    and isinstance(gvalue, ScalarNode)
+                    and not gvalue.value
+                    and gvalue.start_mark.index == gkey.end_mark.index  # no colon written
+                ):
+                    break
+                groups.append(gkey)
+            if not groups:
+                continue
+            grouped.update(id(g) for g in groups)
+            written = ",".join([vnode.value, *(g.value for g in groups)])
+            key = visible(str(knode.value), keep_newlines=False)
+            self.problem(
+                vnode,
+                f"found {written} inside {{ }}, where a comma ends a value (so "
+                f"{groups[0].value} reads as a key of its own); expected the number without "
+                f"separators ({key}: {written.replace(',', '')})",
+                "yaml-key",
+                [*parts, str(knode.value)],
+            )
+        return grouped
 
     def _comment_for_value(self, knode: Node, key: str, parts: list[str | int]) -> None:
         """`chat: #sales-na`: a # right after the colon starts a comment, so the value is

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from ..problems import Level, Problem
+from ..textsafety import describe, escape
 from ..yamlvalues import quoted
 from .indentation import Judge, blank, indent, shown, text_lines
 from .parser import stops
@@ -33,6 +34,24 @@ _DASH_WIDE = re.compile(r"^ *(?:- +)*?(?P<dash>-)(?P<spaces> {2,})(?=\S)")
 _COLON_TIGHT = re.compile(r"^ *(?:- +)*(?P<key>[A-Za-z_][\w-]*)(?P<colon>:)(?=[^\s:/\\])")
 #: a key with no space after its colon inside a { } mapping (`{field:employees}`)
 _FLOW_TIGHT = re.compile(r"(?P<key>[{,] *[A-Za-z_][\w-]*)(?P<colon>:)(?=[^\s:/\\,}])")
+
+#: a key and its value with no colon between them (`status active`, `- points 50`), or a
+#: key alone on its line with no colon (`review`)
+_NO_COLON = re.compile(
+    r"^(?P<lead> *(?:- +)*)(?P<key>[A-Za-z_][\w-]*)(?:(?P<gap> +)(?P<value>[^\s#:'\"][^#]*?))?"
+    r"(?P<rest> +#.*)? *$"
+)
+#: characters that look like a space and that YAML does not read as one (pasted from a
+#: document, a slide or a chat: a no-break space, a narrow or an ideographic space)
+_LOOKALIKE_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+
+#: `has_any: dotnet, python` inside { }: values with commas between them, up to the } or
+#: the next key (a comma ends a value there, so each word after one reads as a key)
+_FLOW_COMMAS = re.compile(
+    r"(?:(?<=[{,])|(?<=[{,] ))(?P<key>[A-Za-z_][\w-]*): "
+    r"(?P<values>[^,\[\]{}:'\"#]+(?:, *[^,\[\]{}:'\"#]+)+?)"
+    r"(?= *(?:}|, *[A-Za-z_][\w-]*:))"
+)
 
 
 @dataclass(frozen=True)
@@ -93,6 +112,40 @@ def _colon(line: str) -> tuple[str, int, str, str] | None:
     )
 
 
+def _no_colon(line: str) -> tuple[str, int, str] | None:
+    """`line` with the colon put after its first word, the column where it goes, and the
+    message; None when the line has a colon or is not a word and a value."""
+    m = _NO_COLON.match(line)
+    if not m or (m.group("value") and ": " in m.group("value")):
+        return None
+    key, value = m.group("key"), (m.group("value") or "").rstrip()
+    at = m.end("key")
+    fixed = f"{m.group('lead')}{key}:" + (f" {value}" if value else "") + (m.group("rest") or "")
+    return (
+        fixed,
+        at,
+        f"found '{shown(line)}' with no colon after '{key}'; expected a colon after a key "
+        f"({shown(fixed)})",
+    )
+
+
+def _lookalike(line: str) -> tuple[str, int, str] | None:
+    """`line` with each character that looks like a space made a space, the column of the
+    first, and the message; None when it has none."""
+    first = _LOOKALIKE_SPACE.search(line)
+    if first is None:
+        return None
+    fixed = _LOOKALIKE_SPACE.sub(" ", line)
+    written = _LOOKALIKE_SPACE.sub(lambda m: escape(m.group()), line)
+    return (
+        fixed,
+        first.start(),
+        f"found '{shown(written)}' with a {describe(first.group())} at column "
+        f"{first.start() + 1}, which looks like a space and is not one to YAML (pasted text "
+        f"often holds one); expected a plain space ({shown(fixed)})",
+    )
+
+
 def _flow(line: str) -> tuple[str, int, str, str] | None:
     """`line` with a space after each key's colon inside a { } mapping on it
     (`{field:employees}`): the line fixed, the first colon's column, that key and value
@@ -135,7 +188,45 @@ def _candidates(line: str) -> list[tuple[str, int, str]]:
             f"space after a key's colon, inside {{ }} too ({shown(flow[3])})"
         )
         out.append((flow[0], flow[1], message))
+    if lookalike := _lookalike(line):
+        out.append(lookalike)
+    return out + _flow_commas(line)
+
+
+def _flow_commas(line: str) -> list[tuple[str, int, str]]:
+    """`{field: tech_stack, has_any: dotnet, python}`: the line with the values after a key
+    as a list in brackets, and as one text in quotes (the mistake's column, the message)."""
+    m = _FLOW_COMMAS.search(line)
+    if m is None:
+        return []
+    key, values = m.group("key"), [v.strip() for v in m.group("values").split(",")]
+    written = f"{key}: {m.group('values').strip()}"
+    start, end = m.span()
+    out = []
+    for meant, what in (
+        (f"{key}: [{', '.join(values)}]", "a list in brackets"),
+        (f"{key}: {quoted(', '.join(values))}", "the value in quotes, as it holds a comma"),
+    ):
+        out.append(
+            (
+                line[:start] + meant + line[end:],
+                start,
+                f"found '{shown(written)}' with commas inside {{ }}, where a comma ends a "
+                f"value (so {quoted(values[1])} reads as a key of its own); expected {what} "
+                f"({shown(meant)})",
+            )
+        )
     return out
+
+
+def colonless(line: str) -> list[tuple[str, int, str]]:
+    """The fix of `line` when it is a key and its value with no colon between them: tried
+    after a line moved out of place, as a line of text moved left reads as one too."""
+    fix = _no_colon(line)
+    return [fix] if fix is not None else []
+
+
+Candidates = Callable[[str], list[tuple[str, int, str]]]
 
 
 def find(
@@ -144,6 +235,7 @@ def find(
     judge: Judge,
     accept: Callable[[int, Sequence[Problem]], bool] | None = None,
     depth: int = 0,
+    candidates: Candidates = _candidates,
 ) -> Fix | None:
     """The fix of one line of `text` (lines `tried`, in order of preference) after which the
     file reads with the fewest problems (and, given `accept`, that it accepts), or None when
@@ -157,18 +249,23 @@ def find(
     for order, i in enumerate(tried):
         if not 0 <= i < len(lines) or blank(lines[i]) or i in texts:
             continue
-        for n, (fixed, column, message) in enumerate(_candidates(lines[i])):
+        for n, (fixed, column, message) in enumerate(candidates(lines[i])):
             after = [*lines[:i], fixed, *lines[i + 1 :]]
             left = judge("\n".join(after))
             more: list[tuple[int, int, str]] = []
-            if left is None and (alike := _alike(lines, i, n)):
+            if left is None and (alike := _alike(lines, i, n, candidates)):
                 for j in alike:
-                    after[j] = _candidates(lines[j])[n][0]
+                    after[j] = candidates(lines[j])[n][0]
                 left = judge("\n".join(after))
-                more = [(j, *_candidates(lines[j])[n][1:]) for j in alike]
+                more = [(j, *candidates(lines[j])[n][1:]) for j in alike]
             if left is None and depth < _DEPTH and (stop := stops("\n".join(after))) and stop > i:
                 below = find(
-                    "\n".join(after), range(stop, max(i, stop - _NEAR), -1), judge, None, depth + 1
+                    "\n".join(after),
+                    range(stop, max(i, stop - _NEAR), -1),
+                    judge,
+                    None,
+                    depth + 1,
+                    candidates,
                 )
                 if below is not None:
                     left = below.left
@@ -199,23 +296,23 @@ def said(fix: Fix) -> str:
     )
 
 
-def _alike(lines: Sequence[str], i: int, n: int) -> list[int]:
+def _alike(lines: Sequence[str], i: int, n: int, candidates: Candidates) -> list[int]:
     """The lines just below line `i`, at its indentation, that need the same fix (the
     `n`th of their candidates has the same message but for the line's text)."""
     out = []
-    kind = _kind(lines[i], n)
+    kind = _kind(lines[i], n, candidates)
     for j in range(i + 1, len(lines)):
         if blank(lines[j]):
             continue
-        if indent(lines[j]) != indent(lines[i]) or _kind(lines[j], n) != kind:
+        if indent(lines[j]) != indent(lines[i]) or _kind(lines[j], n, candidates) != kind:
             break
         out.append(j)
     return out
 
 
-def _kind(line: str, n: int) -> str | None:
+def _kind(line: str, n: int, candidates: Candidates) -> str | None:
     """What the `n`th fix of `line` is about (its message without the line's text)."""
-    found = _candidates(line)
+    found = candidates(line)
     said = found[n][2].split("' with ", 1)[-1].split(";")[0] if n < len(found) else None
     return re.sub(r"'[^']*'", "''", said) if said else None
 

@@ -468,10 +468,21 @@ def _missing_space(e: _Error) -> Syntax | None:
 
 def _misindented(e: _Error) -> Syntax | None:
     """A line moved left or right of where it belongs (`indentation` finds the line and its
-    column by trying them): at that line, naming the key or item it belongs with."""
+    column by trying them): at that line, naming the key or item it belongs with; or a key
+    and its value with no colon between them (`status active`, `points 50`), which a line
+    moved can look like, and the other way round: of the two fixes, the one after which the
+    file has fewer problems (the move, when they tie)."""
     if e.judge is None:
         return None
     move = indentation.find(e.text, indentation.suspects(e.text, e.line), e.judge)
+    tried = range(e.line, e.line - indentation.REACH, -1)
+    colon = spacing.find(e.text, tried, e.judge, candidates=spacing.colonless)
+    if (
+        colon is not None
+        and len(colon.left) <= indentation.FEW
+        and (move is None or len(colon.left) < len(move.left))
+    ):
+        return Syntax(colon.line + 1, colon.column + 1, spacing.said(colon))
     if move is None or len(move.left) > indentation.FEW:
         return None
     at = indent(e.text.split("\n")[move.line])
@@ -481,7 +492,7 @@ def _misindented(e: _Error) -> Syntax | None:
 def _fallback(e: _Error) -> Syntax:
     """Whatever the parser said: where it stopped, and what a line of a profile may hold."""
     near = e.here[e.column :].strip() or e.here.strip()
-    at = f" at {shown(near, 30)!r}" if near else ""
+    at = f" at '{shown(near, 30)}'" if near else ""
     return Syntax(
         e.line + 1,
         e.column + 1,
