@@ -78,7 +78,7 @@ _NUM = rf"[0-9](?:[0-9.,'’{SPACES}]*[0-9])?"
 _CUR = r"us\$|usd|\$|€|eur|£|gbp"
 AMOUNT = (
     rf"^({_CUR})?{BLANK}*([-+])?{BLANK}*({_CUR})?{BLANK}*({_NUM}){BLANK}*"
-    rf"(k|thousand|mm|mn|m|million|bn|b|billion)?{BLANK}*(usd|eur|gbp|%)?$"
+    rf"(k|thousand|mm|mn|m|million|mio\.?|bn|b|billion|mrd\.?)?{BLANK}*({_CUR}|%)?$"
 )
 BAND = rf"^({_NUM}){BLANK}*[-–]{BLANK}*({_NUM})$"
 PLUS = rf"^({_NUM}){BLANK}*\+$"
@@ -105,8 +105,9 @@ CREATE OR REPLACE TEMP MACRO icp_cur(x) AS
   CASE WHEN x IN ('$', 'us$', 'usd') THEN 'USD' WHEN x IN ('€', 'eur') THEN 'EUR'
        WHEN x IN ('£', 'gbp') THEN 'GBP' WHEN x = '%' THEN '%' END;
 CREATE OR REPLACE TEMP MACRO icp_mult(m) AS
-  CASE WHEN m IN ('k', 'thousand') THEN 1e3 WHEN m IN ('m', 'mm', 'mn', 'million') THEN 1e6
-       WHEN m IN ('b', 'bn', 'billion') THEN 1e9 ELSE 1 END;
+  CASE WHEN m IN ('k', 'thousand') THEN 1e3
+       WHEN m IN ('m', 'mm', 'mn', 'million', 'mio', 'mio.') THEN 1e6
+       WHEN m IN ('b', 'bn', 'billion', 'mrd', 'mrd.') THEN 1e9 ELSE 1 END;
 CREATE OR REPLACE TEMP MACRO icp_plain(t) AS
   CASE WHEN regexp_full_match(t, {sql_literal(_PLAIN_DOT)}) AND isfinite(TRY_CAST(t AS DOUBLE))
             AND length(t) <= {LONGEST}
