@@ -448,3 +448,56 @@ def test_a_review_on_the_last_day_of_year_9999_is_a_warning_not_an_internal_erro
     out, err = capsys.readouterr()
     assert "internal error" not in out + err
     assert "(review-future)" in out + err
+
+
+@pytest.mark.parametrize("zone", ["America/Los_Angeles", "Asia/Tokyo"])
+def test_a_timestamp_with_time_zone_is_its_utc_day_whatever_the_machines_zone(
+    tmp_path: Path, zone: str
+) -> None:
+    """A Parquet TIMESTAMP WITH TIME ZONE is an instant: its day is the UTC day (as HubSpot's
+    epoch milliseconds are read), never the day of the machine's zone. Read through the
+    zone of the process, `2025-06-01 02:00 UTC` was 2025-05-31 in Los Angeles, and a rule of
+    365 days before 2026-06-01 was met on one machine and unmet on another."""
+    import os
+    import subprocess
+    import sys
+
+    export = tmp_path / "instants.parquet"
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(
+        "COPY (SELECT *, 'US' AS country, 'saas' AS industry, 300 AS employees,"
+        " 'salesforce;outreach' AS tech_stack, 'series_b' AS funding_stage FROM (VALUES"
+        " ('1', TIMESTAMPTZ '2025-06-01 02:00:00+00'),"
+        " ('2', TIMESTAMPTZ '2025-06-01 23:30:00+00')) t(id, last_funding_date))"
+        f" TO '{export}' (FORMAT parquet)"
+    )
+    con.close()
+    script = (
+        "import json, sys; from icpkit.cli import main; sys.exit(main(json.loads(sys.argv[1])))"
+    )
+    env = {**os.environ, "TZ": zone}
+    base = ["--root", str(REPO)]
+    out = tmp_path / "scores.jsonl"
+    days = []
+    for row in ("1", "2"):
+        args = [*base, "explain", str(export), "--row", row, "--as-of", "2026-06-01"]
+        args += ["--format", "json"]
+        done = subprocess.run(
+            [sys.executable, "-c", script, json.dumps(args)],
+            env=env, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        verdict = json.loads(done.stdout)["verdict"]
+        days.append(json.dumps(verdict).count('"2025-06-01"') > 0)
+    assert days == [True, True], zone
+    args = [*base, "score", str(export), "-o", str(out), "--as-of", "2026-06-01"]
+    subprocess.run([sys.executable, "-c", script, json.dumps(args)], env=env, check=True)
+    scored = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    # 2025-06-01 is 365 days before the as-of day: the recent-round criterion is met
+    assert [r["score"] for r in scored] == [30, 30], zone
+    utc = tmp_path / "utc.jsonl"
+    args = [*base, "score", str(export), "-o", str(utc), "--as-of", "2026-06-01"]
+    subprocess.run(
+        [sys.executable, "-c", script, json.dumps(args)], env={**env, "TZ": "UTC"}, check=True
+    )
+    assert scored == [json.loads(line) for line in utc.read_text(encoding="utf-8").splitlines()]

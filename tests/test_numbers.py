@@ -192,3 +192,29 @@ def test_python_and_duckdb_read_numbers_alike(text: str, pattern: str) -> None:
     assert row[0] == (m is not None), (text, pattern)
     if m is not None:
         assert list(row[1:]) == [m.group(i) or "" for i in range(1, groups + 1)], text
+
+
+@pytest.mark.parametrize(
+    ("text", "decimal", "value"),
+    [
+        ("12.500.000 $", COMMA, 12_500_000),  # the sign after the amount, as Europe writes it
+        ("1.200.000,50 $", COMMA, 1_200_000.5),
+        ("1\u00a0200\u00a0000 $", COMMA, 1_200_000),  # French Canadian
+        ("1,2 Mio. $", COMMA, 1_200_000),  # German Excel's millions
+        ("1,2 Mio USD", COMMA, 1_200_000),
+        ("USD 1,2 Mrd.", COMMA, 1_200_000_000),
+        ("1,200,000 $", DOT, 1_200_000),
+        ("12.500.000 €", COMMA, None),  # another currency than the field's: never converted
+        ("1,2 Mio €", COMMA, None),
+        ("$ 1,2 Mio. €", COMMA, None),  # two currencies: unknown
+    ],
+)
+def test_a_currency_sign_after_the_amount_and_german_multipliers_are_read(
+    text: str, decimal: str, value: float | None
+) -> None:
+    """`12.500.000 $` and `1,2 Mio. USD` were unreadable (a currency sign was read only
+    before the amount, and `Mio`/`Mrd` not at all): a European export's every revenue was
+    unknown. The sign after the amount must still be the field's currency."""
+    company, bad = from_values(HANDBOOK, {"annual_revenue": text}, decimal=decimal)
+    assert company.get("annual_revenue") == value, text
+    assert bad == ([] if value is not None else ["annual_revenue"]), text

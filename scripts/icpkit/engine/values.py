@@ -79,7 +79,36 @@ def typed_value(fld: Field, value: Any) -> Any:
         # no members is "none" only for a field that says so (`empty: empty_set`), as an
         # empty cell of an export is read; otherwise it is unknown
         return kept if kept or fld.empty_set else None
-    return scalar_value(fld, value, bands=True, spellings=True)
+    read = scalar_value(fld, value, bands=True, spellings=True)
+    if fld.type in NUMERIC:
+        _within_bounds(fld, read)
+    return read
+
+
+def bounds_words(fld: Field) -> str:
+    """The vocabulary's bounds of a number field, as a rule states them ('' for none)."""
+    if fld.minimum is not None and fld.maximum is not None:
+        return f"from {fld.minimum:g} to {fld.maximum:g}"
+    if fld.minimum is not None:
+        return f"of at least {fld.minimum:g}"
+    if fld.maximum is not None:
+        return f"of at most {fld.maximum:g}"
+    return ""
+
+
+def _within_bounds(fld: Field, value: Any) -> None:
+    """A company's number (or each end of its band) inside the vocabulary's `minimum` /
+    `maximum`, as an export's cell must be to be read (outside them the cell is unreadable:
+    unknown); a fixture that gave such a value a verdict would disagree with `icp score`."""
+    lo, hi = fld.minimum, fld.maximum
+    ends = value if isinstance(value, tuple) else (value,)
+    if any((lo is not None and v < lo) or (hi is not None and v > hi) for v in ends):
+        which = "minimum" if lo is not None and hi is None else "bounds"
+        which = "maximum" if lo is None else which
+        raise ValueProblem(
+            f"expected a number {bounds_words(fld)}, the vocabulary's {which} (icp score reads "
+            "such a cell as unreadable)"
+        )
 
 
 def scalar_value(fld: Field, value: Any, *, bands: bool = False, spellings: bool = False) -> Any:

@@ -28,6 +28,13 @@ def input_error(where: object, exc: BaseException, what: str = "", limit: int = 
     return InputError(f"{where}: {prefix}{first_line(exc, limit)}")
 
 
+def in_utc(con: duckdb.DuckDBPyConnection) -> None:
+    """Read instants in UTC: a TIMESTAMP WITH TIME ZONE (a Parquet instant) is read as its
+    UTC day, as HubSpot's epoch milliseconds are, never as the day of the machine's zone
+    (DuckDB's default), so that the same file gives the same verdict on every machine."""
+    con.execute("SET TimeZone = 'UTC'")
+
+
 def connect(handbook: Handbook, threads: int | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the parse layer's macros and the handbook's value types.
 
@@ -39,10 +46,7 @@ def connect(handbook: Handbook, threads: int | None = None) -> duckdb.DuckDBPyCo
     # scores come out in the export's row order (row numbers in warnings are the export's):
     # the IN-clause rewrite turns a long value list into a join, which reorders rows
     con.execute("SET disabled_optimizers = 'in_clause'")
-    # a typed timestamp with a time zone (a Parquet export's Close Date) is read as its UTC
-    # day, as Spark's session reads it: DuckDB's default is the machine's zone, so the same
-    # file gave another day, and another verdict, on a laptop in another zone than CI
-    con.execute("SET TimeZone = 'UTC'")
+    in_utc(con)
     con.execute(MACROS)
     types, lists = prelude(handbook.fields.values())
     if types:

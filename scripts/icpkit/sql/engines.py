@@ -28,7 +28,7 @@ from ..engine.operators import NUMERIC
 from ..errors import InputError, UsageError
 from ..wording import suggest
 from . import idents
-from .connection import first_line, input_error
+from .connection import first_line, in_utc, input_error
 from .dialects import Dialect
 from .engine_errors import postgres_copy_message, spark_message
 from .ir import TableSpec, table_ident
@@ -576,8 +576,7 @@ def _run_duckdb(run: WarehouseRun, query: _Query) -> WarehouseResult:
     timings: dict[str, float] = {}
     con = duckdb.connect()
     try:
-        # a timestamp with a time zone is read in UTC, as every other reader does
-        con.execute("SET TimeZone = 'UTC'")
+        in_utc(con)
         with _timed(timings, "load"):
             if run.source is None:
                 raise UsageError("found no input; expected a Parquet or CSV file of typed columns")

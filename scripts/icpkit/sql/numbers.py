@@ -76,9 +76,28 @@ COMMA_NUMBER = _grammar(",", ".")
 #: the digits-and-separators part of a cell
 _NUM = rf"[0-9](?:[0-9.,'’{SPACES}]*[0-9])?"
 _CUR = r"us\$|usd|\$|€|eur|£|gbp"
+#: an amount's suffix -> its factor (`icp_mult`, AMOUNT and the Qualify page read this table)
+MULTIPLIERS = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "mm": 1e6,
+    "mn": 1e6,
+    "million": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "billion": 1e9,
+    # German exports: Mio. (Millionen) and Mrd. (Milliarden)
+    "mio": 1e6,
+    "mio.": 1e6,
+    "mrd": 1e9,
+    "mrd.": 1e9,
+}
+#: the suffixes as one alternation, the longer first (`mm` before `m`)
+_MULT = "|".join(re.escape(w) for w in sorted(MULTIPLIERS, key=len, reverse=True))
 AMOUNT = (
     rf"^({_CUR})?{BLANK}*([-+])?{BLANK}*({_CUR})?{BLANK}*({_NUM}){BLANK}*"
-    rf"(k|thousand|mm|mn|m|million|bn|b|billion)?{BLANK}*(usd|eur|gbp|%)?$"
+    rf"({_MULT})?{BLANK}*({_CUR}|%)?$"
 )
 BAND = rf"^({_NUM}){BLANK}*[-–]{BLANK}*({_NUM})$"
 PLUS = rf"^({_NUM}){BLANK}*\+$"
@@ -95,18 +114,6 @@ _STRIP_COMMA = f"[.'’{SPACES}]"
 
 #: the currencies a cell may write, by code; '%' is the percent sign (`icp_cur`)
 CURRENCIES = {"USD": ("$", "us$", "usd"), "EUR": ("€", "eur"), "GBP": ("£", "gbp")}
-#: an amount's suffix -> its factor (`icp_mult`; AMOUNT spells the same words)
-MULTIPLIERS = {
-    "k": 1e3,
-    "thousand": 1e3,
-    "m": 1e6,
-    "mm": 1e6,
-    "mn": 1e6,
-    "million": 1e6,
-    "b": 1e9,
-    "bn": 1e9,
-    "billion": 1e9,
-}
 _CUR_SQL = " ".join(
     f"WHEN x IN ({', '.join(sql_literal(s) for s in spellings)}) THEN {sql_literal(code)}"
     for code, spellings in CURRENCIES.items()

@@ -8,7 +8,8 @@ row. What an empty cell means is decided here too: empty, `N/A`, `NA`, `null`,
 `empty: empty_set` is an empty set (a missing cell, NULL, never is).
 
 What is read (anything else is *unreadable*: unknown, and counted):
-- numbers: `1200000`, `1,200,000`, `1.2e6`, `$1.2M`, `€3m`, `250k`, `25%`;
+- numbers: `1200000`, `1,200,000`, `1.2e6`, `$1.2M`, `€3m`, `250k`, `25%`, a currency
+  after the amount (`12.500.000 $`, `1,2 Mio. USD`; `Mio` and `Mrd` are millions and billions);
   a dot is the decimal mark. An amount in a currency other than the field's
   unit is unreadable (it is never silently converted).
 - bands: `51-200`, `1,001-5,000` (low and high kept), `10,001+` (no upper end).
