@@ -101,6 +101,9 @@ PROBLEMS: dict[str, str] = {
     "yaml-depth": "The document nests deeper than a handbook file can.",
     "yaml-tag": "An explicit YAML tag (!!str, !foo) is used.",
     "yaml-key": "A key is not plain text (a list, a mapping, or an empty key).",
+    "yaml-typographic-quotes": (
+        "A value is wrapped in typographic quotes (‘ ’, “ ”) pasted from a document."
+    ),
     "yaml-duplicate-key": "The same key appears twice in one mapping.",
     "yaml-value": "A value is not a valid number or date as written (or is .nan / .inf).",
     "merged-item": "A '- ' line read as more of the text above it (indented too far).",

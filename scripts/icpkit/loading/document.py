@@ -21,7 +21,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..problems import Level, Problem, json_path
-from ..textsafety import describe, unsafe_characters, visible
+from ..textsafety import describe, kind_of, unsafe_characters, visible
 from ..yamlvalues import YamlDate, describe_value
 from .parser import PARSER as _yaml
 
@@ -89,6 +89,19 @@ class Document:
                 return None
             node = found[1]
         return node.value if isinstance(node, ScalarNode) else None
+
+    def source(self, parts: Sequence[str | int]) -> str | None:
+        """The text of the value at `parts` as it stands in the file (a flow list's `[...]`),
+        or None when `parts` leads to no node."""
+        node = self.root
+        for part in parts:
+            found = _child(node, part) if node is not None else None
+            if found is None:
+                return None
+            node = found[1]
+        if node is None or not self.text:
+            return None
+        return self.text[node.start_mark.index : node.end_mark.index]
 
     def position(self, parts: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
         """1-based line and column of the value at `parts` (or of its key).
@@ -217,6 +230,10 @@ class NodeBuilder:
             self.in_key = True
             key = self.build(knode, parts)
             self.in_key = False
+            if isinstance(key, str) and not isinstance(key, YamlDate):
+                # the unsafe character was said (`_unsafe`): the key is read without it, so
+                # that 'owners' + a zero-width space is that one error, not also unknown
+                key = _without_unsafe(key) or key
             if not isinstance(key, str) or isinstance(key, YamlDate):
                 kind = describe_value(key)
                 self.problem(
@@ -370,6 +387,12 @@ class NodeBuilder:
         what = (" or ".join(kinds) + "s") if len(found) > 1 else kind.split(" ", 1)[1]
         shown = _clip(visible(node.value, keep_newlines=False), 60)
         written = "" if raw >= 0 else " (written as escapes)"
+        clean = _without_unsafe(node.value)
+        expected = (
+            f"expected the key '{clean}' without {'them' if len(found) > 1 else 'it'}"
+            if self.in_key and clean
+            else "expected plain text"
+        )
         self.problems.append(
             Problem(
                 self.path,
@@ -377,7 +400,7 @@ class NodeBuilder:
                 column,
                 Level.ERROR,
                 f"found {'' if len(found) > 1 else 'a' + ('n' if what[0] in 'aeiou' else '') + ' '}"
-                f"{what} in '{shown}': {listed}{more}{written}; expected plain text "
+                f"{what} in '{shown}': {listed}{more}{written}; {expected} "
                 "(they can hide or reorder what people read)",
                 "unsafe-character",
                 json_path(parts),
@@ -420,6 +443,11 @@ def _is_name(parts: Sequence[str | int]) -> bool:
     """Whether a value is name-like (ids, titles, labels, owners, fields, rules)."""
     names = [p for p in parts if isinstance(p, str)]
     return bool(names) and names[-1] in _NAMES
+
+
+def _without_unsafe(text: str) -> str:
+    """`text` without its control, bidirectional and invisible characters."""
+    return "".join(c for c in text if kind_of(c) is None)
 
 
 def _clip(text: str, limit: int = 40) -> str:

@@ -9,8 +9,9 @@ nearest valid name for a misspelt key or value.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -214,7 +215,7 @@ def checked(doc: Document, kind: str) -> list[Problem]:
         for p in problems
         if not (p.rule == "schema-required" and (p.json_path, _missing(p.message)) in suggested)
     ]
-    return _one_per_value(problems)
+    return _one_per_line_of_quotes(_one_per_value(problems))
 
 
 #: when one value breaks several rules, the one that says most about what to write instead
@@ -474,7 +475,77 @@ def _problem(doc: Document, kind: str, error: ValidationError) -> Problem:
     message, parts, key = _MESSAGES.get(v, _other)(e)
     if v == "type" and (colon := _colon_in_text(doc, parts, error.instance, schema)):
         message = colon
+    if v == "maxItems" and (groups := _digit_groups_in_list(doc, parts, schema)):
+        message = groups
+    if f"schema-{v}" in _PREFERRED and (inner := _typographic(error.instance)) is not None:
+        message = (
+            f"found '{error.instance}' in typographic quotes, which YAML keeps as part of the "
+            f"value (pasted from a document?); expected {quoted(inner)} with straight quotes, "
+            "or no quotes"
+        )
+        return doc.problem_at(parts, message, "yaml-typographic-quotes", key=key)
     return doc.problem_at(parts, message, f"schema-{v}", key=key)
+
+
+_GROUPED = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d.])")
+
+
+def _digit_groups_in_list(doc: Document, parts: list[str | int], schema: Any) -> str:
+    """`between: [100, 1,000]`: inside [ ] a comma ends a value, so a number written with
+    thousands separators is several values. The advice with the list as meant, when joining
+    the groups leaves no more values than the list may hold; '' otherwise."""
+    text = doc.source(parts)
+    limit = schema.get("maxItems") if isinstance(schema, dict) else None
+    if not text or not text.startswith("[") or not isinstance(limit, int):
+        return ""
+    grouped = _GROUPED.findall(text)
+    if not grouped:
+        return ""
+    meant = _GROUPED.sub(lambda m: m.group(0).replace(",", ""), text)
+    values = [v for v in meant.strip("[]").split(",") if v.strip()]
+    if len(values) > limit:
+        return ""
+    return (
+        f"found {grouped[0]} inside [ ], where a comma ends a value (so {shown(text)} reads "
+        f"as {len(values) + sum(g.count(',') for g in grouped)} values); expected the numbers "
+        f"without separators: {' '.join(meant.split())}"
+    )
+
+
+#: opening -> closing typographic quotes a word processor writes (English, German, French)
+_TYPOGRAPHIC = {"‘": "’", "“": "”", "‚": "‘", "„": "“", "«": "»", "’": "’", "”": "”"}
+
+
+def _typographic(value: Any) -> str | None:
+    """The text inside typographic quotes (`‘@ops’` -> `@ops`), or None when `value` is not
+    text wrapped in them."""
+    if not isinstance(value, str) or len(value) < 3:
+        return None
+    close = _TYPOGRAPHIC.get(value[0])
+    return value[1:-1].strip() if close is not None and value[-1] == close else None
+
+
+def _one_per_line_of_quotes(problems: list[Problem]) -> list[Problem]:
+    """Typographic quotes pasted on one line (`owners: [‘@a’, ‘@b’]`) are one mistake: the
+    first is said, with how many more the line holds."""
+    first: dict[int, int] = {}
+    more: dict[int, int] = {}
+    for i, p in enumerate(problems):
+        if p.rule == "yaml-typographic-quotes":
+            if p.line in first:
+                more[first[p.line]] = more.get(first[p.line], 0) + 1
+            else:
+                first[p.line] = i
+    kept = set(first.values())
+    out = []
+    for i, p in enumerate(problems):
+        if p.rule != "yaml-typographic-quotes":
+            out.append(p)
+        elif i in kept:
+            n = more.get(i, 0)
+            extra = f" (and {n} more value{'s' if n > 1 else ''} on this line)" if n else ""
+            out.append(replace(p, message=p.message + extra))
+    return out
 
 
 def _colon_in_text(doc: Document, parts: list[str | int], instance: Any, schema: Any) -> str:
