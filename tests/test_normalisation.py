@@ -180,3 +180,59 @@ def test_validate_reports_an_operand_no_value_can_equal(tmp_path: Path) -> None:
     report = validate(root, today=dt.date(2026, 11, 23))
     messages = [str(p) for p in report.problems]
     assert any("(operand-never-equal)" in m and "'---'" in m for m in messages), messages
+
+
+@pytest.mark.parametrize("token", ["N/A", "none", " NA ", "-"])
+def test_validate_reports_a_text_operand_read_as_a_missing_value(
+    tmp_path: Path, token: str
+) -> None:
+    """A text cell holding a null token ('N/A', 'none', 'NA', '-') is unknown on every path,
+    so an operand of equals / one_of that is one can never be equal: said once, where it is."""
+    import shutil
+
+    root = tmp_path / "hb"
+    shutil.copytree(REPO / "tests" / "examples" / "posthog", root)
+    negative = root / "profiles" / "negative" / "not-who-we-build-for.yaml"
+    text = negative.read_text()
+    negative.write_text(
+        text.replace(
+            "{field: role, equals: student}", f"{{field: role, one_of: [student, '{token}']}}"
+        )
+    )
+    report = validate(root, today=dt.date(2026, 11, 23))
+    found = [str(p) for p in report.problems if p.rule == "operand-never-equal"]
+    assert len(found) == 1, [str(p) for p in report.problems]
+    assert found[0].startswith("profiles/negative/not-who-we-build-for.yaml:24:43: error "), found
+    assert f"'{token}'" in found[0] and "missing value" in found[0], found
+
+
+def test_an_affix_operand_is_trimmed_of_blanks_as_values_are(tmp_path: Path) -> None:
+    """Values are trimmed of every blank (no-break space, tab, ideographic space), so an
+    ends_with operand is too: '.ai' followed by a no-break space still matches 'acme.ai'."""
+    import shutil
+
+    root = tmp_path / "hb"
+    shutil.copytree(REPO / "tests" / "examples" / "posthog", root)
+    profile = root / "profiles" / "icp" / "fit.yaml"
+    profile.write_text(
+        profile.read_text().replace("ends_with: .ai}", 'ends_with: "\\t.ai\\u00a0"}')
+    )
+    assert [str(p) for p in validate(root, today=dt.date(2026, 11, 23)).problems] == []
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--root",
+            str(root),
+            "explain",
+            "--set",
+            "profile_found=yes",
+            "--set",
+            "signup_domain=acme.ai",
+            "--set",
+            "headcount=5",
+            "--as-of",
+            "2026-11-01",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "AI-pilled: 15 points" in result.output, result.output

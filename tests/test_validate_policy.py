@@ -122,6 +122,53 @@ def test_two_group_ids_of_one_column_are_an_error(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("group", "column", "owner"),
+    [
+        # the profile's own score and tier columns (icp score wrote the subtotal as
+        # p_score_1 holding the profile's score; the SQL had two columns icp_p_score)
+        ("score", "icp_p_score", "the score of the ICP 'p'"),
+        ("tier", "icp_p_tier", "the tier of the ICP 'p'"),
+    ],
+)
+def test_a_group_named_as_a_profile_column_is_an_error(
+    tmp_path: Path, group: str, column: str, owner: str
+) -> None:
+    got = _problems(
+        tmp_path,
+        {PROFILE: ("    - group: neg\n", f"    - group: {group}\n")},
+    )
+    assert got == [
+        f"profiles/icp/p.yaml:32:14: error found the group '{group}', whose subtotal column "
+        f"({column}) is that of {owner} too; expected group ids that differ in their letters "
+        "or digits (duplicate-id)"
+    ]
+
+
+def test_a_group_column_of_another_profile_or_a_fixed_column_is_an_error(tmp_path: Path) -> None:
+    """Any two output columns of one name: a group of the profile 'p' named 'x_score' makes
+    the column of the profile 'p_x', and an ICP 'best' with a group 'profile' the column
+    icp_best_profile."""
+    root = tmp_path / "hb"
+    shutil.copytree(SMALL, root)
+    profile = root / PROFILE
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text.replace("    - group: neg\n", "    - group: x_score\n"))
+    (root / "profiles" / "icp" / "p_x.yaml").write_text(text.replace("\nid: p\n", "\nid: p_x\n"))
+    (root / "profiles" / "icp" / "best.yaml").write_text(
+        text.replace("\nid: p\n", "\nid: best\n").replace("- group: neg\n", "- group: profile\n")
+    )
+    got = [str(p) for p in validate(root, today=TODAY).sorted()]
+    assert got == [
+        "profiles/icp/best.yaml:32:14: error found the group 'profile', whose subtotal column "
+        "(icp_best_profile) is that of the best profile too; expected group ids that differ "
+        "in their letters or digits (duplicate-id)",
+        "profiles/icp/p.yaml:32:14: error found the group 'x_score', whose subtotal column "
+        "(icp_p_x_score) is that of the score of the ICP 'p_x' too; expected group ids that "
+        "differ in their letters or digits (duplicate-id)",
+    ]
+
+
 GATE = "    when: {at_most: 0, of: [{field: a, present: true}, {field: b, present: true}, {field: c, present: true}]}"  # noqa: E501
 
 

@@ -34,7 +34,7 @@ from ..engine.model import (
 )
 from ..engine.operators import OPERATORS
 from ..problems import Level, Problem, json_path
-from ..sql.names import flag_column, group_column, profile_column
+from ..sql.names import Column, columns, flag_column
 from ..wording import suggest
 from .cases import always_met, never_met
 from .document import Document
@@ -467,40 +467,45 @@ class Checker:
         )
 
     def column_names(self) -> list[Problem]:
-        """Each ICP's score and tier, and each group's subtotal, is a warehouse column named
-        from its id (`icp_<safe id>_score`): two ids that make one name would be one column
-        (a profile id reused is `duplicate_ids`' to report)."""
+        """Every output column is named from ids (`icp_<safe id>_score`, `<icp>_<group>`,
+        `flag_<id>`, `sql.names.columns`): two that make one name, in `icp score`'s names or
+        the warehouse's, would be one column (a profile id reused is `duplicate_ids`' to
+        report, two flags of one column `flag_ids`'). The ICPs' columns are placed first, so
+        a group is blamed for taking a profile's column, never the profile for its group's."""
+        every = columns(self.handbook, icps=self.handbook.icps)
+        taken: dict[tuple[bool, str], Column] = {}
         out: list[Problem] = []
-        seen: dict[str, str] = {}
-        for icp in self.handbook.icps:
-            column = profile_column(icp.id, "score")
-            first = seen.setdefault(column, icp.id)
-            if first != icp.id:
-                out.append(
-                    self.problem(
-                        icp.path,
-                        ["id"],
-                        f"found the id '{icp.id}', whose columns ({column}) are those of the "
-                        f"ICP '{first}' too; expected ids that differ in their letters or digits",
-                        "duplicate-id",
-                    )
+        blamed: set[str] = set()
+        for c in sorted(every, key=lambda c: c.group is not None):
+            other = next((taken[k] for k in ((True, c.safe), (False, c.plain)) if k in taken), None)
+            taken.setdefault((True, c.safe), c)
+            taken.setdefault((False, c.plain), c)
+            if other is None or c.icp is None or c.icp in blamed:
+                continue  # an ICP whose id is blamed: its groups' columns are a cascade
+            icp = next(i for i in self.handbook.icps if i.id == c.icp)
+            name = c.safe if other.safe == c.safe else c.plain
+            if c.group is None:
+                blamed.add(c.icp)
+                profile = other.group is None and other.icp
+                whose = f"the ICP '{other.icp}'" if profile else other.holds
+                message = (
+                    f"found the id '{c.icp}', whose columns ({name}) are those of {whose} too; "
+                    "expected ids that differ in their letters or digits"
                 )
-            groups: dict[str, str] = {}
-            for group in icp.groups:
-                column = group_column(icp.id, group.id)
-                twin = groups.setdefault(column, group.id)
-                if twin != group.id:
-                    where = _group_path(icp, group.id)
-                    out.append(
-                        self.problem(
-                            icp.path,
-                            [*where[:-1], "group"] if where[-1] == "cap" else where,
-                            f"found the group '{group.id}', whose subtotal column ({column}) is "
-                            f"that of the group '{twin}' too; expected group ids that differ in "
-                            "their letters or digits",
-                            "duplicate-id",
-                        )
-                    )
+                out.append(self.problem(icp.path, ["id"], message, "duplicate-id"))
+                continue
+            sibling = other.icp == c.icp and other.group
+            whose = f"the group '{other.group}'" if sibling else other.holds
+            where = _group_path(icp, c.group)
+            out.append(
+                self.problem(
+                    icp.path,
+                    [*where[:-1], "group"] if where[-1] == "cap" else where,
+                    f"found the group '{c.group}', whose subtotal column ({name}) is that of "
+                    f"{whose} too; expected group ids that differ in their letters or digits",
+                    "duplicate-id",
+                )
+            )
         return out
 
     def flag_ids(self) -> list[Problem]:

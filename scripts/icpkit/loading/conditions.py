@@ -24,7 +24,7 @@ from ..engine.model import (
     Region,
     SegmentRef,
 )
-from ..engine.normal import Text, lowered, normal
+from ..engine.normal import BLANKS, Text, lowered, normal, read_text
 from ..engine.operators import LOGICAL, OPERATORS
 from ..engine.values import NotAValue, ValueProblem, scalar_value
 from ..problems import Level, Problem
@@ -265,11 +265,13 @@ class Builder:
         return tuple(out)
 
     def prefix(self, fld: Field, value: Any, where: Parts) -> str | None:
-        """The text a value starts or ends with, as compared: accents dropped, lowercase."""
-        if not isinstance(value, str) or not value.strip():
+        """The text a value starts or ends with, as compared: accents dropped, lowercase, and
+        trimmed of the blanks a value is trimmed of (`normal.BLANKS`: a no-break space or a
+        tab at its end could never be matched)."""
+        if not isinstance(value, str) or not value.strip(BLANKS):
             self._wrong(fld, value, "some text", where)
             return None
-        return lowered(value.strip(" "))
+        return lowered(value.strip(BLANKS))
 
     def phrases(self, fld: Field, value: Any, where: Parts) -> tuple[tuple[str, ...], int] | None:
         """`{phrases: [...], min_length: n}`: phrases in normal form, and how long a phrase
@@ -307,6 +309,16 @@ class Builder:
             norm = checked.normal if isinstance(checked, Text) else checked
             if fld.type == "set_of" and isinstance(value, str):
                 self.split_member(fld, value, where)
+            if fld.type == "text" and isinstance(checked, Text) and read_text(checked) is None:
+                self.problem(
+                    where,
+                    f"found '{value}', which no value of {fld.name} can equal: a cell that "
+                    "holds it is read as a missing value (unknown), as 'N/A', 'none' and '-' "
+                    "are; expected a value a company can have (a test of whether it is known: "
+                    "present or missing)",
+                    "operand-never-equal",
+                )
+                return None
             if fld.values is None and fld.type in ("text", "set_of") and not norm:
                 self.problem(
                     where,

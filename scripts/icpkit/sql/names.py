@@ -34,8 +34,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from ..engine.model import Handbook
+from ..engine.model import Handbook, Icp
 from ..errors import UsageError
 
 MAX_LENGTH = 40
@@ -87,19 +89,48 @@ def flag_column(flag_id: str) -> str:
     return _fit(f"icp_flag_{safe(flag_id)}", flag_id)
 
 
+@dataclass(frozen=True)
+class Column:
+    """One output column: its `icp score` name, its safe name, and what it holds, in words
+    ("the score of the ICP 'p'"), with the ICP and group it comes from (None for the others)."""
+
+    plain: str
+    safe: str
+    holds: str
+    icp: str | None = None
+    group: str | None = None
+
+
+def columns(
+    handbook: Handbook, *, per_profile: bool = True, icps: Sequence[Icp] | None = None
+) -> list[Column]:
+    """Every output column, in output order: the fixed ones, a column per flag, and with
+    `per_profile` each active ICP's (or each of `icps`') score and tier and its groups'
+    subtotals."""
+    out = [Column(plain, name, f"the {plain.replace('_', ' ')}") for plain, name in CORE]
+    out += [
+        Column(f"flag_{f.id}", flag_column(f.id), f"the flag '{f.id}'")
+        for f in handbook.policy.flags
+    ]
+    if per_profile:
+        for icp in handbook.active_icps if icps is None else icps:
+            for what in ("score", "tier"):
+                name = profile_column(icp.id, what)
+                holds = f"the {what} of the ICP '{icp.id}'"
+                out.append(Column(f"{icp.id}_{what}", name, holds, icp.id))
+            for g in icp.groups:
+                name = group_column(icp.id, g.id)
+                holds = f"the group '{g.id}' of the ICP '{icp.id}'"
+                out.append(Column(f"{icp.id}_{g.id}", name, holds, icp.id, g.id))
+    return out
+
+
 def column_mapping(handbook: Handbook, *, per_profile: bool = True) -> list[tuple[str, str]]:
     """(`icp score` column, safe name) for every output column, in output order.
 
     Raises UsageError when two profile ids give the same safe name.
     """
-    pairs = list(CORE)
-    pairs += [(f"flag_{f.id}", flag_column(f.id)) for f in handbook.policy.flags]
-    if per_profile:
-        for icp in handbook.active_icps:
-            for what in ("score", "tier"):
-                pairs.append((f"{icp.id}_{what}", profile_column(icp.id, what)))
-            for g in icp.groups:
-                pairs.append((f"{icp.id}_{g.id}", group_column(icp.id, g.id)))
+    pairs = [(c.plain, c.safe) for c in columns(handbook, per_profile=per_profile)]
     seen: dict[str, str] = {}
     for plain, name in pairs:
         if name in seen:
