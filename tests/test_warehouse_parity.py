@@ -1457,3 +1457,42 @@ def test_a_placeholder_in_a_text_field_is_unknown_everywhere(pg_dsn: str) -> Non
                 assert want == expected(READING, {"tags": company["tags"]}, as_of, unreadable=[])
                 assert {k: g[k] for k in want} == want, (engine, company)
                 assert "description" in g["icp_unknown_fields"].split(";"), (engine, company)
+
+
+def test_a_set_cell_is_split_as_icp_score_splits_it_everywhere(pg_dsn: str, spark: Any) -> None:
+    """A set's text is split on , | and line breaks as well as ;, as `icp score` and `icp
+    explain` split a CSV cell (`parsing.SET_SPLIT`): 'AI, Developer Tools' holds
+    developer_tools, and 'Accel, GV' never reads as the one member accel_gv (a value nobody
+    wrote). A closed set too: 'python, aws' is {python, aws}, not unknown."""
+    import psycopg
+
+    handbook = _tag_handbook()
+    texts = [
+        "AI, Developer Tools",
+        "AI | Developer Tools",
+        "AI\r\nDeveloper Tools",
+        "Developer,Tools",
+    ]
+    members = [{"AI", "Developer Tools"}] * 3 + [{"Developer", "Tools"}]
+    rows: list[dict[str, Any]] = [{"tags": frozenset(m)} for m in members]
+    cells = {(i, "tags"): t for i, t in enumerate(texts)}
+    as_of = dt.date(2026, 11, 1)
+    want = [expected(handbook, c, as_of) for c in rows]
+    assert ["Developer tools" in w["icp_reason"] for w in want] == [True, True, True, False]
+    closed: list[dict[str, Any]] = [{"country": "DE", "tech_stack": frozenset({"python", "aws"})}]
+    closed_want = [expected(HANDBOOK, c, as_of) for c in closed]
+    with psycopg.connect(pg_dsn, autocommit=True) as pg:
+        engines: dict[str, Any] = {"duckdb": None, "sqlite": None, "postgres": pg, "spark": spark}
+        for engine, con in engines.items():
+            got = run(engine, handbook, rows, as_of, "text", con, cells=cells)
+            assert got == want, engine
+            got = run(
+                engine,
+                HANDBOOK,
+                closed,
+                as_of,
+                "text",
+                con,
+                cells={(0, "tech_stack"): "python, aws"},
+            )
+            assert got == closed_want, engine

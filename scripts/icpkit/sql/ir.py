@@ -94,7 +94,7 @@ from ..wording import article
 from . import idents
 from .dialects import Dialect, Step, replacing
 from .names import CORE, flag_column, group_column, profile_column
-from .parsing import MEMBERS, NORMAL_ASCII
+from .parsing import MEMBERS, NORMAL_ASCII, SET_SEPARATORS
 from .tables import SQL_TYPES
 from .textnumbers import picked, stages, trim_blanks
 
@@ -553,6 +553,17 @@ def replaced(text: exp.Expr, old: str, new: str) -> exp.Expr:
     return exp.Anonymous(this="REPLACE", expressions=[text, lit(old), lit(new)])
 
 
+def separated(text: exp.Expr) -> exp.Expr:
+    """A set's text with each separator `icp score` splits a cell on (`parsing.SET_SPLIT`:
+    ; , | and line breaks) written as ';', so that 'Accel, GV' holds the two members it
+    holds in a CSV (it read as one member, accel_gv, a value nobody wrote)."""
+    for sep in SET_SEPARATORS.replace(";", ""):
+        # a line break as CHR(n): no control character is written in the SQL
+        written = exp.Chr(expressions=[num(ord(sep))]) if sep < " " else lit(sep)
+        text = exp.Anonymous(this="REPLACE", expressions=[text, written, lit(";")])
+    return text
+
+
 def table_col(name: str, d: Dialect) -> exp.Column:
     return exp.column(table_ident(name, d))
 
@@ -742,8 +753,9 @@ class _Query:
             return self.absent_value(fld)
         raw: exp.Expr = table_col(self.spec.column(name), self.d)
         if fld.type == "set_of":
-            value = self.set_value(fld, raw)
             text = self.spec.shape(name, fld.type) == "text"
+            raw = self.set_text(name) if text else raw
+            value = self.set_value(fld, raw)
             whens: list[tuple[exp.Expr, exp.Expr]] = []
             if not text:
                 # a null member: the set is not known whole, as icp score reads a list
@@ -807,9 +819,22 @@ class _Query:
         # file scorer ignores empty members); a member the vocabulary does not name makes
         # the set unknown, never a member or a miss, as icp score reads it, and so does
         # an array member holding ';' ('dotnet;python' is one member no value is)
+        # text: `set_texts` dropped the blanks around its members
         joined = raw if text else self.array_members(raw)
         known = self.members_named(joined, fld.values)
         return case([(known, concat([lit(";"), joined, lit(";")]))])
+
+    def unspaced(self, text: exp.Expr) -> exp.Expr:
+        """A closed set's text without blanks around its separators and at its ends
+        ('python; aws ' is python;aws, as `icp score` trims each member): a regular expression
+        (\\s) where the dialect has them; on SQLite two spaces at most (more read as
+        unknown)."""
+        if self.d.name == "sqlite":
+            for _ in range(2):
+                text = replaced(replaced(text, " ;", ";"), "; ", ";")
+        else:
+            text = exp.RegexpReplace(this=text, expression=lit("\\s*;\\s*"), replacement=lit(";"))
+        return trim_blanks(text)
 
     def no_members(self, raw: exp.Expr, text: bool) -> exp.Expr:
         """The set column names no member: text of nothing but ';' and blanks, or an array
@@ -985,9 +1010,10 @@ class _Query:
             # numbers as text: both readings of each cell, layer by layer
             for n, items in enumerate(self.number_layers()):
                 reading(f"rd{n}", items)
-        if self.text_fields:
-            # each text trimmed once per row: its fast test, value and forms read it
-            reading("tx", self.trimmed())
+        if self.text_fields or self.set_text_fields:
+            # each text trimmed, and each set's text split, once per row: its fast test,
+            # value and forms read it
+            reading("tx", [*self.trimmed(), *self.set_texts()])
         plain = self.plain()
         if plain:
             # each text's fast test once per row, in its own layer (PostgreSQL evaluated it
@@ -1036,6 +1062,32 @@ class _Query:
         return [
             (i, f) for i, f in enumerate(self.fields) if as_text(f) and f not in self.spec.absent
         ]
+
+    @cached_property
+    def set_text_fields(self) -> list[tuple[int, str]]:
+        """(index, name) of the set fields the table holds as delimited text."""
+        return [
+            (i, f)
+            for i, f in enumerate(self.fields)
+            if self.hb.fields[f].type == "set_of"
+            and f not in self.spec.absent
+            and self.spec.shape(f, "set_of") == "text"
+        ]
+
+    def set_texts(self) -> list[exp.Expr]:
+        """Each set's text as icp__s<i>, its separators written as ';' (`separated`), and a
+        closed set's blanks around them dropped (`unspaced`)."""
+        out = []
+        for i, f in self.set_text_fields:
+            text = separated(table_col(self.spec.column(f), self.d))
+            if self.hb.fields[f].values is not None:
+                text = self.unspaced(text)
+            out.append(exp.alias_(text, f"icp__s{i}"))
+        return out
+
+    def set_text(self, name: str) -> exp.Expr:
+        """The column `set_texts` reads a set's text into."""
+        return col(f"icp__s{self.fields.index(name)}")
 
     def trimmed(self) -> list[exp.Expr]:
         """Each text cell as icp__t<i>: blanks around a text are no part of it and a text of
@@ -1120,7 +1172,8 @@ class _Query:
             elif i in trimmed:
                 raw = exp.Lower(this=col(f"icp__t{i}"))
             elif fld.type == "set_of":
-                out[i] = self.members_given(fld, raw, self.spec.shape(f, fld.type) == "text")
+                text = self.spec.shape(f, fld.type) == "text"
+                out[i] = self.members_given(fld, self.set_text(f) if text else raw, text)
                 continue
             elif fld.type != "one_of":
                 out[i] = exp.Not(this=exp.Is(this=raw, expression=exp.Null()))

@@ -72,8 +72,10 @@ from .numbers import MACROS as NUMBER_MACROS
 #: character, so that a cell without them is never trimmed
 _ENDS = f"^{BLANK}+|{BLANK}+$"
 _BLANK_CODES = ", ".join(str(ord(c)) for c in BLANKS if ord(c) > 126)
-#: where a set cell is split into members: ; , | or a line break, with blanks around it
-SET_SPLIT = f"{BLANK}*[;,|\r\n]{BLANK}*"
+#: the characters a set cell is split into members on: ; , | or a line break
+SET_SEPARATORS = ";,|\r\n"
+#: where a set cell is split into members: a separator with blanks around it
+SET_SPLIT = f"{BLANK}*[{SET_SEPARATORS}]{BLANK}*"
 #: a list's members (a JSON or YAML list, a Parquet list column) as one text: each member
 #: preceded by this character, so that a member holding ',' or ';' stays one member, as
 #: `icp test` reads the list (no blank, no null token, and not in CRM text)

@@ -64,7 +64,10 @@ WITH tx AS (
         ),
         ''
       )
-    END AS icp__t4
+    END AS icp__t4,
+    REPLACE(REPLACE(REPLACE(REPLACE(investors, ',', ';'), '|', ';'), CHR(13), ';'), CHR(10), ';') AS icp__s13,
+    REPLACE(REPLACE(REPLACE(REPLACE(tags, ',', ';'), '|', ';'), CHR(13), ';'), CHR(10), ';') AS icp__s14,
+    REPLACE(REPLACE(REPLACE(REPLACE(tag_types, ',', ';'), '|', ';'), CHR(13), ';'), CHR(10), ';') AS icp__s15
   FROM crm.accounts
 ), pl AS (
   SELECT
@@ -101,97 +104,97 @@ WITH tx AS (
     CASE
       WHEN (
         NOT (
-          REGEXP_MATCHES(investors, '[^a-z0-9_;]|__|^_|_$|_;|;_')
+          REGEXP_MATCHES(icp__s13, '[^a-z0-9_;]|__|^_|_$|_;|;_')
         )
       )
       AND (
-        NOT investors IN ('na', 'null', 'nan', 'none')
+        NOT icp__s13 IN ('na', 'null', 'nan', 'none')
       )
       AND (
-        REPLACE(investors, ';', '') <> ''
+        REPLACE(icp__s13, ';', '') <> ''
       )
       THEN TRUE
       ELSE CASE
         WHEN (
           TRIM(
-            REPLACE(investors, ';', ''),
+            REPLACE(icp__s13, ';', ''),
             CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
           ) IN ('', '[]', '""')
         )
         OR (
           LOWER(
             TRIM(
-              investors,
+              icp__s13,
               CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
             )
           ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
         )
         THEN FALSE
-        ELSE NOT investors IS NULL
+        ELSE NOT icp__s13 IS NULL
       END
     END AS g13,
     CASE
       WHEN (
         NOT (
-          REGEXP_MATCHES(tags, '[^a-z0-9_;]|__|^_|_$|_;|;_')
+          REGEXP_MATCHES(icp__s14, '[^a-z0-9_;]|__|^_|_$|_;|;_')
         )
       )
       AND (
-        NOT tags IN ('na', 'null', 'nan', 'none')
+        NOT icp__s14 IN ('na', 'null', 'nan', 'none')
       )
       AND (
-        REPLACE(tags, ';', '') <> ''
+        REPLACE(icp__s14, ';', '') <> ''
       )
       THEN TRUE
       ELSE CASE
         WHEN (
           TRIM(
-            REPLACE(tags, ';', ''),
+            REPLACE(icp__s14, ';', ''),
             CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
           ) IN ('', '[]', '""')
         )
         OR (
           LOWER(
             TRIM(
-              tags,
+              icp__s14,
               CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
             )
           ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
         )
         THEN FALSE
-        ELSE NOT tags IS NULL
+        ELSE NOT icp__s14 IS NULL
       END
     END AS g14,
     CASE
       WHEN (
         NOT (
-          REGEXP_MATCHES(tag_types, '[^a-z0-9_;]|__|^_|_$|_;|;_')
+          REGEXP_MATCHES(icp__s15, '[^a-z0-9_;]|__|^_|_$|_;|;_')
         )
       )
       AND (
-        NOT tag_types IN ('na', 'null', 'nan', 'none')
+        NOT icp__s15 IN ('na', 'null', 'nan', 'none')
       )
       AND (
-        REPLACE(tag_types, ';', '') <> ''
+        REPLACE(icp__s15, ';', '') <> ''
       )
       THEN TRUE
       ELSE CASE
         WHEN (
           TRIM(
-            REPLACE(tag_types, ';', ''),
+            REPLACE(icp__s15, ';', ''),
             CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
           ) IN ('', '[]', '""')
         )
         OR (
           LOWER(
             TRIM(
-              tag_types,
+              icp__s15,
               CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
             )
           ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
         )
         THEN FALSE
-        ELSE NOT tag_types IS NULL
+        ELSE NOT icp__s15 IS NULL
       END
     END AS g15,
     icp__t0 AS v0,
@@ -307,43 +310,43 @@ WITH tx AS (
     CASE
       WHEN (
         NOT (
-          REGEXP_MATCHES(investors, '[^a-z0-9_;]|__|^_|_$|_;|;_')
+          REGEXP_MATCHES(icp__s13, '[^a-z0-9_;]|__|^_|_$|_;|;_')
         )
       )
       AND (
-        NOT investors IN ('na', 'null', 'nan', 'none')
+        NOT icp__s13 IN ('na', 'null', 'nan', 'none')
       )
       AND (
-        REPLACE(investors, ';', '') <> ''
+        REPLACE(icp__s13, ';', '') <> ''
       )
-      THEN ';' || investors || ';'
+      THEN ';' || icp__s13 || ';'
       ELSE CASE
         WHEN LOWER(
           TRIM(
-            investors,
+            icp__s13,
             CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
           )
         ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
         THEN NULL
         WHEN TRIM(
-          investors,
+          icp__s13,
           CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
         ) IN ('[]', '""')
         THEN ';;'
         ELSE CASE
           WHEN NOT (
-            REGEXP_MATCHES(investors, '[^a-z0-9_;]|__|^_|_$|_;|;_')
+            REGEXP_MATCHES(icp__s13, '[^a-z0-9_;]|__|^_|_$|_;|;_')
           )
-          THEN ';' || investors || ';'
+          THEN ';' || icp__s13 || ';'
           ELSE CASE
             WHEN (
-              STRPOS(investors, CHR(894)) > 0
+              STRPOS(icp__s13, CHR(894)) > 0
             )
             THEN NULL
             ELSE ';' || TRIM(
               REGEXP_REPLACE(
                 REGEXP_REPLACE(
-                  REPLACE(REPLACE(LOWER(STRIP_ACCENTS(investors)), 'ς', 'σ'), '&', ' and '),
+                  REPLACE(REPLACE(LOWER(STRIP_ACCENTS(icp__s13)), 'ς', 'σ'), '&', ' and '),
                   '[^\p{L}\p{N};]+',
                   '_',
                   'g'
@@ -361,43 +364,43 @@ WITH tx AS (
     CASE
       WHEN (
         NOT (
-          REGEXP_MATCHES(tags, '[^a-z0-9_;]|__|^_|_$|_;|;_')
+          REGEXP_MATCHES(icp__s14, '[^a-z0-9_;]|__|^_|_$|_;|;_')
         )
       )
       AND (
-        NOT tags IN ('na', 'null', 'nan', 'none')
+        NOT icp__s14 IN ('na', 'null', 'nan', 'none')
       )
       AND (
-        REPLACE(tags, ';', '') <> ''
+        REPLACE(icp__s14, ';', '') <> ''
       )
-      THEN ';' || tags || ';'
+      THEN ';' || icp__s14 || ';'
       ELSE CASE
         WHEN LOWER(
           TRIM(
-            tags,
+            icp__s14,
             CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
           )
         ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
         THEN NULL
         WHEN TRIM(
-          tags,
+          icp__s14,
           CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
         ) IN ('[]', '""')
         THEN ';;'
         ELSE CASE
           WHEN NOT (
-            REGEXP_MATCHES(tags, '[^a-z0-9_;]|__|^_|_$|_;|;_')
+            REGEXP_MATCHES(icp__s14, '[^a-z0-9_;]|__|^_|_$|_;|;_')
           )
-          THEN ';' || tags || ';'
+          THEN ';' || icp__s14 || ';'
           ELSE CASE
             WHEN (
-              STRPOS(tags, CHR(894)) > 0
+              STRPOS(icp__s14, CHR(894)) > 0
             )
             THEN NULL
             ELSE ';' || TRIM(
               REGEXP_REPLACE(
                 REGEXP_REPLACE(
-                  REPLACE(REPLACE(LOWER(STRIP_ACCENTS(tags)), 'ς', 'σ'), '&', ' and '),
+                  REPLACE(REPLACE(LOWER(STRIP_ACCENTS(icp__s14)), 'ς', 'σ'), '&', ' and '),
                   '[^\p{L}\p{N};]+',
                   '_',
                   'g'
@@ -415,43 +418,43 @@ WITH tx AS (
     CASE
       WHEN (
         NOT (
-          REGEXP_MATCHES(tag_types, '[^a-z0-9_;]|__|^_|_$|_;|;_')
+          REGEXP_MATCHES(icp__s15, '[^a-z0-9_;]|__|^_|_$|_;|;_')
         )
       )
       AND (
-        NOT tag_types IN ('na', 'null', 'nan', 'none')
+        NOT icp__s15 IN ('na', 'null', 'nan', 'none')
       )
       AND (
-        REPLACE(tag_types, ';', '') <> ''
+        REPLACE(icp__s15, ';', '') <> ''
       )
-      THEN ';' || tag_types || ';'
+      THEN ';' || icp__s15 || ';'
       ELSE CASE
         WHEN LOWER(
           TRIM(
-            tag_types,
+            icp__s15,
             CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
           )
         ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
         THEN NULL
         WHEN TRIM(
-          tag_types,
+          icp__s15,
           CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
         ) IN ('[]', '""')
         THEN ';;'
         ELSE CASE
           WHEN NOT (
-            REGEXP_MATCHES(tag_types, '[^a-z0-9_;]|__|^_|_$|_;|;_')
+            REGEXP_MATCHES(icp__s15, '[^a-z0-9_;]|__|^_|_$|_;|;_')
           )
-          THEN ';' || tag_types || ';'
+          THEN ';' || icp__s15 || ';'
           ELSE CASE
             WHEN (
-              STRPOS(tag_types, CHR(894)) > 0
+              STRPOS(icp__s15, CHR(894)) > 0
             )
             THEN NULL
             ELSE ';' || TRIM(
               REGEXP_REPLACE(
                 REGEXP_REPLACE(
-                  REPLACE(REPLACE(LOWER(STRIP_ACCENTS(tag_types)), 'ς', 'σ'), '&', ' and '),
+                  REPLACE(REPLACE(LOWER(STRIP_ACCENTS(icp__s15)), 'ς', 'σ'), '&', ' and '),
                   '[^\p{L}\p{N};]+',
                   '_',
                   'g'

@@ -1,4 +1,34 @@
-WITH src AS (
+WITH tx AS (
+  SELECT
+    *,
+    TRIM(
+      REGEXP_REPLACE(
+        REPLACE(
+          REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(13), ';'),
+          CHR(10),
+          ';'
+        ),
+        '\s*;\s*',
+        ';',
+        'g'
+      ),
+      CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+    ) AS icp__s5,
+    TRIM(
+      REGEXP_REPLACE(
+        REPLACE(
+          REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(13), ';'),
+          CHR(10),
+          ';'
+        ),
+        '\s*;\s*',
+        ';',
+        'g'
+      ),
+      CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+    ) AS icp__s6
+  FROM crm.accounts
+), src AS (
   SELECT
     account_id AS icp_id,
     CASE WHEN country IN ('') THEN FALSE ELSE NOT country IS NULL END AS g0,
@@ -9,38 +39,38 @@ WITH src AS (
     CASE
       WHEN (
         TRIM(
-          REPLACE(tech_stack, ';', ''),
+          REPLACE(icp__s5, ';', ''),
           CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
         ) IN ('', '[]', '""')
       )
       OR (
         LOWER(
           TRIM(
-            tech_stack,
+            icp__s5,
             CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
           )
         ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
       )
       THEN FALSE
-      ELSE NOT tech_stack IS NULL
+      ELSE NOT icp__s5 IS NULL
     END AS g5,
     CASE
       WHEN (
         TRIM(
-          REPLACE(services_needed, ';', ''),
+          REPLACE(icp__s6, ';', ''),
           CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
         ) IN ('', '[]', '""')
       )
       OR (
         LOWER(
           TRIM(
-            services_needed,
+            icp__s6,
             CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
           )
         ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
       )
       THEN FALSE
-      ELSE NOT services_needed IS NULL
+      ELSE NOT icp__s6 IS NULL
     END AS g6,
     CASE WHEN funding_stage IN ('') THEN FALSE ELSE NOT funding_stage IS NULL END AS g7,
     NOT last_funding_date IS NULL AS g8,
@@ -387,20 +417,20 @@ WITH src AS (
     CASE
       WHEN LOWER(
         TRIM(
-          tech_stack,
+          icp__s5,
           CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
         )
       ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
       THEN NULL
       WHEN TRIM(
-        tech_stack,
+        icp__s5,
         CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
       ) IN ('[]', '""')
       THEN ';;'
       ELSE CASE
         WHEN REPLACE(
           REGEXP_REPLACE(
-            tech_stack || ';',
+            icp__s5 || ';',
             '(salesforce|hubspot|outreach|salesloft|gong|zoominfo|marketo|pipedrive|zendesk|intercom|slack|microsoft365|google_workspace|sharepoint|sap_erp|oracle_erp|netsuite|dynamics365|workday|dotnet|python|java|javascript|php|go|aws|azure|gcp|snowflake|jira);',
             '',
             'g'
@@ -408,26 +438,26 @@ WITH src AS (
           ';',
           ''
         ) = ''
-        THEN ';' || tech_stack || ';'
+        THEN ';' || icp__s5 || ';'
       END
     END AS v5,
     CASE
       WHEN LOWER(
         TRIM(
-          services_needed,
+          icp__s6,
           CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
         )
       ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
       THEN NULL
       WHEN TRIM(
-        REPLACE(services_needed, ';', ''),
+        REPLACE(icp__s6, ';', ''),
         CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
       ) IN ('', '[]', '""')
       THEN NULL
       ELSE CASE
         WHEN REPLACE(
           REGEXP_REPLACE(
-            services_needed || ';',
+            icp__s6 || ';',
             '(dedicated_team|staff_augmentation|document_automation|distributor_portal|training_platform|data_engineering|qa_testing|devops|crm_integration|revops_automation);',
             '',
             'g'
@@ -435,7 +465,7 @@ WITH src AS (
           ';',
           ''
         ) = ''
-        THEN ';' || services_needed || ';'
+        THEN ';' || icp__s6 || ';'
       END
     END AS v6,
     CASE
@@ -493,7 +523,7 @@ WITH src AS (
       )
       THEN ownership
     END AS v14
-  FROM crm.accounts
+  FROM tx
 ), l1 AS (
   SELECT
     *,

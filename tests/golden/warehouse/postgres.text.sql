@@ -1,4 +1,29 @@
-WITH src AS (
+WITH tx AS (
+  SELECT
+    *,
+    TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REGEXP_REPLACE(
+      REPLACE(
+        REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
+        CHR(  10),
+        ';'
+      ),
+      '\s*;\s*',
+      ';',
+      'g'
+    )) AS icp__s5,
+    TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REGEXP_REPLACE(
+      REPLACE(
+        REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
+        CHR(  10),
+        ';'
+      ),
+      '\s*;\s*',
+      ';',
+      'g'
+    )) AS icp__s6
+  FROM crm.accounts
+  OFFSET 0
+), src AS (
   SELECT
     account_id AS icp_id,
     CASE WHEN country IN ('') THEN FALSE ELSE NOT country IS NULL END AS g0,
@@ -8,27 +33,27 @@ WITH src AS (
     CASE WHEN industry IN ('') THEN FALSE ELSE NOT industry IS NULL END AS g4,
     CASE
       WHEN (
-        TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(tech_stack, ';', '')) IN ('', '[]', '""')
+        TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(icp__s5, ';', '')) IN ('', '[]', '""')
       )
       OR (
         LOWER(
-          TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM tech_stack)
+          TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM icp__s5)
         ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
       )
       THEN FALSE
-      ELSE NOT tech_stack IS NULL
+      ELSE NOT icp__s5 IS NULL
     END AS g5,
     CASE
       WHEN (
-        TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(services_needed, ';', '')) IN ('', '[]', '""')
+        TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(icp__s6, ';', '')) IN ('', '[]', '""')
       )
       OR (
         LOWER(
-          TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM services_needed)
+          TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM icp__s6)
         ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
       )
       THEN FALSE
-      ELSE NOT services_needed IS NULL
+      ELSE NOT icp__s6 IS NULL
     END AS g6,
     CASE WHEN funding_stage IN ('') THEN FALSE ELSE NOT funding_stage IS NULL END AS g7,
     NOT last_funding_date IS NULL AS g8,
@@ -374,15 +399,15 @@ WITH src AS (
     END AS v4,
     CASE
       WHEN LOWER(
-        TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM tech_stack)
+        TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM icp__s5)
       ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
       THEN NULL
-      WHEN TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM tech_stack) IN ('[]', '""')
+      WHEN TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM icp__s5) IN ('[]', '""')
       THEN ';;'
       ELSE CASE
         WHEN REPLACE(
           REGEXP_REPLACE(
-            tech_stack || ';',
+            icp__s5 || ';',
             '(salesforce|hubspot|outreach|salesloft|gong|zoominfo|marketo|pipedrive|zendesk|intercom|slack|microsoft365|google_workspace|sharepoint|sap_erp|oracle_erp|netsuite|dynamics365|workday|dotnet|python|java|javascript|php|go|aws|azure|gcp|snowflake|jira);',
             '',
             'g'
@@ -390,20 +415,20 @@ WITH src AS (
           ';',
           ''
         ) = ''
-        THEN ';' || tech_stack || ';'
+        THEN ';' || icp__s5 || ';'
       END
     END AS v5,
     CASE
       WHEN LOWER(
-        TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM services_needed)
+        TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM icp__s6)
       ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
       THEN NULL
-      WHEN TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(services_needed, ';', '')) IN ('', '[]', '""')
+      WHEN TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(icp__s6, ';', '')) IN ('', '[]', '""')
       THEN NULL
       ELSE CASE
         WHEN REPLACE(
           REGEXP_REPLACE(
-            services_needed || ';',
+            icp__s6 || ';',
             '(dedicated_team|staff_augmentation|document_automation|distributor_portal|training_platform|data_engineering|qa_testing|devops|crm_integration|revops_automation);',
             '',
             'g'
@@ -411,7 +436,7 @@ WITH src AS (
           ';',
           ''
         ) = ''
-        THEN ';' || services_needed || ';'
+        THEN ';' || icp__s6 || ';'
       END
     END AS v6,
     CASE
@@ -469,7 +494,7 @@ WITH src AS (
       )
       THEN ownership
     END AS v14
-  FROM crm.accounts
+  FROM tx
   OFFSET 0
 ), l1 AS (
   SELECT

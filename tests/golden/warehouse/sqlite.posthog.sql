@@ -64,7 +64,18 @@ WITH tx AS (
         ),
         ''
       )
-    END AS icp__t4
+    END AS icp__t4,
+    REPLACE(
+      REPLACE(REPLACE(REPLACE(investors, ',', ';'), '|', ';'), CHAR(13), ';'),
+      CHAR(10),
+      ';'
+    ) AS icp__s13,
+    REPLACE(REPLACE(REPLACE(REPLACE(tags, ',', ';'), '|', ';'), CHAR(13), ';'), CHAR(10), ';') AS icp__s14,
+    REPLACE(
+      REPLACE(REPLACE(REPLACE(tag_types, ',', ';'), '|', ';'), CHAR(13), ';'),
+      CHAR(10),
+      ';'
+    ) AS icp__s15
   FROM crm.accounts
   LIMIT -1
   OFFSET 0
@@ -87,56 +98,56 @@ WITH tx AS (
     CASE
       WHEN (
         TRIM(
-          REPLACE(investors, ';', ''),
+          REPLACE(icp__s13, ';', ''),
           CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
         ) IN ('', '[]', '""')
       )
       OR (
         LOWER(
           TRIM(
-            investors,
+            icp__s13,
             CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
           )
         ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
       )
       THEN FALSE
-      ELSE NOT investors IS NULL
+      ELSE NOT icp__s13 IS NULL
     END AS g13,
     CASE
       WHEN (
         TRIM(
-          REPLACE(tags, ';', ''),
+          REPLACE(icp__s14, ';', ''),
           CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
         ) IN ('', '[]', '""')
       )
       OR (
         LOWER(
           TRIM(
-            tags,
+            icp__s14,
             CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
           )
         ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
       )
       THEN FALSE
-      ELSE NOT tags IS NULL
+      ELSE NOT icp__s14 IS NULL
     END AS g14,
     CASE
       WHEN (
         TRIM(
-          REPLACE(tag_types, ';', ''),
+          REPLACE(icp__s15, ';', ''),
           CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
         ) IN ('', '[]', '""')
       )
       OR (
         LOWER(
           TRIM(
-            tag_types,
+            icp__s15,
             CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
           )
         ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
       )
       THEN FALSE
-      ELSE NOT tag_types IS NULL
+      ELSE NOT icp__s15 IS NULL
     END AS g15,
     CASE
       WHEN icp__t0 GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
@@ -594,19 +605,19 @@ WITH tx AS (
     CASE
       WHEN LOWER(
         TRIM(
-          investors,
+          icp__s13,
           CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
         )
       ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
       THEN NULL
       WHEN TRIM(
-        investors,
+        icp__s13,
         CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
       ) IN ('[]', '""')
       THEN ';;'
       ELSE CASE
         WHEN (
-          investors GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+          icp__s13 GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
         )
         THEN NULL
         ELSE ';' || (
@@ -716,7 +727,7 @@ WITH tx AS (
                       ) AS icp__s
                     FROM (
                       SELECT
-                        investors AS icp__s
+                        icp__s13 AS icp__s
                     )
                   )
                 )
@@ -729,19 +740,19 @@ WITH tx AS (
     CASE
       WHEN LOWER(
         TRIM(
-          tags,
+          icp__s14,
           CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
         )
       ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
       THEN NULL
       WHEN TRIM(
-        tags,
+        icp__s14,
         CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
       ) IN ('[]', '""')
       THEN ';;'
       ELSE CASE
         WHEN (
-          tags GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+          icp__s14 GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
         )
         THEN NULL
         ELSE ';' || (
@@ -851,7 +862,7 @@ WITH tx AS (
                       ) AS icp__s
                     FROM (
                       SELECT
-                        tags AS icp__s
+                        icp__s14 AS icp__s
                     )
                   )
                 )
@@ -864,19 +875,19 @@ WITH tx AS (
     CASE
       WHEN LOWER(
         TRIM(
-          tag_types,
+          icp__s15,
           CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
         )
       ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
       THEN NULL
       WHEN TRIM(
-        tag_types,
+        icp__s15,
         CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
       ) IN ('[]', '""')
       THEN ';;'
       ELSE CASE
         WHEN (
-          tag_types GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
+          icp__s15 GLOB '*[^' || CHAR(9, 10, 13) || ' -~]*'
         )
         THEN NULL
         ELSE ';' || (
@@ -986,7 +997,7 @@ WITH tx AS (
                       ) AS icp__s
                     FROM (
                       SELECT
-                        tag_types AS icp__s
+                        icp__s15 AS icp__s
                     )
                   )
                 )

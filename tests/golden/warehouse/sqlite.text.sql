@@ -16,7 +16,55 @@ WITH tx AS (
         ),
         ''
       )
-    END AS icp__t8
+    END AS icp__t8,
+    TRIM(
+      REPLACE(
+        REPLACE(
+          REPLACE(
+            REPLACE(
+              REPLACE(
+                REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHAR(13), ';'),
+                CHAR(10),
+                ';'
+              ),
+              ' ;',
+              ';'
+            ),
+            '; ',
+            ';'
+          ),
+          ' ;',
+          ';'
+        ),
+        '; ',
+        ';'
+      ),
+      CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+    ) AS icp__s5,
+    TRIM(
+      REPLACE(
+        REPLACE(
+          REPLACE(
+            REPLACE(
+              REPLACE(
+                REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHAR(13), ';'),
+                CHAR(10),
+                ';'
+              ),
+              ' ;',
+              ';'
+            ),
+            '; ',
+            ';'
+          ),
+          ' ;',
+          ';'
+        ),
+        '; ',
+        ';'
+      ),
+      CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
+    ) AS icp__s6
   FROM crm.accounts
   LIMIT -1
   OFFSET 0
@@ -31,38 +79,38 @@ WITH tx AS (
     CASE
       WHEN (
         TRIM(
-          REPLACE(tech_stack, ';', ''),
+          REPLACE(icp__s5, ';', ''),
           CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
         ) IN ('', '[]', '""')
       )
       OR (
         LOWER(
           TRIM(
-            tech_stack,
+            icp__s5,
             CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
           )
         ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
       )
       THEN FALSE
-      ELSE NOT tech_stack IS NULL
+      ELSE NOT icp__s5 IS NULL
     END AS g5,
     CASE
       WHEN (
         TRIM(
-          REPLACE(services_needed, ';', ''),
+          REPLACE(icp__s6, ';', ''),
           CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
         ) IN ('', '[]', '""')
       )
       OR (
         LOWER(
           TRIM(
-            services_needed,
+            icp__s6,
             CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
           )
         ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
       )
       THEN FALSE
-      ELSE NOT services_needed IS NULL
+      ELSE NOT icp__s6 IS NULL
     END AS g6,
     CASE WHEN funding_stage IN ('') THEN FALSE ELSE NOT funding_stage IS NULL END AS g7,
     CASE
@@ -421,221 +469,205 @@ WITH tx AS (
     CASE
       WHEN LOWER(
         TRIM(
-          tech_stack,
+          icp__s5,
           CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
         )
       ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
       THEN NULL
       WHEN TRIM(
-        tech_stack,
+        icp__s5,
         CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
       ) IN ('[]', '""')
       THEN ';;'
       ELSE CASE
         WHEN (
           (
-            LENGTH(tech_stack) - LENGTH(REPLACE(tech_stack, ';', ''))
+            LENGTH(icp__s5) - LENGTH(REPLACE(icp__s5, ';', ''))
           ) / 1
         ) + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';salesforce;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';salesforce;', ''))
           ) / 12
         ) * 10 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';hubspot;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';hubspot;', ''))
           ) / 9
         ) * 7 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';outreach;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';outreach;', ''))
           ) / 10
         ) * 8 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';salesloft;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';salesloft;', ''))
           ) / 11
         ) * 9 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';gong;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';gong;', ''))
           ) / 6
         ) * 4 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';zoominfo;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';zoominfo;', ''))
           ) / 10
         ) * 8 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';marketo;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';marketo;', ''))
           ) / 9
         ) * 7 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';pipedrive;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';pipedrive;', ''))
           ) / 11
         ) * 9 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';zendesk;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';zendesk;', ''))
           ) / 9
         ) * 7 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';intercom;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';intercom;', ''))
           ) / 10
         ) * 8 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';slack;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';slack;', ''))
           ) / 7
         ) * 5 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';microsoft365;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';microsoft365;', ''))
           ) / 14
         ) * 12 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';google_workspace;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';google_workspace;', ''))
           ) / 18
         ) * 16 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';sharepoint;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';sharepoint;', ''))
           ) / 12
         ) * 10 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';sap_erp;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';sap_erp;', ''))
           ) / 9
         ) * 7 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';oracle_erp;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';oracle_erp;', ''))
           ) / 12
         ) * 10 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';netsuite;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';netsuite;', ''))
           ) / 10
         ) * 8 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';dynamics365;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';dynamics365;', ''))
           ) / 13
         ) * 11 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';workday;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';workday;', ''))
           ) / 9
         ) * 7 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';dotnet;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';dotnet;', ''))
           ) / 8
         ) * 6 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';python;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';python;', ''))
           ) / 8
         ) * 6 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';java;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';java;', ''))
           ) / 6
         ) * 4 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';javascript;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';javascript;', ''))
           ) / 12
         ) * 10 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';php;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';php;', ''))
           ) / 5
         ) * 3 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';go;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';go;', ''))
           ) / 4
         ) * 2 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';aws;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';aws;', ''))
           ) / 5
         ) * 3 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';azure;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';azure;', ''))
           ) / 7
         ) * 5 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';gcp;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';gcp;', ''))
           ) / 5
         ) * 3 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';snowflake;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';snowflake;', ''))
           ) / 11
         ) * 9 + (
           (
-            LENGTH(';' || REPLACE(tech_stack, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(tech_stack, ';', ';;') || ';', ';jira;', ''))
+            LENGTH(';' || REPLACE(icp__s5, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s5, ';', ';;') || ';', ';jira;', ''))
           ) / 6
-        ) * 4 = LENGTH(tech_stack)
-        THEN ';' || tech_stack || ';'
+        ) * 4 = LENGTH(icp__s5)
+        THEN ';' || icp__s5 || ';'
       END
     END AS v5,
     CASE
       WHEN LOWER(
         TRIM(
-          services_needed,
+          icp__s6,
           CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
         )
       ) IN ('n/a', '#n/a', 'na', 'null', 'nan', 'none', '(blank)', '-', '—', '?')
       THEN NULL
       WHEN TRIM(
-        REPLACE(services_needed, ';', ''),
+        REPLACE(icp__s6, ';', ''),
         CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
       ) IN ('', '[]', '""')
       THEN NULL
       ELSE CASE
         WHEN (
           (
-            LENGTH(services_needed) - LENGTH(REPLACE(services_needed, ';', ''))
+            LENGTH(icp__s6) - LENGTH(REPLACE(icp__s6, ';', ''))
           ) / 1
         ) + (
           (
-            LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
-              REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';dedicated_team;', '')
-            )
+            LENGTH(';' || REPLACE(icp__s6, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s6, ';', ';;') || ';', ';dedicated_team;', ''))
           ) / 16
         ) * 14 + (
           (
-            LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
-              REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';staff_augmentation;', '')
-            )
+            LENGTH(';' || REPLACE(icp__s6, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s6, ';', ';;') || ';', ';staff_augmentation;', ''))
           ) / 20
         ) * 18 + (
           (
-            LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
-              REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';document_automation;', '')
-            )
+            LENGTH(';' || REPLACE(icp__s6, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s6, ';', ';;') || ';', ';document_automation;', ''))
           ) / 21
         ) * 19 + (
           (
-            LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
-              REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';distributor_portal;', '')
-            )
+            LENGTH(';' || REPLACE(icp__s6, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s6, ';', ';;') || ';', ';distributor_portal;', ''))
           ) / 20
         ) * 18 + (
           (
-            LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
-              REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';training_platform;', '')
-            )
+            LENGTH(';' || REPLACE(icp__s6, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s6, ';', ';;') || ';', ';training_platform;', ''))
           ) / 19
         ) * 17 + (
           (
-            LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
-              REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';data_engineering;', '')
-            )
+            LENGTH(';' || REPLACE(icp__s6, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s6, ';', ';;') || ';', ';data_engineering;', ''))
           ) / 18
         ) * 16 + (
           (
-            LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';qa_testing;', ''))
+            LENGTH(';' || REPLACE(icp__s6, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s6, ';', ';;') || ';', ';qa_testing;', ''))
           ) / 12
         ) * 10 + (
           (
-            LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';devops;', ''))
+            LENGTH(';' || REPLACE(icp__s6, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s6, ';', ';;') || ';', ';devops;', ''))
           ) / 8
         ) * 6 + (
           (
-            LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
-              REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';crm_integration;', '')
-            )
+            LENGTH(';' || REPLACE(icp__s6, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s6, ';', ';;') || ';', ';crm_integration;', ''))
           ) / 17
         ) * 15 + (
           (
-            LENGTH(';' || REPLACE(services_needed, ';', ';;') || ';') - LENGTH(
-              REPLACE(';' || REPLACE(services_needed, ';', ';;') || ';', ';revops_automation;', '')
-            )
+            LENGTH(';' || REPLACE(icp__s6, ';', ';;') || ';') - LENGTH(REPLACE(';' || REPLACE(icp__s6, ';', ';;') || ';', ';revops_automation;', ''))
           ) / 19
-        ) * 17 = LENGTH(services_needed)
-        THEN ';' || services_needed || ';'
+        ) * 17 = LENGTH(icp__s6)
+        THEN ';' || icp__s6 || ';'
       END
     END AS v6,
     CASE
