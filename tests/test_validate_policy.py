@@ -43,6 +43,14 @@ def test_a_typo_in_the_tier_policy_is_one_error(tmp_path: Path) -> None:
     ]
 
 
+def test_a_gate_named_as_a_verdict_status_says_which_names_are_kept(tmp_path: Path) -> None:
+    """`status: scored` on a gate: one error that names the statuses a gate may not take
+    (it said only 'expected a value other than that')."""
+    got = _problems(tmp_path, {POLICY: ("  - status: no_data", "  - status: scored")})
+    assert len(got) == 1, got
+    assert "found text 'scored'; expected a value other than 'scored' or 'disqualified'" in got[0]
+
+
 def test_a_misspelt_policy_value_is_one_error(tmp_path: Path) -> None:
     got = _problems(tmp_path, {POLICY: ("disqualified_score: zero", "disqualified_score: Zero")})
     assert len(got) == 1 and "(schema-enum)" in got[0], got

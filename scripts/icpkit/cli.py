@@ -1064,7 +1064,8 @@ def sql_cmd(
     """Print the scoring query for a warehouse table (or a view over it).
 
     The table holds the id and one typed column per field a rule reads (named as
-    the field, or through --map): numbers numeric, sets as a;b;c text or arrays,
+    the field, or through --map): numbers numeric, sets as a;b;c text (split on ,
+    | and line breaks too, as icp score splits a cell) or arrays,
     dates DATE or ISO text, yes/no BOOLEAN or CRM text (--ddl prints the table).
     One field's column may differ from the others: --shape tech_stack=array, or
     `shape: array` under the field in the --map file (icp score --engine reads

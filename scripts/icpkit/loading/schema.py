@@ -428,6 +428,20 @@ def _too_many(e: _Error) -> _Said:
     return _said(e, f"found {size} {unit}; expected at most {e.schema.get(e.validator)}")
 
 
+def _not(e: _Error) -> _Said:
+    """A value the schema keeps out (`not`): the values kept out, and what the place holds
+    (a gate's status 'scored': the verdict's own statuses are not a gate's)."""
+    kept = e.schema.get("not") if isinstance(e.schema.get("not"), dict) else {}
+    values = kept.get("enum") or ([kept["const"]] if "const" in kept else [])
+    other = " or ".join(f"'{v}'" if isinstance(v, str) else str(v) for v in values)
+    desc = subschema(e.kind, e.parts, e.data).get("description", "")
+    why = f", {desc[:1].lower() + desc[1:].rstrip('.')}" if desc else ""
+    return _said(
+        e,
+        f"found {found(e.instance, e.written)}; expected a value other than {other or 'that'}{why}",
+    )
+
+
 def _bound(e: _Error) -> _Said:
     bound = "at least" if e.validator == "minimum" else "at most"
     return _said(
@@ -455,9 +469,7 @@ _MESSAGES: dict[str, Callable[[_Error], _Said]] = {
     "uniqueItems": lambda e: _said(
         e, f"found {found(e.instance, e.written)} with a value twice; expected each value once"
     ),
-    "not": lambda e: _said(
-        e, f"found {found(e.instance, e.written)}; expected a value other than that"
-    ),
+    "not": lambda e: _not(e),
 }
 
 
