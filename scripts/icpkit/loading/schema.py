@@ -431,7 +431,8 @@ def _too_many(e: _Error) -> _Said:
 def _not(e: _Error) -> _Said:
     """A value the schema keeps out (`not`): the values kept out, and what the place holds
     (a gate's status 'scored': the verdict's own statuses are not a gate's)."""
-    kept = e.schema.get("not") if isinstance(e.schema.get("not"), dict) else {}
+    held = e.schema.get("not")
+    kept: dict[str, Any] = held if isinstance(held, dict) else {}
     values = kept.get("enum") or ([kept["const"]] if "const" in kept else [])
     other = " or ".join(f"'{v}'" if isinstance(v, str) else str(v) for v in values)
     desc = subschema(e.kind, e.parts, e.data).get("description", "")
