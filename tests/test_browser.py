@@ -71,11 +71,11 @@ tags: ["<img src=x onerror=alert('tag')>"]
 persona:
   name: "Mallory {{ 7*7 }} {% raw %}"
   picture: "<img src=x onerror=alert('img')> --8<-- \\".env\\""
-  story: "A story <script>alert('story')</script> with {{ config }} and {% include 'x' %}"
+  story: "A story <script>alert('story')</script> with {{ config }} and {% include 'x' %}\\
+    \\n---\\ntitle: forged front matter"
 pains:
   - "Pipes | in | a | table"
   - "# not a heading"
-  - "line one\\n---\\ntitle: forged front matter"
 pond_map:
   needs:
     negatives:
@@ -1104,3 +1104,30 @@ def test_the_form_reads_with_a_keyboard_and_a_screen_reader_on_a_phone(
     pg.locator("#q-form").get_by_label("Country").select_option(label="United Kingdom")
     assert live.inner_text() == pg.locator("#q-headline").inner_text()
     check_and_close(context, pg)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_routing_table_reads_on_a_phone(browser: Any, local: str, scheme: str) -> None:
+    """Session 10, at 360 px: the home page's "What to do with a lead" table squeezed its
+    "What they do" column to about two characters inside a horizontal scroller. On a phone
+    each tier is a card: every cell as wide as the content, named by its column, none cut."""
+    context, pg = watched(browser, viewport={"width": 360, "height": 740}, color_scheme=scheme)
+    pg.goto(local + "index.html")
+    cells = pg.evaluate(
+        """() => {
+            const h = document.getElementById('what-to-do-with-a-lead');
+            const table = h.parentElement.querySelector(
+                '#what-to-do-with-a-lead ~ * table, #what-to-do-with-a-lead + table');
+            const row = table.querySelector('tbody tr');
+            const content = document.querySelector('.md-content').getBoundingClientRect();
+            return [...row.querySelectorAll('td')].map(td => {
+                const r = td.getBoundingClientRect();
+                return {width: r.width, right: r.right, max: content.right,
+                        label: getComputedStyle(td, '::before').content};
+            });
+        }"""
+    )
+    context.close()
+    assert len(cells) == 5, cells
+    assert all(c["width"] > 250 and c["right"] <= c["max"] + 1 for c in cells), cells
+    assert [c["label"] for c in cells[1:4]] == ['"Who: "', '"How fast: "', '"What they do: "']

@@ -414,10 +414,10 @@ def test_badges_say_what_is_wrong_with_a_saved_diff(
 def test_a_label_with_a_line_break_starts_no_line_of_a_text_report(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A label or title written with a line break ("x\\n::error::forged") reaches `icp diff`
-    and `icp explain` as text: each shows the break as \\n, so no line of what a
-    CI log prints starts with '::' (a workflow command: a forged annotation, add-mask,
-    stop-commands)."""
+    """A label or title written with a line break ("x\\n::error::forged") is refused where it
+    stands (a one-line text), and what `icp diff` and `icp explain` print about it shows the
+    break as \\n: no line of what a CI log prints starts with '::' (a workflow command: a
+    forged annotation, add-mask, stop-commands)."""
     root = scratch_repo(tmp_path)
     profile = root / "profiles" / "icp" / "western-software-teams.yaml"
     text = profile.read_text()
@@ -431,11 +431,17 @@ def test_a_label_with_a_line_break_starts_no_line_of_a_text_report(
     profile.write_text(text.replace("      points: 20", "      points: 10", 1))
     base = ["--root", str(root), "--today", TODAY.isoformat()]
     outputs = []
-    main([*base, "diff", "HEAD", "--format", "text", "--no-history"])
-    outputs.append(capsys.readouterr().out)
-    main([*base, "explain", str(root / "tests" / "fixtures" / "initech.yaml")])
-    outputs.append(capsys.readouterr().out)
-    assert "went from +20 to +10" in outputs[0] and "Growing\\n::error" in outputs[0]
+    assert main([*base, "diff", "HEAD", "--format", "text", "--no-history"]) != 0
+    outputs.append("".join(capsys.readouterr()))
+    assert main([*base, "explain", str(root / "tests" / "fixtures" / "initech.yaml")]) != 0
+    outputs.append("".join(capsys.readouterr()))
+    assert main([*base, "validate", "--format", "github"]) != 0
+    outputs.append("".join(capsys.readouterr()))
+    assert "one line of free text" in outputs[0] and "western-software-teams.yaml:" in outputs[0]
     for out in outputs:
         assert "::error" in out or "::warning" in out, out[:400]
-        assert not [line for line in out.splitlines() if line.lstrip().startswith("::")], out
+        assert not [
+            line
+            for line in out.splitlines()
+            if line.lstrip().startswith(("::error file=x", "::warning::teams"))
+        ], out
