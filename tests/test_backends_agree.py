@@ -7,6 +7,7 @@ rules drawn from the operator table against random companies.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 import duckdb
@@ -318,11 +319,22 @@ WORDS = [
 MEMBERS = sorted({normal(w) for w in WORDS} - {""})
 
 
+def within_bounds(fld: Field, value: Any) -> bool:
+    """A number (or each end of a band) inside the vocabulary's minimum / maximum: what a
+    fixture may hold (outside them `typed_value` refuses it, as a fixture-value error)."""
+    ends = value if isinstance(value, tuple) else (value,)
+    low = -math.inf if fld.minimum is None else fld.minimum
+    high = math.inf if fld.maximum is None else fld.maximum
+    return all(low <= v <= high for v in ends)
+
+
 def ph_value(fld: Field) -> st.SearchStrategy[Any]:
     if fld.type == "text":
         return st.lists(st.sampled_from(WORDS), max_size=4).map(" ".join)
     if fld.type == "set_of":
         return st.frozensets(st.sampled_from(MEMBERS), max_size=4)
+    if fld.type in ("number", "integer"):
+        return value_strategy(fld).filter(lambda v: within_bounds(fld, v))
     return value_strategy(fld)
 
 
