@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .textsafety import one_line
 
@@ -47,6 +47,28 @@ class Problem:
             "rule": self.rule,
             "json_path": self.json_path,
         }
+
+
+def one_per_line(problems: list[Problem], rule: str) -> list[Problem]:
+    """Problems of `rule` on one line of one file are one mistake (typographic quotes
+    pasted around each value of `[‘a’, ‘b’]`): the first is kept, saying how many more
+    values the line holds; the others are dropped."""
+    first: dict[tuple[str, int], int] = {}
+    more: dict[int, int] = {}
+    for i, p in enumerate(problems):
+        if p.rule == rule:
+            at = first.setdefault((p.path, p.line), i)
+            if at != i:
+                more[at] = more.get(at, 0) + 1
+    out = []
+    for i, p in enumerate(problems):
+        if p.rule != rule:
+            out.append(p)
+        elif first[(p.path, p.line)] == i:
+            n = more.get(i, 0)
+            extra = f" (and {n} more value{'s' if n > 1 else ''} on this line)" if n else ""
+            out.append(replace(p, message=p.message + extra))
+    return out
 
 
 @dataclass

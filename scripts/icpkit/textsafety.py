@@ -92,3 +92,28 @@ def describe(char: str) -> str:
         "\x7f": "DELETE",
     }.get(char, "control character")
     return f"{name} ({escape(char)})"
+
+
+#: opening typographic quote -> the closing ones a word processor writes with it (English,
+#: German, French, Swiss, and the same mark at both ends)
+_TYPOGRAPHIC = {
+    "‘": "’‘",
+    "’": "’",
+    "“": "”“",
+    "”": "”",
+    "‚": "‘’",
+    "„": "“”",
+    "«": "»",
+    "»": "«»",
+    "‹": "›",
+    "›": "‹›",
+}
+
+
+def typographic_inner(value: object) -> str | None:
+    """The text inside typographic quotes pasted from a document (`‘@ops’` -> `@ops`,
+    `„FR“` -> `FR`), or None when `value` is not text wrapped in them."""
+    if not isinstance(value, str) or len(value) < 3:
+        return None
+    closing = _TYPOGRAPHIC.get(value[0], "")
+    return value[1:-1].strip() if value[-1] in closing else None

@@ -28,7 +28,9 @@ from ..engine.normal import BLANKS, Text, lowered, normal, read_text
 from ..engine.operators import LOGICAL, OPERATORS
 from ..engine.values import NotAValue, ValueProblem, scalar_value
 from ..problems import Level, Problem
+from ..textsafety import typographic_inner
 from ..wording import article, found, suggest
+from ..yamlvalues import quoted
 from .document import Document
 
 Parts = list[str | int]
@@ -330,6 +332,16 @@ class Builder:
                 return None
             return norm
         except NotAValue:
+            inner = typographic_inner(value)
+            if inner is not None:
+                self.problem(
+                    where,
+                    f"found '{value}' in typographic quotes, which YAML keeps as part of the "
+                    f"value (pasted from a document?); expected {quoted(inner)} with straight "
+                    "quotes, or no quotes",
+                    "yaml-typographic-quotes",
+                )
+                return None
             hint = suggest(value, fld.values or ())
             if not hint and fld.is_country:
                 hint = " (use ISO 3166 codes such as DE, GB, US)"

@@ -200,7 +200,7 @@ class NodeBuilder:
         if isinstance(node, SequenceNode):
             if tag not in _COLLECTION_TAGS:
                 return self._bad_tag(node, tag, parts)
-            return [self.build(item, [*parts, i]) for i, item in enumerate(node.value)]
+            return self._sequence(node, parts)
         if tag not in _ALLOWED_TAGS or not isinstance(node, ScalarNode):
             return self._bad_tag(node, tag, parts)
         return self._scalar(node, tag, parts)
@@ -258,6 +258,49 @@ class NodeBuilder:
             out[key] = self.build(vnode, [*parts, key])
             if out[key] is None and isinstance(vnode, ScalarNode) and not vnode.value:
                 self._comment_for_value(knode, key, [*parts, key])
+        return out
+
+    def _sequence(self, node: SequenceNode, parts: list[str | int]) -> list[Any]:
+        """A list's items. Inside [ ] a comma ends a value, so `[5,000]` is 5 and 0: a number
+        whose groups of three digits follow it with no space, one of them starting with 0
+        (no one writes 000 as a value of its own), is read as the number meant and said once
+        (`[50,500]`, two values, is left as it is)."""
+        items = node.value
+        out: list[Any] = []
+        i = 0
+        while i < len(items):
+            head = items[i]
+            groups: list[ScalarNode] = []
+            if node.flow_style and _plain_digits(head):
+                end = head.end_mark.index
+                for nxt in items[i + 1 :]:
+                    if not (
+                        _plain_digits(nxt)
+                        and len(nxt.value) == 3
+                        and nxt.start_mark.index == end + 1
+                        and self.text[end : end + 1] == ","
+                    ):
+                        break
+                    groups.append(nxt)
+                    end = nxt.end_mark.index
+            if groups and any(g.value.startswith("0") for g in groups):
+                written = ",".join([head.value, *(g.value for g in groups)])
+                meant = written.replace(",", "")
+                self.problem(
+                    head,
+                    f"found {written} inside [ ], where a comma ends a value (so it reads as "
+                    f"{len(groups) + 1} values); expected the number without separators "
+                    f"({meant})",
+                    "yaml-value",
+                    parts,  # the list's path: its length is said once this is fixed
+                )
+                for g in (head, *groups):
+                    self.seen.add(id(g))
+                out.append(int(meant))
+                i += len(groups) + 1
+                continue
+            out.append(self.build(head, [*parts, len(out)]))
+            i += 1
         return out
 
     def _digit_groups(self, node: MappingNode, parts: list[str | int]) -> set[int]:
@@ -443,6 +486,11 @@ def _is_name(parts: Sequence[str | int]) -> bool:
     """Whether a value is name-like (ids, titles, labels, owners, fields, rules)."""
     names = [p for p in parts if isinstance(p, str)]
     return bool(names) and names[-1] in _NAMES
+
+
+def _plain_digits(node: Node) -> bool:
+    """An unquoted scalar of nothing but digits (YAML reads it as an integer)."""
+    return isinstance(node, ScalarNode) and not node.style and node.value.isdigit()
 
 
 def _without_unsafe(text: str) -> str:

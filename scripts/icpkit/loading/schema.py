@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -21,6 +21,7 @@ from referencing import Registry, Resource
 
 from ..kinds import KINDS, SCHEMA_FILES
 from ..problems import Problem
+from ..textsafety import describe, kind_of, typographic_inner, unsafe_characters
 from ..wording import found, shorten, suggest
 from ..yamlvalues import YamlDate, quoted
 from . import indentation, spacing
@@ -104,8 +105,24 @@ def _type_allowing_dates(validator: Any, types: Any, instance: Any, schema: Any)
     yield from Draft202012Validator.VALIDATORS["type"](validator, types, instance, schema)
 
 
+@cache
+def _strict(pattern: str) -> re.Pattern[str]:
+    """`pattern` as JSON Schema reads it (ECMA-262): a final `$` is the end of the text.
+    Python's `$` also matches before a final line break, so "@mira\\n" passed the owner
+    pattern and "Title\\n" the one-line pattern (and broke CODEOWNERS)."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + "\\Z"
+    return re.compile(pattern)
+
+
+def _pattern_to_the_end(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
+    if isinstance(instance, str) and not _strict(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
 _Validator = validators.extend(  # type: ignore[no-untyped-call]
-    Draft202012Validator, validators={"type": _type_allowing_dates}
+    Draft202012Validator,
+    validators={"type": _type_allowing_dates, "pattern": _pattern_to_the_end},
 )
 
 
@@ -215,7 +232,7 @@ def checked(doc: Document, kind: str) -> list[Problem]:
         for p in problems
         if not (p.rule == "schema-required" and (p.json_path, _missing(p.message)) in suggested)
     ]
-    return _one_per_line_of_quotes(_one_per_value(problems))
+    return _one_per_value(problems)
 
 
 #: when one value breaks several rules, the one that says most about what to write instead
@@ -490,7 +507,19 @@ def _problem(doc: Document, kind: str, error: ValidationError) -> Problem:
         message = colon
     if v == "maxItems" and (groups := _digit_groups_in_list(doc, parts, schema)):
         message = groups
-    if f"schema-{v}" in _PREFERRED and (inner := _typographic(error.instance)) is not None:
+    if f"schema-{v}" in _PREFERRED and isinstance(error.instance, str):
+        hidden = list(unsafe_characters(error.instance))
+        if hidden:
+            # an invisible character pasted inside a code ('act\u200bive'): that one mistake
+            index, char, kind = hidden[0]
+            clean = "".join(c for c in error.instance if kind_of(c) is None)
+            message = (
+                f"found {kind} in '{error.instance}': {describe(char)} at character "
+                f"{index + 1}; expected '{clean}' without it (it can hide or reorder what "
+                "people read)"
+            )
+            return doc.problem_at(parts, message, "unsafe-character", key=key)
+    if f"schema-{v}" in _PREFERRED and (inner := typographic_inner(error.instance)) is not None:
         message = (
             f"found '{error.instance}' in typographic quotes, which YAML keeps as part of the "
             f"value (pasted from a document?); expected {quoted(inner)} with straight quotes, "
@@ -523,42 +552,6 @@ def _digit_groups_in_list(doc: Document, parts: list[str | int], schema: Any) ->
         f"as {len(values) + sum(g.count(',') for g in grouped)} values); expected the numbers "
         f"without separators: {' '.join(meant.split())}"
     )
-
-
-#: opening -> closing typographic quotes a word processor writes (English, German, French)
-_TYPOGRAPHIC = {"‘": "’", "“": "”", "‚": "‘", "„": "“", "«": "»", "’": "’", "”": "”"}
-
-
-def _typographic(value: Any) -> str | None:
-    """The text inside typographic quotes (`‘@ops’` -> `@ops`), or None when `value` is not
-    text wrapped in them."""
-    if not isinstance(value, str) or len(value) < 3:
-        return None
-    close = _TYPOGRAPHIC.get(value[0])
-    return value[1:-1].strip() if close is not None and value[-1] == close else None
-
-
-def _one_per_line_of_quotes(problems: list[Problem]) -> list[Problem]:
-    """Typographic quotes pasted on one line (`owners: [‘@a’, ‘@b’]`) are one mistake: the
-    first is said, with how many more the line holds."""
-    first: dict[int, int] = {}
-    more: dict[int, int] = {}
-    for i, p in enumerate(problems):
-        if p.rule == "yaml-typographic-quotes":
-            if p.line in first:
-                more[first[p.line]] = more.get(first[p.line], 0) + 1
-            else:
-                first[p.line] = i
-    kept = set(first.values())
-    out = []
-    for i, p in enumerate(problems):
-        if p.rule != "yaml-typographic-quotes":
-            out.append(p)
-        elif i in kept:
-            n = more.get(i, 0)
-            extra = f" (and {n} more value{'s' if n > 1 else ''} on this line)" if n else ""
-            out.append(replace(p, message=p.message + extra))
-    return out
 
 
 def _colon_in_text(doc: Document, parts: list[str | int], instance: Any, schema: Any) -> str:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..engine.model import Handbook
 from ..errors import InputError
-from ..problems import Report
+from ..problems import Report, one_per_line
 from ..repo import display_path
 
 if TYPE_CHECKING:
@@ -46,7 +46,8 @@ def load_checked(root: Path, *, today: dt.date | None = None) -> Loaded:
     loaded = load(root)
     failed = [p.path for p in loaded.report.errors]
     loaded.report.extend(check(loaded.handbook, loaded.docs, today))
-    loaded.report.problems = collapse(loaded.report.problems, failed, loaded.docs, root)
+    problems = collapse(loaded.report.problems, failed, loaded.docs, root)
+    loaded.report.problems = one_per_line(problems, "yaml-typographic-quotes")
     return loaded
 
 
