@@ -639,3 +639,22 @@ def test_a_field_no_column_supplies_is_named_in_each_rows_unknown_fields(
     assert row["unknown_fields"].split(";") == explained
     assert {"country", "employees", "tech_stack"} <= set(explained)
     assert [f for f in HANDBOOK.read_fields if f != "industry"] == explained
+
+
+def test_a_carriage_return_inside_a_quoted_cell_reads_as_a_line_break(tmp_path: Path) -> None:
+    """A lone CR inside a quoted cell (a Mac-era export, a cell pasted from a document) made
+    the careful pass write the cell unquoted, and the whole file failed with DuckDB's 'CSV
+    Parser state machine reached an invalid state'. It reads as the same cell with LF: a
+    set's separator, a text's word break."""
+    head = "Record ID,Country/Region,Number of Employees,Industry,Web Technologies\n"
+    rows = {
+        sep: f'{head}1,DE,200,saas,"python{sep}aws"\n2,US,50,saas,".NET"\n' for sep in ("\r", "\n")
+    }
+    outputs = []
+    for i, text in enumerate(rows.values()):
+        src = tmp_path / f"export{i}.csv"
+        src.write_bytes(text.encode())
+        out, _ = run(tmp_path, src, out=f"out{i}.csv")
+        outputs.append(read(out))
+    assert outputs[0] == outputs[1]
+    assert "tech_stack" not in outputs[0][0]["unknown_fields"]

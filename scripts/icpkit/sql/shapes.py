@@ -470,10 +470,25 @@ class _Copy:
         return notes
 
 
+class _LfWriter:
+    """A csv writer of LF lines. A line break inside a cell is written as LF: Python's
+    writer quotes a cell only for the characters of its line terminator, so a lone CR
+    ('Accel\\rGV', quoted in the export) went out unquoted, and DuckDB could not read
+    the copy (CR and LF read alike: a set's separator, a text's word break)."""
+
+    def __init__(self, out: Any) -> None:
+        self.writer = csv.writer(out, lineterminator="\n")
+
+    def writerow(self, row: list[str]) -> None:
+        self.writer.writerow(
+            [c.replace("\r\n", "\n").replace("\r", "\n") if "\r" in c else c for c in row]
+        )
+
+
 def _copy(
     path: Path, reader: Any, lines: _Tracked, out: Any, shape: Shape
 ) -> tuple[list[str], list[str]]:
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _LfWriter(out)
     header, unnamed = _header_row(path, reader, lines, shape)
     writer.writerow(header)
     copy = _Copy(len(header), unnamed)
