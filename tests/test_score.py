@@ -658,3 +658,22 @@ def test_a_carriage_return_inside_a_quoted_cell_reads_as_a_line_break(tmp_path: 
         outputs.append(read(out))
     assert outputs[0] == outputs[1]
     assert "tech_stack" not in outputs[0][0]["unknown_fields"]
+
+
+def test_a_set_written_as_a_list_reads_as_its_members(tmp_path: Path) -> None:
+    """The cells the warehouse SQL reads as {python, aws} (test_warehouse_parity's
+    LISTED_CELLS) are {python, aws} to icp score too: one reading on every path."""
+    from test_warehouse_parity import LISTED_CELLS
+
+    head = "Record ID,Country/Region,Number of Employees,Industry,Web Technologies\n"
+    cells = ["python;aws", *LISTED_CELLS]
+    body = "".join(
+        f'{i},DE,200,saas,"{c.replace(chr(34), chr(34) * 2)}"\n' for i, c in enumerate(cells)
+    )
+    src = tmp_path / "listed.csv"
+    src.write_text(head + body, encoding="utf-8")
+    out, _ = run(tmp_path, src)
+    rows = read(out)
+    verdicts = {(r["tier"], r["score"], r["unknown_fields"], r["unreadable_fields"]) for r in rows}
+    assert len(rows) == len(cells) and len(verdicts) == 1, rows
+    assert "tech_stack" not in rows[0]["unknown_fields"]

@@ -1464,11 +1464,24 @@ def test_a_placeholder_in_a_text_field_is_unknown_everywhere(pg_dsn: str) -> Non
                 assert "description" in g["icp_unknown_fields"].split(";"), (engine, company)
 
 
+LISTED = "tech_stack"
+#: one closed set's members (python and aws) as exports and hand-made tables write them
+LISTED_CELLS = [
+    "python, aws",
+    " python ;  aws ",
+    '["python","aws"]',
+    "['python', 'aws']",
+    "[python, aws]",
+    "{python,aws}",
+]
+
+
 def test_a_set_cell_is_split_as_icp_score_splits_it_everywhere(pg_dsn: str, spark: Any) -> None:
     """A set's text is split on , | and line breaks as well as ;, as `icp score` and `icp
     explain` split a CSV cell (`parsing.SET_SPLIT`): 'AI, Developer Tools' holds
     developer_tools, and 'Accel, GV' never reads as the one member accel_gv (a value nobody
-    wrote). A closed set too: 'python, aws' is {python, aws}, not unknown."""
+    wrote). A closed set too: 'python, aws' and '["python","aws"]' are {python, aws}, not
+    unknown (`LISTED_CELLS`, checked against icp score's own reading in test_score)."""
     import psycopg
 
     handbook = _tag_handbook()
@@ -1491,13 +1504,7 @@ def test_a_set_cell_is_split_as_icp_score_splits_it_everywhere(pg_dsn: str, spar
         for engine, con in engines.items():
             got = run(engine, handbook, rows, as_of, "text", con, cells=cells)
             assert got == want, engine
-            got = run(
-                engine,
-                HANDBOOK,
-                closed,
-                as_of,
-                "text",
-                con,
-                cells={(0, "tech_stack"): "python, aws"},
-            )
-            assert got == closed_want, engine
+            # written as a list, as icp score reads it (brackets and quotes no part of it)
+            for cell in LISTED_CELLS:
+                got = run(engine, HANDBOOK, closed, as_of, "text", con, cells={(0, LISTED): cell})
+                assert got == closed_want, (engine, cell)

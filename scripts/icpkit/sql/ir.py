@@ -564,6 +564,27 @@ def separated(text: exp.Expr) -> exp.Expr:
     return text
 
 
+def unbracketed(text: exp.Expr) -> exp.Expr:
+    """A closed set's text written as a list (`["python","aws"]`, `['python', 'aws']`,
+    `{python,aws}`) as its members, the brackets and quotes dropped, as `icp score` reads
+    such a cell; other text as it is. (An open set reads its members' normal forms, where
+    brackets and quotes are no part of a member.)"""
+    t = trim_blanks(text)
+    size = exp.Length(this=t)
+    first = exp.Substring(this=t, start=num(1), length=num(1))
+    last = exp.Substring(this=t, start=size, length=num(1))
+    wrapped = conj(
+        [
+            exp.In(this=first, expressions=[lit("["), lit("{")]),
+            exp.In(this=last, expressions=[lit("]"), lit("}")]),
+            exp.GTE(this=size, expression=num(2)),
+        ],
+        exp.And,
+    )
+    inner = exp.Substring(this=t, start=num(2), length=exp.Sub(this=size, expression=num(2)))
+    return case([(wrapped, replaced(replaced(inner, '"', ""), "'", ""))], text)
+
+
 def table_col(name: str, d: Dialect) -> exp.Column:
     return exp.column(table_ident(name, d))
 
@@ -1081,7 +1102,7 @@ class _Query:
         for i, f in self.set_text_fields:
             text = separated(table_col(self.spec.column(f), self.d))
             if self.hb.fields[f].values is not None:
-                text = self.unspaced(text)
+                text = self.unspaced(unbracketed(text))
             out.append(exp.alias_(text, f"icp__s{i}"))
         return out
 

@@ -3,11 +3,91 @@ WITH tx AS (
     *,
     TRIM(
       REGEXP_REPLACE(
-        REPLACE(
-          REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
-          CHR(  10),
-          ';'
-        ),
+        CASE
+          WHEN (
+            SUBSTRING(
+              TRIM(
+                REPLACE(
+                  REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
+                  CHR(  10),
+                  ';'
+                ),
+                CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+              ),
+              1,
+              1
+            ) IN ('[', '{')
+          )
+          AND (
+            SUBSTRING(
+              TRIM(
+                REPLACE(
+                  REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
+                  CHR(  10),
+                  ';'
+                ),
+                CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+              ),
+              LENGTH(
+                TRIM(
+                  REPLACE(
+                    REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
+                    CHR(  10),
+                    ';'
+                  ),
+                  CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+                )
+              ),
+              1
+            ) IN (']', '}')
+          )
+          AND (
+            LENGTH(
+              TRIM(
+                REPLACE(
+                  REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
+                  CHR(  10),
+                  ';'
+                ),
+                CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+              )
+            ) >= 2
+          )
+          THEN REPLACE(
+            REPLACE(
+              SUBSTRING(
+                TRIM(
+                  REPLACE(
+                    REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
+                    CHR(  10),
+                    ';'
+                  ),
+                  CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+                ),
+                2,
+                LENGTH(
+                  TRIM(
+                    REPLACE(
+                      REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
+                      CHR(  10),
+                      ';'
+                    ),
+                    CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+                  )
+                ) - 2
+              ),
+              '"',
+              ''
+            ),
+            '\'',
+            ''
+          )
+          ELSE REPLACE(
+            REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
+            CHR(  10),
+            ';'
+          )
+        END,
         '\\s*;\\s*',
         ';'
       ),
@@ -15,11 +95,91 @@ WITH tx AS (
     ) AS icp__s5,
     TRIM(
       REGEXP_REPLACE(
-        REPLACE(
-          REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
-          CHR(  10),
-          ';'
-        ),
+        CASE
+          WHEN (
+            SUBSTRING(
+              TRIM(
+                REPLACE(
+                  REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
+                  CHR(  10),
+                  ';'
+                ),
+                CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+              ),
+              1,
+              1
+            ) IN ('[', '{')
+          )
+          AND (
+            SUBSTRING(
+              TRIM(
+                REPLACE(
+                  REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
+                  CHR(  10),
+                  ';'
+                ),
+                CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+              ),
+              LENGTH(
+                TRIM(
+                  REPLACE(
+                    REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
+                    CHR(  10),
+                    ';'
+                  ),
+                  CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+                )
+              ),
+              1
+            ) IN (']', '}')
+          )
+          AND (
+            LENGTH(
+              TRIM(
+                REPLACE(
+                  REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
+                  CHR(  10),
+                  ';'
+                ),
+                CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+              )
+            ) >= 2
+          )
+          THEN REPLACE(
+            REPLACE(
+              SUBSTRING(
+                TRIM(
+                  REPLACE(
+                    REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
+                    CHR(  10),
+                    ';'
+                  ),
+                  CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+                ),
+                2,
+                LENGTH(
+                  TRIM(
+                    REPLACE(
+                      REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
+                      CHR(  10),
+                      ';'
+                    ),
+                    CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿'
+                  )
+                ) - 2
+              ),
+              '"',
+              ''
+            ),
+            '\'',
+            ''
+          )
+          ELSE REPLACE(
+            REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
+            CHR(  10),
+            ';'
+          )
+        END,
         '\\s*;\\s*',
         ';'
       ),

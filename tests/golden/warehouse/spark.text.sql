@@ -2,20 +2,144 @@ WITH tx AS (
   SELECT
     *,
     TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REGEXP_REPLACE(
-      REPLACE(
-        REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
-        CHR(  10),
-        ';'
-      ),
+      CASE
+        WHEN (
+          SUBSTRING(
+            TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
+              REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
+              CHR(  10),
+              ';'
+            )),
+            1,
+            1
+          ) IN ('[', '{')
+        )
+        AND (
+          SUBSTRING(
+            TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
+              REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
+              CHR(  10),
+              ';'
+            )),
+            LENGTH(
+              TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
+                REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
+                CHR(  10),
+                ';'
+              ))
+            ),
+            1
+          ) IN (']', '}')
+        )
+        AND (
+          LENGTH(
+            TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
+              REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
+              CHR(  10),
+              ';'
+            ))
+          ) >= 2
+        )
+        THEN REPLACE(
+          REPLACE(
+            SUBSTRING(
+              TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
+                REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
+                CHR(  10),
+                ';'
+              )),
+              2,
+              LENGTH(
+                TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
+                  REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
+                  CHR(  10),
+                  ';'
+                ))
+              ) - 2
+            ),
+            '"',
+            ''
+          ),
+          '\'',
+          ''
+        )
+        ELSE REPLACE(
+          REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
+          CHR(  10),
+          ';'
+        )
+      END,
       '\\s*;\\s*',
       ';'
     )) AS icp__s5,
     TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REGEXP_REPLACE(
-      REPLACE(
-        REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
-        CHR(  10),
-        ';'
-      ),
+      CASE
+        WHEN (
+          SUBSTRING(
+            TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
+              REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
+              CHR(  10),
+              ';'
+            )),
+            1,
+            1
+          ) IN ('[', '{')
+        )
+        AND (
+          SUBSTRING(
+            TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
+              REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
+              CHR(  10),
+              ';'
+            )),
+            LENGTH(
+              TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
+                REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
+                CHR(  10),
+                ';'
+              ))
+            ),
+            1
+          ) IN (']', '}')
+        )
+        AND (
+          LENGTH(
+            TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
+              REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
+              CHR(  10),
+              ';'
+            ))
+          ) >= 2
+        )
+        THEN REPLACE(
+          REPLACE(
+            SUBSTRING(
+              TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
+                REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
+                CHR(  10),
+                ';'
+              )),
+              2,
+              LENGTH(
+                TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
+                  REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
+                  CHR(  10),
+                  ';'
+                ))
+              ) - 2
+            ),
+            '"',
+            ''
+          ),
+          '\'',
+          ''
+        )
+        ELSE REPLACE(
+          REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
+          CHR(  10),
+          ';'
+        )
+      END,
       '\\s*;\\s*',
       ';'
     )) AS icp__s6
