@@ -565,24 +565,13 @@ def separated(text: exp.Expr) -> exp.Expr:
 
 
 def unbracketed(text: exp.Expr) -> exp.Expr:
-    """A closed set's text written as a list (`["python","aws"]`, `['python', 'aws']`,
-    `{python,aws}`) as its members, the brackets and quotes dropped, as `icp score` reads
-    such a cell; other text as it is. (An open set reads its members' normal forms, where
-    brackets and quotes are no part of a member.)"""
-    t = trim_blanks(text)
-    size = exp.Length(this=t)
-    first = exp.Substring(this=t, start=num(1), length=num(1))
-    last = exp.Substring(this=t, start=size, length=num(1))
-    wrapped = conj(
-        [
-            exp.In(this=first, expressions=[lit("["), lit("{")]),
-            exp.In(this=last, expressions=[lit("]"), lit("}")]),
-            exp.GTE(this=size, expression=num(2)),
-        ],
-        exp.And,
-    )
-    inner = exp.Substring(this=t, start=num(2), length=exp.Sub(this=size, expression=num(2)))
-    return case([(wrapped, replaced(replaced(inner, '"', ""), "'", ""))], text)
+    """A closed set's text without list brackets and quotes (`["python","aws"]`,
+    `['python', 'aws']`, `{python,aws}` are python,aws), as `icp score` reads such a cell:
+    no vocabulary code holds them. (An open set reads its members' normal forms, where they
+    are no part of a member.)"""
+    for char in "[]{}\"'":
+        text = replaced(text, char, "")
+    return text
 
 
 def table_col(name: str, d: Dialect) -> exp.Column:
@@ -840,8 +829,11 @@ class _Query:
         # file scorer ignores empty members); a member the vocabulary does not name makes
         # the set unknown, never a member or a miss, as icp score reads it, and so does
         # an array member holding ';' ('dotnet;python' is one member no value is)
-        # text: `set_texts` dropped the blanks around its members
-        joined = raw if text else self.array_members(raw)
+        # text: `set_texts` wrote it without brackets (and, on SQLite, blanks)
+        if text:
+            joined = raw if self.d.name == "sqlite" else self.unspaced(raw)
+        else:
+            joined = self.array_members(raw)
         known = self.members_named(joined, fld.values)
         return case([(known, concat([lit(";"), joined, lit(";")]))])
 
@@ -854,7 +846,16 @@ class _Query:
             for _ in range(2):
                 text = replaced(replaced(text, " ;", ";"), "; ", ";")
         else:
-            text = exp.RegexpReplace(this=text, expression=lit("\\s*;\\s*"), replacement=lit(";"))
+            # the regular expression only where a space or tab is (CRM codes hold none)
+            blank = conj(
+                [
+                    exp.GT(this=exp.StrPosition(this=text, substr=c), expression=num(0))
+                    for c in (lit(" "), exp.Chr(expressions=[num(9)]))
+                ],
+                exp.Or,
+            )
+            spaced = exp.RegexpReplace(this=text, expression=lit("\\s*;\\s*"), replacement=lit(";"))
+            text = case([(blank, spaced)], text)
         return trim_blanks(text)
 
     def no_members(self, raw: exp.Expr, text: bool) -> exp.Expr:
@@ -1102,7 +1103,10 @@ class _Query:
         for i, f in self.set_text_fields:
             text = separated(table_col(self.spec.column(f), self.d))
             if self.hb.fields[f].values is not None:
-                text = self.unspaced(unbracketed(text))
+                text = unbracketed(text)
+                # SQLite's blanks in this layer (a chain of REPLACE), the others' in `src`
+                # (a regular expression only where a blank is: the column read once)
+                text = self.unspaced(text) if self.d.name == "sqlite" else trim_blanks(text)
             out.append(exp.alias_(text, f"icp__s{i}"))
         return out
 

@@ -2,188 +2,66 @@ WITH tx AS (
   SELECT
     *,
     TRIM(
-      REGEXP_REPLACE(
-        CASE
-          WHEN (
-            SUBSTRING(
-              TRIM(
-                REPLACE(
-                  REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(13), ';'),
-                  CHR(10),
-                  ';'
-                ),
-                CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
-              ),
-              1,
-              1
-            ) IN ('[', '{')
-          )
-          AND (
-            SUBSTRING(
-              TRIM(
-                REPLACE(
-                  REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(13), ';'),
-                  CHR(10),
-                  ';'
-                ),
-                CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
-              ),
-              LENGTH(
-                TRIM(
-                  REPLACE(
-                    REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(13), ';'),
-                    CHR(10),
-                    ';'
-                  ),
-                  CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
-                )
-              ),
-              1
-            ) IN (']', '}')
-          )
-          AND (
-            LENGTH(
-              TRIM(
-                REPLACE(
-                  REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(13), ';'),
-                  CHR(10),
-                  ';'
-                ),
-                CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
-              )
-            ) >= 2
-          )
-          THEN REPLACE(
+      REPLACE(
+        REPLACE(
+          REPLACE(
             REPLACE(
-              SUBSTRING(
-                TRIM(
+              REPLACE(
+                REPLACE(
                   REPLACE(
                     REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(13), ';'),
                     CHR(10),
                     ';'
                   ),
-                  CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+                  '[',
+                  ''
                 ),
-                2,
-                LENGTH(
-                  TRIM(
-                    REPLACE(
-                      REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(13), ';'),
-                      CHR(10),
-                      ';'
-                    ),
-                    CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
-                  )
-                ) - 2
+                ']',
+                ''
               ),
-              '"',
+              '{',
               ''
             ),
-            '''',
+            '}',
             ''
-          )
-          ELSE REPLACE(
-            REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(13), ';'),
-            CHR(10),
-            ';'
-          )
-        END,
-        '\s*;\s*',
-        ';',
-        'g'
+          ),
+          '"',
+          ''
+        ),
+        '''',
+        ''
       ),
       CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
     ) AS icp__s5,
     TRIM(
-      REGEXP_REPLACE(
-        CASE
-          WHEN (
-            SUBSTRING(
-              TRIM(
-                REPLACE(
-                  REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(13), ';'),
-                  CHR(10),
-                  ';'
-                ),
-                CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
-              ),
-              1,
-              1
-            ) IN ('[', '{')
-          )
-          AND (
-            SUBSTRING(
-              TRIM(
-                REPLACE(
-                  REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(13), ';'),
-                  CHR(10),
-                  ';'
-                ),
-                CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
-              ),
-              LENGTH(
-                TRIM(
-                  REPLACE(
-                    REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(13), ';'),
-                    CHR(10),
-                    ';'
-                  ),
-                  CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
-                )
-              ),
-              1
-            ) IN (']', '}')
-          )
-          AND (
-            LENGTH(
-              TRIM(
-                REPLACE(
-                  REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(13), ';'),
-                  CHR(10),
-                  ';'
-                ),
-                CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
-              )
-            ) >= 2
-          )
-          THEN REPLACE(
+      REPLACE(
+        REPLACE(
+          REPLACE(
             REPLACE(
-              SUBSTRING(
-                TRIM(
+              REPLACE(
+                REPLACE(
                   REPLACE(
                     REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(13), ';'),
                     CHR(10),
                     ';'
                   ),
-                  CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+                  '[',
+                  ''
                 ),
-                2,
-                LENGTH(
-                  TRIM(
-                    REPLACE(
-                      REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(13), ';'),
-                      CHR(10),
-                      ';'
-                    ),
-                    CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
-                  )
-                ) - 2
+                ']',
+                ''
               ),
-              '"',
+              '{',
               ''
             ),
-            '''',
+            '}',
             ''
-          )
-          ELSE REPLACE(
-            REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(13), ';'),
-            CHR(10),
-            ';'
-          )
-        END,
-        '\s*;\s*',
-        ';',
-        'g'
+          ),
+          '"',
+          ''
+        ),
+        '''',
+        ''
       ),
       CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
     ) AS icp__s6
@@ -590,7 +468,18 @@ WITH tx AS (
       ELSE CASE
         WHEN REPLACE(
           REGEXP_REPLACE(
-            icp__s5 || ';',
+            TRIM(
+              CASE
+                WHEN (
+                  STRPOS(icp__s5, ' ') > 0
+                ) OR (
+                  STRPOS(icp__s5, CHR(9)) > 0
+                )
+                THEN REGEXP_REPLACE(icp__s5, '\s*;\s*', ';', 'g')
+                ELSE icp__s5
+              END,
+              CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+            ) || ';',
             '(salesforce|hubspot|outreach|salesloft|gong|zoominfo|marketo|pipedrive|zendesk|intercom|slack|microsoft365|google_workspace|sharepoint|sap_erp|oracle_erp|netsuite|dynamics365|workday|dotnet|python|java|javascript|php|go|aws|azure|gcp|snowflake|jira);',
             '',
             'g'
@@ -598,7 +487,18 @@ WITH tx AS (
           ';',
           ''
         ) = ''
-        THEN ';' || icp__s5 || ';'
+        THEN ';' || TRIM(
+          CASE
+            WHEN (
+              STRPOS(icp__s5, ' ') > 0
+            ) OR (
+              STRPOS(icp__s5, CHR(9)) > 0
+            )
+            THEN REGEXP_REPLACE(icp__s5, '\s*;\s*', ';', 'g')
+            ELSE icp__s5
+          END,
+          CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+        ) || ';'
       END
     END AS v5,
     CASE
@@ -617,7 +517,18 @@ WITH tx AS (
       ELSE CASE
         WHEN REPLACE(
           REGEXP_REPLACE(
-            icp__s6 || ';',
+            TRIM(
+              CASE
+                WHEN (
+                  STRPOS(icp__s6, ' ') > 0
+                ) OR (
+                  STRPOS(icp__s6, CHR(9)) > 0
+                )
+                THEN REGEXP_REPLACE(icp__s6, '\s*;\s*', ';', 'g')
+                ELSE icp__s6
+              END,
+              CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+            ) || ';',
             '(dedicated_team|staff_augmentation|document_automation|distributor_portal|training_platform|data_engineering|qa_testing|devops|crm_integration|revops_automation);',
             '',
             'g'
@@ -625,7 +536,18 @@ WITH tx AS (
           ';',
           ''
         ) = ''
-        THEN ';' || icp__s6 || ';'
+        THEN ';' || TRIM(
+          CASE
+            WHEN (
+              STRPOS(icp__s6, ' ') > 0
+            ) OR (
+              STRPOS(icp__s6, CHR(9)) > 0
+            )
+            THEN REGEXP_REPLACE(icp__s6, '\s*;\s*', ';', 'g')
+            ELSE icp__s6
+          END,
+          CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(133) || '   ᠎           ​    ⁠　﻿'
+        ) || ';'
       END
     END AS v6,
     CASE

@@ -1,125 +1,63 @@
 WITH tx AS (
   SELECT
     *,
-    TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REGEXP_REPLACE(
-      CASE
-        WHEN (
-          SUBSTRING(TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
-            REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
-            CHR(  10),
-            ';'
-          )) FROM 1 FOR 1) IN ('[', '{')
-        )
-        AND (
-          SUBSTRING(TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
-            REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
-            CHR(  10),
-            ';'
-          )) FROM LENGTH(
-            TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
-              REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
-              CHR(  10),
-              ';'
-            ))
-          ) FOR 1) IN (']', '}')
-        )
-        AND (
-          LENGTH(
-            TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
-              REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
-              CHR(  10),
-              ';'
-            ))
-          ) >= 2
-        )
-        THEN REPLACE(
+    TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
+      REPLACE(
+        REPLACE(
           REPLACE(
-            SUBSTRING(TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
-              REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
-              CHR(  10),
-              ';'
-            )) FROM 2 FOR LENGTH(
-              TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
-                REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
-                CHR(  10),
-                ';'
-              ))
-            ) - 2),
-            '"',
+            REPLACE(
+              REPLACE(
+                REPLACE(
+                  REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
+                  CHR(  10),
+                  ';'
+                ),
+                '[',
+                ''
+              ),
+              ']',
+              ''
+            ),
+            '{',
             ''
           ),
-          '''',
+          '}',
           ''
-        )
-        ELSE REPLACE(
-          REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
-          CHR(  10),
-          ';'
-        )
-      END,
-      '\s*;\s*',
-      ';',
-      'g'
+        ),
+        '"',
+        ''
+      ),
+      '''',
+      ''
     )) AS icp__s5,
-    TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REGEXP_REPLACE(
-      CASE
-        WHEN (
-          SUBSTRING(TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
-            REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
-            CHR(  10),
-            ';'
-          )) FROM 1 FOR 1) IN ('[', '{')
-        )
-        AND (
-          SUBSTRING(TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
-            REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
-            CHR(  10),
-            ';'
-          )) FROM LENGTH(
-            TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
-              REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
-              CHR(  10),
-              ';'
-            ))
-          ) FOR 1) IN (']', '}')
-        )
-        AND (
-          LENGTH(
-            TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
-              REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
-              CHR(  10),
-              ';'
-            ))
-          ) >= 2
-        )
-        THEN REPLACE(
+    TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
+      REPLACE(
+        REPLACE(
           REPLACE(
-            SUBSTRING(TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
-              REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
-              CHR(  10),
-              ';'
-            )) FROM 2 FOR LENGTH(
-              TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
-                REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
-                CHR(  10),
-                ';'
-              ))
-            ) - 2),
-            '"',
+            REPLACE(
+              REPLACE(
+                REPLACE(
+                  REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
+                  CHR(  10),
+                  ';'
+                ),
+                '[',
+                ''
+              ),
+              ']',
+              ''
+            ),
+            '{',
             ''
           ),
-          '''',
+          '}',
           ''
-        )
-        ELSE REPLACE(
-          REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
-          CHR(  10),
-          ';'
-        )
-      END,
-      '\s*;\s*',
-      ';',
-      'g'
+        ),
+        '"',
+        ''
+      ),
+      '''',
+      ''
     )) AS icp__s6
   FROM crm.accounts
   OFFSET 0
@@ -507,7 +445,15 @@ WITH tx AS (
       ELSE CASE
         WHEN REPLACE(
           REGEXP_REPLACE(
-            icp__s5 || ';',
+            TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM CASE
+              WHEN (
+                POSITION(' ' IN icp__s5) > 0
+              ) OR (
+                POSITION(CHR(  9) IN icp__s5) > 0
+              )
+              THEN REGEXP_REPLACE(icp__s5, '\s*;\s*', ';', 'g')
+              ELSE icp__s5
+            END) || ';',
             '(salesforce|hubspot|outreach|salesloft|gong|zoominfo|marketo|pipedrive|zendesk|intercom|slack|microsoft365|google_workspace|sharepoint|sap_erp|oracle_erp|netsuite|dynamics365|workday|dotnet|python|java|javascript|php|go|aws|azure|gcp|snowflake|jira);',
             '',
             'g'
@@ -515,7 +461,15 @@ WITH tx AS (
           ';',
           ''
         ) = ''
-        THEN ';' || icp__s5 || ';'
+        THEN ';' || TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM CASE
+          WHEN (
+            POSITION(' ' IN icp__s5) > 0
+          ) OR (
+            POSITION(CHR(  9) IN icp__s5) > 0
+          )
+          THEN REGEXP_REPLACE(icp__s5, '\s*;\s*', ';', 'g')
+          ELSE icp__s5
+        END) || ';'
       END
     END AS v5,
     CASE
@@ -528,7 +482,15 @@ WITH tx AS (
       ELSE CASE
         WHEN REPLACE(
           REGEXP_REPLACE(
-            icp__s6 || ';',
+            TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM CASE
+              WHEN (
+                POSITION(' ' IN icp__s6) > 0
+              ) OR (
+                POSITION(CHR(  9) IN icp__s6) > 0
+              )
+              THEN REGEXP_REPLACE(icp__s6, '\s*;\s*', ';', 'g')
+              ELSE icp__s6
+            END) || ';',
             '(dedicated_team|staff_augmentation|document_automation|distributor_portal|training_platform|data_engineering|qa_testing|devops|crm_integration|revops_automation);',
             '',
             'g'
@@ -536,7 +498,15 @@ WITH tx AS (
           ';',
           ''
         ) = ''
-        THEN ';' || icp__s6 || ';'
+        THEN ';' || TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM CASE
+          WHEN (
+            POSITION(' ' IN icp__s6) > 0
+          ) OR (
+            POSITION(CHR(  9) IN icp__s6) > 0
+          )
+          THEN REGEXP_REPLACE(icp__s6, '\s*;\s*', ';', 'g')
+          ELSE icp__s6
+        END) || ';'
       END
     END AS v6,
     CASE

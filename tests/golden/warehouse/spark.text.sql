@@ -1,147 +1,63 @@
 WITH tx AS (
   SELECT
     *,
-    TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REGEXP_REPLACE(
-      CASE
-        WHEN (
-          SUBSTRING(
-            TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
-              REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
-              CHR(  10),
-              ';'
-            )),
-            1,
-            1
-          ) IN ('[', '{')
-        )
-        AND (
-          SUBSTRING(
-            TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
-              REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
-              CHR(  10),
-              ';'
-            )),
-            LENGTH(
-              TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
-                REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
-                CHR(  10),
-                ';'
-              ))
-            ),
-            1
-          ) IN (']', '}')
-        )
-        AND (
-          LENGTH(
-            TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
-              REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
-              CHR(  10),
-              ';'
-            ))
-          ) >= 2
-        )
-        THEN REPLACE(
+    TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
+      REPLACE(
+        REPLACE(
           REPLACE(
-            SUBSTRING(
-              TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
-                REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
-                CHR(  10),
-                ';'
-              )),
-              2,
-              LENGTH(
-                TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
+            REPLACE(
+              REPLACE(
+                REPLACE(
                   REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
                   CHR(  10),
                   ';'
-                ))
-              ) - 2
+                ),
+                '[',
+                ''
+              ),
+              ']',
+              ''
             ),
-            '"',
+            '{',
             ''
           ),
-          '\'',
+          '}',
           ''
-        )
-        ELSE REPLACE(
-          REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHR(  13), ';'),
-          CHR(  10),
-          ';'
-        )
-      END,
-      '\\s*;\\s*',
-      ';'
+        ),
+        '"',
+        ''
+      ),
+      '\'',
+      ''
     )) AS icp__s5,
-    TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REGEXP_REPLACE(
-      CASE
-        WHEN (
-          SUBSTRING(
-            TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
-              REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
-              CHR(  10),
-              ';'
-            )),
-            1,
-            1
-          ) IN ('[', '{')
-        )
-        AND (
-          SUBSTRING(
-            TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
-              REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
-              CHR(  10),
-              ';'
-            )),
-            LENGTH(
-              TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
-                REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
-                CHR(  10),
-                ';'
-              ))
-            ),
-            1
-          ) IN (']', '}')
-        )
-        AND (
-          LENGTH(
-            TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
-              REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
-              CHR(  10),
-              ';'
-            ))
-          ) >= 2
-        )
-        THEN REPLACE(
+    TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
+      REPLACE(
+        REPLACE(
           REPLACE(
-            SUBSTRING(
-              TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
-                REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
-                CHR(  10),
-                ';'
-              )),
-              2,
-              LENGTH(
-                TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM REPLACE(
+            REPLACE(
+              REPLACE(
+                REPLACE(
                   REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
                   CHR(  10),
                   ';'
-                ))
-              ) - 2
+                ),
+                '[',
+                ''
+              ),
+              ']',
+              ''
             ),
-            '"',
+            '{',
             ''
           ),
-          '\'',
+          '}',
           ''
-        )
-        ELSE REPLACE(
-          REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHR(  13), ';'),
-          CHR(  10),
-          ';'
-        )
-      END,
-      '\\s*;\\s*',
-      ';'
+        ),
+        '"',
+        ''
+      ),
+      '\'',
+      ''
     )) AS icp__s6
   FROM crm.accounts
 ), src AS (
@@ -528,14 +444,30 @@ WITH tx AS (
       ELSE CASE
         WHEN REPLACE(
           REGEXP_REPLACE(
-            icp__s5 || ';',
+            TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM CASE
+              WHEN (
+                LOCATE(' ', icp__s5) > 0
+              ) OR (
+                LOCATE(CHR(  9), icp__s5) > 0
+              )
+              THEN REGEXP_REPLACE(icp__s5, '\\s*;\\s*', ';')
+              ELSE icp__s5
+            END) || ';',
             '(salesforce|hubspot|outreach|salesloft|gong|zoominfo|marketo|pipedrive|zendesk|intercom|slack|microsoft365|google_workspace|sharepoint|sap_erp|oracle_erp|netsuite|dynamics365|workday|dotnet|python|java|javascript|php|go|aws|azure|gcp|snowflake|jira);',
             ''
           ),
           ';',
           ''
         ) = ''
-        THEN ';' || icp__s5 || ';'
+        THEN ';' || TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM CASE
+          WHEN (
+            LOCATE(' ', icp__s5) > 0
+          ) OR (
+            LOCATE(CHR(  9), icp__s5) > 0
+          )
+          THEN REGEXP_REPLACE(icp__s5, '\\s*;\\s*', ';')
+          ELSE icp__s5
+        END) || ';'
       END
     END AS v5,
     CASE
@@ -548,14 +480,30 @@ WITH tx AS (
       ELSE CASE
         WHEN REPLACE(
           REGEXP_REPLACE(
-            icp__s6 || ';',
+            TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM CASE
+              WHEN (
+                LOCATE(' ', icp__s6) > 0
+              ) OR (
+                LOCATE(CHR(  9), icp__s6) > 0
+              )
+              THEN REGEXP_REPLACE(icp__s6, '\\s*;\\s*', ';')
+              ELSE icp__s6
+            END) || ';',
             '(dedicated_team|staff_augmentation|document_automation|distributor_portal|training_platform|data_engineering|qa_testing|devops|crm_integration|revops_automation);',
             ''
           ),
           ';',
           ''
         ) = ''
-        THEN ';' || icp__s6 || ';'
+        THEN ';' || TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM CASE
+          WHEN (
+            LOCATE(' ', icp__s6) > 0
+          ) OR (
+            LOCATE(CHR(  9), icp__s6) > 0
+          )
+          THEN REGEXP_REPLACE(icp__s6, '\\s*;\\s*', ';')
+          ELSE icp__s6
+        END) || ';'
       END
     END AS v6,
     CASE

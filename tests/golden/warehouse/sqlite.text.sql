@@ -22,91 +22,35 @@ WITH tx AS (
         REPLACE(
           REPLACE(
             REPLACE(
-              CASE
-                WHEN (
-                  SUBSTRING(
-                    TRIM(
-                      REPLACE(
-                        REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHAR(13), ';'),
-                        CHAR(10),
-                        ';'
-                      ),
-                      CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-                    ),
-                    1,
-                    1
-                  ) IN ('[', '{')
-                )
-                AND (
-                  SUBSTRING(
-                    TRIM(
-                      REPLACE(
-                        REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHAR(13), ';'),
-                        CHAR(10),
-                        ';'
-                      ),
-                      CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-                    ),
-                    LENGTH(
-                      TRIM(
-                        REPLACE(
-                          REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHAR(13), ';'),
-                          CHAR(10),
-                          ';'
-                        ),
-                        CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-                      )
-                    ),
-                    1
-                  ) IN (']', '}')
-                )
-                AND (
-                  LENGTH(
-                    TRIM(
-                      REPLACE(
-                        REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHAR(13), ';'),
-                        CHAR(10),
-                        ';'
-                      ),
-                      CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-                    )
-                  ) >= 2
-                )
-                THEN REPLACE(
+              REPLACE(
+                REPLACE(
                   REPLACE(
-                    SUBSTRING(
-                      TRIM(
+                    REPLACE(
+                      REPLACE(
                         REPLACE(
-                          REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHAR(13), ';'),
-                          CHAR(10),
-                          ';'
-                        ),
-                        CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-                      ),
-                      2,
-                      LENGTH(
-                        TRIM(
                           REPLACE(
                             REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHAR(13), ';'),
                             CHAR(10),
                             ';'
                           ),
-                          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-                        )
-                      ) - 2
+                          '[',
+                          ''
+                        ),
+                        ']',
+                        ''
+                      ),
+                      '{',
+                      ''
                     ),
-                    '"',
+                    '}',
                     ''
                   ),
-                  '''',
+                  '"',
                   ''
-                )
-                ELSE REPLACE(
-                  REPLACE(REPLACE(REPLACE(tech_stack, ',', ';'), '|', ';'), CHAR(13), ';'),
-                  CHAR(10),
-                  ';'
-                )
-              END,
+                ),
+                '''',
+                ''
+              ),
               ' ;',
               ';'
             ),
@@ -126,91 +70,35 @@ WITH tx AS (
         REPLACE(
           REPLACE(
             REPLACE(
-              CASE
-                WHEN (
-                  SUBSTRING(
-                    TRIM(
-                      REPLACE(
-                        REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHAR(13), ';'),
-                        CHAR(10),
-                        ';'
-                      ),
-                      CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-                    ),
-                    1,
-                    1
-                  ) IN ('[', '{')
-                )
-                AND (
-                  SUBSTRING(
-                    TRIM(
-                      REPLACE(
-                        REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHAR(13), ';'),
-                        CHAR(10),
-                        ';'
-                      ),
-                      CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-                    ),
-                    LENGTH(
-                      TRIM(
-                        REPLACE(
-                          REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHAR(13), ';'),
-                          CHAR(10),
-                          ';'
-                        ),
-                        CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-                      )
-                    ),
-                    1
-                  ) IN (']', '}')
-                )
-                AND (
-                  LENGTH(
-                    TRIM(
-                      REPLACE(
-                        REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHAR(13), ';'),
-                        CHAR(10),
-                        ';'
-                      ),
-                      CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-                    )
-                  ) >= 2
-                )
-                THEN REPLACE(
+              REPLACE(
+                REPLACE(
                   REPLACE(
-                    SUBSTRING(
-                      TRIM(
+                    REPLACE(
+                      REPLACE(
                         REPLACE(
-                          REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHAR(13), ';'),
-                          CHAR(10),
-                          ';'
-                        ),
-                        CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-                      ),
-                      2,
-                      LENGTH(
-                        TRIM(
                           REPLACE(
                             REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHAR(13), ';'),
                             CHAR(10),
                             ';'
                           ),
-                          CHAR(9) || CHAR(10) || CHAR(11) || CHAR(12) || CHAR(13) || CHAR(133) || '   ᠎           ​    ⁠　﻿'
-                        )
-                      ) - 2
+                          '[',
+                          ''
+                        ),
+                        ']',
+                        ''
+                      ),
+                      '{',
+                      ''
                     ),
-                    '"',
+                    '}',
                     ''
                   ),
-                  '''',
+                  '"',
                   ''
-                )
-                ELSE REPLACE(
-                  REPLACE(REPLACE(REPLACE(services_needed, ',', ';'), '|', ';'), CHAR(13), ';'),
-                  CHAR(10),
-                  ';'
-                )
-              END,
+                ),
+                '''',
+                ''
+              ),
               ' ;',
               ';'
             ),
