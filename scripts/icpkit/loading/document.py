@@ -79,26 +79,26 @@ class Document:
         line, column = self.position(parts, key=key)
         return Problem(self.path, line, column, level, message, rule, json_path(parts))
 
-    def written(self, parts: Sequence[str | int]) -> str | None:
-        """The text of the scalar at `parts` as written in the file (`010`, `1e3`, `true`),
-        or None when `parts` leads to no scalar."""
+    def node(self, parts: Sequence[str | int]) -> Node | None:
+        """The node of the value at `parts`, or None when `parts` leads to none."""
         node = self.root
         for part in parts:
             found = _child(node, part) if node is not None else None
             if found is None:
                 return None
             node = found[1]
+        return node
+
+    def written(self, parts: Sequence[str | int]) -> str | None:
+        """The text of the scalar at `parts` as written in the file (`010`, `1e3`, `true`),
+        or None when `parts` leads to no scalar."""
+        node = self.node(parts)
         return node.value if isinstance(node, ScalarNode) else None
 
     def source(self, parts: Sequence[str | int]) -> str | None:
         """The text of the value at `parts` as it stands in the file (a flow list's `[...]`),
         or None when `parts` leads to no node."""
-        node = self.root
-        for part in parts:
-            found = _child(node, part) if node is not None else None
-            if found is None:
-                return None
-            node = found[1]
+        node = self.node(parts)
         if node is None or not self.text:
             return None
         return self.text[node.start_mark.index : node.end_mark.index]
