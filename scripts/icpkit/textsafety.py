@@ -117,3 +117,17 @@ def typographic_inner(value: object) -> str | None:
         return None
     closing = _TYPOGRAPHIC.get(value[0], "")
     return value[1:-1].strip() if value[-1] in closing else None
+
+
+def without_unsafe(text: str) -> str:
+    """`text` without its control, bidirectional and invisible characters."""
+    return "".join(c for c in text if kind_of(c) is None)
+
+
+def typographic_quotes(value: str, meant: str) -> str:
+    """The message for a value pasted in typographic quotes; `meant`: the text inside them
+    (`typographic_inner`) as YAML writes it."""
+    return (
+        f"found '{value}' in typographic quotes, which YAML keeps as part of the value "
+        f"(pasted from a document?); expected {meant} with straight quotes, or no quotes"
+    )

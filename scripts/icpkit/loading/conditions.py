@@ -28,7 +28,7 @@ from ..engine.normal import BLANKS, Text, lowered, normal, read_text
 from ..engine.operators import LOGICAL, OPERATORS
 from ..engine.values import NotAValue, ValueProblem, scalar_value
 from ..problems import Level, Problem
-from ..textsafety import typographic_inner
+from ..textsafety import typographic_inner, typographic_quotes
 from ..wording import article, found, suggest
 from ..yamlvalues import quoted
 from .document import Document
@@ -336,9 +336,7 @@ class Builder:
             if inner is not None:
                 self.problem(
                     where,
-                    f"found '{value}' in typographic quotes, which YAML keeps as part of the "
-                    f"value (pasted from a document?); expected {quoted(inner)} with straight "
-                    "quotes, or no quotes",
+                    typographic_quotes(value, quoted(inner)),
                     "yaml-typographic-quotes",
                 )
                 return None

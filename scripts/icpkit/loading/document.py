@@ -21,7 +21,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..problems import Level, Problem, json_path
-from ..textsafety import describe, kind_of, unsafe_characters, visible
+from ..textsafety import describe, unsafe_characters, visible, without_unsafe
 from ..yamlvalues import YamlDate, describe_value
 from .parser import PARSER as _yaml
 
@@ -233,7 +233,7 @@ class NodeBuilder:
             if isinstance(key, str) and not isinstance(key, YamlDate):
                 # the unsafe character was said (`_unsafe`): the key is read without it, so
                 # that 'owners' + a zero-width space is that one error, not also unknown
-                key = _without_unsafe(key) or key
+                key = without_unsafe(key) or key
             if not isinstance(key, str) or isinstance(key, YamlDate):
                 kind = describe_value(key)
                 self.problem(
@@ -430,7 +430,7 @@ class NodeBuilder:
         what = (" or ".join(kinds) + "s") if len(found) > 1 else kind.split(" ", 1)[1]
         shown = _clip(visible(node.value, keep_newlines=False), 60)
         written = "" if raw >= 0 else " (written as escapes)"
-        clean = _without_unsafe(node.value)
+        clean = without_unsafe(node.value)
         expected = (
             f"expected the key '{clean}' without {'them' if len(found) > 1 else 'it'}"
             if self.in_key and clean
@@ -491,11 +491,6 @@ def _is_name(parts: Sequence[str | int]) -> bool:
 def _plain_digits(node: Node) -> bool:
     """An unquoted scalar of nothing but digits (YAML reads it as an integer)."""
     return isinstance(node, ScalarNode) and not node.style and node.value.isdigit()
-
-
-def _without_unsafe(text: str) -> str:
-    """`text` without its control, bidirectional and invisible characters."""
-    return "".join(c for c in text if kind_of(c) is None)
 
 
 def _clip(text: str, limit: int = 40) -> str:

@@ -21,7 +21,13 @@ from referencing import Registry, Resource
 
 from ..kinds import KINDS, SCHEMA_FILES
 from ..problems import Problem
-from ..textsafety import describe, kind_of, typographic_inner, unsafe_characters
+from ..textsafety import (
+    describe,
+    typographic_inner,
+    typographic_quotes,
+    unsafe_characters,
+    without_unsafe,
+)
 from ..wording import found, shorten, suggest
 from ..yamlvalues import YamlDate, quoted
 from . import indentation, spacing
@@ -512,7 +518,7 @@ def _problem(doc: Document, kind: str, error: ValidationError) -> Problem:
         if hidden:
             # an invisible character pasted inside a code ('act\u200bive'): that one mistake
             index, char, kind = hidden[0]
-            clean = "".join(c for c in error.instance if kind_of(c) is None)
+            clean = without_unsafe(error.instance)
             message = (
                 f"found {kind} in '{error.instance}': {describe(char)} at character "
                 f"{index + 1}; expected '{clean}' without it (it can hide or reorder what "
@@ -520,11 +526,7 @@ def _problem(doc: Document, kind: str, error: ValidationError) -> Problem:
             )
             return doc.problem_at(parts, message, "unsafe-character", key=key)
     if f"schema-{v}" in _PREFERRED and (inner := typographic_inner(error.instance)) is not None:
-        message = (
-            f"found '{error.instance}' in typographic quotes, which YAML keeps as part of the "
-            f"value (pasted from a document?); expected {quoted(inner)} with straight quotes, "
-            "or no quotes"
-        )
+        message = typographic_quotes(str(error.instance), quoted(inner))
         return doc.problem_at(parts, message, "yaml-typographic-quotes", key=key)
     return doc.problem_at(parts, message, f"schema-{v}", key=key)
 
