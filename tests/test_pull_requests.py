@@ -445,3 +445,21 @@ def test_a_label_with_a_line_break_starts_no_line_of_a_text_report(
             for line in out.splitlines()
             if line.lstrip().startswith(("::error file=x", "::warning::teams"))
         ], out
+
+
+@pytest.mark.parametrize(
+    ("rev", "meant"), [("mian", "main"), ("v1.O", "v1.0"), ("HEAD~1\x1b[2J", None)]
+)
+def test_an_unknown_revision_is_named_with_the_closest_branch_or_tag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rev: str, meant: str | None
+) -> None:
+    """A mistyped revision is one plain error naming it (escaped) and the closest branch or
+    tag, not git's 'Needed a single revision'; exit 2, no traceback."""
+    root = scratch_repo(tmp_path)
+    git(root, "tag", "v1.0")
+    code = main(["--root", str(root), "diff", rev, "HEAD", "--format", "json"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err and err.count("\n") == 1
+    assert "which this repository does not have; expected a branch, tag or commit" in err
+    assert "\x1b" not in err and "Needed a single revision" not in err
+    assert (f"(did you mean '{meant}'?)" in err) if meant else "did you mean" not in err

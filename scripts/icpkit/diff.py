@@ -27,6 +27,8 @@ from .engine.verdict import RuleResult, Verdict
 from .errors import UsageError
 from .loading.validate import open_handbook
 from .repo import git, git_ok
+from .textsafety import one_line
+from .wording import suggest
 
 WORKTREE = "WORKTREE"
 HANDBOOK_PARTS = ("rules", "profiles", "tests/fixtures")
@@ -48,6 +50,21 @@ def default_base(root: Path) -> str:
     raise UsageError("found no main branch to compare with; expected icp diff BASE [HEAD]")
 
 
+def commit_of(root: Path, rev: str) -> str:
+    """The commit `rev` names (a branch, tag, commit or an expression such as HEAD~2).
+
+    Raises UsageError naming the closest branch or tag when git knows no such revision."""
+    if git_ok(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"):
+        return _git(root, "rev-parse", "--verify", f"{rev}^{{commit}}").strip()
+    _git(root, "rev-parse", "--git-dir")  # not a repository: git's own words
+    refs = _git(root, "for-each-ref", "--format=%(refname:short)", "refs/heads", "refs/remotes",
+                "refs/tags").split()  # fmt: skip
+    raise UsageError(
+        f"found the revision {one_line(rev)!r}, which this repository does not have; expected "
+        f"a branch, tag or commit{suggest(rev, refs)}"
+    )
+
+
 @contextmanager
 def checkout(root: Path, rev: str) -> Iterator[Path]:
     """The handbook files at `rev` in a temporary folder (or `root` itself for WORKTREE).
@@ -56,7 +73,7 @@ def checkout(root: Path, rev: str) -> Iterator[Path]:
         yield root
         return
     prefix = _git(root, "rev-parse", "--show-prefix").strip()
-    commit = _git(root, "rev-parse", "--verify", f"{rev}^{{commit}}").strip()
+    commit = commit_of(root, rev)
     tree = f"{commit}:{prefix}" if prefix else commit
     parts = [p for p in HANDBOOK_PARTS if git_ok(root, "cat-file", "-e", f"{tree}/{p}")]
     data = git(root, "archive", "--format=tar", tree, *parts, timeout=120)
