@@ -906,6 +906,25 @@ def test_charts_draw_a_rate_that_cannot_be_given_as_n_a_never_as_0() -> None:
     assert "n/a" in svg
 
 
+def test_every_chart_text_is_drawn_in_the_pages_text_colour() -> None:
+    """Session 11: a chart's 'n/a' was drawn in a fixed grey (#8a8a8a), 3.45:1 on the light
+    page (the evidence page's pooled tier chart always has one). Every text of every chart
+    is in currentColor, the page's own text colour, which reads in both schemes."""
+    from icpkit.site import charts
+
+    rates = [(0.5, 0.3, 0.7), (None, None, None)]
+    svgs = [
+        charts.lift_bars(["known (10)", "unknown (10)"], [1.5, None], "t", salt="t"),
+        charts.win_rate_bars(["A", "B"], rates, "t", salt="t", base=0.4),
+        charts.band_line([0, 20], rates, {"A": 80, "B": 60, "C": 40}, "t", salt="t"),
+    ]
+    for svg in map(str, svgs):
+        texts = re.findall(r"<text [^>]*>", svg)
+        assert texts
+        fills = {m for t in texts for m in re.findall(r"fill: ?([^;\"]+)", t)}
+        assert fills <= {"currentColor"}, fills
+
+
 def test_lift_carries_the_win_rates_uncertainty_in_the_report_and_the_handbook() -> None:
     """A tier of 3 decided opportunities, 2 won, against a base of 5 won in 12: win rate 67%
     with Wilson's 20.8%-93.9%, lift 0.667 / 0.417 = 1.60× within 0.50×-2.25×; one won deal

@@ -402,6 +402,8 @@ PAGE_KINDS = [
     "negative/enterprise-tenders.html",
     "reference/fields.html",
     "reference/segments.html",
+    "reference/commands.html",
+    "reference/problems.html",
     "changes.html",
     "tags.html",
     "editors/tests.html",
@@ -437,6 +439,64 @@ def test_every_page_kind_passes_axe_core(browser: Any, served: str, scheme: str)
         if bad:
             found[path] = bad
     assert found == {}
+    check_and_close(context, pg)
+
+
+SPLIT_WORDS_JS = """
+(root) => {
+  const split = [];
+  const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  while (walk.nextNode()) {
+    const node = walk.currentNode, re = /\\S+/g;
+    let m;
+    while ((m = re.exec(node.textContent))) {
+      const range = document.createRange();
+      range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+      const tops = new Set([...range.getClientRects()].filter(r => r.width > 0)
+        .map(r => Math.round(r.top)));
+      if (tops.size > 1) split.push(m[0]);
+    }
+  }
+  return split;
+}
+"""
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_every_page_kind_prints_dark_on_white_and_the_pond_map_whole(
+    browser: Any, local: str, scheme: str
+) -> None:
+    """Session 11: printed from dark mode, the handbook's own dark colours stayed on while
+    mkdocs-material printed the page light: the Qualify page's statuses came out pale yellow
+    on white paper (1.29:1) and the Pond Map as dark cards. On paper (about 600 px across)
+    the Pond Map kept its five columns, cut words in the middle ("Manufactu|rer") and split
+    a category across two pages. Printed, every text reads at 4.5:1 and the Pond Map is
+    stacked as on a phone, each category kept on one page."""
+    if not AXE.is_file():
+        pytest.fail("axe-core is not installed: run scripts/setup.sh (needs npm)")
+    context, pg = watched(browser, viewport={"width": 600, "height": 900}, color_scheme=scheme)
+    pg.emulate_media(media="print")
+    found = {}
+    for path in PAGE_KINDS:
+        pg.goto(local + path)
+        if path == "qualify.html":
+            pg.wait_for_selector("#icp-qualify[data-ready]")
+        pg.add_script_tag(path=str(AXE))
+        result = pg.evaluate(
+            "async () => (await axe.run(document, {runOnly: ['color-contrast']})).violations"
+        )
+        if result:
+            found[path] = [n["any"][0]["message"] for v in result for n in v["nodes"]][:3]
+    assert found == {}
+    pg.goto(local + "icp/uk-eu-manufacturers-docs.html")
+    pond = pg.locator(".pond-map")
+    assert pond.evaluate(SPLIT_WORDS_JS) == []
+    cats = pond.evaluate(
+        "p => [...p.querySelectorAll('.pm-cat')].map(c => [Math.round("
+        "c.getBoundingClientRect().left), getComputedStyle(c).breakInside])"
+    )
+    assert len(cats) == 5 and len({x for x, _ in cats}) == 1, cats
+    assert {b for _, b in cats} == {"avoid"}, cats
     check_and_close(context, pg)
 
 

@@ -2,8 +2,9 @@
 
 Offline and theme-proof: the Agg-free SVG backend, text kept as text (no font is
 embedded or fetched), a transparent background, and every text, axis and tick drawn in
-`currentColor`, so a chart follows the page's text colour in light and dark mode. Bars
-use mid-tone colours readable on both. Output is deterministic (no date, fixed ids).
+`currentColor`, so a chart follows the page's text colour in light and dark mode (no text
+in a fixed colour: a grey "n/a" read at 3.45:1 on the light page). Bars use mid-tone
+colours readable on both. Output is deterministic (no date, fixed ids).
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def win_rate_bars(
     # a tier with no decided opportunity has no bar: it says n/a, never reads as 0% won
     for i, (v, _, _) in enumerate(rates):
         if v is None:
-            ax.text(i, 2, "n/a", ha="center", va="bottom", fontsize=8, color=_GREY)
+            ax.text(i, 2, "n/a", ha="center", va="bottom", fontsize=8, style="italic")
     ax.tick_params(axis="x", labelsize=8)
     if base is not None:
         ax.axhline(base * 100, color=_BAR2, linestyle="--", linewidth=1, label="base rate")
@@ -124,7 +125,7 @@ def lift_bars(
     ax.barh(shown, values, color=colours)
     for i, x in enumerate(drawn):
         if x is None:
-            ax.text(0.02, i, "n/a", va="center", fontsize=8, color=_GREY)
+            ax.text(0.02, i, "n/a", va="center", fontsize=8, style="italic")
     ax.axvline(1, color=_INK, linewidth=0.8)
     ax.set_xlabel("win rate when met ÷ when unmet")
     ax.set_title(title, fontsize=9)
