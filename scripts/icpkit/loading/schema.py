@@ -193,9 +193,16 @@ def validate(doc: Document, kind: str) -> list[Problem]:
     problems = checked(doc, kind)
     if problems:
         problems = spacing.as_one(doc.path, doc.text, problems, reread)
+        # a list's only item (or its first) with its dash deleted reads as a mapping
+        lists = [p.line - 1 for p in problems if p.rule == "schema-type" and _A_LIST in p.message]
+        if lists:
+            problems = spacing.as_one(doc.path, doc.text, problems, reread, lists, spacing.dashless)
         return _misindented(doc, kind, problems)
     swallowed = indentation.swallowed(doc.path, doc.text, key_names(kind), reread)
     return [swallowed] if swallowed else []
+
+
+_A_LIST = "found a mapping; expected a list"
 
 
 @cache

@@ -12,7 +12,7 @@ last one always answers, in plain words, at the line the parser stopped on."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -471,7 +471,9 @@ def _misindented(e: _Error) -> Syntax | None:
     column by trying them): at that line, naming the key or item it belongs with; or a key
     and its value with no colon between them (`status active`, `points 50`), which a line
     moved can look like, and the other way round: of the two fixes, the one after which the
-    file has fewer problems (the move, when they tie)."""
+    file has fewer problems (the move, when they tie); or a list item's dash deleted
+    (`id: growth` at its list's dashes), when that leaves fewer problems than a move, or as
+    few nearer the line the parser stopped on."""
     if e.judge is None:
         return None
     move = indentation.find(e.text, indentation.suspects(e.text, e.line), e.judge)
@@ -483,10 +485,23 @@ def _misindented(e: _Error) -> Syntax | None:
         and (move is None or len(colon.left) < len(move.left))
     ):
         return Syntax(colon.line + 1, colon.column + 1, spacing.said(colon))
+    dash = spacing.find(e.text, tried, e.judge, candidates=spacing.dashless, alone=True)
+    if (
+        dash is not None
+        and len(dash.left) <= indentation.FEW
+        and (move is None or _nearer(dash.left, dash.line, move.left, move.line, e.line))
+    ):
+        return Syntax(dash.line + 1, dash.column + 1, dash.message)
     if move is None or len(move.left) > indentation.FEW:
         return None
     at = indent(e.text.split("\n")[move.line])
     return Syntax(move.line + 1, at + 1, indentation.say(e.text, move), "yaml-indent")
+
+
+def _nearer(left: Sequence[Any], line: int, other: Sequence[Any], at: int, stop: int) -> bool:
+    """Whether a fix of `line` leaving `left` beats one of `at` leaving `other`: fewer
+    problems left, then nearer the line the parser stopped on (`stop`)."""
+    return (len(left), abs(stop - line)) < (len(other), abs(stop - at))
 
 
 def _fallback(e: _Error) -> Syntax:
