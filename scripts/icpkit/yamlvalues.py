@@ -7,7 +7,27 @@ loaded values, such as a cached handbook, does not import the parser.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
+
+#: a currency sign written before a number (`$250,000`, `€5,000,000`)
+CURRENCY_SIGN = r"[$€£¥]"
+#: a unit or currency written after a number (`2,000 employees`, `250,000 USD`, `5,000€`)
+UNIT = r"(?: *[A-Za-z%$€£¥][A-Za-z%$€£¥ ]*)"
+#: a number written with thousands separators, a currency sign before it or a unit after
+#: it (`1,000`, `$250,000`, `2,000 employees`): inside [ ] or { } each comma ends a value
+GROUPED_NUMBER = re.compile(
+    rf"(?<![\d.\w])(?P<sign>{CURRENCY_SIGN}?)\d{{1,3}}(?:,\d{{3}})+(?P<unit>{UNIT}?)(?![\d.])"
+)
+
+#: what the advice to write a number plainly adds when it had a currency sign or a unit
+NUMBER_MARKS = ", currency sign or unit (the field says what it counts)"
+
+
+def digits_meant(written: str) -> str:
+    """The number `written` with thousands separators (and any currency sign or unit) means,
+    as a YAML value: `$250,000 ` -> `250000`."""
+    return re.sub(r"\D", "", written)
 
 
 class YamlDate(str):

@@ -29,7 +29,7 @@ from ..textsafety import (
     without_unsafe,
 )
 from ..wording import found, shorten, suggest
-from ..yamlvalues import YamlDate, quoted
+from ..yamlvalues import GROUPED_NUMBER, NUMBER_MARKS, YamlDate, digits_meant, quoted
 from . import indentation, spacing
 from .document import Document, compose_one
 from .indentation import shown
@@ -538,9 +538,6 @@ def _problem(doc: Document, kind: str, error: ValidationError) -> Problem:
     return doc.problem_at(parts, message, f"schema-{v}", key=key)
 
 
-_GROUPED = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d.])")
-
-
 def _digit_groups_in_list(doc: Document, parts: list[str | int], schema: Any) -> str:
     """`between: [100, 1,000]`: inside [ ] a comma ends a value, so a number written with
     thousands separators is several values. The advice with the list as meant, when joining
@@ -549,17 +546,18 @@ def _digit_groups_in_list(doc: Document, parts: list[str | int], schema: Any) ->
     limit = schema.get("maxItems") if isinstance(schema, dict) else None
     if not text or not text.startswith("[") or not isinstance(limit, int):
         return ""
-    grouped = _GROUPED.findall(text)
+    grouped = [m.group(0) for m in GROUPED_NUMBER.finditer(text)]
     if not grouped:
         return ""
-    meant = _GROUPED.sub(lambda m: m.group(0).replace(",", ""), text)
+    meant = GROUPED_NUMBER.sub(lambda m: digits_meant(m.group(0)), text)
     values = [v for v in meant.strip("[]").split(",") if v.strip()]
     if len(values) > limit:
         return ""
+    marked = any(re.search(r"[^\d,]", g) for g in grouped)
     return (
-        f"found {grouped[0]} inside [ ], where a comma ends a value (so {shown(text)} reads "
-        f"as {len(values) + sum(g.count(',') for g in grouped)} values); expected the numbers "
-        f"without separators: {' '.join(meant.split())}"
+        f"found {grouped[0].strip()} inside [ ], where a comma ends a value (so {shown(text)} "
+        f"reads as {len(values) + sum(g.count(',') for g in grouped)} values); expected the "
+        f"numbers without separators{NUMBER_MARKS if marked else ''}: {' '.join(meant.split())}"
     )
 
 
