@@ -22,7 +22,15 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..problems import Level, Problem, json_path
 from ..textsafety import describe, unsafe_characters, visible, without_unsafe
-from ..yamlvalues import CURRENCY_SIGN, NUMBER_MARKS, UNIT, YamlDate, describe_value, digits_meant
+from ..yamlvalues import (
+    CURRENCY_SIGN,
+    NUMBER_MARKS,
+    UNIT,
+    YamlDate,
+    describe_value,
+    digits_meant,
+    quoted,
+)
 from .parser import PARSER as _yaml
 
 MAX_DEPTH = 40
@@ -378,6 +386,39 @@ class NodeBuilder:
             )
         )
 
+    def _comment_cuts(self, node: ScalarNode, parts: list[str | int]) -> None:
+        """`label: Raised Series #B or C`: a # after a space starts a comment, so the text
+        ends before it. A comment without a space after its # is almost always more of the
+        value (as `chat: #sales-na` is the value), so it is said at the #."""
+        if node.style or self.in_key or not self.text:
+            return
+        line_end = self.text.find("\n", node.end_mark.index)
+        rest = self.text[node.end_mark.index : line_end if line_end >= 0 else None]
+        m = re.match(r"([ \t]+)(#[^\s#].*?)\s*$", rest)
+        if not m:
+            return
+        at = node.end_mark.index + m.start(2)
+        before = self.text[:at]
+        value = visible(node.value, keep_newlines=False)
+        written = visible(m.group(2), keep_newlines=False)
+        meant = quoted(f"{node.value}{m.group(1)}{m.group(2)}")
+        key = parts[-1] if parts and isinstance(parts[-1], str) else None
+        whole = f"{visible(key, keep_newlines=False)}: {meant}" if key else f"- {meant}"
+        self.problems.append(
+            Problem(
+                self.path,
+                before.count("\n") + 1,
+                at - (before.rfind("\n") + 1) + 1,
+                Level.ERROR,
+                f"found '{_clip(written)}' after '{_clip(value)}': # after a space starts a "
+                f"comment, so the value ends before it; expected the whole value in quotes "
+                f"({visible(whole, keep_newlines=False)}), or a space after the # if it is "
+                "a comment",
+                "yaml-comment-value",
+                json_path(parts),
+            )
+        )
+
     def _merged_item(self, node: ScalarNode, parts: list[str | int]) -> None:
         """Plain text over several lines with a line starting with '- ': a list item
         indented more than its list's items, which YAML reads as more of the text above
@@ -464,6 +505,7 @@ class NodeBuilder:
         if tag == _TAG + "str":
             self._unsafe(node, parts)
             self._merged_item(node, parts)
+            self._comment_cuts(node, parts)
             return node.value
         try:
             value = self.scalars.construct_object(node, deep=True)
