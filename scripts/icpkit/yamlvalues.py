@@ -77,6 +77,21 @@ def quoted(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+#: how long a value quoted as advice in a message may be before its middle is left out
+ADVICE_LIMIT = 80
+
+
+def quoted_advice(value: str) -> str:
+    """`value` quoted as advice in a message (`expected the value in quotes (…)`): whole
+    when short, else its start and end around an ellipsis, so that a pasted paragraph is
+    not echoed whole and the quotes still show where they go."""
+    value = value.strip()
+    if len(value) <= ADVICE_LIMIT:
+        return quoted(value)
+    head, tail = value[: ADVICE_LIMIT - 20].rstrip(), value[-15:].lstrip()
+    return quoted(f"{head} … {tail}")
+
+
 def as_date(value: Any) -> dt.date | None:
     """A date written in YAML (unquoted: a `YamlDate`; quoted: ISO text), or None when none
     is written. Raises ValueError for text that is no ISO date (the schema refuses it first)."""

@@ -29,7 +29,7 @@ from ..yamlvalues import (
     YamlDate,
     describe_value,
     digits_meant,
-    quoted,
+    quoted_advice,
 )
 from .parser import PARSER as _yaml
 
@@ -401,7 +401,7 @@ class NodeBuilder:
         before = self.text[:at]
         value = visible(node.value, keep_newlines=False)
         written = visible(m.group(2), keep_newlines=False)
-        meant = quoted(f"{node.value}{m.group(1)}{m.group(2)}")
+        meant = quoted_advice(f"{node.value}{m.group(1)}{m.group(2)}")
         key = parts[-1] if parts and isinstance(parts[-1], str) else None
         whole = f"{visible(key, keep_newlines=False)}: {meant}" if key else f"- {meant}"
         self.problems.append(

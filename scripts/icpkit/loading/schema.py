@@ -29,7 +29,7 @@ from ..textsafety import (
     without_unsafe,
 )
 from ..wording import found, shorten, suggest
-from ..yamlvalues import GROUPED_NUMBER, NUMBER_MARKS, YamlDate, digits_meant, quoted
+from ..yamlvalues import GROUPED_NUMBER, NUMBER_MARKS, YamlDate, digits_meant, quoted, quoted_advice
 from . import indentation, spacing
 from .document import Document, compose_one
 from .indentation import shown
@@ -582,7 +582,7 @@ def _colon_in_text(doc: Document, parts: list[str | int], instance: Any, schema:
         return ""
     return (
         f"found a colon followed by a space inside the value {shown(value)}, which YAML reads "
-        f"as 'key: value'; expected text: the value in quotes ({quoted(value)})"
+        f"as 'key: value'; expected text: the value in quotes ({quoted_advice(value)})"
     )
 
 

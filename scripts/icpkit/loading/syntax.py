@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..textsafety import one_line
-from ..yamlvalues import quoted
+from ..yamlvalues import quoted_advice
 from . import indentation, spacing
 from .indentation import BLOCK_HEADER, blank, indent, key_at, shown
 
@@ -256,7 +256,7 @@ def _text_after_value(e: _Error) -> Syntax | None:
         e.line + 1,
         begin + 1,
         f"found text after {shown(before[begin:], 30)} on line {e.line + 1}: {what}; "
-        f"expected the whole value in quotes ({quoted(value)})",
+        f"expected the whole value in quotes ({quoted_advice(value)})",
     )
 
 
@@ -284,7 +284,7 @@ def _reserved_start(e: _Error) -> Syntax | None:
         e.line + 1,
         column + 1,
         f"found the value {shown(value)}, which starts with {char}: {_RESERVED[char]}; "
-        f"expected it in quotes ({quoted(value)})",
+        f"expected it in quotes ({quoted_advice(value)})",
     )
 
 
@@ -315,7 +315,7 @@ def _undefined_alias(e: _Error) -> Syntax | None:
         message = (
             f"found *{name}, which YAML reads as an alias to an anchor &{name} that does not "
             f"exist; expected the value written out (in quotes if * is part of the text: "
-            f"{quoted(value)})"
+            f"{quoted_advice(value)})"
         )
     return Syntax(e.line + 1, e.column + 1, message, "yaml-alias")
 
@@ -331,7 +331,7 @@ def _item_after_key(e: _Error) -> Syntax | None:
         e.line + 1,
         e.column + 1,
         f"found the list item '{shown(value)}' {where}on the same line; expected each item "
-        f"on a line of its own below the key, or the value in quotes ({quoted(value)})",
+        f"on a line of its own below the key, or the value in quotes ({quoted_advice(value)})",
     )
 
 
@@ -368,9 +368,8 @@ def _flow_not_closed(e: _Error) -> Syntax | None:
             "(and a comma between items)",
         )
     text = e.lines[e.opened.line] if e.opened.line < len(e.lines) else ""
-    as_text = (
-        f", or the value in quotes if it is text ({quoted(_value_after(text, e.opened.column))})"
-    )
+    meant = quoted_advice(_value_after(text, e.opened.column))
+    as_text = f", or the value in quotes if it is text ({meant})"
     return Syntax(
         opened,
         e.opened.column + 1,
@@ -438,7 +437,7 @@ def _colon_in_value(e: _Error) -> Syntax | None:
             e.line + 1,
             e.column + 1,
             f"found a colon followed by a space inside the value {shown(value)}; expected "
-            f"the value in quotes ({quoted(value)})",
+            f"the value in quotes ({quoted_advice(value)})",
         )
     key, key_column = own
     colon = key_column + len(key)
@@ -449,7 +448,7 @@ def _colon_in_value(e: _Error) -> Syntax | None:
             e.column + 1,
             f"found a colon followed by a space inside the unquoted value of "
             f"'{one_line(key)}'; expected the value in quotes ({one_line(key)}: "
-            f"{one_line(quoted(value))})",
+            f"{one_line(quoted_advice(value))})",
         )
     return None  # a key where it does not belong: `_misindented` finds where it does
 
