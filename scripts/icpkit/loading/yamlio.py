@@ -18,6 +18,7 @@ from . import spacing
 from .document import Document, NodeBuilder, short_error
 from .indentation import as_one
 from .parser import PARSER as _yaml
+from .parser import stray_tab
 from .schema import reread
 from .syntax import explain
 
@@ -144,6 +145,15 @@ def _text(path: str, raw: bytes) -> str | Document:
             line,
             column,
             "found a tab in the indentation; expected spaces (YAML indents with spaces only)",
+            "yaml-tabs",
+        )
+    if (tab := stray_tab(text)) is not None:
+        return _fail(
+            path,
+            tab[0] + 1,
+            tab[1] + 1,
+            "found a tab (pasted from a spreadsheet or a document?); expected a space: outside "
+            "quotes not every YAML reader reads a tab, and `icp fmt` cannot",
             "yaml-tabs",
         )
     return text
