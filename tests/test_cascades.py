@@ -234,3 +234,38 @@ def test_a_renamed_profile_is_one_error_with_its_groups_references_waiting(tmp_p
     lines = _one_error_and_its_note(root)
     assert "found the group 'fit/ai-pilled', which does not exist" in lines[0]
     assert "(did you mean 'fit-score/ai-pilled'?)" in lines[0]
+
+
+def test_a_deleted_negative_portrait_is_one_error_with_the_pond_map_rule_waiting(
+    tmp_path: Path,
+) -> None:
+    # an ICP's pond map names the portrait as a rule; the fixtures name it as a portrait
+    root = copy_handbook(tmp_path / "hb")
+    (root / "profiles/negative/enterprise-tenders.yaml").unlink()
+    lines = _one_error_and_its_note(root)
+    assert "found the negative portrait 'enterprise-tenders', which does not exist" in lines[0]
+    assert "(and 7 other references: " in lines[0]
+    assert "note 7 other references to the same id in 4 other files wait" in lines[1]
+
+
+@pytest.mark.parametrize(
+    ("name", "first"),
+    [
+        ("segments", "found the segment 'north-america', which is not defined"),
+        ("regions", "found the region 'north_america', which is not in rules/regions.yaml"),
+    ],
+)
+def test_a_deleted_segments_or_regions_file_is_one_error(
+    tmp_path: Path, name: str, first: str
+) -> None:
+    # every reference to any of its names is unknown: one mistake, the file that is gone
+    root = copy_handbook(tmp_path / "hb")
+    (root / "rules" / f"{name}.yaml").unlink()
+    lines = _one_error_and_its_note(root)
+    assert first in lines[0]
+    assert f"other references to {name}: " in lines[0]
+    assert lines[0].endswith(
+        f"; found no file of kind {name}: expected rules/{name}.yaml (deleted, or moved?) "
+        f"(unknown-{name[:-1]})"
+    )
+    assert f"other references to {name} and the checks of" in lines[1]

@@ -211,3 +211,37 @@ def test_fmt_check_names_the_first_line_it_changes_and_crlf(tmp_path: Path) -> N
     path.write_bytes(PROFILE.replace("\n", "\r\n").encode())
     result = format_file(path, "p.yaml", write=False)
     assert result.changed and result.where.startswith("1: its line ends in CRLF")
+
+
+def test_fmt_keeps_comments_before_a_start_marker_and_after_an_end_marker() -> None:
+    # ruamel drops them: the lines up to `---` and from `...` are kept as written
+    text = "# owned by RevOps\n\n--- # the profile\n" + PROFILE + "...\n# end of profile\n"
+    once = format_text(text, "icp")
+    assert comments(once) == comments(text)
+    assert format_text(once, "icp") == once
+    assert YAML(typ="safe").load(once) == YAML(typ="safe").load(text)
+    # without a comment the markers are dropped, as before
+    assert format_text("---\n" + PROFILE + "...\n", "icp") == format_text(PROFILE, "icp")
+
+
+def test_fmt_leaves_a_file_with_a_tab_between_values_and_says_where(
+    tmp_path: Path, capsys: object
+) -> None:
+    """`status:<tab>active` reads with libyaml but not with ruamel's own parser, which fmt
+    writes with: validate refuses it at the tab, and fmt leaves the file (no internal error)."""
+    from conftest import copy_handbook
+    from icpkit.cli import main
+
+    root = tmp_path / "hb"
+    copy_handbook(root, fixtures=False)
+    path = root / "profiles" / "icp" / "western-software-teams.yaml"
+    text = path.read_text().replace("status: active\n", "status:\tactive\n", 1)
+    assert "status:\tactive" in text
+    path.write_text(text)
+    for args in (["fmt", "--check"], ["fmt"]):
+        assert main(["--root", str(root), *args]) == 1
+        assert path.read_text() == text
+    said = capsys.readouterr()  # type: ignore[attr-defined]
+    assert "western-software-teams.yaml:5:8: fmt leaves this file as it is: found a tab" in (
+        said.out + said.err
+    )

@@ -129,7 +129,9 @@ PROBLEMS: dict[str, str] = {
     "yaml-duplicate-key": "The same key appears twice in one mapping.",
     "yaml-value": "A value is not a valid number or date as written (or is .nan / .inf).",
     "merged-item": "A '- ' line read as more of the text above it (indented too far).",
-    "yaml-comment-value": "A value that starts with # (read as a comment): put it in quotes.",
+    "yaml-comment-value": (
+        "A value that starts with # or has one in it (read as a comment): put it in quotes."
+    ),
     "yaml-control-character": "A raw control character (NUL, ESC, ...) in the file.",
     "unsafe-character": "A control, bidirectional or invisible character in a value or key.",
     # the JSON Schema of each kind (icpkit.loading.schema): schema-<validator>

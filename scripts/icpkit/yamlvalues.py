@@ -7,7 +7,27 @@ loaded values, such as a cached handbook, does not import the parser.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
+
+#: a currency sign written before a number (`$250,000`, `€5,000,000`)
+CURRENCY_SIGN = r"[$€£¥]"
+#: a unit or currency written after a number (`2,000 employees`, `250,000 USD`, `5,000€`)
+UNIT = r"(?: *[A-Za-z%$€£¥][A-Za-z%$€£¥ ]*)"
+#: a number written with thousands separators, a currency sign before it or a unit after
+#: it (`1,000`, `$250,000`, `2,000 employees`): inside [ ] or { } each comma ends a value
+GROUPED_NUMBER = re.compile(
+    rf"(?<![\d.\w])(?P<sign>{CURRENCY_SIGN}?)\d{{1,3}}(?:,\d{{3}})+(?P<unit>{UNIT}?)(?![\d.])"
+)
+
+#: what the advice to write a number plainly adds when it had a currency sign or a unit
+NUMBER_MARKS = ", currency sign or unit (the field says what it counts)"
+
+
+def digits_meant(written: str) -> str:
+    """The number `written` with thousands separators (and any currency sign or unit) means,
+    as a YAML value: `$250,000 ` -> `250000`."""
+    return re.sub(r"\D", "", written)
 
 
 class YamlDate(str):
@@ -55,6 +75,21 @@ def quoted(value: str) -> str:
     if "'" in value and '"' not in value and "\\" not in value:
         return f'"{value}"'
     return "'" + value.replace("'", "''") + "'"
+
+
+#: how long a value quoted as advice in a message may be before its middle is left out
+ADVICE_LIMIT = 80
+
+
+def quoted_advice(value: str) -> str:
+    """`value` quoted as advice in a message (`expected the value in quotes (…)`): whole
+    when short, else its start and end around an ellipsis, so that a pasted paragraph is
+    not echoed whole and the quotes still show where they go."""
+    value = value.strip()
+    if len(value) <= ADVICE_LIMIT:
+        return quoted(value)
+    head, tail = value[: ADVICE_LIMIT - 20].rstrip(), value[-15:].lstrip()
+    return quoted(f"{head} … {tail}")
 
 
 def as_date(value: Any) -> dt.date | None:

@@ -214,27 +214,72 @@ def _same_mistake(
     """`kept` with the references to one missing id folded into the first of them (which
     says how many others there are), and each folded problem mapped to that first one."""
     groups: dict[tuple[str, str], list[Problem]] = {}
+    absent = _absent_kinds(docs)
     for problem in kept:
-        key = _missing_id(problem, docs)
+        key = _in_absent(problem, absent) or _missing_id(problem, docs)
         if key is not None:
             groups.setdefault(key, []).append(problem)
+    # a pond map's rule naming a negative portrait that is gone: the portrait's mistake
+    for kind, name in list(groups):
+        profile = ("profile", name.partition("/")[2])
+        if kind == "rule" and profile in groups and profile != ("profile", ""):
+            groups[profile] += groups.pop((kind, name))
     folded: dict[Problem, Problem] = {}
     firsts: dict[Problem, Problem] = {}
     for (kind, name), group in groups.items():
+        gone = (
+            f"; found no file of kind {kind}: expected {RULES_DIR}/{kind}.yaml (deleted, or moved?)"
+            if kind in absent
+            else ""
+        )
         if len(group) < 2:
+            if gone:
+                firsts[group[0]] = replace(group[0], message=group[0].message + gone)
             continue
         # the reference naming the missing id itself says it best (a profile, not its rule)
-        first, *others = sorted(group, key=lambda p: (kind == "profile" and _name_of(p) != name, p))
+        # (and a reference to it by name, not a pond map's rule that happens to name it)
+        first, *others = sorted(
+            group,
+            key=lambda p: (
+                kind == "profile" and (_name_of(p) != name or p.rule == "unknown-rule"),
+                p,
+            ),
+        )
         files = list(dict.fromkeys(p.path for p in others))
         shown = ", ".join(files[:_LISTED]) + (", …" if len(files) > _LISTED else "")
         n = len(others)
+        which = f" to {name}" if name in absent.values() else ""
         said = replace(
             first,
-            message=f"{first.message} (and {n} other reference{'s' if n != 1 else ''}: {shown})",
+            message=f"{first.message} (and {n} other reference{'s' if n != 1 else ''}{which}: "
+            f"{shown}){gone}",
         )
         firsts[first] = said
         folded.update((p, said) for p in others)
     return [firsts.get(p, p) for p in kept if p not in folded], folded
+
+
+#: the kinds of document a handbook may leave out, whose every name is then unknown
+_OPTIONAL = {"segments": "segments", "regions": "regions"}
+
+
+def _absent_kinds(docs: Mapping[str, Document]) -> dict[str, str]:
+    """The optional kinds of document (segments, regions) that no file is of: the kind ->
+    what its names are called (a file deleted or moved out of rules/ makes every reference
+    to any of them unknown: one mistake)."""
+    present = {d.data.get("kind") for d in docs.values() if isinstance(d.data, dict)}
+    return {kind: names for kind, names in _OPTIONAL.items() if kind not in present}
+
+
+def _in_absent(problem: Problem, absent: Mapping[str, str]) -> tuple[str, str] | None:
+    """The (kind, names) of an absent kind of document that `problem` says a name of is
+    unknown, or None."""
+    if problem.level is not Level.ERROR or problem.rule not in REFERENCE_RULES:
+        return None
+    found = _referenced(problem)
+    kinds = found[0] if found is not None else ()
+    kind = next((k for k in kinds if k in absent), None)
+    return (kind, absent[kind]) if kind is not None else None
 
 
 def collapse(
@@ -266,6 +311,7 @@ def collapse(
             depends_on[problem] = owner
     # references to one missing id: one error, the others wait on it
     kept, folded = _same_mistake(kept, docs)
+    absent = _absent_kinds(docs)
     depends_on.update((p, first.path) for p, first in folded.items())
     # a document that failed only because of another one: its problems belong to that root
     own_errors = {p.path for p in kept if p.level is Level.ERROR}
@@ -287,6 +333,8 @@ def collapse(
         first = min((p for p in kept if p.path == root_path), default=None)
         line, column = (first.line, first.column) if first else (1, 1)
         same = sum(1 for d in deps if d in folded)
+        names = {k[1] for d in deps if d in folded and (k := _in_absent(d, absent)) is not None}
+        to = f"to {min(names)}" if names else "to the same id"
         n, m = len(deps) - same, len(files)
         if same == 0:
             said = (
@@ -295,12 +343,12 @@ def collapse(
             )
         elif n == 0:
             said = (
-                f"{same} other reference{'s' if same != 1 else ''} to the same id in {m} other "
+                f"{same} other reference{'s' if same != 1 else ''} {to} in {m} other "
                 f"file{'s' if m != 1 else ''} {'waits' if same == 1 else 'wait'}"
             )
         else:
             said = (
-                f"{same} other reference{'s' if same != 1 else ''} to the same id and the "
+                f"{same} other reference{'s' if same != 1 else ''} {to} and the "
                 f"checks of {n} thing{'s' if n != 1 else ''} that depend on them, in {m} other "
                 f"file{'s' if m != 1 else ''}, wait"
             )

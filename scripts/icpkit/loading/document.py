@@ -22,7 +22,15 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..problems import Level, Problem, json_path
 from ..textsafety import describe, unsafe_characters, visible, without_unsafe
-from ..yamlvalues import YamlDate, describe_value
+from ..yamlvalues import (
+    CURRENCY_SIGN,
+    NUMBER_MARKS,
+    UNIT,
+    YamlDate,
+    describe_value,
+    digits_meant,
+    quoted_advice,
+)
 from .parser import PARSER as _yaml
 
 MAX_DEPTH = 40
@@ -271,29 +279,33 @@ class NodeBuilder:
         while i < len(items):
             head = items[i]
             groups: list[ScalarNode] = []
-            if node.flow_style and _plain_digits(head):
+            if node.flow_style and _plain(head) and _HEAD.fullmatch(head.value):
                 end = head.end_mark.index
                 for nxt in items[i + 1 :]:
                     if not (
-                        _plain_digits(nxt)
-                        and len(nxt.value) == 3
+                        _plain(nxt)
+                        and _GROUP.fullmatch(nxt.value)
                         and nxt.start_mark.index == end + 1
                         and self.text[end : end + 1] == ","
                     ):
                         break
                     groups.append(nxt)
                     end = nxt.end_mark.index
-            if groups and any(g.value.startswith("0") for g in groups):
-                written = ",".join([head.value, *(g.value for g in groups)])
-                meant = written.replace(",", "")
+                    if not nxt.value.isdigit():
+                        break  # a unit ends the number: `2,000 employees`
+            written = ",".join([head.value, *(g.value for g in groups)]) if groups else ""
+            marked = not written.replace(",", "").isdigit()
+            if groups and (marked or any(g.value.startswith("0") for g in groups)):
                 self.problem(
                     head,
-                    f"found {written} inside [ ], where a comma ends a value (so it reads as "
-                    f"{len(groups) + 1} values); expected the number without separators "
-                    f"({meant})",
+                    f"found {visible(written, keep_newlines=False)} inside [ ], where a comma "
+                    f"ends a value (so it reads as {len(groups) + 1} values); expected the "
+                    f"number without separators{NUMBER_MARKS if marked else ''} "
+                    f"({digits_meant(written)})",
                     "yaml-value",
                     parts,  # the list's path: its length is said once this is fixed
                 )
+                meant = digits_meant(written)
                 for g in (head, *groups):
                     self.seen.add(id(g))
                 out.append(int(meant))
@@ -312,30 +324,36 @@ class NodeBuilder:
         grouped: set[int] = set()
         entries = node.value
         for i, (knode, vnode) in enumerate(entries):
-            if not (isinstance(vnode, ScalarNode) and not vnode.style and vnode.value.isdigit()):
+            if not (
+                isinstance(vnode, ScalarNode) and not vnode.style and _HEAD.fullmatch(vnode.value)
+            ):
                 continue
             groups = []
             for gkey, gvalue in entries[i + 1 :]:
                 if not (
                     isinstance(gkey, ScalarNode)
                     and not gkey.style
-                    and re.fullmatch(r"\d{3}", gkey.value)
+                    and _GROUP.fullmatch(gkey.value)
                     and isinstance(gvalue, ScalarNode)
                     and not gvalue.value
                     and gvalue.start_mark.index == gkey.end_mark.index  # no colon written
                 ):
                     break
                 groups.append(gkey)
+                if not gkey.value.isdigit():
+                    break  # a unit ends the number: `250,000 USD`
             if not groups:
                 continue
             grouped.update(id(g) for g in groups)
             written = ",".join([vnode.value, *(g.value for g in groups)])
             key = visible(str(knode.value), keep_newlines=False)
+            marked = not written.replace(",", "").isdigit()
             self.problem(
                 vnode,
-                f"found {written} inside {{ }}, where a comma ends a value (so "
-                f"{groups[0].value} reads as a key of its own); expected the number without "
-                f"separators ({key}: {written.replace(',', '')})",
+                f"found {visible(written, keep_newlines=False)} inside {{ }}, where a comma "
+                f"ends a value (so {visible(groups[0].value, keep_newlines=False)} reads as a "
+                f"key of its own); expected the number without separators"
+                f"{NUMBER_MARKS if marked else ''} ({key}: {digits_meant(written)})",
                 "yaml-key",
                 [*parts, str(knode.value)],
             )
@@ -363,6 +381,39 @@ class NodeBuilder:
                 f"comment, so the value is empty; expected the value in quotes "
                 f"({visible(key, keep_newlines=False)}: "
                 f"'{visible(written, keep_newlines=False)}')",
+                "yaml-comment-value",
+                json_path(parts),
+            )
+        )
+
+    def _comment_cuts(self, node: ScalarNode, parts: list[str | int]) -> None:
+        """`label: Raised Series #B or C`: a # after a space starts a comment, so the text
+        ends before it. A comment without a space after its # is almost always more of the
+        value (as `chat: #sales-na` is the value), so it is said at the #."""
+        if node.style or self.in_key or not self.text:
+            return
+        line_end = self.text.find("\n", node.end_mark.index)
+        rest = self.text[node.end_mark.index : line_end if line_end >= 0 else None]
+        m = re.match(r"([ \t]+)(#[^\s#].*?)\s*$", rest)
+        if not m:
+            return
+        at = node.end_mark.index + m.start(2)
+        before = self.text[:at]
+        value = visible(node.value, keep_newlines=False)
+        written = visible(m.group(2), keep_newlines=False)
+        meant = quoted_advice(f"{node.value}{m.group(1)}{m.group(2)}")
+        key = parts[-1] if parts and isinstance(parts[-1], str) else None
+        whole = f"{visible(key, keep_newlines=False)}: {meant}" if key else f"- {meant}"
+        self.problems.append(
+            Problem(
+                self.path,
+                before.count("\n") + 1,
+                at - (before.rfind("\n") + 1) + 1,
+                Level.ERROR,
+                f"found '{_clip(written)}' after '{_clip(value)}': # after a space starts a "
+                f"comment, so the value ends before it; expected the whole value in quotes "
+                f"({visible(whole, keep_newlines=False)}), or a space after the # if it is "
+                "a comment",
                 "yaml-comment-value",
                 json_path(parts),
             )
@@ -454,6 +505,7 @@ class NodeBuilder:
         if tag == _TAG + "str":
             self._unsafe(node, parts)
             self._merged_item(node, parts)
+            self._comment_cuts(node, parts)
             return node.value
         try:
             value = self.scalars.construct_object(node, deep=True)
@@ -479,6 +531,11 @@ class NodeBuilder:
         return value
 
 
+#: the first group of a number written with separators inside { } (`500`, `$250`), and the
+#: groups after it (`000`, the last with a unit: `000 USD`)
+_HEAD = re.compile(rf"{CURRENCY_SIGN}?\d+")
+_GROUP = re.compile(rf"\d{{3}}{UNIT}?")
+
 _NAMES = frozenset({"id", "title", "name", "label", "rule", "owners", "kind", "field"})
 
 
@@ -488,9 +545,9 @@ def _is_name(parts: Sequence[str | int]) -> bool:
     return bool(names) and names[-1] in _NAMES
 
 
-def _plain_digits(node: Node) -> bool:
-    """An unquoted scalar of nothing but digits (YAML reads it as an integer)."""
-    return isinstance(node, ScalarNode) and not node.style and node.value.isdigit()
+def _plain(node: Node) -> bool:
+    """An unquoted scalar."""
+    return isinstance(node, ScalarNode) and not node.style
 
 
 def _clip(text: str, limit: int = 40) -> str:

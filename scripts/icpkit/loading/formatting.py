@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import difflib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..atomic import write_text
@@ -205,6 +207,28 @@ def format_text(text: str, kind: str) -> str:
 
     Raises `Unkept` (with the construct's 1-based line and column) when ruamel would write
     a value differently and it cannot be put back as written."""
+    head, text, tail = _markers(text)
+    return head + _format_body(text, kind) + tail
+
+
+#: comment lines and a document start marker (`---`) before the document
+_HEAD = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*---(?:[ \t][^\n]*)?\n")
+#: a document end marker (`...`) and the comment lines after it
+_TAIL = re.compile(r"^\.\.\.[ \t]*(?:#[^\n]*)?(?:\n[ \t]*(?:#[^\n]*)?)*\n?\Z", re.MULTILINE)
+
+
+def _markers(text: str) -> tuple[str, str, str]:
+    """`text` as (the lines up to its `---`, the document, the lines from its `...`), the
+    first and last kept as written when they hold a comment (ruamel drops comments before a
+    start marker and after an end marker); otherwise '' (the markers are dropped)."""
+    head = _HEAD.match(text)
+    tail = _TAIL.search(text)
+    start = head.end() if head is not None and "#" in head.group() else 0
+    end = tail.start() if tail is not None and "#" in tail.group() else len(text)
+    return text[:start], text[start:end], text[end:]
+
+
+def _format_body(text: str, kind: str) -> str:
     text = _reorder_text(text, kind)
     y = _yaml()
     data = y.load(text)
@@ -355,6 +379,17 @@ def format_file(path: Path, shown: str, *, write: bool) -> FormatResult:
             "",
             f"{shown}:{exc.line}:{exc.column}: {LEFT}: it cannot keep {exc.what} as written "
             "(fmt changes only indentation and key order)",
+        )
+    except MarkedYAMLError as exc:  # ruamel's own reading refuses what validate read
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        return FormatResult(
+            path,
+            shown,
+            False,
+            "",
+            f"{shown}:{line}:{column}: {LEFT}: it cannot read it here "
+            f"({visible(str(exc.problem or exc.context), keep_newlines=False)})",
         )
     changed = after != before
     diff = (

@@ -29,7 +29,7 @@ from ..textsafety import (
     without_unsafe,
 )
 from ..wording import found, shorten, suggest
-from ..yamlvalues import YamlDate, quoted
+from ..yamlvalues import GROUPED_NUMBER, NUMBER_MARKS, YamlDate, digits_meant, quoted, quoted_advice
 from . import indentation, spacing
 from .document import Document, compose_one
 from .indentation import shown
@@ -193,9 +193,16 @@ def validate(doc: Document, kind: str) -> list[Problem]:
     problems = checked(doc, kind)
     if problems:
         problems = spacing.as_one(doc.path, doc.text, problems, reread)
+        # a list's only item (or its first) with its dash deleted reads as a mapping
+        lists = [p.line - 1 for p in problems if p.rule == "schema-type" and _A_LIST in p.message]
+        if lists:
+            problems = spacing.as_one(doc.path, doc.text, problems, reread, lists, spacing.dashless)
         return _misindented(doc, kind, problems)
     swallowed = indentation.swallowed(doc.path, doc.text, key_names(kind), reread)
     return [swallowed] if swallowed else []
+
+
+_A_LIST = "found a mapping; expected a list"
 
 
 @cache
@@ -531,9 +538,6 @@ def _problem(doc: Document, kind: str, error: ValidationError) -> Problem:
     return doc.problem_at(parts, message, f"schema-{v}", key=key)
 
 
-_GROUPED = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d.])")
-
-
 def _digit_groups_in_list(doc: Document, parts: list[str | int], schema: Any) -> str:
     """`between: [100, 1,000]`: inside [ ] a comma ends a value, so a number written with
     thousands separators is several values. The advice with the list as meant, when joining
@@ -542,17 +546,18 @@ def _digit_groups_in_list(doc: Document, parts: list[str | int], schema: Any) ->
     limit = schema.get("maxItems") if isinstance(schema, dict) else None
     if not text or not text.startswith("[") or not isinstance(limit, int):
         return ""
-    grouped = _GROUPED.findall(text)
+    grouped = [m.group(0) for m in GROUPED_NUMBER.finditer(text)]
     if not grouped:
         return ""
-    meant = _GROUPED.sub(lambda m: m.group(0).replace(",", ""), text)
+    meant = GROUPED_NUMBER.sub(lambda m: digits_meant(m.group(0)), text)
     values = [v for v in meant.strip("[]").split(",") if v.strip()]
     if len(values) > limit:
         return ""
+    marked = any(re.search(r"[^\d,]", g) for g in grouped)
     return (
-        f"found {grouped[0]} inside [ ], where a comma ends a value (so {shown(text)} reads "
-        f"as {len(values) + sum(g.count(',') for g in grouped)} values); expected the numbers "
-        f"without separators: {' '.join(meant.split())}"
+        f"found {grouped[0].strip()} inside [ ], where a comma ends a value (so {shown(text)} "
+        f"reads as {len(values) + sum(g.count(',') for g in grouped)} values); expected the "
+        f"numbers without separators{NUMBER_MARKS if marked else ''}: {' '.join(meant.split())}"
     )
 
 
@@ -577,7 +582,7 @@ def _colon_in_text(doc: Document, parts: list[str | int], instance: Any, schema:
         return ""
     return (
         f"found a colon followed by a space inside the value {shown(value)}, which YAML reads "
-        f"as 'key: value'; expected text: the value in quotes ({quoted(value)})"
+        f"as 'key: value'; expected text: the value in quotes ({quoted_advice(value)})"
     )
 
 

@@ -1,5 +1,6 @@
 """A space missing (or one too many) where YAML needs exactly one: after a list item's dash
-(`-id: budget`, `-A pain`, `-  id: budget`) and after a key's colon (`points:20`).
+(`-id: budget`, `-A pain`, `-  id: budget`) and after a key's colon (`points:20`); and a
+list item's dash missing altogether (`dashless`: `id: growth` where `- id: growth` was).
 
 YAML reads `-id` as a key named '-id' and `points:20` as the text 'points:20', so the
 parser stops on a later line, or the file reads and its schema finds text where a list or a
@@ -23,7 +24,7 @@ from dataclasses import dataclass, replace
 from ..problems import Level, Problem
 from ..textsafety import describe, escape
 from ..yamlvalues import quoted
-from .indentation import Judge, blank, indent, shown, text_lines
+from .indentation import Judge, blank, indent, is_item, shown, text_lines
 from .parser import stops
 
 #: a dash with no space after it, where a list item's dash stands (`-id`, `- -x`)
@@ -226,6 +227,33 @@ def colonless(line: str) -> list[tuple[str, int, str]]:
     return [fix] if fix is not None else []
 
 
+def dashless(line: str) -> list[tuple[str, int, str]]:
+    """`line` made a list item, when it is one whose dash was deleted: `id: growth` with the
+    keys of the item above it (YAML reads it as more keys of that item: each one a second
+    time), or at its list's dashes (the parser stops). The dash is put where the list's
+    dashes may stand: two columns left of the line (the dash and its space deleted), one
+    (the dash alone), or at its own column; the column given is the line's own."""
+    if blank(line) or is_item(line):
+        return []
+    here = indent(line)
+    body = line[here:]
+    out = []
+    for column in (here - 2, here - 1, here):
+        if column < 0:
+            continue
+        fixed = " " * column + "- " + body
+        out.append(
+            (
+                fixed,
+                here,
+                f"found '{shown(line)}' with no '-' before it (so it is read as more of "
+                f"what is above it); expected a list item of its own, '- {shown(body)}' "
+                f"with its dash at column {column + 1}",
+            )
+        )
+    return out
+
+
 Candidates = Callable[[str], list[tuple[str, int, str]]]
 
 
@@ -236,13 +264,15 @@ def find(
     accept: Callable[[int, Sequence[Problem]], bool] | None = None,
     depth: int = 0,
     candidates: Candidates = _candidates,
+    alone: bool = False,
 ) -> Fix | None:
     """The fix of one line of `text` (lines `tried`, in order of preference) after which the
     file reads with the fewest problems (and, given `accept`, that it accepts), or None when
     no fix makes it read. A fix of one line that leaves the file unread is tried again with
     the same fix on the lines just below it that need it too (`-A pain` then `-Another`),
     then with a fix of the same kinds further down, where the parser now stops (`points:50`
-    in two rules): the lines below are in the fix's `also`."""
+    in two rules): the lines below are in the fix's `also`. `alone`: only one line is
+    fixed (a dash missing is one line's mistake)."""
     lines = text.split("\n")
     texts = text_lines(lines)
     best: tuple[tuple[int, int], Fix] | None = None
@@ -253,12 +283,13 @@ def find(
             after = [*lines[:i], fixed, *lines[i + 1 :]]
             left = judge("\n".join(after))
             more: list[tuple[int, int, str]] = []
-            if left is None and (alike := _alike(lines, i, n, candidates)):
+            if left is None and not alone and (alike := _alike(lines, i, n, candidates)):
                 for j in alike:
                     after[j] = candidates(lines[j])[n][0]
                 left = judge("\n".join(after))
                 more = [(j, *candidates(lines[j])[n][1:]) for j in alike]
-            if left is None and depth < _DEPTH and (stop := stops("\n".join(after))) and stop > i:
+            deeper = left is None and not alone and depth < _DEPTH
+            if deeper and (stop := stops("\n".join(after))) and stop > i:
                 below = find(
                     "\n".join(after),
                     range(stop, max(i, stop - _NEAR), -1),
@@ -317,11 +348,19 @@ def _kind(line: str, n: int, candidates: Candidates) -> str | None:
     return re.sub(r"'[^']*'", "''", said) if said else None
 
 
-def as_one(path: str, text: str, problems: list[Problem], judge: Judge) -> list[Problem]:
+def as_one(
+    path: str,
+    text: str,
+    problems: list[Problem],
+    judge: Judge,
+    tried: Iterable[int] | None = None,
+    candidates: Candidates = _candidates,
+) -> list[Problem]:
     """`problems` with those a missing space causes in a file that reads (`-A pain` read
     as text where a list belongs) said as one, at its line: kept only when the fix takes
     away a problem at that line and adds none there; what is left once it is fixed (a key
-    missing from the mapping it makes) is said with it."""
+    missing from the mapping it makes) is said with it. `tried`: the lines to try (all
+    by default); `candidates`: the fixes (a dash missing: `dashless`, tried alone)."""
     if not text or not problems:
         return problems
     before = {_same(p) for p in problems}
@@ -331,7 +370,9 @@ def as_one(path: str, text: str, problems: list[Problem], judge: Judge) -> list[
         gone = any(p[1] == i + 1 for p in before - after)
         return gone and not any(p[1] == i + 1 for p in after - before)
 
-    fix = find(text, range(len(text.split("\n"))), judge, accept)
+    lines = range(len(text.split("\n"))) if tried is None else tried
+    alone = candidates is dashless
+    fix = find(text, lines, judge, accept, candidates=candidates, alone=alone)
     if fix is None:
         return problems
     # what is left once it is fixed is true of the file now (`review:` has no `cadence:`)

@@ -12,12 +12,12 @@ last one always answers, in plain words, at the line the parser stopped on."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..textsafety import one_line
-from ..yamlvalues import quoted
+from ..yamlvalues import quoted_advice
 from . import indentation, spacing
 from .indentation import BLOCK_HEADER, blank, indent, key_at, shown
 
@@ -256,7 +256,7 @@ def _text_after_value(e: _Error) -> Syntax | None:
         e.line + 1,
         begin + 1,
         f"found text after {shown(before[begin:], 30)} on line {e.line + 1}: {what}; "
-        f"expected the whole value in quotes ({quoted(value)})",
+        f"expected the whole value in quotes ({quoted_advice(value)})",
     )
 
 
@@ -284,7 +284,7 @@ def _reserved_start(e: _Error) -> Syntax | None:
         e.line + 1,
         column + 1,
         f"found the value {shown(value)}, which starts with {char}: {_RESERVED[char]}; "
-        f"expected it in quotes ({quoted(value)})",
+        f"expected it in quotes ({quoted_advice(value)})",
     )
 
 
@@ -315,7 +315,7 @@ def _undefined_alias(e: _Error) -> Syntax | None:
         message = (
             f"found *{name}, which YAML reads as an alias to an anchor &{name} that does not "
             f"exist; expected the value written out (in quotes if * is part of the text: "
-            f"{quoted(value)})"
+            f"{quoted_advice(value)})"
         )
     return Syntax(e.line + 1, e.column + 1, message, "yaml-alias")
 
@@ -331,7 +331,7 @@ def _item_after_key(e: _Error) -> Syntax | None:
         e.line + 1,
         e.column + 1,
         f"found the list item '{shown(value)}' {where}on the same line; expected each item "
-        f"on a line of its own below the key, or the value in quotes ({quoted(value)})",
+        f"on a line of its own below the key, or the value in quotes ({quoted_advice(value)})",
     )
 
 
@@ -368,9 +368,8 @@ def _flow_not_closed(e: _Error) -> Syntax | None:
             "(and a comma between items)",
         )
     text = e.lines[e.opened.line] if e.opened.line < len(e.lines) else ""
-    as_text = (
-        f", or the value in quotes if it is text ({quoted(_value_after(text, e.opened.column))})"
-    )
+    meant = quoted_advice(_value_after(text, e.opened.column))
+    as_text = f", or the value in quotes if it is text ({meant})"
     return Syntax(
         opened,
         e.opened.column + 1,
@@ -438,7 +437,7 @@ def _colon_in_value(e: _Error) -> Syntax | None:
             e.line + 1,
             e.column + 1,
             f"found a colon followed by a space inside the value {shown(value)}; expected "
-            f"the value in quotes ({quoted(value)})",
+            f"the value in quotes ({quoted_advice(value)})",
         )
     key, key_column = own
     colon = key_column + len(key)
@@ -449,7 +448,7 @@ def _colon_in_value(e: _Error) -> Syntax | None:
             e.column + 1,
             f"found a colon followed by a space inside the unquoted value of "
             f"'{one_line(key)}'; expected the value in quotes ({one_line(key)}: "
-            f"{one_line(quoted(value))})",
+            f"{one_line(quoted_advice(value))})",
         )
     return None  # a key where it does not belong: `_misindented` finds where it does
 
@@ -471,7 +470,9 @@ def _misindented(e: _Error) -> Syntax | None:
     column by trying them): at that line, naming the key or item it belongs with; or a key
     and its value with no colon between them (`status active`, `points 50`), which a line
     moved can look like, and the other way round: of the two fixes, the one after which the
-    file has fewer problems (the move, when they tie)."""
+    file has fewer problems (the move, when they tie); or a list item's dash deleted
+    (`id: growth` at its list's dashes), when that leaves fewer problems than a move, or as
+    few nearer the line the parser stopped on."""
     if e.judge is None:
         return None
     move = indentation.find(e.text, indentation.suspects(e.text, e.line), e.judge)
@@ -483,10 +484,23 @@ def _misindented(e: _Error) -> Syntax | None:
         and (move is None or len(colon.left) < len(move.left))
     ):
         return Syntax(colon.line + 1, colon.column + 1, spacing.said(colon))
+    dash = spacing.find(e.text, tried, e.judge, candidates=spacing.dashless, alone=True)
+    if (
+        dash is not None
+        and len(dash.left) <= indentation.FEW
+        and (move is None or _nearer(dash.left, dash.line, move.left, move.line, e.line))
+    ):
+        return Syntax(dash.line + 1, dash.column + 1, dash.message)
     if move is None or len(move.left) > indentation.FEW:
         return None
     at = indent(e.text.split("\n")[move.line])
     return Syntax(move.line + 1, at + 1, indentation.say(e.text, move), "yaml-indent")
+
+
+def _nearer(left: Sequence[Any], line: int, other: Sequence[Any], at: int, stop: int) -> bool:
+    """Whether a fix of `line` leaving `left` beats one of `at` leaving `other`: fewer
+    problems left, then nearer the line the parser stopped on (`stop`)."""
+    return (len(left), abs(stop - line)) < (len(other), abs(stop - at))
 
 
 def _fallback(e: _Error) -> Syntax:

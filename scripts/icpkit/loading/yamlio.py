@@ -14,9 +14,11 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..problems import Level, Problem
 from ..textsafety import describe
+from . import spacing
 from .document import Document, NodeBuilder, short_error
 from .indentation import as_one
 from .parser import PARSER as _yaml
+from .parser import stray_tab
 from .schema import reread
 from .syntax import explain
 
@@ -145,6 +147,15 @@ def _text(path: str, raw: bytes) -> str | Document:
             "found a tab in the indentation; expected spaces (YAML indents with spaces only)",
             "yaml-tabs",
         )
+    if (tab := stray_tab(text)) is not None:
+        return _fail(
+            path,
+            tab[0] + 1,
+            tab[1] + 1,
+            "found a tab (pasted from a spreadsheet or a document?); expected a space: outside "
+            "quotes not every YAML reader reads a tab, and `icp fmt` cannot",
+            "yaml-tabs",
+        )
     return text
 
 
@@ -180,10 +191,30 @@ def load_bytes(path: str, raw: bytes) -> Document:
         )
     builder = NodeBuilder(path, text)
     data = builder.build(nodes[0], [])
+    # a list item's dash deleted: its keys read as keys of the item above, each a second time
+    dashed = _dash_missing(path, text, builder.problems)
+    if dashed is not builder.problems:
+        return Document(path, None, None, dashed, text)
     # a key moved into a mapping that has it already (`needs:` under `account_profile:`),
     # an item moved right of its list's items (read as more of the text of the one above)
     problems = as_one(path, text, builder.problems, reread, _MOVED)
     return Document(path, data, nodes[0], problems, text)
+
+
+def _dash_missing(path: str, text: str, problems: list[Problem]) -> list[Problem]:
+    """`problems` said as one when they are the keys of a list item whose dash was deleted,
+    read as keys of the item above it (tried on the lines of the first key seen twice and
+    a few above it: the item's first key may be one the item above does not have)."""
+    twice = [p.line - 1 for p in problems if p.rule == "yaml-duplicate-key"]
+    if not twice:
+        return problems
+    first = min(twice)
+    tried = range(first, max(first - _ITEM_KEYS, -1), -1)
+    return spacing.as_one(path, text, problems, reread, tried, spacing.dashless)
+
+
+#: how many lines above its first key seen twice a list item's dashless first line is looked for
+_ITEM_KEYS = 6
 
 
 def load_file(path: Path | str, shown: str | None = None) -> Document:
