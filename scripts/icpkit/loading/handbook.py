@@ -436,11 +436,13 @@ class _Loader:
 
     def tiers(self, doc: Document, data: dict[str, int], parts: list[str | int]) -> Tiers | None:
         if not data["A"] > data["B"] > data["C"]:
+            # the first threshold that is not below the one before it is the one pointed at
+            upper, tier = next((u, t) for u, t in (("A", "B"), ("B", "C")) if data[t] >= data[u])
             self.problem(
                 doc,
-                parts,
-                f"found thresholds A {data['A']}, B {data['B']}, C "
-                f"{data['C']}; expected A above B above C",
+                [*parts, tier],
+                f"found {tier} {data[tier]}, not below {upper} {data[upper]} (thresholds A "
+                f"{data['A']}, B {data['B']}, C {data['C']}); expected A above B above C",
                 "tier-order",
             )
             return None
