@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from typing import Any
 
 #: a currency sign written before a number (`$250,000`, `€5,000,000`)
@@ -28,6 +29,29 @@ def digits_meant(written: str) -> str:
     """The number `written` with thousands separators (and any currency sign or unit) means,
     as a YAML value: `$250,000 ` -> `250000`."""
     return re.sub(r"\D", "", written)
+
+
+#: a number written as text: a currency sign, digits (grouped by thousands or not), decimals,
+#: a unit or currency (`2000 employees`, `$250,000`, `'500'`)
+_NUMBER_AS_TEXT = re.compile(
+    rf"(?P<sign>{CURRENCY_SIGN}?) *(?P<int>\d{{1,3}}(?:,\d{{3}})+|\d+)(?P<dec>\.\d+)?"
+    rf"(?P<unit>{UNIT}?)"
+)
+
+
+def number_meant(text: str, multipliers: Collection[str]) -> str | None:
+    """The plain YAML number that `text`, an operand a number field refused as text, means
+    when it is only a number with separators, a currency sign or a unit around it, or in
+    quotes: `2,000 employees` -> `2000`, `$250,000.50` -> `250000.50`; None otherwise: a
+    range, a word, or a unit that starts with one of `multipliers` (`5M`, `1.2 Mio. EUR`:
+    the number alone would be wrong)."""
+    m = _NUMBER_AS_TEXT.fullmatch(text.strip())
+    if m is None:
+        return None
+    unit = m.group("unit").lower().split()
+    if unit and unit[0] in multipliers:
+        return None
+    return digits_meant(m.group("int")) + (m.group("dec") or "")
 
 
 class YamlDate(str):

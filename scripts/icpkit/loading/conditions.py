@@ -28,9 +28,10 @@ from ..engine.normal import BLANKS, Text, lowered, normal, read_text
 from ..engine.operators import LOGICAL, OPERATORS
 from ..engine.values import NotAValue, ValueProblem, scalar_value
 from ..problems import Level, Problem
+from ..sql.numbers import CURRENCIES, MULTIPLIERS
 from ..textsafety import typographic_inner, typographic_quotes
 from ..wording import article, found, suggest
-from ..yamlvalues import quoted
+from ..yamlvalues import number_meant, quoted
 from .document import Document
 
 Parts = list[str | int]
@@ -370,9 +371,27 @@ class Builder:
         )
 
     def _wrong(self, fld: Field, value: Any, expected: str, where: Parts) -> None:
+        meant = number_meant(value, MULTIPLIERS) if isinstance(value, str) else None
+        plain = ""
+        if meant is not None and fld.type in ("number", "integer"):
+            currency = _currency_of(str(value))
+            if currency is not None and fld.unit is not None and currency != fld.unit.upper():
+                plain = f"; an amount in {currency}: write it converted to {fld.unit}, as a number"
+            else:
+                plain = f"; write {meant}, the number alone (the field says what it counts)"
         self.problem(
             where,
             f"found {found(value)}; expected {expected} for {fld.name} "
-            f"({article(fld.type.replace('_', ' '))} field)",
+            f"({article(fld.type.replace('_', ' '))} field){plain}",
             "operand-type",
         )
+
+
+def _currency_of(text: str) -> str | None:
+    """The currency an amount written as text names by its sign or code (`$250,000` -> USD,
+    `250,000 EUR` -> EUR), as `icp score` reads a cell's (`sql.numbers.CURRENCIES`)."""
+    t = text.strip().lower()
+    for code, marks in CURRENCIES.items():
+        if any(t.startswith(m) or t.endswith(m) for m in marks):
+            return code
+    return "another currency" if "¥" in t else None
