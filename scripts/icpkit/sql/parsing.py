@@ -541,14 +541,17 @@ def typed_column(fld: Field, col: str, duck_type: str, decimal: str | None = DOT
     if fld.type in NUMERIC and (t in numeric_types or t.startswith("DECIMAL")):
         if not whole and decimal != DOT:
             return None
-        value = f"CAST({col} AS DOUBLE)"
+        # a 32-bit FLOAT is the number it shows (its shortest decimal: 25.3), not its binary
+        # value widened to a double (25.299999237060547, below a rule's 25.3)
+        value = f"CAST({f'CAST({col} AS VARCHAR)' if t == 'FLOAT' else col} AS DOUBLE)"
+        number = value
         bounded = fld.minimum is not None or fld.maximum is not None
         if whole and not bounded:
             return Parsed({f"{fld.name}__lo": value, f"{fld.name}__hi": value}, "FALSE", exact=True)
         ok = fits_sql(fld, value)
         value = f"(CASE WHEN {ok} THEN {value} END)"
         bad = f"({col} IS NOT NULL AND NOT coalesce({ok}, FALSE))"
-        outside = in_range_sql(fld, f"CAST({col} AS DOUBLE)")
+        outside = in_range_sql(fld, number)
         why = f"CASE WHEN {outside} THEN {sql_literal(_bounds_words(fld))} END"
         return Parsed(
             {f"{fld.name}__lo": value, f"{fld.name}__hi": value}, bad, exact=True, why=why
