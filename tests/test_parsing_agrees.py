@@ -145,3 +145,31 @@ def test_a_float32_column_reads_as_the_number_it_shows(tmp_path: Path) -> None:
             assert typed.get(name) == company.get(name), (name, text, typed.get(name))
         if text in ("nan", "inf"):
             assert "growth_rate" in typed_bad, text
+
+
+def test_a_typed_number_is_its_value_whatever_the_text_columns_show(tmp_path: Path) -> None:
+    """A number the file types (a Parquet DOUBLE, a JSON number) has no decimal convention:
+    1.234 is one point two three four. It was read through its text, so with a text number
+    column beside it that showed no convention, `1.234` "read two ways" and was unknown,
+    while the same file without the text column read it."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from icpkit.sql.companies import from_export
+
+    handbook = load(REPO).handbook
+    rows = [
+        {"account_id": "1", "growth_rate": 1.234, "it_budget": 8.0, "annual_revenue": "5000000"},
+        {"account_id": "2", "growth_rate": 12.5, "it_budget": 1.5, "annual_revenue": "1,200"},
+    ]
+    parquet, jsonl = tmp_path / "accounts.parquet", tmp_path / "accounts.jsonl"
+    pq.write_table(pa.Table.from_pylist(rows), parquet)
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    for path in (parquet, jsonl):
+        _, company, bad = from_export(handbook, path, 1)
+        assert (company.get("growth_rate"), company.get("it_budget")) == (1.234, 8), path
+        assert bad == [], path
+        _, company, bad = from_export(handbook, path, 2)
+        assert bad == ["annual_revenue"], path  # text still reads two ways: 1.2 or 1200
