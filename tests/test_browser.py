@@ -820,6 +820,10 @@ NUMBER_SPELLINGS = [
     "3 thousand",
     "1.2.3",
     "12.345,6k",
+    # a suffix moves the point (4.1 * 1e6 is 4099999.9999999995; 16.1k employees no whole number)
+    "$4.1M",
+    "16.1k",
+    "2,01 Mio",
 ]
 JS_READ = "([text, fld]) => icpQualify.readNumber(text, fld)"
 

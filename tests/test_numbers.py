@@ -218,3 +218,41 @@ def test_a_currency_sign_after_the_amount_and_german_multipliers_are_read(
     company, bad = from_values(HANDBOOK, {"annual_revenue": text}, decimal=decimal)
     assert company.get("annual_revenue") == value, text
     assert bad == ([] if value is not None else ["annual_revenue"]), text
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "decimal", "value"),
+    [
+        ("it_budget", "$4.1M", None, 4_100_000),  # was 4099999.9999999995: `at_least 4.1M` unmet
+        ("annual_revenue", "$2.01M", None, 2_010_000),
+        ("annual_revenue", "8,03 Mio. $", COMMA, 8_030_000),
+        ("annual_revenue", "$1.005B", DOT, 1_005_000_000),
+        ("employees", "16.1k", None, 16_100),  # was unreadable: 16100.000000000002 is no integer
+        ("employees", "64,9k", COMMA, 64_900),
+        ("growth_rate", "-2.01k", None, -2_010),
+    ],
+)
+def test_an_amount_with_a_suffix_is_its_exact_value(
+    field: str, text: str, decimal: str | None, value: int
+) -> None:
+    """`$4.1M` is 4,100,000: the suffix moves the decimal point, it does not multiply a double
+    (4.1 × 10⁶ is 4099999.9999999995, and 16.1 × 10³ no whole number of employees)."""
+    company, bad = from_values(HANDBOOK, {field: text}, decimal=decimal)
+    assert (company.get(field), bad) == (value, []), text
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.decimals(Decimal("0.001"), Decimal(999), places=3).map(lambda d: d.normalize()),
+    st.sampled_from([("k", 3), ("M", 6), ("bn", 9), (" Mio.", 6), (" thousand", 3)]),
+    st.sampled_from([DOT, COMMA]),
+)
+def test_a_suffix_scales_the_number_as_written(
+    value: Decimal, suffix: tuple[str, int], decimal: str
+) -> None:
+    """Any amount with a suffix reads as the number written with its point moved."""
+    word, power = suffix
+    number = f"{value:f}"
+    text = "$" + (number.replace(".", ",") if decimal == COMMA else number) + word
+    company, bad = from_values(HANDBOOK, {"annual_revenue": text}, decimal=decimal)
+    assert (company.get("annual_revenue"), bad) == (float(value.scaleb(power)), []), text

@@ -115,3 +115,61 @@ def test_scoring_sql_is_deterministic_text() -> None:
     handbook = load(REPO).handbook
     first = scoring_sql(handbook, source, plan, dt.date(2026, 11, 1), per_profile=True)
     assert first == scoring_sql(handbook, source, plan, dt.date(2026, 11, 1), per_profile=True)
+
+
+def test_a_float32_column_reads_as_the_number_it_shows(tmp_path: Path) -> None:
+    """A Parquet FLOAT (32-bit: pandas' float32, Spark's FloatType) holding 25.3 shows 25.3
+    in every tool; widened to a double it was 25.299999237060547, and explain said "Growth
+    rate: 25.3 percent, 25.3 or more: unmet". It reads as the shortest decimal that names
+    it, as the same value written as text reads; NaN and infinities stay unreadable."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from icpkit.sql.companies import from_export, from_values
+
+    handbook = load(REPO).handbook
+    shown = ["25.3", "0.1", "4100000", "2010000", "1e-05", "16.1", "nan", "inf"]
+    path = tmp_path / "accounts.parquet"
+    table = pa.table(
+        {
+            "account_id": [str(i) for i in range(len(shown))],
+            "growth_rate": pa.array([float(t) for t in shown], pa.float32()),
+            "annual_revenue": pa.array([float(t) for t in shown], pa.float32()),
+        }
+    )
+    pq.write_table(table, path)
+    for row, text in enumerate(shown, 1):
+        _, typed, typed_bad = from_export(handbook, path, row)
+        company, _ = from_values(handbook, {"growth_rate": text, "annual_revenue": text})
+        for name in ("growth_rate", "annual_revenue"):
+            assert typed.get(name) == company.get(name), (name, text, typed.get(name))
+        if text in ("nan", "inf"):
+            assert "growth_rate" in typed_bad, text
+
+
+def test_a_typed_number_is_its_value_whatever_the_text_columns_show(tmp_path: Path) -> None:
+    """A number the file types (a Parquet DOUBLE, a JSON number) has no decimal convention:
+    1.234 is one point two three four. It was read through its text, so with a text number
+    column beside it that showed no convention, `1.234` "read two ways" and was unknown,
+    while the same file without the text column read it."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from icpkit.sql.companies import from_export
+
+    handbook = load(REPO).handbook
+    rows = [
+        {"account_id": "1", "growth_rate": 1.234, "it_budget": 8.0, "annual_revenue": "5000000"},
+        {"account_id": "2", "growth_rate": 12.5, "it_budget": 1.5, "annual_revenue": "1,200"},
+    ]
+    parquet, jsonl = tmp_path / "accounts.parquet", tmp_path / "accounts.jsonl"
+    pq.write_table(pa.Table.from_pylist(rows), parquet)
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    for path in (parquet, jsonl):
+        _, company, bad = from_export(handbook, path, 1)
+        assert (company.get("growth_rate"), company.get("it_budget")) == (1.234, 8), path
+        assert bad == [], path
+        _, company, bad = from_export(handbook, path, 2)
+        assert bad == ["annual_revenue"], path  # text still reads two ways: 1.2 or 1200

@@ -76,25 +76,27 @@ COMMA_NUMBER = _grammar(",", ".")
 #: the digits-and-separators part of a cell
 _NUM = rf"[0-9](?:[0-9.,'’{SPACES}]*[0-9])?"
 _CUR = r"us\$|usd|\$|€|eur|£|gbp"
-#: an amount's suffix -> its factor (`icp_mult`, AMOUNT and the Qualify page read this table)
-MULTIPLIERS = {
-    "k": 1e3,
-    "thousand": 1e3,
-    "m": 1e6,
-    "mm": 1e6,
-    "mn": 1e6,
-    "million": 1e6,
-    "b": 1e9,
-    "bn": 1e9,
-    "billion": 1e9,
+#: an amount's suffix -> the power of ten it scales by (`icp_power`, AMOUNT and the Qualify page
+#: read this table). The power moves the decimal point of the number as written (`4.1M` is read
+#: as the text `4.1e6`), never multiplies a double: 4.1 × 10⁶ is 4099999.9999999995
+SUFFIXES = {
+    "k": 3,
+    "thousand": 3,
+    "m": 6,
+    "mm": 6,
+    "mn": 6,
+    "million": 6,
+    "b": 9,
+    "bn": 9,
+    "billion": 9,
     # German exports: Mio. (Millionen) and Mrd. (Milliarden)
-    "mio": 1e6,
-    "mio.": 1e6,
-    "mrd": 1e9,
-    "mrd.": 1e9,
+    "mio": 6,
+    "mio.": 6,
+    "mrd": 9,
+    "mrd.": 9,
 }
 #: the suffixes as one alternation, the longer first (`mm` before `m`)
-_MULT = "|".join(re.escape(w) for w in sorted(MULTIPLIERS, key=len, reverse=True))
+_MULT = "|".join(re.escape(w) for w in sorted(SUFFIXES, key=len, reverse=True))
 AMOUNT = (
     rf"^({_CUR})?{BLANK}*([-+])?{BLANK}*({_CUR})?{BLANK}*({_NUM}){BLANK}*"
     rf"({_MULT})?{BLANK}*({_CUR}|%)?$"
@@ -118,24 +120,25 @@ _CUR_SQL = " ".join(
     f"WHEN x IN ({', '.join(sql_literal(s) for s in spellings)}) THEN {sql_literal(code)}"
     for code, spellings in CURRENCIES.items()
 )
-_MULT_SQL = " ".join(
-    f"WHEN m IN ({', '.join(sql_literal(w) for w, f in MULTIPLIERS.items() if f == factor)}) "
-    f"THEN {factor:.0e}"
-    for factor in sorted(set(MULTIPLIERS.values()))
+_POWER_SQL = " ".join(
+    f"WHEN m IN ({', '.join(sql_literal(w) for w, p in SUFFIXES.items() if p == power)}) "
+    f"THEN {power}"
+    for power in sorted(set(SUFFIXES.values()))
 )
 
 MACROS = rf"""
-CREATE OR REPLACE TEMP MACRO icp_dot(t) AS
+CREATE OR REPLACE TEMP MACRO icp_dot(t, p) AS
   CASE WHEN regexp_full_match(t, {sql_literal(DOT_NUMBER)})
-       THEN TRY_CAST(regexp_replace(t, {sql_literal(_STRIP_DOT)}, '', 'g') AS DOUBLE) END;
-CREATE OR REPLACE TEMP MACRO icp_comma(t) AS
+       THEN TRY_CAST(regexp_replace(t, {sql_literal(_STRIP_DOT)}, '', 'g') || 'e' || p
+                     AS DOUBLE) END;
+CREATE OR REPLACE TEMP MACRO icp_comma(t, p) AS
   CASE WHEN regexp_full_match(t, {sql_literal(COMMA_NUMBER)})
        THEN TRY_CAST(replace(regexp_replace(t, {sql_literal(_STRIP_COMMA)}, '', 'g'), ',', '.')
-                     AS DOUBLE) END;
+                     || 'e' || p AS DOUBLE) END;
 CREATE OR REPLACE TEMP MACRO icp_cur(x) AS
   CASE {_CUR_SQL} WHEN x = '%' THEN '%' END;
-CREATE OR REPLACE TEMP MACRO icp_mult(m) AS
-  CASE {_MULT_SQL} ELSE 1 END;
+CREATE OR REPLACE TEMP MACRO icp_power(m) AS
+  CASE {_POWER_SQL} ELSE 0 END;
 CREATE OR REPLACE TEMP MACRO icp_plain(t) AS
   CASE WHEN regexp_full_match(t, {sql_literal(_PLAIN_DOT)}) AND isfinite(TRY_CAST(t AS DOUBLE))
             AND length(t) <= {LONGEST}
@@ -163,7 +166,7 @@ def grammar() -> dict[str, object]:
         "strip_comma": _STRIP_COMMA,
         "longest": LONGEST,
         "currencies": {s: code for code, spellings in CURRENCIES.items() for s in spellings},
-        "multipliers": MULTIPLIERS,
+        "suffixes": SUFFIXES,
     }
 
 

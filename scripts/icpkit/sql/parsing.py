@@ -379,8 +379,9 @@ def _set(fld: Field, r: str) -> Parsed:
 def _readings(fld: Field, h: str, conv: str) -> tuple[str, str]:
     """SQL for the low and high of a number cell read in convention `conv` ("dot" or
     "comma") from the helper columns `<h>band`, `<h>plus` and `<h>am` (a band, an open band
-    'N+', an amount with its sign, multiplier and currencies: every currency it writes must
-    be the field's unit, '$30M EUR' names two and is unknown)."""
+    'N+', an amount with its sign, suffix and currencies: every currency it writes must
+    be the field's unit, '$30M EUR' names two and is unknown). A suffix moves the decimal
+    point of the number as written (`4.1M` is cast from `4.1e6`), never multiplies a double."""
     unit = (fld.unit or "").upper()
     allowed = [unit] if unit in CURRENCIES else (["%"] if unit == "PERCENT" else [])
     allowed_list = "[" + ", ".join(sql_literal(c) for c in allowed) + "]"
@@ -397,13 +398,13 @@ def _readings(fld: Field, h: str, conv: str) -> tuple[str, str]:
     sign = f"(CASE WHEN {am}.sign = '-' THEN -1 ELSE 1 END)"
 
     lo = (
-        f"CASE WHEN {band}.a <> '' THEN icp_{conv}({band}.a) "
-        f"WHEN {plus}.a <> '' THEN icp_{conv}({plus}.a) "
+        f"CASE WHEN {band}.a <> '' THEN icp_{conv}({band}.a, 0) "
+        f"WHEN {plus}.a <> '' THEN icp_{conv}({plus}.a, 0) "
         f"WHEN {am}.num <> '' AND {money} "
-        f"THEN {sign} * icp_{conv}({am}.num) * icp_mult({am}.mult) END"
+        f"THEN {sign} * icp_{conv}({am}.num, icp_power({am}.mult)) END"
     )
     hi = (
-        f"CASE WHEN {band}.a <> '' THEN icp_{conv}({band}.b) "
+        f"CASE WHEN {band}.a <> '' THEN icp_{conv}({band}.b, 0) "
         f"WHEN {plus}.a <> '' THEN CAST('inf' AS DOUBLE) ELSE {h}{conv[0]}l END"
     )
     return lo, hi
@@ -540,14 +541,17 @@ def typed_column(fld: Field, col: str, duck_type: str, decimal: str | None = DOT
     if fld.type in NUMERIC and (t in numeric_types or t.startswith("DECIMAL")):
         if not whole and decimal != DOT:
             return None
-        value = f"CAST({col} AS DOUBLE)"
+        # a 32-bit FLOAT is the number it shows (its shortest decimal: 25.3), not its binary
+        # value widened to a double (25.299999237060547, below a rule's 25.3)
+        value = f"CAST({f'CAST({col} AS VARCHAR)' if t == 'FLOAT' else col} AS DOUBLE)"
+        number = value
         bounded = fld.minimum is not None or fld.maximum is not None
         if whole and not bounded:
             return Parsed({f"{fld.name}__lo": value, f"{fld.name}__hi": value}, "FALSE", exact=True)
         ok = fits_sql(fld, value)
         value = f"(CASE WHEN {ok} THEN {value} END)"
         bad = f"({col} IS NOT NULL AND NOT coalesce({ok}, FALSE))"
-        outside = in_range_sql(fld, f"CAST({col} AS DOUBLE)")
+        outside = in_range_sql(fld, number)
         why = f"CASE WHEN {outside} THEN {sql_literal(_bounds_words(fld))} END"
         return Parsed(
             {f"{fld.name}__lo": value, f"{fld.name}__hi": value}, bad, exact=True, why=why

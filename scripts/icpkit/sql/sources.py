@@ -594,9 +594,12 @@ def parsed_columns(handbook: Handbook, source: Source, plan: Plan) -> tuple[str,
     types = dict(source.columns)
     items = [f"{id_value(plan.id_column, types[plan.id_column])} AS icp_id"]
     parsed: dict[str, Parsed] = {}
+    # a number the file types (Parquet's binary numbers, JSON's number literals) has no decimal
+    # convention; only a CSV's sniffed type was read from text that may have one
+    typed_in = source.decimal if source.fmt == "csv" else DOT
     for i, (name, col) in enumerate(plan.used.items()):
         alias = f"t{i}"
-        typed = typed_column(handbook.fields[name], alias, types[col], source.decimal)
+        typed = typed_column(handbook.fields[name], alias, types[col], typed_in)
         if typed is not None:
             items.append(f"{quote_ident(col)} AS {alias}")
             parsed[name] = typed

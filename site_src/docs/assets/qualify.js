@@ -405,7 +405,7 @@
       plain: new RegExp("^(?:" + g.plain + ")$"), band: new RegExp(g.band), plus: new RegExp(g.plus),
       amount: new RegExp(g.amount), dot: new RegExp("^(?:" + g.dot + ")$"), comma: new RegExp("^(?:" + g.comma + ")$"),
       stripDot: new RegExp(g.strip_dot, "g"), stripComma: new RegExp(g.strip_comma, "g"),
-      longest: g.longest, currencies: g.currencies, multipliers: g.multipliers, blanks: blanks
+      longest: g.longest, currencies: g.currencies, suffixes: g.suffixes, blanks: blanks
     };
   }
   function trimBlanks(t, blanks) {
@@ -414,11 +414,12 @@
     while (to > from && blanks.indexOf(t[to - 1]) >= 0) to--;
     return t.slice(from, to);
   }
-  /* one digits part in one convention (icp_dot / icp_comma), or null */
-  function digits(num, comma) {
+  /* one digits part in one convention (icp_dot / icp_comma), its point moved `power` places
+     ("4.1" and 6 read as "4.1e6": 4.1 * 1e6 is 4099999.9999999995), or null */
+  function digits(num, comma, power) {
     if (!(comma ? NUM.comma : NUM.dot).test(num)) return null;
     var t = num.replace(comma ? NUM.stripComma : NUM.stripDot, "");
-    var n = Number(comma ? t.replace(",", ".") : t);
+    var n = Number((comma ? t.replace(",", ".") : t) + "e" + (power || 0));
     return isNaN(n) ? null : n;
   }
   /* [low, high] of the cell in one convention, or null (parsing._readings) */
@@ -434,9 +435,9 @@
       var c = [m[1], m[3], m[6]][i];
       if (c && (c === "%" ? "%" : NUM.currencies[c]) !== allowed) return null;
     }
-    var v = digits(m[4], comma);
+    var v = digits(m[4], comma, m[5] ? NUM.suffixes[m[5]] : 0);
     if (v === null) return null;
-    var n = (m[2] === "-" ? -1 : 1) * v * (m[5] ? NUM.multipliers[m[5]] : 1);
+    var n = (m[2] === "-" ? -1 : 1) * v;
     return [n, n];
   }
   function fits(n, fld, upper) {
