@@ -28,7 +28,7 @@ from ..engine.normal import BLANKS, Text, lowered, normal, read_text
 from ..engine.operators import LOGICAL, OPERATORS
 from ..engine.values import NotAValue, ValueProblem, scalar_value
 from ..problems import Level, Problem
-from ..sql.numbers import CURRENCIES, MULTIPLIERS
+from ..sql.numbers import CURRENCIES, SUFFIXES
 from ..textsafety import typographic_inner, typographic_quotes
 from ..wording import article, found, suggest
 from ..yamlvalues import number_meant, quoted
@@ -371,7 +371,7 @@ class Builder:
         )
 
     def _wrong(self, fld: Field, value: Any, expected: str, where: Parts) -> None:
-        meant = number_meant(value, MULTIPLIERS) if isinstance(value, str) else None
+        meant = number_meant(value, SUFFIXES) if isinstance(value, str) else None
         plain = ""
         if meant is not None and fld.type in ("number", "integer"):
             currency = _currency_of(str(value))
