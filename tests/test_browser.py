@@ -1195,3 +1195,69 @@ def test_the_routing_table_reads_on_a_phone(browser: Any, local: str, scheme: st
     assert len(cells) == 5, cells
     assert all(c["width"] > 250 and c["right"] <= c["max"] + 1 for c in cells), cells
     assert [c["label"] for c in cells[1:4]] == ['"Who: "', '"How fast: "', '"What they do: "']
+
+
+CHARTS_JS = """
+() => [...document.querySelectorAll('.md-content svg')].filter(s => s.querySelector('text'))
+  .map(svg => {
+    const frame = svg.closest('.md-typeset__scrollwrap');
+    const r = svg.getBoundingClientRect(), f = (frame || svg.parentElement).getBoundingClientRect();
+    return {
+      name: svg.getAttribute('aria-label'),
+      heights: [...svg.querySelectorAll('text')].map(t => t.getBoundingClientRect().height)
+        .filter(h => h > 0),
+      width: r.width, left: r.left - f.left, right: r.right - f.right,
+      framed: !!frame, focusable: !!frame && frame.tabIndex === 0,
+      label: frame ? frame.getAttribute('aria-label') : null,
+      scrolls: !!frame && frame.scrollWidth > frame.clientWidth + 1,
+      reach: frame ? frame.scrollWidth - (r.width + r.left - f.left + frame.scrollLeft) : 0,
+      page: document.documentElement.scrollWidth - window.innerWidth,
+    };
+  })
+"""
+
+
+def _charts(pg: Any, base: str) -> dict[str, list[dict[str, Any]]]:
+    found = {}
+    for path in PAGE_KINDS:
+        pg.goto(base + path)
+        if charts := pg.evaluate(CHARTS_JS):
+            found[path] = charts
+    return found
+
+
+def test_every_chart_reads_on_a_phone_and_prints_whole(browser: Any, local: str) -> None:
+    """Session 11, at 360 px: the evidence charts (evidence page, each profile's Evidence
+    section) and the rule tests' tier chart shrank to the column, their text drawn 6-10 px
+    tall (13 px on a desktop): unreadable on a phone during a call. On a phone every chart
+    keeps a readable size and scrolls sideways in its frame, as a wide table does (the frame
+    takes the keyboard focus and is named); the page itself never scrolls sideways. On a
+    desktop no chart scrolls; printed, every chart fits the paper whole."""
+    context, pg = watched(browser, viewport={"width": 360, "height": 740})
+    phone = _charts(pg, local)
+    # the evidence page, the profile's three Evidence charts, the rule tests' tier chart
+    assert {p: len(c) for p, c in phone.items()} == {
+        "icp/uk-eu-manufacturers-docs.html": 3,
+        "editors/tests.html": 1,
+        "evidence.html": 1,
+    }
+    for path, charts in phone.items():
+        for c in charts:
+            small = [h for h in c["heights"] if h < 11]
+            assert c["heights"] and small == [], f"{path} {c['name']}: text {min(c['heights'])} px"
+            assert c["page"] <= 0, f"{path}: the page scrolls sideways"
+            assert c["framed"] and c["focusable"] and c["scrolls"], f"{path} {c['name']}: {c}"
+            assert c["label"] and "scrolls sideways" in c["label"], c["label"]
+            assert c["left"] >= -1 and c["reach"] >= -1, f"{path} {c['name']} is cut: {c}"
+    context.close()
+    context, pg = watched(browser, viewport={"width": 1280, "height": 900})
+    for path, charts in _charts(pg, local).items():
+        for c in charts:
+            assert not c["scrolls"] and min(c["heights"]) >= 13, f"{path} {c['name']}: {c}"
+    context.close()
+    context, pg = watched(browser, viewport={"width": 600, "height": 900})
+    pg.emulate_media(media="print")
+    for path, charts in _charts(pg, local).items():
+        for c in charts:
+            assert not c["scrolls"] and c["left"] >= -1 and c["right"] <= 1, f"{path}: {c}"
+    check_and_close(context, pg)

@@ -17,6 +17,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .svg import chart_frame
+
 #: drawn in this colour, then replaced by currentColor in the SVG text
 _INK = "#010203"
 _BAR = "#5b7fd6"
@@ -69,7 +71,7 @@ def _svg(fig: Any, title: str) -> Markup:
     from html import escape
 
     text = text.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" ', 1)
-    return Markup(f'<figure class="icp-chart">\n{text}\n</figure>')
+    return chart_frame(text)
 
 
 def _errors(rates: Sequence[tuple[float | None, float | None, float | None]]) -> Any:

@@ -1,6 +1,8 @@
-// A table wider than the page scrolls inside its frame (mkdocs-material's scroll wrapper):
-// the frame takes the keyboard focus, so that it scrolls with the arrow keys without a
-// mouse (WCAG 2.1.1; axe-core: scrollable-region-focusable). No request, no storage.
+// A table or a chart wider than the page scrolls inside its frame (mkdocs-material's scroll
+// wrapper; a chart's is written at build time by icpkit.site.svg.chart_frame): the frame
+// takes the keyboard focus, so that it scrolls with the arrow keys without a mouse
+// (WCAG 2.1.1; axe-core: scrollable-region-focusable), and is named by the table's heading
+// or the chart's own label. No request, no storage.
 (function () {
   "use strict";
   function focusable() {
@@ -12,8 +14,11 @@
       for (var el = frame.previousElementSibling; el && !heading; el = el.previousElementSibling) {
         if (/^H[1-6]$/.test(el.tagName)) heading = el;
       }
-      var name = heading ? heading.textContent.replace(/¶$/, "").trim() : "";
-      frame.setAttribute("aria-label", (name ? name + ": " : "") + "table, scrolls sideways");
+      var chart = frame.querySelector("table") ? null : frame.querySelector("svg[aria-label]");
+      var what = chart ? "chart" : "table";
+      var name = chart ? chart.getAttribute("aria-label")
+        : heading ? heading.textContent.replace(/¶$/, "").trim() : "";
+      frame.setAttribute("aria-label", (name ? name + ": " : "") + what + ", scrolls sideways");
     });
   }
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
