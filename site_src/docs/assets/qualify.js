@@ -399,13 +399,14 @@
      fits both ways and differs ("1.200": 1.2 or 1200) is not read, and the rep is told both.
      A browser test compares every spelling with the engine's reading. Never a guess. */
   var NUM = null;
-  function useNumbers(g, blanks) {
+  function useNumbers(g, blanks, nullTokens) {
     if (!g || NUM) return;
     NUM = {
       plain: new RegExp("^(?:" + g.plain + ")$"), band: new RegExp(g.band), plus: new RegExp(g.plus),
       amount: new RegExp(g.amount), dot: new RegExp("^(?:" + g.dot + ")$"), comma: new RegExp("^(?:" + g.comma + ")$"),
       stripDot: new RegExp(g.strip_dot, "g"), stripComma: new RegExp(g.strip_comma, "g"),
-      longest: g.longest, currencies: g.currencies, suffixes: g.suffixes, blanks: blanks
+      longest: g.longest, currencies: g.currencies, suffixes: g.suffixes, blanks: blanks,
+      nullTokens: nullTokens || []
     };
   }
   function trimBlanks(t, blanks) {
@@ -459,7 +460,8 @@
   }
   function readNumber(text, fld) {
     var t = trimBlanks(String(text), NUM.blanks);
-    if (t === "") return { value: null };
+    /* nothing, or a null token ('n/a', '?', '-'): not known, as a text or an export's cell */
+    if (t === "" || NUM.nullTokens.indexOf(t.toLowerCase()) >= 0) return { value: null };
     var wrong = function (why) {
       return { error: "Can't read \u201c" + t + "\u201d" + (why ? " (" + why + ")" : "") + ": write it as " + numberExamples(fld).join(" or ") + "." };
     };
@@ -484,7 +486,8 @@
 
   if (window.ICP_RULES) {
     useUnicode(window.ICP_RULES.unicode);
-    useNumbers(window.ICP_RULES.numbers, window.ICP_RULES.text_reading.blanks);
+    useNumbers(window.ICP_RULES.numbers, window.ICP_RULES.text_reading.blanks,
+      window.ICP_RULES.text_reading.null_tokens);
   }
   var api = { OPS: OPS, evaluate: evaluate, whatIf: whatIf, normal: normal, Text: Text, readNumber: readNumber };
   window.icpQualify = api;
