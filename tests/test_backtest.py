@@ -962,3 +962,43 @@ def test_an_empty_outcome_is_counted_and_said_never_a_loss(tmp_path: Path) -> No
     assert not ev.unknown_stages
     for fmt, render in RENDER.items():
         assert note in render(ev), fmt
+
+
+def test_flat_win_rates_never_pass_as_falling() -> None:
+    """Tiers that win alike (every tier 50%, or every opportunity won) do not show win rates
+    falling from A to D: the check passed on them. It passes only when the highest tier with
+    enough data wins more often than the lowest by more than chance could explain."""
+    from icpkit.evidence.checks import Policy, run_checks
+
+    def in_order(tiers: dict[str, tuple[int, int]]) -> tuple[str, str]:
+        got = run_checks(lambda _p, t: tiers[t], Policy(a_over_c=None), [])
+        return next((c.status, c.detail) for c in got if c.id == "tiers-in-order")
+
+    flat = in_order({"A": (20, 40), "B": (20, 40), "C": (20, 40), "D": (20, 40)})
+    assert flat[0] == "too-few", flat
+    assert "A does not win more often than D by more than chance" in flat[1]
+    assert in_order(dict.fromkeys("ABCD", (40, 40)))[0] == "too-few"
+    assert in_order({"A": (30, 40), "B": (30, 40), "C": (0, 0), "D": (0, 0)})[0] == "too-few"
+    # a clear fall, with a tie in the middle, passes
+    assert in_order({"A": (32, 40), "B": (20, 40), "C": (20, 40), "D": (8, 40)})[0] == "passed"
+
+
+def test_check_fails_when_no_check_can_be_decided(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A history too small for any check (a handful of decided opportunities) supports
+    nothing: --check exits 1 and says so, as for a history with nothing decided (it passed)."""
+    rows = [[str(i), *COMPANY, "closedwon" if i % 2 else "closedlost"] for i in range(6)]
+    path = write(tmp_path / "small.csv", ["Record ID", *COMPANY_COLS, "Deal Stage"], rows)
+    ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
+    assert ev.decided == 6 and {c.status for c in ev.checks} == {"too-few"}
+    assert ev.nothing_shown and not ev.ok
+    args = ["--root", str(REPO), "--today", TODAY.isoformat(), "backtest", str(path)]
+    assert main(args) == 0  # the report alone is not a failure
+    capsys.readouterr()
+    assert main([*args, "--check"]) == 1
+    out = capsys.readouterr()
+    assert "CHECKS\nnothing was shown: no check of the tier policy could be decided" in out.out
+    assert out.err.startswith(f"icp: {path}: no check of the tier policy could be decided")
+    assert main([*args, "--check", "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["ok"] is False

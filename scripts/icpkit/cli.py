@@ -1202,8 +1202,9 @@ def export_dbt(
     "--check",
     is_flag=True,
     help="Exit 1 when the evidence contradicts a check of the tier policy "
-    "(too few to say is not a contradiction), or when the history has no decided "
-    "opportunity at all (nothing was checked).",
+    "(too few to say is not a contradiction), when the history has no decided "
+    "opportunity at all (nothing was checked), or when every check is too few to say "
+    "(nothing supports the tiers).",
 )
 @click.pass_obj
 def backtest_cmd(
@@ -1275,10 +1276,11 @@ def backtest_cmd(
         write_text(output, text + "\n")
     else:
         echo(text)
-    if check and evidence.nothing_decided:
-        from .evidence.report import NOTHING_DECIDED
+    if check and (evidence.nothing_decided or evidence.nothing_shown):
+        from .evidence.report import NOTHING_DECIDED, NOTHING_SHOWN
 
-        click.echo(visible(f"icp: {history}: {NOTHING_DECIDED}"), err=True)
+        said = NOTHING_DECIDED if evidence.nothing_decided else NOTHING_SHOWN
+        click.echo(visible(f"icp: {history}: {said}"), err=True)
     return ExitCode.FINDINGS if check and not evidence.ok else ExitCode.OK
 
 

@@ -16,7 +16,10 @@ the claim by less than chance could explain. Contradicted is said only when the 
 shows it at the 5% level:
 
 - tiers in order: a higher tier wins less often than the next one with enough data, and
-  Fisher's exact test tells the two apart (`stats.p_value`);
+  Fisher's exact test tells the two apart (`stats.p_value`). It passes only when no tier
+  wins less often than the next and the highest tier with enough data wins more often than
+  the lowest by more than chance could explain (Fisher, 5%): tiers that all win alike
+  (every opportunity won, or every tier at 50%) show no fall and are too few to say;
 - A over C: even the most favourable reading of both 95% intervals (A's upper end over C's
   lower end) falls short of the ratio. Each end is passed with 2.5% chance, so a claim
   that holds is called contradicted at most 5% of the time.
@@ -120,6 +123,15 @@ def _in_order(claim: str, counts: dict[str, tuple[int, int]], enough: list[str])
         return "too-few", (
             f"{claim}: {shown}; " + ", ".join(unclear) + ", but the difference could be "
             f"chance: too few to say{note}"
+        )
+    # no tier wins less than the next; the rates fall only if the ends can be told apart
+    top, bottom = enough[0], enough[-1]
+    p = stats.p_value(*counts[top], *counts[bottom])
+    if rate[top] <= rate[bottom] or p is None or p >= stats.ALPHA:
+        said = "n/a" if p is None else f"{p:.2g}"
+        return "too-few", (
+            f"{claim}: {shown}; {top} does not win more often than {bottom} by more than "
+            f"chance could explain (p = {said}): too few to say{note}"
         )
     return "passed", f"{claim}: {shown}{note}"
 

@@ -24,6 +24,12 @@ NOTHING_DECIDED = (
     "no decided opportunity (won or lost) in the history: no win rate can be given, and "
     "no check can pass or fail"
 )
+#: the note for a history where every check of the tier policy is too few to say
+NOTHING_SHOWN = (
+    "no check of the tier policy could be decided: each is too few to say, so the history "
+    "supports no claim about the tiers (it needs more decided opportunities, or a lower "
+    "evidence.min_decided in rules/tier-policy.yaml)"
+)
 
 
 @dataclass(frozen=True)
@@ -202,10 +208,23 @@ class Evidence:
         return self.base.decided == 0
 
     @property
+    def nothing_shown(self) -> bool:
+        """Opportunities were decided, but every check is too few to say: the history
+        supports no claim about the tiers (`--check` fails on it)."""
+        return (
+            not self.nothing_decided
+            and bool(self.checks)
+            and all(c.status == "too-few" for c in self.checks)
+        )
+
+    @property
     def ok(self) -> bool:
         """No check contradicted (too few to say is not a contradiction), and something was
-        measured: a history without a decided opportunity checks nothing, which is not ok."""
-        return not self.nothing_decided and all(c.status != "contradicted" for c in self.checks)
+        shown: a history without a decided opportunity, or one where every check is too few
+        to say, supports nothing, which is not ok."""
+        if self.nothing_decided or self.nothing_shown:
+            return False
+        return all(c.status != "contradicted" for c in self.checks)
 
     def tier(self, profile: str, tier: str) -> TierRow | None:
         return next((t for t in self.tiers if t.profile == profile and t.tier == tier), None)

@@ -7,7 +7,7 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-from ..evidence.report import NOTHING_DECIDED, Cell, Evidence, Miss, Rate, RuleRow
+from ..evidence.report import NOTHING_DECIDED, NOTHING_SHOWN, Cell, Evidence, Miss, Rate, RuleRow
 from ..wording import accounts
 from . import FORMATS as _REGISTRY
 from . import envelope, md
@@ -234,6 +234,7 @@ def _sections(ev: Evidence) -> list[Section]:
 
 def _check_lines(ev: Evidence) -> list[str]:
     lines = [f"nothing was checked: {NOTHING_DECIDED}"] if ev.nothing_decided else []
+    lines += [f"nothing was shown: {NOTHING_SHOWN}"] if ev.nothing_shown else []
     return lines + [f"{c.status:<12} {c.profile or 'all ICPs'}: {c.detail}" for c in ev.checks]
 
 

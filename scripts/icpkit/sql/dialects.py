@@ -360,14 +360,12 @@ class Dialect:
     materialized_cte: bool = False
     #: the type to write in a cast to text
     text_type: str = "VARCHAR"
-    #: end each layer with OFFSET 0 so the planner keeps it a layer: PostgreSQL pulls a
-    #: plain subquery up into its parent and copies each column's expression into every place
-    #: it is used (a profile's score is read a dozen times), evaluating it again each time
+    #: end each layer with OFFSET 0 (SQLite: LIMIT -1 OFFSET 0) so the planner keeps it a
+    #: layer: PostgreSQL pulls a plain subquery up into its parent and SQLite flattens it,
+    #: both copying each column's expression into every place it is read (a profile's score
+    #: is read a dozen times), layer after layer: on SQLite the PostHog handbook's query was
+    #: 3.6 million instructions, and four profiles ran out of memory before the first row
     fence: bool = False
-    #: end the layers that read numbers from text (`--parse-text`) with OFFSET 0 too (SQLite:
-    #: LIMIT -1 OFFSET 0): SQLite flattens a subquery without OFFSET into its parent, which
-    #: copies each helper column's expression into every place it is read, layer after layer
-    reading_fence: bool = False
     #: SQL for a text's normal form, or None when the dialect has none that means the same
     normal_form: NormalForm | None = None
     #: why there is no `normal_form` (said when a handbook is refused for this dialect)
@@ -406,7 +404,7 @@ DIALECTS: dict[str, Dialect] = {
             _sqlite_days,
             replace_view=False,
             text_type="TEXT",
-            reading_fence=True,
+            fence=True,
             normal_form=NormalForm(
                 _sqlite_low,
                 _sqlite_runs,

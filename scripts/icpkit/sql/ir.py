@@ -48,8 +48,8 @@ Query layers (plain CTEs, no `MATERIALIZED`): `src` reads and renames the
 columns, `l1` has each profile's hard requirements and one flag per other rule,
 `l2` the per-profile sums and texts, `l3` the ranks and keys, `l5` the best key,
 `l6` the verdict; the final SELECT names the output columns (see
-`icpkit.sql.names`). On PostgreSQL each layer but `l6` ends with `OFFSET 0` (the
-dialect's `fence`), which keeps the planner from copying a layer's expressions into
+`icpkit.sql.names`). On PostgreSQL and SQLite each layer but `l6` ends with `OFFSET 0`
+(the dialect's `fence`), which keeps the planner from copying a layer's expressions into
 every place they are read (`l6` is read only by the final SELECT).
 """
 
@@ -1025,8 +1025,7 @@ class _Query:
 
         def reading(name: str, items: list[exp.Expr]) -> None:
             sel = exp.select(exp.Star(), *items).from_(pre[-1][0] if pre else table)
-            fenced = self.d.fence or self.d.reading_fence
-            pre.append((name, sel.offset(0) if fenced else sel))
+            pre.append((name, fence(sel)))
 
         if self.number_fields:
             # numbers as text: both readings of each cell, layer by layer

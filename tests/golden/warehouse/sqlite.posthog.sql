@@ -1008,6 +1008,8 @@ WITH tx AS (
       END
     END AS v15
   FROM tx
+  LIMIT -1
+  OFFSET 0
 ), l1 AS (
   SELECT
     *,
@@ -1389,6 +1391,8 @@ WITH tx AS (
       )
     ) AS fl3
   FROM src
+  LIMIT -1
+  OFFSET 0
 ), l2 AS (
   SELECT
     *,
@@ -1579,6 +1583,8 @@ WITH tx AS (
       ''
     ) AS unknown_text
   FROM l1
+  LIMIT -1
+  OFFSET 0
 ), l3 AS (
   SELECT
     *,
@@ -1606,11 +1612,15 @@ WITH tx AS (
       ELSE -1
     END AS k0
   FROM l2
+  LIMIT -1
+  OFFSET 0
 ), l5 AS (
   SELECT
     *,
     k0 AS best
   FROM l3
+  LIMIT -1
+  OFFSET 0
 ), l6 AS (
   SELECT
     *,

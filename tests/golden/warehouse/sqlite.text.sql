@@ -1071,6 +1071,8 @@ WITH tx AS (
       THEN ownership
     END AS v14
   FROM tx
+  LIMIT -1
+  OFFSET 0
 ), l1 AS (
   SELECT
     *,
@@ -1252,6 +1254,8 @@ WITH tx AS (
     CASE WHEN v8 > DATE('2026-11-01') THEN NULL ELSE v8 >= DATE('2025-11-01') END AS m2_4,
     v10 >= 250000 AS m2_5
   FROM src
+  LIMIT -1
+  OFFSET 0
 ), l2 AS (
   SELECT
     *,
@@ -1332,6 +1336,8 @@ WITH tx AS (
       ''
     ) AS unknown_text
   FROM l1
+  LIMIT -1
+  OFFSET 0
 ), l3 AS (
   SELECT
     *,
@@ -1405,11 +1411,15 @@ WITH tx AS (
       ELSE -1
     END AS k2
   FROM l2
+  LIMIT -1
+  OFFSET 0
 ), l5 AS (
   SELECT
     *,
     MAX(k0, k1, k2) AS best
   FROM l3
+  LIMIT -1
+  OFFSET 0
 ), l6 AS (
   SELECT
     *,
