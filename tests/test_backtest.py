@@ -860,7 +860,9 @@ def test_a_difference_chance_could_explain_is_never_contradicted() -> None:
     small = checks({"A": (14, 30), "B": (15, 30), "C": (8, 30), "D": (5, 30)})
     assert small["tiers-in-order"][0] == "too-few"
     assert "A wins less often than B (p = 1)" in small["tiers-in-order"][1]
-    assert small["a-over-c"][0] == "passed"
+    # 47% against 27% is 1.75x, but Fisher's p = 0.18: the rates could be one
+    assert small["a-over-c"][0] == "too-few"
+    assert "could be one rate by chance (p = 0.18)" in small["a-over-c"][1]
     small = checks({"A": (12, 30), "B": (10, 30), "C": (9, 30), "D": (5, 30)})
     # Wilson: 12/30 reaches 57.7%, 9/30 falls to 16.7%: 3.46× is within reach
     assert small["a-over-c"] == (
@@ -1002,3 +1004,22 @@ def test_check_fails_when_no_check_can_be_decided(
     assert out.err.startswith(f"icp: {path}: no check of the tier policy could be decided")
     assert main([*args, "--check", "--format", "json"]) == 1
     assert json.loads(capsys.readouterr().out)["ok"] is False
+
+
+def test_a_over_c_passes_only_when_a_and_c_are_told_apart() -> None:
+    """'A at least 1.5x C' passed on A 2 of 2 against C 0 of 2 (and printed 'inf×'): a ratio
+    from a handful of deals is not evidence. It passes when the rates meet the ratio and
+    Fisher's test tells A from C; a C that won nothing is said in words, never 'inf×'."""
+    from icpkit.evidence.checks import Policy, run_checks
+
+    def a_over_c(tiers: dict[str, tuple[int, int]]) -> tuple[str, str]:
+        got = run_checks(lambda _p, t: tiers[t], Policy(min_decided=2), [])
+        return next((c.status, c.detail) for c in got if c.id == "a-over-c")
+
+    tiny = a_over_c({"A": (2, 2), "B": (1, 2), "C": (0, 2), "D": (0, 2)})
+    assert tiny[0] == "too-few" and "p = 0.33" in tiny[1], tiny
+    clear = a_over_c({"A": (30, 40), "B": (20, 40), "C": (0, 40), "D": (0, 40)})
+    assert clear == ("passed", "A's win rate at least 1.5× C's: A 75%, C 0%, no ratio (C won none)")
+    assert a_over_c({"A": (32, 40), "B": (20, 40), "C": (8, 40), "D": (2, 40)})[0] == "passed"
+    for tiers in ({"A": (0, 40), "B": (0, 40), "C": (0, 40), "D": (0, 40)},):
+        assert "inf" not in a_over_c(tiers)[1]

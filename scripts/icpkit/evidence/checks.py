@@ -28,6 +28,7 @@ shows it at the 5% level:
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -74,6 +75,11 @@ def _pct(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.0%}"
 
 
+def _times(ratio: float) -> str:
+    """A ratio of win rates in words: '2.50×', or 'no ratio (C won none)' (never 'inf×')."""
+    return f"{ratio:.2f}×" if math.isfinite(ratio) else "no ratio (C won none)"
+
+
 #: (won, decided) opportunities of a profile's tier ('' for all profiles): the back-test's
 #: counts (`report.Evidence.tier_counts`)
 TierCounts = Callable[[str, str], tuple[int, int]]
@@ -82,21 +88,29 @@ TierCounts = Callable[[str, str], tuple[int, int]]
 def _a_over_c(claim: str, a: tuple[int, int], c: tuple[int, int], ratio: float) -> tuple[str, str]:
     """(status, detail) of 'A's win rate at least `ratio` times C's', both with enough data."""
     ra, rc = a[0] / a[1], c[0] / c[1]
-    seen = ra / rc if rc else float("inf")
-    detail = f"{claim}: A {_pct(ra)}, C {_pct(rc)}, {seen:.2f}×"
+    seen = ra / rc if rc else math.inf
+    detail = f"{claim}: A {_pct(ra)}, C {_pct(rc)}, {_times(seen)}"
     if seen >= ratio:
-        return "passed", detail
+        # as many times as claimed, and A and C told apart: not two rates chance could give
+        p = stats.p_value(*a, *c)
+        if p is not None and p < stats.ALPHA:
+            return "passed", detail
+        return "too-few", (
+            f"{detail}, but A's and C's win rates could be one rate by chance (p = {p:.2g}): "
+            "too few to say"
+        )
     a_ci, c_ci = stats.interval(*a), stats.interval(*c)
     a_high, c_low = (a_ci or (ra, ra))[1], (c_ci or (rc, rc))[0]
-    best = a_high / c_low if c_low else float("inf")
+    best = a_high / c_low if c_low else math.inf
     if best >= ratio:
         return "too-few", (
             f"{detail}: below {ratio:g}×, but too few to say: the 95% intervals allow "
-            f"{best:.2f}× (A up to {_pct(a_high)}, C down to {_pct(c_low)})"
+            f"{_times(best) if c_low else 'any ratio'} (A up to {_pct(a_high)}, C down to "
+            f"{_pct(c_low)})"
         )
     return "contradicted", (
         f"{detail}: even A's highest {_pct(a_high)} over C's lowest {_pct(c_low)} in their "
-        f"95% intervals is {best:.2f}×"
+        f"95% intervals is {_times(best)}"
     )
 
 
