@@ -362,28 +362,18 @@ class NodeBuilder:
     def _comment_for_value(self, knode: Node, key: str, parts: list[str | int]) -> None:
         """`chat: #sales-na`: a # right after the colon starts a comment, so the value is
         empty. A comment without a space after its # is almost always a value meant."""
-        line_end = self.text.find("\n", knode.end_mark.index)
-        rest = self.text[knode.end_mark.index : line_end if line_end >= 0 else None]
-        m = re.match(r"\s*:\s+(#(\S.*?))\s*$", rest)
+        m = re.match(r"\s*:\s+(#(\S.*?))\s*$", self._rest_of_line(knode))
         if not m:
             return
-        at = knode.end_mark.index + m.start(1)
-        before = self.text[:at]
         written = m.group(1)
-        self.problems.append(
-            Problem(
-                self.path,
-                before.count("\n") + 1,
-                at - (before.rfind("\n") + 1) + 1,
-                Level.ERROR,
-                f"found a comment ({visible(written, keep_newlines=False)}) where the value of "
-                f"'{visible(key, keep_newlines=False)}' should be: # after a space starts a "
-                f"comment, so the value is empty; expected the value in quotes "
-                f"({visible(key, keep_newlines=False)}: "
-                f"'{visible(written, keep_newlines=False)}')",
-                "yaml-comment-value",
-                json_path(parts),
-            )
+        self._comment_problem(
+            knode.end_mark.index + m.start(1),
+            f"found a comment ({visible(written, keep_newlines=False)}) where the value of "
+            f"'{visible(key, keep_newlines=False)}' should be: # after a space starts a "
+            f"comment, so the value is empty; expected the value in quotes "
+            f"({visible(key, keep_newlines=False)}: "
+            f"'{visible(written, keep_newlines=False)}')",
+            parts,
         )
 
     def _comment_cuts(self, node: ScalarNode, parts: list[str | int]) -> None:
@@ -392,28 +382,38 @@ class NodeBuilder:
         value (as `chat: #sales-na` is the value), so it is said at the #."""
         if node.style or self.in_key or not self.text:
             return
-        line_end = self.text.find("\n", node.end_mark.index)
-        rest = self.text[node.end_mark.index : line_end if line_end >= 0 else None]
-        m = re.match(r"([ \t]+)(#[^\s#].*?)\s*$", rest)
+        m = re.match(r"([ \t]+)(#[^\s#].*?)\s*$", self._rest_of_line(node))
         if not m:
             return
-        at = node.end_mark.index + m.start(2)
-        before = self.text[:at]
         value = visible(node.value, keep_newlines=False)
         written = visible(m.group(2), keep_newlines=False)
         meant = quoted_advice(f"{node.value}{m.group(1)}{m.group(2)}")
         key = parts[-1] if parts and isinstance(parts[-1], str) else None
         whole = f"{visible(key, keep_newlines=False)}: {meant}" if key else f"- {meant}"
+        self._comment_problem(
+            node.end_mark.index + m.start(2),
+            f"found '{_clip(written)}' after '{_clip(value)}': # after a space starts a "
+            f"comment, so the value ends before it; expected the whole value in quotes "
+            f"({visible(whole, keep_newlines=False)}), or a space after the # if it is "
+            "a comment",
+            parts,
+        )
+
+    def _rest_of_line(self, node: Node) -> str:
+        """The text after `node` up to the end of its line."""
+        line_end = self.text.find("\n", node.end_mark.index)
+        return self.text[node.end_mark.index : line_end if line_end >= 0 else None]
+
+    def _comment_problem(self, at: int, message: str, parts: list[str | int]) -> None:
+        """A yaml-comment-value error at offset `at` of the text."""
+        before = self.text[:at]
         self.problems.append(
             Problem(
                 self.path,
                 before.count("\n") + 1,
                 at - (before.rfind("\n") + 1) + 1,
                 Level.ERROR,
-                f"found '{_clip(written)}' after '{_clip(value)}': # after a space starts a "
-                f"comment, so the value ends before it; expected the whole value in quotes "
-                f"({visible(whole, keep_newlines=False)}), or a space after the # if it is "
-                "a comment",
+                message,
                 "yaml-comment-value",
                 json_path(parts),
             )
