@@ -147,6 +147,47 @@ def test_a_float32_column_reads_as_the_number_it_shows(tmp_path: Path) -> None:
             assert "growth_rate" in typed_bad, text
 
 
+def test_a_json_number_among_text_cells_is_its_value_in_every_convention(
+    tmp_path: Path,
+) -> None:
+    """A JSON Lines key holding numbers and text ("n/a") is one JSON column: its number
+    literals were read through their text, so 1.234 read two ways (unknown), was 1234 with
+    --decimal-comma (a number guessed wrong) and 25.5 unreadable; and 25.5 counted as
+    evidence of the dot convention against the text cells' comma. A JSON number is its value
+    in every convention, and only text cells show the convention."""
+    import json
+
+    from icpkit.sql.companies import ExportOptions, from_export
+
+    handbook = load(REPO).handbook
+    rows = [
+        {"account_id": "1", "growth_rate": 1.234, "annual_revenue": "3,5 Mio"},
+        {"account_id": "2", "growth_rate": "n/a", "annual_revenue": "2,5"},
+        {"account_id": "3", "growth_rate": 25.5, "annual_revenue": "1.234,5"},
+        {"account_id": "4", "growth_rate": "12,5", "annual_revenue": None},
+    ]
+    jsonl = tmp_path / "accounts.jsonl"
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    for comma in (None, True, False):
+        read = {
+            i: from_export(handbook, jsonl, i, ExportOptions(decimal_comma=comma))
+            for i in (1, 2, 3, 4)
+        }
+        assert read[1][1].get("growth_rate") == 1.234 and "growth_rate" not in read[1][2]
+        assert read[3][1].get("growth_rate") == 25.5 and "growth_rate" not in read[3][2]
+        assert "growth_rate" not in read[2][1] and "growth_rate" not in read[2][2]  # n/a
+        # the text cell '12,5' reads one way (12.5), but not in the dot convention
+        assert read[4][1].get("growth_rate") == (None if comma is False else 12.5), comma
+    # the JSON numbers show no convention: the text cells alone suggest the comma
+    con = connect(handbook, None)
+    source = open_source(con, jsonl, "jsonl", headers_again=False)
+    plan = plan_columns(handbook, source, id_column=None)
+    from icpkit.sql.sources import with_convention
+
+    convention = with_convention(con, handbook, source, plan, None).convention or ""
+    assert "mixes" not in convention and "'3,5 Mio'" in convention, convention
+
+
 def test_a_typed_number_is_its_value_whatever_the_text_columns_show(tmp_path: Path) -> None:
     """A number the file types (a Parquet DOUBLE, a JSON number) has no decimal convention:
     1.234 is one point two three four. It was read through its text, so with a text number

@@ -410,17 +410,19 @@ def _readings(fld: Field, h: str, conv: str) -> tuple[str, str]:
     return lo, hi
 
 
-def _number(fld: Field, r: str, decimal: str | None) -> Parsed:
-    """A number or integer field: a plain number on the fast path; bands, amounts with
-    suffixes, currencies and grouped digits only for the cells that need them, each read in
-    both decimal conventions and picked as `icpkit.sql.numbers` says."""
+def _number(fld: Field, r: str, decimal: str | None, typed: str | None = None) -> Parsed:
+    """A number or integer field: a plain number on the fast path (or the file's own typed
+    value, `typed`); bands, amounts with suffixes, currencies and grouped digits only for the
+    cells that need them, each read in both decimal conventions and picked as
+    `icpkit.sql.numbers` says."""
     h = f"{r}_"  # helper column prefix
     t = text_of(r)
     band, plus, am = f"{h}band", f"{h}plus", f"{h}am"
     (dot_lo, dot_hi), (comma_lo, comma_hi) = _readings(fld, h, "dot"), _readings(fld, h, "comma")
     p = f"{h}p"
+    plain = plain_sql(r, decimal)
     stages: tuple[dict[str, str], ...] = (
-        {p: plain_sql(r, decimal)},
+        {p: plain if typed is None else f"coalesce({typed}, {plain})"},
         {f"{h}c": f"CASE WHEN {p} IS NULL AND length({t}) <= {LONGEST} THEN lower({t}) END"},
         {
             band: f"regexp_extract({h}c, {sql_literal(BAND)}, ['a', 'b'])",
@@ -493,12 +495,14 @@ def text_of(raw: str) -> str:
     return f"icp_text({raw})"
 
 
-def parse_field(fld: Field, r: str, decimal: str | None = None) -> Parsed:
+def parse_field(fld: Field, r: str, decimal: str | None = None, typed: str | None = None) -> Parsed:
     """Expressions that parse field `fld` from `r`, a column of raw text (cleaning with
     `text_of` happens inside, only where the fast path does not apply); `decimal` is the
-    decimal convention of the text (`icpkit.sql.numbers`: "dot", "comma" or None, unknown)."""
+    decimal convention of the text (`icpkit.sql.numbers`: "dot", "comma" or None, unknown).
+    `typed`, for a number field: a column holding the value where the file types it (a JSON
+    number in a JSON Lines key that also holds text), read as it is, whatever the convention."""
     if fld.type in NUMERIC:
-        return _number(fld, r, decimal)
+        return _number(fld, r, decimal, typed)
     if fld.type in ("text", "one_of"):
         return _choice(fld, r)
     if fld.type == "set_of":

@@ -604,10 +604,26 @@ def parsed_columns(handbook: Handbook, source: Source, plan: Plan) -> tuple[str,
             items.append(f"{quote_ident(col)} AS {alias}")
             parsed[name] = typed
         else:
-            members = handbook.fields[name].type == "set_of"
-            items.append(f"{text_column(col, types[col], members=members)} AS {alias}")
-            parsed[name] = parse_field(handbook.fields[name], alias, source.decimal)
+            fld = handbook.fields[name]
+            items.append(f"{text_column(col, types[col], members=fld.type == 'set_of')} AS {alias}")
+            typed_json = None
+            if types[col] == "JSON" and fld.type in ("number", "integer"):
+                # a JSON number among text cells: its value, never read through a convention
+                typed_json = f"{alias}_jn"
+                items.append(f"{json_number(col)} AS {typed_json}")
+            parsed[name] = parse_field(fld, alias, source.decimal, typed_json)
     return f"SELECT {', '.join(items)} FROM {source.relation}", parsed
+
+
+#: the types `json_type` gives a JSON number literal
+JSON_NUMBERS = "('BIGINT', 'UBIGINT', 'DOUBLE')"
+
+
+def json_number(col: str) -> str:
+    """SQL: the value of a JSON column's cell when it is a number literal (finite), else NULL."""
+    q = quote_ident(col)
+    value = f"TRY_CAST({q} ->> '$' AS DOUBLE)"
+    return f"CASE WHEN json_type({q}) IN {JSON_NUMBERS} AND isfinite({value}) THEN {value} END"
 
 
 def id_value(col: str, ctype: str) -> str:
@@ -689,7 +705,14 @@ def with_convention(
         cells: list[tuple[str, str]] = []
         first = None
         if text_cols:
-            select = ", ".join(text_column(c, types[c]) for c in text_cols)
+            # a JSON number literal shows no convention: only the text cells are looked at
+            select = ", ".join(
+                f"CASE WHEN json_type({quote_ident(c)}) NOT IN {JSON_NUMBERS} "
+                f"THEN {text_column(c, types[c])} END"
+                if types[c] == "JSON"
+                else text_column(c, types[c])
+                for c in text_cols
+            )
             try:
                 rows = con.execute(
                     f"SELECT {select} FROM {source.relation} LIMIT {CONVENTION_SAMPLE}"
