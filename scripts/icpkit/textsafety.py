@@ -83,14 +83,22 @@ def flat(text: str) -> str:
     return one_line(" ".join(text.split()))
 
 
+#: the ASCII control characters' usual names (Unicode gives them none)
+_C0_NAMES = (
+    "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "TAB", "LINE FEED", "VT",
+    "FF", "CARRIAGE RETURN", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN",
+    "ETB", "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US",
+)  # fmt: skip
+_CONTROL_NAMES = {chr(i): name for i, name in enumerate(_C0_NAMES)} | {
+    "\x7f": "DELETE",
+    "\x85": "NEXT LINE",
+}
+
+
 def describe(char: str) -> str:
-    """'ESC (\\x1b)', 'RIGHT-TO-LEFT OVERRIDE (\\u202e)': the character's name and escape."""
-    name = unicodedata.name(char, "") or {
-        "\x1b": "ESC",
-        "\r": "CARRIAGE RETURN",
-        "\0": "NUL",
-        "\x7f": "DELETE",
-    }.get(char, "control character")
+    """'ESC (\\x1b)', 'RIGHT-TO-LEFT OVERRIDE (\\u202e)', 'C1 control (\\x9b)': the
+    character's name and escape."""
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(char, "C1 control")
     return f"{name} ({escape(char)})"
 
 

@@ -38,6 +38,8 @@ _BOMS = {
 
 _LONE_CR = re.compile(r"\r(?!\n)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Unicode's line and paragraph separators: YAML reads each as a line break no editor shows
+_SEPARATOR = re.compile("[\u2028\u2029]")
 _MAX_REPORTED = 20
 
 
@@ -45,20 +47,20 @@ def _control_characters(path: str, text: str) -> list[Problem]:
     """A problem at the real line and column of each raw control character (NUL, ESC, …);
     YAML does not allow them in a file (write them as escapes in double quotes)."""
     out = []
-    for match in _CONTROL.finditer(text):
+    found = sorted([*_CONTROL.finditer(text), *_SEPARATOR.finditer(text)], key=lambda m: m.start())
+    for match in found:
         before = text[: match.start()]
         line = before.count("\n") + 1
         column = match.start() - (before.rfind("\n") + 1) + 1
+        what = (
+            f"the {describe(match.group())}, which YAML reads as a line break that editors do "
+            "not show; expected a space or a real line break"
+            if _SEPARATOR.match(match.group())
+            else f"the control character {describe(match.group())}; expected printable text "
+            "(control characters are not allowed in a profile)"
+        )
         out.append(
-            Problem(
-                path,
-                line,
-                column,
-                Level.ERROR,
-                f"found the control character {describe(match.group())}; expected printable "
-                "text (control characters are not allowed in a profile)",
-                "yaml-control-character",
-            )
+            Problem(path, line, column, Level.ERROR, f"found {what}", "yaml-control-character")
         )
         if len(out) >= _MAX_REPORTED:
             break
