@@ -674,6 +674,9 @@
     else if (v.disqualified_by.length) {
       var names = v.negatives.filter(function (n) { return n.disqualifies; }).map(function (n) { return n.title; });
       head = "Tier D: disqualified (" + names.join(", ") + ")" + (rules.disqualified_score === "zero" ? ", 0 points" : "");
+    } else if (v.status === "insufficient_data") {
+      /* as icp explain: no score, no tier, while no requirement of a fitting ICP is known */
+      head = "Not scored: no requirement of a fitting ICP is known (insufficient data)";
     } else if (!v.best) head = "Tier D: no ICP fits";
     else if (v.tier === "D") head = "Tier D: not a lead yet (closest: " + v.best.title + ", " + v.score + " points)";
     else head = "Tier " + v.tier + ": best fit " + v.best.title + ", " + v.score + " points";
