@@ -343,6 +343,7 @@ class NodeBuilder:
                 if not gkey.value.isdigit():
                     break  # a unit ends the number: `250,000 USD`
             if not groups:
+                grouped |= self._decimal_comma(knode, vnode, entries[i + 1 :], parts)
                 continue
             grouped.update(id(g) for g in groups)
             written = ",".join([vnode.value, *(g.value for g in groups)])
@@ -358,6 +359,42 @@ class NodeBuilder:
                 [*parts, str(knode.value)],
             )
         return grouped
+
+    def _decimal_comma(
+        self,
+        knode: Node,
+        vnode: ScalarNode,
+        rest: list[tuple[Node, Node]],
+        parts: list[str | int],
+    ) -> set[int]:
+        """`{at_least: 0,3}`: a decimal comma inside { } ends the value, so the decimals
+        read as a key ('3'). Digits that are no group of three (`0,3`, `12,5`, `1,2345`) are
+        decimals: one problem on the number, with the decimal point to write; the id of
+        the decimals' key node (left out of the mapping)."""
+        if not rest:
+            return set()
+        gkey, gvalue = rest[0]
+        if not (
+            isinstance(gkey, ScalarNode)
+            and not gkey.style
+            and gkey.value.isdigit()
+            and len(gkey.value) != 3
+            and isinstance(gvalue, ScalarNode)
+            and not gvalue.value
+            and gvalue.start_mark.index == gkey.end_mark.index  # no colon written
+        ):
+            return set()
+        key = visible(str(knode.value), keep_newlines=False)
+        written = f"{vnode.value},{gkey.value}"
+        self.problem(
+            vnode,
+            f"found {visible(written, keep_newlines=False)} inside {{ }}, where a comma ends a "
+            f"value (so {gkey.value} reads as a key of its own); expected a decimal point "
+            f"({key}: {digits_meant(vnode.value)}.{gkey.value})",
+            "yaml-key",
+            [*parts, str(knode.value)],
+        )
+        return {id(gkey)}
 
     def _comment_for_value(self, knode: Node, key: str, parts: list[str | int]) -> None:
         """`chat: #sales-na`: a # right after the colon starts a comment, so the value is

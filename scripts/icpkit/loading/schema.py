@@ -21,6 +21,7 @@ from referencing import Registry, Resource
 
 from ..kinds import KINDS, SCHEMA_FILES
 from ..problems import Problem
+from ..sql.numbers import SUFFIXES
 from ..textsafety import (
     describe,
     typographic_inner,
@@ -29,7 +30,15 @@ from ..textsafety import (
     without_unsafe,
 )
 from ..wording import found, shorten, suggest
-from ..yamlvalues import GROUPED_NUMBER, NUMBER_MARKS, YamlDate, digits_meant, quoted, quoted_advice
+from ..yamlvalues import (
+    GROUPED_NUMBER,
+    NUMBER_MARKS,
+    YamlDate,
+    digits_meant,
+    number_meant,
+    quoted,
+    quoted_advice,
+)
 from . import indentation, spacing
 from .document import Document, compose_one
 from .indentation import shown
@@ -402,6 +411,11 @@ def _type(e: _Error) -> _Said:
     message = f"found {found(e.instance, e.written)}; expected {' or '.join(words)}"
     if isinstance(e.instance, YamlDate):
         message += " (put the date in quotes if you mean text)"
+    elif isinstance(e.instance, str) and {"integer", "number"} & set(names):
+        # `points: 2,000`, `points: 10 pts`: the number meant, written alone
+        meant = number_meant(e.instance, SUFFIXES)
+        if meant is not None:
+            message += f" (write {meant}, the number alone)"
     return _said(e, message)
 
 
