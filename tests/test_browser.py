@@ -874,6 +874,19 @@ def test_the_form_reads_a_number_as_the_engine_does_or_not_at_all(qualify: Any) 
         assert _js_reading(qualify, "employees", text)[1], text
 
 
+def test_an_amount_in_another_currency_says_why_as_the_engine_does(qualify: Any) -> None:
+    """'€3m' in a USD box is not known, and the page says why in the engine's words (it said
+    only "Can't read '€3m': write it as …")."""
+    from icpkit.sql.companies import read_values
+
+    for field, text in (("annual_revenue", "€3m"), ("growth_rate", "$5"), ("employees", "$50")):
+        fld = qualify.evaluate("(n) => window.ICP_RULES.fields[n]", field)
+        got = qualify.evaluate(JS_READ, [text, fld])
+        why = read_values(HANDBOOK, {field: text}).cells[0].why
+        shown = why.replace(f"which {field} ", f"which {fld['label'].lower()} ")
+        assert got.get("value") is None and f"({shown})" in got["error"], (got, why)
+
+
 def test_a_number_that_reads_two_ways_is_said_and_counted_unknown(qualify: Any) -> None:
     """ "1.200" is 1.2 with a decimal point and 1200 with a decimal comma: `icp explain --set`
     counts it unknown and says both readings; so does the form (it was read as 1.2 USD)."""

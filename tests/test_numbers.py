@@ -256,3 +256,27 @@ def test_a_suffix_scales_the_number_as_written(
     text = "$" + (number.replace(".", ",") if decimal == COMMA else number) + word
     company, bad = from_values(HANDBOOK, {"annual_revenue": text}, decimal=decimal)
     assert (company.get("annual_revenue"), bad) == (float(value.scaleb(power)), []), text
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "why"),
+    [
+        ("annual_revenue", "€3m", "in EUR, not USD (amounts are never converted)"),
+        ("annual_revenue", "3m EUR", "in EUR, not USD (amounts are never converted)"),
+        ("annual_revenue", "£250k", "in GBP, not USD (amounts are never converted)"),
+        ("annual_revenue", "20%", "in percent, not USD (amounts are never converted)"),
+        ("growth_rate", "$5", "in USD, not percent"),
+        ("employees", "$50", "in USD, which employees is not counted in"),
+    ],
+)
+def test_an_amount_in_a_unit_the_field_does_not_take_says_so(
+    field: str, text: str, why: str
+) -> None:
+    """'€3m' in a USD field is unknown, never converted; the warning said only "cannot read
+    '€3m'" (icp explain --set, icp explain FILE --row and icp score's summary read the reason
+    from one place)."""
+    from icpkit.sql.companies import read_values
+
+    read = read_values(HANDBOOK, {field: text})
+    assert read.company == {} and read.unreadable == [field]
+    assert [c.why for c in read.cells] == [why]

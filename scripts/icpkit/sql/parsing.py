@@ -461,9 +461,35 @@ def _number(fld: Field, r: str, decimal: str | None, typed: str | None = None) -
     why = (
         f"CASE WHEN {p} IS NULL AND {twofold} "
         f"THEN {twofold_why_sql((f'{h}dl', f'{h}dh'), (f'{h}cl', f'{h}ch'))} "
-        f"WHEN coalesce({outside}, FALSE) THEN {sql_literal(_bounds_words(fld))} END"
+        f"WHEN coalesce({outside}, FALSE) THEN {sql_literal(_bounds_words(fld))} "
+        f"WHEN {p} IS NULL THEN {_unit_why_sql(fld, am)} END"
     )
     return Parsed({f"{fld.name}__lo": lo, f"{fld.name}__hi": hi}, bad, stages, why=why)
+
+
+def _unit_why_sql(fld: Field, am: str) -> str:
+    """SQL: why an amount cell whose currency or % the field does not take is unknown ('in
+    EUR, not USD (amounts are never converted)'), else NULL; `am` is the amount's parts."""
+    unit = (fld.unit or "").upper()
+    allowed = [unit] if unit in CURRENCIES else (["%"] if unit == "PERCENT" else [])
+    allowed_list = "[" + ", ".join(sql_literal(c) for c in allowed) + "]"
+    found = (
+        "coalesce("
+        + ", ".join(
+            f"CASE WHEN {am}.{c} <> '' AND NOT list_contains({allowed_list}, "
+            f"coalesce(icp_cur({am}.{c}), '')) THEN icp_cur({am}.{c}) END"
+            for c in ("c1", "c2", "c3")
+        )
+        + ")"
+    )
+    shown = f"replace({found}, '%', 'percent')"
+    if unit in CURRENCIES:
+        tail = f", not {unit} (amounts are never converted)"
+    elif unit == "PERCENT":
+        tail = ", not percent"
+    else:
+        tail = f", which {fld.name} is not counted in"
+    return f"'in ' || {shown} || {sql_literal(tail)}"
 
 
 def _bounds_words(fld: Field) -> str:

@@ -441,6 +441,22 @@
     var n = (m[2] === "-" ? -1 : 1) * v;
     return [n, n];
   }
+  /* why an amount in a currency or % the field does not take is not read (as
+     parsing._unit_why_sql says it to icp explain and icp score), else "" */
+  function unitWhy(shape, fld) {
+    var m = shape.amount;
+    if (!m) return "";
+    var unit = (fld.unit || "").toUpperCase(), allowed = unit === "PERCENT" ? "%" : unit;
+    var codes = Object.keys(NUM.currencies).map(function (k) { return NUM.currencies[k]; });
+    for (var i = 0; i < 3; i++) {
+      var c = [m[1], m[3], m[6]][i], code = c ? (c === "%" ? "%" : NUM.currencies[c]) : null;
+      if (!c || code === allowed) continue;
+      var named = "in " + (code === "%" ? "percent" : code);
+      if (codes.indexOf(unit) >= 0) return named + ", not " + unit + " (amounts are never converted)";
+      return unit === "PERCENT" ? named + ", not percent" : named + ", which " + fld.label.toLowerCase() + " is not counted in";
+    }
+    return "";
+  }
   function fits(n, fld, upper) {
     if (!(isFinite(n) || (upper && n === Infinity))) return false;
     if (fld.type === "integer" && isFinite(n) && n !== Math.floor(n)) return false;
@@ -480,7 +496,7 @@
         shown(comma) + " with a decimal comma (1.234,5); write " + shown(dot) + " or " + shown(comma) + "." };
     }
     if (okDot) r = dot; else if (okComma) r = comma;
-    else return wrong(outside((dot || comma || [NaN])[0], fld));
+    else return wrong(outside((dot || comma || [NaN])[0], fld) || unitWhy(shape, fld));
     return { value: r[0] === r[1] ? r[0] : [r[0], r[1] === Infinity ? null : r[1]] };
   }
 
