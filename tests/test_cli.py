@@ -287,3 +287,15 @@ def test_explain_writes_a_year_as_a_year(capsys: pytest.CaptureFixture[str]) -> 
     )
     assert code == 0
     assert "Founded: 2016, less than 1990" in out and "2,016" not in out and "1,990" not in out
+
+
+def test_the_help_names_every_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
+    """`icp --help` lists each exit code a command can end with (130, interrupted, was only
+    in the README)."""
+    from icpkit.errors import ExitCode
+
+    assert main(["--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for code in ExitCode:
+        assert f"{code.value} " in text, code
+    assert "130 interrupted" in text

@@ -154,8 +154,8 @@ def echo(text: str) -> None:
 def cli(ctx: click.Context, root: Path | None, today: dt.date | None) -> None:
     """ICP as code: validate, test, explain and score Ideal Customer Profiles.
 
-    Exit codes: 0 success, 1 findings (problems, failing tests, regressions),
-    2 usage or internal error.
+    Exit codes: 0 success, 1 findings (problems, failing tests, regressions,
+    unreadable input), 2 usage or internal error, 130 interrupted.
     """
     ctx.obj = State(root, today)
 
