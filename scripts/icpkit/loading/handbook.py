@@ -79,6 +79,8 @@ class _Loader:
     segment_docs: dict[str, tuple[Document, int, dict[str, Any]]] = field(default_factory=dict)
     segments: dict[str, Segment | None] = field(default_factory=dict)
     resolving: list[str] = field(default_factory=list)
+    #: (what, id) -> where it was first defined (file, line), for a duplicate's message
+    first_defined: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -356,13 +358,18 @@ class _Loader:
     def unique(
         self, doc: Document, seen: dict[str, Any], ident: str, parts: list[str | int], what: str
     ) -> None:
-        if ident in seen:
-            self.problem(
-                doc,
-                parts,
-                f"found the {what} id '{ident}' twice; expected each id once",
-                "duplicate-id",
-            )
+        key = (what, str(ident))
+        if ident not in seen:
+            self.first_defined[key] = (doc.path, doc.position(parts)[0])
+            return
+        path, line = self.first_defined.get(key, (doc.path, 0))
+        first = f"line {line}" if path == doc.path else f"{path}:{line}"
+        self.problem(
+            doc,
+            parts,
+            f"found the {what} id '{ident}' twice (first on {first}); expected each id once",
+            "duplicate-id",
+        )
 
     def builder(self, doc: Document) -> Builder:
         return Builder(
