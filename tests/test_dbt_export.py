@@ -203,3 +203,19 @@ def test_the_model_and_its_schema_are_written_together_or_not_at_all(
     assert f"cannot write {folder / 'schema.yml'}" in err and "Traceback" not in err
     assert old.read_text(encoding="utf-8") == "-- an earlier export\n"
     assert sorted(p.name for p in folder.iterdir()) == ["icp_scores.sql", "schema.yml"]
+
+
+def test_a_folder_that_is_no_dbt_project_gets_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The model is written into any folder, but one with no dbt_project.yml is said (dbt,
+    run elsewhere, would not find it); a dbt project's folder gets no note."""
+    args = ["--root", str(REPO), "export", "dbt"]
+    assert main([*args, str(tmp_path / "loose"), "--source", "crm.accounts"]) == 0
+    err = capsys.readouterr().err
+    assert "has no dbt_project.yml" in err and (tmp_path / "loose/models/icp").is_dir()
+    project = tmp_path / "analytics"
+    project.mkdir()
+    (project / "dbt_project.yml").write_text("name: analytics\nversion: '1'\n")
+    assert main([*args, str(project), "--source", "crm.accounts"]) == 0
+    assert capsys.readouterr().err == ""

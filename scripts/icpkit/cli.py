@@ -1167,7 +1167,7 @@ def export_dbt(
       icp export dbt analytics/ --source crm.accounts --dialect snowflake
       icp export dbt analytics/ --ref stg_accounts --sets array
     """
-    from .sql.dbt import export
+    from .sql.dbt import export, project_note
 
     handbook = _handbook(state, cache=True)
     spec = _table_spec("unused", handbook, "icp export dbt", **layout)
@@ -1182,6 +1182,9 @@ def export_dbt(
         model=model,
     )
     echo("wrote " + ", ".join(str(p) for p in written))
+    note = project_note(out_dir)
+    if note:
+        click.echo(visible(note), err=True)
     return ExitCode.OK
 
 

@@ -164,6 +164,17 @@ def schema_yml(
     return "\n".join(lines) + "\n"
 
 
+def project_note(out_dir: Path) -> str | None:
+    """A note when `out_dir` is no dbt project (it holds no dbt_project.yml): the model is
+    written all the same, under its models/ folder, but dbt will not find it there."""
+    if (out_dir / "dbt_project.yml").is_file():
+        return None
+    return (
+        f"note: {out_dir} has no dbt_project.yml, so dbt will not find the model there; "
+        "expected the dbt project's folder (the one dbt runs in)"
+    )
+
+
 def _model_paths(project: Path) -> list[Path]:
     """The project's model folders (dbt_project.yml's model-paths; `models` by default)."""
     from ..loading.yamlio import load_file
