@@ -144,6 +144,14 @@ def test_test_command_formats_and_failure(
     assert code == 1
     assert "FAIL cadence-hr::score" in out and "expected score 90, got 100" in out
     assert "cadence-hr.yaml:20:" in out
+    assert "icp test --update writes the new outcomes" in out and "/accept" in out
+    # two failing expectations of one company: its verdict is printed once (it was printed
+    # again for each, ~35 lines apiece)
+    fixture.write_text(fixture.read_text().replace("  tier: A", "  tier: B"))
+    code, out, _ = run(capsys, "--root", str(handbook_copy), "test")
+    assert code == 1 and out.count("FAIL cadence-hr::") == 2, out
+    assert out.count("ICP 'na-saas-scaleups'") == 1 and "(its verdict is above)" in out
+    fixture.write_text(fixture.read_text().replace("  tier: B", "  tier: A"))
     code, out, _ = run(capsys, "--root", str(handbook_copy), "test", "-k", "nothing-matches")
     assert code == 1 and "no rule test ran" in out
     report = tmp_path / "report.json"

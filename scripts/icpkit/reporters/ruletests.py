@@ -56,12 +56,18 @@ def render(
             ],
             where="the log of this step (every failing test is listed below) and the JUnit report",
         )
+    explained: set[str] = set()  # fixtures whose verdict was printed with a failure
     for result in run.results:
         check = result.check
         if verbose or not result.passed:
             status = "PASS" if result.passed else "FAIL"
             lines.append(f"{status} {check.name}")
-            if not result.passed:
+            if not result.passed and check.fixture.path in explained:
+                # another expectation of a company whose verdict is printed above: once
+                where = f"{one_line(check.fixture.path)}:{check.line}"
+                lines.append(_indent(visible(f"{where}: {result.message} (its verdict is above)")))
+            elif not result.passed:
+                explained.add(check.fixture.path)
                 lines.append(_indent(visible(failure_detail(handbook, result))))
     for fixture in run.broken:
         lines.append(
@@ -75,6 +81,11 @@ def render(
         f"{len(run.results)} rule tests: {passed} passed, {len(run.failed)} failed"
         + (f", {len(run.broken)} fixtures not run" if run.broken else "")
     )
+    if run.failed:
+        lines.append(
+            "if the change is intended: icp test --update writes the new outcomes into the "
+            "fixtures (on a pull request, comment /accept)"
+        )
     if not run.results:
         lines.append("no rule test ran (no fixtures, or none matched the filter)")
     if cov is not None:
