@@ -56,19 +56,7 @@ def render(
             ],
             where="the log of this step (every failing test is listed below) and the JUnit report",
         )
-    explained: set[str] = set()  # fixtures whose verdict was printed with a failure
-    for result in run.results:
-        check = result.check
-        if verbose or not result.passed:
-            status = "PASS" if result.passed else "FAIL"
-            lines.append(f"{status} {check.name}")
-            if not result.passed and check.fixture.path in explained:
-                # another expectation of a company whose verdict is printed above: once
-                where = f"{one_line(check.fixture.path)}:{check.line}"
-                lines.append(_indent(visible(f"{where}: {result.message} (its verdict is above)")))
-            elif not result.passed:
-                explained.add(check.fixture.path)
-                lines.append(_indent(visible(failure_detail(handbook, result))))
+    lines += _results(handbook, run, verbose=verbose)
     for fixture in run.broken:
         lines.append(
             f"SKIP {fixture.path}: a company value does not fit its field (run icp validate)"
@@ -93,6 +81,26 @@ def render(
     if mutations is not None:
         lines += mutation_lines(mutations)
     return "\n".join(lines)
+
+
+def _results(handbook: Handbook, run: TestRun, *, verbose: bool) -> list[str]:
+    """Each failing test (each test, `verbose`) with why; a company's verdict is printed
+    with its first failing expectation only."""
+    lines: list[str] = []
+    explained: set[str] = set()  # fixtures whose verdict was printed with a failure
+    for result in run.results:
+        check = result.check
+        if verbose or not result.passed:
+            status = "PASS" if result.passed else "FAIL"
+            lines.append(f"{status} {check.name}")
+            if not result.passed and check.fixture.path in explained:
+                # another expectation of a company whose verdict is printed above: once
+                where = f"{one_line(check.fixture.path)}:{check.line}"
+                lines.append(_indent(visible(f"{where}: {result.message} (its verdict is above)")))
+            elif not result.passed:
+                explained.add(check.fixture.path)
+                lines.append(_indent(visible(failure_detail(handbook, result))))
+    return lines
 
 
 def _indent(text: str) -> str:
