@@ -285,6 +285,26 @@ def test_salesforce_is_won_and_is_closed(tmp_path: Path) -> None:
     assert (ev.base.win.k, ev.base.win.n) == (1, 2)
 
 
+def test_a_misaligned_record_is_unknown_and_named(tmp_path: Path) -> None:
+    """A history read as `icp score` reads an export: a record with an unquoted delimiter
+    in a cell (a cell more than the others) was counted on its shifted cells (its stage
+    read from another column). Every field of it is unknown, its outcome too (undecided),
+    and the report names its row and line, as a warning."""
+    path = write(
+        tmp_path / "history.csv",
+        ["Record ID", *COMPANY_COLS, "Deal Stage"],
+        [["1", *COMPANY, "closedwon"], ["2", *COMPANY, "closedlost"]],
+    )
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        handle.write("3,US,300,saas,python,java,series_b,45,closedwon\n")
+    ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
+    assert (ev.base.win.k, ev.base.win.n) == (1, 2)
+    warning = next(n for n in ev.notes if "more cells than the header" in n)
+    assert "row 3 (line 4)" in warning and "every field of it is read as unknown" in warning
+    text = RENDER["text"](ev)
+    assert "\nwarning: 1 record has more cells" in text and "note: warning" not in text
+
+
 def test_no_decided_opportunity_is_a_message(tmp_path: Path) -> None:
     path = write(
         tmp_path / "open.csv",

@@ -186,3 +186,18 @@ def test_explain_set_says_why_a_value_reads_two_ways_as_score_does(
     assert f"warning: --set {field}: cannot read {text!r}: {why}" in out
     code, out, _ = run(capsys, "explain", "--set", f"{field}={text}", "--format", "json")
     assert json.loads(out)["unreadable_values"] == [{"field": field, "text": text, "why": why}]
+
+
+def test_explain_says_a_misaligned_row_is_unknown(capsys: pytest.CaptureFixture[str]) -> None:
+    """`explain --id`/`--row` of a record with an unquoted delimiter in a cell: every rule
+    unknown (it read growth rate '300k' as 300,000 percent, met) and a warning naming the
+    row and line, in text and JSON."""
+    path = str(CORPUS / "misaligned-unquoted-delimiter.csv")
+    code, out, _ = run(capsys, "explain", path, "--id", "m7")
+    assert code == ExitCode.OK
+    assert "\nwarning: row 2 (line 3) has more cells than the header" in out
+    assert "300,000" not in out and ": met" not in out
+    _, body, _ = run(capsys, "explain", path, "--row", "2", "--format", "json")
+    data = json.loads(body)
+    assert data["row_warnings"][0].startswith("warning: row 2 (line 3)")
+    assert data["verdict"]["status"] == "insufficient_data"

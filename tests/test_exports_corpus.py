@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from conftest import REPO, corpus_map
 from icpkit.errors import IcpError
 from icpkit.loading.handbook import load
 from icpkit.reporters.scoring import render
-from icpkit.sql.companies import ExportOptions, from_export
+from icpkit.sql.companies import ExportOptions, from_export, read_id, read_row
 from icpkit.sql.mapping import with_values
 from icpkit.sql.scoring import ScoreOptions, score
 from icpkit.sql.sources import fmt_of
@@ -186,3 +187,47 @@ def test_a_header_repeated_past_the_first_megabyte_is_skipped(tmp_path: Path) ->
     assert any("header row repeated on lines 30002 " in note for note in summary.notes)
     ident, company, _ = from_export(HANDBOOK, path, 30_001)
     assert ident == "30001" and company["employees"] == 240
+
+
+def test_a_misaligned_record_is_named_in_explain_and_the_provenance(tmp_path: Path) -> None:
+    """A record with an unquoted delimiter in a cell (one cell more than the others) was
+    explained on its shifted cells (growth rate '300k': 300,000 percent, met). `explain
+    --row` and `--id` read every field of it as unknown and say why, naming its row and
+    line; the scores' provenance carries the summary's warning."""
+    path = CORPUS / "misaligned-unquoted-delimiter.csv"
+    for read in (read_row(HANDBOOK, path, 2), read_id(HANDBOOK, path, "m7")):
+        assert read.ident == "m7"
+        assert read.company == {} and read.unreadable == []
+        assert read.row_warnings == (
+            "warning: row 2 (line 3) has more cells than the header while the other records "
+            "do not: a delimiter inside a cell that is not quoted moves every later cell, so "
+            "none of its cells can be trusted: every field of it is read as unknown (quote "
+            "that cell, or export with another delimiter)",
+        )
+    assert read_row(HANDBOOK, path, 3).row_warnings == ()
+    target = tmp_path / "scores.csv"
+    score(HANDBOOK, ScoreOptions(path, target, AS_OF))
+    prov = json.loads(Path(f"{target}.provenance.json").read_text(encoding="utf-8"))
+    assert any("row 2 (line 3)" in note for note in prov["reading_notes"])
+
+
+def test_a_misaligned_record_past_the_first_megabyte_is_unknown(tmp_path: Path) -> None:
+    """A record with text in a cell past the header, 30,000 records down (past the head
+    that shapes the reading): DuckDB cannot read the file whole, and the careful pass reads
+    every field of that record as unknown (it was left out of the scores), in `score` and in
+    `explain --row`, which names it."""
+    path = tmp_path / "accounts.csv"
+    row = "{},DE,240,Computer Software,Python\n"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("Record ID,Country/Region,Number of Employees,Industry,Web Technologies\n")
+        handle.writelines(row.format(i) for i in range(1, 30_001))
+        handle.write("bad,DE,Acme,240,Computer Software,Python\n")
+        handle.writelines(row.format(i) for i in range(30_001, 30_011))
+    assert path.stat().st_size > 1 << 20
+    summary = score(HANDBOOK, ScoreOptions(path, tmp_path / "scores.csv", AS_OF))
+    assert summary.rows == 30_011
+    assert any("row 30001 (line 30002)" in note for note in summary.notes)
+    read = read_row(HANDBOOK, path, 30_001)
+    assert read.ident == "bad" and read.company == {}
+    assert read.row_warnings and "row 30001 (line 30002)" in read.row_warnings[0]
+    assert read_row(HANDBOOK, path, 30_002).company["employees"] == 240

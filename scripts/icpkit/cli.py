@@ -326,7 +326,11 @@ def explain(
     )
     # a fixture is judged as of its as_of, as icp test judges it
     verdict = evaluate(handbook, read.company, _as_of(state, as_of or read.as_of))
-    reading = _reading(read.cells, read.convention, read.column_notes) if read.from_export else None
+    reading = (
+        _reading(read.cells, read.convention, read.column_notes, read.row_warnings)
+        if read.from_export
+        else None
+    )
     if read.convention and not read.from_export:
         # a company file's numbers written as text are read as an export's cells are: its
         # convention, and why a value could not be read (where it is in the file)
@@ -356,13 +360,20 @@ def explain(
     return ExitCode.OK
 
 
-def _reading(cells: list[Any], convention: str, notes: tuple[str, ...] = ()) -> dict[str, Any]:
+def _reading(
+    cells: list[Any],
+    convention: str,
+    notes: tuple[str, ...] = (),
+    row_warnings: tuple[str, ...] = (),
+) -> dict[str, Any]:
     """What `explain FILE --row N` read about the export: its decimal convention, what was
-    said about its columns (one ignored because another fits its field), and the row's
-    unreadable cells (row, column, text as written, why)."""
+    said about its columns (one ignored because another fits its field) and about the row
+    itself (misaligned: every field unknown), and the row's unreadable cells (row, column,
+    text as written, why)."""
     return {
         "decimal_convention": convention,
         "column_notes": list(notes),
+        "row_warnings": list(row_warnings),
         "unreadable_cells": [
             {"row": c.row, "column": c.column, "field": c.field, "text": c.text, "why": c.why}
             for c in cells
@@ -386,6 +397,7 @@ def _explanation(
     if reading is not None:
         lines.append(reading.get("decimal_convention", ""))
         lines += [f"note: {note}" for note in reading.get("column_notes", [])]
+        lines += reading.get("row_warnings", [])
         lines += [
             f"warning: row {c['row']}, column {c['column']}: cannot read {c['text']!r}"
             + (f": {c['why']}" if c["why"] else "")

@@ -289,7 +289,8 @@ def build(handbook: Handbook, c: Counts, source: str) -> Evidence:
 
 def _reading_notes(c: Counts) -> list[str]:
     """What the report says about how the history was read: nothing decided, stages the
-    mapping does not know, rows without a date, repeated ids, the decimal convention,
+    mapping does not know, rows without a date, repeated ids, how the file was read (a
+    report footer, misaligned records: `icp score`'s notes), the decimal convention,
     amounts and dates that do not read, dates after a row's own."""
     notes: list[str] = []
     if c.overall.decided == 0:
@@ -317,6 +318,7 @@ def _reading_notes(c: Counts) -> list[str]:
             "counted as one account's opportunity (an opportunity report); the counts are of "
             "rows"
         )
+    notes += c.reading
     if c.convention:
         notes.append(c.convention)
     if c.unreadable_values:

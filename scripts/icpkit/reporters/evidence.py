@@ -102,7 +102,7 @@ def _header(ev: Evidence) -> list[str]:
         "columns: " + ", ".join(f"{role} ← {col}" for role, col in ev.roles.items()),
         f"time-relative rules evaluated as of {ev.as_of}",
     ]
-    return lines + [f"note: {n}" for n in ev.notes]
+    return lines + [n if n.startswith("warning: ") else f"note: {n}" for n in ev.notes]
 
 
 def _tier_label(profile: str, tier: str) -> str:

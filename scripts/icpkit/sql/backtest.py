@@ -35,6 +35,7 @@ from .sources import (
     Plan,
     Source,
     fmt_of,
+    id_candidates,
     key,
     open_source,
     parsed_columns,
@@ -160,6 +161,8 @@ class Counts:
     rows_without_outcome: int = 0
     #: the decimal convention numbers were read in, and why (as `icp score` says it)
     convention: str = ""
+    #: how the history was read (a report footer, misaligned records), as `icp score` says it
+    reading: tuple[str, ...] = ()
     #: the best customers the rules put low, and the worst they put in A (dicts per row)
     best_missed: list[dict[str, Any]] = field(default_factory=list)
     worst_in_a: list[dict[str, Any]] = field(default_factory=list)
@@ -482,7 +485,14 @@ def count(handbook: Handbook, opts: BacktestOptions) -> Counts:
     try:
         # a header row repeated below the header is looked for in the rows scanned (an id
         # that is a column name), not in a scan of the history before them
-        source = open_source(con, opts.input, fmt, encoding=opts.encoding, headers_again=False)
+        source = open_source(
+            con,
+            opts.input,
+            fmt,
+            encoding=opts.encoding,
+            headers_again=False,
+            ids=id_candidates(handbook, opts.id_column),
+        )
         # a rewritten copy (a report footer, another encoding)
         scratch += [source.scratch] if source.scratch else []
         field_map = {f: c for f, c in (opts.mapping or {}).items() if f not in ROLES}
@@ -518,7 +528,7 @@ def count(handbook: Handbook, opts: BacktestOptions) -> Counts:
             con, handbook, plan, source, run, typed=typed, encoding=opts.encoding, scratch=scratch
         )
         counts = _counts(con, handbook, plan, roles, refs, opts)
-        return dataclasses.replace(counts, convention=source.convention)
+        return dataclasses.replace(counts, convention=source.convention, reading=source.notes)
     finally:
         con.close()
         for path in scratch:

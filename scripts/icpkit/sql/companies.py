@@ -29,6 +29,7 @@ from .connection import connect, input_error, quote_ident
 from .layout import Columns
 from .numbers import COMMA, given_convention
 from .parsing import MEMBERS
+from .shapes import misaligned_row_warning
 from .sources import Plan, Source, key
 from .sqlcompile import parsed_sql, staged
 
@@ -81,6 +82,8 @@ class ExportRow:
     #: what was said about the export's columns: one that also fits a field already read
     #: from another is ignored (as the `score` summary says it)
     column_notes: tuple[str, ...] = ()
+    #: what was said of the row itself: that it is misaligned (`shapes.Misaligned`)
+    row_warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,23 @@ def _rows(
     offset: int = 0,
 ) -> list[Row]:
     """(account id, company, unreadable fields) of rows offset+1 .. offset+limit."""
+    rows, read = _fetch(handbook, con, source, plan, limit=limit, offset=offset)
+    if read is not source:
+        _done(read)
+    return rows
+
+
+def _fetch(
+    handbook: Handbook,
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    plan: Plan,
+    *,
+    limit: int,
+    offset: int = 0,
+) -> tuple[list[Row], Source]:
+    """`_rows`, and the source they were read from: `source`, or its careful reading (which
+    the caller removes, `_done`) when DuckDB cannot read the CSV whole."""
     text_select, parsed = sources.parsed_columns(handbook, source, plan)
     query = (
         f"WITH txt AS (SELECT * FROM ({text_select}) LIMIT {limit} OFFSET {offset}) "
@@ -151,9 +171,10 @@ def _rows(
             # which reads it or names the line at fault (an unclosed quote)
             again = sources.careful(source)
             try:
-                return _rows(handbook, con, again, plan, limit=limit, offset=offset)
-            finally:
+                return _fetch(handbook, con, again, plan, limit=limit, offset=offset)
+            except BaseException:
                 _done(again)
+                raise
         raise input_error(source.path, exc) from exc
     names = [d[0] for d in cursor.description]
     cols = Columns(handbook)
@@ -162,7 +183,13 @@ def _rows(
         data = dict(zip(names, values, strict=True))
         unreadable = [u for u in (data.get("unreadable_fields") or "").split(";") if u]
         out.append((str(data["icp_id"]), cols.from_row(data), unreadable))
-    return out
+    return out, source
+
+
+def _row_notes(source: Source, row: int) -> tuple[str, ...]:
+    """What is said of row `row` itself: that it is misaligned (every field unknown)."""
+    line = source.misaligned.line_of(row)
+    return () if line is None else (misaligned_row_warning(row, line),)
 
 
 def _open(
@@ -172,7 +199,13 @@ def _open(
     caller removes `Source.scratch` (a rewritten copy of an irregular CSV) when done."""
     con = connect(handbook)
     fmt = sources.fmt_of(path, options.fmt)
-    source = sources.open_source(con, path, fmt, encoding=options.encoding)
+    source = sources.open_source(
+        con,
+        path,
+        fmt,
+        encoding=options.encoding,
+        ids=sources.id_candidates(handbook, options.id_column),
+    )
     try:
         mapping = dict(options.mapping or {})
         plan = sources.plan_columns(handbook, source, id_column=options.id_column, mapping=mapping)
@@ -209,15 +242,25 @@ def read_row(
     if row < 1:
         raise UsageError(f"found --row {row}; expected 1 or more (the first account is row 1)")
     con, source, plan = _open(handbook, path, options)
+    read = source
     try:
-        found = _rows(handbook, con, source, plan, limit=1, offset=row - 1)
-        cells = _cells(handbook, con, source, plan, row) if found and found[0][2] else []
+        found, read = _fetch(handbook, con, source, plan, limit=1, offset=row - 1)
+        cells = _cells(handbook, con, read, plan, row) if found and found[0][2] else []
     finally:
         _done(source)
+        _done(read)
     if not found:
         raise UsageError(f"found no row {row} in {source.path}")
     ident, company, unreadable = found[0]
-    return ExportRow(ident, company, unreadable, cells, source.convention, ignored_notes(plan))
+    return ExportRow(
+        ident,
+        company,
+        unreadable,
+        cells,
+        source.convention,
+        ignored_notes(plan),
+        _row_notes(read, row),
+    )
 
 
 def field_names(handbook: Handbook, names: list[Any], *, origin: str = "--set") -> list[str]:
@@ -543,7 +586,15 @@ def read_id(
             f"found several accounts with {plan.id_column} {ident!r} in {source.path} (rows "
             f"{numbers[0]}, {numbers[1]}, …); expected the id to be unique (use --row N)"
         )
-    return ExportRow(found, company, unreadable, cells, source.convention, ignored_notes(plan))
+    return ExportRow(
+        found,
+        company,
+        unreadable,
+        cells,
+        source.convention,
+        ignored_notes(plan),
+        _row_notes(source, numbers[0]),
+    )
 
 
 def _no_such_id(con: duckdb.DuckDBPyConnection, source: Source, plan: Plan, ident: str) -> str:
@@ -590,6 +641,8 @@ class ToExplain:
     from_export: bool
     #: what was said about the export's columns (`ExportRow.column_notes`)
     column_notes: tuple[str, ...] = ()
+    #: what was said of the export's row itself (`ExportRow.row_warnings`)
+    row_warnings: tuple[str, ...] = ()
     #: a company file's values that could not be read (`FileRead.values`); its decimal
     #: convention is `convention`
     file_values: tuple[FileValue, ...] = ()
@@ -617,6 +670,7 @@ def to_explain(
     convention = ""
     as_of = None
     notes: tuple[str, ...] = ()
+    row_warnings: tuple[str, ...] = ()
     file_values: tuple[FileValue, ...] = ()
     if source is not None and (account_id is not None or row is not None):
         if account_id is not None:
@@ -628,6 +682,7 @@ def to_explain(
             name = f"{source.name} row {row} ({read.ident})"
         base, unreadable = read.company, read.unreadable
         cells, convention, notes = read.cells, read.convention, read.column_notes
+        row_warnings = read.row_warnings
     elif source is not None and sources.FORMATS.get(source.suffix.lower()) not in (None, "jsonl"):
         raise UsageError(
             f"found the export {source} without --row or --id; expected icp explain "
@@ -662,6 +717,7 @@ def to_explain(
         as_of=as_of,
         from_export=from_export,
         column_notes=notes,
+        row_warnings=row_warnings,
         file_values=file_values,
     )
 

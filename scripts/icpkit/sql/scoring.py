@@ -35,6 +35,7 @@ from .sources import (
     Plan,
     Source,
     fmt_of,
+    id_candidates,
     open_source,
     parsed_columns,
     plan_columns,
@@ -212,7 +213,13 @@ def _score(
         if opts.progress:
             con.execute("SET enable_progress_bar = true")
         source = open_source(
-            con, opts.input, in_fmt, encoding=opts.encoding, folder=folder, headers_again=False
+            con,
+            opts.input,
+            in_fmt,
+            encoding=opts.encoding,
+            folder=folder,
+            headers_again=False,
+            ids=id_candidates(handbook, opts.id_column),
         )
         scratch += [source.scratch] if source.scratch else []
         plan = plan_columns(handbook, source, id_column=opts.id_column, mapping=opts.mapping)

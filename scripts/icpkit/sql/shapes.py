@@ -9,9 +9,13 @@ UTF-8 CSV beside the output:
 - a Salesforce report: data, a blank line, then a footer of one-cell lines
   (report name, confidentiality note): the footer is dropped and counted;
 - mixed CRLF and LF line endings, bare CR, blank lines between records;
-- a trailing delimiter on some rows (an empty extra cell is dropped);
-- ragged rows: a short record is padded (its missing cells are unknown) and a
-  record with extra non-empty cells is not scored; both are named by line;
+- a trailing delimiter on every record (the exporter's habit: the empty extra cell is
+  dropped);
+- ragged rows: a short record is padded (its missing cells are unknown); a misaligned
+  record, one with more cells than the header while the others do not have them (an
+  unquoted delimiter inside a cell moved every later cell: `SaaS;Salesforce;Outreach;…`),
+  or with text past the header, is kept with every field unknown (only its id columns
+  are kept, so that it can be found); both are named by row and line;
 - text in another encoding given with `--encoding`.
 - UTF-16 without a byte-order mark (recognised by its NUL bytes on every other byte);
 - a Salesforce footer with no blank line before it: a total line ("Grand Total (2
@@ -26,8 +30,8 @@ Text that is not UTF-8 (Latin-1, Windows-1252) is refused with its line and
 byte and how to re-save it, unless `--encoding` names its encoding; any other NUL
 byte is refused (a cell with NULs is never scored), and so is a quote that opens
 and is never closed (it would swallow every later record), naming its line.
-A cell a short record lacks is written as `MISSING` and read back as NULL
-(unknown), unlike a present empty cell.
+A cell a short record lacks, and every cell of a misaligned record but its id, is
+written as `MISSING` and read back as NULL (unknown), unlike a present empty cell.
 """
 
 from __future__ import annotations
@@ -36,6 +40,9 @@ import codecs
 import csv
 import os
 import re
+from array import array
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +59,8 @@ REWRITE_SUFFIX = "-input.tmp"
 CELL_LIMIT = 16 << 20
 #: what the rewrite writes for a cell a short record lacks (read back as NULL: unknown)
 MISSING = "\x1e"
+#: `_Copy.wide`'s count for a record with text in a cell past the header (misaligned)
+TEXT_PAST = 1 << 62
 
 
 def key(name: str) -> str:
@@ -288,11 +297,59 @@ def _footer(tail: str, delimiter: str) -> bool:
     return False
 
 
+class Misaligned:
+    """The misaligned records of a rewritten file: their rows (1-based, as `icp explain
+    --row` counts them) and lines in the file, in order. Arrays: a file may have many."""
+
+    def __init__(self, rows: Sequence[int] = (), lines: Sequence[int] = ()) -> None:
+        self.rows = array("q", rows)
+        self.lines = array("q", lines)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def line_of(self, row: int) -> int | None:
+        """The line of record `row` when it is misaligned, else None."""
+        at = bisect_left(self.rows, row)
+        return self.lines[at] if at < len(self.rows) and self.rows[at] == row else None
+
+    def shown(self, limit: int = 5) -> str:
+        """The first records as 'row 2 (line 3), row 9 (line 10) and 4 more'."""
+        pairs = zip(self.rows[:limit], self.lines[:limit], strict=True)
+        shown = ", ".join(f"row {r} (line {n})" for r, n in pairs)
+        return shown + (f" and {len(self) - limit} more" if len(self) > limit else "")
+
+
+def misaligned_warning(misaligned: Misaligned, width: int) -> str:
+    """The warning for the misaligned records of a file (the summary, the provenance)."""
+    count = len(misaligned)
+    one = count == 1
+    return (
+        f"warning: {count} record{'' if one else 's'} {'has' if one else 'have'} more cells "
+        f"than the header's {width} while the others do not: {misaligned.shown()}; a "
+        "delimiter inside a cell that is not quoted moves every later cell, so none of "
+        f"{'its' if one else 'their'} cells can be trusted: every field of "
+        f"{'it' if one else 'them'} is read as unknown (quote that cell, or export with "
+        "another delimiter)"
+    )
+
+
+def misaligned_row_warning(row: int, line: int) -> str:
+    """What `icp explain --row/--id` says of a misaligned record."""
+    return (
+        f"warning: row {row} (line {line}) has more cells than the header while the other "
+        "records do not: a delimiter inside a cell that is not quoted moves every later cell, "
+        "so none of its cells can be trusted: every field of it is read as unknown (quote "
+        "that cell, or export with another delimiter)"
+    )
+
+
 @dataclass
 class Rewritten:
     path: Path
     header: list[str]
     notes: list[str]
+    misaligned: Misaligned = field(default_factory=Misaligned)
 
 
 def _shown(row: list[str], limit: int = 6) -> str:
@@ -306,9 +363,11 @@ def _lines(numbers: list[int]) -> str:
     return shown + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
 
 
-def rewrite(path: Path, shape: Shape, folder: Path) -> Rewritten:
+def rewrite(path: Path, shape: Shape, folder: Path, ids: Sequence[str] = ()) -> Rewritten:
     """Write `path` as a regular UTF-8 CSV (comma-separated, LF) into `folder`, with what was
-    done for the summary. Raises InputError for text that is not in the shape's encoding."""
+    done for the summary. A misaligned record keeps only the cells of the columns named
+    `ids` (compared by `key`: its id, so that it can be found). Raises InputError for text
+    that is not in the shape's encoding."""
     target = folder / f".{path.name}.icp-{os.getpid()}{REWRITE_SUFFIX}"
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     allow_long_cells()
@@ -320,8 +379,12 @@ def rewrite(path: Path, shape: Shape, folder: Path) -> Rewritten:
         ):
             lines = _Tracked(src)
             reader = csv.reader(lines, delimiter=shape.delimiter)
-            header, notes = _copy(path, reader, lines, out, shape)
+            header, copy = _copy(path, reader, lines, out, shape)
             _closed(path, lines, shape.delimiter)
+        misaligned = copy.misaligned()
+        if misaligned:
+            keep = {key(i) for i in ids}
+            _blank_misaligned(target, misaligned, [key(n) in keep for n in header])
     except UnicodeDecodeError:
         target.unlink(missing_ok=True)
         not_utf8(path)
@@ -340,7 +403,33 @@ def rewrite(path: Path, shape: Shape, folder: Path) -> Rewritten:
     except BaseException:
         target.unlink(missing_ok=True)
         raise
-    return Rewritten(target, header, notes)
+    return Rewritten(target, header, copy.notes(misaligned), misaligned)
+
+
+def _blank_misaligned(target: Path, misaligned: Misaligned, kept: list[bool]) -> None:
+    """Write every cell of the misaligned records of the rewritten `target` as `MISSING`
+    (unknown), but those of the `kept` columns (a second pass over the copy: a record is
+    known to be misaligned only once every record has been seen)."""
+    again = target.with_name(target.name.removesuffix(REWRITE_SUFFIX) + "-2" + REWRITE_SUFFIX)
+    fd = os.open(again, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with (
+            target.open(encoding="utf-8", newline="") as src,
+            os.fdopen(fd, "w", encoding="utf-8", newline="") as out,
+        ):
+            reader, writer = csv.reader(src), _LfWriter(out)
+            writer.writerow(next(reader))
+            rows = iter(misaligned.rows)
+            bad = next(rows, None)
+            for number, row in enumerate(reader, 1):
+                if number == bad:
+                    row = [c if keep else MISSING for c, keep in zip(row, kept, strict=True)]
+                    bad = next(rows, None)
+                writer.writerow(row)
+        again.replace(target)
+    except BaseException:
+        again.unlink(missing_ok=True)
+        raise
 
 
 class _Tracked:
@@ -416,28 +505,56 @@ class _Copy:
     #: records with text in those columns
     in_unnamed: int = 0
     short: list[int] = field(default_factory=list)
-    long: list[int] = field(default_factory=list)
-    trailing: int = 0
+    #: records written so far (the row number of the last one)
+    rows: int = 0
+    #: the fewest cells of a record that is not short and has no text past the header: the
+    #: exporter ends every record with extra delimiters when even it is wider than the header
+    narrowest: int | None = None
+    #: records wider than the header: their cell count (`TEXT_PAST` when a cell past the
+    #: header holds text) -> (rows, lines)
+    wide: dict[int, tuple[array[int], array[int]]] = field(default_factory=dict)
     #: lines where the header row is repeated (dropped: not a record)
     headers: list[int] = field(default_factory=list)
     #: one-cell records after a blank line: a report footer if nothing follows them
     pending: list[tuple[int, list[str]]] = field(default_factory=list)
 
-    def fit(self, line: int, row: list[str]) -> list[str] | None:
-        """The record as wide as the header, or None when it has extra non-empty cells."""
-        if len(row) > self.width and _blank(row[self.width :]):
-            row, self.trailing = row[: self.width], self.trailing + 1
-        elif self.width < len(row) <= self.width + self.unnamed:
-            row, self.in_unnamed = row[: self.width], self.in_unnamed + 1
+    def fit(self, line: int, row: list[str]) -> list[str]:
+        """The record as wide as the header (a short one padded with `MISSING`); one with more
+        cells is noted (`wide`): whether it is misaligned is known once every record is."""
+        self.rows += 1
         if len(row) < self.width:
             self.short.append(line)
             return row + [MISSING] * (self.width - len(row))
-        if len(row) > self.width:
-            self.long.append(line)
-            return None
-        return row
+        seen = self.width + self.unnamed
+        if len(row) <= seen:
+            if not _blank(row[self.width :]):
+                self.in_unnamed += 1
+        else:
+            count = len(row) if _blank(row[seen:]) else TEXT_PAST
+            rows, lines = self.wide.setdefault(count, (array("q"), array("q")))
+            rows.append(self.rows)
+            lines.append(line)
+        if _blank(row[seen:]):
+            self.narrowest = min(self.narrowest or len(row), len(row))
+        return row[: self.width]
 
-    def notes(self) -> list[str]:
+    def habit(self) -> int:
+        """The cells every record may have: the header's, or more when every record that is
+        not short ends with extra empty cells (an exporter's habit), the fewest of them."""
+        return max(self.width + self.unnamed, self.narrowest or 0)
+
+    def misaligned(self) -> Misaligned:
+        """The records with more cells than the others (or text past the header)."""
+        habit = self.habit()
+        found = sorted(
+            (row, line)
+            for count, (rows, lines) in self.wide.items()
+            if count > habit
+            for row, line in zip(rows, lines, strict=True)
+        )
+        return Misaligned([r for r, _ in found], [n for _, n in found])
+
+    def notes(self, misaligned: Misaligned) -> list[str]:
         notes = []
         if self.headers:
             notes.append(
@@ -448,9 +565,11 @@ class _Copy:
             notes.append(
                 f"ignored {len(self.pending)} footer lines after the data (a report footer)"
             )
-        if self.trailing:
+        habit = self.habit()
+        if habit > self.width + self.unnamed:
             notes.append(
-                f"{self.trailing} records end with an extra delimiter (the empty cell is ignored)"
+                f"every record ends with {habit - self.width - self.unnamed} extra "
+                "delimiter(s) (the exporter's habit: the empty cells are ignored)"
             )
         if self.in_unnamed:
             notes.append(
@@ -462,11 +581,8 @@ class _Copy:
                 f"records on lines {_lines(self.short)} have fewer cells than the header; "
                 "their missing cells are unknown"
             )
-        if self.long:
-            notes.append(
-                f"records on lines {_lines(self.long)} have more cells than the header; not "
-                "scored (fix the quoting or the delimiter)"
-            )
+        if misaligned:
+            notes.append(misaligned_warning(misaligned, self.width))
         return notes
 
 
@@ -487,7 +603,7 @@ class _LfWriter:
 
 def _copy(
     path: Path, reader: Any, lines: _Tracked, out: Any, shape: Shape
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[str], _Copy]:
     writer = _LfWriter(out)
     header, unnamed = _header_row(path, reader, lines, shape)
     writer.writerow(header)
@@ -511,12 +627,10 @@ def _copy(
             )
         if (copy.pending and len(row) == 1) or _footer_start(row, blank_seen):
             # a footer if nothing but one-cell lines follows it
-            copy.pending.append((reader.line_num, row))
+            copy.pending.append((lines.last_start, row))
             continue
         for held_line, held in copy.pending:  # not a footer after all: records
-            writer.writerow(copy.fit(held_line, held) or held)
+            writer.writerow(copy.fit(held_line, held))
         copy.pending, blank_seen = [], False
-        fitted = copy.fit(reader.line_num, row)
-        if fitted is not None:
-            writer.writerow(fitted)
-    return header, copy.notes()
+        writer.writerow(copy.fit(lines.last_start, row))
+    return header, copy

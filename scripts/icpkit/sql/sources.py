@@ -28,7 +28,7 @@ from ..wording import suggest
 from .connection import input_error, quote_ident
 from .numbers import BLANKS, CURRENCIES, DOT, Convention, detect, given_convention
 from .parsing import MEMBERS, Parsed, parse_field, typed_column
-from .shapes import CELL_LIMIT, KEY_SQL, MISSING, Shape, inspect, rewrite
+from .shapes import CELL_LIMIT, KEY_SQL, MISSING, Misaligned, Shape, inspect, rewrite
 from .shapes import key as key  # column names are compared by it (companies, backtest)
 
 FORMATS = {
@@ -86,6 +86,10 @@ class Source:
     scratch: Path | None = None
     #: columns whose empty cell reads as '' (present and empty), not NULL (`keeping_empty`)
     present_empty: tuple[str, ...] = ()
+    #: the names of the id columns a misaligned record keeps in the careful pass
+    ids: tuple[str, ...] = ()
+    #: the records the careful pass found misaligned (every field unknown)
+    misaligned: Misaligned = field(default_factory=Misaligned, compare=False)
 
     def typed(self, columns: Set[str], numbers: Set[str] = frozenset()) -> Source:
         """This CSV with `columns` read with their sniffed types (every other column stays
@@ -163,20 +167,24 @@ def open_source(
     encoding: str | None = None,
     folder: Path | None = None,
     headers_again: bool = True,
+    ids: Sequence[str] = (),
 ) -> Source:
     """An export as a relation. A CSV of an irregular shape (`icpkit.sql.shapes`) is first
     rewritten into `folder` (default: the system's temporary folder); the caller removes
     `Source.scratch` when done. With `headers_again`, a CSV where some record may be the
     header row again is read through that pass too (the scorer looks for such a row in its
-    scores instead, which costs nothing when there is none). Raises UsageError for a
-    missing file, InputError for a file that cannot be read (naming the cause and the
-    line)."""
+    scores instead, which costs nothing when there is none). `ids` names the columns that
+    may be the id (`id_candidates`): a misaligned record keeps their cells, and no other.
+    Raises UsageError for a missing file, InputError for a file that cannot be read (naming
+    the cause and the line)."""
     if not path.is_file():
         raise UsageError(f"found no file {path}; expected an account export")
     if path.stat().st_size == 0:
         raise InputError(f"{path}: found an empty file; expected a header row and accounts")
     if fmt == "csv":
-        return _open_csv(con, path, encoding=encoding, folder=folder, headers_again=headers_again)
+        return _open_csv(
+            con, path, encoding=encoding, folder=folder, headers_again=headers_again, ids=tuple(ids)
+        )
     return _open_records(con, path, fmt)
 
 
@@ -187,13 +195,14 @@ def _open_csv(
     encoding: str | None,
     folder: Path | None,
     headers_again: bool,
+    ids: tuple[str, ...],
 ) -> Source:
     """`open_source` for a CSV: DuckDB's sniffer for a regular file, the careful pass
     (`regular`) for another shape, a dialect it cannot sniff or a header row again."""
     lit = sql_literal(str(path))
     shape = inspect(path, encoding)
     if shape.irregular:
-        return regular(path, shape, folder)
+        return regular(path, shape, folder, ids)
     try:
         delim, options, sniffed = _csv_sniff(con, path, lit)
     except InputError as exc:
@@ -208,7 +217,7 @@ def _open_csv(
             shape.reasons.append(f"a {shape.delimiter!r}-separated header")
         else:
             raise
-        return regular(path, shape, folder)
+        return regular(path, shape, folder, ids)
     text = tuple((c, "VARCHAR") for c, _ in sniffed)
     relation = _csv_read(path, options, text)
     again = _header_again(con, relation, [c for c, _ in sniffed]) if headers_again else False
@@ -216,8 +225,8 @@ def _open_csv(
         shape.reasons.append(
             "a record DuckDB cannot read" if again is None else "a row of column names"
         )
-        return regular(path, shape, folder)
-    return Source(path, "csv", relation, text, options, sniffed, delimiter=delim)
+        return regular(path, shape, folder, ids)
+    return Source(path, "csv", relation, text, options, sniffed, delimiter=delim, ids=ids)
 
 
 def _open_records(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> Source:
@@ -309,10 +318,22 @@ def _header_again(con: duckdb.DuckDBPyConnection, relation: str, names: list[str
     return bool(found)
 
 
-def regular(path: Path, shape: Shape | None = None, folder: Path | None = None) -> Source:
-    """A CSV read through the rewriting pass of `icpkit.sql.shapes` (all text)."""
+def id_candidates(handbook: Handbook, id_column: str | None) -> tuple[str, ...]:
+    """The names of the columns that may be an export's id: `--id-column`, else the
+    vocabulary's `id_columns` (a misaligned record keeps these cells, `open_source`)."""
+    return (id_column,) if id_column else tuple(handbook.id_columns)
+
+
+def regular(
+    path: Path,
+    shape: Shape | None = None,
+    folder: Path | None = None,
+    ids: tuple[str, ...] = (),
+) -> Source:
+    """A CSV read through the rewriting pass of `icpkit.sql.shapes` (all text); a misaligned
+    record keeps the cells of the columns `ids` names, and no other."""
     shape = shape or inspect(path)
-    done = rewrite(path, shape, folder or Path(tempfile.gettempdir()))
+    done = rewrite(path, shape, folder or Path(tempfile.gettempdir()), ids)
     header = _named(done.header)
     _unique(path, header)
     text = tuple((c, "VARCHAR") for c in header)
@@ -332,6 +353,8 @@ def regular(path: Path, shape: Shape | None = None, folder: Path | None = None) 
         notes=(f"read in the careful way ({why})", *done.notes),
         delimiter=shape.delimiter,
         scratch=done.path,
+        ids=ids,
+        misaligned=done.misaligned,
     )
 
 
@@ -787,5 +810,5 @@ def careful(source: Source, encoding: str | None = None, folder: Path | None = N
     copy in `folder`), in the decimal convention already found for it. The caller removes
     the copy (`Source.scratch`). Raises InputError naming the line at fault when the file
     cannot be read even so."""
-    again = regular(source.path, inspect(source.path, encoding), folder)
+    again = regular(source.path, inspect(source.path, encoding), folder, source.ids)
     return replace(again, decimal=source.decimal, convention=source.convention)
