@@ -1035,6 +1035,8 @@ NORMAL_CASES = [
     "Management & Strategy Consulting",
     "  Spaces\tand\nnewlines  ",
     "ÀÉÎÕÜ ñ ç ß",
+    # case folding (engine.unicode15.FOLD): sharp s, ligatures, long s, Greek symbols
+    "STRAẞE Straße \ufb01nance \ufb00 \ufb06 \u0149 \u1e9a \u0587 µ ſ ϐ ϑ \u1c80",
     "Ωμέγα ΣΟΦΟΣ",
     "İstanbul & Ankara",
     "a&&b",
@@ -1088,6 +1090,14 @@ OPERATOR_EDGES: list[tuple[str, Any, Any]] = [
     ("none_of", "Écoles", ["ecoles"]),
     ("not_empty", [], None),
     ("not_empty", ["x"], None),
+    # case folding: a sharp s is 'ss', a ligature its letters
+    ("mentions", "STRASSE", ["strasse"]),
+    ("mentions", "Straße", ["strasse"]),
+    ("mentions", "STRAẞE", ["strasse"]),
+    ("mentions", "\ufb01nance", ["finance"]),
+    ("starts_with", "ßen", "ss"),
+    ("ends_with", "Groß", "ss"),
+    ("equals", "GROẞ", "gross"),
 ]
 
 
@@ -1103,6 +1113,37 @@ def test_the_new_operators_agree_at_their_edges(qualify: Any) -> None:
             [op, value, operand],
         )
         assert got == expected, (op, value, operand)
+
+
+def test_the_page_case_folds_text_as_the_engine_does(qualify: Any) -> None:
+    """`mentions: [straße, finance]` meets STRASSE, Strasse and 'ﬁnance' (the ligature) in the
+    page as in icp explain: the page's rules carry the engine's fold table."""
+    import dataclasses
+
+    from icpkit.engine.model import Leaf, Rule
+    from icpkit.loading.handbook import load
+
+    ph = load(POSTHOG).handbook
+    operand = (normal("straße"), normal("finance"))
+    leaf = Leaf("description", "mentions", operand, operand)
+    rule = Rule("folded", "Folded", leaf, "criterion", 5)
+    icp = dataclasses.replace(ph.active_icps[0], criteria=(rule,), scoring=(), gates=())
+    handbook = dataclasses.replace(ph, icps=(icp,))
+    rules = json.loads(
+        rules_script(compiled(handbook, lambda dst: dst))[len("window.ICP_RULES = ") : -2]
+    )
+    texts = ["STRASSE", "Strasse", "STRAẞE", "\ufb01nance", "Strase"]
+    points = []
+    for text in texts:
+        typed = {"profile_found": True, "headcount": 10, "description": text}
+        typed = {n: typed_value(handbook.fields[n], v) for n, v in typed.items()}
+        expected = py_outcome(handbook, evaluate(handbook, typed, TODAY))
+        got = qualify.evaluate(
+            JS_OUTCOME, [{k: as_json(v) for k, v in typed.items()}, TODAY.isoformat(), rules]
+        )
+        assert got == json.loads(json.dumps(expected)), text
+        points.append(evaluate(handbook, typed, TODAY).profiles[0].score)
+    assert points == [5, 5, 5, 5, 0]
 
 
 @pytest.fixture(scope="module")

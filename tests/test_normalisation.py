@@ -236,3 +236,131 @@ def test_an_affix_operand_is_trimmed_of_blanks_as_values_are(tmp_path: Path) -> 
     )
     assert result.exit_code == 0, result.output
     assert "AI-pilled: 15 points" in result.output, result.output
+
+
+# --- case folding: 'Straße' is 'STRASSE', the ligature 'ﬁ' is 'fi' ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["straße", "STRASSE", "Strasse", "STRAẞE", "strasse"], "strasse"),
+        (["\ufb01nance", "FINANCE", "Finance"], "finance"),
+        (["\ufb00", "\ufb06", "\ufb05"], None),  # ff, st, st: checked below
+        (["ſ", "S"], "s"),
+        (["µ", "μ", "Μ"], "μ"),
+        (["Groß & Söhne", "GROSS AND SÖHNE"], "gross_and_sohne"),
+    ],
+)
+def test_a_text_is_case_folded(texts: list[str], expected: str | None) -> None:
+    """Unicode full case folding after marks are dropped and the text is lowercased, so that
+    every spelling of a word has one normal form (issue 16: case-insensitive, Unicode-aware)."""
+    if expected is None:
+        assert [normal(t) for t in texts] == ["ff", "st", "st"]
+        return
+    assert {normal(t) for t in texts} == {expected}
+    assert {Text(t).normal for t in texts} == {expected}
+
+
+def test_affixes_read_the_folded_text() -> None:
+    """starts_with / ends_with read `lowered` (`Text.low`), folded too: 'ßen' starts with 'ss'."""
+    assert Text("ßen").low == "ssen" == lowered("SSEN")
+    assert lowered("STRAẞE \ufb01nance") == "strasse finance"
+    # ASCII is only lowercased; nothing else differs from Python's casefold after the marks
+    assert lowered("Hello WORLD") == "Hello WORLD".casefold()
+
+
+def test_the_fold_table_is_unicode_full_case_folding() -> None:
+    """`unicode15.FOLD` is what str.casefold gives for the characters lowering leaves (where
+    the interpreter's Unicode agrees with 15.0 on those characters), each fold final."""
+    assert unicode15.FOLD["ß"] == "ss"
+    assert unicode15.FOLD["\ufb01"] == "fi"
+    assert unicode15.FOLD["\u0149"] == "\u02bcn"
+    for c, f in unicode15.FOLD.items():
+        assert lowered(c) == f and lowered(f) == f, c
+        assert unicodedata.normalize("NFD", c.casefold()) == unicodedata.normalize("NFD", f), c
+    # every character whose lowered form holds a character to fold is in FOLDED (SQL's guard)
+    assert {"ẞ", "ẛ", "ß", "\ufb01"} <= {
+        chr(cp) for a, b in unicode15.FOLDED for cp in range(a, b + 1)
+    }
+
+
+def test_a_fold_source_is_case_folded(con: duckdb.DuckDBPyConnection) -> None:
+    """A vocabulary's fold source and target are read in the same normal form."""
+    folds = prepared([("Straße", "street")])
+    assert folds == (("strasse", "street"),)
+    assert normal("Hauptstraße 5 STRASSE", folds) == "hauptstrasse_5_street"
+    got = con.execute(f"SELECT {normal_sql('?', folds)}", ["Hauptstraße 5 STRASSE"]).fetchone()
+    assert got == ("hauptstrasse_5_street",)
+
+
+def _folding_handbook(tmp_path: Path, operands: str) -> Path:
+    """The PostHog handbook with the software signal's description words replaced."""
+    import shutil
+
+    root = tmp_path / "hb"
+    shutil.copytree(REPO / "tests" / "examples" / "posthog", root)
+    fit = root / "profiles" / "icp" / "fit.yaml"
+    text = fit.read_text(encoding="utf-8")
+    words = (
+        "mentions: [software, platform, api, saas, application, developer, sdk, 'automat*', "
+        "dashboard, analytics, infrastructure, 'integrat*']"
+    )
+    assert words in text
+    fit.write_text(text.replace(words, f"mentions: {operands}"), encoding="utf-8")
+    return root
+
+
+def test_an_operand_is_case_folded_as_values_are(tmp_path: Path) -> None:
+    """`mentions: [STRASSE]` and `mentions: [straße]` are one operand."""
+    from icpkit.loading.handbook import load
+
+    def operand(spelled: str) -> object:
+        hb = load(_folding_handbook(tmp_path / spelled, f"[{spelled}, \ufb01nance]")).handbook
+        icp = next(i for i in hb.icps if i.id == "fit")
+        items = list(icp.scoring)
+        while not any(getattr(r, "id", "") == "software-signal" for r in items):
+            items = [x for g in items for x in getattr(g, "items", ())]
+        rule = next(r for r in items if getattr(r, "id", "") == "software-signal")
+        return [c.operand for c in rule.when.items if getattr(c, "field", "") == "description"]
+
+    assert operand("STRASSE") == operand("straße") == [("strasse", "finance")]
+
+
+TEXTS = ["STRASSE", "Strasse", "Straße", "STRAẞE", "\ufb01nance team", "Grosse Bank", "Strase"]
+MET = [True, True, True, True, True, False, False]
+
+
+def test_explain_and_score_case_fold_a_text(tmp_path: Path) -> None:
+    """`mentions: [straße, finance]` meets STRASSE, Strasse, STRAẞE and 'ﬁnance team' (the
+    ligature) in icp explain and in icp score (DuckDB); 'Grosse Bank' and 'Strase' miss."""
+    import csv
+
+    root = _folding_handbook(tmp_path, "[straße, finance]")
+    met = []
+    for text in TEXTS:
+        out = CliRunner().invoke(
+            cli,
+            [
+                *("--root", str(root), "explain", "--as-of", "2026-11-01"),
+                *("--set", "profile_found=yes", "--set", "headcount=5"),
+                *("--set", f"description={text}"),
+            ],
+        )
+        assert out.exit_code == 0, out.output
+        line = next(x for x in out.output.splitlines() if "mentions any of straße" in x)
+        met.append("(met): met, +7" in line)
+    assert met == MET
+    src = tmp_path / "accounts.csv"
+    with src.open("w", newline="", encoding="utf-8") as handle:
+        w = csv.writer(handle)
+        w.writerow(["id", "profile_found", "headcount", "description"])
+        w.writerows([i, "yes", 5, t] for i, t in enumerate(TEXTS))
+    scored = tmp_path / "scores.csv"
+    out = CliRunner().invoke(
+        cli, ["--root", str(root), "score", str(src), "-o", str(scored), "--as-of", "2026-11-01"]
+    )
+    assert out.exit_code == 0, out.output
+    with scored.open(newline="", encoding="utf-8") as handle:
+        scores = [r["score"] for r in csv.DictReader(handle)]
+    assert scores == ["7" if m else "0" for m in MET]

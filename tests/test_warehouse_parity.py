@@ -497,6 +497,9 @@ WRITTEN: dict[str, list[str]] = {
     "istanbul": ["İstanbul", "ISTANBUL"],
     "σοφια": ["ΣΟΦΙΑ", "Σοφία"],
     "москва": ["Москва", "МОСКВА"],
+    # case folding: a sharp s (small or capital) is 'ss', as a ligature is its letters
+    "strasse": ["Straße", "STRASSE", "STRAẞE", "Strasse"],
+    "finance": ["Finance", "\ufb01nance", "FINANCE"],
 }
 DISPLAY = [*(w for ws in WRITTEN.values() for w in ws), "  -- "]
 #: characters outside every portable repertoire (and, for SQLite, non-ASCII ones)
@@ -510,7 +513,10 @@ TEXTUAL = sorted(
 #: operands in normal form, the display names' among them ('developer_tools')
 OPERANDS = sorted(WRITTEN)
 #: starts_with / ends_with operands: lowered text
-AFFIXES = ["developer", "ai", "acme", ".ai", "tools", "cafe", "devel", "σοφ", "σια", "моск", "s&p"]
+AFFIXES = [
+    *("developer", "ai", "acme", ".ai", "tools", "cafe", "devel", "σοφ", "σια", "моск", "s&p"),
+    *("strass", "ss", "fin"),
+]
 
 
 @pytest.mark.parametrize("op", ["starts_with", "ends_with", "mentions", "equals"])
@@ -537,6 +543,44 @@ def test_blanks_around_a_text_are_no_part_of_it_everywhere(op: str) -> None:
     assert name in str(want[3]["icp_unknown_fields"]).split(";")  # blanks alone: unknown
     for engine in ("duckdb", "sqlite"):
         assert run(engine, handbook, rows, as_of) == want, engine
+
+
+@pytest.mark.parametrize(
+    ("op", "operand", "texts", "points"),
+    [
+        (
+            "mentions",
+            (normal("straße"),),
+            ["STRASSE", "Strasse", "Straße", "STRAẞE", "Strase", "Grosse"],
+            [5, 5, 5, 5, 0, 0],
+        ),
+        ("mentions", (normal("\ufb01nance"),), ["\ufb01nance", "FINANCE", "fine"], [5, 5, 0]),
+        ("starts_with", "ss", ["ßen", "SSEN", "sen"], [5, 5, 0]),
+        ("equals", normal("GROẞ"), ["groß", "GROSS", "gros"], [5, 5, 0]),
+    ],
+)
+def test_a_text_is_case_folded_everywhere(
+    op: str, operand: Any, texts: list[str], points: list[int]
+) -> None:
+    """`mentions: [straße]` meets STRASSE and Strasse, `finance` meets 'ﬁnance' (the ligature):
+    the explaining evaluator and icp sql on DuckDB agree; SQLite agrees on ASCII text (a text
+    with another character is unknown there, as any)."""
+    import dataclasses
+
+    name = next(n for n, f in PH.fields.items() if f.type == "text")
+    rule = Rule("folded", "Folded", Leaf(name, op, operand, operand), "criterion", 5)
+    icp = dataclasses.replace(PH.active_icps[0], criteria=(rule,), scoring=(), gates=())
+    handbook = dataclasses.replace(PH, icps=(icp,))
+    known = {"profile_found": True, "headcount": 10}  # scored, not held by a gate
+    rows = [{**known, name: text} for text in texts]
+    as_of = dt.date(2026, 11, 1)
+    want = [expected(handbook, c, as_of) for c in rows]
+    column = profile_column(icp.id, "score")
+    assert [w[column] for w in want] == points
+    assert run("duckdb", handbook, rows, as_of) == want
+    ascii_rows = [i for i, t in enumerate(texts) if t.isascii()]
+    got = run("sqlite", handbook, [rows[i] for i in ascii_rows], as_of)
+    assert got == [want[i] for i in ascii_rows]
 
 
 def test_spellings_read_as_their_normal_form() -> None:

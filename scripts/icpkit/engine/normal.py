@@ -5,7 +5,10 @@ CRM cells, fixture values, `--set` values and rule operands all pass through
 `icpkit.sql.parsing.normal_sql`, which builds the same steps in SQL) in DuckDB:
 
 1. accents and other combining marks are dropped (`Café` reads as `cafe`);
-2. the text is lowercased (Unicode-aware; a final sigma `ς` reads as `σ`);
+2. the text is lowercased (Unicode-aware; a final sigma `ς` reads as `σ`) and case-folded
+   (`unicode15.FOLD`, Unicode's full case folding: `Straße`, `STRASSE` and `strasse` are one
+   text, the ligature `ﬁ` reads as `fi`, the long `ſ` as `s`); compatibility forms are not
+   folded (a full-width `Ａ` is not an `a`);
 3. symbol folds replace a symbol with a word (`&` becomes ` and `), so that
    "Management & Strategy" and "Management and Strategy" are one value;
 4. every run of characters that are neither letters nor digits (spaces,
@@ -25,7 +28,7 @@ word; its target is one or more words.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from . import unicode15
 
@@ -79,8 +82,8 @@ def prepared(folds: Iterable[tuple[str, str]]) -> Folds:
     all targets in normal form. Raises ValueError for a fold that cannot be applied."""
     out: list[tuple[str, str]] = []
     for source, target in folds:
-        src = strip_marks(source).lower().strip()
-        dst = slug(strip_marks(target).lower())
+        src = lowered(source).strip()
+        dst = slug(lowered(target))
         if not src or not dst:
             raise ValueError(
                 f"found the fold '{source}' to '{target}'; expected text on both sides"
@@ -126,7 +129,7 @@ def words(text: str, folds: Folds = DEFAULT_FOLDS) -> str:
 class Text(str):
     """A text value as written (it compares and prints as written) with its normal form,
     worked out once: `normal`, `words` (the normal form padded with `_`) and `low` (marks
-    dropped and lowercased, for `starts_with` / `ends_with`)."""
+    dropped, lowercased and case-folded: `lowered`, for `starts_with` / `ends_with`)."""
 
     normal: str
     words: str
@@ -148,16 +151,33 @@ def read_text(raw: str, folds: Folds = DEFAULT_FOLDS) -> Text | None:
     return Text(text, folds) if text and text.lower() not in NULL_TOKENS else None
 
 
+#: `unicode15.FOLD` as `str.translate` reads it
+_FOLD_TABLE = {ord(c): f for c, f in unicode15.FOLD.items()}
+
+
 def _lowered_assigned(text: str) -> str:
     # a final sigma reads as any sigma (SQL's lower() knows no word ends)
     return strip_marks(text).lower().replace("\u03c2", "\u03c3")
 
 
-def lowered(text: str) -> str:
-    """Marks dropped and lowercased, nothing else (SQL: `icp_low`). Code points Unicode 15.0
-    has not assigned are kept as they are (no case, no decomposition), and the final sigma
-    `ς` reads as `σ`, as the warehouse's per-character lower() gives it."""
+def _unassigned_kept(text: str, step: Callable[[str], str]) -> str:
+    parts = unicode15.UNASSIGNED_RUN.split(text)
+    return "".join(p if i % 2 else step(p) for i, p in enumerate(parts))
+
+
+def lowered_only(text: str) -> str:
+    """Marks dropped and lowercased, not case-folded (`unicode15.folding` builds the fold
+    table from it)."""
     if text.isascii():
         return text.lower()
-    parts = unicode15.UNASSIGNED_RUN.split(text)
-    return "".join(p if i % 2 else _lowered_assigned(p) for i, p in enumerate(parts))
+    return _unassigned_kept(text, _lowered_assigned)
+
+
+def lowered(text: str) -> str:
+    """Marks dropped, lowercased and case-folded (`unicode15.FOLD`), nothing else (SQL:
+    `icp_low`). Code points Unicode 15.0 has not assigned are kept as they are (no case, no
+    decomposition), and the final sigma `ς` reads as `σ`, as the warehouse's per-character
+    lower() gives it. ASCII text is only lowercased (no ASCII letter folds otherwise)."""
+    if text.isascii():
+        return text.lower()
+    return _unassigned_kept(text, lambda p: _lowered_assigned(p).translate(_FOLD_TABLE))

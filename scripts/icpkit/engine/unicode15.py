@@ -9,7 +9,15 @@ other, so the engine classifies code points by these fixed tables instead:
 * `is_word`: a letter or a digit (general category L or N) in Unicode 15.0;
 * `is_mark`: a combining mark (category M), dropped with the accents;
 * `is_unassigned`: a code point Unicode 15.0 has not assigned: no letter, no case, no
-  decomposition, whatever a newer table says.
+  decomposition, whatever a newer table says;
+* `FOLD`: the case folding applied after marks are dropped and the text is lowercased
+  (`normal.lowered`): each character that Unicode 15.0's full case folding (Python's
+  `str.casefold`) writes otherwise once it is lowercase and without marks, with what it is
+  folded to: `ß` is `ss`, the ligature `ﬁ` is `fi`, `ſ` is `s`, the micro sign is `μ`.
+  Only foldings that lowering leaves alone are kept (Cherokee, whose folding goes to capital
+  letters, is lowercased as before), so the folded text is lowercase;
+* `FOLDED`: the code points whose lowercase form without marks holds a character `FOLD`
+  folds (its keys, `ẞ`, `ẛ`): where SQL that lowers first has folding to do.
 
 The ranges below were written by `python3.12 -m icpkit.engine.unicode15` (Python 3.12's
 `unicodedata` is Unicode 15.0); `tests/test_normalisation.py` checks every code point
@@ -226,6 +234,17 @@ _UNASSIGNED = (
     "E0080-E00FF E01F0-EFFFF FFFFE-FFFFF 10FFFE-10FFFF "
 )
 
+_FOLDED = (
+    "B5 DF 149 17F 3D0-3D1 3D5-3D6 3F0-3F1 3F5 587 1C80-1C88 1E9A-1E9B 1E9E FB00-FB06 FB13-FB17 "
+)
+
+_FOLD = (
+    "B5:3BC DF:73+73 149:2BC+6E 17F:73 3D0:3B2 3D1:3B8 3D5:3C6 3D6:3C0 3F0:3BA 3F1:3C1 3F5:3B5 "
+    "587:565+582 1C80:432 1C81:434 1C82:43E 1C83:441 1C84:442 1C85:442 1C86:44A 1C87:463 "
+    "1C88:A64B 1E9A:61+2BE FB00:66+66 FB01:66+69 FB02:66+6C FB03:66+66+69 FB04:66+66+6C "
+    "FB05:73+74 FB06:73+74 FB13:574+576 FB14:574+565 FB15:574+56B FB16:57E+576 FB17:574+56D "
+)
+
 
 def _parsed(text: str) -> Ranges:
     out = []
@@ -238,6 +257,19 @@ def _parsed(text: str) -> Ranges:
 WORD: Ranges = _parsed(_WORD)
 MARK: Ranges = _parsed(_MARK)
 UNASSIGNED: Ranges = _parsed(_UNASSIGNED)
+
+
+def _folds(text: str) -> dict[str, str]:
+    out = {}
+    for item in text.split():
+        source, _, target = item.partition(":")
+        out[chr(int(source, 16))] = "".join(chr(int(c, 16)) for c in target.split("+"))
+    return out
+
+
+#: a lowercase character without marks -> its case folding (one character or several)
+FOLD: dict[str, str] = _folds(_FOLD)
+FOLDED: Ranges = _parsed(_FOLDED)
 
 
 def _class(ranges: Ranges) -> str:
@@ -253,6 +285,13 @@ NON_WORD_RUN = re.compile(f"[^{_class(WORD)}]+")
 MARK_CHAR = re.compile(f"[{_class(MARK)}]")
 #: runs of unassigned code points (a capturing group: `split` keeps them)
 UNASSIGNED_RUN = re.compile(f"([{_class(UNASSIGNED)}]+)")
+
+
+def escaped_class(ranges: Ranges) -> str:
+    """A bracket class of `ranges` in code point escapes (`[\\x{B5}\\x{FB00}-\\x{FB06}]`), as
+    RE2 (DuckDB) reads it: no character of the class is written as itself."""
+    parts = (f"\\x{{{a:X}}}" + (f"-\\x{{{b:X}}}" if b > a else "") for a, b in ranges)
+    return "[" + "".join(parts) + "]"
 
 
 def _within(ranges: Ranges, cp: int) -> bool:
@@ -291,21 +330,53 @@ def ranges_where(test: Callable[[str], bool]) -> Ranges:
     return tuple(out)
 
 
-def _source() -> str:
-    """The three tables as this module writes them, from the running `unicodedata`."""
+def folding() -> dict[str, str]:
+    """The case folding of every character `normal.lowered` can write (a lowercase character
+    without marks) that the running `str.casefold` folds to other text, itself lowercase and
+    without marks. Run on an interpreter whose Unicode is 15.0 (the `FOLD` table)."""
+    from . import normal  # a maintainer's tool: normal reads this module's tables
 
-    def text(ranges: Ranges) -> str:
-        body = " ".join(f"{a:X}" if a == b else f"{a:X}-{b:X}" for a, b in ranges)
+    out: dict[str, str] = {}
+    for cp in range(0x110000):
+        c = chr(cp)
+        if 0xD800 <= cp <= 0xDFFF or is_unassigned(c) or normal.lowered_only(c) != c:
+            continue
+        folded = normal.lowered_only(c.casefold())
+        if folded != c and normal.lowered_only(folded) == folded:
+            out[c] = folded
+    return out
+
+
+def _source() -> str:
+    """The tables as this module writes them, from the running `unicodedata` (`FOLDED` from
+    the `FOLD` table in this module: run it twice when `FOLD` changes)."""
+    from . import normal
+
+    def wrapped(body: str) -> str:
         return "\n".join(
             f"    {line + ' '!r}" for line in textwrap.wrap(body, 90, break_on_hyphens=False)
         )
+
+    def text(ranges: Ranges) -> str:
+        return wrapped(" ".join(f"{a:X}" if a == b else f"{a:X}-{b:X}" for a, b in ranges))
 
     tables = {
         "WORD": ranges_where(lambda c: unicodedata.category(c)[0] in "LN"),
         "MARK": ranges_where(lambda c: unicodedata.category(c)[0] == "M"),
         "UNASSIGNED": ranges_where(lambda c: unicodedata.category(c) == "Cn"),
     }
-    return "\n".join(f"_{name} = (\n{text(r)}\n)\n" for name, r in tables.items())
+    tables["FOLDED"] = ranges_where(
+        lambda c: (
+            not 0xD800 <= ord(c) <= 0xDFFF
+            and not is_unassigned(c)
+            and any(x in FOLD for x in normal.lowered_only(c))
+        )
+    )
+    fold = " ".join(
+        f"{ord(c):X}:" + "+".join(f"{ord(t):X}" for t in f) for c, f in folding().items()
+    )
+    blocks = [f"_{name} = (\n{text(r)}\n)\n" for name, r in tables.items()]
+    return "\n".join([*blocks, f"_FOLD = (\n{wrapped(fold)}\n)\n"])
 
 
 if __name__ == "__main__":  # pragma: no cover - a maintainer's tool

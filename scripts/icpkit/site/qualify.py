@@ -178,6 +178,8 @@ def compiled(hb: Handbook, url: Callable[[str], str]) -> dict[str, Any]:
         "unicode": {
             "version": unicode15.UNIDATA_VERSION,
             "unassigned": [list(r) for r in unicode15.UNASSIGNED],
+            # the case folding after lowering (`ß` is `ss`, `ﬁ` is `fi`)
+            "fold": dict(unicode15.FOLD),
         },
         # hard requirements a profile must know to be a best fit, by their count
         "known_needed": {

@@ -11,7 +11,7 @@ text, and plain CTEs (never `MATERIALIZED`, which only PostgreSQL and DuckDB
 accept).
 
 One fact is not shared: a text's normal form (`icpkit.engine.normal`: accents
-dropped, any script lowercased, runs of non-letters of any script as one `_`), which every
+dropped, any script lowercased and case-folded, runs of non-letters as one `_`), which every
 test on a `text` field but present / missing reads, and every member of an open set (a
 set_of field with no list of values; issue 14). A row gives the SQL for it (`normal_form`),
 proven on the engine where one runs here (`tests/test_warehouse_parity.py`):
@@ -42,6 +42,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from ..engine import unicode15
 from ..errors import UsageError
 from ..wording import suggest
 from . import portable
@@ -70,13 +71,39 @@ def _sqlite_days(days: int) -> exp.Expr:
     )
 
 
-def _duck_low(text: exp.Expr) -> exp.Expr:
-    """Marks dropped, then lowercased, a final sigma as any sigma (`normal.lowered`; the bulk
-    scorer's `icp_low`)."""
-    low = exp.Lower(this=exp.Anonymous(this="STRIP_ACCENTS", expressions=[text]))
-    return exp.Anonymous(
-        this="REPLACE", expressions=[low, exp.Literal.string("ς"), exp.Literal.string("σ")]
+def duck_fold(low: exp.Expr) -> exp.Expr:
+    """DuckDB SQL for the case folding of lowercase text without marks (`unicode15.FOLD`: `ß`
+    is `ss`, `ﬁ` is `fi`): each character looked up in one CASE (a REPLACE per character
+    would nest the calls three dozen deep)."""
+    c = exp.to_identifier("icp__c")
+    case = exp.Case(
+        this=c.copy(),
+        ifs=[
+            exp.If(this=exp.Literal.string(k), true=exp.Literal.string(v))
+            for k, v in unicode15.FOLD.items()
+        ],
+        default=c.copy(),
     )
+    chars = exp.Split(this=low, expression=exp.Literal.string(""))
+    each = exp.Transform(this=chars, expression=exp.Lambda(this=case, expressions=[c], colon=True))
+    return exp.ArrayToString(this=each, expression=exp.Literal.string(""))
+
+
+def to_fold(text: exp.Expr) -> exp.Expr:
+    """DuckDB SQL: `text` holds a character that lowering leaves to be folded
+    (`unicode15.FOLDED`: rare; folding costs ten times a lowering, so only such a text is)."""
+    return exp.RegexpLike(
+        this=text, expression=exp.Literal.string(unicode15.escaped_class(unicode15.FOLDED))
+    )
+
+
+def _duck_low(text: exp.Expr) -> exp.Expr:
+    """Marks dropped, then lowercased, a final sigma as any sigma, then case-folded where there
+    is anything to fold (`normal.lowered`; the bulk scorer's `icp_low`)."""
+    lower = exp.Lower(this=exp.Anonymous(this="STRIP_ACCENTS", expressions=[text]))
+    low = replacing("ς", "σ")(lower)
+    folded = duck_fold(low.copy())
+    return exp.Case(ifs=[exp.If(this=to_fold(text.copy()), true=folded)], default=low)
 
 
 #: one step of a normal form: SQL over the text so far
@@ -181,11 +208,13 @@ def _java_outside(text: exp.Expr) -> exp.Expr:
 
 
 def _translate_low(text: exp.Expr) -> exp.Expr:
-    """The portable lowering (`icpkit.sql.portable`): exact for a text of the repertoire."""
+    """The portable lowering (`icpkit.sql.portable`): exact for a text of the repertoire; the
+    characters whose case folding is several characters are replaced after TRANSLATE."""
     t = portable.tables()
-    return exp.Translate(
+    low = exp.Translate(
         this=text, from_=exp.Literal.string(t.source), to=exp.Literal.string(t.target)
     )
+    return _nested(low, [replacing(c, f) for c, f in t.expand])
 
 
 def _nested(text: exp.Expr, steps: Sequence[Step]) -> exp.Expr:

@@ -43,12 +43,16 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import sqlglot
+from sqlglot import exp
+
 from ..engine.dates import DAY_RANGE
 from ..engine.dates import PATTERN as DATE_PATTERN
 from ..engine.model import Field
 from ..engine.normal import DEFAULT_FOLDS, NULL_TOKENS, Folds, is_symbol, normal
 from ..engine.operators import NUMERIC, sql_literal
 from ..engine.spellings import normalise as normalise  # the key spellings are looked up by
+from .dialects import duck_fold, to_fold
 from .numbers import (
     AMOUNT,
     BAND,
@@ -89,9 +93,20 @@ assert max(len(t.encode()) for t in NULL_TOKENS) <= 7  # icp_text's shortcut rel
 _TOKENS = sql_literal(_NULL_TOKENS_TEXT)
 
 
+#: `icp_low`: ASCII text (as many bytes as characters) is only lowercased; other text has its
+#: marks dropped and is lowercased, and is case-folded (`dialects.duck_fold`) only when it
+#: holds a character to fold (`dialects.to_fold`: rare, and folding costs ten times a lowering)
+_LOW = "replace(lower(strip_accents(t)), 'ς', 'σ')"
+_LOW_MACRO = (
+    "CASE WHEN strlen(t) = length(t) THEN lower(t) "
+    f"WHEN {to_fold(exp.column('t')).sql('duckdb')} "
+    f"THEN {duck_fold(sqlglot.parse_one(_LOW, read='duckdb')).sql('duckdb')} ELSE {_LOW} END"
+)
+
+
 def normal_sql(expr: str, folds: Folds = DEFAULT_FOLDS) -> str:
-    """SQL for `normal(expr, folds)`: marks dropped, lowercased, symbol folds, runs of
-    other characters than letters and digits as one `_`, word folds."""
+    """SQL for `normal(expr, folds)`: marks dropped, lowercased and case-folded, symbol folds,
+    runs of other characters than letters and digits as one `_`, word folds."""
     e = f"icp_low({expr})"
     for src, dst in folds:
         if is_symbol(src):
@@ -121,7 +136,7 @@ CREATE OR REPLACE TEMP MACRO icp_text(r) AS
                  THEN r END
        WHEN contains({_TOKENS}, chr(31) || lower(icp_trim(r)) || chr(31))
             AND NOT contains(r, chr(31)) THEN NULL ELSE icp_trim(r) END;
-CREATE OR REPLACE TEMP MACRO icp_low(t) AS replace(lower(strip_accents(t)), 'ς', 'σ');
+CREATE OR REPLACE TEMP MACRO icp_low(t) AS {_LOW_MACRO};
 CREATE OR REPLACE TEMP MACRO icp_slug(t) AS
   trim(regexp_replace(t, '[^\p{{L}}\p{{N}}]+', '_', 'g'), '_');
 CREATE OR REPLACE TEMP MACRO icp_norm(t) AS icp_slug(replace(icp_low(t), '&', ' and '));

@@ -10,11 +10,13 @@ own definition, `normal.lowered`, applied to each character:
 - Greek and Coptic (U+0370-U+03FF) and Cyrillic (U+0400-U+04FF);
 - Latin Extended Additional (U+1E00-U+1EFF);
 
-each code point Unicode 15.0 assigns, except one whose lowered form is more than one character
-(none in these blocks today; a test pins it) and U+037E GREEK QUESTION MARK, whose canonical
-form is `;`, the separator of a set's members. Per character, lowering means one character or
-none (a mark), so one `TRANSLATE(text, FROM, TO)` gives the lowered text (a character of FROM
-with no counterpart in TO is deleted, as PostgreSQL, Spark, Snowflake and BigQuery define it);
+each code point Unicode 15.0 assigns, except U+037E GREEK QUESTION MARK, whose canonical
+form is `;`, the separator of a set's members. Per character, lowering (marks dropped,
+lowercase, case-folded) means one character or none (a mark), so one
+`TRANSLATE(text, FROM, TO)` gives the lowered text (a character of FROM with no counterpart in
+TO is deleted, as PostgreSQL, Spark, Snowflake and BigQuery define it), but for the few
+characters whose case folding is several characters (`ß` and `ẞ` are `ss`, `ŉ`, `ẚ`:
+`Tables.expand`), which TRANSLATE leaves as they are and one REPLACE each then expands;
 runs of characters outside `WORD` (the word characters those characters lower to, listed as
 code point ranges: never an engine's `\\w` or `[:alpha:]`, which follow a locale or a Unicode
 version) become one `_`. `tests/test_portable_normal.py` checks that the characters compose:
@@ -60,6 +62,9 @@ class Tables:
     source: str
     #: TRANSLATE's TO: the lowered character of each of the first characters of `source`
     target: str
+    #: the characters (not in `source`) whose lowered form is several characters, with that
+    #: form: one REPLACE each, after TRANSLATE
+    expand: tuple[tuple[str, str], ...]
     #: the word characters (letters and digits by Unicode 15.0) of the lowered repertoire
     word: frozenset[str]
 
@@ -78,16 +83,17 @@ def tables() -> Tables:
         if not is_unassigned(chr(cp))
     ]
     # a character other than ";" that lowers to ";" (U+037E) would cut a set member in two
-    repertoire = [
-        c for c in chars if len(_lowers_to(c)) <= 1 and (c == ";" or _lowers_to(c) != ";")
-    ]
-    mapped = [(c, _lowers_to(c)) for c in repertoire if _lowers_to(c) not in ("", c)]
+    repertoire = [c for c in chars if c == ";" or ";" not in _lowers_to(c)]
+    mapped = [(c, _lowers_to(c)) for c in repertoire if len(_lowers_to(c)) == 1]
+    mapped = [(c, t) for c, t in mapped if t != c]
     dropped = [c for c in repertoire if _lowers_to(c) == ""]
-    images = {_lowers_to(c) for c in repertoire} - {""}
+    expand = tuple((c, _lowers_to(c)) for c in repertoire if len(_lowers_to(c)) > 1)
+    images = {x for c in repertoire for x in _lowers_to(c)}
     return Tables(
         repertoire=frozenset(repertoire),
         source="".join(c for c, _ in mapped) + "".join(dropped),
         target="".join(t for _, t in mapped),
+        expand=expand,
         word=frozenset(c for c in images if is_word_char(c)),
     )
 

@@ -27,13 +27,23 @@
      from Python's unicodedata): a newer browser may know them as letters; the engine reads
      them as no letter, no case and no decomposition, and so does the page */
   var UNASSIGNED = null;
+  /* the case folding after lowering (rules.unicode.fold: engine.unicode15.FOLD): a lowercase
+     character without marks -> what it folds to ("\u00df" is "ss", the ligature "\ufb01" "fi") */
+  var FOLD = {}, FOLD_RE = null;
   function useUnicode(u) {
     if (!u || UNASSIGNED) return;
     var hex = function (n) { return "\\u{" + n.toString(16) + "}"; };
     UNASSIGNED = new RegExp("([" + u.unassigned.map(function (r) { return hex(r[0]) + "-" + hex(r[1]); }).join("") + "]+)", "u");
+    FOLD = u.fold || {};
+    var keys = Object.keys(FOLD);
+    if (keys.length) FOLD_RE = new RegExp("[" + keys.map(function (c) { return hex(c.codePointAt(0)); }).join("") + "]", "gu");
   }
-  function lowerAssigned(t) { return t.normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC").toLowerCase().replace(/\u03c2/g, "\u03c3"); }
-  /* marks dropped and lowercased, nothing else */
+  function fold(c) { return FOLD[c]; }
+  function lowerAssigned(t) {
+    t = t.normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC").toLowerCase().replace(/\u03c2/g, "\u03c3");
+    return FOLD_RE ? t.replace(FOLD_RE, fold) : t;
+  }
+  /* marks dropped, lowercased and case-folded, nothing else */
   function lowered(t) {
     if (!UNASSIGNED) return lowerAssigned(t);
     return t.split(UNASSIGNED).map(function (part, i) { return i % 2 ? part : lowerAssigned(part); }).join("");

@@ -203,7 +203,94 @@ WITH tx AS (
       THEN icp__t0
       ELSE TRIM(
         REGEXP_REPLACE(
-          REPLACE(REPLACE(LOWER(STRIP_ACCENTS(icp__t0)), 'ς', 'σ'), '&', ' and '),
+          REPLACE(
+            CASE
+              WHEN REGEXP_MATCHES(
+                icp__t0,
+                '[\x{B5}\x{DF}\x{149}\x{17F}\x{3D0}-\x{3D1}\x{3D5}-\x{3D6}\x{3F0}-\x{3F1}\x{3F5}\x{587}\x{1C80}-\x{1C88}\x{1E9A}-\x{1E9B}\x{1E9E}\x{FB00}-\x{FB06}\x{FB13}-\x{FB17}]'
+              )
+              THEN ARRAY_TO_STRING(
+                LIST_TRANSFORM(
+                  STR_SPLIT(REPLACE(LOWER(STRIP_ACCENTS(icp__t0)), 'ς', 'σ'), ''),
+                  LAMBDA icp__c : CASE icp__c
+                    WHEN 'µ'
+                    THEN 'μ'
+                    WHEN 'ß'
+                    THEN 'ss'
+                    WHEN 'ŉ'
+                    THEN 'ʼn'
+                    WHEN 'ſ'
+                    THEN 's'
+                    WHEN 'ϐ'
+                    THEN 'β'
+                    WHEN 'ϑ'
+                    THEN 'θ'
+                    WHEN 'ϕ'
+                    THEN 'φ'
+                    WHEN 'ϖ'
+                    THEN 'π'
+                    WHEN 'ϰ'
+                    THEN 'κ'
+                    WHEN 'ϱ'
+                    THEN 'ρ'
+                    WHEN 'ϵ'
+                    THEN 'ε'
+                    WHEN 'և'
+                    THEN 'եւ'
+                    WHEN 'ᲀ'
+                    THEN 'в'
+                    WHEN 'ᲁ'
+                    THEN 'д'
+                    WHEN 'ᲂ'
+                    THEN 'о'
+                    WHEN 'ᲃ'
+                    THEN 'с'
+                    WHEN 'ᲄ'
+                    THEN 'т'
+                    WHEN 'ᲅ'
+                    THEN 'т'
+                    WHEN 'ᲆ'
+                    THEN 'ъ'
+                    WHEN 'ᲇ'
+                    THEN 'ѣ'
+                    WHEN 'ᲈ'
+                    THEN 'ꙋ'
+                    WHEN 'ẚ'
+                    THEN 'aʾ'
+                    WHEN 'ﬀ'
+                    THEN 'ff'
+                    WHEN 'ﬁ'
+                    THEN 'fi'
+                    WHEN 'ﬂ'
+                    THEN 'fl'
+                    WHEN 'ﬃ'
+                    THEN 'ffi'
+                    WHEN 'ﬄ'
+                    THEN 'ffl'
+                    WHEN 'ﬅ'
+                    THEN 'st'
+                    WHEN 'ﬆ'
+                    THEN 'st'
+                    WHEN 'ﬓ'
+                    THEN 'մն'
+                    WHEN 'ﬔ'
+                    THEN 'մե'
+                    WHEN 'ﬕ'
+                    THEN 'մի'
+                    WHEN 'ﬖ'
+                    THEN 'վն'
+                    WHEN 'ﬗ'
+                    THEN 'մխ'
+                    ELSE icp__c
+                  END
+                ),
+                ''
+              )
+              ELSE REPLACE(LOWER(STRIP_ACCENTS(icp__t0)), 'ς', 'σ')
+            END,
+            '&',
+            ' and '
+          ),
           '[^\p{L}\p{N}]+',
           '_',
           'g'
@@ -215,7 +302,90 @@ WITH tx AS (
     CASE
       WHEN icp__p1
       THEN icp__t1
-      ELSE REPLACE(LOWER(STRIP_ACCENTS(icp__t1)), 'ς', 'σ')
+      ELSE CASE
+        WHEN REGEXP_MATCHES(
+          icp__t1,
+          '[\x{B5}\x{DF}\x{149}\x{17F}\x{3D0}-\x{3D1}\x{3D5}-\x{3D6}\x{3F0}-\x{3F1}\x{3F5}\x{587}\x{1C80}-\x{1C88}\x{1E9A}-\x{1E9B}\x{1E9E}\x{FB00}-\x{FB06}\x{FB13}-\x{FB17}]'
+        )
+        THEN ARRAY_TO_STRING(
+          LIST_TRANSFORM(
+            STR_SPLIT(REPLACE(LOWER(STRIP_ACCENTS(icp__t1)), 'ς', 'σ'), ''),
+            LAMBDA icp__c : CASE icp__c
+              WHEN 'µ'
+              THEN 'μ'
+              WHEN 'ß'
+              THEN 'ss'
+              WHEN 'ŉ'
+              THEN 'ʼn'
+              WHEN 'ſ'
+              THEN 's'
+              WHEN 'ϐ'
+              THEN 'β'
+              WHEN 'ϑ'
+              THEN 'θ'
+              WHEN 'ϕ'
+              THEN 'φ'
+              WHEN 'ϖ'
+              THEN 'π'
+              WHEN 'ϰ'
+              THEN 'κ'
+              WHEN 'ϱ'
+              THEN 'ρ'
+              WHEN 'ϵ'
+              THEN 'ε'
+              WHEN 'և'
+              THEN 'եւ'
+              WHEN 'ᲀ'
+              THEN 'в'
+              WHEN 'ᲁ'
+              THEN 'д'
+              WHEN 'ᲂ'
+              THEN 'о'
+              WHEN 'ᲃ'
+              THEN 'с'
+              WHEN 'ᲄ'
+              THEN 'т'
+              WHEN 'ᲅ'
+              THEN 'т'
+              WHEN 'ᲆ'
+              THEN 'ъ'
+              WHEN 'ᲇ'
+              THEN 'ѣ'
+              WHEN 'ᲈ'
+              THEN 'ꙋ'
+              WHEN 'ẚ'
+              THEN 'aʾ'
+              WHEN 'ﬀ'
+              THEN 'ff'
+              WHEN 'ﬁ'
+              THEN 'fi'
+              WHEN 'ﬂ'
+              THEN 'fl'
+              WHEN 'ﬃ'
+              THEN 'ffi'
+              WHEN 'ﬄ'
+              THEN 'ffl'
+              WHEN 'ﬅ'
+              THEN 'st'
+              WHEN 'ﬆ'
+              THEN 'st'
+              WHEN 'ﬓ'
+              THEN 'մն'
+              WHEN 'ﬔ'
+              THEN 'մե'
+              WHEN 'ﬕ'
+              THEN 'մի'
+              WHEN 'ﬖ'
+              THEN 'վն'
+              WHEN 'ﬗ'
+              THEN 'մխ'
+              ELSE icp__c
+            END
+          ),
+          ''
+        )
+        ELSE REPLACE(LOWER(STRIP_ACCENTS(icp__t1)), 'ς', 'σ')
+      END
     END AS lw1,
     profile_found AS v2,
     icp__t3 AS v3,
@@ -224,7 +394,94 @@ WITH tx AS (
       THEN icp__t3
       ELSE TRIM(
         REGEXP_REPLACE(
-          REPLACE(REPLACE(LOWER(STRIP_ACCENTS(icp__t3)), 'ς', 'σ'), '&', ' and '),
+          REPLACE(
+            CASE
+              WHEN REGEXP_MATCHES(
+                icp__t3,
+                '[\x{B5}\x{DF}\x{149}\x{17F}\x{3D0}-\x{3D1}\x{3D5}-\x{3D6}\x{3F0}-\x{3F1}\x{3F5}\x{587}\x{1C80}-\x{1C88}\x{1E9A}-\x{1E9B}\x{1E9E}\x{FB00}-\x{FB06}\x{FB13}-\x{FB17}]'
+              )
+              THEN ARRAY_TO_STRING(
+                LIST_TRANSFORM(
+                  STR_SPLIT(REPLACE(LOWER(STRIP_ACCENTS(icp__t3)), 'ς', 'σ'), ''),
+                  LAMBDA icp__c : CASE icp__c
+                    WHEN 'µ'
+                    THEN 'μ'
+                    WHEN 'ß'
+                    THEN 'ss'
+                    WHEN 'ŉ'
+                    THEN 'ʼn'
+                    WHEN 'ſ'
+                    THEN 's'
+                    WHEN 'ϐ'
+                    THEN 'β'
+                    WHEN 'ϑ'
+                    THEN 'θ'
+                    WHEN 'ϕ'
+                    THEN 'φ'
+                    WHEN 'ϖ'
+                    THEN 'π'
+                    WHEN 'ϰ'
+                    THEN 'κ'
+                    WHEN 'ϱ'
+                    THEN 'ρ'
+                    WHEN 'ϵ'
+                    THEN 'ε'
+                    WHEN 'և'
+                    THEN 'եւ'
+                    WHEN 'ᲀ'
+                    THEN 'в'
+                    WHEN 'ᲁ'
+                    THEN 'д'
+                    WHEN 'ᲂ'
+                    THEN 'о'
+                    WHEN 'ᲃ'
+                    THEN 'с'
+                    WHEN 'ᲄ'
+                    THEN 'т'
+                    WHEN 'ᲅ'
+                    THEN 'т'
+                    WHEN 'ᲆ'
+                    THEN 'ъ'
+                    WHEN 'ᲇ'
+                    THEN 'ѣ'
+                    WHEN 'ᲈ'
+                    THEN 'ꙋ'
+                    WHEN 'ẚ'
+                    THEN 'aʾ'
+                    WHEN 'ﬀ'
+                    THEN 'ff'
+                    WHEN 'ﬁ'
+                    THEN 'fi'
+                    WHEN 'ﬂ'
+                    THEN 'fl'
+                    WHEN 'ﬃ'
+                    THEN 'ffi'
+                    WHEN 'ﬄ'
+                    THEN 'ffl'
+                    WHEN 'ﬅ'
+                    THEN 'st'
+                    WHEN 'ﬆ'
+                    THEN 'st'
+                    WHEN 'ﬓ'
+                    THEN 'մն'
+                    WHEN 'ﬔ'
+                    THEN 'մե'
+                    WHEN 'ﬕ'
+                    THEN 'մի'
+                    WHEN 'ﬖ'
+                    THEN 'վն'
+                    WHEN 'ﬗ'
+                    THEN 'մխ'
+                    ELSE icp__c
+                  END
+                ),
+                ''
+              )
+              ELSE REPLACE(LOWER(STRIP_ACCENTS(icp__t3)), 'ς', 'σ')
+            END,
+            '&',
+            ' and '
+          ),
           '[^\p{L}\p{N}]+',
           '_',
           'g'
@@ -238,7 +495,94 @@ WITH tx AS (
       THEN icp__t4
       ELSE TRIM(
         REGEXP_REPLACE(
-          REPLACE(REPLACE(LOWER(STRIP_ACCENTS(icp__t4)), 'ς', 'σ'), '&', ' and '),
+          REPLACE(
+            CASE
+              WHEN REGEXP_MATCHES(
+                icp__t4,
+                '[\x{B5}\x{DF}\x{149}\x{17F}\x{3D0}-\x{3D1}\x{3D5}-\x{3D6}\x{3F0}-\x{3F1}\x{3F5}\x{587}\x{1C80}-\x{1C88}\x{1E9A}-\x{1E9B}\x{1E9E}\x{FB00}-\x{FB06}\x{FB13}-\x{FB17}]'
+              )
+              THEN ARRAY_TO_STRING(
+                LIST_TRANSFORM(
+                  STR_SPLIT(REPLACE(LOWER(STRIP_ACCENTS(icp__t4)), 'ς', 'σ'), ''),
+                  LAMBDA icp__c : CASE icp__c
+                    WHEN 'µ'
+                    THEN 'μ'
+                    WHEN 'ß'
+                    THEN 'ss'
+                    WHEN 'ŉ'
+                    THEN 'ʼn'
+                    WHEN 'ſ'
+                    THEN 's'
+                    WHEN 'ϐ'
+                    THEN 'β'
+                    WHEN 'ϑ'
+                    THEN 'θ'
+                    WHEN 'ϕ'
+                    THEN 'φ'
+                    WHEN 'ϖ'
+                    THEN 'π'
+                    WHEN 'ϰ'
+                    THEN 'κ'
+                    WHEN 'ϱ'
+                    THEN 'ρ'
+                    WHEN 'ϵ'
+                    THEN 'ε'
+                    WHEN 'և'
+                    THEN 'եւ'
+                    WHEN 'ᲀ'
+                    THEN 'в'
+                    WHEN 'ᲁ'
+                    THEN 'д'
+                    WHEN 'ᲂ'
+                    THEN 'о'
+                    WHEN 'ᲃ'
+                    THEN 'с'
+                    WHEN 'ᲄ'
+                    THEN 'т'
+                    WHEN 'ᲅ'
+                    THEN 'т'
+                    WHEN 'ᲆ'
+                    THEN 'ъ'
+                    WHEN 'ᲇ'
+                    THEN 'ѣ'
+                    WHEN 'ᲈ'
+                    THEN 'ꙋ'
+                    WHEN 'ẚ'
+                    THEN 'aʾ'
+                    WHEN 'ﬀ'
+                    THEN 'ff'
+                    WHEN 'ﬁ'
+                    THEN 'fi'
+                    WHEN 'ﬂ'
+                    THEN 'fl'
+                    WHEN 'ﬃ'
+                    THEN 'ffi'
+                    WHEN 'ﬄ'
+                    THEN 'ffl'
+                    WHEN 'ﬅ'
+                    THEN 'st'
+                    WHEN 'ﬆ'
+                    THEN 'st'
+                    WHEN 'ﬓ'
+                    THEN 'մն'
+                    WHEN 'ﬔ'
+                    THEN 'մե'
+                    WHEN 'ﬕ'
+                    THEN 'մի'
+                    WHEN 'ﬖ'
+                    THEN 'վն'
+                    WHEN 'ﬗ'
+                    THEN 'մխ'
+                    ELSE icp__c
+                  END
+                ),
+                ''
+              )
+              ELSE REPLACE(LOWER(STRIP_ACCENTS(icp__t4)), 'ς', 'σ')
+            END,
+            '&',
+            ' and '
+          ),
           '[^\p{L}\p{N}]+',
           '_',
           'g'
@@ -346,7 +690,94 @@ WITH tx AS (
             ELSE ';' || TRIM(
               REGEXP_REPLACE(
                 REGEXP_REPLACE(
-                  REPLACE(REPLACE(LOWER(STRIP_ACCENTS(icp__s13)), 'ς', 'σ'), '&', ' and '),
+                  REPLACE(
+                    CASE
+                      WHEN REGEXP_MATCHES(
+                        icp__s13,
+                        '[\x{B5}\x{DF}\x{149}\x{17F}\x{3D0}-\x{3D1}\x{3D5}-\x{3D6}\x{3F0}-\x{3F1}\x{3F5}\x{587}\x{1C80}-\x{1C88}\x{1E9A}-\x{1E9B}\x{1E9E}\x{FB00}-\x{FB06}\x{FB13}-\x{FB17}]'
+                      )
+                      THEN ARRAY_TO_STRING(
+                        LIST_TRANSFORM(
+                          STR_SPLIT(REPLACE(LOWER(STRIP_ACCENTS(icp__s13)), 'ς', 'σ'), ''),
+                          LAMBDA icp__c : CASE icp__c
+                            WHEN 'µ'
+                            THEN 'μ'
+                            WHEN 'ß'
+                            THEN 'ss'
+                            WHEN 'ŉ'
+                            THEN 'ʼn'
+                            WHEN 'ſ'
+                            THEN 's'
+                            WHEN 'ϐ'
+                            THEN 'β'
+                            WHEN 'ϑ'
+                            THEN 'θ'
+                            WHEN 'ϕ'
+                            THEN 'φ'
+                            WHEN 'ϖ'
+                            THEN 'π'
+                            WHEN 'ϰ'
+                            THEN 'κ'
+                            WHEN 'ϱ'
+                            THEN 'ρ'
+                            WHEN 'ϵ'
+                            THEN 'ε'
+                            WHEN 'և'
+                            THEN 'եւ'
+                            WHEN 'ᲀ'
+                            THEN 'в'
+                            WHEN 'ᲁ'
+                            THEN 'д'
+                            WHEN 'ᲂ'
+                            THEN 'о'
+                            WHEN 'ᲃ'
+                            THEN 'с'
+                            WHEN 'ᲄ'
+                            THEN 'т'
+                            WHEN 'ᲅ'
+                            THEN 'т'
+                            WHEN 'ᲆ'
+                            THEN 'ъ'
+                            WHEN 'ᲇ'
+                            THEN 'ѣ'
+                            WHEN 'ᲈ'
+                            THEN 'ꙋ'
+                            WHEN 'ẚ'
+                            THEN 'aʾ'
+                            WHEN 'ﬀ'
+                            THEN 'ff'
+                            WHEN 'ﬁ'
+                            THEN 'fi'
+                            WHEN 'ﬂ'
+                            THEN 'fl'
+                            WHEN 'ﬃ'
+                            THEN 'ffi'
+                            WHEN 'ﬄ'
+                            THEN 'ffl'
+                            WHEN 'ﬅ'
+                            THEN 'st'
+                            WHEN 'ﬆ'
+                            THEN 'st'
+                            WHEN 'ﬓ'
+                            THEN 'մն'
+                            WHEN 'ﬔ'
+                            THEN 'մե'
+                            WHEN 'ﬕ'
+                            THEN 'մի'
+                            WHEN 'ﬖ'
+                            THEN 'վն'
+                            WHEN 'ﬗ'
+                            THEN 'մխ'
+                            ELSE icp__c
+                          END
+                        ),
+                        ''
+                      )
+                      ELSE REPLACE(LOWER(STRIP_ACCENTS(icp__s13)), 'ς', 'σ')
+                    END,
+                    '&',
+                    ' and '
+                  ),
                   '[^\p{L}\p{N};]+',
                   '_',
                   'g'
@@ -400,7 +831,94 @@ WITH tx AS (
             ELSE ';' || TRIM(
               REGEXP_REPLACE(
                 REGEXP_REPLACE(
-                  REPLACE(REPLACE(LOWER(STRIP_ACCENTS(icp__s14)), 'ς', 'σ'), '&', ' and '),
+                  REPLACE(
+                    CASE
+                      WHEN REGEXP_MATCHES(
+                        icp__s14,
+                        '[\x{B5}\x{DF}\x{149}\x{17F}\x{3D0}-\x{3D1}\x{3D5}-\x{3D6}\x{3F0}-\x{3F1}\x{3F5}\x{587}\x{1C80}-\x{1C88}\x{1E9A}-\x{1E9B}\x{1E9E}\x{FB00}-\x{FB06}\x{FB13}-\x{FB17}]'
+                      )
+                      THEN ARRAY_TO_STRING(
+                        LIST_TRANSFORM(
+                          STR_SPLIT(REPLACE(LOWER(STRIP_ACCENTS(icp__s14)), 'ς', 'σ'), ''),
+                          LAMBDA icp__c : CASE icp__c
+                            WHEN 'µ'
+                            THEN 'μ'
+                            WHEN 'ß'
+                            THEN 'ss'
+                            WHEN 'ŉ'
+                            THEN 'ʼn'
+                            WHEN 'ſ'
+                            THEN 's'
+                            WHEN 'ϐ'
+                            THEN 'β'
+                            WHEN 'ϑ'
+                            THEN 'θ'
+                            WHEN 'ϕ'
+                            THEN 'φ'
+                            WHEN 'ϖ'
+                            THEN 'π'
+                            WHEN 'ϰ'
+                            THEN 'κ'
+                            WHEN 'ϱ'
+                            THEN 'ρ'
+                            WHEN 'ϵ'
+                            THEN 'ε'
+                            WHEN 'և'
+                            THEN 'եւ'
+                            WHEN 'ᲀ'
+                            THEN 'в'
+                            WHEN 'ᲁ'
+                            THEN 'д'
+                            WHEN 'ᲂ'
+                            THEN 'о'
+                            WHEN 'ᲃ'
+                            THEN 'с'
+                            WHEN 'ᲄ'
+                            THEN 'т'
+                            WHEN 'ᲅ'
+                            THEN 'т'
+                            WHEN 'ᲆ'
+                            THEN 'ъ'
+                            WHEN 'ᲇ'
+                            THEN 'ѣ'
+                            WHEN 'ᲈ'
+                            THEN 'ꙋ'
+                            WHEN 'ẚ'
+                            THEN 'aʾ'
+                            WHEN 'ﬀ'
+                            THEN 'ff'
+                            WHEN 'ﬁ'
+                            THEN 'fi'
+                            WHEN 'ﬂ'
+                            THEN 'fl'
+                            WHEN 'ﬃ'
+                            THEN 'ffi'
+                            WHEN 'ﬄ'
+                            THEN 'ffl'
+                            WHEN 'ﬅ'
+                            THEN 'st'
+                            WHEN 'ﬆ'
+                            THEN 'st'
+                            WHEN 'ﬓ'
+                            THEN 'մն'
+                            WHEN 'ﬔ'
+                            THEN 'մե'
+                            WHEN 'ﬕ'
+                            THEN 'մի'
+                            WHEN 'ﬖ'
+                            THEN 'վն'
+                            WHEN 'ﬗ'
+                            THEN 'մխ'
+                            ELSE icp__c
+                          END
+                        ),
+                        ''
+                      )
+                      ELSE REPLACE(LOWER(STRIP_ACCENTS(icp__s14)), 'ς', 'σ')
+                    END,
+                    '&',
+                    ' and '
+                  ),
                   '[^\p{L}\p{N};]+',
                   '_',
                   'g'
@@ -454,7 +972,94 @@ WITH tx AS (
             ELSE ';' || TRIM(
               REGEXP_REPLACE(
                 REGEXP_REPLACE(
-                  REPLACE(REPLACE(LOWER(STRIP_ACCENTS(icp__s15)), 'ς', 'σ'), '&', ' and '),
+                  REPLACE(
+                    CASE
+                      WHEN REGEXP_MATCHES(
+                        icp__s15,
+                        '[\x{B5}\x{DF}\x{149}\x{17F}\x{3D0}-\x{3D1}\x{3D5}-\x{3D6}\x{3F0}-\x{3F1}\x{3F5}\x{587}\x{1C80}-\x{1C88}\x{1E9A}-\x{1E9B}\x{1E9E}\x{FB00}-\x{FB06}\x{FB13}-\x{FB17}]'
+                      )
+                      THEN ARRAY_TO_STRING(
+                        LIST_TRANSFORM(
+                          STR_SPLIT(REPLACE(LOWER(STRIP_ACCENTS(icp__s15)), 'ς', 'σ'), ''),
+                          LAMBDA icp__c : CASE icp__c
+                            WHEN 'µ'
+                            THEN 'μ'
+                            WHEN 'ß'
+                            THEN 'ss'
+                            WHEN 'ŉ'
+                            THEN 'ʼn'
+                            WHEN 'ſ'
+                            THEN 's'
+                            WHEN 'ϐ'
+                            THEN 'β'
+                            WHEN 'ϑ'
+                            THEN 'θ'
+                            WHEN 'ϕ'
+                            THEN 'φ'
+                            WHEN 'ϖ'
+                            THEN 'π'
+                            WHEN 'ϰ'
+                            THEN 'κ'
+                            WHEN 'ϱ'
+                            THEN 'ρ'
+                            WHEN 'ϵ'
+                            THEN 'ε'
+                            WHEN 'և'
+                            THEN 'եւ'
+                            WHEN 'ᲀ'
+                            THEN 'в'
+                            WHEN 'ᲁ'
+                            THEN 'д'
+                            WHEN 'ᲂ'
+                            THEN 'о'
+                            WHEN 'ᲃ'
+                            THEN 'с'
+                            WHEN 'ᲄ'
+                            THEN 'т'
+                            WHEN 'ᲅ'
+                            THEN 'т'
+                            WHEN 'ᲆ'
+                            THEN 'ъ'
+                            WHEN 'ᲇ'
+                            THEN 'ѣ'
+                            WHEN 'ᲈ'
+                            THEN 'ꙋ'
+                            WHEN 'ẚ'
+                            THEN 'aʾ'
+                            WHEN 'ﬀ'
+                            THEN 'ff'
+                            WHEN 'ﬁ'
+                            THEN 'fi'
+                            WHEN 'ﬂ'
+                            THEN 'fl'
+                            WHEN 'ﬃ'
+                            THEN 'ffi'
+                            WHEN 'ﬄ'
+                            THEN 'ffl'
+                            WHEN 'ﬅ'
+                            THEN 'st'
+                            WHEN 'ﬆ'
+                            THEN 'st'
+                            WHEN 'ﬓ'
+                            THEN 'մն'
+                            WHEN 'ﬔ'
+                            THEN 'մե'
+                            WHEN 'ﬕ'
+                            THEN 'մի'
+                            WHEN 'ﬖ'
+                            THEN 'վն'
+                            WHEN 'ﬗ'
+                            THEN 'մխ'
+                            ELSE icp__c
+                          END
+                        ),
+                        ''
+                      )
+                      ELSE REPLACE(LOWER(STRIP_ACCENTS(icp__s15)), 'ς', 'σ')
+                    END,
+                    '&',
+                    ' and '
+                  ),
                   '[^\p{L}\p{N};]+',
                   '_',
                   'g'
