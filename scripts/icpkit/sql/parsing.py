@@ -43,16 +43,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import sqlglot
-from sqlglot import exp
-
+from ..engine import unicode15
 from ..engine.dates import DAY_RANGE
 from ..engine.dates import PATTERN as DATE_PATTERN
 from ..engine.model import Field
 from ..engine.normal import DEFAULT_FOLDS, NULL_TOKENS, Folds, is_symbol, normal
 from ..engine.operators import NUMERIC, sql_literal
 from ..engine.spellings import normalise as normalise  # the key spellings are looked up by
-from .dialects import duck_fold, to_fold
 from .numbers import (
     AMOUNT,
     BAND,
@@ -97,10 +94,19 @@ _TOKENS = sql_literal(_NULL_TOKENS_TEXT)
 #: marks dropped and is lowercased, and is case-folded (`dialects.duck_fold`) only when it
 #: holds a character to fold (`dialects.to_fold`: rare, and folding costs ten times a lowering)
 _LOW = "replace(lower(strip_accents(t)), 'ς', 'σ')"
+#: each character of a lowered text looked up in one CASE (`dialects.duck_fold` builds the same
+#: for `icp sql`; written out here so that `icp score` starts without sqlglot)
+_FOLD_CASE = (
+    "CASE icp__c "
+    + " ".join(f"WHEN {sql_literal(k)} THEN {sql_literal(v)}" for k, v in unicode15.FOLD.items())
+    + " ELSE icp__c END"
+)
 _LOW_MACRO = (
     "CASE WHEN strlen(t) = length(t) THEN lower(t) "
-    f"WHEN {to_fold(exp.column('t')).sql('duckdb')} "
-    f"THEN {duck_fold(sqlglot.parse_one(_LOW, read='duckdb')).sql('duckdb')} ELSE {_LOW} END"
+    f"WHEN regexp_matches(t, {sql_literal(unicode15.escaped_class(unicode15.FOLDED))}) "
+    f"THEN array_to_string(list_transform(string_split({_LOW}, ''), "
+    f"lambda icp__c: {_FOLD_CASE}), '') "
+    f"ELSE {_LOW} END"
 )
 
 
