@@ -42,6 +42,7 @@ import os
 import re
 from array import array
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -383,8 +384,12 @@ def rewrite(path: Path, shape: Shape, folder: Path, ids: Sequence[str] = ()) -> 
             _closed(path, lines, shape.delimiter)
         misaligned = copy.misaligned()
         if misaligned:
+            # the id is kept (so that --id finds the record) only in the first column: a
+            # delimiter in any cell before it would have moved it too
             keep = {key(i) for i in ids}
-            _blank_misaligned(target, misaligned, [key(n) in keep for n in header])
+            _blank_misaligned(
+                target, misaligned, [i == 0 and key(n) in keep for i, n in enumerate(header)]
+            )
     except UnicodeDecodeError:
         target.unlink(missing_ok=True)
         not_utf8(path)
@@ -507,9 +512,10 @@ class _Copy:
     short: list[int] = field(default_factory=list)
     #: records written so far (the row number of the last one)
     rows: int = 0
-    #: the fewest cells of a record that is not short and has no text past the header: the
-    #: exporter ends every record with extra delimiters when even it is wider than the header
-    narrowest: int | None = None
+    #: how many records that are not short and have no text past the header have each
+    #: number of cells: the most common, when wider than the header, is the exporter's habit
+    #: of ending records with extra delimiters
+    widths: Counter[int] = field(default_factory=Counter)
     #: records wider than the header: their cell count (`TEXT_PAST` when a cell past the
     #: header holds text) -> (rows, lines)
     wide: dict[int, tuple[array[int], array[int]]] = field(default_factory=dict)
@@ -535,13 +541,16 @@ class _Copy:
             rows.append(self.rows)
             lines.append(line)
         if _blank(row[seen:]):
-            self.narrowest = min(self.narrowest or len(row), len(row))
+            self.widths[len(row)] += 1
         return row[: self.width]
 
     def habit(self) -> int:
-        """The cells every record may have: the header's, or more when every record that is
-        not short ends with extra empty cells (an exporter's habit), the fewest of them."""
-        return max(self.width + self.unnamed, self.narrowest or 0)
+        """The cells a record may have: the header's, or more when most records that are not
+        short end with extra empty cells (an exporter's habit: the most common width, the
+        wider on a tie). One record without the habit (a row added by hand) does not make
+        every other record misaligned; one record wider than the habit is."""
+        usual = max(self.widths.items(), key=lambda kv: (kv[1], kv[0]))[0] if self.widths else 0
+        return max(self.width + self.unnamed, usual)
 
     def misaligned(self) -> Misaligned:
         """The records with more cells than the others (or text past the header)."""
@@ -568,7 +577,7 @@ class _Copy:
         habit = self.habit()
         if habit > self.width + self.unnamed:
             notes.append(
-                f"every record ends with {habit - self.width - self.unnamed} extra "
+                f"records end with {habit - self.width - self.unnamed} extra "
                 "delimiter(s) (the exporter's habit: the empty cells are ignored)"
             )
         if self.in_unnamed:
