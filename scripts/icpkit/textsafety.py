@@ -96,9 +96,10 @@ _CONTROL_NAMES = {chr(i): name for i, name in enumerate(_C0_NAMES)} | {
 
 
 def describe(char: str) -> str:
-    """'ESC (\\x1b)', 'RIGHT-TO-LEFT OVERRIDE (\\u202e)', 'C1 control (\\x9b)': the
-    character's name and escape."""
-    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(char, "C1 control")
+    """'ESC (\\x1b)', 'RIGHT-TO-LEFT OVERRIDE (\\u202e)', 'C1 control (\\x9b)', 'U+E000
+    (\\ue000)' (a character Unicode names not): the character's name and escape."""
+    c1 = "C1 control" if "\x80" <= char <= "\x9f" else f"U+{ord(char):04X}"
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(char, c1)
     return f"{name} ({escape(char)})"
 
 

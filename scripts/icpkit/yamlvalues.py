@@ -39,19 +39,24 @@ _NUMBER_AS_TEXT = re.compile(
 )
 
 
-def number_meant(text: str, multipliers: Collection[str]) -> str | None:
+def number_meant(text: str, multipliers: Collection[str], *, whole: bool = False) -> str | None:
     """The plain YAML number that `text`, an operand a number field refused as text, means
     when it is only a number with separators, a currency sign or a unit around it, or in
-    quotes: `2,000 employees` -> `2000`, `$250,000.50` -> `250000.50`; None otherwise: a
-    range, a word, or a unit that starts with one of `multipliers` (`5M`, `1.2 Mio. EUR`:
-    the number alone would be wrong)."""
+    quotes: `2,000 employees` -> `2000`, `$250,000.50` -> `250000.50`. None whenever the
+    number alone could be wrong: a range, a word, a unit that starts with one of
+    `multipliers` (`5M`, `5M€`, `1.2 Mio. EUR`, `5 millions`), a dot before exactly three
+    digits (`2.000`: two thousand in much of Europe, 2.0 to YAML), or decimals where the
+    field takes `whole` numbers."""
     m = _NUMBER_AS_TEXT.fullmatch(text.strip())
     if m is None:
         return None
-    unit = m.group("unit").lower().split()
-    if unit and unit[0] in multipliers:
+    unit = m.group("unit").strip().lower()
+    decimals = m.group("dec") or ""
+    if unit and any(unit.startswith(word) for word in multipliers):
         return None
-    return digits_meant(m.group("int")) + (m.group("dec") or "")
+    if (len(decimals) == 4 and "," not in m.group("int")) or (decimals and whole):
+        return None
+    return digits_meant(m.group("int")) + decimals
 
 
 class YamlDate(str):

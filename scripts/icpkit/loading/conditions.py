@@ -9,6 +9,7 @@ reference, reporting each problem at its position with the nearest valid name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +26,7 @@ from ..engine.model import (
     SegmentRef,
 )
 from ..engine.normal import BLANKS, Text, lowered, normal, read_text
-from ..engine.operators import LOGICAL, OPERATORS
+from ..engine.operators import LOGICAL, NUMERIC, OPERATORS
 from ..engine.values import NotAValue, ValueProblem, scalar_value
 from ..problems import Level, Problem
 from ..sql.numbers import CURRENCIES, SUFFIXES
@@ -371,20 +372,35 @@ class Builder:
         )
 
     def _wrong(self, fld: Field, value: Any, expected: str, where: Parts) -> None:
-        meant = number_meant(value, SUFFIXES) if isinstance(value, str) else None
-        plain = ""
-        if meant is not None and fld.type in ("number", "integer"):
-            currency = _currency_of(str(value))
-            if currency is not None and fld.unit is not None and currency != fld.unit.upper():
-                plain = f"; an amount in {currency}: write it converted to {fld.unit}, as a number"
-            else:
-                plain = f"; write {meant}, the number alone (the field says what it counts)"
+        advice = _plain_number_advice(fld, value) if fld.type in NUMERIC else ""
         self.problem(
             where,
             f"found {found(value)}; expected {expected} for {fld.name} "
-            f"({article(fld.type.replace('_', ' '))} field){plain}",
+            f"({article(fld.type.replace('_', ' '))} field){advice}",
             "operand-type",
         )
+
+
+def _plain_number_advice(fld: Field, value: Any) -> str:
+    """'; write 2000, the number alone …' for a number field's operand written as text that
+    means one number ('2,000 employees', '$250,000' for a USD field); '; an amount in EUR …'
+    for a known other currency than the field's; '' when the number alone could be wrong
+    (another unit of money, a multiplier, a currency for a field that counts no money)."""
+    if not isinstance(value, str):
+        return ""
+    meant = number_meant(value, SUFFIXES, whole=fld.type == "integer")
+    if meant is None:
+        return ""
+    unit = (fld.unit or "").upper()
+    currency = _currency_of(value)
+    marked = bool(re.search(r"[^\d\s,.]", value))  # a sign, a unit or a word around it
+    if unit in CURRENCIES and currency not in (None, unit):
+        return f"; an amount in {currency}: write it converted to {unit}, as a number"
+    if (currency is not None and currency != unit) or (
+        unit in CURRENCIES and marked and not currency
+    ):
+        return ""  # money for a field that counts none, or a unit of money not known
+    return f"; write {meant}, the number alone (the field says what it counts)"
 
 
 def _currency_of(text: str) -> str | None:

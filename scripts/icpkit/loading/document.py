@@ -382,6 +382,8 @@ class NodeBuilder:
             and isinstance(gvalue, ScalarNode)
             and not gvalue.value
             and gvalue.start_mark.index == gkey.end_mark.index  # no colon written
+            # the comma between them and nothing else: `10, 5` is two values, no decimals
+            and self.text[vnode.end_mark.index : gkey.start_mark.index] == ","
         ):
             return set()
         key = visible(str(knode.value), keep_newlines=False)

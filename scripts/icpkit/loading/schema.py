@@ -413,7 +413,9 @@ def _type(e: _Error) -> _Said:
         message += " (put the date in quotes if you mean text)"
     elif isinstance(e.instance, str) and {"integer", "number"} & set(names):
         # `points: 2,000`, `points: 10 pts`: the number meant, written alone
-        meant = number_meant(e.instance, SUFFIXES)
+        meant = number_meant(e.instance, SUFFIXES, whole="number" not in names)
+        if re.search(r"[$€£¥]", e.instance):
+            meant = None  # points and counts are no money
         if meant is not None:
             message += f" (write {meant}, the number alone)"
     return _said(e, message)

@@ -37,9 +37,10 @@ _BOMS = {
 
 
 _LONE_CR = re.compile(r"\r(?!\n)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-#: Unicode's line and paragraph separators: YAML reads each as a line break no editor shows
-_SEPARATOR = re.compile("[\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+#: NEXT LINE and Unicode's line and paragraph separators: YAML reads each as a line break
+#: no editor shows
+_SEPARATOR = re.compile("[\x85\u2028\u2029]")
 _MAX_REPORTED = 20
 
 
