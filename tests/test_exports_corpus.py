@@ -230,4 +230,6 @@ def test_a_misaligned_record_past_the_first_megabyte_is_unknown(tmp_path: Path) 
     read = read_row(HANDBOOK, path, 30_001)
     assert read.ident == "bad" and read.company == {}
     assert read.row_warnings and "row 30001 (line 30002)" in read.row_warnings[0]
+    by_id = read_id(HANDBOOK, path, "bad")
+    assert by_id.company == {} and "row 30001 (line 30002)" in by_id.row_warnings[0]
     assert read_row(HANDBOOK, path, 30_002).company["employees"] == 240

@@ -545,6 +545,7 @@ def read_id(
     found). Raises UsageError when no row or several rows have that id."""
     con, source, plan = _open(handbook, path, options)
     careful: Source | None = None
+    read = source  # where the row was read from: `source`, or its careful reading
     wanted = ", ".join(sql_literal(v) for v in {ident, ident.lstrip("'"), "'" + ident})
 
     def rows_with_id(src: Source) -> list[int]:
@@ -569,14 +570,16 @@ def read_id(
             numbers = rows_with_id(source)
         missing = _no_such_id(con, source, plan, ident) if not numbers else ""
         if len(numbers) == 1:
-            [(found, company, unreadable)] = _rows(
+            # (as read_row: DuckDB may read the id column whole and not the row's other cells)
+            [(found, company, unreadable)], read = _fetch(
                 handbook, con, source, plan, limit=1, offset=numbers[0] - 1
             )
-            cells = _cells(handbook, con, source, plan, numbers[0]) if unreadable else []
+            cells = _cells(handbook, con, read, plan, numbers[0]) if unreadable else []
     except duckdb.Error as exc:
         raise input_error(path, exc) from exc
     finally:
         _done(source)
+        _done(read)
         if careful is not None:
             _done(careful)
     if not numbers:
@@ -593,7 +596,7 @@ def read_id(
         cells,
         source.convention,
         ignored_notes(plan),
-        _row_notes(source, numbers[0]),
+        _row_notes(read, numbers[0]),
     )
 
 
