@@ -120,6 +120,7 @@ def _fields(hb: Handbook) -> dict[str, Any]:
             if fld.is_country:
                 values.sort(key=lambda p: p[1].lower())
         out[name] = {
+            "name": name,
             "label": fld.label,
             "type": fld.type,
             "unit": fld.unit,

@@ -403,9 +403,7 @@ def _readings(fld: Field, h: str, conv: str) -> tuple[str, str]:
     'N+', an amount with its sign, suffix and currencies: every currency it writes must
     be the field's unit, '$30M EUR' names two and is unknown). A suffix moves the decimal
     point of the number as written (`4.1M` is cast from `4.1e6`), never multiplies a double."""
-    unit = (fld.unit or "").upper()
-    allowed = [unit] if unit in CURRENCIES else (["%"] if unit == "PERCENT" else [])
-    allowed_list = "[" + ", ".join(sql_literal(c) for c in allowed) + "]"
+    allowed_list = _allowed_marks(fld)
     am, band, plus = f"{h}am", f"{h}band", f"{h}plus"
     # every currency the cell writes must be the field's ('$30M EUR' names two: unknown)
     money = (
@@ -489,28 +487,37 @@ def _number(fld: Field, r: str, decimal: str | None, typed: str | None = None) -
 
 
 def _unit_why_sql(fld: Field, am: str) -> str:
-    """SQL: why an amount cell whose currency or % the field does not take is unknown ('in
-    EUR, not USD (amounts are never converted)'), else NULL; `am` is the amount's parts."""
+    """SQL: why an amount cell whose currency or % the field does not take is unknown, else
+    NULL (`am` is the amount's parts). A field counted in USD: 'in EUR, not USD (amounts are
+    never converted)', 'a percentage, not an amount in USD'; in percent: 'in USD, not
+    percent'; any other: 'in USD, which employees is not counted in'. The Qualify page says
+    the same (qualify.js `unitWhy`)."""
     unit = (fld.unit or "").upper()
-    allowed = [unit] if unit in CURRENCIES else (["%"] if unit == "PERCENT" else [])
-    allowed_list = "[" + ", ".join(sql_literal(c) for c in allowed) + "]"
+    allowed = _allowed_marks(fld)
     found = (
         "coalesce("
         + ", ".join(
-            f"CASE WHEN {am}.{c} <> '' AND NOT list_contains({allowed_list}, "
+            f"CASE WHEN {am}.{c} <> '' AND NOT list_contains({allowed}, "
             f"coalesce(icp_cur({am}.{c}), '')) THEN icp_cur({am}.{c}) END"
             for c in ("c1", "c2", "c3")
         )
         + ")"
     )
-    shown = f"replace({found}, '%', 'percent')"
     if unit in CURRENCIES:
-        tail = f", not {unit} (amounts are never converted)"
-    elif unit == "PERCENT":
-        tail = ", not percent"
-    else:
-        tail = f", which {fld.name} is not counted in"
-    return f"'in ' || {shown} || {sql_literal(tail)}"
+        percent = sql_literal(f"a percentage, not an amount in {unit}")
+        money = sql_literal(f", not {unit} (amounts are never converted)")
+        return f"CASE WHEN {found} = '%' THEN {percent} ELSE 'in ' || {found} || {money} END"
+    if unit == "PERCENT":
+        return f"'in ' || {found} || ', not percent'"
+    counted = sql_literal(f", which {fld.name} is not counted in")
+    return f"CASE WHEN {found} = '%' THEN 'a percentage' ELSE 'in ' || {found} END || {counted}"
+
+
+def _allowed_marks(fld: Field) -> str:
+    """SQL: the list of the currency codes and '%' a cell of `fld` may write (its unit's)."""
+    unit = (fld.unit or "").upper()
+    allowed = [unit] if unit in CURRENCIES else (["%"] if unit == "PERCENT" else [])
+    return "[" + ", ".join(sql_literal(c) for c in allowed) + "]"
 
 
 def _bounds_words(fld: Field) -> str:

@@ -461,9 +461,11 @@
     for (var i = 0; i < 3; i++) {
       var c = [m[1], m[3], m[6]][i], code = c ? (c === "%" ? "%" : NUM.currencies[c]) : null;
       if (!c || code === allowed) continue;
-      var named = "in " + (code === "%" ? "percent" : code);
-      if (codes.indexOf(unit) >= 0) return named + ", not " + unit + " (amounts are never converted)";
-      return unit === "PERCENT" ? named + ", not percent" : named + ", which " + fld.label.toLowerCase() + " is not counted in";
+      var named = code === "%" ? "a percentage" : "in " + code;
+      if (codes.indexOf(unit) >= 0) {
+        return code === "%" ? "a percentage, not an amount in " + unit : named + ", not " + unit + " (amounts are never converted)";
+      }
+      return unit === "PERCENT" ? named + ", not percent" : named + ", which " + fld.name + " is not counted in";
     }
     return "";
   }
