@@ -148,3 +148,28 @@ def test_classes_hold_no_bracket_syntax() -> None:
     for cls in (outside[len("[^\\t\\n\\r -~") : -1], word_class()):
         assert not set(cls) & set("\\]^[&:"), cls
         assert all(c >= "\xa0" or c.isalnum() or c == "-" for c in cls), cls
+
+
+def test_the_scorers_icp_low_and_icp_sqls_duckdb_lowering_agree() -> None:
+    """`icp score`'s `icp_low` macro (written out, so that scoring starts without sqlglot) and
+    the DuckDB dialect's lowering for `icp sql` (built with sqlglot) are two writings of one
+    step: on every character to fold, its capitals, and plain and marked text they give what
+    `lowered` gives."""
+    import duckdb
+    from sqlglot import exp
+
+    from icpkit.engine import unicode15
+    from icpkit.sql.dialects import _duck_low
+    from icpkit.sql.parsing import MACROS
+
+    con = duckdb.connect()
+    con.execute(MACROS)
+    folded = {chr(c) for lo, hi in unicode15.FOLDED for c in range(lo, hi + 1)}
+    texts = sorted(folded | {c.upper() for c in unicode15.FOLD})
+    texts += ["Straße", "STRASSE", "ﬁnance", "Café", "ΣΟΦΟΣ", "plain", "", "ĲSSEL"]
+    dialect = _duck_low(exp.column("t")).sql("duckdb")
+    for text in texts:
+        macro, built = con.execute(
+            f"SELECT icp_low(t), {dialect} FROM (SELECT ? AS t)", [text]
+        ).fetchone() or (None, None)
+        assert macro == built == lowered(text), (text, macro, built)
