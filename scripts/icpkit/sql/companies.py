@@ -129,22 +129,6 @@ def _cells(
     ]
 
 
-def _rows(
-    handbook: Handbook,
-    con: duckdb.DuckDBPyConnection,
-    source: Source,
-    plan: Plan,
-    *,
-    limit: int,
-    offset: int = 0,
-) -> list[Row]:
-    """(account id, company, unreadable fields) of rows offset+1 .. offset+limit."""
-    rows, read = _fetch(handbook, con, source, plan, limit=limit, offset=offset)
-    if read is not source:
-        _done(read)
-    return rows
-
-
 def _fetch(
     handbook: Handbook,
     con: duckdb.DuckDBPyConnection,
@@ -154,8 +138,9 @@ def _fetch(
     limit: int,
     offset: int = 0,
 ) -> tuple[list[Row], Source]:
-    """`_rows`, and the source they were read from: `source`, or its careful reading (which
-    the caller removes, `_done`) when DuckDB cannot read the CSV whole."""
+    """(account id, company, unreadable fields) of rows offset+1 .. offset+limit, and the
+    source they were read from: `source`, or its careful reading (which the caller removes,
+    `_done`) when DuckDB cannot read the CSV whole."""
     text_select, parsed = sources.parsed_columns(handbook, source, plan)
     query = (
         f"WITH txt AS (SELECT * FROM ({text_select}) LIMIT {limit} OFFSET {offset}) "
@@ -354,8 +339,10 @@ def read_values(
             con, handbook, probe, plan, None if decimal is None else decimal == COMMA
         )
         source = replace(source, decimal=decided.decimal, convention=decided.convention)
-    ident, company, unreadable = _rows(handbook, con, source, plan, limit=1)[0]
-    cells = _cells(handbook, con, source, plan, 1) if unreadable else []
+    [(ident, company, unreadable)], read = _fetch(handbook, con, source, plan, limit=1)
+    cells = _cells(handbook, con, read, plan, 1) if unreadable else []
+    if read is not source:
+        _done(read)
     con.close()
     return ExportRow(ident, company, unreadable, cells, source.convention)
 
@@ -530,10 +517,12 @@ def all_rows(
     Raises UsageError for an id column or mapping that does not fit, InputError when the
     export cannot be read."""
     con, source, plan = _open(handbook, path, ExportOptions())
+    read = source
     try:
-        rows = _rows(handbook, con, source, plan, limit=limit)
+        rows, read = _fetch(handbook, con, source, plan, limit=limit)
     finally:
         _done(source)
+        _done(read)
     return [(ident, company) for ident, company, _ in rows]
 
 
