@@ -26,8 +26,9 @@ NUMBER_MARKS = ", currency sign or unit (the field says what it counts)"
 
 
 def digits_meant(written: str) -> str:
-    """The number `written` with thousands separators (and any currency sign or unit) means,
-    as a YAML value: `$250,000 ` -> `250000`."""
+    """The whole number `written` with thousands separators (and any currency sign or unit)
+    means, as a YAML value: `$250,000 ` -> `250000`. Every character but a digit is dropped,
+    a decimal point too: give it whole numbers only (`number_meant` keeps decimals apart)."""
     return re.sub(r"\D", "", written)
 
 
@@ -39,24 +40,32 @@ _NUMBER_AS_TEXT = re.compile(
 )
 
 
-def number_meant(text: str, multipliers: Collection[str], *, whole: bool = False) -> str | None:
+def number_meant(text: str, suffixes: Collection[str], *, whole: bool = False) -> str | None:
     """The plain YAML number that `text`, an operand a number field refused as text, means
     when it is only a number with separators, a currency sign or a unit around it, or in
     quotes: `2,000 employees` -> `2000`, `$250,000.50` -> `250000.50`. None whenever the
-    number alone could be wrong: a range, a word, a unit that starts with one of
-    `multipliers` (`5M`, `5M€`, `1.2 Mio. EUR`, `5 millions`), a dot before exactly three
-    digits (`2.000`: two thousand in much of Europe, 2.0 to YAML), or decimals where the
-    field takes `whole` numbers."""
+    number alone could be wrong: a range, a word, a unit that starts with one of the
+    `suffixes` (`sql.numbers.SUFFIXES`: `5M`, `5M€`, `1.2 Mio. EUR`, `5 millions`), a dot
+    before exactly three digits (`2.000`: two thousand in much of Europe, 2.0 to YAML), or
+    decimals where the field takes `whole` numbers."""
     m = _NUMBER_AS_TEXT.fullmatch(text.strip())
     if m is None:
         return None
     unit = m.group("unit").strip().lower()
     decimals = m.group("dec") or ""
-    if unit and any(unit.startswith(word) for word in multipliers):
+    if unit and any(unit.startswith(word) for word in suffixes):
         return None
     if (len(decimals) == 4 and "," not in m.group("int")) or (decimals and whole):
         return None
     return digits_meant(m.group("int")) + decimals
+
+
+def plain_number_advice(meant: str, *, of_a_field: bool = True) -> str:
+    """The advice to write a number as `meant`, the same in every message; `of_a_field`: an
+    operand of a vocabulary field, whose unit the field names (not points, not a count)."""
+    return f"write {meant}, the number alone" + (
+        " (the field says what it counts)" if of_a_field else ""
+    )
 
 
 class YamlDate(str):

@@ -32,7 +32,7 @@ from ..problems import Level, Problem
 from ..sql.numbers import CURRENCIES, SUFFIXES
 from ..textsafety import typographic_inner, typographic_quotes
 from ..wording import article, found, suggest
-from ..yamlvalues import number_meant, quoted
+from ..yamlvalues import number_meant, plain_number_advice, quoted
 from .document import Document
 
 Parts = list[str | int]
@@ -400,7 +400,7 @@ def _plain_number_advice(fld: Field, value: Any) -> str:
         unit in CURRENCIES and marked and not currency
     ):
         return ""  # money for a field that counts none, or a unit of money not known
-    return f"; write {meant}, the number alone (the field says what it counts)"
+    return f"; {plain_number_advice(meant)}"
 
 
 def _currency_of(text: str) -> str | None:

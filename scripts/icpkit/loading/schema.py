@@ -36,6 +36,7 @@ from ..yamlvalues import (
     YamlDate,
     digits_meant,
     number_meant,
+    plain_number_advice,
     quoted,
     quoted_advice,
 )
@@ -417,7 +418,7 @@ def _type(e: _Error) -> _Said:
         if re.search(r"[$€£¥]", e.instance):
             meant = None  # points and counts are no money
         if meant is not None:
-            message += f" (write {meant}, the number alone)"
+            message += f"; {plain_number_advice(meant, of_a_field=False)}"
     return _said(e, message)
 
 

@@ -643,7 +643,8 @@ JSON_NUMBERS = "('BIGINT', 'UBIGINT', 'DOUBLE')"
 
 
 def json_number(col: str) -> str:
-    """SQL: the value of a JSON column's cell when it is a number literal (finite), else NULL."""
+    """SQL: the value of a JSON column's cell when it is a number literal (finite), as a
+    DOUBLE (as every number of the scorer: integers past 2**53 lose digits), else NULL."""
     q = quote_ident(col)
     value = f"TRY_CAST({q} ->> '$' AS DOUBLE)"
     return f"CASE WHEN json_type({q}) IN {JSON_NUMBERS} AND isfinite({value}) THEN {value} END"
