@@ -166,7 +166,7 @@ def _unassigned_kept(text: str, step: Callable[[str], str]) -> str:
 
 
 def lowered_only(text: str) -> str:
-    """Marks dropped and lowercased, not case-folded (`unicode15.folding` builds the fold
+    """Marks dropped and lowercased, not case-folded (`unicodegen.folding` builds the fold
     table from it)."""
     if text.isascii():
         return text.lower()

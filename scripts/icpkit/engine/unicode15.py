@@ -19,7 +19,7 @@ other, so the engine classifies code points by these fixed tables instead:
 * `FOLDED`: the code points whose lowercase form without marks holds a character `FOLD`
   folds (its keys, `ẞ`, `ẛ`): where SQL that lowers first has folding to do.
 
-The ranges below were written by `python3.12 -m icpkit.engine.unicode15` (Python 3.12's
+The ranges below were written by `python3.12 -m icpkit.engine.unicodegen` (Python 3.12's
 `unicodedata` is Unicode 15.0); `tests/test_normalisation.py` checks every code point
 against DuckDB.
 """
@@ -29,9 +29,6 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-import sys
-import textwrap
-import unicodedata
 from collections.abc import Callable
 
 #: the Unicode version of the tables
@@ -328,58 +325,3 @@ def ranges_where(test: Callable[[str], bool]) -> Ranges:
     if start is not None:
         out.append((start, 0x10FFFF))
     return tuple(out)
-
-
-def folding() -> dict[str, str]:
-    """The case folding of every character `normal.lowered` can write (a lowercase character
-    without marks) that the running `str.casefold` folds to other text, itself lowercase and
-    without marks. Run on an interpreter whose Unicode is 15.0 (the `FOLD` table)."""
-    from . import normal  # a maintainer's tool: normal reads this module's tables
-
-    out: dict[str, str] = {}
-    for cp in range(0x110000):
-        c = chr(cp)
-        if 0xD800 <= cp <= 0xDFFF or is_unassigned(c) or normal.lowered_only(c) != c:
-            continue
-        folded = normal.lowered_only(c.casefold())
-        if folded != c and normal.lowered_only(folded) == folded:
-            out[c] = folded
-    return out
-
-
-def _source() -> str:
-    """The tables as this module writes them, from the running `unicodedata` (`FOLDED` from
-    the `FOLD` table in this module: run it twice when `FOLD` changes)."""
-    from . import normal
-
-    def wrapped(body: str) -> str:
-        return "\n".join(
-            f"    {line + ' '!r}" for line in textwrap.wrap(body, 90, break_on_hyphens=False)
-        )
-
-    def text(ranges: Ranges) -> str:
-        return wrapped(" ".join(f"{a:X}" if a == b else f"{a:X}-{b:X}" for a, b in ranges))
-
-    tables = {
-        "WORD": ranges_where(lambda c: unicodedata.category(c)[0] in "LN"),
-        "MARK": ranges_where(lambda c: unicodedata.category(c)[0] == "M"),
-        "UNASSIGNED": ranges_where(lambda c: unicodedata.category(c) == "Cn"),
-    }
-    tables["FOLDED"] = ranges_where(
-        lambda c: (
-            not 0xD800 <= ord(c) <= 0xDFFF
-            and not is_unassigned(c)
-            and any(x in FOLD for x in normal.lowered_only(c))
-        )
-    )
-    fold = " ".join(
-        f"{ord(c):X}:" + "+".join(f"{ord(t):X}" for t in f) for c, f in folding().items()
-    )
-    blocks = [f"_{name} = (\n{text(r)}\n)\n" for name, r in tables.items()]
-    return "\n".join([*blocks, f"_FOLD = (\n{wrapped(fold)}\n)\n"])
-
-
-if __name__ == "__main__":  # pragma: no cover - a maintainer's tool
-    if unicodedata.unidata_version != UNIDATA_VERSION:
-        sys.exit(f"found Unicode {unicodedata.unidata_version}; expected {UNIDATA_VERSION}")
-    print(_source())
