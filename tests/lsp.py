@@ -96,8 +96,12 @@ class Client:
         self.notify("initialized", {})
         self.notify("workspace/didChangeConfiguration", {"settings": self.settings})
 
-    def diagnostics(self, path: Path, *, settle: float = 3.0, timeout: float = 60) -> list[Any]:
-        """Open `path` and return the diagnostics published for it once they stop changing."""
+    def diagnostics(
+        self, path: Path, *, settle: float = 3.0, timeout: float = 60, some: bool = False
+    ) -> list[Any]:
+        """Open `path` and return the diagnostics published for it once they stop changing;
+        with `some`, once some are published (the server may first publish none, before it
+        has read the schema: on a loaded machine that takes longer than `settle`)."""
         uri = path.resolve().as_uri()
         self.notify(
             "textDocument/didOpen",
@@ -117,6 +121,9 @@ class Client:
             )
 
         latest: list[Any] = self._until(published, timeout)["params"]["diagnostics"]
+        deadline = time.monotonic() + timeout
+        while some and not latest and time.monotonic() < deadline:
+            latest = self._until(published, deadline - time.monotonic())["params"]["diagnostics"]
         while True:
             try:
                 latest = self._until(published, settle)["params"]["diagnostics"]
