@@ -406,14 +406,7 @@ def _readings(fld: Field, h: str, conv: str) -> tuple[str, str]:
     allowed_list = _allowed_marks(fld)
     am, band, plus = f"{h}am", f"{h}band", f"{h}plus"
     # every currency the cell writes must be the field's ('$30M EUR' names two: unknown)
-    money = (
-        "("
-        + " AND ".join(
-            f"({am}.{c} = '' OR list_contains({allowed_list}, icp_cur({am}.{c})))"
-            for c in ("c1", "c2", "c3")
-        )
-        + ")"
-    )
+    money = "NOT (" + " OR ".join(_foreign_mark(am, c, allowed_list) for c in _MARKS) + ")"
     sign = f"(CASE WHEN {am}.sign = '-' THEN -1 ELSE 1 END)"
 
     lo = (
@@ -497,9 +490,7 @@ def _unit_why_sql(fld: Field, am: str) -> str:
     found = (
         "coalesce("
         + ", ".join(
-            f"CASE WHEN {am}.{c} <> '' AND NOT list_contains({allowed}, "
-            f"coalesce(icp_cur({am}.{c}), '')) THEN icp_cur({am}.{c}) END"
-            for c in ("c1", "c2", "c3")
+            f"CASE WHEN {_foreign_mark(am, c, allowed)} THEN icp_cur({am}.{c}) END" for c in _MARKS
         )
         + ")"
     )
@@ -511,6 +502,17 @@ def _unit_why_sql(fld: Field, am: str) -> str:
         return f"'in ' || {found} || ', not percent'"
     counted = sql_literal(f", which {fld.name} is not counted in")
     return f"CASE WHEN {found} = '%' THEN 'a percentage' ELSE 'in ' || {found} END || {counted}"
+
+
+#: the parts of an amount (`numbers.AMOUNT`) that hold a currency or '%'
+_MARKS = ("c1", "c2", "c3")
+
+
+def _foreign_mark(am: str, c: str, allowed: str) -> str:
+    """SQL: the amount `am` writes in its part `c` a currency or '%' not in `allowed` (the
+    field's, `_allowed_marks`): a cell that cannot be read as the field's (`_readings`), and
+    what its reason names (`_unit_why_sql`)."""
+    return f"({am}.{c} <> '' AND NOT list_contains({allowed}, coalesce(icp_cur({am}.{c}), '')))"
 
 
 def _allowed_marks(fld: Field) -> str:

@@ -440,34 +440,34 @@
       return a === null || b === null ? null : [a, b];
     }
     if (shape.plus) { var p = digits(shape.plus[1], comma); return p === null ? null : [p, Infinity]; }
-    var m = shape.amount, unit = (fld.unit || "").toUpperCase();
-    var allowed = unit === "PERCENT" ? "%" : unit;
-    for (var i = 0; i < 3; i++) {
-      var c = [m[1], m[3], m[6]][i];
-      if (c && (c === "%" ? "%" : NUM.currencies[c]) !== allowed) return null;
-    }
+    var m = shape.amount;
+    if (foreignMark(m, fld) !== null) return null;
     var v = digits(m[4], comma, m[5] ? NUM.suffixes[m[5]] : 0);
     if (v === null) return null;
     var n = (m[2] === "-" ? -1 : 1) * v;
     return [n, n];
   }
+  /* the first currency code or "%" an amount writes that the field does not take, or null
+     (parsing._foreign_mark): such a cell is not read as the field's */
+  function foreignMark(m, fld) {
+    var unit = (fld.unit || "").toUpperCase(), allowed = unit === "PERCENT" ? "%" : unit;
+    for (var i = 0; i < 3; i++) {
+      var c = [m[1], m[3], m[6]][i], code = c ? (c === "%" ? "%" : NUM.currencies[c]) : null;
+      if (c && code !== allowed) return code;
+    }
+    return null;
+  }
   /* why an amount in a currency or % the field does not take is not read (as
      parsing._unit_why_sql says it to icp explain and icp score), else "" */
   function unitWhy(shape, fld) {
-    var m = shape.amount;
-    if (!m) return "";
-    var unit = (fld.unit || "").toUpperCase(), allowed = unit === "PERCENT" ? "%" : unit;
+    var code = shape.amount ? foreignMark(shape.amount, fld) : null;
+    if (code === null) return "";
+    var unit = (fld.unit || "").toUpperCase(), named = code === "%" ? "a percentage" : "in " + code;
     var codes = Object.keys(NUM.currencies).map(function (k) { return NUM.currencies[k]; });
-    for (var i = 0; i < 3; i++) {
-      var c = [m[1], m[3], m[6]][i], code = c ? (c === "%" ? "%" : NUM.currencies[c]) : null;
-      if (!c || code === allowed) continue;
-      var named = code === "%" ? "a percentage" : "in " + code;
-      if (codes.indexOf(unit) >= 0) {
-        return code === "%" ? "a percentage, not an amount in " + unit : named + ", not " + unit + " (amounts are never converted)";
-      }
-      return unit === "PERCENT" ? named + ", not percent" : named + ", which " + fld.name + " is not counted in";
+    if (codes.indexOf(unit) >= 0) {
+      return code === "%" ? "a percentage, not an amount in " + unit : named + ", not " + unit + " (amounts are never converted)";
     }
-    return "";
+    return unit === "PERCENT" ? named + ", not percent" : named + ", which " + fld.name + " is not counted in";
   }
   function fits(n, fld, upper) {
     if (!(isFinite(n) || (upper && n === Infinity))) return false;
