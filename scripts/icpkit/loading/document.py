@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import YAMLError
@@ -296,16 +296,15 @@ class NodeBuilder:
             written = ",".join([head.value, *(g.value for g in groups)]) if groups else ""
             marked = not written.replace(",", "").isdigit()
             if groups and (marked or any(g.value.startswith("0") for g in groups)):
+                meant = digits_meant(written)
                 self.problem(
                     head,
                     f"found {visible(written, keep_newlines=False)} inside [ ], where a comma "
                     f"ends a value (so it reads as {len(groups) + 1} values); expected the "
-                    f"number without separators{NUMBER_MARKS if marked else ''} "
-                    f"({digits_meant(written)})",
+                    f"number without separators{NUMBER_MARKS if marked else ''} ({meant})",
                     "yaml-value",
                     parts,  # the list's path: its length is said once this is fixed
                 )
-                meant = digits_meant(written)
                 for g in (head, *groups):
                     self.seen.add(id(g))
                 out.append(int(meant))
@@ -330,14 +329,7 @@ class NodeBuilder:
                 continue
             groups = []
             for gkey, gvalue in entries[i + 1 :]:
-                if not (
-                    isinstance(gkey, ScalarNode)
-                    and not gkey.style
-                    and _GROUP.fullmatch(gkey.value)
-                    and isinstance(gvalue, ScalarNode)
-                    and not gvalue.value
-                    and gvalue.start_mark.index == gkey.end_mark.index  # no colon written
-                ):
+                if not (_colonless(gkey, gvalue) and _GROUP.fullmatch(gkey.value)):
                     break
                 groups.append(gkey)
                 if not gkey.value.isdigit():
@@ -375,13 +367,9 @@ class NodeBuilder:
             return set()
         gkey, gvalue = rest[0]
         if not (
-            isinstance(gkey, ScalarNode)
-            and not gkey.style
+            _colonless(gkey, gvalue)
             and gkey.value.isdigit()
             and len(gkey.value) != 3
-            and isinstance(gvalue, ScalarNode)
-            and not gvalue.value
-            and gvalue.start_mark.index == gkey.end_mark.index  # no colon written
             # the comma between them and nothing else: `10, 5` is two values, no decimals
             and self.text[vnode.end_mark.index : gkey.start_mark.index] == ","
         ):
@@ -587,6 +575,17 @@ def _is_name(parts: Sequence[str | int]) -> bool:
 def _plain(node: Node) -> bool:
     """An unquoted scalar."""
     return isinstance(node, ScalarNode) and not node.style
+
+
+def _colonless(key: Node, value: Node) -> TypeGuard[ScalarNode]:
+    """Inside { }, a plain word read as a key with no colon written after it (YAML gives it
+    an empty value that starts where it ends): what a comma inside a value leaves behind."""
+    return (
+        _plain(key)
+        and isinstance(value, ScalarNode)
+        and not value.value
+        and value.start_mark.index == key.end_mark.index
+    )
 
 
 def _clip(text: str, limit: int = 40) -> str:
