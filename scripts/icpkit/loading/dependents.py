@@ -209,12 +209,12 @@ def _profile_ids(docs: Mapping[str, Document]) -> frozenset[str]:
 
 
 def _same_mistake(
-    kept: list[Problem], docs: Mapping[str, Document]
+    kept: list[Problem], docs: Mapping[str, Document], absent: frozenset[str]
 ) -> tuple[list[Problem], dict[Problem, Problem]]:
-    """`kept` with the references to one missing id folded into the first of them (which
-    says how many others there are), and each folded problem mapped to that first one."""
+    """`kept` with the references to one missing id, or to any name of a kind of document
+    that is `absent` (`_absent_kinds`), folded into the first of them (which says how many
+    others there are), and each folded problem mapped to that first one."""
     groups: dict[tuple[str, str], list[Problem]] = {}
-    absent = _absent_kinds(docs)
     for problem in kept:
         key = _in_absent(problem, absent) or _missing_id(problem, docs)
         if key is not None:
@@ -248,7 +248,7 @@ def _same_mistake(
         files = list(dict.fromkeys(p.path for p in others))
         shown = ", ".join(files[:_LISTED]) + (", …" if len(files) > _LISTED else "")
         n = len(others)
-        which = f" to {name}" if name in absent.values() else ""
+        which = f" to {name}" if name in absent else ""
         said = replace(
             first,
             message=f"{first.message} (and {n} other reference{'s' if n != 1 else ''}{which}: "
@@ -259,27 +259,28 @@ def _same_mistake(
     return [firsts.get(p, p) for p in kept if p not in folded], folded
 
 
-#: the kinds of document a handbook may leave out, whose every name is then unknown
-_OPTIONAL = {"segments": "segments", "regions": "regions"}
+#: the kinds of document a handbook may leave out, whose every name is then unknown (a
+#: kind's names are called by its kind: segments, regions)
+_OPTIONAL = ("segments", "regions")
 
 
-def _absent_kinds(docs: Mapping[str, Document]) -> dict[str, str]:
-    """The optional kinds of document (segments, regions) that no file is of: the kind ->
-    what its names are called (a file deleted or moved out of rules/ makes every reference
-    to any of them unknown: one mistake)."""
+def _absent_kinds(docs: Mapping[str, Document]) -> frozenset[str]:
+    """The optional kinds of document (segments, regions) that no file is of (a file deleted
+    or moved out of rules/ makes every reference to any of their names unknown: one
+    mistake)."""
     present = {d.data.get("kind") for d in docs.values() if isinstance(d.data, dict)}
-    return {kind: names for kind, names in _OPTIONAL.items() if kind not in present}
+    return frozenset(kind for kind in _OPTIONAL if kind not in present)
 
 
-def _in_absent(problem: Problem, absent: Mapping[str, str]) -> tuple[str, str] | None:
-    """The (kind, names) of an absent kind of document that `problem` says a name of is
-    unknown, or None."""
+def _in_absent(problem: Problem, absent: frozenset[str]) -> tuple[str, str] | None:
+    """(kind, kind) for the absent kind of document that `problem` says a name of is unknown
+    (the key `_same_mistake` groups by: a kind, and the names it is about), or None."""
     if problem.level is not Level.ERROR or problem.rule not in REFERENCE_RULES:
         return None
     found = _referenced(problem)
     kinds = found[0] if found is not None else ()
     kind = next((k for k in kinds if k in absent), None)
-    return (kind, absent[kind]) if kind is not None else None
+    return (kind, kind) if kind is not None else None
 
 
 def collapse(
@@ -310,8 +311,8 @@ def collapse(
         else:
             depends_on[problem] = owner
     # references to one missing id: one error, the others wait on it
-    kept, folded = _same_mistake(kept, docs)
     absent = _absent_kinds(docs)
+    kept, folded = _same_mistake(kept, docs, absent)
     depends_on.update((p, first.path) for p, first in folded.items())
     # a document that failed only because of another one: its problems belong to that root
     own_errors = {p.path for p in kept if p.level is Level.ERROR}
