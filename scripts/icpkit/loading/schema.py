@@ -31,6 +31,7 @@ from ..textsafety import (
 )
 from ..wording import found, shorten, suggest
 from ..yamlvalues import (
+    CURRENCY_SIGN,
     GROUPED_NUMBER,
     NUMBER_MARKS,
     YamlDate,
@@ -415,7 +416,7 @@ def _type(e: _Error) -> _Said:
     elif isinstance(e.instance, str) and {"integer", "number"} & set(names):
         # `points: 2,000`, `points: 10 pts`: the number meant, written alone
         meant = number_meant(e.instance, SUFFIXES, whole="number" not in names)
-        if re.search(r"[$€£¥]", e.instance):
+        if re.search(CURRENCY_SIGN, e.instance):
             meant = None  # points and counts are no money
         if meant is not None:
             message += f"; {plain_number_advice(meant, of_a_field=False)}"

@@ -321,17 +321,24 @@ class Misaligned:
         return shown + (f" and {len(self) - limit} more" if len(self) > limit else "")
 
 
+def _misaligned_why(one: bool) -> str:
+    """Why a misaligned record's fields are unknown, and what to do (one record, or several)."""
+    return (
+        "a delimiter inside a cell that is not quoted moves every later cell, so none of "
+        f"{'its' if one else 'their'} cells can be trusted: every field of "
+        f"{'it' if one else 'them'} is read as unknown (quote that cell, or export with "
+        "another delimiter)"
+    )
+
+
 def misaligned_warning(misaligned: Misaligned, width: int) -> str:
     """The warning for the misaligned records of a file (the summary, the provenance)."""
     count = len(misaligned)
     one = count == 1
     return (
         f"warning: {count} record{'' if one else 's'} {'has' if one else 'have'} more cells "
-        f"than the header's {width} while the others do not: {misaligned.shown()}; a "
-        "delimiter inside a cell that is not quoted moves every later cell, so none of "
-        f"{'its' if one else 'their'} cells can be trusted: every field of "
-        f"{'it' if one else 'them'} is read as unknown (quote that cell, or export with "
-        "another delimiter)"
+        f"than the header's {width} while the others do not: {misaligned.shown()}; "
+        + _misaligned_why(one)
     )
 
 
@@ -339,9 +346,7 @@ def misaligned_row_warning(row: int, line: int) -> str:
     """What `icp explain --row/--id` says of a misaligned record."""
     return (
         f"warning: row {row} (line {line}) has more cells than the header while the other "
-        "records do not: a delimiter inside a cell that is not quoted moves every later cell, "
-        "so none of its cells can be trusted: every field of it is read as unknown (quote "
-        "that cell, or export with another delimiter)"
+        "records do not: " + _misaligned_why(True)
     )
 
 
