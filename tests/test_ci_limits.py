@@ -208,3 +208,45 @@ def test_because_names_only_rule_changes_that_moved_the_company(
     assert any("Over 100,000 people" in c["change"] for c in data["rule_changes"])
     initech = next(m for m in data["moves"] if m["company"] == "Initech Software Ltd")
     assert initech["because"] == ["'Growing 20% a year or more' went from +20 to +10 points"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "actions"),
+    [
+        (["test", "--format", "github"], False),
+        (["test"], True),
+        (["score", "tests/examples/hubspot-export.csv", "-o", "OUT"], True),
+    ],
+)
+def test_a_broken_handbook_is_annotated_on_its_file_by_any_ci_step(
+    handbook_copy: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+    actions: bool,
+) -> None:
+    """A pull request whose typo reaches `icp test` (or the scorer) before `icp validate`
+    in CI shows the error on the file's line, as validate's annotations do, not only as a
+    line in the log."""
+    profile = next(handbook_copy.glob("profiles/icp/*.yaml"))
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text.replace("at_least", "at_leest", 1), encoding="utf-8")
+    line = next(n for n, row in enumerate(profile.read_text().splitlines(), 1) if "at_leest" in row)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true" if actions else "false")
+    argv = [
+        str(tmp_path / "scores.csv") if a == "OUT" else str(Path.cwd() / a) if "/" in a else a
+        for a in argv
+    ]
+    assert main(["--root", str(handbook_copy), *argv]) == 1
+    out, err = capsys.readouterr()
+    kinds = annotations(out)
+    assert kinds.count("error") == 1, out
+    rel = profile.relative_to(handbook_copy).as_posix()
+    assert f"::error file={rel},line={line}," in out and "at_least" in out
+    assert "the handbook has 1 error(s)" in err
+    # the working tree's own text format says it once, as before
+    monkeypatch.setenv("GITHUB_ACTIONS", "false")
+    assert main(["--root", str(handbook_copy), "test", "--format", "text"]) == 1
+    out, _ = capsys.readouterr()
+    assert annotations(out) == []

@@ -24,6 +24,7 @@ from .textsafety import one_line, visible
 
 if TYPE_CHECKING:
     from .engine.model import Handbook
+    from .loading.validate import HandbookInvalid
     from .sql.engines import WarehouseRun
     from .sql.mapping import ColumnMap
 
@@ -79,9 +80,14 @@ _export_options = _options(_id_column_option, _map_option, _decimal_option, _enc
 
 
 class State:
-    def __init__(self, root: Path | None, today: dt.date | None) -> None:
-        self._root = root
-        self.today = today or dt.date.today()
+    """What the group's options set for every command, and the report format the command
+    chose (`fmt`: its --format, else GitHub annotations under GitHub Actions), which `main`
+    reads to annotate a handbook's errors when a command other than validate meets them."""
+
+    def __init__(self) -> None:
+        self._root: Path | None = None
+        self.today = dt.date.today()
+        self.fmt = _default_format()
 
     @property
     def root(self) -> Path:
@@ -124,8 +130,22 @@ _CI_FORMAT: dict[str, Any] = {
 
 
 def _format_option(command: str, **settings: Any) -> Callable[[_F], _F]:
-    """The --format option of `command`: one of its reporter's formats (`reporters.FORMATS`)."""
-    return click.option("--format", "fmt", type=click.Choice(FORMATS[command]), **settings)
+    """The --format option of `command`: one of its reporter's formats (`reporters.FORMATS`),
+    kept on the State too (see `State.fmt`)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS[command]),
+        callback=_chosen_format,
+        **settings,
+    )
+
+
+def _chosen_format(ctx: click.Context, _param: Any, value: str | None) -> str | None:
+    state = ctx.find_object(State)
+    if state is not None and value is not None:
+        state.fmt = value
+    return value
 
 
 def echo(text: str) -> None:
@@ -157,7 +177,9 @@ def cli(ctx: click.Context, root: Path | None, today: dt.date | None) -> None:
     Exit codes: 0 success, 1 findings (problems, failing tests, regressions,
     unreadable input), 2 usage or internal error, 130 interrupted.
     """
-    ctx.obj = State(root, today)
+    state = ctx.ensure_object(State)
+    state._root = root
+    state.today = today or state.today
 
 
 @cli.command(context_settings=CONTEXT)
@@ -1316,11 +1338,28 @@ def _configured_history(handbook: Handbook) -> Path:
     return path
 
 
+def _annotate(exc: HandbookInvalid) -> None:
+    """A handbook's errors (and their notes) as GitHub annotations on standard output, so
+    a pull request that breaks the handbook shows them on its files whichever CI step met
+    them first (the rule tests, the site, the back-test), as `icp validate` does."""
+    from .problems import Level, Report
+    from .reporters.problems import github_annotations
+
+    shown = Report(problems=[p for p in exc.report.problems if p.level is not Level.WARNING])
+    click.echo("\n".join(github_annotations(shown, where="the output of icp validate")))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: the one place errors become messages and exit codes."""
+    from .loading.validate import HandbookInvalid
+
+    state = State()
     try:
         result = cli.main(
-            args=list(argv) if argv is not None else None, prog_name="icp", standalone_mode=False
+            args=list(argv) if argv is not None else None,
+            prog_name="icp",
+            standalone_mode=False,
+            obj=state,
         )
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
@@ -1331,6 +1370,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         exc.show()
         return int(ExitCode.USAGE)
     except IcpError as exc:
+        if isinstance(exc, HandbookInvalid) and state.fmt == "github":
+            _annotate(exc)
         click.echo(f"icp: {one_line(str(exc))}", err=True)
         return int(exc.exit_code)
     except KeyboardInterrupt:

@@ -59,8 +59,18 @@ def open_loaded(root: Path, *, today: dt.date | None = None, label: str | None =
     file:line:col) when the handbook has an error; `label` (a git revision) prefixes it."""
     loaded = load_checked(root, today=today)
     if said := invalid(loaded.report, label):
-        raise InputError(said)
+        # a revision's problems are not annotated on the working tree's files
+        raise HandbookInvalid(said, loaded.report if label is None else Report())
     return loaded
+
+
+class HandbookInvalid(InputError):
+    """The handbook has errors: the message is `invalid`'s one line; `report` keeps every
+    problem, for the CLI to annotate them in CI as `icp validate` does."""
+
+    def __init__(self, message: str, report: Report) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 def invalid(report: Report, label: str | None = None) -> str | None:

@@ -58,6 +58,34 @@ def capped(items: Sequence[Annotation], *, where: str) -> list[str]:
     return shown
 
 
+def github_annotations(
+    report: Report,
+    *,
+    strict: bool = False,
+    where: str = "the log of this step (every problem is listed below)",
+) -> list[str]:
+    """The report's problems as GitHub workflow commands, errors first, capped per level
+    (`capped`, whose last notice says `where` to read the rest); with `strict`, warnings
+    are errors. Shapes: one line per annotation."""
+    ordered = sorted(report.sorted(), key=lambda p: (p.level is not Level.ERROR, p))
+    return capped(
+        [
+            Annotation(
+                "error"
+                if p.level is Level.ERROR or (strict and p.level is Level.WARNING)
+                else GITHUB_LEVELS[str(p.level)],
+                p.path,
+                p.line,
+                p.column,
+                p.rule,
+                p.message,
+            )
+            for p in ordered
+        ],
+        where=where,
+    )
+
+
 def render(report: Report, fmt: str, *, strict: bool, command: str = "validate") -> str:
     problems = report.sorted()
     failed = report.failed(strict=strict)
@@ -73,28 +101,8 @@ def render(report: Report, fmt: str, *, strict: bool, command: str = "validate")
             },
             problems=[p.as_dict() for p in problems],
         )
-    lines = []
-    if fmt == "github":
-        ordered = sorted(problems, key=lambda p: (p.level is not Level.ERROR, p))
-        lines += capped(
-            [
-                Annotation(
-                    "error"
-                    if p.level is Level.ERROR or (strict and p.level is Level.WARNING)
-                    else GITHUB_LEVELS[str(p.level)],
-                    p.path,
-                    p.line,
-                    p.column,
-                    p.rule,
-                    p.message,
-                )
-                for p in ordered
-            ],
-            where="the log of this step (every problem is listed below)",
-        )
-        lines += [visible(str(p)) for p in problems]
-    else:
-        lines += [visible(str(p)) for p in problems]
+    lines = github_annotations(report, strict=strict) if fmt == "github" else []
+    lines += [visible(str(p)) for p in problems]
     errors, warnings = len(report.errors), len(report.warnings)
     verdict = "failed" if failed else "passed"
     note = " (--strict: warnings fail)" if strict and warnings else ""
