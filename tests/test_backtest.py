@@ -1062,3 +1062,17 @@ def test_a_higher_tier_that_wins_less_than_any_lower_one_is_contradicted() -> No
     tiers = {"A": (14, 30), "B": (15, 30), "C": (16, 30), "D": (5, 30)}
     got = run_checks(lambda _p, t: tiers[t], Policy(a_over_c=None), [])
     assert next(c.status for c in got if c.id == "tiers-in-order") == "too-few"
+
+
+def test_a_mean_satisfaction_just_below_zero_is_never_minus_zero() -> None:
+    """NPS runs from -100 to 100: customers scoring -1, 0, 0, 1, -1 average -0.2, and
+    -1 among twenty-four zeros averages -0.04, which the NPS/CSAT column printed as '-0.0'.
+    A mean that rounds to zero is '0.0'; one that does not keeps its sign."""
+    from icpkit.evidence.report import cell
+    from icpkit.reporters.evidence import _cell_cols
+    from icpkit.sql.backtest import Tally
+
+    nps = 6  # the NPS/CSAT column
+    assert _cell_cols(cell(Tally(accounts=25, won=25, satisfaction=-0.04), 1.0))[nps] == "0.0"
+    assert _cell_cols(cell(Tally(accounts=5, won=5, satisfaction=-0.2), 1.0))[nps] == "-0.2"
+    assert _cell_cols(cell(Tally(accounts=5, won=5), 1.0))[nps] == "n/a"
