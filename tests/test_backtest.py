@@ -1043,3 +1043,36 @@ def test_a_over_c_passes_only_when_a_and_c_are_told_apart() -> None:
     assert a_over_c({"A": (32, 40), "B": (20, 40), "C": (8, 40), "D": (2, 40)})[0] == "passed"
     for tiers in ({"A": (0, 40), "B": (0, 40), "C": (0, 40), "D": (0, 40)},):
         assert "inf" not in a_over_c(tiers)[1]
+
+
+def test_a_higher_tier_that_wins_less_than_any_lower_one_is_contradicted() -> None:
+    """Win rates that creep up from A to D (45%, 47%, 49%, 51% of 2,000 each) never differ
+    enough between neighbours for Fisher's test (p = 0.22 each), yet A against D does
+    (p = 0.00017; z = 3.8 by the normal approximation): the tiers mean less, and the check
+    said 'too few to say' because it compared neighbours only. Every higher tier is
+    compared with every lower one."""
+    from icpkit.evidence.checks import Policy, run_checks
+
+    tiers = {"A": (900, 2000), "B": (940, 2000), "C": (980, 2000), "D": (1020, 2000)}
+    got = run_checks(lambda _p, t: tiers[t], Policy(a_over_c=None), [])
+    status, detail = next((c.status, c.detail) for c in got if c.id == "tiers-in-order")
+    assert status == "contradicted", detail
+    assert "A wins less often than D (p = 0.00017)" in detail
+    # a non-neighbour inversion chance could explain stays too few to say
+    tiers = {"A": (14, 30), "B": (15, 30), "C": (16, 30), "D": (5, 30)}
+    got = run_checks(lambda _p, t: tiers[t], Policy(a_over_c=None), [])
+    assert next(c.status for c in got if c.id == "tiers-in-order") == "too-few"
+
+
+def test_a_mean_satisfaction_just_below_zero_is_never_minus_zero() -> None:
+    """NPS runs from -100 to 100: customers scoring -1, 0, 0, 1, -1 average -0.2, and
+    -1 among twenty-four zeros averages -0.04, which the NPS/CSAT column printed as '-0.0'.
+    A mean that rounds to zero is '0.0'; one that does not keeps its sign."""
+    from icpkit.evidence.report import cell
+    from icpkit.reporters.evidence import _cell_cols
+    from icpkit.sql.backtest import Tally
+
+    nps = 6  # the NPS/CSAT column
+    assert _cell_cols(cell(Tally(accounts=25, won=25, satisfaction=-0.04), 1.0))[nps] == "0.0"
+    assert _cell_cols(cell(Tally(accounts=5, won=5, satisfaction=-0.2), 1.0))[nps] == "-0.2"
+    assert _cell_cols(cell(Tally(accounts=5, won=5), 1.0))[nps] == "n/a"

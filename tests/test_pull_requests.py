@@ -123,6 +123,31 @@ def test_diff_reports_exactly_the_flipped_companies_and_why(
     assert "'Runs on Azure' was added: met" in data["moves"][0]["because"]
 
 
+def test_a_moved_company_is_explained_by_what_the_rule_now_gives_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A criterion whose condition and points both change (growth 20% or more, +20, to
+    growth 5% or less, +40) drops Initech (growth 25) from B to C: it no longer meets it.
+    The diff said only "went from +20 to +40 points", a rise that cannot explain a fall;
+    the reason names the rule's new result and the points the company now gets from it."""
+    root = scratch_repo(tmp_path)
+    profile = root / "profiles" / "icp" / "western-software-teams.yaml"
+    profile.write_text(
+        profile.read_text().replace(
+            "      when: {field: growth_rate, at_least: 20}\n      points: 20",
+            "      when: {field: growth_rate, at_most: 5}\n      points: 40",
+        )
+    )
+    git(root, "commit", "-q", "-am", "Reward slow growth")
+    code, data = diff_json(capsys, root, "HEAD~1", "HEAD")
+    assert code == 0, data
+    (move,) = data["moves"]
+    assert (move["before"]["tier"], move["after"]["tier"]) == ("B", "C")
+    assert move["because"] == [
+        "'Growing 20% a year or more' is now unmet (was met): +0 points (was +20)"
+    ]
+
+
 def test_diff_markdown_defaults_and_sample_accounts(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -94,3 +94,23 @@ def test_backtest_takes_outcome_roles_and_refuses_a_typo(
     assert icp("backtest", str(history), "--map", str(mapping)) == 2
     err = capsys.readouterr().err
     assert f"{mapping}:2:1: found the field 'outcom'" in err and "'outcome'" in err
+
+
+@pytest.mark.parametrize("command", ["sql", "dbt", "score", "score-postgres", "explain"])
+def test_one_column_named_for_two_fields_is_an_error_at_the_second(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """`country: order` and `employees: order` (a copy-paste slip) gave icp sql --ddl a
+    table with the column "order" twice (TEXT and INTEGER), a query reading one column as
+    a country and a number, and icp score a budget read from the head count, silently.
+    It is one error at the second field's key, naming the first."""
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("country: order\n# the head count\nemployees: order\n", encoding="utf-8")
+    assert icp(*commands(tmp_path, mapping)[command]) == 2
+    err = capsys.readouterr().err
+    assert (
+        f"{mapping}:3:1: found the column 'order' for employees, which country already "
+        "reads (line 1); expected one column per field"
+    ) in err
+    assert err.count("found") == 1
+    assert not (tmp_path / "dbt").exists() and not (tmp_path / "out.csv").exists()

@@ -264,12 +264,19 @@ def _reasons(
         elif b is None and a is not None:
             reasons.append(f"'{a.rule.label}' was removed (it was {a.status})")
         elif a is not None and b is not None:
-            if a.rule.points != b.rule.points and (a.points or b.points):
+            # what the rule now gives this company: a new result (the points it earns with
+            # it, when it has points) before a new number of points it earned both times
+            if a.status != b.status:
+                points = (
+                    f": {b.points:+d} points (was {a.points:+d})"
+                    if b.rule.kind in ("criterion", "warning")
+                    else ""
+                )
+                reasons.append(f"'{b.rule.label}' is now {b.status} (was {a.status}){points}")
+            elif a.rule.points != b.rule.points and (a.points or b.points):
                 reasons.append(
                     f"'{b.rule.label}' went from {a.rule.points:+d} to {b.rule.points:+d} points"
                 )
-            elif a.status != b.status:
-                reasons.append(f"'{b.rule.label}' is now {b.status} (was {a.status})")
     for c in changes:
         if c.rule is None and (
             c.owner in (va.best_profile, vb.best_profile)

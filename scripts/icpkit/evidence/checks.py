@@ -15,9 +15,10 @@ not a failure): fewer decided opportunities than `min_decided`, or rates that go
 the claim by less than chance could explain. Contradicted is said only when the history
 shows it at the 5% level:
 
-- tiers in order: a higher tier wins less often than the next one with enough data, and
+- tiers in order: a higher tier wins less often than a lower one (any lower one, not only
+  the next: rates creeping up by a little from tier to tier add up) with enough data, and
   Fisher's exact test tells the two apart (`stats.p_value`). It passes only when no tier
-  wins less often than the next and the highest tier with enough data wins more often than
+  wins less often than a lower one and the highest tier with enough data wins more often than
   the lowest by more than chance could explain (Fisher, 5%): tiers that all win alike
   (every opportunity won, or every tier at 50%) show no fall and are too few to say;
 - A over C: even the most favourable reading of both 95% intervals (A's upper end over C's
@@ -116,8 +117,8 @@ def _a_over_c(claim: str, a: tuple[int, int], c: tuple[int, int], ratio: float) 
 
 def _in_order(claim: str, counts: dict[str, tuple[int, int]], enough: list[str]) -> tuple[str, str]:
     """(status, detail) of 'win rates fall from A to D' over the tiers with enough data: a
-    tier winning less often than the next is contradicted only when Fisher's exact test
-    tells the two apart; otherwise it is too few to say."""
+    tier winning less often than any lower tier (not only the next) is contradicted only
+    when Fisher's exact test tells the two apart; otherwise it is too few to say."""
     # every tier here has decided opportunities (min_decided is at least 1)
     rate = {t: counts[t][0] / counts[t][1] for t in enough}
     shown = ", ".join(f"{t} {_pct(rate[t])}" for t in enough)
@@ -125,7 +126,7 @@ def _in_order(claim: str, counts: dict[str, tuple[int, int]], enough: list[str])
     note = f" ({', '.join(skipped)}: too few to say)" if skipped else ""
     shown_apart: list[str] = []
     unclear: list[str] = []
-    for h, lo in itertools.pairwise(enough):
+    for h, lo in itertools.combinations(enough, 2):
         if rate[h] >= rate[lo]:
             continue
         p = stats.p_value(*counts[h], *counts[lo])
@@ -138,7 +139,7 @@ def _in_order(claim: str, counts: dict[str, tuple[int, int]], enough: list[str])
             f"{claim}: {shown}; " + ", ".join(unclear) + ", but the difference could be "
             f"chance: too few to say{note}"
         )
-    # no tier wins less than the next; the rates fall only if the ends can be told apart
+    # no tier wins less than a lower one; the rates fall only if the ends can be told apart
     top, bottom = enough[0], enough[-1]
     p = stats.p_value(*counts[top], *counts[bottom])
     if rate[top] <= rate[bottom] or p is None or p >= stats.ALPHA:

@@ -57,6 +57,14 @@ def months(x: float | None) -> str:
     return "1 month" if round(x) == 1 else f"{x:.0f} months"
 
 
+def mean(x: float | None) -> str:
+    """A mean NPS or CSAT to one decimal: '7.8', '-0.2'; one that rounds to zero is '0.0',
+    never '-0.0' (NPS runs from -100 to 100); 'n/a' when no customer gave one."""
+    if x is None:
+        return "n/a"
+    return f"{x if round(x, 1) else 0.0:.1f}"
+
+
 def lift(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.2f}×"
 
@@ -76,7 +84,7 @@ def _cell_cols(c: Cell) -> list[str]:
         pct(c.churn),
         money(c.median_value),
         months(c.median_tenure),
-        "n/a" if c.satisfaction is None else f"{c.satisfaction:.1f}",
+        mean(c.satisfaction),
         lift_ci(c),
     ]
 

@@ -98,7 +98,25 @@ def read_map(path: Path, handbook: Handbook | None = None, also: Sequence[str] =
         _entry(out.where(str(name)), str(name), spec, out)
     if handbook is not None:
         out.check_fields(handbook, also)
+    _one_column_per_field(out, also)
     return out
+
+
+def _one_column_per_field(out: ColumnMap, also: Sequence[str]) -> None:
+    """UsageError at the second field (not one of `also`, icp backtest's outcome roles)
+    that names a column another field already reads: one column read as two fields (a
+    country and a head count) is a slip in the map, and a table cannot hold it twice."""
+    first: dict[str, str] = {}
+    for name, column in out.columns.items():
+        if name in also:
+            continue
+        if column in first:
+            line = out.keys_at.get(first[column], (1, 1))[0]
+            raise UsageError(
+                f"{out.where(name)}found the column '{column}' for {name}, which "
+                f"{first[column]} already reads (line {line}); expected one column per field"
+            )
+        first[column] = name
 
 
 def _entry(where: str, name: str, spec: Any, out: ColumnMap) -> None:
