@@ -892,6 +892,32 @@ def test_an_amount_in_another_currency_says_why_as_the_engine_does(qualify: Any)
         assert why and got.get("value") is None and f"({why})" in got["error"], (got, why)
 
 
+def test_an_unreadable_number_gives_the_engines_reason_or_none(qualify: Any) -> None:
+    """Session 12: the page's bounds test compared with a missing maximum (`n > null`, which
+    is `n > 0`), so '12.5' or '200-51' people were "below the least value 1" on the page while
+    `icp score` and `icp explain` give no such reason (they are not below it). The page gives
+    the engine's reason, and none when the engine has none."""
+    from icpkit.sql.companies import read_values
+
+    for field, text in (
+        ("employees", "12.5"),
+        ("employees", "200-51"),
+        ("employees", "3.5+"),
+        ("employees", "0"),
+        ("employees", "0-5"),
+        ("annual_revenue", "$-5"),
+        ("founded_year", "1500"),
+        ("founded_year", "1990.5"),
+        ("founded_year", "2200"),
+    ):
+        fld = qualify.evaluate("(n) => window.ICP_RULES.fields[n]", field)
+        got = qualify.evaluate(JS_READ, [text, fld])
+        why = read_values(HANDBOOK, {field: text}).cells[0].why
+        said = re.match(r"Can't read \u201c[^\u201d]*\u201d(?: \((.*)\))?:", got.get("error", ""))
+        assert said, (field, text, got)
+        assert (said.group(1) or None) == (why or None), (field, text, got, why)
+
+
 def test_a_number_that_reads_two_ways_is_said_and_counted_unknown(qualify: Any) -> None:
     """ "1.200" is 1.2 with a decimal point and 1200 with a decimal comma: `icp explain --set`
     counts it unknown and says both readings; so does the form (it was read as 1.2 USD)."""

@@ -482,8 +482,8 @@
   }
   function outside(n, fld) {
     var lo = fld.minimum, hi = fld.maximum, has = function (x) { return x !== null && x !== undefined; };
-    if (!has(lo) && !has(hi)) return "";
-    if (!(n < lo || n > hi)) return "";
+    /* a bound the vocabulary does not give is no bound (`n > null` would be `n > 0`) */
+    if (!((has(lo) && n < lo) || (has(hi) && n > hi))) return "";
     return has(lo) && has(hi) ? "outside " + lo + " to " + hi : has(lo) ? "below the least value " + lo : "above the greatest value " + hi;
   }
   function readNumber(text, fld) {
