@@ -1225,6 +1225,40 @@ def test_the_posthog_page_shows_status_flags_and_the_zero_score(
     check_and_close(context, pg)
 
 
+def test_back_to_the_form_gives_the_verdict_of_what_it_shows(base: str, page: Any) -> None:
+    """Session 12: a rep filled the form, opened the best profile's page and came back: the
+    browser put the answers back in the form (United Kingdom, 650, $50M, ERP yes) while the
+    verdict was the empty form's ("Not scored: ... insufficient data"). Back (and forward
+    again) shows the verdict of the answers the form shows."""
+    page.goto(base + "qualify.html")
+    page.wait_for_selector("#icp-qualify[data-ready]")
+    form = page.locator("#q-form")
+    form.get_by_label("Country").select_option(label="United Kingdom")
+    form.get_by_label("Employees (people)").fill("650")
+    form.get_by_label("Annual revenue (USD)").fill("$50M")
+    form.locator("#q-erp_deployed").get_by_label("Yes", exact=True).check()
+    before = page.locator("#q-headline").inner_text()
+    page.locator("details.q-best a").first.click()
+    page.wait_for_load_state()
+    assert "/icp/" in page.url
+    for _ in range(2):
+        page.go_back()
+        page.wait_for_selector("#icp-qualify[data-ready]")
+        page.wait_for_timeout(300)
+        shown = page.evaluate(
+            "() => [...document.querySelectorAll('#q-form input, #q-form select')]"
+            ".filter(e => (e.type === 'radio' || e.type === 'checkbox') ? e.checked && e.value"
+            " : e.value).map(e => e.name)"
+        )
+        expected = before if shown else page.locator("#q-headline").inner_text()
+        if shown:
+            assert sorted(shown) == ["annual_revenue", "country", "employees", "erp_deployed"]
+        assert page.locator("#q-headline").inner_text() == expected
+        assert page.locator("#q-sticky").text_content() == expected
+        page.go_forward()
+        page.wait_for_load_state()
+
+
 def test_the_form_reads_with_a_keyboard_and_a_screen_reader_on_a_phone(
     browser: Any, local: str
 ) -> None:

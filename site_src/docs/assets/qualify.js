@@ -825,6 +825,9 @@
     form.addEventListener("input", update);
     form.addEventListener("change", update);
     form.addEventListener("submit", function (e) { e.preventDefault(); });
+    /* back to this page, the browser puts the rep's answers back into the form after this
+       script has run (no input event): the verdict follows what the form shows */
+    window.addEventListener("pageshow", update);
     update();
     window.icpQualifyReadyAt = performance.now();  /* ms since the page was opened */
     root.setAttribute("data-ready", "true");
