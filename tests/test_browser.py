@@ -1259,6 +1259,41 @@ def test_back_to_the_form_gives_the_verdict_of_what_it_shows(base: str, page: An
         page.wait_for_load_state()
 
 
+FOCUS_RING_JS = """
+() => {
+  const a = document.activeElement, cs = getComputedStyle(a);
+  const ring = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2;
+  return {name: a.name || a.id, type: a.type || a.tagName, ring: ring || cs.boxShadow !== 'none'};
+}
+"""
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_every_form_control_shows_where_the_keyboard_is(
+    browser: Any, served: str, scheme: str
+) -> None:
+    """Session 12: mkdocs-material's `input { outline: none }` took the focus ring off every
+    text box, tick box and radio button of the Qualify form (56 of 58 stops): tabbing through
+    it, a rep could not see where they were (WCAG 2.4.7). Every control shows a ring at least
+    2 px wide when reached with the keyboard, in both schemes."""
+    context, pg = watched(browser, color_scheme=scheme)
+    pg.goto(served + "qualify.html")
+    pg.wait_for_selector("#icp-qualify[data-ready]")
+    pg.locator("#q-form select").first.focus()
+    seen, bare = set(), set()
+    for _ in range(80):
+        f = pg.evaluate(FOCUS_RING_JS)
+        seen.add(f["type"])
+        if not f["ring"]:
+            bare.add((f["type"], f["name"]))
+        pg.keyboard.press("Tab")
+        if not pg.evaluate("() => !!document.activeElement.closest('#q-form')"):
+            break
+    assert {"text", "checkbox", "radio", "select-one"} <= seen, seen
+    assert bare == set(), sorted(bare)
+    check_and_close(context, pg)
+
+
 def test_the_form_reads_with_a_keyboard_and_a_screen_reader_on_a_phone(
     browser: Any, local: str
 ) -> None:
