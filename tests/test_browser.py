@@ -1393,6 +1393,60 @@ def _charts(pg: Any, base: str) -> dict[str, list[dict[str, Any]]]:
     return found
 
 
+CHART_TEXT_JS = """
+() => {
+  const canvas = document.createElement('canvas').getContext('2d');
+  function rgba(c) {
+    canvas.clearRect(0, 0, 1, 1); canvas.fillStyle = '#fff'; canvas.fillRect(0, 0, 1, 1);
+    canvas.fillStyle = c; canvas.fillRect(0, 0, 1, 1);
+    return [...canvas.getImageData(0, 0, 1, 1).data];
+  }
+  function lum(c) {
+    const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+  }
+  let bg = [255, 255, 255];
+  for (let e = document.querySelector('.md-content'); e; e = e.parentElement) {
+    const c = getComputedStyle(e).backgroundColor;
+    if (!/rgba\\(.*, 0\\)$/.test(c) && c !== 'transparent') { bg = rgba(c); break; }
+  }
+  // the text drawn on the page's background (not the counts drawn on their own bars)
+  return [...document.querySelectorAll('.md-content svg text:not(.tier-n)')]
+    .filter(t => t.textContent.trim()).map(t => {
+      const fg = rgba(getComputedStyle(t).fill), a = lum(fg), b = lum(bg);
+      return {text: t.textContent.trim(), ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)};
+    });
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("system", "forced"), [("light", "active"), ("dark", "active"), ("light", "none")]
+)
+def test_chart_text_follows_the_page_when_the_palette_is_toggled(
+    browser: Any, served: str, system: str, forced: str
+) -> None:
+    """Session 12: the rule tests' tier chart drew its labels in the palette's text colour
+    (fill: var(--md-default-fg-color)), which high-contrast mode does not force: with the
+    system in a light contrast theme and the handbook toggled to dark, the profile names were
+    light grey on the forced white page (about 1.3:1). Every chart text follows the page's
+    text colour (currentColor), in every mode and either toggle."""
+    context, pg = watched(browser, color_scheme=system, forced_colors=forced)
+    pg.goto(served + "editors/tests.html")
+    other = 1 if system == "light" else 0  # the toggle to the other scheme
+    pg.locator(f"label[for=__palette_{other}]").click()
+    assert pg.evaluate("document.body.getAttribute('data-md-color-scheme')") == (
+        "slate" if system == "light" else "default"
+    )
+    for path in ("editors/tests.html", "icp/uk-eu-manufacturers-docs.html"):
+        pg.goto(served + path)
+        texts = pg.evaluate(CHART_TEXT_JS)
+        assert texts, path
+        low = [t for t in texts if t["ratio"] < 4.5]
+        assert low == [], f"{path}: {low[:5]}"
+    check_and_close(context, pg)
+
+
 def test_every_chart_reads_on_a_phone_and_prints_whole(browser: Any, local: str) -> None:
     """Session 11, at 360 px: the evidence charts (evidence page, each profile's Evidence
     section) and the rule tests' tier chart shrank to the column, their text drawn 6-10 px
