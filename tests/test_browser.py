@@ -1294,6 +1294,30 @@ def test_every_form_control_shows_where_the_keyboard_is(
     check_and_close(context, pg)
 
 
+def test_a_profile_the_rep_opens_or_closes_stays_so_as_they_type(local: str, page: Any) -> None:
+    """Session 12: the verdict is rebuilt on every key press, and every profile's details
+    with it: a profile a rep opened to compare snapped shut at the next key press (and the
+    best fit, closed to make room, opened again). What the rep opened or closed stays so;
+    the others follow the best fit."""
+    opened = "() => [...document.querySelectorAll('details.q-profile')].map(d => d.open)"
+    page.goto(local + "qualify.html")
+    page.wait_for_selector("#icp-qualify[data-ready]")
+    form = page.locator("#q-form")
+    form.get_by_label("Country").select_option(label="United Kingdom")
+    form.get_by_label("Employees (people)").fill("650")
+    before = page.evaluate(opened)
+    best = before.index(True)
+    other = before.index(False)
+    page.locator("details.q-profile summary").nth(other).click()
+    page.locator("details.q-profile summary").nth(best).click()
+    want = page.evaluate(opened)
+    assert want[other] and not want[best]
+    form.get_by_label("Annual revenue (USD)").press_sequentially("5", delay=20)
+    assert page.evaluate(opened) == want
+    form.get_by_label("Annual revenue (USD)").press_sequentially("0M", delay=20)
+    assert page.evaluate(opened) == want
+
+
 def test_the_form_reads_with_a_keyboard_and_a_screen_reader_on_a_phone(
     browser: Any, local: str
 ) -> None:
