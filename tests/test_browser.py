@@ -1426,7 +1426,10 @@ CHART_TEXT_JS = """
     return [...canvas.getImageData(0, 0, 1, 1).data];
   }
   function lum(c) {
-    const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    const f = v => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    };
     return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
   }
   let bg = [255, 255, 255];
