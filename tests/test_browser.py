@@ -892,6 +892,32 @@ def test_an_amount_in_another_currency_says_why_as_the_engine_does(qualify: Any)
         assert why and got.get("value") is None and f"({why})" in got["error"], (got, why)
 
 
+def test_an_unreadable_number_gives_the_engines_reason_or_none(qualify: Any) -> None:
+    """Session 12: the page's bounds test compared with a missing maximum (`n > null`, which
+    is `n > 0`), so '12.5' or '200-51' people were "below the least value 1" on the page while
+    `icp score` and `icp explain` give no such reason (they are not below it). The page gives
+    the engine's reason, and none when the engine has none."""
+    from icpkit.sql.companies import read_values
+
+    for field, text in (
+        ("employees", "12.5"),
+        ("employees", "200-51"),
+        ("employees", "3.5+"),
+        ("employees", "0"),
+        ("employees", "0-5"),
+        ("annual_revenue", "$-5"),
+        ("founded_year", "1500"),
+        ("founded_year", "1990.5"),
+        ("founded_year", "2200"),
+    ):
+        fld = qualify.evaluate("(n) => window.ICP_RULES.fields[n]", field)
+        got = qualify.evaluate(JS_READ, [text, fld])
+        why = read_values(HANDBOOK, {field: text}).cells[0].why
+        said = re.match(r"Can't read \u201c[^\u201d]*\u201d(?: \((.*)\))?:", got.get("error", ""))
+        assert said, (field, text, got)
+        assert (said.group(1) or None) == (why or None), (field, text, got, why)
+
+
 def test_a_number_that_reads_two_ways_is_said_and_counted_unknown(qualify: Any) -> None:
     """ "1.200" is 1.2 with a decimal point and 1200 with a decimal comma: `icp explain --set`
     counts it unknown and says both readings; so does the form (it was read as 1.2 USD)."""
@@ -1199,6 +1225,99 @@ def test_the_posthog_page_shows_status_flags_and_the_zero_score(
     check_and_close(context, pg)
 
 
+def test_back_to_the_form_gives_the_verdict_of_what_it_shows(base: str, page: Any) -> None:
+    """Session 12: a rep filled the form, opened the best profile's page and came back: the
+    browser put the answers back in the form (United Kingdom, 650, $50M, ERP yes) while the
+    verdict was the empty form's ("Not scored: ... insufficient data"). Back (and forward
+    again) shows the verdict of the answers the form shows."""
+    page.goto(base + "qualify.html")
+    page.wait_for_selector("#icp-qualify[data-ready]")
+    form = page.locator("#q-form")
+    form.get_by_label("Country").select_option(label="United Kingdom")
+    form.get_by_label("Employees (people)").fill("650")
+    form.get_by_label("Annual revenue (USD)").fill("$50M")
+    form.locator("#q-erp_deployed").get_by_label("Yes", exact=True).check()
+    before = page.locator("#q-headline").inner_text()
+    page.locator("details.q-best a").first.click()
+    page.wait_for_load_state()
+    assert "/icp/" in page.url
+    for _ in range(2):
+        page.go_back()
+        page.wait_for_selector("#icp-qualify[data-ready]")
+        page.wait_for_timeout(300)
+        shown = page.evaluate(
+            "() => [...document.querySelectorAll('#q-form input, #q-form select')]"
+            ".filter(e => (e.type === 'radio' || e.type === 'checkbox') ? e.checked && e.value"
+            " : e.value).map(e => e.name)"
+        )
+        expected = before if shown else page.locator("#q-headline").inner_text()
+        if shown:
+            assert sorted(shown) == ["annual_revenue", "country", "employees", "erp_deployed"]
+        assert page.locator("#q-headline").inner_text() == expected
+        assert page.locator("#q-sticky").text_content() == expected
+        page.go_forward()
+        page.wait_for_load_state()
+
+
+FOCUS_RING_JS = """
+() => {
+  const a = document.activeElement, cs = getComputedStyle(a);
+  const ring = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2;
+  return {name: a.name || a.id, type: a.type || a.tagName, ring: ring || cs.boxShadow !== 'none'};
+}
+"""
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_every_form_control_shows_where_the_keyboard_is(
+    browser: Any, served: str, scheme: str
+) -> None:
+    """Session 12: mkdocs-material's `input { outline: none }` took the focus ring off every
+    text box, tick box and radio button of the Qualify form (56 of 58 stops): tabbing through
+    it, a rep could not see where they were (WCAG 2.4.7). Every control shows a ring at least
+    2 px wide when reached with the keyboard, in both schemes."""
+    context, pg = watched(browser, color_scheme=scheme)
+    pg.goto(served + "qualify.html")
+    pg.wait_for_selector("#icp-qualify[data-ready]")
+    pg.locator("#q-form select").first.focus()
+    seen, bare = set(), set()
+    for _ in range(80):
+        f = pg.evaluate(FOCUS_RING_JS)
+        seen.add(f["type"])
+        if not f["ring"]:
+            bare.add((f["type"], f["name"]))
+        pg.keyboard.press("Tab")
+        if not pg.evaluate("() => !!document.activeElement.closest('#q-form')"):
+            break
+    assert {"text", "checkbox", "radio", "select-one"} <= seen, seen
+    assert bare == set(), sorted(bare)
+    check_and_close(context, pg)
+
+
+def test_a_profile_the_rep_opens_or_closes_stays_so_as_they_type(local: str, page: Any) -> None:
+    """Session 12: the verdict is rebuilt on every key press, and every profile's details
+    with it: a profile a rep opened to compare snapped shut at the next key press (and the
+    best fit, closed to make room, opened again). What the rep opened or closed stays so;
+    the others follow the best fit."""
+    opened = "() => [...document.querySelectorAll('details.q-profile')].map(d => d.open)"
+    page.goto(local + "qualify.html")
+    page.wait_for_selector("#icp-qualify[data-ready]")
+    form = page.locator("#q-form")
+    form.get_by_label("Country").select_option(label="United Kingdom")
+    form.get_by_label("Employees (people)").fill("650")
+    before = page.evaluate(opened)
+    best = before.index(True)
+    other = before.index(False)
+    page.locator("details.q-profile summary").nth(other).click()
+    page.locator("details.q-profile summary").nth(best).click()
+    want = page.evaluate(opened)
+    assert want[other] and not want[best]
+    form.get_by_label("Annual revenue (USD)").press_sequentially("5", delay=20)
+    assert page.evaluate(opened) == want
+    form.get_by_label("Annual revenue (USD)").press_sequentially("0M", delay=20)
+    assert page.evaluate(opened) == want
+
+
 def test_the_form_reads_with_a_keyboard_and_a_screen_reader_on_a_phone(
     browser: Any, local: str
 ) -> None:
@@ -1296,6 +1415,63 @@ def _charts(pg: Any, base: str) -> dict[str, list[dict[str, Any]]]:
         if charts := pg.evaluate(CHARTS_JS):
             found[path] = charts
     return found
+
+
+CHART_TEXT_JS = """
+() => {
+  const canvas = document.createElement('canvas').getContext('2d');
+  function rgba(c) {
+    canvas.clearRect(0, 0, 1, 1); canvas.fillStyle = '#fff'; canvas.fillRect(0, 0, 1, 1);
+    canvas.fillStyle = c; canvas.fillRect(0, 0, 1, 1);
+    return [...canvas.getImageData(0, 0, 1, 1).data];
+  }
+  function lum(c) {
+    const f = v => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    };
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+  }
+  let bg = [255, 255, 255];
+  for (let e = document.querySelector('.md-content'); e; e = e.parentElement) {
+    const c = getComputedStyle(e).backgroundColor;
+    if (!/rgba\\(.*, 0\\)$/.test(c) && c !== 'transparent') { bg = rgba(c); break; }
+  }
+  // the text drawn on the page's background (not the counts drawn on their own bars)
+  return [...document.querySelectorAll('.md-content svg text:not(.tier-n)')]
+    .filter(t => t.textContent.trim()).map(t => {
+      const fg = rgba(getComputedStyle(t).fill), a = lum(fg), b = lum(bg);
+      return {text: t.textContent.trim(), ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)};
+    });
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("system", "forced"), [("light", "active"), ("dark", "active"), ("light", "none")]
+)
+def test_chart_text_follows_the_page_when_the_palette_is_toggled(
+    browser: Any, served: str, system: str, forced: str
+) -> None:
+    """Session 12: the rule tests' tier chart drew its labels in the palette's text colour
+    (fill: var(--md-default-fg-color)), which high-contrast mode does not force: with the
+    system in a light contrast theme and the handbook toggled to dark, the profile names were
+    light grey on the forced white page (about 1.3:1). Every chart text follows the page's
+    text colour (currentColor), in every mode and either toggle."""
+    context, pg = watched(browser, color_scheme=system, forced_colors=forced)
+    pg.goto(served + "editors/tests.html")
+    other = 1 if system == "light" else 0  # the toggle to the other scheme
+    pg.locator(f"label[for=__palette_{other}]").click()
+    assert pg.evaluate("document.body.getAttribute('data-md-color-scheme')") == (
+        "slate" if system == "light" else "default"
+    )
+    for path in ("editors/tests.html", "icp/uk-eu-manufacturers-docs.html"):
+        pg.goto(served + path)
+        texts = pg.evaluate(CHART_TEXT_JS)
+        assert texts, path
+        low = [t for t in texts if t["ratio"] < 4.5]
+        assert low == [], f"{path}: {low[:5]}"
+    check_and_close(context, pg)
 
 
 def test_every_chart_reads_on_a_phone_and_prints_whole(browser: Any, local: str) -> None:

@@ -482,8 +482,8 @@
   }
   function outside(n, fld) {
     var lo = fld.minimum, hi = fld.maximum, has = function (x) { return x !== null && x !== undefined; };
-    if (!has(lo) && !has(hi)) return "";
-    if (!(n < lo || n > hi)) return "";
+    /* a bound the vocabulary does not give is no bound (`n > null` would be `n > 0`) */
+    if (!((has(lo) && n < lo) || (has(hi) && n > hi))) return "";
     return has(lo) && has(hi) ? "outside " + lo + " to " + hi : has(lo) ? "below the least value " + lo : "above the greatest value " + hi;
   }
   function readNumber(text, fld) {
@@ -694,6 +694,9 @@
     return null;
   }
 
+  /* profile id -> open: the profiles whose details the rep opened or closed, kept while the
+     verdict is rebuilt on every key press */
+  var OPENED = {};
   function render(rules, out, company, asOf) {
     var v = evaluate(rules, company, asOf);
     out.textContent = "";
@@ -774,7 +777,13 @@
     }
     v.profiles.forEach(function (p) {
       var det = el("details", { class: "q-profile" + (p === v.best ? " q-best" : "") });
-      if (p === v.best) det.setAttribute("open", "open");
+      /* the best fit is open, the others closed, unless the rep opened or closed it */
+      var icp = p.icp, ours = Object.prototype.hasOwnProperty.call(OPENED, icp) ? OPENED[icp] : p === v.best;
+      if (ours) det.setAttribute("open", "open");
+      det.addEventListener("toggle", function () {
+        /* opening it here fires one toggle of its own; every later one is the rep's */
+        if (ours) ours = false; else OPENED[icp] = det.open;
+      });
       /* a status without a score (a gate, insufficient data) withholds every profile's (Verdict.shows_score) */
       var stopped = p.status || (p.eligible && v.tier === null ? v.status : null);
       var state = stopped ? "not scored (" + stopped.replace(/_/g, " ") + ")" : p.eligible ? "tier " + p.tier + ", " + p.score + " points" : "does not fit (" + p.requirements.filter(function (r) { return r.result === false; }).map(function (r) { return r.rule.label; }).join("; ") + ")";
@@ -821,10 +830,19 @@
        from screen readers, which hear the verdict itself through aria-live) */
     root.appendChild(el("p", { class: "q-sticky", id: "q-sticky", "aria-hidden": "true" }));
     var asOf = today();
-    var update = function () { render(rules, out, readForm(rules, form), asOf); };
+    /* rebuilt only when an answer changed: a box left after typing fires `change` with the
+       same answers, and a rebuild then would swallow the click that left it (on a profile) */
+    var shown = null;
+    var update = function () {
+      var company = readForm(rules, form), key = JSON.stringify(company);
+      if (key !== shown) { shown = key; render(rules, out, company, asOf); }
+    };
     form.addEventListener("input", update);
     form.addEventListener("change", update);
     form.addEventListener("submit", function (e) { e.preventDefault(); });
+    /* back to this page, the browser puts the rep's answers back into the form after this
+       script has run (no input event): the verdict follows what the form shows */
+    window.addEventListener("pageshow", update);
     update();
     window.icpQualifyReadyAt = performance.now();  /* ms since the page was opened */
     root.setAttribute("data-ready", "true");
