@@ -342,7 +342,11 @@ class Builder:
                     "yaml-typographic-quotes",
                 )
                 return None
-            hint = suggest(value, fld.values or ())
+            # the value a CRM cell written so stands for (`Germany`, `GBR`: DE, GB;
+            # `Computer Software`: software) before the closest spelling (GBR is not GR)
+            spelled = dict(fld.spellings).get(normal(value, fld.folds))
+            hint = f" (did you mean '{spelled}'?)" if spelled else ""
+            hint = hint or suggest(value, fld.values or ())
             if not hint and fld.is_country:
                 hint = " (use ISO 3166 codes such as DE, GB, US)"
             self.problem(

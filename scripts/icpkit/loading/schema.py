@@ -457,7 +457,22 @@ def _described(e: _Error) -> _Said:
         message = f"found the name '{shorten(bad)}'; expected {expected}"
     else:
         message = f"found {found(e.instance, e.written)}; expected {expected}"
-    return _said(e, message.rstrip("."))
+    message = message.rstrip(".")
+    if e.validator == "pattern" and isinstance(e.instance, str):
+        message += _form_meant(e.instance, str(e.schema.get("pattern", "")))
+    return _said(e, message)
+
+
+def _form_meant(value: str, pattern: str) -> str:
+    """' (did you mean …?)' for the one obvious way `value` was meant in the form `pattern`
+    asks for: in capitals (`no` -> `NO`), in lowercase with dashes (`Fast Growth` ->
+    `fast-growth`), with the @ of a GitHub name (`corpus` -> `@corpus`); or ''."""
+    stripped = value.strip()
+    dashed = re.sub(r" +", "-", stripped.lower())
+    for meant in (stripped, stripped.upper(), stripped.lower(), dashed, "@" + stripped):
+        if meant != value and _strict(pattern).search(meant):
+            return f" (did you mean '{shorten(meant)}'?)"
+    return ""
 
 
 _MIN_UNITS = {"minItems": "item", "minLength": "character", "minProperties": "entry"}
