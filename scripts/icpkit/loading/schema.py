@@ -23,7 +23,9 @@ from ..kinds import KINDS, SCHEMA_FILES
 from ..problems import Problem
 from ..sql.numbers import SUFFIXES
 from ..textsafety import (
+    LOOKALIKE_SPACE,
     describe,
+    escape,
     typographic_inner,
     typographic_quotes,
     unsafe_characters,
@@ -348,12 +350,10 @@ def _problems(doc: Document, kind: str, error: ValidationError) -> list[Problem]
     )
     instance = error.instance
     extra = [k for k in instance if k not in allowed] if isinstance(instance, dict) else ["?"]
-    expected = ", ".join(allowed) if len(allowed) <= 8 else ", ".join(allowed[:8]) + ", …"
     return [
         doc.problem_at(
             [*parts, name],
-            f"found the unknown key '{shorten(name)}'; expected one of {expected}"
-            + suggest(name, allowed),
+            _unknown(name, allowed),
             "schema-additionalProperties",
             key=True,
         )
@@ -393,9 +393,28 @@ def _unknown_key(e: _Error) -> _Said:
     instance = e.instance
     extra = [k for k in instance if k not in allowed] if isinstance(instance, dict) else []
     name = extra[0] if extra else "?"
+    return _unknown(name, allowed), [*e.parts, name], True
+
+
+def _unknown(name: str, allowed: list[str]) -> str:
+    """What an unknown key is said as: the keys allowed there and the closest one; a known
+    key but for a character that looks like a space (`\\xa0summary:` pasted: the spacing
+    fix cannot show it, as a space there would move the key), that character."""
+    meant = LOOKALIKE_SPACE.sub(" ", name).strip()
+    lookalike = LOOKALIKE_SPACE.search(name)
+    if lookalike is not None and meant in allowed:
+        at = lookalike.start()
+        where = "at its start" if at == 0 else f"at character {at + 1}"
+        written = LOOKALIKE_SPACE.sub(lambda m: escape(m.group()), name)
+        return (
+            f"found the key '{shorten(written)}' with a {describe(lookalike.group())} {where}, "
+            "which looks like a space and is not one to YAML (pasted text often holds one); "
+            f"expected the key without it (did you mean '{meant}'?)"
+        )
     expected = ", ".join(allowed) if len(allowed) <= 8 else ", ".join(allowed[:8]) + ", …"
-    message = f"found the unknown key '{shorten(name)}'; expected one of {expected}"
-    return message + suggest(name, allowed), [*e.parts, name], True
+    return f"found the unknown key '{shorten(name)}'; expected one of {expected}" + suggest(
+        name, allowed
+    )
 
 
 def _required(e: _Error) -> _Said:
