@@ -27,7 +27,7 @@ from ..engine.model import (
 )
 from ..engine.normal import BLANKS, Text, lowered, normal, read_text
 from ..engine.operators import LOGICAL, NUMERIC, OPERATORS
-from ..engine.values import NotAValue, ValueProblem, scalar_value
+from ..engine.values import NO_WORDS, YES_WORDS, NotAValue, ValueProblem, scalar_value
 from ..problems import Level, Problem
 from ..sql.numbers import CURRENCIES, SUFFIXES
 from ..textsafety import typographic_inner, typographic_quotes
@@ -377,6 +377,11 @@ class Builder:
 
     def _wrong(self, fld: Field, value: Any, expected: str, where: Parts) -> None:
         advice = _plain_number_advice(fld, value) if fld.type in NUMERIC else ""
+        if fld.type == "yes_no" and not isinstance(value, bool):
+            # `equals: no`, `equals: 'yes'`, `equals: 1`: what a CRM cell so written reads as
+            word = str(value).strip().lower()
+            meant = "true" if word in YES_WORDS else "false" if word in NO_WORDS else None
+            advice = f"; write {meant}" if meant else ""
         self.problem(
             where,
             f"found {found(value)}; expected {expected} for {fld.name} "

@@ -461,9 +461,17 @@ def _const(e: _Error) -> _Said:
     message = f"found {found(e.instance, e.written)}; expected {shown}"
     if isinstance(const, str):
         message += suggest(str(e.instance), [const])
-    elif const is True and e.instance is False and e.parts and e.parts[-1] == "not_empty":
-        message += " (for an empty set, write not: {field: ..., not_empty: true})"
+    elif const is True and e.instance is not True and e.parts and e.parts[-1] in _OPPOSITE:
+        message += f" ({_OPPOSITE[str(e.parts[-1])]})"
     return _said(e, message)
+
+
+#: a test operator that takes only `true`, and what to write for its opposite
+_OPPOSITE = {
+    "not_empty": "for an empty set, write not: {field: ..., not_empty: true}",
+    "present": "for a field that must be unknown, write missing: true",
+    "missing": "for a field that must be known, write present: true",
+}
 
 
 def _described(e: _Error) -> _Said:
