@@ -269,3 +269,37 @@ def test_a_deleted_segments_or_regions_file_is_one_error(
         f"(unknown-{name[:-1]})"
     )
     assert f"other references to {name} and the checks of" in lines[1]
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        (
+            "no",
+            "found text 'no'; expected an ISO 3166 alpha-2 country code in capitals, such as DE, "
+            "GB or NO (Norway) (did you mean 'NO'?) (schema-pattern)",
+        ),
+        (
+            "Norway",
+            "found text 'Norway'; expected an ISO 3166 alpha-2 country code in capitals, such "
+            "as DE, GB or NO (Norway) (schema-pattern)",
+        ),
+        (
+            "UK",
+            "found 'UK', which is not an ISO 3166 country code (did you mean 'GB'?) "
+            "(unknown-value)",
+        ),
+    ],
+)
+def test_a_country_of_a_region_says_what_a_code_is_and_the_code_meant(
+    tmp_path: Path, written: str, said: str
+) -> None:
+    """A region's country in lowercase or as a name said 'expected ' and nothing more."""
+    root = copy_handbook(tmp_path / "hb")
+    path = root / "rules" / "regions.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("[DK, SE, NO, FI, IS]", f"[DK, SE, {written}, FI, IS]", 1))
+    report = validate(root, today=TODAY)
+    lines = [str(p) for p in report.sorted()]
+    assert len(report.errors) == 1, lines
+    assert str(report.errors[0]) == "rules/regions.yaml:16:25: error " + said, lines

@@ -245,3 +245,29 @@ def test_fmt_leaves_a_file_with_a_tab_between_values_and_says_where(
     assert "western-software-teams.yaml:5:8: fmt leaves this file as it is: found a tab" in (
         said.out + said.err
     )
+
+
+def test_fmt_keeps_an_empty_value_written_as_null_or_tilde() -> None:
+    """`score: null` (a fixture's expectation of no score) is rendered empty by ruamel; put
+    back as written it ran into the colon (`score:null`), and fmt refused every valid file
+    holding one with 'it cannot read it here'."""
+    for written in ("null", "~", "NULL", "Null"):
+        text = (
+            "kind: fixture\nname: x\nas_of: 2026-11-01\ncompany:\n  employees: 10\n"
+            f"expect:\n  status: not_found\n  score: {written}\n  tier: {written}\n"
+            f"  fired: [{written}]\n  missing:\n    - {written}\n"
+        )
+        once = format_text(text, "fixture")
+        assert f"score: {written}\n" in once and f"    - {written}\n" in once
+        assert format_text(once, "fixture") == once
+        assert YAML(typ="safe").load(once) == YAML(typ="safe").load(text)
+
+
+def test_fmt_drops_every_blank_line_before_the_first_line_at_once() -> None:
+    """ruamel drops one leading blank line per run: fmt was not idempotent, and a file
+    formatted once still failed `fmt --check`."""
+    for text in ("\n\n\n" + PROFILE, " \n\t\n\n" + PROFILE, "\n\n# header\n\n" + PROFILE):
+        once = format_text(text, "icp")
+        assert format_text(once, "icp") == once
+        assert not once.startswith(("\n", " ", "\t"))
+        assert comments(once) == comments(text)

@@ -74,3 +74,21 @@ def test_check_jsonschema_reports_a_broken_profile_without_a_traceback(tmp_path:
     done = check_jsonschema(SCHEMAS / KINDS["icp"], [broken])
     assert done.returncode == 1
     assert "sumary" in done.stdout + done.stderr and "Traceback" not in done.stderr
+
+
+def test_every_pattern_and_format_says_what_it_expects() -> None:
+    """`icp validate` says a pattern's or format's expectation from its description: without
+    one a region's country in lowercase read 'expected ' and nothing more."""
+
+    def bare(node: object, where: str) -> list[str]:
+        if isinstance(node, dict):
+            own = [where] if {"pattern", "format"} & set(node) and "description" not in node else []
+            return own + [p for k, v in node.items() for p in bare(v, f"{where}/{k}")]
+        if isinstance(node, list):
+            return [p for i, v in enumerate(node) for p in bare(v, f"{where}/{i}")]
+        return []
+
+    found = [
+        p for path in SCHEMAS.glob("*.json") for p in bare(json.loads(path.read_text()), path.name)
+    ]
+    assert found == []

@@ -8,6 +8,7 @@ a zero-width space makes `owners\u200b` look like `owners`. `unsafe_characters` 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 
@@ -37,6 +38,11 @@ def kind_of(char: str) -> str | None:
     if category == "Cf":  # every other format character (tag characters U+E0000..) is unseen
         return "an invisible character"
     return None
+
+
+#: characters that look like a space and that YAML does not read as one (pasted from a
+#: document, a slide or a chat: a no-break space, a narrow or an ideographic space)
+LOOKALIKE_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 
 
 def unsafe_characters(text: str) -> Iterator[tuple[int, str, str]]:

@@ -52,21 +52,35 @@ def value_map(fld: Field) -> dict[str, str]:
     """Normalised spelling -> allowed value, for one-of and set values."""
     mapping: dict[str, str] = {}
     if fld.is_country:
-        import pycountry
-
-        for c in pycountry.countries:
-            for name in (
-                c.alpha_2,
-                c.alpha_3,
-                c.name,
-                getattr(c, "common_name", None),
-                getattr(c, "official_name", None),
-            ):
-                if name:
-                    mapping.setdefault(normalise(name, fld.folds), c.alpha_2)
-        mapping.update({normalise(k, fld.folds): v for k, v in COUNTRY_EXTRAS.items()})
+        mapping.update(country_spellings(fld.folds))
     else:
         for value in fld.values or ():
             mapping[normalise(value, fld.folds)] = value
     mapping.update(dict(fld.value_aliases))
     return {k: v for k, v in mapping.items() if k}
+
+
+def country_spellings(folds: Folds = DEFAULT_FOLDS) -> dict[str, str]:
+    """Normalised spelling of a country (its alpha-2 and alpha-3 codes, its names, and
+    `COUNTRY_EXTRAS`) -> its ISO 3166 alpha-2 code."""
+    import pycountry
+
+    mapping: dict[str, str] = {}
+    for c in pycountry.countries:
+        for name in (
+            c.alpha_2,
+            c.alpha_3,
+            c.name,
+            getattr(c, "common_name", None),
+            getattr(c, "official_name", None),
+        ):
+            if name:
+                mapping.setdefault(normalise(name, folds), c.alpha_2)
+    mapping.update({normalise(k, folds): v for k, v in COUNTRY_EXTRAS.items()})
+    return mapping
+
+
+def country_meant(text: str, folds: Folds = DEFAULT_FOLDS) -> str | None:
+    """The ISO 3166 alpha-2 code a country's name or other code stands for (`Germany`,
+    `UK`, `deu` -> `DE`, `GB`, `DE`), or None."""
+    return country_spellings(folds).get(normalise(text, folds))

@@ -111,6 +111,11 @@ def _within_bounds(fld: Field, value: Any) -> None:
         )
 
 
+#: how a CRM cell writes yes and no (`icp score` reads them so, in every backend)
+YES_WORDS = ("true", "yes", "y", "1", "t")
+NO_WORDS = ("false", "no", "n", "0", "f")
+
+
 def scalar_value(fld: Field, value: Any, *, bands: bool = False, spellings: bool = False) -> Any:
     """One value of `fld`'s type (a set field's member: text), as written in a rule's operand
     or a company file; with `bands`, a number may also be a [low, high] band.

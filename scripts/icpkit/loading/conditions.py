@@ -27,7 +27,7 @@ from ..engine.model import (
 )
 from ..engine.normal import BLANKS, Text, lowered, normal, read_text
 from ..engine.operators import LOGICAL, NUMERIC, OPERATORS
-from ..engine.values import NotAValue, ValueProblem, scalar_value
+from ..engine.values import NO_WORDS, YES_WORDS, NotAValue, ValueProblem, scalar_value
 from ..problems import Level, Problem
 from ..sql.numbers import CURRENCIES, SUFFIXES
 from ..textsafety import typographic_inner, typographic_quotes
@@ -342,7 +342,11 @@ class Builder:
                     "yaml-typographic-quotes",
                 )
                 return None
-            hint = suggest(value, fld.values or ())
+            # the value a CRM cell written so stands for (`Germany`, `GBR`: DE, GB;
+            # `Computer Software`: software) before the closest spelling (GBR is not GR)
+            spelled = dict(fld.spellings).get(normal(value, fld.folds))
+            hint = f" (did you mean '{spelled}'?)" if spelled else ""
+            hint = hint or suggest(value, fld.values or ())
             if not hint and fld.is_country:
                 hint = " (use ISO 3166 codes such as DE, GB, US)"
             self.problem(
@@ -373,6 +377,11 @@ class Builder:
 
     def _wrong(self, fld: Field, value: Any, expected: str, where: Parts) -> None:
         advice = _plain_number_advice(fld, value) if fld.type in NUMERIC else ""
+        if fld.type == "yes_no" and not isinstance(value, bool):
+            # `equals: no`, `equals: 'yes'`, `equals: 1`: what a CRM cell so written reads as
+            word = str(value).strip().lower()
+            meant = "true" if word in YES_WORDS else "false" if word in NO_WORDS else None
+            advice = f"; write {meant}" if meant else ""
         self.problem(
             where,
             f"found {found(value)}; expected {expected} for {fld.name} "

@@ -235,6 +235,9 @@ class NodeBuilder:
                     knode, "found a list or mapping as a key; expected a name", "yaml-key", parts
                 )
                 continue
+            if knode.tag == _TAG + "merge":
+                self._merge_key(knode, parts)
+                continue
             self.in_key = True
             key = self.build(knode, parts)
             self.in_key = False
@@ -243,11 +246,15 @@ class NodeBuilder:
                 # that 'owners' + a zero-width space is that one error, not also unknown
                 key = without_unsafe(key) or key
             if not isinstance(key, str) or isinstance(key, YamlDate):
-                kind = describe_value(key)
+                written = visible(knode.value, keep_newlines=False)
+                shown = (
+                    f"'{written}', which YAML reads as an empty value,"
+                    if key is None
+                    else f"{describe_value(key)} '{written}'"
+                )
                 self.problem(
                     knode,
-                    f"found {kind} '{visible(knode.value, keep_newlines=False)}' as a key; "
-                    "expected a name (put it in quotes)",
+                    f"found {shown} as a key; expected a name (put it in quotes)",
                     "yaml-key",
                     parts,
                 )
@@ -267,6 +274,22 @@ class NodeBuilder:
             if out[key] is None and isinstance(vnode, ScalarNode) and not vnode.value:
                 self._comment_for_value(knode, key, [*parts, key])
         return out
+
+    def _merge_key(self, knode: ScalarNode, parts: list[str | int]) -> None:
+        """`<<: *base` or `<<: {...}`: YAML's merge key copies the keys of another mapping
+        into this one. One problem at the key, said with the anchors and aliases it belongs
+        with: none when an anchor was said already (its problem says to write the values
+        out), and its value is not read (no second problem for the alias or the tag)."""
+        if any(p.rule == "yaml-alias" for p in self.problems):
+            return
+        self.problem(
+            knode,
+            "found the merge key '<<', which copies the keys of another mapping; expected "
+            "the keys written out one by one (profiles do not use merge keys, anchors or "
+            "aliases)",
+            "yaml-alias",
+            parts,
+        )
 
     def _sequence(self, node: SequenceNode, parts: list[str | int]) -> list[Any]:
         """A list's items. Inside [ ] a comma ends a value, so `[5,000]` is 5 and 0: a number

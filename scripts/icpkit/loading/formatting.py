@@ -207,8 +207,12 @@ def format_text(text: str, kind: str) -> str:
 
     Raises `Unkept` (with the construct's 1-based line and column) when ruamel would write
     a value differently and it cannot be put back as written."""
-    head, text, tail = _markers(text)
+    # blank lines before the first line are dropped at once (ruamel drops one per run)
+    head, text, tail = _markers(_LEADING_BLANKS.sub("", text))
     return head + _format_body(text, kind) + tail
+
+
+_LEADING_BLANKS = re.compile(r"\A(?:[ \t]*\n)+")
 
 
 #: comment lines and a document start marker (`---`) before the document
@@ -331,7 +335,15 @@ def _kept_as_written(before: str, after: str) -> str:
         while end > a.start_mark.index and after[end - 1] in " \n":
             end -= 1
         delta = a.start_mark.column - b.start_mark.column
-        after = after[: a.start_mark.index] + _reindented(written, delta) + after[end:]
+        gap = ""
+        if end == a.start_mark.index and written:
+            # ruamel writes a null (`null`, `~`) as nothing right after the colon or dash
+            # (`score:`, `- `): put back as written, it needs one space before it
+            # (`score:null` would be a key) and none after it
+            while after[end : end + 1] == " ":
+                end += 1
+            gap = " "
+        after = after[: a.start_mark.index] + gap + _reindented(written, delta) + after[end:]
     final = _compose(after)
     left = _changed(before, b_root, after, final) if final is not None else []
     if left:

@@ -38,7 +38,7 @@ from ..engine.model import (
     Tiers,
 )
 from ..engine.normal import folds_of
-from ..engine.spellings import normalise, value_map
+from ..engine.spellings import country_meant, normalise, value_map
 from ..engine.values import typed_company
 from ..kinds import KINDS
 from ..problems import Level, Problem, Report
@@ -57,6 +57,15 @@ def country_codes() -> tuple[str, ...]:
     import pycountry
 
     return tuple(sorted(c.alpha_2 for c in pycountry.countries))
+
+
+def _code_meant(written: str, codes: set[str]) -> str:
+    """' (did you mean …?)' for a country written by another name or code (`UK` -> `GB`),
+    else the closest code."""
+    meant = country_meant(written)
+    if meant is not None and meant != written:
+        return f" (did you mean '{meant}'?)"
+    return wording.suggest(written, sorted(codes))
 
 
 @dataclass
@@ -348,8 +357,8 @@ class _Loader:
                     self.problem(
                         doc,
                         ["regions", i, "countries", j],
-                        f"found '{code}', which is "
-                        "not an ISO 3166 country code" + wording.suggest(code, sorted(codes)),
+                        f"found '{code}', which is not an ISO 3166 country code"
+                        + _code_meant(code, codes),
                         "unknown-value",
                     )
             self.unique(doc, self.regions, item["id"], ["regions", i, "id"], "region")

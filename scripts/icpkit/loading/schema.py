@@ -23,7 +23,9 @@ from ..kinds import KINDS, SCHEMA_FILES
 from ..problems import Problem
 from ..sql.numbers import SUFFIXES
 from ..textsafety import (
+    LOOKALIKE_SPACE,
     describe,
+    escape,
     typographic_inner,
     typographic_quotes,
     unsafe_characters,
@@ -348,12 +350,10 @@ def _problems(doc: Document, kind: str, error: ValidationError) -> list[Problem]
     )
     instance = error.instance
     extra = [k for k in instance if k not in allowed] if isinstance(instance, dict) else ["?"]
-    expected = ", ".join(allowed) if len(allowed) <= 8 else ", ".join(allowed[:8]) + ", …"
     return [
         doc.problem_at(
             [*parts, name],
-            f"found the unknown key '{shorten(name)}'; expected one of {expected}"
-            + suggest(name, allowed),
+            _unknown(name, allowed),
             "schema-additionalProperties",
             key=True,
         )
@@ -393,9 +393,28 @@ def _unknown_key(e: _Error) -> _Said:
     instance = e.instance
     extra = [k for k in instance if k not in allowed] if isinstance(instance, dict) else []
     name = extra[0] if extra else "?"
+    return _unknown(name, allowed), [*e.parts, name], True
+
+
+def _unknown(name: str, allowed: list[str]) -> str:
+    """What an unknown key is said as: the keys allowed there and the closest one; a known
+    key but for a character that looks like a space (`\\xa0summary:` pasted: the spacing
+    fix cannot show it, as a space there would move the key), that character."""
+    meant = LOOKALIKE_SPACE.sub(" ", name).strip()
+    lookalike = LOOKALIKE_SPACE.search(name)
+    if lookalike is not None and meant in allowed:
+        at = lookalike.start()
+        where = "at its start" if at == 0 else f"at character {at + 1}"
+        written = LOOKALIKE_SPACE.sub(lambda m: escape(m.group()), name)
+        return (
+            f"found the key '{shorten(written)}' with a {describe(lookalike.group())} {where}, "
+            "which looks like a space and is not one to YAML (pasted text often holds one); "
+            f"expected the key without it (did you mean '{meant}'?)"
+        )
     expected = ", ".join(allowed) if len(allowed) <= 8 else ", ".join(allowed[:8]) + ", …"
-    message = f"found the unknown key '{shorten(name)}'; expected one of {expected}"
-    return message + suggest(name, allowed), [*e.parts, name], True
+    return f"found the unknown key '{shorten(name)}'; expected one of {expected}" + suggest(
+        name, allowed
+    )
 
 
 def _required(e: _Error) -> _Said:
@@ -442,9 +461,17 @@ def _const(e: _Error) -> _Said:
     message = f"found {found(e.instance, e.written)}; expected {shown}"
     if isinstance(const, str):
         message += suggest(str(e.instance), [const])
-    elif const is True and e.instance is False and e.parts and e.parts[-1] == "not_empty":
-        message += " (for an empty set, write not: {field: ..., not_empty: true})"
+    elif const is True and e.instance is not True and e.parts and e.parts[-1] in _OPPOSITE:
+        message += f" ({_OPPOSITE[str(e.parts[-1])]})"
     return _said(e, message)
+
+
+#: a test operator that takes only `true`, and what to write for its opposite
+_OPPOSITE = {
+    "not_empty": "for an empty set, write not: {field: ..., not_empty: true}",
+    "present": "for a field that must be unknown, write missing: true",
+    "missing": "for a field that must be known, write present: true",
+}
 
 
 def _described(e: _Error) -> _Said:
@@ -457,7 +484,22 @@ def _described(e: _Error) -> _Said:
         message = f"found the name '{shorten(bad)}'; expected {expected}"
     else:
         message = f"found {found(e.instance, e.written)}; expected {expected}"
-    return _said(e, message.rstrip("."))
+    message = message.rstrip(".")
+    if e.validator == "pattern" and isinstance(e.instance, str):
+        message += _form_meant(e.instance, str(e.schema.get("pattern", "")))
+    return _said(e, message)
+
+
+def _form_meant(value: str, pattern: str) -> str:
+    """' (did you mean …?)' for the one obvious way `value` was meant in the form `pattern`
+    asks for: in capitals (`no` -> `NO`), in lowercase with dashes (`Fast Growth` ->
+    `fast-growth`), with the @ of a GitHub name (`corpus` -> `@corpus`); or ''."""
+    stripped = value.strip()
+    dashed = re.sub(r" +", "-", stripped.lower())
+    for meant in (stripped, stripped.upper(), stripped.lower(), dashed, "@" + stripped):
+        if meant != value and _strict(pattern).search(meant):
+            return f" (did you mean '{shorten(meant)}'?)"
+    return ""
 
 
 _MIN_UNITS = {"minItems": "item", "minLength": "character", "minProperties": "entry"}

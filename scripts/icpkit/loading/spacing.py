@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from ..problems import Level, Problem
-from ..textsafety import describe, escape
+from ..textsafety import LOOKALIKE_SPACE, describe, escape
 from ..yamlvalues import quoted
 from .indentation import Judge, blank, indent, is_item, shown, text_lines
 from .parser import stops
@@ -42,9 +42,6 @@ _NO_COLON = re.compile(
     r"^(?P<lead> *(?:- +)*)(?P<key>[A-Za-z_][\w-]*)(?:(?P<gap> +)(?P<value>[^\s#:'\"][^#]*?))?"
     r"(?P<rest> +#.*)? *$"
 )
-#: characters that look like a space and that YAML does not read as one (pasted from a
-#: document, a slide or a chat: a no-break space, a narrow or an ideographic space)
-_LOOKALIKE_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 
 #: `has_any: dotnet, python` inside { }: values with commas between them, up to the } or
 #: the next key (a comma ends a value there, so each word after one reads as a key)
@@ -133,11 +130,11 @@ def _no_colon(line: str) -> tuple[str, int, str] | None:
 def _lookalike(line: str) -> tuple[str, int, str] | None:
     """`line` with each character that looks like a space made a space, the column of the
     first, and the message; None when it has none."""
-    first = _LOOKALIKE_SPACE.search(line)
+    first = LOOKALIKE_SPACE.search(line)
     if first is None:
         return None
-    fixed = _LOOKALIKE_SPACE.sub(" ", line)
-    written = _LOOKALIKE_SPACE.sub(lambda m: escape(m.group()), line)
+    fixed = LOOKALIKE_SPACE.sub(" ", line)
+    written = LOOKALIKE_SPACE.sub(lambda m: escape(m.group()), line)
     return (
         fixed,
         first.start(),

@@ -87,6 +87,7 @@ from ..engine.model import (
 from ..engine.normal import NULL_TOKENS, Folds, is_symbol
 from ..engine.operators import NUMERIC, OPERATORS
 from ..engine.reason import earlier_tiers
+from ..engine.values import NO_WORDS, YES_WORDS
 from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
 from ..errors import InputError, UsageError
 from ..textsafety import flat
@@ -102,8 +103,6 @@ RANK_TIER = {v: k for k, v in TIER_RANK.items()}
 #: the largest finite double: a number beyond it either way (or NaN) is unreadable, in a
 #: numeric column and in text (`textnumbers`), as icp score reads it
 FINITE = sys.float_info.max
-TRUE_WORDS = ("true", "yes", "y", "1", "t")
-FALSE_WORDS = ("false", "no", "n", "0", "f")
 #: the plain names of the columns a query may give (besides the per-profile ones)
 ALL_OUTPUTS = tuple(plain for plain, _ in CORE)
 #: the id column is read under this name inside the query
@@ -794,8 +793,8 @@ class _Query:
             word = exp.Lower(this=trimmed)
             return case(
                 [
-                    (exp.In(this=word, expressions=[lit(w) for w in TRUE_WORDS]), exp.true()),
-                    (exp.In(this=word, expressions=[lit(w) for w in FALSE_WORDS]), exp.false()),
+                    (exp.In(this=word, expressions=[lit(w) for w in YES_WORDS]), exp.true()),
+                    (exp.In(this=word, expressions=[lit(w) for w in NO_WORDS]), exp.false()),
                 ]
             )
         if fld.type == "date" and (
