@@ -95,7 +95,7 @@ def test_a_broken_tier_policy_holds_back_the_fixtures_expected_statuses(tmp_path
         {"rules/tier-policy.yaml": ("{field: profile_found, is: false}", "{field: profile_fond}")},
     )
     lines = _one_error_and_its_note(root)
-    assert lines[0].startswith("rules/tier-policy.yaml:18:")
+    assert lines[0].startswith("rules/tier-policy.yaml:21:")
     assert "1 thing in 1 other file" in lines[1]
 
 

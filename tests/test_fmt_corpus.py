@@ -46,3 +46,13 @@ def test_a_comment_above_a_key_stays_above_that_key(order: list[int]) -> None:
     once = format_text(text, "icp")
     after = {m.group(1): m.group(2) for m in pattern.finditer(once) if m.group(1) != "note 0"}
     assert after == above
+
+
+@pytest.mark.parametrize("root", ["", "tests/examples/posthog"], ids=["repo", "posthog"])
+def test_the_example_handbooks_are_as_fmt_writes_them(root: str) -> None:
+    """The workflows run `icp fmt --check`: a handbook copied from an example must pass it
+    (the PostHog example's keys were once out of the canonical order in 10 files)."""
+    from icpkit.cli import main
+
+    base = Path(__file__).resolve().parent.parent / root
+    assert main(["--root", str(base), "fmt", "--check"]) == 0

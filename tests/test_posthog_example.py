@@ -179,7 +179,7 @@ def test_validate_reports_a_gate_every_company_meets(tmp_path: Path) -> None:
         )
     )
     assert _problems(root) == [
-        "rules/tier-policy.yaml:18:11: error found the gate 'not_found' met by every company; "
+        "rules/tier-policy.yaml:21:11: error found the gate 'not_found' met by every company; "
         "expected a condition some company fails, or no company would ever be scored "
         "(gate-always-true)"
     ]
