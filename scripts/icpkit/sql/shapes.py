@@ -585,7 +585,8 @@ class _Copy:
             )
         if self.pending:
             notes.append(
-                f"ignored {len(self.pending)} footer lines after the data (a report footer)"
+                f"ignored {len(self.pending)} footer line{'' if len(self.pending) == 1 else 's'} "
+                "after the data (a report footer)"
             )
         habit = self.habit()
         if habit > self.width + self.unnamed:
