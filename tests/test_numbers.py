@@ -281,3 +281,27 @@ def test_an_amount_in_a_unit_the_field_does_not_take_says_so(
     read = read_values(HANDBOOK, {field: text})
     assert read.company == {} and read.unreadable == [field]
     assert [c.why for c in read.cells] == [why]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(
+        st.sampled_from([".5", "-.5", "+.5", "1e3", "1.5E+3", "-2e-1", "12", "-7", "5.", "12.50"]),
+        st.from_regex(r"\A[-+]?[0-9]{0,4}(\.[0-9]{1,4})?([eE][-+]?[0-9]{1,2})?\Z"),
+    ),
+    st.sampled_from(sorted(FIELDS)),
+    st.sampled_from([" ", "\u00a0", "\t", "\u200b"]),
+    st.sampled_from([None, DOT]),
+)
+@example(".5", "annual_revenue", " ", None)
+@example("1e3", "growth_rate", " ", None)
+def test_blanks_around_a_number_are_no_part_of_it(
+    text: str, field: str, blank: str, decimal: str | None
+) -> None:
+    """Blanks around a cell are trimmed by every reader: ' .5' and '1e3 ' were unreadable in
+    `icp score` and `icp explain` (the plain-number path read the cell untrimmed, the other
+    path has no exponent and no bare fraction) while '.5' and '1e3' were read, and the Qualify
+    page, which trims first, read all four."""
+    bare = from_values(HANDBOOK, {field: text}, decimal=decimal)
+    for padded in (blank + text, text + blank, blank + text + blank):
+        assert from_values(HANDBOOK, {field: padded}, decimal=decimal) == bare, repr(padded)

@@ -1123,9 +1123,10 @@ def numeral(draw: st.DrawFn) -> str:
         whole = _grouped(whole, draw(st.sampled_from(groups)))
     elif draw(st.booleans()):
         whole = draw(st.sampled_from(["0", "00", "1,23", "12,3456", "0,123", "1.2345", ""])) + whole
-    if draw(st.booleans()):
+    bare = draw(st.integers(0, 9)) == 0  # no integer part: `.5`, `,25`
+    if bare or draw(st.booleans()):
         fraction = draw(st.sampled_from(["0", "00", "000", "5", "25", "125", "5000", "75"]))
-        whole += draw(st.sampled_from([".", ","])) + fraction
+        whole = ("" if bare else whole) + draw(st.sampled_from([".", ","])) + fraction
     return whole
 
 
@@ -1136,6 +1137,9 @@ ODD_NUMBERS = [
     "1" + "0" * 310, "9" * 300, "9" * 301, "0." + "0" * 400 + "1", "1" + "0" * 400 + ".5",
     "1 200", "1\u00a0200", "1\u202f200", "1\u2009200,5", "1'200", "1’200.5", "1'200 300",
     "\u00a0120\u00a0", "\t42\n", "51\u00a0-\u00a0200", "10,001\u00a0+", "\u200b7\ufeff",
+    # a band's end with no integer part: `.5` alone is 0.5 everywhere, but `icp score` and the
+    # page read no band `.5-1` or open band `.5+` (--parse-text read them as 0.5 to 1)
+    ".5-1", ".5+", "0-.5", ".5-.7", "-.5", "+.5",
 ]  # fmt: skip
 #: spellings of the grammar `icpkit.sql.textnumbers` reads, and a few it leaves unknown
 SPELLINGS = st.one_of(

@@ -432,7 +432,13 @@ def _number(fld: Field, r: str, decimal: str | None, typed: str | None = None) -
     band, plus, am = f"{h}band", f"{h}plus", f"{h}am"
     (dot_lo, dot_hi), (comma_lo, comma_hi) = _readings(fld, h, "dot"), _readings(fld, h, "comma")
     p = f"{h}p"
-    plain = plain_sql(r, decimal)
+    # a plain number is read from the cell as it is (most cells: no trimming), else from the
+    # cell without the blanks at its ends, as every reader trims it: the general path below
+    # reads no exponent and no bare fraction (' .5', '1e3 ' were unreadable, '.5' 0.5)
+    plain = (
+        f"coalesce({plain_sql(r, decimal)}, CASE WHEN NOT icp_clean_ends({r}) "
+        f"THEN {plain_sql(f'icp_trim({r})', decimal)} END)"
+    )
     stages: tuple[dict[str, str], ...] = (
         {p: plain if typed is None else f"coalesce({typed}, {plain})"},
         {f"{h}c": f"CASE WHEN {p} IS NULL AND length({t}) <= {LONGEST} THEN lower({t}) END"},

@@ -18,8 +18,9 @@ UTF-8 CSV beside the output:
   are kept, so that it can be found); both are named by row and line;
 - text in another encoding given with `--encoding`.
 - UTF-16 without a byte-order mark (recognised by its NUL bytes on every other byte);
-- a Salesforce footer with no blank line before it: a total line ("Grand Total (2
-  records)") or one-cell lines with a footer's words (Copyright, Confidential).
+- a Salesforce footer with no blank line before it: a total line ("Grand Total(s) (2
+  records)"; an Excel table's "Total" row of sums) or one-cell lines with a footer's words
+  (Copyright, Confidential).
 - the header row again further down (two exports joined, an Excel copy-paste): each cell
   the column's own name (compared as header names are, `key`); it is not a record, it is
   dropped and its lines named. A row of the header's names in another order, or of some
@@ -257,20 +258,27 @@ def _head_rows(head: str, delimiter: str, cut: bool) -> list[list[str]]:
     return list(csv.reader(lines, delimiter=delimiter))
 
 
-#: the first cell of a report's total line ("Grand Total (2 records)", "Total")
+#: the first cell of a report's total line ("Grand Total (2 records)", Salesforce Classic's
+#: "Grand Totals (2 records)", an Excel table's "Total")
 _TOTAL = re.compile(
-    r"\s*(?:grand\s+total|sub\s*total|total)(?:\s*\(\d[\d,.]*\s+records?\))?\s*", re.I
+    r"\s*(?:grand\s+totals?|sub\s*totals?|totals?)(?:\s*\(\d[\d,.]*\s+records?\))?\s*", re.I
 )
+#: a cell of a total line: a sum, a count or an average (digits, separators, a sign, a
+#: currency sign or '%'), never a word
+_SUM = re.compile(r"[-+(]?[$€£]?[0-9][0-9.,'’ \u00a0\u202f]*%?\)?")
 #: how the one-cell lines of a report footer begin
 _FOOTER_WORDS = re.compile(r"\s*(?:copyright|confidential|filtered\s+by|generated\s+by)\b", re.I)
 
 
 def _total(row: list[str]) -> bool:
-    """A report's total line: 'Total' or 'Grand Total (2 records)' first, and at most half
-    of its cells filled (the sums); an account named Total fills its record's cells."""
+    """A report's total line: 'Total' or 'Grand Total(s) (2 records)' first, and at most half
+    of its cells filled or every other filled cell a number (the sums: an Excel table's total
+    row sums the columns it is asked to); an account named Total fills its record's cells,
+    text among them."""
     if not row or not _TOTAL.fullmatch(row[0]):
         return False
-    return 2 * sum(1 for c in row if c.strip(BLANKS)) <= max(len(row), 2)
+    filled = [c.strip(BLANKS) for c in row[1:] if c.strip(BLANKS)]
+    return 2 * (len(filled) + 1) <= max(len(row), 2) or all(_SUM.fullmatch(c) for c in filled)
 
 
 def _footer_start(row: list[str], blank_seen: bool) -> bool:
@@ -577,7 +585,8 @@ class _Copy:
             )
         if self.pending:
             notes.append(
-                f"ignored {len(self.pending)} footer lines after the data (a report footer)"
+                f"ignored {len(self.pending)} footer line{'' if len(self.pending) == 1 else 's'} "
+                "after the data (a report footer)"
             )
         habit = self.habit()
         if habit > self.width + self.unnamed:

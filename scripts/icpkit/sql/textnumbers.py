@@ -296,8 +296,10 @@ def _readings(c: Col) -> Stage:
             ip_ok = _case(
                 [(exp.GT(this=_pos(ip, group), expression=_num(0)), grouped)], _only(ip, "9")
             )
-            # `.5`: no integer part, only with the dot as decimal mark (the file's plain path)
-            empty_ip = _and(has, exp.true() if mark == "." else exp.false())
+            # `.5`: no integer part, only with the dot as decimal mark and only as the whole
+            # cell (the file's plain path): a band's or an open band's end is a numeral of
+            # `numbers.DOT_NUMBER`, which begins with a digit (`.5-1` and `.5+` are unknown)
+            empty_ip = _and(has, exp.true() if mark == "." and part == "sg" else exp.false())
             valid = _and(
                 _only(ps, "9" + mark, group),
                 _eq(_pos(fp, mark), _num(0)),
