@@ -892,7 +892,8 @@ def test_a_difference_chance_could_explain_is_never_contradicted() -> None:
     )
     large = checks({"A": (140, 300), "B": (200, 300), "C": (120, 300), "D": (50, 300)})
     assert large["tiers-in-order"][0] == "contradicted"
-    assert "A wins less often than B (p = 1.1e-06)" in large["tiers-in-order"][1]
+    said = "A wins less often than B (p = 6.5e-06), adjusted for 6 comparisons"
+    assert said in large["tiers-in-order"][1]
     large = checks({"A": (60, 300), "B": (50, 300), "C": (75, 300), "D": (5, 300)})
     assert large["a-over-c"][0] == "contradicted"
 
@@ -1057,11 +1058,25 @@ def test_a_higher_tier_that_wins_less_than_any_lower_one_is_contradicted() -> No
     got = run_checks(lambda _p, t: tiers[t], Policy(a_over_c=None), [])
     status, detail = next((c.status, c.detail) for c in got if c.id == "tiers-in-order")
     assert status == "contradicted", detail
-    assert "A wins less often than D (p = 0.00017)" in detail
+    assert "A wins less often than D (p = 0.00099)" in detail  # 0.00017 for one pair alone
+    assert detail.endswith("adjusted for 6 comparisons")
     # a non-neighbour inversion chance could explain stays too few to say
     tiers = {"A": (14, 30), "B": (15, 30), "C": (16, 30), "D": (5, 30)}
     got = run_checks(lambda _p, t: tiers[t], Policy(a_over_c=None), [])
     assert next(c.status for c in got if c.id == "tiers-in-order") == "too-few"
+
+
+def test_one_reversal_among_six_pairs_is_judged_as_one_of_six() -> None:
+    """A 48% and B 51.5% of 2,000 each (Fisher p = 0.029), every other pair in order: with
+    six pairs compared at 5% each, one such reversal turns up by chance far more often than
+    5% of the time, so it is too few to say (adjusted p = 0.17), not a contradiction."""
+    from icpkit.evidence.checks import Policy, run_checks
+
+    tiers = {"A": (960, 2000), "B": (1030, 2000), "C": (900, 2000), "D": (800, 2000)}
+    got = run_checks(lambda _p, t: tiers[t], Policy(a_over_c=None), [])
+    status, detail = next((c.status, c.detail) for c in got if c.id == "tiers-in-order")
+    assert status == "too-few", detail
+    assert "A wins less often than B (p = 0.17)" in detail
 
 
 def test_a_mean_satisfaction_just_below_zero_is_never_minus_zero() -> None:

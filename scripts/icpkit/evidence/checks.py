@@ -17,10 +17,13 @@ shows it at the 5% level:
 
 - tiers in order: a higher tier wins less often than a lower one (any lower one, not only
   the next: rates creeping up by a little from tier to tier add up) with enough data, and
-  Fisher's exact test tells the two apart (`stats.p_value`). It passes only when no tier
-  wins less often than a lower one and the highest tier with enough data wins more often than
-  the lowest by more than chance could explain (Fisher, 5%): tiers that all win alike
-  (every opportunity won, or every tier at 50%) show no fall and are too few to say;
+  Fisher's exact test tells the two apart (`stats.p_value`), its p-value adjusted for every
+  pair of tiers compared (Benjamini-Hochberg, `stats.adjust`: with four tiers, six pairs
+  at 5% each would find a chance reversal far more often than 5% of the time). It passes
+  only when no tier wins less often than a lower one and the highest tier with enough data
+  wins more often than the lowest by more than chance could explain (Fisher, 5%): tiers
+  that all win alike (every opportunity won, or every tier at 50%) show no fall and are
+  too few to say;
 - A over C: even the most favourable reading of both 95% intervals (A's upper end over C's
   lower end) falls short of the ratio. Each end is passed with 2.5% chance, so a claim
   that holds is called contradicted at most 5% of the time.
@@ -126,14 +129,23 @@ def _in_order(claim: str, counts: dict[str, tuple[int, int]], enough: list[str])
     note = f" ({', '.join(skipped)}: too few to say)" if skipped else ""
     shown_apart: list[str] = []
     unclear: list[str] = []
-    for h, lo in itertools.combinations(enough, 2):
-        if rate[h] >= rate[lo]:
-            continue
-        p = stats.p_value(*counts[h], *counts[lo])
-        said = f"{h} wins less often than {lo} (p = {p:.2g})"
-        (shown_apart if p is not None and p < stats.ALPHA else unclear).append(said)
+    pairs = list(itertools.combinations(enough, 2))
+    reversed_ = {
+        (h, lo): stats.p_value(*counts[h], *counts[lo]) for h, lo in pairs if rate[h] < rate[lo]
+    }
+    # the pairs are one family of comparisons: a reversal among six pairs at the 5% level
+    # each would be found by chance far more often than 5% of the time, so the p-values
+    # are adjusted for every pair compared (Benjamini-Hochberg, `stats.adjust`)
+    tested = [(pair, p) for pair, p in reversed_.items() if p is not None]
+    family = [p for _, p in tested] + [1.0] * (len(pairs) - len(tested))
+    adjusted = dict(zip([pair for pair, _ in tested], stats.adjust(family), strict=False))
+    for h, lo in reversed_:
+        q = adjusted.get((h, lo))
+        said = f"{h} wins less often than {lo} (p = {'n/a' if q is None else f'{q:.2g}'})"
+        (shown_apart if q is not None and q < stats.ALPHA else unclear).append(said)
+    many = f", adjusted for {len(pairs)} comparisons" if len(pairs) > 1 else ""
     if shown_apart:
-        return "contradicted", f"{claim}: {shown}; " + ", ".join(shown_apart) + note
+        return "contradicted", f"{claim}: {shown}; " + ", ".join(shown_apart) + many + note
     if unclear:
         return "too-few", (
             f"{claim}: {shown}; " + ", ".join(unclear) + ", but the difference could be "
