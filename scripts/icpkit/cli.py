@@ -1116,7 +1116,9 @@ def sql_cmd(
     and the as-of rule. The names given (--table, SCHEMA.TABLE, --view, --map
     columns, --id-column) are the warehouse's own, quoted where the dialect needs
     it (Record ID, order, AccountId on postgres); on snowflake a name in one case
-    (account_id) is read as unquoted names are, in capitals.
+    (account_id) is read as unquoted names are, in capitals. A table or view name
+    pasted in the dialect's own quotes ('"crm"."Accounts"', '`my.db`.accounts')
+    names exactly what it quotes.
 
     Tests on text fields (mentions, starts_with, ends_with, equals, one_of) and
     members of sets with no list of values read the normal form (accents dropped,
