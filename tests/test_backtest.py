@@ -1076,3 +1076,37 @@ def test_a_mean_satisfaction_just_below_zero_is_never_minus_zero() -> None:
     assert _cell_cols(cell(Tally(accounts=25, won=25, satisfaction=-0.04), 1.0))[nps] == "0.0"
     assert _cell_cols(cell(Tally(accounts=5, won=5, satisfaction=-0.2), 1.0))[nps] == "-0.2"
     assert _cell_cols(cell(Tally(accounts=5, won=5), 1.0))[nps] == "n/a"
+
+
+@pytest.mark.parametrize(
+    ("amount", "shown"),
+    [
+        (0, "0"),
+        (0.4, "0"),
+        (-0.4, "0"),
+        (999, "999"),
+        (999.4, "999"),
+        (999.5, "1k"),
+        (1000, "1k"),
+        (2500, "3k"),
+        (999_499, "999k"),
+        (999_500, "1.0M"),
+        (999_999, "1.0M"),
+        (1e6, "1.0M"),
+        (1_250_000, "1.3M"),
+        (999_949_999, "999.9M"),
+        (999_999_999, "1.0B"),
+        (2.5e9, "2.5B"),
+        (-999_999, "-1.0M"),
+        (-1500, "-2k"),
+        (-12, "-12"),
+        (None, "n/a"),
+    ],
+)
+def test_a_median_value_is_shown_in_the_unit_it_rounds_to(amount: float | None, shown: str) -> None:
+    """The unit is chosen after rounding: 999,999 is '1.0M', never '1000k', and 999.5 is
+    '1k', never '1000'; halves round up, as money is read; a negative amount keeps its
+    sign and its unit; an amount that rounds to zero is '0'."""
+    from icpkit.reporters.evidence import money
+
+    assert money(amount) == shown

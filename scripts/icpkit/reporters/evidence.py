@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import math
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..evidence.report import NOTHING_DECIDED, NOTHING_SHOWN, Cell, Evidence, Miss, Rate, RuleRow
@@ -40,14 +42,26 @@ def churn_shares(r: RuleRow) -> str:
     return " / ".join(_share(c.churn) for c in (r.met, r.unmet, r.unknown))
 
 
+#: the units of an amount, smallest first: (power of ten, suffix, decimals shown)
+_MONEY_UNITS = ((0, "", 0), (3, "k", 0), (6, "M", 1), (9, "B", 1))
+
+
 def money(x: float | None) -> str:
-    if x is None:
+    """An amount in the unit it rounds to: '950', '1k', '12k', '1.0M', '1.3B'; halves round
+    away from zero (999.5 is '1k'), and the unit is chosen after rounding, so 999,999 is
+    '1.0M', never '1000k'. A negative amount keeps its sign; one that rounds to zero is
+    '0'; 'n/a' when no amount is known."""
+    if x is None or not math.isfinite(x):
         return "n/a"
-    if x >= 1e6:
-        return f"{x / 1e6:.1f}M"
-    if x >= 1e3:
-        return f"{x / 1e3:.0f}k"
-    return f"{x:.0f}"
+    amount = abs(Decimal(repr(float(x))))
+    shown, suffix = amount, ""
+    for power, unit, places in _MONEY_UNITS:
+        shown = amount.scaleb(-power).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+        suffix = unit
+        if shown < 1000:
+            break
+    sign = "-" if x < 0 and shown else ""
+    return f"{sign}{shown}{suffix}"
 
 
 def months(x: float | None) -> str:
