@@ -123,7 +123,7 @@ def test_wrong_disqualifier_is_flagged_and_only_it(evidence: Evidence) -> None:
 def test_checks_pass_on_the_truthful_handbook(evidence: Evidence) -> None:
     assert evidence.checks and {c.status for c in evidence.checks} == {"passed"}
     assert evidence.ok
-    lift = evidence.lift_a_over_c()
+    lift = evidence.a_over_c()
     assert lift is not None and lift >= 1.5
 
 
@@ -472,13 +472,17 @@ def test_diff_with_history_shows_evidence_before_and_after(
     assert set(changes) == {"", *generate.PREDICTIVE}
     wst = changes["western-software-teams"]
     assert wst["after"]["a_win"] < wst["before"]["a_win"]
-    assert wst["after"]["lift"] < 1 < 1.5 < wst["before"]["lift"]
+    assert wst["after"]["a_over_c"] < 1 < 1.5 < wst["before"]["a_over_c"]
+    # the key of earlier reports is kept, with the same value
+    assert wst["after"]["lift"] == wst["after"]["a_over_c"]
+    assert "A/C win-rate ratio" in body["evidence"]["words"]["western-software-teams"]
     assert body["evidence"]["newly_contradicted"]
     main([*common, "--history", str(SAMPLE)])
     import html
 
     md = html.unescape(capsys.readouterr().out)
     assert "A-tier win rate" in md and "now contradicted" in md
+    assert "A/C win-rate ratio" in md and "lift" not in md.lower()
 
 
 def test_verdicts_agree_with_icp_score_as_of_each_rows_date(tmp_path: Path) -> None:
@@ -565,8 +569,8 @@ def test_lift_badge(evidence: Evidence) -> None:
     from icpkit.site.evidence import lift_badge
 
     badge = lift_badge(evidence)
-    assert badge.label == "A vs C lift" and badge.color == GREEN
-    assert badge.message == f"{evidence.lift_a_over_c():.1f}×"
+    assert badge.label == "A/C win-rate ratio" and badge.color == GREEN
+    assert badge.message == f"{evidence.a_over_c():.1f}×"
     assert lift_badge(None).message == "no history" and lift_badge(None).color == GREY
 
 
@@ -1110,3 +1114,25 @@ def test_a_median_value_is_shown_in_the_unit_it_rounds_to(amount: float | None, 
     from icpkit.reporters.evidence import money
 
     assert money(amount) == shown
+
+
+def test_lift_over_the_average_and_the_a_over_c_ratio_have_their_own_names(
+    evidence: Evidence,
+) -> None:
+    """'Lift' meant a tier's win rate over the base rate in icp backtest and A's win rate
+    over C's in icp diff and the badge: each now has its own name in every format, and the
+    handbook's evidence page says what each is."""
+    from icpkit.site.evidence import evidence_pages
+    from icpkit.site.templating import environment
+
+    for fmt in ("text", "markdown", "html"):
+        out = html.unescape(RENDER[fmt](evidence))
+        assert "lift over the average" in out.lower(), fmt
+        assert "vs base" not in out and "A vs C" not in out, fmt
+    made = evidence_pages(REPO, environment(REPO), HANDBOOK, TODAY)
+    page = html.unescape(made.overview)
+    assert "Lift over the average (95% CI)" in page and "A/C win-rate ratio" in page
+    assert "vs base" not in page and "A vs C lift" not in page
+    for section in made.sections.values():
+        text = html.unescape(section)
+        assert "vs base" not in text and "Criterion lift" not in text

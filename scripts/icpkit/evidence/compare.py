@@ -2,8 +2,10 @@
 
 The history is back-tested under the handbook at both revisions; for every profile whose
 tier evidence differs (and for all ICPs together) the report gives A's win rate, the
-A-versus-C lift and A's decided opportunities before and after:
-"A-tier win rate 41% → 35%, lift 3.1× → 2.4×, n 212 → 250".
+A/C win-rate ratio (A's win rate over C's) and A's decided opportunities before and after:
+"A-tier win rate 41% → 35%, A/C win-rate ratio 3.1× → 2.4×, n 212 → 250". In JSON the
+ratio is `a_over_c`; `lift`, its key in earlier versions, is kept with the same value (it
+is not `icp backtest`'s lift over the average).
 
 Without `--history` the history configured for the handbook at HEAD is used ($ICP_HISTORY,
 else `evidence.history` in the tier policy, relative to the repository), and the report
@@ -21,7 +23,7 @@ from pathlib import Path
 
 from ..diff import checkout
 from ..loading.validate import open_handbook
-from .report import Evidence, backtest, configured_history, default_options
+from .report import A_OVER_C_NAME, Evidence, backtest, configured_history, default_options
 
 #: where the history came from when it was given on the command line
 FROM_OPTION = "--history"
@@ -30,7 +32,8 @@ FROM_OPTION = "--history"
 @dataclass(frozen=True)
 class Side:
     a_win: float | None
-    lift: float | None
+    #: the A/C win-rate ratio
+    a_over_c: float | None
     a_decided: int
 
 
@@ -51,7 +54,8 @@ class ProfileChange:
         b = self.before or Side(None, None, 0)
         a = self.after or Side(None, None, 0)
         return (
-            f"A-tier win rate {p(b.a_win)} → {p(a.a_win)}, lift {x(b.lift)} → {x(a.lift)}, "
+            f"A-tier win rate {p(b.a_win)} → {p(a.a_win)}, "
+            f"{A_OVER_C_NAME} {x(b.a_over_c)} → {x(a.a_over_c)}, "
             f"n {b.a_decided} → {a.a_decided}"
         )
 
@@ -73,7 +77,7 @@ def _side(ev: Evidence, profile: str) -> Side | None:
     row = ev.tier(profile, "A")
     if row is None:
         return None
-    return Side(row.cell.win.value, ev.lift_a_over_c(profile), row.cell.decided)
+    return Side(row.cell.win.value, ev.a_over_c(profile), row.cell.decided)
 
 
 def _evidence(root: Path, rev: str, history: Path, today: dt.date) -> Evidence:
@@ -194,7 +198,10 @@ def with_evidence(report: str, fmt: str, d: EvidenceDiff) -> str:
     if fmt != "json":
         return report + "\n" + markdown(d)
     body = json.loads(report)
-    body["evidence"] = dataclasses.asdict(d) | {
-        "words": {c.profile or "all ICPs": c.words() for c in d.changes}
-    }
+    evidence = dataclasses.asdict(d)
+    for change in evidence["changes"]:
+        for side in (change["before"], change["after"]):
+            if side is not None:
+                side["lift"] = side["a_over_c"]  # the key of earlier versions
+    body["evidence"] = evidence | {"words": {c.profile or "all ICPs": c.words() for c in d.changes}}
     return json.dumps(body, indent=2, ensure_ascii=False)

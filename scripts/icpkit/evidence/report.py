@@ -1,9 +1,12 @@
 """The back-test's result as plain data, built from the SQL wing's counts.
 
 Every rate is a `Rate` (successes, trials, 95% Wilson interval); a rate over no trials
-is None everywhere, never a division by zero. Lift is a win rate divided by the base
-rate (every decided opportunity in the history). Reporters render an `Evidence`; the
-handbook and `icp diff` read the same value.
+is None everywhere, never a division by zero. Two ratios of win rates have their own
+names: the lift over the average (`Cell.lift`, JSON `lift`) is a tier's, band's or rule's
+win rate divided by the base rate (every decided opportunity in the history); the A/C
+win-rate ratio (`a_over_c`: the badge, `icp diff --history`, the tier policy's `a_over_c`)
+is tier A's win rate divided by tier C's. Reporters render an `Evidence`; the handbook and
+`icp diff` read the same value.
 """
 
 from __future__ import annotations
@@ -19,6 +22,10 @@ from . import stats
 from .checks import CheckResult, Policy, policy_of, run_checks
 
 TIER_ORDER = ("A", "B", "C", "D")
+#: the name of a win rate over the base rate, in every report
+LIFT_NAME = "lift over the average"
+#: the name of tier A's win rate over tier C's, in every report
+A_OVER_C_NAME = "A/C win-rate ratio"
 #: the note for a history without a single won or lost opportunity
 NOTHING_DECIDED = (
     "no decided opportunity (won or lost) in the history: no win rate can be given, and "
@@ -234,7 +241,8 @@ class Evidence:
         row = self.tier(profile, tier)
         return (row.cell.win.k, row.cell.win.n) if row else (0, 0)
 
-    def lift_a_over_c(self, profile: str = "") -> float | None:
+    def a_over_c(self, profile: str = "") -> float | None:
+        """The A/C win-rate ratio of a profile ('' for all ICPs), or None."""
         a, c = self.tier(profile, "A"), self.tier(profile, "C")
         if a is None or c is None or a.cell.win.value is None or not c.cell.win.value:
             return None

@@ -9,7 +9,16 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..evidence.report import NOTHING_DECIDED, NOTHING_SHOWN, Cell, Evidence, Miss, Rate, RuleRow
+from ..evidence.report import (
+    LIFT_NAME,
+    NOTHING_DECIDED,
+    NOTHING_SHOWN,
+    Cell,
+    Evidence,
+    Miss,
+    Rate,
+    RuleRow,
+)
 from ..wording import accounts
 from . import FORMATS as _REGISTRY
 from . import envelope, md
@@ -84,7 +93,8 @@ def lift(x: float | None) -> str:
 
 
 def lift_ci(c: Cell) -> str:
-    """A cell's lift with its 95% interval, '1.60× (0.50×–2.25×)', or 'n/a'."""
+    """A cell's lift over the average with its 95% interval, '1.60× (0.50×–2.25×)', or
+    'n/a'."""
     if c.lift is None or c.lift_low is None or c.lift_high is None:
         return "n/a"
     return f"{c.lift:.2f}× ({c.lift_low:.2f}×–{c.lift_high:.2f}×)"
@@ -111,7 +121,7 @@ CELL_HEAD = [
     "median value",
     "median tenure",
     "NPS/CSAT",
-    "lift vs base (95% CI)",
+    f"{LIFT_NAME} (95% CI)",
 ]
 
 
@@ -168,7 +178,7 @@ RULE_HEAD = [
     "won when met",
     "unmet",
     "unknown",
-    "lift vs base (met, 95% CI)",
+    f"{LIFT_NAME} (met, 95% CI)",
     "churn met / unmet / unknown",
     "decided met/unmet/unknown",
     "p",
