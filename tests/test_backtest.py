@@ -1136,3 +1136,43 @@ def test_lift_over_the_average_and_the_a_over_c_ratio_have_their_own_names(
     for section in made.sections.values():
         text = html.unescape(section)
         assert "vs base" not in text and "Criterion lift" not in text
+
+
+@pytest.mark.parametrize("kept", ["closedwon", "closedlost"])
+def test_a_history_of_only_won_or_only_lost_deals_cannot_test_the_tiers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kept: str
+) -> None:
+    """An export filtered to won deals (or to lost ones) has nothing to compare: every
+    tier wins 100% (or 0%). It was reported 'contradicted' ('A at least 1.5x C: A 100%, C
+    100%'), as if the tiers were wrong. Every format notes the likely export mistake, every
+    check is 'untestable' (never contradicted, never passed), and --check fails, saying so."""
+    from icpkit.site.badges import RED
+    from icpkit.site.evidence import evidence_pages, lift_badge
+    from icpkit.site.templating import environment
+
+    path = tmp_path / "filtered.csv"
+    duckdb.sql(
+        f"COPY (SELECT * FROM '{SAMPLE}' WHERE \"Deal Stage\" = '{kept}') TO '{path}' (HEADER)"
+    )
+    ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
+    assert ev.decided > 1000
+    assert {c.status for c in ev.checks} == {"untestable"}
+    assert ev.one_outcome and not ev.nothing_shown and not ev.ok
+    word = "won" if kept == "closedwon" else "lost"
+    note = next(n for n in ev.notes if "cannot test the tiers" in n)
+    assert f"every one of the {ev.decided:,} decided opportunities was {word}" in note
+    assert "filtered" in note
+    for fmt in ("text", "markdown", "html", "json"):
+        out = html.unescape(RENDER[fmt](ev))
+        assert "cannot test the tiers" in out and "contradicted" not in out, fmt
+    assert lift_badge(ev).message == "cannot test" and lift_badge(ev).color != RED
+    made = evidence_pages(REPO, environment(REPO), HANDBOOK, TODAY, from_env=str(path))
+    page = html.unescape(made.overview)
+    assert "cannot test the tiers" in page and "**contradicted**" not in page
+    args = ["--root", str(REPO), "--today", TODAY.isoformat(), "backtest", str(path)]
+    assert main(args) == 0
+    capsys.readouterr()
+    assert main([*args, "--check"]) == 1
+    out = capsys.readouterr()
+    assert out.err.startswith(f"icp: {path}: every one of the {ev.decided:,}")
+    assert "cannot test the tiers" in out.err and "nothing was tested" in out.out

@@ -1315,10 +1315,12 @@ def backtest_cmd(
         write_text(output, text + "\n")
     else:
         echo(text)
-    if check and (evidence.nothing_decided or evidence.nothing_shown):
-        from .evidence.report import NOTHING_DECIDED, NOTHING_SHOWN
+    if check and (evidence.nothing_decided or evidence.nothing_shown or evidence.one_outcome):
+        from .evidence.report import NOTHING_DECIDED, NOTHING_SHOWN, one_outcome_note
 
         said = NOTHING_DECIDED if evidence.nothing_decided else NOTHING_SHOWN
+        if evidence.one_outcome:
+            said = one_outcome_note(evidence.base.win.k, evidence.base.win.n)
         click.echo(visible(f"icp: {history}: {said}"), err=True)
     return ExitCode.FINDINGS if check and not evidence.ok else ExitCode.OK
 

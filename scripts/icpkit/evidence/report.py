@@ -31,6 +31,8 @@ NOTHING_DECIDED = (
     "no decided opportunity (won or lost) in the history: no win rate can be given, and "
     "no check can pass or fail"
 )
+#: what every check says of a history with one outcome only
+UNTESTABLE = "the history has one outcome only, so it cannot test the tiers"
 #: the note for a history where every check of the tier policy is too few to say
 NOTHING_SHOWN = (
     "no check of the tier policy could be decided: each is too few to say, so the history "
@@ -220,16 +222,24 @@ class Evidence:
         supports no claim about the tiers (`--check` fails on it)."""
         return (
             not self.nothing_decided
+            and not self.one_outcome
             and bool(self.checks)
             and all(c.status == "too-few" for c in self.checks)
         )
+
+    @property
+    def one_outcome(self) -> bool:
+        """Opportunities were decided, but every one was won (or every one lost): the history
+        cannot test the tiers, most likely an export filtered to one outcome (`--check`
+        fails on it)."""
+        return not self.nothing_decided and self.base.win.k in (0, self.base.win.n)
 
     @property
     def ok(self) -> bool:
         """No check contradicted (too few to say is not a contradiction), and something was
         shown: a history without a decided opportunity, or one where every check is too few
         to say, supports nothing, which is not ok."""
-        if self.nothing_decided or self.nothing_shown:
+        if self.nothing_decided or self.nothing_shown or self.one_outcome:
             return False
         return all(c.status != "contradicted" for c in self.checks)
 
@@ -291,8 +301,29 @@ def build(handbook: Handbook, c: Counts, source: str) -> Evidence:
         policy=policy,
         notes=notes,
     )
-    ev.checks = run_checks(ev.tier_counts, policy, [i.id for i in handbook.active_icps])
+    ev.checks = run_checks(
+        ev.tier_counts,
+        policy,
+        [i.id for i in handbook.active_icps],
+        UNTESTABLE if ev.one_outcome else None,
+    )
     return ev
+
+
+def one_outcome_note(won: int, decided: int) -> str:
+    """The note for a history whose `decided` opportunities were all won (`won` = decided)
+    or all lost (`won` = 0)."""
+    word, other = ("won", "lost") if won else ("lost", "won")
+    every = (
+        f"the one decided opportunity was {word}"
+        if decided == 1
+        else f"every one of the {decided:,} decided opportunities was {word}"
+    )
+    return (
+        f"{every}, none {other}: the history cannot test the tiers (a tier's win rate is "
+        f"{'100' if won else '0'}% whatever it is). An export filtered to {word} deals is "
+        f"the usual cause: export every closed opportunity, won and lost"
+    )
 
 
 def _reading_notes(c: Counts) -> list[str]:
@@ -303,6 +334,8 @@ def _reading_notes(c: Counts) -> list[str]:
     notes: list[str] = []
     if c.overall.decided == 0:
         notes.append(NOTHING_DECIDED)
+    elif c.overall.won in (0, c.overall.decided):
+        notes.append(one_outcome_note(c.overall.won, c.overall.decided))
     if c.unknown_stages:
         listed = ", ".join(f"{s!r} ({n:,})" for s, n in c.unknown_stages.items())
         notes.append(f"stages the mapping does not know, counted as undecided: {listed}")

@@ -18,6 +18,7 @@ from ..evidence.report import (
     Miss,
     Rate,
     RuleRow,
+    one_outcome_note,
 )
 from ..wording import accounts
 from . import FORMATS as _REGISTRY
@@ -267,6 +268,8 @@ def _sections(ev: Evidence) -> list[Section]:
 def _check_lines(ev: Evidence) -> list[str]:
     lines = [f"nothing was checked: {NOTHING_DECIDED}"] if ev.nothing_decided else []
     lines += [f"nothing was shown: {NOTHING_SHOWN}"] if ev.nothing_shown else []
+    if ev.one_outcome:
+        lines += [f"nothing was tested: {one_outcome_note(ev.base.win.k, ev.base.win.n)}"]
     return lines + [f"{c.status:<12} {c.profile or 'all ICPs'}: {c.detail}" for c in ev.checks]
 
 

@@ -235,6 +235,8 @@ def lift_badge(ev: Evidence | None) -> Badge:
     if ev is None:
         return Badge(BADGE, A_OVER_C_NAME, "no history", GREY)
     check = next((c for c in ev.checks if c.id == "a-over-c" and not c.profile), None)
+    if check is not None and check.status == "untestable":
+        return Badge(BADGE, A_OVER_C_NAME, "cannot test", GREY)
     value = ev.a_over_c()
     if value is None or (check is not None and check.status == "too-few"):
         return Badge(BADGE, A_OVER_C_NAME, "too few to say", GREY)
