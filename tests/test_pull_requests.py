@@ -3,6 +3,7 @@ CODEOWNERS kept current, and the GitHub workflows linted and run locally."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -406,6 +407,32 @@ def test_a_change_that_contradicts_the_tier_checks_fails_the_diff(
     # the same history and no change: nothing newly contradicted, exit 0
     code, data = diff_json(capsys, root, "HEAD", "HEAD", "--history", str(history))
     assert code == 0 and data["evidence"]["newly_contradicted"] == []
+
+
+def test_a_check_that_loses_its_support_is_flagged_without_failing_the_diff(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A change under which a check that passed (was shown) becomes too few to say was not
+    mentioned: only newly contradicted checks were. It is now a warning line in every format
+    (text, the Markdown PR comment, JSON `lost_support`), and the diff still exits 0."""
+    root = scratch_repo(tmp_path)
+    history = REPO / "tests" / "examples" / "history.parquet"
+    policy = root / "rules" / "tier-policy.yaml"
+    policy.write_text(policy.read_text().replace("min_decided: 30", "min_decided: 100000"))
+    code, data = diff_json(capsys, root, "HEAD", "--history", str(history))
+    lost = data["evidence"]["lost_support"]
+    assert code == 0 and data["evidence"]["newly_contradicted"] == []
+    assert any(t.startswith("all ICPs: A's win rate at least 1.5× C's") for t in lost), lost
+    common = ["--root", str(root), "--today", TODAY.isoformat(), "diff", "HEAD"]
+    assert main([*common, "--history", str(history), "--format", "text"]) == 0
+    text = capsys.readouterr().out
+    assert "  warning: no longer shown (passed before): all ICPs: A's win rate" in text
+    assert main([*common, "--history", str(history), "--format", "markdown"]) == 0
+    md = html.unescape(capsys.readouterr().out)
+    assert "- ⚠️ no longer shown (passed before): all ICPs: A" in md
+    # the same history and no change: nothing lost
+    code, data = diff_json(capsys, root, "HEAD", "HEAD", "--history", str(history))
+    assert code == 0 and data["evidence"]["lost_support"] == []
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,11 @@ A/C win-rate ratio (A's win rate over C's) and A's decided opportunities before 
 ratio is `a_over_c`; `lift`, its key in earlier versions, is kept with the same value (it
 is not `icp backtest`'s lift over the average).
 
+A check of the tier policy that passed before and is contradicted after fails the diff
+(`newly_contradicted`); one that passed before and is no longer shown after (too few to
+say, or a history that cannot test the tiers) is a warning line (`lost_support`) and does
+not fail it.
+
 Without `--history` the history configured for the handbook at HEAD is used ($ICP_HISTORY,
 else `evidence.history` in the tier policy, relative to the repository), and the report
 says where it came from. No history configured, or a configured file that does not exist,
@@ -27,6 +32,8 @@ from .report import A_OVER_C_NAME, Evidence, backtest, configured_history, defau
 
 #: where the history came from when it was given on the command line
 FROM_OPTION = "--history"
+#: the words before a check that passed before and is no longer shown
+LOST = "no longer shown (passed before):"
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,8 @@ class EvidenceDiff:
     changes: tuple[ProfileChange, ...]
     #: checks contradicted after the change that passed (or were too few) before
     newly_contradicted: tuple[str, ...]
+    #: checks that passed before and are too few to say (or untestable) after: a warning
+    lost_support: tuple[str, ...] = ()
     #: where the history's name came from: --history, $ICP_HISTORY or the tier policy
     origin: str = FROM_OPTION
     #: why there is no evidence, in words ('' when there is)
@@ -104,7 +113,12 @@ def compare(root: Path, base: str, head: str, history: Path, today: dt.date) -> 
         for c in after.checks
         if c.status == "contradicted" and was.get((c.id, c.profile)) != "contradicted"
     )
-    return EvidenceDiff(_shown(root, history), tuple(changes), newly)
+    lost = tuple(
+        f"{c.profile or 'all ICPs'}: {c.detail}"
+        for c in after.checks
+        if c.status in ("too-few", "untestable") and was.get((c.id, c.profile)) == "passed"
+    )
+    return EvidenceDiff(_shown(root, history), tuple(changes), newly, lost)
 
 
 def _shown(root: Path, path: Path) -> str:
@@ -175,6 +189,8 @@ def markdown(d: EvidenceDiff) -> str:
         lines.append(f"- {inline(c.profile or 'all ICPs')}: {inline(c.words())}")
     for text in d.newly_contradicted:
         lines.append(f"- ❌ now contradicted: {inline(text)}")
+    for text in d.lost_support:
+        lines.append(f"- ⚠️ {LOST} {inline(text)}")
     return "\n".join(lines)
 
 
@@ -185,6 +201,7 @@ def text(d: EvidenceDiff) -> str:
     lines = ["", f"evidence from the CRM history (before → after; {d.history}, from {d.origin})"]
     lines += [f"  {c.profile or 'all ICPs'}: {c.words()}" for c in d.changes]
     lines += [f"  now contradicted: {t}" for t in d.newly_contradicted]
+    lines += [f"  warning: {LOST} {t}" for t in d.lost_support]
     return "\n".join(lines)
 
 
