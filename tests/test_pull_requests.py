@@ -124,6 +124,76 @@ def test_diff_reports_exactly_the_flipped_companies_and_why(
     assert "'Runs on Azure' was added: met" in data["moves"][0]["because"]
 
 
+def _rename(root: Path, old: str, new: str) -> None:
+    """Rename a profile as an editor does: its file, its id and every mention of it."""
+    git(root, "mv", f"profiles/icp/{old}.yaml", f"profiles/icp/{new}.yaml")
+    for path in [*root.glob("profiles/**/*.yaml"), *root.glob("rules/**/*.yaml"),
+                 *root.glob("tests/fixtures/**/*.yaml")]:  # fmt: skip
+        text = path.read_text()
+        if old in text:
+            path.write_text(text.replace(old, new))
+
+
+def test_a_renamed_profile_is_a_rename_not_a_move_of_every_company(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A profile renamed (same rules, new id and file name) showed as one profile added
+    and one removed, and every company in it as moved though its tier and score were
+    unchanged. The diff says 'renamed X → Y' and lists only the real moves."""
+    root = scratch_repo(tmp_path)
+    _rename(root, "na-saas-scaleups", "na-saas-growth")
+    # a real change beside it: Initech moves from B to C
+    profile = root / "profiles" / "icp" / "western-software-teams.yaml"
+    profile.write_text(
+        profile.read_text().replace(
+            "      when: {field: growth_rate, at_least: 20}\n      points: 20",
+            "      when: {field: growth_rate, at_least: 20}\n      points: 10",
+        )
+    )
+    code, data = diff_json(capsys, root, "HEAD")
+    assert code == 0 and data["regressions"] == []
+    changes = [c["change"] for c in data["rule_changes"]]
+    assert "profile renamed na-saas-scaleups → na-saas-growth" in changes
+    assert not any("was added" in c or "was removed" in c for c in changes), changes
+    assert data["renamed"] == {"na-saas-scaleups": "na-saas-growth"}
+    assert [m["company"] for m in data["moves"]] == ["Initech Software Ltd"]
+    common = ["--root", str(root), "--today", TODAY.isoformat(), "diff", "HEAD"]
+    assert main([*common, "--no-history", "--format", "text"]) == 0
+    text = capsys.readouterr().out
+    assert "profile renamed na-saas-scaleups → na-saas-growth" in text
+    assert "1 of " in text and "Cadence HR" not in text
+    assert main([*common, "--no-history", "--format", "markdown"]) == 0
+    md = html.unescape(capsys.readouterr().out)
+    assert "renamed na-saas-scaleups → na-saas-growth" in md and "Cadence HR" not in md
+
+
+def test_a_renamed_profile_whose_verdicts_are_all_the_same_is_a_rename(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A rename that also renames a rule's id (the compiled rules differ only there) is
+    still a rename when every fixture gets the same verdict from it: no company moves; the
+    rule's id change is listed under the new name."""
+    root = scratch_repo(tmp_path)
+    # a fixture the profile scores (A), and one it does not
+    fixture = REPO / "tests" / "fixtures" / "companies" / "cadence-hr.yaml"
+    shutil.copy(fixture, root / "tests" / "fixtures" / fixture.name)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Cadence HR")
+    _rename(root, "na-saas-scaleups", "na-saas-growth")
+    profile = root / "profiles" / "icp" / "na-saas-growth.yaml"
+    text = profile.read_text()
+    rid = re.search(r"criteria:\n\s+- id: ([a-z0-9-]+)", text)
+    assert rid is not None
+    for path in [profile, *root.glob("tests/fixtures/**/*.yaml")]:
+        path.write_text(re.sub(rf"\b{rid[1]}\b", f"{rid[1]}-renamed", path.read_text()))
+    code, data = diff_json(capsys, root, "HEAD")
+    assert code == 0 and data["moves"] == []
+    assert data["renamed"] == {"na-saas-scaleups": "na-saas-growth"}
+    changes = [c["change"] for c in data["rule_changes"]]
+    assert "profile renamed na-saas-scaleups → na-saas-growth" in changes
+    assert not any("profile 'na-saas" in c for c in changes), changes
+
+
 def test_a_moved_company_is_explained_by_what_the_rule_now_gives_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
