@@ -123,7 +123,7 @@ def test_wrong_disqualifier_is_flagged_and_only_it(evidence: Evidence) -> None:
 def test_checks_pass_on_the_truthful_handbook(evidence: Evidence) -> None:
     assert evidence.checks and {c.status for c in evidence.checks} == {"passed"}
     assert evidence.ok
-    lift = evidence.lift_a_over_c()
+    lift = evidence.a_over_c()
     assert lift is not None and lift >= 1.5
 
 
@@ -472,13 +472,17 @@ def test_diff_with_history_shows_evidence_before_and_after(
     assert set(changes) == {"", *generate.PREDICTIVE}
     wst = changes["western-software-teams"]
     assert wst["after"]["a_win"] < wst["before"]["a_win"]
-    assert wst["after"]["lift"] < 1 < 1.5 < wst["before"]["lift"]
+    assert wst["after"]["a_over_c"] < 1 < 1.5 < wst["before"]["a_over_c"]
+    # the key of earlier reports is kept, with the same value
+    assert wst["after"]["lift"] == wst["after"]["a_over_c"]
+    assert "A/C win-rate ratio" in body["evidence"]["words"]["western-software-teams"]
     assert body["evidence"]["newly_contradicted"]
     main([*common, "--history", str(SAMPLE)])
     import html
 
     md = html.unescape(capsys.readouterr().out)
     assert "A-tier win rate" in md and "now contradicted" in md
+    assert "A/C win-rate ratio" in md and "lift" not in md.lower()
 
 
 def test_verdicts_agree_with_icp_score_as_of_each_rows_date(tmp_path: Path) -> None:
@@ -565,8 +569,8 @@ def test_lift_badge(evidence: Evidence) -> None:
     from icpkit.site.evidence import lift_badge
 
     badge = lift_badge(evidence)
-    assert badge.label == "A vs C lift" and badge.color == GREEN
-    assert badge.message == f"{evidence.lift_a_over_c():.1f}×"
+    assert badge.label == "A/C win-rate ratio" and badge.color == GREEN
+    assert badge.message == f"{evidence.a_over_c():.1f}×"
     assert lift_badge(None).message == "no history" and lift_badge(None).color == GREY
 
 
@@ -1091,3 +1095,99 @@ def test_a_mean_satisfaction_just_below_zero_is_never_minus_zero() -> None:
     assert _cell_cols(cell(Tally(accounts=25, won=25, satisfaction=-0.04), 1.0))[nps] == "0.0"
     assert _cell_cols(cell(Tally(accounts=5, won=5, satisfaction=-0.2), 1.0))[nps] == "-0.2"
     assert _cell_cols(cell(Tally(accounts=5, won=5), 1.0))[nps] == "n/a"
+
+
+@pytest.mark.parametrize(
+    ("amount", "shown"),
+    [
+        (0, "0"),
+        (0.4, "0"),
+        (-0.4, "0"),
+        (999, "999"),
+        (999.4, "999"),
+        (999.5, "1k"),
+        (1000, "1k"),
+        (2500, "3k"),
+        (999_499, "999k"),
+        (999_500, "1.0M"),
+        (999_999, "1.0M"),
+        (1e6, "1.0M"),
+        (1_250_000, "1.3M"),
+        (999_949_999, "999.9M"),
+        (999_999_999, "1.0B"),
+        (2.5e9, "2.5B"),
+        (-999_999, "-1.0M"),
+        (-1500, "-2k"),
+        (-12, "-12"),
+        (None, "n/a"),
+    ],
+)
+def test_a_median_value_is_shown_in_the_unit_it_rounds_to(amount: float | None, shown: str) -> None:
+    """The unit is chosen after rounding: 999,999 is '1.0M', never '1000k', and 999.5 is
+    '1k', never '1000'; halves round up, as money is read; a negative amount keeps its
+    sign and its unit; an amount that rounds to zero is '0'."""
+    from icpkit.reporters.evidence import money
+
+    assert money(amount) == shown
+
+
+def test_lift_over_the_average_and_the_a_over_c_ratio_have_their_own_names(
+    evidence: Evidence,
+) -> None:
+    """'Lift' meant a tier's win rate over the base rate in icp backtest and A's win rate
+    over C's in icp diff and the badge: each now has its own name in every format, and the
+    handbook's evidence page says what each is."""
+    from icpkit.site.evidence import evidence_pages
+    from icpkit.site.templating import environment
+
+    for fmt in ("text", "markdown", "html"):
+        out = html.unescape(RENDER[fmt](evidence))
+        assert "lift over the average" in out.lower(), fmt
+        assert "vs base" not in out and "A vs C" not in out, fmt
+    made = evidence_pages(REPO, environment(REPO), HANDBOOK, TODAY)
+    page = html.unescape(made.overview)
+    assert "Lift over the average (95% CI)" in page and "A/C win-rate ratio" in page
+    assert "vs base" not in page and "A vs C lift" not in page
+    for section in made.sections.values():
+        text = html.unescape(section)
+        assert "vs base" not in text and "Criterion lift" not in text
+
+
+@pytest.mark.parametrize("kept", ["closedwon", "closedlost"])
+def test_a_history_of_only_won_or_only_lost_deals_cannot_test_the_tiers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kept: str
+) -> None:
+    """An export filtered to won deals (or to lost ones) has nothing to compare: every
+    tier wins 100% (or 0%). It was reported 'contradicted' ('A at least 1.5x C: A 100%, C
+    100%'), as if the tiers were wrong. Every format notes the likely export mistake, every
+    check is 'untestable' (never contradicted, never passed), and --check fails, saying so."""
+    from icpkit.site.badges import RED
+    from icpkit.site.evidence import evidence_pages, lift_badge
+    from icpkit.site.templating import environment
+
+    path = tmp_path / "filtered.csv"
+    duckdb.sql(
+        f"COPY (SELECT * FROM '{SAMPLE}' WHERE \"Deal Stage\" = '{kept}') TO '{path}' (HEADER)"
+    )
+    ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
+    assert ev.decided > 1000
+    assert {c.status for c in ev.checks} == {"untestable"}
+    assert ev.one_outcome and not ev.nothing_shown and not ev.ok
+    word = "won" if kept == "closedwon" else "lost"
+    note = next(n for n in ev.notes if "cannot test the tiers" in n)
+    assert f"every one of the {ev.decided:,} decided opportunities was {word}" in note
+    assert "filtered" in note
+    for fmt in ("text", "markdown", "html", "json"):
+        out = html.unescape(RENDER[fmt](ev))
+        assert "cannot test the tiers" in out and "contradicted" not in out, fmt
+    assert lift_badge(ev).message == "cannot test" and lift_badge(ev).color != RED
+    made = evidence_pages(REPO, environment(REPO), HANDBOOK, TODAY, from_env=str(path))
+    page = html.unescape(made.overview)
+    assert "cannot test the tiers" in page and "**contradicted**" not in page
+    args = ["--root", str(REPO), "--today", TODAY.isoformat(), "backtest", str(path)]
+    assert main(args) == 0
+    capsys.readouterr()
+    assert main([*args, "--check"]) == 1
+    out = capsys.readouterr()
+    assert out.err.startswith(f"icp: {path}: every one of the {ev.decided:,}")
+    assert "cannot test the tiers" in out.err and "nothing was tested" in out.out

@@ -3,6 +3,7 @@ CODEOWNERS kept current, and the GitHub workflows linted and run locally."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -121,6 +122,76 @@ def test_diff_reports_exactly_the_flipped_companies_and_why(
     ] == [("Initech Software Ltd", "disqualified_by", [], ["churn-risk-startups"])]
     assert data["moves"][0]["after"]["disqualified_by"] == ["churn-risk-startups"]
     assert "'Runs on Azure' was added: met" in data["moves"][0]["because"]
+
+
+def _rename(root: Path, old: str, new: str) -> None:
+    """Rename a profile as an editor does: its file, its id and every mention of it."""
+    git(root, "mv", f"profiles/icp/{old}.yaml", f"profiles/icp/{new}.yaml")
+    for path in [*root.glob("profiles/**/*.yaml"), *root.glob("rules/**/*.yaml"),
+                 *root.glob("tests/fixtures/**/*.yaml")]:  # fmt: skip
+        text = path.read_text()
+        if old in text:
+            path.write_text(text.replace(old, new))
+
+
+def test_a_renamed_profile_is_a_rename_not_a_move_of_every_company(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A profile renamed (same rules, new id and file name) showed as one profile added
+    and one removed, and every company in it as moved though its tier and score were
+    unchanged. The diff says 'renamed X → Y' and lists only the real moves."""
+    root = scratch_repo(tmp_path)
+    _rename(root, "na-saas-scaleups", "na-saas-growth")
+    # a real change beside it: Initech moves from B to C
+    profile = root / "profiles" / "icp" / "western-software-teams.yaml"
+    profile.write_text(
+        profile.read_text().replace(
+            "      when: {field: growth_rate, at_least: 20}\n      points: 20",
+            "      when: {field: growth_rate, at_least: 20}\n      points: 10",
+        )
+    )
+    code, data = diff_json(capsys, root, "HEAD")
+    assert code == 0 and data["regressions"] == []
+    changes = [c["change"] for c in data["rule_changes"]]
+    assert "profile renamed na-saas-scaleups → na-saas-growth" in changes
+    assert not any("was added" in c or "was removed" in c for c in changes), changes
+    assert data["renamed"] == {"na-saas-scaleups": "na-saas-growth"}
+    assert [m["company"] for m in data["moves"]] == ["Initech Software Ltd"]
+    common = ["--root", str(root), "--today", TODAY.isoformat(), "diff", "HEAD"]
+    assert main([*common, "--no-history", "--format", "text"]) == 0
+    text = capsys.readouterr().out
+    assert "profile renamed na-saas-scaleups → na-saas-growth" in text
+    assert "1 of " in text and "Cadence HR" not in text
+    assert main([*common, "--no-history", "--format", "markdown"]) == 0
+    md = html.unescape(capsys.readouterr().out)
+    assert "renamed na-saas-scaleups → na-saas-growth" in md and "Cadence HR" not in md
+
+
+def test_a_renamed_profile_whose_verdicts_are_all_the_same_is_a_rename(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A rename that also renames a rule's id (the compiled rules differ only there) is
+    still a rename when every fixture gets the same verdict from it: no company moves; the
+    rule's id change is listed under the new name."""
+    root = scratch_repo(tmp_path)
+    # a fixture the profile scores (A), and one it does not
+    fixture = REPO / "tests" / "fixtures" / "companies" / "cadence-hr.yaml"
+    shutil.copy(fixture, root / "tests" / "fixtures" / fixture.name)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Cadence HR")
+    _rename(root, "na-saas-scaleups", "na-saas-growth")
+    profile = root / "profiles" / "icp" / "na-saas-growth.yaml"
+    text = profile.read_text()
+    rid = re.search(r"criteria:\n\s+- id: ([a-z0-9-]+)", text)
+    assert rid is not None
+    for path in [profile, *root.glob("tests/fixtures/**/*.yaml")]:
+        path.write_text(re.sub(rf"\b{rid[1]}\b", f"{rid[1]}-renamed", path.read_text()))
+    code, data = diff_json(capsys, root, "HEAD")
+    assert code == 0 and data["moves"] == []
+    assert data["renamed"] == {"na-saas-scaleups": "na-saas-growth"}
+    changes = [c["change"] for c in data["rule_changes"]]
+    assert "profile renamed na-saas-scaleups → na-saas-growth" in changes
+    assert not any("profile 'na-saas" in c for c in changes), changes
 
 
 def test_a_moved_company_is_explained_by_what_the_rule_now_gives_it(
@@ -406,6 +477,32 @@ def test_a_change_that_contradicts_the_tier_checks_fails_the_diff(
     # the same history and no change: nothing newly contradicted, exit 0
     code, data = diff_json(capsys, root, "HEAD", "HEAD", "--history", str(history))
     assert code == 0 and data["evidence"]["newly_contradicted"] == []
+
+
+def test_a_check_that_loses_its_support_is_flagged_without_failing_the_diff(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A change under which a check that passed (was shown) becomes too few to say was not
+    mentioned: only newly contradicted checks were. It is now a warning line in every format
+    (text, the Markdown PR comment, JSON `lost_support`), and the diff still exits 0."""
+    root = scratch_repo(tmp_path)
+    history = REPO / "tests" / "examples" / "history.parquet"
+    policy = root / "rules" / "tier-policy.yaml"
+    policy.write_text(policy.read_text().replace("min_decided: 30", "min_decided: 100000"))
+    code, data = diff_json(capsys, root, "HEAD", "--history", str(history))
+    lost = data["evidence"]["lost_support"]
+    assert code == 0 and data["evidence"]["newly_contradicted"] == []
+    assert any(t.startswith("all ICPs: A's win rate at least 1.5× C's") for t in lost), lost
+    common = ["--root", str(root), "--today", TODAY.isoformat(), "diff", "HEAD"]
+    assert main([*common, "--history", str(history), "--format", "text"]) == 0
+    text = capsys.readouterr().out
+    assert "  warning: no longer shown (passed before): all ICPs: A's win rate" in text
+    assert main([*common, "--history", str(history), "--format", "markdown"]) == 0
+    md = html.unescape(capsys.readouterr().out)
+    assert "- ⚠️ no longer shown (passed before): all ICPs: A" in md
+    # the same history and no change: nothing lost
+    code, data = diff_json(capsys, root, "HEAD", "HEAD", "--history", str(history))
+    assert code == 0 and data["evidence"]["lost_support"] == []
 
 
 @pytest.mark.parametrize(

@@ -21,9 +21,10 @@ from sqlglot import exp
 
 from conftest import REPO
 from icpkit.cli import main
+from icpkit.errors import UsageError
 from icpkit.sql.dialects import DIALECTS
 from icpkit.sql.engines import column_types, to_row
-from icpkit.sql.idents import ident, needs_quotes
+from icpkit.sql.idents import ident, needs_quotes, table_sql
 from icpkit.sql.ir import Options, TableSpec, render
 from test_warehouse_parity import HANDBOOK, expected
 from test_warehouse_score import as_csv_reads, read_scores
@@ -220,7 +221,10 @@ def test_postgres_table_lookup_is_the_one_postgres_resolves(
     with psycopg.connect(pg_dsn, autocommit=True) as con:
         con.execute("DROP SCHEMA IF EXISTS other CASCADE")
         con.execute('DROP TABLE IF EXISTS public.accounts, public."Mixed"')
+        con.execute('DROP SCHEMA IF EXISTS "my.schema" CASCADE')
         con.execute("CREATE SCHEMA other")
+        con.execute('CREATE SCHEMA "my.schema"')
+        _load(con, '"my.schema"."Accounts"', public, {})
         _load(con, "public.accounts", public, {})
         # the other schema's table names its country column differently
         _load(con, "other.accounts", other, {"country": "land"})
@@ -241,6 +245,9 @@ def test_postgres_table_lookup_is_the_one_postgres_resolves(
     # its country column is not named country: unknown, never the public table's column
     assert "country" in got["o1"]["icp_unknown_fields"]
     assert set(scores("Mixed")) == {"o1"}
+    # pasted already quoted: the schema with a dot, the table in its exact case
+    assert set(scores('"my.schema"."Accounts"')) == {"p1"}
+    assert set(scores('"public"."Mixed"')) == {"o1"}
     args = ["--today", AS_OF.isoformat(), "score", "--engine", "postgres", "--dsn", pg_dsn]
     assert icp(*args, "--table", "nowhere.accounts", "-o", str(tmp_path / "x.csv")) == 1
     err = capsys.readouterr().err
@@ -310,3 +317,83 @@ def test_awkward_column_names_score_on_spark(spark: Any, tmp_path: Path) -> None
     assert icp(*args, "-o", str(out)) == 0
     got = _engine_scores(out)
     assert {k: got[k] for k in _want()} == _want()
+
+
+# --- a table name pasted in the dialect's own syntax: quoted parts kept whole -------------
+
+
+@pytest.mark.parametrize(
+    ("dialect", "given", "expected"),
+    [
+        ("duckdb", '"crm"."Accounts"', '"crm"."Accounts"'),
+        ("postgres", '"crm"."Accounts"', '"crm"."Accounts"'),
+        ("postgres", '"my.schema".accounts', '"my.schema".accounts'),
+        ("postgres", 'crm."Order ""lines"""', 'crm."Order ""lines"""'),
+        ("sqlite", '"my.db"."T"', '"my.db"."T"'),
+        ("sqlite", "[crm].[Accounts]", '"crm"."Accounts"'),
+        ("snowflake", 'ANALYTICS."crm"."Accounts"', 'ANALYTICS."crm"."Accounts"'),
+        ("snowflake", '"my.schema".accounts', '"my.schema".accounts'),
+        ("spark", "`my.db`.`Accounts`", "`my.db`.`Accounts`"),
+        ("spark", "`crm`.accounts", "`crm`.accounts"),
+        ("bigquery", "`my-project.crm.accounts`", "`my-project`.`crm`.`accounts`"),
+        ("bigquery", "`my-project`.crm.accounts", "`my-project`.crm.accounts"),
+        # unquoted parts as before: quoted exactly when the dialect needs it
+        ("postgres", "crm.Accounts", 'crm."Accounts"'),
+        ("duckdb", "crm.order", 'crm."order"'),
+        ("bigquery", "my-project.crm.accounts", "`my-project`.crm.accounts"),
+        ("postgres", 'crm.x"y', 'crm."x""y"'),
+    ],
+)
+def test_a_quoted_table_name_is_read_in_its_dialect(
+    dialect: str, given: str, expected: str
+) -> None:
+    """A name pasted already quoted (`"crm"."Accounts"`) names that table, its quoted parts
+    kept whole (case and dots); it is not quoted a second time nor split at a quoted dot."""
+    assert table_sql(given, DIALECTS[dialect]) == expected
+    # and the query reads that table, for --view too
+    text = render(HANDBOOK, TableSpec(given), DIALECTS[dialect], Options(AS_OF), view=given)
+    assert f"FROM {expected}" in text and expected in text.split("AS", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("dialect", "given", "message"),
+    [
+        ("postgres", "crm.accounts;", "';'"),
+        ("postgres", '"crm".accounts; DROP TABLE x', "';'"),
+        ("postgres", "crm.accounts\nDROP", "control character"),
+        ("postgres", "a.b.c.d", "4 parts"),
+        ("postgres", '"a".b."c.d".e', "4 parts"),
+        ("postgres", '"crm"..accounts', "empty part"),
+        ("postgres", '"crm".""', "empty part"),
+        ("postgres", "crm.", "empty part"),
+        ("postgres", '"crm.accounts', "unterminated"),
+        ("postgres", '"crm"accounts', "after the closing quote"),
+        ("spark", "`crm`.`acc", "unterminated"),
+        ("bigquery", "`p.d.t.x`", "4 parts"),
+    ],
+)
+def test_what_is_not_a_table_name_is_refused(
+    capsys: pytest.CaptureFixture[str], dialect: str, given: str, message: str
+) -> None:
+    with pytest.raises(UsageError) as caught:
+        table_sql(given, DIALECTS[dialect])
+    text = str(caught.value)
+    assert message in text and repr(given) in text and "expected" in text
+    for option in ("--table", "--view"):
+        args = {"--table": "accounts", "--view": "scores"} | {option: given}
+        assert icp("sql", "--dialect", dialect, *[x for kv in args.items() for x in kv]) == 2
+        err = capsys.readouterr().err
+        assert option in err and message in err and "Traceback" not in err
+
+
+def test_a_quoted_table_name_runs_on_duckdb(tmp_path: Path) -> None:
+    """`--table '"my.schema"."Accounts"'` scores the table of that exact name."""
+    db = tmp_path / "w.duckdb"
+    ddl, view = sql(tmp_path, "duckdb", '"my.schema"."Accounts"', "--view", '"my.schema"."S"')
+    con = duckdb.connect(str(db))
+    con.execute('CREATE SCHEMA "my.schema"')
+    con.execute(ddl)
+    con.execute(view)
+    got = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    tables = {r[0] for r in got}
+    assert {"Accounts", "S"} <= tables

@@ -1116,7 +1116,9 @@ def sql_cmd(
     and the as-of rule. The names given (--table, SCHEMA.TABLE, --view, --map
     columns, --id-column) are the warehouse's own, quoted where the dialect needs
     it (Record ID, order, AccountId on postgres); on snowflake a name in one case
-    (account_id) is read as unquoted names are, in capitals.
+    (account_id) is read as unquoted names are, in capitals. A table or view name
+    pasted in the dialect's own quotes ('"crm"."Accounts"', '`my.db`.accounts')
+    names exactly what it quotes.
 
     Tests on text fields (mentions, starts_with, ends_with, equals, one_of) and
     members of sets with no list of values read the normal form (accents dropped,
@@ -1313,10 +1315,12 @@ def backtest_cmd(
         write_text(output, text + "\n")
     else:
         echo(text)
-    if check and (evidence.nothing_decided or evidence.nothing_shown):
-        from .evidence.report import NOTHING_DECIDED, NOTHING_SHOWN
+    if check and (evidence.nothing_decided or evidence.nothing_shown or evidence.one_outcome):
+        from .evidence.report import NOTHING_DECIDED, NOTHING_SHOWN, one_outcome_note
 
         said = NOTHING_DECIDED if evidence.nothing_decided else NOTHING_SHOWN
+        if evidence.one_outcome:
+            said = one_outcome_note(evidence.base.win.k, evidence.base.win.n)
         click.echo(visible(f"icp: {history}: {said}"), err=True)
     return ExitCode.FINDINGS if check and not evidence.ok else ExitCode.OK
 

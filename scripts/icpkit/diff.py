@@ -5,6 +5,13 @@ is untouched; `WORKTREE` is the files as they are). The fixture companies, and
 optionally a sample export, are evaluated under both; every company whose best profile,
 tier or disqualification changed is reported with the rule changes that moved it. An
 expectation of a fixture that held before and fails after is a regression.
+
+A profile removed and another of the same kind added are a rename (`renames`) when their
+rules compile to the same thing (the same rules, points, tiers, priority and status; only
+the id, file and words differ), or else when every fixture gets the same verdict from the
+new one as from the old (and at least one fixture is scored or caught by it): the report
+says "profile renamed X → Y", lists what else changed in it, and a company that kept its
+tier and score under the new name has not moved.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import datetime as dt
 import io
 import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +28,7 @@ from typing import Any
 
 from .engine.evaluate import evaluate
 from .engine.explain import condition_words as words
-from .engine.model import Handbook, Icp, Negative, Rule
+from .engine.model import Group, Handbook, Icp, Negative, Rule
 from .engine.ruletests import checks, fixture_as_of, passes
 from .engine.verdict import RuleResult, Verdict
 from .errors import UsageError
@@ -103,15 +110,107 @@ def _points(rule: Rule) -> str:
     return f"{rule.points:+d}"
 
 
-def rule_changes(hb_a: Handbook, hb_b: Handbook) -> list[RuleChange]:
-    """What changed in the rules between two handbooks: profiles added, removed or set to
-    another status, tier thresholds moved, rules added, removed or changed (in words)."""
+def _compiled(item: Rule | Group) -> tuple[object, ...]:
+    """What a rule (or group) computes, without its words or where it is written."""
+    if isinstance(item, Group):
+        return ("group", item.id, item.cap, item.first_match, *map(_compiled, item.items))
+    return (item.id, item.kind, item.when, item.points)
+
+
+def compiled(owner: Icp | Negative) -> tuple[object, ...]:
+    """What a profile computes: its rules, points, tiers, priority and status (not its id,
+    file, title or words)."""
+    if isinstance(owner, Icp):
+        return (
+            "icp",
+            owner.status,
+            owner.priority,
+            owner.tiers,
+            tuple(map(_compiled, owner.requirements)),
+            tuple(map(_compiled, owner.items)),
+            tuple(map(_compiled, owner.gates)),
+        )
+    return (
+        "negative",
+        owner.status,
+        owner.priority,
+        owner.applies_to,
+        tuple(map(_compiled, owner.rules)),
+    )
+
+
+def _gives(v: Verdict, owner: str) -> tuple[bool, tuple[object, ...]] | None:
+    """What profile `owner` gives one company, and whether it scored or caught it: an ICP's
+    eligibility, score, tier and status (it scores an eligible company); a portrait's met
+    disqualifiers and points off (it catches a company either hits). None when the verdict
+    has no such profile."""
+    for p in v.profiles:
+        if p.icp == owner:
+            return p.eligible, (p.eligible, p.score, p.tier, p.status, p.capped)
+    for n in v.negatives:
+        if n.negative == owner:
+            met = tuple(r.rule.id for r in n.disqualifiers if r.result is True)
+            off = sum(r.points for r in n.warnings)
+            return bool(met or off), (met, off)
+    return None
+
+
+def renames(hb_a: Handbook, hb_b: Handbook, today: dt.date) -> dict[str, str]:
+    """Profiles renamed between two handbooks, old id -> new id: a profile only `hb_a` has
+    and one only `hb_b` has, of the same kind, that compile to the same thing (`compiled`),
+    or else that give every fixture of `hb_b` the same verdict (and score or catch at least
+    one). A profile pairs with one other profile only."""
+    owners_a = {o.id: o for o in hb_a.owners}
+    owners_b = {o.id: o for o in hb_b.owners}
+    removed = [owners_a[i] for i in sorted(owners_a.keys() - owners_b.keys())]
+    added = [owners_b[i] for i in sorted(owners_b.keys() - owners_a.keys())]
+    out: dict[str, str] = {}
+
+    def pair(same: Callable[[Icp | Negative, Icp | Negative], bool]) -> None:
+        for a in removed:
+            if a.id in out:
+                continue
+            free = [b for b in added if b.id not in out.values() and type(b) is type(a)]
+            found = [b for b in free if same(a, b)]
+            if len(found) == 1:
+                out[a.id] = found[0].id
+
+    pair(lambda a, b: compiled(a) == compiled(b))
+    if len(out) < min(len(removed), len(added)):
+        verdicts = [
+            _evaluate_pair(hb_a, hb_b, fx.company, fixture_as_of(fx, today))
+            for fx in hb_b.fixtures
+            if not fx.broken
+        ]
+
+        def same_verdicts(a: Icp | Negative, b: Icp | Negative) -> bool:
+            given = [(_gives(va, a.id), _gives(vb, b.id)) for va, vb in verdicts]
+            return all(x == y for x, y in given) and any(x and x[0] for x, _ in given)
+
+        pair(same_verdicts)
+    return out
+
+
+def rule_changes(
+    hb_a: Handbook, hb_b: Handbook, renamed: dict[str, str] | None = None
+) -> list[RuleChange]:
+    """What changed in the rules between two handbooks: profiles added, removed, renamed
+    (`renamed`: old id -> new id) or set to another status, tier thresholds moved, rules
+    added, removed or changed (in words)."""
+    renamed = renamed or {}
     out: list[RuleChange] = []
     owners_a = {o.id: o for o in hb_a.owners}
     owners_b = {o.id: o for o in hb_b.owners}
     for oid in sorted(owners_a.keys() | owners_b.keys()):
         a, b = owners_a.get(oid), owners_b.get(oid)
-        if a is None and b is not None:
+        if oid in renamed.values():
+            continue  # said under its old id
+        if oid in renamed and a is not None:
+            b = owners_b[renamed[oid]]
+            out.append(RuleChange(b.id, None, f"profile renamed {oid} → {b.id}"))
+            out += _profile_changes(a, b)
+            out += _rules_changes(hb_a, hb_b, a, b)
+        elif a is None and b is not None:
             out.append(RuleChange(oid, None, f"profile '{oid}' was added ({b.status})"))
         elif b is None and a is not None:
             out.append(RuleChange(oid, None, f"profile '{oid}' was removed"))
@@ -176,10 +275,13 @@ class Outcome:
     def of(cls, v: Verdict) -> Outcome:
         return cls(v.best_profile, v.tier, v.score, v.disqualified_by, v.status)
 
-    def key(self) -> tuple[object, ...]:
+    def key(self, renamed: dict[str, str] | None = None) -> tuple[object, ...]:
         """What makes a move: best profile, tier, status or disqualification (not the score
-        alone)."""
-        return (self.best_profile, self.tier, self.status, self.disqualified_by)
+        alone); `renamed` (old id -> new id) reads the profiles by their new names."""
+        new = renamed or {}
+        best = None if self.best_profile is None else new.get(self.best_profile, self.best_profile)
+        by = tuple(new.get(n, n) for n in self.disqualified_by)
+        return (best, self.tier, self.status, by)
 
     def words(self) -> str:
         if self.disqualified_by:
@@ -220,6 +322,8 @@ class DiffReport:
     regressions: list[Regression] = field(default_factory=list)
     moves: list[Move] = field(default_factory=list)
     compared: int = 0
+    #: profiles renamed, old id -> new id
+    renamed: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -242,13 +346,24 @@ def _moved(a: RuleResult | None, b: RuleResult | None) -> bool:
 
 
 def _reasons(
-    hb_a: Handbook, hb_b: Handbook, va: Verdict, vb: Verdict, changes: list[RuleChange]
+    hb_a: Handbook,
+    hb_b: Handbook,
+    va: Verdict,
+    vb: Verdict,
+    changes: list[RuleChange],
+    renamed: dict[str, str],
 ) -> tuple[str, ...]:
-    """The rule changes that moved this company: rules whose result or points changed."""
+    """The rule changes that moved this company: rules whose result or points changed (a
+    renamed profile's rules read under its new id)."""
     changed_rules = {(c.owner, c.rule) for c in changes if c.rule}
     reasons: list[str] = []
-    results_a = {r.key: r for p in va.profiles for r in (*p.requirements, *p.criteria)}
-    results_a |= {r.key: r for n in va.negatives for r in (*n.disqualifiers, *n.warnings)}
+
+    def new_key(r: RuleResult) -> str:
+        owner, _, rid = r.key.partition("/")
+        return f"{renamed.get(owner, owner)}/{rid}"
+
+    results_a = {new_key(r): r for p in va.profiles for r in (*p.requirements, *p.criteria)}
+    results_a |= {new_key(r): r for n in va.negatives for r in (*n.disqualifiers, *n.warnings)}
     results_b = {r.key: r for p in vb.profiles for r in (*p.requirements, *p.criteria)}
     results_b |= {r.key: r for n in vb.negatives for r in (*n.disqualifiers, *n.warnings)}
     for key in [*results_b, *[k for k in results_a if k not in results_b]]:
@@ -277,10 +392,10 @@ def _reasons(
                 reasons.append(
                     f"'{b.rule.label}' went from {a.rule.points:+d} to {b.rule.points:+d} points"
                 )
+    before = {renamed.get(p, p) for p in (va.best_profile, *va.disqualified_by) if p}
     for c in changes:
         if c.rule is None and (
-            c.owner in (va.best_profile, vb.best_profile)
-            or c.owner in va.disqualified_by + vb.disqualified_by
+            c.owner in before or c.owner in (vb.best_profile, *vb.disqualified_by)
         ):
             reasons.append(c.text)
     return tuple(dict.fromkeys(reasons)) or ("no single rule: the combination of changes",)
@@ -312,7 +427,9 @@ def diff(
     with checkout(root, base) as dir_a, checkout(root, head) as dir_b:
         hb_a = open_handbook(dir_a, today=today, label=base)
         hb_b = open_handbook(dir_b, today=today, label=head)
-        report = DiffReport(base, head, as_of, rule_changes(hb_a, hb_b))
+        renamed = renames(hb_a, hb_b, today)
+        report = DiffReport(base, head, as_of, rule_changes(hb_a, hb_b, renamed))
+        report.renamed = renamed
         _compare_fixtures(report, hb_a, hb_b, today)
         if accounts is not None:
             _compare_accounts(report, hb_a, hb_b, accounts, as_of)
@@ -374,6 +491,6 @@ def _note_move(
     vb: Verdict,
 ) -> None:
     """A move (tier, best profile or status changed) of one company, with its reasons."""
-    if Outcome.of(va).key() != Outcome.of(vb).key():
-        why = _reasons(hb_a, hb_b, va, vb, report.rule_changes)
+    if Outcome.of(va).key(report.renamed) != Outcome.of(vb).key():
+        why = _reasons(hb_a, hb_b, va, vb, report.rule_changes, report.renamed)
         report.moves.append(Move(name, where, Outcome.of(va), Outcome.of(vb), why))

@@ -12,8 +12,10 @@ Configured under `evidence:` in rules/tier-policy.yaml (all keys optional):
 Each check is run for every ICP and for all ICPs together, and ends `passed`,
 `contradicted` (the evidence says otherwise) or `too-few` (nothing can be said, which is
 not a failure): fewer decided opportunities than `min_decided`, or rates that go against
-the claim by less than chance could explain. Contradicted is said only when the history
-shows it at the 5% level:
+the claim by less than chance could explain. A history whose decided opportunities were all
+won (or all lost), almost always an export filtered to one outcome, cannot test any tier:
+every check is `untestable` (neither passed nor contradicted; `icp backtest --check` fails,
+as nothing was shown). Contradicted is said only when the history shows it at the 5% level:
 
 - tiers in order: a higher tier wins less often than a lower one (any lower one, not only
   the next: rates creeping up by a little from tier to tier add up) with enough data, and
@@ -69,7 +71,7 @@ class CheckResult:
     id: str
     #: an ICP id, or '' for all ICPs together
     profile: str
-    #: passed | contradicted | too-few
+    #: passed | contradicted | too-few | untestable (the history has one outcome only)
     status: str
     #: the claim and what the history says, in words
     detail: str
@@ -163,15 +165,21 @@ def _in_order(claim: str, counts: dict[str, tuple[int, int]], enough: list[str])
     return "passed", f"{claim}: {shown}{note}"
 
 
-def run_checks(counts: TierCounts, policy: Policy, profiles: list[str]) -> list[CheckResult]:
-    """Every configured check, for each profile and for all together ('')."""
+def run_checks(
+    counts: TierCounts, policy: Policy, profiles: list[str], untestable: str | None = None
+) -> list[CheckResult]:
+    """Every configured check, for each profile and for all together (''). `untestable`:
+    why the history cannot test the tiers (every decided opportunity has one outcome); each
+    check is then `untestable`, saying so."""
     out: list[CheckResult] = []
     for profile in [*profiles, ""]:
         rows = {t: counts(profile, t) for t in "ABCD"}
         decided = {t: n for t, (_, n) in rows.items()}
         if policy.a_over_c is not None:
             claim = f"A's win rate at least {policy.a_over_c:g}× C's"
-            if min(decided["A"], decided["C"]) < policy.min_decided:
+            if untestable is not None:
+                status, detail = "untestable", f"{claim}: {untestable}"
+            elif min(decided["A"], decided["C"]) < policy.min_decided:
                 status = "too-few"
                 detail = (
                     f"{claim}: too few decided opportunities to say (A {decided['A']}, "
@@ -183,7 +191,9 @@ def run_checks(counts: TierCounts, policy: Policy, profiles: list[str]) -> list[
         if policy.tiers_in_order:
             claim = "win rates fall from A to D"
             enough = [t for t in "ABCD" if decided[t] >= policy.min_decided]
-            if len(enough) < 2:
+            if untestable is not None:
+                status, detail = "untestable", f"{claim}: {untestable}"
+            elif len(enough) < 2:
                 status, detail = (
                     "too-few",
                     (

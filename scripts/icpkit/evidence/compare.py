@@ -2,8 +2,15 @@
 
 The history is back-tested under the handbook at both revisions; for every profile whose
 tier evidence differs (and for all ICPs together) the report gives A's win rate, the
-A-versus-C lift and A's decided opportunities before and after:
-"A-tier win rate 41% → 35%, lift 3.1× → 2.4×, n 212 → 250".
+A/C win-rate ratio (A's win rate over C's) and A's decided opportunities before and after:
+"A-tier win rate 41% → 35%, A/C win-rate ratio 3.1× → 2.4×, n 212 → 250". In JSON the
+ratio is `a_over_c`; `lift`, its key in earlier versions, is kept with the same value (it
+is not `icp backtest`'s lift over the average).
+
+A check of the tier policy that passed before and is contradicted after fails the diff
+(`newly_contradicted`); one that passed before and is no longer shown after (too few to
+say, or a history that cannot test the tiers) is a warning line (`lost_support`) and does
+not fail it.
 
 Without `--history` the history configured for the handbook at HEAD is used ($ICP_HISTORY,
 else `evidence.history` in the tier policy, relative to the repository), and the report
@@ -21,16 +28,19 @@ from pathlib import Path
 
 from ..diff import checkout
 from ..loading.validate import open_handbook
-from .report import Evidence, backtest, configured_history, default_options
+from .report import A_OVER_C_NAME, Evidence, backtest, configured_history, default_options
 
 #: where the history came from when it was given on the command line
 FROM_OPTION = "--history"
+#: the words before a check that passed before and is no longer shown
+LOST = "no longer shown (passed before):"
 
 
 @dataclass(frozen=True)
 class Side:
     a_win: float | None
-    lift: float | None
+    #: the A/C win-rate ratio
+    a_over_c: float | None
     a_decided: int
 
 
@@ -51,7 +61,8 @@ class ProfileChange:
         b = self.before or Side(None, None, 0)
         a = self.after or Side(None, None, 0)
         return (
-            f"A-tier win rate {p(b.a_win)} → {p(a.a_win)}, lift {x(b.lift)} → {x(a.lift)}, "
+            f"A-tier win rate {p(b.a_win)} → {p(a.a_win)}, "
+            f"{A_OVER_C_NAME} {x(b.a_over_c)} → {x(a.a_over_c)}, "
             f"n {b.a_decided} → {a.a_decided}"
         )
 
@@ -63,6 +74,8 @@ class EvidenceDiff:
     changes: tuple[ProfileChange, ...]
     #: checks contradicted after the change that passed (or were too few) before
     newly_contradicted: tuple[str, ...]
+    #: checks that passed before and are too few to say (or untestable) after: a warning
+    lost_support: tuple[str, ...] = ()
     #: where the history's name came from: --history, $ICP_HISTORY or the tier policy
     origin: str = FROM_OPTION
     #: why there is no evidence, in words ('' when there is)
@@ -73,7 +86,7 @@ def _side(ev: Evidence, profile: str) -> Side | None:
     row = ev.tier(profile, "A")
     if row is None:
         return None
-    return Side(row.cell.win.value, ev.lift_a_over_c(profile), row.cell.decided)
+    return Side(row.cell.win.value, ev.a_over_c(profile), row.cell.decided)
 
 
 def _evidence(root: Path, rev: str, history: Path, today: dt.date) -> Evidence:
@@ -100,7 +113,12 @@ def compare(root: Path, base: str, head: str, history: Path, today: dt.date) -> 
         for c in after.checks
         if c.status == "contradicted" and was.get((c.id, c.profile)) != "contradicted"
     )
-    return EvidenceDiff(_shown(root, history), tuple(changes), newly)
+    lost = tuple(
+        f"{c.profile or 'all ICPs'}: {c.detail}"
+        for c in after.checks
+        if c.status in ("too-few", "untestable") and was.get((c.id, c.profile)) == "passed"
+    )
+    return EvidenceDiff(_shown(root, history), tuple(changes), newly, lost)
 
 
 def _shown(root: Path, path: Path) -> str:
@@ -171,6 +189,8 @@ def markdown(d: EvidenceDiff) -> str:
         lines.append(f"- {inline(c.profile or 'all ICPs')}: {inline(c.words())}")
     for text in d.newly_contradicted:
         lines.append(f"- ❌ now contradicted: {inline(text)}")
+    for text in d.lost_support:
+        lines.append(f"- ⚠️ {LOST} {inline(text)}")
     return "\n".join(lines)
 
 
@@ -181,6 +201,7 @@ def text(d: EvidenceDiff) -> str:
     lines = ["", f"evidence from the CRM history (before → after; {d.history}, from {d.origin})"]
     lines += [f"  {c.profile or 'all ICPs'}: {c.words()}" for c in d.changes]
     lines += [f"  now contradicted: {t}" for t in d.newly_contradicted]
+    lines += [f"  warning: {LOST} {t}" for t in d.lost_support]
     return "\n".join(lines)
 
 
@@ -194,7 +215,10 @@ def with_evidence(report: str, fmt: str, d: EvidenceDiff) -> str:
     if fmt != "json":
         return report + "\n" + markdown(d)
     body = json.loads(report)
-    body["evidence"] = dataclasses.asdict(d) | {
-        "words": {c.profile or "all ICPs": c.words() for c in d.changes}
-    }
+    evidence = dataclasses.asdict(d)
+    for change in evidence["changes"]:
+        for side in (change["before"], change["after"]):
+            if side is not None:
+                side["lift"] = side["a_over_c"]  # the key of earlier versions
+    body["evidence"] = evidence | {"words": {c.profile or "all ICPs": c.words() for c in d.changes}}
     return json.dumps(body, indent=2, ensure_ascii=False)

@@ -1,9 +1,12 @@
 """The back-test's result as plain data, built from the SQL wing's counts.
 
 Every rate is a `Rate` (successes, trials, 95% Wilson interval); a rate over no trials
-is None everywhere, never a division by zero. Lift is a win rate divided by the base
-rate (every decided opportunity in the history). Reporters render an `Evidence`; the
-handbook and `icp diff` read the same value.
+is None everywhere, never a division by zero. Two ratios of win rates have their own
+names: the lift over the average (`Cell.lift`, JSON `lift`) is a tier's, band's or rule's
+win rate divided by the base rate (every decided opportunity in the history); the A/C
+win-rate ratio (`a_over_c`: the badge, `icp diff --history`, the tier policy's `a_over_c`)
+is tier A's win rate divided by tier C's. Reporters render an `Evidence`; the handbook and
+`icp diff` read the same value.
 """
 
 from __future__ import annotations
@@ -19,11 +22,17 @@ from . import stats
 from .checks import CheckResult, Policy, policy_of, run_checks
 
 TIER_ORDER = ("A", "B", "C", "D")
+#: the name of a win rate over the base rate, in every report
+LIFT_NAME = "lift over the average"
+#: the name of tier A's win rate over tier C's, in every report
+A_OVER_C_NAME = "A/C win-rate ratio"
 #: the note for a history without a single won or lost opportunity
 NOTHING_DECIDED = (
     "no decided opportunity (won or lost) in the history: no win rate can be given, and "
     "no check can pass or fail"
 )
+#: what every check says of a history with one outcome only
+UNTESTABLE = "the history has one outcome only, so it cannot test the tiers"
 #: the note for a history where every check of the tier policy is too few to say
 NOTHING_SHOWN = (
     "no check of the tier policy could be decided: each is too few to say, so the history "
@@ -213,16 +222,24 @@ class Evidence:
         supports no claim about the tiers (`--check` fails on it)."""
         return (
             not self.nothing_decided
+            and not self.one_outcome
             and bool(self.checks)
             and all(c.status == "too-few" for c in self.checks)
         )
+
+    @property
+    def one_outcome(self) -> bool:
+        """Opportunities were decided, but every one was won (or every one lost): the history
+        cannot test the tiers, most likely an export filtered to one outcome (`--check`
+        fails on it)."""
+        return not self.nothing_decided and self.base.win.k in (0, self.base.win.n)
 
     @property
     def ok(self) -> bool:
         """No check contradicted (too few to say is not a contradiction), and something was
         shown: a history without a decided opportunity, or one where every check is too few
         to say, supports nothing, which is not ok."""
-        if self.nothing_decided or self.nothing_shown:
+        if self.nothing_decided or self.nothing_shown or self.one_outcome:
             return False
         return all(c.status != "contradicted" for c in self.checks)
 
@@ -234,7 +251,8 @@ class Evidence:
         row = self.tier(profile, tier)
         return (row.cell.win.k, row.cell.win.n) if row else (0, 0)
 
-    def lift_a_over_c(self, profile: str = "") -> float | None:
+    def a_over_c(self, profile: str = "") -> float | None:
+        """The A/C win-rate ratio of a profile ('' for all ICPs), or None."""
         a, c = self.tier(profile, "A"), self.tier(profile, "C")
         if a is None or c is None or a.cell.win.value is None or not c.cell.win.value:
             return None
@@ -283,8 +301,29 @@ def build(handbook: Handbook, c: Counts, source: str) -> Evidence:
         policy=policy,
         notes=notes,
     )
-    ev.checks = run_checks(ev.tier_counts, policy, [i.id for i in handbook.active_icps])
+    ev.checks = run_checks(
+        ev.tier_counts,
+        policy,
+        [i.id for i in handbook.active_icps],
+        UNTESTABLE if ev.one_outcome else None,
+    )
     return ev
+
+
+def one_outcome_note(won: int, decided: int) -> str:
+    """The note for a history whose `decided` opportunities were all won (`won` = decided)
+    or all lost (`won` = 0)."""
+    word, other = ("won", "lost") if won else ("lost", "won")
+    every = (
+        f"the one decided opportunity was {word}"
+        if decided == 1
+        else f"every one of the {decided:,} decided opportunities was {word}"
+    )
+    return (
+        f"{every}, none {other}: the history cannot test the tiers (a tier's win rate is "
+        f"{'100' if won else '0'}% whatever it is). An export filtered to {word} deals is "
+        f"the usual cause: export every closed opportunity, won and lost"
+    )
 
 
 def _reading_notes(c: Counts) -> list[str]:
@@ -295,6 +334,8 @@ def _reading_notes(c: Counts) -> list[str]:
     notes: list[str] = []
     if c.overall.decided == 0:
         notes.append(NOTHING_DECIDED)
+    elif c.overall.won in (0, c.overall.decided):
+        notes.append(one_outcome_note(c.overall.won, c.overall.decided))
     if c.unknown_stages:
         listed = ", ".join(f"{s!r} ({n:,})" for s, n in c.unknown_stages.items())
         notes.append(f"stages the mapping does not know, counted as undecided: {listed}")

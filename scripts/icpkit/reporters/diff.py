@@ -185,6 +185,7 @@ def json_text(report: DiffReport) -> str:
         rule_changes=[
             {"profile": c.owner, "rule": c.rule, "change": c.text} for c in report.rule_changes
         ],
+        renamed=dict(report.renamed),
         moves=[
             {
                 "company": m.company,

@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import math
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..evidence.report import NOTHING_DECIDED, NOTHING_SHOWN, Cell, Evidence, Miss, Rate, RuleRow
+from ..evidence.report import (
+    LIFT_NAME,
+    NOTHING_DECIDED,
+    NOTHING_SHOWN,
+    Cell,
+    Evidence,
+    Miss,
+    Rate,
+    RuleRow,
+    one_outcome_note,
+)
 from ..wording import accounts
 from . import FORMATS as _REGISTRY
 from . import envelope, md
@@ -40,14 +52,26 @@ def churn_shares(r: RuleRow) -> str:
     return " / ".join(_share(c.churn) for c in (r.met, r.unmet, r.unknown))
 
 
+#: the units of an amount, smallest first: (power of ten, suffix, decimals shown)
+_MONEY_UNITS = ((0, "", 0), (3, "k", 0), (6, "M", 1), (9, "B", 1))
+
+
 def money(x: float | None) -> str:
-    if x is None:
+    """An amount in the unit it rounds to: '950', '1k', '12k', '1.0M', '1.3B'; halves round
+    away from zero (999.5 is '1k'), and the unit is chosen after rounding, so 999,999 is
+    '1.0M', never '1000k'. A negative amount keeps its sign; one that rounds to zero is
+    '0'; 'n/a' when no amount is known."""
+    if x is None or not math.isfinite(x):
         return "n/a"
-    if x >= 1e6:
-        return f"{x / 1e6:.1f}M"
-    if x >= 1e3:
-        return f"{x / 1e3:.0f}k"
-    return f"{x:.0f}"
+    amount = abs(Decimal(repr(float(x))))
+    shown, suffix = amount, ""
+    for power, unit, places in _MONEY_UNITS:
+        shown = amount.scaleb(-power).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+        suffix = unit
+        if shown < 1000:
+            break
+    sign = "-" if x < 0 and shown else ""
+    return f"{sign}{shown}{suffix}"
 
 
 def months(x: float | None) -> str:
@@ -70,7 +94,8 @@ def lift(x: float | None) -> str:
 
 
 def lift_ci(c: Cell) -> str:
-    """A cell's lift with its 95% interval, '1.60× (0.50×–2.25×)', or 'n/a'."""
+    """A cell's lift over the average with its 95% interval, '1.60× (0.50×–2.25×)', or
+    'n/a'."""
     if c.lift is None or c.lift_low is None or c.lift_high is None:
         return "n/a"
     return f"{c.lift:.2f}× ({c.lift_low:.2f}×–{c.lift_high:.2f}×)"
@@ -97,7 +122,7 @@ CELL_HEAD = [
     "median value",
     "median tenure",
     "NPS/CSAT",
-    "lift vs base (95% CI)",
+    f"{LIFT_NAME} (95% CI)",
 ]
 
 
@@ -154,7 +179,7 @@ RULE_HEAD = [
     "won when met",
     "unmet",
     "unknown",
-    "lift vs base (met, 95% CI)",
+    f"{LIFT_NAME} (met, 95% CI)",
     "churn met / unmet / unknown",
     "decided met/unmet/unknown",
     "p",
@@ -243,6 +268,8 @@ def _sections(ev: Evidence) -> list[Section]:
 def _check_lines(ev: Evidence) -> list[str]:
     lines = [f"nothing was checked: {NOTHING_DECIDED}"] if ev.nothing_decided else []
     lines += [f"nothing was shown: {NOTHING_SHOWN}"] if ev.nothing_shown else []
+    if ev.one_outcome:
+        lines += [f"nothing was tested: {one_outcome_note(ev.base.win.k, ev.base.win.n)}"]
     return lines + [f"{c.status:<12} {c.profile or 'all ICPs'}: {c.detail}" for c in ev.checks]
 
 

@@ -15,7 +15,14 @@ import jinja2
 from markupsafe import Markup
 
 from ..engine.model import Handbook, Icp
-from ..evidence.report import Evidence, RuleRow, backtest, default_options, history_path
+from ..evidence.report import (
+    A_OVER_C_NAME,
+    Evidence,
+    RuleRow,
+    backtest,
+    default_options,
+    history_path,
+)
 from ..reporters.evidence import churn_shares, lift, lift_ci, money, months, pct
 from . import charts
 from .badges import GREEN, GREY, RED, Badge, files
@@ -137,7 +144,7 @@ def _profile_context(ev: Evidence, icp: Icp) -> dict[str, Any]:
         "lift_chart": charts.lift_bars(
             [f"{r.rule} ({r.points})" for r in crit],
             [_ratio(r) for r in crit],
-            f"Criterion lift: {icp.id}",
+            f"Win rate when met ÷ when unmet: {icp.id}",
             salt=f"lift-{icp.id}",
         )
         if crit
@@ -222,16 +229,19 @@ def add_evidence(
 
 
 def lift_badge(ev: Evidence | None) -> Badge:
-    """The current A-versus-C win-rate lift (all ICPs): green when it meets the tier
-    policy's a_over_c, red when not, grey when there is no history or too few to say."""
+    """The current A/C win-rate ratio (all ICPs): green when it meets the tier policy's
+    a_over_c, red when not, grey when there is no history or too few to say. (The badge's
+    file keeps its name, evidence-lift.svg, so that links to it keep working.)"""
     if ev is None:
-        return Badge(BADGE, "A vs C lift", "no history", GREY)
+        return Badge(BADGE, A_OVER_C_NAME, "no history", GREY)
     check = next((c for c in ev.checks if c.id == "a-over-c" and not c.profile), None)
-    value = ev.lift_a_over_c()
+    if check is not None and check.status == "untestable":
+        return Badge(BADGE, A_OVER_C_NAME, "cannot test", GREY)
+    value = ev.a_over_c()
     if value is None or (check is not None and check.status == "too-few"):
-        return Badge(BADGE, "A vs C lift", "too few to say", GREY)
+        return Badge(BADGE, A_OVER_C_NAME, "too few to say", GREY)
     good = check is None or check.status == "passed"
-    return Badge(BADGE, "A vs C lift", f"{value:.1f}×", GREEN if good else RED)
+    return Badge(BADGE, A_OVER_C_NAME, f"{value:.1f}×", GREEN if good else RED)
 
 
 def configured_lift_badge(handbook: Handbook, today: dt.date, from_env: str | None = None) -> Badge:

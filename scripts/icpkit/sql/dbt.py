@@ -69,7 +69,7 @@ def export(
             "not starting with a digit): the model is written as models/icp/<name>.sql"
         )
     d = dialect(dialect_name)
-    idents.check_spec(None, spec.id_column, spec.columns)
+    idents.check_spec(None, spec.id_column, spec.columns, d)
     declare = True
     if source is not None:
         src_name, _, table = source.partition(".")

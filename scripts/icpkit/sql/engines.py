@@ -181,7 +181,7 @@ def postgres_table(con: Any, given: str) -> tuple[str, dict[str, str]]:
 
     d = DIALECTS["postgres"]
     tries = [idents.table_sql(given, d)]
-    folded = idents.table_sql(given.lower(), d)
+    folded = idents.table_sql(given, d, fold=True)
     if folded != tries[0]:
         tries.append(folded)
     for name in tries:
@@ -198,7 +198,7 @@ def postgres_table(con: Any, given: str) -> tuple[str, dict[str, str]]:
             "WHERE table_schema = %s AND table_name = %s ORDER BY ordinal_position",
             [schema, relname],
         ).fetchall()
-        qualified = f"{schema}.{relname}" if "." not in schema + relname else given
+        qualified = idents.written([schema, relname], d)
         return qualified, {c: str(t).lower() for c, t in columns}
     raise InputError(
         f"PostgreSQL: found no table {tries[0]} (in the search_path, or the schema named); "
@@ -485,7 +485,9 @@ def run_query(
     runner = RUNNERS.get(run.engine)
     if runner is None:
         raise UsageError(f"found the engine '{run.engine}'; expected duckdb, postgres or spark")
-    idents.check_spec(run.table, id_column or ID_DEFAULT, mapping or {})
+    from .dialects import DIALECTS
+
+    idents.check_spec(run.table, id_column or ID_DEFAULT, mapping or {}, DIALECTS[run.engine])
     return runner(run, _Query(handbook, sql_for, id_column, mapping))
 
 

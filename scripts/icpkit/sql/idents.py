@@ -15,14 +15,19 @@ case (`account_id` or `ACCOUNT_ID`) is read as Snowflake reads it unquoted (the 
 capitals when it is a reserved word; a name in mixed case, or with other characters, is
 quoted as given.
 
+A table or view name (`--table`, `--view`) is read in the dialect's own qualified-name
+syntax: `crm.accounts`, or pasted already quoted (`"crm"."Accounts"`, `"my.schema".accounts`,
+Spark's and BigQuery's backticks), a quoted part naming exactly what it quotes.
+
 A name that is empty (or a part of `a.b` that is), or holds a control character, is refused
-with UsageError: no warehouse stores such a name.
+with UsageError: no warehouse stores such a name; so is a table name with a `;`, more than
+three parts, or an unterminated quote.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 import sqlglot
@@ -96,38 +101,113 @@ def ident(name: str, d: Dialect, what: str = "a column") -> exp.Identifier:
     return exp.to_identifier(name, quoted=True)
 
 
-def parts(name: str, what: str = "--table") -> list[str]:
-    """The parts of a possibly qualified name (`crm.accounts`, `db.crm.accounts`). Raises
-    UsageError for an empty name or part, or more than three parts."""
+@lru_cache(maxsize=16)
+def _quotes(sqlglot_dialect: str) -> dict[str, str]:
+    """The dialect's identifier quotes, opening -> closing (`"`, a backtick, SQLite's `[`)."""
+    tokenizer = sqlglot.Dialect.get_or_raise(sqlglot_dialect).tokenizer_class
+    return {str(k): str(v) for k, v in tokenizer._IDENTIFIERS.items()}
+
+
+def _quoted_part(name: str, at: int, close: str, what: str) -> tuple[str, int]:
+    """The quoted part opening at `name[at]` (its closing quote doubled inside it) and the
+    index after its closing quote."""
+    out, i = [], at + 1
+    while True:
+        k = name.find(close, i)
+        if k < 0:
+            raise UsageError(
+                f"found {what} {name!r}, with an unterminated quote at character {at + 1}; "
+                f"expected a quoted part closed by {close}"
+            )
+        out.append(name[i:k])
+        if name.startswith(close, k + 1) and close != "]":
+            out.append(close)
+            i = k + 2
+            continue
+        return "".join(out), k + 1
+
+
+def parts(name: str, d: Dialect, what: str = "--table") -> list[tuple[str, bool]]:
+    """The parts of a possibly qualified name (`crm.accounts`, `db.crm.accounts`), each
+    `(name, quoted)`, read in dialect `d`'s own syntax: a part in the dialect's identifier
+    quotes (`"my.schema"`, Spark's and BigQuery's backticks, SQLite's brackets too) is that
+    exact name, dots and case kept; a plain part is the name as given (`ident` quotes it when
+    it must be). A BigQuery path quoted whole (`` `project.dataset.table` ``) is its parts,
+    as BigQuery reads it. Raises UsageError for what is no table name: an empty name or part,
+    more than three parts, a `;`, a control character, an unterminated quote or text after a
+    closing one. A plain part holding a quote (`x"y`) is that name, as before."""
     check_name(name, what)
-    out = name.split(".")
-    if len(out) > 3 or any(not p.strip() for p in out):
-        raise UsageError(
-            f"found {what} {name!r}; expected NAME, SCHEMA.NAME or CATALOG.SCHEMA.NAME "
-            "(no empty part)"
-        )
+    expected = "expected NAME, SCHEMA.NAME or CATALOG.SCHEMA.NAME"
+    if ";" in name:
+        raise UsageError(f"found {what} {name!r}, with ';'; {expected} alone")
+    quotes = _quotes(d.sqlglot)
+    out: list[tuple[str, bool]] = []
+    i = 0
+    while True:
+        if i < len(name) and name[i] in quotes:
+            text, i = _quoted_part(name, i, quotes[name[i]], what)
+            if d.name == "bigquery" and "." in text:
+                out += [(p, True) for p in text.split(".")]
+            else:
+                out.append((text, True))
+            if i < len(name) and name[i] != ".":
+                raise UsageError(
+                    f"found {what} {name!r}, with {name[i:]!r} after the closing quote of "
+                    f"{text!r}; {expected}, each part plain or quoted whole"
+                )
+        else:
+            k = name.find(".", i)
+            k = len(name) if k < 0 else k
+            out.append((name[i:k], False))
+            i = k
+        if i >= len(name):
+            break
+        i += 1  # the dot
+        if i == len(name):
+            out.append(("", False))
+            break
+    if len(out) > 3:
+        raise UsageError(f"found {what} {name!r} ({len(out)} parts); {expected}")
+    if any(not p.strip() for p, _ in out):
+        raise UsageError(f"found {what} {name!r}, with an empty part; {expected} (no empty part)")
     return out
 
 
-def table(name: str, d: Dialect, what: str = "--table") -> exp.Table:
+def table(name: str, d: Dialect, what: str = "--table", *, fold: bool = False) -> exp.Table:
     """A table or view name, qualified by a schema (and catalog) with dots, as a sqlglot
-    Table of dialect `d`, each part quoted as `ident` quotes it. Raises UsageError (`parts`)."""
-    *prefix, last = [ident(p, d, what) for p in parts(name, what)]
+    Table of dialect `d`: a quoted part as that exact name, a plain part quoted as `ident`
+    quotes it (`fold`: a plain part in lower case, as PostgreSQL reads it unquoted). Raises
+    UsageError (`parts`)."""
+    ids = [
+        exp.to_identifier(p, quoted=True) if quoted else ident(p.lower() if fold else p, d, what)
+        for p, quoted in parts(name, d, what)
+    ]
+    *prefix, last = ids
     db = prefix[-1] if prefix else None
     catalog = prefix[0] if len(prefix) == 2 else None
     return exp.Table(this=last, db=db, catalog=catalog)
 
 
-def table_sql(name: str, d: Dialect, what: str = "--table") -> str:
+def written(names: Sequence[str], d: Dialect) -> str:
+    """The parts `names` (a schema and a table, as the warehouse stores them) as a name that
+    `parts` reads back as exactly those parts."""
+    return ".".join(
+        p if PLAIN.match(p) else exp.to_identifier(p, quoted=True).sql(dialect=d.sqlglot)
+        for p in names
+    )
+
+
+def table_sql(name: str, d: Dialect, what: str = "--table", *, fold: bool = False) -> str:
     """`table` as SQL text of dialect `d`."""
-    return table(name, d, what).sql(dialect=d.sqlglot)
+    return table(name, d, what, fold=fold).sql(dialect=d.sqlglot)
 
 
-def check_spec(table: str | None, id_column: str, columns: Mapping[str, str]) -> None:
-    """Refuse (UsageError) the names of a table layout no warehouse can hold: an empty
-    `--table` (or part of one), `--id-column`, or column in the `--map` file."""
+def check_spec(table: str | None, id_column: str, columns: Mapping[str, str], d: Dialect) -> None:
+    """Refuse (UsageError) the names of a table layout no warehouse can hold: a `--table`
+    that is no table name of dialect `d` (`parts`), an empty `--id-column`, or column in the
+    `--map` file."""
     if table is not None:
-        parts(table)
+        parts(table, d)
     check_name(id_column, "--id-column")
     for fld, column in columns.items():
         check_name(column, f"the column of {fld} in --map")

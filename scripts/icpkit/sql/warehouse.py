@@ -34,9 +34,9 @@ def sql_text(
     """The query, a view over it (`view`), or with `ddl` the CREATE TABLE of the typed table
     it reads. Raises UsageError for an unknown dialect or sets as arrays where there are none."""
     d = dialect(dialect_name)
-    idents.check_spec(spec.table, spec.id_column, spec.columns)
+    idents.check_spec(spec.table, spec.id_column, spec.columns, d)
     if view is not None:
-        idents.parts(view, "--view")
+        idents.parts(view, d, "--view")
     commit, dirty = commit_of(Path(handbook.root))
     comment = header(commit, dirty, as_of, d)
     if ddl:
