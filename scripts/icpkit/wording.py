@@ -42,6 +42,12 @@ def suggest(word: str, candidates: Sequence[str]) -> str:
     return f" (did you mean '{matches[0]}'?)" if matches else ""
 
 
+def and_list(words: Sequence[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    words = list(words)
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+
+
 def accounts(n: int) -> str:
     """'1 account', '2,400 accounts'."""
     return f"{n:,} account" if n == 1 else f"{n:,} accounts"
