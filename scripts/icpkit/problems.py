@@ -6,7 +6,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from .textsafety import one_line
+from .textsafety import message_line, one_line
 
 
 class Level(enum.StrEnum):
@@ -30,8 +30,9 @@ class Problem:
 
     def __post_init__(self) -> None:
         # the one place every problem's words are made: a value echoed in them (a newline,
-        # ESC, a right-to-left override) is shown as its escape, in every output format
-        object.__setattr__(self, "message", one_line(self.message))
+        # ESC, a right-to-left override) is shown as its escape, and a long one as its start
+        # and length, in every output format
+        object.__setattr__(self, "message", message_line(self.message))
         object.__setattr__(self, "path", one_line(self.path))
 
     def __str__(self) -> str:

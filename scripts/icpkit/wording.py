@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
-from .textsafety import visible
+from .textsafety import ECHO_LIMIT, clip
 from .yamlvalues import describe_value
 
 
@@ -54,8 +54,10 @@ def accounts(n: int) -> str:
 
 
 def shorten(value: object, limit: int = 40) -> str:
-    text = visible(str(value), keep_newlines=False)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """`value` on one line, at most `limit` characters (`textsafety.clip`: no escape cut in
+    half); a value longer than `textsafety.ECHO_LIMIT` says its length."""
+    text = str(value)
+    return clip(text, limit, count=len(text) > ECHO_LIMIT)
 
 
 def found(value: object, written: str | None = None) -> str:
