@@ -190,6 +190,7 @@ PROBLEMS: dict[str, str] = {
     "unknown-rule": "A reference to a rule that is not a rule of the profile.",
     "unknown-reference": "A reference (a route, an owner, ...) to something that does not exist.",
     "unsatisfiable": "Hard requirements that no company can meet together.",
+    "number-form": "A number not written plainly (0x10, 010, 1_000, 1e3, +5, .5).",
     "unreachable-tier": "A tier that the criteria's points can never reach.",
     "always-disqualified": "Requirements that every company meeting them is disqualified by.",
     "cap-unreachable": "A group's cap above the most its criteria can give (a warning).",
