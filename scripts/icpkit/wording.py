@@ -48,6 +48,16 @@ def and_list(words: Sequence[str]) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
 
 
+#: a vocabulary field's type in a message's words, where its name reads oddly
+_FIELD_KINDS = {"yes_no": "a yes/no field"}
+
+
+def field_kind(type_name: str) -> str:
+    """'a yes/no field', 'a one_of field', 'an integer field': a field's type in a message
+    (the name the vocabulary gives it, but yes/no, not 'yes no' or 'yes_no')."""
+    return _FIELD_KINDS.get(type_name) or article(type_name) + " field"
+
+
 def accounts(n: int) -> str:
     """'1 account', '2,400 accounts'."""
     return f"{n:,} account" if n == 1 else f"{n:,} accounts"

@@ -31,7 +31,7 @@ from ..engine.values import NO_WORDS, YES_WORDS, NotAValue, ValueProblem, scalar
 from ..problems import Level, Problem
 from ..sql.numbers import CURRENCIES, SUFFIXES
 from ..textsafety import typographic_inner, typographic_quotes
-from ..wording import article, found, suggest
+from ..wording import field_kind, found, suggest
 from ..yamlvalues import number_meant, plain_number_advice, quoted
 from .document import Document, number_form
 
@@ -175,7 +175,7 @@ class Builder:
             fitting = [k for k, o in OPERATORS.items() if fld.type in o.types]
             self.problem(
                 where,
-                f"found '{op_key}' on {fld.name}, {article(fld.type)} field; expected "
+                f"found '{op_key}' on {fld.name}, {field_kind(fld.type)}; expected "
                 f"one of {', '.join(fitting)}",
                 "operator-type",
                 key=True,
@@ -398,7 +398,7 @@ class Builder:
         self.problem(
             where,
             f"found {found(value, self.doc.written(where))}; expected {expected} for {fld.name} "
-            f"({article(fld.type.replace('_', ' '))} field){advice}",
+            f"({field_kind(fld.type)}){advice}",
             "operand-type",
         )
 

@@ -265,8 +265,8 @@ class _Loader:
                 self.problem(
                     doc,
                     ["fields", name, "values"],
-                    f"found values on {name}, a "
-                    f"{fld.type} field; expected them only on one_of or set_of fields",
+                    f"found values on {name}, {wording.field_kind(fld.type)}; expected them "
+                    "only on one_of or set_of fields",
                     "field-values",
                 )
             if fld.type == "one_of" and values is None:
