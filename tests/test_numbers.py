@@ -1,5 +1,6 @@
 """Numbers are never silently wrong: each reading is the true value, or unknown with a
-warning, whatever the style the number was written in (`icpkit.sql.numbers`)."""
+warning, whatever the style the number was written in (`icpkit.sql.numbers`); a number in a
+handbook is written plainly, or one error says the plain number (`0x10`, `1_000`, `1e3`)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ import csv
 import datetime as dt
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO
+from conftest import REPO, TODAY
 from icpkit.loading.handbook import load
+from icpkit.loading.validate import validate
 from icpkit.sql.companies import from_export, from_values
 from icpkit.sql.connection import connect
 from icpkit.sql.numbers import (
@@ -305,3 +308,77 @@ def test_blanks_around_a_number_are_no_part_of_it(
     bare = from_values(HANDBOOK, {field: text}, decimal=decimal)
     for padded in (blank + text, text + blank, blank + text + blank):
         assert from_values(HANDBOOK, {field: padded}, decimal=decimal) == bare, repr(padded)
+
+
+def _validated(root: Path, rel: str, old: str, new: str) -> list[str]:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return [str(p) for p in validate(root, today=TODAY).errors]
+
+
+PROFILE = "profiles/icp/na-saas-scaleups.yaml"
+
+
+@pytest.mark.parametrize(
+    ("written", "how"),
+    [
+        ("0x19", "in hexadecimal"),
+        ("0o31", "in octal"),
+        ("031", "with a leading zero, which YAML 1.1 editors read as octal"),
+        ("2_5", "with underscores, which YAML 1.2 editors read as text"),
+        ("2.5e+1", "with an exponent"),
+        ("25e0", "with an exponent, which YAML 1.1 editors read as text"),
+        ("+25", "with a plus sign"),
+    ],
+)
+def test_points_in_a_form_no_one_means_are_one_error_with_the_plain_number(
+    handbook_copy: Path, written: str, how: str
+) -> None:
+    """`points: 0x19` loaded as 25 and `1_000` as 1000 (text to a YAML 1.2 editor), in
+    silence: one error at the value, saying the plain number to write."""
+    got = _validated(handbook_copy, PROFILE, "points: 25\n", f"points: {written}\n")
+    meant = "31" if written == "031" else "25"
+    assert got == [
+        f"{PROFILE}:118:15: error found the number '{written}', written {how}; expected a "
+        f"plain number: write {meant}, the number alone (number-form)"
+    ]
+
+
+def test_an_operand_threshold_and_a_fixture_value_are_checked_alike(handbook_copy: Path) -> None:
+    got = _validated(
+        handbook_copy, PROFILE, "growth_rate, at_least: 30}", "growth_rate, at_least: 3e1}"
+    )
+    assert got == [
+        f"{PROFILE}:117:44: error found the number '3e1', written with an exponent, which YAML "
+        "1.1 editors read as text; expected a plain number: write 30, the number alone "
+        "(number-form)"
+    ]
+    policy = "rules/tier-policy.yaml"
+    got = _validated(handbook_copy, PROFILE, "at_least: 3e1}", "at_least: 30}")
+    assert got == []
+    got = _validated(handbook_copy, policy, "  A: 80\n", "  A: +80\n")
+    assert got == [
+        f"{policy}:6:6: error found the number '+80', written with a plus sign; expected a plain "
+        "number: write 80, the number alone (number-form)"
+    ]
+    _validated(handbook_copy, policy, "  A: +80\n", "  A: 80\n")
+    fixture = "tests/fixtures/companies/atlas-cloud.yaml"
+    got = _validated(handbook_copy, fixture, "employees: 1500\n", "employees: 1_500\n")
+    assert got == [
+        f"{fixture}:10:14: error found the number '1_500', written with underscores, which YAML "
+        "1.2 editors read as text; expected a plain number: write 1500, the number alone "
+        "(number-form)"
+    ]
+
+
+def test_a_number_where_text_is_expected_is_said_as_written_and_once(handbook_copy: Path) -> None:
+    """On a text field the spelling is not the mistake: one error, the number as written."""
+    got = _validated(
+        handbook_copy,
+        PROFILE,
+        "funding_stage, one_of: [series_b, series_c]",
+        "funding_stage, one_of: [series_b, 0x10]",
+    )
+    assert len(got) == 1 and "found a number '0x10'; expected text for funding_stage" in got[0]

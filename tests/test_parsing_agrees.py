@@ -214,3 +214,21 @@ def test_a_typed_number_is_its_value_whatever_the_text_columns_show(tmp_path: Pa
         assert bad == [], path
         _, company, bad = from_export(handbook, path, 2)
         assert bad == ["annual_revenue"], path  # text still reads two ways: 1.2 or 1200
+
+
+def test_a_yes_no_cell_is_read_by_the_one_list_of_words() -> None:
+    """The DuckDB macro `icp_bool` holds the words of `engine.values.YES_WORDS` /
+    `NO_WORDS` (the warehouse SQL and the operand advice read them; it spelt out its own
+    copy), and reads each, in any case, as they say."""
+    import re
+
+    from icpkit.engine.values import NO_WORDS, YES_WORDS
+    from icpkit.sql.parsing import MACROS
+
+    macro = MACROS[MACROS.index("MACRO icp_bool") :].split(";")[0]
+    lists = [re.findall(r"'([^']*)'", m) for m in re.findall(r"IN \(([^)]*)\)", macro)]
+    assert lists == [list(YES_WORDS), list(NO_WORDS)]
+    con = connect(HANDBOOK)
+    words = [*YES_WORDS, *NO_WORDS, "on", "off", "oui"]
+    read = [con.execute("SELECT icp_bool(?)", [w.upper()]).fetchone()[0] for w in words]
+    assert read == [True] * len(YES_WORDS) + [False] * len(NO_WORDS) + [None] * 3

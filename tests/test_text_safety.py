@@ -3,13 +3,15 @@ position and shown as escapes in every echo (terminal, CI log, annotation)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from icpkit.cli import main
 from icpkit.problems import Level, Problem
-from icpkit.textsafety import one_line, unsafe_characters, visible
+from icpkit.reporters import annotation
+from icpkit.textsafety import MESSAGE_LIMIT, clip, one_line, unsafe_characters, visible
 
 
 @pytest.mark.parametrize(
@@ -124,3 +126,63 @@ def test_a_newline_in_a_value_cannot_forge_an_annotation(
     captured = capsys.readouterr()
     _no_forgery(captured.out + captured.err)
     assert "\\n::error file=rules/routing.yaml" in captured.err
+
+
+LONG_FIELD = "x" * 5000
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "json"])
+def test_a_long_value_is_echoed_as_its_start_and_its_length(
+    handbook_copy: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    """A 5,000-character field name gave a 5,129-character error (GitHub drops such an
+    annotation; a terminal drowns): every format shows its first 80 characters and its
+    length. JSON carries the same message (file:line:col says where the whole value is)."""
+    profile = handbook_copy / "profiles" / "icp" / "na-saas-scaleups.yaml"
+    text = profile.read_text()
+    profile.write_text(text.replace("{field: growth_rate,", "{field: " + LONG_FIELD + ",", 1))
+    code = main(["--root", str(handbook_copy), "validate", "--format", fmt])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "found the field '" + "x" * 79 + "… (5,000 characters)', which is not in " in out
+    assert max(len(line) for line in out.splitlines()) < 300
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "shown"),
+    [
+        ("\u200b" * 50, 80, "\\u200b" * 13 + "… (50 characters)"),
+        ("a" + "\U000e0041" * 30, 15, "a\\U000e0041… (31 characters)"),
+        ("e\u0301" * 50, 10, "e\u0301" * 4 + "… (100 characters)"),
+        ("short", 80, "short"),
+    ],
+)
+def test_a_clipped_value_never_cuts_an_escape_or_a_letter_in_half(
+    text: str, limit: int, shown: str
+) -> None:
+    assert clip(text, limit) == shown
+
+
+def test_a_long_message_keeps_its_start_and_end_and_every_escape_whole() -> None:
+    """The backstop for an echo no helper clipped (an unquoted one, a value with quotes
+    inside): the message is at most `MESSAGE_LIMIT` characters, its start and its end (what
+    was expected) kept, in a problem and in any GitHub annotation."""
+    value = "it's " + "\u202e" * 2000
+    problem = Problem("p.yaml", 1, 1, Level.ERROR, f"found {value}; expected a name", "x")
+    assert len(problem.message) <= MESSAGE_LIMIT
+    assert problem.message.startswith("found it's \\u202e")
+    assert problem.message.endswith("\\u202e; expected a name")
+    assert "characters left out)" in problem.message
+    assert re.fullmatch(r"(?:[^\\]|\\u202e)*", problem.message)
+    line = annotation("error", "p.yaml", 1, 1, "x", "found " + "\\u202e" * 2000)
+    assert len(line) < MESSAGE_LIMIT + 100
+    assert re.fullmatch(r"::error [^:]*::found (?:[^\\]|\\u202e)*", line)
+
+
+def test_quotes_in_a_messages_own_words_are_not_clipped() -> None:
+    said = (
+        "found a line YAML cannot read at ': x'; expected 'key: value' lines and '- ' list "
+        "items, each indented like the ones it belongs with, and in quotes any value that "
+        "holds ': ' or ' #'"
+    )
+    assert Problem("p.yaml", 1, 1, Level.ERROR, said, "x").message == said

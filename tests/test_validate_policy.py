@@ -73,6 +73,82 @@ def test_a_profile_with_its_own_tiers_is_still_checked_when_the_policy_fails(
     ]
 
 
+def test_a_minus_sign_that_puts_two_tiers_out_of_reach_is_one_error_at_that_points(
+    tmp_path: Path,
+) -> None:
+    """`points: 12` edited to `points: -12` leaves 10 points, below A (20) and B (15): one
+    error, at the edited value, naming both tiers (it gave one per tier, at the list)."""
+    got = _problems(
+        tmp_path,
+        {
+            POLICY: ("tiers: {A: 20, B: 10, C: 5}", "tiers: {A: 20, B: 15, C: 5}"),
+            PROFILE: ("at_least: 1}, points: 12}", "at_least: 1}, points: -12}"),
+        },
+    )
+    assert got == [
+        "profiles/icp/p.yaml:35:76: error found -12 points on the criterion 'c-pos', which "
+        "leaves at most 10 points from the criteria; tiers A and B need 20 and 15, so no "
+        "company can reach them: did you mean 12? (a criterion's points are added when it is "
+        "met) (unreachable-tier)"
+    ]
+
+
+def test_too_few_points_for_two_tiers_is_one_error_at_the_criteria(tmp_path: Path) -> None:
+    got = _problems(
+        tmp_path,
+        {
+            POLICY: ("tiers: {A: 20, B: 10, C: 5}", "tiers: {A: 20, B: 15, C: 5}"),
+            PROFILE: ("at_least: 1}, points: 12}", "at_least: 1}, points: 1}"),
+        },
+    )
+    assert got == [
+        "profiles/icp/p.yaml:21:5: error found at most 11 points from the criteria; tiers A "
+        "and B need 20 and 15, so no company can reach them: add points or lower the "
+        "thresholds (unreachable-tier)"
+    ]
+
+
+def test_a_policy_threshold_no_profile_reaches_is_one_error_at_the_policy(
+    handbook_copy: Path,
+) -> None:
+    """`A: 80` edited to `A: 180`: one error at that value, not one per profile."""
+    policy = handbook_copy / POLICY
+    policy.write_text(policy.read_text().replace("  A: 80\n", "  A: 180\n"))
+    got = [str(p) for p in validate(handbook_copy, today=TODAY).sorted()]
+    assert got == [
+        "rules/tier-policy.yaml:6:6: error found tier A at 180, above the most the criteria "
+        "of any profile give (100 points, in na-saas-scaleups, uk-eu-manufacturers-docs and "
+        "western-software-teams), so no company can reach it: expected at most 100, or add "
+        "points (unreachable-tier)"
+    ]
+
+
+def test_two_disqualifiers_every_fit_meets_are_one_error(tmp_path: Path) -> None:
+    """A requirement that every company meeting it is disqualified by two rules: one
+    error at the requirements, naming both (it gave one per disqualifier)."""
+    neg = "profiles/negative/n.yaml"
+    got = _problems(
+        tmp_path,
+        {
+            neg: (
+                "at_least: 100}}\n",
+                "at_least: 100}}\n"
+                "  - {id: big-a, label: a is huge, when: {field: a, at_least: 5}}\n",
+            ),
+            PROFILE: (
+                "  requirements: []\n",
+                "  requirements:\n    - {id: r, label: r, when: {all: [{field: c, at_least: 200}, "
+                "{field: a, at_least: 9}]}}\n",
+            ),
+        },
+    )
+    assert got == [
+        "profiles/icp/p.yaml:20:5: error found that every company meeting these requirements "
+        "is disqualified by 'n/big-c' (c is huge) and 'n/big-a' (a is huge); expected an ICP "
+        "someone can fit (always-disqualified)"
+    ]
+
+
 def test_two_flags_of_one_id_are_an_error(tmp_path: Path) -> None:
     got = _problems(tmp_path, {POLICY: ("{id: f_always,", "{id: f_scored,")})
     assert got == [

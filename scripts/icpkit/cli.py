@@ -20,7 +20,7 @@ from . import __version__
 from .errors import ExitCode, IcpError
 from .reporters import FORMATS
 from .sql import choices
-from .textsafety import one_line, visible
+from .textsafety import message_line, one_line, visible
 
 if TYPE_CHECKING:
     from .engine.model import Handbook
@@ -1376,7 +1376,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except IcpError as exc:
         if isinstance(exc, HandbookInvalid) and state.fmt == "github":
             _annotate(exc)
-        click.echo(f"icp: {one_line(str(exc))}", err=True)
+        click.echo(f"icp: {message_line(str(exc))}", err=True)
         return int(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)

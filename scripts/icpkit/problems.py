@@ -6,7 +6,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from .textsafety import one_line
+from .textsafety import message_line, one_line
 
 
 class Level(enum.StrEnum):
@@ -30,8 +30,9 @@ class Problem:
 
     def __post_init__(self) -> None:
         # the one place every problem's words are made: a value echoed in them (a newline,
-        # ESC, a right-to-left override) is shown as its escape, in every output format
-        object.__setattr__(self, "message", one_line(self.message))
+        # ESC, a right-to-left override) is shown as its escape, and a long one as its start
+        # and length, in every output format
+        object.__setattr__(self, "message", message_line(self.message))
         object.__setattr__(self, "path", one_line(self.path))
 
     def __str__(self) -> str:
@@ -189,6 +190,7 @@ PROBLEMS: dict[str, str] = {
     "unknown-rule": "A reference to a rule that is not a rule of the profile.",
     "unknown-reference": "A reference (a route, an owner, ...) to something that does not exist.",
     "unsatisfiable": "Hard requirements that no company can meet together.",
+    "number-form": "A number not written plainly (0x10, 010, 1_000, 1e3, +5, .5).",
     "unreachable-tier": "A tier that the criteria's points can never reach.",
     "always-disqualified": "Requirements that every company meeting them is disqualified by.",
     "cap-unreachable": "A group's cap above the most its criteria can give (a warning).",

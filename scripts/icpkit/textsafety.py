@@ -83,6 +83,70 @@ def one_line(text: str) -> str:
     return visible(text, keep_newlines=False)
 
 
+#: the most characters of one value echoed in a message (a name, a text from a file or a
+#: cell): a longer one is shown as its start and its length (`clip`)
+ECHO_LIMIT = 80
+#: the most characters of one message (a backstop for an echo no helper clipped: GitHub
+#: drops an annotation over its limits, and a terminal drowns)
+MESSAGE_LIMIT = 1000
+
+#: an escape `visible` writes, which a cut must not split
+_ESCAPE = re.compile(r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|[rtn0])")
+
+
+def _cut(text: str, at: int) -> int:
+    """A place at or before `at` to cut `text` that splits no escape (`\\u200b`), no
+    surrogate pair and no letter from its combining marks."""
+    for m in _ESCAPE.finditer(text, max(0, at - 9), min(len(text), at + 9)):
+        if m.start() < at < m.end():
+            at = m.start()
+    if 0 < at < len(text) and "\ud800" <= text[at - 1] <= "\udbff":
+        at -= 1
+    while 0 < at < len(text) and unicodedata.combining(text[at]):
+        at -= 1
+    return at
+
+
+def clip(text: str, limit: int = ECHO_LIMIT, *, count: bool = True) -> str:
+    """`text` on one line (`one_line`); when longer than `limit`, its start, '…' and (with
+    `count`) its length: 'xxxx… (5,000 characters)'. No escape is cut in half."""
+    shown = one_line(text)
+    if len(shown) <= limit:
+        return shown
+    head = shown[: _cut(shown, limit - 1)]
+    return f"{head}… ({len(text):,} characters)" if count else f"{head}…"
+
+
+#: a value quoted in a message ('x'): the quote opens after the start, a blank or a bracket
+#: and before a letter that is no blank; it closes after one that is no blank, before the
+#: end, a blank, a bracket or punctuation (an apostrophe inside a word does neither, and
+#: neither does the quote after `'- '`, which a message's own words hold)
+_QUOTED = re.compile(
+    r"(?:(?<=^)|(?<=[\s(\[]))'(\S[^']{" + str(ECHO_LIMIT - 1) + r",}\S)'(?=$|[\s,;:.!?)\]])"
+)
+
+
+def message_line(text: str) -> str:
+    """A message as every output shows it: one line (`one_line`), each quoted value in it
+    longer than `ECHO_LIMIT` clipped (`clip`: 'xxxx… (5,000 characters)'), and the whole no
+    longer than `MESSAGE_LIMIT` (its start and end kept, what is between left out)."""
+    line = _QUOTED.sub(lambda m: f"'{clip(m.group(1))}'", one_line(text))
+    return elide(line)
+
+
+def elide(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """`text` when no longer than `limit`, else its start and its end (where a message says
+    what was expected), with how much is left out between: no escape is cut in half."""
+    if len(text) <= limit:
+        return text
+    tail = limit // 4
+    start = _cut(text, limit - tail - 40)
+    end = len(text) - tail
+    while end < len(text) and _cut(text, end) != end:
+        end += 1
+    return f"{text[:start]} … ({end - start:,} characters left out) … {text[end:]}"
+
+
 def flat(text: str) -> str:
     """A label on one line as a reader wants it: runs of blanks and line breaks (a YAML
     block scalar's) are one space, none at either end, and what else `one_line` shows."""

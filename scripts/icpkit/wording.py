@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
-from .textsafety import visible
+from .textsafety import ECHO_LIMIT, clip
 from .yamlvalues import describe_value
 
 
@@ -42,14 +42,32 @@ def suggest(word: str, candidates: Sequence[str]) -> str:
     return f" (did you mean '{matches[0]}'?)" if matches else ""
 
 
+def and_list(words: Sequence[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    words = list(words)
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+
+
+#: a vocabulary field's type in a message's words, where its name reads oddly
+_FIELD_KINDS = {"yes_no": "a yes/no field"}
+
+
+def field_kind(type_name: str) -> str:
+    """'a yes/no field', 'a one_of field', 'an integer field': a field's type in a message
+    (the name the vocabulary gives it, but yes/no, not 'yes no' or 'yes_no')."""
+    return _FIELD_KINDS.get(type_name) or article(type_name) + " field"
+
+
 def accounts(n: int) -> str:
     """'1 account', '2,400 accounts'."""
     return f"{n:,} account" if n == 1 else f"{n:,} accounts"
 
 
 def shorten(value: object, limit: int = 40) -> str:
-    text = visible(str(value), keep_newlines=False)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """`value` on one line, at most `limit` characters (`textsafety.clip`: no escape cut in
+    half); a value longer than `textsafety.ECHO_LIMIT` says its length."""
+    text = str(value)
+    return clip(text, limit, count=len(text) > ECHO_LIMIT)
 
 
 def found(value: object, written: str | None = None) -> str:

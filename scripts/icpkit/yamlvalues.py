@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Collection
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 #: a currency sign written before a number (`$250,000`, `€5,000,000`)
@@ -66,6 +67,53 @@ def plain_number_advice(meant: str, *, of_a_field: bool = True) -> str:
     return f"write {meant}, the number alone" + (
         " (the field says what it counts)" if of_a_field else ""
     )
+
+
+#: a number as a person writes it and every YAML reader reads alike: digits (no leading
+#: zero), a minus sign, a decimal point between digits
+PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+
+
+#: a float to YAML 1.1 (which needs a point, and a sign in an exponent)
+_YAML11_FLOAT = re.compile(r"[-+]?(?:[0-9][0-9_]*)?\.[0-9.]*(?:[eE][-+][0-9]+)?")
+_AS_TEXT_11 = ", which YAML 1.1 editors read as text"
+
+
+def odd_number(written: str, value: float) -> tuple[str, str | None] | None:
+    """How the number `value`, written `written` in a YAML file, is not written plainly
+    (`0x10`, `0o17`, `010`, `1_000`, `1e3`, `+5`, `.5`), and the plain number to write
+    (None when it would be over 40 digits); None for a plain number. Each such form is
+    one a person does not mean as that number, or one YAML readers disagree on: `1_000`
+    and `1e3` are text to YAML 1.2 and 1.1 editors respectively, `010` is 8 to YAML 1.1."""
+    text = written.strip()
+    if PLAIN_NUMBER.fullmatch(text):
+        return None
+    bare = text.lstrip("+-")
+    if bare[:2].lower() in ("0x", "0o", "0b"):
+        how = {"0x": "in hexadecimal", "0o": "in octal", "0b": "in binary"}[bare[:2].lower()]
+    elif "_" in text:
+        how = "with underscores, which YAML 1.2 editors read as text"
+    elif "e" in text.lower():
+        how = "with an exponent" + ("" if _YAML11_FLOAT.fullmatch(text) else _AS_TEXT_11)
+    elif re.fullmatch(r"0[0-7]+", bare):
+        how = "with a leading zero, which YAML 1.1 editors read as octal"
+    elif re.fullmatch(r"0[0-9]+", bare):
+        how = "with a leading zero"
+    elif text.startswith("+"):
+        how = "with a plus sign"
+    else:
+        how = "with a decimal point that is not between digits"
+    if isinstance(value, int):
+        meant: str | None = str(value)
+    else:
+        try:
+            plain = format(Decimal(text.replace("_", "")), "f")
+        except InvalidOperation:
+            plain = repr(value)
+        if "." in plain:
+            plain = plain.rstrip("0").rstrip(".")
+        meant = "0" if plain in ("-0", "") else plain
+    return how, meant if meant is None or len(meant) <= 40 else None
 
 
 class YamlDate(str):

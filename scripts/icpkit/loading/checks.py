@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, assert_never
 
 from ..engine.model import (
@@ -35,7 +35,7 @@ from ..engine.model import (
 from ..engine.operators import OPERATORS
 from ..problems import Level, Problem, json_path
 from ..sql.names import Column, columns, flag_column
-from ..wording import suggest
+from ..wording import and_list, suggest
 from .cases import always_met, never_met
 from .document import Document
 
@@ -178,15 +178,16 @@ def never(cond: Condition) -> bool:
             assert_never(cond)
 
 
-def _group_path(icp: Icp, group_id: str) -> Parts:
-    """The YAML path of a group in an ICP's criteria."""
+def _item_path(icp: Icp, key: str, ident: str) -> Parts | None:
+    """The YAML path of the criterion (`key` 'id') or group (`key` 'group') `ident` in an
+    ICP's criteria, else None."""
 
     def find(items: object, at: Parts) -> Parts | None:
         for i, item in enumerate(items if isinstance(items, list) else []):
             if not isinstance(item, dict):
                 continue
-            if item.get("group") == group_id:
-                return [*at, i, "cap"]
+            if item.get(key) == ident:
+                return [*at, i]
             inner = find(item.get("criteria"), [*at, i, "criteria"])
             if inner is not None:
                 return inner
@@ -194,7 +195,45 @@ def _group_path(icp: Icp, group_id: str) -> Parts:
 
     q = icp.data.get("qualification", {})
     crit = q.get("criteria") if isinstance(q, dict) else None
-    return find(crit, ["qualification", "criteria"]) or ["qualification", "criteria"]
+    return find(crit, ["qualification", "criteria"])
+
+
+def _group_path(icp: Icp, group_id: str) -> Parts:
+    """The YAML path of a group's cap in an ICP's criteria (the criteria when not found)."""
+    at = _item_path(icp, "group", group_id)
+    return ["qualification", "criteria"] if at is None else [*at, "cap"]
+
+
+def _with_points(item: Rule | Group, rule_id: str, points: int) -> Rule | Group:
+    """`item` with the criterion `rule_id`'s points set to `points`."""
+    if isinstance(item, Rule):
+        return replace(item, points=points) if item.id == rule_id else item
+    return replace(item, items=tuple(_with_points(i, rule_id, points) for i in item.items))
+
+
+def _most(items: Sequence[Rule | Group]) -> int:
+    """The most points these top-level scoring items give (`Icp.most`)."""
+    return sum(m for m in (item_most(i) for i in items) if m > 0)
+
+
+def _sign_slip(icp: Icp, needed: int) -> Rule | None:
+    """The one criterion whose negative points, written positive, would let the criteria
+    reach `needed`: the minus sign is then the likely mistake (None when no criterion, or
+    more than one, would)."""
+    slips = [
+        rule
+        for rule in icp.criteria
+        if rule.points < 0
+        and _most([_with_points(i, rule.id, -rule.points) for i in icp.items]) >= needed
+    ]
+    return slips[0] if len(slips) == 1 else None
+
+
+def _tiers_words(tiers: Sequence[str], thresholds: Sequence[int], verb: str = "need") -> str:
+    """'tier A needs 80', 'tiers A and B need 80 and 60' (or 'tier A at 80' for `verb` 'at')."""
+    if len(tiers) == 1:
+        return f"tier {tiers[0]} {verb}{'s' if verb == 'need' else ''} {thresholds[0]}"
+    return f"tiers {and_list(tiers)} {verb} {and_list([str(t) for t in thresholds])}"
 
 
 @dataclass
@@ -259,9 +298,9 @@ class Checker:
         out += self.flag_ids()
         out += self.column_names()
         out += self.gates()
+        out += self.unreachable()
         for icp in self.handbook.icps:
             out += self.unsatisfiable(icp)
-            out += self.unreachable(icp)
             out += self.caps(icp)
             out += self.first_match_order(icp)
             out += self.profile_gates(icp)
@@ -383,24 +422,73 @@ class Checker:
                 )
         return out
 
-    def unreachable(self, icp: Icp) -> list[Problem]:
-        own = "tiers" in (icp.data.get("qualification") or {})
-        if self.handbook.policy.stand_in and not own:
-            return []  # the thresholds are defaults while the tier policy fails to load
-        best = icp.most
+    def unreachable(self) -> list[Problem]:
+        """Tiers the criteria's points can never reach: one error per mistake, naming every
+        tier it puts out of reach. A policy threshold above every profile that uses it is
+        the policy's mistake (one error at the threshold, not one per profile); a profile's
+        tiers out of reach are its own, at the minus sign of the one negative criterion
+        that explains them, else at its criteria."""
+        icps = self.handbook.icps
+        own = {i.id for i in icps if "tiers" in (i.data.get("qualification") or {})}
+        inheriting = [i for i in icps if i.id not in own]
+        if self.handbook.policy.stand_in:
+            inheriting = []  # the thresholds are defaults while the tier policy fails to load
+        policy = self.handbook.policy.tiers
+        blamed = [
+            t
+            for t in ("A", "B", "C")
+            if len(inheriting) > 1 and all(i.most < policy.threshold(t) for i in inheriting)
+        ]
         out = []
-        for tier in ("A", "B", "C"):
-            needed = icp.tiers.threshold(tier)
-            if best < needed:
-                out.append(
-                    self.problem(
-                        icp.path,
-                        ["qualification", "criteria"],
-                        f"found at most {best} points from the criteria; tier {tier} needs "
-                        f"{needed}, so no company can reach it: add points or lower the threshold",
-                        "unreachable-tier",
-                    )
+        if blamed:
+            best = max(i.most for i in inheriting)
+            names = [i.id for i in inheriting]
+            needs = [policy.threshold(t) for t in blamed]
+            them = "it" if len(blamed) == 1 else "them"
+            out.append(
+                self.problem(
+                    self.policy_path,
+                    ["tiers", blamed[0]],
+                    f"found {_tiers_words(blamed, needs, 'at')}, above the most the criteria of "
+                    f"any profile give ({best} points, in {and_list(sorted(names))}), so no "
+                    f"company can reach {them}: expected at most {best}, or add points",
+                    "unreachable-tier",
                 )
+            )
+        for icp in icps:
+            if icp.id not in own and icp not in inheriting:
+                continue
+            best = icp.most
+            short = [
+                t for t in ("A", "B", "C") if best < icp.tiers.threshold(t) and t not in blamed
+            ]
+            if not short:
+                continue
+            needs = [icp.tiers.threshold(t) for t in short]
+            them = "it" if len(short) == 1 else "them"
+            slip = _sign_slip(icp, max(needs))
+            at = _item_path(icp, "id", slip.id) if slip is not None else None
+            if slip is not None and at is not None:
+                problem = self.problem(
+                    icp.path,
+                    [*at, "points"],
+                    f"found {slip.points} points on the criterion '{slip.id}', which leaves "
+                    f"at most {best} points from the criteria; {_tiers_words(short, needs)}, so "
+                    f"no company can reach {them}: did you mean {-slip.points}? (a criterion's "
+                    "points are added when it is met)",
+                    "unreachable-tier",
+                )
+            else:
+                thresholds = "the threshold" if len(short) == 1 else "the thresholds"
+                problem = self.problem(
+                    icp.path,
+                    ["qualification", "criteria"],
+                    f"found at most {best} points from the criteria; "
+                    f"{_tiers_words(short, needs)}, so no company can reach {them}: add points "
+                    f"or lower {thresholds}",
+                    "unreachable-tier",
+                )
+            out.append(problem)
         return out
 
     def caps(self, icp: Icp) -> list[Problem]:
@@ -588,27 +676,29 @@ class Checker:
         return out
 
     def always_disqualified(self, icp: Icp) -> list[Problem]:
+        """Disqualifiers every company meeting the requirements meets: one error at the
+        requirements, naming each such disqualifier (they share one cause)."""
         if not icp.requirements:
             return []
         facts = Facts.of(icp)
-        out = []
-        for neg in self.handbook.negatives:
-            if not neg.applies(icp.id) or neg.status == "retired":
-                continue
-            for rule in neg.disqualifiers:
-                leaves = list(conjuncts(rule.when))
-                if leaves and all(facts.implies(leaf) for leaf in leaves):
-                    out.append(
-                        self.problem(
-                            icp.path,
-                            ["qualification", "requirements"],
-                            "found that every company meeting these requirements is disqualified "
-                            "by "
-                            f"'{neg.id}/{rule.id}' ({rule.label}); expected an ICP someone can fit",
-                            "always-disqualified",
-                        )
-                    )
-        return out
+        every = [
+            f"'{neg.id}/{rule.id}' ({rule.label})"
+            for neg in self.handbook.negatives
+            if neg.applies(icp.id) and neg.status != "retired"
+            for rule in neg.disqualifiers
+            if (leaves := list(conjuncts(rule.when))) and all(facts.implies(x) for x in leaves)
+        ]
+        if not every:
+            return []
+        return [
+            self.problem(
+                icp.path,
+                ["qualification", "requirements"],
+                "found that every company meeting these requirements is disqualified by "
+                f"{and_list(every)}; expected an ICP someone can fit",
+                "always-disqualified",
+            )
+        ]
 
     def pond_refs(self, path: str, data: dict[str, object], ids: set[str]) -> list[Problem]:
         out: list[Problem] = []

@@ -31,9 +31,9 @@ from ..engine.values import NO_WORDS, YES_WORDS, NotAValue, ValueProblem, scalar
 from ..problems import Level, Problem
 from ..sql.numbers import CURRENCIES, SUFFIXES
 from ..textsafety import typographic_inner, typographic_quotes
-from ..wording import article, found, suggest
+from ..wording import field_kind, found, suggest
 from ..yamlvalues import number_meant, plain_number_advice, quoted
-from .document import Document
+from .document import Document, number_form
 
 Parts = list[str | int]
 #: the bounds a count of conditions takes (`at_least: 2, of: [...]`)
@@ -175,7 +175,7 @@ class Builder:
             fitting = [k for k, o in OPERATORS.items() if fld.type in o.types]
             self.problem(
                 where,
-                f"found '{op_key}' on {fld.name}, {article(fld.type)} field; expected "
+                f"found '{op_key}' on {fld.name}, {field_kind(fld.type)}; expected "
                 f"one of {', '.join(fitting)}",
                 "operator-type",
                 key=True,
@@ -310,6 +310,8 @@ class Builder:
         nothing left of it is reported: no value can equal it."""
         try:
             checked = scalar_value(fld, value)
+            if self.odd_number(value, where):
+                return None
             norm = checked.normal if isinstance(checked, Text) else checked
             if fld.type == "set_of" and isinstance(value, str):
                 self.split_member(fld, value, where)
@@ -375,6 +377,17 @@ class Builder:
             level=Level.WARNING,
         )
 
+    def odd_number(self, value: Any, where: Parts) -> bool:
+        """Whether the number operand at `where` is written in a form a person does not mean
+        or YAML readers disagree on (`0x10`, `1_000`, `1e3`: `yamlvalues.odd_number`); said
+        here, where the field is known to take a number (the schema leaves operands alone)."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        problem = number_form(self.doc, where, value)
+        if problem is not None:
+            self.problems.append(problem)
+        return problem is not None
+
     def _wrong(self, fld: Field, value: Any, expected: str, where: Parts) -> None:
         advice = _plain_number_advice(fld, value) if fld.type in NUMERIC else ""
         if fld.type == "yes_no" and not isinstance(value, bool):
@@ -384,8 +397,8 @@ class Builder:
             advice = f"; write {meant}" if meant else ""
         self.problem(
             where,
-            f"found {found(value)}; expected {expected} for {fld.name} "
-            f"({article(fld.type.replace('_', ' '))} field){advice}",
+            f"found {found(value, self.doc.written(where))}; expected {expected} for {fld.name} "
+            f"({field_kind(fld.type)}){advice}",
             "operand-type",
         )
 

@@ -29,6 +29,8 @@ from ..yamlvalues import (
     YamlDate,
     describe_value,
     digits_meant,
+    odd_number,
+    plain_number_advice,
     quoted_advice,
 )
 from .parser import PARSER as _yaml
@@ -608,6 +610,23 @@ def _colonless(key: Node, value: Node) -> TypeGuard[ScalarNode]:
         and isinstance(value, ScalarNode)
         and not value.value
         and value.start_mark.index == key.end_mark.index
+    )
+
+
+def number_form(doc: Document, parts: Sequence[str | int], value: float) -> Problem | None:
+    """The problem with the number at `parts` when written in a form a person does not mean
+    or YAML readers disagree on (`0x10`, `010`, `1_000`, `1e3`, `+5`, `.5`:
+    `yamlvalues.odd_number`), with the plain number to write; None when written plainly."""
+    written = doc.written(parts)
+    odd = None if written is None else odd_number(written, value)
+    if odd is None:
+        return None
+    how, meant = odd
+    advice = "write it in digits" if meant is None else plain_number_advice(meant, of_a_field=False)
+    return doc.problem_at(
+        parts,
+        f"found the number '{written}', written {how}; expected a plain number: {advice}",
+        "number-form",
     )
 
 

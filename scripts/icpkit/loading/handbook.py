@@ -45,7 +45,7 @@ from ..problems import Level, Problem, Report
 from ..repo import RULES_DIR, display_path, handbook_files
 from ..yamlvalues import YamlDate, as_date
 from .conditions import Builder
-from .document import Document
+from .document import Document, number_form
 from .yamlio import load_file
 
 DEFAULT_TIERS = Tiers(80, 60, 40)
@@ -265,8 +265,8 @@ class _Loader:
                 self.problem(
                     doc,
                     ["fields", name, "values"],
-                    f"found values on {name}, a "
-                    f"{fld.type} field; expected them only on one_of or set_of fields",
+                    f"found values on {name}, {wording.field_kind(fld.type)}; expected them "
+                    "only on one_of or set_of fields",
                     "field-values",
                 )
             if fld.type == "one_of" and values is None:
@@ -673,8 +673,15 @@ class _Loader:
                         f"{'for' if index is None else 'in'} {name}; {said}{hint}",
                         "fixture-value",
                     )
+            odd = [
+                number_form(doc, ["company", name], value)
+                for name, value in data["company"].items()
+                if name in self.fields and name not in read.misfits
+                if isinstance(value, int | float) and not isinstance(value, bool)
+            ]
+            self.report.extend(p for p in odd if p is not None)
             company = read.values
-            ok = not read.unknown and not read.misfits
+            ok = not read.unknown and not read.misfits and not any(odd)
             as_of = as_date(data.get("as_of"))
             expectations = tuple(
                 Expectation(key, value, doc.position(["expect", key], key=True)[0])

@@ -44,7 +44,7 @@ from ..yamlvalues import (
     quoted_advice,
 )
 from . import indentation, spacing
-from .document import Document, compose_one
+from .document import Document, compose_one, number_form
 from .indentation import shown
 
 BASE_URI = "https://icp-as-code.dev/schemas/"
@@ -258,7 +258,33 @@ def checked(doc: Document, kind: str) -> list[Problem]:
         for p in problems
         if not (p.rule == "schema-required" and (p.json_path, _missing(p.message)) in suggested)
     ]
-    return _one_per_value(problems)
+    problems = _one_per_value(problems)
+    said = {p.json_path for p in problems} | refused
+    return problems + [p for p in odd_numbers(doc) if p.json_path not in said]
+
+
+def odd_numbers(doc: Document) -> list[Problem]:
+    """A number written in a form a person does not mean or YAML readers disagree on
+    (`0x10`, `010`, `1_000`, `1e3`, `+5`, `.5`: `document.number_form`), where the schema
+    takes a number (`status: 010` is refused as a status, not for its spelling). A
+    condition's operands and a company's values are left to the readers that know their
+    field's type (`conditions.Builder.scalar`, `engine.values.typed_company`)."""
+    out: list[Problem] = []
+    stack: list[tuple[list[str | int], Any]] = [([], doc.data)]
+    while stack:
+        parts, value = stack.pop()
+        if isinstance(value, dict):
+            stack += [([*parts, k], v) for k, v in value.items() if k not in _TYPED_BY_FIELD]
+        elif isinstance(value, list):
+            stack += [([*parts, i], v) for i, v in enumerate(value)]
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            problem = number_form(doc, parts, value)
+            out += [problem] if problem is not None else []
+    return sorted(out)
+
+
+#: keys whose values are read by a field's type: a condition, a company's values
+_TYPED_BY_FIELD = frozenset({"when", "company"})
 
 
 #: when one value breaks several rules, the one that says most about what to write instead

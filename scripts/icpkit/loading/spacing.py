@@ -127,20 +127,32 @@ def _no_colon(line: str) -> tuple[str, int, str] | None:
     )
 
 
+#: blanks, one of them a look-alike space, between a key and its colon
+_BLANKS = f"[ {LOOKALIKE_SPACE.pattern[1:-1]}]*"
+_BEFORE_COLON = re.compile(rf"(?<=\S){_BLANKS}{LOOKALIKE_SPACE.pattern}{_BLANKS}(?=:(?:\s|$))")
+
+
 def _lookalike(line: str) -> tuple[str, int, str] | None:
     """`line` with each character that looks like a space made a space, the column of the
     first, and the message; None when it has none."""
     first = LOOKALIKE_SPACE.search(line)
     if first is None:
         return None
-    fixed = LOOKALIKE_SPACE.sub(" ", line)
+    # between a key and its colon (`points\xa0: 50`) it goes: `points: 50`, not `points : 50`
+    before_colon = _BEFORE_COLON.search(line)
+    if before_colon is not None and before_colon.start() < line.find(":"):
+        line_fixed = line[: before_colon.start()] + line[before_colon.end() :]
+    else:
+        line_fixed = line
+    expected = "a plain space" if line_fixed is line else "no space between a key and its colon"
+    fixed = LOOKALIKE_SPACE.sub(" ", line_fixed)
     written = LOOKALIKE_SPACE.sub(lambda m: escape(m.group()), line)
     return (
         fixed,
         first.start(),
         f"found '{shown(written)}' with a {describe(first.group())} at column "
         f"{first.start() + 1}, which looks like a space and is not one to YAML (pasted text "
-        f"often holds one); expected a plain space ({shown(fixed)})",
+        f"often holds one); expected {expected} ({shown(fixed)})",
     )
 
 

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from .. import __version__
-from ..textsafety import visible
+from ..textsafety import elide, visible
 
 #: bumped when the shape of any JSON output changes
 JSON_VERSION = 1
@@ -59,6 +59,9 @@ def gh_escape(text: str, *, prop: bool = False) -> str:
 
 
 def annotation(level: str, path: str, line: int, column: int, title: str, message: str) -> str:
+    """One workflow command; its message no longer than `textsafety.MESSAGE_LIMIT` (GitHub
+    drops an annotation over its limits), cut before it is escaped, never inside an escape."""
+    message = elide(message)
     return (
         f"::{level} file={gh_escape(path, prop=True)},line={line},col={column},"
         f"title={gh_escape(title, prop=True)}::{gh_escape(message)}"

@@ -105,7 +105,9 @@ def ident(name: str, d: Dialect, what: str = "a column") -> exp.Identifier:
 def _quotes(sqlglot_dialect: str) -> dict[str, str]:
     """The dialect's identifier quotes, opening -> closing (`"`, a backtick, SQLite's `[`)."""
     tokenizer = sqlglot.Dialect.get_or_raise(sqlglot_dialect).tokenizer_class
-    return {str(k): str(v) for k, v in tokenizer._IDENTIFIERS.items()}
+    # the tokenizer's public IDENTIFIERS: a quote that closes itself, or (open, close)
+    pairs = [(q, q) if isinstance(q, str) else (q[0], q[1]) for q in tokenizer.IDENTIFIERS]
+    return {str(k): str(v) for k, v in pairs}
 
 
 def _quoted_part(name: str, at: int, close: str, what: str) -> tuple[str, int]:

@@ -91,7 +91,7 @@ from ..engine.values import NO_WORDS, YES_WORDS
 from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
 from ..errors import InputError, UsageError
 from ..textsafety import flat
-from ..wording import article
+from ..wording import field_kind
 from . import idents
 from .dialects import Dialect, Step, replacing
 from .names import CORE, flag_column, group_column, profile_column
@@ -182,8 +182,7 @@ def check_shapes(handbook: Handbook, spec: TableSpec, d: Dialect) -> None:
         if shape not in allowed:
             expected = " or ".join(allowed) if allowed else "no shape (it has one)"
             raise UsageError(
-                f"found the shape '{shape}' for {name}, {article(fld.type)} field; "
-                f"expected {expected}"
+                f"found the shape '{shape}' for {name}, {field_kind(fld.type)}; expected {expected}"
             )
     arrays = [
         n

@@ -30,7 +30,7 @@ from typing import Any
 from ..engine.model import Handbook
 from ..engine.spellings import normalise
 from ..errors import UsageError
-from ..wording import suggest
+from ..wording import field_kind, suggest
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,9 @@ def with_values(handbook: Handbook, values: dict[str, dict[str, str]]) -> Handbo
                 + suggest(name, list(fields))
             )
         if fld.type not in ("one_of", "set_of"):
-            raise UsageError(f"--map: {name} is a {fld.type} field; values map only for choices")
+            raise UsageError(
+                f"--map: {name} is {field_kind(fld.type)}; values map only for choices"
+            )
         for spelling, value in spellings.items():
             if fld.values is not None and not fld.is_country and value not in fld.values:
                 raise UsageError(

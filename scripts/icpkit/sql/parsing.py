@@ -50,6 +50,7 @@ from ..engine.model import Field
 from ..engine.normal import DEFAULT_FOLDS, NULL_TOKENS, Folds, is_symbol, normal
 from ..engine.operators import NUMERIC, sql_literal
 from ..engine.spellings import normalise as normalise  # the key spellings are looked up by
+from ..engine.values import NO_WORDS, YES_WORDS
 from .numbers import (
     AMOUNT,
     BAND,
@@ -128,6 +129,10 @@ def normal_sql(expr: str, folds: Folds = DEFAULT_FOLDS) -> str:
     return e
 
 
+#: the words a yes/no cell is read by (`engine.values.YES_WORDS`, `NO_WORDS`), as SQL lists
+_YES = ", ".join(sql_literal(w) for w in YES_WORDS)
+_NO = ", ".join(sql_literal(w) for w in NO_WORDS)
+
 MACROS = (
     rf"""
 CREATE OR REPLACE TEMP MACRO icp_trim(r) AS regexp_replace(r, {sql_literal(_ENDS)}, '', 'g');
@@ -147,8 +152,7 @@ CREATE OR REPLACE TEMP MACRO icp_slug(t) AS
   trim(regexp_replace(t, '[^\p{{L}}\p{{N}}]+', '_', 'g'), '_');
 CREATE OR REPLACE TEMP MACRO icp_norm(t) AS icp_slug(replace(icp_low(t), '&', ' and '));
 CREATE OR REPLACE TEMP MACRO icp_bool(t) AS
-  CASE WHEN lower(t) IN ('yes', 'y', 'true', 't', '1') THEN TRUE
-       WHEN lower(t) IN ('no', 'n', 'false', 'f', '0') THEN FALSE END;
+  CASE WHEN lower(t) IN ({_YES}) THEN TRUE WHEN lower(t) IN ({_NO}) THEN FALSE END;
 CREATE OR REPLACE TEMP MACRO icp_date(t) AS
   CASE WHEN regexp_full_match(t, {sql_literal(DATE_PATTERN)})
             AND NOT starts_with(t, '0000')
