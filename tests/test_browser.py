@@ -1509,3 +1509,79 @@ def test_every_chart_reads_on_a_phone_and_prints_whole(browser: Any, local: str)
         for c in charts:
             assert not c["scrolls"] and c["left"] >= -1 and c["right"] <= 1, f"{path}: {c}"
     check_and_close(context, pg)
+
+
+# --- labels of the schema's longest length -------------------------------------------------
+
+#: ids of the schema's longest length (64), in its widest letters
+LONG_ID = ("wm-mw" * 13)[:64]
+LONG_RULE = ("mw_wm" * 13)[:64]
+
+
+@pytest.fixture(scope="module")
+def long_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example handbook with one profile and one of its criteria renamed to ids of the
+    schema's longest length, and the history, so that every chart shows them."""
+    root = copy_handbook(tmp_path_factory.mktemp("long") / "handbook")
+    shutil.copytree(REPO / "site_src", root / "site_src")
+    shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for f in root.rglob("*.yaml"):
+        text = f.read_text(encoding="utf-8")
+        text = text.replace("uk-eu-manufacturers-docs", LONG_ID)
+        f.write_text(text.replace("document-needs", LONG_RULE), encoding="utf-8")
+    icp = root / "profiles" / "icp"
+    (icp / "uk-eu-manufacturers-docs.yaml").rename(icp / f"{LONG_ID}.yaml")
+    (root / "tests" / "examples").mkdir(parents=True)
+    shutil.copyfile(REPO / HISTORY, root / HISTORY)
+    return build_site(root, today=TODAY)
+
+
+CHART_OVERLAPS_JS = """
+() => [...document.querySelectorAll('.md-content .icp-chart svg')].map(svg => {
+  const box = svg.getBoundingClientRect();
+  // the bars: the tier chart's rects, matplotlib's filled patches (not the backgrounds)
+  const bars = [...svg.querySelectorAll('rect, g[id^="patch_"] > path')]
+    .filter(b => getComputedStyle(b).fill !== 'none')
+    .map(b => b.getBoundingClientRect()).filter(r => r.width > 0.5 && r.height > 0.5);
+  const texts = [...svg.querySelectorAll('text:not(.tier-n)')]
+    .filter(t => t.textContent.trim()).map(t => [t.textContent.trim(), t.getBoundingClientRect()]);
+  const cut = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5
+    && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
+  return {
+    name: svg.getAttribute('aria-label'),
+    texts: texts.length,
+    overlaps: texts.filter(([, r]) => bars.some(b => cut(r, b))).map(([t]) => t),
+    outside: texts.filter(([, r]) => r.left < box.left - 0.5 || r.right > box.right + 0.5)
+      .map(([t]) => t),
+    titles: [...svg.querySelectorAll('text > title')].map(t => t.textContent),
+  };
+})
+"""
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_no_chart_label_runs_into_a_bar_even_at_the_longest_id(
+    browser: Any, long_site: Path, width: int
+) -> None:
+    """Session 12: the rule tests' tier chart drew its labels in a fixed 230 px column: a
+    profile id of the schema's 64 characters ran into its bars. The column is sized from the
+    longest label (up to a limit; a longer label ends in an ellipsis, its whole text its
+    title). No label of any chart overlaps a bar or leaves its chart, on a phone or a
+    desktop."""
+    context, pg = watched(browser, viewport={"width": width, "height": 900})
+    seen: dict[str, list[dict[str, Any]]] = {}
+    for path in ("editors/tests.html", f"icp/{LONG_ID}.html", "evidence.html"):
+        pg.goto(long_site.as_uri() + "/" + path)
+        seen[path] = pg.evaluate(CHART_OVERLAPS_JS)
+    assert {p: len(c) for p, c in seen.items()} == {
+        "editors/tests.html": 1,
+        f"icp/{LONG_ID}.html": 3,
+        "evidence.html": 1,
+    }
+    for path, charts in seen.items():
+        for c in charts:
+            assert c["texts"] and c["overlaps"] == [], f"{path} {c['name']}: {c['overlaps']}"
+            assert c["outside"] == [], f"{path} {c['name']}: {c['outside']}"
+    tier = seen["editors/tests.html"][0]
+    assert LONG_ID in tier["titles"], tier
+    check_and_close(context, pg)
