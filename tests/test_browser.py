@@ -1511,23 +1511,31 @@ def test_every_chart_reads_on_a_phone_and_prints_whole(browser: Any, local: str)
     check_and_close(context, pg)
 
 
-# --- labels of the schema's longest length -------------------------------------------------
+# --- the handbook at the schema's edges ----------------------------------------------------
 
 #: ids of the schema's longest length (64), in its widest letters
 LONG_ID = ("wm-mw" * 13)[:64]
 LONG_RULE = ("mw_wm" * 13)[:64]
+#: words a handbook holds, joined by punctuation, in Latin and other scripts (a Hebrew
+#: maqaf, Arabic quotes and comma)
+STORY_WORDS = (
+    "Their CRM is Zoho/Freshsales, their books «Odoo»·Xero (we quoted: yes/no); they write "
+    "to us in Hebrew, (הנהלת־חשבונות), and Arabic, «المحاسبة»،الفواتير؟"
+)
 
 
 @pytest.fixture(scope="module")
 def long_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example handbook with one profile and one of its criteria renamed to ids of the
-    schema's longest length, and the history, so that every chart shows them."""
+    schema's longest length, its story holding STORY_WORDS, and the history, so that every
+    chart shows the long ids."""
     root = copy_handbook(tmp_path_factory.mktemp("long") / "handbook")
     shutil.copytree(REPO / "site_src", root / "site_src")
     shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
     for f in root.rglob("*.yaml"):
         text = f.read_text(encoding="utf-8")
         text = text.replace("uk-eu-manufacturers-docs", LONG_ID)
+        text = text.replace("  story: >-\n", f"  story: >-\n    {STORY_WORDS}\n")
         f.write_text(text.replace("document-needs", LONG_RULE), encoding="utf-8")
     icp = root / "profiles" / "icp"
     (icp / "uk-eu-manufacturers-docs.yaml").rename(icp / f"{LONG_ID}.yaml")
@@ -1584,4 +1592,30 @@ def test_no_chart_label_runs_into_a_bar_even_at_the_longest_id(
             assert c["outside"] == [], f"{path} {c['name']}: {c['outside']}"
     tier = seen["editors/tests.html"][0]
     assert LONG_ID in tier["titles"], tier
+    check_and_close(context, pg)
+
+
+@pytest.mark.parametrize(
+    "word", ["Zoho", "Freshsales", "Odoo", "Xero", "הנהלת", "חשבונות", "المحاسبة", "الفواتير"]
+)
+def test_search_finds_each_part_of_a_joined_word_and_words_in_any_script(
+    browser: Any, long_site: Path, word: str
+) -> None:
+    """Session 12: search split words only on spaces and hyphens: "Zoho/Freshsales" was one
+    word, not found by Freshsales, and so were a Hebrew word after a maqaf or a bracket and
+    an Arabic one in quotes or after an Arabic comma. Words split on the punctuation of
+    every script, and each part is found (the site opened from disk)."""
+    context, pg = watched(browser)
+    pg.goto(long_site.as_uri() + "/index.html")
+    pg.keyboard.press("s")
+    pg.locator(".md-search__input").wait_for()
+    # the whole word at once (typed, a letter off the keyboard's layout sends no key event)
+    pg.locator(".md-search__input").fill(word)
+    pg.keyboard.press("End")
+    pg.wait_for_function(
+        "id => [...document.querySelectorAll('.md-search-result__item a')]"
+        ".some(a => a.href.includes(id))",
+        arg=LONG_ID,
+        timeout=10_000,
+    )
     check_and_close(context, pg)
