@@ -1524,6 +1524,10 @@ STORY_WORDS = (
 )
 
 
+#: a rule's why that tries markup
+WHY_MARKUP = "<img src=x onerror=alert('why')> &amp;"
+
+
 @pytest.fixture(scope="module")
 def long_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example handbook with one profile and one of its criteria renamed to ids of the
@@ -1536,6 +1540,8 @@ def long_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         text = f.read_text(encoding="utf-8")
         text = text.replace("uk-eu-manufacturers-docs", LONG_ID)
         text = text.replace("  story: >-\n", f"  story: >-\n    {STORY_WORDS}\n")
+        tender = "Even without a tender,"
+        text = text.replace(f"why: {tender}", f"why: {WHY_MARKUP} {tender}")
         f.write_text(text.replace("document-needs", LONG_RULE), encoding="utf-8")
     icp = root / "profiles" / "icp"
     (icp / "uk-eu-manufacturers-docs.yaml").rename(icp / f"{LONG_ID}.yaml")
@@ -1619,3 +1625,51 @@ def test_search_finds_each_part_of_a_joined_word_and_words_in_any_script(
         timeout=10_000,
     )
     check_and_close(context, pg)
+
+
+WHYS_JS = """
+() => ({
+  profiles: [...document.querySelectorAll('#q-verdict details.q-profile')].map(d => ({
+    title: d.querySelector('summary strong').textContent,
+    rules: [...d.querySelectorAll('li.q-rule')].map(li => ({
+      label: li.querySelector('strong').textContent,
+      why: li.querySelector('.q-why') ? li.querySelector('.q-why').textContent : null,
+    })),
+  })),
+  fired: [...document.querySelectorAll('.q-fired li')].map(li => li.textContent),
+  markup: document.querySelectorAll('#q-verdict img').length,
+})
+"""
+
+
+def test_the_qualify_page_says_why_each_rule_is_there(
+    browser: Any, long_site: Path, page: Any
+) -> None:
+    """Session 12: the Qualify page compiled each rule's why but never showed it: a rep on a
+    call saw "✗ unmet" with no reason to give. Each rule of each profile, and each fired
+    disqualifier or warning sign, says its why on a line of its own (page text, read in
+    order; a rule that is one segment gives the segment's description, as its profile page
+    does), escaped."""
+    from icpkit.site.words import why
+
+    hb = open_loaded(long_site.parent, today=TODAY).handbook
+    page.goto(long_site.as_uri() + "/qualify.html")
+    page.wait_for_selector("#icp-qualify[data-ready]")
+    page.locator("#q-form").get_by_label("Employees (people)").fill("5000")
+    page.keyboard.press("Tab")
+    page.wait_for_selector(".q-fired li")
+    shown = page.evaluate(WHYS_JS)
+    warnings = [r for n in hb.active_negatives for r in n.warnings]
+    expected = {
+        icp.title: [
+            (r.label, f"Why: {why(hb, r)}" if why(hb, r) else None)
+            for r in (*icp.requirements, *icp.criteria, *warnings)
+        ]
+        for icp in hb.active_icps
+    }
+    got = {p["title"]: [(r["label"], r["why"]) for r in p["rules"]] for p in shown["profiles"]}
+    assert got == expected
+    assert any(w for rules in got.values() for _, w in rules)
+    fired = [t for t in shown["fired"] if "Over 1,000 employees" in t]
+    assert fired and f"Why: {WHY_MARKUP} Even without a tender" in fired[0], shown["fired"]
+    assert shown["markup"] == 0

@@ -675,6 +675,10 @@
     return company;
   }
 
+  /* why the rule is there, as its profile page says it: a line of its own, read in order */
+  function whyLine(rule) {
+    return rule.why ? el("span", { class: "q-why", text: "Why: " + rule.why }) : null;
+  }
   var STATUS = { "true": ["met", "✓"], "false": ["unmet", "✗"], "null": ["unknown", "?"] };
   function ruleItem(r, showPoints) {
     var s = STATUS[String(r.result)];
@@ -682,7 +686,7 @@
     return el("li", { class: "q-rule q-" + s[0] }, [
       el("span", { class: "q-status", text: s[1] + " " + s[0] }), " ",
       el("strong", { text: r.rule.label }), pts ? el("span", { class: "q-pts", text: pts }) : null,
-      el("span", { class: "q-words", text: r.rule.words })
+      el("span", { class: "q-words", text: r.rule.words }), whyLine(r.rule)
     ]);
   }
 
@@ -755,7 +759,7 @@
       out.appendChild(el("h3", { text: "Disqualifiers and warning signs" }));
       out.appendChild(el("ul", { class: "q-fired" }, fired.map(function (p) {
         var kind = p[1].rule.kind === "disqualifier" ? "× Disqualifier" : "⚠ Warning sign, " + p[1].points + " points";
-        return el("li", {}, [el("strong", { text: kind + ": " }), p[1].rule.label + " (" + p[0].title + ")"]);
+        return el("li", {}, [el("strong", { text: kind + ": " }), p[1].rule.label + " (" + p[0].title + ")", whyLine(p[1].rule)]);
       })));
     }
     var asks = whatIf(rules, company, asOf);
