@@ -1524,6 +1524,14 @@ STORY_WORDS = (
 )
 
 
+#: call-script help of a rule over two fields, one hint of it on another rule of one field
+CRM_HINT = "Account > Employees and Account > Procurement"
+CALL_HELP = {
+    "Over 1,000 employees and buys through tenders": (
+        f"    question: Do you buy services through public tenders?\n    crm_hint: {CRM_HINT}\n"
+    ),
+    "Over 1,000 employees": f"    crm_hint: {CRM_HINT}\n",
+}
 #: a rule's why that tries markup
 WHY_MARKUP = "<img src=x onerror=alert('why')> &amp;"
 
@@ -1542,6 +1550,8 @@ def long_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         text = text.replace("  story: >-\n", f"  story: >-\n    {STORY_WORDS}\n")
         tender = "Even without a tender,"
         text = text.replace(f"why: {tender}", f"why: {WHY_MARKUP} {tender}")
+        for label, more in CALL_HELP.items():
+            text = text.replace(f"    label: {label}\n", f"    label: {label}\n{more}")
         f.write_text(text.replace("document-needs", LONG_RULE), encoding="utf-8")
     icp = root / "profiles" / "icp"
     (icp / "uk-eu-manufacturers-docs.yaml").rename(icp / f"{LONG_ID}.yaml")
@@ -1673,3 +1683,45 @@ def test_the_qualify_page_says_why_each_rule_is_there(
     fired = [t for t in shown["fired"] if "Over 1,000 employees" in t]
     assert fired and f"Why: {WHY_MARKUP} Even without a tender" in fired[0], shown["fired"]
     assert shown["markup"] == 0
+
+
+HELP_JS = """
+() => Object.fromEntries([...document.querySelectorAll('#q-form .q-field')].map(f => [
+  f.id.replace(/^q-/, ''), [...f.querySelectorAll('.q-help span')].map(s => s.textContent)]))
+"""
+
+
+def _leaf_fields(cond: dict[str, Any]) -> list[str]:
+    if "leaf" in cond:
+        return [cond["leaf"][0]]
+    if "not" in cond:
+        return _leaf_fields(cond["not"])
+    parts = cond.get("all") or cond.get("any") or cond["count"][2]
+    return [f for c in parts for f in _leaf_fields(c)]
+
+
+def test_call_script_help_stands_under_each_field_of_its_rule_once(
+    browser: Any, long_site: Path, page: Any
+) -> None:
+    """Session 12: a rule's question and CRM hint stood only under its first field (a rule
+    over employees and tenders said nothing under tenders), and two rules with the same hint
+    on one field showed it twice. Each hint stands under every field its rule reads, and a
+    field never shows the same line twice."""
+    hb = open_loaded(long_site.parent, today=TODAY).handbook
+    rules = compiled(hb, lambda p: p)
+    every = [r for i in rules["icps"] for r in (*i["requirements"], *i["criteria"])]
+    every += [r for n in rules["negatives"] for r in (*n["disqualifiers"], *n["warnings"])]
+    expected: dict[str, list[str]] = {}
+    for r in every:
+        lines = [f"Ask: {r['question']}"] if r.get("question") else []
+        lines += [f"In the CRM: {r['crm_hint']}"] if r.get("crm_hint") else []
+        for name in dict.fromkeys(_leaf_fields(r["when"])):
+            shown = expected.setdefault(name, [])
+            shown += [line for line in lines if line not in shown]
+    page.goto(long_site.as_uri() + "/qualify.html")
+    page.wait_for_selector("#icp-qualify[data-ready]")
+    got = {k: v for k, v in page.evaluate(HELP_JS).items() if v}
+    assert got == {k: v for k, v in expected.items() if v}
+    tenders = ["Ask: Do you buy services through public tenders?", f"In the CRM: {CRM_HINT}"]
+    assert got["buys_through_tenders"] == tenders
+    assert got["employees"].count(f"In the CRM: {CRM_HINT}") == 1
