@@ -1509,3 +1509,219 @@ def test_every_chart_reads_on_a_phone_and_prints_whole(browser: Any, local: str)
         for c in charts:
             assert not c["scrolls"] and c["left"] >= -1 and c["right"] <= 1, f"{path}: {c}"
     check_and_close(context, pg)
+
+
+# --- the handbook at the schema's edges ----------------------------------------------------
+
+#: ids of the schema's longest length (64), in its widest letters
+LONG_ID = ("wm-mw" * 13)[:64]
+LONG_RULE = ("mw_wm" * 13)[:64]
+#: words a handbook holds, joined by punctuation, in Latin and other scripts (a Hebrew
+#: maqaf, Arabic quotes and comma)
+STORY_WORDS = (
+    "Their CRM is Zoho/Freshsales, their books «Odoo»·Xero (we quoted: yes/no); they write "
+    "to us in Hebrew, (הנהלת־חשבונות), and Arabic, «المحاسبة»،الفواتير؟"
+)
+
+
+#: call-script help of a rule over two fields, one hint of it on another rule of one field
+CRM_HINT = "Account > Employees and Account > Procurement"
+CALL_HELP = {
+    "Over 1,000 employees and buys through tenders": (
+        f"    question: Do you buy services through public tenders?\n    crm_hint: {CRM_HINT}\n"
+    ),
+    "Over 1,000 employees": f"    crm_hint: {CRM_HINT}\n",
+}
+#: a rule's why that tries markup
+WHY_MARKUP = "<img src=x onerror=alert('why')> &amp;"
+
+
+@pytest.fixture(scope="module")
+def long_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example handbook with one profile and one of its criteria renamed to ids of the
+    schema's longest length, its story holding STORY_WORDS, and the history, so that every
+    chart shows the long ids."""
+    root = copy_handbook(tmp_path_factory.mktemp("long") / "handbook")
+    shutil.copytree(REPO / "site_src", root / "site_src")
+    shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for f in root.rglob("*.yaml"):
+        text = f.read_text(encoding="utf-8")
+        text = text.replace("uk-eu-manufacturers-docs", LONG_ID)
+        text = text.replace("  story: >-\n", f"  story: >-\n    {STORY_WORDS}\n")
+        tender = "Even without a tender,"
+        text = text.replace(f"why: {tender}", f"why: {WHY_MARKUP} {tender}")
+        for label, more in CALL_HELP.items():
+            text = text.replace(f"    label: {label}\n", f"    label: {label}\n{more}")
+        f.write_text(text.replace("document-needs", LONG_RULE), encoding="utf-8")
+    icp = root / "profiles" / "icp"
+    (icp / "uk-eu-manufacturers-docs.yaml").rename(icp / f"{LONG_ID}.yaml")
+    (root / "tests" / "examples").mkdir(parents=True)
+    shutil.copyfile(REPO / HISTORY, root / HISTORY)
+    return build_site(root, today=TODAY)
+
+
+CHART_OVERLAPS_JS = """
+() => [...document.querySelectorAll('.md-content .icp-chart svg')].map(svg => {
+  const box = svg.getBoundingClientRect();
+  // the bars: the tier chart's rects, matplotlib's filled patches (not the backgrounds)
+  const bars = [...svg.querySelectorAll('rect, g[id^="patch_"] > path')]
+    .filter(b => getComputedStyle(b).fill !== 'none')
+    .map(b => b.getBoundingClientRect()).filter(r => r.width > 0.5 && r.height > 0.5);
+  const texts = [...svg.querySelectorAll('text:not(.tier-n)')]
+    .filter(t => t.textContent.trim()).map(t => [t.textContent.trim(), t.getBoundingClientRect()]);
+  const cut = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5
+    && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
+  return {
+    name: svg.getAttribute('aria-label'),
+    texts: texts.length,
+    overlaps: texts.filter(([, r]) => bars.some(b => cut(r, b))).map(([t]) => t),
+    outside: texts.filter(([, r]) => r.left < box.left - 0.5 || r.right > box.right + 0.5)
+      .map(([t]) => t),
+    titles: [...svg.querySelectorAll('text > title')].map(t => t.textContent),
+  };
+})
+"""
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_no_chart_label_runs_into_a_bar_even_at_the_longest_id(
+    browser: Any, long_site: Path, width: int
+) -> None:
+    """Session 12: the rule tests' tier chart drew its labels in a fixed 230 px column: a
+    profile id of the schema's 64 characters ran into its bars. The column is sized from the
+    longest label (up to a limit; a longer label ends in an ellipsis, its whole text its
+    title). No label of any chart overlaps a bar or leaves its chart, on a phone or a
+    desktop."""
+    context, pg = watched(browser, viewport={"width": width, "height": 900})
+    seen: dict[str, list[dict[str, Any]]] = {}
+    for path in ("editors/tests.html", f"icp/{LONG_ID}.html", "evidence.html"):
+        pg.goto(long_site.as_uri() + "/" + path)
+        seen[path] = pg.evaluate(CHART_OVERLAPS_JS)
+    assert {p: len(c) for p, c in seen.items()} == {
+        "editors/tests.html": 1,
+        f"icp/{LONG_ID}.html": 3,
+        "evidence.html": 1,
+    }
+    for path, charts in seen.items():
+        for c in charts:
+            assert c["texts"] and c["overlaps"] == [], f"{path} {c['name']}: {c['overlaps']}"
+            assert c["outside"] == [], f"{path} {c['name']}: {c['outside']}"
+    tier = seen["editors/tests.html"][0]
+    assert LONG_ID in tier["titles"], tier
+    check_and_close(context, pg)
+
+
+@pytest.mark.parametrize(
+    "word", ["Zoho", "Freshsales", "Odoo", "Xero", "הנהלת", "חשבונות", "المحاسبة", "الفواتير"]
+)
+def test_search_finds_each_part_of_a_joined_word_and_words_in_any_script(
+    browser: Any, long_site: Path, word: str
+) -> None:
+    """Session 12: search split words only on spaces and hyphens: "Zoho/Freshsales" was one
+    word, not found by Freshsales, and so were a Hebrew word after a maqaf or a bracket and
+    an Arabic one in quotes or after an Arabic comma. Words split on the punctuation of
+    every script, and each part is found (the site opened from disk)."""
+    context, pg = watched(browser)
+    pg.goto(long_site.as_uri() + "/index.html")
+    pg.keyboard.press("s")
+    pg.locator(".md-search__input").wait_for()
+    # the whole word at once (typed, a letter off the keyboard's layout sends no key event)
+    pg.locator(".md-search__input").fill(word)
+    pg.keyboard.press("End")
+    pg.wait_for_function(
+        "id => [...document.querySelectorAll('.md-search-result__item a')]"
+        ".some(a => a.href.includes(id))",
+        arg=LONG_ID,
+        timeout=10_000,
+    )
+    check_and_close(context, pg)
+
+
+WHYS_JS = """
+() => ({
+  profiles: [...document.querySelectorAll('#q-verdict details.q-profile')].map(d => ({
+    title: d.querySelector('summary strong').textContent,
+    rules: [...d.querySelectorAll('li.q-rule')].map(li => ({
+      label: li.querySelector('strong').textContent,
+      why: li.querySelector('.q-why') ? li.querySelector('.q-why').textContent : null,
+    })),
+  })),
+  fired: [...document.querySelectorAll('.q-fired li')].map(li => li.textContent),
+  markup: document.querySelectorAll('#q-verdict img').length,
+})
+"""
+
+
+def test_the_qualify_page_says_why_each_rule_is_there(
+    browser: Any, long_site: Path, page: Any
+) -> None:
+    """Session 12: the Qualify page compiled each rule's why but never showed it: a rep on a
+    call saw "✗ unmet" with no reason to give. Each rule of each profile, and each fired
+    disqualifier or warning sign, says its why on a line of its own (page text, read in
+    order; a rule that is one segment gives the segment's description, as its profile page
+    does), escaped."""
+    from icpkit.site.words import why
+
+    hb = open_loaded(long_site.parent, today=TODAY).handbook
+    page.goto(long_site.as_uri() + "/qualify.html")
+    page.wait_for_selector("#icp-qualify[data-ready]")
+    page.locator("#q-form").get_by_label("Employees (people)").fill("5000")
+    page.keyboard.press("Tab")
+    page.wait_for_selector(".q-fired li")
+    shown = page.evaluate(WHYS_JS)
+    warnings = [r for n in hb.active_negatives for r in n.warnings]
+    expected = {
+        icp.title: [
+            (r.label, f"Why: {why(hb, r)}" if why(hb, r) else None)
+            for r in (*icp.requirements, *icp.criteria, *warnings)
+        ]
+        for icp in hb.active_icps
+    }
+    got = {p["title"]: [(r["label"], r["why"]) for r in p["rules"]] for p in shown["profiles"]}
+    assert got == expected
+    assert any(w for rules in got.values() for _, w in rules)
+    fired = [t for t in shown["fired"] if "Over 1,000 employees" in t]
+    assert fired and f"Why: {WHY_MARKUP} Even without a tender" in fired[0], shown["fired"]
+    assert shown["markup"] == 0
+
+
+HELP_JS = """
+() => Object.fromEntries([...document.querySelectorAll('#q-form .q-field')].map(f => [
+  f.id.replace(/^q-/, ''), [...f.querySelectorAll('.q-help span')].map(s => s.textContent)]))
+"""
+
+
+def _leaf_fields(cond: dict[str, Any]) -> list[str]:
+    if "leaf" in cond:
+        return [cond["leaf"][0]]
+    if "not" in cond:
+        return _leaf_fields(cond["not"])
+    parts = cond.get("all") or cond.get("any") or cond["count"][2]
+    return [f for c in parts for f in _leaf_fields(c)]
+
+
+def test_call_script_help_stands_under_each_field_of_its_rule_once(
+    browser: Any, long_site: Path, page: Any
+) -> None:
+    """Session 12: a rule's question and CRM hint stood only under its first field (a rule
+    over employees and tenders said nothing under tenders), and two rules with the same hint
+    on one field showed it twice. Each hint stands under every field its rule reads, and a
+    field never shows the same line twice."""
+    hb = open_loaded(long_site.parent, today=TODAY).handbook
+    rules = compiled(hb, lambda p: p)
+    every = [r for i in rules["icps"] for r in (*i["requirements"], *i["criteria"])]
+    every += [r for n in rules["negatives"] for r in (*n["disqualifiers"], *n["warnings"])]
+    expected: dict[str, list[str]] = {}
+    for r in every:
+        lines = [f"Ask: {r['question']}"] if r.get("question") else []
+        lines += [f"In the CRM: {r['crm_hint']}"] if r.get("crm_hint") else []
+        for name in dict.fromkeys(_leaf_fields(r["when"])):
+            shown = expected.setdefault(name, [])
+            shown += [line for line in lines if line not in shown]
+    page.goto(long_site.as_uri() + "/qualify.html")
+    page.wait_for_selector("#icp-qualify[data-ready]")
+    got = {k: v for k, v in page.evaluate(HELP_JS).items() if v}
+    assert got == {k: v for k, v in expected.items() if v}
+    tenders = ["Ask: Do you buy services through public tenders?", f"In the CRM: {CRM_HINT}"]
+    assert got["buys_through_tenders"] == tenders
+    assert got["employees"].count(f"In the CRM: {CRM_HINT}") == 1

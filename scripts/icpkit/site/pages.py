@@ -33,7 +33,6 @@ from ..engine.model import (
     Icp,
     Negative,
     Rule,
-    SegmentRef,
 )
 from ..engine.ruletests import TestRun, run, run_fixtures
 from ..engine.verdict import ProfileVerdict, Verdict
@@ -208,16 +207,10 @@ def prepare(root: Path, options: Options) -> Build:
 def _rule_rows(
     b: Build, owner: Icp | Negative, rules: tuple[Rule, ...], raw: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    def why(r: Rule) -> str | None:
-        if r.why or not isinstance(r.when, SegmentRef):
-            return r.why
-        segment = b.hb.segments.get(r.when.segment)
-        return segment.description if segment else None
-
     return [
         {
             "rule": r,
-            "why": why(r),
+            "why": rep.why(b.hb, r),
             "words": rep.words(b.hb, r.when),
             "question": raw.get(r.id, {}).get("question"),
             "crm_hint": raw.get(r.id, {}).get("crm_hint"),

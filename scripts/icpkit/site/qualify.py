@@ -41,7 +41,7 @@ from ..engine.model import AllOf, AnyOf, CountOf, Leaf, Not, Rule, SegmentRef
 from ..engine.normal import BLANKS, NULL_TOKENS
 from ..engine.operators import OPERATORS
 from ..sql import numbers
-from .words import words
+from .words import why, words
 
 if TYPE_CHECKING:
     from ..engine.model import Condition, Group, Handbook
@@ -81,7 +81,7 @@ def _rule(hb: Handbook, rule: Rule, data: dict[str, Any]) -> dict[str, Any]:
         "label": rule.label,
         "kind": rule.kind,
         "points": rule.points,
-        "why": rule.why,
+        "why": why(hb, rule),
         "words": words(hb, rule.when),
         "question": data.get("question"),
         "crm_hint": data.get("crm_hint"),

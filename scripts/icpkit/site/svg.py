@@ -11,6 +11,39 @@ from markupsafe import Markup
 
 #: the tier chart's text size, and the smallest it may be drawn at on a screen
 _FONT_PX, _READABLE_PX = 12, 11
+#: the widest a chart's label column grows (a longer label is shortened)
+_LABEL_PX = 420
+
+#: advance widths (em) in DejaVu Sans, the widest of the usual system-ui fallbacks (Segoe UI,
+#: San Francisco, Roboto and Cantarell are all narrower); any other character counts as 1 em
+_ADVANCE = {
+    **dict.fromkeys("abdghnopqu", 0.635),
+    **dict.fromkeys("0123456789", 0.636),
+    **dict.fromkeys("vxy", 0.592),
+    **dict.fromkeys("ijl", 0.279),
+    **dict.fromkeys("IJ", 0.295),
+    **dict.fromkeys("()", 0.39),
+    "c": 0.55, "e": 0.615, "f": 0.352, "k": 0.579, "m": 0.974, "r": 0.412, "s": 0.521,
+    "t": 0.392, "w": 0.818, "z": 0.525, "-": 0.361, "_": 0.5, " ": 0.318, ".": 0.318,
+    "C": 0.698, "D": 0.77, "O": 0.787, "P": 0.603, "A": 0.684, "B": 0.686, "Q": 0.787,
+}  # fmt: skip
+#: a font wider still than DejaVu Sans (Verdana) fits in this margin
+_MARGIN = 1.15
+
+
+def text_width(text: str, px: float) -> float:
+    """The most a line of `text` takes at `px` pixels in a sans-serif font, in pixels: a
+    label column sized by it never runs into what is drawn beside it."""
+    return sum(_ADVANCE.get(ch, 1.0) for ch in text) * px * _MARGIN
+
+
+def fitted(text: str, px: float, room: float) -> str:
+    """`text`, or as much of it as fits in `room` pixels followed by an ellipsis."""
+    if text_width(text, px) <= room:
+        return text
+    while text and text_width(text + "…", px) > room:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def chart_frame(svg: str) -> Markup:
@@ -25,7 +58,11 @@ def tier_chart(counts: dict[str, dict[str, int]], title: str) -> Markup:
     """Stacked bars: for each best profile, its fixture companies per tier."""
     tiers = ("A", "B", "C", "D")
     rows = list(counts.items())
-    bar_h, gap, label_w, scale = 22, 10, 230, 28
+    bar_h, gap, scale = 22, 10, 28
+    # the label column is as wide as the longest label, up to _LABEL_PX (a profile id may be
+    # 64 characters): a longer label is shortened with an ellipsis, its whole text its title
+    widest = max([text_width(label, _FONT_PX) for label, _ in rows] + [80])
+    label_w = math.ceil(min(widest, _LABEL_PX)) + 12
     most = max([sum(c.values()) for _, c in rows] + [1])
     width = label_w + most * scale + 60
     height = len(rows) * (bar_h + gap) + 40
@@ -40,7 +77,9 @@ def tier_chart(counts: dict[str, dict[str, int]], title: str) -> Markup:
     ]
     for r, (label, c) in enumerate(rows):
         y = r * (bar_h + gap) + 8
-        parts.append(f'<text x="0" y="{y + 16}">{escape(label)}</text>')
+        shown = fitted(label, _FONT_PX, _LABEL_PX)
+        whole = f"<title>{escape(label)}</title>" if shown != label else ""
+        parts.append(f'<text x="0" y="{y + 16}">{whole}{escape(shown)}</text>')
         x = label_w
         for tier in tiers:
             n = c.get(tier, 0)

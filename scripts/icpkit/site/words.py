@@ -18,9 +18,19 @@ from ..engine.model import (
     Handbook,
     Leaf,
     Not,
+    Rule,
     SegmentRef,
 )
 from ..engine.operators import OPERATORS
+
+
+def why(hb: Handbook, rule: Rule) -> str | None:
+    """Why a rule is there, as every page shows it to a rep: its own `why`, else, for a rule
+    that is one segment, the segment's description."""
+    if rule.why or not isinstance(rule.when, SegmentRef):
+        return rule.why
+    segment = hb.segments.get(rule.when.segment)
+    return segment.description if segment else None
 
 
 def _or_list(items: list[str], joiner: str = "or") -> str:

@@ -565,24 +565,27 @@
     var d = new Date();
     return new Date(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate())).toISOString().slice(0, 10);
   }
+  /* field -> the call-script lines of the rules that read it, [class, text]: a rule's help
+     stands under every field it reads, and a field never shows the same line twice */
   function questions(rules) {
     var byField = {};
     allRules(rules).forEach(function (r) {
-      if (!r.question && !r.crm_hint) return;
-      var l = leaves(r.when, [])[0];
-      if (!l) return;
-      (byField[l[0]] = byField[l[0]] || []).push(r);
+      var lines = [];
+      if (r.question) lines.push(["q-ask", "Ask: " + r.question]);
+      if (r.crm_hint) lines.push(["q-crm", "In the CRM: " + r.crm_hint]);
+      leaves(r.when, []).forEach(function (l) {
+        var help = byField[l[0]] = byField[l[0]] || [];
+        lines.forEach(function (line) {
+          if (!help.some(function (h) { return h[1] === line[1]; })) help.push(line);
+        });
+      });
     });
     return byField;
   }
 
   function control(rules, name, asked) {
     var fld = rules.fields[name], id = "q-" + name, box;
-    var help = [];
-    (asked[name] || []).forEach(function (r) {
-      if (r.question) help.push(el("span", { class: "q-ask", text: "Ask: " + r.question }));
-      if (r.crm_hint) help.push(el("span", { class: "q-crm", text: "In the CRM: " + r.crm_hint }));
-    });
+    var help = (asked[name] || []).map(function (h) { return el("span", { class: h[0], text: h[1] }); });
     /* the call script describes its control (a screen reader reads it on focus) */
     var helpBox = help.length ? el("span", { class: "q-help", id: id + "-help" }, help) : null;
     var about = function (more) { return [helpBox ? id + "-help" : "", more || ""].join(" ").trim() || null; };
@@ -675,6 +678,10 @@
     return company;
   }
 
+  /* why the rule is there, as its profile page says it: a line of its own, read in order */
+  function whyLine(rule) {
+    return rule.why ? el("span", { class: "q-why", text: "Why: " + rule.why }) : null;
+  }
   var STATUS = { "true": ["met", "✓"], "false": ["unmet", "✗"], "null": ["unknown", "?"] };
   function ruleItem(r, showPoints) {
     var s = STATUS[String(r.result)];
@@ -682,7 +689,7 @@
     return el("li", { class: "q-rule q-" + s[0] }, [
       el("span", { class: "q-status", text: s[1] + " " + s[0] }), " ",
       el("strong", { text: r.rule.label }), pts ? el("span", { class: "q-pts", text: pts }) : null,
-      el("span", { class: "q-words", text: r.rule.words })
+      el("span", { class: "q-words", text: r.rule.words }), whyLine(r.rule)
     ]);
   }
 
@@ -755,7 +762,7 @@
       out.appendChild(el("h3", { text: "Disqualifiers and warning signs" }));
       out.appendChild(el("ul", { class: "q-fired" }, fired.map(function (p) {
         var kind = p[1].rule.kind === "disqualifier" ? "× Disqualifier" : "⚠ Warning sign, " + p[1].points + " points";
-        return el("li", {}, [el("strong", { text: kind + ": " }), p[1].rule.label + " (" + p[0].title + ")"]);
+        return el("li", {}, [el("strong", { text: kind + ": " }), p[1].rule.label + " (" + p[0].title + ")", whyLine(p[1].rule)]);
       })));
     }
     var asks = whatIf(rules, company, asOf);
