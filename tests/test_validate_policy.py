@@ -314,6 +314,29 @@ def test_a_gate_some_companies_meet_is_valid(tmp_path: Path, when: str) -> None:
     assert _problems(tmp_path, {POLICY: (GATE, f"    when: {when}")}) == []
 
 
+BOUNDS = ["    minimum: 1\n", "    maximum: -1\n", "    minimum: 3\n    maximum: 3\n"]
+PRESENCE = [
+    "{field: a, missing: true}",
+    "{field: a, present: true}",
+    "{not: {field: a, missing: true}}",
+]
+
+
+@pytest.mark.parametrize("bounds", BOUNDS)
+@pytest.mark.parametrize("when", PRESENCE)
+def test_a_presence_gate_on_a_bounded_number_is_valid(
+    tmp_path: Path, bounds: str, when: str
+) -> None:
+    """A gate that tests only whether a number is there: the cases tried must hold a value
+    inside the field's bounds (0 lay outside 'minimum: 1', so every case was unknown and
+    'employees missing' was said to be met by every company, an error)."""
+    edits = {
+        "rules/vocabulary.yaml": ("    label: A\n", "    label: A\n" + bounds),
+        POLICY: (GATE, f"    when: {when}"),
+    }
+    assert _problems(tmp_path, edits) == []
+
+
 def test_a_phrase_whose_written_and_compared_lengths_disagree_is_a_warning(
     tmp_path: Path,
 ) -> None:

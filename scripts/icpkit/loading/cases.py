@@ -137,6 +137,13 @@ def _numbers(fld: Field, operands: list[Any]) -> list[Any]:
     low = fld.minimum if fld.minimum is not None else float("-inf")
     high = fld.maximum if fld.maximum is not None else float("inf")
     exact = sorted(p for p in points if low <= p <= high and (not whole or p.is_integer()))
+    if not exact:
+        # no cut inside the bounds (a presence test on 'minimum: 1'): some value is still
+        # possible, or every case would be unknown and a presence gate met by all or none
+        edge = float(low) if math.isfinite(low) else float(high)
+        if whole:
+            edge = float(math.ceil(edge) if math.isfinite(low) else math.floor(edge))
+        exact = [edge]
     values: list[Any] = [int(p) if whole else p for p in exact]
     bands: list[Any] = [(a, b) for a, b in itertools.combinations(values, 2)]
     bands += [(a, float("inf")) for a in values]
