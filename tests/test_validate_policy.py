@@ -314,7 +314,7 @@ def test_a_gate_some_companies_meet_is_valid(tmp_path: Path, when: str) -> None:
     assert _problems(tmp_path, {POLICY: (GATE, f"    when: {when}")}) == []
 
 
-BOUNDS = ["    minimum: 1\n", "    maximum: -1\n", "    minimum: 3\n    maximum: 3\n"]
+BOUNDS = ["    minimum: 1\n", "    minimum: 3\n    maximum: 3\n"]
 PRESENCE = [
     "{field: a, missing: true}",
     "{field: a, present: true}",
@@ -370,3 +370,71 @@ def test_cases_decide_dates_only_where_the_as_of_day_does_not_matter() -> None:
     after = Leaf(name, "more_than", dt.date(2026, 6, 1), "2026-06-01")
     assert always_met(fields, AnyOf((recent, after))) is None
     assert never_met(fields, AnyOf((recent, after))) is None
+
+
+NEG = "profiles/negative/n.yaml"
+DISQ = "when: {field: c, at_least: 100}"
+CRIT = "when: {field: c, at_least: 1}, points: 12"
+ALWAYS = "{any: [{field: c, present: true}, {field: c, missing: true}]}"
+NEVER = "{all: [{field: c, at_least: 500}, {field: c, less_than: 100}]}"
+
+
+def test_a_disqualifier_every_company_meets_is_an_error(tmp_path: Path) -> None:
+    """Present or missing: every company, even one with no data, was disqualified, and
+    validate said nothing."""
+    got = _problems(tmp_path, {NEG: (DISQ, f"when: {ALWAYS}")})
+    assert got == [
+        "profiles/negative/n.yaml:12:41: error found the disqualifier 'big-c' (c is huge) met "
+        "by every company, even one with no data; expected a condition some company fails, "
+        "or every company is disqualified (rule-always-met)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        ((NEG, (DISQ, f"when: {NEVER}")), "the disqualifier 'big-c' (c is huge) met by no"),
+        (
+            (PROFILE, (CRIT, f"when: {NEVER}, points: 12")),
+            "the criterion 'c-pos' (c pos) met by no",
+        ),
+        (
+            (PROFILE, (CRIT, f"when: {ALWAYS}, points: 12")),
+            "the criterion 'c-pos' (c pos) met by every",
+        ),
+        # a whole number: none lies between 5 and 6
+        (
+            (
+                PROFILE,
+                (
+                    CRIT,
+                    "when: {all: [{field: a, more_than: 5}, {field: a, less_than: 6}]}, points: 12",
+                ),
+            ),
+            "the criterion 'c-pos' (c pos) met by no",
+        ),
+    ],
+)
+def test_a_rule_met_by_every_company_or_by_none_is_a_warning(
+    tmp_path: Path, edit: tuple[str, tuple[str, str]], said: str
+) -> None:
+    """A criterion or disqualifier whose outcome is the same for every company (a range no
+    number is in, present-or-missing) passed validation; one warning at its condition."""
+    got = _problems(tmp_path, dict([edit]))
+    assert len(got) == 1 and f"warning found {said}" in got[0], got
+    assert got[0].endswith(("(rule-never-met)", "(rule-always-met)")), got
+
+
+REQ = "  requirements:\n    - {{id: r, label: r, when: {{all: [{}]}}}}\n"
+
+
+def test_a_requirement_no_company_meets_is_one_error(tmp_path: Path) -> None:
+    """Present and missing at once: no company fits the ICP (one error, as for ranges that
+    do not overlap, which say so once)."""
+    req = REQ.format("{field: a, present: true}, {field: a, missing: true}")
+    got = _problems(tmp_path, {PROFILE: ("  requirements: []\n", req)})
+    assert len(got) == 1 and got[0].endswith("(unsatisfiable)"), got
+    assert "error found the requirement 'r' (r) met by no company" in got[0]
+    req = REQ.format("{field: a, at_least: 5}, {field: a, less_than: 5}")
+    got = _problems(tmp_path / "2", {PROFILE: ("  requirements: []\n", req)})
+    assert len(got) == 1 and "found hard requirements on a that no company" in got[0], got

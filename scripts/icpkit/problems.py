@@ -197,6 +197,9 @@ PROBLEMS: dict[str, str] = {
     "first-match-order": "A first-match tier worth more than a tier above it (a warning).",
     "gate-always-true": "A status gate that every company meets (none would ever be scored).",
     "gate-never-met": "A status gate no company meets: its status is never given (a warning).",
+    "rule-never-met": "A rule no company meets: its points, disqualification or flag are never "
+    "given (a warning).",
+    "rule-always-met": "A rule every company meets (an error for a disqualifier, else a warning).",
     "placeholder": "Text or an example rule written by icp new that was never replaced.",
     # one root error per mistake (icpkit.loading.dependents)
     "dependents": (

@@ -25,6 +25,7 @@ from ..engine.model import (
     CountOf,
     Group,
     Leaf,
+    Negative,
     Not,
     Rule,
     SegmentRef,
@@ -40,7 +41,7 @@ from .cases import always_met, never_met
 from .document import Document
 
 if TYPE_CHECKING:
-    from ..engine.model import Condition, Handbook, Icp, Negative
+    from ..engine.model import Condition, Handbook, Icp
 
 Parts = list[str | int]
 
@@ -304,6 +305,7 @@ class Checker:
             out += self.caps(icp)
             out += self.first_match_order(icp)
             out += self.profile_gates(icp)
+            out += self.constant_rules(icp)
             out += self.always_disqualified(icp)
             out += self.pond_refs(
                 icp.path,
@@ -314,6 +316,7 @@ class Checker:
             )
         for neg in self.handbook.negatives:
             out += self.applies_to(neg)
+            out += self.constant_rules(neg)
             out += self.pond_refs(neg.path, neg.data, {r.id for r in neg.rules})
         for owner in self.handbook.owners:
             review = owner.review
@@ -671,6 +674,65 @@ class Checker:
                         "condition some company meets, or its status is never given",
                         "gate-never-met",
                         level=Level.WARNING,
+                    )
+                )
+        return out
+
+    def constant_rules(self, owner: Icp | Negative) -> list[Problem]:
+        """A rule met by every company (even one with no data) or by none, by its shape
+        (`always`, `never`) or by trying every case that tells its tests apart (`cases`):
+        its outcome is the same for every company, which is never what its author meant.
+        A disqualifier met by every company disqualifies them all (an error), a requirement
+        met by none leaves the ICP fitting nobody (an error, unless `unsatisfiable` said so
+        already); any other is a warning."""
+        fields = self.handbook.fields
+        rules: list[tuple[Rule, Parts, str, str]] = []
+        if isinstance(owner, Negative):
+            rules += [
+                (r, ["disqualifiers", i], "disqualifier", "it never disqualifies")
+                for i, r in enumerate(owner.disqualifiers)
+            ]
+            rules += [
+                (r, ["warning_signs", i], "warning sign", "its points are never taken off")
+                for i, r in enumerate(owner.warnings)
+            ]
+        else:
+            reported = bool(self.unsatisfiable(owner))
+            rules += [
+                (r, ["qualification", "requirements", i], "requirement", "the ICP fits no company")
+                for i, r in enumerate(owner.requirements)
+                if not reported
+            ]
+            for r in owner.criteria:
+                at = _item_path(owner, "id", r.id) or ["qualification", "criteria"]
+                rules.append((r, at, "criterion", "its points are never given"))
+        out = []
+        for rule, at, kind, then in rules:
+            where = [*at, "when"]
+            named = f"the {kind} '{rule.id}' ({rule.label})"
+            if always(rule.when) or always_met(fields, rule.when):
+                error = kind == "disqualifier"
+                out.append(
+                    self.problem(
+                        owner.path,
+                        where,
+                        f"found {named} met by every company, even one with no data; expected "
+                        "a condition some company fails"
+                        + (", or every company is disqualified" if error else ""),
+                        "rule-always-met",
+                        Level.ERROR if error else Level.WARNING,
+                    )
+                )
+            elif never(rule.when) or never_met(fields, rule.when):
+                error = kind == "requirement"
+                out.append(
+                    self.problem(
+                        owner.path,
+                        where,
+                        f"found {named} met by no company; expected a condition some company "
+                        f"meets, or {then}",
+                        "unsatisfiable" if error else "rule-never-met",
+                        Level.ERROR if error else Level.WARNING,
                     )
                 )
         return out
