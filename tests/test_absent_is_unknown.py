@@ -299,3 +299,17 @@ def test_a_placeholder_text_is_unknown_in_a_fixture_as_in_an_export() -> None:
         assert typed_value(role, text) is not None, text
     verdict = evaluate(ph, {"role": typed_value(role, "N/A")}, dt.date(2026, 11, 1))
     assert "role" in verdict.unknown_fields
+
+
+def test_a_presence_test_does_not_read_as_an_unknown_result() -> None:
+    """`missing: true` read 'Tech stack: Python, unknown (unmet)' and `present: true` on no
+    value 'Tech stack: unknown, known (unmet)': the test's own words were the words of an
+    unknown value and an unknown result. They say whether the field has a value."""
+    from icpkit.engine.explain import leaf_sentence
+    from icpkit.engine.verdict import LeafResult
+
+    python = frozenset({"python"})
+    missing = leaf_sentence(HANDBOOK, LeafResult("tech_stack", "missing", None, python, False))
+    assert missing == "Tech stack: Python, has no value"
+    present = leaf_sentence(HANDBOOK, LeafResult("tech_stack", "present", None, None, False))
+    assert present == "Tech stack: unknown, has a value"
