@@ -438,3 +438,20 @@ def test_a_requirement_no_company_meets_is_one_error(tmp_path: Path) -> None:
     req = REQ.format("{field: a, at_least: 5}, {field: a, less_than: 5}")
     got = _problems(tmp_path / "2", {PROFILE: ("  requirements: []\n", req)})
     assert len(got) == 1 and "found hard requirements on a that no company" in got[0], got
+
+
+def test_a_negative_first_match_tier_is_said_with_its_own_points(tmp_path: Path) -> None:
+    """A tier of -5 above one of 7: the warning said '(0 points)' and 'and 0 once it is
+    known to be met', where the company then gets -5."""
+    got = _problems(
+        tmp_path,
+        {
+            PROFILE: (
+                "when: {field: b, at_least: 10}, points: 7",
+                "when: {field: b, at_least: 10}, points: -5",
+            )
+        },
+    )
+    assert len(got) == 1 and got[0].endswith("(first-match-order)"), got
+    assert "below the tier 'b-high' (-5 points)" in got[0]
+    assert "and -5 once it is known to be met" in got[0]

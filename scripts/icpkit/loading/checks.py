@@ -530,14 +530,16 @@ class Checker:
                 if not above:
                     continue
                 first = above[0]
+                # what the tier above gives once met: its own points, negative ones too
+                given = first.points if isinstance(first, Rule) else item_most(first)
                 out.append(
                     self.problem(
                         icp.path,
                         [*base, "criteria", j, "points"],
                         f"found the tier '{item.id}' ({item_most(item)} points) below the tier "
-                        f"'{first.id}' ({item_most(first)} points) in the first-match group "
+                        f"'{first.id}' ({given} points) in the first-match group "
                         f"'{group.id}': a company whose '{first.id}' is unknown gets "
-                        f"{item_most(item)}, and {item_most(first)} once it is known to be met; "
+                        f"{item_most(item)}, and {given} once it is known to be met; "
                         "expected tiers from most points to fewest",
                         "first-match-order",
                         Level.WARNING,
