@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
 from pathlib import Path
@@ -152,6 +153,45 @@ def test_a_band_across_a_rules_edge_is_a_deciding_field_in_every_backend(
     scored = out.read_text(encoding="utf-8").splitlines()
     row = dict(zip(scored[0].split(","), scored[1].split(","), strict=True))
     assert (row["tier"], row["best_case_tier"], row["deciding_fields"]) == ("C", "B", "employees")
+
+
+def test_a_date_after_the_as_of_date_is_a_deciding_field_in_every_backend(
+    tmp_path: Path,
+) -> None:
+    """A last funding date after the as-of date leaves 'raised in the past 12 months'
+    unknown (not known then), and that rule lifts the company from B to A: its date is what
+    to ask, though it has a value. Both explain and icp score named no field to ask."""
+    company = {
+        "country": "US",
+        "employees": 300,
+        "industry": "saas",
+        "tech_stack": frozenset({"salesforce", "outreach"}),
+        "funding_stage": "series_b",
+        "growth_rate": 35,
+        "annual_revenue": 20_000_000,
+        "last_funding_date": dt.date(2027, 1, 1),
+    }
+    verdict = evaluate(HANDBOOK, company, AS_OF)
+    assert (verdict.tier, verdict.best_case_tier) == ("B", "A")
+    assert "last_funding_date" in verdict.deciding_fields
+    before = evaluate(HANDBOOK, {**company, "last_funding_date": dt.date(2026, 6, 1)}, AS_OF)
+    assert "last_funding_date" not in before.deciding_fields
+
+    export = tmp_path / "future.csv"
+    export.write_text(
+        "id,country,employees,industry,tech_stack,funding_stage,growth_rate,annual_revenue,"
+        "last_funding_date\n"
+        "future,US,300,saas,salesforce;outreach,series_b,35,20000000,2027-01-01\n"
+        "past,US,300,saas,salesforce;outreach,series_b,35,20000000,2026-06-01\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "scores.csv"
+    args = ["--root", str(REPO), "score", str(export), "-o", str(out), "--as-of", "2026-11-01"]
+    assert main(args) == 0
+    with out.open(encoding="utf-8", newline="") as f:
+        scored = {row["id"]: row for row in csv.DictReader(f)}
+    assert scored["future"]["deciding_fields"].split(";") == list(verdict.deciding_fields)
+    assert "last_funding_date" not in scored["past"]["deciding_fields"]
 
 
 def test_explain_set_leaves_a_set_field_it_was_not_given_unknown() -> None:

@@ -233,7 +233,9 @@ def evaluate(handbook: Handbook, company: Mapping[str, Any], as_of: dt.date) -> 
     best_case: str | None = None
     deciding: tuple[str, ...] = ()
     if status in (SCORED, DISQUALIFIED, INSUFFICIENT_DATA):
-        best_case, deciding = _best_case(handbook, profiles, company, today, bool(disqualified_by))
+        best_case, deciding = _best_case(
+            handbook, profiles, company, today, bool(disqualified_by), as_of
+        )
     if status == DISQUALIFIED and policy.disqualified_score == "zero":
         score = 0
     elif not has_score(status):
@@ -271,10 +273,12 @@ def _best_case(
     company: Mapping[str, Any],
     tier: str,
     disqualified: bool,
+    as_of: dt.date,
 ) -> tuple[str, tuple[str, ...]]:
     """The best tier any profile reaches if the company's unknowns go its way, and the
     fields that decide it: read by that profile's unknown requirements and criteria, and
-    unknown or a band. A disqualified company stays D."""
+    unknown, a band, or a date after `as_of` (not known then, `operators`). A disqualified
+    company stays D."""
     eligible = [p for p in profiles if p.eligible]
     if disqualified or not eligible:
         return tier, ()
@@ -289,8 +293,16 @@ def _best_case(
     rules = [r for r in top.requirements if r.result is None]
     rules += [r for r in top.criteria if r.result is None and r.rule.points > 0]
     read = {f for r in rules for f in condition_fields(r.rule.when)}
-    deciding = tuple(n for n in handbook.fields if n in read and not _exact(company.get(n)))
+    deciding = tuple(
+        n for n in handbook.fields if n in read and not _settled(company.get(n), as_of)
+    )
     return best_case, deciding
+
+
+def _settled(value: Any, as_of: dt.date) -> bool:
+    """A value that answers the rules reading it as of `as_of`: exact (`_exact`), and not a
+    date after `as_of`."""
+    return _exact(value) and not (isinstance(value, dt.date) and value > as_of)
 
 
 def _exact(value: Any) -> bool:

@@ -304,12 +304,17 @@ def _sql_not_empty(col: str, _t: str, _x: Any, _c: Ctx) -> str:
 # deal cannot explain it; the round before it is not in the record): both tests are unknown.
 
 
+def sql_after_as_of(col: str, c: Ctx) -> str:
+    """SQL true for a date after the as-of date (NULL for no date): a value not known then."""
+    return f"({col} > {_days_before(c, 0)})"
+
+
 def _sql_days(op: str) -> SqlBuilder:
     """The date compared (`>=`: within, `<`: older than) with the day `x` days before the
     as-of date; unknown for a date after the as-of date."""
 
     def build(col: str, _t: str, x: int, c: Ctx) -> str:
-        after = f"{col} > {_days_before(c, 0)}"
+        after = sql_after_as_of(col, c)
         return f"(CASE WHEN {after} THEN NULL ELSE {col} {op} {_days_before(c, x)} END)"
 
     return build

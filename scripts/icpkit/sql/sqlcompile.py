@@ -32,7 +32,7 @@ from ..engine.model import (
     Tiers,
     condition_fields,
 )
-from ..engine.operators import EXACT, OPERATORS, Ctx, sql_literal
+from ..engine.operators import EXACT, OPERATORS, Ctx, sql_after_as_of, sql_literal
 from .connection import quote_ident
 from .layout import Columns
 from .parsing import Parsed
@@ -314,7 +314,7 @@ def verdict_sql(
         _best_layer(handbook),
         _status_layer(handbook, base),
     ]
-    final = _final_columns(handbook, cols, when, keep, per_profile=per_profile)
+    final = _final_columns(handbook, cols, when, keep, ctx, per_profile=per_profile)
     ctes = []
     for n, items in enumerate(layers, start=1):
         source = relation if n == 1 else f"l{n - 1}"
@@ -452,6 +452,7 @@ def _final_columns(
     cols: Columns,
     when: _Conditions,
     keep: tuple[str, ...],
+    ctx: Ctx,
     *,
     per_profile: bool,
 ) -> list[str]:
@@ -464,7 +465,7 @@ def _final_columns(
     disq_by = names_sql([(f"d{j}", n.id) for j, n in enumerate(negatives)])
     letters = " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
     deciding = " ".join(
-        f"WHEN bbest = bk{i} THEN {_deciding_sql(handbook, cols, icp, when.of(i))}"
+        f"WHEN bbest = bk{i} THEN {_deciding_sql(handbook, cols, icp, when.of(i), ctx)}"
         for i, icp in enumerate(icps)
     )
     base_score = f"CASE WHEN best < 0 THEN 0 {pick_score} END" if icps else "0"
@@ -492,16 +493,21 @@ def _final_columns(
     return final
 
 
-def _deciding_sql(handbook: Handbook, cols: Columns, icp: Icp, when: When) -> str:
+def _deciding_sql(handbook: Handbook, cols: Columns, icp: Icp, when: When, ctx: Ctx) -> str:
     """SQL for the fields read by this ICP's unknown requirements and (positive) criteria
-    that are unknown or a band (`evaluate._best_case`), in vocabulary order."""
+    that are unknown, a band, or a date after the as-of date (`evaluate._best_case`), in
+    vocabulary order."""
     rules = [*icp.requirements, *(r for r in icp.criteria if r.points > 0)]
     items = []
     for name in handbook.fields:
         readers = [r for r in rules if name in condition_fields(r.when)]
         if readers:
             open_rule = " OR ".join(f"{when(r)} IS NULL" for r in readers)
-            items.append((f"(NOT {cols.exact(name)} AND ({open_rule}))", name))
+            unsettled = f"NOT {cols.exact(name)}"
+            if handbook.fields[name].type == "date":
+                after = sql_after_as_of(cols.of(name)[0], ctx)
+                unsettled = f"({unsettled} OR coalesce({after}, FALSE))"
+            items.append((f"({unsettled} AND ({open_rule}))", name))
     # a CASE per name: computed for the few rows whose best case is above their tier, where
     # the bitmask table of `names_sql` would cost more
     if not items:
