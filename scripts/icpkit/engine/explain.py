@@ -111,18 +111,27 @@ def _combined(handbook: Handbook, cond: Condition, leaves: Iterator[LeafResult])
         case SegmentRef():
             return _combined(handbook, cond.item, leaves)
         case Not():
-            return f"not: {_combined(handbook, cond.item, leaves)}"
+            return f"not: {_nested(handbook, cond.item, leaves)}"
         case AnyOf():
-            parts = [_combined(handbook, c, leaves) for c in cond.items]
+            parts = [_nested(handbook, c, leaves) for c in cond.items]
             return "either " + " or ".join(parts) if len(parts) > 1 else parts[0]
         case AllOf():
-            parts = [_combined(handbook, c, leaves) for c in cond.items]
+            parts = [_nested(handbook, c, leaves) for c in cond.items]
             return ("both " if len(parts) == 2 else "all of ") + " and ".join(parts)
         case CountOf():
-            parts = [_combined(handbook, c, leaves) for c in cond.items]
+            parts = [_nested(handbook, c, leaves) for c in cond.items]
             return f"{cond.op.replace('_', ' ')} {cond.n} of: " + "; ".join(parts)
         case _:
             assert_never(cond)
+
+
+def _nested(handbook: Handbook, cond: Condition, leaves: Iterator[LeafResult]) -> str:
+    """A part of a group in words, in brackets when it is a group of several tests itself,
+    so that 'either (both A and B) or C' never reads as 'either both A and B or C'."""
+    text = _combined(handbook, cond, leaves)
+    bare = _bare(cond)
+    several = isinstance(bare, AnyOf | AllOf | CountOf) and len(bare.items) > 1
+    return f"({text})" if several else text
 
 
 def rule_sentence(handbook: Handbook, result: RuleResult) -> str:
