@@ -1076,3 +1076,22 @@ def test_a_mean_satisfaction_just_below_zero_is_never_minus_zero() -> None:
     assert _cell_cols(cell(Tally(accounts=25, won=25, satisfaction=-0.04), 1.0))[nps] == "0.0"
     assert _cell_cols(cell(Tally(accounts=5, won=5, satisfaction=-0.2), 1.0))[nps] == "-0.2"
     assert _cell_cols(cell(Tally(accounts=5, won=5), 1.0))[nps] == "n/a"
+
+
+def test_a_percent_column_of_fractions_is_warned_of(tmp_path: Path) -> None:
+    """Session 12: a history whose Growth Rate is written as fractions (0.45 for 45 %) was
+    counted on values 100 times too small without a word; the report warns, as icp score."""
+    rows = [
+        [str(i), *COMPANY[:-1], ["0.45", "0.12", "-0.05", "0.3"][i % 4], "closedwon"]
+        for i in range(1, 25)
+    ]
+    path = write(tmp_path / "history.csv", ["Record ID", *COMPANY_COLS, "Deal Stage"], rows)
+    ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
+    warning = next(n for n in ev.notes if "fractions" in n)
+    assert warning.startswith("warning: column Growth Rate (growth_rate, in percent)")
+    text = RENDER["text"](ev)
+    assert "\nwarning: column Growth Rate" in text and "note: warning" not in text
+    # the same history in percent: no warning
+    rows = [[*r[:-2], "45", r[-1]] for r in rows]
+    path = write(tmp_path / "percent.csv", ["Record ID", *COMPANY_COLS, "Deal Stage"], rows)
+    assert not any("fractions" in n for n in backtest(HANDBOOK, BacktestOptions(path, TODAY)).notes)
