@@ -1191,3 +1191,22 @@ def test_a_history_of_only_won_or_only_lost_deals_cannot_test_the_tiers(
     out = capsys.readouterr()
     assert out.err.startswith(f"icp: {path}: every one of the {ev.decided:,}")
     assert "cannot test the tiers" in out.err and "nothing was tested" in out.out
+
+
+def test_a_percent_column_of_fractions_is_warned_of(tmp_path: Path) -> None:
+    """Session 12: a history whose Growth Rate is written as fractions (0.45 for 45 %) was
+    counted on values 100 times too small without a word; the report warns, as icp score."""
+    rows = [
+        [str(i), *COMPANY[:-1], ["0.45", "0.12", "-0.05", "0.3"][i % 4], "closedwon"]
+        for i in range(1, 25)
+    ]
+    path = write(tmp_path / "history.csv", ["Record ID", *COMPANY_COLS, "Deal Stage"], rows)
+    ev = backtest(HANDBOOK, BacktestOptions(path, TODAY))
+    warning = next(n for n in ev.notes if "fractions" in n)
+    assert warning.startswith("warning: column Growth Rate (growth_rate, in percent)")
+    text = RENDER["text"](ev)
+    assert "\nwarning: column Growth Rate" in text and "note: warning" not in text
+    # the same history in percent: no warning
+    rows = [[*r[:-2], "45", r[-1]] for r in rows]
+    path = write(tmp_path / "percent.csv", ["Record ID", *COMPANY_COLS, "Deal Stage"], rows)
+    assert not any("fractions" in n for n in backtest(HANDBOOK, BacktestOptions(path, TODAY)).notes)

@@ -836,6 +836,23 @@ NUMBER_SPELLINGS = [
     "-",
     "none",
     "TBD",
+    # a minus sign (U+2212) and accounting negatives are negatives; near misses are not read
+    # (session 12: all were unreadable)
+    "\u22125",
+    "\u2212 5",
+    "\u2212.5",
+    "(5)",
+    "(.5)",
+    "( 5 )",
+    "(1,200)",
+    "($1,200)",
+    "(5%)",
+    "(-5)",
+    "(51-200)",
+    "\u2013 5",
+    "~500",
+    ">1000",
+    "1,00,00,000",
 ]
 JS_READ = "([text, fld]) => icpQualify.readNumber(text, fld)"
 
@@ -909,6 +926,15 @@ def test_an_unreadable_number_gives_the_engines_reason_or_none(qualify: Any) -> 
         ("founded_year", "1500"),
         ("founded_year", "1990.5"),
         ("founded_year", "2200"),
+        # session 12: the shapes the engine names (an approximate value, a bound, groups of 2)
+        ("employees", "~500"),
+        ("growth_rate", ">1000"),
+        ("annual_revenue", "1,00,00,000"),
+        ("growth_rate", "\u20135"),
+        ("growth_rate", "(-5)"),
+        ("employees", "(1,200)"),
+        ("annual_revenue", "\u22125"),
+        ("growth_rate", "51\u2212200"),
     ):
         fld = qualify.evaluate("(n) => window.ICP_RULES.fields[n]", field)
         got = qualify.evaluate(JS_READ, [text, fld])
@@ -953,6 +979,7 @@ def test_a_number_that_reads_two_ways_is_said_and_counted_unknown(qualify: Any) 
         st.from_regex(r"\A[0-9]{1,4} ?- ?[0-9]{1,5}\+?\Z"),
         st.from_regex(r"\A\$?[0-9,.]{1,8}[%+]?\Z"),
         st.text(alphabet="0123456789,.-+ $%kMb", max_size=10),
+        st.text(alphabet="0123456789,.-+ $%()\u2212\u2013~>", max_size=10),
     ),
 )
 def test_generated_number_spellings_read_as_the_engine_reads_them(

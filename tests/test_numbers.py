@@ -382,3 +382,85 @@ def test_a_number_where_text_is_expected_is_said_as_written_and_once(handbook_co
         "funding_stage, one_of: [series_b, 0x10]",
     )
     assert len(got) == 1 and "found a number '0x10'; expected text for funding_stage" in got[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "growth", "revenue_why"),
+    [
+        ("\u22125", -5, "below the least value 0"),
+        ("\u2212 5", -5, "below the least value 0"),
+        ("$\u22125", None, "below the least value 0"),
+        ("(5)", -5, "below the least value 0"),
+        ("(5.2)", -5.2, "below the least value 0"),
+        ("( 5 )", -5, "below the least value 0"),
+        ("(5%)", -5, "a percentage, not an amount in USD"),
+        ("($1,200)", None, "below the least value 0"),
+        ("(1,200.5)", -1200.5, "below the least value 0"),
+    ],
+)
+def test_a_minus_sign_and_an_accounting_negative_read_as_negatives(
+    text: str, growth: float | None, revenue_why: str
+) -> None:
+    """Session 12: `−5` (U+2212 MINUS SIGN) and an accounting negative `(1,200)` were "cannot
+    read" with no reason in every reader; they are the negative value, and where the field's
+    bounds forbid one (revenue >= 0), the bounds' reason is given."""
+    from icpkit.sql.companies import read_values
+
+    read = read_values(HANDBOOK, {"growth_rate": text, "annual_revenue": text})
+    assert read.company.get("growth_rate") == growth, text
+    assert read.company.get("annual_revenue") is None
+    whys = {c.field: c.why for c in read.cells}
+    assert whys["annual_revenue"] == revenue_why, text
+    employees = read_values(HANDBOOK, {"employees": "(1,200)"})
+    assert [c.why for c in employees.cells] == ["below the least value 1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("~500", "an approximate value"),
+        ("\u2248 500", "an approximate value"),
+        ("approx. $5M", "an approximate value"),
+        (">1000", "a bound, not a value"),
+        ("<= 50", "a bound, not a value"),
+        ("at least 200", "a bound, not a value"),
+        ("1,00,00,000", "digit groups of 2"),
+        ("12,34,567.5", "digit groups of 2"),
+        ("\u20135", "a dash before the number is no minus sign"),
+        ("\u20145", "a dash before the number is no minus sign"),
+        ("51\u2212200", "a band is written with a hyphen or an en dash"),
+        ("(-5)", "two signs"),
+        ("--5", "two signs"),
+        ("(51-200)", "a band after a sign"),
+    ],
+)
+def test_an_unreadable_number_of_a_known_shape_says_why(text: str, why: str) -> None:
+    """Session 12: '~500', '>1000', '1,00,00,000' (Indian grouping), '–5' (an en dash) were
+    only "cannot read 'X'"; the reason says what the cell is (icp explain --set, --row and
+    icp score's summary read it from one place, the page from `numbers.WHYS`)."""
+    from icpkit.sql.companies import read_values
+
+    for field in ("growth_rate", "employees"):
+        read = read_values(HANDBOOK, {field: text})
+        assert read.company == {} and read.unreadable == [field], (field, text)
+        assert read.cells[0].why.startswith(why), (field, text, read.cells[0].why)
+
+
+def test_score_says_why_an_accounting_negative_or_an_approximate_value_is_unknown(
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    """The score summary's examples give the same reasons as `icp explain --set`."""
+    path = tmp_path / "accounts.csv"
+    path.write_text(
+        "account_id,growth_rate,employees\n1,(12.5),~500\n2,\u22123,(40)\n3,>1000,120\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "scores.csv"
+    summary = score(HANDBOOK, ScoreOptions(path, out, AS_OF))
+    whys = {(row, text): why for row, _col, text, why in summary.examples}
+    assert whys == {
+        (1, "~500"): "an approximate value: write the number, or a band such as 400-600",
+        (2, "(40)"): "below the least value 1",
+        (3, ">1000"): "a bound, not a value: write the value, or a band such as 51-200 or 1,001+",
+    }
+    assert summary.unreadable.get("growth_rate", 0) == 1

@@ -677,3 +677,54 @@ def test_a_set_written_as_a_list_reads_as_its_members(tmp_path: Path) -> None:
     verdicts = {(r["tier"], r["score"], r["unknown_fields"], r["unreadable_fields"]) for r in rows}
     assert len(rows) == len(cells) and len(verdicts) == 1, rows
     assert "tech_stack" not in rows[0]["unknown_fields"]
+
+
+def _growth_export(tmp_path: Path, cells: list[str], name: str = "growth.csv") -> Path:
+    rows = [[str(i), f"Acme {i}", "DE", "120", "", "", "", "", "", c] for i, c in enumerate(cells)]
+    return write_csv(tmp_path / name, [HUBSPOT[:10], *rows])
+
+
+FRACTIONS = ["0.12", "0.05", "-0.03", "0.25", "0.4", "0", "0.075", "1"] * 4
+
+
+@pytest.mark.parametrize(
+    ("cells", "warned"),
+    [
+        (FRACTIONS, True),
+        # percent as percent: 12, 5, -3 …; or a % written; or too few values to judge
+        ([c.replace("0.", "") for c in FRACTIONS], False),
+        ([*FRACTIONS[:-1], "12%"], False),
+        (FRACTIONS[:12], False),
+        # whole numbers within -1 to 1 are no fractions
+        (["0", "1", "-1", "0.5"] * 8, False),
+    ],
+)
+def test_a_percent_column_of_fractions_is_warned_of(
+    tmp_path: Path, cells: list[str], warned: bool
+) -> None:
+    """Session 12: a Growth Rate column written as fractions (0.12 for 12 %) was read as
+    0.12 percent, every growth rule unmet, without a word (no single cell can tell). The
+    summary warns when the column's readable values (the first 1024 rows) are at least 20,
+    all within -1 to 1, most of them fractions, and none written with '%'."""
+    summary = score(
+        HANDBOOK, ScoreOptions(_growth_export(tmp_path, cells), tmp_path / "s.csv", AS_OF)
+    )
+    notes = [n for n in summary.notes if "fractions" in n]
+    assert bool(notes) == warned, summary.notes
+    if warned:
+        assert notes[0].startswith("warning: column Growth Rate (growth_rate, in percent)")
+        assert "0.4 is read as 0.4 percent" in notes[0] and "x100" in notes[0]
+
+
+def test_explain_row_warns_of_a_percent_column_of_fractions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`icp explain EXPORT --row N` (and `--id`) says what `icp score` says of the column."""
+    from icpkit.cli import main
+
+    path = _growth_export(tmp_path, FRACTIONS)
+    for how in (["--row", "3"], ["--id", "3"]):
+        main(["--root", str(REPO), "explain", str(path), *how, "--as-of", "2026-11-01"])
+        out = capsys.readouterr().out
+        assert "\nwarning: column Growth Rate (growth_rate, in percent) holds only" in out, how
+        assert "note: warning" not in out

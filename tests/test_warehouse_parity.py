@@ -1141,9 +1141,18 @@ ODD_NUMBERS = [
     # page read no band `.5-1` or open band `.5+` (--parse-text read them as 0.5 to 1)
     ".5-1", ".5+", "0-.5", ".5-.7", "-.5", "+.5",
 ]  # fmt: skip
+#: negatives as spreadsheets write them (U+2212, parentheses) and near misses
+NEGATIVES = [
+    "\u22125", "\u2212 5", "(5)", "(1,200)", "(1.200)", "(5.2)", "( 5 )", "(5%)", "($1,200)",
+    "(-5)", "(\u22125)", "\u2212(5)", "-(5)", "(51-200)", "\u221251-200", "(10,001+)", "()", "(",
+    ")", "(5", "5)", "((5))", "\u2212", "\u2013 5", "\u20135", "51\u2212200", "~500", ">1000",
+    "1,00,00,000",
+]  # fmt: skip
 #: spellings of the grammar `icpkit.sql.textnumbers` reads, and a few it leaves unknown
 SPELLINGS = st.one_of(
-    st.tuples(st.sampled_from(["", "", "-", "+", " "]), numeral()).map("".join),
+    st.tuples(
+        st.sampled_from(["", "", "-", "+", " ", "- ", "+\u00a0", "\u2212", "\u2212 "]), numeral()
+    ).map("".join),
     st.tuples(numeral(), st.sampled_from(["-", " - ", "-"]), numeral()).map("".join),
     numeral().map(lambda n: n + "+"),
     st.sampled_from(["", "n/a", "-", "+", ".", "5.", ",5", "1e3", "$5", "12k", "1 200", "51–200"]),
@@ -1151,9 +1160,15 @@ SPELLINGS = st.one_of(
     # blanks of every kind around a number, a band's ends and an open band's +
     st.tuples(st.sampled_from(BLANKS), numeral(), st.sampled_from(BLANKS)).map("".join),
     st.tuples(numeral(), st.sampled_from(BLANKS), st.sampled_from(["-", "+"])).map("".join),
+    # a minus sign U+2212 and an accounting negative, `(1,200)` (session 12), and shapes that
+    # stay unreadable: a sign in parentheses, a band in them, an en dash before a number
+    st.tuples(st.sampled_from(["\u2212", "(", "( ", "-(", "(\u2212"]), numeral()).map(
+        lambda p: p[0] + p[1] + (" )" if p[0] == "( " else ")" if "(" in p[0] else "")
+    ),
+    st.sampled_from(NEGATIVES),
 )
 #: read by icp score, unknown in SQL (see textnumbers): never a different number
-FILE_ONLY = ("e", "$", "k", "–")
+FILE_ONLY = ("e", "$", "k", "–", "%")
 
 
 def file_reading(texts: list[str]) -> list[list[Any]]:
@@ -1271,6 +1286,23 @@ def test_odd_numbers_read_alike_on_duckdb_and_sqlite() -> None:
     assert read["9" * 300][0] == float("9" * 300)  # 300 characters: read
     unreadable = [t for t in ODD_NUMBERS[:15] if t != "9" * 300]
     assert all(read[t] == [None] * len(read[t]) for t in unreadable)
+
+
+def test_negatives_as_spreadsheets_write_them_read_alike_on_duckdb_and_sqlite() -> None:
+    """Session 12: `−5` (U+2212) and `(1,200)` were unreadable in every reader; icp score
+    reads them as -5 and -1200 (or unknown where the bounds forbid a negative), and so does
+    --parse-text, or it leaves them unknown: never a different number."""
+    for engine in ("duckdb", "sqlite"):
+        assert_same_reading(NEGATIVES, sql_reading(engine, NEGATIVES), engine)
+    read = dict(zip(NEGATIVES, file_reading(NEGATIVES), strict=True))
+    growth = 2 * NUMBER_FIELDS.index("growth_rate")
+    assert read["\u22125"][growth] == read["(5)"][growth] == read["( 5 )"][growth] == -5
+    assert read["(5.2)"][growth] == -5.2
+    sqlite = dict(zip(NEGATIVES, sql_reading("sqlite", NEGATIVES), strict=True))
+    assert sqlite["\u22125"][growth] == sqlite["(5)"][growth] == -5
+    assert sqlite["(5.2)"][growth] == -5.2
+    for text in ("(-5)", "\u2212(5)", "-(5)", "(51-200)", "((5))", "\u20135", "51\u2212200"):
+        assert read[text] == [None] * len(read[text]), text
 
 
 def test_odd_numbers_read_alike_on_postgres(pg_dsn: str) -> None:

@@ -418,7 +418,10 @@ def _explanation(
     lines = [report.text(handbook, verdict, name=name)]
     if reading is not None:
         lines.append(reading.get("decimal_convention", ""))
-        lines += [f"note: {note}" for note in reading.get("column_notes", [])]
+        lines += [
+            note if note.startswith("warning: ") else f"note: {note}"
+            for note in reading.get("column_notes", [])
+        ]
         lines += reading.get("row_warnings", [])
         lines += [
             f"warning: row {c['row']}, column {c['column']}: cannot read {c['text']!r}"

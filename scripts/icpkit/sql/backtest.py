@@ -31,6 +31,7 @@ from ..evidence.outcomes import DAYS_PER_MONTH, ROLES, STAGES, stage_key
 from ..wording import suggest
 from .connection import connect, quote_ident
 from .layout import Columns
+from .percents import fraction_columns
 from .sources import (
     Plan,
     Source,
@@ -528,7 +529,8 @@ def count(handbook: Handbook, opts: BacktestOptions) -> Counts:
             con, handbook, plan, source, run, typed=typed, encoding=opts.encoding, scratch=scratch
         )
         counts = _counts(con, handbook, plan, roles, refs, opts)
-        return dataclasses.replace(counts, convention=source.convention, reading=source.notes)
+        reading = source.notes + fraction_columns(con, handbook, source, plan)
+        return dataclasses.replace(counts, convention=source.convention, reading=reading)
     finally:
         con.close()
         for path in scratch:

@@ -29,6 +29,7 @@ from .connection import connect, input_error, quote_ident
 from .layout import Columns
 from .numbers import COMMA, given_convention
 from .parsing import MEMBERS
+from .percents import fraction_columns
 from .shapes import misaligned_row_warning
 from .sources import Plan, Source, key
 from .sqlcompile import parsed_sql, staged
@@ -231,6 +232,7 @@ def read_row(
     try:
         found, read = _fetch(handbook, con, source, plan, limit=1, offset=row - 1)
         cells = _cells(handbook, con, read, plan, row) if found and found[0][2] else []
+        fractions = fraction_columns(con, handbook, read, plan) if found else ()
     finally:
         _done(source)
         _done(read)
@@ -243,7 +245,7 @@ def read_row(
         unreadable,
         cells,
         source.convention,
-        ignored_notes(plan),
+        ignored_notes(plan) + fractions,
         _row_notes(read, row),
     )
 
@@ -564,6 +566,7 @@ def read_id(
                 handbook, con, source, plan, limit=1, offset=numbers[0] - 1
             )
             cells = _cells(handbook, con, read, plan, numbers[0]) if unreadable else []
+            fractions = fraction_columns(con, handbook, read, plan)
     except duckdb.Error as exc:
         raise input_error(path, exc) from exc
     finally:
@@ -584,7 +587,7 @@ def read_id(
         unreadable,
         cells,
         source.convention,
-        ignored_notes(plan),
+        ignored_notes(plan) + fractions,
         _row_notes(read, numbers[0]),
     )
 

@@ -97,11 +97,56 @@ SUFFIXES = {
 }
 #: the suffixes as one alternation, the longer first (`mm` before `m`)
 _MULT = "|".join(re.escape(w) for w in sorted(SUFFIXES, key=len, reverse=True))
+#: the minus signs: the hyphen-minus and U+2212 MINUS SIGN (what a spreadsheet or a word
+#: processor writes, `−5`); a figure dash, en dash or em dash before a number is none (an en
+#: dash reads as a band's dash, `51–200`), and a cell so written is unreadable, with `WHYS`
+MINUS = "-\u2212"
 AMOUNT = (
-    rf"^({_CUR})?{BLANK}*([-+])?{BLANK}*({_CUR})?{BLANK}*({_NUM}){BLANK}*"
+    rf"^({_CUR})?{BLANK}*([{MINUS}+])?{BLANK}*({_CUR})?{BLANK}*({_NUM}){BLANK}*"
     rf"({_MULT})?{BLANK}*({_CUR}|%)?$"
 )
 BAND = rf"^({_NUM}){BLANK}*[-–]{BLANK}*({_NUM})$"
+#: an accounting negative: the number in parentheses, `(1,200)`, `($1,200)`, `(5%)`, read as
+#: the cell `-` and what the parentheses hold (`icp_signed`, `signed`); a sign inside them
+#: (`(-5)`) or a band (`(51-200)`) is unreadable
+OPEN, CLOSE = "(", ")"
+_LEAD = rf"{BLANK}*(?:{_CUR})?{BLANK}*[0-9]"
+#: shapes of a number cell no reader reads, each with why (the lowered cell, after `signed`,
+#: searched from its start): `icp explain`, `icp score` and the Qualify page say it after
+#: "cannot read"
+WHYS = (
+    (
+        rf"^(?:~|≈|approx\.?|approximately|about|around|circa|ca\.)(?:{_LEAD})",
+        "an approximate value: write the number, or a band such as 400-600",
+    ),
+    (
+        rf"^(?:[<>≤≥]=?|less than|fewer than|more than|greater than|over|under|below|above"
+        rf"|at least|at most|up to)(?:{_LEAD})",
+        "a bound, not a value: write the value, or a band such as 51-200 or 1,001+",
+    ),
+    (
+        rf"^(?:{_CUR})?{BLANK}*[{MINUS}+]?{BLANK}*(?:{_CUR})?{BLANK}*"
+        rf"[1-9][0-9]?(?:,[0-9]{{2}})+,[0-9]{{3}}(?:\.[0-9]+)?{BLANK}*(?:{_CUR})?$",
+        "digit groups of 2 (1,00,000, the Indian grouping): write it without separators "
+        "(100000) or grouped in threes (100,000)",
+    ),
+    (
+        rf"^[‒–—]{BLANK}*(?:{_CUR})?{BLANK}*[0-9]",
+        "a dash before the number is no minus sign: write -5 for a negative value",
+    ),
+    (
+        rf"^[{MINUS}+]{BLANK}*[{MINUS}+(]",
+        "two signs (a sign inside parentheses): write -5 or (5) for a negative value",
+    ),
+    (
+        rf"^[{MINUS}+]{BLANK}*{_NUM}{BLANK}*[-–]{BLANK}*[0-9]",
+        "a band after a sign (or in parentheses): write the band alone, 51-200",
+    ),
+    (
+        rf"^{_NUM}{BLANK}*[‒—−]{BLANK}*[0-9]",
+        "a band is written with a hyphen or an en dash: 51-200",
+    ),
+)
 PLUS = rf"^({_NUM}){BLANK}*\+$"
 #: a plain number read the same in every convention known to be dot, or not known: the
 #: ambiguous shape 1.234 (one dot, three decimals, no leading zero) is left to the slow path
@@ -139,6 +184,10 @@ CREATE OR REPLACE TEMP MACRO icp_cur(x) AS
   CASE {_CUR_SQL} WHEN x = '%' THEN '%' END;
 CREATE OR REPLACE TEMP MACRO icp_power(m) AS
   CASE {_POWER_SQL} ELSE 0 END;
+CREATE OR REPLACE TEMP MACRO icp_signed(t) AS
+  CASE WHEN starts_with(t, '−') THEN '-' || substr(t, 2)
+       WHEN starts_with(t, '(') AND ends_with(t, ')')
+       THEN '-' || icp_trim(substr(t, 2, length(t) - 2)) ELSE t END;
 CREATE OR REPLACE TEMP MACRO icp_plain(t) AS
   CASE WHEN regexp_full_match(t, {sql_literal(_PLAIN_DOT)}) AND isfinite(TRY_CAST(t AS DOUBLE))
             AND length(t) <= {LONGEST}
@@ -165,6 +214,8 @@ def grammar() -> dict[str, object]:
         "strip_dot": _STRIP_DOT,
         "strip_comma": _STRIP_COMMA,
         "longest": LONGEST,
+        "minus": MINUS,
+        "whys": [list(w) for w in WHYS],
         "currencies": {s: code for code, spellings in CURRENCIES.items() for s in spellings},
         "suffixes": SUFFIXES,
     }
@@ -274,8 +325,32 @@ def trimmed(text: str) -> str:
     return text.strip(BLANKS)
 
 
+def signed(text: str) -> str:
+    """A leading minus sign U+2212 as `-`, and an accounting negative `(1,200)` as `-1,200`
+    (`icp_signed`); other text as it is."""
+    if text.startswith("\u2212"):
+        return "-" + text[1:]
+    if len(text) > 1 and text.startswith(OPEN) and text.endswith(CLOSE):
+        return "-" + trimmed(text[1:-1])
+    return text
+
+
+def sign_sql(sign: str) -> str:
+    """SQL: -1 when the sign an amount writes (`AMOUNT`'s second group) is a minus, else 1."""
+    minus = ", ".join(sql_literal(c) for c in MINUS)
+    return f"(CASE WHEN {sign} IN ({minus}) THEN -1 ELSE 1 END)"
+
+
+def why_sql(cell: str) -> str:
+    """SQL: why the lowered cell `cell` is no number, when its shape is one of `WHYS`."""
+    whens = " ".join(
+        f"WHEN regexp_matches({cell}, {sql_literal(p)}) THEN {sql_literal(w)}" for p, w in WHYS
+    )
+    return f"CASE {whens} END"
+
+
 def _numbers_in(text: str) -> list[str]:
-    t = trimmed(text).lower()
+    t = signed(trimmed(text).lower())
     for pattern, groups in ((_BAND_RE, (1, 2)), (_PLUS_RE, (1,)), (_AMOUNT_RE, (4,))):
         m = pattern.match(t)
         if m:

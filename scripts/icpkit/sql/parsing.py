@@ -10,8 +10,10 @@ row. What an empty cell means is decided here too: empty, `N/A`, `NA`, `null`,
 What is read (anything else is *unreadable*: unknown, and counted):
 - numbers: `1200000`, `1,200,000`, `1.2e6`, `$1.2M`, `€3m`, `250k`, `25%`, a currency
   after the amount (`12.500.000 $`, `1,2 Mio. USD`; `Mio` and `Mrd` are millions and billions);
-  a dot is the decimal mark. An amount in a currency other than the field's
-  unit is unreadable (it is never silently converted).
+  a dot is the decimal mark; negatives `-5`, `−5` (U+2212 MINUS SIGN) and an accounting
+  negative in parentheses, `(1,200)`, `($1,200)`, `(5%)` (`numbers.signed`). An amount in a
+  currency other than the field's unit is unreadable (it is never silently converted).
+  An unreadable cell of a known shape says why (`numbers.WHYS`: `~500`, `>1000`, `1,00,000`).
 - bands: `51-200`, `1,001-5,000` (low and high kept), `10,001+` (no upper end).
 - yes/no: yes, no, true, false, y, n, t, f, 1, 0 (any case).
 - dates: `2026-03-01`, `2026-03-01 12:00:00`, `2026-03-01T12:00:00.000Z` (the grammar of
@@ -64,8 +66,10 @@ from .numbers import (
     in_range_sql,
     pick_sql,
     plain_sql,
+    sign_sql,
     twofold_sql,
     twofold_why_sql,
+    why_sql,
 )
 from .numbers import MACROS as NUMBER_MACROS
 
@@ -411,7 +415,7 @@ def _readings(fld: Field, h: str, conv: str) -> tuple[str, str]:
     am, band, plus = f"{h}am", f"{h}band", f"{h}plus"
     # every currency the cell writes must be the field's ('$30M EUR' names two: unknown)
     money = "NOT (" + " OR ".join(_foreign_mark(am, c, allowed_list) for c in _MARKS) + ")"
-    sign = f"(CASE WHEN {am}.sign = '-' THEN -1 ELSE 1 END)"
+    sign = sign_sql(f"{am}.sign")
 
     lo = (
         f"CASE WHEN {band}.a <> '' THEN icp_{conv}({band}.a, 0) "
@@ -443,10 +447,15 @@ def _number(fld: Field, r: str, decimal: str | None, typed: str | None = None) -
         f"coalesce({plain_sql(r, decimal)}, CASE WHEN NOT icp_clean_ends({r}) "
         f"THEN {plain_sql(f'icp_trim({r})', decimal)} END)"
     )
+    # the cell as the slow path reads it: lowered, a leading minus sign U+2212 and an
+    # accounting negative `(1,200)` written with '-' (`icp_signed`), which may make it a plain
+    # number (`−.5`, `(12.5)`: read as `-.5` and `-12.5` are)
+    c, slow = f"{h}c", f"icp_signed(lower({t}))"
     stages: tuple[dict[str, str], ...] = (
-        {p: plain if typed is None else f"coalesce({typed}, {plain})"},
-        {f"{h}c": f"CASE WHEN {p} IS NULL AND length({t}) <= {LONGEST} THEN lower({t}) END"},
+        {f"{h}p0": plain if typed is None else f"coalesce({typed}, {plain})"},
+        {c: f"CASE WHEN {h}p0 IS NULL AND length({t}) <= {LONGEST} THEN {slow} END"},
         {
+            p: f"coalesce({h}p0, CASE WHEN {c} IS NOT NULL THEN {plain_sql(c, decimal)} END)",
             band: f"regexp_extract({h}c, {sql_literal(BAND)}, ['a', 'b'])",
             plus: f"regexp_extract({h}c, {sql_literal(PLUS)}, ['a'])",
             am: (
@@ -484,7 +493,7 @@ def _number(fld: Field, r: str, decimal: str | None, typed: str | None = None) -
         f"CASE WHEN {p} IS NULL AND {twofold} "
         f"THEN {twofold_why_sql((f'{h}dl', f'{h}dh'), (f'{h}cl', f'{h}ch'))} "
         f"WHEN coalesce({outside}, FALSE) THEN {sql_literal(_bounds_words(fld))} "
-        f"WHEN {p} IS NULL THEN {_unit_why_sql(fld, am)} END"
+        f"WHEN {p} IS NULL THEN coalesce({_unit_why_sql(fld, am)}, {why_sql(f'{h}c')}) END"
     )
     return Parsed({f"{fld.name}__lo": lo, f"{fld.name}__hi": hi}, bad, stages, why=why)
 

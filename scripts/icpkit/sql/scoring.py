@@ -30,6 +30,7 @@ from . import provenance
 from .connection import connect, quote_ident
 from .mapping import with_values
 from .parsing import TYPEABLE
+from .percents import fraction_columns
 from .reasons import reason_sql
 from .sources import (
     Plan,
@@ -264,10 +265,15 @@ def _reading_notes(
     handbook: Handbook,
 ) -> None:
     """The summary's examples of unreadable cells (a second pass, only when some cell could
-    not be read) and its notes on how the file was read."""
+    not be read) and its notes on how the file was read and on columns that look wrong (a set
+    column empty for every account, a percent column of fractions: a bounded sample)."""
     if any(summary.unreadable.values()):
         summary.examples, summary.spellings = _unreadable(con, source, plan, handbook)
-    summary.notes = source.notes + _empty_set_columns(con, source, plan, handbook)
+    summary.notes = (
+        source.notes
+        + _empty_set_columns(con, source, plan, handbook)
+        + fraction_columns(con, handbook, source, plan)
+    )
 
 
 def _empty_set_columns(

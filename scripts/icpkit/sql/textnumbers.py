@@ -7,7 +7,8 @@ same on every dialect: no regular expressions (SQLite has none), only `TRIM`,
 `LOWER`, `REPLACE`, `SUBSTRING`, string position, `LENGTH` and a `CAST` of text
 already checked to be digits and one `.`. What is read:
 
-- a number with an optional sign: `1200`, `-5`, `.5`, `12.50`;
+- a number with an optional sign: `1200`, `-5` (or `−5`, U+2212), `.5`, `12.50`, and an
+  accounting negative `(1,200)` (-1200);
 - grouped digits, in either convention: `1,234,567.89` or `1.234.567,89`, or
   grouped by an apostrophe (`1'234.5`, `1’234,5`) or a space of `numbers.SPACES`
   (`1 234`, no-break and narrow no-break too), one kind per numeral; a grouping
@@ -28,7 +29,7 @@ a cell longer than `numbers.LONGEST` characters is unknown, as `icp score` reads
 NaN or an infinity in any spelling: only digits are ever cast, so no engine fails.
 
 What the file scorer reads and this does not (currency signs, `k`/`M`/`bn`
-suffixes, `%`, exponents, an en dash in a band, spaces after a sign) is unknown
+suffixes, `%`, exponents, an en dash in a band) is unknown
 here: never a different number. A property test
 (`tests/test_warehouse_parity.py`) holds the two readings equal on every spelling
 of the grammar above, and this one unknown or equal on any other text.
@@ -42,7 +43,7 @@ from sqlglot import exp
 
 from ..engine.model import Field
 from ..engine.normal import BLANKS
-from .numbers import LONGEST, SPACES
+from .numbers import CLOSE, LONGEST, MINUS, OPEN, SPACES
 
 DIGITS = "0123456789"
 
@@ -148,6 +149,32 @@ def spaced(text: exp.Expr) -> exp.Expr:
     return text
 
 
+def minus_signed(text: exp.Expr) -> exp.Expr:
+    """`text` with a leading minus sign U+2212 written `-`, and an accounting negative
+    `(1,200)` as `-1,200` (`numbers.signed`: what the parentheses hold, trimmed)."""
+    length = exp.Length(this=text)
+    first, last = _sub(text, _num(1), _num(1)), _sub(text, length, _num(1))
+    inner = _sub(text, _num(2), _nonneg(exp.Sub(this=length, expression=_num(2))))
+    minus = [c for c in MINUS if c != "-"]
+    return _case(
+        [
+            (
+                exp.In(this=first, expressions=[_lit(c) for c in minus]),
+                exp.DPipe(this=_lit("-"), expression=_sub(text, _num(2)), safe=False),
+            ),
+            (
+                _and(
+                    _eq(first, _lit(OPEN)),
+                    _eq(last, _lit(CLOSE)),
+                    exp.GT(this=length, expression=_num(1)),
+                ),
+                exp.DPipe(this=_lit("-"), expression=trim_blanks(inner), safe=False),
+            ),
+        ],
+        text,
+    )
+
+
 Stage = dict[str, exp.Expr]
 PARTS = ("lo", "hi", "op", "sg")  # band low end, band high end, open band, signed number
 CONVENTIONS = (("d", ",", "."), ("c", ".", ","))  # key, grouping separator, decimal mark
@@ -179,8 +206,8 @@ def stages(fld: Field, raw: exp.Expr, name: str) -> list[Stage]:
     def c(key: str) -> exp.Expr:
         return exp.column(exp.to_identifier(f"{name}_{key}"))
 
-    out: list[Stage] = []
-    text = spaced(cleaned(raw))
+    out: list[Stage] = [{"u": spaced(cleaned(raw))}]
+    text = minus_signed(c("u"))
     out.append({"t": text, "s": shape(text)})
     t, s = c("t"), c("s")
     length: exp.Expr = exp.Length(this=t)
@@ -217,8 +244,9 @@ def stages(fld: Field, raw: exp.Expr, name: str) -> list[Stage]:
     for part, (start, size) in cuts.items():
         parts[f"{part}_t"] = trim_blanks(_sub(t, start, size))
         parts[f"{part}_s"] = trim_blanks(_sub(s, start, size))
-    parts["sg_t"] = _case([(signed, _sub(t, _num(2)))], t)
-    parts["sg_s"] = _case([(signed, _sub(s, _num(2)))], s)
+    # blanks after a sign are no part of the number (`- 5`, `− 5`), as icp score reads it
+    parts["sg_t"] = _case([(signed, trim_blanks(_sub(t, _num(2))))], t)
+    parts["sg_s"] = _case([(signed, trim_blanks(_sub(s, _num(2))))], s)
     out.append(parts)
 
     out += [_marks(c), _grouped_marks(c), _readings(c), *_ends(c), _fits_stage(fld, c)]
@@ -299,7 +327,12 @@ def _readings(c: Col) -> Stage:
             # `.5`: no integer part, only with the dot as decimal mark and only as the whole
             # cell (the file's plain path): a band's or an open band's end is a numeral of
             # `numbers.DOT_NUMBER`, which begins with a digit (`.5-1` and `.5+` are unknown)
-            empty_ip = _and(has, exp.true() if mark == "." and part == "sg" else exp.false())
+            # (and not after a sign and blanks: `- .5` is unknown, as in icp score)
+            bare: exp.Expr = exp.false()
+            if mark == "." and part == "sg":
+                tight = _eq(exp.Length(this=pt), exp.Sub(this=c("len"), expression=_num(1)))
+                bare = _case([(c("sign"), tight)], exp.true())
+            empty_ip = _and(has, bare)
             valid = _and(
                 _only(ps, "9" + mark, group),
                 _eq(_pos(fp, mark), _num(0)),

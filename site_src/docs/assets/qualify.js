@@ -416,7 +416,8 @@
       amount: new RegExp(g.amount), dot: new RegExp("^(?:" + g.dot + ")$"), comma: new RegExp("^(?:" + g.comma + ")$"),
       stripDot: new RegExp(g.strip_dot, "g"), stripComma: new RegExp(g.strip_comma, "g"),
       longest: g.longest, currencies: g.currencies, suffixes: g.suffixes, blanks: blanks,
-      nullTokens: nullTokens || []
+      nullTokens: nullTokens || [], minus: g.minus,
+      whys: g.whys.map(function (w) { return [new RegExp(w[0]), w[1]]; })
     };
   }
   function trimBlanks(t, blanks) {
@@ -444,7 +445,7 @@
     if (foreignMark(m, fld) !== null) return null;
     var v = digits(m[4], comma, m[5] ? NUM.suffixes[m[5]] : 0);
     if (v === null) return null;
-    var n = (m[2] === "-" ? -1 : 1) * v;
+    var n = (m[2] && NUM.minus.indexOf(m[2]) >= 0 ? -1 : 1) * v;
     return [n, n];
   }
   /* the first currency code or "%" an amount writes that the field does not take, or null
@@ -468,6 +469,17 @@
       return code === "%" ? "a percentage, not an amount in " + unit : named + ", not " + unit + " (amounts are never converted)";
     }
     return unit === "PERCENT" ? named + ", not percent" : named + ", which " + fld.name + " is not counted in";
+  }
+  /* "−5" (U+2212) as "-5", an accounting negative "(1,200)" as "-1,200" (numbers.signed) */
+  function signed(low) {
+    if (low[0] === "\u2212") return "-" + low.slice(1);
+    return low.length > 1 && low[0] === "(" && low[low.length - 1] === ")" ? "-" + trimBlanks(low.slice(1, -1), NUM.blanks) : low;
+  }
+  /* why a cell of a known unreadable shape ("~500", ">1000", "1,00,000") is no number, as
+     icp explain and icp score say it (numbers.WHYS), else "" */
+  function shapeWhy(low) {
+    for (var i = 0; i < NUM.whys.length; i++) if (NUM.whys[i][0].test(low)) return NUM.whys[i][1];
+    return "";
   }
   function fits(n, fld, upper) {
     if (!(isFinite(n) || (upper && n === Infinity))) return false;
@@ -493,14 +505,15 @@
     var wrong = function (why) {
       return { error: "Can't read \u201c" + t + "\u201d" + (why ? " (" + why + ")" : "") + ": write it as " + numberExamples(fld).join(" or ") + "." };
     };
-    var v;
-    if (NUM.plain.test(t) && t.length <= NUM.longest && isFinite(v = Number(t))) {
+    /* lowered, with a leading minus sign U+2212 and an accounting negative "(1,200)" written
+       with "-" (numbers.signed), which may make it a plain number ("(12.5)") */
+    var v, low = signed(t.toLowerCase()), shape = {};
+    if (t.length <= NUM.longest && NUM.plain.test(low) && isFinite(v = Number(low))) {
       return fits(v, fld, false) ? { value: v } : wrong(outside(v, fld));
     }
     if (t.length > NUM.longest) return wrong("");
-    var low = t.toLowerCase(), shape = {};
     if ((shape.band = NUM.band.exec(low)) === null && (shape.plus = NUM.plus.exec(low)) === null &&
-        (shape.amount = NUM.amount.exec(low)) === null) return wrong("");
+        (shape.amount = NUM.amount.exec(low)) === null) return wrong(shapeWhy(low));
     var dot = cellReading(shape, fld, false), comma = cellReading(shape, fld, true);
     var okDot = cellFits(dot, fld), okComma = cellFits(comma, fld), r;
     if (okDot && okComma && (dot[0] !== comma[0] || dot[1] !== comma[1])) {
@@ -508,7 +521,7 @@
         shown(comma) + " with a decimal comma (1.234,5); write " + shown(dot) + " or " + shown(comma) + "." };
     }
     if (okDot) r = dot; else if (okComma) r = comma;
-    else return wrong(outside((dot || comma || [NaN])[0], fld) || unitWhy(shape, fld));
+    else return wrong(outside((dot || comma || [NaN])[0], fld) || unitWhy(shape, fld) || shapeWhy(low));
     return { value: r[0] === r[1] ? r[0] : [r[0], r[1] === Infinity ? null : r[1]] };
   }
 
