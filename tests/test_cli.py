@@ -212,6 +212,24 @@ def test_explain_a_row_of_the_sample_export(capsys: pytest.CaptureFixture[str]) 
     assert data["verdict"]["tier"] == "D"
 
 
+@pytest.mark.parametrize(
+    ("rows", "said"),
+    [
+        ("9001,GB\n9002,US\n", "expected 1 to 2 (the export has 2 accounts)"),
+        ("9001,GB\n", "expected 1 (the export has 1 account)"),
+        ("", "expected an account (the export has no accounts)"),
+    ],
+)
+def test_explain_a_row_past_the_end_says_how_many_rows_there_are(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, rows: str, said: str
+) -> None:
+    export = tmp_path / "short.csv"
+    export.write_text("Record ID,Country/Region\n" + rows, encoding="utf-8")
+    code, _, err = run(capsys, "--root", str(REPO), "explain", str(export), "--row", "3")
+    assert code == 2
+    assert f"found no row 3 in {export}; {said}" in err
+
+
 def test_score_exit_code_and_strict(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     sample = REPO / "tests" / "examples" / "hubspot-export.csv"
     code, _, err = run(

@@ -130,6 +130,12 @@ def _cells(
     ]
 
 
+def _count(con: duckdb.DuckDBPyConnection, source: Source) -> int:
+    """The number of accounts (records) `source` holds."""
+    got = con.execute(f"SELECT count(*) FROM {source.relation}").fetchone()
+    return int(got[0]) if got else 0
+
+
 def _fetch(
     handbook: Handbook,
     con: duckdb.DuckDBPyConnection,
@@ -233,11 +239,16 @@ def read_row(
         found, read = _fetch(handbook, con, source, plan, limit=1, offset=row - 1)
         cells = _cells(handbook, con, read, plan, row) if found and found[0][2] else []
         fractions = fraction_columns(con, handbook, read, plan) if found else ()
+        rows = None if found else _count(con, read)
     finally:
         _done(source)
         _done(read)
     if not found:
-        raise UsageError(f"found no row {row} in {source.path}")
+        has = "no accounts" if not rows else f"{rows:,} account{'s' if rows != 1 else ''}"
+        expected = f"1 to {rows:,}" if rows and rows > 1 else "1" if rows else "an account"
+        raise UsageError(
+            f"found no row {row} in {source.path}; expected {expected} (the export has {has})"
+        )
     ident, company, unreadable = found[0]
     return ExportRow(
         ident,
