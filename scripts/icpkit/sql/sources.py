@@ -350,7 +350,10 @@ def regular(
         "csv",
         _csv_read(done.path, options, text),
         text,
-        notes=(f"read in the careful way ({why})", *done.notes),
+        notes=(
+            f"read record by record, not by DuckDB's fast reader, because of {why}",
+            *done.notes,
+        ),
         delimiter=shape.delimiter,
         scratch=done.path,
         ids=ids,
