@@ -732,9 +732,17 @@ def test_a_band_a_rep_hears_gives_the_engines_verdict_and_a_typo_is_said(
     # alone for a lead the answers could make an A)
     route = page.locator("#q-route").inner_text()
     assert route.startswith("What to do until the answers are in:")
+    # session 12: it went on "Nobody, no outreach … do not spend sales time" under "Could be
+    # tier A … Ask about": the first step is the answers, the tier's own route only if they
+    # keep it there
+    d = HANDBOOK.routes["D"]
+    assert d.response not in route and d.action not in route, route
+    assert HANDBOOK.fields[v0.deciding_fields[0]].label in route
     up = page.locator("#q-route-up").inner_text()
     assert up.startswith(f"If the answers make it tier {v0.best_case_tier}:")
     assert HANDBOOK.routes[v0.best_case_tier].owner in up
+    keep = page.locator("#q-route-keep").inner_text()
+    assert keep.startswith("If they keep it at tier D:") and d.action in keep, keep
     partial, unreadable = from_values(
         HANDBOOK, {"country": "GB", "industry": "apparel", "employees": "51-200"}
     )

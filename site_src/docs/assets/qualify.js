@@ -774,15 +774,21 @@
     function routeText(r) {
       return r.owner + ", " + r.response.toLowerCase() + ". " + r.action + (r.content ? " Content: " + r.content + "." : "");
     }
-    /* a tier that rests on unknowns routes as it stands, and says where the answers could take it */
+    /* a tier that rests on unknowns is not acted on yet: the first step is the answers, then
+       the route of the tier they give (the current tier's route alone said "no outreach, do
+       not spend sales time" under "Could be tier A") */
     var upRoute = lifted && route && !v.disqualified_by.length ? rules.routes[v.best_case_tier] : null;
-    if (route) {
-      out.appendChild(el("p", { class: "q-route", id: "q-route" }, [
-        el("strong", { text: upRoute ? "What to do until the answers are in: " : "What to do: " }), routeText(route)]));
-    }
     if (upRoute) {
+      var open = v.deciding_fields.map(function (n) { return rules.fields[n].label; });
+      out.appendChild(el("p", { class: "q-route", id: "q-route" }, [
+        el("strong", { text: "What to do until the answers are in: " }),
+        "find out " + (open.join(", ") || "the open requirements") + " first (the CRM, the company's own pages, or a short call: see Ask next). Do not act on tier " + v.tier + " yet."]));
       out.appendChild(el("p", { class: "q-route q-route-up", id: "q-route-up" }, [
         el("strong", { text: "If the answers make it tier " + v.best_case_tier + ": " }), routeText(upRoute)]));
+      out.appendChild(el("p", { class: "q-route q-route-keep", id: "q-route-keep" }, [
+        el("strong", { text: "If they keep it at tier " + v.tier + ": " }), routeText(route)]));
+    } else if (route) {
+      out.appendChild(el("p", { class: "q-route", id: "q-route" }, [el("strong", { text: "What to do: " }), routeText(route)]));
     }
     var fired = [];
     v.negatives.forEach(function (n) {
