@@ -757,10 +757,13 @@
         el("strong", { text: "Could be tier " + v.best_case_tier + ": " }),
         "if the unknowns go its way. Ask about " + (asks0.join(", ") || "the open requirements") + " before acting on this tier."]));
     }
+    /* the sticky bar (on a phone the verdict is far below the form) and the live region say
+       the best case too: "not a lead yet" alone reads as "drop it" */
+    var said = head + (lifted ? "; could be tier " + v.best_case_tier + ": ask first" : "");
     var sticky = document.getElementById("q-sticky");
-    if (sticky) sticky.textContent = head;
+    if (sticky) sticky.textContent = said;
     var live = document.getElementById("q-live");
-    if (live && live.textContent !== head) live.textContent = head;
+    if (live && live.textContent !== said) live.textContent = said;
     if (v.best && v.best.capped && v.best.score_tier !== v.best.tier) {
       out.appendChild(el("p", { text: "The score alone gives tier " + v.best.score_tier + "; capped to " + v.best.tier + " until the unknown requirements are checked." }));
     }
