@@ -384,6 +384,35 @@ def test_the_example_builds_strictly_with_links_and_anchors_checked(tmp_path: Pa
     assert "assets/vendor/iframe-worker/shim.js" in page  # search from file://
     assert (out / "search" / "search_index.json").is_file()
     assert (out / "search" / "search_index.js").is_file()
+    # session 12: the home page's title was "ICP handbook - Northwind IT — ICP handbook", and
+    # the Schemas page listed tiers as "A, B, C, D, None" (Python's null in the text)
+    site_name = "Northwind IT — ICP handbook"
+    assert _title(out / "index.html") == site_name
+    for page_file in out.rglob("*.html"):
+        title = _title(page_file)
+        own, _, name = title.rpartition(" - ")
+        assert title == site_name or (name == site_name and own.lower() not in name.lower()), (
+            page_file,
+            title,
+        )
+        text = re.sub(r"<[^>]+>", " ", page_file.read_text())
+        text = re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))), text)
+        # 'None' only as a null token a CRM writes (the commands reference lists them)
+        leaks = [
+            m
+            for m in re.finditer(r"\bNone\b", text)
+            if "null" not in text[m.start() - 40 : m.start()]
+        ]
+        assert not leaks, (page_file, [text[m.start() - 40 : m.end() + 10] for m in leaks])
+    assert "A, B, C, D, null" in re.sub(
+        r"&#(\d+);", lambda m: chr(int(m.group(1))), (out / "editors" / "schemas.html").read_text()
+    )
+
+
+def _title(page_file: Path) -> str:
+    found = re.search(r"<title>(.*?)</title>", page_file.read_text(), re.S)
+    assert found, page_file
+    return found.group(1).strip()
 
 
 def test_plain_mkdocs_build_still_works(tmp_path: Path) -> None:

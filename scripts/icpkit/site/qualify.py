@@ -174,7 +174,8 @@ def compiled(hb: Handbook, url: Callable[[str], str]) -> dict[str, Any]:
         # a company's text as `normal.read_text` reads it: blanks around it are no part of
         # it, and nothing else or a null token ('N/A') is unknown
         "text_reading": {"blanks": BLANKS, "null_tokens": list(NULL_TOKENS)},
-        # a number as `icp explain --set` reads it (the decimal convention not known)
+        # a number in the handbook's own format, as `icp explain --set … --decimal-point`
+        # reads it (the page reads each digits part with a decimal point only)
         "numbers": numbers.grammar(),
         "unicode": {
             "version": unicode15.UNIDATA_VERSION,

@@ -3,9 +3,18 @@ Schemas themselves (the same text VS Code shows on hover)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ..kinds import KINDS
+
+
+def _json_words(values: Any) -> Any:
+    """Schema values as the YAML a person writes them: null, true, false (never Python's
+    None, True, False: the Schemas page listed tiers as "A, B, C, D, None")."""
+    if values is None:
+        return None
+    return [v if isinstance(v, str) else json.dumps(v) for v in values]
 
 
 def _schema_rows(kind: str) -> list[dict[str, Any]]:
@@ -27,7 +36,7 @@ def _schema_rows(kind: str) -> list[dict[str, Any]]:
                     "path": ".".join(str(p) for p in [*parts, prop] if p != 0),
                     "depth": depth,
                     "type": child.get("type", "enum" if "enum" in child else ""),
-                    "enum": child.get("enum"),
+                    "enum": _json_words(child.get("enum")),
                     "required": prop in sub.get("required", []),
                     "description": desc,
                 }

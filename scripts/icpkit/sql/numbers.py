@@ -198,14 +198,16 @@ _PLAIN = {DOT: _PLAIN_DOT, None: _PLAIN_ANY, COMMA: _PLAIN_COMMA}
 
 
 def grammar() -> dict[str, object]:
-    """The reading of a number cell with the convention not known (what `icp explain --set`
-    does), as plain regular expressions and tables, for a reader outside SQL (the qualify
-    page's): a plain number (`plain`); else the lowered cell as a band, an open band or an
-    amount (groups: currency, sign, currency, digits, suffix, currency), each digits part read
-    by `dot` and by `comma` (then `strip_dot` / `strip_comma` removed, the comma made a
-    point); the cell fits in one convention, or reads two ways (`pick_sql`)."""
+    """The reading of a number cell, as plain regular expressions and tables, for a reader
+    outside SQL (the qualify page's): a plain number (`plain` with the convention not known,
+    what `icp explain --set` does; `plain_dot` with a decimal point, `--decimal-point`);
+    else the lowered cell as a band, an open band or an amount (groups: currency, sign,
+    currency, digits, suffix, currency), each digits part read by `dot` and by `comma` (then
+    `strip_dot` / `strip_comma` removed, the comma made a point); the cell fits in one
+    convention, or reads two ways (`pick_sql`)."""
     return {
         "plain": _PLAIN_ANY,
+        "plain_dot": _PLAIN_DOT,
         "band": BAND,
         "plus": PLUS,
         "amount": AMOUNT,

@@ -401,18 +401,21 @@
   }
 
   /* ---- what a rep types in a number box ----------------------------------------------
-     Read as `icp explain --set` reads it, with the decimal convention not known: the grammar
-     of icpkit.sql.numbers (rules.numbers: a plain number; else a band "51-200", an open band
-     "200+" or an amount "$1.5M", "12,5 %"), each digits part read with a decimal point and
-     with a decimal comma. A reading counts when it fits the field (a whole number for an
-     integer, inside the vocabulary's bounds, a currency or "%" the field's unit); one that
-     fits both ways and differs ("1.200": 1.2 or 1200) is not read, and the rep is told both.
-     A browser test compares every spelling with the engine's reading. Never a guess. */
+     Read in the handbook's own number format, a decimal point and comma thousands (1,234.5:
+     "250,000" is 250000), as `icp explain --set … --decimal-point` reads it: the grammar of
+     icpkit.sql.numbers (rules.numbers: a plain number; else a band "51-200", an open band
+     "200+" or an amount "$1.5M"), each digits part read with a decimal point. A reading
+     counts when it fits the field (a whole number for an integer, inside the vocabulary's
+     bounds, a currency or "%" the field's unit). A text that a decimal comma would read
+     otherwise is never read silently: "1.200" is read as 1.2 and the rep is told so (with
+     a decimal comma it would be 1200), and "1,5", readable only with a decimal comma, is not
+     read and the rep is told to write 1.5. A browser test compares every spelling with the
+     engine's reading. Never a guess. */
   var NUM = null;
   function useNumbers(g, blanks, nullTokens) {
     if (!g || NUM) return;
     NUM = {
-      plain: new RegExp("^(?:" + g.plain + ")$"), band: new RegExp(g.band), plus: new RegExp(g.plus),
+      plain: new RegExp("^(?:" + g.plain_dot + ")$"), band: new RegExp(g.band), plus: new RegExp(g.plus),
       amount: new RegExp(g.amount), dot: new RegExp("^(?:" + g.dot + ")$"), comma: new RegExp("^(?:" + g.comma + ")$"),
       stripDot: new RegExp(g.strip_dot, "g"), stripComma: new RegExp(g.strip_comma, "g"),
       longest: g.longest, currencies: g.currencies, suffixes: g.suffixes, blanks: blanks,
@@ -509,20 +512,34 @@
        with "-" (numbers.signed), which may make it a plain number ("(12.5)") */
     var v, low = signed(t.toLowerCase()), shape = {};
     if (t.length <= NUM.longest && NUM.plain.test(low) && isFinite(v = Number(low))) {
-      return fits(v, fld, false) ? { value: v } : wrong(outside(v, fld));
+      if (!fits(v, fld, false)) return wrong(outside(v, fld));
+      var plainly = { value: v }, as = { amount: NUM.amount.exec(low) };
+      return as.amount ? withNote(plainly, t, [v, v], cellReading(as, fld, true), fld) : plainly;
     }
     if (t.length > NUM.longest) return wrong("");
     if ((shape.band = NUM.band.exec(low)) === null && (shape.plus = NUM.plus.exec(low)) === null &&
         (shape.amount = NUM.amount.exec(low)) === null) return wrong(shapeWhy(low));
     var dot = cellReading(shape, fld, false), comma = cellReading(shape, fld, true);
-    var okDot = cellFits(dot, fld), okComma = cellFits(comma, fld), r;
-    if (okDot && okComma && (dot[0] !== comma[0] || dot[1] !== comma[1])) {
-      return { error: "Can't read \u201c" + t + "\u201d: it reads two ways, " + shown(dot) + " with a decimal point (1,234.5) or " +
-        shown(comma) + " with a decimal comma (1.234,5); write " + shown(dot) + " or " + shown(comma) + "." };
+    if (!cellFits(dot, fld)) {
+      var no = wrong(outside((dot || comma || [NaN])[0], fld) || unitWhy(shape, fld) || shapeWhy(low));
+      /* "1,5" or "1.200,5": a decimal comma, which this handbook does not write */
+      if (cellFits(comma, fld)) no.error += " This page reads numbers as the handbook writes them, 1,234.5: with a decimal point, that is " + shown(comma) + ".";
+      return no;
     }
-    if (okDot) r = dot; else if (okComma) r = comma;
-    else return wrong(outside((dot || comma || [NaN])[0], fld) || unitWhy(shape, fld) || shapeWhy(low));
-    return { value: r[0] === r[1] ? r[0] : [r[0], r[1] === Infinity ? null : r[1]] };
+    return withNote({ value: dot[0] === dot[1] ? dot[0] : [dot[0], dot[1] === Infinity ? null : dot[1]] }, t, dot, comma, fld);
+  }
+  /* "1.200": 1.2 here, 1200 with a decimal comma (a point that may group thousands): read as
+     the handbook writes it, and said ("250,000" is the handbook's own spelling) */
+  function withNote(r, t, dot, comma, fld) {
+    if (t.indexOf(".") >= 0 && cellFits(comma, fld) && (dot[0] !== comma[0] || dot[1] !== comma[1])) {
+      r.note = "Read as " + shown(dot) + " (a decimal point, as the handbook writes 1,234.5); for " + shown(comma) + ", write " + shownGrouped(comma) + ".";
+    }
+    return r;
+  }
+  /* a reading in the handbook's own format (1200 as 1,200) */
+  function shownGrouped(r) {
+    var one = function (x) { return x.toLocaleString("en", { maximumFractionDigits: 20 }); };
+    return r[0] === r[1] ? one(r[0]) : r[1] === Infinity ? one(r[0]) + "+" : one(r[0]) + "-" + one(r[1]);
   }
 
   if (window.ICP_RULES) {
@@ -684,7 +701,7 @@
       if (!input) return;
       if (isNumber(fld)) {
         var r = readNumber(input.value, fld), err = document.getElementById(input.id.replace(/-in$/, "-err"));
-        if (err) err.textContent = r.error ? r.error + " Counted as don't know." : "";
+        if (err) err.textContent = r.error ? r.error + " Counted as don't know." : r.note || "";
         if (r.value !== null && r.value !== undefined) company[name] = r.value;
       } else if (input.value !== "") company[name] = input.value;
     });
@@ -740,10 +757,13 @@
         el("strong", { text: "Could be tier " + v.best_case_tier + ": " }),
         "if the unknowns go its way. Ask about " + (asks0.join(", ") || "the open requirements") + " before acting on this tier."]));
     }
+    /* the sticky bar (on a phone the verdict is far below the form) and the live region say
+       the best case too: "not a lead yet" alone reads as "drop it" */
+    var said = head + (lifted ? "; could be tier " + v.best_case_tier + ": ask first" : "");
     var sticky = document.getElementById("q-sticky");
-    if (sticky) sticky.textContent = head;
+    if (sticky) sticky.textContent = said;
     var live = document.getElementById("q-live");
-    if (live && live.textContent !== head) live.textContent = head;
+    if (live && live.textContent !== said) live.textContent = said;
     if (v.best && v.best.capped && v.best.score_tier !== v.best.tier) {
       out.appendChild(el("p", { text: "The score alone gives tier " + v.best.score_tier + "; capped to " + v.best.tier + " until the unknown requirements are checked." }));
     }
@@ -757,15 +777,21 @@
     function routeText(r) {
       return r.owner + ", " + r.response.toLowerCase() + ". " + r.action + (r.content ? " Content: " + r.content + "." : "");
     }
-    /* a tier that rests on unknowns routes as it stands, and says where the answers could take it */
+    /* a tier that rests on unknowns is not acted on yet: the first step is the answers, then
+       the route of the tier they give (the current tier's route alone said "no outreach, do
+       not spend sales time" under "Could be tier A") */
     var upRoute = lifted && route && !v.disqualified_by.length ? rules.routes[v.best_case_tier] : null;
-    if (route) {
-      out.appendChild(el("p", { class: "q-route", id: "q-route" }, [
-        el("strong", { text: upRoute ? "What to do until the answers are in: " : "What to do: " }), routeText(route)]));
-    }
     if (upRoute) {
+      var open = v.deciding_fields.map(function (n) { return rules.fields[n].label; });
+      out.appendChild(el("p", { class: "q-route", id: "q-route" }, [
+        el("strong", { text: "What to do until the answers are in: " }),
+        "find out " + (open.join(", ") || "the open requirements") + " first (the CRM, the company's own pages, or a short call: see Ask next). Do not act on tier " + v.tier + " yet."]));
       out.appendChild(el("p", { class: "q-route q-route-up", id: "q-route-up" }, [
         el("strong", { text: "If the answers make it tier " + v.best_case_tier + ": " }), routeText(upRoute)]));
+      out.appendChild(el("p", { class: "q-route q-route-keep", id: "q-route-keep" }, [
+        el("strong", { text: "If they keep it at tier " + v.tier + ": " }), routeText(route)]));
+    } else if (route) {
+      out.appendChild(el("p", { class: "q-route", id: "q-route" }, [el("strong", { text: "What to do: " }), routeText(route)]));
     }
     var fired = [];
     v.negatives.forEach(function (n) {
