@@ -185,7 +185,7 @@ def test_insufficient_data_names_the_unknown_fields_everywhere(tmp_path: Path) -
     )
     assert want[1] == (
         "D for western-software-teams: 15 pts; Between 100 and 500 employees; "
-        "capped, not known: Country, Industry, Tech stack"
+        "not known: Country, Industry, Tech stack"
     )
     for engine in ("duckdb", "sqlite"):
         assert _warehouse_reasons(handbook, rows, engine) == want, engine
@@ -296,3 +296,33 @@ def test_a_profile_gate_stops_its_score_and_an_undecided_one_is_said(
     profile_data = json.loads(said)["verdict"]["profiles"][0]
     assert profile_data["undecided_gates"] == ["p_blocked"]
     assert [g["result"] for g in profile_data["gates"]] == ["unknown"]
+
+
+def test_a_reason_says_capped_only_when_the_cap_lowered_the_tier(tmp_path: Path) -> None:
+    """A D (or a C under a cap of B) with an unknown requirement was 'capped, not known:
+    Country': nothing was capped. Only a score above the cap says 'capped'; the others say
+    'not known', in the explaining evaluator, the warehouse SQL and icp score --crm."""
+    handbook = open_handbook(REPO)
+    base = {"employees": 240, "industry": "software"}
+    rich = {
+        **base,
+        "tech_stack": frozenset({"python", "aws"}),
+        "growth_rate": 25,
+        "it_budget": 600_000,
+        "funding_stage": "series_a",
+        "services_needed": frozenset({"dedicated_team"}),
+        "profitability": "profitable_growing",
+    }
+    rows: list[dict[str, Any]] = [rich, {**base, "tech_stack": frozenset({"python"})}]
+    want = [reason(handbook, evaluate(handbook, c, AS_OF)) for c in rows]
+    assert want[0].startswith("B for western-software-teams: 100 pts")
+    assert want[0].endswith("; capped, not known: Country")
+    assert want[1].startswith("D for western-software-teams: 15 pts")
+    assert want[1].endswith("; not known: Country") and "capped" not in want[1]
+    for engine in ("duckdb", "sqlite"):
+        assert _warehouse_reasons(handbook, rows, engine) == want, engine
+    text = [
+        {k: ";".join(sorted(v)) if isinstance(v, frozenset) else str(v) for k, v in c.items()}
+        for c in rows
+    ]
+    assert _crm_reasons(REPO, tmp_path, text) == want

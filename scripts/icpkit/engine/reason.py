@@ -17,9 +17,10 @@ parity tests compare the two.
 - No eligible profile: "D: no profile fits".
 - Otherwise: the tier and best profile with its score; then the labels of the
   criteria it met, in handbook order; then, when a hard requirement could not be
-  checked (the tier is capped), the fields those requirements read that are
-  unknown, as "capped, not known: <label>, <label>" (not the insufficient_data status,
-  which gives no tier at all).
+  checked, the fields those requirements read that are unknown, as "capped, not known:
+  <label>, <label>" when the tier policy's cap lowered the tier, else "not known: <label>"
+  (a D or a C under a cap of B was never capped; not the insufficient_data status, which
+  gives no tier at all).
 
 Every title and label is written on one line (`textsafety.flat`): a YAML block scalar's
 line break would split the CSV row a rep reads.
@@ -41,6 +42,19 @@ def missing_fields(handbook: Handbook, profile: ProfileVerdict) -> list[str]:
             if name in unknown and name not in out:
                 out.append(name)
     return out
+
+
+def cap_lowered(profile: ProfileVerdict) -> bool:
+    """The tier policy's unknown_cap lowered the profile's tier (its score alone gives a
+    better one): only then does a reason say 'capped'."""
+    return profile.capped and profile.score_tier != profile.tier
+
+
+def cap_threshold(icp: Icp, cap: str) -> int | None:
+    """The least score the cap `cap` lowers (the threshold of the tier above it), or None
+    when it lowers none (a cap of A)."""
+    above = {"B": icp.tiers.A, "C": icp.tiers.B, "D": icp.tiers.C}
+    return above.get(cap)
 
 
 def earlier_tiers(icp: Icp) -> dict[str, tuple[str, ...]]:
@@ -92,5 +106,7 @@ def reason(handbook: Handbook, verdict: Verdict) -> str:
     if best.capped:
         missing = [flat(handbook.fields[f].label) for f in missing_fields(handbook, best)]
         if missing:
-            parts.append("capped, not known: " + ", ".join(missing))
+            # 'capped' only when the cap lowered the tier: a D or a C was never capped
+            said = "capped, not known: " if cap_lowered(best) else "not known: "
+            parts.append(said + ", ".join(missing))
     return "; ".join(parts)

@@ -86,7 +86,7 @@ from ..engine.model import (
 )
 from ..engine.normal import NULL_TOKENS, Folds, is_symbol
 from ..engine.operators import NUMERIC, OPERATORS
-from ..engine.reason import earlier_tiers
+from ..engine.reason import cap_threshold, earlier_tiers
 from ..engine.values import NO_WORDS, YES_WORDS
 from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
 from ..errors import InputError, UsageError
@@ -1771,6 +1771,15 @@ class _Query:
                     out.append(exp.alias_(sub, group_column(icp.id, g.id)))
         return out
 
+    def not_known(self, i: int) -> exp.Expr:
+        """'; capped, not known: ' when the cap lowered profile i's tier (its score reaches
+        the tier above the cap, `reason.cap_lowered`), else '; not known: '."""
+        least = cap_threshold(self.icps[i], self.hb.policy.unknown_cap)
+        if least is None:
+            return lit("; not known: ")
+        lowered = exp.GTE(this=col(f"s{i}"), expression=num(least))
+        return case([(lowered, lit("; capped, not known: "))], lit("; not known: "))
+
     def reason_expr(self, picks: Sequence[exp.Expr]) -> exp.Expr:
         whens: list[tuple[exp.Expr, exp.Expr]] = []
         for j, neg in enumerate(self.negs):
@@ -1822,7 +1831,7 @@ class _Query:
                         ],
                         exp.And,
                     ),
-                    concat([lit("; capped, not known: "), drop_first(col(f"miss{i}"), ", ")]),
+                    concat([self.not_known(i), drop_first(col(f"miss{i}"), ", ")]),
                 )
                 for i in range(len(self.icps))
             ],

@@ -14,7 +14,7 @@ import datetime as dt
 
 from ..engine.model import Handbook, Rule, condition_fields
 from ..engine.operators import Ctx, sql_literal
-from ..engine.reason import earlier_tiers
+from ..engine.reason import cap_threshold, earlier_tiers
 from ..textsafety import flat
 from .layout import Columns
 from .sqlcompile import RANK_TIER, condition_sql
@@ -99,11 +99,18 @@ def reason_sql(handbook: Handbook, as_of: dt.date, exact: frozenset[str] = froze
             ]
         )
         read = dict.fromkeys(f for r in icp.requirements for f in condition_fields(r.when))
+        # 'capped' only when the cap lowered the tier (`reason.cap_lowered`)
+        least = cap_threshold(icp, handbook.policy.unknown_cap)
+        said = (
+            f"(CASE WHEN s{i} >= {least} THEN '; capped, not known: ' ELSE '; not known: ' END)"
+            if least is not None
+            else "'; not known: '"
+        )
         missing = _joined([(f"NOT {cols.known(f)}", flat(handbook.fields[f].label)) for f in read])
         text = (
             f"{letter} || {sql_literal(f' for {icp.id}: ')} || CAST(CAST(s{i} AS BIGINT) AS "
             f"VARCHAR) || ' pts' || coalesce('; ' || nullif({met}, ''), '') || "
-            f"(CASE WHEN h{i} IS NULL THEN coalesce('; capped, not known: ' || "
+            f"(CASE WHEN h{i} IS NULL THEN coalesce({said} || "
             f"nullif({missing}, ''), '') ELSE '' END)"
         )
         picks.append(f"WHEN best = k{i} THEN {text}")

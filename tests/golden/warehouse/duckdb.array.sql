@@ -1046,7 +1046,7 @@ SELECT
       ) AND (
         miss0 <> ''
       )
-      THEN '; capped, not known: ' || SUBSTRING(miss0, 3)
+      THEN CASE WHEN s0 >= 80 THEN '; capped, not known: ' ELSE '; not known: ' END || SUBSTRING(miss0, 3)
       WHEN (
         best = k1
       ) AND (
@@ -1054,7 +1054,7 @@ SELECT
       ) AND (
         miss1 <> ''
       )
-      THEN '; capped, not known: ' || SUBSTRING(miss1, 3)
+      THEN CASE WHEN s1 >= 80 THEN '; capped, not known: ' ELSE '; not known: ' END || SUBSTRING(miss1, 3)
       WHEN (
         best = k2
       ) AND (
@@ -1062,7 +1062,7 @@ SELECT
       ) AND (
         miss2 <> ''
       )
-      THEN '; capped, not known: ' || SUBSTRING(miss2, 3)
+      THEN CASE WHEN s2 >= 80 THEN '; capped, not known: ' ELSE '; not known: ' END || SUBSTRING(miss2, 3)
       ELSE ''
     END
   END AS icp_reason,

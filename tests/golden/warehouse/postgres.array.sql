@@ -1029,7 +1029,7 @@ SELECT
       ) AND (
         miss0 <> ''
       )
-      THEN '; capped, not known: ' || SUBSTRING(miss0 FROM 3)
+      THEN CASE WHEN s0 >= 80 THEN '; capped, not known: ' ELSE '; not known: ' END || SUBSTRING(miss0 FROM 3)
       WHEN (
         best = k1
       ) AND (
@@ -1037,7 +1037,7 @@ SELECT
       ) AND (
         miss1 <> ''
       )
-      THEN '; capped, not known: ' || SUBSTRING(miss1 FROM 3)
+      THEN CASE WHEN s1 >= 80 THEN '; capped, not known: ' ELSE '; not known: ' END || SUBSTRING(miss1 FROM 3)
       WHEN (
         best = k2
       ) AND (
@@ -1045,7 +1045,7 @@ SELECT
       ) AND (
         miss2 <> ''
       )
-      THEN '; capped, not known: ' || SUBSTRING(miss2 FROM 3)
+      THEN CASE WHEN s2 >= 80 THEN '; capped, not known: ' ELSE '; not known: ' END || SUBSTRING(miss2 FROM 3)
       ELSE ''
     END
   END AS icp_reason,

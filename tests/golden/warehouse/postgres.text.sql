@@ -1134,7 +1134,7 @@ SELECT
       ) AND (
         miss0 <> ''
       )
-      THEN '; capped, not known: ' || SUBSTRING(miss0 FROM 3)
+      THEN CASE WHEN s0 >= 80 THEN '; capped, not known: ' ELSE '; not known: ' END || SUBSTRING(miss0 FROM 3)
       WHEN (
         best = k1
       ) AND (
@@ -1142,7 +1142,7 @@ SELECT
       ) AND (
         miss1 <> ''
       )
-      THEN '; capped, not known: ' || SUBSTRING(miss1 FROM 3)
+      THEN CASE WHEN s1 >= 80 THEN '; capped, not known: ' ELSE '; not known: ' END || SUBSTRING(miss1 FROM 3)
       WHEN (
         best = k2
       ) AND (
@@ -1150,7 +1150,7 @@ SELECT
       ) AND (
         miss2 <> ''
       )
-      THEN '; capped, not known: ' || SUBSTRING(miss2 FROM 3)
+      THEN CASE WHEN s2 >= 80 THEN '; capped, not known: ' ELSE '; not known: ' END || SUBSTRING(miss2 FROM 3)
       ELSE ''
     END
   END AS icp_reason,

@@ -1304,7 +1304,7 @@ SELECT
       ) AND (
         miss0 <> ''
       )
-      THEN '; capped, not known: ' || SUBSTRING(miss0, 3)
+      THEN CASE WHEN s0 >= 70 THEN '; capped, not known: ' ELSE '; not known: ' END || SUBSTRING(miss0, 3)
       ELSE ''
     END
   END AS icp_reason,
