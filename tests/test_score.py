@@ -728,3 +728,21 @@ def test_explain_row_warns_of_a_percent_column_of_fractions(
         out = capsys.readouterr().out
         assert "\nwarning: column Growth Rate (growth_rate, in percent) holds only" in out, how
         assert "note: warning" not in out
+
+
+def test_score_help_names_both_output_layouts(capsys: pytest.CaptureFixture[str]) -> None:
+    """icp score --engine postgres|spark writes the warehouse query's columns (icp_tier,
+    icp_reason, no best case) while the default engine writes tier, best_case_tier ...;
+    --help described only the second. Both layouts are named, column by column, in --help
+    and in the commands reference."""
+    from icpkit.cli import main
+    from icpkit.sql.names import CORE
+    from icpkit.sql.scoring import OUTPUT_COLUMNS
+
+    assert main(["score", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    reference = (REPO / "site_src" / "docs" / "reference" / "commands.md").read_text("utf-8")
+    for name in (*OUTPUT_COLUMNS, *(safe for _, safe in CORE)):
+        assert name in text, name
+        assert f"`{name}`" in reference, name
+    assert "no best_case_tier or deciding_fields" in text
