@@ -207,7 +207,7 @@ def test_a_label_of_two_lines_is_one_line_in_the_reason(tmp_path: Path) -> None:
     )
     handbook = dataclasses.replace(loaded, icps=(dataclasses.replace(icp, criteria=criteria),))
     want = reason(handbook, evaluate(handbook, {"a": 1}, AS_OF))
-    assert want == "C for p: 8 pts; a8 second line"
+    assert want == "C for p: 8 pts; a8 second line; at risk: Neg (c is huge)"
     for engine in ("duckdb", "sqlite"):
         assert _warehouse_reasons(handbook, [{"a": 1}], engine) == [want], engine
 
@@ -262,7 +262,7 @@ def test_a_tier_not_counted_is_not_named_in_the_reason(tmp_path: Path) -> None:
     handbook = open_handbook(root)
     company = {"a": 1, "b": 20}
     want = reason(handbook, evaluate(handbook, company, AS_OF))
-    assert want == "B for p: 10 pts; a8, b high", want
+    assert want == "B for p: 10 pts; a8, b high; at risk: Neg (c is huge)", want
     for engine in ("duckdb", "sqlite"):
         assert _warehouse_reasons(handbook, [company], engine) == [want], engine
     assert _crm_reasons(root, tmp_path, [{"a": "1", "b": "20"}]) == [want]
@@ -326,3 +326,54 @@ def test_a_reason_says_capped_only_when_the_cap_lowered_the_tier(tmp_path: Path)
         for c in rows
     ]
     assert _crm_reasons(REPO, tmp_path, text) == want
+
+
+def test_a_reason_names_the_unknown_disqualifier_a_tier_rests_on(tmp_path: Path) -> None:
+    """Tier A for a 501-5,000 band that buys through tenders: 'over 1,000 employees and buys
+    through tenders' is unknown and does not disqualify, but the reason a rep reads gave no
+    hint of it; it now ends '; at risk: <portrait> (<disqualifier>)', in the explaining
+    evaluator, the warehouse SQL and icp score --crm. A D, or a known headcount, says no
+    such thing."""
+    handbook = open_handbook(REPO)
+    company: dict[str, Any] = {
+        "country": "DE",
+        "industry": "manufacturing",
+        "annual_revenue": 50_000_000,
+        "erp_deployed": True,
+        "tech_stack": frozenset({"sap_erp"}),
+        "it_budget": 2_000_000,
+        "growth_rate": 6,
+        "founded_year": 1970,
+        "buys_through_tenders": True,
+        "services_needed": frozenset({"document_automation"}),
+    }
+    rows = [
+        {**company, "employees": (501, 5000)},
+        {**company, "employees": 800},
+        {"country": "DE", "industry": "software", "buys_through_tenders": True},
+    ]
+    want = [reason(handbook, evaluate(handbook, c, AS_OF)) for c in rows]
+    risk = (
+        "; at risk: Enterprises over 1,000 employees that buy through tenders "
+        "(Over 1,000 employees and buys through tenders)"
+    )
+    assert want[0].startswith("A for uk-eu-manufacturers-docs") and want[0].endswith(risk)
+    assert "at risk" not in want[1] and "at risk" not in want[2]
+    # a warehouse table holds exact numbers: no headcount at all (capped to B) instead
+    exact = [company, *rows[1:]]
+    held = [reason(handbook, evaluate(handbook, c, AS_OF)) for c in exact]
+    assert held[0].startswith("B for uk-eu-manufacturers-docs") and "; at risk: " in held[0]
+    assert held[0].endswith(risk.removeprefix("; at risk: "))
+    for engine in ("duckdb", "sqlite"):
+        assert _warehouse_reasons(handbook, exact, engine) == held, engine
+
+    def cell(v: Any) -> str:
+        if isinstance(v, frozenset):
+            return ";".join(sorted(v))
+        if isinstance(v, tuple):
+            return f"{v[0]}-{v[1]}"
+        return "yes" if v is True else str(v)
+
+    # (the third row's empty cells would read as empty sets in one CSV: left out)
+    text = [{k: cell(v) for k, v in c.items()} for c in rows[:2]]
+    assert _crm_reasons(REPO, tmp_path, text) == want[:2]

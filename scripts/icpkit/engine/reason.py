@@ -2,6 +2,7 @@
 
     A for western-software-teams: 100 pts; Growing 20% a year or more, Runs on AWS or Azure
     B for na-saas-scaleups: 85 pts; Raised Series B or C; capped, not known: Country
+    A for uk-eu-docs: 80 pts; ...; at risk: Enterprise tenders (Over 1,000 employees)
     disqualified: Public sector and education (Public body or school)
     D: no profile fits
 
@@ -20,7 +21,9 @@ parity tests compare the two.
   checked, the fields those requirements read that are unknown, as "capped, not known:
   <label>, <label>" when the tier policy's cap lowered the tier, else "not known: <label>"
   (a D or a C under a cap of B was never capped; not the insufficient_data status, which
-  gives no tier at all).
+  gives no tier at all). Last, for a tier above D, each disqualifier that is unknown (it
+  does not disqualify, but the tier rests on it: `risk.risks`) as "at risk: <portrait
+  title> (<disqualifier label>)", in handbook order.
 
 Every title and label is written on one line (`textsafety.flat`): a YAML block scalar's
 line break would split the CSV row a rep reads.
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 from ..textsafety import flat
 from .model import Handbook, Icp, Rule, condition_fields
+from .risk import risks
 from .verdict import INSUFFICIENT_DATA, ProfileVerdict, RuleResult, Verdict
 
 
@@ -109,4 +113,12 @@ def reason(handbook: Handbook, verdict: Verdict) -> str:
             # 'capped' only when the cap lowered the tier: a D or a C was never capped
             said = "capped, not known: " if cap_lowered(best) else "not known: "
             parts.append(said + ", ".join(missing))
+    # an unknown disqualifier does not disqualify, but the tier rests on it (`risk.risks`)
+    risky = [
+        f"{flat(r.title)} ({flat(r.result.rule.label)})"
+        for r in risks(handbook, verdict)
+        if r.disqualifies
+    ]
+    if risky:
+        parts.append("at risk: " + ", ".join(risky))
     return "; ".join(parts)

@@ -1848,9 +1848,29 @@ class _Query:
                 lit(" pts"),
                 met,
                 missing,
+                self.at_risk(),
             ]
         )
         return case(whens, normal)
+
+    def at_risk(self) -> exp.Expr:
+        """'; at risk: <portrait title> (<disqualifier label>)' for each disqualifier that is
+        unknown, under a tier above D (`reason.reason`, `risk.risks`); '' otherwise."""
+        risky = names_text(
+            [
+                (
+                    exp.Is(this=col(f"dq{j}_{k}"), expression=exp.Null()),
+                    f"{flat(n.title)} ({flat(r.label)})",
+                )
+                for j, n in enumerate(self.negs)
+                for k, r in enumerate(n.disqualifiers)
+            ],
+            ", ",
+        )
+        above_d = exp.NEQ(this=col("o_tier"), expression=lit("D"))
+        some = exp.NEQ(this=risky, expression=lit(""))
+        text = concat([lit("; at risk: "), drop_first(risky, ", ")])
+        return case([(exp.And(this=above_d, expression=some), text)], lit(""))
 
 
 def scoring_query(handbook: Handbook, spec: TableSpec, d: Dialect, opts: Options) -> exp.Select:

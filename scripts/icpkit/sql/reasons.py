@@ -114,6 +114,17 @@ def reason_sql(handbook: Handbook, as_of: dt.date, exact: frozenset[str] = froze
             f"nullif({missing}, ''), '') ELSE '' END)"
         )
         picks.append(f"WHEN best = k{i} THEN {text}")
+    # an unknown disqualifier of a tier above D (`risk.risks`)
+    risky = _joined(
+        [
+            (f"({cond(r)}) IS NULL", f"{flat(neg.title)} ({flat(r.label)})")
+            for neg in handbook.active_negatives
+            for r in neg.disqualifiers
+        ]
+    )
+    at_risk = (
+        f"(CASE WHEN trank > 1 THEN coalesce('; at risk: ' || nullif({risky}, ''), '') ELSE '' END)"
+    )
     if picks:
-        whens.append(f"ELSE (CASE {' '.join(picks)} END)")
+        whens.append(f"ELSE (CASE {' '.join(picks)} END) || {at_risk}")
     return f"(CASE {' '.join(whens)} END)"

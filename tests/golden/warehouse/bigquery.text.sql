@@ -1195,6 +1195,46 @@ SELECT
       )
       THEN CASE WHEN s2 >= 80 THEN '; capped, not known: ' ELSE '; not known: ' END || SUBSTRING(miss2, 3)
       ELSE ''
+    END || CASE
+      WHEN o_tier <> 'D'
+      AND CASE
+        WHEN dq0_0 IS NULL
+        THEN ', Early startups and companies in decline (Fewer than 10 employees and no outside funding)'
+        ELSE ''
+      END || CASE
+        WHEN dq1_0 IS NULL
+        THEN ', Enterprises over 1,000 employees that buy through tenders (Over 1,000 employees and buys through tenders)'
+        ELSE ''
+      END || CASE
+        WHEN dq1_1 IS NULL
+        THEN ', Enterprises over 1,000 employees that buy through tenders (Listed, over 1,000 employees, in a regulated industry)'
+        ELSE ''
+      END || CASE
+        WHEN dq2_0 IS NULL
+        THEN ', Public sector, education and non-profits (In government, education or the non-profit sector)'
+        ELSE ''
+      END <> ''
+      THEN '; at risk: ' || SUBSTRING(
+        CASE
+          WHEN dq0_0 IS NULL
+          THEN ', Early startups and companies in decline (Fewer than 10 employees and no outside funding)'
+          ELSE ''
+        END || CASE
+          WHEN dq1_0 IS NULL
+          THEN ', Enterprises over 1,000 employees that buy through tenders (Over 1,000 employees and buys through tenders)'
+          ELSE ''
+        END || CASE
+          WHEN dq1_1 IS NULL
+          THEN ', Enterprises over 1,000 employees that buy through tenders (Listed, over 1,000 employees, in a regulated industry)'
+          ELSE ''
+        END || CASE
+          WHEN dq2_0 IS NULL
+          THEN ', Public sector, education and non-profits (In government, education or the non-profit sector)'
+          ELSE ''
+        END,
+        3
+      )
+      ELSE ''
     END
   END AS icp_reason,
   o_status AS icp_status,

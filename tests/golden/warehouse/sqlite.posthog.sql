@@ -1805,6 +1805,30 @@ SELECT
       )
       THEN CASE WHEN s0 >= 70 THEN '; capped, not known: ' ELSE '; not known: ' END || SUBSTRING(miss0, 3)
       ELSE ''
+    END || CASE
+      WHEN o_tier <> 'D'
+      AND CASE
+        WHEN dq0_0 IS NULL
+        THEN ', Students and schools (Signed up as a student)'
+        ELSE ''
+      END || CASE
+        WHEN dq0_1 IS NULL
+        THEN ', Students and schools (An actual school or university)'
+        ELSE ''
+      END <> ''
+      THEN '; at risk: ' || SUBSTRING(
+        CASE
+          WHEN dq0_0 IS NULL
+          THEN ', Students and schools (Signed up as a student)'
+          ELSE ''
+        END || CASE
+          WHEN dq0_1 IS NULL
+          THEN ', Students and schools (An actual school or university)'
+          ELSE ''
+        END,
+        3
+      )
+      ELSE ''
     END
   END AS icp_reason,
   o_status AS icp_status,
