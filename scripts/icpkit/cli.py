@@ -617,7 +617,8 @@ def score(
     disqualified, insufficient_data or a status gate's; only scored and
     disqualified have a score and a tier), best_case_tier and deciding_fields
     (the tier if the unknowns went the account's way, and which unknown
-    fields decide it), flag_<id> per flag, and with --per-profile
+    fields decide it), at_risk (the negative portraits whose unknown
+    disqualifier a tier above D rests on), flag_<id> per flag, and with --per-profile
     <icp>_score, <icp>_tier and <icp>_<group>. --engine postgres|spark writes
     another layout: the warehouse query's (as icp sql and icp export dbt
     publish it), with names safe in every warehouse: the id, icp_best_profile,
