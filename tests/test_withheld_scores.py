@@ -377,3 +377,33 @@ def test_a_reason_names_the_unknown_disqualifier_a_tier_rests_on(tmp_path: Path)
     # (the third row's empty cells would read as empty sets in one CSV: left out)
     text = [{k: cell(v) for k, v in c.items()} for c in rows[:2]]
     assert _crm_reasons(REPO, tmp_path, text) == want[:2]
+
+
+def test_no_profile_fits_names_the_closest_profiles_first_unmet_requirement(
+    tmp_path: Path,
+) -> None:
+    """'D: no profile fits' never said which requirement failed; it now names the profile
+    with the fewest unmet requirements (the first on a tie) and its first unmet one, in
+    the explaining evaluator, the warehouse SQL and icp score --crm."""
+    handbook = open_handbook(REPO)
+    rows: list[dict[str, Any]] = [
+        {
+            "country": "DE",
+            "industry": "software",
+            "employees": 240,
+            "tech_stack": frozenset({"java"}),
+        },
+        {"country": "US", "industry": "manufacturing", "employees": 240, "erp_deployed": False},
+    ]
+    want = [reason(handbook, evaluate(handbook, c, AS_OF)) for c in rows]
+    assert want[0] == (
+        "D: no profile fits (closest: western-software-teams, unmet: Builds on .NET or Python)"
+    )
+    assert want[1].startswith("D: no profile fits (closest: ")
+    for engine in ("duckdb", "sqlite"):
+        assert _warehouse_reasons(handbook, rows, engine) == want, engine
+    text = [
+        {k: ";".join(sorted(v)) if isinstance(v, frozenset) else str(v) for k, v in c.items()}
+        for c in rows[:1]
+    ]
+    assert _crm_reasons(REPO, tmp_path, text) == want[:1]

@@ -15,7 +15,8 @@ parity tests compare the two.
 - Insufficient data (no tier): "insufficient data: no <label>, no <label>", the fields
   that the hard requirements of the profiles still in play read and found unknown, in
   vocabulary order.
-- No eligible profile: "D: no profile fits".
+- No eligible profile: "D: no profile fits (closest: <icp>, unmet: <label>)": the profile
+  with the fewest unmet hard requirements (the first on a tie) and its first unmet one.
 - Otherwise: the tier and best profile with its score; then the labels of the
   criteria it met, in handbook order; then, when a hard requirement could not be
   checked, the fields those requirements read that are unknown, as "capped, not known:
@@ -46,6 +47,17 @@ def missing_fields(handbook: Handbook, profile: ProfileVerdict) -> list[str]:
             if name in unknown and name not in out:
                 out.append(name)
     return out
+
+
+def closest_miss(verdict: Verdict) -> str:
+    """' (closest: <icp>, unmet: <label>)': of the profiles with an unmet requirement, the
+    one with the fewest (the first in handbook order on a tie), and its first unmet
+    requirement; '' when none has one (every profile stopped by a gate)."""
+    missed = [(len(p.unmet), k) for k, p in enumerate(verdict.profiles) if p.unmet]
+    if not missed:
+        return ""
+    p = verdict.profiles[min(missed)[1]]
+    return f" (closest: {p.icp}, unmet: {flat(p.unmet[0].rule.label)})"
 
 
 def cap_lowered(profile: ProfileVerdict) -> bool:
@@ -101,7 +113,7 @@ def reason(handbook: Handbook, verdict: Verdict) -> str:
         return f"not scored: {verdict.status}"
     best = verdict.best
     if best is None:
-        return "D: no profile fits"
+        return "D: no profile fits" + closest_miss(verdict)
     parts = [f"{verdict.tier} for {best.icp}: {best.score} pts"]
     # a tier met after the first one met in its first-match group counts nothing: not named
     met = [flat(r.rule.label) for r in best.criteria if r.result is True and not _shadowed(r)]

@@ -1804,7 +1804,12 @@ class _Query:
                 ),
             )
         )
-        whens.append((exp.LT(this=col("best"), expression=num(0)), lit("D: no profile fits")))
+        whens.append(
+            (
+                exp.LT(this=col("best"), expression=num(0)),
+                concat([lit("D: no profile fits"), self.closest()]),
+            )
+        )
         if not self.icps:
             return case(whens)
         met = case(
@@ -1852,6 +1857,57 @@ class _Query:
             ]
         )
         return case(whens, normal)
+
+    def closest(self) -> exp.Expr:
+        """' (closest: <icp>, unmet: <label>)' (`reason.closest_miss`): of the profiles with
+        an unmet requirement, the one with the fewest (the first on a tie) and its first
+        unmet requirement; '' when none has one."""
+        n = len(self.icps) + 1
+        none = n * 10_000
+        keys: list[exp.Expr] = []
+        texts: list[tuple[int, exp.Expr]] = []
+        for i, icp in enumerate(self.icps):
+            unmet = [
+                exp.Is(this=col(f"rq{i}_{k}"), expression=exp.false())
+                for k in range(len(icp.requirements))
+            ]
+            if not unmet:
+                keys.append(num(none))
+                continue
+            misses = _sum([case([(u, num(1))], num(0)) for u in unmet])
+            keys.append(
+                case(
+                    [
+                        (
+                            exp.GT(this=misses, expression=num(0)),
+                            exp.Add(
+                                this=exp.Mul(this=misses, expression=num(n)), expression=num(i)
+                            ),
+                        )
+                    ],
+                    num(none),
+                )
+            )
+            first = case(
+                [(u, lit(flat(r.label))) for u, r in zip(unmet, icp.requirements, strict=True)]
+            )
+            texts.append((i, concat([lit(f" (closest: {icp.id}, unmet: "), first, lit(")")])))
+        if not texts:
+            return lit("")
+        least = keys[0] if len(keys) == 1 else exp.Least(this=keys[0], expressions=keys[1:])
+        return case(
+            [
+                (
+                    exp.And(
+                        this=exp.EQ(this=least, expression=keys[i]),
+                        expression=exp.LT(this=keys[i], expression=num(none)),
+                    ),
+                    text,
+                )
+                for i, text in texts
+            ],
+            lit(""),
+        )
 
     def at_risk(self) -> exp.Expr:
         """'; at risk: <portrait title> (<disqualifier label>)' for each disqualifier that is

@@ -11,6 +11,7 @@ the same text from the rule IR (`icpkit.sql.ir`); the tests compare all three.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from ..engine.model import Handbook, Rule, condition_fields
 from ..engine.operators import Ctx, sql_literal
@@ -59,6 +60,35 @@ def _insufficient(handbook: Handbook, cols: Columns) -> str:
     return f"coalesce('insufficient data: ' || nullif({named}, ''), 'insufficient data')"
 
 
+def _closest(handbook: Handbook, cond: Callable[[Rule], str]) -> str:
+    """SQL for ' (closest: <icp>, unmet: <label>)' (`reason.closest_miss`), '' when no
+    profile has an unmet requirement."""
+    icps = handbook.active_icps
+    n = len(icps) + 1
+    keys = []
+    texts = []
+    for i, icp in enumerate(icps):
+        if not icp.requirements:
+            keys.append(str(n * 10_000))
+            continue
+        misses = " + ".join(
+            f"CASE WHEN ({cond(r)}) IS FALSE THEN 1 ELSE 0 END" for r in icp.requirements
+        )
+        keys.append(f"(CASE WHEN ({misses}) > 0 THEN ({misses}) * {n} + {i} ELSE {n * 10_000} END)")
+        first = " ".join(
+            f"WHEN ({cond(r)}) IS FALSE THEN {sql_literal(flat(r.label))}" for r in icp.requirements
+        )
+        head = sql_literal(f" (closest: {icp.id}, unmet: ")
+        texts.append((i, f"{head} || (CASE {first} END) || ')'"))
+    if not texts:
+        return "''"
+    least = f"least({', '.join(keys)})" if len(keys) > 1 else keys[0]
+    picks = " ".join(
+        f"WHEN {least} = {keys[i]} AND {keys[i]} < {n * 10_000} THEN {t}" for i, t in texts
+    )
+    return f"(CASE {picks} ELSE '' END)"
+
+
 def reason_sql(handbook: Handbook, as_of: dt.date, exact: frozenset[str] = frozenset()) -> str:
     """SQL for the reason text over the last layer of `verdict_sql` (same `as_of`, `exact`)."""
     cols = Columns(handbook)
@@ -81,7 +111,7 @@ def reason_sql(handbook: Handbook, as_of: dt.date, exact: frozenset[str] = froze
         whens.append(f"WHEN disq THEN (CASE {' '.join(fired)} END)")
     whens.append(f"WHEN st = 'insufficient_data' THEN {_insufficient(handbook, cols)}")
     whens.append("WHEN st <> 'scored' THEN 'not scored: ' || st")
-    whens.append("WHEN best < 0 THEN 'D: no profile fits'")
+    whens.append(f"WHEN best < 0 THEN 'D: no profile fits' || {_closest(handbook, cond)}")
     letter = "(CASE trank " + " ".join(f"WHEN {r} THEN '{t}'" for r, t in RANK_TIER.items())
     letter += " END)"
     picks = []

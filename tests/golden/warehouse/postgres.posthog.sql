@@ -1302,7 +1302,7 @@ SELECT
       ELSE 'not scored: ' || o_status
     END
     WHEN best < 0
-    THEN 'D: no profile fits'
+    THEN 'D: no profile fits' || ''
     ELSE o_tier || ' for ' || o_best_profile || ': ' || CAST(o_score AS VARCHAR) || ' pts' || CASE
       WHEN best = k0
       THEN CASE WHEN why0 = '' THEN '' ELSE '; ' || SUBSTRING(why0 FROM 3) END

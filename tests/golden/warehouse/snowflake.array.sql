@@ -1024,7 +1024,461 @@ SELECT
       ELSE 'not scored: ' || o_status
     END
     WHEN best < 0
-    THEN 'D: no profile fits'
+    THEN 'D: no profile fits' || CASE
+      WHEN LEAST(
+        CASE
+          WHEN (
+            (
+              CASE WHEN NOT rq0_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_3 THEN 1 ELSE 0 END
+            )
+          ) > 0
+          THEN (
+            (
+              CASE WHEN NOT rq0_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_3 THEN 1 ELSE 0 END
+            )
+          ) * 4 + 0
+          ELSE 40000
+        END,
+        CASE
+          WHEN (
+            (
+              CASE WHEN NOT rq1_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_3 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_4 THEN 1 ELSE 0 END
+            )
+          ) > 0
+          THEN (
+            (
+              CASE WHEN NOT rq1_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_3 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_4 THEN 1 ELSE 0 END
+            )
+          ) * 4 + 1
+          ELSE 40000
+        END,
+        CASE
+          WHEN (
+            (
+              CASE WHEN NOT rq2_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_3 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_4 THEN 1 ELSE 0 END
+            )
+          ) > 0
+          THEN (
+            (
+              CASE WHEN NOT rq2_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_3 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_4 THEN 1 ELSE 0 END
+            )
+          ) * 4 + 2
+          ELSE 40000
+        END
+      ) = CASE
+        WHEN (
+          (
+            CASE WHEN NOT rq0_0 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq0_1 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq0_2 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq0_3 THEN 1 ELSE 0 END
+          )
+        ) > 0
+        THEN (
+          (
+            CASE WHEN NOT rq0_0 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq0_1 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq0_2 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq0_3 THEN 1 ELSE 0 END
+          )
+        ) * 4 + 0
+        ELSE 40000
+      END
+      AND CASE
+        WHEN (
+          (
+            CASE WHEN NOT rq0_0 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq0_1 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq0_2 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq0_3 THEN 1 ELSE 0 END
+          )
+        ) > 0
+        THEN (
+          (
+            CASE WHEN NOT rq0_0 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq0_1 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq0_2 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq0_3 THEN 1 ELSE 0 END
+          )
+        ) * 4 + 0
+        ELSE 40000
+      END < 40000
+      THEN ' (closest: western-software-teams, unmet: ' || CASE
+        WHEN NOT rq0_0
+        THEN 'Headquartered in a Western market'
+        WHEN NOT rq0_1
+        THEN 'A software company'
+        WHEN NOT rq0_2
+        THEN 'Between 50 and 1,000 employees'
+        WHEN NOT rq0_3
+        THEN 'Builds on .NET or Python'
+      END || ')'
+      WHEN LEAST(
+        CASE
+          WHEN (
+            (
+              CASE WHEN NOT rq0_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_3 THEN 1 ELSE 0 END
+            )
+          ) > 0
+          THEN (
+            (
+              CASE WHEN NOT rq0_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_3 THEN 1 ELSE 0 END
+            )
+          ) * 4 + 0
+          ELSE 40000
+        END,
+        CASE
+          WHEN (
+            (
+              CASE WHEN NOT rq1_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_3 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_4 THEN 1 ELSE 0 END
+            )
+          ) > 0
+          THEN (
+            (
+              CASE WHEN NOT rq1_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_3 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_4 THEN 1 ELSE 0 END
+            )
+          ) * 4 + 1
+          ELSE 40000
+        END,
+        CASE
+          WHEN (
+            (
+              CASE WHEN NOT rq2_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_3 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_4 THEN 1 ELSE 0 END
+            )
+          ) > 0
+          THEN (
+            (
+              CASE WHEN NOT rq2_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_3 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_4 THEN 1 ELSE 0 END
+            )
+          ) * 4 + 2
+          ELSE 40000
+        END
+      ) = CASE
+        WHEN (
+          (
+            CASE WHEN NOT rq1_0 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_1 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_2 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_3 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_4 THEN 1 ELSE 0 END
+          )
+        ) > 0
+        THEN (
+          (
+            CASE WHEN NOT rq1_0 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_1 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_2 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_3 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_4 THEN 1 ELSE 0 END
+          )
+        ) * 4 + 1
+        ELSE 40000
+      END
+      AND CASE
+        WHEN (
+          (
+            CASE WHEN NOT rq1_0 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_1 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_2 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_3 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_4 THEN 1 ELSE 0 END
+          )
+        ) > 0
+        THEN (
+          (
+            CASE WHEN NOT rq1_0 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_1 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_2 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_3 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_4 THEN 1 ELSE 0 END
+          )
+        ) * 4 + 1
+        ELSE 40000
+      END < 40000
+      THEN ' (closest: uk-eu-manufacturers-docs, unmet: ' || CASE
+        WHEN NOT rq1_0
+        THEN 'Headquartered in the UK or the EU'
+        WHEN NOT rq1_1
+        THEN 'A manufacturer'
+        WHEN NOT rq1_2
+        THEN 'Between 200 and 5,000 employees'
+        WHEN NOT rq1_3
+        THEN 'Revenue of 20 million USD or more'
+        WHEN NOT rq1_4
+        THEN 'An ERP system is in production'
+      END || ')'
+      WHEN LEAST(
+        CASE
+          WHEN (
+            (
+              CASE WHEN NOT rq0_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_3 THEN 1 ELSE 0 END
+            )
+          ) > 0
+          THEN (
+            (
+              CASE WHEN NOT rq0_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_3 THEN 1 ELSE 0 END
+            )
+          ) * 4 + 0
+          ELSE 40000
+        END,
+        CASE
+          WHEN (
+            (
+              CASE WHEN NOT rq1_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_3 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_4 THEN 1 ELSE 0 END
+            )
+          ) > 0
+          THEN (
+            (
+              CASE WHEN NOT rq1_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_3 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_4 THEN 1 ELSE 0 END
+            )
+          ) * 4 + 1
+          ELSE 40000
+        END,
+        CASE
+          WHEN (
+            (
+              CASE WHEN NOT rq2_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_3 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_4 THEN 1 ELSE 0 END
+            )
+          ) > 0
+          THEN (
+            (
+              CASE WHEN NOT rq2_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_3 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_4 THEN 1 ELSE 0 END
+            )
+          ) * 4 + 2
+          ELSE 40000
+        END
+      ) = CASE
+        WHEN (
+          (
+            CASE WHEN NOT rq2_0 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_1 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_2 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_3 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_4 THEN 1 ELSE 0 END
+          )
+        ) > 0
+        THEN (
+          (
+            CASE WHEN NOT rq2_0 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_1 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_2 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_3 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_4 THEN 1 ELSE 0 END
+          )
+        ) * 4 + 2
+        ELSE 40000
+      END
+      AND CASE
+        WHEN (
+          (
+            CASE WHEN NOT rq2_0 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_1 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_2 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_3 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_4 THEN 1 ELSE 0 END
+          )
+        ) > 0
+        THEN (
+          (
+            CASE WHEN NOT rq2_0 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_1 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_2 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_3 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_4 THEN 1 ELSE 0 END
+          )
+        ) * 4 + 2
+        ELSE 40000
+      END < 40000
+      THEN ' (closest: na-saas-scaleups, unmet: ' || CASE
+        WHEN NOT rq2_0
+        THEN 'Headquartered in the US or Canada'
+        WHEN NOT rq2_1
+        THEN 'A B2B SaaS or software company'
+        WHEN NOT rq2_2
+        THEN 'Between 50 and 2,000 employees'
+        WHEN NOT rq2_3
+        THEN 'Uses both Salesforce and Outreach'
+        WHEN NOT rq2_4
+        THEN 'Raised Series A, B or C'
+      END || ')'
+      ELSE ''
+    END
     ELSE o_tier || ' for ' || o_best_profile || ': ' || CAST(o_score AS VARCHAR) || ' pts' || CASE
       WHEN best = k0
       THEN CASE WHEN why0 = '' THEN '' ELSE '; ' || SUBSTRING(why0, 3) END
