@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -353,3 +354,52 @@ def test_a_presence_test_does_not_read_as_an_unknown_result() -> None:
     assert missing == "Tech stack: Python, has no value"
     present = leaf_sentence(HANDBOOK, LeafResult("tech_stack", "present", None, None, False))
     assert present == "Tech stack: unknown, has a value"
+
+
+def test_a_tier_that_rests_on_an_unknown_disqualifier_says_what_it_risks(
+    capsys: Any,
+) -> None:
+    """A manufacturer of 501-5,000 people that buys through tenders is tier A: the
+    disqualifier 'over 1,000 employees and buys through tenders' is unknown and does not
+    disqualify (unknown is never a match), but explain said nothing of it; it now names the
+    disqualifier and the unknown test, and each unknown warning sign that would lower the
+    tier, in text and in JSON."""
+    args = ["--root", str(REPO), "explain", "--as-of", "2026-11-01"]
+    for value in (
+        "country=DE",
+        "industry=manufacturing",
+        "annual_revenue=50000000",
+        "erp_deployed=yes",
+        "tech_stack=sap_erp",
+        "it_budget=2000000",
+        "growth_rate=6",
+        "founded_year=1970",
+        "buys_through_tenders=yes",
+        "employees=501-5000",
+        "services_needed=document_automation",
+    ):
+        args += ["--set", value]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Tier A" in out
+    assert (
+        "At risk: disqualified by 'enterprise-tenders' (Over 1,000 employees and buys through "
+        "tenders) if Employees more than 1,000 (known: 501–5,000)"
+    ) in out
+    assert "At risk: could drop to tier B by the warning sign 'Owned by the state'" in out
+    assert main([*args, "--format", "json"]) == 0
+    risks = json.loads(capsys.readouterr().out)["verdict"]["at_risk"]
+    assert risks[0] == {
+        "negative": "enterprise-tenders",
+        "rule": "tender-buyer",
+        "kind": "disqualifier",
+        "tier": "D",
+        "fields": ["employees"],
+        "sentence": risks[0]["sentence"],
+    }
+    assert {(r["rule"], r["tier"]) for r in risks[1:]} >= {("state-owned", "B")}
+    # known to be under 1,000: nothing at risk from that portrait
+    known = [a.replace("501-5000", "800") for a in args]
+    assert main([*known, "--format", "json"]) == 0
+    risks = json.loads(capsys.readouterr().out)["verdict"]["at_risk"]
+    assert all(r["negative"] != "enterprise-tenders" for r in risks)

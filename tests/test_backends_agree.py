@@ -32,6 +32,7 @@ from icpkit.engine.model import (
 )
 from icpkit.engine.normal import normal
 from icpkit.engine.operators import OPERATORS
+from icpkit.engine.risk import risks
 from icpkit.engine.values import typed_value
 from icpkit.loading.handbook import load
 from icpkit.sql.dialects import DIALECTS
@@ -127,6 +128,8 @@ def py_verdict(handbook: Handbook, company: dict[str, Any]) -> dict[str, Any]:
         "status": v.status,
         "best_case_tier": v.best_case_tier,
         "deciding_fields": ";".join(v.deciding_fields) or None,
+        "at_risk": ";".join(dict.fromkeys(r.negative for r in risks(handbook, v) if r.disqualifies))
+        or None,
     }
     for flag, value in v.flag_values.items():
         out[f"flag_{flag}"] = value

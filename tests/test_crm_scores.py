@@ -397,3 +397,22 @@ def test_explain_by_id_says_which_id_it_could_not_find(
     err = capsys.readouterr().err
     assert code == 2 and said in err and "Traceback" not in err, err
     assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("crm", ["hubspot", "salesforce"])
+def test_an_insufficient_data_row_gets_the_route_for_insufficient_data(
+    crm: str, tmp_path: Path
+) -> None:
+    """A row with too little data for a tier had empty route_owner / route_response cells:
+    it now takes the route rules/routing.yaml gives `insufficient_data` (a D or a
+    disqualified row keeps its own)."""
+    export = tmp_path / "accounts.csv"
+    export.write_text("id,country,buys_through_tenders\nthin,,yes\n", encoding="utf-8")
+    out = tmp_path / "import.csv"
+    args = ["--root", str(REPO), "score", str(export), "-o", str(out), "--crm", crm]
+    assert main([*args, "--as-of", "2026-11-01"]) == 0
+    (row,) = _rows(out)
+    status = row["icp_status" if crm == "hubspot" else "Icp_Status__c"]
+    owner = row["route_owner" if crm == "hubspot" else "Route_Owner__c"]
+    assert status == "insufficient_data"
+    assert owner == HANDBOOK.routes["insufficient_data"].owner

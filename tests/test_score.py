@@ -728,3 +728,73 @@ def test_explain_row_warns_of_a_percent_column_of_fractions(
         out = capsys.readouterr().out
         assert "\nwarning: column Growth Rate (growth_rate, in percent) holds only" in out, how
         assert "note: warning" not in out
+
+
+def test_score_help_names_both_output_layouts(capsys: pytest.CaptureFixture[str]) -> None:
+    """icp score --engine postgres|spark writes the warehouse query's columns (icp_tier,
+    icp_reason, no best case) while the default engine writes tier, best_case_tier ...;
+    --help described only the second. Both layouts are named, column by column, in --help
+    and in the commands reference."""
+    from icpkit.cli import main
+    from icpkit.sql.names import CORE
+    from icpkit.sql.scoring import OUTPUT_COLUMNS
+
+    assert main(["score", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    reference = (REPO / "site_src" / "docs" / "reference" / "commands.md").read_text("utf-8")
+    for name in (*OUTPUT_COLUMNS, *(safe for _, safe in CORE)):
+        assert name in text, name
+        assert f"`{name}`" in reference, name
+    assert "no best_case_tier or deciding_fields" in text
+
+
+def test_score_counts_and_names_the_accounts_at_risk_of_an_unknown_disqualifier(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 501-5,000 band that buys through tenders scores A: 'over 1,000 employees and buys
+    through tenders' is unknown and not applied, and icp score said nothing of it. Its row
+    now names the portrait in at_risk (as explain's at_risk, `engine.risk.risks`), and the
+    summary counts the accounts at risk; a known 800 is not at risk."""
+    from icpkit.cli import main
+    from icpkit.engine.evaluate import evaluate
+    from icpkit.engine.risk import risks
+
+    export = tmp_path / "accounts.csv"
+    head = (
+        "id,country,industry,annual_revenue,erp_deployed,tech_stack,it_budget,growth_rate,"
+        "founded_year,buys_through_tenders,employees,services_needed\n"
+    )
+    common = "DE,manufacturing,50000000,yes,sap_erp,2000000,6,1970,yes"
+    export.write_text(
+        head
+        + f"band,{common},501-5000,document_automation\n"
+        + f"exact,{common},800,document_automation\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "scores.csv"
+    assert (
+        main(["--root", str(REPO), "score", str(export), "-o", str(out), "--as-of", "2026-11-01"])
+        == 0
+    )
+    err = capsys.readouterr().err
+    assert "at risk of a disqualifier: 1 account above D" in err
+    assert "enterprise-tenders (1)" in err
+    rows = {r["id"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert (rows["band"]["tier"], rows["band"]["at_risk"]) == ("A", "enterprise-tenders")
+    assert (rows["exact"]["tier"], rows["exact"]["at_risk"]) == ("A", "")
+    company = {
+        "country": "DE",
+        "industry": "manufacturing",
+        "annual_revenue": 50_000_000,
+        "erp_deployed": True,
+        "tech_stack": frozenset({"sap_erp"}),
+        "it_budget": 2_000_000,
+        "growth_rate": 6,
+        "founded_year": 1970,
+        "buys_through_tenders": True,
+        "employees": (501, 5000),
+        "services_needed": frozenset({"document_automation"}),
+    }
+    verdict = evaluate(HANDBOOK, company, AS_OF)
+    named = {r.negative for r in risks(HANDBOOK, verdict) if r.disqualifies}
+    assert named == {"enterprise-tenders"}

@@ -185,7 +185,7 @@ def test_insufficient_data_names_the_unknown_fields_everywhere(tmp_path: Path) -
     )
     assert want[1] == (
         "D for western-software-teams: 15 pts; Between 100 and 500 employees; "
-        "capped, not known: Country, Industry, Tech stack"
+        "not known: Country, Industry, Tech stack"
     )
     for engine in ("duckdb", "sqlite"):
         assert _warehouse_reasons(handbook, rows, engine) == want, engine
@@ -207,7 +207,7 @@ def test_a_label_of_two_lines_is_one_line_in_the_reason(tmp_path: Path) -> None:
     )
     handbook = dataclasses.replace(loaded, icps=(dataclasses.replace(icp, criteria=criteria),))
     want = reason(handbook, evaluate(handbook, {"a": 1}, AS_OF))
-    assert want == "C for p: 8 pts; a8 second line"
+    assert want == "C for p: 8 pts; a8 second line; at risk: Neg (c is huge)"
     for engine in ("duckdb", "sqlite"):
         assert _warehouse_reasons(handbook, [{"a": 1}], engine) == [want], engine
 
@@ -262,7 +262,7 @@ def test_a_tier_not_counted_is_not_named_in_the_reason(tmp_path: Path) -> None:
     handbook = open_handbook(root)
     company = {"a": 1, "b": 20}
     want = reason(handbook, evaluate(handbook, company, AS_OF))
-    assert want == "B for p: 10 pts; a8, b high", want
+    assert want == "B for p: 10 pts; a8, b high; at risk: Neg (c is huge)", want
     for engine in ("duckdb", "sqlite"):
         assert _warehouse_reasons(handbook, [company], engine) == [want], engine
     assert _crm_reasons(root, tmp_path, [{"a": "1", "b": "20"}]) == [want]
@@ -296,3 +296,114 @@ def test_a_profile_gate_stops_its_score_and_an_undecided_one_is_said(
     profile_data = json.loads(said)["verdict"]["profiles"][0]
     assert profile_data["undecided_gates"] == ["p_blocked"]
     assert [g["result"] for g in profile_data["gates"]] == ["unknown"]
+
+
+def test_a_reason_says_capped_only_when_the_cap_lowered_the_tier(tmp_path: Path) -> None:
+    """A D (or a C under a cap of B) with an unknown requirement was 'capped, not known:
+    Country': nothing was capped. Only a score above the cap says 'capped'; the others say
+    'not known', in the explaining evaluator, the warehouse SQL and icp score --crm."""
+    handbook = open_handbook(REPO)
+    base = {"employees": 240, "industry": "software"}
+    rich = {
+        **base,
+        "tech_stack": frozenset({"python", "aws"}),
+        "growth_rate": 25,
+        "it_budget": 600_000,
+        "funding_stage": "series_a",
+        "services_needed": frozenset({"dedicated_team"}),
+        "profitability": "profitable_growing",
+    }
+    rows: list[dict[str, Any]] = [rich, {**base, "tech_stack": frozenset({"python"})}]
+    want = [reason(handbook, evaluate(handbook, c, AS_OF)) for c in rows]
+    assert want[0].startswith("B for western-software-teams: 100 pts")
+    assert want[0].endswith("; capped, not known: Country")
+    assert want[1].startswith("D for western-software-teams: 15 pts")
+    assert want[1].endswith("; not known: Country") and "capped" not in want[1]
+    for engine in ("duckdb", "sqlite"):
+        assert _warehouse_reasons(handbook, rows, engine) == want, engine
+    text = [
+        {k: ";".join(sorted(v)) if isinstance(v, frozenset) else str(v) for k, v in c.items()}
+        for c in rows
+    ]
+    assert _crm_reasons(REPO, tmp_path, text) == want
+
+
+def test_a_reason_names_the_unknown_disqualifier_a_tier_rests_on(tmp_path: Path) -> None:
+    """Tier A for a 501-5,000 band that buys through tenders: 'over 1,000 employees and buys
+    through tenders' is unknown and does not disqualify, but the reason a rep reads gave no
+    hint of it; it now ends '; at risk: <portrait> (<disqualifier>)', in the explaining
+    evaluator, the warehouse SQL and icp score --crm. A D, or a known headcount, says no
+    such thing."""
+    handbook = open_handbook(REPO)
+    company: dict[str, Any] = {
+        "country": "DE",
+        "industry": "manufacturing",
+        "annual_revenue": 50_000_000,
+        "erp_deployed": True,
+        "tech_stack": frozenset({"sap_erp"}),
+        "it_budget": 2_000_000,
+        "growth_rate": 6,
+        "founded_year": 1970,
+        "buys_through_tenders": True,
+        "services_needed": frozenset({"document_automation"}),
+    }
+    rows = [
+        {**company, "employees": (501, 5000)},
+        {**company, "employees": 800},
+        {"country": "DE", "industry": "software", "buys_through_tenders": True},
+    ]
+    want = [reason(handbook, evaluate(handbook, c, AS_OF)) for c in rows]
+    risk = (
+        "; at risk: Enterprises over 1,000 employees that buy through tenders "
+        "(Over 1,000 employees and buys through tenders)"
+    )
+    assert want[0].startswith("A for uk-eu-manufacturers-docs") and want[0].endswith(risk)
+    assert "at risk" not in want[1] and "at risk" not in want[2]
+    # a warehouse table holds exact numbers: no headcount at all (capped to B) instead
+    exact = [company, *rows[1:]]
+    held = [reason(handbook, evaluate(handbook, c, AS_OF)) for c in exact]
+    assert held[0].startswith("B for uk-eu-manufacturers-docs") and "; at risk: " in held[0]
+    assert held[0].endswith(risk.removeprefix("; at risk: "))
+    for engine in ("duckdb", "sqlite"):
+        assert _warehouse_reasons(handbook, exact, engine) == held, engine
+
+    def cell(v: Any) -> str:
+        if isinstance(v, frozenset):
+            return ";".join(sorted(v))
+        if isinstance(v, tuple):
+            return f"{v[0]}-{v[1]}"
+        return "yes" if v is True else str(v)
+
+    # (the third row's empty cells would read as empty sets in one CSV: left out)
+    text = [{k: cell(v) for k, v in c.items()} for c in rows[:2]]
+    assert _crm_reasons(REPO, tmp_path, text) == want[:2]
+
+
+def test_no_profile_fits_names_the_closest_profiles_first_unmet_requirement(
+    tmp_path: Path,
+) -> None:
+    """'D: no profile fits' never said which requirement failed; it now names the profile
+    with the fewest unmet requirements (the first on a tie) and its first unmet one, in
+    the explaining evaluator, the warehouse SQL and icp score --crm."""
+    handbook = open_handbook(REPO)
+    rows: list[dict[str, Any]] = [
+        {
+            "country": "DE",
+            "industry": "software",
+            "employees": 240,
+            "tech_stack": frozenset({"java"}),
+        },
+        {"country": "US", "industry": "manufacturing", "employees": 240, "erp_deployed": False},
+    ]
+    want = [reason(handbook, evaluate(handbook, c, AS_OF)) for c in rows]
+    assert want[0] == (
+        "D: no profile fits (closest: western-software-teams, unmet: Builds on .NET or Python)"
+    )
+    assert want[1].startswith("D: no profile fits (closest: ")
+    for engine in ("duckdb", "sqlite"):
+        assert _warehouse_reasons(handbook, rows, engine) == want, engine
+    text = [
+        {k: ";".join(sorted(v)) if isinstance(v, frozenset) else str(v) for k, v in c.items()}
+        for c in rows[:1]
+    ]
+    assert _crm_reasons(REPO, tmp_path, text) == want[:1]

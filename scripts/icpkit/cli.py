@@ -617,7 +617,17 @@ def score(
     disqualified, insufficient_data or a status gate's; only scored and
     disqualified have a score and a tier), best_case_tier and deciding_fields
     (the tier if the unknowns went the account's way, and which unknown
-    fields decide it). A value that cannot be read (or reads two ways) counts as
+    fields decide it), at_risk (the negative portraits whose unknown
+    disqualifier a tier above D rests on), flag_<id> per flag, and with --per-profile
+    <icp>_score, <icp>_tier and <icp>_<group>. --engine postgres|spark writes
+    another layout: the warehouse query's (as icp sql and icp export dbt
+    publish it), with names safe in every warehouse: the id, icp_best_profile,
+    icp_best_profile_title, icp_tier, icp_score, icp_disqualified_by,
+    icp_unknown_fields, icp_unreadable_fields, icp_reason, icp_status,
+    icp_flag_<id>, and always icp_<icp>_score, icp_<icp>_tier, icp_<icp>_<group>;
+    it has no best_case_tier or deciding_fields (the warehouse query does not
+    compute the best case). --crm writes the CRM's layout whatever the engine.
+    A value that cannot be read (or reads two ways) counts as
     unknown and is reported with its row and column; every row is still
     scored (--strict: exit 1 when that happens). Ctrl-C or SIGTERM: exit 130,
     no file left behind. A handbook that

@@ -13,6 +13,7 @@ from ..textsafety import one_line
 from .labels import value_label
 from .model import AllOf, AnyOf, Condition, CountOf, Field, Handbook, Leaf, Not, SegmentRef
 from .operators import OPERATORS
+from .risk import Risk, risks
 from .values import show
 from .verdict import (
     INSUFFICIENT_DATA,
@@ -218,6 +219,17 @@ def verdict_data(handbook: Handbook, verdict: Verdict) -> dict[str, Any]:
         "unknown_fields": list(verdict.unknown_fields),
         "best_case_tier": verdict.best_case_tier,
         "deciding_fields": list(verdict.deciding_fields),
+        "at_risk": [
+            {
+                "negative": r.negative,
+                "rule": r.result.rule.id,
+                "kind": r.result.rule.kind,
+                "tier": r.tier,
+                "fields": list(dict.fromkeys(leaf.field for leaf in r.unknown_leaves)),
+                "sentence": risk_sentence(handbook, r),
+            }
+            for r in risks(handbook, verdict)
+        ],
         "summary": summary(verdict, handbook),
         "gates": [_rule_data(handbook, g) for g in verdict.gates],
         "undecided_gates": [g.rule.id for g in undecided_gates(verdict)],
@@ -291,3 +303,28 @@ def best_case_sentence(verdict: Verdict) -> str | None:
         f"Best case: tier {verdict.best_case_tier} if its unknowns went its way "
         f"(deciding: {', '.join(verdict.deciding_fields)})"
     )
+
+
+def risk_sentence(handbook: Handbook, risk: Risk) -> str:
+    """ "At risk: disqualified by 'enterprise-tenders' (Over 1,000 employees and buys through
+    tenders) if Employees more than 1,000 (known: 501–5,000)" (`risk.risks`)."""
+    rule = risk.result.rule
+    if risk.disqualifies:
+        what = f"disqualified by '{risk.negative}' ({one_line(rule.label)})"
+    else:
+        what = (
+            f"could drop to tier {risk.tier} by the warning sign '{one_line(rule.label)}' "
+            f"of '{risk.negative}' ({rule.points:+d} points)"
+        )
+    joiner = " or " if isinstance(_bare(rule.when), AnyOf) else " and "
+    tests = joiner.join(_if_words(handbook, leaf) for leaf in risk.unknown_leaves)
+    return f"At risk: {what}" + (f" if {tests}" if tests else "")
+
+
+def _if_words(handbook: Handbook, leaf: LeafResult) -> str:
+    """'Employees more than 1,000 (known: 501–5,000)': an unknown test, with the value
+    known (a band, a date after the as-of date) when there is one."""
+    fld = handbook.fields[leaf.field]
+    phrase = OPERATORS[leaf.op].phrase.format(x=operand_words(handbook, leaf.op, leaf.operand, fld))
+    known = f" (known: {shown(fld, leaf.value)})" if leaf.value is not None else ""
+    return f"{one_line(fld.label)} {phrase}{known}"

@@ -2,6 +2,7 @@
 
     A for western-software-teams: 100 pts; Growing 20% a year or more, Runs on AWS or Azure
     B for na-saas-scaleups: 85 pts; Raised Series B or C; capped, not known: Country
+    A for uk-eu-docs: 80 pts; ...; at risk: Enterprise tenders (Over 1,000 employees)
     disqualified: Public sector and education (Public body or school)
     D: no profile fits
 
@@ -14,12 +15,16 @@ parity tests compare the two.
 - Insufficient data (no tier): "insufficient data: no <label>, no <label>", the fields
   that the hard requirements of the profiles still in play read and found unknown, in
   vocabulary order.
-- No eligible profile: "D: no profile fits".
+- No eligible profile: "D: no profile fits (closest: <icp>, unmet: <label>)": the profile
+  with the fewest unmet hard requirements (the first on a tie) and its first unmet one.
 - Otherwise: the tier and best profile with its score; then the labels of the
   criteria it met, in handbook order; then, when a hard requirement could not be
-  checked (the tier is capped), the fields those requirements read that are
-  unknown, as "capped, not known: <label>, <label>" (not the insufficient_data status,
-  which gives no tier at all).
+  checked, the fields those requirements read that are unknown, as "capped, not known:
+  <label>, <label>" when the tier policy's cap lowered the tier, else "not known: <label>"
+  (a D or a C under a cap of B was never capped; not the insufficient_data status, which
+  gives no tier at all). Last, for a tier above D, each disqualifier that is unknown (it
+  does not disqualify, but the tier rests on it: `risk.risks`) as "at risk: <portrait
+  title> (<disqualifier label>)", in handbook order.
 
 Every title and label is written on one line (`textsafety.flat`): a YAML block scalar's
 line break would split the CSV row a rep reads.
@@ -29,6 +34,7 @@ from __future__ import annotations
 
 from ..textsafety import flat
 from .model import Handbook, Icp, Rule, condition_fields
+from .risk import risks
 from .verdict import INSUFFICIENT_DATA, ProfileVerdict, RuleResult, Verdict
 
 
@@ -41,6 +47,30 @@ def missing_fields(handbook: Handbook, profile: ProfileVerdict) -> list[str]:
             if name in unknown and name not in out:
                 out.append(name)
     return out
+
+
+def closest_miss(verdict: Verdict) -> str:
+    """' (closest: <icp>, unmet: <label>)': of the profiles with an unmet requirement, the
+    one with the fewest (the first in handbook order on a tie), and its first unmet
+    requirement; '' when none has one (every profile stopped by a gate)."""
+    missed = [(len(p.unmet), k) for k, p in enumerate(verdict.profiles) if p.unmet]
+    if not missed:
+        return ""
+    p = verdict.profiles[min(missed)[1]]
+    return f" (closest: {p.icp}, unmet: {flat(p.unmet[0].rule.label)})"
+
+
+def cap_lowered(profile: ProfileVerdict) -> bool:
+    """The tier policy's unknown_cap lowered the profile's tier (its score alone gives a
+    better one): only then does a reason say 'capped'."""
+    return profile.capped and profile.score_tier != profile.tier
+
+
+def cap_threshold(icp: Icp, cap: str) -> int | None:
+    """The least score the cap `cap` lowers (the threshold of the tier above it), or None
+    when it lowers none (a cap of A)."""
+    above = {"B": icp.tiers.A, "C": icp.tiers.B, "D": icp.tiers.C}
+    return above.get(cap)
 
 
 def earlier_tiers(icp: Icp) -> dict[str, tuple[str, ...]]:
@@ -83,7 +113,7 @@ def reason(handbook: Handbook, verdict: Verdict) -> str:
         return f"not scored: {verdict.status}"
     best = verdict.best
     if best is None:
-        return "D: no profile fits"
+        return "D: no profile fits" + closest_miss(verdict)
     parts = [f"{verdict.tier} for {best.icp}: {best.score} pts"]
     # a tier met after the first one met in its first-match group counts nothing: not named
     met = [flat(r.rule.label) for r in best.criteria if r.result is True and not _shadowed(r)]
@@ -92,5 +122,15 @@ def reason(handbook: Handbook, verdict: Verdict) -> str:
     if best.capped:
         missing = [flat(handbook.fields[f].label) for f in missing_fields(handbook, best)]
         if missing:
-            parts.append("capped, not known: " + ", ".join(missing))
+            # 'capped' only when the cap lowered the tier: a D or a C was never capped
+            said = "capped, not known: " if cap_lowered(best) else "not known: "
+            parts.append(said + ", ".join(missing))
+    # an unknown disqualifier does not disqualify, but the tier rests on it (`risk.risks`)
+    risky = [
+        f"{flat(r.title)} ({flat(r.result.rule.label)})"
+        for r in risks(handbook, verdict)
+        if r.disqualifies
+    ]
+    if risky:
+        parts.append("at risk: " + ", ".join(risky))
     return "; ".join(parts)

@@ -101,4 +101,10 @@ def _statuses(s: ScoreSummary) -> list[str]:
             f"  deciding fields (unknown, or a band across a rule's edge): {fields} "
             "(enrich these, or ask in a call)"
         )
+    if s.at_risk_rows:
+        by = ", ".join(f"{neg} ({n:,})" for neg, n in s.at_risk.items())
+        lines.append(
+            f"at risk of a disqualifier: {accounts(s.at_risk_rows)} above D (a disqualifier "
+            f"unknown, not applied until it is known; column at_risk): {by}"
+        )
     return lines

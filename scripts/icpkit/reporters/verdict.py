@@ -6,6 +6,7 @@ from typing import Any
 
 from ..engine.explain import (
     best_case_sentence,
+    risk_sentence,
     rule_sentence,
     summary,
     undecided_gates,
@@ -14,6 +15,7 @@ from ..engine.explain import (
     verdict_data,
 )
 from ..engine.model import Group, Handbook, Icp, Rule
+from ..engine.risk import risks
 from ..engine.verdict import SCORED, ProfileVerdict, RuleResult, Verdict
 from ..textsafety import one_line
 from . import envelope
@@ -154,6 +156,7 @@ def text(
     best_case = best_case_sentence(verdict)
     if best_case:
         lines.append(best_case)
+    lines += [risk_sentence(handbook, r) for r in risks(handbook, verdict)]
     lines.append(
         f"as of {verdict.as_of.isoformat()}"
         + (f"; unknown: {', '.join(verdict.unknown_fields)}" if verdict.unknown_fields else "")

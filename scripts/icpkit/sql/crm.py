@@ -381,6 +381,15 @@ def write_scores(preset_name: str, handbook: Handbook, scores: Table, output: Pa
     return write(preset_name, handbook, Rows(out_names, out_rows), output)
 
 
+def route_key(tier: str | None, disqualified_by: str | None, status: str | None) -> str:
+    """The route of a scored row in rules/routing.yaml: 'disqualified', its tier, or, for a
+    row without a tier, its status (the optional `insufficient_data` route; a gate's status
+    has none, and its route cells stay empty)."""
+    if disqualified_by:
+        return "disqualified"
+    return str(tier) if tier else str(status)
+
+
 def write(preset_name: str, handbook: Handbook, table: Table, output: Path) -> list[Path]:
     """Write the import file at `output` (from `table`: safe column names, the id first) and
     the property definitions beside it; return the paths written. Raises UsageError for an
@@ -401,7 +410,7 @@ def write(preset_name: str, handbook: Handbook, table: Table, output: Path) -> l
     for row in rows:
         tier = row[index["icp_tier"]]
         disq = row[index["icp_disqualified_by"]]
-        route = handbook.routes.get("disqualified" if disq else str(tier))
+        route = handbook.routes.get(route_key(tier, disq, row[index["icp_status"]]))
         values: dict[str, Any] = {
             "route_owner": route.owner if route else None,
             "route_response": route.response if route else None,

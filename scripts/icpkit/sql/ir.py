@@ -86,7 +86,7 @@ from ..engine.model import (
 )
 from ..engine.normal import NULL_TOKENS, Folds, is_symbol
 from ..engine.operators import NUMERIC, OPERATORS
-from ..engine.reason import earlier_tiers
+from ..engine.reason import cap_threshold, earlier_tiers
 from ..engine.values import NO_WORDS, YES_WORDS
 from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
 from ..errors import InputError, UsageError
@@ -1771,6 +1771,15 @@ class _Query:
                     out.append(exp.alias_(sub, group_column(icp.id, g.id)))
         return out
 
+    def not_known(self, i: int) -> exp.Expr:
+        """'; capped, not known: ' when the cap lowered profile i's tier (its score reaches
+        the tier above the cap, `reason.cap_lowered`), else '; not known: '."""
+        least = cap_threshold(self.icps[i], self.hb.policy.unknown_cap)
+        if least is None:
+            return lit("; not known: ")
+        lowered = exp.GTE(this=col(f"s{i}"), expression=num(least))
+        return case([(lowered, lit("; capped, not known: "))], lit("; not known: "))
+
     def reason_expr(self, picks: Sequence[exp.Expr]) -> exp.Expr:
         whens: list[tuple[exp.Expr, exp.Expr]] = []
         for j, neg in enumerate(self.negs):
@@ -1795,7 +1804,12 @@ class _Query:
                 ),
             )
         )
-        whens.append((exp.LT(this=col("best"), expression=num(0)), lit("D: no profile fits")))
+        whens.append(
+            (
+                exp.LT(this=col("best"), expression=num(0)),
+                concat([lit("D: no profile fits"), self.closest()]),
+            )
+        )
         if not self.icps:
             return case(whens)
         met = case(
@@ -1822,7 +1836,7 @@ class _Query:
                         ],
                         exp.And,
                     ),
-                    concat([lit("; capped, not known: "), drop_first(col(f"miss{i}"), ", ")]),
+                    concat([self.not_known(i), drop_first(col(f"miss{i}"), ", ")]),
                 )
                 for i in range(len(self.icps))
             ],
@@ -1839,9 +1853,80 @@ class _Query:
                 lit(" pts"),
                 met,
                 missing,
+                self.at_risk(),
             ]
         )
         return case(whens, normal)
+
+    def closest(self) -> exp.Expr:
+        """' (closest: <icp>, unmet: <label>)' (`reason.closest_miss`): of the profiles with
+        an unmet requirement, the one with the fewest (the first on a tie) and its first
+        unmet requirement; '' when none has one."""
+        n = len(self.icps) + 1
+        none = n * 10_000
+        keys: list[exp.Expr] = []
+        texts: list[tuple[int, exp.Expr]] = []
+        for i, icp in enumerate(self.icps):
+            unmet = [
+                exp.Is(this=col(f"rq{i}_{k}"), expression=exp.false())
+                for k in range(len(icp.requirements))
+            ]
+            if not unmet:
+                keys.append(num(none))
+                continue
+            misses = _sum([case([(u, num(1))], num(0)) for u in unmet])
+            keys.append(
+                case(
+                    [
+                        (
+                            exp.GT(this=misses, expression=num(0)),
+                            exp.Add(
+                                this=exp.Mul(this=misses, expression=num(n)), expression=num(i)
+                            ),
+                        )
+                    ],
+                    num(none),
+                )
+            )
+            first = case(
+                [(u, lit(flat(r.label))) for u, r in zip(unmet, icp.requirements, strict=True)]
+            )
+            texts.append((i, concat([lit(f" (closest: {icp.id}, unmet: "), first, lit(")")])))
+        if not texts:
+            return lit("")
+        least = keys[0] if len(keys) == 1 else exp.Least(this=keys[0], expressions=keys[1:])
+        return case(
+            [
+                (
+                    exp.And(
+                        this=exp.EQ(this=least, expression=keys[i]),
+                        expression=exp.LT(this=keys[i], expression=num(none)),
+                    ),
+                    text,
+                )
+                for i, text in texts
+            ],
+            lit(""),
+        )
+
+    def at_risk(self) -> exp.Expr:
+        """'; at risk: <portrait title> (<disqualifier label>)' for each disqualifier that is
+        unknown, under a tier above D (`reason.reason`, `risk.risks`); '' otherwise."""
+        risky = names_text(
+            [
+                (
+                    exp.Is(this=col(f"dq{j}_{k}"), expression=exp.Null()),
+                    f"{flat(n.title)} ({flat(r.label)})",
+                )
+                for j, n in enumerate(self.negs)
+                for k, r in enumerate(n.disqualifiers)
+            ],
+            ", ",
+        )
+        above_d = exp.NEQ(this=col("o_tier"), expression=lit("D"))
+        some = exp.NEQ(this=risky, expression=lit(""))
+        text = concat([lit("; at risk: "), drop_first(risky, ", ")])
+        return case([(exp.And(this=above_d, expression=some), text)], lit(""))
 
 
 def scoring_query(handbook: Handbook, spec: TableSpec, d: Dialect, opts: Options) -> exp.Select:

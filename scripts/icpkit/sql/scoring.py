@@ -55,6 +55,7 @@ OUTPUT_COLUMNS = (
     "status",
     "best_case_tier",
     "deciding_fields",
+    "at_risk",
 )
 MAX_EXAMPLES = 20
 #: unreadable spellings listed per field in the summary
@@ -105,6 +106,10 @@ class ScoreSummary:
     best_case: dict[tuple[str, str], int] = field(default_factory=dict)
     #: field -> accounts for which it is a deciding unknown
     deciding: dict[str, int] = field(default_factory=dict)
+    #: negative portrait -> accounts above D whose tier rests on its unknown disqualifier
+    at_risk: dict[str, int] = field(default_factory=dict)
+    #: accounts above D with some unknown disqualifier
+    at_risk_rows: int = 0
     #: field -> the most frequent unreadable texts and their counts
     spellings: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     #: (account id, rows) of ids found more than once
@@ -460,13 +465,15 @@ def _summarise(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, plan: Plan)
     groups = con.execute(
         "SELECT coalesce(best_profile, ''), coalesce(tier, status), coalesce(disqualified_by, ''), "
         "coalesce(unreadable_fields, ''), status, coalesce(best_case_tier, tier, 'D'), "
-        f"coalesce(deciding_fields, ''), {_empty_id(plan)}, count(*) "
+        f"coalesce(deciding_fields, ''), {_empty_id(plan)}, coalesce(at_risk, ''), count(*) "
         f"FROM {_read(path, fmt)} GROUP BY ALL"
     ).fetchall()
     summary = ScoreSummary(path, 0, plan, {}, {}, {})
     tiers: dict[str, dict[str, int]] = {}
-    for profile, tier, disq, unreadable, status, best_case, deciding, no_id, n in groups:
+    for profile, tier, disq, unreadable, status, best_case, deciding, no_id, risky, n in groups:
         summary.rows += n
+        if risky:
+            summary.at_risk_rows += n
         if no_id:
             summary.no_id = (summary.no_id[0] + n, [])
         by_tier = tiers.setdefault(str(profile), {})
@@ -479,6 +486,7 @@ def _summarise(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, plan: Plan)
             (disq, summary.disqualified),
             (unreadable, summary.unreadable),
             (deciding, summary.deciding),
+            (risky, summary.at_risk),
         ):
             for name in filter(None, str(names).split(";")):
                 counts[name] = counts.get(name, 0) + n
@@ -487,6 +495,7 @@ def _summarise(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, plan: Plan)
     summary.unreadable = dict(sorted(summary.unreadable.items()))
     summary.deciding = dict(sorted(summary.deciding.items(), key=lambda kv: (-kv[1], kv[0])))
     summary.best_case = dict(sorted(summary.best_case.items()))
+    summary.at_risk = dict(sorted(summary.at_risk.items()))
     return summary
 
 

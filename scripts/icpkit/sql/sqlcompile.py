@@ -339,6 +339,8 @@ def _condition_layer(
     for j, neg in enumerate(handbook.active_negatives):
         disq = [sql(r.when) for r in neg.disqualifiers]
         layer1.append(f"coalesce({' OR '.join(disq) or 'FALSE'}, FALSE) AS d{j}")
+        # unknown, so not disqualifying: the tier rests on it (`engine.risk`)
+        layer1.append(f"({' OR '.join(disq) or 'FALSE'}) IS NULL AS du{j}")
         for k, rule in enumerate(neg.warnings):
             layer1.append(f"CASE WHEN {sql(rule.when)} THEN {rule.points} ELSE 0 END AS w{j}_{k}")
             warn_cols.append((f"w{j}_{k}", neg))
@@ -487,6 +489,8 @@ def _final_columns(
         f"CASE WHEN brank > trank AND {has_best_case} THEN "
         f"CASE {deciding or 'WHEN FALSE THEN NULL'} END END AS deciding_fields",
     ]
+    at_risk = names_sql([(f"du{j}", n.id) for j, n in enumerate(negatives)])
+    final.append(f"CASE WHEN st = 'scored' AND trank > 1 THEN {at_risk} END AS at_risk")
     final += _flag_columns(handbook, "st = 'scored'")
     if per_profile:
         final += _profile_columns(handbook, has_score)

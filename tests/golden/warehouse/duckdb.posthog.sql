@@ -1789,7 +1789,7 @@ SELECT
       ELSE 'not scored: ' || o_status
     END
     WHEN best < 0
-    THEN 'D: no profile fits'
+    THEN 'D: no profile fits' || ''
     ELSE o_tier || ' for ' || o_best_profile || ': ' || CAST(o_score AS TEXT) || ' pts' || CASE
       WHEN best = k0
       THEN CASE WHEN why0 = '' THEN '' ELSE '; ' || SUBSTRING(why0, 3) END
@@ -1802,7 +1802,31 @@ SELECT
       ) AND (
         miss0 <> ''
       )
-      THEN '; capped, not known: ' || SUBSTRING(miss0, 3)
+      THEN CASE WHEN s0 >= 70 THEN '; capped, not known: ' ELSE '; not known: ' END || SUBSTRING(miss0, 3)
+      ELSE ''
+    END || CASE
+      WHEN o_tier <> 'D'
+      AND CASE
+        WHEN dq0_0 IS NULL
+        THEN ', Students and schools (Signed up as a student)'
+        ELSE ''
+      END || CASE
+        WHEN dq0_1 IS NULL
+        THEN ', Students and schools (An actual school or university)'
+        ELSE ''
+      END <> ''
+      THEN '; at risk: ' || SUBSTRING(
+        CASE
+          WHEN dq0_0 IS NULL
+          THEN ', Students and schools (Signed up as a student)'
+          ELSE ''
+        END || CASE
+          WHEN dq0_1 IS NULL
+          THEN ', Students and schools (An actual school or university)'
+          ELSE ''
+        END,
+        3
+      )
       ELSE ''
     END
   END AS icp_reason,

@@ -1024,7 +1024,461 @@ SELECT
       ELSE 'not scored: ' || o_status
     END
     WHEN best < 0
-    THEN 'D: no profile fits'
+    THEN 'D: no profile fits' || CASE
+      WHEN LEAST(
+        CASE
+          WHEN (
+            (
+              CASE WHEN NOT rq0_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_3 THEN 1 ELSE 0 END
+            )
+          ) > 0
+          THEN (
+            (
+              CASE WHEN NOT rq0_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_3 THEN 1 ELSE 0 END
+            )
+          ) * 4 + 0
+          ELSE 40000
+        END,
+        CASE
+          WHEN (
+            (
+              CASE WHEN NOT rq1_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_3 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_4 THEN 1 ELSE 0 END
+            )
+          ) > 0
+          THEN (
+            (
+              CASE WHEN NOT rq1_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_3 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_4 THEN 1 ELSE 0 END
+            )
+          ) * 4 + 1
+          ELSE 40000
+        END,
+        CASE
+          WHEN (
+            (
+              CASE WHEN NOT rq2_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_3 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_4 THEN 1 ELSE 0 END
+            )
+          ) > 0
+          THEN (
+            (
+              CASE WHEN NOT rq2_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_3 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_4 THEN 1 ELSE 0 END
+            )
+          ) * 4 + 2
+          ELSE 40000
+        END
+      ) = CASE
+        WHEN (
+          (
+            CASE WHEN NOT rq0_0 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq0_1 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq0_2 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq0_3 THEN 1 ELSE 0 END
+          )
+        ) > 0
+        THEN (
+          (
+            CASE WHEN NOT rq0_0 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq0_1 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq0_2 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq0_3 THEN 1 ELSE 0 END
+          )
+        ) * 4 + 0
+        ELSE 40000
+      END
+      AND CASE
+        WHEN (
+          (
+            CASE WHEN NOT rq0_0 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq0_1 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq0_2 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq0_3 THEN 1 ELSE 0 END
+          )
+        ) > 0
+        THEN (
+          (
+            CASE WHEN NOT rq0_0 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq0_1 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq0_2 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq0_3 THEN 1 ELSE 0 END
+          )
+        ) * 4 + 0
+        ELSE 40000
+      END < 40000
+      THEN ' (closest: western-software-teams, unmet: ' || CASE
+        WHEN NOT rq0_0
+        THEN 'Headquartered in a Western market'
+        WHEN NOT rq0_1
+        THEN 'A software company'
+        WHEN NOT rq0_2
+        THEN 'Between 50 and 1,000 employees'
+        WHEN NOT rq0_3
+        THEN 'Builds on .NET or Python'
+      END || ')'
+      WHEN LEAST(
+        CASE
+          WHEN (
+            (
+              CASE WHEN NOT rq0_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_3 THEN 1 ELSE 0 END
+            )
+          ) > 0
+          THEN (
+            (
+              CASE WHEN NOT rq0_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_3 THEN 1 ELSE 0 END
+            )
+          ) * 4 + 0
+          ELSE 40000
+        END,
+        CASE
+          WHEN (
+            (
+              CASE WHEN NOT rq1_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_3 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_4 THEN 1 ELSE 0 END
+            )
+          ) > 0
+          THEN (
+            (
+              CASE WHEN NOT rq1_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_3 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_4 THEN 1 ELSE 0 END
+            )
+          ) * 4 + 1
+          ELSE 40000
+        END,
+        CASE
+          WHEN (
+            (
+              CASE WHEN NOT rq2_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_3 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_4 THEN 1 ELSE 0 END
+            )
+          ) > 0
+          THEN (
+            (
+              CASE WHEN NOT rq2_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_3 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_4 THEN 1 ELSE 0 END
+            )
+          ) * 4 + 2
+          ELSE 40000
+        END
+      ) = CASE
+        WHEN (
+          (
+            CASE WHEN NOT rq1_0 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_1 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_2 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_3 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_4 THEN 1 ELSE 0 END
+          )
+        ) > 0
+        THEN (
+          (
+            CASE WHEN NOT rq1_0 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_1 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_2 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_3 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_4 THEN 1 ELSE 0 END
+          )
+        ) * 4 + 1
+        ELSE 40000
+      END
+      AND CASE
+        WHEN (
+          (
+            CASE WHEN NOT rq1_0 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_1 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_2 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_3 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_4 THEN 1 ELSE 0 END
+          )
+        ) > 0
+        THEN (
+          (
+            CASE WHEN NOT rq1_0 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_1 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_2 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_3 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq1_4 THEN 1 ELSE 0 END
+          )
+        ) * 4 + 1
+        ELSE 40000
+      END < 40000
+      THEN ' (closest: uk-eu-manufacturers-docs, unmet: ' || CASE
+        WHEN NOT rq1_0
+        THEN 'Headquartered in the UK or the EU'
+        WHEN NOT rq1_1
+        THEN 'A manufacturer'
+        WHEN NOT rq1_2
+        THEN 'Between 200 and 5,000 employees'
+        WHEN NOT rq1_3
+        THEN 'Revenue of 20 million USD or more'
+        WHEN NOT rq1_4
+        THEN 'An ERP system is in production'
+      END || ')'
+      WHEN LEAST(
+        CASE
+          WHEN (
+            (
+              CASE WHEN NOT rq0_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_3 THEN 1 ELSE 0 END
+            )
+          ) > 0
+          THEN (
+            (
+              CASE WHEN NOT rq0_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq0_3 THEN 1 ELSE 0 END
+            )
+          ) * 4 + 0
+          ELSE 40000
+        END,
+        CASE
+          WHEN (
+            (
+              CASE WHEN NOT rq1_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_3 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_4 THEN 1 ELSE 0 END
+            )
+          ) > 0
+          THEN (
+            (
+              CASE WHEN NOT rq1_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_3 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq1_4 THEN 1 ELSE 0 END
+            )
+          ) * 4 + 1
+          ELSE 40000
+        END,
+        CASE
+          WHEN (
+            (
+              CASE WHEN NOT rq2_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_3 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_4 THEN 1 ELSE 0 END
+            )
+          ) > 0
+          THEN (
+            (
+              CASE WHEN NOT rq2_0 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_1 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_2 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_3 THEN 1 ELSE 0 END
+            ) + (
+              CASE WHEN NOT rq2_4 THEN 1 ELSE 0 END
+            )
+          ) * 4 + 2
+          ELSE 40000
+        END
+      ) = CASE
+        WHEN (
+          (
+            CASE WHEN NOT rq2_0 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_1 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_2 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_3 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_4 THEN 1 ELSE 0 END
+          )
+        ) > 0
+        THEN (
+          (
+            CASE WHEN NOT rq2_0 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_1 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_2 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_3 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_4 THEN 1 ELSE 0 END
+          )
+        ) * 4 + 2
+        ELSE 40000
+      END
+      AND CASE
+        WHEN (
+          (
+            CASE WHEN NOT rq2_0 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_1 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_2 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_3 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_4 THEN 1 ELSE 0 END
+          )
+        ) > 0
+        THEN (
+          (
+            CASE WHEN NOT rq2_0 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_1 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_2 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_3 THEN 1 ELSE 0 END
+          ) + (
+            CASE WHEN NOT rq2_4 THEN 1 ELSE 0 END
+          )
+        ) * 4 + 2
+        ELSE 40000
+      END < 40000
+      THEN ' (closest: na-saas-scaleups, unmet: ' || CASE
+        WHEN NOT rq2_0
+        THEN 'Headquartered in the US or Canada'
+        WHEN NOT rq2_1
+        THEN 'A B2B SaaS or software company'
+        WHEN NOT rq2_2
+        THEN 'Between 50 and 2,000 employees'
+        WHEN NOT rq2_3
+        THEN 'Uses both Salesforce and Outreach'
+        WHEN NOT rq2_4
+        THEN 'Raised Series A, B or C'
+      END || ')'
+      ELSE ''
+    END
     ELSE o_tier || ' for ' || o_best_profile || ': ' || CAST(o_score AS VARCHAR) || ' pts' || CASE
       WHEN best = k0
       THEN CASE WHEN why0 = '' THEN '' ELSE '; ' || SUBSTRING(why0, 3) END
@@ -1041,7 +1495,7 @@ SELECT
       ) AND (
         miss0 <> ''
       )
-      THEN '; capped, not known: ' || SUBSTRING(miss0, 3)
+      THEN CASE WHEN s0 >= 80 THEN '; capped, not known: ' ELSE '; not known: ' END || SUBSTRING(miss0, 3)
       WHEN (
         best = k1
       ) AND (
@@ -1049,7 +1503,7 @@ SELECT
       ) AND (
         miss1 <> ''
       )
-      THEN '; capped, not known: ' || SUBSTRING(miss1, 3)
+      THEN CASE WHEN s1 >= 80 THEN '; capped, not known: ' ELSE '; not known: ' END || SUBSTRING(miss1, 3)
       WHEN (
         best = k2
       ) AND (
@@ -1057,7 +1511,47 @@ SELECT
       ) AND (
         miss2 <> ''
       )
-      THEN '; capped, not known: ' || SUBSTRING(miss2, 3)
+      THEN CASE WHEN s2 >= 80 THEN '; capped, not known: ' ELSE '; not known: ' END || SUBSTRING(miss2, 3)
+      ELSE ''
+    END || CASE
+      WHEN o_tier <> 'D'
+      AND CASE
+        WHEN dq0_0 IS NULL
+        THEN ', Early startups and companies in decline (Fewer than 10 employees and no outside funding)'
+        ELSE ''
+      END || CASE
+        WHEN dq1_0 IS NULL
+        THEN ', Enterprises over 1,000 employees that buy through tenders (Over 1,000 employees and buys through tenders)'
+        ELSE ''
+      END || CASE
+        WHEN dq1_1 IS NULL
+        THEN ', Enterprises over 1,000 employees that buy through tenders (Listed, over 1,000 employees, in a regulated industry)'
+        ELSE ''
+      END || CASE
+        WHEN dq2_0 IS NULL
+        THEN ', Public sector, education and non-profits (In government, education or the non-profit sector)'
+        ELSE ''
+      END <> ''
+      THEN '; at risk: ' || SUBSTRING(
+        CASE
+          WHEN dq0_0 IS NULL
+          THEN ', Early startups and companies in decline (Fewer than 10 employees and no outside funding)'
+          ELSE ''
+        END || CASE
+          WHEN dq1_0 IS NULL
+          THEN ', Enterprises over 1,000 employees that buy through tenders (Over 1,000 employees and buys through tenders)'
+          ELSE ''
+        END || CASE
+          WHEN dq1_1 IS NULL
+          THEN ', Enterprises over 1,000 employees that buy through tenders (Listed, over 1,000 employees, in a regulated industry)'
+          ELSE ''
+        END || CASE
+          WHEN dq2_0 IS NULL
+          THEN ', Public sector, education and non-profits (In government, education or the non-profit sector)'
+          ELSE ''
+        END,
+        3
+      )
       ELSE ''
     END
   END AS icp_reason,
