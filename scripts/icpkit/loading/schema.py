@@ -443,9 +443,53 @@ def _unknown(name: str, allowed: list[str]) -> str:
     )
 
 
+#: a list's key -> what one of its items is called in a message
+_ITEM_WORDS = {
+    "criteria": "criterion",
+    "requirements": "requirement",
+    "disqualifiers": "disqualifier",
+    "warning_signs": "warning sign",
+    "gates": "gate",
+    "flags": "flag",
+    "segments": "segment",
+    "regions": "region",
+    "roles": "role",
+    "reasons": "reason",
+    "by_size": "size band",
+    "positives": "positive",
+    "negatives": "negative",
+}
+
+#: the keys that name a list's item, the most telling first
+_ITEM_NAMES = ("id", "group", "role", "name", "label", "text", "employees")
+
+
+def _place(parts: Sequence[str | int], instance: Any) -> str:
+    """Where a missing key is missing, in a reader's words: 'the document', 'contact', and
+    for an item of a list by what names it, not by its position ('the criterion
+    'later-stage'', 'the role 'CFO'', else 'item 3 of 'criteria'')."""
+    if not parts:
+        return "the document"
+    last = parts[-1]
+    if not isinstance(last, int):
+        return f"'{shorten(last)}'"
+    container = parts[-2] if len(parts) > 1 else None
+    word = _ITEM_WORDS.get(str(container), "item") if isinstance(container, str) else "item"
+    if isinstance(instance, dict):
+        for key in _ITEM_NAMES:
+            value = instance.get(key)
+            if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
+                named = " " if key in ("id", "group", word) else f" with {key} "
+                return f"the {word}{named}'{shorten(value)}'"
+    if word != "item":
+        return f"the {word} at position {last + 1}"
+    of = f" of '{shorten(container)}'" if isinstance(container, str) else ""
+    return f"the item at position {last + 1}{of}"
+
+
 def _required(e: _Error) -> _Said:
     missing = e.message.split("'")[1] if "'" in e.message else "?"
-    where = f"'{e.parts[-1]}'" if e.parts else "the document"
+    where = _place(e.parts, e.instance)
     return _said(
         e, f"found no '{missing}' in {where}; expected it (it is required)", key=bool(e.parts)
     )
