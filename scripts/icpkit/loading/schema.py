@@ -509,7 +509,39 @@ def _type(e: _Error) -> _Said:
             meant = None  # points and counts are no money
         if meant is not None:
             message += f"; {plain_number_advice(meant, of_a_field=False)}"
+    elif names == ["array"] and (listed := _list_meant(e)):
+        message += f"; write {listed}"
     return _said(e, message)
+
+
+#: a range written as text: two values and a dash or word between them (`50-200`, `50 to 200`)
+_RANGE = re.compile(r"\s*(\S+?)\s*(?:-|–|—|\.\.|\bto\b)\s*(\S+)\s*")
+#: an item a YAML flow list holds as itself, unquoted
+_PLAIN_ITEM = re.compile(r"[A-Za-z0-9_][\w .&/+*-]*")
+
+
+def _list_meant(e: _Error) -> str:
+    """The list a single value meant where a list is expected, as YAML writes it: `saas` ->
+    `[saas]`, `saas, software` -> `[saas, software]` (a sentence stays one item), and for
+    `between` a range written as text, `50-200` -> `[50, 200]` (numbers read as
+    `number_meant` reads them); '' when there is no one obvious list (a range that is no
+    two numbers, a mapping)."""
+    value = e.instance
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return ""
+    if e.parts and e.parts[-1] == "between":
+        m = _RANGE.fullmatch(str(value))
+        ends = [number_meant(end, SUFFIXES) for end in m.groups()] if m else [None]
+        return f"[{ends[0]}, {ends[1]}]" if all(ends) and len(ends) == 2 else ""
+    if not isinstance(value, str):
+        return f"[{value}]"
+    items = [item.strip() for item in value.split(",")]
+    if not all(items):
+        return ""
+    if any(" " in item for item in items):
+        items = [value.strip()]  # a sentence: one item (`pains: Slow, manual reports`)
+    shown_items = [i if _PLAIN_ITEM.fullmatch(i) else quoted(i) for i in items]
+    return shorten(f"[{', '.join(shown_items)}]", 80)
 
 
 def _yaml(value: object) -> str:
