@@ -24,6 +24,22 @@ GROUPED_NUMBER = re.compile(
 
 #: what the advice to write a number plainly adds when it had a currency sign or a unit
 NUMBER_MARKS = ", currency sign or unit (the field says what it counts)"
+#: a currency written with an amount, by its sign or its code
+_CURRENCY = re.compile(r"[$€£¥]|\b(?:usd|eur|gbp|chf|jpy|cad|aud)\b", re.IGNORECASE)
+
+
+def number_marks(written: str) -> str:
+    """`NUMBER_MARKS`, the words after 'expected the number without separators' when the
+    number `written` had a sign or a unit (else ''); for an amount in a currency, that icp
+    never converts one: the digits alone are right only in the field's own currency."""
+    if written.replace(",", "").isdigit():
+        return ""
+    if _CURRENCY.search(written):
+        return (
+            ", currency sign or unit (the field says what it counts; icp never converts an "
+            "amount, so write it in the field's currency)"
+        )
+    return NUMBER_MARKS
 
 
 def digits_meant(written: str) -> str:

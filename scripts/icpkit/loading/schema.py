@@ -35,9 +35,9 @@ from ..wording import found, shorten, suggest
 from ..yamlvalues import (
     CURRENCY_SIGN,
     GROUPED_NUMBER,
-    NUMBER_MARKS,
     YamlDate,
     digits_meant,
+    number_marks,
     number_meant,
     plain_number_advice,
     quoted,
@@ -715,11 +715,10 @@ def _digit_groups_in_list(doc: Document, parts: list[str | int], schema: Any) ->
     values = [v for v in meant.strip("[]").split(",") if v.strip()]
     if len(values) > limit:
         return ""
-    marked = any(re.search(r"[^\d,]", g) for g in grouped)
     return (
         f"found {grouped[0].strip()} inside [ ], where a comma ends a value (so {shown(text)} "
         f"reads as {len(values) + sum(g.count(',') for g in grouped)} values); expected the "
-        f"numbers without separators{NUMBER_MARKS if marked else ''}: {' '.join(meant.split())}"
+        f"numbers without separators{number_marks(''.join(grouped))}: {' '.join(meant.split())}"
     )
 
 
