@@ -86,7 +86,9 @@ def test_a_typo_in_a_profile_holds_back_the_fixtures_expected_groups(tmp_path: P
     lines = _one_error_and_its_note(root)
     assert lines[0].startswith("profiles/icp/fit.yaml:73:89: error found the field 'web_trafic'")
     assert "did you mean 'web_traffic'?" in lines[0]
-    assert lines[1].startswith("profiles/icp/fit.yaml:73:89: note checks of 48 things in 44 other")
+    assert lines[1].startswith(
+        "profiles/icp/fit.yaml:73:89: note this file's other checks and the checks of 48 things"
+    )
 
 
 def test_a_broken_tier_policy_holds_back_the_fixtures_expected_statuses(tmp_path: Path) -> None:

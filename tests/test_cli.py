@@ -325,3 +325,19 @@ def test_the_help_names_every_exit_code(capsys: pytest.CaptureFixture[str]) -> N
     for code in ExitCode:
         assert f"{code.value} " in text, code
     assert "130 interrupted" in text
+
+
+def test_counts_are_said_in_their_number(
+    capsys: pytest.CaptureFixture[str], handbook_copy: Path
+) -> None:
+    """Validating one file said '1 files checked'; every count printed is in its number."""
+    path = handbook_copy / "profiles" / "icp" / "na-saas-scaleups.yaml"
+    code, out, _ = run(capsys, "--root", str(handbook_copy), "validate", str(path))
+    assert code == 0 and "1 file checked: 0 errors, 0 warnings" in out
+    from icpkit.wording import counted
+
+    assert [counted(n, "company", "companies") for n in (1, 2, 1200)] == [
+        "1 company",
+        "2 companies",
+        "1,200 companies",
+    ]

@@ -501,3 +501,25 @@ def test_a_timestamp_with_time_zone_is_its_utc_day_whatever_the_machines_zone(
         [sys.executable, "-c", script, json.dumps(args)], env={**env, "TZ": "UTC"}, check=True
     )
     assert scored == [json.loads(line) for line in utc.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize(
+    ("last", "cadence", "due"),
+    [
+        ("2025-01-09", "quarterly", "2025-04-09"),
+        ("2025-11-30", "quarterly", "2026-02-28"),
+        ("2024-01-31", "monthly", "2024-02-29"),
+        ("2025-08-31", "half-yearly", "2026-02-28"),
+        ("2024-02-29", "yearly", "2025-02-28"),
+        ("9999-11-15", "quarterly", "9999-12-31"),
+    ],
+)
+def test_a_review_is_due_after_calendar_months_not_a_count_of_days(
+    last: str, cadence: str, due: str
+) -> None:
+    """A quarterly review from 2025-01-09 was said due 2025-04-11 (92 days); it is due three
+    calendar months later, on the same day of the month or the month's last day."""
+    from icpkit.engine.model import Review
+
+    review = Review(dt.date.fromisoformat(last), cadence)
+    assert review.due == dt.date.fromisoformat(due)

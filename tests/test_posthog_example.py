@@ -194,6 +194,7 @@ def test_validate_reports_a_word_with_no_letter(tmp_path: Path) -> None:
         "profiles/icp/fit.yaml:123:28: error found '...', which has no "
         "letter or digit; expected a word or phrase (case, accents and punctuation are ignored) "
         "(empty-words)",
-        "profiles/icp/fit.yaml:123:28: note checks of 48 things in 44 other files that use this "
-        "file wait until the error above is fixed; they are not more errors (dependents)",
+        "profiles/icp/fit.yaml:123:28: note this file's other checks and the checks of 48 "
+        "things in 44 other files that use it wait until the error above is fixed; they are "
+        "not more errors (dependents)",
     ]

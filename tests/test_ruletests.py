@@ -95,6 +95,6 @@ def test_plain_pytest_on_a_broken_handbook_reports_it_once(tmp_path: Path) -> No
     )  # fmt: skip
     assert done.returncode == 1, done.stdout
     assert "1 failed" in done.stdout and "passed" not in done.stdout, done.stdout[-2000:]
-    assert "the handbook has 1 error(s), the first: profiles/icp/na-saas-scaleups.yaml:" in (
+    assert "the handbook has 1 error, the first: profiles/icp/na-saas-scaleups.yaml:" in (
         done.stdout
     )

@@ -203,8 +203,8 @@ PROBLEMS: dict[str, str] = {
     "placeholder": "Text or an example rule written by icp new that was never replaced.",
     # one root error per mistake (icpkit.loading.dependents)
     "dependents": (
-        "A note, not an error: how many checks of other files wait until this file's error "
-        "is fixed."
+        "A note, not an error: this file's other checks and those of other files wait for "
+        "its error."
     ),
 }
 

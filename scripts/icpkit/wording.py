@@ -60,7 +60,13 @@ def field_kind(type_name: str) -> str:
 
 def accounts(n: int) -> str:
     """'1 account', '2,400 accounts'."""
-    return f"{n:,} account" if n == 1 else f"{n:,} accounts"
+    return counted(n, "account")
+
+
+def counted(n: int, word: str, many: str | None = None) -> str:
+    """`n` and `word` in its number: '1 file', '2 files', '1,200 rule tests'; `many` is the
+    plural where it is not `word` + 's' ('1 company', '3 companies')."""
+    return f"{n:,} {word if n == 1 else many or word + 's'}"
 
 
 def shorten(value: object, limit: int = 40) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -24,6 +24,22 @@ GROUPED_NUMBER = re.compile(
 
 #: what the advice to write a number plainly adds when it had a currency sign or a unit
 NUMBER_MARKS = ", currency sign or unit (the field says what it counts)"
+#: a currency written with an amount, by its sign or its code
+_CURRENCY = re.compile(r"[$€£¥]|\b(?:usd|eur|gbp|chf|jpy|cad|aud)\b", re.IGNORECASE)
+
+
+def number_marks(written: str) -> str:
+    """`NUMBER_MARKS`, the words after 'expected the number without separators' when the
+    number `written` had a sign or a unit (else ''); for an amount in a currency, that icp
+    never converts one: the digits alone are right only in the field's own currency."""
+    if written.replace(",", "").isdigit():
+        return ""
+    if _CURRENCY.search(written):
+        return (
+            ", currency sign or unit (the field says what it counts; icp never converts an "
+            "amount, so write it in the field's currency)"
+        )
+    return NUMBER_MARKS
 
 
 def digits_meant(written: str) -> str:
@@ -33,32 +49,49 @@ def digits_meant(written: str) -> str:
     return re.sub(r"\D", "", written)
 
 
+#: a space that groups digits by thousands (`250 000`, with a no-break, narrow or thin space)
+GROUP_SPACE = "[ \u00a0\u202f\u2009]"
+
 #: a number written as text: a currency sign, digits (grouped by thousands or not), decimals,
 #: a unit or currency (`2000 employees`, `$250,000`, `'500'`)
 _NUMBER_AS_TEXT = re.compile(
-    rf"(?P<sign>{CURRENCY_SIGN}?) *(?P<int>\d{{1,3}}(?:,\d{{3}})+|\d+)(?P<dec>\.\d+)?"
-    rf"(?P<unit>{UNIT}?)"
+    rf"(?P<sign>{CURRENCY_SIGN}?) *(?P<int>\d{{1,3}}(?:,\d{{3}})+"
+    rf"|\d{{1,3}}(?:{GROUP_SPACE}\d{{3}})+|\d+)(?P<dec>\.\d+)?(?P<unit>{UNIT}?)"
 )
 
 
-def number_meant(text: str, suffixes: Collection[str], *, whole: bool = False) -> str | None:
+def number_meant(text: str, suffixes: Mapping[str, int], *, whole: bool = False) -> str | None:
     """The plain YAML number that `text`, an operand a number field refused as text, means
-    when it is only a number with separators, a currency sign or a unit around it, or in
-    quotes: `2,000 employees` -> `2000`, `$250,000.50` -> `250000.50`. None whenever the
-    number alone could be wrong: a range, a word, a unit that starts with one of the
-    `suffixes` (`sql.numbers.SUFFIXES`: `5M`, `5M€`, `1.2 Mio. EUR`, `5 millions`), a dot
-    before exactly three digits (`2.000`: two thousand in much of Europe, 2.0 to YAML), or
-    decimals where the field takes `whole` numbers."""
+    when it is only a number with separators (commas or spaces by thousands), a multiplier
+    among `suffixes` (`sql.numbers.SUFFIXES`, as `icp score` reads a cell: `5M`, `1.5k`,
+    `2.5 million`), a currency sign or a unit around it, or in quotes: `2,000 employees` ->
+    `2000`, `$250,000.50` -> `250000.50`, `$2.5M` -> `2500000`. None whenever the number
+    alone could be wrong: a range, a word, a multiplier not in `suffixes` (`5 millions`,
+    `1.2 Mio. EUR`), a dot before exactly three digits (`2.000`: two thousand in much of
+    Europe, 2.0 to YAML), or decimals where the field takes `whole` numbers."""
     m = _NUMBER_AS_TEXT.fullmatch(text.strip())
     if m is None:
         return None
     unit = m.group("unit").strip().lower()
     decimals = m.group("dec") or ""
-    if unit and any(unit.startswith(word) for word in suffixes):
+    if len(decimals) == 4 and "," not in m.group("int"):
         return None
-    if (len(decimals) == 4 and "," not in m.group("int")) or (decimals and whole):
+    power = 0
+    word = re.match(r"[a-z]+", unit)
+    if word is not None and any(unit.startswith(w) for w in suffixes):
+        rest = unit[word.end() :].strip()
+        if word.group() not in suffixes or (
+            rest and re.fullmatch(rf"{CURRENCY_SIGN}|[a-z]{{3}}", rest) is None
+        ):
+            return None  # `5 millions`, `5m employees`: not a multiplier as icp reads one
+        power = suffixes[word.group()]
+    number = Decimal(digits_meant(m.group("int")) + decimals).scaleb(power)
+    meant = format(number, "f")
+    if "." in meant:
+        meant = meant.rstrip("0").rstrip(".") if power else meant
+    if "." in meant and whole:
         return None
-    return digits_meant(m.group("int")) + decimals
+    return meant
 
 
 def plain_number_advice(meant: str, *, of_a_field: bool = True) -> str:

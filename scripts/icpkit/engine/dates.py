@@ -17,6 +17,7 @@ runs). `tests/test_dates.py` holds them to the same answer.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 
@@ -63,9 +64,12 @@ def days_before(as_of: dt.date, days: int) -> dt.date:
     return as_of - dt.timedelta(days=days)
 
 
-def days_after(day: dt.date, days: int) -> dt.date:
-    """The day `days` days after `day`, or the last day of year 9999 where that is later
-    (a review due after 9999-12-31 is never overdue; nothing overflows)."""
-    if (dt.date.max - day).days < days:
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day of the month `months` calendar months after `day` (2025-01-09 and 3:
+    2025-04-09), the month's last day where it has fewer days (2025-11-30 and 3:
+    2026-02-28), or the last day of year 9999 where that is later (nothing overflows)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    if year > dt.MAXYEAR:
         return dt.date.max
-    return day + dt.timedelta(days=days)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))

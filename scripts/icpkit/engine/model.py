@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, assert_never
 
-from .dates import days_after
+from .dates import months_after
 from .normal import DEFAULT_FOLDS, Folds
 
 TIER_RANK = {"A": 4, "B": 3, "C": 2, "D": 1}
-CADENCE_DAYS = {"monthly": 31, "quarterly": 92, "half-yearly": 183, "yearly": 366}
+#: a review cadence -> the calendar months from one review to the next
+CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12}
 
 
 @dataclass(frozen=True)
@@ -224,7 +225,7 @@ class Review:
 
     @property
     def due(self) -> dt.date:
-        return days_after(self.last_reviewed, CADENCE_DAYS[self.cadence])
+        return months_after(self.last_reviewed, CADENCE_MONTHS[self.cadence])
 
     def overdue(self, today: dt.date) -> bool:
         return today > self.due

@@ -3,12 +3,12 @@
 The history is back-tested under the handbook at both revisions; for every profile whose
 tier evidence differs (and for all ICPs together) the report gives A's win rate, the
 A/C win-rate ratio (A's win rate over C's) and A's decided opportunities before and after:
-"A-tier win rate 41% → 35%, A/C win-rate ratio 3.1× → 2.4×, n 212 → 250". In JSON the
-ratio is `a_over_c`; `lift`, its key in earlier versions, is kept with the same value (it
-is not `icp backtest`'s lift over the average).
+"A-tier win rate 41% → 35%, A/C win-rate ratio 3.1× → 2.4×, A-tier decided deals 212 → 250".
+In JSON the ratio is `a_over_c`; `lift`, its key in earlier versions, is kept with the same
+value (it is not `icp backtest`'s lift over the average).
 
 A check of the tier policy that passed before and is contradicted after fails the diff
-(`newly_contradicted`); one that passed before and is no longer shown after (too few to
+(`newly_contradicted`); one that passed before and is no longer supported after (too few to
 say, or a history that cannot test the tiers) is a warning line (`lost_support`) and does
 not fail it.
 
@@ -32,8 +32,8 @@ from .report import A_OVER_C_NAME, Evidence, backtest, configured_history, defau
 
 #: where the history came from when it was given on the command line
 FROM_OPTION = "--history"
-#: the words before a check that passed before and is no longer shown
-LOST = "no longer shown (passed before):"
+#: the words before a check that passed before and is too few to say (or untestable) after
+LOST = "no longer supported by the history (it passed before):"
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class ProfileChange:
         return (
             f"A-tier win rate {p(b.a_win)} → {p(a.a_win)}, "
             f"{A_OVER_C_NAME} {x(b.a_over_c)} → {x(a.a_over_c)}, "
-            f"n {b.a_decided} → {a.a_decided}"
+            f"A-tier decided deals {b.a_decided} → {a.a_decided}"
         )
 
 
@@ -175,7 +175,9 @@ def evidence_diff(
 
 
 def markdown(d: EvidenceDiff) -> str:
-    from ..site.mdtext import inline
+    """The comparison for the pull-request comment: user text escaped only where it could
+    start markup (`reporters.md`), so the raw comment and its e-mail read as plain text."""
+    from ..reporters import md as inline
 
     if d.absent:
         return "\n".join(["", f"**Evidence from the CRM history**: {inline(d.absent)}"])

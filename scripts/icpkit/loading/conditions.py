@@ -407,7 +407,7 @@ def _plain_number_advice(fld: Field, value: Any) -> str:
     """'; write 2000, the number alone …' for a number field's operand written as text that
     means one number ('2,000 employees', '$250,000' for a USD field); '; an amount in EUR …'
     for a known other currency than the field's; '' when the number alone could be wrong
-    (another unit of money, a multiplier, a currency for a field that counts no money)."""
+    (another unit of money, a word, a currency for a field that counts no money)."""
     if not isinstance(value, str):
         return ""
     meant = number_meant(value, SUFFIXES, whole=fld.type == "integer")
@@ -415,9 +415,14 @@ def _plain_number_advice(fld: Field, value: Any) -> str:
         return ""
     unit = (fld.unit or "").upper()
     currency = _currency_of(value)
-    marked = bool(re.search(r"[^\d\s,.]", value))  # a sign, a unit or a word around it
+    # a sign, a unit or a word around it (not a multiplier: `5M` is a plain amount)
+    words = re.findall(r"[A-Za-z]+", value)
+    marked = bool(re.search(r"[^\w\s,.]", value)) or any(w.lower() not in SUFFIXES for w in words)
     if unit in CURRENCIES and currency not in (None, unit):
-        return f"; an amount in {currency}: write it converted to {unit}, as a number"
+        return (
+            f"; that is an amount in {currency} and {fld.name} counts {unit}: icp never "
+            f"converts amounts, so write the amount in {unit}, as a plain number"
+        )
     if (currency is not None and currency != unit) or (
         unit in CURRENCIES and marked and not currency
     ):

@@ -336,23 +336,7 @@ def collapse(
         same = sum(1 for d in deps if d in folded)
         names = {k[1] for d in deps if d in folded and (k := _in_absent(d, absent)) is not None}
         to = f"to {min(names)}" if names else "to the same id"
-        n, m = len(deps) - same, len(files)
-        if same == 0:
-            said = (
-                f"checks of {n} thing{'s' if n != 1 else ''} in {m} other "
-                f"{'file that uses' if m == 1 else 'files that use'} this file wait"
-            )
-        elif n == 0:
-            said = (
-                f"{same} other reference{'s' if same != 1 else ''} {to} in {m} other "
-                f"file{'s' if m != 1 else ''} {'waits' if same == 1 else 'wait'}"
-            )
-        else:
-            said = (
-                f"{same} other reference{'s' if same != 1 else ''} {to} and the "
-                f"checks of {n} thing{'s' if n != 1 else ''} that depend on them, in {m} other "
-                f"file{'s' if m != 1 else ''}, wait"
-            )
+        said = _waiting(len(deps) - same, len(files), same, to, own=root_path in failed)
         kept.append(
             Problem(
                 root_path,
@@ -364,3 +348,32 @@ def collapse(
             )
         )
     return kept
+
+
+def _waiting(n: int, m: int, same: int, to: str, *, own: bool) -> str:
+    """What waits on a root error: `n` checks in `m` other files, `same` other references
+    `to` the same id; `own`: the file was left out of the model, so its other checks too."""
+    if same == 0:
+        said = (
+            f"checks of {n} thing{'s' if n != 1 else ''} in {m} other "
+            f"{'file that uses' if m == 1 else 'files that use'} this file wait"
+        )
+        if own:
+            # a file left out of the model: its own further checks did not run either
+            said = (
+                f"this file's other checks and the checks of {n} "
+                f"thing{'s' if n != 1 else ''} in {m} other "
+                f"{'file that uses' if m == 1 else 'files that use'} it wait"
+            )
+    elif n == 0:
+        said = (
+            f"{same} other reference{'s' if same != 1 else ''} {to} in {m} other "
+            f"file{'s' if m != 1 else ''} {'waits' if same == 1 else 'wait'}"
+        )
+    else:
+        said = (
+            f"{same} other reference{'s' if same != 1 else ''} {to} and the "
+            f"checks of {n} thing{'s' if n != 1 else ''} that depend on them, in {m} other "
+            f"file{'s' if m != 1 else ''}, wait"
+        )
+    return said

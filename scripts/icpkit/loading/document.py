@@ -24,11 +24,11 @@ from ..problems import Level, Problem, json_path
 from ..textsafety import describe, unsafe_characters, visible, without_unsafe
 from ..yamlvalues import (
     CURRENCY_SIGN,
-    NUMBER_MARKS,
     UNIT,
     YamlDate,
     describe_value,
     digits_meant,
+    number_marks,
     odd_number,
     plain_number_advice,
     quoted_advice,
@@ -326,7 +326,7 @@ class NodeBuilder:
                     head,
                     f"found {visible(written, keep_newlines=False)} inside [ ], where a comma "
                     f"ends a value (so it reads as {len(groups) + 1} values); expected the "
-                    f"number without separators{NUMBER_MARKS if marked else ''} ({meant})",
+                    f"number without separators{number_marks(written)} ({meant})",
                     "yaml-value",
                     parts,  # the list's path: its length is said once this is fixed
                 )
@@ -365,13 +365,12 @@ class NodeBuilder:
             grouped.update(id(g) for g in groups)
             written = ",".join([vnode.value, *(g.value for g in groups)])
             key = visible(str(knode.value), keep_newlines=False)
-            marked = not written.replace(",", "").isdigit()
             self.problem(
                 vnode,
                 f"found {visible(written, keep_newlines=False)} inside {{ }}, where a comma "
                 f"ends a value (so {visible(groups[0].value, keep_newlines=False)} reads as a "
                 f"key of its own); expected the number without separators"
-                f"{NUMBER_MARKS if marked else ''} ({key}: {digits_meant(written)})",
+                f"{number_marks(written)} ({key}: {digits_meant(written)})",
                 "yaml-key",
                 [*parts, str(knode.value)],
             )

@@ -35,9 +35,9 @@ from ..wording import found, shorten, suggest
 from ..yamlvalues import (
     CURRENCY_SIGN,
     GROUPED_NUMBER,
-    NUMBER_MARKS,
     YamlDate,
     digits_meant,
+    number_marks,
     number_meant,
     plain_number_advice,
     quoted,
@@ -443,9 +443,53 @@ def _unknown(name: str, allowed: list[str]) -> str:
     )
 
 
+#: a list's key -> what one of its items is called in a message
+_ITEM_WORDS = {
+    "criteria": "criterion",
+    "requirements": "requirement",
+    "disqualifiers": "disqualifier",
+    "warning_signs": "warning sign",
+    "gates": "gate",
+    "flags": "flag",
+    "segments": "segment",
+    "regions": "region",
+    "roles": "role",
+    "reasons": "reason",
+    "by_size": "size band",
+    "positives": "positive",
+    "negatives": "negative",
+}
+
+#: the keys that name a list's item, the most telling first
+_ITEM_NAMES = ("id", "group", "role", "name", "label", "text", "employees")
+
+
+def _place(parts: Sequence[str | int], instance: Any) -> str:
+    """Where a missing key is missing, in a reader's words: 'the document', 'contact', and
+    for an item of a list by what names it, not by its position ('the criterion
+    'later-stage'', 'the role 'CFO'', else 'item 3 of 'criteria'')."""
+    if not parts:
+        return "the document"
+    last = parts[-1]
+    if not isinstance(last, int):
+        return f"'{shorten(last)}'"
+    container = parts[-2] if len(parts) > 1 else None
+    word = _ITEM_WORDS.get(str(container), "item") if isinstance(container, str) else "item"
+    if isinstance(instance, dict):
+        for key in _ITEM_NAMES:
+            value = instance.get(key)
+            if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
+                named = " " if key in ("id", "group", word) else f" with {key} "
+                return f"the {word}{named}'{shorten(value)}'"
+    if word != "item":
+        return f"the {word} at position {last + 1}"
+    of = f" of '{shorten(container)}'" if isinstance(container, str) else ""
+    return f"the item at position {last + 1}{of}"
+
+
 def _required(e: _Error) -> _Said:
     missing = e.message.split("'")[1] if "'" in e.message else "?"
-    where = f"'{e.parts[-1]}'" if e.parts else "the document"
+    where = _place(e.parts, e.instance)
     return _said(
         e, f"found no '{missing}' in {where}; expected it (it is required)", key=bool(e.parts)
     )
@@ -465,7 +509,39 @@ def _type(e: _Error) -> _Said:
             meant = None  # points and counts are no money
         if meant is not None:
             message += f"; {plain_number_advice(meant, of_a_field=False)}"
+    elif names == ["array"] and (listed := _list_meant(e)):
+        message += f"; write {listed}"
     return _said(e, message)
+
+
+#: a range written as text: two values and a dash or word between them (`50-200`, `50 to 200`)
+_RANGE = re.compile(r"\s*(\S+?)\s*(?:-|–|—|\.\.|\bto\b)\s*(\S+)\s*")
+#: an item a YAML flow list holds as itself, unquoted
+_PLAIN_ITEM = re.compile(r"[A-Za-z0-9_][\w .&/+*-]*")
+
+
+def _list_meant(e: _Error) -> str:
+    """The list a single value meant where a list is expected, as YAML writes it: `saas` ->
+    `[saas]`, `saas, software` -> `[saas, software]` (a sentence stays one item), and for
+    `between` a range written as text, `50-200` -> `[50, 200]` (numbers read as
+    `number_meant` reads them); '' when there is no one obvious list (a range that is no
+    two numbers, a mapping)."""
+    value = e.instance
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return ""
+    if e.parts and e.parts[-1] == "between":
+        m = _RANGE.fullmatch(str(value))
+        ends = [number_meant(end, SUFFIXES) for end in m.groups()] if m else [None]
+        return f"[{ends[0]}, {ends[1]}]" if all(ends) and len(ends) == 2 else ""
+    if not isinstance(value, str):
+        return f"[{value}]"
+    items = [item.strip() for item in value.split(",")]
+    if not all(items):
+        return ""
+    if any(" " in item for item in items):
+        items = [value.strip()]  # a sentence: one item (`pains: Slow, manual reports`)
+    shown_items = [i if _PLAIN_ITEM.fullmatch(i) else quoted(i) for i in items]
+    return shorten(f"[{', '.join(shown_items)}]", 80)
 
 
 def _yaml(value: object) -> str:
@@ -639,11 +715,10 @@ def _digit_groups_in_list(doc: Document, parts: list[str | int], schema: Any) ->
     values = [v for v in meant.strip("[]").split(",") if v.strip()]
     if len(values) > limit:
         return ""
-    marked = any(re.search(r"[^\d,]", g) for g in grouped)
     return (
         f"found {grouped[0].strip()} inside [ ], where a comma ends a value (so {shown(text)} "
         f"reads as {len(values) + sum(g.count(',') for g in grouped)} values); expected the "
-        f"numbers without separators{NUMBER_MARKS if marked else ''}: {' '.join(meant.split())}"
+        f"numbers without separators{number_marks(''.join(grouped))}: {' '.join(meant.split())}"
     )
 
 

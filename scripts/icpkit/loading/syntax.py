@@ -50,6 +50,9 @@ class Syntax:
     column: int
     message: str
     rule: str = "yaml-syntax"
+    #: the mistake is within this one line's value (a colon, a reserved first character,
+    #: text after a quoted value): the rest of the file reads the same once it is fixed
+    local: bool = False
 
 
 @dataclass(frozen=True)
@@ -257,6 +260,7 @@ def _text_after_value(e: _Error) -> Syntax | None:
         begin + 1,
         f"found text after {shown(before[begin:], 30)} on line {e.line + 1}: {what}; "
         f"expected the whole value in quotes ({quoted_advice(value)})",
+        local=True,
     )
 
 
@@ -285,6 +289,7 @@ def _reserved_start(e: _Error) -> Syntax | None:
         column + 1,
         f"found the value {shown(value)}, which starts with {char}: {_RESERVED[char]}; "
         f"expected it in quotes ({quoted_advice(value)})",
+        local=True,
     )
 
 
@@ -438,6 +443,7 @@ def _colon_in_value(e: _Error) -> Syntax | None:
             e.column + 1,
             f"found a colon followed by a space inside the value {shown(value)}; expected "
             f"the value in quotes ({quoted_advice(value)})",
+            local=True,
         )
     key, key_column = own
     colon = key_column + len(key)
@@ -449,6 +455,7 @@ def _colon_in_value(e: _Error) -> Syntax | None:
             f"found a colon followed by a space inside the unquoted value of "
             f"'{one_line(key)}'; expected the value in quotes ({one_line(key)}: "
             f"{one_line(quoted_advice(value))})",
+            local=True,
         )
     return None  # a key where it does not belong: `_misindented` finds where it does
 

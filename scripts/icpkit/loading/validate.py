@@ -11,6 +11,7 @@ from ..engine.model import Handbook
 from ..errors import InputError
 from ..problems import Report, one_per_line
 from ..repo import display_path
+from ..wording import counted
 
 if TYPE_CHECKING:
     from .handbook import Loaded
@@ -80,7 +81,7 @@ def invalid(report: Report, label: str | None = None) -> str | None:
     if not errors:
         return None
     where = f"the handbook at {label}" if label else "the handbook"
-    return f"{where} has {len(errors)} error(s), the first: {errors[0]}; run icp validate"
+    return f"{where} has {counted(len(errors), 'error')}, the first: {errors[0]}; run icp validate"
 
 
 def open_handbook(

@@ -16,11 +16,11 @@ from ..problems import Level, Problem
 from ..textsafety import describe
 from . import spacing
 from .document import Document, NodeBuilder, short_error
-from .indentation import as_one
+from .indentation import as_one, blank, indent
 from .parser import PARSER as _yaml
 from .parser import stray_tab
 from .schema import reread
-from .syntax import explain
+from .syntax import Syntax, explain
 
 MAX_BYTES = 1_000_000
 
@@ -170,8 +170,10 @@ def load_bytes(path: str, raw: bytes) -> Document:
     try:
         nodes = list(_yaml.compose_all(text))
     except MarkedYAMLError as exc:
-        said = explain(text, exc, reread)
-        return _fail(path, said.line, said.column, said.message, said.rule)
+        said = [explain(text, exc, reread)]
+        said += _later_syntax_errors(text, said[0])
+        problems = [Problem(path, s.line, s.column, Level.ERROR, s.message, s.rule) for s in said]
+        return Document(path, None, None, problems)
     except (YAMLError, RecursionError, ValueError) as exc:
         return _fail(path, 1, 1, f"found invalid YAML: {short_error(exc)}", "yaml-syntax")
     nodes = [n for n in nodes if n is not None]
@@ -202,6 +204,50 @@ def load_bytes(path: str, raw: bytes) -> Document:
     # an item moved right of its list's items (read as more of the text of the one above)
     problems = as_one(path, text, builder.problems, reread, _MOVED)
     return Document(path, data, nodes[0], problems, text)
+
+
+#: how many syntax errors of one file are said in one run
+_MAX_SYNTAX = 10
+
+
+def _later_syntax_errors(text: str, first: Syntax) -> list[Syntax]:
+    """The syntax errors after `first` in `text` that are certainly mistakes of their own,
+    so that a user fixing the file in the web editor sees them in one run, not one per
+    commit. The parser stops at its first error; when that one is within one line's value
+    (`Syntax.local`) and the line holds a whole value (no lines belong to it below, no
+    bracket left open), the text is read again with that line blanked: it then reads as
+    the user's fixed file would, and the next error found below it is theirs too. Any
+    other first error (a quote left open, a line out of place) leaves the rest unread."""
+    found: list[Syntax] = []
+    lines = text.split("\n")
+    said = first
+    while said.local and len(found) < _MAX_SYNTAX - 1 and _whole_line(lines, said.line - 1):
+        lines[said.line - 1] = ""
+        try:
+            list(_yaml.compose_all("\n".join(lines)))
+        except MarkedYAMLError as exc:
+            later = explain("\n".join(lines), exc, reread)
+            if later.line <= said.line:
+                break
+            found.append(later)
+            said = later
+            continue
+        except (YAMLError, RecursionError, ValueError):
+            break
+        break
+    return found
+
+
+def _whole_line(lines: list[str], at: int) -> bool:
+    """Whether line `at` holds a whole value: the lines below it that are not blank or
+    comments are indented no further, and its brackets close on it."""
+    if not 0 <= at < len(lines):
+        return False
+    line = lines[at]
+    if sum(line.count(c) for c in "[{") != sum(line.count(c) for c in "]}"):
+        return False
+    below = next((nxt for nxt in lines[at + 1 :] if not blank(nxt)), None)
+    return below is None or indent(below) <= indent(line)
 
 
 def _dash_missing(path: str, text: str, problems: list[Problem]) -> list[Problem]:

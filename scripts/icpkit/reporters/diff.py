@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from ..diff import DiffReport, Outcome
 from ..textsafety import one_line
+from ..wording import counted
 from . import envelope, md
 
 #: GitHub rejects a pull-request comment longer than this (characters)
@@ -101,7 +102,9 @@ def markdown(
         out.add("No rule changed.")
     out.add("")
     if report.moves:
-        out.paragraph(f"**{len(report.moves)} of {report.compared} companies moved**")
+        out.paragraph(
+            f"**{len(report.moves)} of {counted(report.compared, 'company', 'companies')} moved**"
+        )
         out.table(
             ("Company", "Before", "After", "Because"),
             (
@@ -142,7 +145,9 @@ def text(report: DiffReport) -> str:
         lines.append("No rule changed.")
     lines.append("")
     if report.moves:
-        lines.append(f"{len(report.moves)} of {report.compared} companies moved:")
+        lines.append(
+            f"{len(report.moves)} of {counted(report.compared, 'company', 'companies')} moved:"
+        )
         for m in report.moves:
             lines.append(f"  {m.company}: {m.before.words()} → {m.after.words()}")
             lines += [f"      because {reason}" for reason in m.reasons]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..problems import Level, Report
 from ..textsafety import visible
+from ..wording import counted
 from . import FORMATS as ALL_FORMATS
 from . import annotation, envelope
 
@@ -107,8 +108,8 @@ def render(report: Report, fmt: str, *, strict: bool, command: str = "validate")
     verdict = "failed" if failed else "passed"
     note = " (--strict: warnings fail)" if strict and warnings else ""
     lines.append(
-        f"{report.files_checked} files checked: {errors} error"
-        f"{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+        f"{counted(report.files_checked, 'file')} checked: {counted(errors, 'error')}, "
+        f"{counted(warnings, 'warning')}"
         f"; validation {verdict}{note}"
     )
     return "\n".join(lines)

@@ -9,6 +9,7 @@ from ..engine.model import Handbook
 from ..engine.mutation import MutationResult
 from ..engine.ruletests import CheckResult, TestRun
 from ..textsafety import one_line, visible
+from ..wording import counted
 from . import FORMATS as ALL_FORMATS
 from . import envelope
 from .problems import Annotation, capped
@@ -66,8 +67,8 @@ def render(
         lines += [f"  {r.check.name} ({r.check.fixture.path}:{r.check.line})" for r in run.failed]
     passed = len(run.results) - len(run.failed)
     lines.append(
-        f"{len(run.results)} rule tests: {passed} passed, {len(run.failed)} failed"
-        + (f", {len(run.broken)} fixtures not run" if run.broken else "")
+        f"{counted(len(run.results), 'rule test')}: {passed} passed, {len(run.failed)} failed"
+        + (f", {counted(len(run.broken), 'fixture')} not run" if run.broken else "")
     )
     if run.failed:
         lines.append(
@@ -117,7 +118,8 @@ def coverage_lines(cov: Coverage, threshold: float | None, *, verbose: bool) -> 
     covered = sum(r.covered for r in cov.rules)
     limit = f" (threshold {threshold:g}%)" if threshold is not None else ""
     lines.append(
-        f"coverage {cov.percent:.1f}%: {covered} of {len(cov.rules)} rules fully exercised{limit}"
+        f"coverage {cov.percent:.1f}%: {covered} of {counted(len(cov.rules), 'rule')} fully "
+        f"exercised{limit}"
     )
     return lines
 
@@ -127,7 +129,7 @@ def mutation_lines(mutations: tuple[MutationResult, ...]) -> list[str]:
     lines = ["", "Mutation check (each rule removed or negated, each threshold moved):"]
     lines += [f"  survived: {m.description} (no fixture notices)" for m in survivors]
     lines.append(
-        f"{len(mutations)} mutations: {len(mutations) - len(survivors)} caught, "
+        f"{counted(len(mutations), 'mutation')}: {len(mutations) - len(survivors)} caught, "
         f"{len(survivors)} survived"
     )
     return lines
