@@ -114,6 +114,9 @@ def named(handbook: Handbook, company: dict[str, Any]) -> dict[str, Any]:
             if not low <= value <= high:
                 continue
         allowed = fld.values
+        if has_unknown_member(value):
+            out[name] = value  # read already (its unknown members as `Members` holds them)
+            continue
         if isinstance(value, frozenset):
             value = frozenset(m for m in value if m)  # an empty member is no member
             if not value and not fld.empty_set:
