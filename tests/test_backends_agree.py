@@ -31,7 +31,7 @@ from icpkit.engine.model import (
     Tiers,
 )
 from icpkit.engine.normal import normal
-from icpkit.engine.operators import OPERATORS
+from icpkit.engine.operators import OPERATORS, Ctx, Members
 from icpkit.engine.risk import risks
 from icpkit.engine.values import typed_value
 from icpkit.loading.handbook import load
@@ -43,6 +43,8 @@ from icpkit.sql.sqlcompile import verdict_sql
 
 HANDBOOK = load(REPO).handbook
 AS_OF = dt.date(2026, 11, 1)
+#: members of a closed set that no value names, as CRM exports hold them
+UNRECOGNISED = ("Google Analytics", "Wordpress", "python 3")
 
 
 def value_strategy(fld: Field) -> st.SearchStrategy[Any]:
@@ -86,7 +88,12 @@ def value_strategy(fld: Field) -> st.SearchStrategy[Any]:
     if fld.type == "date":
         return st.dates(dt.date(2020, 1, 1), dt.date(2027, 12, 31))
     if fld.type == "set_of":
-        return st.frozensets(st.sampled_from(fld.values or ("a", "b", "c")), max_size=5)
+        known = st.frozensets(st.sampled_from(fld.values or ("a", "b", "c")), max_size=5)
+        if fld.values is None:
+            return known
+        # a closed set may have members no value names: each an unknown member
+        unrecognised = st.lists(st.sampled_from(UNRECOGNISED), min_size=1, max_size=2)
+        return st.one_of(known, st.builds(Members, known, unrecognised))
     values = fld.values or ("alpha", "beta", "gamma")
     if fld.is_country:
         values = ("US", "CA", "GB", "IE", "DE", "FR", "NO", "PL", "LT", "IT", "AU", "JP")
@@ -578,3 +585,40 @@ def test_a_company_every_profile_stops_has_a_status_and_no_score() -> None:
     assert (v.status, v.score, v.tier) == ("no_country", None, None)
     v = evaluate(_gated_northwind(False), {"employees": 200}, AS_OF)
     assert v.status == "scored" and v.profiles[0].status == "no_country"
+
+
+def test_set_tests_on_a_partly_known_set_agree_in_both_paths() -> None:
+    """Each set test on a closed set with an unknown member (`Members`): the scorer's SQL
+    (the ';a;b;' text with the unknown member) gives the evaluator's verdict, and the
+    evaluator's is three-valued: decided by the known members, else unknown."""
+    import dataclasses
+
+    tests: list[tuple[str, Any]] = [
+        ("has_any", ("dotnet", "python")),
+        ("has_all", ("dotnet", "azure")),
+        ("has_none", ("sap_erp",)),
+        ("member_contains", (("net", "sap"), 3)),
+        ("not_empty", None),
+    ]
+    rules = tuple(
+        Rule(f"r_{op}", op, Leaf("tech_stack", op, x, x), "criterion", 2**i)
+        for i, (op, x) in enumerate(tests)
+    )
+    icp = dataclasses.replace(HANDBOOK.active_icps[0], criteria=rules, scoring=(), gates=())
+    handbook = dataclasses.replace(HANDBOOK, icps=(icp,))
+    ctx = Ctx(AS_OF)
+    want = {
+        # (known members, unrecognised): has_any, has_all, has_none, member_contains, not_empty
+        (frozenset({"dotnet"}), ("Google Analytics",)): [True, None, None, True, True],
+        (frozenset({"dotnet", "azure"}), ("cobol",)): [True, True, None, True, True],
+        (frozenset({"sap_erp"}), ("Wordpress",)): [None, None, False, True, True],
+        (frozenset(), ("dotnetnuke",)): [None, None, None, None, True],
+        (frozenset({"gcp"}), ()): [False, False, True, False, True],
+    }
+    rows = []
+    for (known, unrecognised), results in want.items():
+        value = Members(known, unrecognised)
+        got = [OPERATORS[op].test(value, x, ctx) for op, x in tests]
+        assert got == results, (known, unrecognised)
+        rows.append({"tech_stack": value, "employees": 200})
+    assert_same(handbook, rows)

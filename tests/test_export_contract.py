@@ -106,14 +106,16 @@ def test_explain_reports_unreadable_cells_and_the_convention(
     assert cell["field"] == "tech_stack" and cell["text"] == "Python 3"
     assert "not a value of tech_stack" in cell["why"]
     code, out, _ = run(capsys, "explain", path, "--row", "1")
-    assert "warning: row 1, column Web Technologies: cannot read 'Python 3'" in out
+    assert "warning: row 1, column Web Technologies: unrecognised members in 'Python 3'" in out
+    assert "Tech stack: 1 unrecognised: 'Python 3'" in out
     assert "decimal convention: " in out
 
 
 def test_explain_and_score_agree_on_an_unknown_member(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    """A member the vocabulary does not know is unknown in both, and --strict fails on it."""
+    """A member the vocabulary does not know is an unknown member in both (the set is partly
+    known: not an unknown field), and --strict fails on it."""
     path = str(CORPUS / "closed-set-unknown-member.csv")
     out_file = tmp_path / "scores.csv"
     code, out, err = run(capsys, "score", path, "-o", str(out_file), "--strict")
@@ -124,7 +126,8 @@ def test_explain_and_score_agree_on_an_unknown_member(
     verdict = json.loads(out)["verdict"]
     assert first["tier"] == (verdict["tier"] or "")
     assert first["score"] == str(verdict["score"] if verdict["score"] is not None else "")
-    assert "tech_stack" in verdict["unknown_fields"]
+    assert "tech_stack" not in verdict["unknown_fields"]
+    assert "tech_stack" not in first["unknown_fields"]
 
 
 def test_explain_an_export_without_a_row_is_a_usage_error(

@@ -27,6 +27,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from conftest import REPO, corpus_map
+from icpkit.engine.operators import has_unknown_member
 from icpkit.errors import IcpError
 from icpkit.loading.handbook import load
 from icpkit.reporters.scoring import render
@@ -44,6 +45,8 @@ CASES = sorted(
 
 
 def _value(value: Any) -> Any:
+    if has_unknown_member(value):  # a partly known set
+        return {"known": sorted(value), "unrecognised": list(value.unrecognised)}
     if isinstance(value, frozenset):
         return sorted(value)
     if isinstance(value, tuple):

@@ -7,6 +7,7 @@ same cells read as text go through icpkit.sql.parsing. Both must give the same v
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,7 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
+from icpkit.engine.normal import normal
+from icpkit.engine.operators import Members, has_unknown_member
 from icpkit.loading.handbook import load
+from icpkit.sql.companies import from_values
 from icpkit.sql.connection import connect
 from icpkit.sql.layout import Columns
 from icpkit.sql.scoring import scoring_sql
@@ -232,3 +236,48 @@ def test_a_yes_no_cell_is_read_by_the_one_list_of_words() -> None:
     words = [*YES_WORDS, *NO_WORDS, "on", "off", "oui"]
     read = [con.execute("SELECT icp_bool(?)", [w.upper()]).fetchone()[0] for w in words]
     assert read == [True] * len(YES_WORDS) + [False] * len(NO_WORDS) + [None] * 3
+
+
+#: the example vocabulary, whose tech_stack is a closed set
+EXAMPLE = load(REPO).handbook
+#: members as HubSpot exports write them: values, labels and other spellings, and tools the
+#: vocabulary does not track (each an unknown member)
+SET_MEMBERS = [".NET", "Azure", "python", "Microsoft 365", "AWS", "Google Analytics", "Wordpress"]
+
+
+def expected_set(text: str) -> object:
+    """The set a cell holds as the evaluator reads it: the members a spelling names are
+    known, every other member is an unknown member (kept as written, in order)."""
+    fld = EXAMPLE.fields["tech_stack"]
+    spellings = dict(fld.spellings)
+    pieces = [p.strip() for p in re.split(r"[;,|\r\n]", text) if p.strip()]
+    if not pieces:
+        return None
+    known = [spellings.get(normal(p, fld.folds)) for p in pieces]
+    unrecognised = [p for p, k in zip(pieces, known, strict=True) if k is None]
+    members = frozenset(k for k in known if k is not None)
+    return Members(members, unrecognised) if unrecognised else members
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(SET_MEMBERS), st.sampled_from(["; ", ";", ", ", "|", "\n"])),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_a_set_cell_keeps_its_known_members_beside_unknown_ones(
+    parts: list[tuple[str, str]],
+) -> None:
+    """The parse layer (one row, as `icp explain --set` and `icp score` read a cell) keeps
+    the members a spelling names and marks each other one as an unknown member: the set is
+    partly known, never wholly unknown for one member it does not track."""
+    text = "".join(m + sep for m, sep in parts)[: -len(parts[-1][1])]
+    company, _ = from_values(EXAMPLE, {"tech_stack": text})
+    got = company.get("tech_stack")
+    want = expected_set(text)
+    assert got == want, text
+    assert has_unknown_member(got) == has_unknown_member(want), text
+    if has_unknown_member(want):
+        assert list(got.unrecognised) == list(want.unrecognised), text  # type: ignore[union-attr]

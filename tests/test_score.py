@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from conftest import REPO
 from icpkit.engine.model import Field
 from icpkit.engine.normal import NULL_TOKENS
+from icpkit.engine.operators import Members
 from icpkit.errors import InputError, UsageError
 from icpkit.loading.handbook import load
 from icpkit.sql.numbers import BLANKS
@@ -268,7 +269,8 @@ set_cells = st.tuples(
 def _read_set(fld: Field, text: str) -> tuple[frozenset[str] | None, bool]:
     """The documented reading of a set cell, in plain Python: (members or None for unknown,
     unreadable). Only a present empty cell (or []) is the empty set; a null token is unknown;
-    a member of a closed set that no spelling names makes the cell unreadable (unknown)."""
+    a member of a closed set that no spelling names is an unknown member (`Members`: the
+    others stay known) and makes the cell count as unreadable."""
     trimmed = text.strip(BLANKS)
     if trimmed in ("", "[]", '""'):
         return (frozenset() if fld.empty_set else None), False
@@ -279,7 +281,8 @@ def _read_set(fld: Field, text: str) -> tuple[frozenset[str] | None, bool]:
     if fld.values:
         members = [spellings.get(normalise(e)) for e in pieces]
         if None in members:
-            return None, True
+            unrecognised = [e for e, m in zip(pieces, members, strict=True) if m is None]
+            return Members(frozenset(m for m in members if m), unrecognised), True
         return frozenset(m for m in members if m), False
     return frozenset(n for n in (normalise(e) for e in pieces) if n), False
 
@@ -298,6 +301,8 @@ def test_set_cells_read_as_their_documented_elements(text: str, which: str) -> N
     company, bad = from_values(handbook, {"tech_stack": text})
     members, unreadable = _read_set(handbook.fields["tech_stack"], text)
     assert company.get("tech_stack") == members
+    got = company.get("tech_stack")
+    assert getattr(got, "unrecognised", ()) == getattr(members, "unrecognised", ())
     assert bad == (["tech_stack"] if unreadable else [])
 
 

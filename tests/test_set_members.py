@@ -312,3 +312,37 @@ def test_an_array_member_is_one_member_in_score_and_explain(
         company.write_text(json.dumps({"a": 1, "tags": tags, "inv": [None]}), encoding="utf-8")
         read = from_file(handbook, company)
         assert _array_flags(flags(handbook, read.company), "") == [hw, ne], tags
+
+
+def test_an_unrecognised_member_leaves_the_others_known_in_explain(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A data engineer's HubSpot export (fault report): one tool the vocabulary does not
+    track made the whole tech stack unknown ('Tech stack: unknown, includes any of .NET,
+    Python: unknown'), .NET thrown away. The recognised members are known members, the
+    other an unknown member, said by name; a test the known ones do not decide is unknown."""
+    code, out = icp(
+        capsys,
+        REPO,
+        "explain",
+        "--set",
+        "country=GB",
+        "--set",
+        "tech_stack=.NET; Azure; Google Analytics",
+        "--set",
+        "employees=200",
+        "--set",
+        "industry=software",
+    )
+    assert code == 0, out
+    shown = "Tech stack: .NET, Azure and 1 unrecognised: 'Google Analytics'"
+    assert f"{shown}, includes any of .NET, Python: met" in out
+    assert f"{shown}, includes any of SAP, Dynamics 365: unknown" in out
+    assert "unknown: " in out and "tech_stack" not in out.split("unknown: ", 1)[1].split("\n")[0]
+    assert "unrecognised members in '.NET; Azure; Google Analytics'" in out
+    assert "unreadable (counted as unknown)" not in out
+    code, out = icp(
+        capsys, REPO, "explain", "--set", "tech_stack=.NET; Google Analytics", "--format", "json"
+    )
+    said = json.loads(out)
+    assert said["verdict"]["unknown_fields"].count("tech_stack") == 0

@@ -424,18 +424,35 @@ def _explanation(
         ]
         lines += reading.get("row_warnings", [])
         lines += [
-            f"warning: row {c['row']}, column {c['column']}: cannot read {c['text']!r}"
-            + (f": {c['why']}" if c["why"] else "")
+            f"warning: row {c['row']}, column {c['column']}: {_cannot(handbook, c)}"
             for c in reading.get("unreadable_cells", [])
         ]
         lines += [
-            f"warning: {_where(c)}: cannot read {c['text']!r}"
-            + (f": {c['why']}" if c["why"] else "")
+            f"warning: {_where(c)}: {_cannot(handbook, c)}"
             for c in reading.get("unreadable_values", [])
         ]
+    # a closed set's cell is unreadable only for its unrecognised members: it is partly known
+    partial = [n for n in unreadable if _closed_set(handbook, n)]
+    unreadable = [n for n in unreadable if n not in partial]
+    if partial:
+        lines.append(f"unrecognised members (each an unknown member): {', '.join(partial)}")
     if unreadable:
         lines.append(f"unreadable (counted as unknown): {', '.join(unreadable)}")
     return "\n".join(line for line in lines if line)
+
+
+def _cannot(handbook: Any, cell: dict[str, Any]) -> str:
+    """What was not read of a cell: the whole cell, or a closed set's unrecognised members
+    (the others are read: the set is partly known)."""
+    why = f": {cell['why']}" if cell["why"] else ""
+    if _closed_set(handbook, str(cell.get("field", ""))):
+        return f"unrecognised members in {cell['text']!r}{why} (each an unknown member)"
+    return f"cannot read {cell['text']!r}{why}"
+
+
+def _closed_set(handbook: Any, name: str) -> bool:
+    fld = handbook.fields.get(name)
+    return fld is not None and fld.type == "set_of" and fld.values is not None
 
 
 def _where(value: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ from typing import Any, assert_never
 from ..textsafety import one_line
 from .labels import value_label
 from .model import AllOf, AnyOf, Condition, CountOf, Field, Handbook, Leaf, Not, SegmentRef
-from .operators import OPERATORS
+from .operators import OPERATORS, has_unknown_member
 from .risk import Risk, risks
 from .values import show
 from .verdict import (
@@ -40,12 +40,25 @@ def shown(fld: Field | None, value: Any) -> str:
         if isinstance(value, str):
             return one_line(value_label(fld, value))
         if isinstance(value, frozenset | set) and value:
-            return ", ".join(sorted(one_line(value_label(fld, v)) for v in value))
+            known = ", ".join(sorted(one_line(value_label(fld, v)) for v in value))
+            return known + unrecognised_words(value)
+        if isinstance(value, frozenset | set) and has_unknown_member(value):
+            return unrecognised_words(value).removeprefix(" and ")
     if fld is not None and fld.unit == "year" and isinstance(value, int | float):
         return str(int(value))
     if fld is not None and fld.unit == "year" and isinstance(value, tuple):
         return "-".join(shown(fld, v) for v in value if v is not None)
     return show(value)
+
+
+def unrecognised_words(value: Any) -> str:
+    """' and 1 unrecognised: 'Google Analytics'' for a set with unknown members (`Members`),
+    else ''."""
+    if not has_unknown_member(value):
+        return ""
+    written = value.unrecognised
+    quoted = ", ".join(repr(one_line(w)) for w in written)
+    return f" and {len(written)} unrecognised: {quoted}"
 
 
 def operand_words(handbook: Handbook, op: str, operand: Any, fld: Field | None = None) -> str:
@@ -189,6 +202,12 @@ def _rule_data(handbook: Handbook, r: RuleResult) -> dict[str, Any]:
                 "value": _json_value(leaf.value),
                 "test": leaf.op,
                 "result": "unknown" if leaf.result is None else ("met" if leaf.result else "unmet"),
+                # a partly known set: `value` lists its known members, these the others
+                **(
+                    {"unrecognised": list(leaf.value.unrecognised)}
+                    if has_unknown_member(leaf.value)
+                    else {}
+                ),
             }
             for leaf in r.leaves
         ],

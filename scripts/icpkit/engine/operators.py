@@ -67,6 +67,45 @@ def sql_literal(value: Any) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
+class Members(frozenset[str]):
+    """A set's value with members that could not be read: the frozenset holds the known
+    members, `unrecognised` each member as written that names no value of the field (no
+    value, alias or --map spelling). Each is an unknown member: it may be a spelling of a
+    value the map does not know, so it is never ignored and never a value. A set test holds
+    when the known members decide it, and is unknown otherwise (`_or_unknown`)."""
+
+    unrecognised: tuple[str, ...]
+
+    def __new__(cls, known: Any, unrecognised: Sequence[str]) -> Members:
+        self = super().__new__(cls, known)
+        self.unrecognised = tuple(unrecognised)
+        return self
+
+
+#: the member that marks "some member unknown" in a set's ';a;b;' text (no value holds it)
+UNKNOWN_MEMBER = "\x1f"
+
+
+def has_unknown_member(v: Any) -> bool:
+    """The set `v` has a member that could not be read (an unknown member)."""
+    return isinstance(v, Members) and bool(v.unrecognised)
+
+
+def _or_unknown(v: Any, holds: bool) -> Tri:
+    """A set test the known members make hold; else unknown if a member is unknown."""
+    return True if holds else (None if has_unknown_member(v) else False)
+
+
+def _not(result: Tri) -> Tri:
+    return None if result is None else not result
+
+
+def _sql_or_unknown(col: str, test: str) -> str:
+    """SQL of `_or_unknown`: `test` on the known members, else NULL when the ';a;b;' text
+    holds the unknown member (`UNKNOWN_MEMBER`), else FALSE (NULL for a NULL set)."""
+    return f"({test} OR nullif(contains({col}, chr({ord(UNKNOWN_MEMBER)})), TRUE))"
+
+
 # --- bounds arithmetic: an exact value has low == high --------------------------------------
 
 
@@ -192,7 +231,7 @@ def _sql_has_each(joiner: str) -> SqlBuilder:
     """The set has any (`OR`) or all (`AND`) of the operand's members."""
 
     def build(col: str, _t: str, x: Sequence[str], _c: Ctx) -> str:
-        return "(" + f" {joiner} ".join(_sql_has(col, v) for v in x) + ")"
+        return _sql_or_unknown(col, "(" + f" {joiner} ".join(_sql_has(col, v) for v in x) + ")")
 
     return build
 
@@ -282,7 +321,7 @@ def _sql_affix(function: str) -> SqlBuilder:
 
 def _member_contains(v: Any, x: tuple[tuple[str, ...], int], _c: Ctx) -> Tri:
     phrases, least = x
-    return any(m == p or (len(p) >= least and p in m) for m in v for p in phrases)
+    return _or_unknown(v, any(m == p or (len(p) >= least and p in m) for m in v for p in phrases))
 
 
 def _sql_member_contains(col: str, _t: str, x: tuple[tuple[str, ...], int], _c: Ctx) -> str:
@@ -292,7 +331,7 @@ def _sql_member_contains(col: str, _t: str, x: tuple[tuple[str, ...], int], _c: 
         f"contains({col}, {sql_literal(p)})" if len(p) >= least else _sql_has(col, p)
         for p in phrases
     ]
-    return "(" + " OR ".join(tests) + ")"
+    return _sql_or_unknown(col, "(" + " OR ".join(tests) + ")")
 
 
 def _sql_not_empty(col: str, _t: str, _x: Any, _c: Ctx) -> str:
@@ -451,7 +490,7 @@ OPERATORS: dict[str, Operator] = {
             "has_any",
             SET,
             "values",
-            lambda v, x, c: not v.isdisjoint(x),
+            lambda v, x, c: _or_unknown(v, not v.isdisjoint(x)),
             _sql_has_any,
             "includes any of {x}",
             rep_phrase="includes {x}",
@@ -460,7 +499,7 @@ OPERATORS: dict[str, Operator] = {
             "has_all",
             SET,
             "values",
-            lambda v, x, c: set(x) <= v,
+            lambda v, x, c: _or_unknown(v, set(x) <= v),
             _sql_has_each("AND"),
             "includes all of {x}",
             rep_phrase="includes {x}",
@@ -470,7 +509,7 @@ OPERATORS: dict[str, Operator] = {
             "has_none",
             SET,
             "values",
-            lambda v, x, c: v.isdisjoint(x),
+            lambda v, x, c: _not(_or_unknown(v, not v.isdisjoint(x))),
             _sql_has_none,
             "includes none of {x}",
             rep_phrase="includes none of {x}",
@@ -559,7 +598,7 @@ OPERATORS: dict[str, Operator] = {
             "not_empty",
             SET,
             "none",
-            lambda v, x, c: len(v) > 0,
+            lambda v, x, c: len(v) > 0 or has_unknown_member(v),
             _sql_not_empty,
             "not empty",
         ),

@@ -28,7 +28,7 @@ from ..yamlvalues import YamlDate
 from .dates import read_date
 from .model import Field
 from .normal import Text, normal, read_text
-from .operators import NUMERIC
+from .operators import NUMERIC, has_unknown_member
 
 
 class ValueProblem(ValueError):
@@ -227,6 +227,11 @@ def show(value: Any) -> str:
         return f"{value:,}"
     if isinstance(value, float):
         return f"{value:,.2f}".rstrip("0").rstrip(".")
+    if has_unknown_member(value):  # known members, then each unrecognised one as written
+        known = ", ".join(one_line(str(v)) for v in sorted(value))
+        written = ", ".join(repr(one_line(w)) for w in value.unrecognised)
+        unrecognised = f"{len(value.unrecognised)} unrecognised: {written}"
+        return f"{known} and {unrecognised}" if known else unrecognised
     if isinstance(value, frozenset | set):
         return ", ".join(one_line(str(v)) for v in sorted(value)) if value else "none"
     if isinstance(value, dt.date):

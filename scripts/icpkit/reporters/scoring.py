@@ -45,20 +45,44 @@ def render(handbook: Handbook, s: ScoreSummary) -> str:
     for neg, n in s.disqualified.items():
         lines.append(f"disqualified by {neg}: {n:,}")
     lines += _statuses(s)
+    lines += _unreadable(handbook, s)
+    return "\n".join(lines + _ids(s))
+
+
+def _unreadable(handbook: Handbook, s: ScoreSummary) -> list[str]:
+    """The warnings on values not read: per field, its most frequent texts, and the first
+    cells (a closed set's cell: its unrecognised members; the others are read)."""
+    lines: list[str] = []
     for fld, n in s.unreadable.items():
         values = "value" if n == 1 else "values"
-        lines.append(f"warning: {n:,} {values} of {fld} could not be read (counted as unknown)")
+        if _closed_set(handbook, fld):
+            # the set is partly known: its other members are read
+            lines.append(
+                f"warning: {n:,} {values} of {fld} had unrecognised members (each read as an "
+                "unknown member; the members recognised are kept)"
+            )
+        else:
+            lines.append(f"warning: {n:,} {values} of {fld} could not be read (counted as unknown)")
         common = s.spellings.get(fld, [])
         if common:
             shown = ", ".join(f"{text!r} ({k:,})" for text, k in common)
             choice = fld in handbook.fields and handbook.fields[fld].type in ("one_of", "set_of")
             hint = " (a --map file can give their values)" if choice else ""
             lines.append(f"  most frequent: {shown}{hint}")
+    field_of = {col: fld for fld, col in s.plan.used.items()}
     for row, col, text, why in s.examples:
-        lines.append(
-            f"warning: row {row}, column {col}: cannot read {text!r}" + (f": {why}" if why else "")
-        )
-    return "\n".join(lines + _ids(s))
+        said = f"{text!r}" + (f": {why}" if why else "")
+        if _closed_set(handbook, field_of.get(col, "")):
+            lines.append(f"warning: row {row}, column {col}: unrecognised members in {said}")
+        else:
+            lines.append(f"warning: row {row}, column {col}: cannot read {said}")
+    return lines
+
+
+def _closed_set(handbook: Handbook, name: str) -> bool:
+    """A set field with a list of values: a cell counted for it has unrecognised members."""
+    fld = handbook.fields.get(name)
+    return fld is not None and fld.type == "set_of" and fld.values is not None
 
 
 def _ids(s: ScoreSummary) -> list[str]:

@@ -149,9 +149,14 @@ def _fetch(
     source they were read from: `source`, or its careful reading (which the caller removes,
     `_done`) when DuckDB cannot read the CSV whole."""
     text_select, parsed = sources.parsed_columns(handbook, source, plan)
+    # a set's unrecognised members as written, which the explainer names
+    cols = Columns(handbook)
+    written = tuple(
+        f"{p.spellings} AS {cols.name(name)}__u" for name, p in parsed.items() if p.spellings
+    )
     query = (
         f"WITH txt AS (SELECT * FROM ({text_select}) LIMIT {limit} OFFSET {offset}) "
-        f"{parsed_sql(handbook, parsed, 'txt')}"
+        f"{parsed_sql(handbook, parsed, 'txt', ('icp_id', *written))}"
     )
     try:
         cursor = con.execute(query)
@@ -169,7 +174,6 @@ def _fetch(
                 raise
         raise input_error(source.path, exc) from exc
     names = [d[0] for d in cursor.description]
-    cols = Columns(handbook)
     out = []
     for values in fetched:
         data = dict(zip(names, values, strict=True))

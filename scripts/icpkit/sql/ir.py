@@ -85,7 +85,7 @@ from ..engine.model import (
     condition_leaves,
 )
 from ..engine.normal import NULL_TOKENS, Folds, is_symbol
-from ..engine.operators import NUMERIC, OPERATORS
+from ..engine.operators import NUMERIC, OPERATORS, UNKNOWN_MEMBER
 from ..engine.reason import cap_threshold, earlier_tiers
 from ..engine.values import NO_WORDS, YES_WORDS
 from ..engine.verdict import DISQUALIFIED, INSUFFICIENT_DATA, SCORED
@@ -293,10 +293,30 @@ def member(v: exp.Expr, value: str, c: LeafCtx) -> exp.Expr:
     return exp.GT(this=found, expression=exp.Literal.number(0))
 
 
+def or_unknown(v: exp.Expr, test: exp.Expr, c: LeafCtx) -> exp.Expr:
+    """`test` on a closed set's known members, else NULL (unknown) when its ';a;b;' text
+    holds the unknown member (`UNKNOWN_MEMBER`: a member the vocabulary does not name),
+    else FALSE, as `operators._or_unknown`. An open set has no unknown member."""
+    if c.field.values is None:
+        return test
+    marked = exp.GT(this=exp.StrPosition(this=v, substr=lit(UNKNOWN_MEMBER)), expression=num(0))
+    return exp.Or(this=_p(test), expression=exp.Nullif(this=marked, expression=exp.true()))
+
+
 def _member_contains(v: exp.Expr, x: tuple[Sequence[str], int], c: LeafCtx) -> exp.Expr:
     """A member equals a phrase, or (phrases of at least `least` characters) contains it: a
-    phrase in normal form holds no ';', so a position test never spans two members."""
+    phrase in normal form holds no ';', so a position test never spans two members. A closed
+    set's members are values: the test is a member test of the values that match (its
+    unrecognised members, kept as written, are never searched)."""
     phrases, least = x
+    if c.field.values is not None:
+        matched = [
+            value
+            for value in c.field.values
+            if any(value == p or (len(p) >= least and p in value) for p in phrases)
+        ]
+        found = conj([member(v, m, c) for m in matched], exp.Or) if matched else exp.false()
+        return or_unknown(v, found, c)
     tests = [
         exp.GT(this=exp.StrPosition(this=v, substr=lit(p)), expression=num(0))
         if len(p) >= least
@@ -308,16 +328,16 @@ def _member_contains(v: exp.Expr, x: tuple[Sequence[str], int], c: LeafCtx) -> e
 
 def _not_empty(v: exp.Expr, _x: Any, c: LeafCtx) -> exp.Expr:
     """The set has a member: its ';a;b;' text holds more than separators (';;' and ';;;'
-    are empty sets: '' and ';' as written)."""
+    are empty sets: '' and ';' as written); an unknown member is a member."""
     return exp.NEQ(this=replaced(v, ";", ""), expression=lit(""))
 
 
 def _has_any(v: exp.Expr, x: Sequence[str], c: LeafCtx) -> exp.Expr:
-    return conj([member(v, item, c) for item in x], exp.Or)
+    return or_unknown(v, conj([member(v, item, c) for item in x], exp.Or), c)
 
 
 def _has_all(v: exp.Expr, x: Sequence[str], c: LeafCtx) -> exp.Expr:
-    return conj([member(v, item, c) for item in x], exp.And)
+    return or_unknown(v, conj([member(v, item, c) for item in x], exp.And), c)
 
 
 def _has_none(v: exp.Expr, x: Sequence[str], c: LeafCtx) -> exp.Expr:
@@ -824,8 +844,8 @@ class _Query:
         if fld.values is None:
             return self.open_members(raw, text, fld.folds)
         # an array is read as the same ';a;b;' text (its '' members ignored, as the
-        # file scorer ignores empty members); a member the vocabulary does not name makes
-        # the set unknown, never a member or a miss, as icp score reads it, and so does
+        # file scorer ignores empty members); a member the vocabulary does not name is an
+        # unknown member, never a value and never ignored, as icp score reads it, and so is
         # an array member holding ';' ('dotnet;python' is one member no value is)
         # text: `set_texts` wrote it without brackets (and, on SQLite, blanks)
         if text:
@@ -833,7 +853,10 @@ class _Query:
         else:
             joined = self.array_members(raw)
         known = self.members_named(joined, fld.values)
-        return case([(known, concat([lit(";"), joined, lit(";")]))])
+        # members the vocabulary does not name stay in the text (no member test ';value;'
+        # matches them) and mark the set with the unknown member
+        marked = concat([lit(";"), joined, lit(f";{UNKNOWN_MEMBER};")])
+        return case([(known, concat([lit(";"), joined, lit(";")]))], marked)
 
     def unspaced(self, text: exp.Expr) -> exp.Expr:
         """A closed set's text without blanks around its separators and at its ends
@@ -1442,9 +1465,7 @@ class _Query:
         if "unreadable_fields" in self.opts.outputs:
             bad = [
                 (
-                    exp.And(
-                        this=col(f"g{i}"), expression=exp.Is(this=self.v(f), expression=exp.Null())
-                    ),
+                    exp.And(this=col(f"g{i}"), expression=self.not_read(f)),
                     f,
                 )
                 for i, f in enumerate(self.fields)
@@ -1465,6 +1486,20 @@ class _Query:
             )
             out.append(exp.alias_(text, "unknown_text"))
         return out
+
+    def not_read(self, name: str) -> exp.Expr:
+        """The field's given cell was not read whole: no value, or (a closed set) a member
+        the vocabulary does not name (the unknown member), as `icp score` counts it."""
+        missing: exp.Expr = exp.Is(this=self.v(name), expression=exp.Null())
+        if self.hb.fields[name].type == "set_of" and self.hb.fields[name].values is not None:
+            marked = exp.GT(
+                this=exp.StrPosition(this=self.v(name), substr=lit(UNKNOWN_MEMBER)),
+                expression=num(0),
+            )
+            missing = exp.Or(
+                this=missing, expression=exp.Coalesce(this=marked, expressions=[exp.false()])
+            )
+        return exp.Paren(this=missing)
 
     def enough(self, i: int) -> exp.Expr:
         """Profile i knows enough of its hard requirements to be a best fit (the tier

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..engine.model import Field, Handbook
 from ..engine.normal import Text, lowered, normal
-from ..engine.operators import NUMERIC
+from ..engine.operators import NUMERIC, UNKNOWN_MEMBER, Members
 
 DUCK_TYPES = {
     "number": "DOUBLE",
@@ -83,7 +83,11 @@ class Columns:
                 if value is None:  # absent: unknown, whatever the vocabulary's `empty` rule
                     row.append(None)
                 else:
-                    row.append(";" + ";".join(sorted(value)) + ";" if value else ";")
+                    # an unknown member (`Members.unrecognised`) is the one marker member
+                    members = sorted(value) + [UNKNOWN_MEMBER] * bool(
+                        isinstance(value, Members) and value.unrecognised
+                    )
+                    row.append(";" + ";".join(members) + ";" if members else ";")
             elif fld.type == "text":
                 if value is None:
                     row += [None, None, None]
@@ -110,13 +114,24 @@ class Columns:
             elif fld.type == "set_of":
                 text = row.get(cols[0])
                 if text is not None:
-                    company[name] = frozenset(x for x in text.split(";") if x)
+                    company[name] = self.members(text, row.get(f"{cols[0]}__u"))
             elif fld.type == "text":
                 if row.get(cols[0]) is not None:
                     company[name] = Text(row[cols[0]], fld.folds)
             elif row.get(cols[0]) is not None:
                 company[name] = row[cols[0]]
         return company
+
+    @staticmethod
+    def members(text: str, unrecognised: str | None) -> frozenset[str]:
+        """A set's ';a;b;' text as the evaluator's value: a frozenset, or `Members` when it
+        holds the unknown member (`unrecognised`: the members as written, separated by
+        U+001F, where the reader has them; else each is shown as '?')."""
+        known = frozenset(x for x in text.split(";") if x and x != UNKNOWN_MEMBER)
+        if UNKNOWN_MEMBER not in text:
+            return known
+        written = [u for u in (unrecognised or "").split(UNKNOWN_MEMBER) if u]
+        return Members(known, written or ["?"])
 
 
 def _number(fld: Field, value: float) -> int | float:

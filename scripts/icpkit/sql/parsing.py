@@ -23,7 +23,9 @@ What is read (anything else is *unreadable*: unknown, and counted):
   for countries, ISO codes in any case, ISO 3166 names and alpha-3 codes.
 - sets: values separated by `;` `,` `|` or a line break, each read like a one-of
   value; a member of an open set is kept in normal form (`icpkit.engine.normal`); a
-  member of a closed set that no spelling names makes the cell unreadable (unknown).
+  member of a closed set that no spelling names is an unknown member (chr(31) in the
+  ';a;b;' text, `operators.UNKNOWN_MEMBER`): the others stay known members, and the
+  cell is counted as holding text that could not be read (its unrecognised members).
   Only a present empty cell (or `[]`) is the empty set; NULL (no cell, no key) and
   null tokens are unknown.
 - a null token that is also a value's spelling (`NA`, Namibia) reads two ways:
@@ -341,7 +343,7 @@ def _set(fld: Field, r: str) -> Parsed:
     Only a present cell that is empty (or blank) is the empty set (for `empty: empty_set`); a
     missing cell (NULL: no such cell in the record, no key, a NULL list) and a null token
     (`N/A`, `-`, `None`) are unknown. A member of a closed set that no value, alias or --map
-    spelling names makes the cell unreadable (unknown), never a member."""
+    spelling names is an unknown member (chr(31)), never a value and never ignored."""
     t = text_of(r)
     empty = "';'" if fld.empty_set else "NULL"
     spellings = dict(fld.spellings)
@@ -359,7 +361,8 @@ def _set(fld: Field, r: str) -> Parsed:
         words = any(not is_symbol(s) for s, _ in fld.folds)
         final = "" if words else NORMAL_ASCII
     else:
-        # an unknown member becomes the unit separator, which marks the cell unreadable
+        # an unknown member becomes the unit separator (`operators.UNKNOWN_MEMBER`): the
+        # set is partly known, and the cell is counted as holding text that was not read
         element = f"coalesce({_spelled(fld, norm_x)}, chr(31))"
         # the allowed values that read as themselves (an alias is no final form)
         kept = sorted(v for v in fld.values if normal(v, fld.folds) == v and spellings.get(v) == v)
@@ -396,8 +399,10 @@ def _set(fld: Field, r: str) -> Parsed:
     )
     if fld.values is None:
         return Parsed({fld.name: f"{r}_v"}, "FALSE", ({f"{r}_v": value},))
+    # the set keeps its known members and the unknown member (`UNKNOWN_MEMBER`) for the
+    # others: each set test is unknown unless the known members decide it
     return Parsed(
-        {fld.name: f"(CASE WHEN contains({r}_v, chr(31)) THEN NULL ELSE {r}_v END)"},
+        {fld.name: f"{r}_v"},
         f"coalesce(contains({r}_v, chr(31)), FALSE)",
         ({f"{r}_v": value},),
         why=why,

@@ -1165,7 +1165,39 @@ WITH tx AS (
     '' AS miss0,
     NULLIF(
       SUBSTRING(
-        CASE WHEN g0 AND v0 IS NULL THEN ';role' ELSE '' END || CASE WHEN g1 AND v1 IS NULL THEN ';signup_domain' ELSE '' END || CASE WHEN g2 AND v2 IS NULL THEN ';profile_found' ELSE '' END || CASE WHEN g3 AND v3 IS NULL THEN ';company_type' ELSE '' END || CASE WHEN g4 AND v4 IS NULL THEN ';description' ELSE '' END || CASE WHEN g5 AND v5 IS NULL THEN ';headcount' ELSE '' END || CASE WHEN g6 AND v6 IS NULL THEN ';engineering_headcount' ELSE '' END || CASE WHEN g7 AND v7 IS NULL THEN ';headcount_growth_180d' ELSE '' END || CASE WHEN g8 AND v8 IS NULL THEN ';headcount_adds_180d' ELSE '' END || CASE WHEN g9 AND v9 IS NULL THEN ';web_traffic' ELSE '' END || CASE WHEN g10 AND v10 IS NULL THEN ';traffic_growth_90d' ELSE '' END || CASE WHEN g11 AND v11 IS NULL THEN ';funding_total' ELSE '' END || CASE WHEN g12 AND v12 IS NULL THEN ';funding_undisclosed' ELSE '' END || CASE WHEN g13 AND v13 IS NULL THEN ';investors' ELSE '' END || CASE WHEN g14 AND v14 IS NULL THEN ';tags' ELSE '' END || CASE WHEN g15 AND v15 IS NULL THEN ';tag_types' ELSE '' END,
+        CASE WHEN g0 AND (
+          v0 IS NULL
+        ) THEN ';role' ELSE '' END || CASE WHEN g1 AND (
+          v1 IS NULL
+        ) THEN ';signup_domain' ELSE '' END || CASE WHEN g2 AND (
+          v2 IS NULL
+        ) THEN ';profile_found' ELSE '' END || CASE WHEN g3 AND (
+          v3 IS NULL
+        ) THEN ';company_type' ELSE '' END || CASE WHEN g4 AND (
+          v4 IS NULL
+        ) THEN ';description' ELSE '' END || CASE WHEN g5 AND (
+          v5 IS NULL
+        ) THEN ';headcount' ELSE '' END || CASE WHEN g6 AND (
+          v6 IS NULL
+        ) THEN ';engineering_headcount' ELSE '' END || CASE WHEN g7 AND (
+          v7 IS NULL
+        ) THEN ';headcount_growth_180d' ELSE '' END || CASE WHEN g8 AND (
+          v8 IS NULL
+        ) THEN ';headcount_adds_180d' ELSE '' END || CASE WHEN g9 AND (
+          v9 IS NULL
+        ) THEN ';web_traffic' ELSE '' END || CASE WHEN g10 AND (
+          v10 IS NULL
+        ) THEN ';traffic_growth_90d' ELSE '' END || CASE WHEN g11 AND (
+          v11 IS NULL
+        ) THEN ';funding_total' ELSE '' END || CASE WHEN g12 AND (
+          v12 IS NULL
+        ) THEN ';funding_undisclosed' ELSE '' END || CASE WHEN g13 AND (
+          v13 IS NULL
+        ) THEN ';investors' ELSE '' END || CASE WHEN g14 AND (
+          v14 IS NULL
+        ) THEN ';tags' ELSE '' END || CASE WHEN g15 AND (
+          v15 IS NULL
+        ) THEN ';tag_types' ELSE '' END,
         2
       ),
       ''

@@ -470,6 +470,15 @@ WITH tx AS (
           THEN REGEXP_REPLACE(icp__s5, '\s*;\s*', ';', 'g')
           ELSE icp__s5
         END) || ';'
+        ELSE ';' || TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM CASE
+          WHEN (
+            POSITION(' ' IN icp__s5) > 0
+          ) OR (
+            POSITION(CHR(  9) IN icp__s5) > 0
+          )
+          THEN REGEXP_REPLACE(icp__s5, '\s*;\s*', ';', 'g')
+          ELSE icp__s5
+        END) || ';;'
       END
     END AS v5,
     CASE
@@ -507,6 +516,15 @@ WITH tx AS (
           THEN REGEXP_REPLACE(icp__s6, '\s*;\s*', ';', 'g')
           ELSE icp__s6
         END) || ';'
+        ELSE ';' || TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM CASE
+          WHEN (
+            POSITION(' ' IN icp__s6) > 0
+          ) OR (
+            POSITION(CHR(  9) IN icp__s6) > 0
+          )
+          THEN REGEXP_REPLACE(icp__s6, '\s*;\s*', ';', 'g')
+          ELSE icp__s6
+        END) || ';;'
       END
     END AS v6,
     CASE
@@ -641,25 +659,34 @@ WITH tx AS (
     ) AS rq0_1,
     v1 BETWEEN 50 AND 1000 AS rq0_2,
     (
-      POSITION(';dotnet;' IN v5) > 0
-    ) OR (
-      POSITION(';python;' IN v5) > 0
-    ) AS rq0_3,
+      (
+        POSITION(';dotnet;' IN v5) > 0
+      ) OR (
+        POSITION(';python;' IN v5) > 0
+      )
+    )
+    OR NULLIF(POSITION('' IN v5) > 0, TRUE) AS rq0_3,
     v9 >= 20 AS m0_0,
     v7 IN ('series_a', 'series_b', 'series_c') AS m0_1,
     v10 >= 500000 AS m0_2,
     (
-      POSITION(';aws;' IN v5) > 0
-    ) OR (
-      POSITION(';azure;' IN v5) > 0
-    ) AS m0_3,
+      (
+        POSITION(';aws;' IN v5) > 0
+      ) OR (
+        POSITION(';azure;' IN v5) > 0
+      )
+    )
+    OR NULLIF(POSITION('' IN v5) > 0, TRUE) AS m0_3,
     v1 BETWEEN 100 AND 500 AS m0_4,
     (
-      POSITION(';dedicated_team;' IN v6) > 0
+      (
+        POSITION(';dedicated_team;' IN v6) > 0
+      )
+      OR (
+        POSITION(';staff_augmentation;' IN v6) > 0
+      )
     )
-    OR (
-      POSITION(';staff_augmentation;' IN v6) > 0
-    ) AS m0_5,
+    OR NULLIF(POSITION('' IN v6) > 0, TRUE) AS m0_5,
     v3 IN ('profitable_growing', 'returning_to_profit') AS m0_6,
     v0 IN (
       'GB',
@@ -705,48 +732,63 @@ WITH tx AS (
     v2 >= 20000000 AS rq1_3,
     v11 = TRUE AS rq1_4,
     (
-      POSITION(';document_automation;' IN v6) > 0
+      (
+        POSITION(';document_automation;' IN v6) > 0
+      )
+      OR (
+        POSITION(';distributor_portal;' IN v6) > 0
+      )
+      OR (
+        POSITION(';training_platform;' IN v6) > 0
+      )
     )
-    OR (
-      POSITION(';distributor_portal;' IN v6) > 0
-    )
-    OR (
-      POSITION(';training_platform;' IN v6) > 0
-    ) AS m1_0,
+    OR NULLIF(POSITION('' IN v6) > 0, TRUE) AS m1_0,
     (
-      POSITION(';sap_erp;' IN v5) > 0
+      (
+        POSITION(';sap_erp;' IN v5) > 0
+      )
+      OR (
+        POSITION(';dynamics365;' IN v5) > 0
+      )
     )
-    OR (
-      POSITION(';dynamics365;' IN v5) > 0
-    ) AS m1_1,
+    OR NULLIF(POSITION('' IN v5) > 0, TRUE) AS m1_1,
     v10 >= 1000000 AS m1_2,
     v9 >= 5 AS m1_3,
     v12 < 1990 AS m1_4,
     (
-      POSITION(';microsoft365;' IN v5) > 0
+      (
+        POSITION(';microsoft365;' IN v5) > 0
+      )
+      OR (
+        POSITION(';sharepoint;' IN v5) > 0
+      )
     )
-    OR (
-      POSITION(';sharepoint;' IN v5) > 0
-    ) AS m1_5,
+    OR NULLIF(POSITION('' IN v5) > 0, TRUE) AS m1_5,
     v1 BETWEEN 500 AND 2000 AS m1_6,
     v0 IN ('US', 'CA') AS rq2_0,
     v4 IN ('saas', 'software', 'martech', 'hrtech', 'fintech', 'security') AS rq2_1,
     v1 BETWEEN 50 AND 2000 AS rq2_2,
     (
-      POSITION(';salesforce;' IN v5) > 0
+      (
+        POSITION(';salesforce;' IN v5) > 0
+      )
+      AND (
+        POSITION(';outreach;' IN v5) > 0
+      )
     )
-    AND (
-      POSITION(';outreach;' IN v5) > 0
-    ) AS rq2_3,
+    OR NULLIF(POSITION('' IN v5) > 0, TRUE) AS rq2_3,
     v7 IN ('series_a', 'series_b', 'series_c') AS rq2_4,
     v9 >= 30 AS m2_0,
     v2 BETWEEN 5000000 AND 100000000 AS m2_1,
     v7 IN ('series_b', 'series_c') AS m2_2,
     (
-      POSITION(';gong;' IN v5) > 0
-    ) OR (
-      POSITION(';zoominfo;' IN v5) > 0
-    ) AS m2_3,
+      (
+        POSITION(';gong;' IN v5) > 0
+      ) OR (
+        POSITION(';zoominfo;' IN v5) > 0
+      )
+    )
+    OR NULLIF(POSITION('' IN v5) > 0, TRUE) AS m2_3,
     CASE
       WHEN v8 > CAST('2026-11-01' AS DATE)
       THEN NULL
@@ -821,7 +863,45 @@ WITH tx AS (
     CASE WHEN m2_0 THEN ', Growing 30% a year or more' ELSE '' END || CASE WHEN m2_1 THEN ', Revenue between 5 and 100 million USD' ELSE '' END || CASE WHEN m2_2 THEN ', Raised Series B or C' ELSE '' END || CASE WHEN m2_3 THEN ', Uses Gong or ZoomInfo' ELSE '' END || CASE WHEN m2_4 THEN ', Raised its last round in the past 12 months' ELSE '' END || CASE WHEN m2_5 THEN ', IT budget of 250,000 USD or more' ELSE '' END AS why2,
     CASE WHEN v0 IS NULL THEN ', Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', Employees' ELSE '' END || CASE WHEN v5 IS NULL THEN ', Tech stack' ELSE '' END || CASE WHEN v7 IS NULL THEN ', Funding stage' ELSE '' END AS miss2,
     NULLIF(
-      SUBSTRING(CASE WHEN g0 AND v0 IS NULL THEN ';country' ELSE '' END || CASE WHEN g1 AND v1 IS NULL THEN ';employees' ELSE '' END || CASE WHEN g2 AND v2 IS NULL THEN ';annual_revenue' ELSE '' END || CASE WHEN g3 AND v3 IS NULL THEN ';profitability' ELSE '' END || CASE WHEN g4 AND v4 IS NULL THEN ';industry' ELSE '' END || CASE WHEN g5 AND v5 IS NULL THEN ';tech_stack' ELSE '' END || CASE WHEN g6 AND v6 IS NULL THEN ';services_needed' ELSE '' END || CASE WHEN g7 AND v7 IS NULL THEN ';funding_stage' ELSE '' END || CASE WHEN g8 AND v8 IS NULL THEN ';last_funding_date' ELSE '' END || CASE WHEN g9 AND v9 IS NULL THEN ';growth_rate' ELSE '' END || CASE WHEN g10 AND v10 IS NULL THEN ';it_budget' ELSE '' END || CASE WHEN g11 AND v11 IS NULL THEN ';erp_deployed' ELSE '' END || CASE WHEN g12 AND v12 IS NULL THEN ';founded_year' ELSE '' END || CASE WHEN g13 AND v13 IS NULL THEN ';buys_through_tenders' ELSE '' END || CASE WHEN g14 AND v14 IS NULL THEN ';ownership' ELSE '' END FROM 2),
+      SUBSTRING(CASE WHEN g0 AND (
+        v0 IS NULL
+      ) THEN ';country' ELSE '' END || CASE WHEN g1 AND (
+        v1 IS NULL
+      ) THEN ';employees' ELSE '' END || CASE WHEN g2 AND (
+        v2 IS NULL
+      ) THEN ';annual_revenue' ELSE '' END || CASE WHEN g3 AND (
+        v3 IS NULL
+      ) THEN ';profitability' ELSE '' END || CASE WHEN g4 AND (
+        v4 IS NULL
+      ) THEN ';industry' ELSE '' END || CASE
+        WHEN g5 AND (
+          v5 IS NULL OR COALESCE(POSITION('' IN v5) > 0, FALSE)
+        )
+        THEN ';tech_stack'
+        ELSE ''
+      END || CASE
+        WHEN g6 AND (
+          v6 IS NULL OR COALESCE(POSITION('' IN v6) > 0, FALSE)
+        )
+        THEN ';services_needed'
+        ELSE ''
+      END || CASE WHEN g7 AND (
+        v7 IS NULL
+      ) THEN ';funding_stage' ELSE '' END || CASE WHEN g8 AND (
+        v8 IS NULL
+      ) THEN ';last_funding_date' ELSE '' END || CASE WHEN g9 AND (
+        v9 IS NULL
+      ) THEN ';growth_rate' ELSE '' END || CASE WHEN g10 AND (
+        v10 IS NULL
+      ) THEN ';it_budget' ELSE '' END || CASE WHEN g11 AND (
+        v11 IS NULL
+      ) THEN ';erp_deployed' ELSE '' END || CASE WHEN g12 AND (
+        v12 IS NULL
+      ) THEN ';founded_year' ELSE '' END || CASE WHEN g13 AND (
+        v13 IS NULL
+      ) THEN ';buys_through_tenders' ELSE '' END || CASE WHEN g14 AND (
+        v14 IS NULL
+      ) THEN ';ownership' ELSE '' END FROM 2),
       ''
     ) AS unreadable_text,
     NULLIF(

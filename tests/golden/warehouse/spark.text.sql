@@ -468,6 +468,15 @@ WITH tx AS (
           THEN REGEXP_REPLACE(icp__s5, '\\s*;\\s*', ';')
           ELSE icp__s5
         END) || ';'
+        ELSE ';' || TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM CASE
+          WHEN (
+            LOCATE(' ', icp__s5) > 0
+          ) OR (
+            LOCATE(CHR(  9), icp__s5) > 0
+          )
+          THEN REGEXP_REPLACE(icp__s5, '\\s*;\\s*', ';')
+          ELSE icp__s5
+        END) || ';\037;'
       END
     END AS v5,
     CASE
@@ -504,6 +513,15 @@ WITH tx AS (
           THEN REGEXP_REPLACE(icp__s6, '\\s*;\\s*', ';')
           ELSE icp__s6
         END) || ';'
+        ELSE ';' || TRIM(CHR(  9) || CHR(  10) || CHR(  11) || CHR(  12) || CHR(  13) || CHR(  133) || '   ᠎           ​    ⁠　﻿' FROM CASE
+          WHEN (
+            LOCATE(' ', icp__s6) > 0
+          ) OR (
+            LOCATE(CHR(  9), icp__s6) > 0
+          )
+          THEN REGEXP_REPLACE(icp__s6, '\\s*;\\s*', ';')
+          ELSE icp__s6
+        END) || ';\037;'
       END
     END AS v6,
     CASE
@@ -637,25 +655,34 @@ WITH tx AS (
     ) AS rq0_1,
     v1 BETWEEN 50 AND 1000 AS rq0_2,
     (
-      LOCATE(';dotnet;', v5) > 0
-    ) OR (
-      LOCATE(';python;', v5) > 0
-    ) AS rq0_3,
+      (
+        LOCATE(';dotnet;', v5) > 0
+      ) OR (
+        LOCATE(';python;', v5) > 0
+      )
+    )
+    OR NULLIF(LOCATE('\037', v5) > 0, TRUE) AS rq0_3,
     v9 >= 20 AS m0_0,
     v7 IN ('series_a', 'series_b', 'series_c') AS m0_1,
     v10 >= 500000 AS m0_2,
     (
-      LOCATE(';aws;', v5) > 0
-    ) OR (
-      LOCATE(';azure;', v5) > 0
-    ) AS m0_3,
+      (
+        LOCATE(';aws;', v5) > 0
+      ) OR (
+        LOCATE(';azure;', v5) > 0
+      )
+    )
+    OR NULLIF(LOCATE('\037', v5) > 0, TRUE) AS m0_3,
     v1 BETWEEN 100 AND 500 AS m0_4,
     (
-      LOCATE(';dedicated_team;', v6) > 0
+      (
+        LOCATE(';dedicated_team;', v6) > 0
+      )
+      OR (
+        LOCATE(';staff_augmentation;', v6) > 0
+      )
     )
-    OR (
-      LOCATE(';staff_augmentation;', v6) > 0
-    ) AS m0_5,
+    OR NULLIF(LOCATE('\037', v6) > 0, TRUE) AS m0_5,
     v3 IN ('profitable_growing', 'returning_to_profit') AS m0_6,
     v0 IN (
       'GB',
@@ -701,45 +728,60 @@ WITH tx AS (
     v2 >= 20000000 AS rq1_3,
     v11 = TRUE AS rq1_4,
     (
-      LOCATE(';document_automation;', v6) > 0
+      (
+        LOCATE(';document_automation;', v6) > 0
+      )
+      OR (
+        LOCATE(';distributor_portal;', v6) > 0
+      )
+      OR (
+        LOCATE(';training_platform;', v6) > 0
+      )
     )
-    OR (
-      LOCATE(';distributor_portal;', v6) > 0
-    )
-    OR (
-      LOCATE(';training_platform;', v6) > 0
-    ) AS m1_0,
+    OR NULLIF(LOCATE('\037', v6) > 0, TRUE) AS m1_0,
     (
-      LOCATE(';sap_erp;', v5) > 0
-    ) OR (
-      LOCATE(';dynamics365;', v5) > 0
-    ) AS m1_1,
+      (
+        LOCATE(';sap_erp;', v5) > 0
+      ) OR (
+        LOCATE(';dynamics365;', v5) > 0
+      )
+    )
+    OR NULLIF(LOCATE('\037', v5) > 0, TRUE) AS m1_1,
     v10 >= 1000000 AS m1_2,
     v9 >= 5 AS m1_3,
     v12 < 1990 AS m1_4,
     (
-      LOCATE(';microsoft365;', v5) > 0
-    ) OR (
-      LOCATE(';sharepoint;', v5) > 0
-    ) AS m1_5,
+      (
+        LOCATE(';microsoft365;', v5) > 0
+      ) OR (
+        LOCATE(';sharepoint;', v5) > 0
+      )
+    )
+    OR NULLIF(LOCATE('\037', v5) > 0, TRUE) AS m1_5,
     v1 BETWEEN 500 AND 2000 AS m1_6,
     v0 IN ('US', 'CA') AS rq2_0,
     v4 IN ('saas', 'software', 'martech', 'hrtech', 'fintech', 'security') AS rq2_1,
     v1 BETWEEN 50 AND 2000 AS rq2_2,
     (
-      LOCATE(';salesforce;', v5) > 0
-    ) AND (
-      LOCATE(';outreach;', v5) > 0
-    ) AS rq2_3,
+      (
+        LOCATE(';salesforce;', v5) > 0
+      ) AND (
+        LOCATE(';outreach;', v5) > 0
+      )
+    )
+    OR NULLIF(LOCATE('\037', v5) > 0, TRUE) AS rq2_3,
     v7 IN ('series_a', 'series_b', 'series_c') AS rq2_4,
     v9 >= 30 AS m2_0,
     v2 BETWEEN 5000000 AND 100000000 AS m2_1,
     v7 IN ('series_b', 'series_c') AS m2_2,
     (
-      LOCATE(';gong;', v5) > 0
-    ) OR (
-      LOCATE(';zoominfo;', v5) > 0
-    ) AS m2_3,
+      (
+        LOCATE(';gong;', v5) > 0
+      ) OR (
+        LOCATE(';zoominfo;', v5) > 0
+      )
+    )
+    OR NULLIF(LOCATE('\037', v5) > 0, TRUE) AS m2_3,
     CASE
       WHEN v8 > CAST('2026-11-01' AS DATE)
       THEN NULL
@@ -814,7 +856,45 @@ WITH tx AS (
     CASE WHEN v0 IS NULL THEN ', Country' ELSE '' END || CASE WHEN v4 IS NULL THEN ', Industry' ELSE '' END || CASE WHEN v1 IS NULL THEN ', Employees' ELSE '' END || CASE WHEN v5 IS NULL THEN ', Tech stack' ELSE '' END || CASE WHEN v7 IS NULL THEN ', Funding stage' ELSE '' END AS miss2,
     NULLIF(
       SUBSTRING(
-        CASE WHEN g0 AND v0 IS NULL THEN ';country' ELSE '' END || CASE WHEN g1 AND v1 IS NULL THEN ';employees' ELSE '' END || CASE WHEN g2 AND v2 IS NULL THEN ';annual_revenue' ELSE '' END || CASE WHEN g3 AND v3 IS NULL THEN ';profitability' ELSE '' END || CASE WHEN g4 AND v4 IS NULL THEN ';industry' ELSE '' END || CASE WHEN g5 AND v5 IS NULL THEN ';tech_stack' ELSE '' END || CASE WHEN g6 AND v6 IS NULL THEN ';services_needed' ELSE '' END || CASE WHEN g7 AND v7 IS NULL THEN ';funding_stage' ELSE '' END || CASE WHEN g8 AND v8 IS NULL THEN ';last_funding_date' ELSE '' END || CASE WHEN g9 AND v9 IS NULL THEN ';growth_rate' ELSE '' END || CASE WHEN g10 AND v10 IS NULL THEN ';it_budget' ELSE '' END || CASE WHEN g11 AND v11 IS NULL THEN ';erp_deployed' ELSE '' END || CASE WHEN g12 AND v12 IS NULL THEN ';founded_year' ELSE '' END || CASE WHEN g13 AND v13 IS NULL THEN ';buys_through_tenders' ELSE '' END || CASE WHEN g14 AND v14 IS NULL THEN ';ownership' ELSE '' END,
+        CASE WHEN g0 AND (
+          v0 IS NULL
+        ) THEN ';country' ELSE '' END || CASE WHEN g1 AND (
+          v1 IS NULL
+        ) THEN ';employees' ELSE '' END || CASE WHEN g2 AND (
+          v2 IS NULL
+        ) THEN ';annual_revenue' ELSE '' END || CASE WHEN g3 AND (
+          v3 IS NULL
+        ) THEN ';profitability' ELSE '' END || CASE WHEN g4 AND (
+          v4 IS NULL
+        ) THEN ';industry' ELSE '' END || CASE
+          WHEN g5 AND (
+            v5 IS NULL OR COALESCE(LOCATE('\037', v5) > 0, FALSE)
+          )
+          THEN ';tech_stack'
+          ELSE ''
+        END || CASE
+          WHEN g6 AND (
+            v6 IS NULL OR COALESCE(LOCATE('\037', v6) > 0, FALSE)
+          )
+          THEN ';services_needed'
+          ELSE ''
+        END || CASE WHEN g7 AND (
+          v7 IS NULL
+        ) THEN ';funding_stage' ELSE '' END || CASE WHEN g8 AND (
+          v8 IS NULL
+        ) THEN ';last_funding_date' ELSE '' END || CASE WHEN g9 AND (
+          v9 IS NULL
+        ) THEN ';growth_rate' ELSE '' END || CASE WHEN g10 AND (
+          v10 IS NULL
+        ) THEN ';it_budget' ELSE '' END || CASE WHEN g11 AND (
+          v11 IS NULL
+        ) THEN ';erp_deployed' ELSE '' END || CASE WHEN g12 AND (
+          v12 IS NULL
+        ) THEN ';founded_year' ELSE '' END || CASE WHEN g13 AND (
+          v13 IS NULL
+        ) THEN ';buys_through_tenders' ELSE '' END || CASE WHEN g14 AND (
+          v14 IS NULL
+        ) THEN ';ownership' ELSE '' END,
         2
       ),
       ''
