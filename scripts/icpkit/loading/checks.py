@@ -714,29 +714,23 @@ class Checker:
             named = f"the {kind} '{rule.id}' ({rule.label})"
             if always(rule.when) or always_met(fields, rule.when):
                 error = kind == "disqualifier"
-                out.append(
-                    self.problem(
-                        owner.path,
-                        where,
-                        f"found {named} met by every company, even one with no data; expected "
-                        "a condition some company fails"
-                        + (", or every company is disqualified" if error else ""),
-                        "rule-always-met",
-                        Level.ERROR if error else Level.WARNING,
-                    )
+                said = (
+                    f"found {named} met by every company, even one with no data; expected "
+                    "a condition some company fails"
+                    + (", or every company is disqualified" if error else "")
                 )
+                rule_id = "rule-always-met"
             elif never(rule.when) or never_met(fields, rule.when):
                 error = kind == "requirement"
-                out.append(
-                    self.problem(
-                        owner.path,
-                        where,
-                        f"found {named} met by no company; expected a condition some company "
-                        f"meets, or {then}",
-                        "unsatisfiable" if error else "rule-never-met",
-                        Level.ERROR if error else Level.WARNING,
-                    )
+                said = (
+                    f"found {named} met by no company; expected a condition some company "
+                    f"meets, or {then}"
                 )
+                rule_id = "unsatisfiable" if error else "rule-never-met"
+            else:
+                continue
+            level = Level.ERROR if error else Level.WARNING
+            out.append(self.problem(owner.path, where, said, rule_id, level))
         return out
 
     def always_disqualified(self, icp: Icp) -> list[Problem]:
