@@ -1301,7 +1301,9 @@ def test_back_to_the_form_gives_the_verdict_of_what_it_shows(base: str, page: An
         if shown:
             assert sorted(shown) == ["annual_revenue", "country", "employees", "erp_deployed"]
         assert page.locator("#q-headline").inner_text() == expected
-        assert page.locator("#q-sticky").text_content() == expected
+        # the sticky bar adds the best case when the unknowns could lift the lead
+        sticky = page.locator("#q-sticky").text_content() or ""
+        assert re.fullmatch(re.escape(expected) + r"(; could be tier [ABC]: ask first)?", sticky)
         page.go_forward()
         page.wait_for_load_state()
 
