@@ -24,14 +24,14 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, TODAY, copy_handbook
 from icpkit.engine.evaluate import evaluate
 from icpkit.engine.model import Handbook
 from icpkit.engine.normal import Text, folds_of, normal
-from icpkit.engine.operators import OPERATORS, Ctx
+from icpkit.engine.operators import OPERATORS, Ctx, Members
 from icpkit.engine.ruletests import fixture_as_of
 from icpkit.engine.values import typed_company, typed_value
 from icpkit.engine.verdict import Verdict
@@ -620,6 +620,9 @@ def test_every_fixture_company_gets_the_engines_verdict_in_the_page(qualify: Any
 def test_generated_companies_get_the_engines_verdict_in_the_page(
     qualify: Any, company: dict[str, Any]
 ) -> None:
+    # the page asks closed sets with tick boxes of allowed values: it never meets a set with
+    # an unrecognised member (one an export may hold), so such companies are not its input
+    assume(not any(isinstance(v, Members) and v.unrecognised for v in company.values()))
     expected = py_outcome(HANDBOOK, evaluate(HANDBOOK, company, TODAY))
     got = qualify.evaluate(
         JS_OUTCOME, [{k: as_json(v) for k, v in company.items()}, TODAY.isoformat()]
