@@ -35,6 +35,9 @@ ANY_TYPE = frozenset({"number", "integer", "text", "one_of", "set_of", "yes_no",
 #: the SQL type given to builders for a number column known to hold no bands: it compiles to
 #: plain comparisons on its low column, like any ordered scalar
 EXACT = "exact"
+#: the SQL type given to set builders for an open set (no value list): every member is a
+#: value, so no member is ever unknown and a set test needs no unknown-member check
+OPEN_SET = "open_set"
 
 
 @dataclass(frozen=True)
@@ -100,9 +103,12 @@ def _not(result: Tri) -> Tri:
     return None if result is None else not result
 
 
-def _sql_or_unknown(col: str, test: str) -> str:
+def _sql_or_unknown(col: str, ftype: str, test: str) -> str:
     """SQL of `_or_unknown`: `test` on the known members, else NULL when the ';a;b;' text
-    holds the unknown member (`UNKNOWN_MEMBER`), else FALSE (NULL for a NULL set)."""
+    holds the unknown member (`UNKNOWN_MEMBER`), else FALSE (NULL for a NULL set). An open
+    set (`OPEN_SET`) never holds it: its test is `test` alone."""
+    if ftype == OPEN_SET:
+        return test
     return f"({test} OR nullif(contains({col}, chr({ord(UNKNOWN_MEMBER)})), TRUE))"
 
 
@@ -230,8 +236,9 @@ def _sql_has(col: str, value: str) -> str:
 def _sql_has_each(joiner: str) -> SqlBuilder:
     """The set has any (`OR`) or all (`AND`) of the operand's members."""
 
-    def build(col: str, _t: str, x: Sequence[str], _c: Ctx) -> str:
-        return _sql_or_unknown(col, "(" + f" {joiner} ".join(_sql_has(col, v) for v in x) + ")")
+    def build(col: str, ftype: str, x: Sequence[str], _c: Ctx) -> str:
+        tests = f" {joiner} ".join(_sql_has(col, v) for v in x)
+        return _sql_or_unknown(col, ftype, f"({tests})")
 
     return build
 
@@ -324,14 +331,14 @@ def _member_contains(v: Any, x: tuple[tuple[str, ...], int], _c: Ctx) -> Tri:
     return _or_unknown(v, any(m == p or (len(p) >= least and p in m) for m in v for p in phrases))
 
 
-def _sql_member_contains(col: str, _t: str, x: tuple[tuple[str, ...], int], _c: Ctx) -> str:
+def _sql_member_contains(col: str, ftype: str, x: tuple[tuple[str, ...], int], _c: Ctx) -> str:
     # a phrase holds no ';' (normal form: letters, digits, '_'), so it never spans two members
     phrases, least = x
     tests = [
         f"contains({col}, {sql_literal(p)})" if len(p) >= least else _sql_has(col, p)
         for p in phrases
     ]
-    return _sql_or_unknown(col, "(" + " OR ".join(tests) + ")")
+    return _sql_or_unknown(col, ftype, "(" + " OR ".join(tests) + ")")
 
 
 def _sql_not_empty(col: str, _t: str, _x: Any, _c: Ctx) -> str:

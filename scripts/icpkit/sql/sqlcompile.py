@@ -32,7 +32,7 @@ from ..engine.model import (
     Tiers,
     condition_fields,
 )
-from ..engine.operators import EXACT, OPERATORS, Ctx, sql_after_as_of, sql_literal
+from ..engine.operators import EXACT, OPEN_SET, OPERATORS, Ctx, sql_after_as_of, sql_literal
 from .connection import quote_ident
 from .layout import Columns
 from .parsing import Parsed
@@ -54,7 +54,9 @@ def condition_sql(
             op = OPERATORS[cond.op]
             if cond.field in exact:
                 return op.sql(cols.of(cond.field)[0], EXACT, cond.operand, ctx)
-            ftype = handbook.fields[cond.field].type
+            fld = handbook.fields[cond.field]
+            # an open set's members are all values: none is ever unknown
+            ftype = OPEN_SET if fld.type == "set_of" and fld.values is None else fld.type
             return op.sql(cols.name(cond.field), ftype, cond.operand, ctx)
         case AllOf() | AnyOf():
             joiner = " AND " if isinstance(cond, AllOf) else " OR "
